@@ -1,0 +1,66 @@
+// Job header read by the epoch kernels: 64-bit slots at `job` (mirror of src/wasm/abi.ts).
+export const J_N: i32 = 0;
+export const J_PATH: i32 = 1;
+export const J_FLAGS: i32 = 2;
+export const J_OWNER: i32 = 3;
+export const J_CURRENT_BLOCK: i32 = 4;
+export const J_TEMPO: i32 = 5;
+export const J_LAST_STEP: i32 = 6;
+export const J_ACTIVITY_CUTOFF: i32 = 7;
+export const J_KAPPA: i32 = 8;
+export const J_BMA: i32 = 9;
+export const J_BONDS_PENALTY: i32 = 10;
+export const J_MAX_VALIDATORS: i32 = 11;
+export const J_ALPHA_LOW: i32 = 12;
+export const J_ALPHA_HIGH: i32 = 13;
+export const J_STEEPNESS: i32 = 14;
+export const J_STAKE_THRESHOLD: i32 = 15;
+export const J_RAO: i32 = 16;
+export const J_PERMIT_LEN: i32 = 17;
+export const J_STAKE: i32 = 18;
+export const J_WEIGHTS: i32 = 19;
+export const J_WEIGHTS_PRESENT: i32 = 20;
+export const J_BONDS: i32 = 21;
+export const J_LAST_UPDATE: i32 = 22;
+export const J_BLOCK_AT_REG: i32 = 23;
+export const J_PERMIT: i32 = 24;
+export const J_COMMIT: i32 = 25;
+export const J_OUT_STAKE_WEIGHT: i32 = 26;
+export const J_OUT_CONSENSUS: i32 = 27;
+export const J_OUT_INCENTIVE: i32 = 28;
+export const J_OUT_DIVIDENDS: i32 = 29;
+export const J_OUT_VTRUST: i32 = 30;
+export const J_OUT_ACTIVE: i32 = 31;
+export const J_OUT_PERMIT: i32 = 32;
+export const J_OUT_BONDS: i32 = 33;
+export const J_OUT_BONDS_PRESENT: i32 = 34;
+export const J_OUT_SERVER: i32 = 35;
+export const J_OUT_VALIDATOR: i32 = 36;
+export const J_OUT_CONSENSUS_F: i32 = 37;
+export const J_OUT_INCENTIVE_F: i32 = 38;
+export const J_OUT_DIVIDENDS_F: i32 = 39;
+export const J_OUT_RANK_F: i32 = 40;
+export const J_OUT_TRUST_F: i32 = 41;
+export const J_OUT_VTRUST_F: i32 = 42;
+export const JOB_SLOTS: i32 = 48;
+
+export const FLAG_YUMA3: i64 = 1;
+export const FLAG_LIQUID_ALPHA: i64 = 2;
+export const FLAG_COMMIT: i64 = 4;
+export const FLAG_HAS_OWNER: i64 = 8;
+
+export const PATH_SPARSE: i64 = 0;
+export const PATH_DENSE: i64 = 1;
+
+export const MODE_FLOAT: i32 = 0;
+export const MODE_FIXED: i32 = 1;
+
+// @ts-ignore: decorator
+@inline export function slot(job: usize, k: i32): i64 {
+  return load<i64>(job + (<usize>k << 3));
+}
+
+// @ts-ignore: decorator
+@inline export function ptr(job: usize, k: i32): usize {
+  return <usize>load<i64>(job + (<usize>k << 3));
+}

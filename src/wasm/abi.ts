@@ -1,0 +1,66 @@
+/**
+ * The job header the TypeScript side writes into Wasm memory for one epoch: 64-bit slots at `job`.
+ * Mirror of assembly/abi.ts; a test checks the two agree. Scalars are stored as i64 (u64 bit patterns for
+ * block numbers and rao); pointers are byte offsets into the Wasm memory (0 = absent).
+ */
+export const J = {
+  N: 0,
+  PATH: 1,
+  FLAGS: 2,
+  OWNER: 3,
+  CURRENT_BLOCK: 4,
+  TEMPO: 5,
+  LAST_STEP: 6,
+  ACTIVITY_CUTOFF: 7,
+  KAPPA: 8,
+  BMA: 9,
+  BONDS_PENALTY: 10,
+  MAX_VALIDATORS: 11,
+  ALPHA_LOW: 12,
+  ALPHA_HIGH: 13,
+  STEEPNESS: 14,
+  STAKE_THRESHOLD: 15,
+  RAO: 16,
+  PERMIT_LEN: 17,
+  // inputs
+  STAKE: 18, // u64[n]
+  WEIGHTS: 19, // u16[n·n]
+  WEIGHTS_PRESENT: 20, // u8[n·n]
+  BONDS: 21, // u16[n·n]
+  LAST_UPDATE: 22, // u64[n]
+  BLOCK_AT_REG: 23, // u64[n]
+  PERMIT: 24, // u8[n]
+  COMMIT: 25, // u64[n] or 0 when commit-reveal masking is off
+  // outputs
+  OUT_STAKE_WEIGHT: 26, // u16[n]
+  OUT_CONSENSUS: 27, // u16[n]
+  OUT_INCENTIVE: 28, // u16[n]
+  OUT_DIVIDENDS: 29, // u16[n]
+  OUT_VTRUST: 30, // u16[n]
+  OUT_ACTIVE: 31, // u8[n]
+  OUT_PERMIT: 32, // u8[n]
+  OUT_BONDS: 33, // u16[n·n]
+  OUT_BONDS_PRESENT: 34, // u8[n·n]
+  OUT_SERVER: 35, // u64[n]
+  OUT_VALIDATOR: 36, // u64[n]
+  OUT_CONSENSUS_F: 37, // f64[n]
+  OUT_INCENTIVE_F: 38, // f64[n]
+  OUT_DIVIDENDS_F: 39, // f64[n]
+  OUT_RANK_F: 40, // f64[n]
+  OUT_TRUST_F: 41, // f64[n]
+  OUT_VTRUST_F: 42, // f64[n]
+} as const;
+
+export const JOB_SLOTS = 48;
+export const JOB_BYTES = JOB_SLOTS * 8;
+
+export const FLAG_YUMA3 = 1;
+export const FLAG_LIQUID_ALPHA = 2;
+export const FLAG_COMMIT = 4;
+export const FLAG_HAS_OWNER = 8;
+
+export const PATH_SPARSE = 0;
+export const PATH_DENSE = 1;
+
+export const MODE_FLOAT = 0;
+export const MODE_FIXED = 1;

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import type { EpochInput, Hyperparams } from '../../src/epoch/types.js';
+
+/** One chain-computed epoch from test/fixtures/chain-*-epochs.jsonl.gz (format: shared/conformance/README.md). */
+export interface ConformanceCase {
+  id: number;
+  path: 'sparse' | 'dense';
+  hyper: Hyperparams;
+  input: EpochInput;
+  expected: {
+    stakeWeight: number[];
+    consensus: number[];
+    incentive: number[];
+    dividends: number[];
+    validatorTrust: number[];
+    active: boolean[];
+    validatorPermit: boolean[];
+    bonds: number[][];
+    serverEmission: bigint[];
+    validatorEmission: bigint[];
+  };
+}
+
+const cache = new Map<string, ConformanceCase[]>();
+
+export function loadConformance(path: 'sparse' | 'dense'): ConformanceCase[] {
+  const hit = cache.get(path);
+  if (hit) return hit;
+  const file = fileURLToPath(new URL(`../fixtures/chain-${path}-epochs.jsonl.gz`, import.meta.url));
+  const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  const cases = lines.map((line) => {
+    const raw = JSON.parse(line);
+    const n: number = raw.input.n;
+    const dense = (rows: number[][]) => {
+      const m = new Uint16Array(n * n);
+      rows.forEach((row, i) => m.set(row, i * n));
+      return m;
+    };
+    const input: EpochInput = {
+      n,
+      currentBlock: raw.input.currentBlock,
+      tempo: raw.input.tempo,
+      lastStepBlock: raw.input.lastStepBlock,
+      stake: raw.input.stake.map((s: string) => BigInt(s)),
+      weights: dense(raw.input.weights),
+      bonds: dense(raw.input.bonds),
+      lastUpdate: raw.input.lastUpdate,
+      blockAtRegistration: raw.input.blockAtRegistration,
+      validatorPermit: raw.input.validatorPermit,
+      raoEmission: BigInt(raw.input.raoEmission),
+      ...(raw.input.ownerUid !== undefined && raw.input.ownerUid !== null ? { ownerUid: raw.input.ownerUid } : {}),
+    };
+    const hyper: Hyperparams = { ...raw.hyper, stakeThreshold: BigInt(raw.hyper.stakeThreshold) };
+    const o = raw.output;
+    return {
+      id: raw.case,
+      path,
+      hyper,
+      input,
+      expected: {
+        ...o,
+        serverEmission: o.serverEmission.map((s: string) => BigInt(s)),
+        validatorEmission: o.validatorEmission.map((s: string) => BigInt(s)),
+      },
+    } satisfies ConformanceCase;
+  });
+  cache.set(path, cases);
+  return cases;
+}
