@@ -1,0 +1,34 @@
+// The module's public surface: the epoch kernels and the few helpers the TypeScript loader needs.
+// Memory above __heap_base belongs to the loader's arena; kernels only touch what a job header points to.
+import { MODE_FIXED } from './abi';
+import { runEpochFloat, floatScratchBytes } from './epoch-float/index';
+import { runEpochFixed, fixedScratchBytes } from './epoch-fixed/index';
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function epochFloat(job: usize, scratch: usize): void {
+  runEpochFloat(job, scratch);
+}
+
+export function epochFixed(job: usize, scratch: usize): void {
+  runEpochFixed(job, scratch);
+}
+
+export function scratchBytesFloat(n: i32): usize {
+  return floatScratchBytes(n);
+}
+
+export function scratchBytesFixed(n: i32): usize {
+  return fixedScratchBytes(n);
+}
+
+/** Runs `count` jobs whose header addresses are stored as u32 at `jobs`, sharing one scratch region. */
+export function epochBatch(jobs: usize, count: i32, mode: i32, scratch: usize): void {
+  for (let k = 0; k < count; k++) {
+    const job = <usize>load<u32>(jobs + (<usize>k << 2));
+    if (mode == MODE_FIXED) runEpochFixed(job, scratch);
+    else runEpochFloat(job, scratch);
+  }
+}

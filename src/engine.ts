@@ -1,0 +1,95 @@
+import { YumaError } from './errors.js';
+import { MAX_BATCH } from './epoch/limits.js';
+import { prepareEpoch, type PreparedEpoch } from './epoch/prepare.js';
+import { allocRawResult, toEpochOutput, type RawEpochResult } from './epoch/result.js';
+import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams } from './epoch/types.js';
+import { MODE_FIXED, MODE_FLOAT } from './wasm/abi.js';
+import { Arena, align } from './wasm/arena.js';
+import { compileAsync, compileSync, instantiate, type KernelExports } from './wasm/loader.js';
+import { jobBytes, readJob, writeJob } from './wasm/marshal.js';
+
+/** One instantiated Wasm module with its own memory; not shared between threads. */
+export interface Engine {
+  /** One subnet's epoch. `mode` defaults to `'fixed'` (bit-exact with the chain), `path` to `'sparse'`. */
+  epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput;
+  /** Many subnets in one call: one trip into Wasm, one arena, outputs in batch order. */
+  epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[];
+  /** Runs already-prepared epochs and returns raw results (for tests, benchmarks and the simulator). */
+  runPrepared(prepared: PreparedEpoch[]): RawEpochResult[];
+  /** Bytes of Wasm linear memory currently reserved. */
+  readonly memoryBytes: number;
+}
+
+class WasmEngine implements Engine {
+  private readonly k: KernelExports;
+  private readonly arena: Arena;
+
+  constructor(k: KernelExports) {
+    this.k = k;
+    this.arena = new Arena(k.memory, k.heapBase());
+  }
+
+  get memoryBytes(): number {
+    return this.arena.memoryBytes;
+  }
+
+  epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput {
+    const p = prepareEpoch(input, hyper, opts);
+    return toEpochOutput(p, this.runPrepared([p])[0]);
+  }
+
+  epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[] {
+    if (!Array.isArray(batch)) throw new YumaError('E_ARG', 'epochs() takes an array of { input, hyper? }');
+    if (batch.length > MAX_BATCH) throw new YumaError('E_LIMIT', `a batch holds at most ${MAX_BATCH} subnets (got ${batch.length})`);
+    // Validate everything before touching Wasm memory, so a bad item leaves nothing half-done.
+    const prepared = batch.map((item, i) => {
+      if (item == null || typeof item !== 'object') throw new YumaError('E_ARG', `batch[${i}] must be { input, hyper? }`);
+      try {
+        return prepareEpoch(item.input, item.hyper, opts);
+      } catch (e) {
+        if (e instanceof YumaError) throw new YumaError(e.code, `batch[${i}]: ${e.message.replace(/^E_[A-Z]+: /, '')}`);
+        throw e;
+      }
+    });
+    const raws = this.runPrepared(prepared);
+    return prepared.map((p, i) => toEpochOutput(p, raws[i]));
+  }
+
+  runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
+    const results: RawEpochResult[] = new Array(prepared.length);
+    // Jobs run grouped by mode; the kernel calls never allocate, everything lives in this one arena block.
+    for (const mode of [MODE_FLOAT, MODE_FIXED]) {
+      const idx: number[] = [];
+      prepared.forEach((p, i) => {
+        if ((p.mode === 'fixed' ? MODE_FIXED : MODE_FLOAT) !== mode) return;
+        if (p.n === 0) results[i] = allocRawResult(0);
+        else idx.push(i);
+      });
+      if (idx.length === 0) continue;
+      const maxN = Math.max(...idx.map((i) => prepared[i].n));
+      const scratchBytes = mode === MODE_FIXED ? this.k.scratchBytesFixed(maxN) : this.k.scratchBytesFloat(maxN);
+      let total = align(4 * idx.length) + align(scratchBytes) + 16;
+      for (const i of idx) total += jobBytes(prepared[i].n);
+      const a = this.arena;
+      a.reset();
+      a.reserve(total);
+      const jobsPtr = a.alloc(4 * idx.length);
+      const scratch = a.alloc(scratchBytes);
+      const jobs = idx.map((i) => writeJob(a, prepared[i]));
+      a.u32.set(jobs, jobsPtr / 4);
+      this.k.epochBatch(jobsPtr, jobs.length, mode, scratch);
+      idx.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i].n)));
+    }
+    return results;
+  }
+}
+
+/** Instantiates the kernels (compiling the module once per process). Works in Node and browsers. */
+export async function createEngine(): Promise<Engine> {
+  return new WasmEngine(instantiate(await compileAsync()));
+}
+
+/** Synchronous variant; browsers refuse sync compilation only for modules over 8 MB, ours is far smaller. */
+export function createEngineSync(): Engine {
+  return new WasmEngine(instantiate(compileSync()));
+}

@@ -1,0 +1,104 @@
+import { YumaError } from '../errors.js';
+
+const PAGE = 65536;
+/** Wasm32 memory cannot exceed 4 GiB; we stop a little earlier to leave room for the stack and data. */
+const MAX_BYTES = 4 * 1024 * 1024 * 1024 - 16 * PAGE;
+
+/**
+ * A bump region of the kernel module's memory, above `__heap_base`. The loader reserves one block per call
+ * (grown, never shrunk, so steady-state runs allocate nothing), hands out 16-byte aligned offsets, and
+ * re-takes views whenever growth has detached the old buffer.
+ */
+export class Arena {
+  private readonly memory: WebAssembly.Memory;
+  private readonly base: number;
+  private top: number;
+  private u8v!: Uint8Array;
+  private u16v!: Uint16Array;
+  private u32v!: Uint32Array;
+  private i64v!: BigInt64Array;
+  private u64v!: BigUint64Array;
+  private f64v!: Float64Array;
+
+  constructor(memory: WebAssembly.Memory, heapBase: number) {
+    this.memory = memory;
+    this.base = align(heapBase);
+    this.top = this.base;
+    this.refresh();
+  }
+
+  /** Frees everything handed out so far. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** Makes sure `bytes` more bytes fit, growing memory once if needed. */
+  reserve(bytes: number): void {
+    const need = this.top + bytes;
+    if (need > MAX_BYTES) {
+      throw new YumaError('E_LIMIT', `this call needs ${need} bytes of Wasm memory, more than the 4 GiB a Wasm32 module can address`);
+    }
+    const have = this.memory.buffer.byteLength;
+    if (need > have) {
+      // Grow geometrically so a slowly rising workload does not grow on every call.
+      const target = Math.min(MAX_BYTES, Math.max(need, have * 1.5));
+      this.memory.grow(Math.ceil((target - have) / PAGE));
+    }
+    this.refresh();
+  }
+
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = align(at + bytes);
+    if (this.top > this.memory.buffer.byteLength) this.reserve(0);
+    return at;
+  }
+
+  get bytesInUse(): number {
+    return this.top - this.base;
+  }
+
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  private refresh(): void {
+    const buf = this.memory.buffer;
+    if (this.u8v && this.u8v.buffer === buf) return;
+    this.u8v = new Uint8Array(buf);
+    this.u16v = new Uint16Array(buf);
+    this.u32v = new Uint32Array(buf);
+    this.i64v = new BigInt64Array(buf);
+    this.u64v = new BigUint64Array(buf);
+    this.f64v = new Float64Array(buf);
+  }
+
+  get u8(): Uint8Array {
+    this.refresh();
+    return this.u8v;
+  }
+  get u16(): Uint16Array {
+    this.refresh();
+    return this.u16v;
+  }
+  get u32(): Uint32Array {
+    this.refresh();
+    return this.u32v;
+  }
+  get i64(): BigInt64Array {
+    this.refresh();
+    return this.i64v;
+  }
+  get u64(): BigUint64Array {
+    this.refresh();
+    return this.u64v;
+  }
+  get f64(): Float64Array {
+    this.refresh();
+    return this.f64v;
+  }
+}
+
+export function align(x: number): number {
+  return (x + 15) & ~15;
+}

@@ -1,0 +1,32 @@
+import wasmBytes from '../../build/release.wasm';
+
+/** The exports of build/release.wasm that the TypeScript side uses (checked against assembly/index.ts). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  epochFloat(job: number, scratch: number): void;
+  epochFixed(job: number, scratch: number): void;
+  scratchBytesFloat(n: number): number;
+  scratchBytesFixed(n: number): number;
+  epochBatch(jobs: number, count: number, mode: number, scratch: number): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+let compiling: Promise<WebAssembly.Module> | undefined;
+
+/** Compiles the module once per process; instances (one per engine) share it. */
+export function compileSync(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(wasmBytes);
+  return compiled;
+}
+
+export async function compileAsync(): Promise<WebAssembly.Module> {
+  if (compiled) return compiled;
+  compiling ??= WebAssembly.compile(wasmBytes).then((m) => (compiled = m));
+  return compiling;
+}
+
+export function instantiate(module: WebAssembly.Module): KernelExports {
+  // The module imports nothing: built with `use: ["abort="]` and the stub runtime.
+  return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+}
