@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { YumaError } from '../src/errors.js';
+import { prepareEpoch, resolveHyper } from '../src/epoch/prepare.js';
+import { DEFAULT_HYPERPARAMS, type EpochInput } from '../src/epoch/types.js';
+
+function base(n = 3): EpochInput {
+  return {
+    n,
+    currentBlock: 100,
+    tempo: 10,
+    lastStepBlock: 0,
+    stake: Array.from({ length: n }, (_, i) => BigInt(i + 1) * 1000n),
+    weights: new Uint16Array(n * n),
+    bonds: new Uint16Array(n * n),
+    lastUpdate: Array(n).fill(90),
+    blockAtRegistration: Array(n).fill(1),
+    validatorPermit: Array(n).fill(true),
+    raoEmission: 1_000_000_000n,
+  };
+}
+
+function code(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof YumaError) return e.code;
+    throw e;
+  }
+  return undefined;
+}
+
+describe('prepareEpoch', () => {
+  it('canonicalises a dense input and marks non-zero entries as present', () => {
+    const input = base(2);
+    input.weights = Uint16Array.from([0, 7, 3, 0]);
+    const p = prepareEpoch(input);
+    expect(p.mode).toBe('fixed');
+    expect(p.path).toBe('sparse');
+    expect(p.layout).toBe('dense');
+    expect(Array.from(p.weightsPresent)).toEqual([0, 1, 1, 0]);
+    expect(Array.from(p.stake)).toEqual([1000n, 2000n]);
+    expect(p.ownerUid).toBe(-1);
+    expect(p.commitBlocks).toBeNull();
+    expect(p.hyper).toEqual(DEFAULT_HYPERPARAMS);
+  });
+
+  it('keeps explicit zeros of sparse rows, whatever their order', () => {
+    const input = base(3);
+    input.weights = [[[2, 5], [1, 0]], [], [[0, 65535]]];
+    input.bonds = [[], [], []];
+    const p = prepareEpoch(input);
+    expect(p.layout).toBe('sparse');
+    expect(Array.from(p.weights)).toEqual([0, 0, 5, 0, 0, 0, 65535, 0, 0]);
+    expect(Array.from(p.weightsPresent)).toEqual([0, 1, 1, 0, 0, 0, 1, 0, 0]);
+  });
+
+  it('does not keep references to, or change, the caller arrays', () => {
+    const input = base(2);
+    const w = Uint16Array.from([0, 9, 9, 0]);
+    input.weights = w;
+    const p = prepareEpoch(input);
+    p.weights[1] = 1;
+    expect(Array.from(w)).toEqual([0, 9, 9, 0]);
+  });
+
+  it('pads a short permit vector and records its length', () => {
+    const input = base(3);
+    input.validatorPermit = [true];
+    const p = prepareEpoch(input);
+    expect(Array.from(p.validatorPermit)).toEqual([1, 0, 0]);
+    expect(p.permitLength).toBe(1);
+  });
+
+  it('rejects bad input with typed errors', () => {
+    expect(code(() => prepareEpoch({ ...base(), stake: [1n, 2n] }))).toBe('E_SHAPE');
+    expect(code(() => prepareEpoch({ ...base(), stake: [1n, -2n, 3n] }))).toBe('E_RANGE');
+    expect(code(() => prepareEpoch({ ...base(), stake: [1n, 1n << 64n, 3n] }))).toBe('E_RANGE');
+    expect(code(() => prepareEpoch({ ...base(), stake: [1n, 1n << 62n, 1n << 62n] }))).toBe('E_RANGE');
+    expect(code(() => prepareEpoch({ ...base(), lastUpdate: [1, NaN, 3] }))).toBe('E_NAN');
+    expect(code(() => prepareEpoch({ ...base(), currentBlock: -1 }))).toBe('E_RANGE');
+    expect(code(() => prepareEpoch({ ...base(), weights: new Uint16Array(8) }))).toBe('E_SHAPE');
+    expect(code(() => prepareEpoch({ ...base(), weights: [[[0, 70000]], [], []], bonds: [[], [], []] }))).toBe('E_RANGE');
+    expect(code(() => prepareEpoch({ ...base(), weights: [[[3, 1]], [], []], bonds: [[], [], []] }))).toBe('E_RANGE');
+    expect(code(() => prepareEpoch({ ...base(), weights: [[[1, 1], [1, 2]], [], []], bonds: [[], [], []] }))).toBe('E_SHAPE');
+    expect(code(() => prepareEpoch({ ...base(), weights: [[], [], []] }))).toBe('E_SHAPE'); // layouts differ
+    expect(code(() => prepareEpoch({ ...base(), validatorPermit: [true, true, true, true] }))).toBe('E_SHAPE');
+    expect(code(() => prepareEpoch({ ...base(), ownerUid: 3 }))).toBe('E_RANGE');
+    expect(code(() => prepareEpoch({ ...base(), raoEmission: 1n << 64n }))).toBe('E_RANGE');
+    expect(code(() => prepareEpoch({ ...base(), n: 5000 }))).toBe('E_LIMIT');
+    expect(code(() => prepareEpoch(base(), undefined, { mode: 'double' as never }))).toBe('E_ARG');
+    expect(code(() => prepareEpoch(base(), undefined, { path: 'both' as never }))).toBe('E_ARG');
+  });
+
+  it('accepts n = 0', () => {
+    const p = prepareEpoch({ ...base(0), weights: new Uint16Array(0), bonds: new Uint16Array(0) });
+    expect(p.n).toBe(0);
+  });
+});
+
+describe('resolveHyper', () => {
+  it('fills defaults and keeps given values', () => {
+    expect(resolveHyper({ kappa: 40000, yuma3Enabled: true })).toEqual({ ...DEFAULT_HYPERPARAMS, kappa: 40000, yuma3Enabled: true });
+  });
+
+  it('rejects unknown keys, out-of-range and inconsistent values', () => {
+    expect(code(() => resolveHyper({ kapa: 1 } as never))).toBe('E_ARG');
+    expect(code(() => resolveHyper({ kappa: 65536 }))).toBe('E_RANGE');
+    expect(code(() => resolveHyper({ kappa: NaN }))).toBe('E_NAN');
+    expect(code(() => resolveHyper({ bondsMovingAverage: 1_000_001 }))).toBe('E_RANGE');
+    expect(code(() => resolveHyper({ alphaSigmoidSteepness: 40000 }))).toBe('E_RANGE');
+    expect(code(() => resolveHyper({ alphaLow: 60000, alphaHigh: 50000 }))).toBe('E_RANGE');
+    expect(code(() => resolveHyper({ liquidAlphaEnabled: 1 as never }))).toBe('E_ARG');
+    expect(code(() => resolveHyper({ stakeThreshold: -1n }))).toBe('E_RANGE');
+  });
+});
