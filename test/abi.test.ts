@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as abi from '../src/wasm/abi.js';
+
+// assembly/abi.ts and src/wasm/abi.ts describe the same header; a drift would make kernels read garbage.
+describe('job header ABI', () => {
+  const as = readFileSync(new URL('../assembly/abi.ts', import.meta.url), 'utf8');
+  const asConst = (name: string): number => {
+    const m = new RegExp(`export const ${name}: i(?:32|64) = (-?\\d+);`).exec(as);
+    if (!m) throw new Error(`assembly/abi.ts has no ${name}`);
+    return Number(m[1]);
+  };
+
+  it('has the same slot numbers on both sides', () => {
+    for (const [key, value] of Object.entries(abi.J)) expect(asConst(`J_${key}`), key).toBe(value);
+    expect(asConst('JOB_SLOTS')).toBe(abi.JOB_SLOTS);
+    const slots = Object.values(abi.J);
+    expect(new Set(slots).size).toBe(slots.length);
+    expect(Math.max(...slots)).toBeLessThan(abi.JOB_SLOTS);
+  });
+
+  it('has the same flags, paths and modes', () => {
+    for (const name of ['FLAG_YUMA3', 'FLAG_LIQUID_ALPHA', 'FLAG_COMMIT', 'FLAG_HAS_OWNER', 'PATH_SPARSE', 'PATH_DENSE', 'MODE_FLOAT', 'MODE_FIXED'] as const) {
+      expect(asConst(name), name).toBe(abi[name]);
+    }
+  });
+});
