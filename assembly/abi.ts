@@ -48,6 +48,7 @@ export const FLAG_YUMA3: i64 = 1;
 export const FLAG_LIQUID_ALPHA: i64 = 2;
 export const FLAG_COMMIT: i64 = 4;
 export const FLAG_HAS_OWNER: i64 = 8;
+export const FLAG_PRESENCE_FROM_VALUES: i64 = 16;
 
 export const PATH_SPARSE: i64 = 0;
 export const PATH_DENSE: i64 = 1;

@@ -20,7 +20,7 @@ describe('job header ABI', () => {
   });
 
   it('has the same flags, paths and modes', () => {
-    for (const name of ['FLAG_YUMA3', 'FLAG_LIQUID_ALPHA', 'FLAG_COMMIT', 'FLAG_HAS_OWNER', 'PATH_SPARSE', 'PATH_DENSE', 'MODE_FLOAT', 'MODE_FIXED'] as const) {
+    for (const name of ['FLAG_YUMA3', 'FLAG_LIQUID_ALPHA', 'FLAG_COMMIT', 'FLAG_HAS_OWNER', 'FLAG_PRESENCE_FROM_VALUES', 'PATH_SPARSE', 'PATH_DENSE', 'MODE_FLOAT', 'MODE_FIXED'] as const) {
       expect(asConst(name), name).toBe(abi[name]);
     }
   });

@@ -30,7 +30,10 @@ export interface PreparedEpoch {
   raoEmission: bigint;
   stake: BigUint64Array;
   weights: Uint16Array;
-  weightsPresent: Uint8Array;
+  /** Entries the chain stores. For the dense layout this is "value != 0", derived on first read. */
+  readonly weightsPresent: Uint8Array;
+  /** True when `weightsPresent` is just `weights != 0` (dense layout), so Wasm can derive it itself. */
+  presenceFromValues: boolean;
   bonds: Uint16Array;
   lastUpdate: BigUint64Array;
   blockAtRegistration: BigUint64Array;
@@ -88,17 +91,23 @@ function u64Vector(value: unknown, n: number, field: string): BigUint64Array {
   return out;
 }
 
-function matrix(value: U16Matrix | undefined, n: number, field: string): { values: Uint16Array; present: Uint8Array; layout: 'dense' | 'sparse' } {
+function presenceOf(values: Uint16Array): Uint8Array {
+  const present = new Uint8Array(values.length);
+  for (let k = 0; k < values.length; k++) present[k] = values[k] !== 0 ? 1 : 0;
+  return present;
+}
+
+function matrix(value: U16Matrix | undefined, n: number, field: string): { values: Uint16Array; present: Uint8Array | null; layout: 'dense' | 'sparse' } {
   const values = new Uint16Array(n * n);
-  const present = new Uint8Array(n * n);
   if (value instanceof Uint16Array) {
     if (value.length !== n * n) {
       throw new YumaError('E_SHAPE', `${field} (dense) has length ${value.length}, expected n·n = ${n * n}`);
     }
     values.set(value);
-    for (let k = 0; k < values.length; k++) present[k] = values[k] !== 0 ? 1 : 0;
-    return { values, present, layout: 'dense' };
+    // A dense matrix cannot hold explicit zeros; its presence map is derived only if someone reads it.
+    return { values, present: null, layout: 'dense' };
   }
+  const present = new Uint8Array(n * n);
   if (!Array.isArray(value)) {
     throw new YumaError('E_SHAPE', `${field} must be a Uint16Array of n·n or an array of n sparse rows`);
   }
@@ -174,7 +183,7 @@ export function prepareEpoch(input: EpochInput, hyper?: Partial<Hyperparams>, op
     }
   }
 
-  return {
+  const prepared = {
     n,
     mode,
     path,
@@ -185,7 +194,7 @@ export function prepareEpoch(input: EpochInput, hyper?: Partial<Hyperparams>, op
     raoEmission: toU64(input.raoEmission, 'raoEmission'),
     stake,
     weights: w.values,
-    weightsPresent: w.present,
+    presenceFromValues: w.present === null,
     bonds: b.values,
     lastUpdate: u64Vector(input.lastUpdate, n, 'lastUpdate'),
     blockAtRegistration: u64Vector(input.blockAtRegistration, n, 'blockAtRegistration'),
@@ -195,4 +204,10 @@ export function prepareEpoch(input: EpochInput, hyper?: Partial<Hyperparams>, op
     commitBlocks,
     hyper: h,
   };
+  let present = w.present;
+  Object.defineProperty(prepared, 'weightsPresent', {
+    enumerable: true,
+    get: () => (present ??= presenceOf(prepared.weights)),
+  });
+  return prepared as PreparedEpoch;
 }

@@ -58,6 +58,8 @@ export const FLAG_YUMA3 = 1;
 export const FLAG_LIQUID_ALPHA = 2;
 export const FLAG_COMMIT = 4;
 export const FLAG_HAS_OWNER = 8;
+/** Set by the loader for dense-layout input: WEIGHTS_PRESENT is filled in Wasm as `weights != 0` before the kernel runs. */
+export const FLAG_PRESENCE_FROM_VALUES = 16;
 
 export const PATH_SPARSE = 0;
 export const PATH_DENSE = 1;

@@ -4,8 +4,6 @@ import wasmBytes from '../../build/release.wasm';
 export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  epochFloat(job: number, scratch: number): void;
-  epochFixed(job: number, scratch: number): void;
   scratchBytesFloat(n: number): number;
   scratchBytesFixed(n: number): number;
   epochBatch(jobs: number, count: number, mode: number, scratch: number): void;

@@ -1,7 +1,7 @@
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import type { RawEpochResult } from '../epoch/result.js';
 import { align, type Arena } from './arena.js';
-import { FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J, JOB_BYTES, PATH_DENSE, PATH_SPARSE } from './abi.js';
+import { FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_PRESENCE_FROM_VALUES, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J, JOB_BYTES, PATH_DENSE, PATH_SPARSE } from './abi.js';
 
 /** Bytes one job needs in the arena for its header, inputs and outputs (scratch is shared and counted apart). */
 export function jobBytes(n: number): number {
@@ -30,6 +30,7 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
   if (h.liquidAlphaEnabled) flags |= FLAG_LIQUID_ALPHA;
   if (p.commitBlocks) flags |= FLAG_COMMIT;
   if (p.ownerUid >= 0) flags |= FLAG_HAS_OWNER;
+  if (p.presenceFromValues) flags |= FLAG_PRESENCE_FROM_VALUES;
   slots[J.N] = BigInt(n);
   slots[J.PATH] = BigInt(p.path === 'dense' ? PATH_DENSE : PATH_SPARSE);
   slots[J.FLAGS] = BigInt(flags);
@@ -64,7 +65,7 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
   a.u16.set(p.weights, w / 2);
   slots[J.WEIGHTS] = BigInt(w);
   const wp = a.alloc(nn);
-  a.u8.set(p.weightsPresent, wp);
+  if (!p.presenceFromValues) a.u8.set(p.weightsPresent, wp);
   slots[J.WEIGHTS_PRESENT] = BigInt(wp);
   const b = a.alloc(2 * nn);
   a.u16.set(p.bonds, b / 2);
