@@ -1,0 +1,148 @@
+import type { PreparedEpoch } from '../../epoch/prepare.js';
+import type { ChainPath } from '../../epoch/types.js';
+import { sumPairs } from './sums.js';
+import type { Mat } from './weights.js';
+
+/**
+ * §2.8 step 25: `WB = W + β·(CW − W)`, β = bondsPenalty/65535. β = 0 and β = 1 hand over W or CW as they are
+ * (with their stored entries); otherwise the sparse path keeps only results > 0.
+ */
+export function weightsForBonds(w: Mat, cw: Mat, bondsPenalty: number, path: ChainPath): Mat {
+  if (bondsPenalty === 0) return w;
+  if (bondsPenalty === 65535) return cw;
+  const beta = bondsPenalty / 65535;
+  const n = w.n;
+  const v = new Float64Array(n * n);
+  const present = new Uint8Array(n * n);
+  for (let k = 0; k < n * n; k++) {
+    v[k] = w.v[k] + beta * (cw.v[k] - w.v[k]);
+    present[k] = path === 'dense' || v[k] > 0 ? 1 : 0;
+  }
+  return { n, v, present };
+}
+
+/** `1 − bondsMovingAverage/1e6`, the EMA weight of the new observation. */
+export function emaAlpha(bondsMovingAverage: number): number {
+  return 1 - bondsMovingAverage / 1e6;
+}
+
+/** Column sums, rows added in uid order. */
+export function columnSums(m: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j] += m[i * n + j];
+  return out;
+}
+
+/** Divides each column by its sum where the sum is non-zero (`inplace_col_normalize`). */
+export function columnNormalize(m: Float64Array, n: number): Float64Array {
+  const s = columnSums(m, n);
+  const out = new Float64Array(n * n);
+  for (let k = 0; k < n * n; k++) {
+    const c = s[k % n];
+    out[k] = c !== 0 ? m[k] / c : m[k];
+  }
+  return out;
+}
+
+/** What a bonds variant hands on: the EMA (pre-storage form), its stored entries, dividends and the storage form. */
+export interface BondsResult {
+  ema: Float64Array;
+  emaPresent: Uint8Array;
+  dividends: Float64Array;
+  /** Proportions that `fixed_proportion_to_u16` turns into the stored u16 bonds. */
+  storage: Float64Array;
+}
+
+/**
+ * §2.9a original Yuma: stored bonds (u16 integers, column max-upscaled) with recent columns dropped and
+ * column-normalised; `ΔB = WB ⊙ a` column-normalised; `EMA = α·ΔB + (1−α)·B`, column-normalised; dividends
+ * `Σⱼ EMAᵢⱼ·Iⱼ` normalised; storage = column max-upscale of the EMA.
+ */
+export function originalYumaBonds(p: PreparedEpoch, wb: Mat, a: Float64Array, incentive: Float64Array, recent: Uint8Array): BondsResult {
+  const n = p.n;
+  const b = new Float64Array(n * n);
+  for (let k = 0; k < n * n; k++) b[k] = recent[k % n] ? 0 : p.bonds[k];
+  const bn = columnNormalize(b, n);
+  const delta = new Float64Array(n * n);
+  for (let k = 0; k < n * n; k++) delta[k] = wb.v[k] * a[Math.floor(k / n)];
+  const dn = columnNormalize(delta, n);
+  const alpha = emaAlpha(p.hyper.bondsMovingAverage);
+  const keep = 1 - alpha;
+  const raw = new Float64Array(n * n);
+  for (let k = 0; k < n * n; k++) raw[k] = alpha * dn[k] + keep * bn[k];
+  const ema = columnNormalize(raw, n);
+  const emaPresent = new Uint8Array(n * n);
+  for (let k = 0; k < n * n; k++) emaPresent[k] = p.path === 'dense' || ema[k] > 0 ? 1 : 0;
+  const dividends = new Float64Array(n);
+  for (let i = 0; i < n; i++) dividends[i] = sumPairs(n, (j) => incentive[j] * ema[i * n + j]);
+  return { ema, emaPresent, dividends, storage: columnMaxUpscale(ema, n) };
+}
+
+/** Divides each column by its maximum where that is non-zero (`inplace_col_max_upscale`). */
+export function columnMaxUpscale(m: Float64Array, n: number): Float64Array {
+  const max = new Float64Array(n);
+  for (let k = 0; k < n * n; k++) if (max[k % n] < m[k]) max[k % n] = m[k];
+  return m.map((x, k) => (max[k % n] !== 0 ? x / max[k % n] : x));
+}
+
+/** `exp` with the chain's input clamp to [−20, 20] (`exp_safe`). */
+export function expSafe(x: number): number {
+  return Math.exp(Math.min(20, Math.max(-20, x)));
+}
+
+/**
+ * Liquid alpha v2 (`alpha_sigmoid`): how far the weight sits above consensus (buying) or below the bond
+ * (selling) sets the EMA speed between alphaLow and alphaHigh.
+ */
+export function alphaSigmoid(c: number, w: number, b: number, lo: number, hi: number, steepness: number): number {
+  const buy = Math.min(1, Math.max(0, w - c));
+  const sell = Math.min(1, Math.max(0, b - w));
+  const d = w >= b ? buy : sell;
+  const sigma = 1 / (1 + expSafe((steepness / -100) * (d - 0.5)));
+  return Math.max(lo, Math.min(hi, lo + sigma * (hi - lo)));
+}
+
+/** Whether Yuma3 uses per-entry liquid alpha: enabled and some consensus value non-zero. */
+export function liquidAlphaApplies(p: PreparedEpoch, c: Float64Array): boolean {
+  return p.hyper.liquidAlphaEnabled && c.some((x) => x !== 0);
+}
+
+/**
+ * §2.9b Yuma3: bonds as proportions b/65535, recent columns dropped; EMA with per-entry liquid alpha
+ * (`min(1, (1−α)·b + max(0, α·w))`; the sparse path only emits the columns listed in the validator's WB row)
+ * or with one α and no clamp; dividends `aᵢ · Σⱼ colnorm(EMA)ᵢⱼ·Iⱼ` normalised; storage = the EMA itself.
+ */
+export function yuma3Bonds(p: PreparedEpoch, wb: Mat, a: Float64Array, incentive: Float64Array, c: Float64Array, recent: Uint8Array): BondsResult {
+  const n = p.n;
+  const h = p.hyper;
+  const sparse = p.path === 'sparse';
+  const ema = new Float64Array(n * n);
+  const emaPresent = new Uint8Array(n * n);
+  if (liquidAlphaApplies(p, c)) {
+    const lo = h.alphaLow / 65535;
+    const hi = h.alphaHigh / 65535;
+    for (let k = 0; k < n * n; k++) {
+      const j = k % n;
+      if (sparse && !wb.present[k]) continue;
+      const b = recent[j] ? 0 : p.bonds[k] / 65535;
+      const al = alphaSigmoid(c[j], wb.v[k], b, lo, hi, h.alphaSigmoidSteepness);
+      ema[k] = Math.min(1, (1 - al) * b + Math.max(0, al * wb.v[k]));
+      emaPresent[k] = !sparse || ema[k] > 0 ? 1 : 0;
+    }
+  } else {
+    const alpha = emaAlpha(h.bondsMovingAverage);
+    const keep = 1 - alpha;
+    for (let k = 0; k < n * n; k++) {
+      const b = recent[k % n] ? 0 : p.bonds[k] / 65535;
+      ema[k] = alpha * wb.v[k] + keep * b;
+      emaPresent[k] = !sparse || ema[k] > 0 ? 1 : 0;
+    }
+  }
+  const colSum = columnSums(ema, n);
+  const dividends = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const tb = sumPairs(n, (j) => (colSum[j] !== 0 ? ema[i * n + j] / colSum[j] : ema[i * n + j]) * incentive[j]);
+    dividends[i] = tb * a[i];
+  }
+  return { ema, emaPresent, dividends, storage: ema };
+}

@@ -1,0 +1,44 @@
+import type { ChainPath } from '../../epoch/types.js';
+import { sumPairs } from './sums.js';
+import type { Mat } from './weights.js';
+
+/**
+ * §2.6 step 22: `min(w, C_j)`. The sparse path drops an entry whose weight exceeds a consensus that is not
+ * positive (weights are ≥ 0, so: C_j = 0 and w > 0); the value is 0 either way, only presence differs.
+ */
+export function clipWeights(w: Mat, c: Float64Array, path: ChainPath): Mat {
+  const n = w.n;
+  const v = new Float64Array(n * n);
+  const present = new Uint8Array(n * n);
+  for (let k = 0; k < n * n; k++) {
+    const j = k % n;
+    const x = w.v[k];
+    v[k] = c[j] < x ? c[j] : x;
+    present[k] = w.present[k] && !(path === 'sparse' && c[j] < x && c[j] <= 0) ? 1 : 0;
+  }
+  return { n, v, present };
+}
+
+/** §2.6 step 23: row sums of the clipped weights. */
+export function validatorTrust(cw: Mat): Float64Array {
+  const n = cw.n;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = sumPairs(n, (j) => cw.v[i * n + j]);
+  return out;
+}
+
+/** `Σᵢ aᵢ·mᵢⱼ`, rows added in uid order (rank from clipped weights, prerank from weights). */
+export function stakeWeightedColumnSums(m: Mat, a: Float64Array): Float64Array {
+  const n = m.n;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (a[i] === 0) continue; // adds +0 only
+    for (let j = 0; j < n; j++) out[j] += a[i] * m.v[i * n + j];
+  }
+  return out;
+}
+
+/** rank / prerank, 0 where the prerank is 0 (the chain's trust before 2025-10). */
+export function trust(rank: Float64Array, prerank: Float64Array): Float64Array {
+  return rank.map((r, j) => (prerank[j] > 0 ? r / prerank[j] : 0));
+}

@@ -1,0 +1,70 @@
+import { sumInOrder } from './sums.js';
+import type { Mat } from './weights.js';
+
+/**
+ * The chain's `weighted_median` (§2.6 step 21): a deterministic pivot-at-middle search, not a sort. Each round
+ * splits the current partition (in order) into scores below and above the pivot; ties with the pivot go
+ * nowhere. The strict `<` and non-strict `<=` tests below decide borderline columns, so they are kept literally.
+ */
+export function weightedMedian(stake: ArrayLike<number>, score: ArrayLike<number>, minority: number, lo: number, hi: number): number {
+  let cur: number[] = Array.from({ length: score.length }, (_, i) => i);
+  const limit = cur.length;
+  for (let steps = 0; ; ) {
+    if (cur.length === 0) return 0;
+    if (cur.length === 1) return score[cur[0]];
+    const pivot = score[cur[cur.length >> 1]];
+    const lower: number[] = [];
+    const upper: number[] = [];
+    let lowStake = 0;
+    let highStake = 0;
+    for (const i of cur) {
+      if (score[i] < pivot) {
+        lower.push(i);
+        lowStake += stake[i];
+      } else if (score[i] > pivot) {
+        upper.push(i);
+        highStake += stake[i];
+      }
+    }
+    if (minority < lo + lowStake && lower.length > 0) {
+      cur = lower;
+      hi = lo + lowStake;
+    } else if (hi - highStake <= minority && upper.length > 0) {
+      cur = upper;
+      lo = hi - highStake;
+    } else {
+      return pivot;
+    }
+    steps++;
+    if (steps > limit) return 0;
+  }
+}
+
+/** Rows that vote in the median: positive active stake, in uid order. */
+export function votingRows(activeStake: Float64Array): number[] {
+  const rows: number[] = [];
+  for (let i = 0; i < activeStake.length; i++) if (activeStake[i] > 0) rows.push(i);
+  return rows;
+}
+
+/**
+ * Column-wise stake-weighted median with majority κ = kappa/65535: voting stakes renormalised, `minority =
+ * Σu − κ`, each column searched over `[0, Σu]`. Validators with stake but no entry vote 0.
+ */
+export function consensus(activeStake: Float64Array, w: Mat, kappa: number): Float64Array {
+  const n = w.n;
+  const rows = votingRows(activeStake);
+  const out = new Float64Array(n);
+  if (rows.length === 0) return out;
+  const vs = rows.map((i) => activeStake[i]);
+  const total = sumInOrder(vs);
+  const u = vs.map((s) => s / total);
+  const t = sumInOrder(u);
+  const minority = t - kappa / 65535;
+  const score = new Float64Array(rows.length);
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < rows.length; k++) score[k] = w.v[rows[k] * n + j];
+    out[j] = weightedMedian(u, score, minority, 0, t);
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+import type { PreparedEpoch } from '../../epoch/prepare.js';
+import { weightKept } from './masks.js';
+
+/** A dense n×n f64 matrix with the set of entries the chain's sparse form would hold. */
+export interface Mat {
+  n: number;
+  v: Float64Array;
+  /** 1 where the sparse path stores the entry (explicit zeros included); the dense path ignores it. */
+  present: Uint8Array;
+}
+
+/**
+ * §2.5: the stored u16 weights as values, rows of forbidden validators dropped, diagonal / outdated / commit
+ * masks applied, then each row divided by its sum. Row sums of u16 integers are exact in f64, so the
+ * normalised value is `w / Σw` correctly rounded, whatever order the sum runs in.
+ */
+export function maskedNormalizedWeights(p: PreparedEpoch, forbidden: Uint8Array): Mat {
+  const n = p.n;
+  const v = new Float64Array(n * n);
+  const present = new Uint8Array(n * n);
+  const wp = p.weightsPresent;
+  for (let i = 0; i < n; i++) {
+    if (forbidden[i]) continue;
+    let s = 0;
+    for (let j = 0; j < n; j++) {
+      const k = i * n + j;
+      if (!wp[k] || !weightKept(p, i, j)) continue;
+      present[k] = 1;
+      v[k] = p.weights[k];
+      s += p.weights[k];
+    }
+    if (s > 0) for (let j = 0; j < n; j++) v[i * n + j] = v[i * n + j] / s;
+  }
+  return { n, v, present };
+}
