@@ -1,0 +1,328 @@
+/**
+ * BigInt reference of the chain's fixed-point Yuma epoch, both code paths of subtensor `epoch/run_epoch.rs`:
+ * `epoch_mechanism` (`path: 'sparse'`, what the chain runs) and `epoch_dense_mechanism` (`path: 'dense'`).
+ * Written to be read next to shared/spec/yuma-chain-reference.md §2; step numbers below are that section's.
+ * Slow on purpose: it is the oracle the Wasm fixed kernel is tested against.
+ */
+import type { PreparedEpoch } from '../epoch/prepare.js';
+import { allocRawResult, type RawEpochResult } from '../epoch/result.js';
+import {
+  I32F32,
+  I64F64,
+  U64_MAX,
+  alphaFromBondsMovingAverage,
+  alphaSigmoid,
+  emissionShare,
+  fixedProportionToU16,
+  fromInt,
+  safeDiv,
+  satAdd,
+  stakeProportion,
+  toF64,
+  toU64Sat,
+  u16ProportionToFixed,
+  wrapAdd,
+} from './fixed.js';
+import * as D from './fixed-epoch/dense.js';
+import { weightedMedianCols } from './fixed-epoch/median.js';
+import * as S from './fixed-epoch/sparse.js';
+import { isTopkNonzero, maskVector, normalize, normalizeUsingSum, sum, vecMul } from './fixed-epoch/vector.js';
+
+const u64SatAdd = (a: bigint, b: bigint): bigint => (a + b > U64_MAX ? U64_MAX : a + b);
+const u64SatSub = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
+/** `x·2^32 ÷ 65535·2^32`: how the chain turns u16 hyper-parameters (kappa, bonds penalty, alpha bounds) into I32F32. */
+const u16Ratio = (x: number): bigint => u16ProportionToFixed(BigInt(x));
+
+/** Steps 1–13: everything both paths compute identically up to the weights, with the path's owner rules. */
+interface Prologue {
+  n: number;
+  /** Owner UID the path honours: the sparse path's, -1 on the dense path (which has no owner handling). */
+  owner: number;
+  active: boolean[];
+  recent: boolean[];
+  stake: bigint[];
+  /** Previous permits as the path reads them (sparse: owner forced), length = stored vector length. */
+  oldPermit: boolean[];
+  newPermit: boolean[];
+  activeStake: bigint[];
+}
+
+function prologue(p: PreparedEpoch): Prologue {
+  const n = p.n;
+  const h = p.hyper;
+  const owner = p.path === 'sparse' ? p.ownerUid : -1;
+  const cb = p.currentBlock;
+  const cutoff = BigInt(h.activityCutoff);
+
+  // 2.1 activity and recent registrations.
+  const inactive = Array.from(p.lastUpdate, (lu) => u64SatAdd(lu, cutoff) < cb);
+  const active = inactive.map((x) => !x);
+  const lastTempo = p.lastStepBlock === 0n ? u64SatSub(cb, BigInt(p.tempo)) : u64SatAdd(p.lastStepBlock, 1n);
+  const recent = Array.from(p.blockAtRegistration, (reg) => lastTempo <= reg);
+
+  // 2.2 stake: threshold (owner exempt on the sparse path), normalise in I64F64, floor to I32F32.
+  const filtered = Array.from(p.stake, (s, i) => {
+    const total = fromInt(I64F64, s);
+    return i !== owner && toU64Sat(I64F64, total) < h.stakeThreshold ? 0n : total;
+  });
+  const total = filtered.reduce((a, b) => wrapAdd(I64F64, a, b), 0n);
+  const stake = filtered.map((f) => stakeProportion(f, total));
+
+  // 2.3 permits: the stored vector may be shorter than n; the owner's entry is forced only if it exists.
+  const oldPermit = Array.from(p.validatorPermit.subarray(0, p.permitLength), (x) => x !== 0);
+  if (owner >= 0 && owner < oldPermit.length) oldPermit[owner] = true;
+  const forbid = oldPermit.map((x) => !x);
+  const newPermit = isTopkNonzero(stake, h.maxAllowedValidators);
+  if (owner >= 0) newPermit[owner] = true;
+
+  // 2.4 active stake.
+  const activeStake = normalize(maskVector(forbid, maskVector(inactive, stake)));
+  return { n, owner, active, recent, stake, oldPermit, newPermit, activeStake };
+}
+
+/** What the path-specific middle (weights → dividends) hands to the emission step and the outputs. */
+interface Core {
+  consensus: bigint[];
+  validatorTrust: bigint[];
+  rank: bigint[];
+  prerank: bigint[];
+  incentive: bigint[];
+  dividends: bigint[];
+  /** Writes the path's bond storage rule into the result. */
+  writeBonds(out: RawEpochResult): void;
+}
+
+function liquidAlphaOn(p: PreparedEpoch, consensus: readonly bigint[]): boolean {
+  return p.hyper.liquidAlphaEnabled && consensus.length > 0 && consensus.some((c) => c !== 0n);
+}
+
+function liquidAlphaParams(p: PreparedEpoch) {
+  return { lo: u16Ratio(p.hyper.alphaLow), hi: u16Ratio(p.hyper.alphaHigh), steep: fromInt(I32F32, BigInt(p.hyper.alphaSigmoidSteepness)) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sparse path (`epoch_mechanism`)
+// ---------------------------------------------------------------------------------------------------------------
+
+function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
+  const { n, owner, activeStake, newPermit } = pro;
+  const h = p.hyper;
+  const present = p.weightsPresent;
+  const lastUpdate = Array.from(p.lastUpdate);
+  const reg = Array.from(p.blockAtRegistration);
+  const forbid = pro.oldPermit.map((x) => !x);
+
+  // 2.5 weights: stored u16 as integer-valued I32F32, explicit zeros kept; masks; row normalisation.
+  let W: S.SparseMatrix = [];
+  for (let i = 0; i < n; i++) {
+    const row: S.SparseRow = [];
+    for (let j = 0; j < n; j++) if (present[i * n + j]) row.push([j, BigInt(p.weights[i * n + j]) << 32n]);
+    W.push(row);
+  }
+  W = S.maskRows(forbid, W);
+  W = S.maskDiag(W, owner);
+  W = S.vecMask(W, lastUpdate, reg, (updated, registered) => updated <= registered);
+  if (p.commitBlocks) W = S.vecMask(W, Array.from(p.commitBlocks), reg, (commit, registered) => commit < registered);
+  W = S.rowNormalize(W);
+
+  // 2.6 consensus, clipping, validator trust.
+  const dense = W.map((row) => {
+    const d: bigint[] = new Array(n).fill(0n);
+    for (const [j, v] of row) d[j] = v;
+    return d;
+  });
+  const consensus = weightedMedianCols(activeStake, n, (r, j) => dense[r][j], u16Ratio(h.kappa));
+  const CW = S.colClip(W, consensus);
+  const validatorTrust = S.rowSum(CW);
+
+  // 2.7 rank and incentive (prerank feeds only the trust view).
+  const rank = S.matmul(CW, activeStake, n);
+  const prerank = S.matmul(W, activeStake, n);
+  const incentive = normalize(rank);
+
+  // 2.8 weights for bonds.
+  const WB = S.interpolate(W, CW, n, u16Ratio(h.bondsPenalty));
+
+  let dividends: bigint[];
+  let ema: S.SparseMatrix;
+  if (h.yuma3Enabled) {
+    // 2.9b Yuma3: bonds as u16 proportions, recent columns dropped.
+    let B: S.SparseMatrix = bondRows(p, (b) => u16ProportionToFixed(BigInt(b)));
+    B = S.scalarVecMask(B, lastTempoOf(p), reg, (lt, registered) => lt <= registered);
+    if (liquidAlphaOn(p, consensus)) {
+      const { lo, hi, steep } = liquidAlphaParams(p);
+      const alphas = WB.map((wRow, i) => {
+        const w = S.cursorLookup(wRow, n);
+        const b = S.cursorLookup(B[i], n);
+        return consensus.map((c, j) => alphaSigmoid(c, w[j], b[j], lo, hi, steep));
+      });
+      ema = S.matEmaAlpha(WB, B, alphas);
+    } else {
+      ema = S.matEma(WB, B, alphaFromBondsMovingAverage(BigInt(h.bondsMovingAverage)));
+    }
+    const EN = S.colNormalize(ema, n);
+    const perValidator = S.rowSum(S.matVecMul(EN, incentive));
+    dividends = normalize(vecMul(perValidator, activeStake));
+  } else {
+    // 2.9a original Yuma: bonds as integers, recent columns dropped, column-normalised.
+    let B: S.SparseMatrix = bondRows(p, (b) => BigInt(b) << 32n);
+    B = S.scalarVecMask(B, lastTempoOf(p), reg, (lt, registered) => lt <= registered);
+    B = S.colNormalize(B, n);
+    const delta = S.colNormalize(S.rowHadamard(WB, activeStake), n);
+    ema = S.colNormalize(S.matEma(delta, B, alphaFromBondsMovingAverage(BigInt(h.bondsMovingAverage))), n);
+    dividends = normalize(S.matmulTranspose(ema, incentive));
+    ema = S.colMaxUpscale(ema, n);
+  }
+
+  // 2.11 every UID's row is rewritten: the EMA row under a new permit, else empty.
+  const writeBonds = (out: RawEpochResult): void => {
+    for (let i = 0; i < n; i++) {
+      if (!newPermit[i]) continue;
+      for (const [j, v] of ema[i]) {
+        out.bonds[i * n + j] = Number(fixedProportionToU16(v));
+        out.bondsPresent[i * n + j] = 1;
+      }
+    }
+  };
+  return { consensus, validatorTrust, rank, prerank, incentive, dividends, writeBonds };
+}
+
+/** Stored bond rows (ascending columns; a stored zero behaves like an absent entry in every bond step). */
+function bondRows(p: PreparedEpoch, toFixed: (b: number) => bigint): S.SparseMatrix {
+  const n = p.n;
+  const rows: S.SparseMatrix = [];
+  for (let i = 0; i < n; i++) {
+    const row: S.SparseRow = [];
+    for (let j = 0; j < n; j++) {
+      const b = p.bonds[i * n + j];
+      if (b !== 0) row.push([j, toFixed(b)]);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+function lastTempoOf(p: PreparedEpoch): bigint {
+  return p.lastStepBlock === 0n ? u64SatSub(p.currentBlock, BigInt(p.tempo)) : u64SatAdd(p.lastStepBlock, 1n);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dense path (`epoch_dense_mechanism`)
+// ---------------------------------------------------------------------------------------------------------------
+
+function denseCore(p: PreparedEpoch, pro: Prologue): Core {
+  const { n, recent, activeStake, newPermit, oldPermit } = pro;
+  const h = p.hyper;
+  const forbid = oldPermit.map((x) => !x);
+  const lu = p.lastUpdate;
+  const reg = p.blockAtRegistration;
+
+  // 2.5 weights: no owner exception (the diagonal is always masked), no commit-reveal mask.
+  let W: D.DenseMatrix = [];
+  for (let i = 0; i < n; i++) W.push(Array.from(p.weights.subarray(i * n, (i + 1) * n), (w) => BigInt(w) << 32n));
+  W = D.maskRows(forbid, W);
+  W = D.maskDiag(W);
+  W = D.maskWhere(W, (i, j) => lu[i] <= reg[j]);
+  W = D.rowNormalize(W);
+
+  // 2.6 / 2.7
+  const consensus = weightedMedianCols(activeStake, n, (r, j) => W[r][j], u16Ratio(h.kappa));
+  const CW = D.colClip(W, consensus);
+  const validatorTrust = D.rowSum(CW);
+  const rank = D.matmul(CW, activeStake);
+  const prerank = D.matmul(W, activeStake);
+  const incentive = normalize(rank);
+
+  // 2.8
+  const WB = D.interpolate(W, CW, u16Ratio(h.bondsPenalty));
+
+  let dividends: bigint[];
+  let ema: D.DenseMatrix;
+  const bondsOf = (toFixed: (b: number) => bigint): D.DenseMatrix => {
+    const B: D.DenseMatrix = [];
+    for (let i = 0; i < n; i++) B.push(Array.from(p.bonds.subarray(i * n, (i + 1) * n), toFixed));
+    return D.maskCols(recent, B);
+  };
+  if (h.yuma3Enabled) {
+    const B = bondsOf((b) => u16ProportionToFixed(BigInt(b)));
+    if (liquidAlphaOn(p, consensus)) {
+      const { lo, hi, steep } = liquidAlphaParams(p);
+      const alphas = WB.map((row, i) => row.map((w, j) => alphaSigmoid(consensus[j], w, B[i][j], lo, hi, steep)));
+      ema = D.matEmaAlpha(WB, B, alphas);
+    } else {
+      ema = D.matEma(WB, B, alphaFromBondsMovingAverage(BigInt(h.bondsMovingAverage)));
+    }
+    const EN = D.colNormalize(ema);
+    const perValidator = D.rowSum(D.matVecMul(EN, incentive));
+    dividends = normalize(vecMul(perValidator, activeStake));
+  } else {
+    const B = D.colNormalize(bondsOf((b) => BigInt(b) << 32n));
+    const delta = D.colNormalize(D.rowHadamard(WB, activeStake));
+    ema = D.colNormalize(D.matEma(delta, B, alphaFromBondsMovingAverage(BigInt(h.bondsMovingAverage))));
+    dividends = normalize(D.matmulTranspose(ema, incentive));
+    ema = D.colMaxUpscale(ema);
+  }
+
+  // 2.11 dense: only rows below the stored permit vector's length are touched; others keep their input.
+  const writeBonds = (out: RawEpochResult): void => {
+    const touched = Math.min(n, oldPermit.length);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const k = i * n + j;
+        if (i < touched && newPermit[i]) {
+          out.bonds[k] = Number(fixedProportionToU16(ema[i][j]));
+          out.bondsPresent[k] = 1;
+        } else if (i < touched && oldPermit[i]) {
+          out.bonds[k] = 0;
+          out.bondsPresent[k] = 0;
+        } else {
+          out.bonds[k] = p.bonds[k];
+          out.bondsPresent[k] = p.bonds[k] !== 0 ? 1 : 0;
+        }
+      }
+    }
+  };
+  return { consensus, validatorTrust, rank, prerank, incentive, dividends, writeBonds };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Emission (2.10) and outputs
+// ---------------------------------------------------------------------------------------------------------------
+
+export function referenceEpochFixed(p: PreparedEpoch): RawEpochResult {
+  const n = p.n;
+  const out = allocRawResult(n);
+  if (n === 0) return out;
+  const pro = prologue(p);
+  const core = p.path === 'sparse' ? sparseCore(p, pro) : denseCore(p, pro);
+  const { incentive, dividends } = core;
+
+  const combined = incentive.map((x, i) => satAdd(I32F32, x, dividends[i]));
+  const emissionSum = sum(combined);
+  const serverShare = normalizeUsingSum(incentive, emissionSum);
+  let validatorShare = normalizeUsingSum(dividends, emissionSum);
+  if (emissionSum === 0n) validatorShare = sum(pro.activeStake) === 0n ? pro.stake : pro.activeStake;
+
+  const rao = p.raoEmission;
+  const f = (x: bigint) => toF64(I32F32, x);
+  const u16 = (x: bigint) => Number(fixedProportionToU16(x));
+  for (let i = 0; i < n; i++) {
+    out.stakeWeight[i] = u16(pro.stake[i]);
+    out.consensus[i] = u16(core.consensus[i]);
+    out.incentive[i] = u16(incentive[i]);
+    out.dividends[i] = u16(dividends[i]);
+    out.validatorTrust[i] = u16(core.validatorTrust[i]);
+    out.active[i] = pro.active[i] ? 1 : 0;
+    out.validatorPermit[i] = pro.newPermit[i] ? 1 : 0;
+    out.serverEmission[i] = emissionShare(serverShare[i], rao);
+    out.validatorEmission[i] = emissionShare(validatorShare[i], rao);
+    out.consensusF[i] = f(core.consensus[i]);
+    out.incentiveF[i] = f(incentive[i]);
+    out.dividendsF[i] = f(dividends[i]);
+    out.rankF[i] = f(core.rank[i]);
+    out.trustF[i] = f(safeDiv(I32F32, core.rank[i], core.prerank[i]));
+    out.validatorTrustF[i] = f(core.validatorTrust[i]);
+  }
+  core.writeBonds(out);
+  return out;
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { prepareEpoch } from '../src/epoch/prepare.js';
+import type { RawEpochResult } from '../src/epoch/result.js';
+import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
+import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
+
+/**
+ * The shared loader reads block numbers with JSON.parse, which rounds the fixtures' near-u64::MAX `lastUpdate`
+ * values (they exercise the chain's saturating `last_update + cutoff`). Re-read those fields exactly.
+ */
+function exactCases(path: 'sparse' | 'dense'): ConformanceCase[] {
+  const file = fileURLToPath(new URL(`./fixtures/chain-${path}-epochs.jsonl.gz`, import.meta.url));
+  const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  const exact = new Map<number, Record<string, unknown>>();
+  for (const line of lines) {
+    const raw = JSON.parse(line.replace(/(?<=[[,:])(\d{16,})(?=[\],}])/g, '"$1"'));
+    const big = (v: unknown) => BigInt(v as string | number);
+    exact.set(Number(raw.case), {
+      currentBlock: big(raw.input.currentBlock),
+      lastStepBlock: big(raw.input.lastStepBlock),
+      lastUpdate: (raw.input.lastUpdate as unknown[]).map(big),
+      blockAtRegistration: (raw.input.blockAtRegistration as unknown[]).map(big),
+    });
+  }
+  return loadConformance(path).map((c) => ({ ...c, input: { ...c.input, ...exact.get(c.id) } }));
+}
+
+/** Every field of a fixed-mode result against the chain's, as plain arrays so a diff shows the UID. */
+export function expectChainExact(c: ConformanceCase, r: RawEpochResult): void {
+  const n = c.input.n;
+  const e = c.expected;
+  const got = {
+    stakeWeight: Array.from(r.stakeWeight),
+    consensus: Array.from(r.consensus),
+    incentive: Array.from(r.incentive),
+    dividends: Array.from(r.dividends),
+    validatorTrust: Array.from(r.validatorTrust),
+    active: Array.from(r.active, (x) => x !== 0),
+    validatorPermit: Array.from(r.validatorPermit, (x) => x !== 0),
+    bonds: Array.from({ length: n }, (_, i) => Array.from(r.bonds.subarray(i * n, (i + 1) * n))),
+    serverEmission: Array.from(r.serverEmission),
+    validatorEmission: Array.from(r.validatorEmission),
+  };
+  expect(got, `case ${c.id} (${c.path})`).toEqual({
+    stakeWeight: e.stakeWeight,
+    consensus: e.consensus,
+    incentive: e.incentive,
+    dividends: e.dividends,
+    validatorTrust: e.validatorTrust,
+    active: e.active,
+    validatorPermit: e.validatorPermit,
+    bonds: e.bonds,
+    serverEmission: e.serverEmission,
+    validatorEmission: e.validatorEmission,
+  });
+}
+
+describe.each(['sparse', 'dense'] as const)('BigInt fixed reference vs chain, %s path', (path) => {
+  const cases = exactCases(path);
+
+  it('has the 120 chain-computed epochs', () => {
+    expect(cases).toHaveLength(120);
+  });
+
+  it.each(cases.map((c) => [c.id, c] as const))('case %i: every field exact', (_id, c) => {
+    const p = prepareEpoch(c.input, c.hyper, { mode: 'fixed', path });
+    expectChainExact(c, referenceEpochFixed(p));
+  });
+});
