@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { typedEpoch } from '../src/baseline/typed-epoch.js';
+import { prepareEpoch } from '../src/epoch/prepare.js';
+import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
+
+// The benchmark's typed-array baseline must compute the same epoch as the chain, within the float-mode tolerance
+// of shared/conformance/README.md: u16 fields within 2 steps, emissions within raoEmission / 20000, booleans exact.
+const cases = withExactLastUpdate(loadConformance('sparse'));
+
+/**
+ * The shared loader reads `lastUpdate` with JSON.parse, which rounds the near-u64::MAX values some cases use to
+ * exercise the chain's saturating `last_update + cutoff` (prepareEpoch then refuses them). Re-read that one
+ * field as bigint so those cases run too.
+ */
+function withExactLastUpdate(loaded: ConformanceCase[]): ConformanceCase[] {
+  const file = new URL('./fixtures/chain-sparse-epochs.jsonl.gz', import.meta.url);
+  const exact = new Map<number, bigint[]>();
+  for (const line of gunzipSync(readFileSync(file)).toString('utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const id = Number(/^\{"case":(\d+)/.exec(line)![1]);
+    const list = /"lastUpdate":\[([^\]]*)\]/.exec(line)![1];
+    exact.set(id, list === '' ? [] : list.split(',').map((v) => BigInt(v)));
+  }
+  return loaded.map((c) => ({ ...c, input: { ...c.input, lastUpdate: exact.get(c.id)! } }));
+}
+
+function worstU16(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+  return worst;
+}
+
+function check(c: ConformanceCase): void {
+  const p = prepareEpoch(c.input, c.hyper, { mode: 'float', path: 'sparse' });
+  const r = typedEpoch(p);
+  const e = c.expected;
+  const n = c.input.n;
+  const label = `case ${c.id} (n=${n}, yuma3=${c.hyper.yuma3Enabled}, liquidAlpha=${c.hyper.liquidAlphaEnabled})`;
+  for (const field of ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust'] as const) {
+    expect(worstU16(r[field], e[field]), `${label} ${field}`).toBeLessThanOrEqual(2);
+  }
+  expect(Array.from(r.active, (x) => x === 1), `${label} active`).toEqual(e.active);
+  expect(Array.from(r.validatorPermit, (x) => x === 1), `${label} validatorPermit`).toEqual(e.validatorPermit);
+  let bondWorst = 0;
+  for (let i = 0; i < n; i++) bondWorst = Math.max(bondWorst, worstU16(r.bonds.subarray(i * n, (i + 1) * n), e.bonds[i]));
+  expect(bondWorst, `${label} bonds`).toBeLessThanOrEqual(2);
+  const tol = c.input.raoEmission / 20000n;
+  for (let i = 0; i < n; i++) {
+    const ds = r.serverEmission[i] - e.serverEmission[i];
+    const dv = r.validatorEmission[i] - e.validatorEmission[i];
+    expect(ds <= tol && -ds <= tol, `${label} serverEmission[${i}] ${r.serverEmission[i]} vs ${e.serverEmission[i]}`).toBe(true);
+    expect(dv <= tol && -dv <= tol, `${label} validatorEmission[${i}] ${r.validatorEmission[i]} vs ${e.validatorEmission[i]}`).toBe(true);
+  }
+}
+
+describe('typed-array baseline vs the chain (sparse path conformance cases)', () => {
+  it('covers original Yuma, Yuma3 and Yuma3 with liquid alpha', () => {
+    expect(cases.some((c) => !c.hyper.yuma3Enabled)).toBe(true);
+    expect(cases.some((c) => c.hyper.yuma3Enabled && !c.hyper.liquidAlphaEnabled)).toBe(true);
+    expect(cases.some((c) => c.hyper.yuma3Enabled && c.hyper.liquidAlphaEnabled)).toBe(true);
+  });
+
+  it.each(cases.map((c) => [c.id, c] as const))('case %i matches the chain within the float tolerance', (_id, c) => {
+    check(c);
+  });
+
+  it('is deterministic and does not leak state between calls of different sizes', () => {
+    const a = cases.find((c) => c.input.n > 16)!;
+    const b = cases.find((c) => c.input.n !== a.input.n && c.input.n > 1)!;
+    const pa = prepareEpoch(a.input, a.hyper, { mode: 'float' });
+    const first = typedEpoch(pa);
+    typedEpoch(prepareEpoch(b.input, b.hyper, { mode: 'float' }));
+    const again = typedEpoch(pa);
+    expect(again.dividendsF).toEqual(first.dividendsF);
+    expect(again.bonds).toEqual(first.bonds);
+  });
+
+  it('refuses the dense path instead of silently computing the sparse one', () => {
+    const c = cases[0];
+    expect(() => typedEpoch(prepareEpoch(c.input, c.hyper, { mode: 'float', path: 'dense' }))).toThrow(/sparse path only/);
+  });
+});
