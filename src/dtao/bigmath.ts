@@ -1,0 +1,158 @@
+/**
+ * Exact integer helpers for the pool and emission code. Everything is floor/ceil-explicit so callers
+ * can round in the pool's favour; nothing here touches floating point except `toNumber`/`fromNumber`.
+ */
+import { YumaError } from '../errors.js';
+
+export interface Ratio {
+  num: bigint;
+  den: bigint;
+}
+
+export function ceilDiv(a: bigint, b: bigint): bigint {
+  return a >= 0n ? (a + b - 1n) / b : a / b;
+}
+
+export function gcd(a: bigint, b: bigint): bigint {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+export function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(2).length;
+}
+
+/** floor(n^(1/k)) for n ≥ 0 (Newton from above, exact). */
+export function iroot(n: bigint, k: number): bigint {
+  if (n < 0n) throw new RangeError('iroot of negative');
+  if (n < 2n || k === 1) return n;
+  const K = BigInt(k);
+  let x = 1n << BigInt(Math.ceil(bitLength(n) / k)); // ≥ true root
+  for (;;) {
+    const y = ((K - 1n) * x + n / x ** (K - 1n)) / K;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+export function isqrt(n: bigint): bigint {
+  return iroot(n, 2);
+}
+
+/** Exact rational value of a finite double (every double is a dyadic rational). */
+export function fromNumber(x: number): Ratio {
+  if (!Number.isFinite(x)) throw new YumaError('E_NAN', `not a finite number: ${x}`);
+  if (x === 0) return { num: 0n, den: 1n };
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, x);
+  const hi = buf.getUint32(0);
+  const lo = buf.getUint32(4);
+  const sign = hi >>> 31 ? -1n : 1n;
+  const exp = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e: number;
+  if (exp === 0) e = -1074;
+  else {
+    mant |= 1n << 52n;
+    e = exp - 1075;
+  }
+  if (e >= 0) return { num: sign * (mant << BigInt(e)), den: 1n };
+  const den = 1n << BigInt(-e);
+  const g = gcd(mant, den);
+  return { num: (sign * mant) / g, den: den / g };
+}
+
+/** Nearest double to num/den (correct to well under one ulp for the magnitudes used here). */
+export function toNumber(num: bigint, den: bigint): number {
+  if (den === 0n) return num === 0n ? 0 : num > 0n ? Infinity : -Infinity;
+  if (num === 0n) return 0;
+  const neg = num < 0n !== den < 0n;
+  const a = num < 0n ? -num : num;
+  const b = den < 0n ? -den : den;
+  // scale so the integer quotient has ~64 significant bits, then one rounding step in Number()
+  const shift = 64 - (bitLength(a) - bitLength(b));
+  const q = shift >= 0 ? (a << BigInt(shift)) / b : a / (b << BigInt(-shift));
+  const v = Number(q) * 2 ** -shift;
+  return neg ? -v : v;
+}
+
+// ---- fixed-point ln / exp (only for exponents whose reduced fraction is too large for exact roots) ----
+
+const F = 192n;
+const ONE = 1n << F;
+
+function atanhSeries(z: bigint): bigint {
+  // atanh(z) = z + z^3/3 + z^5/5 …, |z| ≤ 1/3 → 3^-2 per term
+  const z2 = (z * z) >> F;
+  let term = z;
+  let sum = 0n;
+  for (let i = 1n; term !== 0n; i += 2n) {
+    sum += term / i;
+    term = (term * z2) >> F;
+  }
+  return sum;
+}
+
+const LN2 = 2n * atanhSeries(ONE / 3n);
+
+/** ln(num/den) · 2^192, |error| ≤ a few units in the last place. num, den > 0. */
+function lnFixed(num: bigint, den: bigint): bigint {
+  const k = bitLength(num) - bitLength(den);
+  // m = (num/den) / 2^k in [0.5, 2)
+  const m = k >= 0 ? (num << F) / (den << BigInt(k)) : (num << (F + BigInt(-k))) / den;
+  const z = ((m - ONE) << F) / (m + ONE);
+  return BigInt(k) * LN2 + 2n * atanhSeries(z);
+}
+
+/** exp(-u) · 2^192 for u ≥ 0 (fixed 2^192). */
+function expNegFixed(u: bigint): bigint {
+  const k = u / LN2;
+  const s = u - k * LN2; // [0, ln2)
+  let term = ONE;
+  let sum = 0n;
+  for (let i = 1n; term !== 0n; i += 1n) {
+    sum += term;
+    term = -((term * s) >> F) / i;
+  }
+  return k > 400n ? 0n : sum >> k;
+}
+
+/**
+ * (num/den)^(a/b) · scale, rounded as asked, for 0 < num ≤ den (a ratio ≤ 1) or any ratio when the
+ * reduced exponent is small. Small exponents (both parts ≤ 1024 after reduction, like safe-bigmath's exact
+ * path) use exact integer roots; otherwise a 192-bit ln/exp whose error is far below the 2^-100 margin
+ * we widen the result by, so 'floor' is always ≤ and 'ceil' always ≥ the true value.
+ */
+export function powRatioScaled(
+  num: bigint,
+  den: bigint,
+  a: bigint,
+  b: bigint,
+  scale: bigint,
+  rounding: 'floor' | 'ceil',
+): bigint {
+  if (num <= 0n || den <= 0n || a < 0n || b <= 0n) throw new RangeError('powRatioScaled: bad arguments');
+  if (a === 0n) return scale;
+  const g = gcd(a, b);
+  a /= g;
+  b /= g;
+  if (a <= 1024n && b <= 1024n) {
+    const n = num ** a * scale ** b;
+    const d = den ** a;
+    const q = n / d;
+    const r = iroot(q, Number(b));
+    if (rounding === 'floor') return r;
+    return r ** b === q && q * d === n ? r : r + 1n;
+  }
+  if (num > den) throw new RangeError('powRatioScaled: approximate path needs a ratio ≤ 1');
+  const u = (-lnFixed(num, den) * a) / b; // ≥ 0
+  const e = expNegFixed(u);
+  const margin = 1n << 92n; // ≈ 2^-100 relative to ONE; the series error is a few hundred ulps at most
+  if (rounding === 'floor') {
+    const lo = e - margin;
+    return lo <= 0n ? 0n : (lo * scale) >> F;
+  }
+  return (((e + margin) * scale) >> F) + 1n;
+}

@@ -1,0 +1,492 @@
+/**
+ * A subnet's TAO/alpha pool: the chain's weighted (Balancer) pool, whose 0.5/0.5 fee-less case is the
+ * seed model's constant product. Reserves are exact bigint; every output is rounded down and every
+ * required input up, so rounding favours the pool. A refused operation throws and changes nothing.
+ */
+import { YumaError } from '../errors.js';
+import { fromNumber, powRatioScaled, toNumber, type Ratio } from './bigmath.js';
+import { checkAmount, checkFinite } from './validate.js';
+
+/** Perquintill: parts per 1e18, the chain's unit for Balancer weights. */
+export const PERQUINTILL = 1_000_000_000_000_000_000n;
+/** MIN_WEIGHT 0.01: weights outside [0.01, 0.99] are refused. */
+export const MIN_WEIGHT = PERQUINTILL / 100n;
+const SCALE = 1n << 128n; // precision of (ratio)^(exponent) when the exponent is not an integer
+
+/** round-half-up multiply by a Perquintill, as `mul_perquintill_round_half` on chain. */
+export function mulPerquintillRoundHalf(parts: bigint, value: bigint): bigint {
+  return (value * parts + PERQUINTILL / 2n) / PERQUINTILL;
+}
+
+export type FeeDestination = 'none' | 'pool' | 'author';
+
+export interface PoolConfig {
+  /** Quote (TAO) weight: a number in [0.01, 0.99] or Perquintill parts as bigint; default 0.5. */
+  weightQuote?: number | bigint;
+  /** Set the quote weight so the spot price equals this (TAO per alpha), as the chain's V3→Balancer migration does. */
+  price?: number;
+  /** Proportional swap fee as a fraction (e.g. 33/65535); charged on the input token. */
+  feeRate?: number;
+  /** Proportional fee in the chain's u16 parts of 65535 (exact); overrides `feeRate`. */
+  feeRateU16?: number;
+  /** Launch-era flat fee in rao per swap, kept in the pool's TAO reserve. */
+  flatFee?: bigint;
+  /** Who receives proportional fees (flat fees always stay in the pool); default 'author'. */
+  feeTo?: FeeDestination;
+  /** The output reserve must be at least this before a swap (HEAD MinimumReserve). */
+  minReserveBefore?: bigint;
+  /** The output reserve must stay at least this after a swap (launch DefaultMinimumPoolLiquidity). Default 1. */
+  minReserveAfter?: bigint;
+  /** Net input ≤ multiple × input reserve (HEAD: 1000). */
+  maxInputMultiple?: bigint;
+  /** Minimum stake in rao (plus the fee on it). */
+  minStake?: bigint;
+  /** Re-weight on injections not at the pool price so the price is kept (Balancer); false: reserves just add up. */
+  rebalanceOnInject?: boolean;
+  /** Limit-order semantics: 'exact' (solve for the limit price) or the launch era's 'approx-cp' estimate. */
+  limitMode?: 'exact' | 'approx-cp';
+}
+
+/** The seed model: fee-less constant product, no guards beyond "never drain". */
+export const SEED_POOL: Readonly<PoolConfig> = Object.freeze({ weightQuote: 0.5 });
+
+/** dTAO launch (2025-02-13 … 2025-06-29): constant product, flat 50 000-rao fee kept in the pool. */
+export const LAUNCH_POOL: Readonly<PoolConfig> = Object.freeze({
+  weightQuote: 0.5,
+  flatFee: 50_000n,
+  minReserveAfter: 10_000_000n,
+  minStake: 500_000n,
+  rebalanceOnInject: false,
+  limitMode: 'approx-cp' as const,
+});
+
+/** HEAD (2026-06-25 on): Balancer, fee 33/65535 to the block author, 1000× input cap, 1e6-rao reserve floor. */
+export const BALANCER_POOL: Readonly<PoolConfig> = Object.freeze({
+  weightQuote: 0.5,
+  feeRateU16: 33,
+  feeTo: 'author' as const,
+  minReserveBefore: 1_000_000n,
+  maxInputMultiple: 1000n,
+  minStake: 2_000_000n,
+  rebalanceOnInject: true,
+  limitMode: 'exact' as const,
+});
+
+export const POOL_PRESETS = Object.freeze({ seed: SEED_POOL, launch: LAUNCH_POOL, balancer: BALANCER_POOL });
+export type PoolPreset = keyof typeof POOL_PRESETS;
+
+export interface SwapOptions {
+  /** Limit price in TAO per alpha (number) or the chain's u64 rao price (price × 1e9, bigint). */
+  limitPrice?: number | bigint;
+  /** Execute up to the limit instead of refusing (the unfilled input is returned in `refund`). */
+  allowPartial?: boolean;
+}
+
+export interface StakeResult {
+  alphaOut: bigint;
+  /** TAO taken from the staker (≤ taoIn; less only with `allowPartial`). */
+  taoIn: bigint;
+  /** TAO added to the pool reserve. */
+  taoToPool: bigint;
+  /** Fee in rao and where it went. */
+  fee: bigint;
+  feeTo: FeeDestination;
+  /** Unused TAO handed back (partial fills). */
+  refund: bigint;
+  priceAfter: number;
+}
+
+export interface UnstakeResult {
+  taoOut: bigint;
+  /** Alpha taken from the staker. */
+  alphaIn: bigint;
+  alphaToPool: bigint;
+  /** Fee: alpha for proportional fees (to `feeTo`), rao for the launch flat fee (kept in the pool). */
+  fee: bigint;
+  feeUnit: 'alpha' | 'tao';
+  feeTo: FeeDestination;
+  refund: bigint;
+  priceAfter: number;
+}
+
+interface Plan {
+  out: bigint;
+  paid: bigint; // gross input taken from the user
+  toPool: bigint; // input added to the input reserve
+  fee: bigint;
+  outFromPool: bigint; // reduction of the output reserve
+  refund: bigint;
+}
+
+function u64Price(p: number | bigint): Ratio {
+  if (typeof p === 'bigint') {
+    if (p < 0n) throw new YumaError('E_RANGE', 'limitPrice must not be negative');
+    return { num: p, den: 1_000_000_000n };
+  }
+  const x = checkFinite('limitPrice', p);
+  if (x < 0) throw new YumaError('E_RANGE', 'limitPrice must not be negative');
+  return fromNumber(x);
+}
+
+export class Pool {
+  private tao: bigint;
+  private alpha: bigint;
+  private wQuote: bigint; // Perquintill
+  private readonly cfg: Required<Omit<PoolConfig, 'weightQuote' | 'price' | 'feeRate' | 'feeRateU16'>>;
+  private readonly fee: Ratio; // proportional fee rate
+
+  private constructor(tao: bigint, alpha: bigint, wQuote: bigint, cfg: PoolConfig) {
+    this.tao = tao;
+    this.alpha = alpha;
+    this.wQuote = wQuote;
+    const flat = cfg.flatFee ?? 0n;
+    checkAmount('flatFee', flat, true);
+    let fee: Ratio = { num: 0n, den: 1n };
+    if (cfg.feeRateU16 !== undefined) {
+      const f = checkFinite('feeRateU16', cfg.feeRateU16);
+      if (!Number.isInteger(f) || f < 0 || f > 65534) throw new YumaError('E_RANGE', 'feeRateU16 must be an integer in [0, 65534]');
+      fee = { num: BigInt(f), den: 65535n };
+    } else if (cfg.feeRate !== undefined) {
+      const f = checkFinite('feeRate', cfg.feeRate);
+      if (f < 0 || f >= 1) throw new YumaError('E_RANGE', 'feeRate must be in [0, 1)');
+      fee = fromNumber(f);
+    }
+    if (fee.num > 0n && flat > 0n) throw new YumaError('E_ARG', 'choose either a proportional fee or a flat fee');
+    this.fee = fee;
+    const feeTo = cfg.feeTo ?? 'author';
+    if (!['none', 'pool', 'author'].includes(feeTo)) throw new YumaError('E_ARG', `unknown feeTo '${feeTo}'`);
+    const limitMode = cfg.limitMode ?? 'exact';
+    if (limitMode !== 'exact' && limitMode !== 'approx-cp') throw new YumaError('E_ARG', `unknown limitMode '${limitMode}'`);
+    this.cfg = {
+      flatFee: flat,
+      feeTo: fee.num === 0n ? (flat > 0n ? 'pool' : 'none') : feeTo,
+      minReserveBefore: checkAmount('minReserveBefore', cfg.minReserveBefore ?? 0n, true),
+      minReserveAfter: checkAmount('minReserveAfter', cfg.minReserveAfter ?? 1n, true),
+      maxInputMultiple: checkAmount('maxInputMultiple', cfg.maxInputMultiple ?? 0n, true),
+      minStake: checkAmount('minStake', cfg.minStake ?? 0n, true),
+      rebalanceOnInject: cfg.rebalanceOnInject ?? false,
+      limitMode,
+    };
+  }
+
+  /**
+   * A new pool. `preset` picks an era ('seed' default, 'launch', 'balancer'); explicit fields override it.
+   * Example (the seed document): `Pool.genesis({ tao: 1000n * RAO, alpha: 500n * RAO })`.
+   */
+  static genesis(opts: PoolConfig & { tao: bigint; alpha: bigint; preset?: PoolPreset }): Pool {
+    if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'Pool.genesis needs an options object');
+    const preset = opts.preset ?? 'seed';
+    if (!(preset in POOL_PRESETS)) throw new YumaError('E_ARG', `unknown pool preset '${String(preset)}'`);
+    const cfg: PoolConfig = { ...POOL_PRESETS[preset], ...stripUndefined(opts) };
+    const tao = checkAmount('tao', opts.tao);
+    const alpha = checkAmount('alpha', opts.alpha);
+    let w: bigint;
+    if (cfg.price !== undefined && opts.weightQuote === undefined) {
+      const p = checkFinite('price', cfg.price);
+      if (p <= 0) throw new YumaError('E_RANGE', 'price must be positive');
+      const r = fromNumber(p);
+      // w2 = y / (p·x + y), Perquintill rounded down (from_rational)
+      w = (PERQUINTILL * tao * r.den) / (r.num * alpha + tao * r.den);
+    } else {
+      const wq = cfg.weightQuote ?? 0.5;
+      if (typeof wq === 'bigint') w = wq;
+      else {
+        checkFinite('weightQuote', wq);
+        const r = fromNumber(wq);
+        w = (r.num * PERQUINTILL) / r.den;
+      }
+    }
+    if (w < MIN_WEIGHT || PERQUINTILL - w < MIN_WEIGHT) throw new YumaError('E_RANGE', 'pool weights must stay within [0.01, 0.99]');
+    return new Pool(tao, alpha, w, cfg);
+  }
+
+  /** Copy with the same reserves, weights and rules. */
+  clone(): Pool {
+    const p = Object.create(Pool.prototype) as Pool;
+    Object.assign(p, this);
+    return p;
+  }
+
+  reserves(): { tao: bigint; alpha: bigint } {
+    return { tao: this.tao, alpha: this.alpha };
+  }
+
+  /** Quote (TAO) and base (alpha) weights as numbers, and the exact Perquintill of the quote weight. */
+  weights(): { quote: number; base: number; quoteParts: bigint } {
+    return { quote: toNumber(this.wQuote, PERQUINTILL), base: toNumber(PERQUINTILL - this.wQuote, PERQUINTILL), quoteParts: this.wQuote };
+  }
+
+  /** Spot price in TAO per alpha: (w_base / w_quote) · tao / alpha. */
+  price(): number {
+    const r = this.priceRatio();
+    return toNumber(r.num, r.den);
+  }
+
+  /** The spot price as an exact ratio. */
+  priceRatio(): Ratio {
+    return { num: (PERQUINTILL - this.wQuote) * this.tao, den: this.wQuote * this.alpha };
+  }
+
+  config(): Readonly<PoolConfig> {
+    return { ...this.cfg, weightQuote: this.wQuote, feeRate: toNumber(this.fee.num, this.fee.den) };
+  }
+
+  // ---------------------------------------------------------------- swap maths
+
+  private feeOn(amount: bigint): bigint {
+    return (amount * this.fee.num) / this.fee.den;
+  }
+
+  /** Fee that makes `net + fee` the gross input when the limit binds: ⌊net · r / (1 − r)⌋. */
+  private grossUpFee(net: bigint): bigint {
+    return (net * this.fee.num) / (this.fee.den - this.fee.num);
+  }
+
+  /** Alpha out for `dy` TAO in: x · (1 − (y/(y+dy))^(wq/wb)), rounded down. */
+  private alphaFor(dy: bigint): bigint {
+    return outFor(this.alpha, this.tao, dy, this.wQuote, PERQUINTILL - this.wQuote);
+  }
+
+  /** TAO out for `dx` alpha in: y · (1 − (x/(x+dx))^(wb/wq)), rounded down. */
+  private taoFor(dx: bigint): bigint {
+    return outFor(this.tao, this.alpha, dx, PERQUINTILL - this.wQuote, this.wQuote);
+  }
+
+  /** price(after) compared with limit: sign of (wb·y')·L.den − L.num·(wq·x'). */
+  private cmpPrice(y: bigint, x: bigint, limit: Ratio): number {
+    const a = (PERQUINTILL - this.wQuote) * y * limit.den;
+    const b = limit.num * this.wQuote * x;
+    return a === b ? 0 : a > b ? 1 : -1;
+  }
+
+  /** TAO (net) that moves the price exactly up to `limit`: ⌊y · ((L/p)^wb − 1)⌋. */
+  private taoToLimit(limit: Ratio): bigint {
+    const p = this.priceRatio();
+    const num = limit.num * p.den;
+    const den = limit.den * p.num;
+    const f = powRatioScaled(num, den, PERQUINTILL - this.wQuote, PERQUINTILL, SCALE, 'floor');
+    const v = (this.tao * f) / SCALE - this.tao;
+    return v < 0n ? 0n : v;
+  }
+
+  /** Alpha (net) that moves the price exactly down to `limit`: ⌊x · ((p/L)^wq − 1)⌋. */
+  private alphaToLimit(limit: Ratio): bigint {
+    const p = this.priceRatio();
+    if (limit.num === 0n) return this.alpha * (this.cfg.maxInputMultiple || 1_000_000_000n);
+    const f = powRatioScaled(p.num * limit.den, p.den * limit.num, this.wQuote, PERQUINTILL, SCALE, 'floor');
+    const v = (this.alpha * f) / SCALE - this.alpha;
+    return v < 0n ? 0n : v;
+  }
+
+  private planStake(taoIn: bigint, opts: SwapOptions = {}): Plan {
+    checkAmount('taoIn', taoIn);
+    checkOpts(opts);
+    const { flatFee, minStake, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
+    if (minStake > 0n && taoIn < minStake + this.feeOn(minStake))
+      throw new YumaError('E_RANGE', `stake below the minimum of ${minStake + this.feeOn(minStake)} rao`);
+    let gross = taoIn;
+    if (opts.limitPrice !== undefined && this.cfg.limitMode === 'approx-cp') {
+      // launch-era estimate: max = ⌊limit_rao · alpha / 1e9⌋ − tao (the realised price may overshoot)
+      const max = this.maxStake(opts.limitPrice);
+      if (gross > max) {
+        if (!opts.allowPartial || max === 0n) throw new YumaError('E_SLIPPAGE', `stake of ${gross} exceeds ${max} allowed by the limit price`);
+        gross = max;
+      }
+    }
+    if (flatFee > 0n && gross <= flatFee) throw new YumaError('E_RANGE', `stake must exceed the ${flatFee}-rao fee`);
+    let fee = flatFee > 0n ? flatFee : this.feeOn(gross);
+    let net = gross - fee;
+    if (maxInputMultiple > 0n && net > maxInputMultiple * this.tao)
+      throw new YumaError('E_RANGE', `input ${net} exceeds ${maxInputMultiple}× the TAO reserve`);
+    if (this.alpha < minReserveBefore) throw new YumaError('E_RESERVE', 'alpha reserve below the minimum');
+    if (opts.limitPrice !== undefined && this.cfg.limitMode === 'exact') {
+      const limit = u64Price(opts.limitPrice);
+      if (this.cmpPrice(this.tao, this.alpha, limit) >= 0) throw new YumaError('E_SLIPPAGE', 'price is already at or above the limit');
+      const out = this.alphaFor(net);
+      if (this.cmpPrice(this.tao + net, this.alpha - out, limit) > 0) {
+        if (!opts.allowPartial) throw new YumaError('E_SLIPPAGE', 'stake would push the price above the limit');
+        net = this.taoToLimit(limit);
+        fee = flatFee > 0n ? flatFee : this.grossUpFee(net);
+        gross = net + fee;
+      }
+    }
+    const out = this.alphaFor(net);
+    if (out === 0n) throw new YumaError('E_RANGE', 'stake too small to buy any alpha');
+    if (this.alpha - out < minReserveAfter) throw new YumaError('E_RESERVE', 'stake would drain the alpha reserve');
+    const toPool = this.cfg.feeTo === 'pool' ? net + fee : net;
+    return { out, paid: gross, toPool, fee, outFromPool: out, refund: taoIn - gross };
+  }
+
+  private planUnstake(alphaIn: bigint, opts: SwapOptions = {}): Plan {
+    checkAmount('alphaIn', alphaIn);
+    checkOpts(opts);
+    const { flatFee, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
+    let gross = alphaIn;
+    if (opts.limitPrice !== undefined && this.cfg.limitMode === 'approx-cp') {
+      const max = this.maxUnstake(opts.limitPrice);
+      if (gross > max) {
+        if (!opts.allowPartial || max === 0n) throw new YumaError('E_SLIPPAGE', `unstake of ${gross} exceeds ${max} allowed by the limit price`);
+        gross = max;
+      }
+    }
+    let fee = flatFee > 0n ? 0n : this.feeOn(gross); // alpha fee; the flat fee is taken in TAO below
+    let net = gross - fee;
+    if (maxInputMultiple > 0n && net > maxInputMultiple * this.alpha)
+      throw new YumaError('E_RANGE', `input ${net} exceeds ${maxInputMultiple}× the alpha reserve`);
+    if (this.tao < minReserveBefore) throw new YumaError('E_RESERVE', 'TAO reserve below the minimum');
+    if (opts.limitPrice !== undefined && this.cfg.limitMode === 'exact') {
+      const limit = u64Price(opts.limitPrice);
+      if (this.cmpPrice(this.tao, this.alpha, limit) <= 0) throw new YumaError('E_SLIPPAGE', 'price is already at or below the limit');
+      const o = this.taoFor(net);
+      if (this.cmpPrice(this.tao - o, this.alpha + net, limit) < 0) {
+        if (!opts.allowPartial) throw new YumaError('E_SLIPPAGE', 'unstake would push the price below the limit');
+        net = this.alphaToLimit(limit);
+        fee = flatFee > 0n ? 0n : this.grossUpFee(net);
+        gross = net + fee;
+      }
+    }
+    const outFromPool = this.taoFor(net);
+    let out = outFromPool;
+    let taoFee = 0n;
+    if (flatFee > 0n) {
+      if (out <= flatFee) throw new YumaError('E_RANGE', `unstake must return more than the ${flatFee}-rao fee`);
+      taoFee = flatFee;
+      out -= flatFee; // the fee TAO stays in the reserve
+    }
+    if (out === 0n) throw new YumaError('E_RANGE', 'unstake too small to receive any TAO');
+    if (this.tao - out < minReserveAfter) throw new YumaError('E_RESERVE', 'unstake would drain the TAO reserve');
+    const toPool = this.cfg.feeTo === 'pool' ? net + fee : net;
+    return { out, paid: gross, toPool, fee: flatFee > 0n ? taoFee : fee, outFromPool: out, refund: alphaIn - gross };
+  }
+
+  quoteStake(taoIn: bigint, opts?: SwapOptions): StakeResult {
+    const p = this.planStake(taoIn, opts);
+    return this.stakeResult(p, this.tao + p.toPool, this.alpha - p.outFromPool);
+  }
+
+  quoteUnstake(alphaIn: bigint, opts?: SwapOptions): UnstakeResult {
+    const p = this.planUnstake(alphaIn, opts);
+    return this.unstakeResult(p, this.tao - p.outFromPool, this.alpha + p.toPool);
+  }
+
+  /** Buy alpha with TAO. Mutates only on success. */
+  stake(taoIn: bigint, opts?: SwapOptions): StakeResult {
+    const p = this.planStake(taoIn, opts);
+    this.tao += p.toPool;
+    this.alpha -= p.outFromPool;
+    return this.stakeResult(p, this.tao, this.alpha);
+  }
+
+  /** Sell alpha for TAO. Mutates only on success. */
+  unstake(alphaIn: bigint, opts?: SwapOptions): UnstakeResult {
+    const p = this.planUnstake(alphaIn, opts);
+    this.tao -= p.outFromPool;
+    this.alpha += p.toPool;
+    return this.unstakeResult(p, this.tao, this.alpha);
+  }
+
+  private stakeResult(p: Plan, y: bigint, x: bigint): StakeResult {
+    return {
+      alphaOut: p.out,
+      taoIn: p.paid,
+      taoToPool: p.toPool,
+      fee: p.fee,
+      feeTo: this.cfg.feeTo,
+      refund: p.refund,
+      priceAfter: toNumber((PERQUINTILL - this.wQuote) * y, this.wQuote * x),
+    };
+  }
+
+  private unstakeResult(p: Plan, y: bigint, x: bigint): UnstakeResult {
+    return {
+      taoOut: p.out,
+      alphaIn: p.paid,
+      alphaToPool: p.toPool,
+      fee: p.fee,
+      feeUnit: this.cfg.flatFee > 0n ? 'tao' : 'alpha',
+      feeTo: this.cfg.feeTo,
+      refund: p.refund,
+      priceAfter: toNumber((PERQUINTILL - this.wQuote) * y, this.wQuote * x),
+    };
+  }
+
+  /**
+   * Largest gross TAO a limit-`limitPrice` stake may spend (the chain's `get_max_amount_add`): exact mode
+   * simulates a buy of 1000 × the TAO reserve capped at the limit and returns paid + fee; 'approx-cp' is
+   * the launch formula ⌊limit_rao · alpha / 1e9⌋ − tao. Throws E_SLIPPAGE if the price is already at/above.
+   */
+  maxStake(limitPrice: number | bigint): bigint {
+    const limit = u64Price(limitPrice);
+    if (this.cfg.limitMode === 'approx-cp') {
+      const v = (limit.num * 1_000_000_000n * this.alpha) / (limit.den * 1_000_000_000n) - this.tao;
+      return v > 0n ? v : 0n;
+    }
+    if (this.cmpPrice(this.tao, this.alpha, limit) >= 0) throw new YumaError('E_SLIPPAGE', 'price is already at or above the limit');
+    const cap = 1000n * this.tao;
+    const net = cap - this.feeOn(cap);
+    const out = this.alphaFor(net);
+    if (this.cmpPrice(this.tao + net, this.alpha - out, limit) <= 0) return cap;
+    const lim = this.taoToLimit(limit);
+    return lim + (this.cfg.flatFee > 0n ? this.cfg.flatFee : this.grossUpFee(lim));
+  }
+
+  /** Largest alpha a limit-`limitPrice` unstake may sell (the chain's `get_max_amount_remove`). */
+  maxUnstake(limitPrice: number | bigint): bigint {
+    const limit = u64Price(limitPrice);
+    if (this.cfg.limitMode === 'approx-cp') {
+      if (limit.num === 0n) return 1000n * this.alpha;
+      // mirror of the launch estimate: alpha at which tao/alpha would equal the limit, minus the reserve
+      const v = (this.tao * limit.den) / limit.num - this.alpha;
+      return v > 0n ? v : 0n;
+    }
+    if (this.cmpPrice(this.tao, this.alpha, limit) <= 0) throw new YumaError('E_SLIPPAGE', 'price is already at or below the limit');
+    const cap = 1000n * this.alpha;
+    const net = cap - this.feeOn(cap);
+    const out = this.taoFor(net);
+    if (limit.num === 0n || this.cmpPrice(this.tao - out, this.alpha + net, limit) >= 0) return cap;
+    const lim = this.alphaToLimit(limit);
+    return lim + this.grossUpFee(lim);
+  }
+
+  /**
+   * Add emission liquidity. Without re-weighting (seed/launch) the reserves just grow, so k = x·y never
+   * falls. With re-weighting (Balancer) the quote weight becomes ⌊q2 / (q1 + q2)⌋ with
+   * q1 = round(w_b · y·(x+Δx)), q2 = round(w_q · x·(y+Δy)), which keeps the price; a weight outside
+   * [0.01, 0.99] refuses the whole injection (the chain then injects nothing and recycles the TAO).
+   */
+  inject(taoIn: bigint, alphaIn: bigint): void {
+    checkAmount('taoIn', taoIn, true);
+    checkAmount('alphaIn', alphaIn, true);
+    let w = this.wQuote;
+    if (this.cfg.rebalanceOnInject && (taoIn > 0n || alphaIn > 0n)) {
+      const q1 = mulPerquintillRoundHalf(PERQUINTILL - this.wQuote, this.tao * (this.alpha + alphaIn));
+      const q2 = mulPerquintillRoundHalf(this.wQuote, this.alpha * (this.tao + taoIn));
+      w = q1 + q2 === 0n ? PERQUINTILL / 2n : (q2 * PERQUINTILL) / (q1 + q2);
+      if (w < MIN_WEIGHT || PERQUINTILL - w < MIN_WEIGHT)
+        throw new YumaError('E_RANGE', 'injection would push the pool weights outside [0.01, 0.99]');
+    }
+    this.wQuote = w;
+    this.tao += taoIn;
+    this.alpha += alphaIn;
+  }
+}
+
+/** reserveOut · (1 − (reserveIn / (reserveIn + d))^(wIn/wOut)), rounded down (pool's favour). */
+function outFor(reserveOut: bigint, reserveIn: bigint, d: bigint, wIn: bigint, wOut: bigint): bigint {
+  if (d === 0n) return 0n;
+  const den = reserveIn + d;
+  if (wIn === wOut) return (reserveOut * d) / den; // constant product, exactly
+  // E rounded up so the output is never above the exact value
+  const e = powRatioScaled(reserveIn, den, wIn, wOut, SCALE, 'ceil');
+  const v = (reserveOut * (SCALE - (e > SCALE ? SCALE : e))) / SCALE;
+  return v;
+}
+
+function checkOpts(opts: SwapOptions): void {
+  if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'swap options must be an object');
+  if (opts.limitPrice !== undefined) u64Price(opts.limitPrice);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
