@@ -1,0 +1,89 @@
+/** A mistake in how the command was called (bad flag, bad file): printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type FlagKind = 'int' | 'number' | 'string' | 'boolean';
+
+export interface FlagSpec {
+  kind: FlagKind;
+  /** Shown in --help. */
+  help: string;
+  /** Allowed values of a string flag. */
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+export interface ParsedArgs {
+  flags: Record<string, string | number | boolean>;
+  positionals: string[];
+}
+
+/** `--name value`, `--name=value`, boolean `--name`; `--` ends flags. Unknown or malformed flags throw UsageError. */
+export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, command: string): ParsedArgs {
+  const flags: ParsedArgs['flags'] = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = (eq >= 0 ? arg.slice(0, eq) : arg).replace(/^--?/, '');
+    const s = spec[name];
+    if (!s) {
+      const known = Object.keys(spec).map((k) => `--${k}`).join(' ');
+      throw new UsageError(`unknown option '${arg.slice(0, eq >= 0 ? eq : undefined)}' for '${command}' (options: ${known})`);
+    }
+    if (name in flags) throw new UsageError(`option --${name} given twice`);
+    if (s.kind === 'boolean') {
+      if (eq >= 0) {
+        const v = arg.slice(eq + 1);
+        if (v !== 'true' && v !== 'false') throw new UsageError(`--${name} takes no value (or =true/=false), got '${v}'`);
+        flags[name] = v === 'true';
+      } else flags[name] = true;
+      continue;
+    }
+    let raw: string;
+    if (eq >= 0) raw = arg.slice(eq + 1);
+    else {
+      if (i + 1 >= argv.length || (argv[i + 1].startsWith('--') && argv[i + 1].length > 2)) throw new UsageError(`option --${name} needs a value`);
+      raw = argv[++i];
+    }
+    flags[name] = convert(name, raw, s);
+  }
+  return { flags, positionals };
+}
+
+function convert(name: string, raw: string, s: FlagSpec): string | number {
+  if (s.kind === 'string') {
+    if (raw === '') throw new UsageError(`option --${name} needs a non-empty value`);
+    if (s.choices && !s.choices.includes(raw)) throw new UsageError(`--${name} must be one of ${s.choices.join(', ')} (got '${raw}')`);
+    return raw;
+  }
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} must be a number (got '${raw}')`);
+  if (s.kind === 'int' && !Number.isInteger(v)) throw new UsageError(`--${name} must be a whole number (got '${raw}')`);
+  if (s.min !== undefined && v < s.min) throw new UsageError(`--${name} must be at least ${s.min} (got ${raw})`);
+  if (s.max !== undefined && v > s.max) throw new UsageError(`--${name} must be at most ${s.max} (got ${raw})`);
+  return v;
+}
+
+/** The --help text of a command's options. */
+export function describeFlags(spec: Record<string, FlagSpec>): string {
+  const rows = Object.entries(spec).map(([k, s]) => {
+    const value = s.kind === 'boolean' ? '' : s.choices ? ` <${s.choices.join('|')}>` : s.kind === 'string' ? ' <value>' : ' <n>';
+    return [`  --${k}${value}`, s.help];
+  });
+  const width = Math.max(...rows.map((r) => r[0].length)) + 2;
+  return rows.map(([a, b]) => a.padEnd(width) + b).join('\n');
+}

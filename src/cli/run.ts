@@ -1,0 +1,227 @@
+import { YumaError } from '../errors.js';
+import { BLOCKS_PER_DAY, SHARE_MODES, type EpochEngine, type NetworkOptions } from '../sim/config.js';
+import { renderChartHtml } from '../sim/chart.js';
+import { Network } from '../sim/network.js';
+import { scenarioFromJson } from '../sim/scenario.js';
+import { type FlagSpec, UsageError, describeFlags, parseArgs } from './args.js';
+import { BENCH_HEADER, formatBenchRow, runBench } from './bench.js';
+import { decodeEpochFile, encodeEpochOutput } from './epoch-json.js';
+import { Progress, type ProgressSink } from './progress.js';
+import { formatSummary } from './summary.js';
+
+/** Everything the CLI touches outside itself, so tests can run it in-process. */
+export interface CliIo {
+  stdout: { write(s: string): unknown };
+  stderr: ProgressSink;
+  readFile(path: string): string;
+  writeFile(path: string, data: string): void;
+  createEngine(): EpochEngine;
+  now(): number;
+}
+
+const NAME = 'yuma-wasm';
+
+const MAIN_HELP = `${NAME}: Yuma Consensus epochs in WebAssembly, dTAO pools and a network simulator
+
+Usage:
+  ${NAME} simulate [options]     run the network simulator (default: 64 subnets, one day)
+  ${NAME} epoch <input.json>     run one subnet epoch and print its EpochOutput as JSON
+  ${NAME} bench [--quick]        time engine epochs (256 and 1024 UIDs, float and fixed)
+  ${NAME} <command> --help       options of a command
+`;
+
+const SIMULATE_FLAGS: Record<string, FlagSpec> = {
+  subnets: { kind: 'int', min: 1, max: 1024, help: 'number of subnets (default 64)' },
+  uids: { kind: 'int', min: 2, max: 4096, help: 'UID slots per subnet (default 256)' },
+  'subnet1-uids': { kind: 'int', min: 0, max: 4096, help: 'UID slots of subnet 1 (default 1024; 0 = same as --uids)' },
+  blocks: { kind: 'int', min: 1, max: 10_000_000, help: 'blocks to simulate' },
+  days: { kind: 'number', min: 1 / BLOCKS_PER_DAY, max: 1000, help: 'days to simulate, 7200 blocks a day (default 1)' },
+  seed: { kind: 'int', min: 0, max: 0xffff_ffff, help: 'random seed; the same seed gives the same report (default 1)' },
+  'share-mode': { kind: 'string', choices: SHARE_MODES, help: 'how block emission is shared across subnets (default moving-price)' },
+  mode: { kind: 'string', choices: ['float', 'fixed'], help: "epoch arithmetic: 'float' (fast) or 'fixed' (bit-exact with the chain) (default float)" },
+  tempo: { kind: 'int', min: 1, max: 65535, help: 'blocks between a subnet\'s epochs, minus one (default 360)' },
+  scenario: { kind: 'string', help: 'scenario file (JSON, see scenarios/); flags given here override it' },
+  out: { kind: 'string', help: 'write the full report (JSON) to this file' },
+  chart: { kind: 'string', help: 'write an HTML page of SVG charts to this file' },
+  top: { kind: 'int', min: 1, max: 1024, help: 'subnets listed in the summary (default 10)' },
+  quiet: { kind: 'boolean', help: 'no progress output' },
+  help: { kind: 'boolean', help: 'show this help' },
+};
+
+const EPOCH_FLAGS: Record<string, FlagSpec> = {
+  mode: { kind: 'string', choices: ['fixed', 'float'], help: "arithmetic (default: the file's mode, else fixed)" },
+  path: { kind: 'string', choices: ['sparse', 'dense'], help: "chain code path (default: the file's path, else sparse)" },
+  compact: { kind: 'boolean', help: 'one-line JSON' },
+  help: { kind: 'boolean', help: 'show this help' },
+};
+
+const BENCH_FLAGS: Record<string, FlagSpec> = {
+  quick: { kind: 'boolean', help: 'fewer repetitions (a few seconds)' },
+  help: { kind: 'boolean', help: 'show this help' },
+};
+
+function usage(command: string, synopsis: string, flags: Record<string, FlagSpec>, more = ''): string {
+  return `Usage: ${NAME} ${command} ${synopsis}\n\nOptions:\n${describeFlags(flags)}\n${more}`;
+}
+
+function readJson(io: CliIo, path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UsageError(`cannot read ${what} '${path}': ${why}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${what} '${path}' is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function writeOut(io: CliIo, path: string, data: string, what: string): void {
+  try {
+    io.writeFile(path, data);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${what} '${path}': ${code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+  }
+}
+
+function simulate(argv: string[], io: CliIo): number {
+  const { flags, positionals } = parseArgs(argv, SIMULATE_FLAGS, 'simulate');
+  if (flags.help) {
+    io.stdout.write(usage('simulate', '[options]', SIMULATE_FLAGS, `\nExample: ${NAME} simulate --days 1 --out report.json --chart report.html\n`));
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`simulate takes no arguments (got '${positionals[0]}'); did you mean --scenario ${positionals[0]}?`);
+  if (flags.blocks !== undefined && flags.days !== undefined) throw new UsageError('give either --blocks or --days, not both');
+
+  let options: Partial<NetworkOptions> = {};
+  let blocks = BLOCKS_PER_DAY;
+  let name = 'default network';
+  if (typeof flags.scenario === 'string') {
+    try {
+      const sc = scenarioFromJson(readJson(io, flags.scenario, 'scenario file'));
+      options = sc.network;
+      if (sc.blocks !== undefined) blocks = sc.blocks;
+      name = `scenario '${sc.name}'`;
+    } catch (e) {
+      if (e instanceof YumaError) throw new UsageError(`scenario file '${flags.scenario}': ${e.message.replace(/^E_[A-Z]+: /, '')}`);
+      throw e;
+    }
+  }
+  if (flags.blocks !== undefined) blocks = flags.blocks as number;
+  if (flags.days !== undefined) blocks = Math.max(1, Math.round((flags.days as number) * BLOCKS_PER_DAY));
+  const set = <K extends keyof NetworkOptions>(flag: string, key: K) => {
+    if (flags[flag] !== undefined) options = { ...options, [key]: flags[flag] };
+  };
+  set('subnets', 'subnets');
+  set('uids', 'uidsPerSubnet');
+  set('subnet1-uids', 'subnet1Uids');
+  set('seed', 'seed');
+  set('share-mode', 'shareMode');
+  set('mode', 'mode');
+  set('tempo', 'tempo');
+
+  const engine = io.createEngine();
+  let net: Network;
+  try {
+    net = new Network({ ...options, engine });
+  } catch (e) {
+    if (e instanceof YumaError) throw new UsageError(e.message.replace(/^E_[A-Z]+: /, ''));
+    throw e;
+  }
+  const o = net.options;
+  const quiet = flags.quiet === true;
+  if (!quiet) {
+    io.stderr.write(`Simulating ${name}: ${o.subnets} subnets × ${o.uidsPerSubnet} UIDs${o.subnet1Uids > 0 ? ` (subnet 1: ${o.subnet1Uids})` : ''}, ${blocks} blocks, seed ${o.seed}, ${o.mode} epochs\n`);
+  }
+  const progress = new Progress(io.stderr, 'simulate', () => io.now());
+  const t0 = io.now();
+  const report = net.run({ blocks, onProgress: quiet ? undefined : (d, t) => progress.update(d, t) });
+  const seconds = (io.now() - t0) / 1000;
+  if (!quiet) progress.finish();
+  if (typeof flags.out === 'string') writeOut(io, flags.out, JSON.stringify(report), 'report');
+  if (typeof flags.chart === 'string') writeOut(io, flags.chart, renderChartHtml(report), 'chart');
+  io.stdout.write(formatSummary(report, seconds, (flags.top as number | undefined) ?? 10));
+  if (typeof flags.out === 'string') io.stdout.write(`Report written to ${flags.out}\n`);
+  if (typeof flags.chart === 'string') io.stdout.write(`Charts written to ${flags.chart}\n`);
+  return 0;
+}
+
+function epoch(argv: string[], io: CliIo): number {
+  const { flags, positionals } = parseArgs(argv, EPOCH_FLAGS, 'epoch');
+  if (flags.help) {
+    io.stdout.write(
+      usage(
+        'epoch',
+        '<input.json> [options]',
+        EPOCH_FLAGS,
+        `\nThe file holds an EpochInput, or { input, hyper?, mode?, path? } (a line of the conformance files works).
+Rao amounts may be decimal strings; weights and bonds are n rows of n u16, or sparse rows of [uid, value].
+Prints the EpochOutput as JSON: u16 vectors, bonds, emissions as decimal strings of rao, and float views.\n`,
+      ),
+    );
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'epoch needs an input file: yuma-wasm epoch <input.json>' : 'epoch takes exactly one input file');
+  const file = decodeEpochFile(readJson(io, positionals[0], 'epoch input'));
+  const mode = (flags.mode as 'fixed' | 'float' | undefined) ?? file.mode ?? 'fixed';
+  const path = (flags.path as 'sparse' | 'dense' | undefined) ?? file.path ?? 'sparse';
+  const engine = io.createEngine();
+  let out;
+  try {
+    [out] = engine.epochs([{ input: file.input, hyper: file.hyper }], { mode, path });
+  } catch (e) {
+    if (e instanceof YumaError) throw new UsageError(`epoch input '${positionals[0]}': ${e.message.replace(/^E_[A-Z]+: (batch\[0\]: )?/, '')}`);
+    throw e;
+  }
+  const json = encodeEpochOutput(out, file.input.n);
+  io.stdout.write(JSON.stringify(json, null, flags.compact ? undefined : 1) + '\n');
+  return 0;
+}
+
+function bench(argv: string[], io: CliIo): number {
+  const { flags, positionals } = parseArgs(argv, BENCH_FLAGS, 'bench');
+  if (flags.help) {
+    io.stdout.write(usage('bench', '[--quick]', BENCH_FLAGS, '\nTimes engine.epochs on synthetic subnets (median wall time of one epoch).\n'));
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`bench takes no arguments (got '${positionals[0]}')`);
+  const engine = io.createEngine();
+  io.stdout.write(BENCH_HEADER + '\n');
+  runBench(engine, () => io.now(), flags.quick === true, (r) => io.stdout.write(formatBenchRow(r) + '\n'));
+  return 0;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 internal error, 2 bad usage or bad input). */
+export function runCli(argv: string[], io: CliIo): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(MAIN_HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version') {
+      io.stdout.write('yuma-wasm 0.1.0\n');
+      return 0;
+    }
+    if (command === 'simulate') return simulate(rest, io);
+    if (command === 'epoch') return epoch(rest, io);
+    if (command === 'bench') return bench(rest, io);
+    throw new UsageError(`unknown command '${command}' (commands: simulate, epoch, bench)`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`${NAME}: ${e.message}\nRun '${NAME} ${command && ['simulate', 'epoch', 'bench'].includes(command) ? command + ' ' : ''}--help' for usage.\n`);
+      return 2;
+    }
+    if (e instanceof YumaError) {
+      io.stderr.write(`${NAME}: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`${NAME}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

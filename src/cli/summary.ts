@@ -1,0 +1,84 @@
+import type { NetworkReport } from '../sim/report.js';
+
+function tao(rao: string | bigint, digits = 3): string {
+  const v = typeof rao === 'bigint' ? rao : BigInt(rao);
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const whole = (a / 1_000_000_000n).toLocaleString('en-US');
+  const frac = (a % 1_000_000_000n).toString().padStart(9, '0').slice(0, digits);
+  return `${neg ? '-' : ''}${whole}${digits > 0 ? '.' + frac : ''}`;
+}
+
+function table(head: string[], rows: string[][], leftCols = 1): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i < leftCols ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The human-readable end of `simulate`: totals, the biggest subnets, yields by strategy. */
+export function formatSummary(r: NetworkReport, seconds: number, top = 10): string {
+  const t = r.totals;
+  const days = r.blocks.count / 7200;
+  const out: string[] = [];
+  out.push(
+    `Simulated ${r.blocks.count} blocks (${days.toFixed(2)} days) on ${r.subnets.length} subnets: ${r.epochs} epochs, ` +
+      `${r.config.mode} mode, shares by ${r.config.shareMode}, seed ${r.config.seed}, in ${seconds.toFixed(1)} s.`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['TAO', 'amount'],
+      [
+        ['issuance at start', tao(t.issuanceStart)],
+        ['issuance at end', tao(t.issuanceEnd)],
+        ['emitted', tao(t.taoEmitted)],
+        ['  injected into pools', tao(t.taoInjected)],
+        ['  chain buys of alpha', tao(t.taoChainBuys)],
+        ['  recycled', tao(t.recycled, 9)],
+        ['staked by stakers', tao(t.taoStaked)],
+        ['unstaked by stakers', tao(t.taoUnstaked)],
+        ['sold by miners', tao(t.taoMinerSales)],
+        ['registration burns', tao(t.taoRegistrationBurns)],
+      ],
+    ),
+  );
+  out.push('');
+  const subs = [...r.subnets].sort((a, b) => b.final.emissionShare - a.final.emissionShare).slice(0, top);
+  out.push(`Top ${subs.length} subnets by emission share`);
+  out.push(
+    table(
+      ['netuid', 'uids', 'price', 'change', 'share', 'TAO reserve', 'alpha reserve', 'miners α', 'validators α'],
+      subs.map((s) => {
+        const p0 = s.series.price[0];
+        const p1 = s.final.price;
+        return [
+          String(s.netuid),
+          String(s.uids),
+          p1.toPrecision(4),
+          `${((p1 / p0 - 1) * 100).toFixed(2)}%`,
+          `${(s.final.emissionShare * 100).toFixed(2)}%`,
+          tao(s.final.taoReserve, 0),
+          tao(s.final.alphaReserve, 0),
+          tao(s.final.minersAlpha, 1),
+          tao(s.final.validatorsAlpha, 1),
+        ];
+      }),
+    ),
+  );
+  out.push('');
+  out.push('Validator yield by strategy (alpha earned per alpha staked)');
+  out.push(
+    table(
+      ['strategy', 'validators', 'dividends α', 'worth TAO', 'yield/day', '+ own miners'],
+      Object.entries(r.strategies).map(([k, y]) => [
+        k,
+        String(y!.validators),
+        tao(y!.dividendsAlpha, 1),
+        y!.dividendsTao.toFixed(1),
+        `${(y!.yieldPerDay * 100).toFixed(3)}%`,
+        `${(y!.totalYieldPerDay * 100).toFixed(3)}%`,
+      ]),
+    ),
+  );
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,162 @@
+import type { NetworkReport } from './report.js';
+
+/**
+ * One self-contained HTML page of SVG charts for a report: no scripts, no external assets, so it opens from
+ * disk anywhere. Lines for the subnets with the largest final emission share are coloured, the rest grey.
+ */
+
+const W = 760;
+const H = 300;
+const M = { left: 70, right: 150, top: 30, bottom: 44 };
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function fmt(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(1);
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 1) return v.toFixed(2);
+  return v.toPrecision(2);
+}
+
+interface Line {
+  label: string;
+  ys: number[];
+  colour: string;
+  width: number;
+}
+
+function lineChart(id: string, title: string, yTitle: string, xs: number[], lines: Line[], log: boolean): string {
+  const pw = W - M.left - M.right;
+  const ph = H - M.top - M.bottom;
+  const tf = (y: number) => (log ? Math.log10(Math.max(y, 1e-12)) : y);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const l of lines) for (const y of l.ys) if (Number.isFinite(y) && (!log || y > 0)) { lo = Math.min(lo, tf(y)); hi = Math.max(hi, tf(y)); }
+  if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
+  if (!log) lo = Math.min(lo, 0);
+  if (hi - lo < 1e-12) hi = lo + 1;
+  const x0 = xs[0] ?? 0;
+  const x1 = xs[xs.length - 1] ?? 1;
+  const sx = (x: number) => M.left + (x1 === x0 ? 0 : ((x - x0) / (x1 - x0)) * pw);
+  const sy = (y: number) => M.top + ph - ((tf(y) - lo) / (hi - lo)) * ph;
+  const parts: string[] = [];
+  parts.push(`<svg id="${id}" class="chart" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">`);
+  parts.push(`<text class="title" x="${M.left}" y="18">${esc(title)}</text>`);
+  // Axes, ticks and gridlines.
+  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}"/>`);
+  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}"/>`);
+  for (let k = 0; k <= 4; k++) {
+    const t = lo + ((hi - lo) * k) / 4;
+    const y = M.top + ph - (ph * k) / 4;
+    const value = log ? Math.pow(10, t) : t;
+    parts.push(`<line class="grid" x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}"/>`);
+    parts.push(`<text class="tick y-tick" x="${M.left - 6}" y="${y + 4}" text-anchor="end">${fmt(value)}</text>`);
+  }
+  for (let k = 0; k <= 4; k++) {
+    const x = x0 + ((x1 - x0) * k) / 4;
+    parts.push(`<text class="tick x-tick" x="${sx(x)}" y="${M.top + ph + 16}" text-anchor="middle">${Math.round(x)}</text>`);
+  }
+  parts.push(`<text class="axis-label" x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle">block</text>`);
+  parts.push(`<text class="axis-label" transform="translate(14 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yTitle)}</text>`);
+  // Grey lines first so the coloured ones stay on top.
+  const ordered = [...lines].sort((a, b) => (a.colour === '#ccc' ? 0 : 1) - (b.colour === '#ccc' ? 0 : 1));
+  for (const l of ordered) {
+    const pts: string[] = [];
+    l.ys.forEach((y, i) => {
+      if (Number.isFinite(y) && (!log || y > 0)) pts.push(`${pts.length === 0 ? 'M' : 'L'}${sx(xs[i]).toFixed(1)} ${sy(y).toFixed(1)}`);
+    });
+    if (pts.length === 0) continue;
+    parts.push(`<path class="series" data-points="${pts.length}" fill="none" stroke="${l.colour}" stroke-width="${l.width}" d="${pts.join('')}"><title>${esc(l.label)}</title></path>`);
+  }
+  const legend = lines.filter((l) => l.colour !== '#ccc');
+  legend.forEach((l, i) => {
+    const y = M.top + 4 + i * 16;
+    parts.push(`<line x1="${W - M.right + 12}" y1="${y}" x2="${W - M.right + 30}" y2="${y}" stroke="${l.colour}" stroke-width="2"/>`);
+    parts.push(`<text class="legend" x="${W - M.right + 34}" y="${y + 4}">${esc(l.label)}</text>`);
+  });
+  if (lines.length > legend.length) {
+    const y = M.top + 4 + legend.length * 16;
+    parts.push(`<line x1="${W - M.right + 12}" y1="${y}" x2="${W - M.right + 30}" y2="${y}" stroke="#ccc" stroke-width="2"/>`);
+    parts.push(`<text class="legend" x="${W - M.right + 34}" y="${y + 4}">other subnets</text>`);
+  }
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function barChart(id: string, title: string, yTitle: string, bars: Array<{ label: string; values: number[] }>, seriesNames: string[]): string {
+  const pw = W - M.left - M.right;
+  const ph = H - M.top - M.bottom;
+  let hi = 0;
+  for (const b of bars) for (const v of b.values) if (Number.isFinite(v)) hi = Math.max(hi, v);
+  if (hi <= 0) hi = 1;
+  const sy = (v: number) => M.top + ph - (Math.max(0, v) / hi) * ph;
+  const parts: string[] = [];
+  parts.push(`<svg id="${id}" class="chart" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">`);
+  parts.push(`<text class="title" x="${M.left}" y="18">${esc(title)}</text>`);
+  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}"/>`);
+  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}"/>`);
+  for (let k = 0; k <= 4; k++) {
+    const y = M.top + ph - (ph * k) / 4;
+    parts.push(`<line class="grid" x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}"/>`);
+    parts.push(`<text class="tick y-tick" x="${M.left - 6}" y="${y + 4}" text-anchor="end">${fmt((hi * k) / 4)}</text>`);
+  }
+  parts.push(`<text class="axis-label" transform="translate(14 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yTitle)}</text>`);
+  const group = pw / Math.max(1, bars.length);
+  const bw = (group * 0.7) / Math.max(1, seriesNames.length);
+  bars.forEach((b, i) => {
+    const gx = M.left + i * group + group * 0.15;
+    b.values.forEach((v, k) => {
+      const y = sy(v);
+      parts.push(`<rect class="bar" x="${(gx + k * bw).toFixed(1)}" y="${y.toFixed(1)}" width="${bw.toFixed(1)}" height="${(M.top + ph - y).toFixed(1)}" fill="${COLOURS[k % COLOURS.length]}"><title>${esc(`${b.label} · ${seriesNames[k]}: ${fmt(v)}`)}</title></rect>`);
+    });
+    parts.push(`<text class="tick x-tick" x="${(gx + group * 0.35).toFixed(1)}" y="${M.top + ph + 16}" text-anchor="middle">${esc(b.label)}</text>`);
+  });
+  seriesNames.forEach((name, k) => {
+    const y = M.top + 4 + k * 16;
+    parts.push(`<rect x="${W - M.right + 12}" y="${y - 5}" width="12" height="10" fill="${COLOURS[k % COLOURS.length]}"/>`);
+    parts.push(`<text class="legend" x="${W - M.right + 30}" y="${y + 4}">${esc(name)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+export function renderChartHtml(report: NetworkReport, title = 'yuma-wasm network simulation'): string {
+  const xs = report.sampleBlocks;
+  const top = [...report.subnets].sort((a, b) => b.final.emissionShare - a.final.emissionShare).slice(0, 8).map((s) => s.netuid);
+  const colourOf = (netuid: number) => (top.includes(netuid) ? COLOURS[top.indexOf(netuid)] : '#ccc');
+  const lines = (pick: (s: NetworkReport['subnets'][number]) => number[]): Line[] =>
+    report.subnets.map((s) => ({ label: `subnet ${s.netuid}`, ys: pick(s), colour: colourOf(s.netuid), width: top.includes(s.netuid) ? 2 : 1 }));
+  const strategies = Object.entries(report.strategies);
+  const t = report.totals;
+  const tao = (r: string) => (Number(BigInt(r)) / 1e9).toLocaleString('en-US', { maximumFractionDigits: 3 });
+  const c = report.config;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:${W + 40}px}
+.chart{display:block;margin:18px 0;background:#fff;border:1px solid #eee}
+.title{font-weight:600;font-size:14px}.tick,.legend{font-size:11px;fill:#444}.axis-label{font-size:12px;fill:#222}
+.axis{stroke:#333}.grid{stroke:#eee}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #eee}
+</style></head><body>
+<h1>${esc(title)}</h1>
+<p>${c.subnets} subnets · ${c.uidsPerSubnet} UIDs (subnet 1: ${c.subnet1Uids || c.uidsPerSubnet}) · ${report.blocks.count} blocks (${report.blocks.start}–${report.blocks.end}) · seed ${c.seed} · shares ${esc(c.shareMode)} · ${esc(c.mode)} mode · ${report.epochs} epochs</p>
+${lineChart('chart-prices', 'Alpha price per subnet (TAO per alpha, log scale)', 'price (TAO/alpha)', xs, lines((s) => s.series.price), true)}
+${lineChart('chart-shares', 'Share of TAO emission per subnet', 'emission share', xs, lines((s) => s.series.emissionShare), false)}
+${barChart('chart-dividends', 'Validator yield by strategy (alpha per alpha staked, per day)', 'yield per day', strategies.map(([k, y]) => ({ label: k, values: [y!.yieldPerDay, y!.totalYieldPerDay] })), ['dividends', 'dividends + own miners'])}
+<h2>Totals</h2>
+<table>
+<tr><th>issuance start</th><td>${tao(t.issuanceStart)} TAO</td></tr>
+<tr><th>issuance end</th><td>${tao(t.issuanceEnd)} TAO</td></tr>
+<tr><th>TAO emitted</th><td>${tao(t.taoEmitted)}</td></tr>
+<tr><th>injected into pools</th><td>${tao(t.taoInjected)}</td></tr>
+<tr><th>chain buys</th><td>${tao(t.taoChainBuys)}</td></tr>
+<tr><th>recycled</th><td>${tao(t.recycled)}</td></tr>
+</table>
+</body></html>
+`;
+}

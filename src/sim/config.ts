@@ -1,0 +1,224 @@
+import { YumaError } from '../errors.js';
+import type { BatchItem, ChainPath, EpochOptions, EpochOutput, Hyperparams, NumericMode } from '../epoch/types.js';
+import { RAO } from '../units.js';
+import { resolveHyper } from '../epoch/prepare.js';
+
+/** What the simulator needs from an engine: `engine.epochs` (a real `Engine` satisfies it). */
+export interface EpochEngine {
+  epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[];
+}
+
+export const STRATEGIES = ['honest', 'copier', 'lazy', 'cabal', 'self-dealing'] as const;
+/**
+ * - `honest`: weights = a noisy view of the miners' hidden quality, `lag` epochs old.
+ * - `copier`: weights = the subnet's consensus from its previous epoch.
+ * - `lazy`: an honest view, but refreshed only every `lazyEvery` epochs (stale weights, old `lastUpdate`).
+ * - `cabal`: all weight on the cabal's own miners.
+ * - `self-dealing`: all weight on the validator's own miner.
+ */
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const SHARE_MODES = ['moving-price', 'proportional', 'softmax'] as const;
+export type ShareMode = (typeof SHARE_MODES)[number];
+
+/** One validator of an explicit roster (applied to every subnet). */
+export interface ValidatorSpec {
+  strategy?: Strategy;
+  /** Fraction of the subnet's validator stake; unspecified shares split what is left equally. */
+  stakeShare?: number;
+  /** Epochs of delay in the validator's view of quality (honest/lazy only). */
+  lag?: number;
+}
+
+/** A scheduled change to the hidden quality: the best and the worst miner trade places. */
+export interface QualitySwap {
+  block: number;
+  /** Netuids it applies to; all subnets when omitted. */
+  subnets?: number[];
+}
+
+export interface NetworkOptions {
+  subnets: number;
+  uidsPerSubnet: number;
+  /** UID slots of subnet 1 (the seed document's 1024); 0 = same as the others. */
+  subnet1Uids: number;
+  seed: number;
+  tempo: number;
+  mode: NumericMode;
+  path: ChainPath;
+  shareMode: ShareMode;
+  /** Softmax temperature (shareMode 'softmax'). */
+  temperature: number;
+  /** TAO issuance (rao) at the first block. */
+  issuanceStart: bigint;
+  /** Validators per subnet (subnet 1 scaled up with its UID count, at most maxAllowedValidators). */
+  validatorsPerSubnet: number;
+  /** Mix of strategies among the validators (weights, normalised). Ignored when `validators` is given. */
+  strategies: Partial<Record<Strategy, number>>;
+  /** Explicit validator roster for every subnet, overriding `validatorsPerSubnet` and `strategies`. */
+  validators: ValidatorSpec[] | null;
+  /** Fixed miner qualities (one per miner UID, cycled); random log-normal when null. */
+  minerQualities: number[] | null;
+  /** Relative noise of a validator's view of quality (log-normal sigma). */
+  weightNoise: number;
+  /** Per-epoch log-normal drift of each miner's quality. */
+  qualityDrift: number;
+  /** Honest validators' lag in epochs (validators of the roster may set their own). */
+  honestLag: number;
+  /** Lazy validators refresh their weights every this many epochs. */
+  lazyEvery: number;
+  /** Miner UIDs the cabal owns on each subnet where it has validators. */
+  cabalMiners: number;
+  qualitySwaps: QualitySwap[];
+  hyper: Partial<Hyperparams>;
+  /** Stakers' trades per block across the network. */
+  tradesPerBlock: number;
+  /** Mean TAO of a staker's trade. */
+  meanTradeTao: number;
+  /** Fraction of their incentive that miners sell right after each epoch. */
+  minerSellFraction: number;
+  /** Expected registrations per subnet per day (7200 blocks). */
+  registrationsPerDay: number;
+  /** Blocks a new UID is immune from pruning. */
+  immunityPeriod: number;
+  /** Subnet owner's cut of alpha emission (u16 proportion; chain default 11796 ≈ 18 %). */
+  ownerCut: number;
+  /** Scheduled quality swaps, blocks to sample the series at (0 = about 240 points). */
+  sampleEvery: number;
+}
+
+export interface NetworkConfig extends Partial<NetworkOptions> {
+  engine: EpochEngine;
+}
+
+export const BLOCKS_PER_DAY = 7200;
+
+/** Default start issuance: just past the first halving (10.5 M TAO), where the network is at the end of 2026. */
+export const DEFAULT_ISSUANCE_START = 10_800_000n * RAO;
+
+export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = Object.freeze({
+  subnets: 64,
+  uidsPerSubnet: 256,
+  subnet1Uids: 1024,
+  seed: 1,
+  tempo: 360,
+  mode: 'float',
+  path: 'sparse',
+  shareMode: 'moving-price',
+  temperature: 1,
+  issuanceStart: DEFAULT_ISSUANCE_START,
+  validatorsPerSubnet: 32,
+  strategies: { honest: 0.6, copier: 0.15, lazy: 0.1, cabal: 0.1, 'self-dealing': 0.05 },
+  validators: null,
+  minerQualities: null,
+  weightNoise: 0.25,
+  qualityDrift: 0.05,
+  honestLag: 0,
+  lazyEvery: 8,
+  cabalMiners: 3,
+  qualitySwaps: [],
+  hyper: { yuma3Enabled: true, liquidAlphaEnabled: true },
+  tradesPerBlock: 2,
+  meanTradeTao: 20,
+  minerSellFraction: 1,
+  registrationsPerDay: 6,
+  immunityPeriod: 5000,
+  ownerCut: 11796,
+  sampleEvery: 0,
+} satisfies NetworkOptions);
+
+const KNOWN = new Set<string>([...Object.keys(DEFAULT_OPTIONS), 'engine']);
+
+function int(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new YumaError('E_ARG', `${field} must be an integer (got ${String(v)})`);
+  if (v < min || v > max) throw new YumaError('E_RANGE', `${field} must be in [${min}, ${max}] (got ${v})`);
+  return v;
+}
+
+function num(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number') throw new YumaError('E_ARG', `${field} must be a number (got ${String(v)})`);
+  if (!Number.isFinite(v)) throw new YumaError('E_NAN', `${field} is ${v}`);
+  if (v < min || v > max) throw new YumaError('E_RANGE', `${field} must be in [${min}, ${max}] (got ${v})`);
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new YumaError('E_ARG', `${field} must be one of ${allowed.join(', ')} (got ${String(v)})`);
+  }
+  return v as T;
+}
+
+/** Fills defaults and checks every option; throws `YumaError` naming the first bad field. */
+export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unknown }): NetworkOptions {
+  if (config == null || typeof config !== 'object') throw new YumaError('E_ARG', 'Network config must be an object');
+  for (const key of Object.keys(config)) {
+    if (!KNOWN.has(key)) throw new YumaError('E_ARG', `unknown Network option '${key}'`);
+  }
+  const o: NetworkOptions = { ...DEFAULT_OPTIONS, hyper: { ...DEFAULT_OPTIONS.hyper } };
+  for (const [k, v] of Object.entries(config)) if (v !== undefined && k !== 'engine') (o as unknown as Record<string, unknown>)[k] = v;
+
+  int(o.subnets, 'subnets', 1, 1024);
+  int(o.uidsPerSubnet, 'uidsPerSubnet', 2, 4096);
+  int(o.subnet1Uids, 'subnet1Uids', 0, 4096);
+  if (o.subnet1Uids === 1) throw new YumaError('E_RANGE', 'subnet1Uids must be 0 (same as others) or at least 2');
+  int(o.seed, 'seed', 0, 0xffff_ffff);
+  int(o.tempo, 'tempo', 1, 65535);
+  oneOf(o.mode, 'mode', ['float', 'fixed'] as const);
+  oneOf(o.path, 'path', ['sparse', 'dense'] as const);
+  oneOf(o.shareMode, 'shareMode', SHARE_MODES);
+  num(o.temperature, 'temperature', 1e-9, 1e9);
+  if (typeof o.issuanceStart !== 'bigint') throw new YumaError('E_ARG', 'issuanceStart must be a bigint (rao)');
+  if (o.issuanceStart < 0n || o.issuanceStart > 21_000_000n * RAO) throw new YumaError('E_RANGE', 'issuanceStart must be in [0, 21 M TAO]');
+  int(o.validatorsPerSubnet, 'validatorsPerSubnet', 1, 4095);
+  if (o.strategies == null || typeof o.strategies !== 'object') throw new YumaError('E_ARG', 'strategies must be an object');
+  let mix = 0;
+  for (const [k, v] of Object.entries(o.strategies)) {
+    oneOf(k, 'strategies key', STRATEGIES);
+    mix += num(v, `strategies.${k}`, 0, 1e9);
+  }
+  if (o.validators === null && !(mix > 0)) throw new YumaError('E_RANGE', 'strategies must give some validator a positive weight');
+  if (o.validators !== null) {
+    if (!Array.isArray(o.validators) || o.validators.length === 0) throw new YumaError('E_ARG', 'validators must be a non-empty array');
+    let shares = 0;
+    o.validators.forEach((v, i) => {
+      if (v == null || typeof v !== 'object') throw new YumaError('E_ARG', `validators[${i}] must be an object`);
+      if (v.strategy !== undefined) oneOf(v.strategy, `validators[${i}].strategy`, STRATEGIES);
+      if (v.stakeShare !== undefined) shares += num(v.stakeShare, `validators[${i}].stakeShare`, 0, 1);
+      if (v.lag !== undefined) int(v.lag, `validators[${i}].lag`, 0, 1000);
+    });
+    if (shares > 1 + 1e-9) throw new YumaError('E_RANGE', `validators' stakeShare add up to ${shares}, more than 1`);
+  }
+  if (o.minerQualities !== null) {
+    if (!Array.isArray(o.minerQualities) || o.minerQualities.length === 0) throw new YumaError('E_ARG', 'minerQualities must be a non-empty array');
+    o.minerQualities.forEach((q, i) => num(q, `minerQualities[${i}]`, 0, 1e9));
+  }
+  num(o.weightNoise, 'weightNoise', 0, 10);
+  num(o.qualityDrift, 'qualityDrift', 0, 10);
+  int(o.honestLag, 'honestLag', 0, 1000);
+  int(o.lazyEvery, 'lazyEvery', 1, 100_000);
+  int(o.cabalMiners, 'cabalMiners', 0, 4095);
+  if (!Array.isArray(o.qualitySwaps)) throw new YumaError('E_ARG', 'qualitySwaps must be an array');
+  o.qualitySwaps.forEach((s, i) => {
+    if (s == null || typeof s !== 'object') throw new YumaError('E_ARG', `qualitySwaps[${i}] must be an object`);
+    int(s.block, `qualitySwaps[${i}].block`, 0, 2 ** 40);
+    if (s.subnets !== undefined) {
+      if (!Array.isArray(s.subnets)) throw new YumaError('E_ARG', `qualitySwaps[${i}].subnets must be an array`);
+      s.subnets.forEach((u, j) => int(u, `qualitySwaps[${i}].subnets[${j}]`, 1, o.subnets));
+    }
+  });
+  resolveHyper(o.hyper, 'hyper');
+  num(o.tradesPerBlock, 'tradesPerBlock', 0, 1000);
+  num(o.meanTradeTao, 'meanTradeTao', 0, 1e7);
+  num(o.minerSellFraction, 'minerSellFraction', 0, 1);
+  num(o.registrationsPerDay, 'registrationsPerDay', 0, 7200);
+  int(o.immunityPeriod, 'immunityPeriod', 0, 2 ** 31);
+  int(o.ownerCut, 'ownerCut', 0, 65535);
+  int(o.sampleEvery, 'sampleEvery', 0, 2 ** 31);
+  return o;
+}
+
+/** UID slots of a subnet. */
+export function uidsOf(o: NetworkOptions, netuid: number): number {
+  return netuid === 1 && o.subnet1Uids > 0 ? o.subnet1Uids : o.uidsPerSubnet;
+}

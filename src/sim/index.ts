@@ -1,0 +1,19 @@
+export { Network, type RunOptions } from './network.js';
+export {
+  BLOCKS_PER_DAY,
+  DEFAULT_ISSUANCE_START,
+  DEFAULT_OPTIONS as DEFAULT_NETWORK_OPTIONS,
+  SHARE_MODES,
+  STRATEGIES,
+  resolveOptions as resolveNetworkOptions,
+  type EpochEngine,
+  type NetworkConfig,
+  type NetworkOptions,
+  type QualitySwap,
+  type ShareMode,
+  type Strategy,
+  type ValidatorSpec,
+} from './config.js';
+export type { AlphaTotals, NetworkReport, NetworkTotals, RaoString, StrategyYield, SubnetReport, SubnetSeries } from './report.js';
+export { scenarioFromJson, type Scenario } from './scenario.js';
+export { renderChartHtml } from './chart.js';
