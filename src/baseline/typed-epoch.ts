@@ -237,6 +237,7 @@ export function typedEpoch(p: PreparedEpoch): RawEpochResult {
   // row-normalise.
   const { w, wPresent } = s;
   const present = p.weightsPresent;
+  const weightsIn = p.weights;
   for (let i = 0; i < n; i++) {
     const row = i * n;
     const rowKept = prevPermit[i] === 1;
@@ -245,7 +246,7 @@ export function typedEpoch(p: PreparedEpoch): RawEpochResult {
       const keep = rowKept && present[row + j] === 1 && (i !== j || i === owner) && !(lu[i] <= reg[j]) &&
         !(commit !== null && commit[i] < reg[j]);
       wPresent[row + j] = keep ? 1 : 0;
-      const v = keep ? p.weights[row + j] : 0;
+      const v = keep ? weightsIn[row + j] : 0;
       w[row + j] = v;
       sum += v;
     }
@@ -300,13 +301,13 @@ export function typedEpoch(p: PreparedEpoch): RawEpochResult {
   for (let j = 0; j < n; j++) out.trustF[j] = prerank[j] !== 0 ? rank[j] / prerank[j] : 0;
 
   // Weights for bonds: W + β·(clipped − W); β = 0 and β = 1 pass a matrix through with its stored entries.
-  const { wb, wbPresent } = s;
+  let { wb, wbPresent } = s;
   if (h.bondsPenalty === 0) {
-    wb.set(w);
-    wbPresent.set(wPresent);
+    wb = w;
+    wbPresent = wPresent;
   } else if (h.bondsPenalty === 65535) {
-    wb.set(clipped);
-    wbPresent.set(clippedPresent);
+    wb = clipped;
+    wbPresent = clippedPresent;
   } else {
     const beta = h.bondsPenalty / 65535;
     for (let x = 0; x < nn; x++) {
@@ -319,10 +320,11 @@ export function typedEpoch(p: PreparedEpoch): RawEpochResult {
   // Bonds: previous storage, columns of recently registered UIDs zeroed.
   const { bonds, ema, emaPresent } = s;
   const yuma3 = h.yuma3Enabled;
+  const bondsIn = p.bonds;
   for (let i = 0; i < n; i++) {
     const row = i * n;
     for (let j = 0; j < n; j++) {
-      const b = recent[j] ? 0 : p.bonds[row + j];
+      const b = recent[j] ? 0 : bondsIn[row + j];
       bonds[row + j] = yuma3 ? b / 65535 : b;
     }
   }
