@@ -31,7 +31,8 @@ async function build(): Promise<Record<string, Fn>> {
     },
   );
   if (error || !wasm) throw new Error(`asc failed: ${error?.message ?? 'no output'}\n${errors.join('')}`);
-  const { instance } = await WebAssembly.instantiate(wasm, {});
+  const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+  const instance = await WebAssembly.instantiate(module, {});
   return instance.exports as unknown as Record<string, Fn>;
 }
 
