@@ -1,0 +1,42 @@
+import type { Engine } from '../engine.js';
+import { YumaError } from '../errors.js';
+import { MAX_BATCH } from '../epoch/limits.js';
+import { prepareEpoch, type PreparedEpoch } from '../epoch/prepare.js';
+import { allocRawResult, toEpochOutput, type RawEpochResult } from '../epoch/result.js';
+import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams } from '../epoch/types.js';
+import { referenceEpoch } from '../reference/epoch.js';
+import { referenceEpochFixed } from '../reference/epoch-fixed.js';
+
+/**
+ * An `Engine` that runs the plain TypeScript references instead of Wasm: BigInt fixed-point for `'fixed'`,
+ * f64 for `'float'`. Same inputs, same validation, same outputs; orders of magnitude slower. Use it to
+ * cross-check the Wasm engine, or where WebAssembly is unavailable.
+ */
+export function createReferenceEngine(): Engine {
+  const run = (p: PreparedEpoch): RawEpochResult =>
+    p.n === 0 ? allocRawResult(0) : p.mode === 'fixed' ? referenceEpochFixed(p) : referenceEpoch(p);
+  return {
+    epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput {
+      const p = prepareEpoch(input, hyper, opts);
+      return toEpochOutput(p, run(p));
+    },
+    epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[] {
+      if (!Array.isArray(batch)) throw new YumaError('E_ARG', 'epochs() takes an array of { input, hyper? }');
+      if (batch.length > MAX_BATCH) throw new YumaError('E_LIMIT', `a batch holds at most ${MAX_BATCH} subnets (got ${batch.length})`);
+      const prepared = batch.map((item, i) => {
+        if (item == null || typeof item !== 'object') throw new YumaError('E_ARG', `batch[${i}] must be { input, hyper? }`);
+        try {
+          return prepareEpoch(item.input, item.hyper, opts);
+        } catch (e) {
+          if (e instanceof YumaError) throw new YumaError(e.code, `batch[${i}]: ${e.message.replace(/^E_[A-Z]+: /, '')}`);
+          throw e;
+        }
+      });
+      return prepared.map((p) => toEpochOutput(p, run(p)));
+    },
+    runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
+      return prepared.map(run);
+    },
+    memoryBytes: 0,
+  };
+}
