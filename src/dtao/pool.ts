@@ -80,6 +80,8 @@ export interface SwapOptions {
   limitPrice?: number | bigint;
   /** Execute up to the limit instead of refusing (the unfilled input is returned in `refund`). */
   allowPartial?: boolean;
+  /** Chain-internal buys (emission excess, fee sells) skip the fee and the minimum stake. */
+  dropFees?: boolean;
 }
 
 export interface StakeResult {
@@ -281,8 +283,11 @@ export class Pool {
   private planStake(taoIn: bigint, opts: SwapOptions = {}): Plan {
     checkAmount('taoIn', taoIn);
     checkOpts(opts);
-    const { flatFee, minStake, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
-    if (minStake > 0n && taoIn < minStake + this.feeOn(minStake))
+    const { minStake, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
+    const flatFee = opts.dropFees ? 0n : this.cfg.flatFee;
+    const feeOn = (v: bigint) => (opts.dropFees ? 0n : this.feeOn(v));
+    const grossUp = (v: bigint) => (opts.dropFees ? 0n : this.grossUpFee(v));
+    if (!opts.dropFees && minStake > 0n && taoIn < minStake + this.feeOn(minStake))
       throw new YumaError('E_RANGE', `stake below the minimum of ${minStake + this.feeOn(minStake)} rao`);
     let gross = taoIn;
     if (opts.limitPrice !== undefined && this.cfg.limitMode === 'approx-cp') {
@@ -294,7 +299,7 @@ export class Pool {
       }
     }
     if (flatFee > 0n && gross <= flatFee) throw new YumaError('E_RANGE', `stake must exceed the ${flatFee}-rao fee`);
-    let fee = flatFee > 0n ? flatFee : this.feeOn(gross);
+    let fee = flatFee > 0n ? flatFee : feeOn(gross);
     let net = gross - fee;
     if (maxInputMultiple > 0n && net > maxInputMultiple * this.tao)
       throw new YumaError('E_RANGE', `input ${net} exceeds ${maxInputMultiple}× the TAO reserve`);
@@ -306,14 +311,14 @@ export class Pool {
       if (this.cmpPrice(this.tao + net, this.alpha - out, limit) > 0) {
         if (!opts.allowPartial) throw new YumaError('E_SLIPPAGE', 'stake would push the price above the limit');
         net = this.taoToLimit(limit);
-        fee = flatFee > 0n ? flatFee : this.grossUpFee(net);
+        fee = flatFee > 0n ? flatFee : grossUp(net);
         gross = net + fee;
       }
     }
     const out = this.alphaFor(net);
     if (out === 0n) throw new YumaError('E_RANGE', 'stake too small to buy any alpha');
     if (this.alpha - out < minReserveAfter) throw new YumaError('E_RESERVE', 'stake would drain the alpha reserve');
-    const toPool = this.cfg.feeTo === 'pool' ? net + fee : net;
+    const toPool = this.cfg.feeTo === 'pool' || flatFee > 0n ? net + fee : net;
     return { out, paid: gross, toPool, fee, outFromPool: out, refund: taoIn - gross };
   }
 
