@@ -1,0 +1,234 @@
+import fc from 'fast-check';
+import { DEFAULT_HYPERPARAMS, type EpochInput, type Hyperparams, type SparseRow, type U16Matrix } from '../epoch/types.js';
+
+/** Subnet shapes the generators mix in on purpose, because random draws almost never hit them. */
+export type SubnetFlavour =
+  | 'random'
+  | 'zero-stake' // nobody has stake
+  | 'all-zero-weights' // rows exist but every stored value is 0
+  | 'one-validator' // a single staked UID sets weights
+  | 'single-uid' // n = 1
+  | 'ties' // equal stakes and identical weight rows
+  | 'all-inactive' // every lastUpdate is older than the activity cutoff
+  | 'outdated-weights' // weights set at or before the targets' registration
+  | 'fresh-registrations' // UIDs registered since the last epoch (bond columns masked)
+  | 'owner'; // an owner UID with stake and a self-weight
+
+export const SUBNET_FLAVOURS: readonly SubnetFlavour[] = [
+  'random',
+  'zero-stake',
+  'all-zero-weights',
+  'one-validator',
+  'single-uid',
+  'ties',
+  'all-inactive',
+  'outdated-weights',
+  'fresh-registrations',
+  'owner',
+];
+
+export interface ArbEpochInputOptions {
+  /** Smallest and largest n (defaults 1 and 16). */
+  minN?: number;
+  maxN?: number;
+  /** Layout of weights/bonds: `'sparse'` rows, `'dense'` Uint16Array, or `'either'` (default). */
+  layout?: 'sparse' | 'dense' | 'either';
+  /** Which flavours to draw from (default: all). */
+  flavours?: readonly SubnetFlavour[];
+  /** Largest per-UID stake in rao (default 10^15 = 1M TAO). */
+  maxStake?: bigint;
+  /** Largest `raoEmission` (default 10^12). */
+  maxEmission?: bigint;
+  /** Activity cutoff (blocks) the block numbers are generated around (default 5000). */
+  activityCutoff?: number;
+}
+
+/** Converts an input's weights and bonds to the other layout (dense loses explicit zero entries). */
+export function withLayout(input: EpochInput, layout: 'sparse' | 'dense'): EpochInput {
+  const n = input.n;
+  const toDense = (m: U16Matrix): Uint16Array => {
+    if (m instanceof Uint16Array) return new Uint16Array(m);
+    const d = new Uint16Array(n * n);
+    m.forEach((row, i) => row.forEach(([j, v]) => (d[i * n + j] = v)));
+    return d;
+  };
+  const toSparse = (m: U16Matrix): SparseRow[] => {
+    if (!(m instanceof Uint16Array)) return m.map((row) => row.map(([j, v]) => [j, v] as [number, number]));
+    return Array.from({ length: n }, (_, i) => {
+      const row: SparseRow = [];
+      for (let j = 0; j < n; j++) if (m[i * n + j] !== 0) row.push([j, m[i * n + j]]);
+      return row;
+    });
+  };
+  const conv = layout === 'dense' ? toDense : toSparse;
+  return { ...input, weights: conv(input.weights), bonds: conv(input.bonds) };
+}
+
+const u16 = () => fc.integer({ min: 0, max: 65535 });
+/** u16 values leaning to the edges (0, 1, 65535) where rounding and clipping are decided. */
+const u16Edgy = () => fc.oneof({ weight: 3, arbitrary: u16() }, { weight: 1, arbitrary: fc.constantFrom(0, 1, 32767, 32768, 65534, 65535) });
+
+function sparseRows(n: number, value: fc.Arbitrary<number>, density: number): fc.Arbitrary<SparseRow[]> {
+  const row = fc
+    .array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), value), { maxLength: Math.max(1, Math.ceil(n * density)) })
+    .map((pairs) => {
+      const seen = new Set<number>();
+      return pairs.filter(([j]) => (seen.has(j) ? false : (seen.add(j), true))) as SparseRow;
+    });
+  return fc.array(row, { minLength: n, maxLength: n });
+}
+
+/**
+ * Random subnet epoch inputs in chain storage units, mixing uniformly random subnets with the edge cases in
+ * `SubnetFlavour`. Every generated input is valid for `engine.epoch` (any path, any mode).
+ */
+export function arbEpochInput(opts: ArbEpochInputOptions = {}): fc.Arbitrary<EpochInput> {
+  const minN = Math.max(1, opts.minN ?? 1);
+  const maxN = Math.max(minN, opts.maxN ?? 16);
+  const flavours = opts.flavours ?? SUBNET_FLAVOURS;
+  const maxStake = opts.maxStake ?? 1_000_000_000_000_000n;
+  const maxEmission = opts.maxEmission ?? 1_000_000_000_000n;
+  const cutoff = opts.activityCutoff ?? DEFAULT_HYPERPARAMS.activityCutoff;
+  const layouts: Array<'sparse' | 'dense'> = opts.layout === 'either' || opts.layout === undefined ? ['sparse', 'dense'] : [opts.layout];
+
+  return fc
+    .record({
+      flavour: fc.constantFrom(...flavours),
+      n: fc.integer({ min: minN, max: maxN }),
+      layout: fc.constantFrom(...layouts),
+    })
+    .chain(({ flavour, n: drawnN, layout }) => {
+      const n = flavour === 'single-uid' ? 1 : drawnN;
+      const stakeArb = fc.oneof(
+        { weight: 2, arbitrary: fc.constant(0n) },
+        { weight: 2, arbitrary: fc.bigInt({ min: 1n, max: 1000n }) },
+        { weight: 3, arbitrary: fc.bigInt({ min: 1n, max: maxStake }) },
+      );
+      const weightValue = flavour === 'all-zero-weights' ? fc.constant(0) : u16Edgy();
+      return fc
+        .record({
+          currentBlock: fc.integer({ min: 0, max: 3 * cutoff + 100 }),
+          tempo: fc.oneof(fc.constantFrom(0, 1, 10, 360), fc.integer({ min: 0, max: 1000 })),
+          stepAgo: fc.option(fc.integer({ min: 0, max: 2000 }), { nil: undefined }),
+          stake: fc.array(stakeArb, { minLength: n, maxLength: n }),
+          tieStake: fc.bigInt({ min: 1n, max: maxStake }),
+          weights: sparseRows(n, weightValue, 1),
+          bonds: fc.oneof(fc.constant(Array.from({ length: n }, () => [] as SparseRow)), sparseRows(n, u16Edgy(), 1)),
+          luAgo: fc.array(fc.integer({ min: 0, max: 2 * cutoff }), { minLength: n, maxLength: n }),
+          regAgo: fc.array(fc.integer({ min: 0, max: 3 * cutoff }), { minLength: n, maxLength: n }),
+          permit: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+          permitLength: fc.oneof({ weight: 9, arbitrary: fc.constant(n) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: n }) }),
+          owner: fc.integer({ min: 0, max: n - 1 }),
+          validator: fc.integer({ min: 0, max: n - 1 }),
+          raoEmission: fc.oneof(fc.constant(1_000_000_000n), fc.bigInt({ min: 0n, max: maxEmission })),
+        })
+        .map((d): EpochInput => {
+          const cb = d.currentBlock;
+          let stake = d.stake;
+          let weights = d.weights;
+          let lastUpdate = d.luAgo.map((a) => Math.max(0, cb - a));
+          let reg = d.regAgo.map((a) => Math.max(0, cb - a));
+          let lastStepBlock = d.stepAgo === undefined ? 0 : Math.max(0, cb - d.stepAgo);
+          let permit = d.permit.slice(0, d.permitLength);
+          let ownerUid: number | undefined;
+          switch (flavour) {
+            case 'zero-stake':
+              stake = stake.map(() => 0n);
+              break;
+            case 'one-validator':
+              stake = stake.map((_, i) => (i === d.validator ? d.tieStake : 0n));
+              weights = weights.map((row, i) => (i === d.validator ? row : []));
+              permit = Array.from({ length: n }, (_, i) => i === d.validator);
+              break;
+            case 'ties': {
+              stake = stake.map(() => d.tieStake);
+              const row = weights[0];
+              weights = weights.map(() => row.map(([j, v]) => [j, v] as [number, number]));
+              break;
+            }
+            case 'all-inactive':
+              lastUpdate = lastUpdate.map(() => Math.max(0, cb - cutoff - 1 - (d.luAgo[0] % 100)));
+              break;
+            case 'outdated-weights':
+              reg = reg.map((_, j) => Math.min(cb, lastUpdate[j % n] + (d.regAgo[j] % 3)));
+              lastUpdate = lastUpdate.map((lu, i) => Math.min(lu, reg[(i + 1) % n]));
+              break;
+            case 'fresh-registrations':
+              lastStepBlock = Math.max(0, cb - 1 - (d.stepAgo ?? 0) % 50);
+              reg = reg.map((r, j) => (j % 2 === 0 ? Math.max(r, Math.min(cb, lastStepBlock + 1)) : r));
+              break;
+            case 'owner':
+              ownerUid = d.owner;
+              if (stake[d.owner] === 0n) stake = stake.map((s, i) => (i === d.owner ? d.tieStake : s));
+              weights = weights.map((row, i) => (i === d.owner && !row.some(([j]) => j === i) ? [...row, [i, 65535] as [number, number]] : row));
+              break;
+            default:
+              break;
+          }
+          const input: EpochInput = {
+            n,
+            currentBlock: cb,
+            tempo: d.tempo,
+            lastStepBlock,
+            stake,
+            weights,
+            bonds: d.bonds,
+            lastUpdate,
+            blockAtRegistration: reg,
+            validatorPermit: permit,
+            raoEmission: d.raoEmission,
+            ...(ownerUid !== undefined ? { ownerUid } : {}),
+          };
+          return layout === 'dense' ? withLayout(input, 'dense') : input;
+        });
+    });
+}
+
+export interface ArbHyperparamsOptions {
+  /** Restrict to one bond variant; default draws original Yuma, Yuma3, and Yuma3 with liquid alpha. */
+  variant?: 'original' | 'yuma3' | 'yuma3-liquid' | 'any';
+  /** Largest `maxAllowedValidators` drawn (default 64; small caps exercise the top-k). */
+  maxValidators?: number;
+}
+
+/** Hyper-parameters in chain units, leaning to the chain's defaults and the edges of each range. */
+export function arbHyperparams(opts: ArbHyperparamsOptions = {}): fc.Arbitrary<Hyperparams> {
+  const variant = opts.variant ?? 'any';
+  const variants = variant === 'any' ? (['original', 'yuma3', 'yuma3-liquid'] as const) : ([variant] as const);
+  const maxValidators = opts.maxValidators ?? 64;
+  return fc
+    .record({
+      v: fc.constantFrom(...variants),
+      kappa: fc.oneof(fc.constantFrom(32767, 45000, 0, 65535), u16()),
+      bondsMovingAverage: fc.oneof(fc.constantFrom(900_000, 975_000, 0, 1_000_000), fc.integer({ min: 0, max: 1_000_000 })),
+      bondsPenalty: fc.oneof(fc.constantFrom(65535, 0, 32767), u16()),
+      activityCutoff: fc.oneof(fc.constantFrom(5000, 13, 1), fc.integer({ min: 0, max: 20_000 })),
+      maxAllowedValidators: fc.oneof(fc.constantFrom(1, 2, 64), fc.integer({ min: 0, max: maxValidators })),
+      alpha: fc.tuple(u16(), u16()).map(([a, b]) => (a <= b ? [a, b] : [b, a])),
+      defaultAlpha: fc.boolean(),
+      alphaSigmoidSteepness: fc.oneof(fc.constantFrom(1000, 0, -1000, 32767), fc.integer({ min: -32768, max: 32767 })),
+      stakeThreshold: fc.oneof({ weight: 4, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 1_000_000_000_000n }) }),
+    })
+    .map((d) => ({
+      kappa: d.kappa,
+      bondsMovingAverage: d.bondsMovingAverage,
+      bondsPenalty: d.bondsPenalty,
+      activityCutoff: d.activityCutoff,
+      maxAllowedValidators: d.maxAllowedValidators,
+      liquidAlphaEnabled: d.v === 'yuma3-liquid',
+      alphaLow: d.defaultAlpha ? DEFAULT_HYPERPARAMS.alphaLow : d.alpha[0],
+      alphaHigh: d.defaultAlpha ? DEFAULT_HYPERPARAMS.alphaHigh : d.alpha[1],
+      alphaSigmoidSteepness: d.alphaSigmoidSteepness,
+      yuma3Enabled: d.v !== 'original',
+      stakeThreshold: d.stakeThreshold,
+    }));
+}
+
+/** An input together with hyper-parameters whose activity cutoff the block numbers were drawn around. */
+export function arbEpochCase(
+  opts: ArbEpochInputOptions & ArbHyperparamsOptions = {},
+): fc.Arbitrary<{ input: EpochInput; hyper: Hyperparams }> {
+  return arbHyperparams(opts).chain((hyper) =>
+    arbEpochInput({ ...opts, activityCutoff: Math.max(1, hyper.activityCutoff) }).map((input) => ({ input, hyper })),
+  );
+}

@@ -1,0 +1,16 @@
+/**
+ * `yuma-wasm/testing`: the property-testing tools yuma-wasm's own suite uses, for users who want to
+ * property-test their incentive designs the same way. Needs `fast-check` installed (a peer of this entry).
+ */
+export {
+  arbEpochInput,
+  arbHyperparams,
+  arbEpochCase,
+  withLayout,
+  SUBNET_FLAVOURS,
+  type SubnetFlavour,
+  type ArbEpochInputOptions,
+  type ArbHyperparamsOptions,
+} from './arbitraries.js';
+export { checkEpochInvariants, assertEpochInvariants, type InvariantOptions, type InvariantViolation } from './invariants.js';
+export { createReferenceEngine } from './reference-engine.js';

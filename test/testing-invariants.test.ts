@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { prepareEpoch } from '../src/epoch/prepare.js';
+import type { EpochInput, EpochOutput, Hyperparams, SparseRow } from '../src/epoch/types.js';
+import {
+  arbEpochCase,
+  arbEpochInput,
+  arbHyperparams,
+  assertEpochInvariants,
+  checkEpochInvariants,
+  createReferenceEngine,
+  SUBNET_FLAVOURS,
+  withLayout,
+} from '../src/testing/index.js';
+
+const engine = createReferenceEngine();
+
+describe('yuma-wasm/testing arbitraries', () => {
+  it('every flavour generates inputs the engine accepts, in both layouts', () => {
+    for (const flavour of SUBNET_FLAVOURS) {
+      fc.assert(
+        fc.property(arbEpochCase({ flavours: [flavour], maxN: 8 }), ({ input, hyper }) => {
+          prepareEpoch(input, hyper);
+          if (flavour === 'single-uid') expect(input.n).toBe(1);
+          if (flavour === 'zero-stake') expect(Array.from(input.stake).every((s) => s === 0n)).toBe(true);
+          if (flavour === 'owner') expect(input.ownerUid).toBeDefined();
+          if (flavour === 'all-inactive') {
+            const cb = BigInt(input.currentBlock);
+            expect(Array.from(input.lastUpdate).every((lu) => BigInt(lu) + 5000n < cb || cb <= 5000n)).toBe(true);
+          }
+        }),
+        { numRuns: 20, seed: 11 },
+      );
+    }
+  });
+
+  it('draws both layouts and all three bond variants', () => {
+    const inputs = fc.sample(arbEpochInput({ maxN: 6 }), { numRuns: 60, seed: 3 });
+    expect(inputs.some((i) => i.weights instanceof Uint16Array)).toBe(true);
+    expect(inputs.some((i) => !(i.weights instanceof Uint16Array))).toBe(true);
+    const hypers = fc.sample(arbHyperparams(), { numRuns: 60, seed: 3 });
+    expect(hypers.some((h) => !h.yuma3Enabled)).toBe(true);
+    expect(hypers.some((h) => h.yuma3Enabled && !h.liquidAlphaEnabled)).toBe(true);
+    expect(hypers.some((h) => h.liquidAlphaEnabled)).toBe(true);
+    expect(hypers.every((h) => h.alphaLow <= h.alphaHigh)).toBe(true);
+  });
+
+  it('withLayout converts both ways without changing the epoch', () => {
+    fc.assert(
+      fc.property(arbEpochCase({ maxN: 6, layout: 'sparse' }), ({ input, hyper }) => {
+        const dense = withLayout(input, 'dense');
+        expect(dense.weights).toBeInstanceOf(Uint16Array);
+        const back = withLayout(dense, 'sparse');
+        const a = engine.epoch(dense, hyper);
+        const b = engine.epoch(back, hyper);
+        expect(Array.from(a.dividends)).toEqual(Array.from(b.dividends));
+        expect(a.validatorEmission).toEqual(b.validatorEmission);
+      }),
+      { numRuns: 30, seed: 5 },
+    );
+  });
+});
+
+describe('checkEpochInvariants holds on engine outputs', () => {
+  for (const mode of ['fixed', 'float'] as const) {
+    for (const path of ['sparse', 'dense'] as const) {
+      it(`${mode} mode, ${path} path`, () => {
+        fc.assert(
+          fc.property(arbEpochCase({ maxN: 10 }), ({ input, hyper }) => {
+            const out = engine.epoch(input, hyper, { mode, path });
+            const v = checkEpochInvariants(input, out, { hyper, path, mode });
+            expect(v, JSON.stringify(v)).toEqual([]);
+          }),
+          { numRuns: 150, seed: mode === 'fixed' ? 1 : 2 },
+        );
+      });
+    }
+  }
+});
+
+describe('checkEpochInvariants catches broken outputs', () => {
+  // A subnet where every field matters: 2 validators, 2 miners, bonds, permits, emission.
+  const hyper: Partial<Hyperparams> = { maxAllowedValidators: 2 };
+  const input: EpochInput = {
+    n: 4,
+    currentBlock: 100,
+    tempo: 10,
+    lastStepBlock: 90,
+    stake: [600n, 400n, 0n, 0n],
+    weights: [[[2, 65535], [3, 32768]], [[2, 65535]], [], []],
+    bonds: [[[2, 65535]], [[2, 30000]], [], []],
+    lastUpdate: [99, 99, 50, 50],
+    blockAtRegistration: [1, 1, 1, 1],
+    validatorPermit: [true, true, false, false],
+    raoEmission: 1_000_000_000n,
+  };
+  const good = () => engine.epoch(input, hyper);
+  const rules = (out: EpochOutput) => checkEpochInvariants(input, out, { hyper }).map((v) => v.rule);
+
+  it('the untouched output is clean (and has something to break)', () => {
+    const out = good();
+    expect(rules(out)).toEqual([]);
+    expect(out.incentive[2]).toBeGreaterThan(0);
+    expect(out.dividends[0]).toBeGreaterThan(0);
+    expect(() => assertEpochInvariants(input, out, { hyper })).not.toThrow();
+  });
+
+  const breaks: Array<[string, string, (o: EpochOutput) => void]> = [
+    ['incentive no longer sums to 65535', 'normalised-sum', (o) => (o.incentive[2] += 500)],
+    ['dividends sum too low', 'normalised-sum', (o) => (o.dividends[0] = 0)],
+    ['consensus above every weight', 'consensus', (o) => (o.float.consensus[3] = 0.9)],
+    ['validator trust not Σ min(w, c)', 'validator-trust', (o) => (o.float.validatorTrust[1] = 0.2)],
+    ['u16 field disagrees with its float view', 'rounding', (o) => (o.consensus[2] = Math.max(0, o.consensus[2] - 5))],
+    ['active flag flipped', 'active', (o) => (o.active[2] = !o.active[2])],
+    ['permit for a zero-stake UID', 'permit', (o) => (o.validatorPermit[3] = true)],
+    ['permit taken from the larger stake', 'permit', (o) => ((o.validatorPermit[0] = false), (o.validatorPermit[2] = false))],
+    ['bond row kept without a permit', 'bonds', (o) => ((o.bonds as SparseRow[])[3] = [[2, 100]])],
+    ['bond value outside u16', 'bonds', (o) => ((o.bonds as SparseRow[])[0] = [[2, 70000]])],
+    ['more rao paid than emitted', 'emission', (o) => (o.validatorEmission[0] += 1_000_000_000n)],
+    ['server emission without incentive', 'emission', (o) => (o.serverEmission[0] = 5n)],
+    ['wrong length', 'shape', (o) => (o.dividends = o.dividends.slice(0, 3))],
+  ];
+  for (const [what, rule, mutate] of breaks) {
+    it(`flags: ${what}`, () => {
+      const out = good();
+      mutate(out);
+      expect(rules(out)).toContain(rule);
+      expect(() => assertEpochInvariants(input, out, { hyper })).toThrow(new RegExp(`\\[${rule}\\]`));
+    });
+  }
+});
