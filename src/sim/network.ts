@@ -23,6 +23,8 @@ interface StrategyLedger {
   dividendsTao: number;
   ownMiners: bigint;
   stakeEpochs: bigint;
+  /** Dividends each would have had at the epoch's pro-rata-to-stake rate (float alpha rao). */
+  fairShare: number;
 }
 
 /**
@@ -78,7 +80,7 @@ export class Network {
 
   private ledger(s: Strategy): StrategyLedger {
     let l = this.ledgers.get(s);
-    if (!l) this.ledgers.set(s, (l = { validators: 0, dividends: 0n, dividendsTao: 0, ownMiners: 0n, stakeEpochs: 0n }));
+    if (!l) this.ledgers.set(s, (l = { validators: 0, dividends: 0n, dividendsTao: 0, ownMiners: 0n, stakeEpochs: 0n, fairShare: 0 }));
     return l;
   }
 
@@ -166,7 +168,14 @@ export class Network {
       const pay = s.applyEpoch(block, outputs[i], this.options.minerSellFraction);
       this.epochCount++;
       onEpoch?.(s.netuid, block, outputs[i]);
+      let stakeSum = 0;
+      let divSum = 0;
       for (const v of pay.perValidator) {
+        stakeSum += Number(v.stake);
+        divSum += Number(v.dividend);
+      }
+      for (const v of pay.perValidator) {
+        if (stakeSum > 0) this.ledger(v.strategy).fairShare += (Number(v.stake) / stakeSum) * divSum;
         const l = this.ledger(v.strategy);
         l.dividends += v.dividend;
         l.dividendsTao += (Number(v.dividend) * price) / 1e9;
@@ -309,6 +318,7 @@ export class Network {
         dividendsAlpha: l.dividends.toString(),
         dividendsTao: l.dividendsTao,
         ownMinersAlpha: l.ownMiners.toString(),
+        relativeYield: l.fairShare > 0 ? Number(l.dividends) / l.fairShare : 0,
         yieldPerEpoch: per,
         yieldPerDay: per * epochsPerDay,
         totalYieldPerDay: perTotal * epochsPerDay,

@@ -46,6 +46,12 @@ export interface StrategyYield {
   dividendsTao: number;
   /** Incentive of the miners they own (cabal, self-dealers), alpha rao. */
   ownMinersAlpha: RaoString;
+  /**
+   * Dividends over what the same stake would have earned at its subnet's average rate in each epoch
+   * (1 = a fair share; below 1 = the strategy loses to the others on its subnets). Unlike the yields this does
+   * not depend on which subnets the strategy happens to sit on.
+   */
+  relativeYield: number;
   /** Σ dividends / Σ stake over their epochs: alpha earned per alpha staked per epoch. */
   yieldPerEpoch: number;
   /** The same, per day (× epochs a day), and with own miners' incentive added. */
