@@ -1,0 +1,306 @@
+// yuma-wasm benchmark suite (issue 6). `npm run bench` builds the package and runs this file; `--quick` uses
+// short sampling times for CI-like runs. The full run writes bench/results.json, the committed baseline later
+// changes are compared to (the Δ column); a quick run writes build/bench/results-quick.json instead.
+//
+// The Wasm engine and dTAO come from the built package (dist/); the typed-array JS baseline, the references and
+// the input generator are TypeScript sources bundled by bench/build.mjs.
+import Benchmark from 'benchmark';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { buildSuite } from './build.mjs';
+
+const BASELINE_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
+const QUICK_PATH = fileURLToPath(new URL('../build/bench/results-quick.json', import.meta.url));
+// YUMA_BENCH_PACKAGE=/path/to/index.js benchmarks another build of the package (e.g. an older dist/ copy).
+const DIST_INDEX = process.env.YUMA_BENCH_PACKAGE
+  ? pathToFileURL(path.resolve(process.env.YUMA_BENCH_PACKAGE))
+  : new URL('../dist/index.js', import.meta.url);
+
+/** Garbage collection on demand, so the memory figures measure retention, not GC timing. */
+function gcFunction() {
+  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc');
+}
+
+const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms >= 0.01 ? ms.toFixed(4) : ms.toExponential(2));
+const fmtHz = (hz) => (hz >= 1e6 ? `${(hz / 1e6).toFixed(2)}M` : hz >= 1e4 ? `${(hz / 1e3).toFixed(1)}k` : hz >= 100 ? hz.toFixed(0) : hz.toFixed(2));
+const fmtRatio = (r) => (r == null ? '' : r >= 100 ? `${r.toFixed(0)}×` : r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`);
+const MB = 1024 * 1024;
+
+function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${process.platform} ${os.release()}`,
+    arch: process.arch,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    totalMemoryMB: Math.round(os.totalmem() / MB),
+    loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
+}
+
+/** Times `fn` with benchmark.js; returns the figures or the error it threw. */
+function measure(name, fn, { quick, slow = false }) {
+  const opts = slow
+    ? { maxTime: quick ? 0.5 : 2, minSamples: 2, initCount: 1 }
+    : { maxTime: quick ? 0.5 : 3, minSamples: quick ? 5 : 10, initCount: 1 };
+  const b = new Benchmark(name, fn, opts);
+  b.run({ async: false });
+  if (b.error) return { error: String(b.error?.stack ?? b.error).split('\n').slice(0, 3).join(' | ') };
+  return {
+    msPerOp: b.stats.mean * 1000,
+    opsPerSec: b.hz,
+    rmePercent: b.stats.rme,
+    samples: b.stats.sample.length,
+  };
+}
+
+/**
+ * Runs the whole suite and returns the results object (also written to disk unless `write: false`).
+ * `log` receives progress and the table (defaults to console.log; pass `() => {}` to silence).
+ */
+export async function runBench({ quick = false, write = true, log = console.log, outFile } = {}) {
+  const out = outFile ?? (quick ? QUICK_PATH : BASELINE_PATH);
+  if (!existsSync(fileURLToPath(DIST_INDEX))) throw new Error(`${fileURLToPath(DIST_INDEX)} is missing: run \`npm run build\` first (npm run bench does)`);
+  const pkg = await import(DIST_INDEX.href);
+  const suite = await import(pathToFileURL(await buildSuite()).href);
+  const previous = existsSync(BASELINE_PATH) ? JSON.parse(readFileSync(BASELINE_PATH, 'utf8')) : null;
+  const engine = pkg.createEngineSync();
+  const gc = gcFunction();
+
+  const shapes = [
+    [256, 64],
+    [256, 128],
+    [1024, 64],
+    [1024, 128],
+  ];
+  const key = (n, k) => `${n}x${k}`;
+  const inputs = new Map(shapes.map(([n, k]) => [key(n, k), suite.syntheticSubnet({ n, validators: k, seed: n * 1000 + k })]));
+  const prepared = (n, k, mode) => {
+    const { input, hyper } = inputs.get(key(n, k));
+    return suite.prepareEpoch(input, hyper, { mode });
+  };
+
+  const cases = [];
+  const run = (c, fn, opts = {}) => {
+    log(`  running ${c.name} …`);
+    gc();
+    let figures;
+    try {
+      figures = measure(c.name, fn, { quick, ...opts });
+    } catch (e) {
+      figures = { error: String(e?.message ?? e) };
+    }
+    cases.push({ ...c, ...figures });
+  };
+
+  log(`yuma-wasm bench${quick ? ' (quick)' : ''} — node ${process.version}, ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}`);
+
+  // Baselines first: the typed-array JS version and the references.
+  for (const [n, k] of shapes) {
+    const p = prepared(n, k, 'float');
+    run({ id: `typed-${key(n, k)}`, group: 'baseline', name: `typed-array JS epoch ${n}×${k}`, n, k, mode: 'float' }, () => suite.typedEpoch(p));
+  }
+  for (const [n, k] of shapes) {
+    const p = prepared(n, k, 'float');
+    run({ id: `ref-float-${key(n, k)}`, group: 'reference', name: `f64 reference epoch ${n}×${k}`, n, k, mode: 'float' }, () => suite.referenceEpoch(p), { slow: true });
+  }
+  for (const [n, k] of quick ? [[256, 64]] : [[256, 64], [1024, 64]]) {
+    const p = prepared(n, k, 'fixed');
+    run({ id: `ref-fixed-${key(n, k)}`, group: 'reference', name: `BigInt fixed reference ${n}×${k}`, n, k, mode: 'fixed' }, () => suite.referenceEpochFixed(p), { slow: true });
+  }
+
+  // Wasm: end to end through the public API, and runPrepared (kernel plus copies in and out, no validation).
+  for (const mode of ['float', 'fixed']) {
+    for (const [n, k] of shapes) {
+      const { input, hyper } = inputs.get(key(n, k));
+      run({ id: `wasm-${mode}-epoch-${key(n, k)}`, group: 'wasm', api: 'epoch', name: `wasm ${mode} engine.epoch ${n}×${k}`, n, k, mode }, () => engine.epoch(input, hyper, { mode }));
+      const ps = [prepared(n, k, mode)];
+      run({ id: `wasm-${mode}-prepared-${key(n, k)}`, group: 'wasm', api: 'runPrepared', name: `wasm ${mode} runPrepared ${n}×${k}`, n, k, mode }, () => engine.runPrepared(ps));
+    }
+  }
+  // Chain-style sparse rows in, to show what that input form costs over the dense Uint16Array form.
+  {
+    const { input, hyper } = suite.syntheticSubnet({ n: 1024, validators: 64, seed: 1024 * 1000 + 64, layout: 'sparse' });
+    run({ id: 'wasm-float-epoch-sparse-rows-1024x64', group: 'wasm', api: 'epoch', name: 'wasm float engine.epoch 1024×64 (sparse rows)', n: 1024, k: 64, mode: 'float', layout: 'sparse' }, () => engine.epoch(input, hyper, { mode: 'float' }));
+  }
+
+  // The network epoch: 64 subnets of 256 UIDs (64 validators) and one of 1024 (128 validators), one call.
+  const network = [];
+  for (let s = 0; s < 64; s++) network.push(suite.syntheticSubnet({ n: 256, validators: 64, seed: 7_000 + s }));
+  network.push(suite.syntheticSubnet({ n: 1024, validators: 128, seed: 9_999 }));
+  for (const mode of ['float', 'fixed']) {
+    run({ id: `network-${mode}`, group: 'network', api: 'epochs', name: `wasm ${mode} network epochs 64×256 + 1×1024`, mode }, () => engine.epochs(network, { mode }));
+  }
+
+  // dTAO.
+  if (typeof pkg.Pool?.genesis === 'function') {
+    const RAO = 1_000_000_000n;
+    const pool = pkg.Pool.genesis({ tao: 1_000_000n * RAO, alpha: 2_000_000n * RAO });
+    let i = 0n;
+    run({ id: 'pool-swaps', group: 'dtao', name: 'Pool stake + unstake (2 swaps/op)', swapsPerOp: 2 }, () => {
+      const { alphaOut } = pool.stake(RAO + (i++ % 1000n) * 1_000_000n);
+      pool.unstake(alphaOut);
+    });
+  } else {
+    cases.push({ id: 'pool-swaps', group: 'dtao', name: 'Pool stake + unstake (2 swaps/op)', error: 'Pool is not exported by dist/index.js yet' });
+  }
+  if (typeof pkg.blockEmission === 'function') {
+    const issuances = Array.from({ length: 1024 }, (_, k) => (BigInt(k) * 20_500_000n * 1_000_000_000n) / 1024n);
+    let i = 0;
+    run({ id: 'block-emission', group: 'dtao', name: 'blockEmission(issuance)' }, () => pkg.blockEmission(issuances[i++ & 1023]));
+  } else {
+    cases.push({ id: 'block-emission', group: 'dtao', name: 'blockEmission(issuance)', error: 'blockEmission is not exported by dist/index.js yet' });
+  }
+
+  const memory = memoryCheck(engine, inputs.get(key(256, 64)), gc, quick, log);
+  annotate(cases, previous);
+  const results = {
+    suite: 'yuma-wasm bench (issue 6)',
+    date: new Date().toISOString(),
+    quick,
+    machine: machineInfo(),
+    inputs: 'bench/suite.ts syntheticSubnet: seeded, heavy-tailed validator stake, validators weight ~85% of miners, bonds on ~60%, everyone active; dense Uint16Array layout unless noted; hyper = defaults with maxAllowedValidators = validators',
+    cases,
+    memory,
+    targets: summariseTargets(cases, memory),
+  };
+  log('');
+  log(formatTable(results));
+  if (write) {
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`\nwrote ${path.relative(process.cwd(), out)}`);
+  }
+  return results;
+}
+
+/** 10 000 epochs (quick: 2 000) through engine.epoch; Wasm memory and RSS must not grow. */
+function memoryCheck(engine, subnet, gc, quick, log) {
+  const total = quick ? 2_000 : 10_000;
+  const out = {};
+  for (const mode of ['float', 'fixed']) {
+    log(`  memory: ${total} ${mode} epochs at 256×64 …`);
+    const points = [];
+    const t0 = performance.now();
+    try {
+      for (let e = 1; e <= total; e++) {
+        engine.epoch(subnet.input, subnet.hyper, { mode });
+        if (e === 1_000 || e === total) {
+          gc();
+          const m = process.memoryUsage();
+          points.push({ epochs: e, wasmBytes: engine.memoryBytes, rssMB: m.rss / MB, heapUsedMB: m.heapUsed / MB });
+        }
+      }
+    } catch (err) {
+      out[mode] = { error: String(err?.message ?? err) };
+      continue;
+    }
+    const [a, b] = points;
+    const rssGrowthMB = b.rssMB - a.rssMB;
+    out[mode] = {
+      epochs: total,
+      seconds: (performance.now() - t0) / 1000,
+      points: points.map((p) => ({ ...p, rssMB: Number(p.rssMB.toFixed(1)), heapUsedMB: Number(p.heapUsedMB.toFixed(1)) })),
+      wasmGrowthBytes: b.wasmBytes - a.wasmBytes,
+      rssGrowthMB: Number(rssGrowthMB.toFixed(1)),
+      // Flat: Wasm memory unchanged, RSS within allocator noise (8 MB or 5 %, whichever is larger).
+      flat: b.wasmBytes === a.wasmBytes && rssGrowthMB <= Math.max(8, 0.05 * a.rssMB),
+    };
+  }
+  return out;
+}
+
+const find = (cases, id) => cases.find((c) => c.id === id && c.msPerOp != null);
+
+/** Ratios against the baselines, targets per case, and the change against the committed baseline. */
+function annotate(cases, previous) {
+  for (const c of cases) {
+    if (c.msPerOp == null) continue;
+    if (c.swapsPerOp) c.swapsPerSec = c.opsPerSec * c.swapsPerOp;
+    if (c.n != null && c.group !== 'baseline') {
+      const typed = find(cases, `typed-${c.n}x${c.k}`);
+      if (typed) c.vsTyped = typed.msPerOp / c.msPerOp;
+      const ref = find(cases, `ref-${c.mode}-${c.n}x${c.k}`);
+      if (ref && c.group !== 'reference') c.vsReference = ref.msPerOp / c.msPerOp;
+    }
+    if (c.group === 'network') {
+      const t256 = find(cases, 'typed-256x64');
+      const t1024 = find(cases, 'typed-1024x128');
+      if (t256 && t1024) c.vsTyped = (64 * t256.msPerOp + t1024.msPerOp) / c.msPerOp;
+      const r256 = find(cases, `ref-${c.mode}-256x64`);
+      const r1024 = find(cases, `ref-${c.mode}-1024x128`);
+      if (r256 && r1024) c.vsReference = (64 * r256.msPerOp + r1024.msPerOp) / c.msPerOp;
+    }
+    c.target = targetFor(c, cases);
+    const before = previous?.cases?.find((p) => p.id === c.id && p.msPerOp != null);
+    if (before) c.changeVsBaseline = c.msPerOp / before.msPerOp - 1;
+  }
+}
+
+/** The issue's targets, applied to the rows they speak about. */
+function targetFor(c, cases) {
+  const checks = [];
+  if (c.group === 'wasm' && c.mode === 'float' && c.layout == null) {
+    if (c.n === 1024 && c.k === 64) checks.push({ what: '≤ 1 ms', met: c.msPerOp <= 1, figure: `${fmtMs(c.msPerOp)} ms` });
+    if (c.n === 256 && c.k === 64) checks.push({ what: '≤ 0.1 ms', met: c.msPerOp <= 0.1, figure: `${fmtMs(c.msPerOp)} ms` });
+    if (c.n === 1024 && c.vsTyped != null) checks.push({ what: '≥ 5× typed JS', met: c.vsTyped >= 5, figure: fmtRatio(c.vsTyped) });
+  }
+  if (c.group === 'network' && c.mode === 'float') checks.push({ what: '≤ 10 ms', met: c.msPerOp <= 10, figure: `${fmtMs(c.msPerOp)} ms` });
+  if (c.mode === 'fixed' && (c.group === 'wasm' || c.group === 'network')) {
+    const floatId = c.id.replace('-fixed', '-float');
+    const f = find(cases, floatId);
+    if (f) {
+      const ratio = c.msPerOp / f.msPerOp;
+      checks.push({ what: '≤ 3× float', met: ratio <= 3, figure: `${ratio.toFixed(2)}× float` });
+    }
+  }
+  return checks.length ? checks : undefined;
+}
+
+function summariseTargets(cases, memory) {
+  const rows = [];
+  for (const c of cases) for (const t of c.target ?? []) rows.push({ case: c.name, target: t.what, met: t.met, figure: t.figure });
+  for (const [mode, m] of Object.entries(memory)) {
+    rows.push({ case: `memory ${mode} 256×64`, target: 'flat over 10 000 epochs', met: m.flat === true, figure: m.error ?? `wasm +${m.wasmGrowthBytes} B, rss ${m.rssGrowthMB >= 0 ? '+' : ''}${m.rssGrowthMB} MB` });
+  }
+  return { met: rows.filter((r) => r.met).length, missed: rows.filter((r) => !r.met).length, rows };
+}
+
+function formatTable(results) {
+  const head = ['case', 'ms/op', 'ops/s', '±rme', '×typed', '×ref', 'Δ base', 'target'];
+  const rows = results.cases.map((c) => {
+    if (c.error) return [c.name, '—', '—', '', '', '', '', `error: ${c.error.slice(0, 60)}`];
+    const target = (c.target ?? []).map((t) => `${t.met ? 'met' : 'MISSED'} ${t.what} (${t.figure})`).join('; ');
+    const hz = c.swapsPerSec ? `${fmtHz(c.opsPerSec)} (${fmtHz(c.swapsPerSec)} swaps)` : fmtHz(c.opsPerSec);
+    const delta = c.changeVsBaseline == null ? '' : `${c.changeVsBaseline >= 0 ? '+' : ''}${(100 * c.changeVsBaseline).toFixed(0)}%`;
+    return [c.name, fmtMs(c.msPerOp), hz, `${c.rmePercent.toFixed(1)}%`, fmtRatio(c.vsTyped), fmtRatio(c.vsReference), delta, target];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r) => r.map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
+  const out = [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
+  out.push('', 'memory (engine.epoch at 256×64; after GC):');
+  for (const [mode, m] of Object.entries(results.memory)) {
+    if (m.error) { out.push(`  ${mode}: error: ${m.error}`); continue; }
+    const pts = m.points.map((p) => `${p.epochs} epochs: wasm ${(p.wasmBytes / MB).toFixed(2)} MB, rss ${p.rssMB} MB`).join(' → ');
+    out.push(`  ${mode}: ${pts}  ${m.flat ? 'flat' : 'GROWING'} (${m.seconds.toFixed(1)} s)`);
+  }
+  const t = results.targets;
+  out.push('', `targets: ${t.met} met, ${t.missed} missed${t.missed ? ': ' + t.rows.filter((r) => !r.met).map((r) => `${r.case} ${r.target} (${r.figure})`).join('; ') : ''}`);
+  return out.join('\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const quick = process.argv.includes('--quick');
+  runBench({ quick }).catch((e) => {
+    console.error(e?.stack ?? e);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Bench-only code that lives in TypeScript sources the package bundle does not export: the typed-array JS
+ * baseline, the two references, and the synthetic subnet generator. `bench/build.mjs` bundles this file to
+ * build/bench/suite.js; bench/benchmark.js imports that bundle next to the built package (dist/).
+ */
+import { typedEpoch } from '../src/baseline/typed-epoch.js';
+import { prepareEpoch, type PreparedEpoch } from '../src/epoch/prepare.js';
+import type { EpochInput, EpochOptions, Hyperparams } from '../src/epoch/types.js';
+import { referenceEpoch } from '../src/reference/epoch.js';
+import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
+
+export { typedEpoch, referenceEpoch, referenceEpochFixed, prepareEpoch };
+export type { PreparedEpoch };
+
+/** mulberry32: small, fast, seeded; the bench needs reproducible inputs, not cryptographic ones. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SubnetShape {
+  /** UIDs. */
+  n: number;
+  /** Validators (UIDs holding a permit, setting weights and holding bonds). */
+  validators: number;
+  seed: number;
+  /** `'dense'` = one n·n Uint16Array per matrix (the fast input form), `'sparse'` = chain-style rows. */
+  layout?: 'dense' | 'sparse';
+}
+
+const RAO = 1_000_000_000;
+
+/**
+ * A subnet as the chain would hold it at an epoch: validators spread over the UIDs with heavy-tailed (Pareto)
+ * stake and the permits, miners with small stakes; validators weight ~85 % of the miners from a shared quality
+ * signal plus individual noise (so the median is meaningful), rows max-upscaled to 65535 as `set_weights`
+ * stores them; bonds on ~60 % of entries, column max-upscaled as original Yuma stores them; everyone active
+ * and no weight outdated, a few miners registered since the last epoch.
+ */
+export function syntheticSubnet({ n, validators, seed, layout = 'dense' }: SubnetShape): { input: EpochInput; hyper: Partial<Hyperparams> } {
+  const rnd = prng(seed);
+  const currentBlock = 5_000_000;
+  const tempo = 360;
+  const lastStepBlock = currentBlock - tempo - 1;
+
+  const uids = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [uids[i], uids[j]] = [uids[j], uids[i]];
+  }
+  const isValidator = new Uint8Array(n);
+  for (let v = 0; v < Math.min(validators, n); v++) isValidator[uids[v]] = 1;
+
+  const stake: bigint[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    if (isValidator[i]) stake[i] = BigInt(Math.floor((1000 / Math.pow(1 - rnd(), 1 / 1.2)) * RAO)); // Pareto α = 1.2, ≥ 1000 TAO
+    else stake[i] = rnd() < 0.7 ? BigInt(Math.floor(rnd() * 50 * RAO)) : 0n;
+  }
+
+  const quality = Float64Array.from({ length: n }, () => Math.pow(rnd(), 3));
+  const weights = new Uint16Array(n * n);
+  const bonds = new Uint16Array(n * n);
+  for (let i = 0; i < n; i++) {
+    if (!isValidator[i]) continue;
+    const row = i * n;
+    let max = 0;
+    const raw = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      if (j === i || isValidator[j] || rnd() > 0.85) continue;
+      raw[j] = quality[j] * (0.6 + 0.8 * rnd());
+      if (raw[j] > max) max = raw[j];
+    }
+    for (let j = 0; j < n; j++) if (raw[j] > 0 && max > 0) weights[row + j] = Math.max(1, Math.round((raw[j] / max) * 65535));
+    for (let j = 0; j < n; j++) if (!isValidator[j] && rnd() < 0.6) bonds[row + j] = Math.floor(rnd() * 65536);
+  }
+  // Column max-upscale (original Yuma storage form): the largest bond of every column is 65535.
+  for (let j = 0; j < n; j++) {
+    let max = 0;
+    for (let i = 0; i < n; i++) max = Math.max(max, bonds[i * n + j]);
+    if (max > 0) for (let i = 0; i < n; i++) bonds[i * n + j] = Math.round((bonds[i * n + j] / max) * 65535);
+  }
+
+  const lastUpdate = Array.from({ length: n }, () => currentBlock - Math.floor(rnd() * 1000));
+  const blockAtRegistration = Array.from({ length: n }, (_, j) =>
+    !isValidator[j] && rnd() < 0.02 ? lastStepBlock + 1 + Math.floor(rnd() * tempo) : Math.floor(rnd() * 4_000_000));
+  // Validators updated their weights after those registrations, so nothing is masked as outdated.
+  for (let j = 0; j < n; j++) {
+    if (blockAtRegistration[j] > lastStepBlock) {
+      for (let i = 0; i < n; i++) if (isValidator[i] && lastUpdate[i] <= blockAtRegistration[j]) lastUpdate[i] = blockAtRegistration[j] + 1;
+    }
+  }
+
+  const input: EpochInput = {
+    n,
+    currentBlock,
+    tempo,
+    lastStepBlock,
+    stake,
+    weights: layout === 'dense' ? weights : toRows(weights, n),
+    bonds: layout === 'dense' ? bonds : toRows(bonds, n),
+    lastUpdate,
+    blockAtRegistration,
+    validatorPermit: Array.from(isValidator, (v) => v === 1),
+    raoEmission: 148_000_000_000n,
+  };
+  return { input, hyper: { maxAllowedValidators: validators } };
+}
+
+function toRows(m: Uint16Array, n: number): Array<Array<[number, number]>> {
+  return Array.from({ length: n }, (_, i) => {
+    const row: Array<[number, number]> = [];
+    for (let j = 0; j < n; j++) if (m[i * n + j] !== 0) row.push([j, m[i * n + j]]);
+    return row;
+  });
+}
+
+export function prepared(shape: SubnetShape, opts: EpochOptions): PreparedEpoch {
+  const { input, hyper } = syntheticSubnet(shape);
+  return prepareEpoch(input, hyper, opts);
+}
