@@ -1,7 +1,7 @@
 import { YumaError } from '../errors.js';
 import type { BatchItem, EpochOutput } from '../epoch/types.js';
 import { BLOCKS_PER_DAY, type EpochEngine, type NetworkConfig, type NetworkOptions, STRATEGIES, type Strategy, resolveOptions } from './config.js';
-import { blockEmission, emissionShares } from './dtao-port.js';
+import { MovingPriceTracker, blockEmission, emissionShares } from './dtao-port.js';
 import type { AlphaTotals, NetworkReport, NetworkTotals, StrategyYield, SubnetReport } from './report.js';
 import { Rng } from './rng.js';
 import { SubnetState } from './subnet-state.js';
@@ -51,6 +51,7 @@ export class Network {
   };
   private readonly ledgers = new Map<Strategy, StrategyLedger>();
   private poolTaoStart = 0n;
+  private readonly movingPrices = new MovingPriceTracker();
   private epochCount = 0;
   private ran = false;
 
@@ -68,6 +69,7 @@ export class Network {
     for (let netuid = 1; netuid <= this.options.subnets; netuid++) {
       const s = new SubnetState(this.options, netuid, this.rng.fork(netuid), START_BLOCK);
       this.poolTaoStart += s.pool.reserves().tao;
+      this.movingPrices.add(START_BLOCK - s.age, s.movingPrice);
       this.subnets.push(s);
     }
     for (const s of this.subnets) {
@@ -110,6 +112,10 @@ export class Network {
       const shares = this.coinbase();
       this.runDueEpochs(block, opts.onEpoch);
       for (const s of this.subnets) s.afterBlock();
+      // The chain updates moving prices after the coinbase, so shares use the previous block's EMA.
+      this.movingPrices.update(block, this.subnets.map((s) => s.pool.price()));
+      const ema = this.movingPrices.prices();
+      this.subnets.forEach((s, i) => (s.movingPrice = ema[i]));
       this.trade();
       this.registrations(block);
       if (k % every === 0 || k === total - 1) this.sample(report, block, shares);
@@ -149,11 +155,7 @@ export class Network {
 
   private shares(): number[] {
     const o = this.options;
-    if (o.shareMode === 'moving-price') {
-      const ema = this.subnets.map((s) => s.movingPrice);
-      const sum = ema.reduce((a, b) => a + b, 0);
-      return sum > 0 ? ema.map((x) => x / sum) : ema.map(() => 1 / ema.length);
-    }
+    if (o.shareMode === 'moving-price') return this.movingPrices.shares();
     const prices = this.subnets.map((s) => s.pool.price());
     return emissionShares(prices, { mode: o.shareMode, temperature: o.temperature });
   }

@@ -2,7 +2,7 @@ import { YumaError } from '../errors.js';
 import type { BatchItem, EpochOutput, Hyperparams, SparseRow } from '../epoch/types.js';
 import { activityCutoffFromFactor } from '../epoch/types.js';
 import { type NetworkOptions, type Strategy, uidsOf } from './config.js';
-import { Pool, blockEmission, movingPriceStep } from './dtao-port.js';
+import { Pool, blockEmission } from './dtao-port.js';
 import type { Rng } from './rng.js';
 import { copyConsensusRow, noisyQualityRow, ownMinersRow } from './weights.js';
 
@@ -72,8 +72,10 @@ export class SubnetState {
   /** Miners' alpha off the subnet's UIDs: unsold stake of deregistered miners, sales the pool refused. */
   minerWallets = 0n;
   burn: bigint;
+  /** The chain's EMA price (kept by the network's MovingPriceTracker, mirrored here for the report). */
   movingPrice: number;
-  blocksSinceStart: number;
+  /** Blocks since the subnet's first emission, at the start of the run. */
+  readonly age: number;
   /** Buy/sell bias of stakers for this subnet, in [−1, 1]. */
   readonly appeal: number;
 
@@ -108,7 +110,7 @@ export class SubnetState {
     const alphaRes = BigInt(Math.round((taoDepth / price) * 1e9));
     this.pool = Pool.genesis({ tao: taoRes, alpha: alphaRes });
     this.movingPrice = Math.min(this.pool.price(), 1) * rng.logNormal(0, 0.15);
-    this.blocksSinceStart = 100_000 + rng.int(900_000);
+    this.age = 20_000 + rng.int(80_000);
     this.appeal = Math.tanh(rng.normal() * 0.5);
     this.burn = BigInt(Math.round(rng.logNormal(Math.log(0.2), 0.7) * 1e9));
 
@@ -204,10 +206,8 @@ export class SubnetState {
     return { injected: taoIn, chainBuy, unspent };
   }
 
-  /** Per-block bookkeeping after the coinbase: moving price, burn decay. */
+  /** Per-block bookkeeping after the coinbase: registration burn decay. */
   afterBlock(): void {
-    this.blocksSinceStart++;
-    this.movingPrice = movingPriceStep(this.movingPrice, this.pool.price(), this.blocksSinceStart);
     const b = this.burn - this.burn / BURN_DECAY_DIVISOR;
     this.burn = b < MIN_BURN ? MIN_BURN : b;
   }
