@@ -3,6 +3,8 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { typedEpoch } from '../src/baseline/typed-epoch.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
+import { referenceEpoch } from '../src/reference/epoch.js';
+import { syntheticSubnet } from '../bench/suite.js';
 import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
 
 // The benchmark's typed-array baseline must compute the same epoch as the chain, within the float-mode tolerance
@@ -81,5 +83,29 @@ describe('typed-array baseline vs the chain (sparse path conformance cases)', ()
   it('refuses the dense path instead of silently computing the sparse one', () => {
     const c = cases[0];
     expect(() => typedEpoch(prepareEpoch(c.input, c.hyper, { mode: 'float', path: 'dense' }))).toThrow(/sparse path only/);
+  });
+});
+
+describe('typed-array baseline on the benchmark inputs', () => {
+  // The benchmark compares Wasm against this baseline on bench/suite.ts's synthetic subnets, so it must compute
+  // the same epoch there too: checked against the f64 reference (itself tested against the chain).
+  it.each([
+    ['original Yuma', {}],
+    ['Yuma3', { yuma3Enabled: true }],
+    ['Yuma3 + liquid alpha', { yuma3Enabled: true, liquidAlphaEnabled: true }],
+  ] as const)('%s, 256 UIDs × 64 validators', (_label, extra) => {
+    const { input, hyper } = syntheticSubnet({ n: 256, validators: 64, seed: 42 });
+    const p = prepareEpoch(input, { ...hyper, ...extra }, { mode: 'float' });
+    const mine = typedEpoch(p);
+    const ref = referenceEpoch(p);
+    for (const field of ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust', 'bonds'] as const) {
+      expect(worstU16(mine[field], ref[field]), field).toBeLessThanOrEqual(2);
+    }
+    expect(mine.validatorPermit).toEqual(ref.validatorPermit);
+    expect(mine.active).toEqual(ref.active);
+    // The inputs are what the bench claims: 64 permits, everyone active, incentive spread over the miners.
+    expect(mine.validatorPermit.reduce((a, b) => a + b, 0)).toBe(64);
+    expect(mine.active.every((a) => a === 1)).toBe(true);
+    expect(mine.incentive.filter((x) => x > 0).length).toBeGreaterThan(100);
   });
 });
