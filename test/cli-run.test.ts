@@ -1,0 +1,161 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../src/cli/run.js';
+import type { NetworkReport } from '../src/sim/report.js';
+import { referenceEngine } from './sim-reference-engine.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'yuma-cli-'));
+
+function cli(argv: string[], opts: { tty?: boolean } = {}) {
+  let stdout = '';
+  let stderr = '';
+  let t = 0;
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty ?? false, columns: 100 },
+    readFile: (p) => readFileSync(p, 'utf8'),
+    writeFile: (p, d) => writeFileSync(p, d),
+    createEngine: () => referenceEngine,
+    // A fake clock that advances 50 ms per reading, so progress output is exercised deterministically.
+    now: () => (t += 50),
+  };
+  const code = runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+const tiny = ['simulate', '--subnets', '3', '--uids', '32', '--subnet1-uids', '0', '--blocks', '120', '--tempo', '20'];
+
+describe('CLI errors: exit code 2, one clear line, no stack trace', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['simulate', '--subnets', 'many'], /--subnets must be a number/],
+    [['simulate', '--subnets', '0'], /--subnets must be at least 1/],
+    [['simulate', '--days', '1', '--blocks', '5'], /either --blocks or --days/],
+    [['simulate', '--share-mode', 'vibes'], /--share-mode must be one of moving-price, proportional, softmax/],
+    [['simulate', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['simulate', '--seed'], /--seed needs a value/],
+    [['simulate', '--scenario', join(dir, 'missing.json')], /cannot read scenario file .*no such file/],
+    [['simulate', 'extra'], /takes no arguments/],
+    [['epoch'], /needs an input file/],
+    [['epoch', join(dir, 'nope.json')], /cannot read epoch input .*no such file/],
+    [['bench', '--fast'], /unknown option '--fast'/],
+    [['launch'], /unknown command 'launch'/],
+  ];
+  for (const [argv, msg] of cases) {
+    it(argv.join(' '), () => {
+      const r = cli(argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  it('bad files: invalid JSON, bad scenario fields, bad epoch input', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "network": ');
+    expect(cli(['simulate', '--scenario', bad]).stderr).toMatch(/is not valid JSON/);
+    writeFileSync(bad, JSON.stringify({ network: { subnets: 2, tempo: -1 } }));
+    const r = cli(['simulate', '--scenario', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/scenario file .*tempo must be in \[1, 65535\]/);
+    writeFileSync(bad, JSON.stringify({ n: 2, stake: ['1', 'x'] }));
+    expect(cli(['epoch', bad]).stderr).toMatch(/stake\[1\]: 'x' is not a whole number of rao/);
+    writeFileSync(bad, JSON.stringify({ n: 2, currentBlock: 5, tempo: 1, lastStepBlock: 0, stake: ['1', '2'], weights: [[0, 1]], bonds: [[], []], lastUpdate: [0, 0], blockAtRegistration: [0, 0], validatorPermit: [], raoEmission: '1' }));
+    const e = cli(['epoch', bad]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/epoch input .*weights/);
+    expect(e.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('no command prints usage and exits 2', () => {
+    const r = cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/Usage:/);
+  });
+});
+
+describe('--help', () => {
+  for (const cmd of [['--help'], ['simulate', '--help'], ['epoch', '--help'], ['bench', '--help']]) {
+    it(cmd.join(' '), () => {
+      const r = cli(cmd);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage:\s+yuma-wasm/);
+    });
+  }
+  it('simulate --help lists every flag of the issue', () => {
+    const { stdout } = cli(['simulate', '--help']);
+    for (const f of ['--subnets', '--uids', '--blocks', '--days', '--seed', '--share-mode', '--scenario', '--out', '--chart', '--mode']) expect(stdout).toContain(f);
+  });
+});
+
+describe('simulate', () => {
+  it('prints a summary, writes the report and the chart, shows progress lines when stderr is not a TTY', () => {
+    const out = join(dir, 'r.json');
+    const chart = join(dir, 'r.html');
+    const r = cli([...tiny, '--out', out, '--chart', chart]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Simulated 120 blocks .* on 3 subnets/);
+    expect(r.stdout).toMatch(/Top 3 subnets by emission share/);
+    expect(r.stdout).toMatch(/Validator yield by strategy/);
+    expect(r.stderr).toMatch(/simulate: 100% \(120\/120/);
+    expect(r.stderr).not.toMatch(/\r/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as NetworkReport;
+    expect(report.blocks.count).toBe(120);
+    expect(report.config.subnets).toBe(3);
+    const t = report.totals;
+    expect(BigInt(t.issuanceEnd) - BigInt(t.issuanceStart)).toBe(BigInt(t.taoEmitted) - BigInt(t.recycled));
+    expect(readFileSync(chart, 'utf8')).toMatch(/<svg id="chart-prices"/);
+  });
+
+  it('draws a redrawn bar on a TTY', () => {
+    const r = cli([...tiny, '--seed', '3'], { tty: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\rsimulate \[#+\] 100% 120\/120/);
+  });
+
+  it('--quiet prints no progress; the same seed gives the same report', () => {
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    const r = cli([...tiny, '--quiet', '--out', a]);
+    expect(r.stderr).toBe('');
+    cli([...tiny, '--quiet', '--out', b]);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+  });
+
+  it('runs a scenario file, flags overriding it', () => {
+    const out = join(dir, 's.json');
+    const r = cli(['simulate', '--scenario', 'scenarios/yuma3-big-validator-moves-first.json', '--blocks', '20', '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as NetworkReport;
+    expect(report.blocks.count).toBe(20);
+    expect(report.config.tempo).toBe(1);
+    expect(report.subnets[0].epochs).toBe(10);
+  });
+});
+
+describe('epoch', () => {
+  it('round-trips a chain conformance case through the CLI', () => {
+    const lines = gunzipSync(readFileSync('test/fixtures/chain-sparse-epochs.jsonl.gz')).toString('utf8').split('\n').filter(Boolean);
+    const raw = JSON.parse(lines[3]);
+    const file = join(dir, 'case.json');
+    writeFileSync(file, JSON.stringify({ input: raw.input, hyper: raw.hyper, path: 'sparse' }));
+    const r = cli(['epoch', file, '--mode', 'float']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const n = raw.input.n;
+    for (const k of ['consensus', 'incentive', 'dividends', 'stakeWeight', 'validatorTrust']) {
+      expect(out[k]).toHaveLength(n);
+      out[k].forEach((v: number, i: number) => expect(Math.abs(v - raw.output[k][i])).toBeLessThanOrEqual(2));
+    }
+    expect(out.validatorPermit).toEqual(raw.output.validatorPermit);
+    expect(out.bonds).toHaveLength(n);
+    const tol = BigInt(raw.input.raoEmission) / 20000n + 1n;
+    out.serverEmission.forEach((v: string, i: number) => {
+      const d = BigInt(v) - BigInt(raw.output.serverEmission[i]);
+      expect(d < 0n ? -d : d).toBeLessThanOrEqual(tol);
+    });
+  });
+});
