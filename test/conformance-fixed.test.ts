@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { RawEpochResult } from '../src/epoch/result.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
@@ -68,5 +69,18 @@ describe.each(['sparse', 'dense'] as const)('BigInt fixed reference vs chain, %s
   it.each(cases.map((c) => [c.id, c] as const))('case %i: every field exact', (_id, c) => {
     const p = prepareEpoch(c.input, c.hyper, { mode: 'fixed', path });
     expectChainExact(c, referenceEpochFixed(p));
+  });
+});
+
+describe.each(['sparse', 'dense'] as const)('Wasm fixed kernel vs chain, %s path', (path) => {
+  const cases = exactCases(path);
+  const engine = createEngineSync();
+
+  it.each(cases.map((c) => [c.id, c] as const))('case %i: every field exact, and equal to the reference', (_id, c) => {
+    const p = prepareEpoch(c.input, c.hyper, { mode: 'fixed', path });
+    const got = engine.runPrepared([p])[0];
+    expectChainExact(c, got);
+    // beyond the chain's stored fields: which bond entries exist, and the raw/2^32 f64 views
+    expect(got).toEqual(referenceEpochFixed(p));
   });
 });

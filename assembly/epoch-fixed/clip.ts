@@ -1,0 +1,36 @@
+// §2.6 steps 22–23 and §2.7: clipping at consensus, validator trust, rank (and prerank for the trust view),
+// incentive. Clipped values are min(w, c) on both paths (the sparse path's dropped entries are exactly those
+// clipped to a zero consensus), so they are recomputed on the fly instead of stored.
+import { divU, mulU } from './unit';
+import * as J from './job';
+import { ACT, CONS, INC, PRERANK, RANK, ROWS, VTRUST, ld, ldI32, st } from './layout';
+import { rowPtr } from './weights';
+
+export function clipRankIncentive(rows: i32): void {
+  const n = J.n;
+  memory.fill(VTRUST, 0, <usize>n << 3);
+  memory.fill(RANK, 0, <usize>n << 3);
+  memory.fill(PRERANK, 0, <usize>n << 3);
+  for (let r = 0; r < rows; r++) {
+    const i = ldI32(ROWS, r);
+    const row = rowPtr(r);
+    const a = ld(ACT, i);
+    let vt: i64 = 0;
+    for (let j = 0; j < n; j++) {
+      const w = ld(row, j);
+      if (w == 0) continue;
+      const c = ld(CONS, j);
+      const cw = w < c ? w : c;
+      vt += cw; // a row of normalised weights sums to ≤ ONE: no wrap
+      if (a != 0) {
+        // Σ of ≤ 4096 terms each ≤ ONE: the chain's saturating adds never saturate, so row order is free
+        st(RANK, j, ld(RANK, j) + mulU(a, cw));
+        st(PRERANK, j, ld(PRERANK, j) + mulU(a, w));
+      }
+    }
+    st(VTRUST, i, vt);
+  }
+  let s: i64 = 0;
+  for (let j = 0; j < n; j++) s += ld(RANK, j);
+  for (let j = 0; j < n; j++) st(INC, j, s != 0 ? divU(ld(RANK, j), s) : ld(RANK, j));
+}

@@ -1,0 +1,71 @@
+// §2.5: which rows carry weights or bonds (the compact rows of M) and their masked, row-normalised weights.
+import * as J from './job';
+import { M, OLD_PERMIT, ROWS, ROW_OF, ldI32, ldU8, st, stI32 } from './layout';
+
+/** Rows of M: UIDs with an old permit (their weights survive `mask_rows`) or any stored bond. Returns the count. */
+export function selectRows(): i32 {
+  const n = J.n;
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    if (ldU8(OLD_PERMIT, i) || bondRowNonEmpty(i)) {
+      stI32(ROWS, r, i);
+      stI32(ROW_OF, i, r);
+      r++;
+    } else {
+      stI32(ROW_OF, i, -1);
+    }
+  }
+  return r;
+}
+
+function bondRowNonEmpty(i: i32): bool {
+  const n = J.n;
+  const row = J.bondsIn + ((<usize>i * <usize>n) << 1);
+  let acc = i16x8.splat(0);
+  let j = 0;
+  for (; j + 8 <= n; j += 8) acc = v128.or(acc, v128.load(row + (<usize>j << 1)));
+  if (v128.any_true(acc)) return true;
+  for (; j < n; j++) if (load<u16>(row + (<usize>j << 1)) != 0) return true;
+  return false;
+}
+
+// @ts-ignore: decorator
+@inline export function rowPtr(r: i32): usize {
+  return M + ((<usize>r * <usize>J.n) << 3);
+}
+
+/**
+ * Fills M: weight rows of permitted validators as floor(w·2^32 / Σ kept w) (= `w·2^32 safe_div Σ` on the chain's
+ * integer-valued I32F32), masked entries 0; rows without a permit are all zero.
+ */
+export function normalisedWeights(rows: i32): void {
+  const n = J.n;
+  for (let r = 0; r < rows; r++) {
+    const i = ldI32(ROWS, r);
+    const dst = rowPtr(r);
+    if (!ldU8(OLD_PERMIT, i)) {
+      memory.fill(dst, 0, <usize>n << 3);
+      continue;
+    }
+    const src = J.weightsIn + ((<usize>i * <usize>n) << 1);
+    const lu = J.lastUpdate(i);
+    const cm = J.commitOf(i);
+    let s: u64 = 0;
+    for (let j = 0; j < n; j++) {
+      const w = <u64>load<u16>(src + (<usize>j << 1));
+      if (w != 0 && !J.weightMasked(i, j, lu, cm)) s += w;
+    }
+    for (let j = 0; j < n; j++) {
+      const w = <u64>load<u16>(src + (<usize>j << 1));
+      let v: i64 = 0;
+      if (w != 0 && !J.weightMasked(i, j, lu, cm)) v = <i64>((w << 32) / s);
+      st(dst, j, v);
+    }
+  }
+}
+
+/** Whether the sparse path stores weight (i, j) after masking (explicit zeros count). */
+// @ts-ignore: decorator
+@inline export function weightPresent(i: i32, j: i32, lu: u64, cm: u64): bool {
+  return load<u8>(J.presentIn + <usize>i * <usize>J.n + <usize>j) != 0 && !J.weightMasked(i, j, lu, cm);
+}
