@@ -5,3 +5,5 @@ export { MAX_UIDS, MAX_BATCH } from './epoch/limits.js';
 export { prepareEpoch, resolveHyper, type PreparedEpoch } from './epoch/prepare.js';
 export type { RawEpochResult } from './epoch/result.js';
 export { createEngine, createEngineSync, type Engine } from './engine.js';
+export { Subnet, type SubnetOptions, type SubnetEpochOptions, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';
+export * from './dtao/index.js';
