@@ -6,14 +6,16 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { renderChartHtml } from '../src/sim/chart.js';
 import { Network } from '../src/sim/network.js';
-import { referenceEngine } from './sim-reference-engine.js';
+import { createEngineSync } from '../src/engine.js';
+
+const engine = createEngineSync();
 
 const CHROMIUM = '/usr/bin/chromium';
 
 describe('--chart HTML in headless Chromium', () => {
   it('renders the price, share and dividend charts with data, axes and labels', async () => {
     expect(existsSync(CHROMIUM), `Debian chromium is needed at ${CHROMIUM} (apt-get install chromium)`).toBe(true);
-    const report = new Network({ engine: referenceEngine, subnets: 12, uidsPerSubnet: 32, subnet1Uids: 64, validatorsPerSubnet: 6, tempo: 30 }).run({ blocks: 600 });
+    const report = new Network({ engine, subnets: 12, uidsPerSubnet: 32, subnet1Uids: 64, validatorsPerSubnet: 6, tempo: 30 }).run({ blocks: 600 });
     const file = join(mkdtempSync(join(tmpdir(), 'yuma-chart-')), 'report.html');
     writeFileSync(file, renderChartHtml(report));
 

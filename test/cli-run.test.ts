@@ -5,7 +5,9 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/cli/run.js';
 import type { NetworkReport } from '../src/sim/report.js';
-import { referenceEngine } from './sim-reference-engine.js';
+import { createEngineSync } from '../src/engine.js';
+
+const engine = createEngineSync();
 
 const dir = mkdtempSync(join(tmpdir(), 'yuma-cli-'));
 
@@ -18,7 +20,7 @@ function cli(argv: string[], opts: { tty?: boolean } = {}) {
     stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty ?? false, columns: 100 },
     readFile: (p) => readFileSync(p, 'utf8'),
     writeFile: (p, d) => writeFileSync(p, d),
-    createEngine: () => referenceEngine,
+    createEngine: () => engine,
     // A fake clock that advances 50 ms per reading, so progress output is exercised deterministically.
     now: () => (t += 50),
   };

@@ -4,9 +4,11 @@ import { YumaError } from '../src/errors.js';
 import { Network } from '../src/sim/network.js';
 import type { NetworkReport } from '../src/sim/report.js';
 import { scenarioFromJson } from '../src/sim/scenario.js';
-import { referenceEngine } from './sim-reference-engine.js';
+import { createEngineSync } from '../src/engine.js';
 
-const small = { engine: referenceEngine, subnets: 6, uidsPerSubnet: 48, subnet1Uids: 96, validatorsPerSubnet: 8, tempo: 24 } as const;
+const engine = createEngineSync();
+
+const small = { engine, subnets: 6, uidsPerSubnet: 48, subnet1Uids: 96, validatorsPerSubnet: 8, tempo: 24 } as const;
 
 function big(r: Record<string, string>): Record<string, bigint> {
   return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, BigInt(v)]));
@@ -102,11 +104,11 @@ describe('strategies', () => {
     second: [[0.8, 0.1, 0.1], [0.8446, 0.0498, 0.1056], [0.6868, 0.3132, 0], [0.7421, 0.209, 0.0489], [0.7625, 0.1706, 0.0669], [0.773, 0.1508, 0.0762]],
     last: [[0.8, 0.1, 0.1], [0.8446, 0.0498, 0.1056], [0.8966, 0.0333, 0.0701], [0.4663, 0.321, 0.2127], [0.5976, 0.234, 0.1683], [0.6592, 0.1932, 0.1475]],
   };
-  for (const order of ['first', 'second', 'last'] as const) {
-    it(`the big validator moving ${order} reproduces the chain's Yuma3 dividends`, () => {
+  for (const order of ['first', 'second', 'last'] as const) for (const mode of ['fixed', 'float'] as const) {
+    it(`the big validator moving ${order} reproduces the chain's Yuma3 dividends (${mode})`, () => {
       const sc = scenario(`yuma3-big-validator-moves-${order}`);
       const dividends: number[][] = [];
-      new Network({ ...sc.network, engine: referenceEngine }).run({
+      new Network({ ...sc.network, engine, mode }).run({
         blocks: sc.blocks ?? 40,
         onEpoch: (_n, _b, out) => dividends.push(Array.from(out.dividends.slice(0, 3), (d) => d / 65535)),
       });
@@ -117,7 +119,7 @@ describe('strategies', () => {
 
   it('a cabal below half the stake and self-dealers earn less than honest validators', () => {
     const sc = scenario('cabal');
-    const r = new Network({ ...sc.network, engine: referenceEngine, subnets: 4, uidsPerSubnet: 64 }).run({ blocks: 1500 });
+    const r = new Network({ ...sc.network, engine, subnets: 4, uidsPerSubnet: 64 }).run({ blocks: 1500 });
     const y = r.strategies;
     expect(y.cabal!.yieldPerDay).toBeLessThan(y.honest!.yieldPerDay);
     expect(y['self-dealing']!.yieldPerDay).toBeLessThan(y.honest!.yieldPerDay);
@@ -128,7 +130,7 @@ describe('strategies', () => {
 
   it('weight copiers run and are reported beside honest validators', () => {
     const sc = scenario('weight-copying');
-    const r = new Network({ ...sc.network, engine: referenceEngine, subnets: 2, uidsPerSubnet: 48 }).run({ blocks: 1500 });
+    const r = new Network({ ...sc.network, engine, subnets: 2, uidsPerSubnet: 48 }).run({ blocks: 1500 });
     expect(r.strategies.copier!.validators).toBe(16);
     expect(BigInt(r.strategies.copier!.dividendsAlpha)).toBeGreaterThan(0n);
     // Relative yields are weighted averages around 1 (a fair share): one strategy above means the other below.
