@@ -1,6 +1,7 @@
 // yuma-wasm benchmark suite (issue 6). `npm run bench` builds the package and runs this file; `--quick` uses
 // short sampling times for CI-like runs. The full run writes bench/results.json, the committed baseline later
-// changes are compared to (the Δ column); a quick run writes build/bench/results-quick.json instead.
+// changes are compared to (the Δ column); a quick run, or a partial one (`--only <regexp on case ids>`), writes
+// build/bench/results-quick.json instead.
 //
 // The Wasm engine and dTAO come from the built package (dist/); the typed-array JS baseline, the references and
 // the input generator are TypeScript sources bundled by bench/build.mjs.
@@ -66,8 +67,10 @@ function measure(name, fn, { quick, slow = false }) {
  * Runs the whole suite and returns the results object (also written to disk unless `write: false`).
  * `log` receives progress and the table (defaults to console.log; pass `() => {}` to silence).
  */
-export async function runBench({ quick = false, write = true, log = console.log, outFile } = {}) {
-  const out = outFile ?? (quick ? QUICK_PATH : BASELINE_PATH);
+export async function runBench({ quick = false, only, write = true, log = console.log, outFile } = {}) {
+  // A partial run (`only`: a regular expression on case ids) never replaces the committed baseline.
+  const out = outFile ?? (quick || only ? QUICK_PATH : BASELINE_PATH);
+  const selected = only ? new RegExp(only) : null;
   if (!existsSync(fileURLToPath(DIST_INDEX))) throw new Error(`${fileURLToPath(DIST_INDEX)} is missing: run \`npm run build\` first (npm run bench does)`);
   const pkg = await import(DIST_INDEX.href);
   const suite = await import(pathToFileURL(await buildSuite()).href);
@@ -90,6 +93,7 @@ export async function runBench({ quick = false, write = true, log = console.log,
 
   const cases = [];
   const run = (c, fn, opts = {}) => {
+    if (selected && !selected.test(c.id)) return;
     log(`  running ${c.name} …`);
     gc();
     let figures;
@@ -161,18 +165,18 @@ export async function runBench({ quick = false, write = true, log = console.log,
       const { alphaOut } = pool.stake(RAO + (i++ % 1000n) * 1_000_000n);
       pool.unstake(alphaOut);
     });
-  } else {
+  } else if (!selected || selected.test('pool-swaps')) {
     cases.push({ id: 'pool-swaps', group: 'dtao', name: 'Pool stake + unstake (2 swaps/op)', error: 'Pool is not exported by dist/index.js yet' });
   }
   if (typeof pkg.blockEmission === 'function') {
     const issuances = Array.from({ length: 1024 }, (_, k) => (BigInt(k) * 20_500_000n * 1_000_000_000n) / 1024n);
     let i = 0;
     run({ id: 'block-emission', group: 'dtao', name: 'blockEmission(issuance)' }, () => pkg.blockEmission(issuances[i++ & 1023]));
-  } else {
+  } else if (!selected || selected.test('block-emission')) {
     cases.push({ id: 'block-emission', group: 'dtao', name: 'blockEmission(issuance)', error: 'blockEmission is not exported by dist/index.js yet' });
   }
 
-  const memory = memoryCheck(engine, inputs.get(key(256, 64)), gc, quick, log);
+  const memory = selected && !selected.test('memory') ? {} : memoryCheck(engine, inputs.get(key(256, 64)), gc, quick, log);
   annotate(cases, previous);
   const results = {
     suite: 'yuma-wasm bench (issue 6)',
@@ -311,8 +315,11 @@ function formatTable(results) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const quick = process.argv.includes('--quick');
-  runBench({ quick }).catch((e) => {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+  runBench({ quick, only }).catch((e) => {
     console.error(e?.stack ?? e);
     process.exitCode = 1;
   });

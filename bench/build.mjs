@@ -1,23 +1,28 @@
-// Bundles bench/suite.ts (typed-array baseline, references, input generator: TypeScript sources the package
-// bundle does not export) to build/bench/suite.js with esbuild, which tsup already brings in.
+// Bundles the bench's TypeScript entry points with esbuild (which tsup already brings in) into build/bench/:
+// suite.ts (typed-array baseline, references, input generator: sources the package bundle does not export)
+// and profile.ts (per-stage timing of one Wasm epoch, using engine internals).
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
-export const SUITE_OUT = fileURLToPath(new URL('../build/bench/suite.js', import.meta.url));
+const OUT_DIR = fileURLToPath(new URL('../build/bench/', import.meta.url));
+export const SUITE_OUT = `${OUT_DIR}suite.js`;
+export const PROFILE_OUT = `${OUT_DIR}profile.js`;
 
 export async function buildSuite() {
   await build({
-    entryPoints: [fileURLToPath(new URL('./suite.ts', import.meta.url))],
-    outfile: SUITE_OUT,
+    entryPoints: ['suite.ts', 'profile.ts'].map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url))),
+    outdir: OUT_DIR,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    loader: { '.wasm': 'binary' },
     logLevel: 'warning',
   });
   return SUITE_OUT;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  console.log(await buildSuite());
+  await buildSuite();
+  console.log(OUT_DIR);
 }
