@@ -91,6 +91,14 @@ export async function runBench({ quick = false, only, write = true, log = consol
     return suite.prepareEpoch(input, hyper, { mode });
   };
 
+  // Timing a wrong answer proves nothing: first check the Wasm outputs on the bench inputs against the references.
+  const agreement = [];
+  if (!selected || selected.test('agreement')) {
+    log('  checking Wasm outputs against the references on the bench inputs …');
+    for (const [n, k] of shapes) agreement.push(compare(`float ${n}×${k}`, engine, prepared(n, k, 'float'), suite.referenceEpoch));
+    for (const [n, k] of quick ? [[256, 64]] : [[256, 64], [1024, 64]]) agreement.push(compare(`fixed ${n}×${k}`, engine, prepared(n, k, 'fixed'), suite.referenceEpochFixed));
+  }
+
   const cases = [];
   const run = (c, fn, opts = {}) => {
     if (selected && !selected.test(c.id)) return;
@@ -184,6 +192,7 @@ export async function runBench({ quick = false, only, write = true, log = consol
     quick,
     machine: machineInfo(),
     inputs: 'bench/suite.ts syntheticSubnet: seeded, heavy-tailed validator stake, validators weight ~85% of miners, bonds on ~60%, everyone active; dense Uint16Array layout unless noted; hyper = defaults (original Yuma) with maxAllowedValidators = validators unless noted; sparse path',
+    agreement,
     cases,
     memory,
     targets: summariseTargets(cases, memory),
@@ -196,6 +205,32 @@ export async function runBench({ quick = false, only, write = true, log = consol
     log(`\nwrote ${path.relative(process.cwd(), out)}`);
   }
   return results;
+}
+
+const U16_FIELDS = ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust', 'bonds'];
+const F64_FIELDS = ['consensusF', 'incentiveF', 'dividendsF', 'rankF', 'trustF', 'validatorTrustF'];
+
+/** Largest differences between the Wasm result and a reference's on one prepared epoch. */
+function compare(label, engine, p, reference) {
+  try {
+    const [w] = engine.runPrepared([p]);
+    const r = reference(p);
+    let u16 = 0;
+    for (const f of U16_FIELDS) for (let i = 0; i < r[f].length; i++) u16 = Math.max(u16, Math.abs(w[f][i] - r[f][i]));
+    let f64 = 0;
+    for (const f of F64_FIELDS) for (let i = 0; i < r[f].length; i++) f64 = Math.max(f64, Math.abs(w[f][i] - r[f][i]));
+    let rao = 0n;
+    for (const f of ['serverEmission', 'validatorEmission']) {
+      for (let i = 0; i < r[f].length; i++) {
+        const d = w[f][i] > r[f][i] ? w[f][i] - r[f][i] : r[f][i] - w[f][i];
+        if (d > rao) rao = d;
+      }
+    }
+    const flags = ['active', 'validatorPermit'].every((f) => r[f].every((x, i) => x === w[f][i]));
+    return { case: label, maxU16Diff: u16, maxF64Diff: f64, maxRaoDiff: Number(rao), flagsEqual: flags, identical: u16 === 0 && f64 === 0 && rao === 0n && flags };
+  } catch (e) {
+    return { case: label, error: String(e?.message ?? e) };
+  }
 }
 
 /** 10 000 epochs (quick: 2 000) through engine.epoch; Wasm memory and RSS must not grow. */
@@ -303,6 +338,10 @@ function formatTable(results) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r) => r.map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
   const out = [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
+  out.push('', 'Wasm vs reference on the bench inputs (runPrepared):');
+  for (const a of results.agreement) {
+    out.push(a.error ? `  ${a.case}: error: ${a.error}` : `  ${a.case}: ${a.identical ? 'identical' : `max Δ u16 ${a.maxU16Diff}, f64 ${a.maxF64Diff.toExponential(1)}, rao ${a.maxRaoDiff}, flags ${a.flagsEqual ? 'equal' : 'DIFFER'}`}`);
+  }
   out.push('', 'memory (engine.epoch at 256×64; after GC):');
   for (const [mode, m] of Object.entries(results.memory)) {
     if (m.error) { out.push(`  ${mode}: error: ${m.error}`); continue; }
