@@ -69,7 +69,7 @@ export function formatSummary(r: NetworkReport, seconds: number, top = 10): stri
   out.push('Validator yield by strategy (alpha earned per alpha staked)');
   out.push(
     table(
-      ['strategy', 'validators', 'dividends α', 'worth TAO', 'yield/day', '+ own miners'],
+      ['strategy', 'validators', 'dividends α', 'worth TAO', 'yield/day', '+ own miners', 'vs fair share'],
       Object.entries(r.strategies).map(([k, y]) => [
         k,
         String(y!.validators),
@@ -77,6 +77,7 @@ export function formatSummary(r: NetworkReport, seconds: number, top = 10): stri
         y!.dividendsTao.toFixed(1),
         `${(y!.yieldPerDay * 100).toFixed(3)}%`,
         `${(y!.totalYieldPerDay * 100).toFixed(3)}%`,
+        `${y!.relativeYield.toFixed(3)}×`,
       ]),
     ),
   );

@@ -119,7 +119,7 @@ export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = Object.freeze({
   qualitySwaps: [],
   hyper: { yuma3Enabled: true, liquidAlphaEnabled: true },
   tradesPerBlock: 2,
-  meanTradeTao: 20,
+  meanTradeTao: 5,
   minerSellFraction: 1,
   registrationsPerDay: 6,
   immunityPeriod: 5000,
