@@ -1,6 +1,5 @@
 export { Network, type RunOptions } from './network.js';
 export {
-  BLOCKS_PER_DAY,
   DEFAULT_ISSUANCE_START,
   DEFAULT_OPTIONS as DEFAULT_NETWORK_OPTIONS,
   SHARE_MODES,
