@@ -52,6 +52,11 @@ export function votingRows(activeStake: Float64Array): number[] {
  * Σu − κ`, each column searched over `[0, Σu]`. Validators with stake but no entry vote 0.
  */
 export function consensus(activeStake: Float64Array, w: Mat, kappa: number): Float64Array {
+  return consensusWithMajority(activeStake, w, kappa / 65535);
+}
+
+/** `consensus` with the majority given as a fraction (the chain's math tests use f32 majorities). */
+export function consensusWithMajority(activeStake: Float64Array, w: Mat, majority: number): Float64Array {
   const n = w.n;
   const rows = votingRows(activeStake);
   const out = new Float64Array(n);
@@ -60,7 +65,7 @@ export function consensus(activeStake: Float64Array, w: Mat, kappa: number): Flo
   const total = sumInOrder(vs);
   const u = vs.map((s) => s / total);
   const t = sumInOrder(u);
-  const minority = t - kappa / 65535;
+  const minority = t - majority;
   const score = new Float64Array(rows.length);
   for (let j = 0; j < n; j++) {
     for (let k = 0; k < rows.length; k++) score[k] = w.v[rows[k] * n + j];
