@@ -1,0 +1,192 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createEngineSync } from '../src/engine.js';
+import { prepareEpoch, type PreparedEpoch } from '../src/epoch/prepare.js';
+import type { EpochInput, Hyperparams, SparseRow } from '../src/epoch/types.js';
+import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
+import { expectSameResult } from './epoch-fixed-compare.js';
+
+const U64_MAX = (1n << 64n) - 1n;
+const engine = createEngineSync();
+
+/** u16 values that make ties, full weights and tiny weights common. */
+const u16 = fc.oneof(fc.constantFrom(0, 1, 2, 3, 32767, 32768, 65535), fc.integer({ min: 0, max: 65535 }));
+/** An entry the chain may or may not store; explicit zeros are included (sparse layout keeps them). */
+const entry = fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: u16 });
+
+const subnet = fc
+  .record({
+    n: fc.integer({ min: 1, max: 7 }),
+    sparseLayout: fc.boolean(),
+    path: fc.constantFrom('sparse' as const, 'dense' as const),
+    seedBlock: fc.integer({ min: 0, max: 12_000 }),
+  })
+  .chain(({ n, sparseLayout, path, seedBlock }) =>
+    fc.record({
+      n: fc.constant(n),
+      sparseLayout: fc.constant(sparseLayout),
+      path: fc.constant(path),
+      currentBlock: fc.constant(BigInt(seedBlock)),
+      tempo: fc.constantFrom(0, 1, 10, 360),
+      lastStepBlock: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: BigInt(seedBlock) })),
+      stake: fc.array(
+        fc.oneof(fc.constant(0n), fc.constant(1_000n), fc.bigInt({ min: 0n, max: 1n << 58n }), fc.bigInt({ min: 0n, max: 10n ** 12n })),
+        { minLength: n, maxLength: n },
+      ),
+      weights: fc.array(fc.array(entry, { minLength: n, maxLength: n }), { minLength: n, maxLength: n }),
+      bonds: fc.array(fc.array(fc.oneof(fc.constant(null), u16), { minLength: n, maxLength: n }), { minLength: n, maxLength: n }),
+      // outdated weights, fresh registrations, inactivity and the saturating `last_update + cutoff` edge
+      lastUpdate: fc.array(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.bigInt({ min: BigInt(Math.max(0, seedBlock - 100)), max: BigInt(seedBlock) }) },
+          { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: BigInt(seedBlock + 10) }) },
+          { weight: 1, arbitrary: fc.bigInt({ min: U64_MAX - 6000n, max: U64_MAX }) },
+        ),
+        { minLength: n, maxLength: n },
+      ),
+      blockAtRegistration: fc.array(
+        fc.oneof(
+          { weight: 3, arbitrary: fc.bigInt({ min: 0n, max: BigInt(seedBlock >> 1) }) },
+          { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: BigInt(seedBlock + 10) }) },
+        ),
+        { minLength: n, maxLength: n },
+      ),
+      validatorPermit: fc.oneof(
+        { weight: 3, arbitrary: fc.array(fc.boolean(), { minLength: n, maxLength: n }) },
+        { weight: 1, arbitrary: fc.array(fc.boolean(), { minLength: 0, maxLength: n }) },
+      ),
+      ownerUid: fc.option(fc.integer({ min: 0, max: n - 1 }), { nil: undefined, freq: 2 }),
+      commitBlocks: fc.option(
+        fc.array(fc.option(fc.bigInt({ min: 0n, max: BigInt(seedBlock + 10) }), { nil: null }), { minLength: n, maxLength: n }),
+        { nil: undefined, freq: 2 },
+      ),
+      raoEmission: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: U64_MAX })),
+      hyper: fc.record({
+        kappa: fc.oneof(fc.constantFrom(0, 32767, 45000, 65535), fc.integer({ min: 0, max: 65535 })),
+        bondsMovingAverage: fc.oneof(fc.constantFrom(0, 900_000, 975_000, 1_000_000), fc.integer({ min: 0, max: 1_000_000 })),
+        bondsPenalty: fc.oneof(fc.constantFrom(0, 65535), fc.integer({ min: 0, max: 65535 })),
+        activityCutoff: fc.oneof(fc.constantFrom(0, 1, 5000), fc.integer({ min: 0, max: 13_000 }), fc.integer({ min: 100, max: 13_000 })),
+        maxAllowedValidators: fc.integer({ min: 0, max: n + 1 }),
+        liquidAlphaEnabled: fc.boolean(),
+        alphaLow: fc.integer({ min: 0, max: 40_000 }),
+        alphaHigh: fc.integer({ min: 40_000, max: 65535 }),
+        alphaSigmoidSteepness: fc.oneof(fc.constantFrom(1000, 0, -1000, 32767, -32768), fc.integer({ min: -32768, max: 32767 })),
+        yuma3Enabled: fc.boolean(),
+        stakeThreshold: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 1n << 40n })),
+      }),
+    }),
+  )
+  .map((s): { input: EpochInput; hyper: Hyperparams; path: 'sparse' | 'dense' } => {
+    const matrix = (rows: Array<Array<number | null>>) => {
+      if (s.sparseLayout) return rows.map((r): SparseRow => r.flatMap((v, j): SparseRow => (v === null ? [] : [[j, v]])));
+      return Uint16Array.from(rows.flat(), (v) => v ?? 0);
+    };
+    return {
+      path: s.path,
+      hyper: s.hyper,
+      input: {
+        n: s.n,
+        currentBlock: s.currentBlock,
+        tempo: s.tempo,
+        lastStepBlock: s.lastStepBlock,
+        stake: s.stake,
+        weights: matrix(s.weights),
+        bonds: matrix(s.bonds),
+        lastUpdate: s.lastUpdate,
+        blockAtRegistration: s.blockAtRegistration,
+        validatorPermit: s.validatorPermit,
+        ...(s.ownerUid !== undefined ? { ownerUid: s.ownerUid } : {}),
+        ...(s.commitBlocks !== undefined ? { commitBlocks: s.commitBlocks } : {}),
+        raoEmission: s.raoEmission,
+      },
+    };
+  });
+
+const prepare = (c: { input: EpochInput; hyper: Hyperparams; path: 'sparse' | 'dense' }): PreparedEpoch =>
+  prepareEpoch(c.input, c.hyper, { mode: 'fixed', path: c.path });
+
+describe('Wasm fixed kernel == BigInt reference (random subnets)', () => {
+  it('single epochs: every output, bond presence and f64 view identical', () => {
+    fc.assert(
+      fc.property(subnet, (c) => {
+        const p = prepare(c);
+        expectSameResult(engine.runPrepared([p])[0], referenceEpochFixed(p));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('batches of different sizes sharing one scratch region', () => {
+    fc.assert(
+      fc.property(fc.array(subnet, { minLength: 2, maxLength: 5 }), (batch) => {
+        const prepared = batch.map(prepare);
+        const got = engine.runPrepared(prepared);
+        prepared.forEach((p, k) => expectSameResult(got[k], referenceEpochFixed(p), `batch[${k}]`));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+/** Builds one prepared epoch from small literal tables (n ≤ 6). */
+function literal(over: Partial<EpochInput>, hyper: Partial<Hyperparams> = {}, path: 'sparse' | 'dense' = 'sparse'): PreparedEpoch {
+  const n = over.n ?? 4;
+  const input: EpochInput = {
+    n,
+    currentBlock: 1000n,
+    tempo: 360,
+    lastStepBlock: 0n,
+    stake: Array.from({ length: n }, (_, i) => BigInt((i + 1) * 1_000_000)),
+    weights: new Uint16Array(n * n),
+    bonds: new Uint16Array(n * n),
+    lastUpdate: Array.from({ length: n }, () => 900n),
+    blockAtRegistration: Array.from({ length: n }, () => 10n),
+    validatorPermit: Array.from({ length: n }, () => true),
+    raoEmission: 1_000_000_000n,
+    ...over,
+  };
+  return prepareEpoch(input, hyper, { mode: 'fixed', path });
+}
+
+describe('Wasm fixed kernel == BigInt reference (hand-picked edges)', () => {
+  const both = (p: PreparedEpoch) => expectSameResult(engine.runPrepared([p])[0], referenceEpochFixed(p));
+
+  it('n = 1, zero stake, all-zero weights, nobody active', () => {
+    both(literal({ n: 1, stake: [0n], validatorPermit: [true] }));
+    both(literal({ n: 3, stake: [0n, 0n, 0n] }));
+    both(literal({ n: 3, currentBlock: 100_000n }, {}, 'dense'));
+  });
+
+  it('one validator, an empty permit vector (masks no stake but every weight row)', () => {
+    const w = Uint16Array.from([0, 65535, 0, 0, 0, 0, 0, 0, 0]);
+    both(literal({ n: 3, weights: w, validatorPermit: [true, false, false] }));
+    both(literal({ n: 3, weights: w, validatorPermit: [] }));
+    both(literal({ n: 3, weights: w, validatorPermit: [] }, {}, 'dense'));
+  });
+
+  it('Yuma3 + liquid alpha on the sparse path: a listed zero decays a bond, an unlisted one is dropped', () => {
+    // validators 0 and 1 hold most stake and agree on miner 2, so consensus is non-zero and liquid alpha applies
+    const weights: SparseRow[] = [[[2, 65535], [3, 0]], [[2, 65535], [3, 65535]], [], []];
+    const bonds: SparseRow[] = [[[1, 30000], [2, 30000], [3, 30000]], [[3, 1000]], [], []];
+    const stake = [10_000n, 10_000n, 1n, 1n];
+    const hyper = { yuma3Enabled: true, liquidAlphaEnabled: true, bondsPenalty: 0 };
+    const p = literal({ weights, bonds, stake }, hyper);
+    const got = engine.runPrepared([p])[0];
+    expectSameResult(got, referenceEpochFixed(p));
+    expect(got.consensus[2]).toBeGreaterThan(0);
+    // row 0 keeps column 2 (weighted) and 3 (listed zero: decayed) and loses column 1 (not listed: dropped)
+    expect(Array.from(got.bondsPresent.subarray(0, 4))).toEqual([0, 0, 1, 1]);
+    expect(got.bonds[3]).toBeGreaterThan(0);
+    expect(got.bonds[3]).toBeLessThan(30000);
+    // the dense path decays the unlisted bond instead
+    const dense = engine.runPrepared([literal({ weights, bonds, stake }, hyper, 'dense')])[0];
+    expect(dense.bonds[1]).toBeGreaterThan(0);
+    expect(dense.bonds[1]).toBeLessThan(30000);
+  });
+
+  it('ties in the median and an owner keeping its self-weight', () => {
+    const w = Uint16Array.from([0, 100, 100, 100, 100, 0, 100, 100, 100, 100, 7, 100, 100, 100, 100, 0]);
+    both(literal({ weights: w, stake: [5n, 5n, 5n, 5n], ownerUid: 2 }, { kappa: 32768 }));
+    both(literal({ weights: w, stake: [5n, 5n, 5n, 5n], ownerUid: 2 }, { kappa: 32768 }, 'dense'));
+  });
+});
