@@ -7,3 +7,4 @@ export type { RawEpochResult } from './epoch/result.js';
 export { createEngine, createEngineSync, type Engine } from './engine.js';
 export { Subnet, type SubnetOptions, type SubnetEpochOptions, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';
 export * from './dtao/index.js';
+export * from './sim/index.js';
