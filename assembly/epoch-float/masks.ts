@@ -38,6 +38,10 @@ function rowHasBonds(i: i32): bool {
   const base = IN_B + (<usize>i * <usize>N << 1);
   const end = <usize>N << 1;
   let k: usize = 0;
+  for (; k + 64 <= end; k += 64) {
+    const x = v128.or(v128.or(v128.load(base + k), v128.load(base + k, 16)), v128.or(v128.load(base + k, 32), v128.load(base + k, 48)));
+    if (v128.any_true(x)) return true;
+  }
   for (; k + 16 <= end; k += 16) {
     if (v128.any_true(v128.load(base + k))) return true;
   }

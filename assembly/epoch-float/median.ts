@@ -6,8 +6,8 @@ import { ASTAKE, CONS, MED_A, MED_B, MED_C, ROW_OF, TILE, TILE_BUF, VOTERS, VOTE
  * One column's median. `src` holds `len` (score, stake) f64 pairs in voter order. Each round partitions the
  * current set around the score at its middle index into "below" and "above" (ties go nowhere), keeping order,
  * without branches: every element is written to both output buffers and each cursor advances by its
- * comparison. Stake sums add a masked value (+0 when not taken), which leaves them bit-identical to a
- * branchy in-order sum. The `<` / `<=` tests are the chain's.
+ * comparison. Stake sums run in two f64x2 lanes (even / odd positions) adding masked values (+0 when not
+ * taken), exactly as the reference's two-lane sums. The `<` / `<=` tests are the chain's.
  */
 function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
   let cur = src;
@@ -23,21 +23,44 @@ function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
     const pivot = load<f64>(cur + (<usize>(len >> 1) << 4));
     let lc = 0;
     let uc = 0;
-    let lowStake = 0.0;
-    let highStake = 0.0;
-    for (let k = 0; k < len; k++) {
+    // Stake sums in two lanes (even / odd positions of the current partition), like the reference.
+    let lowAcc = f64x2.splat(0);
+    let highAcc = f64x2.splat(0);
+    const pv = f64x2.splat(pivot);
+    let k = 0;
+    for (; k + 2 <= len; k += 2) {
+      const e0 = v128.load(cur + (<usize>k << 4));
+      const e1 = v128.load(cur + (<usize>k << 4), 16);
+      const sc = v128.shuffle<f64>(e0, e1, 0, 2);
+      const st = v128.shuffle<f64>(e0, e1, 1, 3);
+      const ltm = f64x2.lt(sc, pv);
+      const gtm = f64x2.gt(sc, pv);
+      lowAcc = f64x2.add(lowAcc, v128.and(st, ltm));
+      highAcc = f64x2.add(highAcc, v128.and(st, gtm));
+      const s0 = f64x2.extract_lane(sc, 0);
+      const s1 = f64x2.extract_lane(sc, 1);
+      v128.store(f1 + (<usize>lc << 4), e0);
+      v128.store(f2 + (<usize>uc << 4), e0);
+      lc += <i32>(s0 < pivot);
+      uc += <i32>(s0 > pivot);
+      v128.store(f1 + (<usize>lc << 4), e1);
+      v128.store(f2 + (<usize>uc << 4), e1);
+      lc += <i32>(s1 < pivot);
+      uc += <i32>(s1 > pivot);
+    }
+    let low0 = f64x2.extract_lane(lowAcc, 0);
+    let high0 = f64x2.extract_lane(highAcc, 0);
+    if (k < len) {
       const e = v128.load(cur + (<usize>k << 4));
       const s = f64x2.extract_lane(e, 0);
-      const w = reinterpret<i64>(f64x2.extract_lane(e, 1));
-      const lt = <i32>(s < pivot);
-      const gt = <i32>(s > pivot);
+      const w = f64x2.extract_lane(e, 1);
       v128.store(f1 + (<usize>lc << 4), e);
       v128.store(f2 + (<usize>uc << 4), e);
-      lowStake += reinterpret<f64>(w & -(<i64>lt));
-      highStake += reinterpret<f64>(w & -(<i64>gt));
-      lc += lt;
-      uc += gt;
+      if (s < pivot) { low0 += w; lc++; }
+      if (s > pivot) { high0 += w; uc++; }
     }
+    const lowStake = low0 + f64x2.extract_lane(lowAcc, 1);
+    const highStake = high0 + f64x2.extract_lane(highAcc, 1);
     let chosen: usize;
     let other: usize;
     if (minority < lo + lowStake && lc > 0) {

@@ -15,17 +15,20 @@ export function weightedMedian(stake: ArrayLike<number>, score: ArrayLike<number
     const pivot = score[cur[cur.length >> 1]];
     const lower: number[] = [];
     const upper: number[] = [];
-    let lowStake = 0;
-    let highStake = 0;
-    for (const i of cur) {
+    // Stake sums in two lanes, even and odd positions of the current partition (the kernel's f64x2 order).
+    const low = [0, 0];
+    const high = [0, 0];
+    cur.forEach((i, k) => {
       if (score[i] < pivot) {
         lower.push(i);
-        lowStake += stake[i];
+        low[k & 1] += stake[i];
       } else if (score[i] > pivot) {
         upper.push(i);
-        highStake += stake[i];
+        high[k & 1] += stake[i];
       }
-    }
+    });
+    const lowStake = low[0] + low[1];
+    const highStake = high[0] + high[1];
     if (minority < lo + lowStake && lower.length > 0) {
       cur = lower;
       hi = lo + lowStake;
