@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import { referenceEpoch } from '../src/reference/epoch.js';
-import { loadConformanceExact as loadConformance } from './reference-conformance-exact.js';
+import { loadConformance } from './helpers/conformance.js';
 
 const U16_FIELDS = ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust'] as const;
 
