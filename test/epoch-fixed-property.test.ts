@@ -128,6 +128,41 @@ describe('Wasm fixed kernel == BigInt reference (random subnets)', () => {
   });
 });
 
+describe('Wasm fixed kernel == BigInt reference (liquid alpha always active)', () => {
+  // two dominant validators that both weight miner 2 keep consensus non-zero, so every entry goes through
+  // alpha_sigmoid / exp with arguments spread over the clamp range (steepness up to ±32767)
+  const liquid = fc.record({
+    w: fc.array(fc.array(u16, { minLength: 3, maxLength: 3 }), { minLength: 2, maxLength: 2 }),
+    bonds: fc.array(fc.array(u16, { minLength: 5, maxLength: 5 }), { minLength: 5, maxLength: 5 }),
+    steepness: fc.oneof(fc.constantFrom(1000, -1000, 32767, -32768, 0, 1), fc.integer({ min: -32768, max: 32767 })),
+    alphaLow: fc.integer({ min: 0, max: 40_000 }),
+    alphaHigh: fc.integer({ min: 40_000, max: 65535 }),
+    bondsPenalty: fc.oneof(fc.constantFrom(0, 65535), fc.integer({ min: 0, max: 65535 })),
+    path: fc.constantFrom('sparse' as const, 'dense' as const),
+  });
+  it('random bonds, steepness and alpha bounds', () => {
+    fc.assert(
+      fc.property(liquid, (c) => {
+        const weights = new Uint16Array(25);
+        c.w.forEach((row, i) => {
+          weights[i * 5 + 2] = Math.max(1, row[0]);
+          weights[i * 5 + 3] = row[1];
+          weights[i * 5 + 4] = row[2];
+        });
+        const p = literal(
+          { n: 5, weights, bonds: Uint16Array.from(c.bonds.flat()), stake: [10_000n, 9_000n, 1n, 1n, 1n] },
+          { yuma3Enabled: true, liquidAlphaEnabled: true, alphaSigmoidSteepness: c.steepness, alphaLow: c.alphaLow, alphaHigh: c.alphaHigh, bondsPenalty: c.bondsPenalty },
+          c.path,
+        );
+        const want = referenceEpochFixed(p);
+        expect(want.consensusF[2]).toBeGreaterThan(0);
+        expectSameResult(engine.runPrepared([p])[0], want);
+      }),
+      { numRuns: 250 },
+    );
+  });
+});
+
 /** Builds one prepared epoch from small literal tables (n ≤ 6). */
 function literal(over: Partial<EpochInput>, hyper: Partial<Hyperparams> = {}, path: 'sparse' | 'dense' = 'sparse'): PreparedEpoch {
   const n = over.n ?? 4;

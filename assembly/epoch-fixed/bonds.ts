@@ -1,12 +1,12 @@
 // §2.8–2.9: weights for bonds (bonds penalty), the bond EMA (original Yuma or Yuma3, liquid alpha) and dividends.
 // Works row by row over M in place. On return M holds, for every compact row, the u16 the chain stores per column,
 // or -1 where the sparse path stores no entry; DIV holds the normalised dividends.
-import { ONE, mulSat, satAdd, satSub, u16ProportionToFixed, fixedProportionToU16, mulOrZero } from '../fixed/i32f32';
+import { ONE, mulSat, satAdd, satSub, u16ProportionToFixed, mulOrZero } from '../fixed/i32f32';
 import { alphaFromBondsMovingAverage } from '../fixed/wide-fixed';
-import { alphaSigmoid } from '../fixed/transcendental';
-import { divU, mulU } from './unit';
+import { alphaSigmoid } from './sigmoid';
+import { divU, fracDiv, inverse, mulU, toU16 } from './unit';
 import * as J from './job';
-import { ACT, COL_A, COL_B, CONS, DIV, INC, OLD_PERMIT, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
+import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, OLD_PERMIT, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
 import { rowPtr, weightPresent } from './weights';
 
 let beta: i64 = 0;
@@ -62,7 +62,7 @@ function originalYuma(rows: i32): void {
   memory.fill(deltaSum, 0, <usize>n << 3);
   memory.fill(DIV, 0, <usize>n << 3);
 
-  // pass 1: ΔB in place of W, column sums of ΔB and of the (recent-masked) bonds
+  // pass 1: ΔB = WB ⊗ a in place of W; column sums of ΔB and of the (recent-masked) stored bonds
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);
     const row = rowPtr(r);
@@ -79,61 +79,75 @@ function originalYuma(rows: i32): void {
       st(deltaSum, j, ld(deltaSum, j) + d); // Σ_i WB_ij·a_i ≤ Σ a ≤ ONE: saturation unreachable
     }
   }
+  for (let j = 0; j < n; j++) {
+    setInv(INV_A, j, inverse(ld(deltaSum, j)));
+    setInv(INV_B, j, inverse(ld(bondSum, j)));
+  }
 
-  // pass 2: EMA = α⊗ΔBn ⊕ (1−α)⊗Bn; the sparse path stores only entries > 0. Reuse COL_B for Σ EMA.
-  const emaSum = COL_B;
+  // pass 2: EMA = α⊗colnorm(ΔB) ⊕ (1−α)⊗colnorm(B), its column sums and maxima
+  const emaSum = COL_C;
+  const emaMax = COL_D;
+  memory.fill(emaSum, 0, <usize>n << 3);
+  memory.fill(emaMax, 0, <usize>n << 3);
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);
     const row = rowPtr(r);
     for (let j = 0; j < n; j++) {
       const ds = ld(deltaSum, j);
       let d = ld(row, j);
-      if (ds != 0) d = divU(d, ds);
+      if (ds != 0 && d != 0) d = fracDiv(d, ds, getInv(INV_A, j));
       let bn: i64 = 0;
       const bs = ld(bondSum, j);
-      if (bs != 0 && !ldU8(RECENT, j)) bn = <i64>((<u64>bondIn(i, j) << 32) / <u64>bs);
-      st(row, j, mulU(alpha, d) + mulU(keep, bn)); // each term ≤ ONE
+      if (bs != 0 && !ldU8(RECENT, j)) {
+        const b = bondIn(i, j);
+        if (b != 0) bn = fracDiv(<i64>b, bs, getInv(INV_B, j)); // = (b·2^32) safe_div (Σb·2^32)
+      }
+      const e = mulU(alpha, d) + mulU(keep, bn); // each term ≤ ONE
+      st(row, j, e);
+      st(emaSum, j, ld(emaSum, j) + e);
+      if (ld(emaMax, j) < e) st(emaMax, j, e);
     }
   }
-  // column sums after the whole pass: deltaSum was still needed row by row above
-  memory.fill(emaSum, 0, <usize>n << 3);
-  for (let r = 0; r < rows; r++) {
-    const row = rowPtr(r);
-    for (let j = 0; j < n; j++) st(emaSum, j, ld(emaSum, j) + ld(row, j));
+  // column max of the normalised EMA = the normalised column max (x ↦ floor(x·2^32/s) is monotone)
+  const colMax = COL_B;
+  for (let j = 0; j < n; j++) {
+    const es = ld(emaSum, j);
+    const invS = inverse(es);
+    setInv(INV_A, j, invS);
+    const mx = es != 0 ? fracDiv(ld(emaMax, j), es, invS) : ld(emaMax, j);
+    st(colMax, j, mx);
+    setInv(INV_B, j, inverse(mx));
   }
 
-  // pass 3: column-normalise, dividends Σ_j I_j ⊗ EMAn_ij, column maxima (COL_A, bond sums no longer needed)
-  const colMax = COL_A;
-  memory.fill(colMax, 0, <usize>n << 3);
+  // pass 3: column-normalise, dividends Σ_j I_j ⊗ EMAn_ij, storage form (column max-upscaled, u16)
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);
     const row = rowPtr(r);
-    let d: i64 = 0;
+    let dv: i64 = 0;
     for (let j = 0; j < n; j++) {
       const e = ld(row, j);
       if (e == 0) {
-        if (J.sparse) st(row, j, -1);
+        if (J.sparse) st(row, j, -1); // the sparse EMA keeps only entries > 0
         continue;
       }
       const es = ld(emaSum, j);
-      const en = es != 0 ? divU(e, es) : e;
-      st(row, j, en);
-      d += mulU(ld(INC, j), en); // ≤ Σ_j I_j ≤ ONE
-      if (ld(colMax, j) < en) st(colMax, j, en);
-    }
-    st(DIV, i, d);
-  }
-
-  // pass 4: storage form, column max-upscaled
-  for (let r = 0; r < rows; r++) {
-    const row = rowPtr(r);
-    for (let j = 0; j < n; j++) {
-      const en = ld(row, j);
-      if (en < 0) continue;
+      const en = es != 0 ? fracDiv(e, es, getInv(INV_A, j)) : e;
+      dv += mulU(ld(INC, j), en); // ≤ Σ_j I_j ≤ ONE
       const mx = ld(colMax, j);
-      st(row, j, <i64>fixedProportionToU16(mx != 0 ? divU(en, mx) : en));
+      st(row, j, <i64>toU16(mx != 0 ? fracDiv(en, mx, getInv(INV_B, j)) : en));
     }
+    st(DIV, i, dv);
   }
+}
+
+// @ts-ignore: decorator
+@inline function setInv(base: usize, j: i32, v: f64): void {
+  store<f64>(base + (<usize>j << 3), v);
+}
+
+// @ts-ignore: decorator
+@inline function getInv(base: usize, j: i32): f64 {
+  return load<f64>(base + (<usize>j << 3));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -186,6 +200,8 @@ function yuma3(rows: i32): void {
     }
   }
 
+  for (let j = 0; j < n; j++) setInv(INV_A, j, inverse(ld(emaSum, j)));
+
   // pass 2: Σ_j colnorm(EMA)_ij ⊗ I_j (checked: 0 on overflow) times active stake; storage = fp16(EMA)
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);
@@ -196,9 +212,9 @@ function yuma3(rows: i32): void {
       if (e < 0) continue;
       if (e != 0) {
         const es = ld(emaSum, j);
-        tb += mulU(es != 0 ? divU(e, es) : e, ld(INC, j)); // wrapping `sum()`; ≤ ONE here
+        tb += mulU(es != 0 ? fracDiv(e, es, getInv(INV_A, j)) : e, ld(INC, j)); // wrapping `sum()`; ≤ ONE here
       }
-      st(row, j, <i64>fixedProportionToU16(e));
+      st(row, j, <i64>toU16(e));
     }
     st(DIV, i, mulOrZero(tb, ld(ACT, i)));
   }

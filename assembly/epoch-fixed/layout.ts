@@ -20,14 +20,16 @@ export let DIV: usize = 0;
 export let COL_A: usize = 0;
 export let COL_B: usize = 0;
 export let ZERO_ROW: usize = 0;
-/** Weighted median: three ping-pong buffers of (score, stake) pairs, plus the renormalised stake per voter. */
-export let MED_S0: usize = 0;
-export let MED_S1: usize = 0;
-export let MED_S2: usize = 0;
-export let MED_K0: usize = 0;
-export let MED_K1: usize = 0;
-export let MED_K2: usize = 0;
+/** Weighted median: three ping-pong buffers of (score, stake) i64 pairs, plus the renormalised stake per voter. */
+export let MED_A: usize = 0;
+export let MED_B: usize = 0;
+export let MED_C: usize = 0;
 export let USE_STAKE: usize = 0;
+/** f64 reciprocals of per-column divisors (see unit.ts `fracDiv`). */
+export let INV_A: usize = 0;
+export let INV_B: usize = 0;
+export let COL_C: usize = 0;
+export let COL_D: usize = 0;
 /** Voter row pointers (into M, or ZERO_ROW for a voter without a weight row). */
 export let VOTER_ROW: usize = 0;
 // sort keys for the permit top-k (two buffers for the merge sort)
@@ -43,7 +45,7 @@ export let OLD_PERMIT: usize = 0;
 export let NEW_PERMIT: usize = 0;
 export let RECENT: usize = 0;
 
-const I64_VECTORS: usize = 20; // 11 vectors + ZERO_ROW + 6 median buffers + USE_STAKE + VOTER_ROW (8-byte)
+const I64_VECTORS: usize = 24; // 12 vectors + ZERO_ROW + 3 median buffers (16-byte pairs) + USE_STAKE + VOTER_ROW + 2 f64
 const U64_VECTORS: usize = 2;
 const I32_VECTORS: usize = 2;
 const U8_VECTORS: usize = 4;
@@ -69,13 +71,14 @@ export function carve(scratch: usize, n: i32): void {
   COL_A = p; p += v8;
   COL_B = p; p += v8;
   ZERO_ROW = p; p += v8;
-  MED_S0 = p; p += v8;
-  MED_S1 = p; p += v8;
-  MED_S2 = p; p += v8;
-  MED_K0 = p; p += v8;
-  MED_K1 = p; p += v8;
-  MED_K2 = p; p += v8;
+  MED_A = p; p += 2 * v8;
+  MED_B = p; p += 2 * v8;
+  MED_C = p; p += 2 * v8;
   USE_STAKE = p; p += v8;
+  INV_A = p; p += v8;
+  INV_B = p; p += v8;
+  COL_C = p; p += v8;
+  COL_D = p; p += v8;
   VOTER_ROW = p; p += v8;
   KEYS_A = p; p += v8;
   KEYS_B = p; p += v8;

@@ -4,9 +4,7 @@
 import { satSub, divChecked } from '../fixed/i32f32';
 import { divU } from './unit';
 import * as J from './job';
-import {
-  ACT, CONS, MED_K0, MED_K1, MED_K2, MED_S0, MED_S1, MED_S2, ROW_OF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st,
-} from './layout';
+import { ACT, CONS, MED_A, MED_B, MED_C, ROW_OF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';
 
 /** Consensus for every column into CONS. */
@@ -41,12 +39,15 @@ export function consensus(): void {
 
   for (let j = 0; j < n; j++) {
     const off = <usize>j << 3;
-    // gather the column; a column where every voter gives the same score is decided without a search
+    // gather the column as (score, stake) pairs; a column where every voter gives the same score is decided
+    // without a search (the chain returns that pivot after one empty partition)
     const first = load<i64>(load<usize>(VOTER_ROW) + off);
     let differ: i64 = 0;
     for (let k = 0; k < m; k++) {
       const v = load<i64>(load<usize>(VOTER_ROW + (<usize>k << 3)) + off);
-      st(MED_S0, k, v);
+      const at = MED_A + (<usize>k << 4);
+      store<i64>(at, v);
+      store<i64>(at, ld(USE_STAKE, k), 8);
       differ |= v ^ first;
     }
     st(CONS, j, differ == 0 ? first : search(m, minority, total));
@@ -54,52 +55,51 @@ export function consensus(): void {
 }
 
 /**
- * `weighted_median(stake, score, 0..m, minority, 0, total)` with scores in MED_S0 and stakes in USE_STAKE.
- * All stakes are ≥ 0 and sum to ≤ ONE, so the chain's saturating partial sums never saturate: plain adds are exact.
+ * `weighted_median(stake, score, 0..m, minority, 0, total)` on the (score, stake) pairs in MED_A.
+ * Partitions without branches: each pair is written to both output buffers and each cursor advances by its
+ * comparison. All stakes are ≥ 0 and sum to ≤ ONE, so the chain's saturating partial sums never saturate and
+ * plain (masked) adds are exact.
  */
 function search(m0: i32, minority: i64, total: i64): i64 {
-  let cs = MED_S0, ck = USE_STAKE;
-  let xs = MED_S1, xk = MED_K1;
-  let ys = MED_S2, yk = MED_K2;
-  let zk = MED_K0; // the stake buffer freed once the search leaves USE_STAKE
+  let cur = MED_A;
+  let x = MED_B;
+  let y = MED_C;
   let m = m0;
   let lo: i64 = 0;
   let hi = total;
   let steps = 0;
   while (true) {
     if (m == 0) return 0;
-    if (m == 1) return ld(cs, 0);
-    const pivot = ld(cs, m >> 1);
+    if (m == 1) return load<i64>(cur);
+    const pivot = load<i64>(cur + (<usize>(m >> 1) << 4));
     let nl = 0, nu = 0;
     let loStake: i64 = 0, hiStake: i64 = 0;
     for (let t = 0; t < m; t++) {
-      const v = ld(cs, t);
-      const w = ld(ck, t);
-      if (v < pivot) {
-        st(xs, nl, v); st(xk, nl, w); nl++;
-        loStake += w;
-      } else if (v > pivot) {
-        st(ys, nu, v); st(yk, nu, w); nu++;
-        hiStake += w;
-      }
+      const at = cur + (<usize>t << 4);
+      const pair = v128.load(at);
+      const v = load<i64>(at);
+      const w = load<i64>(at, 8);
+      const lt = <i32>(v < pivot);
+      const gt = <i32>(v > pivot);
+      v128.store(x + (<usize>nl << 4), pair);
+      v128.store(y + (<usize>nu << 4), pair);
+      nl += lt;
+      nu += gt;
+      loStake += w & -(<i64>lt);
+      hiStake += w & -(<i64>gt);
     }
-    // rotate: the chosen side becomes current, the other two buffers become the spares
+    // the chosen side becomes current; the other two buffers are the spares
     if (minority < lo + loStake && nl > 0) {
       hi = lo + loStake;
-      const ts = cs, tk = ck;
-      cs = xs; ck = xk; xs = ts; xk = tk;
+      const t = cur; cur = x; x = t;
       m = nl;
     } else if (hi - hiStake <= minority && nu > 0) {
       lo = hi - hiStake;
-      const ts = cs, tk = ck;
-      cs = ys; ck = yk; ys = ts; yk = tk;
+      const t = cur; cur = y; y = t;
       m = nu;
     } else {
       return pivot;
     }
-    // USE_STAKE must survive for the next column: never write into it
-    if (xk == USE_STAKE) xk = zk;
-    if (yk == USE_STAKE) yk = zk;
     steps++;
     if (steps > m0) break;
   }

@@ -1,5 +1,5 @@
 // §2.1–2.4: activity, recent registrations, stake (threshold, I64F64 normalisation), permits, active stake.
-import { stakeProportionU64 } from '../fixed/wide-fixed';
+import { udiv128by64 } from '../fixed/wide';
 import { divU } from './unit';
 import * as J from './job';
 import { ACT, INACTIVE, KEYS_A, KEYS_B, NEW_PERMIT, OLD_PERMIT, RECENT, STAKE, ld, ldU8, st, stU8 } from './layout';
@@ -28,10 +28,11 @@ export function stakeWeights(): void {
     // prepareEpoch guarantees Σ stake < 2^63, so the I64F64 sum neither wraps nor saturates
     if (i == J.owner || s >= J.stakeThreshold) total += s;
   }
+  // I64F64 f ÷ Σ then the I32F32 floor is exactly floor(f·2^32 / Σ) for 0 ≤ f ≤ Σ (Σ = 0: every f is 0)
   for (let i = 0; i < n; i++) {
     const s = load<u64>(J.stakeIn + (<usize>i << 3));
     const f: u64 = i == J.owner || s >= J.stakeThreshold ? s : 0;
-    st(STAKE, i, stakeProportionU64(f, total));
+    st(STAKE, i, total == 0 ? 0 : <i64>udiv128by64(f << 32, f >> 32, total));
   }
 }
 

@@ -1,5 +1,6 @@
 // §2.5: which rows carry weights or bonds (the compact rows of M) and their masked, row-normalised weights.
 import * as J from './job';
+import { fracDiv } from './unit';
 import { M, OLD_PERMIT, ROWS, ROW_OF, ldI32, ldU8, st, stI32 } from './layout';
 
 /** Rows of M: UIDs with an old permit (their weights survive `mask_rows`) or any stored bond. Returns the count. */
@@ -55,10 +56,11 @@ export function normalisedWeights(rows: i32): void {
       const w = <u64>load<u16>(src + (<usize>j << 1));
       if (w != 0 && !J.weightMasked(i, j, lu, cm)) s += w;
     }
+    const inv = s != 0 ? 1.0 / <f64>s : 0.0;
     for (let j = 0; j < n; j++) {
       const w = <u64>load<u16>(src + (<usize>j << 1));
       let v: i64 = 0;
-      if (w != 0 && !J.weightMasked(i, j, lu, cm)) v = <i64>((w << 32) / s);
+      if (w != 0 && !J.weightMasked(i, j, lu, cm)) v = fracDiv(<i64>w, <i64>s, inv);
       st(dst, j, v);
     }
   }
