@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
@@ -8,27 +5,6 @@ import type { RawEpochResult } from '../src/epoch/result.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
 import { expectSameResult } from './epoch-fixed-compare.js';
 import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
-
-/**
- * The shared loader reads block numbers with JSON.parse, which rounds the fixtures' near-u64::MAX `lastUpdate`
- * values (they exercise the chain's saturating `last_update + cutoff`). Re-read those fields exactly.
- */
-function exactCases(path: 'sparse' | 'dense'): ConformanceCase[] {
-  const file = fileURLToPath(new URL(`./fixtures/chain-${path}-epochs.jsonl.gz`, import.meta.url));
-  const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter((l) => l.trim() !== '');
-  const exact = new Map<number, Record<string, unknown>>();
-  for (const line of lines) {
-    const raw = JSON.parse(line.replace(/(?<=[[,:])(\d{16,})(?=[\],}])/g, '"$1"'));
-    const big = (v: unknown) => BigInt(v as string | number);
-    exact.set(Number(raw.case), {
-      currentBlock: big(raw.input.currentBlock),
-      lastStepBlock: big(raw.input.lastStepBlock),
-      lastUpdate: (raw.input.lastUpdate as unknown[]).map(big),
-      blockAtRegistration: (raw.input.blockAtRegistration as unknown[]).map(big),
-    });
-  }
-  return loadConformance(path).map((c) => ({ ...c, input: { ...c.input, ...exact.get(c.id) } }));
-}
 
 /** Every field of a fixed-mode result against the chain's, as plain arrays so a diff shows the UID. */
 function expectChainExact(c: ConformanceCase, r: RawEpochResult): void {
@@ -76,7 +52,7 @@ function reference(c: ConformanceCase): RawEpochResult {
 }
 
 describe.each(['sparse', 'dense'] as const)('BigInt fixed reference vs chain, %s path', (path) => {
-  const cases = exactCases(path);
+  const cases = loadConformance(path);
 
   it('has the 120 chain-computed epochs', () => {
     expect(cases).toHaveLength(120);
@@ -88,7 +64,7 @@ describe.each(['sparse', 'dense'] as const)('BigInt fixed reference vs chain, %s
 });
 
 describe.each(['sparse', 'dense'] as const)('Wasm fixed kernel vs chain, %s path', (path) => {
-  const cases = exactCases(path);
+  const cases = loadConformance(path);
   const engine = createEngineSync();
 
   it.each(cases.map((c) => [c.id, c] as const))('case %i: every field exact, and equal to the reference', (_id, c) => {
