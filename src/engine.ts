@@ -34,8 +34,8 @@ class WasmEngine implements Engine {
   }
 
   epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput {
-    const p = prepareEpoch(input, hyper, opts);
-    return toEpochOutput(p, this.runPrepared([p])[0]);
+    const p = prepareEpoch(input, hyper, opts, true);
+    return toEpochOutput(p, this.run([p], false)[0]);
   }
 
   epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[] {
@@ -45,17 +45,21 @@ class WasmEngine implements Engine {
     const prepared = batch.map((item, i) => {
       if (item == null || typeof item !== 'object') throw new YumaError('E_ARG', `batch[${i}] must be { input, hyper? }`);
       try {
-        return prepareEpoch(item.input, item.hyper, opts);
+        return prepareEpoch(item.input, item.hyper, opts, true);
       } catch (e) {
         if (e instanceof YumaError) throw new YumaError(e.code, `batch[${i}]: ${e.message.replace(/^E_[A-Z]+: /, '')}`);
         throw e;
       }
     });
-    const raws = this.runPrepared(prepared);
+    const raws = this.run(prepared, false);
     return prepared.map((p, i) => toEpochOutput(p, raws[i]));
   }
 
   runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
+    return this.run(prepared, true);
+  }
+
+  private run(prepared: PreparedEpoch[], fullRaw: boolean): RawEpochResult[] {
     const results: RawEpochResult[] = new Array(prepared.length);
     // Jobs run grouped by mode; the kernel calls never allocate, everything lives in this one arena block.
     for (const mode of [MODE_FLOAT, MODE_FIXED]) {
@@ -78,7 +82,7 @@ class WasmEngine implements Engine {
       const jobs = idx.map((i) => writeJob(a, prepared[i]));
       a.u32.set(jobs, jobsPtr / 4);
       this.k.epochBatch(jobsPtr, jobs.length, mode, scratch);
-      idx.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i].n)));
+      idx.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i].n, fullRaw || prepared[i].layout === 'sparse')));
     }
     return results;
   }

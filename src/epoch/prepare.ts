@@ -97,16 +97,20 @@ function presenceOf(values: Uint16Array): Uint8Array {
   return present;
 }
 
-function matrix(value: U16Matrix | undefined, n: number, field: string): { values: Uint16Array; present: Uint8Array | null; layout: 'dense' | 'sparse' } {
-  const values = new Uint16Array(n * n);
+function matrix(
+  value: U16Matrix | undefined,
+  n: number,
+  field: string,
+  borrow: boolean,
+): { values: Uint16Array; present: Uint8Array | null; layout: 'dense' | 'sparse' } {
   if (value instanceof Uint16Array) {
     if (value.length !== n * n) {
       throw new YumaError('E_SHAPE', `${field} (dense) has length ${value.length}, expected n·n = ${n * n}`);
     }
-    values.set(value);
     // A dense matrix cannot hold explicit zeros; its presence map is derived only if someone reads it.
-    return { values, present: null, layout: 'dense' };
+    return { values: borrow ? value : value.slice(), present: null, layout: 'dense' };
   }
+  const values = new Uint16Array(n * n);
   const present = new Uint8Array(n * n);
   if (!Array.isArray(value)) {
     throw new YumaError('E_SHAPE', `${field} must be a Uint16Array of n·n or an array of n sparse rows`);
@@ -134,8 +138,17 @@ function matrix(value: U16Matrix | undefined, n: number, field: string): { value
 /**
  * Validates an epoch's input and brings it to the canonical form. Throws `YumaError` on the first problem and
  * never mutates (or keeps references to) the caller's arrays.
+ *
+ * `borrowDense` (internal, for the engine): share the caller's dense matrices instead of copying them. Only
+ * safe when the prepared epoch is consumed before control returns to the caller, as `engine.epoch` does: the
+ * matrices are copied once, straight into Wasm memory.
  */
-export function prepareEpoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): PreparedEpoch {
+export function prepareEpoch(
+  input: EpochInput,
+  hyper?: Partial<Hyperparams>,
+  opts?: EpochOptions,
+  borrowDense = false,
+): PreparedEpoch {
   if (input == null || typeof input !== 'object') throw new YumaError('E_ARG', 'epoch input must be an object');
   const mode = opts?.mode ?? 'fixed';
   if (mode !== 'fixed' && mode !== 'float') throw new YumaError('E_ARG', `mode must be 'fixed' or 'float' (got ${String(mode)})`);
@@ -156,8 +169,8 @@ export function prepareEpoch(input: EpochInput, hyper?: Partial<Hyperparams>, op
     throw new YumaError('E_RANGE', `total stake ${total} rao is outside I64F64 (must be below 2^63)`);
   }
 
-  const w = matrix(input.weights, n, 'weights');
-  const b = matrix(input.bonds, n, 'bonds');
+  const w = matrix(input.weights, n, 'weights', borrowDense);
+  const b = matrix(input.bonds, n, 'bonds', borrowDense);
   if (w.layout !== b.layout) {
     throw new YumaError('E_SHAPE', `weights are ${w.layout} but bonds are ${b.layout}; use one layout for both`);
   }

@@ -99,8 +99,12 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
   return job;
 }
 
-/** Copies a finished job's outputs out of Wasm memory (the arena is reused by the next call). */
-export function readJob(a: Arena, job: number, n: number): RawEpochResult {
+/**
+ * Copies a finished job's outputs out of Wasm memory (the arena is reused by the next call). With
+ * `withPresence` false the n² bond-presence bytes are not copied (`bondsPresent` is empty): dense-layout
+ * outputs never show it.
+ */
+export function readJob(a: Arena, job: number, n: number, withPresence = true): RawEpochResult {
   const slot = (k: number) => Number(a.i64[job / 8 + k]);
   const nn = n * n;
   const u16 = (k: number, len: number) => a.u16.slice(slot(k) / 2, slot(k) / 2 + len);
@@ -116,7 +120,8 @@ export function readJob(a: Arena, job: number, n: number): RawEpochResult {
     active: u8(J.OUT_ACTIVE, n),
     validatorPermit: u8(J.OUT_PERMIT, n),
     bonds: u16(J.OUT_BONDS, nn),
-    bondsPresent: u8(J.OUT_BONDS_PRESENT, nn),
+    // Dense-layout callers never see presence; skipping it saves copying n² bytes out.
+    bondsPresent: withPresence ? u8(J.OUT_BONDS_PRESENT, nn) : new Uint8Array(0),
     serverEmission: u64(J.OUT_SERVER),
     validatorEmission: u64(J.OUT_VALIDATOR),
     consensusF: f64(J.OUT_CONSENSUS_F),
