@@ -24,12 +24,17 @@ export function bitLength(n: bigint): number {
   return n === 0n ? 0 : n.toString(2).length;
 }
 
-/** floor(n^(1/k)) for n ≥ 0 (Newton from above, exact). */
+/** floor(n^(1/k)) for n ≥ 0: Newton from above, started from a float estimate so high roots converge in a few steps. */
 export function iroot(n: bigint, k: number): bigint {
   if (n < 0n) throw new RangeError('iroot of negative');
   if (n < 2n || k === 1) return n;
   const K = BigInt(k);
-  let x = 1n << BigInt(Math.ceil(bitLength(n) / k)); // ≥ true root
+  const bl = bitLength(n);
+  const shift = Math.max(0, bl - 60);
+  const e = (Math.log2(Number(n >> BigInt(shift))) + shift) / k; // log2 of the root
+  const lift = Math.max(0, Math.floor(e) - 50);
+  let x = (BigInt(Math.ceil(2 ** (e - lift) * (1 + 1e-9))) + 1n) << BigInt(lift);
+  while (x ** K < n) x <<= 1n; // must start at or above the root
   for (;;) {
     const y = ((K - 1n) * x + n / x ** (K - 1n)) / K;
     if (y >= x) return x;
@@ -84,6 +89,8 @@ const F = 192n;
 const ONE = 1n << F;
 
 function atanhSeries(z: bigint): bigint {
+  // odd function: work on |z| so the shifted terms shrink to exactly 0 (a negative term would stick at −1)
+  if (z < 0n) return -atanhSeries(-z);
   // atanh(z) = z + z^3/3 + z^5/5 …, |z| ≤ 1/3 → 3^-2 per term
   const z2 = (z * z) >> F;
   let term = z;
@@ -110,11 +117,12 @@ function lnFixed(num: bigint, den: bigint): bigint {
 function expNegFixed(u: bigint): bigint {
   const k = u / LN2;
   const s = u - k * LN2; // [0, ln2)
-  let term = ONE;
+  // alternating Taylor series on magnitudes (a negative shifted term would never reach 0)
+  let mag = ONE;
   let sum = 0n;
-  for (let i = 1n; term !== 0n; i += 1n) {
-    sum += term;
-    term = -((term * s) >> F) / i;
+  for (let i = 1n; mag !== 0n; i += 1n) {
+    sum += i % 2n === 1n ? mag : -mag;
+    mag = ((mag * s) >> F) / i;
   }
   return k > 400n ? 0n : sum >> k;
 }

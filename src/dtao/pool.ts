@@ -21,7 +21,7 @@ export function mulPerquintillRoundHalf(parts: bigint, value: bigint): bigint {
 export type FeeDestination = 'none' | 'pool' | 'author';
 
 export interface PoolConfig {
-  /** Quote (TAO) weight: a number in [0.01, 0.99] or Perquintill parts as bigint; default 0.5. */
+  /** Quote (TAO) weight: a number in [0.01, 0.99] (rounded to 12 decimals) or Perquintill parts as bigint; default 0.5. */
   weightQuote?: number | bigint;
   /** Set the quote weight so the spot price equals this (TAO per alpha), as the chain's V3→Balancer migration does. */
   price?: number;
@@ -194,8 +194,9 @@ export class Pool {
       if (typeof wq === 'bigint') w = wq;
       else {
         checkFinite('weightQuote', wq);
-        const r = fromNumber(wq);
-        w = (r.num * PERQUINTILL) / r.den;
+        // a decimal like 0.773 means 773/1000, not its binary double: round to 12 decimals so the
+        // exponent reduces to a small fraction (exact roots); pass Perquintill parts as bigint for full control
+        w = BigInt(Math.round(wq * 1e12)) * 1_000_000n;
       }
     }
     if (w < MIN_WEIGHT || PERQUINTILL - w < MIN_WEIGHT) throw new YumaError('E_RANGE', 'pool weights must stay within [0.01, 0.99]');
