@@ -2,7 +2,8 @@
  * Where one Wasm epoch's time goes, stage by stage (issue 6): validation and canonical form (`prepareEpoch`),
  * the copy into Wasm memory (`writeJob`), the kernel itself (`epochBatch`), the copy out (`readJob`) and the
  * public output shape (`toEpochOutput`). Run: `node bench/build.mjs && node build/bench/profile.js [n] [k] [mode] [yuma3|yuma3-la]`;
- * PROFILE_KERNEL_ONLY=1 loops the kernel alone (for `node --cpu-prof`).
+ * PROFILE_KERNEL_ONLY=1 loops the kernel alone (for `node --cpu-prof`). `profile.js network [mode]` splits the
+ * network epoch (64 × 256 + 1 × 1024) into validation and Wasm, batched and one job per call.
  */
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import { toEpochOutput } from '../src/epoch/result.js';
@@ -12,7 +13,14 @@ import { Arena, align } from '../src/wasm/arena.js';
 import { readFileSync } from 'node:fs';
 import { compileSync, instantiate } from '../src/wasm/loader.js';
 import { jobBytes, readJob, writeJob } from '../src/wasm/marshal.js';
+import { createEngineSync } from '../src/engine.js';
+import type { PreparedEpoch } from '../src/epoch/prepare.js';
 import { syntheticSubnet } from './suite.js';
+
+if (process.argv[2] === 'network') {
+  profileNetwork((process.argv[3] ?? 'float') as 'float' | 'fixed');
+  process.exit(0);
+}
 
 const [n = 1024, k = 64] = process.argv.slice(2, 4).map(Number);
 const mode = (process.argv[4] ?? 'float') as 'float' | 'fixed';
@@ -66,3 +74,17 @@ const tRead = time('readJob (copy out)', reps, () => { raw = readJob(arena, s.jo
 const tOut = time('toEpochOutput', reps, () => { toEpochOutput(p, raw); });
 console.log(`${'kernel (difference)'.padEnd(34)} ${(tWriteKernel - tWrite).toFixed(4).padStart(9)} ms`);
 console.log(`${'sum of stages'.padEnd(34)} ${(tPrepare + tWriteKernel + tRead + tOut).toFixed(4).padStart(9)} ms`);
+
+function profileNetwork(mode: 'float' | 'fixed'): void {
+  const engine = createEngineSync();
+  const network = Array.from({ length: 64 }, (_, s) => syntheticSubnet({ n: 256, validators: 64, seed: 7_000 + s }));
+  network.push(syntheticSubnet({ n: 1024, validators: 128, seed: 9_999 }));
+  let prepared: PreparedEpoch[] = [];
+  console.log(`network epoch 64 × 256 + 1 × 1024, mode = ${mode}; median of 30`);
+  time('prepareEpoch ×65', 30, () => { prepared = network.map((x) => prepareEpoch(x.input, x.hyper, { mode })); });
+  time('runPrepared, all 65 in one call', 30, () => engine.runPrepared(prepared));
+  time('runPrepared, one call per subnet', 30, () => prepared.forEach((q) => engine.runPrepared([q])));
+  time('runPrepared, the 64 × 256 only', 30, () => engine.runPrepared(prepared.slice(0, 64)));
+  time('runPrepared, the 1 × 1024 only', 30, () => engine.runPrepared(prepared.slice(64)));
+  time('engine.epochs end to end', 30, () => engine.epochs(network, { mode }));
+}
