@@ -1,13 +1,33 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { createEngineSync } from '../engine.js';
 import { runCli } from './run.js';
 
-process.exitCode = runCli(process.argv.slice(2), {
+// dist/cli.js → ../bench/benchmark.js exists in a checkout of the repository (not in the npm package).
+const suite = new URL('../bench/benchmark.js', import.meta.url);
+const hasSuite = suite.protocol === 'file:' && existsSync(fileURLToPath(suite));
+
+const code = runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   readFile: (p) => readFileSync(p, 'utf8'),
   writeFile: (p, d) => writeFileSync(p, d),
   createEngine: () => createEngineSync(),
   now: () => performance.now(),
+  benchSuite: hasSuite
+    ? async ({ quick }) => {
+        const m = (await import(suite.href)) as { runBench(o: { quick: boolean }): Promise<unknown> };
+        await m.runBench({ quick });
+      }
+    : undefined,
 });
+if (typeof code === 'number') process.exitCode = code;
+else
+  code.then(
+    (c) => (process.exitCode = c),
+    (e: unknown) => {
+      process.stderr.write(`yuma-wasm: bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );

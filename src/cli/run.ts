@@ -17,6 +17,11 @@ export interface CliIo {
   writeFile(path: string, data: string): void;
   createEngine(): EpochEngine;
   now(): number;
+  /**
+   * The full benchmark suite (bench/benchmark.js), when running from a checkout of the repository; an
+   * installed package ships only dist/, and then `bench` falls back to the built-in timing.
+   */
+  benchSuite?: (opts: { quick: boolean }) => Promise<void>;
 }
 
 const NAME = 'yuma-wasm';
@@ -57,6 +62,7 @@ const EPOCH_FLAGS: Record<string, FlagSpec> = {
 
 const BENCH_FLAGS: Record<string, FlagSpec> = {
   quick: { kind: 'boolean', help: 'fewer repetitions (a few seconds)' },
+  builtin: { kind: 'boolean', help: 'only the built-in epoch timing, even where the full suite (bench/) exists' },
   help: { kind: 'boolean', help: 'show this help' },
 };
 
@@ -183,21 +189,32 @@ Prints the EpochOutput as JSON: u16 vectors, bonds, emissions as decimal strings
   return 0;
 }
 
-function bench(argv: string[], io: CliIo): number {
+function bench(argv: string[], io: CliIo): number | Promise<number> {
   const { flags, positionals } = parseArgs(argv, BENCH_FLAGS, 'bench');
   if (flags.help) {
-    io.stdout.write(usage('bench', '[--quick]', BENCH_FLAGS, '\nTimes engine.epochs on synthetic subnets (median wall time of one epoch).\n'));
+    io.stdout.write(
+      usage(
+        'bench',
+        '[--quick] [--builtin]',
+        BENCH_FLAGS,
+        '\nIn a checkout of the repository: the benchmark suite (bench/benchmark.js, as `npm run bench`).\nOtherwise: times engine.epochs on synthetic subnets (median wall time of one epoch).\n',
+      ),
+    );
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`bench takes no arguments (got '${positionals[0]}')`);
+  if (io.benchSuite && !flags.builtin) return io.benchSuite({ quick: flags.quick === true }).then(() => 0);
   const engine = io.createEngine();
   io.stdout.write(BENCH_HEADER + '\n');
   runBench(engine, () => io.now(), flags.quick === true, (r) => io.stdout.write(formatBenchRow(r) + '\n'));
   return 0;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 internal error, 2 bad usage or bad input). */
-export function runCli(argv: string[], io: CliIo): number {
+/**
+ * Runs the CLI; returns the exit code (0 ok, 1 internal error, 2 bad usage or bad input). Only the full
+ * benchmark suite is asynchronous; everything else returns a number.
+ */
+export function runCli(argv: string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
