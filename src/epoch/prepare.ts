@@ -124,8 +124,12 @@ function matrix(
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
       }
-      const j = toInt(pair[0], `${field}[${i}][${e}] uid`, 0, n - 1);
-      const v = toInt(pair[1], `${field}[${i}][${e}] value`, 0, 65535);
+      let j = pair[0];
+      let v = pair[1];
+      // Fast path for the common well-formed entry; the checked converters only run (and build their
+      // messages) when something is off.
+      if (!(typeof j === 'number' && Number.isInteger(j) && j >= 0 && j < n)) j = toInt(j, `${field}[${i}][${e}] uid`, 0, n - 1);
+      if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535)) v = toInt(v, `${field}[${i}][${e}] value`, 0, 65535);
       const k = i * n + j;
       if (present[k]) throw new YumaError('E_SHAPE', `${field}[${i}] lists uid ${j} twice`);
       present[k] = 1;
