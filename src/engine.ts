@@ -20,6 +20,9 @@ export interface Engine {
   readonly memoryBytes: number;
 }
 
+/** Target size of one group of jobs in Wasm memory (about what stays in L2/L3 between write and read). */
+const CHUNK_BYTES = 1 << 20;
+
 class WasmEngine implements Engine {
   private readonly k: KernelExports;
   private readonly arena: Arena;
@@ -61,7 +64,7 @@ class WasmEngine implements Engine {
 
   private run(prepared: PreparedEpoch[], fullRaw: boolean): RawEpochResult[] {
     const results: RawEpochResult[] = new Array(prepared.length);
-    // Jobs run grouped by mode; the kernel calls never allocate, everything lives in this one arena block.
+    // Jobs run grouped by mode; the kernels never allocate, everything lives in one reserved arena block.
     for (const mode of [MODE_FLOAT, MODE_FIXED]) {
       const idx: number[] = [];
       prepared.forEach((p, i) => {
@@ -72,17 +75,37 @@ class WasmEngine implements Engine {
       if (idx.length === 0) continue;
       const maxN = Math.max(...idx.map((i) => prepared[i].n));
       const scratchBytes = mode === MODE_FIXED ? this.k.scratchBytesFixed(maxN) : this.k.scratchBytesFloat(maxN);
-      let total = align(4 * idx.length) + align(scratchBytes) + 16;
-      for (const i of idx) total += jobBytes(prepared[i].n);
+      // Jobs go in groups of about CHUNK_BYTES that reuse one region, so a big batch runs cache-warm instead
+      // of laying every subnet side by side; each group is one trip into Wasm.
+      const chunks: number[][] = [];
+      let chunk: number[] = [];
+      let chunkBytes = 0;
+      let maxChunkBytes = 0;
+      for (const i of idx) {
+        const bytes = jobBytes(prepared[i].n);
+        if (chunk.length > 0 && chunkBytes + bytes > CHUNK_BYTES) {
+          chunks.push(chunk);
+          chunk = [];
+          chunkBytes = 0;
+        }
+        chunk.push(i);
+        chunkBytes += bytes;
+        maxChunkBytes = Math.max(maxChunkBytes, chunkBytes + align(4 * chunk.length));
+      }
+      chunks.push(chunk);
       const a = this.arena;
       a.reset();
-      a.reserve(total);
-      const jobsPtr = a.alloc(4 * idx.length);
+      a.reserve(align(scratchBytes) + maxChunkBytes + 32);
       const scratch = a.alloc(scratchBytes);
-      const jobs = idx.map((i) => writeJob(a, prepared[i]));
-      a.u32.set(jobs, jobsPtr / 4);
-      this.k.epochBatch(jobsPtr, jobs.length, mode, scratch);
-      idx.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i].n, fullRaw || prepared[i].layout === 'sparse')));
+      const base = a.mark();
+      for (const group of chunks) {
+        a.rewind(base);
+        const jobsPtr = a.alloc(4 * group.length);
+        const jobs = group.map((i) => writeJob(a, prepared[i]));
+        a.u32.set(jobs, jobsPtr / 4);
+        this.k.epochBatch(jobsPtr, jobs.length, mode, scratch);
+        group.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i].n, fullRaw || prepared[i].layout === 'sparse')));
+      }
     }
     return results;
   }

@@ -32,6 +32,15 @@ export class Arena {
     this.top = this.base;
   }
 
+  /** The current top, to come back to with `rewind` (everything allocated after it is freed). */
+  mark(): number {
+    return this.top;
+  }
+
+  rewind(to: number): void {
+    this.top = to;
+  }
+
   /** Makes sure `bytes` more bytes fit, growing memory once if needed. */
   reserve(bytes: number): void {
     const need = this.top + bytes;
