@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createEngine, createEngineSync } from '../src/engine.js';
+import { YumaError } from '../src/errors.js';
+import type { EpochInput, EpochOutput } from '../src/epoch/types.js';
+import { arbEpochInput } from '../src/testing/index.js';
+import { syntheticSubnet } from '../bench/suite.js';
+
+const engine = createEngineSync();
+
+function plain(o: EpochOutput): unknown {
+  return JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v)));
+}
+
+describe('engine.epochs', () => {
+  it('equals one epoch() call per subnet, across groups, modes, sizes and n = 0', () => {
+    // Five 256-UID subnets need more than one arena group, so this crosses group boundaries.
+    const batch = [
+      ...[0, 1, 2, 3, 4].map((s) => syntheticSubnet({ n: 256, validators: 32, seed: s })),
+      syntheticSubnet({ n: 17, validators: 5, seed: 9 }),
+      { input: { ...syntheticSubnet({ n: 1, validators: 1, seed: 3 }).input, n: 0, stake: [], weights: new Uint16Array(0), bonds: new Uint16Array(0), lastUpdate: [], blockAtRegistration: [], validatorPermit: [] } as EpochInput },
+      syntheticSubnet({ n: 300, validators: 64, seed: 11, layout: 'sparse' }),
+    ];
+    for (const mode of ['float', 'fixed'] as const) {
+      for (const path of ['sparse', 'dense'] as const) {
+        const many = engine.epochs(batch, { mode, path });
+        expect(many).toHaveLength(batch.length);
+        batch.forEach((b, i) => expect(plain(many[i])).toEqual(plain(engine.epoch(b.input, b.hyper, { mode, path }))));
+        expect(many[6].incentive).toHaveLength(0);
+      }
+    }
+  });
+
+  it('is deterministic and independent of what ran before (dirty arena and scratch)', () => {
+    fc.assert(
+      fc.property(fc.array(arbEpochInput({ maxN: 12 }), { minLength: 1, maxLength: 6 }), fc.constantFrom('float', 'fixed'), (inputs, mode) => {
+        const batch = inputs.map((input) => ({ input }));
+        const first = engine.epochs(batch, { mode }).map(plain);
+        engine.epoch(syntheticSubnet({ n: 64, validators: 8, seed: 1 }).input, undefined, { mode });
+        const again = engine.epochs([...batch].reverse(), { mode }).map(plain).reverse();
+        expect(again).toEqual(first);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses a bad item with its index, before running anything', () => {
+    const good = syntheticSubnet({ n: 8, validators: 2, seed: 1 });
+    const bad = { input: { ...good.input, stake: good.input.stake.slice(1) } };
+    let err: unknown;
+    try {
+      engine.epochs([good, good, bad]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(YumaError);
+    expect((err as YumaError).code).toBe('E_SHAPE');
+    expect((err as YumaError).message).toMatch(/batch\[2\]: stake has length 7/);
+    expect(() => engine.epochs('x' as never)).toThrow(YumaError);
+    expect(() => engine.epochs([null as never])).toThrow(/batch\[0\]/);
+  });
+
+  it('leaves the caller input untouched', () => {
+    const { input, hyper } = syntheticSubnet({ n: 32, validators: 6, seed: 4 });
+    const before = plain(input as never);
+    engine.epoch(input, hyper, { mode: 'fixed' });
+    engine.epoch(input, hyper, { mode: 'float', path: 'dense' });
+    expect(plain(input as never)).toEqual(before);
+  });
+
+  it('async and sync engines give the same results', async () => {
+    const other = await createEngine();
+    const { input, hyper } = syntheticSubnet({ n: 40, validators: 8, seed: 5 });
+    expect(plain(other.epoch(input, hyper))).toEqual(plain(engine.epoch(input, hyper)));
+  });
+
+  it('refuses more than 4096 UIDs with E_LIMIT', () => {
+    const { input } = syntheticSubnet({ n: 2, validators: 1, seed: 1 });
+    expect(() => engine.epoch({ ...input, n: 4097 })).toThrow(expect.objectContaining({ code: 'E_LIMIT' }));
+  });
+});
