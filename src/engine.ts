@@ -1,5 +1,4 @@
-import { YumaError } from './errors.js';
-import { MAX_BATCH } from './epoch/limits.js';
+import { prepareBatch } from './epoch/batch.js';
 import { prepareEpoch, type PreparedEpoch } from './epoch/prepare.js';
 import { allocRawResult, toEpochOutput, type RawEpochResult } from './epoch/result.js';
 import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams } from './epoch/types.js';
@@ -42,18 +41,7 @@ class WasmEngine implements Engine {
   }
 
   epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[] {
-    if (!Array.isArray(batch)) throw new YumaError('E_ARG', 'epochs() takes an array of { input, hyper? }');
-    if (batch.length > MAX_BATCH) throw new YumaError('E_LIMIT', `a batch holds at most ${MAX_BATCH} subnets (got ${batch.length})`);
-    // Validate everything before touching Wasm memory, so a bad item leaves nothing half-done.
-    const prepared = batch.map((item, i) => {
-      if (item == null || typeof item !== 'object') throw new YumaError('E_ARG', `batch[${i}] must be { input, hyper? }`);
-      try {
-        return prepareEpoch(item.input, item.hyper, opts, true);
-      } catch (e) {
-        if (e instanceof YumaError) throw new YumaError(e.code, `batch[${i}]: ${e.message.replace(/^E_[A-Z]+: /, '')}`);
-        throw e;
-      }
-    });
+    const prepared = prepareBatch(batch, opts, true);
     const raws = this.run(prepared, false);
     return prepared.map((p, i) => toEpochOutput(p, raws[i]));
   }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine, createEngineSync } from '../src/engine.js';
 import { YumaError } from '../src/errors.js';
-import type { EpochInput, EpochOutput } from '../src/epoch/types.js';
+import type { BatchItem, EpochInput, EpochOutput } from '../src/epoch/types.js';
 import { arbEpochInput } from '../src/testing/index.js';
 import { syntheticSubnet } from '../bench/suite.js';
 
@@ -15,7 +15,7 @@ function plain(o: EpochOutput): unknown {
 describe('engine.epochs', () => {
   it('equals one epoch() call per subnet, across groups, modes, sizes and n = 0', () => {
     // Five 256-UID subnets need more than one arena group, so this crosses group boundaries.
-    const batch = [
+    const batch: BatchItem[] = [
       ...[0, 1, 2, 3, 4].map((s) => syntheticSubnet({ n: 256, validators: 32, seed: s })),
       syntheticSubnet({ n: 17, validators: 5, seed: 9 }),
       { input: { ...syntheticSubnet({ n: 1, validators: 1, seed: 3 }).input, n: 0, stake: [], weights: new Uint16Array(0), bonds: new Uint16Array(0), lastUpdate: [], blockAtRegistration: [], validatorPermit: [] } as EpochInput },

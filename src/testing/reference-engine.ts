@@ -1,6 +1,5 @@
 import type { Engine } from '../engine.js';
-import { YumaError } from '../errors.js';
-import { MAX_BATCH } from '../epoch/limits.js';
+import { prepareBatch } from '../epoch/batch.js';
 import { prepareEpoch, type PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, toEpochOutput, type RawEpochResult } from '../epoch/result.js';
 import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams } from '../epoch/types.js';
@@ -21,17 +20,7 @@ export function createReferenceEngine(): Engine {
       return toEpochOutput(p, run(p));
     },
     epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[] {
-      if (!Array.isArray(batch)) throw new YumaError('E_ARG', 'epochs() takes an array of { input, hyper? }');
-      if (batch.length > MAX_BATCH) throw new YumaError('E_LIMIT', `a batch holds at most ${MAX_BATCH} subnets (got ${batch.length})`);
-      const prepared = batch.map((item, i) => {
-        if (item == null || typeof item !== 'object') throw new YumaError('E_ARG', `batch[${i}] must be { input, hyper? }`);
-        try {
-          return prepareEpoch(item.input, item.hyper, opts);
-        } catch (e) {
-          if (e instanceof YumaError) throw new YumaError(e.code, `batch[${i}]: ${e.message.replace(/^E_[A-Z]+: /, '')}`);
-          throw e;
-        }
-      });
+      const prepared = prepareBatch(batch, opts);
       return prepared.map((p) => toEpochOutput(p, run(p)));
     },
     runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
