@@ -14,3 +14,7 @@ export {
 } from './arbitraries.js';
 export { checkEpochInvariants, assertEpochInvariants, type InvariantOptions, type InvariantViolation } from './invariants.js';
 export { createReferenceEngine } from './reference-engine.js';
+/** The plain TypeScript references the Wasm kernels are tested against (take `prepareEpoch(...)`'s output). */
+export { referenceEpoch } from '../reference/epoch.js';
+export { referenceEpochFixed } from '../reference/epoch-fixed.js';
+export { toEpochOutput, type RawEpochResult } from '../epoch/result.js';
