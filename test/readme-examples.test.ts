@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createEngineSync, Pool, RAO, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut } from '../src/index.js';
+import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEngine } from '../src/testing/index.js';
+
+// The README's code samples, run as written, so the documentation cannot drift from the API.
+describe('README examples', () => {
+  it('engine.epoch', () => {
+    const engine = createEngineSync();
+    const out = engine.epoch(
+      {
+        n: 4,
+        currentBlock: 1000,
+        tempo: 360,
+        lastStepBlock: 0,
+        stake: [1000n * RAO, 500n * RAO, 0n, 0n],
+        weights: [[[2, 65535], [3, 32768]], [[2, 65535]], [], []],
+        bonds: [[], [], [], []],
+        lastUpdate: [999, 999, 999, 999],
+        blockAtRegistration: [1, 1, 1, 1],
+        validatorPermit: [true, true, false, false],
+        raoEmission: 1n * RAO,
+      },
+      { kappa: 32767 },
+      { mode: 'fixed', path: 'sparse' },
+    );
+    // Rows normalise to w0 = [0, 0, 2/3, 1/3] (stake 2/3) and w1 = [0, 0, 1, 0] (stake 1/3). The κ = ½ median
+    // of column 2 is 2/3 (only 1/3 of the stake votes higher), of column 3 it is 1/3. Clipped ranks are
+    // 2/3 and 2/9, so incentive is 3/4 and 1/4.
+    const near = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(1);
+    near(out.consensus[2], (2 / 3) * 65535);
+    near(out.consensus[3], (1 / 3) * 65535);
+    near(out.incentive[2], 0.75 * 65535);
+    near(out.incentive[3], 0.25 * 65535);
+    const paid = [...out.serverEmission, ...out.validatorEmission].reduce((a, b) => a + b, 0n);
+    expect(paid).toBeLessThanOrEqual(RAO);
+    expect(paid).toBeGreaterThan(RAO - 10n);
+    expect(out.float.consensus[2]).toBeCloseTo(65535 / 98303, 8); // 32768 is a hair over half of 65535
+  });
+
+  it('Subnet', () => {
+    const s = new Subnet({ engine: createEngineSync(), n: 8, tempo: 1, mode: 'fixed' });
+    for (let i = 0; i < 8; i++) s.register(`hotkey-${i}`);
+    [1n, 2n, 3n, 4n].forEach((rao, uid) => s.addStake(uid, rao));
+    for (let v = 0; v < 4; v++) s.setWeights(v, [4, 5, 6, 7], [1, 2, 3, 4]);
+    s.nextBlock();
+    const out = s.epoch(1_000_000_000n);
+    expect(out.validatorPermit.slice(0, 4)).toEqual([true, true, true, true]);
+    expect(s.bonds()).toHaveLength(8);
+    expect(s.dividends()).toEqual(out.dividends);
+    expect(s.validatorPermit()).toEqual(out.validatorPermit);
+  });
+
+  it('dTAO', () => {
+    const pool = Pool.genesis({ tao: 1000n * RAO, alpha: 500n * RAO });
+    expect(pool.stake(1000n * RAO).alphaOut).toBe(250_000_000_000n);
+    expect(pool.reserves()).toEqual({ tao: 2000n * RAO, alpha: 250n * RAO });
+    const head = Pool.genesis({ tao: 1000n * RAO, alpha: 500n * RAO, preset: 'balancer' });
+    const r = head.stake(10n * RAO, { limitPrice: 2.1 });
+    expect(r.alphaOut).toBeGreaterThan(0n);
+    expect(r.feeTo).toBe('author');
+    expect(blockEmission(10_500_000n * RAO)).toBe(500_000_000n);
+    expect(halvingSchedule({ issuance: 0n, recycledPerBlock: RAO / 10n }).length).toBeGreaterThan(1);
+    const shares = emissionShares([1.2, 0.4, 0.9], { mode: 'softmax' });
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(splitAlphaOut(RAO)).toBeTruthy();
+  });
+
+  it('yuma-wasm/testing', () => {
+    const engine = createEngineSync();
+    fc.assert(
+      fc.property(arbEpochInput({ maxN: 16 }), arbHyperparams(), (input, hyper) => {
+        assertEpochInvariants(input, engine.epoch(input, hyper), { hyper });
+      }),
+      { numRuns: 50 },
+    );
+    expect(typeof createReferenceEngine().epoch).toBe('function');
+  });
+});
