@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './helpers/chromium.js';
 import { describe, expect, it } from 'vitest';
 import { renderChartHtml } from '../src/sim/chart.js';
 import { Network } from '../src/sim/network.js';
@@ -10,7 +10,6 @@ import { createEngineSync } from '../src/engine.js';
 
 const engine = createEngineSync();
 
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('--chart HTML in headless Chromium', () => {
   it('renders the price, share and dividend charts with data, axes and labels', async () => {
@@ -19,10 +18,7 @@ describe('--chart HTML in headless Chromium', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'yuma-chart-')), 'report.html');
     writeFileSync(file, renderChartHtml(report));
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

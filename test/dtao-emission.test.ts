@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { errorCode } from './helpers/errors.js';
 import fc from 'fast-check';
 import { blockEmission, alphaBlockEmission, halvingSchedule, projectHalvings, compareRecycling, nextHalvingIssuance } from '../src/dtao/index.js';
 import { log2I96F32 } from '../src/dtao/fixed-log2.js';
 import { TOTAL_SUPPLY, RAO } from '../src/units.js';
 import { byPrefix, vector } from './fixtures/dtao-vectors.js';
 
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-};
+const code = errorCode;
 
 describe('blockEmission (chain get_block_emission_for_issuance)', () => {
   it('reproduces all 40 rows of test_halving exactly', () => {

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { errorCode } from './helpers/errors.js';
 import { Pool, mulPerquintillRoundHalf, PERQUINTILL } from '../src/dtao/index.js';
 import { powRatioScaled } from '../src/dtao/bigmath.js';
 import { RAO } from '../src/units.js';
 import { byPrefix, vector } from './fixtures/dtao-vectors.js';
 
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-};
+const code = errorCode;
 const B = (v: unknown) => BigInt(v as string);
 const balancer = (tao: bigint, alpha: bigint, extra = {}) => Pool.genesis({ tao, alpha, preset: 'balancer', minReserveBefore: 1n, minStake: 0n, ...extra }); // swap-pallet tests: mock MinimumReserve, no min stake
 

@@ -4,14 +4,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The published bundle must work from Node ESM, Node CJS and a browser with no file-system access to the .wasm
 // (it is inlined). Build it once with the project's tsup config into a temporary directory and use it all three ways.
 const root = new URL('..', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'yuma-dist-'));
-const CHROMIUM = '/usr/bin/chromium';
 
 // One small epoch whose answer is known by hand: two validators (stake 2:1) both put all their weight on miner 2.
 const SCRIPT_BODY = `
@@ -86,10 +85,7 @@ describe('dist bundle', () => {
 
     it('loads the ESM bundle in headless Chromium and runs an epoch', async () => {
       expect(existsSync(CHROMIUM), `Debian chromium is needed at ${CHROMIUM}`).toBe(true);
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const errors: string[] = [];
