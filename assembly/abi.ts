@@ -42,6 +42,7 @@ export const J_OUT_DIVIDENDS_F: i32 = 39;
 export const J_OUT_RANK_F: i32 = 40;
 export const J_OUT_TRUST_F: i32 = 41;
 export const J_OUT_VTRUST_F: i32 = 42;
+export const J_OUT_BOND_ROWS: i32 = 43;
 export const JOB_SLOTS: i32 = 48;
 
 export const FLAG_YUMA3: i64 = 1;
@@ -49,6 +50,12 @@ export const FLAG_LIQUID_ALPHA: i64 = 2;
 export const FLAG_COMMIT: i64 = 4;
 export const FLAG_HAS_OWNER: i64 = 8;
 export const FLAG_PRESENCE_FROM_VALUES: i64 = 16;
+
+// What each bond-storage row holds after the epoch (mirror of src/wasm/abi.ts ROW_*).
+export const ROW_EMPTY: u8 = 0;
+export const ROW_WRITTEN: u8 = 1;
+export const ROW_INPUT: u8 = 2;
+export const ROW_ZERO_STORED: u8 = 3;
 
 export const PATH_SPARSE: i64 = 0;
 export const PATH_DENSE: i64 = 1;

@@ -1,7 +1,7 @@
 // The module's public surface: the epoch kernels and the few helpers the TypeScript loader needs.
 // Memory above __heap_base belongs to the loader's arena; kernels only touch what a job header points to.
-import { FLAG_PRESENCE_FROM_VALUES, J_FLAGS, J_N, J_WEIGHTS, J_WEIGHTS_PRESENT, MODE_FIXED, ptr, slot } from './abi';
-import { presenceFromValues } from './presence';
+import { MODE_FIXED } from './abi';
+import { presenceOfJob } from './presence';
 import { runEpochFloat, floatScratchBytes } from './epoch-float/index';
 import { runEpochFixed, fixedScratchBytes } from './epoch-fixed/index';
 
@@ -21,10 +21,7 @@ export function scratchBytesFixed(n: i32): usize {
 export function epochBatch(jobs: usize, count: i32, mode: i32, scratch: usize): void {
   for (let k = 0; k < count; k++) {
     const job = <usize>load<u32>(jobs + (<usize>k << 2));
-    if (slot(job, J_FLAGS) & FLAG_PRESENCE_FROM_VALUES) {
-      const n = <i32>slot(job, J_N);
-      presenceFromValues(ptr(job, J_WEIGHTS), ptr(job, J_WEIGHTS_PRESENT), n * n);
-    }
+    presenceOfJob(job);
     if (mode == MODE_FIXED) runEpochFixed(job, scratch);
     else runEpochFloat(job, scratch);
   }

@@ -69,8 +69,8 @@ if (process.env.PROFILE_KERNEL_ONLY) {
 const tPrepare = time('prepareEpoch (validate + copy)', reps, () => { p = prepareEpoch(input, h, { mode }); });
 const tWrite = time('writeJob (copy in)', reps, () => { s = setup(); });
 const tWriteKernel = time('writeJob + kernel', reps, () => { s = setup(); kx.epochBatch(s.jobsPtr, 1, modeId, s.scratch); });
-let raw = readJob(arena, s.job, n);
-const tRead = time('readJob (copy out)', reps, () => { raw = readJob(arena, s.job, n); });
+let raw = readJob(arena, s.job, p);
+const tRead = time('readJob (copy out)', reps, () => { raw = readJob(arena, s.job, p); });
 const tOut = time('toEpochOutput', reps, () => { toEpochOutput(p, raw); });
 console.log(`${'kernel (difference)'.padEnd(34)} ${(tWriteKernel - tWrite).toFixed(4).padStart(9)} ms`);
 console.log(`${'sum of stages'.padEnd(34)} ${(tPrepare + tWriteKernel + tRead + tOut).toFixed(4).padStart(9)} ms`);

@@ -92,7 +92,7 @@ class WasmEngine implements Engine {
         const jobs = group.map((i) => writeJob(a, prepared[i]));
         a.u32.set(jobs, jobsPtr / 4);
         this.k.epochBatch(jobsPtr, jobs.length, mode, scratch);
-        group.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i].n, fullRaw || prepared[i].layout === 'sparse')));
+        group.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i], fullRaw || prepared[i].layout === 'sparse')));
       }
     }
     return results;

@@ -6,7 +6,7 @@ import * as abi from '../src/wasm/abi.js';
 describe('job header ABI', () => {
   const as = readFileSync(new URL('../assembly/abi.ts', import.meta.url), 'utf8');
   const asConst = (name: string): number => {
-    const m = new RegExp(`export const ${name}: i(?:32|64) = (-?\\d+);`).exec(as);
+    const m = new RegExp(`export const ${name}: (?:i32|i64|u8) = (-?\\d+);`).exec(as);
     if (!m) throw new Error(`assembly/abi.ts has no ${name}`);
     return Number(m[1]);
   };
@@ -20,7 +20,7 @@ describe('job header ABI', () => {
   });
 
   it('has the same flags, paths and modes', () => {
-    for (const name of ['FLAG_YUMA3', 'FLAG_LIQUID_ALPHA', 'FLAG_COMMIT', 'FLAG_HAS_OWNER', 'FLAG_PRESENCE_FROM_VALUES', 'PATH_SPARSE', 'PATH_DENSE', 'MODE_FLOAT', 'MODE_FIXED'] as const) {
+    for (const name of ['FLAG_YUMA3', 'FLAG_LIQUID_ALPHA', 'FLAG_COMMIT', 'FLAG_HAS_OWNER', 'FLAG_PRESENCE_FROM_VALUES', 'PATH_SPARSE', 'PATH_DENSE', 'MODE_FLOAT', 'MODE_FIXED', 'ROW_EMPTY', 'ROW_WRITTEN', 'ROW_INPUT', 'ROW_ZERO_STORED'] as const) {
       expect(asConst(name), name).toBe(abi[name]);
     }
   });

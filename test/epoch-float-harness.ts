@@ -49,12 +49,13 @@ export class FloatKernel {
     const scratchBytes = this.k.scratchBytesFloat(p.n);
     a.reset();
     a.reserve(align(scratchBytes) + jobBytes(p.n) + 64);
-    // Dirty scratch: the kernel must not rely on zeroed memory.
+    // Dirty scratch and job region: the kernel must not rely on zeroed memory (nor read weight rows the
+    // loader skips).
     const scratch = a.alloc(scratchBytes);
-    a.u8.fill(0xa5, scratch, scratch + scratchBytes);
+    a.u8.fill(0xa5, scratch, scratch + align(scratchBytes) + jobBytes(p.n) + 64);
     const job = writeJob(a, p);
     this.k.epochFloat(job, scratch);
-    return readJob(a, job, p.n);
+    return readJob(a, job, p);
   }
   /** Runs the same job in batches of `times` and returns the median milliseconds per epoch (timing scripts only). */
   time(p: PreparedEpoch, times: number): number {

@@ -1,54 +1,49 @@
-// §2.11 bond storage after the epoch: the WHOLE n·n storage (values and which entries exist).
-import { J_OUT_BONDS, J_OUT_BONDS_PRESENT, ptr } from '../abi';
+// §2.11 bond storage after the epoch: a kind per row (abi ROW_*); only rows the epoch computed are written out.
+import { J_OUT_BOND_ROWS, J_OUT_BONDS, J_OUT_BONDS_PRESENT, ROW_EMPTY, ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED, ptr } from '../abi';
 import * as J from './job';
 import { NEW_PERMIT, OLD_PERMIT, ROW_OF, ldI32, ldU8 } from './layout';
 import { rowPtr } from './weights';
+
+/** EMA row `r` as storage: u16 values; on the sparse path a negative entry is absent (0, not stored). */
+function writeRow(r: i32, b: usize, p: usize): void {
+  const n = J.n;
+  const row = rowPtr(r);
+  if (J.sparse) {
+    for (let j = 0; j < n; j++) {
+      const v = load<i64>(row + (<usize>j << 3));
+      store<u16>(b + (<usize>j << 1), v < 0 ? 0 : <u16>v);
+      store<u8>(p + <usize>j, v < 0 ? 0 : 1);
+    }
+  } else {
+    for (let j = 0; j < n; j++) store<u16>(b + (<usize>j << 1), <u16>load<i64>(row + (<usize>j << 3)));
+    memory.fill(p, 1, <usize>n);
+  }
+}
 
 export function writeBonds(job: usize): void {
   const n = J.n;
   const un = <usize>n;
   const outB = ptr(job, J_OUT_BONDS);
   const outP = ptr(job, J_OUT_BONDS_PRESENT);
-  if (J.sparse) {
-    // every UID's row is rewritten: its EMA row under a new permit, else empty
-    memory.fill(outB, 0, (un * un) << 1);
-    memory.fill(outP, 0, un * un);
-    for (let i = 0; i < n; i++) {
-      const r = ldI32(ROW_OF, i);
-      if (!ldU8(NEW_PERMIT, i) || r < 0) continue;
-      const row = rowPtr(r);
-      const b = outB + ((<usize>i * un) << 1);
-      const p = outP + <usize>i * un;
-      for (let j = 0; j < n; j++) {
-        const v = load<i64>(row + (<usize>j << 3));
-        if (v < 0) continue;
-        store<u16>(b + (<usize>j << 1), <u16>v);
-        store<u8>(p + <usize>j, 1);
-      }
-    }
-    return;
-  }
-  // dense: rows below the stored permit vector's length are rewritten (all n columns) or cleared; the rest stay
-  const touched = J.permitLen < n ? J.permitLen : n;
+  const kinds = ptr(job, J_OUT_BOND_ROWS);
+  // sparse: every row is rewritten (its EMA row under a new permit, else empty); dense: rows below the stored
+  // permit vector's length are rewritten (all n columns) or cleared, the rest stay as they were
+  const touched = J.sparse ? n : J.permitLen < n ? J.permitLen : n;
   for (let i = 0; i < n; i++) {
-    const b = outB + ((<usize>i * un) << 1);
-    const p = outP + <usize>i * un;
-    if (i < touched && ldU8(NEW_PERMIT, i)) {
-      const r = ldI32(ROW_OF, i);
-      if (r < 0) {
-        memory.fill(b, 0, un << 1);
-      } else {
-        const row = rowPtr(r);
-        for (let j = 0; j < n; j++) store<u16>(b + (<usize>j << 1), <u16>load<i64>(row + (<usize>j << 3)));
+    let kind = ROW_INPUT;
+    if (i < touched) {
+      if (ldU8(NEW_PERMIT, i)) {
+        const r = ldI32(ROW_OF, i);
+        if (r < 0) {
+          kind = J.sparse ? ROW_EMPTY : ROW_ZERO_STORED;
+        } else {
+          writeRow(r, outB + ((<usize>i * un) << 1), outP + <usize>i * un);
+          kind = ROW_WRITTEN;
+        }
+      } else if (J.sparse || ldU8(OLD_PERMIT, i)) {
+        kind = ROW_EMPTY;
       }
-      memory.fill(p, 1, un);
-    } else if (i < touched && ldU8(OLD_PERMIT, i)) {
-      memory.fill(b, 0, un << 1);
-      memory.fill(p, 0, un);
-    } else {
-      const src = J.bondsIn + ((<usize>i * un) << 1);
-      memory.copy(b, src, un << 1);
-      for (let j = 0; j < n; j++) store<u8>(p + <usize>j, load<u16>(src + (<usize>j << 1)) != 0 ? 1 : 0);
     }
+    store<u8>(kinds + <usize>i, kind);
   }
 }

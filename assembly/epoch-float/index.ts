@@ -3,7 +3,7 @@
 // Stages work on a (working rows × n) matrix: after masking only permitted validators carry weights, and
 // only they (or rows still holding bonds) can have a non-zero bond EMA.
 import {
-  J_OUT_ACTIVE, J_OUT_BONDS, J_OUT_BONDS_PRESENT, J_OUT_CONSENSUS, J_OUT_CONSENSUS_F, J_OUT_DIVIDENDS, J_OUT_DIVIDENDS_F,
+  J_OUT_ACTIVE, J_OUT_BOND_ROWS, J_OUT_BONDS, J_OUT_BONDS_PRESENT, J_OUT_CONSENSUS, J_OUT_CONSENSUS_F, J_OUT_DIVIDENDS, J_OUT_DIVIDENDS_F,
   J_OUT_INCENTIVE, J_OUT_INCENTIVE_F, J_OUT_PERMIT, J_OUT_RANK_F, J_OUT_SERVER, J_OUT_STAKE_WEIGHT, J_OUT_TRUST_F,
   J_OUT_VALIDATOR, J_OUT_VTRUST, J_OUT_VTRUST_F, ptr,
 } from '../abi';
@@ -79,5 +79,5 @@ export function runEpochFloat(job: usize, scratch: usize): void {
     setF64(trust, j, pr > 0 ? f64At(RANK, j) / pr : 0.0);
   }
 
-  writeBonds(permit, ptr(job, J_OUT_BONDS), ptr(job, J_OUT_BONDS_PRESENT));
+  writeBonds(permit, ptr(job, J_OUT_BONDS), ptr(job, J_OUT_BONDS_PRESENT), ptr(job, J_OUT_BOND_ROWS));
 }

@@ -1,65 +1,84 @@
-// Spec §2.11: bond storage after the epoch (the whole n·n matrix and its stored-entry flags).
-import { DENSE, IN_B, IN_PERMIT, N, PERMIT_LEN, YUMA3 } from './job';
+// Spec §2.11: bond storage after the epoch. Each row gets a kind (abi ROW_*); only rows the epoch computed are
+// written out, the loader rebuilds empty and unchanged rows itself.
+import { ROW_EMPTY, ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED } from '../abi';
+import { DENSE, IN_PERMIT, N, PERMIT_LEN, YUMA3 } from './job';
 import { COL_C, ROW_OF, i32At, matRow } from './layout';
 import { toU16 } from './u16';
 
-/** Copies an untouched input row; its presence is "value ≠ 0" (the prepared input carries no bond presence). */
-function copyRow(i: i32, bonds: usize, present: usize): void {
-  const n = N;
-  const src = IN_B + (<usize>i * <usize>n << 1);
-  const dst = bonds + (<usize>i * <usize>n << 1);
-  const pr = present + <usize>i * <usize>n;
-  memory.copy(dst, src, <usize>n << 1);
-  let j = 0;
-  const zero = i16x8.splat(0);
-  for (; j + 16 <= n; j += 16) {
-    const a = v128.load(src + (<usize>j << 1));
-    const b = v128.load(src + (<usize>j << 1), 16);
-    v128.store(pr + <usize>j, i8x16.narrow_i16x8_u(i16x8.neg(i16x8.ne(a, zero)), i16x8.neg(i16x8.ne(b, zero))));
-  }
-  for (; j < n; j++) store<u8>(pr + <usize>j, load<u16>(src + (<usize>j << 1)) != 0 ? 1 : 0);
+/** Eight storage values: floor(v·65535) clamped to u16 (`toU16`), from four f64x2. */
+// @ts-ignore: decorator
+@inline function packU16(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+  const s = f64x2.splat(65535.0);
+  const a = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.mul(v0, s)));
+  const b = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.mul(v1, s)));
+  const c = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.mul(v2, s)));
+  const d = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.mul(v3, s)));
+  // narrow_u saturates: negatives to 0, above 65535 to 65535, as toU16 clamps.
+  return i16x8.narrow_i32x4_u(i32x4.shuffle(a, b, 0, 1, 4, 5), i32x4.shuffle(c, d, 0, 1, 4, 5));
 }
 
-/** A new-permit row: fp16 of the storage form (original Yuma: EMA / column max; Yuma3: the EMA). */
-function emaRow(i: i32, bonds: usize, present: usize): void {
+/** Eight presence bytes (v > 0 → 1) in the low half of the result. */
+// @ts-ignore: decorator
+@inline function positiveBytes(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+  const z = f64x2.splat(0);
+  const lo = i32x4.shuffle(f64x2.gt(v0, z), f64x2.gt(v1, z), 0, 2, 4, 6);
+  const hi = i32x4.shuffle(f64x2.gt(v2, z), f64x2.gt(v3, z), 0, 2, 4, 6);
+  const m = i16x8.narrow_i32x4_s(lo, hi);
+  return i8x16.neg(i8x16.narrow_i16x8_s(m, m));
+}
+
+/** Original Yuma stores EMA / column max (columns with max 0 keep the EMA); Yuma3 the EMA itself. */
+// @ts-ignore: decorator
+@inline function storageForm(row: usize, j: i32): v128 {
+  const v = v128.load(row + (<usize>j << 3));
+  if (YUMA3) return v;
+  const mx = v128.load(COL_C + (<usize>j << 3));
+  return v128.bitselect(v, f64x2.div(v, mx), f64x2.eq(mx, f64x2.splat(0)));
+}
+
+/** A new-permit row's storage: u16 values and (sparse path) presence where the EMA is positive. */
+function emaRow(i: i32, bonds: usize, present: usize): u8 {
   const n = N;
+  const slot = i32At(ROW_OF, i);
+  // Zero weights and zero bonds: an all-zero EMA row (the dense path stores its n zeros, sparse nothing).
+  if (slot < 0) return DENSE ? ROW_ZERO_STORED : ROW_EMPTY;
   const dst = bonds + (<usize>i * <usize>n << 1);
   const pr = present + <usize>i * <usize>n;
-  const slot = i32At(ROW_OF, i);
-  if (slot < 0) {
-    // Zero weights and zero bonds: an all-zero EMA row (the dense path stores its n zeros, sparse nothing).
-    memory.fill(dst, 0, <usize>n << 1);
-    memory.fill(pr, DENSE ? 1 : 0, <usize>n);
-    return;
-  }
   const row = matRow(slot, n);
-  for (let j = 0; j < n; j++) {
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const v0 = storageForm(row, j);
+    const v1 = storageForm(row, j + 2);
+    const v2 = storageForm(row, j + 4);
+    const v3 = storageForm(row, j + 6);
+    v128.store(dst + (<usize>j << 1), packU16(v0, v1, v2, v3));
+    if (!DENSE) v128.store64_lane(pr + <usize>j, positiveBytes(v0, v1, v2, v3), 0);
+  }
+  for (; j < n; j++) {
     let v = load<f64>(row + (<usize>j << 3));
     if (!YUMA3) {
       const mx = load<f64>(COL_C + (<usize>j << 3));
       if (mx != 0) v = v / mx;
     }
     store<u16>(dst + (<usize>j << 1), toU16(v));
-    store<u8>(pr + <usize>j, DENSE || v > 0 ? 1 : 0);
+    if (!DENSE) store<u8>(pr + <usize>j, v > 0 ? 1 : 0);
   }
+  if (DENSE) memory.fill(pr, 1, <usize>n);
+  return ROW_WRITTEN;
 }
 
-export function writeBonds(newPermit: usize, bonds: usize, present: usize): void {
+/**
+ * Row kinds into `kinds`: the sparse path rewrites every row (the EMA under a new permit, else empty); the dense
+ * path rewrites rows inside the stored permit vector (EMA, or empty for a lost permit) and leaves the rest.
+ */
+export function writeBonds(newPermit: usize, bonds: usize, present: usize, kinds: usize): void {
   const n = N;
   for (let i = 0; i < n; i++) {
-    const permitted = load<u8>(newPermit + <usize>i) != 0;
-    const inVector = i < PERMIT_LEN;
-    if (!DENSE || inVector) {
-      if (permitted) {
-        emaRow(i, bonds, present);
-        continue;
-      }
-      if (!DENSE || load<u8>(IN_PERMIT + <usize>i) != 0) {
-        memory.fill(bonds + (<usize>i * <usize>n << 1), 0, <usize>n << 1);
-        memory.fill(present + <usize>i * <usize>n, 0, <usize>n);
-        continue;
-      }
+    let kind = ROW_INPUT;
+    if (!DENSE || i < PERMIT_LEN) {
+      if (load<u8>(newPermit + <usize>i) != 0) kind = emaRow(i, bonds, present);
+      else if (!DENSE || load<u8>(IN_PERMIT + <usize>i) != 0) kind = ROW_EMPTY;
     }
-    copyRow(i, bonds, present);
+    store<u8>(kinds + <usize>i, kind);
   }
 }

@@ -49,6 +49,7 @@ export const J = {
   OUT_RANK_F: 40, // f64[n]
   OUT_TRUST_F: 41, // f64[n]
   OUT_VTRUST_F: 42, // f64[n]
+  OUT_BOND_ROWS: 43, // u8[n]: what each row of the bond storage holds (ROW_*)
 } as const;
 
 export const JOB_SLOTS = 48;
@@ -60,6 +61,15 @@ export const FLAG_COMMIT = 4;
 export const FLAG_HAS_OWNER = 8;
 /** Set by the loader for dense-layout input: WEIGHTS_PRESENT is filled in Wasm as `weights != 0` before the kernel runs. */
 export const FLAG_PRESENCE_FROM_VALUES = 16;
+
+/**
+ * Kinds of bond-storage rows after an epoch. Only `ROW_WRITTEN` rows are written to OUT_BONDS / OUT_BONDS_PRESENT;
+ * the loader fills the others itself, so no n² region is cleared or copied that the epoch did not compute.
+ */
+export const ROW_EMPTY = 0; // all zero, nothing stored
+export const ROW_WRITTEN = 1; // values and presence in the output region
+export const ROW_INPUT = 2; // the input row, unchanged (presence: value != 0)
+export const ROW_ZERO_STORED = 3; // all zero, every entry stored (the dense path's empty EMA row)
 
 export const PATH_SPARSE = 0;
 export const PATH_DENSE = 1;
