@@ -79,6 +79,13 @@ export function resolveHyper(hyper: Partial<Hyperparams> | undefined, where = 'h
   return out;
 }
 
+const TWO32 = 2 ** 32;
+
+/**
+ * A u64 vector as BigUint64Array. Numbers are written as two u32 halves (no BigInt allocated per element, which
+ * dominated small epochs); bigints are range-checked and stored as they are; anything else goes through `toU64`
+ * for its message.
+ */
 function u64Vector(value: unknown, n: number, field: string): BigUint64Array {
   if (value instanceof BigUint64Array) {
     requireLength(value, n, field);
@@ -87,8 +94,37 @@ function u64Vector(value: unknown, n: number, field: string): BigUint64Array {
   if (!Array.isArray(value)) throw new YumaError('E_SHAPE', `${field} must be an array of length n = ${n}`);
   requireLength(value, n, field);
   const out = new BigUint64Array(n);
-  for (let i = 0; i < n; i++) out[i] = toU64(value[i], `${field}[${i}]`);
+  const halves = new Uint32Array(out.buffer);
+  for (let i = 0; i < n; i++) {
+    const v = value[i];
+    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
+      const lo = v % TWO32;
+      halves[2 * i + LOW] = lo;
+      halves[2 * i + HIGH] = (v - lo) / TWO32;
+    } else if (typeof v === 'bigint' && v >= 0n && v <= U64_MAX) {
+      out[i] = v;
+    } else {
+      out[i] = toU64(v, `${field}[${i}]`);
+    }
+  }
   return out;
+}
+
+// Word order of a u64 in a Uint32Array view (little-endian on every platform Wasm runs on, checked anyway).
+const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const LOW = LITTLE ? 0 : 1;
+const HIGH = LITTLE ? 1 : 0;
+
+/** Σ of a u64 vector compared with 2^63 without BigInt arithmetic: halves summed exactly in f64 (n ≤ 4096). */
+function sumBelow2p63(v: BigUint64Array): boolean {
+  const halves = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < v.length; i++) {
+    lo += halves[2 * i + LOW];
+    hi += halves[2 * i + HIGH];
+  }
+  return hi + Math.floor(lo / TWO32) < 2 ** 31;
 }
 
 function presenceOf(values: Uint16Array): Uint8Array {
@@ -166,9 +202,9 @@ export function prepareEpoch(
   const h = resolveHyper(hyper);
 
   const stake = u64Vector(input.stake, n, 'stake');
-  let total = 0n;
-  for (let i = 0; i < n; i++) total += stake[i];
-  if (total >= 1n << 63n) {
+  if (!sumBelow2p63(stake)) {
+    let total = 0n;
+    for (let i = 0; i < n; i++) total += stake[i];
     // I64F64 holds integers below 2^63; the whole TAO supply is ~2^54 rao, so this only catches corrupt input.
     throw new YumaError('E_RANGE', `total stake ${total} rao is outside I64F64 (must be below 2^63)`);
   }

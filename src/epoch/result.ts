@@ -49,6 +49,19 @@ export function allocRawResult(n: number): RawEpochResult {
   };
 }
 
+// Plain loops: Array.from with a map function or an iterator is several times slower on these short vectors.
+function toBooleans(v: Uint8Array): boolean[] {
+  const out: boolean[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] !== 0;
+  return out;
+}
+
+function toBigints(v: BigUint64Array): bigint[] {
+  const out: bigint[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i];
+  return out;
+}
+
 /** Turns a raw result into the public shape, bonds in the caller's layout. */
 export function toEpochOutput(p: PreparedEpoch, r: RawEpochResult): EpochOutput {
   const n = p.n;
@@ -71,11 +84,11 @@ export function toEpochOutput(p: PreparedEpoch, r: RawEpochResult): EpochOutput 
     incentive: r.incentive,
     dividends: r.dividends,
     validatorTrust: r.validatorTrust,
-    active: Array.from(r.active, (x) => x !== 0),
-    validatorPermit: Array.from(r.validatorPermit, (x) => x !== 0),
+    active: toBooleans(r.active),
+    validatorPermit: toBooleans(r.validatorPermit),
     bonds,
-    serverEmission: Array.from(r.serverEmission),
-    validatorEmission: Array.from(r.validatorEmission),
+    serverEmission: toBigints(r.serverEmission),
+    validatorEmission: toBigints(r.validatorEmission),
     float: {
       consensus: r.consensusF,
       incentive: r.incentiveF,

@@ -21,6 +21,30 @@ export function jobBytes(n: number): number {
   );
 }
 
+/** The per-UID outputs in allocation order, with their element sizes. */
+const VECTOR_OUTPUTS = [
+  J.OUT_STAKE_WEIGHT, J.OUT_CONSENSUS, J.OUT_INCENTIVE, J.OUT_DIVIDENDS, J.OUT_VTRUST, J.OUT_ACTIVE, J.OUT_PERMIT,
+  J.OUT_BOND_ROWS, J.OUT_SERVER, J.OUT_VALIDATOR, J.OUT_CONSENSUS_F, J.OUT_INCENTIVE_F, J.OUT_DIVIDENDS_F,
+  J.OUT_RANK_F, J.OUT_TRUST_F, J.OUT_VTRUST_F,
+] as const;
+
+function vectorBytes(k: number, n: number): number {
+  switch (k) {
+    case J.OUT_ACTIVE:
+    case J.OUT_PERMIT:
+    case J.OUT_BOND_ROWS:
+      return n;
+    case J.OUT_STAKE_WEIGHT:
+    case J.OUT_CONSENSUS:
+    case J.OUT_INCENTIVE:
+    case J.OUT_DIVIDENDS:
+    case J.OUT_VTRUST:
+      return 2 * n;
+    default:
+      return 8 * n;
+  }
+}
+
 /**
  * Whether weight row `i` reaches the kernels: `mask_rows` empties every row without a stored permit (the sparse
  * path's owner keeps its row). Mirrors `keptWeightRow` in assembly/presence.ts; a superset of both paths' masks.
@@ -34,7 +58,8 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
   const n = p.n;
   const nn = n * n;
   const job = a.alloc(JOB_BYTES);
-  const slots = new BigInt64Array(JOB_BYTES / 8);
+  // Slots as numbers (written as u32 halves at the end: no BigInt per slot); the four u64 values go in as bigints.
+  const slots = new Array<number>(JOB_BYTES / 8).fill(0);
   const h = p.hyper;
   let flags = 0;
   if (h.yuma3Enabled) flags |= FLAG_YUMA3;
@@ -42,39 +67,43 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
   if (p.commitBlocks) flags |= FLAG_COMMIT;
   if (p.ownerUid >= 0) flags |= FLAG_HAS_OWNER;
   if (p.presenceFromValues) flags |= FLAG_PRESENCE_FROM_VALUES;
-  slots[J.N] = BigInt(n);
-  slots[J.PATH] = BigInt(p.path === 'dense' ? PATH_DENSE : PATH_SPARSE);
-  slots[J.FLAGS] = BigInt(flags);
-  slots[J.OWNER] = BigInt(p.ownerUid);
-  slots[J.CURRENT_BLOCK] = BigInt.asIntN(64, p.currentBlock);
-  slots[J.TEMPO] = BigInt(p.tempo);
-  slots[J.LAST_STEP] = BigInt.asIntN(64, p.lastStepBlock);
-  slots[J.ACTIVITY_CUTOFF] = BigInt(h.activityCutoff);
-  slots[J.KAPPA] = BigInt(h.kappa);
-  slots[J.BMA] = BigInt(h.bondsMovingAverage);
-  slots[J.BONDS_PENALTY] = BigInt(h.bondsPenalty);
-  slots[J.MAX_VALIDATORS] = BigInt(h.maxAllowedValidators);
-  slots[J.ALPHA_LOW] = BigInt(h.alphaLow);
-  slots[J.ALPHA_HIGH] = BigInt(h.alphaHigh);
-  slots[J.STEEPNESS] = BigInt(h.alphaSigmoidSteepness);
-  slots[J.STAKE_THRESHOLD] = BigInt.asIntN(64, h.stakeThreshold);
-  slots[J.RAO] = BigInt.asIntN(64, p.raoEmission);
-  slots[J.PERMIT_LEN] = BigInt(p.permitLength);
+  slots[J.N] = n;
+  slots[J.PATH] = p.path === 'dense' ? PATH_DENSE : PATH_SPARSE;
+  slots[J.FLAGS] = flags;
+  slots[J.OWNER] = p.ownerUid;
+  slots[J.TEMPO] = p.tempo;
+  slots[J.ACTIVITY_CUTOFF] = h.activityCutoff;
+  slots[J.KAPPA] = h.kappa;
+  slots[J.BMA] = h.bondsMovingAverage;
+  slots[J.BONDS_PENALTY] = h.bondsPenalty;
+  slots[J.MAX_VALIDATORS] = h.maxAllowedValidators;
+  slots[J.ALPHA_LOW] = h.alphaLow;
+  slots[J.ALPHA_HIGH] = h.alphaHigh;
+  slots[J.STEEPNESS] = h.alphaSigmoidSteepness;
+  slots[J.PERMIT_LEN] = p.permitLength;
 
-  const put64 = (k: number, src: BigUint64Array) => {
-    const at = a.alloc(8 * n);
-    a.u64.set(src, at / 8);
-    slots[k] = BigInt(at);
-  };
-  put64(J.STAKE, p.stake);
-  put64(J.LAST_UPDATE, p.lastUpdate);
-  put64(J.BLOCK_AT_REG, p.blockAtRegistration);
-  if (p.commitBlocks) put64(J.COMMIT, p.commitBlocks);
-  else slots[J.COMMIT] = 0n;
+  // Every region is allocated first and the views fetched once (an allocation may grow, and so detach, memory).
+  slots[J.STAKE] = a.alloc(8 * n);
+  slots[J.LAST_UPDATE] = a.alloc(8 * n);
+  slots[J.BLOCK_AT_REG] = a.alloc(8 * n);
+  if (p.commitBlocks) slots[J.COMMIT] = a.alloc(8 * n);
+  const w = (slots[J.WEIGHTS] = a.alloc(2 * nn));
+  const wp = (slots[J.WEIGHTS_PRESENT] = a.alloc(nn));
+  const b = (slots[J.BONDS] = a.alloc(2 * nn));
+  const vp = (slots[J.PERMIT] = a.alloc(n));
+  // Vector outputs first and contiguous, so readJob copies them out in one piece; the n² bond regions last.
+  for (const k of VECTOR_OUTPUTS) slots[k] = a.alloc(vectorBytes(k, n));
+  slots[J.OUT_BONDS] = a.alloc(2 * nn);
+  slots[J.OUT_BONDS_PRESENT] = a.alloc(nn);
 
+  const u8 = a.u8;
+  const u16 = a.u16;
+  const u64 = a.u64;
+  u64.set(p.stake, slots[J.STAKE] / 8);
+  u64.set(p.lastUpdate, slots[J.LAST_UPDATE] / 8);
+  u64.set(p.blockAtRegistration, slots[J.BLOCK_AT_REG] / 8);
+  if (p.commitBlocks) u64.set(p.commitBlocks, slots[J.COMMIT] / 8);
   // Weight rows the chain's mask_rows empties are never read by the kernels: copy only the kept ones, in runs.
-  const w = a.alloc(2 * nn);
-  const wp = a.alloc(nn);
   const presence = p.presenceFromValues ? null : p.weightsPresent;
   const rows = Math.min(n, p.permitLength);
   for (let i = 0; i < rows; ) {
@@ -84,42 +113,24 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
     }
     let end = i + 1;
     while (end < rows && keptWeightRow(p, end)) end++;
-    a.u16.set(p.weights.subarray(i * n, end * n), w / 2 + i * n);
-    if (presence) a.u8.set(presence.subarray(i * n, end * n), wp + i * n);
+    u16.set(p.weights.subarray(i * n, end * n), w / 2 + i * n);
+    if (presence) u8.set(presence.subarray(i * n, end * n), wp + i * n);
     i = end;
   }
-  slots[J.WEIGHTS] = BigInt(w);
-  slots[J.WEIGHTS_PRESENT] = BigInt(wp);
-  const b = a.alloc(2 * nn);
-  a.u16.set(p.bonds, b / 2);
-  slots[J.BONDS] = BigInt(b);
-  const vp = a.alloc(n);
-  a.u8.set(p.validatorPermit, vp);
-  slots[J.PERMIT] = BigInt(vp);
+  u16.set(p.bonds, b / 2);
+  u8.set(p.validatorPermit, vp);
 
-  const out = (k: number, bytes: number) => {
-    slots[k] = BigInt(a.alloc(bytes));
-  };
-  out(J.OUT_STAKE_WEIGHT, 2 * n);
-  out(J.OUT_CONSENSUS, 2 * n);
-  out(J.OUT_INCENTIVE, 2 * n);
-  out(J.OUT_DIVIDENDS, 2 * n);
-  out(J.OUT_VTRUST, 2 * n);
-  out(J.OUT_ACTIVE, n);
-  out(J.OUT_PERMIT, n);
-  out(J.OUT_BONDS, 2 * nn);
-  out(J.OUT_BONDS_PRESENT, nn);
-  out(J.OUT_SERVER, 8 * n);
-  out(J.OUT_VALIDATOR, 8 * n);
-  out(J.OUT_CONSENSUS_F, 8 * n);
-  out(J.OUT_INCENTIVE_F, 8 * n);
-  out(J.OUT_DIVIDENDS_F, 8 * n);
-  out(J.OUT_RANK_F, 8 * n);
-  out(J.OUT_TRUST_F, 8 * n);
-  out(J.OUT_VTRUST_F, 8 * n);
-  out(J.OUT_BOND_ROWS, n);
-
-  a.i64.set(slots, job / 8);
+  const u32 = a.u32;
+  for (let k = 0; k < slots.length; k++) {
+    const v = slots[k];
+    const hi = Math.floor(v / 2 ** 32);
+    u32[job / 4 + 2 * k] = v - hi * 2 ** 32;
+    u32[job / 4 + 2 * k + 1] = hi; // two's complement high word for the few negative slots (owner −1, steepness)
+  }
+  u64[job / 8 + J.CURRENT_BLOCK] = p.currentBlock;
+  u64[job / 8 + J.LAST_STEP] = p.lastStepBlock;
+  u64[job / 8 + J.STAKE_THRESHOLD] = h.stakeThreshold;
+  u64[job / 8 + J.RAO] = p.raoEmission;
   return job;
 }
 
@@ -131,17 +142,25 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
  */
 export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = true): RawEpochResult {
   const n = p.n;
-  const slot = (k: number) => Number(a.i64[job / 8 + k]);
+  const words = a.u32;
+  const slot = (k: number) => words[job / 4 + 2 * k]; // addresses: the low word of the slot (Wasm32)
   const nn = n * n;
-  const u16 = (k: number, len: number) => a.u16.slice(slot(k) / 2, slot(k) / 2 + len);
-  const u8 = (k: number, len: number) => a.u8.slice(slot(k), slot(k) + len);
-  const u64 = (k: number) => a.u64.slice(slot(k) / 8, slot(k) / 8 + n);
-  const f64 = (k: number) => a.f64.slice(slot(k) / 8, slot(k) / 8 + n);
+  // One copy of the contiguous vector outputs, then views into it.
+  const first = slot(J.OUT_STAKE_WEIGHT);
+  const last = slot(J.OUT_VTRUST_F) + 8 * n;
+  const block = a.u8.slice(first, last).buffer;
+  const at = (k: number) => slot(k) - first;
+  const u16 = (k: number) => new Uint16Array(block, at(k), n);
+  const u8 = (k: number) => new Uint8Array(block, at(k), n);
+  const u64 = (k: number) => new BigUint64Array(block, at(k), n);
+  const f64 = (k: number) => new Float64Array(block, at(k), n);
   const bonds = new Uint16Array(nn);
   const present = new Uint8Array(withPresence ? nn : 0);
-  const kinds = a.u8.subarray(slot(J.OUT_BOND_ROWS), slot(J.OUT_BOND_ROWS) + n);
+  const kinds = u8(J.OUT_BOND_ROWS);
   const outB = slot(J.OUT_BONDS) / 2;
   const outP = slot(J.OUT_BONDS_PRESENT);
+  const mem16 = a.u16;
+  const mem8 = a.u8;
   for (let i = 0; i < n; ) {
     const kind = kinds[i];
     let end = i + 1;
@@ -149,8 +168,8 @@ export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = 
     const from = i * n;
     const to = end * n;
     if (kind === ROW_WRITTEN) {
-      bonds.set(a.u16.subarray(outB + from, outB + to), from);
-      if (withPresence) present.set(a.u8.subarray(outP + from, outP + to), from);
+      bonds.set(mem16.subarray(outB + from, outB + to), from);
+      if (withPresence) present.set(mem8.subarray(outP + from, outP + to), from);
     } else if (kind === ROW_INPUT) {
       bonds.set(p.bonds.subarray(from, to), from);
       if (withPresence) for (let k = from; k < to; k++) present[k] = bonds[k] !== 0 ? 1 : 0;
@@ -160,13 +179,13 @@ export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = 
     i = end;
   }
   return {
-    stakeWeight: u16(J.OUT_STAKE_WEIGHT, n),
-    consensus: u16(J.OUT_CONSENSUS, n),
-    incentive: u16(J.OUT_INCENTIVE, n),
-    dividends: u16(J.OUT_DIVIDENDS, n),
-    validatorTrust: u16(J.OUT_VTRUST, n),
-    active: u8(J.OUT_ACTIVE, n),
-    validatorPermit: u8(J.OUT_PERMIT, n),
+    stakeWeight: u16(J.OUT_STAKE_WEIGHT),
+    consensus: u16(J.OUT_CONSENSUS),
+    incentive: u16(J.OUT_INCENTIVE),
+    dividends: u16(J.OUT_DIVIDENDS),
+    validatorTrust: u16(J.OUT_VTRUST),
+    active: u8(J.OUT_ACTIVE),
+    validatorPermit: u8(J.OUT_PERMIT),
     bonds,
     bondsPresent: present,
     serverEmission: u64(J.OUT_SERVER),
