@@ -8,6 +8,7 @@ import { divU, fracDiv, inverse, mulU, toU16 } from './unit';
 import * as J from './job';
 import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, OLD_PERMIT, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
 import { rowPtr, weightPresent } from './weights';
+import { originalYumaSimd, originalYumaSimdApplies } from './original-yuma-simd';
 
 let beta: i64 = 0;
 
@@ -56,6 +57,10 @@ function originalYuma(rows: i32): void {
   const n = J.n;
   const alpha = alphaFromBondsMovingAverage(J.bma);
   const keep = satSub(ONE, alpha);
+  if (originalYumaSimdApplies(beta, alpha, keep)) {
+    originalYumaSimd(rows, beta, alpha, keep);
+    return;
+  }
   const bondSum = COL_A; // Σ_i b_ij as an integer (the I32F32 sums are exact multiples of 2^32)
   const deltaSum = COL_B;
   memory.fill(bondSum, 0, <usize>n << 3);

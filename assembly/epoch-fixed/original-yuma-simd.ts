@@ -1,0 +1,166 @@
+// Original Yuma's bond EMA two columns at a time (i64x2), bit for bit the scalar `originalYuma` in bonds.ts.
+// It runs when every multiply is a plain u64 product of two values in [0, ONE] (β ∈ {0, ONE}, α and 1 − α below
+// ONE; weights, stakes, consensus and incentive are normalised, so ≤ ONE), which covers the defaults; any other
+// β takes the scalar path. Divisions use the same f64-estimate-plus-remainder-fix as `fracDiv`.
+import { ONE } from '../fixed/i32f32';
+import * as J from './job';
+import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
+import { fracDiv, inverse } from './unit';
+import { rowPtr } from './weights';
+
+const MAGIC: i64 = 0x4330000000000000; // bits of 2^52
+const TWO52: f64 = 4503599627370496.0;
+
+/** i64 lanes in [0, 2^52) to f64, exactly. */
+// @ts-ignore: decorator
+@inline function toF64(x: v128): v128 {
+  return f64x2.sub(v128.or(x, i64x2.splat(MAGIC)), f64x2.splat(TWO52));
+}
+
+/** Integral f64 lanes in [0, 2^52) to i64. */
+// @ts-ignore: decorator
+@inline function toI64(f: v128): v128 {
+  return i64x2.sub(f64x2.add(f, f64x2.splat(TWO52)), i64x2.splat(MAGIC));
+}
+
+/** `fracDiv` per lane: floor(a·2^32 / b) for 0 ≤ a ≤ b, b > 0, from `inv` = 1/f64(b). */
+// @ts-ignore: decorator
+@inline function fracDivX(a: v128, b: v128, inv: v128): v128 {
+  let q = toI64(f64x2.trunc(f64x2.mul(f64x2.mul(toF64(a), inv), f64x2.splat(4294967296.0))));
+  const r = i64x2.sub(i64x2.shl(a, 32), i64x2.mul(q, b)); // mod 2^64, but known to lie in (−b, 2b)
+  q = i64x2.add(q, i64x2.lt_s(r, i64x2.splat(0))); // −1 where r < 0
+  return i64x2.sub(q, i64x2.ge_s(r, b)); // +1 where r ≥ b
+}
+
+/** floor(x·y / 2^32) for x, y in [0, ONE] (`mulU`): the u64 product, except x = ONE (2^64 would wrap) gives y. */
+// @ts-ignore: decorator
+@inline function mulUX(x: v128, y: v128): v128 {
+  return v128.bitselect(y, i64x2.shr_u(i64x2.mul(x, y), 32), i64x2.eq(x, i64x2.splat(ONE)));
+}
+
+// @ts-ignore: decorator
+@inline function zeroMask(x: v128): v128 {
+  return i64x2.eq(x, i64x2.splat(0));
+}
+
+/** Two stored u16 bonds of row `i` from column `j`, zeroed in columns registered since the last epoch. */
+// @ts-ignore: decorator
+@inline function bondPair(i: i32, j: i32): v128 {
+  const raw = v128.load32_zero(J.bondsIn + ((<usize>i * <usize>J.n + <usize>j) << 1));
+  const b = i64x2.extend_low_i32x4_u(i32x4.extend_low_i16x8_u(raw));
+  return v128.and(b, v128.load(KEYS_A + (<usize>j << 3)));
+}
+
+// @ts-ignore: decorator
+@inline function at(base: usize, j: i32): usize {
+  return base + (<usize>j << 3);
+}
+
+/** Whether `originalYumaSimd` applies (see the header). */
+export function originalYumaSimdApplies(beta: i64, alpha: i64, keep: i64): bool {
+  return (beta == 0 || beta == ONE) && <u64>alpha < <u64>ONE && <u64>keep < <u64>ONE;
+}
+
+/**
+ * The three passes of the scalar version: (1) ΔB = WB ⊗ a in place, column sums of ΔB and of the masked bonds;
+ * (2) EMA = α⊗colnorm(ΔB) + (1−α)⊗colnorm(B), its column sums and maxima; (3) column-normalised EMA, dividends,
+ * storage u16 (−1 for entries the sparse path drops). Odd n: the last column runs as a pair whose second lane
+ * reads the next bytes and is never stored.
+ */
+export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): void {
+  const n = J.n;
+  const bytes = <usize>n << 3;
+  const bondSum = COL_A;
+  const deltaSum = COL_B;
+  // KEYS_A (the permit sort's buffer, free by now) holds the recent-registration mask as i64 lanes.
+  for (let j = 0; j < n; j++) st(KEYS_A, j, ldU8(RECENT, j) ? 0 : -1);
+  const odd = (n & 1) != 0;
+  // With odd n the vectors' 16-byte padding holds the spare lane's sums; clear it too.
+  const padded = bytes + (odd ? 8 : 0);
+  memory.fill(bondSum, 0, padded);
+  memory.fill(deltaSum, 0, padded);
+  memory.fill(DIV, 0, bytes);
+
+  for (let r = 0; r < rows; r++) {
+    const i = ldI32(ROWS, r);
+    const row = rowPtr(r);
+    const a = ld(ACT, i);
+    const av = i64x2.splat(a);
+    for (let j = 0; j < n; j += 2) {
+      v128.store(at(bondSum, j), i64x2.add(v128.load(at(bondSum, j)), bondPair(i, j)));
+      let wb = v128.load(at(row, j));
+      if (beta != 0) {
+        const c = v128.load(at(CONS, j));
+        wb = v128.bitselect(wb, c, i64x2.lt_s(wb, c));
+      }
+      const d = a == ONE ? wb : i64x2.shr_u(i64x2.mul(wb, av), 32);
+      if (odd && j == n - 1) store<i64>(at(row, j), i64x2.extract_lane(d, 0));
+      else v128.store(at(row, j), d);
+      v128.store(at(deltaSum, j), i64x2.add(v128.load(at(deltaSum, j)), d));
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    store<f64>(INV_A + (<usize>j << 3), inverse(ld(deltaSum, j)));
+    store<f64>(INV_B + (<usize>j << 3), inverse(ld(bondSum, j)));
+  }
+
+  const emaSum = COL_C;
+  const emaMax = COL_D;
+  memory.fill(emaSum, 0, padded);
+  memory.fill(emaMax, 0, padded);
+  const alphaV = i64x2.splat(alpha);
+  const keepV = i64x2.splat(keep);
+  for (let r = 0; r < rows; r++) {
+    const i = ldI32(ROWS, r);
+    const row = rowPtr(r);
+    for (let j = 0; j < n; j += 2) {
+      const ds = v128.load(at(deltaSum, j));
+      const d0 = v128.load(at(row, j));
+      const d = v128.bitselect(d0, fracDivX(d0, ds, v128.load(at(INV_A, j))), zeroMask(ds));
+      const bs = v128.load(at(bondSum, j));
+      const bn = v128.andnot(fracDivX(bondPair(i, j), bs, v128.load(at(INV_B, j))), zeroMask(bs));
+      // α, 1 − α < ONE and d, bn ≤ ONE: both products fit in u64
+      const e = i64x2.add(i64x2.shr_u(i64x2.mul(alphaV, d), 32), i64x2.shr_u(i64x2.mul(keepV, bn), 32));
+      if (odd && j == n - 1) store<i64>(at(row, j), i64x2.extract_lane(e, 0));
+      else v128.store(at(row, j), e);
+      v128.store(at(emaSum, j), i64x2.add(v128.load(at(emaSum, j)), e));
+      const mx = v128.load(at(emaMax, j));
+      v128.store(at(emaMax, j), v128.bitselect(e, mx, i64x2.gt_s(e, mx)));
+    }
+  }
+  // column max of the normalised EMA = the normalised column max (x ↦ floor(x·2^32/s) is monotone)
+  const colMax = COL_B;
+  for (let j = 0; j < n; j++) {
+    const es = ld(emaSum, j);
+    const invS = inverse(es);
+    store<f64>(INV_A + (<usize>j << 3), invS);
+    const mx = es != 0 ? fracDiv(ld(emaMax, j), es, invS) : ld(emaMax, j);
+    st(colMax, j, mx);
+    store<f64>(INV_B + (<usize>j << 3), inverse(mx));
+  }
+
+  const absent = i64x2.splat(J.sparse ? -1 : 0);
+  const u16Scale = i64x2.splat(65535);
+  for (let r = 0; r < rows; r++) {
+    const i = ldI32(ROWS, r);
+    const row = rowPtr(r);
+    let dv = i64x2.splat(0);
+    for (let j = 0; j < n; j += 2) {
+      const e = v128.load(at(row, j));
+      const es = v128.load(at(emaSum, j));
+      const en = v128.bitselect(e, fracDivX(e, es, v128.load(at(INV_A, j))), zeroMask(es));
+      let term = mulUX(v128.load(at(INC, j)), en);
+      const mx = v128.load(at(colMax, j));
+      const up = v128.bitselect(en, fracDivX(en, mx, v128.load(at(INV_B, j))), zeroMask(mx));
+      const stored = v128.bitselect(absent, i64x2.shr_u(i64x2.mul(up, u16Scale), 32), zeroMask(e));
+      if (odd && j == n - 1) {
+        store<i64>(at(row, j), i64x2.extract_lane(stored, 0));
+        term = i64x2.replace_lane(term, 1, 0);
+      } else {
+        v128.store(at(row, j), stored);
+      }
+      dv = i64x2.add(dv, term);
+    }
+    st(DIV, i, i64x2.extract_lane(dv, 0) + i64x2.extract_lane(dv, 1));
+  }
+}
