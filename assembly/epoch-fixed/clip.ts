@@ -2,6 +2,7 @@
 // incentive. Clipped values are min(w, c) on both paths (the sparse path's dropped entries are exactly those
 // clipped to a zero consensus), so they are recomputed on the fly instead of stored.
 import { divU, mulU } from './unit';
+import { mulUX } from './simd';
 import * as J from './job';
 import { ACT, CONS, INC, PRERANK, RANK, ROWS, VTRUST, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';
@@ -15,15 +16,29 @@ export function clipRankIncentive(rows: i32): void {
     const i = ldI32(ROWS, r);
     const row = rowPtr(r);
     const a = ld(ACT, i);
-    let vt: i64 = 0;
-    for (let j = 0; j < n; j++) {
+    const av = i64x2.splat(a);
+    let vtv = i64x2.splat(0);
+    let j = 0;
+    // Σ of ≤ 4096 terms each ≤ ONE: the chain's saturating adds never saturate, so row order is free; a row of
+    // normalised weights sums to ≤ ONE (no wrap in vt). Zero weights add zeros, so they need no skipping.
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      const w = v128.load(row + o);
+      const c = v128.load(CONS + o);
+      const cw = v128.bitselect(w, c, i64x2.lt_s(w, c));
+      vtv = i64x2.add(vtv, cw);
+      if (a != 0) {
+        v128.store(RANK + o, i64x2.add(v128.load(RANK + o), mulUX(av, cw)));
+        v128.store(PRERANK + o, i64x2.add(v128.load(PRERANK + o), mulUX(av, w)));
+      }
+    }
+    let vt = i64x2.extract_lane(vtv, 0) + i64x2.extract_lane(vtv, 1);
+    if (j < n) {
       const w = ld(row, j);
-      if (w == 0) continue;
       const c = ld(CONS, j);
       const cw = w < c ? w : c;
-      vt += cw; // a row of normalised weights sums to ≤ ONE: no wrap
+      vt += cw;
       if (a != 0) {
-        // Σ of ≤ 4096 terms each ≤ ONE: the chain's saturating adds never saturate, so row order is free
         st(RANK, j, ld(RANK, j) + mulU(a, cw));
         st(PRERANK, j, ld(PRERANK, j) + mulU(a, w));
       }

@@ -3,40 +3,11 @@
 // ONE; weights, stakes, consensus and incentive are normalised, so ≤ ONE), which covers the defaults; any other
 // β takes the scalar path. Divisions use the same f64-estimate-plus-remainder-fix as `fracDiv`.
 import { ONE } from '../fixed/i32f32';
+import { fracDivX, mulUX } from './simd';
 import * as J from './job';
 import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
 import { fracDiv, inverse } from './unit';
 import { rowPtr } from './weights';
-
-const MAGIC: i64 = 0x4330000000000000; // bits of 2^52
-const TWO52: f64 = 4503599627370496.0;
-
-/** i64 lanes in [0, 2^52) to f64, exactly. */
-// @ts-ignore: decorator
-@inline function toF64(x: v128): v128 {
-  return f64x2.sub(v128.or(x, i64x2.splat(MAGIC)), f64x2.splat(TWO52));
-}
-
-/** Integral f64 lanes in [0, 2^52) to i64. */
-// @ts-ignore: decorator
-@inline function toI64(f: v128): v128 {
-  return i64x2.sub(f64x2.add(f, f64x2.splat(TWO52)), i64x2.splat(MAGIC));
-}
-
-/** `fracDiv` per lane: floor(a·2^32 / b) for 0 ≤ a ≤ b, b > 0, from `inv` = 1/f64(b). */
-// @ts-ignore: decorator
-@inline function fracDivX(a: v128, b: v128, inv: v128): v128 {
-  let q = toI64(f64x2.trunc(f64x2.mul(f64x2.mul(toF64(a), inv), f64x2.splat(4294967296.0))));
-  const r = i64x2.sub(i64x2.shl(a, 32), i64x2.mul(q, b)); // mod 2^64, but known to lie in (−b, 2b)
-  q = i64x2.add(q, i64x2.lt_s(r, i64x2.splat(0))); // −1 where r < 0
-  return i64x2.sub(q, i64x2.ge_s(r, b)); // +1 where r ≥ b
-}
-
-/** floor(x·y / 2^32) for x, y in [0, ONE] (`mulU`): the u64 product, except x = ONE (2^64 would wrap) gives y. */
-// @ts-ignore: decorator
-@inline function mulUX(x: v128, y: v128): v128 {
-  return v128.bitselect(y, i64x2.shr_u(i64x2.mul(x, y), 32), i64x2.eq(x, i64x2.splat(ONE)));
-}
 
 // @ts-ignore: decorator
 @inline function zeroMask(x: v128): v128 {
