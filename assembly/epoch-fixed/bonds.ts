@@ -3,10 +3,10 @@
 // or -1 where the sparse path stores no entry; DIV holds the normalised dividends.
 import { ONE, mulSat, satAdd, satSub, u16ProportionToFixed, mulOrZero } from '../fixed/i32f32';
 import { alphaFromBondsMovingAverage } from '../fixed/wide-fixed';
-import { alphaSigmoid } from './sigmoid';
+import { alphaFromExp, alphaSigmoid, expA, expB, expSafe, expSafePair, sigmoidArg, steepnessFactor } from './sigmoid';
 import { divU, fracDiv, inverse, mulU, toU16 } from './unit';
 import * as J from './job';
-import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, OLD_PERMIT, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
+import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, KEYS_B, OLD_PERMIT, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
 import { rowPtr, weightPresent } from './weights';
 import { originalYumaSimd, originalYumaSimdApplies } from './original-yuma-simd';
 
@@ -155,6 +155,67 @@ function originalYuma(rows: i32): void {
   return load<f64>(base + (<usize>j << 3));
 }
 
+/** Yuma3 bond of row i, column j, as a proportion (0 in recently registered columns). */
+// @ts-ignore: decorator
+@inline function bondProportion(i: i32, j: i32): i64 {
+  const raw = bondIn(i, j);
+  return raw != 0 && !ldU8(RECENT, j) ? u16ProportionToFixed(raw) : 0;
+}
+
+/** Liquid-alpha EMA of one entry from its α; −1 where the sparse path stores nothing. */
+// @ts-ignore: decorator
+@inline function liquidEntry(row: usize, emaSum: usize, j: i32, a: i64, wb: i64, b: i64): void {
+  let inc = mulSat(a, wb);
+  if (inc < 0) inc = 0;
+  let e = satAdd(mulSat(satSub(ONE, a), b), inc);
+  if (e > ONE) e = ONE;
+  if (J.sparse && e <= 0) { st(row, j, -1); return; }
+  st(row, j, e);
+  st(emaSum, j, ld(emaSum, j) + e); // each ≤ ONE, ≤ 4096 rows: saturation unreachable
+}
+
+/**
+ * One row of the liquid-alpha EMA. Entries whose α needs `exp` are queued (argument in KEYS_A, column in
+ * KEYS_B, both free after the permit sort) and their series run two at a time; the rest finish at once.
+ * Every entry's result is the same as computing it in place: entries are independent and the column sums exact.
+ */
+function liquidRow(i: i32, row: usize, emaSum: usize, lo: i64, hi: i64, factor: i64, alphaAtZero: i64): void {
+  const n = J.n;
+  const lu = J.lastUpdate(i);
+  const cm = J.commitOf(i);
+  let queued = 0;
+  for (let j = 0; j < n; j++) {
+    const w = ld(row, j);
+    const c = ld(CONS, j);
+    const wb = w == 0 ? 0 : weightForBonds(w, c);
+    // mat_ema_alpha_sparse produces only the columns WB lists: an old bond elsewhere is dropped, not decayed
+    if (J.sparse && !weightForBondsPresent(i, j, lu, cm, w, c, wb)) { st(row, j, -1); continue; }
+    const b = bondProportion(i, j);
+    const buy = wb >= b;
+    const dd = buy ? satSub(wb, c) : satSub(b, wb);
+    if (dd <= 0 && buy) {
+      liquidEntry(row, emaSum, j, alphaAtZero, wb, b);
+    } else {
+      st(KEYS_A, queued, sigmoidArg(c, wb, b, factor));
+      st(KEYS_B, queued, j);
+      queued++;
+    }
+  }
+  let q = 0;
+  for (; q + 2 <= queued; q += 2) {
+    expSafePair(ld(KEYS_A, q), ld(KEYS_A, q + 1));
+    st(KEYS_A, q, expA);
+    st(KEYS_A, q + 1, expB);
+  }
+  if (q < queued) st(KEYS_A, q, expSafe(ld(KEYS_A, q)));
+  for (q = 0; q < queued; q++) {
+    const j = <i32>ld(KEYS_B, q);
+    const w = ld(row, j); // still the weight: queued entries were not written yet
+    const wb = w == 0 ? 0 : weightForBonds(w, ld(CONS, j));
+    liquidEntry(row, emaSum, j, alphaFromExp(ld(KEYS_A, q), lo, hi), wb, bondProportion(i, j));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Yuma3: bonds as u16 proportions, per-entry (liquid) or single α, dividends stake-weighted, storage unnormalised.
 // ---------------------------------------------------------------------------------------------------------------
@@ -174,31 +235,21 @@ function yuma3(rows: i32): void {
   memory.fill(DIV, 0, <usize>n << 3);
 
   // pass 1: EMA in place of W; -1 marks entries the sparse path does not store
+  const factor = steepnessFactor(steep);
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);
     const row = rowPtr(r);
-    const lu = J.lastUpdate(i);
-    const cm = J.commitOf(i);
+    if (liquid) {
+      liquidRow(i, row, emaSum, lo, hi, factor, alphaAtZero);
+      continue;
+    }
     for (let j = 0; j < n; j++) {
       const w = ld(row, j);
       const c = ld(CONS, j);
       const wb = w == 0 ? 0 : weightForBonds(w, c);
       const raw = bondIn(i, j);
       const b = raw != 0 && !ldU8(RECENT, j) ? u16ProportionToFixed(raw) : 0;
-      let e: i64;
-      if (liquid) {
-        // mat_ema_alpha_sparse produces only the columns WB lists: an old bond elsewhere is dropped, not decayed
-        if (J.sparse && !weightForBondsPresent(i, j, lu, cm, w, c, wb)) { st(row, j, -1); continue; }
-        const buy = wb >= b;
-        let dd = buy ? satSub(wb, c) : satSub(b, wb);
-        const a = dd <= 0 && buy ? alphaAtZero : alphaSigmoid(c, wb, b, lo, hi, steep);
-        let inc = mulSat(a, wb);
-        if (inc < 0) inc = 0;
-        e = satAdd(mulSat(satSub(ONE, a), b), inc);
-        if (e > ONE) e = ONE;
-      } else {
-        e = satAdd(mulU(alpha, wb), mulU(keep, b));
-      }
+      const e = satAdd(mulU(alpha, wb), mulU(keep, b));
       if (J.sparse && e <= 0) { st(row, j, -1); continue; }
       st(row, j, e);
       st(emaSum, j, ld(emaSum, j) + e); // each ≤ ONE, ≤ 4096 rows: saturation unreachable

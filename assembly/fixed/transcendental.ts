@@ -33,6 +33,7 @@ export function exp(x: i64): i64 {
     if (overflow) { mathErr = true; return 0; }
     term = divChecked(term, i << 32); // = floor(term / i): term ≥ 0
     if (overflow) { mathErr = true; return 0; }
+    if (term == 0) break; // every later term is 0 too (0·x = 0, 0/i = 0) and adds nothing
     result = addChecked(result, term);
     if (overflow) { mathErr = true; return 0; }
   }
