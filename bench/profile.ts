@@ -49,7 +49,7 @@ function time(label: string, reps: number, fn: () => void): number {
 }
 
 const reps = n >= 1024 ? 60 : 300;
-let p = prepareEpoch(input, h, { mode });
+let p = prepareEpoch(input, h, { mode }, true);
 const scratchBytes = modeId === MODE_FIXED ? kx.scratchBytesFixed(n) : kx.scratchBytesFloat(n);
 const setup = () => {
   arena.reset();
@@ -66,7 +66,7 @@ if (process.env.PROFILE_KERNEL_ONLY) {
   time('writeJob + kernel', reps * 10, () => { s = setup(); kx.epochBatch(s.jobsPtr, 1, modeId, s.scratch); });
   process.exit(0);
 }
-const tPrepare = time('prepareEpoch (validate + copy)', reps, () => { p = prepareEpoch(input, h, { mode }); });
+const tPrepare = time('prepareEpoch (validate, borrow)', reps, () => { p = prepareEpoch(input, h, { mode }, true); });
 const tWrite = time('writeJob (copy in)', reps, () => { s = setup(); });
 const tWriteKernel = time('writeJob + kernel', reps, () => { s = setup(); kx.epochBatch(s.jobsPtr, 1, modeId, s.scratch); });
 let raw = readJob(arena, s.job, p);

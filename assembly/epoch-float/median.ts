@@ -37,16 +37,17 @@ function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
       const gtm = f64x2.gt(sc, pv);
       lowAcc = f64x2.add(lowAcc, v128.and(st, ltm));
       highAcc = f64x2.add(highAcc, v128.and(st, gtm));
-      const s0 = f64x2.extract_lane(sc, 0);
-      const s1 = f64x2.extract_lane(sc, 1);
+      // the compare masks as bits (bit 0: element k, bit 1: element k + 1) advance the cursors
+      const lb = i64x2.bitmask(ltm);
+      const gb = i64x2.bitmask(gtm);
       v128.store(f1 + (<usize>lc << 4), e0);
       v128.store(f2 + (<usize>uc << 4), e0);
-      lc += <i32>(s0 < pivot);
-      uc += <i32>(s0 > pivot);
+      lc += lb & 1;
+      uc += gb & 1;
       v128.store(f1 + (<usize>lc << 4), e1);
       v128.store(f2 + (<usize>uc << 4), e1);
-      lc += <i32>(s1 < pivot);
-      uc += <i32>(s1 > pivot);
+      lc += lb >> 1;
+      uc += gb >> 1;
     }
     let low0 = f64x2.extract_lane(lowAcc, 0);
     let high0 = f64x2.extract_lane(highAcc, 0);
