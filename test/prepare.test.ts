@@ -117,7 +117,7 @@ describe('resolveHyper', () => {
 describe('u64 vectors and the total-stake limit', () => {
   it('keeps every u64 exactly, from numbers (split into halves) and bigints', () => {
     const input = base(4);
-    input.stake = [0, 2 ** 32 + 7, Number.MAX_SAFE_INTEGER, 123_456_789_012_345n];
+    input.stake = [0, 2 ** 32 + 7, Number.MAX_SAFE_INTEGER, 123_456_789_012_345n] as never; // numbers are accepted too
     input.lastUpdate = [0, 2 ** 32 - 1, 2 ** 32, 0xffff_ffff_ffff_ffffn];
     const p = prepareEpoch(input);
     expect(Array.from(p.stake)).toEqual([0n, 2n ** 32n + 7n, 2n ** 53n - 1n, 123_456_789_012_345n]);
@@ -126,9 +126,9 @@ describe('u64 vectors and the total-stake limit', () => {
 
   it('refuses bad elements with their index, and a total stake of 2^63 or more', () => {
     const input = base(3);
-    input.stake = [1, -1, 2];
+    input.stake = [1, -1, 2] as never;
     expect(() => prepareEpoch(input)).toThrow(/stake\[1\] is negative/);
-    input.stake = [1, 2 ** 53, 2];
+    input.stake = [1, 2 ** 53, 2] as never;
     expect(() => prepareEpoch(input)).toThrow(/stake\[1\] is above 2\^53/);
     input.stake = [1n, 2n ** 64n, 2n];
     expect(code(() => prepareEpoch(input))).toBe('E_RANGE');
@@ -138,7 +138,7 @@ describe('u64 vectors and the total-stake limit', () => {
     expect(prepareEpoch(input).stake[1]).toBe(2n ** 62n - 1n);
     input.stake = [2n ** 62n, 2n ** 62n, 0n];
     expect(() => prepareEpoch(input)).toThrow(/total stake 9223372036854775808 rao is outside I64F64/);
-    input.stake = [2n ** 62n, 2n ** 61n, 2 ** 52];
+    input.stake = [2n ** 62n, 2n ** 61n, 2 ** 52] as never;
     expect(code(() => prepareEpoch(input))).toBeUndefined();
     input.stake = [2n ** 62n, 2n ** 61n + 2n ** 60n + 2n ** 59n + 2n ** 58n, 2n ** 58n];
     expect(code(() => prepareEpoch(input))).toBe('E_RANGE');

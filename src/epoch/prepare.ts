@@ -98,9 +98,10 @@ function u64Vector(value: unknown, n: number, field: string): BigUint64Array {
   for (let i = 0; i < n; i++) {
     const v = value[i];
     if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
-      const lo = v % TWO32;
-      halves[2 * i + LOW] = lo;
-      halves[2 * i + HIGH] = (v - lo) / TWO32;
+      // v / 2^32 is exact, so floor gives the high word; no `%` (fmod is slow)
+      const hi = v < TWO32 ? 0 : Math.floor(v / TWO32);
+      halves[2 * i + LOW] = v - hi * TWO32;
+      halves[2 * i + HIGH] = hi;
     } else if (typeof v === 'bigint' && v >= 0n && v <= U64_MAX) {
       out[i] = v;
     } else {
@@ -219,7 +220,11 @@ export function prepareEpoch(
   if (!Array.isArray(vp)) throw new YumaError('E_SHAPE', 'validatorPermit must be an array of booleans');
   if (vp.length > n) throw new YumaError('E_SHAPE', `validatorPermit has length ${vp.length}, more than n = ${n}`);
   const validatorPermit = new Uint8Array(n);
-  for (let i = 0; i < vp.length; i++) validatorPermit[i] = toBool(vp[i], `validatorPermit[${i}]`) ? 1 : 0;
+  for (let i = 0; i < vp.length; i++) {
+    const v = vp[i];
+    // the checked converter (and its message) only for a non-boolean
+    validatorPermit[i] = (typeof v === 'boolean' ? v : toBool(v, `validatorPermit[${i}]`)) ? 1 : 0;
+  }
 
   let ownerUid = -1;
   if (input.ownerUid !== undefined && input.ownerUid !== null) ownerUid = toInt(input.ownerUid, 'ownerUid', 0, Math.max(0, n - 1));
@@ -236,31 +241,60 @@ export function prepareEpoch(
     }
   }
 
-  const prepared = {
+  return new Prepared(
     n,
     mode,
     path,
-    layout: w.layout,
-    currentBlock: toU64(input.currentBlock, 'currentBlock'),
-    tempo: toInt(input.tempo, 'tempo', 0, 65535),
-    lastStepBlock: toU64(input.lastStepBlock, 'lastStepBlock'),
-    raoEmission: toU64(input.raoEmission, 'raoEmission'),
+    w.layout,
+    toU64(input.currentBlock, 'currentBlock'),
+    toInt(input.tempo, 'tempo', 0, 65535),
+    toU64(input.lastStepBlock, 'lastStepBlock'),
+    toU64(input.raoEmission, 'raoEmission'),
     stake,
-    weights: w.values,
-    presenceFromValues: w.present === null,
-    bonds: b.values,
-    lastUpdate: u64Vector(input.lastUpdate, n, 'lastUpdate'),
-    blockAtRegistration: u64Vector(input.blockAtRegistration, n, 'blockAtRegistration'),
+    w.values,
+    w.present,
+    b.values,
+    u64Vector(input.lastUpdate, n, 'lastUpdate'),
+    u64Vector(input.blockAtRegistration, n, 'blockAtRegistration'),
     validatorPermit,
-    permitLength: vp.length,
+    vp.length,
     ownerUid,
     commitBlocks,
-    hyper: h,
-  };
-  let present = w.present;
-  Object.defineProperty(prepared, 'weightsPresent', {
-    enumerable: true,
-    get: () => (present ??= presenceOf(prepared.weights)),
-  });
-  return prepared as PreparedEpoch;
+    h,
+  );
+}
+
+/**
+ * A class rather than an object literal with a defined getter: every prepared epoch has one hidden class and
+ * the lazy `weightsPresent` lives on the prototype (a per-object accessor made property reads slow).
+ */
+class Prepared implements PreparedEpoch {
+  readonly presenceFromValues: boolean;
+  constructor(
+    readonly n: number,
+    readonly mode: NumericMode,
+    readonly path: ChainPath,
+    readonly layout: 'dense' | 'sparse',
+    readonly currentBlock: bigint,
+    readonly tempo: number,
+    readonly lastStepBlock: bigint,
+    readonly raoEmission: bigint,
+    readonly stake: BigUint64Array,
+    readonly weights: Uint16Array,
+    private present: Uint8Array | null,
+    readonly bonds: Uint16Array,
+    readonly lastUpdate: BigUint64Array,
+    readonly blockAtRegistration: BigUint64Array,
+    readonly validatorPermit: Uint8Array,
+    readonly permitLength: number,
+    readonly ownerUid: number,
+    readonly commitBlocks: BigUint64Array | null,
+    readonly hyper: Hyperparams,
+  ) {
+    this.presenceFromValues = present === null;
+  }
+
+  get weightsPresent(): Uint8Array {
+    return (this.present ??= presenceOf(this.weights));
+  }
 }
