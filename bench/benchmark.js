@@ -166,6 +166,14 @@ export async function runBench({ quick = false, only, write = true, log = consol
   for (const mode of ['float', 'fixed']) {
     run({ id: `network-${mode}`, group: 'network', api: 'epochs', name: `wasm ${mode} network epochs 64×256 + 1×1024`, mode }, () => engine.epochs(network, { mode }));
   }
+  // The same call on an engine with a helper thread (both cores of the machine; Node only).
+  const threaded = helperThreadEngine(pkg);
+  if (threaded) {
+    for (const mode of ['float', 'fixed']) {
+      run({ id: `network-${mode}-threads2`, group: 'network', api: 'epochs', name: `wasm ${mode} network epochs, 2 threads`, mode, threads: 2 }, () => threaded.epochs(network, { mode }));
+    }
+    threaded.close();
+  }
 
   // dTAO.
   if (typeof pkg.Pool?.genesis === 'function') {
@@ -298,6 +306,17 @@ function annotate(cases, previous) {
     const before = previous?.cases?.find((p) => p.id === c.id && p.msPerOp != null);
     if (before) c.changeVsBaseline = c.msPerOp / before.msPerOp - 1;
   }
+}
+
+/** `createEngineSync({ threads: 2 })` where the package (and platform) has it, else null. */
+function helperThreadEngine(pkg) {
+  try {
+    const e = pkg.createEngineSync({ threads: 2 });
+    if (typeof e.close === 'function') return e;
+  } catch {
+    // an older build without the option, or no worker threads here
+  }
+  return null;
 }
 
 /** The issue's targets, applied to the rows they speak about. */

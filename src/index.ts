@@ -4,7 +4,7 @@ export * from './epoch/types.js';
 export { MAX_UIDS, MAX_BATCH } from './epoch/limits.js';
 export { prepareEpoch, resolveHyper, type PreparedEpoch } from './epoch/prepare.js';
 export type { RawEpochResult } from './epoch/result.js';
-export { createEngine, createEngineSync, type Engine } from './engine.js';
+export { createEngine, createEngineSync, type Engine, type EngineOptions } from './engine.js';
 export { Subnet, type SubnetOptions, type SubnetEpochOptions, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';
 export * from './dtao/index.js';
 export * from './sim/index.js';

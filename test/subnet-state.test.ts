@@ -27,6 +27,7 @@ class ScriptedEngine implements Engine {
   runPrepared(): never {
     throw new Error('not used');
   }
+  close(): void {}
 }
 
 const ERR = (code: string) => expect.objectContaining({ name: 'YumaError', code });

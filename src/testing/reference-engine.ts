@@ -27,5 +27,6 @@ export function createReferenceEngine(): Engine {
       return prepared.map(run);
     },
     memoryBytes: 0,
+    close(): void {},
   };
 }

@@ -16,6 +16,7 @@ export class Arena {
   private u8v!: Uint8Array;
   private u16v!: Uint16Array;
   private u32v!: Uint32Array;
+  private i32v!: Int32Array;
   private i64v!: BigInt64Array;
   private u64v!: BigUint64Array;
   private f64v!: Float64Array;
@@ -77,6 +78,7 @@ export class Arena {
     this.u8v = new Uint8Array(buf);
     this.u16v = new Uint16Array(buf);
     this.u32v = new Uint32Array(buf);
+    this.i32v = new Int32Array(buf);
     this.i64v = new BigInt64Array(buf);
     this.u64v = new BigUint64Array(buf);
     this.f64v = new Float64Array(buf);
@@ -93,6 +95,11 @@ export class Arena {
   get u32(): Uint32Array {
     this.refresh();
     return this.u32v;
+  }
+  /** Int32 view (what `Atomics.wait` needs when the memory is shared). */
+  get i32(): Int32Array {
+    this.refresh();
+    return this.i32v;
   }
   get i64(): BigInt64Array {
     this.refresh();

@@ -1,4 +1,5 @@
 import wasmBytes from '../../build/release.wasm';
+import sharedWasmBytes from '../../build/release-shared.wasm';
 
 /** The exports of build/release.wasm that the TypeScript side uses (checked against assembly/index.ts). */
 export interface KernelExports {
@@ -27,4 +28,24 @@ export async function compileAsync(): Promise<WebAssembly.Module> {
 export function instantiate(module: WebAssembly.Module): KernelExports {
   // The module imports nothing: built with `use: ["abort="]` and the stub runtime.
   return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+}
+
+// The same kernels built against an imported shared memory (asconfig target `release-shared`): what the helper
+// thread of a threaded engine instantiates over the main thread's memory.
+let compiledShared: WebAssembly.Module | undefined;
+
+export function compileSharedSync(): WebAssembly.Module {
+  compiledShared ??= new WebAssembly.Module(sharedWasmBytes);
+  return compiledShared;
+}
+
+/** Wasm32 page count the shared build declares as its maximum (asconfig `maximumMemory`). */
+export const SHARED_MAX_PAGES = 65536;
+
+export function createSharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 32, maximum: SHARED_MAX_PAGES, shared: true });
+}
+
+export function instantiateShared(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
 }
