@@ -5,7 +5,7 @@ import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams } fr
 import { MODE_FIXED, MODE_FLOAT } from './wasm/abi.js';
 import { Arena, align } from './wasm/arena.js';
 import { YumaError } from './errors.js';
-import { HelperThread } from './wasm/helper-thread.js';
+import { HelperThread, workerThreads } from './wasm/helper-thread.js';
 import { compileAsync, compileSharedSync, compileSync, createSharedMemory, instantiate, instantiateShared, type KernelExports } from './wasm/loader.js';
 import { jobBytes, readJob, writeJob } from './wasm/marshal.js';
 
@@ -200,6 +200,7 @@ function threadsOf(opts: EngineOptions | undefined): 1 | 2 {
 }
 
 function createThreaded(): Engine {
+  workerThreads(); // E_ARG before touching shared memory where there are no worker threads (browsers)
   const module = compileSharedSync();
   const memory = createSharedMemory();
   const helper = new HelperThread(module, memory);

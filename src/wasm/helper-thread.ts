@@ -75,7 +75,7 @@ interface WorkerThreadsModule {
   Worker: new (source: string, opts: { eval: true; workerData: unknown }) => NodeWorker;
 }
 
-function workerThreads(): WorkerThreadsModule {
+export function workerThreads(): WorkerThreadsModule {
   // getBuiltinModule works from ESM and CJS alike and keeps `node:worker_threads` out of browser bundles.
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   const mod = get?.('node:worker_threads') as WorkerThreadsModule | undefined;
