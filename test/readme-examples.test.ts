@@ -5,6 +5,31 @@ import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEn
 
 // The README's code samples, run as written, so the documentation cannot drift from the API.
 describe('README examples', () => {
+  it('threads: 2 (same results as one thread, then close)', () => {
+    const subnets = [0, 1, 2].map((s) => ({
+      input: {
+        n: 4,
+        currentBlock: 1000 + s,
+        tempo: 360,
+        lastStepBlock: 0,
+        stake: [1000n * RAO, (500n + BigInt(s)) * RAO, 0n, 0n],
+        weights: [[[2, 65535], [3, 32768 + s]], [[2, 65535]], [], []] as Array<Array<[number, number]>>,
+        bonds: [[], [], [], []],
+        lastUpdate: [999, 999, 999, 999],
+        blockAtRegistration: [1, 1, 1, 1],
+        validatorPermit: [true, true, false, false],
+        raoEmission: 1n * RAO,
+      },
+    }));
+    const engine = createEngineSync({ threads: 2 });
+    const outs = engine.epochs(subnets, { mode: 'float' });
+    engine.close();
+    const one = createEngineSync().epochs(subnets, { mode: 'float' });
+    expect(outs.map((o) => Array.from(o.incentive))).toEqual(one.map((o) => Array.from(o.incentive)));
+    expect(outs.map((o) => o.serverEmission)).toEqual(one.map((o) => o.serverEmission));
+    expect(() => engine.epochs(subnets)).toThrow(/closed/);
+  });
+
   it('engine.epoch', () => {
     const engine = createEngineSync();
     const out = engine.epoch(
