@@ -44,6 +44,10 @@ export let INACTIVE: usize = 0;
 export let OLD_PERMIT: usize = 0;
 export let NEW_PERMIT: usize = 0;
 export let RECENT: usize = 0;
+/** Median tiles: TILE columns × voters of (score, stake) i64 pairs, gathered row by row from M. */
+export let TILE_BUF: usize = 0;
+// @ts-ignore: decorator
+@inline export const TILE: i32 = 16;
 
 const I64_VECTORS: usize = 24; // 12 vectors + ZERO_ROW + 3 median buffers (16-byte pairs) + USE_STAKE + VOTER_ROW + 2 f64
 const U64_VECTORS: usize = 2;
@@ -52,7 +56,7 @@ const U8_VECTORS: usize = 4;
 
 export function scratchBytes(n: i32): usize {
   const un = <usize>n;
-  return al(8 * un * un) + (I64_VECTORS + U64_VECTORS) * al(8 * un) + I32_VECTORS * al(4 * un) + U8_VECTORS * al(un) + 16;
+  return al(8 * un * un) + (I64_VECTORS + U64_VECTORS) * al(8 * un) + I32_VECTORS * al(4 * un) + U8_VECTORS * al(un) + al(un * <usize>TILE * 16) + 16;
 }
 
 export function carve(scratch: usize, n: i32): void {
@@ -88,6 +92,7 @@ export function carve(scratch: usize, n: i32): void {
   OLD_PERMIT = p; p += al(un);
   NEW_PERMIT = p; p += al(un);
   RECENT = p; p += al(un);
+  TILE_BUF = p; p += al(un * <usize>TILE * 16);
 }
 
 // @ts-ignore: decorator

@@ -4,7 +4,7 @@
 import { satSub, divChecked } from '../fixed/i32f32';
 import { divU } from './unit';
 import * as J from './job';
-import { ACT, CONS, MED_A, MED_B, MED_C, ROW_OF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st } from './layout';
+import { ACT, CONS, MED_A, MED_B, MED_C, ROW_OF, TILE, TILE_BUF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';
 
 /** Consensus for every column into CONS. */
@@ -37,33 +37,34 @@ export function consensus(): void {
   const minority = satSub(total, majority);
   memory.fill(ZERO_ROW, 0, <usize>n << 3);
 
-  for (let j = 0; j < n; j++) {
-    const off = <usize>j << 3;
-    // gather the column as (score, stake) pairs; a column where every voter gives the same score is decided
-    // without a search (the chain returns that pivot after one empty partition)
-    const first = load<i64>(load<usize>(VOTER_ROW) + off);
-    let differ: i64 = 0;
+  // columns gathered TILE at a time (one short contiguous run per voter row) into (score, stake) pairs
+  const colBytes = <usize>m << 4;
+  for (let j0 = 0; j0 < n; j0 += TILE) {
+    const tw = min(TILE, n - j0);
     for (let k = 0; k < m; k++) {
-      const v = load<i64>(load<usize>(VOTER_ROW + (<usize>k << 3)) + off);
-      const at = MED_A + (<usize>k << 4);
-      store<i64>(at, v);
-      store<i64>(at, ld(USE_STAKE, k), 8);
-      differ |= v ^ first;
+      const row = load<usize>(VOTER_ROW + (<usize>k << 3)) + (<usize>j0 << 3);
+      const u = ld(USE_STAKE, k);
+      let dst = TILE_BUF + (<usize>k << 4);
+      for (let t = 0; t < tw; t++) {
+        v128.store(dst, i64x2.replace_lane(i64x2.splat(u), 0, load<i64>(row + (<usize>t << 3))));
+        dst += colBytes;
+      }
     }
-    st(CONS, j, differ == 0 ? first : search(m, minority, total));
+    for (let t = 0; t < tw; t++) st(CONS, j0 + t, search(TILE_BUF + <usize>t * colBytes, m, minority, total));
   }
 }
 
 /**
- * `weighted_median(stake, score, 0..m, minority, 0, total)` on the (score, stake) pairs in MED_A.
- * Partitions without branches: each pair is written to both output buffers and each cursor advances by its
- * comparison. All stakes are ≥ 0 and sum to ≤ ONE, so the chain's saturating partial sums never saturate and
- * plain (masked) adds are exact.
+ * `weighted_median(stake, score, 0..m, minority, 0, total)` on the (score, stake) pairs at `src`.
+ * Partitions without branches, two pairs at a time: each pair is written to both output buffers and each cursor
+ * advances by its comparison's mask bit. All stakes are ≥ 0 and sum to ≤ ONE, so the chain's saturating partial
+ * sums never saturate and plain (masked) adds are exact in any order.
  */
-function search(m0: i32, minority: i64, total: i64): i64 {
-  let cur = MED_A;
-  let x = MED_B;
-  let y = MED_C;
+function search(src: usize, m0: i32, minority: i64, total: i64): i64 {
+  let cur = src;
+  let x = MED_A;
+  let y = MED_B;
+  let spare = MED_C;
   let m = m0;
   let lo: i64 = 0;
   let hi = total;
@@ -72,30 +73,53 @@ function search(m0: i32, minority: i64, total: i64): i64 {
     if (m == 0) return 0;
     if (m == 1) return load<i64>(cur);
     const pivot = load<i64>(cur + (<usize>(m >> 1) << 4));
+    const pv = i64x2.splat(pivot);
     let nl = 0, nu = 0;
-    let loStake: i64 = 0, hiStake: i64 = 0;
-    for (let t = 0; t < m; t++) {
-      const at = cur + (<usize>t << 4);
-      const pair = v128.load(at);
-      const v = load<i64>(at);
-      const w = load<i64>(at, 8);
-      const lt = <i32>(v < pivot);
-      const gt = <i32>(v > pivot);
-      v128.store(x + (<usize>nl << 4), pair);
-      v128.store(y + (<usize>nu << 4), pair);
-      nl += lt;
-      nu += gt;
-      loStake += w & -(<i64>lt);
-      hiStake += w & -(<i64>gt);
+    let loAcc = i64x2.splat(0);
+    let hiAcc = i64x2.splat(0);
+    let t = 0;
+    for (; t + 2 <= m; t += 2) {
+      const e0 = v128.load(cur + (<usize>t << 4));
+      const e1 = v128.load(cur + (<usize>t << 4), 16);
+      const sc = i64x2.shuffle(e0, e1, 0, 2);
+      const stk = i64x2.shuffle(e0, e1, 1, 3);
+      const ltm = i64x2.lt_s(sc, pv);
+      const gtm = i64x2.gt_s(sc, pv);
+      loAcc = i64x2.add(loAcc, v128.and(stk, ltm));
+      hiAcc = i64x2.add(hiAcc, v128.and(stk, gtm));
+      const lb = i64x2.bitmask(ltm);
+      const gb = i64x2.bitmask(gtm);
+      v128.store(x + (<usize>nl << 4), e0);
+      v128.store(y + (<usize>nu << 4), e0);
+      nl += lb & 1;
+      nu += gb & 1;
+      v128.store(x + (<usize>nl << 4), e1);
+      v128.store(y + (<usize>nu << 4), e1);
+      nl += lb >> 1;
+      nu += gb >> 1;
     }
-    // the chosen side becomes current; the other two buffers are the spares
+    let loStake = i64x2.extract_lane(loAcc, 0) + i64x2.extract_lane(loAcc, 1);
+    let hiStake = i64x2.extract_lane(hiAcc, 0) + i64x2.extract_lane(hiAcc, 1);
+    if (t < m) {
+      const e = v128.load(cur + (<usize>t << 4));
+      const v = i64x2.extract_lane(e, 0);
+      const w = i64x2.extract_lane(e, 1);
+      v128.store(x + (<usize>nl << 4), e);
+      v128.store(y + (<usize>nu << 4), e);
+      if (v < pivot) { loStake += w; nl++; }
+      if (v > pivot) { hiStake += w; nu++; }
+    }
+    // the chosen side becomes current; the buffer it leaves (unless it is the source) becomes a spare
+    const freed = cur == src ? spare : cur;
     if (minority < lo + loStake && nl > 0) {
       hi = lo + loStake;
-      const t = cur; cur = x; x = t;
+      cur = x;
+      x = freed;
       m = nl;
     } else if (hi - hiStake <= minority && nu > 0) {
       lo = hi - hiStake;
-      const t = cur; cur = y; y = t;
+      cur = y;
+      y = freed;
       m = nu;
     } else {
       return pivot;
