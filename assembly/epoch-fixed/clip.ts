@@ -3,7 +3,7 @@
 // clipped to a zero consensus), so they are recomputed on the fly instead of stored.
 import { divU, mulU } from './unit';
 import { mulUX } from './simd';
-import * as J from './job';
+import * as J from '../job';
 import { ACT, CONS, INC, PRERANK, RANK, ROWS, VTRUST, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';
 

@@ -7,7 +7,7 @@ import {
 import { fixedProportionToU16, safeDiv, satAdd, toF64 } from '../fixed/i32f32';
 import { emissionShare } from '../fixed/wide-fixed';
 import { divU } from './unit';
-import * as J from './job';
+import * as J from '../job';
 import { ACT, CONS, DIV, INC, INACTIVE, NEW_PERMIT, PRERANK, RANK, STAKE, VTRUST, ld, ldU8 } from './layout';
 
 export function emissionAndOutputs(job: usize): void {

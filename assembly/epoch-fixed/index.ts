@@ -6,7 +6,7 @@
 import { bondsAndDividends } from './bonds';
 import { clipRankIncentive } from './clip';
 import { emissionAndOutputs } from './emission';
-import * as J from './job';
+import * as J from '../job';
 import { carve, scratchBytes } from './layout';
 import { consensus } from './median';
 import { activeStake, activityAndRecent, newPermits, oldPermits, stakeWeights } from './stake';

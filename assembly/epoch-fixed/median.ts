@@ -3,7 +3,7 @@
 // pivot dropped, the same `<` / `<=` edges); values are moved between three ping-pong buffers, no recursion.
 import { satSub, divChecked } from '../fixed/i32f32';
 import { divU } from './unit';
-import * as J from './job';
+import * as J from '../job';
 import { ACT, CONS, MED_A, MED_B, MED_C, ROW_OF, TILE, TILE_BUF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';
 

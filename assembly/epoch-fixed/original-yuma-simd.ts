@@ -4,7 +4,7 @@
 // β takes the scalar path. Divisions use the same f64-estimate-plus-remainder-fix as `fracDiv`.
 import { ONE } from '../fixed/i32f32';
 import { fracDivX, mulUX } from './simd';
-import * as J from './job';
+import * as J from '../job';
 import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
 import { fracDiv, inverse } from './unit';
 import { rowPtr } from './weights';

@@ -1,7 +1,7 @@
 // §2.1–2.4: activity, recent registrations, stake (threshold, I64F64 normalisation), permits, active stake.
 import { udiv128by64 } from '../fixed/wide';
 import { divU } from './unit';
-import * as J from './job';
+import * as J from '../job';
 import { ACT, INACTIVE, KEYS_A, KEYS_B, NEW_PERMIT, OLD_PERMIT, RECENT, STAKE, ld, ldU8, st, stU8 } from './layout';
 
 export function activityAndRecent(): void {

@@ -1,5 +1,5 @@
 // §2.5: which rows carry weights or bonds (the compact rows of M) and their masked, row-normalised weights.
-import * as J from './job';
+import * as J from '../job';
 import { fracDiv } from './unit';
 import { fracDivX } from './simd';
 import { M, OLD_PERMIT, ROWS, ROW_OF, ldI32, ldU8, st, stI32 } from './layout';

@@ -1,10 +1,11 @@
-// The job's scalars and input pointers, read once from the header (assembly/abi.ts) into globals.
+// The job's scalars and input pointers, read once per epoch from the header (assembly/abi.ts) into globals that
+// both kernels use (the float kernel under its own upper-case names, see epoch-float/job.ts).
 import {
   FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J_ALPHA_HIGH, J_ALPHA_LOW, J_ACTIVITY_CUTOFF, J_BLOCK_AT_REG,
   J_BMA, J_BONDS, J_BONDS_PENALTY, J_COMMIT, J_CURRENT_BLOCK, J_FLAGS, J_KAPPA, J_LAST_STEP, J_LAST_UPDATE,
   J_MAX_VALIDATORS, J_N, J_OWNER, J_PATH, J_PERMIT, J_PERMIT_LEN, J_RAO, J_STAKE, J_STAKE_THRESHOLD, J_STEEPNESS,
   J_TEMPO, J_WEIGHTS, J_WEIGHTS_PRESENT, PATH_SPARSE, ptr, slot,
-} from '../abi';
+} from './abi';
 
 export let n: i32 = 0;
 export let sparse: bool = true;
