@@ -1,10 +1,11 @@
 // §2.6 step 21: per column, the chain's `weighted_median` over the voters (rows with positive active stake).
-// The search is reproduced literally (pivot at the middle index, stable lower/upper partitions, ties with the
-// pivot dropped, the same `<` / `<=` edges); values are moved between three ping-pong buffers, no recursion.
-import { satSub, divChecked } from '../fixed/i32f32';
+// The chain's search (stable lower/upper partitions, ties with the pivot dropped, the same `<` / `<=` edges) with
+// the heaviest voter as pivot instead of the middle one: the same answer, since the I32F32 sums are exact.
+import { ONE, satSub, divChecked } from '../fixed/i32f32';
+import { sortKeys } from './stake';
 import { divU } from './unit';
 import * as J from '../job';
-import { ACT, CONS, MED_A, MED_B, MED_C, ROW_OF, TILE, TILE_BUF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st } from './layout';
+import { ACT, CONS, KEYS_A, KEYS_B, MED_A, MED_B, MED_C, ROW_OF, TILE, TILE_BUF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';
 
 /** Consensus for every column into CONS. */
@@ -36,6 +37,7 @@ export function consensus(): void {
   const majority = divChecked(<i64>J.kappa << 32, <i64>65535 << 32);
   const minority = satSub(total, majority);
   memory.fill(ZERO_ROW, 0, <usize>n << 3);
+  heaviestFirst(m);
 
   // columns gathered TILE at a time (one short contiguous run per voter row) into (score, stake) pairs
   const colBytes = <usize>m << 4;
@@ -55,7 +57,31 @@ export function consensus(): void {
 }
 
 /**
- * `weighted_median(stake, score, 0..m, minority, 0, total)` on the (score, stake) pairs at `src`.
+ * Reorders the voters by stake, heaviest first (ties in uid order). The search keeps each partition in this
+ * order, so every partition's first element is its heaviest voter, and that is the pivot: with Pareto-like
+ * stakes the heaviest voter's score is usually the median or next to it (≈ 1.7–1.9 m element visits and 3
+ * rounds per column instead of 2.4–2.8 m and 5–7 with the middle element). The chain pivots on the middle, but
+ * its answer — the score v with stake(< v) ≤ minority < stake(≤ v) — does not depend on the pivot when the sums
+ * are exact, and these I32F32 sums are (all stakes ≥ 0, Σ ≤ ONE).
+ */
+function heaviestFirst(m: i32): void {
+  for (let k = 0; k < m; k++) store<u64>(KEYS_A + (<usize>k << 3), (<u64>(ONE - ld(USE_STAKE, k)) << 12) | <u64>k);
+  const sorted = sortKeys(KEYS_A, KEYS_B, m);
+  // (row, stake) in the new order via MED_C (free until the searches start), then back in place
+  for (let t = 0; t < m; t++) {
+    const k = <i32>(load<u64>(sorted + (<usize>t << 3)) & 0xfff);
+    store<usize>(MED_C + (<usize>t << 4), load<usize>(VOTER_ROW + (<usize>k << 3)));
+    store<i64>(MED_C + (<usize>t << 4), ld(USE_STAKE, k), 8);
+  }
+  for (let t = 0; t < m; t++) {
+    store<usize>(VOTER_ROW + (<usize>t << 3), load<usize>(MED_C + (<usize>t << 4)));
+    st(USE_STAKE, t, load<i64>(MED_C + (<usize>t << 4), 8));
+  }
+}
+
+/**
+ * `weighted_median(stake, score, 0..m, minority, 0, total)` on the (score, stake) pairs at `src`, pivoting on
+ * each partition's first (heaviest) element.
  * Partitions without branches, two pairs at a time: each pair is written to both output buffers and each cursor
  * advances by its comparison's mask bit. All stakes are ≥ 0 and sum to ≤ ONE, so the chain's saturating partial
  * sums never saturate and plain (masked) adds are exact in any order.
@@ -72,7 +98,7 @@ function search(src: usize, m0: i32, minority: i64, total: i64): i64 {
   while (true) {
     if (m == 0) return 0;
     if (m == 1) return load<i64>(cur);
-    const pivot = load<i64>(cur + (<usize>(m >> 1) << 4));
+    const pivot = load<i64>(cur);
     const pv = i64x2.splat(pivot);
     let nl = 0, nu = 0;
     let loAcc = i64x2.splat(0);

@@ -59,7 +59,7 @@ export function newPermits(): void {
   for (let i = 0; i < n; i++) stU8(NEW_PERMIT, i, ld(STAKE, i) != 0);
   if (n >= k) {
     for (let i = 0; i < n; i++) store<u64>(KEYS_A + (<usize>i << 3), (<u64>ld(STAKE, i) << 12) | <u64>i);
-    const sorted = mergeSort(KEYS_A, KEYS_B, n);
+    const sorted = sortKeys(KEYS_A, KEYS_B, n);
     const drop = n - k;
     for (let t = 0; t < drop; t++) stU8(NEW_PERMIT, <i32>(load<u64>(sorted + (<usize>t << 3)) & 0xfff), false);
   }
@@ -67,7 +67,7 @@ export function newPermits(): void {
 }
 
 /** Bottom-up merge sort of u64 keys, ping-ponging between two buffers; returns the buffer holding the result. */
-function mergeSort(a: usize, b: usize, n: i32): usize {
+export function sortKeys(a: usize, b: usize, n: i32): usize {
   let src = a;
   let dst = b;
   for (let width = 1; width < n; width <<= 1) {
