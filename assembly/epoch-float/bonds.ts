@@ -74,6 +74,7 @@ export function originalYuma(rows: i32): void {
   memory.fill(COL_B, 0, bytes);
   memory.fill(COL_D, 0, bytes);
   memory.fill(DIV, 0, bytes);
+  // pass 1 leaves ΔB = WB·a in place of W (clipping has used W already), so pass 2 does not recompute it
   for (let r = 0; r < rows; r++) {
     const i = i32At(ROWS, r);
     const row = matRow(r, n);
@@ -84,15 +85,17 @@ export function originalYuma(rows: i32): void {
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;
       v128.store(COL_A + o, f64x2.add(v128.load(COL_A + o), f64x2.mul(bondPair(bRow, j), keepPair(j))));
-      if (a != 0) {
-        const d = f64x2.mul(wbOf(v128.load(row + o), v128.load(CONS + o)), av);
-        v128.store(COL_B + o, f64x2.add(v128.load(COL_B + o), d));
-      }
+      const d = f64x2.mul(wbOf(v128.load(row + o), v128.load(CONS + o)), av);
+      v128.store(row + o, d);
+      // a = 0 adds nothing to the column sums: skipped, as the reference sums only rows with stake
+      if (a != 0) v128.store(COL_B + o, f64x2.add(v128.load(COL_B + o), d));
     }
     if (j < n) {
       const o = <usize>j << 3;
       store<f64>(COL_A + o, load<f64>(COL_A + o) + <f64>load<u16>(bRow + (<usize>j << 1)) * load<f64>(COL_C + o));
-      if (a != 0) store<f64>(COL_B + o, load<f64>(COL_B + o) + wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) * a);
+      const d = wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) * a;
+      store<f64>(row + o, d);
+      if (a != 0) store<f64>(COL_B + o, load<f64>(COL_B + o) + d);
     }
   }
   const alpha = emaAlpha();
@@ -103,11 +106,10 @@ export function originalYuma(rows: i32): void {
     const i = i32At(ROWS, r);
     const row = matRow(r, n);
     const bRow = IN_B + (<usize>i * <usize>n << 1);
-    const av = f64x2.splat(f64At(ASTAKE, i));
     let j = 0;
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;
-      const d = divOrKeep(f64x2.mul(wbOf(v128.load(row + o), v128.load(CONS + o)), av), v128.load(COL_B + o));
+      const d = divOrKeep(v128.load(row + o), v128.load(COL_B + o));
       const b = divOrKeep(f64x2.mul(bondPair(bRow, j), keepPair(j)), v128.load(COL_A + o));
       const e = f64x2.add(f64x2.mul(alphaV, d), f64x2.mul(keepV, b));
       v128.store(row + o, e);
@@ -115,8 +117,7 @@ export function originalYuma(rows: i32): void {
     }
     if (j < n) {
       const o = <usize>j << 3;
-      const a = f64At(ASTAKE, i);
-      const d = divOrKeepScalar(wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) * a, load<f64>(COL_B + o));
+      const d = divOrKeepScalar(load<f64>(row + o), load<f64>(COL_B + o));
       const b = divOrKeepScalar(<f64>load<u16>(bRow + (<usize>j << 1)) * load<f64>(COL_C + o), load<f64>(COL_A + o));
       const e = alpha * d + keep * b;
       store<f64>(row + o, e);
