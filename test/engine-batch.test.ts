@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, createEngineSync } from '../src/engine.js';
 import { YumaError } from '../src/errors.js';
 import type { BatchItem, EpochInput, EpochOutput } from '../src/epoch/types.js';
-import { arbEpochInput } from '../src/testing/index.js';
+import { arbEpochInput, createReferenceEngine } from '../src/testing/index.js';
 import { syntheticSubnet } from '../bench/suite.js';
 
 const engine = createEngineSync();
@@ -66,6 +66,22 @@ describe('engine.epochs', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('keeps the top-k permits by (stake, uid) with many equal stakes, in both modes, as the references do', () => {
+    const ref = createReferenceEngine();
+    for (const [n, k, distinct] of [[300, 37, 5], [257, 256, 2], [512, 64, 40], [64, 1, 3]] as const) {
+      const { input, hyper } = syntheticSubnet({ n, validators: Math.min(k, n), seed: n + k });
+      // only a few distinct stake values: ties decided by uid
+      const stake = input.stake.map((_, i) => BigInt(1 + ((i * 7919) % distinct)) * 1_000_000_000n);
+      const sub = { ...input, stake };
+      for (const mode of ['float', 'fixed'] as const) {
+        const got = engine.epoch(sub, { ...hyper, maxAllowedValidators: k }, { mode });
+        const want = ref.epoch(sub, { ...hyper, maxAllowedValidators: k }, { mode });
+        expect(got.validatorPermit).toEqual(want.validatorPermit);
+        expect(got.validatorPermit.filter(Boolean)).toHaveLength(Math.min(k, n));
+      }
+    }
   });
 
   it('refuses a bad item with its index, before running anything', () => {

@@ -1,6 +1,6 @@
 // Spec §2.2 – §2.4: stake normalisation, top-k permits, active stake.
 import { IN_STAKE, MAX_VALIDATORS, N, OWNER, PERMIT_LEN, THRESHOLD } from './job';
-import { ASTAKE, FORBID, SORT_A, SORT_B, STAKE, f64At, i32At, setF64, setI32 } from './layout';
+import { ASTAKE, FORBID, SORT_A, STAKE, f64At, i32At, setF64, setI32 } from './layout';
 
 // @ts-ignore: decorator
 @inline function filtered(i: i32): u64 {
@@ -23,6 +23,37 @@ export function normalizeStake(): void {
   return sa < sb || (sa == sb && a < b);
 }
 
+/** Moves the `count` smallest uids (by `before`) of `idx[0..len)` to its front (quickselect, median-of-three). */
+function selectSmallest(idx: usize, len: i32, count: i32): void {
+  let lo = 0;
+  let hi = len - 1;
+  while (lo < hi) {
+    // median of three as the pivot, then a Hoare partition
+    const mid = lo + ((hi - lo) >> 1);
+    let a = i32At(idx, lo), b = i32At(idx, mid), c = i32At(idx, hi);
+    if (before(b, a)) { const t = a; a = b; b = t; }
+    if (before(c, b)) { b = c; if (before(b, a)) b = a; }
+    const pivot = b;
+    let x = lo;
+    let y = hi;
+    while (x <= y) {
+      while (before(i32At(idx, x), pivot)) x++;
+      while (before(pivot, i32At(idx, y))) y--;
+      if (x <= y) {
+        const t = i32At(idx, x);
+        setI32(idx, x, i32At(idx, y));
+        setI32(idx, y, t);
+        x++;
+        y--;
+      }
+    }
+    // [lo, y] ≤ pivot ≤ [x, hi]; keep the side holding position count − 1
+    if (count - 1 <= y) hi = y;
+    else if (count - 1 >= x) lo = x;
+    else break;
+  }
+}
+
 /**
  * `is_topk_nonzero`: non-zero stake holds a permit; unless n < k the n − k smallest (stable ascending order)
  * lose it. When at most k stakes are non-zero the evicted ones are all zeros, so the sort is skipped.
@@ -36,28 +67,12 @@ export function newPermits(out: usize): void {
   }
   const k = MAX_VALIDATORS;
   if (N >= k && nonZero > k) {
-    // Bottom-up merge sort of uids by (stake, uid): a total order, so the result equals the stable sort.
-    let src = SORT_A;
-    let dst = SORT_B;
-    for (let i = 0; i < N; i++) setI32(src, i, i);
-    for (let width = 1; width < N; width <<= 1) {
-      for (let lo = 0; lo < N; lo += width << 1) {
-        const mid = min(lo + width, N);
-        const hi = min(lo + (width << 1), N);
-        let a = lo;
-        let b = mid;
-        let o = lo;
-        while (a < mid && b < hi) {
-          const x = i32At(src, a);
-          const y = i32At(src, b);
-          if (before(y, x)) { setI32(dst, o++, y); b++; } else { setI32(dst, o++, x); a++; }
-        }
-        while (a < mid) setI32(dst, o++, i32At(src, a++));
-        while (b < hi) setI32(dst, o++, i32At(src, b++));
-      }
-      const t = src; src = dst; dst = t;
-    }
-    for (let r = 0; r < N - k; r++) store<u8>(out + <usize>i32At(src, r), 0);
+    // The n − k first in the (stake, uid) order lose their permit: a selection, not a full sort. The order is
+    // total (uids differ), so the set is exactly the stable sort's first n − k.
+    const drop = N - k;
+    for (let i = 0; i < N; i++) setI32(SORT_A, i, i);
+    selectSmallest(SORT_A, N, drop);
+    for (let r = 0; r < drop; r++) store<u8>(out + <usize>i32At(SORT_A, r), 0);
   }
   if (OWNER >= 0) store<u8>(out + <usize>OWNER, 1);
 }
