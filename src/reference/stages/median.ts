@@ -3,20 +3,37 @@ import type { Mat } from './weights.js';
 
 /**
  * The chain's `weighted_median` (§2.6 step 21) literally: a deterministic pivot-at-middle search, not a sort
- * (ported with the chain's math tests; the epoch uses `weightedMedianHeaviestFirst`). Each round
- * splits the current partition (in order) into scores below and above the pivot; ties with the pivot go
- * nowhere. The strict `<` and non-strict `<=` tests below decide borderline columns, so they are kept literally.
+ * (ported with the chain's math tests; the epoch uses `weightedMedianHeaviestFirst`).
  */
 export function weightedMedian(stake: ArrayLike<number>, score: ArrayLike<number>, minority: number, lo: number, hi: number): number {
+  return search(stake, score, minority, lo, hi, (cur) => cur[cur.length >> 1]);
+}
+
+/**
+ * The same search pivoting on the first element of each partition, for scores and stakes given heaviest voter
+ * first (`consensus` orders them). Every partition keeps that order, so its first element is its heaviest voter.
+ * In exact arithmetic the answer — the score v with stake(< v) ≤ minority < stake(≤ v) — is the chain's whatever
+ * the pivot; it is chosen for speed (about 3 rounds a column instead of 5–7 with Pareto-like stakes), and the
+ * Wasm float kernel pivots and adds in exactly this order, so the two agree to the bit.
+ */
+export function weightedMedianHeaviestFirst(stake: ArrayLike<number>, score: ArrayLike<number>, minority: number, lo: number, hi: number): number {
+  return search(stake, score, minority, lo, hi, (cur) => cur[0]);
+}
+
+/**
+ * Each round splits the current partition (in order) into scores below and above the pivot; ties with the pivot
+ * go nowhere. The strict `<` and non-strict `<=` tests below decide borderline columns, so they are the chain's
+ * literally. Stake sums run in two lanes, even and odd positions of the partition (the kernel's f64x2 order).
+ */
+function search(stake: ArrayLike<number>, score: ArrayLike<number>, minority: number, lo: number, hi: number, pivotOf: (cur: number[]) => number): number {
   let cur: number[] = Array.from({ length: score.length }, (_, i) => i);
   const limit = cur.length;
   for (let steps = 0; ; ) {
     if (cur.length === 0) return 0;
     if (cur.length === 1) return score[cur[0]];
-    const pivot = score[cur[cur.length >> 1]];
+    const pivot = score[pivotOf(cur)];
     const lower: number[] = [];
     const upper: number[] = [];
-    // Stake sums in two lanes, even and odd positions of the current partition (the kernel's f64x2 order).
     const low = [0, 0];
     const high = [0, 0];
     cur.forEach((i, k) => {
@@ -49,49 +66,6 @@ export function votingRows(activeStake: Float64Array): number[] {
   const rows: number[] = [];
   for (let i = 0; i < activeStake.length; i++) if (activeStake[i] > 0) rows.push(i);
   return rows;
-}
-
-/**
- * The same search pivoting on the first element of each partition, for scores and stakes given heaviest voter
- * first (`consensus` orders them). Every partition keeps that order, so its first element is its heaviest voter.
- * In exact arithmetic the answer — the score v with stake(< v) ≤ minority < stake(≤ v) — is the chain's whatever
- * the pivot; it is chosen for speed (about 3 rounds a column instead of 5–7 with Pareto-like stakes), and the
- * Wasm float kernel pivots and adds in exactly this order, so the two agree to the bit.
- */
-export function weightedMedianHeaviestFirst(stake: ArrayLike<number>, score: ArrayLike<number>, minority: number, lo: number, hi: number): number {
-  let cur: number[] = Array.from({ length: score.length }, (_, i) => i);
-  const limit = cur.length;
-  for (let steps = 0; ; ) {
-    if (cur.length === 0) return 0;
-    if (cur.length === 1) return score[cur[0]];
-    const pivot = score[cur[0]];
-    const lower: number[] = [];
-    const upper: number[] = [];
-    const low = [0, 0];
-    const high = [0, 0];
-    cur.forEach((i, k) => {
-      if (score[i] < pivot) {
-        lower.push(i);
-        low[k & 1] += stake[i];
-      } else if (score[i] > pivot) {
-        upper.push(i);
-        high[k & 1] += stake[i];
-      }
-    });
-    const lowStake = low[0] + low[1];
-    const highStake = high[0] + high[1];
-    if (minority < lo + lowStake && lower.length > 0) {
-      cur = lower;
-      hi = lo + lowStake;
-    } else if (hi - highStake <= minority && upper.length > 0) {
-      cur = upper;
-      lo = hi - highStake;
-    } else {
-      return pivot;
-    }
-    steps++;
-    if (steps > limit) return 0;
-  }
 }
 
 /**
