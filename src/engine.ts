@@ -9,7 +9,7 @@ import { HelperThread, workerThreads } from './wasm/helper-thread.js';
 import { compileAsync, compileSharedSync, compileSync, createSharedMemory, instantiate, instantiateShared, type KernelExports } from './wasm/loader.js';
 import { jobBytes, readJob, writeJob } from './wasm/marshal.js';
 
-/** One instantiated Wasm module with its own memory; not shared between threads. */
+/** One instantiated Wasm module with its own memory (with `threads: 2`, shared with one helper thread only). */
 export interface Engine {
   /** One subnet's epoch. `mode` defaults to `'fixed'` (bit-exact with the chain), `path` to `'sparse'`. */
   epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput;
@@ -194,6 +194,9 @@ export function createEngineSync(opts?: EngineOptions): Engine {
 
 function threadsOf(opts: EngineOptions | undefined): 1 | 2 {
   if (opts != null && (typeof opts !== 'object' || Array.isArray(opts))) throw new YumaError('E_ARG', 'engine options must be an object');
+  for (const key of Object.keys(opts ?? {})) {
+    if (key !== 'threads') throw new YumaError('E_ARG', `engine option ${key} is not known (known: threads)`);
+  }
   const t = opts?.threads ?? 1;
   if (t !== 1 && t !== 2) throw new YumaError('E_ARG', `threads must be 1 or 2 (got ${String(t)})`);
   return t;
