@@ -54,7 +54,10 @@ export function runBench(engine: EpochEngine, now: () => number, quick: boolean,
     for (const mode of ['float', 'fixed'] as const) {
       for (const yuma3 of [false, true]) {
         const batch: BatchItem[] = [{ input, hyper: { yuma3Enabled: yuma3, maxAllowedValidators: validators } }];
-        engine.epochs(batch, { mode });
+        // Warm up for a while, not once: V8 compiles Wasm with a baseline tier first and swaps in optimised code
+        // in the background, so the first calls are several times slower than the steady state.
+        const warmUntil = now() + (quick ? 60 : 200);
+        for (let w = 0; w < 2 || now() < warmUntil; w++) engine.epochs(batch, { mode });
         const runs = quick ? 3 : n >= 1024 ? 10 : 25;
         const times: number[] = [];
         for (let k = 0; k < runs; k++) {
