@@ -17,6 +17,8 @@ export interface RawEpochResult {
   validatorPermit: Uint8Array;
   bonds: Uint16Array;
   bondsPresent: Uint8Array;
+  /** Optional (Wasm path): which bond rows store nothing at all, so the sparse output need not scan them. */
+  bondRowEmpty?: Uint8Array;
   serverEmission: BigUint64Array;
   validatorEmission: BigUint64Array;
   consensusF: Float64Array;
@@ -70,11 +72,13 @@ export function toEpochOutput(p: PreparedEpoch, r: RawEpochResult): EpochOutput 
     bonds = r.bonds;
   } else {
     const rows: SparseRow[] = new Array(n);
+    const empty = r.bondRowEmpty;
     for (let i = 0; i < n; i++) {
       const row: SparseRow = [];
+      rows[i] = row;
+      if (empty && empty[i]) continue;
       const base = i * n;
       for (let j = 0; j < n; j++) if (r.bondsPresent[base + j]) row.push([j, r.bonds[base + j]]);
-      rows[i] = row;
     }
     bonds = rows;
   }

@@ -3,7 +3,7 @@ import type { RawEpochResult } from '../epoch/result.js';
 import { align, type Arena } from './arena.js';
 import {
   FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_PRESENCE_FROM_VALUES, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J, JOB_BYTES, PATH_DENSE, PATH_SPARSE,
-  ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED,
+  ROW_EMPTY, ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED,
 } from './abi.js';
 
 /** Bytes one job needs in the arena for its header, inputs and outputs (scratch is shared and counted apart). */
@@ -188,6 +188,7 @@ export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = 
     validatorPermit: u8(J.OUT_PERMIT),
     bonds,
     bondsPresent: present,
+    bondRowEmpty: kinds.map((k) => (k === ROW_EMPTY ? 1 : 0)),
     serverEmission: u64(J.OUT_SERVER),
     validatorEmission: u64(J.OUT_VALIDATOR),
     consensusF: f64(J.OUT_CONSENSUS_F),
