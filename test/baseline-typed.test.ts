@@ -8,7 +8,7 @@ import { syntheticSubnet } from '../bench/suite.js';
 import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
 
 // The benchmark's typed-array baseline must compute the same epoch as the chain, within the float-mode tolerance
-// of shared/conformance/README.md: u16 fields within 2 steps, emissions within raoEmission / 20000, booleans exact.
+// of float mode (test/fixtures/README.md): u16 fields within 2 steps, emissions within raoEmission / 20000, booleans exact.
 const cases = withExactLastUpdate(loadConformance('sparse'));
 
 /**

@@ -9,7 +9,7 @@ const code = errorCode;
 const B = (v: unknown) => BigInt(v as string);
 const balancer = (tao: bigint, alpha: bigint, extra = {}) => Pool.genesis({ tao, alpha, preset: 'balancer', minReserveBefore: 1n, minStake: 0n, ...extra }); // swap-pallet tests: mock MinimumReserve, no min stake
 
-describe('worked example of the seed document (chain reference §2.8)', () => {
+describe('worked example: 1000 TAO / 500 alpha constant-product pool', () => {
   it('fee-less 0.5/0.5: 1000 TAO / 500 alpha, staking 1000 TAO yields 250 alpha, pool 2000 / 250', () => {
     const p = Pool.genesis({ tao: 1000n * RAO, alpha: 500n * RAO });
     expect(p.price()).toBe(2);

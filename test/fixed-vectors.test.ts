@@ -41,7 +41,7 @@ describe('vec_max_upscale_to_u16 / vec_u16_max_upscale_to_u16', () => {
       expect(R.vecMaxUpscaleToU16(xs.map(big)).map(Number)).toEqual(expected[k]);
     });
   });
-  it('u16 cases (set_weights storage) and the spec examples', () => {
+  it('u16 cases (set_weights storage) and two worked examples', () => {
     const v = vec('vec_u16_max_upscale_to_u16');
     const inputs = v.inputs.cases as number[][];
     const expected = v.expected.cases as number[][];
@@ -82,7 +82,7 @@ describe('stake normalisation (test_math_u64_normalization)', () => {
 });
 
 describe('scalar constants of the epoch', () => {
-  it('bonds moving average → α (test_math_fixed_overflow, spec App. C)', () => {
+  it('bonds moving average → α (test_math_fixed_overflow)', () => {
     expect(R.alphaFromBondsMovingAverage(900_000n)).toBe(f64(0.1));
     expect(R.alphaFromBondsMovingAverage(900_000n)).toBe(429_496_730n);
     expect(W.alphaFromBondsMovingAverage!(900_000n)).toBe(429_496_730n);
@@ -131,7 +131,7 @@ describe('scalar constants of the epoch', () => {
     expect(u64(W.floorToU64!(I64_MAX))).toBe(2_147_483_647n);
     expect(R.toU64Sat(R.I96F32, R.fromInt(R.I96F32, U64_MAX))).toBe(U64_MAX);
   });
-  it('emission split of a normalised share (I96F32 product, spec §2.10)', () => {
+  it('emission split of a normalised share (I96F32 product, as run_epoch.rs)', () => {
     // share ONE/2 of 1e9 rao, share ONE of u64::MAX rao, and the largest share of u64::MAX (clamped)
     expect(u64(W.emissionShare!(ONE / 2n, 1_000_000_000n))).toBe(500_000_000n);
     expect(u64(W.emissionShare!(ONE, U64_MAX))).toBe(U64_MAX);

@@ -1,4 +1,4 @@
-// §2.8–2.9: weights for bonds (bonds penalty), the bond EMA (original Yuma or Yuma3, liquid alpha) and dividends.
+// Weights for bonds (bonds penalty), the bond EMA (original Yuma or Yuma3, liquid alpha) and dividends.
 // Works row by row over M in place. On return M holds, for every compact row, the u16 the chain stores per column,
 // or -1 where the sparse path stores no entry; DIV holds the normalised dividends.
 import { ONE, mulSat, satAdd, satSub, u16ProportionToFixed, mulOrZero } from '../fixed/i32f32';

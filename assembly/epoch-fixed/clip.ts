@@ -1,4 +1,4 @@
-// §2.6 steps 22–23 and §2.7: clipping at consensus, validator trust, rank (and prerank for the trust view),
+// Clipping at consensus, validator trust, rank (and prerank for the trust view),
 // incentive. Clipped values are min(w, c) on both paths (the sparse path's dropped entries are exactly those
 // clipped to a zero consensus), so they are recomputed on the fly instead of stored.
 import { divU, mulU } from './unit';

@@ -1,4 +1,4 @@
-// §2.10 emission split and the per-UID outputs (u16 storage forms, rao emissions, f64 views = raw / 2^32).
+// Emission split and the per-UID outputs (u16 storage forms, rao emissions, f64 views = raw / 2^32).
 import {
   J_OUT_ACTIVE, J_OUT_CONSENSUS, J_OUT_CONSENSUS_F, J_OUT_DIVIDENDS, J_OUT_DIVIDENDS_F, J_OUT_INCENTIVE,
   J_OUT_INCENTIVE_F, J_OUT_PERMIT, J_OUT_RANK_F, J_OUT_SERVER, J_OUT_STAKE_WEIGHT, J_OUT_TRUST_F, J_OUT_VALIDATOR,

@@ -1,4 +1,4 @@
-// §2.6 step 21: per column, the chain's `weighted_median` over the voters (rows with positive active stake).
+// Per column, the chain's `weighted_median` over the voters (rows with positive active stake).
 // The chain's search (stable lower/upper partitions, ties with the pivot dropped, the same `<` / `<=` edges) with
 // the heaviest voter as pivot instead of the middle one: the same answer, since the I32F32 sums are exact.
 import { ONE, satSub, divChecked } from '../fixed/i32f32';

@@ -1,4 +1,4 @@
-// §2.1–2.4: activity, recent registrations, stake (threshold, I64F64 normalisation), permits, active stake.
+// Activity, recent registrations, stake (threshold, I64F64 normalisation), permits, active stake.
 import { udiv128by64 } from '../fixed/wide';
 import { divU } from './unit';
 import * as J from '../job';

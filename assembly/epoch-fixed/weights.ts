@@ -1,4 +1,4 @@
-// §2.5: which rows carry weights or bonds (the compact rows of M) and their masked, row-normalised weights.
+// Which rows carry weights or bonds (the compact rows of M) and their masked, row-normalised weights.
 import * as J from '../job';
 import { fracDiv } from './unit';
 import { fracDivX } from './simd';

@@ -1,4 +1,4 @@
-// §2.11 bond storage after the epoch: a kind per row (abi ROW_*); only rows the epoch computed are written out.
+// Bond storage after the epoch: a kind per row (abi ROW_*); only rows the epoch computed are written out.
 import { J_OUT_BOND_ROWS, J_OUT_BONDS, J_OUT_BONDS_PRESENT, ROW_EMPTY, ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED, ptr } from '../abi';
 import * as J from '../job';
 import { NEW_PERMIT, OLD_PERMIT, ROW_OF, ldI32, ldU8 } from './layout';

@@ -1,4 +1,4 @@
-// Spec §2.8 – §2.9: weights for bonds, original-Yuma EMA, Yuma3 EMA (single alpha or liquid alpha), dividends.
+// Weights for bonds, original-Yuma EMA, Yuma3 EMA (single alpha or liquid alpha), dividends.
 import { ALPHA_HIGH, ALPHA_LOW, BMA, BONDS_PENALTY, DENSE, IN_B, LIQUID, N, STEEPNESS } from './job';
 import { weightPresent } from './masks';
 import { ASTAKE, COL_A, COL_B, COL_C, COL_D, CONS, DIV, FORBID, INC, RECENT, ROWS, f64At, i32At, matRow, setF64 } from './layout';
@@ -61,7 +61,7 @@ export function setBondsPenalty(): void {
 }
 
 /**
- * §2.9a original Yuma, over the working rows (every other row has zero weights and zero bonds):
+ * Original Yuma, over the working rows (every other row has zero weights and zero bonds):
  * pass 1 column sums of the masked bonds (integers: exact) and of ΔB = WB·a; pass 2 the EMA
  * `α·ΔB/ΣΔB + (1−α)·B/ΣB` in place of the weights, with its column sums; pass 3 column-normalised EMA in place,
  * dividends `Σⱼ Iⱼ·EMAᵢⱼ` (two lanes, as the reference) and column maxima for storage (into COL_C).
@@ -182,7 +182,7 @@ function liquidAlphaApplies(): bool {
 }
 
 /**
- * §2.9b Yuma3 over the working rows: the EMA in place of the weights (bonds as b/65535, recent columns
+ * Yuma3 over the working rows: the EMA in place of the weights (bonds as b/65535, recent columns
  * dropped), its column sums, then dividends `aᵢ · Σⱼ (EMAᵢⱼ/ΣEMAⱼ)·Iⱼ`. The EMA itself is the storage form.
  */
 export function yuma3(rows: i32): void {

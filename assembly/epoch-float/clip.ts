@@ -1,4 +1,4 @@
-// Spec §2.6 steps 22–23 and §2.7: clipping at consensus, validator trust, rank / prerank.
+// Clipping at consensus, validator trust, rank / prerank.
 import { N } from './job';
 import { ASTAKE, CONS, PRERANK, RANK, ROWS, VT, f64At, i32At, matRow } from './layout';
 

@@ -1,4 +1,4 @@
-// Spec §2.10: emission shares and rao amounts.
+// Emission shares and rao amounts.
 import { N, RAO } from './job';
 import { ASTAKE, DIV, INC, SSHARE, STAKE, VSHARE, f64At, setF64 } from './layout';
 

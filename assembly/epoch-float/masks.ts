@@ -1,4 +1,4 @@
-// Spec §2.1, §2.3 (previous permits) and §2.5 masks; working rows.
+// Activity, recent registrations, previous permits and the weight masks; which rows do work.
 import { CURRENT_BLOCK, CUTOFF, DENSE, IN_B, IN_COMMIT, IN_PERMIT, IN_WP, LAST_STEP, N, OWNER, PERMIT_LEN, TEMPO, commitBlock, lastUpdate, registeredAt } from './job';
 import { FORBID, PREV, RECENT, ROWS, ROW_OF, setI32 } from './layout';
 

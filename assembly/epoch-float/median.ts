@@ -1,4 +1,4 @@
-// Spec §2.6 step 21: column-wise stake-weighted median: the chain's partition search (not a sort), pivoting on the
+// Column-wise stake-weighted median: the chain's partition search (not a sort), pivoting on the
 // heaviest voter of each partition.
 import { KAPPA, N } from './job';
 import { ASTAKE, CONS, MED_A, MED_B, MED_C, ROW_OF, SORT_A, SORT_B, TILE, TILE_BUF, VOTERS, VOTER_ROW, VOTE_STAKE, ZERO_ROW, f64At, i32At, matRow, setF64, setI32 } from './layout';

@@ -1,4 +1,4 @@
-// Spec §2.5: masked weight rows as f64 values, row-normalised, for the working rows only.
+// Masked weight rows as f64 values, row-normalised, for the working rows only.
 import { IN_W, N, OWNER } from './job';
 import { rowNeedsColumnMask, weightKept } from './masks';
 import { FORBID, ROWS, i32At, matRow } from './layout';

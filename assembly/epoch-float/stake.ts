@@ -1,4 +1,4 @@
-// Spec §2.2 – §2.4: stake normalisation, top-k permits, active stake.
+// Stake normalisation, top-k permits, active stake.
 import { IN_STAKE, MAX_VALIDATORS, N, OWNER, PERMIT_LEN, THRESHOLD } from './job';
 import { ASTAKE, FORBID, SORT_A, STAKE, f64At, i32At, setF64, setI32 } from './layout';
 

@@ -1,4 +1,4 @@
-// Spec §2.11: bond storage after the epoch. Each row gets a kind (abi ROW_*); only rows the epoch computed are
+// Bond storage after the epoch. Each row gets a kind (abi ROW_*); only rows the epoch computed are
 // written out, the loader rebuilds empty and unchanged rows itself.
 import { ROW_EMPTY, ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED } from '../abi';
 import { DENSE, IN_PERMIT, N, PERMIT_LEN, YUMA3 } from './job';

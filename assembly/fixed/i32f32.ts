@@ -1,11 +1,11 @@
 // I32F32 (`substrate_fixed::types::I32F32`) on raw i64 bits: value = raw / 2^32.
 //
-// Rounding and overflow follow the crate bit for bit (yuma-chain-reference.md §3):
+// Rounding and overflow follow the crate bit for bit (substrate-fixed v0.6.0):
 //   mul  floor(a·b / 2^32)          div  trunc(a·2^32 / b) toward zero
 //   saturation: MIN when the operand signs differ, else MAX
 //   checked ops report overflow through the global `overflow` (see below)
 // The multiply never forms a 128-bit product: it splits each operand into a signed high and an unsigned low
-// 32-bit half and keeps only bits 32..95 plus an overflow test (toolchain-and-style.md §2).
+// 32-bit half and keeps only bits 32..95 plus an overflow test.
 
 import { udiv128by64 } from './wide';
 

@@ -2,7 +2,7 @@ import type { EpochInput, EpochOutput, Hyperparams, U16Matrix } from '../epoch/t
 import { UsageError } from './args.js';
 
 /**
- * The JSON spelling of an epoch (the conformance files' format, shared/conformance/README.md): rao amounts as
+ * The JSON spelling of an epoch (the format of the chain conformance fixtures, test/fixtures/README.md): rao amounts as
  * decimal strings (or safe integers), matrices as n rows of n u16 values, or as sparse rows of [uid, value] pairs.
  * A file holds either a bare input or `{ input, hyper?, mode?, path? }` (a conformance line works as is).
  */

@@ -173,7 +173,7 @@ export class Pool {
 
   /**
    * A new pool. `preset` picks an era ('seed' default, 'launch', 'balancer'); explicit fields override it.
-   * Example (the seed document): `Pool.genesis({ tao: 1000n * RAO, alpha: 500n * RAO })`.
+   * Example: `Pool.genesis({ tao: 1000n * RAO, alpha: 500n * RAO })`.
    */
   static genesis(opts: PoolConfig & { tao: bigint; alpha: bigint; preset?: PoolPreset }): Pool {
     if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'Pool.genesis needs an options object');

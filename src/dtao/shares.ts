@@ -1,5 +1,5 @@
 /**
- * How a block's TAO emission is shared across subnets: the seed document's softmax, plain proportional,
+ * How a block's TAO emission is shared across subnets: a softmax, plain proportional,
  * the chain's EMA-price shares (launch and HEAD) and the chain's TAO-flow shares (2025-11 … 2026-06).
  * Shares are plain numbers (the chain uses U64F64; the TAO amounts derived from them are floored).
  */

@@ -1,4 +1,4 @@
-/** Public epoch types, in chain storage units (see shared/spec/api.md). */
+/** Public epoch types, in chain storage units (u16 proportions, rao, block numbers). */
 
 /** A sparse matrix row as the chain stores it: `[uid, u16 value]` pairs. */
 export type SparseRow = Array<[uid: number, value: number]>;

@@ -1,7 +1,7 @@
 /**
  * BigInt reference of the chain's fixed-point Yuma epoch, both code paths of subtensor `epoch/run_epoch.rs`:
  * `epoch_mechanism` (`path: 'sparse'`, what the chain runs) and `epoch_dense_mechanism` (`path: 'dense'`).
- * Written to be read next to shared/spec/yuma-chain-reference.md §2; step numbers below are that section's.
+ * Stages follow that file's order (activity, stake, permits, active stake, weights, consensus, bonds, emission).
  * Slow on purpose: it is the oracle the Wasm fixed kernel is tested against.
  */
 import type { PreparedEpoch } from '../epoch/prepare.js';
@@ -54,13 +54,13 @@ function prologue(p: PreparedEpoch): Prologue {
   const cb = p.currentBlock;
   const cutoff = BigInt(h.activityCutoff);
 
-  // 2.1 activity and recent registrations.
+  // Activity and recent registrations.
   const inactive = Array.from(p.lastUpdate, (lu) => u64SatAdd(lu, cutoff) < cb);
   const active = inactive.map((x) => !x);
   const lastTempo = p.lastStepBlock === 0n ? u64SatSub(cb, BigInt(p.tempo)) : u64SatAdd(p.lastStepBlock, 1n);
   const recent = Array.from(p.blockAtRegistration, (reg) => lastTempo <= reg);
 
-  // 2.2 stake: threshold (owner exempt on the sparse path), normalise in I64F64, floor to I32F32.
+  // Stake: threshold (owner exempt on the sparse path), normalise in I64F64, floor to I32F32.
   const filtered = Array.from(p.stake, (s, i) => {
     const total = fromInt(I64F64, s);
     return i !== owner && toU64Sat(I64F64, total) < h.stakeThreshold ? 0n : total;
@@ -68,14 +68,14 @@ function prologue(p: PreparedEpoch): Prologue {
   const total = filtered.reduce((a, b) => wrapAdd(I64F64, a, b), 0n);
   const stake = filtered.map((f) => stakeProportion(f, total));
 
-  // 2.3 permits: the stored vector may be shorter than n; the owner's entry is forced only if it exists.
+  // Permits: the stored vector may be shorter than n; the owner's entry is forced only if it exists.
   const oldPermit = Array.from(p.validatorPermit.subarray(0, p.permitLength), (x) => x !== 0);
   if (owner >= 0 && owner < oldPermit.length) oldPermit[owner] = true;
   const forbid = oldPermit.map((x) => !x);
   const newPermit = isTopkNonzero(stake, h.maxAllowedValidators);
   if (owner >= 0) newPermit[owner] = true;
 
-  // 2.4 active stake.
+  // Active stake.
   const activeStake = normalize(maskVector(forbid, maskVector(inactive, stake)));
   return { n, owner, active, recent, stake, oldPermit, newPermit, activeStake };
 }
@@ -112,7 +112,7 @@ function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
   const reg = Array.from(p.blockAtRegistration);
   const forbid = pro.oldPermit.map((x) => !x);
 
-  // 2.5 weights: stored u16 as integer-valued I32F32, explicit zeros kept; masks; row normalisation.
+  // Weights: stored u16 as integer-valued I32F32, explicit zeros kept; masks; row normalisation.
   let W: S.SparseMatrix = [];
   for (let i = 0; i < n; i++) {
     const row: S.SparseRow = [];
@@ -125,7 +125,7 @@ function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
   if (p.commitBlocks) W = S.vecMask(W, Array.from(p.commitBlocks), reg, (commit, registered) => commit < registered);
   W = S.rowNormalize(W);
 
-  // 2.6 consensus, clipping, validator trust.
+  // Consensus, clipping, validator trust.
   const dense = W.map((row) => {
     const d: bigint[] = new Array(n).fill(0n);
     for (const [j, v] of row) d[j] = v;
@@ -135,18 +135,18 @@ function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
   const CW = S.colClip(W, consensus);
   const validatorTrust = S.rowSum(CW);
 
-  // 2.7 rank and incentive (prerank feeds only the trust view).
+  // Rank and incentive (prerank feeds only the trust view).
   const rank = S.matmul(CW, activeStake, n);
   const prerank = S.matmul(W, activeStake, n);
   const incentive = normalize(rank);
 
-  // 2.8 weights for bonds.
+  // Weights for bonds.
   const WB = S.interpolate(W, CW, n, u16Ratio(h.bondsPenalty));
 
   let dividends: bigint[];
   let ema: S.SparseMatrix;
   if (h.yuma3Enabled) {
-    // 2.9b Yuma3: bonds as u16 proportions, recent columns dropped.
+    // Yuma3: bonds as u16 proportions, recent columns dropped.
     let B: S.SparseMatrix = bondRows(p, (b) => u16ProportionToFixed(BigInt(b)));
     B = S.scalarVecMask(B, lastTempoOf(p), reg, (lt, registered) => lt <= registered);
     if (liquidAlphaOn(p, consensus)) {
@@ -164,7 +164,7 @@ function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
     const perValidator = S.rowSum(S.matVecMul(EN, incentive));
     dividends = normalize(vecMul(perValidator, activeStake));
   } else {
-    // 2.9a original Yuma: bonds as integers, recent columns dropped, column-normalised.
+    // Original Yuma: bonds as integers, recent columns dropped, column-normalised.
     let B: S.SparseMatrix = bondRows(p, (b) => BigInt(b) << 32n);
     B = S.scalarVecMask(B, lastTempoOf(p), reg, (lt, registered) => lt <= registered);
     B = S.colNormalize(B, n);
@@ -174,7 +174,7 @@ function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
     ema = S.colMaxUpscale(ema, n);
   }
 
-  // 2.11 every UID's row is rewritten: the EMA row under a new permit, else empty.
+  // Bond write-back: every UID's row is rewritten: the EMA row under a new permit, else empty.
   const writeBonds = (out: RawEpochResult): void => {
     for (let i = 0; i < n; i++) {
       if (!newPermit[i]) continue;
@@ -217,7 +217,7 @@ function denseCore(p: PreparedEpoch, pro: Prologue): Core {
   const lu = p.lastUpdate;
   const reg = p.blockAtRegistration;
 
-  // 2.5 weights: no owner exception (the diagonal is always masked), no commit-reveal mask.
+  // Weights: no owner exception (the diagonal is always masked), no commit-reveal mask.
   let W: D.DenseMatrix = [];
   for (let i = 0; i < n; i++) W.push(Array.from(p.weights.subarray(i * n, (i + 1) * n), (w) => BigInt(w) << 32n));
   W = D.maskRows(forbid, W);
@@ -225,7 +225,7 @@ function denseCore(p: PreparedEpoch, pro: Prologue): Core {
   W = D.maskWhere(W, (i, j) => lu[i] <= reg[j]);
   W = D.rowNormalize(W);
 
-  // 2.6 / 2.7
+  // Consensus, clipping, validator trust, rank and incentive.
   const consensus = weightedMedianCols(activeStake, n, (r, j) => W[r][j], u16Ratio(h.kappa));
   const CW = D.colClip(W, consensus);
   const validatorTrust = D.rowSum(CW);
@@ -233,7 +233,7 @@ function denseCore(p: PreparedEpoch, pro: Prologue): Core {
   const prerank = D.matmul(W, activeStake);
   const incentive = normalize(rank);
 
-  // 2.8
+  // Weights for bonds.
   const WB = D.interpolate(W, CW, u16Ratio(h.bondsPenalty));
 
   let dividends: bigint[];
@@ -263,7 +263,7 @@ function denseCore(p: PreparedEpoch, pro: Prologue): Core {
     ema = D.colMaxUpscale(ema);
   }
 
-  // 2.11 dense: only rows below the stored permit vector's length are touched; others keep their input.
+  // Bond write-back, dense: only rows below the stored permit vector's length are touched; others keep their input.
   const writeBonds = (out: RawEpochResult): void => {
     const touched = Math.min(n, oldPermit.length);
     for (let i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 /**
- * Plain-TypeScript f64 reference of one Yuma epoch (float mode), stage by stage in the order of
- * shared/spec/yuma-chain-reference.md §2. It is the oracle for the Wasm float kernel: the same algorithm,
+ * Plain-TypeScript f64 reference of one Yuma epoch (float mode), stage by stage in the order of subtensor's
+ * `epoch/run_epoch.rs`. It is the oracle for the Wasm float kernel: the same algorithm,
  * the same masks and path differences as the chain, in f64 instead of fixed point, with the kernel's
  * reduction orders (see stages/sums.ts) so the two agree to the bit except where `exp` differs by an ulp.
  */

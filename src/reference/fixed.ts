@@ -9,7 +9,7 @@
  * generic operations, e.g. `mulSat(I32F32, a, b)`. Chain helpers that only exist for one type (`exp`, `sigmoidSafe`,
  * `fixedProportionToU16`, …) take and return I32F32 raw values.
  *
- * Rules (yuma-chain-reference.md §3):
+ * Rules (as substrate-fixed v0.6.0 implements them):
  * - mul: floor(a·b / 2^frac); overflow iff the floored result is outside the type.
  * - div: trunc(a·2^frac / b) toward zero; overflow iff outside the type; divisor 0 → no result.
  * - saturation picks MIN when the operand signs differ, MAX otherwise (the crate looks at operand signs).

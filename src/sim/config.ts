@@ -40,7 +40,7 @@ export interface QualitySwap {
 export interface NetworkOptions {
   subnets: number;
   uidsPerSubnet: number;
-  /** UID slots of subnet 1 (the seed document's 1024); 0 = same as the others. */
+  /** UID slots of subnet 1 (1024 by default); 0 = same as the others. */
   subnet1Uids: number;
   seed: number;
   tempo: number;

@@ -60,7 +60,7 @@ export class SubnetState {
   readonly lastEmission: bigint[];
   epochs = 0;
 
-  /** Alpha minted on this subnet, which drives its alpha halving (dtao.md §1). */
+  /** Alpha minted on this subnet, which drives its alpha halving. */
   alphaIssuance: bigint;
   pendingEmission = 0n;
   pendingOwner = 0n;

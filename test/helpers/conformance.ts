@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { EpochInput, Hyperparams } from '../../src/epoch/types.js';
 
-/** One chain-computed epoch from test/fixtures/chain-*-epochs.jsonl.gz (format: shared/conformance/README.md). */
+/** One chain-computed epoch from test/fixtures/chain-*-epochs.jsonl.gz (format: test/fixtures/README.md). */
 export interface ConformanceCase {
   id: number;
   path: 'sparse' | 'dense';

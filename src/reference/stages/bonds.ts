@@ -4,7 +4,7 @@ import { sumPairs } from './sums.js';
 import type { Mat } from './weights.js';
 
 /**
- * §2.8 step 25: `WB = W + β·(CW − W)`, β = bondsPenalty/65535. β = 0 and β = 1 hand over W or CW as they are
+ * Weights for bonds: `WB = W + β·(CW − W)`, β = bondsPenalty/65535. β = 0 and β = 1 hand over W or CW as they are
  * (with their stored entries); otherwise the sparse path keeps only results > 0.
  */
 export function weightsForBonds(w: Mat, cw: Mat, bondsPenalty: number, path: ChainPath): Mat {
@@ -54,7 +54,7 @@ export interface BondsResult {
 }
 
 /**
- * §2.9a original Yuma: stored bonds (u16 integers, column max-upscaled) with recent columns dropped and
+ * Original Yuma: stored bonds (u16 integers, column max-upscaled) with recent columns dropped and
  * column-normalised; `ΔB = WB ⊙ a` column-normalised; `EMA = α·ΔB + (1−α)·B`, column-normalised; dividends
  * `Σⱼ EMAᵢⱼ·Iⱼ` normalised; storage = column max-upscale of the EMA.
  */
@@ -108,7 +108,7 @@ export function liquidAlphaApplies(p: PreparedEpoch, c: Float64Array): boolean {
 }
 
 /**
- * §2.9b Yuma3: bonds as proportions b/65535, recent columns dropped; EMA with per-entry liquid alpha
+ * Yuma3: bonds as proportions b/65535, recent columns dropped; EMA with per-entry liquid alpha
  * (`min(1, (1−α)·b + max(0, α·w))`; the sparse path only emits the columns listed in the validator's WB row)
  * or with one α and no clamp; dividends `aᵢ · Σⱼ colnorm(EMA)ᵢⱼ·Iⱼ` normalised; storage = the EMA itself.
  */

@@ -3,7 +3,7 @@ import { sumPairs } from './sums.js';
 import type { Mat } from './weights.js';
 
 /**
- * §2.6 step 22: `min(w, C_j)`. The sparse path drops an entry whose weight exceeds a consensus that is not
+ * Clipping: `min(w, C_j)`. The sparse path drops an entry whose weight exceeds a consensus that is not
  * positive (weights are ≥ 0, so: C_j = 0 and w > 0); the value is 0 either way, only presence differs.
  */
 export function clipWeights(w: Mat, c: Float64Array, path: ChainPath): Mat {
@@ -19,7 +19,7 @@ export function clipWeights(w: Mat, c: Float64Array, path: ChainPath): Mat {
   return { n, v, present };
 }
 
-/** §2.6 step 23: row sums of the clipped weights. */
+/** Validator trust: row sums of the clipped weights. */
 export function validatorTrust(cw: Mat): Float64Array {
   const n = cw.n;
   const out = new Float64Array(n);

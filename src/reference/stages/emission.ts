@@ -29,7 +29,7 @@ export interface EmissionShares {
 }
 
 /**
- * §2.10 steps 40–42: server share Iᵢ/E and validator share Dᵢ/E with E = Σ(I + D); when E is 0, validators
+ * Server share Iᵢ/E and validator share Dᵢ/E with E = Σ(I + D); when E is 0, validators
  * get the active stake (or, if that is all zero, the stake) and servers nothing.
  */
 export function emissionShares(incentive: Float64Array, dividends: Float64Array, activeStake: Float64Array, stake: Float64Array): EmissionShares {

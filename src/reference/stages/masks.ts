@@ -1,6 +1,6 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
 
-/** Spec §2.1 step 2: `active_i = !(lastUpdate_i ⊕ cutoff < currentBlock)` in saturating u64. */
+/** Activity: `active_i = !(lastUpdate_i ⊕ cutoff < currentBlock)` in saturating u64. */
 export function activeMask(p: PreparedEpoch): Uint8Array {
   const out = new Uint8Array(p.n);
   const cutoff = BigInt(p.hyper.activityCutoff);
@@ -13,7 +13,7 @@ export function activeMask(p: PreparedEpoch): Uint8Array {
   return out;
 }
 
-/** Spec §2.1 step 5: block from which a registration counts as "since the last epoch". */
+/** Recent registrations: the block from which a registration counts as "since the last epoch". */
 export function lastTempoBlock(p: PreparedEpoch): bigint {
   if (p.lastStepBlock === 0n) {
     const t = BigInt(p.tempo);
@@ -32,7 +32,7 @@ export function recentlyRegistered(p: PreparedEpoch): Uint8Array {
 }
 
 /**
- * Previous permits as the epoch reads them (§2.3 step 10): the stored vector, with the owner's entry forced
+ * Previous permits as the epoch reads them: the stored vector, with the owner's entry forced
  * true on the sparse path when the vector reaches it. Entries at or past `permitLength` do not exist.
  */
 export function previousPermits(p: PreparedEpoch): Uint8Array {
@@ -41,7 +41,7 @@ export function previousPermits(p: PreparedEpoch): Uint8Array {
   return vp;
 }
 
-/** Rows whose weights are dropped (§2.5 step 15): no entry in the permit vector, or no permit. */
+/** Rows whose weights are dropped: no entry in the permit vector, or no permit. */
 export function forbiddenRows(p: PreparedEpoch, prev: Uint8Array): Uint8Array {
   const out = new Uint8Array(p.n);
   for (let i = 0; i < p.n; i++) out[i] = i < p.permitLength && prev[i] ? 0 : 1;
@@ -49,7 +49,7 @@ export function forbiddenRows(p: PreparedEpoch, prev: Uint8Array): Uint8Array {
 }
 
 /**
- * Whether entry (i, j) of the weight matrix survives the masks of §2.5 steps 16–18: diagonal (the sparse path
+ * Whether entry (i, j) of the weight matrix survives the weight masks: diagonal (the sparse path
  * keeps the owner's self-weight), outdated (`lastUpdate_i <= reg_j`) and, sparse only, the commit-reveal column
  * mask (`commit_i < reg_j`).
  */

@@ -2,7 +2,7 @@ import { sumInOrder } from './sums.js';
 import type { Mat } from './weights.js';
 
 /**
- * The chain's `weighted_median` (§2.6 step 21) literally: a deterministic pivot-at-middle search, not a sort
+ * The chain's `weighted_median` literally: a deterministic pivot-at-middle search, not a sort
  * (ported with the chain's math tests; the epoch uses `weightedMedianHeaviestFirst`).
  */
 export function weightedMedian(stake: ArrayLike<number>, score: ArrayLike<number>, minority: number, lo: number, hi: number): number {

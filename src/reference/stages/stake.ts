@@ -1,7 +1,7 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
 import { normalizeInPlace } from './sums.js';
 
-/** §2.2 steps 7–9: threshold (the sparse path exempts the owner), then normalise. The sum is exact (bigint). */
+/** Stake: threshold (the sparse path exempts the owner), then normalise. The sum is exact (bigint). */
 export function normalizedStake(p: PreparedEpoch): Float64Array {
   const n = p.n;
   const filtered = new BigUint64Array(n);
@@ -20,7 +20,7 @@ export function normalizedStake(p: PreparedEpoch): Float64Array {
 }
 
 /**
- * `is_topk_nonzero` (§2.3 step 11): non-zero stakes hold a permit; unless n < k, a stable ascending sort
+ * `is_topk_nonzero`: non-zero stakes hold a permit; unless n < k, a stable ascending sort
  * evicts the n − k smallest (ties evict the lower uid first). The sparse path then forces the owner's permit.
  */
 export function newPermits(p: PreparedEpoch, stake: Float64Array): Uint8Array {
@@ -38,7 +38,7 @@ export function newPermits(p: PreparedEpoch, stake: Float64Array): Uint8Array {
 }
 
 /**
- * §2.4: stake masked by inactivity and by missing previous permits, then normalised. The chain's vector mask
+ * Active stake: stake masked by inactivity and by missing previous permits, then normalised. The chain's vector mask
  * masks nothing when the mask vector is empty, so an empty permit vector leaves stake unmasked here.
  */
 export function activeStake(p: PreparedEpoch, stake: Float64Array, active: Uint8Array, forbidden: Uint8Array): Float64Array {

@@ -10,7 +10,7 @@ export interface Mat {
 }
 
 /**
- * §2.5: the stored u16 weights as values, rows of forbidden validators dropped, diagonal / outdated / commit
+ * Weights: the stored u16 weights as values, rows of forbidden validators dropped, diagonal / outdated / commit
  * masks applied, then each row divided by its sum. Row sums of u16 integers are exact in f64, so the
  * normalised value is `w / Σw` correctly rounded, whatever order the sum runs in.
  */

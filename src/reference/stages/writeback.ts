@@ -2,7 +2,7 @@ import type { PreparedEpoch } from '../../epoch/prepare.js';
 import { proportionToU16 } from './u16.js';
 
 /**
- * §2.11 bond storage after the epoch, written into `bonds`/`present` (n·n).
+ * Bond storage after the epoch, written into `bonds`/`present` (n·n).
  * Sparse: every row rewritten — the EMA row (its stored entries) for a new permit, else empty.
  * Dense: only rows inside the stored permit vector change — new permit → all n entries, lost permit → empty;
  * every other row keeps its input (presence there is "value ≠ 0": the prepared input has no bond presence).
