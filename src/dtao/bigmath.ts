@@ -164,3 +164,112 @@ export function powRatioScaled(
   }
   return (((e + margin) * scale) >> F) + 1n;
 }
+
+// ---- safe-bigmath `pow_ratio_scaled`, to the bit (v0.4.1, the version subtensor @14bc6f9f pins) ----
+// The chain's Balancer pool computes every swap exponent with this function. Its fallback path is a truncated
+// ln/exp series whose exact rounding decides the last rao of a swap, so it is re-derived here step for step
+// (floor divisions, round-half-away guard rounding, early exits) rather than approximated.
+
+const SAFE_MAX_EXACT_EXPONENT = 1024n;
+const SAFE_DEFAULT_MAX_ITERS = 4096;
+const SAFE_GUARD_BITS = 24n;
+
+/** floor(a / b) toward −∞ (BigInt `/` truncates). */
+function floorDivSigned(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
+}
+
+/** Drop the guard bits: truncating quotient, then round half away from zero. */
+function roundGuard(v: bigint, guard: bigint): bigint {
+  let q = v / guard;
+  const r = v % guard;
+  if (r !== 0n && (r < 0n ? -r : r) * 2n >= guard) q += r < 0n ? -1n : 1n;
+  return q;
+}
+
+/** ln(1 + x) by its Taylor series in fixed point `scale`; stops when the guard-rounded sum settles. */
+function ln1pSeries(x: bigint, scale: bigint, guard: bigint, maxIters: number): bigint {
+  let term = x;
+  let result = x;
+  let prev = roundGuard(result, guard);
+  for (let n = 2; n <= maxIters; n++) {
+    term = floorDivSigned(term * x, scale);
+    if (term === 0n) break;
+    const next = floorDivSigned(term, BigInt(n));
+    if (next === 0n) break;
+    result = n % 2 === 0 ? result - next : result + next;
+    const rounded = roundGuard(result, guard);
+    if ((next < 0n ? -next : next) < guard || rounded === prev) break;
+    prev = rounded;
+  }
+  return result;
+}
+
+/** exp(x) by its Taylor series in fixed point `scale`, same stopping rule. */
+function expSeries(x: bigint, scale: bigint, guard: bigint, maxIters: number): bigint {
+  let term = scale;
+  let result = scale;
+  let prev = roundGuard(result, guard);
+  for (let n = 1; n <= maxIters; n++) {
+    term = floorDivSigned(term * x, scale * BigInt(n));
+    if (term === 0n) break;
+    result += term;
+    const rounded = roundGuard(result, guard);
+    if ((term < 0n ? -term : term) < guard || rounded === prev) break;
+    prev = rounded;
+  }
+  return result;
+}
+
+/** ln(value) for an integer value ≥ 1: mantissa normalised into [0.75, 1.5), plus shift·ln 2. */
+function lnInteger(value: bigint, precision: bigint, scale: bigint, guard: bigint, lnTwo: bigint, maxIters: number): bigint {
+  let shift = BigInt(Math.max(0, bitLength(value) - 1));
+  let mantissa = (value << precision) >> shift;
+  if (mantissa >= scale + (scale >> 1n)) {
+    mantissa >>= 1n;
+    shift += 1n;
+  }
+  return ln1pSeries(mantissa - scale, scale, guard, maxIters) + lnTwo * shift;
+}
+
+/**
+ * `SafeInt::pow_ratio_scaled(num, den, expNum, expDen, precision, scale)`: ⌊(num/den)^(expNum/expDen) · scale⌋ on
+ * the exact integer path when the reduced exponent's parts are both ≤ 1024, else the crate's ln/exp series.
+ * Returns null where the crate returns None (zero denominators, negative inputs).
+ */
+export function safePowRatioScaled(
+  num: bigint,
+  den: bigint,
+  expNum: bigint,
+  expDen: bigint,
+  precision: number,
+  scale: bigint,
+): bigint | null {
+  if (den === 0n || expDen === 0n) return null;
+  if (num === 0n) return 0n;
+  if (scale < 0n || num < 0n || den < 0n || expNum < 0n || expDen < 0n) return null;
+  if (expNum === 0n) return scale;
+  const g = gcd(expNum, expDen);
+  if (g > 1n) {
+    expNum /= g;
+    expDen /= g;
+  }
+  if (expNum <= SAFE_MAX_EXACT_EXPONENT && expDen <= SAFE_MAX_EXACT_EXPONENT) {
+    // largest r with r^expDen · den^expNum ≤ num^expNum · scale^expDen
+    const target = (num ** expNum * scale ** expDen) / den ** expNum;
+    return iroot(target, Number(expDen));
+  }
+  const requested = BigInt(Math.max(precision, 32, bitLength(scale) + 8));
+  const internal = requested + SAFE_GUARD_BITS;
+  const maxIters = Math.max(1, Math.min(SAFE_DEFAULT_MAX_ITERS, Number(internal) + 128));
+  const targetScale = 1n << requested;
+  const guard = 1n << SAFE_GUARD_BITS;
+  const internalScale = targetScale << SAFE_GUARD_BITS;
+  const lnTwo = -ln1pSeries(-(internalScale >> 1n), internalScale, guard, maxIters);
+  const lnBase =
+    lnInteger(num, internal, internalScale, guard, lnTwo, maxIters) - lnInteger(den, internal, internalScale, guard, lnTwo, maxIters);
+  const lnScaled = floorDivSigned(lnBase * expNum, expDen);
+  const e = roundGuard(expSeries(lnScaled, internalScale, guard, maxIters), guard);
+  return floorDivSigned(e * scale, targetScale);
+}

@@ -1,0 +1,810 @@
+/**
+ * One block of the chain at subtensor 14bc6f9f, in `block_step` order: block emission and mint, `run_coinbase`
+ * (shares, per-subnet terms, injection and excess-TAO buys through the Balancer pool, alpha out, owner cut, root
+ * alpha, pending pots), `drain_pending` (dynamic-tempo scheduling, `MaxEpochsPerBlock`), `distribute_emission`
+ * (the epoch through the engine in fixed mode, incentives with the owner-hotkey burn/recycle, parent/child
+ * redistribution, root/alpha dividend split, delegate take, nominators, root claimable), moving prices and
+ * `RootProp`. Types, rounding and order are the chain's: every U96F32/U64F64/I96F32 operation is the
+ * substrate-fixed rule on raw bits (src/reference/fixed.ts).
+ *
+ * Not modelled: registration-burn decay, CRv3 reveals, pending children, auto root claims, voting power,
+ * conviction owner changes, lease dividends (see the README's block-model section).
+ */
+import type { Engine } from '../engine.js';
+import { RAO, TOTAL_SUPPLY } from '../units.js';
+import type { EpochInput, Hyperparams } from '../epoch/types.js';
+import {
+  I64F64,
+  I96F32,
+  U64F64,
+  U64_MAX,
+  U96F32,
+  blockEmissionForIssuance,
+  convert,
+  divChecked,
+  fromInt,
+  mulSat,
+  satAdd,
+  satSub,
+  stakeProportion,
+  stakeWeightI64F64,
+  taoWeightU96F32,
+  toU64Sat,
+  wrapAdd,
+} from '../reference/fixed.js';
+import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, currentPrice, doSwap, limitPriceFromRao, weightsForAddedLiquidity } from './balancer.js';
+import { SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
+import { type ChainState, type ChainSubnet, type StakePool, compareKeys, poolKey, storageOrderKey } from './state.js';
+
+const DEFAULT_BLOCK_EMISSION = RAO;
+export const MAX_TEMPO = 50_400n;
+
+const U96_ONE = 1n << 32n;
+const U96_HALF = 1n << 31n;
+const U64F64_ONE = 1n << 64n;
+const u96 = (n: bigint): bigint => fromInt(U96F32, n);
+const tou64 = (bits: bigint): bigint => toU64Sat(U96F32, bits);
+const u64Add = (a: bigint, b: bigint): bigint => (a + b > U64_MAX ? U64_MAX : a + b);
+const u64Sub = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
+const i64Add = (a: bigint, b: bigint): bigint => {
+  const v = a + b;
+  const max = (1n << 63n) - 1n;
+  return v > max ? max : v < -(1n << 63n) ? -(1n << 63n) : v;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Per-block report (the events of a block: what moved where)
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface SubnetBlockTerms {
+  /** U64F64 bits of the subnet's final share of the block's TAO emission. */
+  share: bigint;
+  /** U96F32 bits of the `get_subnet_terms` intermediates. */
+  taoEmission: bigint;
+  taoIn: bigint;
+  alphaIn: bigint;
+  alphaOut: bigint;
+  excessTao: bigint;
+  ownerCut: bigint;
+  rootAlpha: bigint;
+  excessBoughtAlpha: bigint;
+  excessTaoSpent: bigint;
+  excessSwapError: SwapError | null;
+}
+
+export interface SubnetBlockReport {
+  inEmitSet: boolean;
+  terms: SubnetBlockTerms | null;
+  epochRan: boolean;
+  epochDeferred: boolean;
+  injectionRefused: boolean;
+}
+
+export interface StakeChange {
+  before: bigint;
+  after: bigint;
+  coldkeyValuesAfter: Map<string, bigint>;
+}
+
+export interface EpochReport {
+  netuid: number;
+  pendingServer: bigint;
+  pendingValidator: bigint;
+  pendingRoot: bigint;
+  pendingOwnerCut: bigint;
+  incentiveSum: bigint;
+  /** [hotkey, incentive alpha, dividend alpha] from `epoch_with_mechanisms`, in hotkey order. */
+  hotkeyEmission: Array<[string, bigint, bigint]>;
+  /** Incentive staked per (non-owner) hotkey. */
+  incentivesPaid: Map<string, bigint>;
+  incentiveWithheld: bigint;
+  /** U96F32 bits. */
+  minerBurned: bigint;
+  /** U96F32 bits, before take. */
+  alphaDividends: Map<string, bigint>;
+  rootAlphaDividends: Map<string, bigint>;
+  alphaDividendsPerSubnet: Map<string, bigint>;
+  rootAlphaDividendsPerSubnet: Map<string, bigint>;
+  stakeChanges: Map<string, StakeChange>;
+  /** Incentive of owner hotkeys burned / recycled by this epoch. */
+  alphaBurned: bigint;
+  alphaRecycled: bigint;
+  /** The subnet's cumulative burned / recycled alpha after this epoch. */
+  alphaBurnedTotal: bigint;
+  alphaRecycledTotal: bigint;
+}
+
+export interface BlockReport {
+  block: bigint;
+  blockEmission: bigint;
+  taoMinted: bigint;
+  taoRecycledCredit: bigint;
+  taoIssued: bigint;
+  totalIssuanceAfter: bigint;
+  totalStakeAfter: bigint;
+  rootSellFlag: boolean;
+  subnetsToEmitTo: number[];
+  subnets: Map<number, SubnetBlockReport>;
+  epochs: EpochReport[];
+  /** TAO that entered subnet accounts but no pool (failed excess buys, unfilled partial buys). */
+  taoStranded: bigint;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reads the coinbase shares
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Non-root subnets in `get_all_subnet_netuids` order (storage order of the Identity-hashed keys). */
+export function allSubnetNetuids(s: ChainState): number[] {
+  return [...s.subnets.values()]
+    .filter((sn) => sn.added)
+    .map((sn) => sn.netuid)
+    .sort((a, b) => storageOrderKey(a) - storageOrderKey(b));
+}
+
+export function subnetsToEmitTo(s: ChainState, netuids: number[]): number[] {
+  return netuids.filter((n) => {
+    const sn = s.subnets.get(n)!;
+    return n !== 0 && sn.firstEmissionBlockNumber !== null && sn.subtokenEnabled && sn.networkRegistrationAllowed;
+  });
+}
+
+const alphaIssuance = (sn: ChainSubnet): bigint => u64Add(sn.subnetAlphaIn, sn.subnetAlphaOut);
+
+/** `get_tao_weight` (U96F32 bits). */
+export const taoWeightOf = (s: ChainState): bigint => taoWeightU96F32(s.taoWeight);
+
+/** `root_proportion`: tw·rootTao / (tw·rootTao + alpha issuance), U96F32 bits. */
+export function rootProportion(s: ChainState, sn: ChainSubnet): bigint {
+  const rootTao = u96(s.subnets.get(0)?.subnetTao ?? 0n);
+  const tw = mulSat(U96F32, rootTao, taoWeightOf(s));
+  return divChecked(U96F32, tw, satAdd(U96F32, tw, u96(alphaIssuance(sn)))) ?? 0n;
+}
+
+/** `get_moving_alpha_price` (U64F64 bits): 1 for root and stable subnets. */
+export function movingAlphaPrice(sn: ChainSubnet): bigint {
+  if (sn.netuid === 0 || sn.mechanism === 0) return U64F64_ONE;
+  return convert(I96F32, U64F64, sn.subnetMovingPrice);
+}
+
+/** `get_shares` + the `SubnetEmissionEnabled` renormalisation: U64F64 share per emitting subnet. */
+export function subnetShares(s: ChainState, emit: number[]): Map<number, bigint> {
+  const total = emit.reduce((a, n) => satAdd(U64F64, a, movingAlphaPrice(s.subnets.get(n)!)), 0n);
+  const price = new Map(emit.map((n) => [n, divChecked(U64F64, movingAlphaPrice(s.subnets.get(n)!), total) ?? 0n]));
+  const weighted = new Map(
+    emit.map((n) => {
+      const burned = convert(U96F32, U64F64, s.subnets.get(n)!.minerBurned);
+      const factor = satSub(U64F64, U64F64_ONE, burned > U64F64_ONE ? U64F64_ONE : burned);
+      return [n, mulSat(U64F64, price.get(n)!, factor)];
+    }),
+  );
+  const totalWeight = [...weighted.values()].reduce((a, w) => satAdd(U64F64, a, w), 0n);
+  const shares = totalWeight > 0n ? new Map(emit.map((n) => [n, divChecked(U64F64, weighted.get(n)!, totalWeight) ?? 0n])) : price;
+  const disabled = emit.some((n) => !s.subnets.get(n)!.subnetEmissionEnabled);
+  if (!disabled) return shares;
+  const enabledSum = emit.reduce((a, n) => (s.subnets.get(n)!.subnetEmissionEnabled ? satAdd(U64F64, a, shares.get(n)!) : a), 0n);
+  return new Map(
+    emit.map((n) => [n, s.subnets.get(n)!.subnetEmissionEnabled && enabledSum > 0n ? (divChecked(U64F64, shares.get(n)!, enabledSum) ?? 0n) : 0n]),
+  );
+}
+
+/** `get_block_emission_for_issuance`, which also stores `BlockEmission` whenever it computes a value. */
+function blockEmissionStoring(s: ChainState, issuance: bigint): bigint | null {
+  if (issuance >= TOTAL_SUPPLY) return 0n;
+  const e = blockEmissionForIssuance(issuance, TOTAL_SUPPLY, DEFAULT_BLOCK_EMISSION);
+  if (e !== null) s.blockEmission = e;
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stake and swaps
+// ---------------------------------------------------------------------------------------------------------------
+
+export function stakePool(s: ChainState, hotkey: string, netuid: number): StakePool {
+  const k = poolKey(hotkey, netuid);
+  let p = s.stakePools.get(k);
+  if (!p) {
+    p = { hotkey, netuid, value: 0n, denominator: SF_ZERO, shares: new Map() };
+    s.stakePools.set(k, p);
+  }
+  return p;
+}
+
+export const hotkeyStake = (s: ChainState, hotkey: string, netuid: number): bigint => s.stakePools.get(poolKey(hotkey, netuid))?.value ?? 0n;
+
+export function ownerOf(s: ChainState, hotkey: string): string {
+  // `Owner` is a ValueQuery: an unknown hotkey reads the default account id
+  return s.hotkeys.get(hotkey)?.owner ?? '0';
+}
+
+/** `increase_stake_for_hotkey_and_coldkey_on_subnet`. */
+export function stakeToColdkey(s: ChainState, hotkey: string, coldkey: string, netuid: number, amount: bigint): void {
+  poolUpdateOne(stakePool(s, hotkey, netuid), coldkey, amount);
+}
+
+/** `swap_tao_for_alpha`: the swap plus the subnet's reserve bookkeeping. */
+export function swapTaoForAlpha(
+  s: ChainState,
+  sn: ChainSubnet,
+  tao: bigint,
+  limitRao: bigint,
+  dropFees: boolean,
+): ReturnType<typeof doSwap> {
+  let r: ReturnType<typeof doSwap>;
+  if (sn.mechanism === 1) {
+    r = doSwap(sn as SwapPoolState, true, tao, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve);
+    if (typeof r === 'string') return r;
+  } else r = { amountPaidIn: tao, amountPaidOut: tao, feePaid: 0n, feeToBlockAuthor: 0n };
+  if (r.amountPaidOut !== 0n) sn.subnetAlphaIn = u64Sub(sn.subnetAlphaIn, r.amountPaidOut);
+  sn.subnetAlphaOut = u64Add(sn.subnetAlphaOut, r.amountPaidOut);
+  sn.subnetTao = u64Add(sn.subnetTao, r.amountPaidIn);
+  s.totalStake = u64Add(s.totalStake, tao);
+  sn.subnetVolume += tao;
+  return r;
+}
+
+/** `swap_alpha_for_tao`. */
+export function swapAlphaForTao(
+  s: ChainState,
+  sn: ChainSubnet,
+  alpha: bigint,
+  limitRao: bigint,
+  dropFees: boolean,
+): ReturnType<typeof doSwap> {
+  let r: ReturnType<typeof doSwap>;
+  if (sn.mechanism === 1) {
+    r = doSwap(sn as SwapPoolState, false, alpha, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve);
+    if (typeof r === 'string') return r;
+  } else r = { amountPaidIn: alpha, amountPaidOut: alpha, feePaid: 0n, feeToBlockAuthor: 0n };
+  sn.subnetAlphaIn = u64Add(sn.subnetAlphaIn, r.amountPaidIn);
+  sn.subnetAlphaOut = u64Sub(sn.subnetAlphaOut, r.amountPaidIn);
+  if (r.amountPaidOut !== 0n) sn.subnetTao = u64Sub(sn.subnetTao, r.amountPaidOut);
+  s.totalStake = u64Sub(s.totalStake, r.amountPaidOut);
+  sn.subnetVolume += r.amountPaidOut;
+  return r;
+}
+
+function recycleSubnetAlpha(sn: ChainSubnet, amount: bigint): void {
+  if (amount === 0n) return;
+  sn.subnetAlphaOut = u64Sub(sn.subnetAlphaOut, amount);
+  sn.alphaRecycled += amount;
+}
+
+function burnSubnetAlpha(sn: ChainSubnet, amount: bigint): void {
+  // pallet-alpha-assets burns from the holder; `SubnetAlphaOut` is not touched
+  sn.alphaBurned += amount;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Epoch scheduling
+// ---------------------------------------------------------------------------------------------------------------
+
+export function shouldRunEpoch(sn: ChainSubnet, now: bigint): boolean {
+  if (sn.tempo === 0) return false;
+  if (sn.pendingEpochAt > 0n && now >= sn.pendingEpochAt) return true;
+  if (sn.blocksSinceLastStep > MAX_TEMPO) return true;
+  return u64Sub(now, sn.lastEpochBlock) >= BigInt(sn.tempo);
+}
+
+function epochInputConsistent(sn: ChainSubnet): boolean {
+  const seen = new Set<string>();
+  for (const n of sn.neurons) {
+    if (seen.has(n.hotkey)) return false;
+    seen.add(n.hotkey);
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The epoch through the engine
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Inherited stake (`get_inherited_for_hotkey_on_subnet` and its root twin), U96F32 arithmetic floored to u64. */
+export function inheritedStake(s: ChainState, hotkey: string, netuid: number, stakeNetuid: number): bigint {
+  const initial = u96(hotkeyStake(s, hotkey, stakeNetuid));
+  if (netuid === 0 && stakeNetuid === 0) return tou64(initial);
+  const umax = u96(U64_MAX);
+  let toChildren = 0n;
+  for (const c of s.childKeys.get(poolKey(hotkey, netuid)) ?? []) {
+    toChildren = satAdd(U96F32, toChildren, mulSat(U96F32, initial, divChecked(U96F32, u96(c.proportion), umax) ?? 0n));
+  }
+  let fromParents = 0n;
+  for (const p of s.parentKeys.get(poolKey(hotkey, netuid)) ?? []) {
+    const parent = u96(hotkeyStake(s, p.key, stakeNetuid));
+    fromParents = satAdd(U96F32, fromParents, mulSat(U96F32, parent, divChecked(U96F32, u96(p.proportion), umax) ?? 0n));
+  }
+  return tou64(satAdd(U96F32, satSub(U96F32, initial, toChildren), fromParents));
+}
+
+const STAKE_SCALE = 1n << 30n;
+
+/**
+ * The engine takes u64 stakes and uses only their I32F32 proportions of the total. The chain's stakes are I64F64
+ * (alpha + tao·TaoWeight has 32 fraction bits), so the exact proportions q are computed here and handed over as
+ * integers q·2^30 + r (Σ = 2^62, each r < 2^30) whose proportions are exactly q. The stake threshold is applied
+ * here too, with the owner's exemption, so the engine runs with threshold 0.
+ */
+export function exactStakeInput(s: ChainState, sn: ChainSubnet, ownerUid: number): bigint[] {
+  const tw = taoWeightOf(s);
+  const filtered = sn.neurons.map((nr) => {
+    const total = stakeWeightI64F64(inheritedStake(s, nr.hotkey, sn.netuid, sn.netuid), inheritedStake(s, nr.hotkey, sn.netuid, 0), tw);
+    return nr.uid !== ownerUid && toU64Sat(I64F64, total) < s.stakeThreshold ? 0n : total;
+  });
+  const sum = filtered.reduce((a, b) => wrapAdd(I64F64, a, b), 0n);
+  if (sum === 0n) return filtered.map(() => 0n);
+  const q = filtered.map((f) => stakeProportion(f, sum));
+  let deficit = (1n << 32n) - q.reduce((a, b) => a + b, 0n);
+  let residual = deficit * STAKE_SCALE;
+  return q.map((qi, i) => {
+    let r = 0n;
+    if (residual > 0n && filtered[i] > 0n) {
+      r = residual < STAKE_SCALE - 1n ? residual : STAKE_SCALE - 1n;
+      residual -= r;
+    }
+    return qi * STAKE_SCALE + r;
+  });
+}
+
+function uidOf(sn: ChainSubnet, hotkey: string | null): number {
+  if (hotkey === null) return -1;
+  const n = sn.neurons.find((x) => x.hotkey === hotkey);
+  return n ? n.uid : -1;
+}
+
+/** `epoch_with_mechanisms` for a single-mechanism subnet: runs the epoch, persists bonds and permits. */
+function runEpoch(s: ChainState, sn: ChainSubnet, engine: Engine, emission: bigint): Array<[string, bigint, bigint]> {
+  const n = sn.neurons.length;
+  if (n === 0) return [];
+  const ownerUid = uidOf(sn, sn.subnetOwnerHotkey);
+  const p = sn.epochParams;
+  const input: EpochInput = {
+    n,
+    currentBlock: s.block,
+    tempo: sn.tempo,
+    lastStepBlock: sn.lastMechansimStepBlock,
+    stake: exactStakeInput(s, sn, ownerUid),
+    weights: sn.neurons.map((x) => x.weights),
+    bonds: sn.neurons.map((x) => x.bonds),
+    lastUpdate: sn.neurons.map((x) => x.lastUpdate),
+    blockAtRegistration: sn.neurons.map((x) => x.blockAtRegistration),
+    validatorPermit: sn.neurons.map((x) => x.validatorPermit),
+    raoEmission: emission,
+  };
+  if (ownerUid >= 0) input.ownerUid = ownerUid;
+  const hyper: Partial<Hyperparams> = {
+    kappa: p.kappa,
+    bondsMovingAverage: Number(p.bondsMovingAverage),
+    bondsPenalty: p.bondsPenalty,
+    activityCutoff: Number(p.activityCutoffBlocks > 0xffffffffn ? 0xffffffffn : p.activityCutoffBlocks),
+    maxAllowedValidators: p.maxAllowedValidators,
+    liquidAlphaEnabled: p.liquidAlphaOn,
+    alphaLow: p.alphaLow,
+    alphaHigh: p.alphaHigh,
+    alphaSigmoidSteepness: p.alphaSigmoidSteepness,
+    yuma3Enabled: p.yuma3On,
+    stakeThreshold: 0n,
+  };
+  const out = engine.epoch(input, hyper, { mode: 'fixed', path: 'sparse' });
+  const bonds = out.bonds as Array<Array<[number, number]>>;
+  sn.neurons.forEach((nr, i) => {
+    nr.bonds = bonds[i].map(([u, v]) => [u, v]);
+    nr.validatorPermit = out.validatorPermit[i];
+  });
+  return sn.neurons
+    .map((nr, i): [string, bigint, bigint] => [nr.hotkey, out.serverEmission[i], out.validatorEmission[i]])
+    .sort((a, b) => compareKeys(a[0], b[0]));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// distribute_emission
+// ---------------------------------------------------------------------------------------------------------------
+
+const takeOf = (s: ChainState, hotkey: string): bigint =>
+  divChecked(U96F32, u96(BigInt(s.hotkeys.get(hotkey)?.delegateTake ?? s.defaultDelegateTake)), u96(65535n)) ?? 0n;
+
+/** `get_parent_child_dividends_distribution`: (hotkey, alpha) for each parent, then the hotkey itself. */
+export function parentChildDividends(s: ChainState, sn: ChainSubnet, hotkey: string, dividend: bigint): Array<[string, bigint]> {
+  const netuid = sn.netuid;
+  const tw = taoWeightOf(s);
+  const umax = u96(U64_MAX);
+  const validating = u96(dividend);
+  let remaining = validating;
+  const ckBurn = divChecked(U96F32, u96(s.ckBurn), umax) ?? 0n;
+  const childTake = divChecked(U96F32, u96(BigInt(s.hotkeys.get(hotkey)?.childkeyTake?.get(netuid) ?? 0)), u96(65535n)) ?? 0n;
+  const childOwner = ownerOf(s, hotkey);
+  // self contribution (only its total matters)
+  let remainingProportion = U96_ONE;
+  for (const c of s.childKeys.get(poolKey(hotkey, netuid)) ?? []) {
+    remainingProportion = satSub(U96F32, remainingProportion, divChecked(U96F32, u96(c.proportion), umax) ?? 0n);
+  }
+  const selfContribution = tou64(
+    satAdd(
+      U96F32,
+      mulSat(U96F32, u96(hotkeyStake(s, hotkey, netuid)), remainingProportion),
+      mulSat(U96F32, mulSat(U96F32, u96(hotkeyStake(s, hotkey, 0)), remainingProportion), tw),
+    ),
+  );
+  let totalContribution = u96(selfContribution);
+  const contributions: Array<[string, bigint]> = [];
+  for (const p of s.parentKeys.get(poolKey(hotkey, netuid)) ?? []) {
+    const prop = divChecked(U96F32, u96(p.proportion), umax) ?? 0n;
+    const c = satAdd(
+      U96F32,
+      mulSat(U96F32, u96(hotkeyStake(s, p.key, netuid)), prop),
+      mulSat(U96F32, mulSat(U96F32, u96(hotkeyStake(s, p.key, 0)), prop), tw),
+    );
+    totalContribution = satAdd(U96F32, totalContribution, c);
+    contributions.push([p.key, c]);
+  }
+  const out: Array<[string, bigint]> = [];
+  let totalChildTake = 0n;
+  for (const [parent, c] of contributions) {
+    const factor = divChecked(U96F32, c, totalContribution) ?? 0n;
+    let e = mulSat(U96F32, validating, factor);
+    remaining = satSub(U96F32, remaining, e);
+    if (ownerOf(s, parent) !== childOwner) {
+      const burn = mulSat(U96F32, ckBurn, e);
+      const take = mulSat(U96F32, childTake, e);
+      e = satSub(U96F32, satSub(U96F32, e, burn), take);
+      totalChildTake = satAdd(U96F32, totalChildTake, take);
+      recycleSubnetAlpha(sn, tou64(burn));
+    }
+    out.push([parent, tou64(e)]);
+  }
+  out.push([hotkey, tou64(satAdd(U96F32, remaining, totalChildTake))]);
+  return out;
+}
+
+/** `get_owner_hotkeys`: the owner coldkey's hotkeys holding a UID here, plus `SubnetOwnerHotkey` if registered. */
+function ownerHotkeys(s: ChainState, sn: ChainSubnet): Set<string> {
+  const registered = new Set(sn.neurons.map((n) => n.hotkey));
+  const out = new Set<string>();
+  for (const h of s.ownedHotkeys.get(sn.subnetOwner ?? '0') ?? []) if (registered.has(h)) out.add(h);
+  if (sn.subnetOwnerHotkey !== null && registered.has(sn.subnetOwnerHotkey)) out.add(sn.subnetOwnerHotkey);
+  return out;
+}
+
+/** `increase_root_claimable_for_hotkey_and_subnet`. */
+function increaseRootClaimable(s: ChainState, hotkey: string, netuid: number, amount: bigint): void {
+  const total = fromInt(I96F32, hotkeyStake(s, hotkey, 0));
+  const increment = divChecked(I96F32, fromInt(I96F32, amount), total) ?? 0n;
+  if (amount > toU64Sat(I96F32, total)) {
+    stakeToColdkey(s, hotkey, ownerOf(s, hotkey), netuid, amount);
+    return;
+  }
+  const k = poolKey(hotkey, netuid);
+  s.rootClaimable.set(k, satAdd(I96F32, s.rootClaimable.get(k) ?? 0n, increment));
+}
+
+function distributeEmission(
+  s: ChainState,
+  sn: ChainSubnet,
+  engine: Engine,
+  server: bigint,
+  validator: bigint,
+  root: bigint,
+  ownerCut: bigint,
+): EpochReport {
+  const netuid = sn.netuid;
+  const tw = taoWeightOf(s);
+  const poolsBefore = new Map<string, bigint>();
+  for (const p of s.stakePools.values()) if (p.netuid === netuid) poolsBefore.set(p.hotkey, p.value);
+  const burnedBefore = sn.alphaBurned;
+  const recycledBefore = sn.alphaRecycled;
+
+  const hotkeyEmission = runEpoch(s, sn, engine, u64Add(u64Add(server, validator), root));
+  const incentiveSum = hotkeyEmission.reduce((a, [, inc]) => u64Add(a, inc), 0n);
+  const validatorAlpha = incentiveSum !== 0n ? validator : u64Add(validator, server);
+
+  // calculate_dividends_and_incentives
+  const incentives = new Map<string, bigint>();
+  const dividends = new Map<string, bigint>();
+  for (const [hk, inc, div] of hotkeyEmission) {
+    incentives.set(hk, u64Add(incentives.get(hk) ?? 0n, inc));
+    for (const [parent, d] of parentChildDividends(s, sn, hk, div)) dividends.set(parent, satAdd(U96F32, dividends.get(parent) ?? 0n, u96(d)));
+  }
+  // calculate_dividend_distribution
+  let totalRoot = 0n;
+  let totalAlpha = 0n;
+  const rootDivs = new Map<string, bigint>();
+  const alphaDivs = new Map<string, bigint>();
+  for (const hk of [...dividends.keys()].sort(compareKeys)) {
+    const d = dividends.get(hk)!;
+    const alphaStake = u96(hotkeyStake(s, hk, netuid));
+    const rootAlpha = mulSat(U96F32, u96(hotkeyStake(s, hk, 0)), tw);
+    const rootProp = divChecked(U96F32, rootAlpha, satAdd(U96F32, alphaStake, rootAlpha)) ?? 0n;
+    const rd = mulSat(U96F32, d, rootProp);
+    const ad = satSub(U96F32, d, rd);
+    alphaDivs.set(hk, ad);
+    totalAlpha = satAdd(U96F32, totalAlpha, ad);
+    rootDivs.set(hk, rd);
+    totalRoot = satAdd(U96F32, totalRoot, rd);
+  }
+  const rootAlphaDividends = new Map<string, bigint>();
+  for (const [hk, rd] of rootDivs) rootAlphaDividends.set(hk, mulSat(U96F32, u96(root), divChecked(U96F32, rd, totalRoot) ?? 0n));
+  const alphaDividends = new Map<string, bigint>();
+  for (const [hk, ad] of alphaDivs) alphaDividends.set(hk, mulSat(U96F32, u96(validatorAlpha), divChecked(U96F32, ad, totalAlpha) ?? 0n));
+
+  // distribute_dividends_and_incentives
+  if (sn.subnetOwner !== null && sn.subnetOwnerHotkey !== null) stakeToColdkey(s, sn.subnetOwnerHotkey, sn.subnetOwner, netuid, ownerCut);
+  const owners = ownerHotkeys(s, sn);
+  let totalIncentive = 0n;
+  let withheld = 0n;
+  const incentivesPaid = new Map<string, bigint>();
+  for (const hk of [...incentives.keys()].sort(compareKeys)) {
+    const inc = incentives.get(hk)!;
+    totalIncentive = u64Add(totalIncentive, inc);
+    if (owners.has(hk)) {
+      withheld = u64Add(withheld, inc);
+      if (sn.recycleOrBurn === 'Recycle') recycleSubnetAlpha(sn, inc);
+      else burnSubnetAlpha(sn, inc);
+      continue;
+    }
+    const owner = ownerOf(s, hk);
+    const dest = s.autoStakeDestination.get(poolKey(owner, netuid)) ?? hk;
+    stakeToColdkey(s, dest, owner, netuid, inc);
+    incentivesPaid.set(hk, inc);
+  }
+  sn.minerBurned = divChecked(U96F32, u96(withheld), u96(totalIncentive)) ?? 0n;
+
+  const alphaPerSubnet = new Map<string, bigint>();
+  for (const hk of [...alphaDividends.keys()].sort(compareKeys)) {
+    let divs = alphaDividends.get(hk)!;
+    const take = mulSat(U96F32, takeOf(s, hk), divs);
+    divs = satSub(U96F32, divs, take);
+    stakeToColdkey(s, hk, ownerOf(s, hk), netuid, tou64(take));
+    poolUpdateAll(stakePool(s, hk, netuid), tou64(divs));
+    alphaPerSubnet.set(hk, u64Add(alphaPerSubnet.get(hk) ?? 0n, tou64(divs)));
+  }
+  const rootPerSubnet = new Map<string, bigint>();
+  for (const hk of [...rootAlphaDividends.keys()].sort(compareKeys)) {
+    let ra = rootAlphaDividends.get(hk)!;
+    const take = mulSat(U96F32, takeOf(s, hk), ra);
+    ra = satSub(U96F32, ra, take);
+    stakeToColdkey(s, hk, ownerOf(s, hk), netuid, tou64(take));
+    increaseRootClaimable(s, hk, netuid, tou64(ra));
+    rootPerSubnet.set(hk, u64Add(rootPerSubnet.get(hk) ?? 0n, tou64(ra)));
+  }
+
+  const stakeChanges = new Map<string, StakeChange>();
+  for (const p of s.stakePools.values()) {
+    if (p.netuid !== netuid) continue;
+    const before = poolsBefore.get(p.hotkey) ?? 0n;
+    if (p.value === before) continue;
+    const cv = new Map<string, bigint>();
+    for (const ck of p.shares.keys()) cv.set(ck, poolValueOf(p, ck));
+    stakeChanges.set(p.hotkey, { before, after: p.value, coldkeyValuesAfter: cv });
+  }
+  return {
+    netuid,
+    pendingServer: server,
+    pendingValidator: validator,
+    pendingRoot: root,
+    pendingOwnerCut: ownerCut,
+    incentiveSum,
+    hotkeyEmission,
+    incentivesPaid,
+    incentiveWithheld: withheld,
+    minerBurned: sn.minerBurned,
+    alphaDividends,
+    rootAlphaDividends,
+    alphaDividendsPerSubnet: alphaPerSubnet,
+    rootAlphaDividendsPerSubnet: rootPerSubnet,
+    stakeChanges,
+    alphaBurned: sn.alphaBurned - burnedBefore,
+    alphaRecycled: sn.alphaRecycled - recycledBefore,
+    alphaBurnedTotal: sn.alphaBurned,
+    alphaRecycledTotal: sn.alphaRecycled,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// block_step
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Runs one block on `s` (which must already hold the new block number) and reports what moved. */
+export function blockStep(s: ChainState, engine: Engine): BlockReport {
+  const now = s.block;
+  const all = allSubnetNetuids(s);
+  const subnets = all.filter((n) => n !== 0);
+
+  // block emission + mint_tao
+  const emission = blockEmissionStoring(s, s.totalIssuance);
+  let minted = 0n;
+  if (emission !== null && emission !== 0n) {
+    const room = u64Sub(TOTAL_SUPPLY, s.balancesTotalIssuance);
+    minted = emission < room ? emission : room;
+    s.totalIssuance = u64Add(s.totalIssuance, minted);
+    s.balancesTotalIssuance = u64Add(s.balancesTotalIssuance, minted);
+  }
+
+  // run_coinbase
+  const emit = subnetsToEmitTo(s, subnets);
+  const reports = new Map<number, SubnetBlockReport>(
+    subnets.map((n) => [n, { inEmitSet: false, terms: null, epochRan: false, epochDeferred: false, injectionRefused: false }]),
+  );
+  const shares = subnetShares(s, emit);
+  const blockEmissionU96 = u96(minted);
+  const rootSellFlag = emit.reduce((a, n) => a + movingAlphaPrice(s.subnets.get(n)!), 0n) > U64F64_ONE;
+
+  // get_subnet_terms, in BTreeMap (numeric) order
+  const terms = new Map<number, SubnetBlockTerms>();
+  for (const n of [...emit].sort((a, b) => a - b)) {
+    const sn = s.subnets.get(n)!;
+    const share = shares.get(n)!;
+    const taoEmission = convert(U64F64, U96F32, mulSat(U64F64, convert(U96F32, U64F64, blockEmissionU96), share));
+    const alphaEmission = u96(blockEmissionStoring(s, alphaIssuance(sn)) ?? 0n);
+    const price = convert(U64F64, U96F32, currentPrice(sn));
+    let taoIn = taoEmission;
+    let alphaIn = divChecked(U96F32, taoEmission, price) ?? 0n;
+    const cap = mulSat(U96F32, rootProportion(s, sn), alphaEmission);
+    if (alphaIn > cap) {
+      alphaIn = cap;
+      taoIn = mulSat(U96F32, alphaIn, price);
+    }
+    terms.set(n, {
+      share,
+      taoEmission,
+      taoIn,
+      alphaIn,
+      alphaOut: alphaEmission,
+      excessTao: satSub(U96F32, taoEmission, taoIn),
+      ownerCut: 0n,
+      rootAlpha: 0n,
+      excessBoughtAlpha: 0n,
+      excessTaoSpent: 0n,
+      excessSwapError: null,
+    });
+  }
+
+  // inject_and_maybe_swap, in storage order, one shared credit
+  let credit = minted;
+  let stranded = 0n;
+  for (const n of emit) {
+    const sn = s.subnets.get(n)!;
+    const t = terms.get(n)!;
+    const rep = reports.get(n)!;
+    rep.inEmitSet = true;
+    rep.terms = t;
+    const taoIn = tou64(t.taoIn);
+    const alphaIn = tou64(t.alphaIn);
+    const toSwap = tou64(t.excessTao);
+    let injTao = 0n;
+    let injAlpha = 0n;
+    const w = weightsForAddedLiquidity(sn.swapBalancerQuoteWeightParts, sn.subnetTao, sn.subnetAlphaIn, taoIn, alphaIn);
+    if (w === null) rep.injectionRefused = true;
+    else {
+      sn.swapBalancerQuoteWeightParts = w;
+      injTao = taoIn;
+      injAlpha = alphaIn;
+    }
+    sn.subnetExcessTao = 0n;
+    sn.subnetTaoInEmission = 0n;
+    if (toSwap > 0n && credit >= toSwap) {
+      credit -= toSwap;
+      t.excessTaoSpent = toSwap;
+      const r = swapTaoForAlpha(s, sn, toSwap, MAX_PRICE_RAO, true);
+      if (typeof r === 'string') {
+        t.excessSwapError = r;
+        stranded += toSwap;
+      } else {
+        sn.subnetProtocolAlpha = u64Add(sn.subnetProtocolAlpha, r.amountPaidOut);
+        t.excessBoughtAlpha = r.amountPaidOut;
+        sn.subnetExcessTao = r.amountPaidIn;
+        sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, r.amountPaidIn);
+        stranded += toSwap - r.amountPaidIn;
+      }
+    }
+    sn.subnetAlphaInEmission = injAlpha;
+    sn.subnetAlphaIn = u64Add(sn.subnetAlphaIn, injAlpha);
+    if (injTao !== 0n && credit >= injTao) {
+      credit -= injTao;
+      sn.subnetTaoInEmission = injTao;
+      sn.subnetTao = u64Add(sn.subnetTao, injTao);
+      s.totalStake = u64Add(s.totalStake, injTao);
+      sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, injTao);
+    }
+  }
+  const recycledCredit = credit;
+  s.totalIssuance = u64Sub(s.totalIssuance, recycledCredit);
+  s.balancesTotalIssuance = u64Sub(s.balancesTotalIssuance, recycledCredit);
+
+  // emit_to_subnets step 3: alpha out, owner cut, root alpha, pending pots
+  const cutPercent = divChecked(U96F32, u96(BigInt(s.subnetOwnerCut)), u96(65535n)) ?? 0n;
+  for (const n of emit) {
+    const sn = s.subnets.get(n)!;
+    const t = terms.get(n)!;
+    let alphaOut = t.alphaOut;
+    const created = tou64(alphaOut);
+    sn.subnetAlphaOutEmission = created;
+    sn.subnetAlphaOut = u64Add(sn.subnetAlphaOut, created);
+    if (sn.ownerCutEnabled) {
+      const cut = mulSat(U96F32, alphaOut, cutPercent);
+      t.ownerCut = cut;
+      alphaOut = satSub(U96F32, alphaOut, cut);
+      sn.pendingOwnerCut = u64Add(sn.pendingOwnerCut, tou64(cut));
+    }
+    const rootAlpha = mulSat(U96F32, mulSat(U96F32, rootProportion(s, sn), alphaOut), U96_HALF);
+    t.rootAlpha = rootAlpha;
+    const serverAlpha = mulSat(U96F32, alphaOut, U96_HALF);
+    const validatorAlpha = satSub(U96F32, satSub(U96F32, alphaOut, serverAlpha), rootAlpha);
+    sn.pendingServerEmission = u64Add(sn.pendingServerEmission, tou64(serverAlpha));
+    sn.pendingValidatorEmission = u64Add(sn.pendingValidatorEmission, tou64(validatorAlpha));
+    if (rootSellFlag) sn.pendingRootAlphaDivs = u64Add(sn.pendingRootAlphaDivs, tou64(rootAlpha));
+    else recycleSubnetAlpha(sn, tou64(rootAlpha));
+  }
+
+  // drain_pending
+  const drained = new Map<number, [bigint, bigint, bigint, bigint]>();
+  let epochsRun = 0;
+  for (const n of subnets) {
+    const sn = s.subnets.get(n)!;
+    sn.blocksSinceLastStep = u64Add(sn.blocksSinceLastStep, 1n);
+    if (!shouldRunEpoch(sn, now)) continue;
+    if (epochsRun >= s.maxEpochsPerBlock) {
+      sn.pendingEpochAt = u64Add(now, 1n);
+      reports.get(n)!.epochDeferred = true;
+      continue;
+    }
+    if (epochInputConsistent(sn)) {
+      sn.blocksSinceLastStep = 0n;
+      drained.set(n, [sn.pendingServerEmission, sn.pendingValidatorEmission, sn.pendingRootAlphaDivs, sn.pendingOwnerCut]);
+      sn.pendingServerEmission = 0n;
+      sn.pendingValidatorEmission = 0n;
+      sn.pendingRootAlphaDivs = 0n;
+      sn.pendingOwnerCut = 0n;
+      epochsRun++;
+    }
+    sn.lastEpochBlock = now;
+    sn.pendingEpochAt = 0n;
+    sn.subnetEpochIndex = u64Add(sn.subnetEpochIndex, 1n);
+  }
+
+  // distribute_emissions_to_subnets, in BTreeMap (numeric) order
+  const epochs: EpochReport[] = [];
+  for (const n of [...drained.keys()].sort((a, b) => a - b)) {
+    const sn = s.subnets.get(n)!;
+    const [server, validator, root, owner] = drained.get(n)!;
+    epochs.push(distributeEmission(s, sn, engine, server, validator, root, owner));
+    sn.lastMechansimStepBlock = now;
+    reports.get(n)!.epochRan = true;
+  }
+
+  // update_moving_prices, update_root_prop
+  const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0));
+  for (const n of emitAfter) updateMovingPrice(s, s.subnets.get(n)!);
+  for (const n of emitAfter) {
+    const sn = s.subnets.get(n)!;
+    sn.rootProp = rootProportion(s, sn);
+  }
+
+  return {
+    block: now,
+    blockEmission: emission ?? 0n,
+    taoMinted: minted,
+    taoRecycledCredit: recycledCredit,
+    taoIssued: minted - recycledCredit,
+    totalIssuanceAfter: s.totalIssuance,
+    totalStakeAfter: s.totalStake,
+    rootSellFlag,
+    subnetsToEmitTo: emit,
+    subnets: reports,
+    epochs,
+    taoStranded: stranded,
+  };
+}
+
+/** `update_moving_price`: α = SubnetMovingAlpha·b/(b + halving), EMA toward min(spot, 1), stored as I96F32. */
+export function updateMovingPrice(s: ChainState, sn: ChainSubnet): void {
+  const start = u64Sub(sn.firstEmissionBlockNumber ?? 0n, 1n);
+  const b = fromInt(U64F64, u64Sub(s.block, start));
+  const h = fromInt(U64F64, sn.emaPriceHalvingBlocks);
+  const ma = convert(I96F32, U64F64, s.subnetMovingAlpha);
+  const alpha = mulSat(U64F64, ma, divChecked(U64F64, b, satAdd(U64F64, b, h)) ?? 0n);
+  const oneMinus = satSub(U64F64, U64F64_ONE, alpha);
+  const spot = currentPrice(sn);
+  const cur = mulSat(U64F64, alpha, spot < U64F64_ONE ? spot : U64F64_ONE);
+  const moving = mulSat(U64F64, oneMinus, movingAlphaPrice(sn));
+  sn.subnetMovingPrice = convert(U64F64, I96F32, satAdd(U64F64, cur, moving));
+}
+

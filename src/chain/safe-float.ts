@@ -1,0 +1,137 @@
+/**
+ * The chain's stake share pools (`primitives/share-pool` at subtensor 14bc6f9f): `SafeFloat` numbers (a u128
+ * mantissa normalised into (1e20, 1e21] and a decimal exponent) and the pool operations that credit stake to one
+ * coldkey (`update_value_for_one`) or to every nominator of a hotkey at once (`update_value_for_all`).
+ * Every division floors exactly as the crate's U256 arithmetic does, so one rao in moves the same shares.
+ */
+
+export interface SafeFloat {
+  readonly mantissa: bigint;
+  readonly exponent: number;
+}
+
+const MAX_MANTISSA = 10n ** 21n;
+const MIN_MANTISSA = MAX_MANTISSA / 10n;
+const MAX_EXP = 21;
+const U64_MAX = (1n << 64n) - 1n;
+const I64_MAX = 2 ** 63; // exponents stay tiny in practice; guard the crate's checked i64 arithmetic anyway
+
+export const SF_ZERO: SafeFloat = Object.freeze({ mantissa: 0n, exponent: 0 });
+
+/** 10^e, capped at 1e22 past e = 22 as the crate's `cappow10` does. */
+function capPow10(e: number): bigint {
+  if (e > MAX_EXP + 1) return MAX_MANTISSA * 10n;
+  return e === 0 ? 1n : 10n ** BigInt(e);
+}
+
+function normalize(m: bigint, e: number): SafeFloat | null {
+  if (m === 0n) return SF_ZERO;
+  while (m > MAX_MANTISSA) {
+    m /= 10n;
+    e += 1;
+  }
+  while (m <= MIN_MANTISSA) {
+    m *= 10n;
+    e -= 1;
+  }
+  if (Math.abs(e) >= I64_MAX) return null;
+  return { mantissa: m, exponent: e };
+}
+
+export function sfNew(mantissa: bigint, exponent = 0): SafeFloat | null {
+  if (mantissa > MAX_MANTISSA || mantissa < 0n) return null;
+  return normalize(mantissa, exponent);
+}
+
+export const sfFromU64 = (v: bigint): SafeFloat => sfNew(v, 0) ?? SF_ZERO;
+export const sfIsZero = (a: SafeFloat): boolean => a.mantissa === 0n;
+
+export function sfAdd(a: SafeFloat, b: SafeFloat): SafeFloat | null {
+  if (sfIsZero(a)) return b;
+  if (sfIsZero(b)) return a;
+  if (a.exponent >= b.exponent) return normalize(a.mantissa + b.mantissa / capPow10(a.exponent - b.exponent), a.exponent);
+  return normalize(a.mantissa / capPow10(b.exponent - a.exponent) + b.mantissa, b.exponent);
+}
+
+export function sfSub(a: SafeFloat, b: SafeFloat): SafeFloat | null {
+  if (sfIsZero(a) && sfIsZero(b)) return SF_ZERO;
+  if (sfIsZero(a)) return null;
+  if (sfIsZero(b)) return a;
+  const satSub = (x: bigint, y: bigint): bigint => (x > y ? x - y : 0n);
+  if (a.exponent >= b.exponent) return normalize(satSub(a.mantissa, b.mantissa / capPow10(a.exponent - b.exponent)), a.exponent);
+  return normalize(satSub(a.mantissa / capPow10(b.exponent - a.exponent), b.mantissa), b.exponent);
+}
+
+/** a·b/c in U256 with a floored quotient, then normalised; null when c is zero. */
+export function sfMulDiv(a: SafeFloat, b: SafeFloat, c: SafeFloat): SafeFloat | null {
+  if (c.mantissa === 0n) return null;
+  return normalize((a.mantissa * b.mantissa) / c.mantissa, a.exponent + b.exponent - c.exponent);
+}
+
+/** Saturating conversion to u64 (floor). */
+export function sfToU64(a: SafeFloat): bigint {
+  if (a.exponent === 0) return a.mantissa > U64_MAX ? U64_MAX : a.mantissa;
+  const scale = capPow10(Math.abs(a.exponent));
+  const q = a.exponent > 0 ? a.mantissa * scale : a.mantissa / scale;
+  return q > U64_MAX ? U64_MAX : q;
+}
+
+/** The float view the chain's tests print (`mantissa as f64 · 10^exponent`); display only. */
+export function sfToNumber(a: SafeFloat): number {
+  return Number(a.mantissa) * 10 ** a.exponent;
+}
+
+/** One (hotkey, netuid) share pool: value V = TotalHotkeyAlpha, denominator D, one share per coldkey. */
+export interface SharePool {
+  value: bigint;
+  denominator: SafeFloat;
+  shares: Map<string, SafeFloat>;
+}
+
+export function poolValueOf(p: SharePool, coldkey: string): bigint {
+  const share = p.shares.get(coldkey) ?? SF_ZERO;
+  const v = sfMulDiv(sfFromU64(p.value), share, p.denominator);
+  return v === null ? 0n : sfToU64(v);
+}
+
+/** `update_value_for_all`: every share holder's value moves pro rata (emissions to a hotkey's nominators). */
+export function poolUpdateAll(p: SharePool, update: bigint): void {
+  const v = p.value + update;
+  p.value = v < 0n ? 0n : v > U64_MAX ? U64_MAX : v;
+}
+
+function sharesPerUpdate(p: SharePool, update: bigint): SafeFloat {
+  const abs = update < 0n ? -update : update;
+  return sfMulDiv(sfFromU64(abs), p.denominator, sfFromU64(p.value)) ?? SF_ZERO;
+}
+
+/** `sim_update_value_for_one`: false when the update would move zero shares (the stake is refused). */
+export function poolCanUpdateOne(p: SharePool, update: bigint): boolean {
+  return sfIsZero(p.denominator) || !sfIsZero(sharesPerUpdate(p, update));
+}
+
+/** `update_value_for_one`: buy (update > 0) or sell shares for one coldkey at the pool's current share price. */
+export function poolUpdateOne(p: SharePool, coldkey: string, update: bigint): void {
+  const current = p.shares.get(coldkey) ?? SF_ZERO;
+  if (sfIsZero(p.denominator)) {
+    const first = sfFromU64(update < 0n ? -update : update);
+    p.denominator = first;
+    setShare(p, coldkey, first);
+  } else {
+    const k = sharesPerUpdate(p, update);
+    // the crate keeps the old value when SafeFloat arithmetic fails (only on absurd exponents)
+    if (update > 0n) {
+      p.denominator = sfAdd(p.denominator, k) ?? p.denominator;
+      setShare(p, coldkey, sfAdd(current, k) ?? current);
+    } else {
+      p.denominator = sfSub(p.denominator, k) ?? p.denominator;
+      setShare(p, coldkey, sfSub(current, k) ?? current);
+    }
+  }
+  poolUpdateAll(p, update);
+}
+
+function setShare(p: SharePool, coldkey: string, share: SafeFloat): void {
+  if (sfIsZero(share)) p.shares.delete(coldkey);
+  else p.shares.set(coldkey, share);
+}

@@ -1,0 +1,560 @@
+/**
+ * The chain state one block reads and writes, as plain data. Amounts are bigint rao; fixed-point values are
+ * their raw bits (`I96F32`/`U96F32`: value·2^32, `U64F64`: value·2^64); share-pool numbers are `SafeFloat`s.
+ * The JSON form (`chainStateToJSON` / `chainStateFromJSON`) writes u64/u128 values as decimal strings and
+ * fixed-point values as `{ bits, f64 }` (the f64 is a display view; only the bits are read back), so real chain
+ * storage can be loaded field by field and a state survives a round trip bit for bit.
+ */
+import { YumaError } from '../errors.js';
+import { I96F32, U64_MAX, U96F32, toF64 } from '../reference/fixed.js';
+import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
+
+export interface EpochParams {
+  kappa: number;
+  bondsMovingAverage: bigint;
+  bondsPenalty: number;
+  activityCutoffBlocks: bigint;
+  maxAllowedValidators: number;
+  liquidAlphaOn: boolean;
+  alphaLow: number;
+  alphaHigh: number;
+  alphaSigmoidSteepness: number;
+  yuma3On: boolean;
+  commitRevealWeightsEnabled: boolean;
+  mechanismCount: number;
+}
+
+export interface Neuron {
+  uid: number;
+  hotkey: string;
+  blockAtRegistration: bigint;
+  lastUpdate: bigint;
+  validatorPermit: boolean;
+  weights: Array<[number, number]>;
+  bonds: Array<[number, number]>;
+}
+
+export type RecycleOrBurn = 'Recycle' | 'Burn' | null;
+
+export interface ChainSubnet {
+  netuid: number;
+  /** Key present in `NetworksAdded` (iterated by `get_all_subnet_netuids`). */
+  added: boolean;
+  /** 0 stable (price ≡ 1), 1 dynamic (Balancer pool). */
+  mechanism: number;
+  subnetTao: bigint;
+  subnetAlphaIn: bigint;
+  subnetAlphaOut: bigint;
+  subnetProtocolAlpha: bigint;
+  /** I96F32 bits. */
+  subnetMovingPrice: bigint;
+  swapBalancerQuoteWeightParts: bigint;
+  palSwapInitialized: boolean;
+  feeRate: number;
+  firstEmissionBlockNumber: bigint | null;
+  subtokenEnabled: boolean;
+  networkRegistrationAllowed: boolean;
+  subnetEmissionEnabled: boolean;
+  /** U96F32 bits. */
+  minerBurned: bigint;
+  emaPriceHalvingBlocks: bigint;
+  tempo: number;
+  lastEpochBlock: bigint;
+  pendingEpochAt: bigint;
+  blocksSinceLastStep: bigint;
+  subnetEpochIndex: bigint;
+  lastMechansimStepBlock: bigint;
+  pendingServerEmission: bigint;
+  pendingValidatorEmission: bigint;
+  pendingRootAlphaDivs: bigint;
+  pendingOwnerCut: bigint;
+  subnetTaoInEmission: bigint;
+  subnetAlphaInEmission: bigint;
+  subnetAlphaOutEmission: bigint;
+  subnetExcessTao: bigint;
+  ownerCutEnabled: boolean;
+  subnetOwner: string | null;
+  subnetOwnerHotkey: string | null;
+  recycleOrBurn: RecycleOrBurn;
+  subnetVolume: bigint;
+  subnetProtocolFlow: bigint;
+  /** U96F32 bits. */
+  rootProp: bigint;
+  /** Cumulative alpha burned / recycled on this subnet (counters, not chain storage). */
+  alphaBurned: bigint;
+  alphaRecycled: bigint;
+  epochParams: EpochParams;
+  neurons: Neuron[];
+}
+
+export interface HotkeyInfo {
+  owner: string;
+  /** `Delegates` (u16 parts of 65535); absent → the default take. */
+  delegateTake?: number;
+  /** `ChildkeyTake` per netuid (u16 parts of 65535). */
+  childkeyTake?: Map<number, number>;
+}
+
+/** A parent/child link on one subnet: `proportion` of u64::MAX. */
+export interface ChildLink {
+  proportion: bigint;
+  key: string;
+}
+
+export interface StakePool extends SharePool {
+  hotkey: string;
+  netuid: number;
+}
+
+export interface ChainState {
+  block: bigint;
+  totalIssuance: bigint;
+  balancesTotalIssuance: bigint;
+  totalStake: bigint;
+  taoWeight: bigint;
+  ckBurn: bigint;
+  subnetOwnerCut: number;
+  /** I96F32 bits. */
+  subnetMovingAlpha: bigint;
+  maxEpochsPerBlock: number;
+  stakeThreshold: bigint;
+  swapMinimumReserve: bigint;
+  blockEmission: bigint;
+  defaultDelegateTake: number;
+  subnets: Map<number, ChainSubnet>;
+  hotkeys: Map<string, HotkeyInfo>;
+  ownedHotkeys: Map<string, string[]>;
+  /** key `${coldkey}/${netuid}` → destination hotkey. */
+  autoStakeDestination: Map<string, string>;
+  /** key `${hotkey}/${netuid}`. */
+  stakePools: Map<string, StakePool>;
+  /** key `${hotkey}/${netuid}` → I96F32 bits (alpha per unit of root stake). */
+  rootClaimable: Map<string, bigint>;
+  /** `ChildKeys[parent][netuid]` and `ParentKeys[child][netuid]`, keyed `${hotkey}/${netuid}`. */
+  childKeys: Map<string, ChildLink[]>;
+  parentKeys: Map<string, ChildLink[]>;
+}
+
+export const poolKey = (hotkey: string, netuid: number): string => `${hotkey}/${netuid}`;
+
+/** BTreeMap order of account ids: numeric for the decimal ids the mock runtime uses, else byte order. */
+export function compareKeys(a: string, b: string): number {
+  const na = /^\d+$/.test(a);
+  const nb = /^\d+$/.test(b);
+  if (na && nb) return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `get_all_subnet_netuids` order: the Identity-hashed SCALE u16 key sorts by low byte, then high byte. */
+export const storageOrderKey = (netuid: number): number => (netuid & 0xff) * 256 + (netuid >> 8);
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON codec
+// ---------------------------------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+
+const U16_MAX = 65535;
+const U128_MAX = (1n << 128n) - 1n;
+
+function bad(path: string, what: string): never {
+  throw new YumaError('E_SHAPE', `${path}: ${what}`);
+}
+
+function obj(v: unknown, path: string): Json {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(path, 'expected an object');
+  return v as Json;
+}
+
+function arr(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) bad(path, 'expected an array');
+  return v;
+}
+
+function int(v: unknown, path: string, lo: bigint, hi: bigint): bigint {
+  let x: bigint;
+  if (typeof v === 'bigint') x = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) x = BigInt(v);
+  else if (typeof v === 'string' && /^-?\d{1,40}$/.test(v)) x = BigInt(v);
+  else bad(path, `expected an integer, got ${typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v}`);
+  if (x < lo || x > hi) throw new YumaError('E_RANGE', `${path}: ${x} is outside [${lo}, ${hi}]`);
+  return x;
+}
+
+const u64 = (v: unknown, p: string): bigint => int(v, p, 0n, U64_MAX);
+const u128 = (v: unknown, p: string): bigint => int(v, p, 0n, U128_MAX);
+const i64 = (v: unknown, p: string): bigint => int(v, p, -(1n << 63n), (1n << 63n) - 1n);
+const small = (v: unknown, p: string, hi: number): number => Number(int(v, p, 0n, BigInt(hi)));
+
+function bool(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') bad(path, 'expected a boolean');
+  return v;
+}
+
+function key(v: unknown, path: string): string {
+  if (typeof v === 'string' && v.length > 0 && v.length <= 128) return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
+  return bad(path, 'expected an account id (non-empty string)');
+}
+
+function optKey(v: unknown, path: string): string | null {
+  return v === null || v === undefined ? null : key(v, path);
+}
+
+function fixedBits(v: unknown, path: string, signed: boolean): bigint {
+  const o = obj(v, path);
+  const lim = signed ? I96F32 : U96F32;
+  return int(o.bits, `${path}.bits`, lim.min, lim.max);
+}
+
+function safeFloatIn(v: unknown, path: string): SafeFloat {
+  const o = obj(v, path);
+  const m = int(o.mantissa, `${path}.mantissa`, 0n, 10n ** 21n);
+  const e = Number(int(o.exponent, `${path}.exponent`, -1_000_000n, 1_000_000n));
+  return sfNew(m, e) ?? bad(path, 'not a SafeFloat');
+}
+
+const fixedOut = (bits: bigint, signed: boolean): Json => ({ bits: bits.toString(), f64: toF64(signed ? I96F32 : U96F32, bits) });
+const sfOut = (s: SafeFloat): Json => ({ exponent: s.exponent, f64: sfToNumber(s), mantissa: s.mantissa.toString() });
+
+function rowIn(v: unknown, path: string, n: number): Array<[number, number]> {
+  return arr(v, path).map((e, i) => {
+    const pair = arr(e, `${path}[${i}]`);
+    if (pair.length !== 2) bad(`${path}[${i}]`, 'expected [uid, value]');
+    return [small(pair[0], `${path}[${i}][0]`, Math.max(0, n - 1)), small(pair[1], `${path}[${i}][1]`, U16_MAX)];
+  });
+}
+
+function epochParamsIn(v: unknown, path: string): EpochParams {
+  const o = obj(v, path);
+  return {
+    kappa: small(o.kappa, `${path}.kappa`, U16_MAX),
+    bondsMovingAverage: u64(o.bondsMovingAverage, `${path}.bondsMovingAverage`),
+    bondsPenalty: small(o.bondsPenalty, `${path}.bondsPenalty`, U16_MAX),
+    activityCutoffBlocks: u64(o.activityCutoffBlocks, `${path}.activityCutoffBlocks`),
+    maxAllowedValidators: small(o.maxAllowedValidators, `${path}.maxAllowedValidators`, U16_MAX),
+    liquidAlphaOn: bool(o.liquidAlphaOn, `${path}.liquidAlphaOn`),
+    alphaLow: small(o.alphaLow, `${path}.alphaLow`, U16_MAX),
+    alphaHigh: small(o.alphaHigh, `${path}.alphaHigh`, U16_MAX),
+    alphaSigmoidSteepness: small(o.alphaSigmoidSteepness, `${path}.alphaSigmoidSteepness`, 2 ** 31 - 1),
+    yuma3On: bool(o.yuma3On, `${path}.yuma3On`),
+    commitRevealWeightsEnabled: o.commitRevealWeightsEnabled === undefined ? false : bool(o.commitRevealWeightsEnabled, `${path}.commitRevealWeightsEnabled`),
+    mechanismCount: o.mechanismCount === undefined ? 1 : small(o.mechanismCount, `${path}.mechanismCount`, 255),
+  };
+}
+
+/** Most UIDs a subnet may hold here (the chain caps subnets at 256 UIDs; older storage allowed 4096). */
+export const MAX_NEURONS = 4096;
+
+function subnetIn(v: unknown, path: string): ChainSubnet {
+  const o = obj(v, path);
+  const netuid = small(o.netuid, `${path}.netuid`, U16_MAX);
+  const neuronsRaw = arr(o.neurons ?? [], `${path}.neurons`);
+  if (neuronsRaw.length > MAX_NEURONS) throw new YumaError('E_LIMIT', `${path}.neurons: more than ${MAX_NEURONS} UIDs`);
+  const n = neuronsRaw.length;
+  const neurons = neuronsRaw.map((x, i): Neuron => {
+    const p = `${path}.neurons[${i}]`;
+    const no = obj(x, p);
+    const uid = small(no.uid, `${p}.uid`, U16_MAX);
+    if (uid !== i) bad(`${p}.uid`, `neurons must be listed by uid (expected ${i})`);
+    return {
+      uid,
+      hotkey: key(no.hotkey, `${p}.hotkey`),
+      blockAtRegistration: u64(no.blockAtRegistration, `${p}.blockAtRegistration`),
+      lastUpdate: u64(no.lastUpdate, `${p}.lastUpdate`),
+      validatorPermit: bool(no.validatorPermit, `${p}.validatorPermit`),
+      weights: rowIn(no.weights ?? [], `${p}.weights`, n),
+      bonds: rowIn(no.bonds ?? [], `${p}.bonds`, n),
+    };
+  });
+  const rob = o.recycleOrBurn;
+  if (rob !== null && rob !== undefined && rob !== 'Recycle' && rob !== 'Burn') bad(`${path}.recycleOrBurn`, 'expected "Recycle", "Burn" or null');
+  const quote = u64(o.swapBalancerQuoteWeightParts, `${path}.swapBalancerQuoteWeightParts`);
+  if (quote > 1_000_000_000_000_000_000n) throw new YumaError('E_RANGE', `${path}.swapBalancerQuoteWeightParts: above 1e18`);
+  return {
+    netuid,
+    added: bool(o.added, `${path}.added`),
+    mechanism: small(o.mechanism, `${path}.mechanism`, 1),
+    subnetTao: u64(o.subnetTao, `${path}.subnetTao`),
+    subnetAlphaIn: u64(o.subnetAlphaIn, `${path}.subnetAlphaIn`),
+    subnetAlphaOut: u64(o.subnetAlphaOut, `${path}.subnetAlphaOut`),
+    subnetProtocolAlpha: u64(o.subnetProtocolAlpha, `${path}.subnetProtocolAlpha`),
+    subnetMovingPrice: fixedBits(o.subnetMovingPrice, `${path}.subnetMovingPrice`, true),
+    swapBalancerQuoteWeightParts: quote,
+    palSwapInitialized: bool(o.palSwapInitialized, `${path}.palSwapInitialized`),
+    feeRate: small(o.feeRate, `${path}.feeRate`, U16_MAX),
+    firstEmissionBlockNumber: o.firstEmissionBlockNumber === null ? null : u64(o.firstEmissionBlockNumber, `${path}.firstEmissionBlockNumber`),
+    subtokenEnabled: bool(o.subtokenEnabled, `${path}.subtokenEnabled`),
+    networkRegistrationAllowed: bool(o.networkRegistrationAllowed, `${path}.networkRegistrationAllowed`),
+    subnetEmissionEnabled: bool(o.subnetEmissionEnabled, `${path}.subnetEmissionEnabled`),
+    minerBurned: fixedBits(o.minerBurned, `${path}.minerBurned`, false),
+    emaPriceHalvingBlocks: u64(o.emaPriceHalvingBlocks, `${path}.emaPriceHalvingBlocks`),
+    tempo: small(o.tempo, `${path}.tempo`, U16_MAX),
+    lastEpochBlock: u64(o.lastEpochBlock, `${path}.lastEpochBlock`),
+    pendingEpochAt: u64(o.pendingEpochAt, `${path}.pendingEpochAt`),
+    blocksSinceLastStep: u64(o.blocksSinceLastStep, `${path}.blocksSinceLastStep`),
+    subnetEpochIndex: u64(o.subnetEpochIndex, `${path}.subnetEpochIndex`),
+    lastMechansimStepBlock: u64(o.lastMechansimStepBlock, `${path}.lastMechansimStepBlock`),
+    pendingServerEmission: u64(o.pendingServerEmission, `${path}.pendingServerEmission`),
+    pendingValidatorEmission: u64(o.pendingValidatorEmission, `${path}.pendingValidatorEmission`),
+    pendingRootAlphaDivs: u64(o.pendingRootAlphaDivs, `${path}.pendingRootAlphaDivs`),
+    pendingOwnerCut: u64(o.pendingOwnerCut, `${path}.pendingOwnerCut`),
+    subnetTaoInEmission: u64(o.subnetTaoInEmission, `${path}.subnetTaoInEmission`),
+    subnetAlphaInEmission: u64(o.subnetAlphaInEmission, `${path}.subnetAlphaInEmission`),
+    subnetAlphaOutEmission: u64(o.subnetAlphaOutEmission, `${path}.subnetAlphaOutEmission`),
+    subnetExcessTao: u64(o.subnetExcessTao, `${path}.subnetExcessTao`),
+    ownerCutEnabled: bool(o.ownerCutEnabled, `${path}.ownerCutEnabled`),
+    subnetOwner: optKey(o.subnetOwner, `${path}.subnetOwner`),
+    subnetOwnerHotkey: optKey(o.subnetOwnerHotkey, `${path}.subnetOwnerHotkey`),
+    recycleOrBurn: (rob ?? null) as RecycleOrBurn,
+    subnetVolume: u128(o.subnetVolume, `${path}.subnetVolume`),
+    subnetProtocolFlow: i64(o.subnetProtocolFlow, `${path}.subnetProtocolFlow`),
+    rootProp: fixedBits(o.rootProp, `${path}.rootProp`, false),
+    alphaBurned: u128(o.alphaBurned ?? '0', `${path}.alphaBurned`),
+    alphaRecycled: u128(o.alphaRecycled ?? '0', `${path}.alphaRecycled`),
+    epochParams: epochParamsIn(o.epochParams, `${path}.epochParams`),
+    neurons,
+  };
+}
+
+function linksIn(v: unknown, path: string): Map<string, ChildLink[]> {
+  const m = new Map<string, ChildLink[]>();
+  arr(v ?? [], path).forEach((e, i) => {
+    const p = `${path}[${i}]`;
+    const o = obj(e, p);
+    const links = arr(o.links, `${p}.links`).map((l, j) => {
+      const pair = arr(l, `${p}.links[${j}]`);
+      if (pair.length !== 2) bad(`${p}.links[${j}]`, 'expected [proportion, hotkey]');
+      return { proportion: u64(pair[0], `${p}.links[${j}][0]`), key: key(pair[1], `${p}.links[${j}][1]`) };
+    });
+    m.set(poolKey(key(o.hotkey, `${p}.hotkey`), small(o.netuid, `${p}.netuid`, U16_MAX)), links);
+  });
+  return m;
+}
+
+/** Reads a state in the JSON form above; throws `YumaError` on any missing, mistyped or inconsistent field. */
+export function chainStateFromJSON(input: unknown): ChainState {
+  const o = obj(input, 'state');
+  const subnets = new Map<number, ChainSubnet>();
+  const subnetsIn = obj(o.subnets, 'state.subnets');
+  for (const [k, v] of Object.entries(subnetsIn)) {
+    const s = subnetIn(v, `state.subnets.${k}`);
+    if (String(s.netuid) !== k) bad(`state.subnets.${k}.netuid`, 'does not match its key');
+    subnets.set(s.netuid, s);
+  }
+  if (!subnets.has(0)) bad('state.subnets', 'the root subnet (netuid 0) is missing');
+  const hotkeys = new Map<string, HotkeyInfo>();
+  arr(o.hotkeys, 'state.hotkeys').forEach((e, i) => {
+    const h = obj(e, `state.hotkeys[${i}]`);
+    const hk = key(h.hotkey, `state.hotkeys[${i}].hotkey`);
+    if (hotkeys.has(hk)) bad(`state.hotkeys[${i}]`, `hotkey ${hk} listed twice`);
+    const info: HotkeyInfo = { owner: key(h.owner, `state.hotkeys[${i}].owner`) };
+    if (h.delegateTake !== undefined && h.delegateTake !== null) info.delegateTake = small(h.delegateTake, `state.hotkeys[${i}].delegateTake`, U16_MAX);
+    if (h.childkeyTake !== undefined) {
+      const ct = obj(h.childkeyTake, `state.hotkeys[${i}].childkeyTake`);
+      info.childkeyTake = new Map(Object.entries(ct).map(([n, t]) => [Number(n), small(t, `state.hotkeys[${i}].childkeyTake.${n}`, U16_MAX)]));
+    }
+    hotkeys.set(hk, info);
+  });
+  const ownedHotkeys = new Map<string, string[]>();
+  for (const [ck, list] of Object.entries(obj(o.ownedHotkeys ?? {}, 'state.ownedHotkeys'))) {
+    ownedHotkeys.set(ck, arr(list, `state.ownedHotkeys.${ck}`).map((h, i) => key(h, `state.ownedHotkeys.${ck}[${i}]`)));
+  }
+  const autoStakeDestination = new Map<string, string>();
+  arr(o.autoStakeDestination ?? [], 'state.autoStakeDestination').forEach((e, i) => {
+    const a = obj(e, `state.autoStakeDestination[${i}]`);
+    const netuid = small(a.netuid, `state.autoStakeDestination[${i}].netuid`, U16_MAX);
+    autoStakeDestination.set(poolKey(key(a.coldkey, `state.autoStakeDestination[${i}].coldkey`), netuid), key(a.destination, `state.autoStakeDestination[${i}].destination`));
+  });
+  const stakePools = new Map<string, StakePool>();
+  arr(o.stakePools, 'state.stakePools').forEach((e, i) => {
+    const p = `state.stakePools[${i}]`;
+    const so = obj(e, p);
+    const hotkey = key(so.hotkey, `${p}.hotkey`);
+    const netuid = small(so.netuid, `${p}.netuid`, U16_MAX);
+    if (!subnets.has(netuid)) throw new YumaError('E_STATE', `${p}: stake on unknown subnet ${netuid}`);
+    const shares = new Map<string, SafeFloat>();
+    for (const [ck, sv] of Object.entries(obj(so.alphaV2, `${p}.alphaV2`))) shares.set(ck, safeFloatIn(sv, `${p}.alphaV2.${ck}`));
+    const k = poolKey(hotkey, netuid);
+    if (stakePools.has(k)) bad(p, `pool (${hotkey}, ${netuid}) listed twice`);
+    stakePools.set(k, {
+      hotkey,
+      netuid,
+      value: u64(so.totalHotkeyAlpha, `${p}.totalHotkeyAlpha`),
+      denominator: so.totalHotkeySharesV2 === undefined ? SF_ZERO : safeFloatIn(so.totalHotkeySharesV2, `${p}.totalHotkeySharesV2`),
+      shares,
+    });
+  });
+  const rootClaimable = new Map<string, bigint>();
+  arr(o.rootClaimable ?? [], 'state.rootClaimable').forEach((e, i) => {
+    const r = obj(e, `state.rootClaimable[${i}]`);
+    const k = poolKey(key(r.hotkey, `state.rootClaimable[${i}].hotkey`), small(r.netuid, `state.rootClaimable[${i}].netuid`, U16_MAX));
+    rootClaimable.set(k, fixedBits(r.rootClaimable, `state.rootClaimable[${i}].rootClaimable`, true));
+  });
+  const state: ChainState = {
+    block: u64(o.block, 'state.block'),
+    totalIssuance: u64(o.totalIssuance, 'state.totalIssuance'),
+    balancesTotalIssuance: u64(o.balancesTotalIssuance ?? o.totalIssuance, 'state.balancesTotalIssuance'),
+    totalStake: u64(o.totalStake, 'state.totalStake'),
+    taoWeight: u64(o.taoWeight, 'state.taoWeight'),
+    ckBurn: u64(o.ckBurn ?? '0', 'state.ckBurn'),
+    subnetOwnerCut: small(o.subnetOwnerCut, 'state.subnetOwnerCut', U16_MAX),
+    subnetMovingAlpha: fixedBits(o.subnetMovingAlpha, 'state.subnetMovingAlpha', true),
+    maxEpochsPerBlock: small(o.maxEpochsPerBlock, 'state.maxEpochsPerBlock', U16_MAX),
+    stakeThreshold: u64(o.stakeThreshold ?? '0', 'state.stakeThreshold'),
+    swapMinimumReserve: u64(o.swapMinimumReserve ?? '1000000', 'state.swapMinimumReserve'),
+    blockEmission: u64(o.blockEmission ?? '0', 'state.blockEmission'),
+    defaultDelegateTake: small(o.defaultDelegateTake ?? 11796, 'state.defaultDelegateTake', U16_MAX),
+    subnets,
+    hotkeys,
+    ownedHotkeys,
+    autoStakeDestination,
+    stakePools,
+    rootClaimable,
+    childKeys: linksIn(o.childKeys, 'state.childKeys'),
+    parentKeys: linksIn(o.parentKeys, 'state.parentKeys'),
+  };
+  checkConsistency(state);
+  return state;
+}
+
+function checkConsistency(s: ChainState): void {
+  for (const sn of s.subnets.values()) {
+    if (sn.alphaBurned > U64_MAX * 1_000_000n) throw new YumaError('E_RANGE', `subnet ${sn.netuid}: alphaBurned out of range`);
+    for (const nr of sn.neurons) {
+      for (const [uid] of nr.weights) if (uid >= sn.neurons.length) throw new YumaError('E_STATE', `subnet ${sn.netuid}: weight to uid ${uid} ≥ n`);
+    }
+  }
+  for (const [k, links] of [...s.childKeys, ...s.parentKeys]) {
+    const netuid = Number(k.slice(k.lastIndexOf('/') + 1));
+    if (!s.subnets.has(netuid)) throw new YumaError('E_STATE', `links ${k}: unknown subnet`);
+    if (links.length > 5) throw new YumaError('E_LIMIT', `links ${k}: at most 5 parents or children`);
+  }
+}
+
+const sortedBy = <T>(xs: T[], cmp: (a: T, b: T) => number): T[] => xs.slice().sort(cmp);
+
+/** Writes a state in the JSON form `chainStateFromJSON` reads (every value JSON-safe). */
+export function chainStateToJSON(s: ChainState): Json {
+  const subnets: Json = {};
+  for (const netuid of [...s.subnets.keys()].sort((a, b) => a - b)) {
+    const sn = s.subnets.get(netuid)!;
+    subnets[String(netuid)] = {
+      added: sn.added,
+      alphaBurned: sn.alphaBurned.toString(),
+      alphaRecycled: sn.alphaRecycled.toString(),
+      blocksSinceLastStep: sn.blocksSinceLastStep.toString(),
+      emaPriceHalvingBlocks: sn.emaPriceHalvingBlocks.toString(),
+      epochParams: {
+        activityCutoffBlocks: sn.epochParams.activityCutoffBlocks.toString(),
+        alphaHigh: sn.epochParams.alphaHigh,
+        alphaLow: sn.epochParams.alphaLow,
+        alphaSigmoidSteepness: sn.epochParams.alphaSigmoidSteepness,
+        bondsMovingAverage: sn.epochParams.bondsMovingAverage.toString(),
+        bondsPenalty: sn.epochParams.bondsPenalty,
+        commitRevealWeightsEnabled: sn.epochParams.commitRevealWeightsEnabled,
+        kappa: sn.epochParams.kappa,
+        liquidAlphaOn: sn.epochParams.liquidAlphaOn,
+        maxAllowedValidators: sn.epochParams.maxAllowedValidators,
+        mechanismCount: sn.epochParams.mechanismCount,
+        yuma3On: sn.epochParams.yuma3On,
+      },
+      feeRate: sn.feeRate,
+      firstEmissionBlockNumber: sn.firstEmissionBlockNumber === null ? null : sn.firstEmissionBlockNumber.toString(),
+      lastEpochBlock: sn.lastEpochBlock.toString(),
+      lastMechansimStepBlock: sn.lastMechansimStepBlock.toString(),
+      mechanism: sn.mechanism,
+      minerBurned: fixedOut(sn.minerBurned, false),
+      netuid: sn.netuid,
+      networkRegistrationAllowed: sn.networkRegistrationAllowed,
+      neurons: sn.neurons.map((n) => ({
+        blockAtRegistration: n.blockAtRegistration.toString(),
+        bonds: n.bonds.map(([u, v]) => [u, v]),
+        hotkey: n.hotkey,
+        lastUpdate: n.lastUpdate.toString(),
+        uid: n.uid,
+        validatorPermit: n.validatorPermit,
+        weights: n.weights.map(([u, v]) => [u, v]),
+      })),
+      ownerCutEnabled: sn.ownerCutEnabled,
+      palSwapInitialized: sn.palSwapInitialized,
+      pendingEpochAt: sn.pendingEpochAt.toString(),
+      pendingOwnerCut: sn.pendingOwnerCut.toString(),
+      pendingRootAlphaDivs: sn.pendingRootAlphaDivs.toString(),
+      pendingServerEmission: sn.pendingServerEmission.toString(),
+      pendingValidatorEmission: sn.pendingValidatorEmission.toString(),
+      recycleOrBurn: sn.recycleOrBurn,
+      rootProp: fixedOut(sn.rootProp, false),
+      subnetAlphaIn: sn.subnetAlphaIn.toString(),
+      subnetAlphaInEmission: sn.subnetAlphaInEmission.toString(),
+      subnetAlphaOut: sn.subnetAlphaOut.toString(),
+      subnetAlphaOutEmission: sn.subnetAlphaOutEmission.toString(),
+      subnetEmissionEnabled: sn.subnetEmissionEnabled,
+      subnetEpochIndex: sn.subnetEpochIndex.toString(),
+      subnetExcessTao: sn.subnetExcessTao.toString(),
+      subnetMovingPrice: fixedOut(sn.subnetMovingPrice, true),
+      subnetOwner: sn.subnetOwner,
+      subnetOwnerHotkey: sn.subnetOwnerHotkey,
+      subnetProtocolAlpha: sn.subnetProtocolAlpha.toString(),
+      subnetProtocolFlow: sn.subnetProtocolFlow.toString(),
+      subnetTao: sn.subnetTao.toString(),
+      subnetTaoInEmission: sn.subnetTaoInEmission.toString(),
+      subnetVolume: sn.subnetVolume.toString(),
+      subtokenEnabled: sn.subtokenEnabled,
+      swapBalancerQuoteWeightParts: sn.swapBalancerQuoteWeightParts.toString(),
+      tempo: sn.tempo,
+    };
+  }
+  const hotkeys = sortedBy([...s.hotkeys], (a, b) => compareKeys(a[0], b[0])).map(([hotkey, h]) => {
+    const out: Json = { delegateTake: h.delegateTake ?? s.defaultDelegateTake, hotkey, owner: h.owner };
+    if (h.childkeyTake && h.childkeyTake.size > 0) out.childkeyTake = Object.fromEntries([...h.childkeyTake].map(([n, t]) => [String(n), t]));
+    return out;
+  });
+  const ownedHotkeys: Json = {};
+  for (const ck of sortedBy([...s.ownedHotkeys.keys()], compareKeys)) ownedHotkeys[ck] = s.ownedHotkeys.get(ck)!.slice();
+  const splitKey = (k: string): [string, number] => {
+    const i = k.lastIndexOf('/');
+    return [k.slice(0, i), Number(k.slice(i + 1))];
+  };
+  const byHotkeyNetuid = (a: [string, number], b: [string, number]): number => compareKeys(a[0], b[0]) || a[1] - b[1];
+  const pools = sortedBy([...s.stakePools.values()], (a, b) => byHotkeyNetuid([a.hotkey, a.netuid], [b.hotkey, b.netuid])).map((p) => {
+    const alphaV2: Json = {};
+    for (const ck of sortedBy([...p.shares.keys()], compareKeys)) alphaV2[ck] = { ...sfOut(p.shares.get(ck)!), value: poolValueOf(p, ck).toString() };
+    return { alphaV2, hotkey: p.hotkey, netuid: p.netuid, totalHotkeyAlpha: p.value.toString(), totalHotkeySharesV2: sfOut(p.denominator) };
+  });
+  const links = (m: Map<string, ChildLink[]>): Json[] =>
+    sortedBy([...m], (a, b) => byHotkeyNetuid(splitKey(a[0]), splitKey(b[0]))).map(([k, ls]) => {
+      const [hotkey, netuid] = splitKey(k);
+      return { hotkey, links: ls.map((l) => [l.proportion.toString(), l.key]), netuid };
+    });
+  const out: Json = {
+    autoStakeDestination: sortedBy([...s.autoStakeDestination], (a, b) => byHotkeyNetuid(splitKey(a[0]), splitKey(b[0]))).map(([k, d]) => {
+      const [coldkey, netuid] = splitKey(k);
+      return { coldkey, destination: d, netuid };
+    }),
+    balancesTotalIssuance: s.balancesTotalIssuance.toString(),
+    block: s.block.toString(),
+    blockEmission: s.blockEmission.toString(),
+    ckBurn: s.ckBurn.toString(),
+    defaultDelegateTake: s.defaultDelegateTake,
+    hotkeys,
+    maxEpochsPerBlock: s.maxEpochsPerBlock,
+    ownedHotkeys,
+    rootClaimable: sortedBy([...s.rootClaimable], (a, b) => byHotkeyNetuid(splitKey(a[0]), splitKey(b[0]))).map(([k, v]) => {
+      const [hotkey, netuid] = splitKey(k);
+      return { hotkey, netuid, rootClaimable: fixedOut(v, true) };
+    }),
+    stakePools: pools,
+    stakeThreshold: s.stakeThreshold.toString(),
+    subnetMovingAlpha: fixedOut(s.subnetMovingAlpha, true),
+    subnetOwnerCut: s.subnetOwnerCut,
+    subnets,
+    swapMinimumReserve: s.swapMinimumReserve.toString(),
+    taoWeight: s.taoWeight.toString(),
+    totalIssuance: s.totalIssuance.toString(),
+    totalStake: s.totalStake.toString(),
+  };
+  if (s.childKeys.size > 0) out.childKeys = links(s.childKeys);
+  if (s.parentKeys.size > 0) out.parentKeys = links(s.parentKeys);
+  return out;
+}
