@@ -1,5 +1,5 @@
 /**
- * Golden blocks of the chain's coinbase (test/fixtures/coinbase-scenarios.README.md): every scenario's
+ * Golden blocks of the chain's coinbase (provenance in test/fixtures/README.md): every scenario's
  * `initialState` is loaded into `Chain` and stepped; each block's report and subnet state must equal the
  * scenario's `perBlock` entry, and the state after the last block its `finalState`, field for field. Only the
  * `f64` display views of fixed-point and SafeFloat values are left out of the comparison (their bits are compared).
