@@ -52,9 +52,21 @@ export class Arena {
     if (need > have) {
       // Grow geometrically so a slowly rising workload does not grow on every call.
       const target = Math.min(MAX_BYTES, Math.max(need, have * 1.5));
-      this.memory.grow(Math.ceil((target - have) / PAGE));
+      if (!this.grow(target - have) && !this.grow(need - have)) {
+        // the host refused the memory (its own cap, or the machine's): nothing was allocated
+        throw new YumaError('E_LIMIT', `this call needs ${need} bytes of Wasm memory and the host refused to grow it from ${have}`);
+      }
     }
     this.refresh();
+  }
+
+  private grow(bytes: number): boolean {
+    try {
+      this.memory.grow(Math.ceil(bytes / PAGE));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   alloc(bytes: number): number {
@@ -115,6 +127,10 @@ export class Arena {
   }
 }
 
+/**
+ * `x` rounded up to a multiple of 16. Arithmetic, not bit masks: addresses reach 4 GiB, and `&` works on
+ * signed 32-bit values (an address at or above 2^31 would come back negative).
+ */
 export function align(x: number): number {
-  return (x + 15) & ~15;
+  return Math.ceil(x / 16) * 16;
 }
