@@ -1,10 +1,12 @@
-import { prepareBatch } from './epoch/batch.js';
-import { prepareEpoch, type PreparedEpoch } from './epoch/prepare.js';
+import { checkPreparedList, prepareBatch } from './epoch/batch.js';
+import { checkPrepared, prepareEpoch, type PreparedEpoch } from './epoch/prepare.js';
 import { allocRawResult, toEpochOutput, type RawEpochResult } from './epoch/result.js';
 import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams } from './epoch/types.js';
 import { MODE_FIXED, MODE_FLOAT } from './wasm/abi.js';
 import { Arena, align } from './wasm/arena.js';
 import { YumaError } from './errors.js';
+import { show } from './validation/describe.js';
+import { readOptions } from './validation/read.js';
 import { HelperThread, workerThreads } from './wasm/helper-thread.js';
 import { compileAsync, compileSharedSync, compileSync, createSharedMemory, instantiate, instantiateShared, type KernelExports } from './wasm/loader.js';
 import { jobBytes, readJob, writeJob } from './wasm/marshal.js';
@@ -12,9 +14,9 @@ import { jobBytes, readJob, writeJob } from './wasm/marshal.js';
 /** One instantiated Wasm module with its own memory (with `threads: 2`, shared with one helper thread only). */
 export interface Engine {
   /** One subnet's epoch. `mode` defaults to `'fixed'` (bit-exact with the chain), `path` to `'sparse'`. */
-  epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput;
+  epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
   /** Many subnets in one call: one trip into Wasm, one arena, outputs in batch order. */
-  epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[];
+  epochs(batch: BatchItem[], opts?: EpochOptions | null): EpochOutput[];
   /** Runs already-prepared epochs and returns raw results (for tests, benchmarks and the simulator). */
   runPrepared(prepared: PreparedEpoch[]): RawEpochResult[];
   /** Bytes of Wasm linear memory currently reserved. */
@@ -55,19 +57,21 @@ class WasmEngine implements Engine {
     return this.arena.memoryBytes;
   }
 
-  epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput {
+  epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput {
     const p = prepareEpoch(input, hyper, opts, true);
     return toEpochOutput(p, this.run([p], false)[0]);
   }
 
-  epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[] {
+  epochs(batch: BatchItem[], opts?: EpochOptions | null): EpochOutput[] {
     const prepared = prepareBatch(batch, opts, true);
+    // A getter of a later item may have detached an earlier item's borrowed matrix: checked before use.
+    prepared.forEach((p, i) => checkPrepared(p, `batch[${i}]`));
     const raws = this.run(prepared, false);
     return prepared.map((p, i) => toEpochOutput(p, raws[i]));
   }
 
   runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
-    return this.run(prepared, true);
+    return this.run(checkPreparedList(prepared), true);
   }
 
   private run(prepared: PreparedEpoch[], fullRaw: boolean): RawEpochResult[] {
@@ -193,12 +197,8 @@ export function createEngineSync(opts?: EngineOptions): Engine {
 }
 
 function threadsOf(opts: EngineOptions | undefined): 1 | 2 {
-  if (opts != null && (typeof opts !== 'object' || Array.isArray(opts))) throw new YumaError('E_ARG', 'engine options must be an object');
-  for (const key of Object.keys(opts ?? {})) {
-    if (key !== 'threads') throw new YumaError('E_ARG', `engine option ${key} is not known (known: threads)`);
-  }
-  const t = opts?.threads ?? 1;
-  if (t !== 1 && t !== 2) throw new YumaError('E_ARG', `threads must be 1 or 2 (got ${String(t)})`);
+  const t = readOptions(opts, 'engine options', ['threads']).threads ?? 1;
+  if (t !== 1 && t !== 2) throw new YumaError('E_ARG', `threads must be 1 or 2 (got ${show(t)})`);
   return t;
 }
 

@@ -1,24 +1,32 @@
 /** Error codes shared by every module; outside checks match on `code`, not on the message. */
 export type YumaErrorCode =
-  | 'E_SHAPE' // wrong length, missing field, duplicate uid, bad layout
+  | 'E_SHAPE' // wrong length, missing field, duplicate uid, bad layout, a hole in an array
   | 'E_RANGE' // negative, above u16/u64, outside a documented interval
   | 'E_NAN' // NaN or non-finite number
-  | 'E_LIMIT' // more UIDs / subnets / entries than supported
+  | 'E_LIMIT' // more UIDs / subnets / entries / bytes than supported
   | 'E_SLIPPAGE' // a swap would cross its limit price
   | 'E_RESERVE' // a swap would drain or over-fill a pool reserve
   | 'E_STATE' // operation not valid in the object's current state
-  | 'E_ARG'; // any other invalid argument (unknown option, bad flag)
+  | 'E_ARG'; // any other invalid argument (unknown option, wrong type, a getter or Proxy that threw)
 
 /** The one error type the library throws for bad input. State is never changed when it is thrown. */
 export class YumaError extends Error {
   readonly code: YumaErrorCode;
+  // A private brand: `isYumaError` recognises genuine instances without running user code (a thrown Proxy's
+  // traps, a forged prototype).
+  readonly #brand = true;
   constructor(code: YumaErrorCode, message: string) {
     super(`${code}: ${message}`);
     this.name = 'YumaError';
     this.code = code;
   }
+
+  /** True for errors this library created (never runs code of the value tested). */
+  static isGenuine(e: unknown): e is YumaError {
+    return typeof e === 'object' && e !== null && #brand in e;
+  }
 }
 
 export function isYumaError(e: unknown): e is YumaError {
-  return e instanceof YumaError;
+  return YumaError.isGenuine(e);
 }

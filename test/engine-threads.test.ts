@@ -58,7 +58,7 @@ describe('engine with a helper thread (threads: 2)', () => {
   it('validates its options, starts asynchronously, and refuses work once closed', async () => {
     expect(() => createEngineSync({ threads: 3 as never })).toThrow(expect.objectContaining({ code: 'E_ARG' }));
     expect(() => createEngineSync('x' as never)).toThrow(expect.objectContaining({ code: 'E_ARG' }));
-    expect(() => createEngineSync({ thread: 2 } as never)).toThrow(/engine option thread is not known/);
+    expect(() => createEngineSync({ thread: 2 } as never)).toThrow(/engine options.thread is not known/);
     const other = await createEngine({ threads: 2 });
     const batch = [syntheticSubnet({ n: 48, validators: 6, seed: 2 }), syntheticSubnet({ n: 40, validators: 5, seed: 3 })];
     expect(plain(other.epochs(batch))).toEqual(plain(single.epochs(batch)));

@@ -2,3 +2,9 @@
 export const MAX_UIDS = 4096;
 /** Largest batch `engine.epochs` accepts in one call. */
 export const MAX_BATCH = 4096;
+/**
+ * Largest Σ n² of one `engine.epochs` / `runPrepared` call (2^28 matrix cells: 16 subnets of 4096 UIDs, 4096 of
+ * 256). Each cell costs about 8 bytes on the way in and out (weights, bonds, presence, output bonds), so a call
+ * stays near 2 GiB of buffers; the threaded engine lays all of a call's jobs side by side in its 4 GiB memory.
+ */
+export const MAX_BATCH_CELLS = 2 ** 28;

@@ -10,7 +10,9 @@ import {
   type NumericMode,
   type U16Matrix,
 } from './types.js';
-import { describe, requireLength, toBool, toInt, toU64 } from './validate-values.js';
+import { describe } from '../validation/describe.js';
+import { asTyped, borrowable, guard, holeCheck, readItem, readLength, readOptions, typedLength } from '../validation/read.js';
+import { oneOf, toBool, toInt, toU64 } from '../validation/values.js';
 
 /**
  * The one canonical form every implementation (Wasm float, Wasm fixed, references) computes from.
@@ -49,66 +51,88 @@ export interface PreparedEpoch {
 
 const HYPER_KEYS = Object.keys(DEFAULT_HYPERPARAMS) as Array<keyof Hyperparams>;
 
-export function resolveHyper(hyper: Partial<Hyperparams> | undefined, where = 'hyper'): Hyperparams {
-  if (hyper != null && (typeof hyper !== 'object' || Array.isArray(hyper))) {
-    throw new YumaError('E_ARG', `${where} must be an object (got ${describe(hyper)})`);
-  }
-  const h = { ...DEFAULT_HYPERPARAMS, ...(hyper ?? {}) } as Record<string, unknown>;
-  for (const key of Object.keys(hyper ?? {})) {
-    if (!(HYPER_KEYS as string[]).includes(key)) {
-      throw new YumaError('E_ARG', `${where}.${key} is not a hyper-parameter (known: ${HYPER_KEYS.join(', ')})`);
-    }
-    if ((hyper as Record<string, unknown>)[key] === undefined) h[key] = (DEFAULT_HYPERPARAMS as Record<string, unknown>)[key];
-  }
+/** The fields an `EpochInput` may have (anything else is refused, so a misspelt optional field is not ignored). */
+export const EPOCH_INPUT_KEYS = [
+  'n', 'currentBlock', 'tempo', 'lastStepBlock', 'stake', 'weights', 'bonds', 'lastUpdate', 'blockAtRegistration',
+  'validatorPermit', 'ownerUid', 'commitBlocks', 'raoEmission',
+] as const;
+
+/** The keys of `EpochOptions`. */
+export const EPOCH_OPTION_KEYS = ['mode', 'path'] as const;
+
+const MODES: readonly NumericMode[] = ['fixed', 'float'];
+const PATHS: readonly ChainPath[] = ['sparse', 'dense'];
+
+/**
+ * Hyper-parameters with every field checked: `hyper` (a plain object, read once; unknown keys refused) over
+ * `base` (the chain defaults unless given). The result is frozen.
+ */
+export function resolveHyper(hyper: Partial<Hyperparams> | undefined | null, where = 'hyper', base: Hyperparams = DEFAULT_HYPERPARAMS): Hyperparams {
+  const given = readOptions(hyper, where, HYPER_KEYS) as Record<string, unknown>;
+  const h = (key: keyof Hyperparams): unknown => (key in given ? given[key] : base[key]);
   const out: Hyperparams = {
-    kappa: toInt(h.kappa, `${where}.kappa`, 0, 65535),
-    bondsMovingAverage: toInt(h.bondsMovingAverage, `${where}.bondsMovingAverage`, 0, 1_000_000),
-    bondsPenalty: toInt(h.bondsPenalty, `${where}.bondsPenalty`, 0, 65535),
-    activityCutoff: toInt(h.activityCutoff, `${where}.activityCutoff`, 0, 0xffff_ffff),
-    maxAllowedValidators: toInt(h.maxAllowedValidators, `${where}.maxAllowedValidators`, 0, 65535),
-    liquidAlphaEnabled: toBool(h.liquidAlphaEnabled, `${where}.liquidAlphaEnabled`),
-    alphaLow: toInt(h.alphaLow, `${where}.alphaLow`, 0, 65535),
-    alphaHigh: toInt(h.alphaHigh, `${where}.alphaHigh`, 0, 65535),
-    alphaSigmoidSteepness: toInt(h.alphaSigmoidSteepness, `${where}.alphaSigmoidSteepness`, -32768, 32767),
-    yuma3Enabled: toBool(h.yuma3Enabled, `${where}.yuma3Enabled`),
-    stakeThreshold: toU64(h.stakeThreshold, `${where}.stakeThreshold`),
+    kappa: toInt(h('kappa'), `${where}.kappa`, 0, 65535),
+    bondsMovingAverage: toInt(h('bondsMovingAverage'), `${where}.bondsMovingAverage`, 0, 1_000_000),
+    bondsPenalty: toInt(h('bondsPenalty'), `${where}.bondsPenalty`, 0, 65535),
+    activityCutoff: toInt(h('activityCutoff'), `${where}.activityCutoff`, 0, 0xffff_ffff),
+    maxAllowedValidators: toInt(h('maxAllowedValidators'), `${where}.maxAllowedValidators`, 0, 65535),
+    liquidAlphaEnabled: toBool(h('liquidAlphaEnabled'), `${where}.liquidAlphaEnabled`),
+    alphaLow: toInt(h('alphaLow'), `${where}.alphaLow`, 0, 65535),
+    alphaHigh: toInt(h('alphaHigh'), `${where}.alphaHigh`, 0, 65535),
+    alphaSigmoidSteepness: toInt(h('alphaSigmoidSteepness'), `${where}.alphaSigmoidSteepness`, -32768, 32767),
+    yuma3Enabled: toBool(h('yuma3Enabled'), `${where}.yuma3Enabled`),
+    stakeThreshold: toU64(h('stakeThreshold'), `${where}.stakeThreshold`),
   };
   if (out.alphaLow > out.alphaHigh) {
     throw new YumaError('E_RANGE', `${where}.alphaLow (${out.alphaLow}) is above alphaHigh (${out.alphaHigh})`);
   }
-  return out;
+  return Object.freeze(out);
+}
+
+/** `{ mode, path }` with defaults (`'fixed'`, `'sparse'`); unknown keys and values are refused. */
+export function resolveEpochOptions(opts: EpochOptions | undefined | null, where = 'options'): { mode: NumericMode; path: ChainPath } {
+  const o = readOptions(opts, where, EPOCH_OPTION_KEYS);
+  return {
+    mode: o.mode === undefined ? 'fixed' : oneOf(o.mode, `${where}.mode`, MODES),
+    path: o.path === undefined ? 'sparse' : oneOf(o.path, `${where}.path`, PATHS),
+  };
 }
 
 const TWO32 = 2 ** 32;
 
 /**
- * A u64 vector as BigUint64Array. Numbers are written as two u32 halves (no BigInt allocated per element, which
- * dominated small epochs); bigints are range-checked and stored as they are; anything else goes through `toU64`
- * for its message.
+ * A u64 vector as a BigUint64Array of our own. Numbers are written as two u32 halves (no BigInt allocated per
+ * element, which dominated small epochs); bigints are range-checked and stored as they are; anything else goes
+ * through `toU64` for its message. Each element is read once.
  */
 function u64Vector(value: unknown, n: number, field: string): BigUint64Array {
-  if (value instanceof BigUint64Array) {
-    requireLength(value, n, field);
-    return new BigUint64Array(value);
-  }
-  if (!Array.isArray(value)) throw new YumaError('E_SHAPE', `${field} must be an array of length n = ${n}`);
-  requireLength(value, n, field);
-  const out = new BigUint64Array(n);
-  const halves = new Uint32Array(out.buffer);
-  for (let i = 0; i < n; i++) {
-    const v = value[i];
-    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
-      // v / 2^32 is exact, so floor gives the high word; no `%` (fmod is slow)
-      const hi = v < TWO32 ? 0 : Math.floor(v / TWO32);
-      halves[2 * i + LOW] = v - hi * TWO32;
-      halves[2 * i + HIGH] = hi;
-    } else if (typeof v === 'bigint' && v >= 0n && v <= U64_MAX) {
-      out[i] = v;
-    } else {
-      out[i] = toU64(v, `${field}[${i}]`);
+  return guard(field, () => {
+    const typed = asTyped<BigUint64Array>(value, 'BigUint64Array');
+    if (typed) {
+      const len = typedLength(typed);
+      if (len !== n) throw new YumaError('E_SHAPE', `${field} has length ${len}, expected n = ${n}`);
+      return new BigUint64Array(typed);
     }
-  }
-  return out;
+    if (!Array.isArray(value)) throw new YumaError('E_SHAPE', `${field} must be an array of length n = ${n}`);
+    const len = readLength(value, field, Number.MAX_SAFE_INTEGER);
+    if (len !== n) throw new YumaError('E_SHAPE', `${field} has length ${len}, expected n = ${n}`);
+    const out = new BigUint64Array(n);
+    const halves = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
+        // v / 2^32 is exact, so floor gives the high word; no `%` (fmod is slow)
+        const hi = v < TWO32 ? 0 : Math.floor(v / TWO32);
+        halves[2 * i + LOW] = v - hi * TWO32;
+        halves[2 * i + HIGH] = hi;
+      } else if (typeof v === 'bigint' && v >= 0n && v <= U64_MAX) {
+        out[i] = v;
+      } else {
+        out[i] = toU64(holeCheck(value, i, v, field), `${field}[${i}]`);
+      }
+    }
+    return out;
+  });
 }
 
 // Word order of a u64 in a Uint32Array view (little-endian on every platform Wasm runs on, checked anyway).
@@ -128,117 +152,162 @@ function sumBelow2p63(v: BigUint64Array): boolean {
   return hi + Math.floor(lo / TWO32) < 2 ** 31;
 }
 
+/** The total-stake bound every kernel relies on (I64F64 holds integers below 2^63). */
+export function checkTotalStake(stake: BigUint64Array): void {
+  if (sumBelow2p63(stake)) return;
+  let total = 0n;
+  for (let i = 0; i < stake.length; i++) total += stake[i];
+  // the whole TAO supply is ~2^54 rao, so this only catches corrupt input
+  throw new YumaError('E_RANGE', `total stake ${total} rao is outside I64F64 (must be below 2^63)`);
+}
+
 function presenceOf(values: Uint16Array): Uint8Array {
   const present = new Uint8Array(values.length);
   for (let k = 0; k < values.length; k++) present[k] = values[k] !== 0 ? 1 : 0;
   return present;
 }
 
+/** One u16 matrix entry; the checked converter (and its message) only runs when something is off. */
+function u16Entry(v: unknown, field: string): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? v : toInt(v, field, 0, 65535);
+}
+
 function matrix(
-  value: U16Matrix | undefined,
+  value: unknown,
   n: number,
   field: string,
   borrow: boolean,
 ): { values: Uint16Array; present: Uint8Array | null; layout: 'dense' | 'sparse' } {
-  if (value instanceof Uint16Array) {
-    if (value.length !== n * n) {
-      throw new YumaError('E_SHAPE', `${field} (dense) has length ${value.length}, expected n·n = ${n * n}`);
+  return guard(field, () => {
+    const dense = asTyped<Uint16Array>(value, 'Uint16Array');
+    if (dense) {
+      const len = typedLength(dense);
+      if (len !== n * n) throw new YumaError('E_SHAPE', `${field} (dense) has length ${len}, expected n·n = ${n * n}`);
+      // A dense matrix cannot hold explicit zeros; its presence map is derived only if someone reads it.
+      const keep = borrow && borrowable(dense, Uint16Array.prototype);
+      return { values: keep ? dense : new Uint16Array(dense), present: null, layout: 'dense' as const };
     }
-    // A dense matrix cannot hold explicit zeros; its presence map is derived only if someone reads it.
-    return { values: borrow ? value : value.slice(), present: null, layout: 'dense' };
-  }
-  const values = new Uint16Array(n * n);
-  const present = new Uint8Array(n * n);
-  if (!Array.isArray(value)) {
-    throw new YumaError('E_SHAPE', `${field} must be a Uint16Array of n·n or an array of n sparse rows`);
-  }
-  requireLength(value, n, field);
-  for (let i = 0; i < n; i++) {
-    const row = value[i];
-    if (!Array.isArray(row)) throw new YumaError('E_SHAPE', `${field}[${i}] must be an array of [uid, value] pairs`);
-    for (let e = 0; e < row.length; e++) {
-      const pair = row[e];
-      if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
+    if (!Array.isArray(value)) {
+      throw new YumaError('E_SHAPE', `${field} must be a Uint16Array of n·n or an array of n sparse rows (got ${describe(value)})`);
+    }
+    const len = readLength(value, field, Number.MAX_SAFE_INTEGER);
+    if (len !== n) throw new YumaError('E_SHAPE', `${field} has length ${len}, expected n = ${n}`);
+    const values = new Uint16Array(n * n);
+    const present = new Uint8Array(n * n);
+    for (let i = 0; i < n; i++) {
+      const row = readItem(value, i, field);
+      if (!Array.isArray(row)) throw new YumaError('E_SHAPE', `${field}[${i}] must be an array of [uid, value] pairs`);
+      const entries = readLength(row, `${field}[${i}]`, Number.MAX_SAFE_INTEGER);
+      // n + 1 entries must repeat or leave the subnet: refused before reading them
+      if (entries > n) throw new YumaError('E_SHAPE', `${field}[${i}] lists ${entries} entries, more than n = ${n}`);
+      for (let e = 0; e < entries; e++) {
+        const pair = readItem(row, e, `${field}[${i}]`);
+        if (!Array.isArray(pair) || pair.length !== 2) {
+          throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
+        }
+        let j: unknown = pair[0];
+        const v: unknown = pair[1];
+        if (!(typeof j === 'number' && Number.isInteger(j) && j >= 0 && j < n)) {
+          j = toInt(holeCheck(pair, 0, j, `${field}[${i}][${e}]`), `${field}[${i}][${e}] uid`, 0, n - 1);
+        }
+        const value16 = u16Entry(holeCheck(pair, 1, v, `${field}[${i}][${e}]`), `${field}[${i}][${e}] value`);
+        const k = i * n + (j as number);
+        if (present[k]) throw new YumaError('E_SHAPE', `${field}[${i}] lists uid ${j as number} twice`);
+        present[k] = 1;
+        values[k] = value16;
       }
-      let j = pair[0];
-      let v = pair[1];
-      // Fast path for the common well-formed entry; the checked converters only run (and build their
-      // messages) when something is off.
-      if (!(typeof j === 'number' && Number.isInteger(j) && j >= 0 && j < n)) j = toInt(j, `${field}[${i}][${e}] uid`, 0, n - 1);
-      if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535)) v = toInt(v, `${field}[${i}][${e}] value`, 0, 65535);
-      const k = i * n + j;
-      if (present[k]) throw new YumaError('E_SHAPE', `${field}[${i}] lists uid ${j} twice`);
-      present[k] = 1;
-      values[k] = v;
     }
-  }
-  return { values, present, layout: 'sparse' };
+    return { values, present, layout: 'sparse' as const };
+  });
+}
+
+function permits(value: unknown, n: number): Uint8Array {
+  return guard('validatorPermit', () => {
+    if (!Array.isArray(value)) throw new YumaError('E_SHAPE', 'validatorPermit must be an array of booleans');
+    const len = readLength(value, 'validatorPermit', Number.MAX_SAFE_INTEGER);
+    if (len > n) throw new YumaError('E_SHAPE', `validatorPermit has length ${len}, more than n = ${n}`);
+    const out = new Uint8Array(len);
+    for (let i = 0; i < len; i++) {
+      const v: unknown = value[i];
+      // the checked reads (and their messages) only for a non-boolean
+      out[i] = (typeof v === 'boolean' ? v : toBool(holeCheck(value, i, v, 'validatorPermit'), `validatorPermit[${i}]`)) ? 1 : 0;
+    }
+    return out;
+  });
+}
+
+function commits(value: unknown, n: number): BigUint64Array | null {
+  if (value === undefined || value === null) return null;
+  return guard('commitBlocks', () => {
+    if (!Array.isArray(value)) throw new YumaError('E_SHAPE', 'commitBlocks must be an array');
+    const len = readLength(value, 'commitBlocks', Number.MAX_SAFE_INTEGER);
+    if (len !== n) throw new YumaError('E_SHAPE', `commitBlocks has length ${len}, expected n = ${n}`);
+    const out = new BigUint64Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = readItem(value, i, 'commitBlocks');
+      out[i] = c === null || c === undefined ? U64_MAX : toU64(c, `commitBlocks[${i}]`);
+    }
+    return out;
+  });
 }
 
 /**
  * Validates an epoch's input and brings it to the canonical form. Throws `YumaError` on the first problem and
- * never mutates (or keeps references to) the caller's arrays.
+ * never mutates (or keeps references to) the caller's arrays; every field and element is read once.
  *
  * `borrowDense` (internal, for the engine): share the caller's dense matrices instead of copying them. Only
  * safe when the prepared epoch is consumed before control returns to the caller, as `engine.epoch` does: the
- * matrices are copied once, straight into Wasm memory.
+ * matrices are copied once, straight into Wasm memory (`checkPrepared` re-checks them just before).
  */
 export function prepareEpoch(
   input: EpochInput,
-  hyper?: Partial<Hyperparams>,
-  opts?: EpochOptions,
+  hyper?: Partial<Hyperparams> | null,
+  opts?: EpochOptions | null,
   borrowDense = false,
 ): PreparedEpoch {
-  if (input == null || typeof input !== 'object') throw new YumaError('E_ARG', 'epoch input must be an object');
-  const mode = opts?.mode ?? 'fixed';
-  if (mode !== 'fixed' && mode !== 'float') throw new YumaError('E_ARG', `mode must be 'fixed' or 'float' (got ${String(mode)})`);
-  const path = opts?.path ?? 'sparse';
-  if (path !== 'sparse' && path !== 'dense') throw new YumaError('E_ARG', `path must be 'sparse' or 'dense' (got ${String(path)})`);
+  const { mode, path } = resolveEpochOptions(opts);
+  return prepareResolved(input, resolveHyper(hyper), mode, path, borrowDense);
+}
 
-  if (typeof input.n === 'number' && input.n > MAX_UIDS && Number.isInteger(input.n)) {
-    throw new YumaError('E_LIMIT', `n = ${input.n} UIDs exceeds the limit of ${MAX_UIDS}`);
+/** `prepareEpoch` with hyper-parameters and options already resolved (a batch resolves its options once). */
+export function prepareResolved(
+  input: unknown,
+  h: Hyperparams,
+  mode: NumericMode,
+  path: ChainPath,
+  borrowDense: boolean,
+  /** Told `n` before anything of that size is allocated (a batch checks its total size there). */
+  admit?: (n: number) => void,
+): PreparedEpoch {
+  const r = readOptions(input, 'input', EPOCH_INPUT_KEYS, true);
+  if (typeof r.n === 'number' && r.n > MAX_UIDS && Number.isInteger(r.n)) {
+    throw new YumaError('E_LIMIT', `n = ${r.n} UIDs exceeds the limit of ${MAX_UIDS}`);
   }
-  const n = toInt(input.n, 'n', 0, MAX_UIDS);
-  const h = resolveHyper(hyper);
+  const n = toInt(r.n, 'n', 0, MAX_UIDS);
+  admit?.(n);
 
-  const stake = u64Vector(input.stake, n, 'stake');
-  if (!sumBelow2p63(stake)) {
-    let total = 0n;
-    for (let i = 0; i < n; i++) total += stake[i];
-    // I64F64 holds integers below 2^63; the whole TAO supply is ~2^54 rao, so this only catches corrupt input.
-    throw new YumaError('E_RANGE', `total stake ${total} rao is outside I64F64 (must be below 2^63)`);
-  }
-
-  const w = matrix(input.weights, n, 'weights', borrowDense);
-  const b = matrix(input.bonds, n, 'bonds', borrowDense);
-  if (w.layout !== b.layout) {
-    throw new YumaError('E_SHAPE', `weights are ${w.layout} but bonds are ${b.layout}; use one layout for both`);
-  }
-
-  const vp = input.validatorPermit;
-  if (!Array.isArray(vp)) throw new YumaError('E_SHAPE', 'validatorPermit must be an array of booleans');
-  if (vp.length > n) throw new YumaError('E_SHAPE', `validatorPermit has length ${vp.length}, more than n = ${n}`);
+  const stake = u64Vector(r.stake, n, 'stake');
+  checkTotalStake(stake);
+  const lastUpdate = u64Vector(r.lastUpdate, n, 'lastUpdate');
+  const blockAtRegistration = u64Vector(r.blockAtRegistration, n, 'blockAtRegistration');
+  const vp = permits(r.validatorPermit, n);
   const validatorPermit = new Uint8Array(n);
-  for (let i = 0; i < vp.length; i++) {
-    const v = vp[i];
-    // the checked converter (and its message) only for a non-boolean
-    validatorPermit[i] = (typeof v === 'boolean' ? v : toBool(v, `validatorPermit[${i}]`)) ? 1 : 0;
-  }
+  validatorPermit.set(vp);
 
   let ownerUid = -1;
-  if (input.ownerUid !== undefined && input.ownerUid !== null) ownerUid = toInt(input.ownerUid, 'ownerUid', 0, Math.max(0, n - 1));
+  if (r.ownerUid !== null && r.ownerUid !== undefined) ownerUid = toInt(r.ownerUid, 'ownerUid', 0, Math.max(0, n - 1));
   if (ownerUid >= n) throw new YumaError('E_RANGE', `ownerUid ${ownerUid} is not a UID of a subnet with n = ${n}`);
+  const commitBlocks = commits(r.commitBlocks, n);
+  const currentBlock = toU64(r.currentBlock, 'currentBlock');
+  const tempo = toInt(r.tempo, 'tempo', 0, 65535);
+  const lastStepBlock = toU64(r.lastStepBlock, 'lastStepBlock');
+  const raoEmission = toU64(r.raoEmission, 'raoEmission');
 
-  let commitBlocks: BigUint64Array | null = null;
-  if (input.commitBlocks !== undefined && input.commitBlocks !== null) {
-    if (!Array.isArray(input.commitBlocks)) throw new YumaError('E_SHAPE', 'commitBlocks must be an array');
-    requireLength(input.commitBlocks, n, 'commitBlocks');
-    commitBlocks = new BigUint64Array(n);
-    for (let i = 0; i < n; i++) {
-      const c = input.commitBlocks[i];
-      commitBlocks[i] = c === null || c === undefined ? U64_MAX : toU64(c, `commitBlocks[${i}]`);
-    }
+  // Matrices last: a borrowed dense matrix must see no caller code run after it was checked.
+  const w = matrix(r.weights, n, 'weights', borrowDense);
+  const b = matrix(r.bonds, n, 'bonds', borrowDense);
+  if (w.layout !== b.layout) {
+    throw new YumaError('E_SHAPE', `weights are ${w.layout} but bonds are ${b.layout}; use one layout for both`);
   }
 
   return new Prepared(
@@ -246,22 +315,49 @@ export function prepareEpoch(
     mode,
     path,
     w.layout,
-    toU64(input.currentBlock, 'currentBlock'),
-    toInt(input.tempo, 'tempo', 0, 65535),
-    toU64(input.lastStepBlock, 'lastStepBlock'),
-    toU64(input.raoEmission, 'raoEmission'),
+    currentBlock,
+    tempo,
+    lastStepBlock,
+    raoEmission,
     stake,
     w.values,
     w.present,
     b.values,
-    u64Vector(input.lastUpdate, n, 'lastUpdate'),
-    u64Vector(input.blockAtRegistration, n, 'blockAtRegistration'),
+    lastUpdate,
+    blockAtRegistration,
     validatorPermit,
     vp.length,
     ownerUid,
     commitBlocks,
     h,
   );
+}
+
+/** Prepared epochs made here; `checkPrepared` accepts nothing else (a look-alike object could crash a kernel). */
+const GENUINE = new WeakSet<object>();
+/** Presence maps derived on first read (prepared epochs are frozen, so the cache lives beside them). */
+const PRESENCE = new WeakMap<object, Uint8Array>();
+
+/**
+ * Checks what `engine.runPrepared` (public) is handed: a prepared epoch made by `prepareEpoch`, whose arrays still
+ * have their lengths (a borrowed buffer may have been detached since) and whose stake total is still in range
+ * (typed arrays stay writable). Cheap: O(n).
+ */
+export function checkPrepared(p: unknown, where: string): PreparedEpoch {
+  if (typeof p !== 'object' || p === null || !GENUINE.has(p)) {
+    throw new YumaError('E_ARG', `${where} is not a prepared epoch (make one with prepareEpoch)`);
+  }
+  const q = p as Prepared;
+  const n = q.n;
+  const nn = n * n;
+  if (
+    typedLength(q.weights) !== nn || typedLength(q.bonds) !== nn || typedLength(q.stake) !== n || typedLength(q.lastUpdate) !== n ||
+    typedLength(q.blockAtRegistration) !== n || typedLength(q.validatorPermit) !== n || (q.commitBlocks !== null && typedLength(q.commitBlocks) !== n)
+  ) {
+    throw new YumaError('E_STATE', `${where}: an array of this prepared epoch was detached or resized since it was prepared`);
+  }
+  checkTotalStake(q.stake);
+  return q;
 }
 
 /**
@@ -281,7 +377,7 @@ class Prepared implements PreparedEpoch {
     readonly raoEmission: bigint,
     readonly stake: BigUint64Array,
     readonly weights: Uint16Array,
-    private present: Uint8Array | null,
+    present: Uint8Array | null,
     readonly bonds: Uint16Array,
     readonly lastUpdate: BigUint64Array,
     readonly blockAtRegistration: BigUint64Array,
@@ -292,9 +388,14 @@ class Prepared implements PreparedEpoch {
     readonly hyper: Hyperparams,
   ) {
     this.presenceFromValues = present === null;
+    if (present !== null) PRESENCE.set(this, present);
+    GENUINE.add(this);
+    Object.freeze(this);
   }
 
   get weightsPresent(): Uint8Array {
-    return (this.present ??= presenceOf(this.weights));
+    let present = PRESENCE.get(this);
+    if (present === undefined) PRESENCE.set(this, (present = presenceOf(this.weights)));
+    return present;
   }
 }

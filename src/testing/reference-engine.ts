@@ -1,5 +1,5 @@
 import type { Engine } from '../engine.js';
-import { prepareBatch } from '../epoch/batch.js';
+import { checkPreparedList, prepareBatch } from '../epoch/batch.js';
 import { prepareEpoch, type PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, toEpochOutput, type RawEpochResult } from '../epoch/result.js';
 import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams } from '../epoch/types.js';
@@ -15,16 +15,16 @@ export function createReferenceEngine(): Engine {
   const run = (p: PreparedEpoch): RawEpochResult =>
     p.n === 0 ? allocRawResult(0) : p.mode === 'fixed' ? referenceEpochFixed(p) : referenceEpoch(p);
   return {
-    epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput {
+    epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput {
       const p = prepareEpoch(input, hyper, opts);
       return toEpochOutput(p, run(p));
     },
-    epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[] {
+    epochs(batch: BatchItem[], opts?: EpochOptions | null): EpochOutput[] {
       const prepared = prepareBatch(batch, opts);
       return prepared.map((p) => toEpochOutput(p, run(p)));
     },
     runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
-      return prepared.map(run);
+      return checkPreparedList(prepared).map(run);
     },
     memoryBytes: 0,
     close(): void {},

@@ -1,0 +1,87 @@
+/**
+ * Checked converters of single values. Each names the offending field so the message says what to fix, and
+ * prints values with `show` (safe for any value).
+ */
+import { YumaError } from '../errors.js';
+import { U64_MAX } from '../units.js';
+import { describe, show } from './describe.js';
+
+/** A u64 given as a bigint or a safe integer number. */
+export function toU64(value: unknown, field: string): bigint {
+  if (typeof value === 'bigint') {
+    if (value < 0n) throw new YumaError('E_RANGE', `${field} is negative (${show(value)})`);
+    if (value > U64_MAX) throw new YumaError('E_RANGE', `${field} exceeds u64 (${show(value)})`);
+    return value;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new YumaError('E_NAN', `${field} is ${show(value)}`);
+    if (!Number.isInteger(value)) throw new YumaError('E_RANGE', `${field} must be an integer (got ${show(value)})`);
+    if (value < 0) throw new YumaError('E_RANGE', `${field} is negative (${show(value)})`);
+    if (!Number.isSafeInteger(value)) throw new YumaError('E_RANGE', `${field} is above 2^53; pass it as a bigint`);
+    return BigInt(value);
+  }
+  throw new YumaError('E_ARG', `${field} must be a bigint or an integer number (got ${describe(value)})`);
+}
+
+/** An amount of rao (or alpha rao): a bigint in [0, u64], and above 0 unless `allowZero`. */
+export function toAmount(value: unknown, field: string, allowZero = false): bigint {
+  if (typeof value !== 'bigint') throw new YumaError('E_ARG', `${field} must be a bigint amount of rao (got ${describe(value)})`);
+  if (value < 0n) throw new YumaError('E_RANGE', `${field} must not be negative (got ${show(value)})`);
+  if (value === 0n && !allowZero) throw new YumaError('E_RANGE', `${field} must be positive`);
+  if (value > U64_MAX) throw new YumaError('E_RANGE', `${field} exceeds u64 (got ${show(value)})`);
+  return value;
+}
+
+/** A whole number in [min, max], given as a number or a bigint. */
+export function toInt(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value === 'bigint') {
+    if (value < BigInt(min) || value > BigInt(max)) {
+      throw new YumaError('E_RANGE', `${field} must be in [${min}, ${max}] (got ${show(value)})`);
+    }
+    return Number(value);
+  }
+  if (typeof value !== 'number') throw new YumaError('E_ARG', `${field} must be a number (got ${describe(value)})`);
+  if (!Number.isFinite(value)) throw new YumaError('E_NAN', `${field} is ${show(value)}`);
+  if (!Number.isInteger(value)) throw new YumaError('E_RANGE', `${field} must be an integer (got ${show(value)})`);
+  if (value < min || value > max) throw new YumaError('E_RANGE', `${field} must be in [${min}, ${max}] (got ${show(value)})`);
+  return value === 0 ? 0 : value; // −0 is 0
+}
+
+/** A u16 (0 … 65535). */
+export function toU16(value: unknown, field: string): number {
+  return toInt(value, field, 0, 65535);
+}
+
+/** A finite number (any sign). −0 reads as 0. */
+export function toFinite(value: unknown, field: string): number {
+  if (typeof value !== 'number') throw new YumaError('E_ARG', `${field} must be a number (got ${describe(value)})`);
+  if (!Number.isFinite(value)) throw new YumaError('E_NAN', `${field} must be finite (got ${show(value)})`);
+  return value === 0 ? 0 : value;
+}
+
+/** A finite number in [lo, hi]. */
+export function toNumberIn(value: unknown, field: string, lo: number, hi: number): number {
+  const x = toFinite(value, field);
+  if (x < lo || x > hi) throw new YumaError('E_RANGE', `${field} must be in [${lo}, ${hi}] (got ${show(x)})`);
+  return x;
+}
+
+/** A boolean, strictly: truthy or falsy values of other types are refused. */
+export function toBool(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new YumaError('E_ARG', `${field} must be true or false (got ${show(value)})`);
+  return value;
+}
+
+/** A non-empty string. */
+export function toName(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new YumaError('E_ARG', `${field} must be a non-empty string (got ${show(value)})`);
+  return value;
+}
+
+/** One of a fixed set of strings (compared as strings: no lookup in an object, so no 'constructor' or '__proto__'). */
+export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new YumaError('E_ARG', `${field} must be one of ${allowed.join(', ')} (got ${show(value)})`);
+  }
+  return value as T;
+}
