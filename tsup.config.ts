@@ -4,7 +4,7 @@ import { defineConfig } from 'tsup';
 // bundlers without resolving a file path at run time.
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', research: 'src/research/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

@@ -58,6 +58,30 @@ describe('dist bundle', () => {
     expect(JSON.parse(got)).toEqual(EXPECTED);
   });
 
+  // yuma-wasm/research: one Yuma 3 epoch whose answer is known by hand. Stakes 3:1, each validator backs its own
+  // server; the κ = ½ consensus keeps only server 0 (C = [1, 0]), so it takes all incentive and validator 0
+  // all dividends (1 less the simulator's 1e-6 epsilons in its normalisations); each bond moves 1 − 0.975 =
+  // 0.025 of the way toward the (row-normalised) weight.
+  const RESEARCH_BODY = `
+    const [r] = simulateCase({ version: 'yuma3', weights: [[[1, 0], [0, 1]]], stakes: [[3, 1]] });
+    const round = (a) => Array.from(a, (x) => Math.round(x * 1e6) / 1e6);
+    const result = JSON.stringify({ incentive: round(r.serverIncentive), dividends: round(r.validatorRewardNormalized),
+      bonds: r.validatorBonds.map(round), error: (() => { try { simulateCase({ version: 'yuma9' }); } catch (e) { return e.code; } })() });
+  `;
+  const RESEARCH_EXPECTED = { incentive: [1, 0], dividends: [0.999999, 0], bonds: [[0.025, 0], [0, 0.025]], error: 'E_ARG' };
+
+  it('yuma-wasm/research works from Node ESM', () => {
+    const code = `import { simulateCase } from ${JSON.stringify(join(out, 'research.js'))};${RESEARCH_BODY}console.log(result);`;
+    const got = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+    expect(JSON.parse(got)).toEqual(RESEARCH_EXPECTED);
+  });
+
+  it('yuma-wasm/research works from Node CJS', () => {
+    const code = `const { simulateCase } = require(${JSON.stringify(join(out, 'research.cjs'))});${RESEARCH_BODY}console.log(result);`;
+    const got = execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+    expect(JSON.parse(got)).toEqual(RESEARCH_EXPECTED);
+  });
+
   describe('in a browser', () => {
     let server: Server;
     let base = '';

@@ -1,0 +1,186 @@
+import { YumaError } from '../errors.js';
+import { describe } from '../epoch/validate-values.js';
+
+/** The six epoch designs of yuma-simulation, by the names its charts use (Yuma 1 … Yuma 3 with liquid alpha). */
+export type YumaVersion = 'yuma1' | 'yuma2' | 'yuma2b' | 'yuma2c' | 'yuma3' | 'yuma3-liquid';
+export const YUMA_VERSIONS: readonly YumaVersion[] = ['yuma1', 'yuma2', 'yuma2b', 'yuma2c', 'yuma3', 'yuma3-liquid'];
+
+/** The simulator's display name of each version (`YumaSimulationNames`) and the Python function it runs. */
+export const VERSION_INFO: Readonly<Record<YumaVersion, { name: string; fn: string }>> = {
+  yuma1: { name: 'Yuma 1', fn: 'YumaRust' },
+  yuma2: { name: 'Yuma 2 (subtensor)', fn: 'Yuma' },
+  yuma2b: { name: 'Yuma 2B (Adrian-Fish)', fn: 'Yuma2b' },
+  yuma2c: { name: 'Yuma 2C (Rhef+reset)', fn: 'Yuma2c' },
+  yuma3: { name: 'Yuma 3 (Rhef+relative bonds)', fn: 'Yuma3' },
+  'yuma3-liquid': { name: 'Yuma 3 (Rhef+relative bonds) - liquid alpha on', fn: 'Yuma3' },
+};
+
+export type LiquidAlphaConsensusMode = 'CURRENT' | 'PREVIOUS' | 'MIXED';
+
+/**
+ * The simulator's `YumaConfig` (its `SimulationHyperparameters` and `YumaParams`, flattened) in camelCase.
+ * Every field is a plain number, boolean or string, as in Python.
+ */
+export interface YumaConfig {
+  /** Stake quantile of the consensus weight (0.5 = stake-weighted median). */
+  kappa: number;
+  /** β: how much of a bond is bought on the clipped weight rather than the raw weight (Yuma 1, 2, 2B). */
+  bondPenalty: number;
+  /** Only for the summary: emission of one epoch, the validators' share of it and the subnet's stake. */
+  totalEpochEmission: number;
+  validatorEmissionRatio: number;
+  totalSubnetStake: number;
+  /** Steps of the legacy bisection consensus (`legacyConsensus` option): it stops at width 1/consensusPrecision. */
+  consensusPrecision: number;
+  /** Which consensus liquid alpha compares against in Yuma 3: this epoch's, the previous one's, or their maximum. */
+  liquidAlphaConsensusMode: LiquidAlphaConsensusMode;
+  /** Used by the simulator's metagraph summaries only; kept so a YumaConfig round-trips. */
+  alphaTaoRatio: number | null;
+  /** Bond EMA: new bonds get weight 1 − bondMovingAvg (Yuma 2, 2B, 3); Yuma 1 ignores it (alpha = 1). */
+  bondMovingAvg: number;
+  liquidAlpha: boolean;
+  alphaHigh: number;
+  alphaLow: number;
+  /** Yuma 2C: bonds decay by this share each epoch, and a validator buys at most capacityAlpha of its capacity. */
+  decayRate: number;
+  capacityAlpha: number;
+  alphaSigmoidSteepness: number;
+  /** Declared by the simulator's `YumaParams` but read by none of its functions (at 2b976fd); kept for round-trips. */
+  overrideConsensusHigh: number | null;
+  overrideConsensusLow: number | null;
+  /** All incentive to the servers of highest rank (shared equally on ties). */
+  winnerTakesAll: boolean;
+}
+
+/**
+ * The simulator's defaults: `SimulationHyperparameters()` / `YumaParams()`, with the parameter sets that
+ * `scripts/charts_table_generator.py` gives each version, the liquid-alpha mode it runs (MIXED) and
+ * bond_penalty 0.99 (the Python default is None, which no function accepts; 0.99 is the run behind the
+ * simulator's published charts, one of the script's 0, 0.5, 0.99, 1).
+ */
+const BASE: YumaConfig = {
+  kappa: 0.5,
+  bondPenalty: 0.99,
+  totalEpochEmission: 100,
+  validatorEmissionRatio: 0.41,
+  totalSubnetStake: 1_000_000,
+  consensusPrecision: 100_000,
+  liquidAlphaConsensusMode: 'MIXED',
+  alphaTaoRatio: null,
+  bondMovingAvg: 0.1,
+  liquidAlpha: false,
+  alphaHigh: 0.3,
+  alphaLow: 0.1,
+  decayRate: 0.1,
+  capacityAlpha: 0.1,
+  alphaSigmoidSteepness: 10,
+  overrideConsensusHigh: null,
+  overrideConsensusLow: null,
+  winnerTakesAll: false,
+};
+
+const VERSION_DEFAULTS: Record<YumaVersion, Partial<YumaConfig>> = {
+  yuma1: { bondMovingAvg: 0 },
+  yuma2: {},
+  yuma2b: {},
+  yuma2c: {},
+  yuma3: { bondMovingAvg: 0.975, alphaLow: 0.1, alphaHigh: 0.3 },
+  'yuma3-liquid': { bondMovingAvg: 0.975, alphaLow: 0.1, alphaHigh: 0.3, liquidAlpha: true, alphaSigmoidSteepness: 10 },
+};
+
+/** The full configuration a version runs with when the caller gives none. */
+export function defaultConfig(version: YumaVersion): YumaConfig {
+  return { ...BASE, ...VERSION_DEFAULTS[checkVersion(version)] };
+}
+
+/** camelCase key ↔ the simulator's snake_case name (for reading and writing simulator configs). */
+export const PYTHON_KEYS: Readonly<Record<keyof YumaConfig, string>> = {
+  kappa: 'kappa',
+  bondPenalty: 'bond_penalty',
+  totalEpochEmission: 'total_epoch_emission',
+  validatorEmissionRatio: 'validator_emission_ratio',
+  totalSubnetStake: 'total_subnet_stake',
+  consensusPrecision: 'consensus_precision',
+  liquidAlphaConsensusMode: 'liquid_alpha_consensus_mode',
+  alphaTaoRatio: 'alpha_tao_ratio',
+  bondMovingAvg: 'bond_moving_avg',
+  liquidAlpha: 'liquid_alpha',
+  alphaHigh: 'alpha_high',
+  alphaLow: 'alpha_low',
+  decayRate: 'decay_rate',
+  capacityAlpha: 'capacity_alpha',
+  alphaSigmoidSteepness: 'alpha_sigmoid_steepness',
+  overrideConsensusHigh: 'override_consensus_high',
+  overrideConsensusLow: 'override_consensus_low',
+  winnerTakesAll: 'winner_takes_all',
+};
+
+const UNIT = new Set<keyof YumaConfig>(['kappa', 'bondPenalty', 'bondMovingAvg', 'alphaHigh', 'alphaLow', 'decayRate', 'capacityAlpha', 'validatorEmissionRatio']);
+const NON_NEGATIVE = new Set<keyof YumaConfig>(['totalEpochEmission', 'totalSubnetStake', 'alphaSigmoidSteepness', 'alphaTaoRatio']);
+const BOOLEAN = new Set<keyof YumaConfig>(['liquidAlpha', 'winnerTakesAll']);
+const NULLABLE = new Set<keyof YumaConfig>(['alphaTaoRatio', 'overrideConsensusHigh', 'overrideConsensusLow']);
+const MODES: readonly LiquidAlphaConsensusMode[] = ['CURRENT', 'PREVIOUS', 'MIXED'];
+
+export function checkVersion(version: unknown): YumaVersion {
+  if (typeof version !== 'string' || !(YUMA_VERSIONS as readonly string[]).includes(version)) {
+    throw new YumaError('E_ARG', `version must be one of ${YUMA_VERSIONS.join(', ')} (got ${typeof version === 'string' ? `'${version}'` : describe(version)})`);
+  }
+  return version as YumaVersion;
+}
+
+/**
+ * The version's defaults with the caller's overrides, every field checked: an unknown key is E_ARG (as
+ * the simulator's `with_overrides` raises on one), a wrong type E_ARG, NaN/∞ E_NAN, a value outside its
+ * interval E_RANGE. Reads each property once, so getters and Proxies see a single access.
+ */
+export function resolveConfig(version: YumaVersion, overrides: unknown): YumaConfig {
+  const cfg = defaultConfig(version);
+  if (overrides === undefined || overrides === null) return cfg;
+  const given = ownEntries(overrides, 'config');
+  const out = cfg as unknown as Record<string, unknown>;
+  for (const [key, value] of given) {
+    if (!Object.prototype.hasOwnProperty.call(PYTHON_KEYS, key)) {
+      throw new YumaError('E_ARG', `unknown config key '${key}' (known: ${Object.keys(PYTHON_KEYS).join(', ')})`);
+    }
+    if (value === undefined) continue;
+    out[key] = checkField(key as keyof YumaConfig, value);
+  }
+  if (cfg.alphaLow > cfg.alphaHigh) throw new YumaError('E_RANGE', `config.alphaLow (${cfg.alphaLow}) is above config.alphaHigh (${cfg.alphaHigh})`);
+  return cfg;
+}
+
+function checkField(key: keyof YumaConfig, value: unknown): unknown {
+  const field = `config.${key}`;
+  if (BOOLEAN.has(key)) {
+    if (typeof value !== 'boolean') throw new YumaError('E_ARG', `${field} must be a boolean (got ${describe(value)})`);
+    return value;
+  }
+  if (key === 'liquidAlphaConsensusMode') {
+    if (typeof value !== 'string' || !(MODES as readonly string[]).includes(value)) {
+      throw new YumaError('E_ARG', `${field} must be one of ${MODES.join(', ')} (got ${typeof value === 'string' ? `'${value}'` : describe(value)})`);
+    }
+    return value;
+  }
+  if (value === null && NULLABLE.has(key)) return null;
+  if (typeof value !== 'number') throw new YumaError('E_ARG', `${field} must be a number (got ${describe(value)})`);
+  if (!Number.isFinite(value)) throw new YumaError('E_NAN', `${field} is ${value}`);
+  if (UNIT.has(key) && !(value >= 0 && value <= 1)) throw new YumaError('E_RANGE', `${field} must be in [0, 1] (got ${value})`);
+  if (NON_NEGATIVE.has(key) && value < 0) throw new YumaError('E_RANGE', `${field} must be ≥ 0 (got ${value})`);
+  if (key === 'consensusPrecision' && !(value >= 1 && value <= 1e12)) throw new YumaError('E_RANGE', `${field} must be in [1, 1e12] (got ${value})`);
+  return value;
+}
+
+/**
+ * A snapshot of an options object's own enumerable string keys and values, each read once; anything that
+ * is not a plain object (or whose getters / Proxy traps throw) is a YumaError.
+ */
+export function ownEntries(value: unknown, what: string): Array<[string, unknown]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new YumaError('E_ARG', `${what} must be an object (got ${describe(value)})`);
+  }
+  try {
+    return Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]]);
+  } catch (e) {
+    throw new YumaError('E_ARG', `${what} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

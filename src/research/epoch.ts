@@ -1,0 +1,217 @@
+import { YumaError } from '../errors.js';
+import { checkVersion, ownEntries, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
+import { guarded, readMatrix, readVector, toRows, type Matrix, type Vector } from './input.js';
+import { runKernel, type Block, type KernelOutput, type Numerics } from './kernel.js';
+
+/** One epoch's arguments, as the simulator's functions take them (state from the previous epoch optional). */
+export interface YumaEpochInput {
+  /** Raw weights [validator][server]; rows are normalised inside, as the simulator does. */
+  weights: Matrix;
+  /** Raw stakes per validator (normalised inside). */
+  stakes: Vector;
+  /** `B_old`: the previous epoch's `validatorBonds` (absent or null on the first epoch). */
+  bondsOld?: Matrix | null;
+  /** `C_old`: the previous epoch's `serverConsensusWeight` (liquid alpha needs it; absent on the first epoch). */
+  consensusOld?: Vector | null;
+  /** `W_prev` (Yuma 2B only): the previous epoch's row-normalised `weight`; absent = this epoch's. */
+  weightsPrev?: Matrix | null;
+}
+
+export interface YumaOptions {
+  /** `'f64'` (default): double precision. `'f32'`: every operation rounded to float32 as torch does. */
+  precision?: 'f64' | 'f32';
+  /**
+   * Reproduce the simulator's NaN/±∞ validator trust and the x86 INT_MIN consensus of an all-zero-consensus
+   * epoch instead of the finite rules (README "Research: Yuma versions").
+   */
+  torchQuirks?: boolean;
+  /** The simulator's `LEGACY_CONSENSUS=1` bisection (steps of 1/consensusPrecision) instead of its sort-based quantile. */
+  legacyConsensus?: boolean;
+  /**
+   * The simulator's full-matrix layout (`use_full_matrices=True`): weights are N×N with N = validators +
+   * servers, validators in rows 0..validators-1, servers in the last `servers` columns. Only liquid alpha
+   * reads it (it runs on that block and is 0 elsewhere).
+   */
+  fullMatrices?: { validators: number; servers: number } | null;
+}
+
+/** An epoch's outputs: the Python function's dict keys in camelCase; vectors as Float64Array, matrices as arrays of rows. */
+export interface YumaEpochResult {
+  weight: Float64Array[];
+  stake: Float64Array;
+  serverPrerank: Float64Array;
+  serverConsensusWeight: Float64Array;
+  consensusClippedWeight: Float64Array[];
+  serverRank: Float64Array;
+  serverIncentive: Float64Array;
+  /** Yuma 1, 2, 2B, 2C (Yuma 3 computes no trust it returns). */
+  serverTrust?: Float64Array;
+  validatorTrust?: Float64Array;
+  /** Yuma 2, 2B: W_b = (1 − β)·W + β·W_clipped. Yuma 1 computes it too; the simulator does not return it there. */
+  weightForBond?: Float64Array[];
+  /** Yuma 1, 2, 2B: bonds bought this epoch, before the EMA. */
+  validatorBond?: Float64Array[];
+  /** Yuma 1, 2, 2B: the EMA bonds (the same rows as `validatorBonds`). */
+  validatorEmaBond?: Float64Array[];
+  /** The bond state the next epoch reads: `validator_ema_bond` for Yuma 1/2/2B, `validator_bonds` for 2C/3. */
+  validatorBonds: Float64Array[];
+  validatorReward: Float64Array;
+  validatorRewardNormalized: Float64Array;
+  /** Yuma 1, 2, 2B: the EMA factor (1 for Yuma 1, 1 − bondMovingAvg otherwise), or the liquid-alpha matrix. */
+  alpha?: number | Float64Array[];
+  /** The per-entry liquid alpha when it ran (Yuma 3 liquid from the second epoch on). */
+  liquidAlpha?: Float64Array[];
+  /** Every column's consensus was 0: C/ΣC is undefined in the simulator (NaN; platform-dependent cast). */
+  degenerateConsensus: boolean;
+}
+
+const OPTION_KEYS = new Set(['precision', 'torchQuirks', 'legacyConsensus', 'fullMatrices']);
+
+export interface ResolvedOptions {
+  numerics: Numerics;
+  block: Block | null;
+}
+
+export function resolveOptions(opts: unknown, extraKeys: ReadonlySet<string> = new Set()): ResolvedOptions {
+  const numerics: Numerics = { f32: false, torchQuirks: false, legacyConsensus: false };
+  let block: Block | null = null;
+  if (opts === undefined || opts === null) return { numerics, block };
+  for (const [key, value] of ownEntries(opts, 'options')) {
+    if (extraKeys.has(key)) continue;
+    if (!OPTION_KEYS.has(key)) throw new YumaError('E_ARG', `unknown option '${key}' (known: ${[...OPTION_KEYS].join(', ')})`);
+    if (value === undefined) continue;
+    if (key === 'precision') {
+      if (value !== 'f64' && value !== 'f32') throw new YumaError('E_ARG', `precision must be 'f64' or 'f32' (got ${String(value)})`);
+      numerics.f32 = value === 'f32';
+    } else if (key === 'fullMatrices') {
+      if (value === null) continue;
+      const e = new Map(ownEntries(value, 'fullMatrices'));
+      for (const k of e.keys()) if (k !== 'validators' && k !== 'servers') throw new YumaError('E_ARG', `unknown key fullMatrices.${k}`);
+      const v = e.get('validators');
+      const s = e.get('servers');
+      if (!Number.isInteger(v) || !Number.isInteger(s) || (v as number) < 1 || (s as number) < 1) {
+        throw new YumaError('E_RANGE', 'fullMatrices needs whole numbers validators ≥ 1 and servers ≥ 1');
+      }
+      block = { validators: v as number, servers: s as number };
+    } else {
+      if (typeof value !== 'boolean') throw new YumaError('E_ARG', `${key} must be a boolean (got ${typeof value})`);
+      numerics[key as 'torchQuirks' | 'legacyConsensus'] = value;
+    }
+  }
+  return { numerics, block };
+}
+
+/** Checked, flattened arguments of one epoch. */
+export interface FlatEpoch {
+  V: number;
+  M: number;
+  W: Float64Array;
+  S: Float64Array;
+  B: Float64Array | null;
+  C: Float64Array | null;
+  Wprev: Float64Array | null;
+}
+
+export function readEpochInput(input: unknown, version: YumaVersion): FlatEpoch {
+  return guarded('epoch input', () => {
+    const fields = new Map(ownEntries(input, 'epoch input'));
+    for (const k of fields.keys()) {
+      if (!['weights', 'stakes', 'bondsOld', 'consensusOld', 'weightsPrev'].includes(k)) throw new YumaError('E_ARG', `unknown epoch input field '${k}'`);
+    }
+    const w = readMatrix(fields.get('weights'), 'weights', null, null, true);
+    const V = w.rows;
+    const M = w.cols;
+    const S = readVector(fields.get('stakes'), 'stakes', V, true);
+    const b = fields.get('bondsOld');
+    const c = fields.get('consensusOld');
+    const p = fields.get('weightsPrev');
+    if (p != null && version !== 'yuma2b') throw new YumaError('E_ARG', `weightsPrev is read by yuma2b only (version is ${version})`);
+    return {
+      V,
+      M,
+      W: w.data,
+      S,
+      B: b == null ? null : readMatrix(b, 'bondsOld', V, M, false).data,
+      C: c == null ? null : readVector(c, 'consensusOld', M, false),
+      Wprev: p == null ? null : readMatrix(p, 'weightsPrev', V, M, false).data,
+    };
+  });
+}
+
+export function checkStakeTotal(S: Float64Array, field: string): void {
+  let total = 0;
+  for (let i = 0; i < S.length; i++) total += S[i];
+  if (!(total > 0)) throw new YumaError('E_RANGE', `${field} sum to 0: stake shares are undefined (the simulator gives NaN everywhere)`);
+}
+
+export function checkBlock(block: Block | null, V: number, M: number): void {
+  if (block && (block.validators > V || block.servers > M)) {
+    throw new YumaError('E_SHAPE', `fullMatrices (${block.validators} validators, ${block.servers} servers) does not fit a ${V}×${M} matrix`);
+  }
+}
+
+function roundInputs(e: FlatEpoch): FlatEpoch {
+  const r = (a: Float64Array | null) => (a === null ? null : a.map(Math.fround));
+  return { ...e, W: r(e.W)!, S: r(e.S)!, B: r(e.B), C: r(e.C), Wprev: r(e.Wprev) };
+}
+
+/** Runs one checked epoch (f32 inputs rounded to float32 first, as `torch.tensor` stores them). */
+export function runFlat(version: YumaVersion, e: FlatEpoch, cfg: YumaConfig, o: ResolvedOptions): KernelOutput {
+  const x = o.numerics.f32 ? roundInputs(e) : e;
+  return runKernel(version, { ...x, block: o.block }, cfg, o.numerics);
+}
+
+export function toResult(k: KernelOutput, V: number, M: number): YumaEpochResult {
+  const rows = (a: Float64Array) => toRows(a, V, M);
+  const r: YumaEpochResult = {
+    weight: rows(k.weight),
+    stake: k.stake,
+    serverPrerank: k.serverPrerank,
+    serverConsensusWeight: k.serverConsensusWeight,
+    consensusClippedWeight: rows(k.consensusClippedWeight),
+    serverRank: k.serverRank,
+    serverIncentive: k.serverIncentive,
+    validatorBonds: rows(k.validatorBonds),
+    validatorReward: k.validatorReward,
+    validatorRewardNormalized: k.validatorRewardNormalized,
+    degenerateConsensus: k.degenerateConsensus,
+  };
+  if (k.serverTrust) r.serverTrust = k.serverTrust;
+  if (k.validatorTrust) r.validatorTrust = k.validatorTrust;
+  if (k.weightForBond) r.weightForBond = rows(k.weightForBond);
+  if (k.validatorBond) r.validatorBond = rows(k.validatorBond);
+  if (k.validatorEmaBond) r.validatorEmaBond = r.validatorBonds;
+  if (k.alpha !== undefined) r.alpha = typeof k.alpha === 'number' ? k.alpha : rows(k.alpha);
+  if (k.liquidAlpha) r.liquidAlpha = rows(k.liquidAlpha);
+  return r;
+}
+
+/**
+ * One epoch of `version` for callers that keep their own state: pass the previous result's
+ * `validatorBonds` as `bondsOld`, its `serverConsensusWeight` as `consensusOld` (and for Yuma 2B its
+ * `weight` as `weightsPrev`).
+ */
+export function yumaEpoch(version: YumaVersion, input: YumaEpochInput, config?: Partial<YumaConfig>, opts?: YumaOptions): YumaEpochResult {
+  const v = checkVersion(version);
+  const cfg = resolveConfig(v, config);
+  const o = resolveOptions(opts);
+  const e = readEpochInput(input, v);
+  checkStakeTotal(e.S, 'stakes');
+  checkBlock(o.block, e.V, e.M);
+  return toResult(runFlat(v, e, cfg, o), e.V, e.M);
+}
+
+type EpochFn = (input: YumaEpochInput, config?: Partial<YumaConfig>, opts?: YumaOptions) => YumaEpochResult;
+
+/** Yuma 1 (`YumaRust`): the chain's original Yuma; bonds renormalised per column, EMA factor 1. */
+export const yuma1Epoch: EpochFn = (i, c, o) => yumaEpoch('yuma1', i, c, o);
+/** Yuma 2 (`Yuma`): bonds EMA with alpha = 1 − bondMovingAvg, no renormalisation of the EMA. */
+export const yuma2Epoch: EpochFn = (i, c, o) => yumaEpoch('yuma2', i, c, o);
+/** Yuma 2B (`Yuma2b`): clipping and bonds use the previous epoch's weights. */
+export const yuma2bEpoch: EpochFn = (i, c, o) => yumaEpoch('yuma2b', i, c, o);
+/** Yuma 2C (`Yuma2c`): capacity bonds with decay. */
+export const yuma2cEpoch: EpochFn = (i, c, o) => yumaEpoch('yuma2c', i, c, o);
+/** Yuma 3 (`Yuma3`): relative bonds per validator–server pair. */
+export const yuma3Epoch: EpochFn = (i, c, o) => yumaEpoch('yuma3', i, c, o);
+/** Yuma 3 with liquid alpha on (`Yuma3`, `liquid_alpha=True`). */
+export const yuma3LiquidEpoch: EpochFn = (i, c, o) => yumaEpoch('yuma3-liquid', i, c, o);

@@ -1,0 +1,462 @@
+import type { LiquidAlphaConsensusMode, YumaConfig, YumaVersion } from './config.js';
+import { bisectionConsensus, consensusColumns } from './consensus.js';
+
+/**
+ * The arithmetic of the six simulator functions (`yumas.py`) on flat row-major Float64Arrays. Every
+ * intermediate goes through `q`: the identity in f64 mode, `Math.fround` in f32 mode, where one IEEE
+ * operation on float32 operands computed in double and rounded once is exactly torch's float32 result.
+ * Python scalars meet a float32 tensor as float32 (`q(1 - bondMovingAvg)` is formed in double first, as
+ * Python does). Sums: along a row in double, rounded once (torch's vectorised reduction differs from that
+ * only in the last bit); down a column in row order with each partial sum rounded (torch's order).
+ */
+
+export const F32_MAX = 3.4028234663852886e38;
+/** torch's `.int()` of NaN on x86 (cvttss2si): INT_MIN. */
+const INT_MIN = -2147483648;
+
+export interface Numerics {
+  f32: boolean;
+  /**
+   * Reproduce the simulator's non-finite and platform-dependent outputs as torch 1.13 on x86 gives them:
+   * NaN/∞ validator trust on zero rows and INT_MIN consensus on an all-zero-consensus epoch. Off by default:
+   * then those entries follow the finite rules documented in the README.
+   */
+  torchQuirks: boolean;
+  /** The bisection consensus (`LEGACY_CONSENSUS=1`) instead of the default sort-based one. */
+  legacyConsensus: boolean;
+}
+
+const ident = (x: number) => x;
+
+/** The liquid-alpha block of full (validators + servers) matrices: rows 0..V-1, the last M columns. */
+export interface Block {
+  validators: number;
+  servers: number;
+}
+
+export interface KernelInput {
+  V: number;
+  M: number;
+  /** Raw weights, V×M. */
+  W: Float64Array;
+  /** Raw stakes, V. */
+  S: Float64Array;
+  /** Previous bond state (V×M) or null (first epoch). */
+  B: Float64Array | null;
+  /** Previous consensus (M) or null. */
+  C: Float64Array | null;
+  /** Yuma 2B: previous row-normalised weights, or null (then the current ones). */
+  Wprev: Float64Array | null;
+  /** Full-matrix layout for liquid alpha, or null (compact V×M). */
+  block: Block | null;
+}
+
+/** Every array the Python function returns (only those its version has are set). */
+export interface KernelOutput {
+  weight: Float64Array;
+  stake: Float64Array;
+  serverPrerank: Float64Array;
+  serverConsensusWeight: Float64Array;
+  consensusClippedWeight: Float64Array;
+  serverRank: Float64Array;
+  serverIncentive: Float64Array;
+  serverTrust?: Float64Array;
+  validatorTrust?: Float64Array;
+  weightForBond?: Float64Array;
+  validatorBond?: Float64Array;
+  validatorEmaBond?: Float64Array;
+  /** The bond state the next epoch reads (validator_ema_bond for 1/2/2B, validator_bonds for 2C/3). */
+  validatorBonds: Float64Array;
+  validatorReward: Float64Array;
+  validatorRewardNormalized: Float64Array;
+  /** Yuma 1/2/2B: the EMA factor, a scalar, or the per-entry matrix when liquid alpha ran. */
+  alpha?: number | Float64Array;
+  /** The per-entry liquid alpha, when it ran. */
+  liquidAlpha?: Float64Array;
+  /** True when every column's consensus was 0 (C/ΣC undefined); see Numerics.torchQuirks. */
+  degenerateConsensus: boolean;
+}
+
+function nanToNum(x: number): number {
+  if (x !== x) return 0;
+  if (x === Infinity) return F32_MAX;
+  if (x === -Infinity) return -F32_MAX;
+  return x;
+}
+
+export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfig, num: Numerics): KernelOutput {
+  const q = num.f32 ? Math.fround : ident;
+  const { V, M } = inp;
+  const N = V * M;
+  const eps = q(1e-6);
+
+  // === Weight: W / (rowsum + 1e-6) ===
+  const W = new Float64Array(N);
+  const rowSumW = new Float64Array(V);
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    let raw = 0;
+    for (let m = 0; m < M; m++) raw = q(raw + inp.W[o + m]);
+    const den = q(raw + eps);
+    let sum = 0;
+    for (let m = 0; m < M; m++) {
+      const x = q(inp.W[o + m] / den);
+      W[o + m] = x;
+      sum = q(sum + x);
+    }
+    rowSumW[v] = sum;
+  }
+
+  // === Stake ===
+  const S = new Float64Array(V);
+  let sTotal = 0;
+  for (let v = 0; v < V; v++) sTotal = q(sTotal + inp.S[v]);
+  for (let v = 0; v < V; v++) S[v] = q(inp.S[v] / sTotal);
+
+  // === Prerank ===
+  const P = columnWeightedSum(S, W, V, M, q);
+
+  // === Consensus, quantised to u16 steps ===
+  const Craw = new Float64Array(M);
+  if (num.legacyConsensus) bisectionConsensus(W, S, V, M, cfg.kappa, cfg.consensusPrecision, q, Craw);
+  else {
+    const kq = q(cfg.kappa);
+    consensusColumns(W, S, V, M, num.f32 ? (x) => Math.fround(x) >= kq : (x) => x >= kq, Craw);
+  }
+  let cSum = 0;
+  for (let m = 0; m < M; m++) cSum = q(cSum + Craw[m]);
+  const C = new Float64Array(M);
+  const degenerate = !(cSum !== 0);
+  for (let m = 0; m < M; m++) {
+    let k: number;
+    if (degenerate) k = num.torchQuirks ? INT_MIN : 0;
+    else k = Math.trunc(q(q(Craw[m] / cSum) * 65535));
+    C[m] = q(k / 65535);
+  }
+
+  // === Consensus-clipped weight (Yuma 2B clips the previous epoch's weights) ===
+  const base = version === 'yuma2b' ? (inp.Wprev ?? W) : W;
+  const Wc = new Float64Array(N);
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    for (let m = 0; m < M; m++) {
+      const w = base[o + m];
+      const c = C[m];
+      Wc[o + m] = w < c ? w : c;
+    }
+  }
+
+  // === Rank, incentive ===
+  const R = columnWeightedSum(S, Wc, V, M, q);
+  const I = incentive(R, cfg.winnerTakesAll, q, num.f32);
+
+  const out: KernelOutput = {
+    weight: W,
+    stake: S,
+    serverPrerank: P,
+    serverConsensusWeight: C,
+    consensusClippedWeight: Wc,
+    serverRank: R,
+    serverIncentive: I,
+    validatorBonds: W, // replaced below
+    validatorReward: W,
+    validatorRewardNormalized: W,
+    degenerateConsensus: degenerate,
+  };
+
+  // === Trusts (Yuma 3 computes them but does not return them) ===
+  if (version !== 'yuma3' && version !== 'yuma3-liquid') {
+    const T = new Float64Array(M);
+    for (let m = 0; m < M; m++) T[m] = nanToNum(q(R[m] / P[m]));
+    const Tv = new Float64Array(V);
+    for (let v = 0; v < V; v++) {
+      const o = v * M;
+      let sum = 0;
+      for (let m = 0; m < M; m++) sum = q(sum + Wc[o + m]);
+      const t = q(sum / rowSumW[v]);
+      // Zero row: the simulator's 0/0 = NaN (or x/0 = ±∞ in Yuma 2B); the finite rule is 0 (no trust).
+      Tv[v] = num.torchQuirks || Number.isFinite(t) ? t : 0;
+    }
+    out.serverTrust = T;
+    out.validatorTrust = Tv;
+  }
+
+  switch (version) {
+    case 'yuma1':
+    case 'yuma2':
+    case 'yuma2b':
+      emaBonds(version, inp, cfg, q, W, S, C, Wc, base, I, out);
+      break;
+    case 'yuma2c':
+      capacityBonds(inp, cfg, q, W, S, I, out);
+      break;
+    default:
+      relativeBonds(version, inp, cfg, q, W, S, C, I, out);
+  }
+  return out;
+}
+
+/** Σ_v S[v]·X[v][m] for each column, in row order with each partial sum rounded (torch's `sum(dim=0)`). */
+function columnWeightedSum(S: Float64Array, X: Float64Array, V: number, M: number, q: (x: number) => number): Float64Array {
+  const out = new Float64Array(M);
+  for (let v = 0; v < V; v++) {
+    const s = S[v];
+    const o = v * M;
+    for (let m = 0; m < M; m++) out[m] = q(out[m] + q(s * X[o + m]));
+  }
+  return out;
+}
+
+function incentive(R: Float64Array, wta: boolean, q: (x: number) => number, f32: boolean): Float64Array {
+  const M = R.length;
+  const I = new Float64Array(M);
+  if (!wta) {
+    let sum = 0;
+    for (let m = 0; m < M; m++) sum = q(sum + R[m]);
+    for (let m = 0; m < M; m++) I[m] = nanToNum(q(R[m] / sum));
+    return I;
+  }
+  // Winner takes all: 1/k to each of the k servers whose rank equals the maximum exactly.
+  if (M === 0) return I;
+  let max = -Infinity;
+  for (let m = 0; m < M; m++) if (R[m] > max) max = R[m];
+  let k = 0;
+  for (let m = 0; m < M; m++) if (R[m] === max) k++;
+  if (k === 0) return I;
+  const share = f32 ? Math.fround(1 / k) : 1 / k;
+  for (let m = 0; m < M; m++) if (R[m] === max) I[m] = share;
+  return I;
+}
+
+/** Σ_m X[v][m]·I[m] per row (torch `sum(dim=1)`: in double, rounded once). */
+function rowDot(X: Float64Array, I: Float64Array, V: number, M: number, q: (x: number) => number): Float64Array {
+  const D = new Float64Array(V);
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    let sum = 0;
+    for (let m = 0; m < M; m++) sum = q(sum + q(X[o + m] * I[m]));
+    D[v] = sum;
+  }
+  return D;
+}
+
+function normalizeRewards(D: Float64Array, q: (x: number) => number, eps: number): Float64Array {
+  let sum = 0;
+  for (let v = 0; v < D.length; v++) sum = q(sum + D[v]);
+  const den = q(sum + eps);
+  const out = new Float64Array(D.length);
+  for (let v = 0; v < D.length; v++) out[v] = q(D[v] / den);
+  return out;
+}
+
+/** Column sums in row order, each partial sum rounded. */
+function columnSums(X: Float64Array, V: number, M: number, q: (x: number) => number): Float64Array {
+  const out = new Float64Array(M);
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    for (let m = 0; m < M; m++) out[m] = q(out[m] + X[o + m]);
+  }
+  return out;
+}
+
+/**
+ * `_compute_liquid_alpha`: per entry, buying (W ≥ B) looks at how far the weight is above consensus,
+ * selling at how far the bond is above the weight; a sigmoid of that gap maps into [alphaLow, alphaHigh].
+ * Full matrices: computed on the validator × server block only, 0 elsewhere.
+ */
+function liquidAlpha(W: Float64Array, B: Float64Array | null, C: Float64Array, V: number, M: number, block: Block | null, cfg: YumaConfig, q: (x: number) => number): Float64Array {
+  const A = new Float64Array(V * M);
+  const rows = block ? Math.min(block.validators, V) : V;
+  const c0 = block ? Math.max(0, M - block.servers) : 0;
+  const negSteep = q(-cfg.alphaSigmoidSteepness);
+  const low = q(cfg.alphaLow);
+  const high = q(cfg.alphaHigh);
+  const span = q(cfg.alphaHigh - cfg.alphaLow);
+  for (let v = 0; v < rows; v++) {
+    const o = v * M;
+    for (let m = c0; m < M; m++) {
+      const w = W[o + m];
+      const b = B ? B[o + m] : 0;
+      let d = w >= b ? q(w - C[m]) : q(b - w);
+      d = d < 0 ? 0 : d > 1 ? 1 : d;
+      const e = q(Math.exp(q(negSteep * q(d - 0.5))));
+      const sig = q(1 / q(1 + e));
+      let a = q(low + q(sig * span));
+      a = a < low ? low : a > high ? high : a;
+      A[o + m] = a;
+    }
+  }
+  return A;
+}
+
+/** Yuma 1 (`YumaRust`), Yuma 2 (`Yuma`) and Yuma 2B: bonds bought with stake on (partly) clipped weights, then an EMA. */
+function emaBonds(
+  version: 'yuma1' | 'yuma2' | 'yuma2b',
+  inp: KernelInput,
+  cfg: YumaConfig,
+  q: (x: number) => number,
+  W: Float64Array,
+  S: Float64Array,
+  C: Float64Array,
+  Wc: Float64Array,
+  base: Float64Array,
+  I: Float64Array,
+  out: KernelOutput,
+): void {
+  const { V, M } = inp;
+  const N = V * M;
+  const eps = q(1e-6);
+  const keep = q(1 - cfg.bondPenalty);
+  const pen = q(cfg.bondPenalty);
+  // W_b = (1 − β)·W + β·W_clipped (Yuma 2B: W_prev in place of W).
+  const Wb = new Float64Array(N);
+  for (let i = 0; i < N; i++) Wb[i] = q(q(keep * base[i]) + q(pen * Wc[i]));
+  const B = new Float64Array(N);
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    const s = S[v];
+    for (let m = 0; m < M; m++) B[o + m] = q(s * Wb[o + m]);
+  }
+  const bSum = columnSums(B, V, M, q);
+  if (version === 'yuma1') {
+    for (let v = 0; v < V; v++) {
+      const o = v * M;
+      for (let m = 0; m < M; m++) B[o + m] = nanToNum(q(B[o + m] / q(bSum[m] + eps)));
+    }
+  } else {
+    // Yuma 2 and 2B divide without an epsilon; 0/0 becomes 0.
+    for (let v = 0; v < V; v++) {
+      const o = v * M;
+      for (let m = 0; m < M; m++) B[o + m] = nanToNum(q(B[o + m] / bSum[m]));
+    }
+  }
+
+  let alpha: number | Float64Array = version === 'yuma1' ? 1 : 1 - cfg.bondMovingAvg;
+  if (cfg.liquidAlpha && inp.C !== null) alpha = liquidAlpha(W, inp.B, C, V, M, inp.block, cfg, q);
+
+  let E: Float64Array;
+  if (inp.B === null) E = version === 'yuma1' ? B.slice() : B;
+  else {
+    const Bo = inp.B;
+    E = new Float64Array(N);
+    if (typeof alpha === 'number') {
+      const a = q(alpha);
+      const r = q(1 - alpha);
+      for (let i = 0; i < N; i++) E[i] = q(q(a * B[i]) + q(r * Bo[i]));
+    } else {
+      for (let i = 0; i < N; i++) {
+        const a = alpha[i];
+        E[i] = q(q(a * B[i]) + q(q(1 - a) * Bo[i]));
+      }
+    }
+  }
+  if (version === 'yuma1') {
+    // YumaRust renormalises the EMA per column (with the epsilon).
+    const eSum = columnSums(E, V, M, q);
+    for (let v = 0; v < V; v++) {
+      const o = v * M;
+      for (let m = 0; m < M; m++) E[o + m] = nanToNum(q(E[o + m] / q(eSum[m] + eps)));
+    }
+  }
+  const D = rowDot(E, I, V, M, q);
+  out.weightForBond = Wb;
+  out.validatorBond = B;
+  out.validatorEmaBond = E;
+  out.validatorBonds = E;
+  out.validatorReward = D;
+  out.validatorRewardNormalized = normalizeRewards(D, q, eps);
+  out.alpha = alpha;
+  if (typeof alpha !== 'number') out.liquidAlpha = alpha;
+}
+
+/** 2⁶⁴ as the simulator's Yuma2c `maxint` meets a float32 tensor (2⁶⁴ − 1 rounds to it). */
+const MAXINT = 18446744073709551616;
+
+/** Yuma 2C: bonds in units of stake × 2⁶⁴, bought up to each validator's remaining capacity, decaying each epoch. */
+function capacityBonds(inp: KernelInput, cfg: YumaConfig, q: (x: number) => number, W: Float64Array, S: Float64Array, I: Float64Array, out: KernelOutput): void {
+  const { V, M } = inp;
+  const N = V * M;
+  const eps = q(1e-6);
+  const Bo = inp.B;
+  const capA = q(cfg.capacityAlpha);
+  const decay = q(1 - cfg.decayRate);
+  const B = new Float64Array(N);
+  for (let v = 0; v < V; v++) {
+    const cap = q(S[v] * MAXINT);
+    const buy = q(capA * cap);
+    const o = v * M;
+    for (let m = 0; m < M; m++) {
+      const old = Bo ? Bo[o + m] : 0;
+      let rem = q(cap - old);
+      if (rem < 0) rem = 0;
+      const pc = buy < rem ? buy : rem;
+      const b = q(q(decay * old) + q(pc * W[o + m]));
+      B[o + m] = b < cap ? b : cap;
+    }
+  }
+  const Bn = normalizedColumns(B, V, M, q, eps);
+  const D = rowDot(Bn, I, V, M, q);
+  out.validatorBonds = B;
+  out.validatorReward = D;
+  out.validatorRewardNormalized = normalizeRewards(D, q, eps);
+}
+
+function normalizedColumns(B: Float64Array, V: number, M: number, q: (x: number) => number, eps: number): Float64Array {
+  const sums = columnSums(B, V, M, q);
+  for (let m = 0; m < M; m++) sums[m] = q(sums[m] + eps);
+  const Bn = new Float64Array(V * M);
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    for (let m = 0; m < M; m++) Bn[o + m] = q(B[o + m] / sums[m]);
+  }
+  return Bn;
+}
+
+const MODE: Record<LiquidAlphaConsensusMode, (c: number, old: number) => number> = {
+  CURRENT: (c) => c,
+  PREVIOUS: (_c, old) => old,
+  MIXED: (c, old) => (c > old ? c : old),
+};
+
+/** Yuma 3: per-pair relative bonds in [0, 1] moving by alpha toward the weight; stake enters only the dividends. */
+function relativeBonds(version: YumaVersion, inp: KernelInput, cfg: YumaConfig, q: (x: number) => number, W: Float64Array, S: Float64Array, C: Float64Array, I: Float64Array, out: KernelOutput): void {
+  const { V, M } = inp;
+  const N = V * M;
+  const eps = q(1e-6);
+  const Bo = inp.B ?? new Float64Array(N);
+  let A: Float64Array | null = null;
+  if (cfg.liquidAlpha && inp.C !== null) {
+    const pick = MODE[cfg.liquidAlphaConsensusMode];
+    const Cold = inp.C;
+    const Cl = new Float64Array(M);
+    for (let m = 0; m < M; m++) Cl[m] = pick(C[m], Cold[m]);
+    A = liquidAlpha(W, Bo, Cl, V, M, inp.block, cfg, q);
+  }
+  const B = new Float64Array(N);
+  if (A === null) {
+    const alpha = 1 - cfg.bondMovingAvg;
+    const a = q(alpha);
+    const keep = q(1 - alpha);
+    for (let i = 0; i < N; i++) B[i] = relativeStep(Bo[i], W[i], a, keep, q);
+  } else {
+    for (let i = 0; i < N; i++) B[i] = relativeStep(Bo[i], W[i], A[i], q(1 - A[i]), q);
+  }
+  const Bn = normalizedColumns(B, V, M, q, eps);
+  const tb = rowDot(Bn, I, V, M, q);
+  const D = new Float64Array(V);
+  for (let v = 0; v < V; v++) D[v] = q(S[v] * tb[v]);
+  out.validatorBonds = B;
+  out.validatorReward = D;
+  out.validatorRewardNormalized = normalizeRewards(D, q, eps);
+  if (A) out.liquidAlpha = A;
+  void version;
+}
+
+function relativeStep(old: number, w: number, a: number, keep: number, q: (x: number) => number): number {
+  const dec = q(old * keep);
+  let rem = q(1 - dec);
+  if (rem < 0) rem = 0;
+  const inc = q(a * w);
+  const b = q(dec + (inc < rem ? inc : rem));
+  return b > 1 ? 1 : b;
+}

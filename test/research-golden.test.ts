@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { simulateCase, yumaEpoch, type YumaEpochResult, type YumaOptions } from '../src/research/index.js';
+import { camel, configOf, flat, goldenFiles, num, tolerance, type GoldenFile, type GoldenRun } from './helpers/yuma-sim.js';
+
+// Every output of every epoch of every golden yuma-simulation run (6 shipped cases and 5 random cases per
+// version, test/fixtures/yuma-sim), within |x − g| ≤ 2e-6 + 1e-5·|g| of torch's float32 values: once with each
+// epoch fed the golden state (B_old, C_old, W_prev), once with simulateCase chaining its own state.
+
+const files = goldenFiles();
+const SKIP = new Set(['alpha_a', 'alpha_b']); // always NaN in the simulator
+
+function optsOf(run: GoldenRun): YumaOptions {
+  return run.use_full_matrices && typeof run.num_validators === 'number'
+    ? { fullMatrices: { validators: run.num_validators, servers: run.num_servers } }
+    : {};
+}
+
+function rowNorm(W: number[][]): number[][] {
+  return W.map((r) => {
+    const s = r.reduce((a, b) => a + b, 0);
+    return r.map((x) => Math.fround(x / Math.fround(Math.fround(s) + Math.fround(1e-6))));
+  });
+}
+
+/** The state inputs of epoch e: from the file, or (random files omit them) rebuilt from the previous outputs. */
+function stateOf(f: GoldenFile, run: GoldenRun, e: number): { bondsOld: unknown; consensusOld: unknown; weightsPrev: unknown } {
+  const state = f.version === 'yuma2c' || f.version.startsWith('yuma3') ? 'validator_bonds' : 'validator_ema_bond';
+  if (e === 0) return { bondsOld: null, consensusOld: null, weightsPrev: null };
+  return {
+    bondsOld: run.inputs.B_old ? run.inputs.B_old[e] : run.outputs[state][e - 1],
+    consensusOld: f.version === 'yuma2c' ? null : run.inputs.C_old ? run.inputs.C_old[e] : run.outputs.server_consensus_weight[e - 1],
+    weightsPrev: f.version !== 'yuma2b' ? null : run.inputs.W_prev ? run.inputs.W_prev[e] : rowNorm(run.inputs.W[e - 1] as number[][]),
+  };
+}
+
+interface Worst {
+  excess: number;
+  where: string;
+}
+
+/**
+ * Compares one epoch's outputs; records the worst |x − g| − tolerance. With `quirks` the NaN/∞ pattern must
+ * match exactly; without, every output must be finite and a NaN/∞ golden entry must be 0 (the finite rule).
+ */
+function compareEpoch(ours: YumaEpochResult, run: GoldenRun, e: number, quirks: boolean, worst: Worst, label: string, captured = true): void {
+  const got = ours as unknown as Record<string, unknown>;
+  const degenerate = run.degenerate_consensus_epochs.includes(e);
+  expect(ours.degenerateConsensus, `${label} e${e} degenerate flag`).toBe(degenerate);
+  if (degenerate && !quirks) {
+    for (const [k, v] of Object.entries(got)) if (typeof v === 'object') for (const x of flat(v)) expect(Number.isFinite(x), `${label} e${e} ${k} finite`).toBe(true);
+    return;
+  }
+  const pairs: Array<[string, unknown, unknown]> = Object.entries(run.outputs)
+    .filter(([k]) => !SKIP.has(k))
+    .map(([k, vals]) => [k, vals[e], got[camel(k)]]);
+  const la = run.captured?.liquid_alpha?.[e];
+  if (captured && la) pairs.push(['liquid_alpha', la, got.liquidAlpha]);
+  for (const [key, g, x] of pairs) {
+    expect(x, `${label} e${e} ${key} present`).toBeDefined();
+    const gs = flat(g);
+    const xs = flat(x);
+    expect(xs.length, `${label} e${e} ${key} length`).toBe(gs.length);
+    for (let i = 0; i < gs.length; i++) {
+      const gv = gs[i];
+      const xv = xs[i];
+      if (!Number.isFinite(gv)) {
+        if (quirks) expect(Object.is(xv, gv) || (Number.isNaN(gv) && Number.isNaN(xv)), `${label} e${e} ${key}[${i}] = ${gv}`).toBe(true);
+        else expect(xv, `${label} e${e} ${key}[${i}] finite rule (golden ${gv})`).toBe(0);
+        continue;
+      }
+      const excess = Math.abs(xv - gv) - tolerance(gv);
+      if (!(excess <= worst.excess)) {
+        worst.excess = Number.isNaN(excess) ? Infinity : excess;
+        worst.where = `${label} e${e} ${key}[${i}]: got ${xv}, golden ${gv}`;
+      }
+    }
+  }
+}
+
+describe.each(['f64', 'f32'] as const)('yuma-sim golden runs, %s', (precision) => {
+  it.each(files.map((f) => [f.file, f] as const))('%s: every output of every epoch, fed the golden state, within 2e-6 + 1e-5·|g|', (_name, f) => {
+    for (const quirks of [false, true]) {
+      const worst: Worst = { excess: 0, where: '' };
+      for (const run of f.runs) {
+        const opts: YumaOptions = { ...optsOf(run), precision, torchQuirks: quirks };
+        for (let e = 0; e < run.num_epochs; e++) {
+          const r = yumaEpoch(f.version, { weights: run.inputs.W[e] as number[][], stakes: run.inputs.S[e] as number[], ...stateOf(f, run, e) } as never, configOf(run), opts);
+          compareEpoch(r, run, e, quirks, worst, `${run.run_id}${quirks ? ' quirks' : ''}`);
+        }
+      }
+      expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it.each(files.map((f) => [f.file, f] as const))('%s: simulateCase chaining its own state (bond resets included) stays within 2e-6 + 1e-5·|g|', (_name, f) => {
+    const worst: Worst = { excess: 0, where: '' };
+    for (const run of f.runs) {
+      const out = simulateCase({
+        version: f.version,
+        weights: run.inputs.W as number[][][],
+        stakes: run.inputs.S as number[][],
+        config: configOf(run),
+        resetBonds: run.bonds_reset,
+        precision,
+        ...optsOf(run),
+      });
+      expect(out.length).toBe(run.num_epochs);
+      for (let e = 0; e < run.num_epochs; e++) compareEpoch(out[e], run, e, false, worst, run.run_id);
+    }
+    expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
+  });
+});
+
+describe('yuma-sim golden data', () => {
+  it('covers all six versions, 6 shipped cases and 5 random cases each (66 files)', () => {
+    expect(files.length).toBe(66);
+    const byVersion = new Map<string, number>();
+    for (const f of files) byVersion.set(f.version, (byVersion.get(f.version) ?? 0) + 1);
+    expect([...byVersion.values()]).toEqual([11, 11, 11, 11, 11, 11]);
+  });
+
+  it('golden NaN entries exist only where the finite rule applies (validator trust, alpha_a/b)', () => {
+    for (const f of files)
+      for (const run of f.runs)
+        for (const [k, vals] of Object.entries(run.outputs)) {
+          if (k === 'validator_trust' || SKIP.has(k)) continue;
+          for (let e = 0; e < vals.length; e++) {
+            if (run.degenerate_consensus_epochs.includes(e)) continue;
+            for (const x of flat(vals[e])) expect(Number.isFinite(num(x as never)), `${f.file} ${k}`).toBe(true);
+          }
+        }
+  });
+});
+
+describe('yuma-sim golden runs, f32 precision is torch float32 up to summation order', () => {
+  it('simulateCase in f32: ≥ 99.8 % of all outputs bit-identical to torch, every one within 2.5e-7·|g| + 1e-12', () => {
+    let total = 0;
+    let identical = 0;
+    let worst = { excess: 0, where: '' };
+    for (const f of files)
+      for (const run of f.runs) {
+        const out = simulateCase({ version: f.version, weights: run.inputs.W as number[][][], stakes: run.inputs.S as number[][], config: configOf(run), resetBonds: run.bonds_reset, precision: 'f32', ...optsOf(run) });
+        for (let e = 0; e < run.num_epochs; e++)
+          for (const [k, vals] of Object.entries(run.outputs)) {
+            if (SKIP.has(k)) continue;
+            const gs = flat(vals[e]);
+            const xs = flat((out[e] as unknown as Record<string, unknown>)[camel(k)]);
+            for (let i = 0; i < gs.length; i++) {
+              if (!Number.isFinite(gs[i])) continue;
+              total++;
+              if (xs[i] === gs[i]) identical++;
+              const excess = Math.abs(xs[i] - gs[i]) - (2.5e-7 * Math.abs(gs[i]) + 1e-12);
+              if (excess > worst.excess) worst = { excess, where: `${f.file} ${run.run_id} e${e} ${k}[${i}]: ${xs[i]} vs ${gs[i]}` };
+            }
+          }
+      }
+    expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
+    expect(identical / total).toBeGreaterThanOrEqual(0.998);
+    expect(total).toBeGreaterThan(300_000);
+  });
+});

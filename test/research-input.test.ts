@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { YumaError, defaultConfig, simulateCase, yuma2bEpoch, yuma3Epoch, yumaEpoch, MAX_CELLS } from '../src/research/index.js';
+import { errorCode } from './helpers/errors.js';
+
+const W = [
+  [1, 0],
+  [0, 1],
+];
+const ok = { version: 'yuma3' as const, weights: [W, W], stakes: [[3, 1], [3, 1]] };
+const run = (patch: Record<string, unknown>) => () => simulateCase({ ...ok, ...patch } as never);
+
+describe('research input checks: bad input throws YumaError with a code', () => {
+  it('the valid base input runs', () => {
+    expect(simulateCase(ok)).toHaveLength(2);
+  });
+
+  it('unknown version → E_ARG', () => {
+    expect(errorCode(run({ version: 'yuma4' }))).toBe('E_ARG');
+    expect(errorCode(run({ version: undefined }))).toBe('E_ARG');
+    expect(errorCode(() => yumaEpoch('nope' as never, { weights: W, stakes: [1, 1] }))).toBe('E_ARG');
+  });
+
+  it('unknown config key → E_ARG (as the simulator’s with_overrides raises); bad types and ranges have their codes', () => {
+    expect(errorCode(run({ config: { kapa: 0.5 } }))).toBe('E_ARG');
+    expect(errorCode(run({ config: { bond_penalty: 0.5 } }))).toBe('E_ARG');
+    expect(errorCode(run({ config: { kappa: '0.5' } }))).toBe('E_ARG');
+    expect(errorCode(run({ config: { kappa: NaN } }))).toBe('E_NAN');
+    expect(errorCode(run({ config: { kappa: 1.5 } }))).toBe('E_RANGE');
+    expect(errorCode(run({ config: { alphaLow: 0.5, alphaHigh: 0.2 } }))).toBe('E_RANGE');
+    expect(errorCode(run({ config: { liquidAlphaConsensusMode: 'LATEST' } }))).toBe('E_ARG');
+    expect(errorCode(run({ config: { liquidAlpha: 1 } }))).toBe('E_ARG');
+    expect(errorCode(run({ config: [0.5] }))).toBe('E_ARG');
+  });
+
+  it('unknown top-level key or option → E_ARG; bad option values → E_ARG / E_RANGE', () => {
+    expect(errorCode(run({ epochs: 3 }))).toBe('E_ARG');
+    expect(errorCode(run({ precision: 'f16' }))).toBe('E_ARG');
+    expect(errorCode(run({ torchQuirks: 'yes' }))).toBe('E_ARG');
+    expect(errorCode(run({ fullMatrices: { validators: 0, servers: 1 } }))).toBe('E_RANGE');
+    expect(errorCode(run({ fullMatrices: { validators: 3, servers: 1 } }))).toBe('E_SHAPE');
+    expect(errorCode(() => yuma3Epoch({ weights: W, stakes: [1, 1] }, {}, { speed: 'fast' } as never))).toBe('E_ARG');
+    expect(errorCode(() => yuma3Epoch({ weights: W, stakes: [1, 1], bonds: W } as never))).toBe('E_ARG');
+  });
+
+  it('ragged matrices → E_SHAPE (a short row, an epoch of another shape, a non-array)', () => {
+    expect(errorCode(run({ weights: [[[1, 0], [1]], W] }))).toBe('E_SHAPE');
+    expect(errorCode(run({ weights: [W, [[1, 0, 0], [0, 1, 0]]] }))).toBe('E_SHAPE');
+    expect(errorCode(run({ weights: [W, [[1, 0]]] }))).toBe('E_SHAPE');
+    expect(errorCode(run({ weights: 'W' }))).toBe('E_SHAPE');
+    expect(errorCode(run({ weights: [] }))).toBe('E_SHAPE');
+    expect(errorCode(run({ weights: [[[]]], stakes: [[1]] }))).toBe('E_SHAPE');
+  });
+
+  it('stakes of the wrong length or epoch count → E_SHAPE; all-zero stake → E_RANGE', () => {
+    expect(errorCode(run({ stakes: [[3, 1, 1], [3, 1]] }))).toBe('E_SHAPE');
+    expect(errorCode(run({ stakes: [[3, 1]] }))).toBe('E_SHAPE');
+    expect(errorCode(run({ stakes: [[0, 0], [3, 1]] }))).toBe('E_RANGE');
+    expect(errorCode(() => yuma3Epoch({ weights: W, stakes: [1] }))).toBe('E_SHAPE');
+  });
+
+  it('NaN, ∞, holes, non-numbers and negative weights or stakes → E_NAN / E_SHAPE / E_ARG / E_RANGE', () => {
+    expect(errorCode(run({ weights: [[[NaN, 0], [0, 1]], W] }))).toBe('E_NAN');
+    expect(errorCode(run({ stakes: [[Infinity, 1], [3, 1]] }))).toBe('E_NAN');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(errorCode(run({ weights: [[[, 0], [0, 1]], W] }))).toBe('E_SHAPE');
+    expect(errorCode(run({ weights: [[['1', 0], [0, 1]], W] }))).toBe('E_ARG');
+    expect(errorCode(run({ weights: [[[-1, 0], [0, 1]], W] }))).toBe('E_RANGE');
+    expect(errorCode(run({ stakes: [[-3, 1], [3, 1]] }))).toBe('E_RANGE');
+    expect(errorCode(() => yuma3Epoch({ weights: W, stakes: [1, 1], bondsOld: [[NaN, 0], [0, 0]] }))).toBe('E_NAN');
+    expect(errorCode(() => yuma3Epoch({ weights: W, stakes: [1, 1], consensusOld: [0] }))).toBe('E_SHAPE');
+    expect(errorCode(() => yuma3Epoch({ weights: W, stakes: [1, 1], weightsPrev: W }))).toBe('E_ARG');
+    expect(errorCode(() => yuma2bEpoch({ weights: W, stakes: [1, 1], weightsPrev: [[1, 0]] }))).toBe('E_SHAPE');
+  });
+
+  it('resetBonds outside the case → E_RANGE; unknown key → E_ARG', () => {
+    expect(errorCode(run({ resetBonds: { epoch: 2, column: 0 } }))).toBe('E_RANGE');
+    expect(errorCode(run({ resetBonds: { epoch: 1, column: 2 } }))).toBe('E_RANGE');
+    expect(errorCode(run({ resetBonds: { epoch: 1, column: 0, row: 1 } }))).toBe('E_ARG');
+    expect(errorCode(run({ resetBonds: { epoch: 1.5, column: 0 } }))).toBe('E_RANGE');
+  });
+
+  it('throwing getters and Proxies surface as YumaError, never another error type', () => {
+    const trap = new Proxy([W, W], {
+      get(t, k) {
+        if (k === '1') throw new Error('boom');
+        return Reflect.get(t, k);
+      },
+    });
+    const caught = (() => {
+      try {
+        simulateCase({ ...ok, weights: trap });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(caught).toBeInstanceOf(YumaError);
+    expect((caught as YumaError).code).toBe('E_ARG');
+    const getter = { version: 'yuma3', weights: [W], stakes: [[1, 1]], get config(): never { throw new Error('no'); } };
+    expect(errorCode(() => simulateCase(getter as never))).toBe('E_ARG');
+  });
+
+  it('a matrix above the documented MAX_CELLS entries → E_LIMIT before anything is allocated for it', () => {
+    const rows = 8193;
+    const cols = Math.floor(MAX_CELLS / 8192) + 1; // holey rows: nothing to read before the size check
+    const weights = new Array(rows).fill(new Array(cols));
+    expect(rows * cols).toBeGreaterThan(MAX_CELLS);
+    expect(errorCode(() => yuma3Epoch({ weights, stakes: new Array(rows).fill(1) }))).toBe('E_LIMIT');
+    expect(errorCode(() => simulateCase({ version: 'yuma1', weights: [weights], stakes: [new Array(rows).fill(1)] }))).toBe('E_LIMIT');
+  });
+
+  it('the input arrays are not modified (the state is copied before a bond reset)', () => {
+    const weights = [W.map((r) => [...r]), W.map((r) => [...r])];
+    const snapshot = JSON.stringify(weights);
+    const out = simulateCase({ version: 'yuma3', weights, stakes: [[3, 1], [3, 1]], resetBonds: { epoch: 1, column: 0 } });
+    expect(JSON.stringify(weights)).toBe(snapshot);
+    // The first epoch's returned bonds keep their column 0 although the state was zeroed before epoch 1.
+    expect(out[0].validatorBonds[0][0]).toBeGreaterThan(0.02);
+  });
+
+  it('defaults per version are the simulator’s chart-generator parameter sets', () => {
+    expect(defaultConfig('yuma1').bondMovingAvg).toBe(0);
+    expect(defaultConfig('yuma2').bondMovingAvg).toBe(0.1);
+    expect(defaultConfig('yuma3')).toMatchObject({ bondMovingAvg: 0.975, alphaLow: 0.1, alphaHigh: 0.3, liquidAlpha: false });
+    expect(defaultConfig('yuma3-liquid')).toMatchObject({ bondMovingAvg: 0.975, liquidAlpha: true, alphaSigmoidSteepness: 10, liquidAlphaConsensusMode: 'MIXED' });
+    expect(defaultConfig('yuma2c')).toMatchObject({ capacityAlpha: 0.1, decayRate: 0.1, kappa: 0.5, bondPenalty: 0.99 });
+  });
+});
