@@ -35,7 +35,9 @@ describe('research input checks: bad input throws YumaError with a code', () => 
   it('unknown top-level key or option → E_ARG; bad option values → E_ARG / E_RANGE', () => {
     expect(errorCode(run({ epochs: 3 }))).toBe('E_ARG');
     expect(errorCode(run({ precision: 'f16' }))).toBe('E_ARG');
-    expect(errorCode(run({ torchQuirks: 'yes' }))).toBe('E_ARG');
+    expect(errorCode(run({ nonFinite: 'yes' }))).toBe('E_ARG');
+    expect(errorCode(run({ degenerateConsensus: 'riscv' }))).toBe('E_ARG');
+    expect(errorCode(run({ legacyConsensus: 1 }))).toBe('E_ARG');
     expect(errorCode(run({ fullMatrices: { validators: 0, servers: 1 } }))).toBe('E_RANGE');
     expect(errorCode(run({ fullMatrices: { validators: 3, servers: 1 } }))).toBe('E_SHAPE');
     expect(errorCode(() => yuma3Epoch({ weights: W, stakes: [1, 1] }, {}, { speed: 'fast' } as never))).toBe('E_ARG');

@@ -14,6 +14,8 @@ const code = runCli(process.argv.slice(2), {
   readFile: (p) => readFileSync(p, 'utf8'),
   writeFile: (p, d) => writeFileSync(p, d),
   createEngine: () => createEngineSync(),
+  // dist/cli.js → ../scenarios/yuma-sim, shipped with the package.
+  casesDir: fileURLToPath(new URL('../scenarios/yuma-sim/', import.meta.url)),
   now: () => performance.now(),
   benchSuite: hasSuite
     ? async ({ quick }) => {

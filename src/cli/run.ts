@@ -5,6 +5,7 @@ import { Network } from '../sim/network.js';
 import { scenarioFromJson } from '../sim/scenario.js';
 import { type FlagSpec, UsageError, describeFlags, parseArgs } from './args.js';
 import { BENCH_HEADER, formatBenchRow, runBench } from './bench.js';
+import { CASES_FLAGS, runCases } from './cases.js';
 import { decodeEpochFile, encodeEpochOutput } from './epoch-json.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { formatSummary } from './summary.js';
@@ -22,6 +23,8 @@ export interface CliIo {
    * installed package ships only dist/, and then `bench` falls back to the built-in timing.
    */
   benchSuite?: (opts: { quick: boolean }) => Promise<void>;
+  /** Directory of the yuma-simulation case files (`scenarios/yuma-sim` of the package); default relative to the working directory. */
+  casesDir?: string;
 }
 
 const NAME = 'yuma-wasm';
@@ -32,6 +35,7 @@ Usage:
   ${NAME} simulate [options]     run the network simulator (default: 64 subnets, one day)
   ${NAME} epoch <input.json>     run one subnet epoch and print its EpochOutput as JSON
   ${NAME} bench [--quick]        time engine epochs (256 and 1024 UIDs, float and fixed)
+  ${NAME} cases [options]        the yuma-simulation cases under every Yuma version: summary table, charts
   ${NAME} <command> --help       options of a command
 `;
 
@@ -210,6 +214,26 @@ function bench(argv: string[], io: CliIo): number | Promise<number> {
   return 0;
 }
 
+function cases(argv: string[], io: CliIo): number {
+  const { flags, positionals } = parseArgs(argv, CASES_FLAGS, 'cases');
+  if (flags.help) {
+    io.stdout.write(
+      usage(
+        'cases',
+        '[options]',
+        CASES_FLAGS,
+        `\nRuns the 22 cases of the yuma-simulation package (scenarios/yuma-sim) under Yuma 1, 2, 2B, 2C, 3 and 3 with
+liquid alpha, each with the simulator's parameters, and prints its summary: total dividends per 1,000 TAO of
+stake per validator and version.
+Example: ${NAME} cases --version yuma2c,yuma3 --case 5-8 --chart cases.html\n`,
+      ),
+    );
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`cases takes no arguments (got '${positionals[0]}'); did you mean --case ${positionals[0]}?`);
+  return runCases(flags, { stdout: io.stdout, readFile: io.readFile, writeFile: io.writeFile, casesDir: io.casesDir ?? 'scenarios/yuma-sim' });
+}
+
 /**
  * Runs the CLI; returns the exit code (0 ok, 1 internal error, 2 bad usage or bad input). Only the full
  * benchmark suite is asynchronous; everything else returns a number.
@@ -228,10 +252,11 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
     if (command === 'simulate') return simulate(rest, io);
     if (command === 'epoch') return epoch(rest, io);
     if (command === 'bench') return bench(rest, io);
-    throw new UsageError(`unknown command '${command}' (commands: simulate, epoch, bench)`);
+    if (command === 'cases') return cases(rest, io);
+    throw new UsageError(`unknown command '${command}' (commands: simulate, epoch, bench, cases)`);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`${NAME}: ${e.message}\nRun '${NAME} ${command && ['simulate', 'epoch', 'bench'].includes(command) ? command + ' ' : ''}--help' for usage.\n`);
+      io.stderr.write(`${NAME}: ${e.message}\nRun '${NAME} ${command && ['simulate', 'epoch', 'bench', 'cases'].includes(command) ? command + ' ' : ''}--help' for usage.\n`);
       return 2;
     }
     if (e instanceof YumaError) {

@@ -9,7 +9,8 @@ function tao(rao: string | bigint, digits = 3): string {
   return `${neg ? '-' : ''}${whole}${digits > 0 ? '.' + frac : ''}`;
 }
 
-function table(head: string[], rows: string[][], leftCols = 1): string {
+/** A fixed-width text table: the first `leftCols` columns left-aligned, the rest right-aligned. */
+export function table(head: string[], rows: string[][], leftCols = 1): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i < leftCols ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

@@ -21,10 +21,13 @@ export interface YumaOptions {
   /** `'f64'` (default): double precision. `'f32'`: every operation rounded to float32 as torch does. */
   precision?: 'f64' | 'f32';
   /**
-   * Reproduce the simulator's NaN/±∞ validator trust and the x86 INT_MIN consensus of an all-zero-consensus
-   * epoch instead of the finite rules (README "Research: Yuma versions").
+   * An epoch whose consensus is 0 in every column (C/ΣC = 0/0): `'x86'` (default) gives what the simulator
+   * gives on x86 (consensus −32768.5 everywhere: incentive split evenly), `'arm'` what it gives on ARM
+   * (consensus 0: no incentive). Results flag such epochs with `degenerateConsensus`.
    */
-  torchQuirks?: boolean;
+  degenerateConsensus?: 'x86' | 'arm';
+  /** `'zero'` (default): validator trust of a validator without weights is 0 instead of the simulator's NaN/±∞. `'torch'`: keep them. */
+  nonFinite?: 'zero' | 'torch';
   /** The simulator's `LEGACY_CONSENSUS=1` bisection (steps of 1/consensusPrecision) instead of its sort-based quantile. */
   legacyConsensus?: boolean;
   /**
@@ -65,7 +68,7 @@ export interface YumaEpochResult {
   degenerateConsensus: boolean;
 }
 
-const OPTION_KEYS = new Set(['precision', 'torchQuirks', 'legacyConsensus', 'fullMatrices']);
+const OPTION_KEYS = new Set(['precision', 'degenerateConsensus', 'nonFinite', 'legacyConsensus', 'fullMatrices']);
 
 export interface ResolvedOptions {
   numerics: Numerics;
@@ -73,7 +76,7 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(opts: unknown, extraKeys: ReadonlySet<string> = new Set()): ResolvedOptions {
-  const numerics: Numerics = { f32: false, torchQuirks: false, legacyConsensus: false };
+  const numerics: Numerics = { f32: false, degenerate: 'x86', nonFinite: 'zero', legacyConsensus: false };
   let block: Block | null = null;
   if (opts === undefined || opts === null) return { numerics, block };
   for (const [key, value] of ownEntries(opts, 'options')) {
@@ -83,6 +86,12 @@ export function resolveOptions(opts: unknown, extraKeys: ReadonlySet<string> = n
     if (key === 'precision') {
       if (value !== 'f64' && value !== 'f32') throw new YumaError('E_ARG', `precision must be 'f64' or 'f32' (got ${String(value)})`);
       numerics.f32 = value === 'f32';
+    } else if (key === 'degenerateConsensus') {
+      if (value !== 'x86' && value !== 'arm') throw new YumaError('E_ARG', `degenerateConsensus must be 'x86' or 'arm' (got ${String(value)})`);
+      numerics.degenerate = value;
+    } else if (key === 'nonFinite') {
+      if (value !== 'zero' && value !== 'torch') throw new YumaError('E_ARG', `nonFinite must be 'zero' or 'torch' (got ${String(value)})`);
+      numerics.nonFinite = value;
     } else if (key === 'fullMatrices') {
       if (value === null) continue;
       const e = new Map(ownEntries(value, 'fullMatrices'));
@@ -95,7 +104,7 @@ export function resolveOptions(opts: unknown, extraKeys: ReadonlySet<string> = n
       block = { validators: v as number, servers: s as number };
     } else {
       if (typeof value !== 'boolean') throw new YumaError('E_ARG', `${key} must be a boolean (got ${typeof value})`);
-      numerics[key as 'torchQuirks' | 'legacyConsensus'] = value;
+      numerics.legacyConsensus = value;
     }
   }
   return { numerics, block };

@@ -29,3 +29,15 @@ export {
 } from './epoch.js';
 export { simulateCase, resetsBonds, type SimulateCaseInput, type ResetBonds } from './simulate.js';
 export { MAX_CELLS, MAX_CASE_CELLS, MAX_EPOCHS, type Matrix, type Vector } from './input.js';
+export {
+  yumaSimCaseFromJson,
+  runYumaSimCase,
+  dividendPer1000Tao,
+  summaryRows,
+  validatorLetter,
+  type YumaSimCase,
+  type CaseRun,
+  type CaseRunOptions,
+  type SummaryRow,
+} from './cases.js';
+export { renderCasesHtml } from './chart.js';

@@ -17,11 +17,17 @@ const INT_MIN = -2147483648;
 export interface Numerics {
   f32: boolean;
   /**
-   * Reproduce the simulator's non-finite and platform-dependent outputs as torch 1.13 on x86 gives them:
-   * NaN/∞ validator trust on zero rows and INT_MIN consensus on an all-zero-consensus epoch. Off by default:
-   * then those entries follow the finite rules documented in the README.
+   * An epoch whose consensus is 0 in every column leaves C/ΣC = 0/0 undefined. `'x86'` (default): what torch
+   * gives on x86, where `.int()` of NaN is INT_MIN, so every consensus is −32768.5 (every server then ranks
+   * alike and incentive is split evenly). `'arm'`: what it gives on ARM, where the cast yields 0 (no
+   * consensus, no incentive).
    */
-  torchQuirks: boolean;
+  degenerate: 'x86' | 'arm';
+  /**
+   * `'zero'` (default): validator trust of a validator without weights (0/0 = NaN, or x/0 = ±∞ in Yuma 2B)
+   * is 0, so no output is ever NaN or ∞. `'torch'`: keep the simulator's NaN/±∞.
+   */
+  nonFinite: 'zero' | 'torch';
   /** The bisection consensus (`LEGACY_CONSENSUS=1`) instead of the default sort-based one. */
   legacyConsensus: boolean;
 }
@@ -73,7 +79,7 @@ export interface KernelOutput {
   alpha?: number | Float64Array;
   /** The per-entry liquid alpha, when it ran. */
   liquidAlpha?: Float64Array;
-  /** True when every column's consensus was 0 (C/ΣC undefined); see Numerics.torchQuirks. */
+  /** True when every column's consensus was 0 (C/ΣC undefined); see Numerics.degenerate. */
   degenerateConsensus: boolean;
 }
 
@@ -129,7 +135,7 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
   const degenerate = !(cSum !== 0);
   for (let m = 0; m < M; m++) {
     let k: number;
-    if (degenerate) k = num.torchQuirks ? INT_MIN : 0;
+    if (degenerate) k = num.degenerate === 'x86' ? INT_MIN : 0;
     else k = Math.trunc(q(q(Craw[m] / cSum) * 65535));
     C[m] = q(k / 65535);
   }
@@ -175,7 +181,7 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
       for (let m = 0; m < M; m++) sum = q(sum + Wc[o + m]);
       const t = q(sum / rowSumW[v]);
       // Zero row: the simulator's 0/0 = NaN (or x/0 = ±∞ in Yuma 2B); the finite rule is 0 (no trust).
-      Tv[v] = num.torchQuirks || Number.isFinite(t) ? t : 0;
+      Tv[v] = num.nonFinite === 'torch' || Number.isFinite(t) ? t : 0;
     }
     out.serverTrust = T;
     out.validatorTrust = Tv;

@@ -8,9 +8,9 @@ import type { NetworkReport } from './report.js';
 const W = 760;
 const H = 300;
 const M = { left: 70, right: 150, top: 30, bottom: 44 };
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
+export const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
 
-function esc(s: string): string {
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -23,14 +23,15 @@ function fmt(v: number): string {
   return v.toPrecision(2);
 }
 
-interface Line {
+export interface Line {
   label: string;
   ys: number[];
   colour: string;
   width: number;
 }
 
-function lineChart(id: string, title: string, yTitle: string, xs: number[], lines: Line[], log: boolean): string {
+/** One SVG line chart; lines coloured '#ccc' are drawn first and summarised as one legend entry. */
+export function lineChart(id: string, title: string, yTitle: string, xs: number[], lines: Line[], log: boolean, xTitle = 'block'): string {
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const tf = (y: number) => (log ? Math.log10(Math.max(y, 1e-12)) : y);
@@ -61,7 +62,7 @@ function lineChart(id: string, title: string, yTitle: string, xs: number[], line
     const x = x0 + ((x1 - x0) * k) / 4;
     parts.push(`<text class="tick x-tick" x="${sx(x)}" y="${M.top + ph + 16}" text-anchor="middle">${Math.round(x)}</text>`);
   }
-  parts.push(`<text class="axis-label" x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle">block</text>`);
+  parts.push(`<text class="axis-label" x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle">${esc(xTitle)}</text>`);
   parts.push(`<text class="axis-label" transform="translate(14 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yTitle)}</text>`);
   // Grey lines first so the coloured ones stay on top.
   const ordered = [...lines].sort((a, b) => (a.colour === '#ccc' ? 0 : 1) - (b.colour === '#ccc' ? 0 : 1));

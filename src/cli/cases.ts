@@ -1,0 +1,128 @@
+import { YumaError } from '../errors.js';
+import { runYumaSimCase, summaryRows, yumaSimCaseFromJson, type CaseRun, type SummaryRow, type YumaSimCase } from '../research/cases.js';
+import { renderCasesHtml } from '../research/chart.js';
+import { VERSION_INFO, YUMA_VERSIONS, type YumaVersion } from '../research/config.js';
+import { type FlagSpec, UsageError } from './args.js';
+import { table } from './summary.js';
+
+/** The simulator's 22 cases, shipped as `scenarios/yuma-sim/case-01.json` … `case-22.json`. */
+export const CASE_COUNT = 22;
+
+export const CASES_FLAGS: Record<string, FlagSpec> = {
+  version: { kind: 'string', help: `versions to run, comma-separated (default all: ${YUMA_VERSIONS.join(',')})` },
+  case: { kind: 'string', help: 'cases to run, comma-separated numbers 1–22 or ranges like 5-8 (default all)' },
+  'bond-penalty': { kind: 'number', min: 0, max: 1, help: 'bond penalty β for every version (default 0.99, the simulator\'s published charts)' },
+  precision: { kind: 'string', choices: ['f64', 'f32'], help: 'arithmetic: f64, or f32 as torch float32 (default f64)' },
+  chart: { kind: 'string', help: 'write an HTML page of SVG charts (dividends, bonds, incentive per case and version)' },
+  json: { kind: 'string', help: 'write every epoch\'s outputs and the totals as JSON' },
+  markdown: { kind: 'boolean', help: 'print the summary table as Markdown (full case names)' },
+  dir: { kind: 'string', help: 'directory of the case files (default: the package\'s scenarios/yuma-sim)' },
+  help: { kind: 'boolean', help: 'show this help' },
+};
+
+export function parseVersions(flag: unknown): YumaVersion[] {
+  if (flag === undefined) return [...YUMA_VERSIONS];
+  const list = String(flag).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const v of list) if (!(YUMA_VERSIONS as readonly string[]).includes(v)) throw new UsageError(`--version: unknown version '${v}' (versions: ${YUMA_VERSIONS.join(', ')})`);
+  if (list.length === 0) throw new UsageError('--version needs at least one version');
+  return YUMA_VERSIONS.filter((v) => list.includes(v));
+}
+
+export function parseCases(flag: unknown): number[] {
+  if (flag === undefined) return Array.from({ length: CASE_COUNT }, (_, i) => i + 1);
+  const out = new Set<number>();
+  for (const part of String(flag).split(',').map((s) => s.trim().replace(/^case\s*/i, ''))) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const a = m ? Number(m[1]) : NaN;
+    const b = m && m[2] !== undefined ? Number(m[2]) : a;
+    if (!m || a < 1 || b > CASE_COUNT || b < a) throw new UsageError(`--case: '${part}' is not a case number 1–${CASE_COUNT} or a range like 5-8`);
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return [...out].sort((x, y) => x - y);
+}
+
+/** Column label of the summary: validator letter and short version name (as the simulator's "Validator A - Yuma 1"). */
+function columnLabel(v: YumaVersion, i: number): string {
+  const short: Record<YumaVersion, string> = { yuma1: 'Yuma 1', yuma2: 'Yuma 2', yuma2b: 'Yuma 2B', yuma2c: 'Yuma 2C', yuma3: 'Yuma 3', 'yuma3-liquid': 'Yuma 3 liquid' };
+  return `${String.fromCharCode(65 + i)} ${short[v]}`;
+}
+
+/** The simulator's total-dividends table: one row per case, per version one column per validator (A, B, C). */
+export function formatCasesSummary(rows: SummaryRow[], versions: readonly YumaVersion[], markdown: boolean): string {
+  const width = Math.max(1, ...rows.flatMap((r) => versions.map((v) => r.totals[v]?.length ?? 0)));
+  const head = ['Case', ...versions.flatMap((v) => Array.from({ length: width }, (_, i) => columnLabel(v, i)))];
+  const body = rows.map((r) => [
+    markdown ? r.caseName : r.caseId,
+    ...versions.flatMap((v) => Array.from({ length: width }, (_, i) => (r.totals[v]?.[i] === undefined ? '' : r.totals[v]![i].toFixed(4)))),
+  ]);
+  if (!markdown) return table(head, body) + '\n';
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...body.map(line)].join('\n') + '\n';
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return value instanceof Float64Array ? Array.from(value) : value;
+}
+
+export interface CasesIo {
+  stdout: { write(s: string): unknown };
+  readFile(path: string): string;
+  writeFile(path: string, data: string): void;
+  /** Directory holding case-01.json … case-22.json. */
+  casesDir: string;
+}
+
+export function runCases(flags: Record<string, string | number | boolean>, io: CasesIo): number {
+  const versions = parseVersions(flags.version);
+  const ids = parseCases(flags.case);
+  const dir = (typeof flags.dir === 'string' ? flags.dir : io.casesDir).replace(/\/?$/, '/');
+  const precision = (flags.precision as 'f64' | 'f32' | undefined) ?? 'f64';
+  const bondPenalty = (flags['bond-penalty'] as number | undefined) ?? 0.99;
+  const results: Array<{ c: YumaSimCase; runs: CaseRun[] }> = [];
+  for (const n of ids) {
+    const path = `${dir}case-${String(n).padStart(2, '0')}.json`;
+    let text: string;
+    try {
+      text = io.readFile(path);
+    } catch {
+      throw new UsageError(`cannot read case file '${path}' (use --dir to point at the case files)`);
+    }
+    let c: YumaSimCase;
+    try {
+      c = yumaSimCaseFromJson(JSON.parse(text));
+    } catch (e) {
+      if (e instanceof YumaError || e instanceof SyntaxError) throw new UsageError(`case file '${path}': ${e.message.replace(/^E_[A-Z]+: /, '')}`);
+      throw e;
+    }
+    results.push({ c, runs: versions.map((v) => runYumaSimCase(c, v, { precision, config: { bondPenalty } })) });
+  }
+  const rows = summaryRows(results);
+  io.stdout.write(
+    flags.markdown
+      ? formatCasesSummary(rows, versions, true)
+      : `Total dividends per 1,000 TAO of stake over each case, per validator (A, B, C) and version (bond penalty ${bondPenalty}, ${precision}):\n\n${formatCasesSummary(rows, versions, false)}`,
+  );
+  if (typeof flags.chart === 'string') {
+    write(io, flags.chart, renderCasesHtml(results, bondPenalty), 'chart');
+    io.stdout.write(`Charts written to ${flags.chart}\n`);
+  }
+  if (typeof flags.json === 'string') {
+    const json = {
+      bondPenalty,
+      precision,
+      versions: versions.map((v) => ({ version: v, name: VERSION_INFO[v].name })),
+      cases: results.map(({ c, runs }) => ({ id: c.id, name: c.name, validators: c.validators, servers: c.servers, runs })),
+    };
+    write(io, flags.json, JSON.stringify(json, jsonReplacer), 'JSON');
+    io.stdout.write(`Results written to ${flags.json}\n`);
+  }
+  return 0;
+}
+
+function write(io: CasesIo, path: string, data: string, what: string): void {
+  try {
+    io.writeFile(path, data);
+  } catch (e) {
+    throw new UsageError(`cannot write ${what} '${path}': ${(e as Error).message}`);
+  }
+}

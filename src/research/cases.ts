@@ -1,0 +1,127 @@
+import { YumaError } from '../errors.js';
+import { checkVersion, ownEntries, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
+import type { YumaEpochResult, YumaOptions } from './epoch.js';
+import { guarded } from './input.js';
+import { resetsBonds, simulateCase, type ResetBonds } from './simulate.js';
+
+/**
+ * One of the simulator's scenario cases as data (`scenarios/yuma-sim/case-NN.json`): who votes for which
+ * server in each epoch, with which stake, and whether the case resets a bond column.
+ */
+export interface YumaSimCase {
+  /** "Case 1" … "Case 22". */
+  id: string;
+  name: string;
+  validators: string[];
+  servers: string[];
+  /** The validator the simulator's charts compare the others with. */
+  baseValidator: string;
+  /** The case's bond reset (the simulator applies it to Yuma 2C and Yuma 3 only). */
+  resetBonds: ResetBonds | null;
+  /** The case's own config overrides (`get_config_overrides`, e.g. winner-takes-all). */
+  config: Partial<YumaConfig>;
+  /** weights[epoch][validator][server]. */
+  weights: number[][][];
+  /** stakes[epoch][validator]. */
+  stakes: number[][];
+}
+
+/** Checks a parsed scenario file and returns the case (throws YumaError naming the bad field). */
+export function yumaSimCaseFromJson(json: unknown): YumaSimCase {
+  return guarded('case', () => {
+    const f = new Map(ownEntries(json, 'case'));
+    const str = (k: string) => {
+      const v = f.get(k);
+      if (typeof v !== 'string' || v === '') throw new YumaError('E_ARG', `case.${k} must be a non-empty string`);
+      return v;
+    };
+    const names = (k: string) => {
+      const v = f.get(k);
+      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) throw new YumaError('E_SHAPE', `case.${k} must be a non-empty array of names`);
+      return [...(v as string[])];
+    };
+    const c: YumaSimCase = {
+      id: str('id'),
+      name: str('name'),
+      validators: names('validators'),
+      servers: names('servers'),
+      baseValidator: str('baseValidator'),
+      resetBonds: (f.get('resetBonds') ?? null) as ResetBonds | null,
+      config: (f.get('config') ?? {}) as Partial<YumaConfig>,
+      weights: f.get('weights') as number[][][],
+      stakes: f.get('stakes') as number[][],
+    };
+    if (!c.validators.includes(c.baseValidator)) throw new YumaError('E_ARG', `case.baseValidator '${c.baseValidator}' is not one of its validators`);
+    resolveConfig('yuma1', c.config);
+    // Shapes, values and the reset are checked by a dry run of the cheapest version.
+    simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes, resetBonds: c.resetBonds });
+    if (c.weights[0].length !== c.validators.length || c.weights[0][0].length !== c.servers.length) {
+      throw new YumaError('E_SHAPE', `case weights are ${c.weights[0].length}×${c.weights[0][0].length}, names say ${c.validators.length} validators × ${c.servers.length} servers`);
+    }
+    return c;
+  });
+}
+
+export interface CaseRunOptions extends Pick<YumaOptions, 'precision' | 'degenerateConsensus' | 'nonFinite' | 'legacyConsensus'> {
+  /** Config on top of the version's defaults, under the case's own overrides (as the simulator layers them). */
+  config?: Partial<YumaConfig>;
+}
+
+export interface CaseRun {
+  version: YumaVersion;
+  /** The effective configuration. */
+  config: YumaConfig;
+  epochs: YumaEpochResult[];
+  /** Dividend per 1,000 TAO of stake per epoch, [validator][epoch] (the simulator's chart value). */
+  dividendsPer1000Tao: number[][];
+  /** Their sum over the case's epochs, per validator (the simulator's total-dividends table). */
+  totalDividends: number[];
+}
+
+/**
+ * Runs a case like `_run_simulation`: the version's defaults, then `options.config`, then the case's own
+ * overrides; the case's bond reset where the simulator applies one (Yuma 2C, 3, 3 liquid).
+ */
+export function runYumaSimCase(c: YumaSimCase, version: YumaVersion, options: CaseRunOptions = {}): CaseRun {
+  const v = checkVersion(version);
+  const { config: extra, ...numerics } = options;
+  const config = resolveConfig(v, { ...(extra ?? {}), ...c.config });
+  const epochs = simulateCase({ version: v, weights: c.weights, stakes: c.stakes, config, resetBonds: resetsBonds(v) ? c.resetBonds : null, ...numerics });
+  const f32 = options.precision === 'f32';
+  const dividendsPer1000Tao = c.validators.map((_, i) => epochs.map((r, e) => dividendPer1000Tao(c.stakes[e][i], r.validatorRewardNormalized[i], config, f32)));
+  const totalDividends = dividendsPer1000Tao.map((d) => d.reduce((a, b) => a + b, 0));
+  return { version: v, config, epochs, dividendsPer1000Tao, totalDividends };
+}
+
+/**
+ * `_compute_dividend_for_validator`: the validator's emission (validatorEmissionRatio · D_norm ·
+ * totalEpochEmission) per 1,000 TAO of its stake (stake · totalSubnetStake / 1000), 0 below 1e-6 units.
+ * The stake is the case's raw stake (the cases give stake shares that sum to 1).
+ */
+export function dividendPer1000Tao(stake: number, rewardNormalized: number, cfg: YumaConfig, f32 = false): number {
+  const q = f32 ? Math.fround : (x: number) => x;
+  const units = q(q(q(stake) * q(cfg.totalSubnetStake)) / 1000);
+  const emission = q(q(q(cfg.validatorEmissionRatio) * rewardNormalized) * q(cfg.totalEpochEmission));
+  return units > 1e-6 ? emission / units : 0;
+}
+
+/** The simulator's table layout: validators as "Validator A", "Validator B", … */
+export function validatorLetter(i: number): string {
+  return `Validator ${String.fromCharCode(65 + i)}`;
+}
+
+export interface SummaryRow {
+  caseId: string;
+  caseName: string;
+  /** totals[version][validator]: total dividends per 1,000 TAO over the case. */
+  totals: Partial<Record<YumaVersion, number[]>>;
+}
+
+/** The rows of `_generate_total_dividends_table` for these runs (one row per case, one column per version × validator). */
+export function summaryRows(runs: Array<{ c: YumaSimCase; runs: CaseRun[] }>): SummaryRow[] {
+  return runs.map(({ c, runs: rs }) => ({
+    caseId: c.id,
+    caseName: c.name,
+    totals: Object.fromEntries(rs.map((r) => [r.version, r.totalDividends])),
+  }));
+}

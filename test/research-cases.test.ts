@@ -1,0 +1,200 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '../src/cli/run.js';
+import { createEngineSync } from '../src/engine.js';
+import { YUMA_VERSIONS, simulateCase, type YumaVersion } from '../src/research/index.js';
+import { runYumaSimCase, yumaSimCaseFromJson, type YumaSimCase } from '../src/research/cases.js';
+import { camel, flat, tolerance } from './helpers/yuma-sim.js';
+
+// The 22 cases of the simulator as shipped data (scenarios/yuma-sim), run under every version with the
+// simulator's parameters (bond penalty 0.99, liquid-alpha mode MIXED), against the same cases run through the
+// simulator's own functions under torch 1.13.1 (test/fixtures/yuma-sim-cases): every output of every epoch.
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const CASES_DIR = join(ROOT, 'scenarios/yuma-sim');
+const cases: YumaSimCase[] = readdirSync(CASES_DIR)
+  .filter((f) => /^case-\d\d\.json$/.test(f))
+  .sort()
+  .map((f) => yumaSimCaseFromJson(JSON.parse(readFileSync(join(CASES_DIR, f), 'utf8'))));
+
+interface TorchCase {
+  name: string;
+  versions: Record<YumaVersion, { epochs: Array<Record<string, unknown>>; dividends_per_1000tao: number[][]; total_dividends: number[] }>;
+}
+const torch = JSON.parse(gunzipSync(readFileSync(join(ROOT, 'test/fixtures/yuma-sim-cases/torch-bp0.99.json.gz'))).toString('utf8').replace(/-Infinity/g, '-1e999').replace(/Infinity/g, '1e999')) as {
+  bond_penalty: number;
+  cases: TorchCase[];
+};
+
+describe('scenarios/yuma-sim: the simulator’s 22 cases as data', () => {
+  it('holds cases 1–22, 40 epochs each, 3 validators × 2 or 3 servers, in the simulator’s order', () => {
+    expect(cases.map((c) => c.id)).toEqual(Array.from({ length: 22 }, (_, i) => `Case ${i + 1}`));
+    for (const c of cases) {
+      expect(c.weights.length).toBe(40);
+      expect(c.validators.length).toBe(3);
+      expect([2, 3]).toContain(c.servers.length);
+    }
+    expect(cases.map((c) => c.name)).toEqual(torch.cases.map((c) => c.name));
+  });
+
+  it('carries the simulator’s bond resets (cases 5–8, 12, 13) and winner-takes-all overrides (cases 20–22)', () => {
+    const resets = cases.filter((c) => c.resetBonds).map((c) => [c.id, c.resetBonds!.epoch, c.resetBonds!.column]);
+    expect(resets).toEqual([
+      ['Case 5', 20, 1],
+      ['Case 6', 21, 0],
+      ['Case 7', 21, 0],
+      ['Case 8', 20, 1],
+      ['Case 12', 20, 1],
+      ['Case 13', 20, 0],
+    ]);
+    expect(cases.filter((c) => c.config.winnerTakesAll).map((c) => c.id)).toEqual(['Case 20', 'Case 21', 'Case 22']);
+  });
+
+  it('case 1 is “kappa moves first”: all on server 1, then the big validator moves to server 2 first', () => {
+    const c = cases[0];
+    expect(c.weights[0]).toEqual([[1, 0], [1, 0], [1, 0]]);
+    expect(c.weights[1]).toEqual([[0, 1], [1, 0], [1, 0]]);
+    expect(c.weights[2]).toEqual([[0, 1], [0, 1], [1, 0]]);
+    expect(c.weights[39]).toEqual([[0, 1], [0, 1], [0, 1]]);
+    expect(c.stakes[0].map(Math.fround)).toEqual([0.8, 0.1, 0.1].map(Math.fround));
+  });
+});
+
+describe.each(['f64', 'f32'] as const)('the 22 cases under every version vs the simulator under torch (%s)', (precision) => {
+  it.each(cases.map((c, i) => [c.id, i] as const))('%s: every output of every epoch within 2e-6 + 1e-5·|g|, totals within 1e-4 relative', (_id, i) => {
+    const c = cases[i];
+    for (const version of YUMA_VERSIONS) {
+      const run = runYumaSimCase(c, version, { precision, config: { bondPenalty: torch.bond_penalty } });
+      const golden = torch.cases[i].versions[version];
+      let worst = { excess: 0, where: '' };
+      for (let e = 0; e < c.weights.length; e++) {
+        const ours = run.epochs[e] as unknown as Record<string, unknown>;
+        for (const [key, g] of Object.entries(golden.epochs[e])) {
+          const gs = flat(g).map((x) => (x === null ? NaN : Math.fround(x)));
+          const xs = flat(ours[camel(key)]);
+          expect(xs.length, `${version} e${e} ${key}`).toBe(gs.length);
+          for (let k = 0; k < gs.length; k++) {
+            // The finite rule: the simulator's NaN/∞ validator trust (no weights set) is 0 here.
+            if (!Number.isFinite(gs[k])) {
+              expect(xs[k], `${version} e${e} ${key}[${k}]`).toBe(0);
+              continue;
+            }
+            const excess = Math.abs(xs[k] - gs[k]) - tolerance(gs[k]);
+            if (excess > worst.excess) worst = { excess, where: `${version} e${e} ${key}[${k}]: ${xs[k]} vs ${gs[k]}` };
+          }
+        }
+      }
+      expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
+      for (let v = 0; v < 3; v++) {
+        expect(Math.abs(run.totalDividends[v] - golden.total_dividends[v])).toBeLessThanOrEqual(1e-4 * Math.abs(golden.total_dividends[v]) + 1e-9);
+        for (let e = 0; e < 40; e++) expect(Math.abs(run.dividendsPer1000Tao[v][e] - golden.dividends_per_1000tao[v][e])).toBeLessThanOrEqual(1e-5 * Math.abs(golden.dividends_per_1000tao[v][e]) + 1e-9);
+      }
+    }
+  });
+});
+
+describe('case 21: the epochs whose consensus is all zero', () => {
+  it('are flagged (epochs 5, 21, 22, 25, 30 under every version) and follow torch on x86 by default, finite everywhere', () => {
+    const c = cases[20];
+    for (const version of YUMA_VERSIONS) {
+      const run = runYumaSimCase(c, version);
+      expect(run.epochs.flatMap((r, e) => (r.degenerateConsensus ? [e] : []))).toEqual([5, 21, 22, 25, 30]);
+      const r = run.epochs[5];
+      // INT_MIN / 65535 (−32768.5 in float32).
+      expect(Array.from(r.serverConsensusWeight)).toEqual(new Array(3).fill(-2147483648 / 65535));
+      expect(Array.from(r.serverIncentive).map((x) => x.toFixed(6))).toEqual(['0.333333', '0.333333', '0.333333']);
+      for (const e of run.epochs) for (const [k, v] of Object.entries(e)) if (typeof v === 'object') for (const x of flat(v)) expect(Number.isFinite(x), k).toBe(true);
+    }
+  });
+
+  it("degenerateConsensus: 'arm' gives the ARM result instead: consensus 0, clipped weights 0, no incentive", () => {
+    const c = cases[20];
+    const run = runYumaSimCase(c, 'yuma3', { degenerateConsensus: 'arm' });
+    const r = run.epochs[5];
+    expect(Array.from(r.serverConsensusWeight)).toEqual([0, 0, 0]);
+    expect(r.consensusClippedWeight.flatMap((row) => Array.from(row))).toEqual(new Array(9).fill(0));
+    // Winner takes all (case 21): every server ties at rank 0, so each gets a third.
+    expect(Array.from(r.serverIncentive).map((x) => x.toFixed(6))).toEqual(['0.333333', '0.333333', '0.333333']);
+    const plain = simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes, degenerateConsensus: 'arm' })[5];
+    expect(Array.from(plain.serverIncentive)).toEqual([0, 0, 0]);
+    expect(Array.from(plain.validatorRewardNormalized)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('yuma-wasm cases (CLI)', () => {
+  const engine = createEngineSync();
+  const dir = mkdtempSync(join(tmpdir(), 'yuma-cases-'));
+  function cli(argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s), isTTY: false, columns: 100 },
+      readFile: (p) => readFileSync(p, 'utf8'),
+      writeFile: (p, d) => writeFileSync(p, d),
+      createEngine: () => engine,
+      now: () => 0,
+      casesDir: CASES_DIR,
+    };
+    return { code: runCli(argv, io), stdout, stderr };
+  }
+
+  it('prints the simulator’s summary table: 22 cases × (6 versions × 3 validators) totals, equal to torch’s to 4 decimals', () => {
+    const r = cli(['cases']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const header = lines.find((l) => l.startsWith('Case '))!;
+    expect(header).toContain('A Yuma 1');
+    expect(header).toContain('C Yuma 3 liquid');
+    const rows = lines.filter((l) => /^Case \d+ /.test(l));
+    expect(rows.length).toBe(22);
+    for (let i = 0; i < 22; i++) {
+      const cells = rows[i].trim().split(/\s{2,}/);
+      expect(cells[0]).toBe(`Case ${i + 1}`);
+      const want = YUMA_VERSIONS.flatMap((v) => torch.cases[i].versions[v].total_dividends.map((t) => t.toFixed(4)));
+      expect(cells.slice(1)).toEqual(want);
+    }
+  });
+
+  it('--version, --case, --markdown, --json and --chart select and write what was asked', () => {
+    const json = join(dir, 'out.json');
+    const chart = join(dir, 'out.html');
+    const r = cli(['cases', '--version', 'yuma2c,yuma3', '--case', '5-6,20', '--markdown', '--json', json, '--chart', chart]);
+    expect(r.code).toBe(0);
+    const md = r.stdout.split('\n').filter((l) => l.startsWith('|'));
+    expect(md[0]).toBe('| Case | A Yuma 2C | B Yuma 2C | C Yuma 2C | A Yuma 3 | B Yuma 3 | C Yuma 3 |');
+    expect(md.slice(2).map((l) => l.split(' | ')[0])).toEqual(['| Case 5 - kappa moves second, then third', '| Case 6 - kappa moves second, then all validators switch', '| Case 20 - Server-side WTA']);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    expect(out.cases.map((c: { id: string }) => c.id)).toEqual(['Case 5', 'Case 6', 'Case 20']);
+    expect(out.cases[0].runs.map((x: { version: string }) => x.version)).toEqual(['yuma2c', 'yuma3']);
+    expect(out.cases[0].runs[1].epochs).toHaveLength(40);
+    expect(out.cases[0].runs[1].totalDividends[0]).toBeCloseTo(torch.cases[4].versions.yuma3.total_dividends[0], 4);
+    const html = readFileSync(chart, 'utf8');
+    // Per case and version: one dividends chart, one bonds chart per server, one incentive chart.
+    expect((html.match(/<svg /g) ?? []).length).toBe(2 * (1 + 2 + 1) + 2 * (1 + 2 + 1) + 2 * (1 + 2 + 1));
+    expect(html).toContain('Yuma 3 (Rhef+relative bonds): bonds on Server 2');
+    expect(html).toContain('bonds of server 2 reset before epoch 20');
+    expect(html).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('a chart for every case under Yuma 2 with β = 0.99, as the simulator’s own chart-table test', () => {
+    const chart = join(dir, 'yuma2.html');
+    const r = cli(['cases', '--version', 'yuma2', '--bond-penalty', '0.99', '--chart', chart]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(chart, 'utf8');
+    expect((html.match(/<section class="case"/g) ?? []).length).toBe(22);
+    expect((html.match(/class="dividends"/g) ?? []).length).toBe(22);
+    expect((html.match(/<path class="series"/g) ?? []).length).toBeGreaterThan(22 * 3);
+  });
+
+  it('bad flags exit 2 with one clear line', () => {
+    expect(cli(['cases', '--version', 'yuma4']).stderr).toMatch(/unknown version 'yuma4'/);
+    expect(cli(['cases', '--case', '23']).stderr).toMatch(/not a case number 1–22/);
+    expect(cli(['cases', '--dir', dir]).stderr).toMatch(/cannot read case file/);
+    expect(cli(['cases', '--bond-penalty', '2']).code).toBe(2);
+    expect(cli(['cases', 'extra']).code).toBe(2);
+  });
+});
