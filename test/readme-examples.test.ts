@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createEngineSync, Pool, RAO, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut } from '../src/index.js';
 import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEngine } from '../src/testing/index.js';
+import { simulateCase, yuma3Epoch } from '../src/research/index.js';
 
 // The README's code samples, run as written, so the documentation cannot drift from the API.
 describe('README examples', () => {
@@ -28,6 +29,28 @@ describe('README examples', () => {
     expect(outs.map((o) => Array.from(o.incentive))).toEqual(one.map((o) => Array.from(o.incentive)));
     expect(outs.map((o) => o.serverEmission)).toEqual(one.map((o) => o.serverEmission));
     expect(() => engine.epochs(subnets)).toThrow(/closed/);
+  });
+
+  it('research: simulateCase under three versions and yuma3Epoch with caller-kept state', () => {
+    const weights = [
+      [[1, 0], [1, 0], [1, 0]],
+      [[0, 1], [1, 0], [1, 0]],
+      [[0, 1], [0, 1], [1, 0]],
+      [[0, 1], [0, 1], [0, 1]],
+    ];
+    const stakes = weights.map(() => [0.8, 0.1, 0.1]);
+    const printed: Record<string, string[]> = {};
+    for (const version of ['yuma2', 'yuma2c', 'yuma3'] as const) {
+      const epochs = simulateCase({ version, weights, stakes });
+      printed[version] = Array.from(epochs[3].validatorRewardNormalized, (d) => d.toFixed(3));
+    }
+    expect(printed).toEqual({ yuma2: ['0.810', '0.100', '0.090'], yuma2c: ['0.882', '0.077', '0.041'], yuma3: ['0.887', '0.075', '0.038'] });
+    const e0 = yuma3Epoch({ weights: weights[0], stakes: stakes[0] });
+    const e1 = yuma3Epoch({ weights: weights[1], stakes: stakes[1], bondsOld: e0.validatorBonds, consensusOld: e0.serverConsensusWeight });
+    // Caller-kept state gives the same epoch as simulateCase's own chaining.
+    const chained = simulateCase({ version: 'yuma3', weights: weights.slice(0, 2), stakes: stakes.slice(0, 2) })[1];
+    expect(e1.validatorBonds.map((r) => Array.from(r))).toEqual(chained.validatorBonds.map((r) => Array.from(r)));
+    expect(Array.from(e1.validatorRewardNormalized)).toEqual(Array.from(chained.validatorRewardNormalized));
   });
 
   it('engine.epoch', () => {
