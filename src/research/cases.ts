@@ -1,7 +1,8 @@
 import { YumaError } from '../errors.js';
-import { checkVersion, ownEntries, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
+import { readList, readOptions } from '../validation/read.js';
+import { toName } from '../validation/values.js';
+import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import type { YumaEpochResult, YumaOptions } from './epoch.js';
-import { guarded } from './input.js';
 import { resetsBonds, simulateCase, type ResetBonds } from './simulate.js';
 
 /**
@@ -27,39 +28,35 @@ export interface YumaSimCase {
 }
 
 /** Checks a parsed scenario file and returns the case (throws YumaError naming the bad field). */
+const CASE_FILE_KEYS = ['format', 'id', 'name', 'source', 'validators', 'servers', 'baseValidator', 'resetBonds', 'config', 'weights', 'stakes'] as const;
+
+/** Checks a parsed scenario file and returns the case (throws YumaError naming the bad field). */
 export function yumaSimCaseFromJson(json: unknown): YumaSimCase {
-  return guarded('case', () => {
-    const f = new Map(ownEntries(json, 'case'));
-    const str = (k: string) => {
-      const v = f.get(k);
-      if (typeof v !== 'string' || v === '') throw new YumaError('E_ARG', `case.${k} must be a non-empty string`);
-      return v;
-    };
-    const names = (k: string) => {
-      const v = f.get(k);
-      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) throw new YumaError('E_SHAPE', `case.${k} must be a non-empty array of names`);
-      return [...(v as string[])];
-    };
-    const c: YumaSimCase = {
-      id: str('id'),
-      name: str('name'),
-      validators: names('validators'),
-      servers: names('servers'),
-      baseValidator: str('baseValidator'),
-      resetBonds: (f.get('resetBonds') ?? null) as ResetBonds | null,
-      config: (f.get('config') ?? {}) as Partial<YumaConfig>,
-      weights: f.get('weights') as number[][][],
-      stakes: f.get('stakes') as number[][],
-    };
-    if (!c.validators.includes(c.baseValidator)) throw new YumaError('E_ARG', `case.baseValidator '${c.baseValidator}' is not one of its validators`);
-    resolveConfig('yuma1', c.config);
-    // Shapes, values and the reset are checked by a dry run of the cheapest version.
-    simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes, resetBonds: c.resetBonds });
-    if (c.weights[0].length !== c.validators.length || c.weights[0][0].length !== c.servers.length) {
-      throw new YumaError('E_SHAPE', `case weights are ${c.weights[0].length}×${c.weights[0][0].length}, names say ${c.validators.length} validators × ${c.servers.length} servers`);
-    }
-    return c;
-  });
+  const f = readOptions(json, 'case', CASE_FILE_KEYS, true);
+  const names = (k: 'validators' | 'servers') => {
+    const list = readList(f[k], `case.${k}`, 4096);
+    if (list.length === 0) throw new YumaError('E_SHAPE', `case.${k} is empty`);
+    return list.map((x, i) => toName(x, `case.${k}[${i}]`));
+  };
+  const c: YumaSimCase = {
+    id: toName(f.id, 'case.id'),
+    name: toName(f.name, 'case.name'),
+    validators: names('validators'),
+    servers: names('servers'),
+    baseValidator: toName(f.baseValidator, 'case.baseValidator'),
+    resetBonds: (f.resetBonds ?? null) as ResetBonds | null,
+    config: (f.config ?? {}) as Partial<YumaConfig>,
+    weights: f.weights as number[][][],
+    stakes: f.stakes as number[][],
+  };
+  if (!c.validators.includes(c.baseValidator)) throw new YumaError('E_ARG', `case.baseValidator '${c.baseValidator}' is not one of its validators`);
+  resolveConfig('yuma1', c.config);
+  // Shapes, values and the reset are checked by a dry run of one version.
+  const first = simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes, resetBonds: c.resetBonds })[0];
+  if (first.stake.length !== c.validators.length || first.serverIncentive.length !== c.servers.length) {
+    throw new YumaError('E_SHAPE', `case weights are ${first.stake.length}×${first.serverIncentive.length}, its names say ${c.validators.length} validators × ${c.servers.length} servers`);
+  }
+  return c;
 }
 
 export interface CaseRunOptions extends Pick<YumaOptions, 'precision' | 'degenerateConsensus' | 'nonFinite' | 'legacyConsensus'> {

@@ -1,5 +1,7 @@
 import { YumaError } from '../errors.js';
-import { describe } from '../epoch/validate-values.js';
+import { show } from '../validation/describe.js';
+import { readOptions } from '../validation/read.js';
+import { oneOf, toBool, toFinite } from '../validation/values.js';
 
 /** The six epoch designs of yuma-simulation, by the names its charts use (Yuma 1 … Yuma 3 with liquid alpha). */
 export type YumaVersion = 'yuma1' | 'yuma2' | 'yuma2b' | 'yuma2c' | 'yuma3' | 'yuma3-liquid';
@@ -122,65 +124,33 @@ const NULLABLE = new Set<keyof YumaConfig>(['alphaTaoRatio', 'overrideConsensusH
 const MODES: readonly LiquidAlphaConsensusMode[] = ['CURRENT', 'PREVIOUS', 'MIXED'];
 
 export function checkVersion(version: unknown): YumaVersion {
-  if (typeof version !== 'string' || !(YUMA_VERSIONS as readonly string[]).includes(version)) {
-    throw new YumaError('E_ARG', `version must be one of ${YUMA_VERSIONS.join(', ')} (got ${typeof version === 'string' ? `'${version}'` : describe(version)})`);
-  }
-  return version as YumaVersion;
+  return oneOf(version, 'version', YUMA_VERSIONS);
 }
+
+const CONFIG_KEYS = Object.keys(PYTHON_KEYS) as Array<keyof YumaConfig>;
 
 /**
  * The version's defaults with the caller's overrides, every field checked: an unknown key is E_ARG (as
  * the simulator's `with_overrides` raises on one), a wrong type E_ARG, NaN/∞ E_NAN, a value outside its
- * interval E_RANGE. Reads each property once, so getters and Proxies see a single access.
+ * interval E_RANGE. Each property is read once.
  */
 export function resolveConfig(version: YumaVersion, overrides: unknown): YumaConfig {
   const cfg = defaultConfig(version);
-  if (overrides === undefined || overrides === null) return cfg;
-  const given = ownEntries(overrides, 'config');
+  const given = readOptions(overrides, 'config', CONFIG_KEYS);
   const out = cfg as unknown as Record<string, unknown>;
-  for (const [key, value] of given) {
-    if (!Object.prototype.hasOwnProperty.call(PYTHON_KEYS, key)) {
-      throw new YumaError('E_ARG', `unknown config key '${key}' (known: ${Object.keys(PYTHON_KEYS).join(', ')})`);
-    }
-    if (value === undefined) continue;
-    out[key] = checkField(key as keyof YumaConfig, value);
-  }
+  for (const key of CONFIG_KEYS) if (key in given) out[key] = checkField(key, given[key]);
   if (cfg.alphaLow > cfg.alphaHigh) throw new YumaError('E_RANGE', `config.alphaLow (${cfg.alphaLow}) is above config.alphaHigh (${cfg.alphaHigh})`);
   return cfg;
 }
 
 function checkField(key: keyof YumaConfig, value: unknown): unknown {
   const field = `config.${key}`;
-  if (BOOLEAN.has(key)) {
-    if (typeof value !== 'boolean') throw new YumaError('E_ARG', `${field} must be a boolean (got ${describe(value)})`);
-    return value;
-  }
-  if (key === 'liquidAlphaConsensusMode') {
-    if (typeof value !== 'string' || !(MODES as readonly string[]).includes(value)) {
-      throw new YumaError('E_ARG', `${field} must be one of ${MODES.join(', ')} (got ${typeof value === 'string' ? `'${value}'` : describe(value)})`);
-    }
-    return value;
-  }
+  if (BOOLEAN.has(key)) return toBool(value, field);
+  if (key === 'liquidAlphaConsensusMode') return oneOf(value, field, MODES);
   if (value === null && NULLABLE.has(key)) return null;
-  if (typeof value !== 'number') throw new YumaError('E_ARG', `${field} must be a number (got ${describe(value)})`);
-  if (!Number.isFinite(value)) throw new YumaError('E_NAN', `${field} is ${value}`);
-  if (UNIT.has(key) && !(value >= 0 && value <= 1)) throw new YumaError('E_RANGE', `${field} must be in [0, 1] (got ${value})`);
-  if (NON_NEGATIVE.has(key) && value < 0) throw new YumaError('E_RANGE', `${field} must be ≥ 0 (got ${value})`);
-  if (key === 'consensusPrecision' && !(value >= 1 && value <= 1e12)) throw new YumaError('E_RANGE', `${field} must be in [1, 1e12] (got ${value})`);
-  return value;
-}
-
-/**
- * A snapshot of an options object's own enumerable string keys and values, each read once; anything that
- * is not a plain object (or whose getters / Proxy traps throw) is a YumaError.
- */
-export function ownEntries(value: unknown, what: string): Array<[string, unknown]> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new YumaError('E_ARG', `${what} must be an object (got ${describe(value)})`);
-  }
-  try {
-    return Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]]);
-  } catch (e) {
-    throw new YumaError('E_ARG', `${what} could not be read: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const x = toFinite(value, field);
+  if (UNIT.has(key) && !(x >= 0 && x <= 1)) throw new YumaError('E_RANGE', `${field} must be in [0, 1] (got ${show(x)})`);
+  if (NON_NEGATIVE.has(key) && x < 0) throw new YumaError('E_RANGE', `${field} must be ≥ 0 (got ${show(x)})`);
+  if (key === 'consensusPrecision' && !(x >= 1 && x <= 1e12)) throw new YumaError('E_RANGE', `${field} must be in [1, 1e12] (got ${show(x)})`);
+  return x;
 }

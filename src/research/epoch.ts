@@ -1,6 +1,8 @@
 import { YumaError } from '../errors.js';
-import { checkVersion, ownEntries, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
-import { guarded, readMatrix, readVector, toRows, type Matrix, type Vector } from './input.js';
+import { readOptions } from '../validation/read.js';
+import { oneOf, toBool } from '../validation/values.js';
+import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
+import { readMatrix, readVector, toRows, type Matrix, type Vector } from './input.js';
 import { runKernel, type Block, type KernelOutput, type Numerics } from './kernel.js';
 
 /** One epoch's arguments, as the simulator's functions take them (state from the previous epoch optional). */
@@ -68,44 +70,29 @@ export interface YumaEpochResult {
   degenerateConsensus: boolean;
 }
 
-const OPTION_KEYS = new Set(['precision', 'degenerateConsensus', 'nonFinite', 'legacyConsensus', 'fullMatrices']);
+export const OPTION_KEYS = ['precision', 'degenerateConsensus', 'nonFinite', 'legacyConsensus', 'fullMatrices'] as const;
 
 export interface ResolvedOptions {
   numerics: Numerics;
   block: Block | null;
 }
 
-export function resolveOptions(opts: unknown, extraKeys: ReadonlySet<string> = new Set()): ResolvedOptions {
+/** Options from a record already read once (`readOptions`); absent keys take their defaults. */
+export function resolveOptions(o: { [K in (typeof OPTION_KEYS)[number]]?: unknown }): ResolvedOptions {
   const numerics: Numerics = { f32: false, degenerate: 'x86', nonFinite: 'zero', legacyConsensus: false };
+  if (o.precision !== undefined) numerics.f32 = oneOf(o.precision, 'precision', ['f64', 'f32'] as const) === 'f32';
+  if (o.degenerateConsensus !== undefined) numerics.degenerate = oneOf(o.degenerateConsensus, 'degenerateConsensus', ['x86', 'arm'] as const);
+  if (o.nonFinite !== undefined) numerics.nonFinite = oneOf(o.nonFinite, 'nonFinite', ['zero', 'torch'] as const);
+  if (o.legacyConsensus !== undefined) numerics.legacyConsensus = toBool(o.legacyConsensus, 'legacyConsensus');
   let block: Block | null = null;
-  if (opts === undefined || opts === null) return { numerics, block };
-  for (const [key, value] of ownEntries(opts, 'options')) {
-    if (extraKeys.has(key)) continue;
-    if (!OPTION_KEYS.has(key)) throw new YumaError('E_ARG', `unknown option '${key}' (known: ${[...OPTION_KEYS].join(', ')})`);
-    if (value === undefined) continue;
-    if (key === 'precision') {
-      if (value !== 'f64' && value !== 'f32') throw new YumaError('E_ARG', `precision must be 'f64' or 'f32' (got ${String(value)})`);
-      numerics.f32 = value === 'f32';
-    } else if (key === 'degenerateConsensus') {
-      if (value !== 'x86' && value !== 'arm') throw new YumaError('E_ARG', `degenerateConsensus must be 'x86' or 'arm' (got ${String(value)})`);
-      numerics.degenerate = value;
-    } else if (key === 'nonFinite') {
-      if (value !== 'zero' && value !== 'torch') throw new YumaError('E_ARG', `nonFinite must be 'zero' or 'torch' (got ${String(value)})`);
-      numerics.nonFinite = value;
-    } else if (key === 'fullMatrices') {
-      if (value === null) continue;
-      const e = new Map(ownEntries(value, 'fullMatrices'));
-      for (const k of e.keys()) if (k !== 'validators' && k !== 'servers') throw new YumaError('E_ARG', `unknown key fullMatrices.${k}`);
-      const v = e.get('validators');
-      const s = e.get('servers');
-      if (!Number.isInteger(v) || !Number.isInteger(s) || (v as number) < 1 || (s as number) < 1) {
-        throw new YumaError('E_RANGE', 'fullMatrices needs whole numbers validators ≥ 1 and servers ≥ 1');
-      }
-      block = { validators: v as number, servers: s as number };
-    } else {
-      if (typeof value !== 'boolean') throw new YumaError('E_ARG', `${key} must be a boolean (got ${typeof value})`);
-      numerics.legacyConsensus = value;
+  if (o.fullMatrices !== undefined && o.fullMatrices !== null) {
+    const f = readOptions(o.fullMatrices, 'fullMatrices', ['validators', 'servers'] as const, true);
+    const v = f.validators;
+    const s = f.servers;
+    if (!Number.isInteger(v) || !Number.isInteger(s) || (v as number) < 1 || (s as number) < 1) {
+      throw new YumaError('E_RANGE', 'fullMatrices needs whole numbers validators ≥ 1 and servers ≥ 1');
     }
+    block = { validators: v as number, servers: s as number };
   }
   return { numerics, block };
 }
@@ -121,30 +108,24 @@ export interface FlatEpoch {
   Wprev: Float64Array | null;
 }
 
+const INPUT_KEYS = ['weights', 'stakes', 'bondsOld', 'consensusOld', 'weightsPrev'] as const;
+
 export function readEpochInput(input: unknown, version: YumaVersion): FlatEpoch {
-  return guarded('epoch input', () => {
-    const fields = new Map(ownEntries(input, 'epoch input'));
-    for (const k of fields.keys()) {
-      if (!['weights', 'stakes', 'bondsOld', 'consensusOld', 'weightsPrev'].includes(k)) throw new YumaError('E_ARG', `unknown epoch input field '${k}'`);
-    }
-    const w = readMatrix(fields.get('weights'), 'weights', null, null, true);
-    const V = w.rows;
-    const M = w.cols;
-    const S = readVector(fields.get('stakes'), 'stakes', V, true);
-    const b = fields.get('bondsOld');
-    const c = fields.get('consensusOld');
-    const p = fields.get('weightsPrev');
-    if (p != null && version !== 'yuma2b') throw new YumaError('E_ARG', `weightsPrev is read by yuma2b only (version is ${version})`);
-    return {
-      V,
-      M,
-      W: w.data,
-      S,
-      B: b == null ? null : readMatrix(b, 'bondsOld', V, M, false).data,
-      C: c == null ? null : readVector(c, 'consensusOld', M, false),
-      Wprev: p == null ? null : readMatrix(p, 'weightsPrev', V, M, false).data,
-    };
-  });
+  const f = readOptions(input, 'epoch input', INPUT_KEYS, true);
+  const w = readMatrix(f.weights, 'weights', null, null, true);
+  const V = w.rows;
+  const M = w.cols;
+  const S = readVector(f.stakes, 'stakes', V, true);
+  if (f.weightsPrev != null && version !== 'yuma2b') throw new YumaError('E_ARG', `weightsPrev is read by yuma2b only (version is ${version})`);
+  return {
+    V,
+    M,
+    W: w.data,
+    S,
+    B: f.bondsOld == null ? null : readMatrix(f.bondsOld, 'bondsOld', V, M, false).data,
+    C: f.consensusOld == null ? null : readVector(f.consensusOld, 'consensusOld', M, false),
+    Wprev: f.weightsPrev == null ? null : readMatrix(f.weightsPrev, 'weightsPrev', V, M, false).data,
+  };
 }
 
 export function checkStakeTotal(S: Float64Array, field: string): void {
@@ -203,7 +184,7 @@ export function toResult(k: KernelOutput, V: number, M: number): YumaEpochResult
 export function yumaEpoch(version: YumaVersion, input: YumaEpochInput, config?: Partial<YumaConfig>, opts?: YumaOptions): YumaEpochResult {
   const v = checkVersion(version);
   const cfg = resolveConfig(v, config);
-  const o = resolveOptions(opts);
+  const o = resolveOptions(readOptions(opts, 'options', OPTION_KEYS));
   const e = readEpochInput(input, v);
   checkStakeTotal(e.S, 'stakes');
   checkBlock(o.block, e.V, e.M);

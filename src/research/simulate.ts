@@ -1,7 +1,9 @@
 import { YumaError } from '../errors.js';
-import { checkVersion, ownEntries, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
-import { checkBlock, checkStakeTotal, resolveOptions, runFlat, toResult, type FlatEpoch, type YumaEpochResult, type YumaOptions } from './epoch.js';
-import { MAX_CASE_CELLS, MAX_EPOCHS, guarded, readMatrix, readVector, type Matrix, type Vector } from './input.js';
+import { readList, readOptions } from '../validation/read.js';
+import { toInt } from '../validation/values.js';
+import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
+import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, runFlat, toResult, type FlatEpoch, type YumaEpochResult, type YumaOptions } from './epoch.js';
+import { MAX_CASE_CELLS, MAX_EPOCHS, readMatrix, readVector, type Matrix, type Vector } from './input.js';
 
 export interface ResetBonds {
   /** The epoch before which the column is zeroed (the simulator's `reset_bonds_epoch`). */
@@ -25,7 +27,7 @@ export interface SimulateCaseInput extends YumaOptions {
   resetBonds?: ResetBonds | null;
 }
 
-const CASE_KEYS = new Set(['version', 'weights', 'stakes', 'config', 'resetBonds']);
+const CASE_KEYS = ['version', 'weights', 'stakes', 'config', 'resetBonds', ...OPTION_KEYS] as const;
 const RESETTING: ReadonlySet<YumaVersion> = new Set(['yuma2c', 'yuma3', 'yuma3-liquid']);
 
 /** Whether the simulator resets bonds for this version when a case asks for it. */
@@ -39,13 +41,13 @@ export function resetsBonds(version: YumaVersion): boolean {
  * Returns one result per epoch.
  */
 export function simulateCase(input: SimulateCaseInput): YumaEpochResult[] {
-  const fields = new Map(ownEntries(input, 'simulateCase input'));
-  const version = checkVersion(fields.get('version'));
-  const cfg = resolveConfig(version, fields.get('config'));
-  const opts = resolveOptions(input, CASE_KEYS);
-  const { epochs, V, M } = readCase(fields.get('weights'), fields.get('stakes'));
+  const fields = readOptions(input, 'simulateCase input', CASE_KEYS, true);
+  const version = checkVersion(fields.version);
+  const cfg = resolveConfig(version, fields.config);
+  const opts = resolveOptions(fields);
+  const { epochs, V, M } = readCase(fields.weights, fields.stakes);
   checkBlock(opts.block, V, M);
-  const reset = readReset(fields.get('resetBonds'), epochs.length, M);
+  const reset = readReset(fields.resetBonds, epochs.length, M);
 
   const results: YumaEpochResult[] = new Array(epochs.length);
   let B: Float64Array | null = null;
@@ -65,40 +67,28 @@ export function simulateCase(input: SimulateCaseInput): YumaEpochResult[] {
   return results;
 }
 
-function readCase(weights: unknown, stakes: unknown): { epochs: FlatEpoch[]; V: number; M: number } {
-  return guarded('simulateCase input', () => {
-    if (!Array.isArray(weights)) throw new YumaError('E_SHAPE', 'weights must be an array of epochs (weights[epoch][validator][server])');
-    if (!Array.isArray(stakes)) throw new YumaError('E_SHAPE', 'stakes must be an array of epochs (stakes[epoch][validator])');
-    const E = weights.length;
-    if (E === 0) throw new YumaError('E_SHAPE', 'weights has no epochs');
-    if (E > MAX_EPOCHS) throw new YumaError('E_LIMIT', `at most ${MAX_EPOCHS} epochs per case (got ${E})`);
-    if (stakes.length !== E) throw new YumaError('E_SHAPE', `stakes has ${stakes.length} epochs, weights has ${E}`);
-    const first = readMatrix(weights[0], 'weights[0]', null, null, true);
-    const V = first.rows;
-    const M = first.cols;
-    if (E * V * M > MAX_CASE_CELLS) throw new YumaError('E_LIMIT', `${E} epochs of ${V}×${M} exceed the ${MAX_CASE_CELLS} cells a case may hold`);
-    const epochs: FlatEpoch[] = new Array(E);
-    for (let e = 0; e < E; e++) {
-      const W = e === 0 ? first.data : readMatrix(weights[e], `weights[${e}]`, V, M, true).data;
-      const S = readVector(stakes[e], `stakes[${e}]`, V, true);
-      checkStakeTotal(S, `stakes[${e}]`);
-      epochs[e] = { V, M, W, S, B: null, C: null, Wprev: null };
-    }
-    return { epochs, V, M };
-  });
+function readCase(weightsIn: unknown, stakesIn: unknown): { epochs: FlatEpoch[]; V: number; M: number } {
+  const weights = readList(weightsIn, 'weights', MAX_EPOCHS);
+  const stakes = readList(stakesIn, 'stakes', MAX_EPOCHS);
+  const E = weights.length;
+  if (E === 0) throw new YumaError('E_SHAPE', 'weights has no epochs');
+  if (stakes.length !== E) throw new YumaError('E_SHAPE', `stakes has ${stakes.length} epochs, weights has ${E}`);
+  const first = readMatrix(weights[0], 'weights[0]', null, null, true);
+  const V = first.rows;
+  const M = first.cols;
+  if (E * V * M > MAX_CASE_CELLS) throw new YumaError('E_LIMIT', `${E} epochs of ${V}×${M} exceed the ${MAX_CASE_CELLS} cells a case may hold`);
+  const epochs: FlatEpoch[] = new Array(E);
+  for (let e = 0; e < E; e++) {
+    const W = e === 0 ? first.data : readMatrix(weights[e], `weights[${e}]`, V, M, true).data;
+    const S = readVector(stakes[e], `stakes[${e}]`, V, true);
+    checkStakeTotal(S, `stakes[${e}]`);
+    epochs[e] = { V, M, W, S, B: null, C: null, Wprev: null };
+  }
+  return { epochs, V, M };
 }
 
 function readReset(value: unknown, epochs: number, M: number): ResetBonds | null {
   if (value === undefined || value === null) return null;
-  const f = new Map(ownEntries(value, 'resetBonds'));
-  for (const k of f.keys()) if (k !== 'epoch' && k !== 'column') throw new YumaError('E_ARG', `unknown key resetBonds.${k}`);
-  const epoch = f.get('epoch');
-  const column = f.get('column');
-  if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0 || epoch >= epochs) {
-    throw new YumaError('E_RANGE', `resetBonds.epoch must be a whole number in [0, ${epochs - 1}] (got ${String(epoch)})`);
-  }
-  if (typeof column !== 'number' || !Number.isInteger(column) || column < 0 || column >= M) {
-    throw new YumaError('E_RANGE', `resetBonds.column must be a server column in [0, ${M - 1}] (got ${String(column)})`);
-  }
-  return { epoch, column };
+  const f = readOptions(value, 'resetBonds', ['epoch', 'column'] as const, true);
+  return { epoch: toInt(f.epoch, 'resetBonds.epoch', 0, epochs - 1), column: toInt(f.column, 'resetBonds.column', 0, M - 1) };
 }
