@@ -14,7 +14,7 @@ import {
 } from '../epoch/types.js';
 import { describe, toBool, toInt } from '../epoch/validate-values.js';
 import { U64_MAX } from '../units.js';
-import { combinedEmission } from './emission.js';
+import { combinedEmission } from '../epoch/combined-emission.js';
 import { vecU16MaxUpscaleToU16 } from './max-upscale.js';
 import { neuronToPrune } from './prune.js';
 

@@ -1,4 +1,5 @@
-import type { EpochOutput, NumericMode } from '../epoch/types.js';
+import type { EpochOutput, NumericMode } from './types.js';
+import { emissions } from '../reference/stages/emission.js';
 import { U64_MAX } from '../units.js';
 
 const ONE = 2 ** 32;
@@ -20,11 +21,10 @@ export function combinedEmission(out: EpochOutput, raoEmission: bigint, mode: Nu
     let total = 0;
     for (let i = 0; i < n; i++) total += inc[i] + div[i];
     if (total === 0) return out.validatorEmission.slice();
-    const rao = Number(raoEmission);
-    return Array.from({ length: n }, (_, i) => {
-      const v = Math.floor(((inc[i] + div[i]) / total) * rao);
-      return v <= 0 ? 0n : BigInt(v) > raoEmission ? raoEmission : BigInt(v);
-    });
+    const shares = new Float64Array(n);
+    for (let i = 0; i < n; i++) shares[i] = (inc[i] + div[i]) / total;
+    // exact floor(share · rao) at any rao, never more than rao in total: the float epoch's own emission rule
+    return Array.from(emissions({ server: shares, validator: new Float64Array(n) }, raoEmission).server);
   }
   const comb: bigint[] = new Array(n);
   let total = 0n;
