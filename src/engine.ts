@@ -1,7 +1,8 @@
 import { checkPreparedList, prepareBatch } from './epoch/batch.js';
-import { checkPrepared, prepareEpoch, type PreparedEpoch } from './epoch/prepare.js';
-import { allocRawResult, toEpochOutput, type RawEpochResult } from './epoch/result.js';
-import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams } from './epoch/types.js';
+import { jobsOf, prepareItem, runItems, type PreparedItem } from './epoch/mechanisms.js';
+import { checkPrepared, type PreparedEpoch } from './epoch/prepare.js';
+import { allocRawResult, type RawEpochResult } from './epoch/result.js';
+import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput } from './epoch/types.js';
 import { MODE_FIXED, MODE_FLOAT } from './wasm/abi.js';
 import { Arena, align } from './wasm/arena.js';
 import { YumaError } from './errors.js';
@@ -13,9 +14,18 @@ import { jobBytes, readJob, writeJob } from './wasm/marshal.js';
 
 /** One instantiated Wasm module with its own memory (with `threads: 2`, shared with one helper thread only). */
 export interface Engine {
-  /** One subnet's epoch. `mode` defaults to `'fixed'` (bit-exact with the chain), `path` to `'sparse'`. */
+  /**
+   * One subnet's epoch. `mode` defaults to `'fixed'` (bit-exact with the chain), `path` to `'sparse'`. With
+   * `input.mechanisms`, the chain's `epoch_with_mechanisms`: one epoch per mechanism (jobs of one batch) and the
+   * aggregate the chain persists, with each mechanism's own output in `mechanisms`.
+   */
+  epoch(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
   epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
-  /** Many subnets in one call: one trip into Wasm, one arena, outputs in batch order. */
+  epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
+  /**
+   * Many subnets in one call: one trip into Wasm, one arena, outputs in batch order. Items may have mechanisms
+   * (their outputs are `MechanismEpochOutput`s); every mechanism of every subnet is one job of the batch.
+   */
   epochs(batch: BatchItem[], opts?: EpochOptions | null): EpochOutput[];
   /** Runs already-prepared epochs and returns raw results (for tests, benchmarks and the simulator). */
   runPrepared(prepared: PreparedEpoch[]): RawEpochResult[];
@@ -57,17 +67,21 @@ class WasmEngine implements Engine {
     return this.arena.memoryBytes;
   }
 
-  epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput {
-    const p = prepareEpoch(input, hyper, opts, true);
-    return toEpochOutput(p, this.run([p], false)[0]);
+  epoch(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
+  epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
+  epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
+  epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
+    const item = prepareItem(input, hyper, opts, true);
+    // A later mechanism's getters may have detached an earlier mechanism's borrowed matrix: checked before use.
+    if (jobsOf(item).length > 1) checkItems([item], 'input');
+    return runItems([item], (jobs) => this.run(jobs, false))[0];
   }
 
   epochs(batch: BatchItem[], opts?: EpochOptions | null): EpochOutput[] {
-    const prepared = prepareBatch(batch, opts, true);
+    const items = prepareBatch(batch, opts, true);
     // A getter of a later item may have detached an earlier item's borrowed matrix: checked before use.
-    prepared.forEach((p, i) => checkPrepared(p, `batch[${i}]`));
-    const raws = this.run(prepared, false);
-    return prepared.map((p, i) => toEpochOutput(p, raws[i]));
+    checkItems(items, 'batch');
+    return runItems(items, (jobs) => this.run(jobs, false));
   }
 
   runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
@@ -179,6 +193,10 @@ class WasmEngine implements Engine {
       helper.finish();
     }
   }
+}
+
+function checkItems(items: PreparedItem[], where: string): void {
+  items.forEach((it, i) => jobsOf(it).forEach((p) => checkPrepared(p, where === 'batch' ? `batch[${i}]` : where)));
 }
 
 /**

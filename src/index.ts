@@ -1,7 +1,8 @@
 export { YumaError, isYumaError, type YumaErrorCode } from './errors.js';
 export { RAO, TOTAL_SUPPLY, U16_MAX, U64_MAX } from './units.js';
 export * from './epoch/types.js';
-export { MAX_UIDS, MAX_BATCH, MAX_BATCH_CELLS } from './epoch/limits.js';
+export { MAX_UIDS, MAX_BATCH, MAX_BATCH_CELLS, MAX_MECHANISMS } from './epoch/limits.js';
+export { splitEmission, mechanismWeight, prepareMechanismEpoch, type PreparedMechanismEpoch } from './epoch/mechanisms.js';
 export { prepareEpoch, resolveHyper, type PreparedEpoch } from './epoch/prepare.js';
 export type { RawEpochResult } from './epoch/result.js';
 export { createEngine, createEngineSync, type Engine, type EngineOptions } from './engine.js';

@@ -3,7 +3,7 @@ import type { Engine } from '../src/engine.js';
 import { YumaError } from '../src/errors.js';
 import { allocRawResult, toEpochOutput } from '../src/epoch/result.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
-import type { EpochInput, EpochOptions, EpochOutput, Hyperparams, SparseRow } from '../src/epoch/types.js';
+import type { EpochInput, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput, SparseRow } from '../src/epoch/types.js';
 import { Subnet } from '../src/subnet/index.js';
 import { vecU16MaxUpscaleToU16 } from '../src/subnet/max-upscale.js';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,11 @@ class ScriptedEngine implements Engine {
   calls: Array<{ input: EpochInput; hyper?: Partial<Hyperparams>; opts?: EpochOptions }> = [];
   next: ((p: ReturnType<typeof prepareEpoch>) => Partial<EpochOutput>) | null = null;
   memoryBytes = 0;
-  epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput {
+  epoch(input: MechanismEpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): MechanismEpochOutput;
+  epoch(input: EpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput;
+  epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput;
+  epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams>, opts?: EpochOptions): EpochOutput {
+    if (input.mechanisms !== undefined) throw new Error('the scripted engine runs single-mechanism epochs only');
     this.calls.push({ input: structuredClone(input), hyper, opts });
     const p = prepareEpoch(input, hyper, opts);
     const out = toEpochOutput(p, allocRawResult(p.n));

@@ -1,7 +1,8 @@
 import { YumaError } from '../errors.js';
 import { guard, readItem, readLength, readList, readOptions } from '../validation/read.js';
 import { MAX_BATCH, MAX_BATCH_CELLS } from './limits.js';
-import { checkPrepared, prepareResolved, resolveEpochOptions, resolveHyper, type PreparedEpoch } from './prepare.js';
+import { prepareItemResolved, type PreparedItem } from './mechanisms.js';
+import { checkPrepared, resolveEpochOptions, resolveHyper, type PreparedEpoch } from './prepare.js';
 import type { EpochOptions, Hyperparams } from './types.js';
 
 function withItem(e: unknown, where: string): unknown {
@@ -22,19 +23,19 @@ function countCells(total: number, n: number): number {
  * The batch and its items are read once; holes, unknown keys and oversized batches are refused.
  * `borrowDense` as in `prepareEpoch`.
  */
-export function prepareBatch(batch: unknown, opts?: EpochOptions | null, borrowDense = false): PreparedEpoch[] {
+export function prepareBatch(batch: unknown, opts?: EpochOptions | null, borrowDense = false): PreparedItem[] {
   const { mode, path } = resolveEpochOptions(opts);
   return guard('batch', () => {
     if (!Array.isArray(batch)) throw new YumaError('E_ARG', 'epochs() takes an array of { input, hyper? }');
     const len = readLength(batch, 'batch', MAX_BATCH);
-    const out = new Array<PreparedEpoch>(len);
+    const out = new Array<PreparedItem>(len);
     let cells = 0;
     for (let i = 0; i < len; i++) {
       const where = `batch[${i}]`;
       try {
         const item = readOptions(readItem(batch, i, 'batch'), where, ['input', 'hyper'], true);
         const admit = (n: number) => void (cells = countCells(cells, n));
-        out[i] = prepareResolved(item.input, resolveHyper(item.hyper as Partial<Hyperparams> | undefined), mode, path, borrowDense, admit);
+        out[i] = prepareItemResolved(item.input, resolveHyper(item.hyper as Partial<Hyperparams> | undefined), mode, path, borrowDense, admit);
       } catch (e) {
         throw withItem(e, where);
       }

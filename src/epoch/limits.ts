@@ -8,3 +8,5 @@ export const MAX_BATCH = 4096;
  * stays near 2 GiB of buffers; the threaded engine lays all of a call's jobs side by side in its 4 GiB memory.
  */
 export const MAX_BATCH_CELLS = 2 ** 28;
+/** Most mechanisms a subnet can have (the chain's `MAX_MECHANISM_COUNT_PER_SUBNET`; its runtime cap defaults to 2). */
+export const MAX_MECHANISMS = 16;

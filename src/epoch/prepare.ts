@@ -51,11 +51,20 @@ export interface PreparedEpoch {
 
 const HYPER_KEYS = Object.keys(DEFAULT_HYPERPARAMS) as Array<keyof Hyperparams>;
 
-/** The fields an `EpochInput` may have (anything else is refused, so a misspelt optional field is not ignored). */
+/** The fields of one mechanism (`EpochInput` has them at the top level, `MechanismEpochInput` per mechanism). */
+export const MECHANISM_INPUT_KEYS = ['weights', 'bonds', 'lastUpdate', 'commitBlocks'] as const;
+
+/**
+ * The fields an epoch input may have (anything else is refused, so a misspelt optional field is not ignored):
+ * an `EpochInput`'s, plus `mechanisms` and `emissionSplit` of a `MechanismEpochInput`.
+ */
 export const EPOCH_INPUT_KEYS = [
   'n', 'currentBlock', 'tempo', 'lastStepBlock', 'stake', 'weights', 'bonds', 'lastUpdate', 'blockAtRegistration',
-  'validatorPermit', 'ownerUid', 'commitBlocks', 'raoEmission',
+  'validatorPermit', 'ownerUid', 'commitBlocks', 'raoEmission', 'mechanisms', 'emissionSplit',
 ] as const;
+
+/** An epoch input as read once by `readEpochInput`. */
+export type EpochInputRecord = { [K in (typeof EPOCH_INPUT_KEYS)[number]]?: unknown };
 
 /** The keys of `EpochOptions`. */
 export const EPOCH_OPTION_KEYS = ['mode', 'path'] as const;
@@ -236,16 +245,16 @@ function permits(value: unknown, n: number): Uint8Array {
   });
 }
 
-function commits(value: unknown, n: number): BigUint64Array | null {
+function commits(value: unknown, n: number, field: string): BigUint64Array | null {
   if (value === undefined || value === null) return null;
-  return guard('commitBlocks', () => {
-    if (!Array.isArray(value)) throw new YumaError('E_SHAPE', 'commitBlocks must be an array');
-    const len = readLength(value, 'commitBlocks', Number.MAX_SAFE_INTEGER);
-    if (len !== n) throw new YumaError('E_SHAPE', `commitBlocks has length ${len}, expected n = ${n}`);
+  return guard(field, () => {
+    if (!Array.isArray(value)) throw new YumaError('E_SHAPE', `${field} must be an array`);
+    const len = readLength(value, field, Number.MAX_SAFE_INTEGER);
+    if (len !== n) throw new YumaError('E_SHAPE', `${field} has length ${len}, expected n = ${n}`);
     const out = new BigUint64Array(n);
     for (let i = 0; i < n; i++) {
-      const c = readItem(value, i, 'commitBlocks');
-      out[i] = c === null || c === undefined ? U64_MAX : toU64(c, `commitBlocks[${i}]`);
+      const c = readItem(value, i, field);
+      out[i] = c === null || c === undefined ? U64_MAX : toU64(c, `${field}[${i}]`);
     }
     return out;
   });
@@ -269,6 +278,11 @@ export function prepareEpoch(
   return prepareResolved(input, resolveHyper(hyper), mode, path, borrowDense);
 }
 
+/** An epoch input (plain or with mechanisms) read once: a plain object with known keys, each read exactly once. */
+export function readEpochInput(input: unknown): EpochInputRecord {
+  return readOptions(input, 'input', EPOCH_INPUT_KEYS, true);
+}
+
 /** `prepareEpoch` with hyper-parameters and options already resolved (a batch resolves its options once). */
 export function prepareResolved(
   input: unknown,
@@ -279,7 +293,41 @@ export function prepareResolved(
   /** Told `n` before anything of that size is allocated (a batch checks its total size there). */
   admit?: (n: number) => void,
 ): PreparedEpoch {
-  const r = readOptions(input, 'input', EPOCH_INPUT_KEYS, true);
+  return prepareRecord(readEpochInput(input), h, mode, path, borrowDense, admit);
+}
+
+/** `prepareResolved` on an input already read by `readEpochInput` (an input without mechanisms). */
+export function prepareRecord(
+  r: EpochInputRecord,
+  h: Hyperparams,
+  mode: NumericMode,
+  path: ChainPath,
+  borrowDense: boolean,
+  admit?: (n: number) => void,
+): PreparedEpoch {
+  if (r.mechanisms !== undefined) throw new YumaError('E_ARG', 'an input with mechanisms is prepared by prepareMechanismEpoch (engine.epoch takes both)');
+  if (r.emissionSplit !== undefined) {
+    throw new YumaError('E_ARG', 'emissionSplit needs mechanisms (an epoch without them has one mechanism and no split)');
+  }
+  const s = readSubnetFields(r, admit);
+  return prepareMechanism(s, r, toU64(r.raoEmission, 'raoEmission'), h, mode, path, borrowDense, '');
+}
+
+/** The per-subnet part of an epoch input, checked once and shared by every mechanism of the subnet. */
+export interface SubnetFields {
+  n: number;
+  stake: BigUint64Array;
+  blockAtRegistration: BigUint64Array;
+  validatorPermit: Uint8Array;
+  permitLength: number;
+  ownerUid: number;
+  currentBlock: bigint;
+  tempo: number;
+  lastStepBlock: bigint;
+}
+
+/** Reads and checks the per-subnet fields; `admit` is told `n` before anything of that size is allocated. */
+export function readSubnetFields(r: EpochInputRecord, admit?: (n: number) => void): SubnetFields {
   if (typeof r.n === 'number' && r.n > MAX_UIDS && Number.isInteger(r.n)) {
     throw new YumaError('E_LIMIT', `n = ${r.n} UIDs exceeds the limit of ${MAX_UIDS}`);
   }
@@ -288,7 +336,6 @@ export function prepareResolved(
 
   const stake = u64Vector(r.stake, n, 'stake');
   checkTotalStake(stake);
-  const lastUpdate = u64Vector(r.lastUpdate, n, 'lastUpdate');
   const blockAtRegistration = u64Vector(r.blockAtRegistration, n, 'blockAtRegistration');
   const vp = permits(r.validatorPermit, n);
   const validatorPermit = new Uint8Array(n);
@@ -297,39 +344,57 @@ export function prepareResolved(
   let ownerUid = -1;
   if (r.ownerUid !== null && r.ownerUid !== undefined) ownerUid = toInt(r.ownerUid, 'ownerUid', 0, Math.max(0, n - 1));
   if (ownerUid >= n) throw new YumaError('E_RANGE', `ownerUid ${ownerUid} is not a UID of a subnet with n = ${n}`);
-  const commitBlocks = commits(r.commitBlocks, n);
-  const currentBlock = toU64(r.currentBlock, 'currentBlock');
-  const tempo = toInt(r.tempo, 'tempo', 0, 65535);
-  const lastStepBlock = toU64(r.lastStepBlock, 'lastStepBlock');
-  const raoEmission = toU64(r.raoEmission, 'raoEmission');
-
-  // Matrices last: a borrowed dense matrix must see no caller code run after it was checked.
-  const w = matrix(r.weights, n, 'weights', borrowDense);
-  const b = matrix(r.bonds, n, 'bonds', borrowDense);
-  if (w.layout !== b.layout) {
-    throw new YumaError('E_SHAPE', `weights are ${w.layout} but bonds are ${b.layout}; use one layout for both`);
-  }
-
-  return new Prepared(
+  return {
     n,
-    mode,
-    path,
-    w.layout,
-    currentBlock,
-    tempo,
-    lastStepBlock,
-    raoEmission,
     stake,
-    w.values,
-    w.present,
-    b.values,
-    lastUpdate,
     blockAtRegistration,
     validatorPermit,
-    vp.length,
+    permitLength: vp.length,
     ownerUid,
-    commitBlocks,
-    h,
+    currentBlock: toU64(r.currentBlock, 'currentBlock'),
+    tempo: toInt(r.tempo, 'tempo', 0, 65535),
+    lastStepBlock: toU64(r.lastStepBlock, 'lastStepBlock'),
+  };
+}
+
+/**
+ * One mechanism's epoch: its fields (`weights`, `bonds`, `lastUpdate`, `commitBlocks`, named with `prefix` in
+ * errors, e.g. `mechanisms[1].`) over the subnet's shared ones, distributing `raoEmission`.
+ */
+export function prepareMechanism(
+  s: SubnetFields,
+  r: { [K in (typeof MECHANISM_INPUT_KEYS)[number]]?: unknown },
+  raoEmission: bigint,
+  h: Hyperparams,
+  mode: NumericMode,
+  path: ChainPath,
+  borrowDense: boolean,
+  prefix: string,
+): PreparedEpoch {
+  const n = s.n;
+  const lastUpdate = u64Vector(r.lastUpdate, n, `${prefix}lastUpdate`);
+  const commitBlocks = commits(r.commitBlocks, n, `${prefix}commitBlocks`);
+  // Matrices last: a borrowed dense matrix must see no caller code run after it was checked.
+  const w = matrix(r.weights, n, `${prefix}weights`, borrowDense);
+  const b = matrix(r.bonds, n, `${prefix}bonds`, borrowDense);
+  if (w.layout !== b.layout) {
+    throw new YumaError('E_SHAPE', `${prefix}weights are ${w.layout} but ${prefix}bonds are ${b.layout}; use one layout for both`);
+  }
+  return new Prepared(
+    n, mode, path, w.layout, s.currentBlock, s.tempo, s.lastStepBlock, raoEmission, s.stake, w.values, w.present, b.values,
+    lastUpdate, s.blockAtRegistration, s.validatorPermit, s.permitLength, s.ownerUid, commitBlocks, h,
+  );
+}
+
+/**
+ * The same epoch reading other previous permits (a full-length vector): how a later mechanism sees the permits
+ * an earlier one wrote, on the dense path. Shares the other arrays with `p`.
+ */
+export function withPreviousPermits(p: PreparedEpoch, permits: Uint8Array): PreparedEpoch {
+  const present = p.presenceFromValues ? null : p.weightsPresent;
+  return new Prepared(
+    p.n, p.mode, p.path, p.layout, p.currentBlock, p.tempo, p.lastStepBlock, p.raoEmission, p.stake, p.weights, present,
+    p.bonds, p.lastUpdate, p.blockAtRegistration, Uint8Array.from(permits), p.n, p.ownerUid, p.commitBlocks, p.hyper,
   );
 }
 

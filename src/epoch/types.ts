@@ -7,7 +7,8 @@ export type U16Matrix = Uint16Array | SparseRow[];
 
 export type UintLike = number | bigint;
 
-export interface EpochInput {
+/** The per-subnet fields of an epoch input: what every mechanism of a subnet shares. */
+export interface SubnetEpochFields {
   n: number;
   currentBlock: UintLike;
   tempo: number;
@@ -15,21 +16,52 @@ export interface EpochInput {
   lastStepBlock: UintLike;
   /** Stake weight per UID, in rao. */
   stake: bigint[] | BigUint64Array;
-  weights: U16Matrix;
-  bonds: U16Matrix;
-  lastUpdate: UintLike[] | BigUint64Array;
   blockAtRegistration: UintLike[] | BigUint64Array;
   /** Permits from the previous epoch. The chain's vector may be shorter than n (or empty on legacy subnets). */
   validatorPermit: boolean[];
   /** Subnet owner's UID (sparse path: exempt from the threshold, always permitted, keeps its self-weight). */
   ownerUid?: number;
+  /** Alpha (rao) distributed by this epoch (with mechanisms: by all of them together). */
+  raoEmission: bigint;
+}
+
+/**
+ * What the chain keeps per mechanism (under the storage index `mechanism·4096 + netuid`): weights, bonds,
+ * last-update blocks and weight commits. A subnet without mechanisms has exactly one, mechanism 0.
+ */
+export interface MechanismInput {
+  weights: U16Matrix;
+  bonds: U16Matrix;
+  lastUpdate: UintLike[] | BigUint64Array;
   /**
    * Commit-reveal (sparse path only): per UID, the block of its earliest still-active weight commit, or
    * null/undefined for none. When given, weights set from a commit made before a column's registration are masked.
    */
   commitBlocks?: Array<UintLike | null | undefined>;
-  /** Alpha (rao) distributed by this epoch. */
-  raoEmission: bigint;
+}
+
+/** One subnet's epoch with a single mechanism (the classic shape). */
+export interface EpochInput extends SubnetEpochFields, MechanismInput {
+  mechanisms?: undefined;
+  emissionSplit?: undefined;
+}
+
+/**
+ * One subnet's epoch as the chain runs it at HEAD (`epoch_with_mechanisms`): 1 to 16 mechanisms, each with its
+ * own weights, bonds, last-update and commits, sharing the subnet's stake, registrations and permits.
+ * `weights`, `bonds`, `lastUpdate` and `commitBlocks` live in `mechanisms` and must be absent here (`E_ARG`).
+ */
+export interface MechanismEpochInput extends SubnetEpochFields {
+  mechanisms: MechanismInput[];
+  /**
+   * `MechanismEmissionSplit`: one u16 part per mechanism, summing to 65535. Absent: an even split
+   * (`floor(raoEmission / count)` each). Either way the rounding remainder goes to mechanism 0.
+   */
+  emissionSplit?: number[];
+  weights?: undefined;
+  bonds?: undefined;
+  lastUpdate?: undefined;
+  commitBlocks?: undefined;
 }
 
 export interface Hyperparams {
@@ -104,7 +136,32 @@ export interface EpochOutput {
   float: EpochFloatViews;
 }
 
+/**
+ * An epoch with mechanisms: the aggregate the chain persists per netuid, plus each mechanism's own epoch.
+ * Aggregated as `epoch_with_mechanisms` does, with mechanism weights `wₘ = U64F64(eₘ) / U64F64(raoEmission)`
+ * (mechanism 0 gets 1, the others 0, when `raoEmission` is 0):
+ * - `stakeWeight`, `consensus`, `dividends`, `validatorTrust`: `floor(acc + vₘ·wₘ)` over the mechanisms in U64F64;
+ * - `serverEmission`, `validatorEmission`: summed (what the coinbase pays);
+ * - `active`, `validatorPermit`: OR-ed;
+ * - `incentive` and `bonds`: mechanism 0's, which is what the chain stores under the netuid's own key (every
+ *   mechanism stores its own; the chain's aggregate carries a weighted first-mechanism incentive it never stores);
+ * - `float` views weighted the same way in f64 (`incentive`: mechanism 0's).
+ */
+export interface MechanismEpochOutput extends EpochOutput {
+  /** Each mechanism's own epoch, in order; its `incentive` and `bonds` are what the chain stores under its index. */
+  mechanisms: EpochOutput[];
+  /** `split_emissions`: the alpha (rao) each mechanism distributed; sums to `raoEmission`. */
+  mechanismEmission: bigint[];
+  /** The chain's `Emission` (rao) per UID: each mechanism's combined emission, weighted like the u16 terms. */
+  emission: bigint[];
+  /**
+   * The stake `epoch_with_mechanisms` hands to the voting-power EMA: each mechanism's stake summed (saturating
+   * u64), so k mechanisms count a hotkey's stake k times. Not stored per netuid.
+   */
+  votingStake: bigint[];
+}
+
 export interface BatchItem {
-  input: EpochInput;
+  input: EpochInput | MechanismEpochInput;
   hyper?: Partial<Hyperparams>;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_HYPERPARAMS, type EpochInput, type Hyperparams, type SparseRow, type U16Matrix } from '../epoch/types.js';
+import { DEFAULT_HYPERPARAMS, type EpochInput, type Hyperparams, type MechanismEpochInput, type MechanismInput, type SparseRow, type U16Matrix } from '../epoch/types.js';
 
 /** Subnet shapes the generators mix in on purpose, because random draws almost never hit them. */
 export type SubnetFlavour =
@@ -182,6 +182,67 @@ export function arbEpochInput(opts: ArbEpochInputOptions = {}): fc.Arbitrary<Epo
           return layout === 'dense' ? withLayout(input, 'dense') : input;
         });
     });
+}
+
+export interface ArbMechanismEpochInputOptions extends ArbEpochInputOptions {
+  /** Smallest and largest mechanism count (defaults 1 and 4; the chain allows 1 to 16). */
+  minMechanisms?: number;
+  maxMechanisms?: number;
+  /** Draw an `emissionSplit` (u16 parts summing to 65535) about half of the time (default true). */
+  split?: boolean;
+}
+
+/** u16 parts summing to 65535, one per mechanism: cut points drawn on [0, 65535], zero-width parts included. */
+export function arbEmissionSplit(count: number): fc.Arbitrary<number[]> {
+  return fc
+    .array(fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 65535)), { minLength: count - 1, maxLength: count - 1 })
+    .map((cuts) => {
+      const points = [0, ...cuts.sort((a, b) => a - b), 65535];
+      return points.slice(1).map((p, m) => p - points[m]);
+    });
+}
+
+/**
+ * Random epochs with mechanisms: a subnet from `arbEpochInput` whose weights, bonds and last-update become
+ * mechanism 0, plus further mechanisms with their own weights, bonds and last-update drawn for the same UIDs
+ * (same layout), and sometimes an emission split.
+ */
+export function arbMechanismEpochInput(opts: ArbMechanismEpochInputOptions = {}): fc.Arbitrary<MechanismEpochInput> {
+  const minK = Math.max(1, opts.minMechanisms ?? 1);
+  const maxK = Math.max(minK, opts.maxMechanisms ?? 4);
+  const withSplit = opts.split ?? true;
+  return fc.record({ base: arbEpochInput(opts), k: fc.integer({ min: minK, max: maxK }) }).chain(({ base, k }) => {
+    const n = base.n;
+    const layout = base.weights instanceof Uint16Array ? 'dense' : 'sparse';
+    const others = arbEpochInput({
+      ...opts,
+      minN: n,
+      maxN: n,
+      layout,
+      flavours: (opts.flavours ?? SUBNET_FLAVOURS).filter((f) => f !== 'single-uid' || n === 1),
+    });
+    return fc
+      .record({
+        extra: fc.array(others, { minLength: k - 1, maxLength: k - 1 }),
+        split: withSplit ? fc.option(arbEmissionSplit(k), { nil: undefined }) : fc.constant(undefined),
+      })
+      .map(({ extra, split }): MechanismEpochInput => {
+        const cb = Number(base.currentBlock);
+        const mechanism = (e: EpochInput): MechanismInput => ({
+          weights: e.weights,
+          bonds: e.bonds,
+          // drawn around another current block: kept at or before this one
+          lastUpdate: Array.from(e.lastUpdate as ArrayLike<number | bigint>, (lu) => Math.min(Number(lu), cb)),
+        });
+        const { weights, bonds, lastUpdate, commitBlocks, ...shared } = base;
+        void commitBlocks;
+        return {
+          ...shared,
+          mechanisms: [{ weights, bonds, lastUpdate }, ...extra.map(mechanism)],
+          ...(split !== undefined ? { emissionSplit: split } : {}),
+        };
+      });
+  });
 }
 
 export interface ArbHyperparamsOptions {

@@ -1,0 +1,346 @@
+/**
+ * Mechanisms (sub-subnets), as the chain's `epoch_with_mechanisms` runs them: the subnet's alpha split over
+ * 1–16 mechanisms, one ordinary epoch per mechanism on its own weights/bonds/last-update/commits with the
+ * subnet's shared stake, registrations and permits, then one aggregate per UID. Validation, the split, the
+ * scheduling of the per-mechanism epochs as jobs of one batch, and the aggregation live here; the epoch itself
+ * is the existing kernel (or reference), run once per mechanism.
+ */
+import { YumaError } from '../errors.js';
+import { U64_MAX } from '../units.js';
+import { combinedEmission } from './combined-emission.js';
+import { MAX_MECHANISMS } from './limits.js';
+import {
+  MECHANISM_INPUT_KEYS,
+  prepareMechanism,
+  prepareRecord,
+  readEpochInput,
+  readSubnetFields,
+  resolveEpochOptions,
+  resolveHyper,
+  withPreviousPermits,
+  type EpochInputRecord,
+  type PreparedEpoch,
+} from './prepare.js';
+import { toEpochOutput, type RawEpochResult } from './result.js';
+import type {
+  ChainPath,
+  EpochInput,
+  EpochOptions,
+  EpochOutput,
+  Hyperparams,
+  MechanismEpochInput,
+  MechanismEpochOutput,
+  NumericMode,
+} from './types.js';
+import { describe } from '../validation/describe.js';
+import { readList, readOptions } from '../validation/read.js';
+import { toInt, toU64 } from '../validation/values.js';
+
+/** What a `MechanismEmissionSplit` adds up to. */
+export const EMISSION_SPLIT_TOTAL = 65535;
+const U64F64_ONE = 1n << 64n;
+const TWO32 = 2 ** 32;
+
+/** A validated epoch with mechanisms: one prepared epoch per mechanism, each with its part of the emission. */
+export interface PreparedMechanismEpoch {
+  n: number;
+  mode: NumericMode;
+  path: ChainPath;
+  layout: 'dense' | 'sparse';
+  /** The subnet's alpha for the epoch, before the split. */
+  raoEmission: bigint;
+  /** The split as given (one u16 part per mechanism), or null for the even split. */
+  split: number[] | null;
+  /** `split_emissions`' parts; `mechanisms[m].raoEmission` is `parts[m]`. */
+  parts: bigint[];
+  mechanisms: PreparedEpoch[];
+}
+
+export type PreparedItem = PreparedEpoch | PreparedMechanismEpoch;
+
+export function isPreparedMechanisms(p: PreparedItem): p is PreparedMechanismEpoch {
+  return 'parts' in p;
+}
+
+function checkCount(count: unknown, field: string): number {
+  if (typeof count === 'number' && Number.isInteger(count) && count > MAX_MECHANISMS) {
+    throw new YumaError('E_LIMIT', `${field} = ${count}: a subnet has at most ${MAX_MECHANISMS} mechanisms`);
+  }
+  return toInt(count, field, 1, MAX_MECHANISMS);
+}
+
+/**
+ * Checks a `MechanismEmissionSplit`: u16 parts, `minParts` to `maxParts` of them, summing to 65535 unless
+ * `anySum` (what `split_emissions` itself accepts from storage).
+ */
+export function checkEmissionSplit(
+  split: unknown,
+  field: string,
+  { minParts, maxParts, anySum = false }: { minParts: number; maxParts: number; anySum?: boolean },
+): number[] {
+  if (!Array.isArray(split)) throw new YumaError('E_SHAPE', `${field} must be an array of u16 parts (got ${describe(split)})`);
+  const len = split.length;
+  if (len < minParts || len > maxParts) {
+    const want = minParts === maxParts ? `${minParts}` : `${minParts} to ${maxParts}`;
+    throw new YumaError('E_SHAPE', `${field} has ${len} parts; it needs ${want} (one u16 part per mechanism)`);
+  }
+  const parts = new Array<number>(len);
+  let total = 0;
+  for (let m = 0; m < len; m++) {
+    parts[m] = toInt(split[m], `${field}[${m}]`, 0, 65535);
+    total += parts[m];
+  }
+  if (!anySum && total !== EMISSION_SPLIT_TOTAL) throw new YumaError('E_RANGE', `${field} adds up to ${total}; the parts must sum to ${EMISSION_SPLIT_TOTAL}`);
+  return parts;
+}
+
+/** `split_emissions` on checked arguments. */
+function splitChecked(alpha: bigint, count: number, split: readonly number[] | null): bigint[] {
+  const parts: bigint[] = new Array(count).fill(0n);
+  if (split === null) {
+    parts.fill(alpha / BigInt(count));
+  } else {
+    // u128 `alpha·s / 65535`: below 2^80, never saturates.
+    for (let m = 0; m < split.length && m < count; m++) parts[m] = (alpha * BigInt(split[m])) / 65535n;
+  }
+  let sum = 0n;
+  for (const p of parts) sum += p;
+  // The flooring remainder (saturating_sub: none when an over-full split already pays more than alpha).
+  if (alpha > sum) parts[0] += alpha - sum;
+  return parts;
+}
+
+/**
+ * The chain's `split_emissions`: `alpha` (rao) over `count` mechanisms. With a split (u16 parts; missing parts
+ * are 0, extra ones dropped), part m = `floor(alpha·sₘ / 65535)`; without, `floor(alpha / count)` each. The
+ * flooring remainder goes to mechanism 0. With a split summing to 65535 (all the chain's setter stores, and
+ * all the engine and `Subnet` accept) the parts sum to exactly `alpha`. Like the chain's function, this one
+ * does not check the sum (the chain's own test feeds it one of 65538): a larger sum can pay out more than
+ * `alpha`, a smaller one gives the shortfall to mechanism 0.
+ */
+export function splitEmission(alpha: bigint, count: number, split?: readonly number[] | null): bigint[] {
+  const a = toU64(alpha, 'alpha');
+  const k = checkCount(count, 'count');
+  const s = split == null ? null : checkEmissionSplit(split, 'split', { minParts: 1, maxParts: MAX_MECHANISMS, anySum: true });
+  return splitChecked(a, k, s);
+}
+
+/**
+ * A mechanism's aggregation weight as U64F64 bits: `U64F64(part) / U64F64(total)` (truncated), or, when the
+ * subnet's emission is 0, 1 for mechanism 0 and 0 for the others.
+ */
+export function mechanismWeight(part: bigint, total: bigint, mechanism: number): bigint {
+  if (total === 0n) return mechanism === 0 ? U64F64_ONE : 0n;
+  return (part << 64n) / total;
+}
+
+/**
+ * Validates an epoch with mechanisms and prepares one epoch per mechanism: the shared fields are read and
+ * checked once, each mechanism's own fields once. Throws `YumaError` and keeps no reference to the caller's
+ * arrays, except dense matrices with `borrowDense` (see `prepareEpoch`).
+ */
+export function prepareMechanismEpoch(
+  input: MechanismEpochInput,
+  hyper?: Partial<Hyperparams> | null,
+  opts?: EpochOptions | null,
+  borrowDense = false,
+): PreparedMechanismEpoch {
+  const { mode, path } = resolveEpochOptions(opts);
+  const h = resolveHyper(hyper);
+  return prepareMechanismRecord(readEpochInput(input), h, mode, path, borrowDense);
+}
+
+/** `prepareMechanismEpoch` on an input already read by `readEpochInput`; `admit` is told `n` once per mechanism. */
+export function prepareMechanismRecord(
+  r: EpochInputRecord,
+  h: Hyperparams,
+  mode: NumericMode,
+  path: ChainPath,
+  borrowDense: boolean,
+  admit?: (n: number) => void,
+): PreparedMechanismEpoch {
+  for (const f of MECHANISM_INPUT_KEYS) {
+    if (r[f] !== undefined) throw new YumaError('E_ARG', `give either ${f} or mechanisms, not both (with mechanisms, ${f} goes into each mechanism)`);
+  }
+  const mechs = readList(r.mechanisms, 'mechanisms', MAX_MECHANISMS);
+  if (mechs.length === 0) throw new YumaError('E_SHAPE', `mechanisms is empty; a subnet has 1 to ${MAX_MECHANISMS} mechanisms`);
+  const count = mechs.length;
+  const split =
+    r.emissionSplit === undefined || r.emissionSplit === null
+      ? null
+      : checkEmissionSplit(readList(r.emissionSplit, 'emissionSplit', MAX_MECHANISMS), 'emissionSplit', { minParts: count, maxParts: count });
+  const raoEmission = toU64(r.raoEmission, 'raoEmission');
+  const parts = splitChecked(raoEmission, count, split);
+  const shared = readSubnetFields(r, admit && ((n) => mechs.forEach(() => admit(n))));
+  const mechanisms: PreparedEpoch[] = new Array(count);
+  for (let m = 0; m < count; m++) {
+    const where = `mechanisms[${m}]`;
+    const fields = readOptions(mechs[m], where, MECHANISM_INPUT_KEYS, true);
+    mechanisms[m] = prepareMechanism(shared, fields, parts[m], h, mode, path, borrowDense, `${where}.`);
+    if (mechanisms[m].layout !== mechanisms[0].layout) {
+      throw new YumaError('E_SHAPE', `${where} uses the ${mechanisms[m].layout} layout but mechanisms[0] the ${mechanisms[0].layout}; use one layout`);
+    }
+  }
+  return { n: shared.n, mode, path, layout: mechanisms[0].layout, raoEmission, split, parts, mechanisms };
+}
+
+/** One epoch input, with or without mechanisms, read once and prepared (options and hyper already resolved). */
+export function prepareItemResolved(
+  input: unknown,
+  h: Hyperparams,
+  mode: NumericMode,
+  path: ChainPath,
+  borrowDense: boolean,
+  admit?: (n: number) => void,
+): PreparedItem {
+  const r = readEpochInput(input);
+  return r.mechanisms !== undefined ? prepareMechanismRecord(r, h, mode, path, borrowDense, admit) : prepareRecord(r, h, mode, path, borrowDense, admit);
+}
+
+/** One epoch input, with or without mechanisms. */
+export function prepareItem(
+  input: EpochInput | MechanismEpochInput,
+  hyper?: Partial<Hyperparams> | null,
+  opts?: EpochOptions | null,
+  borrowDense = false,
+): PreparedItem {
+  const { mode, path } = resolveEpochOptions(opts);
+  return prepareItemResolved(input, resolveHyper(hyper), mode, path, borrowDense);
+}
+
+/** The prepared epochs an item runs (before the dense path's second round), for checks before a run. */
+export function jobsOf(item: PreparedItem): PreparedEpoch[] {
+  return isPreparedMechanisms(item) ? item.mechanisms : [item];
+}
+
+/**
+ * Runs items (plain epochs and epochs with mechanisms) with `run`, which computes a list of prepared epochs
+ * (one trip into Wasm, or the references), and assembles the outputs in item order.
+ *
+ * Order: on the sparse path (`epoch_mechanism`) nothing a mechanism's epoch writes is read by a later one —
+ * `ValidatorPermit` is stored once, after all of them — so every mechanism of every item is one job of a
+ * single batch. The dense test twin (`epoch_dense_mechanism`) writes `ValidatorPermit` inside its epoch, so
+ * mechanisms after the first read the permits the previous one wrote; those are the same for every mechanism
+ * (top-k of the shared stake), so they run as a second batch reading mechanism 0's new permits.
+ */
+export function runItems(items: PreparedItem[], run: (jobs: PreparedEpoch[]) => RawEpochResult[]): EpochOutput[] {
+  const first: PreparedEpoch[] = [];
+  const at: number[] = new Array(items.length);
+  items.forEach((it, i) => {
+    at[i] = first.length;
+    if (!isPreparedMechanisms(it)) first.push(it);
+    else if (it.path === 'dense') first.push(it.mechanisms[0]);
+    else first.push(...it.mechanisms);
+  });
+  const raws1 = run(first);
+
+  const second: PreparedEpoch[] = [];
+  const at2: number[] = new Array(items.length);
+  items.forEach((it, i) => {
+    if (!isPreparedMechanisms(it) || it.path !== 'dense') return;
+    at2[i] = second.length;
+    const permits = raws1[at[i]].validatorPermit;
+    for (let m = 1; m < it.mechanisms.length; m++) second.push(withPreviousPermits(it.mechanisms[m], permits));
+  });
+  const raws2 = second.length > 0 ? run(second) : [];
+
+  return items.map((it, i) => {
+    if (!isPreparedMechanisms(it)) return toEpochOutput(it, raws1[at[i]]);
+    const k = it.mechanisms.length;
+    const raws = it.path === 'dense' ? [raws1[at[i]], ...raws2.slice(at2[i], at2[i] + k - 1)] : raws1.slice(at[i], at[i] + k);
+    return aggregateMechanisms(it, raws);
+  });
+}
+
+/** `weighted_acc_u16` over a vector: `acc = min(65535, floor(acc + v·w))`, w as U64F64 bits split in u32 halves. */
+function accU16(acc: Uint16Array, v: Uint16Array, wHi: number, wLo: number): void {
+  for (let i = 0; i < acc.length; i++) {
+    const x = v[i];
+    // floor(x·w / 2^64) = floor((x·wHi + floor(x·wLo / 2^32)) / 2^32); every product is below 2^49, exact in f64.
+    const add = Math.floor((x * wHi + Math.floor((x * wLo) / TWO32)) / TWO32);
+    const s = acc[i] + add;
+    acc[i] = s > 65535 ? 65535 : s;
+  }
+}
+
+function satAddU64(a: bigint, b: bigint): bigint {
+  const s = a + b;
+  return s > U64_MAX ? U64_MAX : s;
+}
+
+/**
+ * The aggregate `epoch_with_mechanisms` forms from the per-mechanism results, as described on
+ * `MechanismEpochOutput`. Exact integer arithmetic in both modes: it works on the stored u16/u64 values the
+ * mechanisms' epochs produced (the float mode's difference is in those epochs, not in this storage arithmetic).
+ */
+export function aggregateMechanisms(pm: PreparedMechanismEpoch, raws: RawEpochResult[]): MechanismEpochOutput {
+  const n = pm.n;
+  const k = pm.mechanisms.length;
+  const outs = pm.mechanisms.map((p, m) => toEpochOutput(p, raws[m]));
+  const stakeWeight = new Uint16Array(n);
+  const consensus = new Uint16Array(n);
+  const dividends = new Uint16Array(n);
+  const validatorTrust = new Uint16Array(n);
+  const active = new Array<boolean>(n).fill(false);
+  const validatorPermit = new Array<boolean>(n).fill(false);
+  const serverEmission = new Array<bigint>(n).fill(0n);
+  const validatorEmission = new Array<bigint>(n).fill(0n);
+  const emission = new Array<bigint>(n).fill(0n);
+  const votingStake = new Array<bigint>(n).fill(0n);
+  const fConsensus = new Float64Array(n);
+  const fDividends = new Float64Array(n);
+  const fRank = new Float64Array(n);
+  const fTrust = new Float64Array(n);
+  const fValidatorTrust = new Float64Array(n);
+  for (let m = 0; m < k; m++) {
+    const r = raws[m];
+    const w = mechanismWeight(pm.parts[m], pm.raoEmission, m);
+    const wHi = Number(w >> 32n);
+    const wLo = Number(w & 0xffff_ffffn);
+    accU16(stakeWeight, r.stakeWeight, wHi, wLo);
+    accU16(consensus, r.consensus, wHi, wLo);
+    accU16(dividends, r.dividends, wHi, wLo);
+    accU16(validatorTrust, r.validatorTrust, wHi, wLo);
+    const combined = combinedEmission(outs[m], pm.parts[m], pm.mode);
+    const wf = Number(w) / 2 ** 64;
+    const stake = pm.mechanisms[m].stake;
+    for (let i = 0; i < n; i++) {
+      if (r.active[i]) active[i] = true;
+      if (r.validatorPermit[i]) validatorPermit[i] = true;
+      serverEmission[i] = satAddU64(serverEmission[i], r.serverEmission[i]);
+      validatorEmission[i] = satAddU64(validatorEmission[i], r.validatorEmission[i]);
+      emission[i] = satAddU64(emission[i], (combined[i] * w) >> 64n);
+      votingStake[i] = satAddU64(votingStake[i], stake[i]);
+      fConsensus[i] += r.consensusF[i] * wf;
+      fDividends[i] += r.dividendsF[i] * wf;
+      fRank[i] += r.rankF[i] * wf;
+      fTrust[i] += r.trustF[i] * wf;
+      fValidatorTrust[i] += r.validatorTrustF[i] * wf;
+    }
+  }
+  const m0 = outs[0];
+  return {
+    stakeWeight,
+    consensus,
+    incentive: m0.incentive,
+    dividends,
+    validatorTrust,
+    active,
+    validatorPermit,
+    bonds: m0.bonds,
+    serverEmission,
+    validatorEmission,
+    float: {
+      consensus: fConsensus,
+      incentive: m0.float.incentive,
+      dividends: fDividends,
+      rank: fRank,
+      trust: fTrust,
+      validatorTrust: fValidatorTrust,
+    },
+    mechanisms: outs,
+    mechanismEmission: pm.parts.slice(),
+    emission,
+    votingStake,
+  };
+}
