@@ -6,7 +6,7 @@ export { splitEmission, mechanismWeight, prepareMechanismEpoch, type PreparedMec
 export { prepareEpoch, resolveHyper, type PreparedEpoch } from './epoch/prepare.js';
 export type { RawEpochResult } from './epoch/result.js';
 export { createEngine, createEngineSync, type Engine, type EngineOptions } from './engine.js';
-export { Subnet, type SubnetOptions, type SubnetEpochOptions, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';
+export { Subnet, type SubnetOptions, type SubnetEpochOptions, type MechanismOption, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';
 export * from './dtao/index.js';
 export * from './sim/index.js';
 export { Chain, type ChainOptions, chainStateFromJSON, chainStateToJSON } from './chain/index.js';

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine.js';
 import { YumaError } from '../errors.js';
-import { MAX_UIDS } from '../epoch/limits.js';
+import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
+import { checkEmissionSplit } from '../epoch/mechanisms.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import {
   activityCutoffFromFactor,
@@ -9,6 +10,8 @@ import {
   type EpochInput,
   type EpochOutput,
   type Hyperparams,
+  type MechanismEpochInput,
+  type MechanismEpochOutput,
   type NumericMode,
   type SparseRow,
 } from '../epoch/types.js';
@@ -51,10 +54,45 @@ export interface SubnetOptions {
   recordStepBlock?: boolean;
   /** Refuse `setWeights` on other UIDs from a UID without a validator permit, like the extrinsic (default false). */
   requireValidatorPermit?: boolean;
+  /**
+   * `MechanismCountCurrent`: mechanisms (sub-subnets) of the subnet, 1 (default) to 16. Each keeps its own
+   * weights, bonds, last-update and incentive; epochs then run as the chain's `epoch_with_mechanisms`.
+   */
+  mechanisms?: number;
+}
+
+/** Which mechanism a per-mechanism call addresses (default 0, the one a subnet without mechanisms has). */
+export interface MechanismOption {
+  mechanism?: number;
+}
+
+/** What the chain keeps per mechanism under its storage index (`mechanism·4096 + netuid`). */
+interface MechanismStorage {
+  weights: SparseRow[];
+  bonds: SparseRow[];
+  lastUpdate: number[];
+  incentive: number[];
+}
+
+function emptyMechanism(size: number): MechanismStorage {
+  // LastUpdate and Incentive of a mechanism the chain never wrote read as zeros (get_last_update pads with 0).
+  return {
+    weights: Array.from({ length: size }, () => []),
+    bonds: Array.from({ length: size }, () => []),
+    lastUpdate: new Array<number>(size).fill(0),
+    incentive: new Array<number>(size).fill(0),
+  };
 }
 
 export interface SubnetEpochOptions {
   path?: ChainPath;
+}
+
+function checkMechanismCount(value: unknown, field: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > MAX_MECHANISMS) {
+    throw new YumaError('E_LIMIT', `${field} = ${value}: a subnet has at most ${MAX_MECHANISMS} mechanisms`);
+  }
+  return toInt(value, field, 1, MAX_MECHANISMS);
 }
 
 function checkBlock(value: unknown, field: string): number {
@@ -77,8 +115,10 @@ function denseOf(rows: readonly SparseRow[], n: number): number[][] {
  * One subnet's chain storage, driven like the chain drives it: `register` appends or replaces a UID
  * (`append_neuron` / `replace_neuron`), `setWeights` stores max-upscaled rows in caller order, `epoch` runs the
  * engine on the stored state and writes back what the chain persists (bonds rows, permits, consensus, incentive,
- * dividends, validator trust, stake weight, active, emission). Every method validates first and throws
- * `YumaError` without changing anything.
+ * dividends, validator trust, stake weight, active, emission). With several mechanisms, weights, bonds,
+ * last-update and incentive are kept per mechanism (`{ mechanism }` on the per-mechanism calls; default 0) and
+ * the epoch is `epoch_with_mechanisms`. Every method validates first and throws `YumaError` without changing
+ * anything.
  */
 export class Subnet {
   readonly engine: Engine;
@@ -100,15 +140,15 @@ export class Subnet {
   private uids = new Map<string, number>();
   /** Alpha stake per hotkey; it stays with the hotkey when its UID is replaced, as on chain. */
   private stakeOf = new Map<string, bigint>();
-  private wRows: SparseRow[] = [];
-  private bRows: SparseRow[] = [];
-  private _lastUpdate: number[] = [];
+  /** Per-mechanism storage, `MechanismCountCurrent` entries. */
+  private mechs: MechanismStorage[] = [emptyMechanism(0)];
+  /** `MechanismEmissionSplit` as set (1 to count parts), or null for the even split. */
+  private split: number[] | null = null;
   private _blockAtRegistration: number[] = [];
   private _validatorPermit: boolean[] = [];
   private _active: boolean[] = [];
   private _emission: bigint[] = [];
   private _consensus: number[] = [];
-  private _incentive: number[] = [];
   private _dividends: number[] = [];
   private _validatorTrust: number[] = [];
   private _stakeWeight: number[] = [];
@@ -139,6 +179,8 @@ export class Subnet {
     this.ownerHotkey = opts.ownerHotkey ?? null;
     this.recordStepBlock = toBool(opts.recordStepBlock ?? true, 'recordStepBlock');
     this.requirePermit = toBool(opts.requireValidatorPermit ?? false, 'requireValidatorPermit');
+    const count = checkMechanismCount(opts.mechanisms ?? 1, 'mechanisms');
+    this.mechs = Array.from({ length: count }, () => emptyMechanism(0));
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -166,9 +208,17 @@ export class Subnet {
     if (this.ownerHotkey === null) return null;
     return this.uids.get(this.ownerHotkey) ?? null;
   }
-  /** The last epoch's full output, or null before the first epoch. */
+  /** The last epoch's full output (a `MechanismEpochOutput` with several mechanisms), or null before the first epoch. */
   get lastOutput(): EpochOutput | null {
     return this._lastOutput;
+  }
+  /** `MechanismCountCurrent`. */
+  get mechanismCount(): number {
+    return this.mechs.length;
+  }
+  /** `MechanismEmissionSplit` as set, or null when the emission is split evenly. */
+  emissionSplit(): number[] | null {
+    return this.split === null ? null : this.split.slice();
   }
 
   hotkey(uid: number): string {
@@ -184,27 +234,28 @@ export class Subnet {
     if (uid === undefined) return this.hotkeys.map((h) => this.stakeOf.get(h) ?? 0n);
     return this.stakeOf.get(this.hotkeys[this.checkUid(uid, 'uid')]) ?? 0n;
   }
-  /** Stored bonds as a dense n×n u16 matrix (row = validator), like the chain's `get_bonds`. */
-  bonds(): number[][] {
-    return denseOf(this.bRows, this.size);
+  /** Stored bonds of a mechanism as a dense n×n u16 matrix (row = validator), like the chain's `get_bonds`. */
+  bonds(opts?: MechanismOption): number[][] {
+    return denseOf(this.mechanism(opts).bonds, this.size);
   }
-  /** Stored bond rows as the chain keeps them (`[uid, u16]` pairs, explicit zeros included). */
-  bondRows(): SparseRow[] {
-    return copyRows(this.bRows);
+  /** Stored bond rows of a mechanism as the chain keeps them (`[uid, u16]` pairs, explicit zeros included). */
+  bondRows(opts?: MechanismOption): SparseRow[] {
+    return copyRows(this.mechanism(opts).bonds);
   }
-  /** Stored weights as a dense n×n u16 matrix. */
-  weights(): number[][] {
-    return denseOf(this.wRows, this.size);
+  /** Stored weights of a mechanism as a dense n×n u16 matrix. */
+  weights(opts?: MechanismOption): number[][] {
+    return denseOf(this.mechanism(opts).weights, this.size);
   }
-  /** Stored weight rows in the setter's order, max-upscaled, explicit zeros included. */
-  weightRows(): SparseRow[] {
-    return copyRows(this.wRows);
+  /** Stored weight rows of a mechanism in the setter's order, max-upscaled, explicit zeros included. */
+  weightRows(opts?: MechanismOption): SparseRow[] {
+    return copyRows(this.mechanism(opts).weights);
   }
   dividends(): Uint16Array {
     return Uint16Array.from(this._dividends);
   }
-  incentive(): Uint16Array {
-    return Uint16Array.from(this._incentive);
+  /** A mechanism's `Incentive` (mechanism 0's is the one stored under the netuid's own key). */
+  incentive(opts?: MechanismOption): Uint16Array {
+    return Uint16Array.from(this.mechanism(opts).incentive);
   }
   consensus(): Uint16Array {
     return Uint16Array.from(this._consensus);
@@ -225,8 +276,9 @@ export class Subnet {
   emission(): bigint[] {
     return this._emission.slice();
   }
-  lastUpdate(): number[] {
-    return this._lastUpdate.slice();
+  /** A mechanism's `LastUpdate`: the block each UID last set weights on it. */
+  lastUpdate(opts?: MechanismOption): number[] {
+    return this.mechanism(opts).lastUpdate.slice();
   }
   blockAtRegistration(): number[] {
     return this._blockAtRegistration.slice();
@@ -292,9 +344,11 @@ export class Subnet {
    * `set_weights` from the validator at `uid`: the row is stored as `[uids[k], upscaled[k]]` in the caller's
    * order, zeros included, after max-upscaling the values so the largest becomes 65535; `lastUpdate[uid]`
    * becomes the current block. Refuses (like the extrinsic) mismatched lengths, more entries than UIDs,
-   * duplicate or unregistered target UIDs, and values outside u16.
+   * duplicate or unregistered target UIDs, and values outside u16. `{ mechanism }` (`set_mechanism_weights`)
+   * sets the row and last-update of that mechanism; one the subnet does not have is refused.
    */
-  setWeights(uid: number, uids: number[], values: number[]): void {
+  setWeights(uid: number, uids: number[], values: number[], opts?: MechanismOption): void {
+    const mech = this.mechanism(opts);
     const u = this.checkUid(uid, 'uid');
     if (!Array.isArray(uids)) throw new YumaError('E_SHAPE', 'uids must be an array of UIDs');
     if (!Array.isArray(values)) throw new YumaError('E_SHAPE', 'values must be an array of u16 weights');
@@ -318,8 +372,36 @@ export class Subnet {
       }
     }
     const stored = vecU16MaxUpscaleToU16(raw);
-    this.wRows[u] = targets.map((t, k) => [t, stored[k]] as [number, number]);
-    this._lastUpdate[u] = this._block;
+    mech.weights[u] = targets.map((t, k) => [t, stored[k]] as [number, number]);
+    mech.lastUpdate[u] = this._block;
+  }
+
+  /**
+   * `do_set_mechanism_count` / `update_mechanism_counts_if_needed`: 1 to 16 mechanisms. A smaller count clears
+   * the storage of the removed mechanisms (weights, bonds, last-update, incentive); a larger one adds mechanisms
+   * with nothing stored (their last-update reads as 0, so nobody is active there until they set weights). Any
+   * change resets the emission split to even; setting the current count changes nothing. The chain's admin
+   * limits (runtime `MaxMechanismCount`, default 2; `MaxAllowedUids × count ≤ 256`) are not applied here.
+   */
+  setMechanismCount(count: number): void {
+    const k = checkMechanismCount(count, 'count');
+    const old = this.mechs.length;
+    if (k === old) return;
+    if (k < old) this.mechs = this.mechs.slice(0, k);
+    else for (let m = old; m < k; m++) this.mechs.push(emptyMechanism(this.size));
+    this.split = null;
+  }
+
+  /**
+   * `do_set_emission_split`: u16 parts summing to 65535, 1 to `mechanismCount` of them (missing parts are 0),
+   * or null for the even split.
+   */
+  setEmissionSplit(split: number[] | null): void {
+    if (split === null || split === undefined) {
+      this.split = null;
+      return;
+    }
+    this.split = checkEmissionSplit(split, 'split', { minParts: 1, maxParts: this.mechs.length });
   }
 
   /** Advances the current block. Epochs are not run automatically; call `epoch` when one is due. */
@@ -344,34 +426,41 @@ export class Subnet {
     if (hyper.activityCutoff !== undefined) this.cutoffExplicit = true;
   }
 
-  /** `do_reset_bonds`: deletes every stored bond on the UID (its column), as a bonds-reset commitment does. */
-  resetBonds(uid: number): void {
+  /** `do_reset_bonds`: deletes every stored bond on the UID (its column) in a mechanism, as a bonds-reset commitment does. */
+  resetBonds(uid: number, opts?: MechanismOption): void {
+    const mech = this.mechanism(opts);
     const u = this.checkUid(uid, 'uid');
-    this.bRows = this.bRows.map((row) => row.filter(([j]) => j !== u));
+    mech.bonds = mech.bonds.map((row) => row.filter(([j]) => j !== u));
   }
 
   /**
    * Runs one epoch on the stored state (`path` picks the chain code path, default sparse) and writes back what
-   * the chain persists. Returns the engine's output (bonds as sparse rows).
+   * the chain persists: with several mechanisms, each mechanism's bonds and incentive, and the aggregate of
+   * `epoch_with_mechanisms` for the rest. Returns the engine's output (bonds as sparse rows).
    */
   epoch(raoEmission: bigint, opts?: SubnetEpochOptions): EpochOutput {
     if (typeof raoEmission !== 'bigint') throw new YumaError('E_ARG', `raoEmission must be a bigint (got ${describe(raoEmission)})`);
     if (opts != null && typeof opts !== 'object') throw new YumaError('E_ARG', 'epoch options must be an object');
     const path = opts?.path ?? 'sparse';
     if (path !== 'sparse' && path !== 'dense') throw new YumaError('E_ARG', `path must be 'sparse' or 'dense' (got ${String(path)})`);
-    const input = this.epochInput(raoEmission);
+    const input = this.mechs.length === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
     const out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
     const n = this.size;
-    if (!Array.isArray(out.bonds) || out.bonds.length !== n || out.validatorPermit.length !== n) {
+    const k = this.mechs.length;
+    const perMechanism: EpochOutput[] = k === 1 ? [out] : ((out as Partial<MechanismEpochOutput>).mechanisms ?? []);
+    const wellShaped = (o: EpochOutput) => Array.isArray(o.bonds) && o.bonds.length === n && o.validatorPermit.length === n && o.incentive.length === n;
+    if (perMechanism.length !== k || !perMechanism.every(wellShaped) || !wellShaped(out)) {
       throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
     }
-    const emission = combinedEmission(out, raoEmission, this.mode);
+    const emission = k === 1 ? combinedEmission(out, raoEmission, this.mode) : (out as MechanismEpochOutput).emission.slice();
     // Everything below is assignment only: nothing can throw half-way.
-    this.bRows = copyRows(out.bonds);
+    perMechanism.forEach((o, m) => {
+      this.mechs[m].bonds = copyRows(o.bonds as SparseRow[]);
+      this.mechs[m].incentive = Array.from(o.incentive);
+    });
     this._validatorPermit = out.validatorPermit.slice();
     this._active = out.active.slice();
     this._consensus = Array.from(out.consensus);
-    this._incentive = Array.from(out.incentive);
     this._dividends = Array.from(out.dividends);
     this._validatorTrust = Array.from(out.validatorTrust);
     this._stakeWeight = Array.from(out.stakeWeight);
@@ -381,8 +470,28 @@ export class Subnet {
     return out;
   }
 
-  /** The `EpochInput` (sparse layout) the next `epoch(raoEmission)` would pass to the engine. */
+  /**
+   * The `EpochInput` (sparse layout) the next `epoch(raoEmission)` would pass to the engine, for a subnet with
+   * one mechanism (`E_STATE` with several: see `mechanismEpochInput`).
+   */
   epochInput(raoEmission: bigint): EpochInput {
+    if (this.mechs.length !== 1) {
+      throw new YumaError('E_STATE', `the subnet has ${this.mechs.length} mechanisms; its epoch input is mechanismEpochInput()`);
+    }
+    return { ...this.sharedInput(raoEmission), ...this.ownInput(this.mechs[0]) };
+  }
+
+  /**
+   * The input as a `MechanismEpochInput` (sparse layout), whatever the count: one entry per mechanism and the
+   * emission split padded with 0 to one part per mechanism. What `epoch` passes with several mechanisms.
+   */
+  mechanismEpochInput(raoEmission: bigint): MechanismEpochInput {
+    const k = this.mechs.length;
+    const split = this.split === null ? undefined : Array.from({ length: k }, (_, m) => this.split![m] ?? 0);
+    return { ...this.sharedInput(raoEmission), mechanisms: this.mechs.map((m) => this.ownInput(m)), ...(split ? { emissionSplit: split } : {}) };
+  }
+
+  private sharedInput(raoEmission: bigint) {
     const owner = this.ownerUid;
     return {
       n: this.size,
@@ -390,9 +499,6 @@ export class Subnet {
       tempo: this._tempo,
       lastStepBlock: this._lastStepBlock,
       stake: this.stake(),
-      weights: copyRows(this.wRows),
-      bonds: copyRows(this.bRows),
-      lastUpdate: this._lastUpdate.slice(),
       blockAtRegistration: this._blockAtRegistration.slice(),
       validatorPermit: this._validatorPermit.slice(),
       ...(owner !== null ? { ownerUid: owner } : {}),
@@ -400,10 +506,28 @@ export class Subnet {
     };
   }
 
+  private ownInput(m: MechanismStorage): { weights: SparseRow[]; bonds: SparseRow[]; lastUpdate: number[] } {
+    return { weights: copyRows(m.weights), bonds: copyRows(m.bonds), lastUpdate: m.lastUpdate.slice() };
+  }
+
   // ---------------------------------------------------------------------------------------------------------
 
   private activityCutoff(): number {
     return this.cutoffExplicit ? this._hyper.activityCutoff : activityCutoffFromFactor(this._tempo, this.cutoffFactorMilli);
+  }
+
+  private mechanism(opts: MechanismOption | undefined): MechanismStorage {
+    if (opts != null && (typeof opts !== 'object' || Array.isArray(opts))) {
+      throw new YumaError('E_ARG', `options must be an object like { mechanism: 1 } (got ${describe(opts)})`);
+    }
+    for (const key of Object.keys(opts ?? {})) {
+      if (key !== 'mechanism') throw new YumaError('E_ARG', `option ${key} is not known (known: mechanism)`);
+    }
+    const m = toInt(opts?.mechanism ?? 0, 'mechanism', 0, 65535);
+    if (m >= this.mechs.length) {
+      throw new YumaError('E_RANGE', `mechanism ${m} does not exist: the subnet has ${this.mechs.length} (0 to ${this.mechs.length - 1})`);
+    }
+    return this.mechs[m];
   }
 
   private checkUid(uid: unknown, field: string): number {
@@ -416,15 +540,17 @@ export class Subnet {
     const uid = this.hotkeys.length;
     this.hotkeys.push(hotkey);
     this.uids.set(hotkey, uid);
-    this.wRows.push([]);
-    this.bRows.push([]);
-    this._lastUpdate.push(block);
+    for (const m of this.mechs) {
+      m.weights.push([]);
+      m.bonds.push([]);
+      m.lastUpdate.push(block);
+      m.incentive.push(0);
+    }
     this._blockAtRegistration.push(block);
     this._validatorPermit.push(false);
     this._active.push(true);
     this._emission.push(0n);
     this._consensus.push(0);
-    this._incentive.push(0);
     this._dividends.push(0);
     this._validatorTrust.push(0);
     this._stakeWeight.push(0);
@@ -436,18 +562,20 @@ export class Subnet {
     this.hotkeys[uid] = hotkey;
     this.uids.set(hotkey, uid);
     this._blockAtRegistration[uid] = block;
-    this._lastUpdate[uid] = block;
     this._active[uid] = true;
     // clear_neuron
     this._emission[uid] = 0n;
     this._consensus[uid] = 0;
-    this._incentive[uid] = 0;
     this._dividends[uid] = 0;
     this._validatorTrust[uid] = 0;
     this._stakeWeight[uid] = 0;
     this._validatorPermit[uid] = false;
-    this.bRows[uid] = [];
-    this.wRows[uid] = [];
-    this.wRows = this.wRows.map((row) => row.map(([j, v]) => [j, j === uid ? 0 : v] as [number, number]));
+    for (const m of this.mechs) {
+      m.incentive[uid] = 0;
+      m.bonds[uid] = [];
+      m.weights[uid] = [];
+      m.weights = m.weights.map((row) => row.map(([j, v]) => [j, j === uid ? 0 : v] as [number, number]));
+      m.lastUpdate[uid] = block; // replace_neuron: the new neuron's weights timing starts at its registration
+    }
   }
 }
