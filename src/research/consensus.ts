@@ -2,56 +2,141 @@
  * The simulator's consensus weight per server column: sort the column's weights in descending order, add up
  * the stakes in that order, and take the first weight at which the running stake reaches κ
  * (`optimized_compute_consensus_weights`); the largest weight when no prefix reaches κ (torch's argmax of
- * an all-false row is 0). That is max{ w : Σ stake of weights ≥ w ≥ κ }, which a three-way quickselect
- * finds in O(V) per column instead of a full sort: the answer depends only on the values, not on how torch
- * orders ties.
+ * an all-false row is 0). That is max{ w : Σ stake of weights ≥ w ≥ κ }, which depends only on the values,
+ * not on how torch orders ties, so no sort is needed:
  *
- * `reach(sum)` says whether a running stake counts as reaching κ; it carries the rounding of the caller's
- * precision (torch stores the double cumsum as float32 before comparing).
+ * 1. one row-major pass files every weight into one of 256 buckets per column by the top bits of its
+ *    IEEE-754 pattern (exponent and 3 mantissa bits: monotone in the value; everything below 2⁻³² shares
+ *    bucket 0) and adds its validator's stake to that bucket;
+ * 2. per column, the buckets are walked from the top until the running stake reaches κ;
+ * 3. only the weights of that bucket are gathered, and a three-way quickselect over them (starting from the
+ *    stake of the buckets above) finds the exact weight.
+ *
+ * `reached(sum)` is `sum ≥ κ` in the caller's precision (torch stores the double cumsum as float32 first).
  */
-export function consensusColumns(
-  W: Float64Array,
-  S: Float64Array,
-  V: number,
-  M: number,
-  reach: (sum: number) => boolean,
-  out: Float64Array,
-): void {
-  const wv = new Float64Array(V);
-  const sv = new Float64Array(V);
+export function consensusColumns(W: Float64Array, S: Float64Array, V: number, M: number, kappa: number, f32: boolean, out: Float64Array): void {
+  const reached = f32 ? (x: number) => Math.fround(x) >= kappa : (x: number) => x >= kappa;
   let total = 0;
   for (let v = 0; v < V; v++) total += S[v];
-  const anyReach = reach(total);
-  // Columns in tiles so the strided reads of the row-major matrix stay in cache.
-  const TILE = 8;
-  const tile = new Float64Array(TILE * V);
-  for (let m0 = 0; m0 < M; m0 += TILE) {
-    const cols = Math.min(TILE, M - m0);
+  if (!reached(total)) {
+    // No prefix reaches κ: the column's largest weight.
+    out.fill(-Infinity);
     for (let v = 0; v < V; v++) {
-      const row = v * M + m0;
-      for (let c = 0; c < cols; c++) tile[c * V + v] = W[row + c];
+      const o = v * M;
+      for (let m = 0; m < M; m++) if (W[o + m] > out[m]) out[m] = W[o + m];
     }
-    for (let c = 0; c < cols; c++) {
-      const base = c * V;
-      if (!anyReach) {
-        let max = -Infinity;
-        for (let v = 0; v < V; v++) if (tile[base + v] > max) max = tile[base + v];
-        out[m0 + c] = V === 0 ? 0 : max;
-        continue;
-      }
-      for (let v = 0; v < V; v++) {
-        wv[v] = tile[base + v];
-        sv[v] = S[v];
-      }
-      out[m0 + c] = selectColumn(wv, sv, V, reach);
+    return;
+  }
+  const N = V * M;
+  const s = scratch(N, M);
+  const { stake, count, keys } = s;
+  stake.fill(0, 0, M * K);
+  count.fill(0, 0, M * K);
+  // Upper 32 bits of each double: the odd words on little-endian machines, the even ones on big-endian.
+  const hiWords = new Uint32Array(W.buffer, W.byteOffset, 2 * N);
+  const HI = LITTLE_ENDIAN ? 1 : 0;
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    const sv = S[v];
+    for (let m = 0; m < M; m++) {
+      let k = (hiWords[2 * (o + m) + HI] >>> 17) - KEY_BASE;
+      k = k < 0 ? 0 : k > K - 1 ? K - 1 : k;
+      keys[o + m] = k;
+      // Bucket-major ([k][m]): a row's weights of similar size land on neighbouring addresses.
+      const b = k * M + m;
+      stake[b] += sv;
+      count[b]++;
     }
+  }
+  // The bucket where each column's running stake reaches κ, the stake above it, and room for its weights.
+  const bucket = s.bucket;
+  const above = s.above;
+  const start = s.start;
+  // Walk the buckets from the top, all columns together (rows of the bucket-major table are contiguous).
+  bucket.fill(-1, 0, M);
+  above.fill(0, 0, M);
+  let open = M;
+  for (let k = K - 1; k >= 0 && open > 0; k--) {
+    const row = k * M;
+    for (let m = 0; m < M; m++) {
+      if (bucket[m] >= 0) continue;
+      const next = above[m] + stake[row + m];
+      if (k === 0 || reached(next)) {
+        bucket[m] = k;
+        open--;
+      } else above[m] = next;
+    }
+  }
+  let room = 0;
+  for (let m = 0; m < M; m++) {
+    start[m] = room;
+    room += count[bucket[m] * M + m];
+  }
+  const cw = s.candW;
+  const cs = s.candS;
+  const fill = s.fill;
+  fill.set(start.subarray(0, M));
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    const sv = S[v];
+    for (let m = 0; m < M; m++) {
+      if (keys[o + m] !== bucket[m]) continue;
+      const at = fill[m]++;
+      cw[at] = W[o + m];
+      cs[at] = sv;
+    }
+  }
+  for (let m = 0; m < M; m++) {
+    out[m] = selectColumn(cw, cs, start[m], start[m] + count[bucket[m] * M + m], above[m], reached);
   }
 }
 
-function selectColumn(w: Float64Array, s: Float64Array, n: number, reach: (sum: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  let above = 0;
+/** Buckets per column, and the key of 2⁻³² (exponent bits and 3 mantissa bits of the upper word: 1.0 → K). */
+const K = 256;
+const KEY_BASE = (1023 << 3) - K;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Matrices up to this many cells reuse one set of work arrays (17 bytes a cell); larger ones get their own. */
+const CACHE_CELLS = 1 << 21;
+
+interface Scratch {
+  stake: Float64Array;
+  count: Int32Array;
+  keys: Uint8Array;
+  bucket: Int32Array;
+  above: Float64Array;
+  start: Int32Array;
+  fill: Int32Array;
+  candW: Float64Array;
+  candS: Float64Array;
+}
+
+let cache: Scratch | null = null;
+
+/** Work arrays, kept between calls and grown when a larger matrix comes (never read before written). */
+function scratch(N: number, M: number): Scratch {
+  const c = cache;
+  if (c && c.keys.length >= N && c.bucket.length >= M) return c;
+  const keep = N <= CACHE_CELLS && M * K <= CACHE_CELLS;
+  const n = keep ? Math.max(N, c?.keys.length ?? 0) : N;
+  const m = keep ? Math.max(M, c?.bucket.length ?? 0) : M;
+  const fresh: Scratch = {
+    stake: new Float64Array(m * K),
+    count: new Int32Array(m * K),
+    keys: new Uint8Array(n),
+    bucket: new Int32Array(m),
+    above: new Float64Array(m),
+    start: new Int32Array(m),
+    fill: new Int32Array(m),
+    candW: new Float64Array(n),
+    candS: new Float64Array(n),
+  };
+  if (keep) cache = fresh;
+  return fresh;
+}
+
+/** The exact weight in w[lo, hi) where the running stake, starting at `above`, reaches κ (values descending). */
+function selectColumn(w: Float64Array, s: Float64Array, lo: number, hi: number, above: number, reached: (sum: number) => boolean): number {
+  const first = lo;
   for (;;) {
     if (hi - lo <= 16) {
       // Short range: sort descending (insertion) and walk the running stake.
@@ -69,10 +154,10 @@ function selectColumn(w: Float64Array, s: Float64Array, n: number, reach: (sum: 
       }
       for (let i = lo; i < hi; i++) {
         above += s[i];
-        if (reach(above)) return w[i];
+        if (reached(above)) return w[i];
       }
-      // Unreachable when the whole column reaches κ; keep the torch fallback shape anyway.
-      return hi > lo ? w[hi - 1] : 0;
+      // Only when rounding of the bucket sums and of this walk disagree by an ulp: the smallest weight here.
+      return hi > first ? w[hi - 1] : 0;
     }
     const a = w[lo];
     const b = w[(lo + hi) >>> 1];
@@ -107,9 +192,9 @@ function selectColumn(w: Float64Array, s: Float64Array, n: number, reach: (sum: 
         i++;
       }
     }
-    if (gt > lo && reach(above + sGt)) {
+    if (gt > lo && reached(above + sGt)) {
       hi = gt;
-    } else if (reach(above + sGt + sEq)) {
+    } else if (reached(above + sGt + sEq)) {
       return p;
     } else {
       above += sGt + sEq;

@@ -30,16 +30,32 @@ function readNumbers(x: unknown, field: string, expected: number | null, out: Fl
   }
   if (expected !== null && n !== expected) throw new YumaError('E_SHAPE', `${field} has ${n} entries, expected ${expected}`);
   const dst = out ?? new Float64Array(n);
-  if (kind === 'Float64Array' || kind === 'Float32Array') dst.set(x as Float64Array, offset);
+  if (kind === 'Float64Array' || kind === 'Float32Array') {
+    dst.set(x as Float64Array, offset);
+    // One comparison per entry on the fast path; the slow path only names the bad entry.
+    const lo = nonNegative ? 0 : -Infinity;
+    for (let i = offset, end = offset + n; i < end; i++) {
+      const v = dst[i];
+      if (!(v >= lo && v < Infinity)) checkNumber(v, field, i - offset, nonNegative);
+    }
+    return dst;
+  }
   const arr = x as ArrayLike<unknown>;
   for (let i = 0; i < n; i++) {
-    const v = kind === undefined ? holeCheck(arr, i, arr[i], field) : dst[offset + i];
-    if (typeof v !== 'number') throw new YumaError('E_ARG', `${field}[${i}] must be a number (got ${show(v)})`);
-    if (!Number.isFinite(v)) throw new YumaError('E_NAN', `${field}[${i}] is ${v}`);
-    if (nonNegative && v < 0) throw new YumaError('E_RANGE', `${field}[${i}] is negative (${v})`);
-    dst[offset + i] = v;
+    let v = arr[i];
+    if (typeof v !== 'number' || !(v >= 0 && v < Infinity)) {
+      if (v === undefined) v = holeCheck(arr, i, v, field);
+      checkNumber(v, field, i, nonNegative);
+    }
+    dst[offset + i] = v as number;
   }
   return dst;
+}
+
+function checkNumber(v: unknown, field: string, i: number, nonNegative: boolean): void {
+  if (typeof v !== 'number') throw new YumaError('E_ARG', `${field}[${i}] must be a number (got ${show(v)})`);
+  if (!Number.isFinite(v)) throw new YumaError('E_NAN', `${field}[${i}] is ${v}`);
+  if (nonNegative && v < 0) throw new YumaError('E_RANGE', `${field}[${i}] is negative (${v})`);
 }
 
 /** A V×M matrix, flattened row-major, every entry finite (and ≥ 0 when asked). Rows must all have `cols` entries (or set it). */

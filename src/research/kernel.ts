@@ -10,6 +10,11 @@ import { bisectionConsensus, consensusColumns } from './consensus.js';
  * only in the last bit); down a column in row order with each partial sum rounded (torch's order).
  */
 
+// The loops over all V×M entries come in two forms: plain double arithmetic, and the same steps through `q`
+// (always Math.fround there). A rounding function passed as a variable would make those call sites
+// polymorphic as soon as both precisions run in one process, and V8 then runs every f64 loop tens of times
+// slower; O(V + M) loops keep the single `q` form.
+
 export const F32_MAX = 3.4028234663852886e38;
 /** torch's `.int()` of NaN on x86 (cvttss2si): INT_MIN. */
 const INT_MIN = -2147483648;
@@ -96,38 +101,50 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
   const N = V * M;
   const eps = q(1e-6);
 
-  // === Weight: W / (rowsum + 1e-6) ===
-  const W = new Float64Array(N);
-  const rowSumW = new Float64Array(V);
-  for (let v = 0; v < V; v++) {
-    const o = v * M;
-    let raw = 0;
-    for (let m = 0; m < M; m++) raw = q(raw + inp.W[o + m]);
-    const den = q(raw + eps);
-    let sum = 0;
-    for (let m = 0; m < M; m++) {
-      const x = q(inp.W[o + m] / den);
-      W[o + m] = x;
-      sum = q(sum + x);
-    }
-    rowSumW[v] = sum;
-  }
-
   // === Stake ===
   const S = new Float64Array(V);
   let sTotal = 0;
   for (let v = 0; v < V; v++) sTotal = q(sTotal + inp.S[v]);
   for (let v = 0; v < V; v++) S[v] = q(inp.S[v] / sTotal);
 
-  // === Prerank ===
-  const P = columnWeightedSum(S, W, V, M, q);
+  // === Weight: W / (rowsum + 1e-6), in place (the input reader's private copy becomes the `weight` output),
+  // and the prerank P = Σ_v S·W in the same pass ===
+  const W = inp.W;
+  const rowSumW = new Float64Array(V);
+  const P = new Float64Array(M);
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    const s = S[v];
+    let sum = 0;
+    if (num.f32) {
+      let raw = 0;
+      for (let m = 0; m < M; m++) raw = q(raw + W[o + m]);
+      const den = q(raw + eps);
+      for (let m = 0; m < M; m++) {
+        const x = q(W[o + m] / den);
+        W[o + m] = x;
+        sum = q(sum + x);
+        P[m] = q(P[m] + q(s * x));
+      }
+    } else {
+      let raw = 0;
+      for (let m = 0; m < M; m++) raw += W[o + m];
+      const den = raw + 1e-6;
+      for (let m = 0; m < M; m++) {
+        const x = W[o + m] / den;
+        W[o + m] = x;
+        sum += x;
+        P[m] += s * x;
+      }
+    }
+    rowSumW[v] = sum;
+  }
 
   // === Consensus, quantised to u16 steps ===
   const Craw = new Float64Array(M);
   if (num.legacyConsensus) bisectionConsensus(W, S, V, M, cfg.kappa, cfg.consensusPrecision, q, Craw);
   else {
-    const kq = q(cfg.kappa);
-    consensusColumns(W, S, V, M, num.f32 ? (x) => Math.fround(x) >= kq : (x) => x >= kq, Craw);
+    consensusColumns(W, S, V, M, q(cfg.kappa), num.f32, Craw);
   }
   let cSum = 0;
   for (let m = 0; m < M; m++) cSum = q(cSum + Craw[m]);
@@ -140,20 +157,38 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
     C[m] = q(k / 65535);
   }
 
-  // === Consensus-clipped weight (Yuma 2B clips the previous epoch's weights) ===
+  // === Consensus-clipped weight (Yuma 2B clips the previous epoch's weights), rank and the clipped row sums ===
   const base = version === 'yuma2b' ? (inp.Wprev ?? W) : W;
   const Wc = new Float64Array(N);
+  const R = new Float64Array(M);
+  const rowSumWc = new Float64Array(V);
   for (let v = 0; v < V; v++) {
     const o = v * M;
-    for (let m = 0; m < M; m++) {
-      const w = base[o + m];
-      const c = C[m];
-      Wc[o + m] = w < c ? w : c;
+    const s = S[v];
+    let sum = 0;
+    if (num.f32) {
+      for (let m = 0; m < M; m++) {
+        const w = base[o + m];
+        const c = C[m];
+        const x = w < c ? w : c;
+        Wc[o + m] = x;
+        R[m] = q(R[m] + q(s * x));
+        sum = q(sum + x);
+      }
+    } else {
+      for (let m = 0; m < M; m++) {
+        const w = base[o + m];
+        const c = C[m];
+        const x = w < c ? w : c;
+        Wc[o + m] = x;
+        R[m] += s * x;
+        sum += x;
+      }
     }
+    rowSumWc[v] = sum;
   }
 
-  // === Rank, incentive ===
-  const R = columnWeightedSum(S, Wc, V, M, q);
+  // === Incentive ===
   const I = incentive(R, cfg.winnerTakesAll, q, num.f32);
 
   const out: KernelOutput = {
@@ -176,10 +211,7 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
     for (let m = 0; m < M; m++) T[m] = nanToNum(q(R[m] / P[m]));
     const Tv = new Float64Array(V);
     for (let v = 0; v < V; v++) {
-      const o = v * M;
-      let sum = 0;
-      for (let m = 0; m < M; m++) sum = q(sum + Wc[o + m]);
-      const t = q(sum / rowSumW[v]);
+      const t = q(rowSumWc[v] / rowSumW[v]);
       // Zero row: the simulator's 0/0 = NaN (or x/0 = ±∞ in Yuma 2B); the finite rule is 0 (no trust).
       Tv[v] = num.nonFinite === 'torch' || Number.isFinite(t) ? t : 0;
     }
@@ -191,24 +223,13 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
     case 'yuma1':
     case 'yuma2':
     case 'yuma2b':
-      emaBonds(version, inp, cfg, q, W, S, C, Wc, base, I, out);
+      emaBonds(version, inp, cfg, q, num.f32, W, S, C, Wc, base, I, out);
       break;
     case 'yuma2c':
-      capacityBonds(inp, cfg, q, W, S, I, out);
+      capacityBonds(inp, cfg, q, num.f32, W, S, I, out);
       break;
     default:
-      relativeBonds(version, inp, cfg, q, W, S, C, I, out);
-  }
-  return out;
-}
-
-/** Σ_v S[v]·X[v][m] for each column, in row order with each partial sum rounded (torch's `sum(dim=0)`). */
-function columnWeightedSum(S: Float64Array, X: Float64Array, V: number, M: number, q: (x: number) => number): Float64Array {
-  const out = new Float64Array(M);
-  for (let v = 0; v < V; v++) {
-    const s = S[v];
-    const o = v * M;
-    for (let m = 0; m < M; m++) out[m] = q(out[m] + q(s * X[o + m]));
+      relativeBonds(inp, cfg, q, num.f32, W, S, C, I, out);
   }
   return out;
 }
@@ -235,12 +256,13 @@ function incentive(R: Float64Array, wta: boolean, q: (x: number) => number, f32:
 }
 
 /** Σ_m X[v][m]·I[m] per row (torch `sum(dim=1)`: in double, rounded once). */
-function rowDot(X: Float64Array, I: Float64Array, V: number, M: number, q: (x: number) => number): Float64Array {
+function rowDot(X: Float64Array, I: Float64Array, V: number, M: number, q: (x: number) => number, f32: boolean): Float64Array {
   const D = new Float64Array(V);
   for (let v = 0; v < V; v++) {
     const o = v * M;
     let sum = 0;
-    for (let m = 0; m < M; m++) sum = q(sum + q(X[o + m] * I[m]));
+    if (f32) for (let m = 0; m < M; m++) sum = q(sum + q(X[o + m] * I[m]));
+    else for (let m = 0; m < M; m++) sum += X[o + m] * I[m];
     D[v] = sum;
   }
   return D;
@@ -256,11 +278,12 @@ function normalizeRewards(D: Float64Array, q: (x: number) => number, eps: number
 }
 
 /** Column sums in row order, each partial sum rounded. */
-function columnSums(X: Float64Array, V: number, M: number, q: (x: number) => number): Float64Array {
+function columnSums(X: Float64Array, V: number, M: number, q: (x: number) => number, f32: boolean): Float64Array {
   const out = new Float64Array(M);
   for (let v = 0; v < V; v++) {
     const o = v * M;
-    for (let m = 0; m < M; m++) out[m] = q(out[m] + X[o + m]);
+    if (f32) for (let m = 0; m < M; m++) out[m] = q(out[m] + X[o + m]);
+    else for (let m = 0; m < M; m++) out[m] += X[o + m];
   }
   return out;
 }
@@ -270,7 +293,7 @@ function columnSums(X: Float64Array, V: number, M: number, q: (x: number) => num
  * selling at how far the bond is above the weight; a sigmoid of that gap maps into [alphaLow, alphaHigh].
  * Full matrices: computed on the validator × server block only, 0 elsewhere.
  */
-function liquidAlpha(W: Float64Array, B: Float64Array | null, C: Float64Array, V: number, M: number, block: Block | null, cfg: YumaConfig, q: (x: number) => number): Float64Array {
+function liquidAlpha(W: Float64Array, B: Float64Array | null, C: Float64Array, V: number, M: number, block: Block | null, cfg: YumaConfig, q: (x: number) => number, f32: boolean): Float64Array {
   const A = new Float64Array(V * M);
   const rows = block ? Math.min(block.validators, V) : V;
   const c0 = block ? Math.max(0, M - block.servers) : 0;
@@ -283,11 +306,18 @@ function liquidAlpha(W: Float64Array, B: Float64Array | null, C: Float64Array, V
     for (let m = c0; m < M; m++) {
       const w = W[o + m];
       const b = B ? B[o + m] : 0;
-      let d = w >= b ? q(w - C[m]) : q(b - w);
-      d = d < 0 ? 0 : d > 1 ? 1 : d;
-      const e = q(Math.exp(q(negSteep * q(d - 0.5))));
-      const sig = q(1 / q(1 + e));
-      let a = q(low + q(sig * span));
+      let a: number;
+      if (f32) {
+        let d = w >= b ? q(w - C[m]) : q(b - w);
+        d = d < 0 ? 0 : d > 1 ? 1 : d;
+        const e = q(Math.exp(q(negSteep * q(d - 0.5))));
+        const sig = q(1 / q(1 + e));
+        a = q(low + q(sig * span));
+      } else {
+        let d = w >= b ? w - C[m] : b - w;
+        d = d < 0 ? 0 : d > 1 ? 1 : d;
+        a = low + span / (1 + Math.exp(negSteep * (d - 0.5)));
+      }
       a = a < low ? low : a > high ? high : a;
       A[o + m] = a;
     }
@@ -301,6 +331,7 @@ function emaBonds(
   inp: KernelInput,
   cfg: YumaConfig,
   q: (x: number) => number,
+  f32: boolean,
   W: Float64Array,
   S: Float64Array,
   C: Float64Array,
@@ -316,29 +347,42 @@ function emaBonds(
   const pen = q(cfg.bondPenalty);
   // W_b = (1 − β)·W + β·W_clipped (Yuma 2B: W_prev in place of W).
   const Wb = new Float64Array(N);
-  for (let i = 0; i < N; i++) Wb[i] = q(q(keep * base[i]) + q(pen * Wc[i]));
   const B = new Float64Array(N);
   for (let v = 0; v < V; v++) {
     const o = v * M;
     const s = S[v];
-    for (let m = 0; m < M; m++) B[o + m] = q(s * Wb[o + m]);
+    if (f32) {
+      for (let m = 0; m < M; m++) {
+        const wb = q(q(keep * base[o + m]) + q(pen * Wc[o + m]));
+        Wb[o + m] = wb;
+        B[o + m] = q(s * wb);
+      }
+    } else {
+      for (let m = 0; m < M; m++) {
+        const wb = keep * base[o + m] + pen * Wc[o + m];
+        Wb[o + m] = wb;
+        B[o + m] = s * wb;
+      }
+    }
   }
-  const bSum = columnSums(B, V, M, q);
+  const bSum = columnSums(B, V, M, q, f32);
   if (version === 'yuma1') {
     for (let v = 0; v < V; v++) {
       const o = v * M;
-      for (let m = 0; m < M; m++) B[o + m] = nanToNum(q(B[o + m] / q(bSum[m] + eps)));
+      if (f32) for (let m = 0; m < M; m++) B[o + m] = nanToNum(q(B[o + m] / q(bSum[m] + eps)));
+      else for (let m = 0; m < M; m++) B[o + m] = nanToNum(B[o + m] / (bSum[m] + eps));
     }
   } else {
     // Yuma 2 and 2B divide without an epsilon; 0/0 becomes 0.
     for (let v = 0; v < V; v++) {
       const o = v * M;
-      for (let m = 0; m < M; m++) B[o + m] = nanToNum(q(B[o + m] / bSum[m]));
+      if (f32) for (let m = 0; m < M; m++) B[o + m] = nanToNum(q(B[o + m] / bSum[m]));
+      else for (let m = 0; m < M; m++) B[o + m] = nanToNum(B[o + m] / bSum[m]);
     }
   }
 
   let alpha: number | Float64Array = version === 'yuma1' ? 1 : 1 - cfg.bondMovingAvg;
-  if (cfg.liquidAlpha && inp.C !== null) alpha = liquidAlpha(W, inp.B, C, V, M, inp.block, cfg, q);
+  if (cfg.liquidAlpha && inp.C !== null) alpha = liquidAlpha(W, inp.B, C, V, M, inp.block, cfg, q, f32);
 
   let E: Float64Array;
   if (inp.B === null) E = version === 'yuma1' ? B.slice() : B;
@@ -348,23 +392,25 @@ function emaBonds(
     if (typeof alpha === 'number') {
       const a = q(alpha);
       const r = q(1 - alpha);
-      for (let i = 0; i < N; i++) E[i] = q(q(a * B[i]) + q(r * Bo[i]));
+      if (f32) for (let i = 0; i < N; i++) E[i] = q(q(a * B[i]) + q(r * Bo[i]));
+      else for (let i = 0; i < N; i++) E[i] = a * B[i] + r * Bo[i];
     } else {
       for (let i = 0; i < N; i++) {
         const a = alpha[i];
-        E[i] = q(q(a * B[i]) + q(q(1 - a) * Bo[i]));
+        E[i] = f32 ? q(q(a * B[i]) + q(q(1 - a) * Bo[i])) : a * B[i] + (1 - a) * Bo[i];
       }
     }
   }
   if (version === 'yuma1') {
     // YumaRust renormalises the EMA per column (with the epsilon).
-    const eSum = columnSums(E, V, M, q);
+    const eSum = columnSums(E, V, M, q, f32);
     for (let v = 0; v < V; v++) {
       const o = v * M;
-      for (let m = 0; m < M; m++) E[o + m] = nanToNum(q(E[o + m] / q(eSum[m] + eps)));
+      if (f32) for (let m = 0; m < M; m++) E[o + m] = nanToNum(q(E[o + m] / q(eSum[m] + eps)));
+      else for (let m = 0; m < M; m++) E[o + m] = nanToNum(E[o + m] / (eSum[m] + eps));
     }
   }
-  const D = rowDot(E, I, V, M, q);
+  const D = rowDot(E, I, V, M, q, f32);
   out.weightForBond = Wb;
   out.validatorBond = B;
   out.validatorEmaBond = E;
@@ -379,7 +425,7 @@ function emaBonds(
 const MAXINT = 18446744073709551616;
 
 /** Yuma 2C: bonds in units of stake × 2⁶⁴, bought up to each validator's remaining capacity, decaying each epoch. */
-function capacityBonds(inp: KernelInput, cfg: YumaConfig, q: (x: number) => number, W: Float64Array, S: Float64Array, I: Float64Array, out: KernelOutput): void {
+function capacityBonds(inp: KernelInput, cfg: YumaConfig, q: (x: number) => number, f32: boolean, W: Float64Array, S: Float64Array, I: Float64Array, out: KernelOutput): void {
   const { V, M } = inp;
   const N = V * M;
   const eps = q(1e-6);
@@ -387,35 +433,70 @@ function capacityBonds(inp: KernelInput, cfg: YumaConfig, q: (x: number) => numb
   const capA = q(cfg.capacityAlpha);
   const decay = q(1 - cfg.decayRate);
   const B = new Float64Array(N);
+  const colSum = new Float64Array(M);
   for (let v = 0; v < V; v++) {
     const cap = q(S[v] * MAXINT);
     const buy = q(capA * cap);
     const o = v * M;
     for (let m = 0; m < M; m++) {
       const old = Bo ? Bo[o + m] : 0;
-      let rem = q(cap - old);
+      let rem = f32 ? q(cap - old) : cap - old;
       if (rem < 0) rem = 0;
       const pc = buy < rem ? buy : rem;
-      const b = q(q(decay * old) + q(pc * W[o + m]));
-      B[o + m] = b < cap ? b : cap;
+      const b = f32 ? q(q(decay * old) + q(pc * W[o + m])) : decay * old + pc * W[o + m];
+      const x = b < cap ? b : cap;
+      B[o + m] = x;
+      colSum[m] = f32 ? q(colSum[m] + x) : colSum[m] + x;
     }
   }
-  const Bn = normalizedColumns(B, V, M, q, eps);
-  const D = rowDot(Bn, I, V, M, q);
+  const D = bondDividends(B, colSum, I, V, M, q, eps, f32);
   out.validatorBonds = B;
   out.validatorReward = D;
   out.validatorRewardNormalized = normalizeRewards(D, q, eps);
 }
 
-function normalizedColumns(B: Float64Array, V: number, M: number, q: (x: number) => number, eps: number): Float64Array {
-  const sums = columnSums(B, V, M, q);
-  for (let m = 0; m < M; m++) sums[m] = q(sums[m] + eps);
-  const Bn = new Float64Array(V * M);
-  for (let v = 0; v < V; v++) {
-    const o = v * M;
-    for (let m = 0; m < M; m++) Bn[o + m] = q(B[o + m] / sums[m]);
+/**
+ * Σ_m B[v][m]/(colSum[m] + 1e-6) · I[m] per validator: the column-normalised bonds (`B_norm`) weighted by
+ * incentive, without materialising B_norm. In f64 the division is folded into one factor per column and
+ * columns without incentive are skipped (their terms are exactly 0); f32 keeps torch's two roundings.
+ */
+function bondDividends(B: Float64Array, colSum: Float64Array, I: Float64Array, V: number, M: number, q: (x: number) => number, eps: number, f32: boolean): Float64Array {
+  const out = new Float64Array(V);
+  if (f32) {
+    const den = colSum.map((c) => q(c + eps));
+    for (let v = 0; v < V; v++) {
+      const o = v * M;
+      let sum = 0;
+      for (let m = 0; m < M; m++) sum = q(sum + q(q(B[o + m] / den[m]) * I[m]));
+      out[v] = sum;
+    }
+    return out;
   }
-  return Bn;
+  const cols: number[] = [];
+  const factor: number[] = [];
+  for (let m = 0; m < M; m++) {
+    if (I[m] === 0) continue;
+    cols.push(m);
+    factor.push(I[m] / (colSum[m] + eps));
+  }
+  const k = cols.length;
+  if (k === M) {
+    const f = Float64Array.from(factor);
+    for (let v = 0; v < V; v++) {
+      const o = v * M;
+      let sum = 0;
+      for (let m = 0; m < M; m++) sum += B[o + m] * f[m];
+      out[v] = sum;
+    }
+  } else {
+    for (let v = 0; v < V; v++) {
+      const o = v * M;
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += B[o + cols[j]] * factor[j];
+      out[v] = sum;
+    }
+  }
+  return out;
 }
 
 const MODE: Record<LiquidAlphaConsensusMode, (c: number, old: number) => number> = {
@@ -425,7 +506,7 @@ const MODE: Record<LiquidAlphaConsensusMode, (c: number, old: number) => number>
 };
 
 /** Yuma 3: per-pair relative bonds in [0, 1] moving by alpha toward the weight; stake enters only the dividends. */
-function relativeBonds(version: YumaVersion, inp: KernelInput, cfg: YumaConfig, q: (x: number) => number, W: Float64Array, S: Float64Array, C: Float64Array, I: Float64Array, out: KernelOutput): void {
+function relativeBonds(inp: KernelInput, cfg: YumaConfig, q: (x: number) => number, f32: boolean, W: Float64Array, S: Float64Array, C: Float64Array, I: Float64Array, out: KernelOutput): void {
   const { V, M } = inp;
   const N = V * M;
   const eps = q(1e-6);
@@ -436,26 +517,49 @@ function relativeBonds(version: YumaVersion, inp: KernelInput, cfg: YumaConfig, 
     const Cold = inp.C;
     const Cl = new Float64Array(M);
     for (let m = 0; m < M; m++) Cl[m] = pick(C[m], Cold[m]);
-    A = liquidAlpha(W, Bo, Cl, V, M, inp.block, cfg, q);
+    A = liquidAlpha(W, Bo, Cl, V, M, inp.block, cfg, q, f32);
   }
   const B = new Float64Array(N);
+  const colSum = new Float64Array(M);
   if (A === null) {
     const alpha = 1 - cfg.bondMovingAvg;
     const a = q(alpha);
     const keep = q(1 - alpha);
-    for (let i = 0; i < N; i++) B[i] = relativeStep(Bo[i], W[i], a, keep, q);
+    for (let v = 0; v < V; v++) {
+      const o = v * M;
+      for (let m = 0; m < M; m++) {
+        const b = f32 ? relativeStep(Bo[o + m], W[o + m], a, keep, q) : relativeStep64(Bo[o + m], W[o + m], a, keep);
+        B[o + m] = b;
+        colSum[m] = f32 ? q(colSum[m] + b) : colSum[m] + b;
+      }
+    }
   } else {
-    for (let i = 0; i < N; i++) B[i] = relativeStep(Bo[i], W[i], A[i], q(1 - A[i]), q);
+    for (let v = 0; v < V; v++) {
+      const o = v * M;
+      for (let m = 0; m < M; m++) {
+        const am = A[o + m];
+        const b = f32 ? relativeStep(Bo[o + m], W[o + m], am, q(1 - am), q) : relativeStep64(Bo[o + m], W[o + m], am, 1 - am);
+        B[o + m] = b;
+        colSum[m] = f32 ? q(colSum[m] + b) : colSum[m] + b;
+      }
+    }
   }
-  const Bn = normalizedColumns(B, V, M, q, eps);
-  const tb = rowDot(Bn, I, V, M, q);
+  const tb = bondDividends(B, colSum, I, V, M, q, eps, f32);
   const D = new Float64Array(V);
   for (let v = 0; v < V; v++) D[v] = q(S[v] * tb[v]);
   out.validatorBonds = B;
   out.validatorReward = D;
   out.validatorRewardNormalized = normalizeRewards(D, q, eps);
   if (A) out.liquidAlpha = A;
-  void version;
+}
+
+function relativeStep64(old: number, w: number, a: number, keep: number): number {
+  const dec = old * keep;
+  let rem = 1 - dec;
+  if (rem < 0) rem = 0;
+  const inc = a * w;
+  const b = dec + (inc < rem ? inc : rem);
+  return b > 1 ? 1 : b;
 }
 
 function relativeStep(old: number, w: number, a: number, keep: number, q: (x: number) => number): number {
