@@ -15,6 +15,7 @@ import vm from 'node:vm';
 import { buildSuite } from './build.mjs';
 
 const BASELINE_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
+const TORCH_FIGURES = JSON.parse(readFileSync(new URL('./torch-figures.json', import.meta.url), 'utf8'));
 const QUICK_PATH = fileURLToPath(new URL('../build/bench/results-quick.json', import.meta.url));
 // YUMA_BENCH_PACKAGE=/path/to/index.js benchmarks another build of the package (e.g. an older dist/ copy).
 const DIST_INDEX = process.env.YUMA_BENCH_PACKAGE
@@ -195,6 +196,32 @@ export async function runBench({ quick = false, only, write = true, log = consol
     cases.push({ id: 'block-emission', group: 'dtao', name: 'blockEmission(issuance)', error: 'blockEmission is not exported by dist/index.js yet' });
   }
 
+  // yuma-wasm/research: one epoch of each yuma-simulation version (the second of a case, so bonds, the previous
+  // consensus and liquid alpha all run), beside the torch simulator's time for the same shape.
+  const researchUrl = new URL('research.js', DIST_INDEX);
+  if (existsSync(fileURLToPath(researchUrl))) {
+    const research = await import(researchUrl.href);
+    for (const [V, M] of [[64, 256], [256, 256], [256, 1024], [1024, 1024]]) {
+      const make = (seed) => {
+        const rnd = suite.prng(seed);
+        const quality = Array.from({ length: M }, () => rnd() ** 3);
+        const weights = Array.from({ length: V }, () => Float64Array.from(quality, (q) => (rnd() < 0.85 ? Math.round(q * (0.6 + 0.8 * rnd()) * 65535) : 0)));
+        const stakes = Float64Array.from({ length: V }, () => Math.round(1000 / Math.pow(1 - rnd(), 1 / 1.2)));
+        return { weights, stakes };
+      };
+      const first = make(V * 7 + M);
+      const second = make(V * 7 + M + 1);
+      for (const version of research.YUMA_VERSIONS) {
+        const e0 = research.yumaEpoch(version, first);
+        const input = { ...second, bondsOld: e0.validatorBonds, consensusOld: e0.serverConsensusWeight, ...(version === 'yuma2b' ? { weightsPrev: e0.weight } : {}) };
+        const shape = `${V}x${M}`;
+        const torchMs = TORCH_FIGURES.measured.ms[`${version} ${shape}`];
+        const torchIssueMs = TORCH_FIGURES.issue.ms[shape];
+        run({ id: `research-${version}-${shape}`, group: 'research', api: 'yumaEpoch', name: `research ${version} epoch ${V}×${M}`, V, M, version, torchMs, torchIssueMs }, () => research.yumaEpoch(version, input), { slow: V * M > 100_000 });
+      }
+    }
+  }
+
   const memory = selected && !selected.test('memory') ? {} : memoryCheck(engine, inputs.get(key(256, 64)), gc, quick, log);
   annotate(cases, previous);
   const results = {
@@ -302,6 +329,10 @@ function annotate(cases, previous) {
       const r1024 = find(cases, `ref-${c.mode}-1024x128`);
       if (r256 && r1024) c.vsReference = (64 * r256.msPerOp + r1024.msPerOp) / c.msPerOp;
     }
+    if (c.group === 'research') {
+      if (c.torchMs != null) c.vsTorch = c.torchMs / c.msPerOp;
+      if (c.torchIssueMs != null) c.vsTorchIssue = c.torchIssueMs / c.msPerOp;
+    }
     c.target = targetFor(c, cases);
     const before = previous?.cases?.find((p) => p.id === c.id && p.msPerOp != null);
     if (before) c.changeVsBaseline = c.msPerOp / before.msPerOp - 1;
@@ -327,6 +358,9 @@ function targetFor(c, cases) {
     if (c.n === 256 && c.k === 64) checks.push({ what: '≤ 0.1 ms', met: c.msPerOp <= 0.1, figure: `${fmtMs(c.msPerOp)} ms` });
     if (c.n === 1024 && c.vsTyped != null) checks.push({ what: '≥ 5× typed JS', met: c.vsTyped >= 5, figure: fmtRatio(c.vsTyped) });
   }
+  if (c.group === 'research' && c.V === 1024 && c.M === 1024 && c.vsTorchIssue != null) {
+    checks.push({ what: '≥ 100× torch (168 ms)', met: c.vsTorchIssue >= 100, figure: fmtRatio(c.vsTorchIssue) });
+  }
   if (c.group === 'network' && c.mode === 'float') checks.push({ what: '≤ 10 ms', met: c.msPerOp <= 10, figure: `${fmtMs(c.msPerOp)} ms` });
   if (c.mode === 'fixed' && (c.group === 'wasm' || c.group === 'network')) {
     const floatId = c.id.replace('-fixed', '-float');
@@ -349,17 +383,19 @@ function summariseTargets(cases, memory) {
 }
 
 function formatTable(results) {
-  const head = ['case', 'ms/op', 'best', 'ops/s', '±rme', '×typed', '×ref', 'Δ base', 'target'];
+  const head = ['case', 'ms/op', 'best', 'ops/s', '±rme', '×typed', '×ref', '×torch', 'Δ base', 'target'];
   const rows = results.cases.map((c) => {
-    if (c.error) return [c.name, '—', '', '—', '', '', '', '', `error: ${c.error.slice(0, 60)}`];
+    if (c.error) return [c.name, '—', '', '—', '', '', '', '', '', `error: ${c.error.slice(0, 60)}`];
     const target = (c.target ?? []).map((t) => `${t.met ? 'met' : 'MISSED'} ${t.what} (${t.figure})`).join('; ');
     const hz = c.swapsPerSec ? `${fmtHz(c.opsPerSec)} (${fmtHz(c.swapsPerSec)} swaps)` : fmtHz(c.opsPerSec);
     const delta = c.changeVsBaseline == null ? '' : `${c.changeVsBaseline >= 0 ? '+' : ''}${(100 * c.changeVsBaseline).toFixed(0)}%`;
-    return [c.name, fmtMs(c.msPerOp), fmtMs(c.msBest), hz, `${c.rmePercent.toFixed(1)}%`, fmtRatio(c.vsTyped), fmtRatio(c.vsReference), delta, target];
+    const torch = c.vsTorchIssue != null ? `${fmtRatio(c.vsTorchIssue)} (${c.torchIssueMs} ms)` : c.vsTorch != null ? `${fmtRatio(c.vsTorch)} (${fmtMs(c.torchMs)} ms*)` : '';
+    return [c.name, fmtMs(c.msPerOp), fmtMs(c.msBest), hz, `${c.rmePercent.toFixed(1)}%`, fmtRatio(c.vsTyped), fmtRatio(c.vsReference), torch, delta, target];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r) => r.map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
   const out = [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
+  out.push('', '×torch: the yuma-simulation torch function (float32, one thread) for the same shape: the issue\'s figure where it gives one (256×256, 1024×1024), else (*) bench/torch-figures.json, measured under load.');
   out.push('', 'Wasm vs reference on the bench inputs (runPrepared):');
   for (const a of results.agreement) {
     out.push(a.error ? `  ${a.case}: error: ${a.error}` : `  ${a.case}: ${a.identical ? 'identical' : `max Δ u16 ${a.maxU16Diff}, f64 ${a.maxF64Diff.toExponential(1)}, rao ${a.maxRaoDiff}, flags ${a.flagsEqual ? 'equal' : 'DIFFER'}`}`);

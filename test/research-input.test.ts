@@ -127,3 +127,17 @@ describe('research input checks: bad input throws YumaError with a code', () => 
     expect(defaultConfig('yuma2c')).toMatchObject({ capacityAlpha: 0.1, decayRate: 0.1, kappa: 0.5, bondPenalty: 0.99 });
   });
 });
+
+describe('research results are plain data', () => {
+  it('matrices built on first access (clipped weights, W_b, bonds bought) are enumerable: spread and JSON see them, assignment replaces them', () => {
+    const [r] = simulateCase({ version: 'yuma2', weights: [[[1, 3], [2, 2]]], stakes: [[1, 1]] });
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(['consensusClippedWeight', 'weightForBond', 'validatorBond', 'validatorEmaBond', 'validatorBonds']));
+    const json = JSON.parse(JSON.stringify(r, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)));
+    expect(json.consensusClippedWeight).toEqual(r.consensusClippedWeight.map((row) => Array.from(row)));
+    expect(json.validatorBond).toEqual(r.validatorBond!.map((row) => Array.from(row)));
+    const copy = { ...r };
+    expect(copy.weightForBond).toBe(r.weightForBond);
+    r.consensusClippedWeight = [];
+    expect(r.consensusClippedWeight).toEqual([]);
+  });
+});

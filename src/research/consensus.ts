@@ -5,9 +5,10 @@
  * an all-false row is 0). That is max{ w : Σ stake of weights ≥ w ≥ κ }, which depends only on the values,
  * not on how torch orders ties, so no sort is needed:
  *
- * 1. one row-major pass files every weight into one of 256 buckets per column by the top bits of its
- *    IEEE-754 pattern (exponent and 3 mantissa bits: monotone in the value; everything below 2⁻³² shares
- *    bucket 0) and adds its validator's stake to that bucket;
+ * 1. one row-major pass files every weight into one of K buckets per column by the top bits of its IEEE-754
+ *    pattern (monotone in the value: K = 256 spends 3 mantissa bits on each of the 32 octaves below 1,
+ *    fewer validators get fewer buckets; everything below 2⁻³² shares bucket 0) and adds its validator's
+ *    stake to that bucket;
  * 2. per column, the buckets are walked from the top until the running stake reaches κ;
  * 3. only the weights of that bucket are gathered, and a three-way quickselect over them (starting from the
  *    stake of the buckets above) finds the exact weight.
@@ -28,7 +29,12 @@ export function consensusColumns(W: Float64Array, S: Float64Array, V: number, M:
     return;
   }
   const N = V * M;
-  const s = scratch(N, M);
+  // About as many buckets as validators (16 … 256): the per-column bucket walk then costs no more than the data.
+  let K = 16;
+  while (K < 256 && K < V) K <<= 1;
+  const shift = 20 - Math.log2(K / 32);
+  const keyBase = (0x3ff00000 >>> shift) - K;
+  const s = scratch(N, M * K);
   const { stake, count, keys } = s;
   stake.fill(0, 0, M * K);
   count.fill(0, 0, M * K);
@@ -39,7 +45,7 @@ export function consensusColumns(W: Float64Array, S: Float64Array, V: number, M:
     const o = v * M;
     const sv = S[v];
     for (let m = 0; m < M; m++) {
-      let k = (hiWords[2 * (o + m) + HI] >>> 17) - KEY_BASE;
+      let k = (hiWords[2 * (o + m) + HI] >>> shift) - keyBase;
       k = k < 0 ? 0 : k > K - 1 ? K - 1 : k;
       keys[o + m] = k;
       // Bucket-major ([k][m]): a row's weights of similar size land on neighbouring addresses.
@@ -91,9 +97,6 @@ export function consensusColumns(W: Float64Array, S: Float64Array, V: number, M:
   }
 }
 
-/** Buckets per column, and the key of 2⁻³² (exponent bits and 3 mantissa bits of the upper word: 1.0 → K). */
-const K = 256;
-const KEY_BASE = (1023 << 3) - K;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Matrices up to this many cells reuse one set of work arrays (17 bytes a cell); larger ones get their own. */
 const CACHE_CELLS = 1 << 21;
@@ -113,15 +116,17 @@ interface Scratch {
 let cache: Scratch | null = null;
 
 /** Work arrays, kept between calls and grown when a larger matrix comes (never read before written). */
-function scratch(N: number, M: number): Scratch {
+function scratch(N: number, MK: number): Scratch {
   const c = cache;
-  if (c && c.keys.length >= N && c.bucket.length >= M) return c;
-  const keep = N <= CACHE_CELLS && M * K <= CACHE_CELLS;
+  if (c && c.keys.length >= N && c.stake.length >= MK) return c;
+  const keep = N <= CACHE_CELLS && MK <= CACHE_CELLS;
   const n = keep ? Math.max(N, c?.keys.length ?? 0) : N;
-  const m = keep ? Math.max(M, c?.bucket.length ?? 0) : M;
+  const mk = keep ? Math.max(MK, c?.stake.length ?? 0) : MK;
+  // Per-column arrays need at most mk / 16 entries (K ≥ 16).
+  const m = Math.ceil(mk / 16);
   const fresh: Scratch = {
-    stake: new Float64Array(m * K),
-    count: new Int32Array(m * K),
+    stake: new Float64Array(mk),
+    count: new Int32Array(mk),
     keys: new Uint8Array(n),
     bucket: new Int32Array(m),
     above: new Float64Array(m),

@@ -153,27 +153,48 @@ export function runFlat(version: YumaVersion, e: FlatEpoch, cfg: YumaConfig, o: 
 
 export function toResult(k: KernelOutput, V: number, M: number): YumaEpochResult {
   const rows = (a: Float64Array) => toRows(a, V, M);
-  const r: YumaEpochResult = {
+  const r = {
     weight: rows(k.weight),
     stake: k.stake,
     serverPrerank: k.serverPrerank,
     serverConsensusWeight: k.serverConsensusWeight,
-    consensusClippedWeight: rows(k.consensusClippedWeight),
-    serverRank: k.serverRank,
-    serverIncentive: k.serverIncentive,
-    validatorBonds: rows(k.validatorBonds),
-    validatorReward: k.validatorReward,
-    validatorRewardNormalized: k.validatorRewardNormalized,
-    degenerateConsensus: k.degenerateConsensus,
-  };
+  } as YumaEpochResult;
+  lazy(r, 'consensusClippedWeight', () => rows(k.consensusClippedWeight()));
+  r.serverRank = k.serverRank;
+  r.serverIncentive = k.serverIncentive;
   if (k.serverTrust) r.serverTrust = k.serverTrust;
   if (k.validatorTrust) r.validatorTrust = k.validatorTrust;
-  if (k.weightForBond) r.weightForBond = rows(k.weightForBond);
-  if (k.validatorBond) r.validatorBond = rows(k.validatorBond);
+  const wb = k.weightForBond;
+  const b = k.validatorBond;
+  if (wb) lazy(r, 'weightForBond', () => rows(wb()));
+  if (b) lazy(r, 'validatorBond', () => rows(b()));
+  r.validatorBonds = rows(k.validatorBonds);
   if (k.validatorEmaBond) r.validatorEmaBond = r.validatorBonds;
+  r.validatorReward = k.validatorReward;
+  r.validatorRewardNormalized = k.validatorRewardNormalized;
   if (k.alpha !== undefined) r.alpha = typeof k.alpha === 'number' ? k.alpha : rows(k.alpha);
   if (k.liquidAlpha) r.liquidAlpha = rows(k.liquidAlpha);
+  r.degenerateConsensus = k.degenerateConsensus;
   return r;
+}
+
+/**
+ * An output matrix the next epoch does not read, built on first access and then kept as a plain data
+ * property (enumerable either way, so spreading, JSON and structured clone see it like the others).
+ */
+function lazy<K extends keyof YumaEpochResult>(r: YumaEpochResult, key: K, build: () => YumaEpochResult[K]): void {
+  Object.defineProperty(r, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = build();
+      Object.defineProperty(r, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: YumaEpochResult[K]) {
+      Object.defineProperty(r, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 /**

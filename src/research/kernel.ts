@@ -68,13 +68,14 @@ export interface KernelOutput {
   stake: Float64Array;
   serverPrerank: Float64Array;
   serverConsensusWeight: Float64Array;
-  consensusClippedWeight: Float64Array;
+  /** Computed on first use (cheap to rebuild from the weights and the consensus, costly to allocate per epoch). */
+  consensusClippedWeight: () => Float64Array;
   serverRank: Float64Array;
   serverIncentive: Float64Array;
   serverTrust?: Float64Array;
   validatorTrust?: Float64Array;
-  weightForBond?: Float64Array;
-  validatorBond?: Float64Array;
+  weightForBond?: () => Float64Array;
+  validatorBond?: () => Float64Array;
   validatorEmaBond?: Float64Array;
   /** The bond state the next epoch reads (validator_ema_bond for 1/2/2B, validator_bonds for 2C/3). */
   validatorBonds: Float64Array;
@@ -159,7 +160,6 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
 
   // === Consensus-clipped weight (Yuma 2B clips the previous epoch's weights), rank and the clipped row sums ===
   const base = version === 'yuma2b' ? (inp.Wprev ?? W) : W;
-  const Wc = new Float64Array(N);
   const R = new Float64Array(M);
   const rowSumWc = new Float64Array(V);
   for (let v = 0; v < V; v++) {
@@ -171,7 +171,6 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
         const w = base[o + m];
         const c = C[m];
         const x = w < c ? w : c;
-        Wc[o + m] = x;
         R[m] = q(R[m] + q(s * x));
         sum = q(sum + x);
       }
@@ -180,7 +179,6 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
         const w = base[o + m];
         const c = C[m];
         const x = w < c ? w : c;
-        Wc[o + m] = x;
         R[m] += s * x;
         sum += x;
       }
@@ -196,7 +194,7 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
     stake: S,
     serverPrerank: P,
     serverConsensusWeight: C,
-    consensusClippedWeight: Wc,
+    consensusClippedWeight: () => clipped(base, C, V, M),
     serverRank: R,
     serverIncentive: I,
     validatorBonds: W, // replaced below
@@ -223,7 +221,7 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
     case 'yuma1':
     case 'yuma2':
     case 'yuma2b':
-      emaBonds(version, inp, cfg, q, num.f32, W, S, C, Wc, base, I, out);
+      emaBonds(version, inp, cfg, q, num.f32, W, S, C, base, I, out);
       break;
     case 'yuma2c':
       capacityBonds(inp, cfg, q, num.f32, W, S, I, out);
@@ -325,7 +323,62 @@ function liquidAlpha(W: Float64Array, B: Float64Array | null, C: Float64Array, V
   return A;
 }
 
-/** Yuma 1 (`YumaRust`), Yuma 2 (`Yuma`) and Yuma 2B: bonds bought with stake on (partly) clipped weights, then an EMA. */
+/** min(W, C) per entry: the consensus-clipped weights (Yuma 2B: of the previous weights). */
+function clipped(base: Float64Array, C: Float64Array, V: number, M: number): Float64Array {
+  const out = new Float64Array(V * M);
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    for (let m = 0; m < M; m++) {
+      const w = base[o + m];
+      const c = C[m];
+      out[o + m] = w < c ? w : c;
+    }
+  }
+  return out;
+}
+
+interface BondPurchase {
+  base: Float64Array;
+  C: Float64Array;
+  S: Float64Array;
+  V: number;
+  M: number;
+  keep: number;
+  pen: number;
+  q: (x: number) => number;
+  f32: boolean;
+}
+
+/**
+ * Per entry W_b = (1 − β)·base + β·min(base, C), and S·W_b. With `den` null: the column sums of S·W_b (into
+ * `out`, length M); with `den`: the bonds bought, S·W_b / den per column with NaN → 0 (into `out`, V×M); with
+ * `weightsOnly`: W_b itself. One place for the arithmetic the epoch and the lazily built outputs share.
+ */
+function purchase(p: BondPurchase, out: Float64Array, den: Float64Array | null, weightsOnly = false): void {
+  const { base, C, S, V, M, keep, pen, q, f32 } = p;
+  for (let v = 0; v < V; v++) {
+    const o = v * M;
+    const s = S[v];
+    for (let m = 0; m < M; m++) {
+      const w = base[o + m];
+      const c = C[m];
+      const wc = w < c ? w : c;
+      const wb = f32 ? q(q(keep * w) + q(pen * wc)) : keep * w + pen * wc;
+      if (weightsOnly) {
+        out[o + m] = wb;
+        continue;
+      }
+      const bp = f32 ? q(s * wb) : s * wb;
+      if (den === null) out[m] = f32 ? q(out[m] + bp) : out[m] + bp;
+      else out[o + m] = nanToNum(f32 ? q(bp / den[m]) : bp / den[m]);
+    }
+  }
+}
+
+/**
+ * Yuma 1 (`YumaRust`), Yuma 2 (`Yuma`) and Yuma 2B: bonds bought with stake on (partly) clipped weights,
+ * then an EMA. W_b and the bonds bought are outputs the next epoch does not read: they are rebuilt on demand.
+ */
 function emaBonds(
   version: 'yuma1' | 'yuma2' | 'yuma2b',
   inp: KernelInput,
@@ -335,7 +388,6 @@ function emaBonds(
   W: Float64Array,
   S: Float64Array,
   C: Float64Array,
-  Wc: Float64Array,
   base: Float64Array,
   I: Float64Array,
   out: KernelOutput,
@@ -343,61 +395,29 @@ function emaBonds(
   const { V, M } = inp;
   const N = V * M;
   const eps = q(1e-6);
-  const keep = q(1 - cfg.bondPenalty);
-  const pen = q(cfg.bondPenalty);
-  // W_b = (1 − β)·W + β·W_clipped (Yuma 2B: W_prev in place of W).
-  const Wb = new Float64Array(N);
-  const B = new Float64Array(N);
-  for (let v = 0; v < V; v++) {
-    const o = v * M;
-    const s = S[v];
-    if (f32) {
-      for (let m = 0; m < M; m++) {
-        const wb = q(q(keep * base[o + m]) + q(pen * Wc[o + m]));
-        Wb[o + m] = wb;
-        B[o + m] = q(s * wb);
-      }
-    } else {
-      for (let m = 0; m < M; m++) {
-        const wb = keep * base[o + m] + pen * Wc[o + m];
-        Wb[o + m] = wb;
-        B[o + m] = s * wb;
-      }
-    }
-  }
-  const bSum = columnSums(B, V, M, q, f32);
-  if (version === 'yuma1') {
-    for (let v = 0; v < V; v++) {
-      const o = v * M;
-      if (f32) for (let m = 0; m < M; m++) B[o + m] = nanToNum(q(B[o + m] / q(bSum[m] + eps)));
-      else for (let m = 0; m < M; m++) B[o + m] = nanToNum(B[o + m] / (bSum[m] + eps));
-    }
-  } else {
-    // Yuma 2 and 2B divide without an epsilon; 0/0 becomes 0.
-    for (let v = 0; v < V; v++) {
-      const o = v * M;
-      if (f32) for (let m = 0; m < M; m++) B[o + m] = nanToNum(q(B[o + m] / bSum[m]));
-      else for (let m = 0; m < M; m++) B[o + m] = nanToNum(B[o + m] / bSum[m]);
-    }
-  }
+  const p: BondPurchase = { base, C, S, V, M, keep: q(1 - cfg.bondPenalty), pen: q(cfg.bondPenalty), q, f32 };
+  const bSum = new Float64Array(M);
+  purchase(p, bSum, null);
+  // Yuma 1 divides by the column sum plus an epsilon; Yuma 2 and 2B without one (0/0 becomes 0).
+  const den = version === 'yuma1' ? bSum.map((x) => q(x + eps)) : bSum;
 
   let alpha: number | Float64Array = version === 'yuma1' ? 1 : 1 - cfg.bondMovingAvg;
   if (cfg.liquidAlpha && inp.C !== null) alpha = liquidAlpha(W, inp.B, C, V, M, inp.block, cfg, q, f32);
 
-  let E: Float64Array;
-  if (inp.B === null) E = version === 'yuma1' ? B.slice() : B;
-  else {
+  // The EMA is computed in place over the bonds bought: E starts as B.
+  const E = new Float64Array(N);
+  purchase(p, E, den);
+  if (inp.B !== null) {
     const Bo = inp.B;
-    E = new Float64Array(N);
     if (typeof alpha === 'number') {
       const a = q(alpha);
       const r = q(1 - alpha);
-      if (f32) for (let i = 0; i < N; i++) E[i] = q(q(a * B[i]) + q(r * Bo[i]));
-      else for (let i = 0; i < N; i++) E[i] = a * B[i] + r * Bo[i];
+      if (f32) for (let i = 0; i < N; i++) E[i] = q(q(a * E[i]) + q(r * Bo[i]));
+      else for (let i = 0; i < N; i++) E[i] = a * E[i] + r * Bo[i];
     } else {
       for (let i = 0; i < N; i++) {
         const a = alpha[i];
-        E[i] = f32 ? q(q(a * B[i]) + q(q(1 - a) * Bo[i])) : a * B[i] + (1 - a) * Bo[i];
+        E[i] = f32 ? q(q(a * E[i]) + q(q(1 - a) * Bo[i])) : a * E[i] + (1 - a) * Bo[i];
       }
     }
   }
@@ -411,8 +431,16 @@ function emaBonds(
     }
   }
   const D = rowDot(E, I, V, M, q, f32);
-  out.weightForBond = Wb;
-  out.validatorBond = B;
+  out.weightForBond = () => {
+    const Wb = new Float64Array(N);
+    purchase(p, Wb, null, true);
+    return Wb;
+  };
+  out.validatorBond = () => {
+    const B = new Float64Array(N);
+    purchase(p, B, den);
+    return B;
+  };
   out.validatorEmaBond = E;
   out.validatorBonds = E;
   out.validatorReward = D;
