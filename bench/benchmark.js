@@ -201,7 +201,9 @@ export async function runBench({ quick = false, only, write = true, log = consol
   const researchUrl = new URL('research.js', DIST_INDEX);
   if (existsSync(fileURLToPath(researchUrl))) {
     const research = await import(researchUrl.href);
-    for (const [V, M] of [[64, 256], [256, 256], [256, 1024], [1024, 1024]]) {
+    // A quick run keeps to the smallest shape and two versions (it has a budget of seconds).
+    const shapes = quick ? [[64, 256]] : [[64, 256], [256, 256], [256, 1024], [1024, 1024]];
+    for (const [V, M] of shapes) {
       const make = (seed) => {
         const rnd = suite.prng(seed);
         const quality = Array.from({ length: M }, () => rnd() ** 3);
@@ -211,7 +213,7 @@ export async function runBench({ quick = false, only, write = true, log = consol
       };
       const first = make(V * 7 + M);
       const second = make(V * 7 + M + 1);
-      for (const version of research.YUMA_VERSIONS) {
+      for (const version of quick ? ['yuma1', 'yuma3'] : research.YUMA_VERSIONS) {
         const e0 = research.yumaEpoch(version, first);
         const input = { ...second, bondsOld: e0.validatorBonds, consensusOld: e0.serverConsensusWeight, ...(version === 'yuma2b' ? { weightsPrev: e0.weight } : {}) };
         const shape = `${V}x${M}`;
