@@ -2,7 +2,7 @@ import { checkPreparedList, prepareBatch } from './epoch/batch.js';
 import { jobsOf, prepareItem, runItems, type PreparedItem } from './epoch/mechanisms.js';
 import { checkPrepared, type PreparedEpoch } from './epoch/prepare.js';
 import { allocRawResult, type RawEpochResult } from './epoch/result.js';
-import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput } from './epoch/types.js';
+import type { BatchItem, EpochInput, EpochInputLike, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput } from './epoch/types.js';
 import { MODE_FIXED, MODE_FLOAT } from './wasm/abi.js';
 import { Arena, align } from './wasm/arena.js';
 import { YumaError } from './errors.js';
@@ -21,7 +21,8 @@ export interface Engine {
    */
   epoch(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
   epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
-  epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
+  epoch(input: EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
+  epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
   /**
    * Many subnets in one call: one trip into Wasm, one arena, outputs in batch order. Items may have mechanisms
    * (their outputs are `MechanismEpochOutput`s); every mechanism of every subnet is one job of the batch.
@@ -69,9 +70,10 @@ class WasmEngine implements Engine {
 
   epoch(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
   epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
-  epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
-  epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
-    const item = prepareItem(input, hyper, opts, true);
+  epoch(input: EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
+  epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
+  epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
+    const item = prepareItem(input as EpochInput, hyper, opts, true) // any accepted spelling: read by prepareEpoch;
     // A later mechanism's getters may have detached an earlier mechanism's borrowed matrix: checked before use.
     if (jobsOf(item).length > 1) checkItems([item], 'input');
     return runItems([item], (jobs) => this.run(jobs, false))[0];

@@ -4,6 +4,7 @@ export * from './epoch/types.js';
 export { MAX_UIDS, MAX_BATCH, MAX_BATCH_CELLS, MAX_MECHANISMS } from './epoch/limits.js';
 export { splitEmission, mechanismWeight, prepareMechanismEpoch, type PreparedMechanismEpoch } from './epoch/mechanisms.js';
 export { prepareEpoch, resolveHyper, type PreparedEpoch } from './epoch/prepare.js';
+export { toJSON, fromJSON, type JsonValue, type EpochOutputJSON } from './epoch/json.js';
 export type { RawEpochResult } from './epoch/result.js';
 export { createEngine, createEngineSync, type Engine, type EngineOptions } from './engine.js';
 export { Subnet, type SubnetOptions, type SubnetEpochOptions, type MechanismOption, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';

@@ -64,7 +64,7 @@ describe('CLI errors: exit code 2, one clear line, no stack trace', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/scenario file .*tempo must be in \[1, 65535\]/);
     writeFileSync(bad, JSON.stringify({ n: 2, stake: ['1', 'x'] }));
-    expect(cli(['epoch', bad]).stderr).toMatch(/stake\[1\]: 'x' is not a whole number of rao/);
+    expect(cli(['epoch', bad]).stderr).toMatch(/stake\[1\] must be a whole number of digits when given as a string \(got "x"\)/);
     writeFileSync(bad, JSON.stringify({ n: 2, currentBlock: 5, tempo: 1, lastStepBlock: 0, stake: ['1', '2'], weights: [[0, 1]], bonds: [[], []], lastUpdate: [0, 0], blockAtRegistration: [0, 0], validatorPermit: [], raoEmission: '1' }));
     const e = cli(['epoch', bad]);
     expect(e.code).toBe(2);

@@ -6,7 +6,8 @@ import { scenarioFromJson } from '../sim/scenario.js';
 import { type FlagSpec, UsageError, describeFlags, parseArgs } from './args.js';
 import { BENCH_HEADER, formatBenchRow, runBench } from './bench.js';
 import { CASES_FLAGS, runCases } from './cases.js';
-import { decodeEpochFile, encodeEpochOutput } from './epoch-json.js';
+import { toJSON } from '../epoch/json.js';
+import { decodeEpochFile } from './epoch-json.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { formatSummary } from './summary.js';
 
@@ -188,7 +189,7 @@ Prints the EpochOutput as JSON: u16 vectors, bonds, emissions as decimal strings
     if (e instanceof YumaError) throw new UsageError(`epoch input '${positionals[0]}': ${e.message.replace(/^E_[A-Z]+: (batch\[0\]: )?/, '')}`);
     throw e;
   }
-  const json = encodeEpochOutput(out, file.input.n);
+  const json = toJSON(out);
   io.stdout.write(JSON.stringify(json, null, flags.compact ? undefined : 1) + '\n');
   return 0;
 }

@@ -4,13 +4,13 @@ import { MAX_UIDS } from './limits.js';
 import {
   DEFAULT_HYPERPARAMS,
   type ChainPath,
-  type EpochInput,
+  type EpochInputLike,
   type EpochOptions,
   type Hyperparams,
   type NumericMode,
   type U16Matrix,
 } from './types.js';
-import { describe } from '../validation/describe.js';
+import { describe, typedArrayKind } from '../validation/describe.js';
 import { asTyped, borrowable, guard, holeCheck, readItem, readLength, readOptions, typedLength } from '../validation/read.js';
 import { oneOf, toBool, toInt, toU64 } from '../validation/values.js';
 
@@ -181,12 +181,18 @@ function u16Entry(v: unknown, field: string): number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? v : toInt(v, field, 0, 65535);
 }
 
-function matrix(
-  value: unknown,
-  n: number,
-  field: string,
-  borrow: boolean,
-): { values: Uint16Array; present: Uint8Array | null; layout: 'dense' | 'sparse' } {
+interface MatrixRead {
+  values: Uint16Array;
+  present: Uint8Array | null;
+  layout: 'dense' | 'sparse';
+}
+
+/**
+ * A u16 matrix in any of the accepted spellings: a `Uint16Array` of n·n (row-major), a flat `number[]` of n·n,
+ * n dense rows (`number[][]` or typed rows), or n sparse rows of `[uid, value]` pairs. Every dense spelling has
+ * the dense layout (presence = value ≠ 0, bonds come back as a `Uint16Array`); sparse rows keep explicit zeros.
+ */
+function matrix(value: unknown, n: number, field: string, borrow: boolean): MatrixRead {
   return guard(field, () => {
     const dense = asTyped<Uint16Array>(value, 'Uint16Array');
     if (dense) {
@@ -197,14 +203,20 @@ function matrix(
       return { values: keep ? dense : new Uint16Array(dense), present: null, layout: 'dense' as const };
     }
     if (!Array.isArray(value)) {
-      throw new YumaError('E_SHAPE', `${field} must be a Uint16Array of n·n or an array of n sparse rows (got ${describe(value)})`);
+      throw new YumaError('E_SHAPE', `${field} must be a Uint16Array of n·n, n rows of n u16 values or n sparse rows of [uid, value] pairs (got ${describe(value)})`);
     }
     const len = readLength(value, field, Number.MAX_SAFE_INTEGER);
-    if (len !== n) throw new YumaError('E_SHAPE', `${field} has length ${len}, expected n = ${n}`);
+    const rows = new Array<unknown>(Math.min(len, n + 1));
+    for (let i = 0; i < rows.length; i++) rows[i] = readItem(value, i, field);
+    // A flat row-major array of n·n numbers (the JSON spelling of a Uint16Array).
+    if (len > 0 && typeof rows[0] === 'number') return flatRows(value, len, n, field);
+    if (len !== n) throw new YumaError('E_SHAPE', `${field} has length ${len}, expected n = ${n} rows`);
     const values = new Uint16Array(n * n);
+    // Dense rows (number[] or a typed array each) or sparse rows of pairs: told apart by the first non-empty row.
+    if (rows.some(isDenseRow)) return denseRows(rows, n, field, values);
     const present = new Uint8Array(n * n);
     for (let i = 0; i < n; i++) {
-      const row = readItem(value, i, field);
+      const row = rows[i];
       if (!Array.isArray(row)) throw new YumaError('E_SHAPE', `${field}[${i}] must be an array of [uid, value] pairs`);
       const entries = readLength(row, `${field}[${i}]`, Number.MAX_SAFE_INTEGER);
       // n + 1 entries must repeat or leave the subnet: refused before reading them
@@ -228,6 +240,43 @@ function matrix(
     }
     return { values, present, layout: 'sparse' as const };
   });
+}
+
+/** A dense row: a typed array, or an array whose first entry is a number (a sparse row's entries are pairs). */
+function isDenseRow(row: unknown): boolean {
+  if (typedArrayKind(row) !== undefined) return true;
+  return Array.isArray(row) && row.length > 0 && typeof row[0] === 'number';
+}
+
+/** n rows of n u16 values each (`number[][]`, as JSON and the Python SDK spell a matrix, or typed rows). */
+function denseRows(rows: unknown[], n: number, field: string, values: Uint16Array): MatrixRead {
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    const where = `${field}[${i}]`;
+    const typed = typedArrayKind(row) !== undefined;
+    if (!typed && !Array.isArray(row)) throw new YumaError('E_SHAPE', `${where} must be a row of n = ${n} u16 values like the other rows`);
+    const len = typed ? typedLength(row as ArrayBufferView) : readLength(row as unknown[], where, Number.MAX_SAFE_INTEGER);
+    if (len !== n) {
+      throw new YumaError('E_SHAPE', `${where} has ${len} values; dense rows need n = ${n} (or give every row as sparse [uid, value] pairs)`);
+    }
+    const r = row as ArrayLike<unknown>;
+    const base = i * n;
+    for (let j = 0; j < n; j++) {
+      const v: unknown = r[j];
+      values[base + j] = u16Entry(typed ? v : holeCheck(r, j, v, where), `${where}[${j}]`);
+    }
+  }
+  return { values, present: null, layout: 'dense' };
+}
+
+/** A flat row-major array of n·n u16 numbers. */
+function flatRows(value: unknown[], len: number, n: number, field: string): MatrixRead {
+  if (len !== n * n) {
+    throw new YumaError('E_SHAPE', `${field} is a flat array of ${len} numbers; a flat dense matrix needs n·n = ${n * n} (or give n rows)`);
+  }
+  const values = new Uint16Array(len);
+  for (let k = 0; k < len; k++) values[k] = u16Entry(readItem(value, k, field), `${field}[${k}]`);
+  return { values, present: null, layout: 'dense' };
 }
 
 function permits(value: unknown, n: number): Uint8Array {
@@ -269,7 +318,7 @@ function commits(value: unknown, n: number, field: string): BigUint64Array | nul
  * matrices are copied once, straight into Wasm memory (`checkPrepared` re-checks them just before).
  */
 export function prepareEpoch(
-  input: EpochInput,
+  input: EpochInputLike,
   hyper?: Partial<Hyperparams> | null,
   opts?: EpochOptions | null,
   borrowDense = false,

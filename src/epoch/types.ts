@@ -7,6 +7,19 @@ export type U16Matrix = Uint16Array | SparseRow[];
 
 export type UintLike = number | bigint;
 
+/** A whole number as input: a safe-integer `number`, a `bigint`, or a decimal string such as `"1000000000"` (JSON). */
+export type UintInput = number | bigint | string;
+
+/**
+ * A u16 matrix as input (row = the UID that set it), in any of these spellings, all validated alike:
+ * - `Uint16Array` of n·n, row-major (the fastest: copied straight into Wasm), or a flat `number[]` of n·n;
+ * - n dense rows: `number[][]` (as JSON and the Python SDK write a matrix) or typed rows;
+ * - n sparse rows of `[uid, value]` pairs, as the chain stores them (explicit zeros kept).
+ * Every dense spelling is the *dense layout* (a stored entry is a value ≠ 0; bonds come back as a `Uint16Array`);
+ * sparse rows are the *sparse layout* (bonds come back as sparse rows).
+ */
+export type U16MatrixInput = U16Matrix | ReadonlyArray<ArrayLike<number>> | readonly number[];
+
 /** The per-subnet fields of an epoch input: what every mechanism of a subnet shares. */
 export interface SubnetEpochFields {
   n: number;
@@ -161,7 +174,24 @@ export interface MechanismEpochOutput extends EpochOutput {
   votingStake: bigint[];
 }
 
+/**
+ * What `engine.epoch`, `engine.epochs` and `prepareEpoch` accept besides `EpochInput`: the same fields with amounts
+ * and blocks also as decimal strings and matrices in any `U16MatrixInput` spelling — the JSON form of an epoch
+ * (what `yuma-wasm epoch` reads) works as it is. (Mechanism inputs accept the same spellings at run time.)
+ */
+export type EpochInputLike = Omit<EpochInput, 'currentBlock' | 'lastStepBlock' | 'stake' | 'weights' | 'bonds' | 'lastUpdate' | 'blockAtRegistration' | 'commitBlocks' | 'raoEmission'> & {
+  currentBlock: UintInput;
+  lastStepBlock: UintInput;
+  stake: readonly UintInput[] | BigUint64Array;
+  weights: U16MatrixInput;
+  bonds: U16MatrixInput;
+  lastUpdate: readonly UintInput[] | BigUint64Array;
+  blockAtRegistration: readonly UintInput[] | BigUint64Array;
+  commitBlocks?: ReadonlyArray<UintInput | null | undefined>;
+  raoEmission: UintInput;
+};
+
 export interface BatchItem {
-  input: EpochInput | MechanismEpochInput;
+  input: EpochInput | MechanismEpochInput | EpochInputLike;
   hyper?: Partial<Hyperparams>;
 }

@@ -1,5 +1,5 @@
-import { resolveHyper } from '../epoch/prepare.js';
-import type { ChainPath, EpochInput, EpochOutput, Hyperparams, NumericMode, U16Matrix } from '../epoch/types.js';
+import { prepareEpoch, resolveHyper } from '../epoch/prepare.js';
+import type { ChainPath, EpochInputLike, EpochOutput, Hyperparams, NumericMode, SparseRow } from '../epoch/types.js';
 import { U64_MAX } from '../units.js';
 
 export interface InvariantOptions {
@@ -17,7 +17,49 @@ export interface InvariantViolation {
 const U16 = 65535;
 const toBig = (x: number | bigint): bigint => (typeof x === 'bigint' ? x : BigInt(x));
 
-function denseOf(m: U16Matrix, n: number): { values: Float64Array; present: Uint8Array } {
+/** The input with every field in one spelling (any accepted one comes in: dense rows, decimal strings, …). */
+interface CanonicalInput {
+  n: number;
+  currentBlock: bigint;
+  stake: bigint[];
+  weights: Uint16Array | SparseRow[];
+  bonds: Uint16Array | SparseRow[];
+  lastUpdate: bigint[];
+  blockAtRegistration: bigint[];
+  validatorPermit: boolean[];
+  ownerUid?: number;
+  commitBlocks?: Array<bigint | null>;
+  raoEmission: bigint;
+}
+
+function canonical(input: EpochInputLike, path: ChainPath): CanonicalInput {
+  const p = prepareEpoch(input, undefined, { path });
+  const n = p.n;
+  const rows = (values: Uint16Array, present: Uint8Array): SparseRow[] =>
+    Array.from({ length: n }, (_, i) => {
+      const row: SparseRow = [];
+      for (let j = 0; j < n; j++) if (present[i * n + j]) row.push([j, values[i * n + j]]);
+      return row;
+    });
+  const sparse = p.layout === 'sparse';
+  const bondsPresent = Uint8Array.from(p.bonds, (v) => (v !== 0 ? 1 : 0));
+  return {
+    n,
+    currentBlock: p.currentBlock,
+    stake: Array.from(p.stake),
+    // Sparse bond rows: the checks below only read values, so listed zeros need not be kept.
+    weights: sparse ? rows(p.weights, p.weightsPresent) : p.weights,
+    bonds: sparse ? rows(p.bonds, bondsPresent) : p.bonds,
+    lastUpdate: Array.from(p.lastUpdate),
+    blockAtRegistration: Array.from(p.blockAtRegistration),
+    validatorPermit: Array.from(p.validatorPermit.subarray(0, p.permitLength), (v) => v === 1),
+    ...(p.ownerUid >= 0 ? { ownerUid: p.ownerUid } : {}),
+    ...(p.commitBlocks ? { commitBlocks: Array.from(p.commitBlocks, (c) => (c === U64_MAX ? null : c)) } : {}),
+    raoEmission: p.raoEmission,
+  };
+}
+
+function denseOf(m: Uint16Array | SparseRow[], n: number): { values: Float64Array; present: Uint8Array } {
   const values = new Float64Array(n * n);
   const present = new Uint8Array(n * n);
   if (m instanceof Uint16Array) {
@@ -42,11 +84,12 @@ function denseOf(m: U16Matrix, n: number): { values: Float64Array; present: Uint
  * activity, bond write-back, and emission totals. Returns the violations (empty when all hold).
  * Tolerances are the u16 rounding of the chain (one step per UID); they do not hide a wrong algorithm.
  */
-export function checkEpochInvariants(input: EpochInput, output: EpochOutput, opts: InvariantOptions = {}): InvariantViolation[] {
+export function checkEpochInvariants(given: EpochInputLike, output: EpochOutput, opts: InvariantOptions = {}): InvariantViolation[] {
   const out: InvariantViolation[] = [];
   const fail = (rule: string, message: string) => out.push({ rule, message });
   const h = resolveHyper(opts.hyper);
   const path = opts.path ?? 'sparse';
+  const input = canonical(given, path);
   const mode = opts.mode ?? 'fixed';
   const n = input.n;
 
@@ -223,7 +266,7 @@ export function checkEpochInvariants(input: EpochInput, output: EpochOutput, opt
 }
 
 /** `checkEpochInvariants`, throwing an `Error` that lists every violation. */
-export function assertEpochInvariants(input: EpochInput, output: EpochOutput, opts: InvariantOptions = {}): void {
+export function assertEpochInvariants(input: EpochInputLike, output: EpochOutput, opts: InvariantOptions = {}): void {
   const v = checkEpochInvariants(input, output, opts);
   if (v.length > 0) {
     throw new Error(`epoch invariants violated (${v.length}):\n${v.map((x) => `  [${x.rule}] ${x.message}`).join('\n')}`);

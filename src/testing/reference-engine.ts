@@ -3,7 +3,7 @@ import { checkPreparedList, prepareBatch } from '../epoch/batch.js';
 import { isPreparedMechanisms, prepareItem, type PreparedItem } from '../epoch/mechanisms.js';
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, toEpochOutput, type RawEpochResult } from '../epoch/result.js';
-import type { BatchItem, EpochInput, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput } from '../epoch/types.js';
+import type { BatchItem, EpochInput, EpochInputLike, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput } from '../epoch/types.js';
 import { referenceEpoch } from '../reference/epoch.js';
 import { referenceEpochFixed } from '../reference/epoch-fixed.js';
 import { referenceEpochWithMechanisms } from '../reference/mechanisms.js';
@@ -21,9 +21,10 @@ export function createReferenceEngine(): Engine {
     isPreparedMechanisms(item) ? referenceEpochWithMechanisms(item, run) : toEpochOutput(item, run(item));
   function epoch(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
   function epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
-  function epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
-  function epoch(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
-    return output(prepareItem(input, hyper, opts));
+  function epoch(input: EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
+  function epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
+  function epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
+    return output(prepareItem(input as EpochInput, hyper, opts));
   }
   return {
     epoch,

@@ -6,8 +6,20 @@ import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { describe, show } from './describe.js';
 
-/** A u64 given as a bigint or a safe integer number. */
+const DECIMAL = /^[0-9]{1,20}$/;
+
+/**
+ * A u64 given as a bigint, a safe integer number, or a decimal string (how JSON carries rao amounts and
+ * blocks: `"1547863845838995"`; digits only, at most 20 of them).
+ */
 export function toU64(value: unknown, field: string): bigint {
+  if (typeof value === 'string') {
+    if (!DECIMAL.test(value)) {
+      if (/^[0-9]+$/.test(value)) throw new YumaError('E_RANGE', `${field} exceeds u64 (${show(value)})`);
+      throw new YumaError('E_ARG', `${field} must be a whole number of digits when given as a string (got ${show(value)})`);
+    }
+    value = BigInt(value);
+  }
   if (typeof value === 'bigint') {
     if (value < 0n) throw new YumaError('E_RANGE', `${field} is negative (${show(value)})`);
     if (value > U64_MAX) throw new YumaError('E_RANGE', `${field} exceeds u64 (${show(value)})`);
@@ -20,7 +32,7 @@ export function toU64(value: unknown, field: string): bigint {
     if (!Number.isSafeInteger(value)) throw new YumaError('E_RANGE', `${field} is above 2^53; pass it as a bigint`);
     return BigInt(value);
   }
-  throw new YumaError('E_ARG', `${field} must be a bigint or an integer number (got ${describe(value)})`);
+  throw new YumaError('E_ARG', `${field} must be a bigint, an integer number or a decimal string (got ${describe(value)})`);
 }
 
 /** An amount of rao (or alpha rao): a bigint in [0, u64], and above 0 unless `allowZero`. */

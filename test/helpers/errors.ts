@@ -23,3 +23,15 @@ export function yumaCode(f: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Runs `f`, expects a YumaError with `code`, and returns it (for checks on the message). */
+export function expectYumaError(f: () => unknown, code: string): Error & { code: string } {
+  try {
+    f();
+  } catch (e) {
+    if (!isYumaError(e)) throw new Error(`expected a YumaError ${code}, got ${String(e)}`, { cause: e });
+    if (e.code !== code) throw new Error(`expected ${code}, got ${e.message}`);
+    return e;
+  }
+  throw new Error(`expected a YumaError ${code}, but nothing was thrown`);
+}

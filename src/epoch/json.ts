@@ -1,0 +1,177 @@
+import { YumaError } from '../errors.js';
+import { U64_MAX } from '../units.js';
+import { describe, show, typedArrayKind } from '../validation/describe.js';
+import type { EpochFloatViews, EpochOutput, SparseRow } from './types.js';
+
+/** A JSON value: what `JSON.stringify` writes and `JSON.parse` reads back unchanged. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** The JSON form of an `EpochOutput`: u16 vectors as number arrays, rao as decimal strings, bonds as rows. */
+export interface EpochOutputJSON {
+  stakeWeight: number[];
+  consensus: number[];
+  incentive: number[];
+  dividends: number[];
+  validatorTrust: number[];
+  active: boolean[];
+  validatorPermit: boolean[];
+  /** n rows of n u16 values (dense layout) or n rows of `[uid, value]` pairs (sparse layout). */
+  bonds: number[][] | Array<Array<[number, number]>>;
+  /** rao, decimal strings. */
+  serverEmission: string[];
+  validatorEmission: string[];
+  float: { [K in keyof EpochFloatViews]: number[] };
+  [more: string]: JsonValue | undefined;
+}
+
+/**
+ * The JSON form of a library value, safe for `JSON.stringify` and lossless through `fromJSON`:
+ * - `bigint` → decimal string (rao amounts never pass through a float);
+ * - `BigUint64Array`/`BigInt64Array` → arrays of decimal strings; other typed arrays → number arrays;
+ * - a dense `Uint16Array` matrix under `weights`/`bonds` (n·n) → n rows of n values;
+ * - arrays and plain objects recursively; `undefined` properties dropped.
+ *
+ * Works on `EpochOutput` (also with extra fields such as mechanism outputs), `EpochInput`, `MetagraphView`,
+ * `NetworkReport` and anything else built from those pieces. Functions, symbols and non-finite numbers have no
+ * JSON form and are refused with `YumaError('E_ARG')`, as are cycles.
+ */
+export function toJSON(value: EpochOutput): EpochOutputJSON;
+export function toJSON(value: unknown): JsonValue;
+export function toJSON(value: unknown): JsonValue | EpochOutputJSON {
+  return encode(value, '', 'value', new Set());
+}
+
+function encode(v: unknown, key: string, where: string, seen: Set<object>): JsonValue {
+  switch (typeof v) {
+    case 'bigint':
+      return v.toString();
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      if (!Number.isFinite(v)) throw new YumaError('E_ARG', `${where} is ${show(v)}, which JSON cannot hold`);
+      return v;
+    case 'undefined':
+      return null;
+    case 'object':
+      break;
+    default:
+      throw new YumaError('E_ARG', `${where} is ${describe(v)}, which has no JSON form`);
+  }
+  if (v === null) return null;
+  const kind = typedArrayKind(v);
+  if (kind !== undefined) {
+    const t = v as unknown as ArrayLike<number | bigint>;
+    if (kind === 'BigUint64Array' || kind === 'BigInt64Array') return Array.from(t, (x) => x.toString());
+    if (kind === 'Uint16Array' && (key === 'bonds' || key === 'weights')) {
+      const n = Math.round(Math.sqrt(t.length));
+      if (n * n === t.length) return Array.from({ length: n }, (_, i) => Array.from((v as Uint16Array).subarray(i * n, (i + 1) * n)));
+    }
+    const out = Array.from(t as ArrayLike<number>);
+    for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i])) throw new YumaError('E_ARG', `${where}[${i}] is ${show(out[i])}, which JSON cannot hold`);
+    return out;
+  }
+  if (seen.has(v)) throw new YumaError('E_ARG', `${where} refers to itself`);
+  seen.add(v);
+  try {
+    if (Array.isArray(v)) return v.map((x, i) => encode(x, key, `${where}[${i}]`, seen));
+    const out: { [k: string]: JsonValue } = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) continue;
+      out[k] = encode(x, k, `${where}.${k}`, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(v);
+  }
+}
+
+const U16_KEYS = ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust'] as const;
+const BOOL_KEYS = ['active', 'validatorPermit'] as const;
+const RAO_KEYS = ['serverEmission', 'validatorEmission'] as const;
+const FLOAT_KEYS = ['consensus', 'incentive', 'dividends', 'rank', 'trust', 'validatorTrust'] as const;
+
+/**
+ * An `EpochOutput` back from its JSON form (`toJSON`'s output, or `yuma-wasm epoch`'s stdout after
+ * `JSON.parse`): u16 vectors as `Uint16Array`, rao as `bigint`, float views as `Float64Array`, bonds as a
+ * `Uint16Array` (from dense rows) or sparse rows. Nested `mechanisms` outputs are decoded the same way; other
+ * extra fields are kept as they are. Every value is checked: a bad one is `YumaError` (`E_SHAPE`, `E_RANGE`, …).
+ */
+export function fromJSON(json: unknown): EpochOutput {
+  return decodeOutput(json, 'output');
+}
+
+function decodeOutput(json: unknown, where: string): EpochOutput {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new YumaError('E_SHAPE', `${where} must be an object (got ${describe(json)})`);
+  }
+  const o = json as Record<string, unknown>;
+  const n = arrayOf(o.stakeWeight, `${where}.stakeWeight`).length;
+  const u16 = (k: string) => {
+    const a = arrayOf(o[k], `${where}.${k}`, n);
+    return Uint16Array.from(a, (x, i) => u16Of(x, `${where}.${k}[${i}]`));
+  };
+  const out: Record<string, unknown> = { ...o };
+  for (const k of U16_KEYS) out[k] = u16(k);
+  for (const k of BOOL_KEYS) {
+    out[k] = arrayOf(o[k], `${where}.${k}`, n).map((x, i) => {
+      if (typeof x !== 'boolean') throw new YumaError('E_SHAPE', `${where}.${k}[${i}] must be true or false (got ${show(x)})`);
+      return x;
+    });
+  }
+  for (const k of RAO_KEYS) out[k] = arrayOf(o[k], `${where}.${k}`, n).map((x, i) => raoOf(x, `${where}.${k}[${i}]`));
+  const f = o.float;
+  if (f === null || typeof f !== 'object' || Array.isArray(f)) throw new YumaError('E_SHAPE', `${where}.float must be an object`);
+  const float: Record<string, Float64Array> = {};
+  for (const k of FLOAT_KEYS) {
+    float[k] = Float64Array.from(arrayOf((f as Record<string, unknown>)[k], `${where}.float.${k}`, n), (x, i) => {
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw new YumaError('E_SHAPE', `${where}.float.${k}[${i}] must be a finite number (got ${show(x)})`);
+      return x;
+    });
+  }
+  out.float = float;
+  out.bonds = bondsOf(o.bonds, n, `${where}.bonds`);
+  if (o.mechanisms !== undefined) out.mechanisms = arrayOf(o.mechanisms, `${where}.mechanisms`).map((m, i) => decodeOutput(m, `${where}.mechanisms[${i}]`));
+  return out as unknown as EpochOutput;
+}
+
+function arrayOf(v: unknown, where: string, n?: number): unknown[] {
+  if (!Array.isArray(v)) throw new YumaError('E_SHAPE', `${where} must be an array (got ${describe(v)})`);
+  if (n !== undefined && v.length !== n) throw new YumaError('E_SHAPE', `${where} has length ${v.length}, expected ${n}`);
+  return v;
+}
+
+function u16Of(x: unknown, where: string): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 65535) throw new YumaError('E_RANGE', `${where} must be a u16 (got ${show(x)})`);
+  return x;
+}
+
+function raoOf(x: unknown, where: string): bigint {
+  if (typeof x === 'string' && /^[0-9]{1,20}$/.test(x)) {
+    const v = BigInt(x);
+    if (v <= U64_MAX) return v;
+  }
+  if (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0) return BigInt(x);
+  throw new YumaError('E_RANGE', `${where} must be a decimal string of rao in u64 (got ${show(x)})`);
+}
+
+function bondsOf(v: unknown, n: number, where: string): Uint16Array | SparseRow[] {
+  const rows = arrayOf(v, where, n);
+  const dense = rows.some((r) => Array.isArray(r) && r.length > 0 && typeof r[0] === 'number');
+  if (dense) {
+    const out = new Uint16Array(n * n);
+    rows.forEach((r, i) => {
+      const row = arrayOf(r, `${where}[${i}]`, n);
+      for (let j = 0; j < n; j++) out[i * n + j] = u16Of(row[j], `${where}[${i}][${j}]`);
+    });
+    return out;
+  }
+  return rows.map((r, i) =>
+    arrayOf(r, `${where}[${i}]`).map((pair, e): [number, number] => {
+      const p = arrayOf(pair, `${where}[${i}][${e}]`, 2);
+      const j = p[0];
+      if (typeof j !== 'number' || !Number.isInteger(j) || j < 0 || j >= n) throw new YumaError('E_RANGE', `${where}[${i}][${e}] uid must be in [0, ${n - 1}] (got ${show(j)})`);
+      return [j, u16Of(p[1], `${where}[${i}][${e}] value`)];
+    }),
+  );
+}

@@ -1,0 +1,128 @@
+import { gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createEngineSync, fromJSON, toJSON, YumaError, type EpochInputLike, type EpochOutput } from '../src/index.js';
+import { expectYumaError } from './helpers/errors.js';
+
+const engine = createEngineSync();
+
+// One 4-UID epoch, written five ways. The answer is the README's: incentive 3/4 and 1/4 on miners 2 and 3.
+const base = {
+  n: 4,
+  currentBlock: 1000,
+  tempo: 360,
+  lastStepBlock: 0,
+  lastUpdate: [999, 999, 999, 999],
+  blockAtRegistration: [1, 1, 1, 1],
+  validatorPermit: [true, true, false, false],
+};
+const sparse: EpochInputLike = {
+  ...base,
+  stake: [1000n * 10n ** 9n, 500n * 10n ** 9n, 0n, 0n],
+  weights: [[[2, 65535], [3, 32768]], [[2, 65535]], [], []],
+  bonds: [[], [], [], []],
+  raoEmission: 10n ** 9n,
+};
+const denseRows: EpochInputLike = {
+  ...base,
+  stake: ['1000000000000', '500000000000', '0', '0'],
+  weights: [[0, 0, 65535, 32768], [0, 0, 65535, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+  bonds: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+  raoEmission: '1000000000',
+};
+const flat: EpochInputLike = {
+  ...denseRows,
+  weights: [0, 0, 65535, 32768, 0, 0, 65535, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+  bonds: new Array(16).fill(0),
+};
+const typed: EpochInputLike = {
+  ...denseRows,
+  stake: BigUint64Array.from([1000n * 10n ** 9n, 500n * 10n ** 9n, 0n, 0n]),
+  weights: Uint16Array.from([0, 0, 65535, 32768, 0, 0, 65535, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+  bonds: new Uint16Array(16),
+  raoEmission: 10n ** 9n,
+};
+const typedRows: EpochInputLike = {
+  ...denseRows,
+  weights: [Uint16Array.of(0, 0, 65535, 32768), Uint16Array.of(0, 0, 65535, 0), new Uint16Array(4), new Uint16Array(4)],
+  bonds: [new Uint16Array(4), new Uint16Array(4), new Uint16Array(4), new Uint16Array(4)],
+  raoEmission: 1_000_000_000,
+};
+
+describe('one input format for the library and the CLI', () => {
+  const want = engine.epoch(sparse);
+
+  it('sparse rows, dense number[][] with decimal-string rao, a flat number[], a Uint16Array and typed rows give the same epoch', () => {
+    expect(Array.from(want.incentive)).toEqual([0, 0, 49151, 16383]);
+    for (const input of [denseRows, flat, typed, typedRows]) {
+      const out = engine.epoch(input);
+      expect(Array.from(out.incentive)).toEqual(Array.from(want.incentive));
+      expect(Array.from(out.dividends)).toEqual(Array.from(want.dividends));
+      expect(out.serverEmission).toEqual(want.serverEmission);
+      expect(out.validatorEmission).toEqual(want.validatorEmission);
+      // every dense spelling is the dense layout: bonds come back as a Uint16Array of n·n
+      expect(out.bonds).toBeInstanceOf(Uint16Array);
+      expect((out.bonds as Uint16Array).length).toBe(16);
+    }
+  });
+
+  it('a conformance line (dense rows, rao as strings) runs through engine.epoch as parsed from JSON', () => {
+    const line = JSON.parse(gunzipSync(readFileSync(new URL('fixtures/chain-sparse-epochs.jsonl.gz', import.meta.url))).toString('utf8').split('\n')[3]);
+    const out = engine.epoch(line.input, line.hyper);
+    const json = toJSON(out);
+    for (const k of ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust', 'bonds', 'serverEmission', 'validatorEmission'] as const) {
+      expect(json[k], k).toEqual(line.output[k]);
+    }
+  });
+
+  it('dense rows of the wrong length are E_SHAPE naming the row, not "must be a [uid, value] pair"', () => {
+    const bad = { ...denseRows, weights: [[0, 0, 65535], [0, 0, 65535, 0], [0, 0, 0, 0], [0, 0, 0, 0]] };
+    const e = expectYumaError(() => engine.epoch(bad), 'E_SHAPE');
+    expect(e.message).toMatch(/weights\[0\] has 3 values; dense rows need n = 4/);
+    expect(e.message).not.toMatch(/must be a \[uid, value\] pair/);
+    expectYumaError(() => engine.epoch({ ...flat, weights: new Array(15).fill(0) }), 'E_SHAPE');
+  });
+
+  it('values outside u16 or u64 are refused with YumaError, never wrapped', () => {
+    expectYumaError(() => engine.epoch({ ...denseRows, weights: [[0, 0, 65536, 0], [0, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0]] }), 'E_RANGE');
+    expectYumaError(() => engine.epoch({ ...flat, weights: [0, 0, -1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0] }), 'E_RANGE');
+    expectYumaError(() => engine.epoch({ ...denseRows, weights: [[0, 0, 1.5, 0], [0, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0]] }), 'E_RANGE');
+    expectYumaError(() => engine.epoch({ ...denseRows, stake: ['18446744073709551616', '0', '0', '0'] }), 'E_RANGE');
+    expectYumaError(() => engine.epoch({ ...denseRows, stake: ['12.5', '0', '0', '0'] }), 'E_ARG');
+    expectYumaError(() => engine.epoch({ ...denseRows, raoEmission: '-5' }), 'E_ARG');
+    expectYumaError(() => engine.epoch({ ...denseRows, weights: [[0, 0, 1, 0], [[2, 1]], [], []] }), 'E_SHAPE');
+  });
+});
+
+describe('toJSON / fromJSON', () => {
+  const outs: Array<[string, EpochOutput]> = [
+    ['sparse layout', engine.epoch(sparse)],
+    ['dense layout', engine.epoch(typed)],
+  ];
+  for (const [name, out] of outs) {
+    it(`round-trips an EpochOutput through JSON.stringify (${name}): bigints as decimal strings, typed arrays back`, () => {
+      const text = JSON.stringify(toJSON(out));
+      const json = JSON.parse(text);
+      expect(json.serverEmission.every((x: unknown) => typeof x === 'string')).toBe(true);
+      expect(json.bonds).toHaveLength(4);
+      const back = fromJSON(json);
+      expect(back.incentive).toBeInstanceOf(Uint16Array);
+      expect(back.float.consensus).toBeInstanceOf(Float64Array);
+      expect(back.serverEmission).toEqual(out.serverEmission);
+      expect(back).toEqual(out);
+    });
+  }
+
+  it('refuses what JSON cannot hold, and bad JSON outputs, with YumaError', () => {
+    expectYumaError(() => toJSON({ x: Number.NaN }), 'E_ARG');
+    expectYumaError(() => toJSON({ f: () => 1 }), 'E_ARG');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expectYumaError(() => toJSON(cyclic), 'E_ARG');
+    const good = JSON.parse(JSON.stringify(toJSON(engine.epoch(sparse))));
+    expectYumaError(() => fromJSON({ ...good, incentive: [0, 0, 70000, 0] }), 'E_RANGE');
+    expectYumaError(() => fromJSON({ ...good, serverEmission: ['1', '2', '3'] }), 'E_SHAPE');
+    expectYumaError(() => fromJSON({ ...good, validatorEmission: ['1', '2', 'x', '4'] }), 'E_RANGE');
+    expect(() => fromJSON(null)).toThrow(YumaError);
+  });
+});
