@@ -90,7 +90,7 @@ describe('one input format for the library and the CLI', () => {
     expectYumaError(() => engine.epoch({ ...denseRows, stake: ['18446744073709551616', '0', '0', '0'] }), 'E_RANGE');
     expectYumaError(() => engine.epoch({ ...denseRows, stake: ['12.5', '0', '0', '0'] }), 'E_ARG');
     expectYumaError(() => engine.epoch({ ...denseRows, raoEmission: '-5' }), 'E_ARG');
-    expectYumaError(() => engine.epoch({ ...denseRows, weights: [[0, 0, 1, 0], [[2, 1]], [], []] }), 'E_SHAPE');
+    expectYumaError(() => engine.epoch({ ...denseRows, weights: [[0, 0, 1, 0], [[2, 1]], [], []] as never }), 'E_SHAPE');
   });
 });
 
