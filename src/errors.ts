@@ -12,13 +12,18 @@ export type YumaErrorCode =
 /** The one error type the library throws for bad input. State is never changed when it is thrown. */
 export class YumaError extends Error {
   readonly code: YumaErrorCode;
+  /** The message without the code: what to show where the code is shown separately (a CLI line, a wrapper). */
+  readonly detail: string;
   // A private brand: `isYumaError` recognises genuine instances without running user code (a thrown Proxy's
   // traps, a forged prototype).
   readonly #brand = true;
   constructor(code: YumaErrorCode, message: string) {
-    super(`${code}: ${message}`);
+    // The message states the code once: a detail that already starts with one (a wrapped message) loses it.
+    const detail = String(message).replace(/^(E_[A-Z]+: )+/, '');
+    super(`${code}: ${detail}`);
     this.name = 'YumaError';
     this.code = code;
+    this.detail = detail;
   }
 
   /** True for errors this library created (never runs code of the value tested). */

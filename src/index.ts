@@ -5,6 +5,8 @@ export { MAX_UIDS, MAX_BATCH, MAX_BATCH_CELLS, MAX_MECHANISMS } from './epoch/li
 export { splitEmission, mechanismWeight, prepareMechanismEpoch, type PreparedMechanismEpoch } from './epoch/mechanisms.js';
 export { prepareEpoch, resolveHyper, type PreparedEpoch } from './epoch/prepare.js';
 export { toJSON, fromJSON, type JsonValue, type EpochOutputJSON } from './epoch/json.js';
+export { fromMetagraph, taoToRao, type MetagraphLike, type FromMetagraphOptions, type MetagraphEpoch } from './metagraph/from-metagraph.js';
+export { metagraphView, type MetagraphView } from './metagraph/view.js';
 export type { RawEpochResult } from './epoch/result.js';
 export { createEngine, createEngineSync, type Engine, type EngineOptions } from './engine.js';
 export { Subnet, type SubnetOptions, type SubnetEpochOptions, type MechanismOption, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';

@@ -126,3 +126,15 @@ describe('toJSON / fromJSON', () => {
     expect(() => fromJSON(null)).toThrow(YumaError);
   });
 });
+
+describe('error messages state the code once', () => {
+  it('a YumaError built from another one\'s message, and a batch error, carry the code exactly once', () => {
+    const inner = new YumaError('E_RANGE', 'stake[0] exceeds u64');
+    const wrapped = new YumaError('E_RANGE', inner.message);
+    expect(wrapped.message).toBe('E_RANGE: stake[0] exceeds u64');
+    expect(wrapped.detail).toBe('stake[0] exceeds u64');
+    const e = expectYumaError(() => engine.epochs([{ input: sparse }, { input: { ...denseRows, stake: ['x', '0', '0', '0'] } }]), 'E_ARG');
+    expect(e.message.match(/E_[A-Z]+/g)).toEqual(['E_ARG']);
+    expect(e.message).toMatch(/^E_ARG: batch\[1\]: stake\[0\]/);
+  });
+});

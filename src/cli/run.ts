@@ -3,7 +3,9 @@ import { BLOCKS_PER_DAY, SHARE_MODES, type EpochEngine, type NetworkOptions } fr
 import { renderChartHtml } from '../sim/chart.js';
 import { Network } from '../sim/network.js';
 import { scenarioFromJson } from '../sim/scenario.js';
-import { type FlagSpec, UsageError, describeFlags, parseArgs } from './args.js';
+import { type FlagSpec, type ParsedArgs, UsageError, describeFlags, parseArgs } from './args.js';
+import { fromMetagraph, type MetagraphLike } from '../metagraph/from-metagraph.js';
+import { metagraphView } from '../metagraph/view.js';
 import { BENCH_HEADER, formatBenchRow, runBench } from './bench.js';
 import { CASES_FLAGS, runCases } from './cases.js';
 import { toJSON } from '../epoch/json.js';
@@ -62,6 +64,9 @@ const EPOCH_FLAGS: Record<string, FlagSpec> = {
   mode: { kind: 'string', choices: ['fixed', 'float'], help: "arithmetic (default: the file's mode, else fixed)" },
   path: { kind: 'string', choices: ['sparse', 'dense'], help: "chain code path (default: the file's path, else sparse)" },
   compact: { kind: 'boolean', help: 'one-line JSON' },
+  metagraph: { kind: 'string', help: "read a metagraph dump (the Python SDK's fields: S, W, B, last_update, …) instead of an epoch file" },
+  'last-step': { kind: 'string', help: 'with --metagraph: block of the last epoch (default: the dump\'s last_step, else 0)' },
+  emission: { kind: 'string', help: 'with --metagraph: rao to distribute (default: pending_alpha_emission, else the sum of E, else 10^9)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
 
@@ -119,7 +124,7 @@ function simulate(argv: string[], io: CliIo): number {
       if (sc.blocks !== undefined) blocks = sc.blocks;
       name = `scenario '${sc.name}'`;
     } catch (e) {
-      if (e instanceof YumaError) throw new UsageError(`scenario file '${flags.scenario}': ${e.message.replace(/^E_[A-Z]+: /, '')}`);
+      if (e instanceof YumaError) throw new UsageError(`scenario file '${flags.scenario}': ${e.detail}`);
       throw e;
     }
   }
@@ -141,7 +146,7 @@ function simulate(argv: string[], io: CliIo): number {
   try {
     net = new Network({ ...options, engine });
   } catch (e) {
-    if (e instanceof YumaError) throw new UsageError(e.message.replace(/^E_[A-Z]+: /, ''));
+    if (e instanceof YumaError) throw new UsageError(e.detail);
     throw e;
   }
   const o = net.options;
@@ -171,12 +176,20 @@ function epoch(argv: string[], io: CliIo): number {
         '<input.json> [options]',
         EPOCH_FLAGS,
         `\nThe file holds an EpochInput, or { input, hyper?, mode?, path? } (a line of the conformance files works).
-Rao amounts may be decimal strings; weights and bonds are n rows of n u16, or sparse rows of [uid, value].
-Prints the EpochOutput as JSON: u16 vectors, bonds, emissions as decimal strings of rao, and float views.\n`,
+Rao amounts may be decimal strings; weights and bonds are n rows of n u16, a flat n·n array, or sparse rows
+of [uid, value] — exactly what engine.epoch accepts.
+Prints the EpochOutput as JSON: u16 vectors, bonds, emissions as decimal strings of rao, and float views.
+
+  ${NAME} epoch --metagraph dump.json [--last-step B] [--emission RAO]
+reads the Python SDK's metagraph fields instead (S in TAO, W as floats or u16, B, last_update,
+block_at_registration, validator_permit, block, tempo, hyper-parameters by their SDK names), converts them as
+the chain stores them, prints what it assumed on stderr, and adds a "metagraph" view (S, R, T, C, I, D, Tv, E…).\n`,
       ),
     );
     return 0;
   }
+  if (typeof flags.metagraph === 'string') return metagraphEpoch(flags, positionals, io);
+  if (flags['last-step'] !== undefined || flags.emission !== undefined) throw new UsageError('--last-step and --emission go with --metagraph');
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'epoch needs an input file: yuma-wasm epoch <input.json>' : 'epoch takes exactly one input file');
   const file = decodeEpochFile(readJson(io, positionals[0], 'epoch input'));
   const mode = (flags.mode as 'fixed' | 'float' | undefined) ?? file.mode ?? 'fixed';
@@ -186,11 +199,35 @@ Prints the EpochOutput as JSON: u16 vectors, bonds, emissions as decimal strings
   try {
     [out] = engine.epochs([{ input: file.input, hyper: file.hyper }], { mode, path });
   } catch (e) {
-    if (e instanceof YumaError) throw new UsageError(`epoch input '${positionals[0]}': ${e.message.replace(/^E_[A-Z]+: (batch\[0\]: )?/, '')}`);
+    if (e instanceof YumaError) throw new UsageError(`epoch input '${positionals[0]}': ${e.detail.replace(/^batch\[0\]: /, '')}`);
     throw e;
   }
   const json = toJSON(out);
   io.stdout.write(JSON.stringify(json, null, flags.compact ? undefined : 1) + '\n');
+  return 0;
+}
+
+/** `epoch --metagraph dump.json`: the SDK's metagraph in, the EpochOutput plus its metagraph view out. */
+function metagraphEpoch(flags: ParsedArgs['flags'], positionals: string[], io: CliIo): number {
+  if (positionals.length > 0) throw new UsageError(`epoch --metagraph takes no input file (got '${positionals[0]}')`);
+  const file = flags.metagraph as string;
+  const mode = (flags.mode as 'fixed' | 'float' | undefined) ?? 'fixed';
+  const path = (flags.path as 'sparse' | 'dense' | undefined) ?? 'sparse';
+  const json = readJson(io, file, 'metagraph');
+  let result;
+  try {
+    const mg = fromMetagraph(json as MetagraphLike, {
+      ...(flags['last-step'] !== undefined ? { lastStepBlock: flags['last-step'] as string } : {}),
+      ...(flags.emission !== undefined ? { raoEmission: flags.emission as string } : {}),
+    });
+    const out = io.createEngine().epochs([{ input: mg.input, hyper: mg.hyper }], { mode, path })[0];
+    result = { ...out, metagraph: metagraphView(mg.input, out, { mode }), hyper: mg.hyper, assumptions: mg.assumptions };
+  } catch (e) {
+    if (e instanceof YumaError) throw new UsageError(`metagraph '${file}': ${e.detail}`);
+    throw e;
+  }
+  for (const a of result.assumptions) io.stderr.write(`note: ${a}\n`);
+  io.stdout.write(JSON.stringify(toJSON(result), null, flags.compact ? undefined : 1) + '\n');
   return 0;
 }
 

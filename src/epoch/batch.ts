@@ -7,7 +7,7 @@ import type { EpochOptions, Hyperparams } from './types.js';
 
 function withItem(e: unknown, where: string): unknown {
   if (!YumaError.isGenuine(e)) return e;
-  return new YumaError(e.code, `${where}: ${e.message.replace(/^E_[A-Z]+: /, '')}`);
+  return new YumaError(e.code, `${where}: ${e.detail}`);
 }
 
 function countCells(total: number, n: number): number {
