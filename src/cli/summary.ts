@@ -1,3 +1,4 @@
+import type { SubnetDetail } from '../sim/detail.js';
 import type { NetworkReport } from '../sim/report.js';
 
 function tao(rao: string | bigint, digits = 3): string {
@@ -82,5 +83,38 @@ export function formatSummary(r: NetworkReport, seconds: number, top = 10): stri
       ]),
     ),
   );
+  for (const d of r.detail) out.push('', ...validatorTable(d));
   return out.join('\n') + '\n';
+}
+
+/** Who earned what on one detailed subnet: its validators (largest dividends first, at most 12) and top miners. */
+export function validatorTable(d: SubnetDetail, max = 12): string[] {
+  const vs = [...d.validators].sort((a, b) => b.totals.dividendShare - a.totals.dividendShare || a.uid - b.uid);
+  const shown = vs.slice(0, max);
+  const lines = [`Subnet ${d.netuid}: validators over ${d.epochBlocks.length} epochs${vs.length > max ? ` (top ${max} of ${vs.length} by dividends)` : ''}`];
+  lines.push(
+    table(
+      ['uid', 'validator', 'strategy', 'stake share', 'dividends α', 'dividend share', 'vs stake'],
+      shown.map((v) => [
+        String(v.uid),
+        v.name,
+        v.strategy,
+        `${(v.totals.stakeShare * 100).toFixed(2)}%`,
+        tao(v.totals.dividends, 3),
+        `${(v.totals.dividendShare * 100).toFixed(2)}%`,
+        `${v.totals.vsStake.toFixed(3)}×`,
+      ]),
+      3,
+    ),
+  );
+  if (d.miners.length > 0) {
+    lines.push('', `Subnet ${d.netuid}: miners that earned most`);
+    lines.push(
+      table(
+        ['uid', 'incentive α', 'share', 'last incentive (u16)'],
+        d.miners.map((m) => [String(m.uid), tao(m.totals.emission, 3), `${(m.totals.incentiveShare * 100).toFixed(2)}%`, String(m.series.incentive[m.series.incentive.length - 1] ?? 0)]),
+      ),
+    );
+  }
+  return lines;
 }

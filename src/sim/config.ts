@@ -23,6 +23,8 @@ export type ShareMode = (typeof SHARE_MODES)[number];
 
 /** One validator of an explicit roster (applied to every subnet). */
 export interface ValidatorSpec {
+  /** A label for reports and charts (default: `strategy uid`). */
+  name?: string;
   strategy?: Strategy;
   /** Fraction of the subnet's validator stake; unspecified shares split what is left equally. */
   stakeShare?: number;
@@ -85,6 +87,11 @@ export interface NetworkOptions {
   ownerCut: number;
   /** Scheduled quality swaps, blocks to sample the series at (0 = about 240 points). */
   sampleEvery: number;
+  /**
+   * Netuids whose validators and miners are reported one by one, epoch by epoch (`report.detail`): dividends,
+   * stake, bonds, incentive. Default `[1]`.
+   */
+  detailSubnets: number[];
 }
 
 export interface NetworkConfig extends Partial<NetworkOptions> {
@@ -125,6 +132,7 @@ export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = Object.freeze({
   immunityPeriod: 5000,
   ownerCut: 11796,
   sampleEvery: 0,
+  detailSubnets: [1],
 } satisfies NetworkOptions);
 
 const KNOWN = new Set<string>([...Object.keys(DEFAULT_OPTIONS), 'engine']);
@@ -183,6 +191,12 @@ export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unkn
     let shares = 0;
     o.validators.forEach((v, i) => {
       if (v == null || typeof v !== 'object') throw new YumaError('E_ARG', `validators[${i}] must be an object`);
+      for (const k of Object.keys(v)) {
+        if (!['name', 'strategy', 'stakeShare', 'lag'].includes(k)) throw new YumaError('E_ARG', `validators[${i}].${k} is not known (known: name, strategy, stakeShare, lag)`);
+      }
+      if (v.name !== undefined && (typeof v.name !== 'string' || v.name === '' || v.name.length > 60)) {
+        throw new YumaError('E_ARG', `validators[${i}].name must be a non-empty string of at most 60 characters`);
+      }
       if (v.strategy !== undefined) oneOf(v.strategy, `validators[${i}].strategy`, STRATEGIES);
       if (v.stakeShare !== undefined) shares += num(v.stakeShare, `validators[${i}].stakeShare`, 0, 1);
       if (v.lag !== undefined) int(v.lag, `validators[${i}].lag`, 0, 1000);
@@ -215,6 +229,8 @@ export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unkn
   int(o.immunityPeriod, 'immunityPeriod', 0, 2 ** 31);
   int(o.ownerCut, 'ownerCut', 0, 65535);
   int(o.sampleEvery, 'sampleEvery', 0, 2 ** 31);
+  if (!Array.isArray(o.detailSubnets) || o.detailSubnets.length > 16) throw new YumaError('E_ARG', 'detailSubnets must be an array of at most 16 netuids');
+  o.detailSubnets.forEach((u, j) => int(u, `detailSubnets[${j}]`, 1, o.subnets));
   return o;
 }
 

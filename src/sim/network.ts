@@ -5,6 +5,7 @@ import { MovingPriceTracker, blockEmission, emissionShares } from './dtao-port.j
 import type { AlphaTotals, NetworkReport, NetworkTotals, StrategyYield, SubnetReport } from './report.js';
 import { Rng } from './rng.js';
 import { SubnetState } from './subnet-state.js';
+import { DetailRecorder } from './detail.js';
 
 /** First simulated block: late enough that nobody is immune and the epoch schedule is in its steady state. */
 const START_BLOCK = 100_000;
@@ -54,6 +55,7 @@ export class Network {
   private readonly movingPrices = new MovingPriceTracker();
   private epochCount = 0;
   private ran = false;
+  private readonly detail: DetailRecorder;
 
   constructor(config: NetworkConfig) {
     if (config == null || typeof config !== 'object') throw new YumaError('E_ARG', 'Network takes a config object');
@@ -64,6 +66,7 @@ export class Network {
     this.options = resolveOptions(config);
     this.engine = engine;
     this.rng = new Rng(this.options.seed);
+    this.detail = new DetailRecorder(new Set(this.options.detailSubnets));
     this.issuance = this.options.issuanceStart;
     this.subnets = [];
     for (let netuid = 1; netuid <= this.options.subnets; netuid++) {
@@ -167,6 +170,10 @@ export class Network {
     const outputs = this.engine.epochs(batch, { mode: this.options.mode, path: this.options.path });
     due.forEach((s, i) => {
       const price = s.pool.price();
+      if (this.detail.wants(s.netuid)) {
+        const names = this.options.validators?.map((v) => v.name);
+        this.detail.record({ netuid: s.netuid, block, validators: s.validators, strategy: s.strategy, names, stake: s.stake, output: outputs[i] });
+      }
       const pay = s.applyEpoch(block, outputs[i], this.options.minerSellFraction);
       this.epochCount++;
       onEpoch?.(s.netuid, block, outputs[i]);
@@ -247,6 +254,7 @@ export class Network {
       totals: {} as NetworkTotals,
       alpha: {} as AlphaTotals,
       strategies: {},
+      detail: [],
       subnets: this.subnets.map((s): SubnetReport => {
         const strategies: Partial<Record<Strategy, number>> = {};
         for (const st of s.strategy) strategies[st] = (strategies[st] ?? 0) + 1;
@@ -282,6 +290,7 @@ export class Network {
   private finish(report: NetworkReport): NetworkReport {
     const t = this.t;
     report.epochs = this.epochCount;
+    report.detail = this.detail.finish();
     report.totals = {
       issuanceStart: this.options.issuanceStart.toString(),
       issuanceEnd: this.issuance.toString(),

@@ -1,4 +1,5 @@
 import type { NetworkOptions, ShareMode, Strategy } from './config.js';
+import type { SubnetDetail } from './detail.js';
 
 /** Amounts of TAO or alpha in rao, as decimal strings so the report survives `JSON.stringify`. */
 export type RaoString = string;
@@ -102,4 +103,6 @@ export interface NetworkReport {
   alpha: AlphaTotals;
   strategies: Partial<Record<Strategy, StrategyYield>>;
   subnets: SubnetReport[];
+  /** Who earns what on the subnets of `config.detailSubnets`: per validator and per miner, epoch by epoch. */
+  detail: SubnetDetail[];
 }

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatSummary } from '../src/cli/summary.js';
+import { createEngineSync } from '../src/engine.js';
+import { Network } from '../src/sim/network.js';
+import { scenarioFromJson } from '../src/sim/scenario.js';
+
+const engine = createEngineSync();
+
+function run(name: string) {
+  const sc = scenarioFromJson(JSON.parse(readFileSync(new URL(`../scenarios/${name}.json`, import.meta.url), 'utf8')));
+  return new Network({ ...sc.network, engine }).run({ blocks: sc.blocks! });
+}
+
+describe('who earns what: per-validator and per-UID detail', () => {
+  const reports = Object.fromEntries(['first', 'second', 'last'].map((k) => [k, run(`yuma3-big-validator-moves-${k}`)]));
+  const share = (k: string, uid: number) => reports[k].detail[0].validators[uid].totals.dividendShare;
+
+  it('the three yuma3-big-validator-moves scenarios differ as written: whoever moves first to the new best miner earns more than its stake share', () => {
+    // A = uid 0 (80 %), B = uid 1, C = uid 2 (10 % each)
+    expect(reports.first.detail[0].validators.map((v) => v.totals.vsStake)).toEqual([expect.closeTo(1.044, 3), expect.closeTo(0.881, 3), expect.closeTo(0.771, 3)]);
+    expect(share('first', 0)).toBeGreaterThan(0.8);
+    expect(share('second', 1)).toBeGreaterThan(0.1); // B moved at once
+    expect(share('second', 0)).toBeLessThan(0.8); // A one epoch late
+    expect(share('last', 0)).toBeLessThan(share('second', 0)); // A two epochs late loses more
+    expect(share('last', 2)).toBeGreaterThan(share('first', 2)); // C moves before A in 'last'
+    const texts = Object.values(reports).map((r) => formatSummary(r, 0));
+    expect(new Set(texts).size).toBe(3);
+    expect(texts[0]).toMatch(/A \(80 %, moves at once\)\s+honest\s+80\.00%/);
+  });
+
+  it('per-validator dividends add up to what the subnet paid its validators, and bonds follow the move to miner 4', () => {
+    for (const r of Object.values(reports)) {
+      const d = r.detail[0];
+      const paid = d.validators.reduce((a, v) => a + BigInt(v.totals.dividends), 0n);
+      expect(paid).toBe(BigInt(r.subnets[0].final.validatorsAlpha));
+      expect(d.miners.map((m) => m.uid)).toEqual([3, 4]);
+      expect(d.epochBlocks).toHaveLength(r.subnets[0].epochs);
+      for (const v of d.validators) {
+        const last = v.series.bonds[v.series.bonds.length - 1];
+        expect(last[1]).toBeGreaterThan(last[0]); // bond to miner 4 above the bond to miner 3 by the end
+        expect(v.series.dividends).toHaveLength(d.epochBlocks.length);
+      }
+    }
+  });
+
+  it('the default network details subnet 1 only, and detailSubnets picks others', () => {
+    const r = new Network({ engine, subnets: 3, uidsPerSubnet: 16, subnet1Uids: 0, validatorsPerSubnet: 4, tempo: 9, detailSubnets: [2, 3] }).run({ blocks: 40 });
+    expect(r.detail.map((d) => d.netuid)).toEqual([2, 3]);
+    expect(r.detail[0].validators).toHaveLength(4);
+    expect(new Network({ engine, subnets: 2, uidsPerSubnet: 16, subnet1Uids: 0, tempo: 9 }).run({ blocks: 20 }).detail.map((d) => d.netuid)).toEqual([1]);
+    expect(() => new Network({ engine, subnets: 2, detailSubnets: [5] })).toThrow(/detailSubnets\[0\]/);
+  });
+});
