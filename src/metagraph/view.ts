@@ -1,7 +1,7 @@
 import { prepareEpoch } from '../epoch/prepare.js';
 import type { EpochInputLike, EpochOutput, NumericMode } from '../epoch/types.js';
 import { proportionToU16 } from '../reference/stages/u16.js';
-import { combinedEmission } from '../subnet/emission.js';
+import { combinedEmission } from '../epoch/combined-emission.js';
 
 /**
  * An epoch's result with the names and units of the Python SDK's metagraph, so code written against
