@@ -52,3 +52,22 @@ describe('who earns what: per-validator and per-UID detail', () => {
     expect(() => new Network({ engine, subnets: 2, detailSubnets: [5] })).toThrow(/detailSubnets\[0\]/);
   });
 });
+
+describe('built-in scenarios by name', () => {
+  it('SCENARIOS holds every file of scenarios/, scenario(name) checks it, and the CLI takes --scenario cabal', async () => {
+    const { SCENARIOS, scenario } = await import('../src/index.js');
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(new URL('../scenarios/', import.meta.url)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+    expect(Object.keys(SCENARIOS).sort()).toEqual(files);
+    expect(scenario('cabal').network.cabalMiners).toBe(3);
+    expect(() => scenario('nope')).toThrow(/no built-in scenario 'nope'/);
+    const { runCli } = await import('../src/cli/run.js');
+    let out = '';
+    let err = '';
+    const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: false, columns: 80 }, readFile: () => { throw Object.assign(new Error('no'), { code: 'ENOENT' }); }, writeFile: () => {}, createEngine: () => engine, now: () => 0 };
+    expect(runCli(['simulate', '--scenario', 'yuma3-big-validator-moves-first', '--quiet'], io)).toBe(0);
+    expect(out).toMatch(/A \(80 %, moves at once\)/);
+    expect(runCli(['simulate', '--scenario', 'nope', '--quiet'], io)).toBe(2);
+    expect(err).toMatch(/no built-in scenario 'nope' \(built in: cabal, weight-copying/);
+  });
+});

@@ -3,6 +3,7 @@ import { BLOCKS_PER_DAY, SHARE_MODES, type EpochEngine, type NetworkOptions } fr
 import { renderChartHtml } from '../sim/chart.js';
 import { Network } from '../sim/network.js';
 import { scenarioFromJson } from '../sim/scenario.js';
+import { SCENARIOS, scenario } from '../sim/scenarios.js';
 import { type FlagSpec, type ParsedArgs, UsageError, describeFlags, parseArgs } from './args.js';
 import { fromMetagraph, type MetagraphLike } from '../metagraph/from-metagraph.js';
 import { metagraphView } from '../metagraph/view.js';
@@ -52,7 +53,7 @@ const SIMULATE_FLAGS: Record<string, FlagSpec> = {
   'share-mode': { kind: 'string', choices: SHARE_MODES, help: 'how block emission is shared across subnets (default moving-price)' },
   mode: { kind: 'string', choices: ['float', 'fixed'], help: "epoch arithmetic: 'float' (fast) or 'fixed' (bit-exact with the chain) (default float)" },
   tempo: { kind: 'int', min: 1, max: 65535, help: 'blocks between a subnet\'s epochs, minus one (default 360)' },
-  scenario: { kind: 'string', help: 'scenario file (JSON, see scenarios/); flags given here override it' },
+  scenario: { kind: 'string', help: `a built-in scenario (${Object.keys(SCENARIOS).join(', ')}) or a scenario file (JSON); flags given here override it` },
   out: { kind: 'string', help: 'write the full report (JSON) to this file' },
   chart: { kind: 'string', help: 'write an HTML page of SVG charts to this file' },
   top: { kind: 'int', min: 1, max: 1024, help: 'subnets listed in the summary (default 10)' },
@@ -119,7 +120,12 @@ function simulate(argv: string[], io: CliIo): number {
   let name = 'default network';
   if (typeof flags.scenario === 'string') {
     try {
-      const sc = scenarioFromJson(readJson(io, flags.scenario, 'scenario file'));
+      // A bare name is a built-in scenario (shipped in the package); anything else is a file path.
+      const builtIn = Object.prototype.hasOwnProperty.call(SCENARIOS, flags.scenario);
+      if (!builtIn && !/[./\\]/.test(flags.scenario)) {
+        throw new UsageError(`no built-in scenario '${flags.scenario}' (built in: ${Object.keys(SCENARIOS).join(', ')}); a file path needs a '/' or '.json'`);
+      }
+      const sc = builtIn ? scenario(flags.scenario) : scenarioFromJson(readJson(io, flags.scenario, 'scenario file'));
       options = sc.network;
       if (sc.blocks !== undefined) blocks = sc.blocks;
       name = `scenario '${sc.name}'`;

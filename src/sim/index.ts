@@ -15,4 +15,6 @@ export {
 } from './config.js';
 export type { AlphaTotals, NetworkReport, NetworkTotals, RaoString, StrategyYield, SubnetReport, SubnetSeries } from './report.js';
 export { scenarioFromJson, type Scenario } from './scenario.js';
+export { SCENARIOS, scenario } from './scenarios.js';
+export type { SubnetDetail, ValidatorDetail, MinerDetail, EpochObservation } from './detail.js';
 export { renderChartHtml } from './chart.js';

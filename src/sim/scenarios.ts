@@ -1,0 +1,27 @@
+import cabal from '../../scenarios/cabal.json';
+import weightCopying from '../../scenarios/weight-copying.json';
+import yuma3First from '../../scenarios/yuma3-big-validator-moves-first.json';
+import yuma3Last from '../../scenarios/yuma3-big-validator-moves-last.json';
+import yuma3Second from '../../scenarios/yuma3-big-validator-moves-second.json';
+import { YumaError } from '../errors.js';
+import { scenarioFromJson, type Scenario } from './scenario.js';
+
+/**
+ * The scenario files shipped in `scenarios/`, bundled into the package so they work by name wherever it is
+ * installed (`yuma-wasm simulate --scenario cabal`, `scenario('cabal')`). Values are the files' parsed JSON.
+ */
+export const SCENARIOS: Readonly<Record<string, unknown>> = Object.freeze({
+  cabal,
+  'weight-copying': weightCopying,
+  'yuma3-big-validator-moves-first': yuma3First,
+  'yuma3-big-validator-moves-second': yuma3Second,
+  'yuma3-big-validator-moves-last': yuma3Last,
+});
+
+/** A built-in scenario by name (see `SCENARIOS`), checked and ready for `new Network({ ...s.network, engine })`. */
+export function scenario(name: string): Scenario {
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(SCENARIOS, name)) {
+    throw new YumaError('E_ARG', `no built-in scenario '${String(name)}' (built in: ${Object.keys(SCENARIOS).join(', ')})`);
+  }
+  return scenarioFromJson(SCENARIOS[name]);
+}
