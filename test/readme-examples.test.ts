@@ -86,17 +86,33 @@ describe('README examples', () => {
     expect(out.float.consensus[2]).toBeCloseTo(65535 / 98303, 8); // 32768 is a hair over half of 65535
   });
 
-  it('Subnet', () => {
+  it('Subnet: the second epoch pays dividends by stake and incentive by weight; the first says why it paid none', () => {
     const s = new Subnet({ engine: createEngineSync(), n: 8, tempo: 1, mode: 'fixed' });
     for (let i = 0; i < 8; i++) s.register(`hotkey-${i}`);
-    [1n, 2n, 3n, 4n].forEach((rao, uid) => s.addStake(uid, rao));
+    [1000n, 2000n, 3000n, 4000n].forEach((tao, uid) => s.addStake(uid, tao * RAO));
+    s.nextBlock();
     for (let v = 0; v < 4; v++) s.setWeights(v, [4, 5, 6, 7], [1, 2, 3, 4]);
     s.nextBlock();
-    const out = s.epoch(1_000_000_000n);
-    expect(out.validatorPermit.slice(0, 4)).toEqual([true, true, true, true]);
-    expect(s.bonds()).toHaveLength(8);
-    expect(s.dividends()).toEqual(out.dividends);
-    expect(s.validatorPermit()).toEqual(out.validatorPermit);
+    const first = s.epoch(RAO);
+    expect(Array.from(first.dividends)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(first.incentive)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(s.epochNotes()).toEqual([expect.stringMatching(/^no UID held a validator permit going into this epoch.*the next epoch pays \(run one more\)\.$/)]);
+    s.nextBlock();
+    const out = s.epoch(RAO);
+    expect(out.validatorEmission).toEqual([49999998n, 99999999n, 150000000n, 200000000n, 0n, 0n, 0n, 0n]);
+    expect(Array.from(s.incentive())).toEqual([0, 0, 0, 0, 6553, 13107, 19660, 26213]);
+    expect(s.epochNotes()).toEqual([]);
+  });
+
+  it('Subnet: weights set in the registration block are named as outdated', () => {
+    const s = new Subnet({ engine: createEngineSync(), n: 4, tempo: 1 });
+    for (let i = 0; i < 4; i++) s.register(`hk-${i}`);
+    s.addStake(0, 1000n * RAO);
+    s.epoch(RAO); // grants uid 0 its permit
+    s.setWeights(0, [2, 3], [1, 1]); // same block as the registrations
+    s.nextBlock();
+    s.epoch(RAO);
+    expect(s.epochNotes()).toEqual([expect.stringMatching(/^uid 0's weights \(set at block 0\) are not newer than the registration/)]);
   });
 
   it('dTAO', () => {

@@ -154,6 +154,7 @@ export class Subnet {
   private _stakeWeight: number[] = [];
   private _lastStepBlock = 0;
   private _lastOutput: EpochOutput | null = null;
+  private _notes: string[] = [];
 
   constructor(opts: SubnetOptions) {
     if (opts == null || typeof opts !== 'object') throw new YumaError('E_ARG', 'Subnet options must be an object');
@@ -453,7 +454,9 @@ export class Subnet {
       throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
     }
     const emission = k === 1 ? combinedEmission(out, raoEmission, this.mode) : (out as MechanismEpochOutput).emission.slice();
+    const notes = this.whyUnpaid(out);
     // Everything below is assignment only: nothing can throw half-way.
+    this._notes = notes;
     perMechanism.forEach((o, m) => {
       this.mechs[m].bonds = copyRows(o.bonds as SparseRow[]);
       this.mechs[m].incentive = Array.from(o.incentive);
@@ -468,6 +471,42 @@ export class Subnet {
     if (this.recordStepBlock) this._lastStepBlock = this._block;
     this._lastOutput = out;
     return out;
+  }
+
+  /**
+   * Why the last epoch paid less than a newcomer expects, in plain sentences (empty when nothing stood out): the
+   * chain's rules that silently zero an epoch — no validator permit held going in (permits are granted by an epoch,
+   * so the first one pays no dividends), and weight rows not newer than their targets' registration (the chain
+   * treats them as outdated and ignores them).
+   */
+  epochNotes(): string[] {
+    return this._notes.slice();
+  }
+
+  private whyUnpaid(out: EpochOutput): string[] {
+    const notes: string[] = [];
+    const permitsIn = this._validatorPermit.filter(Boolean).length;
+    if (permitsIn === 0 && this.ownerUid === null) {
+      const granted = out.validatorPermit.filter(Boolean).length;
+      notes.push(
+        `no UID held a validator permit going into this epoch, so no weights counted and no dividends were paid; ` +
+          `this epoch granted ${granted} permit${granted === 1 ? '' : 's'}, so the next epoch pays (run one more).`,
+      );
+    }
+    const reg = this._blockAtRegistration;
+    const m0 = this.mechs[0];
+    m0.weights.forEach((row, i) => {
+      if (row.length === 0 || !this._validatorPermit[i]) return;
+      const lu = m0.lastUpdate[i];
+      const outdated = row.filter(([j, v]) => v > 0 && lu <= reg[j]).map(([j]) => j);
+      if (outdated.length > 0 && outdated.length === row.filter(([, v]) => v > 0).length) {
+        notes.push(
+          `uid ${i}'s weights (set at block ${lu}) are not newer than the registration of the UIDs they point at, so the chain ` +
+            `ignores them as outdated; set weights in a block after the registrations.`,
+        );
+      }
+    });
+    return notes;
   }
 
   /**
