@@ -80,8 +80,8 @@ export function taoOutForAlpha(p: SwapPoolState, dx: bigint): bigint {
   return toU64Sat(U64F64, mulSat(U64F64, fx(p.subnetTao), satSub(U64F64, ONE_U64F64, e)));
 }
 
-/** Input that moves the price from `current` to `target` (`calculate_{quote,base}_delta_in`). */
-function deltaInToPrice(quoteParts: bigint, current: bigint, target: bigint, reserve: bigint, buy: boolean): bigint {
+/** Input that moves the price from `current` to `target` (`calculate_{quote,base}_delta_in`; prices U64F64). */
+export function deltaInToPrice(quoteParts: bigint, current: bigint, target: bigint, reserve: bigint, buy: boolean): bigint {
   const w = buy ? PERQUINTILL - quoteParts : quoteParts;
   const r = buy
     ? safePowRatioScaled(target, current, w, PERQUINTILL, 1024, PERQUINTILL)

@@ -5,6 +5,7 @@
 import { createEngineSync, type Engine } from '../engine.js';
 import { YumaError } from '../errors.js';
 import { type BlockReport, blockStep } from './block.js';
+import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
 import { type ChainState, chainStateFromJSON, chainStateToJSON } from './state.js';
 
 export interface ChainOptions {
@@ -40,6 +41,16 @@ export class Chain {
     return blockStep(this.state, this.engine);
   }
 
+  /** `add_stake` (or `add_stake_limit` with `limitPrice`): buys alpha for a coldkey on a hotkey; all or nothing. */
+  addStake(req: AddStakeRequest): AddStakeResult {
+    return addStake(this.state, req);
+  }
+
+  /** `remove_stake` (or `remove_stake_limit`): sells a coldkey's alpha for TAO; all or nothing. */
+  removeStake(req: RemoveStakeRequest): RemoveStakeResult {
+    return removeStake(this.state, req);
+  }
+
   /** Steps `blocks` blocks (a whole number ≥ 0) and returns their reports. */
   run(blocks: number): BlockReport[] {
     if (!Number.isSafeInteger(blocks) || blocks < 0) throw new YumaError('E_ARG', `blocks must be a whole number ≥ 0, got ${String(blocks)}`);
@@ -49,6 +60,7 @@ export class Chain {
   }
 }
 
-export { chainStateFromJSON, chainStateToJSON } from './state.js';
+export { chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, defaultEpochParams } from './state.js';
+export { StakingRefused, DEFAULT_MIN_STAKE, type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult } from './staking.js';
 export type { ChainState, ChainSubnet, Neuron, StakePool, HotkeyInfo, EpochParams, ChildLink } from './state.js';
 export type { BlockReport, EpochReport, SubnetBlockReport, SubnetBlockTerms, StakeChange } from './block.js';

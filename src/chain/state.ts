@@ -558,3 +558,104 @@ export function chainStateToJSON(s: ChainState): Json {
   if (s.parentKeys.size > 0) out.parentKeys = links(s.parentKeys);
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Builders with the runtime defaults at 14bc6f9f
+// ---------------------------------------------------------------------------------------------------------------
+
+/** `SubnetMovingAlpha` default 0.000003 as I96F32 bits (nearest). */
+export const DEFAULT_MOVING_ALPHA_BITS = 12885n;
+
+export function defaultEpochParams(): EpochParams {
+  return {
+    kappa: 32767,
+    bondsMovingAverage: 900_000n,
+    bondsPenalty: 65535,
+    activityCutoffBlocks: 5000n,
+    maxAllowedValidators: 64,
+    liquidAlphaOn: false,
+    alphaLow: 45875,
+    alphaHigh: 58982,
+    alphaSigmoidSteepness: 1000,
+    yuma3On: false,
+    commitRevealWeightsEnabled: false,
+    mechanismCount: 1,
+  };
+}
+
+/** A dynamic subnet with the runtime defaults, emitting, pool at weights 0.5/0.5, no neurons. */
+export function newSubnet(netuid: number, fields: Partial<ChainSubnet> = {}): ChainSubnet {
+  return {
+    netuid,
+    added: true,
+    mechanism: netuid === 0 ? 0 : 1,
+    subnetTao: 0n,
+    subnetAlphaIn: 0n,
+    subnetAlphaOut: 0n,
+    subnetProtocolAlpha: 0n,
+    subnetMovingPrice: 0n,
+    swapBalancerQuoteWeightParts: 500_000_000_000_000_000n,
+    palSwapInitialized: false,
+    feeRate: 33,
+    firstEmissionBlockNumber: netuid === 0 ? null : 1n,
+    subtokenEnabled: true,
+    networkRegistrationAllowed: netuid !== 0,
+    subnetEmissionEnabled: true,
+    minerBurned: 0n,
+    emaPriceHalvingBlocks: 201_600n,
+    tempo: 360,
+    lastEpochBlock: 0n,
+    pendingEpochAt: 0n,
+    blocksSinceLastStep: 0n,
+    subnetEpochIndex: 0n,
+    lastMechansimStepBlock: 0n,
+    pendingServerEmission: 0n,
+    pendingValidatorEmission: 0n,
+    pendingRootAlphaDivs: 0n,
+    pendingOwnerCut: 0n,
+    subnetTaoInEmission: 0n,
+    subnetAlphaInEmission: 0n,
+    subnetAlphaOutEmission: 0n,
+    subnetExcessTao: 0n,
+    ownerCutEnabled: true,
+    subnetOwner: null,
+    subnetOwnerHotkey: null,
+    recycleOrBurn: null,
+    subnetVolume: 0n,
+    subnetProtocolFlow: 0n,
+    rootProp: 0n,
+    alphaBurned: 0n,
+    alphaRecycled: 0n,
+    epochParams: defaultEpochParams(),
+    neurons: [],
+    ...fields,
+  };
+}
+
+/** An empty chain at `block` with the runtime defaults and only the root subnet. */
+export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {}): ChainState {
+  return {
+    block: 0n,
+    totalIssuance: 0n,
+    balancesTotalIssuance: 0n,
+    totalStake: 0n,
+    taoWeight: 971_718_665_099_567_868n,
+    ckBurn: 0n,
+    subnetOwnerCut: 11796,
+    subnetMovingAlpha: DEFAULT_MOVING_ALPHA_BITS,
+    maxEpochsPerBlock: 2,
+    stakeThreshold: 0n,
+    swapMinimumReserve: 1_000_000n,
+    blockEmission: 0n,
+    defaultDelegateTake: 11796,
+    subnets: new Map([[0, newSubnet(0)]]),
+    hotkeys: new Map(),
+    ownedHotkeys: new Map(),
+    autoStakeDestination: new Map(),
+    stakePools: new Map(),
+    rootClaimable: new Map(),
+    childKeys: new Map(),
+    parentKeys: new Map(),
+    ...fields,
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * Staking extrinsics at 14bc6f9f, to the rao: `add_stake` / `add_stake_limit` and `remove_stake` /
+ * `remove_stake_limit` with their validation (`validate_add_stake`, `validate_remove_stake`), the swap fee as the
+ * chain takes it (TAO fee on a buy goes to the block author; the alpha fee on a sell is sold fee-less back into the
+ * pool and its TAO goes to the author — or, with no author, the TAO fee is burned and the alpha fee burned), the
+ * partial-unstake minimum (what remains staked must be worth ≥ `DefaultMinStake` when sold) and limit orders.
+ * An operation either completes or throws `YumaError` with the chain's error name and leaves the state untouched.
+ *
+ * Not modelled: coldkey free balances (the staker is assumed to hold the TAO), stake locks, rate limits,
+ * `NominatorMinRequiredStake` (0 on chain by default), RootClaimed bookkeeping on root stake changes.
+ */
+import { YumaError } from '../errors.js';
+import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, feeAmount, limitPriceFromRao } from './balancer.js';
+import { stakePool, stakeToColdkey, swapAlphaForTao, swapTaoForAlpha } from './block.js';
+import { poolCanUpdateOne, poolUpdateOne, poolValueOf, type SafeFloat } from './safe-float.js';
+import { type ChainState, type ChainSubnet, poolKey } from './state.js';
+
+/** `DefaultMinStake` at runtime: 0.002 TAO. */
+export const DEFAULT_MIN_STAKE = 2_000_000n;
+const U64_MAX = (1n << 64n) - 1n;
+
+export type StakingErrorName =
+  | SwapError
+  | 'SubnetNotExists'
+  | 'SubtokenDisabled'
+  | 'AmountTooLow'
+  | 'SlippageTooHigh'
+  | 'HotKeyAccountNotExists'
+  | 'NotEnoughStakeToWithdraw';
+
+/** The chain refused the operation; `chainError` is the pallet's error name. Nothing was changed. */
+export class StakingRefused extends YumaError {
+  readonly chainError: StakingErrorName;
+  constructor(chainError: StakingErrorName, detail: string) {
+    super(chainError === 'SlippageTooHigh' || chainError === 'PriceLimitExceeded' ? 'E_SLIPPAGE' : 'E_STATE', `${chainError}: ${detail}`);
+    this.chainError = chainError;
+  }
+}
+
+export interface AddStakeRequest {
+  coldkey: string;
+  hotkey: string;
+  netuid: number;
+  /** TAO (rao) the coldkey pays, fee included. */
+  tao: bigint;
+  /** Limit price in rao per alpha (price × 1e9): `add_stake_limit`. */
+  limitPrice?: bigint;
+  /** With a limit: stake what fits under it instead of refusing. */
+  allowPartial?: boolean;
+  /** A block author receives the fee (default true); without one the fee TAO is burned. */
+  blockAuthor?: boolean;
+}
+
+export interface AddStakeResult {
+  /** Alpha credited to (hotkey, coldkey). */
+  alpha: bigint;
+  /** TAO taken from the coldkey (≤ `tao` with a partial limit order). */
+  taoStaked: bigint;
+  /** TAO that entered the pool reserve. */
+  taoToPool: bigint;
+  /** Swap fee in TAO, paid to the block author (or burned). */
+  fee: bigint;
+  feeBurned: boolean;
+}
+
+export interface RemoveStakeRequest {
+  coldkey: string;
+  hotkey: string;
+  netuid: number;
+  /** Alpha to unstake; `remove_stake` clamps it to the stake held. */
+  alpha: bigint;
+  limitPrice?: bigint;
+  allowPartial?: boolean;
+  blockAuthor?: boolean;
+}
+
+export interface RemoveStakeResult {
+  /** TAO paid to the coldkey. */
+  tao: bigint;
+  /** Alpha taken from the stake (sold + fee; a limit's unfilled rest is re-staked). */
+  alphaUnstaked: bigint;
+  /** Alpha fee; sold fee-less into the pool for `feeTao` to the author, or burned without an author. */
+  feeAlpha: bigint;
+  feeTao: bigint;
+  refunded: bigint;
+}
+
+function checkU64(name: string, v: unknown): bigint {
+  if (typeof v !== 'bigint') throw new YumaError('E_ARG', `${name} must be a bigint (rao), got ${typeof v}`);
+  if (v < 0n || v > U64_MAX) throw new YumaError('E_RANGE', `${name} must be in [0, 2^64), got ${v}`);
+  return v;
+}
+
+function checkKey(name: string, v: unknown): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 128) throw new YumaError('E_ARG', `${name} must be a non-empty account id string`);
+  return v;
+}
+
+function readRequest<T extends object>(req: unknown, allowed: readonly string[]): T {
+  if (req === null || typeof req !== 'object' || Array.isArray(req)) throw new YumaError('E_ARG', 'request must be an object');
+  for (const k of Object.keys(req)) if (!allowed.includes(k)) throw new YumaError('E_ARG', `unknown field ${JSON.stringify(k)}`);
+  return req as T;
+}
+
+function subnetOf(s: ChainState, netuid: unknown): ChainSubnet {
+  if (typeof netuid !== 'number' || !Number.isInteger(netuid) || netuid < 0 || netuid > 65535) throw new YumaError('E_ARG', `netuid must be a u16, got ${String(netuid)}`);
+  const sn = s.subnets.get(netuid);
+  if (!sn || !sn.added) throw new StakingRefused('SubnetNotExists', `subnet ${netuid}`);
+  return sn;
+}
+
+/** Snapshot of everything a staking call may touch, restored when the call fails (the extrinsic is transactional). */
+function snapshot(s: ChainState, sn: ChainSubnet, hotkeys: string[]): () => void {
+  const totals = { totalStake: s.totalStake, totalIssuance: s.totalIssuance, balances: s.balancesTotalIssuance };
+  const subnet = { ...sn };
+  const pools = hotkeys.map((h) => {
+    const k = poolKey(h, sn.netuid);
+    const p = s.stakePools.get(k);
+    return { k, p: p ? { ...p, shares: new Map<string, SafeFloat>(p.shares) } : undefined };
+  });
+  return () => {
+    s.totalStake = totals.totalStake;
+    s.totalIssuance = totals.totalIssuance;
+    s.balancesTotalIssuance = totals.balances;
+    Object.assign(sn, subnet);
+    for (const { k, p } of pools) {
+      if (p) s.stakePools.set(k, p);
+      else s.stakePools.delete(k);
+    }
+  };
+}
+
+/** `sim_swap` on a copy of the pool (stable subnets: 1:1, no fee). */
+function simSwap(sn: ChainSubnet, buy: boolean, amount: bigint, limitRao: bigint, minimumReserve: bigint) {
+  if (sn.mechanism !== 1) return { amountPaidIn: amount, amountPaidOut: amount, feePaid: 0n, feeToBlockAuthor: 0n };
+  return doSwap({ ...(sn as SwapPoolState) }, buy, amount, limitPriceFromRao(limitRao), false, minimumReserve, true);
+}
+
+/** `get_max_amount_add`: TAO (fee included) that can be staked before the price reaches `limitRao`. */
+export function maxAmountAdd(s: ChainState, sn: ChainSubnet, limitRao: bigint): bigint {
+  if (sn.netuid === 0 || sn.mechanism === 0) return limitRao >= 1_000_000_000n ? U64_MAX : 0n;
+  const r = simSwap(sn, true, sn.subnetTao * 1000n > U64_MAX ? U64_MAX : sn.subnetTao * 1000n, limitRao, s.swapMinimumReserve);
+  if (typeof r === 'string') throw new StakingRefused(r, `subnet ${sn.netuid}: no stake fits under the limit`);
+  return r.amountPaidIn + r.feePaid;
+}
+
+/** `get_max_amount_remove`: alpha (fee included) that can be sold before the price reaches `limitRao`. */
+export function maxAmountRemove(s: ChainState, sn: ChainSubnet, limitRao: bigint): bigint {
+  if (sn.netuid === 0 || sn.mechanism === 0) return limitRao <= 1_000_000_000n ? U64_MAX : 0n;
+  const r = simSwap(sn, false, sn.subnetAlphaIn * 1000n > U64_MAX ? U64_MAX : sn.subnetAlphaIn * 1000n, limitRao, s.swapMinimumReserve);
+  if (typeof r === 'string') throw new StakingRefused(r, `subnet ${sn.netuid}: nothing can be sold above the limit`);
+  return r.amountPaidIn + r.feePaid;
+}
+
+/** `add_stake` / `add_stake_limit`. */
+export function addStake(s: ChainState, request: AddStakeRequest): AddStakeResult {
+  const req = readRequest<AddStakeRequest>(request, ['coldkey', 'hotkey', 'netuid', 'tao', 'limitPrice', 'allowPartial', 'blockAuthor']);
+  const coldkey = checkKey('coldkey', req.coldkey);
+  const hotkey = checkKey('hotkey', req.hotkey);
+  const tao = checkU64('tao', req.tao);
+  const limited = req.limitPrice !== undefined;
+  const limitRao = limited ? checkU64('limitPrice', req.limitPrice) : MAX_PRICE_RAO;
+  const allowPartial = req.allowPartial === undefined ? false : req.allowPartial;
+  if (typeof allowPartial !== 'boolean') throw new YumaError('E_ARG', 'allowPartial must be a boolean');
+  if (req.blockAuthor !== undefined && typeof req.blockAuthor !== 'boolean') throw new YumaError('E_ARG', 'blockAuthor must be a boolean');
+  const sn = subnetOf(s, req.netuid);
+
+  if (sn.netuid !== 0 && sn.mechanism === 1 && tao > sn.subnetTao * 1000n) throw new StakingRefused('InsufficientLiquidity', 'input above 1000× the TAO reserve');
+  const max = limited ? maxAmountAdd(s, sn, limitRao) : tao;
+  const possible = tao < max ? tao : max;
+
+  // validate_add_stake
+  if (!sn.subtokenEnabled) throw new StakingRefused('SubtokenDisabled', `subnet ${sn.netuid}`);
+  const minFee = (() => {
+    const r = simSwap(sn, true, DEFAULT_MIN_STAKE, MAX_PRICE_RAO, s.swapMinimumReserve);
+    return typeof r === 'string' ? feeAmount(sn as SwapPoolState, DEFAULT_MIN_STAKE, false) : r.feePaid;
+  })();
+  if (tao < DEFAULT_MIN_STAKE + minFee) throw new StakingRefused('AmountTooLow', `stake below the minimum ${DEFAULT_MIN_STAKE + minFee} rao`);
+  let toAdd = tao;
+  if (!allowPartial) {
+    if (toAdd > max) throw new StakingRefused('SlippageTooHigh', `at most ${max} rao fits under the limit`);
+  } else toAdd = max < toAdd ? max : toAdd;
+  if (!s.hotkeys.has(hotkey)) throw new StakingRefused('HotKeyAccountNotExists', hotkey);
+  const sim = simSwap(sn, true, toAdd, MAX_PRICE_RAO, s.swapMinimumReserve);
+  if (typeof sim === 'string') throw new StakingRefused('InsufficientLiquidity', `simulated swap failed: ${sim}`);
+  if (sim.amountPaidIn < DEFAULT_MIN_STAKE) throw new StakingRefused('AmountTooLow', 'net stake below the minimum');
+  if (sim.amountPaidOut === 0n) throw new StakingRefused('InsufficientLiquidity', 'the stake buys no alpha');
+  if (!poolCanUpdateOne(stakePool(s, hotkey, sn.netuid), sim.amountPaidOut)) throw new StakingRefused('InsufficientLiquidity', 'the stake buys no shares');
+
+  // stake_into_subnet (transactional)
+  const restore = snapshot(s, sn, [hotkey]);
+  try {
+    const r = swapTaoForAlpha(s, sn, possible, limitRao, false);
+    if (typeof r === 'string') throw new StakingRefused(r, 'swap failed');
+    if (r.amountPaidOut === 0n) throw new StakingRefused('AmountTooLow', 'the stake buys no alpha');
+    if (!poolCanUpdateOne(stakePool(s, hotkey, sn.netuid), r.amountPaidOut)) throw new StakingRefused('InsufficientLiquidity', 'the stake buys no shares');
+    stakeToColdkey(s, hotkey, coldkey, sn.netuid, r.amountPaidOut);
+    const feeBurned = req.blockAuthor === false;
+    if (feeBurned && r.feeToBlockAuthor > 0n) {
+      s.totalIssuance -= r.feeToBlockAuthor;
+      s.balancesTotalIssuance -= r.feeToBlockAuthor;
+    }
+    return { alpha: r.amountPaidOut, taoStaked: possible, taoToPool: r.amountPaidIn, fee: r.feeToBlockAuthor, feeBurned };
+  } catch (e) {
+    restore();
+    throw e;
+  }
+}
+
+/** `remove_stake` / `remove_stake_limit`. */
+export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveStakeResult {
+  const req = readRequest<RemoveStakeRequest>(request, ['coldkey', 'hotkey', 'netuid', 'alpha', 'limitPrice', 'allowPartial', 'blockAuthor']);
+  const coldkey = checkKey('coldkey', req.coldkey);
+  const hotkey = checkKey('hotkey', req.hotkey);
+  let alpha = checkU64('alpha', req.alpha);
+  const limited = req.limitPrice !== undefined;
+  const limitRao = limited ? checkU64('limitPrice', req.limitPrice) : MIN_PRICE_RAO;
+  const allowPartial = req.allowPartial === undefined ? false : req.allowPartial;
+  if (typeof allowPartial !== 'boolean') throw new YumaError('E_ARG', 'allowPartial must be a boolean');
+  if (req.blockAuthor !== undefined && typeof req.blockAuthor !== 'boolean') throw new YumaError('E_ARG', 'blockAuthor must be a boolean');
+  const sn = subnetOf(s, req.netuid);
+  const pool = s.stakePools.get(poolKey(hotkey, sn.netuid));
+  const held = pool && pool.shares.has(coldkey) ? poolValueOf(pool, coldkey) : 0n;
+
+  if (!limited) {
+    if (!sn.subtokenEnabled) throw new StakingRefused('SubtokenDisabled', `subnet ${sn.netuid}`);
+    alpha = alpha < held ? alpha : held;
+  }
+  if (sn.netuid !== 0 && sn.mechanism === 1 && alpha > sn.subnetAlphaIn * 1000n) throw new StakingRefused('InsufficientLiquidity', 'input above 1000× the alpha reserve');
+  const max = limited ? maxAmountRemove(s, sn, limitRao) : alpha;
+  const possible = alpha < max ? alpha : max;
+
+  // validate_remove_stake
+  if (alpha === 0n) throw new StakingRefused('AmountTooLow', 'nothing to unstake');
+  if (held < alpha) throw new StakingRefused('NotEnoughStakeToWithdraw', `holds ${held}, asked ${alpha}`);
+  const sim = simSwap(sn, false, alpha, MIN_PRICE_RAO, s.swapMinimumReserve);
+  if (typeof sim === 'string') throw new StakingRefused('InsufficientLiquidity', `simulated swap failed: ${sim}`);
+  if (held - alpha !== 0n && sim.amountPaidOut < DEFAULT_MIN_STAKE) {
+    throw new StakingRefused('AmountTooLow', `a partial unstake must be worth ≥ ${DEFAULT_MIN_STAKE} rao (this one ${sim.amountPaidOut})`);
+  }
+  if (!allowPartial && alpha > max) throw new StakingRefused('SlippageTooHigh', `at most ${max} alpha sells above the limit`);
+  if (!s.hotkeys.has(hotkey)) throw new StakingRefused('HotKeyAccountNotExists', hotkey);
+
+  // unstake_from_subnet (transactional)
+  const restore = snapshot(s, sn, [hotkey]);
+  try {
+    const p = stakePool(s, hotkey, sn.netuid);
+    if (poolValueOf(p, coldkey) >= possible) poolUpdateOne(p, coldkey, -possible);
+    const r = swapAlphaForTao(s, sn, possible, limitRao, false);
+    if (typeof r === 'string') throw new StakingRefused(r, 'swap failed');
+    const used = r.amountPaidIn + r.feePaid;
+    const refund = possible > used ? possible - used : 0n;
+    if (refund !== 0n) stakeToColdkey(s, hotkey, coldkey, sn.netuid, refund);
+    let feeTao = 0n;
+    if (req.blockAuthor === false) sn.alphaBurned += r.feeToBlockAuthor;
+    else {
+      const f = swapAlphaForTao(s, sn, r.feeToBlockAuthor, MIN_PRICE_RAO, true);
+      if (typeof f === 'string') throw new StakingRefused(f, 'selling the alpha fee failed');
+      feeTao = f.amountPaidOut;
+    }
+    return { tao: r.amountPaidOut, alphaUnstaked: possible - refund, feeAlpha: r.feeToBlockAuthor, feeTao, refunded: refund };
+  } catch (e) {
+    restore();
+    throw e;
+  }
+}
