@@ -224,6 +224,28 @@ export async function runBench({ quick = false, only, write = true, log = consol
     }
   }
 
+  // The chain's block (src/chain): 128 dynamic subnets, no epoch due (tempo 0), every subnet injecting and buying
+  // its excess TAO through its Balancer pool (weights off 0.5, so every swap takes safe-bigmath's fallback).
+  if (typeof pkg.Chain === 'function' && typeof pkg.newChainState === 'function') {
+    const RAO = 1_000_000_000n;
+    const rnd = suite.prng(128);
+    const state = pkg.newChainState({ block: 5_000_000n, totalIssuance: 11_000_000n * RAO, balancesTotalIssuance: 11_000_000n * RAO, taoWeight: 3_320_413_933_267_719_290n });
+    state.subnets.get(0).subnetTao = 5_000_000n * RAO;
+    for (let n = 1; n <= 128; n++) {
+      state.subnets.set(n, pkg.newSubnet(n, {
+        subnetTao: BigInt(Math.floor(1e12 + rnd() * 1e14)),
+        subnetAlphaIn: BigInt(Math.floor(1e13 + rnd() * 1e15)),
+        subnetAlphaOut: BigInt(Math.floor(rnd() * 3e15)),
+        palSwapInitialized: true,
+        swapBalancerQuoteWeightParts: 500_000_000_000_000_000n + BigInt(Math.floor((rnd() - 0.5) * 1e17)),
+        subnetMovingPrice: BigInt(Math.floor(rnd() * 0.1 * 2 ** 32)),
+        tempo: 0,
+      }));
+    }
+    const chain = new pkg.Chain(state, { engine });
+    run({ id: 'chain-block-128', group: 'chain', name: 'Chain.step(): one block of 128 subnets, no epoch due', subnets: 128 }, () => chain.step());
+  }
+
   const memory = selected && !selected.test('memory') ? {} : memoryCheck(engine, inputs.get(key(256, 64)), gc, quick, log);
   annotate(cases, previous);
   const results = {
@@ -363,6 +385,7 @@ function targetFor(c, cases) {
   if (c.group === 'research' && c.V === 1024 && c.M === 1024 && c.vsTorchIssue != null) {
     checks.push({ what: '≥ 100× torch (168 ms)', met: c.vsTorchIssue >= 100, figure: fmtRatio(c.vsTorchIssue) });
   }
+  if (c.id === 'chain-block-128') checks.push({ what: '≤ 0.2 ms', met: c.msPerOp <= 0.2, figure: `${fmtMs(c.msPerOp)} ms` });
   if (c.group === 'network' && c.mode === 'float') checks.push({ what: '≤ 10 ms', met: c.msPerOp <= 10, figure: `${fmtMs(c.msPerOp)} ms` });
   if (c.mode === 'fixed' && (c.group === 'wasm' || c.group === 'network')) {
     const floatId = c.id.replace('-fixed', '-float');

@@ -12,6 +12,6 @@ export { createEngine, createEngineSync, type Engine, type EngineOptions } from 
 export { Subnet, type SubnetOptions, type SubnetEpochOptions, type MechanismOption, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';
 export * from './dtao/index.js';
 export * from './sim/index.js';
-export { Chain, type ChainOptions, chainStateFromJSON, chainStateToJSON } from './chain/index.js';
+export { Chain, type ChainOptions, chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, StakingRefused } from './chain/index.js';
 export type { ChainState, ChainSubnet, BlockReport, EpochReport } from './chain/index.js';
 export { blockReportToJSON } from './chain/report-json.js';

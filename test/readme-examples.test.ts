@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createEngineSync, Pool, RAO, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut } from '../src/index.js';
+import { Chain, createEngineSync, newChainState, newSubnet, Pool, RAO, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut } from '../src/index.js';
 import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEngine } from '../src/testing/index.js';
 import { simulateCase, yuma3Epoch } from '../src/research/index.js';
 
@@ -128,6 +128,39 @@ describe('README examples', () => {
     const shares = emissionShares([1.2, 0.4, 0.9], { mode: 'softmax' });
     expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(splitAlphaOut(RAO)).toBeTruthy();
+  });
+
+  it("Chain: loads a state, steps a tempo, reads a hotkey's payout", () => {
+
+    // Chain state: one subnet (netuid 1) with a 1000 TAO / 4000 alpha pool, tempo 10, two validators, two miners
+    const state = newChainState({ block: 100n, totalIssuance: 10_000_000n * RAO, balancesTotalIssuance: 10_000_000n * RAO });
+    const neuron = (uid: number, hotkey: string, weights: Array<[number, number]>) => ({
+      uid, hotkey, blockAtRegistration: 1n, lastUpdate: 99n, validatorPermit: uid < 2, weights, bonds: [],
+    });
+    state.subnets.set(1, newSubnet(1, {
+      subnetTao: 1000n * RAO, subnetAlphaIn: 4000n * RAO, tempo: 10, lastEpochBlock: 100n,
+      subnetOwner: 'owner', subnetOwnerHotkey: 'owner-hk',
+      neurons: [neuron(0, 'v1', [[2, 65535], [3, 21845]]), neuron(1, 'v2', [[2, 65535]]), neuron(2, 'm1', []), neuron(3, 'm2', [])],
+    }));
+    for (const [hotkey, owner] of [['v1', 'alice'], ['v2', 'bob'], ['m1', 'carol'], ['m2', 'dave'], ['owner-hk', 'owner']]) {
+      state.hotkeys.set(hotkey, { owner });
+    }
+
+    // Round-trip through the JSON form (how a dump of real chain storage is loaded), then stake and run one tempo
+    const chain = Chain.fromJSON(new Chain(state).toJSON());
+    chain.addStake({ coldkey: 'alice', hotkey: 'v1', netuid: 1, tao: 300n * RAO });
+    chain.addStake({ coldkey: 'bob', hotkey: 'v2', netuid: 1, tao: 100n * RAO });
+    chain.addStake({ coldkey: 'erin', hotkey: 'v1', netuid: 1, tao: 50n * RAO });   // a nominator of v1
+    const reports = chain.run(10);
+    const epoch = reports.flatMap((r) => r.epochs).find((e) => e.netuid === 1)!;
+    const v1 = epoch.stakeChanges.get('v1')!;
+    // the epoch ran once, at block 110, and paid v1's pool; erin's nominator stake grew with it
+    expect(chain.block).toBe(110n);
+    expect(reports.flatMap((r) => r.epochs)).toHaveLength(1);
+    expect(v1.after - v1.before).toBe(3_530_331_513n);
+    expect(v1.coldkeyValuesAfter.get('erin')).toBe(98_781_172_863n);
+    expect(epoch.incentivesPaid.get('m1')).toBe(3_217_440_001n);
+    expect(v1.coldkeyValuesAfter.get('alice')! + v1.coldkeyValuesAfter.get('erin')!).toBeLessThanOrEqual(v1.after);
   });
 
   it('yuma-wasm/testing', () => {

@@ -180,57 +180,80 @@ function floorDivSigned(a: bigint, b: bigint): bigint {
   return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
 }
 
-/** Drop the guard bits: truncating quotient, then round half away from zero. */
-function roundGuard(v: bigint, guard: bigint): bigint {
-  let q = v / guard;
-  const r = v % guard;
-  if (r !== 0n && (r < 0n ? -r : r) * 2n >= guard) q += r < 0n ? -1n : 1n;
-  return q;
+/**
+ * Drop the guard bits (`round_to_precision`): truncating quotient by 2^g, then round half away from zero.
+ * All scales here are powers of two, so every floor division is an arithmetic shift (BigInt `>>` floors).
+ */
+function roundGuard(v: bigint, g: bigint): bigint {
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  let q = a >> g;
+  const r = a - (q << g);
+  if (r !== 0n && r << 1n >= 1n << g) q += 1n;
+  return neg ? -q : q;
 }
 
-/** ln(1 + x) by its Taylor series in fixed point `scale`; stops when the guard-rounded sum settles. */
-function ln1pSeries(x: bigint, scale: bigint, guard: bigint, maxIters: number): bigint {
+const absBig = (v: bigint): bigint => (v < 0n ? -v : v);
+
+/** ln(1 + x) by its Taylor series in fixed point 2^p; stops when the guard-rounded sum settles. */
+function ln1pSeries(x: bigint, p: bigint, g: bigint, maxIters: number): bigint {
+  const guard = 1n << g;
   let term = x;
   let result = x;
-  let prev = roundGuard(result, guard);
+  let prev = roundGuard(result, g);
   for (let n = 2; n <= maxIters; n++) {
-    term = floorDivSigned(term * x, scale);
+    term = (term * x) >> p;
     if (term === 0n) break;
     const next = floorDivSigned(term, BigInt(n));
     if (next === 0n) break;
     result = n % 2 === 0 ? result - next : result + next;
-    const rounded = roundGuard(result, guard);
-    if ((next < 0n ? -next : next) < guard || rounded === prev) break;
+    const rounded = roundGuard(result, g);
+    if (absBig(next) < guard || rounded === prev) break;
     prev = rounded;
   }
   return result;
 }
 
-/** exp(x) by its Taylor series in fixed point `scale`, same stopping rule. */
-function expSeries(x: bigint, scale: bigint, guard: bigint, maxIters: number): bigint {
+/** exp(x) by its Taylor series in fixed point 2^p, same stopping rule. */
+function expSeries(x: bigint, p: bigint, g: bigint, maxIters: number): bigint {
+  const guard = 1n << g;
+  const scale = 1n << p;
   let term = scale;
   let result = scale;
-  let prev = roundGuard(result, guard);
+  let prev = roundGuard(result, g);
   for (let n = 1; n <= maxIters; n++) {
     term = floorDivSigned(term * x, scale * BigInt(n));
     if (term === 0n) break;
     result += term;
-    const rounded = roundGuard(result, guard);
-    if ((term < 0n ? -term : term) < guard || rounded === prev) break;
+    const rounded = roundGuard(result, g);
+    if (absBig(term) < guard || rounded === prev) break;
     prev = rounded;
   }
   return result;
 }
 
 /** ln(value) for an integer value ≥ 1: mantissa normalised into [0.75, 1.5), plus shift·ln 2. */
-function lnInteger(value: bigint, precision: bigint, scale: bigint, guard: bigint, lnTwo: bigint, maxIters: number): bigint {
+function lnInteger(value: bigint, p: bigint, g: bigint, lnTwo: bigint, maxIters: number): bigint {
+  const scale = 1n << p;
   let shift = BigInt(Math.max(0, bitLength(value) - 1));
-  let mantissa = (value << precision) >> shift;
+  let mantissa = (value << p) >> shift;
   if (mantissa >= scale + (scale >> 1n)) {
     mantissa >>= 1n;
     shift += 1n;
   }
-  return ln1pSeries(mantissa - scale, scale, guard, maxIters) + lnTwo * shift;
+  return ln1pSeries(mantissa - scale, p, g, maxIters) + lnTwo * shift;
+}
+
+/** ln 2 of the series at one internal precision never changes: computed once per precision. */
+const lnTwoCache = new Map<bigint, bigint>();
+function lnTwoAt(p: bigint, g: bigint, maxIters: number): bigint {
+  const key = (p << 16n) | BigInt(maxIters);
+  let v = lnTwoCache.get(key);
+  if (v === undefined) {
+    v = -ln1pSeries(-(1n << (p - 1n)), p, g, maxIters);
+    lnTwoCache.set(key, v);
+  }
+  return v;
 }
 
 /**
@@ -261,15 +284,48 @@ export function safePowRatioScaled(
     return iroot(target, Number(expDen));
   }
   const requested = BigInt(Math.max(precision, 32, bitLength(scale) + 8));
+  if (requested >= 200n && num <= den) {
+    const fast = powBelowOneCertified(num, den, expNum, expDen, scale);
+    if (fast !== null) return fast;
+  }
+  return safeSeriesPow(num, den, expNum, expDen, requested, scale);
+}
+
+/** The crate's ln/exp series itself (the fallback of `safePowRatioScaled`), for every case the fast path declines. */
+export function safeSeriesPow(num: bigint, den: bigint, expNum: bigint, expDen: bigint, requested: bigint, scale: bigint): bigint {
   const internal = requested + SAFE_GUARD_BITS;
   const maxIters = Math.max(1, Math.min(SAFE_DEFAULT_MAX_ITERS, Number(internal) + 128));
   const targetScale = 1n << requested;
-  const guard = 1n << SAFE_GUARD_BITS;
-  const internalScale = targetScale << SAFE_GUARD_BITS;
-  const lnTwo = -ln1pSeries(-(internalScale >> 1n), internalScale, guard, maxIters);
-  const lnBase =
-    lnInteger(num, internal, internalScale, guard, lnTwo, maxIters) - lnInteger(den, internal, internalScale, guard, lnTwo, maxIters);
+  const lnTwo = lnTwoAt(internal, SAFE_GUARD_BITS, maxIters);
+  const lnBase = lnInteger(num, internal, SAFE_GUARD_BITS, lnTwo, maxIters) - lnInteger(den, internal, SAFE_GUARD_BITS, lnTwo, maxIters);
   const lnScaled = floorDivSigned(lnBase * expNum, expDen);
-  const e = roundGuard(expSeries(lnScaled, internalScale, guard, maxIters), guard);
+  const e = roundGuard(expSeries(lnScaled, internal, SAFE_GUARD_BITS, maxIters), SAFE_GUARD_BITS);
   return floorDivSigned(e * scale, targetScale);
+}
+
+/**
+ * ⌊(num/den)^(a/b) · scale⌋ for 0 < num ≤ den without the crate's 280-bit series, when that is provably the
+ * crate's answer. At the precisions the swap pallet asks for (≥ 256 bits) the series is within ~2^-240 of the
+ * true power, so the crate returns ⌊true · scale⌋ unless an integer lies that close. Here the power is computed
+ * to ~2^-180 on the 192-bit ln/exp above (argument reduced to a ratio in (1/2, 1], so swaps near 1 need a few
+ * atanh terms) and widened by 2^-92; if the widened interval holds no integer its floor is the crate's, else
+ * null and the caller runs the crate's series.
+ */
+function powBelowOneCertified(num: bigint, den: bigint, a: bigint, b: bigint, scale: bigint): bigint | null {
+  let k = bitLength(den) - bitLength(num);
+  let n = num << BigInt(k);
+  if (n > den) {
+    n >>= 1n;
+    k -= 1;
+  }
+  // den/2 < n ≤ den: z = (n − den)/(n + den) ∈ (−1/3, 0]
+  const z = ((n - den) << F) / (n + den);
+  const ln = 2n * atanhSeries(z) - BigInt(k) * LN2; // ln(num/den) ≤ 0
+  const u = (-ln * a) / b;
+  const e = expNegFixed(u);
+  const margin = 1n << 100n;
+  if (e <= margin) return null;
+  const lo = ((e - margin) * scale) >> F;
+  const hi = ((e + margin) * scale) >> F;
+  return lo === hi ? lo : null;
 }
