@@ -196,6 +196,42 @@ function blockEmissionStoring(s: ChainState, issuance: bigint): bigint | null {
   return e;
 }
 
+/**
+ * `get_subnet_terms`, in netuid order: for each subnet's TAO emission (U96F32 bits), its alpha emission (from its
+ * alpha issuance, which also stores `BlockEmission`), alpha in = TAO emission / price capped by
+ * root proportion × alpha emission (then TAO in = alpha in × price) and the excess TAO.
+ */
+export function subnetTerms(s: ChainState, taoEmissions: ReadonlyMap<number, bigint>): Map<number, SubnetBlockTerms> {
+  const terms = new Map<number, SubnetBlockTerms>();
+  for (const n of [...taoEmissions.keys()].sort((a, b) => a - b)) {
+    const sn = s.subnets.get(n)!;
+    const taoEmission = taoEmissions.get(n)!;
+    const alphaEmission = u96(blockEmissionStoring(s, alphaIssuance(sn)) ?? 0n);
+    const price = convert(U64F64, U96F32, currentPrice(sn));
+    let taoIn = taoEmission;
+    let alphaIn = divChecked(U96F32, taoEmission, price) ?? 0n;
+    const cap = mulSat(U96F32, rootProportion(s, sn), alphaEmission);
+    if (alphaIn > cap) {
+      alphaIn = cap;
+      taoIn = mulSat(U96F32, alphaIn, price);
+    }
+    terms.set(n, {
+      share: 0n,
+      taoEmission,
+      taoIn,
+      alphaIn,
+      alphaOut: alphaEmission,
+      excessTao: satSub(U96F32, taoEmission, taoIn),
+      ownerCut: 0n,
+      rootAlpha: 0n,
+      excessBoughtAlpha: 0n,
+      excessTaoSpent: 0n,
+      excessSwapError: null,
+    });
+  }
+  return terms;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Stake and swaps
 // ---------------------------------------------------------------------------------------------------------------
@@ -284,6 +320,72 @@ export function shouldRunEpoch(sn: ChainSubnet, now: bigint): boolean {
   if (sn.pendingEpochAt > 0n && now >= sn.pendingEpochAt) return true;
   if (sn.blocksSinceLastStep > MAX_TEMPO) return true;
   return u64Sub(now, sn.lastEpochBlock) >= BigInt(sn.tempo);
+}
+
+
+/**
+ * `drain_pending`: every subnet's `BlocksSinceLastStep` += 1; due subnets (`should_run_epoch`) up to
+ * `MaxEpochsPerBlock` drain their four pots (server, validator, root, owner), the rest are deferred to the next
+ * block; every due slot advances the schedule. Returns netuid → drained pots.
+ */
+export function drainPending(
+  s: ChainState,
+  subnets: readonly number[],
+  now: bigint,
+  reports?: Map<number, SubnetBlockReport>,
+): Map<number, [bigint, bigint, bigint, bigint]> {
+  const drained = new Map<number, [bigint, bigint, bigint, bigint]>();
+  let epochsRun = 0;
+  for (const n of subnets) {
+    const sn = s.subnets.get(n)!;
+    sn.blocksSinceLastStep = u64Add(sn.blocksSinceLastStep, 1n);
+    if (!shouldRunEpoch(sn, now)) continue;
+    if (epochsRun >= s.maxEpochsPerBlock) {
+      sn.pendingEpochAt = u64Add(now, 1n);
+      const rep = reports?.get(n);
+      if (rep) rep.epochDeferred = true;
+      continue;
+    }
+    if (epochInputConsistent(sn)) {
+      sn.blocksSinceLastStep = 0n;
+      drained.set(n, [sn.pendingServerEmission, sn.pendingValidatorEmission, sn.pendingRootAlphaDivs, sn.pendingOwnerCut]);
+      sn.pendingServerEmission = 0n;
+      sn.pendingValidatorEmission = 0n;
+      sn.pendingRootAlphaDivs = 0n;
+      sn.pendingOwnerCut = 0n;
+      epochsRun++;
+    }
+    sn.lastEpochBlock = now;
+    sn.pendingEpochAt = 0n;
+    sn.subnetEpochIndex = u64Add(sn.subnetEpochIndex, 1n);
+  }
+  return drained;
+}
+
+/** `epochs_deferred_this_block`: the due subnets the per-block cap defers at `now` (nothing is changed). */
+export function epochsDeferredThisBlock(s: ChainState, subnets: readonly number[], now: bigint): Set<number> {
+  const out = new Set<number>();
+  let run = 0;
+  for (const n of subnets) {
+    const sn = s.subnets.get(n)!;
+    if (!shouldRunEpoch(sn, now)) continue;
+    if (run >= s.maxEpochsPerBlock) out.add(n);
+    else if (epochInputConsistent(sn)) run++;
+  }
+  return out;
+}
+
+/** `blocks_until_next_auto_epoch`: LastEpochBlock + tempo − block (saturating); u64::MAX for tempo 0. */
+export function blocksUntilNextAutoEpoch(sn: ChainSubnet, tempo: number, block: bigint): bigint {
+  if (tempo === 0) return U64_MAX;
+  return u64Sub(u64Add(sn.lastEpochBlock, BigInt(tempo)), block);
+}
+
+/** `get_next_epoch_start_block`: the automatic slot or an earlier owner-triggered `PendingEpochAt`; null for tempo 0. */
+export function nextEpochStartBlock(sn: ChainSubnet): bigint | null {
+  if (sn.tempo === 0) return null;
+  const auto = u64Add(sn.lastEpochBlock, BigInt(sn.tempo));
+  return sn.pendingEpochAt > 0n && sn.pendingEpochAt < auto ? sn.pendingEpochAt : auto;
 }
 
 function epochInputConsistent(sn: ChainSubnet): boolean {
@@ -476,7 +578,61 @@ function increaseRootClaimable(s: ChainState, hotkey: string, netuid: number, am
   s.rootClaimable.set(k, satAdd(I96F32, s.rootClaimable.get(k) ?? 0n, increment));
 }
 
-function distributeEmission(
+
+/** `calculate_dividends_and_incentives`: incentive per hotkey, and dividends after the parent/child split (U96F32). */
+export function calculateDividendsAndIncentives(
+  s: ChainState,
+  sn: ChainSubnet,
+  hotkeyEmission: ReadonlyArray<readonly [string, bigint, bigint]>,
+): { incentives: Map<string, bigint>; dividends: Map<string, bigint> } {
+  const incentives = new Map<string, bigint>();
+  const dividends = new Map<string, bigint>();
+  for (const [hk, inc, div] of hotkeyEmission) {
+    incentives.set(hk, u64Add(incentives.get(hk) ?? 0n, inc));
+    for (const [parent, d] of parentChildDividends(s, sn, hk, div)) dividends.set(parent, satAdd(U96F32, dividends.get(parent) ?? 0n, u96(d)));
+  }
+  return { incentives, dividends };
+}
+
+/**
+ * `calculate_dividend_distribution`: each hotkey's dividend split into an alpha part and a root part by
+ * TaoWeight·root/(alpha + TaoWeight·root), each part renormalised to its pot (U96F32 bits in and out).
+ * `stakeMap`: hotkey → [alpha stake on the subnet, root stake].
+ */
+export function calculateDividendDistribution(
+  pendingValidator: bigint,
+  pendingRoot: bigint,
+  taoWeightBits: bigint,
+  stakeMap: ReadonlyMap<string, readonly [bigint, bigint]>,
+  dividends: ReadonlyMap<string, bigint>,
+): { alphaDividends: Map<string, bigint>; rootAlphaDividends: Map<string, bigint> } {
+  let totalRoot = 0n;
+  let totalAlpha = 0n;
+  const rootDivs = new Map<string, bigint>();
+  const alphaDivs = new Map<string, bigint>();
+  for (const hk of [...dividends.keys()].sort(compareKeys)) {
+    const stakes = stakeMap.get(hk);
+    if (!stakes) continue;
+    const d = dividends.get(hk)!;
+    const alphaStake = u96(stakes[0]);
+    const rootAlpha = mulSat(U96F32, u96(stakes[1]), taoWeightBits);
+    const rootProp = divChecked(U96F32, rootAlpha, satAdd(U96F32, alphaStake, rootAlpha)) ?? 0n;
+    const rd = mulSat(U96F32, d, rootProp);
+    const ad = satSub(U96F32, d, rd);
+    alphaDivs.set(hk, ad);
+    totalAlpha = satAdd(U96F32, totalAlpha, ad);
+    rootDivs.set(hk, rd);
+    totalRoot = satAdd(U96F32, totalRoot, rd);
+  }
+  const rootAlphaDividends = new Map<string, bigint>();
+  for (const [hk, rd] of rootDivs) rootAlphaDividends.set(hk, mulSat(U96F32, u96(pendingRoot), divChecked(U96F32, rd, totalRoot) ?? 0n));
+  const alphaDividends = new Map<string, bigint>();
+  for (const [hk, ad] of alphaDivs) alphaDividends.set(hk, mulSat(U96F32, u96(pendingValidator), divChecked(U96F32, ad, totalAlpha) ?? 0n));
+  return { alphaDividends, rootAlphaDividends };
+}
+
+/** `distribute_emission`: the epoch, then incentives, dividends, takes and root claimable. */
+export function distributeEmission(
   s: ChainState,
   sn: ChainSubnet,
   engine: Engine,
@@ -496,34 +652,9 @@ function distributeEmission(
   const incentiveSum = hotkeyEmission.reduce((a, [, inc]) => u64Add(a, inc), 0n);
   const validatorAlpha = incentiveSum !== 0n ? validator : u64Add(validator, server);
 
-  // calculate_dividends_and_incentives
-  const incentives = new Map<string, bigint>();
-  const dividends = new Map<string, bigint>();
-  for (const [hk, inc, div] of hotkeyEmission) {
-    incentives.set(hk, u64Add(incentives.get(hk) ?? 0n, inc));
-    for (const [parent, d] of parentChildDividends(s, sn, hk, div)) dividends.set(parent, satAdd(U96F32, dividends.get(parent) ?? 0n, u96(d)));
-  }
-  // calculate_dividend_distribution
-  let totalRoot = 0n;
-  let totalAlpha = 0n;
-  const rootDivs = new Map<string, bigint>();
-  const alphaDivs = new Map<string, bigint>();
-  for (const hk of [...dividends.keys()].sort(compareKeys)) {
-    const d = dividends.get(hk)!;
-    const alphaStake = u96(hotkeyStake(s, hk, netuid));
-    const rootAlpha = mulSat(U96F32, u96(hotkeyStake(s, hk, 0)), tw);
-    const rootProp = divChecked(U96F32, rootAlpha, satAdd(U96F32, alphaStake, rootAlpha)) ?? 0n;
-    const rd = mulSat(U96F32, d, rootProp);
-    const ad = satSub(U96F32, d, rd);
-    alphaDivs.set(hk, ad);
-    totalAlpha = satAdd(U96F32, totalAlpha, ad);
-    rootDivs.set(hk, rd);
-    totalRoot = satAdd(U96F32, totalRoot, rd);
-  }
-  const rootAlphaDividends = new Map<string, bigint>();
-  for (const [hk, rd] of rootDivs) rootAlphaDividends.set(hk, mulSat(U96F32, u96(root), divChecked(U96F32, rd, totalRoot) ?? 0n));
-  const alphaDividends = new Map<string, bigint>();
-  for (const [hk, ad] of alphaDivs) alphaDividends.set(hk, mulSat(U96F32, u96(validatorAlpha), divChecked(U96F32, ad, totalAlpha) ?? 0n));
+  const { incentives, dividends } = calculateDividendsAndIncentives(s, sn, hotkeyEmission);
+  const stakeMap = new Map<string, [bigint, bigint]>([...dividends.keys()].map((hk) => [hk, [hotkeyStake(s, hk, netuid), hotkeyStake(s, hk, 0)]]));
+  const { alphaDividends, rootAlphaDividends } = calculateDividendDistribution(validatorAlpha, root, tw, stakeMap, dividends);
 
   // distribute_dividends_and_incentives
   if (sn.subnetOwner !== null && sn.subnetOwnerHotkey !== null) stakeToColdkey(s, sn.subnetOwnerHotkey, sn.subnetOwner, netuid, ownerCut);
@@ -605,8 +736,6 @@ function distributeEmission(
 /** Runs one block on `s` (which must already hold the new block number) and reports what moved. */
 export function blockStep(s: ChainState, engine: Engine): BlockReport {
   const now = s.block;
-  const all = allSubnetNetuids(s);
-  const subnets = all.filter((n) => n !== 0);
 
   // block emission + mint_tao
   const emission = blockEmissionStoring(s, s.totalIssuance);
@@ -618,61 +747,61 @@ export function blockStep(s: ChainState, engine: Engine): BlockReport {
     s.balancesTotalIssuance = u64Add(s.balancesTotalIssuance, minted);
   }
 
-  // run_coinbase
-  const emit = subnetsToEmitTo(s, subnets);
-  const reports = new Map<number, SubnetBlockReport>(
-    subnets.map((n) => [n, { inEmitSet: false, terms: null, epochRan: false, epochDeferred: false, injectionRefused: false }]),
-  );
-  const shares = subnetShares(s, emit);
-  const blockEmissionU96 = u96(minted);
-  const rootSellFlag = emit.reduce((a, n) => a + movingAlphaPrice(s.subnets.get(n)!), 0n) > U64F64_ONE;
+  const cb = runCoinbase(s, minted, engine);
 
-  // get_subnet_terms, in BTreeMap (numeric) order
-  const terms = new Map<number, SubnetBlockTerms>();
-  for (const n of [...emit].sort((a, b) => a - b)) {
+  // update_moving_prices, update_root_prop
+  const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0));
+  for (const n of emitAfter) updateMovingPrice(s, s.subnets.get(n)!);
+  for (const n of emitAfter) {
     const sn = s.subnets.get(n)!;
-    const share = shares.get(n)!;
-    const taoEmission = convert(U64F64, U96F32, mulSat(U64F64, convert(U96F32, U64F64, blockEmissionU96), share));
-    const alphaEmission = u96(blockEmissionStoring(s, alphaIssuance(sn)) ?? 0n);
-    const price = convert(U64F64, U96F32, currentPrice(sn));
-    let taoIn = taoEmission;
-    let alphaIn = divChecked(U96F32, taoEmission, price) ?? 0n;
-    const cap = mulSat(U96F32, rootProportion(s, sn), alphaEmission);
-    if (alphaIn > cap) {
-      alphaIn = cap;
-      taoIn = mulSat(U96F32, alphaIn, price);
-    }
-    terms.set(n, {
-      share,
-      taoEmission,
-      taoIn,
-      alphaIn,
-      alphaOut: alphaEmission,
-      excessTao: satSub(U96F32, taoEmission, taoIn),
-      ownerCut: 0n,
-      rootAlpha: 0n,
-      excessBoughtAlpha: 0n,
-      excessTaoSpent: 0n,
-      excessSwapError: null,
-    });
+    sn.rootProp = rootProportion(s, sn);
   }
 
-  // inject_and_maybe_swap, in storage order, one shared credit
-  let credit = minted;
+  return {
+    block: now,
+    blockEmission: emission ?? 0n,
+    taoMinted: minted,
+    taoRecycledCredit: cb.taoRecycledCredit,
+    taoIssued: minted - cb.taoRecycledCredit,
+    totalIssuanceAfter: s.totalIssuance,
+    totalStakeAfter: s.totalStake,
+    rootSellFlag: cb.rootSellFlag,
+    subnetsToEmitTo: cb.subnetsToEmitTo,
+    subnets: cb.subnets,
+    epochs: cb.epochs,
+    taoStranded: cb.taoStranded,
+  };
+}
+
+
+
+/**
+ * `inject_and_maybe_swap`, in `emit` order from one TAO credit: re-weight the pool for (TAO in, alpha in) (a
+ * refused re-weight injects nothing), buy alpha with the excess TAO fee-less up to the max price (the TAO leaves
+ * the credit even when the buy fails: it stays on the subnet account), mint the alpha in, add the TAO in.
+ * Returns the credit left (to recycle) and the TAO left on subnet accounts outside the pools.
+ */
+export function injectAndMaybeSwap(
+  s: ChainState,
+  emit: readonly number[],
+  terms: ReadonlyMap<number, SubnetBlockTerms>,
+  credit: bigint,
+  reports?: Map<number, SubnetBlockReport>,
+): { credit: bigint; stranded: bigint } {
   let stranded = 0n;
   for (const n of emit) {
     const sn = s.subnets.get(n)!;
     const t = terms.get(n)!;
-    const rep = reports.get(n)!;
-    rep.inEmitSet = true;
-    rep.terms = t;
     const taoIn = tou64(t.taoIn);
     const alphaIn = tou64(t.alphaIn);
     const toSwap = tou64(t.excessTao);
     let injTao = 0n;
     let injAlpha = 0n;
     const w = weightsForAddedLiquidity(sn.swapBalancerQuoteWeightParts, sn.subnetTao, sn.subnetAlphaIn, taoIn, alphaIn);
-    if (w === null) rep.injectionRefused = true;
+    if (w === null) {
+      const rep = reports?.get(n);
+      if (rep) rep.injectionRefused = true;
+    }
     else {
       sn.swapBalancerQuoteWeightParts = w;
       injTao = taoIn;
@@ -705,6 +834,50 @@ export function blockStep(s: ChainState, engine: Engine): BlockReport {
       sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, injTao);
     }
   }
+  return { credit, stranded };
+}
+
+/** What `runCoinbase` did (the block report without the mint). */
+export interface CoinbaseReport {
+  rootSellFlag: boolean;
+  subnetsToEmitTo: number[];
+  subnets: Map<number, SubnetBlockReport>;
+  epochs: EpochReport[];
+  taoRecycledCredit: bigint;
+  taoStranded: bigint;
+}
+
+/**
+ * `run_coinbase(credit)`: shares, subnet terms, injection and excess buys from one shared TAO credit (what is
+ * left is recycled: `TotalIssuance` −= it), alpha out and pending pots, `drain_pending`, then every drained
+ * subnet's `distribute_emission` through `engine`.
+ */
+export function runCoinbase(s: ChainState, taoCredit: bigint, engine: Engine): CoinbaseReport {
+  let credit = taoCredit;
+  const now = s.block;
+  const subnets = allSubnetNetuids(s).filter((n) => n !== 0);
+  const emit = subnetsToEmitTo(s, subnets);
+  const reports = new Map<number, SubnetBlockReport>(
+    subnets.map((n) => [n, { inEmitSet: false, terms: null, epochRan: false, epochDeferred: false, injectionRefused: false }]),
+  );
+  const shares = subnetShares(s, emit);
+  const blockEmissionU96 = u96(credit);
+  const rootSellFlag = emit.reduce((a, n) => a + movingAlphaPrice(s.subnets.get(n)!), 0n) > U64F64_ONE;
+
+  // get_subnet_terms, in BTreeMap (numeric) order
+  const emissions = new Map(emit.map((n) => [n, convert(U64F64, U96F32, mulSat(U64F64, convert(U96F32, U64F64, blockEmissionU96), shares.get(n)!))]));
+  const terms = subnetTerms(s, emissions);
+  for (const [n, t] of terms) t.share = shares.get(n)!;
+
+  // inject_and_maybe_swap, in storage order, one shared credit
+  for (const n of emit) {
+    const rep = reports.get(n)!;
+    rep.inEmitSet = true;
+    rep.terms = terms.get(n)!;
+  }
+  const injected = injectAndMaybeSwap(s, emit, terms, credit, reports);
+  const stranded = injected.stranded;
+  credit = injected.credit;
   const recycledCredit = credit;
   s.totalIssuance = u64Sub(s.totalIssuance, recycledCredit);
   s.balancesTotalIssuance = u64Sub(s.balancesTotalIssuance, recycledCredit);
@@ -734,31 +907,7 @@ export function blockStep(s: ChainState, engine: Engine): BlockReport {
     else recycleSubnetAlpha(sn, tou64(rootAlpha));
   }
 
-  // drain_pending
-  const drained = new Map<number, [bigint, bigint, bigint, bigint]>();
-  let epochsRun = 0;
-  for (const n of subnets) {
-    const sn = s.subnets.get(n)!;
-    sn.blocksSinceLastStep = u64Add(sn.blocksSinceLastStep, 1n);
-    if (!shouldRunEpoch(sn, now)) continue;
-    if (epochsRun >= s.maxEpochsPerBlock) {
-      sn.pendingEpochAt = u64Add(now, 1n);
-      reports.get(n)!.epochDeferred = true;
-      continue;
-    }
-    if (epochInputConsistent(sn)) {
-      sn.blocksSinceLastStep = 0n;
-      drained.set(n, [sn.pendingServerEmission, sn.pendingValidatorEmission, sn.pendingRootAlphaDivs, sn.pendingOwnerCut]);
-      sn.pendingServerEmission = 0n;
-      sn.pendingValidatorEmission = 0n;
-      sn.pendingRootAlphaDivs = 0n;
-      sn.pendingOwnerCut = 0n;
-      epochsRun++;
-    }
-    sn.lastEpochBlock = now;
-    sn.pendingEpochAt = 0n;
-    sn.subnetEpochIndex = u64Add(sn.subnetEpochIndex, 1n);
-  }
+  const drained = drainPending(s, subnets, now, reports);
 
   // distribute_emissions_to_subnets, in BTreeMap (numeric) order
   const epochs: EpochReport[] = [];
@@ -770,28 +919,7 @@ export function blockStep(s: ChainState, engine: Engine): BlockReport {
     reports.get(n)!.epochRan = true;
   }
 
-  // update_moving_prices, update_root_prop
-  const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0));
-  for (const n of emitAfter) updateMovingPrice(s, s.subnets.get(n)!);
-  for (const n of emitAfter) {
-    const sn = s.subnets.get(n)!;
-    sn.rootProp = rootProportion(s, sn);
-  }
-
-  return {
-    block: now,
-    blockEmission: emission ?? 0n,
-    taoMinted: minted,
-    taoRecycledCredit: recycledCredit,
-    taoIssued: minted - recycledCredit,
-    totalIssuanceAfter: s.totalIssuance,
-    totalStakeAfter: s.totalStake,
-    rootSellFlag,
-    subnetsToEmitTo: emit,
-    subnets: reports,
-    epochs,
-    taoStranded: stranded,
-  };
+  return { rootSellFlag, subnetsToEmitTo: emit, subnets: reports, epochs, taoRecycledCredit: recycledCredit, taoStranded: stranded };
 }
 
 /** `update_moving_price`: α = SubnetMovingAlpha·b/(b + halving), EMA toward min(spot, 1), stored as I96F32. */
