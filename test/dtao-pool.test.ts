@@ -109,12 +109,11 @@ describe('Balancer swaps ported from pallets/swap tests (test_swap_basic)', () =
       const exp = Number(v.expected.max_amount_remove);
       const got = Number(p.maxUnstake(B(i.limit_price_rao)));
       if (v.name.endsWith('_1999999999')) {
-        // exact answer is 25 (1e11·(√(2/1.999999999) − 1) = 25.00000000009); the chain's U64F64 price ratio
-        // truncates to 24. Check that 25 is exact: selling it keeps the price ≥ the limit, 26 crosses it.
-        expect(got).toBe(25);
-        expect(p.quoteUnstake(25n).priceAfter).toBeGreaterThanOrEqual(1.999999999);
-        expect(code(() => p.quoteUnstake(26n, { limitPrice: B(i.limit_price_rao) }))).toBe('E_SLIPPAGE');
-        expect(got - exp).toBe(1);
+        // exact answer is 25 (1e11·(√(2/1.999999999) − 1) = 25.00000000009); the balancer preset swaps with the
+        // chain's pallet, whose U64F64 price ratio truncates it to 24 — the value the chain test accepts (1 %).
+        expect(got).toBe(24);
+        expect(exp - got).toBe(0);
+        expect(code(() => p.clone().unstake(26n, { limitPrice: B(i.limit_price_rao) }))).toBe('E_SLIPPAGE');
         return;
       }
       expect(Math.abs(got - exp)).toBeLessThanOrEqual(exp * v.tolerance.rel);

@@ -6,6 +6,7 @@
 import { YumaError } from '../errors.js';
 import { fromNumber, powRatioScaled, toNumber, type Ratio } from './bigmath.js';
 import { checkAmount, checkFinite } from './validate.js';
+import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, feeAmount, limitPriceFromRao, weightsForAddedLiquidity } from '../chain/balancer.js';
 
 /** Perquintill: parts per 1e18, the chain's unit for Balancer weights. */
 export const PERQUINTILL = 1_000_000_000_000_000_000n;
@@ -45,6 +46,12 @@ export interface PoolConfig {
   rebalanceOnInject?: boolean;
   /** Limit-order semantics: 'exact' (solve for the limit price) or the launch era's 'approx-cp' estimate. */
   limitMode?: 'exact' | 'approx-cp';
+  /**
+   * Swap with the chain's swap pallet itself (`src/chain/balancer.ts`: U64F64 prices, safe-bigmath powers, the
+   * pallet's checks and limit solve), as the block model does; the `balancer` preset sets it. Fee and reserve
+   * rules then come from the pallet (`feeRateU16`, `minReserveBefore` as `MinimumReserve`, `maxInputMultiple`).
+   */
+  chainSwap?: boolean;
 }
 
 /** The seed model: fee-less constant product, no guards beyond "never drain". */
@@ -70,6 +77,7 @@ export const BALANCER_POOL: Readonly<PoolConfig> = Object.freeze({
   minStake: 2_000_000n,
   rebalanceOnInject: true,
   limitMode: 'exact' as const,
+  chainSwap: true,
 });
 
 export const POOL_PRESETS = Object.freeze({ seed: SEED_POOL, launch: LAUNCH_POOL, balancer: BALANCER_POOL });
@@ -168,7 +176,12 @@ export class Pool {
       minStake: checkAmount('minStake', cfg.minStake ?? 0n, true),
       rebalanceOnInject: cfg.rebalanceOnInject ?? false,
       limitMode,
+      chainSwap: cfg.chainSwap ?? false,
     };
+    if (this.cfg.chainSwap && (cfg.feeRateU16 === undefined ? fee.num !== 0n : false)) {
+      throw new YumaError('E_ARG', 'chainSwap takes its fee as feeRateU16 (parts of 65535), as the pallet stores it');
+    }
+    if (this.cfg.chainSwap && flat > 0n) throw new YumaError('E_ARG', 'chainSwap has no flat fee');
   }
 
   /**
@@ -284,6 +297,7 @@ export class Pool {
   private planStake(taoIn: bigint, opts: SwapOptions = {}): Plan {
     checkAmount('taoIn', taoIn);
     checkOpts(opts);
+    if (this.cfg.chainSwap) return this.planChain(true, taoIn, opts);
     const { minStake, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
     const flatFee = opts.dropFees ? 0n : this.cfg.flatFee;
     const feeOn = (v: bigint) => (opts.dropFees ? 0n : this.feeOn(v));
@@ -326,6 +340,7 @@ export class Pool {
   private planUnstake(alphaIn: bigint, opts: SwapOptions = {}): Plan {
     checkAmount('alphaIn', alphaIn);
     checkOpts(opts);
+    if (this.cfg.chainSwap) return this.planChain(false, alphaIn, opts);
     const { flatFee, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
     let gross = alphaIn;
     if (opts.limitPrice !== undefined && this.cfg.limitMode === 'approx-cp') {
@@ -363,6 +378,53 @@ export class Pool {
     if (this.tao - out < minReserveAfter) throw new YumaError('E_RESERVE', 'unstake would drain the TAO reserve');
     const toPool = this.cfg.feeTo === 'pool' ? net + fee : net;
     return { out, paid: gross, toPool, fee: flatFee > 0n ? taoFee : fee, outFromPool: out, refund: alphaIn - gross };
+  }
+
+
+  // ---------------------------------------------------------------- the chain's swap pallet
+
+  private swapState(): SwapPoolState {
+    const rate = this.fee.den === 65535n ? Number(this.fee.num) : 0;
+    return { mechanism: 1, subnetTao: this.tao, subnetAlphaIn: this.alpha, swapBalancerQuoteWeightParts: this.wQuote, palSwapInitialized: true, feeRate: rate };
+  }
+
+  /** A limit price as the u64 rao price the pallet takes (numbers are TAO per alpha, rounded to the rao). */
+  private static limitRao(p: number | bigint): bigint {
+    if (typeof p === 'bigint') return p;
+    return BigInt(Math.round(p * 1e9));
+  }
+
+  private chainSwapOrThrow(buy: boolean, amount: bigint, limitRao: bigint, dropFees: boolean) {
+    const r = doSwap(this.swapState(), buy, amount, limitPriceFromRao(limitRao), dropFees, this.cfg.minReserveBefore, true);
+    if (typeof r === 'string') throw swapErrorToYuma(r);
+    return r;
+  }
+
+  /**
+   * `add_stake(_limit)` / `remove_stake(_limit)` as far as the pool goes: the pallet's `do_swap`, with a limit
+   * order filled up to its price when `allowPartial` and refused (E_SLIPPAGE) otherwise.
+   */
+  private planChain(buy: boolean, amount: bigint, opts: SwapOptions): Plan {
+    const dropFees = opts.dropFees === true;
+    const { minStake } = this.cfg;
+    if (buy && !dropFees && minStake > 0n) {
+      const minFee = this.chainSwapFee(minStake);
+      if (amount < minStake + minFee) throw new YumaError('E_RANGE', `stake below the minimum of ${minStake + minFee} rao`);
+    }
+    const limitRao = opts.limitPrice === undefined ? (buy ? MAX_PRICE_RAO : MIN_PRICE_RAO) : Pool.limitRao(opts.limitPrice);
+    if (opts.limitPrice !== undefined && !opts.allowPartial) {
+      const max = buy ? this.maxStake(opts.limitPrice) : this.maxUnstake(opts.limitPrice);
+      if (amount > max) throw new YumaError('E_SLIPPAGE', `${buy ? 'stake' : 'unstake'} of ${amount} exceeds ${max} allowed by the limit price`);
+    }
+    const r = this.chainSwapOrThrow(buy, amount, limitRao, dropFees);
+    if (r.amountPaidOut === 0n) throw new YumaError('E_RANGE', `${buy ? 'stake' : 'unstake'} too small to receive anything`);
+    const paid = r.amountPaidIn + r.feePaid;
+    const toPool = this.cfg.feeTo === 'pool' ? paid : r.amountPaidIn;
+    return { out: r.amountPaidOut, paid, toPool, fee: r.feePaid, outFromPool: r.amountPaidOut, refund: amount - paid };
+  }
+
+  private chainSwapFee(amount: bigint): bigint {
+    return feeAmount(this.swapState(), amount, false);
   }
 
   quoteStake(taoIn: bigint, opts?: SwapOptions): StakeResult {
@@ -423,6 +485,11 @@ export class Pool {
    */
   maxStake(limitPrice: number | bigint): bigint {
     const limit = u64Price(limitPrice);
+    if (this.cfg.chainSwap) {
+      const cap = (this.tao * 1000n) > (1n << 64n) - 1n ? (1n << 64n) - 1n : this.tao * 1000n;
+      const r = this.chainSwapOrThrow(true, cap, Pool.limitRao(limitPrice), false);
+      return r.amountPaidIn + r.feePaid;
+    }
     if (this.cfg.limitMode === 'approx-cp') {
       const v = (limit.num * 1_000_000_000n * this.alpha) / (limit.den * 1_000_000_000n) - this.tao;
       return v > 0n ? v : 0n;
@@ -439,6 +506,11 @@ export class Pool {
   /** Largest alpha a limit-`limitPrice` unstake may sell (the chain's `get_max_amount_remove`). */
   maxUnstake(limitPrice: number | bigint): bigint {
     const limit = u64Price(limitPrice);
+    if (this.cfg.chainSwap) {
+      const cap = (this.alpha * 1000n) > (1n << 64n) - 1n ? (1n << 64n) - 1n : this.alpha * 1000n;
+      const r = this.chainSwapOrThrow(false, cap, Pool.limitRao(limitPrice), false);
+      return r.amountPaidIn + r.feePaid;
+    }
     if (this.cfg.limitMode === 'approx-cp') {
       if (limit.num === 0n) return 1000n * this.alpha;
       // mirror of the launch estimate: alpha at which tao/alpha would equal the limit, minus the reserve
@@ -465,11 +537,9 @@ export class Pool {
     checkAmount('alphaIn', alphaIn, true);
     let w = this.wQuote;
     if (this.cfg.rebalanceOnInject && (taoIn > 0n || alphaIn > 0n)) {
-      const q1 = mulPerquintillRoundHalf(PERQUINTILL - this.wQuote, this.tao * (this.alpha + alphaIn));
-      const q2 = mulPerquintillRoundHalf(this.wQuote, this.alpha * (this.tao + taoIn));
-      w = q1 + q2 === 0n ? PERQUINTILL / 2n : (q2 * PERQUINTILL) / (q1 + q2);
-      if (w < MIN_WEIGHT || PERQUINTILL - w < MIN_WEIGHT)
-        throw new YumaError('E_RANGE', 'injection would push the pool weights outside [0.01, 0.99]');
+      const next = weightsForAddedLiquidity(this.wQuote, this.tao, this.alpha, taoIn, alphaIn);
+      if (next === null) throw new YumaError('E_RANGE', 'injection would push the pool weights outside [0.01, 0.99]');
+      w = next;
     }
     this.wQuote = w;
     this.tao += taoIn;
@@ -495,4 +565,15 @@ function checkOpts(opts: SwapOptions): void {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function swapErrorToYuma(e: SwapError): YumaError {
+  switch (e) {
+    case 'SwapInputTooLarge':
+      return new YumaError('E_RANGE', 'input exceeds 1000× the input reserve (SwapInputTooLarge)');
+    case 'PriceLimitExceeded':
+      return new YumaError('E_SLIPPAGE', 'the price is already at or beyond the limit (PriceLimitExceeded)');
+    default:
+      return new YumaError('E_RESERVE', `the pool refused the swap (${e})`);
+  }
 }
