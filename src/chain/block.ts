@@ -12,7 +12,7 @@
  */
 import type { Engine } from '../engine.js';
 import { RAO, TOTAL_SUPPLY } from '../units.js';
-import type { EpochInput, Hyperparams } from '../epoch/types.js';
+import type { EpochInput, Hyperparams, MechanismEpochInput } from '../epoch/types.js';
 import {
   I64F64,
   I96F32,
@@ -453,7 +453,10 @@ function uidOf(sn: ChainSubnet, hotkey: string | null): number {
   return n ? n.uid : -1;
 }
 
-/** `epoch_with_mechanisms` for a single-mechanism subnet: runs the epoch, persists bonds and permits. */
+/**
+ * `epoch_with_mechanisms`: one engine call in fixed mode on the sparse path (the engine splits the emission over the
+ * mechanisms and aggregates as the chain does); persists every mechanism's bonds and the new permits.
+ */
 function runEpoch(s: ChainState, sn: ChainSubnet, engine: Engine, emission: bigint): Array<[string, bigint, bigint]> {
   const n = sn.neurons.length;
   if (n === 0) return [];
@@ -486,14 +489,43 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: Engine, emission: bigi
     yuma3Enabled: p.yuma3On,
     stakeThreshold: 0n,
   };
-  const out = engine.epoch(input, hyper, { mode: 'fixed', path: 'sparse' });
-  const bonds = out.bonds as Array<Array<[number, number]>>;
+  if (sn.mechanisms.length === 0) {
+    const out = engine.epoch(input, hyper, { mode: 'fixed', path: 'sparse' });
+    persistBonds(sn.neurons.map((x) => x), out.bonds as Array<Array<[number, number]>>, (nr, rows) => (nr.bonds = rows));
+    sn.neurons.forEach((nr, i) => (nr.validatorPermit = out.validatorPermit[i]));
+    return hotkeyEmissions(sn, out.serverEmission, out.validatorEmission);
+  }
+  // epoch_with_mechanisms: mechanism 0 from the neurons, the others from `mechanisms`, one split emission
+  const { weights: _w, bonds: _b, lastUpdate: _l, commitBlocks: _c, ...shared } = input;
+  const mechInput: MechanismEpochInput = {
+    ...shared,
+    mechanisms: [
+      { weights: input.weights, bonds: input.bonds, lastUpdate: input.lastUpdate },
+      ...sn.mechanisms.map((m) => ({ weights: m.weights, bonds: m.bonds, lastUpdate: m.lastUpdate })),
+    ],
+  };
+  if (sn.mechanismEmissionSplit !== null) mechInput.emissionSplit = sn.mechanismEmissionSplit;
+  const out = engine.epoch(mechInput, hyper, { mode: 'fixed', path: 'sparse' });
+  const rows0 = out.mechanisms[0].bonds as Array<Array<[number, number]>>;
   sn.neurons.forEach((nr, i) => {
-    nr.bonds = bonds[i].map(([u, v]) => [u, v]);
+    nr.bonds = rows0[i].map(([u, v]) => [u, v]);
     nr.validatorPermit = out.validatorPermit[i];
   });
+  sn.mechanisms.forEach((m, k) => {
+    const rows = out.mechanisms[k + 1].bonds as Array<Array<[number, number]>>;
+    m.bonds = rows.map((r) => r.map(([u, v]): [number, number] => [u, v]));
+  });
+  return hotkeyEmissions(sn, out.serverEmission, out.validatorEmission);
+}
+
+function persistBonds<T>(items: T[], rows: Array<Array<[number, number]>>, set: (item: T, rows: Array<[number, number]>) => void): void {
+  items.forEach((it, i) => set(it, rows[i].map(([u, v]) => [u, v])));
+}
+
+/** Per hotkey (incentive, dividend) alpha, in hotkey (BTreeMap) order. */
+function hotkeyEmissions(sn: ChainSubnet, server: readonly bigint[], validator: readonly bigint[]): Array<[string, bigint, bigint]> {
   return sn.neurons
-    .map((nr, i): [string, bigint, bigint] => [nr.hotkey, out.serverEmission[i], out.validatorEmission[i]])
+    .map((nr, i): [string, bigint, bigint] => [nr.hotkey, server[i], validator[i]])
     .sort((a, b) => compareKeys(a[0], b[0]));
 }
 

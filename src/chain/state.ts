@@ -36,6 +36,13 @@ export interface Neuron {
 
 export type RecycleOrBurn = 'Recycle' | 'Burn' | null;
 
+/** Mechanisms 1… of a subnet (mechanism 0 lives in the neurons): per-UID weights, bonds and last updates. */
+export interface MechanismState {
+  weights: Array<Array<[number, number]>>;
+  bonds: Array<Array<[number, number]>>;
+  lastUpdate: bigint[];
+}
+
 export interface ChainSubnet {
   netuid: number;
   /** Key present in `NetworksAdded` (iterated by `get_all_subnet_netuids`). */
@@ -85,6 +92,10 @@ export interface ChainSubnet {
   alphaRecycled: bigint;
   epochParams: EpochParams;
   neurons: Neuron[];
+  /** Mechanisms 1 … `epochParams.mechanismCount` − 1 (empty for single-mechanism subnets). */
+  mechanisms: MechanismState[];
+  /** `MechanismEmissionSplit` (u16 parts summing to 65535), or null for an even split. */
+  mechanismEmissionSplit: number[] | null;
 }
 
 export interface HotkeyInfo {
@@ -239,7 +250,7 @@ function epochParamsIn(v: unknown, path: string): EpochParams {
     alphaSigmoidSteepness: small(o.alphaSigmoidSteepness, `${path}.alphaSigmoidSteepness`, 2 ** 31 - 1),
     yuma3On: bool(o.yuma3On, `${path}.yuma3On`),
     commitRevealWeightsEnabled: o.commitRevealWeightsEnabled === undefined ? false : bool(o.commitRevealWeightsEnabled, `${path}.commitRevealWeightsEnabled`),
-    mechanismCount: o.mechanismCount === undefined ? 1 : small(o.mechanismCount, `${path}.mechanismCount`, 255),
+    mechanismCount: o.mechanismCount === undefined ? 1 : Math.max(1, small(o.mechanismCount, `${path}.mechanismCount`, 16)),
   };
 }
 
@@ -270,6 +281,26 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
   const rob = o.recycleOrBurn;
   if (rob !== null && rob !== undefined && rob !== 'Recycle' && rob !== 'Burn') bad(`${path}.recycleOrBurn`, 'expected "Recycle", "Burn" or null');
   const quote = u64(o.swapBalancerQuoteWeightParts, `${path}.swapBalancerQuoteWeightParts`);
+  const epochParams = epochParamsIn(o.epochParams, `${path}.epochParams`);
+  const mechanisms = arr(o.mechanisms ?? [], `${path}.mechanisms`).map((m, k) => {
+    const mp = `${path}.mechanisms[${k}]`;
+    const mo = obj(m, mp);
+    const rows = (v: unknown, what: string) => {
+      const a = arr(v, `${mp}.${what}`);
+      if (a.length !== n) bad(`${mp}.${what}`, `expected ${n} rows`);
+      return a.map((r, i) => rowIn(r, `${mp}.${what}[${i}]`, n));
+    };
+    const lu = arr(mo.lastUpdate, `${mp}.lastUpdate`);
+    if (lu.length !== n) bad(`${mp}.lastUpdate`, `expected ${n} entries`);
+    return { weights: rows(mo.weights, 'weights'), bonds: rows(mo.bonds, 'bonds'), lastUpdate: lu.map((x, i) => u64(x, `${mp}.lastUpdate[${i}]`)) };
+  });
+  if (mechanisms.length !== Math.max(0, epochParams.mechanismCount - 1)) {
+    throw new YumaError('E_STATE', `${path}: mechanismCount ${epochParams.mechanismCount} needs ${epochParams.mechanismCount - 1} entries in mechanisms`);
+  }
+  let mechanismEmissionSplit: number[] | null = null;
+  if (o.mechanismEmissionSplit !== undefined && o.mechanismEmissionSplit !== null) {
+    mechanismEmissionSplit = arr(o.mechanismEmissionSplit, `${path}.mechanismEmissionSplit`).map((x, i) => small(x, `${path}.mechanismEmissionSplit[${i}]`, U16_MAX));
+  }
   if (quote > 1_000_000_000_000_000_000n) throw new YumaError('E_RANGE', `${path}.swapBalancerQuoteWeightParts: above 1e18`);
   return {
     netuid,
@@ -312,8 +343,10 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
     rootProp: fixedBits(o.rootProp, `${path}.rootProp`, false),
     alphaBurned: u128(o.alphaBurned ?? '0', `${path}.alphaBurned`),
     alphaRecycled: u128(o.alphaRecycled ?? '0', `${path}.alphaRecycled`),
-    epochParams: epochParamsIn(o.epochParams, `${path}.epochParams`),
+    epochParams,
     neurons,
+    mechanisms,
+    mechanismEmissionSplit,
   };
 }
 
@@ -504,6 +537,14 @@ export function chainStateToJSON(s: ChainState): Json {
       swapBalancerQuoteWeightParts: sn.swapBalancerQuoteWeightParts.toString(),
       tempo: sn.tempo,
     };
+    if (sn.mechanisms.length > 0) {
+      (subnets[String(netuid)] as Json).mechanisms = sn.mechanisms.map((m) => ({
+        bonds: m.bonds.map((r) => r.map(([u, v]) => [u, v])),
+        lastUpdate: m.lastUpdate.map(String),
+        weights: m.weights.map((r) => r.map(([u, v]) => [u, v])),
+      }));
+    }
+    if (sn.mechanismEmissionSplit !== null) (subnets[String(netuid)] as Json).mechanismEmissionSplit = sn.mechanismEmissionSplit.slice();
   }
   const hotkeys = sortedBy([...s.hotkeys], (a, b) => compareKeys(a[0], b[0])).map(([hotkey, h]) => {
     const out: Json = { delegateTake: h.delegateTake ?? s.defaultDelegateTake, hotkey, owner: h.owner };
@@ -628,6 +669,8 @@ export function newSubnet(netuid: number, fields: Partial<ChainSubnet> = {}): Ch
     alphaRecycled: 0n,
     epochParams: defaultEpochParams(),
     neurons: [],
+    mechanisms: [],
+    mechanismEmissionSplit: null,
     ...fields,
   };
 }
