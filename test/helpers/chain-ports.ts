@@ -1,0 +1,41 @@
+/**
+ * The chain's epoch tests ported in test/chain-epoch.test.ts (whose last test checks each ran on both paths, in
+ * both modes, on the Wasm engine and the references); the README states their number (test/readme-claims.test.ts).
+ */
+export const PORTED = [
+  'test_1_graph',
+  'test_last_update_size_mismatch',
+  'test_10_graph',
+  'test_512_graph',
+  'test_bonds',
+  'test_active_stake',
+  'test_outdated_weights',
+  'test_zero_weights',
+  'test_deregistered_miner_bonds',
+  'test_validator_permits',
+  'test_epoch_outputs_single_staker_registered_no_weights',
+  'test_yuma_3_kappa_moves_first',
+  'test_yuma_3_kappa_moves_second',
+  'test_yuma_3_kappa_moves_last',
+  'test_yuma_3_one_epoch_switch',
+  'test_yuma_3_liquid_alpha_disabled',
+  'test_yuma_3_stable_miner',
+  'test_yuma_3_bonds_reset',
+  'test_can_set_self_weight_as_subnet_owner',
+  'test_512_graph_random_weights',
+  'test_epoch_masks_incoming_to_sniped_uid_prevents_inheritance',
+  'test_epoch_does_not_mask_outside_window_but_masks_inside',
+  'test_epoch_no_mask_when_commit_reveal_disabled',
+  // tests/epoch_logs.rs
+  'test_simple',
+  'test_bad_permit_vector',
+  'test_inactive_mask_zeroes_active_stake',
+  'yuma_emergency_mode',
+  'test_validator_permit_masks_active_stake',
+  'epoch_uses_active_stake_when_nonzero_active',
+  'epoch_topk_validator_permits',
+  'test_validators_weight_two_distinct_servers',
+  'test_validator_splits_weight_across_two_servers',
+  'epoch_mechanism_reads_weights_per_mechanism',
+  'epoch_mechanism_three_mechanisms_separate_state',
+];
