@@ -5,6 +5,7 @@ import { prepareEpoch, type PreparedEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, Hyperparams, SparseRow } from '../src/epoch/types.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
 import { expectSameResult } from './epoch-fixed-compare.js';
+import { largeSubnetArb } from './helpers/large-subnet.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const engine = createEngineSync();
@@ -124,6 +125,20 @@ describe('Wasm fixed kernel == BigInt reference (random subnets)', () => {
         prepared.forEach((p, k) => expectSameResult(got[k], referenceEpochFixed(p), `batch[${k}]`));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('Wasm fixed kernel == BigInt reference (larger subnets)', () => {
+  // n from 17 to 300: full 16-column median tiles and a remainder, the kernel's two-lane row passes, permit sorts
+  // with caps below and above the validator count. Few runs: the BigInt reference takes a while at this size.
+  it('17 to 300 UIDs: every output, bond presence and f64 view identical', () => {
+    fc.assert(
+      fc.property(largeSubnetArb(), (c) => {
+        const p = prepareEpoch(c.input, c.hyper, { mode: 'fixed', path: c.path });
+        expectSameResult(engine.runPrepared([p])[0], referenceEpochFixed(p), `n = ${p.n}`);
+      }),
+      { numRuns: 8 },
     );
   });
 });

@@ -1,16 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import { referenceEpoch } from '../src/reference/epoch.js';
 import { kernelVsReference } from './epoch-float-compare.js';
-import { FloatKernel, compileFloatKernel } from './epoch-float-harness.js';
+import { FloatKernel } from './epoch-float-harness.js';
 import { loadConformance } from './helpers/conformance.js';
 
 const U16_FIELDS = ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust'] as const;
 
-let kernel: FloatKernel;
-beforeAll(async () => {
-  kernel = new FloatKernel(await compileFloatKernel());
-});
+const kernel = new FloatKernel();
 
 describe('Wasm float kernel on chain-computed epochs', () => {
   for (const path of ['sparse', 'dense'] as const) {
