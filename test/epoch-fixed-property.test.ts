@@ -209,9 +209,19 @@ describe('Wasm fixed kernel == BigInt reference (hand-picked edges)', () => {
 
   it('one validator, an empty permit vector (masks no stake but every weight row)', () => {
     const w = Uint16Array.from([0, 65535, 0, 0, 0, 0, 0, 0, 0]);
-    both(literal({ n: 3, weights: w, validatorPermit: [true, false, false] }));
-    both(literal({ n: 3, weights: w, validatorPermit: [] }));
-    both(literal({ n: 3, weights: w, validatorPermit: [] }, {}, 'dense'));
+    const one = literal({ n: 3, weights: w, validatorPermit: [true, false, false] });
+    both(one);
+    // the one permitted validator's weight on uid 1 is the consensus and the whole incentive
+    expect(Array.from(engine.runPrepared([one])[0].incentive)).toEqual([0, 65535, 0]);
+    for (const path of ['sparse', 'dense'] as const) {
+      const empty = literal({ n: 3, weights: w, validatorPermit: [] }, {}, path);
+      both(empty);
+      // no weight row survives, so no incentive; no stake is masked, so validators are paid by stake (1 : 2 : 3)
+      const got = engine.runPrepared([empty])[0];
+      expect(Array.from(got.consensus)).toEqual([0, 0, 0]);
+      expect(Array.from(got.serverEmission)).toEqual([0n, 0n, 0n]);
+      got.validatorEmission.forEach((e, i) => expect(Math.abs(Number(e) - ((i + 1) / 6) * 1e9), path).toBeLessThanOrEqual(1));
+    }
   });
 
   it('Yuma3 + liquid alpha on the sparse path: a listed zero decays a bond, an unlisted one is dropped', () => {
@@ -234,7 +244,7 @@ describe('Wasm fixed kernel == BigInt reference (hand-picked edges)', () => {
     expect(dense.bonds[1]).toBeLessThan(30000);
   });
 
-  it('ties in the median and an owner keeping its self-weight', () => {
+  it('median ties (equal stakes and weights) with an owner self-weight, on both paths', () => {
     const w = Uint16Array.from([0, 100, 100, 100, 100, 0, 100, 100, 100, 100, 7, 100, 100, 100, 100, 0]);
     both(literal({ weights: w, stake: [5n, 5n, 5n, 5n], ownerUid: 2 }, { kappa: 32768 }));
     both(literal({ weights: w, stake: [5n, 5n, 5n, 5n], ownerUid: 2 }, { kappa: 32768 }, 'dense'));
