@@ -6,6 +6,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { createEngineSync, type Engine } from '../src/engine.js';
+import type { EpochInput, NumericMode, SparseRow } from '../src/epoch/types.js';
+import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { PORTED } from './helpers/chain-ports.js';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
@@ -50,5 +53,82 @@ describe('README claims', () => {
     }
     const ported = names.filter((n) => used.has(n)).length;
     expect(README).toContain(`${ported} of the ${names.length} dTAO numbers from the chain's tests are ported`);
+  });
+});
+
+describe('README: chain behaviours reproduced on purpose (Wasm and reference engines, both modes)', () => {
+  const engines = [
+    { label: 'wasm', engine: createEngineSync() },
+    { label: 'reference', engine: createReferenceEngine() },
+  ];
+  const each = (fn: (e: Engine, mode: NumericMode, tag: string) => void) => {
+    for (const { label, engine } of engines) for (const mode of ['fixed', 'float'] as const) fn(engine, mode, `${label} ${mode}`);
+  };
+  const base = (o: Partial<EpochInput>): EpochInput => ({
+    n: 4,
+    currentBlock: 1000n,
+    tempo: 360,
+    lastStepBlock: 0n,
+    stake: [1_000_000_000n, 2_000_000_000n, 3_000_000_000n, 0n],
+    weights: [[[3, 65535]], [[3, 65535]], [[3, 65535]], []],
+    bonds: [[], [], [], []],
+    lastUpdate: [900n, 900n, 900n, 900n],
+    blockAtRegistration: [10n, 10n, 10n, 10n],
+    validatorPermit: [true, true, true, false],
+    raoEmission: 1_000_000_000n,
+    ...o,
+  });
+
+  it('an empty validatorPermit masks no stake (validators paid 1 : 2 : 3 by stake) but empties every weight row (no consensus)', () => {
+    each((e, mode, tag) => {
+      for (const path of ['sparse', 'dense'] as const) {
+        const out = e.epoch(base({ validatorPermit: [] }), {}, { mode, path });
+        expect(Array.from(out.consensus), `${tag} ${path}`).toEqual([0, 0, 0, 0]);
+        out.validatorEmission.slice(0, 3).forEach((x, i) => expect(Math.abs(Number(x) - ((i + 1) / 6) * 1e9), `${tag} ${path} [${i}]`).toBeLessThanOrEqual(2));
+      }
+    });
+  });
+
+  it('the dense path always removes the owner\'s self-weight (the sparse path keeps it)', () => {
+    const input = base({ weights: [[[0, 65535]], [], [], []], stake: [1_000_000_000n, 0n, 0n, 0n], validatorPermit: [true, false, false, false], ownerUid: 0 });
+    each((e, mode, tag) => {
+      expect(e.epoch(input, {}, { mode, path: 'sparse' }).incentive[0], tag).toBe(65535);
+      expect(e.epoch(input, {}, { mode, path: 'dense' }).incentive[0], tag).toBe(0);
+    });
+  });
+
+  it('the dense bond write-back leaves rows past the stored permit vector untouched', () => {
+    // permit vector of length 2: row 3 (past it) holds a bond the dense path neither rewrites nor clears
+    const input = base({ validatorPermit: [true, true], bonds: [[], [], [], [[3, 12345]]] });
+    each((e, mode, tag) => {
+      const out = e.epoch(input, {}, { mode, path: 'dense' });
+      expect((out.bonds as SparseRow[])[3].filter(([, v]) => v !== 0), tag).toEqual([[3, 12345]]);
+    });
+  });
+
+  it('with Yuma3 + liquid alpha the sparse path drops an old bond to a miner the validator stopped listing, the dense path decays it', () => {
+    const input = base({
+      weights: [[[2, 65535]], [[2, 65535]], [], []],
+      stake: [9_000_000_000n, 1_000_000_000n, 0n, 0n],
+      bonds: [[], [[3, 30000]], [], []],
+      validatorPermit: [true, true, false, false],
+    });
+    const hyper = { yuma3Enabled: true, liquidAlphaEnabled: true };
+    each((e, mode, tag) => {
+      const bond = (path: 'sparse' | 'dense') => (e.epoch(input, hyper, { mode, path }).bonds as SparseRow[])[1].find(([j]) => j === 3)?.[1] ?? 0;
+      expect(bond('sparse'), tag).toBe(0);
+      expect(bond('dense'), tag).toBeGreaterThan(0);
+      expect(bond('dense'), tag).toBeLessThan(30000);
+    });
+  });
+
+  it('a consensus can be positive yet store as u16 0', () => {
+    // one validator puts 1 of 65536 on miner 2: consensus 1/65536 < one u16 step
+    const input = base({ weights: [[[2, 1], [3, 65535]], [], [], []], stake: [1_000_000_000n, 0n, 0n, 0n], validatorPermit: [true, false, false, false] });
+    each((e, mode, tag) => {
+      const out = e.epoch(input, {}, { mode, path: 'sparse' });
+      expect(out.float.consensus[2], tag).toBeGreaterThan(0);
+      expect(out.consensus[2], tag).toBe(0);
+    });
   });
 });

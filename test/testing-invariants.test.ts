@@ -16,21 +16,72 @@ import {
 const engine = createReferenceEngine();
 
 describe('yuma-wasm/testing arbitraries', () => {
-  it('every flavour generates inputs the engine accepts, in both layouts', () => {
+  it('every flavour generates inputs the engine accepts, in both layouts, with the case it is named for', () => {
+    // The README lists what the arbitraries mix in; each flavour must produce its case.
+    const rowsOf = (input: EpochInput): SparseRow[] => {
+      const m = input.weights;
+      if (!(m instanceof Uint16Array)) return m;
+      return Array.from({ length: input.n }, (_, i) => Array.from(m.subarray(i * input.n, (i + 1) * input.n)).flatMap((v, j): SparseRow => (v ? [[j, v]] : [])));
+    };
     for (const flavour of SUBNET_FLAVOURS) {
+      const layouts = new Set<string>();
       fc.assert(
         fc.property(arbEpochCase({ flavours: [flavour], maxN: 8 }), ({ input, hyper }) => {
           prepareEpoch(input, hyper);
-          if (flavour === 'single-uid') expect(input.n).toBe(1);
-          if (flavour === 'zero-stake') expect(Array.from(input.stake).every((s) => s === 0n)).toBe(true);
-          if (flavour === 'owner') expect(input.ownerUid).toBeDefined();
-          if (flavour === 'all-inactive') {
-            const cb = BigInt(input.currentBlock);
-            expect(Array.from(input.lastUpdate).every((lu) => BigInt(lu) + 5000n < cb || cb <= 5000n)).toBe(true);
+          layouts.add(input.weights instanceof Uint16Array ? 'dense' : 'sparse');
+          const n = input.n;
+          const stake = Array.from(input.stake);
+          const lu = Array.from(input.lastUpdate, BigInt);
+          const reg = Array.from(input.blockAtRegistration, BigInt);
+          const rows = rowsOf(input);
+          switch (flavour) {
+            case 'random':
+              break;
+            case 'single-uid':
+              expect(n).toBe(1);
+              break;
+            case 'zero-stake':
+              expect(stake.every((s) => s === 0n)).toBe(true);
+              break;
+            case 'all-zero-weights':
+              expect(rows.every((row) => row.every(([, v]) => v === 0))).toBe(true);
+              break;
+            case 'one-validator': {
+              const v = stake.findIndex((s) => s > 0n);
+              expect(stake.filter((s) => s > 0n)).toHaveLength(1);
+              expect(input.validatorPermit).toEqual(Array.from({ length: n }, (_, i) => i === v));
+              break;
+            }
+            case 'ties':
+              expect(new Set(stake).size).toBe(1);
+              expect(rows.every((row) => JSON.stringify(row) === JSON.stringify(rows[0]))).toBe(true);
+              break;
+            case 'all-inactive': {
+              const cb = BigInt(input.currentBlock);
+              expect(lu.every((x) => x + 5000n < cb || cb <= 5000n)).toBe(true);
+              break;
+            }
+            case 'outdated-weights':
+              // every UID's weights were set at or before the registration of the next UID
+              lu.forEach((x, i) => expect(x <= reg[(i + 1) % n]).toBe(true));
+              break;
+            case 'fresh-registrations': {
+              const since = BigInt(input.lastStepBlock) + 1n;
+              const cb = BigInt(input.currentBlock);
+              reg.forEach((r, j) => j % 2 === 0 && expect(r >= (since < cb ? since : cb)).toBe(true));
+              break;
+            }
+            case 'owner':
+              expect(input.ownerUid).toBeDefined();
+              expect(stake[input.ownerUid!]).toBeGreaterThan(0n);
+              break;
+            default:
+              throw new Error(`no check for flavour ${flavour}`);
           }
         }),
         { numRuns: 20, seed: 11 },
       );
+      expect([...layouts].sort(), flavour).toEqual(['dense', 'sparse']);
     }
   });
 
