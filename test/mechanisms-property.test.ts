@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { combinedEmission } from '../src/epoch/combined-emission.js';
 import type { BatchItem, ChainPath, EpochInput, EpochOutput, MechanismEpochInput, MechanismEpochOutput, NumericMode } from '../src/epoch/types.js';
+import { mulHi64 } from '../src/epoch/mechanisms.js';
 import { subWeight, weightedAccAlpha, weightedAccU16 } from '../src/reference/mechanisms.js';
+import { floorShareTimes } from '../src/reference/stages/emission.js';
 import { arbEmissionSplit, arbEpochInput, arbHyperparams, arbMechanismEpochInput, createReferenceEngine } from '../src/testing/index.js';
 import { U64_MAX } from '../src/units.js';
 import { errorCode } from './helpers/errors.js';
@@ -82,6 +84,49 @@ describe('epochs with mechanisms: Wasm engine against the literal epoch_with_mec
       expect(dense.mechanisms[1].incentive[3], `${mode} dense: mechanism 1 counts UID 1's weight`).toBeGreaterThan(0);
       expect(plain(dense)).toEqual(plain(reference.epoch(input, {}, { mode, path: 'dense' })));
     }
+  });
+});
+
+describe('exact integer helpers of the aggregation', () => {
+  it('mulHi64(e, w) = floor(e·w / 2^64) for every e < 2^53 and w ≤ 2^64 (f64 limbs against BigInt)', () => {
+    const e = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }), fc.constantFrom(0n, 1n, 2n ** 53n - 1n, 2n ** 48n, 2n ** 32n - 1n));
+    const w = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n }), fc.constantFrom(0n, 1n, 2n ** 63n, 2n ** 64n, 2n ** 64n - 1n));
+    fc.assert(
+      fc.property(e, w, (eb, wb) => {
+        expect(mulHi64(Number(eb), Number(wb >> 32n), Number(wb & 0xffff_ffffn))).toBe(Number((eb * wb) >> 64n));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('combinedEmission equals its BigInt definition at any emission, in both modes (f64 fast path and BigInt path)', () => {
+    const raw = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 32 }), fc.constant(2 ** 32));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(raw, raw), { minLength: 1, maxLength: 20 }), fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 53n }), fc.bigInt({ min: 0n, max: U64_MAX })), (views, rao) => {
+        const n = views.length;
+        const out = {
+          validatorEmission: new Array<bigint>(n).fill(7n),
+          float: { incentive: Float64Array.from(views, ([a]) => a / 2 ** 32), dividends: Float64Array.from(views, ([, b]) => b / 2 ** 32) },
+        } as unknown as EpochOutput;
+        // fixed: floor(floor((I + D)·2^32 / Σ) · rao / 2^32), I32F32 and I96F32 truncation
+        const comb = views.map(([a, b]) => BigInt(a + b));
+        const total = comb.reduce((x, y) => x + y, 0n);
+        const fixed = total === 0n ? out.validatorEmission : comb.map((c) => (((c << 32n) / total) * rao) >> 32n);
+        expect(combinedEmission(out, rao, 'fixed')).toEqual(fixed);
+        // float: floor(share · rao) exactly, share = (I + D) / Σ in f64, never more than rao in total
+        const got = combinedEmission(out, rao, 'float');
+        if (total === 0n) expect(got).toEqual(out.validatorEmission);
+        else {
+          let t = 0;
+          views.forEach(([a, b]) => (t += a / 2 ** 32 + b / 2 ** 32));
+          const exact = views.map(([a, b]) => floorShareTimes((a / 2 ** 32 + b / 2 ** 32) / t, rao));
+          const paid = exact.reduce((x, y) => x + y, 0n);
+          if (paid <= rao) expect(got).toEqual(exact);
+          else expect(got.reduce((x, y) => x + y, 0n)).toBe(rao);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -1,9 +1,14 @@
 import type { EpochOutput, NumericMode } from './types.js';
-import { emissions } from '../reference/stages/emission.js';
+import { emissions, floorShareTimes } from '../reference/stages/emission.js';
 import { U64_MAX } from '../units.js';
 
 const ONE = 2 ** 32;
 const ONE_N = 1n << 32n;
+const TWO16 = 65536;
+/** Below this, rao amounts and every product below are exact in f64. */
+const SAFE_RAO = 2n ** 53n;
+/** A quotient this close to an integer may floor the wrong way in f64: decided in BigInt instead. */
+const NEAR = 2 ** -19;
 
 /**
  * The chain's stored `Emission` (server + validator share of one epoch as one figure), which the epoch output
@@ -12,31 +17,84 @@ const ONE_N = 1n << 32n;
  *
  * In fixed mode the float views hold the exact I32F32 values (raw / 2³²), so this is bit-exact. When
  * `Σ(I + D) = 0` the chain pays the combined share like the validator share, so that vector is copied.
+ * Float mode floors `share · rao` exactly too and never pays more than `rao` in total (the float epoch's rule).
+ * Both run in f64 integer arithmetic where that is exact (`rao < 2^53`, a quotient not within 2^-19 of an
+ * integer) and in BigInt otherwise.
  */
 export function combinedEmission(out: EpochOutput, raoEmission: bigint, mode: NumericMode): bigint[] {
+  const v = mode === 'float' ? combinedFloat(out, raoEmission) : combinedFixed(out, raoEmission);
+  return v instanceof Float64Array ? Array.from(v, BigInt) : v;
+}
+
+/** `combinedEmission` as exact f64 integers, for `raoEmission` below 2^53 (where every amount is one). */
+export function combinedEmissionNumbers(out: EpochOutput, raoEmission: bigint, mode: NumericMode): Float64Array {
+  if (raoEmission >= SAFE_RAO) throw new RangeError('combinedEmissionNumbers needs raoEmission < 2^53');
+  const v = mode === 'float' ? combinedFloat(out, raoEmission) : combinedFixed(out, raoEmission);
+  return v instanceof Float64Array ? v : Float64Array.from(v, Number);
+}
+
+function combinedFixed(out: EpochOutput, raoEmission: bigint): bigint[] | Float64Array {
   const n = out.validatorEmission.length;
   const inc = out.float.incentive;
   const div = out.float.dividends;
-  if (mode === 'float') {
-    let total = 0;
-    for (let i = 0; i < n; i++) total += inc[i] + div[i];
-    if (total === 0) return out.validatorEmission.slice();
-    const shares = new Float64Array(n);
-    for (let i = 0; i < n; i++) shares[i] = (inc[i] + div[i]) / total;
-    // exact floor(share · rao) at any rao, never more than rao in total: the float epoch's own emission rule
-    return Array.from(emissions({ server: shares, validator: new Float64Array(n) }, raoEmission).server);
-  }
-  const comb: bigint[] = new Array(n);
-  let total = 0n;
+  // I ⊕ D as raw I32F32 integers (each ≤ 2^32, so neither the sum nor Σ over ≤ 4096 UIDs saturates or rounds)
+  const comb = new Float64Array(n);
+  let total = 0;
   for (let i = 0; i < n; i++) {
-    // I ⊕ D saturates at I32F32::MAX; both are ≤ 1 so it never does.
-    comb[i] = BigInt(Math.round(inc[i] * ONE)) + BigInt(Math.round(div[i] * ONE));
+    comb[i] = Math.round(inc[i] * ONE) + Math.round(div[i] * ONE);
     total += comb[i];
   }
-  if (total === 0n) return out.validatorEmission.slice();
-  return comb.map((c) => {
-    const share = (c * ONE_N) / total; // I32F32 safe_div: truncate
-    const e = (share * raoEmission) / ONE_N; // I96F32 product, truncated to u64
-    return e > U64_MAX ? U64_MAX : e;
-  });
+  if (total === 0) return out.validatorEmission.slice();
+  if (raoEmission >= SAFE_RAO) {
+    const result: bigint[] = new Array(n);
+    const t = BigInt(total);
+    for (let i = 0; i < n; i++) {
+      const e = (((BigInt(comb[i]) * ONE_N) / t) * raoEmission) / ONE_N; // I32F32 safe_div truncates; I96F32 product floors
+      result[i] = e > U64_MAX ? U64_MAX : e;
+    }
+    return result;
+  }
+  const rao = Number(raoEmission);
+  const raoHi = Math.floor(rao / ONE);
+  const raoLo = rao - raoHi * ONE;
+  const loHi = Math.floor(raoLo / TWO16);
+  const loLo = raoLo - loHi * TWO16;
+  const result = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    // share = floor(c·2^32 / T) ≤ 2^32: the f64 quotient is within 2^-21 of the true one
+    const q = (comb[i] * ONE) / total;
+    let s = Math.floor(q);
+    if (q - s < NEAR || s + 1 - q < NEAR) s = Number((BigInt(comb[i]) * ONE_N) / BigInt(total));
+    // floor(s·rao / 2^32) with rao = raoHi·2^32 + loHi·2^16 + loLo: every partial product is below 2^53
+    const a = s * loHi;
+    const b = s * loLo;
+    result[i] = s * raoHi + Math.floor((a + Math.floor(b / TWO16)) / TWO16);
+  }
+  return result;
+}
+
+function combinedFloat(out: EpochOutput, raoEmission: bigint): bigint[] | Float64Array {
+  const n = out.validatorEmission.length;
+  const inc = out.float.incentive;
+  const div = out.float.dividends;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += inc[i] + div[i];
+  if (total === 0) return out.validatorEmission.slice();
+  const shares = new Float64Array(n);
+  for (let i = 0; i < n; i++) shares[i] = (inc[i] + div[i]) / total;
+  if (raoEmission < SAFE_RAO) {
+    const rao = Number(raoEmission);
+    const result = new Float64Array(n);
+    let paid = 0;
+    for (let i = 0; i < n; i++) {
+      // the f64 product is within p·2^-53 of share·rao; near an integer the exact floor decides
+      const p = shares[i] * rao;
+      const f = Math.floor(p);
+      result[i] = p - f < p * 2 ** -50 || f + 1 - p < p * 2 ** -50 ? Number(floorShareTimes(shares[i], raoEmission)) : f;
+      paid += result[i];
+    }
+    if (paid <= rao) return result;
+  }
+  // exact floor(share · rao) at any rao, and Σ ≤ rao (excess taken back): the float epoch's own emission rule
+  return Array.from(emissions({ server: shares, validator: new Float64Array(n) }, raoEmission).server);
 }

@@ -7,7 +7,7 @@
  */
 import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
-import { combinedEmission } from './combined-emission.js';
+import { combinedEmission, combinedEmissionNumbers } from './combined-emission.js';
 import { MAX_MECHANISMS } from './limits.js';
 import {
   MECHANISM_INPUT_KEYS,
@@ -268,10 +268,43 @@ function satAddU64(a: bigint, b: bigint): bigint {
   return s > U64_MAX ? U64_MAX : s;
 }
 
+const TWO16 = 65536;
+
+/**
+ * `floor(e·w / 2^64)` for an integer e < 2^53 and w = wHi·2^32 + wLo ≤ 2^64, exactly, in f64: e is cut into
+ * 16-bit limbs so that every partial product stays below 2^53 and each carry is floored on the way.
+ */
+export function mulHi64(e: number, wHi: number, wLo: number): number {
+  if (e === 0) return 0;
+  const e3 = Math.floor(e / 2 ** 48); // < 2^5
+  let r = e - e3 * 2 ** 48;
+  const e2 = Math.floor(r / 2 ** 32); // < 2^16
+  r -= e2 * 2 ** 32;
+  const e1 = Math.floor(r / TWO16); // < 2^16
+  const e0 = r - e1 * TWO16; // < 2^16
+  // e·w / 2^64 = Σ limbs: e_k·2^(16k) · (wHi·2^32 + wLo) / 2^64; accumulate from the lowest bits up, in units of 2^16
+  // (each step keeps the integer part of the running value / 2^16 exactly: carries below 2^53)
+  let acc = Math.floor((e0 * wLo) / TWO16); // units of 2^16 (of the product / 2^0)
+  acc = Math.floor((acc + e1 * wLo) / TWO16); // now units of 2^32
+  acc = Math.floor((acc + e0 * wHi + e2 * wLo) / TWO16); // units of 2^48
+  acc = Math.floor((acc + e1 * wHi + e3 * wLo) / TWO16); // units of 2^64
+  return acc + e2 * wHi + e3 * wHi * TWO16;
+}
+
+// Word order of a u64 seen as two u32 (little-endian wherever Wasm runs; checked anyway).
+const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const LOW = LITTLE ? 0 : 1;
+const HIGH = LITTLE ? 1 : 0;
+const u32Halves = (v: BigUint64Array): Uint32Array => new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
+
+/** Below this, every emission of the epoch and every sum of them is an exact f64 integer. */
+const SAFE_RAO = 2n ** 53n;
+
 /**
  * The aggregate `epoch_with_mechanisms` forms from the per-mechanism results, as described on
  * `MechanismEpochOutput`. Exact integer arithmetic in both modes: it works on the stored u16/u64 values the
  * mechanisms' epochs produced (the float mode's difference is in those epochs, not in this storage arithmetic).
+ * Amounts are summed as f64 integers while the subnet's emission is below 2^53 rao (BigInt above).
  */
 export function aggregateMechanisms(pm: PreparedMechanismEpoch, raws: RawEpochResult[]): MechanismEpochOutput {
   const n = pm.n;
@@ -283,40 +316,70 @@ export function aggregateMechanisms(pm: PreparedMechanismEpoch, raws: RawEpochRe
   const validatorTrust = new Uint16Array(n);
   const active = new Array<boolean>(n).fill(false);
   const validatorPermit = new Array<boolean>(n).fill(false);
-  const serverEmission = new Array<bigint>(n).fill(0n);
-  const validatorEmission = new Array<bigint>(n).fill(0n);
-  const emission = new Array<bigint>(n).fill(0n);
-  const votingStake = new Array<bigint>(n).fill(0n);
   const fConsensus = new Float64Array(n);
   const fDividends = new Float64Array(n);
   const fRank = new Float64Array(n);
   const fTrust = new Float64Array(n);
   const fValidatorTrust = new Float64Array(n);
+  const small = pm.raoEmission < SAFE_RAO;
+  const server = small ? new Float64Array(n) : null;
+  const validator = small ? new Float64Array(n) : null;
+  const emissionN = small ? new Float64Array(n) : null;
+  const serverEmission = new Array<bigint>(n).fill(0n);
+  const validatorEmission = new Array<bigint>(n).fill(0n);
+  const emission = new Array<bigint>(n).fill(0n);
   for (let m = 0; m < k; m++) {
     const r = raws[m];
+    const o = outs[m];
     const w = mechanismWeight(pm.parts[m], pm.raoEmission, m);
     const wHi = Number(w >> 32n);
     const wLo = Number(w & 0xffff_ffffn);
+    const wf = Number(w) / 2 ** 64;
     accU16(stakeWeight, r.stakeWeight, wHi, wLo);
     accU16(consensus, r.consensus, wHi, wLo);
     accU16(dividends, r.dividends, wHi, wLo);
     accU16(validatorTrust, r.validatorTrust, wHi, wLo);
-    const combined = combinedEmission(outs[m], pm.parts[m], pm.mode);
-    const wf = Number(w) / 2 ** 64;
-    const stake = pm.mechanisms[m].stake;
     for (let i = 0; i < n; i++) {
       if (r.active[i]) active[i] = true;
       if (r.validatorPermit[i]) validatorPermit[i] = true;
-      serverEmission[i] = satAddU64(serverEmission[i], r.serverEmission[i]);
-      validatorEmission[i] = satAddU64(validatorEmission[i], r.validatorEmission[i]);
-      emission[i] = satAddU64(emission[i], (combined[i] * w) >> 64n);
-      votingStake[i] = satAddU64(votingStake[i], stake[i]);
       fConsensus[i] += r.consensusF[i] * wf;
       fDividends[i] += r.dividendsF[i] * wf;
       fRank[i] += r.rankF[i] * wf;
       fTrust[i] += r.trustF[i] * wf;
       fValidatorTrust[i] += r.validatorTrustF[i] * wf;
     }
+    if (server && validator && emissionN) {
+      const combined = combinedEmissionNumbers(o, pm.parts[m], pm.mode);
+      const se = u32Halves(r.serverEmission);
+      const ve = u32Halves(r.validatorEmission);
+      for (let i = 0; i < n; i++) {
+        server[i] += se[2 * i + LOW] + se[2 * i + HIGH] * 2 ** 32;
+        validator[i] += ve[2 * i + LOW] + ve[2 * i + HIGH] * 2 ** 32;
+        // weighted_acc_alpha: + floor(E·w / 2^64), E < 2^53 and w ≤ 2^64 (see mulHi64)
+        emissionN[i] += mulHi64(combined[i], wHi, wLo);
+      }
+    } else {
+      const combined = combinedEmission(o, pm.parts[m], pm.mode);
+      for (let i = 0; i < n; i++) {
+        serverEmission[i] = satAddU64(serverEmission[i], o.serverEmission[i]);
+        validatorEmission[i] = satAddU64(validatorEmission[i], o.validatorEmission[i]);
+        emission[i] = satAddU64(emission[i], (combined[i] * w) >> 64n);
+      }
+    }
+  }
+  if (server && validator && emissionN) {
+    for (let i = 0; i < n; i++) {
+      serverEmission[i] = BigInt(server[i]);
+      validatorEmission[i] = BigInt(validator[i]);
+      emission[i] = BigInt(emissionN[i]);
+    }
+  }
+  const count = BigInt(k);
+  const stake = pm.mechanisms[0].stake;
+  const votingStake = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) {
+    const v = stake[i] * count; // every mechanism reports the same stake; the chain adds them up (saturating)
+    votingStake[i] = v > U64_MAX ? U64_MAX : v;
   }
   const m0 = outs[0];
   return {
