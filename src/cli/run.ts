@@ -53,6 +53,7 @@ const SIMULATE_FLAGS: Record<string, FlagSpec> = {
   'share-mode': { kind: 'string', choices: SHARE_MODES, help: 'how block emission is shared across subnets (default moving-price)' },
   mode: { kind: 'string', choices: ['float', 'fixed'], help: "epoch arithmetic: 'float' (fast) or 'fixed' (bit-exact with the chain) (default float)" },
   tempo: { kind: 'int', min: 1, max: 65535, help: 'blocks between a subnet\'s epochs, minus one (default 360)' },
+  mechanisms: { kind: 'int', min: 1, max: 16, help: 'mechanisms (sub-subnets) per subnet, even emission split unless the scenario sets one (default 1)' },
   scenario: { kind: 'string', help: `a built-in scenario (${Object.keys(SCENARIOS).join(', ')}) or a scenario file (JSON); flags given here override it` },
   out: { kind: 'string', help: 'write the full report (JSON) to this file' },
   chart: { kind: 'string', help: 'write an HTML page of SVG charts to this file' },
@@ -146,6 +147,10 @@ function simulate(argv: string[], io: CliIo): number {
   set('share-mode', 'shareMode');
   set('mode', 'mode');
   set('tempo', 'tempo');
+  if (flags.mechanisms !== undefined && flags.mechanisms !== options.mechanisms) {
+    // as on chain, a new mechanism count resets the emission split to even
+    options = { ...options, mechanisms: flags.mechanisms as number, emissionSplit: null };
+  }
 
   const engine = io.createEngine();
   let net: Network;
@@ -184,6 +189,9 @@ function epoch(argv: string[], io: CliIo): number {
         `\nThe file holds an EpochInput, or { input, hyper?, mode?, path? } (a line of the conformance files works).
 Rao amounts may be decimal strings; weights and bonds are n rows of n u16, a flat n·n array, or sparse rows
 of [uid, value] — exactly what engine.epoch accepts.
+A subnet with mechanisms gives "mechanisms": [{ weights, bonds, lastUpdate, commitBlocks? }, …] (and optionally
+"emissionSplit": u16 parts summing to 65535) instead of weights, bonds, lastUpdate and commitBlocks; the output
+is then the aggregate the chain stores plus each mechanism's own output under "mechanisms".
 Prints the EpochOutput as JSON: u16 vectors, bonds, emissions as decimal strings of rao, and float views.
 
   ${NAME} epoch --metagraph dump.json [--last-step B] [--emission RAO]

@@ -24,6 +24,7 @@ export function formatSummary(r: NetworkReport, seconds: number, top = 10): stri
   const out: string[] = [];
   out.push(
     `Simulated ${r.blocks.count} blocks (${days.toFixed(2)} days) on ${r.subnets.length} subnets: ${r.epochs} epochs, ` +
+      `${r.config.mechanisms > 1 ? `${r.config.mechanisms} mechanisms each, ` : ''}` +
       `${r.config.mode} mode, shares by ${r.config.shareMode}, seed ${r.config.seed}, in ${seconds.toFixed(1)} s.`,
   );
   out.push('');

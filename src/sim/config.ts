@@ -2,6 +2,8 @@ import { YumaError } from '../errors.js';
 import type { BatchItem, ChainPath, EpochOptions, EpochOutput, Hyperparams, NumericMode } from '../epoch/types.js';
 import { RAO } from '../units.js';
 import { resolveHyper } from '../epoch/prepare.js';
+import { MAX_MECHANISMS } from '../epoch/limits.js';
+import { checkEmissionSplit } from '../epoch/mechanisms.js';
 
 /** What the simulator needs from an engine: `engine.epochs` (a real `Engine` satisfies it). */
 export interface EpochEngine {
@@ -92,6 +94,10 @@ export interface NetworkOptions {
    * stake, bonds, incentive. Default `[1]`.
    */
   detailSubnets: number[];
+  /** Mechanisms (sub-subnets) of every subnet, 1 to 16; each epoch is then the chain's `epoch_with_mechanisms`. */
+  mechanisms: number;
+  /** `MechanismEmissionSplit` of every subnet: one u16 part per mechanism summing to 65535; null = even split. */
+  emissionSplit: number[] | null;
 }
 
 export interface NetworkConfig extends Partial<NetworkOptions> {
@@ -133,6 +139,8 @@ export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = Object.freeze({
   ownerCut: 11796,
   sampleEvery: 0,
   detailSubnets: [1],
+  mechanisms: 1,
+  emissionSplit: null,
 } satisfies NetworkOptions);
 
 const KNOWN = new Set<string>([...Object.keys(DEFAULT_OPTIONS), 'engine']);
@@ -231,6 +239,10 @@ export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unkn
   int(o.sampleEvery, 'sampleEvery', 0, 2 ** 31);
   if (!Array.isArray(o.detailSubnets) || o.detailSubnets.length > 16) throw new YumaError('E_ARG', 'detailSubnets must be an array of at most 16 netuids');
   o.detailSubnets.forEach((u, j) => int(u, `detailSubnets[${j}]`, 1, o.subnets));
+  int(o.mechanisms, 'mechanisms', 1, MAX_MECHANISMS);
+  if (o.emissionSplit !== null) {
+    o.emissionSplit = checkEmissionSplit(o.emissionSplit, 'emissionSplit', { minParts: o.mechanisms, maxParts: o.mechanisms });
+  }
   return o;
 }
 

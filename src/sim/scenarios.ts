@@ -1,4 +1,5 @@
 import cabal from '../../scenarios/cabal.json';
+import twoMechanisms from '../../scenarios/two-mechanisms.json';
 import weightCopying from '../../scenarios/weight-copying.json';
 import yuma3First from '../../scenarios/yuma3-big-validator-moves-first.json';
 import yuma3Last from '../../scenarios/yuma3-big-validator-moves-last.json';
@@ -16,6 +17,7 @@ export const SCENARIOS: Readonly<Record<string, unknown>> = Object.freeze({
   'yuma3-big-validator-moves-first': yuma3First,
   'yuma3-big-validator-moves-second': yuma3Second,
   'yuma3-big-validator-moves-last': yuma3Last,
+  'two-mechanisms': twoMechanisms,
 });
 
 /** A built-in scenario by name (see `SCENARIOS`), checked and ready for `new Network({ ...s.network, engine })`. */

@@ -1,5 +1,5 @@
 import { YumaError } from '../errors.js';
-import type { BatchItem, EpochOutput, Hyperparams, SparseRow } from '../epoch/types.js';
+import type { BatchItem, EpochOutput, Hyperparams, MechanismEpochOutput, SparseRow } from '../epoch/types.js';
 import { activityCutoffFromFactor } from '../epoch/types.js';
 import { type NetworkOptions, type Strategy, uidsOf } from './config.js';
 import { Pool, blockEmission } from './dtao-port.js';
@@ -10,6 +10,13 @@ import { copyConsensusRow, noisyQualityRow, ownMinersRow } from './weights.js';
 const MIN_BURN = 500_000n;
 /** Burn decay per block: (1 − 1/520)^360 ≈ ½, the chain's half-life of 360 blocks. */
 const BURN_DECAY_DIVISOR = 520n;
+
+/** What the chain keeps per mechanism of a subnet: weight and bond rows and last-update blocks. */
+export interface MechanismRows {
+  weights: SparseRow[];
+  bonds: SparseRow[];
+  lastUpdate: number[];
+}
 
 /** What one epoch paid, for the network's ledgers. */
 export interface EpochPayout {
@@ -49,9 +56,13 @@ export class SubnetState {
   readonly stake: BigUint64Array;
   readonly quality: Float64Array;
   private readonly history: Float64Array[] = [];
-  readonly weights: SparseRow[];
-  bonds: SparseRow[];
-  readonly lastUpdate: number[];
+  /**
+   * Per mechanism (`NetworkOptions.mechanisms`, usually 1): weights, bonds, last-update. Validators set weights
+   * on every mechanism by the same strategy, honest ones each time with fresh noise on the same hidden quality.
+   */
+  readonly mechanisms: MechanismRows[];
+  /** `MechanismEmissionSplit` of every subnet, or null for the even split. */
+  readonly emissionSplit: number[] | null;
   readonly blockAtRegistration: number[];
   permits: boolean[];
   lastStepBlock = 0;
@@ -149,13 +160,17 @@ export class SubnetState {
 
     // Everyone registered well before the start (nobody immune), validators' first weights one block before it.
     this.blockAtRegistration = Array.from({ length: n }, () => Math.max(0, startBlock - o.immunityPeriod - 1 - rng.int(50_000)));
-    this.lastUpdate = Array.from({ length: n }, (_, i) => (i < V ? startBlock - 1 : this.blockAtRegistration[i]));
-    this.weights = Array.from({ length: n }, () => []);
-    this.bonds = Array.from({ length: n }, () => []);
+    const lastUpdate = Array.from({ length: n }, (_, i) => (i < V ? startBlock - 1 : this.blockAtRegistration[i]));
+    this.mechanisms = Array.from({ length: o.mechanisms }, () => ({
+      weights: Array.from({ length: n }, (): SparseRow => []),
+      bonds: Array.from({ length: n }, (): SparseRow => []),
+      lastUpdate: lastUpdate.slice(),
+    }));
+    this.emissionSplit = o.emissionSplit;
     this.permits = [];
     this.lastEmission = new Array<bigint>(n).fill(0n);
     this.history.push(Float64Array.from(this.quality));
-    for (let v = 0; v < V; v++) this.weights[v] = this.viewRow(v, o);
+    for (let v = 0; v < V; v++) for (const m of this.mechanisms) m.weights[v] = this.viewRow(v, o);
   }
 
   private drawQuality(o: NetworkOptions, minerIndex: number): number {
@@ -224,31 +239,33 @@ export class SubnetState {
 
     for (let v = 0; v < V; v++) {
       const s = this.strategy[v];
-      let row: SparseRow | null = null;
-      if (s === 'honest') row = this.viewRow(v, o);
-      else if (s === 'lazy') row = this.epochs % o.lazyEvery === 0 ? this.viewRow(v, o) : null;
-      else if (s === 'copier') row = this.lastConsensus?.some((c) => c > 0) ? copyConsensusRow(this.lastConsensus) : this.viewRow(v, o);
-      else if (s === 'cabal') row = ownMinersRow(this.cabalMiners);
-      else if (s === 'self-dealing') row = this.ownMiner[v] >= 0 ? ownMinersRow([this.ownMiner[v]]) : this.viewRow(v, o);
-      if (row !== null) {
-        this.weights[v] = row;
-        this.lastUpdate[v] = block;
+      for (const m of this.mechanisms) {
+        let row: SparseRow | null = null;
+        if (s === 'honest') row = this.viewRow(v, o);
+        else if (s === 'lazy') row = this.epochs % o.lazyEvery === 0 ? this.viewRow(v, o) : null;
+        else if (s === 'copier') row = this.lastConsensus?.some((c) => c > 0) ? copyConsensusRow(this.lastConsensus) : this.viewRow(v, o);
+        else if (s === 'cabal') row = ownMinersRow(this.cabalMiners);
+        else if (s === 'self-dealing') row = this.ownMiner[v] >= 0 ? ownMinersRow([this.ownMiner[v]]) : this.viewRow(v, o);
+        if (row !== null) {
+          m.weights[v] = row;
+          m.lastUpdate[v] = block;
+        }
       }
     }
+    const shared = {
+      n: this.n,
+      currentBlock: block,
+      tempo: this.tempo,
+      lastStepBlock: this.lastStepBlock,
+      stake: this.stake,
+      blockAtRegistration: this.blockAtRegistration,
+      validatorPermit: this.permits,
+      raoEmission: this.pendingEmission,
+    };
+    const own = (m: MechanismRows) => ({ weights: m.weights, bonds: m.bonds, lastUpdate: m.lastUpdate });
+    if (this.mechanisms.length === 1) return { input: { ...shared, ...own(this.mechanisms[0]) }, hyper: this.hyper };
     return {
-      input: {
-        n: this.n,
-        currentBlock: block,
-        tempo: this.tempo,
-        lastStepBlock: this.lastStepBlock,
-        stake: this.stake,
-        weights: this.weights,
-        bonds: this.bonds,
-        lastUpdate: this.lastUpdate,
-        blockAtRegistration: this.blockAtRegistration,
-        validatorPermit: this.permits,
-        raoEmission: this.pendingEmission,
-      },
+      input: { ...shared, mechanisms: this.mechanisms.map(own), ...(this.emissionSplit ? { emissionSplit: this.emissionSplit } : {}) },
       hyper: this.hyper,
     };
   }
@@ -290,7 +307,8 @@ export class SubnetState {
     this.ownerAlpha += this.pendingOwner;
     const owner = this.pendingOwner;
     this.pendingOwner = 0n;
-    this.bonds = out.bonds as SparseRow[];
+    const perMechanism = this.mechanisms.length === 1 ? [out] : (out as MechanismEpochOutput).mechanisms;
+    this.mechanisms.forEach((m, i) => (m.bonds = perMechanism[i].bonds as SparseRow[]));
     this.permits = out.validatorPermit;
     this.lastConsensus = out.consensus;
     this.lastStepBlock = block;
@@ -340,10 +358,12 @@ export class SubnetState {
     this.stake[victim] = 0n;
     this.quality[victim] = this.drawQuality(o, this.rng.int(1 << 30));
     this.blockAtRegistration[victim] = block;
-    this.lastUpdate[victim] = block;
     this.lastEmission[victim] = 0n;
-    this.weights[victim] = [];
-    this.bonds[victim] = [];
+    for (const m of this.mechanisms) {
+      m.lastUpdate[victim] = block;
+      m.weights[victim] = [];
+      m.bonds[victim] = [];
+    }
     return cost;
   }
 
