@@ -101,6 +101,10 @@ export async function runBench({ quick = false, only, write = true, log = consol
     log('  checking Wasm outputs against the references on the bench inputs …');
     for (const [n, k] of shapes) agreement.push(compare(`float ${n}×${k}`, engine, prepared(n, k, 'float'), suite.referenceEpoch));
     for (const [n, k] of quick ? [[256, 64]] : [[256, 64], [1024, 64]]) agreement.push(compare(`fixed ${n}×${k}`, engine, prepared(n, k, 'fixed'), suite.referenceEpochFixed));
+    if (typeof suite.syntheticMechanismSubnet === 'function') {
+      const sub = suite.syntheticMechanismSubnet({ n: 256, validators: 64, seed: 256 * 1000 + 64, mechanisms: 2 });
+      for (const mode of ['float', 'fixed']) agreement.push(compareOutputs(`${mode} 256×64, 2 mechanisms`, engine, suite.createReferenceEngine(), sub, mode));
+    }
   }
 
   const cases = [];
@@ -152,6 +156,13 @@ export async function runBench({ quick = false, only, write = true, log = consol
     run({ ...base, id: 'typed-1024x64-yuma3-la', group: 'baseline', name: 'typed-array JS epoch 1024×64 Yuma3+LA', mode: 'float' }, () => suite.typedEpoch(p));
     for (const mode of ['float', 'fixed']) {
       run({ ...base, id: `wasm-${mode}-epoch-1024x64-yuma3-la`, group: 'wasm', api: 'epoch', name: `wasm ${mode} engine.epoch 1024×64 Yuma3+LA`, mode }, () => engine.epoch(input, h, { mode }));
+    }
+  }
+  // A subnet with two mechanisms (epoch_with_mechanisms): each mechanism is one epoch, plus the aggregation.
+  if (typeof suite.syntheticMechanismSubnet === 'function') {
+    const { input, hyper } = suite.syntheticMechanismSubnet({ n: 256, validators: 64, seed: 256 * 1000 + 64, mechanisms: 2 });
+    for (const mode of ['float', 'fixed']) {
+      run({ id: `wasm-${mode}-epoch-256x64-2mech`, group: 'wasm', api: 'epoch', name: `wasm ${mode} engine.epoch 256×64, 2 mechanisms`, n: 256, k: 64, mode, mechanisms: 2 }, () => engine.epoch(input, hyper, { mode }));
     }
   }
   // Chain-style sparse rows in, to show what that input form costs over the dense Uint16Array form.
@@ -290,6 +301,17 @@ function compare(label, engine, p, reference) {
     }
     const flags = ['active', 'validatorPermit'].every((f) => r[f].every((x, i) => x === w[f][i]));
     return { case: label, maxU16Diff: u16, maxF64Diff: f64, maxRaoDiff: Number(rao), flagsEqual: flags, identical: u16 === 0 && f64 === 0 && rao === 0n && flags };
+  } catch (e) {
+    return { case: label, error: String(e?.message ?? e) };
+  }
+}
+
+/** Whole outputs (aggregate and every mechanism) of the Wasm engine and the reference engine, field for field. */
+function compareOutputs(label, engine, reference, { input, hyper }, mode) {
+  try {
+    const json = (o) => JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v) : v));
+    const identical = json(engine.epoch(input, hyper, { mode })) === json(reference.epoch(input, hyper, { mode }));
+    return identical ? { case: label, identical } : { case: label, identical, maxU16Diff: NaN, maxF64Diff: NaN, maxRaoDiff: NaN, flagsEqual: false };
   } catch (e) {
     return { case: label, error: String(e?.message ?? e) };
   }

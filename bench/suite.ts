@@ -5,11 +5,12 @@
  */
 import { typedEpoch } from '../src/baseline/typed-epoch.js';
 import { prepareEpoch, type PreparedEpoch } from '../src/epoch/prepare.js';
-import type { EpochInput, EpochOptions, Hyperparams } from '../src/epoch/types.js';
+import type { EpochInput, EpochOptions, Hyperparams, MechanismEpochInput } from '../src/epoch/types.js';
 import { referenceEpoch } from '../src/reference/epoch.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
 
 export { typedEpoch, referenceEpoch, referenceEpochFixed, prepareEpoch };
+export { createReferenceEngine } from '../src/testing/reference-engine.js';
 export type { PreparedEpoch };
 
 /** mulberry32: small, fast, seeded; the bench needs reproducible inputs, not cryptographic ones. */
@@ -32,6 +33,56 @@ export interface SubnetShape {
   seed: number;
   /** `'dense'` = one n·n Uint16Array per matrix (the fast input form), `'sparse'` = chain-style rows. */
   layout?: 'dense' | 'sparse';
+}
+
+/**
+ * A subnet with `mechanisms` mechanisms (see `syntheticSubnet`): mechanism 0 is `syntheticSubnet`'s subnet; the
+ * others have the same validators weighting the same miners with their own draws (quality, noise, bonds), the
+ * same last-update blocks, and an even emission split.
+ */
+export function syntheticMechanismSubnet(shape: SubnetShape & { mechanisms: number }): { input: MechanismEpochInput; hyper: Partial<Hyperparams> } {
+  const { input, hyper } = syntheticSubnet(shape);
+  const { weights, bonds, lastUpdate, commitBlocks, ...shared } = input;
+  void commitBlocks;
+  const isValidator = Uint8Array.from(input.validatorPermit, (p) => (p ? 1 : 0));
+  const mechanisms = [{ weights, bonds, lastUpdate }];
+  for (let m = 1; m < shape.mechanisms; m++) {
+    const w = weightsAndBonds(prng(shape.seed * 7919 + m), shape.n, isValidator);
+    const layout = shape.layout ?? 'dense';
+    mechanisms.push({
+      weights: layout === 'dense' ? w.weights : toRows(w.weights, shape.n),
+      bonds: layout === 'dense' ? w.bonds : toRows(w.bonds, shape.n),
+      lastUpdate,
+    });
+  }
+  return { input: { ...shared, mechanisms }, hyper };
+}
+
+/** Validators' weight rows (max-upscaled, ~85 % of the miners) and column-max-upscaled bonds (~60 % of entries). */
+function weightsAndBonds(rnd: () => number, n: number, isValidator: Uint8Array): { weights: Uint16Array; bonds: Uint16Array } {
+  const quality = Float64Array.from({ length: n }, () => Math.pow(rnd(), 3));
+  const weights = new Uint16Array(n * n);
+  const bonds = new Uint16Array(n * n);
+  for (let i = 0; i < n; i++) {
+    if (!isValidator[i]) continue;
+    const row = i * n;
+    let max = 0;
+    const raw = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      if (j === i || isValidator[j] || rnd() > 0.85) continue;
+      raw[j] = quality[j] * (0.6 + 0.8 * rnd());
+      if (raw[j] > max) max = raw[j];
+    }
+    for (let j = 0; j < n; j++) if (raw[j] > 0 && max > 0) weights[row + j] = Math.max(1, Math.round((raw[j] / max) * 65535));
+    for (let j = 0; j < n; j++) if (!isValidator[j] && rnd() < 0.6) bonds[row + j] = Math.floor(rnd() * 65536);
+  }
+  // Column max-upscale (original Yuma storage form): the largest bond of every column is 65535.
+  for (let j = 0; j < n; j++) {
+    let max = 0;
+    for (let i = 0; i < n; i++) max = Math.max(max, bonds[i * n + j]);
+    if (max > 0) for (let i = 0; i < n; i++) bonds[i * n + j] = Math.round((bonds[i * n + j] / max) * 65535);
+  }
+  return { weights, bonds };
 }
 
 const RAO = 1_000_000_000;
@@ -63,28 +114,7 @@ export function syntheticSubnet({ n, validators, seed, layout = 'dense' }: Subne
     else stake[i] = rnd() < 0.7 ? BigInt(Math.floor(rnd() * 50 * RAO)) : 0n;
   }
 
-  const quality = Float64Array.from({ length: n }, () => Math.pow(rnd(), 3));
-  const weights = new Uint16Array(n * n);
-  const bonds = new Uint16Array(n * n);
-  for (let i = 0; i < n; i++) {
-    if (!isValidator[i]) continue;
-    const row = i * n;
-    let max = 0;
-    const raw = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      if (j === i || isValidator[j] || rnd() > 0.85) continue;
-      raw[j] = quality[j] * (0.6 + 0.8 * rnd());
-      if (raw[j] > max) max = raw[j];
-    }
-    for (let j = 0; j < n; j++) if (raw[j] > 0 && max > 0) weights[row + j] = Math.max(1, Math.round((raw[j] / max) * 65535));
-    for (let j = 0; j < n; j++) if (!isValidator[j] && rnd() < 0.6) bonds[row + j] = Math.floor(rnd() * 65536);
-  }
-  // Column max-upscale (original Yuma storage form): the largest bond of every column is 65535.
-  for (let j = 0; j < n; j++) {
-    let max = 0;
-    for (let i = 0; i < n; i++) max = Math.max(max, bonds[i * n + j]);
-    if (max > 0) for (let i = 0; i < n; i++) bonds[i * n + j] = Math.round((bonds[i * n + j] / max) * 65535);
-  }
+  const { weights, bonds } = weightsAndBonds(rnd, n, isValidator);
 
   const lastUpdate = Array.from({ length: n }, () => currentBlock - Math.floor(rnd() * 1000));
   const blockAtRegistration = Array.from({ length: n }, (_, j) =>
