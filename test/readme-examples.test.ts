@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import type { MechanismEpochOutput } from '../src/epoch/types.js';
 import { Chain, createEngineSync, newChainState, newSubnet, Pool, RAO, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut } from '../src/index.js';
 import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEngine } from '../src/testing/index.js';
 import { simulateCase, yuma3Epoch } from '../src/research/index.js';
@@ -84,6 +85,50 @@ describe('README examples', () => {
     expect(paid).toBeLessThanOrEqual(RAO);
     expect(paid).toBeGreaterThan(RAO - 10n);
     expect(out.float.consensus[2]).toBeCloseTo(65535 / 98303, 8); // 32768 is a hair over half of 65535
+  });
+
+  it('engine.epoch with two mechanisms: split, per-mechanism incentive, aggregate', () => {
+    const engine = createEngineSync();
+    const out = engine.epoch({
+      n: 4,
+      currentBlock: 1000,
+      tempo: 360,
+      lastStepBlock: 0,
+      stake: [1000n * RAO, 500n * RAO, 0n, 0n],
+      blockAtRegistration: [1, 1, 1, 1],
+      validatorPermit: [true, true, false, false],
+      raoEmission: 1n * RAO,
+      emissionSplit: [16384, 49151],
+      mechanisms: [
+        { weights: [[[2, 65535]], [[2, 65535]], [], []], bonds: [[], [], [], []], lastUpdate: [999, 999, 999, 999] },
+        { weights: [[[3, 65535]], [[2, 65535]], [], []], bonds: [[], [], [], []], lastUpdate: [999, 999, 999, 999] },
+      ],
+    });
+    expect(out.mechanismEmission).toEqual([250_003_815n, 749_996_185n]);
+    expect(Array.from(out.mechanisms[1].incentive)).toEqual([0, 0, 0, 65535]);
+    expect(Array.from(out.incentive)).toEqual([0, 0, 65535, 0]);
+    expect(out.serverEmission).toEqual([0n, 0n, 125_001_907n, 374_998_092n]);
+    expect(Array.from(out.consensus)).toEqual([0, 0, 16384, 49150]);
+  });
+
+  it('Subnet with two mechanisms', () => {
+    const m = new Subnet({ engine: createEngineSync(), n: 8, tempo: 1, mechanisms: 2 });
+    for (let i = 0; i < 8; i++) m.register(`hotkey-${i}`);
+    [1n, 2n, 3n, 4n].forEach((rao, uid) => m.addStake(uid, rao));
+    m.epoch(0n);
+    m.nextBlock();
+    m.setEmissionSplit([16384, 49151]);
+    for (let v = 0; v < 4; v++) {
+      m.setWeights(v, [4, 5, 6, 7], [1, 2, 3, 4]);
+      m.setWeights(v, [4, 5, 6, 7], [4, 3, 2, 1], { mechanism: 1 });
+    }
+    const out = m.epoch(1_000_000_000n);
+    expect(m.bondRows({ mechanism: 1 })[0].length).toBeGreaterThan(0);
+    expect(Array.from(m.incentive({ mechanism: 1 }))).toEqual(Array.from((out as MechanismEpochOutput).mechanisms[1].incentive));
+    expect(m.incentive({ mechanism: 1 })[4]).toBeGreaterThan(m.incentive({ mechanism: 0 })[4]);
+    expect(m.dividends()).toEqual(out.dividends);
+    m.setMechanismCount(1);
+    expect([m.mechanismCount, m.emissionSplit()]).toEqual([1, null]);
   });
 
   it('Subnet: the second epoch pays dividends by stake and incentive by weight; the first says why it paid none', () => {
