@@ -2,7 +2,15 @@ export { YumaError, isYumaError, type YumaErrorCode } from './errors.js';
 export { RAO, TOTAL_SUPPLY, U16_MAX, U64_MAX } from './units.js';
 export * from './epoch/types.js';
 export { MAX_UIDS, MAX_BATCH, MAX_BATCH_CELLS, MAX_MECHANISMS } from './epoch/limits.js';
-export { splitEmission, mechanismWeight, prepareMechanismEpoch, type PreparedMechanismEpoch } from './epoch/mechanisms.js';
+export {
+  splitEmission,
+  mechanismWeight,
+  mechanismStorageIndex,
+  netuidAndMechanism,
+  GLOBAL_MAX_SUBNET_COUNT,
+  prepareMechanismEpoch,
+  type PreparedMechanismEpoch,
+} from './epoch/mechanisms.js';
 export { prepareEpoch, resolveHyper, type PreparedEpoch } from './epoch/prepare.js';
 export { toJSON, fromJSON, type JsonValue, type EpochOutputJSON } from './epoch/json.js';
 export { fromMetagraph, taoToRao, type MetagraphLike, type FromMetagraphOptions, type MetagraphEpoch } from './metagraph/from-metagraph.js';

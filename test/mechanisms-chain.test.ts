@@ -11,7 +11,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createEngineSync, type Engine } from '../src/engine.js';
-import { splitEmission } from '../src/epoch/mechanisms.js';
+import { GLOBAL_MAX_SUBNET_COUNT, mechanismStorageIndex, netuidAndMechanism, splitEmission } from '../src/epoch/mechanisms.js';
+import { MAX_MECHANISMS } from '../src/epoch/limits.js';
 import type { EpochOutput, MechanismEpochInput, MechanismInput, NumericMode, SparseRow } from '../src/epoch/types.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 
@@ -51,6 +52,22 @@ function mockEpochState(n: 2 | 3, mechanisms: Array<Partial<MechanismInput> & { 
     mechanisms: mechanisms.map((m) => ({ bonds: new Array(n).fill([]), lastUpdate: new Array(n).fill(2), ...m })),
   };
 }
+
+describe('storage index math (tests/mechanism.rs)', () => {
+  it('test_index_from_netuid_and_subnet: index = mechanism·4096 + netuid', () => {
+    const cases: Array<[number, number]> = [[0, 0], [2048, 1], [2048, 7], [2048, 14], [2048, 15], [4095, 1], [4095, 7], [4095, 14], [4095, 15]];
+    for (const [netuid, mechanism] of cases) expect(mechanismStorageIndex(netuid, mechanism)).toBe(mechanism * 4096 + netuid);
+    expect(mechanismStorageIndex(4095, 15)).toBe(65535);
+  });
+  it('test_netuid_and_subnet_from_index: netuid = index mod 4096, mechanism = index / 4096', () => {
+    for (const index of [0, 1, 14, 15, 16, 17, 4095, 4096, 4097, 0xfffe / 2, 0xfffe, 0xffff]) {
+      expect(netuidAndMechanism(index)).toEqual({ netuid: index % 4096, mechanism: Math.floor(index / 4096) });
+    }
+  });
+  it('test_netuid_index_math_constants: GLOBAL_MAX_SUBNET_COUNT · MAX_MECHANISM_COUNT_PER_SUBNET = 0x10000', () => {
+    expect(GLOBAL_MAX_SUBNET_COUNT * MAX_MECHANISMS).toBe(0x10000);
+  });
+});
 
 describe('split_emissions (tests/mechanism.rs)', () => {
   it('split_emissions_even_division: 25 rao over 5 mechanisms is 5 each', () => {

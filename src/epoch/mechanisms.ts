@@ -41,6 +41,26 @@ export const EMISSION_SPLIT_TOTAL = 65535;
 const U64F64_ONE = 1n << 64n;
 const TWO32 = 2 ** 32;
 
+/** The chain's `GLOBAL_MAX_SUBNET_COUNT`: the stride of per-mechanism storage indices. */
+export const GLOBAL_MAX_SUBNET_COUNT = 4096;
+
+/**
+ * `get_mechanism_storage_index`: the key under which the chain keeps a mechanism's `Weights`, `Bonds`,
+ * `LastUpdate`, `Incentive` and commits, `mechanism·4096 + netuid` in saturating u16 arithmetic (mechanism 0's
+ * is the netuid itself).
+ */
+export function mechanismStorageIndex(netuid: number, mechanism: number): number {
+  const u = toInt(netuid, 'netuid', 0, 65535);
+  const m = toInt(mechanism, 'mechanism', 0, 255);
+  return Math.min(65535, Math.min(65535, m * GLOBAL_MAX_SUBNET_COUNT) + u);
+}
+
+/** The inverse (`get_netuid_and_subid` without its existence checks): `{ netuid: index mod 4096, mechanism: index / 4096 }`. */
+export function netuidAndMechanism(index: number): { netuid: number; mechanism: number } {
+  const i = toInt(index, 'index', 0, 65535);
+  return { netuid: i % GLOBAL_MAX_SUBNET_COUNT, mechanism: Math.floor(i / GLOBAL_MAX_SUBNET_COUNT) };
+}
+
 /** A validated epoch with mechanisms: one prepared epoch per mechanism, each with its part of the emission. */
 export interface PreparedMechanismEpoch {
   n: number;
