@@ -1,7 +1,7 @@
-// yuma-wasm benchmark suite (issue 6). `npm run bench` builds the package and runs this file; `--quick` uses
-// short sampling times for CI-like runs. The full run writes bench/results.json, the committed baseline later
-// changes are compared to (the Δ column); a quick run, or a partial one (`--only <regexp on case ids>`), writes
-// build/bench/results-quick.json instead.
+// yuma-wasm benchmark suite (issue 6). `npm run bench` builds the package and runs this file; `--quick` runs the
+// rows the targets speak about at their smallest shapes with short sampling (QUICK_CASES; seconds, not minutes).
+// The full run writes bench/results.json, the committed baseline later changes are compared to (the Δ column); a
+// quick run, or a partial one (`--only <regexp on case ids>`), writes build/bench/results-quick.json instead.
 //
 // The Wasm engine and dTAO come from the built package (dist/); the typed-array JS baseline, the references and
 // the input generator are TypeScript sources bundled by bench/build.mjs.
@@ -21,6 +21,15 @@ const QUICK_PATH = fileURLToPath(new URL('../build/bench/results-quick.json', im
 const DIST_INDEX = process.env.YUMA_BENCH_PACKAGE
   ? pathToFileURL(path.resolve(process.env.YUMA_BENCH_PACKAGE))
   : new URL('../dist/index.js', import.meta.url);
+
+/**
+ * The cases a quick run times: one Wasm epoch per mode at 256×64 and 1024×64 with the typed-array baseline
+ * beside it (the ×typed and ≤ 3× float targets), runPrepared and the f64 reference at 256×64, the network epoch
+ * in float, dTAO, and one research version. A full run takes minutes; this one a few seconds of CPU.
+ */
+const QUICK_CASES = /^(typed-(256x64|1024x64)|ref-float-256x64|wasm-(float|fixed)-epoch-(256x64|1024x64)|wasm-float-prepared-256x64|network-float|pool-swaps|block-emission|research-yuma3-64x256)$/;
+/** Memory check of a quick run: epochs per mode, and the first point measured. */
+const QUICK_MEMORY = { total: 600, first: 200 };
 
 /** Garbage collection on demand, so the memory figures measure retention, not GC timing. */
 function gcFunction() {
@@ -50,9 +59,11 @@ function machineInfo() {
 
 /** Times `fn` with benchmark.js; returns the figures or the error it threw. */
 function measure(name, fn, { quick, slow = false }) {
-  const opts = slow
-    ? { maxTime: quick ? 0.5 : 2, minSamples: 2, initCount: 1 }
-    : { maxTime: quick ? 0.5 : 3, minSamples: quick ? 5 : 10, initCount: 1 };
+  const opts = quick
+    ? { maxTime: 0.15, minTime: 0.02, minSamples: slow ? 2 : 4, initCount: 1 }
+    : slow
+      ? { maxTime: 2, minSamples: 2, initCount: 1 }
+      : { maxTime: 3, minSamples: 10, initCount: 1 };
   const b = new Benchmark(name, fn, opts);
   b.run({ async: false });
   if (b.error) return { error: String(b.error?.stack ?? b.error).split('\n').slice(0, 3).join(' | ') };
@@ -73,7 +84,7 @@ function measure(name, fn, { quick, slow = false }) {
 export async function runBench({ quick = false, only, write = true, log = console.log, outFile } = {}) {
   // A partial run (`only`: a regular expression on case ids) never replaces the committed baseline.
   const out = outFile ?? (quick || only ? QUICK_PATH : BASELINE_PATH);
-  const selected = only ? new RegExp(only) : null;
+  const selected = only ? new RegExp(only) : quick ? QUICK_CASES : null;
   if (!existsSync(fileURLToPath(DIST_INDEX))) throw new Error(`${fileURLToPath(DIST_INDEX)} is missing: run \`npm run build\` first (npm run bench does)`);
   const pkg = await import(DIST_INDEX.href);
   const suite = await import(pathToFileURL(await buildSuite()).href);
@@ -99,9 +110,9 @@ export async function runBench({ quick = false, only, write = true, log = consol
 
   // Timing a wrong answer proves nothing: first check the Wasm outputs on the bench inputs against the references.
   const agreement = [];
-  if (!selected || selected.test('agreement')) {
+  if (!only || selected.test('agreement')) {
     log('  checking Wasm outputs against the references on the bench inputs …');
-    for (const [n, k] of shapes) agreement.push(compare(`float ${n}×${k}`, engine, prepared(n, k, 'float'), suite.referenceEpoch));
+    for (const [n, k] of quick ? [[256, 64]] : shapes) agreement.push(compare(`float ${n}×${k}`, engine, prepared(n, k, 'float'), suite.referenceEpoch));
     for (const [n, k] of quick ? [[256, 64]] : [[256, 64], [1024, 64]]) agreement.push(compare(`fixed ${n}×${k}`, engine, prepared(n, k, 'fixed'), suite.referenceEpochFixed));
     if (typeof suite.syntheticMechanismSubnet === 'function') {
       const sub = suite.syntheticMechanismSubnet({ n: 256, validators: 64, seed: 256 * 1000 + 64, mechanisms: 2 });
@@ -188,7 +199,7 @@ export async function runBench({ quick = false, only, write = true, log = consol
     run({ id: `network-${mode}`, group: 'network', api: 'epochs', name: `wasm ${mode} network epochs 64×256 + 1×1024`, mode }, () => engine.epochs(network, { mode }));
   }
   // The same call on an engine with a helper thread (both cores of the machine; Node only).
-  const threaded = helperThreadEngine(pkg);
+  const threaded = ['float', 'fixed'].some((m) => !selected || selected.test(`network-${m}-threads2`)) ? helperThreadEngine(pkg) : null;
   if (threaded) {
     for (const mode of ['float', 'fixed']) {
       run({ id: `network-${mode}-threads2`, group: 'network', api: 'epochs', name: `wasm ${mode} network epochs, 2 threads`, mode, threads: 2 }, () => threaded.epochs(network, { mode }));
@@ -221,7 +232,7 @@ export async function runBench({ quick = false, only, write = true, log = consol
   const researchUrl = new URL('research.js', DIST_INDEX);
   if (existsSync(fileURLToPath(researchUrl))) {
     const research = await import(researchUrl.href);
-    // A quick run keeps to the smallest shape and two versions (it has a budget of seconds).
+    // A quick run keeps to the smallest shape and Yuma 3 (it has a budget of seconds).
     const shapes = quick ? [[64, 256]] : [[64, 256], [256, 256], [256, 1024], [1024, 1024]];
     for (const [V, M] of shapes) {
       const make = (seed) => {
@@ -233,7 +244,7 @@ export async function runBench({ quick = false, only, write = true, log = consol
       };
       const first = make(V * 7 + M);
       const second = make(V * 7 + M + 1);
-      for (const version of quick ? ['yuma1', 'yuma3'] : research.YUMA_VERSIONS) {
+      for (const version of quick ? ['yuma3'] : research.YUMA_VERSIONS) {
         const e0 = research.yumaEpoch(version, first);
         const input = { ...second, bondsOld: e0.validatorBonds, consensusOld: e0.serverConsensusWeight, ...(version === 'yuma2b' ? { weightsPrev: e0.weight } : {}) };
         const shape = `${V}x${M}`;
@@ -266,7 +277,7 @@ export async function runBench({ quick = false, only, write = true, log = consol
     run({ id: 'chain-block-128', group: 'chain', name: 'Chain.step(): one block of 128 subnets, no epoch due', subnets: 128 }, () => chain.step());
   }
 
-  const memory = selected && !selected.test('memory') ? {} : memoryCheck(engine, inputs.get(key(256, 64)), gc, quick, log);
+  const memory = only && !selected.test('memory') ? {} : memoryCheck(engine, inputs.get(key(256, 64)), gc, quick, log);
   annotate(cases, previous);
   const results = {
     suite: 'yuma-wasm bench (issue 6)',
@@ -326,9 +337,9 @@ function compareOutputs(label, engine, reference, { input, hyper }, mode) {
   }
 }
 
-/** 10 000 epochs (quick: 2 000) through engine.epoch; Wasm memory and RSS must not grow. */
+/** 10 000 epochs (quick: QUICK_MEMORY) through engine.epoch; Wasm memory and RSS must not grow. */
 function memoryCheck(engine, subnet, gc, quick, log) {
-  const total = quick ? 2_000 : 10_000;
+  const { total, first } = quick ? QUICK_MEMORY : { total: 10_000, first: 1_000 };
   const out = {};
   for (const mode of ['float', 'fixed']) {
     log(`  memory: ${total} ${mode} epochs at 256×64 …`);
@@ -337,7 +348,7 @@ function memoryCheck(engine, subnet, gc, quick, log) {
     try {
       for (let e = 1; e <= total; e++) {
         engine.epoch(subnet.input, subnet.hyper, { mode });
-        if (e === 1_000 || e === total) {
+        if (e === first || e === total) {
           gc();
           const m = process.memoryUsage();
           points.push({ epochs: e, wasmBytes: engine.memoryBytes, rssMB: m.rss / MB, heapUsedMB: m.heapUsed / MB });
@@ -433,7 +444,7 @@ function summariseTargets(cases, memory) {
   const rows = [];
   for (const c of cases) for (const t of c.target ?? []) rows.push({ case: c.name, target: t.what, met: t.met, figure: t.figure });
   for (const [mode, m] of Object.entries(memory)) {
-    rows.push({ case: `memory ${mode} 256×64`, target: 'flat over 10 000 epochs', met: m.flat === true, figure: m.error ?? `wasm +${m.wasmGrowthBytes} B, rss ${m.rssGrowthMB >= 0 ? '+' : ''}${m.rssGrowthMB} MB` });
+    rows.push({ case: `memory ${mode} 256×64`, target: `flat over ${m.epochs ?? 10_000} epochs`, met: m.flat === true, figure: m.error ?? `wasm +${m.wasmGrowthBytes} B, rss ${m.rssGrowthMB >= 0 ? '+' : ''}${m.rssGrowthMB} MB` });
   }
   return { met: rows.filter((r) => r.met).length, missed: rows.filter((r) => !r.met).length, rows };
 }

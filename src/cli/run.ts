@@ -38,7 +38,7 @@ const MAIN_HELP = `${NAME}: Yuma Consensus epochs in WebAssembly, dTAO pools and
 Usage:
   ${NAME} simulate [options]     run the network simulator (default: 64 subnets, one day)
   ${NAME} epoch <input.json>     run one subnet epoch and print its EpochOutput as JSON
-  ${NAME} bench [--quick]        time engine epochs (256 and 1024 UIDs, float and fixed)
+  ${NAME} bench [--quick]        benchmarks: the bench/ suite in a checkout, else timed engine epochs
   ${NAME} cases [options]        the yuma-simulation cases under every Yuma version: summary table, charts
   ${NAME} <command> --help       options of a command
 `;
@@ -73,7 +73,7 @@ const EPOCH_FLAGS: Record<string, FlagSpec> = {
 };
 
 const BENCH_FLAGS: Record<string, FlagSpec> = {
-  quick: { kind: 'boolean', help: 'fewer repetitions (a few seconds)' },
+  quick: { kind: 'boolean', help: 'a short run: the suite\'s target rows at their smallest shapes, brief sampling, a 600-epoch memory check (about 6 s of CPU); built-in: 3 timed epochs a row' },
   builtin: { kind: 'boolean', help: 'only the built-in epoch timing, even where the full suite (bench/) exists' },
   help: { kind: 'boolean', help: 'show this help' },
 };
@@ -253,7 +253,7 @@ function bench(argv: string[], io: CliIo): number | Promise<number> {
         'bench',
         '[--quick] [--builtin]',
         BENCH_FLAGS,
-        '\nIn a checkout of the repository: the benchmark suite (bench/benchmark.js, as `npm run bench`).\nOtherwise: times engine.epochs on synthetic subnets (median wall time of one epoch).\n',
+        '\nIn a checkout of the repository: the benchmark suite (bench/benchmark.js, as `npm run bench`; a full run\ntakes minutes and rewrites bench/results.json, a quick one writes build/bench/results-quick.json).\nOtherwise (an installed package): times engine.epochs on synthetic subnets of 256 and 1024 UIDs, float and\nfixed, original Yuma and Yuma3 (median wall time of one epoch).\n',
       ),
     );
     return 0;
