@@ -2,7 +2,7 @@ import { checkPreparedList, prepareBatch } from './epoch/batch.js';
 import { jobsOf, prepareItem, runItems, type PreparedItem } from './epoch/mechanisms.js';
 import { checkPrepared, type PreparedEpoch } from './epoch/prepare.js';
 import { allocRawResult, type RawEpochResult } from './epoch/result.js';
-import type { BatchItem, EpochInput, EpochInputLike, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput } from './epoch/types.js';
+import type { BatchItem, EpochInput, EpochInputLike, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochInputLike, MechanismEpochOutput } from './epoch/types.js';
 import { MODE_FIXED, MODE_FLOAT } from './wasm/abi.js';
 import { Arena, align } from './wasm/arena.js';
 import { YumaError } from './errors.js';
@@ -19,10 +19,10 @@ export interface Engine {
    * `input.mechanisms`, the chain's `epoch_with_mechanisms`: one epoch per mechanism (jobs of one batch) and the
    * aggregate the chain persists, with each mechanism's own output in `mechanisms`.
    */
-  epoch(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
+  epoch(input: MechanismEpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
   epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
   epoch(input: EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
-  epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
+  epoch(input: EpochInput | MechanismEpochInput | EpochInputLike | MechanismEpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
   /**
    * Many subnets in one call: one trip into Wasm, one arena, outputs in batch order. Items may have mechanisms
    * (their outputs are `MechanismEpochOutput`s); every mechanism of every subnet is one job of the batch.
@@ -68,12 +68,12 @@ class WasmEngine implements Engine {
     return this.arena.memoryBytes;
   }
 
-  epoch(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
+  epoch(input: MechanismEpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
   epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
   epoch(input: EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
-  epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
-  epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
-    const item = prepareItem(input as EpochInput, hyper, opts, true) // any accepted spelling: read by prepareEpoch;
+  epoch(input: EpochInput | MechanismEpochInput | EpochInputLike | MechanismEpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
+  epoch(input: EpochInput | MechanismEpochInput | EpochInputLike | MechanismEpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
+    const item = prepareItem(input, hyper, opts, true);
     // A later mechanism's getters may have detached an earlier mechanism's borrowed matrix: checked before use.
     if (jobsOf(item).length > 1) checkItems([item], 'input');
     return runItems([item], (jobs) => this.run(jobs, false))[0];

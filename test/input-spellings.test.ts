@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createEngineSync, fromJSON, toJSON, YumaError, type EpochInputLike, type EpochOutput } from '../src/index.js';
+import { createEngineSync, fromJSON, toJSON, YumaError, type EpochInputLike, type EpochOutput, type MechanismEpochInputLike } from '../src/index.js';
 import { expectYumaError } from './helpers/errors.js';
 
 const engine = createEngineSync();
@@ -91,6 +91,35 @@ describe('one input format for the library and the CLI', () => {
     expectYumaError(() => engine.epoch({ ...denseRows, stake: ['12.5', '0', '0', '0'] }), 'E_ARG');
     expectYumaError(() => engine.epoch({ ...denseRows, raoEmission: '-5' }), 'E_ARG');
     expectYumaError(() => engine.epoch({ ...denseRows, weights: [[0, 0, 1, 0], [[2, 1]], [], []] as never }), 'E_SHAPE');
+  });
+});
+
+describe('mechanism inputs take the same spellings, in their types too', () => {
+  // Typed as MechanismEpochInputLike with no cast: dense number[][] and decimal-string blocks and rao per mechanism.
+  const twoMechanisms: MechanismEpochInputLike = {
+    ...base,
+    lastUpdate: undefined,
+    stake: ['1000000000000', '500000000000', '0', '0'],
+    raoEmission: '2000000000',
+    mechanisms: [
+      { weights: denseRows.weights, bonds: denseRows.bonds, lastUpdate: ['999', '999', '999', '999'] },
+      { weights: [0, 0, 65535, 32768, 0, 0, 65535, 0, 0, 0, 0, 0, 0, 0, 0, 0], bonds: new Array(16).fill(0), lastUpdate: [999, 999, 999, 999] },
+    ],
+    emissionSplit: [32768, 32767],
+  };
+
+  it('a two-mechanism epoch written with dense rows and strings equals the same epoch in sparse rows and bigints', () => {
+    const got = engine.epoch(twoMechanisms);
+    const sparseMech = { weights: sparse.weights, bonds: sparse.bonds, lastUpdate: [999, 999, 999, 999] };
+    const canonical = engine.epoch({ ...base, lastUpdate: undefined, stake: sparse.stake, raoEmission: 2n * 10n ** 9n, mechanisms: [sparseMech, sparseMech], emissionSplit: [32768, 32767] });
+    expect(got.mechanismEmission).toEqual(canonical.mechanismEmission);
+    // mechanism 1: floor(2e9 · 32767 / 65535) = floor(999 984 740.98); mechanism 0 the rest
+    expect(got.mechanismEmission).toEqual([1000015260n, 999984740n]);
+    expect(Array.from(got.mechanisms[0].incentive)).toEqual([0, 0, 49151, 16383]);
+    expect(Array.from(got.mechanisms[1].incentive)).toEqual([0, 0, 49151, 16383]);
+    expect(got.serverEmission).toEqual(canonical.serverEmission);
+    expect(got.validatorEmission).toEqual(canonical.validatorEmission);
+    expect(Array.from(got.dividends)).toEqual(Array.from(canonical.dividends));
   });
 });
 

@@ -91,7 +91,8 @@ export function runCases(flags: Record<string, string | number | boolean>, io: C
     try {
       c = yumaSimCaseFromJson(JSON.parse(text));
     } catch (e) {
-      if (e instanceof YumaError || e instanceof SyntaxError) throw new UsageError(`case file '${path}': ${e.message.replace(/^E_[A-Z]+: /, '')}`);
+      if (e instanceof YumaError) throw new UsageError(`case file '${path}': ${e.detail}`);
+      if (e instanceof SyntaxError) throw new UsageError(`case file '${path}': ${e.message}`);
       throw e;
     }
     results.push({ c, runs: versions.map((v) => runYumaSimCase(c, v, { precision, config: { bondPenalty } })) });

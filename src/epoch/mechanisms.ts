@@ -25,10 +25,12 @@ import { toEpochOutput, type RawEpochResult } from './result.js';
 import type {
   ChainPath,
   EpochInput,
+  EpochInputLike,
   EpochOptions,
   EpochOutput,
   Hyperparams,
   MechanismEpochInput,
+  MechanismEpochInputLike,
   MechanismEpochOutput,
   NumericMode,
 } from './types.js';
@@ -160,7 +162,7 @@ export function mechanismWeight(part: bigint, total: bigint, mechanism: number):
  * arrays, except dense matrices with `borrowDense` (see `prepareEpoch`).
  */
 export function prepareMechanismEpoch(
-  input: MechanismEpochInput,
+  input: MechanismEpochInputLike,
   hyper?: Partial<Hyperparams> | null,
   opts?: EpochOptions | null,
   borrowDense = false,
@@ -219,7 +221,7 @@ export function prepareItemResolved(
 
 /** One epoch input, with or without mechanisms. */
 export function prepareItem(
-  input: EpochInput | MechanismEpochInput,
+  input: EpochInput | MechanismEpochInput | EpochInputLike | MechanismEpochInputLike,
   hyper?: Partial<Hyperparams> | null,
   opts?: EpochOptions | null,
   borrowDense = false,

@@ -174,24 +174,56 @@ export interface MechanismEpochOutput extends EpochOutput {
   votingStake: bigint[];
 }
 
-/**
- * What `engine.epoch`, `engine.epochs` and `prepareEpoch` accept besides `EpochInput`: the same fields with amounts
- * and blocks also as decimal strings and matrices in any `U16MatrixInput` spelling — the JSON form of an epoch
- * (what `yuma-wasm epoch` reads) works as it is. (Mechanism inputs accept the same spellings at run time.)
- */
-export type EpochInputLike = Omit<EpochInput, 'currentBlock' | 'lastStepBlock' | 'stake' | 'weights' | 'bonds' | 'lastUpdate' | 'blockAtRegistration' | 'commitBlocks' | 'raoEmission'> & {
+/** The per-subnet fields as input: amounts and blocks also as decimal strings (the JSON form). */
+export type SubnetEpochFieldsLike = Omit<SubnetEpochFields, 'currentBlock' | 'lastStepBlock' | 'stake' | 'blockAtRegistration' | 'raoEmission'> & {
+  /** The block this epoch runs in. */
   currentBlock: UintInput;
+  /** Block of the previous successful epoch; 0 when there was none. */
   lastStepBlock: UintInput;
+  /** Stake weight per UID, in rao. */
   stake: readonly UintInput[] | BigUint64Array;
-  weights: U16MatrixInput;
-  bonds: U16MatrixInput;
-  lastUpdate: readonly UintInput[] | BigUint64Array;
+  /** Block in which each UID's hotkey registered. */
   blockAtRegistration: readonly UintInput[] | BigUint64Array;
-  commitBlocks?: ReadonlyArray<UintInput | null | undefined>;
+  /** Alpha (rao) distributed by this epoch (with mechanisms: by all of them together). */
   raoEmission: UintInput;
 };
 
+/** One mechanism's fields as input: matrices in any `U16MatrixInput` spelling, blocks also as decimal strings. */
+export interface MechanismInputLike {
+  /** Weights (row = the UID that set them), u16 per entry as stored by `set_weights`. */
+  weights: U16MatrixInput;
+  /** Bonds as the chain stored them after the previous epoch, u16 per entry. */
+  bonds: U16MatrixInput;
+  /** Block of each UID's last weight update. */
+  lastUpdate: readonly UintInput[] | BigUint64Array;
+  /** Commit-reveal (sparse path only): per UID, the block of its earliest still-active commit, or null/undefined. */
+  commitBlocks?: ReadonlyArray<UintInput | null | undefined>;
+}
+
+/**
+ * What `engine.epoch`, `engine.epochs` and `prepareEpoch` accept besides `EpochInput`: the same fields with amounts
+ * and blocks also as decimal strings and matrices in any `U16MatrixInput` spelling — the JSON form of an epoch
+ * (what `yuma-wasm epoch` reads) works as it is.
+ */
+export type EpochInputLike = SubnetEpochFieldsLike &
+  MechanismInputLike & {
+    mechanisms?: undefined;
+    emissionSplit?: undefined;
+  };
+
+/** `MechanismEpochInput` in the same spellings as `EpochInputLike`, per mechanism too. */
+export type MechanismEpochInputLike = SubnetEpochFieldsLike & {
+  /** 1 to 16 mechanisms, each with its own weights, bonds, last-update and commits. */
+  mechanisms: readonly MechanismInputLike[];
+  /** One u16 part per mechanism, summing to 65535; absent: an even split. */
+  emissionSplit?: readonly number[];
+  weights?: undefined;
+  bonds?: undefined;
+  lastUpdate?: undefined;
+  commitBlocks?: undefined;
+};
+
 export interface BatchItem {
-  input: EpochInput | MechanismEpochInput | EpochInputLike;
+  input: EpochInput | MechanismEpochInput | EpochInputLike | MechanismEpochInputLike;
   hyper?: Partial<Hyperparams>;
 }

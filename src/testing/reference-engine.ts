@@ -3,7 +3,7 @@ import { checkPreparedList, prepareBatch } from '../epoch/batch.js';
 import { isPreparedMechanisms, prepareItem, type PreparedItem } from '../epoch/mechanisms.js';
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, toEpochOutput, type RawEpochResult } from '../epoch/result.js';
-import type { BatchItem, EpochInput, EpochInputLike, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput } from '../epoch/types.js';
+import type { BatchItem, EpochInput, EpochInputLike, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochInputLike, MechanismEpochOutput } from '../epoch/types.js';
 import { referenceEpoch } from '../reference/epoch.js';
 import { referenceEpochFixed } from '../reference/epoch-fixed.js';
 import { referenceEpochWithMechanisms } from '../reference/mechanisms.js';
@@ -19,12 +19,12 @@ export function createReferenceEngine(): Engine {
     p.n === 0 ? allocRawResult(0) : p.mode === 'fixed' ? referenceEpochFixed(p) : referenceEpoch(p);
   const output = (item: PreparedItem): EpochOutput =>
     isPreparedMechanisms(item) ? referenceEpochWithMechanisms(item, run) : toEpochOutput(item, run(item));
-  function epoch(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
+  function epoch(input: MechanismEpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): MechanismEpochOutput;
   function epoch(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
   function epoch(input: EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput;
-  function epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
-  function epoch(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
-    return output(prepareItem(input as EpochInput, hyper, opts));
+  function epoch(input: EpochInput | MechanismEpochInput | EpochInputLike | MechanismEpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput;
+  function epoch(input: EpochInput | MechanismEpochInput | EpochInputLike | MechanismEpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
+    return output(prepareItem(input, hyper, opts));
   }
   return {
     epoch,
