@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,9 +8,16 @@ import { launchChromium } from './helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The published bundle must work from Node ESM, Node CJS and a browser with no file-system access to the .wasm
-// (it is inlined). Build it once with the project's tsup config into a temporary directory and use it all three ways.
+// (it is inlined), and as a package installed in another project. Build it once with the project's tsup config
+// into a temporary package directory (`stage`, which gets the rest of the package's files later) and use it all ways.
 const root = new URL('..', import.meta.url).pathname;
-const out = mkdtempSync(join(tmpdir(), 'yuma-dist-'));
+const stage = mkdtempSync(join(tmpdir(), 'yuma-package-'));
+const out = join(stage, 'dist');
+
+beforeAll(() => {
+  execFileSync(join(root, 'node_modules/.bin/tsup'), ['--out-dir', out, '--silent'], { cwd: root, stdio: 'pipe' });
+}, 300_000);
+afterAll(() => rmSync(stage, { recursive: true, force: true }));
 
 // One small epoch whose answer is known by hand: two validators (stake 2:1) both put all their weight on miner 2.
 const SCRIPT_BODY = `
@@ -28,10 +35,6 @@ const SCRIPT_BODY = `
 const EXPECTED = { incentive: [0, 0, 65535], consensus: [0, 0, 65535], alphaOut: '250000000000' };
 
 describe('dist bundle', () => {
-  beforeAll(() => {
-    execFileSync(join(root, 'node_modules/.bin/tsup'), ['--out-dir', out, '--silent'], { cwd: root, stdio: 'pipe' });
-  }, 120_000);
-
   it('has every file the package.json exports point at', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const targets: string[] = [];
@@ -122,5 +125,214 @@ describe('dist bundle', () => {
         await browser.close();
       }
     });
+  });
+});
+
+// A separate project installs the packed tarball (`npm pack` of the staged package: what `files` ships) with
+// `npm install --offline` from local tarballs only — an empty npm cache and an unreachable registry, so nothing is
+// fetched — then compiles one program under strict TypeScript (no skipLibCheck, exactOptionalPropertyTypes,
+// noUncheckedIndexedAccess) as ESM and as CJS, runs both, and runs the installed bin.
+const CONSUMER = `
+import { createEngineSync, fromJSON, fromMetagraph, isYumaError, metagraphView, scenario, SCENARIOS, toJSON, type EpochInputLike, type EpochOutput } from 'yuma-wasm';
+import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEngine } from 'yuma-wasm/testing';
+import { simulateCase, YUMA_VERSIONS, type YumaEpochResult } from 'yuma-wasm/research';
+import * as fc from 'fast-check';
+
+const engine = createEngineSync();
+// The README's 4-UID epoch in its JSON spellings: dense rows, rao as decimal strings.
+const input: EpochInputLike = {
+  n: 4, currentBlock: 1000, tempo: 360, lastStepBlock: 0,
+  stake: ['1000000000000', '500000000000', '0', '0'],
+  weights: [[0, 0, 65535, 32768], [0, 0, 65535, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+  bonds: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+  lastUpdate: [999, 999, 999, 999], blockAtRegistration: [1, 1, 1, 1],
+  validatorPermit: [true, true, false, false], raoEmission: '1000000000',
+};
+const out: EpochOutput = engine.epoch(input, { kappa: 32767 }, { mode: 'fixed', path: 'sparse' });
+const text: string = JSON.stringify(toJSON(out));
+const back: EpochOutput = fromJSON(JSON.parse(text));
+const reference: EpochOutput = createReferenceEngine().epoch(input);
+
+// The same subnet as the Python SDK shows it: S in TAO, W as float rows.
+const mg = fromMetagraph({
+  block: 1000, tempo: 360, last_step: 0, pending_alpha_emission: 1,
+  S: [1000, 500, 0, 0], W: [[0, 0, 1, 0.5], [0, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+  last_update: [999, 999, 999, 999], block_at_registration: [1, 1, 1, 1], validator_permit: [1, 1, 0, 0],
+});
+const view = metagraphView(mg.input, engine.epoch(mg.input, mg.hyper));
+
+let code = '';
+try {
+  engine.epoch({ ...input, stake: ['1e9', '0', '0', '0'] });
+} catch (e) {
+  if (isYumaError(e)) code = e.code;
+}
+
+let runs = 0;
+fc.assert(
+  fc.property(arbEpochInput({ maxN: 8 }), arbHyperparams(), (i, h) => {
+    runs++;
+    assertEpochInvariants(i, engine.epoch(i, h), { hyper: h });
+  }),
+  { numRuns: 30, seed: 13 },
+);
+
+const epochs: YumaEpochResult[] = simulateCase({ version: 'yuma3', weights: [[[1, 0], [0, 1]]], stakes: [[3, 1]] });
+const first = epochs[0];
+if (first === undefined) throw new Error('simulateCase returned no epoch');
+const round = (a: ArrayLike<number>): number[] => Array.from(a, (x) => Math.round(x * 1e6) / 1e6);
+
+console.log(JSON.stringify({
+  incentive: Array.from(out.incentive),
+  serverEmission: out.serverEmission.map(String),
+  validatorEmission: out.validatorEmission.map(String),
+  roundTrip: JSON.stringify(toJSON(back)) === text,
+  referenceAgrees: JSON.stringify(toJSON(reference)) === text,
+  metagraphE: view.E,
+  metagraphIncentive: Array.from(engine.epoch(mg.input, mg.hyper).incentive),
+  badStake: code,
+  propertyRuns: runs,
+  scenarios: Object.keys(SCENARIOS).sort(),
+  cabal: scenario('cabal').name,
+  versions: YUMA_VERSIONS.length,
+  yuma3Incentive: round(first.serverIncentive),
+}));
+`;
+
+// By hand: validators with stake 2:1; miner 2 gets 65535 from both, miner 3 32768 from the first only, so the
+// stake-weighted median (kappa ½) keeps both columns; incentive 3:1 (49151, 16383 after u16 rounding), half the
+// emission to miners and half to the validators by stake. The SDK spelling of the same subnet gives the same
+// epoch (W rows max-upscale to the same u16 rows; S × 10⁹ rao), E is the combined emission in TAO.
+const CONSUMER_EXPECTED = {
+  incentive: [0, 0, 49151, 16383],
+  serverEmission: ['0', '0', '374998569', '125001430'],
+  validatorEmission: ['375000477', '124999522', '0', '0'],
+  roundTrip: true,
+  referenceAgrees: true,
+  metagraphE: [0.375000477, 0.124999522, 0.374998569, 0.12500143],
+  metagraphIncentive: [0, 0, 49151, 16383],
+  badStake: 'E_ARG',
+  propertyRuns: 30,
+  scenarios: ['cabal', 'weight-copying', 'yuma3-big-validator-moves-first', 'yuma3-big-validator-moves-last', 'yuma3-big-validator-moves-second'],
+  cabal: 'cabal',
+  versions: 6,
+  yuma3Incentive: [1, 0],
+};
+
+/** The consumer's TypeScript settings: as strict as a careful project gets, and the package's own .d.ts checked. */
+const consumerTsconfig = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: false,
+    lib: ['ES2022'],
+    types: ['node'],
+    outDir: 'out',
+    noEmitOnError: true,
+  },
+  files: ['main.ts'],
+};
+
+/** `npm pack <dir>` into `dest`; returns the tarball's file name and the files it holds. */
+function npmPack(dir: string, dest: string): { filename: string; files: string[] } {
+  const json = execFileSync('npm', ['pack', dir, '--pack-destination', dest, '--json', '--ignore-scripts'], { cwd: dest, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const [info] = JSON.parse(json) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  return { filename: info.filename, files: info.files.map((f) => f.path) };
+}
+
+/** A package of the repository's node_modules and the packages it depends on, as they are installed there. */
+function dependencyClosure(name: string, seen = new Map<string, string>()): Map<string, string> {
+  if (seen.has(name)) return seen;
+  const dir = join(root, 'node_modules', name);
+  seen.set(name, dir);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  for (const dep of Object.keys(pkg.dependencies ?? {})) dependencyClosure(dep, seen);
+  return seen;
+}
+
+describe('installed from the packed tarball into another project', () => {
+  const work = mkdtempSync(join(tmpdir(), 'yuma-consumer-'));
+  const tarballs = join(work, 'tarballs');
+  const project = join(work, 'project');
+  const installed = join(project, 'node_modules', 'yuma-wasm');
+  let packed: { filename: string; files: string[] };
+  const bin = (...args: string[]) => execFileSync(join(project, 'node_modules', '.bin', 'yuma-wasm'), args, { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  beforeAll(() => {
+    mkdirSync(tarballs);
+    mkdirSync(project);
+    // The staged package: the built dist/ plus what package.json's `files` lists, as `npm pack` in the repo would take.
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+    cpSync(join(root, 'package.json'), join(stage, 'package.json'));
+    for (const f of pkg.files) if (f !== 'dist') cpSync(join(root, f), join(stage, f), { recursive: true });
+    packed = npmPack(stage, tarballs);
+    // fast-check (the optional peer yuma-wasm/testing needs) and @types/node come from the repository's own
+    // node_modules, packed the same way, so the install needs no registry.
+    const deps: Record<string, string> = { 'yuma-wasm': `file:../tarballs/${packed.filename}` };
+    for (const top of ['fast-check', '@types/node']) {
+      for (const [name, dir] of dependencyClosure(top)) deps[name] = `file:../tarballs/${npmPack(dir, tarballs).filename}`;
+    }
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: deps }, null, 1));
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', join(work, 'npm-cache')], {
+      cwd: project,
+      stdio: 'pipe',
+      env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/' },
+    });
+    for (const kind of ['esm', 'cjs'] as const) {
+      const dir = join(project, kind);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: kind === 'esm' ? 'module' : 'commonjs' }));
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(consumerTsconfig, null, 1));
+      writeFileSync(join(dir, 'main.ts'), CONSUMER);
+    }
+  }, 300_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('the tarball holds dist/, scenarios/ (with the 22 yuma-sim cases), README.md, LICENSE and package.json, nothing else', () => {
+    const top = new Set(packed.files.map((f) => f.split('/')[0]));
+    expect([...top].sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json', 'scenarios']);
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.d.cts', 'dist/research.d.ts', 'dist/cli.js', 'scenarios/cabal.json']) {
+      expect(packed.files, f).toContain(f);
+    }
+    expect(packed.files.filter((f) => /^scenarios\/yuma-sim\/case-\d\d\.json$/.test(f))).toHaveLength(22);
+    expect(existsSync(join(installed, 'dist', 'index.js'))).toBe(true);
+  });
+
+  for (const kind of ['esm', 'cjs'] as const) {
+    it(`compiles under strict TypeScript as ${kind.toUpperCase()} against the installed .d.${kind === 'esm' ? 'ts' : 'cts'} files (root, testing, research) and runs with the hand-checked numbers`, () => {
+      const dir = join(project, kind);
+      const listed = execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir, '--listFiles'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const ext = kind === 'esm' ? '.d.ts' : '.d.cts';
+      for (const entry of ['index', 'testing', 'research']) expect(listed).toContain(join(installed, 'dist', `${entry}${ext}`));
+      const js = readFileSync(join(dir, 'out', 'main.js'), 'utf8');
+      if (kind === 'cjs') expect(js).toMatch(/require\("yuma-wasm\/research"\)/);
+      else expect(js).toMatch(/from 'yuma-wasm\/research'/);
+      const got = execFileSync(process.execPath, [join(dir, 'out', 'main.js')], { cwd: dir, encoding: 'utf8' });
+      expect(JSON.parse(got)).toEqual(CONSUMER_EXPECTED);
+    });
+  }
+
+  it('the installed bin: --help, simulate --scenario cabal (found by name), cases from the shipped case files, bench --quick built in', () => {
+    expect(bin('--help')).toMatch(/^yuma-wasm: .*\n\nUsage:\n {2}yuma-wasm simulate/);
+    const sim = bin('simulate', '--scenario', 'cabal', '--blocks', '400', '--quiet');
+    // cabal.json: 8 subnets of 128 UIDs, 16 validators each: 65 % honest, 25 % cabal, 10 % self-dealing
+    expect(sim).toMatch(/^Simulated 400 blocks \(0\.06 days\) on 8 subnets: 8 epochs, float mode/);
+    expect(sim).toMatch(/\nhonest +80 /);
+    expect(sim).toMatch(/\ncabal +32 /);
+    expect(sim).toMatch(/\nself-dealing +16 /);
+    // The README's table row for Case 1 under Yuma 3.
+    expect(bin('cases', '--case', '1', '--version', 'yuma3')).toMatch(/\nCase 1 +1\.6879 +1\.5121 +1\.3843\n/);
+    // No bench/ in the package: the built-in timing (rows of 256 and 1024 UIDs × float/fixed × Yuma/Yuma3), read
+    // through `| head -3`: the closed pipe ends the run quietly (exit 0, nothing on stderr), not with an EPIPE trace.
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${join(project, 'node_modules', '.bin', 'yuma-wasm')}" bench --quick | head -3`], { cwd: project, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const bench = r.stdout.trimEnd().split('\n');
+    expect(bench[0]).toBe(' uids  mode   algo   median ms    epochs/s  runs');
+    expect(bench.slice(1).map((l) => l.trim().split(/ +/).slice(0, 3).join(' '))).toEqual(['256 float yuma', '256 float yuma3']);
   });
 });

@@ -8,6 +8,12 @@ import { runCli } from './run.js';
 const suite = new URL('../bench/benchmark.js', import.meta.url);
 const hasSuite = suite.protocol === 'file:' && existsSync(fileURLToPath(suite));
 
+// `yuma-wasm … | head` closes stdout early: stop quietly, as other command-line tools do, not with an EPIPE trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
+
 const code = runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
