@@ -257,7 +257,7 @@ export async function runBench({ quick = false, only, write = true, log = consol
 
   // The chain's block (src/chain): 128 dynamic subnets, no epoch due (tempo 0), every subnet injecting and buying
   // its excess TAO through its Balancer pool (weights off 0.5, so every swap takes safe-bigmath's fallback).
-  if (typeof pkg.Chain === 'function' && typeof pkg.newChainState === 'function') {
+  if (typeof pkg.Chain === 'function' && typeof pkg.newChainState === 'function' && (!selected || selected.test('chain-block-128'))) {
     const RAO = 1_000_000_000n;
     const rnd = suite.prng(128);
     const state = pkg.newChainState({ block: 5_000_000n, totalIssuance: 11_000_000n * RAO, balancesTotalIssuance: 11_000_000n * RAO, taoWeight: 3_320_413_933_267_719_290n });
