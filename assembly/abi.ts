@@ -1,6 +1,6 @@
 // Job header read by the epoch kernels: 64-bit slots at `job` (mirror of src/wasm/abi.ts).
 export const J_N: i32 = 0;
-export const J_PATH: i32 = 1;
+export const J_PATH_RULES: i32 = 1;
 export const J_FLAGS: i32 = 2;
 export const J_OWNER: i32 = 3;
 export const J_CURRENT_BLOCK: i32 = 4;
@@ -57,8 +57,15 @@ export const ROW_WRITTEN: u8 = 1;
 export const ROW_INPUT: u8 = 2;
 export const ROW_ZERO_STORED: u8 = 3;
 
-export const PATH_SPARSE: i64 = 0;
-export const PATH_DENSE: i64 = 1;
+// The chain paths' differences that follow the sparse path (J_PATH_RULES; mirror of src/epoch/path-rules.ts):
+// all of them is `path: 'sparse'`, none `'dense'`.
+export const RULE_OWNER_PERMIT: i64 = 1;
+export const RULE_OWNER_SELF_WEIGHT: i64 = 2;
+export const RULE_COMMIT_REVEAL: i64 = 4;
+export const RULE_BOND_WRITEBACK: i64 = 8;
+export const RULE_LIQUID_ALPHA_BOND_DROP: i64 = 16;
+export const RULE_STORED_ZERO_WEIGHTS: i64 = 32;
+export const RULE_ZERO_CONSENSUS_BOND_DROP: i64 = 64;
 
 export const MODE_FLOAT: i32 = 0;
 export const MODE_FIXED: i32 = 1;

@@ -3,17 +3,26 @@
 import {
   FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J_ALPHA_HIGH, J_ALPHA_LOW, J_ACTIVITY_CUTOFF, J_BLOCK_AT_REG,
   J_BMA, J_BONDS, J_BONDS_PENALTY, J_COMMIT, J_CURRENT_BLOCK, J_FLAGS, J_KAPPA, J_LAST_STEP, J_LAST_UPDATE,
-  J_MAX_VALIDATORS, J_N, J_OWNER, J_PATH, J_PERMIT, J_PERMIT_LEN, J_RAO, J_STAKE, J_STAKE_THRESHOLD, J_STEEPNESS,
-  J_TEMPO, J_WEIGHTS, J_WEIGHTS_PRESENT, PATH_SPARSE, ptr, slot,
+  J_MAX_VALIDATORS, J_N, J_OWNER, J_PATH_RULES, J_PERMIT, J_PERMIT_LEN, J_RAO, J_STAKE, J_STAKE_THRESHOLD, J_STEEPNESS,
+  J_TEMPO, J_WEIGHTS, J_WEIGHTS_PRESENT, RULE_BOND_WRITEBACK, RULE_COMMIT_REVEAL, RULE_LIQUID_ALPHA_BOND_DROP,
+  RULE_OWNER_PERMIT, RULE_OWNER_SELF_WEIGHT, RULE_STORED_ZERO_WEIGHTS, RULE_ZERO_CONSENSUS_BOND_DROP, ptr, slot,
 } from './abi';
 
 export let n: i32 = 0;
-export let sparse: bool = true;
-/** Owner UID the path honours (-1: none, and always -1 on the dense path). */
-export let owner: i32 = -1;
+// The chain paths' differences (src/epoch/path-rules.ts), each as the sparse path (the chain) or the dense twin.
+/** Owner UID for each owner rule: -1 without an owner or where the rule follows the dense path (no owner handling). */
+export let ownerPermit: i32 = -1; // owner-permit: threshold exemption, previous and new permit forced
+export let ownerSelf: i32 = -1; // owner-self-weight
+/** commit-reveal: the commit mask applies (sparse rule and commit blocks given). */
+export let commitMask: bool = false;
+/** bond-writeback: every row rewritten, EMA entries ≤ 0 not stored (sparse) vs rows inside the permit vector, all n stored. */
+export let sparseWriteback: bool = true;
+/** Yuma3 + liquid alpha: which entries missing from the weights for bonds drop their bond (else it decays, as dense). */
+export let dropUnlisted: bool = true; // liquid-alpha-bond-drop: no weight entry after masking
+export let dropStoredZero: bool = true; // stored-zero-weights: a stored zero removed by an in-between bonds penalty
+export let dropVanished: bool = true; // zero-consensus-bond-drop: a positive weight whose weight for bonds is 0
 export let yuma3: bool = false;
 export let liquidAlpha: bool = false;
-export let commitMask: bool = false;
 export let currentBlock: u64 = 0;
 export let tempo: u64 = 0;
 export let lastStep: u64 = 0;
@@ -40,12 +49,18 @@ export let commitIn: usize = 0;
 
 export function readJob(job: usize): void {
   n = <i32>slot(job, J_N);
-  sparse = slot(job, J_PATH) == PATH_SPARSE;
+  const rules = slot(job, J_PATH_RULES);
   const flags = slot(job, J_FLAGS);
-  owner = sparse && (flags & FLAG_HAS_OWNER) != 0 ? <i32>slot(job, J_OWNER) : -1;
+  const owner = (flags & FLAG_HAS_OWNER) != 0 ? <i32>slot(job, J_OWNER) : -1;
+  ownerPermit = (rules & RULE_OWNER_PERMIT) != 0 ? owner : -1;
+  ownerSelf = (rules & RULE_OWNER_SELF_WEIGHT) != 0 ? owner : -1;
+  commitMask = (rules & RULE_COMMIT_REVEAL) != 0 && (flags & FLAG_COMMIT) != 0;
+  sparseWriteback = (rules & RULE_BOND_WRITEBACK) != 0;
+  dropUnlisted = (rules & RULE_LIQUID_ALPHA_BOND_DROP) != 0;
+  dropStoredZero = (rules & RULE_STORED_ZERO_WEIGHTS) != 0;
+  dropVanished = (rules & RULE_ZERO_CONSENSUS_BOND_DROP) != 0;
   yuma3 = (flags & FLAG_YUMA3) != 0;
   liquidAlpha = (flags & FLAG_LIQUID_ALPHA) != 0;
-  commitMask = sparse && (flags & FLAG_COMMIT) != 0;
   currentBlock = <u64>slot(job, J_CURRENT_BLOCK);
   tempo = <u64>slot(job, J_TEMPO);
   lastStep = <u64>slot(job, J_LAST_STEP);
@@ -82,12 +97,12 @@ export function readJob(job: usize): void {
 }
 
 /**
- * Whether the chain removes weight (i, j) before normalising: the diagonal (except the sparse path's owner),
+ * Whether the chain removes weight (i, j) before normalising: the diagonal (except the owner under owner-self-weight),
  * weights set at or before j's registration, and (sparse, commit-reveal) weights from a commit older than j.
  */
 // @ts-ignore: decorator
 @inline export function weightMasked(i: i32, j: i32, luI: u64, commitI: u64): bool {
-  if (i == j && i != owner) return true;
+  if (i == j && i != ownerSelf) return true;
   const r = reg(j);
   return luI <= r || commitI < r;
 }

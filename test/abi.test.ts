@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PATH_RULES } from '../src/epoch/path-rules.js';
 import * as abi from '../src/wasm/abi.js';
 
 // assembly/abi.ts and src/wasm/abi.ts describe the same header; a drift would make kernels read garbage.
@@ -19,8 +20,12 @@ describe('job header ABI', () => {
     expect(Math.max(...slots)).toBeLessThan(abi.JOB_SLOTS);
   });
 
-  it('has the same flags, paths and modes', () => {
-    for (const name of ['FLAG_YUMA3', 'FLAG_LIQUID_ALPHA', 'FLAG_COMMIT', 'FLAG_HAS_OWNER', 'FLAG_PRESENCE_FROM_VALUES', 'PATH_SPARSE', 'PATH_DENSE', 'MODE_FLOAT', 'MODE_FIXED', 'ROW_EMPTY', 'ROW_WRITTEN', 'ROW_INPUT', 'ROW_ZERO_STORED'] as const) {
+  it('has the same path-rule bits as src/epoch/path-rules.ts', () => {
+    for (const rule of PATH_RULES) expect(asConst(`RULE_${rule.code.toUpperCase().replace(/-/g, '_')}`), rule.code).toBe(rule.bit);
+  });
+
+  it('has the same flags, row kinds and modes', () => {
+    for (const name of ['FLAG_YUMA3', 'FLAG_LIQUID_ALPHA', 'FLAG_COMMIT', 'FLAG_HAS_OWNER', 'FLAG_PRESENCE_FROM_VALUES', 'MODE_FLOAT', 'MODE_FIXED', 'ROW_EMPTY', 'ROW_WRITTEN', 'ROW_INPUT', 'ROW_ZERO_STORED'] as const) {
       expect(asConst(name), name).toBe(abi[name]);
     }
   });

@@ -4,24 +4,13 @@ import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { RawEpochResult } from '../src/epoch/result.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
 import { expectSameResult } from './epoch-fixed-compare.js';
-import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
+import { chainOutputs, loadConformance, type ConformanceCase } from './helpers/conformance.js';
 
 /** Every field of a fixed-mode result against the chain's, as plain arrays so a diff shows the UID. */
 function expectChainExact(c: ConformanceCase, r: RawEpochResult): void {
   const n = c.input.n;
   const e = c.expected;
-  const got = {
-    stakeWeight: Array.from(r.stakeWeight),
-    consensus: Array.from(r.consensus),
-    incentive: Array.from(r.incentive),
-    dividends: Array.from(r.dividends),
-    validatorTrust: Array.from(r.validatorTrust),
-    active: Array.from(r.active, (x) => x !== 0),
-    validatorPermit: Array.from(r.validatorPermit, (x) => x !== 0),
-    bonds: Array.from({ length: n }, (_, i) => Array.from(r.bonds.subarray(i * n, (i + 1) * n))),
-    serverEmission: Array.from(r.serverEmission),
-    validatorEmission: Array.from(r.validatorEmission),
-  };
+  const got = chainOutputs(r, n);
   const want = {
     stakeWeight: e.stakeWeight,
     consensus: e.consensus,

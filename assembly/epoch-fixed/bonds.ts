@@ -1,6 +1,6 @@
 // Weights for bonds (bonds penalty), the bond EMA (original Yuma or Yuma3, liquid alpha) and dividends.
 // Works row by row over M in place. On return M holds, for every compact row, the u16 the chain stores per column,
-// or -1 where the sparse path stores no entry; DIV holds the normalised dividends.
+// or -1 where the sparse write-back stores no entry; DIV holds the normalised dividends.
 import { ONE, mulSat, satAdd, satSub, u16ProportionToFixed, mulOrZero } from '../fixed/i32f32';
 import { alphaFromBondsMovingAverage } from '../fixed/wide-fixed';
 import { alphaFromExp, alphaSigmoid, expA, expB, expSafe, expSafePair, sigmoidArg, steepnessFactor } from './sigmoid';
@@ -33,6 +33,17 @@ let beta: i64 = 0;
   if (beta == 0) return weightPresent(i, j, lu, cm);
   if (beta == ONE) return weightPresent(i, j, lu, cm) && !(c < w && c <= 0);
   return wb > 0;
+}
+
+/**
+ * For an entry WB does not list: whether its bond is dropped (sparse) rather than decayed (dense), by the rule
+ * that covers why it is missing — no weight entry after masking, a stored zero, or a positive weight whose
+ * weight for bonds vanished.
+ */
+// @ts-ignore: decorator
+@inline function bondDropped(i: i32, j: i32, lu: u64, cm: u64, w: i64): bool {
+  if (!ldU8(OLD_PERMIT, i) || !weightPresent(i, j, lu, cm)) return J.dropUnlisted;
+  return w == 0 ? J.dropStoredZero : J.dropVanished;
 }
 
 export function bondsAndDividends(rows: i32): void {
@@ -132,7 +143,7 @@ function originalYuma(rows: i32): void {
     for (let j = 0; j < n; j++) {
       const e = ld(row, j);
       if (e == 0) {
-        if (J.sparse) st(row, j, -1); // the sparse EMA keeps only entries > 0
+        if (J.sparseWriteback) st(row, j, -1); // the sparse EMA keeps only entries > 0
         continue;
       }
       const es = ld(emaSum, j);
@@ -162,14 +173,14 @@ function originalYuma(rows: i32): void {
   return raw != 0 && !ldU8(RECENT, j) ? u16ProportionToFixed(raw) : 0;
 }
 
-/** Liquid-alpha EMA of one entry from its α; −1 where the sparse path stores nothing. */
+/** Liquid-alpha EMA of one entry from its α; −1 where the sparse write-back stores nothing. */
 // @ts-ignore: decorator
 @inline function liquidEntry(row: usize, emaSum: usize, j: i32, a: i64, wb: i64, b: i64): void {
   let inc = mulSat(a, wb);
   if (inc < 0) inc = 0;
   let e = satAdd(mulSat(satSub(ONE, a), b), inc);
   if (e > ONE) e = ONE;
-  if (J.sparse && e <= 0) { st(row, j, -1); return; }
+  if (J.sparseWriteback && e <= 0) { st(row, j, -1); return; }
   st(row, j, e);
   st(emaSum, j, ld(emaSum, j) + e); // each ≤ ONE, ≤ 4096 rows: saturation unreachable
 }
@@ -189,7 +200,10 @@ function liquidRow(i: i32, row: usize, emaSum: usize, lo: i64, hi: i64, factor: 
     const c = ld(CONS, j);
     const wb = w == 0 ? 0 : weightForBonds(w, c);
     // mat_ema_alpha_sparse produces only the columns WB lists: an old bond elsewhere is dropped, not decayed
-    if (J.sparse && !weightForBondsPresent(i, j, lu, cm, w, c, wb)) { st(row, j, -1); continue; }
+    if (!weightForBondsPresent(i, j, lu, cm, w, c, wb) && bondDropped(i, j, lu, cm, w)) {
+      st(row, j, J.sparseWriteback ? -1 : 0);
+      continue;
+    }
     const b = bondProportion(i, j);
     const buy = wb >= b;
     const dd = buy ? satSub(wb, c) : satSub(b, wb);
@@ -234,7 +248,7 @@ function yuma3(rows: i32): void {
   memory.fill(emaSum, 0, <usize>n << 3);
   memory.fill(DIV, 0, <usize>n << 3);
 
-  // pass 1: EMA in place of W; -1 marks entries the sparse path does not store
+  // pass 1: EMA in place of W; -1 marks entries the sparse write-back does not store
   const factor = steepnessFactor(steep);
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);
@@ -250,7 +264,7 @@ function yuma3(rows: i32): void {
       const raw = bondIn(i, j);
       const b = raw != 0 && !ldU8(RECENT, j) ? u16ProportionToFixed(raw) : 0;
       const e = satAdd(mulU(alpha, wb), mulU(keep, b));
-      if (J.sparse && e <= 0) { st(row, j, -1); continue; }
+      if (J.sparseWriteback && e <= 0) { st(row, j, -1); continue; }
       st(row, j, e);
       st(emaSum, j, ld(emaSum, j) + e); // each ≤ ONE, ≤ 4096 rows: saturation unreachable
     }

@@ -1,6 +1,7 @@
 // Fixed-point (chain bit-exact) Yuma epoch kernel: one job header in, every output slot written, only the
 // caller's scratch region used. Steps in the order of subtensor's `epoch/run_epoch.rs`; both chain paths
-// (sparse `epoch_mechanism`, dense `epoch_dense_mechanism`) differ only where job.ts / bonds.ts / writeback.ts say.
+// (sparse `epoch_mechanism`, dense `epoch_dense_mechanism`) differ only by the path rules job.ts decodes
+// (stake.ts, weights.ts, bonds.ts and writeback.ts consult them).
 // Rows without an old validator permit carry no weights after masking, so every matrix pass runs over the
 // compact rows of M (permitted validators plus UIDs that still hold bonds), not over all n.
 import { bondsAndDividends } from './bonds';

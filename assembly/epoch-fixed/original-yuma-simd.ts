@@ -110,7 +110,7 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
     store<f64>(INV_B + (<usize>j << 3), inverse(mx));
   }
 
-  const absent = i64x2.splat(J.sparse ? -1 : 0);
+  const absent = i64x2.splat(J.sparseWriteback ? -1 : 0);
   const u16Scale = i64x2.splat(65535);
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);

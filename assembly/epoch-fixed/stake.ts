@@ -19,32 +19,32 @@ export function activityAndRecent(): void {
   for (let j = 0; j < n; j++) stU8(RECENT, j, lastTempo <= J.reg(j));
 }
 
-/** Stake weights: threshold (owner exempt), floor(stake·2^32 / Σ) via the chain's I64F64 division. */
+/** Stake weights: threshold (owner exempt under owner-permit), floor(stake·2^32 / Σ) via the chain's I64F64 division. */
 export function stakeWeights(): void {
   const n = J.n;
   let total: u64 = 0;
   for (let i = 0; i < n; i++) {
     const s = load<u64>(J.stakeIn + (<usize>i << 3));
     // prepareEpoch guarantees Σ stake < 2^63, so the I64F64 sum neither wraps nor saturates
-    if (i == J.owner || s >= J.stakeThreshold) total += s;
+    if (i == J.ownerPermit || s >= J.stakeThreshold) total += s;
   }
   // I64F64 f ÷ Σ then the I32F32 floor is exactly floor(f·2^32 / Σ) for 0 ≤ f ≤ Σ (Σ = 0: every f is 0)
   for (let i = 0; i < n; i++) {
     const s = load<u64>(J.stakeIn + (<usize>i << 3));
-    const f: u64 = i == J.owner || s >= J.stakeThreshold ? s : 0;
+    const f: u64 = i == J.ownerPermit || s >= J.stakeThreshold ? s : 0;
     st(STAKE, i, total == 0 ? 0 : <i64>udiv128by64(f << 32, f >> 32, total));
   }
 }
 
 /**
  * Old permits: the stored vector may be shorter than n (entries past its end count as no permit, which is also
- * how `mask_rows` treats them); the sparse owner's entry is forced only if it exists.
+ * how `mask_rows` treats them); the owner's entry is forced (owner-permit) only if it exists.
  */
 export function oldPermits(): void {
   const n = J.n;
   for (let i = 0; i < n; i++) {
     let p = i < J.permitLen && load<u8>(J.permitIn + <usize>i) != 0;
-    if (i == J.owner && i < J.permitLen) p = true;
+    if (i == J.ownerPermit && i < J.permitLen) p = true;
     stU8(OLD_PERMIT, i, p);
   }
 }
@@ -63,7 +63,7 @@ export function newPermits(): void {
     const drop = n - k;
     for (let t = 0; t < drop; t++) stU8(NEW_PERMIT, <i32>(load<u64>(sorted + (<usize>t << 3)) & 0xfff), false);
   }
-  if (J.owner >= 0) stU8(NEW_PERMIT, J.owner, true);
+  if (J.ownerPermit >= 0) stU8(NEW_PERMIT, J.ownerPermit, true);
 }
 
 /** Bottom-up merge sort of u64 keys, ping-ponging between two buffers; returns the buffer holding the result. */

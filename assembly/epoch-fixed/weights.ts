@@ -83,7 +83,7 @@ function maskedRow(i: i32, dst: usize, lu: u64, cm: u64): void {
   return i64x2.extend_low_i32x4_u(i32x4.extend_low_i16x8_u(v128.load32_zero(src + (<usize>j << 1))));
 }
 
-/** Only the diagonal is masked (not at all for the sparse path's owner). */
+/** Only the diagonal is masked (not at all for the owner under owner-self-weight). */
 function diagonalMaskedRow(i: i32, dst: usize): void {
   const n = J.n;
   const src = J.weightsIn + ((<usize>i * <usize>n) << 1);
@@ -92,7 +92,7 @@ function diagonalMaskedRow(i: i32, dst: usize): void {
   for (; j + 2 <= n; j += 2) acc = i64x2.add(acc, weightPair(src, j));
   let s = i64x2.extract_lane(acc, 0) + i64x2.extract_lane(acc, 1);
   if (j < n) s += <i64>load<u16>(src + (<usize>j << 1));
-  const diag = i != J.owner ? <i64>load<u16>(src + (<usize>i << 1)) : 0;
+  const diag = i != J.ownerSelf ? <i64>load<u16>(src + (<usize>i << 1)) : 0;
   s -= diag;
   if (s == 0) {
     memory.fill(dst, 0, <usize>n << 3);

@@ -4,11 +4,11 @@ import * as J from '../job';
 import { NEW_PERMIT, OLD_PERMIT, ROW_OF, ldI32, ldU8 } from './layout';
 import { rowPtr } from './weights';
 
-/** EMA row `r` as storage: u16 values; on the sparse path a negative entry is absent (0, not stored). */
+/** EMA row `r` as storage: u16 values; with the sparse write-back a negative entry is absent (0, not stored). */
 function writeRow(r: i32, b: usize, p: usize): void {
   const n = J.n;
   const row = rowPtr(r);
-  if (J.sparse) {
+  if (J.sparseWriteback) {
     for (let j = 0; j < n; j++) {
       const v = load<i64>(row + (<usize>j << 3));
       store<u16>(b + (<usize>j << 1), v < 0 ? 0 : <u16>v);
@@ -28,19 +28,19 @@ export function writeBonds(job: usize): void {
   const kinds = ptr(job, J_OUT_BOND_ROWS);
   // sparse: every row is rewritten (its EMA row under a new permit, else empty); dense: rows below the stored
   // permit vector's length are rewritten (all n columns) or cleared, the rest stay as they were
-  const touched = J.sparse ? n : J.permitLen < n ? J.permitLen : n;
+  const touched = J.sparseWriteback ? n : J.permitLen < n ? J.permitLen : n;
   for (let i = 0; i < n; i++) {
     let kind = ROW_INPUT;
     if (i < touched) {
       if (ldU8(NEW_PERMIT, i)) {
         const r = ldI32(ROW_OF, i);
         if (r < 0) {
-          kind = J.sparse ? ROW_EMPTY : ROW_ZERO_STORED;
+          kind = J.sparseWriteback ? ROW_EMPTY : ROW_ZERO_STORED;
         } else {
           writeRow(r, outB + ((<usize>i * un) << 1), outP + <usize>i * un);
           kind = ROW_WRITTEN;
         }
-      } else if (J.sparse || ldU8(OLD_PERMIT, i)) {
+      } else if (J.sparseWriteback || ldU8(OLD_PERMIT, i)) {
         kind = ROW_EMPTY;
       }
     }

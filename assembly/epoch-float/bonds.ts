@@ -1,5 +1,5 @@
 // Weights for bonds, original-Yuma EMA, Yuma3 EMA (single alpha or liquid alpha), dividends.
-import { ALPHA_HIGH, ALPHA_LOW, BMA, BONDS_PENALTY, DENSE, IN_B, LIQUID, N, STEEPNESS } from './job';
+import { ALPHA_HIGH, ALPHA_LOW, BMA, BONDS_PENALTY, DROP_STORED_ZERO, DROP_UNLISTED, DROP_VANISHED, IN_B, LIQUID, N, STEEPNESS } from './job';
 import { weightPresent } from './masks';
 import { ASTAKE, COL_A, COL_B, COL_C, COL_D, CONS, DIV, FORBID, INC, RECENT, ROWS, f64At, i32At, matRow, setF64 } from './layout';
 
@@ -182,6 +182,17 @@ function liquidAlphaApplies(): bool {
 }
 
 /**
+ * For an entry WB does not list: whether its bond is dropped (sparse) rather than decayed (dense), by the rule
+ * that covers why it is missing — no weight entry after masking, a stored zero, or a positive weight whose
+ * weight for bonds vanished.
+ */
+// @ts-ignore: decorator
+@inline function bondDropped(i: i32, j: i32, w: f64): bool {
+  if (load<u8>(FORBID + <usize>i) != 0 || !weightPresent(i, j)) return DROP_UNLISTED;
+  return w == 0 ? DROP_STORED_ZERO : DROP_VANISHED;
+}
+
+/**
  * Yuma3 over the working rows: the EMA in place of the weights (bonds as b/65535, recent columns
  * dropped), its column sums, then dividends `aᵢ · Σⱼ (EMAᵢⱼ/ΣEMAⱼ)·Iⱼ`. The EMA itself is the storage form.
  */
@@ -205,7 +216,7 @@ export function yuma3(rows: i32): void {
         const c = load<f64>(CONS + o);
         const wb = wbOfScalar(w, c);
         let e = 0.0;
-        if (DENSE || wbPresent(i, j, w, wb, c)) {
+        if (wbPresent(i, j, w, wb, c) || !bondDropped(i, j, w)) {
           const b = load<u8>(RECENT + <usize>j) != 0 ? 0.0 : <f64>load<u16>(bRow + (<usize>j << 1)) / 65535.0;
           const al = alphaSigmoid(c, wb, b, lo, hi, steep);
           e = min(1.0, (1.0 - al) * b + max(0.0, al * wb));

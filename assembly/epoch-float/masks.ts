@@ -1,5 +1,5 @@
 // Activity, recent registrations, previous permits and the weight masks; which rows do work.
-import { CURRENT_BLOCK, CUTOFF, DENSE, IN_B, IN_COMMIT, IN_PERMIT, IN_WP, LAST_STEP, N, OWNER, PERMIT_LEN, TEMPO, commitBlock, lastUpdate, registeredAt } from './job';
+import { CURRENT_BLOCK, CUTOFF, IN_B, IN_COMMIT, IN_PERMIT, IN_WP, LAST_STEP, N, OWNER_PERMIT, OWNER_SELF, PERMIT_LEN, TEMPO, commitBlock, lastUpdate, registeredAt } from './job';
 import { FORBID, PREV, RECENT, ROWS, ROW_OF, setI32 } from './layout';
 
 /** `active_i = !(lastUpdate_i ⊕ cutoff < currentBlock)`, saturating u64 add. */
@@ -21,13 +21,13 @@ export function recentMask(): void {
 }
 
 /**
- * Previous permits (owner forced on the sparse path when the stored vector reaches it) and forbidden rows:
+ * Previous permits (owner forced under owner-permit when the stored vector reaches it) and forbidden rows:
  * no entry in the permit vector, or no permit.
  */
 export function permitMasks(): void {
   for (let i = 0; i < N; i++) {
     let prev: u8 = i < PERMIT_LEN ? load<u8>(IN_PERMIT + <usize>i) : 0;
-    if (i == OWNER && i < PERMIT_LEN) prev = 1;
+    if (i == OWNER_PERMIT && i < PERMIT_LEN) prev = 1;
     store<u8>(PREV + <usize>i, prev);
     store<u8>(FORBID + <usize>i, prev != 0 ? 0 : 1);
   }
@@ -83,7 +83,7 @@ export function prepareWeightMasks(): void {
 /** Entry (i, j) survives the diagonal, outdated and (sparse) commit masks. */
 // @ts-ignore: decorator
 @inline export function weightKept(i: i32, j: i32): bool {
-  if (i == j && i != OWNER) return false;
+  if (i == j && i != OWNER_SELF) return false;
   const reg = registeredAt(j);
   if (lastUpdate(i) <= reg) return false;
   if (IN_COMMIT != 0 && commitBlock(i) < reg) return false;
@@ -96,4 +96,3 @@ export function prepareWeightMasks(): void {
   return load<u8>(IN_WP + <usize>i * <usize>N + <usize>j) != 0 && weightKept(i, j);
 }
 
-export { DENSE };

@@ -1,5 +1,5 @@
 // Masked weight rows as f64 values, row-normalised, for the working rows only.
-import { IN_W, N, OWNER } from './job';
+import { IN_W, N, OWNER_SELF } from './job';
 import { rowNeedsColumnMask, weightKept } from './masks';
 import { FORBID, ROWS, i32At, matRow } from './layout';
 
@@ -40,7 +40,7 @@ export function weightRows(rows: i32): void {
     for (; j + 8 <= n; j += 8) acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_u(v128.load(src + (<usize>j << 1))));
     let sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
     for (; j < n; j++) sum += <i32>load<u16>(src + (<usize>j << 1));
-    const diag = i != OWNER ? <i32>load<u16>(src + (<usize>i << 1)) : 0;
+    const diag = i != OWNER_SELF ? <i32>load<u16>(src + (<usize>i << 1)) : 0;
     sum -= diag;
     if (sum <= 0) {
       memory.fill(dst, 0, bytes);

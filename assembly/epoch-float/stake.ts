@@ -1,14 +1,14 @@
 // Stake normalisation, top-k permits, active stake.
-import { IN_STAKE, MAX_VALIDATORS, N, OWNER, PERMIT_LEN, THRESHOLD } from './job';
+import { IN_STAKE, MAX_VALIDATORS, N, OWNER_PERMIT, PERMIT_LEN, THRESHOLD } from './job';
 import { ASTAKE, FORBID, SORT_A, STAKE, f64At, i32At, setF64, setI32 } from './layout';
 
 // @ts-ignore: decorator
 @inline function filtered(i: i32): u64 {
   const s = load<u64>(IN_STAKE + (<usize>i << 3));
-  return s < THRESHOLD && i != OWNER ? 0 : s;
+  return s < THRESHOLD && i != OWNER_PERMIT ? 0 : s;
 }
 
-/** Threshold (owner exempt on the sparse path), then `s_i / Σs`; the sum is exact in u64 (< 2^63, validated). */
+/** Threshold (owner exempt under owner-permit), then `s_i / Σs`; the sum is exact in u64 (< 2^63, validated). */
 export function normalizeStake(): void {
   let total: u64 = 0;
   for (let i = 0; i < N; i++) total += filtered(i);
@@ -74,7 +74,7 @@ export function newPermits(out: usize): void {
     selectSmallest(SORT_A, N, drop);
     for (let r = 0; r < drop; r++) store<u8>(out + <usize>i32At(SORT_A, r), 0);
   }
-  if (OWNER >= 0) store<u8>(out + <usize>OWNER, 1);
+  if (OWNER_PERMIT >= 0) store<u8>(out + <usize>OWNER_PERMIT, 1);
 }
 
 /** Stake masked by inactivity and missing previous permits (an empty permit vector masks nothing), normalised. */

@@ -1,8 +1,8 @@
 // Bond storage after the epoch. Each row gets a kind (abi ROW_*); only rows the epoch computed are
 // written out, the loader rebuilds empty and unchanged rows itself.
 import { ROW_EMPTY, ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED } from '../abi';
-import { DENSE, IN_PERMIT, N, PERMIT_LEN, YUMA3 } from './job';
-import { COL_C, ROW_OF, i32At, matRow } from './layout';
+import { N, PERMIT_LEN, SPARSE_WRITEBACK, YUMA3 } from './job';
+import { COL_C, PREV, ROW_OF, i32At, matRow } from './layout';
 import { toU16 } from './u16';
 
 /** Eight storage values: floor(v·65535) clamped to u16 (`toU16`), from four f64x2. */
@@ -36,12 +36,12 @@ import { toU16 } from './u16';
   return v128.bitselect(v, f64x2.div(v, mx), f64x2.eq(mx, f64x2.splat(0)));
 }
 
-/** A new-permit row's storage: u16 values and (sparse path) presence where the EMA is positive. */
+/** A new-permit row's storage: u16 values and (sparse write-back) presence where the EMA is positive. */
 function emaRow(i: i32, bonds: usize, present: usize): u8 {
   const n = N;
   const slot = i32At(ROW_OF, i);
   // Zero weights and zero bonds: an all-zero EMA row (the dense path stores its n zeros, sparse nothing).
-  if (slot < 0) return DENSE ? ROW_ZERO_STORED : ROW_EMPTY;
+  if (slot < 0) return SPARSE_WRITEBACK ? ROW_EMPTY : ROW_ZERO_STORED;
   const dst = bonds + (<usize>i * <usize>n << 1);
   const pr = present + <usize>i * <usize>n;
   const row = matRow(slot, n);
@@ -52,7 +52,7 @@ function emaRow(i: i32, bonds: usize, present: usize): u8 {
     const v2 = storageForm(row, j + 4);
     const v3 = storageForm(row, j + 6);
     v128.store(dst + (<usize>j << 1), packU16(v0, v1, v2, v3));
-    if (!DENSE) v128.store64_lane(pr + <usize>j, positiveBytes(v0, v1, v2, v3), 0);
+    if (SPARSE_WRITEBACK) v128.store64_lane(pr + <usize>j, positiveBytes(v0, v1, v2, v3), 0);
   }
   for (; j < n; j++) {
     let v = load<f64>(row + (<usize>j << 3));
@@ -61,23 +61,24 @@ function emaRow(i: i32, bonds: usize, present: usize): u8 {
       if (mx != 0) v = v / mx;
     }
     store<u16>(dst + (<usize>j << 1), toU16(v));
-    if (!DENSE) store<u8>(pr + <usize>j, v > 0 ? 1 : 0);
+    if (SPARSE_WRITEBACK) store<u8>(pr + <usize>j, v > 0 ? 1 : 0);
   }
-  if (DENSE) memory.fill(pr, 1, <usize>n);
+  if (!SPARSE_WRITEBACK) memory.fill(pr, 1, <usize>n);
   return ROW_WRITTEN;
 }
 
 /**
- * Row kinds into `kinds`: the sparse path rewrites every row (the EMA under a new permit, else empty); the dense
- * path rewrites rows inside the stored permit vector (EMA, or empty for a lost permit) and leaves the rest.
+ * Row kinds into `kinds`: the sparse write-back rewrites every row (the EMA under a new permit, else empty); the
+ * dense one rewrites rows inside the stored permit vector (EMA, or empty for a lost previous permit) and leaves
+ * the rest.
  */
 export function writeBonds(newPermit: usize, bonds: usize, present: usize, kinds: usize): void {
   const n = N;
   for (let i = 0; i < n; i++) {
     let kind = ROW_INPUT;
-    if (!DENSE || i < PERMIT_LEN) {
+    if (SPARSE_WRITEBACK || i < PERMIT_LEN) {
       if (load<u8>(newPermit + <usize>i) != 0) kind = emaRow(i, bonds, present);
-      else if (!DENSE || load<u8>(IN_PERMIT + <usize>i) != 0) kind = ROW_EMPTY;
+      else if (SPARSE_WRITEBACK || load<u8>(PREV + <usize>i) != 0) kind = ROW_EMPTY;
     }
     store<u8>(kinds + <usize>i, kind);
   }

@@ -1,4 +1,5 @@
 import { YumaError } from '../errors.js';
+import { ALL_SPARSE_RULES } from '../epoch/path-rules.js';
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, type RawEpochResult } from '../epoch/result.js';
 import { U64_MAX } from '../units.js';
@@ -180,7 +181,7 @@ function alphaSigmoid(c: number, w: number, b: number, low: number, high: number
 
 /** One epoch on the chain's sparse path (`epoch_mechanism`), dense f64 arithmetic. */
 export function typedEpoch(p: PreparedEpoch): RawEpochResult {
-  if (p.path !== 'sparse') throw new YumaError('E_ARG', 'the typed-array baseline implements the sparse path only');
+  if (p.pathRules !== ALL_SPARSE_RULES) throw new YumaError('E_ARG', 'the typed-array baseline implements the sparse path only');
   const n = p.n;
   const out = allocRawResult(n);
   if (n === 0) return out;

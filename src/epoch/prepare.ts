@@ -1,6 +1,7 @@
 import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { MAX_UIDS } from './limits.js';
+import { pathRulesOf } from './path-rules.js';
 import {
   DEFAULT_HYPERPARAMS,
   type ChainPath,
@@ -24,6 +25,12 @@ export interface PreparedEpoch {
   n: number;
   mode: NumericMode;
   path: ChainPath;
+  /**
+   * Which of the two chain paths' differences follow the sparse path (bits of path-rules.ts): all of them for
+   * `path: 'sparse'`, none for `'dense'`. Implementations read these bits, never `path`; only
+   * `explainPathDivergence` mixes them (`withPathRules`).
+   */
+  readonly pathRules: number;
   /** Layout the caller used; outputs come back in it. */
   layout: 'dense' | 'sparse';
   currentBlock: bigint;
@@ -500,6 +507,7 @@ class Prepared implements PreparedEpoch {
     readonly ownerUid: number,
     readonly commitBlocks: BigUint64Array | null,
     readonly hyper: Hyperparams,
+    readonly pathRules: number = pathRulesOf(path),
   ) {
     this.presenceFromValues = present === null;
     if (present !== null) PRESENCE.set(this, present);
@@ -512,4 +520,34 @@ class Prepared implements PreparedEpoch {
     if (present === undefined) PRESENCE.set(this, (present = presenceOf(this.weights)));
     return present;
   }
+}
+
+/**
+ * The same prepared epoch (its arrays shared, not copied) with another mix of path rules: what
+ * `explainPathDivergence` runs to switch the chain paths' differences one at a time.
+ */
+export function withPathRules(p: PreparedEpoch, rules: number): PreparedEpoch {
+  const q = checkPrepared(p, 'withPathRules');
+  return new Prepared(
+    q.n,
+    q.mode,
+    q.path,
+    q.layout,
+    q.currentBlock,
+    q.tempo,
+    q.lastStepBlock,
+    q.raoEmission,
+    q.stake,
+    q.weights,
+    q.presenceFromValues ? null : q.weightsPresent,
+    q.bonds,
+    q.lastUpdate,
+    q.blockAtRegistration,
+    q.validatorPermit,
+    q.permitLength,
+    q.ownerUid,
+    q.commitBlocks,
+    q.hyper,
+    rules,
+  );
 }

@@ -1,7 +1,9 @@
 /**
  * BigInt reference of the chain's fixed-point Yuma epoch, both code paths of subtensor `epoch/run_epoch.rs`:
- * `epoch_mechanism` (`path: 'sparse'`, what the chain runs) and `epoch_dense_mechanism` (`path: 'dense'`).
- * Stages follow that file's order (activity, stake, permits, active stake, weights, consensus, bonds, emission).
+ * `epoch_mechanism` (`path: 'sparse'`, what the chain runs) and `epoch_dense_mechanism` (`path: 'dense'`), as one
+ * computation in the sparse path's matrices where each difference between the two is a path rule
+ * (src/epoch/path-rules.ts). Stages follow that file's order (activity, stake, permits, active stake, weights,
+ * consensus, bonds, emission).
  * Slow on purpose: it is the oracle the Wasm fixed kernel is tested against.
  */
 import type { PreparedEpoch } from '../epoch/prepare.js';
@@ -23,9 +25,18 @@ import {
   u16ProportionToFixed,
   wrapAdd,
 } from './fixed.js';
-import * as D from './fixed-epoch/dense.js';
 import { weightedMedianCols } from './fixed-epoch/median.js';
 import * as S from './fixed-epoch/sparse.js';
+import {
+  RULE_BOND_WRITEBACK,
+  RULE_COMMIT_REVEAL,
+  RULE_LIQUID_ALPHA_BOND_DROP,
+  RULE_OWNER_PERMIT,
+  RULE_OWNER_SELF_WEIGHT,
+  RULE_STORED_ZERO_WEIGHTS,
+  RULE_ZERO_CONSENSUS_BOND_DROP,
+  sparseRule,
+} from '../epoch/path-rules.js';
 import { isTopkNonzero, maskVector, normalize, normalizeUsingSum, sum, vecMul } from './fixed-epoch/vector.js';
 
 const u64SatAdd = (a: bigint, b: bigint): bigint => (a + b > U64_MAX ? U64_MAX : a + b);
@@ -33,34 +44,34 @@ const u64SatSub = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
 /** `x·2^32 ÷ 65535·2^32`: how the chain turns u16 hyper-parameters (kappa, bonds penalty, alpha bounds) into I32F32. */
 const u16Ratio = (x: number): bigint => u16ProportionToFixed(BigInt(x));
 
-/** Steps 1–13: everything both paths compute identically up to the weights, with the path's owner rules. */
+/** Steps 1–6: activity, stake, permits and active stake, with the owner-permit rule. */
 interface Prologue {
   n: number;
-  /** Owner UID the path honours: the sparse path's, -1 on the dense path (which has no owner handling). */
-  owner: number;
   active: boolean[];
-  recent: boolean[];
   stake: bigint[];
-  /** Previous permits as the path reads them (sparse: owner forced), length = stored vector length. */
+  /** Previous permits as the epoch reads them (owner forced under owner-permit), length = stored vector length. */
   oldPermit: boolean[];
   newPermit: boolean[];
   activeStake: bigint[];
 }
 
+/** The owner UID where rule `bit` follows the sparse path, else -1 (the dense path has no owner handling). */
+function ownerUnder(p: PreparedEpoch, bit: number): number {
+  return sparseRule(p.pathRules, bit) ? p.ownerUid : -1;
+}
+
 function prologue(p: PreparedEpoch): Prologue {
   const n = p.n;
   const h = p.hyper;
-  const owner = p.path === 'sparse' ? p.ownerUid : -1;
   const cb = p.currentBlock;
   const cutoff = BigInt(h.activityCutoff);
 
-  // Activity and recent registrations.
+  // Activity.
   const inactive = Array.from(p.lastUpdate, (lu) => u64SatAdd(lu, cutoff) < cb);
   const active = inactive.map((x) => !x);
-  const lastTempo = p.lastStepBlock === 0n ? u64SatSub(cb, BigInt(p.tempo)) : u64SatAdd(p.lastStepBlock, 1n);
-  const recent = Array.from(p.blockAtRegistration, (reg) => lastTempo <= reg);
 
-  // Stake: threshold (owner exempt on the sparse path), normalise in I64F64, floor to I32F32.
+  // Stake: threshold (owner exempt under owner-permit), normalise in I64F64, floor to I32F32.
+  const owner = ownerUnder(p, RULE_OWNER_PERMIT);
   const filtered = Array.from(p.stake, (s, i) => {
     const total = fromInt(I64F64, s);
     return i !== owner && toU64Sat(I64F64, total) < h.stakeThreshold ? 0n : total;
@@ -77,10 +88,10 @@ function prologue(p: PreparedEpoch): Prologue {
 
   // Active stake.
   const activeStake = normalize(maskVector(forbid, maskVector(inactive, stake)));
-  return { n, owner, active, recent, stake, oldPermit, newPermit, activeStake };
+  return { n, active, stake, oldPermit, newPermit, activeStake };
 }
 
-/** What the path-specific middle (weights → dividends) hands to the emission step and the outputs. */
+/** What the middle (weights → dividends) hands to the emission step and the outputs. */
 interface Core {
   consensus: bigint[];
   validatorTrust: bigint[];
@@ -88,7 +99,7 @@ interface Core {
   prerank: bigint[];
   incentive: bigint[];
   dividends: bigint[];
-  /** Writes the path's bond storage rule into the result. */
+  /** Writes the bond storage (bond-writeback rule) into the result. */
   writeBonds(out: RawEpochResult): void;
 }
 
@@ -101,16 +112,18 @@ function liquidAlphaParams(p: PreparedEpoch) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Sparse path (`epoch_mechanism`)
+// Weights → dividends, in `epoch_mechanism`'s sparse matrices. The dense twin computes the same values wherever its
+// rules agree (an entry the sparse form does not hold is a 0 there); where they differ, the path rules decide.
 // ---------------------------------------------------------------------------------------------------------------
 
-function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
-  const { n, owner, activeStake, newPermit } = pro;
+function core(p: PreparedEpoch, pro: Prologue): Core {
+  const { n, activeStake, newPermit, oldPermit } = pro;
   const h = p.hyper;
+  const rules = p.pathRules;
   const present = p.weightsPresent;
   const lastUpdate = Array.from(p.lastUpdate);
   const reg = Array.from(p.blockAtRegistration);
-  const forbid = pro.oldPermit.map((x) => !x);
+  const forbid = oldPermit.map((x) => !x);
 
   // Weights: stored u16 as integer-valued I32F32, explicit zeros kept; masks; row normalisation.
   let W: S.SparseMatrix = [];
@@ -120,9 +133,11 @@ function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
     W.push(row);
   }
   W = S.maskRows(forbid, W);
-  W = S.maskDiag(W, owner);
+  W = S.maskDiag(W, ownerUnder(p, RULE_OWNER_SELF_WEIGHT));
   W = S.vecMask(W, lastUpdate, reg, (updated, registered) => updated <= registered);
-  if (p.commitBlocks) W = S.vecMask(W, Array.from(p.commitBlocks), reg, (commit, registered) => commit < registered);
+  if (p.commitBlocks && sparseRule(rules, RULE_COMMIT_REVEAL)) {
+    W = S.vecMask(W, Array.from(p.commitBlocks), reg, (commit, registered) => commit < registered);
+  }
   W = S.rowNormalize(W);
 
   // Consensus, clipping, validator trust.
@@ -156,7 +171,18 @@ function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
         const b = S.cursorLookup(B[i], n);
         return consensus.map((c, j) => alphaSigmoid(c, w[j], b[j], lo, hi, steep));
       });
-      ema = S.matEmaAlpha(WB, B, alphas);
+      // A column WB does not list: the sparse path drops its bond, the dense one decays it. Which rule decides
+      // depends on why it is missing: no weight entry at all, a stored zero, or a positive weight that vanished.
+      const listed = W.map((row) => new Set(row.map(([j]) => j)));
+      const decays = (i: number, j: number): boolean => {
+        const bit = !listed[i].has(j)
+          ? RULE_LIQUID_ALPHA_BOND_DROP
+          : dense[i][j] === 0n
+            ? RULE_STORED_ZERO_WEIGHTS
+            : RULE_ZERO_CONSENSUS_BOND_DROP;
+        return !sparseRule(rules, bit);
+      };
+      ema = S.matEmaAlpha(WB, B, alphas, decays);
     } else {
       ema = S.matEma(WB, B, alphaFromBondsMovingAverage(BigInt(h.bondsMovingAverage)));
     }
@@ -174,16 +200,39 @@ function sparseCore(p: PreparedEpoch, pro: Prologue): Core {
     ema = S.colMaxUpscale(ema, n);
   }
 
-  // Bond write-back: every UID's row is rewritten: the EMA row under a new permit, else empty.
-  const writeBonds = (out: RawEpochResult): void => {
-    for (let i = 0; i < n; i++) {
-      if (!newPermit[i]) continue;
-      for (const [j, v] of ema[i]) {
-        out.bonds[i * n + j] = Number(fixedProportionToU16(v));
-        out.bondsPresent[i * n + j] = 1;
+  const writeBonds = sparseRule(rules, RULE_BOND_WRITEBACK)
+    ? // Sparse: every UID's row is rewritten: the EMA row under a new permit, else empty.
+      (out: RawEpochResult): void => {
+        for (let i = 0; i < n; i++) {
+          if (!newPermit[i]) continue;
+          for (const [j, v] of ema[i]) {
+            out.bonds[i * n + j] = Number(fixedProportionToU16(v));
+            out.bondsPresent[i * n + j] = 1;
+          }
+        }
       }
-    }
-  };
+    : // Dense: only rows below the stored permit vector's length are touched (new permit: all n entries, lost
+      // previous permit: emptied); the others keep their input.
+      (out: RawEpochResult): void => {
+        const touched = Math.min(n, oldPermit.length);
+        for (let i = 0; i < n; i++) {
+          const row: bigint[] = new Array(n).fill(0n);
+          for (const [j, v] of ema[i]) row[j] = v;
+          for (let j = 0; j < n; j++) {
+            const k = i * n + j;
+            if (i < touched && newPermit[i]) {
+              out.bonds[k] = Number(fixedProportionToU16(row[j]));
+              out.bondsPresent[k] = 1;
+            } else if (i < touched && oldPermit[i]) {
+              out.bonds[k] = 0;
+              out.bondsPresent[k] = 0;
+            } else {
+              out.bonds[k] = p.bonds[k];
+              out.bondsPresent[k] = p.bonds[k] !== 0 ? 1 : 0;
+            }
+          }
+        }
+      };
   return { consensus, validatorTrust, rank, prerank, incentive, dividends, writeBonds };
 }
 
@@ -207,85 +256,6 @@ function lastTempoOf(p: PreparedEpoch): bigint {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Dense path (`epoch_dense_mechanism`)
-// ---------------------------------------------------------------------------------------------------------------
-
-function denseCore(p: PreparedEpoch, pro: Prologue): Core {
-  const { n, recent, activeStake, newPermit, oldPermit } = pro;
-  const h = p.hyper;
-  const forbid = oldPermit.map((x) => !x);
-  const lu = p.lastUpdate;
-  const reg = p.blockAtRegistration;
-
-  // Weights: no owner exception (the diagonal is always masked), no commit-reveal mask.
-  let W: D.DenseMatrix = [];
-  for (let i = 0; i < n; i++) W.push(Array.from(p.weights.subarray(i * n, (i + 1) * n), (w) => BigInt(w) << 32n));
-  W = D.maskRows(forbid, W);
-  W = D.maskDiag(W);
-  W = D.maskWhere(W, (i, j) => lu[i] <= reg[j]);
-  W = D.rowNormalize(W);
-
-  // Consensus, clipping, validator trust, rank and incentive.
-  const consensus = weightedMedianCols(activeStake, n, (r, j) => W[r][j], u16Ratio(h.kappa));
-  const CW = D.colClip(W, consensus);
-  const validatorTrust = D.rowSum(CW);
-  const rank = D.matmul(CW, activeStake);
-  const prerank = D.matmul(W, activeStake);
-  const incentive = normalize(rank);
-
-  // Weights for bonds.
-  const WB = D.interpolate(W, CW, u16Ratio(h.bondsPenalty));
-
-  let dividends: bigint[];
-  let ema: D.DenseMatrix;
-  const bondsOf = (toFixed: (b: number) => bigint): D.DenseMatrix => {
-    const B: D.DenseMatrix = [];
-    for (let i = 0; i < n; i++) B.push(Array.from(p.bonds.subarray(i * n, (i + 1) * n), toFixed));
-    return D.maskCols(recent, B);
-  };
-  if (h.yuma3Enabled) {
-    const B = bondsOf((b) => u16ProportionToFixed(BigInt(b)));
-    if (liquidAlphaOn(p, consensus)) {
-      const { lo, hi, steep } = liquidAlphaParams(p);
-      const alphas = WB.map((row, i) => row.map((w, j) => alphaSigmoid(consensus[j], w, B[i][j], lo, hi, steep)));
-      ema = D.matEmaAlpha(WB, B, alphas);
-    } else {
-      ema = D.matEma(WB, B, alphaFromBondsMovingAverage(BigInt(h.bondsMovingAverage)));
-    }
-    const EN = D.colNormalize(ema);
-    const perValidator = D.rowSum(D.matVecMul(EN, incentive));
-    dividends = normalize(vecMul(perValidator, activeStake));
-  } else {
-    const B = D.colNormalize(bondsOf((b) => BigInt(b) << 32n));
-    const delta = D.colNormalize(D.rowHadamard(WB, activeStake));
-    ema = D.colNormalize(D.matEma(delta, B, alphaFromBondsMovingAverage(BigInt(h.bondsMovingAverage))));
-    dividends = normalize(D.matmulTranspose(ema, incentive));
-    ema = D.colMaxUpscale(ema);
-  }
-
-  // Bond write-back, dense: only rows below the stored permit vector's length are touched; others keep their input.
-  const writeBonds = (out: RawEpochResult): void => {
-    const touched = Math.min(n, oldPermit.length);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const k = i * n + j;
-        if (i < touched && newPermit[i]) {
-          out.bonds[k] = Number(fixedProportionToU16(ema[i][j]));
-          out.bondsPresent[k] = 1;
-        } else if (i < touched && oldPermit[i]) {
-          out.bonds[k] = 0;
-          out.bondsPresent[k] = 0;
-        } else {
-          out.bonds[k] = p.bonds[k];
-          out.bondsPresent[k] = p.bonds[k] !== 0 ? 1 : 0;
-        }
-      }
-    }
-  };
-  return { consensus, validatorTrust, rank, prerank, incentive, dividends, writeBonds };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Emission (2.10) and outputs
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -294,8 +264,8 @@ export function referenceEpochFixed(p: PreparedEpoch): RawEpochResult {
   const out = allocRawResult(n);
   if (n === 0) return out;
   const pro = prologue(p);
-  const core = p.path === 'sparse' ? sparseCore(p, pro) : denseCore(p, pro);
-  const { incentive, dividends } = core;
+  const c = core(p, pro);
+  const { incentive, dividends } = c;
 
   const combined = incentive.map((x, i) => satAdd(I32F32, x, dividends[i]));
   const emissionSum = sum(combined);
@@ -308,21 +278,21 @@ export function referenceEpochFixed(p: PreparedEpoch): RawEpochResult {
   const u16 = (x: bigint) => Number(fixedProportionToU16(x));
   for (let i = 0; i < n; i++) {
     out.stakeWeight[i] = u16(pro.stake[i]);
-    out.consensus[i] = u16(core.consensus[i]);
+    out.consensus[i] = u16(c.consensus[i]);
     out.incentive[i] = u16(incentive[i]);
     out.dividends[i] = u16(dividends[i]);
-    out.validatorTrust[i] = u16(core.validatorTrust[i]);
+    out.validatorTrust[i] = u16(c.validatorTrust[i]);
     out.active[i] = pro.active[i] ? 1 : 0;
     out.validatorPermit[i] = pro.newPermit[i] ? 1 : 0;
     out.serverEmission[i] = emissionShare(serverShare[i], rao);
     out.validatorEmission[i] = emissionShare(validatorShare[i], rao);
-    out.consensusF[i] = f(core.consensus[i]);
+    out.consensusF[i] = f(c.consensus[i]);
     out.incentiveF[i] = f(incentive[i]);
     out.dividendsF[i] = f(dividends[i]);
-    out.rankF[i] = f(core.rank[i]);
-    out.trustF[i] = f(safeDiv(I32F32, core.rank[i], core.prerank[i]));
-    out.validatorTrustF[i] = f(core.validatorTrust[i]);
+    out.rankF[i] = f(c.rank[i]);
+    out.trustF[i] = f(safeDiv(I32F32, c.rank[i], c.prerank[i]));
+    out.validatorTrustF[i] = f(c.validatorTrust[i]);
   }
-  core.writeBonds(out);
+  c.writeBonds(out);
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * Plain-TypeScript f64 reference of one Yuma epoch (float mode), stage by stage in the order of subtensor's
  * `epoch/run_epoch.rs`. It is the oracle for the Wasm float kernel: the same algorithm,
- * the same masks and path differences as the chain, in f64 instead of fixed point, with the kernel's
+ * the same masks and path differences (path rules) as the chain, in f64 instead of fixed point, with the kernel's
  * reduction orders (see stages/sums.ts) so the two agree to the bit except where `exp` differs by an ulp.
  */
 import type { PreparedEpoch } from '../epoch/prepare.js';
@@ -55,7 +55,8 @@ export function referenceEpochTrace(p: PreparedEpoch): { result: RawEpochResult;
   const h = p.hyper;
   const active = activeMask(p);
   const recent = recentlyRegistered(p);
-  const forbidden = forbiddenRows(p, previousPermits(p));
+  const prev = previousPermits(p);
+  const forbidden = forbiddenRows(p, prev);
 
   const stake = normalizedStake(p);
   const newPermit = newPermits(p, stake);
@@ -63,14 +64,14 @@ export function referenceEpochTrace(p: PreparedEpoch): { result: RawEpochResult;
 
   const w = maskedNormalizedWeights(p, forbidden);
   const c = consensus(a, w, h.kappa);
-  const cw = clipWeights(w, c, p.path);
+  const cw = clipWeights(w, c);
   const vtrust = validatorTrust(cw);
   const rank = stakeWeightedColumnSums(cw, a);
   const prerank = stakeWeightedColumnSums(w, a);
   const incentive = normalizeInPlace(rank.slice());
 
-  const wb = weightsForBonds(w, cw, h.bondsPenalty, p.path);
-  const bonds = h.yuma3Enabled ? yuma3Bonds(p, wb, a, incentive, c, recent) : originalYumaBonds(p, wb, a, incentive, recent);
+  const wb = weightsForBonds(w, cw, h.bondsPenalty);
+  const bonds = h.yuma3Enabled ? yuma3Bonds(p, w, wb, a, incentive, c, recent) : originalYumaBonds(p, wb, a, incentive, recent);
   const dividends = normalizeInPlace(bonds.dividends.slice());
 
   const shares = emissionShares(incentive, dividends, a, stake);
@@ -84,7 +85,7 @@ export function referenceEpochTrace(p: PreparedEpoch): { result: RawEpochResult;
   r.validatorTrust.set(vecToU16(vtrust));
   r.active.set(active);
   r.validatorPermit.set(newPermit);
-  writeBackBonds(p, newPermit, bonds.storage, bonds.emaPresent, r.bonds, r.bondsPresent);
+  writeBackBonds(p, prev, newPermit, bonds.storage, bonds.emaPresent, r.bonds, r.bondsPresent);
   r.serverEmission.set(rao.server);
   r.validatorEmission.set(rao.validator);
   r.consensusF.set(c);

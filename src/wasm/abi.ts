@@ -5,7 +5,7 @@
  */
 export const J = {
   N: 0,
-  PATH: 1,
+  PATH_RULES: 1, // bits of src/epoch/path-rules.ts
   FLAGS: 2,
   OWNER: 3,
   CURRENT_BLOCK: 4,
@@ -70,9 +70,6 @@ export const ROW_EMPTY = 0; // all zero, nothing stored
 export const ROW_WRITTEN = 1; // values and presence in the output region
 export const ROW_INPUT = 2; // the input row, unchanged (presence: value != 0)
 export const ROW_ZERO_STORED = 3; // all zero, every entry stored (the dense path's empty EMA row)
-
-export const PATH_SPARSE = 0;
-export const PATH_DENSE = 1;
 
 export const MODE_FLOAT = 0;
 export const MODE_FIXED = 1;

@@ -2,7 +2,7 @@ import type { PreparedEpoch } from '../epoch/prepare.js';
 import type { RawEpochResult } from '../epoch/result.js';
 import { align, type Arena } from './arena.js';
 import {
-  FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_PRESENCE_FROM_VALUES, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J, JOB_BYTES, PATH_DENSE, PATH_SPARSE,
+  FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_PRESENCE_FROM_VALUES, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J, JOB_BYTES,
   ROW_EMPTY, ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED,
 } from './abi.js';
 
@@ -68,7 +68,7 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
   if (p.ownerUid >= 0) flags |= FLAG_HAS_OWNER;
   if (p.presenceFromValues) flags |= FLAG_PRESENCE_FROM_VALUES;
   slots[J.N] = n;
-  slots[J.PATH] = p.path === 'dense' ? PATH_DENSE : PATH_SPARSE;
+  slots[J.PATH_RULES] = p.pathRules;
   slots[J.FLAGS] = flags;
   slots[J.OWNER] = p.ownerUid;
   slots[J.TEMPO] = p.tempo;

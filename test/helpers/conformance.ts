@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import type { RawEpochResult } from '../../src/epoch/result.js';
 import type { EpochInput, Hyperparams } from '../../src/epoch/types.js';
 
 /** One chain-computed epoch from test/fixtures/chain-*-epochs.jsonl.gz (format: test/fixtures/README.md). */
@@ -71,4 +72,20 @@ export function loadConformance(path: 'sparse' | 'dense'): ConformanceCase[] {
   });
   cache.set(path, cases);
   return cases;
+}
+
+/** The chain's stored outputs of a raw result, in the fixtures' `expected` shape (bonds as n rows of n). */
+export function chainOutputs(r: RawEpochResult, n: number): ConformanceCase['expected'] {
+  return {
+    stakeWeight: Array.from(r.stakeWeight),
+    consensus: Array.from(r.consensus),
+    incentive: Array.from(r.incentive),
+    dividends: Array.from(r.dividends),
+    validatorTrust: Array.from(r.validatorTrust),
+    active: Array.from(r.active, (x) => x !== 0),
+    validatorPermit: Array.from(r.validatorPermit, (x) => x !== 0),
+    bonds: Array.from({ length: n }, (_, i) => Array.from(r.bonds.subarray(i * n, (i + 1) * n))),
+    serverEmission: Array.from(r.serverEmission),
+    validatorEmission: Array.from(r.validatorEmission),
+  };
 }

@@ -137,17 +137,27 @@ export function matEma(next: SparseMatrix, old: SparseMatrix, alpha: bigint): Sp
 
 /**
  * `mat_ema_alpha_sparse`: only columns listed in the new row are produced (in its order), as
- * min(ONE, (ONE ⊖ α)⊗old ⊕ max(0, α⊗new)), kept when > 0. An old bond in an unlisted column is dropped.
+ * min(ONE, (ONE ⊖ α)⊗old ⊕ max(0, α⊗new)), kept when > 0. An old bond in an unlisted column is dropped — unless
+ * `decays(i, j)` says to treat that column as the dense `mat_ema_alpha` does (new value 0, the old bond decayed).
  */
-export function matEmaAlpha(next: SparseMatrix, old: SparseMatrix, alpha: bigint[][]): SparseMatrix {
+export function matEmaAlpha(
+  next: SparseMatrix,
+  old: SparseMatrix,
+  alpha: bigint[][],
+  decays: (i: number, j: number) => boolean = () => false,
+): SparseMatrix {
   return next.map((row, i) => {
     const a = alpha[i];
-    const decayed: bigint[] = new Array(a.length).fill(0n);
-    for (const [j, v] of old[i]) if (j < a.length) decayed[j] = mulSat(I32F32, satSub(I32F32, ONE, a[j]), v);
+    const m = a.length;
+    const decayed: bigint[] = new Array(m).fill(0n);
+    for (const [j, v] of old[i]) if (j < m) decayed[j] = mulSat(I32F32, satSub(I32F32, ONE, a[j]), v);
+    const listed: Array<bigint | null> = new Array(m).fill(null);
+    for (const [j, v] of row) if (j < m) listed[j] = v;
     const out: SparseRow = [];
-    for (const [j, v] of row) {
-      if (j >= a.length) continue;
-      let inc = mulSat(I32F32, a[j], v);
+    for (let j = 0; j < m; j++) {
+      const v = listed[j];
+      if (v === null && !decays(i, j)) continue;
+      let inc = v === null ? 0n : mulSat(I32F32, a[j], v);
       if (inc < 0n) inc = 0n;
       let val = satAdd(I32F32, decayed[j], inc);
       if (val > ONE) val = ONE;

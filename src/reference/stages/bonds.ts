@@ -1,13 +1,14 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
-import type { ChainPath } from '../../epoch/types.js';
+import { RULE_BOND_WRITEBACK, RULE_LIQUID_ALPHA_BOND_DROP, RULE_STORED_ZERO_WEIGHTS, RULE_ZERO_CONSENSUS_BOND_DROP, sparseRule } from '../../epoch/path-rules.js';
 import { sumPairs } from './sums.js';
 import type { Mat } from './weights.js';
 
 /**
  * Weights for bonds: `WB = W + β·(CW − W)`, β = bondsPenalty/65535. β = 0 and β = 1 hand over W or CW as they are
- * (with their stored entries); otherwise the sparse path keeps only results > 0.
+ * (with their stored entries); otherwise `interpolate_sparse` keeps only results > 0. The presence only matters to
+ * Yuma3 liquid alpha (see `bondDropped`).
  */
-export function weightsForBonds(w: Mat, cw: Mat, bondsPenalty: number, path: ChainPath): Mat {
+export function weightsForBonds(w: Mat, cw: Mat, bondsPenalty: number): Mat {
   if (bondsPenalty === 0) return w;
   if (bondsPenalty === 65535) return cw;
   const beta = bondsPenalty / 65535;
@@ -16,7 +17,7 @@ export function weightsForBonds(w: Mat, cw: Mat, bondsPenalty: number, path: Cha
   const present = new Uint8Array(n * n);
   for (let k = 0; k < n * n; k++) {
     v[k] = w.v[k] + beta * (cw.v[k] - w.v[k]);
-    present[k] = path === 'dense' || v[k] > 0 ? 1 : 0;
+    present[k] = v[k] > 0 ? 1 : 0;
   }
   return { n, v, present };
 }
@@ -72,7 +73,8 @@ export function originalYumaBonds(p: PreparedEpoch, wb: Mat, a: Float64Array, in
   for (let k = 0; k < n * n; k++) raw[k] = alpha * dn[k] + keep * bn[k];
   const ema = columnNormalize(raw, n);
   const emaPresent = new Uint8Array(n * n);
-  for (let k = 0; k < n * n; k++) emaPresent[k] = p.path === 'dense' || ema[k] > 0 ? 1 : 0;
+  const sparseStorage = sparseRule(p.pathRules, RULE_BOND_WRITEBACK);
+  for (let k = 0; k < n * n; k++) emaPresent[k] = !sparseStorage || ema[k] > 0 ? 1 : 0;
   const dividends = new Float64Array(n);
   for (let i = 0; i < n; i++) dividends[i] = sumPairs(n, (j) => incentive[j] * ema[i * n + j]);
   return { ema, emaPresent, dividends, storage: columnMaxUpscale(ema, n) };
@@ -102,6 +104,17 @@ export function alphaSigmoid(c: number, w: number, b: number, lo: number, hi: nu
   return Math.max(lo, Math.min(hi, lo + sigma * (hi - lo)));
 }
 
+/**
+ * Yuma3 liquid alpha, for an entry the weights for bonds do not list: whether its old bond is dropped (the sparse
+ * path's `mat_ema_alpha_sparse`) rather than decayed (the dense path), by the path rule covering why the entry is
+ * missing: no weight entry after masking (liquid-alpha-bond-drop), a stored zero removed by an in-between bonds
+ * penalty (stored-zero-weights), or a positive weight whose weight for bonds vanished (zero-consensus-bond-drop).
+ */
+export function bondDropped(p: PreparedEpoch, w: Mat, k: number): boolean {
+  if (!w.present[k]) return sparseRule(p.pathRules, RULE_LIQUID_ALPHA_BOND_DROP);
+  return sparseRule(p.pathRules, w.v[k] === 0 ? RULE_STORED_ZERO_WEIGHTS : RULE_ZERO_CONSENSUS_BOND_DROP);
+}
+
 /** Whether Yuma3 uses per-entry liquid alpha: enabled and some consensus value non-zero. */
 export function liquidAlphaApplies(p: PreparedEpoch, c: Float64Array): boolean {
   return p.hyper.liquidAlphaEnabled && c.some((x) => x !== 0);
@@ -109,13 +122,14 @@ export function liquidAlphaApplies(p: PreparedEpoch, c: Float64Array): boolean {
 
 /**
  * Yuma3: bonds as proportions b/65535, recent columns dropped; EMA with per-entry liquid alpha
- * (`min(1, (1−α)·b + max(0, α·w))`; the sparse path only emits the columns listed in the validator's WB row)
+ * (`min(1, (1−α)·b + max(0, α·w))`; the sparse path only emits the columns listed in the validator's WB row, see
+ * `bondDropped`)
  * or with one α and no clamp; dividends `aᵢ · Σⱼ colnorm(EMA)ᵢⱼ·Iⱼ` normalised; storage = the EMA itself.
  */
-export function yuma3Bonds(p: PreparedEpoch, wb: Mat, a: Float64Array, incentive: Float64Array, c: Float64Array, recent: Uint8Array): BondsResult {
+export function yuma3Bonds(p: PreparedEpoch, w: Mat, wb: Mat, a: Float64Array, incentive: Float64Array, c: Float64Array, recent: Uint8Array): BondsResult {
   const n = p.n;
   const h = p.hyper;
-  const sparse = p.path === 'sparse';
+  const sparseStorage = sparseRule(p.pathRules, RULE_BOND_WRITEBACK);
   const ema = new Float64Array(n * n);
   const emaPresent = new Uint8Array(n * n);
   if (liquidAlphaApplies(p, c)) {
@@ -123,11 +137,14 @@ export function yuma3Bonds(p: PreparedEpoch, wb: Mat, a: Float64Array, incentive
     const hi = h.alphaHigh / 65535;
     for (let k = 0; k < n * n; k++) {
       const j = k % n;
-      if (sparse && !wb.present[k]) continue;
+      if (!wb.present[k] && bondDropped(p, w, k)) {
+        emaPresent[k] = sparseStorage ? 0 : 1; // dropped: 0 (stored as such by the dense write-back)
+        continue;
+      }
       const b = recent[j] ? 0 : p.bonds[k] / 65535;
       const al = alphaSigmoid(c[j], wb.v[k], b, lo, hi, h.alphaSigmoidSteepness);
       ema[k] = Math.min(1, (1 - al) * b + Math.max(0, al * wb.v[k]));
-      emaPresent[k] = !sparse || ema[k] > 0 ? 1 : 0;
+      emaPresent[k] = !sparseStorage || ema[k] > 0 ? 1 : 0;
     }
   } else {
     const alpha = emaAlpha(h.bondsMovingAverage);
@@ -135,7 +152,7 @@ export function yuma3Bonds(p: PreparedEpoch, wb: Mat, a: Float64Array, incentive
     for (let k = 0; k < n * n; k++) {
       const b = recent[k % n] ? 0 : p.bonds[k] / 65535;
       ema[k] = alpha * wb.v[k] + keep * b;
-      emaPresent[k] = !sparse || ema[k] > 0 ? 1 : 0;
+      emaPresent[k] = !sparseStorage || ema[k] > 0 ? 1 : 0;
     }
   }
   const colSum = columnSums(ema, n);

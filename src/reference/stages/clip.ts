@@ -1,12 +1,12 @@
-import type { ChainPath } from '../../epoch/types.js';
 import { sumPairs } from './sums.js';
 import type { Mat } from './weights.js';
 
 /**
- * Clipping: `min(w, C_j)`. The sparse path drops an entry whose weight exceeds a consensus that is not
- * positive (weights are ≥ 0, so: C_j = 0 and w > 0); the value is 0 either way, only presence differs.
+ * Clipping: `min(w, C_j)`. `col_clip_sparse` drops an entry whose weight exceeds a consensus that is not
+ * positive (weights are ≥ 0, so: C_j = 0 and w > 0); the value is 0 either way, only presence differs (which
+ * matters to Yuma3 liquid alpha: zero-consensus-bond-drop).
  */
-export function clipWeights(w: Mat, c: Float64Array, path: ChainPath): Mat {
+export function clipWeights(w: Mat, c: Float64Array): Mat {
   const n = w.n;
   const v = new Float64Array(n * n);
   const present = new Uint8Array(n * n);
@@ -14,7 +14,7 @@ export function clipWeights(w: Mat, c: Float64Array, path: ChainPath): Mat {
     const j = k % n;
     const x = w.v[k];
     v[k] = c[j] < x ? c[j] : x;
-    present[k] = w.present[k] && !(path === 'sparse' && c[j] < x && c[j] <= 0) ? 1 : 0;
+    present[k] = w.present[k] && !(c[j] < x && c[j] <= 0) ? 1 : 0;
   }
   return { n, v, present };
 }

@@ -1,4 +1,5 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
+import { RULE_COMMIT_REVEAL, RULE_OWNER_PERMIT, RULE_OWNER_SELF_WEIGHT, sparseRule } from '../../epoch/path-rules.js';
 
 /** Activity: `active_i = !(lastUpdate_i ⊕ cutoff < currentBlock)` in saturating u64. */
 export function activeMask(p: PreparedEpoch): Uint8Array {
@@ -33,11 +34,11 @@ export function recentlyRegistered(p: PreparedEpoch): Uint8Array {
 
 /**
  * Previous permits as the epoch reads them: the stored vector, with the owner's entry forced
- * true on the sparse path when the vector reaches it. Entries at or past `permitLength` do not exist.
+ * true under owner-permit when the vector reaches it. Entries at or past `permitLength` do not exist.
  */
 export function previousPermits(p: PreparedEpoch): Uint8Array {
   const vp = p.validatorPermit.slice();
-  if (p.path === 'sparse' && p.ownerUid >= 0 && p.ownerUid < p.permitLength) vp[p.ownerUid] = 1;
+  if (p.ownerUid >= 0 && p.ownerUid < p.permitLength && sparseRule(p.pathRules, RULE_OWNER_PERMIT)) vp[p.ownerUid] = 1;
   return vp;
 }
 
@@ -49,14 +50,13 @@ export function forbiddenRows(p: PreparedEpoch, prev: Uint8Array): Uint8Array {
 }
 
 /**
- * Whether entry (i, j) of the weight matrix survives the weight masks: diagonal (the sparse path
- * keeps the owner's self-weight), outdated (`lastUpdate_i <= reg_j`) and, sparse only, the commit-reveal column
- * mask (`commit_i < reg_j`).
+ * Whether entry (i, j) of the weight matrix survives the weight masks: diagonal (owner-self-weight keeps the
+ * owner's), outdated (`lastUpdate_i <= reg_j`) and, under commit-reveal, the commit column mask (`commit_i < reg_j`).
  */
 export function weightKept(p: PreparedEpoch, i: number, j: number): boolean {
-  if (i === j && !(p.path === 'sparse' && i === p.ownerUid)) return false;
+  if (i === j && !(i === p.ownerUid && sparseRule(p.pathRules, RULE_OWNER_SELF_WEIGHT))) return false;
   const reg = p.blockAtRegistration[j];
   if (p.lastUpdate[i] <= reg) return false;
-  if (p.path === 'sparse' && p.commitBlocks !== null && p.commitBlocks[i] < reg) return false;
+  if (p.commitBlocks !== null && p.commitBlocks[i] < reg && sparseRule(p.pathRules, RULE_COMMIT_REVEAL)) return false;
   return true;
 }

@@ -1,14 +1,15 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
+import { RULE_OWNER_PERMIT, sparseRule } from '../../epoch/path-rules.js';
 import { normalizeInPlace } from './sums.js';
 
-/** Stake: threshold (the sparse path exempts the owner), then normalise. The sum is exact (bigint). */
+/** Stake: threshold (the owner exempt under owner-permit), then normalise. The sum is exact (bigint). */
 export function normalizedStake(p: PreparedEpoch): Float64Array {
   const n = p.n;
   const filtered = new BigUint64Array(n);
   let total = 0n;
   for (let i = 0; i < n; i++) {
     const s = p.stake[i];
-    const exempt = p.path === 'sparse' && i === p.ownerUid;
+    const exempt = i === p.ownerUid && sparseRule(p.pathRules, RULE_OWNER_PERMIT);
     filtered[i] = !exempt && s < p.hyper.stakeThreshold ? 0n : s;
     total += filtered[i];
   }
@@ -21,7 +22,7 @@ export function normalizedStake(p: PreparedEpoch): Float64Array {
 
 /**
  * `is_topk_nonzero`: non-zero stakes hold a permit; unless n < k, a stable ascending sort
- * evicts the n − k smallest (ties evict the lower uid first). The sparse path then forces the owner's permit.
+ * evicts the n − k smallest (ties evict the lower uid first). owner-permit then forces the owner's permit.
  */
 export function newPermits(p: PreparedEpoch, stake: Float64Array): Uint8Array {
   const n = p.n;
@@ -33,7 +34,7 @@ export function newPermits(p: PreparedEpoch, stake: Float64Array): Uint8Array {
     idx.sort((a, b) => stake[a] - stake[b] || a - b);
     for (let r = 0; r < n - k; r++) out[idx[r]] = 0;
   }
-  if (p.path === 'sparse' && p.ownerUid >= 0) out[p.ownerUid] = 1;
+  if (p.ownerUid >= 0 && sparseRule(p.pathRules, RULE_OWNER_PERMIT)) out[p.ownerUid] = 1;
   return out;
 }
 
