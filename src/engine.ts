@@ -1,4 +1,5 @@
 import { checkPreparedList, prepareBatch } from './epoch/batch.js';
+import { explainPathDivergence, type PathDivergence, type PathDivergenceOptions } from './epoch/divergence.js';
 import { jobsOf, prepareItem, runItems, type PreparedItem } from './epoch/mechanisms.js';
 import { checkPrepared, type PreparedEpoch } from './epoch/prepare.js';
 import { allocRawResult, type RawEpochResult } from './epoch/result.js';
@@ -30,6 +31,11 @@ export interface Engine {
   epochs(batch: BatchItem[], opts?: EpochOptions | null): EpochOutput[];
   /** Runs already-prepared epochs and returns raw results (for tests, benchmarks and the simulator). */
   runPrepared(prepared: PreparedEpoch[]): RawEpochResult[];
+  /**
+   * Both chain paths on one epoch (`mode` as for `epoch`): whether their stored outputs differ, which ones, per UID,
+   * and which path rules cause it (found by running the epoch with the rules switched; see `PATH_RULES`).
+   */
+  explainPathDivergence(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence;
   /** Bytes of Wasm linear memory currently reserved. */
   readonly memoryBytes: number;
   /** Stops the helper thread of a threaded engine (a no-op otherwise); the engine is unusable afterwards. */
@@ -88,6 +94,10 @@ class WasmEngine implements Engine {
 
   runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
     return this.run(checkPreparedList(prepared), true);
+  }
+
+  explainPathDivergence(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence {
+    return explainPathDivergence((prepared) => this.run(prepared, true), input, hyper, opts);
   }
 
   private run(prepared: PreparedEpoch[], fullRaw: boolean): RawEpochResult[] {

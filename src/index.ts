@@ -16,6 +16,15 @@ export { toJSON, fromJSON, type JsonValue, type EpochOutputJSON } from './epoch/
 export { fromMetagraph, taoToRao, type MetagraphLike, type FromMetagraphOptions, type MetagraphEpoch } from './metagraph/from-metagraph.js';
 export { metagraphView, type MetagraphView } from './metagraph/view.js';
 export type { RawEpochResult } from './epoch/result.js';
+export { PATH_RULES, type PathRule, type PathRuleCode } from './epoch/path-rules.js';
+export {
+  DIVERGENCE_FIELDS,
+  type CauseEffect,
+  type DivergenceField,
+  type PathDivergence,
+  type PathDivergenceOptions,
+  type UidDivergence,
+} from './epoch/divergence.js';
 export { createEngine, createEngineSync, type Engine, type EngineOptions } from './engine.js';
 export { Subnet, type SubnetOptions, type SubnetEpochOptions, type MechanismOption, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';
 export * from './dtao/index.js';

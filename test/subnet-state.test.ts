@@ -31,6 +31,9 @@ class ScriptedEngine implements Engine {
   runPrepared(): never {
     throw new Error('not used');
   }
+  explainPathDivergence(): never {
+    throw new Error('not used');
+  }
   close(): void {}
 }
 

@@ -1,5 +1,6 @@
 import type { Engine } from '../engine.js';
 import { checkPreparedList, prepareBatch } from '../epoch/batch.js';
+import { explainPathDivergence, type PathDivergence, type PathDivergenceOptions } from '../epoch/divergence.js';
 import { isPreparedMechanisms, prepareItem, type PreparedItem } from '../epoch/mechanisms.js';
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, toEpochOutput, type RawEpochResult } from '../epoch/result.js';
@@ -33,6 +34,9 @@ export function createReferenceEngine(): Engine {
     },
     runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
       return checkPreparedList(prepared).map(run);
+    },
+    explainPathDivergence(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence {
+      return explainPathDivergence((prepared) => prepared.map(run), input, hyper, opts);
     },
     memoryBytes: 0,
     close(): void {},
