@@ -66,6 +66,7 @@ export const RULE_BOND_WRITEBACK: i64 = 8;
 export const RULE_LIQUID_ALPHA_BOND_DROP: i64 = 16;
 export const RULE_STORED_ZERO_WEIGHTS: i64 = 32;
 export const RULE_ZERO_CONSENSUS_BOND_DROP: i64 = 64;
+export const RULE_MECHANISM_PERMITS: i64 = 128; // read by the mechanism runner in TypeScript, not by the kernels
 
 export const MODE_FLOAT: i32 = 0;
 export const MODE_FIXED: i32 = 1;

@@ -1,5 +1,5 @@
 import { checkPreparedList, prepareBatch } from './epoch/batch.js';
-import { explainPathDivergence, type PathDivergence, type PathDivergenceOptions } from './epoch/divergence.js';
+import { explainPathDivergence, type MechanismPathDivergence, type PathDivergence, type PathDivergenceOptions } from './epoch/divergence.js';
 import { jobsOf, prepareItem, runItems, type PreparedItem } from './epoch/mechanisms.js';
 import { checkPrepared, type PreparedEpoch } from './epoch/prepare.js';
 import { allocRawResult, type RawEpochResult } from './epoch/result.js';
@@ -35,7 +35,13 @@ export interface Engine {
    * Both chain paths on one epoch (`mode` as for `epoch`): whether their stored outputs differ, which ones, per UID,
    * and which path rules cause it (found by running the epoch with the rules switched; see `PATH_RULES`).
    */
+  explainPathDivergence(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): MechanismPathDivergence;
   explainPathDivergence(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence;
+  explainPathDivergence(
+    input: EpochInput | MechanismEpochInput,
+    hyper?: Partial<Hyperparams> | null,
+    opts?: PathDivergenceOptions | null,
+  ): PathDivergence | MechanismPathDivergence;
   /** Bytes of Wasm linear memory currently reserved. */
   readonly memoryBytes: number;
   /** Stops the helper thread of a threaded engine (a no-op otherwise); the engine is unusable afterwards. */
@@ -96,7 +102,18 @@ class WasmEngine implements Engine {
     return this.run(checkPreparedList(prepared), true);
   }
 
-  explainPathDivergence(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence {
+  explainPathDivergence(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): MechanismPathDivergence;
+  explainPathDivergence(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence;
+  explainPathDivergence(
+    input: EpochInput | MechanismEpochInput,
+    hyper?: Partial<Hyperparams> | null,
+    opts?: PathDivergenceOptions | null,
+  ): PathDivergence | MechanismPathDivergence;
+  explainPathDivergence(
+    input: EpochInput | MechanismEpochInput,
+    hyper?: Partial<Hyperparams> | null,
+    opts?: PathDivergenceOptions | null,
+  ): PathDivergence | MechanismPathDivergence {
     return explainPathDivergence((prepared) => this.run(prepared, true), input, hyper, opts);
   }
 

@@ -21,6 +21,8 @@ export {
   DIVERGENCE_FIELDS,
   type CauseEffect,
   type DivergenceField,
+  type MechanismDivergence,
+  type MechanismPathDivergence,
   type PathDivergence,
   type PathDivergenceOptions,
   type UidDivergence,

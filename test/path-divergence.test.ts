@@ -4,7 +4,9 @@ import { createEngineSync } from '../src/engine.js';
 import { ALL_SPARSE_RULES, PATH_RULES } from '../src/epoch/path-rules.js';
 import { prepareEpoch, withPathRules } from '../src/epoch/prepare.js';
 import type { RawEpochResult } from '../src/epoch/result.js';
-import type { EpochInput, EpochOutput, Hyperparams } from '../src/epoch/types.js';
+import { isPreparedMechanisms, prepareItem, runItems } from '../src/epoch/mechanisms.js';
+import type { EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput, SparseRow } from '../src/epoch/types.js';
+import { arbHyperparams, arbMechanismEpochInput } from '../src/testing/arbitraries.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { RAO } from '../src/units.js';
 import { subnetArb } from './epoch-float-arbitraries.js';
@@ -148,7 +150,7 @@ describe('explainPathDivergence', () => {
   });
 
   it('every crafted subnet covers a different rule, and together they cover all of them', () => {
-    expect(CRAFTED.map((c) => c.cause)).toEqual(PATH_RULES.map((r) => r.code));
+    expect([...CRAFTED.map((c) => c.cause), MECHANISM_PERMITS_CAUSE]).toEqual(PATH_RULES.map((r) => r.code));
   });
 
   it('property: differs, fields and the two outputs are exactly what engine.epoch gives on each path', () => {
@@ -201,6 +203,100 @@ describe('explainPathDivergence', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+/**
+ * Two mechanisms; UID 2 (300 TAO) has no stored permit but earns one this epoch, and weights miner 3 only in
+ * mechanism 1. The dense twin stores ValidatorPermit inside mechanism 0's epoch, so mechanism 1 counts UID 2.
+ */
+const MECHANISM_PERMITS_CAUSE = 'mechanism-permits';
+function twoMechanisms(): MechanismEpochInput {
+  const blank: SparseRow[] = [[], [], [], []];
+  return {
+    n: 4,
+    currentBlock: 1000,
+    tempo: 360,
+    lastStepBlock: 0,
+    stake: [600n * RAO, 400n * RAO, 300n * RAO, 0n],
+    blockAtRegistration: [1, 1, 1, 1],
+    validatorPermit: [true, true, false, false],
+    raoEmission: 1_000_000_000n,
+    mechanisms: [
+      { weights: [[[3, 65535]], [[3, 65535]], [], []], bonds: blank, lastUpdate: [999, 999, 999, 999] },
+      { weights: [[[3, 65535]], [[3, 30000]], [[3, 65535]], []], bonds: blank, lastUpdate: [999, 999, 999, 999] },
+    ],
+  };
+}
+
+describe('explainPathDivergence with mechanisms', () => {
+  it.each(['fixed', 'float'] as const)('%s mode: crafted subnet where exactly mechanism-permits is the cause', (mode) => {
+    const r = engine.explainPathDivergence(twoMechanisms(), {}, { mode });
+    expect(r.differs).toBe(true);
+    expect(r.causes).toEqual([MECHANISM_PERMITS_CAUSE]);
+    expect(r.mechanisms.map((m) => m.fields.length > 0)).toEqual([false, true]);
+    expect(r.uids.find((u) => u.uid === 2)?.dividends?.sparse).toBe(0);
+    expect(r.sparse).toEqual(engine.epoch(twoMechanisms(), {}, { mode, path: 'sparse' }));
+    expect(r.dense).toEqual(engine.epoch(twoMechanisms(), {}, { mode, path: 'dense' }));
+  });
+
+  it("a cause acting only in mechanism 1's bonds: reported through mechanisms[1].bonds", () => {
+    const input = twoMechanisms();
+    input.validatorPermit = [true, true, true, false];
+    input.mechanisms[1].bonds = [[], [], [], [[2, 1000]]]; // a bond row of miner 3, which has no permit
+    const r = engine.explainPathDivergence(input);
+    expect(r.causes).toEqual(['bond-writeback']);
+    expect(r.fields).toEqual(['mechanisms[1].bonds']);
+    expect(r.uids).toEqual([]);
+    expect(r.mechanisms[1].uids).toEqual([{ uid: 3, bonds: [{ uid: 2, sparse: 0, dense: 1000 }] }]);
+  });
+
+  const mechanismCases = fc
+    .tuple(arbMechanismEpochInput({ maxN: 6, maxMechanisms: 3 }), arbHyperparams({ maxValidators: 6 }), fc.constantFrom('fixed' as const, 'float' as const))
+    .map(([input, hyper, mode]) => ({ input, hyper, mode }));
+
+  it('property: differs and the outputs are what engine.epoch gives on each path (aggregate and every mechanism)', () => {
+    fc.assert(
+      fc.property(mechanismCases, ({ input, hyper, mode }) => {
+        const r = engine.explainPathDivergence(input, hyper, { mode });
+        const sparse = engine.epoch(input, hyper, { mode, path: 'sparse' });
+        const dense = engine.epoch(input, hyper, { mode, path: 'dense' });
+        expect(r.sparse).toEqual(sparse);
+        expect(r.dense).toEqual(dense);
+        const n = input.n;
+        const fields = [
+          ...fieldsDiffering(sparse, dense, n),
+          ...sparse.mechanisms.flatMap((m, k) =>
+            k === 0 ? [] : fieldsDiffering(m, dense.mechanisms[k], n).filter((f) => f === 'incentive' || f === 'bonds').map((f) => `mechanisms[${k}].${f}`),
+          ),
+        ];
+        expect(r.fields).toEqual(fields);
+        expect(r.differs).toBe(fields.length > 0);
+        expect(r.causes.length > 0).toBe(r.differs);
+        r.mechanisms.forEach((m, k) => expect(m.fields).toEqual(fieldsDiffering(sparse.mechanisms[k], dense.mechanisms[k], n)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('property: switching every cause (in every mechanism) to the dense behaviour makes the paths agree', () => {
+    const ref = createReferenceEngine();
+    fc.assert(
+      fc.property(mechanismCases, ({ input, hyper, mode }) => {
+        const r = engine.explainPathDivergence(input, hyper, { mode });
+        const causes = PATH_RULES.filter((rule) => r.causes.includes(rule.code)).reduce((m, rule) => m | rule.bit, 0);
+        const item = prepareItem(input, hyper, { mode });
+        if (!isPreparedMechanisms(item)) throw new Error('expected mechanisms');
+        const run = (rules: number) =>
+          runItems([{ ...item, mechanisms: item.mechanisms.map((p) => withPathRules(p, rules)) }], (ps) => engine.runPrepared(ps))[0] as MechanismEpochOutput;
+        const fixed = run(ALL_SPARSE_RULES & ~causes);
+        const dense = run(0);
+        expect(fieldsDiffering(fixed, dense, input.n)).toEqual([]);
+        fixed.mechanisms.forEach((m, k) => expect(fieldsDiffering(m, dense.mechanisms[k], input.n).filter((f) => f === 'incentive' || f === 'bonds')).toEqual([]));
+        if (mode === 'fixed' && input.n <= 4) expect(ref.explainPathDivergence(input, hyper, { mode })).toEqual(r);
+      }),
+      { numRuns: 150 },
     );
   });
 });

@@ -14,7 +14,7 @@ const engine = createEngineSync();
 const anyRules = fc.integer({ min: 0, max: ALL_SPARSE_RULES });
 
 describe('path rules', () => {
-  it('seven rules with distinct bits and codes; sparse = all of them, dense = none', () => {
+  it('eight rules with distinct bits and codes; sparse = all of them, dense = none', () => {
     expect(PATH_RULES.map((r) => r.code)).toEqual([
       'owner-permit',
       'owner-self-weight',
@@ -23,10 +23,11 @@ describe('path rules', () => {
       'liquid-alpha-bond-drop',
       'stored-zero-weights',
       'zero-consensus-bond-drop',
+      'mechanism-permits',
     ]);
-    expect(PATH_RULES.map((r) => r.bit)).toEqual([1, 2, 4, 8, 16, 32, 64]);
-    expect(ALL_SPARSE_RULES).toBe(127);
-    expect(pathRulesOf('sparse')).toBe(127);
+    expect(PATH_RULES.map((r) => r.bit)).toEqual([1, 2, 4, 8, 16, 32, 64, 128]);
+    expect(ALL_SPARSE_RULES).toBe(255);
+    expect(pathRulesOf('sparse')).toBe(255);
     expect(pathRulesOf('dense')).toBe(0);
     expect(ruleCodes(1 | 8)).toEqual(['owner-permit', 'bond-writeback']);
     expect(prepareEpoch(loadConformance('sparse')[0].input, {}, { path: 'dense' }).pathRules).toBe(0);
@@ -73,7 +74,7 @@ describe('path rules', () => {
     const p = prepareEpoch(loadConformance('sparse')[3].input, {}, { mode: 'fixed' });
     const q = withPathRules(p, 5);
     expect(q.pathRules).toBe(5);
-    expect(p.pathRules).toBe(127);
+    expect(p.pathRules).toBe(255);
     expect(q.weights).toBe(p.weights);
     expect(q.weightsPresent).toEqual(p.weightsPresent);
     expect(q.hyper).toBe(p.hyper);

@@ -14,27 +14,32 @@
  *   row), the causes are completed to the smallest fix that contains them, so switching all causes to the
  *   dense behaviour always makes the paths agree.
  *
- * Rules that cannot act on the epoch (no owner, no commit blocks, no Yuma3 + liquid alpha, …) are left out
- * exactly; every mix of the others is run: 2^k epochs for k acting rules (k ≤ 7), in batches that keep memory
- * bounded (n² bond matrices are compared as they come, never all held at once).
+ * Rules that cannot act on the epoch (no owner, no commit blocks, no Yuma3 + liquid alpha, one mechanism, …) are
+ * left out exactly; every mix of the others is run: 2^k epochs for k acting rules (k ≤ 8), in batches that keep
+ * memory bounded (n² bond matrices are compared as they come, never all held at once).
+ *
+ * With mechanisms the rules switch in every mechanism at once, and what is compared is everything the chain
+ * stores from the epoch: the per-netuid aggregate (as `epoch` returns it) and each mechanism's incentive and bonds.
  */
 import { readOptions } from '../validation/read.js';
 import { oneOf } from '../validation/values.js';
+import { aggregateMechanisms, isPreparedMechanisms, prepareItem, runItemRaws, type PreparedItem } from './mechanisms.js';
 import {
   ALL_SPARSE_RULES,
   PATH_RULES,
   RULE_BOND_WRITEBACK,
   RULE_COMMIT_REVEAL,
   RULE_LIQUID_ALPHA_BOND_DROP,
+  RULE_MECHANISM_PERMITS,
   RULE_OWNER_PERMIT,
   RULE_OWNER_SELF_WEIGHT,
   RULE_STORED_ZERO_WEIGHTS,
   RULE_ZERO_CONSENSUS_BOND_DROP,
   type PathRuleCode,
 } from './path-rules.js';
-import { prepareEpoch, withPathRules, type PreparedEpoch } from './prepare.js';
+import { withPathRules, type PreparedEpoch } from './prepare.js';
 import { toEpochOutput, type RawEpochResult } from './result.js';
-import type { EpochInput, EpochOutput, Hyperparams, NumericMode } from './types.js';
+import type { EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput, NumericMode } from './types.js';
 
 export interface PathDivergenceOptions {
   /** As for `epoch`: `'fixed'` (default, bit-exact with the chain) or `'float'`. */
@@ -54,7 +59,11 @@ export const DIVERGENCE_FIELDS = [
   'serverEmission',
   'validatorEmission',
 ] as const;
-export type DivergenceField = (typeof DIVERGENCE_FIELDS)[number];
+/**
+ * A stored output: a field of the epoch (with mechanisms: of the per-netuid aggregate, whose incentive and bonds
+ * are mechanism 0's), or a later mechanism's own stored incentive or bonds.
+ */
+export type DivergenceField = (typeof DIVERGENCE_FIELDS)[number] | `mechanisms[${number}].${'incentive' | 'bonds'}`;
 
 /** One UID's outputs where the paths disagree (a key is present only if that output differs). */
 export interface UidDivergence {
@@ -89,7 +98,7 @@ export interface PathDivergence {
   effects: CauseEffect[];
   /** Share of the dividends the two paths pay to different validators: Σ|Δ dividend| / 2 / 65535. */
   dividendsMoved: number;
-  /** UIDs whose dividends, incentive, emissions or bond row differ, ascending. */
+  /** UIDs whose dividends, incentive, emissions or bond row differ, ascending (with mechanisms: the aggregate's). */
   uids: UidDivergence[];
   /** The engine's `path: 'sparse'` output (what the chain runs). */
   sparse: EpochOutput;
@@ -97,30 +106,94 @@ export interface PathDivergence {
   dense: EpochOutput;
 }
 
-/** Runs prepared epochs (an engine's `runPrepared`). */
+/** One mechanism's own epoch on both paths. */
+export interface MechanismDivergence {
+  mechanism: number;
+  /** Its outputs that differ (all of them; the chain stores its incentive and bonds, the rest feeds the aggregate). */
+  fields: Array<(typeof DIVERGENCE_FIELDS)[number]>;
+  uids: UidDivergence[];
+}
+
+/** `explainPathDivergence` of an epoch with mechanisms. */
+export interface MechanismPathDivergence extends PathDivergence {
+  sparse: MechanismEpochOutput;
+  dense: MechanismEpochOutput;
+  mechanisms: MechanismDivergence[];
+}
+
+/** Runs prepared epochs (an engine's own runner, or the references). */
 export type RunPrepared = (prepared: PreparedEpoch[]) => RawEpochResult[];
 
+type StoredField = (typeof DIVERGENCE_FIELDS)[number];
+
 /** Whether a stored output differs between two results. */
-function fieldDiffers(a: RawEpochResult, b: RawEpochResult, f: DivergenceField): boolean {
+function fieldDiffers(a: RawEpochResult, b: RawEpochResult, f: StoredField): boolean {
   const x = a[f];
   const y = b[f];
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return true;
   return false;
 }
 
-export function differingFields(a: RawEpochResult, b: RawEpochResult): DivergenceField[] {
+function differingFields(a: RawEpochResult, b: RawEpochResult): StoredField[] {
   return DIVERGENCE_FIELDS.filter((f) => fieldDiffers(a, b, f));
 }
 
-function sameStored(a: RawEpochResult, b: RawEpochResult): boolean {
-  return DIVERGENCE_FIELDS.every((f) => !fieldDiffers(a, b, f));
-}
-
 /** Σ|Δ dividend| / 2 / 65535 over u16 dividends. */
-export function dividendsMoved(a: RawEpochResult, b: RawEpochResult): number {
+function dividendsMoved(a: RawEpochResult, b: RawEpochResult): number {
   let s = 0;
   for (let i = 0; i < a.dividends.length; i++) s += Math.abs(a.dividends[i] - b.dividends[i]);
   return s / 2 / 65535;
+}
+
+/**
+ * One run's stored state: `main` is the epoch's raw result (with mechanisms: the aggregate in raw form, incentive
+ * and bonds from mechanism 0), `mechanisms` each mechanism's own raw result (empty for a plain epoch).
+ */
+interface Outcome {
+  main: RawEpochResult;
+  mechanisms: RawEpochResult[];
+}
+
+/** The stored outputs on which two outcomes differ. */
+function outcomeFields(a: Outcome, b: Outcome): DivergenceField[] {
+  const out: DivergenceField[] = differingFields(a.main, b.main);
+  for (let m = 1; m < a.mechanisms.length; m++) {
+    if (fieldDiffers(a.mechanisms[m], b.mechanisms[m], 'incentive')) out.push(`mechanisms[${m}].incentive`);
+    if (fieldDiffers(a.mechanisms[m], b.mechanisms[m], 'bonds')) out.push(`mechanisms[${m}].bonds`);
+  }
+  return out;
+}
+
+function sameOutcome(a: Outcome, b: Outcome): boolean {
+  if (DIVERGENCE_FIELDS.some((f) => fieldDiffers(a.main, b.main, f))) return false;
+  for (let m = 1; m < a.mechanisms.length; m++) {
+    if (fieldDiffers(a.mechanisms[m], b.mechanisms[m], 'incentive') || fieldDiffers(a.mechanisms[m], b.mechanisms[m], 'bonds')) return false;
+  }
+  return true;
+}
+
+/** The aggregate of an epoch with mechanisms in raw form (its own incentive and bonds are mechanism 0's). */
+function aggregateRaw(out: MechanismEpochOutput, raws: RawEpochResult[]): RawEpochResult {
+  const r0 = raws[0];
+  return {
+    stakeWeight: out.stakeWeight,
+    consensus: out.consensus,
+    incentive: r0.incentive,
+    dividends: out.dividends,
+    validatorTrust: out.validatorTrust,
+    active: Uint8Array.from(out.active, Number),
+    validatorPermit: Uint8Array.from(out.validatorPermit, Number),
+    bonds: r0.bonds,
+    bondsPresent: r0.bondsPresent,
+    serverEmission: BigUint64Array.from(out.serverEmission),
+    validatorEmission: BigUint64Array.from(out.validatorEmission),
+    consensusF: out.float.consensus,
+    incentiveF: r0.incentiveF,
+    dividendsF: out.float.dividends,
+    rankF: out.float.rank,
+    trustF: out.float.trust,
+    validatorTrustF: out.float.validatorTrust,
+  };
 }
 
 const bitCount = (m: number): number => {
@@ -140,10 +213,10 @@ function submasks(m: number): number[] {
 }
 
 /**
- * The rules that can act on this epoch at all; the others are exactly inert (the code they switch is never
+ * The rules that can act on one epoch at all; the others are exactly inert (the code they switch is never
  * reached, or reaches only values that are the same either way).
  */
-export function actingRules(p: PreparedEpoch): number {
+function actingRulesOf(p: PreparedEpoch): number {
   const n = p.n;
   const h = p.hyper;
   let m = RULE_BOND_WRITEBACK;
@@ -183,40 +256,79 @@ export function actingRules(p: PreparedEpoch): number {
   return m;
 }
 
+/** The rules that can act on an epoch (with mechanisms: on any of them, plus the permit order between them). */
+export function actingRules(item: PreparedItem): number {
+  if (!isPreparedMechanisms(item)) return actingRulesOf(item);
+  const m = item.mechanisms.reduce((acc, p) => acc | actingRulesOf(p), 0);
+  return item.mechanisms.length > 1 ? m | RULE_MECHANISM_PERMITS : m;
+}
+
+/** The same epoch with another mix of path rules (in every mechanism). */
+function withRules(item: PreparedItem, rules: number): PreparedItem {
+  if (!isPreparedMechanisms(item)) return withPathRules(item, rules);
+  return { ...item, mechanisms: item.mechanisms.map((p) => withPathRules(p, rules)) };
+}
+
 /** Epochs per batch: about 2^24 bond entries (≈ 80 MB of results) at a time. */
-function batchSize(n: number): number {
-  return Math.max(1, Math.floor(2 ** 24 / Math.max(1, n * n)));
+function batchSize(item: PreparedItem): number {
+  const k = isPreparedMechanisms(item) ? item.mechanisms.length : 1;
+  return Math.max(1, Math.floor(2 ** 24 / Math.max(1, item.n * item.n * k)));
+}
+
+/** Runs `item` under each rule mix; `visit` sees every outcome (and its public output) as soon as its batch is done. */
+function runMixes(
+  item: PreparedItem,
+  masks: number[],
+  runPrepared: RunPrepared,
+  visit: (mask: number, o: Outcome, out: EpochOutput | MechanismEpochOutput) => void,
+): void {
+  const size = batchSize(item);
+  for (let at = 0; at < masks.length; at += size) {
+    const group = masks.slice(at, at + size);
+    const variants = group.map((m) => withRules(item, m));
+    const raws = runItemRaws(variants, runPrepared);
+    variants.forEach((v, k) => {
+      if (isPreparedMechanisms(v)) {
+        const out = aggregateMechanisms(v, raws[k]);
+        visit(group[k], { main: aggregateRaw(out, raws[k]), mechanisms: raws[k] }, out);
+      } else {
+        visit(group[k], { main: raws[k][0], mechanisms: [] }, toEpochOutput(v, raws[k][0]));
+      }
+    });
+  }
 }
 
 interface Search {
   causes: number;
-  sparse: RawEpochResult;
-  dense: RawEpochResult;
+  sparse: Outcome;
+  dense: Outcome;
+  sparseOut: EpochOutput | MechanismEpochOutput;
+  denseOut: EpochOutput | MechanismEpochOutput;
   /** Per cause bit: the sparse path with that rule alone switched to dense behaviour. */
   without: Map<number, { fields: DivergenceField[]; dividendsMoved: number }>;
 }
 
 /** Runs every mix of the acting rules and derives the causes (see the module comment). */
-function search(p: PreparedEpoch, runPrepared: RunPrepared): Search {
-  const acting = actingRules(p);
+function search(item: PreparedItem, runPrepared: RunPrepared): Search {
+  const acting = actingRules(item);
   const inert = ALL_SPARSE_RULES & ~acting;
-  const [dense, sparse] = runPrepared([withPathRules(p, 0), withPathRules(p, ALL_SPARSE_RULES)]);
+  const found = new Map<number, [Outcome, EpochOutput | MechanismEpochOutput]>();
+  runMixes(item, [0, ALL_SPARSE_RULES], runPrepared, (m, o, out) => found.set(m, [o, out]));
+  const [dense, denseOut] = found.get(0)!;
+  const [sparse, sparseOut] = found.get(ALL_SPARSE_RULES)!;
   const without = new Map<number, { fields: DivergenceField[]; dividendsMoved: number }>();
-  if (sameStored(sparse, dense)) return { causes: 0, sparse, dense, without };
+  const result = (causes: number): Search => ({ causes, sparse, dense, sparseOut, denseOut, without });
+  if (sameOutcome(sparse, dense)) return result(0);
 
   // fixes[C] for every C ⊆ acting: the sparse rules left are (acting & ~C) | inert
   const fixes = new Map<number, boolean>();
   const masks = submasks(acting);
-  const size = batchSize(p.n);
-  for (let at = 0; at < masks.length; at += size) {
-    const group = masks.slice(at, at + size);
-    const results = runPrepared(group.map((c) => withPathRules(p, (acting & ~c) | inert)));
-    group.forEach((c, k) => {
-      const r = results[k];
-      fixes.set(c, sameStored(r, dense));
-      if (bitCount(c) === 1) without.set(c, { fields: differingFields(sparse, r), dividendsMoved: dividendsMoved(sparse, r) });
-    });
-  }
+  const switched = new Map(masks.map((c) => [(acting & ~c) | inert, c]));
+  runMixes(item, [...switched.keys()], runPrepared, (rules, o) => {
+    const c = switched.get(rules)!;
+    fixes.set(c, sameOutcome(o, dense));
+    if (bitCount(c) === 1) without.set(c, { fields: outcomeFields(sparse, o), dividendsMoved: dividendsMoved(sparse.main, o.main) });
+  });
   const isFix = (c: number): boolean => fixes.get(c) === true;
 
   let union = 0;
@@ -224,14 +336,11 @@ function search(p: PreparedEpoch, runPrepared: RunPrepared): Search {
     if (!isFix(c) || (c & ~union) === 0) continue;
     if (submasks(c).every((sub) => sub === c || !isFix(sub))) union |= c;
   }
-  let causes = union;
-  if (!isFix(union)) {
-    // the smallest fix containing every minimal fix's rules (fewest rules, then lowest bits)
-    causes = masks
-      .filter((c) => (c & union) === union && isFix(c))
-      .reduce((best, c) => (bitCount(c) < bitCount(best) ? c : best), acting);
-  }
-  return { causes, sparse, dense, without };
+  if (isFix(union)) return result(union);
+  // the smallest fix containing every minimal fix's rules (fewest rules, then lowest bits)
+  return result(
+    masks.filter((c) => (c & union) === union && isFix(c)).reduce((best, c) => (bitCount(c) < bitCount(best) ? c : best), acting),
+  );
 }
 
 /** Per-UID differences of dividends, incentive, emissions and bond rows. */
@@ -262,26 +371,30 @@ export function resolveDivergenceOptions(opts: PathDivergenceOptions | null | un
   return { mode: o.mode === undefined ? 'fixed' : oneOf(o.mode, 'options.mode', ['fixed', 'float'] as const) };
 }
 
-/** `engine.explainPathDivergence` over an engine's `runPrepared`. */
+/** `engine.explainPathDivergence` over an engine's runner of prepared epochs. */
 export function explainPathDivergence(
   runPrepared: RunPrepared,
-  input: EpochInput,
+  input: EpochInput | MechanismEpochInput,
   hyper?: Partial<Hyperparams> | null,
   opts?: PathDivergenceOptions | null,
-): PathDivergence {
+): PathDivergence | MechanismPathDivergence {
   const { mode } = resolveDivergenceOptions(opts);
-  const p = prepareEpoch(input, hyper, { mode, path: 'sparse' });
-  const { causes, sparse: s, dense: d, without } = search(p, runPrepared);
-  const fields = differingFields(s, d);
+  const item = prepareItem(input, hyper, { mode, path: 'sparse' });
+  const { causes, sparse: s, dense: d, sparseOut, denseOut, without } = search(item, runPrepared);
+  const fields = outcomeFields(s, d);
   const causeRules = PATH_RULES.filter((r) => (causes & r.bit) !== 0);
-  return {
+  const report: PathDivergence = {
     differs: fields.length > 0,
     fields,
     causes: causeRules.map((r) => r.code),
     effects: causeRules.map((r) => ({ code: r.code, fields: [], dividendsMoved: 0, ...without.get(r.bit) })),
-    dividendsMoved: dividendsMoved(s, d),
-    uids: uidDifferences(s, d, p.n),
-    sparse: toEpochOutput(p, s),
-    dense: toEpochOutput(withPathRules(p, 0), d),
+    dividendsMoved: dividendsMoved(s.main, d.main),
+    uids: uidDifferences(s.main, d.main, item.n),
+    sparse: sparseOut,
+    dense: denseOut,
   };
+  if (!isPreparedMechanisms(item)) return report;
+  const mechanisms = s.mechanisms.map((sm, m) => ({ mechanism: m, fields: differingFields(sm, d.mechanisms[m]), uids: uidDifferences(sm, d.mechanisms[m], item.n) }));
+  return { ...report, sparse: sparseOut as MechanismEpochOutput, dense: denseOut as MechanismEpochOutput, mechanisms };
 }
+

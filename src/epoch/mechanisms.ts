@@ -9,6 +9,7 @@ import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { combinedEmission, combinedEmissionNumbers } from './combined-emission.js';
 import { MAX_MECHANISMS } from './limits.js';
+import { RULE_MECHANISM_PERMITS, sparseRule } from './path-rules.js';
 import {
   MECHANISM_INPUT_KEYS,
   prepareMechanism,
@@ -238,20 +239,34 @@ export function jobsOf(item: PreparedItem): PreparedEpoch[] {
 /**
  * Runs items (plain epochs and epochs with mechanisms) with `run`, which computes a list of prepared epochs
  * (one trip into Wasm, or the references), and assembles the outputs in item order.
+ */
+export function runItems(items: PreparedItem[], run: (jobs: PreparedEpoch[]) => RawEpochResult[]): EpochOutput[] {
+  const raws = runItemRaws(items, run);
+  return items.map((it, i) => (isPreparedMechanisms(it) ? aggregateMechanisms(it, raws[i]) : toEpochOutput(it, raws[i][0])));
+}
+
+/** Whether mechanisms after the first read mechanism 0's new permits (the dense side of `mechanism-permits`). */
+function permitsFromFirst(pm: PreparedMechanismEpoch): boolean {
+  return !sparseRule(pm.mechanisms[0].pathRules, RULE_MECHANISM_PERMITS);
+}
+
+/**
+ * The raw results of every item's epochs (one per mechanism; one for a plain epoch), in item order.
  *
  * Order: on the sparse path (`epoch_mechanism`) nothing a mechanism's epoch writes is read by a later one —
  * `ValidatorPermit` is stored once, after all of them — so every mechanism of every item is one job of a
  * single batch. The dense test twin (`epoch_dense_mechanism`) writes `ValidatorPermit` inside its epoch, so
  * mechanisms after the first read the permits the previous one wrote; those are the same for every mechanism
- * (top-k of the shared stake), so they run as a second batch reading mechanism 0's new permits.
+ * (top-k of the shared stake), so they run as a second batch reading mechanism 0's new permits. Which of the two
+ * applies is the `mechanism-permits` path rule.
  */
-export function runItems(items: PreparedItem[], run: (jobs: PreparedEpoch[]) => RawEpochResult[]): EpochOutput[] {
+export function runItemRaws(items: PreparedItem[], run: (jobs: PreparedEpoch[]) => RawEpochResult[]): RawEpochResult[][] {
   const first: PreparedEpoch[] = [];
   const at: number[] = new Array(items.length);
   items.forEach((it, i) => {
     at[i] = first.length;
     if (!isPreparedMechanisms(it)) first.push(it);
-    else if (it.path === 'dense') first.push(it.mechanisms[0]);
+    else if (permitsFromFirst(it)) first.push(it.mechanisms[0]);
     else first.push(...it.mechanisms);
   });
   const raws1 = run(first);
@@ -259,7 +274,7 @@ export function runItems(items: PreparedItem[], run: (jobs: PreparedEpoch[]) => 
   const second: PreparedEpoch[] = [];
   const at2: number[] = new Array(items.length);
   items.forEach((it, i) => {
-    if (!isPreparedMechanisms(it) || it.path !== 'dense') return;
+    if (!isPreparedMechanisms(it) || !permitsFromFirst(it)) return;
     at2[i] = second.length;
     const permits = raws1[at[i]].validatorPermit;
     for (let m = 1; m < it.mechanisms.length; m++) second.push(withPreviousPermits(it.mechanisms[m], permits));
@@ -267,10 +282,9 @@ export function runItems(items: PreparedItem[], run: (jobs: PreparedEpoch[]) => 
   const raws2 = second.length > 0 ? run(second) : [];
 
   return items.map((it, i) => {
-    if (!isPreparedMechanisms(it)) return toEpochOutput(it, raws1[at[i]]);
+    if (!isPreparedMechanisms(it)) return [raws1[at[i]]];
     const k = it.mechanisms.length;
-    const raws = it.path === 'dense' ? [raws1[at[i]], ...raws2.slice(at2[i], at2[i] + k - 1)] : raws1.slice(at[i], at[i] + k);
-    return aggregateMechanisms(it, raws);
+    return permitsFromFirst(it) ? [raws1[at[i]], ...raws2.slice(at2[i], at2[i] + k - 1)] : raws1.slice(at[i], at[i] + k);
   });
 }
 

@@ -18,7 +18,8 @@ export type PathRuleCode =
   | 'bond-writeback'
   | 'liquid-alpha-bond-drop'
   | 'stored-zero-weights'
-  | 'zero-consensus-bond-drop';
+  | 'zero-consensus-bond-drop'
+  | 'mechanism-permits';
 
 export interface PathRule {
   code: PathRuleCode;
@@ -37,6 +38,7 @@ export const RULE_BOND_WRITEBACK = 8;
 export const RULE_LIQUID_ALPHA_BOND_DROP = 16;
 export const RULE_STORED_ZERO_WEIGHTS = 32;
 export const RULE_ZERO_CONSENSUS_BOND_DROP = 64;
+export const RULE_MECHANISM_PERMITS = 128;
 
 /** The rules in report order (the order of the chain's epoch). */
 export const PATH_RULES: readonly PathRule[] = Object.freeze([
@@ -84,6 +86,14 @@ export const PATH_RULES: readonly PathRule[] = Object.freeze([
     bit: RULE_ZERO_CONSENSUS_BOND_DROP,
     sparse: 'Yuma3 + liquid alpha: a positive weight whose weight for bonds comes out zero (col_clip_sparse drops a weight clipped to a zero consensus, with bondsPenalty 65535) loses its column, so the bond to that UID is dropped',
     dense: 'the clipped weight is a stored 0 and the bond decays by (1 − α)',
+  },
+  {
+    // Read by the mechanism runner (src/epoch/mechanisms.ts), not by the kernels.
+    code: 'mechanism-permits',
+    bit: RULE_MECHANISM_PERMITS,
+    sparse:
+      "with mechanisms: every mechanism's epoch reads the stored (previous) validator permits; epoch_with_mechanisms stores the new ones once, after all of them",
+    dense: 'epoch_dense_mechanism stores ValidatorPermit itself, so mechanisms after the first read the permits mechanism 0 has just computed',
   },
 ]);
 

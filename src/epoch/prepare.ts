@@ -451,6 +451,7 @@ export function withPreviousPermits(p: PreparedEpoch, permits: Uint8Array): Prep
   return new Prepared(
     p.n, p.mode, p.path, p.layout, p.currentBlock, p.tempo, p.lastStepBlock, p.raoEmission, p.stake, p.weights, present,
     p.bonds, p.lastUpdate, p.blockAtRegistration, Uint8Array.from(permits), p.n, p.ownerUid, p.commitBlocks, p.hyper,
+    p.pathRules,
   );
 }
 

@@ -7,6 +7,7 @@
  */
 import { combinedEmission } from '../epoch/combined-emission.js';
 import type { PreparedMechanismEpoch } from '../epoch/mechanisms.js';
+import { RULE_MECHANISM_PERMITS, sparseRule } from '../epoch/path-rules.js';
 import { withPreviousPermits, type PreparedEpoch } from '../epoch/prepare.js';
 import { toEpochOutput, type RawEpochResult } from '../epoch/result.js';
 import type { EpochOutput, MechanismEpochOutput } from '../epoch/types.js';
@@ -99,7 +100,8 @@ function epochTerms(out: EpochOutput, combined: bigint[], stake: BigUint64Array,
  *
  * The per-mechanism epoch is `epoch_mechanism`, which writes nothing the next mechanism reads: `ValidatorPermit`
  * is persisted once, after the fold. With `path: 'dense'` each mechanism runs `epoch_dense_mechanism` instead,
- * which stores `ValidatorPermit` itself, so the next mechanism reads those permits: reproduced literally here.
+ * which stores `ValidatorPermit` itself, so the next mechanism reads those permits: reproduced literally here
+ * (the `mechanism-permits` path rule).
  */
 export function referenceEpochWithMechanisms(pm: PreparedMechanismEpoch, runEpoch: (p: PreparedEpoch) => RawEpochResult): MechanismEpochOutput {
   const n = pm.n;
@@ -116,7 +118,7 @@ export function referenceEpochWithMechanisms(pm: PreparedMechanismEpoch, runEpoc
     if (p.raoEmission !== subEmission) throw new Error(`prepared mechanism ${subId} has emission ${p.raoEmission}, split says ${subEmission}`);
     if (storedPermits !== null) p = withPreviousPermits(p, storedPermits);
     const raw = runEpoch(p);
-    if (pm.path === 'dense') storedPermits = raw.validatorPermit;
+    if (!sparseRule(p.pathRules, RULE_MECHANISM_PERMITS)) storedPermits = raw.validatorPermit;
     const out = toEpochOutput(p, raw);
     outputs.push(out); // persist_mechanism_epoch_terms: Incentive and Bonds under this mechanism's index
     const combined = combinedEmission(out, subEmission, pm.mode);

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine.js';
 import { checkPreparedList, prepareBatch } from '../epoch/batch.js';
-import { explainPathDivergence, type PathDivergence, type PathDivergenceOptions } from '../epoch/divergence.js';
+import { explainPathDivergence, type MechanismPathDivergence, type PathDivergence, type PathDivergenceOptions } from '../epoch/divergence.js';
 import { isPreparedMechanisms, prepareItem, type PreparedItem } from '../epoch/mechanisms.js';
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, toEpochOutput, type RawEpochResult } from '../epoch/result.js';
@@ -27,6 +27,14 @@ export function createReferenceEngine(): Engine {
   function epoch(input: EpochInput | MechanismEpochInput | EpochInputLike | MechanismEpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: EpochOptions | null): EpochOutput | MechanismEpochOutput {
     return output(prepareItem(input, hyper, opts));
   }
+  type Opts = PathDivergenceOptions | null;
+  function explain(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: Opts): MechanismPathDivergence;
+  function explain(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: Opts): PathDivergence;
+  function explain(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: Opts): PathDivergence | MechanismPathDivergence;
+  function explain(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: Opts): PathDivergence | MechanismPathDivergence {
+    // with mechanisms, the aggregate is the engine's (src/epoch/mechanisms.ts) over the references' epochs
+    return explainPathDivergence((prepared) => prepared.map(run), input, hyper, opts);
+  }
   return {
     epoch,
     epochs(batch: BatchItem[], opts?: EpochOptions | null): EpochOutput[] {
@@ -35,9 +43,7 @@ export function createReferenceEngine(): Engine {
     runPrepared(prepared: PreparedEpoch[]): RawEpochResult[] {
       return checkPreparedList(prepared).map(run);
     },
-    explainPathDivergence(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence {
-      return explainPathDivergence((prepared) => prepared.map(run), input, hyper, opts);
-    },
+    explainPathDivergence: explain,
     memoryBytes: 0,
     close(): void {},
   };
