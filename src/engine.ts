@@ -36,9 +36,9 @@ export interface Engine {
    * and which path rules cause it (found by running the epoch with the rules switched; see `PATH_RULES`).
    */
   explainPathDivergence(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): MechanismPathDivergence;
-  explainPathDivergence(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence;
+  explainPathDivergence(input: EpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence;
   explainPathDivergence(
-    input: EpochInput | MechanismEpochInput,
+    input: EpochInput | MechanismEpochInput | EpochInputLike,
     hyper?: Partial<Hyperparams> | null,
     opts?: PathDivergenceOptions | null,
   ): PathDivergence | MechanismPathDivergence;
@@ -103,14 +103,14 @@ class WasmEngine implements Engine {
   }
 
   explainPathDivergence(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): MechanismPathDivergence;
-  explainPathDivergence(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence;
+  explainPathDivergence(input: EpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence;
   explainPathDivergence(
-    input: EpochInput | MechanismEpochInput,
+    input: EpochInput | MechanismEpochInput | EpochInputLike,
     hyper?: Partial<Hyperparams> | null,
     opts?: PathDivergenceOptions | null,
   ): PathDivergence | MechanismPathDivergence;
   explainPathDivergence(
-    input: EpochInput | MechanismEpochInput,
+    input: EpochInput | MechanismEpochInput | EpochInputLike,
     hyper?: Partial<Hyperparams> | null,
     opts?: PathDivergenceOptions | null,
   ): PathDivergence | MechanismPathDivergence {

@@ -5,7 +5,8 @@ import { ALL_SPARSE_RULES, PATH_RULES } from '../src/epoch/path-rules.js';
 import { prepareEpoch, withPathRules } from '../src/epoch/prepare.js';
 import type { RawEpochResult } from '../src/epoch/result.js';
 import { isPreparedMechanisms, prepareItem, runItems } from '../src/epoch/mechanisms.js';
-import type { EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput, SparseRow } from '../src/epoch/types.js';
+import { toJSON } from '../src/epoch/json.js';
+import type { EpochInput, EpochInputLike, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput, SparseRow } from '../src/epoch/types.js';
 import { arbHyperparams, arbMechanismEpochInput } from '../src/testing/arbitraries.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { RAO } from '../src/units.js';
@@ -147,6 +148,14 @@ describe('explainPathDivergence', () => {
       expect(r.causes).toEqual([cause]);
       expect(r.effects.map((e) => e.code)).toEqual([cause]);
     });
+  });
+
+  it('reads the JSON spelling of an input (rao and blocks as decimal strings) like the input itself', () => {
+    for (const c of CRAFTED) {
+      const json = JSON.parse(JSON.stringify(toJSON(c.input))) as EpochInputLike;
+      expect(typeof json.raoEmission).toBe('string');
+      expect(engine.explainPathDivergence(json, c.hyper)).toEqual(engine.explainPathDivergence(c.input, c.hyper));
+    }
   });
 
   it('every crafted subnet covers a different rule, and together they cover all of them', () => {

@@ -39,7 +39,7 @@ import {
 } from './path-rules.js';
 import { withPathRules, type PreparedEpoch } from './prepare.js';
 import { toEpochOutput, type RawEpochResult } from './result.js';
-import type { EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput, NumericMode } from './types.js';
+import type { EpochInput, EpochInputLike, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput, NumericMode } from './types.js';
 
 export interface PathDivergenceOptions {
   /** As for `epoch`: `'fixed'` (default, bit-exact with the chain) or `'float'`. */
@@ -374,12 +374,12 @@ export function resolveDivergenceOptions(opts: PathDivergenceOptions | null | un
 /** `engine.explainPathDivergence` over an engine's runner of prepared epochs. */
 export function explainPathDivergence(
   runPrepared: RunPrepared,
-  input: EpochInput | MechanismEpochInput,
+  input: EpochInput | MechanismEpochInput | EpochInputLike,
   hyper?: Partial<Hyperparams> | null,
   opts?: PathDivergenceOptions | null,
 ): PathDivergence | MechanismPathDivergence {
   const { mode } = resolveDivergenceOptions(opts);
-  const item = prepareItem(input, hyper, { mode, path: 'sparse' });
+  const item = prepareItem(input as EpochInput, hyper, { mode, path: 'sparse' }); // any accepted spelling: read by prepareEpoch
   const { causes, sparse: s, dense: d, sparseOut, denseOut, without } = search(item, runPrepared);
   const fields = outcomeFields(s, d);
   const causeRules = PATH_RULES.filter((r) => (causes & r.bit) !== 0);

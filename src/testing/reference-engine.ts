@@ -29,9 +29,9 @@ export function createReferenceEngine(): Engine {
   }
   type Opts = PathDivergenceOptions | null;
   function explain(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: Opts): MechanismPathDivergence;
-  function explain(input: EpochInput, hyper?: Partial<Hyperparams> | null, opts?: Opts): PathDivergence;
-  function explain(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: Opts): PathDivergence | MechanismPathDivergence;
-  function explain(input: EpochInput | MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: Opts): PathDivergence | MechanismPathDivergence {
+  function explain(input: EpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: Opts): PathDivergence;
+  function explain(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: Opts): PathDivergence | MechanismPathDivergence;
+  function explain(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: Opts): PathDivergence | MechanismPathDivergence {
     // with mechanisms, the aggregate is the engine's (src/epoch/mechanisms.ts) over the references' epochs
     return explainPathDivergence((prepared) => prepared.map(run), input, hyper, opts);
   }
