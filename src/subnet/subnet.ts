@@ -11,15 +11,12 @@ import {
   type EpochOutput,
   type Hyperparams,
   type MechanismEpochInput,
-  type MechanismEpochOutput,
   type NumericMode,
   type SparseRow,
 } from '../epoch/types.js';
 import { describe, toBool, toInt } from '../epoch/validate-values.js';
 import { U64_MAX } from '../units.js';
-import { combinedEmission } from '../epoch/combined-emission.js';
-import { vecU16MaxUpscaleToU16 } from './max-upscale.js';
-import { neuronToPrune } from './prune.js';
+import { SubnetNeurons } from './neurons.js';
 
 /** Largest block number the Subnet accepts (blocks are plain numbers; 2^53 blocks is ~10^9 years). */
 const MAX_BLOCK = Number.MAX_SAFE_INTEGER;
@@ -66,24 +63,6 @@ export interface MechanismOption {
   mechanism?: number;
 }
 
-/** What the chain keeps per mechanism under its storage index (`mechanism·4096 + netuid`). */
-interface MechanismStorage {
-  weights: SparseRow[];
-  bonds: SparseRow[];
-  lastUpdate: number[];
-  incentive: number[];
-}
-
-function emptyMechanism(size: number): MechanismStorage {
-  // LastUpdate and Incentive of a mechanism the chain never wrote read as zeros (get_last_update pads with 0).
-  return {
-    weights: Array.from({ length: size }, () => []),
-    bonds: Array.from({ length: size }, () => []),
-    lastUpdate: new Array<number>(size).fill(0),
-    incentive: new Array<number>(size).fill(0),
-  };
-}
-
 export interface SubnetEpochOptions {
   path?: ChainPath;
 }
@@ -97,10 +76,6 @@ function checkMechanismCount(value: unknown, field: string): number {
 
 function checkBlock(value: unknown, field: string): number {
   return toInt(value, field, 0, MAX_BLOCK);
-}
-
-function copyRows(rows: readonly SparseRow[]): SparseRow[] {
-  return rows.map((row) => row.map(([j, v]) => [j, v] as [number, number]));
 }
 
 function denseOf(rows: readonly SparseRow[], n: number): number[][] {
@@ -118,7 +93,8 @@ function denseOf(rows: readonly SparseRow[], n: number): number[][] {
  * dividends, validator trust, stake weight, active, emission). With several mechanisms, weights, bonds,
  * last-update and incentive are kept per mechanism (`{ mechanism }` on the per-mechanism calls; default 0) and
  * the epoch is `epoch_with_mechanisms`. Every method validates first and throws `YumaError` without changing
- * anything.
+ * anything. The neurons live in a `SubnetNeurons` table, the same one the block model (`Chain`) keeps per subnet,
+ * so registration, `set_weights` storage and the epoch write-back are one implementation for both.
  */
 export class Subnet {
   readonly engine: Engine;
@@ -136,22 +112,9 @@ export class Subnet {
   private readonly recordStepBlock: boolean;
   private readonly requirePermit: boolean;
 
-  private hotkeys: string[] = [];
-  private uids = new Map<string, number>();
+  private readonly table: SubnetNeurons;
   /** Alpha stake per hotkey; it stays with the hotkey when its UID is replaced, as on chain. */
   private stakeOf = new Map<string, bigint>();
-  /** Per-mechanism storage, `MechanismCountCurrent` entries. */
-  private mechs: MechanismStorage[] = [emptyMechanism(0)];
-  /** `MechanismEmissionSplit` as set (1 to count parts), or null for the even split. */
-  private split: number[] | null = null;
-  private _blockAtRegistration: number[] = [];
-  private _validatorPermit: boolean[] = [];
-  private _active: boolean[] = [];
-  private _emission: bigint[] = [];
-  private _consensus: number[] = [];
-  private _dividends: number[] = [];
-  private _validatorTrust: number[] = [];
-  private _stakeWeight: number[] = [];
   private _lastStepBlock = 0;
   private _lastOutput: EpochOutput | null = null;
   private _notes: string[] = [];
@@ -180,8 +143,7 @@ export class Subnet {
     this.ownerHotkey = opts.ownerHotkey ?? null;
     this.recordStepBlock = toBool(opts.recordStepBlock ?? true, 'recordStepBlock');
     this.requirePermit = toBool(opts.requireValidatorPermit ?? false, 'requireValidatorPermit');
-    const count = checkMechanismCount(opts.mechanisms ?? 1, 'mechanisms');
-    this.mechs = Array.from({ length: count }, () => emptyMechanism(0));
+    this.table = new SubnetNeurons(this.capacity, checkMechanismCount(opts.mechanisms ?? 1, 'mechanisms'));
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -192,7 +154,7 @@ export class Subnet {
   }
   /** `SubnetworkN`: registered UIDs. */
   get size(): number {
-    return this.hotkeys.length;
+    return this.table.size;
   }
   get tempo(): number {
     return this._tempo;
@@ -207,7 +169,7 @@ export class Subnet {
   }
   get ownerUid(): number | null {
     if (this.ownerHotkey === null) return null;
-    return this.uids.get(this.ownerHotkey) ?? null;
+    return this.table.uidOf(this.ownerHotkey) ?? null;
   }
   /** The last epoch's full output (a `MechanismEpochOutput` with several mechanisms), or null before the first epoch. */
   get lastOutput(): EpochOutput | null {
@@ -215,74 +177,74 @@ export class Subnet {
   }
   /** `MechanismCountCurrent`. */
   get mechanismCount(): number {
-    return this.mechs.length;
+    return this.table.mechanismCount;
   }
   /** `MechanismEmissionSplit` as set, or null when the emission is split evenly. */
   emissionSplit(): number[] | null {
-    return this.split === null ? null : this.split.slice();
+    return this.table.emissionSplit;
   }
 
   hotkey(uid: number): string {
-    return this.hotkeys[this.checkUid(uid, 'uid')];
+    return this.table.hotkey(this.checkUid(uid, 'uid'));
   }
   uidOf(hotkey: string): number | undefined {
-    return this.uids.get(hotkey);
+    return this.table.uidOf(hotkey);
   }
   /** Stake (rao) of the hotkey at `uid`, or of every UID. */
   stake(): bigint[];
   stake(uid: number): bigint;
   stake(uid?: number): bigint | bigint[] {
-    if (uid === undefined) return this.hotkeys.map((h) => this.stakeOf.get(h) ?? 0n);
-    return this.stakeOf.get(this.hotkeys[this.checkUid(uid, 'uid')]) ?? 0n;
+    if (uid === undefined) return Array.from(this.table.stake.subarray(0, this.size));
+    return this.table.stake[this.checkUid(uid, 'uid')];
   }
   /** Stored bonds of a mechanism as a dense n×n u16 matrix (row = validator), like the chain's `get_bonds`. */
   bonds(opts?: MechanismOption): number[][] {
-    return denseOf(this.mechanism(opts).bonds, this.size);
+    return denseOf(this.table.bondRows(this.mechanismIndex(opts)), this.size);
   }
   /** Stored bond rows of a mechanism as the chain keeps them (`[uid, u16]` pairs, explicit zeros included). */
   bondRows(opts?: MechanismOption): SparseRow[] {
-    return copyRows(this.mechanism(opts).bonds);
+    return this.table.bondRows(this.mechanismIndex(opts));
   }
   /** Stored weights of a mechanism as a dense n×n u16 matrix. */
   weights(opts?: MechanismOption): number[][] {
-    return denseOf(this.mechanism(opts).weights, this.size);
+    return denseOf(this.table.weightRows(this.mechanismIndex(opts)), this.size);
   }
   /** Stored weight rows of a mechanism in the setter's order, max-upscaled, explicit zeros included. */
   weightRows(opts?: MechanismOption): SparseRow[] {
-    return copyRows(this.mechanism(opts).weights);
+    return this.table.weightRows(this.mechanismIndex(opts));
   }
   dividends(): Uint16Array {
-    return Uint16Array.from(this._dividends);
+    return this.table.dividends.slice(0, this.size);
   }
   /** A mechanism's `Incentive` (mechanism 0's is the one stored under the netuid's own key). */
   incentive(opts?: MechanismOption): Uint16Array {
-    return Uint16Array.from(this.mechanism(opts).incentive);
+    return this.table.mechanism(this.mechanismIndex(opts)).incentive.slice(0, this.size);
   }
   consensus(): Uint16Array {
-    return Uint16Array.from(this._consensus);
+    return this.table.consensus.slice(0, this.size);
   }
   validatorTrust(): Uint16Array {
-    return Uint16Array.from(this._validatorTrust);
+    return this.table.validatorTrust.slice(0, this.size);
   }
   stakeWeight(): Uint16Array {
-    return Uint16Array.from(this._stakeWeight);
+    return this.table.stakeWeight.slice(0, this.size);
   }
   validatorPermit(): boolean[] {
-    return this._validatorPermit.slice();
+    return Array.from(this.table.validatorPermit.subarray(0, this.size), (p) => p === 1);
   }
   active(): boolean[] {
-    return this._active.slice();
+    return Array.from(this.table.active.subarray(0, this.size), (a) => a === 1);
   }
   /** The chain's `Emission` (rao) per UID from the last epoch; see `combinedEmission`. */
   emission(): bigint[] {
-    return this._emission.slice();
+    return Array.from(this.table.emission.subarray(0, this.size));
   }
   /** A mechanism's `LastUpdate`: the block each UID last set weights on it. */
   lastUpdate(opts?: MechanismOption): number[] {
-    return this.mechanism(opts).lastUpdate.slice();
+    return Array.from(this.table.mechanism(this.mechanismIndex(opts)).lastUpdate.subarray(0, this.size), Number);
   }
   blockAtRegistration(): number[] {
-    return this._blockAtRegistration.slice();
+    return Array.from(this.table.blockAtRegistration.subarray(0, this.size), Number);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -300,23 +262,18 @@ export class Subnet {
       throw new YumaError('E_ARG', `hotkey must be a non-empty string (got ${describe(hotkey)})`);
     }
     const at = block === undefined ? this._block : checkBlock(block, 'block');
-    if (this.uids.has(hotkey)) throw new YumaError('E_STATE', `hotkey ${hotkey} is already registered (uid ${this.uids.get(hotkey)})`);
-    if (this.size < this.capacity) return this.append(hotkey, at);
-    const immortal = new Set<number>();
+    const existing = this.table.uidOf(hotkey);
+    if (existing !== undefined) throw new YumaError('E_STATE', `hotkey ${hotkey} is already registered (uid ${existing})`);
     const owner = this.ownerUid;
-    if (owner !== null) immortal.add(owner);
-    const uid = neuronToPrune({
-      n: this.size,
-      currentBlock: this._block,
-      emission: this._emission,
-      blockAtRegistration: this._blockAtRegistration,
-      immunityPeriod: this.immunityPeriod,
+    const r = this.table.register(hotkey, BigInt(at), {
+      currentBlock: BigInt(this._block),
+      immunityPeriod: BigInt(this.immunityPeriod),
       minNonImmuneUids: this.minNonImmuneUids,
-      immortal,
+      immortal: new Set(owner === null ? [] : [owner]),
     });
-    if (uid === null) throw new YumaError('E_STATE', `subnet is full (${this.capacity} UIDs) and no UID can be pruned`);
-    this.replace(uid, hotkey, at);
-    return uid;
+    if (r === null) throw new YumaError('E_STATE', `subnet is full (${this.capacity} UIDs) and no UID can be pruned`);
+    this.table.stake[r.uid] = this.stakeOf.get(hotkey) ?? 0n;
+    return r.uid;
   }
 
   /** Adds alpha stake (rao) to the hotkey registered at `uid`. */
@@ -324,10 +281,9 @@ export class Subnet {
     const u = this.checkUid(uid, 'uid');
     if (typeof rao !== 'bigint') throw new YumaError('E_ARG', `stake must be a bigint amount of rao (got ${describe(rao)})`);
     if (rao < 0n) throw new YumaError('E_RANGE', `stake amount is negative (${rao}); use removeStake`);
-    const key = this.hotkeys[u];
-    const next = (this.stakeOf.get(key) ?? 0n) + rao;
+    const next = this.table.stake[u] + rao;
     if (next > U64_MAX) throw new YumaError('E_RANGE', `stake of uid ${u} would exceed u64 (${next})`);
-    this.stakeOf.set(key, next);
+    this.setStake(u, next);
   }
 
   /** Removes alpha stake (rao) from the hotkey registered at `uid`. */
@@ -335,10 +291,14 @@ export class Subnet {
     const u = this.checkUid(uid, 'uid');
     if (typeof rao !== 'bigint') throw new YumaError('E_ARG', `stake must be a bigint amount of rao (got ${describe(rao)})`);
     if (rao < 0n) throw new YumaError('E_RANGE', `stake amount is negative (${rao})`);
-    const key = this.hotkeys[u];
-    const have = this.stakeOf.get(key) ?? 0n;
+    const have = this.table.stake[u];
     if (rao > have) throw new YumaError('E_RANGE', `uid ${u} has ${have} rao staked, cannot remove ${rao}`);
-    this.stakeOf.set(key, have - rao);
+    this.setStake(u, have - rao);
+  }
+
+  private setStake(uid: number, rao: bigint): void {
+    this.table.stake[uid] = rao;
+    this.stakeOf.set(this.table.hotkey(uid), rao);
   }
 
   /**
@@ -349,32 +309,16 @@ export class Subnet {
    * sets the row and last-update of that mechanism; one the subnet does not have is refused.
    */
   setWeights(uid: number, uids: number[], values: number[], opts?: MechanismOption): void {
-    const mech = this.mechanism(opts);
+    const m = this.mechanismIndex(opts);
     const u = this.checkUid(uid, 'uid');
-    if (!Array.isArray(uids)) throw new YumaError('E_SHAPE', 'uids must be an array of UIDs');
-    if (!Array.isArray(values)) throw new YumaError('E_SHAPE', 'values must be an array of u16 weights');
-    if (uids.length !== values.length) {
-      throw new YumaError('E_SHAPE', `uids (${uids.length}) and values (${values.length}) differ in length`);
-    }
-    if (uids.length > this.size) throw new YumaError('E_SHAPE', `${uids.length} weights for a subnet of ${this.size} UIDs`);
-    const seen = new Set<number>();
-    const targets = uids.map((j, k) => {
-      const t = toInt(j, `uids[${k}]`, 0, 65535);
-      if (t >= this.size) throw new YumaError('E_RANGE', `uids[${k}] = ${t} is not a registered UID (size ${this.size})`);
-      if (seen.has(t)) throw new YumaError('E_SHAPE', `uids lists ${t} twice`);
-      seen.add(t);
-      return t;
-    });
-    const raw = values.map((v, k) => toInt(v, `values[${k}]`, 0, 65535));
+    const row = this.table.readWeights(uids, values);
     if (this.requirePermit) {
-      const selfWeight = targets.length === 1 && targets[0] === u;
-      if (!selfWeight && this.ownerUid !== u && !this._validatorPermit[u]) {
+      const selfWeight = row.targets.length === 1 && row.targets[0] === u;
+      if (!selfWeight && this.ownerUid !== u && this.table.validatorPermit[u] !== 1) {
         throw new YumaError('E_STATE', `uid ${u} has no validator permit; it may only set a self-weight`);
       }
     }
-    const stored = vecU16MaxUpscaleToU16(raw);
-    mech.weights[u] = targets.map((t, k) => [t, stored[k]] as [number, number]);
-    mech.lastUpdate[u] = this._block;
+    this.table.storeWeights(m, u, row, BigInt(this._block));
   }
 
   /**
@@ -385,12 +329,7 @@ export class Subnet {
    * limits (runtime `MaxMechanismCount`, default 2; `MaxAllowedUids × count ≤ 256`) are not applied here.
    */
   setMechanismCount(count: number): void {
-    const k = checkMechanismCount(count, 'count');
-    const old = this.mechs.length;
-    if (k === old) return;
-    if (k < old) this.mechs = this.mechs.slice(0, k);
-    else for (let m = old; m < k; m++) this.mechs.push(emptyMechanism(this.size));
-    this.split = null;
+    this.table.setMechanismCount(checkMechanismCount(count, 'count'));
   }
 
   /**
@@ -399,10 +338,10 @@ export class Subnet {
    */
   setEmissionSplit(split: number[] | null): void {
     if (split === null || split === undefined) {
-      this.split = null;
+      this.table.setEmissionSplit(null);
       return;
     }
-    this.split = checkEmissionSplit(split, 'split', { minParts: 1, maxParts: this.mechs.length });
+    this.table.setEmissionSplit(checkEmissionSplit(split, 'split', { minParts: 1, maxParts: this.table.mechanismCount }));
   }
 
   /** Advances the current block. Epochs are not run automatically; call `epoch` when one is due. */
@@ -429,9 +368,8 @@ export class Subnet {
 
   /** `do_reset_bonds`: deletes every stored bond on the UID (its column) in a mechanism, as a bonds-reset commitment does. */
   resetBonds(uid: number, opts?: MechanismOption): void {
-    const mech = this.mechanism(opts);
-    const u = this.checkUid(uid, 'uid');
-    mech.bonds = mech.bonds.map((row) => row.filter(([j]) => j !== u));
+    const m = this.mechanismIndex(opts);
+    this.table.resetBonds(m, this.checkUid(uid, 'uid'));
   }
 
   /**
@@ -444,30 +382,12 @@ export class Subnet {
     if (opts != null && typeof opts !== 'object') throw new YumaError('E_ARG', 'epoch options must be an object');
     const path = opts?.path ?? 'sparse';
     if (path !== 'sparse' && path !== 'dense') throw new YumaError('E_ARG', `path must be 'sparse' or 'dense' (got ${String(path)})`);
-    const input = this.mechs.length === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
+    const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
     const out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
-    const n = this.size;
-    const k = this.mechs.length;
-    const perMechanism: EpochOutput[] = k === 1 ? [out] : ((out as Partial<MechanismEpochOutput>).mechanisms ?? []);
-    const wellShaped = (o: EpochOutput) => Array.isArray(o.bonds) && o.bonds.length === n && o.validatorPermit.length === n && o.incentive.length === n;
-    if (perMechanism.length !== k || !perMechanism.every(wellShaped) || !wellShaped(out)) {
-      throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
-    }
-    const emission = k === 1 ? combinedEmission(out, raoEmission, this.mode) : (out as MechanismEpochOutput).emission.slice();
-    const notes = this.whyUnpaid(out);
-    // Everything below is assignment only: nothing can throw half-way.
-    this._notes = notes;
-    perMechanism.forEach((o, m) => {
-      this.mechs[m].bonds = copyRows(o.bonds as SparseRow[]);
-      this.mechs[m].incentive = Array.from(o.incentive);
-    });
-    this._validatorPermit = out.validatorPermit.slice();
-    this._active = out.active.slice();
-    this._consensus = Array.from(out.consensus);
-    this._dividends = Array.from(out.dividends);
-    this._validatorTrust = Array.from(out.validatorTrust);
-    this._stakeWeight = Array.from(out.stakeWeight);
-    this._emission = emission;
+    const permitsIn = this.table.validatorPermit.subarray(0, this.size).slice();
+    // writeBack checks the output's shape before it changes anything
+    this.table.writeBack(out, raoEmission, this.mode);
+    this._notes = this.whyUnpaid(out, permitsIn);
     if (this.recordStepBlock) this._lastStepBlock = this._block;
     this._lastOutput = out;
     return out;
@@ -483,20 +403,19 @@ export class Subnet {
     return this._notes.slice();
   }
 
-  private whyUnpaid(out: EpochOutput): string[] {
+  private whyUnpaid(out: EpochOutput, permitsIn: Uint8Array): string[] {
     const notes: string[] = [];
-    const permitsIn = this._validatorPermit.filter(Boolean).length;
-    if (permitsIn === 0 && this.ownerUid === null) {
+    if (!permitsIn.includes(1) && this.ownerUid === null) {
       const granted = out.validatorPermit.filter(Boolean).length;
       notes.push(
         `no UID held a validator permit going into this epoch, so no weights counted and no dividends were paid; ` +
           `this epoch granted ${granted} permit${granted === 1 ? '' : 's'}, so the next epoch pays (run one more).`,
       );
     }
-    const reg = this._blockAtRegistration;
-    const m0 = this.mechs[0];
-    m0.weights.forEach((row, i) => {
-      if (row.length === 0 || !this._validatorPermit[i]) return;
+    const reg = this.table.blockAtRegistration;
+    const m0 = this.table.mechanism(0);
+    this.table.weightRows(0).forEach((row, i) => {
+      if (row.length === 0 || permitsIn[i] !== 1) return;
       const lu = m0.lastUpdate[i];
       const outdated = row.filter(([j, v]) => v > 0 && lu <= reg[j]).map(([j]) => j);
       if (outdated.length > 0 && outdated.length === row.filter(([, v]) => v > 0).length) {
@@ -514,10 +433,11 @@ export class Subnet {
    * one mechanism (`E_STATE` with several: see `mechanismEpochInput`).
    */
   epochInput(raoEmission: bigint): EpochInput {
-    if (this.mechs.length !== 1) {
-      throw new YumaError('E_STATE', `the subnet has ${this.mechs.length} mechanisms; its epoch input is mechanismEpochInput()`);
+    if (this.table.mechanismCount !== 1) {
+      throw new YumaError('E_STATE', `the subnet has ${this.table.mechanismCount} mechanisms; its epoch input is mechanismEpochInput()`);
     }
-    return { ...this.sharedInput(raoEmission), ...this.ownInput(this.mechs[0]) };
+    const { shared, mechanisms } = this.inputParts(raoEmission);
+    return { ...shared, ...mechanisms[0] };
   }
 
   /**
@@ -525,28 +445,29 @@ export class Subnet {
    * emission split padded with 0 to one part per mechanism. What `epoch` passes with several mechanisms.
    */
   mechanismEpochInput(raoEmission: bigint): MechanismEpochInput {
-    const k = this.mechs.length;
-    const split = this.split === null ? undefined : Array.from({ length: k }, (_, m) => this.split![m] ?? 0);
-    return { ...this.sharedInput(raoEmission), mechanisms: this.mechs.map((m) => this.ownInput(m)), ...(split ? { emissionSplit: split } : {}) };
+    const { shared, mechanisms, split } = this.inputParts(raoEmission);
+    return { ...shared, mechanisms, ...(split ? { emissionSplit: split } : {}) };
   }
 
-  private sharedInput(raoEmission: bigint) {
+  /** The table's fields in the public input's plain spellings (block numbers as numbers, stake as bigint[]). */
+  private inputParts(raoEmission: bigint) {
+    const f = this.table.epochFields();
     const owner = this.ownerUid;
     return {
-      n: this.size,
-      currentBlock: this._block,
-      tempo: this._tempo,
-      lastStepBlock: this._lastStepBlock,
-      stake: this.stake(),
-      blockAtRegistration: this._blockAtRegistration.slice(),
-      validatorPermit: this._validatorPermit.slice(),
-      ...(owner !== null ? { ownerUid: owner } : {}),
-      raoEmission,
+      shared: {
+        n: f.n,
+        currentBlock: this._block,
+        tempo: this._tempo,
+        lastStepBlock: this._lastStepBlock,
+        stake: Array.from(f.stake),
+        blockAtRegistration: Array.from(f.blockAtRegistration, Number),
+        validatorPermit: f.validatorPermit,
+        ...(owner !== null ? { ownerUid: owner } : {}),
+        raoEmission,
+      },
+      mechanisms: f.mechanisms.map((m) => ({ weights: m.weights, bonds: m.bonds, lastUpdate: Array.from(m.lastUpdate, Number) })),
+      split: f.emissionSplit,
     };
-  }
-
-  private ownInput(m: MechanismStorage): { weights: SparseRow[]; bonds: SparseRow[]; lastUpdate: number[] } {
-    return { weights: copyRows(m.weights), bonds: copyRows(m.bonds), lastUpdate: m.lastUpdate.slice() };
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -555,7 +476,7 @@ export class Subnet {
     return this.cutoffExplicit ? this._hyper.activityCutoff : activityCutoffFromFactor(this._tempo, this.cutoffFactorMilli);
   }
 
-  private mechanism(opts: MechanismOption | undefined): MechanismStorage {
+  private mechanismIndex(opts: MechanismOption | undefined): number {
     if (opts != null && (typeof opts !== 'object' || Array.isArray(opts))) {
       throw new YumaError('E_ARG', `options must be an object like { mechanism: 1 } (got ${describe(opts)})`);
     }
@@ -563,58 +484,13 @@ export class Subnet {
       if (key !== 'mechanism') throw new YumaError('E_ARG', `option ${key} is not known (known: mechanism)`);
     }
     const m = toInt(opts?.mechanism ?? 0, 'mechanism', 0, 65535);
-    if (m >= this.mechs.length) {
-      throw new YumaError('E_RANGE', `mechanism ${m} does not exist: the subnet has ${this.mechs.length} (0 to ${this.mechs.length - 1})`);
-    }
-    return this.mechs[m];
+    this.table.mechanism(m); // E_RANGE for a mechanism the subnet does not have
+    return m;
   }
 
   private checkUid(uid: unknown, field: string): number {
     const u = toInt(uid, field, 0, 65535);
     if (u >= this.size) throw new YumaError('E_RANGE', `${field} ${u} is not registered (subnet has ${this.size} UIDs)`);
     return u;
-  }
-
-  private append(hotkey: string, block: number): number {
-    const uid = this.hotkeys.length;
-    this.hotkeys.push(hotkey);
-    this.uids.set(hotkey, uid);
-    for (const m of this.mechs) {
-      m.weights.push([]);
-      m.bonds.push([]);
-      m.lastUpdate.push(block);
-      m.incentive.push(0);
-    }
-    this._blockAtRegistration.push(block);
-    this._validatorPermit.push(false);
-    this._active.push(true);
-    this._emission.push(0n);
-    this._consensus.push(0);
-    this._dividends.push(0);
-    this._validatorTrust.push(0);
-    this._stakeWeight.push(0);
-    return uid;
-  }
-
-  private replace(uid: number, hotkey: string, block: number): void {
-    this.uids.delete(this.hotkeys[uid]);
-    this.hotkeys[uid] = hotkey;
-    this.uids.set(hotkey, uid);
-    this._blockAtRegistration[uid] = block;
-    this._active[uid] = true;
-    // clear_neuron
-    this._emission[uid] = 0n;
-    this._consensus[uid] = 0;
-    this._dividends[uid] = 0;
-    this._validatorTrust[uid] = 0;
-    this._stakeWeight[uid] = 0;
-    this._validatorPermit[uid] = false;
-    for (const m of this.mechs) {
-      m.incentive[uid] = 0;
-      m.bonds[uid] = [];
-      m.weights[uid] = [];
-      m.weights = m.weights.map((row) => row.map(([j, v]) => [j, j === uid ? 0 : v] as [number, number]));
-      m.lastUpdate[uid] = block; // replace_neuron: the new neuron's weights timing starts at its registration
-    }
   }
 }

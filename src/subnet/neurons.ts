@@ -1,0 +1,402 @@
+/**
+ * One subnet's neurons as the chain stores them (`Keys`/`Uids`, `BlockAtRegistration`, `ValidatorPermit`, `Active`,
+ * the per-UID epoch outputs, and per mechanism `Weights`, `Bonds`, `LastUpdate`, `Incentive`), with the chain's
+ * rules that change them: registration (`append_neuron`, `replace_neuron` + `clear_neuron`, the prune candidate of
+ * `get_neuron_to_prune`), `set_weights` storage (max-upscaled rows in the setter's order), the mechanism count and
+ * emission split, and the epoch's write-back. `Subnet`, the block model (`Chain`) and through it the simulator all
+ * keep their neurons in this one table.
+ *
+ * Every per-UID field is a typed array sized to the subnet's capacity (`MaxAllowedUids`); a weight or bond row is a
+ * `Uint32Array` of `(uid << 16) | value` entries, replaced whole when it changes. All changes go through the
+ * methods here, so the table can later live in Wasm memory without another redesign.
+ */
+import { YumaError } from '../errors.js';
+import { combinedEmission } from '../epoch/combined-emission.js';
+import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
+import type { EpochOutput, MechanismEpochOutput, NumericMode, SparseRow } from '../epoch/types.js';
+import { readList } from '../validation/read.js';
+import { toInt } from '../validation/values.js';
+import { vecU16MaxUpscaleToU16 } from './max-upscale.js';
+
+/** A stored weight or bond row: `(uid << 16) | value` per entry, in storage order. */
+export type PackedRow = Uint32Array;
+
+const EMPTY_ROW: PackedRow = new Uint32Array(0);
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Packs `[uid, value]` pairs (uids < 65536, u16 values) into a stored row. */
+export function packRow(pairs: ReadonlyArray<readonly [number, number]>): PackedRow {
+  if (pairs.length === 0) return EMPTY_ROW;
+  const row = new Uint32Array(pairs.length);
+  for (let k = 0; k < pairs.length; k++) row[k] = ((pairs[k][0] << 16) | pairs[k][1]) >>> 0;
+  return row;
+}
+
+/** The `[uid, value]` pairs of a stored row. */
+export function unpackRow(row: PackedRow): SparseRow {
+  const out: SparseRow = new Array(row.length);
+  for (let k = 0; k < row.length; k++) out[k] = [row[k] >>> 16, row[k] & 0xffff];
+  return out;
+}
+
+/** What the chain keeps per mechanism (under the storage index `mechanism·4096 + netuid`). */
+export class MechanismNeurons {
+  readonly weights: PackedRow[];
+  readonly bonds: PackedRow[];
+  readonly lastUpdate: BigUint64Array;
+  readonly incentive: Uint16Array;
+
+  constructor(capacity: number) {
+    this.weights = new Array<PackedRow>(capacity).fill(EMPTY_ROW);
+    this.bonds = new Array<PackedRow>(capacity).fill(EMPTY_ROW);
+    // LastUpdate and Incentive of a mechanism the chain never wrote read as zeros (get_last_update pads with 0)
+    this.lastUpdate = new BigUint64Array(capacity);
+    this.incentive = new Uint16Array(capacity);
+  }
+}
+
+/** What `get_neuron_to_prune` reads besides the table. */
+export interface PruneRules {
+  currentBlock: bigint;
+  /** `ImmunityPeriod`: blocks after registration during which a UID is only pruned as a last resort. */
+  immunityPeriod: bigint;
+  /** `MinNonImmuneUids`: non-immune UIDs that must remain before an immune one is taken instead. */
+  minNonImmuneUids: number;
+  /** UIDs never pruned (the owner's immune hotkeys). */
+  immortal: ReadonlySet<number>;
+}
+
+/** A `set_weights` row read and checked: targets and the raw values, in the caller's order. */
+export interface WeightsRow {
+  targets: number[];
+  values: number[];
+}
+
+/** The per-subnet and per-mechanism fields of an epoch input, read straight from the table. */
+export interface NeuronEpochFields {
+  n: number;
+  stake: BigUint64Array;
+  blockAtRegistration: BigUint64Array;
+  validatorPermit: boolean[];
+  mechanisms: Array<{ weights: SparseRow[]; bonds: SparseRow[]; lastUpdate: BigUint64Array }>;
+  /** One u16 part per mechanism (missing parts 0), or undefined for the even split. */
+  emissionSplit: number[] | undefined;
+}
+
+export class SubnetNeurons {
+  /** `MaxAllowedUids`: the UID slots (and the length of every per-UID array). */
+  readonly capacity: number;
+  private _size = 0;
+  private readonly keys: string[] = [];
+  private readonly uids = new Map<string, number>();
+  readonly blockAtRegistration: BigUint64Array;
+  readonly validatorPermit: Uint8Array;
+  readonly active: Uint8Array;
+  /** The stake the epoch reads per UID (u64). */
+  readonly stake: BigUint64Array;
+  /** `Emission`: the last epoch's combined emission per UID (the pruning score). */
+  readonly emission: BigUint64Array;
+  readonly consensus: Uint16Array;
+  readonly dividends: Uint16Array;
+  readonly validatorTrust: Uint16Array;
+  readonly stakeWeight: Uint16Array;
+  private mechs: MechanismNeurons[];
+  private split: number[] | null = null;
+
+  constructor(capacity: number, mechanismCount = 1) {
+    this.capacity = toInt(capacity, 'capacity', 0, MAX_UIDS);
+    const count = toInt(mechanismCount, 'mechanismCount', 1, MAX_MECHANISMS);
+    this.blockAtRegistration = new BigUint64Array(this.capacity);
+    this.validatorPermit = new Uint8Array(this.capacity);
+    this.active = new Uint8Array(this.capacity);
+    this.stake = new BigUint64Array(this.capacity);
+    this.emission = new BigUint64Array(this.capacity);
+    this.consensus = new Uint16Array(this.capacity);
+    this.dividends = new Uint16Array(this.capacity);
+    this.validatorTrust = new Uint16Array(this.capacity);
+    this.stakeWeight = new Uint16Array(this.capacity);
+    this.mechs = Array.from({ length: count }, () => new MechanismNeurons(this.capacity));
+  }
+
+  /** `SubnetworkN`: registered UIDs. */
+  get size(): number {
+    return this._size;
+  }
+
+  /** `MechanismCountCurrent`. */
+  get mechanismCount(): number {
+    return this.mechs.length;
+  }
+
+  /** Mechanism `m`'s storage (0 is the one a subnet without mechanisms has). */
+  mechanism(m: number): MechanismNeurons {
+    const k = toInt(m, 'mechanism', 0, 65535);
+    if (k >= this.mechs.length) {
+      throw new YumaError('E_RANGE', `mechanism ${k} does not exist: the subnet has ${this.mechs.length} (0 to ${this.mechs.length - 1})`);
+    }
+    return this.mechs[k];
+  }
+
+  /** `MechanismEmissionSplit` as set (1 to count parts), or null for the even split. */
+  get emissionSplit(): number[] | null {
+    return this.split === null ? null : this.split.slice();
+  }
+
+  hotkey(uid: number): string {
+    return this.keys[uid];
+  }
+
+  uidOf(hotkey: string): number | undefined {
+    return this.uids.get(hotkey);
+  }
+
+  /** Registered hotkeys by UID (a copy). */
+  hotkeys(): string[] {
+    return this.keys.slice();
+  }
+
+  /** Each hotkey holds one UID (a loaded state may list a hotkey twice: `is_epoch_input_state_consistent`). */
+  get consistent(): boolean {
+    return this.uids.size === this._size;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Registration
+
+  /** `append_neuron`: the next UID, active, everything else zero; `LastUpdate` of every mechanism = `block`. */
+  append(hotkey: string, block: bigint): number {
+    if (this._size >= this.capacity) throw new YumaError('E_STATE', `subnet is full (${this.capacity} UIDs)`);
+    const uid = this._size++;
+    this.keys.push(hotkey);
+    if (!this.uids.has(hotkey)) this.uids.set(hotkey, uid);
+    this.blockAtRegistration[uid] = block;
+    this.active[uid] = 1;
+    for (const m of this.mechs) m.lastUpdate[uid] = block;
+    return uid;
+  }
+
+  /**
+   * `replace_neuron`: the UID gets the new hotkey and registration block, `clear_neuron` zeroes its outputs and
+   * permit, deletes its weight and bond rows and sets every weight pointing at it to 0 (the entries stay), and its
+   * `LastUpdate` starts at `block`. Bonds others hold on it are left to the epoch's recent-registration mask.
+   */
+  replace(uid: number, hotkey: string, block: bigint): void {
+    const old = this.keys[uid];
+    if (this.uids.get(old) === uid) this.uids.delete(old);
+    this.keys[uid] = hotkey;
+    this.uids.set(hotkey, uid);
+    this.blockAtRegistration[uid] = block;
+    this.active[uid] = 1;
+    this.emission[uid] = 0n;
+    this.consensus[uid] = 0;
+    this.dividends[uid] = 0;
+    this.stakeWeight[uid] = 0;
+    this.validatorTrust[uid] = 0;
+    this.validatorPermit[uid] = 0;
+    this.stake[uid] = 0n;
+    for (const m of this.mechs) {
+      m.incentive[uid] = 0;
+      m.bonds[uid] = EMPTY_ROW;
+      m.weights[uid] = EMPTY_ROW;
+      for (let i = 0; i < this._size; i++) {
+        const row = m.weights[i];
+        for (let k = 0; k < row.length; k++) {
+          if (row[k] >>> 16 === uid && (row[k] & 0xffff) !== 0) {
+            const copy = row.slice();
+            for (let q = k; q < copy.length; q++) if (copy[q] >>> 16 === uid) copy[q] = (uid << 16) >>> 0;
+            m.weights[i] = copy;
+            break;
+          }
+        }
+      }
+      m.lastUpdate[uid] = block;
+    }
+  }
+
+  /**
+   * `get_neuron_to_prune`: the lowest `Emission`, ties broken by the older registration and then the lower UID.
+   * Immune UIDs are only taken when pruning a non-immune one would leave `minNonImmuneUids` or fewer of them; the
+   * immortal ones never. Null when nothing can be pruned.
+   */
+  pruneCandidate(rules: PruneRules): number | null {
+    let free = 0;
+    let bestFree = -1;
+    let bestImmune = -1;
+    const better = (a: number, b: number): boolean => {
+      if (b < 0) return true;
+      const ea = this.emission[a];
+      const eb = this.emission[b];
+      if (ea !== eb) return ea < eb;
+      const ra = this.blockAtRegistration[a];
+      const rb = this.blockAtRegistration[b];
+      if (ra !== rb) return ra < rb;
+      return a < b;
+    };
+    for (let uid = 0; uid < this._size; uid++) {
+      if (rules.immortal.has(uid)) continue;
+      const reg = this.blockAtRegistration[uid];
+      // saturating_sub: a registration "in the future" counts as age 0
+      const age = rules.currentBlock > reg ? rules.currentBlock - reg : 0n;
+      if (age < rules.immunityPeriod) {
+        if (better(uid, bestImmune)) bestImmune = uid;
+      } else {
+        free++;
+        if (better(uid, bestFree)) bestFree = uid;
+      }
+    }
+    if (bestFree >= 0 && free > rules.minNonImmuneUids) return bestFree;
+    return bestImmune >= 0 ? bestImmune : null;
+  }
+
+  /**
+   * `register_neuron`: appends while there is room, else replaces the prune candidate. Returns the UID and the hotkey
+   * it replaced (null on append), or null when the subnet is full and nothing can be pruned.
+   */
+  register(hotkey: string, block: bigint, rules: PruneRules): { uid: number; replaced: string | null } | null {
+    if (this._size < this.capacity) return { uid: this.append(hotkey, block), replaced: null };
+    const uid = this.pruneCandidate(rules);
+    if (uid === null) return null;
+    const replaced = this.keys[uid];
+    this.replace(uid, hotkey, block);
+    return { uid, replaced };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Weights, mechanisms, bonds
+
+  /**
+   * Reads a `set_weights` row once and checks what the extrinsic checks of its shape: equal lengths, no more entries
+   * than UIDs, registered and distinct targets, u16 values. Throws `YumaError` and changes nothing.
+   */
+  readWeights(uids: unknown, values: unknown): WeightsRow {
+    const targetList = readList(uids, 'uids', MAX_UIDS);
+    const valueList = readList(values, 'values', MAX_UIDS);
+    if (targetList.length !== valueList.length) {
+      throw new YumaError('E_SHAPE', `uids (${targetList.length}) and values (${valueList.length}) differ in length`);
+    }
+    if (targetList.length > this._size) throw new YumaError('E_SHAPE', `${targetList.length} weights for a subnet of ${this._size} UIDs`);
+    const seen = new Set<number>();
+    const targets = targetList.map((j, k) => {
+      const t = toInt(j, `uids[${k}]`, 0, 65535);
+      if (t >= this._size) throw new YumaError('E_RANGE', `uids[${k}] = ${t} is not a registered UID (size ${this._size})`);
+      if (seen.has(t)) throw new YumaError('E_SHAPE', `uids lists ${t} twice`);
+      seen.add(t);
+      return t;
+    });
+    return { targets, values: valueList.map((v, k) => toInt(v, `values[${k}]`, 0, 65535)) };
+  }
+
+  /**
+   * What `set_weights` stores: the row max-upscaled (`vec_u16_max_upscale_to_u16`) as `(uid, value)` pairs in the
+   * caller's order, zeros included, and `LastUpdate[uid] = block` (unless `touchLastUpdate` is false, as under
+   * commit-reveal). The row must come from `readWeights`.
+   */
+  storeWeights(mechanism: number, uid: number, row: WeightsRow, block: bigint, touchLastUpdate = true): void {
+    const m = this.mechanism(mechanism);
+    const up = vecU16MaxUpscaleToU16(row.values);
+    const packed = new Uint32Array(up.length);
+    for (let k = 0; k < up.length; k++) packed[k] = ((row.targets[k] << 16) | up[k]) >>> 0;
+    m.weights[uid] = packed.length === 0 ? EMPTY_ROW : packed;
+    if (touchLastUpdate) m.lastUpdate[uid] = block;
+  }
+
+  /** Stored weight rows of a mechanism as `[uid, value]` pairs (fresh arrays). */
+  weightRows(mechanism = 0): SparseRow[] {
+    const m = this.mechanism(mechanism);
+    return m.weights.slice(0, this._size).map(unpackRow);
+  }
+
+  /** Stored bond rows of a mechanism as `[uid, value]` pairs (fresh arrays). */
+  bondRows(mechanism = 0): SparseRow[] {
+    const m = this.mechanism(mechanism);
+    return m.bonds.slice(0, this._size).map(unpackRow);
+  }
+
+  /** Replaces a stored row as loaded from storage (no upscaling; uids must be below the subnet's size). */
+  loadRows(mechanism: number, uid: number, weights: ReadonlyArray<readonly [number, number]>, bonds: ReadonlyArray<readonly [number, number]>): void {
+    const m = this.mechanism(mechanism);
+    m.weights[uid] = packRow(weights);
+    m.bonds[uid] = packRow(bonds);
+  }
+
+  /** `do_reset_bonds`: deletes every stored bond on `uid` (its column) in a mechanism. */
+  resetBonds(mechanism: number, uid: number): void {
+    const m = this.mechanism(mechanism);
+    for (let i = 0; i < this._size; i++) {
+      const row = m.bonds[i];
+      if (row.some((e) => e >>> 16 === uid)) m.bonds[i] = row.filter((e) => e >>> 16 !== uid);
+    }
+  }
+
+  /**
+   * `do_set_mechanism_count`: a smaller count clears the removed mechanisms' storage; a larger one adds mechanisms
+   * with nothing stored. Any change resets the emission split to even; the current count changes nothing.
+   */
+  setMechanismCount(count: number): void {
+    const k = toInt(count, 'count', 1, MAX_MECHANISMS);
+    if (k === this.mechs.length) return;
+    if (k < this.mechs.length) this.mechs = this.mechs.slice(0, k);
+    else for (let m = this.mechs.length; m < k; m++) this.mechs.push(new MechanismNeurons(this.capacity));
+    this.split = null;
+  }
+
+  /** `MechanismEmissionSplit` (already checked by the caller), or null for the even split. */
+  setEmissionSplit(split: number[] | null): void {
+    this.split = split === null ? null : split.slice();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Epoch
+
+  /** The table's part of an epoch input: stake, registrations, permits and each mechanism's rows, for the n UIDs. */
+  epochFields(): NeuronEpochFields {
+    const n = this._size;
+    const permits = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) permits[i] = this.validatorPermit[i] === 1;
+    const k = this.mechs.length;
+    return {
+      n,
+      stake: this.stake.subarray(0, n),
+      blockAtRegistration: this.blockAtRegistration.subarray(0, n),
+      validatorPermit: permits,
+      mechanisms: this.mechs.map((m) => ({
+        weights: m.weights.slice(0, n).map(unpackRow),
+        bonds: m.bonds.slice(0, n).map(unpackRow),
+        lastUpdate: m.lastUpdate.subarray(0, n),
+      })),
+      emissionSplit: this.split === null ? undefined : Array.from({ length: k }, (_, m) => this.split![m] ?? 0),
+    };
+  }
+
+  /**
+   * The epoch's write-back, as the chain persists it: each mechanism's bonds and incentive, and the aggregate's
+   * permits, active flags, consensus, dividends, validator trust, stake weight and `Emission`. Checks the output's
+   * shape first and throws `YumaError` (`E_STATE`) without changing anything when it does not fit.
+   */
+  writeBack(out: EpochOutput, raoEmission: bigint, mode: NumericMode): void {
+    const n = this._size;
+    const k = this.mechs.length;
+    const perMechanism: EpochOutput[] = k === 1 ? [out] : ((out as Partial<MechanismEpochOutput>).mechanisms ?? []);
+    const wellShaped = (o: EpochOutput) => Array.isArray(o.bonds) && o.bonds.length === n && o.validatorPermit.length === n && o.incentive.length === n;
+    if (perMechanism.length !== k || !perMechanism.every(wellShaped) || !wellShaped(out)) {
+      throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
+    }
+    const emission = k === 1 ? combinedEmission(out, raoEmission, mode) : (out as MechanismEpochOutput).emission;
+    if (emission.length !== n) throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
+    perMechanism.forEach((o, m) => {
+      const store = this.mechs[m];
+      const rows = o.bonds as SparseRow[];
+      for (let i = 0; i < n; i++) store.bonds[i] = packRow(rows[i]);
+      store.incentive.set(o.incentive.subarray(0, n));
+    });
+    for (let i = 0; i < n; i++) {
+      this.validatorPermit[i] = out.validatorPermit[i] ? 1 : 0;
+      this.active[i] = out.active[i] ? 1 : 0;
+      this.emission[i] = emission[i] > U64_MAX ? U64_MAX : emission[i];
+    }
+    this.consensus.set(out.consensus.subarray(0, n));
+    this.dividends.set(out.dividends.subarray(0, n));
+    this.validatorTrust.set(out.validatorTrust.subarray(0, n));
+    this.stakeWeight.set(out.stakeWeight.subarray(0, n));
+  }
+}
