@@ -25,7 +25,6 @@ function twoMechanisms(split: number[] | null): Chain {
     mechanisms: [{ weights: [[[3, 65535]], [[2, 10000], [3, 65535]], [], []], bonds: [[], [], [], []], lastUpdate: [99n, 99n, 99n, 99n] }],
     mechanismEmissionSplit: split,
   });
-  sn.epochParams.mechanismCount = 2;
   s.subnets.set(1, sn);
   for (const [h, o] of [['v1', 'a'], ['v2', 'b'], ['m1', 'c'], ['m2', 'd']]) s.hotkeys.set(h, { owner: o });
   const c = new Chain(s, { engine });
@@ -42,13 +41,12 @@ describe('Chain with mechanisms', () => {
     expect(inc.m1).toBeGreaterThan(0n);
     expect(inc.m2).toBeGreaterThan(0n);
     const sn = c.state.subnets.get(1)!;
-    expect(sn.neurons[0].bonds.length).toBeGreaterThan(0);
-    expect(sn.mechanisms[0].bonds[0].length).toBeGreaterThan(0);
+    expect(sn.neurons.bondRows(0)[0].length).toBeGreaterThan(0);
+    expect(sn.neurons.bondRows(1)[0].length).toBeGreaterThan(0);
     // the same subnet with mechanism 0 only: m2 earns less (mechanism 1 votes for it)
     const single = twoMechanisms(null);
     const sn1 = single.state.subnets.get(1)!;
-    sn1.mechanisms = [];
-    sn1.epochParams.mechanismCount = 1;
+    sn1.neurons.setMechanismCount(1);
     const e1 = single.run(10).flatMap((r) => r.epochs).find((e) => e.netuid === 1)!;
     const inc1 = Object.fromEntries(e1.hotkeyEmission.map(([h, i]) => [h, i]));
     expect(inc.m2).toBeGreaterThan(inc1.m2);

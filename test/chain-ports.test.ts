@@ -335,7 +335,7 @@ describe('tests/coinbase.rs: dividend and incentive distribution', () => {
   function oneNeuron(): { s: ChainState; sn: ChainSubnet } {
     const s = mock();
     const sn = addNetwork(s, 1, 360, { mechanism: 1, subnetTao: 1_000_000_000_000n, subnetAlphaIn: 1_000_000_000_000n, subnetOwner: '1', subnetOwnerHotkey: '0' });
-    sn.neurons.push({ uid: 0, hotkey: '1', blockAtRegistration: 1n, lastUpdate: 1n, validatorPermit: false, weights: [], bonds: [] });
+    sn.neurons.append('1', 1n);
     s.hotkeys.set('1', { owner: '2' });
     stakeToColdkey(s, '1', '2', 1, 1n);
     return { s, sn };

@@ -12,7 +12,7 @@
  */
 import type { Engine } from '../engine.js';
 import { RAO, TOTAL_SUPPLY } from '../units.js';
-import type { EpochInput, Hyperparams, MechanismEpochInput } from '../epoch/types.js';
+import type { EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, NumericMode } from '../epoch/types.js';
 import {
   I64F64,
   I96F32,
@@ -112,6 +112,8 @@ export interface EpochReport {
   /** The subnet's cumulative burned / recycled alpha after this epoch. */
   alphaBurnedTotal: bigint;
   alphaRecycledTotal: bigint;
+  /** The engine's epoch output (null for a subnet without neurons). */
+  output: EpochOutput | null;
 }
 
 export interface BlockReport {
@@ -388,14 +390,8 @@ export function nextEpochStartBlock(sn: ChainSubnet): bigint | null {
   return sn.pendingEpochAt > 0n && sn.pendingEpochAt < auto ? sn.pendingEpochAt : auto;
 }
 
-function epochInputConsistent(sn: ChainSubnet): boolean {
-  const seen = new Set<string>();
-  for (const n of sn.neurons) {
-    if (seen.has(n.hotkey)) return false;
-    seen.add(n.hotkey);
-  }
-  return true;
-}
+/** `is_epoch_input_state_consistent`: every hotkey holds one UID. */
+const epochInputConsistent = (sn: ChainSubnet): boolean => sn.neurons.consistent;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The epoch through the engine
@@ -428,9 +424,9 @@ const STAKE_SCALE = 1n << 30n;
  */
 export function exactStakeInput(s: ChainState, sn: ChainSubnet, ownerUid: number): bigint[] {
   const tw = taoWeightOf(s);
-  const filtered = sn.neurons.map((nr) => {
-    const total = stakeWeightI64F64(inheritedStake(s, nr.hotkey, sn.netuid, sn.netuid), inheritedStake(s, nr.hotkey, sn.netuid, 0), tw);
-    return nr.uid !== ownerUid && toU64Sat(I64F64, total) < s.stakeThreshold ? 0n : total;
+  const filtered = sn.neurons.hotkeys().map((hotkey, uid) => {
+    const total = stakeWeightI64F64(inheritedStake(s, hotkey, sn.netuid, sn.netuid), inheritedStake(s, hotkey, sn.netuid, 0), tw);
+    return uid !== ownerUid && toU64Sat(I64F64, total) < s.stakeThreshold ? 0n : total;
   });
   const sum = filtered.reduce((a, b) => wrapAdd(I64F64, a, b), 0n);
   if (sum === 0n) return filtered.map(() => 0n);
@@ -449,33 +445,37 @@ export function exactStakeInput(s: ChainState, sn: ChainSubnet, ownerUid: number
 
 function uidOf(sn: ChainSubnet, hotkey: string | null): number {
   if (hotkey === null) return -1;
-  const n = sn.neurons.find((x) => x.hotkey === hotkey);
-  return n ? n.uid : -1;
+  const t = sn.neurons;
+  // the first UID holding the hotkey (a loaded state may list one twice)
+  for (let i = 0; i < t.size; i++) if (t.hotkey(i) === hotkey) return i;
+  return -1;
 }
 
 /**
- * `epoch_with_mechanisms`: one engine call in fixed mode on the sparse path (the engine splits the emission over the
- * mechanisms and aggregates as the chain does); persists every mechanism's bonds and the new permits.
+ * `epoch_with_mechanisms`: one engine call (fixed mode unless the chain runs its epochs in float) on the sparse
+ * path; the engine splits the emission over the mechanisms and aggregates as the chain does. The neuron table
+ * writes back what the chain persists (every mechanism's bonds and incentive, permits, the per-UID outputs and
+ * `Emission`); returns the engine's output and (hotkey, incentive, dividend) in hotkey order.
  */
-function runEpoch(s: ChainState, sn: ChainSubnet, engine: Engine, emission: bigint): Array<[string, bigint, bigint]> {
-  const n = sn.neurons.length;
-  if (n === 0) return [];
+function runEpoch(s: ChainState, sn: ChainSubnet, engine: Engine, emission: bigint, mode: NumericMode): EpochRun | null {
+  const t = sn.neurons;
+  const n = t.size;
+  if (n === 0) return null;
   const ownerUid = uidOf(sn, sn.subnetOwnerHotkey);
   const p = sn.epochParams;
-  const input: EpochInput = {
+  t.stake.set(exactStakeInput(s, sn, ownerUid));
+  const f = t.epochFields();
+  const shared = {
     n,
     currentBlock: s.block,
     tempo: sn.tempo,
     lastStepBlock: sn.lastMechansimStepBlock,
-    stake: exactStakeInput(s, sn, ownerUid),
-    weights: sn.neurons.map((x) => x.weights),
-    bonds: sn.neurons.map((x) => x.bonds),
-    lastUpdate: sn.neurons.map((x) => x.lastUpdate),
-    blockAtRegistration: sn.neurons.map((x) => x.blockAtRegistration),
-    validatorPermit: sn.neurons.map((x) => x.validatorPermit),
+    stake: f.stake,
+    blockAtRegistration: f.blockAtRegistration,
+    validatorPermit: f.validatorPermit,
     raoEmission: emission,
+    ...(ownerUid >= 0 ? { ownerUid } : {}),
   };
-  if (ownerUid >= 0) input.ownerUid = ownerUid;
   const hyper: Partial<Hyperparams> = {
     kappa: p.kappa,
     bondsMovingAverage: Number(p.bondsMovingAverage),
@@ -489,43 +489,25 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: Engine, emission: bigi
     yuma3Enabled: p.yuma3On,
     stakeThreshold: 0n,
   };
-  if (sn.mechanisms.length === 0) {
-    const out = engine.epoch(input, hyper, { mode: 'fixed', path: 'sparse' });
-    persistBonds(sn.neurons.map((x) => x), out.bonds as Array<Array<[number, number]>>, (nr, rows) => (nr.bonds = rows));
-    sn.neurons.forEach((nr, i) => (nr.validatorPermit = out.validatorPermit[i]));
-    return hotkeyEmissions(sn, out.serverEmission, out.validatorEmission);
-  }
-  // epoch_with_mechanisms: mechanism 0 from the neurons, the others from `mechanisms`, one split emission
-  const { weights: _w, bonds: _b, lastUpdate: _l, commitBlocks: _c, ...shared } = input;
-  const mechInput: MechanismEpochInput = {
-    ...shared,
-    mechanisms: [
-      { weights: input.weights, bonds: input.bonds, lastUpdate: input.lastUpdate },
-      ...sn.mechanisms.map((m) => ({ weights: m.weights, bonds: m.bonds, lastUpdate: m.lastUpdate })),
-    ],
-  };
-  if (sn.mechanismEmissionSplit !== null) mechInput.emissionSplit = sn.mechanismEmissionSplit;
-  const out = engine.epoch(mechInput, hyper, { mode: 'fixed', path: 'sparse' });
-  const rows0 = out.mechanisms[0].bonds as Array<Array<[number, number]>>;
-  sn.neurons.forEach((nr, i) => {
-    nr.bonds = rows0[i].map(([u, v]) => [u, v]);
-    nr.validatorPermit = out.validatorPermit[i];
-  });
-  sn.mechanisms.forEach((m, k) => {
-    const rows = out.mechanisms[k + 1].bonds as Array<Array<[number, number]>>;
-    m.bonds = rows.map((r) => r.map(([u, v]): [number, number] => [u, v]));
-  });
-  return hotkeyEmissions(sn, out.serverEmission, out.validatorEmission);
+  const input: EpochInput | MechanismEpochInput =
+    f.mechanisms.length === 1
+      ? { ...shared, ...f.mechanisms[0] }
+      : { ...shared, mechanisms: f.mechanisms, ...(f.emissionSplit ? { emissionSplit: f.emissionSplit } : {}) };
+  const output = engine.epoch(input, hyper, { mode, path: 'sparse' });
+  t.writeBack(output, emission, mode);
+  return { output, hotkeyEmission: hotkeyEmissions(sn, output.serverEmission, output.validatorEmission) };
 }
 
-function persistBonds<T>(items: T[], rows: Array<Array<[number, number]>>, set: (item: T, rows: Array<[number, number]>) => void): void {
-  items.forEach((it, i) => set(it, rows[i].map(([u, v]) => [u, v])));
+interface EpochRun {
+  output: EpochOutput;
+  hotkeyEmission: Array<[string, bigint, bigint]>;
 }
 
 /** Per hotkey (incentive, dividend) alpha, in hotkey (BTreeMap) order. */
 function hotkeyEmissions(sn: ChainSubnet, server: readonly bigint[], validator: readonly bigint[]): Array<[string, bigint, bigint]> {
   return sn.neurons
-    .map((nr, i): [string, bigint, bigint] => [nr.hotkey, server[i], validator[i]])
+    .hotkeys()
+    .map((hk, i): [string, bigint, bigint] => [hk, server[i], validator[i]])
     .sort((a, b) => compareKeys(a[0], b[0]));
 }
 
@@ -591,10 +573,10 @@ export function parentChildDividends(s: ChainState, sn: ChainSubnet, hotkey: str
 
 /** `get_owner_hotkeys`: the owner coldkey's hotkeys holding a UID here, plus `SubnetOwnerHotkey` if registered. */
 function ownerHotkeys(s: ChainState, sn: ChainSubnet): Set<string> {
-  const registered = new Set(sn.neurons.map((n) => n.hotkey));
+  const t = sn.neurons;
   const out = new Set<string>();
-  for (const h of s.ownedHotkeys.get(sn.subnetOwner ?? '0') ?? []) if (registered.has(h)) out.add(h);
-  if (sn.subnetOwnerHotkey !== null && registered.has(sn.subnetOwnerHotkey)) out.add(sn.subnetOwnerHotkey);
+  for (const h of s.ownedHotkeys.get(sn.subnetOwner ?? '0') ?? []) if (t.uidOf(h) !== undefined) out.add(h);
+  if (sn.subnetOwnerHotkey !== null && t.uidOf(sn.subnetOwnerHotkey) !== undefined) out.add(sn.subnetOwnerHotkey);
   return out;
 }
 
@@ -672,6 +654,7 @@ export function distributeEmission(
   validator: bigint,
   root: bigint,
   ownerCut: bigint,
+  mode: NumericMode = 'fixed',
 ): EpochReport {
   const netuid = sn.netuid;
   const tw = taoWeightOf(s);
@@ -680,7 +663,8 @@ export function distributeEmission(
   const burnedBefore = sn.alphaBurned;
   const recycledBefore = sn.alphaRecycled;
 
-  const hotkeyEmission = runEpoch(s, sn, engine, u64Add(u64Add(server, validator), root));
+  const run = runEpoch(s, sn, engine, u64Add(u64Add(server, validator), root), mode);
+  const hotkeyEmission = run?.hotkeyEmission ?? [];
   const incentiveSum = hotkeyEmission.reduce((a, [, inc]) => u64Add(a, inc), 0n);
   const validatorAlpha = incentiveSum !== 0n ? validator : u64Add(validator, server);
 
@@ -758,6 +742,7 @@ export function distributeEmission(
     alphaRecycled: sn.alphaRecycled - recycledBefore,
     alphaBurnedTotal: sn.alphaBurned,
     alphaRecycledTotal: sn.alphaRecycled,
+    output: run?.output ?? null,
   };
 }
 
@@ -766,7 +751,7 @@ export function distributeEmission(
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Runs one block on `s` (which must already hold the new block number) and reports what moved. */
-export function blockStep(s: ChainState, engine: Engine): BlockReport {
+export function blockStep(s: ChainState, engine: Engine, mode: NumericMode = 'fixed'): BlockReport {
   const now = s.block;
 
   // block emission + mint_tao
@@ -779,7 +764,7 @@ export function blockStep(s: ChainState, engine: Engine): BlockReport {
     s.balancesTotalIssuance = u64Add(s.balancesTotalIssuance, minted);
   }
 
-  const cb = runCoinbase(s, minted, engine);
+  const cb = runCoinbase(s, minted, engine, mode);
 
   // update_moving_prices, update_root_prop
   const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0));
@@ -884,7 +869,7 @@ export interface CoinbaseReport {
  * left is recycled: `TotalIssuance` −= it), alpha out and pending pots, `drain_pending`, then every drained
  * subnet's `distribute_emission` through `engine`.
  */
-export function runCoinbase(s: ChainState, taoCredit: bigint, engine: Engine): CoinbaseReport {
+export function runCoinbase(s: ChainState, taoCredit: bigint, engine: Engine, mode: NumericMode = 'fixed'): CoinbaseReport {
   let credit = taoCredit;
   const now = s.block;
   const subnets = allSubnetNetuids(s).filter((n) => n !== 0);
@@ -946,7 +931,7 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: Engine): C
   for (const n of [...drained.keys()].sort((a, b) => a - b)) {
     const sn = s.subnets.get(n)!;
     const [server, validator, root, owner] = drained.get(n)!;
-    epochs.push(distributeEmission(s, sn, engine, server, validator, root, owner));
+    epochs.push(distributeEmission(s, sn, engine, server, validator, root, owner, mode));
     sn.lastMechansimStepBlock = now;
     reports.get(n)!.epochRan = true;
   }

@@ -6,7 +6,8 @@
  * storage can be loaded field by field and a state survives a round trip bit for bit.
  */
 import { YumaError } from '../errors.js';
-import { I96F32, U64_MAX, U96F32, toF64 } from '../reference/fixed.js';
+import { I96F32, U64F64, U64_MAX, U96F32, fromF64, toF64 } from '../reference/fixed.js';
+import { SubnetNeurons } from '../subnet/neurons.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
 
 export interface EpochParams {
@@ -21,9 +22,9 @@ export interface EpochParams {
   alphaSigmoidSteepness: number;
   yuma3On: boolean;
   commitRevealWeightsEnabled: boolean;
-  mechanismCount: number;
 }
 
+/** One neuron as a record (the JSON form and `newSubnet`'s input); in the state, neurons live in `SubnetNeurons`. */
 export interface Neuron {
   uid: number;
   hotkey: string;
@@ -36,7 +37,7 @@ export interface Neuron {
 
 export type RecycleOrBurn = 'Recycle' | 'Burn' | null;
 
-/** Mechanisms 1… of a subnet (mechanism 0 lives in the neurons): per-UID weights, bonds and last updates. */
+/** Mechanisms 1… of a subnet as records (mechanism 0 is in the neuron records): per-UID weights, bonds, last updates. */
 export interface MechanismState {
   weights: Array<Array<[number, number]>>;
   bonds: Array<Array<[number, number]>>;
@@ -91,11 +92,48 @@ export interface ChainSubnet {
   alphaBurned: bigint;
   alphaRecycled: bigint;
   epochParams: EpochParams;
-  neurons: Neuron[];
-  /** Mechanisms 1 … `epochParams.mechanismCount` − 1 (empty for single-mechanism subnets). */
-  mechanisms: MechanismState[];
-  /** `MechanismEmissionSplit` (u16 parts summing to 65535), or null for an even split. */
-  mechanismEmissionSplit: number[] | null;
+  /**
+   * The subnet's neurons and every mechanism's weights, bonds and last updates (`MechanismCountCurrent`,
+   * `MechanismEmissionSplit`): the same table `Subnet` keeps.
+   */
+  neurons: SubnetNeurons;
+  /** UID registration (`MaxAllowedUids`, immunity, the burn price and its decay), or null where it is not modelled. */
+  registration: SubnetRegistration | null;
+}
+
+/**
+ * What burned registration reads and writes on a subnet. The burn price decays every block by the factor whose
+ * `burnHalfLife`-th power is ½ and rises by `burnIncreaseMult` after each registration, within [minBurn, maxBurn].
+ */
+export interface SubnetRegistration {
+  maxAllowedUids: number;
+  immunityPeriod: number;
+  minNonImmuneUids: number;
+  /** `ImmuneOwnerUidsLimit`: how many of the owner coldkey's registered hotkeys are never pruned. */
+  immuneOwnerUidsLimit: number;
+  /** `Burn`: TAO (rao) the next registration costs. */
+  burn: bigint;
+  minBurn: bigint;
+  maxBurn: bigint;
+  burnHalfLife: number;
+  /** `BurnIncreaseMult`, U64F64 bits. */
+  burnIncreaseMult: bigint;
+}
+
+/** `SubnetRegistration` with the runtime's defaults at 14bc6f9f (256 UIDs, immunity 4096, burn 0.1 TAO, ×1.26, half-life 360). */
+export function defaultRegistration(fields: Partial<SubnetRegistration> = {}): SubnetRegistration {
+  return {
+    maxAllowedUids: 256,
+    immunityPeriod: 4096,
+    minNonImmuneUids: 10,
+    immuneOwnerUidsLimit: 1,
+    burn: 100_000_000n,
+    minBurn: 500_000n,
+    maxBurn: 100_000_000_000n,
+    burnHalfLife: 360,
+    burnIncreaseMult: fromF64(U64F64, 1.26),
+    ...fields,
+  };
 }
 
 export interface HotkeyInfo {
@@ -250,7 +288,6 @@ function epochParamsIn(v: unknown, path: string): EpochParams {
     alphaSigmoidSteepness: small(o.alphaSigmoidSteepness, `${path}.alphaSigmoidSteepness`, 2 ** 31 - 1),
     yuma3On: bool(o.yuma3On, `${path}.yuma3On`),
     commitRevealWeightsEnabled: o.commitRevealWeightsEnabled === undefined ? false : bool(o.commitRevealWeightsEnabled, `${path}.commitRevealWeightsEnabled`),
-    mechanismCount: o.mechanismCount === undefined ? 1 : Math.max(1, small(o.mechanismCount, `${path}.mechanismCount`, 16)),
   };
 }
 
@@ -263,7 +300,7 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
   const neuronsRaw = arr(o.neurons ?? [], `${path}.neurons`);
   if (neuronsRaw.length > MAX_NEURONS) throw new YumaError('E_LIMIT', `${path}.neurons: more than ${MAX_NEURONS} UIDs`);
   const n = neuronsRaw.length;
-  const neurons = neuronsRaw.map((x, i): Neuron => {
+  const records = neuronsRaw.map((x, i): Neuron => {
     const p = `${path}.neurons[${i}]`;
     const no = obj(x, p);
     const uid = small(no.uid, `${p}.uid`, U16_MAX);
@@ -278,6 +315,7 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
       bonds: rowIn(no.bonds ?? [], `${p}.bonds`, n),
     };
   });
+  const emissions = neuronsRaw.map((x, i) => ((x as Json).emission === undefined ? 0n : u64((x as Json).emission, `${path}.neurons[${i}].emission`)));
   const rob = o.recycleOrBurn;
   if (rob !== null && rob !== undefined && rob !== 'Recycle' && rob !== 'Burn') bad(`${path}.recycleOrBurn`, 'expected "Recycle", "Burn" or null');
   const quote = u64(o.swapBalancerQuoteWeightParts, `${path}.swapBalancerQuoteWeightParts`);
@@ -294,14 +332,19 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
     if (lu.length !== n) bad(`${mp}.lastUpdate`, `expected ${n} entries`);
     return { weights: rows(mo.weights, 'weights'), bonds: rows(mo.bonds, 'bonds'), lastUpdate: lu.map((x, i) => u64(x, `${mp}.lastUpdate[${i}]`)) };
   });
-  if (mechanisms.length !== Math.max(0, epochParams.mechanismCount - 1)) {
-    throw new YumaError('E_STATE', `${path}: mechanismCount ${epochParams.mechanismCount} needs ${epochParams.mechanismCount - 1} entries in mechanisms`);
+  const po = obj(o.epochParams, `${path}.epochParams`);
+  const mechanismCount = po.mechanismCount === undefined ? 1 : Math.max(1, small(po.mechanismCount, `${path}.epochParams.mechanismCount`, 16));
+  if (mechanisms.length !== mechanismCount - 1) {
+    throw new YumaError('E_STATE', `${path}: mechanismCount ${mechanismCount} needs ${mechanismCount - 1} entries in mechanisms`);
   }
   let mechanismEmissionSplit: number[] | null = null;
   if (o.mechanismEmissionSplit !== undefined && o.mechanismEmissionSplit !== null) {
     mechanismEmissionSplit = arr(o.mechanismEmissionSplit, `${path}.mechanismEmissionSplit`).map((x, i) => small(x, `${path}.mechanismEmissionSplit[${i}]`, U16_MAX));
   }
   if (quote > 1_000_000_000_000_000_000n) throw new YumaError('E_RANGE', `${path}.swapBalancerQuoteWeightParts: above 1e18`);
+  const registration = o.registration === undefined || o.registration === null ? null : registrationIn(o.registration, `${path}.registration`);
+  const neurons = neuronTable(records, mechanisms, mechanismEmissionSplit, registration, `${path}`);
+  emissions.forEach((e, i) => (neurons.emission[i] = e));
   return {
     netuid,
     added: bool(o.added, `${path}.added`),
@@ -345,9 +388,63 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
     alphaRecycled: u128(o.alphaRecycled ?? '0', `${path}.alphaRecycled`),
     epochParams,
     neurons,
-    mechanisms,
-    mechanismEmissionSplit,
+    registration,
   };
+}
+
+function registrationIn(v: unknown, path: string): SubnetRegistration {
+  const o = obj(v, path);
+  const r: SubnetRegistration = {
+    maxAllowedUids: small(o.maxAllowedUids, `${path}.maxAllowedUids`, MAX_NEURONS),
+    immunityPeriod: small(o.immunityPeriod, `${path}.immunityPeriod`, U16_MAX),
+    minNonImmuneUids: small(o.minNonImmuneUids, `${path}.minNonImmuneUids`, U16_MAX),
+    immuneOwnerUidsLimit: small(o.immuneOwnerUidsLimit, `${path}.immuneOwnerUidsLimit`, U16_MAX),
+    burn: u64(o.burn, `${path}.burn`),
+    minBurn: u64(o.minBurn, `${path}.minBurn`),
+    maxBurn: u64(o.maxBurn, `${path}.maxBurn`),
+    burnHalfLife: small(o.burnHalfLife, `${path}.burnHalfLife`, U16_MAX),
+    burnIncreaseMult: int(obj(o.burnIncreaseMult, `${path}.burnIncreaseMult`).bits, `${path}.burnIncreaseMult.bits`, 0n, U128_MAX),
+  };
+  if (r.minBurn > r.maxBurn) throw new YumaError('E_STATE', `${path}: minBurn above maxBurn`);
+  return r;
+}
+
+/**
+ * The neuron table of a subnet from records: capacity `MaxAllowedUids` where registration is modelled (at least the
+ * neurons listed), else room for 256 UIDs or the neurons listed.
+ */
+export function neuronTable(
+  records: readonly Neuron[],
+  mechanisms: readonly MechanismState[],
+  split: number[] | null,
+  registration: SubnetRegistration | null,
+  where = 'subnet',
+): SubnetNeurons {
+  const n = records.length;
+  if (registration !== null && registration.maxAllowedUids < n) {
+    throw new YumaError('E_STATE', `${where}: ${n} neurons but maxAllowedUids ${registration.maxAllowedUids}`);
+  }
+  const t = new SubnetNeurons(registration?.maxAllowedUids ?? Math.max(n, 256), mechanisms.length + 1);
+  const m0 = t.mechanism(0);
+  records.forEach((r, i) => {
+    if (r.uid !== i) throw new YumaError('E_SHAPE', `${where}: neurons must be listed by uid (expected ${i}, got ${r.uid})`);
+    t.append(r.hotkey, r.blockAtRegistration);
+    m0.lastUpdate[i] = r.lastUpdate;
+    t.validatorPermit[i] = r.validatorPermit ? 1 : 0;
+    t.loadRows(0, i, r.weights, r.bonds);
+  });
+  mechanisms.forEach((m, k) => {
+    if (m.weights.length !== n || m.bonds.length !== n || m.lastUpdate.length !== n) {
+      throw new YumaError('E_SHAPE', `${where}: mechanism ${k + 1} needs ${n} weight rows, bond rows and last updates`);
+    }
+    const store = t.mechanism(k + 1);
+    for (let i = 0; i < n; i++) {
+      store.lastUpdate[i] = m.lastUpdate[i];
+      t.loadRows(k + 1, i, m.weights[i], m.bonds[i]);
+    }
+  });
+  t.setEmissionSplit(split);
+  return t;
 }
 
 function linksIn(v: unknown, path: string): Map<string, ChildLink[]> {
@@ -454,8 +551,8 @@ export function chainStateFromJSON(input: unknown): ChainState {
 function checkConsistency(s: ChainState): void {
   for (const sn of s.subnets.values()) {
     if (sn.alphaBurned > U64_MAX * 1_000_000n) throw new YumaError('E_RANGE', `subnet ${sn.netuid}: alphaBurned out of range`);
-    for (const nr of sn.neurons) {
-      for (const [uid] of nr.weights) if (uid >= sn.neurons.length) throw new YumaError('E_STATE', `subnet ${sn.netuid}: weight to uid ${uid} ≥ n`);
+    for (const row of sn.neurons.weightRows(0)) {
+      for (const [uid] of row) if (uid >= sn.neurons.size) throw new YumaError('E_STATE', `subnet ${sn.netuid}: weight to uid ${uid} ≥ n`);
     }
   }
   for (const [k, links] of [...s.childKeys, ...s.parentKeys]) {
@@ -466,6 +563,41 @@ function checkConsistency(s: ChainState): void {
 }
 
 const sortedBy = <T>(xs: T[], cmp: (a: T, b: T) => number): T[] => xs.slice().sort(cmp);
+
+/** A subnet's neurons as records; `emission` (the pruning score) only where registration is modelled. */
+function neuronsOut(sn: ChainSubnet): Json[] {
+  const t = sn.neurons;
+  const weights = t.weightRows(0);
+  const bonds = t.bondRows(0);
+  const m0 = t.mechanism(0);
+  return Array.from({ length: t.size }, (_, i) => {
+    const out: Json = {
+      blockAtRegistration: t.blockAtRegistration[i].toString(),
+      bonds: bonds[i],
+      hotkey: t.hotkey(i),
+      lastUpdate: m0.lastUpdate[i].toString(),
+      uid: i,
+      validatorPermit: t.validatorPermit[i] === 1,
+      weights: weights[i],
+    };
+    if (sn.registration !== null) out.emission = t.emission[i].toString();
+    return out;
+  });
+}
+
+function registrationOut(r: SubnetRegistration): Json {
+  return {
+    burn: r.burn.toString(),
+    burnHalfLife: r.burnHalfLife,
+    burnIncreaseMult: { bits: r.burnIncreaseMult.toString(), f64: toF64(U64F64, r.burnIncreaseMult) },
+    immuneOwnerUidsLimit: r.immuneOwnerUidsLimit,
+    immunityPeriod: r.immunityPeriod,
+    maxAllowedUids: r.maxAllowedUids,
+    maxBurn: r.maxBurn.toString(),
+    minBurn: r.minBurn.toString(),
+    minNonImmuneUids: r.minNonImmuneUids,
+  };
+}
 
 /** Writes a state in the JSON form `chainStateFromJSON` reads (every value JSON-safe). */
 export function chainStateToJSON(s: ChainState): Json {
@@ -489,7 +621,7 @@ export function chainStateToJSON(s: ChainState): Json {
         kappa: sn.epochParams.kappa,
         liquidAlphaOn: sn.epochParams.liquidAlphaOn,
         maxAllowedValidators: sn.epochParams.maxAllowedValidators,
-        mechanismCount: sn.epochParams.mechanismCount,
+        mechanismCount: sn.neurons.mechanismCount,
         yuma3On: sn.epochParams.yuma3On,
       },
       feeRate: sn.feeRate,
@@ -500,15 +632,7 @@ export function chainStateToJSON(s: ChainState): Json {
       minerBurned: fixedOut(sn.minerBurned, false),
       netuid: sn.netuid,
       networkRegistrationAllowed: sn.networkRegistrationAllowed,
-      neurons: sn.neurons.map((n) => ({
-        blockAtRegistration: n.blockAtRegistration.toString(),
-        bonds: n.bonds.map(([u, v]) => [u, v]),
-        hotkey: n.hotkey,
-        lastUpdate: n.lastUpdate.toString(),
-        uid: n.uid,
-        validatorPermit: n.validatorPermit,
-        weights: n.weights.map(([u, v]) => [u, v]),
-      })),
+      neurons: neuronsOut(sn),
       ownerCutEnabled: sn.ownerCutEnabled,
       palSwapInitialized: sn.palSwapInitialized,
       pendingEpochAt: sn.pendingEpochAt.toString(),
@@ -537,14 +661,17 @@ export function chainStateToJSON(s: ChainState): Json {
       swapBalancerQuoteWeightParts: sn.swapBalancerQuoteWeightParts.toString(),
       tempo: sn.tempo,
     };
-    if (sn.mechanisms.length > 0) {
-      (subnets[String(netuid)] as Json).mechanisms = sn.mechanisms.map((m) => ({
-        bonds: m.bonds.map((r) => r.map(([u, v]) => [u, v])),
-        lastUpdate: m.lastUpdate.map(String),
-        weights: m.weights.map((r) => r.map(([u, v]) => [u, v])),
+    const t = sn.neurons;
+    if (t.mechanismCount > 1) {
+      (subnets[String(netuid)] as Json).mechanisms = Array.from({ length: t.mechanismCount - 1 }, (_, k) => ({
+        bonds: t.bondRows(k + 1),
+        lastUpdate: Array.from(t.mechanism(k + 1).lastUpdate.subarray(0, t.size), String),
+        weights: t.weightRows(k + 1),
       }));
     }
-    if (sn.mechanismEmissionSplit !== null) (subnets[String(netuid)] as Json).mechanismEmissionSplit = sn.mechanismEmissionSplit.slice();
+    const split = t.emissionSplit;
+    if (split !== null) (subnets[String(netuid)] as Json).mechanismEmissionSplit = split;
+    if (sn.registration !== null) (subnets[String(netuid)] as Json).registration = registrationOut(sn.registration);
   }
   const hotkeys = sortedBy([...s.hotkeys], (a, b) => compareKeys(a[0], b[0])).map(([hotkey, h]) => {
     const out: Json = { delegateTake: h.delegateTake ?? s.defaultDelegateTake, hotkey, owner: h.owner };
@@ -620,12 +747,23 @@ export function defaultEpochParams(): EpochParams {
     alphaSigmoidSteepness: 1000,
     yuma3On: false,
     commitRevealWeightsEnabled: false,
-    mechanismCount: 1,
   };
 }
 
+/** What `newSubnet` takes: the subnet's fields, with its neurons (and mechanisms 1…) as records or as a table. */
+export type SubnetFields = Partial<Omit<ChainSubnet, 'neurons'>> & {
+  neurons?: readonly Neuron[] | SubnetNeurons;
+  /** Mechanisms 1 … k − 1 as records (with `neurons` as records). */
+  mechanisms?: readonly MechanismState[];
+  mechanismEmissionSplit?: number[] | null;
+};
+
 /** A dynamic subnet with the runtime defaults, emitting, pool at weights 0.5/0.5, no neurons. */
-export function newSubnet(netuid: number, fields: Partial<ChainSubnet> = {}): ChainSubnet {
+export function newSubnet(netuid: number, fields: SubnetFields = {}): ChainSubnet {
+  const { neurons, mechanisms, mechanismEmissionSplit, ...rest } = fields;
+  const registration = rest.registration ?? null;
+  const table =
+    neurons instanceof SubnetNeurons ? neurons : neuronTable(neurons ?? [], mechanisms ?? [], mechanismEmissionSplit ?? null, registration, `subnet ${netuid}`);
   return {
     netuid,
     added: true,
@@ -668,10 +806,9 @@ export function newSubnet(netuid: number, fields: Partial<ChainSubnet> = {}): Ch
     alphaBurned: 0n,
     alphaRecycled: 0n,
     epochParams: defaultEpochParams(),
-    neurons: [],
-    mechanisms: [],
-    mechanismEmissionSplit: null,
-    ...fields,
+    ...rest,
+    neurons: table,
+    registration,
   };
 }
 
