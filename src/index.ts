@@ -29,8 +29,9 @@ export {
 } from './epoch/divergence.js';
 export { createEngine, createEngineSync, type Engine, type EngineOptions } from './engine.js';
 export { Subnet, type SubnetOptions, type SubnetEpochOptions, type MechanismOption, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';
+export { SubnetNeurons, MechanismNeurons, packRow, unpackRow, type PackedRow, type PruneRules, type WeightsRow, type WeightsProblem } from './subnet/neurons.js';
 export * from './dtao/index.js';
 export * from './sim/index.js';
-export { Chain, type ChainOptions, chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, StakingRefused } from './chain/index.js';
-export type { ChainState, ChainSubnet, BlockReport, EpochReport } from './chain/index.js';
+export { Chain, type ChainOptions, chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, defaultRegistration, ChainRefused, StakingRefused } from './chain/index.js';
+export type { ChainState, ChainSubnet, BlockReport, EpochReport, SubnetRegistration, SubnetFields, ChainErrorName, RegisterRequest, RegisterResult, SetWeightsRequest } from './chain/index.js';
 export { blockReportToJSON } from './chain/report-json.js';

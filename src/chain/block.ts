@@ -33,6 +33,7 @@ import {
   wrapAdd,
 } from '../reference/fixed.js';
 import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, currentPrice, doSwap, limitPriceFromRao, weightsForAddedLiquidity } from './balancer.js';
+import { updateRegistrationPrices } from './registration.js';
 import { SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
 import { type ChainState, type ChainSubnet, type StakePool, compareKeys, poolKey, storageOrderKey } from './state.js';
 
@@ -753,6 +754,9 @@ export function distributeEmission(
 /** Runs one block on `s` (which must already hold the new block number) and reports what moved. */
 export function blockStep(s: ChainState, engine: Engine, mode: NumericMode = 'fixed'): BlockReport {
   const now = s.block;
+
+  // update_registration_prices_for_networks (subnets that model registration)
+  updateRegistrationPrices(s);
 
   // block emission + mint_tao
   const emission = blockEmissionStoring(s, s.totalIssuance);

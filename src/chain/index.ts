@@ -4,22 +4,35 @@
  */
 import { createEngineSync, type Engine } from '../engine.js';
 import { YumaError } from '../errors.js';
+import type { NumericMode } from '../epoch/types.js';
 import { type BlockReport, blockStep } from './block.js';
+import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
 import { type ChainState, chainStateFromJSON, chainStateToJSON } from './state.js';
 
 export interface ChainOptions {
   /** Engine for the epochs (default: a new Wasm engine). */
   engine?: Engine;
+  /**
+   * Arithmetic of the epochs: `'fixed'` (default) is the chain's, bit for bit; `'float'` runs the same epoch in f64
+   * (faster, within a u16 step of the chain's shares) for simulations that trade exactness for speed.
+   */
+  epochMode?: NumericMode;
 }
 
 export class Chain {
   readonly state: ChainState;
   private readonly engine: Engine;
+  readonly epochMode: NumericMode;
 
   constructor(state: ChainState, opts: ChainOptions = {}) {
+    if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'Chain options must be an object');
+    for (const k of Object.keys(opts)) if (k !== 'engine' && k !== 'epochMode') throw new YumaError('E_ARG', `unknown Chain option ${JSON.stringify(k)} (known: engine, epochMode)`);
+    const mode = opts.epochMode ?? 'fixed';
+    if (mode !== 'fixed' && mode !== 'float') throw new YumaError('E_ARG', `epochMode must be 'fixed' or 'float' (got ${String(mode)})`);
     this.state = state;
     this.engine = opts.engine ?? createEngineSync();
+    this.epochMode = mode;
   }
 
   /** Loads a state from its JSON form (the golden scenarios' `initialState` format). */
@@ -38,7 +51,7 @@ export class Chain {
   /** Advances one block (`block += 1`, then `block_step`) and reports what moved where. */
   step(): BlockReport {
     this.state.block += 1n;
-    return blockStep(this.state, this.engine);
+    return blockStep(this.state, this.engine, this.epochMode);
   }
 
   /** `add_stake` (or `add_stake_limit` with `limitPrice`): buys alpha for a coldkey on a hotkey; all or nothing. */
@@ -51,6 +64,19 @@ export class Chain {
     return removeStake(this.state, req);
   }
 
+  /**
+   * Burned registration (`register`, or `register_limit` with `limitPrice`): the coldkey's burn buys alpha that is
+   * destroyed, the hotkey gets the next UID or replaces the prune candidate. The subnet must model registration.
+   */
+  registerNeuron(req: RegisterRequest): RegisterResult {
+    return registerNeuron(this.state, req);
+  }
+
+  /** `set_weights` / `set_mechanism_weights` from a registered hotkey (a permit needed beyond a self-weight). */
+  setWeights(req: SetWeightsRequest): void {
+    setWeights(this.state, req);
+  }
+
   /** Steps `blocks` blocks (a whole number ≥ 0) and returns their reports. */
   run(blocks: number): BlockReport[] {
     if (!Number.isSafeInteger(blocks) || blocks < 0) throw new YumaError('E_ARG', `blocks must be a whole number ≥ 0, got ${String(blocks)}`);
@@ -60,7 +86,8 @@ export class Chain {
   }
 }
 
-export { chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, defaultEpochParams } from './state.js';
-export { StakingRefused, DEFAULT_MIN_STAKE, type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult } from './staking.js';
-export type { ChainState, ChainSubnet, Neuron, StakePool, HotkeyInfo, EpochParams, ChildLink } from './state.js';
+export { chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, defaultEpochParams, defaultRegistration } from './state.js';
+export { registerNeuron, setWeights, updateRegistrationPrices, decayFactorQ32, type RegisterRequest, type RegisterResult, type SetWeightsRequest } from './registration.js';
+export { ChainRefused, type ChainErrorName, StakingRefused, DEFAULT_MIN_STAKE, type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult } from './staking.js';
+export type { ChainState, ChainSubnet, Neuron, MechanismState, StakePool, HotkeyInfo, EpochParams, ChildLink, SubnetRegistration, SubnetFields } from './state.js';
 export type { BlockReport, EpochReport, SubnetBlockReport, SubnetBlockTerms, StakeChange } from './block.js';

@@ -28,14 +28,38 @@ export type StakingErrorName =
   | 'HotKeyAccountNotExists'
   | 'NotEnoughStakeToWithdraw';
 
-/** The chain refused the operation; `chainError` is the pallet's error name. Nothing was changed. */
-export class StakingRefused extends YumaError {
-  readonly chainError: StakingErrorName;
-  constructor(chainError: StakingErrorName, detail: string) {
-    super(chainError === 'SlippageTooHigh' || chainError === 'PriceLimitExceeded' ? 'E_SLIPPAGE' : 'E_STATE', `${chainError}: ${detail}`);
+/** The pallet errors of registration and `set_weights`. */
+export type NeuronErrorName =
+  | 'RegistrationNotPermittedOnRootSubnet'
+  | 'SubNetRegistrationDisabled'
+  | 'HotKeyAlreadyRegisteredInSubNet'
+  | 'NonAssociatedColdKey'
+  | 'NoNeuronIdAvailable'
+  | 'RegistrationPriceLimitExceeded'
+  | 'CanNotSetRootNetworkWeights'
+  | 'WeightVecNotEqualSize'
+  | 'MechanismDoesNotExist'
+  | 'UidsLengthExceedUidsInSubNet'
+  | 'HotKeyNotRegisteredInSubNet'
+  | 'NeuronNoValidatorPermit'
+  | 'DuplicateUids'
+  | 'UidVecContainInvalidOne';
+
+export type ChainErrorName = StakingErrorName | NeuronErrorName;
+
+const SLIPPAGE_ERRORS: ReadonlySet<ChainErrorName> = new Set(['SlippageTooHigh', 'PriceLimitExceeded', 'RegistrationPriceLimitExceeded']);
+
+/** The chain refused an extrinsic; `chainError` is the pallet's error name. Nothing was changed. */
+export class ChainRefused extends YumaError {
+  readonly chainError: ChainErrorName;
+  constructor(chainError: ChainErrorName, detail: string) {
+    super(SLIPPAGE_ERRORS.has(chainError) ? 'E_SLIPPAGE' : 'E_STATE', `${chainError}: ${detail}`);
     this.chainError = chainError;
   }
 }
+
+/** The name staking refusals were first exported under (the same class). */
+export { ChainRefused as StakingRefused };
 
 export interface AddStakeRequest {
   coldkey: string;
@@ -91,26 +115,26 @@ function checkU64(name: string, v: unknown): bigint {
   return v;
 }
 
-function checkKey(name: string, v: unknown): string {
+export function checkKey(name: string, v: unknown): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > 128) throw new YumaError('E_ARG', `${name} must be a non-empty account id string`);
   return v;
 }
 
-function readRequest<T extends object>(req: unknown, allowed: readonly string[]): T {
+export function readRequest<T extends object>(req: unknown, allowed: readonly string[]): T {
   if (req === null || typeof req !== 'object' || Array.isArray(req)) throw new YumaError('E_ARG', 'request must be an object');
   for (const k of Object.keys(req)) if (!allowed.includes(k)) throw new YumaError('E_ARG', `unknown field ${JSON.stringify(k)}`);
   return req as T;
 }
 
-function subnetOf(s: ChainState, netuid: unknown): ChainSubnet {
+export function subnetOf(s: ChainState, netuid: unknown): ChainSubnet {
   if (typeof netuid !== 'number' || !Number.isInteger(netuid) || netuid < 0 || netuid > 65535) throw new YumaError('E_ARG', `netuid must be a u16, got ${String(netuid)}`);
   const sn = s.subnets.get(netuid);
-  if (!sn || !sn.added) throw new StakingRefused('SubnetNotExists', `subnet ${netuid}`);
+  if (!sn || !sn.added) throw new ChainRefused('SubnetNotExists', `subnet ${netuid}`);
   return sn;
 }
 
 /** Snapshot of everything a staking call may touch, restored when the call fails (the extrinsic is transactional). */
-function snapshot(s: ChainState, sn: ChainSubnet, hotkeys: string[]): () => void {
+export function snapshot(s: ChainState, sn: ChainSubnet, hotkeys: string[]): () => void {
   const totals = { totalStake: s.totalStake, totalIssuance: s.totalIssuance, balances: s.balancesTotalIssuance };
   const subnet = { ...sn };
   const pools = hotkeys.map((h) => {
@@ -140,7 +164,7 @@ function simSwap(sn: ChainSubnet, buy: boolean, amount: bigint, limitRao: bigint
 export function maxAmountAdd(s: ChainState, sn: ChainSubnet, limitRao: bigint): bigint {
   if (sn.netuid === 0 || sn.mechanism === 0) return limitRao >= 1_000_000_000n ? U64_MAX : 0n;
   const r = simSwap(sn, true, sn.subnetTao * 1000n > U64_MAX ? U64_MAX : sn.subnetTao * 1000n, limitRao, s.swapMinimumReserve);
-  if (typeof r === 'string') throw new StakingRefused(r, `subnet ${sn.netuid}: no stake fits under the limit`);
+  if (typeof r === 'string') throw new ChainRefused(r, `subnet ${sn.netuid}: no stake fits under the limit`);
   return r.amountPaidIn + r.feePaid;
 }
 
@@ -148,7 +172,7 @@ export function maxAmountAdd(s: ChainState, sn: ChainSubnet, limitRao: bigint): 
 export function maxAmountRemove(s: ChainState, sn: ChainSubnet, limitRao: bigint): bigint {
   if (sn.netuid === 0 || sn.mechanism === 0) return limitRao <= 1_000_000_000n ? U64_MAX : 0n;
   const r = simSwap(sn, false, sn.subnetAlphaIn * 1000n > U64_MAX ? U64_MAX : sn.subnetAlphaIn * 1000n, limitRao, s.swapMinimumReserve);
-  if (typeof r === 'string') throw new StakingRefused(r, `subnet ${sn.netuid}: nothing can be sold above the limit`);
+  if (typeof r === 'string') throw new ChainRefused(r, `subnet ${sn.netuid}: nothing can be sold above the limit`);
   return r.amountPaidIn + r.feePaid;
 }
 
@@ -165,35 +189,35 @@ export function addStake(s: ChainState, request: AddStakeRequest): AddStakeResul
   if (req.blockAuthor !== undefined && typeof req.blockAuthor !== 'boolean') throw new YumaError('E_ARG', 'blockAuthor must be a boolean');
   const sn = subnetOf(s, req.netuid);
 
-  if (sn.netuid !== 0 && sn.mechanism === 1 && tao > sn.subnetTao * 1000n) throw new StakingRefused('InsufficientLiquidity', 'input above 1000× the TAO reserve');
+  if (sn.netuid !== 0 && sn.mechanism === 1 && tao > sn.subnetTao * 1000n) throw new ChainRefused('InsufficientLiquidity', 'input above 1000× the TAO reserve');
   const max = limited ? maxAmountAdd(s, sn, limitRao) : tao;
   const possible = tao < max ? tao : max;
 
   // validate_add_stake
-  if (!sn.subtokenEnabled) throw new StakingRefused('SubtokenDisabled', `subnet ${sn.netuid}`);
+  if (!sn.subtokenEnabled) throw new ChainRefused('SubtokenDisabled', `subnet ${sn.netuid}`);
   const minFee = (() => {
     const r = simSwap(sn, true, DEFAULT_MIN_STAKE, MAX_PRICE_RAO, s.swapMinimumReserve);
     return typeof r === 'string' ? feeAmount(sn as SwapPoolState, DEFAULT_MIN_STAKE, false) : r.feePaid;
   })();
-  if (tao < DEFAULT_MIN_STAKE + minFee) throw new StakingRefused('AmountTooLow', `stake below the minimum ${DEFAULT_MIN_STAKE + minFee} rao`);
+  if (tao < DEFAULT_MIN_STAKE + minFee) throw new ChainRefused('AmountTooLow', `stake below the minimum ${DEFAULT_MIN_STAKE + minFee} rao`);
   let toAdd = tao;
   if (!allowPartial) {
-    if (toAdd > max) throw new StakingRefused('SlippageTooHigh', `at most ${max} rao fits under the limit`);
+    if (toAdd > max) throw new ChainRefused('SlippageTooHigh', `at most ${max} rao fits under the limit`);
   } else toAdd = max < toAdd ? max : toAdd;
-  if (!s.hotkeys.has(hotkey)) throw new StakingRefused('HotKeyAccountNotExists', hotkey);
+  if (!s.hotkeys.has(hotkey)) throw new ChainRefused('HotKeyAccountNotExists', hotkey);
   const sim = simSwap(sn, true, toAdd, MAX_PRICE_RAO, s.swapMinimumReserve);
-  if (typeof sim === 'string') throw new StakingRefused('InsufficientLiquidity', `simulated swap failed: ${sim}`);
-  if (sim.amountPaidIn < DEFAULT_MIN_STAKE) throw new StakingRefused('AmountTooLow', 'net stake below the minimum');
-  if (sim.amountPaidOut === 0n) throw new StakingRefused('InsufficientLiquidity', 'the stake buys no alpha');
-  if (!poolCanUpdateOne(stakePool(s, hotkey, sn.netuid), sim.amountPaidOut)) throw new StakingRefused('InsufficientLiquidity', 'the stake buys no shares');
+  if (typeof sim === 'string') throw new ChainRefused('InsufficientLiquidity', `simulated swap failed: ${sim}`);
+  if (sim.amountPaidIn < DEFAULT_MIN_STAKE) throw new ChainRefused('AmountTooLow', 'net stake below the minimum');
+  if (sim.amountPaidOut === 0n) throw new ChainRefused('InsufficientLiquidity', 'the stake buys no alpha');
+  if (!poolCanUpdateOne(stakePool(s, hotkey, sn.netuid), sim.amountPaidOut)) throw new ChainRefused('InsufficientLiquidity', 'the stake buys no shares');
 
   // stake_into_subnet (transactional)
   const restore = snapshot(s, sn, [hotkey]);
   try {
     const r = swapTaoForAlpha(s, sn, possible, limitRao, false);
-    if (typeof r === 'string') throw new StakingRefused(r, 'swap failed');
-    if (r.amountPaidOut === 0n) throw new StakingRefused('AmountTooLow', 'the stake buys no alpha');
-    if (!poolCanUpdateOne(stakePool(s, hotkey, sn.netuid), r.amountPaidOut)) throw new StakingRefused('InsufficientLiquidity', 'the stake buys no shares');
+    if (typeof r === 'string') throw new ChainRefused(r, 'swap failed');
+    if (r.amountPaidOut === 0n) throw new ChainRefused('AmountTooLow', 'the stake buys no alpha');
+    if (!poolCanUpdateOne(stakePool(s, hotkey, sn.netuid), r.amountPaidOut)) throw new ChainRefused('InsufficientLiquidity', 'the stake buys no shares');
     stakeToColdkey(s, hotkey, coldkey, sn.netuid, r.amountPaidOut);
     const feeBurned = req.blockAuthor === false;
     if (feeBurned && r.feeToBlockAuthor > 0n) {
@@ -223,23 +247,23 @@ export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveS
   const held = pool && pool.shares.has(coldkey) ? poolValueOf(pool, coldkey) : 0n;
 
   if (!limited) {
-    if (!sn.subtokenEnabled) throw new StakingRefused('SubtokenDisabled', `subnet ${sn.netuid}`);
+    if (!sn.subtokenEnabled) throw new ChainRefused('SubtokenDisabled', `subnet ${sn.netuid}`);
     alpha = alpha < held ? alpha : held;
   }
-  if (sn.netuid !== 0 && sn.mechanism === 1 && alpha > sn.subnetAlphaIn * 1000n) throw new StakingRefused('InsufficientLiquidity', 'input above 1000× the alpha reserve');
+  if (sn.netuid !== 0 && sn.mechanism === 1 && alpha > sn.subnetAlphaIn * 1000n) throw new ChainRefused('InsufficientLiquidity', 'input above 1000× the alpha reserve');
   const max = limited ? maxAmountRemove(s, sn, limitRao) : alpha;
   const possible = alpha < max ? alpha : max;
 
   // validate_remove_stake
-  if (alpha === 0n) throw new StakingRefused('AmountTooLow', 'nothing to unstake');
-  if (held < alpha) throw new StakingRefused('NotEnoughStakeToWithdraw', `holds ${held}, asked ${alpha}`);
+  if (alpha === 0n) throw new ChainRefused('AmountTooLow', 'nothing to unstake');
+  if (held < alpha) throw new ChainRefused('NotEnoughStakeToWithdraw', `holds ${held}, asked ${alpha}`);
   const sim = simSwap(sn, false, alpha, MIN_PRICE_RAO, s.swapMinimumReserve);
-  if (typeof sim === 'string') throw new StakingRefused('InsufficientLiquidity', `simulated swap failed: ${sim}`);
+  if (typeof sim === 'string') throw new ChainRefused('InsufficientLiquidity', `simulated swap failed: ${sim}`);
   if (held - alpha !== 0n && sim.amountPaidOut < DEFAULT_MIN_STAKE) {
-    throw new StakingRefused('AmountTooLow', `a partial unstake must be worth ≥ ${DEFAULT_MIN_STAKE} rao (this one ${sim.amountPaidOut})`);
+    throw new ChainRefused('AmountTooLow', `a partial unstake must be worth ≥ ${DEFAULT_MIN_STAKE} rao (this one ${sim.amountPaidOut})`);
   }
-  if (!allowPartial && alpha > max) throw new StakingRefused('SlippageTooHigh', `at most ${max} alpha sells above the limit`);
-  if (!s.hotkeys.has(hotkey)) throw new StakingRefused('HotKeyAccountNotExists', hotkey);
+  if (!allowPartial && alpha > max) throw new ChainRefused('SlippageTooHigh', `at most ${max} alpha sells above the limit`);
+  if (!s.hotkeys.has(hotkey)) throw new ChainRefused('HotKeyAccountNotExists', hotkey);
 
   // unstake_from_subnet (transactional)
   const restore = snapshot(s, sn, [hotkey]);
@@ -247,7 +271,7 @@ export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveS
     const p = stakePool(s, hotkey, sn.netuid);
     if (poolValueOf(p, coldkey) >= possible) poolUpdateOne(p, coldkey, -possible);
     const r = swapAlphaForTao(s, sn, possible, limitRao, false);
-    if (typeof r === 'string') throw new StakingRefused(r, 'swap failed');
+    if (typeof r === 'string') throw new ChainRefused(r, 'swap failed');
     const used = r.amountPaidIn + r.feePaid;
     const refund = possible > used ? possible - used : 0n;
     if (refund !== 0n) stakeToColdkey(s, hotkey, coldkey, sn.netuid, refund);
@@ -255,7 +279,7 @@ export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveS
     if (req.blockAuthor === false) sn.alphaBurned += r.feeToBlockAuthor;
     else {
       const f = swapAlphaForTao(s, sn, r.feeToBlockAuthor, MIN_PRICE_RAO, true);
-      if (typeof f === 'string') throw new StakingRefused(f, 'selling the alpha fee failed');
+      if (typeof f === 'string') throw new ChainRefused(f, 'selling the alpha fee failed');
       feeTao = f.amountPaidOut;
     }
     return { tao: r.amountPaidOut, alphaUnstaked: possible - refund, feeAlpha: r.feeToBlockAuthor, feeTao, refunded: refund };

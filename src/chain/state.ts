@@ -118,6 +118,10 @@ export interface SubnetRegistration {
   burnHalfLife: number;
   /** `BurnIncreaseMult`, U64F64 bits. */
   burnIncreaseMult: bigint;
+  /** `RAORecycledForRegistration`: TAO paid for registrations. */
+  raoRecycledForRegistration: bigint;
+  /** Alpha the burns bought and destroyed (a counter, not chain storage). */
+  alphaBurnedByRegistration: bigint;
 }
 
 /** `SubnetRegistration` with the runtime's defaults at 14bc6f9f (256 UIDs, immunity 4096, burn 0.1 TAO, ×1.26, half-life 360). */
@@ -132,6 +136,8 @@ export function defaultRegistration(fields: Partial<SubnetRegistration> = {}): S
     maxBurn: 100_000_000_000n,
     burnHalfLife: 360,
     burnIncreaseMult: fromF64(U64F64, 1.26),
+    raoRecycledForRegistration: 0n,
+    alphaBurnedByRegistration: 0n,
     ...fields,
   };
 }
@@ -404,6 +410,8 @@ function registrationIn(v: unknown, path: string): SubnetRegistration {
     maxBurn: u64(o.maxBurn, `${path}.maxBurn`),
     burnHalfLife: small(o.burnHalfLife, `${path}.burnHalfLife`, U16_MAX),
     burnIncreaseMult: int(obj(o.burnIncreaseMult, `${path}.burnIncreaseMult`).bits, `${path}.burnIncreaseMult.bits`, 0n, U128_MAX),
+    raoRecycledForRegistration: u128(o.raoRecycledForRegistration ?? '0', `${path}.raoRecycledForRegistration`),
+    alphaBurnedByRegistration: u128(o.alphaBurnedByRegistration ?? '0', `${path}.alphaBurnedByRegistration`),
   };
   if (r.minBurn > r.maxBurn) throw new YumaError('E_STATE', `${path}: minBurn above maxBurn`);
   return r;
@@ -587,6 +595,7 @@ function neuronsOut(sn: ChainSubnet): Json[] {
 
 function registrationOut(r: SubnetRegistration): Json {
   return {
+    alphaBurnedByRegistration: r.alphaBurnedByRegistration.toString(),
     burn: r.burn.toString(),
     burnHalfLife: r.burnHalfLife,
     burnIncreaseMult: { bits: r.burnIncreaseMult.toString(), f64: toF64(U64F64, r.burnIncreaseMult) },
@@ -596,6 +605,7 @@ function registrationOut(r: SubnetRegistration): Json {
     maxBurn: r.maxBurn.toString(),
     minBurn: r.minBurn.toString(),
     minNonImmuneUids: r.minNonImmuneUids,
+    raoRecycledForRegistration: r.raoRecycledForRegistration.toString(),
   };
 }
 

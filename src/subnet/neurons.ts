@@ -66,10 +66,17 @@ export interface PruneRules {
   immortal: ReadonlySet<number>;
 }
 
-/** A `set_weights` row read and checked: targets and the raw values, in the caller's order. */
+/** A `set_weights` row as read: targets and the raw values, in the caller's order. */
 export interface WeightsRow {
   targets: number[];
   values: number[];
+}
+
+/** Why `set_weights` refuses a row: the pallet's error name, a `YumaError` code and a sentence. */
+export interface WeightsProblem {
+  chainError: 'WeightVecNotEqualSize' | 'UidsLengthExceedUidsInSubNet' | 'DuplicateUids' | 'UidVecContainInvalidOne';
+  code: 'E_SHAPE' | 'E_RANGE';
+  message: string;
 }
 
 /** The per-subnet and per-mechanism fields of an epoch input, read straight from the table. */
@@ -265,31 +272,48 @@ export class SubnetNeurons {
   // Weights, mechanisms, bonds
 
   /**
-   * Reads a `set_weights` row once and checks what the extrinsic checks of its shape: equal lengths, no more entries
-   * than UIDs, registered and distinct targets, u16 values. Throws `YumaError` and changes nothing.
+   * Reads a `set_weights` row once (each list and entry read exactly once): uids as integers in [0, 65535], values
+   * as u16. Throws `YumaError` for anything else. The chain's own checks of the row are `weightsProblem`.
    */
   readWeights(uids: unknown, values: unknown): WeightsRow {
     const targetList = readList(uids, 'uids', MAX_UIDS);
     const valueList = readList(values, 'values', MAX_UIDS);
-    if (targetList.length !== valueList.length) {
-      throw new YumaError('E_SHAPE', `uids (${targetList.length}) and values (${valueList.length}) differ in length`);
+    return {
+      targets: targetList.map((j, k) => toInt(j, `uids[${k}]`, 0, 65535)),
+      values: valueList.map((v, k) => toInt(v, `values[${k}]`, 0, 65535)),
+    };
+  }
+
+  /**
+   * What `set_weights` refuses in a row, in the extrinsic's order: lengths that differ (`WeightVecNotEqualSize`),
+   * more entries than UIDs (`UidsLengthExceedUidsInSubNet`), a uid listed twice (`DuplicateUids`), a uid that is not
+   * registered (`UidVecContainInvalidOne`). Null when the row may be stored.
+   */
+  weightsProblem(row: WeightsRow): WeightsProblem | null {
+    const { targets, values } = row;
+    if (targets.length !== values.length) {
+      return { chainError: 'WeightVecNotEqualSize', code: 'E_SHAPE', message: `uids (${targets.length}) and values (${values.length}) differ in length` };
     }
-    if (targetList.length > this._size) throw new YumaError('E_SHAPE', `${targetList.length} weights for a subnet of ${this._size} UIDs`);
+    if (targets.length > this._size) {
+      return { chainError: 'UidsLengthExceedUidsInSubNet', code: 'E_SHAPE', message: `${targets.length} weights for a subnet of ${this._size} UIDs` };
+    }
     const seen = new Set<number>();
-    const targets = targetList.map((j, k) => {
-      const t = toInt(j, `uids[${k}]`, 0, 65535);
-      if (t >= this._size) throw new YumaError('E_RANGE', `uids[${k}] = ${t} is not a registered UID (size ${this._size})`);
-      if (seen.has(t)) throw new YumaError('E_SHAPE', `uids lists ${t} twice`);
+    for (const t of targets) {
+      if (seen.has(t)) return { chainError: 'DuplicateUids', code: 'E_SHAPE', message: `uids lists ${t} twice` };
       seen.add(t);
-      return t;
-    });
-    return { targets, values: valueList.map((v, k) => toInt(v, `values[${k}]`, 0, 65535)) };
+    }
+    for (let k = 0; k < targets.length; k++) {
+      if (targets[k] >= this._size) {
+        return { chainError: 'UidVecContainInvalidOne', code: 'E_RANGE', message: `uids[${k}] = ${targets[k]} is not a registered UID (size ${this._size})` };
+      }
+    }
+    return null;
   }
 
   /**
    * What `set_weights` stores: the row max-upscaled (`vec_u16_max_upscale_to_u16`) as `(uid, value)` pairs in the
    * caller's order, zeros included, and `LastUpdate[uid] = block` (unless `touchLastUpdate` is false, as under
-   * commit-reveal). The row must come from `readWeights`.
+   * commit-reveal). The row must come from `readWeights` and have passed `weightsProblem`.
    */
   storeWeights(mechanism: number, uid: number, row: WeightsRow, block: bigint, touchLastUpdate = true): void {
     const m = this.mechanism(mechanism);

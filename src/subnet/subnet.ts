@@ -312,6 +312,8 @@ export class Subnet {
     const m = this.mechanismIndex(opts);
     const u = this.checkUid(uid, 'uid');
     const row = this.table.readWeights(uids, values);
+    const problem = this.table.weightsProblem(row);
+    if (problem !== null) throw new YumaError(problem.code, problem.message);
     if (this.requirePermit) {
       const selfWeight = row.targets.length === 1 && row.targets[0] === u;
       if (!selfWeight && this.ownerUid !== u && this.table.validatorPermit[u] !== 1) {
