@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorCode } from './helpers/errors.js';
 import fc from 'fast-check';
 import { blockEmission, alphaBlockEmission, halvingSchedule, projectHalvings, compareRecycling, nextHalvingIssuance } from '../src/dtao/index.js';
-import { log2I96F32 } from '../src/dtao/fixed-log2.js';
+import { I96F32, blockEmissionForIssuance, log2, log2FloorAtLeastOne } from '../src/reference/fixed.js';
 import { TOTAL_SUPPLY, RAO } from '../src/units.js';
 import { byPrefix, vector } from './fixtures/dtao-vectors.js';
 
@@ -28,14 +28,40 @@ describe('blockEmission (chain get_block_emission_for_issuance)', () => {
     expect(alphaBlockEmission(1_000_000_000_000n)).toBe(RAO);
   });
 
-  it('log2 matches the crate on exact powers and known values', () => {
+  it('log2 (I96F32, the one blockEmission runs) matches the crate on exact powers and known values', () => {
     const one = 1n << 32n;
-    expect(log2I96F32(one)).toBe(0n);
-    expect(log2I96F32(8n * one)).toBe(3n * one);
-    expect(log2I96F32(one / 2n)).toBe(-one);
+    expect(log2(I96F32, one)).toBe(0n);
+    expect(log2(I96F32, 8n * one)).toBe(3n * one);
+    expect(log2(I96F32, one / 2n)).toBe(-one);
     // log2(3) = 1.5849625007; the bitwise algorithm truncates to 32 fractional bits
-    expect(Number(log2I96F32(3n * one)) / 2 ** 32).toBeCloseTo(Math.log2(3), 8);
-    expect(() => log2I96F32(0n)).toThrow();
+    expect(Number(log2(I96F32, 3n * one)!) / 2 ** 32).toBeCloseTo(Math.log2(3), 8);
+    expect(log2(I96F32, 0n)).toBeNull();
+  });
+
+  it('the integer part of log2 the block emission takes equals ⌊log2⌋ of the full series, on 3000 operands and around every halving', () => {
+    const one = 1n << 32n;
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt({ min: one, max: 1n << 64n }), fc.bigInt({ min: one, max: 4n * one })), (x) => {
+        expect(log2FloorAtLeastOne(I96F32, x)).toBe(log2(I96F32, x)! >> 32n);
+      }),
+      { numRuns: 3000 },
+    );
+    // the full emission rule with the shortcut against one that floors the full log2, across the halving boundaries
+    const slow = (issuance: bigint): bigint => {
+      if (issuance >= TOTAL_SUPPLY) return 0n;
+      const q = (issuance << 32n) / TOTAL_SUPPLY;
+      const inv = (one << 32n) / (one - q);
+      const k = log2(I96F32, inv)! >> 32n;
+      return ((one >> k) * RAO) >> 32n;
+    };
+    let boundary: bigint | null = 0n;
+    const points: bigint[] = [];
+    for (let h = 0; h < 12 && boundary !== null; h++) {
+      for (const d of [-2n, -1n, 0n, 1n, 2n]) if (boundary + d >= 0n) points.push(boundary + d);
+      boundary = nextHalvingIssuance(boundary);
+    }
+    for (let k = 0n; k < 200n; k++) points.push((TOTAL_SUPPLY * k) / 200n + k * 7919n);
+    for (const i of points) expect(blockEmissionForIssuance(i, TOTAL_SUPPLY, RAO) ?? 0n).toBe(slow(i));
   });
 
   it('rejects bad input', () => {

@@ -4,7 +4,7 @@
  */
 import { YumaError } from '../errors.js';
 import { RAO, TOTAL_SUPPLY } from '../units.js';
-import { log2I96F32, I96F32_ONE } from './fixed-log2.js';
+import { blockEmissionForIssuance } from '../reference/fixed.js';
 import { checkAmount, checkFinite } from './validate.js';
 
 /** 12-second blocks: 7200 per day. */
@@ -16,20 +16,12 @@ export const DEFAULT_BLOCK_EMISSION = RAO;
 /**
  * Chain-exact `get_block_emission_for_issuance`: emission = ⌊1e9 / 2^k⌋ with
  * k = ⌊log2(1 / (1 − I / 21e15))⌋ evaluated in I96F32 with substrate-fixed's `log2`; 0 at or past 21M TAO.
- * The same function gives a subnet's alpha emission from its alpha issuance (`alphaBlockEmission`).
+ * The same function gives a subnet's alpha emission from its alpha issuance (`alphaBlockEmission`). This is the
+ * block model's own rule (`blockEmissionForIssuance`, which `Chain` runs every block), with the input checked.
  */
 export function blockEmission(issuance: bigint): bigint {
   checkAmount('issuance', issuance, true);
-  if (issuance >= TOTAL_SUPPLY) return 0n;
-  const F = 32n;
-  // every step below mirrors one I96F32 operation: divisions truncate, (a<<32)/b
-  const q = (issuance << F) / TOTAL_SUPPLY; // I / (2 · 10.5e15)
-  const oneMinusQ = I96F32_ONE - q;
-  const inv = (I96F32_ONE << F) / oneMinusQ;
-  const k = log2I96F32(inv) >> F; // floor of a non-negative value
-  if (k > 32n) return 0n; // 1/2^k underflows I96F32's 32 fractional bits
-  const pct = I96F32_ONE >> k; // 1 / 2^k
-  return (pct * DEFAULT_BLOCK_EMISSION) >> F;
+  return blockEmissionForIssuance(issuance, TOTAL_SUPPLY, DEFAULT_BLOCK_EMISSION) ?? 0n;
 }
 
 /** Alpha emission per block of a subnet whose alpha issuance (AlphaIn + AlphaOut) is given. */

@@ -365,6 +365,17 @@ function log2Inner(t: FixedType, x: bigint): bigint {
   return result;
 }
 
+/** ⌊log2_inner(x)⌋ for x ≥ 1, as an integer: the halvings (rounding half up) of log2_inner's first loop. */
+export function log2FloorAtLeastOne(t: FixedType, x: bigint): bigint {
+  const two = 2n << t.frac;
+  let result = 0n;
+  while (x >= two) {
+    result += 1n;
+    x = (x >> 1n) + (x & 1n);
+  }
+  return result;
+}
+
 /** `log2::<T, T>`; null where the crate returns Err (x ≤ 0, or 1/x overflows). */
 export function log2(t: FixedType, x: bigint): bigint | null {
   if (x <= 0n) return null;
@@ -423,22 +434,25 @@ export function alphaSigmoid(
  * `get_block_emission_for_issuance` (coinbase/block_emission.rs) in I96F32; `totalSupply` and `defaultEmission`
  * are the runtime constants (21e15 and 1e9 rao). Returns null where the chain returns Err.
  */
+/** 2 · 10.5e15 per fixed type (a constant of the rule; converting the two doubles every block dominated its cost). */
+const supplyBits = new Map<FixedType, bigint>();
+
 export function blockEmissionForIssuance(issuance: bigint, totalSupply: bigint, defaultEmission: bigint): bigint | null {
   const t = I96F32;
   const one = fromInt(t, 1n);
   const total = fromInt(t, issuance);
   if (total >= fromInt(t, totalSupply)) return 0n;
-  const half = mulSat(t, fromF64(t, 2.0), fromF64(t, 10_500_000_000_000_000.0));
+  let half = supplyBits.get(t);
+  if (half === undefined) supplyBits.set(t, (half = mulSat(t, fromF64(t, 2.0), fromF64(t, 10_500_000_000_000_000.0))));
   const ratio = divChecked(t, total, half);
   if (ratio === null) return null;
   const diff = checkedSub(t, one, ratio);
   if (diff === null) return null;
   const inv = divChecked(t, one, diff);
   if (inv === null) return null;
-  const residual = log2(t, inv);
-  if (residual === null) return null;
-  const floored = residual & ~((1n << t.frac) - 1n);
-  const n = toU64Sat(t, floored);
+  // ⌊log2(inv)⌋ (inv ≥ 1): log2_inner's fraction loop only appends bits below the binary point, so the floor of
+  // its result is the number of halvings of the integer loop; the 32 squarings are skipped (same bits, ~30× faster)
+  const n = log2FloorAtLeastOne(t, inv);
   let multiplier = one;
   for (let i = 0n; i < n; i++) multiplier = mulSat(t, multiplier, fromInt(t, 2n));
   const pct = safeDiv(t, one, multiplier);
