@@ -9,6 +9,8 @@ import { fromMetagraph, type MetagraphLike } from '../metagraph/from-metagraph.j
 import { metagraphView } from '../metagraph/view.js';
 import { BENCH_HEADER, formatBenchRow, runBench } from './bench.js';
 import { CASES_FLAGS, runCases } from './cases.js';
+import { DIVERGE_FLAGS, DIVERGE_HELP, runDiverge } from './diverge.js';
+import type { Engine } from '../engine.js';
 import { toJSON } from '../epoch/json.js';
 import { decodeEpochFile } from './epoch-json.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -20,7 +22,7 @@ export interface CliIo {
   stderr: ProgressSink;
   readFile(path: string): string;
   writeFile(path: string, data: string): void;
-  createEngine(): EpochEngine;
+  createEngine(): EpochEngine & Pick<Engine, 'explainPathDivergence'>;
   now(): number;
   /**
    * The full benchmark suite (bench/benchmark.js), when running from a checkout of the repository; an
@@ -40,6 +42,8 @@ Usage:
   ${NAME} epoch <input.json>     run one subnet epoch and print its EpochOutput as JSON
   ${NAME} bench [--quick]        benchmarks: the bench/ suite in a checkout, else timed engine epochs
   ${NAME} cases [options]        the yuma-simulation cases under every Yuma version: summary table, charts
+  ${NAME} diverge <input.json>   where the chain's two epoch paths pay differently, and which rules cause it
+  ${NAME} diverge --random N     how often each of those rules fires over N random subnets
   ${NAME} <command> --help       options of a command
 `;
 
@@ -286,6 +290,25 @@ Example: ${NAME} cases --version yuma2c,yuma3 --case 5-8 --chart cases.html\n`,
   return runCases(flags, { stdout: io.stdout, readFile: io.readFile, writeFile: io.writeFile, casesDir: io.casesDir ?? 'scenarios/yuma-sim' });
 }
 
+function diverge(argv: string[], io: CliIo): number {
+  const { flags, positionals } = parseArgs(argv, DIVERGE_FLAGS, 'diverge');
+  if (flags.help) {
+    io.stdout.write(usage('diverge', '<input.json> | --random N [options]', DIVERGE_FLAGS, DIVERGE_HELP));
+    return 0;
+  }
+  const quiet = flags.quiet === true || flags.random === undefined;
+  const progress = new Progress(io.stderr, 'diverge', () => io.now());
+  const code = runDiverge(flags, positionals, {
+    stdout: io.stdout,
+    readJson: (p, what) => readJson(io, p, what),
+    writeOut: (p, d, what) => writeOut(io, p, d, what),
+    createEngine: () => io.createEngine(),
+    onProgress: quiet ? undefined : (d, t) => progress.update(d, t),
+  });
+  if (!quiet) progress.finish();
+  return code;
+}
+
 /**
  * Runs the CLI; returns the exit code (0 ok, 1 internal error, 2 bad usage or bad input). Only the full
  * benchmark suite is asynchronous; everything else returns a number.
@@ -305,10 +328,11 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
     if (command === 'epoch') return epoch(rest, io);
     if (command === 'bench') return bench(rest, io);
     if (command === 'cases') return cases(rest, io);
-    throw new UsageError(`unknown command '${command}' (commands: simulate, epoch, bench, cases)`);
+    if (command === 'diverge') return diverge(rest, io);
+    throw new UsageError(`unknown command '${command}' (commands: simulate, epoch, bench, cases, diverge)`);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`${NAME}: ${e.message}\nRun '${NAME} ${command && ['simulate', 'epoch', 'bench', 'cases'].includes(command) ? command + ' ' : ''}--help' for usage.\n`);
+      io.stderr.write(`${NAME}: ${e.message}\nRun '${NAME} ${command && ['simulate', 'epoch', 'bench', 'cases', 'diverge'].includes(command) ? command + ' ' : ''}--help' for usage.\n`);
       return 2;
     }
     if (e instanceof YumaError) {
