@@ -4,29 +4,7 @@ import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { RawEpochResult } from '../src/epoch/result.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
 import { expectSameResult } from './epoch-fixed-compare.js';
-import { chainOutputs, loadConformance, type ConformanceCase } from './helpers/conformance.js';
-
-/** Every field of a fixed-mode result against the chain's, as plain arrays so a diff shows the UID. */
-function expectChainExact(c: ConformanceCase, r: RawEpochResult): void {
-  const n = c.input.n;
-  const e = c.expected;
-  const got = chainOutputs(r, n);
-  const want = {
-    stakeWeight: e.stakeWeight,
-    consensus: e.consensus,
-    incentive: e.incentive,
-    dividends: e.dividends,
-    validatorTrust: e.validatorTrust,
-    active: e.active,
-    validatorPermit: e.validatorPermit,
-    bonds: e.bonds,
-    serverEmission: e.serverEmission,
-    validatorEmission: e.validatorEmission,
-  };
-  // JSON of both is a cheap exact comparison; only a mismatch pays for vitest's readable deep diff
-  const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-  if (json(got) !== json(want)) expect(got, `case ${c.id} (${c.path})`).toEqual(want);
-}
+import { expectChainExact, loadConformance, type ConformanceCase } from './helpers/conformance.js';
 
 /** The reference is slow (BigInt); each case's result is computed once and shared by both describe blocks. */
 const referenceRuns = new Map<string, RawEpochResult>();

@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { RawEpochResult } from '../../src/epoch/result.js';
 import type { EpochInput, Hyperparams } from '../../src/epoch/types.js';
 
-/** One chain-computed epoch from test/fixtures/chain-*-epochs.jsonl.gz (format: test/fixtures/README.md). */
+/** `epochs`: the 120 epochs per path over the usual hyper-parameters; `wide`: 100 per path over their whole ranges. */
+export type ConformanceSet = 'epochs' | 'wide';
+
+/**
+ * One chain-computed epoch from test/fixtures/chain-{sparse,dense}-{epochs,wide}.jsonl.gz (provenance and format:
+ * test/fixtures/README.md).
+ */
 export interface ConformanceCase {
   id: number;
   path: 'sparse' | 'dense';
+  set: ConformanceSet;
   hyper: Hyperparams;
   input: EpochInput;
   expected: {
@@ -26,10 +34,11 @@ export interface ConformanceCase {
 
 const cache = new Map<string, ConformanceCase[]>();
 
-export function loadConformance(path: 'sparse' | 'dense'): ConformanceCase[] {
-  const hit = cache.get(path);
+export function loadConformance(path: 'sparse' | 'dense', set: ConformanceSet = 'epochs'): ConformanceCase[] {
+  const key = `${path}-${set}`;
+  const hit = cache.get(key);
   if (hit) return hit;
-  const file = fileURLToPath(new URL(`../fixtures/chain-${path}-epochs.jsonl.gz`, import.meta.url));
+  const file = fileURLToPath(new URL(`../fixtures/chain-${key}.jsonl.gz`, import.meta.url));
   const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter((l) => l.trim() !== '');
   const cases = lines.map((line) => {
     // Block numbers near u64::MAX (they exercise the saturating activity test) do not survive JSON.parse as
@@ -55,12 +64,17 @@ export function loadConformance(path: 'sparse' | 'dense'): ConformanceCase[] {
       validatorPermit: raw.input.validatorPermit,
       raoEmission: BigInt(raw.input.raoEmission),
       ...(raw.input.ownerUid !== undefined && raw.input.ownerUid !== null ? { ownerUid: raw.input.ownerUid } : {}),
+      // present = commit-reveal on; per UID the earliest active commit block, null for none
+      ...(Array.isArray(raw.input.commitBlocks)
+        ? { commitBlocks: raw.input.commitBlocks.map((b: string | number | null) => (b === null ? null : u64(b))) }
+        : {}),
     };
     const hyper: Hyperparams = { ...raw.hyper, stakeThreshold: BigInt(raw.hyper.stakeThreshold) };
     const o = raw.output;
     return {
       id: raw.case,
       path,
+      set,
       hyper,
       input,
       expected: {
@@ -70,7 +84,7 @@ export function loadConformance(path: 'sparse' | 'dense'): ConformanceCase[] {
       },
     } satisfies ConformanceCase;
   });
-  cache.set(path, cases);
+  cache.set(key, cases);
   return cases;
 }
 
@@ -88,4 +102,25 @@ export function chainOutputs(r: RawEpochResult, n: number): ConformanceCase['exp
     serverEmission: Array.from(r.serverEmission),
     validatorEmission: Array.from(r.validatorEmission),
   };
+}
+
+/** Every field of a fixed-mode result against the chain's, as plain arrays so a diff shows the UID. */
+export function expectChainExact(c: ConformanceCase, r: RawEpochResult): void {
+  const got = chainOutputs(r, c.input.n);
+  const e = c.expected;
+  const want = {
+    stakeWeight: e.stakeWeight,
+    consensus: e.consensus,
+    incentive: e.incentive,
+    dividends: e.dividends,
+    validatorTrust: e.validatorTrust,
+    active: e.active,
+    validatorPermit: e.validatorPermit,
+    bonds: e.bonds,
+    serverEmission: e.serverEmission,
+    validatorEmission: e.validatorEmission,
+  };
+  // JSON of both is a cheap exact comparison; only a mismatch pays for vitest's readable deep diff
+  const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  if (json(got) !== json(want)) expect(got, `${c.set} case ${c.id} (${c.path})`).toEqual(want);
 }
