@@ -1,5 +1,7 @@
 // Column-wise stake-weighted median: the chain's partition search (not a sort), pivoting on the
 // heaviest voter of each partition.
+import { fracDiv, inverse } from '../epoch-fixed/unit';
+import { TWO32 } from './grid';
 import { KAPPA, N } from './job';
 import { ASTAKE, CONS, MED_A, MED_B, MED_C, ROW_OF, SORT_A, SORT_B, TILE, TILE_BUF, VOTERS, VOTER_ROW, VOTE_STAKE, ZERO_ROW, f64At, i32At, matRow, setF64, setI32 } from './layout';
 
@@ -7,8 +9,9 @@ import { ASTAKE, CONS, MED_A, MED_B, MED_C, ROW_OF, SORT_A, SORT_B, TILE, TILE_B
  * One column's median. `src` holds `len` (score, stake) f64 pairs, heaviest voter first. Each round partitions
  * the current set around its first (heaviest) score into "below" and "above" (ties go nowhere), keeping order,
  * without branches: every element is written to both output buffers and each cursor advances by its
- * comparison. Stake sums run in two f64x2 lanes (even / odd positions) adding masked values (+0 when not
- * taken), exactly as the reference's two-lane sums. The `<` / `<=` tests are the chain's.
+ * comparison. Stakes are the chain's integer I32F32 stakes (see `consensus`), so the sums, run in two f64x2
+ * lanes (even / odd positions) adding masked values (+0 when not taken), are exact. The `<` / `<=` tests are the
+ * chain's.
  */
 function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
   let cur = src;
@@ -131,20 +134,22 @@ function heaviestFirst(m: i32): void {
 }
 
 /**
- * Consensus for every column. Voters are the uids with positive active stake (in uid order), their stakes
- * renormalised; `minority = Σu − κ`. Columns are gathered TILE at a time from the row-major working matrix
- * into contiguous (score, stake) runs; a voter outside the working rows (possible only when the permit vector
- * is empty) reads a zero row.
+ * Consensus for every column. Voters are the uids with positive active stake (in uid order). Their stakes are
+ * renormalised as on chain, u = floor(a·2^32 / Σa) on the integer active stakes, and the search runs on those
+ * integers (held exactly in f64, as are all their sums: < 2^34) with `minority = Σu − floor(κ·2^32 / 65535)`:
+ * every partition choice is the chain's, whatever the order of the additions. Columns are gathered TILE at a
+ * time from the row-major working matrix into contiguous (score, stake) runs; a voter outside the working rows
+ * (possible only when the permit vector is empty) reads a zero row.
  */
 export function consensus(): void {
   const n = N;
   let m = 0;
-  let sum = 0.0;
+  let sum: i64 = 0;
   for (let i = 0; i < n; i++) {
     const a = f64At(ASTAKE, i);
     if (a > 0) {
       setI32(VOTERS, m, i);
-      sum += a;
+      sum += <i64>(a * TWO32);
       m++;
     }
   }
@@ -152,16 +157,17 @@ export function consensus(): void {
     memory.fill(CONS, 0, <usize>n << 3);
     return;
   }
-  let total = 0.0;
+  const inv = inverse(sum);
+  let total: i64 = 0;
   for (let k = 0; k < m; k++) {
     const i = i32At(VOTERS, k);
-    const u = f64At(ASTAKE, i) / sum;
-    setF64(VOTE_STAKE, k, u);
+    const u = fracDiv(<i64>(f64At(ASTAKE, i) * TWO32), sum, inv);
+    setF64(VOTE_STAKE, k, <f64>u);
     total += u;
     const slot = i32At(ROW_OF, i);
     store<usize>(VOTER_ROW + (<usize>k << 2), slot >= 0 ? matRow(slot, n) : ZERO_ROW);
   }
-  const minority = total - <f64>KAPPA / 65535.0;
+  const minority = <f64>(total - <i64>((<u64>KAPPA << 32) / 65535));
   heaviestFirst(m);
   const colBytes = <usize>m << 4;
   for (let j0 = 0; j0 < n; j0 += TILE) {
@@ -176,7 +182,7 @@ export function consensus(): void {
       }
     }
     for (let t = 0; t < tw; t++) {
-      setF64(CONS, j0 + t, weightedMedian(TILE_BUF + <usize>t * colBytes, m, minority, total));
+      setF64(CONS, j0 + t, weightedMedian(TILE_BUF + <usize>t * colBytes, m, minority, <f64>total));
     }
   }
 }

@@ -1,5 +1,8 @@
-// Stake normalisation, top-k permits, active stake.
+// Stake normalisation, top-k permits, active stake, on the chain's fixed-point stake values.
 import { IN_STAKE, MAX_VALIDATORS, N, OWNER_PERMIT, PERMIT_LEN, THRESHOLD } from './job';
+import { fracDiv, inverse } from '../epoch-fixed/unit';
+import { udiv128by64 } from '../fixed/wide';
+import { TWO32, ULP } from './grid';
 import { ASTAKE, FORBID, SORT_A, STAKE, f64At, i32At, setF64, setI32 } from './layout';
 
 // @ts-ignore: decorator
@@ -8,12 +11,35 @@ import { ASTAKE, FORBID, SORT_A, STAKE, f64At, i32At, setF64, setI32 } from './l
   return s < THRESHOLD && i != OWNER_PERMIT ? 0 : s;
 }
 
-/** Threshold (owner exempt under owner-permit), then `s_i / Σs`; the sum is exact in u64 (< 2^63, validated). */
+/**
+ * floor(f·2^32 / total) for 0 ≤ f ≤ total, 0 < total < 2^63: the chain's I64F64 division floored to I32F32.
+ * Below 2^62 the f64 estimate (within ±1: relative error < 2^-51 on a value ≤ 2^32) is corrected by one
+ * remainder test, computed mod 2^64 but known to lie in (−total, 2·total), so its signed reading is exact.
+ */
+// @ts-ignore: decorator
+@inline function stakeShare(f: u64, total: u64, inv: f64): u64 {
+  if (total >= (<u64>1 << 62)) return udiv128by64(f << 32, f >> 32, total);
+  let q = <u64>(<f64>f * inv * TWO32);
+  const r = <i64>((f << 32) - q * total);
+  if (r < 0) q--;
+  else if (r >= <i64>total) q++;
+  return q;
+}
+
+/**
+ * Threshold (owner exempt under owner-permit), then the chain's fixed-point stake q = floor(s·2^32 / Σs), kept
+ * as the exact f64 q·2^-32: permits, the active-stake mask and the median's voters are decided on the same
+ * integers as on chain (a stake below 2^-32 of the total is 0 there). The sum is exact in u64 (< 2^63, validated).
+ */
 export function normalizeStake(): void {
   let total: u64 = 0;
   for (let i = 0; i < N; i++) total += filtered(i);
-  const t = <f64>total;
-  for (let i = 0; i < N; i++) setF64(STAKE, i, total == 0 ? 0.0 : <f64>filtered(i) / t);
+  if (total == 0) {
+    memory.fill(STAKE, 0, <usize>N << 3);
+    return;
+  }
+  const inv = 1.0 / <f64>total;
+  for (let i = 0; i < N; i++) setF64(STAKE, i, <f64>stakeShare(filtered(i), total, inv) * ULP);
 }
 
 // @ts-ignore: decorator
@@ -77,14 +103,21 @@ export function newPermits(out: usize): void {
   if (OWNER_PERMIT >= 0) store<u8>(out + <usize>OWNER_PERMIT, 1);
 }
 
-/** Stake masked by inactivity and missing previous permits (an empty permit vector masks nothing), normalised. */
+/**
+ * Stake masked by inactivity and missing previous permits (an empty permit vector masks nothing), normalised as
+ * the chain does in I32F32: a = floor(m·2^32 / Σm) on the integer stakes, kept as the exact f64 a·2^-32.
+ */
 export function activeStake(active: usize): void {
-  let sum = 0.0;
+  let sum: i64 = 0;
   for (let i = 0; i < N; i++) {
     const masked = load<u8>(active + <usize>i) == 0 || (PERMIT_LEN > 0 && load<u8>(FORBID + <usize>i) != 0);
-    const a = masked ? 0.0 : f64At(STAKE, i);
-    setF64(ASTAKE, i, a);
-    sum += a;
+    const m: i64 = masked ? 0 : <i64>(f64At(STAKE, i) * TWO32);
+    setF64(ASTAKE, i, <f64>m);
+    sum += m;
   }
-  if (sum != 0) for (let i = 0; i < N; i++) setF64(ASTAKE, i, f64At(ASTAKE, i) / sum);
+  const inv = inverse(sum);
+  for (let i = 0; i < N; i++) {
+    const m = <i64>f64At(ASTAKE, i);
+    setF64(ASTAKE, i, sum == 0 ? 0.0 : <f64>fracDiv(m, sum, inv) * ULP);
+  }
 }

@@ -158,8 +158,8 @@ export function checkEpochInvariants(given: EpochInputLike, output: EpochOutput,
   // stakes within a unit or two tie (the lower uid loses), so only clear inversions are flagged.
   const share = (s: bigint) => (totalStake === 0n ? 0 : Number((s << 32n) / totalStake));
   const shares = stake.map(share);
-  // Float mode keeps shares below one I32F32 unit, so only a truly zero stake is "none" there.
-  const noStake = (i: number) => (mode === 'fixed' ? shares[i] === 0 : stake[i] === 0n);
+  // Both modes decide permits on these shares (float mode holds the chain's I32F32 stake exactly).
+  const noStake = (i: number) => shares[i] === 0;
   const permits = output.validatorPermit;
   let count = 0;
   for (let i = 0; i < n; i++) {

@@ -11,8 +11,6 @@ const F = 'assembly/epoch-fixed/';
 const W = 'assembly/epoch-float/';
 const B = 'src/reference/';
 const S = 'src/reference/stages/';
-const FLOAT_GRID =
-  "float mode adds the median's stakes in f64, where the chain's I32F32 boundary (test/epoch-boundaries.test.ts, first two cases) is not representable; killed once float mode decides partitions on the chain's integer grid";
 
 export const MUTANTS = [
   // ---- weighted median ----------------------------------------------------------------------------------------
@@ -29,15 +27,15 @@ export const MUTANTS = [
   { id: 'ref-median-upper-guard', file: B + 'fixed-epoch/median.ts', find: '} else if (satSub(I32F32, hi, hiStake) <= minority && upper.length > 0) {', replace: '} else if (satSub(I32F32, hi, hiStake) <= minority) {' },
   { id: 'ref-median-ties', file: B + 'fixed-epoch/median.ts', find: '      if (s === pivot) continue;\n', replace: '' },
   { id: 'ref-median-voters', file: B + 'fixed-epoch/median.ts', find: 'if (stake[r] > 0n) rows.push(r);', replace: 'if (stake[r] >= 0n) rows.push(r);' },
-  { id: 'float-median-lower-lt', file: W + 'median.ts', find: 'if (minority < lo + lowStake && lc > 0) {', replace: 'if (minority <= lo + lowStake && lc > 0) {', status: 'pending', why: FLOAT_GRID },
-  { id: 'float-median-upper-le', file: W + 'median.ts', find: '} else if (hi - highStake <= minority && uc > 0) {', replace: '} else if (hi - highStake < minority && uc > 0) {', status: 'pending', why: FLOAT_GRID },
-  { id: 'float-median-lower-guard', file: W + 'median.ts', find: 'if (minority < lo + lowStake && lc > 0) {', replace: 'if (minority < lo + lowStake) {', status: 'pending', why: FLOAT_GRID },
+  { id: 'float-median-lower-lt', file: W + 'median.ts', find: 'if (minority < lo + lowStake && lc > 0) {', replace: 'if (minority <= lo + lowStake && lc > 0) {' },
+  { id: 'float-median-upper-le', file: W + 'median.ts', find: '} else if (hi - highStake <= minority && uc > 0) {', replace: '} else if (hi - highStake < minority && uc > 0) {' },
+  { id: 'float-median-lower-guard', file: W + 'median.ts', find: 'if (minority < lo + lowStake && lc > 0) {', replace: 'if (minority < lo + lowStake) {' },
   { id: 'float-median-upper-guard', file: W + 'median.ts', find: '} else if (hi - highStake <= minority && uc > 0) {', replace: '} else if (hi - highStake <= minority) {' },
   { id: 'float-median-ties', file: W + 'median.ts', find: 'const ltm = f64x2.lt(sc, pv);', replace: 'const ltm = f64x2.le(sc, pv);' },
   { id: 'float-median-voters', file: W + 'median.ts', find: '    if (a > 0) {', replace: '    if (a >= 0) {' },
-  { id: 'f64-median-lower-lt', file: S + 'median.ts', find: 'if (minority < lo + lowStake && lower.length > 0) {', replace: 'if (minority <= lo + lowStake && lower.length > 0) {', status: 'pending', why: FLOAT_GRID },
-  { id: 'f64-median-upper-le', file: S + 'median.ts', find: '} else if (hi - highStake <= minority && upper.length > 0) {', replace: '} else if (hi - highStake < minority && upper.length > 0) {', status: 'pending', why: FLOAT_GRID },
-  { id: 'f64-median-lower-guard', file: S + 'median.ts', find: 'if (minority < lo + lowStake && lower.length > 0) {', replace: 'if (minority < lo + lowStake) {', status: 'pending', why: FLOAT_GRID },
+  { id: 'f64-median-lower-lt', file: S + 'median.ts', find: 'if (minority < lo + lowStake && lower.length > 0) {', replace: 'if (minority <= lo + lowStake && lower.length > 0) {' },
+  { id: 'f64-median-upper-le', file: S + 'median.ts', find: '} else if (hi - highStake <= minority && upper.length > 0) {', replace: '} else if (hi - highStake < minority && upper.length > 0) {' },
+  { id: 'f64-median-lower-guard', file: S + 'median.ts', find: 'if (minority < lo + lowStake && lower.length > 0) {', replace: 'if (minority < lo + lowStake) {' },
   { id: 'f64-median-upper-guard', file: S + 'median.ts', find: '} else if (hi - highStake <= minority && upper.length > 0) {', replace: '} else if (hi - highStake <= minority) {' },
   { id: 'f64-median-ties', file: S + 'median.ts', find: 'if (score[i] < pivot) {', replace: 'if (score[i] <= pivot) {' },
   { id: 'f64-median-voters', file: S + 'median.ts', find: 'if (activeStake[i] > 0) rows.push(i);', replace: 'if (activeStake[i] >= 0) rows.push(i);' },

@@ -1,4 +1,4 @@
-import { sumInOrder } from './sums.js';
+import { fixedShare } from './grid.js';
 import type { Mat } from './weights.js';
 
 /**
@@ -69,31 +69,42 @@ export function votingRows(activeStake: Float64Array): number[] {
 }
 
 /**
- * Column-wise stake-weighted median with majority κ = kappa/65535: voting stakes renormalised, `minority =
- * Σu − κ`, each column searched over `[0, Σu]`. Validators with stake but no entry vote 0.
+ * Column-wise stake-weighted median with the chain's I32F32 majority κ = floor(kappa·2^32 / 65535). Validators
+ * with stake but no entry vote 0.
  */
 export function consensus(activeStake: Float64Array, w: Mat, kappa: number): Float64Array {
-  return consensusWithMajority(activeStake, w, kappa / 65535);
+  return consensusOfFixedMajority(activeStake, w, (BigInt(kappa) << 32n) / 65535n);
 }
 
-/** `consensus` with the majority given as a fraction (the chain's math tests use f32 majorities). */
+/** `consensus` with the majority given as a fraction (the chain's math tests use f32 majorities), rounded to I32F32. */
 export function consensusWithMajority(activeStake: Float64Array, w: Mat, majority: number): Float64Array {
+  return consensusOfFixedMajority(activeStake, w, BigInt(Math.round(majority * 2 ** 32)));
+}
+
+/**
+ * The voters' stakes renormalised as on chain, u = floor(a·2^32 / Σa) on the integer active stakes (the epoch's
+ * are exact multiples of 2^-32), `minority = Σu − majority`, each column searched over `[0, Σu]` with those
+ * integers as stakes. Integers below 2^53 add exactly in f64, so every partition choice is the chain's whatever
+ * the pivot or the order of the additions (the f64 scores only order the entries).
+ */
+function consensusOfFixedMajority(activeStake: Float64Array, w: Mat, majority: bigint): Float64Array {
   const n = w.n;
   const rows = votingRows(activeStake);
   const out = new Float64Array(n);
   if (rows.length === 0) return out;
-  const vs = rows.map((i) => activeStake[i]);
-  const total = sumInOrder(vs);
-  const u = vs.map((s) => s / total);
-  const t = sumInOrder(u);
-  const minority = t - majority;
+  const a = rows.map((i) => BigInt(Math.round(activeStake[i] * 2 ** 32)));
+  const sum = a.reduce((x, y) => x + y, 0n);
+  const uFixed = a.map((x) => fixedShare(x, sum));
+  const total = uFixed.reduce((x, y) => x + y, 0n);
+  const minority = Number(total - majority);
+  const u = uFixed.map(Number);
   // heaviest voter first, equal stakes in uid order (Array.prototype.sort is stable)
-  const order = u.map((_, k) => k).sort((a, b) => u[b] - u[a]);
+  const order = u.map((_, k) => k).sort((x, y) => u[y] - u[x]);
   const stake = order.map((k) => u[k]);
   const score = new Float64Array(rows.length);
   for (let j = 0; j < n; j++) {
     for (let q = 0; q < order.length; q++) score[q] = w.v[rows[order[q]] * n + j];
-    out[j] = weightedMedianHeaviestFirst(stake, score, minority, 0, t);
+    out[j] = weightedMedianHeaviestFirst(stake, score, minority, 0, Number(total));
   }
   return out;
 }

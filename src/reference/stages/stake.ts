@@ -1,8 +1,13 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
 import { RULE_OWNER_PERMIT, sparseRule } from '../../epoch/path-rules.js';
-import { normalizeInPlace } from './sums.js';
+import { TWO32, fixedShare } from './grid.js';
 
-/** Stake: threshold (the owner exempt under owner-permit), then normalise. The sum is exact (bigint). */
+/**
+ * Stake: threshold (the owner exempt under owner-permit), then the chain's fixed-point stake
+ * q = floor(s·2^32 / Σs) (I64F64 division floored to I32F32), returned as the exact f64 q·2^-32. Permits,
+ * the active-stake mask and the median's voters are thus decided on the chain's own integers: a stake below
+ * 2^-32 of the total is 0, and stakes that differ by less than that tie (uid order breaks the tie).
+ */
 export function normalizedStake(p: PreparedEpoch): Float64Array {
   const n = p.n;
   const filtered = new BigUint64Array(n);
@@ -15,9 +20,13 @@ export function normalizedStake(p: PreparedEpoch): Float64Array {
   }
   const out = new Float64Array(n);
   if (total === 0n) return out;
-  const t = Number(total);
-  for (let i = 0; i < n; i++) out[i] = Number(filtered[i]) / t;
+  for (let i = 0; i < n; i++) out[i] = Number(fixedShare(filtered[i], total)) / TWO32;
   return out;
+}
+
+/** The integer I32F32 values x·2^32 of a vector on the 2^-32 grid (stake, active stake), exact. */
+export function fixedRaw(v: ArrayLike<number>): bigint[] {
+  return Array.from(v, (x) => BigInt(x * TWO32));
 }
 
 /**
@@ -39,14 +48,12 @@ export function newPermits(p: PreparedEpoch, stake: Float64Array): Uint8Array {
 }
 
 /**
- * Active stake: stake masked by inactivity and by missing previous permits, then normalised. The chain's vector mask
- * masks nothing when the mask vector is empty, so an empty permit vector leaves stake unmasked here.
+ * Active stake: stake masked by inactivity and by missing previous permits, then normalised as the chain does in
+ * I32F32 (a = floor(m·2^32 / Σm) on the integer stakes), returned as the exact f64 a·2^-32. The chain's vector
+ * mask masks nothing when the mask vector is empty, so an empty permit vector leaves stake unmasked here.
  */
 export function activeStake(p: PreparedEpoch, stake: Float64Array, active: Uint8Array, forbidden: Uint8Array): Float64Array {
-  const a = new Float64Array(p.n);
-  for (let i = 0; i < p.n; i++) {
-    const permitMasked = p.permitLength > 0 && forbidden[i] === 1;
-    a[i] = active[i] && !permitMasked ? stake[i] : 0;
-  }
-  return normalizeInPlace(a);
+  const masked = fixedRaw(stake).map((q, i) => (active[i] && !(p.permitLength > 0 && forbidden[i] === 1) ? q : 0n));
+  const sum = masked.reduce((x, y) => x + y, 0n);
+  return Float64Array.from(masked, (m) => (sum === 0n ? 0 : Number(fixedShare(m, sum)) / TWO32));
 }
