@@ -11,6 +11,7 @@ import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, Hyperparams } from '../src/epoch/types.js';
 import { referenceEpoch } from '../src/reference/epoch.js';
+import { arbEpochInput, arbHyperparams } from '../src/testing/index.js';
 
 const engine = createEngineSync();
 const TWO32 = 1n << 32n;
@@ -102,6 +103,42 @@ describe('float mode decides permits on the chain\'s fixed-point stake', () => {
         expect(Array.from(reference.validatorPermit, (x) => x !== 0)).toEqual(fixed.validatorPermit);
         expect(Array.from(float.stakeWeight)).toEqual(Array.from(fixed.stakeWeight));
         expect(Array.from(reference.stakeWeight)).toEqual(Array.from(fixed.stakeWeight));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+/** Hostile stakes laid over a generated subnet (which brings weights, bonds, activity, permits and owners). */
+const hostileSubnet = arbEpochInput({ maxN: 24 }).chain((input) =>
+  fc.record({ input: fc.constant(input), stake: hostileStakes(input.n), useHostile: fc.boolean() }).map(({ input, stake, useHostile }) => (useHostile ? { ...input, stake } : input)),
+);
+// The chain refuses alpha low below 65535/40 (`do_set_alpha_values`); below it liquid alpha's EMA can be a few
+// ulps, where f64 `exp` and the chain's fixed-point `exp` may floor apart.
+const chainHyper = arbHyperparams().map((h) => ({ ...h, alphaLow: Math.max(1638, h.alphaLow), alphaHigh: Math.max(1638, h.alphaHigh) }));
+
+describe('float mode against fixed mode on hostile whole epochs', () => {
+  it('active, permits, stake weight, consensus and validator trust identical; incentive, dividends and bonds within 2 steps; emissions within rao/20000', () => {
+    fc.assert(
+      fc.property(hostileSubnet, chainHyper, fc.constantFrom('sparse' as const, 'dense' as const), (input, hyper, path) => {
+        const p = (mode: 'fixed' | 'float') => prepareEpoch(input, hyper, { mode, path });
+        const [fixed] = engine.runPrepared([p('fixed')]);
+        const [float] = engine.runPrepared([p('float')]);
+        const n = input.n;
+        expect(Array.from(float.active)).toEqual(Array.from(fixed.active));
+        expect(Array.from(float.validatorPermit)).toEqual(Array.from(fixed.validatorPermit));
+        for (const f of ['stakeWeight', 'consensus', 'validatorTrust'] as const) expect(Array.from(float[f]), f).toEqual(Array.from(fixed[f]));
+        for (const f of ['incentive', 'dividends'] as const) {
+          for (let i = 0; i < n; i++) expect(Math.abs(float[f][i] - fixed[f][i]), `${f}[${i}]`).toBeLessThanOrEqual(2);
+        }
+        for (let k = 0; k < n * n; k++) expect(Math.abs(float.bonds[k] - fixed.bonds[k]), `bonds[${k}]`).toBeLessThanOrEqual(2);
+        const tol = input.raoEmission / 20000n;
+        for (const f of ['serverEmission', 'validatorEmission'] as const) {
+          for (let i = 0; i < n; i++) {
+            const d = float[f][i] > fixed[f][i] ? float[f][i] - fixed[f][i] : fixed[f][i] - float[f][i];
+            expect(d <= tol, `${f}[${i}] ${float[f][i]} vs ${fixed[f][i]}`).toBe(true);
+          }
+        }
       }),
       { numRuns: 400 },
     );

@@ -1,18 +1,22 @@
 // Weights for bonds, original-Yuma EMA, Yuma3 EMA (single alpha or liquid alpha), dividends.
 import { ALPHA_HIGH, ALPHA_LOW, BMA, BONDS_PENALTY, DROP_STORED_ZERO, DROP_UNLISTED, DROP_VANISHED, IN_B, LIQUID, N, STEEPNESS } from './job';
+import { TWO32, ULP, floorQuotient, integralLanes, u16ProportionUlps } from './grid';
 import { weightPresent } from './masks';
 import { ASTAKE, COL_A, COL_B, COL_C, COL_D, CONS, DIV, FORBID, INC, RECENT, ROWS, f64At, i32At, matRow, setF64 } from './layout';
 
-let beta: f64 = 0;
-let betaV: v128 = f64x2.splat(0);
+let betaUlps: f64 = 0;
+let betaUlpsV: v128 = f64x2.splat(0);
 
-/** `WB = W + β·(min(W, C) − W)`; β = 0 and β = 1 pass W or the clipped W through unchanged, like the chain. */
+/**
+ * `WB = W ⊕ β⊗(min(W, C) − W)` on the grid: β = floor(bondsPenalty·2^32 / 65535) in ulps and the product floored
+ * as the chain's (reference: stages/bonds.ts `weightsForBonds`); β = 0 and β = 1 pass W or the clipped W through.
+ */
 // @ts-ignore: decorator
 @inline function wbOf(w: v128, c: v128): v128 {
   if (BONDS_PENALTY == 0) return w;
   const cw = f64x2.pmin(w, c);
   if (BONDS_PENALTY == 65535) return cw;
-  return f64x2.add(w, f64x2.mul(betaV, f64x2.sub(cw, w)));
+  return f64x2.add(w, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.sub(cw, w), betaUlpsV)), f64x2.splat(ULP)));
 }
 
 // @ts-ignore: decorator
@@ -20,7 +24,7 @@ let betaV: v128 = f64x2.splat(0);
   if (BONDS_PENALTY == 0) return w;
   const cw = c < w ? c : w;
   if (BONDS_PENALTY == 65535) return cw;
-  return w + beta * (cw - w);
+  return w + Math.floor((cw - w) * betaUlps) * ULP;
 }
 
 /** `x / c`, or `x` where `c` is 0 (the chain's column normalisation skips empty columns). */
@@ -51,18 +55,28 @@ function recentKeepMask(): void {
   for (let j = 0; j < N; j++) setF64(COL_C, j, load<u8>(RECENT + <usize>j) != 0 ? 0.0 : 1.0);
 }
 
-export function emaAlpha(): f64 {
-  return 1.0 - <f64>BMA / 1e6;
+/** The EMA's keep = floor(bondsMovingAverage·2^32 / 10^6) in ulps (exact; reference `emaWeightsUlps`); α = 2^32 − keep. */
+function emaKeepUlps(): f64 {
+  return Math.floor((<f64>BMA * TWO32) / 1e6);
 }
 
 export function setBondsPenalty(): void {
-  beta = <f64>BONDS_PENALTY / 65535.0;
-  betaV = f64x2.splat(beta);
+  betaUlps = u16ProportionUlps(<f64>BONDS_PENALTY);
+  betaUlpsV = f64x2.splat(betaUlps);
+}
+
+/** Column-normalised stored bond (i, j) in ulps as the chain has it: floor(b·2^32 / Σb), 0 in a dropped column. */
+function bondUlps(bRow: usize, j: i32): f64 {
+  const s = f64At(COL_A, j);
+  if (s == 0 || load<u8>(RECENT + <usize>j) != 0) return 0.0;
+  const b = <f64>load<u16>(bRow + (<usize>j << 1));
+  return floorQuotient((b / s) * TWO32, <u64>b, <u64>s);
 }
 
 /**
  * Original Yuma, over the working rows (every other row has zero weights and zero bonds):
- * pass 1 column sums of the masked bonds (integers: exact) and of ΔB = WB·a; pass 2 the EMA
+ * pass 1 column sums of the masked bonds (integers: exact) and of ΔB = floor(WB·a·2^32), the chain's floored
+ * product in ulps (integers: exact; a column that floors to zero stays unnormalised, as on chain); pass 2 the EMA
  * `α·ΔB/ΣΔB + (1−α)·B/ΣB` in place of the weights, with its column sums; pass 3 column-normalised EMA in place,
  * dividends `Σⱼ Iⱼ·EMAᵢⱼ` (two lanes, as the reference) and column maxima for storage (into COL_C).
  */
@@ -80,12 +94,13 @@ export function originalYuma(rows: i32): void {
     const row = matRow(r, n);
     const bRow = IN_B + (<usize>i * <usize>n << 1);
     const a = f64At(ASTAKE, i);
-    const av = f64x2.splat(a);
+    const aUlps = a * TWO32;
+    const av = f64x2.splat(aUlps);
     let j = 0;
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;
       v128.store(COL_A + o, f64x2.add(v128.load(COL_A + o), f64x2.mul(bondPair(bRow, j), keepPair(j))));
-      const d = f64x2.mul(wbOf(v128.load(row + o), v128.load(CONS + o)), av);
+      const d = f64x2.floor(f64x2.mul(wbOf(v128.load(row + o), v128.load(CONS + o)), av));
       v128.store(row + o, d);
       // a = 0 adds nothing to the column sums: skipped, as the reference sums only rows with stake
       if (a != 0) v128.store(COL_B + o, f64x2.add(v128.load(COL_B + o), d));
@@ -93,15 +108,18 @@ export function originalYuma(rows: i32): void {
     if (j < n) {
       const o = <usize>j << 3;
       store<f64>(COL_A + o, load<f64>(COL_A + o) + <f64>load<u16>(bRow + (<usize>j << 1)) * load<f64>(COL_C + o));
-      const d = wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) * a;
+      const d = Math.floor(wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) * aUlps);
       store<f64>(row + o, d);
       if (a != 0) store<f64>(COL_B + o, load<f64>(COL_B + o) + d);
     }
   }
-  const alpha = emaAlpha();
-  const keep = 1.0 - alpha;
-  const alphaV = f64x2.splat(alpha);
-  const keepV = f64x2.splat(keep);
+  // EMA = (floor(α·ΔB/ΣΔB) + floor(keep·Bn))·2^-32, Bn = floor(b·2^32 / Σb) exactly (floorQuotient)
+  const keepUlps = emaKeepUlps();
+  const alphaUlps = TWO32 - keepUlps;
+  const alphaV = f64x2.splat(alphaUlps);
+  const keepV = f64x2.splat(keepUlps);
+  const two32 = f64x2.splat(TWO32);
+  const ulp = f64x2.splat(ULP);
   for (let r = 0; r < rows; r++) {
     const i = i32At(ROWS, r);
     const row = matRow(r, n);
@@ -110,16 +128,18 @@ export function originalYuma(rows: i32): void {
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;
       const d = divOrKeep(v128.load(row + o), v128.load(COL_B + o));
-      const b = divOrKeep(f64x2.mul(bondPair(bRow, j), keepPair(j)), v128.load(COL_A + o));
-      const e = f64x2.add(f64x2.mul(alphaV, d), f64x2.mul(keepV, b));
+      const bs = v128.load(COL_A + o);
+      const v = f64x2.mul(divOrKeep(f64x2.mul(bondPair(bRow, j), keepPair(j)), bs), two32);
+      let q = f64x2.floor(v);
+      if (v128.any_true(integralLanes(v, q))) q = f64x2.replace_lane(f64x2.replace_lane(q, 0, bondUlps(bRow, j)), 1, bondUlps(bRow, j + 1));
+      const e = f64x2.mul(f64x2.add(f64x2.floor(f64x2.mul(d, alphaV)), f64x2.floor(f64x2.mul(f64x2.mul(q, ulp), keepV))), ulp);
       v128.store(row + o, e);
       v128.store(COL_D + o, f64x2.add(v128.load(COL_D + o), e));
     }
     if (j < n) {
       const o = <usize>j << 3;
       const d = divOrKeepScalar(load<f64>(row + o), load<f64>(COL_B + o));
-      const b = divOrKeepScalar(<f64>load<u16>(bRow + (<usize>j << 1)) * load<f64>(COL_C + o), load<f64>(COL_A + o));
-      const e = alpha * d + keep * b;
+      const e = (Math.floor(d * alphaUlps) + Math.floor(bondUlps(bRow, j) * ULP * keepUlps)) * ULP;
       store<f64>(row + o, e);
       store<f64>(COL_D + o, load<f64>(COL_D + o) + e);
     }
@@ -134,7 +154,7 @@ export function originalYuma(rows: i32): void {
       const o = <usize>j << 3;
       const e = divOrKeep(v128.load(row + o), v128.load(COL_D + o));
       v128.store(row + o, e);
-      acc = f64x2.add(acc, f64x2.mul(v128.load(INC + o), e));
+      acc = f64x2.add(acc, f64x2.floor(f64x2.mul(f64x2.mul(v128.load(INC + o), e), two32)));
       v128.store(COL_C + o, f64x2.pmax(v128.load(COL_C + o), e));
     }
     let s0 = f64x2.extract_lane(acc, 0);
@@ -142,7 +162,7 @@ export function originalYuma(rows: i32): void {
       const o = <usize>j << 3;
       const e = divOrKeepScalar(load<f64>(row + o), load<f64>(COL_D + o));
       store<f64>(row + o, e);
-      s0 += load<f64>(INC + o) * e;
+      s0 += Math.floor(load<f64>(INC + o) * e * TWO32);
       const mx = load<f64>(COL_C + o);
       if (mx < e) store<f64>(COL_C + o, e);
     }
@@ -202,9 +222,10 @@ export function yuma3(rows: i32): void {
   recentKeepMask();
   memory.fill(COL_D, 0, bytes);
   memory.fill(DIV, 0, bytes);
+  const two32 = f64x2.splat(TWO32);
   if (liquidAlphaApplies()) {
-    const lo = <f64>ALPHA_LOW / 65535.0;
-    const hi = <f64>ALPHA_HIGH / 65535.0;
+    const lo = u16ProportionUlps(<f64>ALPHA_LOW) * ULP;
+    const hi = u16ProportionUlps(<f64>ALPHA_HIGH) * ULP;
     const steep = <f64>STEEPNESS / -100.0;
     for (let r = 0; r < rows; r++) {
       const i = i32At(ROWS, r);
@@ -217,20 +238,24 @@ export function yuma3(rows: i32): void {
         const wb = wbOfScalar(w, c);
         let e = 0.0;
         if (wbPresent(i, j, w, wb, c) || !bondDropped(i, j, w)) {
-          const b = load<u8>(RECENT + <usize>j) != 0 ? 0.0 : <f64>load<u16>(bRow + (<usize>j << 1)) / 65535.0;
+          const b = load<u8>(RECENT + <usize>j) != 0 ? 0.0 : u16ProportionUlps(<f64>load<u16>(bRow + (<usize>j << 1))) * ULP;
           const al = alphaSigmoid(c, wb, b, lo, hi, steep);
-          e = min(1.0, (1.0 - al) * b + max(0.0, al * wb));
+          const decayed = Math.floor((1.0 - al) * b * TWO32) * ULP;
+          const inc = Math.floor(al * wb * TWO32) * ULP;
+          e = min(1.0, decayed + max(0.0, inc));
         }
         store<f64>(row + o, e);
         store<f64>(COL_D + o, load<f64>(COL_D + o) + e);
       }
     }
   } else {
-    const alpha = emaAlpha();
-    const keep = 1.0 - alpha;
-    const alphaV = f64x2.splat(alpha);
-    const keepV = f64x2.splat(keep);
+    // EMA = (floor(α·WB) + floor(keep·B))·2^-32 with B = floor(b·2^32/65535)·2^-32, recent columns dropped
+    const keepUlps = emaKeepUlps();
+    const alphaUlps = TWO32 - keepUlps;
+    const alphaV = f64x2.splat(alphaUlps);
+    const keepV = f64x2.splat(keepUlps);
     const scale = f64x2.splat(65535.0);
+    const ulp = f64x2.splat(ULP);
     for (let r = 0; r < rows; r++) {
       const i = i32At(ROWS, r);
       const row = matRow(r, n);
@@ -238,15 +263,16 @@ export function yuma3(rows: i32): void {
       let j = 0;
       for (; j + 2 <= n; j += 2) {
         const o = <usize>j << 3;
-        const b = f64x2.mul(f64x2.div(bondPair(bRow, j), scale), keepPair(j));
-        const e = f64x2.add(f64x2.mul(alphaV, wbOf(v128.load(row + o), v128.load(CONS + o))), f64x2.mul(keepV, b));
+        const b = f64x2.mul(f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(bondPair(bRow, j), scale), two32)), ulp), keepPair(j));
+        const wb = wbOf(v128.load(row + o), v128.load(CONS + o));
+        const e = f64x2.mul(f64x2.add(f64x2.floor(f64x2.mul(wb, alphaV)), f64x2.floor(f64x2.mul(b, keepV))), ulp);
         v128.store(row + o, e);
         v128.store(COL_D + o, f64x2.add(v128.load(COL_D + o), e));
       }
       if (j < n) {
         const o = <usize>j << 3;
-        const b = (<f64>load<u16>(bRow + (<usize>j << 1)) / 65535.0) * load<f64>(COL_C + o);
-        const e = alpha * wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) + keep * b;
+        const b = load<u8>(RECENT + <usize>j) != 0 ? 0.0 : u16ProportionUlps(<f64>load<u16>(bRow + (<usize>j << 1))) * ULP;
+        const e = (Math.floor(wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) * alphaUlps) + Math.floor(b * keepUlps)) * ULP;
         store<f64>(row + o, e);
         store<f64>(COL_D + o, load<f64>(COL_D + o) + e);
       }
@@ -259,13 +285,14 @@ export function yuma3(rows: i32): void {
     let j = 0;
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;
-      acc = f64x2.add(acc, f64x2.mul(divOrKeep(v128.load(row + o), v128.load(COL_D + o)), v128.load(INC + o)));
+      acc = f64x2.add(acc, f64x2.floor(f64x2.mul(f64x2.mul(divOrKeep(v128.load(row + o), v128.load(COL_D + o)), v128.load(INC + o)), two32)));
     }
     let s0 = f64x2.extract_lane(acc, 0);
     if (j < n) {
       const o = <usize>j << 3;
-      s0 += divOrKeepScalar(load<f64>(row + o), load<f64>(COL_D + o)) * load<f64>(INC + o);
+      s0 += Math.floor(divOrKeepScalar(load<f64>(row + o), load<f64>(COL_D + o)) * load<f64>(INC + o) * TWO32);
     }
-    setF64(DIV, i, (s0 + f64x2.extract_lane(acc, 1)) * f64At(ASTAKE, i));
+    // a ⊗ Σⱼ colnorm(EMA) ⊗ I with the chain's floors, in ulps (normalised afterwards)
+    setF64(DIV, i, Math.floor(f64At(ASTAKE, i) * (s0 + f64x2.extract_lane(acc, 1))));
   }
 }

@@ -1,12 +1,14 @@
 // Clipping at consensus, validator trust, rank / prerank.
+import { TWO32, ULP } from './grid';
 import { N } from './job';
 import { ASTAKE, CONS, PRERANK, RANK, ROWS, VT, f64At, i32At, matRow } from './layout';
 
 /**
  * One pass over the working rows. `clipped = min(w, C_j)` (f64x2.pmin is exactly `C < w ? C : w`); validator
- * trust sums a row in two lanes (even / odd columns) as the reference's `sumPairs` does; rank and prerank add
- * `a_i · x` row by row in uid order, so each column's sum has the reference's order. Rows with zero active
- * stake would add +0 and are skipped; rows outside the working set have zero weights and zero trust.
+ * trust sums a row in two lanes (even / odd columns) as the reference's `sumPairs` does (grid values: exact);
+ * rank adds the chain's floored products `floor(clipped · a·2^32)` in ulps (exact integers, scaled to 2^-32 at the
+ * end), prerank adds `a_i · w` row by row in uid order, so each column's sum has the reference's order. Rows with
+ * zero active stake would add +0 and are skipped; rows outside the working set have zero weights and zero trust.
  */
 export function clipTrustRank(rows: i32): void {
   const n = N;
@@ -19,6 +21,8 @@ export function clipTrustRank(rows: i32): void {
     const row = matRow(r, n);
     const a = f64At(ASTAKE, i);
     const av = f64x2.splat(a);
+    const aUlps = a * TWO32;
+    const aUlpsV = f64x2.splat(aUlps);
     let acc = f64x2.splat(0);
     let j = 0;
     if (a != 0) {
@@ -27,7 +31,7 @@ export function clipTrustRank(rows: i32): void {
         const w = v128.load(row + o);
         const cw = f64x2.pmin(w, v128.load(CONS + o));
         acc = f64x2.add(acc, cw);
-        v128.store(RANK + o, f64x2.add(v128.load(RANK + o), f64x2.mul(av, cw)));
+        v128.store(RANK + o, f64x2.add(v128.load(RANK + o), f64x2.floor(f64x2.mul(cw, aUlpsV))));
         v128.store(PRERANK + o, f64x2.add(v128.load(PRERANK + o), f64x2.mul(av, w)));
       }
     } else {
@@ -44,10 +48,11 @@ export function clipTrustRank(rows: i32): void {
       const cw = c < w ? c : w;
       s0 += cw;
       if (a != 0) {
-        store<f64>(RANK + o, load<f64>(RANK + o) + a * cw);
+        store<f64>(RANK + o, load<f64>(RANK + o) + Math.floor(cw * aUlps));
         store<f64>(PRERANK + o, load<f64>(PRERANK + o) + a * w);
       }
     }
     store<f64>(VT + (<usize>i << 3), s0 + f64x2.extract_lane(acc, 1));
   }
+  for (let j = 0; j < n; j++) store<f64>(RANK + (<usize>j << 3), load<f64>(RANK + (<usize>j << 3)) * ULP);
 }

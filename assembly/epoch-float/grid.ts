@@ -6,3 +6,26 @@
 @inline export const TWO32: f64 = 4294967296.0;
 // @ts-ignore: decorator
 @inline export const ULP: f64 = 1.0 / 4294967296.0;
+
+/**
+ * floor(x·2^32 / s) in ulps for integers 0 ≤ x ≤ s < 2^32, given v = fl(x/s)·2^32 (= fl(x·2^32 / s): scaling by
+ * 2^32 is exact). Rounding is monotone and the integers next to the quotient are representable, so floor(v) is
+ * exact unless v is itself an integer (the quotient may then lie just below it): those are redone in integers.
+ */
+// @ts-ignore: decorator
+@inline export function floorQuotient(v: f64, x: u64, s: u64): f64 {
+  const q = Math.floor(v);
+  return q == v && q != 0 ? <f64>((x << 32) / s) : q;
+}
+
+/** Lanes of f64x2 `v` (= fl(x/s)·2^32 per lane) whose floor must be checked by `floorQuotient`: integral, non-zero. */
+// @ts-ignore: decorator
+@inline export function integralLanes(v: v128, q: v128): v128 {
+  return v128.and(f64x2.eq(q, v), f64x2.ne(v, f64x2.splat(0)));
+}
+
+/** `u16_proportion_to_fixed` in ulps: floor(x·2^32 / 65535), exact (a non-integer quotient is ≥ 1/65535 from the next integer, the rounding error ≤ 2^-21). */
+// @ts-ignore: decorator
+@inline export function u16ProportionUlps(x: f64): f64 {
+  return Math.floor((x / 65535.0) * TWO32);
+}

@@ -1,26 +1,32 @@
 // Masked weight rows as f64 values, row-normalised, for the working rows only.
 import { IN_W, N, OWNER_SELF } from './job';
 import { rowNeedsColumnMask, weightKept } from './masks';
+import { TWO32, ULP, floorQuotient, integralLanes } from './grid';
 import { FORBID, ROWS, i32At, matRow } from './layout';
 
-/** A row with outdated or commit-masked entries: masked u16 values, their exact sum, then `w / Σw`. */
+/** A row with outdated or commit-masked entries: masked u16 values, their exact sum, then floor(w·2^32 / Σw). */
 function maskedRow(i: i32, src: usize, dst: usize): void {
   const n = N;
-  for (let c = 0; c < n; c++) store<f64>(dst + (<usize>c << 3), weightKept(i, c) ? <f64>load<u16>(src + (<usize>c << 1)) : 0.0);
-  // Integer-valued entries: the sum is exact in any order.
-  let s = 0.0;
-  for (let c = 0; c < n; c++) s += load<f64>(dst + (<usize>c << 3));
-  if (s > 0) for (let c = 0; c < n; c++) store<f64>(dst + (<usize>c << 3), load<f64>(dst + (<usize>c << 3)) / s);
+  let s: u32 = 0;
+  for (let c = 0; c < n; c++) if (weightKept(i, c)) s += <u32>load<u16>(src + (<usize>c << 1));
+  const sf = <f64>s;
+  for (let c = 0; c < n; c++) {
+    const w: u32 = weightKept(i, c) ? <u32>load<u16>(src + (<usize>c << 1)) : 0;
+    store<f64>(dst + (<usize>c << 3), s == 0 ? 0.0 : floorQuotient((<f64>w / sf) * TWO32, <u64>w, <u64>s) * ULP);
+  }
 }
 
 /**
  * Fills the working matrix with each permitted row's u16 weights (diagonal, outdated and commit entries
- * zeroed) divided by the row sum. The sum of u16 integers is exact in any order, so `w / Σw` is correctly
- * rounded and equal to the reference's. Rows without a permit (kept only for their bonds) are zero.
+ * zeroed) normalised as the chain does: floor(w·2^32 / Σw), the I32F32 value, held exactly as an f64 (consensus,
+ * clipping and validator trust then see the chain's own values, ties included). The u16 sum is exact.
+ * Rows without a permit (kept only for their bonds) are zero.
  */
 export function weightRows(rows: i32): void {
   const n = N;
   const bytes = <usize>n << 3;
+  const two32 = f64x2.splat(TWO32);
+  const ulp = f64x2.splat(ULP);
   for (let r = 0; r < rows; r++) {
     const i = i32At(ROWS, r);
     const dst = matRow(r, n);
@@ -34,7 +40,8 @@ export function weightRows(rows: i32): void {
       continue;
     }
     // Only the diagonal is masked (not at all for the owner): the row sum is an exact integer sum of the u16
-    // values, so each entry is w / Σw in one pass, as the reference divides.
+    // values, and each entry is floor(fl(w / Σw)·2^32) in one SIMD pass; quotients that land on an integer are
+    // flagged and redone exactly afterwards.
     let acc = i32x4.splat(0);
     let j = 0;
     for (; j + 8 <= n; j += 8) acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_u(v128.load(src + (<usize>j << 1))));
@@ -47,17 +54,39 @@ export function weightRows(rows: i32): void {
       continue;
     }
     const d = f64x2.splat(<f64>sum);
+    let integral = v128.splat<i64>(0);
     for (j = 0; j + 8 <= n; j += 8) {
       const w = v128.load(src + (<usize>j << 1));
       const lo = i32x4.extend_low_i16x8_u(w);
       const hi = i32x4.extend_high_i16x8_u(w);
       const o = dst + (<usize>j << 3);
-      v128.store(o, f64x2.div(f64x2.convert_low_i32x4_u(lo), d));
-      v128.store(o, f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), d), 16);
-      v128.store(o, f64x2.div(f64x2.convert_low_i32x4_u(hi), d), 32);
-      v128.store(o, f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), d), 48);
+      const v0 = f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(lo), d), two32);
+      const v1 = f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), d), two32);
+      const v2 = f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(hi), d), two32);
+      const v3 = f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), d), two32);
+      const q0 = f64x2.floor(v0);
+      const q1 = f64x2.floor(v1);
+      const q2 = f64x2.floor(v2);
+      const q3 = f64x2.floor(v3);
+      // integral quotients other than 0: v == floor(v) and v != 0
+      integral = v128.or(integral, v128.or(v128.or(integralLanes(v0, q0), integralLanes(v1, q1)), v128.or(integralLanes(v2, q2), integralLanes(v3, q3))));
+      v128.store(o, f64x2.mul(q0, ulp));
+      v128.store(o, f64x2.mul(q1, ulp), 16);
+      v128.store(o, f64x2.mul(q2, ulp), 32);
+      v128.store(o, f64x2.mul(q3, ulp), 48);
     }
-    for (; j < n; j++) store<f64>(dst + (<usize>j << 3), <f64>load<u16>(src + (<usize>j << 1)) / <f64>sum);
+    const s = <u32>sum;
+    const sf = <f64>sum;
+    for (; j < n; j++) {
+      const w = <u32>load<u16>(src + (<usize>j << 1));
+      store<f64>(dst + (<usize>j << 3), floorQuotient((<f64>w / sf) * TWO32, <u64>w, <u64>s) * ULP);
+    }
+    if (v128.any_true(integral)) {
+      for (let c = 0; c < n; c++) {
+        const w = <u32>load<u16>(src + (<usize>c << 1));
+        if (w != 0) store<f64>(dst + (<usize>c << 3), floorQuotient((<f64>w / sf) * TWO32, <u64>w, <u64>s) * ULP);
+      }
+    }
     if (diag != 0) store<f64>(dst + (<usize>i << 3), 0.0);
   }
 }

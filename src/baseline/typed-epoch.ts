@@ -97,6 +97,16 @@ function toRao(share: number, rao: number): bigint {
   return b > U64_MAX ? U64_MAX : b;
 }
 
+const TWO32 = 2 ** 32;
+
+/** The chain's I32F32 `inplace_normalize` of values on the 2^-32 grid: floor(x·2^32/Σx)·2^-32 (exact in f64). */
+function fixedNormalizeInPlace(v: Float64Array): void {
+  let sum = 0n;
+  for (let i = 0; i < v.length; i++) sum += BigInt(v[i] * TWO32);
+  if (sum === 0n) return;
+  for (let i = 0; i < v.length; i++) v[i] = Number((BigInt(v[i] * TWO32) << 32n) / sum) / TWO32;
+}
+
 function normalizeInPlace(v: Float64Array): void {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i];
@@ -204,13 +214,17 @@ export function typedEpoch(p: PreparedEpoch): RawEpochResult {
   const recent = new Uint8Array(n);
   for (let j = 0; j < n; j++) recent[j] = lastTempo <= p.blockAtRegistration[j] ? 1 : 0;
 
-  // Stake: threshold filter (owner exempt), normalise.
-  const stake = new Float64Array(n);
+  // Stake: threshold filter (owner exempt), then the chain's I32F32 share floor(s·2^32/Σs) (exact as an f64), which
+  // decides permits, ties and the median's voters as on chain.
+  const filtered = new BigUint64Array(n);
+  let stakeSum = 0n;
   for (let i = 0; i < n; i++) {
     const v = p.stake[i];
-    stake[i] = i !== owner && v < h.stakeThreshold ? 0 : Number(v);
+    filtered[i] = i !== owner && v < h.stakeThreshold ? 0n : v;
+    stakeSum += filtered[i];
   }
-  normalizeInPlace(stake);
+  const stake = new Float64Array(n);
+  if (stakeSum !== 0n) for (let i = 0; i < n; i++) stake[i] = Number((filtered[i] << 32n) / stakeSum) / TWO32;
 
   // Permits: previous (owner forced where the vector reaches it) and new top-k of non-zero stake.
   const prevPermit = new Uint8Array(p.validatorPermit);
@@ -232,7 +246,7 @@ export function typedEpoch(p: PreparedEpoch): RawEpochResult {
     const masked = !active[i] || (p.permitLength > 0 && !prevPermit[i]);
     activeStake[i] = masked ? 0 : stake[i];
   }
-  normalizeInPlace(activeStake);
+  fixedNormalizeInPlace(activeStake);
 
   // Weights: mask rows without permit, the diagonal (owner keeps its own), outdated and commit-masked entries;
   // row-normalise.
@@ -251,17 +265,22 @@ export function typedEpoch(p: PreparedEpoch): RawEpochResult {
       w[row + j] = v;
       sum += v;
     }
-    if (sum > 0) for (let j = 0; j < n; j++) w[row + j] /= sum;
+    // the chain's I32F32 row normalisation floor(w·2^32/Σw)·2^-32 (the f64 quotient's floor; exact but for quotients
+    // that round onto an integer, see src/reference/stages/grid.ts)
+    if (sum > 0) for (let j = 0; j < n; j++) w[row + j] = Math.floor((w[row + j] / sum) * TWO32) / TWO32;
   }
 
   // Consensus: per column, stake-weighted median over validators with positive active stake.
+  // The voters' stakes renormalised in I32F32 and kept as integers (ulps): their sums are exact, so every
+  // partition choice is the chain's.
   let m = 0;
-  let total = 0;
   const voters = new Int32Array(n);
-  for (let i = 0; i < n; i++) if (activeStake[i] > 0) { voters[m++] = i; total += activeStake[i]; }
+  for (let i = 0; i < n; i++) if (activeStake[i] > 0) voters[m++] = i;
+  for (let q = 0; q < m; q++) s.medStake[q] = activeStake[voters[q]];
+  fixedNormalizeInPlace(s.medStake.subarray(0, m));
   let uSum = 0;
-  for (let q = 0; q < m; q++) { s.medStake[q] = activeStake[voters[q]] / total; uSum += s.medStake[q]; }
-  const minority = uSum - h.kappa / 65535;
+  for (let q = 0; q < m; q++) { s.medStake[q] *= TWO32; uSum += s.medStake[q]; }
+  const minority = uSum - Math.floor((h.kappa / 65535) * TWO32);
   const consensus = out.consensusF;
   for (let j = 0; j < n; j++) {
     if (m === 0) { consensus[j] = 0; continue; }
@@ -385,7 +404,8 @@ export function typedEpoch(p: PreparedEpoch): RawEpochResult {
     for (let i = 0; i < n; i++) {
       const row = i * n;
       const a = activeStake[i];
-      for (let j = 0; j < n; j++) delta[row + j] = wb[row + j] * a;
+      // the chain's floored product, in ulps: granular columns (a few ulps) keep the chain's integers
+      for (let j = 0; j < n; j++) delta[row + j] = Math.floor(wb[row + j] * a * TWO32);
     }
     colNormalizeInPlace(delta, n, s.colSum);
     for (let x = 0; x < nn; x++) {

@@ -7,7 +7,7 @@
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, type RawEpochResult } from '../epoch/result.js';
 import { originalYumaBonds, weightsForBonds, yuma3Bonds } from './stages/bonds.js';
-import { clipWeights, stakeWeightedColumnSums, trust, validatorTrust } from './stages/clip.js';
+import { clipWeights, rankOf, stakeWeightedColumnSums, trust, validatorTrust } from './stages/clip.js';
 import { emissionShares, emissions } from './stages/emission.js';
 import { activeMask, forbiddenRows, previousPermits, recentlyRegistered } from './stages/masks.js';
 import { consensus } from './stages/median.js';
@@ -20,6 +20,7 @@ import { writeBackBonds } from './stages/writeback.js';
 export * from './stages/bonds.js';
 export * from './stages/clip.js';
 export * from './stages/emission.js';
+export * from './stages/grid.js';
 export * from './stages/masks.js';
 export * from './stages/median.js';
 export * from './stages/stake.js';
@@ -66,7 +67,7 @@ export function referenceEpochTrace(p: PreparedEpoch): { result: RawEpochResult;
   const c = consensus(a, w, h.kappa);
   const cw = clipWeights(w, c);
   const vtrust = validatorTrust(cw);
-  const rank = stakeWeightedColumnSums(cw, a);
+  const rank = rankOf(cw, a);
   const prerank = stakeWeightedColumnSums(w, a);
   const incentive = normalizeInPlace(rank.slice());
 

@@ -1,30 +1,37 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
 import { RULE_BOND_WRITEBACK, RULE_LIQUID_ALPHA_BOND_DROP, RULE_STORED_ZERO_WEIGHTS, RULE_ZERO_CONSENSUS_BOND_DROP, sparseRule } from '../../epoch/path-rules.js';
+import { TWO32, ULP, fixedQuotient, mulUlps, u16ProportionUlps } from './grid.js';
 import { sumPairs } from './sums.js';
 import type { Mat } from './weights.js';
 
 /**
- * Weights for bonds: `WB = W + β·(CW − W)`, β = bondsPenalty/65535. β = 0 and β = 1 hand over W or CW as they are
- * (with their stored entries); otherwise `interpolate_sparse` keeps only results > 0. The presence only matters to
- * Yuma3 liquid alpha (see `bondDropped`).
+ * Weights for bonds: `WB = W ⊕ β⊗(CW − W)` with the chain's β = floor(bondsPenalty·2^32 / 65535) and its floored
+ * product, on the grid (W and CW are grid values, so WB is the chain's exactly up to the bound of `mulUlps`).
+ * β = 0 and β = 1 hand over W or CW as they are (with their stored entries); otherwise `interpolate_sparse` keeps
+ * only results > 0. The presence only matters to Yuma3 liquid alpha (see `bondDropped`).
  */
 export function weightsForBonds(w: Mat, cw: Mat, bondsPenalty: number): Mat {
   if (bondsPenalty === 0) return w;
   if (bondsPenalty === 65535) return cw;
-  const beta = bondsPenalty / 65535;
+  const betaUlps = u16ProportionUlps(bondsPenalty);
   const n = w.n;
   const v = new Float64Array(n * n);
   const present = new Uint8Array(n * n);
   for (let k = 0; k < n * n; k++) {
-    v[k] = w.v[k] + beta * (cw.v[k] - w.v[k]);
+    v[k] = w.v[k] + mulUlps(cw.v[k] - w.v[k], betaUlps) * ULP;
     present[k] = v[k] > 0 ? 1 : 0;
   }
   return { n, v, present };
 }
 
-/** `1 − bondsMovingAverage/1e6`, the EMA weight of the new observation. */
-export function emaAlpha(bondsMovingAverage: number): number {
-  return 1 - bondsMovingAverage / 1e6;
+/**
+ * The EMA weights of `compute_ema_bonds_normal`: keep = floor(bondsMovingAverage·2^32 / 10^6) (the I64F64 ratio
+ * floored to I32F32; exact in f64, as bma·2^32 < 2^52 and a non-integer quotient is ≥ 10^-6 from the next integer)
+ * and α = 1 − keep, both in ulps.
+ */
+export function emaWeightsUlps(bondsMovingAverage: number): { alpha: number; keep: number } {
+  const keep = Math.floor((bondsMovingAverage * TWO32) / 1e6);
+  return { alpha: TWO32 - keep, keep };
 }
 
 /** Column sums, rows added in uid order. */
@@ -56,27 +63,30 @@ export interface BondsResult {
 
 /**
  * Original Yuma: stored bonds (u16 integers, column max-upscaled) with recent columns dropped and
- * column-normalised; `ΔB = WB ⊙ a` column-normalised; `EMA = α·ΔB + (1−α)·B`, column-normalised; dividends
- * `Σⱼ EMAᵢⱼ·Iⱼ` normalised; storage = column max-upscale of the EMA.
+ * column-normalised as the chain does (floor(b·2^32 / Σb), exact on the grid); `ΔB = WB ⊗ a` with the chain's
+ * floored products (in ulps: a column that floors to zero stays zero, a column of a few ulps keeps the chain's
+ * integers), column-normalised; `EMA = α⊗ΔB ⊕ (1−α)⊗B` with floored products (exact where (1−α)⊗B is small),
+ * column-normalised; dividends `Σⱼ EMAᵢⱼ ⊗ Iⱼ` (floored) normalised; storage = column max-upscale of the EMA.
  */
 export function originalYumaBonds(p: PreparedEpoch, wb: Mat, a: Float64Array, incentive: Float64Array, recent: Uint8Array): BondsResult {
   const n = p.n;
   const b = new Float64Array(n * n);
   for (let k = 0; k < n * n; k++) b[k] = recent[k % n] ? 0 : p.bonds[k];
-  const bn = columnNormalize(b, n);
+  const bSum = columnSums(b, n);
+  const bn = b.map((x, k) => (bSum[k % n] !== 0 ? fixedQuotient(x, bSum[k % n]) : x));
   const delta = new Float64Array(n * n);
-  for (let k = 0; k < n * n; k++) delta[k] = wb.v[k] * a[Math.floor(k / n)];
+  for (let k = 0; k < n * n; k++) delta[k] = mulUlps(wb.v[k], a[Math.floor(k / n)] * TWO32);
   const dn = columnNormalize(delta, n);
-  const alpha = emaAlpha(p.hyper.bondsMovingAverage);
-  const keep = 1 - alpha;
+  const { alpha, keep } = emaWeightsUlps(p.hyper.bondsMovingAverage);
   const raw = new Float64Array(n * n);
-  for (let k = 0; k < n * n; k++) raw[k] = alpha * dn[k] + keep * bn[k];
+  for (let k = 0; k < n * n; k++) raw[k] = (mulUlps(dn[k], alpha) + mulUlps(bn[k], keep)) * ULP;
   const ema = columnNormalize(raw, n);
   const emaPresent = new Uint8Array(n * n);
   const sparseStorage = sparseRule(p.pathRules, RULE_BOND_WRITEBACK);
   for (let k = 0; k < n * n; k++) emaPresent[k] = !sparseStorage || ema[k] > 0 ? 1 : 0;
   const dividends = new Float64Array(n);
-  for (let i = 0; i < n; i++) dividends[i] = sumPairs(n, (j) => incentive[j] * ema[i * n + j]);
+  // Σⱼ Iⱼ ⊗ EMAᵢⱼ with the chain's floors, in ulps (normalised afterwards, so the scale does not matter)
+  for (let i = 0; i < n; i++) dividends[i] = sumPairs(n, (j) => Math.floor(incentive[j] * ema[i * n + j] * TWO32));
   return { ema, emaPresent, dividends, storage: columnMaxUpscale(ema, n) };
 }
 
@@ -121,10 +131,10 @@ export function liquidAlphaApplies(p: PreparedEpoch, c: Float64Array): boolean {
 }
 
 /**
- * Yuma3: bonds as proportions b/65535, recent columns dropped; EMA with per-entry liquid alpha
- * (`min(1, (1−α)·b + max(0, α·w))`; the sparse path only emits the columns listed in the validator's WB row, see
- * `bondDropped`)
- * or with one α and no clamp; dividends `aᵢ · Σⱼ colnorm(EMA)ᵢⱼ·Iⱼ` normalised; storage = the EMA itself.
+ * Yuma3: bonds as the chain's proportions floor(b·2^32/65535), recent columns dropped; EMA with per-entry
+ * liquid alpha (`min(1, (1−α)⊗b ⊕ max(0, α⊗w))`; the sparse path only emits the columns listed in the validator's
+ * WB row, see `bondDropped`) or with one α and no clamp, each product floored to the grid as on chain; dividends
+ * `aᵢ ⊗ Σⱼ colnorm(EMA)ᵢⱼ ⊗ Iⱼ` (floored) normalised; storage = the EMA itself.
  */
 export function yuma3Bonds(p: PreparedEpoch, w: Mat, wb: Mat, a: Float64Array, incentive: Float64Array, c: Float64Array, recent: Uint8Array): BondsResult {
   const n = p.n;
@@ -133,33 +143,35 @@ export function yuma3Bonds(p: PreparedEpoch, w: Mat, wb: Mat, a: Float64Array, i
   const ema = new Float64Array(n * n);
   const emaPresent = new Uint8Array(n * n);
   if (liquidAlphaApplies(p, c)) {
-    const lo = h.alphaLow / 65535;
-    const hi = h.alphaHigh / 65535;
+    const lo = u16ProportionUlps(h.alphaLow) * ULP;
+    const hi = u16ProportionUlps(h.alphaHigh) * ULP;
     for (let k = 0; k < n * n; k++) {
       const j = k % n;
       if (!wb.present[k] && bondDropped(p, w, k)) {
         emaPresent[k] = sparseStorage ? 0 : 1; // dropped: 0 (stored as such by the dense write-back)
         continue;
       }
-      const b = recent[j] ? 0 : p.bonds[k] / 65535;
+      const b = recent[j] ? 0 : u16ProportionUlps(p.bonds[k]) * ULP;
       const al = alphaSigmoid(c[j], wb.v[k], b, lo, hi, h.alphaSigmoidSteepness);
-      ema[k] = Math.min(1, (1 - al) * b + Math.max(0, al * wb.v[k]));
+      const decayed = Math.floor((1 - al) * b * TWO32) * ULP;
+      const inc = Math.floor(al * wb.v[k] * TWO32) * ULP;
+      ema[k] = Math.min(1, decayed + Math.max(0, inc));
       emaPresent[k] = !sparseStorage || ema[k] > 0 ? 1 : 0;
     }
   } else {
-    const alpha = emaAlpha(h.bondsMovingAverage);
-    const keep = 1 - alpha;
+    const { alpha, keep } = emaWeightsUlps(h.bondsMovingAverage);
     for (let k = 0; k < n * n; k++) {
-      const b = recent[k % n] ? 0 : p.bonds[k] / 65535;
-      ema[k] = alpha * wb.v[k] + keep * b;
+      const b = recent[k % n] ? 0 : u16ProportionUlps(p.bonds[k]) * ULP;
+      ema[k] = (mulUlps(wb.v[k], alpha) + mulUlps(b, keep)) * ULP;
       emaPresent[k] = !sparseStorage || ema[k] > 0 ? 1 : 0;
     }
   }
   const colSum = columnSums(ema, n);
   const dividends = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const tb = sumPairs(n, (j) => (colSum[j] !== 0 ? ema[i * n + j] / colSum[j] : ema[i * n + j]) * incentive[j]);
-    dividends[i] = tb * a[i];
+    // Σⱼ colnorm(EMA)ᵢⱼ ⊗ Iⱼ, then ⊗ aᵢ, with the chain's floors, in ulps (normalised afterwards)
+    const tb = sumPairs(n, (j) => Math.floor((colSum[j] !== 0 ? ema[i * n + j] / colSum[j] : ema[i * n + j]) * incentive[j] * TWO32));
+    dividends[i] = mulUlps(a[i], tb);
   }
   return { ema, emaPresent, dividends, storage: ema };
 }

@@ -1,3 +1,4 @@
+import { TWO32, ULP, mulUlps } from './grid.js';
 import { sumPairs } from './sums.js';
 import type { Mat } from './weights.js';
 
@@ -27,7 +28,22 @@ export function validatorTrust(cw: Mat): Float64Array {
   return out;
 }
 
-/** `Σᵢ aᵢ·mᵢⱼ`, rows added in uid order (rank from clipped weights, prerank from weights). */
+/**
+ * Rank `Σᵢ aᵢ ⊗ cwᵢⱼ` with the chain's floored products on the grid (a and cw are grid values): a column
+ * whose products all floor to zero has rank 0, as on chain. Integer ulps add exactly in any order.
+ */
+export function rankOf(cw: Mat, a: Float64Array): Float64Array {
+  const n = cw.n;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (a[i] === 0) continue;
+    const aUlps = a[i] * TWO32;
+    for (let j = 0; j < n; j++) out[j] += mulUlps(cw.v[i * n + j], aUlps);
+  }
+  return out.map((x) => x * ULP);
+}
+
+/** `Σᵢ aᵢ·mᵢⱼ` in f64, rows added in uid order (the prerank behind the trust view). */
 export function stakeWeightedColumnSums(m: Mat, a: Float64Array): Float64Array {
   const n = m.n;
   const out = new Float64Array(n);

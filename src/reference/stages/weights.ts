@@ -1,4 +1,5 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
+import { fixedQuotient } from './grid.js';
 import { weightKept } from './masks.js';
 
 /** A dense n×n f64 matrix with the set of entries the chain's sparse form would hold. */
@@ -11,8 +12,8 @@ export interface Mat {
 
 /**
  * Weights: the stored u16 weights as values, rows of forbidden validators dropped, diagonal / outdated / commit
- * masks applied, then each row divided by its sum. Row sums of u16 integers are exact in f64, so the
- * normalised value is `w / Σw` correctly rounded, whatever order the sum runs in.
+ * masks applied, then each row normalised as the chain does: floor(w·2^32 / Σw) in I32F32, held exactly in
+ * f64 (grid.ts). Consensus, clipping and validator trust then see the chain's own values, ties included.
  */
 export function maskedNormalizedWeights(p: PreparedEpoch, forbidden: Uint8Array): Mat {
   const n = p.n;
@@ -29,7 +30,7 @@ export function maskedNormalizedWeights(p: PreparedEpoch, forbidden: Uint8Array)
       v[k] = p.weights[k];
       s += p.weights[k];
     }
-    if (s > 0) for (let j = 0; j < n; j++) v[i * n + j] = v[i * n + j] / s;
+    if (s > 0) for (let j = 0; j < n; j++) v[i * n + j] = fixedQuotient(v[i * n + j], s);
   }
   return { n, v, present };
 }
