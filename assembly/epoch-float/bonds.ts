@@ -1,6 +1,6 @@
 // Weights for bonds, original-Yuma EMA, Yuma3 EMA (single alpha or liquid alpha), dividends.
 import { ALPHA_HIGH, ALPHA_LOW, BMA, BONDS_PENALTY, DROP_STORED_ZERO, DROP_UNLISTED, DROP_VANISHED, IN_B, LIQUID, N, STEEPNESS } from './job';
-import { TWO32, ULP, floorQuotient, integralLanes, u16ProportionUlps } from './grid';
+import { TWO32, ULP, u16ProportionUlps } from './grid';
 import { weightPresent } from './masks';
 import { ASTAKE, COL_A, COL_B, COL_C, COL_D, CONS, DIV, FORBID, INC, RECENT, ROWS, f64At, i32At, matRow, setF64 } from './layout';
 
@@ -26,6 +26,9 @@ let betaUlpsV: v128 = f64x2.splat(0);
   if (BONDS_PENALTY == 65535) return cw;
   return w + Math.floor((cw - w) * betaUlps) * ULP;
 }
+
+/** A u16 proportion's ulps per unit, 2^32/65535 (liquid alpha's bonds; reference `yuma3Bonds`). */
+const U16_TO_ULPS: f64 = TWO32 / 65535.0;
 
 /** `x / c`, or `x` where `c` is 0 (the chain's column normalisation skips empty columns). */
 // @ts-ignore: decorator
@@ -65,20 +68,13 @@ export function setBondsPenalty(): void {
   betaUlpsV = f64x2.splat(betaUlps);
 }
 
-/** Column-normalised stored bond (i, j) in ulps as the chain has it: floor(b·2^32 / Σb), 0 in a dropped column. */
-function bondUlps(bRow: usize, j: i32): f64 {
-  const s = f64At(COL_A, j);
-  if (s == 0 || load<u8>(RECENT + <usize>j) != 0) return 0.0;
-  const b = <f64>load<u16>(bRow + (<usize>j << 1));
-  return floorQuotient((b / s) * TWO32, <u64>b, <u64>s);
-}
-
 /**
  * Original Yuma, over the working rows (every other row has zero weights and zero bonds):
  * pass 1 column sums of the masked bonds (integers: exact) and of ΔB = floor(WB·a·2^32), the chain's floored
- * product in ulps (integers: exact; a column that floors to zero stays unnormalised, as on chain); pass 2 the EMA
- * `α·ΔB/ΣΔB + (1−α)·B/ΣB` in place of the weights, with its column sums; pass 3 column-normalised EMA in place,
- * dividends `Σⱼ Iⱼ·EMAᵢⱼ` (two lanes, as the reference) and column maxima for storage (into COL_C).
+ * product in ulps (integers: exact; a column that floors to zero stays zero, as on chain); pass 2 the EMA
+ * `floor(ΔB·α/ΣΔB) + floor(B·(1−α)/ΣB)` in ulps in place of the weights, with its column sums (reference:
+ * stages/bonds.ts `originalYumaBonds`); pass 3 column-normalised EMA in place, dividends `Σⱼ floor(Iⱼ·EMAᵢⱼ)`
+ * (two lanes, as the reference) and column maxima for storage (into COL_C).
  */
 export function originalYuma(rows: i32): void {
   const n = N;
@@ -113,13 +109,16 @@ export function originalYuma(rows: i32): void {
       if (a != 0) store<f64>(COL_B + o, load<f64>(COL_B + o) + d);
     }
   }
-  // EMA = (floor(α·ΔB/ΣΔB) + floor(keep·Bn))·2^-32, Bn = floor(b·2^32 / Σb) exactly (floorQuotient)
+  // EMA = floor(ΔB·α/ΣΔB) + floor(b·keep/Σb) in ulps (pass 3 only takes ratios of it): one factor per column
+  // (0 for an empty or dropped column), in place of the column sums
   const keepUlps = emaKeepUlps();
   const alphaUlps = TWO32 - keepUlps;
-  const alphaV = f64x2.splat(alphaUlps);
-  const keepV = f64x2.splat(keepUlps);
-  const two32 = f64x2.splat(TWO32);
-  const ulp = f64x2.splat(ULP);
+  for (let j = 0; j < n; j++) {
+    const sd = f64At(COL_B, j);
+    const sb = f64At(COL_A, j);
+    setF64(COL_B, j, sd != 0 ? alphaUlps / sd : 0.0);
+    setF64(COL_A, j, sb != 0 ? keepUlps / sb : 0.0);
+  }
   for (let r = 0; r < rows; r++) {
     const i = i32At(ROWS, r);
     const row = matRow(r, n);
@@ -127,23 +126,19 @@ export function originalYuma(rows: i32): void {
     let j = 0;
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;
-      const d = divOrKeep(v128.load(row + o), v128.load(COL_B + o));
-      const bs = v128.load(COL_A + o);
-      const v = f64x2.mul(divOrKeep(f64x2.mul(bondPair(bRow, j), keepPair(j)), bs), two32);
-      let q = f64x2.floor(v);
-      if (v128.any_true(integralLanes(v, q))) q = f64x2.replace_lane(f64x2.replace_lane(q, 0, bondUlps(bRow, j)), 1, bondUlps(bRow, j + 1));
-      const e = f64x2.mul(f64x2.add(f64x2.floor(f64x2.mul(d, alphaV)), f64x2.floor(f64x2.mul(f64x2.mul(q, ulp), keepV))), ulp);
+      const e = f64x2.add(f64x2.floor(f64x2.mul(v128.load(row + o), v128.load(COL_B + o))), f64x2.floor(f64x2.mul(bondPair(bRow, j), v128.load(COL_A + o))));
       v128.store(row + o, e);
       v128.store(COL_D + o, f64x2.add(v128.load(COL_D + o), e));
     }
     if (j < n) {
       const o = <usize>j << 3;
-      const d = divOrKeepScalar(load<f64>(row + o), load<f64>(COL_B + o));
-      const e = (Math.floor(d * alphaUlps) + Math.floor(bondUlps(bRow, j) * ULP * keepUlps)) * ULP;
+      const e = Math.floor(load<f64>(row + o) * load<f64>(COL_B + o)) + Math.floor(<f64>load<u16>(bRow + (<usize>j << 1)) * load<f64>(COL_A + o));
       store<f64>(row + o, e);
       store<f64>(COL_D + o, load<f64>(COL_D + o) + e);
     }
   }
+  // pass 3 adds floor(I·EMA·2^32) = floor((I·2^32)·EMA) (scaling by 2^32 is exact): I·2^32 once, into COL_A
+  for (let j = 0; j < n; j++) setF64(COL_A, j, f64At(INC, j) * TWO32);
   memory.fill(COL_C, 0, bytes);
   for (let r = 0; r < rows; r++) {
     const i = i32At(ROWS, r);
@@ -154,7 +149,7 @@ export function originalYuma(rows: i32): void {
       const o = <usize>j << 3;
       const e = divOrKeep(v128.load(row + o), v128.load(COL_D + o));
       v128.store(row + o, e);
-      acc = f64x2.add(acc, f64x2.floor(f64x2.mul(f64x2.mul(v128.load(INC + o), e), two32)));
+      acc = f64x2.add(acc, f64x2.floor(f64x2.mul(v128.load(COL_A + o), e)));
       v128.store(COL_C + o, f64x2.pmax(v128.load(COL_C + o), e));
     }
     let s0 = f64x2.extract_lane(acc, 0);
@@ -162,7 +157,7 @@ export function originalYuma(rows: i32): void {
       const o = <usize>j << 3;
       const e = divOrKeepScalar(load<f64>(row + o), load<f64>(COL_D + o));
       store<f64>(row + o, e);
-      s0 += Math.floor(load<f64>(INC + o) * e * TWO32);
+      s0 += Math.floor(load<f64>(COL_A + o) * e);
       const mx = load<f64>(COL_C + o);
       if (mx < e) store<f64>(COL_C + o, e);
     }
@@ -222,7 +217,6 @@ export function yuma3(rows: i32): void {
   recentKeepMask();
   memory.fill(COL_D, 0, bytes);
   memory.fill(DIV, 0, bytes);
-  const two32 = f64x2.splat(TWO32);
   if (liquidAlphaApplies()) {
     const lo = u16ProportionUlps(<f64>ALPHA_LOW) * ULP;
     const hi = u16ProportionUlps(<f64>ALPHA_HIGH) * ULP;
@@ -238,23 +232,23 @@ export function yuma3(rows: i32): void {
         const wb = wbOfScalar(w, c);
         let e = 0.0;
         if (wbPresent(i, j, w, wb, c) || !bondDropped(i, j, w)) {
-          const b = load<u8>(RECENT + <usize>j) != 0 ? 0.0 : u16ProportionUlps(<f64>load<u16>(bRow + (<usize>j << 1))) * ULP;
-          const al = alphaSigmoid(c, wb, b, lo, hi, steep);
-          const decayed = Math.floor((1.0 - al) * b * TWO32) * ULP;
-          const inc = Math.floor(al * wb * TWO32) * ULP;
-          e = min(1.0, decayed + max(0.0, inc));
+          const bUlps = load<u8>(RECENT + <usize>j) != 0 ? 0.0 : <f64>load<u16>(bRow + (<usize>j << 1)) * U16_TO_ULPS;
+          const al = alphaSigmoid(c, wb, bUlps * ULP, lo, hi, steep);
+          const decayed = Math.floor((1.0 - al) * bUlps);
+          const inc = Math.floor(al * (wb * TWO32));
+          e = min(1.0, (decayed + max(0.0, inc)) * ULP);
         }
         store<f64>(row + o, e);
         store<f64>(COL_D + o, load<f64>(COL_D + o) + e);
       }
     }
   } else {
-    // EMA = (floor(α·WB) + floor(keep·B))·2^-32 with B = floor(b·2^32/65535)·2^-32, recent columns dropped
+    // EMA = (floor(α·WB) + floor(b·(1−α)/65535))·2^-32, both products in ulps; recent columns dropped
     const keepUlps = emaKeepUlps();
     const alphaUlps = TWO32 - keepUlps;
+    const perBond = keepUlps / 65535.0;
     const alphaV = f64x2.splat(alphaUlps);
-    const keepV = f64x2.splat(keepUlps);
-    const scale = f64x2.splat(65535.0);
+    const perBondV = f64x2.splat(perBond);
     const ulp = f64x2.splat(ULP);
     for (let r = 0; r < rows; r++) {
       const i = i32At(ROWS, r);
@@ -263,20 +257,25 @@ export function yuma3(rows: i32): void {
       let j = 0;
       for (; j + 2 <= n; j += 2) {
         const o = <usize>j << 3;
-        const b = f64x2.mul(f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(bondPair(bRow, j), scale), two32)), ulp), keepPair(j));
+        const decayed = f64x2.mul(f64x2.floor(f64x2.mul(bondPair(bRow, j), perBondV)), keepPair(j));
         const wb = wbOf(v128.load(row + o), v128.load(CONS + o));
-        const e = f64x2.mul(f64x2.add(f64x2.floor(f64x2.mul(wb, alphaV)), f64x2.floor(f64x2.mul(b, keepV))), ulp);
+        const e = f64x2.mul(f64x2.add(f64x2.floor(f64x2.mul(wb, alphaV)), decayed), ulp);
         v128.store(row + o, e);
         v128.store(COL_D + o, f64x2.add(v128.load(COL_D + o), e));
       }
       if (j < n) {
         const o = <usize>j << 3;
-        const b = load<u8>(RECENT + <usize>j) != 0 ? 0.0 : u16ProportionUlps(<f64>load<u16>(bRow + (<usize>j << 1))) * ULP;
-        const e = (Math.floor(wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) * alphaUlps) + Math.floor(b * keepUlps)) * ULP;
+        const decayed = load<u8>(RECENT + <usize>j) != 0 ? 0.0 : Math.floor(<f64>load<u16>(bRow + (<usize>j << 1)) * perBond);
+        const e = (Math.floor(wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) * alphaUlps) + decayed) * ULP;
         store<f64>(row + o, e);
         store<f64>(COL_D + o, load<f64>(COL_D + o) + e);
       }
     }
+  }
+  // floor(EMA·I·2^32/ΣEMA) in ulps with one factor I·2^32/ΣEMA per column (0 for an empty column), into COL_A
+  for (let j = 0; j < n; j++) {
+    const sum = f64At(COL_D, j);
+    setF64(COL_A, j, sum != 0 ? (f64At(INC, j) * TWO32) / sum : 0.0);
   }
   for (let r = 0; r < rows; r++) {
     const i = i32At(ROWS, r);
@@ -285,12 +284,12 @@ export function yuma3(rows: i32): void {
     let j = 0;
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;
-      acc = f64x2.add(acc, f64x2.floor(f64x2.mul(f64x2.mul(divOrKeep(v128.load(row + o), v128.load(COL_D + o)), v128.load(INC + o)), two32)));
+      acc = f64x2.add(acc, f64x2.floor(f64x2.mul(v128.load(row + o), v128.load(COL_A + o))));
     }
     let s0 = f64x2.extract_lane(acc, 0);
     if (j < n) {
       const o = <usize>j << 3;
-      s0 += Math.floor(divOrKeepScalar(load<f64>(row + o), load<f64>(COL_D + o)) * load<f64>(INC + o) * TWO32);
+      s0 += Math.floor(load<f64>(row + o) * load<f64>(COL_A + o));
     }
     // a ⊗ Σⱼ colnorm(EMA) ⊗ I with the chain's floors, in ulps (normalised afterwards)
     setF64(DIV, i, Math.floor(f64At(ASTAKE, i) * (s0 + f64x2.extract_lane(acc, 1))));

@@ -18,11 +18,12 @@
   return q == v && q != 0 ? <f64>((x << 32) / s) : q;
 }
 
-/** Lanes of f64x2 `v` (= fl(x/s)·2^32 per lane) whose floor must be checked by `floorQuotient`: integral, non-zero. */
+/**
+ * Divisors below this need no check: for integers 0 ≤ x ≤ s < 2^22 a non-integer x·2^32/s (< 2^32) lies at least
+ * 1/s > 2^-22 from the integers around it, more than half an ulp (≤ 2^-22) there, so floor(fl(x/s)·2^32) is exact.
+ */
 // @ts-ignore: decorator
-@inline export function integralLanes(v: v128, q: v128): v128 {
-  return v128.and(f64x2.eq(q, v), f64x2.ne(v, f64x2.splat(0)));
-}
+@inline export const EXACT_BELOW: f64 = 4194304.0;
 
 /** `u16_proportion_to_fixed` in ulps: floor(x·2^32 / 65535), exact (a non-integer quotient is ≥ 1/65535 from the next integer, the rounding error ≤ 2^-21). */
 // @ts-ignore: decorator

@@ -1,7 +1,7 @@
 // Masked weight rows as f64 values, row-normalised, for the working rows only.
 import { IN_W, N, OWNER_SELF } from './job';
 import { rowNeedsColumnMask, weightKept } from './masks';
-import { TWO32, ULP, floorQuotient, integralLanes } from './grid';
+import { EXACT_BELOW, TWO32, ULP, floorQuotient } from './grid';
 import { FORBID, ROWS, i32At, matRow } from './layout';
 
 /** A row with outdated or commit-masked entries: masked u16 values, their exact sum, then floor(w·2^32 / Σw). */
@@ -40,8 +40,7 @@ export function weightRows(rows: i32): void {
       continue;
     }
     // Only the diagonal is masked (not at all for the owner): the row sum is an exact integer sum of the u16
-    // values, and each entry is floor(fl(w / Σw)·2^32) in one SIMD pass; quotients that land on an integer are
-    // flagged and redone exactly afterwards.
+    // values, and each entry is floor(w·2^32 / Σw) in one SIMD pass.
     let acc = i32x4.splat(0);
     let j = 0;
     for (; j + 8 <= n; j += 8) acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_u(v128.load(src + (<usize>j << 1))));
@@ -53,39 +52,45 @@ export function weightRows(rows: i32): void {
       memory.fill(dst, 0, bytes);
       continue;
     }
-    const d = f64x2.splat(<f64>sum);
-    let integral = v128.splat<i64>(0);
-    for (j = 0; j + 8 <= n; j += 8) {
-      const w = v128.load(src + (<usize>j << 1));
-      const lo = i32x4.extend_low_i16x8_u(w);
-      const hi = i32x4.extend_high_i16x8_u(w);
-      const o = dst + (<usize>j << 3);
-      const v0 = f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(lo), d), two32);
-      const v1 = f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), d), two32);
-      const v2 = f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(hi), d), two32);
-      const v3 = f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), d), two32);
-      const q0 = f64x2.floor(v0);
-      const q1 = f64x2.floor(v1);
-      const q2 = f64x2.floor(v2);
-      const q3 = f64x2.floor(v3);
-      // integral quotients other than 0: v == floor(v) and v != 0
-      integral = v128.or(integral, v128.or(v128.or(integralLanes(v0, q0), integralLanes(v1, q1)), v128.or(integralLanes(v2, q2), integralLanes(v3, q3))));
-      v128.store(o, f64x2.mul(q0, ulp));
-      v128.store(o, f64x2.mul(q1, ulp), 16);
-      v128.store(o, f64x2.mul(q2, ulp), 32);
-      v128.store(o, f64x2.mul(q3, ulp), 48);
-    }
-    const s = <u32>sum;
     const sf = <f64>sum;
-    for (; j < n; j++) {
-      const w = <u32>load<u16>(src + (<usize>j << 1));
-      store<f64>(dst + (<usize>j << 3), floorQuotient((<f64>w / sf) * TWO32, <u64>w, <u64>s) * ULP);
-    }
-    if (v128.any_true(integral)) {
-      for (let c = 0; c < n; c++) {
-        const w = <u32>load<u16>(src + (<usize>c << 1));
-        if (w != 0) store<f64>(dst + (<usize>c << 3), floorQuotient((<f64>w / sf) * TWO32, <u64>w, <u64>s) * ULP);
+    const d = f64x2.splat(sf);
+    if (sf < EXACT_BELOW) {
+      // floor(fl(w/Σ)·2^32) is exact below 2^22 (grid.ts)
+      for (j = 0; j + 8 <= n; j += 8) {
+        const w = v128.load(src + (<usize>j << 1));
+        const lo = i32x4.extend_low_i16x8_u(w);
+        const hi = i32x4.extend_high_i16x8_u(w);
+        const o = dst + (<usize>j << 3);
+        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(lo), d), two32)), ulp));
+        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), d), two32)), ulp), 16);
+        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(hi), d), two32)), ulp), 32);
+        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), d), two32)), ulp), 48);
       }
+    } else {
+      // 2^32 = Q·Σ + R, so floor(w·2^32/Σ) = w·Q + floor(w·R/Σ): w·R < 2^44 is exact and w·R/Σ < 2^16 lies ≥ 1/Σ
+      // from any integer it is not, far more than its rounding error (≤ 2^-37), so that floor is exact too.
+      const q = (<u64>1 << 32) / <u64>sum;
+      const qs = f64x2.splat(<f64>q * ULP);
+      const rv = f64x2.splat(<f64>((<u64>1 << 32) - q * <u64>sum));
+      for (j = 0; j + 8 <= n; j += 8) {
+        const w = v128.load(src + (<usize>j << 1));
+        const lo = i32x4.extend_low_i16x8_u(w);
+        const hi = i32x4.extend_high_i16x8_u(w);
+        const o = dst + (<usize>j << 3);
+        const w0 = f64x2.convert_low_i32x4_u(lo);
+        const w1 = f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1));
+        const w2 = f64x2.convert_low_i32x4_u(hi);
+        const w3 = f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1));
+        v128.store(o, f64x2.add(f64x2.mul(w0, qs), f64x2.mul(f64x2.floor(f64x2.div(f64x2.mul(w0, rv), d)), ulp)));
+        v128.store(o, f64x2.add(f64x2.mul(w1, qs), f64x2.mul(f64x2.floor(f64x2.div(f64x2.mul(w1, rv), d)), ulp)), 16);
+        v128.store(o, f64x2.add(f64x2.mul(w2, qs), f64x2.mul(f64x2.floor(f64x2.div(f64x2.mul(w2, rv), d)), ulp)), 32);
+        v128.store(o, f64x2.add(f64x2.mul(w3, qs), f64x2.mul(f64x2.floor(f64x2.div(f64x2.mul(w3, rv), d)), ulp)), 48);
+      }
+    }
+    const s = <u64>sum;
+    for (; j < n; j++) {
+      const w = <u64>load<u16>(src + (<usize>j << 1));
+      store<f64>(dst + (<usize>j << 3), floorQuotient((<f64>w / sf) * TWO32, w, s) * ULP);
     }
     if (diag != 0) store<f64>(dst + (<usize>i << 3), 0.0);
   }

@@ -1,6 +1,6 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
 import { RULE_BOND_WRITEBACK, RULE_LIQUID_ALPHA_BOND_DROP, RULE_STORED_ZERO_WEIGHTS, RULE_ZERO_CONSENSUS_BOND_DROP, sparseRule } from '../../epoch/path-rules.js';
-import { TWO32, ULP, fixedQuotient, mulUlps, u16ProportionUlps } from './grid.js';
+import { TWO32, ULP, mulUlps, u16ProportionUlps } from './grid.js';
 import { sumPairs } from './sums.js';
 import type { Mat } from './weights.js';
 
@@ -34,6 +34,9 @@ export function emaWeightsUlps(bondsMovingAverage: number): { alpha: number; kee
   return { alpha: TWO32 - keep, keep };
 }
 
+/** A u16 proportion's ulps per unit, 2^32/65535. */
+const U16_TO_ULPS = TWO32 / 65535;
+
 /** Column sums, rows added in uid order. */
 export function columnSums(m: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n);
@@ -62,24 +65,24 @@ export interface BondsResult {
 }
 
 /**
- * Original Yuma: stored bonds (u16 integers, column max-upscaled) with recent columns dropped and
- * column-normalised as the chain does (floor(b·2^32 / Σb), exact on the grid); `ΔB = WB ⊗ a` with the chain's
- * floored products (in ulps: a column that floors to zero stays zero, a column of a few ulps keeps the chain's
- * integers), column-normalised; `EMA = α⊗ΔB ⊕ (1−α)⊗B` with floored products (exact where (1−α)⊗B is small),
+ * Original Yuma: stored bonds (u16 integers, column max-upscaled) with recent columns dropped; `ΔB = WB ⊗ a` with
+ * the chain's floored products (in ulps: a column that floors to zero stays zero, a column of a few ulps keeps the
+ * chain's integers); `EMA = α⊗colnorm(ΔB) ⊕ (1−α)⊗colnorm(B)` in ulps as floor(ΔB·α/ΣΔB) + floor(b·(1−α)/Σb)
+ * (the chain floors the normalised values first; that moves a term by less than α resp. 1−α ulps, so where a
+ * coefficient is small — the only place its floor decides anything — the result is the chain's);
  * column-normalised; dividends `Σⱼ EMAᵢⱼ ⊗ Iⱼ` (floored) normalised; storage = column max-upscale of the EMA.
  */
 export function originalYumaBonds(p: PreparedEpoch, wb: Mat, a: Float64Array, incentive: Float64Array, recent: Uint8Array): BondsResult {
   const n = p.n;
   const b = new Float64Array(n * n);
   for (let k = 0; k < n * n; k++) b[k] = recent[k % n] ? 0 : p.bonds[k];
-  const bSum = columnSums(b, n);
-  const bn = b.map((x, k) => (bSum[k % n] !== 0 ? fixedQuotient(x, bSum[k % n]) : x));
   const delta = new Float64Array(n * n);
   for (let k = 0; k < n * n; k++) delta[k] = mulUlps(wb.v[k], a[Math.floor(k / n)] * TWO32);
-  const dn = columnNormalize(delta, n);
   const { alpha, keep } = emaWeightsUlps(p.hyper.bondsMovingAverage);
+  const perDelta = columnSums(delta, n).map((s) => (s !== 0 ? alpha / s : 0));
+  const perBond = columnSums(b, n).map((s) => (s !== 0 ? keep / s : 0));
   const raw = new Float64Array(n * n);
-  for (let k = 0; k < n * n; k++) raw[k] = (mulUlps(dn[k], alpha) + mulUlps(bn[k], keep)) * ULP;
+  for (let k = 0; k < n * n; k++) raw[k] = (Math.floor(delta[k] * perDelta[k % n]) + Math.floor(b[k] * perBond[k % n])) * ULP;
   const ema = columnNormalize(raw, n);
   const emaPresent = new Uint8Array(n * n);
   const sparseStorage = sparseRule(p.pathRules, RULE_BOND_WRITEBACK);
@@ -133,7 +136,8 @@ export function liquidAlphaApplies(p: PreparedEpoch, c: Float64Array): boolean {
 /**
  * Yuma3: bonds as the chain's proportions floor(b·2^32/65535), recent columns dropped; EMA with per-entry
  * liquid alpha (`min(1, (1−α)⊗b ⊕ max(0, α⊗w))`; the sparse path only emits the columns listed in the validator's
- * WB row, see `bondDropped`) or with one α and no clamp, each product floored to the grid as on chain; dividends
+ * WB row, see `bondDropped`) or with one α and no clamp, each product floored to the grid as on chain (the
+ * single-α decay as floor(b·(1−α)/65535), see `originalYumaBonds`); dividends
  * `aᵢ ⊗ Σⱼ colnorm(EMA)ᵢⱼ ⊗ Iⱼ` (floored) normalised; storage = the EMA itself.
  */
 export function yuma3Bonds(p: PreparedEpoch, w: Mat, wb: Mat, a: Float64Array, incentive: Float64Array, c: Float64Array, recent: Uint8Array): BondsResult {
@@ -151,26 +155,31 @@ export function yuma3Bonds(p: PreparedEpoch, w: Mat, wb: Mat, a: Float64Array, i
         emaPresent[k] = sparseStorage ? 0 : 1; // dropped: 0 (stored as such by the dense write-back)
         continue;
       }
-      const b = recent[j] ? 0 : u16ProportionUlps(p.bonds[k]) * ULP;
-      const al = alphaSigmoid(c[j], wb.v[k], b, lo, hi, h.alphaSigmoidSteepness);
-      const decayed = Math.floor((1 - al) * b * TWO32) * ULP;
-      const inc = Math.floor(al * wb.v[k] * TWO32) * ULP;
-      ema[k] = Math.min(1, decayed + Math.max(0, inc));
+      // the bond in ulps as b·2^32/65535 (the chain floors it first: less than an ulp, far below what the
+      // sigmoid's f64 exp already differs by)
+      const bUlps = recent[j] ? 0 : p.bonds[k] * U16_TO_ULPS;
+      const al = alphaSigmoid(c[j], wb.v[k], bUlps * ULP, lo, hi, h.alphaSigmoidSteepness);
+      const decayed = Math.floor((1 - al) * bUlps);
+      const inc = Math.floor(al * (wb.v[k] * TWO32));
+      ema[k] = Math.min(1, (decayed + Math.max(0, inc)) * ULP);
       emaPresent[k] = !sparseStorage || ema[k] > 0 ? 1 : 0;
     }
   } else {
+    // (1−α)⊗B as floor(b·(1−α)/65535): B = floor(b·2^32/65535) floored first moves it by less than 1−α ulps
     const { alpha, keep } = emaWeightsUlps(h.bondsMovingAverage);
+    const perBond = keep / 65535;
     for (let k = 0; k < n * n; k++) {
-      const b = recent[k % n] ? 0 : u16ProportionUlps(p.bonds[k]) * ULP;
-      ema[k] = (mulUlps(wb.v[k], alpha) + mulUlps(b, keep)) * ULP;
+      const decayed = recent[k % n] ? 0 : Math.floor(p.bonds[k] * perBond);
+      ema[k] = (mulUlps(wb.v[k], alpha) + decayed) * ULP;
       emaPresent[k] = !sparseStorage || ema[k] > 0 ? 1 : 0;
     }
   }
-  const colSum = columnSums(ema, n);
+  // Σⱼ colnorm(EMA)ᵢⱼ ⊗ Iⱼ as floor(EMAᵢⱼ·Iⱼ/ΣⱼEMA) in ulps (the chain floors the normalised EMA first: less than
+  // Iⱼ ulps), then ⊗ aᵢ; normalised afterwards. An empty column has EMA 0 and adds nothing.
+  const perColumn = columnSums(ema, n).map((s, j) => (s !== 0 ? (incentive[j] * TWO32) / s : 0));
   const dividends = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    // Σⱼ colnorm(EMA)ᵢⱼ ⊗ Iⱼ, then ⊗ aᵢ, with the chain's floors, in ulps (normalised afterwards)
-    const tb = sumPairs(n, (j) => Math.floor((colSum[j] !== 0 ? ema[i * n + j] / colSum[j] : ema[i * n + j]) * incentive[j] * TWO32));
+    const tb = sumPairs(n, (j) => Math.floor(ema[i * n + j] * perColumn[j]));
     dividends[i] = mulUlps(a[i], tb);
   }
   return { ema, emaPresent, dividends, storage: ema };
