@@ -109,6 +109,33 @@ describe('float mode decides permits on the chain\'s fixed-point stake', () => {
   });
 });
 
+describe('float mode stake weights at the top of the stake range', () => {
+  it('totals from 2^62 to just below 2^63 (the kernel\'s 128-bit division path): permits and stake weights equal fixed mode\'s', () => {
+    const top = (1n << 63n) - 1n;
+    const cases: bigint[][] = [
+      [1n << 62n, 0n, 1n, 1n << 40n],
+      [top - (1n << 40n) - 3n, 1n << 40n, 1n, 2n],
+      [(1n << 61n) + 1n, 1n << 61n, (1n << 61n) - 1n, (1n << 61n) - 5n],
+      [top, 0n, 0n, 0n],
+    ];
+    for (const stake of cases) {
+      for (const path of ['sparse', 'dense'] as const) {
+        for (const cap of [1, 2, 4]) {
+          const input = epochInput(stake, undefined);
+          const hyper: Partial<Hyperparams> = { maxAllowedValidators: cap };
+          const fixed = engine.epoch(input, hyper, { mode: 'fixed', path });
+          const float = engine.epoch(input, hyper, { mode: 'float', path });
+          const reference = referenceEpoch(prepareEpoch(input, hyper, { mode: 'float', path }));
+          expect(float.validatorPermit, `${stake} ${path} k=${cap}`).toEqual(fixed.validatorPermit);
+          expect(Array.from(reference.validatorPermit, (x) => x !== 0)).toEqual(fixed.validatorPermit);
+          expect(Array.from(float.stakeWeight)).toEqual(Array.from(fixed.stakeWeight));
+          expect(Array.from(reference.stakeWeight)).toEqual(Array.from(fixed.stakeWeight));
+        }
+      }
+    }
+  });
+});
+
 /** Hostile stakes laid over a generated subnet (which brings weights, bonds, activity, permits and owners). */
 const hostileSubnet = arbEpochInput({ maxN: 24 }).chain((input) =>
   fc.record({ input: fc.constant(input), stake: hostileStakes(input.n), useHostile: fc.boolean() }).map(({ input, stake, useHostile }) => (useHostile ? { ...input, stake } : input)),
