@@ -34,12 +34,14 @@ describe('README claims', () => {
     expect(README).toContain(`its ${math} math-helper vectors`);
   });
 
-  it('the chain epoch fixtures: 240 epochs, 120 per path', () => {
+  it('the chain epoch fixtures: 440 epochs, per path 120 narrow and 100 wide', () => {
     const lines = (path: string) => gunzipSync(readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url))).toString('utf8').split('\n').filter((l) => l.trim()).length;
-    const sparse = lines('chain-sparse-epochs.jsonl.gz');
-    const dense = lines('chain-dense-epochs.jsonl.gz');
-    expect([sparse, dense]).toEqual([120, 120]);
-    expect(README).toContain(`all ${sparse + dense} random epochs in \`test/fixtures/\` (${sparse} per chain path`);
+    const narrow = [lines('chain-sparse-epochs.jsonl.gz'), lines('chain-dense-epochs.jsonl.gz')];
+    const wide = [lines('chain-sparse-wide.jsonl.gz'), lines('chain-dense-wide.jsonl.gz')];
+    expect([narrow, wide]).toEqual([[120, 120], [100, 100]]);
+    const total = narrow[0] + narrow[1] + wide[0] + wide[1];
+    expect(README).toContain(`all ${total} random epochs in \`test/fixtures/\` (per chain path ${narrow[0]} around the default hyper-parameters and ${wide[0]} with every hyper-parameter drawn over its whole range and edges`);
+    expect(README).toContain(`On all ${total} epochs, for the Wasm kernel and the f64 reference`);
   });
 
   it('the number of dTAO chain-test numbers the dTAO tests read, out of the fixture', () => {
