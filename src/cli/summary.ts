@@ -92,7 +92,7 @@ export function formatSummary(r: NetworkReport, seconds: number, top = 10): stri
 export function validatorTable(d: SubnetDetail, max = 12): string[] {
   const vs = [...d.validators].sort((a, b) => b.totals.dividendShare - a.totals.dividendShare || a.uid - b.uid);
   const shown = vs.slice(0, max);
-  const lines = [`Subnet ${d.netuid}: validators over ${d.epochBlocks.length} epochs${vs.length > max ? ` (top ${max} of ${vs.length} by dividends)` : ''}`];
+  const lines = [`Subnet ${d.netuid}: validators over ${d.epochBlocks.length} epoch${d.epochBlocks.length === 1 ? '' : 's'}${vs.length > max ? ` (top ${max} of ${vs.length} by dividends)` : ''}`];
   lines.push(
     table(
       ['uid', 'validator', 'strategy', 'stake share', 'dividends α', 'dividend share', 'vs stake'],
