@@ -48,6 +48,7 @@ export interface Engine {
   close(): void;
 }
 
+/** Options of `createEngine` / `createEngineSync`. */
 export interface EngineOptions {
   /**
    * 1 (default): everything on the calling thread. 2: a helper worker thread shares the Wasm memory and runs

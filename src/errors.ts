@@ -11,6 +11,7 @@ export type YumaErrorCode =
 
 /** The one error type the library throws for bad input. State is never changed when it is thrown. */
 export class YumaError extends Error {
+  /** What kind of problem (see `YumaErrorCode`); match on this, not on the message. */
   readonly code: YumaErrorCode;
   /** The message without the code: what to show where the code is shown separately (a CLI line, a wrapper). */
   readonly detail: string;
@@ -32,6 +33,7 @@ export class YumaError extends Error {
   }
 }
 
+/** True for a `YumaError` this library threw (never runs code of the value tested, unlike `instanceof` on a Proxy). */
 export function isYumaError(e: unknown): e is YumaError {
   return YumaError.isGenuine(e);
 }

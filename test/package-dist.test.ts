@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join, relative } from 'node:path';
+import ts from 'typescript';
 import { launchChromium } from './helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -320,6 +321,29 @@ describe('installed from the packed tarball into another project', () => {
     });
   }
 
+  it('no shipped text (the .d.ts files, README, scenarios, package.json) names a repository file that does not ship, except the README naming repository files that exist', () => {
+    const shipped = walk(installed);
+    const repoFiles = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).trim().split('\n');
+    const bad: string[] = [];
+    let scanned = 0;
+    for (const file of shipped.filter((f) => /\.(d\.c?ts|md|json)$/.test(f))) {
+      scanned++;
+      const raw = readFileSync(join(installed, file), 'utf8');
+      // package.json's scripts run in the repository (npm test, npm run bench), not in an installed package.
+      const text = file === 'package.json' ? JSON.stringify({ ...JSON.parse(raw), scripts: undefined }) : raw;
+      for (const ref of repoReferences(text, repoFiles)) {
+        if (names(ref, shipped)) continue;
+        // The README is also the repository's front page: it may name repository files that exist (its Install
+        // section says those paths are in the source repository, not in the package).
+        if (file === 'README.md' && names(ref, repoFiles) && !/(^|\/)(shared|spec)\//.test(ref)) continue;
+        bad.push(`${file}: ${ref}`);
+      }
+    }
+    expect(scanned).toBeGreaterThan(30);
+    expect(bad).toEqual([]);
+    expect(readFileSync(join(installed, 'README.md'), 'utf8')).toMatch(/Paths such as `src\/…`, `test\/…`, `bench\/…` and `assembly\/…` in this README are files of the source repository/);
+  });
+
   it('the installed bin: --help, simulate --scenario cabal (found by name), cases from the shipped case files, bench --quick built in', () => {
     expect(bin('--help')).toMatch(/^yuma-wasm: .*\n\nUsage:\n {2}yuma-wasm simulate/);
     const sim = bin('simulate', '--scenario', 'cabal', '--blocks', '400', '--quiet');
@@ -340,3 +364,98 @@ describe('installed from the packed tarball into another project', () => {
     expect(bench.slice(1).map((l) => l.trim().split(/ +/).slice(0, 3).join(' '))).toEqual(['256 float yuma', '256 float yuma3']);
   });
 });
+
+/**
+ * The exports of a built entry (`dist/x.d.ts`) without a doc comment: the export itself, and every public member
+ * of an exported interface, class or object type (where hover text lives: units, defaults). Members typed
+ * `undefined` (the `mechanisms?: undefined` markers that keep input shapes apart) and members declared outside
+ * the package (a `Float64Array`'s) are not counted.
+ */
+function undocumented(entries: string[]): { checked: number; missing: string[] } {
+  const program = ts.createProgram(entries, { strict: true, noEmit: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler });
+  const checker = program.getTypeChecker();
+  const ours = (d: ts.Declaration) => d.getSourceFile().fileName.startsWith(out);
+  const documented = (s: ts.Symbol) => ts.displayPartsToString(s.getDocumentationComment(checker)).trim() !== '';
+  const missing: string[] = [];
+  let checked = 0;
+  const seen = new Set<ts.Symbol>();
+  const member = (owner: string, p: ts.Symbol) => {
+    const decls = p.declarations ?? [];
+    if (p.name === 'prototype' || p.name.startsWith('__') || p.name.startsWith('#') || decls.length === 0 || !decls.every(ours)) return;
+    if (decls.some((d) => ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected))) return;
+    if (checker.getTypeOfSymbol(p).flags & ts.TypeFlags.Undefined) return;
+    checked++;
+    if (!documented(p)) missing.push(`${owner}.${p.name}`);
+  };
+  for (const entry of entries) {
+    const file = entry.slice(out.length + 1);
+    for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!)) {
+      const s = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      checked++;
+      if (!documented(s)) missing.push(`${file}: ${exported.name}`);
+      if (s.flags & ts.SymbolFlags.Class) {
+        for (const p of checker.getPropertiesOfType(checker.getTypeOfSymbol(s))) member(exported.name, p);
+        for (const p of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(s))) member(exported.name, p);
+      } else if (s.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)) {
+        const type = checker.getDeclaredTypeOfSymbol(s);
+        if (type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection)) for (const p of checker.getPropertiesOfType(type)) member(exported.name, p);
+      }
+    }
+  }
+  return { checked, missing };
+}
+
+describe('documentation of what ships', () => {
+  it('every export of yuma-wasm, yuma-wasm/testing and yuma-wasm/research has a doc comment, and so has every public member of its exported interfaces, classes and object types', () => {
+    const { checked, missing } = undocumented(['index', 'testing', 'research'].map((e) => join(out, `${e}.d.ts`)));
+    expect(checked).toBeGreaterThan(700);
+    expect(missing).toEqual([]);
+  });
+
+  it('the doc comments carry the units and defaults of the hyper-parameters (kappa u16 of 65535, bondsMovingAverage per 10⁶)', () => {
+    const dts = readFileSync(join(out, 'index.d.ts'), 'utf8');
+    const docOf = (field: string) => dts.match(new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*${field}: number;`))?.[1] ?? '';
+    expect(docOf('kappa')).toMatch(/u16 as a proportion of 65535[\s\S]*Default 32767/);
+    expect(docOf('bondsMovingAverage')).toMatch(/per 1 000 000[\s\S]*Default 900 000/);
+    expect(docOf('bondsPenalty')).toMatch(/65535[\s\S]*Default 65535/);
+    expect(docOf('activityCutoff')).toMatch(/in blocks[\s\S]*Default 5000/);
+  });
+});
+
+/** Every file under `dir` (relative paths). */
+function walk(dir: string, base = dir): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? walk(full, base) : [relative(base, full)];
+  });
+}
+
+/**
+ * References to this repository's own files in `text`: path-like tokens that start at one of the repository's
+ * top-level entries (`src/…`, `test/…`, `bench/…`), name a spec or shared directory, or are the bare name of a
+ * repository file (`engine-threads.test.ts`). Paths of other projects (`tests/epoch.rs` of the chain,
+ * `src/yuma_simulation/…` of the Python simulator) start nowhere in this repository and are left alone.
+ */
+function repoReferences(text: string, repoFiles: readonly string[]): string[] {
+  const roots = new Set(repoFiles.map((f) => f.split('/')[0]));
+  const srcDirs = new Set(repoFiles.filter((f) => f.startsWith('src/')).map((f) => f.split('/')[1]));
+  const basenames = new Set(repoFiles.map((f) => f.split('/').pop()!));
+  const refs = new Set<string>();
+  for (const m of text.matchAll(/(?<![\w@./-])(?:\.{1,2}\/|\/)*([\w.-]+(?:\/[\w.*-]+)*\/?)/g)) {
+    const token = m[1].replace(/[.]+$/, '');
+    const [first, second] = token.split('/');
+    if (/(^|\/)(shared|spec)\//.test(token) || token.startsWith('work/')) refs.add(token);
+    else if (token.includes('/') && roots.has(first) && (first !== 'src' || srcDirs.has(second ?? ''))) refs.add(token);
+    else if (!token.includes('/') && /\.(ts|js|mjs|json|md|gz|jsonl|wasm)$/.test(token) && basenames.has(token)) refs.add(token);
+  }
+  return [...refs];
+}
+
+/** Whether `ref` names a file or directory in `files` (a path, a prefix of one, or a bare file name; `*` matches a run of characters). */
+function names(ref: string, files: readonly string[]): boolean {
+  const path = ref.replace(/\/$/, '');
+  const pattern = new RegExp(`(^|/)${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/|$)`);
+  return files.some((f) => pattern.test(f));
+}

@@ -5,7 +5,7 @@
  * (the epoch through the engine in fixed mode, incentives with the owner-hotkey burn/recycle, parent/child
  * redistribution, root/alpha dividend split, delegate take, nominators, root claimable), moving prices and
  * `RootProp`. Types, rounding and order are the chain's: every U96F32/U64F64/I96F32 operation is the
- * substrate-fixed rule on raw bits (src/reference/fixed.ts).
+ * substrate-fixed rule on raw bits (the BigInt fixed-point helpers of the chain-exact reference).
  *
  * Not modelled: registration-burn decay, CRv3 reveals, pending children, auto root claims, voting power,
  * conviction owner changes, lease dividends (see the README's block-model section).
@@ -87,47 +87,73 @@ export interface StakeChange {
   coldkeyValuesAfter: Map<string, bigint>;
 }
 
+/** One subnet's epoch in a block: the pots it drained and where the alpha went (alpha rao; U96F32 where noted). */
 export interface EpochReport {
+  /** The subnet. */
   netuid: number;
+  /** `PendingServerEmission` drained for the miners. */
   pendingServer: bigint;
+  /** `PendingValidatorEmission` drained for the validators. */
   pendingValidator: bigint;
+  /** `PendingRootAlphaDivs` drained for root stakers. */
   pendingRoot: bigint;
+  /** `PendingOwnerCut` paid to the owner. */
   pendingOwnerCut: bigint;
+  /** Σ incentive alpha of the epoch (0: the validators take the miners' pot too). */
   incentiveSum: bigint;
   /** [hotkey, incentive alpha, dividend alpha] from `epoch_with_mechanisms`, in hotkey order. */
   hotkeyEmission: Array<[string, bigint, bigint]>;
   /** Incentive staked per (non-owner) hotkey. */
   incentivesPaid: Map<string, bigint>;
+  /** Incentive of the owner's hotkeys, withheld (burned or recycled) instead of paid. */
   incentiveWithheld: bigint;
   /** U96F32 bits. */
   minerBurned: bigint;
   /** U96F32 bits, before take. */
   alphaDividends: Map<string, bigint>;
+  /** Root stakers' dividends per hotkey, U96F32 bits, before take. */
   rootAlphaDividends: Map<string, bigint>;
+  /** `AlphaDividendsPerSubnet`: dividends per hotkey after take, alpha rao. */
   alphaDividendsPerSubnet: Map<string, bigint>;
+  /** `RootAlphaDividendsPerSubnet`: root dividends per hotkey after take, alpha rao. */
   rootAlphaDividendsPerSubnet: Map<string, bigint>;
+  /** Stake pools this epoch changed, per hotkey: value before and after, and each coldkey's value after. */
   stakeChanges: Map<string, StakeChange>;
   /** Incentive of owner hotkeys burned / recycled by this epoch. */
   alphaBurned: bigint;
+  /** Incentive of owner hotkeys recycled by this epoch. */
   alphaRecycled: bigint;
   /** The subnet's cumulative burned / recycled alpha after this epoch. */
   alphaBurnedTotal: bigint;
+  /** The subnet's cumulative recycled alpha after this epoch. */
   alphaRecycledTotal: bigint;
   /** The engine's epoch output (null for a subnet without neurons). */
   output: EpochOutput | null;
 }
 
+/** What one `Chain.step()` did (rao unless noted). */
 export interface BlockReport {
+  /** The block that ran. */
   block: bigint;
+  /** `BlockEmission` for the issuance at the start of the block. */
   blockEmission: bigint;
+  /** TAO minted (the emission, capped by the 21M supply). */
   taoMinted: bigint;
+  /** Minted TAO no subnet took, recycled (taken back out of issuance). */
   taoRecycledCredit: bigint;
+  /** Net TAO issued: minted − recycled. */
   taoIssued: bigint;
+  /** `TotalIssuance` after the block. */
   totalIssuanceAfter: bigint;
+  /** `TotalStake` after the block. */
   totalStakeAfter: bigint;
+  /** Whether root dividends were paid this block (Σ moving prices of the emitting subnets > 1); else root alpha is recycled. */
   rootSellFlag: boolean;
+  /** Subnets that received emission this block. */
   subnetsToEmitTo: number[];
+  /** Per subnet: its share, injections and pending pots this block. */
   subnets: Map<number, SubnetBlockReport>;
+  /** The epochs that ran this block. */
   epochs: EpochReport[];
   /** TAO that entered subnet accounts but no pool (failed excess buys, unfilled partial buys). */
   taoStranded: bigint;

@@ -10,6 +10,7 @@ import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, regi
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
 import { type ChainState, chainStateFromJSON, chainStateToJSON } from './state.js';
 
+/** Options of `new Chain(state, opts)`. */
 export interface ChainOptions {
   /** Engine for the epochs (default: a new Wasm engine). */
   engine?: Engine;
@@ -20,7 +21,12 @@ export interface ChainOptions {
   epochMode?: NumericMode;
 }
 
+/**
+ * The chain's block to the rao: holds a `ChainState` and steps it one block at a time (coinbase, share pools,
+ * Balancer swaps, every due epoch through the Wasm engine in fixed mode). Staking calls are all or nothing.
+ */
 export class Chain {
+  /** The state it steps (mutated in place by `step`, `addStake`, `removeStake`). */
   readonly state: ChainState;
   private readonly engine: Engine;
   readonly epochMode: NumericMode;
@@ -40,10 +46,12 @@ export class Chain {
     return new Chain(chainStateFromJSON(json), opts);
   }
 
+  /** The state's JSON form (`chainStateToJSON`): u64/u128 as decimal strings, fixed point as `{ bits, f64 }`. */
   toJSON(): Record<string, unknown> {
     return chainStateToJSON(this.state);
   }
 
+  /** The current block. */
   get block(): bigint {
     return this.state.block;
   }

@@ -51,6 +51,7 @@ const SLIPPAGE_ERRORS: ReadonlySet<ChainErrorName> = new Set(['SlippageTooHigh',
 
 /** The chain refused an extrinsic; `chainError` is the pallet's error name. Nothing was changed. */
 export class ChainRefused extends YumaError {
+  /** The pallet's error name (`AmountTooLow`, `SlippageTooHigh`, `NoNeuronIdAvailable`, …). */
   readonly chainError: ChainErrorName;
   constructor(chainError: ChainErrorName, detail: string) {
     super(SLIPPAGE_ERRORS.has(chainError) ? 'E_SLIPPAGE' : 'E_STATE', `${chainError}: ${detail}`);

@@ -44,53 +44,89 @@ export interface MechanismState {
   lastUpdate: bigint[];
 }
 
+/** One subnet's chain storage, by the chain's storage names (amounts in rao / alpha rao, fixed point as raw bits). */
 export interface ChainSubnet {
+  /** The subnet's id. */
   netuid: number;
   /** Key present in `NetworksAdded` (iterated by `get_all_subnet_netuids`). */
   added: boolean;
   /** 0 stable (price ≡ 1), 1 dynamic (Balancer pool). */
   mechanism: number;
+  /** `SubnetTAO`: TAO in the pool, rao. */
   subnetTao: bigint;
+  /** `SubnetAlphaIn`: alpha in the pool, alpha rao. */
   subnetAlphaIn: bigint;
+  /** `SubnetAlphaOut`: alpha outside the pool (staked, pending), alpha rao. */
   subnetAlphaOut: bigint;
+  /** `SubnetProtocolAlpha`: alpha the protocol bought with excess TAO, alpha rao. */
   subnetProtocolAlpha: bigint;
   /** I96F32 bits. */
   subnetMovingPrice: bigint;
+  /** Swap pallet `SwapBalancer`: the pool's quote (TAO) weight in Perquintill parts (10¹⁸ = 1). */
   swapBalancerQuoteWeightParts: bigint;
+  /** Swap pallet `PalSwapInitialized`: the Balancer pool is set up. */
   palSwapInitialized: boolean;
+  /** Swap pallet `FeeRate`: swap fee, u16 as a proportion of 65535. */
   feeRate: number;
+  /** `FirstEmissionBlockNumber`: the block after `start_call`, or null before it. */
   firstEmissionBlockNumber: bigint | null;
+  /** `SubtokenEnabled`: staking and emission are open. */
   subtokenEnabled: boolean;
+  /** `NetworkRegistrationAllowed`. */
   networkRegistrationAllowed: boolean;
+  /** `SubnetEmissionEnabled`: the subnet takes part in TAO emission. */
   subnetEmissionEnabled: boolean;
   /** U96F32 bits. */
   minerBurned: bigint;
+  /** `EMAPriceHalvingBlocks`: blocks over which the moving price's α ramps up. */
   emaPriceHalvingBlocks: bigint;
+  /** `Tempo`: blocks between epochs. */
   tempo: number;
+  /** `LastEpochBlock`: block of the last epoch slot (advances on every due slot and on `set_tempo`). */
   lastEpochBlock: bigint;
+  /** `PendingEpochAt`: block at which a manually triggered epoch fires (0: none). */
   pendingEpochAt: bigint;
+  /** `BlocksSinceLastStep`. */
   blocksSinceLastStep: bigint;
+  /** `SubnetEpochIndex`: epoch slots consumed so far. */
   subnetEpochIndex: bigint;
+  /** `LastMechansimStepBlock` (sic): block of the last epoch run. */
   lastMechansimStepBlock: bigint;
+  /** `PendingServerEmission`: alpha waiting for the miners at the next epoch, alpha rao. */
   pendingServerEmission: bigint;
+  /** `PendingValidatorEmission`: alpha waiting for the validators, alpha rao. */
   pendingValidatorEmission: bigint;
+  /** `PendingRootAlphaDivs`: alpha waiting for root stakers, alpha rao. */
   pendingRootAlphaDivs: bigint;
+  /** `PendingOwnerCut`: alpha waiting for the owner, alpha rao. */
   pendingOwnerCut: bigint;
+  /** `SubnetTaoInEmission`: TAO injected into the pool in the last block, rao. */
   subnetTaoInEmission: bigint;
+  /** `SubnetAlphaInEmission`: alpha injected into the pool in the last block, alpha rao. */
   subnetAlphaInEmission: bigint;
+  /** `SubnetAlphaOutEmission`: alpha emitted to participants in the last block, alpha rao. */
   subnetAlphaOutEmission: bigint;
+  /** `SubnetExcessTao`: TAO the protocol swapped for alpha in the last block, rao. */
   subnetExcessTao: bigint;
+  /** `OwnerCutEnabled`. */
   ownerCutEnabled: boolean;
+  /** `SubnetOwner`: the owner's coldkey, or null. */
   subnetOwner: string | null;
+  /** `SubnetOwnerHotkey`, or null. */
   subnetOwnerHotkey: string | null;
+  /** `RecycleOrBurn`: what happens to withheld alpha. */
   recycleOrBurn: RecycleOrBurn;
+  /** `SubnetVolume`: TAO bought and sold through the pool since the start, rao. */
   subnetVolume: bigint;
+  /** `SubnetProtocolFlow`: this block's protocol TAO flow (emission + chain buys − root sells), rao. */
   subnetProtocolFlow: bigint;
   /** U96F32 bits. */
   rootProp: bigint;
   /** Cumulative alpha burned / recycled on this subnet (counters, not chain storage). */
   alphaBurned: bigint;
+  /** Cumulative alpha recycled on this subnet (a counter, not chain storage). */
   alphaRecycled: bigint;
+  /** The epoch's hyper-parameters as stored. */
   epochParams: EpochParams;
   /**
    * The subnet's neurons and every mechanism's weights, bonds and last updates (`MechanismCountCurrent`,
@@ -161,23 +197,39 @@ export interface StakePool extends SharePool {
   netuid: number;
 }
 
+/** The chain state one block reads and writes (see the module note for units); `Chain` drives it. */
 export interface ChainState {
+  /** The current block. */
   block: bigint;
+  /** Subtensor's `TotalIssuance`, rao. */
   totalIssuance: bigint;
+  /** The balances pallet's total issuance, rao (what the coinbase mints against the 21M cap). */
   balancesTotalIssuance: bigint;
+  /** `TotalStake`, rao. */
   totalStake: bigint;
+  /** `TaoWeight`: root's weight against alpha, u64 parts of 2⁶⁴ − 1. */
   taoWeight: bigint;
+  /** `CKBurn`: share of childkey take burned, u64 parts of 2⁶⁴ − 1. */
   ckBurn: bigint;
+  /** `SubnetOwnerCut`, u16 as a proportion of 65535. */
   subnetOwnerCut: number;
   /** I96F32 bits. */
   subnetMovingAlpha: bigint;
+  /** `MaxEpochsPerBlock`: at most this many epochs run in one block; the rest are deferred. */
   maxEpochsPerBlock: number;
+  /** `StakeThreshold`, rao. */
   stakeThreshold: bigint;
+  /** The swap pallet's `MinimumReserve`, rao. */
   swapMinimumReserve: bigint;
+  /** `BlockEmission` of the last block, rao. */
   blockEmission: bigint;
+  /** The delegate take of hotkeys without their own, u16 as a proportion of 65535. */
   defaultDelegateTake: number;
+  /** Every subnet by netuid (root is 0). */
   subnets: Map<number, ChainSubnet>;
+  /** Hotkey owners and takes. */
   hotkeys: Map<string, HotkeyInfo>;
+  /** `OwnedHotkeys`: coldkey → its hotkeys. */
   ownedHotkeys: Map<string, string[]>;
   /** key `${coldkey}/${netuid}` → destination hotkey. */
   autoStakeDestination: Map<string, string>;
@@ -187,6 +239,7 @@ export interface ChainState {
   rootClaimable: Map<string, bigint>;
   /** `ChildKeys[parent][netuid]` and `ParentKeys[child][netuid]`, keyed `${hotkey}/${netuid}`. */
   childKeys: Map<string, ChildLink[]>;
+  /** `ParentKeys`, keyed `${hotkey}/${netuid}` (see `childKeys`). */
   parentKeys: Map<string, ChildLink[]>;
 }
 

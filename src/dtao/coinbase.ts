@@ -23,9 +23,13 @@ export function rootProportion(opts: { rootTao: bigint; taoWeight: number | bigi
   return num + a > 0 ? num / (num + a) : 0;
 }
 
+/** One block's alpha emission split into its pots (alpha rao); the parts add up to the alpha emitted. */
 export interface AlphaOutSplit {
+  /** The subnet owner's cut (`SubnetOwnerCut`, default 11796/65535 ≈ 18 %). */
   owner: bigint;
+  /** Miners' half of the rest (paid by incentive at the epoch). */
   server: bigint;
+  /** Validators' pot: the other half less the root share (paid by dividends at the epoch). */
   validator: bigint;
   /** Root stakers' share of the validator half (root_prop · half); 0 without root. */
   root: bigint;
@@ -57,7 +61,9 @@ export function splitAlphaOut(
   return { owner, server, validator, root, recycled: 0n };
 }
 
+/** One subnet's state for `splitBlockEmission`. */
 export interface SubnetBlockInput {
+  /** The subnet's pool (its price sets how much alpha the injected TAO is worth). */
   pool: Pool;
   /** AlphaIn + AlphaOut of the subnet (drives its alpha halving). */
   alphaIssuance: bigint;
@@ -65,6 +71,7 @@ export interface SubnetBlockInput {
   rootProportion?: number;
 }
 
+/** What one block gives one subnet (rao; alpha amounts in alpha rao). */
 export interface SubnetBlockSplit {
   /** TAO this subnet's share entitled it to (⌊E · s⌋). */
   taoEmission: bigint;
@@ -113,21 +120,33 @@ export function splitBlockEmission(emission: bigint, shares: number[], subnets: 
   return { subnets: out, recycled: emission - assigned };
 }
 
+/** Alpha (rao) accumulated for a subnet's next epoch, per pot. */
 export interface PendingPots {
+  /** For miners (`PendingServerEmission`). */
   server: bigint;
+  /** For validators (`PendingValidatorEmission`). */
   validator: bigint;
+  /** For the subnet owner (`PendingOwnerCut`). */
   owner: bigint;
+  /** For root stakers (`PendingRootAlphaDivs`). */
   root: bigint;
 }
 
+/** One subnet of a `SubnetEconomy`. */
 export interface EconomySubnet {
+  /** Its pool. */
   pool: Pool;
   /** Alpha outside the pool: staked + pending + protocol-bought. */
   alphaOut: bigint;
+  /** Blocks between its epochs, minus one. */
   tempo: number;
+  /** Its netuid (staggers its epochs). */
   netuid: number;
+  /** Alpha waiting for its next epoch. */
   pending: PendingPots;
+  /** Owner cut, u16 as a proportion of 65535 (default 11796 ≈ 18 %). */
   ownerCut: number;
+  /** Root's proportion of the validator half, 0 … 1 (omit: no root). */
   rootProportion?: number;
 }
 
@@ -149,8 +168,11 @@ export interface BlockReport {
  * chain buys; everything else is recycled.
  */
 export class SubnetEconomy {
+  /** TAO issued so far, rao (drives the halving). */
   issuance: bigint;
+  /** The current block. */
   block: number;
+  /** The subnets, in the order they were added. */
   readonly subnets: EconomySubnet[] = [];
 
   constructor(opts: { issuance?: bigint; block?: number } = {}) {
@@ -158,6 +180,10 @@ export class SubnetEconomy {
     this.block = checkFinite('block', opts.block ?? 0);
   }
 
+  /**
+   * Adds a subnet (defaults: alphaOut 0, tempo 360, netuid = its position + 1, owner cut 11796/65535, no root);
+   * returns its index.
+   */
   addSubnet(opts: { pool: Pool; alphaOut?: bigint; tempo?: number; netuid?: number; ownerCut?: number; rootProportion?: number }): number {
     const tempo = checkFinite('tempo', opts.tempo ?? 360);
     if (!Number.isInteger(tempo) || tempo < 0) throw new YumaError('E_RANGE', 'tempo must be a non-negative integer');
@@ -173,6 +199,7 @@ export class SubnetEconomy {
     return this.subnets.length - 1;
   }
 
+  /** Alpha issued on subnet `i` (pool reserve + alpha outside it), alpha rao. */
   alphaIssuance(i: number): bigint {
     const s = this.subnets[i]!;
     return s.pool.reserves().alpha + s.alphaOut;

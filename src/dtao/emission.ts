@@ -7,8 +7,9 @@ import { RAO, TOTAL_SUPPLY } from '../units.js';
 import { blockEmissionForIssuance } from '../reference/fixed.js';
 import { checkAmount, checkFinite } from './validate.js';
 
-/** 12-second blocks: 7200 per day. */
+/** Seconds per block (12). */
 export const BLOCK_SECONDS = 12;
+/** Blocks per day at 12 s a block (7200). */
 export const BLOCKS_PER_DAY = 7200;
 /** Emission per block before any halving (1 TAO / 1 alpha). */
 export const DEFAULT_BLOCK_EMISSION = RAO;
@@ -59,6 +60,7 @@ function previousHalvingIssuance(issuance: bigint): bigint | null {
   return lo; // first issuance (going down) with a higher emission
 }
 
+/** Options of `halvingSchedule`, `projectHalvings` and `compareRecycling`. */
 export interface HalvingScheduleOptions {
   /** Issuance (rao) at block `startBlock`. */
   issuance: bigint;
@@ -70,6 +72,7 @@ export interface HalvingScheduleOptions {
   startBlock?: number;
 }
 
+/** One era of the emission schedule: where it starts and what each block emits in it. */
 export interface ScheduleEntry {
   /** First block mined at this emission. */
   block: number;
@@ -137,6 +140,7 @@ export function halvingSchedule(opts: HalvingScheduleOptions): ScheduleEntry[] {
   return out;
 }
 
+/** A schedule entry with its halving number and an estimated date. */
 export interface HalvingProjection extends ScheduleEntry {
   /** Number of halvings since issuance 0 (log2 of 1 TAO / emission). */
   halving: number;
@@ -160,13 +164,17 @@ export function projectHalvings(
   }));
 }
 
+/** When one emission level starts, without and with recycling. */
 export interface RecyclingComparison {
+  /** Emission per block (rao) of the era. */
   emission: bigint;
   /** Block where this emission starts without recycling (null: not reached within the horizon). */
   blockWithout: number | null;
+  /** Block where it starts with the given recycling (null: not reached within the horizon). */
   blockWith: number | null;
   /** How much later recycling makes it (null if either is not reached). */
   delayBlocks: number | null;
+  /** The same delay in days of 7200 blocks. */
   delayDays: number | null;
 }
 

@@ -22,6 +22,7 @@ export function splitProRata(total: bigint, weights: readonly bigint[]): bigint[
   return base;
 }
 
+/** Who stakes on one validator, and the validator's take. */
 export interface ValidatorStakes {
   /** Nominator stakes on this validator (include the validator's own stake as one entry). */
   nominators: bigint[];
@@ -29,10 +30,13 @@ export interface ValidatorStakes {
   take?: number;
 }
 
+/** The pots an epoch drains and the epoch's shares, for `distributePending` (alpha rao). */
 export interface PayoutInput {
-  /** Pending pots drained at the epoch. */
+  /** Miners' pending pot drained at the epoch. */
   server: bigint;
+  /** Validators' pending pot drained at the epoch. */
   validator: bigint;
+  /** Owner's pending cut, paid to the owner as it is (default 0). */
   owner?: bigint;
   /** u16 incentive per UID (miners). */
   incentive: ArrayLike<number>;
@@ -42,6 +46,7 @@ export interface PayoutInput {
   stakes?: Array<ValidatorStakes | undefined>;
 }
 
+/** What `distributePending` pays (alpha rao); everything adds up to the pots. */
 export interface PayoutResult {
   /** Alpha per UID from incentive. */
   incentive: bigint[];
@@ -51,6 +56,7 @@ export interface PayoutResult {
   take: bigint[];
   /** Per UID, what each nominator receives (same order as the input stakes). */
   nominators: bigint[][];
+  /** Paid to the subnet owner. */
   owner: bigint;
   /** Alpha nobody could receive (no incentive and no dividends at all): left to the caller to recycle. */
   unpaid: bigint;

@@ -19,8 +19,10 @@ export function mulPerquintillRoundHalf(parts: bigint, value: bigint): bigint {
   return (value * parts + PERQUINTILL / 2n) / PERQUINTILL;
 }
 
+/** Where a swap's proportional fee goes: nowhere (no fee), into the pool's reserve, or to the block author. */
 export type FeeDestination = 'none' | 'pool' | 'author';
 
+/** A pool's rules; every field is optional (the `seed` preset's values where missing). */
 export interface PoolConfig {
   /** Quote (TAO) weight: a number in [0.01, 0.99] (rounded to 12 decimals) or Perquintill parts as bigint; default 0.5. */
   weightQuote?: number | bigint;
@@ -47,7 +49,7 @@ export interface PoolConfig {
   /** Limit-order semantics: 'exact' (solve for the limit price) or the launch era's 'approx-cp' estimate. */
   limitMode?: 'exact' | 'approx-cp';
   /**
-   * Swap with the chain's swap pallet itself (`src/chain/balancer.ts`: U64F64 prices, safe-bigmath powers, the
+   * Swap with the chain's swap pallet itself (the block model's Balancer code: U64F64 prices, safe-bigmath powers, the
    * pallet's checks and limit solve), as the block model does; the `balancer` preset sets it. Fee and reserve
    * rules then come from the pallet (`feeRateU16`, `minReserveBefore` as `MinimumReserve`, `maxInputMultiple`).
    */
@@ -80,9 +82,12 @@ export const BALANCER_POOL: Readonly<PoolConfig> = Object.freeze({
   chainSwap: true,
 });
 
+/** The pool rules by era: `seed` (fee-less constant product), `launch` (2025-02 … 2025-06), `balancer` (the chain today). */
 export const POOL_PRESETS = Object.freeze({ seed: SEED_POOL, launch: LAUNCH_POOL, balancer: BALANCER_POOL });
+/** A name of `POOL_PRESETS`. */
 export type PoolPreset = keyof typeof POOL_PRESETS;
 
+/** Options of one swap. */
 export interface SwapOptions {
   /** Limit price in TAO per alpha (number) or the chain's u64 rao price (price × 1e9, bigint). */
   limitPrice?: number | bigint;
@@ -92,7 +97,9 @@ export interface SwapOptions {
   dropFees?: boolean;
 }
 
+/** A stake (TAO in, alpha out), amounts in rao / alpha rao. */
 export interface StakeResult {
+  /** Alpha bought. */
   alphaOut: bigint;
   /** TAO taken from the staker (≤ taoIn; less only with `allowPartial`). */
   taoIn: bigint;
@@ -100,22 +107,31 @@ export interface StakeResult {
   taoToPool: bigint;
   /** Fee in rao and where it went. */
   fee: bigint;
+  /** Where the fee went. */
   feeTo: FeeDestination;
   /** Unused TAO handed back (partial fills). */
   refund: bigint;
+  /** Spot price after the swap, TAO per alpha. */
   priceAfter: number;
 }
 
+/** An unstake (alpha in, TAO out), amounts in rao / alpha rao. */
 export interface UnstakeResult {
+  /** TAO paid to the staker. */
   taoOut: bigint;
   /** Alpha taken from the staker. */
   alphaIn: bigint;
+  /** Alpha added to the pool reserve. */
   alphaToPool: bigint;
   /** Fee: alpha for proportional fees (to `feeTo`), rao for the launch flat fee (kept in the pool). */
   fee: bigint;
+  /** The fee's unit. */
   feeUnit: 'alpha' | 'tao';
+  /** Where the fee went. */
   feeTo: FeeDestination;
+  /** Unused alpha handed back (partial fills). */
   refund: bigint;
+  /** Spot price after the swap, TAO per alpha. */
   priceAfter: number;
 }
 
@@ -138,6 +154,10 @@ function u64Price(p: number | bigint): Ratio {
   return fromNumber(x);
 }
 
+/**
+ * A subnet's TAO/alpha pool: weighted constant product (Balancer) with the chain's rounding, fees and guards.
+ * Make one with `Pool.genesis`; every refused swap is a `YumaError` and leaves the pool untouched.
+ */
 export class Pool {
   private tao: bigint;
   private alpha: bigint;
@@ -223,6 +243,7 @@ export class Pool {
     return p;
   }
 
+  /** The reserves: TAO in rao, alpha in alpha rao. */
   reserves(): { tao: bigint; alpha: bigint } {
     return { tao: this.tao, alpha: this.alpha };
   }
@@ -243,6 +264,7 @@ export class Pool {
     return { num: (PERQUINTILL - this.wQuote) * this.tao, den: this.wQuote * this.alpha };
   }
 
+  /** The pool's rules, every field filled in. */
   config(): Readonly<PoolConfig> {
     return { ...this.cfg, weightQuote: this.wQuote, feeRate: toNumber(this.fee.num, this.fee.den) };
   }
@@ -427,11 +449,13 @@ export class Pool {
     return feeAmount(this.swapState(), amount, false);
   }
 
+  /** What `stake(taoIn, opts)` would return, without changing the pool (throws as it would). */
   quoteStake(taoIn: bigint, opts?: SwapOptions): StakeResult {
     const p = this.planStake(taoIn, opts);
     return this.stakeResult(p, this.tao + p.toPool, this.alpha - p.outFromPool);
   }
 
+  /** What `unstake(alphaIn, opts)` would return, without changing the pool (throws as it would). */
   quoteUnstake(alphaIn: bigint, opts?: SwapOptions): UnstakeResult {
     const p = this.planUnstake(alphaIn, opts);
     return this.unstakeResult(p, this.tao - p.outFromPool, this.alpha + p.toPool);

@@ -21,7 +21,9 @@ function normalise(w: number[]): number[] {
   return sum > 0 ? w.map((x) => x / sum) : w.map(() => 0);
 }
 
+/** Options of `emissionShares`. */
 export interface EmissionShareOptions {
+  /** `softmax` of the prices (default) or `proportional` to them. */
   mode?: 'softmax' | 'proportional';
   /** Softmax temperature τ > 0 (default 1). */
   temperature?: number;
@@ -45,6 +47,7 @@ export function emissionShares(prices: number[], opts: EmissionShareOptions = {}
   return normalise(z.map((x) => Math.exp(x - m)));
 }
 
+/** Options of `priceShares` (the chain's `get_shares` weighting). */
 export interface PriceShareOptions {
   /** Share of last epoch's miner emission withheld (0…1, clipped at 1) per subnet; HEAD weights by 1 − it. */
   minerBurned?: number[];
@@ -82,6 +85,7 @@ export function priceShares(movingPrices: number[], opts: PriceShareOptions = {}
 
 /** The chain's moving-price defaults: α = 3e-6 and a slow start with halving 201 600 blocks. */
 export const MOVING_ALPHA = 0.000003;
+/** Blocks over which the moving price's α ramps up to half its value (the chain's `EMAPriceHalvingBlocks`, 201 600). */
 export const EMA_PRICE_HALVING_BLOCKS = 201_600;
 
 /**
@@ -123,10 +127,12 @@ export class MovingPriceTracker {
     }
   }
 
+  /** Each subnet's moving price (TAO per alpha, capped at 1), in the order added. */
   prices(): number[] {
     return [...this.ema];
   }
 
+  /** Emission shares from the moving prices (`priceShares`). */
   shares(opts?: PriceShareOptions): number[] {
     return priceShares(this.ema, opts);
   }
@@ -209,6 +215,7 @@ export class FlowTracker {
     return sp > 0 ? Math.min(1, su / sp) : 0;
   }
 
+  /** Each subnet's smoothed flow (rao per block): user flow, less the normalised protocol flow with net flow on. */
   netFlows(): number[] {
     if (!this.net) return [...this.userEma];
     const norm = this.protocolNorm();
@@ -218,6 +225,7 @@ export class FlowTracker {
     });
   }
 
+  /** Emission shares from the flows (offset, clipped at 0, raised to the exponent, normalised). */
   shares(): number[] {
     const net = this.netFlows();
     const L = Math.max(this.cutoff, Math.min(0, ...net));

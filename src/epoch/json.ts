@@ -8,19 +8,29 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /** The JSON form of an `EpochOutput`: u16 vectors as number arrays, rao as decimal strings, bonds as rows. */
 export interface EpochOutputJSON {
+  /** `EpochOutput.stakeWeight`, u16 per UID. */
   stakeWeight: number[];
+  /** `EpochOutput.consensus`, u16 per UID. */
   consensus: number[];
+  /** `EpochOutput.incentive`, u16 per UID. */
   incentive: number[];
+  /** `EpochOutput.dividends`, u16 per UID. */
   dividends: number[];
+  /** `EpochOutput.validatorTrust`, u16 per UID. */
   validatorTrust: number[];
+  /** `EpochOutput.active`. */
   active: boolean[];
+  /** `EpochOutput.validatorPermit`. */
   validatorPermit: boolean[];
   /** n rows of n u16 values (dense layout) or n rows of `[uid, value]` pairs (sparse layout). */
   bonds: number[][] | Array<Array<[number, number]>>;
-  /** rao, decimal strings. */
+  /** Miner emission per UID: rao, decimal strings. */
   serverEmission: string[];
+  /** Validator emission per UID: rao, decimal strings. */
   validatorEmission: string[];
+  /** `EpochOutput.float`, each view as a number array. */
   float: { [K in keyof EpochFloatViews]: number[] };
+  /** Fields of wider outputs (`MechanismEpochOutput`'s, a metagraph view), in the same JSON form. */
   [more: string]: JsonValue | undefined;
 }
 

@@ -66,9 +66,13 @@ export function netuidAndMechanism(index: number): { netuid: number; mechanism: 
 
 /** A validated epoch with mechanisms: one prepared epoch per mechanism, each with its part of the emission. */
 export interface PreparedMechanismEpoch {
+  /** Number of UIDs (shared by every mechanism). */
   n: number;
+  /** Arithmetic the epochs will run in. */
   mode: NumericMode;
+  /** Chain code path the epochs will follow. */
   path: ChainPath;
+  /** Layout the caller used; outputs come back in it. */
   layout: 'dense' | 'sparse';
   /** The subnet's alpha for the epoch, before the split. */
   raoEmission: bigint;
@@ -76,6 +80,7 @@ export interface PreparedMechanismEpoch {
   split: number[] | null;
   /** `split_emissions`' parts; `mechanisms[m].raoEmission` is `parts[m]`. */
   parts: bigint[];
+  /** One prepared epoch per mechanism, in mechanism order. */
   mechanisms: PreparedEpoch[];
 }
 

@@ -22,8 +22,11 @@ import { oneOf, toBool, toInt, toU64 } from '../validation/values.js';
  * for Yuma3 with liquid alpha, where a listed zero still decays a bond while an absent entry drops it).
  */
 export interface PreparedEpoch {
+  /** Number of UIDs. */
   n: number;
+  /** Arithmetic the epoch will run in. */
   mode: NumericMode;
+  /** Chain code path the epoch will follow. */
   path: ChainPath;
   /**
    * Which of the two chain paths' differences follow the sparse path (bits of path-rules.ts): all of them for
@@ -33,26 +36,37 @@ export interface PreparedEpoch {
   readonly pathRules: number;
   /** Layout the caller used; outputs come back in it. */
   layout: 'dense' | 'sparse';
+  /** The block the epoch runs in. */
   currentBlock: bigint;
+  /** The subnet's tempo (blocks). */
   tempo: number;
+  /** Block of the previous epoch (0: none). */
   lastStepBlock: bigint;
+  /** Alpha (rao) this epoch distributes. */
   raoEmission: bigint;
+  /** Stake per UID, rao. */
   stake: BigUint64Array;
+  /** Weights, n·n row-major u16 (row = setter). */
   weights: Uint16Array;
   /** Entries the chain stores. For the dense layout this is "value != 0", derived on first read. */
   readonly weightsPresent: Uint8Array;
   /** True when `weightsPresent` is just `weights != 0` (dense layout), so Wasm can derive it itself. */
   presenceFromValues: boolean;
+  /** Bonds before the epoch, n·n row-major u16. */
   bonds: Uint16Array;
+  /** Block of each UID's last weight update. */
   lastUpdate: BigUint64Array;
+  /** Block of each UID's registration. */
   blockAtRegistration: BigUint64Array;
   /** Previous permits, padded with 0 to n; entries at or past `permitLength` count as "no permit". */
   validatorPermit: Uint8Array;
+  /** Length of the chain's stored permit vector (it may be shorter than n). */
   permitLength: number;
   /** -1 when the subnet has no owner UID. */
   ownerUid: number;
   /** Per UID earliest active commit block, `U64_MAX` for none; null when commit-reveal masking is off. */
   commitBlocks: BigUint64Array | null;
+  /** Every hyper-parameter, defaults filled in. */
   hyper: Hyperparams;
 }
 

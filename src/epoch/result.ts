@@ -8,24 +8,41 @@ import type { EpochOutput, SparseRow } from './types.js';
  * (the sparse path stores EMA entries whose u16 value rounds to 0).
  */
 export interface RawEpochResult {
+  /** As `EpochOutput.stakeWeight` (u16 per UID). */
   stakeWeight: Uint16Array;
+  /** As `EpochOutput.consensus` (u16 per UID). */
   consensus: Uint16Array;
+  /** As `EpochOutput.incentive` (u16 per UID). */
   incentive: Uint16Array;
+  /** As `EpochOutput.dividends` (u16 per UID). */
   dividends: Uint16Array;
+  /** As `EpochOutput.validatorTrust` (u16 per UID). */
   validatorTrust: Uint16Array;
+  /** 1 where the UID is active. */
   active: Uint8Array;
+  /** 1 where the UID holds a permit after this epoch. */
   validatorPermit: Uint8Array;
+  /** The n·n bond storage after the epoch, row-major u16. */
   bonds: Uint16Array;
+  /** 1 where the chain stores a bond entry (see above). */
   bondsPresent: Uint8Array;
   /** Optional (Wasm path): which bond rows store nothing at all, so the sparse output need not scan them. */
   bondRowEmpty?: Uint8Array;
+  /** Miner emission per UID, rao. */
   serverEmission: BigUint64Array;
+  /** Validator emission per UID, rao. */
   validatorEmission: BigUint64Array;
+  /** Unrounded consensus (`EpochFloatViews.consensus`). */
   consensusF: Float64Array;
+  /** Unrounded incentive. */
   incentiveF: Float64Array;
+  /** Unrounded dividends. */
   dividendsF: Float64Array;
+  /** Unrounded rank. */
   rankF: Float64Array;
+  /** Unrounded trust. */
   trustF: Float64Array;
+  /** Unrounded validator trust. */
   validatorTrustF: Float64Array;
 }
 

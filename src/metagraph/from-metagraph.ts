@@ -17,34 +17,47 @@ export interface MetagraphLike {
   block: number | string;
   /** UIDs (default: the length of `S`). */
   n?: number;
+  /** The subnet's tempo in blocks (default 360, with a note). */
   tempo?: number;
   /** Stake weight per UID in TAO (or alpha) as floats or decimal strings, 9 decimals = rao. Also `stake`, `total_stake`. */
   S?: ReadonlyArray<number | string>;
+  /** The SDK's long name of `S`. */
   stake?: ReadonlyArray<number | string>;
+  /** Another SDK name of `S`. */
   total_stake?: ReadonlyArray<number | string>;
   /** n rows of n weights: floats (the SDK's row-normalised view) or u16 values; or sparse `[uid, value]` rows. Also `weights`. */
   W?: ReadonlyArray<ReadonlyArray<number | readonly [number, number]>>;
+  /** The SDK's long name of `W`. */
   weights?: ReadonlyArray<ReadonlyArray<number | readonly [number, number]>>;
   /** Bonds: u16 values as the chain stores them (or fractions of 65535). Also `bonds`. Absent: no bonds. */
   B?: ReadonlyArray<ReadonlyArray<number | readonly [number, number]>>;
+  /** The SDK's long name of `B`. */
   bonds?: ReadonlyArray<ReadonlyArray<number | readonly [number, number]>>;
+  /** Block of each UID's last weight update. */
   last_update: ReadonlyArray<number | string>;
+  /** Block in which each UID registered. */
   block_at_registration: ReadonlyArray<number | string>;
   /** Permits from the previous epoch (booleans, or 0/1 as a tensor dumps them). */
   validator_permit: ReadonlyArray<boolean | number>;
   /** `MetagraphInfo.last_step`: block of the last epoch. Or `blocks_since_last_step`. */
   last_step?: number | string;
+  /** Blocks since the last epoch: `last_step = block − blocks_since_last_step`. */
   blocks_since_last_step?: number | string;
   /** Last epoch's emission per UID (TAO floats): their sum is the default emission to distribute. Also `emission`. */
   E?: ReadonlyArray<number | string>;
+  /** The SDK's long name of `E`. */
   emission?: ReadonlyArray<number | string>;
   /** Alpha waiting to be distributed at the next epoch (`MetagraphInfo.pending_alpha_emission`, alpha as a float). */
   pending_alpha_emission?: number | string;
+  /** Hotkey per UID; with `owner_hotkey`, gives the epoch's `ownerUid`. */
   hotkeys?: readonly string[];
+  /** The subnet owner's hotkey. */
   owner_hotkey?: string;
   /** Hyper-parameters by their SDK names, here or at the top level (`kappa`, `bonds_moving_avg`, …). Also `hyperparameters`. */
   hparams?: Record<string, unknown>;
+  /** Another name of `hparams`. */
   hyperparameters?: Record<string, unknown>;
+  /** Any other field of the dump (ignored). */
   [field: string]: unknown;
 }
 
@@ -58,6 +71,7 @@ export interface FromMetagraphOptions {
 
 /** An epoch built from a metagraph, and every assumption made on the way (print them: they change results). */
 export interface MetagraphEpoch {
+  /** The epoch input, in the chain's storage units (ready for `engine.epoch`). */
   input: EpochInput;
   /** Hyper-parameters read from the metagraph (chain units); the rest are the chain's defaults. */
   hyper: Partial<Hyperparams>;

@@ -9,8 +9,11 @@ import { combinedEmission } from '../epoch/combined-emission.js';
  * as floats; plus the chain's own storage (u16, rao) of the fields the epoch output has no slot for.
  */
 export interface MetagraphView {
+  /** Number of UIDs. */
   n: number;
+  /** The block the epoch ran in. */
   block: number;
+  /** 0 … n − 1. */
   uids: number[];
   /** Stake weight the epoch used, TAO. */
   S: number[];
@@ -18,8 +21,11 @@ export interface MetagraphView {
   R: number[];
   /** Trust (rank after clipping / before), u16 / 65535. */
   T: number[];
+  /** Consensus, u16 / 65535. */
   C: number[];
+  /** Incentive, u16 / 65535. */
   I: number[];
+  /** Dividends, u16 / 65535. */
   D: number[];
   /** Validator trust, u16 / 65535. */
   Tv: number[];
@@ -27,14 +33,19 @@ export interface MetagraphView {
   E: number[];
   /** Bonds after the epoch, n rows of u16 values (as the SDK's `B`). */
   B: number[][];
+  /** Active after the epoch. */
   active: boolean[];
+  /** Permits granted by the epoch. */
   validator_permit: boolean[];
+  /** Block of each UID's last weight update (from the input). */
   last_update: number[];
+  /** Block of each UID's registration (from the input). */
   block_at_registration: number[];
   /** The chain's `Emission` storage: floor(normalised (I + D) · raoEmission), rao. Not the sum of the split emissions. */
   emission: bigint[];
-  /** u16 rank and trust as the chain stored them. */
+  /** u16 rank as the chain stored it (`Rank`, until 2025-10). */
   rank: Uint16Array;
+  /** u16 trust as the chain stored it (`Trust`, until 2025-10). */
   trust: Uint16Array;
 }
 

@@ -2,7 +2,7 @@
  * Plain-TypeScript f64 reference of one Yuma epoch (float mode), stage by stage in the order of subtensor's
  * `epoch/run_epoch.rs`. It is the oracle for the Wasm float kernel: the same algorithm,
  * the same masks and path differences (path rules) as the chain, in f64 instead of fixed point, with the kernel's
- * reduction orders (see stages/sums.ts) so the two agree to the bit except where `exp` differs by an ulp.
+ * reduction orders so the two agree to the bit except where `exp` differs by an ulp.
  */
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, type RawEpochResult } from '../epoch/result.js';

@@ -6,14 +6,17 @@ import type { YumaEpochResult, YumaOptions } from './epoch.js';
 import { resetsBonds, simulateCase, type ResetBonds } from './simulate.js';
 
 /**
- * One of the simulator's scenario cases as data (`scenarios/yuma-sim/case-NN.json`): who votes for which
+ * One of the simulator's scenario cases as data (`scenarios/yuma-sim/case-01.json` … `case-22.json`): who votes for which
  * server in each epoch, with which stake, and whether the case resets a bond column.
  */
 export interface YumaSimCase {
   /** "Case 1" … "Case 22". */
   id: string;
+  /** The case's title, e.g. "Case 1 - kappa moves first". */
   name: string;
+  /** Validator names, in row order. */
   validators: string[];
+  /** Server names, in column order. */
   servers: string[];
   /** The validator the simulator's charts compare the others with. */
   baseValidator: string;
@@ -59,15 +62,19 @@ export function yumaSimCaseFromJson(json: unknown): YumaSimCase {
   return c;
 }
 
+/** Options of `runYumaSimCase`. */
 export interface CaseRunOptions extends Pick<YumaOptions, 'precision' | 'degenerateConsensus' | 'nonFinite' | 'legacyConsensus'> {
   /** Config on top of the version's defaults, under the case's own overrides (as the simulator layers them). */
   config?: Partial<YumaConfig>;
 }
 
+/** One case under one version. */
 export interface CaseRun {
+  /** The version run. */
   version: YumaVersion;
   /** The effective configuration. */
   config: YumaConfig;
+  /** One result per epoch. */
   epochs: YumaEpochResult[];
   /** Dividend per 1,000 TAO of stake per epoch, [validator][epoch] (the simulator's chart value). */
   dividendsPer1000Tao: number[][];
@@ -107,8 +114,11 @@ export function validatorLetter(i: number): string {
   return `Validator ${String.fromCharCode(65 + i)}`;
 }
 
+/** One row of the total-dividends table: one case, every version run. */
 export interface SummaryRow {
+  /** "Case 1" … */
   caseId: string;
+  /** The case's title. */
   caseName: string;
   /** totals[version][validator]: total dividends per 1,000 TAO over the case. */
   totals: Partial<Record<YumaVersion, number[]>>;

@@ -5,6 +5,7 @@ import { oneOf, toBool, toFinite } from '../validation/values.js';
 
 /** The six epoch designs of yuma-simulation, by the names its charts use (Yuma 1 … Yuma 3 with liquid alpha). */
 export type YumaVersion = 'yuma1' | 'yuma2' | 'yuma2b' | 'yuma2c' | 'yuma3' | 'yuma3-liquid';
+/** Every `YumaVersion`, in the simulator's chart order. */
 export const YUMA_VERSIONS: readonly YumaVersion[] = ['yuma1', 'yuma2', 'yuma2b', 'yuma2c', 'yuma3', 'yuma3-liquid'];
 
 /** The simulator's display name of each version (`YumaSimulationNames`) and the Python function it runs. */
@@ -17,6 +18,7 @@ export const VERSION_INFO: Readonly<Record<YumaVersion, { name: string; fn: stri
   'yuma3-liquid': { name: 'Yuma 3 (Rhef+relative bonds) - liquid alpha on', fn: 'Yuma3' },
 };
 
+/** Which consensus Yuma 3's liquid alpha compares against: this epoch's, the previous one's, or their maximum. */
 export type LiquidAlphaConsensusMode = 'CURRENT' | 'PREVIOUS' | 'MIXED';
 
 /**
@@ -28,9 +30,11 @@ export interface YumaConfig {
   kappa: number;
   /** β: how much of a bond is bought on the clipped weight rather than the raw weight (Yuma 1, 2, 2B). */
   bondPenalty: number;
-  /** Only for the summary: emission of one epoch, the validators' share of it and the subnet's stake. */
+  /** Only for the summary: emission of one epoch (default 100). */
   totalEpochEmission: number;
+  /** Only for the summary: the validators' share of an epoch's emission (default 0.41). */
   validatorEmissionRatio: number;
+  /** Only for the summary: the subnet's total stake in TAO (default 1 000 000). */
   totalSubnetStake: number;
   /** Steps of the legacy bisection consensus (`legacyConsensus` option): it stops at width 1/consensusPrecision. */
   consensusPrecision: number;
@@ -40,15 +44,21 @@ export interface YumaConfig {
   alphaTaoRatio: number | null;
   /** Bond EMA: new bonds get weight 1 − bondMovingAvg (Yuma 2, 2B, 3); Yuma 1 ignores it (alpha = 1). */
   bondMovingAvg: number;
+  /** Liquid alpha: the bond EMA's alpha per entry from consensus, between alphaLow and alphaHigh (default false; true for `yuma3-liquid`). */
   liquidAlpha: boolean;
+  /** High end of liquid alpha's range (default 0.3). */
   alphaHigh: number;
+  /** Low end of liquid alpha's range (default 0.1). */
   alphaLow: number;
   /** Yuma 2C: bonds decay by this share each epoch, and a validator buys at most capacityAlpha of its capacity. */
   decayRate: number;
+  /** Yuma 2C: the share of its capacity a validator buys per epoch (default 0.1). */
   capacityAlpha: number;
+  /** Slope of liquid alpha's sigmoid (default 10). */
   alphaSigmoidSteepness: number;
   /** Declared by the simulator's `YumaParams` but read by none of its functions (at 2b976fd); kept for round-trips. */
   overrideConsensusHigh: number | null;
+  /** Declared but unread, as `overrideConsensusHigh`. */
   overrideConsensusLow: number | null;
   /** All incentive to the servers of highest rank (shared equally on ties). */
   winnerTakesAll: boolean;

@@ -19,6 +19,7 @@ export interface YumaEpochInput {
   weightsPrev?: Matrix | null;
 }
 
+/** How a research epoch computes (every field optional). */
 export interface YumaOptions {
   /** `'f64'` (default): double precision. `'f32'`: every operation rounded to float32 as torch does. */
   precision?: 'f64' | 'f32';
@@ -42,15 +43,23 @@ export interface YumaOptions {
 
 /** An epoch's outputs: the Python function's dict keys in camelCase; vectors as Float64Array, matrices as arrays of rows. */
 export interface YumaEpochResult {
+  /** `weight`: the weights, each validator's row normalised (W / (row sum + 1e-6), as the simulator). */
   weight: Float64Array[];
+  /** `stake`: the stakes normalised to sum 1. */
   stake: Float64Array;
+  /** `server_prerank`: stake-weighted sum of weights per server. */
   serverPrerank: Float64Array;
+  /** `server_consensus_weight`: the κ-quantile of each server's column by stake. */
   serverConsensusWeight: Float64Array;
+  /** `consensus_clipped_weight`: weights clipped at the consensus. */
   consensusClippedWeight: Float64Array[];
+  /** `server_rank`: stake-weighted sum of the clipped weights per server. */
   serverRank: Float64Array;
+  /** `server_incentive`: the rank normalised (or all to the top servers with `winnerTakesAll`). */
   serverIncentive: Float64Array;
   /** Yuma 1, 2, 2B, 2C (Yuma 3 computes no trust it returns). */
   serverTrust?: Float64Array;
+  /** `validator_trust`: the share of each validator's weight that survived clipping (not Yuma 3). */
   validatorTrust?: Float64Array;
   /** Yuma 2, 2B: W_b = (1 − β)·W + β·W_clipped. Yuma 1 computes it too; the simulator does not return it there. */
   weightForBond?: Float64Array[];
@@ -60,7 +69,9 @@ export interface YumaEpochResult {
   validatorEmaBond?: Float64Array[];
   /** The bond state the next epoch reads: `validator_ema_bond` for Yuma 1/2/2B, `validator_bonds` for 2C/3. */
   validatorBonds: Float64Array[];
+  /** `validator_reward`: each validator's dividend before normalisation (bonds × incentive). */
   validatorReward: Float64Array;
+  /** `validator_reward_normalized`: dividends normalised to sum 1 (+1e-6 in the denominator, as the simulator). */
   validatorRewardNormalized: Float64Array;
   /** Yuma 1, 2, 2B: the EMA factor (1 for Yuma 1, 1 − bondMovingAvg otherwise), or the liquid-alpha matrix. */
   alpha?: number | Float64Array[];

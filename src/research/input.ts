@@ -4,11 +4,14 @@ import { guard, holeCheck, readLength, typedLength } from '../validation/read.js
 
 /** A matrix as arrays of rows: `number[][]`, `Float64Array[]`, or any array of array-likes of numbers. */
 export type Matrix = ReadonlyArray<ArrayLike<number>>;
+/** A vector: `number[]`, `Float64Array`, or any array-like of numbers. */
 export type Vector = ArrayLike<number>;
 
-/** Largest matrix one epoch accepts (validators × servers), and the most cells a whole case may hold. */
+/** Largest matrix one epoch accepts (validators × servers): 2²⁴ cells (`E_LIMIT` beyond). */
 export const MAX_CELLS = 1 << 24;
+/** Most cells a whole case (`simulateCase`) may hold over all its epochs: 2²⁵ (`E_LIMIT` beyond). */
 export const MAX_CASE_CELLS = 1 << 25;
+/** Most epochs one case may have: 100 000 (`E_LIMIT` beyond). */
 export const MAX_EPOCHS = 100_000;
 
 /** Largest number of validators or servers (rows or columns) one matrix may have. */

@@ -5,6 +5,7 @@ import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from '
 import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, runFlat, toResult, type FlatEpoch, type YumaEpochResult, type YumaOptions } from './epoch.js';
 import { MAX_CASE_CELLS, MAX_EPOCHS, readMatrix, readVector, type Matrix, type Vector } from './input.js';
 
+/** A bond reset of a case: one server's bond column zeroed before one epoch. */
 export interface ResetBonds {
   /** The epoch before which the column is zeroed (the simulator's `reset_bonds_epoch`). */
   epoch: number;
@@ -12,12 +13,15 @@ export interface ResetBonds {
   column: number;
 }
 
+/** A whole case for `simulateCase`: the version, every epoch's weights and stakes, and options. */
 export interface SimulateCaseInput extends YumaOptions {
+  /** Which Yuma to run. */
   version: YumaVersion;
   /** weights[epoch][validator][server], raw. Every epoch has the same shape. */
   weights: ReadonlyArray<Matrix>;
   /** stakes[epoch][validator], raw. */
   stakes: ReadonlyArray<Vector>;
+  /** Overrides of the version's `defaultConfig`; an unknown key is `E_ARG`. */
   config?: Partial<YumaConfig>;
   /**
    * Zero one server column of the bond state before one epoch, as the simulator's `_call_yuma` does: for

@@ -167,6 +167,11 @@ function barChart(id: string, title: string, yTitle: string, bars: Array<{ label
   return parts.join('\n');
 }
 
+/**
+ * One self-contained HTML page of SVG charts of a simulation report (no scripts, no external files): prices and
+ * emission shares of the top subnets, validator yield by strategy, totals, and per validator and per miner
+ * charts of the detailed subnets (`report.detail`). What `yuma-wasm simulate --chart` writes.
+ */
 export function renderChartHtml(report: NetworkReport, title = 'yuma-wasm network simulation'): string {
   const xs = report.sampleBlocks;
   const top = [...report.subnets].sort((a, b) => b.final.emissionShare - a.final.emissionShare).slice(0, 8).map((s) => s.netuid);

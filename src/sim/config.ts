@@ -7,9 +7,11 @@ import { checkEmissionSplit } from '../epoch/mechanisms.js';
 
 /** What the simulator needs from an engine: `engine.epochs` (a real `Engine` satisfies it). */
 export interface EpochEngine {
+  /** Runs a batch of subnet epochs (as `Engine.epochs`). */
   epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[];
 }
 
+/** The validator strategies the simulator knows (see `Strategy`). */
 export const STRATEGIES = ['honest', 'copier', 'lazy', 'cabal', 'self-dealing'] as const;
 /**
  * - `honest`: weights = a noisy view of the miners' hidden quality, `lag` epochs old.
@@ -20,13 +22,19 @@ export const STRATEGIES = ['honest', 'copier', 'lazy', 'cabal', 'self-dealing'] 
  */
 export type Strategy = (typeof STRATEGIES)[number];
 
+/** How the simulator shares block emission across subnets (see `ShareMode`). */
 export const SHARE_MODES = ['moving-price', 'proportional', 'softmax'] as const;
+/**
+ * `moving-price`: the chain's `get_shares` over each subnet's moving price; `proportional`: by spot price;
+ * `softmax`: softmax of the spot prices at `temperature`.
+ */
 export type ShareMode = (typeof SHARE_MODES)[number];
 
 /** One validator of an explicit roster (applied to every subnet). */
 export interface ValidatorSpec {
   /** A label for reports and charts (default: `strategy uid`). */
   name?: string;
+  /** How it sets weights (default `honest`). */
   strategy?: Strategy;
   /** Fraction of the subnet's validator stake; unspecified shares split what is left equally. */
   stakeShare?: number;
@@ -36,20 +44,29 @@ export interface ValidatorSpec {
 
 /** A scheduled change to the hidden quality: the best and the worst miner trade places. */
 export interface QualitySwap {
+  /** Block at which the swap happens. */
   block: number;
   /** Netuids it applies to; all subnets when omitted. */
   subnets?: number[];
 }
 
+/** Everything a simulated network is made of; `Network` fills what `NetworkConfig` leaves out from `DEFAULT_NETWORK_OPTIONS`. */
 export interface NetworkOptions {
+  /** Number of subnets, 1 … 1024 (default 64). */
   subnets: number;
+  /** UID slots per subnet, 2 … 4096 (default 256). */
   uidsPerSubnet: number;
   /** UID slots of subnet 1 (1024 by default); 0 = same as the others. */
   subnet1Uids: number;
+  /** Random seed: the same seed gives the same run (default 1). */
   seed: number;
+  /** Blocks between a subnet's epochs, minus one (default 360). */
   tempo: number;
+  /** Epoch arithmetic (default `'float'`; `'fixed'` is bit-exact with the chain). */
   mode: NumericMode;
+  /** Chain code path of the epochs (default `'sparse'`). */
   path: ChainPath;
+  /** How block emission is shared across subnets (default `'moving-price'`). */
   shareMode: ShareMode;
   /** Softmax temperature (shareMode 'softmax'). */
   temperature: number;
@@ -73,7 +90,9 @@ export interface NetworkOptions {
   lazyEvery: number;
   /** Miner UIDs the cabal owns on each subnet where it has validators. */
   cabalMiners: number;
+  /** Scheduled quality swaps (default none). */
   qualitySwaps: QualitySwap[];
+  /** Hyper-parameters of every subnet (default Yuma3 with liquid alpha; the rest `DEFAULT_HYPERPARAMS`). */
   hyper: Partial<Hyperparams>;
   /** Stakers' trades per block across the network. */
   tradesPerBlock: number;
@@ -87,7 +106,7 @@ export interface NetworkOptions {
   immunityPeriod: number;
   /** Subnet owner's cut of alpha emission (u16 proportion; chain default 11796 ≈ 18 %). */
   ownerCut: number;
-  /** Scheduled quality swaps, blocks to sample the series at (0 = about 240 points). */
+  /** Blocks between the report's series samples (0 = about 240 points). */
   sampleEvery: number;
   /**
    * Netuids whose validators and miners are reported one by one, epoch by epoch (`report.detail`): dividends,
@@ -100,7 +119,9 @@ export interface NetworkOptions {
   emissionSplit: number[] | null;
 }
 
+/** What `new Network(config)` takes: an engine and any `NetworkOptions` (the rest default). */
 export interface NetworkConfig extends Partial<NetworkOptions> {
+  /** The engine that runs the epochs (`createEngineSync()`). */
   engine: EpochEngine;
 }
 
@@ -109,6 +130,7 @@ export const BLOCKS_PER_DAY = 7200;
 /** Default start issuance: just past the first halving (10.5 M TAO), where the network is at the end of 2026. */
 export const DEFAULT_ISSUANCE_START = 10_800_000n * RAO;
 
+/** The default network: 64 subnets of 256 UIDs (subnet 1: 1024), one validator mix, float epochs (frozen). */
 export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = Object.freeze({
   subnets: 64,
   uidsPerSubnet: 256,

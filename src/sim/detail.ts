@@ -10,23 +10,29 @@ import type { RaoString } from './report.js';
 
 /** What one epoch of a detailed subnet hands to the recorder. */
 export interface EpochObservation {
+  /** The subnet. */
   netuid: number;
+  /** The block of the epoch. */
   block: number;
   /** UIDs 0 … validators−1 are the subnet's validators. */
   validators: number;
+  /** Each validator's strategy, by UID. */
   strategy: readonly Strategy[];
   /** Validator names from the roster, where given. */
   names?: readonly (string | undefined)[];
   /** Stake per UID (alpha rao) as the epoch saw it. */
   stake: ArrayLike<bigint>;
+  /** What the epoch returned. */
   output: EpochOutput;
 }
 
 /** One validator over the run. */
 export interface ValidatorDetail {
+  /** Its UID. */
   uid: number;
   /** The roster's name, else `strategy uid`. */
   name: string;
+  /** How it sets weights. */
   strategy: Strategy;
   /** Per epoch (one entry per `epochBlocks` entry). */
   series: {
@@ -39,7 +45,9 @@ export interface ValidatorDetail {
     /** The validator's bonds after the epoch to each detailed miner (u16), in `SubnetDetail.miners` order. */
     bonds: number[][];
   };
+  /** Over the whole run. */
   totals: {
+    /** Dividends paid, alpha rao. */
     dividends: RaoString;
     /** Fraction of all validator dividends on the subnet over the run. */
     dividendShare: number;
@@ -52,20 +60,26 @@ export interface ValidatorDetail {
 
 /** One miner UID over the run. */
 export interface MinerDetail {
+  /** Its UID. */
   uid: number;
+  /** Per epoch (one entry per `SubnetDetail.epochBlocks` entry). */
   series: {
     /** The chain's stored incentive, u16, per epoch. */
     incentive: number[];
     /** Incentive paid, alpha rao, per epoch. */
     emission: RaoString[];
   };
+  /** Over the run: incentive paid (alpha rao) and its fraction of all incentive on the subnet. */
   totals: { emission: RaoString; incentiveShare: number };
 }
 
 /** Per validator and per miner series of one subnet. */
 export interface SubnetDetail {
+  /** The subnet. */
   netuid: number;
+  /** The block of each epoch recorded; every series has one entry per block here. */
   epochBlocks: number[];
+  /** Every validator, by UID. */
   validators: ValidatorDetail[];
   /** The miners that earned most over the run (at most `maxMiners`), by UID. */
   miners: MinerDetail[];

@@ -10,7 +10,9 @@ import { DetailRecorder } from './detail.js';
 /** First simulated block: late enough that nobody is immune and the epoch schedule is in its steady state. */
 const START_BLOCK = 100_000;
 
+/** Options of `Network.run`. */
 export interface RunOptions {
+  /** Blocks to simulate (7200 a day). */
   blocks: number;
   /** Called every ~1 % of the run and at the end. */
   onProgress?: (done: number, total: number) => void;
@@ -34,6 +36,7 @@ interface StrategyLedger {
  * through one `engine.epochs` call), stakers trade, miners sell and register. Deterministic for a seed.
  */
 export class Network {
+  /** The options the network runs on, defaults filled in. */
   readonly options: NetworkOptions;
   private readonly engine: EpochEngine;
   private readonly subnets: SubnetState[];

@@ -3,10 +3,13 @@ import { BLOCKS_PER_DAY, type NetworkOptions, resolveOptions } from './config.js
 
 /** A scenario file (`scenarios/*.json`): a named set of Network options and a run length. */
 export interface Scenario {
+  /** Its name (a built-in one is found by it: `scenario(name)`, `simulate --scenario NAME`). */
   name: string;
+  /** What it shows, in a sentence or two. */
   description: string;
   /** Run length; `days` is 7200 blocks a day. Command-line flags override both. */
   blocks?: number;
+  /** The network options it sets (the rest default). */
   network: Partial<NetworkOptions>;
 }
 

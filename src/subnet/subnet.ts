@@ -21,7 +21,9 @@ import { SubnetNeurons } from './neurons.js';
 /** Largest block number the Subnet accepts (blocks are plain numbers; 2^53 blocks is ~10^9 years). */
 const MAX_BLOCK = Number.MAX_SAFE_INTEGER;
 
+/** Options of `new Subnet(…)`. */
 export interface SubnetOptions {
+  /** The engine that runs its epochs (`createEngineSync()`). */
   engine: Engine;
   /** `MaxAllowedUids`: UID slots. Registrations append until full, then replace the prune candidate. */
   n: number;
@@ -60,10 +62,13 @@ export interface SubnetOptions {
 
 /** Which mechanism a per-mechanism call addresses (default 0, the one a subnet without mechanisms has). */
 export interface MechanismOption {
+  /** The mechanism, 0 … mechanismCount − 1 (default 0). */
   mechanism?: number;
 }
 
+/** Options of `Subnet.epoch`. */
 export interface SubnetEpochOptions {
+  /** Chain code path (default `'sparse'`, what the chain runs). */
   path?: ChainPath;
 }
 
@@ -97,17 +102,22 @@ function denseOf(rows: readonly SparseRow[], n: number): number[][] {
  * so registration, `set_weights` storage and the epoch write-back are one implementation for both.
  */
 export class Subnet {
+  /** The engine its epochs run on. */
   readonly engine: Engine;
   /** `MaxAllowedUids`. */
   readonly capacity: number;
+  /** Numeric mode of its epochs. */
   readonly mode: NumericMode;
   private _block: number;
   private _tempo: number;
   private _hyper: Hyperparams;
   private cutoffExplicit: boolean;
   private readonly cutoffFactorMilli: number;
+  /** Blocks after registration during which a UID is pruned only as a last resort. */
   readonly immunityPeriod: number;
+  /** Non-immune UIDs that must remain before immune ones are pruned instead. */
   readonly minNonImmuneUids: number;
+  /** The owner's hotkey, or null without one. */
   readonly ownerHotkey: string | null;
   private readonly recordStepBlock: boolean;
   private readonly requirePermit: boolean;
@@ -149,6 +159,7 @@ export class Subnet {
   // ---------------------------------------------------------------------------------------------------------
   // State read-out (copies; mutating them does not touch the subnet)
 
+  /** The block the subnet is at (`nextBlock` advances it). */
   get currentBlock(): number {
     return this._block;
   }
@@ -156,6 +167,7 @@ export class Subnet {
   get size(): number {
     return this.table.size;
   }
+  /** `Tempo`: blocks between epochs, minus one. */
   get tempo(): number {
     return this._tempo;
   }
@@ -167,6 +179,7 @@ export class Subnet {
   get hyper(): Hyperparams {
     return { ...this._hyper, activityCutoff: this.activityCutoff() };
   }
+  /** The owner hotkey's UID, or null when it is not registered (or there is no owner). */
   get ownerUid(): number | null {
     if (this.ownerHotkey === null) return null;
     return this.table.uidOf(this.ownerHotkey) ?? null;
@@ -184,9 +197,11 @@ export class Subnet {
     return this.table.emissionSplit;
   }
 
+  /** The hotkey registered at `uid`. */
   hotkey(uid: number): string {
     return this.table.hotkey(this.checkUid(uid, 'uid'));
   }
+  /** The UID of a registered hotkey, or undefined. */
   uidOf(hotkey: string): number | undefined {
     return this.table.uidOf(hotkey);
   }
@@ -213,6 +228,7 @@ export class Subnet {
   weightRows(opts?: MechanismOption): SparseRow[] {
     return this.table.weightRows(this.mechanismIndex(opts));
   }
+  /** `Dividends` (u16 per UID) from the last epoch. */
   dividends(): Uint16Array {
     return this.table.dividends.slice(0, this.size);
   }
@@ -220,18 +236,23 @@ export class Subnet {
   incentive(opts?: MechanismOption): Uint16Array {
     return this.table.mechanism(this.mechanismIndex(opts)).incentive.slice(0, this.size);
   }
+  /** `Consensus` (u16 per UID) from the last epoch. */
   consensus(): Uint16Array {
     return this.table.consensus.slice(0, this.size);
   }
+  /** `ValidatorTrust` (u16 per UID) from the last epoch. */
   validatorTrust(): Uint16Array {
     return this.table.validatorTrust.slice(0, this.size);
   }
+  /** `StakeWeight` (u16 per UID) from the last epoch. */
   stakeWeight(): Uint16Array {
     return this.table.stakeWeight.slice(0, this.size);
   }
+  /** `ValidatorPermit` per UID: granted by the last epoch, read by the next one. */
   validatorPermit(): boolean[] {
     return Array.from(this.table.validatorPermit.subarray(0, this.size), (p) => p === 1);
   }
+  /** `Active` per UID from the last epoch. */
   active(): boolean[] {
     return Array.from(this.table.active.subarray(0, this.size), (a) => a === 1);
   }
@@ -243,6 +264,7 @@ export class Subnet {
   lastUpdate(opts?: MechanismOption): number[] {
     return Array.from(this.table.mechanism(this.mechanismIndex(opts)).lastUpdate.subarray(0, this.size), Number);
   }
+  /** `BlockAtRegistration`: the block each UID's hotkey registered in. */
   blockAtRegistration(): number[] {
     return Array.from(this.table.blockAtRegistration.subarray(0, this.size), Number);
   }

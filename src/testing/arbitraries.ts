@@ -14,6 +14,7 @@ export type SubnetFlavour =
   | 'fresh-registrations' // UIDs registered since the last epoch (bond columns masked)
   | 'owner'; // an owner UID with stake and a self-weight
 
+/** Every `SubnetFlavour` (what `arbEpochInput` draws from by default). */
 export const SUBNET_FLAVOURS: readonly SubnetFlavour[] = [
   'random',
   'zero-stake',
@@ -27,9 +28,11 @@ export const SUBNET_FLAVOURS: readonly SubnetFlavour[] = [
   'owner',
 ];
 
+/** Options of `arbEpochInput`. */
 export interface ArbEpochInputOptions {
-  /** Smallest and largest n (defaults 1 and 16). */
+  /** Smallest n (default 1). */
   minN?: number;
+  /** Largest n (default 16). */
   maxN?: number;
   /** Layout of weights/bonds: `'sparse'` rows, `'dense'` Uint16Array, or `'either'` (default). */
   layout?: 'sparse' | 'dense' | 'either';
@@ -184,9 +187,11 @@ export function arbEpochInput(opts: ArbEpochInputOptions = {}): fc.Arbitrary<Epo
     });
 }
 
+/** Options of `arbMechanismEpochInput`: those of `arbEpochInput`, plus the mechanisms. */
 export interface ArbMechanismEpochInputOptions extends ArbEpochInputOptions {
-  /** Smallest and largest mechanism count (defaults 1 and 4; the chain allows 1 to 16). */
+  /** Smallest mechanism count (default 1). */
   minMechanisms?: number;
+  /** Largest mechanism count (default 4; the chain allows 1 to 16). */
   maxMechanisms?: number;
   /** Draw an `emissionSplit` (u16 parts summing to 65535) about half of the time (default true). */
   split?: boolean;
@@ -245,6 +250,7 @@ export function arbMechanismEpochInput(opts: ArbMechanismEpochInputOptions = {})
   });
 }
 
+/** Options of `arbHyperparams`. */
 export interface ArbHyperparamsOptions {
   /** Restrict to one bond variant; default draws original Yuma, Yuma3, and Yuma3 with liquid alpha. */
   variant?: 'original' | 'yuma3' | 'yuma3-liquid' | 'any';

@@ -2,15 +2,21 @@ import { prepareEpoch, resolveHyper } from '../epoch/prepare.js';
 import type { ChainPath, EpochInputLike, EpochOutput, Hyperparams, NumericMode, SparseRow } from '../epoch/types.js';
 import { U64_MAX } from '../units.js';
 
+/** What the checked epoch ran with (must match the run, or the checks judge the wrong rules). */
 export interface InvariantOptions {
+  /** Its hyper-parameters (default `DEFAULT_HYPERPARAMS`). */
   hyper?: Partial<Hyperparams>;
+  /** Its chain code path (default `'sparse'`). */
   path?: ChainPath;
   /** `'fixed'` (default) checks emission totals to the rao; `'float'` allows n rao of rounding slack. */
   mode?: NumericMode;
 }
 
+/** One broken invariant. */
 export interface InvariantViolation {
+  /** Which rule (a short stable name, e.g. `normalised-sum`, `shape`). */
   rule: string;
+  /** What was wrong, with the numbers. */
   message: string;
 }
 
