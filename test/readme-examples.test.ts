@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { MechanismEpochOutput } from '../src/epoch/types.js';
-import { Chain, createEngineSync, newChainState, newSubnet, Pool, RAO, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut } from '../src/index.js';
+import { Chain, createEngineSync, fromJSON, fromMetagraph, metagraphView, Network, newChainState, newSubnet, Pool, RAO, scenario, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut, toJSON } from '../src/index.js';
 import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEngine } from '../src/testing/index.js';
 import { simulateCase, yuma3Epoch } from '../src/research/index.js';
 
@@ -206,6 +206,65 @@ describe('README examples', () => {
     expect(v1.coldkeyValuesAfter.get('erin')).toBe(98_781_172_863n);
     expect(epoch.incentivesPaid.get('m1')).toBe(3_217_440_001n);
     expect(v1.coldkeyValuesAfter.get('alice')! + v1.coldkeyValuesAfter.get('erin')!).toBeLessThanOrEqual(v1.after);
+  });
+
+  it('input spellings: dense rows and decimal strings give the sparse example\'s epoch; toJSON / fromJSON round-trip it', () => {
+    const engine = createEngineSync();
+    const out = engine.epoch({
+      n: 4, currentBlock: 1000, tempo: 360, lastStepBlock: 0,
+      stake: ['1000000000000', '500000000000', '0', '0'],
+      weights: [[0, 0, 65535, 32768], [0, 0, 65535, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+      bonds: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+      lastUpdate: [999, 999, 999, 999], blockAtRegistration: [1, 1, 1, 1],
+      validatorPermit: [true, true, false, false], raoEmission: '1000000000',
+    });
+    expect(Array.from(out.incentive)).toEqual([0, 0, 49151, 16383]);
+    const sparse = engine.epoch({
+      n: 4, currentBlock: 1000, tempo: 360, lastStepBlock: 0, stake: [1000n * RAO, 500n * RAO, 0n, 0n],
+      weights: [[[2, 65535], [3, 32768]], [[2, 65535]], [], []], bonds: [[], [], [], []],
+      lastUpdate: [999, 999, 999, 999], blockAtRegistration: [1, 1, 1, 1], validatorPermit: [true, true, false, false], raoEmission: 1n * RAO,
+    });
+    expect(out.serverEmission).toEqual(sparse.serverEmission);
+
+    const text = JSON.stringify(toJSON(out));
+    expect(text.startsWith('{"stakeWeight":[43689,21844,0,0],')).toBe(true);
+    expect(text).toContain('"serverEmission":["0","0","374998569","125001430"]');
+    const back = fromJSON(JSON.parse(text));
+    expect(back.serverEmission).toEqual([0n, 0n, 374_998_569n, 125_001_430n]);
+    expect(back).toEqual(out);
+  });
+
+  it('metagraph in: fromMetagraph converts the SDK fields, metagraphView names the output as the SDK does', () => {
+    const mg = fromMetagraph({
+      block: 1000, tempo: 360, last_step: 0, pending_alpha_emission: 1,
+      S: [1000, 500, 0, 0],
+      W: [[0, 0, 1, 0.5], [0, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+      last_update: [999, 999, 999, 999], block_at_registration: [1, 1, 1, 1], validator_permit: [1, 1, 0, 0],
+      hparams: { kappa: 32767, bonds_moving_avg: 900000 },
+    });
+    expect(Array.from(mg.input.weights as Uint16Array)).toEqual([0, 0, 65535, 32768, 0, 0, 65535, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(mg.assumptions).toHaveLength(3);
+    expect(mg.assumptions[0]).toMatch(/^W read as fractions; each row scaled to u16/);
+    expect(mg.assumptions[1]).toMatch(/^no bonds \(B\) given: /);
+    expect(mg.assumptions[2]).toMatch(/^hyper-parameters not in /);
+    const view = metagraphView(mg.input, createEngineSync().epoch(mg.input, mg.hyper));
+    expect(view.I).toEqual([0, 0, 49151 / 65535, 16383 / 65535]); // 0.74999…, 0.24998…
+    expect(view.E).toEqual([0.375000477, 0.124999522, 0.374998569, 0.12500143]);
+    expect(Array.from(view.rank)).toEqual([0, 0, 49151, 16383]);
+  });
+
+  it('who earns what: the yuma3-big-validator-moves-first scenario pays A above its stake share and B, C below', () => {
+    const sc = scenario('yuma3-big-validator-moves-first');
+    const report = new Network({ ...sc.network, engine: createEngineSync() }).run({ blocks: sc.blocks ?? 7200 });
+    const d = report.detail[0];
+    expect(d.netuid).toBe(1);
+    expect(d.epochBlocks).toHaveLength(20);
+    expect(d.validators.map((v) => `${v.name}: ${v.totals.vsStake.toFixed(3)}`)).toEqual([
+      'A (80 %, moves at once): 1.044',
+      'B (10 %, moves 1 epoch late): 0.881',
+      'C (10 %, moves 2 epochs late): 0.771',
+    ]);
+    expect(d.miners.map((m) => m.uid)).toEqual([3, 4]);
   });
 
   it('yuma-wasm/testing', () => {
