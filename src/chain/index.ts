@@ -29,6 +29,7 @@ export class Chain {
   /** The state it steps (mutated in place by `step`, `addStake`, `removeStake`). */
   readonly state: ChainState;
   private readonly engine: Engine;
+  /** Arithmetic of the epochs (`ChainOptions.epochMode`). */
   readonly epochMode: NumericMode;
 
   constructor(state: ChainState, opts: ChainOptions = {}) {

@@ -108,15 +108,21 @@ export function pruneRules(s: ChainState, sn: ChainSubnet): PruneRules {
   };
 }
 
+/** `burned_register` / `register_limit`: who registers on which subnet. */
 export interface RegisterRequest {
+  /** The coldkey that pays the burn. */
   coldkey: string;
+  /** The hotkey that takes the UID. */
   hotkey: string;
+  /** The subnet (not 0, the root subnet). */
   netuid: number;
   /** `register_limit`: refuse when the burn is above this (rao). */
   limitPrice?: bigint;
 }
 
+/** What a registration did. */
 export interface RegisterResult {
+  /** The UID the hotkey now holds. */
   uid: number;
   /** The hotkey whose UID was taken, or null when the UID was appended. */
   replaced: string | null;
@@ -124,6 +130,7 @@ export interface RegisterResult {
   burn: bigint;
   /** Of it, what entered the pool's TAO reserve; the swap fee stays on the subnet account. */
   taoToPool: bigint;
+  /** Of it, the swap fee that stays on the subnet account (rao). */
   feeStranded: bigint;
   /** Alpha the burn bought, destroyed (taken off `SubnetAlphaOut`). */
   alphaBurned: bigint;
@@ -175,10 +182,15 @@ export function registerNeuron(s: ChainState, request: RegisterRequest): Registe
   }
 }
 
+/** `set_weights` / `set_mechanism_weights`: a validator's weight row. */
 export interface SetWeightsRequest {
+  /** The hotkey that sets the weights (it must hold a UID on the subnet). */
   hotkey: string;
+  /** The subnet. */
   netuid: number;
+  /** Target UIDs. */
   uids: number[];
+  /** Weights, u16, one per target (max-upscaled before they are stored). */
   values: number[];
   /** `set_mechanism_weights`: the mechanism (default 0). */
   mechanism?: number;

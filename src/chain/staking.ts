@@ -45,6 +45,7 @@ export type NeuronErrorName =
   | 'DuplicateUids'
   | 'UidVecContainInvalidOne';
 
+/** Every pallet error a `ChainRefused` can carry. */
 export type ChainErrorName = StakingErrorName | NeuronErrorName;
 
 const SLIPPAGE_ERRORS: ReadonlySet<ChainErrorName> = new Set(['SlippageTooHigh', 'PriceLimitExceeded', 'RegistrationPriceLimitExceeded']);

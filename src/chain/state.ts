@@ -142,15 +142,21 @@ export interface ChainSubnet {
  * `burnHalfLife`-th power is ½ and rises by `burnIncreaseMult` after each registration, within [minBurn, maxBurn].
  */
 export interface SubnetRegistration {
+  /** `MaxAllowedUids`: UID slots; beyond them a registration prunes a UID. */
   maxAllowedUids: number;
+  /** `ImmunityPeriod`, blocks after registration during which a UID is only pruned as a last resort. */
   immunityPeriod: number;
+  /** `MinNonImmuneUids`: non-immune UIDs that must remain before an immune one is pruned instead. */
   minNonImmuneUids: number;
   /** `ImmuneOwnerUidsLimit`: how many of the owner coldkey's registered hotkeys are never pruned. */
   immuneOwnerUidsLimit: number;
   /** `Burn`: TAO (rao) the next registration costs. */
   burn: bigint;
+  /** `MinBurn`, rao: the burn price never decays below it. */
   minBurn: bigint;
+  /** `MaxBurn`, rao: the burn price never rises above it. */
   maxBurn: bigint;
+  /** `BurnHalfLife`, blocks: the burn price halves over this many blocks without registrations. */
   burnHalfLife: number;
   /** `BurnIncreaseMult`, U64F64 bits. */
   burnIncreaseMult: bigint;
@@ -815,9 +821,11 @@ export function defaultEpochParams(): EpochParams {
 
 /** What `newSubnet` takes: the subnet's fields, with its neurons (and mechanisms 1…) as records or as a table. */
 export type SubnetFields = Partial<Omit<ChainSubnet, 'neurons'>> & {
+  /** The neurons by UID, as records or as a table (default none). */
   neurons?: readonly Neuron[] | SubnetNeurons;
   /** Mechanisms 1 … k − 1 as records (with `neurons` as records). */
   mechanisms?: readonly MechanismState[];
+  /** `MechanismEmissionSplit`: u16 parts summing to 65535, one per mechanism, or null (default) for an even split. */
   mechanismEmissionSplit?: number[] | null;
 };
 

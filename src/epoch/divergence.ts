@@ -2,7 +2,7 @@
  * Where the chain's two epoch paths pay differently, and why: `engine.explainPathDivergence`.
  *
  * The sparse path (`epoch_mechanism`, what the chain runs) and the dense twin (`epoch_dense_mechanism`, what most
- * of the chain's tests run) differ by the path rules of path-rules.ts, and every implementation runs any mix of
+ * of the chain's tests run) differ by the path rules (`PATH_RULES`), and every implementation runs any mix of
  * them. So the question "which differences make these two outputs differ" is answered by running mixes:
  *
  * - A *fix* is a set of rules that, switched to their dense behaviour on the sparse path, makes it store exactly
@@ -41,6 +41,7 @@ import { withPathRules, type PreparedEpoch } from './prepare.js';
 import { toEpochOutput, type RawEpochResult } from './result.js';
 import type { EpochInput, EpochInputLike, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput, NumericMode } from './types.js';
 
+/** Options of `explainPathDivergence`. */
 export interface PathDivergenceOptions {
   /** As for `epoch`: `'fixed'` (default, bit-exact with the chain) or `'float'`. */
   mode?: NumericMode;
@@ -67,12 +68,15 @@ export type DivergenceField = (typeof DIVERGENCE_FIELDS)[number] | `mechanisms[$
 
 /** One UID's outputs where the paths disagree (a key is present only if that output differs). */
 export interface UidDivergence {
+  /** The UID. */
   uid: number;
-  /** u16 as stored. */
+  /** `Dividends` on each path, u16 as stored. */
   dividends?: { sparse: number; dense: number };
+  /** `Incentive` on each path, u16 as stored. */
   incentive?: { sparse: number; dense: number };
-  /** rao. */
+  /** Server (miner) emission on each path, rao. */
   serverEmission?: { sparse: bigint; dense: bigint };
+  /** Validator emission on each path, rao. */
   validatorEmission?: { sparse: bigint; dense: bigint };
   /** Entries of this UID's bond row (as a validator) that differ: `uid` is the bonded UID, values u16. */
   bonds?: Array<{ uid: number; sparse: number; dense: number }>;
@@ -80,6 +84,7 @@ export interface UidDivergence {
 
 /** What one cause does on the chain's path: the sparse path with only this rule switched to dense behaviour. */
 export interface CauseEffect {
+  /** The path rule switched. */
   code: PathRuleCode;
   /** Stored outputs that change. */
   fields: DivergenceField[];
@@ -87,6 +92,7 @@ export interface CauseEffect {
   dividendsMoved: number;
 }
 
+/** `explainPathDivergence`'s report: where the chain's two epoch paths store different outputs, and which path rules cause it. */
 export interface PathDivergence {
   /** Whether any stored output differs between the two paths. */
   differs: boolean;
@@ -108,9 +114,11 @@ export interface PathDivergence {
 
 /** One mechanism's own epoch on both paths. */
 export interface MechanismDivergence {
+  /** The mechanism (0 … count − 1). */
   mechanism: number;
   /** Its outputs that differ (all of them; the chain stores its incentive and bonds, the rest feeds the aggregate). */
   fields: Array<(typeof DIVERGENCE_FIELDS)[number]>;
+  /** UIDs whose outputs in this mechanism's epoch differ, ascending. */
   uids: UidDivergence[];
 }
 
@@ -118,6 +126,7 @@ export interface MechanismDivergence {
 export interface MechanismPathDivergence extends PathDivergence {
   sparse: MechanismEpochOutput;
   dense: MechanismEpochOutput;
+  /** Each mechanism's own epoch compared (mechanism 0 first). */
   mechanisms: MechanismDivergence[];
 }
 

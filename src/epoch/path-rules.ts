@@ -6,7 +6,7 @@
  * Wasm kernels, both references) consults these bits and nothing else, so any mix runs through the same code.
  * `engine.explainPathDivergence` mixes them to find which rules make the two paths pay differently.
  *
- * The bits are part of the job header: assembly/abi.ts mirrors them (RULE_*), a test checks the two agree.
+ * The bits are part of the job header: the Wasm kernels' ABI mirrors them (RULE_*), a test checks the two agree.
  */
 import type { ChainPath } from './types.js';
 
@@ -21,7 +21,9 @@ export type PathRuleCode =
   | 'zero-consensus-bond-drop'
   | 'mechanism-permits';
 
+/** One difference between the chain's two epoch paths, as a switch. */
 export interface PathRule {
+  /** Its stable name (what `explainPathDivergence` reports as a cause). */
   code: PathRuleCode;
   /** The rule's bit in `PreparedEpoch.pathRules` and in the job header. */
   bit: number;

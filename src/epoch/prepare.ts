@@ -29,7 +29,7 @@ export interface PreparedEpoch {
   /** Chain code path the epoch will follow. */
   path: ChainPath;
   /**
-   * Which of the two chain paths' differences follow the sparse path (bits of path-rules.ts): all of them for
+   * Which of the two chain paths' differences follow the sparse path (bits of `PATH_RULES`): all of them for
    * `path: 'sparse'`, none for `'dense'`. Implementations read these bits, never `path`; only
    * `explainPathDivergence` mixes them (`withPathRules`).
    */

@@ -2,7 +2,7 @@
  * BigInt reference of the chain's fixed-point Yuma epoch, both code paths of subtensor `epoch/run_epoch.rs`:
  * `epoch_mechanism` (`path: 'sparse'`, what the chain runs) and `epoch_dense_mechanism` (`path: 'dense'`), as one
  * computation in the sparse path's matrices where each difference between the two is a path rule
- * (src/epoch/path-rules.ts). Stages follow that file's order (activity, stake, permits, active stake, weights,
+ * (`PATH_RULES`). Stages follow that file's order (activity, stake, permits, active stake, weights,
  * consensus, bonds, emission).
  * Slow on purpose: it is the oracle the Wasm fixed kernel is tested against.
  */

@@ -41,9 +41,13 @@ export function unpackRow(row: PackedRow): SparseRow {
 
 /** What the chain keeps per mechanism (under the storage index `mechanism·4096 + netuid`). */
 export class MechanismNeurons {
+  /** `Weights` rows by UID (max-upscaled u16, as `set_weights` stored them). */
   readonly weights: PackedRow[];
+  /** `Bonds` rows by UID (u16, column max-upscaled). */
   readonly bonds: PackedRow[];
+  /** `LastUpdate`: the block each UID last set weights on this mechanism. */
   readonly lastUpdate: BigUint64Array;
+  /** `Incentive` (u16) per UID from this mechanism's last epoch. */
   readonly incentive: Uint16Array;
 
   constructor(capacity: number) {
@@ -57,6 +61,7 @@ export class MechanismNeurons {
 
 /** What `get_neuron_to_prune` reads besides the table. */
 export interface PruneRules {
+  /** The current block (immunity is counted from each UID's registration to it). */
   currentBlock: bigint;
   /** `ImmunityPeriod`: blocks after registration during which a UID is only pruned as a last resort. */
   immunityPeriod: bigint;
@@ -68,14 +73,19 @@ export interface PruneRules {
 
 /** A `set_weights` row as read: targets and the raw values, in the caller's order. */
 export interface WeightsRow {
+  /** Target UIDs. */
   targets: number[];
+  /** Raw values, one per target (not yet checked against u16 or upscaled). */
   values: number[];
 }
 
 /** Why `set_weights` refuses a row: the pallet's error name, a `YumaError` code and a sentence. */
 export interface WeightsProblem {
+  /** The pallet's error name. */
   chainError: 'WeightVecNotEqualSize' | 'UidsLengthExceedUidsInSubNet' | 'DuplicateUids' | 'UidVecContainInvalidOne';
+  /** The `YumaError` code the library refuses the row with. */
   code: 'E_SHAPE' | 'E_RANGE';
+  /** What is wrong, in a sentence. */
   message: string;
 }
 
@@ -90,22 +100,33 @@ export interface NeuronEpochFields {
   emissionSplit: number[] | undefined;
 }
 
+/**
+ * One subnet's neurons as the chain stores them (`Keys`, `Uids`, per-UID vectors, per-mechanism weights and bonds):
+ * the one table `Subnet`, the simulator and the block model (`Chain`) keep.
+ */
 export class SubnetNeurons {
   /** `MaxAllowedUids`: the UID slots (and the length of every per-UID array). */
   readonly capacity: number;
   private _size = 0;
   private readonly keys: string[] = [];
   private readonly uids = new Map<string, number>();
+  /** `BlockAtRegistration` per UID. */
   readonly blockAtRegistration: BigUint64Array;
+  /** `ValidatorPermit` per UID (1 = held). */
   readonly validatorPermit: Uint8Array;
+  /** `Active` per UID from the last epoch (1 = active). */
   readonly active: Uint8Array;
   /** The stake the epoch reads per UID (u64). */
   readonly stake: BigUint64Array;
   /** `Emission`: the last epoch's combined emission per UID (the pruning score). */
   readonly emission: BigUint64Array;
+  /** `Consensus` (u16) per UID from the last epoch. */
   readonly consensus: Uint16Array;
+  /** `Dividends` (u16) per UID from the last epoch. */
   readonly dividends: Uint16Array;
+  /** `ValidatorTrust` (u16) per UID from the last epoch. */
   readonly validatorTrust: Uint16Array;
+  /** `StakeWeight` (u16) per UID from the last epoch. */
   readonly stakeWeight: Uint16Array;
   private mechs: MechanismNeurons[];
   private split: number[] | null = null;
@@ -149,10 +170,12 @@ export class SubnetNeurons {
     return this.split === null ? null : this.split.slice();
   }
 
+  /** The hotkey registered at `uid`. */
   hotkey(uid: number): string {
     return this.keys[uid];
   }
 
+  /** The UID of a registered hotkey, or undefined. */
   uidOf(hotkey: string): number | undefined {
     return this.uids.get(hotkey);
   }
