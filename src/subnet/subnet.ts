@@ -14,7 +14,8 @@ import {
   type NumericMode,
   type SparseRow,
 } from '../epoch/types.js';
-import { describe, toBool, toInt } from '../epoch/validate-values.js';
+import { describe } from '../validation/describe.js';
+import { toBool, toInt } from '../validation/values.js';
 import { U64_MAX } from '../units.js';
 import { SubnetNeurons } from './neurons.js';
 
