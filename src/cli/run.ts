@@ -77,7 +77,7 @@ const EPOCH_FLAGS: Record<string, FlagSpec> = {
 };
 
 const BENCH_FLAGS: Record<string, FlagSpec> = {
-  quick: { kind: 'boolean', help: 'a short run: the suite\'s target rows at their smallest shapes, brief sampling, a 600-epoch memory check (about 6 s of CPU); built-in: 3 timed epochs a row' },
+  quick: { kind: 'boolean', help: 'a short run: the suite\'s target rows at their smallest shapes, brief sampling, a 600-epoch memory check (about 8 s of CPU); built-in: 3 timed epochs a row' },
   builtin: { kind: 'boolean', help: 'only the built-in epoch timing, even where the full suite (bench/) exists' },
   help: { kind: 'boolean', help: 'show this help' },
 };
