@@ -1,5 +1,6 @@
 import type { LiquidAlphaConsensusMode, YumaConfig, YumaVersion } from './config.js';
 import { bisectionConsensus, consensusColumns } from './consensus.js';
+import { expDet } from './exp.js';
 
 /**
  * The arithmetic of the six simulator functions (`yumas.py`) on flat row-major Float64Arrays. Every
@@ -8,6 +9,8 @@ import { bisectionConsensus, consensusColumns } from './consensus.js';
  * Python scalars meet a float32 tensor as float32 (`q(1 - bondMovingAvg)` is formed in double first, as
  * Python does). Sums: along a row in double, rounded once (torch's vectorised reduction differs from that
  * only in the last bit); down a column in row order with each partial sum rounded (torch's order).
+ * Along a row (sum64 and its kin below): rows of LANE_MIN or more entries in four interleaved lanes, shorter
+ * rows in order — the order of the Wasm kernels (assembly/research), which therefore give the same bits.
  */
 
 // The loops over all V×M entries come in two forms: plain double arithmetic, and the same steps through `q`
@@ -38,6 +41,100 @@ export interface Numerics {
 }
 
 const ident = (x: number) => x;
+
+/**
+ * Rows at least this long are summed in four lanes: entries m ≡ 0, 1, 2, 3 (mod 4) separately, then
+ * (s0 + s2) + (s1 + s3), then the last n mod 4 entries in order; shorter rows in plain order. It is the order
+ * of two f64x2 accumulators (f32: one f32x4), the Wasm kernels' order; torch's vectorised sums differ from
+ * either only in the last bits.
+ */
+export const LANE_MIN = 16;
+
+/** Σ x[o .. o+n) in the lane order (f64). */
+export function sum64(x: Float64Array, o: number, n: number): number {
+  let m = 0;
+  let s = 0;
+  if (n >= LANE_MIN) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (; m + 4 <= n; m += 4) {
+      s0 += x[o + m];
+      s1 += x[o + m + 1];
+      s2 += x[o + m + 2];
+      s3 += x[o + m + 3];
+    }
+    s = s0 + s2 + (s1 + s3);
+  }
+  for (; m < n; m++) s += x[o + m];
+  return s;
+}
+
+/** sum64 with every addition rounded to float32. */
+export function sum32(x: Float64Array, o: number, n: number): number {
+  const q = Math.fround;
+  let m = 0;
+  let s = 0;
+  if (n >= LANE_MIN) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (; m + 4 <= n; m += 4) {
+      s0 = q(s0 + x[o + m]);
+      s1 = q(s1 + x[o + m + 1]);
+      s2 = q(s2 + x[o + m + 2]);
+      s3 = q(s3 + x[o + m + 3]);
+    }
+    s = q(q(s0 + s2) + q(s1 + s3));
+  }
+  for (; m < n; m++) s = q(s + x[o + m]);
+  return s;
+}
+
+/** Σ x[o + m]·y[m] in the lane order (f64). */
+export function dot64(x: Float64Array, o: number, y: Float64Array, n: number): number {
+  let m = 0;
+  let s = 0;
+  if (n >= LANE_MIN) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (; m + 4 <= n; m += 4) {
+      s0 += x[o + m] * y[m];
+      s1 += x[o + m + 1] * y[m + 1];
+      s2 += x[o + m + 2] * y[m + 2];
+      s3 += x[o + m + 3] * y[m + 3];
+    }
+    s = s0 + s2 + (s1 + s3);
+  }
+  for (; m < n; m++) s += x[o + m] * y[m];
+  return s;
+}
+
+/** dot64 with every product and addition rounded to float32. */
+export function dot32(x: Float64Array, o: number, y: Float64Array, n: number): number {
+  const q = Math.fround;
+  let m = 0;
+  let s = 0;
+  if (n >= LANE_MIN) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (; m + 4 <= n; m += 4) {
+      s0 = q(s0 + q(x[o + m] * y[m]));
+      s1 = q(s1 + q(x[o + m + 1] * y[m + 1]));
+      s2 = q(s2 + q(x[o + m + 2] * y[m + 2]));
+      s3 = q(s3 + q(x[o + m + 3] * y[m + 3]));
+    }
+    s = q(q(s0 + s2) + q(s1 + s3));
+  }
+  for (; m < n; m++) s = q(s + q(x[o + m] * y[m]));
+  return s;
+}
 
 /** The liquid-alpha block of full (validators + servers) matrices: rows 0..V-1, the last M columns. */
 export interface Block {
@@ -89,7 +186,7 @@ export interface KernelOutput {
   degenerateConsensus: boolean;
 }
 
-function nanToNum(x: number): number {
+export function nanToNum(x: number): number {
   if (x !== x) return 0;
   if (x === Infinity) return F32_MAX;
   if (x === -Infinity) return -F32_MAX;
@@ -116,29 +213,23 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
   for (let v = 0; v < V; v++) {
     const o = v * M;
     const s = S[v];
-    let sum = 0;
     if (num.f32) {
-      let raw = 0;
-      for (let m = 0; m < M; m++) raw = q(raw + W[o + m]);
-      const den = q(raw + eps);
+      const den = q(sum32(W, o, M) + eps);
       for (let m = 0; m < M; m++) {
         const x = q(W[o + m] / den);
         W[o + m] = x;
-        sum = q(sum + x);
         P[m] = q(P[m] + q(s * x));
       }
+      rowSumW[v] = sum32(W, o, M);
     } else {
-      let raw = 0;
-      for (let m = 0; m < M; m++) raw += W[o + m];
-      const den = raw + 1e-6;
+      const den = sum64(W, o, M) + 1e-6;
       for (let m = 0; m < M; m++) {
         const x = W[o + m] / den;
         W[o + m] = x;
-        sum += x;
         P[m] += s * x;
       }
+      rowSumW[v] = sum64(W, o, M);
     }
-    rowSumW[v] = sum;
   }
 
   // === Consensus, quantised to u16 steps ===
@@ -162,28 +253,22 @@ export function runKernel(version: YumaVersion, inp: KernelInput, cfg: YumaConfi
   const base = version === 'yuma2b' ? (inp.Wprev ?? W) : W;
   const R = new Float64Array(M);
   const rowSumWc = new Float64Array(V);
+  const clippedRow = new Float64Array(M);
   for (let v = 0; v < V; v++) {
     const o = v * M;
     const s = S[v];
-    let sum = 0;
-    if (num.f32) {
-      for (let m = 0; m < M; m++) {
-        const w = base[o + m];
-        const c = C[m];
-        const x = w < c ? w : c;
-        R[m] = q(R[m] + q(s * x));
-        sum = q(sum + x);
-      }
-    } else {
-      for (let m = 0; m < M; m++) {
-        const w = base[o + m];
-        const c = C[m];
-        const x = w < c ? w : c;
-        R[m] += s * x;
-        sum += x;
-      }
+    for (let m = 0; m < M; m++) {
+      const w = base[o + m];
+      const c = C[m];
+      clippedRow[m] = w < c ? w : c;
     }
-    rowSumWc[v] = sum;
+    if (num.f32) {
+      for (let m = 0; m < M; m++) R[m] = q(R[m] + q(s * clippedRow[m]));
+      rowSumWc[v] = sum32(clippedRow, 0, M);
+    } else {
+      for (let m = 0; m < M; m++) R[m] += s * clippedRow[m];
+      rowSumWc[v] = sum64(clippedRow, 0, M);
+    }
   }
 
   // === Incentive ===
@@ -253,16 +338,10 @@ function incentive(R: Float64Array, wta: boolean, q: (x: number) => number, f32:
   return I;
 }
 
-/** Σ_m X[v][m]·I[m] per row (torch `sum(dim=1)`: in double, rounded once). */
-function rowDot(X: Float64Array, I: Float64Array, V: number, M: number, q: (x: number) => number, f32: boolean): Float64Array {
+/** Σ_m X[v][m]·I[m] per row, in the lane order. */
+function rowDot(X: Float64Array, I: Float64Array, V: number, M: number, f32: boolean): Float64Array {
   const D = new Float64Array(V);
-  for (let v = 0; v < V; v++) {
-    const o = v * M;
-    let sum = 0;
-    if (f32) for (let m = 0; m < M; m++) sum = q(sum + q(X[o + m] * I[m]));
-    else for (let m = 0; m < M; m++) sum += X[o + m] * I[m];
-    D[v] = sum;
-  }
+  for (let v = 0; v < V; v++) D[v] = f32 ? dot32(X, v * M, I, M) : dot64(X, v * M, I, M);
   return D;
 }
 
@@ -308,13 +387,13 @@ function liquidAlpha(W: Float64Array, B: Float64Array | null, C: Float64Array, V
       if (f32) {
         let d = w >= b ? q(w - C[m]) : q(b - w);
         d = d < 0 ? 0 : d > 1 ? 1 : d;
-        const e = q(Math.exp(q(negSteep * q(d - 0.5))));
+        const e = q(expDet(q(negSteep * q(d - 0.5))));
         const sig = q(1 / q(1 + e));
         a = q(low + q(sig * span));
       } else {
         let d = w >= b ? w - C[m] : b - w;
         d = d < 0 ? 0 : d > 1 ? 1 : d;
-        a = low + span / (1 + Math.exp(negSteep * (d - 0.5)));
+        a = low + span / (1 + expDet(negSteep * (d - 0.5)));
       }
       a = a < low ? low : a > high ? high : a;
       A[o + m] = a;
@@ -324,7 +403,7 @@ function liquidAlpha(W: Float64Array, B: Float64Array | null, C: Float64Array, V
 }
 
 /** min(W, C) per entry: the consensus-clipped weights (Yuma 2B: of the previous weights). */
-function clipped(base: Float64Array, C: Float64Array, V: number, M: number): Float64Array {
+export function clipped(base: Float64Array, C: Float64Array, V: number, M: number): Float64Array {
   const out = new Float64Array(V * M);
   for (let v = 0; v < V; v++) {
     const o = v * M;
@@ -337,7 +416,7 @@ function clipped(base: Float64Array, C: Float64Array, V: number, M: number): Flo
   return out;
 }
 
-interface BondPurchase {
+export interface BondPurchase {
   base: Float64Array;
   C: Float64Array;
   S: Float64Array;
@@ -375,6 +454,35 @@ function purchase(p: BondPurchase, out: Float64Array, den: Float64Array | null, 
   }
 }
 
+export function bondPurchase(base: Float64Array, C: Float64Array, S: Float64Array, V: number, M: number, cfg: YumaConfig, f32: boolean): BondPurchase {
+  const q = f32 ? Math.fround : ident;
+  return { base, C, S, V, M, keep: q(1 - cfg.bondPenalty), pen: q(cfg.bondPenalty), q, f32 };
+}
+
+/** The divisor of the bonds bought per column: Yuma 1 adds an epsilon to the column sum, Yuma 2 and 2B do not (0/0 becomes 0). */
+export function purchaseDivisor(version: YumaVersion, bSum: Float64Array, f32: boolean): Float64Array {
+  const q = f32 ? Math.fround : ident;
+  const eps = q(1e-6);
+  return version === 'yuma1' ? bSum.map((x) => q(x + eps)) : bSum;
+}
+
+/** W_b and the bonds bought: outputs the next epoch does not read, rebuilt when first read. */
+export function purchaseOutputs(p: BondPurchase, den: Float64Array): { weightForBond: () => Float64Array; validatorBond: () => Float64Array } {
+  const N = p.V * p.M;
+  return {
+    weightForBond: () => {
+      const Wb = new Float64Array(N);
+      purchase(p, Wb, null, true);
+      return Wb;
+    },
+    validatorBond: () => {
+      const B = new Float64Array(N);
+      purchase(p, B, den);
+      return B;
+    },
+  };
+}
+
 /**
  * Yuma 1 (`YumaRust`), Yuma 2 (`Yuma`) and Yuma 2B: bonds bought with stake on (partly) clipped weights,
  * then an EMA. W_b and the bonds bought are outputs the next epoch does not read: they are rebuilt on demand.
@@ -395,11 +503,10 @@ function emaBonds(
   const { V, M } = inp;
   const N = V * M;
   const eps = q(1e-6);
-  const p: BondPurchase = { base, C, S, V, M, keep: q(1 - cfg.bondPenalty), pen: q(cfg.bondPenalty), q, f32 };
+  const p = bondPurchase(base, C, S, V, M, cfg, f32);
   const bSum = new Float64Array(M);
   purchase(p, bSum, null);
-  // Yuma 1 divides by the column sum plus an epsilon; Yuma 2 and 2B without one (0/0 becomes 0).
-  const den = version === 'yuma1' ? bSum.map((x) => q(x + eps)) : bSum;
+  const den = purchaseDivisor(version, bSum, f32);
 
   let alpha: number | Float64Array = version === 'yuma1' ? 1 : 1 - cfg.bondMovingAvg;
   if (cfg.liquidAlpha && inp.C !== null) alpha = liquidAlpha(W, inp.B, C, V, M, inp.block, cfg, q, f32);
@@ -430,17 +537,8 @@ function emaBonds(
       else for (let m = 0; m < M; m++) E[o + m] = nanToNum(E[o + m] / (eSum[m] + eps));
     }
   }
-  const D = rowDot(E, I, V, M, q, f32);
-  out.weightForBond = () => {
-    const Wb = new Float64Array(N);
-    purchase(p, Wb, null, true);
-    return Wb;
-  };
-  out.validatorBond = () => {
-    const B = new Float64Array(N);
-    purchase(p, B, den);
-    return B;
-  };
+  const D = rowDot(E, I, V, M, f32);
+  Object.assign(out, purchaseOutputs(p, den));
   out.validatorEmaBond = E;
   out.validatorBonds = E;
   out.validatorReward = D;
@@ -485,45 +583,24 @@ function capacityBonds(inp: KernelInput, cfg: YumaConfig, q: (x: number) => numb
 
 /**
  * Σ_m B[v][m]/(colSum[m] + 1e-6) · I[m] per validator: the column-normalised bonds (`B_norm`) weighted by
- * incentive, without materialising B_norm. In f64 the division is folded into one factor per column and
- * columns without incentive are skipped (their terms are exactly 0); f32 keeps torch's two roundings.
+ * incentive, without materialising B_norm. In f64 the division is folded into one factor per column (0 where
+ * the incentive is 0: those terms are exactly 0); f32 keeps torch's two roundings per entry.
  */
 function bondDividends(B: Float64Array, colSum: Float64Array, I: Float64Array, V: number, M: number, q: (x: number) => number, eps: number, f32: boolean): Float64Array {
   const out = new Float64Array(V);
   if (f32) {
     const den = colSum.map((c) => q(c + eps));
+    const term = new Float64Array(M);
     for (let v = 0; v < V; v++) {
       const o = v * M;
-      let sum = 0;
-      for (let m = 0; m < M; m++) sum = q(sum + q(q(B[o + m] / den[m]) * I[m]));
-      out[v] = sum;
+      for (let m = 0; m < M; m++) term[m] = q(B[o + m] / den[m]);
+      out[v] = dot32(term, 0, I, M);
     }
     return out;
   }
-  const cols: number[] = [];
-  const factor: number[] = [];
-  for (let m = 0; m < M; m++) {
-    if (I[m] === 0) continue;
-    cols.push(m);
-    factor.push(I[m] / (colSum[m] + eps));
-  }
-  const k = cols.length;
-  if (k === M) {
-    const f = Float64Array.from(factor);
-    for (let v = 0; v < V; v++) {
-      const o = v * M;
-      let sum = 0;
-      for (let m = 0; m < M; m++) sum += B[o + m] * f[m];
-      out[v] = sum;
-    }
-  } else {
-    for (let v = 0; v < V; v++) {
-      const o = v * M;
-      let sum = 0;
-      for (let j = 0; j < k; j++) sum += B[o + cols[j]] * factor[j];
-      out[v] = sum;
-    }
-  }
+  const factor = new Float64Array(M);
+  for (let m = 0; m < M; m++) factor[m] = I[m] === 0 ? 0 : I[m] / (colSum[m] + eps);
+  for (let v = 0; v < V; v++) out[v] = dot64(B, v * M, factor, M);
   return out;
 }
 
