@@ -26,3 +26,8 @@ export function epochBatch(jobs: usize, count: i32, mode: i32, scratch: usize): 
     else runEpochFloat(job, scratch);
   }
 }
+
+// yuma-simulation's six versions (yuma-wasm/research), f64: one epoch per call over buffers the research
+// loader keeps in this module's memory across epochs (src/research/wasm.ts).
+export { runResearchEpoch as researchEpoch } from './research/epoch';
+export { researchScratchBytes, researchExpMap } from './research/exports';

@@ -4,6 +4,7 @@ import { oneOf, toBool } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { readMatrix, readVector, toRows, type Matrix, type Vector } from './input.js';
 import { runKernel, type Block, type KernelOutput, type Numerics } from './kernel.js';
+import { WasmCase, wasmRuns } from './wasm.js';
 
 /** One epoch's arguments, as the simulator's functions take them (state from the previous epoch optional). */
 export interface YumaEpochInput {
@@ -156,10 +157,13 @@ function roundInputs(e: FlatEpoch): FlatEpoch {
   return { ...e, W: r(e.W)!, S: r(e.S)!, B: r(e.B), C: r(e.C), Wprev: r(e.Wprev) };
 }
 
-/** Runs one checked epoch (f32 inputs rounded to float32 first, as `torch.tensor` stores them). */
+/**
+ * Runs one checked epoch: f64 in Wasm, f32 in the TypeScript kernel (inputs rounded to float32 first, as
+ * `torch.tensor` stores them).
+ */
 export function runFlat(version: YumaVersion, e: FlatEpoch, cfg: YumaConfig, o: ResolvedOptions): KernelOutput {
-  const x = o.numerics.f32 ? roundInputs(e) : e;
-  return runKernel(version, { ...x, block: o.block }, cfg, o.numerics);
+  if (wasmRuns(o.numerics)) return new WasmCase(version, e.V, e.M, cfg, o.numerics, o.block).run(e.W, e.S, e);
+  return runKernel(version, { ...roundInputs(e), block: o.block }, cfg, o.numerics);
 }
 
 export function toResult(k: KernelOutput, V: number, M: number): YumaEpochResult {

@@ -3,6 +3,7 @@ import { readList, readOptions } from '../validation/read.js';
 import { toInt } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, runFlat, toResult, type FlatEpoch, type YumaEpochResult, type YumaOptions } from './epoch.js';
+import { WasmCase, wasmRuns } from './wasm.js';
 import { MAX_CASE_CELLS, MAX_EPOCHS, readMatrix, readVector, type Matrix, type Vector } from './input.js';
 
 /** A bond reset of a case: one server's bond column zeroed before one epoch. */
@@ -54,6 +55,15 @@ export function simulateCase(input: SimulateCaseInput): YumaEpochResult[] {
   const reset = readReset(fields.resetBonds, epochs.length, M);
 
   const results: YumaEpochResult[] = new Array(epochs.length);
+  if (wasmRuns(opts.numerics)) {
+    // f64: the state stays in Wasm memory from epoch to epoch.
+    const run = new WasmCase(version, V, M, cfg, opts.numerics, opts.block);
+    for (let e = 0; e < epochs.length; e++) {
+      if (reset && e === reset.epoch && RESETTING.has(version)) run.resetColumn(reset.column);
+      results[e] = toResult(run.run(epochs[e].W, epochs[e].S), V, M);
+    }
+    return results;
+  }
   let B: Float64Array | null = null;
   let C: Float64Array | null = null;
   let Wprev: Float64Array | null = null;

@@ -8,6 +8,11 @@ export interface KernelExports {
   scratchBytesFloat(n: number): number;
   scratchBytesFixed(n: number): number;
   epochBatch(jobs: number, count: number, mode: number, scratch: number): void;
+  /** One yuma-simulation epoch (src/research/wasm.ts writes the header at `job`). */
+  researchEpoch(job: number): void;
+  researchScratchBytes(V: number, M: number): number;
+  /** e^x in place over `n` f64 at `p` (the liquid-alpha exponential; for its tests). */
+  researchExpMap(p: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -1,0 +1,283 @@
+// The bond step of each version, in the arithmetic of src/research/kernel.ts: Yuma 1/2/2B buy bonds with stake
+// on (partly) clipped weights and take an EMA (Yuma 1 renormalises it per column); Yuma 2C buys up to each
+// validator's capacity with decay; Yuma 3 moves relative bonds toward the weights, with per-entry liquid alpha
+// when it runs. Every step writes B_NEW and leaves B_OLD alone.
+import { VERSION_YUMA1, VERSION_YUMA2B, VERSION_YUMA2C } from './abi';
+import { expDet2 } from './exp';
+import {
+  B_NEW, B_OLD, BSUM, C, COL_SUM, C_LIQUID, D, DN, FACTOR, I, LIQUID, M, S, V, W, W_PREV, alphaHigh, alphaLow, blockCol0, blockRows,
+  bondMovingAvg, bondPenalty, capacityAlpha, decayRate, f64At, rowAt, setF64, steepness, version,
+} from './job';
+import { laneDot, nanToNum, nanToNum2 } from './lanes';
+
+const EPS: f64 = 1e-6;
+/** 2⁶⁴ as the simulator's Yuma2c `maxint` meets a float32 tensor. */
+const MAXINT: f64 = 18446744073709551616.0;
+
+/** Yuma 3's relative step: dec = old·keep, b = min(dec + min(a·w, max(1 − dec, 0)), 1). */
+// @ts-ignore: decorator
+@inline function relativeStep2(old: v128, w: v128, a: v128, keep: v128): v128 {
+  const one = f64x2.splat(1);
+  const dec = f64x2.mul(old, keep);
+  const rem = f64x2.pmax(f64x2.sub(one, dec), f64x2.splat(0));
+  const b = f64x2.add(dec, f64x2.pmin(rem, f64x2.mul(a, w)));
+  return f64x2.pmin(b, one);
+}
+
+// @ts-ignore: decorator
+@inline function relativeStep(old: f64, w: f64, a: f64, keep: f64): f64 {
+  const dec = old * keep;
+  let rem = 1 - dec;
+  if (rem < 0) rem = 0;
+  const inc = a * w;
+  const b = dec + (inc < rem ? inc : rem);
+  return b > 1 ? 1 : b;
+}
+
+/**
+ * Liquid alpha of two entries: buying (w ≥ b) looks at how far the weight is above the consensus c, selling at
+ * how far the bond is above the weight; a sigmoid of that gap maps into [alphaLow, alphaHigh].
+ */
+// @ts-ignore: decorator
+@inline function liquidAlpha2(w: v128, b: v128, c: v128): v128 {
+  const low = f64x2.splat(alphaLow);
+  let d = v128.bitselect(f64x2.sub(w, c), f64x2.sub(b, w), f64x2.ge(w, b));
+  d = f64x2.pmin(f64x2.pmax(d, f64x2.splat(0)), f64x2.splat(1));
+  const e = expDet2(f64x2.mul(f64x2.splat(-steepness), f64x2.sub(d, f64x2.splat(0.5))));
+  const a = f64x2.add(low, f64x2.div(f64x2.splat(alphaHigh - alphaLow), f64x2.add(f64x2.splat(1), e)));
+  return f64x2.pmin(f64x2.pmax(a, low), f64x2.splat(alphaHigh));
+}
+
+/** Liquid alpha of entry (v, m): 0 outside the validator × server block of full matrices. */
+// @ts-ignore: decorator
+@inline function inBlock(v: i32): bool {
+  return v < blockRows;
+}
+
+/**
+ * Yuma 2C or Yuma 3 without liquid alpha, one row (called by normalizeRows right after the row is normalised).
+ * COL_SUM must start at 0.
+ */
+export function fusedBondRow(v: i32): void {
+  const n = M;
+  const wRow = rowAt(W, v);
+  const bRow = rowAt(B_NEW, v);
+  const oRow = B_OLD != 0 ? rowAt(B_OLD, v) : 0;
+  const zero = f64x2.splat(0);
+  if (version == VERSION_YUMA2C) {
+    const cap = f64At(S, v) * MAXINT;
+    const buy = capacityAlpha * cap;
+    const decay = 1 - decayRate;
+    const cap2 = f64x2.splat(cap);
+    const buy2 = f64x2.splat(buy);
+    const decay2 = f64x2.splat(decay);
+    let m = 0;
+    for (; m + 2 <= n; m += 2) {
+      const o = <usize>m << 3;
+      const old = oRow != 0 ? v128.load(oRow + o) : zero;
+      const rem = f64x2.pmax(f64x2.sub(cap2, old), zero);
+      const b = f64x2.add(f64x2.mul(decay2, old), f64x2.mul(f64x2.pmin(rem, buy2), v128.load(wRow + o)));
+      const x = f64x2.pmin(cap2, b);
+      v128.store(bRow + o, x);
+      v128.store(COL_SUM + o, f64x2.add(v128.load(COL_SUM + o), x));
+    }
+    for (; m < n; m++) {
+      const o = <usize>m << 3;
+      const old = oRow != 0 ? load<f64>(oRow + o) : 0;
+      let rem = cap - old;
+      if (rem < 0) rem = 0;
+      const pc = buy < rem ? buy : rem;
+      const b = decay * old + pc * load<f64>(wRow + o);
+      const x = b < cap ? b : cap;
+      store<f64>(bRow + o, x);
+      store<f64>(COL_SUM + o, load<f64>(COL_SUM + o) + x);
+    }
+    return;
+  }
+  const alpha = 1 - bondMovingAvg;
+  const keep = 1 - alpha;
+  const a2 = f64x2.splat(alpha);
+  const k2 = f64x2.splat(keep);
+  let m = 0;
+  for (; m + 2 <= n; m += 2) {
+    const o = <usize>m << 3;
+    const old = oRow != 0 ? v128.load(oRow + o) : zero;
+    const b = relativeStep2(old, v128.load(wRow + o), a2, k2);
+    v128.store(bRow + o, b);
+    v128.store(COL_SUM + o, f64x2.add(v128.load(COL_SUM + o), b));
+  }
+  for (; m < n; m++) {
+    const o = <usize>m << 3;
+    const b = relativeStep(oRow != 0 ? load<f64>(oRow + o) : 0, load<f64>(wRow + o), alpha, keep);
+    store<f64>(bRow + o, b);
+    store<f64>(COL_SUM + o, load<f64>(COL_SUM + o) + b);
+  }
+}
+
+/** Yuma 3 with liquid alpha, one row (called by the rank pass): alpha per entry against C_LIQUID. */
+export function relativeRowLiquid(v: i32): void {
+  const n = M;
+  const wRow = rowAt(W, v);
+  const bRow = rowAt(B_NEW, v);
+  const oRow = B_OLD != 0 ? rowAt(B_OLD, v) : 0;
+  const aRow = LIQUID != 0 ? rowAt(LIQUID, v) : 0;
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const c0 = inBlock(v) ? blockCol0 : n;
+  let m = 0;
+  // Outside the block: alpha 0, keep 1.
+  for (; m < c0; m++) {
+    const o = <usize>m << 3;
+    const b = relativeStep(oRow != 0 ? load<f64>(oRow + o) : 0, load<f64>(wRow + o), 0, 1);
+    store<f64>(bRow + o, b);
+    store<f64>(COL_SUM + o, load<f64>(COL_SUM + o) + b);
+    if (aRow != 0) store<f64>(aRow + o, 0);
+  }
+  for (; m + 2 <= n; m += 2) {
+    const o = <usize>m << 3;
+    const old = oRow != 0 ? v128.load(oRow + o) : zero;
+    const w = v128.load(wRow + o);
+    const a = liquidAlpha2(w, old, v128.load(C_LIQUID + o));
+    const b = relativeStep2(old, w, a, f64x2.sub(one, a));
+    v128.store(bRow + o, b);
+    v128.store(COL_SUM + o, f64x2.add(v128.load(COL_SUM + o), b));
+    if (aRow != 0) v128.store(aRow + o, a);
+  }
+  for (; m < n; m++) {
+    const o = <usize>m << 3;
+    const old = oRow != 0 ? v128.load(oRow + o) : zero;
+    const w = v128.load(wRow + o);
+    // The last odd entry through lane 0 of the same vector code (lane 1 reads the next 8 bytes, unused).
+    const a = f64x2.extract_lane(liquidAlpha2(w, old, v128.load(C_LIQUID + o)), 0);
+    const b = relativeStep(f64x2.extract_lane(old, 0), f64x2.extract_lane(w, 0), a, 1 - a);
+    store<f64>(bRow + o, b);
+    store<f64>(COL_SUM + o, load<f64>(COL_SUM + o) + b);
+    if (aRow != 0) store<f64>(aRow + o, a);
+  }
+}
+
+/**
+ * Yuma 1/2/2B: the bonds bought, S·W_b / den per column (NaN → 0), then the EMA with B_OLD (scalar alpha, or
+ * per-entry liquid alpha when it runs). Yuma 1 also sums the EMA per column into COL_SUM (renormalised by
+ * emaRenormalize); Yuma 2/2B take their dividends here. BSUM holds the column sums of S·W_b (the rank pass).
+ */
+export function emaPass(liquidRuns: bool): void {
+  const n = M;
+  const yuma1 = version == VERSION_YUMA1;
+  const keep = 1 - bondPenalty;
+  const pen = bondPenalty;
+  const alpha = yuma1 ? 1.0 : 1 - bondMovingAvg;
+  const rest = 1 - alpha;
+  const eps = EPS;
+  // The divisor per column (Yuma 1 adds the epsilon; Yuma 2/2B divide 0 by 0 and take 0 for NaN).
+  for (let m = 0; m < n; m++) setF64(FACTOR, m, yuma1 ? f64At(BSUM, m) + eps : f64At(BSUM, m));
+  const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
+  const keep2 = f64x2.splat(keep);
+  const pen2 = f64x2.splat(pen);
+  const a2 = f64x2.splat(alpha);
+  const r2 = f64x2.splat(rest);
+  const one = f64x2.splat(1);
+  const zero = f64x2.splat(0);
+  for (let v = 0; v < V; v++) {
+    const s2 = f64x2.splat(f64At(S, v));
+    const baseRow = rowAt(base, v);
+    const wRow = rowAt(W, v);
+    const eRow = rowAt(B_NEW, v);
+    const oRow = B_OLD != 0 ? rowAt(B_OLD, v) : 0;
+    const aRow = LIQUID != 0 ? rowAt(LIQUID, v) : 0;
+    const liquidFrom = liquidRuns ? (inBlock(v) ? blockCol0 : n) : n;
+    // Pairs run to the last even index; an odd last entry takes lane 0 of a vector that reads 8 bytes past the
+    // row (inside the matrix or its 16-byte padding), never stored.
+    for (let m = 0; m < n; m += 2) {
+      const o = <usize>m << 3;
+      const w = v128.load(baseRow + o);
+      const wc = f64x2.pmin(v128.load(C + o), w);
+      const wb = f64x2.add(f64x2.mul(keep2, w), f64x2.mul(pen2, wc));
+      let e = nanToNum2(f64x2.div(f64x2.mul(s2, wb), v128.load(FACTOR + o)));
+      let a = zero;
+      if (oRow != 0) {
+        const old = v128.load(oRow + o);
+        if (liquidRuns) {
+          a = liquidAlpha2(v128.load(wRow + o), old, v128.load(C + o));
+          // Entries left of the block (full matrices): alpha 0.
+          if (m < liquidFrom) {
+            if (m + 1 < liquidFrom) a = zero;
+            else a = f64x2.replace_lane(a, 0, 0);
+          }
+          e = f64x2.add(f64x2.mul(a, e), f64x2.mul(f64x2.sub(one, a), old));
+        } else {
+          e = f64x2.add(f64x2.mul(a2, e), f64x2.mul(r2, old));
+        }
+      } else if (liquidRuns) {
+        a = liquidAlpha2(v128.load(wRow + o), zero, v128.load(C + o));
+        if (m < liquidFrom) {
+          if (m + 1 < liquidFrom) a = zero;
+          else a = f64x2.replace_lane(a, 0, 0);
+        }
+      }
+      if (m + 1 < n) {
+        v128.store(eRow + o, e);
+        if (yuma1) v128.store(COL_SUM + o, f64x2.add(v128.load(COL_SUM + o), e));
+        if (aRow != 0) v128.store(aRow + o, a);
+      } else {
+        store<f64>(eRow + o, f64x2.extract_lane(e, 0));
+        if (yuma1) store<f64>(COL_SUM + o, load<f64>(COL_SUM + o) + f64x2.extract_lane(e, 0));
+        if (aRow != 0) store<f64>(aRow + o, f64x2.extract_lane(a, 0));
+      }
+    }
+    if (!yuma1) setF64(D, v, laneDot(eRow, I, n));
+  }
+}
+
+/** Yuma 1: E / (column sum + 1e-6) in place (NaN → 0), and the dividends Σ_m E·I of each row. */
+export function emaRenormalize(): void {
+  const n = M;
+  for (let m = 0; m < n; m++) setF64(FACTOR, m, f64At(COL_SUM, m) + EPS);
+  for (let v = 0; v < V; v++) {
+    const eRow = rowAt(B_NEW, v);
+    let m = 0;
+    for (; m + 2 <= n; m += 2) {
+      const o = <usize>m << 3;
+      v128.store(eRow + o, nanToNum2(f64x2.div(v128.load(eRow + o), v128.load(FACTOR + o))));
+    }
+    for (; m < n; m++) {
+      const o = <usize>m << 3;
+      store<f64>(eRow + o, nanToNum(load<f64>(eRow + o) / load<f64>(FACTOR + o)));
+    }
+    setF64(D, v, laneDot(eRow, I, n));
+  }
+}
+
+/**
+ * Yuma 2C/3: Σ_m B[v][m]/(colSum[m] + 1e-6)·I[m] per validator (B_norm weighted by incentive, B_norm never
+ * built): one factor per column, 0 where the incentive is 0. Yuma 3 multiplies by the validator's stake.
+ */
+export function bondDividends(): void {
+  const n = M;
+  for (let m = 0; m < n; m++) {
+    const i = f64At(I, m);
+    setF64(FACTOR, m, i == 0 ? 0.0 : i / (f64At(COL_SUM, m) + EPS));
+  }
+  const yuma3 = version != VERSION_YUMA2C;
+  for (let v = 0; v < V; v++) {
+    const d = laneDot(rowAt(B_NEW, v), FACTOR, n);
+    setF64(D, v, yuma3 ? f64At(S, v) * d : d);
+  }
+}
+
+/** D / (ΣD + 1e-6), the sum in validator order. */
+export function normalizeRewards(): void {
+  let sum = 0.0;
+  for (let v = 0; v < V; v++) sum += f64At(D, v);
+  const den = sum + EPS;
+  for (let v = 0; v < V; v++) setF64(DN, v, f64At(D, v) / den);
+}
+
+/** Yuma 3's liquid-alpha consensus: this epoch's, the previous one's, or their maximum. */
+export function liquidConsensus(mode: i32, cOld: usize): void {
+  for (let m = 0; m < M; m++) {
+    const c = f64At(C, m);
+    const old = f64At(cOld, m);
+    setF64(C_LIQUID, m, mode == 0 ? c : mode == 1 ? old : c > old ? c : old);
+  }
+}

@@ -1,0 +1,152 @@
+// One research epoch's scalars and buffers, read once from the header (abi.ts) into globals the steps share,
+// and the layout of the scratch region (sized by researchScratchBytes).
+import {
+  LA_CURRENT, R_ALPHA_HIGH, R_ALPHA_LOW, R_BLOCK_COL0, R_BLOCK_ROWS, R_BOND_MOVING_AVG, R_BOND_PENALTY, R_B_NEW, R_B_OLD,
+  R_CAPACITY_ALPHA, R_CONSENSUS_PRECISION, R_C_OLD, R_DECAY_RATE, R_FLAGS, R_KAPPA, R_LA_MODE, R_M, R_OUT_BSUM, R_OUT_C,
+  R_OUT_D, R_OUT_DN, R_OUT_I, R_OUT_LIQUID, R_OUT_P, R_OUT_R, R_OUT_T, R_OUT_TV, R_S, R_SCRATCH, R_STEEPNESS, R_V, R_VERSION,
+  R_W, R_W_PREV, RF_DEGENERATE_ARM, RF_LEGACY_CONSENSUS, RF_LIQUID_ALPHA, RF_NONFINITE_TORCH, RF_WINNER_TAKES_ALL,
+  slotF, slotI, slotP,
+} from './abi';
+
+export let version: i32 = 0;
+export let degenerateArm: bool = false;
+export let nonFiniteTorch: bool = false;
+export let legacyConsensus: bool = false;
+export let liquidAlphaOn: bool = false;
+export let winnerTakesAll: bool = false;
+export let V: i32 = 0;
+export let M: i32 = 0;
+export let blockRows: i32 = 0;
+export let blockCol0: i32 = 0;
+export let kappa: f64 = 0;
+export let bondPenalty: f64 = 0;
+export let bondMovingAvg: f64 = 0;
+export let alphaLow: f64 = 0;
+export let alphaHigh: f64 = 0;
+export let steepness: f64 = 0;
+export let decayRate: f64 = 0;
+export let capacityAlpha: f64 = 0;
+export let consensusPrecision: f64 = 0;
+export let laMode: i32 = LA_CURRENT;
+
+export let W: usize = 0;
+export let S: usize = 0;
+export let B_OLD: usize = 0;
+export let B_NEW: usize = 0;
+export let C_OLD: usize = 0;
+export let W_PREV: usize = 0;
+export let P: usize = 0;
+export let C: usize = 0;
+export let R: usize = 0;
+export let I: usize = 0;
+export let T: usize = 0;
+export let TV: usize = 0;
+export let D: usize = 0;
+export let DN: usize = 0;
+export let BSUM: usize = 0;
+export let LIQUID: usize = 0;
+
+// scratch
+export let ROW_SUM_W: usize = 0; // V
+export let ROW_SUM_WC: usize = 0; // V
+export let C_RAW: usize = 0; // M
+export let COL_SUM: usize = 0; // M
+export let FACTOR: usize = 0; // M
+export let C_LIQUID: usize = 0; // M
+export let CONSENSUS_WORK: usize = 0; // consensusWorkBytes(V)
+
+/** Columns the consensus handles together: one 64-byte line of f64 per row. */
+export const BLOCK: i32 = 8;
+/** At most this many buckets per column (about one per validator, at least 16). */
+export const MAX_BUCKETS: i32 = 256;
+
+export function bucketsFor(v: i32): i32 {
+  let k = 16;
+  while (k < MAX_BUCKETS && k < v) k <<= 1;
+  return k;
+}
+
+/** Bucket stake (f64) and counts (i32) for one block, per-column state, and room for one block's candidates. */
+export function consensusWorkBytes(v: i32): usize {
+  const k = <usize>bucketsFor(v);
+  return k * BLOCK * 12 + 8 * 64 + (<usize>v * BLOCK) * 16;
+}
+
+// @ts-ignore: decorator
+@inline function align16(x: usize): usize {
+  return (x + 15) & ~(<usize>15);
+}
+
+export function scratchBytes(v: i32, m: i32): usize {
+  return align16(<usize>v << 3) * 2 + align16(<usize>m << 3) * 4 + align16(consensusWorkBytes(v));
+}
+
+export function readResearchJob(job: usize): void {
+  version = slotI(job, R_VERSION);
+  const flags = slotI(job, R_FLAGS);
+  degenerateArm = (flags & RF_DEGENERATE_ARM) != 0;
+  nonFiniteTorch = (flags & RF_NONFINITE_TORCH) != 0;
+  legacyConsensus = (flags & RF_LEGACY_CONSENSUS) != 0;
+  liquidAlphaOn = (flags & RF_LIQUID_ALPHA) != 0;
+  winnerTakesAll = (flags & RF_WINNER_TAKES_ALL) != 0;
+  V = slotI(job, R_V);
+  M = slotI(job, R_M);
+  blockRows = slotI(job, R_BLOCK_ROWS);
+  blockCol0 = slotI(job, R_BLOCK_COL0);
+  kappa = slotF(job, R_KAPPA);
+  bondPenalty = slotF(job, R_BOND_PENALTY);
+  bondMovingAvg = slotF(job, R_BOND_MOVING_AVG);
+  alphaLow = slotF(job, R_ALPHA_LOW);
+  alphaHigh = slotF(job, R_ALPHA_HIGH);
+  steepness = slotF(job, R_STEEPNESS);
+  decayRate = slotF(job, R_DECAY_RATE);
+  capacityAlpha = slotF(job, R_CAPACITY_ALPHA);
+  consensusPrecision = slotF(job, R_CONSENSUS_PRECISION);
+  laMode = slotI(job, R_LA_MODE);
+  W = slotP(job, R_W);
+  S = slotP(job, R_S);
+  B_OLD = slotP(job, R_B_OLD);
+  B_NEW = slotP(job, R_B_NEW);
+  C_OLD = slotP(job, R_C_OLD);
+  W_PREV = slotP(job, R_W_PREV);
+  P = slotP(job, R_OUT_P);
+  C = slotP(job, R_OUT_C);
+  R = slotP(job, R_OUT_R);
+  I = slotP(job, R_OUT_I);
+  T = slotP(job, R_OUT_T);
+  TV = slotP(job, R_OUT_TV);
+  D = slotP(job, R_OUT_D);
+  DN = slotP(job, R_OUT_DN);
+  BSUM = slotP(job, R_OUT_BSUM);
+  LIQUID = slotP(job, R_OUT_LIQUID);
+  let at = slotP(job, R_SCRATCH);
+  ROW_SUM_W = at;
+  at += align16(<usize>V << 3);
+  ROW_SUM_WC = at;
+  at += align16(<usize>V << 3);
+  C_RAW = at;
+  at += align16(<usize>M << 3);
+  COL_SUM = at;
+  at += align16(<usize>M << 3);
+  FACTOR = at;
+  at += align16(<usize>M << 3);
+  C_LIQUID = at;
+  at += align16(<usize>M << 3);
+  CONSENSUS_WORK = at;
+}
+
+// @ts-ignore: decorator
+@inline export function f64At(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline export function setF64(base: usize, i: i32, x: f64): void {
+  store<f64>(base + (<usize>i << 3), x);
+}
+
+/** Byte offset of row v of a V×M f64 matrix. */
+// @ts-ignore: decorator
+@inline export function rowAt(base: usize, v: i32): usize {
+  return base + ((<usize>v * <usize>M) << 3);
+}

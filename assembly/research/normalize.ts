@@ -1,0 +1,75 @@
+// Stake shares, the weight check, row normalisation W / (Σ_row W + 1e-6) in place, the prerank P = Σ_v S·W,
+// the row sums of the normalised weights, and — where a version's bonds do not depend on the consensus
+// (Yuma 2C; Yuma 3 without liquid alpha) — the bond update of the same row while it is in cache.
+import { VERSION_YUMA2C, VERSION_YUMA3 } from './abi';
+import { fusedBondRow } from './bonds';
+import { M, P, ROW_SUM_W, S, V, W, f64At, rowAt, setF64, version } from './job';
+import { lanesTotal, laneSum, vectorEnd } from './lanes';
+
+/** S / ΣS in place (the sum in validator order). */
+export function stakeShares(): void {
+  let total = 0.0;
+  for (let v = 0; v < V; v++) total += f64At(S, v);
+  for (let v = 0; v < V; v++) setF64(S, v, f64At(S, v) / total);
+}
+
+/**
+ * Returns false at the first row holding a negative, NaN or infinite weight (the caller then names it; the bond
+ * state is only ever written to the other buffer, so nothing is lost). `fuse`: update that row's bonds too.
+ */
+export function normalizeRows(fuse: bool): bool {
+  const n = M;
+  const end = vectorEnd(n);
+  const zero = f64x2.splat(0);
+  const inf = f64x2.splat(Infinity);
+  memory.fill(P, 0, <usize>n << 3);
+  for (let v = 0; v < V; v++) {
+    const o = rowAt(W, v);
+    // Raw row sum; every entry must satisfy 0 ≤ w < ∞ (NaN fails both comparisons).
+    let a = zero;
+    let b = zero;
+    let ok = v128.not(zero);
+    let m = 0;
+    for (; m < end; m += 4) {
+      const x0 = v128.load(o + (<usize>m << 3));
+      const x1 = v128.load(o + (<usize>m << 3), 16);
+      ok = v128.and(ok, v128.and(v128.and(f64x2.ge(x0, zero), f64x2.lt(x0, inf)), v128.and(f64x2.ge(x1, zero), f64x2.lt(x1, inf))));
+      a = f64x2.add(a, x0);
+      b = f64x2.add(b, x1);
+    }
+    if (!i64x2.all_true(ok)) return false;
+    let raw = lanesTotal(a, b);
+    for (; m < n; m++) {
+      const x = load<f64>(o + (<usize>m << 3));
+      if (!(x >= 0 && x < Infinity)) return false;
+      raw += x;
+    }
+    const den = raw + 1e-6;
+    const s = f64At(S, v);
+    const d2 = f64x2.splat(den);
+    const s2 = f64x2.splat(s);
+    m = 0;
+    const vend = n & ~1;
+    for (; m < vend; m += 2) {
+      const at = o + (<usize>m << 3);
+      const x = f64x2.div(v128.load(at), d2);
+      v128.store(at, x);
+      const pAt = P + (<usize>m << 3);
+      v128.store(pAt, f64x2.add(v128.load(pAt), f64x2.mul(s2, x)));
+    }
+    for (; m < n; m++) {
+      const x = load<f64>(o + (<usize>m << 3)) / den;
+      store<f64>(o + (<usize>m << 3), x);
+      setF64(P, m, f64At(P, m) + s * x);
+    }
+    setF64(ROW_SUM_W, v, laneSum(o, n));
+    if (fuse) fusedBondRow(v);
+  }
+  return true;
+}
+
+/** Whether this epoch's bond update runs in normalizeRows (it reads nothing the consensus decides). */
+export function bondsFuseWithNormalize(liquidRuns: bool): bool {
+  return version == VERSION_YUMA2C || (version == VERSION_YUMA3 && !liquidRuns);
+}
+

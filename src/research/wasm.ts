@@ -1,0 +1,237 @@
+import { YumaError } from '../errors.js';
+import { Arena } from '../wasm/arena.js';
+import { compileSync, instantiate, type KernelExports } from '../wasm/loader.js';
+import type { YumaConfig, YumaVersion } from './config.js';
+import { bondPurchase, clipped, purchaseDivisor, purchaseOutputs, type Block, type KernelOutput, type Numerics } from './kernel.js';
+import { LA_MODE_CODE, R, R_SLOTS, RF, STATUS_OK, VERSION_CODE } from './wasm-abi.js';
+
+/**
+ * The f64 research epochs in Wasm (assembly/research): one module instance for this subpath, its memory owned
+ * by the loader's Arena. A `WasmCase` lays out everything a run of epochs needs once — header, weights,
+ * stakes, two bond buffers and two consensus buffers that swap roles each epoch, the outputs and the kernel's
+ * scratch — so the state stays in Wasm memory from one epoch to the next and the kernels allocate nothing.
+ * The kernels compute in the order of src/research/kernel.ts (the same sums in the same order), so both give
+ * the same bits; the TypeScript kernel stays the path for `precision: 'f32'`.
+ */
+
+interface Module {
+  k: KernelExports;
+  arena: Arena;
+}
+
+let mod: Module | null = null;
+
+function module(): Module {
+  if (mod === null) {
+    const k = instantiate(compileSync());
+    mod = { k, arena: new Arena(k.memory, k.heapBase()) };
+  }
+  return mod;
+}
+
+/** Whether these numerics run in Wasm (f64 does; f32 keeps the TypeScript kernel). */
+export function wasmRuns(num: Numerics): boolean {
+  return !num.f32;
+}
+
+/** Bytes of a buffer of n f64: 16 more than needed, so a pair load at the last odd entry stays inside it. */
+const padded = (n: number) => n * 8 + 16;
+
+/** The state a caller hands over for one epoch (simulateCase passes null: the state in Wasm memory is used). */
+export interface GivenState {
+  B: Float64Array | null;
+  C: Float64Array | null;
+  Wprev: Float64Array | null;
+}
+
+export class WasmCase {
+  private readonly a: Arena;
+  private readonly k: KernelExports;
+  private readonly V: number;
+  private readonly M: number;
+  private readonly version: YumaVersion;
+  private readonly cfg: YumaConfig;
+  private readonly liquidPossible: boolean;
+  private readonly job: number;
+  /** Two weight buffers (Yuma 2B reads the previous epoch's), two bond and two consensus buffers, swapped each epoch. */
+  private readonly Wbuf: [number, number];
+  private readonly Bbuf: [number, number];
+  private readonly Cbuf: [number, number];
+  private readonly out: { S: number; P: number; R: number; I: number; T: number; TV: number; D: number; DN: number; BSUM: number; LIQUID: number };
+  private cur = 0;
+  private hasState = false;
+  /** The previous epoch's row-normalised weights as returned (Yuma 2B's clipping base for the lazily built outputs). */
+  private prevWeight: Float64Array | null = null;
+
+  constructor(version: YumaVersion, V: number, M: number, cfg: YumaConfig, num: Numerics, block: Block | null) {
+    const { k, arena } = module();
+    this.k = k;
+    this.a = arena;
+    this.V = V;
+    this.M = M;
+    this.version = version;
+    this.cfg = cfg;
+    const N = V * M;
+    this.liquidPossible = cfg.liquidAlpha && version !== 'yuma2c';
+    const twoW = version === 'yuma2b';
+    const scratch = k.researchScratchBytes(V, M);
+    const bytes =
+      R_SLOTS * 8 + padded(N) * ((twoW ? 2 : 1) + 2 + (this.liquidPossible ? 1 : 0)) + padded(M) * 7 + padded(V) * 4 + scratch + 16 * 24;
+    arena.reset();
+    arena.reserve(bytes);
+    this.job = arena.alloc(R_SLOTS * 8);
+    const w0 = arena.alloc(padded(N));
+    this.Wbuf = [w0, twoW ? arena.alloc(padded(N)) : w0];
+    this.Bbuf = [arena.alloc(padded(N)), arena.alloc(padded(N))];
+    this.Cbuf = [arena.alloc(padded(M)), arena.alloc(padded(M))];
+    this.out = {
+      S: arena.alloc(padded(V)),
+      P: arena.alloc(padded(M)),
+      R: arena.alloc(padded(M)),
+      I: arena.alloc(padded(M)),
+      T: arena.alloc(padded(M)),
+      TV: arena.alloc(padded(V)),
+      D: arena.alloc(padded(V)),
+      DN: arena.alloc(padded(V)),
+      BSUM: arena.alloc(padded(M)),
+      LIQUID: this.liquidPossible ? arena.alloc(padded(N)) : 0,
+    };
+    const scratchAt = arena.alloc(scratch);
+    const f = arena.f64;
+    const h = this.job / 8;
+    f.fill(0, h, h + R_SLOTS);
+    let flags = 0;
+    if (num.degenerate === 'arm') flags |= RF.DEGENERATE_ARM;
+    if (num.nonFinite === 'torch') flags |= RF.NONFINITE_TORCH;
+    if (num.legacyConsensus) flags |= RF.LEGACY_CONSENSUS;
+    if (this.liquidPossible) flags |= RF.LIQUID_ALPHA;
+    if (cfg.winnerTakesAll) flags |= RF.WINNER_TAKES_ALL;
+    f[h + R.VERSION] = VERSION_CODE[version];
+    f[h + R.FLAGS] = flags;
+    f[h + R.V] = V;
+    f[h + R.M] = M;
+    f[h + R.BLOCK_ROWS] = block ? Math.min(block.validators, V) : V;
+    f[h + R.BLOCK_COL0] = block ? Math.max(0, M - block.servers) : 0;
+    f[h + R.KAPPA] = cfg.kappa;
+    f[h + R.BOND_PENALTY] = cfg.bondPenalty;
+    f[h + R.BOND_MOVING_AVG] = cfg.bondMovingAvg;
+    f[h + R.ALPHA_LOW] = cfg.alphaLow;
+    f[h + R.ALPHA_HIGH] = cfg.alphaHigh;
+    f[h + R.STEEPNESS] = cfg.alphaSigmoidSteepness;
+    f[h + R.DECAY_RATE] = cfg.decayRate;
+    f[h + R.CAPACITY_ALPHA] = cfg.capacityAlpha;
+    f[h + R.CONSENSUS_PRECISION] = cfg.consensusPrecision;
+    f[h + R.LA_MODE] = LA_MODE_CODE[cfg.liquidAlphaConsensusMode];
+    f[h + R.S] = this.out.S;
+    f[h + R.OUT_P] = this.out.P;
+    f[h + R.OUT_R] = this.out.R;
+    f[h + R.OUT_I] = this.out.I;
+    f[h + R.OUT_T] = this.out.T;
+    f[h + R.OUT_TV] = this.out.TV;
+    f[h + R.OUT_D] = this.out.D;
+    f[h + R.OUT_DN] = this.out.DN;
+    f[h + R.OUT_BSUM] = this.out.BSUM;
+    f[h + R.OUT_LIQUID] = this.out.LIQUID;
+    f[h + R.SCRATCH] = scratchAt;
+  }
+
+  /** Zeroes one server column of the bond state the next epoch reads (the simulator's bond reset). */
+  resetColumn(column: number): void {
+    if (!this.hasState) return;
+    const f = this.a.f64;
+    const b = this.Bbuf[this.cur] / 8;
+    for (let v = 0; v < this.V; v++) f[b + v * this.M + column] = 0;
+  }
+
+  /**
+   * One epoch on raw weights and stakes. `given`: the caller's state (single-epoch API), copied in; absent:
+   * the state the previous epoch of this case left in Wasm memory.
+   */
+  run(W: Float64Array, S: Float64Array, given?: GivenState): KernelOutput {
+    const { V, M, version } = this;
+    const N = V * M;
+    let f = this.a.f64;
+    const h = this.job / 8;
+    const cur = this.cur;
+    const nxt = 1 - cur;
+    const wAt = this.Wbuf[nxt];
+    f.set(W, wAt / 8);
+    f.set(S, this.out.S / 8);
+    let bOld = 0;
+    let cOld = 0;
+    let wPrev = 0;
+    let prevWeight = this.prevWeight;
+    if (given) {
+      if (given.B) f.set(given.B, (bOld = this.Bbuf[cur]) / 8);
+      if (given.C) f.set(given.C, (cOld = this.Cbuf[cur]) / 8);
+      if (given.Wprev && version === 'yuma2b') {
+        f.set(given.Wprev, (wPrev = this.Wbuf[cur]) / 8);
+        prevWeight = given.Wprev;
+      } else prevWeight = null;
+    } else if (this.hasState) {
+      bOld = this.Bbuf[cur];
+      cOld = version === 'yuma2c' ? 0 : this.Cbuf[cur];
+      wPrev = version === 'yuma2b' ? this.Wbuf[cur] : 0;
+    }
+    f[h + R.W] = wAt;
+    f[h + R.B_OLD] = bOld;
+    f[h + R.B_NEW] = this.Bbuf[nxt];
+    f[h + R.C_OLD] = cOld;
+    f[h + R.W_PREV] = wPrev;
+    f[h + R.OUT_C] = this.Cbuf[nxt];
+    this.k.researchEpoch(this.job);
+    f = this.a.f64;
+    if (f[h + R.STATUS] !== STATUS_OK) {
+      // The readers refuse such weights first; reaching this is a bug, and the state is untouched (B_NEW is the other buffer).
+      throw new YumaError('E_STATE', 'the research kernel found a weight that is negative or not finite');
+    }
+    this.cur = nxt;
+    this.hasState = true;
+    const o = this.out;
+    // subarray().slice(): a copy at memcpy speed (slice on the whole-memory view takes a slow path in V8).
+    const vec = (at: number, n: number) => f.subarray(at / 8, at / 8 + n).slice();
+    const weight = vec(wAt, N);
+    const stake = vec(o.S, V);
+    const C = vec(this.Cbuf[nxt], M);
+    const bonds = vec(this.Bbuf[nxt], N);
+    const liquidRan = f[h + R.LIQUID_RAN] !== 0;
+    const base = version === 'yuma2b' && prevWeight !== null ? prevWeight : weight;
+    const result: KernelOutput = {
+      weight,
+      stake,
+      serverPrerank: vec(o.P, M),
+      serverConsensusWeight: C,
+      consensusClippedWeight: () => clipped(base, C, V, M),
+      serverRank: vec(o.R, M),
+      serverIncentive: vec(o.I, M),
+      validatorBonds: bonds,
+      validatorReward: vec(o.D, V),
+      validatorRewardNormalized: vec(o.DN, V),
+      degenerateConsensus: f[h + R.DEGENERATE] !== 0,
+    };
+    if (version !== 'yuma3' && version !== 'yuma3-liquid') {
+      result.serverTrust = vec(o.T, M);
+      result.validatorTrust = vec(o.TV, V);
+    }
+    const liquid = liquidRan && o.LIQUID !== 0 ? vec(o.LIQUID, N) : null;
+    if (version === 'yuma1' || version === 'yuma2' || version === 'yuma2b') {
+      const p = bondPurchase(base, C, stake, V, M, this.cfg, false);
+      Object.assign(result, purchaseOutputs(p, purchaseDivisor(version, vec(o.BSUM, M), false)));
+      result.validatorEmaBond = bonds;
+      result.alpha = liquid ?? (version === 'yuma1' ? 1 : 1 - this.cfg.bondMovingAvg);
+    }
+    if (liquid) result.liquidAlpha = liquid;
+    this.prevWeight = weight;
+    return result;
+  }
+}
+
+/** The kernels' e^x over `xs` (pairs through the vector code, an odd last entry through the scalar one); for tests. */
+export function researchExpMap(xs: Float64Array): Float64Array {
+  const { k, arena } = module();
+  arena.reset();
+  const at = arena.alloc(padded(xs.length));
+  arena.f64.set(xs, at / 8);
+  k.researchExpMap(at, xs.length);
+  return arena.f64.subarray(at / 8, at / 8 + xs.length).slice();
+}

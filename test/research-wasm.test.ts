@@ -1,0 +1,250 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { YUMA_VERSIONS, resolveConfig, simulateCase, yumaEpoch, type YumaConfig, type YumaEpochResult, type YumaVersion } from '../src/research/index.js';
+import { expDet } from '../src/research/exp.js';
+import { runKernel, type Block, type KernelOutput, type Numerics } from '../src/research/kernel.js';
+import { researchExpMap } from '../src/research/wasm.js';
+import * as abi from '../src/research/wasm-abi.js';
+
+// The f64 research epochs run in Wasm (assembly/research); the TypeScript kernel (src/research/kernel.ts) is
+// their reference: the same operations in the same order, so every output must be the same bits.
+
+describe('research Wasm header ABI', () => {
+  const as = readFileSync(new URL('../assembly/research/abi.ts', import.meta.url), 'utf8');
+  const asConst = (name: string): number => {
+    const m = new RegExp(`export const ${name}: i32 = (-?\\d+);`).exec(as);
+    if (!m) throw new Error(`assembly/research/abi.ts has no ${name}`);
+    return Number(m[1]);
+  };
+
+  it('has the same slots, version codes, flags, liquid-alpha modes and statuses on both sides', () => {
+    for (const [key, value] of Object.entries(abi.R)) expect(asConst(`R_${key}`), key).toBe(value);
+    expect(asConst('R_SLOTS')).toBe(abi.R_SLOTS);
+    expect(Math.max(...Object.values(abi.R))).toBeLessThan(abi.R_SLOTS);
+    for (const [key, value] of Object.entries(abi.RF)) expect(asConst(`RF_${key}`), key).toBe(value);
+    for (const [key, value] of Object.entries(abi.LA_MODE_CODE)) expect(asConst(`LA_${key}`), key).toBe(value);
+    for (const v of ['yuma1', 'yuma2', 'yuma2b', 'yuma2c', 'yuma3'] as const) expect(asConst(`VERSION_${v.toUpperCase()}`), v).toBe(abi.VERSION_CODE[v]);
+    expect(abi.VERSION_CODE['yuma3-liquid']).toBe(abi.VERSION_CODE.yuma3);
+    expect(asConst('STATUS_OK')).toBe(abi.STATUS_OK);
+    expect(asConst('STATUS_BAD_WEIGHT')).toBe(abi.STATUS_BAD_WEIGHT);
+  });
+});
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+interface Case {
+  V: number;
+  M: number;
+  weights: Float64Array[][];
+  stakes: Float64Array[];
+}
+
+/** E epochs of V×M: weights from a shared quality signal, some zero entries, a dead row, duplicate values (ties). */
+function makeCase(V: number, M: number, E: number, seed: number): Case {
+  const rnd = prng(seed);
+  const quality = Array.from({ length: M }, () => rnd() ** 2);
+  const weights: Float64Array[][] = [];
+  const stakes: Float64Array[] = [];
+  for (let e = 0; e < E; e++) {
+    weights.push(
+      Array.from({ length: V }, (_, v) =>
+        Float64Array.from(quality, (q) => {
+          if (v === 1 && e === 1) return 0; // a validator without weights in one epoch
+          const r = rnd();
+          return r < 0.15 ? 0 : r < 0.25 ? 1000 : Math.round(q * (0.5 + rnd()) * 65535);
+        }),
+      ),
+    );
+    stakes.push(Float64Array.from({ length: V }, (_, v) => (v === V - 1 && V > 1 ? 0 : Math.round(1000 / (1 - rnd()) ** 0.8))));
+  }
+  return { V, M, weights, stakes };
+}
+
+function flatten(rows: Float64Array[], M: number): Float64Array {
+  const out = new Float64Array(rows.length * M);
+  rows.forEach((r, v) => out.set(r, v * M));
+  return out;
+}
+
+/** simulateCase's loop over the TypeScript kernel (f64), the reference the Wasm run must match bit for bit. */
+function referenceRun(version: YumaVersion, c: Case, cfg: YumaConfig, num: Numerics, block: Block | null, reset: { epoch: number; column: number } | null): KernelOutput[] {
+  const out: KernelOutput[] = [];
+  let B: Float64Array | null = null;
+  let C: Float64Array | null = null;
+  let Wprev: Float64Array | null = null;
+  for (let e = 0; e < c.weights.length; e++) {
+    if (reset && B && e === reset.epoch && (version === 'yuma2c' || version.startsWith('yuma3'))) {
+      B = B.slice();
+      for (let v = 0; v < c.V; v++) B[v * c.M + reset.column] = 0;
+    }
+    const k = runKernel(version, { V: c.V, M: c.M, W: flatten(c.weights[e], c.M), S: c.stakes[e].slice(), B, C, Wprev, block }, cfg, num);
+    out.push(k);
+    B = k.validatorBonds;
+    C = k.serverConsensusWeight;
+    if (version === 'yuma2b') Wprev = k.weight;
+  }
+  return out;
+}
+
+const MATRICES = ['weight', 'consensusClippedWeight', 'weightForBond', 'validatorBond', 'validatorEmaBond', 'validatorBonds', 'liquidAlpha'] as const;
+const VECTORS = ['stake', 'serverPrerank', 'serverConsensusWeight', 'serverRank', 'serverIncentive', 'serverTrust', 'validatorTrust', 'validatorReward', 'validatorRewardNormalized'] as const;
+
+/** The first index where a and b differ in bits (as text), or '' when they are the same bits. */
+function firstDifference(a: Float64Array, b: Float64Array): string {
+  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
+  const x = new BigUint64Array(a.slice().buffer);
+  const y = new BigUint64Array(b.slice().buffer);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return `[${i}]: ${a[i]} vs ${b[i]}`;
+  return '';
+}
+
+/** Every output the same bits (NaN equal to NaN), the same keys present. */
+function expectSameBits(got: YumaEpochResult, want: KernelOutput, label: string): void {
+  const w = want as unknown as Record<string, unknown>;
+  const g = got as unknown as Record<string, unknown>;
+  for (const key of VECTORS) {
+    expect(key in g, `${label} ${key} present`).toBe(w[key] !== undefined);
+    if (w[key] === undefined) continue;
+    expect(firstDifference(g[key] as Float64Array, w[key] as Float64Array), `${label} ${key}`).toBe('');
+  }
+  for (const key of MATRICES) {
+    const wv = typeof w[key] === 'function' ? (w[key] as () => Float64Array)() : (w[key] as Float64Array | undefined);
+    expect(key in g, `${label} ${key} present`).toBe(wv !== undefined);
+    if (wv === undefined) continue;
+    const gv = flatten(g[key] as Float64Array[], wv.length / (g[key] as Float64Array[]).length);
+    expect(firstDifference(gv, wv), `${label} ${key}`).toBe('');
+  }
+  if (typeof w.alpha === 'number') expect(got.alpha, `${label} alpha`).toBe(w.alpha);
+  expect(got.degenerateConsensus, `${label} degenerate`).toBe(want.degenerateConsensus);
+}
+
+const NUM: Numerics = { f32: false, degenerate: 'x86', nonFinite: 'zero', legacyConsensus: false };
+
+describe('research epochs in Wasm: the same bits as the TypeScript kernel', () => {
+  // Shapes around the lane boundary (rows shorter than 16 are summed in order, longer ones in four lanes), odd
+  // widths (the pair loops' last entry), one validator, and wide enough for several consensus buckets.
+  const shapes: Array<[number, number]> = [
+    [1, 1],
+    [3, 5],
+    [4, 15],
+    [5, 16],
+    [9, 17],
+    [17, 33],
+    [40, 64],
+    [300, 7],
+  ];
+  it.each(YUMA_VERSIONS.map((v) => [v] as const))('%s: every output of a 4-epoch case with a bond reset, shapes 1×1 … 300×7 and 40×64', (version) => {
+    let seed = 1;
+    for (const [V, M] of shapes) {
+      const c = makeCase(V, M, 4, seed++);
+      const cfg = resolveConfig(version, {});
+      const reset = { epoch: 2, column: M - 1 };
+      const want = referenceRun(version, c, cfg, NUM, null, reset);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, resetBonds: reset });
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} ${V}×${M} e${e}`);
+    }
+  });
+
+  const variants: Array<[string, Partial<YumaConfig>, Partial<Numerics>, Block | null]> = [
+    ['liquid alpha, PREVIOUS consensus', { liquidAlpha: true, liquidAlphaConsensusMode: 'PREVIOUS', alphaSigmoidSteepness: 37 }, {}, null],
+    ['liquid alpha on full matrices (block of 6 validators × 20 servers)', { liquidAlpha: true, liquidAlphaConsensusMode: 'CURRENT' }, {}, { validators: 6, servers: 20 }],
+    ['winner takes all, κ = 0.3', { winnerTakesAll: true, kappa: 0.3 }, {}, null],
+    ['legacy bisection consensus, precision 1000', { consensusPrecision: 1000 }, { legacyConsensus: true }, null],
+    ["nonFinite 'torch', degenerate 'arm'", { kappa: 0.99 }, { nonFinite: 'torch', degenerate: 'arm' }, null],
+    ['κ above the total stake share (no prefix reaches it)', { kappa: 1 }, {}, null],
+  ];
+  it.each(variants)('%s: every version, every output the same bits', (_name, over, numOver, block) => {
+    const M = block ? 23 : 19;
+    const V = block ? 9 : 11;
+    for (const version of YUMA_VERSIONS) {
+      const c = makeCase(V, M, 3, 77);
+      const cfg = resolveConfig(version, over);
+      const num = { ...NUM, ...numOver };
+      const want = referenceRun(version, c, cfg, num, block, null);
+      const got = simulateCase({
+        version,
+        weights: c.weights,
+        stakes: c.stakes,
+        config: over,
+        legacyConsensus: num.legacyConsensus,
+        nonFinite: num.nonFinite,
+        degenerateConsensus: num.degenerate,
+        fullMatrices: block,
+      });
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} ${_name} e${e}`);
+    }
+  });
+
+  it('an epoch whose weights are all zero (degenerate consensus) gives the same bits in both', () => {
+    for (const version of YUMA_VERSIONS) {
+      const c = makeCase(4, 6, 2, 5);
+      c.weights[1] = c.weights[1].map((r) => new Float64Array(r.length));
+      const cfg = resolveConfig(version, {});
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes });
+      expect(got[1].degenerateConsensus).toBe(true);
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} e${e}`);
+    }
+  });
+
+  it('yumaEpoch with the caller’s state equals the same epoch inside simulateCase', () => {
+    for (const version of YUMA_VERSIONS) {
+      const c = makeCase(10, 21, 3, 9);
+      const run = simulateCase({ version, weights: c.weights, stakes: c.stakes });
+      for (let e = 1; e < 3; e++) {
+        const one = yumaEpoch(version, {
+          weights: c.weights[e],
+          stakes: c.stakes[e],
+          bondsOld: run[e - 1].validatorBonds,
+          consensusOld: run[e - 1].serverConsensusWeight,
+          ...(version === 'yuma2b' ? { weightsPrev: run[e - 1].weight } : {}),
+        });
+        const flatRun = run[e] as unknown as Record<string, unknown>;
+        const flatOne = one as unknown as Record<string, unknown>;
+        for (const key of Object.keys(flatRun)) expect(flatOne[key], `${version} e${e} ${key}`).toEqual(flatRun[key]);
+      }
+    }
+  });
+
+  it('outputs are copies: a later epoch or case leaves an earlier result unchanged', () => {
+    const c = makeCase(8, 20, 3, 11);
+    const first = simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes });
+    const snapshot = JSON.stringify(first.map((r) => [Array.from(r.serverIncentive), r.validatorBonds.map((x) => Array.from(x))]));
+    simulateCase({ version: 'yuma2b', weights: makeCase(8, 20, 3, 12).weights, stakes: c.stakes });
+    expect(JSON.stringify(first.map((r) => [Array.from(r.serverIncentive), r.validatorBonds.map((x) => Array.from(x))]))).toBe(snapshot);
+  });
+});
+
+/** The gap from x ≥ 0 to the next double up. */
+function ulpOf(x: number): number {
+  const f = new Float64Array([x]);
+  const u = new BigUint64Array(f.buffer);
+  u[0] += 1n;
+  return f[0] - x;
+}
+
+describe('the liquid-alpha exponential', () => {
+  it('Wasm (pairs and scalar) and TypeScript give the same bits, within 1 ulp of Math.exp, on 20 000 arguments in [−746, 710]', () => {
+    const rnd = prng(3);
+    const xs = new Float64Array(20001);
+    for (let i = 0; i < xs.length; i++) xs[i] = i < 8 ? [-746, -745.1, -700, -1e-300, 0, 1e-300, 709.7, 710][i] : rnd() < 0.7 ? (rnd() - 0.5) * 40 : -746 + rnd() * 1456;
+    const got = researchExpMap(xs);
+    for (let i = 0; i < xs.length; i++) {
+      const ts = expDet(xs[i]);
+      expect(Object.is(got[i], ts), `x = ${xs[i]}: wasm ${got[i]}, ts ${ts}`).toBe(true);
+      const ref = Math.exp(xs[i]);
+      if (ref === Infinity) expect(ts, `x = ${xs[i]}`).toBe(Infinity);
+      else expect(Math.abs(ts - ref), `x = ${xs[i]}`).toBeLessThanOrEqual(ulpOf(ref));
+    }
+  });
+});
