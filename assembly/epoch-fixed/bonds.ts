@@ -3,7 +3,7 @@
 // or -1 where the sparse write-back stores no entry; DIV holds the normalised dividends.
 import { ONE, mulSat, satAdd, satSub, u16ProportionToFixed, mulOrZero } from '../fixed/i32f32';
 import { alphaFromBondsMovingAverage } from '../fixed/wide-fixed';
-import { alphaFromExp, alphaSigmoid, expA, expB, expSafe, expSafePair, sigmoidArg, steepnessFactor } from './sigmoid';
+import { alphaFromExp, alphaSigmoid, expA, expB, expSafe, expSafePair, sigmoidArg, steepnessFactor } from '../fixed/transcendental';
 import { divU, fracDiv, inverse, mulU, toU16 } from './unit';
 import * as J from '../job';
 import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, KEYS_B, OLD_PERMIT, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';

@@ -16,6 +16,8 @@ export function wideOverflow(): bool { return W.wideOverflow; }
 export function overflow(): bool { return F.overflow; }
 export function wideFixedErr(): bool { return X.wideFixedErr; }
 export function mathErr(): bool { return T.mathErr; }
+export function expA(): i64 { return T.expA; }
+export function expB(): i64 { return T.expB; }
 
 // wide.ts
 export function umul128(a: u64, b: u64): u64 { return W.umul128(a, b); }
@@ -75,11 +77,11 @@ export function stakeProportion(fLo: u64, fHi: u64, sLo: u64, sHi: u64): i64 {
 export function stakeProportionU64(stake: u64, total: u64): i64 { return X.stakeProportionU64(stake, total); }
 export function emissionShare(share: i64, rao: u64): u64 { return X.emissionShare(share, rao); }
 export function alphaFromBondsMovingAverage(bma: u64): i64 { return X.alphaFromBondsMovingAverage(bma); }
-export function log2I96F32(lo: u64, hi: u64): i64 { return X.log2I96F32(lo, hi); }
 
 // transcendental.ts
 export function exp(x: i64): i64 { return T.exp(x); }
 export function expSafe(x: i64): i64 { return T.expSafe(x); }
+export function expSafePair(a: i64, b: i64): void { T.expSafePair(a, b); }
 export function log2(x: i64): i64 { return T.log2(x); }
 export function ln(x: i64): i64 { return T.ln(x); }
 export function sigmoidSafe(x: i64, rho: i64, kappa: i64): i64 { return T.sigmoidSafe(x, rho, kappa); }

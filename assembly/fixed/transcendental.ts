@@ -15,7 +15,10 @@ export const LOG2_E_RAW: i64 = 12102203 << 9;
 /** Set by `exp`, `log2`, `ln`: true where the crate returns Err (the value returned is then 0). */
 export let mathErr: bool = false;
 
-/** `exp::<I32F32, I32F32>`. */
+/**
+ * `exp::<I32F32, I32F32>`. The crate divides each term by i·ONE; the terms are never negative, where that is
+ * exactly floor(term / i): one native u64 division instead of the general 128-by-64 fixed division.
+ */
 export function exp(x: i64): i64 {
   mathErr = false;
   if (x == 0) return ONE;
@@ -31,8 +34,7 @@ export function exp(x: i64): i64 {
   for (let i: i64 = 2; i < 32; i++) {
     term = mulChecked(term, x);
     if (overflow) { mathErr = true; return 0; }
-    term = divChecked(term, i << 32); // = floor(term / i): term ≥ 0
-    if (overflow) { mathErr = true; return 0; }
+    term = <i64>(<u64>term / <u64>i); // checked_div(term, i·ONE) for term ≥ 0
     if (term == 0) break; // every later term is 0 too (0·x = 0, 0/i = 0) and adds nothing
     result = addChecked(result, term);
     if (overflow) { mathErr = true; return 0; }
@@ -53,6 +55,73 @@ export function expSafe(x: i64): i64 {
   const r = exp(s);
   if (mathErr) return s <= 0 ? 0 : MAX;
   return r;
+}
+
+/** Results of `expSafePair`. */
+export let expA: i64 = 0;
+export let expB: i64 = 0;
+
+/**
+ * `expSafe` of two arguments at once (results in `expA`, `expB`), for the liquid-alpha bonds' hot loop: the series
+ * is a serial chain of multiply, divide and add, so one alone leaves the CPU waiting on latencies; two independent
+ * chains in one loop overlap. Each lane follows `exp` step for step, including its early stop and its error results
+ * (the unit tests check both lanes against `expSafe`).
+ */
+export function expSafePair(xa: i64, xb: i64): void {
+  const sa = xa < EXP_LO ? EXP_LO : xa > EXP_HI ? EXP_HI : xa;
+  const sb = xb < EXP_LO ? EXP_LO : xb > EXP_HI ? EXP_HI : xb;
+  const negA = sa < 0;
+  const negB = sb < 0;
+  const ua = negA ? -sa : sa;
+  const ub = negB ? -sb : sb;
+  // ua, ub ≤ 20·ONE: ua + ONE cannot overflow
+  let ra = ua + ONE;
+  let rb = ub + ONE;
+  let ta = ua;
+  let tb = ub;
+  let doneA = sa == 0 || sa == ONE;
+  let doneB = sb == 0 || sb == ONE;
+  let errA = false;
+  let errB = false;
+  for (let i: i64 = 2; i < 32; i++) {
+    if (!doneA) {
+      ta = mulChecked(ta, ua);
+      if (overflow) { errA = true; doneA = true; }
+      else {
+        ta = <i64>(<u64>ta / <u64>i);
+        if (ta == 0) doneA = true;
+        else {
+          ra = addChecked(ra, ta);
+          if (overflow) { errA = true; doneA = true; }
+        }
+      }
+    }
+    if (!doneB) {
+      tb = mulChecked(tb, ub);
+      if (overflow) { errB = true; doneB = true; }
+      else {
+        tb = <i64>(<u64>tb / <u64>i);
+        if (tb == 0) doneB = true;
+        else {
+          rb = addChecked(rb, tb);
+          if (overflow) { errB = true; doneB = true; }
+        }
+      }
+    }
+    if (doneA && doneB) break;
+  }
+  expA = finishExpSafe(sa, negA, errA, ra);
+  expB = finishExpSafe(sb, negB, errB, rb);
+}
+
+// @ts-ignore: decorator
+@inline function finishExpSafe(s: i64, neg: bool, err: bool, r: i64): i64 {
+  if (s == 0) return ONE;
+  if (s == ONE) return E_RAW;
+  if (err) return neg ? 0 : MAX;
+  if (!neg) return r;
+  const q = divChecked(ONE, r);
+  return overflow ? 0 : q;
 }
 
 // log2 of x ≥ 1: integer part by halving with round-half-up, then one fraction bit per squaring
@@ -109,18 +178,32 @@ export function sigmoidSafe(x: i64, rho: i64, kappa: i64): i64 {
 
 const MINUS_100: i64 = -100 << 32;
 
-/**
- * Yuma3 liquid alpha (`alpha_sigmoid`, run_epoch.rs), I32F32 raw in and out; steepness = I32F32(i16 steepness).
- * σ = ONE sat÷ (ONE ⊕ exp_safe((steepness sat÷ −100) ⊗ (d ⊖ ½))); α = clamp(lo ⊕ σ ⊗ (hi ⊖ lo), lo, hi).
- */
+// Yuma3 liquid alpha (`alpha_sigmoid`, run_epoch.rs), I32F32 raw in and out; steepness = I32F32(i16 steepness):
+// σ = ONE sat÷ (ONE ⊕ exp_safe((steepness sat÷ −100) ⊗ (d ⊖ ½))); α = clamp(lo ⊕ σ ⊗ (hi ⊖ lo), lo, hi).
+// Split in three so the bonds kernel can batch the exp_safe calls of a row (`expSafePair`).
+
+/** steepness sat÷ −100, the slope `alpha_sigmoid` computes per call (constant over an epoch). */
+export function steepnessFactor(steepness: i64): i64 {
+  return satDiv(steepness, MINUS_100);
+}
+
+/** The `exp_safe` argument of `alpha_sigmoid`: `factor ⊗ (d ⊖ ½)`, d the clamped buy or sell difference. */
+// @ts-ignore: decorator
+@inline export function sigmoidArg(consensus: i64, weight: i64, bond: i64, factor: i64): i64 {
+  const d = weight >= bond ? clampValue(satSub(weight, consensus), 0, ONE) : clampValue(satSub(bond, weight), 0, ONE);
+  return mulSat(factor, satSub(d, HALF));
+}
+
+/** The rest of `alpha_sigmoid` from `e` = exp_safe(argument). */
+// @ts-ignore: decorator
+@inline export function alphaFromExp(e: i64, alphaLow: i64, alphaHigh: i64): i64 {
+  const sigmoid = satDiv(ONE, satAdd(ONE, e));
+  return clampValue(satAdd(alphaLow, mulSat(sigmoid, satSub(alphaHigh, alphaLow))), alphaLow, alphaHigh);
+}
+
+/** `alpha_sigmoid(consensus, weight, bond, low, high, steepness)`, all I32F32 raw. */
 export function alphaSigmoid(
   consensus: i64, weight: i64, bond: i64, alphaLow: i64, alphaHigh: i64, steepness: i64,
 ): i64 {
-  const diffBuy = clampValue(satSub(weight, consensus), 0, ONE);
-  const diffSell = clampValue(satSub(bond, weight), 0, ONE);
-  const d = weight >= bond ? diffBuy : diffSell;
-  const e = expSafe(mulSat(satDiv(steepness, MINUS_100), satSub(d, HALF)));
-  const sigmoid = satDiv(ONE, satAdd(ONE, e));
-  const alpha = satAdd(alphaLow, mulSat(sigmoid, satSub(alphaHigh, alphaLow)));
-  return clampValue(alpha, alphaLow, alphaHigh);
+  return alphaFromExp(expSafe(sigmoidArg(consensus, weight, bond, steepnessFactor(steepness))), alphaLow, alphaHigh);
 }

@@ -8,7 +8,7 @@ import { ONE, MAX as I64_MAX, satSub } from './i32f32';
 
 const SIGN: u64 = 0x8000000000000000;
 
-/** Set by `mulSatI64F64` (saturated) and `log2I96F32` (the crate's Err). */
+/** Set by `mulSatI64F64` (saturated). */
 export let wideFixedErr: bool = false;
 
 /**
@@ -142,48 +142,4 @@ export function alphaFromBondsMovingAverage(bma: u64): i64 {
   if (bma >= <u64>2147483648 * 1000000) return satSub(ONE, I64_MAX);
   const ratio = udiv128by64(bma << 32, bma >> 32, 1000000);
   return satSub(ONE, <i64>ratio);
-}
-
-// --- I96F32 log2 (coinbase/block_emission.rs) -------------------------------------------------------------------
-
-const I96_ONE: u64 = 0x100000000;
-const I96_TWO: u64 = 0x200000000;
-
-/**
- * `log2::<I96F32, I96F32>` for a raw I96F32 (lo, hi). The result always fits in i64 (|log2| < 96), so it is
- * returned as the raw I96F32 low word sign-extended. `wideFixedErr` is set where the crate returns Err
- * (x ≤ 0); the inverse 1/x of a positive I96F32 never overflows.
- */
-export function log2I96F32(lo: u64, hi: u64): i64 {
-  if (<i64>hi < 0 || (lo | hi) == 0) { wideFixedErr = true; return 0; }
-  wideFixedErr = false;
-  let neg = false;
-  if (hi == 0 && lo < I96_ONE) {
-    // 1.checked_div(x) = trunc(2^64 / x): 2^64 = (hi 1, lo 0)
-    neg = true;
-    if (lo == 1) { hi = 1; lo = 0; } else { lo = udiv128by64(0, 1, lo); hi = 0; }
-  }
-  let result: i64 = 0;
-  // halve with round-half-up until x < 2
-  while (hi != 0 || lo >= I96_TWO) {
-    result += 1;
-    const bit = lo & 1;
-    lo = (lo >> 1) | (hi << 63);
-    hi >>= 1;
-    lo = add128(lo, hi, bit, 0); hi = wideHi;
-  }
-  if (lo == I96_ONE) result <<= 32;
-  else {
-    let x = lo; // < 2^33
-    for (let i = 0; i < 32; i++) {
-      const pLo = umul128(x, x);
-      x = (wideHi << 32) | (pLo >> 32); // floor(x²/2^32) < 2^34
-      result <<= 1;
-      if (x >= I96_TWO) {
-        result |= 1;
-        x = (x >> 1) + (x & 1);
-      }
-    }
-  }
-  return neg ? -result : result;
 }

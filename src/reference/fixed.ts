@@ -344,15 +344,22 @@ export function expSafe(x: bigint): bigint {
   return s <= 0n ? 0n : I32F32.max;
 }
 
-/** `log2_inner` (operand ≥ 1) in type t. */
-function log2Inner(t: FixedType, x: bigint): bigint {
-  const one = 1n << t.frac;
+/** log2_inner's first loop for x ≥ 1: halvings (rounding half up) until x < 2; [count, what is left of x]. */
+function halveBelowTwo(t: FixedType, x: bigint): [bigint, bigint] {
   const two = 2n << t.frac;
-  let result = 0n;
+  let halvings = 0n;
   while (x >= two) {
-    result += 1n;
+    halvings += 1n;
     x = (x >> 1n) + (x & 1n); // rs: halve, rounding half up
   }
+  return [halvings, x];
+}
+
+/** `log2_inner` (operand ≥ 1) in type t. */
+function log2Inner(t: FixedType, operand: bigint): bigint {
+  const one = 1n << t.frac;
+  const two = 2n << t.frac;
+  let [result, x] = halveBelowTwo(t, operand);
   if (x === one) return wrap(t, result << t.frac);
   for (let i = 0n; i < t.frac; i++) {
     x = mulWrap(t, x, x);
@@ -365,15 +372,9 @@ function log2Inner(t: FixedType, x: bigint): bigint {
   return result;
 }
 
-/** ⌊log2_inner(x)⌋ for x ≥ 1, as an integer: the halvings (rounding half up) of log2_inner's first loop. */
+/** ⌊log2_inner(x)⌋ for x ≥ 1, as an integer: the halvings of log2_inner's first loop. */
 export function log2FloorAtLeastOne(t: FixedType, x: bigint): bigint {
-  const two = 2n << t.frac;
-  let result = 0n;
-  while (x >= two) {
-    result += 1n;
-    x = (x >> 1n) + (x & 1n);
-  }
-  return result;
+  return halveBelowTwo(t, x)[0];
 }
 
 /** `log2::<T, T>`; null where the crate returns Err (x ≤ 0, or 1/x overflows). */
