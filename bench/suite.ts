@@ -3,7 +3,7 @@
  * baseline, the two references, and the synthetic subnet generator. `bench/build.mjs` bundles this file to
  * build/bench/suite.js; bench/benchmark.js imports that bundle next to the built package (dist/).
  */
-import { typedEpoch } from '../src/baseline/typed-epoch.js';
+import { typedEpoch } from './typed-epoch.js';
 import { prepareEpoch, type PreparedEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, EpochOptions, Hyperparams, MechanismEpochInput } from '../src/epoch/types.js';
 import { referenceEpoch } from '../src/reference/epoch.js';

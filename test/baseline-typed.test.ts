@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { typedEpoch } from '../src/baseline/typed-epoch.js';
+import { typedEpoch } from '../bench/typed-epoch.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import { referenceEpoch } from '../src/reference/epoch.js';
 import { syntheticSubnet } from '../bench/suite.js';
@@ -9,24 +7,7 @@ import { loadConformance, type ConformanceCase } from './helpers/conformance.js'
 
 // The benchmark's typed-array baseline must compute the same epoch as the chain, within the float-mode tolerance
 // of float mode (test/fixtures/README.md): u16 fields within 2 steps, emissions within raoEmission / 20000, booleans exact.
-const cases = withExactLastUpdate(loadConformance('sparse'));
-
-/**
- * The shared loader reads `lastUpdate` with JSON.parse, which rounds the near-u64::MAX values some cases use to
- * exercise the chain's saturating `last_update + cutoff` (prepareEpoch then refuses them). Re-read that one
- * field as bigint so those cases run too.
- */
-function withExactLastUpdate(loaded: ConformanceCase[]): ConformanceCase[] {
-  const file = new URL('./fixtures/chain-sparse-epochs.jsonl.gz', import.meta.url);
-  const exact = new Map<number, bigint[]>();
-  for (const line of gunzipSync(readFileSync(file)).toString('utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const id = Number(/^\{"case":(\d+)/.exec(line)![1]);
-    const list = /"lastUpdate":\[([^\]]*)\]/.exec(line)![1];
-    exact.set(id, list === '' ? [] : list.split(',').map((v) => BigInt(v)));
-  }
-  return loaded.map((c) => ({ ...c, input: { ...c.input, lastUpdate: exact.get(c.id)! } }));
-}
+const cases = loadConformance('sparse');
 
 function worstU16(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   expect(actual.length).toBe(expected.length);

@@ -1,8 +1,8 @@
-import { YumaError } from '../errors.js';
-import { ALL_SPARSE_RULES } from '../epoch/path-rules.js';
-import type { PreparedEpoch } from '../epoch/prepare.js';
-import { allocRawResult, type RawEpochResult } from '../epoch/result.js';
-import { U64_MAX } from '../units.js';
+import { YumaError } from '../src/errors.js';
+import { ALL_SPARSE_RULES } from '../src/epoch/path-rules.js';
+import type { PreparedEpoch } from '../src/epoch/prepare.js';
+import { allocRawResult, type RawEpochResult } from '../src/epoch/result.js';
+import { U64_MAX } from '../src/units.js';
 
 /**
  * The benchmark's "plain typed-array JS" baseline: the sparse-path epoch written the way a competent JS developer
