@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { splitEmission } from '../src/epoch/mechanisms.js';
-import type { MechanismEpochOutput, NumericMode, SparseRow } from '../src/epoch/types.js';
+import type { MechanismEpochOutput, NumericMode } from '../src/epoch/types.js';
 import { Subnet } from '../src/subnet/index.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { errorCode } from './helpers/errors.js';

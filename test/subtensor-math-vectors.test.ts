@@ -77,12 +77,6 @@ function sparse(vector: number[], rows: number, transpose = false): S.SparseMatr
   return mat(vector, rows, transpose).map((row) => row.flatMap((v, j): S.SparseRow => (v > 0n ? [[j, v]] : [])));
 }
 const toSparse = (m: bigint[][]): S.SparseMatrix => m.map((row) => row.flatMap((v, j): S.SparseRow => (v > 0n ? [[j, v]] : [])));
-const toDense = (m: S.SparseMatrix, cols: number): bigint[][] =>
-  m.map((row) => {
-    const out: bigint[] = new Array(cols).fill(0n);
-    for (const [j, v] of row) out[j] = v;
-    return out;
-  });
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -89,7 +89,6 @@ function saturateBySigns(t: FixedType, a: bigint, b: bigint): bigint {
 export const satAdd = (t: FixedType, a: bigint, b: bigint): bigint => clamp(t, a + b);
 export const satSub = (t: FixedType, a: bigint, b: bigint): bigint => clamp(t, a - b);
 export const wrapAdd = (t: FixedType, a: bigint, b: bigint): bigint => wrap(t, a + b);
-export const wrapSub = (t: FixedType, a: bigint, b: bigint): bigint => wrap(t, a - b);
 export const checkedAdd = (t: FixedType, a: bigint, b: bigint): bigint | null =>
   inRange(t, a + b) ? a + b : null;
 export const checkedSub = (t: FixedType, a: bigint, b: bigint): bigint | null =>

@@ -21,11 +21,6 @@ export function maskWhere(m: DenseMatrix, mask: (i: number, j: number) => boolea
   return m.map((row, i) => row.map((v, j) => (mask(i, j) ? 0n : v)));
 }
 
-/** `inplace_mask_cols`. */
-export function maskCols(mask: readonly boolean[], m: DenseMatrix): DenseMatrix {
-  return m.map((row) => row.map((v, j) => (j >= mask.length || mask[j] ? 0n : v)));
-}
-
 /** `inplace_row_normalize`: wrapping row sum, divide when positive. */
 export function rowNormalize(m: DenseMatrix): DenseMatrix {
   return m.map((row) => {
