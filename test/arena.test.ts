@@ -3,13 +3,10 @@ import { createEngineSync } from '../src/engine.js';
 import type { EpochOutput } from '../src/epoch/types.js';
 import { Arena, align } from '../src/wasm/arena.js';
 import { syntheticSubnet } from '../bench/suite.js';
+import { plain } from './helpers/json.js';
 
 const engine = createEngineSync();
 afterAll(() => engine.close());
-
-function plain(o: EpochOutput[]): unknown {
-  return JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v)));
-}
 
 describe('Wasm arena addresses at and above 2 GiB', () => {
   it('align rounds up to 16 and stays positive past 2^31 (the & mask made them negative)', () => {

@@ -8,8 +8,8 @@ import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import { referenceEpoch } from '../src/reference/epoch.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
-import { expectSameResult } from './epoch-fixed-compare.js';
-import { kernelVsReference } from './epoch-float-compare.js';
+import { expectSameResult } from './helpers/epoch-fixed-compare.js';
+import { kernelVsReference } from './helpers/epoch-float-compare.js';
 
 const engine = createEngineSync();
 const prepared = (n: number, k: number, mode: 'float' | 'fixed') => {

@@ -8,7 +8,6 @@
  * tolerance when looser). The chain tests call `epoch()` directly, which never writes `LastMechansimStepBlock`,
  * hence `recordStepBlock: false`.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEngineSync, type Engine } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
@@ -18,16 +17,10 @@ import { vecU16MaxUpscaleToU16 } from '../src/subnet/max-upscale.js';
 import { Subnet } from '../src/subnet/index.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { PORTED } from './helpers/chain-ports.js';
+import { type SubtensorVector, subtensorVectors } from './helpers/vectors.js';
 
-interface Vector {
-  name: string;
-  kind: string;
-  test_fn: string;
-  tolerance: string;
-  inputs: Record<string, any>;
-  expected: Record<string, any>;
-}
-const VECTORS: Vector[] = JSON.parse(readFileSync(new URL('./fixtures/subtensor-test-vectors.json', import.meta.url), 'utf8')).vectors;
+type Vector = SubtensorVector;
+const VECTORS = subtensorVectors;
 /** Epoch vectors read by the tests of this file (the last test checks that none is left out). */
 const usedVectors = new Set<string>();
 const vec = (name: string): Vector => {

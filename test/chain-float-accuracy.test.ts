@@ -13,7 +13,7 @@ import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { RawEpochResult } from '../src/epoch/result.js';
 import { referenceEpoch } from '../src/reference/epoch.js';
-import { kernelVsReference } from './epoch-float-compare.js';
+import { kernelVsReference } from './helpers/epoch-float-compare.js';
 import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
 
 const EXACT_U16 = ['stakeWeight', 'consensus', 'validatorTrust'] as const;

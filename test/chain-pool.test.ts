@@ -12,7 +12,7 @@ import { maxAmountAdd, maxAmountRemove } from '../src/chain/staking.js';
 import { type SharePool, SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf, sfNew } from '../src/chain/safe-float.js';
 import { U64F64, fromF64, toF64 } from '../src/reference/fixed.js';
 import { YumaError } from '../src/errors.js';
-import { byPrefix, vector } from './fixtures/dtao-vectors.js';
+import { byPrefix, vector } from './helpers/vectors.js';
 
 const B = (x: unknown): bigint => BigInt(x as string | number);
 const Q = (w: number): bigint => BigInt(Math.round(w * 1e6)) * 1_000_000_000_000n;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
-import { expectSameResult } from './epoch-fixed-compare.js';
+import { expectSameResult } from './helpers/epoch-fixed-compare.js';
 import { expectChainExact, loadConformance } from './helpers/conformance.js';
 
 describe.each(['sparse', 'dense'] as const)('wide chain epochs, fixed mode, %s path', (path) => {

@@ -3,7 +3,7 @@ import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { RawEpochResult } from '../src/epoch/result.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
-import { expectSameResult } from './epoch-fixed-compare.js';
+import { expectSameResult } from './helpers/epoch-fixed-compare.js';
 import { expectChainExact, loadConformance, type ConformanceCase } from './helpers/conformance.js';
 
 /** The reference is slow (BigInt); each case's result is computed once and shared by both describe blocks. */

@@ -5,7 +5,7 @@ import {
   blocksUntilNextEpochLegacy, blocksUntilNextAutoEpoch, priceShares,
 } from '../src/dtao/index.js';
 import { RAO, U64_MAX } from '../src/units.js';
-import { byPrefix, vector } from './fixtures/dtao-vectors.js';
+import { byPrefix, vector } from './helpers/vectors.js';
 
 const B = (v: unknown) => BigInt(v as string);
 const sum = (a: bigint[]) => a.reduce((x, y) => x + y, 0n);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { blockEmission, alphaBlockEmission, halvingSchedule, projectHalvings, compareRecycling, nextHalvingIssuance } from '../src/dtao/index.js';
 import { I96F32, blockEmissionForIssuance, log2, log2FloorAtLeastOne } from '../src/reference/fixed.js';
 import { TOTAL_SUPPLY, RAO } from '../src/units.js';
-import { byPrefix, vector } from './fixtures/dtao-vectors.js';
+import { byPrefix, vector } from './helpers/vectors.js';
 
 const code = errorCode;
 

@@ -3,7 +3,7 @@ import { errorCode } from './helpers/errors.js';
 import { Pool, mulPerquintillRoundHalf, PERQUINTILL } from '../src/dtao/index.js';
 import { powRatioScaled } from '../src/dtao/bigmath.js';
 import { RAO } from '../src/units.js';
-import { byPrefix, vector } from './fixtures/dtao-vectors.js';
+import { byPrefix, vector } from './helpers/vectors.js';
 
 const code = errorCode;
 const B = (v: unknown) => BigInt(v as string);

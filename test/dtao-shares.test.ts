@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorCode } from './helpers/errors.js';
 import fc from 'fast-check';
 import { emissionShares, priceShares, powNormalize, MovingPriceTracker, FlowTracker } from '../src/dtao/index.js';
-import { byPrefix, vector } from './fixtures/dtao-vectors.js';
+import { byPrefix, vector } from './helpers/vectors.js';
 
 const code = errorCode;
 const close = (a: number[], b: number[], tol: number) => a.forEach((x, i) => expect(Math.abs(x - b[i]!)).toBeLessThanOrEqual(tol));

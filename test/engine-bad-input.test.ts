@@ -6,6 +6,7 @@ import type { EpochInput, EpochOutput } from '../src/epoch/types.js';
 import { createReferenceEngine } from '../src/testing/index.js';
 import { syntheticSubnet } from '../bench/suite.js';
 import { yumaCode } from './helpers/errors.js';
+import { plain } from './helpers/json.js';
 
 const engine = createEngineSync();
 
@@ -23,10 +24,6 @@ function input(n = 3): EpochInput {
     validatorPermit: Array(n).fill(true),
     raoEmission: 1_000_000_000n,
   };
-}
-
-function plain(o: EpochOutput | EpochOutput[]): unknown {
-  return JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v)));
 }
 
 /** A Proxy of `target` that counts reads per property. */

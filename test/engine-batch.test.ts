@@ -5,12 +5,9 @@ import { YumaError } from '../src/errors.js';
 import type { BatchItem, EpochInput, EpochOutput } from '../src/epoch/types.js';
 import { arbEpochInput, createReferenceEngine } from '../src/testing/index.js';
 import { syntheticSubnet } from '../bench/suite.js';
+import { plain } from './helpers/json.js';
 
 const engine = createEngineSync();
-
-function plain(o: EpochOutput): unknown {
-  return JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v)));
-}
 
 describe('engine.epochs', () => {
   it('equals one epoch() call per subnet, across groups, modes, sizes and n = 0', () => {

@@ -4,14 +4,11 @@ import { createEngine, createEngineSync } from '../src/engine.js';
 import type { BatchItem, EpochInput, EpochOutput } from '../src/epoch/types.js';
 import { arbEpochInput, arbHyperparams } from '../src/testing/index.js';
 import { syntheticSubnet } from '../bench/suite.js';
+import { plain } from './helpers/json.js';
 
 const single = createEngineSync();
 const threaded = createEngineSync({ threads: 2 });
 afterAll(() => threaded.close());
-
-function plain(o: EpochOutput[]): unknown {
-  return JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v)));
-}
 
 describe('engine with a helper thread (threads: 2)', () => {
   it('gives the single-threaded results for a mixed batch, in both modes and on both paths', () => {

@@ -4,7 +4,7 @@ import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch, type PreparedEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, Hyperparams, SparseRow } from '../src/epoch/types.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
-import { expectSameResult } from './epoch-fixed-compare.js';
+import { expectSameResult } from './helpers/epoch-fixed-compare.js';
 import { largeSubnetArb } from './helpers/large-subnet.js';
 
 const U64_MAX = (1n << 64n) - 1n;

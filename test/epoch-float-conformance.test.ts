@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import { referenceEpoch } from '../src/reference/epoch.js';
-import { kernelVsReference } from './epoch-float-compare.js';
-import { FloatKernel } from './epoch-float-harness.js';
+import { kernelVsReference } from './helpers/epoch-float-compare.js';
+import { FloatKernel } from './helpers/epoch-float-harness.js';
 import { loadConformance } from './helpers/conformance.js';
 
 const U16_FIELDS = ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust'] as const;

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, SparseRow } from '../src/epoch/types.js';
 import { referenceEpoch, referenceEpochTrace } from '../src/reference/epoch.js';
-import { subnetArb } from './epoch-float-arbitraries.js';
-import { expectSameResult } from './epoch-fixed-compare.js';
-import { kernelVsReference } from './epoch-float-compare.js';
-import { FloatKernel } from './epoch-float-harness.js';
+import { subnetArb } from './helpers/epoch-float-arbitraries.js';
+import { expectSameResult } from './helpers/epoch-fixed-compare.js';
+import { kernelVsReference } from './helpers/epoch-float-compare.js';
+import { FloatKernel } from './helpers/epoch-float-harness.js';
 import { largeSubnetArb } from './helpers/large-subnet.js';
 
 const kernel = new FloatKernel();

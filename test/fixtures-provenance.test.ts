@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { dtaoVectors, subtensorVectors } from './helpers/vectors.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures');
@@ -26,12 +27,12 @@ describe('test/fixtures/README.md', () => {
     expect(jsonLines('chain-sparse-epochs.jsonl.gz')).toBe(120);
     expect(jsonLines('chain-dense-epochs.jsonl.gz')).toBe(120);
     expect(README).toContain('66 cases — 37 math helpers');
-    const vectors = JSON.parse(readFileSync(join(FIXTURES, 'subtensor-test-vectors.json'), 'utf8')).vectors as Array<{ kind: string }>;
+    const vectors = subtensorVectors;
     expect(vectors.length).toBe(66);
     expect(vectors.filter((v) => v.kind === 'math-fn').length).toBe(37);
     expect(vectors.filter((v) => v.kind === 'epoch').length).toBe(29);
     expect(README).toContain('106 cases');
-    expect(JSON.parse(readFileSync(join(FIXTURES, 'dtao-chain-test-vectors.json'), 'utf8')).cases.length).toBe(106);
+    expect(dtaoVectors.length).toBe(106);
   });
 });
 

@@ -15,6 +15,7 @@ import { floorShareTimes } from '../src/reference/stages/emission.js';
 import { arbEmissionSplit, arbEpochInput, arbHyperparams, arbMechanismEpochInput, createReferenceEngine } from '../src/testing/index.js';
 import { U64_MAX } from '../src/units.js';
 import { errorCode } from './helpers/errors.js';
+import { plain } from './helpers/json.js';
 
 const engine = createEngineSync();
 const threaded = createEngineSync({ threads: 2 });
@@ -25,9 +26,6 @@ const MODES: NumericMode[] = ['fixed', 'float'];
 const PATHS: ChainPath[] = ['sparse', 'dense'];
 
 /** JSON form of outputs (bigints as strings, typed arrays as arrays): deep equality down to the f64 bits' values. */
-function plain(o: unknown): unknown {
-  return JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v)));
-}
 
 /** The EpochOutput fields of an output, without the mechanism extras. */
 function epochFields(o: EpochOutput): unknown {

@@ -9,7 +9,7 @@ import { toJSON } from '../src/epoch/json.js';
 import type { EpochInput, EpochInputLike, EpochOutput, Hyperparams, MechanismEpochOutput } from '../src/epoch/types.js';
 import { arbHyperparams, arbMechanismEpochInput } from '../src/testing/arbitraries.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
-import { subnetArb } from './epoch-float-arbitraries.js';
+import { subnetArb } from './helpers/epoch-float-arbitraries.js';
 import { chainOutputs, loadConformance } from './helpers/conformance.js';
 import { yumaCode } from './helpers/errors.js';
 import { allocRawResult } from '../src/epoch/result.js';

@@ -5,9 +5,9 @@ import { ALL_SPARSE_RULES, PATH_RULES, pathRulesOf, ruleCodes } from '../src/epo
 import { prepareEpoch, withPathRules } from '../src/epoch/prepare.js';
 import { referenceEpoch } from '../src/reference/epoch.js';
 import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
-import { subnetArb } from './epoch-float-arbitraries.js';
-import { expectSameResult } from './epoch-fixed-compare.js';
-import { kernelVsReference } from './epoch-float-compare.js';
+import { subnetArb } from './helpers/epoch-float-arbitraries.js';
+import { expectSameResult } from './helpers/epoch-fixed-compare.js';
+import { kernelVsReference } from './helpers/epoch-float-compare.js';
 import { chainOutputs, loadConformance, type ConformanceCase } from './helpers/conformance.js';
 
 const engine = createEngineSync();

@@ -10,6 +10,7 @@ import { createEngineSync, type Engine } from '../src/engine.js';
 import type { EpochInput, NumericMode, SparseRow } from '../src/epoch/types.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { PORTED } from './helpers/chain-ports.js';
+import { dtaoVectors, subtensorVectors } from './helpers/vectors.js';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 const README = read('README.md').replace(/\s+/g, ' ');
@@ -27,7 +28,7 @@ describe('README claims', () => {
   });
 
   it('the vector counts of subtensor-test-vectors.json (29 epoch, 37 math)', () => {
-    const vectors = JSON.parse(read('test/fixtures/subtensor-test-vectors.json')).vectors as Array<{ kind: string }>;
+    const vectors = subtensorVectors;
     const epoch = vectors.filter((v) => v.kind === 'epoch').length;
     const math = vectors.filter((v) => v.kind === 'math-fn').length;
     expect(README).toContain(`all ${epoch} epoch vectors`);
@@ -46,7 +47,7 @@ describe('README claims', () => {
 
   it('the number of dTAO chain-test numbers the dTAO tests read, out of the fixture', () => {
     // A vector counts as ported when a test reads it by name (`vector('…')`, `name === '…'`) or by prefix.
-    const names = (JSON.parse(read('test/fixtures/dtao-chain-test-vectors.json')).cases as Array<{ name: string }>).map((c) => c.name);
+    const names = dtaoVectors.map((c) => c.name);
     const used = new Set<string>();
     for (const f of readdirSync(new URL('.', import.meta.url)).filter((x) => x.endsWith('.test.ts'))) {
       const text = read(`test/${f}`);

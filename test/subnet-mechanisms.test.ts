@@ -13,13 +13,13 @@ import type { MechanismEpochOutput, NumericMode } from '../src/epoch/types.js';
 import { Subnet } from '../src/subnet/index.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { errorCode } from './helpers/errors.js';
+import { plain } from './helpers/json.js';
 
 const engine = createEngineSync();
 const RAO_1E9 = 1_000_000_000n;
 
-function plain(o: unknown): string {
-  return JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v));
-}
+/** `o` as JSON text, for comparing whole snapshots. */
+const plainText = (o: unknown): string => JSON.stringify(plain(o));
 
 /** Everything a Subnet stores, every mechanism included. */
 function snapshot(s: Subnet): string {
@@ -29,7 +29,7 @@ function snapshot(s: Subnet): string {
     lu: s.lastUpdate({ mechanism }),
     inc: s.incentive({ mechanism }),
   }));
-  return plain({
+  return plainText({
     count: s.mechanismCount, split: s.emissionSplit(), size: s.size, block: s.currentBlock, per,
     reg: s.blockAtRegistration(), vp: s.validatorPermit(), st: s.stake(), d: s.dividends(), c: s.consensus(), e: s.emission(),
   });
@@ -53,13 +53,13 @@ describe('mechanism count (tests/mechanism.rs)', () => {
     s.epoch(RAO_1E9);
     // The Rust test writes [123, 234, 345] straight into storage; the setter only takes splits summing to 65535.
     s.setEmissionSplit([123, 234, 65535 - 357]);
-    const kept = plain({ w: s.weightRows({ mechanism: 1 }), b: s.bondRows({ mechanism: 1 }), lu: s.lastUpdate({ mechanism: 1 }), i: s.incentive({ mechanism: 1 }) });
+    const kept = plainText({ w: s.weightRows({ mechanism: 1 }), b: s.bondRows({ mechanism: 1 }), lu: s.lastUpdate({ mechanism: 1 }), i: s.incentive({ mechanism: 1 }) });
     expect(s.incentive({ mechanism: 1 })[1]).toBe(65535);
     expect(s.bondRows({ mechanism: 2 })[0]).toEqual([[2, 65535]]);
 
     s.setMechanismCount(2);
     expect(s.mechanismCount).toBe(2);
-    expect(plain({ w: s.weightRows({ mechanism: 1 }), b: s.bondRows({ mechanism: 1 }), lu: s.lastUpdate({ mechanism: 1 }), i: s.incentive({ mechanism: 1 }) })).toBe(kept);
+    expect(plainText({ w: s.weightRows({ mechanism: 1 }), b: s.bondRows({ mechanism: 1 }), lu: s.lastUpdate({ mechanism: 1 }), i: s.incentive({ mechanism: 1 }) })).toBe(kept);
     expect(errorCode(() => s.weightRows({ mechanism: 2 }))).toBe('E_RANGE');
     expect(s.emissionSplit()).toBeNull();
     // Grown back, mechanism 2 starts with nothing stored: Weights, Bonds, Incentive and LastUpdate were removed.
@@ -203,7 +203,7 @@ describe('Subnet with mechanisms', () => {
     expect(input.emissionSplit).toEqual([20000, 45535]);
     const want = engine.epoch(input);
     const out = s.epoch(RAO_1E9) as MechanismEpochOutput;
-    expect(plain(out)).toBe(plain(want));
+    expect(plainText(out)).toBe(plainText(want));
     expect(out.mechanismEmission).toEqual(splitEmission(RAO_1E9, 2, [20000, 45535]));
     expect(s.emission()).toEqual(out.emission);
     expect(Array.from(s.dividends())).toEqual(Array.from(out.dividends));
@@ -240,7 +240,7 @@ describe('Subnet with mechanisms', () => {
             const out = multi.epoch(RAO_1E9) as MechanismEpochOutput;
             singles.forEach((one, m) => {
               const got = one.epoch(parts[m]);
-              expect(plain(out.mechanisms[m])).toBe(plain(got));
+              expect(plainText(out.mechanisms[m])).toBe(plainText(got));
               expect(one.bondRows()).toEqual(multi.bondRows({ mechanism: m }));
               expect(one.validatorPermit()).toEqual(multi.validatorPermit());
             });

@@ -6,9 +6,8 @@ import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochOutput, SparseRow } from '../src/epoch/types.js';
 import { Subnet } from '../src/subnet/index.js';
 import { vecU16MaxUpscaleToU16 } from '../src/subnet/max-upscale.js';
-import { readFileSync } from 'node:fs';
+import { subtensorVectors } from './helpers/vectors.js';
 
-const vectors = JSON.parse(readFileSync(new URL('./fixtures/subtensor-test-vectors.json', import.meta.url), 'utf8'));
 
 /** Records what Subnet hands the engine and answers with scripted outputs (no kernels needed). */
 class ScriptedEngine implements Engine {
@@ -58,7 +57,7 @@ function snapshot(s: Subnet) {
 }
 
 describe('vecU16MaxUpscaleToU16 (set_weights storage)', () => {
-  const cases = (vectors as { vectors: Array<{ name: string; inputs: unknown; expected: unknown }> }).vectors;
+  const cases = subtensorVectors;
   it('matches the chain test vectors', () => {
     const v = cases.find((c) => c.name === 'vec_u16_max_upscale_to_u16')!;
     expect(v).toBeDefined();

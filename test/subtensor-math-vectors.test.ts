@@ -6,7 +6,6 @@
  * is built from (assembly/fixed, where one exists), `Subnet`'s weight storage, and — for top-k permits — the
  * engine itself. The last test checks that no math vector of the fixture is left out.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { YumaError } from '../src/errors.js';
@@ -19,23 +18,15 @@ import { isTopkNonzero, maskVector, normalize, sum, vecMul } from '../src/refere
 import { vecU16MaxUpscaleToU16 as subnetUpscale } from '../src/subnet/max-upscale.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { type Fn, loadFixedWasm, u64 } from './helpers/fixed-wasm.js';
+import { type SubtensorVector, subtensorVectors } from './helpers/vectors.js';
 
 let W: Record<string, Fn>;
 beforeAll(async () => {
   W = await loadFixedWasm();
 });
 
-interface Vector {
-  name: string;
-  kind: string;
-  test_fn: string;
-  inputs: any;
-  expected: any;
-  tolerance: string;
-}
-// integers beyond 2^53 are quoted before parsing so they survive as exact strings
-const text = readFileSync(new URL('./fixtures/subtensor-test-vectors.json', import.meta.url), 'utf8').replace(/(?<=[[,:]\s*)(-?\d{16,})(?=[\s,\]}])/g, '"$1"');
-const MATH = (JSON.parse(text) as { vectors: Vector[] }).vectors.filter((v) => v.kind === 'math-fn');
+type Vector = SubtensorVector;
+const MATH = subtensorVectors.filter((v) => v.kind === 'math-fn');
 const vec = (name: string): Vector => {
   const v = MATH.find((x) => x.name === name);
   if (!v) throw new Error(`missing vector ${name}`);

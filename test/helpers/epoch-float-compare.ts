@@ -1,5 +1,5 @@
-import type { PreparedEpoch } from '../src/epoch/prepare.js';
-import type { RawEpochResult } from '../src/epoch/result.js';
+import type { PreparedEpoch } from '../../src/epoch/prepare.js';
+import type { RawEpochResult } from '../../src/epoch/result.js';
 
 const VIEWS = ['consensusF', 'incentiveF', 'dividendsF', 'rankF', 'trustF', 'validatorTrustF'] as const;
 const U16_OF_VIEW = [['consensus', 'consensusF'], ['incentive', 'incentiveF'], ['dividends', 'dividendsF'], ['validatorTrust', 'validatorTrustF']] as const;

@@ -1,9 +1,9 @@
-import type { PreparedEpoch } from '../src/epoch/prepare.js';
-import { allocRawResult, type RawEpochResult } from '../src/epoch/result.js';
-import { MODE_FLOAT } from '../src/wasm/abi.js';
-import { Arena, align } from '../src/wasm/arena.js';
-import { type KernelExports, compileSync, instantiate } from '../src/wasm/loader.js';
-import { jobBytes, readJob, writeJob } from '../src/wasm/marshal.js';
+import type { PreparedEpoch } from '../../src/epoch/prepare.js';
+import { allocRawResult, type RawEpochResult } from '../../src/epoch/result.js';
+import { MODE_FLOAT } from '../../src/wasm/abi.js';
+import { Arena, align } from '../../src/wasm/arena.js';
+import { type KernelExports, compileSync, instantiate } from '../../src/wasm/loader.js';
+import { jobBytes, readJob, writeJob } from '../../src/wasm/marshal.js';
 
 /**
  * The float kernel of the shipped module (build/release.wasm, the bytes the loader inlines into the bundle), run

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { EpochInput, Hyperparams, SparseRow } from '../src/epoch/types.js';
+import type { EpochInput, Hyperparams, SparseRow } from '../../src/epoch/types.js';
 
 export interface SubnetCase {
   input: EpochInput;

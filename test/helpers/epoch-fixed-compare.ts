@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { RawEpochResult } from '../src/epoch/result.js';
+import type { RawEpochResult } from '../../src/epoch/result.js';
 
 type Typed = Uint8Array | Uint16Array | BigUint64Array | Float64Array;
 
