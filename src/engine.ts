@@ -121,54 +121,40 @@ class WasmEngine implements Engine {
   private run(prepared: PreparedEpoch[], fullRaw: boolean): RawEpochResult[] {
     if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
     const results: RawEpochResult[] = new Array(prepared.length);
-    // Jobs run grouped by mode; the kernels never allocate, everything lives in one reserved arena block.
-    for (const mode of [MODE_FLOAT, MODE_FIXED]) {
-      const idx: number[] = [];
-      prepared.forEach((p, i) => {
-        if ((p.mode === 'fixed' ? MODE_FIXED : MODE_FLOAT) !== mode) return;
-        if (p.n === 0) results[i] = allocRawResult(0);
-        else idx.push(i);
-      });
-      if (idx.length === 0) continue;
-      if (this.helper && idx.length > 1) {
-        this.runShared(this.helper, prepared, idx, mode, fullRaw, results);
-        continue;
-      }
-      const maxN = Math.max(...idx.map((i) => prepared[i].n));
-      const scratchBytes = mode === MODE_FIXED ? this.k.scratchBytesFixed(maxN) : this.k.scratchBytesFloat(maxN);
-      // Jobs go in groups of about CHUNK_BYTES that reuse one region, so a big batch runs cache-warm instead
-      // of laying every subnet side by side; each group is one trip into Wasm.
-      const chunks: number[][] = [];
-      let chunk: number[] = [];
-      let chunkBytes = 0;
-      let maxChunkBytes = 0;
-      for (const i of idx) {
-        const bytes = jobBytes(prepared[i].n);
-        if (chunk.length > 0 && chunkBytes + bytes > CHUNK_BYTES) {
-          chunks.push(chunk);
-          chunk = [];
-          chunkBytes = 0;
-        }
-        chunk.push(i);
-        chunkBytes += bytes;
-        maxChunkBytes = Math.max(maxChunkBytes, chunkBytes + align(4 * chunk.length));
-      }
-      chunks.push(chunk);
-      const a = this.arena;
-      a.reset();
-      a.reserve(align(scratchBytes) + maxChunkBytes + 32);
-      const scratch = a.alloc(scratchBytes);
-      const base = a.mark();
-      for (const group of chunks) {
-        a.rewind(base);
-        const jobsPtr = a.alloc(4 * group.length);
-        const jobs = group.map((i) => writeJob(a, prepared[i]));
-        a.u32.set(jobs, jobsPtr / 4);
-        this.k.epochBatch(jobsPtr, jobs.length, mode, scratch);
-        group.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i], fullRaw || prepared[i].layout === 'sparse')));
-      }
+    for (const [mode, idx] of groupByMode(prepared, results)) {
+      if (this.helper && idx.length > 1) this.runShared(this.helper, prepared, idx, mode, fullRaw, results);
+      else this.runChunked(prepared, idx, mode, fullRaw, results);
     }
     return results;
+  }
+
+  /** The kernel's scratch for the largest of the jobs `idx`. */
+  private scratchBytes(prepared: PreparedEpoch[], idx: number[], mode: number): number {
+    const maxN = Math.max(...idx.map((i) => prepared[i].n));
+    return mode === MODE_FIXED ? this.k.scratchBytesFixed(maxN) : this.k.scratchBytesFloat(maxN);
+  }
+
+  /**
+   * One mode's jobs on this thread, chunk by chunk (`chunkJobs`): the kernels never allocate, everything lives in
+   * one reserved arena block, a scratch region and one job region every chunk reuses; each chunk is one trip into
+   * Wasm.
+   */
+  private runChunked(prepared: PreparedEpoch[], idx: number[], mode: number, fullRaw: boolean, results: RawEpochResult[]): void {
+    const scratchBytes = this.scratchBytes(prepared, idx, mode);
+    const { chunks, maxChunkBytes } = chunkJobs(prepared, idx);
+    const a = this.arena;
+    a.reset();
+    a.reserve(align(scratchBytes) + maxChunkBytes + 32);
+    const scratch = a.alloc(scratchBytes);
+    const base = a.mark();
+    for (const group of chunks) {
+      a.rewind(base);
+      const jobsPtr = a.alloc(4 * group.length);
+      const jobs = group.map((i) => writeJob(a, prepared[i]));
+      a.u32.set(jobs, jobsPtr / 4);
+      this.k.epochBatch(jobsPtr, jobs.length, mode, scratch);
+      group.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i], readsPresence(prepared[i], fullRaw))));
+    }
   }
 
   /**
@@ -180,8 +166,7 @@ class WasmEngine implements Engine {
     // Largest subnets first: a big job claimed last would leave one thread idle while the other finishes it.
     const idx = [...order].sort((x, y) => prepared[y].n - prepared[x].n || x - y);
     const count = idx.length;
-    const maxN = Math.max(...idx.map((i) => prepared[i].n));
-    const scratchBytes = mode === MODE_FIXED ? this.k.scratchBytesFixed(maxN) : this.k.scratchBytesFloat(maxN);
+    const scratchBytes = this.scratchBytes(prepared, idx, mode);
     let total = 2 * align(scratchBytes) + 2 * align(4 * count) + 64;
     for (const i of idx) total += jobBytes(prepared[i].n);
     const a = this.arena;
@@ -206,7 +191,7 @@ class WasmEngine implements Engine {
       for (;;) {
         while (next < count && Atomics.load(flags, donePtr / 4 + next) !== 0) {
           const i = idx[next];
-          results[i] = readJob(a, jobs[next], prepared[i], fullRaw || prepared[i].layout === 'sparse');
+          results[i] = readJob(a, jobs[next], prepared[i], readsPresence(prepared[i], fullRaw));
           next++;
         }
         if (next === count) break;
@@ -223,6 +208,53 @@ class WasmEngine implements Engine {
       helper.finish();
     }
   }
+}
+
+/**
+ * The jobs of each kernel mode (float, then fixed), as indices into `prepared`; an epoch of n = 0 needs no kernel
+ * and gets its empty result here.
+ */
+function groupByMode(prepared: PreparedEpoch[], results: RawEpochResult[]): [mode: number, idx: number[]][] {
+  const groups: [number, number[]][] = [];
+  for (const mode of [MODE_FLOAT, MODE_FIXED]) {
+    const idx: number[] = [];
+    prepared.forEach((p, i) => {
+      if ((p.mode === 'fixed' ? MODE_FIXED : MODE_FLOAT) !== mode) return;
+      if (p.n === 0) results[i] = allocRawResult(0);
+      else idx.push(i);
+    });
+    if (idx.length > 0) groups.push([mode, idx]);
+  }
+  return groups;
+}
+
+/**
+ * Jobs in groups of about CHUNK_BYTES that reuse one region, so a big batch runs cache-warm instead of laying
+ * every subnet side by side; `maxChunkBytes` is the largest group's jobs plus its job-pointer list.
+ */
+function chunkJobs(prepared: PreparedEpoch[], idx: number[]): { chunks: number[][]; maxChunkBytes: number } {
+  const chunks: number[][] = [];
+  let chunk: number[] = [];
+  let chunkBytes = 0;
+  let maxChunkBytes = 0;
+  for (const i of idx) {
+    const bytes = jobBytes(prepared[i].n);
+    if (chunk.length > 0 && chunkBytes + bytes > CHUNK_BYTES) {
+      chunks.push(chunk);
+      chunk = [];
+      chunkBytes = 0;
+    }
+    chunk.push(i);
+    chunkBytes += bytes;
+    maxChunkBytes = Math.max(maxChunkBytes, chunkBytes + align(4 * chunk.length));
+  }
+  chunks.push(chunk);
+  return { chunks, maxChunkBytes };
+}
+
+/** Whether a job's bond-presence bytes are read: sparse-layout outputs show them, raw results always carry them. */
+function readsPresence(p: PreparedEpoch, fullRaw: boolean): boolean {
+  return fullRaw || p.layout === 'sparse';
 }
 
 function checkItems(items: PreparedItem[], where: string): void {
