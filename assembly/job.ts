@@ -1,5 +1,5 @@
 // The job's scalars and input pointers, read once per epoch from the header (assembly/abi.ts) into globals that
-// both kernels use (the float kernel under its own upper-case names, see epoch-float/job.ts).
+// both kernels read as `J.n`, `J.kappa`, ….
 import {
   FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J_ALPHA_HIGH, J_ALPHA_LOW, J_ACTIVITY_CUTOFF, J_BLOCK_AT_REG,
   J_BMA, J_BONDS, J_BONDS_PENALTY, J_COMMIT, J_CURRENT_BLOCK, J_FLAGS, J_KAPPA, J_LAST_STEP, J_LAST_UPDATE,

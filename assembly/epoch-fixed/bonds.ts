@@ -4,7 +4,7 @@
 import { ONE, mulSat, satAdd, satSub, u16ProportionToFixed, mulOrZero } from '../fixed/i32f32';
 import { alphaFromBondsMovingAverage } from '../fixed/wide-fixed';
 import { alphaFromExp, alphaSigmoid, expA, expB, expSafe, expSafePair, sigmoidArg, steepnessFactor } from '../fixed/transcendental';
-import { divU, fracDiv, inverse, mulU, toU16 } from './unit';
+import { divU, fracDiv, inverse, mulU, toU16 } from '../fixed/proportion';
 import * as J from '../job';
 import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, KEYS_B, OLD_PERMIT, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
 import { rowPtr, weightPresent } from './weights';

@@ -1,8 +1,8 @@
 // Clipping at consensus, validator trust, rank (and prerank for the trust view),
 // incentive. Clipped values are min(w, c) on both paths (the sparse path's dropped entries are exactly those
 // clipped to a zero consensus), so they are recomputed on the fly instead of stored.
-import { divU, mulU } from './unit';
-import { mulUX } from './simd';
+import { divU, mulU } from '../fixed/proportion';
+import { mulUX } from '../fixed/proportion-x2';
 import * as J from '../job';
 import { ACT, CONS, INC, PRERANK, RANK, ROWS, VTRUST, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';

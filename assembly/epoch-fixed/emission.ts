@@ -6,7 +6,7 @@ import {
 } from '../abi';
 import { fixedProportionToU16, safeDiv, satAdd, toF64 } from '../fixed/i32f32';
 import { emissionShare } from '../fixed/wide-fixed';
-import { divU } from './unit';
+import { divU } from '../fixed/proportion';
 import * as J from '../job';
 import { ACT, CONS, DIV, INC, INACTIVE, NEW_PERMIT, PRERANK, RANK, STAKE, VTRUST, ld, ldU8 } from './layout';
 

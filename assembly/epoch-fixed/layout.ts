@@ -25,7 +25,7 @@ export let MED_A: usize = 0;
 export let MED_B: usize = 0;
 export let MED_C: usize = 0;
 export let USE_STAKE: usize = 0;
-/** f64 reciprocals of per-column divisors (see unit.ts `fracDiv`). */
+/** f64 reciprocals of per-column divisors (see assembly/fixed/proportion.ts `fracDiv`). */
 export let INV_A: usize = 0;
 export let INV_B: usize = 0;
 export let COL_C: usize = 0;

@@ -3,7 +3,7 @@
 // the heaviest voter as pivot instead of the middle one: the same answer, since the I32F32 sums are exact.
 import { ONE, satSub, divChecked } from '../fixed/i32f32';
 import { sortKeys } from './stake';
-import { divU } from './unit';
+import { divU } from '../fixed/proportion';
 import * as J from '../job';
 import { ACT, CONS, KEYS_A, KEYS_B, MED_A, MED_B, MED_C, ROW_OF, TILE, TILE_BUF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';

@@ -3,10 +3,10 @@
 // ONE; weights, stakes, consensus and incentive are normalised, so ≤ ONE), which covers the defaults; any other
 // β takes the scalar path. Divisions use the same f64-estimate-plus-remainder-fix as `fracDiv`.
 import { ONE } from '../fixed/i32f32';
-import { fracDivX, mulUX } from './simd';
+import { fracDivX, mulUX } from '../fixed/proportion-x2';
 import * as J from '../job';
 import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
-import { fracDiv, inverse } from './unit';
+import { fracDiv, inverse } from '../fixed/proportion';
 import { rowPtr } from './weights';
 
 // @ts-ignore: decorator

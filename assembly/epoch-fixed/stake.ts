@@ -1,6 +1,6 @@
 // Activity, recent registrations, stake (threshold, I64F64 normalisation), permits, active stake.
 import { udiv128by64 } from '../fixed/wide';
-import { divU } from './unit';
+import { divU } from '../fixed/proportion';
 import * as J from '../job';
 import { ACT, INACTIVE, KEYS_A, KEYS_B, NEW_PERMIT, OLD_PERMIT, RECENT, STAKE, ld, ldU8, st, stU8 } from './layout';
 

@@ -1,7 +1,7 @@
 // Which rows carry weights or bonds (the compact rows of M) and their masked, row-normalised weights.
 import * as J from '../job';
-import { fracDiv } from './unit';
-import { fracDivX } from './simd';
+import { fracDiv } from '../fixed/proportion';
+import { fracDivX } from '../fixed/proportion-x2';
 import { M, OLD_PERMIT, ROWS, ROW_OF, ldI32, ldU8, st, stI32 } from './layout';
 
 /** Rows of M: UIDs with an old permit (their weights survive `mask_rows`) or any stored bond. Returns the count. */

@@ -1,8 +1,8 @@
 // Weights for bonds, original-Yuma EMA, Yuma3 EMA (single alpha or liquid alpha), dividends.
-import { ALPHA_HIGH, ALPHA_LOW, BMA, BONDS_PENALTY, DROP_STORED_ZERO, DROP_UNLISTED, DROP_VANISHED, IN_B, LIQUID, N, STEEPNESS } from './job';
+import * as J from '../job';
 import { TWO32, ULP, u16ProportionUlps } from './grid';
-import { weightPresent } from './masks';
-import { ASTAKE, COL_A, COL_B, COL_C, COL_D, CONS, DIV, FORBID, INC, RECENT, ROWS, f64At, i32At, matRow, setF64 } from './layout';
+import { weightPresent } from './weights';
+import { ASTAKE, COL_A, COL_B, COL_C, COL_D, CONS, DIV, FORBID, INC, RECENT, ROWS, f64At, i32At, matRow, normalizeVec, setF64 } from './layout';
 
 let betaUlps: f64 = 0;
 let betaUlpsV: v128 = f64x2.splat(0);
@@ -13,17 +13,17 @@ let betaUlpsV: v128 = f64x2.splat(0);
  */
 // @ts-ignore: decorator
 @inline function wbOf(w: v128, c: v128): v128 {
-  if (BONDS_PENALTY == 0) return w;
+  if (J.bondsPenalty == 0) return w;
   const cw = f64x2.pmin(w, c);
-  if (BONDS_PENALTY == 65535) return cw;
+  if (J.bondsPenalty == 65535) return cw;
   return f64x2.add(w, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.sub(cw, w), betaUlpsV)), f64x2.splat(ULP)));
 }
 
 // @ts-ignore: decorator
 @inline function wbOfScalar(w: f64, c: f64): f64 {
-  if (BONDS_PENALTY == 0) return w;
+  if (J.bondsPenalty == 0) return w;
   const cw = c < w ? c : w;
-  if (BONDS_PENALTY == 65535) return cw;
+  if (J.bondsPenalty == 65535) return cw;
   return w + Math.floor((cw - w) * betaUlps) * ULP;
 }
 
@@ -55,17 +55,20 @@ const U16_TO_ULPS: f64 = TWO32 / 65535.0;
 
 /** 1 where a bond column survives the recent-registration mask, 0 where it is dropped (into COL_C). */
 function recentKeepMask(): void {
-  for (let j = 0; j < N; j++) setF64(COL_C, j, load<u8>(RECENT + <usize>j) != 0 ? 0.0 : 1.0);
+  for (let j = 0; j < J.n; j++) setF64(COL_C, j, load<u8>(RECENT + <usize>j) != 0 ? 0.0 : 1.0);
 }
 
 /** The EMA's keep = floor(bondsMovingAverage·2^32 / 10^6) in ulps (exact; reference `emaWeightsUlps`); α = 2^32 − keep. */
 function emaKeepUlps(): f64 {
-  return Math.floor((<f64>BMA * TWO32) / 1e6);
+  return Math.floor((<f64>J.bma * TWO32) / 1e6);
 }
 
-export function setBondsPenalty(): void {
-  betaUlps = u16ProportionUlps(<f64>BONDS_PENALTY);
+export function bondsAndDividends(rows: i32): void {
+  betaUlps = u16ProportionUlps(<f64>J.bondsPenalty);
   betaUlpsV = f64x2.splat(betaUlps);
+  if (J.yuma3) yuma3(rows);
+  else originalYuma(rows);
+  normalizeVec(DIV, J.n);
 }
 
 /**
@@ -76,8 +79,8 @@ export function setBondsPenalty(): void {
  * stages/bonds.ts `originalYumaBonds`); pass 3 column-normalised EMA in place, dividends `Σⱼ floor(Iⱼ·EMAᵢⱼ)`
  * (two lanes, as the reference) and column maxima for storage (into COL_C).
  */
-export function originalYuma(rows: i32): void {
-  const n = N;
+function originalYuma(rows: i32): void {
+  const n = J.n;
   const bytes = <usize>n << 3;
   recentKeepMask();
   memory.fill(COL_A, 0, bytes);
@@ -88,7 +91,7 @@ export function originalYuma(rows: i32): void {
   for (let r = 0; r < rows; r++) {
     const i = i32At(ROWS, r);
     const row = matRow(r, n);
-    const bRow = IN_B + (<usize>i * <usize>n << 1);
+    const bRow = J.bondsIn + (<usize>i * <usize>n << 1);
     const a = f64At(ASTAKE, i);
     const aUlps = a * TWO32;
     const av = f64x2.splat(aUlps);
@@ -122,7 +125,7 @@ export function originalYuma(rows: i32): void {
   for (let r = 0; r < rows; r++) {
     const i = i32At(ROWS, r);
     const row = matRow(r, n);
-    const bRow = IN_B + (<usize>i * <usize>n << 1);
+    const bRow = J.bondsIn + (<usize>i * <usize>n << 1);
     let j = 0;
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;
@@ -182,8 +185,8 @@ export function originalYuma(rows: i32): void {
 
 /** Whether Yuma3 runs per-entry liquid alpha: enabled and some consensus value non-zero. */
 function liquidAlphaApplies(): bool {
-  if (!LIQUID) return false;
-  for (let j = 0; j < N; j++) if (f64At(CONS, j) != 0) return true;
+  if (!J.liquidAlpha) return false;
+  for (let j = 0; j < J.n; j++) if (f64At(CONS, j) != 0) return true;
   return false;
 }
 
@@ -191,8 +194,8 @@ function liquidAlphaApplies(): bool {
 // @ts-ignore: decorator
 @inline function wbPresent(i: i32, j: i32, w: f64, wb: f64, c: f64): bool {
   if (load<u8>(FORBID + <usize>i) != 0) return false;
-  if (BONDS_PENALTY == 0) return weightPresent(i, j);
-  if (BONDS_PENALTY == 65535) return weightPresent(i, j) && !(c < w && c <= 0);
+  if (J.bondsPenalty == 0) return weightPresent(i, j);
+  if (J.bondsPenalty == 65535) return weightPresent(i, j) && !(c < w && c <= 0);
   return wb > 0;
 }
 
@@ -203,28 +206,28 @@ function liquidAlphaApplies(): bool {
  */
 // @ts-ignore: decorator
 @inline function bondDropped(i: i32, j: i32, w: f64): bool {
-  if (load<u8>(FORBID + <usize>i) != 0 || !weightPresent(i, j)) return DROP_UNLISTED;
-  return w == 0 ? DROP_STORED_ZERO : DROP_VANISHED;
+  if (load<u8>(FORBID + <usize>i) != 0 || !weightPresent(i, j)) return J.dropUnlisted;
+  return w == 0 ? J.dropStoredZero : J.dropVanished;
 }
 
 /**
  * Yuma3 over the working rows: the EMA in place of the weights (bonds as b/65535, recent columns
  * dropped), its column sums, then dividends `aᵢ · Σⱼ (EMAᵢⱼ/ΣEMAⱼ)·Iⱼ`. The EMA itself is the storage form.
  */
-export function yuma3(rows: i32): void {
-  const n = N;
+function yuma3(rows: i32): void {
+  const n = J.n;
   const bytes = <usize>n << 3;
   recentKeepMask();
   memory.fill(COL_D, 0, bytes);
   memory.fill(DIV, 0, bytes);
   if (liquidAlphaApplies()) {
-    const lo = u16ProportionUlps(<f64>ALPHA_LOW) * ULP;
-    const hi = u16ProportionUlps(<f64>ALPHA_HIGH) * ULP;
-    const steep = <f64>STEEPNESS / -100.0;
+    const lo = u16ProportionUlps(<f64>J.alphaLow) * ULP;
+    const hi = u16ProportionUlps(<f64>J.alphaHigh) * ULP;
+    const steep = <f64>J.steepness / -100.0;
     for (let r = 0; r < rows; r++) {
       const i = i32At(ROWS, r);
       const row = matRow(r, n);
-      const bRow = IN_B + (<usize>i * <usize>n << 1);
+      const bRow = J.bondsIn + (<usize>i * <usize>n << 1);
       for (let j = 0; j < n; j++) {
         const o = <usize>j << 3;
         const w = load<f64>(row + o);
@@ -253,7 +256,7 @@ export function yuma3(rows: i32): void {
     for (let r = 0; r < rows; r++) {
       const i = i32At(ROWS, r);
       const row = matRow(r, n);
-      const bRow = IN_B + (<usize>i * <usize>n << 1);
+      const bRow = J.bondsIn + (<usize>i * <usize>n << 1);
       let j = 0;
       for (; j + 2 <= n; j += 2) {
         const o = <usize>j << 3;

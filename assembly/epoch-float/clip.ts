@@ -1,7 +1,7 @@
-// Clipping at consensus, validator trust, rank / prerank.
+// Clipping at consensus, validator trust, rank (and prerank for the trust view), incentive.
 import { TWO32, ULP } from './grid';
-import { N } from './job';
-import { ASTAKE, CONS, PRERANK, RANK, ROWS, VT, f64At, i32At, matRow } from './layout';
+import * as J from '../job';
+import { ASTAKE, CONS, INC, PRERANK, RANK, ROWS, VT, f64At, i32At, matRow, normalizeVec } from './layout';
 
 /**
  * One pass over the working rows. `clipped = min(w, C_j)` (f64x2.pmin is exactly `C < w ? C : w`); validator
@@ -10,8 +10,8 @@ import { ASTAKE, CONS, PRERANK, RANK, ROWS, VT, f64At, i32At, matRow } from './l
  * end), prerank adds `a_i · w` row by row in uid order, so each column's sum has the reference's order. Rows with
  * zero active stake would add +0 and are skipped; rows outside the working set have zero weights and zero trust.
  */
-export function clipTrustRank(rows: i32): void {
-  const n = N;
+export function clipRankIncentive(rows: i32): void {
+  const n = J.n;
   const bytes = <usize>n << 3;
   memory.fill(VT, 0, bytes);
   memory.fill(RANK, 0, bytes);
@@ -55,4 +55,6 @@ export function clipTrustRank(rows: i32): void {
     store<f64>(VT + (<usize>i << 3), s0 + f64x2.extract_lane(acc, 1));
   }
   for (let j = 0; j < n; j++) store<f64>(RANK + (<usize>j << 3), load<f64>(RANK + (<usize>j << 3)) * ULP);
+  memory.copy(INC, RANK, bytes);
+  normalizeVec(INC, n);
 }

@@ -1,10 +1,10 @@
 // Emission shares and rao amounts.
-import { N, RAO } from './job';
+import * as J from '../job';
 import { ASTAKE, DIV, INC, SSHARE, STAKE, VSHARE, f64At, setF64 } from './layout';
 
 /** Server share Iᵢ/E and validator share Dᵢ/E, E = Σ(I + D) in uid order; E = 0 → validators get (active) stake. */
 export function emissionShares(): void {
-  const n = N;
+  const n = J.n;
   let e = 0.0;
   for (let i = 0; i < n; i++) e += f64At(INC, i) + f64At(DIV, i);
   if (e == 0) {
@@ -71,13 +71,13 @@ export function floorShareTimes(share: f64, rao: u64): u64 {
  * largest payment (first largest, servers before validators, lower uid first) so value is never minted.
  */
 export function emissions(server: usize, validator: usize): void {
-  const n = N;
+  const n = J.n;
   // Σ as a 128-bit (hi, lo) pair: each amount is below 2^64 but their sum need not be.
   let hi: u64 = 0;
   let lo: u64 = 0;
   for (let i = 0; i < n; i++) {
-    const s = floorShareTimes(f64At(SSHARE, i), RAO);
-    const v = floorShareTimes(f64At(VSHARE, i), RAO);
+    const s = floorShareTimes(f64At(SSHARE, i), J.rao);
+    const v = floorShareTimes(f64At(VSHARE, i), J.rao);
     store<u64>(server + (<usize>i << 3), s);
     store<u64>(validator + (<usize>i << 3), v);
     lo += s;
@@ -85,9 +85,9 @@ export function emissions(server: usize, validator: usize): void {
     lo += v;
     if (lo < v) hi++;
   }
-  if (hi == 0 && lo <= RAO) return;
-  if (lo < RAO) hi--;
-  lo -= RAO;
+  if (hi == 0 && lo <= J.rao) return;
+  if (lo < J.rao) hi--;
+  lo -= J.rao;
   while (hi != 0 || lo != 0) {
     let best = server;
     let at = 0;

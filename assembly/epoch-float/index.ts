@@ -7,15 +7,14 @@ import {
   J_OUT_INCENTIVE, J_OUT_INCENTIVE_F, J_OUT_PERMIT, J_OUT_RANK_F, J_OUT_SERVER, J_OUT_STAKE_WEIGHT, J_OUT_TRUST_F,
   J_OUT_VALIDATOR, J_OUT_VTRUST, J_OUT_VTRUST_F, ptr,
 } from '../abi';
-import { originalYuma, setBondsPenalty, yuma3 } from './bonds';
-import { clipTrustRank } from './clip';
+import { bondsAndDividends } from './bonds';
+import { clipRankIncentive } from './clip';
 import { emissionShares, emissions } from './emission';
-import { N, YUMA3, readJob } from './job';
+import * as J from '../job';
 import { CONS, DIV, INC, PRERANK, RANK, STAKE, VT, ZERO_ROW, f64At, layout, scratchBytes, setF64 } from './layout';
-import { activeMask, permitMasks, prepareWeightMasks, recentMask, workingRows } from './masks';
 import { consensus } from './median';
-import { weightRows } from './normalize';
-import { activeStake, newPermits, normalizeStake } from './stake';
+import { prepareWeightMasks, weightRows, workingRows } from './weights';
+import { activeMask, activeStake, newPermits, normalizeStake, permitMasks, recentMask } from './stake';
 import { vecToU16 } from './u16';
 import { writeBonds } from './writeback';
 
@@ -23,16 +22,9 @@ export function floatScratchBytes(n: i32): usize {
   return scratchBytes(n);
 }
 
-/** `x / Σx` in place (uid order) when the sum is non-zero. */
-function normalizeVec(v: usize, n: i32): void {
-  let s = 0.0;
-  for (let i = 0; i < n; i++) s += f64At(v, i);
-  if (s != 0) for (let i = 0; i < n; i++) setF64(v, i, f64At(v, i) / s);
-}
-
 export function runEpochFloat(job: usize, scratch: usize): void {
-  readJob(job);
-  const n = N;
+  J.readJob(job);
+  const n = J.n;
   if (n <= 0) return;
   layout(scratch, n);
   const bytes = <usize>n << 3;
@@ -51,14 +43,8 @@ export function runEpochFloat(job: usize, scratch: usize): void {
   const rows = workingRows();
   weightRows(rows);
   consensus();
-  clipTrustRank(rows);
-  memory.copy(INC, RANK, bytes);
-  normalizeVec(INC, n);
-
-  setBondsPenalty();
-  if (YUMA3) yuma3(rows);
-  else originalYuma(rows);
-  normalizeVec(DIV, n);
+  clipRankIncentive(rows);
+  bondsAndDividends(rows);
 
   emissionShares();
   emissions(ptr(job, J_OUT_SERVER), ptr(job, J_OUT_VALIDATOR));

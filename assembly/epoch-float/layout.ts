@@ -118,3 +118,10 @@ export function layout(scratch: usize, n: i32): void {
 @inline export function matRow(slot: i32, n: i32): usize {
   return MAT + <usize>slot * (<usize>n << 3);
 }
+
+/** `x / Σx` in place (uid order) when the sum is non-zero. */
+export function normalizeVec(v: usize, n: i32): void {
+  let s = 0.0;
+  for (let i = 0; i < n; i++) s += f64At(v, i);
+  if (s != 0) for (let i = 0; i < n; i++) setF64(v, i, f64At(v, i) / s);
+}

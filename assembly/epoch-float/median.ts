@@ -1,8 +1,8 @@
 // Column-wise stake-weighted median: the chain's partition search (not a sort), pivoting on the
 // heaviest voter of each partition.
-import { fracDiv, inverse } from '../epoch-fixed/unit';
+import { fracDiv, inverse } from '../fixed/proportion';
 import { TWO32 } from './grid';
-import { KAPPA, N } from './job';
+import * as J from '../job';
 import { ASTAKE, CONS, MED_A, MED_B, MED_C, ROW_OF, SORT_A, SORT_B, TILE, TILE_BUF, VOTERS, VOTER_ROW, VOTE_STAKE, ZERO_ROW, f64At, i32At, matRow, setF64, setI32 } from './layout';
 
 /**
@@ -142,7 +142,7 @@ function heaviestFirst(m: i32): void {
  * (possible only when the permit vector is empty) reads a zero row.
  */
 export function consensus(): void {
-  const n = N;
+  const n = J.n;
   let m = 0;
   let sum: i64 = 0;
   for (let i = 0; i < n; i++) {
@@ -167,7 +167,7 @@ export function consensus(): void {
     const slot = i32At(ROW_OF, i);
     store<usize>(VOTER_ROW + (<usize>k << 2), slot >= 0 ? matRow(slot, n) : ZERO_ROW);
   }
-  const minority = <f64>(total - <i64>((<u64>KAPPA << 32) / 65535));
+  const minority = <f64>(total - <i64>((<u64>J.kappa << 32) / 65535));
   heaviestFirst(m);
   const colBytes = <usize>m << 4;
   for (let j0 = 0; j0 < n; j0 += TILE) {

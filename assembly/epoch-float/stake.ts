@@ -1,14 +1,46 @@
-// Stake normalisation, top-k permits, active stake, on the chain's fixed-point stake values.
-import { IN_STAKE, MAX_VALIDATORS, N, OWNER_PERMIT, PERMIT_LEN, THRESHOLD } from './job';
-import { fracDiv, inverse } from '../epoch-fixed/unit';
+// Activity, recent registrations, stake (threshold, normalisation on the chain's fixed-point stake values),
+// previous and new permits, active stake.
+import * as J from '../job';
+import { fracDiv, inverse } from '../fixed/proportion';
 import { udiv128by64 } from '../fixed/wide';
 import { TWO32, ULP } from './grid';
-import { ASTAKE, FORBID, SORT_A, STAKE, f64At, i32At, setF64, setI32 } from './layout';
+import { ASTAKE, FORBID, PREV, RECENT, SORT_A, STAKE, f64At, i32At, setF64, setI32 } from './layout';
+
+/** `active_i = !(lastUpdate_i ⊕ cutoff < currentBlock)`, saturating u64 add. */
+export function activeMask(out: usize): void {
+  for (let i = 0; i < J.n; i++) {
+    const lu = J.lastUpdate(i);
+    let upTo = lu + J.cutoff;
+    if (upTo < lu) upTo = U64.MAX_VALUE;
+    store<u8>(out + <usize>i, upTo < J.currentBlock ? 0 : 1);
+  }
+}
+
+/** Bond columns of miners registered since the last epoch: `lastTempo <= reg_j`. */
+export function recentMask(): void {
+  let lt: u64;
+  if (J.lastStep == 0) lt = J.currentBlock > J.tempo ? J.currentBlock - J.tempo : 0;
+  else lt = J.lastStep == U64.MAX_VALUE ? J.lastStep : J.lastStep + 1;
+  for (let j = 0; j < J.n; j++) store<u8>(RECENT + <usize>j, lt <= J.reg(j) ? 1 : 0);
+}
+
+/**
+ * Previous permits (owner forced under owner-permit when the stored vector reaches it) and forbidden rows:
+ * no entry in the permit vector, or no permit.
+ */
+export function permitMasks(): void {
+  for (let i = 0; i < J.n; i++) {
+    let prev: u8 = i < J.permitLen ? load<u8>(J.permitIn + <usize>i) : 0;
+    if (i == J.ownerPermit && i < J.permitLen) prev = 1;
+    store<u8>(PREV + <usize>i, prev);
+    store<u8>(FORBID + <usize>i, prev != 0 ? 0 : 1);
+  }
+}
 
 // @ts-ignore: decorator
 @inline function filtered(i: i32): u64 {
-  const s = load<u64>(IN_STAKE + (<usize>i << 3));
-  return s < THRESHOLD && i != OWNER_PERMIT ? 0 : s;
+  const s = load<u64>(J.stakeIn + (<usize>i << 3));
+  return s < J.stakeThreshold && i != J.ownerPermit ? 0 : s;
 }
 
 /**
@@ -33,13 +65,13 @@ import { ASTAKE, FORBID, SORT_A, STAKE, f64At, i32At, setF64, setI32 } from './l
  */
 export function normalizeStake(): void {
   let total: u64 = 0;
-  for (let i = 0; i < N; i++) total += filtered(i);
+  for (let i = 0; i < J.n; i++) total += filtered(i);
   if (total == 0) {
-    memory.fill(STAKE, 0, <usize>N << 3);
+    memory.fill(STAKE, 0, <usize>J.n << 3);
     return;
   }
   const inv = 1.0 / <f64>total;
-  for (let i = 0; i < N; i++) setF64(STAKE, i, <f64>stakeShare(filtered(i), total, inv) * ULP);
+  for (let i = 0; i < J.n; i++) setF64(STAKE, i, <f64>stakeShare(filtered(i), total, inv) * ULP);
 }
 
 // @ts-ignore: decorator
@@ -86,21 +118,21 @@ function selectSmallest(idx: usize, len: i32, count: i32): void {
  */
 export function newPermits(out: usize): void {
   let nonZero = 0;
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < J.n; i++) {
     const p: u8 = f64At(STAKE, i) != 0 ? 1 : 0;
     store<u8>(out + <usize>i, p);
     nonZero += p;
   }
-  const k = MAX_VALIDATORS;
-  if (N >= k && nonZero > k) {
+  const k = J.maxValidators;
+  if (J.n >= k && nonZero > k) {
     // The n − k first in the (stake, uid) order lose their permit: a selection, not a full sort. The order is
     // total (uids differ), so the set is exactly the stable sort's first n − k.
-    const drop = N - k;
-    for (let i = 0; i < N; i++) setI32(SORT_A, i, i);
-    selectSmallest(SORT_A, N, drop);
+    const drop = J.n - k;
+    for (let i = 0; i < J.n; i++) setI32(SORT_A, i, i);
+    selectSmallest(SORT_A, J.n, drop);
     for (let r = 0; r < drop; r++) store<u8>(out + <usize>i32At(SORT_A, r), 0);
   }
-  if (OWNER_PERMIT >= 0) store<u8>(out + <usize>OWNER_PERMIT, 1);
+  if (J.ownerPermit >= 0) store<u8>(out + <usize>J.ownerPermit, 1);
 }
 
 /**
@@ -109,14 +141,14 @@ export function newPermits(out: usize): void {
  */
 export function activeStake(active: usize): void {
   let sum: i64 = 0;
-  for (let i = 0; i < N; i++) {
-    const masked = load<u8>(active + <usize>i) == 0 || (PERMIT_LEN > 0 && load<u8>(FORBID + <usize>i) != 0);
+  for (let i = 0; i < J.n; i++) {
+    const masked = load<u8>(active + <usize>i) == 0 || (J.permitLen > 0 && load<u8>(FORBID + <usize>i) != 0);
     const m: i64 = masked ? 0 : <i64>(f64At(STAKE, i) * TWO32);
     setF64(ASTAKE, i, <f64>m);
     sum += m;
   }
   const inv = inverse(sum);
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < J.n; i++) {
     const m = <i64>f64At(ASTAKE, i);
     setF64(ASTAKE, i, sum == 0 ? 0.0 : <f64>fracDiv(m, sum, inv) * ULP);
   }

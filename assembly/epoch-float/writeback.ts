@@ -1,7 +1,7 @@
 // Bond storage after the epoch. Each row gets a kind (abi ROW_*); only rows the epoch computed are
 // written out, the loader rebuilds empty and unchanged rows itself.
 import { ROW_EMPTY, ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED } from '../abi';
-import { N, PERMIT_LEN, SPARSE_WRITEBACK, YUMA3 } from './job';
+import * as J from '../job';
 import { COL_C, PREV, ROW_OF, i32At, matRow } from './layout';
 import { toU16 } from './u16';
 
@@ -31,17 +31,17 @@ import { toU16 } from './u16';
 // @ts-ignore: decorator
 @inline function storageForm(row: usize, j: i32): v128 {
   const v = v128.load(row + (<usize>j << 3));
-  if (YUMA3) return v;
+  if (J.yuma3) return v;
   const mx = v128.load(COL_C + (<usize>j << 3));
   return v128.bitselect(v, f64x2.div(v, mx), f64x2.eq(mx, f64x2.splat(0)));
 }
 
 /** A new-permit row's storage: u16 values and (sparse write-back) presence where the EMA is positive. */
 function emaRow(i: i32, bonds: usize, present: usize): u8 {
-  const n = N;
+  const n = J.n;
   const slot = i32At(ROW_OF, i);
   // Zero weights and zero bonds: an all-zero EMA row (the dense path stores its n zeros, sparse nothing).
-  if (slot < 0) return SPARSE_WRITEBACK ? ROW_EMPTY : ROW_ZERO_STORED;
+  if (slot < 0) return J.sparseWriteback ? ROW_EMPTY : ROW_ZERO_STORED;
   const dst = bonds + (<usize>i * <usize>n << 1);
   const pr = present + <usize>i * <usize>n;
   const row = matRow(slot, n);
@@ -52,18 +52,18 @@ function emaRow(i: i32, bonds: usize, present: usize): u8 {
     const v2 = storageForm(row, j + 4);
     const v3 = storageForm(row, j + 6);
     v128.store(dst + (<usize>j << 1), packU16(v0, v1, v2, v3));
-    if (SPARSE_WRITEBACK) v128.store64_lane(pr + <usize>j, positiveBytes(v0, v1, v2, v3), 0);
+    if (J.sparseWriteback) v128.store64_lane(pr + <usize>j, positiveBytes(v0, v1, v2, v3), 0);
   }
   for (; j < n; j++) {
     let v = load<f64>(row + (<usize>j << 3));
-    if (!YUMA3) {
+    if (!J.yuma3) {
       const mx = load<f64>(COL_C + (<usize>j << 3));
       if (mx != 0) v = v / mx;
     }
     store<u16>(dst + (<usize>j << 1), toU16(v));
-    if (SPARSE_WRITEBACK) store<u8>(pr + <usize>j, v > 0 ? 1 : 0);
+    if (J.sparseWriteback) store<u8>(pr + <usize>j, v > 0 ? 1 : 0);
   }
-  if (!SPARSE_WRITEBACK) memory.fill(pr, 1, <usize>n);
+  if (!J.sparseWriteback) memory.fill(pr, 1, <usize>n);
   return ROW_WRITTEN;
 }
 
@@ -73,12 +73,12 @@ function emaRow(i: i32, bonds: usize, present: usize): u8 {
  * the rest.
  */
 export function writeBonds(newPermit: usize, bonds: usize, present: usize, kinds: usize): void {
-  const n = N;
+  const n = J.n;
   for (let i = 0; i < n; i++) {
     let kind = ROW_INPUT;
-    if (SPARSE_WRITEBACK || i < PERMIT_LEN) {
+    if (J.sparseWriteback || i < J.permitLen) {
       if (load<u8>(newPermit + <usize>i) != 0) kind = emaRow(i, bonds, present);
-      else if (SPARSE_WRITEBACK || load<u8>(PREV + <usize>i) != 0) kind = ROW_EMPTY;
+      else if (J.sparseWriteback || load<u8>(PREV + <usize>i) != 0) kind = ROW_EMPTY;
     }
     store<u8>(kinds + <usize>i, kind);
   }

@@ -1,7 +1,7 @@
 // Fast I32F32 ops for operands the epoch keeps in [0, ONE] (normalised weights, stakes, consensus, bonds as
 // proportions). Each checks its domain and otherwise falls back to the general op, so the result is always the
 // crate's bit for bit; the fast branch just avoids the 4-multiply split and the 128-by-64 long division.
-import { ONE, mulSat, safeDiv, fixedProportionToU16 } from '../fixed/i32f32';
+import { ONE, mulSat, safeDiv, fixedProportionToU16 } from './i32f32';
 
 /** `a.saturating_mul(b)` (= floor(a·b / 2^32)); one u64 multiply when 0 ≤ a, b ≤ ONE. */
 // @ts-ignore: decorator

@@ -1,6 +1,6 @@
 // I32F32 helpers two lanes at a time (i64x2) for values the epoch keeps in [0, ONE]; each equals its scalar
-// counterpart in unit.ts bit for bit on that domain.
-import { ONE } from '../fixed/i32f32';
+// counterpart in proportion.ts bit for bit on that domain.
+import { ONE } from './i32f32';
 
 const MAGIC: i64 = 0x4330000000000000; // bits of 2^52
 const TWO52: f64 = 4503599627370496.0;

@@ -1,12 +1,75 @@
-// Masked weight rows as f64 values, row-normalised, for the working rows only.
-import { IN_W, N, OWNER_SELF } from './job';
-import { rowNeedsColumnMask, weightKept } from './masks';
+// Which rows do work (permitted validators and rows holding bonds), the weight masks, and the masked weight rows
+// as f64 values, row-normalised, for the working rows only.
+import * as J from '../job';
 import { EXACT_BELOW, TWO32, ULP, floorQuotient } from './grid';
-import { FORBID, ROWS, i32At, matRow } from './layout';
+import { FORBID, ROWS, ROW_OF, i32At, matRow, setI32 } from './layout';
+
+/** Whether a row holds any non-zero bond (SIMD scan, stops at the first). */
+function rowHasBonds(i: i32): bool {
+  const base = J.bondsIn + (<usize>i * <usize>J.n << 1);
+  const end = <usize>J.n << 1;
+  let k: usize = 0;
+  for (; k + 64 <= end; k += 64) {
+    const x = v128.or(v128.or(v128.load(base + k), v128.load(base + k, 16)), v128.or(v128.load(base + k, 32), v128.load(base + k, 48)));
+    if (v128.any_true(x)) return true;
+  }
+  for (; k + 16 <= end; k += 16) {
+    if (v128.any_true(v128.load(base + k))) return true;
+  }
+  for (; k < end; k += 2) if (load<u16>(base + k) != 0) return true;
+  return false;
+}
+
+/**
+ * Working rows: permitted validators (the only rows with weights after masking) and any row holding bonds
+ * (its EMA decays). Every other row has zero weights, zero bonds and so a zero EMA; stages skip it.
+ */
+export function workingRows(): i32 {
+  let count = 0;
+  for (let i = 0; i < J.n; i++) {
+    if (load<u8>(FORBID + <usize>i) == 0 || rowHasBonds(i)) {
+      setI32(ROWS, count, i);
+      setI32(ROW_OF, i, count);
+      count++;
+    } else {
+      setI32(ROW_OF, i, -1);
+    }
+  }
+  return count;
+}
+
+let regMax: u64 = 0;
+
+export function prepareWeightMasks(): void {
+  regMax = 0;
+  for (let j = 0; j < J.n; j++) if (J.reg(j) > regMax) regMax = J.reg(j);
+}
+
+/** Whether row i needs the per-entry outdated / commit tests at all (most rows are newer than every registration). */
+// @ts-ignore: decorator
+@inline export function rowNeedsColumnMask(i: i32): bool {
+  return J.lastUpdate(i) <= regMax || (J.commitIn != 0 && J.commitOf(i) < regMax);
+}
+
+/** Entry (i, j) survives the diagonal, outdated and (sparse) commit masks. */
+// @ts-ignore: decorator
+@inline export function weightKept(i: i32, j: i32): bool {
+  if (i == j && i != J.ownerSelf) return false;
+  const reg = J.reg(j);
+  if (J.lastUpdate(i) <= reg) return false;
+  if (J.commitIn != 0 && J.commitOf(i) < reg) return false;
+  return true;
+}
+
+/** The sparse path's stored-entry flag of the masked weight matrix (rows assumed permitted). */
+// @ts-ignore: decorator
+@inline export function weightPresent(i: i32, j: i32): bool {
+  return load<u8>(J.presentIn + <usize>i * <usize>J.n + <usize>j) != 0 && weightKept(i, j);
+}
 
 /** A row with outdated or commit-masked entries: masked u16 values, their exact sum, then floor(w·2^32 / Σw). */
 function maskedRow(i: i32, src: usize, dst: usize): void {
-  const n = N;
+  const n = J.n;
   let s: u32 = 0;
   for (let c = 0; c < n; c++) if (weightKept(i, c)) s += <u32>load<u16>(src + (<usize>c << 1));
   const sf = <f64>s;
@@ -23,7 +86,7 @@ function maskedRow(i: i32, src: usize, dst: usize): void {
  * Rows without a permit (kept only for their bonds) are zero.
  */
 export function weightRows(rows: i32): void {
-  const n = N;
+  const n = J.n;
   const bytes = <usize>n << 3;
   const two32 = f64x2.splat(TWO32);
   const ulp = f64x2.splat(ULP);
@@ -34,7 +97,7 @@ export function weightRows(rows: i32): void {
       memory.fill(dst, 0, bytes);
       continue;
     }
-    const src = IN_W + (<usize>i * <usize>n << 1);
+    const src = J.weightsIn + (<usize>i * <usize>n << 1);
     if (rowNeedsColumnMask(i)) {
       maskedRow(i, src, dst);
       continue;
@@ -46,7 +109,7 @@ export function weightRows(rows: i32): void {
     for (; j + 8 <= n; j += 8) acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_u(v128.load(src + (<usize>j << 1))));
     let sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
     for (; j < n; j++) sum += <i32>load<u16>(src + (<usize>j << 1));
-    const diag = i != OWNER_SELF ? <i32>load<u16>(src + (<usize>i << 1)) : 0;
+    const diag = i != J.ownerSelf ? <i32>load<u16>(src + (<usize>i << 1)) : 0;
     sum -= diag;
     if (sum <= 0) {
       memory.fill(dst, 0, bytes);
