@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { distributeEmission, stakeToColdkey } from '../src/chain/block.js';
 import { newChainState, newSubnet } from '../src/chain/index.js';
 import { poolValueOf } from '../src/chain/safe-float.js';
-import { I96F32, toF64 } from '../src/reference/fixed.js';
+import { I96F32, toF64 } from '../src/fixed/substrate-fixed.js';
 import { createEngineSync } from '../src/engine.js';
 
 const engine = createEngineSync();

@@ -10,7 +10,7 @@ import { type SwapPoolState, balancerPrice, deltaInToPrice, doSwap, limitPriceFr
 import { Chain, StakingRefused, newChainState, newSubnet } from '../src/chain/index.js';
 import { maxAmountAdd, maxAmountRemove } from '../src/chain/staking.js';
 import { type SharePool, SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf, sfNew } from '../src/chain/safe-float.js';
-import { U64F64, fromF64, toF64 } from '../src/reference/fixed.js';
+import { U64F64, fromF64, toF64 } from '../src/fixed/substrate-fixed.js';
 import { YumaError } from '../src/errors.js';
 import { byPrefix, vector } from './helpers/vectors.js';
 

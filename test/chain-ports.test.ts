@@ -26,7 +26,7 @@ import {
 import { type ChainState, type ChainSubnet, newChainState, newSubnet } from '../src/chain/index.js';
 import { balancerPrice, currentPrice } from '../src/chain/balancer.js';
 import { createEngineSync } from '../src/engine.js';
-import { I96F32, U64F64, U96F32, fromF64, fromInt, mulSat, toF64 } from '../src/reference/fixed.js';
+import { I96F32, U64F64, U96F32, fromF64, fromInt, mulSat, toF64 } from '../src/fixed/substrate-fixed.js';
 
 const engine = createEngineSync();
 const U64_MAX = (1n << 64n) - 1n;

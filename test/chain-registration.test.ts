@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Chain, ChainRefused, decayFactorQ32, defaultRegistration, newChainState, newSubnet } from '../src/chain/index.js';
 import type { ChainState, SubnetRegistration } from '../src/chain/index.js';
 import { createEngineSync } from '../src/engine.js';
-import { U64F64, fromInt } from '../src/reference/fixed.js';
+import { U64F64, fromInt } from '../src/fixed/substrate-fixed.js';
 
 const engine = createEngineSync();
 const U64_MAX = (1n << 64n) - 1n;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorCode } from './helpers/errors.js';
 import fc from 'fast-check';
 import { blockEmission, alphaBlockEmission, halvingSchedule, projectHalvings, compareRecycling, nextHalvingIssuance } from '../src/dtao/index.js';
-import { I96F32, blockEmissionForIssuance, log2, log2FloorAtLeastOne } from '../src/reference/fixed.js';
+import { I96F32, blockEmissionForIssuance, log2, log2FloorAtLeastOne } from '../src/fixed/substrate-fixed.js';
 import { TOTAL_SUPPLY, RAO } from '../src/units.js';
 import { byPrefix, vector } from './helpers/vectors.js';
 

@@ -1,12 +1,12 @@
 /**
- * Wasm fixed-point arithmetic (assembly/fixed/{wide,i32f32,wide-fixed}.ts) == BigInt reference (src/reference/fixed.ts),
+ * Wasm fixed-point arithmetic (assembly/fixed/{wide,i32f32,wide-fixed}.ts) == BigInt arithmetic (src/fixed/substrate-fixed.ts),
  * bit for bit, over the whole i64 / 128-bit range with edges, signs and division by zero.
  * The Wasm test module is built in memory by test/helpers/fixed-wasm.ts (CLI equivalent documented there).
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as R from '../src/reference/fixed.js';
-import { I32F32, I64F64, U96F32, ONE, HALF, I64_MAX, I64_MIN, U64_MAX } from '../src/reference/fixed.js';
+import * as R from '../src/fixed/substrate-fixed.js';
+import { I32F32, I64F64, U96F32, ONE, HALF, I64_MAX, I64_MIN, U64_MAX } from '../src/fixed/substrate-fixed.js';
 import { type Fn, i64, joinS, joinU, loadFixedWasm, u64, words } from './helpers/fixed-wasm.js';
 
 const RUNS = { numRuns: 1000 };

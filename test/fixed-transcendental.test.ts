@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as R from '../src/reference/fixed.js';
-import { I32F32, I96F32, ONE, HALF, I64_MAX, I64_MIN } from '../src/reference/fixed.js';
+import * as R from '../src/fixed/substrate-fixed.js';
+import { I32F32, I96F32, ONE, HALF, I64_MAX, I64_MIN } from '../src/fixed/substrate-fixed.js';
 import { type Fn, loadFixedWasm } from './helpers/fixed-wasm.js';
 import { vector } from './helpers/vectors.js';
 

@@ -2,15 +2,15 @@
  * Every math-helper vector of test/fixtures/subtensor-test-vectors.json (`kind: "math-fn"`, transcribed from
  * subtensor 14bc6f9f `tests/math.rs` and two helper tests of `tests/epoch.rs`), each against the library's own
  * implementation of that helper, with the tolerance the vector carries: the BigInt reference's chain helpers
- * (src/reference/fixed.ts and fixed-epoch/, which `createReferenceEngine` runs), the Wasm fixed-point ops the kernel
+ * (src/fixed/substrate-fixed.ts and src/reference/fixed-epoch/, which `createReferenceEngine` runs), the Wasm fixed-point ops the kernel
  * is built from (assembly/fixed, where one exists), `Subnet`'s weight storage, and — for top-k permits — the
  * engine itself. The last test checks that no math vector of the fixture is left out.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { YumaError } from '../src/errors.js';
-import * as R from '../src/reference/fixed.js';
-import { I32F32, I64F64, ONE, I64_MAX, I64_MIN, U64_MAX } from '../src/reference/fixed.js';
+import * as R from '../src/fixed/substrate-fixed.js';
+import { I32F32, I64F64, ONE, I64_MAX, I64_MIN, U64_MAX } from '../src/fixed/substrate-fixed.js';
 import * as D from '../src/reference/fixed-epoch/dense.js';
 import { weightedMedian, weightedMedianCols } from '../src/reference/fixed-epoch/median.js';
 import * as S from '../src/reference/fixed-epoch/sparse.js';

@@ -6,7 +6,7 @@
  * initialisation back and which keep it.
  */
 import { safePowRatioScaled } from '../dtao/bigmath.js';
-import { U64F64, U64_MAX, divChecked, fromInt, mulSat, satSub, toU64Sat } from '../reference/fixed.js';
+import { U64F64, U64_MAX, divChecked, fromInt, mulSat, satSub, toU64Sat } from '../fixed/substrate-fixed.js';
 
 export const PERQUINTILL = 1_000_000_000_000_000_000n;
 export const MIN_WEIGHT_PARTS = PERQUINTILL / 100n;

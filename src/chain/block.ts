@@ -31,7 +31,7 @@ import {
   taoWeightU96F32,
   toU64Sat,
   wrapAdd,
-} from '../reference/fixed.js';
+} from '../fixed/substrate-fixed.js';
 import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, currentPrice, doSwap, limitPriceFromRao, weightsForAddedLiquidity } from './balancer.js';
 import { updateRegistrationPrices } from './registration.js';
 import { SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';

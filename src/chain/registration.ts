@@ -10,7 +10,7 @@
  * commit-reveal.
  */
 import { YumaError } from '../errors.js';
-import { U64F64, mulSat, toU64Sat, fromInt } from '../reference/fixed.js';
+import { U64F64, mulSat, toU64Sat, fromInt } from '../fixed/substrate-fixed.js';
 import type { PruneRules, WeightsRow } from '../subnet/neurons.js';
 import { MAX_PRICE_RAO } from './balancer.js';
 import { swapTaoForAlpha } from './block.js';

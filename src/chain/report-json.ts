@@ -1,5 +1,5 @@
 /** JSON form of a block report (decimal strings for amounts, `{ bits, f64 }` for fixed-point values). */
-import { I96F32, U64F64, U96F32, toF64 } from '../reference/fixed.js';
+import { I96F32, U64F64, U96F32, toF64 } from '../fixed/substrate-fixed.js';
 import type { BlockReport, EpochReport } from './block.js';
 import type { ChainState } from './state.js';
 import { compareKeys } from './state.js';

@@ -6,7 +6,7 @@
  * storage can be loaded field by field and a state survives a round trip bit for bit.
  */
 import { YumaError } from '../errors.js';
-import { I96F32, U64F64, U64_MAX, U96F32, fromF64, toF64 } from '../reference/fixed.js';
+import { I96F32, U64F64, U64_MAX, U96F32, fromF64, toF64 } from '../fixed/substrate-fixed.js';
 import { SubnetNeurons } from '../subnet/neurons.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
 

@@ -4,7 +4,7 @@
  */
 import { YumaError } from '../errors.js';
 import { RAO, TOTAL_SUPPLY } from '../units.js';
-import { blockEmissionForIssuance } from '../reference/fixed.js';
+import { blockEmissionForIssuance } from '../fixed/substrate-fixed.js';
 import { checkAmount, checkFinite } from './validate.js';
 
 /** Seconds per block (12). */

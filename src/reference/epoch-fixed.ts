@@ -24,7 +24,7 @@ import {
   toU64Sat,
   u16ProportionToFixed,
   wrapAdd,
-} from './fixed.js';
+} from '../fixed/substrate-fixed.js';
 import { weightedMedianCols } from './fixed-epoch/median.js';
 import * as S from './fixed-epoch/sparse.js';
 import {
@@ -158,12 +158,15 @@ function core(p: PreparedEpoch, pro: Prologue): Core {
   // Weights for bonds.
   const WB = S.interpolate(W, CW, n, u16Ratio(h.bondsPenalty));
 
+  // Both Yuma variants drop the bonds of miners registered since the last epoch: one cut-off.
+  const lastTempo = lastTempoOf(p);
+  const withoutRecent = (B: S.SparseMatrix) => S.scalarVecMask(B, lastTempo, reg, (lt, registered) => lt <= registered);
+
   let dividends: bigint[];
   let ema: S.SparseMatrix;
   if (h.yuma3Enabled) {
     // Yuma3: bonds as u16 proportions, recent columns dropped.
-    let B: S.SparseMatrix = bondRows(p, (b) => u16ProportionToFixed(BigInt(b)));
-    B = S.scalarVecMask(B, lastTempoOf(p), reg, (lt, registered) => lt <= registered);
+    const B = withoutRecent(bondRows(p, (b) => u16ProportionToFixed(BigInt(b))));
     if (liquidAlphaOn(p, consensus)) {
       const { lo, hi, steep } = liquidAlphaParams(p);
       const alphas = WB.map((wRow, i) => {
@@ -191,9 +194,7 @@ function core(p: PreparedEpoch, pro: Prologue): Core {
     dividends = normalize(vecMul(perValidator, activeStake));
   } else {
     // Original Yuma: bonds as integers, recent columns dropped, column-normalised.
-    let B: S.SparseMatrix = bondRows(p, (b) => BigInt(b) << 32n);
-    B = S.scalarVecMask(B, lastTempoOf(p), reg, (lt, registered) => lt <= registered);
-    B = S.colNormalize(B, n);
+    const B = S.colNormalize(withoutRecent(bondRows(p, (b) => BigInt(b) << 32n)), n);
     const delta = S.colNormalize(S.rowHadamard(WB, activeStake), n);
     ema = S.colNormalize(S.matEma(delta, B, alphaFromBondsMovingAverage(BigInt(h.bondsMovingAverage))), n);
     dividends = normalize(S.matmulTranspose(ema, incentive));

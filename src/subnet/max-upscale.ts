@@ -1,4 +1,4 @@
-import { vecU16MaxUpscaleToU16 as upscaleRaw } from '../reference/fixed.js';
+import { vecU16MaxUpscaleToU16 as upscaleRaw } from '../fixed/substrate-fixed.js';
 
 /**
  * What `set_weights` stores for a row of u16 weights: max-upscaled so the largest entry becomes 65535, in the

@@ -2,7 +2,7 @@
  * Dense-matrix helpers of subtensor's epoch/math.rs as `epoch_dense_mechanism` (the chain's test twin) uses them.
  * Matrices are n×n arrays of I32F32 raw `bigint`s; absent entries are plain zeros.
  */
-import { I32F32, ONE, mulChecked, mulSat, safeDiv, satAdd, satSub, wrapAdd } from '../fixed.js';
+import { I32F32, ONE, mulChecked, mulSat, safeDiv, satAdd, satSub, wrapAdd } from '../../fixed/substrate-fixed.js';
 
 export type DenseMatrix = bigint[][];
 

@@ -3,7 +3,7 @@
  * deterministic pivot search, pivot at the middle index, stable partitions, ties with the pivot dropped.
  * Reproduced literally because its `<` / `<=` edges decide borderline columns.
  */
-import { I32F32, satAdd, satSub } from '../fixed.js';
+import { I32F32, satAdd, satSub } from '../../fixed/substrate-fixed.js';
 import { normalize, sum } from './vector.js';
 
 export function weightedMedian(

@@ -3,7 +3,7 @@
  * A row is a list of `[column, I32F32 raw]` in storage order; which entries exist matters (explicit zeros are kept
  * by some steps and decide, e.g., whether a Yuma3 liquid-alpha bond decays or is dropped).
  */
-import { I32F32, ONE, mulSat, safeDiv, satAdd, satSub, wrapAdd } from '../fixed.js';
+import { I32F32, ONE, mulSat, safeDiv, satAdd, satSub, wrapAdd } from '../../fixed/substrate-fixed.js';
 
 export type SparseRow = Array<[number, bigint]>;
 export type SparseMatrix = SparseRow[];

@@ -2,7 +2,7 @@
  * Vector helpers of subtensor's `epoch/math.rs`, on I32F32 raw `bigint`s, for the BigInt reference epoch.
  * Each keeps the chain's sum kind: `iter().sum()` wraps (release build), the explicit `saturating_add` loops clamp.
  */
-import { I32F32, safeDiv, wrapAdd, mulChecked } from '../fixed.js';
+import { I32F32, safeDiv, wrapAdd, mulChecked } from '../../fixed/substrate-fixed.js';
 
 /** `iter().sum()` of I32F32 values: release-build addition, i.e. wrapping. */
 export function sum(x: readonly bigint[]): bigint {

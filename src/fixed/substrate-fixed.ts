@@ -1,9 +1,11 @@
 /**
- * BigInt reference for the chain's fixed-point arithmetic (`substrate-fixed` v0.6.0 as subtensor uses it).
+ * The chain's fixed-point arithmetic in BigInt (`substrate-fixed` v0.6.0 as subtensor uses it).
  *
  * Written for obviousness, not speed: every value is a raw integer `bigint` (value = raw / 2^frac) and every
- * operation is the exact rational formula followed by the crate's rounding and overflow rule. It is the oracle the
- * Wasm kernels in `assembly/fixed/` are property-tested against, and the building block of the BigInt reference epoch.
+ * operation is the exact rational formula followed by the crate's rounding and overflow rule. The library runs it
+ * where the chain's rules are not in the epoch kernel (the block model, pools, block emission, weight storage); it
+ * is the oracle the Wasm kernels in `assembly/fixed/` are property-tested against, and the building block of the
+ * BigInt reference epoch.
  *
  * API shape: a type descriptor (`I32F32`, `I64F64`, `I96F32`, `U64F64`, `U96F32`) is the first argument of the
  * generic operations, e.g. `mulSat(I32F32, a, b)`. Chain helpers that only exist for one type (`exp`, `sigmoidSafe`,
