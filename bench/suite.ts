@@ -6,8 +6,8 @@
 import { typedEpoch } from './typed-epoch.js';
 import { prepareEpoch, type PreparedEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, EpochOptions, Hyperparams, MechanismEpochInput } from '../src/epoch/types.js';
-import { referenceEpoch } from '../src/reference/epoch.js';
-import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
+import { referenceEpoch } from '../src/reference/float/epoch.js';
+import { referenceEpochFixed } from '../src/reference/fixed/epoch.js';
 
 export { typedEpoch, referenceEpoch, referenceEpochFixed, prepareEpoch };
 export { createReferenceEngine } from '../src/testing/reference-engine.js';

@@ -266,7 +266,7 @@ export function typedEpoch(p: PreparedEpoch): RawEpochResult {
       sum += v;
     }
     // the chain's I32F32 row normalisation floor(w·2^32/Σw)·2^-32 (the f64 quotient's floor; exact but for quotients
-    // that round onto an integer, see src/reference/stages/grid.ts)
+    // that round onto an integer, see src/reference/float/grid.ts)
     if (sum > 0) for (let j = 0; j < n; j++) w[row + j] = Math.floor((w[row + j] / sum) * TWO32) / TWO32;
   }
 

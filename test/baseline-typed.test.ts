@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { typedEpoch } from '../bench/typed-epoch.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
-import { referenceEpoch } from '../src/reference/epoch.js';
+import { referenceEpoch } from '../src/reference/float/epoch.js';
 import { syntheticSubnet } from '../bench/suite.js';
 import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
 

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { syntheticSubnet } from '../bench/suite.js';
 import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
-import { referenceEpoch } from '../src/reference/epoch.js';
-import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
+import { referenceEpoch } from '../src/reference/float/epoch.js';
+import { referenceEpochFixed } from '../src/reference/fixed/epoch.js';
 import { expectSameResult } from './helpers/epoch-fixed-compare.js';
 import { kernelVsReference } from './helpers/epoch-float-compare.js';
 

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineSync, type Engine } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { ChainPath, EpochInput, EpochOutput, Hyperparams, NumericMode, SparseRow } from '../src/epoch/types.js';
-import { referenceEpochTrace } from '../src/reference/epoch.js';
+import { referenceEpochTrace } from '../src/reference/float/epoch.js';
 import { vecU16MaxUpscaleToU16 } from '../src/subnet/max-upscale.js';
 import { Subnet } from '../src/subnet/index.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { RawEpochResult } from '../src/epoch/result.js';
-import { referenceEpoch } from '../src/reference/epoch.js';
+import { referenceEpoch } from '../src/reference/float/epoch.js';
 import { kernelVsReference } from './helpers/epoch-float-compare.js';
 import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { RawEpochResult } from '../src/epoch/result.js';
-import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
+import { referenceEpochFixed } from '../src/reference/fixed/epoch.js';
 import { expectSameResult } from './helpers/epoch-fixed-compare.js';
 import { expectChainExact, loadConformance, type ConformanceCase } from './helpers/conformance.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch, type PreparedEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, Hyperparams, SparseRow } from '../src/epoch/types.js';
-import { referenceEpochFixed } from '../src/reference/epoch-fixed.js';
+import { referenceEpochFixed } from '../src/reference/fixed/epoch.js';
 import { expectSameResult } from './helpers/epoch-fixed-compare.js';
 import { largeSubnetArb } from './helpers/large-subnet.js';
 

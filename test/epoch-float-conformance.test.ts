@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepareEpoch } from '../src/epoch/prepare.js';
-import { referenceEpoch } from '../src/reference/epoch.js';
+import { referenceEpoch } from '../src/reference/float/epoch.js';
 import { kernelVsReference } from './helpers/epoch-float-compare.js';
 import { FloatKernel } from './helpers/epoch-float-harness.js';
 import { loadConformance } from './helpers/conformance.js';

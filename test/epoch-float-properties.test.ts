@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, SparseRow } from '../src/epoch/types.js';
-import { referenceEpoch, referenceEpochTrace } from '../src/reference/epoch.js';
+import { referenceEpoch, referenceEpochTrace } from '../src/reference/float/epoch.js';
 import { subnetArb } from './helpers/epoch-float-arbitraries.js';
 import { expectSameResult } from './helpers/epoch-fixed-compare.js';
 import { kernelVsReference } from './helpers/epoch-float-compare.js';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, Hyperparams } from '../src/epoch/types.js';
-import { referenceEpoch } from '../src/reference/epoch.js';
+import { referenceEpoch } from '../src/reference/float/epoch.js';
 import { arbEpochInput, arbHyperparams } from '../src/testing/index.js';
 
 const engine = createEngineSync();

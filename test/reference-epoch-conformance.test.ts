@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepareEpoch } from '../src/epoch/prepare.js';
-import { referenceEpoch } from '../src/reference/epoch.js';
+import { referenceEpoch } from '../src/reference/float/epoch.js';
 import { loadConformance } from './helpers/conformance.js';
 
 const U16_FIELDS = ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust'] as const;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alphaSigmoid, consensusWithMajority, floorShareTimes, proportionToU16, weightedMedian, type Mat } from '../src/reference/epoch.js';
+import { alphaSigmoid, consensusWithMajority, floorShareTimes, proportionToU16, weightedMedian, type Mat } from '../src/reference/float/epoch.js';
 
 const f32 = (x: number) => Math.fround(x);
 

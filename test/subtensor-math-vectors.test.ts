@@ -2,7 +2,7 @@
  * Every math-helper vector of test/fixtures/subtensor-test-vectors.json (`kind: "math-fn"`, transcribed from
  * subtensor 14bc6f9f `tests/math.rs` and two helper tests of `tests/epoch.rs`), each against the library's own
  * implementation of that helper, with the tolerance the vector carries: the BigInt reference's chain helpers
- * (src/fixed/substrate-fixed.ts and src/reference/fixed-epoch/, which `createReferenceEngine` runs), the Wasm fixed-point ops the kernel
+ * (src/fixed/substrate-fixed.ts and src/reference/fixed/, which `createReferenceEngine` runs), the Wasm fixed-point ops the kernel
  * is built from (assembly/fixed, where one exists), `Subnet`'s weight storage, and — for top-k permits — the
  * engine itself. The last test checks that no math vector of the fixture is left out.
  */
@@ -11,10 +11,10 @@ import { createEngineSync } from '../src/engine.js';
 import { YumaError } from '../src/errors.js';
 import * as R from '../src/fixed/substrate-fixed.js';
 import { I32F32, I64F64, ONE, I64_MAX, I64_MIN, U64_MAX } from '../src/fixed/substrate-fixed.js';
-import * as D from '../src/reference/fixed-epoch/dense.js';
-import { weightedMedian, weightedMedianCols } from '../src/reference/fixed-epoch/median.js';
-import * as S from '../src/reference/fixed-epoch/sparse.js';
-import { isTopkNonzero, maskVector, normalize, sum, vecMul } from '../src/reference/fixed-epoch/vector.js';
+import * as D from '../src/reference/fixed/dense.js';
+import { weightedMedian, weightedMedianCols } from '../src/reference/fixed/median.js';
+import * as S from '../src/reference/fixed/sparse.js';
+import { isTopkNonzero, maskVector, normalize, sum, vecMul } from '../src/reference/fixed/vector.js';
 import { vecU16MaxUpscaleToU16 as subnetUpscale } from '../src/subnet/max-upscale.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { type Fn, loadFixedWasm, u64 } from './helpers/fixed-wasm.js';

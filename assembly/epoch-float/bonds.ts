@@ -9,7 +9,7 @@ let betaUlpsV: v128 = f64x2.splat(0);
 
 /**
  * `WB = W ⊕ β⊗(min(W, C) − W)` on the grid: β = floor(bondsPenalty·2^32 / 65535) in ulps and the product floored
- * as the chain's (reference: stages/bonds.ts `weightsForBonds`); β = 0 and β = 1 pass W or the clipped W through.
+ * as the chain's (reference: src/reference/float/bonds.ts `weightsForBonds`); β = 0 and β = 1 pass W or the clipped W through.
  */
 // @ts-ignore: decorator
 @inline function wbOf(w: v128, c: v128): v128 {
@@ -76,7 +76,7 @@ export function bondsAndDividends(rows: i32): void {
  * pass 1 column sums of the masked bonds (integers: exact) and of ΔB = floor(WB·a·2^32), the chain's floored
  * product in ulps (integers: exact; a column that floors to zero stays zero, as on chain); pass 2 the EMA
  * `floor(ΔB·α/ΣΔB) + floor(B·(1−α)/ΣB)` in ulps in place of the weights, with its column sums (reference:
- * stages/bonds.ts `originalYumaBonds`); pass 3 column-normalised EMA in place, dividends `Σⱼ floor(Iⱼ·EMAᵢⱼ)`
+ * src/reference/float/bonds.ts `originalYumaBonds`); pass 3 column-normalised EMA in place, dividends `Σⱼ floor(Iⱼ·EMAᵢⱼ)`
  * (two lanes, as the reference) and column maxima for storage (into COL_C).
  */
 function originalYuma(rows: i32): void {

@@ -96,7 +96,7 @@ function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
  * their indices. Partitions keep this order, so each one's first element is its heaviest voter and serves as
  * the pivot: with Pareto-like stakes that score is usually the median or next to it (≈ 1.7–1.9 m element
  * visits and 3 rounds per column instead of 2.4–2.8 m and 5–7 with the chain's middle element). In exact
- * arithmetic the answer does not depend on the pivot; in f64 the reference (stages/median.ts) pivots and sums in
+ * arithmetic the answer does not depend on the pivot; in f64 the reference (src/reference/float/median.ts) pivots and sums in
  * this same order, so the two agree to the bit.
  */
 function heaviestFirst(m: i32): void {

@@ -1,5 +1,5 @@
 import type { EpochOutput, NumericMode } from './types.js';
-import { emissions, floorShareTimes } from '../reference/stages/emission.js';
+import { emissions, floorShareTimes } from '../reference/float/emission.js';
 import { U64_MAX } from '../units.js';
 
 const ONE = 2 ** 32;

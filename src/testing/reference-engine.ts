@@ -5,8 +5,8 @@ import { isPreparedMechanisms, prepareItem, type PreparedItem } from '../epoch/m
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import { allocRawResult, toEpochOutput, type RawEpochResult } from '../epoch/result.js';
 import type { BatchItem, EpochInput, EpochInputLike, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochInputLike, MechanismEpochOutput } from '../epoch/types.js';
-import { referenceEpoch } from '../reference/epoch.js';
-import { referenceEpochFixed } from '../reference/epoch-fixed.js';
+import { referenceEpoch } from '../reference/float/epoch.js';
+import { referenceEpochFixed } from '../reference/fixed/epoch.js';
 import { referenceEpochWithMechanisms } from '../reference/mechanisms.js';
 
 /**

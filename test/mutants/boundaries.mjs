@@ -1,7 +1,7 @@
 // Boundary mutations of the epoch implementations: each moves one comparison by one (`<` ↔ `<=`, a guard
 // dropped, a tie order flipped, an off-by-one) in one of the four implementations — the Wasm fixed kernel
-// (assembly/epoch-fixed, assembly/job.ts), the BigInt reference (src/reference/epoch-fixed.ts, fixed-epoch/), the
-// Wasm float kernel (assembly/epoch-float) and the f64 reference (src/reference/stages). `node test/mutants/run.mjs`
+// (assembly/epoch-fixed, assembly/job.ts), the BigInt reference (src/reference/fixed), the Wasm float kernel
+// (assembly/epoch-float) and the f64 reference (src/reference/float). `node test/mutants/run.mjs`
 // applies them one at a time and expects test/epoch-boundaries.test.ts to fail on each ('kill'). Entries marked
 // 'equivalent' cannot change any output, entries marked 'pending' are not caught yet (the reason says why for
 // both); the runner reports them without failing.
@@ -9,8 +9,8 @@
 
 const F = 'assembly/epoch-fixed/';
 const W = 'assembly/epoch-float/';
-const B = 'src/reference/';
-const S = 'src/reference/stages/';
+const B = 'src/reference/fixed/';
+const S = 'src/reference/float/';
 
 export const MUTANTS = [
   // ---- weighted median ----------------------------------------------------------------------------------------
@@ -21,12 +21,12 @@ export const MUTANTS = [
   { id: 'fixed-median-ties-lower', file: F + 'median.ts', find: 'const ltm = i64x2.lt_s(sc, pv);', replace: 'const ltm = i64x2.le_s(sc, pv);' },
   { id: 'fixed-median-ties-upper', file: F + 'median.ts', find: 'const gtm = i64x2.gt_s(sc, pv);', replace: 'const gtm = i64x2.ge_s(sc, pv);' },
   { id: 'fixed-median-voters', file: F + 'median.ts', find: '    if (a > 0) {', replace: '    if (a >= 0) {' },
-  { id: 'ref-median-lower-lt', file: B + 'fixed-epoch/median.ts', find: 'if (minority < satAdd(I32F32, lo, loStake) && lower.length > 0) {', replace: 'if (minority <= satAdd(I32F32, lo, loStake) && lower.length > 0) {' },
-  { id: 'ref-median-upper-le', file: B + 'fixed-epoch/median.ts', find: '} else if (satSub(I32F32, hi, hiStake) <= minority && upper.length > 0) {', replace: '} else if (satSub(I32F32, hi, hiStake) < minority && upper.length > 0) {' },
-  { id: 'ref-median-lower-guard', file: B + 'fixed-epoch/median.ts', find: 'if (minority < satAdd(I32F32, lo, loStake) && lower.length > 0) {', replace: 'if (minority < satAdd(I32F32, lo, loStake)) {' },
-  { id: 'ref-median-upper-guard', file: B + 'fixed-epoch/median.ts', find: '} else if (satSub(I32F32, hi, hiStake) <= minority && upper.length > 0) {', replace: '} else if (satSub(I32F32, hi, hiStake) <= minority) {' },
-  { id: 'ref-median-ties', file: B + 'fixed-epoch/median.ts', find: '      if (s === pivot) continue;\n', replace: '' },
-  { id: 'ref-median-voters', file: B + 'fixed-epoch/median.ts', find: 'if (stake[r] > 0n) rows.push(r);', replace: 'if (stake[r] >= 0n) rows.push(r);' },
+  { id: 'ref-median-lower-lt', file: B + 'median.ts', find: 'if (minority < satAdd(I32F32, lo, loStake) && lower.length > 0) {', replace: 'if (minority <= satAdd(I32F32, lo, loStake) && lower.length > 0) {' },
+  { id: 'ref-median-upper-le', file: B + 'median.ts', find: '} else if (satSub(I32F32, hi, hiStake) <= minority && upper.length > 0) {', replace: '} else if (satSub(I32F32, hi, hiStake) < minority && upper.length > 0) {' },
+  { id: 'ref-median-lower-guard', file: B + 'median.ts', find: 'if (minority < satAdd(I32F32, lo, loStake) && lower.length > 0) {', replace: 'if (minority < satAdd(I32F32, lo, loStake)) {' },
+  { id: 'ref-median-upper-guard', file: B + 'median.ts', find: '} else if (satSub(I32F32, hi, hiStake) <= minority && upper.length > 0) {', replace: '} else if (satSub(I32F32, hi, hiStake) <= minority) {' },
+  { id: 'ref-median-ties', file: B + 'median.ts', find: '      if (s === pivot) continue;\n', replace: '' },
+  { id: 'ref-median-voters', file: B + 'median.ts', find: 'if (stake[r] > 0n) rows.push(r);', replace: 'if (stake[r] >= 0n) rows.push(r);' },
   { id: 'float-median-lower-lt', file: W + 'median.ts', find: 'if (minority < lo + lowStake && lc > 0) {', replace: 'if (minority <= lo + lowStake && lc > 0) {' },
   { id: 'float-median-upper-le', file: W + 'median.ts', find: '} else if (hi - highStake <= minority && uc > 0) {', replace: '} else if (hi - highStake < minority && uc > 0) {' },
   { id: 'float-median-lower-guard', file: W + 'median.ts', find: 'if (minority < lo + lowStake && lc > 0) {', replace: 'if (minority < lo + lowStake) {' },
@@ -46,10 +46,10 @@ export const MUTANTS = [
   { id: 'fixed-topk-ties', file: F + 'stake.ts', find: '(<u64>ld(STAKE, i) << 12) | <u64>i);', replace: '(<u64>ld(STAKE, i) << 12) | <u64>(4095 - i));' },
   { id: 'fixed-topk-drop', file: F + 'stake.ts', find: 'const drop = n - k;', replace: 'const drop = n - k - 1;' },
   { id: 'fixed-topk-merge', file: F + 'stake.ts', find: 'if (kx <= ky) {', replace: 'if (kx < ky) {', status: 'equivalent', why: 'keys (stake << 12 | uid) are unique, so no two compare equal' },
-  { id: 'ref-topk-zero', file: B + 'fixed-epoch/vector.ts', find: 'const result = x.map((v) => v !== 0n);', replace: 'const result = x.map((v) => v >= 0n);' },
-  { id: 'ref-topk-n-lt-k', file: B + 'fixed-epoch/vector.ts', find: 'if (n < k) return result;', replace: 'if (n <= k) return result;', status: 'equivalent', why: 'at n = k the sort drops n − k = 0 UIDs' },
-  { id: 'ref-topk-ties', file: B + 'fixed-epoch/vector.ts', find: ': x[a] > x[b] ? 1 : a - b));', replace: ': x[a] > x[b] ? 1 : b - a));' },
-  { id: 'ref-topk-drop', file: B + 'fixed-epoch/vector.ts', find: 'for (let t = 0; t < n - k; t++)', replace: 'for (let t = 0; t < n - k - 1; t++)' },
+  { id: 'ref-topk-zero', file: B + 'vector.ts', find: 'const result = x.map((v) => v !== 0n);', replace: 'const result = x.map((v) => v >= 0n);' },
+  { id: 'ref-topk-n-lt-k', file: B + 'vector.ts', find: 'if (n < k) return result;', replace: 'if (n <= k) return result;', status: 'equivalent', why: 'at n = k the sort drops n − k = 0 UIDs' },
+  { id: 'ref-topk-ties', file: B + 'vector.ts', find: ': x[a] > x[b] ? 1 : a - b));', replace: ': x[a] > x[b] ? 1 : b - a));' },
+  { id: 'ref-topk-drop', file: B + 'vector.ts', find: 'for (let t = 0; t < n - k; t++)', replace: 'for (let t = 0; t < n - k - 1; t++)' },
   { id: 'float-topk-zero', file: W + 'stake.ts', find: 'const p: u8 = f64At(STAKE, i) != 0 ? 1 : 0;', replace: 'const p: u8 = f64At(STAKE, i) >= 0 ? 1 : 0;' },
   { id: 'float-topk-ties', file: W + 'stake.ts', find: 'return sa < sb || (sa == sb && a < b);', replace: 'return sa < sb || (sa == sb && a > b);' },
   { id: 'float-topk-drop', file: W + 'stake.ts', find: 'const drop = J.n - k;', replace: 'const drop = J.n - k - 1;' },
@@ -62,12 +62,12 @@ export const MUTANTS = [
   { id: 'fixed-active', file: F + 'stake.ts', find: 'stU8(INACTIVE, i, until < cb);', replace: 'stU8(INACTIVE, i, until <= cb);' },
   { id: 'fixed-active-saturation', file: F + 'stake.ts', find: 'if (until < lu) until = u64.MAX_VALUE;', replace: 'if (until <= lu) until = u64.MAX_VALUE;' },
   { id: 'fixed-active-no-saturation', file: F + 'stake.ts', find: 'if (until < lu) until = u64.MAX_VALUE;', replace: '' },
-  { id: 'ref-active', file: B + 'epoch-fixed.ts', find: '(lu) => u64SatAdd(lu, cutoff) < cb);', replace: '(lu) => u64SatAdd(lu, cutoff) <= cb);' },
+  { id: 'ref-active', file: B + 'epoch.ts', find: '(lu) => u64SatAdd(lu, cutoff) < cb);', replace: '(lu) => u64SatAdd(lu, cutoff) <= cb);' },
   { id: 'float-active', file: W + 'stake.ts', find: 'store<u8>(out + <usize>i, upTo < J.currentBlock ? 0 : 1);', replace: 'store<u8>(out + <usize>i, upTo <= J.currentBlock ? 0 : 1);' },
   { id: 'float-active-saturation', file: W + 'stake.ts', find: 'if (upTo < lu) upTo = U64.MAX_VALUE;', replace: 'if (upTo <= lu) upTo = U64.MAX_VALUE;' },
   { id: 'f64-active', file: S + 'masks.ts', find: 'out[i] = upTo < p.currentBlock ? 0 : 1;', replace: 'out[i] = upTo <= p.currentBlock ? 0 : 1;' },
   { id: 'fixed-threshold', file: F + 'stake.ts', find: 'if (i == J.ownerPermit || s >= J.stakeThreshold) total += s;', replace: 'if (i == J.ownerPermit || s > J.stakeThreshold) total += s;', also: { find: 'const f: u64 = i == J.ownerPermit || s >= J.stakeThreshold ? s : 0;', replace: 'const f: u64 = i == J.ownerPermit || s > J.stakeThreshold ? s : 0;' } },
-  { id: 'ref-threshold', file: B + 'epoch-fixed.ts', find: 'toU64Sat(I64F64, total) < h.stakeThreshold ? 0n : total;', replace: 'toU64Sat(I64F64, total) <= h.stakeThreshold ? 0n : total;' },
+  { id: 'ref-threshold', file: B + 'epoch.ts', find: 'toU64Sat(I64F64, total) < h.stakeThreshold ? 0n : total;', replace: 'toU64Sat(I64F64, total) <= h.stakeThreshold ? 0n : total;' },
   { id: 'float-threshold', file: W + 'stake.ts', find: 'return s < J.stakeThreshold && i != J.ownerPermit ? 0 : s;', replace: 'return s <= J.stakeThreshold && i != J.ownerPermit ? 0 : s;' },
   { id: 'f64-threshold', file: S + 'stake.ts', find: 'filtered[i] = !exempt && s < p.hyper.stakeThreshold ? 0n : s;', replace: 'filtered[i] = !exempt && s <= p.hyper.stakeThreshold ? 0n : s;' },
   { id: 'fixed-permit-length', file: F + 'stake.ts', find: 'let p = i < J.permitLen && load<u8>(J.permitIn + <usize>i) != 0;', replace: 'let p = i <= J.permitLen && load<u8>(J.permitIn + <usize>i) != 0;', status: 'equivalent', why: 'the loader pads the permit vector with zeros to n, so the slot at the vector\'s length reads "no permit"' },
@@ -78,8 +78,8 @@ export const MUTANTS = [
   { id: 'fixed-recent', file: F + 'stake.ts', find: 'stU8(RECENT, j, lastTempo <= J.reg(j));', replace: 'stU8(RECENT, j, lastTempo < J.reg(j));' },
   { id: 'fixed-recent-last-step', file: F + 'stake.ts', find: ': J.lastStep + 1;', replace: ': J.lastStep;' },
   { id: 'fixed-recent-saturation', file: F + 'stake.ts', find: 'lastTempo = cb > J.tempo ? cb - J.tempo : 0;', replace: 'lastTempo = cb - J.tempo;' },
-  { id: 'ref-recent', file: B + 'epoch-fixed.ts', find: '(lt, registered) => lt <= registered);', replace: '(lt, registered) => lt < registered);' },
-  { id: 'ref-recent-last-step', file: B + 'epoch-fixed.ts', find: 'return p.lastStepBlock === 0n ? u64SatSub(p.currentBlock, BigInt(p.tempo)) : u64SatAdd(p.lastStepBlock, 1n);', replace: 'return p.lastStepBlock === 0n ? u64SatSub(p.currentBlock, BigInt(p.tempo)) : p.lastStepBlock;' },
+  { id: 'ref-recent', file: B + 'epoch.ts', find: '(lt, registered) => lt <= registered);', replace: '(lt, registered) => lt < registered);' },
+  { id: 'ref-recent-last-step', file: B + 'epoch.ts', find: 'return p.lastStepBlock === 0n ? u64SatSub(p.currentBlock, BigInt(p.tempo)) : u64SatAdd(p.lastStepBlock, 1n);', replace: 'return p.lastStepBlock === 0n ? u64SatSub(p.currentBlock, BigInt(p.tempo)) : p.lastStepBlock;' },
   { id: 'float-recent', file: W + 'stake.ts', find: 'lt <= J.reg(j) ? 1 : 0', replace: 'lt < J.reg(j) ? 1 : 0' },
   { id: 'float-recent-last-step', file: W + 'stake.ts', find: '? J.lastStep : J.lastStep + 1;', replace: '? J.lastStep : J.lastStep;' },
   { id: 'float-recent-saturation', file: W + 'stake.ts', find: 'lt = J.currentBlock > J.tempo ? J.currentBlock - J.tempo : 0;', replace: 'lt = J.currentBlock - J.tempo;' },
@@ -91,8 +91,8 @@ export const MUTANTS = [
   { id: 'job-commit', file: 'assembly/job.ts', find: 'return luI <= r || commitI < r;', replace: 'return luI <= r || commitI <= r;' },
   { id: 'fixed-outdated-fast-path', file: F + 'weights.ts', find: 'if (lu > regMax && cm >= regMax) diagonalMaskedRow(i, dst);', replace: 'if (lu >= regMax && cm >= regMax) diagonalMaskedRow(i, dst);' },
   { id: 'fixed-commit-fast-path', file: F + 'weights.ts', find: 'if (lu > regMax && cm >= regMax) diagonalMaskedRow(i, dst);', replace: 'if (lu > regMax && cm > regMax) diagonalMaskedRow(i, dst);', status: 'equivalent', why: 'a commit at regMax masks nothing, so the scalar path gives the fast path\'s row' },
-  { id: 'ref-outdated', file: B + 'epoch-fixed.ts', find: '(updated, registered) => updated <= registered);', replace: '(updated, registered) => updated < registered);' },
-  { id: 'ref-commit', file: B + 'epoch-fixed.ts', find: '(commit, registered) => commit < registered);', replace: '(commit, registered) => commit <= registered);' },
+  { id: 'ref-outdated', file: B + 'epoch.ts', find: '(updated, registered) => updated <= registered);', replace: '(updated, registered) => updated < registered);' },
+  { id: 'ref-commit', file: B + 'epoch.ts', find: '(commit, registered) => commit < registered);', replace: '(commit, registered) => commit <= registered);' },
   { id: 'float-outdated', file: W + 'weights.ts', find: 'if (J.lastUpdate(i) <= reg) return false;', replace: 'if (J.lastUpdate(i) < reg) return false;' },
   { id: 'float-commit', file: W + 'weights.ts', find: 'if (J.commitIn != 0 && J.commitOf(i) < reg) return false;', replace: 'if (J.commitIn != 0 && J.commitOf(i) <= reg) return false;' },
   { id: 'float-outdated-fast-path', file: W + 'weights.ts', find: 'return J.lastUpdate(i) <= regMax ||', replace: 'return J.lastUpdate(i) < regMax ||' },
@@ -103,9 +103,9 @@ export const MUTANTS = [
   { id: 'fixed-clip-keep', file: F + 'bonds.ts', find: '&& !(c < w && c <= 0);', replace: '&& !(c <= w && c <= 0);' },
   { id: 'fixed-clip-drop', file: F + 'bonds.ts', find: '&& !(c < w && c <= 0);', replace: '&& !(c < w && c < 0);' },
   { id: 'fixed-wb-positive', file: F + 'bonds.ts', find: '  return wb > 0;\n', replace: '  return wb >= 0;\n' },
-  { id: 'ref-clip-keep', file: B + 'fixed-epoch/sparse.ts', find: '      if (th < v) {', replace: '      if (th <= v) {' },
-  { id: 'ref-clip-drop', file: B + 'fixed-epoch/sparse.ts', find: 'if (th > 0n) out.push([j, th]);', replace: 'if (th >= 0n) out.push([j, th]);' },
-  { id: 'ref-wb-positive', file: B + 'fixed-epoch/sparse.ts', find: '      if (v > 0n) out.push([j, v]);\n    }\n    return out;\n  });\n}\n\n/** `row_hadamard_sparse`', replace: '      if (v >= 0n) out.push([j, v]);\n    }\n    return out;\n  });\n}\n\n/** `row_hadamard_sparse`' },
+  { id: 'ref-clip-keep', file: B + 'sparse.ts', find: '      if (th < v) {', replace: '      if (th <= v) {' },
+  { id: 'ref-clip-drop', file: B + 'sparse.ts', find: 'if (th > 0n) out.push([j, th]);', replace: 'if (th >= 0n) out.push([j, th]);' },
+  { id: 'ref-wb-positive', file: B + 'sparse.ts', find: '      if (v > 0n) out.push([j, v]);\n    }\n    return out;\n  });\n}\n\n/** `row_hadamard_sparse`', replace: '      if (v >= 0n) out.push([j, v]);\n    }\n    return out;\n  });\n}\n\n/** `row_hadamard_sparse`' },
   { id: 'float-clip-keep', file: W + 'bonds.ts', find: '&& !(c < w && c <= 0);', replace: '&& !(c <= w && c <= 0);' },
   { id: 'float-clip-drop', file: W + 'bonds.ts', find: '&& !(c < w && c <= 0);', replace: '&& !(c < w && c < 0);' },
   { id: 'float-wb-positive', file: W + 'bonds.ts', find: '  return wb > 0;\n', replace: '  return wb >= 0;\n' },

@@ -4,30 +4,30 @@
  * the same masks and path differences (path rules) as the chain, in f64 instead of fixed point, with the kernel's
  * reduction orders so the two agree to the bit except where `exp` differs by an ulp.
  */
-import type { PreparedEpoch } from '../epoch/prepare.js';
-import { allocRawResult, type RawEpochResult } from '../epoch/result.js';
-import { originalYumaBonds, weightsForBonds, yuma3Bonds } from './stages/bonds.js';
-import { clipWeights, rankOf, stakeWeightedColumnSums, trust, validatorTrust } from './stages/clip.js';
-import { emissionShares, emissions } from './stages/emission.js';
-import { activeMask, forbiddenRows, previousPermits, recentlyRegistered } from './stages/masks.js';
-import { consensus } from './stages/median.js';
-import { activeStake, newPermits, normalizedStake } from './stages/stake.js';
-import { normalizeInPlace } from './stages/sums.js';
-import { vecToU16 } from './stages/u16.js';
-import { maskedNormalizedWeights } from './stages/weights.js';
-import { writeBackBonds } from './stages/writeback.js';
+import type { PreparedEpoch } from '../../epoch/prepare.js';
+import { allocRawResult, type RawEpochResult } from '../../epoch/result.js';
+import { originalYumaBonds, weightsForBonds, yuma3Bonds } from './bonds.js';
+import { clipWeights, rankOf, stakeWeightedColumnSums, trust, validatorTrust } from './clip.js';
+import { emissionShares, emissions } from './emission.js';
+import { activeMask, forbiddenRows, previousPermits, recentlyRegistered } from './masks.js';
+import { consensus } from './median.js';
+import { activeStake, newPermits, normalizedStake } from './stake.js';
+import { normalizeInPlace } from './sums.js';
+import { vecToU16 } from './u16.js';
+import { maskedNormalizedWeights } from './weights.js';
+import { writeBackBonds } from './writeback.js';
 
-export * from './stages/bonds.js';
-export * from './stages/clip.js';
-export * from './stages/emission.js';
-export * from './stages/grid.js';
-export * from './stages/masks.js';
-export * from './stages/median.js';
-export * from './stages/stake.js';
-export * from './stages/sums.js';
-export * from './stages/u16.js';
-export * from './stages/weights.js';
-export * from './stages/writeback.js';
+export * from './bonds.js';
+export * from './clip.js';
+export * from './emission.js';
+export * from './grid.js';
+export * from './masks.js';
+export * from './median.js';
+export * from './stake.js';
+export * from './sums.js';
+export * from './u16.js';
+export * from './weights.js';
+export * from './writeback.js';
 
 /** Every intermediate of one reference epoch, for stage-by-stage tests. */
 export interface ReferenceTrace {

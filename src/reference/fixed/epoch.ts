@@ -6,8 +6,8 @@
  * consensus, bonds, emission).
  * Slow on purpose: it is the oracle the Wasm fixed kernel is tested against.
  */
-import type { PreparedEpoch } from '../epoch/prepare.js';
-import { allocRawResult, type RawEpochResult } from '../epoch/result.js';
+import type { PreparedEpoch } from '../../epoch/prepare.js';
+import { allocRawResult, type RawEpochResult } from '../../epoch/result.js';
 import {
   I32F32,
   I64F64,
@@ -24,9 +24,9 @@ import {
   toU64Sat,
   u16ProportionToFixed,
   wrapAdd,
-} from '../fixed/substrate-fixed.js';
-import { weightedMedianCols } from './fixed-epoch/median.js';
-import * as S from './fixed-epoch/sparse.js';
+} from '../../fixed/substrate-fixed.js';
+import { weightedMedianCols } from './median.js';
+import * as S from './sparse.js';
 import {
   RULE_BOND_WRITEBACK,
   RULE_COMMIT_REVEAL,
@@ -36,8 +36,8 @@ import {
   RULE_STORED_ZERO_WEIGHTS,
   RULE_ZERO_CONSENSUS_BOND_DROP,
   sparseRule,
-} from '../epoch/path-rules.js';
-import { isTopkNonzero, maskVector, normalize, normalizeUsingSum, sum, vecMul } from './fixed-epoch/vector.js';
+} from '../../epoch/path-rules.js';
+import { isTopkNonzero, maskVector, normalize, normalizeUsingSum, sum, vecMul } from './vector.js';
 
 const u64SatAdd = (a: bigint, b: bigint): bigint => (a + b > U64_MAX ? U64_MAX : a + b);
 const u64SatSub = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
