@@ -65,14 +65,14 @@ export const MUTANTS = [
   { id: 'ref-active', file: B + 'epoch.ts', find: '(lu) => u64SatAdd(lu, cutoff) < cb);', replace: '(lu) => u64SatAdd(lu, cutoff) <= cb);' },
   { id: 'float-active', file: W + 'stake.ts', find: 'store<u8>(out + <usize>i, upTo < J.currentBlock ? 0 : 1);', replace: 'store<u8>(out + <usize>i, upTo <= J.currentBlock ? 0 : 1);' },
   { id: 'float-active-saturation', file: W + 'stake.ts', find: 'if (upTo < lu) upTo = U64.MAX_VALUE;', replace: 'if (upTo <= lu) upTo = U64.MAX_VALUE;' },
-  { id: 'f64-active', file: S + 'masks.ts', find: 'out[i] = upTo < p.currentBlock ? 0 : 1;', replace: 'out[i] = upTo <= p.currentBlock ? 0 : 1;' },
+  { id: 'f64-active', file: S + 'stake.ts', find: 'out[i] = upTo < p.currentBlock ? 0 : 1;', replace: 'out[i] = upTo <= p.currentBlock ? 0 : 1;' },
   { id: 'fixed-threshold', file: F + 'stake.ts', find: 'if (i == J.ownerPermit || s >= J.stakeThreshold) total += s;', replace: 'if (i == J.ownerPermit || s > J.stakeThreshold) total += s;', also: { find: 'const f: u64 = i == J.ownerPermit || s >= J.stakeThreshold ? s : 0;', replace: 'const f: u64 = i == J.ownerPermit || s > J.stakeThreshold ? s : 0;' } },
   { id: 'ref-threshold', file: B + 'epoch.ts', find: 'toU64Sat(I64F64, total) < h.stakeThreshold ? 0n : total;', replace: 'toU64Sat(I64F64, total) <= h.stakeThreshold ? 0n : total;' },
   { id: 'float-threshold', file: W + 'stake.ts', find: 'return s < J.stakeThreshold && i != J.ownerPermit ? 0 : s;', replace: 'return s <= J.stakeThreshold && i != J.ownerPermit ? 0 : s;' },
   { id: 'f64-threshold', file: S + 'stake.ts', find: 'filtered[i] = !exempt && s < p.hyper.stakeThreshold ? 0n : s;', replace: 'filtered[i] = !exempt && s <= p.hyper.stakeThreshold ? 0n : s;' },
   { id: 'fixed-permit-length', file: F + 'stake.ts', find: 'let p = i < J.permitLen && load<u8>(J.permitIn + <usize>i) != 0;', replace: 'let p = i <= J.permitLen && load<u8>(J.permitIn + <usize>i) != 0;', status: 'equivalent', why: 'the loader pads the permit vector with zeros to n, so the slot at the vector\'s length reads "no permit"' },
   { id: 'float-permit-length', file: W + 'stake.ts', find: 'let prev: u8 = i < J.permitLen ? load<u8>(J.permitIn + <usize>i) : 0;', replace: 'let prev: u8 = i <= J.permitLen ? load<u8>(J.permitIn + <usize>i) : 0;', status: 'equivalent', why: 'the loader pads the permit vector with zeros to n' },
-  { id: 'f64-permit-length', file: S + 'masks.ts', find: 'out[i] = i < p.permitLength && prev[i] ? 0 : 1;', replace: 'out[i] = i <= p.permitLength && prev[i] ? 0 : 1;', status: 'equivalent', why: 'prepareEpoch pads the permit vector with zeros to n' },
+  { id: 'f64-permit-length', file: S + 'stake.ts', find: 'out[i] = i < p.permitLength && prev[i] ? 0 : 1;', replace: 'out[i] = i <= p.permitLength && prev[i] ? 0 : 1;', status: 'equivalent', why: 'prepareEpoch pads the permit vector with zeros to n' },
 
   // ---- recent registrations -----------------------------------------------------------------------------------
   { id: 'fixed-recent', file: F + 'stake.ts', find: 'stU8(RECENT, j, lastTempo <= J.reg(j));', replace: 'stU8(RECENT, j, lastTempo < J.reg(j));' },
@@ -83,8 +83,8 @@ export const MUTANTS = [
   { id: 'float-recent', file: W + 'stake.ts', find: 'lt <= J.reg(j) ? 1 : 0', replace: 'lt < J.reg(j) ? 1 : 0' },
   { id: 'float-recent-last-step', file: W + 'stake.ts', find: '? J.lastStep : J.lastStep + 1;', replace: '? J.lastStep : J.lastStep;' },
   { id: 'float-recent-saturation', file: W + 'stake.ts', find: 'lt = J.currentBlock > J.tempo ? J.currentBlock - J.tempo : 0;', replace: 'lt = J.currentBlock - J.tempo;' },
-  { id: 'f64-recent', file: S + 'masks.ts', find: 'out[j] = lt <= p.blockAtRegistration[j] ? 1 : 0;', replace: 'out[j] = lt < p.blockAtRegistration[j] ? 1 : 0;' },
-  { id: 'f64-recent-last-step', file: S + 'masks.ts', find: ': p.lastStepBlock + 1n;', replace: ': p.lastStepBlock;' },
+  { id: 'f64-recent', file: S + 'stake.ts', find: 'out[j] = lt <= p.blockAtRegistration[j] ? 1 : 0;', replace: 'out[j] = lt < p.blockAtRegistration[j] ? 1 : 0;' },
+  { id: 'f64-recent-last-step', file: S + 'stake.ts', find: ': p.lastStepBlock + 1n;', replace: ': p.lastStepBlock;' },
 
   // ---- outdated weights and commit-reveal ---------------------------------------------------------------------
   { id: 'job-outdated', file: 'assembly/job.ts', find: 'return luI <= r || commitI < r;', replace: 'return luI < r || commitI < r;' },
@@ -96,8 +96,8 @@ export const MUTANTS = [
   { id: 'float-outdated', file: W + 'weights.ts', find: 'if (J.lastUpdate(i) <= reg) return false;', replace: 'if (J.lastUpdate(i) < reg) return false;' },
   { id: 'float-commit', file: W + 'weights.ts', find: 'if (J.commitIn != 0 && J.commitOf(i) < reg) return false;', replace: 'if (J.commitIn != 0 && J.commitOf(i) <= reg) return false;' },
   { id: 'float-outdated-fast-path', file: W + 'weights.ts', find: 'return J.lastUpdate(i) <= regMax ||', replace: 'return J.lastUpdate(i) < regMax ||' },
-  { id: 'f64-outdated', file: S + 'masks.ts', find: 'if (p.lastUpdate[i] <= reg) return false;', replace: 'if (p.lastUpdate[i] < reg) return false;' },
-  { id: 'f64-commit', file: S + 'masks.ts', find: 'p.commitBlocks[i] < reg && sparseRule', replace: 'p.commitBlocks[i] <= reg && sparseRule' },
+  { id: 'f64-outdated', file: S + 'weights.ts', find: 'if (p.lastUpdate[i] <= reg) return false;', replace: 'if (p.lastUpdate[i] < reg) return false;' },
+  { id: 'f64-commit', file: S + 'weights.ts', find: 'p.commitBlocks[i] < reg && sparseRule', replace: 'p.commitBlocks[i] <= reg && sparseRule' },
 
   // ---- sparse clipping and weights-for-bonds presence ---------------------------------------------------------
   { id: 'fixed-clip-keep', file: F + 'bonds.ts', find: '&& !(c < w && c <= 0);', replace: '&& !(c <= w && c <= 0);' },

@@ -2,6 +2,56 @@ import type { PreparedEpoch } from '../../epoch/prepare.js';
 import { RULE_OWNER_PERMIT, sparseRule } from '../../epoch/path-rules.js';
 import { TWO32, fixedShare } from './grid.js';
 
+// Activity, recent registrations, previous permits, stake, new permits, active stake (the kernels' stake.ts).
+
+/** Activity: `active_i = !(lastUpdate_i ⊕ cutoff < currentBlock)` in saturating u64. */
+export function activeMask(p: PreparedEpoch): Uint8Array {
+  const out = new Uint8Array(p.n);
+  const cutoff = BigInt(p.hyper.activityCutoff);
+  const U64 = (1n << 64n) - 1n;
+  for (let i = 0; i < p.n; i++) {
+    let upTo = p.lastUpdate[i] + cutoff;
+    if (upTo > U64) upTo = U64;
+    out[i] = upTo < p.currentBlock ? 0 : 1;
+  }
+  return out;
+}
+
+/** Recent registrations: the block from which a registration counts as "since the last epoch". */
+export function lastTempoBlock(p: PreparedEpoch): bigint {
+  if (p.lastStepBlock === 0n) {
+    const t = BigInt(p.tempo);
+    return p.currentBlock > t ? p.currentBlock - t : 0n;
+  }
+  const U64 = (1n << 64n) - 1n;
+  return p.lastStepBlock >= U64 ? U64 : p.lastStepBlock + 1n;
+}
+
+/** `recent_j = lastTempo <= blockAtRegistration_j`: bond columns of miners registered since the last epoch. */
+export function recentlyRegistered(p: PreparedEpoch): Uint8Array {
+  const lt = lastTempoBlock(p);
+  const out = new Uint8Array(p.n);
+  for (let j = 0; j < p.n; j++) out[j] = lt <= p.blockAtRegistration[j] ? 1 : 0;
+  return out;
+}
+
+/**
+ * Previous permits as the epoch reads them: the stored vector, with the owner's entry forced
+ * true under owner-permit when the vector reaches it. Entries at or past `permitLength` do not exist.
+ */
+export function previousPermits(p: PreparedEpoch): Uint8Array {
+  const vp = p.validatorPermit.slice();
+  if (p.ownerUid >= 0 && p.ownerUid < p.permitLength && sparseRule(p.pathRules, RULE_OWNER_PERMIT)) vp[p.ownerUid] = 1;
+  return vp;
+}
+
+/** Rows whose weights are dropped: no entry in the permit vector, or no permit. */
+export function forbiddenRows(p: PreparedEpoch, prev: Uint8Array): Uint8Array {
+  const out = new Uint8Array(p.n);
+  for (let i = 0; i < p.n; i++) out[i] = i < p.permitLength && prev[i] ? 0 : 1;
+  return out;
+}
+
 /**
  * Stake: threshold (the owner exempt under owner-permit), then the chain's fixed-point stake
  * q = floor(s·2^32 / Σs) (I64F64 division floored to I32F32), returned as the exact f64 q·2^-32. Permits,

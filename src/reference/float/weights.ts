@@ -1,6 +1,6 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
+import { RULE_COMMIT_REVEAL, RULE_OWNER_SELF_WEIGHT, sparseRule } from '../../epoch/path-rules.js';
 import { fixedQuotient } from './grid.js';
-import { weightKept } from './masks.js';
 
 /** A dense n×n f64 matrix with the set of entries the chain's sparse form would hold. */
 export interface Mat {
@@ -8,6 +8,18 @@ export interface Mat {
   v: Float64Array;
   /** 1 where the sparse path stores the entry (explicit zeros included); the dense path ignores it. */
   present: Uint8Array;
+}
+
+/**
+ * Whether entry (i, j) of the weight matrix survives the weight masks: diagonal (owner-self-weight keeps the
+ * owner's), outdated (`lastUpdate_i <= reg_j`) and, under commit-reveal, the commit column mask (`commit_i < reg_j`).
+ */
+export function weightKept(p: PreparedEpoch, i: number, j: number): boolean {
+  if (i === j && !(i === p.ownerUid && sparseRule(p.pathRules, RULE_OWNER_SELF_WEIGHT))) return false;
+  const reg = p.blockAtRegistration[j];
+  if (p.lastUpdate[i] <= reg) return false;
+  if (p.commitBlocks !== null && p.commitBlocks[i] < reg && sparseRule(p.pathRules, RULE_COMMIT_REVEAL)) return false;
+  return true;
 }
 
 /**
