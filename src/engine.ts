@@ -3,6 +3,7 @@ import { explainPathDivergence, type MechanismPathDivergence, type PathDivergenc
 import { jobsOf, prepareItem, runItems, type PreparedItem } from './epoch/mechanisms.js';
 import { checkPrepared, type PreparedEpoch } from './epoch/prepare.js';
 import { allocRawResult, type RawEpochResult } from './epoch/result.js';
+import { warmUpSubnet } from './epoch/warm-up.js';
 import type { BatchItem, EpochInput, EpochInputLike, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochInputLike, MechanismEpochOutput } from './epoch/types.js';
 import { MODE_FIXED, MODE_FLOAT } from './wasm/abi.js';
 import { Arena, align } from './wasm/arena.js';
@@ -70,6 +71,10 @@ class WasmEngine implements Engine {
     this.k = k;
     this.arena = new Arena(k.memory, k.heapBase());
     this.helper = helper;
+    // One small epoch per mode through the whole path, so a process's first real epoch does not pay for
+    // baseline code (see warm-up.ts).
+    const { input, hyper } = warmUpSubnet();
+    for (const mode of ['float', 'fixed'] as const) this.epoch(input, hyper, { mode });
   }
 
   close(): void {
