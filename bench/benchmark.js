@@ -28,7 +28,7 @@ const DIST_INDEX = process.env.YUMA_BENCH_PACKAGE
  * beside it (the ×typed and ≤ 3× float targets), runPrepared and the f64 reference at 256×64, the network epoch
  * in float, dTAO, and one research version. A full run takes minutes; this one a few seconds of CPU.
  */
-const QUICK_CASES = /^(native-rows-(256|1024)|first-epoch-float-256x64|typed-(256x64|1024x64)|ref-float-256x64|wasm-(float|fixed)-epoch-(256x64|1024x64)|wasm-float-prepared-256x64|network-float|pool-swaps|block-emission|research-yuma3-64x256)$/;
+const QUICK_CASES = /^(native-rows-(256|1024)|typed-(256x64|1024x64)|ref-float-256x64|wasm-(float|fixed)-epoch-(256x64|1024x64)|wasm-float-prepared-256x64|network-float|pool-swaps|block-emission|research-yuma3-64x256)$/;
 /** Memory check of a quick run: epochs per mode, and the first point measured. */
 const QUICK_MEMORY = { total: 600, first: 200 };
 
