@@ -2,9 +2,9 @@
  * BigInt reference of the chain's fixed-point Yuma epoch, both code paths of subtensor `epoch/run_epoch.rs`:
  * `epoch_mechanism` (`path: 'sparse'`, what the chain runs) and `epoch_dense_mechanism` (`path: 'dense'`), as one
  * computation in the sparse path's matrices where each difference between the two is a path rule
- * (`PATH_RULES`). Stages follow that file's order: activity, stake, permits, active stake (`stake.ts`), weights
- * (`weights.ts`), consensus (`median.ts`), clipping, rank and incentive (here), bonds and dividends (`bonds.ts`),
- * emission (here); `sparse.ts`, `vector.ts` and `dense.ts` are the chain's matrix helpers they use.
+ * (`PATH_RULES`). Stages follow that file's order: activity, stake, permits, active stake, weights, consensus
+ * and bonds each in the module named for its step, with clipping, rank, incentive and emission in this one, all
+ * over the chain's matrix helpers.
  * Slow on purpose: it is the oracle the Wasm fixed kernel is tested against.
  */
 import type { PreparedEpoch } from '../../epoch/prepare.js';
