@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { YumaError } from '../src/errors.js';
 import { prepareEpoch, resolveHyper } from '../src/epoch/prepare.js';
 import { DEFAULT_HYPERPARAMS, type EpochInput } from '../src/epoch/types.js';
+import { PackedRows } from '../src/epoch/packed-rows.js';
+import { packRow } from '../src/subnet/neurons.js';
+import { createEngineSync } from '../src/engine.js';
+import { toJSON } from '../src/epoch/json.js';
 
 function base(n = 3): EpochInput {
   return {
@@ -142,5 +146,39 @@ describe('u64 vectors and the total-stake limit', () => {
     expect(code(() => prepareEpoch(input))).toBeUndefined();
     input.stake = [2n ** 62n, 2n ** 61n + 2n ** 60n + 2n ** 59n + 2n ** 58n, 2n ** 58n];
     expect(code(() => prepareEpoch(input))).toBe('E_RANGE');
+  });
+});
+
+describe('packed rows (the neuron table hands the engine its rows as (uid << 16) | value)', () => {
+  const pairs = [[[2, 5], [1, 0]], [], [[0, 65535], [2, 7]]] as Array<Array<[number, number]>>;
+  const packed = (rows: Array<Array<[number, number]>>) => new PackedRows(rows.map((r) => packRow(r)));
+
+  it('read as the sparse layout: the same values, presence and explicit zeros as [uid, value] pairs', () => {
+    const a = base(3);
+    a.weights = pairs;
+    a.bonds = [[], [[0, 9]], []];
+    const b = { ...base(3), weights: packed(pairs), bonds: packed([[], [[0, 9]], []]) } as unknown as EpochInput;
+    const pa = prepareEpoch(a);
+    const pb = prepareEpoch(b);
+    expect(pb.layout).toBe('sparse');
+    expect(Array.from(pb.weights)).toEqual(Array.from(pa.weights));
+    expect(Array.from(pb.weightsPresent)).toEqual(Array.from(pa.weightsPresent));
+    expect(Array.from(pb.bonds)).toEqual(Array.from(pa.bonds));
+    expect(Array.from(pb.weightsPresent)).toEqual([0, 1, 1, 0, 0, 0, 1, 0, 1]);
+  });
+
+  it('engine.epoch on packed rows equals the same epoch on pairs, bit for bit', () => {
+    const engine = createEngineSync();
+    const a = { ...base(3), weights: pairs, bonds: [[], [], []] } as EpochInput;
+    const b = { ...base(3), weights: packed(pairs), bonds: packed([[], [], []]) } as unknown as EpochInput;
+    expect(toJSON(engine.epoch(b))).toEqual(toJSON(engine.epoch(a)));
+  });
+
+  it('refuses a wrong row count, a non-Uint32Array row, a uid out of range and a uid listed twice', () => {
+    const with_ = (w: unknown) => ({ ...base(3), weights: w, bonds: [[], [], []] }) as unknown as EpochInput;
+    expect(code(() => prepareEpoch(with_(new PackedRows([new Uint32Array(0)]))))).toBe('E_SHAPE');
+    expect(code(() => prepareEpoch(with_(new PackedRows([new Uint32Array(0), [] as never, new Uint32Array(0)]))))).toBe('E_SHAPE');
+    expect(code(() => prepareEpoch(with_(new PackedRows([Uint32Array.of((3 << 16) | 1), new Uint32Array(0), new Uint32Array(0)]))))).toBe('E_RANGE');
+    expect(code(() => prepareEpoch(with_(new PackedRows([Uint32Array.of(1 << 16, (1 << 16) | 2), new Uint32Array(0), new Uint32Array(0)]))))).toBe('E_SHAPE');
   });
 });

@@ -320,3 +320,21 @@ describe('Subnet argument validation', () => {
     expect(s.stake(0)).toBe(6n);
   });
 });
+
+describe('vecU16MaxUpscaleToU16', () => {
+  it("leaves a row whose largest entry is already 65535 unchanged, exactly as the chain's I32F32 rule does (2000 random rows)", async () => {
+    const { vecU16MaxUpscaleToU16: chainRule } = await import('../src/reference/fixed.js');
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let r = 0; r < 2000; r++) {
+      const len = 1 + (next() % 40);
+      const row = Array.from({ length: len }, () => next() % 65536);
+      row[next() % len] = 65535;
+      const want = chainRule(row.map(BigInt)).map(Number);
+      expect(want).toEqual(row);
+      expect(vecU16MaxUpscaleToU16(row)).toEqual(want);
+    }
+    // and a row below 65535 still goes through the rule: [43690, 21845] → [65535, 32768]
+    expect(vecU16MaxUpscaleToU16([43690, 21845])).toEqual([65535, 32768]);
+  });
+});

@@ -516,10 +516,12 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: Engine, emission: bigi
     yuma3Enabled: p.yuma3On,
     stakeThreshold: 0n,
   };
-  const input: EpochInput | MechanismEpochInput =
+  // weights and bonds go in as the table's packed rows (a spelling the engine reads, outside the public input types)
+  const input = (
     f.mechanisms.length === 1
       ? { ...shared, ...f.mechanisms[0] }
-      : { ...shared, mechanisms: f.mechanisms, ...(f.emissionSplit ? { emissionSplit: f.emissionSplit } : {}) };
+      : { ...shared, mechanisms: f.mechanisms, ...(f.emissionSplit ? { emissionSplit: f.emissionSplit } : {}) }
+  ) as unknown as EpochInput | MechanismEpochInput;
   const output = engine.epoch(input, hyper, { mode, path: 'sparse' });
   t.writeBack(output, emission, mode);
   return { output, hotkeyEmission: hotkeyEmissions(sn, output.serverEmission, output.validatorEmission) };

@@ -2,6 +2,7 @@ import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { MAX_UIDS } from './limits.js';
 import { pathRulesOf } from './path-rules.js';
+import { PackedRows } from './packed-rows.js';
 import {
   DEFAULT_HYPERPARAMS,
   type ChainPath,
@@ -214,6 +215,7 @@ interface MatrixRead {
  * the dense layout (presence = value ≠ 0, bonds come back as a `Uint16Array`); sparse rows keep explicit zeros.
  */
 function matrix(value: unknown, n: number, field: string, borrow: boolean): MatrixRead {
+  if (value instanceof PackedRows) return packedRows(value, n, field);
   return guard(field, () => {
     const dense = asTyped<Uint16Array>(value, 'Uint16Array');
     if (dense) {
@@ -261,6 +263,29 @@ function matrix(value: unknown, n: number, field: string, borrow: boolean): Matr
     }
     return { values, present, layout: 'sparse' as const };
   });
+}
+
+/** Sparse rows packed as `(uid << 16) | value` per entry: the sparse layout, checked like pairs. */
+function packedRows(value: PackedRows, n: number, field: string): MatrixRead {
+  const rows = value.rows;
+  if (!Array.isArray(rows) || rows.length !== n) throw new YumaError('E_SHAPE', `${field} has ${Array.isArray(rows) ? rows.length : 'no'} packed rows, expected n = ${n}`);
+  const values = new Uint16Array(n * n);
+  const present = new Uint8Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if (!(row instanceof Uint32Array)) throw new YumaError('E_SHAPE', `${field}[${i}] must be a Uint32Array of packed (uid << 16) | value entries`);
+    if (row.length > n) throw new YumaError('E_SHAPE', `${field}[${i}] lists ${row.length} entries, more than n = ${n}`);
+    const base = i * n;
+    for (let e = 0; e < row.length; e++) {
+      const j = row[e] >>> 16;
+      if (j >= n) throw new YumaError('E_RANGE', `${field}[${i}][${e}] uid ${j} is not below n = ${n}`);
+      const k = base + j;
+      if (present[k]) throw new YumaError('E_SHAPE', `${field}[${i}] lists uid ${j} twice`);
+      present[k] = 1;
+      values[k] = row[e] & 0xffff;
+    }
+  }
+  return { values, present, layout: 'sparse' };
 }
 
 /** A dense row: a typed array, or an array whose first entry is a number (a sparse row's entries are pairs). */

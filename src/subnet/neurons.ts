@@ -14,6 +14,7 @@ import { YumaError } from '../errors.js';
 import { combinedEmission } from '../epoch/combined-emission.js';
 import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
 import type { EpochOutput, MechanismEpochOutput, NumericMode, SparseRow } from '../epoch/types.js';
+import { PackedRows } from '../epoch/packed-rows.js';
 import { readList } from '../validation/read.js';
 import { toInt } from '../validation/values.js';
 import { vecU16MaxUpscaleToU16 } from './max-upscale.js';
@@ -95,7 +96,8 @@ export interface NeuronEpochFields {
   stake: BigUint64Array;
   blockAtRegistration: BigUint64Array;
   validatorPermit: boolean[];
-  mechanisms: Array<{ weights: SparseRow[]; bonds: SparseRow[]; lastUpdate: BigUint64Array }>;
+  /** Weights and bonds as `PackedRows` (which the engine reads as sparse rows). */
+  mechanisms: Array<{ weights: PackedRows; bonds: PackedRows; lastUpdate: BigUint64Array }>;
   /** One u16 part per mechanism (missing parts 0), or undefined for the even split. */
   emissionSplit: number[] | undefined;
 }
@@ -407,8 +409,8 @@ export class SubnetNeurons {
       blockAtRegistration: this.blockAtRegistration.subarray(0, n),
       validatorPermit: permits,
       mechanisms: this.mechs.map((m) => ({
-        weights: m.weights.slice(0, n).map(unpackRow),
-        bonds: m.bonds.slice(0, n).map(unpackRow),
+        weights: new PackedRows(m.weights.slice(0, n)),
+        bonds: new PackedRows(m.bonds.slice(0, n)),
         lastUpdate: m.lastUpdate.subarray(0, n),
       })),
       emissionSplit: this.split === null ? undefined : Array.from({ length: k }, (_, m) => this.split![m] ?? 0),

@@ -17,7 +17,7 @@ import {
 import { describe } from '../validation/describe.js';
 import { toBool, toInt } from '../validation/values.js';
 import { U64_MAX } from '../units.js';
-import { SubnetNeurons } from './neurons.js';
+import { SubnetNeurons, unpackRow } from './neurons.js';
 
 /** Largest block number the Subnet accepts (blocks are plain numbers; 2^53 blocks is ~10^9 years). */
 const MAX_BLOCK = Number.MAX_SAFE_INTEGER;
@@ -490,7 +490,7 @@ export class Subnet {
         ...(owner !== null ? { ownerUid: owner } : {}),
         raoEmission,
       },
-      mechanisms: f.mechanisms.map((m) => ({ weights: m.weights, bonds: m.bonds, lastUpdate: Array.from(m.lastUpdate, Number) })),
+      mechanisms: f.mechanisms.map((m) => ({ weights: m.weights.rows.map(unpackRow), bonds: m.bonds.rows.map(unpackRow), lastUpdate: Array.from(m.lastUpdate, Number) })),
       split: f.emissionSplit,
     };
   }
