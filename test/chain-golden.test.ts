@@ -56,6 +56,30 @@ describe('golden coinbase scenarios (subtensor 14bc6f9f block_step)', () => {
     });
   }
 
+  it("every golden block's books: each subnet's pots take its alpha out but for flooring, and each epoch's pots are exactly what was credited, accrued as root claimable, burned or recycled, plus what the chain's incentive rule leaves unpaid (or overpays)", () => {
+    let epochs = 0;
+    for (const sc of scenarios) {
+      const chain = Chain.fromJSON(sc.initialState, { engine });
+      for (let i = 0; i < sc.blocks; i++) {
+        const report = chain.step();
+        for (const [, sr] of report.subnets) {
+          if (sr.terms === null) continue;
+          // the owner cut, server, validator and root pots are each floored from one U96F32 alpha out
+          expect(sr.terms.alphaUnassigned).toBeGreaterThanOrEqual(0n);
+          expect(sr.terms.alphaUnassigned).toBeLessThanOrEqual(4n);
+        }
+        for (const e of report.epochs) {
+          epochs++;
+          const pots = e.pendingServer + e.pendingValidator + e.pendingRoot + e.pendingOwnerCut;
+          expect(e.alphaCredited + e.rootAlphaClaimable + e.incentiveWithheld + e.alphaUndistributed).toBe(pots);
+          // the golden states start with arbitrary pots, so incentives (half of all pots) may exceed the server pot
+          expect(e.incentiveWithheld).toBe(e.alphaBurned + e.alphaRecycled);
+        }
+      }
+    }
+    expect(epochs).toBeGreaterThan(100);
+  });
+
   it('a state written with toJSON and read back mid-scenario continues to the same final state (case 3, split at block 180)', () => {
     const sc = scenarios.find((s) => s.case === 3)!;
     let chain = Chain.fromJSON(sc.initialState, { engine });

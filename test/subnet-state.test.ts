@@ -323,7 +323,7 @@ describe('Subnet argument validation', () => {
 
 describe('vecU16MaxUpscaleToU16', () => {
   it("leaves a row whose largest entry is already 65535 unchanged, exactly as the chain's I32F32 rule does (2000 random rows)", async () => {
-    const { vecU16MaxUpscaleToU16: chainRule } = await import('../src/reference/fixed.js');
+    const { vecU16MaxUpscaleToU16: chainRule } = await import('../src/fixed/substrate-fixed.js');
     let seed = 12345;
     const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
     for (let r = 0; r < 2000; r++) {

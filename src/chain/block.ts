@@ -12,7 +12,7 @@
  */
 import type { Engine } from '../engine.js';
 import { RAO, TOTAL_SUPPLY } from '../units.js';
-import type { EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, NumericMode } from '../epoch/types.js';
+import type { ChainPath, EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, NumericMode } from '../epoch/types.js';
 import {
   I64F64,
   I96F32,
@@ -32,12 +32,24 @@ import {
   toU64Sat,
   wrapAdd,
 } from '../fixed/substrate-fixed.js';
-import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, currentPrice, doSwap, limitPriceFromRao, weightsForAddedLiquidity } from './balancer.js';
+import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, currentPrice, doSwap, limitPriceFromRao, weightsForAddedLiquidity } from './balancer.js';
+import { constantProductSwap, isHead, legacyEpochDue, rulesOf, seedAlphaOut, spotPriceShares } from './eras.js';
 import { updateRegistrationPrices } from './registration.js';
 import { SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
 import { type ChainState, type ChainSubnet, type StakePool, compareKeys, poolKey, storageOrderKey } from './state.js';
 
 const DEFAULT_BLOCK_EMISSION = RAO;
+
+/** What runs the epochs: an engine's `epoch`. */
+export type EpochEngineLike = Pick<Engine, 'epoch'>;
+
+/** How the epochs run: the chain's fixed point on the sparse path (default), or float / the dense path for simulations. */
+export interface EpochSettings {
+  mode: NumericMode;
+  path: ChainPath;
+}
+
+export const CHAIN_EPOCHS: Readonly<EpochSettings> = Object.freeze({ mode: 'fixed', path: 'sparse' });
 export const MAX_TEMPO = 50_400n;
 
 const U96_ONE = 1n << 32n;
@@ -71,6 +83,8 @@ export interface SubnetBlockTerms {
   excessBoughtAlpha: bigint;
   excessTaoSpent: bigint;
   excessSwapError: SwapError | null;
+  /** Alpha minted into `SubnetAlphaOut` but in no pending pot (each pot is floored on its own), rao. */
+  alphaUnassigned: bigint;
 }
 
 export interface SubnetBlockReport {
@@ -127,6 +141,18 @@ export interface EpochReport {
   alphaBurnedTotal: bigint;
   /** The subnet's cumulative recycled alpha after this epoch. */
   alphaRecycledTotal: bigint;
+  /** Alpha of the drained pots credited to stake (owner cut, incentives, dividends and takes), rao. */
+  alphaCredited: bigint;
+  /** Root dividends after take that accrued as root claimable (not staked), rao. */
+  rootAlphaClaimable: bigint;
+  /**
+   * The drained pots minus what was credited, accrued as root claimable or withheld, rao: flooring of each payout,
+   * an owner cut without an owner, and the chain's rule that incentives are the epoch's share of *all* the pots
+   * (server + validator + root) rather than the server pot — so it is negative when the validator and root pots
+   * together exceed the server pot (a state the block itself never builds, since it splits alpha out in halves), and
+   * positive while root alpha is recycled.
+   */
+  alphaUndistributed: bigint;
   /** The engine's epoch output (null for a subnet without neurons). */
   output: EpochOutput | null;
 }
@@ -198,8 +224,11 @@ export function movingAlphaPrice(sn: ChainSubnet): bigint {
 
 /** `get_shares` + the `SubnetEmissionEnabled` renormalisation: U64F64 share per emitting subnet. */
 export function subnetShares(s: ChainState, emit: number[]): Map<number, bigint> {
+  const rules = rulesOf(s);
+  if (rules.shares !== 'moving-price') return spotPriceShares(s, emit);
   const total = emit.reduce((a, n) => satAdd(U64F64, a, movingAlphaPrice(s.subnets.get(n)!)), 0n);
   const price = new Map(emit.map((n) => [n, divChecked(U64F64, movingAlphaPrice(s.subnets.get(n)!), total) ?? 0n]));
+  if (rules.era === 'launch') return price;
   const weighted = new Map(
     emit.map((n) => {
       const burned = convert(U96F32, U64F64, s.subnets.get(n)!.minerBurned);
@@ -239,11 +268,14 @@ export function subnetTerms(s: ChainState, taoEmissions: ReadonlyMap<number, big
     const price = convert(U64F64, U96F32, currentPrice(sn));
     let taoIn = taoEmission;
     let alphaIn = divChecked(U96F32, taoEmission, price) ?? 0n;
-    const cap = mulSat(U96F32, rootProportion(s, sn), alphaEmission);
-    if (alphaIn > cap) {
-      alphaIn = cap;
-      taoIn = mulSat(U96F32, alphaIn, price);
-    }
+    const era = rulesOf(s).era;
+    if (era === 'head') {
+      const cap = mulSat(U96F32, rootProportion(s, sn), alphaEmission);
+      if (alphaIn > cap) {
+        alphaIn = cap;
+        taoIn = mulSat(U96F32, alphaIn, price);
+      }
+    } else if (era === 'launch' && alphaIn > alphaEmission) alphaIn = alphaEmission; // all the TAO is still injected
     terms.set(n, {
       share: 0n,
       taoEmission,
@@ -256,6 +288,7 @@ export function subnetTerms(s: ChainState, taoEmissions: ReadonlyMap<number, big
       excessBoughtAlpha: 0n,
       excessTaoSpent: 0n,
       excessSwapError: null,
+      alphaUnassigned: 0n,
     });
   }
   return terms;
@@ -297,7 +330,9 @@ export function swapTaoForAlpha(
 ): ReturnType<typeof doSwap> {
   let r: ReturnType<typeof doSwap>;
   if (sn.mechanism === 1) {
-    r = doSwap(sn as SwapPoolState, true, tao, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve);
+    r = isHead(s)
+      ? doSwap(sn as SwapPoolState, true, tao, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve)
+      : constantProductSwap(s, sn, true, tao, limitRao >= MAX_PRICE_RAO ? null : limitRao, dropFees);
     if (typeof r === 'string') return r;
   } else r = { amountPaidIn: tao, amountPaidOut: tao, feePaid: 0n, feeToBlockAuthor: 0n };
   if (r.amountPaidOut !== 0n) sn.subnetAlphaIn = u64Sub(sn.subnetAlphaIn, r.amountPaidOut);
@@ -318,7 +353,9 @@ export function swapAlphaForTao(
 ): ReturnType<typeof doSwap> {
   let r: ReturnType<typeof doSwap>;
   if (sn.mechanism === 1) {
-    r = doSwap(sn as SwapPoolState, false, alpha, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve);
+    r = isHead(s)
+      ? doSwap(sn as SwapPoolState, false, alpha, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve)
+      : constantProductSwap(s, sn, false, alpha, limitRao <= MIN_PRICE_RAO ? null : limitRao, dropFees);
     if (typeof r === 'string') return r;
   } else r = { amountPaidIn: alpha, amountPaidOut: alpha, feePaid: 0n, feeToBlockAuthor: 0n };
   sn.subnetAlphaIn = u64Add(sn.subnetAlphaIn, r.amountPaidIn);
@@ -365,11 +402,12 @@ export function drainPending(
 ): Map<number, [bigint, bigint, bigint, bigint]> {
   const drained = new Map<number, [bigint, bigint, bigint, bigint]>();
   let epochsRun = 0;
+  const head = isHead(s);
   for (const n of subnets) {
     const sn = s.subnets.get(n)!;
     sn.blocksSinceLastStep = u64Add(sn.blocksSinceLastStep, 1n);
-    if (!shouldRunEpoch(sn, now)) continue;
-    if (epochsRun >= s.maxEpochsPerBlock) {
+    if (!(head ? shouldRunEpoch(sn, now) : legacyEpochDue(n, sn.tempo, now))) continue;
+    if (head && epochsRun >= s.maxEpochsPerBlock) {
       sn.pendingEpochAt = u64Add(now, 1n);
       const rep = reports?.get(n);
       if (rep) rep.epochDeferred = true;
@@ -426,6 +464,8 @@ const epochInputConsistent = (sn: ChainSubnet): boolean => sn.neurons.consistent
 
 /** Inherited stake (`get_inherited_for_hotkey_on_subnet` and its root twin), U96F32 arithmetic floored to u64. */
 export function inheritedStake(s: ChainState, hotkey: string, netuid: number, stakeNetuid: number): bigint {
+  // without parents or children nothing moves: ⌊u96(stake)⌋ is the stake itself
+  if (!s.childKeys.has(poolKey(hotkey, netuid)) && !s.parentKeys.has(poolKey(hotkey, netuid))) return hotkeyStake(s, hotkey, stakeNetuid);
   const initial = u96(hotkeyStake(s, hotkey, stakeNetuid));
   if (netuid === 0 && stakeNetuid === 0) return tou64(initial);
   const umax = u96(U64_MAX);
@@ -484,7 +524,7 @@ function uidOf(sn: ChainSubnet, hotkey: string | null): number {
  * writes back what the chain persists (every mechanism's bonds and incentive, permits, the per-UID outputs and
  * `Emission`); returns the engine's output and (hotkey, incentive, dividend) in hotkey order.
  */
-function runEpoch(s: ChainState, sn: ChainSubnet, engine: Engine, emission: bigint, mode: NumericMode): EpochRun | null {
+function runEpoch(s: ChainState, sn: ChainSubnet, engine: EpochEngineLike, emission: bigint, settings: EpochSettings): EpochRun | null {
   const t = sn.neurons;
   const n = t.size;
   if (n === 0) return null;
@@ -522,8 +562,8 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: Engine, emission: bigi
       ? { ...shared, ...f.mechanisms[0] }
       : { ...shared, mechanisms: f.mechanisms, ...(f.emissionSplit ? { emissionSplit: f.emissionSplit } : {}) }
   ) as unknown as EpochInput | MechanismEpochInput;
-  const output = engine.epoch(input, hyper, { mode, path: 'sparse' });
-  t.writeBack(output, emission, mode);
+  const output = engine.epoch(input, hyper, { mode: settings.mode, path: settings.path });
+  t.writeBack(output, emission, settings.mode);
   return { output, hotkeyEmission: hotkeyEmissions(sn, output.serverEmission, output.validatorEmission) };
 }
 
@@ -550,6 +590,8 @@ const takeOf = (s: ChainState, hotkey: string): bigint =>
 /** `get_parent_child_dividends_distribution`: (hotkey, alpha) for each parent, then the hotkey itself. */
 export function parentChildDividends(s: ChainState, sn: ChainSubnet, hotkey: string, dividend: bigint): Array<[string, bigint]> {
   const netuid = sn.netuid;
+  // without parents the hotkey keeps it all (and without children nothing is given up): ⌊u96(dividend)⌋ = dividend
+  if (!s.parentKeys.has(poolKey(hotkey, netuid))) return [[hotkey, dividend]];
   const tw = taoWeightOf(s);
   const umax = u96(U64_MAX);
   const validating = u96(dividend);
@@ -610,15 +652,17 @@ function ownerHotkeys(s: ChainState, sn: ChainSubnet): Set<string> {
 }
 
 /** `increase_root_claimable_for_hotkey_and_subnet`. */
-function increaseRootClaimable(s: ChainState, hotkey: string, netuid: number, amount: bigint): void {
+/** `increase_root_claimable_for_hotkey_and_subnet`; true when the alpha was staked instead (more than the root stake). */
+function increaseRootClaimable(s: ChainState, hotkey: string, netuid: number, amount: bigint): boolean {
   const total = fromInt(I96F32, hotkeyStake(s, hotkey, 0));
   const increment = divChecked(I96F32, fromInt(I96F32, amount), total) ?? 0n;
   if (amount > toU64Sat(I96F32, total)) {
     stakeToColdkey(s, hotkey, ownerOf(s, hotkey), netuid, amount);
-    return;
+    return true;
   }
   const k = poolKey(hotkey, netuid);
   s.rootClaimable.set(k, satAdd(I96F32, s.rootClaimable.get(k) ?? 0n, increment));
+  return false;
 }
 
 
@@ -678,12 +722,12 @@ export function calculateDividendDistribution(
 export function distributeEmission(
   s: ChainState,
   sn: ChainSubnet,
-  engine: Engine,
+  engine: EpochEngineLike,
   server: bigint,
   validator: bigint,
   root: bigint,
   ownerCut: bigint,
-  mode: NumericMode = 'fixed',
+  settings: EpochSettings = CHAIN_EPOCHS,
 ): EpochReport {
   const netuid = sn.netuid;
   const tw = taoWeightOf(s);
@@ -692,7 +736,7 @@ export function distributeEmission(
   const burnedBefore = sn.alphaBurned;
   const recycledBefore = sn.alphaRecycled;
 
-  const run = runEpoch(s, sn, engine, u64Add(u64Add(server, validator), root), mode);
+  const run = runEpoch(s, sn, engine, u64Add(u64Add(server, validator), root), settings);
   const hotkeyEmission = run?.hotkeyEmission ?? [];
   const incentiveSum = hotkeyEmission.reduce((a, [, inc]) => u64Add(a, inc), 0n);
   const validatorAlpha = incentiveSum !== 0n ? validator : u64Add(validator, server);
@@ -702,7 +746,12 @@ export function distributeEmission(
   const { alphaDividends, rootAlphaDividends } = calculateDividendDistribution(validatorAlpha, root, tw, stakeMap, dividends);
 
   // distribute_dividends_and_incentives
-  if (sn.subnetOwner !== null && sn.subnetOwnerHotkey !== null) stakeToColdkey(s, sn.subnetOwnerHotkey, sn.subnetOwner, netuid, ownerCut);
+  let credited = 0n;
+  let claimable = 0n;
+  if (sn.subnetOwner !== null && sn.subnetOwnerHotkey !== null) {
+    stakeToColdkey(s, sn.subnetOwnerHotkey, sn.subnetOwner, netuid, ownerCut);
+    credited += ownerCut;
+  }
   const owners = ownerHotkeys(s, sn);
   let totalIncentive = 0n;
   let withheld = 0n;
@@ -719,6 +768,7 @@ export function distributeEmission(
     const owner = ownerOf(s, hk);
     const dest = s.autoStakeDestination.get(poolKey(owner, netuid)) ?? hk;
     stakeToColdkey(s, dest, owner, netuid, inc);
+    credited += inc;
     incentivesPaid.set(hk, inc);
   }
   sn.minerBurned = divChecked(U96F32, u96(withheld), u96(totalIncentive)) ?? 0n;
@@ -730,6 +780,7 @@ export function distributeEmission(
     divs = satSub(U96F32, divs, take);
     stakeToColdkey(s, hk, ownerOf(s, hk), netuid, tou64(take));
     poolUpdateAll(stakePool(s, hk, netuid), tou64(divs));
+    credited += tou64(take) + tou64(divs);
     alphaPerSubnet.set(hk, u64Add(alphaPerSubnet.get(hk) ?? 0n, tou64(divs)));
   }
   const rootPerSubnet = new Map<string, bigint>();
@@ -738,7 +789,9 @@ export function distributeEmission(
     const take = mulSat(U96F32, takeOf(s, hk), ra);
     ra = satSub(U96F32, ra, take);
     stakeToColdkey(s, hk, ownerOf(s, hk), netuid, tou64(take));
-    increaseRootClaimable(s, hk, netuid, tou64(ra));
+    credited += tou64(take);
+    if (increaseRootClaimable(s, hk, netuid, tou64(ra))) credited += tou64(ra);
+    else claimable += tou64(ra);
     rootPerSubnet.set(hk, u64Add(rootPerSubnet.get(hk) ?? 0n, tou64(ra)));
   }
 
@@ -771,6 +824,9 @@ export function distributeEmission(
     alphaRecycled: sn.alphaRecycled - recycledBefore,
     alphaBurnedTotal: sn.alphaBurned,
     alphaRecycledTotal: sn.alphaRecycled,
+    alphaCredited: credited,
+    rootAlphaClaimable: claimable,
+    alphaUndistributed: server + validator + root + ownerCut - credited - claimable - withheld,
     output: run?.output ?? null,
   };
 }
@@ -780,7 +836,7 @@ export function distributeEmission(
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Runs one block on `s` (which must already hold the new block number) and reports what moved. */
-export function blockStep(s: ChainState, engine: Engine, mode: NumericMode = 'fixed'): BlockReport {
+export function blockStep(s: ChainState, engine: EpochEngineLike, settings: EpochSettings = CHAIN_EPOCHS): BlockReport {
   const now = s.block;
 
   // update_registration_prices_for_networks (subnets that model registration)
@@ -796,7 +852,7 @@ export function blockStep(s: ChainState, engine: Engine, mode: NumericMode = 'fi
     s.balancesTotalIssuance = u64Add(s.balancesTotalIssuance, minted);
   }
 
-  const cb = runCoinbase(s, minted, engine, mode);
+  const cb = runCoinbase(s, minted, engine, settings);
 
   // update_moving_prices, update_root_prop
   const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0));
@@ -846,7 +902,8 @@ export function injectAndMaybeSwap(
     const toSwap = tou64(t.excessTao);
     let injTao = 0n;
     let injAlpha = 0n;
-    const w = weightsForAddedLiquidity(sn.swapBalancerQuoteWeightParts, sn.subnetTao, sn.subnetAlphaIn, taoIn, alphaIn);
+    // constant-product eras add liquidity without re-weighting
+    const w = isHead(s) ? weightsForAddedLiquidity(sn.swapBalancerQuoteWeightParts, sn.subnetTao, sn.subnetAlphaIn, taoIn, alphaIn) : sn.swapBalancerQuoteWeightParts;
     if (w === null) {
       const rep = reports?.get(n);
       if (rep) rep.injectionRefused = true;
@@ -901,7 +958,7 @@ export interface CoinbaseReport {
  * left is recycled: `TotalIssuance` −= it), alpha out and pending pots, `drain_pending`, then every drained
  * subnet's `distribute_emission` through `engine`.
  */
-export function runCoinbase(s: ChainState, taoCredit: bigint, engine: Engine, mode: NumericMode = 'fixed'): CoinbaseReport {
+export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngineLike, settings: EpochSettings = CHAIN_EPOCHS): CoinbaseReport {
   let credit = taoCredit;
   const now = s.block;
   const subnets = allSubnetNetuids(s).filter((n) => n !== 0);
@@ -940,11 +997,21 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: Engine, mo
     const created = tou64(alphaOut);
     sn.subnetAlphaOutEmission = created;
     sn.subnetAlphaOut = u64Add(sn.subnetAlphaOut, created);
+    let assigned = 0n;
+    if (rulesOf(s).era === 'seed') {
+      const p = seedAlphaOut(created, sn.ownerCutEnabled ? s.subnetOwnerCut : 0);
+      sn.pendingOwnerCut = u64Add(sn.pendingOwnerCut, p.owner);
+      sn.pendingServerEmission = u64Add(sn.pendingServerEmission, p.server);
+      sn.pendingValidatorEmission = u64Add(sn.pendingValidatorEmission, p.validator);
+      t.alphaUnassigned = created - p.owner - p.server - p.validator;
+      continue;
+    }
     if (sn.ownerCutEnabled) {
       const cut = mulSat(U96F32, alphaOut, cutPercent);
       t.ownerCut = cut;
       alphaOut = satSub(U96F32, alphaOut, cut);
       sn.pendingOwnerCut = u64Add(sn.pendingOwnerCut, tou64(cut));
+      assigned += tou64(cut);
     }
     const rootAlpha = mulSat(U96F32, mulSat(U96F32, rootProportion(s, sn), alphaOut), U96_HALF);
     t.rootAlpha = rootAlpha;
@@ -954,6 +1021,8 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: Engine, mo
     sn.pendingValidatorEmission = u64Add(sn.pendingValidatorEmission, tou64(validatorAlpha));
     if (rootSellFlag) sn.pendingRootAlphaDivs = u64Add(sn.pendingRootAlphaDivs, tou64(rootAlpha));
     else recycleSubnetAlpha(sn, tou64(rootAlpha));
+    assigned += tou64(serverAlpha) + tou64(validatorAlpha) + tou64(rootAlpha);
+    t.alphaUnassigned = created - assigned;
   }
 
   const drained = drainPending(s, subnets, now, reports);
@@ -963,7 +1032,7 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: Engine, mo
   for (const n of [...drained.keys()].sort((a, b) => a - b)) {
     const sn = s.subnets.get(n)!;
     const [server, validator, root, owner] = drained.get(n)!;
-    epochs.push(distributeEmission(s, sn, engine, server, validator, root, owner, mode));
+    epochs.push(distributeEmission(s, sn, engine, server, validator, root, owner, settings));
     sn.lastMechansimStepBlock = now;
     reports.get(n)!.epochRan = true;
   }

@@ -4,21 +4,23 @@
  */
 import { createEngineSync, type Engine } from '../engine.js';
 import { YumaError } from '../errors.js';
-import type { NumericMode } from '../epoch/types.js';
-import { type BlockReport, blockStep } from './block.js';
+import type { ChainPath, NumericMode } from '../epoch/types.js';
+import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep } from './block.js';
 import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
 import { type ChainState, chainStateFromJSON, chainStateToJSON } from './state.js';
 
 /** Options of `new Chain(state, opts)`. */
 export interface ChainOptions {
-  /** Engine for the epochs (default: a new Wasm engine). */
-  engine?: Engine;
+  /** Engine for the epochs (default: a new Wasm engine); only its `epoch` is called. */
+  engine?: EpochEngineLike | Engine;
   /**
    * Arithmetic of the epochs: `'fixed'` (default) is the chain's, bit for bit; `'float'` runs the same epoch in f64
    * (faster, within a u16 step of the chain's shares) for simulations that trade exactness for speed.
    */
   epochMode?: NumericMode;
+  /** Which of the chain's epoch code paths runs: `'sparse'` (default, what the chain runs) or its `'dense'` twin. */
+  epochPath?: ChainPath;
 }
 
 /**
@@ -28,18 +30,31 @@ export interface ChainOptions {
 export class Chain {
   /** The state it steps (mutated in place by `step`, `addStake`, `removeStake`). */
   readonly state: ChainState;
-  private readonly engine: Engine;
+  private readonly engine: EpochEngineLike;
+  private readonly settings: EpochSettings;
   /** Arithmetic of the epochs (`ChainOptions.epochMode`). */
   readonly epochMode: NumericMode;
 
   constructor(state: ChainState, opts: ChainOptions = {}) {
     if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'Chain options must be an object');
-    for (const k of Object.keys(opts)) if (k !== 'engine' && k !== 'epochMode') throw new YumaError('E_ARG', `unknown Chain option ${JSON.stringify(k)} (known: engine, epochMode)`);
+    for (const k of Object.keys(opts)) {
+      if (k !== 'engine' && k !== 'epochMode' && k !== 'epochPath') throw new YumaError('E_ARG', `unknown Chain option ${JSON.stringify(k)} (known: engine, epochMode, epochPath)`);
+    }
     const mode = opts.epochMode ?? 'fixed';
     if (mode !== 'fixed' && mode !== 'float') throw new YumaError('E_ARG', `epochMode must be 'fixed' or 'float' (got ${String(mode)})`);
+    const path = opts.epochPath ?? 'sparse';
+    if (path !== 'sparse' && path !== 'dense') throw new YumaError('E_ARG', `epochPath must be 'sparse' or 'dense' (got ${String(path)})`);
+    const engine = opts.engine ?? createEngineSync();
+    if (typeof (engine as Partial<EpochEngineLike>).epoch !== 'function') throw new YumaError('E_ARG', 'engine must have an epoch() method (createEngine())');
     this.state = state;
-    this.engine = opts.engine ?? createEngineSync();
+    this.engine = engine;
+    this.settings = Object.freeze({ mode, path });
     this.epochMode = mode;
+  }
+
+  /** The epochs' arithmetic and code path (`ChainOptions.epochMode`, `epochPath`). */
+  get epochSettings(): EpochSettings {
+    return this.settings;
   }
 
   /** Loads a state from its JSON form (the golden scenarios' `initialState` format). */
@@ -60,7 +75,7 @@ export class Chain {
   /** Advances one block (`block += 1`, then `block_step`) and reports what moved where. */
   step(): BlockReport {
     this.state.block += 1n;
-    return blockStep(this.state, this.engine, this.epochMode);
+    return blockStep(this.state, this.engine, this.settings);
   }
 
   /** `add_stake` (or `add_stake_limit` with `limitPrice`): buys alpha for a coldkey on a hotkey; all or nothing. */
@@ -99,4 +114,5 @@ export { chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, default
 export { registerNeuron, setWeights, updateRegistrationPrices, decayFactorQ32, type RegisterRequest, type RegisterResult, type SetWeightsRequest } from './registration.js';
 export { ChainRefused, type ChainErrorName, StakingRefused, DEFAULT_MIN_STAKE, type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult } from './staking.js';
 export type { ChainState, ChainSubnet, Neuron, MechanismState, StakePool, HotkeyInfo, EpochParams, ChildLink, SubnetRegistration, SubnetFields } from './state.js';
-export type { BlockReport, EpochReport, SubnetBlockReport, SubnetBlockTerms, StakeChange } from './block.js';
+export type { BlockReport, EpochReport, SubnetBlockReport, SubnetBlockTerms, StakeChange, EpochSettings, EpochEngineLike } from './block.js';
+export { ERAS, SHARE_RULES, eraRules, type ChainRules, type Era, type ShareRule } from './eras.js';

@@ -14,8 +14,9 @@ import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwa
 import { stakePool, stakeToColdkey, swapAlphaForTao, swapTaoForAlpha } from './block.js';
 import { poolCanUpdateOne, poolUpdateOne, poolValueOf, type SafeFloat } from './safe-float.js';
 import { type ChainState, type ChainSubnet, poolKey } from './state.js';
+import { constantProductSwap, isHead, minStakeOf } from './eras.js';
 
-/** `DefaultMinStake` at runtime: 0.002 TAO. */
+/** `DefaultMinStake` at runtime: 0.002 TAO (the era's minimum is `minStakeOf`). */
 export const DEFAULT_MIN_STAKE = 2_000_000n;
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -156,16 +157,17 @@ export function snapshot(s: ChainState, sn: ChainSubnet, hotkeys: string[]): () 
   };
 }
 
-/** `sim_swap` on a copy of the pool (stable subnets: 1:1, no fee). */
-function simSwap(sn: ChainSubnet, buy: boolean, amount: bigint, limitRao: bigint, minimumReserve: bigint) {
+/** `sim_swap` on a copy of the pool (stable subnets: 1:1, no fee; constant-product eras through their pool). */
+function simSwap(s: ChainState, sn: ChainSubnet, buy: boolean, amount: bigint, limitRao: bigint) {
   if (sn.mechanism !== 1) return { amountPaidIn: amount, amountPaidOut: amount, feePaid: 0n, feeToBlockAuthor: 0n };
-  return doSwap({ ...(sn as SwapPoolState) }, buy, amount, limitPriceFromRao(limitRao), false, minimumReserve, true);
+  if (!isHead(s)) return constantProductSwap(s, sn, buy, amount, (buy ? limitRao >= MAX_PRICE_RAO : limitRao <= MIN_PRICE_RAO) ? null : limitRao, false);
+  return doSwap({ ...(sn as SwapPoolState) }, buy, amount, limitPriceFromRao(limitRao), false, s.swapMinimumReserve, true);
 }
 
 /** `get_max_amount_add`: TAO (fee included) that can be staked before the price reaches `limitRao`. */
 export function maxAmountAdd(s: ChainState, sn: ChainSubnet, limitRao: bigint): bigint {
   if (sn.netuid === 0 || sn.mechanism === 0) return limitRao >= 1_000_000_000n ? U64_MAX : 0n;
-  const r = simSwap(sn, true, sn.subnetTao * 1000n > U64_MAX ? U64_MAX : sn.subnetTao * 1000n, limitRao, s.swapMinimumReserve);
+  const r = simSwap(s, sn, true, sn.subnetTao * 1000n > U64_MAX ? U64_MAX : sn.subnetTao * 1000n, limitRao);
   if (typeof r === 'string') throw new ChainRefused(r, `subnet ${sn.netuid}: no stake fits under the limit`);
   return r.amountPaidIn + r.feePaid;
 }
@@ -173,7 +175,7 @@ export function maxAmountAdd(s: ChainState, sn: ChainSubnet, limitRao: bigint): 
 /** `get_max_amount_remove`: alpha (fee included) that can be sold before the price reaches `limitRao`. */
 export function maxAmountRemove(s: ChainState, sn: ChainSubnet, limitRao: bigint): bigint {
   if (sn.netuid === 0 || sn.mechanism === 0) return limitRao <= 1_000_000_000n ? U64_MAX : 0n;
-  const r = simSwap(sn, false, sn.subnetAlphaIn * 1000n > U64_MAX ? U64_MAX : sn.subnetAlphaIn * 1000n, limitRao, s.swapMinimumReserve);
+  const r = simSwap(s, sn, false, sn.subnetAlphaIn * 1000n > U64_MAX ? U64_MAX : sn.subnetAlphaIn * 1000n, limitRao);
   if (typeof r === 'string') throw new ChainRefused(r, `subnet ${sn.netuid}: nothing can be sold above the limit`);
   return r.amountPaidIn + r.feePaid;
 }
@@ -197,19 +199,21 @@ export function addStake(s: ChainState, request: AddStakeRequest): AddStakeResul
 
   // validate_add_stake
   if (!sn.subtokenEnabled) throw new ChainRefused('SubtokenDisabled', `subnet ${sn.netuid}`);
+  const minStake = minStakeOf(s);
   const minFee = (() => {
-    const r = simSwap(sn, true, DEFAULT_MIN_STAKE, MAX_PRICE_RAO, s.swapMinimumReserve);
-    return typeof r === 'string' ? feeAmount(sn as SwapPoolState, DEFAULT_MIN_STAKE, false) : r.feePaid;
+    if (minStake === 0n) return 0n;
+    const r = simSwap(s, sn, true, minStake, MAX_PRICE_RAO);
+    return typeof r === 'string' ? (isHead(s) ? feeAmount(sn as SwapPoolState, minStake, false) : 0n) : r.feePaid;
   })();
-  if (tao < DEFAULT_MIN_STAKE + minFee) throw new ChainRefused('AmountTooLow', `stake below the minimum ${DEFAULT_MIN_STAKE + minFee} rao`);
+  if (tao < minStake + minFee || tao === 0n) throw new ChainRefused('AmountTooLow', `stake below the minimum ${minStake + minFee} rao`);
   let toAdd = tao;
   if (!allowPartial) {
     if (toAdd > max) throw new ChainRefused('SlippageTooHigh', `at most ${max} rao fits under the limit`);
   } else toAdd = max < toAdd ? max : toAdd;
   if (!s.hotkeys.has(hotkey)) throw new ChainRefused('HotKeyAccountNotExists', hotkey);
-  const sim = simSwap(sn, true, toAdd, MAX_PRICE_RAO, s.swapMinimumReserve);
+  const sim = simSwap(s, sn, true, toAdd, MAX_PRICE_RAO);
   if (typeof sim === 'string') throw new ChainRefused('InsufficientLiquidity', `simulated swap failed: ${sim}`);
-  if (sim.amountPaidIn < DEFAULT_MIN_STAKE) throw new ChainRefused('AmountTooLow', 'net stake below the minimum');
+  if (sim.amountPaidIn < minStake) throw new ChainRefused('AmountTooLow', 'net stake below the minimum');
   if (sim.amountPaidOut === 0n) throw new ChainRefused('InsufficientLiquidity', 'the stake buys no alpha');
   if (!poolCanUpdateOne(stakePool(s, hotkey, sn.netuid), sim.amountPaidOut)) throw new ChainRefused('InsufficientLiquidity', 'the stake buys no shares');
 
@@ -259,10 +263,11 @@ export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveS
   // validate_remove_stake
   if (alpha === 0n) throw new ChainRefused('AmountTooLow', 'nothing to unstake');
   if (held < alpha) throw new ChainRefused('NotEnoughStakeToWithdraw', `holds ${held}, asked ${alpha}`);
-  const sim = simSwap(sn, false, alpha, MIN_PRICE_RAO, s.swapMinimumReserve);
+  const sim = simSwap(s, sn, false, alpha, MIN_PRICE_RAO);
   if (typeof sim === 'string') throw new ChainRefused('InsufficientLiquidity', `simulated swap failed: ${sim}`);
-  if (held - alpha !== 0n && sim.amountPaidOut < DEFAULT_MIN_STAKE) {
-    throw new ChainRefused('AmountTooLow', `a partial unstake must be worth ≥ ${DEFAULT_MIN_STAKE} rao (this one ${sim.amountPaidOut})`);
+  const minStake = minStakeOf(s);
+  if (held - alpha !== 0n && sim.amountPaidOut < minStake) {
+    throw new ChainRefused('AmountTooLow', `a partial unstake must be worth ≥ ${minStake} rao (this one ${sim.amountPaidOut})`);
   }
   if (!allowPartial && alpha > max) throw new ChainRefused('SlippageTooHigh', `at most ${max} alpha sells above the limit`);
   if (!s.hotkeys.has(hotkey)) throw new ChainRefused('HotKeyAccountNotExists', hotkey);

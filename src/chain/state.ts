@@ -8,6 +8,7 @@
 import { YumaError } from '../errors.js';
 import { I96F32, U64F64, U64_MAX, U96F32, fromF64, toF64 } from '../fixed/substrate-fixed.js';
 import { SubnetNeurons } from '../subnet/neurons.js';
+import { type ChainRules, eraRules } from './eras.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
 
 export interface EpochParams {
@@ -247,6 +248,8 @@ export interface ChainState {
   childKeys: Map<string, ChildLink[]>;
   /** `ParentKeys`, keyed `${hotkey}/${netuid}` (see `childKeys`). */
   parentKeys: Map<string, ChildLink[]>;
+  /** The block's era (absent: HEAD's, as in any real chain state); see `src/chain/eras.ts`. */
+  rules?: ChainRules;
 }
 
 export const poolKey = (hotkey: string, netuid: number): string => `${hotkey}/${netuid}`;
@@ -611,6 +614,14 @@ export function chainStateFromJSON(input: unknown): ChainState {
     childKeys: linksIn(o.childKeys, 'state.childKeys'),
     parentKeys: linksIn(o.parentKeys, 'state.parentKeys'),
   };
+  if (o.rules !== undefined && o.rules !== null) {
+    const r = obj(o.rules, 'state.rules');
+    for (const k of Object.keys(r)) if (!['era', 'shares', 'temperature'].includes(k)) bad('state.rules', `unknown field ${JSON.stringify(k)}`);
+    state.rules = eraRules(r.era as never, {
+      ...(r.shares === undefined ? {} : { shares: r.shares as never }),
+      ...(r.temperature === undefined ? {} : { temperature: r.temperature as number }),
+    });
+  }
   checkConsistency(state);
   return state;
 }
@@ -793,6 +804,7 @@ export function chainStateToJSON(s: ChainState): Json {
   };
   if (s.childKeys.size > 0) out.childKeys = links(s.childKeys);
   if (s.parentKeys.size > 0) out.parentKeys = links(s.parentKeys);
+  if (s.rules !== undefined) out.rules = { era: s.rules.era, shares: s.rules.shares, temperature: s.rules.temperature };
   return out;
 }
 
