@@ -127,6 +127,18 @@ describe('simulate', () => {
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
   });
 
+  it("--model picks the block: seed runs the seed document's model (softmax shares) and says so; an unknown model exits 2", () => {
+    const out = join(dir, 'seed.json');
+    const r = cli(['simulate', '--model', 'seed', '--subnets', '2', '--uids', '16', '--subnet1-uids', '0', '--blocks', '30', '--tempo', '9', '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/with the seed document's model/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as NetworkReport;
+    expect([report.config.model, report.config.shareMode, report.totals.taoOnRoot]).toEqual(['seed', 'softmax', '0']);
+    const bad = cli(['simulate', '--model', 'later']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--model/);
+  });
+
   it('runs a scenario file, flags overriding it', () => {
     const out = join(dir, 's.json');
     const r = cli(['simulate', '--scenario', 'scenarios/yuma3-big-validator-moves-first.json', '--blocks', '20', '--out', out, '--quiet']);
@@ -134,7 +146,7 @@ describe('simulate', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as NetworkReport;
     expect(report.blocks.count).toBe(20);
     expect(report.config.tempo).toBe(1);
-    expect(report.subnets[0].epochs).toBe(10);
+    expect(report.subnets[0].epochs).toBe(20); // tempo 1 on HEAD's schedule: an epoch every block
   });
 });
 

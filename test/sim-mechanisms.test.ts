@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/cli/run.js';
 import { createEngineSync, type Engine } from '../src/engine.js';
-import type { BatchItem, EpochOptions, EpochOutput, MechanismEpochInput } from '../src/epoch/types.js';
+import type { EpochOptions, EpochOutput } from '../src/epoch/types.js';
+import type { PackedRows } from '../src/epoch/packed-rows.js';
 import { Network } from '../src/sim/network.js';
 import type { NetworkReport } from '../src/sim/report.js';
 import { scenario } from '../src/sim/scenarios.js';
@@ -18,16 +19,16 @@ const engine = createEngineSync();
 const small = { subnets: 4, uidsPerSubnet: 32, subnet1Uids: 0, validatorsPerSubnet: 6, tempo: 20 } as const;
 const dir = mkdtempSync(join(tmpdir(), 'yuma-mech-'));
 
-/** An engine that records every batch it runs. */
-function recording(): { engine: Engine; batches: BatchItem[][] } {
-  const batches: BatchItem[][] = [];
+/** An engine that records every epoch input the block model hands it. */
+function recording(): { engine: Engine; inputs: Array<{ input: unknown; opts: EpochOptions | null | undefined }> } {
+  const inputs: Array<{ input: unknown; opts: EpochOptions | null | undefined }> = [];
   return {
-    batches,
+    inputs,
     engine: {
       ...engine,
-      epochs(batch: BatchItem[], opts?: EpochOptions | null): EpochOutput[] {
-        batches.push(batch);
-        return engine.epochs(batch, opts);
+      epoch(input: never, hyper?: never, opts?: EpochOptions | null): EpochOutput {
+        inputs.push({ input, opts });
+        return engine.epoch(input, hyper, opts as never);
       },
     } as Engine,
   };
@@ -56,19 +57,31 @@ describe('Network with mechanisms', () => {
     const rec = recording();
     const report = new Network({ ...small, engine: rec.engine, seed: 3, mechanisms: 3, emissionSplit: [10000, 20000, 35535] }).run({ blocks: 200 });
     expect(report.config.mechanisms).toBe(3);
-    const items = rec.batches.flat();
-    expect(items.length).toBeGreaterThan(0);
-    for (const { input } of items) {
-      const m = input as MechanismEpochInput;
+    expect(rec.inputs.length).toBe(report.epochs);
+    for (const { input, opts } of rec.inputs) {
+      const m = input as { mechanisms: Array<{ weights: PackedRows }>; emissionSplit: number[] };
       expect(m.mechanisms).toHaveLength(3);
       expect(m.emissionSplit).toEqual([10000, 20000, 35535]);
-      for (const mech of m.mechanisms) expect((mech.weights as Array<unknown[]>)[0].length).toBeGreaterThan(0);
+      // every validator (uids 0–5) has weights on every mechanism
+      for (const mech of m.mechanisms) for (let v = 0; v < 6; v++) expect(mech.weights.rows[v].length).toBeGreaterThan(0);
+      expect(opts).toEqual({ mode: 'fixed', path: 'sparse' });
     }
     const t = report.totals as unknown as Record<string, string>;
     expect(BigInt(t.issuanceEnd) - BigInt(t.issuanceStart)).toBe(BigInt(t.taoEmitted) - BigInt(t.recycled));
     const a = report.alpha as unknown as Record<string, string>;
-    expect(sumOf([a.inPools, a.staked, a.pending, a.owners, a.protocol, a.burned, a.minerWallets])).toBe(BigInt(a.minted));
+    expect(sumOf([a.inPools, a.staked, a.pending, a.protocol, a.rootClaimable, a.burned, a.undistributed])).toBe(BigInt(a.issuanceEnd));
     expect(report.subnets.every((s) => s.epochs > 0 && BigInt(s.final.validatorsAlpha) > 0n)).toBe(true);
+  });
+
+  it('mechanismSubnets gives only the listed subnets mechanisms; the others run a plain epoch', () => {
+    const rec = recording();
+    const report = new Network({ ...small, engine: rec.engine, seed: 3, mechanisms: 2, mechanismSubnets: [2, 4] }).run({ blocks: 100 });
+    expect(report.config.mechanismSubnets).toEqual([2, 4]);
+    const withMechs = rec.inputs.filter(({ input }) => 'mechanisms' in (input as object)).length;
+    expect(withMechs).toBeGreaterThan(0);
+    expect(withMechs).toBeLessThan(rec.inputs.length);
+    expect(errorCode(() => new Network({ ...small, engine, mechanismSubnets: [5] }))).toBe('E_RANGE');
+    expect(errorCode(() => new Network({ ...small, engine, mechanismSubnets: 2 as never }))).toBe('E_ARG');
   });
 
   it('is deterministic, and one mechanism is exactly the run without the option', () => {

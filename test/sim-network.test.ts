@@ -18,6 +18,31 @@ function scenario(name: string) {
   return scenarioFromJson(JSON.parse(readFileSync(new URL(`../scenarios/${name}.json`, import.meta.url), 'utf8')));
 }
 
+/** The report's TAO identities (report.ts), each exactly. */
+function checkTaoBooks(r: NetworkReport): Record<string, bigint> {
+  const t = big(r.totals as unknown as Record<string, string>);
+  expect(t.taoEmitted).toBeGreaterThan(0n);
+  expect(t.issuanceEnd - t.issuanceStart).toBe(t.taoEmitted - t.recycled);
+  expect(t.taoInjected + t.taoChainBuys + t.recycled).toBe(t.taoEmitted);
+  expect(t.taoInPoolsEnd - t.taoInPoolsStart).toBe(
+    t.taoInjected +
+      (t.taoChainBuys - t.taoStranded) +
+      (t.taoStaked - t.taoStakeFees) -
+      (t.taoUnstaked + t.taoMinerSales + t.taoUnstakeFees) +
+      (t.taoRegistrationBurns - t.taoRegistrationFees),
+  );
+  return t;
+}
+
+/** The report's alpha identities (report.ts), each exactly. */
+function checkAlphaBooks(r: NetworkReport): Record<string, bigint> {
+  const a = big(r.alpha as unknown as Record<string, string>);
+  expect(a.issuanceEnd - a.issuanceStart).toBe(a.injected + a.emitted - a.recycled - a.registrationBurned);
+  expect(a.issuanceEnd).toBe(a.inPools + a.staked + a.pending + a.protocol + a.rootClaimable + a.burned + a.undistributed);
+  for (const v of Object.values(a)) expect(v).toBeGreaterThanOrEqual(0n);
+  return a;
+}
+
 describe('Network', () => {
   const report = new Network({ ...small, seed: 7 }).run({ blocks: 400 });
 
@@ -38,40 +63,73 @@ describe('Network', () => {
     for (const s of report.subnets) expect(s.series.price).toHaveLength(report.sampleBlocks.length);
   });
 
-  it('balances TAO exactly', () => {
-    const t = big(report.totals as unknown as Record<string, string>);
-    expect(t.taoEmitted).toBeGreaterThan(0n);
-    expect(t.issuanceEnd - t.issuanceStart).toBe(t.taoEmitted - t.recycled);
-    expect(t.taoInjected + t.taoChainBuys + t.recycled).toBe(t.taoEmitted);
+  it('balances TAO exactly: issuance, emission and every rao into and out of the pools (with fees and registrations)', () => {
+    const t = checkTaoBooks(report);
     // Block emission at 10.8 M TAO issuance is 0.5 TAO (one halving), every block.
     expect(t.taoEmitted).toBe(400n * 500_000_000n);
     const perSubnet = report.subnets.reduce((a, s) => a + BigInt(s.final.taoInjected), 0n);
     expect(perSubnet).toBe(t.taoInjected);
-    // Every rao that entered or left a pool is accounted for.
-    expect(t.taoInPoolsEnd - t.taoInPoolsStart).toBe(
-      t.taoInjected + t.taoChainBuys + t.taoStaked - t.taoUnstaked - t.taoMinerSales + t.taoRegistrationBurns,
-    );
+    // HEAD caps the alpha injection at the root proportion: the excess TAO buys alpha, and every swap pays the author's fee
+    expect(t.taoChainBuys).toBeGreaterThan(0n);
+    expect(t.taoStakeFees).toBeGreaterThan(0n);
+    expect(t.taoUnstakeFees).toBeGreaterThan(0n);
+    expect(t.taoOnRoot).toBeGreaterThan(0n);
   });
 
-  it('balances alpha exactly: every minted rao is in a pool, staked, pending, or destroyed', () => {
-    const a = big(report.alpha as unknown as Record<string, string>);
-    expect(a.inPools + a.staked + a.pending + a.owners + a.protocol + a.burned + a.minerWallets).toBe(a.minted);
+  it('balances alpha exactly: every minted rao is in a pool, staked, pending, protocol-owned, claimable, destroyed or paid to nobody', () => {
+    const a = checkAlphaBooks(report);
+    expect(a.emitted).toBe(400n * 6n * 1_000_000_000n);
     const paid = report.subnets.reduce((acc, s) => acc + BigInt(s.final.minersAlpha) + BigInt(s.final.validatorsAlpha), 0n);
     expect(paid).toBeGreaterThan(0n);
+    // HEAD recycles root alpha while the EMA prices sum below 1, and registration burns destroy the alpha they buy
+    expect(a.recycled).toBeGreaterThan(0n);
+    expect(a.registrationBurned).toBeGreaterThan(0n);
   });
 
-  it('runs every subnet epoch on the staggered schedule', () => {
-    // tempo 24: an epoch every 25 blocks per subnet, so 400 blocks hold exactly 16 per subnet.
-    for (const s of report.subnets) expect(s.epochs).toBe(16);
-    expect(report.epochs).toBe(16 * 6);
+  it("runs every subnet's epoch every tempo blocks (HEAD's LastEpochBlock + tempo schedule), staggered by netuid", () => {
+    const seen = new Map<number, number[]>();
+    const r = new Network({ ...small, seed: 7 }).run({ blocks: 400, onEpoch: (n, b) => seen.set(n, [...(seen.get(n) ?? []), b]) });
+    for (const [, blocks] of seen) for (let k = 1; k < blocks.length; k++) expect(blocks[k] - blocks[k - 1]).toBe(24);
+    expect(new Set([...seen.values()].map((b) => b[0] % 24)).size).toBe(6);
+    for (const s of r.subnets) expect(s.epochs).toBe(seen.get(s.netuid)!.length);
+    expect(r.epochs).toBe([...seen.values()].reduce((x, b) => x + b.length, 0));
+  });
+
+  it('the launch and seed models run the pre-2026-06 schedule: an epoch every tempo + 1 blocks', () => {
+    for (const model of ['launch', 'seed'] as const) {
+      const r = new Network({ ...small, seed: 7, model }).run({ blocks: 400 });
+      // tempo 24: an epoch when (block + netuid + 1) mod 25 = 0, so 400 blocks hold exactly 16 per subnet.
+      for (const s of r.subnets) expect(s.epochs).toBe(16);
+    }
+  });
+
+  it('the launch model balances its books: every minted TAO injected (no cap, no chain buys), its flat fee kept in the pool', () => {
+    const r = new Network({ ...small, seed: 7, model: 'launch' }).run({ blocks: 400 });
+    const t = checkTaoBooks(r);
+    checkAlphaBooks(r);
+    expect(t.taoChainBuys).toBe(0n);
+    expect(t.taoStakeFees + t.taoUnstakeFees).toBe(0n);
+    expect(t.taoInjected + t.recycled).toBe(t.taoEmitted);
+  });
+
+  it('the seed model balances its books: no root, no recycling, only flooring dust paid to nobody', () => {
+    const r = new Network({ ...small, seed: 7, model: 'seed' }).run({ blocks: 400 });
+    expect(r.config.shareMode).toBe('softmax');
+    const t = checkTaoBooks(r);
+    const a = checkAlphaBooks(r);
+    expect(t.taoOnRoot).toBe(0n);
+    expect(t.taoChainBuys).toBe(0n);
+    expect(a.recycled).toBe(0n);
+    expect(a.rootClaimable).toBe(0n);
+    // each of 3 pots floored per block and each payout floored per epoch: well under a rao per UID per epoch
+    expect(a.undistributed).toBeLessThan(BigInt(r.epochs) * 100n + 400n * 6n * 3n);
   });
 
   it('balances with every share mode', () => {
     for (const shareMode of ['proportional', 'softmax'] as const) {
       const r = new Network({ ...small, shareMode, subnets: 3 }).run({ blocks: 60 });
-      const t = big(r.totals as unknown as Record<string, string>);
-      expect(t.issuanceEnd - t.issuanceStart).toBe(t.taoEmitted - t.recycled);
-      expect(t.taoInjected + t.taoChainBuys + t.recycled).toBe(t.taoEmitted);
+      checkTaoBooks(r);
+      checkAlphaBooks(r);
       const shares = r.subnets.map((s) => s.final.emissionShare);
       expect(shares.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
     }

@@ -1,5 +1,5 @@
 import { YumaError } from '../errors.js';
-import { BLOCKS_PER_DAY, SHARE_MODES, type EpochEngine, type NetworkOptions } from '../sim/config.js';
+import { BLOCKS_PER_DAY, MODELS, SHARE_MODES, type EpochEngine, type NetworkOptions } from '../sim/config.js';
 import { renderChartHtml } from '../sim/chart.js';
 import { Network } from '../sim/network.js';
 import { scenarioFromJson } from '../sim/scenario.js';
@@ -14,7 +14,7 @@ import type { Engine } from '../engine.js';
 import { toJSON } from '../epoch/json.js';
 import { decodeEpochFile } from './epoch-json.js';
 import { Progress, type ProgressSink } from './progress.js';
-import { formatSummary } from './summary.js';
+import { MODEL_LABEL, formatSummary } from './summary.js';
 
 /** Everything the CLI touches outside itself, so tests can run it in-process. */
 export interface CliIo {
@@ -38,7 +38,7 @@ const NAME = 'yuma-wasm';
 const MAIN_HELP = `${NAME}: Yuma Consensus epochs in WebAssembly, dTAO pools and a network simulator
 
 Usage:
-  ${NAME} simulate [options]     run the network simulator (default: 64 subnets, one day)
+  ${NAME} simulate [options]     run the network simulator on the chain's block (default: 64 subnets, one day)
   ${NAME} epoch <input.json>     run one subnet epoch and print its EpochOutput as JSON
   ${NAME} bench [--quick]        benchmarks: the bench/ suite in a checkout, else timed engine epochs
   ${NAME} cases [options]        the yuma-simulation cases under every Yuma version: summary table, charts
@@ -48,16 +48,21 @@ Usage:
 `;
 
 const SIMULATE_FLAGS: Record<string, FlagSpec> = {
+  model: {
+    kind: 'string',
+    choices: MODELS,
+    help: "which block runs: 'head' (subtensor 14bc6f9f, default), 'launch' (dTAO 2025-02: constant product, flat fee) or 'seed' (the seed document: softmax shares, fee-less constant product, 41/41/18)",
+  },
   subnets: { kind: 'int', min: 1, max: 1024, help: 'number of subnets (default 64)' },
   uids: { kind: 'int', min: 2, max: 4096, help: 'UID slots per subnet (default 256)' },
   'subnet1-uids': { kind: 'int', min: 0, max: 4096, help: 'UID slots of subnet 1 (default 1024; 0 = same as --uids)' },
   blocks: { kind: 'int', min: 1, max: 10_000_000, help: 'blocks to simulate' },
   days: { kind: 'number', min: 1 / BLOCKS_PER_DAY, max: 1000, help: 'days to simulate, 7200 blocks a day (default 1)' },
   seed: { kind: 'int', min: 0, max: 0xffff_ffff, help: 'random seed; the same seed gives the same report (default 1)' },
-  'share-mode': { kind: 'string', choices: SHARE_MODES, help: 'how block emission is shared across subnets (default moving-price)' },
-  mode: { kind: 'string', choices: ['float', 'fixed'], help: "epoch arithmetic: 'float' (fast) or 'fixed' (bit-exact with the chain) (default float)" },
-  tempo: { kind: 'int', min: 1, max: 65535, help: 'blocks between a subnet\'s epochs, minus one (default 360)' },
+  'share-mode': { kind: 'string', choices: SHARE_MODES, help: "how block emission is shared across subnets (default: the model's, moving-price or softmax for seed)" },
+  mode: { kind: 'string', choices: ['float', 'fixed'], help: "epoch arithmetic: 'fixed' (bit-exact with the chain, default) or 'float'" },
   mechanisms: { kind: 'int', min: 1, max: 16, help: 'mechanisms (sub-subnets) per subnet, even emission split unless the scenario sets one (default 1)' },
+  tempo: { kind: 'int', min: 1, max: 65535, help: 'blocks between a subnet\'s epochs, minus one (default 360)' },
   scenario: { kind: 'string', help: `a built-in scenario (${Object.keys(SCENARIOS).join(', ')}) or a scenario file (JSON); flags given here override it` },
   out: { kind: 'string', help: 'write the full report (JSON) to this file' },
   chart: { kind: 'string', help: 'write an HTML page of SVG charts to this file' },
@@ -151,6 +156,7 @@ function simulate(argv: string[], io: CliIo): number {
   set('share-mode', 'shareMode');
   set('mode', 'mode');
   set('tempo', 'tempo');
+  set('model', 'model');
   if (flags.mechanisms !== undefined && flags.mechanisms !== options.mechanisms) {
     // as on chain, a new mechanism count resets the emission split to even
     options = { ...options, mechanisms: flags.mechanisms as number, emissionSplit: null };
@@ -167,7 +173,9 @@ function simulate(argv: string[], io: CliIo): number {
   const o = net.options;
   const quiet = flags.quiet === true;
   if (!quiet) {
-    io.stderr.write(`Simulating ${name}: ${o.subnets} subnets × ${o.uidsPerSubnet} UIDs${o.subnet1Uids > 0 ? ` (subnet 1: ${o.subnet1Uids})` : ''}, ${blocks} blocks, seed ${o.seed}, ${o.mode} epochs\n`);
+    io.stderr.write(
+      `Simulating ${name} on ${MODEL_LABEL[o.model]}: ${o.subnets} subnets × ${o.uidsPerSubnet} UIDs${o.subnet1Uids > 0 ? ` (subnet 1: ${o.subnet1Uids})` : ''}, ${blocks} blocks, seed ${o.seed}, ${o.mode} epochs\n`,
+    );
   }
   const progress = new Progress(io.stderr, 'simulate', () => io.now());
   const t0 = io.now();

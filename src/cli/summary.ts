@@ -1,3 +1,4 @@
+import type { Model } from '../sim/config.js';
 import type { SubnetDetail } from '../sim/detail.js';
 import type { NetworkReport } from '../sim/report.js';
 
@@ -17,17 +18,26 @@ export function table(head: string[], rows: string[][], leftCols = 1): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** The human-readable end of `simulate`: totals, the biggest subnets, yields by strategy. */
+/** How the summary names each model's block. */
+export const MODEL_LABEL: Readonly<Record<Model, string>> = Object.freeze({
+  head: "HEAD's block (subtensor 14bc6f9f)",
+  launch: "the launch era's block (2025-02)",
+  seed: "the seed document's model",
+});
+
+/** The human-readable end of `simulate`: the TAO and alpha books, the biggest subnets, yields by strategy. */
 export function formatSummary(r: NetworkReport, seconds: number, top = 10): string {
   const t = r.totals;
+  const a = r.alpha;
   const days = r.blocks.count / 7200;
   const out: string[] = [];
+  const mechs = r.config.mechanisms > 1 ? `${r.config.mechanisms} mechanisms${r.config.mechanismSubnets ? ` on ${r.config.mechanismSubnets.length} subnets` : ' each'}, ` : '';
   out.push(
-    `Simulated ${r.blocks.count} blocks (${days.toFixed(2)} days) on ${r.subnets.length} subnets: ${r.epochs} epochs, ` +
-      `${r.config.mechanisms > 1 ? `${r.config.mechanisms} mechanisms each, ` : ''}` +
-      `${r.config.mode} mode, shares by ${r.config.shareMode}, seed ${r.config.seed}, in ${seconds.toFixed(1)} s.`,
+    `Simulated ${r.blocks.count} blocks (${days.toFixed(2)} days) on ${r.subnets.length} subnets with ${MODEL_LABEL[r.config.model]}: ${r.epochs} epochs, ` +
+      `${mechs}${r.config.mode} epochs, shares by ${r.config.shareMode}, seed ${r.config.seed}, in ${seconds.toFixed(1)} s.`,
   );
   out.push('');
+  const fees = BigInt(t.taoStakeFees) + BigInt(t.taoUnstakeFees);
   out.push(
     table(
       ['TAO', 'amount'],
@@ -41,7 +51,24 @@ export function formatSummary(r: NetworkReport, seconds: number, top = 10): stri
         ['staked by stakers', tao(t.taoStaked)],
         ['unstaked by stakers', tao(t.taoUnstaked)],
         ['sold by miners', tao(t.taoMinerSales)],
+        ['swap fees to block authors', tao(fees)],
         ['registration burns', tao(t.taoRegistrationBurns)],
+        ['staked on root', tao(t.taoOnRoot, 0)],
+      ],
+    ),
+  );
+  out.push('');
+  out.push(
+    table(
+      ['alpha (all subnets)', 'amount'],
+      [
+        ['emitted to participants', tao(a.emitted)],
+        ['injected into pools', tao(a.injected)],
+        ['recycled', tao(a.recycled)],
+        ['burned by registrations', tao(a.registrationBurned)],
+        ['root dividends (claimable)', tao(a.rootClaimable)],
+        ['burned (owner hotkeys, fees)', tao(a.burned)],
+        ['minted, paid to nobody', tao(a.undistributed, 9)],
       ],
     ),
   );

@@ -1,15 +1,22 @@
 import { YumaError } from '../errors.js';
-import type { BatchItem, ChainPath, EpochOptions, EpochOutput, Hyperparams, NumericMode } from '../epoch/types.js';
+import type { Engine } from '../engine.js';
+import type { ChainPath, Hyperparams, NumericMode } from '../epoch/types.js';
 import { RAO } from '../units.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import { MAX_MECHANISMS } from '../epoch/limits.js';
 import { checkEmissionSplit } from '../epoch/mechanisms.js';
 
-/** What the simulator needs from an engine: `engine.epochs` (a real `Engine` satisfies it). */
-export interface EpochEngine {
-  /** Runs a batch of subnet epochs (as `Engine.epochs`). */
-  epochs(batch: BatchItem[], opts?: EpochOptions): EpochOutput[];
-}
+/** What the simulator needs from an engine: the block model runs each subnet's epoch through `engine.epoch`. */
+export type EpochEngine = Pick<Engine, 'epoch' | 'epochs'>;
+
+/**
+ * Which block the simulator runs (the block model's era): `head` is the chain at subtensor 14bc6f9f; `launch` the
+ * dTAO launch of 2025-02 (constant-product pools with a flat 50 000-rao fee kept in the pool, alpha injection
+ * capped at the alpha emission, the tempo + 1 schedule); `seed` the seed document's model (softmax shares over spot
+ * prices, fee-less constant product, owner 18 % / miners 41 % / validators 41 %, no root).
+ */
+export const MODELS = Object.freeze(['head', 'launch', 'seed'] as const);
+export type Model = (typeof MODELS)[number];
 
 /** The validator strategies the simulator knows (see `Strategy`). */
 export const STRATEGIES = ['honest', 'copier', 'lazy', 'cabal', 'self-dealing'] as const;
@@ -22,7 +29,10 @@ export const STRATEGIES = ['honest', 'copier', 'lazy', 'cabal', 'self-dealing'] 
  */
 export type Strategy = (typeof STRATEGIES)[number];
 
-/** How the simulator shares block emission across subnets (see `ShareMode`). */
+/**
+ * How the block emission is shared across subnets: `moving-price` is the chain's (each era's EMA-price rule),
+ * `proportional` and `softmax` share by spot price (the seed model uses softmax).
+ */
 export const SHARE_MODES = ['moving-price', 'proportional', 'softmax'] as const;
 /**
  * `moving-price`: the chain's `get_shares` over each subnet's moving price; `proportional`: by spot price;
@@ -52,6 +62,8 @@ export interface QualitySwap {
 
 /** Everything a simulated network is made of; `Network` fills what `NetworkConfig` leaves out from `DEFAULT_NETWORK_OPTIONS`. */
 export interface NetworkOptions {
+  /** The block the network runs: HEAD's (default), the launch era's or the seed document's model. */
+  model: Model;
   /** Number of subnets, 1 … 1024 (default 64). */
   subnets: number;
   /** UID slots per subnet, 2 … 4096 (default 256). */
@@ -62,12 +74,12 @@ export interface NetworkOptions {
   seed: number;
   /** Blocks between a subnet's epochs, minus one (default 360). */
   tempo: number;
-  /** Epoch arithmetic (default `'float'`; `'fixed'` is bit-exact with the chain). */
+  /** Epoch arithmetic: `fixed` (the chain's, bit for bit; default) or `float` (f64, faster). */
   mode: NumericMode;
   /** Chain code path of the epochs (default `'sparse'`). */
   path: ChainPath;
-  /** How block emission is shared across subnets (default `'moving-price'`). */
-  shareMode: ShareMode;
+  /** Emission shares; default: the model's own (`moving-price` for head and launch, `softmax` for seed). */
+  shareMode: ShareMode | null;
   /** Softmax temperature (shareMode 'softmax'). */
   temperature: number;
   /** TAO issuance (rao) at the first block. */
@@ -106,6 +118,18 @@ export interface NetworkOptions {
   immunityPeriod: number;
   /** Subnet owner's cut of alpha emission (u16 proportion; chain default 11796 ≈ 18 %). */
   ownerCut: number;
+  /**
+   * TAO staked on the root subnet (netuid 0), spread over the validators in proportion to their alpha stake's
+   * worth: it sets the root proportion (the alpha-injection cap and root stakers' share of dividends). Not used by
+   * the seed model, which has no root.
+   */
+  rootStakeTao: number;
+  /** Mechanisms (sub-subnets) of the subnets in `mechanismSubnets`, 1 to 16; each epoch is then `epoch_with_mechanisms`. */
+  mechanisms: number;
+  /** `MechanismEmissionSplit` of those subnets: one u16 part per mechanism summing to 65535; null = even split. */
+  emissionSplit: number[] | null;
+  /** Netuids that have `mechanisms` mechanisms (null = every subnet). */
+  mechanismSubnets: number[] | null;
   /** Blocks between the report's series samples (0 = about 240 points). */
   sampleEvery: number;
   /**
@@ -113,10 +137,6 @@ export interface NetworkOptions {
    * stake, bonds, incentive. Default `[1]`.
    */
   detailSubnets: number[];
-  /** Mechanisms (sub-subnets) of every subnet, 1 to 16; each epoch is then the chain's `epoch_with_mechanisms`. */
-  mechanisms: number;
-  /** `MechanismEmissionSplit` of every subnet: one u16 part per mechanism summing to 65535; null = even split. */
-  emissionSplit: number[] | null;
 }
 
 /** What `new Network(config)` takes: an engine and any `NetworkOptions` (the rest default). */
@@ -132,14 +152,15 @@ export const DEFAULT_ISSUANCE_START = 10_800_000n * RAO;
 
 /** The default network: 64 subnets of 256 UIDs (subnet 1: 1024), one validator mix, float epochs (frozen). */
 export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = Object.freeze({
+  model: 'head',
   subnets: 64,
   uidsPerSubnet: 256,
   subnet1Uids: 1024,
   seed: 1,
   tempo: 360,
-  mode: 'float',
+  mode: 'fixed',
   path: 'sparse',
-  shareMode: 'moving-price',
+  shareMode: null,
   temperature: 1,
   issuanceStart: DEFAULT_ISSUANCE_START,
   validatorsPerSubnet: 32,
@@ -159,10 +180,12 @@ export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = Object.freeze({
   registrationsPerDay: 6,
   immunityPeriod: 5000,
   ownerCut: 11796,
-  sampleEvery: 0,
-  detailSubnets: [1],
+  rootStakeTao: 2_000_000,
   mechanisms: 1,
   emissionSplit: null,
+  mechanismSubnets: null,
+  sampleEvery: 0,
+  detailSubnets: [1],
 } satisfies NetworkOptions);
 
 const KNOWN = new Set<string>([...Object.keys(DEFAULT_OPTIONS), 'engine']);
@@ -196,6 +219,7 @@ export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unkn
   const o: NetworkOptions = { ...DEFAULT_OPTIONS, hyper: { ...DEFAULT_OPTIONS.hyper } };
   for (const [k, v] of Object.entries(config)) if (v !== undefined && k !== 'engine') (o as unknown as Record<string, unknown>)[k] = v;
 
+  oneOf(o.model, 'model', MODELS);
   int(o.subnets, 'subnets', 1, 1024);
   int(o.uidsPerSubnet, 'uidsPerSubnet', 2, 4096);
   int(o.subnet1Uids, 'subnet1Uids', 0, 4096);
@@ -204,7 +228,7 @@ export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unkn
   int(o.tempo, 'tempo', 1, 65535);
   oneOf(o.mode, 'mode', ['float', 'fixed'] as const);
   oneOf(o.path, 'path', ['sparse', 'dense'] as const);
-  oneOf(o.shareMode, 'shareMode', SHARE_MODES);
+  if (o.shareMode !== null) oneOf(o.shareMode, 'shareMode', SHARE_MODES);
   num(o.temperature, 'temperature', 1e-9, 1e9);
   if (typeof o.issuanceStart !== 'bigint') throw new YumaError('E_ARG', 'issuanceStart must be a bigint (rao)');
   if (o.issuanceStart < 0n || o.issuanceStart > 21_000_000n * RAO) throw new YumaError('E_RANGE', 'issuanceStart must be in [0, 21 M TAO]');
@@ -261,12 +285,24 @@ export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unkn
   int(o.sampleEvery, 'sampleEvery', 0, 2 ** 31);
   if (!Array.isArray(o.detailSubnets) || o.detailSubnets.length > 16) throw new YumaError('E_ARG', 'detailSubnets must be an array of at most 16 netuids');
   o.detailSubnets.forEach((u, j) => int(u, `detailSubnets[${j}]`, 1, o.subnets));
+  num(o.rootStakeTao, 'rootStakeTao', 0, 21_000_000);
   int(o.mechanisms, 'mechanisms', 1, MAX_MECHANISMS);
   if (o.emissionSplit !== null) {
     o.emissionSplit = checkEmissionSplit(o.emissionSplit, 'emissionSplit', { minParts: o.mechanisms, maxParts: o.mechanisms });
   }
+  if (o.mechanismSubnets !== null) {
+    if (!Array.isArray(o.mechanismSubnets)) throw new YumaError('E_ARG', 'mechanismSubnets must be an array of netuids or null');
+    o.mechanismSubnets.forEach((u, j) => int(u, `mechanismSubnets[${j}]`, 1, o.subnets));
+  }
   return o;
 }
+
+/** The share rule a network runs: the option, else its model's own. */
+export const shareModeOf = (o: NetworkOptions): ShareMode => o.shareMode ?? (o.model === 'seed' ? 'softmax' : 'moving-price');
+
+/** Mechanisms of a subnet. */
+export const mechanismsOf = (o: NetworkOptions, netuid: number): number =>
+  o.mechanismSubnets === null || o.mechanismSubnets.includes(netuid) ? o.mechanisms : 1;
 
 /** UID slots of a subnet. */
 export function uidsOf(o: NetworkOptions, netuid: number): number {

@@ -1,14 +1,51 @@
 import { YumaError } from '../errors.js';
-import type { BatchItem, EpochOutput } from '../epoch/types.js';
-import { BLOCKS_PER_DAY, type EpochEngine, type NetworkConfig, type NetworkOptions, STRATEGIES, type Strategy, resolveOptions } from './config.js';
-import { MovingPriceTracker, blockEmission, emissionShares } from './dtao-port.js';
+import type { EpochOutput } from '../epoch/types.js';
+import { activityCutoffFromFactor } from '../epoch/types.js';
+import { resolveHyper } from '../epoch/prepare.js';
+import { Chain } from '../chain/index.js';
+import { type BlockReport, type EpochReport, hotkeyStake, shouldRunEpoch, stakeToColdkey } from '../chain/block.js';
+import { currentPrice } from '../chain/balancer.js';
+import { eraRules, legacyEpochDue } from '../chain/eras.js';
+import { ChainRefused } from '../chain/staking.js';
+import { poolValueOf } from '../chain/safe-float.js';
+import { type ChainState, type ChainSubnet, defaultRegistration, newChainState, newSubnet, poolKey } from '../chain/state.js';
+import { I96F32, U64F64, fromF64, toF64 } from '../fixed/substrate-fixed.js';
+import { SubnetNeurons } from '../subnet/neurons.js';
+import { SubnetAgents } from './agents.js';
+import {
+  BLOCKS_PER_DAY,
+  type EpochEngine,
+  type NetworkConfig,
+  type NetworkOptions,
+  STRATEGIES,
+  type Strategy,
+  mechanismsOf,
+  resolveOptions,
+  shareModeOf,
+} from './config.js';
+import { DetailRecorder } from './detail.js';
 import type { AlphaTotals, NetworkReport, NetworkTotals, StrategyYield, SubnetReport } from './report.js';
 import { Rng } from './rng.js';
-import { SubnetState } from './subnet-state.js';
-import { DetailRecorder } from './detail.js';
 
 /** First simulated block: late enough that nobody is immune and the epoch schedule is in its steady state. */
 const START_BLOCK = 100_000;
+const RAO = 1_000_000_000;
+/** The coldkey of the network's stakers (nominators of every validator). */
+const STAKERS = 'stakers';
+/** Share of a validator's initial alpha stake that its own coldkey holds (nominators hold the rest). */
+const OWN_STAKE_PPM = 300_000n;
+
+/** Account names of one subnet's actors. */
+const names = {
+  validator: (netuid: number, v: number) => `v${netuid}.${v}`,
+  validatorColdkey: (netuid: number, v: number) => `vc${netuid}.${v}`,
+  miner: (netuid: number, k: number) => `m${netuid}.${k}`,
+  /** All miners of a subnet are one coldkey's hotkeys, their incentive auto-staked to one wallet hotkey. */
+  minersColdkey: (netuid: number) => `mc${netuid}`,
+  minersWallet: (netuid: number) => `mw${netuid}`,
+  owner: (netuid: number) => `oc${netuid}`,
+  ownerHotkey: (netuid: number) => `o${netuid}`,
+};
 
 /** Options of `Network.run`. */
 export interface RunOptions {
@@ -30,32 +67,55 @@ interface StrategyLedger {
   fairShare: number;
 }
 
+interface SubnetLedger {
+  minersAlpha: bigint;
+  validatorsAlpha: bigint;
+  ownerAlpha: bigint;
+  rootAlpha: bigint;
+  taoInjected: bigint;
+  epochs: number;
+  lastShare: number;
+}
+
 /**
- * N subnets block by block: the halving block emission is shared across subnets, injected into their pools,
- * alpha emission accumulates as pending and is paid by Yuma at each subnet's epoch (all subnets due in a block go
- * through one `engine.epochs` call), stakers trade, miners sell and register. Deterministic for a seed.
+ * N subnets block by block on the block model (`Chain`, HEAD's block unless `model` says otherwise): each block
+ * is the chain's `block_step` — emission shared across subnets, injected into their pools, alpha out to the pending
+ * pots, each due epoch through the engine and `distribute_emission`. Around it the simulator's actors use the
+ * chain's own extrinsics: validators set weights before their subnet's epoch by their strategy, stakers add and
+ * remove stake, miners sell their incentive, newcomers register (the burn buys alpha that is destroyed; a full
+ * subnet prunes by the chain's rule). Deterministic for a seed.
  */
 export class Network {
   /** The options the network runs on, defaults filled in. */
   readonly options: NetworkOptions;
-  private readonly engine: EpochEngine;
-  private readonly subnets: SubnetState[];
+  /** The block model the network runs on (its state is the network's). */
+  readonly chain: Chain;
+  private readonly agents: SubnetAgents[];
   private readonly rng: Rng;
-  private block = START_BLOCK;
-  private issuance: bigint;
   private readonly t = {
     emitted: 0n,
     recycled: 0n,
     injected: 0n,
     chainBuys: 0n,
+    stranded: 0n,
     staked: 0n,
     unstaked: 0n,
     minerSales: 0n,
+    stakeFees: 0n,
+    unstakeFees: 0n,
     burns: 0n,
+    registrationFees: 0n,
+    alphaInjected: 0n,
+    alphaEmitted: 0n,
+    rootClaimable: 0n,
+    undistributed: 0n,
   };
+  private readonly start: { issuance: bigint; poolTao: bigint; alphaIssuance: bigint; recycled: bigint; burned: bigint; registrationBurned: bigint };
   private readonly ledgers = new Map<Strategy, StrategyLedger>();
-  private poolTaoStart = 0n;
-  private readonly movingPrices = new MovingPriceTracker();
+  private readonly subnetLedgers: SubnetLedger[];
+  /** Validators' (or, on detailed subnets, every UID's) alpha stake as their subnet's next epoch sees it. */
+  private readonly stakeSnapshots = new Map<number, bigint[]>();
+  private minerCount = 0;
   private epochCount = 0;
   private ran = false;
   private readonly detail: DetailRecorder;
@@ -63,27 +123,136 @@ export class Network {
   constructor(config: NetworkConfig) {
     if (config == null || typeof config !== 'object') throw new YumaError('E_ARG', 'Network takes a config object');
     const engine = config.engine;
-    if (engine == null || typeof (engine as { epochs?: unknown }).epochs !== 'function') {
-      throw new YumaError('E_ARG', 'Network needs an engine with an epochs() method (createEngine())');
+    if (engine == null || typeof (engine as { epoch?: unknown }).epoch !== 'function') {
+      throw new YumaError('E_ARG', 'Network needs an engine with an epoch() method (createEngine())');
     }
     this.options = resolveOptions(config);
-    this.engine = engine;
-    this.rng = new Rng(this.options.seed);
-    this.detail = new DetailRecorder(new Set(this.options.detailSubnets));
-    this.issuance = this.options.issuanceStart;
-    this.subnets = [];
-    for (let netuid = 1; netuid <= this.options.subnets; netuid++) {
-      const s = new SubnetState(this.options, netuid, this.rng.fork(netuid), START_BLOCK);
-      this.poolTaoStart += s.pool.reserves().tao;
-      this.movingPrices.add(START_BLOCK - s.age, s.movingPrice);
-      this.subnets.push(s);
-    }
-    for (const s of this.subnets) {
-      for (const st of s.strategy) {
-        const l = this.ledger(st);
-        l.validators++;
+    const o = this.options;
+    this.rng = new Rng(o.seed);
+    this.detail = new DetailRecorder(new Set(o.detailSubnets));
+    this.agents = [];
+    for (let netuid = 1; netuid <= o.subnets; netuid++) this.agents.push(new SubnetAgents(o, netuid, this.rng.fork(netuid), START_BLOCK));
+    const state = this.genesis();
+    this.chain = new Chain(state, { engine: engine as EpochEngine, epochMode: o.mode, epochPath: o.path });
+    this.subnetLedgers = this.agents.map(() => ({ minersAlpha: 0n, validatorsAlpha: 0n, ownerAlpha: 0n, rootAlpha: 0n, taoInjected: 0n, epochs: 0, lastShare: 0 }));
+    for (const a of this.agents) for (const st of a.strategy) this.ledger(st).validators++;
+    this.start = {
+      issuance: state.totalIssuance,
+      poolTao: this.poolTao(),
+      alphaIssuance: this.subnets().reduce((acc, sn) => acc + sn.subnetAlphaIn + sn.subnetAlphaOut, 0n),
+      recycled: this.subnets().reduce((acc, sn) => acc + sn.alphaRecycled, 0n),
+      burned: this.subnets().reduce((acc, sn) => acc + sn.alphaBurned, 0n),
+      registrationBurned: this.subnets().reduce((acc, sn) => acc + (sn.registration?.alphaBurnedByRegistration ?? 0n), 0n),
+    };
+  }
+
+  /** The chain state the run starts from: root stake, and per subnet its pool, owner, neurons, weights and stake. */
+  private genesis(): ChainState {
+    const o = this.options;
+    const issuance = o.issuanceStart;
+    const state = newChainState({ block: BigInt(START_BLOCK - 1), totalIssuance: issuance, balancesTotalIssuance: issuance, subnetOwnerCut: o.ownerCut });
+    const shareMode = shareModeOf(o);
+    if (o.model !== 'head' || shareMode !== 'moving-price') state.rules = eraRules(o.model, { shares: shareMode, temperature: o.temperature });
+    const hyper = resolveHyper(o.hyper, 'hyper');
+    state.stakeThreshold = hyper.stakeThreshold;
+    const cutoff = o.hyper.activityCutoff ?? activityCutoffFromFactor(o.tempo);
+    const worth: Array<{ netuid: number; v: number; tao: number }> = [];
+    for (const a of this.agents) {
+      const netuid = a.netuid;
+      const g = a.genesis;
+      const V = a.validators;
+      const mechanisms = mechanismsOf(o, netuid);
+      const table = new SubnetNeurons(a.n, mechanisms);
+      for (let uid = 0; uid < a.n; uid++) {
+        const hotkey = uid < V ? names.validator(netuid, uid) : names.miner(netuid, this.minerCount++);
+        table.append(hotkey, BigInt(g.blockAtRegistration[uid]));
+        state.hotkeys.set(hotkey, { owner: uid < V ? names.validatorColdkey(netuid, uid) : names.minersColdkey(netuid) });
+      }
+      // the validators' standing weights, set the block before the run; nobody holds a permit yet (the first epoch grants them)
+      for (let m = 0; m < mechanisms; m++) {
+        for (let v = 0; v < V; v++) {
+          const w = a.initialWeights(v, o);
+          table.storeWeights(m, v, { targets: w.uids, values: w.values }, BigInt(START_BLOCK - 1));
+        }
+      }
+      if (o.emissionSplit !== null && mechanisms > 1) table.setEmissionSplit(o.emissionSplit);
+      // last epoch's emission as if the network had been running (the pruning score before the first epoch)
+      const epochAlpha = 0.41 * RAO * o.tempo;
+      const stakeSum = g.validatorStake.reduce((x, y) => x + Number(y), 0);
+      let qualitySum = 0;
+      for (let j = V; j < a.n; j++) qualitySum += a.quality[j];
+      for (let uid = 0; uid < a.n; uid++) {
+        const share = uid < V ? (stakeSum > 0 ? Number(g.validatorStake[uid]) / stakeSum : 0) : qualitySum > 0 ? a.quality[uid] / qualitySum : 0;
+        table.emission[uid] = BigInt(Math.floor(share * epochAlpha));
+      }
+      const maxVal = o.hyper.maxAllowedValidators ?? (netuid === 1 ? 128 : 64);
+      const staked = g.validatorStake.reduce((x, y) => x + y, 0n);
+      const sn = newSubnet(netuid, {
+        subnetTao: g.taoReserve,
+        subnetAlphaIn: g.alphaReserve,
+        subnetAlphaOut: staked,
+        subnetMovingPrice: fromF64(I96F32, g.movingPrice),
+        palSwapInitialized: true,
+        tempo: o.tempo,
+        // init_new_network staggers the schedule by netuid
+        lastEpochBlock: BigInt(START_BLOCK - 1 - (netuid % o.tempo)),
+        firstEmissionBlockNumber: BigInt(Math.max(1, START_BLOCK - g.age)),
+        subnetOwner: names.owner(netuid),
+        subnetOwnerHotkey: names.ownerHotkey(netuid),
+        epochParams: {
+          kappa: hyper.kappa,
+          bondsMovingAverage: BigInt(hyper.bondsMovingAverage),
+          bondsPenalty: hyper.bondsPenalty,
+          activityCutoffBlocks: BigInt(cutoff),
+          maxAllowedValidators: maxVal,
+          liquidAlphaOn: hyper.liquidAlphaEnabled,
+          alphaLow: hyper.alphaLow,
+          alphaHigh: hyper.alphaHigh,
+          alphaSigmoidSteepness: hyper.alphaSigmoidSteepness,
+          yuma3On: hyper.yuma3Enabled,
+          commitRevealWeightsEnabled: false,
+        },
+        registration: defaultRegistration({ maxAllowedUids: a.n, immunityPeriod: Math.min(o.immunityPeriod, 65535), burn: g.burn }),
+        neurons: table,
+      });
+      state.subnets.set(netuid, sn);
+      state.hotkeys.set(names.ownerHotkey(netuid), { owner: names.owner(netuid) });
+      state.hotkeys.set(names.minersWallet(netuid), { owner: names.minersColdkey(netuid) });
+      state.autoStakeDestination.set(poolKey(names.minersColdkey(netuid), netuid), names.minersWallet(netuid));
+      state.ownedHotkeys.set(names.owner(netuid), [names.ownerHotkey(netuid)]);
+      const price = Number(g.taoReserve) / Number(g.alphaReserve);
+      for (let v = 0; v < V; v++) {
+        const own = (g.validatorStake[v] * OWN_STAKE_PPM) / 1_000_000n;
+        stakeToColdkey(state, names.validator(netuid, v), names.validatorColdkey(netuid, v), netuid, own);
+        stakeToColdkey(state, names.validator(netuid, v), STAKERS, netuid, g.validatorStake[v] - own);
+        worth.push({ netuid, v, tao: Number(g.validatorStake[v]) * price });
       }
     }
+    // Root stake, spread over the validators by what their alpha stake is worth (the seed model has no root).
+    const rootTotal = o.model === 'seed' ? 0n : BigInt(Math.round(o.rootStakeTao * RAO));
+    const worthSum = worth.reduce((x, w) => x + w.tao, 0);
+    let rootStaked = 0n;
+    if (rootTotal > 0n && worthSum > 0) {
+      for (const w of worth) {
+        const amount = BigInt(Math.floor((w.tao / worthSum) * Number(rootTotal)));
+        if (amount === 0n) continue;
+        stakeToColdkey(state, names.validator(w.netuid, w.v), names.validatorColdkey(w.netuid, w.v), 0, amount);
+        rootStaked += amount;
+      }
+    }
+    const root = state.subnets.get(0)!;
+    root.subnetTao = rootStaked;
+    state.totalStake = [...state.subnets.values()].reduce((x, sn) => x + sn.subnetTao, 0n);
+    return state;
+  }
+
+  private subnets(): ChainSubnet[] {
+    const s = this.chain.state;
+    return this.agents.map((a) => s.subnets.get(a.netuid)!);
+  }
+
+  private poolTao(): bigint {
+    return this.subnets().reduce((acc, sn) => acc + sn.subnetTao, 0n);
   }
 
   private ledger(s: Strategy): StrategyLedger {
@@ -111,161 +280,238 @@ export class Network {
     const swaps = [...o.qualitySwaps];
 
     for (let k = 0; k < total; k++) {
-      const block = this.block;
       for (const q of swaps) {
-        if (q.block === k) for (const s of this.subnets) if (!q.subnets || q.subnets.includes(s.netuid)) s.swapQuality();
+        if (q.block === k) for (const a of this.agents) if (!q.subnets || q.subnets.includes(a.netuid)) a.swapQuality();
       }
-      const shares = this.coinbase();
-      this.runDueEpochs(block, opts.onEpoch);
-      for (const s of this.subnets) s.afterBlock();
-      // The chain updates moving prices after the coinbase, so shares use the previous block's EMA.
-      this.movingPrices.update(block, this.subnets.map((s) => s.pool.price()));
-      const ema = this.movingPrices.prices();
-      this.subnets.forEach((s, i) => (s.movingPrice = ema[i]));
+      this.setWeightsBeforeEpochs(this.chain.state.block + 1n);
+      const rep = this.chain.step();
+      const block = Number(rep.block);
+      this.account(rep, opts.onEpoch);
       this.trade();
-      this.registrations(block);
-      if (k % every === 0 || k === total - 1) this.sample(report, block, shares);
-      this.block++;
+      this.registrations();
+      if (k % every === 0 || k === total - 1) this.sample(report, block);
       if (opts.onProgress && ((k + 1) % progressStep === 0 || k === total - 1)) opts.onProgress(k + 1, total);
     }
     return this.finish(report);
   }
 
-  /** Block emission, shares, injection and pending alpha. Returns the shares used. */
-  private coinbase(): number[] {
+  /** Validators of the subnets whose epoch runs in block `next` set their weights now (once per epoch). */
+  private setWeightsBeforeEpochs(next: bigint): void {
     const o = this.options;
-    const emission = blockEmission(this.issuance);
-    this.t.emitted += emission;
-    const shares = this.shares();
-    const e = Number(emission);
-    let spent = 0n;
-    let unspent = 0n;
-    for (let i = 0; i < this.subnets.length; i++) {
-      const s = this.subnets[i];
-      let taoShare = BigInt(Math.floor(e * shares[i]));
-      // Float shares can sum a hair above 1; never hand out more than was minted.
-      if (spent + taoShare > emission) taoShare = emission - spent;
-      spent += taoShare;
-      s.lastShare = shares[i];
-      const r = s.emit(taoShare, o.ownerCut);
-      this.t.injected += r.injected;
-      this.t.chainBuys += r.chainBuy;
-      unspent += r.unspent;
-    }
-    // Flooring dust and refused buys are recycled: taken back out of issuance, like the chain's unspent credit.
-    const recycled = emission - spent + unspent;
-    this.t.recycled += recycled;
-    this.issuance += emission - recycled;
-    return shares;
-  }
-
-  private shares(): number[] {
-    const o = this.options;
-    if (o.shareMode === 'moving-price') return this.movingPrices.shares();
-    const prices = this.subnets.map((s) => s.pool.price());
-    return emissionShares(prices, { mode: o.shareMode, temperature: o.temperature });
-  }
-
-  private runDueEpochs(block: number, onEpoch: RunOptions['onEpoch']): void {
-    const due = this.subnets.filter((s) => s.isEpochDue(block));
-    if (due.length === 0) return;
-    const batch: BatchItem[] = due.map((s) => s.prepareEpoch(block, this.options));
-    const outputs = this.engine.epochs(batch, { mode: this.options.mode, path: this.options.path });
-    due.forEach((s, i) => {
-      const price = s.pool.price();
-      if (this.detail.wants(s.netuid)) {
-        const names = this.options.validators?.map((v) => v.name);
-        this.detail.record({ netuid: s.netuid, block, validators: s.validators, strategy: s.strategy, names, stake: s.stake, output: outputs[i] });
-      }
-      const pay = s.applyEpoch(block, outputs[i], this.options.minerSellFraction);
-      this.epochCount++;
-      onEpoch?.(s.netuid, block, outputs[i]);
-      let stakeSum = 0;
-      let divSum = 0;
-      for (const v of pay.perValidator) {
-        stakeSum += Number(v.stake);
-        divSum += Number(v.dividend);
-      }
-      for (const v of pay.perValidator) {
-        if (stakeSum > 0) this.ledger(v.strategy).fairShare += (Number(v.stake) / stakeSum) * divSum;
-        const l = this.ledger(v.strategy);
-        l.dividends += v.dividend;
-        l.dividendsTao += (Number(v.dividend) * price) / 1e9;
-        l.ownMiners += v.ownMinersIncentive;
-        l.stakeEpochs += v.stake;
-      }
-      if (pay.minersSell > 0n) {
-        try {
-          const { taoOut } = s.pool.unstake(pay.minersSell);
-          this.t.minerSales += taoOut;
-        } catch (e) {
-          if (!(e instanceof YumaError)) throw e;
-          s.minerWallets += pay.minersSell;
+    const s = this.chain.state;
+    const head = o.model === 'head';
+    for (const a of this.agents) {
+      const sn = s.subnets.get(a.netuid)!;
+      const due = head ? shouldRunEpoch(sn, next) : legacyEpochDue(a.netuid, sn.tempo, next);
+      if (!due || a.weightsFor === sn.subnetEpochIndex) continue;
+      a.weightsFor = sn.subnetEpochIndex;
+      a.advanceEpoch(o);
+      const t = sn.neurons;
+      const consensus = t.consensus.subarray(0, t.size);
+      for (let m = 0; m < t.mechanismCount; m++) {
+        for (let v = 0; v < a.validators; v++) {
+          const w = a.weightsOf(v, o, consensus);
+          if (w === null) continue;
+          try {
+            this.chain.setWeights({ hotkey: t.hotkey(v), netuid: a.netuid, uids: w.uids, values: w.values, mechanism: m });
+          } catch (e) {
+            // no permit yet (before the first epoch), or a validator whose UID a registration took
+            if (!(e instanceof ChainRefused)) throw e;
+          }
         }
       }
-    });
+      const all = this.detail.wants(a.netuid);
+      const count = all ? t.size : a.validators;
+      const snap = new Array<bigint>(count);
+      for (let uid = 0; uid < count; uid++) snap[uid] = hotkeyStake(s, t.hotkey(uid), a.netuid);
+      this.stakeSnapshots.set(a.netuid, snap);
+    }
+  }
+
+  /** Adds a block's report to the books and handles its epochs. */
+  private account(rep: BlockReport, onEpoch: RunOptions['onEpoch']): void {
+    const s = this.chain.state;
+    const t = this.t;
+    t.emitted += rep.taoMinted;
+    t.recycled += rep.taoRecycledCredit;
+    t.stranded += rep.taoStranded;
+    for (const [netuid, sr] of rep.subnets) {
+      const terms = sr.terms;
+      if (terms === null) continue;
+      const sn = s.subnets.get(netuid)!;
+      const l = this.subnetLedgers[netuid - 1];
+      t.injected += sn.subnetTaoInEmission;
+      l.taoInjected += sn.subnetTaoInEmission;
+      t.chainBuys += terms.excessTaoSpent;
+      t.alphaInjected += sn.subnetAlphaInEmission;
+      t.alphaEmitted += sn.subnetAlphaOutEmission;
+      t.undistributed += terms.alphaUnassigned;
+      l.lastShare = toF64(U64F64, terms.share);
+    }
+    for (const e of rep.epochs) this.onEpoch(e, Number(rep.block), onEpoch);
+  }
+
+  private onEpoch(e: EpochReport, block: number, hook: RunOptions['onEpoch']): void {
+    const o = this.options;
+    const a = this.agents[e.netuid - 1];
+    const l = this.subnetLedgers[e.netuid - 1];
+    const sn = this.chain.state.subnets.get(e.netuid)!;
+    a.epochs++;
+    l.epochs++;
+    this.epochCount++;
+    this.t.undistributed += e.alphaUndistributed;
+    this.t.rootClaimable += e.rootAlphaClaimable;
+    l.ownerAlpha += e.pendingOwnerCut;
+    for (const v of e.rootAlphaDividendsPerSubnet.values()) l.rootAlpha += v;
+    const out = e.output;
+    if (out !== null) {
+      for (const x of out.serverEmission) l.minersAlpha += x;
+      for (const x of out.validatorEmission) l.validatorsAlpha += x;
+      this.strategyLedgers(a, out, toF64(U64F64, currentPrice(sn)));
+      if (this.detail.wants(e.netuid)) {
+        const stake = this.stakeSnapshots.get(e.netuid) ?? [];
+        this.detail.record({ netuid: e.netuid, block, validators: a.validators, strategy: a.strategy, names: a.names, stake, output: out });
+      }
+      hook?.(e.netuid, block, out);
+    }
+    // miners sell part of their incentive (auto-staked to their wallet hotkey) right after the epoch
+    const minersColdkey = names.minersColdkey(e.netuid);
+    let earned = 0n;
+    for (const [hk, inc] of e.incentivesPaid) if (this.chain.state.hotkeys.get(hk)?.owner === minersColdkey) earned += inc;
+    const sell = (earned * BigInt(Math.round(o.minerSellFraction * 1e6))) / 1_000_000n;
+    if (sell > 0n) {
+      try {
+        const r = this.chain.removeStake({ coldkey: minersColdkey, hotkey: names.minersWallet(e.netuid), netuid: e.netuid, alpha: sell });
+        this.t.minerSales += r.tao;
+        this.t.unstakeFees += r.feeTao;
+      } catch (err) {
+        // a sale the chain refuses (too small, pool too shallow) leaves the alpha staked
+        if (!(err instanceof ChainRefused)) throw err;
+      }
+    }
+  }
+
+  private strategyLedgers(a: SubnetAgents, out: EpochOutput, price: number): void {
+    const stake = this.stakeSnapshots.get(a.netuid) ?? [];
+    const V = a.validators;
+    const cabalMembers = a.strategy.filter((st, v) => st === 'cabal' && !a.gone[v]).length;
+    const cabalIncentive = a.cabalMiners.reduce((acc, j) => acc + out.serverEmission[j], 0n);
+    let stakeSum = 0;
+    let divSum = 0;
+    for (let v = 0; v < V; v++) {
+      if (a.gone[v]) continue;
+      stakeSum += Number(stake[v] ?? 0n);
+      divSum += Number(out.validatorEmission[v]);
+    }
+    for (let v = 0; v < V; v++) {
+      if (a.gone[v]) continue;
+      const l = this.ledger(a.strategy[v]);
+      const d = out.validatorEmission[v];
+      const st = stake[v] ?? 0n;
+      const own = a.strategy[v] === 'cabal' && cabalMembers > 0 ? cabalIncentive / BigInt(cabalMembers) : a.ownMiner[v] >= 0 ? out.serverEmission[a.ownMiner[v]] : 0n;
+      if (stakeSum > 0) l.fairShare += (Number(st) / stakeSum) * divSum;
+      l.dividends += d;
+      l.dividendsTao += (Number(d) * price) / RAO;
+      l.ownMiners += own;
+      l.stakeEpochs += st;
+    }
   }
 
   /** Stakers: buys lean towards subnets with appeal, sells towards those without; nominations follow stake. */
   private trade(): void {
     const o = this.options;
     if (o.tradesPerBlock <= 0 || o.meanTradeTao <= 0) return;
+    const s = this.chain.state;
     const count = this.rng.poisson(o.tradesPerBlock);
     for (let k = 0; k < count; k++) {
-      const s = this.subnets[this.rng.int(this.subnets.length)];
-      const tao = BigInt(Math.floor(this.rng.logNormal(Math.log(o.meanTradeTao) - 0.5, 1) * 1e9));
-      const v = s.pickByStake();
+      const a = this.agents[this.rng.int(this.agents.length)];
+      const tao = BigInt(Math.floor(this.rng.logNormal(Math.log(o.meanTradeTao) - 0.5, 1) * RAO));
+      const v = this.pickByStake(a);
       if (v < 0 || tao <= 0n) continue;
-      const buy = this.rng.next() < 0.5 + 0.25 * s.appeal;
+      const buy = this.rng.next() < 0.5 + 0.25 * a.appeal;
+      const hotkey = names.validator(a.netuid, v);
       try {
         if (buy) {
-          const { alphaOut } = s.pool.stake(tao);
-          s.stake[v] += alphaOut;
-          this.t.staked += tao;
+          const r = this.chain.addStake({ coldkey: STAKERS, hotkey, netuid: a.netuid, tao });
+          this.t.staked += r.taoStaked;
+          this.t.stakeFees += r.fee;
         } else {
-          const want = BigInt(Math.floor(Number(tao) / s.pool.price()));
-          const alpha = want < s.stake[v] / 2n ? want : s.stake[v] / 2n;
+          const sn = s.subnets.get(a.netuid)!;
+          const want = BigInt(Math.floor(Number(tao) / toF64(U64F64, currentPrice(sn))));
+          const pool = s.stakePools.get(poolKey(hotkey, a.netuid));
+          const held = pool?.shares.has(STAKERS) ? poolValueOf(pool, STAKERS) : 0n;
+          const alpha = want < held / 2n ? want : held / 2n;
           if (alpha <= 0n) continue;
-          const { taoOut } = s.pool.unstake(alpha);
-          s.stake[v] -= alpha;
-          this.t.unstaked += taoOut;
+          const r = this.chain.removeStake({ coldkey: STAKERS, hotkey, netuid: a.netuid, alpha });
+          this.t.unstaked += r.tao;
+          this.t.unstakeFees += r.feeTao;
         }
       } catch (e) {
-        // A trade the pool refuses (too small, would drain a reserve) simply does not happen.
-        if (!(e instanceof YumaError)) throw e;
+        // a trade the chain refuses (too small, would drain a reserve) simply does not happen
+        if (!(e instanceof ChainRefused)) throw e;
       }
     }
   }
 
-  private registrations(block: number): void {
-    const p = this.options.registrationsPerDay / BLOCKS_PER_DAY;
+  /** A validator chosen with probability ∝ its alpha stake (nominators follow stake), or -1 if none has any. */
+  private pickByStake(a: SubnetAgents): number {
+    const s = this.chain.state;
+    const stakes = new Array<number>(a.validators);
+    let total = 0;
+    for (let v = 0; v < a.validators; v++) {
+      stakes[v] = a.gone[v] ? 0 : Number(hotkeyStake(s, names.validator(a.netuid, v), a.netuid));
+      total += stakes[v];
+    }
+    if (!(total > 0)) return -1;
+    let r = this.rng.next() * total;
+    for (let v = 0; v < a.validators; v++) {
+      r -= stakes[v];
+      if (r < 0) return v;
+    }
+    return a.validators - 1;
+  }
+
+  /** Newcomers register miners (each subnet at the configured rate); a full subnet prunes by the chain's rule. */
+  private registrations(): void {
+    const o = this.options;
+    const p = o.registrationsPerDay / BLOCKS_PER_DAY;
     if (p <= 0) return;
-    for (const s of this.subnets) {
-      if (s.rng.next() < p) this.t.burns += s.register(block, this.options);
+    for (const a of this.agents) {
+      if (a.rng.next() >= p) continue;
+      const hotkey = names.miner(a.netuid, this.minerCount++);
+      try {
+        const r = this.chain.registerNeuron({ coldkey: names.minersColdkey(a.netuid), hotkey, netuid: a.netuid });
+        this.t.burns += r.burn;
+        this.t.registrationFees += r.feeStranded;
+        a.newMiner(r.uid, o);
+      } catch (e) {
+        if (!(e instanceof ChainRefused)) throw e;
+      }
     }
   }
 
   private emptyReport(total: number): NetworkReport {
     const o = this.options;
-    const { issuanceStart, ...rest } = o;
+    const { issuanceStart, shareMode: _shareMode, ...rest } = o;
+    const first = Number(this.chain.state.block) + 1;
     return {
-      version: 1,
-      config: { ...rest, issuanceStart: issuanceStart.toString() },
-      blocks: { start: this.block, end: this.block + total - 1, count: total },
+      version: 2,
+      config: { ...rest, shareMode: shareModeOf(o), issuanceStart: issuanceStart.toString() },
+      blocks: { start: first, end: first + total - 1, count: total },
       epochs: 0,
       sampleBlocks: [],
       totals: {} as NetworkTotals,
       alpha: {} as AlphaTotals,
       strategies: {},
       detail: [],
-      subnets: this.subnets.map((s): SubnetReport => {
+      subnets: this.agents.map((a): SubnetReport => {
         const strategies: Partial<Record<Strategy, number>> = {};
-        for (const st of s.strategy) strategies[st] = (strategies[st] ?? 0) + 1;
+        for (const st of a.strategy) strategies[st] = (strategies[st] ?? 0) + 1;
         return {
-          netuid: s.netuid,
-          uids: s.n,
-          validators: s.validators,
-          tempo: s.tempo,
+          netuid: a.netuid,
+          uids: a.n,
+          validators: a.validators,
+          tempo: o.tempo,
           epochs: 0,
           strategies,
           series: { price: [], movingPrice: [], taoReserve: [], alphaReserve: [], emissionShare: [], minersAlpha: [], validatorsAlpha: [] },
@@ -275,53 +521,69 @@ export class Network {
     };
   }
 
-  private sample(report: NetworkReport, block: number, shares: number[]): void {
+  private sample(report: NetworkReport, block: number): void {
     report.sampleBlocks.push(block);
-    this.subnets.forEach((s, i) => {
-      const r = s.pool.reserves();
+    const subs = this.subnets();
+    subs.forEach((sn, i) => {
       const x = report.subnets[i].series;
-      x.price.push(s.pool.price());
-      x.movingPrice.push(s.movingPrice);
-      x.taoReserve.push(r.tao.toString());
-      x.alphaReserve.push(r.alpha.toString());
-      x.emissionShare.push(shares[i]);
-      x.minersAlpha.push(s.minersAlpha.toString());
-      x.validatorsAlpha.push(s.validatorsAlpha.toString());
+      const l = this.subnetLedgers[i];
+      x.price.push(toF64(U64F64, currentPrice(sn)));
+      x.movingPrice.push(toF64(I96F32, sn.subnetMovingPrice));
+      x.taoReserve.push(sn.subnetTao.toString());
+      x.alphaReserve.push(sn.subnetAlphaIn.toString());
+      x.emissionShare.push(l.lastShare);
+      x.minersAlpha.push(l.minersAlpha.toString());
+      x.validatorsAlpha.push(l.validatorsAlpha.toString());
     });
   }
 
   private finish(report: NetworkReport): NetworkReport {
     const t = this.t;
+    const s = this.chain.state;
+    const subs = this.subnets();
     report.epochs = this.epochCount;
     report.detail = this.detail.finish();
     report.totals = {
-      issuanceStart: this.options.issuanceStart.toString(),
-      issuanceEnd: this.issuance.toString(),
+      issuanceStart: this.start.issuance.toString(),
+      issuanceEnd: s.totalIssuance.toString(),
       taoEmitted: t.emitted.toString(),
       recycled: t.recycled.toString(),
       taoInjected: t.injected.toString(),
       taoChainBuys: t.chainBuys.toString(),
+      taoStranded: t.stranded.toString(),
       taoStaked: t.staked.toString(),
       taoUnstaked: t.unstaked.toString(),
       taoMinerSales: t.minerSales.toString(),
+      taoStakeFees: t.stakeFees.toString(),
+      taoUnstakeFees: t.unstakeFees.toString(),
       taoRegistrationBurns: t.burns.toString(),
-      taoInPoolsStart: this.poolTaoStart.toString(),
-      taoInPoolsEnd: this.subnets.reduce((acc, s) => acc + s.pool.reserves().tao, 0n).toString(),
+      taoRegistrationFees: t.registrationFees.toString(),
+      taoInPoolsStart: this.start.poolTao.toString(),
+      taoInPoolsEnd: this.poolTao().toString(),
+      taoOnRoot: s.subnets.get(0)!.subnetTao.toString(),
     };
-    const a = { inPools: 0n, staked: 0n, pending: 0n, owners: 0n, protocol: 0n, burned: 0n, minerWallets: 0n, minted: 0n };
-    for (const s of this.subnets) {
-      a.inPools += s.pool.reserves().alpha;
-      for (let i = 0; i < s.n; i++) a.staked += s.stake[i];
-      a.pending += s.pendingEmission + s.pendingOwner;
-      a.owners += s.ownerAlpha;
-      a.protocol += s.protocolAlpha;
-      a.burned += s.burnedAlpha;
-      a.minerWallets += s.minerWallets;
-      a.minted += s.alphaIssuance;
-    }
+    const sum = (f: (sn: ChainSubnet) => bigint) => subs.reduce((acc, sn) => acc + f(sn), 0n);
+    let staked = 0n;
+    for (const p of s.stakePools.values()) if (p.netuid !== 0) staked += p.value;
+    const a = {
+      issuanceStart: this.start.alphaIssuance,
+      issuanceEnd: sum((sn) => sn.subnetAlphaIn + sn.subnetAlphaOut),
+      injected: t.alphaInjected,
+      emitted: t.alphaEmitted,
+      recycled: sum((sn) => sn.alphaRecycled) - this.start.recycled,
+      registrationBurned: sum((sn) => sn.registration?.alphaBurnedByRegistration ?? 0n) - this.start.registrationBurned,
+      inPools: sum((sn) => sn.subnetAlphaIn),
+      staked,
+      pending: sum((sn) => sn.pendingServerEmission + sn.pendingValidatorEmission + sn.pendingRootAlphaDivs + sn.pendingOwnerCut),
+      protocol: sum((sn) => sn.subnetProtocolAlpha),
+      rootClaimable: t.rootClaimable,
+      burned: sum((sn) => sn.alphaBurned) - this.start.burned,
+      undistributed: t.undistributed,
+    };
     report.alpha = Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v.toString()])) as unknown as AlphaTotals;
 
-    const epochsPerDay = BLOCKS_PER_DAY / (this.options.tempo + 1);
+    const o = this.options;
+    const epochsPerDay = BLOCKS_PER_DAY / (o.model === 'head' ? o.tempo : o.tempo + 1);
     for (const st of STRATEGIES) {
       const l = this.ledgers.get(st);
       if (!l || l.validators === 0) continue;
@@ -338,20 +600,21 @@ export class Network {
         totalYieldPerDay: perTotal * epochsPerDay,
       } satisfies StrategyYield;
     }
-    this.subnets.forEach((s, i) => {
-      const r = s.pool.reserves();
+    subs.forEach((sn, i) => {
+      const l = this.subnetLedgers[i];
       const sr = report.subnets[i];
-      sr.epochs = s.epochs;
+      sr.epochs = l.epochs;
       sr.final = {
-        price: s.pool.price(),
-        taoReserve: r.tao.toString(),
-        alphaReserve: r.alpha.toString(),
-        emissionShare: s.lastShare,
-        taoInjected: s.taoInjected.toString(),
-        minersAlpha: s.minersAlpha.toString(),
-        validatorsAlpha: s.validatorsAlpha.toString(),
-        ownerAlpha: s.ownerAlpha.toString(),
-        alphaIssuance: s.alphaIssuance.toString(),
+        price: toF64(U64F64, currentPrice(sn)),
+        taoReserve: sn.subnetTao.toString(),
+        alphaReserve: sn.subnetAlphaIn.toString(),
+        emissionShare: l.lastShare,
+        taoInjected: l.taoInjected.toString(),
+        minersAlpha: l.minersAlpha.toString(),
+        validatorsAlpha: l.validatorsAlpha.toString(),
+        ownerAlpha: l.ownerAlpha.toString(),
+        alphaIssuance: (sn.subnetAlphaIn + sn.subnetAlphaOut).toString(),
+        rootAlpha: l.rootAlpha.toString(),
       };
     });
     return report;

@@ -16,9 +16,9 @@ export interface SubnetSeries {
   alphaReserve: RaoString[];
   /** Share of the block's TAO emission at the sample block. */
   emissionShare: number[];
-  /** Cumulative alpha paid to miners, alpha rao. */
+  /** Cumulative alpha the epochs assigned to miners (incentive), alpha rao. */
   minersAlpha: RaoString[];
-  /** Cumulative alpha paid to validators (dividends), alpha rao. */
+  /** Cumulative alpha the epochs assigned to validators (dividends), alpha rao. */
   validatorsAlpha: RaoString[];
 }
 
@@ -49,6 +49,8 @@ export interface SubnetReport {
     validatorsAlpha: RaoString;
     ownerAlpha: RaoString;
     alphaIssuance: RaoString;
+    /** Root dividends (alpha, after take) the subnet's epochs paid to root stakers. */
+    rootAlpha: RaoString;
   };
 }
 
@@ -76,7 +78,13 @@ export interface StrategyYield {
   totalYieldPerDay: number;
 }
 
-/** TAO flows of the whole run, rao as decimal strings; `issuanceEnd − issuanceStart = taoEmitted − recycled` exactly. */
+/**
+ * The TAO books of a run (rao). They balance exactly:
+ * - `issuanceEnd − issuanceStart = taoEmitted − recycled`;
+ * - `taoEmitted = taoInjected + taoChainBuys + recycled` (every minted rao is injected, spent on a chain buy or recycled);
+ * - `taoInPoolsEnd − taoInPoolsStart = taoInjected + (taoChainBuys − taoStranded) + (taoStaked − taoStakeFees)
+ *    − (taoUnstaked + taoMinerSales + taoUnstakeFees) + (taoRegistrationBurns − taoRegistrationFees)`.
+ */
 export interface NetworkTotals {
   /** TAO issuance at the first block. */
   issuanceStart: RaoString;
@@ -84,52 +92,80 @@ export interface NetworkTotals {
   issuanceEnd: RaoString;
   /** TAO minted by block emission. */
   taoEmitted: RaoString;
-  /** Emitted TAO that no subnet took (flooring dust, refused buys): taken back out of issuance. */
+  /** Minted TAO the coinbase left unspent (flooring dust, refused injections): taken back out of issuance. */
   recycled: RaoString;
   /** TAO injected into pools as liquidity. */
   taoInjected: RaoString;
-  /** Emitted TAO the protocol spent buying alpha (when alpha injection is capped). */
+  /** Emitted TAO the protocol spent buying alpha (when the alpha injection is capped). */
   taoChainBuys: RaoString;
-  /** TAO stakers put into pools (not emission). */
+  /** Of the chain buys, TAO a refused or partly filled swap left on the subnet accounts (outside the pools). */
+  taoStranded: RaoString;
+  /** TAO stakers paid into `add_stake` (fees included). */
   taoStaked: RaoString;
-  /** TAO stakers took out of pools. */
+  /** TAO stakers received from `remove_stake` (after fees). */
   taoUnstaked: RaoString;
   /** TAO miners got for the alpha they sold. */
   taoMinerSales: RaoString;
-  /** TAO paid as registration burns (it buys alpha, which is destroyed). */
+  /** Swap fees to block authors on stakes (never in a pool). */
+  taoStakeFees: RaoString;
+  /** Swap fees to block authors on sales (the fee alpha, sold out of the pool). */
+  taoUnstakeFees: RaoString;
+  /** TAO paid for registrations (it buys alpha, which is destroyed). */
   taoRegistrationBurns: RaoString;
-  /** TAO in all pools at the start and the end: end − start = injected + chain buys + staked − unstaked − miner sales + burns. */
+  /** Of the registration burns, the swap fee, which stays on the subnet account. */
+  taoRegistrationFees: RaoString;
+  /** TAO in the subnets' pools (netuid ≥ 1) at the first block. */
   taoInPoolsStart: RaoString;
   /** TAO in all pools at the end (see `taoInPoolsStart`). */
   taoInPoolsEnd: RaoString;
+  /** TAO staked on the root subnet (constant: the simulator does not trade root stake). */
+  taoOnRoot: RaoString;
 }
 
-/** Where all alpha is at the end of the run, alpha rao as decimal strings, summed over subnets. */
+/**
+ * The alpha books of a run, all subnets together (rao). They balance exactly:
+ * - `issuanceEnd − issuanceStart = injected + emitted − recycled − registrationBurned`;
+ * - `issuanceEnd = inPools + staked + pending + protocol + rootClaimable + burned + undistributed`.
+ */
 export interface AlphaTotals {
-  /** Alpha ever minted across subnets (genesis included) = in pools + held + pending + destroyed. */
-  minted: RaoString;
-  /** In the pools' reserves. */
+  /** Alpha issuance (`SubnetAlphaIn + SubnetAlphaOut`) at the first block. */
+  issuanceStart: RaoString;
+  /** Alpha issuance after the last block. */
+  issuanceEnd: RaoString;
+  /** Minted into the pools with the TAO injection. */
+  injected: RaoString;
+  /** Minted for participants (`SubnetAlphaOut`): the per-block alpha emission. */
+  emitted: RaoString;
+  /** Taken out of issuance: root alpha without root sellers, owner-hotkey incentive when recycling. */
+  recycled: RaoString;
+  /** Bought by registration burns and destroyed. */
+  registrationBurned: RaoString;
+  /** Where the issuance is at the end — in the pools' reserves: */
   inPools: RaoString;
-  /** Staked on the subnets' UIDs. */
+  /** Staked (every hotkey's stake on the subnets, owners' cuts and miners' wallets included). */
   staked: RaoString;
   /** Emitted but not yet paid (waiting for an epoch). */
   pending: RaoString;
-  /** Held by subnet owners (their cut). */
-  owners: RaoString;
   /** Bought by the protocol with excess TAO (`SubnetProtocolAlpha`). */
   protocol: RaoString;
-  /** Bought by registration burns and destroyed. */
+  /** Root stakers' dividends after take, accrued as root claimable (nobody claims in the simulator). */
+  rootClaimable: RaoString;
+  /** Burned without leaving `SubnetAlphaOut`: owner-hotkey incentive, fees without a block author. */
   burned: RaoString;
-  /** Miners' alpha off the subnets' UIDs: unsold stake of pruned miners, sales the pool refused. */
-  minerWallets: RaoString;
+  /**
+   * Minted into `SubnetAlphaOut` but credited to nobody: the flooring of each pending pot and payout, and — the
+   * chain's rule — the part of the server pot the epoch does not pay: incentives are the epoch's share of all the
+   * drained pots (server + validator + root), so while root alpha is recycled they come to less than the server pot.
+   */
+  undistributed: RaoString;
 }
 
 /** What `Network.run` returns: JSON-safe (amounts as decimal strings), the whole run summarised. */
 export interface NetworkReport {
-  /** Report format version. */
-  version: 1;
-  /** The options the run used (issuance as a decimal string). */
-  config: Omit<NetworkOptions, 'issuanceStart'> & { issuanceStart: RaoString; shareMode: ShareMode };
+  /** Report format version: 2, the run is the block model's (`Chain`), its books with burns, root and flooring. */
+  version: 2;
+  /** The options the run used (issuance as a decimal string; the share rule resolved). */
+  config: Omit<NetworkOptions, 'issuanceStart' | 'shareMode'> & { issuanceStart: RaoString; shareMode: ShareMode };
   /** First and last block simulated, and how many. */
   blocks: { start: number; end: number; count: number };
   /** Epochs run, over all subnets. */
