@@ -53,8 +53,15 @@ export function balancerPrice(quoteParts: bigint, alphaReserve: bigint, taoReser
 /** `current_alpha_price` (U64F64 bits): Balancer spot for dynamic subnets, exactly 1 otherwise. */
 export function currentPrice(p: SwapPoolState): bigint {
   if (p.mechanism !== 1) return ONE_U64F64;
-  return balancerPrice(p.swapBalancerQuoteWeightParts, p.subnetAlphaIn, p.subnetTao);
+  // a block reads a pool's price several times between swaps: the last (weight, reserves) → price is kept per pool
+  const c = lastPrice.get(p);
+  const w = p.swapBalancerQuoteWeightParts;
+  if (c !== undefined && c.w === w && c.alpha === p.subnetAlphaIn && c.tao === p.subnetTao) return c.price;
+  const price = balancerPrice(w, p.subnetAlphaIn, p.subnetTao);
+  lastPrice.set(p, { w, alpha: p.subnetAlphaIn, tao: p.subnetTao, price });
+  return price;
 }
+const lastPrice = new WeakMap<SwapPoolState, { w: bigint; alpha: bigint; tao: bigint; price: bigint }>();
 
 /** `exp_scaled`: (x/(x+dx))^(wa/wb) as U64F64, capped at 1 for dx ≥ 0; 0 when x+dx = 0 or the power fails. */
 function expScaled(quoteParts: bigint, x: bigint, dx: bigint, baseQuote: boolean): bigint {

@@ -731,8 +731,6 @@ export function distributeEmission(
 ): EpochReport {
   const netuid = sn.netuid;
   const tw = taoWeightOf(s);
-  const poolsBefore = new Map<string, bigint>();
-  for (const p of s.stakePools.values()) if (p.netuid === netuid) poolsBefore.set(p.hotkey, p.value);
   const burnedBefore = sn.alphaBurned;
   const recycledBefore = sn.alphaRecycled;
 
@@ -744,6 +742,15 @@ export function distributeEmission(
   const { incentives, dividends } = calculateDividendsAndIncentives(s, sn, hotkeyEmission);
   const stakeMap = new Map<string, [bigint, bigint]>([...dividends.keys()].map((hk) => [hk, [hotkeyStake(s, hk, netuid), hotkeyStake(s, hk, 0)]]));
   const { alphaDividends, rootAlphaDividends } = calculateDividendDistribution(validatorAlpha, root, tw, stakeMap, dividends);
+
+  // every stake this epoch can change on the subnet: the owner hotkey's, each incentive's destination, each
+  // dividend hotkey's (its take, dividends and root alpha staked instead of claimable) — not all of the state's pools
+  const touched = new Set<string>(alphaDividends.keys());
+  for (const hk of rootAlphaDividends.keys()) touched.add(hk);
+  if (sn.subnetOwnerHotkey !== null) touched.add(sn.subnetOwnerHotkey);
+  for (const hk of incentives.keys()) touched.add(s.autoStakeDestination.get(poolKey(ownerOf(s, hk), netuid)) ?? hk);
+  const poolsBefore = new Map<string, bigint>();
+  for (const hk of touched) poolsBefore.set(hk, hotkeyStake(s, hk, netuid));
 
   // distribute_dividends_and_incentives
   let credited = 0n;
@@ -796,13 +803,13 @@ export function distributeEmission(
   }
 
   const stakeChanges = new Map<string, StakeChange>();
-  for (const p of s.stakePools.values()) {
-    if (p.netuid !== netuid) continue;
-    const before = poolsBefore.get(p.hotkey) ?? 0n;
-    if (p.value === before) continue;
+  for (const hk of [...touched].sort(compareKeys)) {
+    const p = s.stakePools.get(poolKey(hk, netuid));
+    const before = poolsBefore.get(hk)!;
+    if (p === undefined || p.value === before) continue;
     const cv = new Map<string, bigint>();
     for (const ck of p.shares.keys()) cv.set(ck, poolValueOf(p, ck));
-    stakeChanges.set(p.hotkey, { before, after: p.value, coldkeyValuesAfter: cv });
+    stakeChanges.set(hk, { before, after: p.value, coldkeyValuesAfter: cv });
   }
   return {
     netuid,
