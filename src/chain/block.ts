@@ -207,7 +207,12 @@ export function subnetsToEmitTo(s: ChainState, netuids: number[]): number[] {
 const alphaIssuance = (sn: ChainSubnet): bigint => u64Add(sn.subnetAlphaIn, sn.subnetAlphaOut);
 
 /** `get_tao_weight` (U96F32 bits). */
-export const taoWeightOf = (s: ChainState): bigint => taoWeightU96F32(s.taoWeight);
+export function taoWeightOf(s: ChainState): bigint {
+  // read for every subnet every block; the division is redone only when TaoWeight changes
+  if (s.taoWeight !== lastTaoWeight.raw) lastTaoWeight = { raw: s.taoWeight, u96: taoWeightU96F32(s.taoWeight) };
+  return lastTaoWeight.u96;
+}
+let lastTaoWeight = { raw: -1n, u96: 0n };
 
 /** `root_proportion`: tw·rootTao / (tw·rootTao + alpha issuance), U96F32 bits. */
 export function rootProportion(s: ChainState, sn: ChainSubnet): bigint {
@@ -465,7 +470,9 @@ const epochInputConsistent = (sn: ChainSubnet): boolean => sn.neurons.consistent
 /** Inherited stake (`get_inherited_for_hotkey_on_subnet` and its root twin), U96F32 arithmetic floored to u64. */
 export function inheritedStake(s: ChainState, hotkey: string, netuid: number, stakeNetuid: number): bigint {
   // without parents or children nothing moves: ⌊u96(stake)⌋ is the stake itself
-  if (!s.childKeys.has(poolKey(hotkey, netuid)) && !s.parentKeys.has(poolKey(hotkey, netuid))) return hotkeyStake(s, hotkey, stakeNetuid);
+  if ((s.childKeys.size === 0 && s.parentKeys.size === 0) || (!s.childKeys.has(poolKey(hotkey, netuid)) && !s.parentKeys.has(poolKey(hotkey, netuid)))) {
+    return hotkeyStake(s, hotkey, stakeNetuid);
+  }
   const initial = u96(hotkeyStake(s, hotkey, stakeNetuid));
   if (netuid === 0 && stakeNetuid === 0) return tou64(initial);
   const umax = u96(U64_MAX);
@@ -591,7 +598,7 @@ const takeOf = (s: ChainState, hotkey: string): bigint =>
 export function parentChildDividends(s: ChainState, sn: ChainSubnet, hotkey: string, dividend: bigint): Array<[string, bigint]> {
   const netuid = sn.netuid;
   // without parents the hotkey keeps it all (and without children nothing is given up): ⌊u96(dividend)⌋ = dividend
-  if (!s.parentKeys.has(poolKey(hotkey, netuid))) return [[hotkey, dividend]];
+  if (s.parentKeys.size === 0 || !s.parentKeys.has(poolKey(hotkey, netuid))) return [[hotkey, dividend]];
   const tw = taoWeightOf(s);
   const umax = u96(U64_MAX);
   const validating = u96(dividend);

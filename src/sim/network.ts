@@ -311,7 +311,8 @@ export class Network {
       for (let m = 0; m < t.mechanismCount; m++) {
         for (let v = 0; v < a.validators; v++) {
           const w = a.weightsOf(v, o, consensus);
-          if (w === null) continue;
+          // the chain refuses weights from a validator without a permit (all of them before the first epoch)
+          if (w === null || t.validatorPermit[v] !== 1) continue;
           try {
             this.chain.setWeights({ hotkey: t.hotkey(v), netuid: a.netuid, uids: w.uids, values: w.values, mechanism: m });
           } catch (e) {
