@@ -258,11 +258,11 @@ describe('README examples', () => {
     const report = new Network({ ...sc.network, engine: createEngineSync() }).run({ blocks: sc.blocks ?? 7200 });
     const d = report.detail[0];
     expect(d.netuid).toBe(1);
-    expect(d.epochBlocks).toHaveLength(20);
+    expect(d.epochBlocks).toHaveLength(40);
     expect(d.validators.map((v) => `${v.name}: ${v.totals.vsStake.toFixed(3)}`)).toEqual([
-      'A (80 %, moves at once): 1.044',
-      'B (10 %, moves 1 epoch late): 0.881',
-      'C (10 %, moves 2 epochs late): 0.771',
+      'A (80 %, moves at once): 1.022',
+      'B (10 %, moves 1 epoch late): 0.940',
+      'C (10 %, moves 2 epochs late): 0.882',
     ]);
     expect(d.miners.map((m) => m.uid)).toEqual([3, 4]);
   });
