@@ -2,10 +2,12 @@ export { Network, type RunOptions } from './network.js';
 export {
   DEFAULT_ISSUANCE_START,
   DEFAULT_OPTIONS as DEFAULT_NETWORK_OPTIONS,
+  MODELS,
   SHARE_MODES,
   STRATEGIES,
   resolveOptions as resolveNetworkOptions,
   type EpochEngine,
+  type Model,
   type NetworkConfig,
   type NetworkOptions,
   type QualitySwap,
