@@ -45,7 +45,9 @@ export type EpochEngineLike = Pick<Engine, 'epoch'>;
 
 /** How the epochs run: the chain's fixed point on the sparse path (default), or float / the dense path for simulations. */
 export interface EpochSettings {
+  /** Epoch arithmetic: `'fixed'` (the chain's) or `'float'`. */
   mode: NumericMode;
+  /** Epoch code path: `'sparse'` (what the chain runs) or `'dense'`. */
   path: ChainPath;
 }
 

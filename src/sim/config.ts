@@ -16,6 +16,7 @@ export type EpochEngine = Pick<Engine, 'epoch' | 'epochs'>;
  * prices, fee-less constant product, owner 18 % / miners 41 % / validators 41 %, no root).
  */
 export const MODELS = Object.freeze(['head', 'launch', 'seed'] as const);
+/** One of `MODELS`: the block a simulated network runs. */
 export type Model = (typeof MODELS)[number];
 
 /** The validator strategies the simulator knows (see `Strategy`). */
