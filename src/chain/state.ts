@@ -248,7 +248,7 @@ export interface ChainState {
   childKeys: Map<string, ChildLink[]>;
   /** `ParentKeys`, keyed `${hotkey}/${netuid}` (see `childKeys`). */
   parentKeys: Map<string, ChildLink[]>;
-  /** The block's era (absent: HEAD's, as in any real chain state); see `src/chain/eras.ts`. */
+  /** The block's era (absent: HEAD's, as in any real chain state): `eraRules("launch")`, `eraRules("seed")`. */
   rules?: ChainRules;
 }
 

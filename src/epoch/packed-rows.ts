@@ -1,5 +1,5 @@
 /**
- * Sparse rows packed the way the neuron table stores them (`src/subnet/neurons.ts`): per UID one `Uint32Array` of
+ * Sparse rows packed the way the neuron table (`SubnetNeurons`) stores them: per UID one `Uint32Array` of
  * `(uid << 16) | value` entries, explicit zeros kept. The block model hands the engine its neurons' weights and
  * bonds this way — the sparse layout without building `[uid, value]` pairs — and gets the bonds back as sparse rows.
  * An internal spelling (the engine reads it; the public input types do not list it).
