@@ -132,7 +132,8 @@ const NUM: Numerics = { f32: false, degenerate: 'x86', nonFinite: 'zero', legacy
 
 describe('research epochs in Wasm: the same bits as the TypeScript kernel', () => {
   // Shapes around the lane boundary (rows shorter than 16 are summed in order, longer ones in four lanes), odd
-  // widths (the pair loops' last entry), one validator, and wide enough for several consensus buckets.
+  // widths (the pair loops' last entry), one validator, narrower than a consensus block of 8 columns, and tall
+  // enough for the full 256 consensus buckets.
   const shapes: Array<[number, number]> = [
     [1, 1],
     [3, 5],
@@ -142,8 +143,9 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
     [17, 33],
     [40, 64],
     [300, 7],
+    [2000, 3],
   ];
-  it.each(YUMA_VERSIONS.map((v) => [v] as const))('%s: every output of a 4-epoch case with a bond reset, shapes 1×1 … 300×7 and 40×64', (version) => {
+  it.each(YUMA_VERSIONS.map((v) => [v] as const))('%s: every output of a 4-epoch case with a bond reset, shapes 1×1 … 40×64, 300×7 and 2000×3', (version) => {
     let seed = 1;
     for (const [V, M] of shapes) {
       const c = makeCase(V, M, 4, seed++);

@@ -3,7 +3,7 @@
 // same buckets, the same order of every addition — so both give the same bits. Here the columns go in
 // blocks of BLOCK: one 64-byte line per row, and the block's bucket table (≤ 24 KB) stays in L1 while
 // the rows stream past. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
-import { BLOCK, CONSENSUS_WORK, C, C_RAW, M, S, V, W, bucketsFor, consensusPrecision, degenerateArm, f64At, kappa, legacyConsensus, rowAt, setF64 } from './job';
+import { BLOCK, CONSENSUS_WORK, blockWidth, C, C_RAW, M, S, V, W, bucketsFor, consensusPrecision, degenerateArm, f64At, kappa, legacyConsensus, rowAt, setF64 } from './job';
 
 const INT_MIN: f64 = -2147483648.0;
 
@@ -47,7 +47,7 @@ export function consensusColumns(): void {
   const start = above + (BLOCK << 3);
   const fill = start + (BLOCK << 3);
   const candW = fill + (BLOCK << 3);
-  const candS = candW + ((<usize>V * BLOCK) << 3);
+  const candS = candW + ((<usize>V * <usize>blockWidth(M)) << 3);
   for (let m0 = 0; m0 < M; m0 += BLOCK) {
     const bw = min(BLOCK, M - m0);
     memory.fill(stake, 0, (<usize>K * BLOCK) * 12);

@@ -53,7 +53,7 @@ export let C_RAW: usize = 0; // M
 export let COL_SUM: usize = 0; // M
 export let FACTOR: usize = 0; // M
 export let C_LIQUID: usize = 0; // M
-export let CONSENSUS_WORK: usize = 0; // consensusWorkBytes(V)
+export let CONSENSUS_WORK: usize = 0; // consensusWorkBytes(V, M)
 
 /** Columns the consensus handles together: one 64-byte line of f64 per row. */
 export const BLOCK: i32 = 8;
@@ -66,10 +66,18 @@ export function bucketsFor(v: i32): i32 {
   return k;
 }
 
-/** Bucket stake (f64) and counts (i32) for one block, per-column state, and room for one block's candidates. */
-export function consensusWorkBytes(v: i32): usize {
+/** Columns of one consensus block: BLOCK, or all of them when there are fewer. */
+export function blockWidth(m: i32): i32 {
+  return min(BLOCK, m);
+}
+
+/**
+ * Bucket stake (f64) and counts (i32) for one block, per-column state, and room for one block's candidates
+ * (weight and stake: at most every row of every column of the block).
+ */
+export function consensusWorkBytes(v: i32, m: i32): usize {
   const k = <usize>bucketsFor(v);
-  return k * BLOCK * 12 + 8 * 64 + (<usize>v * BLOCK) * 16;
+  return k * BLOCK * 12 + (<usize>BLOCK << 5) + (<usize>v * <usize>blockWidth(m)) * 16;
 }
 
 // @ts-ignore: decorator
@@ -78,7 +86,7 @@ export function consensusWorkBytes(v: i32): usize {
 }
 
 export function scratchBytes(v: i32, m: i32): usize {
-  return align16(<usize>v << 3) * 2 + align16(<usize>m << 3) * 4 + align16(consensusWorkBytes(v));
+  return align16(<usize>v << 3) * 2 + align16(<usize>m << 3) * 4 + align16(consensusWorkBytes(v, m));
 }
 
 export function readResearchJob(job: usize): void {

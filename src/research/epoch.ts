@@ -4,7 +4,7 @@ import { oneOf, toBool } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { readMatrix, readVector, toRows, type Matrix, type Vector } from './input.js';
 import { runKernel, type Block, type KernelOutput, type Numerics } from './kernel.js';
-import { WasmCase, wasmRuns } from './wasm.js';
+import { WasmCase, releaseLargeMemory, wasmRuns } from './wasm.js';
 
 /** One epoch's arguments, as the simulator's functions take them (state from the previous epoch optional). */
 export interface YumaEpochInput {
@@ -162,7 +162,11 @@ function roundInputs(e: FlatEpoch): FlatEpoch {
  * `torch.tensor` stores them).
  */
 export function runFlat(version: YumaVersion, e: FlatEpoch, cfg: YumaConfig, o: ResolvedOptions): KernelOutput {
-  if (wasmRuns(o.numerics)) return new WasmCase(version, e.V, e.M, cfg, o.numerics, o.block).run(e.W, e.S, e);
+  if (wasmRuns(o.numerics)) {
+    const out = new WasmCase(version, e.V, e.M, cfg, o.numerics, o.block).run(e.W, e.S, e);
+    releaseLargeMemory();
+    return out;
+  }
   return runKernel(version, { ...roundInputs(e), block: o.block }, cfg, o.numerics);
 }
 

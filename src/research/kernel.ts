@@ -7,10 +7,10 @@ import { expDet } from './exp.js';
  * intermediate goes through `q`: the identity in f64 mode, `Math.fround` in f32 mode, where one IEEE
  * operation on float32 operands computed in double and rounded once is exactly torch's float32 result.
  * Python scalars meet a float32 tensor as float32 (`q(1 - bondMovingAvg)` is formed in double first, as
- * Python does). Sums: along a row in double, rounded once (torch's vectorised reduction differs from that
- * only in the last bit); down a column in row order with each partial sum rounded (torch's order).
- * Along a row (sum64 and its kin below): rows of LANE_MIN or more entries in four interleaved lanes, shorter
- * rows in order — the order of the Wasm kernels (assembly/research), which therefore give the same bits.
+ * Python does). Sums: along a row in the lane order of sum64 and its kin below (rows of LANE_MIN or more
+ * entries in four interleaved lanes, shorter rows in order; f32 rounds every addition; torch's vectorised
+ * reduction differs only in the last bits) — the order of the Wasm kernels (assembly/research), which therefore
+ * give the same bits in f64; down a column in row order with each partial sum rounded (torch's order).
  */
 
 // The loops over all V×M entries come in two forms: plain double arithmetic, and the same steps through `q`

@@ -3,7 +3,7 @@ import { readList, readOptions } from '../validation/read.js';
 import { toInt } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, runFlat, toResult, type FlatEpoch, type YumaEpochResult, type YumaOptions } from './epoch.js';
-import { WasmCase, wasmRuns } from './wasm.js';
+import { WasmCase, releaseLargeMemory, wasmRuns } from './wasm.js';
 import { MAX_CASE_CELLS, MAX_EPOCHS, readMatrix, readVector, type Matrix, type Vector } from './input.js';
 
 /** A bond reset of a case: one server's bond column zeroed before one epoch. */
@@ -62,6 +62,7 @@ export function simulateCase(input: SimulateCaseInput): YumaEpochResult[] {
       if (reset && e === reset.epoch && RESETTING.has(version)) run.resetColumn(reset.column);
       results[e] = toResult(run.run(epochs[e].W, epochs[e].S), V, M);
     }
+    releaseLargeMemory();
     return results;
   }
   let B: Float64Array | null = null;

@@ -29,6 +29,14 @@ function module(): Module {
   return mod;
 }
 
+/** Above this much Wasm memory the instance is dropped after a run, so one huge case does not pin its memory for the life of the process. */
+const KEEP_BYTES = 256 * 1024 * 1024;
+
+/** Called when a run is over (its outputs are copies): drops an instance that grew past KEEP_BYTES. */
+export function releaseLargeMemory(): void {
+  if (mod !== null && mod.arena.memoryBytes > KEEP_BYTES) mod = null;
+}
+
 /** Whether these numerics run in Wasm (f64 does; f32 keeps the TypeScript kernel). */
 export function wasmRuns(num: Numerics): boolean {
   return !num.f32;
@@ -145,7 +153,8 @@ export class WasmCase {
 
   /**
    * One epoch on raw weights and stakes. `given`: the caller's state (single-epoch API), copied in; absent:
-   * the state the previous epoch of this case left in Wasm memory.
+   * the state the previous epoch of this case left in Wasm memory. `W` and `given.B` must be the readers'
+   * private copies: they receive the normalised weights and the new bonds (no fresh V×M arrays for those).
    */
   run(W: Float64Array, S: Float64Array, given?: GivenState): KernelOutput {
     const { V, M, version } = this;
@@ -190,10 +199,16 @@ export class WasmCase {
     const o = this.out;
     // subarray().slice(): a copy at memcpy speed (slice on the whole-memory view takes a slow path in V8).
     const vec = (at: number, n: number) => f.subarray(at / 8, at / 8 + n).slice();
-    const weight = vec(wAt, N);
+    // Into the readers' copies: already-touched memory, where a fresh 8 MB array would cost page faults and GC.
+    const into = (dst: Float64Array | null, at: number, n: number) => {
+      if (dst === null || dst.length !== n) return vec(at, n);
+      dst.set(f.subarray(at / 8, at / 8 + n));
+      return dst;
+    };
+    const weight = into(W, wAt, N);
     const stake = vec(o.S, V);
     const C = vec(this.Cbuf[nxt], M);
-    const bonds = vec(this.Bbuf[nxt], N);
+    const bonds = into(given?.B ?? null, this.Bbuf[nxt], N);
     const liquidRan = f[h + R.LIQUID_RAN] !== 0;
     const base = version === 'yuma2b' && prevWeight !== null ? prevWeight : weight;
     const result: KernelOutput = {
