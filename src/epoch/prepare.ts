@@ -71,7 +71,8 @@ export interface PreparedEpoch {
   hyper: Hyperparams;
 }
 
-const HYPER_KEYS = Object.keys(DEFAULT_HYPERPARAMS) as Array<keyof Hyperparams>;
+/** The keys of `Hyperparams`. */
+export const HYPER_KEYS = Object.keys(DEFAULT_HYPERPARAMS) as Array<keyof Hyperparams>;
 
 /** The fields of one mechanism (`EpochInput` has them at the top level, `MechanismEpochInput` per mechanism). */
 export const MECHANISM_INPUT_KEYS = ['weights', 'bonds', 'lastUpdate', 'commitBlocks'] as const;
@@ -98,7 +99,7 @@ const PATHS: readonly ChainPath[] = ['sparse', 'dense'];
  * Hyper-parameters with every field checked: `hyper` (a plain object, read once; unknown keys refused) over
  * `base` (the chain defaults unless given). The result is frozen.
  */
-export function resolveHyper(hyper: Partial<Hyperparams> | undefined | null, where = 'hyper', base: Hyperparams = DEFAULT_HYPERPARAMS): Hyperparams {
+export function resolveHyper(hyper: Partial<Record<keyof Hyperparams, unknown>> | undefined | null, where = 'hyper', base: Hyperparams = DEFAULT_HYPERPARAMS): Hyperparams {
   const given = readOptions(hyper, where, HYPER_KEYS) as Record<string, unknown>;
   const h = (key: keyof Hyperparams): unknown => (key in given ? given[key] : base[key]);
   const out: Hyperparams = {

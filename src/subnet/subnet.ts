@@ -2,7 +2,7 @@ import type { Engine } from '../engine.js';
 import { YumaError } from '../errors.js';
 import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
 import { checkEmissionSplit } from '../epoch/mechanisms.js';
-import { resolveHyper } from '../epoch/prepare.js';
+import { HYPER_KEYS, resolveHyper } from '../epoch/prepare.js';
 import {
   activityCutoffFromFactor,
   DEFAULT_ACTIVITY_CUTOFF_FACTOR_MILLI,
@@ -14,8 +14,9 @@ import {
   type NumericMode,
   type SparseRow,
 } from '../epoch/types.js';
-import { describe } from '../validation/describe.js';
-import { toBool, toInt } from '../validation/values.js';
+import { describe, show } from '../validation/describe.js';
+import { guard, readList, readOptions } from '../validation/read.js';
+import { oneOf, toBool, toInt, toName } from '../validation/values.js';
 import { U64_MAX } from '../units.js';
 import { SubnetNeurons, unpackRow } from './neurons.js';
 
@@ -80,6 +81,14 @@ function checkMechanismCount(value: unknown, field: string): number {
   return toInt(value, field, 1, MAX_MECHANISMS);
 }
 
+/** The keys of `SubnetOptions` (anything else is refused). */
+export const SUBNET_OPTION_KEYS = [
+  'engine', 'n', 'tempo', 'hyper', 'mode', 'block', 'activityCutoffFactorMilli', 'immunityPeriod', 'minNonImmuneUids',
+  'ownerHotkey', 'recordStepBlock', 'requireValidatorPermit', 'mechanisms',
+] as const;
+/** The keys of `SubnetEpochOptions`. */
+export const SUBNET_EPOCH_OPTION_KEYS = ['path'] as const;
+
 function checkBlock(value: unknown, field: string): number {
   return toInt(value, field, 0, MAX_BLOCK);
 }
@@ -131,30 +140,26 @@ export class Subnet {
   private _notes: string[] = [];
 
   constructor(opts: SubnetOptions) {
-    if (opts == null || typeof opts !== 'object') throw new YumaError('E_ARG', 'Subnet options must be an object');
-    const e = opts.engine as Partial<Engine> | undefined;
-    if (e == null || typeof e !== 'object' || typeof e.epoch !== 'function') {
+    const o = readOptions(opts, 'Subnet options', SUBNET_OPTION_KEYS, true);
+    const e = o.engine as Partial<Engine> | undefined;
+    if (e == null || typeof e !== 'object' || typeof guard('engine', () => e.epoch) !== 'function') {
       throw new YumaError('E_ARG', 'Subnet needs an engine (createEngine(), createEngineSync() or createReferenceEngine())');
     }
-    this.engine = opts.engine;
-    this.capacity = toInt(opts.n, 'n', 1, MAX_UIDS);
-    this._tempo = toInt(opts.tempo ?? 360, 'tempo', 0, 65535);
-    const mode = opts.mode ?? 'fixed';
-    if (mode !== 'fixed' && mode !== 'float') throw new YumaError('E_ARG', `mode must be 'fixed' or 'float' (got ${String(mode)})`);
-    this.mode = mode;
-    this._block = checkBlock(opts.block ?? 0, 'block');
-    this.cutoffFactorMilli = toInt(opts.activityCutoffFactorMilli ?? DEFAULT_ACTIVITY_CUTOFF_FACTOR_MILLI, 'activityCutoffFactorMilli', 0, 0xffff_ffff);
-    this.cutoffExplicit = opts.hyper?.activityCutoff !== undefined;
-    this._hyper = resolveHyper(opts.hyper, 'hyper');
-    this.immunityPeriod = toInt(opts.immunityPeriod ?? 5000, 'immunityPeriod', 0, 65535);
-    this.minNonImmuneUids = toInt(opts.minNonImmuneUids ?? 10, 'minNonImmuneUids', 0, 65535);
-    if (opts.ownerHotkey !== undefined && (typeof opts.ownerHotkey !== 'string' || opts.ownerHotkey === '')) {
-      throw new YumaError('E_ARG', `ownerHotkey must be a non-empty string (got ${describe(opts.ownerHotkey)})`);
-    }
-    this.ownerHotkey = opts.ownerHotkey ?? null;
-    this.recordStepBlock = toBool(opts.recordStepBlock ?? true, 'recordStepBlock');
-    this.requirePermit = toBool(opts.requireValidatorPermit ?? false, 'requireValidatorPermit');
-    this.table = new SubnetNeurons(this.capacity, checkMechanismCount(opts.mechanisms ?? 1, 'mechanisms'));
+    this.engine = e as Engine;
+    this.capacity = toInt(o.n, 'n', 1, MAX_UIDS);
+    this._tempo = toInt(o.tempo ?? 360, 'tempo', 0, 65535);
+    this.mode = oneOf(o.mode ?? 'fixed', 'mode', ['fixed', 'float'] as const);
+    this._block = checkBlock(o.block ?? 0, 'block');
+    this.cutoffFactorMilli = toInt(o.activityCutoffFactorMilli ?? DEFAULT_ACTIVITY_CUTOFF_FACTOR_MILLI, 'activityCutoffFactorMilli', 0, 0xffff_ffff);
+    const hyper = readOptions(o.hyper, 'hyper', HYPER_KEYS);
+    this.cutoffExplicit = hyper.activityCutoff !== undefined;
+    this._hyper = resolveHyper(hyper, 'hyper');
+    this.immunityPeriod = toInt(o.immunityPeriod ?? 5000, 'immunityPeriod', 0, 65535);
+    this.minNonImmuneUids = toInt(o.minNonImmuneUids ?? 10, 'minNonImmuneUids', 0, 65535);
+    this.ownerHotkey = o.ownerHotkey === undefined ? null : toName(o.ownerHotkey, 'ownerHotkey');
+    this.recordStepBlock = toBool(o.recordStepBlock ?? true, 'recordStepBlock');
+    this.requirePermit = toBool(o.requireValidatorPermit ?? false, 'requireValidatorPermit');
+    this.table = new SubnetNeurons(this.capacity, checkMechanismCount(o.mechanisms ?? 1, 'mechanisms'));
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -281,9 +286,7 @@ export class Subnet {
    * epoch's recent-registration mask, as on chain. Returns the UID.
    */
   register(hotkey: string, block?: number): number {
-    if (typeof hotkey !== 'string' || hotkey === '') {
-      throw new YumaError('E_ARG', `hotkey must be a non-empty string (got ${describe(hotkey)})`);
-    }
+    toName(hotkey, 'hotkey');
     const at = block === undefined ? this._block : checkBlock(block, 'block');
     const existing = this.table.uidOf(hotkey);
     if (existing !== undefined) throw new YumaError('E_STATE', `hotkey ${hotkey} is already registered (uid ${existing})`);
@@ -383,12 +386,9 @@ export class Subnet {
 
   /** Changes hyper-parameters for later epochs (a partial update; unknown keys throw). */
   setHyper(hyper: Partial<Hyperparams>): void {
-    if (hyper == null || typeof hyper !== 'object' || Array.isArray(hyper)) {
-      throw new YumaError('E_ARG', `setHyper takes an object of hyper-parameters (got ${describe(hyper)})`);
-    }
-    const next = resolveHyper({ ...this._hyper, ...hyper }, 'hyper');
-    this._hyper = next;
-    if (hyper.activityCutoff !== undefined) this.cutoffExplicit = true;
+    const given = readOptions(hyper, 'hyper', HYPER_KEYS, true);
+    this._hyper = resolveHyper(given, 'hyper', this._hyper);
+    if (given.activityCutoff !== undefined) this.cutoffExplicit = true;
   }
 
   /** `do_reset_bonds`: deletes every stored bond on the UID (its column) in a mechanism, as a bonds-reset commitment does. */
@@ -404,9 +404,8 @@ export class Subnet {
    */
   epoch(raoEmission: bigint, opts?: SubnetEpochOptions): EpochOutput {
     if (typeof raoEmission !== 'bigint') throw new YumaError('E_ARG', `raoEmission must be a bigint (got ${describe(raoEmission)})`);
-    if (opts != null && typeof opts !== 'object') throw new YumaError('E_ARG', 'epoch options must be an object');
-    const path = opts?.path ?? 'sparse';
-    if (path !== 'sparse' && path !== 'dense') throw new YumaError('E_ARG', `path must be 'sparse' or 'dense' (got ${String(path)})`);
+    const o = readOptions(opts, 'epoch options', SUBNET_EPOCH_OPTION_KEYS);
+    const path = oneOf(o.path ?? 'sparse', 'epoch options.path', ['sparse', 'dense'] as const);
     const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
     const out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
     const permitsIn = this.table.validatorPermit.subarray(0, this.size).slice();

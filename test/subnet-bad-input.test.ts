@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEngineSync } from '../src/engine.js';
+import { Subnet } from '../src/subnet/index.js';
+import { yumaCode } from './helpers/errors.js';
+import { subnetState } from './helpers/state.js';
+
+const engine = createEngineSync();
+afterAll(() => engine.close());
+
+function subnet(): Subnet {
+  const s = new Subnet({ engine, n: 4, tempo: 1 });
+  for (const h of ['a', 'b', 'c']) s.register(h);
+  s.addStake(0, 1000n);
+  s.addStake(1, 500n);
+  s.setWeights(0, [1, 2], [3, 4]);
+  s.nextBlock();
+  s.epoch(1_000_000n);
+  return s;
+}
+
+const boom = () => {
+  throw new Error('boom');
+};
+
+describe('Subnet refuses bad input without damaging its state', () => {
+  it('setWeights(0, [, 1], [5, 6]) (a holey array) is E_SHAPE and the subnet keeps working', () => {
+    const s = subnet();
+    const before = subnetState(s);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(yumaCode(() => s.setWeights(0, [, 1] as number[], [5, 6]))).toBe('E_SHAPE');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(yumaCode(() => s.setWeights(0, [1, 2], [, 6] as number[]))).toBe('E_SHAPE');
+    expect(subnetState(s)).toBe(before);
+    expect(s.weights()).toEqual([[0, 49151, 65535], [0, 0, 0], [0, 0, 0]]);
+    expect(s.epoch(1_000_000n).incentive.length).toBe(3);
+  });
+
+  it('setWeights reads each list once (a Proxy whose length changes cannot smuggle in a row) and wraps throwing getters', () => {
+    const s = subnet();
+    let reads = 0;
+    const uids = new Proxy([1, 2], { get: (t, k, r) => (k === 'length' ? (reads++ === 0 ? 2 : 1000) : Reflect.get(t, k, r)) });
+    s.setWeights(1, uids, [1, 1]);
+    expect(reads).toBe(1);
+    expect(s.weightRows()[1]).toEqual([[1, 65535], [2, 65535]]);
+    const before = subnetState(s);
+    expect(yumaCode(() => s.setWeights(1, new Proxy([1], { get: boom }), [1]))).toBe('E_ARG');
+    expect(yumaCode(() => s.setWeights(1, [1], Object.defineProperty([0], 0, { get: boom })))).toBe('E_ARG');
+    expect(yumaCode(() => s.setWeights(1, [Symbol('u')] as never, [1]))).toBe('E_ARG');
+    expect(subnetState(s)).toBe(before);
+  });
+
+  it('the constructor refuses unknown options, non-plain objects, Symbols and throwing getters', () => {
+    expect(yumaCode(() => new Subnet({ engine, n: 4, tmepo: 2 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Subnet(null as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Subnet({ engine, n: 4, mode: Symbol('float') } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Subnet({ engine, n: 4, mode: Object.create(null) } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Subnet({ engine, n: 4, ownerHotkey: Object.create(null) } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Subnet({ engine, n: 4, hyper: { kappa: 1, kapa: 2 } } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Subnet({ engine, n: 4, recordStepBlock: 1 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Subnet({ engine: new Proxy({}, { get: boom }), n: 4 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Subnet(Object.defineProperty({ engine }, 'n', { get: boom, enumerable: true }) as never))).toBe('E_ARG');
+  });
+
+  it('setHyper reads its argument once, refuses unknown keys and null, and leaves the hyper-parameters as they were', () => {
+    const s = subnet();
+    const before = subnetState(s);
+    expect(yumaCode(() => s.setHyper({ kappa: 1, bondsPenalti: 3 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => s.setHyper(null as never))).toBe('E_ARG');
+    expect(yumaCode(() => s.setHyper({ kappa: 1, liquidAlphaEnabled: 1 } as never))).toBe('E_ARG');
+    expect(subnetState(s)).toBe(before);
+    let reads = 0;
+    s.setHyper({
+      get activityCutoff() {
+        return reads++ === 0 ? 7 : undefined;
+      },
+    } as never);
+    expect(reads).toBe(1);
+    expect(s.hyper.activityCutoff).toBe(7);
+  });
+
+  it('epoch refuses unknown options and non-object options without running', () => {
+    const s = subnet();
+    const before = subnetState(s);
+    expect(yumaCode(() => s.epoch(1n, { pth: 'dense' } as never))).toBe('E_ARG');
+    expect(yumaCode(() => s.epoch(1n, 'dense' as never))).toBe('E_ARG');
+    expect(yumaCode(() => s.epoch(1n, { path: Symbol('dense') } as never))).toBe('E_ARG');
+    expect(yumaCode(() => s.register(Symbol('hk') as never))).toBe('E_ARG');
+    expect(subnetState(s)).toBe(before);
+  });
+});
