@@ -1,7 +1,7 @@
 export { YumaError, isYumaError, type YumaErrorCode } from './errors.js';
 export { RAO, TOTAL_SUPPLY, U16_MAX, U64_MAX } from './units.js';
 export * from './epoch/types.js';
-export { MAX_UIDS, MAX_BATCH, MAX_BATCH_CELLS, MAX_MECHANISMS } from './epoch/limits.js';
+export { MAX_UIDS, MAX_BATCH, MAX_BATCH_CELLS, MAX_MECHANISMS, MAX_SUBNETS, MAX_NOMINATORS } from './epoch/limits.js';
 export {
   splitEmission,
   mechanismWeight,

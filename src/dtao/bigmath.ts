@@ -128,10 +128,9 @@ function expNegFixed(u: bigint): bigint {
 }
 
 /**
- * (num/den)^(a/b) · scale, rounded as asked, for 0 < num ≤ den (a ratio ≤ 1) or any ratio when the
- * reduced exponent is small. Small exponents (both parts ≤ 1024 after reduction, like safe-bigmath's exact
- * path) use exact integer roots; otherwise a 192-bit ln/exp whose error is far below the 2^-100 margin
- * we widen the result by, so 'floor' is always ≤ and 'ceil' always ≥ the true value.
+ * (num/den)^(a/b) · scale, rounded as asked, for any positive ratio. Small exponents (both parts ≤ 1024 after
+ * reduction, like safe-bigmath's exact path) use exact integer roots; otherwise a 192-bit ln/exp whose error is
+ * far below the 2^-100 margin we widen the result by, so 'floor' is always ≤ and 'ceil' always ≥ the true value.
  */
 export function powRatioScaled(
   num: bigint,
@@ -154,7 +153,16 @@ export function powRatioScaled(
     if (rounding === 'floor') return r;
     return r ** b === q && q * d === n ? r : r + 1n;
   }
-  if (num > den) throw new RangeError('powRatioScaled: approximate path needs a ratio ≤ 1');
+  if (num > den) {
+    // A ratio above 1 (a limit order's price ratio on a re-weighted pool): v = ln(num/den)·a/b = k·ln2 + s
+    // with s in [0, ln2), so the power is 2^k / e^−s, and e^−s ∈ (1/2, 1] comes from the same series.
+    const v = (lnFixed(num, den) * a) / b;
+    const k = v / LN2;
+    const y = expNegFixed(v - k * LN2); // e^−s · 2^F
+    const slack = (y >> 100n) + 1n; // 2^-100 relative, as the ≤ 1 path's margin
+    if (rounding === 'floor') return ((((ONE * ONE) / (y + slack)) * scale) << k) >> F;
+    return (((((ONE * ONE) / (y - slack) + 1n) * scale) << k) >> F) + 1n;
+  }
   const u = (-lnFixed(num, den) * a) / b; // ≥ 0
   const e = expNegFixed(u);
   const margin = 1n << 92n; // ≈ 2^-100 relative to ONE; the series error is a few hundred ulps at most

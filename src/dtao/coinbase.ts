@@ -6,8 +6,15 @@
 import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { alphaBlockEmission, blockEmission } from './emission.js';
-import type { Pool } from './pool.js';
-import { checkAmount, checkArray, checkFinite, checkNumberIn, checkU16 } from './validate.js';
+import { MAX_SUBNETS } from '../epoch/limits.js';
+import { readList, readOptions } from '../validation/read.js';
+import { toAmount, toBool, toFinite, toInt, toNumberIn, toU16 } from '../validation/values.js';
+import { isPool, type Pool } from './pool.js';
+
+function toPool(v: unknown, field: string): Pool {
+  if (!isPool(v)) throw new YumaError('E_ARG', `${field} must be a Pool (made by Pool.genesis or clone)`);
+  return v;
+}
 
 /** SubnetOwnerCut default: 11796/65535 ≈ 18 %. */
 export const DEFAULT_OWNER_CUT = 11796;
@@ -16,9 +23,10 @@ export const DEFAULT_TAKE = 11796;
 
 /** root_prop = R·w / (R·w + alpha issuance); `taoWeight` as a fraction or the chain's u64 parts (bigint). */
 export function rootProportion(opts: { rootTao: bigint; taoWeight: number | bigint; alphaIssuance: bigint }): number {
-  const r = Number(checkAmount('rootTao', opts.rootTao, true));
-  const w = typeof opts.taoWeight === 'bigint' ? Number(checkAmount('taoWeight', opts.taoWeight, true)) / Number(U64_MAX) : checkNumberIn('taoWeight', opts.taoWeight, 0, 1);
-  const a = Number(checkAmount('alphaIssuance', opts.alphaIssuance, true));
+  const o = readOptions(opts, 'rootProportion options', ['rootTao', 'taoWeight', 'alphaIssuance'], true);
+  const r = Number(toAmount(o.rootTao, 'rootTao', true));
+  const w = typeof o.taoWeight === 'bigint' ? Number(toAmount(o.taoWeight, 'taoWeight', true)) / Number(U64_MAX) : toNumberIn(o.taoWeight, 'taoWeight', 0, 1);
+  const a = Number(toAmount(o.alphaIssuance, 'alphaIssuance', true));
   const num = r * w;
   return num + a > 0 ? num / (num + a) : 0;
 }
@@ -45,11 +53,13 @@ export interface AlphaOutSplit {
  */
 export function splitAlphaOut(
   alphaOut: bigint,
-  opts: { ownerCut?: number; rootProportion?: number; rootSell?: boolean } = {},
+  opts?: { ownerCut?: number; rootProportion?: number; rootSell?: boolean } | null,
 ): AlphaOutSplit {
-  checkAmount('alphaOut', alphaOut, true);
-  const cut = BigInt(checkU16('ownerCut', opts.ownerCut ?? DEFAULT_OWNER_CUT));
-  const rp = checkNumberIn('rootProportion', opts.rootProportion ?? 0, 0, 1);
+  toAmount(alphaOut, 'alphaOut', true);
+  const o = readOptions(opts, 'splitAlphaOut options', ['ownerCut', 'rootProportion', 'rootSell']);
+  const cut = BigInt(toU16(o.ownerCut ?? DEFAULT_OWNER_CUT, 'ownerCut'));
+  const rp = toNumberIn(o.rootProportion ?? 0, 'rootProportion', 0, 1);
+  const rootSell = toBool(o.rootSell ?? true, 'rootSell');
   const owner = (alphaOut * cut) / 65535n;
   const rest = alphaOut - owner;
   const server = rest / 2n;
@@ -57,7 +67,7 @@ export function splitAlphaOut(
   let root = rp === 0 ? 0n : BigInt(Math.floor(Number(half) * rp));
   if (root > half) root = half;
   const validator = half - root;
-  if (opts.rootSell === false) return { owner, server, validator, root: 0n, recycled: root };
+  if (!rootSell) return { owner, server, validator, root: 0n, recycled: root };
   return { owner, server, validator, root, recycled: 0n };
 }
 
@@ -90,9 +100,16 @@ export interface SubnetBlockSplit {
  * dust is reported as `recycled` (the chain recycles the unspent credit, lowering issuance).
  */
 export function splitBlockEmission(emission: bigint, shares: number[], subnets: SubnetBlockInput[]): { subnets: SubnetBlockSplit[]; recycled: bigint } {
-  checkAmount('emission', emission, true);
-  const s = checkArray('shares', shares).map((x, i) => checkNumberIn(`shares[${i}]`, x, 0, 1));
-  const subs = checkArray('subnets', subnets) as SubnetBlockInput[];
+  toAmount(emission, 'emission', true);
+  const s = readList(shares, 'shares', MAX_SUBNETS, true).map((x, i) => toNumberIn(x, `shares[${i}]`, 0, 1));
+  const subs = readList(subnets, 'subnets', MAX_SUBNETS).map((v, i) => {
+    const o = readOptions(v, `subnets[${i}]`, ['pool', 'alphaIssuance', 'rootProportion'], true);
+    return {
+      pool: toPool(o.pool, `subnets[${i}].pool`),
+      alphaIssuance: toAmount(o.alphaIssuance, `subnets[${i}].alphaIssuance`, true),
+      rootProportion: o.rootProportion === undefined ? undefined : toNumberIn(o.rootProportion, `subnets[${i}].rootProportion`, 0, 1),
+    };
+  });
   if (s.length !== subs.length) throw new YumaError('E_SHAPE', 'shares and subnets must have the same length');
   const sum = s.reduce((a, b) => a + b, 0);
   if (sum > 1 + 1e-9) throw new YumaError('E_RANGE', `shares sum to ${sum} > 1`);
@@ -102,12 +119,12 @@ export function splitBlockEmission(emission: bigint, shares: number[], subnets: 
     let te = BigInt(Math.floor(E * s[i]!));
     if (assigned + te > emission) te = emission - assigned; // float shares summing a hair above 1
     assigned += te;
-    const ae = alphaBlockEmission(checkAmount('alphaIssuance', sub.alphaIssuance, true));
+    const ae = alphaBlockEmission(sub.alphaIssuance);
     const pr = sub.pool.priceRatio();
     let taoIn = te;
     let alphaIn = pr.num === 0n ? 0n : (te * pr.den) / pr.num;
     if (sub.rootProportion !== undefined) {
-      const rp = checkNumberIn('rootProportion', sub.rootProportion, 0, 1);
+      const rp = sub.rootProportion;
       const cap = BigInt(Math.floor(Number(ae) * rp));
       if (alphaIn > cap) {
         alphaIn = cap;
@@ -175,9 +192,10 @@ export class SubnetEconomy {
   /** The subnets, in the order they were added. */
   readonly subnets: EconomySubnet[] = [];
 
-  constructor(opts: { issuance?: bigint; block?: number } = {}) {
-    this.issuance = checkAmount('issuance', opts.issuance ?? 0n, true);
-    this.block = checkFinite('block', opts.block ?? 0);
+  constructor(opts?: { issuance?: bigint; block?: number } | null) {
+    const o = readOptions(opts, 'SubnetEconomy options', ['issuance', 'block']);
+    this.issuance = toAmount(o.issuance ?? 0n, 'issuance', true);
+    this.block = toInt(o.block ?? 0, 'block', 0, Number.MAX_SAFE_INTEGER);
   }
 
   /**
@@ -185,31 +203,35 @@ export class SubnetEconomy {
    * returns its index.
    */
   addSubnet(opts: { pool: Pool; alphaOut?: bigint; tempo?: number; netuid?: number; ownerCut?: number; rootProportion?: number }): number {
-    const tempo = checkFinite('tempo', opts.tempo ?? 360);
-    if (!Number.isInteger(tempo) || tempo < 0) throw new YumaError('E_RANGE', 'tempo must be a non-negative integer');
-    this.subnets.push({
-      pool: opts.pool,
-      alphaOut: checkAmount('alphaOut', opts.alphaOut ?? 0n, true),
-      tempo,
-      netuid: opts.netuid ?? this.subnets.length + 1,
+    const o = readOptions(opts, 'addSubnet options', ['pool', 'alphaOut', 'tempo', 'netuid', 'ownerCut', 'rootProportion'], true);
+    if (this.subnets.length >= MAX_SUBNETS) throw new YumaError('E_LIMIT', `an economy holds at most ${MAX_SUBNETS} subnets`);
+    const subnet: EconomySubnet = {
+      pool: toPool(o.pool, 'pool'),
+      alphaOut: toAmount(o.alphaOut ?? 0n, 'alphaOut', true),
+      tempo: toInt(o.tempo ?? 360, 'tempo', 0, 65535),
+      netuid: toInt(o.netuid ?? this.subnets.length + 1, 'netuid', 0, 65535),
       pending: { server: 0n, validator: 0n, owner: 0n, root: 0n },
-      ownerCut: checkU16('ownerCut', opts.ownerCut ?? DEFAULT_OWNER_CUT),
-      rootProportion: opts.rootProportion,
-    });
+      ownerCut: toU16(o.ownerCut ?? DEFAULT_OWNER_CUT, 'ownerCut'),
+      rootProportion: o.rootProportion === undefined ? undefined : toNumberIn(o.rootProportion, 'rootProportion', 0, 1),
+    };
+    this.subnets.push(subnet);
     return this.subnets.length - 1;
   }
 
   /** Alpha issued on subnet `i` (pool reserve + alpha outside it), alpha rao. */
   alphaIssuance(i: number): bigint {
-    const s = this.subnets[i]!;
+    const k = toInt(i, 'subnet index', 0, Number.MAX_SAFE_INTEGER);
+    if (k >= this.subnets.length) throw new YumaError('E_RANGE', `subnet index ${k} out of range (${this.subnets.length} subnets)`);
+    const s = this.subnets[k]!;
     return s.pool.reserves().alpha + s.alphaOut;
   }
 
   /** Advance one block with the given shares (one per subnet, Σ ≤ 1). */
   step(shares: number[]): BlockReport {
+    const given = readList(shares, 'shares', MAX_SUBNETS, true) as number[];
     const emission = blockEmission(this.issuance);
     const inputs = this.subnets.map((s, i) => ({ pool: s.pool, alphaIssuance: this.alphaIssuance(i), rootProportion: s.rootProportion }));
-    const { subnets: split, recycled: dust } = splitBlockEmission(emission, shares, inputs);
+    const { subnets: split, recycled: dust } = splitBlockEmission(emission, given, inputs);
     let recycled = dust;
     split.forEach((sp, i) => {
       const s = this.subnets[i]!;
@@ -247,7 +269,7 @@ export class SubnetEconomy {
         s.pending = { server: 0n, validator: 0n, owner: 0n, root: 0n };
       }
     });
-    const report = { block: this.block, emission, shares: [...shares], split, recycled, epochs };
+    const report = { block: this.block, emission, shares: given, split, recycled, epochs };
     this.block += 1;
     return report;
   }

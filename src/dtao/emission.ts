@@ -5,7 +5,26 @@
 import { YumaError } from '../errors.js';
 import { RAO, TOTAL_SUPPLY } from '../units.js';
 import { blockEmissionForIssuance } from '../fixed/substrate-fixed.js';
-import { checkAmount, checkFinite } from './validate.js';
+import { guard, readOptions } from '../validation/read.js';
+import { toAmount, toFinite, toInt } from '../validation/values.js';
+
+const SCHEDULE_KEYS = ['issuance', 'recycledPerBlock', 'blocks', 'startBlock'] as const;
+const PROJECTION_KEYS = [...SCHEDULE_KEYS, 'startDate', 'blockSeconds'] as const;
+const getTime = Date.prototype.getTime;
+
+/** The schedule options, checked (a plain object read once). */
+function readSchedule(opts: unknown, where: string, keys: readonly string[] = SCHEDULE_KEYS) {
+  const o = readOptions(opts, where, keys, true) as Record<string, unknown>;
+  const issuance = toAmount(o.issuance, 'issuance', true);
+  if (issuance > TOTAL_SUPPLY) throw new YumaError('E_RANGE', 'issuance above the 21M TAO cap');
+  return {
+    issuance,
+    recycledPerBlock: toAmount(o.recycledPerBlock ?? 0n, 'recycledPerBlock', true),
+    startBlock: toInt(o.startBlock ?? 0, 'startBlock', 0, Number.MAX_SAFE_INTEGER),
+    blocks: o.blocks === undefined ? Infinity : toInt(o.blocks, 'blocks', 0, Number.MAX_SAFE_INTEGER),
+    rest: o,
+  };
+}
 
 /** Seconds per block (12). */
 export const BLOCK_SECONDS = 12;
@@ -21,7 +40,7 @@ export const DEFAULT_BLOCK_EMISSION = RAO;
  * block model's own rule (`blockEmissionForIssuance`, which `Chain` runs every block), with the input checked.
  */
 export function blockEmission(issuance: bigint): bigint {
-  checkAmount('issuance', issuance, true);
+  toAmount(issuance, 'issuance', true);
   return blockEmissionForIssuance(issuance, TOTAL_SUPPLY, DEFAULT_BLOCK_EMISSION) ?? 0n;
 }
 
@@ -91,23 +110,19 @@ export interface ScheduleEntry {
  * so the whole 21M schedule costs a few hundred exact evaluations.
  */
 export function halvingSchedule(opts: HalvingScheduleOptions): ScheduleEntry[] {
-  if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'halvingSchedule needs an options object');
-  let issuance = checkAmount('issuance', opts.issuance, true);
-  if (issuance > TOTAL_SUPPLY) throw new YumaError('E_RANGE', 'issuance above the 21M TAO cap');
-  const recycled = checkAmount('recycledPerBlock', opts.recycledPerBlock ?? 0n, true);
-  const start = opts.startBlock ?? 0;
-  if (!Number.isSafeInteger(start) || start < 0) throw new YumaError('E_RANGE', 'startBlock must be a non-negative integer');
-  let horizon = Infinity;
-  if (opts.blocks !== undefined) {
-    checkFinite('blocks', opts.blocks);
-    if (!Number.isSafeInteger(opts.blocks) || opts.blocks < 0) throw new YumaError('E_RANGE', 'blocks must be a non-negative integer');
-    horizon = opts.blocks;
-  }
+  return schedule(readSchedule(opts, 'halvingSchedule options'));
+}
+
+function schedule(o: { issuance: bigint; recycledPerBlock: bigint; startBlock: number; blocks: number }): ScheduleEntry[] {
+  let issuance = o.issuance;
+  const recycled = o.recycledPerBlock;
+  const start = o.startBlock;
+  const horizon = o.blocks;
   let block = 0; // relative
   let emission = blockEmission(issuance);
   const out: ScheduleEntry[] = [{ block: start, emission, issuance }];
   let lastDirection = 0n;
-  for (let guard = 0; guard < 10_000; guard++) {
+  for (let round = 0; round < 10_000; round++) {
     const delta = emission - recycled; // net issuance change per block (before the cap)
     // once recycling outweighs emission right after a halving (or the reverse), issuance just
     // oscillates around that boundary every block: the schedule has reached its equilibrium
@@ -152,15 +167,18 @@ export interface HalvingProjection extends ScheduleEntry {
 export function projectHalvings(
   opts: HalvingScheduleOptions & { startDate?: Date; blockSeconds?: number },
 ): HalvingProjection[] {
-  const startDate = opts.startDate ?? new Date();
-  if (!(startDate instanceof Date) || Number.isNaN(startDate.getTime())) throw new YumaError('E_ARG', 'startDate must be a valid Date');
-  const secs = checkFinite('blockSeconds', opts.blockSeconds ?? BLOCK_SECONDS);
+  const o = readSchedule(opts, 'projectHalvings options', PROJECTION_KEYS);
+  const startDate = o.rest.startDate ?? new Date();
+  // Date's own getTime (a subclass or a look-alike cannot answer for it; a non-Date throws, read as E_ARG)
+  const t0 = guard('startDate', () => getTime.call(startDate) as number);
+  if (Number.isNaN(t0)) throw new YumaError('E_ARG', 'startDate must be a valid Date');
+  const secs = toFinite(o.rest.blockSeconds ?? BLOCK_SECONDS, 'blockSeconds');
   if (secs <= 0) throw new YumaError('E_RANGE', 'blockSeconds must be positive');
-  const start = opts.startBlock ?? 0;
-  return halvingSchedule(opts).map((e) => ({
+  const start = o.startBlock;
+  return schedule(o).map((e) => ({
     ...e,
     halving: e.emission === 0n ? Infinity : Math.round(Math.log2(Number(DEFAULT_BLOCK_EMISSION) / Number(e.emission))),
-    date: new Date(startDate.getTime() + (e.block - start) * secs * 1000),
+    date: new Date(t0 + (e.block - start) * secs * 1000),
   }));
 }
 
@@ -180,8 +198,9 @@ export interface RecyclingComparison {
 
 /** Side-by-side halving blocks without and with a recycling rate: recycling lowers issuance and delays each halving. */
 export function compareRecycling(opts: HalvingScheduleOptions): RecyclingComparison[] {
-  const without = halvingSchedule({ ...opts, recycledPerBlock: 0n });
-  const withR = halvingSchedule(opts);
+  const o = readSchedule(opts, 'compareRecycling options');
+  const without = schedule({ ...o, recycledPerBlock: 0n });
+  const withR = schedule(o);
   const seen = new Map<bigint, number>();
   for (const e of withR) if (!seen.has(e.emission)) seen.set(e.emission, e.block);
   return without.slice(1).map((e) => {

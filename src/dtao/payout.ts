@@ -4,13 +4,21 @@
  */
 import { YumaError } from '../errors.js';
 import { DEFAULT_TAKE } from './coinbase.js';
-import { checkAmount, checkArray, checkU16 } from './validate.js';
+import { MAX_NOMINATORS, MAX_UIDS } from '../epoch/limits.js';
+import { readList, readOptions } from '../validation/read.js';
+import { toAmount, toU16 } from '../validation/values.js';
 
 /**
  * Split `total` in proportion to non-negative integer weights: floors first, then the leftover units one
  * each to the largest remainders (ties: lower index). Σ result = total whenever Σ weights > 0.
  */
 export function splitProRata(total: bigint, weights: readonly bigint[]): bigint[] {
+  toAmount(total, 'total', true);
+  return splitChecked(total, readList(weights, 'weights', MAX_NOMINATORS, true).map((w, i) => toAmount(w, `weights[${i}]`, true)));
+}
+
+/** `splitProRata` on checked values: total and weights non-negative. */
+function splitChecked(total: bigint, weights: readonly bigint[]): bigint[] {
   const sum = weights.reduce((a, b) => a + b, 0n);
   if (sum === 0n) return weights.map(() => 0n);
   const base = weights.map((w) => (total * w) / sum);
@@ -69,20 +77,29 @@ export interface PayoutResult {
  * (The chain's parent/child redistribution and root dividends are outside this function.)
  */
 export function distributePending(input: PayoutInput): PayoutResult {
-  const server = checkAmount('server', input.server, true);
-  const validator = checkAmount('validator', input.validator, true);
-  const owner = checkAmount('owner', input.owner ?? 0n, true);
-  const inc = checkArray('incentive', input.incentive).map((v, i) => BigInt(checkU16(`incentive[${i}]`, v)));
-  const div = checkArray('dividends', input.dividends).map((v, i) => BigInt(checkU16(`dividends[${i}]`, v)));
+  const o = readOptions(input, 'distributePending input', ['server', 'validator', 'owner', 'incentive', 'dividends', 'stakes'], true);
+  const server = toAmount(o.server, 'server', true);
+  const validator = toAmount(o.validator, 'validator', true);
+  const owner = toAmount(o.owner ?? 0n, 'owner', true);
+  const inc = readList(o.incentive, 'incentive', MAX_UIDS, true).map((v, i) => BigInt(toU16(v, `incentive[${i}]`)));
+  const div = readList(o.dividends, 'dividends', MAX_UIDS, true).map((v, i) => BigInt(toU16(v, `dividends[${i}]`)));
   if (inc.length !== div.length) throw new YumaError('E_SHAPE', 'incentive and dividends must have the same length');
-  const stakes = input.stakes ?? [];
+  const stakes = readList(o.stakes ?? [], 'stakes', MAX_UIDS).map((st, uid) => {
+    if (st === undefined || st === null) return undefined;
+    const v = readOptions(st, `stakes[${uid}]`, ['nominators', 'take'], true);
+    const nominators = readList(v.nominators, `stakes[${uid}].nominators`, MAX_NOMINATORS, true);
+    return {
+      nominators: nominators.map((x, k) => toAmount(x, `stakes[${uid}].nominators[${k}]`, true)),
+      take: BigInt(toU16(v.take ?? DEFAULT_TAKE, `stakes[${uid}].take`)),
+    };
+  });
   if (stakes.length > div.length) throw new YumaError('E_SHAPE', 'more stake entries than UIDs');
   const incSum = inc.reduce((a, b) => a + b, 0n);
   const divSum = div.reduce((a, b) => a + b, 0n);
   const minerPot = incSum > 0n ? server : 0n;
   const validatorPot = incSum > 0n ? validator : validator + server;
-  const incentive = splitProRata(minerPot, inc);
-  const dividends = splitProRata(validatorPot, div);
+  const incentive = splitChecked(minerPot, inc);
+  const dividends = splitChecked(validatorPot, div);
   const unpaid = divSum === 0n ? validatorPot : 0n;
   const take: bigint[] = [];
   const nominators: bigint[][] = [];
@@ -93,8 +110,8 @@ export function distributePending(input: PayoutInput): PayoutResult {
       nominators.push([]);
       return;
     }
-    const noms = checkArray(`stakes[${uid}].nominators`, st.nominators).map((v, k) => checkAmount(`stakes[${uid}].nominators[${k}]`, v, true));
-    const t = (d * BigInt(checkU16(`stakes[${uid}].take`, st.take ?? DEFAULT_TAKE))) / 65535n;
+    const noms = st.nominators;
+    const t = (d * st.take) / 65535n;
     const rest = d - t;
     if (noms.reduce((a, b) => a + b, 0n) === 0n) {
       take.push(d); // nobody to share with: the validator keeps it
@@ -102,7 +119,7 @@ export function distributePending(input: PayoutInput): PayoutResult {
       return;
     }
     take.push(t);
-    nominators.push(splitProRata(rest, noms));
+    nominators.push(splitChecked(rest, noms));
   });
   return { incentive, dividends, take, nominators, owner, unpaid };
 }

@@ -4,8 +4,11 @@
  * required input up, so rounding favours the pool. A refused operation throws and changes nothing.
  */
 import { YumaError } from '../errors.js';
+import { U64_MAX } from '../units.js';
+import { show } from '../validation/describe.js';
+import { readOptions } from '../validation/read.js';
+import { oneOf, toAmount, toBool, toFinite, toInt, toNumberIn } from '../validation/values.js';
 import { fromNumber, powRatioScaled, toNumber, type Ratio } from './bigmath.js';
-import { checkAmount, checkFinite } from './validate.js';
 import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, feeAmount, limitPriceFromRao, weightsForAddedLiquidity } from '../chain/balancer.js';
 
 /** Perquintill: parts per 1e18, the chain's unit for Balancer weights. */
@@ -16,6 +19,9 @@ const SCALE = 1n << 128n; // precision of (ratio)^(exponent) when the exponent i
 
 /** round-half-up multiply by a Perquintill, as `mul_perquintill_round_half` on chain. */
 export function mulPerquintillRoundHalf(parts: bigint, value: bigint): bigint {
+  if (typeof parts !== 'bigint' || typeof value !== 'bigint') throw new YumaError('E_ARG', 'mulPerquintillRoundHalf takes two bigints');
+  if (parts < 0n || parts > PERQUINTILL) throw new YumaError('E_RANGE', `parts must be in [0, 10^18] (got ${show(parts)})`);
+  if (value < 0n) throw new YumaError('E_RANGE', `value must not be negative (got ${show(value)})`);
   return (value * parts + PERQUINTILL / 2n) / PERQUINTILL;
 }
 
@@ -144,14 +150,56 @@ interface Plan {
   refund: bigint;
 }
 
-function u64Price(p: number | bigint): Ratio {
-  if (typeof p === 'bigint') {
-    if (p < 0n) throw new YumaError('E_RANGE', 'limitPrice must not be negative');
-    return { num: p, den: 1_000_000_000n };
-  }
-  const x = checkFinite('limitPrice', p);
-  if (x < 0) throw new YumaError('E_RANGE', 'limitPrice must not be negative');
+/** The keys `Pool.genesis` reads: the config, the reserves and the preset. */
+const GENESIS_KEYS = [
+  'tao', 'alpha', 'preset', 'weightQuote', 'price', 'feeRate', 'feeRateU16', 'flatFee', 'feeTo', 'minReserveBefore',
+  'minReserveAfter', 'maxInputMultiple', 'minStake', 'rebalanceOnInject', 'limitMode', 'chainSwap',
+] as const;
+const SWAP_KEYS = ['limitPrice', 'allowPartial', 'dropFees'] as const;
+const PRESETS = Object.keys(POOL_PRESETS) as PoolPreset[];
+const FEE_DESTINATIONS: readonly FeeDestination[] = ['none', 'pool', 'author'];
+
+/** Swap options after checking: the limit as given (for the pallet's rao price) and as an exact ratio. */
+interface Swap {
+  limitPrice: number | bigint | undefined;
+  limit: Ratio | undefined;
+  allowPartial: boolean;
+  dropFees: boolean;
+}
+
+/** A limit price: TAO per alpha (number) or the chain's u64 rao price (bigint); at most u64::MAX rao. */
+function u64Price(p: unknown, field = 'limitPrice'): Ratio {
+  if (typeof p === 'bigint') return { num: toAmount(p, field, true), den: 1_000_000_000n };
+  const x = toFinite(p, field);
+  if (x < 0) throw new YumaError('E_RANGE', `${field} must not be negative (got ${show(x)})`);
+  if (x * 1e9 >= Number(U64_MAX)) throw new YumaError('E_RANGE', `${field} is above the largest u64 rao price (got ${show(x)})`);
   return fromNumber(x);
+}
+
+function readSwap(opts: unknown): Swap {
+  const o = readOptions(opts, 'swap options', SWAP_KEYS);
+  const limit = o.limitPrice === undefined ? undefined : u64Price(o.limitPrice);
+  return {
+    limitPrice: o.limitPrice as number | bigint | undefined,
+    limit,
+    allowPartial: o.allowPartial === undefined ? false : toBool(o.allowPartial, 'allowPartial'),
+    dropFees: o.dropFees === undefined ? false : toBool(o.dropFees, 'dropFees'),
+  };
+}
+
+/** Pools made by `genesis` or `clone` (what the coinbase functions accept as a pool). */
+const POOLS = new WeakSet<object>();
+
+/** True for a Pool made by this library (no caller code runs: a Proxy or look-alike is not one). */
+export function isPool(value: unknown): value is Pool {
+  return typeof value === 'object' && value !== null && POOLS.has(value);
+}
+
+/** A reserve after adding `add`: reserves are u64 on chain, so going past it is refused (E_RESERVE). */
+function fill(reserve: bigint, add: bigint, name: string): bigint {
+  const next = reserve + add;
+  if (next > U64_MAX) throw new YumaError('E_RESERVE', `the ${name} reserve would exceed u64 (${next})`);
+  return next;
 }
 
 /**
@@ -165,43 +213,38 @@ export class Pool {
   private readonly cfg: Required<Omit<PoolConfig, 'weightQuote' | 'price' | 'feeRate' | 'feeRateU16'>>;
   private readonly fee: Ratio; // proportional fee rate
 
-  private constructor(tao: bigint, alpha: bigint, wQuote: bigint, cfg: PoolConfig) {
+  private constructor(tao: bigint, alpha: bigint, wQuote: bigint, cfg: Record<string, unknown>) {
     this.tao = tao;
     this.alpha = alpha;
     this.wQuote = wQuote;
-    const flat = cfg.flatFee ?? 0n;
-    checkAmount('flatFee', flat, true);
+    const flat = toAmount(cfg.flatFee ?? 0n, 'flatFee', true);
     let fee: Ratio = { num: 0n, den: 1n };
     if (cfg.feeRateU16 !== undefined) {
-      const f = checkFinite('feeRateU16', cfg.feeRateU16);
-      if (!Number.isInteger(f) || f < 0 || f > 65534) throw new YumaError('E_RANGE', 'feeRateU16 must be an integer in [0, 65534]');
-      fee = { num: BigInt(f), den: 65535n };
+      fee = { num: BigInt(toInt(cfg.feeRateU16, 'feeRateU16', 0, 65534)), den: 65535n };
     } else if (cfg.feeRate !== undefined) {
-      const f = checkFinite('feeRate', cfg.feeRate);
-      if (f < 0 || f >= 1) throw new YumaError('E_RANGE', 'feeRate must be in [0, 1)');
+      const f = toFinite(cfg.feeRate, 'feeRate');
+      if (f < 0 || f >= 1) throw new YumaError('E_RANGE', `feeRate must be in [0, 1) (got ${show(f)})`);
       fee = fromNumber(f);
     }
     if (fee.num > 0n && flat > 0n) throw new YumaError('E_ARG', 'choose either a proportional fee or a flat fee');
     this.fee = fee;
-    const feeTo = cfg.feeTo ?? 'author';
-    if (!['none', 'pool', 'author'].includes(feeTo)) throw new YumaError('E_ARG', `unknown feeTo '${feeTo}'`);
-    const limitMode = cfg.limitMode ?? 'exact';
-    if (limitMode !== 'exact' && limitMode !== 'approx-cp') throw new YumaError('E_ARG', `unknown limitMode '${limitMode}'`);
+    const feeTo = oneOf(cfg.feeTo ?? 'author', 'feeTo', FEE_DESTINATIONS);
     this.cfg = {
       flatFee: flat,
       feeTo: fee.num === 0n ? (flat > 0n ? 'pool' : 'none') : feeTo,
-      minReserveBefore: checkAmount('minReserveBefore', cfg.minReserveBefore ?? 0n, true),
-      minReserveAfter: checkAmount('minReserveAfter', cfg.minReserveAfter ?? 1n, true),
-      maxInputMultiple: checkAmount('maxInputMultiple', cfg.maxInputMultiple ?? 0n, true),
-      minStake: checkAmount('minStake', cfg.minStake ?? 0n, true),
-      rebalanceOnInject: cfg.rebalanceOnInject ?? false,
-      limitMode,
-      chainSwap: cfg.chainSwap ?? false,
+      minReserveBefore: toAmount(cfg.minReserveBefore ?? 0n, 'minReserveBefore', true),
+      minReserveAfter: toAmount(cfg.minReserveAfter ?? 1n, 'minReserveAfter', true),
+      maxInputMultiple: toAmount(cfg.maxInputMultiple ?? 0n, 'maxInputMultiple', true),
+      minStake: toAmount(cfg.minStake ?? 0n, 'minStake', true),
+      rebalanceOnInject: toBool(cfg.rebalanceOnInject ?? false, 'rebalanceOnInject'),
+      limitMode: oneOf(cfg.limitMode ?? 'exact', 'limitMode', ['exact', 'approx-cp'] as const),
+      chainSwap: toBool(cfg.chainSwap ?? false, 'chainSwap'),
     };
     if (this.cfg.chainSwap && (cfg.feeRateU16 === undefined ? fee.num !== 0n : false)) {
       throw new YumaError('E_ARG', 'chainSwap takes its fee as feeRateU16 (parts of 65535), as the pallet stores it');
     }
     if (this.cfg.chainSwap && flat > 0n) throw new YumaError('E_ARG', 'chainSwap has no flat fee');
+    POOLS.add(this);
   }
 
   /**
@@ -209,15 +252,14 @@ export class Pool {
    * Example: `Pool.genesis({ tao: 1000n * RAO, alpha: 500n * RAO })`.
    */
   static genesis(opts: PoolConfig & { tao: bigint; alpha: bigint; preset?: PoolPreset }): Pool {
-    if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'Pool.genesis needs an options object');
-    const preset = opts.preset ?? 'seed';
-    if (!(preset in POOL_PRESETS)) throw new YumaError('E_ARG', `unknown pool preset '${String(preset)}'`);
-    const cfg: PoolConfig = { ...POOL_PRESETS[preset], ...stripUndefined(opts) };
-    const tao = checkAmount('tao', opts.tao);
-    const alpha = checkAmount('alpha', opts.alpha);
+    const given = readOptions(opts, 'Pool.genesis options', GENESIS_KEYS, true);
+    const preset = oneOf(given.preset ?? 'seed', 'preset', PRESETS);
+    const cfg: Record<string, unknown> = { ...POOL_PRESETS[preset], ...given };
+    const tao = toAmount(given.tao, 'tao');
+    const alpha = toAmount(given.alpha, 'alpha');
     let w: bigint;
-    if (cfg.price !== undefined && opts.weightQuote === undefined) {
-      const p = checkFinite('price', cfg.price);
+    if (cfg.price !== undefined && given.weightQuote === undefined) {
+      const p = toFinite(cfg.price, 'price');
       if (p <= 0) throw new YumaError('E_RANGE', 'price must be positive');
       const r = fromNumber(p);
       // w2 = y / (p·x + y), Perquintill rounded down (from_rational)
@@ -226,10 +268,9 @@ export class Pool {
       const wq = cfg.weightQuote ?? 0.5;
       if (typeof wq === 'bigint') w = wq;
       else {
-        checkFinite('weightQuote', wq);
         // a decimal like 0.773 means 773/1000, not its binary double: round to 12 decimals so the
         // exponent reduces to a small fraction (exact roots); pass Perquintill parts as bigint for full control
-        w = BigInt(Math.round(wq * 1e12)) * 1_000_000n;
+        w = BigInt(Math.round(toNumberIn(wq, 'weightQuote', 0, 1) * 1e12)) * 1_000_000n;
       }
     }
     if (w < MIN_WEIGHT || PERQUINTILL - w < MIN_WEIGHT) throw new YumaError('E_RANGE', 'pool weights must stay within [0.01, 0.99]');
@@ -240,6 +281,7 @@ export class Pool {
   clone(): Pool {
     const p = Object.create(Pool.prototype) as Pool;
     Object.assign(p, this);
+    POOLS.add(p);
     return p;
   }
 
@@ -316,9 +358,8 @@ export class Pool {
     return v < 0n ? 0n : v;
   }
 
-  private planStake(taoIn: bigint, opts: SwapOptions = {}): Plan {
-    checkAmount('taoIn', taoIn);
-    checkOpts(opts);
+  private planStake(taoIn: bigint, opts: Swap): Plan {
+    toAmount(taoIn, 'taoIn');
     if (this.cfg.chainSwap) return this.planChain(true, taoIn, opts);
     const { minStake, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
     const flatFee = opts.dropFees ? 0n : this.cfg.flatFee;
@@ -327,9 +368,9 @@ export class Pool {
     if (!opts.dropFees && minStake > 0n && taoIn < minStake + this.feeOn(minStake))
       throw new YumaError('E_RANGE', `stake below the minimum of ${minStake + this.feeOn(minStake)} rao`);
     let gross = taoIn;
-    if (opts.limitPrice !== undefined && this.cfg.limitMode === 'approx-cp') {
+    if (opts.limit !== undefined && this.cfg.limitMode === 'approx-cp') {
       // launch-era estimate: max = ⌊limit_rao · alpha / 1e9⌋ − tao (the realised price may overshoot)
-      const max = this.maxStake(opts.limitPrice);
+      const max = this.maxStakeAt(opts.limit, opts.limitPrice!);
       if (gross > max) {
         if (!opts.allowPartial || max === 0n) throw new YumaError('E_SLIPPAGE', `stake of ${gross} exceeds ${max} allowed by the limit price`);
         gross = max;
@@ -341,8 +382,8 @@ export class Pool {
     if (maxInputMultiple > 0n && net > maxInputMultiple * this.tao)
       throw new YumaError('E_RANGE', `input ${net} exceeds ${maxInputMultiple}× the TAO reserve`);
     if (this.alpha < minReserveBefore) throw new YumaError('E_RESERVE', 'alpha reserve below the minimum');
-    if (opts.limitPrice !== undefined && this.cfg.limitMode === 'exact') {
-      const limit = u64Price(opts.limitPrice);
+    if (opts.limit !== undefined && this.cfg.limitMode === 'exact') {
+      const limit = opts.limit;
       if (this.cmpPrice(this.tao, this.alpha, limit) >= 0) throw new YumaError('E_SLIPPAGE', 'price is already at or above the limit');
       const out = this.alphaFor(net);
       if (this.cmpPrice(this.tao + net, this.alpha - out, limit) > 0) {
@@ -356,17 +397,17 @@ export class Pool {
     if (out === 0n) throw new YumaError('E_RANGE', 'stake too small to buy any alpha');
     if (this.alpha - out < minReserveAfter) throw new YumaError('E_RESERVE', 'stake would drain the alpha reserve');
     const toPool = this.cfg.feeTo === 'pool' || flatFee > 0n ? net + fee : net;
+    fill(this.tao, toPool, 'TAO');
     return { out, paid: gross, toPool, fee, outFromPool: out, refund: taoIn - gross };
   }
 
-  private planUnstake(alphaIn: bigint, opts: SwapOptions = {}): Plan {
-    checkAmount('alphaIn', alphaIn);
-    checkOpts(opts);
+  private planUnstake(alphaIn: bigint, opts: Swap): Plan {
+    toAmount(alphaIn, 'alphaIn');
     if (this.cfg.chainSwap) return this.planChain(false, alphaIn, opts);
     const { flatFee, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
     let gross = alphaIn;
-    if (opts.limitPrice !== undefined && this.cfg.limitMode === 'approx-cp') {
-      const max = this.maxUnstake(opts.limitPrice);
+    if (opts.limit !== undefined && this.cfg.limitMode === 'approx-cp') {
+      const max = this.maxUnstakeAt(opts.limit, opts.limitPrice!);
       if (gross > max) {
         if (!opts.allowPartial || max === 0n) throw new YumaError('E_SLIPPAGE', `unstake of ${gross} exceeds ${max} allowed by the limit price`);
         gross = max;
@@ -377,8 +418,8 @@ export class Pool {
     if (maxInputMultiple > 0n && net > maxInputMultiple * this.alpha)
       throw new YumaError('E_RANGE', `input ${net} exceeds ${maxInputMultiple}× the alpha reserve`);
     if (this.tao < minReserveBefore) throw new YumaError('E_RESERVE', 'TAO reserve below the minimum');
-    if (opts.limitPrice !== undefined && this.cfg.limitMode === 'exact') {
-      const limit = u64Price(opts.limitPrice);
+    if (opts.limit !== undefined && this.cfg.limitMode === 'exact') {
+      const limit = opts.limit;
       if (this.cmpPrice(this.tao, this.alpha, limit) <= 0) throw new YumaError('E_SLIPPAGE', 'price is already at or below the limit');
       const o = this.taoFor(net);
       if (this.cmpPrice(this.tao - o, this.alpha + net, limit) < 0) {
@@ -399,6 +440,7 @@ export class Pool {
     if (out === 0n) throw new YumaError('E_RANGE', 'unstake too small to receive any TAO');
     if (this.tao - out < minReserveAfter) throw new YumaError('E_RESERVE', 'unstake would drain the TAO reserve');
     const toPool = this.cfg.feeTo === 'pool' ? net + fee : net;
+    fill(this.alpha, toPool, 'alpha');
     return { out, paid: gross, toPool, fee: flatFee > 0n ? taoFee : fee, outFromPool: out, refund: alphaIn - gross };
   }
 
@@ -426,22 +468,23 @@ export class Pool {
    * `add_stake(_limit)` / `remove_stake(_limit)` as far as the pool goes: the pallet's `do_swap`, with a limit
    * order filled up to its price when `allowPartial` and refused (E_SLIPPAGE) otherwise.
    */
-  private planChain(buy: boolean, amount: bigint, opts: SwapOptions): Plan {
-    const dropFees = opts.dropFees === true;
+  private planChain(buy: boolean, amount: bigint, opts: Swap): Plan {
+    const dropFees = opts.dropFees;
     const { minStake } = this.cfg;
     if (buy && !dropFees && minStake > 0n) {
       const minFee = this.chainSwapFee(minStake);
       if (amount < minStake + minFee) throw new YumaError('E_RANGE', `stake below the minimum of ${minStake + minFee} rao`);
     }
     const limitRao = opts.limitPrice === undefined ? (buy ? MAX_PRICE_RAO : MIN_PRICE_RAO) : Pool.limitRao(opts.limitPrice);
-    if (opts.limitPrice !== undefined && !opts.allowPartial) {
-      const max = buy ? this.maxStake(opts.limitPrice) : this.maxUnstake(opts.limitPrice);
+    if (opts.limit !== undefined && opts.limitPrice !== undefined && !opts.allowPartial) {
+      const max = buy ? this.maxStakeAt(opts.limit, opts.limitPrice) : this.maxUnstakeAt(opts.limit, opts.limitPrice);
       if (amount > max) throw new YumaError('E_SLIPPAGE', `${buy ? 'stake' : 'unstake'} of ${amount} exceeds ${max} allowed by the limit price`);
     }
     const r = this.chainSwapOrThrow(buy, amount, limitRao, dropFees);
     if (r.amountPaidOut === 0n) throw new YumaError('E_RANGE', `${buy ? 'stake' : 'unstake'} too small to receive anything`);
     const paid = r.amountPaidIn + r.feePaid;
     const toPool = this.cfg.feeTo === 'pool' ? paid : r.amountPaidIn;
+    fill(buy ? this.tao : this.alpha, toPool, buy ? 'TAO' : 'alpha');
     return { out: r.amountPaidOut, paid, toPool, fee: r.feePaid, outFromPool: r.amountPaidOut, refund: amount - paid };
   }
 
@@ -450,28 +493,28 @@ export class Pool {
   }
 
   /** What `stake(taoIn, opts)` would return, without changing the pool (throws as it would). */
-  quoteStake(taoIn: bigint, opts?: SwapOptions): StakeResult {
-    const p = this.planStake(taoIn, opts);
+  quoteStake(taoIn: bigint, opts?: SwapOptions | null): StakeResult {
+    const p = this.planStake(taoIn, readSwap(opts));
     return this.stakeResult(p, this.tao + p.toPool, this.alpha - p.outFromPool);
   }
 
   /** What `unstake(alphaIn, opts)` would return, without changing the pool (throws as it would). */
-  quoteUnstake(alphaIn: bigint, opts?: SwapOptions): UnstakeResult {
-    const p = this.planUnstake(alphaIn, opts);
+  quoteUnstake(alphaIn: bigint, opts?: SwapOptions | null): UnstakeResult {
+    const p = this.planUnstake(alphaIn, readSwap(opts));
     return this.unstakeResult(p, this.tao - p.outFromPool, this.alpha + p.toPool);
   }
 
   /** Buy alpha with TAO. Mutates only on success. */
-  stake(taoIn: bigint, opts?: SwapOptions): StakeResult {
-    const p = this.planStake(taoIn, opts);
+  stake(taoIn: bigint, opts?: SwapOptions | null): StakeResult {
+    const p = this.planStake(taoIn, readSwap(opts));
     this.tao += p.toPool;
     this.alpha -= p.outFromPool;
     return this.stakeResult(p, this.tao, this.alpha);
   }
 
   /** Sell alpha for TAO. Mutates only on success. */
-  unstake(alphaIn: bigint, opts?: SwapOptions): UnstakeResult {
-    const p = this.planUnstake(alphaIn, opts);
+  unstake(alphaIn: bigint, opts?: SwapOptions | null): UnstakeResult {
+    const p = this.planUnstake(alphaIn, readSwap(opts));
     this.tao -= p.outFromPool;
     this.alpha += p.toPool;
     return this.unstakeResult(p, this.tao, this.alpha);
@@ -508,7 +551,10 @@ export class Pool {
    * the launch formula ⌊limit_rao · alpha / 1e9⌋ − tao. Throws E_SLIPPAGE if the price is already at/above.
    */
   maxStake(limitPrice: number | bigint): bigint {
-    const limit = u64Price(limitPrice);
+    return this.maxStakeAt(u64Price(limitPrice), limitPrice);
+  }
+
+  private maxStakeAt(limit: Ratio, limitPrice: number | bigint): bigint {
     if (this.cfg.chainSwap) {
       const cap = (this.tao * 1000n) > (1n << 64n) - 1n ? (1n << 64n) - 1n : this.tao * 1000n;
       const r = this.chainSwapOrThrow(true, cap, Pool.limitRao(limitPrice), false);
@@ -529,7 +575,10 @@ export class Pool {
 
   /** Largest alpha a limit-`limitPrice` unstake may sell (the chain's `get_max_amount_remove`). */
   maxUnstake(limitPrice: number | bigint): bigint {
-    const limit = u64Price(limitPrice);
+    return this.maxUnstakeAt(u64Price(limitPrice), limitPrice);
+  }
+
+  private maxUnstakeAt(limit: Ratio, limitPrice: number | bigint): bigint {
     if (this.cfg.chainSwap) {
       const cap = (this.alpha * 1000n) > (1n << 64n) - 1n ? (1n << 64n) - 1n : this.alpha * 1000n;
       const r = this.chainSwapOrThrow(false, cap, Pool.limitRao(limitPrice), false);
@@ -557,8 +606,10 @@ export class Pool {
    * [0.01, 0.99] refuses the whole injection (the chain then injects nothing and recycles the TAO).
    */
   inject(taoIn: bigint, alphaIn: bigint): void {
-    checkAmount('taoIn', taoIn, true);
-    checkAmount('alphaIn', alphaIn, true);
+    toAmount(taoIn, 'taoIn', true);
+    toAmount(alphaIn, 'alphaIn', true);
+    const tao = fill(this.tao, taoIn, 'TAO');
+    const alpha = fill(this.alpha, alphaIn, 'alpha');
     let w = this.wQuote;
     if (this.cfg.rebalanceOnInject && (taoIn > 0n || alphaIn > 0n)) {
       const next = weightsForAddedLiquidity(this.wQuote, this.tao, this.alpha, taoIn, alphaIn);
@@ -566,8 +617,8 @@ export class Pool {
       w = next;
     }
     this.wQuote = w;
-    this.tao += taoIn;
-    this.alpha += alphaIn;
+    this.tao = tao;
+    this.alpha = alpha;
   }
 }
 
@@ -580,15 +631,6 @@ function outFor(reserveOut: bigint, reserveIn: bigint, d: bigint, wIn: bigint, w
   const e = powRatioScaled(reserveIn, den, wIn, wOut, SCALE, 'ceil');
   const v = (reserveOut * (SCALE - (e > SCALE ? SCALE : e))) / SCALE;
   return v;
-}
-
-function checkOpts(opts: SwapOptions): void {
-  if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'swap options must be an object');
-  if (opts.limitPrice !== undefined) u64Price(opts.limitPrice);
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function swapErrorToYuma(e: SwapError): YumaError {

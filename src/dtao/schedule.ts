@@ -1,9 +1,8 @@
 /** When a subnet's epoch runs (and its pending alpha is paid). */
-import { YumaError } from '../errors.js';
+import { toInt } from '../validation/values.js';
 
-function int(name: string, v: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new YumaError('E_RANGE', `${name} must be a non-negative integer`);
-  return v;
+function int(name: string, v: unknown): number {
+  return toInt(v, name, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /** Chain before 2026-06-25: epoch when (block + netuid + 1) mod (tempo + 1) = 0. */

@@ -4,20 +4,31 @@
  * Shares are plain numbers (the chain uses U64F64; the TAO amounts derived from them are floored).
  */
 import { YumaError } from '../errors.js';
-import { checkArray, checkFinite } from './validate.js';
+import { MAX_SUBNETS } from '../epoch/limits.js';
+import { show } from '../validation/describe.js';
+import { readList, readOptions } from '../validation/read.js';
+import { oneOf, toBool, toFinite, toInt, toNumberIn, toU64 } from '../validation/values.js';
 
+/** Non-negative finite numbers, one per subnet (an array or a typed array, read once). */
 function checkPrices(name: string, v: unknown): number[] {
-  const a = checkArray(name, v) as unknown[];
-  return a.map((p, i) => {
-    const x = checkFinite(`${name}[${i}]`, p);
+  return readList(v, name, MAX_SUBNETS, true).map((p, i) => {
+    const x = toFinite(p, `${name}[${i}]`);
     if (x < 0) throw new YumaError('E_RANGE', `${name}[${i}] must not be negative`);
     return x;
   });
 }
 
-/** Divide by the sum; all-zero input gives all-zero shares (the chain then emits nothing). */
+/**
+ * Divide by the sum; all-zero input gives all-zero shares (the chain then emits nothing). Finite values whose
+ * sum overflows to Infinity are first scaled by their largest (the shares of [1e308, 1e308] are [0.5, 0.5], not 0).
+ */
 function normalise(w: number[]): number[] {
-  const sum = w.reduce((a, b) => a + b, 0);
+  let sum = w.reduce((a, b) => a + b, 0);
+  if (sum === Infinity) {
+    const m = Math.max(...w);
+    w = w.map((x) => x / m);
+    sum = w.reduce((a, b) => a + b, 0);
+  }
   return sum > 0 ? w.map((x) => x / sum) : w.map(() => 0);
 }
 
@@ -33,16 +44,20 @@ export interface EmissionShareOptions {
  * `softmax`: s_i = exp(p_i/τ) / Σ exp(p_j/τ), computed after subtracting the largest p/τ so it cannot
  * overflow. `proportional`: s_i = p_i / Σ p_j. Non-negative and summing to 1 (up to one float rounding).
  */
-export function emissionShares(prices: number[], opts: EmissionShareOptions = {}): number[] {
+export function emissionShares(prices: number[], opts?: EmissionShareOptions | null): number[] {
   const p = checkPrices('prices', prices);
-  const mode = opts.mode ?? 'softmax';
+  const o = readOptions(opts, 'emissionShares options', ['mode', 'temperature']);
+  const mode = oneOf(o.mode ?? 'softmax', 'mode', ['softmax', 'proportional'] as const);
+  const t = toFinite(o.temperature ?? 1, 'temperature');
   if (mode === 'proportional') return normalise(p);
-  if (mode !== 'softmax') throw new YumaError('E_ARG', `unknown share mode '${String(mode)}'`);
-  const t = checkFinite('temperature', opts.temperature ?? 1);
   if (t <= 0) throw new YumaError('E_RANGE', 'temperature must be positive');
   if (p.length === 0) return [];
   const z = p.map((x) => x / t);
-  if (z.some((x) => !Number.isFinite(x))) throw new YumaError('E_NAN', 'price / temperature overflows');
+  if (z.some((x) => !Number.isFinite(x))) {
+    // p/τ overflows for a tiny τ: (p − max p)/τ does not (it is ≤ 0, and exp of −∞ is 0)
+    const top = Math.max(...p);
+    return normalise(p.map((x) => Math.exp((x - top) / t)));
+  }
   const m = Math.max(...z);
   return normalise(z.map((x) => Math.exp(x - m)));
 }
@@ -61,8 +76,9 @@ export interface PriceShareOptions {
  * The chain's `get_shares`: s_i = ema_i / Σ ema; × (1 − min(burned_i, 1)) and renormalised, falling back
  * to the unweighted shares when every weight is 0; then disabled subnets are removed and renormalised.
  */
-export function priceShares(movingPrices: number[], opts: PriceShareOptions = {}): number[] {
+export function priceShares(movingPrices: number[], opts?: PriceShareOptions | null): number[] {
   const ema = checkPrices('movingPrices', movingPrices);
+  const o = readOptions(opts, 'priceShares options', ['minerBurned', 'enabled', 'rootProportion']);
   const n = ema.length;
   const vec = (name: string, v: unknown): number[] | undefined => {
     if (v === undefined) return undefined;
@@ -70,13 +86,13 @@ export function priceShares(movingPrices: number[], opts: PriceShareOptions = {}
     if (a.length !== n) throw new YumaError('E_SHAPE', `${name} must have ${n} entries`);
     return a;
   };
-  const burned = vec('minerBurned', opts.minerBurned);
-  const rp = vec('rootProportion', opts.rootProportion);
+  const burned = vec('minerBurned', o.minerBurned);
+  const rp = vec('rootProportion', o.rootProportion);
   let s = normalise(ema);
   const w = s.map((x, i) => x * (rp ? rp[i]! : 1) * (burned ? 1 - Math.min(burned[i]!, 1) : 1));
   if (w.some((x) => x > 0)) s = normalise(w);
-  if (opts.enabled !== undefined) {
-    const en = checkArray('enabled', opts.enabled);
+  if (o.enabled !== undefined) {
+    const en = readList(o.enabled, 'enabled', MAX_SUBNETS).map((e, i) => toBool(e, `enabled[${i}]`));
     if (en.length !== n) throw new YumaError('E_SHAPE', `enabled must have ${n} entries`);
     if (en.some((e) => !e)) s = normalise(s.map((x, i) => (en[i] ? x : 0)));
   }
@@ -98,19 +114,19 @@ export class MovingPriceTracker {
   private readonly ema: number[] = [];
   private readonly first: number[] = [];
 
-  constructor(opts: { alpha?: number; halvingBlocks?: number } = {}) {
-    this.alpha = checkFinite('alpha', opts.alpha ?? MOVING_ALPHA);
-    this.halving = checkFinite('halvingBlocks', opts.halvingBlocks ?? EMA_PRICE_HALVING_BLOCKS);
-    if (this.alpha < 0 || this.alpha > 1) throw new YumaError('E_RANGE', 'alpha must be in [0, 1]');
-    if (this.halving < 0) throw new YumaError('E_RANGE', 'halvingBlocks must not be negative');
+  constructor(opts?: { alpha?: number; halvingBlocks?: number } | null) {
+    const o = readOptions(opts, 'MovingPriceTracker options', ['alpha', 'halvingBlocks']);
+    this.alpha = toNumberIn(o.alpha ?? MOVING_ALPHA, 'alpha', 0, 1);
+    this.halving = toNumberIn(o.halvingBlocks ?? EMA_PRICE_HALVING_BLOCKS, 'halvingBlocks', 0, Number.MAX_VALUE);
   }
 
   /** Register a subnet whose first emission block (start_call + 1) is given; returns its index. */
   add(firstEmissionBlock: number, initialEma = 0): number {
-    checkFinite('firstEmissionBlock', firstEmissionBlock);
-    if (!Number.isInteger(firstEmissionBlock) || firstEmissionBlock < 1) throw new YumaError('E_RANGE', 'firstEmissionBlock must be an integer ≥ 1');
-    this.first.push(firstEmissionBlock);
-    this.ema.push(checkFinite('initialEma', initialEma));
+    const first = toInt(firstEmissionBlock, 'firstEmissionBlock', 1, Number.MAX_SAFE_INTEGER);
+    const ema = toNumberIn(initialEma, 'initialEma', 0, Number.MAX_VALUE);
+    if (this.ema.length >= MAX_SUBNETS) throw new YumaError('E_LIMIT', `a tracker follows at most ${MAX_SUBNETS} subnets`);
+    this.first.push(first);
+    this.ema.push(ema);
     return this.ema.length - 1;
   }
 
@@ -118,7 +134,7 @@ export class MovingPriceTracker {
   update(block: number, spotPrices: number[]): void {
     const p = checkPrices('spotPrices', spotPrices);
     if (p.length !== this.ema.length) throw new YumaError('E_SHAPE', `need ${this.ema.length} spot prices`);
-    checkFinite('block', block);
+    toInt(block, 'block', 0, Number.MAX_SAFE_INTEGER);
     for (let i = 0; i < p.length; i++) {
       const b = block - (this.first[i]! - 1);
       if (b <= 0) continue;
@@ -147,8 +163,7 @@ export const FLOW_SMOOTHING = 29_597_889_189_277 / 9_223_372_036_854_775_807;
  */
 export function powNormalize(values: number[], p = 1): number[] {
   const z = checkPrices('values', values);
-  checkFinite('p', p);
-  if (p <= 0) throw new YumaError('E_RANGE', 'exponent must be positive');
+  if (toFinite(p, 'p') <= 0) throw new YumaError('E_RANGE', `exponent must be positive (got ${show(p)})`);
   const m = Math.max(0, ...z);
   if (m === 0) return z.map(() => 0);
   return normalise(z.map((x) => (x / m) ** p));
@@ -170,33 +185,36 @@ export class FlowTracker {
   private user: number[];
   private prot: number[];
 
-  constructor(n: number, opts: { smoothing?: number; exponent?: number; cutoff?: number; netFlow?: boolean } = {}) {
-    checkFinite('n', n);
-    if (!Number.isInteger(n) || n < 0) throw new YumaError('E_RANGE', 'n must be a non-negative integer');
-    this.a = checkFinite('smoothing', opts.smoothing ?? FLOW_SMOOTHING);
-    if (this.a < 0 || this.a > 1) throw new YumaError('E_RANGE', 'smoothing must be in [0, 1]');
-    this.p = checkFinite('exponent', opts.exponent ?? 1);
-    this.cutoff = checkFinite('cutoff', opts.cutoff ?? 0);
-    this.net = opts.netFlow ?? true;
+  constructor(n: number, opts?: { smoothing?: number; exponent?: number; cutoff?: number; netFlow?: boolean } | null) {
+    toInt(n, 'n', 0, MAX_SUBNETS);
+    const o = readOptions(opts, 'FlowTracker options', ['smoothing', 'exponent', 'cutoff', 'netFlow']);
+    this.a = toNumberIn(o.smoothing ?? FLOW_SMOOTHING, 'smoothing', 0, 1);
+    this.p = toFinite(o.exponent ?? 1, 'exponent');
+    if (this.p <= 0) throw new YumaError('E_RANGE', `exponent must be positive (got ${show(this.p)})`);
+    this.cutoff = toFinite(o.cutoff ?? 0, 'cutoff');
+    this.net = toBool(o.netFlow ?? true, 'netFlow');
     this.userEma = Array(n).fill(0);
     this.protEma = Array(n).fill(0);
     this.user = Array(n).fill(0);
     this.prot = Array(n).fill(0);
   }
 
-  private idx(i: number): number {
-    if (!Number.isInteger(i) || i < 0 || i >= this.user.length) throw new YumaError('E_RANGE', `subnet index ${i} out of range`);
-    return i;
+  private idx(i: unknown): number {
+    const k = toInt(i, 'subnet index', 0, Number.MAX_SAFE_INTEGER);
+    if (k >= this.user.length) throw new YumaError('E_RANGE', `subnet index ${k} out of range (${this.user.length} subnets)`);
+    return k;
   }
 
   /** Signed user flow in rao this block (+stake, −unstake). */
   recordFlow(i: number, rao: bigint | number): void {
-    this.user[this.idx(i)]! += Number(rao);
+    const k = this.idx(i);
+    this.user[k]! += signedRao(rao, 'rao');
   }
 
   /** Signed protocol flow in rao this block (+injection/chain buy, −root-claim sells). */
   recordProtocolFlow(i: number, rao: bigint | number): void {
-    this.prot[this.idx(i)]! += Number(rao);
+    const k = this.idx(i);
+    this.prot[k]! += signedRao(rao, 'rao');
   }
 
   /** Close the block: fold the accumulators into the EMAs and reset them. */
@@ -232,4 +250,12 @@ export class FlowTracker {
     const z = net.map((x) => Math.max(x - L, 0));
     return z.length === 0 ? [] : powNormalize(z, this.p);
   }
+}
+
+/** A signed flow of rao: a bigint or finite number of magnitude at most u64 (a NaN would poison every EMA). */
+function signedRao(v: unknown, field: string): number {
+  if (typeof v === 'bigint') return v < 0n ? -Number(toU64(-v, field)) : Number(toU64(v, field));
+  const x = toFinite(v, field);
+  if (Math.abs(x) > 2 ** 64) throw new YumaError('E_RANGE', `${field} exceeds u64 in magnitude (got ${show(x)})`);
+  return x;
 }

@@ -10,3 +10,7 @@ export const MAX_BATCH = 4096;
 export const MAX_BATCH_CELLS = 2 ** 28;
 /** Most mechanisms a subnet can have (the chain's `MAX_MECHANISM_COUNT_PER_SUBNET`; its runtime cap defaults to 2). */
 export const MAX_MECHANISMS = 16;
+/** Most subnets a list of per-subnet values may hold (the chain's storage index space, `GLOBAL_MAX_SUBNET_COUNT`). */
+export const MAX_SUBNETS = 4096;
+/** Most nominator stakes one validator's payout may split over. */
+export const MAX_NOMINATORS = 2 ** 20;

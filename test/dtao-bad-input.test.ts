@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compareRecycling,
+  distributePending,
+  emissionShares,
+  FlowTracker,
+  halvingSchedule,
+  MovingPriceTracker,
+  mulPerquintillRoundHalf,
+  Pool,
+  powNormalize,
+  priceShares,
+  projectHalvings,
+  rootProportion,
+  splitAlphaOut,
+  splitBlockEmission,
+  splitProRata,
+  SubnetEconomy,
+} from '../src/dtao/index.js';
+import { powRatioScaled } from '../src/dtao/bigmath.js';
+import { RAO, U64_MAX } from '../src/units.js';
+import { yumaCode } from './helpers/errors.js';
+import { poolState, snapshotText } from './helpers/state.js';
+
+const balancer = () => Pool.genesis({ tao: 1000n * RAO, alpha: 2000n * RAO, preset: 'balancer' });
+
+describe('Balancer limit orders on a re-weighted pool', () => {
+  it('an inject off the pool price re-weights it, and a partial limit stake then stops at the limit (it threw RangeError: powRatioScaled)', () => {
+    const pool = balancer();
+    pool.inject(37n * RAO, 11n * RAO); // price kept, quote weight no longer a small fraction
+    expect(pool.weights().quoteParts % 10n ** 12n).not.toBe(0n);
+    const limit = pool.price() * 1.05;
+    const r = pool.stake(500n * RAO, { limitPrice: limit, allowPartial: true });
+    expect(r.refund).toBeGreaterThan(0n);
+    expect(r.priceAfter).toBeLessThanOrEqual(limit);
+    expect(r.priceAfter).toBeGreaterThan(limit * (1 - 1e-9));
+    expect(pool.maxStake(limit * 1.05)).toBeGreaterThan(0n);
+  });
+
+  it('a partial limit unstake on a re-weighted pool stops at the limit too', () => {
+    const pool = balancer();
+    pool.inject(3n * RAO, 29n * RAO);
+    const limit = pool.price() * 0.95;
+    const r = pool.unstake(900n * RAO, { limitPrice: limit, allowPartial: true });
+    expect(r.refund).toBeGreaterThan(0n);
+    expect(r.priceAfter).toBeGreaterThanOrEqual(limit);
+    expect(r.priceAfter).toBeLessThan(limit * (1 + 1e-9));
+    expect(pool.maxUnstake(limit * 0.95)).toBeGreaterThan(0n);
+  });
+
+  it('powRatioScaled brackets (num/den)^(a/b) for a ratio above 1 on the ln/exp path: floor^b·den^a ≤ num^a·scale^b ≤ ceil^b·den^a, within 2^-98', () => {
+    const scale = 1n << 128n;
+    for (const [num, den, a, b] of [
+      [3n, 2n, 1025n, 2047n],
+      [10n ** 30n + 7n, 10n ** 12n, 1031n, 1029n],
+      [5n, 4n, 2039n, 1030n],
+    ] as const) {
+      const lo = powRatioScaled(num, den, a, b, scale, 'floor');
+      const hi = powRatioScaled(num, den, a, b, scale, 'ceil');
+      const target = num ** a * scale ** b;
+      expect(lo ** b * den ** a <= target).toBe(true);
+      expect(hi ** b * den ** a >= target).toBe(true);
+      expect(hi - lo).toBeLessThanOrEqual((hi >> 98n) + 2n); // the 2^-100 relative margin
+    }
+  });
+});
+
+describe('Pool refuses bad options with a YumaError and changes nothing', () => {
+  it('Pool.genesis with a huge or non-finite weightQuote is E_RANGE / E_NAN (a huge one threw RangeError)', () => {
+    const base = { tao: RAO, alpha: RAO };
+    expect(yumaCode(() => Pool.genesis({ ...base, weightQuote: 1e300 }))).toBe('E_RANGE');
+    expect(yumaCode(() => Pool.genesis({ ...base, weightQuote: -1e300 }))).toBe('E_RANGE');
+    expect(yumaCode(() => Pool.genesis({ ...base, weightQuote: NaN }))).toBe('E_NAN');
+    expect(yumaCode(() => Pool.genesis({ ...base, weightQuote: 10n ** 40n }))).toBe('E_RANGE');
+  });
+
+  it("refuses the presets 'constructor', '__proto__' and 'toString' (they were looked up on Object.prototype)", () => {
+    for (const preset of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(yumaCode(() => Pool.genesis({ tao: RAO, alpha: RAO, preset } as never))).toBe('E_ARG');
+    }
+  });
+
+  it('refuses truthy non-booleans for dropFees, allowPartial and rebalanceOnInject', () => {
+    const pool = balancer();
+    const before = poolState(pool);
+    expect(yumaCode(() => pool.stake(10n * RAO, { dropFees: 1 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => pool.unstake(10n * RAO, { limitPrice: 0.1, allowPartial: 'yes' } as never))).toBe('E_ARG');
+    expect(yumaCode(() => Pool.genesis({ tao: RAO, alpha: RAO, rebalanceOnInject: 1 } as never))).toBe('E_ARG');
+    expect(poolState(pool)).toBe(before);
+  });
+
+  it('refuses unknown option keys, Symbols and null-prototype objects as option values (the message is built safely)', () => {
+    const pool = balancer();
+    const before = poolState(pool);
+    expect(yumaCode(() => pool.stake(10n * RAO, { limitprice: 2 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => pool.stake(10n * RAO, { limitPrice: Symbol('p') } as never))).toBe('E_ARG');
+    expect(yumaCode(() => Pool.genesis({ tao: RAO, alpha: RAO, feeTo: Object.create(null) } as never))).toBe('E_ARG');
+    expect(yumaCode(() => Pool.genesis({ tao: RAO, alpha: RAO, limitMode: Symbol('exact') } as never))).toBe('E_ARG');
+    expect(yumaCode(() => Pool.genesis({ tao: RAO, alpha: RAO, preset: Symbol('seed') } as never))).toBe('E_ARG');
+    expect(yumaCode(() => Pool.genesis({ tao: RAO, alpha: RAO, fee: 0.1 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => pool.stake(10n * RAO, { limitPrice: U64_MAX + 1n }))).toBe('E_RANGE');
+    expect(poolState(pool)).toBe(before);
+    expect(pool.stake(10n * RAO, null).alphaOut).toBe(balancer().stake(10n * RAO).alphaOut);
+  });
+
+  it('reserves never pass u64: inject and stake that would over-fill a reserve are E_RESERVE and leave the pool as it was', () => {
+    const full = Pool.genesis({ tao: U64_MAX - 10n, alpha: 1n << 62n });
+    const before = poolState(full);
+    expect(yumaCode(() => full.inject(11n, 0n))).toBe('E_RESERVE');
+    expect(yumaCode(() => full.stake(100n))).toBe('E_RESERVE');
+    expect(poolState(full)).toBe(before);
+    full.inject(10n, 0n);
+    expect(full.reserves().tao).toBe(U64_MAX);
+    const alphaFull = Pool.genesis({ tao: 1n << 62n, alpha: U64_MAX - 5n });
+    expect(yumaCode(() => alphaFull.unstake(100n))).toBe('E_RESERVE');
+  });
+
+  it('mulPerquintillRoundHalf refuses numbers and out-of-range parts', () => {
+    expect(yumaCode(() => mulPerquintillRoundHalf(1 as never, 2n))).toBe('E_ARG');
+    expect(yumaCode(() => mulPerquintillRoundHalf(-1n, 2n))).toBe('E_RANGE');
+    expect(mulPerquintillRoundHalf(5n * 10n ** 17n, 3n)).toBe(2n);
+  });
+});
+
+describe('dTAO functions: null options, holes, negative weights, overflowing sums', () => {
+  it('splitProRata(10n, [-1n, 2n]) is E_RANGE (it returned [-10n, 20n]); holes, numbers and a negative total are refused', () => {
+    expect(yumaCode(() => splitProRata(10n, [-1n, 2n]))).toBe('E_RANGE');
+    expect(yumaCode(() => splitProRata(-10n, [1n, 2n]))).toBe('E_RANGE');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(yumaCode(() => splitProRata(10n, [, 2n] as bigint[]))).toBe('E_SHAPE');
+    expect(yumaCode(() => splitProRata(10n, [1, 2] as never))).toBe('E_ARG');
+    expect(splitProRata(10n, [1n, 2n])).toEqual([3n, 7n]);
+  });
+
+  it('proportional shares of huge finite prices sum to 1 (they summed to 0), and a tiny softmax temperature stays finite', () => {
+    expect(emissionShares([1e308, 1e308], { mode: 'proportional' })).toEqual([0.5, 0.5]);
+    expect(priceShares([1e308, 1e308, 0])).toEqual([0.5, 0.5, 0]);
+    expect(powNormalize([1e308, 1e308])).toEqual([0.5, 0.5]);
+    const soft = emissionShares([1, 2, 3], { temperature: 1e-320 });
+    expect(soft).toEqual([0, 0, 1]);
+  });
+
+  it('null options mean "none given" where options are optional, and E_ARG where they are required (no TypeError)', () => {
+    expect(emissionShares([1, 2], null)).toEqual(emissionShares([1, 2]));
+    expect(priceShares([1, 2], null)).toEqual(priceShares([1, 2]));
+    expect(splitAlphaOut(1000n, null)).toEqual(splitAlphaOut(1000n));
+    expect(new MovingPriceTracker(null).prices()).toEqual([]);
+    expect(new FlowTracker(2, null).shares()).toEqual([0, 0]);
+    expect(new SubnetEconomy(null).issuance).toBe(0n);
+    for (const f of [
+      () => halvingSchedule(null as never),
+      () => projectHalvings(null as never),
+      () => compareRecycling(null as never),
+      () => rootProportion(null as never),
+      () => distributePending(null as never),
+      () => new SubnetEconomy().addSubnet(null as never),
+      () => Pool.genesis(null as never),
+    ]) {
+      expect(yumaCode(f)).toBe('E_ARG');
+    }
+  });
+
+  it('unknown option keys and truthy non-booleans are refused across dTAO functions', () => {
+    expect(yumaCode(() => emissionShares([1, 2], { mod: 'proportional' } as never))).toBe('E_ARG');
+    expect(yumaCode(() => splitAlphaOut(10n, { rootSell: 0 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => priceShares([1, 2], { enabled: [1, 0] } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new FlowTracker(2, { netFlow: 'no' } as never))).toBe('E_ARG');
+    expect(yumaCode(() => halvingSchedule({ issuance: 0n, blocs: 5 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => projectHalvings({ issuance: 0n, startDate: { getTime: () => 0 } } as never))).toBe('E_ARG');
+    expect(projectHalvings({ issuance: 0n, blocks: 10, startDate: new Date(0) })[0].date.getTime()).toBe(0);
+  });
+
+  it('FlowTracker refuses NaN and out-of-range flows and a non-positive exponent up front, its EMAs untouched', () => {
+    const t = new FlowTracker(2);
+    t.recordFlow(0, 5n * RAO);
+    expect(yumaCode(() => t.recordFlow(1, NaN))).toBe('E_NAN');
+    expect(yumaCode(() => t.recordFlow(1, 10n ** 30n))).toBe('E_RANGE');
+    expect(yumaCode(() => t.recordFlow(2, 1))).toBe('E_RANGE');
+    expect(yumaCode(() => t.recordFlow(Symbol('i') as never, 1))).toBe('E_ARG');
+    t.endBlock();
+    expect(t.netFlows().every(Number.isFinite)).toBe(true);
+    expect(yumaCode(() => new FlowTracker(2, { exponent: -1 }))).toBe('E_RANGE');
+  });
+
+  it('coinbase functions refuse look-alike pools and holey lists; a refused step leaves the economy as it was', () => {
+    const fake = { priceRatio: () => ({ num: 1n, den: 1n }), reserves: () => ({ tao: 1n, alpha: 1n }) };
+    expect(yumaCode(() => splitBlockEmission(RAO, [1], [{ pool: fake as never, alphaIssuance: 0n }]))).toBe('E_ARG');
+    const eco = new SubnetEconomy({ issuance: 1000n * RAO });
+    eco.addSubnet({ pool: balancer() });
+    eco.addSubnet({ pool: balancer() });
+    expect(yumaCode(() => eco.addSubnet({ pool: fake as never }))).toBe('E_ARG');
+    expect(yumaCode(() => eco.addSubnet({ pool: balancer(), netuid: 'x' } as never))).toBe('E_ARG');
+    const before = snapshotText({ eco, pools: eco.subnets.map((s) => poolState(s.pool)) });
+    // eslint-disable-next-line no-sparse-arrays
+    expect(yumaCode(() => eco.step([, 0.5] as number[]))).toBe('E_SHAPE');
+    expect(yumaCode(() => eco.step([0.7, 0.7]))).toBe('E_RANGE');
+    expect(yumaCode(() => eco.alphaIssuance(5))).toBe('E_RANGE');
+    expect(snapshotText({ eco, pools: eco.subnets.map((s) => poolState(s.pool)) })).toBe(before);
+    expect(eco.step([0.5, 0.5]).block).toBe(0);
+  });
+
+  it('distributePending refuses holey stakes and null-prototype values without a TypeError', () => {
+    const base = { server: 100n, validator: 100n, incentive: [1, 0], dividends: [0, 1] };
+    // eslint-disable-next-line no-sparse-arrays
+    expect(yumaCode(() => distributePending({ ...base, stakes: [, { nominators: [1n] }] }))).toBe('E_SHAPE');
+    expect(yumaCode(() => distributePending({ ...base, stakes: [{ nominators: [1n], take: Object.create(null) }] }))).toBe('E_ARG');
+    expect(yumaCode(() => distributePending({ ...base, incentive: [Symbol('x')] as never }))).toBe('E_ARG');
+    expect(distributePending({ ...base, stakes: [undefined, { nominators: [1n, 3n], take: 0 }] }).nominators[1]).toEqual([25n, 75n]);
+  });
+});
