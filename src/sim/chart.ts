@@ -1,3 +1,5 @@
+import { YumaError } from '../errors.js';
+import { guard } from '../validation/read.js';
 import type { NetworkReport } from './report.js';
 import { renderDetailSection } from './detail-chart.js';
 
@@ -173,6 +175,12 @@ function barChart(id: string, title: string, yTitle: string, bars: Array<{ label
  * charts of the detailed subnets (`report.detail`). What `yuma-wasm simulate --chart` writes.
  */
 export function renderChartHtml(report: NetworkReport, title = 'yuma-wasm network simulation'): string {
+  if (typeof title !== 'string') throw new YumaError('E_ARG', 'the chart title must be a string');
+  // A report is data (often read back from JSON): whatever in it cannot be drawn is the report's fault, E_ARG.
+  return guard('report', () => renderReport(report, title));
+}
+
+function renderReport(report: NetworkReport, title: string): string {
   const xs = report.sampleBlocks;
   const top = [...report.subnets].sort((a, b) => b.final.emissionShare - a.final.emissionShare).slice(0, 8).map((s) => s.netuid);
   const colourOf = (netuid: number) => (top.includes(netuid) ? COLOURS[top.indexOf(netuid)] : '#ccc');

@@ -1,10 +1,14 @@
 import { YumaError } from '../errors.js';
 import type { Engine } from '../engine.js';
 import type { ChainPath, Hyperparams, NumericMode } from '../epoch/types.js';
+import { MAX_BATCH_CELLS, MAX_UIDS } from '../epoch/limits.js';
 import { RAO } from '../units.js';
-import { resolveHyper } from '../epoch/prepare.js';
+import { HYPER_KEYS, resolveHyper } from '../epoch/prepare.js';
 import { MAX_MECHANISMS } from '../epoch/limits.js';
 import { checkEmissionSplit } from '../epoch/mechanisms.js';
+import { show } from '../validation/describe.js';
+import { readList, readOptions } from '../validation/read.js';
+import { oneOf as oneOfChecked, toNumberIn } from '../validation/values.js';
 
 /** What the simulator needs from an engine: the block model runs each subnet's epoch through `engine.epoch`. */
 export type EpochEngine = Pick<Engine, 'epoch' | 'epochs'>;
@@ -20,7 +24,7 @@ export const MODELS = Object.freeze(['head', 'launch', 'seed'] as const);
 export type Model = (typeof MODELS)[number];
 
 /** The validator strategies the simulator knows (see `Strategy`). */
-export const STRATEGIES = ['honest', 'copier', 'lazy', 'cabal', 'self-dealing'] as const;
+export const STRATEGIES = Object.freeze(['honest', 'copier', 'lazy', 'cabal', 'self-dealing'] as const);
 /**
  * - `honest`: weights = a noisy view of the miners' hidden quality, `lag` epochs old.
  * - `copier`: weights = the subnet's consensus from its previous epoch.
@@ -34,7 +38,7 @@ export type Strategy = (typeof STRATEGIES)[number];
  * How the block emission is shared across subnets: `moving-price` is the chain's (each era's EMA-price rule),
  * `proportional` and `softmax` share by spot price (the seed model uses softmax).
  */
-export const SHARE_MODES = ['moving-price', 'proportional', 'softmax'] as const;
+export const SHARE_MODES = Object.freeze(['moving-price', 'proportional', 'softmax'] as const);
 /**
  * `moving-price`: the chain's `get_shares` over each subnet's moving price; `proportional`: by spot price;
  * `softmax`: softmax of the spot prices at `temperature`.
@@ -119,6 +123,13 @@ export interface NetworkOptions {
   immunityPeriod: number;
   /** Subnet owner's cut of alpha emission (u16 proportion; chain default 11796 ≈ 18 %). */
   ownerCut: number;
+  /** Blocks between the report's series samples (0 = about 240 points). */
+  sampleEvery: number;
+  /**
+   * Netuids whose validators and miners are reported one by one, epoch by epoch (`report.detail`): dividends,
+   * stake, bonds, incentive. Default `[1]`.
+   */
+  detailSubnets: number[];
   /**
    * TAO staked on the root subnet (netuid 0), spread over the validators in proportion to their alpha stake's
    * worth: it sets the root proportion (the alpha-injection cap and root stakers' share of dividends). Not used by
@@ -131,13 +142,6 @@ export interface NetworkOptions {
   emissionSplit: number[] | null;
   /** Netuids that have `mechanisms` mechanisms (null = every subnet). */
   mechanismSubnets: number[] | null;
-  /** Blocks between the report's series samples (0 = about 240 points). */
-  sampleEvery: number;
-  /**
-   * Netuids whose validators and miners are reported one by one, epoch by epoch (`report.detail`): dividends,
-   * stake, bonds, incentive. Default `[1]`.
-   */
-  detailSubnets: number[];
 }
 
 /** What `new Network(config)` takes: an engine and any `NetworkOptions` (the rest default). */
@@ -152,7 +156,7 @@ export const BLOCKS_PER_DAY = 7200;
 export const DEFAULT_ISSUANCE_START = 10_800_000n * RAO;
 
 /** The default network: 64 subnets of 256 UIDs (subnet 1: 1024), one validator mix, float epochs (frozen). */
-export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = Object.freeze({
+export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = deepFreeze({
   model: 'head',
   subnets: 64,
   uidsPerSubnet: 256,
@@ -189,113 +193,233 @@ export const DEFAULT_OPTIONS: Readonly<NetworkOptions> = Object.freeze({
   detailSubnets: [1],
 } satisfies NetworkOptions);
 
-const KNOWN = new Set<string>([...Object.keys(DEFAULT_OPTIONS), 'engine']);
+const OPTION_KEYS = [...Object.keys(DEFAULT_OPTIONS), 'engine'] as Array<keyof NetworkOptions | 'engine'>;
+
+/**
+ * Largest estimated memory of a Network (`estimateNetworkBytes`): 2 GiB, half of Node's default heap on a
+ * 64-bit machine. Larger configurations are refused with E_LIMIT when the Network is built, not two minutes
+ * into a run by an out-of-memory crash.
+ */
+export const MAX_NETWORK_BYTES = 2 ** 31;
+/** Most points (samples × subnets) a run's report series may hold; raise `sampleEvery` for longer runs. */
+export const MAX_REPORT_POINTS = 2 ** 21;
 
 function int(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new YumaError('E_ARG', `${field} must be an integer (got ${String(v)})`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new YumaError('E_ARG', `${field} must be an integer (got ${show(v)})`);
   if (v < min || v > max) throw new YumaError('E_RANGE', `${field} must be in [${min}, ${max}] (got ${v})`);
   return v;
 }
 
 function num(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== 'number') throw new YumaError('E_ARG', `${field} must be a number (got ${String(v)})`);
-  if (!Number.isFinite(v)) throw new YumaError('E_NAN', `${field} is ${v}`);
-  if (v < min || v > max) throw new YumaError('E_RANGE', `${field} must be in [${min}, ${max}] (got ${v})`);
-  return v;
+  return toNumberIn(v, field, min, max);
 }
 
 function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new YumaError('E_ARG', `${field} must be one of ${allowed.join(', ')} (got ${String(v)})`);
-  }
-  return v as T;
+  return oneOfChecked(v, field, allowed);
 }
 
-/** Fills defaults and checks every option; throws `YumaError` naming the first bad field. */
-export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unknown }): NetworkOptions {
-  if (config == null || typeof config !== 'object') throw new YumaError('E_ARG', 'Network config must be an object');
-  for (const key of Object.keys(config)) {
-    if (!KNOWN.has(key)) throw new YumaError('E_ARG', `unknown Network option '${key}'`);
+/** Deeply frozen (the options a Network runs on cannot be changed from outside afterwards). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
   }
-  const o: NetworkOptions = { ...DEFAULT_OPTIONS, hyper: { ...DEFAULT_OPTIONS.hyper } };
-  for (const [k, v] of Object.entries(config)) if (v !== undefined && k !== 'engine') (o as unknown as Record<string, unknown>)[k] = v;
+  return value;
+}
 
-  oneOf(o.model, 'model', MODELS);
-  int(o.subnets, 'subnets', 1, 1024);
-  int(o.uidsPerSubnet, 'uidsPerSubnet', 2, 4096);
-  int(o.subnet1Uids, 'subnet1Uids', 0, 4096);
+/**
+ * Fills defaults and checks every option; throws `YumaError` naming the first bad field. The result is a deep,
+ * frozen copy: every option, list and nested object of `config` is read once, and holes, unknown keys, Symbols,
+ * throwing getters and sizes past the documented limits are refused.
+ */
+export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unknown }): NetworkOptions {
+  return readNetworkConfig(config).options;
+}
+
+/** `resolveOptions`, also handing back the `engine` the config names (read in the same single pass). */
+export function readNetworkConfig(config: unknown): { options: NetworkOptions; engine: unknown } {
+  const given = readOptions(config, 'Network config', OPTION_KEYS, true) as Record<string, unknown>;
+  const d = DEFAULT_OPTIONS;
+  const pick = <K extends keyof NetworkOptions>(k: K): unknown => (k in given ? given[k] : d[k]);
+
+  const subnets = int(pick('subnets'), 'subnets', 1, 1024);
+  const mechanisms = int(pick('mechanisms'), 'mechanisms', 1, MAX_MECHANISMS);
+  const o = {
+    model: oneOf(pick('model'), 'model', MODELS),
+    subnets,
+    uidsPerSubnet: int(pick('uidsPerSubnet'), 'uidsPerSubnet', 2, MAX_UIDS),
+    subnet1Uids: int(pick('subnet1Uids'), 'subnet1Uids', 0, MAX_UIDS),
+    seed: int(pick('seed'), 'seed', 0, 0xffff_ffff),
+    tempo: int(pick('tempo'), 'tempo', 1, 65535),
+    mode: oneOf(pick('mode'), 'mode', ['float', 'fixed'] as const),
+    path: oneOf(pick('path'), 'path', ['sparse', 'dense'] as const),
+    shareMode: pick('shareMode') === null ? null : oneOf(pick('shareMode'), 'shareMode', SHARE_MODES),
+    temperature: num(pick('temperature'), 'temperature', 1e-9, 1e9),
+    issuanceStart: pick('issuanceStart') as bigint,
+    validatorsPerSubnet: int(pick('validatorsPerSubnet'), 'validatorsPerSubnet', 1, MAX_UIDS - 1),
+    strategies: readStrategies(pick('strategies')),
+    validators: readRoster(pick('validators')),
+    minerQualities: readQualities(pick('minerQualities')),
+    weightNoise: num(pick('weightNoise'), 'weightNoise', 0, 10),
+    qualityDrift: num(pick('qualityDrift'), 'qualityDrift', 0, 10),
+    honestLag: int(pick('honestLag'), 'honestLag', 0, 1000),
+    lazyEvery: int(pick('lazyEvery'), 'lazyEvery', 1, 100_000),
+    cabalMiners: int(pick('cabalMiners'), 'cabalMiners', 0, MAX_UIDS - 1),
+    qualitySwaps: readSwaps(pick('qualitySwaps'), subnets),
+    hyper: readHyper(pick('hyper')),
+    tradesPerBlock: num(pick('tradesPerBlock'), 'tradesPerBlock', 0, 1000),
+    meanTradeTao: num(pick('meanTradeTao'), 'meanTradeTao', 0, 1e7),
+    minerSellFraction: num(pick('minerSellFraction'), 'minerSellFraction', 0, 1),
+    registrationsPerDay: num(pick('registrationsPerDay'), 'registrationsPerDay', 0, 7200),
+    immunityPeriod: int(pick('immunityPeriod'), 'immunityPeriod', 0, 2 ** 31),
+    ownerCut: int(pick('ownerCut'), 'ownerCut', 0, 65535),
+    sampleEvery: int(pick('sampleEvery'), 'sampleEvery', 0, 2 ** 31),
+    detailSubnets: readList(pick('detailSubnets'), 'detailSubnets', 16).map((u, j) => int(u, `detailSubnets[${j}]`, 1, subnets)),
+    rootStakeTao: num(pick('rootStakeTao'), 'rootStakeTao', 0, 21_000_000),
+    mechanisms,
+    mechanismSubnets:
+      pick('mechanismSubnets') === null
+        ? null
+        : readList(pick('mechanismSubnets'), 'mechanismSubnets', 1024).map((u, j) => int(u, `mechanismSubnets[${j}]`, 1, subnets)),
+    emissionSplit:
+      pick('emissionSplit') === null
+        ? null
+        : checkEmissionSplit(readList(pick('emissionSplit'), 'emissionSplit', MAX_MECHANISMS), 'emissionSplit', { minParts: mechanisms, maxParts: mechanisms }),
+  } satisfies NetworkOptions;
   if (o.subnet1Uids === 1) throw new YumaError('E_RANGE', 'subnet1Uids must be 0 (same as others) or at least 2');
-  int(o.seed, 'seed', 0, 0xffff_ffff);
-  int(o.tempo, 'tempo', 1, 65535);
-  oneOf(o.mode, 'mode', ['float', 'fixed'] as const);
-  oneOf(o.path, 'path', ['sparse', 'dense'] as const);
-  if (o.shareMode !== null) oneOf(o.shareMode, 'shareMode', SHARE_MODES);
-  num(o.temperature, 'temperature', 1e-9, 1e9);
   if (typeof o.issuanceStart !== 'bigint') throw new YumaError('E_ARG', 'issuanceStart must be a bigint (rao)');
   if (o.issuanceStart < 0n || o.issuanceStart > 21_000_000n * RAO) throw new YumaError('E_RANGE', 'issuanceStart must be in [0, 21 M TAO]');
-  int(o.validatorsPerSubnet, 'validatorsPerSubnet', 1, 4095);
-  if (o.strategies == null || typeof o.strategies !== 'object') throw new YumaError('E_ARG', 'strategies must be an object');
   let mix = 0;
-  for (const [k, v] of Object.entries(o.strategies)) {
-    oneOf(k, 'strategies key', STRATEGIES);
-    mix += num(v, `strategies.${k}`, 0, 1e9);
-  }
+  for (const v of Object.values(o.strategies)) mix += v ?? 0;
   if (o.validators === null && !(mix > 0)) throw new YumaError('E_RANGE', 'strategies must give some validator a positive weight');
   if (o.validators !== null) {
-    if (!Array.isArray(o.validators) || o.validators.length === 0) throw new YumaError('E_ARG', 'validators must be a non-empty array');
-    let shares = 0;
-    o.validators.forEach((v, i) => {
-      if (v == null || typeof v !== 'object') throw new YumaError('E_ARG', `validators[${i}] must be an object`);
-      for (const k of Object.keys(v)) {
-        if (!['name', 'strategy', 'stakeShare', 'lag'].includes(k)) throw new YumaError('E_ARG', `validators[${i}].${k} is not known (known: name, strategy, stakeShare, lag)`);
-      }
-      if (v.name !== undefined && (typeof v.name !== 'string' || v.name === '' || v.name.length > 60)) {
+    const smallest = Math.min(o.uidsPerSubnet, o.subnet1Uids > 0 ? o.subnet1Uids : o.uidsPerSubnet);
+    if (o.validators.length > smallest - 1) {
+      throw new YumaError('E_RANGE', `a roster of ${o.validators.length} validators needs at least ${o.validators.length + 1} UIDs on every subnet (the smallest has ${smallest})`);
+    }
+    if (!rosterShares(o.validators).some((x) => x > 0)) {
+      throw new YumaError('E_RANGE', "validators' stake shares leave every validator without stake");
+    }
+  }
+  checkSize(o);
+  return { options: deepFreeze(o), engine: given.engine };
+}
+
+function readStrategies(value: unknown): Partial<Record<Strategy, number>> {
+  const r = readOptions(value, 'strategies', STRATEGIES, true);
+  const out: Partial<Record<Strategy, number>> = {};
+  for (const k of STRATEGIES) if (r[k] !== undefined) out[k] = num(r[k], `strategies.${k}`, 0, 1e9);
+  return out;
+}
+
+function readRoster(value: unknown): ValidatorSpec[] | null {
+  if (value === null) return null;
+  const list = readList(value, 'validators', MAX_UIDS - 1);
+  if (list.length === 0) throw new YumaError('E_ARG', 'validators must be a non-empty array');
+  let shares = 0;
+  const roster = list.map((item, i): ValidatorSpec => {
+    const v = readOptions(item, `validators[${i}]`, ['name', 'strategy', 'stakeShare', 'lag'], true);
+    const spec: ValidatorSpec = {};
+    if (v.name !== undefined) {
+      if (typeof v.name !== 'string' || v.name === '' || v.name.length > 60) {
         throw new YumaError('E_ARG', `validators[${i}].name must be a non-empty string of at most 60 characters`);
       }
-      if (v.strategy !== undefined) oneOf(v.strategy, `validators[${i}].strategy`, STRATEGIES);
-      if (v.stakeShare !== undefined) shares += num(v.stakeShare, `validators[${i}].stakeShare`, 0, 1);
-      if (v.lag !== undefined) int(v.lag, `validators[${i}].lag`, 0, 1000);
-    });
-    if (shares > 1 + 1e-9) throw new YumaError('E_RANGE', `validators' stakeShare add up to ${shares}, more than 1`);
-  }
-  if (o.minerQualities !== null) {
-    if (!Array.isArray(o.minerQualities) || o.minerQualities.length === 0) throw new YumaError('E_ARG', 'minerQualities must be a non-empty array');
-    o.minerQualities.forEach((q, i) => num(q, `minerQualities[${i}]`, 0, 1e9));
-  }
-  num(o.weightNoise, 'weightNoise', 0, 10);
-  num(o.qualityDrift, 'qualityDrift', 0, 10);
-  int(o.honestLag, 'honestLag', 0, 1000);
-  int(o.lazyEvery, 'lazyEvery', 1, 100_000);
-  int(o.cabalMiners, 'cabalMiners', 0, 4095);
-  if (!Array.isArray(o.qualitySwaps)) throw new YumaError('E_ARG', 'qualitySwaps must be an array');
-  o.qualitySwaps.forEach((s, i) => {
-    if (s == null || typeof s !== 'object') throw new YumaError('E_ARG', `qualitySwaps[${i}] must be an object`);
-    int(s.block, `qualitySwaps[${i}].block`, 0, 2 ** 40);
-    if (s.subnets !== undefined) {
-      if (!Array.isArray(s.subnets)) throw new YumaError('E_ARG', `qualitySwaps[${i}].subnets must be an array`);
-      s.subnets.forEach((u, j) => int(u, `qualitySwaps[${i}].subnets[${j}]`, 1, o.subnets));
+      spec.name = v.name;
     }
+    if (v.strategy !== undefined) spec.strategy = oneOf(v.strategy, `validators[${i}].strategy`, STRATEGIES);
+    if (v.stakeShare !== undefined) shares += spec.stakeShare = num(v.stakeShare, `validators[${i}].stakeShare`, 0, 1);
+    if (v.lag !== undefined) spec.lag = int(v.lag, `validators[${i}].lag`, 0, 1000);
+    return spec;
   });
-  resolveHyper(o.hyper, 'hyper');
-  num(o.tradesPerBlock, 'tradesPerBlock', 0, 1000);
-  num(o.meanTradeTao, 'meanTradeTao', 0, 1e7);
-  num(o.minerSellFraction, 'minerSellFraction', 0, 1);
-  num(o.registrationsPerDay, 'registrationsPerDay', 0, 7200);
-  int(o.immunityPeriod, 'immunityPeriod', 0, 2 ** 31);
-  int(o.ownerCut, 'ownerCut', 0, 65535);
-  int(o.sampleEvery, 'sampleEvery', 0, 2 ** 31);
-  if (!Array.isArray(o.detailSubnets) || o.detailSubnets.length > 16) throw new YumaError('E_ARG', 'detailSubnets must be an array of at most 16 netuids');
-  o.detailSubnets.forEach((u, j) => int(u, `detailSubnets[${j}]`, 1, o.subnets));
-  num(o.rootStakeTao, 'rootStakeTao', 0, 21_000_000);
-  int(o.mechanisms, 'mechanisms', 1, MAX_MECHANISMS);
-  if (o.emissionSplit !== null) {
-    o.emissionSplit = checkEmissionSplit(o.emissionSplit, 'emissionSplit', { minParts: o.mechanisms, maxParts: o.mechanisms });
+  if (shares > 1 + 1e-9) throw new YumaError('E_RANGE', `validators' stakeShare add up to ${shares}, more than 1`);
+  return roster;
+}
+
+function readQualities(value: unknown): number[] | null {
+  if (value === null) return null;
+  const list = readList(value, 'minerQualities', MAX_UIDS, true);
+  if (list.length === 0) throw new YumaError('E_ARG', 'minerQualities must be a non-empty array');
+  return list.map((q, i) => num(q, `minerQualities[${i}]`, 0, 1e9));
+}
+
+function readSwaps(value: unknown, subnets: number): QualitySwap[] {
+  return readList(value, 'qualitySwaps', 100_000).map((item, i) => {
+    const s = readOptions(item, `qualitySwaps[${i}]`, ['block', 'subnets'], true);
+    const swap: QualitySwap = { block: int(s.block, `qualitySwaps[${i}].block`, 0, 2 ** 40) };
+    if (s.subnets !== undefined) {
+      swap.subnets = readList(s.subnets, `qualitySwaps[${i}].subnets`, 1024).map((u, j) => int(u, `qualitySwaps[${i}].subnets[${j}]`, 1, subnets));
+    }
+    return swap;
+  });
+}
+
+/** The hyper-parameters as given (a partial set; subnets fill the rest), each checked. */
+function readHyper(value: unknown): Partial<Hyperparams> {
+  const given = readOptions(value, 'hyper', HYPER_KEYS, true);
+  const full = resolveHyper(given, 'hyper');
+  const out: Partial<Hyperparams> = {};
+  for (const k of HYPER_KEYS) if (given[k] !== undefined) (out as Record<string, unknown>)[k] = full[k];
+  return out;
+}
+
+/** Stake shares of a roster: given ones as they are, the rest split what is left equally. */
+export function rosterShares(roster: readonly ValidatorSpec[]): number[] {
+  const given = roster.reduce((a, v) => a + (v.stakeShare ?? 0), 0);
+  const unset = roster.filter((v) => v.stakeShare === undefined).length;
+  const rest = unset > 0 ? Math.max(0, 1 - given) / unset : 0;
+  return roster.map((v) => v.stakeShare ?? rest);
+}
+
+/** Validators on a subnet: the roster, or `validatorsPerSubnet` scaled with the subnet's UIDs, under its permit cap. */
+export function validatorsOf(o: NetworkOptions, netuid: number): number {
+  const n = uidsOf(o, netuid);
+  const maxVal = o.hyper.maxAllowedValidators ?? (netuid === 1 ? 128 : 64);
+  return Math.min(n - 1, o.validators ? o.validators.length : Math.max(1, Math.min(maxVal, Math.round(o.validatorsPerSubnet * (n / o.uidsPerSubnet)))));
+}
+
+/**
+ * Memory a Network of these options needs, in bytes (measured: about 72 bytes per stored weight or bond
+ * entry, per mechanism, and 128 per UID on the V8 heap; 8 bytes per matrix cell of the epochs one block runs).
+ */
+export function estimateNetworkBytes(o: NetworkOptions): number {
+  let bytes = 0;
+  let largest = 0;
+  for (let netuid = 1; netuid <= o.subnets; netuid++) {
+    const n = uidsOf(o, netuid);
+    bytes += 128 * n + 2 * 72 * validatorsOf(o, netuid) * n * mechanismsOf(o, netuid);
+    largest = Math.max(largest, n);
   }
-  if (o.mechanismSubnets !== null) {
-    if (!Array.isArray(o.mechanismSubnets)) throw new YumaError('E_ARG', 'mechanismSubnets must be an array of netuids or null');
-    o.mechanismSubnets.forEach((u, j) => int(u, `mechanismSubnets[${j}]`, 1, o.subnets));
+  return bytes + 8 * epochCellsPerBlock(o, largest);
+}
+
+/**
+ * Memory the per-validator / per-UID detail of a `blocks`-long run needs (`detailSubnets`): every epoch keeps each
+ * validator's bond row (2 bytes per UID) and every UID's incentive and emission (about 48 bytes).
+ */
+export function estimateDetailBytes(o: NetworkOptions, blocks: number): number {
+  const epochs = Math.ceil(blocks / (o.tempo + 1));
+  let bytes = 0;
+  for (const netuid of new Set(o.detailSubnets)) {
+    const n = uidsOf(o, netuid);
+    bytes += epochs * (2 * validatorsOf(o, netuid) * n + 48 * n);
   }
-  return o;
+  return bytes;
+}
+
+/** Σ n² of the largest batch of epochs one block can run (the subnets sharing an epoch block, each mechanism a job), bounded above. */
+function epochCellsPerBlock(o: NetworkOptions, largest: number): number {
+  return Math.ceil(o.subnets / (o.tempo + 1)) * o.mechanisms * largest * largest;
+}
+
+function checkSize(o: NetworkOptions): void {
+  const cells = epochCellsPerBlock(o, Math.max(o.uidsPerSubnet, o.subnet1Uids));
+  if (cells > MAX_BATCH_CELLS) {
+    throw new YumaError('E_LIMIT', `up to ${Math.ceil(o.subnets / (o.tempo + 1))} subnets share an epoch block, more matrix cells (${cells}) than one engine call takes (${MAX_BATCH_CELLS}); use fewer subnets or UIDs, or a longer tempo`);
+  }
+  const bytes = estimateNetworkBytes(o);
+  if (bytes > MAX_NETWORK_BYTES) {
+    throw new YumaError('E_LIMIT', `this network needs about ${Math.round(bytes / 2 ** 20)} MiB, more than the ${MAX_NETWORK_BYTES / 2 ** 20} MiB limit; use fewer subnets, UIDs or validators`);
+  }
 }
 
 /** The share rule a network runs: the option, else its model's own. */

@@ -20,10 +20,15 @@ import {
   STRATEGIES,
   type Strategy,
   mechanismsOf,
-  resolveOptions,
+  readNetworkConfig,
+  estimateDetailBytes,
+  MAX_NETWORK_BYTES,
+  MAX_REPORT_POINTS,
   shareModeOf,
 } from './config.js';
 import { DetailRecorder } from './detail.js';
+import { guard, readOptions } from '../validation/read.js';
+import { toInt } from '../validation/values.js';
 import type { AlphaTotals, NetworkReport, NetworkTotals, StrategyYield, SubnetReport } from './report.js';
 import { Rng } from './rng.js';
 
@@ -121,12 +126,11 @@ export class Network {
   private readonly detail: DetailRecorder;
 
   constructor(config: NetworkConfig) {
-    if (config == null || typeof config !== 'object') throw new YumaError('E_ARG', 'Network takes a config object');
-    const engine = config.engine;
-    if (engine == null || typeof (engine as { epoch?: unknown }).epoch !== 'function') {
+    const { options, engine } = readNetworkConfig(config);
+    if (engine == null || typeof engine !== 'object' || typeof guard('engine', () => (engine as { epoch?: unknown }).epoch) !== 'function') {
       throw new YumaError('E_ARG', 'Network needs an engine with an epoch() method (createEngine())');
     }
-    this.options = resolveOptions(config);
+    this.options = options;
     const o = this.options;
     this.rng = new Rng(o.seed);
     this.detail = new DetailRecorder(new Set(o.detailSubnets));
@@ -263,18 +267,24 @@ export class Network {
 
   /** Runs `blocks` blocks and returns the report. A Network runs once (its state is the run). */
   run(opts: RunOptions): NetworkReport {
-    if (opts == null || typeof opts !== 'object') throw new YumaError('E_ARG', 'run() takes { blocks }');
-    const total = opts.blocks;
-    if (typeof total !== 'number' || !Number.isInteger(total) || total < 1 || total > 10_000_000) {
-      throw new YumaError('E_RANGE', `blocks must be an integer in [1, 10000000] (got ${String(total)})`);
-    }
-    if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw new YumaError('E_ARG', 'onProgress must be a function');
-    if (opts.onEpoch !== undefined && typeof opts.onEpoch !== 'function') throw new YumaError('E_ARG', 'onEpoch must be a function');
+    const r = readOptions(opts, 'run options', ['blocks', 'onProgress', 'onEpoch'], true);
+    const total = toInt(r.blocks, 'blocks', 1, 10_000_000);
+    if (r.onProgress !== undefined && typeof r.onProgress !== 'function') throw new YumaError('E_ARG', 'onProgress must be a function');
+    if (r.onEpoch !== undefined && typeof r.onEpoch !== 'function') throw new YumaError('E_ARG', 'onEpoch must be a function');
+    const onProgress = r.onProgress as RunOptions['onProgress'];
+    const onEpoch = r.onEpoch as RunOptions['onEpoch'];
     if (this.ran) throw new YumaError('E_STATE', 'this Network has already run; create a new one');
-    this.ran = true;
-
     const o = this.options;
     const every = o.sampleEvery > 0 ? o.sampleEvery : Math.max(1, Math.ceil(total / 240));
+    const points = (Math.ceil(total / every) + 1) * o.subnets;
+    if (points > MAX_REPORT_POINTS) {
+      throw new YumaError('E_LIMIT', `the report would hold ${points} points (samples × subnets), more than ${MAX_REPORT_POINTS}; sample less often (sampleEvery)`);
+    }
+    const detailSize = estimateDetailBytes(o, total);
+    if (detailSize > MAX_NETWORK_BYTES) {
+      throw new YumaError('E_LIMIT', `the per-UID detail of ${total} blocks would need about ${Math.round(detailSize / 2 ** 20)} MiB, more than ${MAX_NETWORK_BYTES / 2 ** 20} MiB; run fewer blocks or detail fewer subnets (detailSubnets)`);
+    }
+    this.ran = true;
     const report = this.emptyReport(total);
     const progressStep = Math.max(1, Math.floor(total / 100));
     const swaps = [...o.qualitySwaps];
@@ -286,11 +296,11 @@ export class Network {
       this.setWeightsBeforeEpochs(this.chain.state.block + 1n);
       const rep = this.chain.step();
       const block = Number(rep.block);
-      this.account(rep, opts.onEpoch);
+      this.account(rep, onEpoch);
       this.trade();
       this.registrations();
       if (k % every === 0 || k === total - 1) this.sample(report, block);
-      if (opts.onProgress && ((k + 1) % progressStep === 0 || k === total - 1)) opts.onProgress(k + 1, total);
+      if (onProgress && ((k + 1) % progressStep === 0 || k === total - 1)) onProgress(k + 1, total);
     }
     return this.finish(report);
   }
@@ -493,11 +503,13 @@ export class Network {
 
   private emptyReport(total: number): NetworkReport {
     const o = this.options;
-    const { issuanceStart, shareMode: _shareMode, ...rest } = o;
     const first = Number(this.chain.state.block) + 1;
+    // a plain, JSON-safe copy (rao amounts, stakeThreshold included, as decimal strings), the share rule resolved
+    const config = JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as NetworkReport['config'];
+    config.shareMode = shareModeOf(o);
     return {
       version: 2,
-      config: { ...rest, shareMode: shareModeOf(o), issuanceStart: issuanceStart.toString() },
+      config,
       blocks: { start: first, end: first + total - 1, count: total },
       epochs: 0,
       sampleBlocks: [],

@@ -1,3 +1,4 @@
+import type { Hyperparams } from '../epoch/types.js';
 import type { NetworkOptions, ShareMode, Strategy } from './config.js';
 import type { SubnetDetail } from './detail.js';
 
@@ -164,8 +165,12 @@ export interface AlphaTotals {
 export interface NetworkReport {
   /** Report format version: 2, the run is the block model's (`Chain`), its books with burns, root and flooring. */
   version: 2;
-  /** The options the run used (issuance as a decimal string; the share rule resolved). */
-  config: Omit<NetworkOptions, 'issuanceStart' | 'shareMode'> & { issuanceStart: RaoString; shareMode: ShareMode };
+  /** The options the run used, JSON-safe: rao amounts (`issuanceStart`, `hyper.stakeThreshold`) as decimal strings; the share rule resolved. */
+  config: Omit<NetworkOptions, 'issuanceStart' | 'shareMode' | 'hyper'> & {
+    issuanceStart: RaoString;
+    shareMode: ShareMode;
+    hyper: Omit<Partial<Hyperparams>, 'stakeThreshold'> & { stakeThreshold?: RaoString };
+  };
   /** First and last block simulated, and how many. */
   blocks: { start: number; end: number; count: number };
   /** Epochs run, over all subnets. */

@@ -1,0 +1,107 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEngineSync } from '../src/engine.js';
+import { DEFAULT_OPTIONS, estimateNetworkBytes, MAX_NETWORK_BYTES, MAX_REPORT_POINTS, resolveOptions } from '../src/sim/config.js';
+import { Network } from '../src/sim/network.js';
+import { renderChartHtml } from '../src/sim/chart.js';
+import { scenarioFromJson } from '../src/sim/scenario.js';
+import { yumaCode } from './helpers/errors.js';
+
+const engine = createEngineSync();
+afterAll(() => engine.close());
+
+const small = { engine, subnets: 2, uidsPerSubnet: 8, subnet1Uids: 0, tempo: 9 };
+
+describe('Network refuses bad configs with a YumaError (no RangeError or TypeError)', () => {
+  it('all-zero stake shares in the roster are E_RANGE (they crashed with RangeError: NaN to BigInt)', () => {
+    expect(yumaCode(() => new Network({ ...small, validators: [{ stakeShare: 0 }, { stakeShare: 0 }] }))).toBe('E_RANGE');
+    // a zero given share is fine while another validator still gets stake
+    expect(new Network({ ...small, validators: [{ stakeShare: 0 }, {}] }).run({ blocks: 30 }).epochs).toBeGreaterThan(0);
+  });
+
+  it('holey config arrays are E_SHAPE (validators, minerQualities, qualitySwaps and their subnets)', () => {
+    /* eslint-disable no-sparse-arrays */
+    expect(yumaCode(() => new Network({ ...small, validators: [, { stakeShare: 0.5 }] as never }))).toBe('E_SHAPE');
+    expect(yumaCode(() => new Network({ ...small, minerQualities: [, 1] as number[] }))).toBe('E_SHAPE');
+    expect(yumaCode(() => new Network({ ...small, qualitySwaps: [, { block: 1 }] as never }))).toBe('E_SHAPE');
+    expect(yumaCode(() => new Network({ ...small, qualitySwaps: [{ block: 1, subnets: [, 1] as number[] }] }))).toBe('E_SHAPE');
+    /* eslint-enable no-sparse-arrays */
+  });
+
+  it('unknown keys anywhere in the config, Symbols, and truthy non-booleans in hyper are refused', () => {
+    expect(yumaCode(() => new Network({ ...small, subnet: 3 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Network({ ...small, validators: [{ strategy: 'honest', stake: 1 }] } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Network({ ...small, strategies: { honest: 1, lazzy: 1 } } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Network({ ...small, hyper: { yuma3Enabled: 1 } } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Network({ ...small, mode: Symbol('float') } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Network({ ...small, shareMode: Object.create(null) } as never))).toBe('E_ARG');
+    expect(yumaCode(() => new Network({ ...small, engine: new Proxy({}, { get: () => { throw new Error('boom'); } }) as never }))).toBe('E_ARG');
+  });
+
+  it('a roster larger than a subnet is E_RANGE (validators beyond the UIDs were counted but never staked)', () => {
+    const roster = Array.from({ length: 8 }, () => ({}));
+    expect(yumaCode(() => new Network({ ...small, validators: roster }))).toBe('E_RANGE');
+  });
+
+  it('the config is read once and the Network keeps a frozen copy: later changes to the caller objects change nothing', () => {
+    let reads = 0;
+    const qualities = [1, 2, 3];
+    const config = {
+      ...small,
+      minerQualities: qualities,
+      get seed() {
+        reads++;
+        return 7;
+      },
+    };
+    const net = new Network(config);
+    expect(reads).toBe(1);
+    qualities[0] = 1e6;
+    expect(net.options.minerQualities).toEqual([1, 2, 3]);
+    expect(Object.isFrozen(net.options)).toBe(true);
+    expect(Object.isFrozen(net.options.hyper)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_OPTIONS.hyper)).toBe(true);
+  });
+});
+
+describe('Network sizes are bounded before memory runs out', () => {
+  it(`1024 subnets × 4096 UIDs is E_LIMIT when built (estimated past ${MAX_NETWORK_BYTES / 2 ** 20} MiB; it ran out of heap after two minutes)`, () => {
+    expect(yumaCode(() => new Network({ engine, subnets: 1024, uidsPerSubnet: 4096 }))).toBe('E_LIMIT');
+    expect(yumaCode(() => resolveOptions({ subnets: 1024, uidsPerSubnet: 4096, validatorsPerSubnet: 1, tempo: 1 }))).toBe('E_LIMIT');
+  });
+
+  it('the default network is well inside the limit', () => {
+    const bytes = estimateNetworkBytes(resolveOptions({}));
+    expect(bytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(bytes).toBeLessThan(MAX_NETWORK_BYTES / 4);
+  });
+
+  it('a run whose per-UID detail would pass the memory limit is E_LIMIT before it starts', () => {
+    const net = new Network({ ...small, tempo: 1, sampleEvery: 100, detailSubnets: [1, 2] });
+    expect(yumaCode(() => net.run({ blocks: 10_000_000 }))).toBe('E_LIMIT');
+    expect(net.run({ blocks: 6 }).detail.length).toBe(2);
+  });
+
+  it(`a run whose report would pass ${MAX_REPORT_POINTS} points is E_LIMIT and the Network can still run`, () => {
+    const net = new Network({ ...small, sampleEvery: 1 });
+    expect(yumaCode(() => net.run({ blocks: 10_000_000 }))).toBe('E_LIMIT');
+    expect(yumaCode(() => net.run({ blocks: 5, extra: 1 } as never))).toBe('E_ARG');
+    expect(net.run({ blocks: 20 }).blocks.count).toBe(20);
+  });
+});
+
+describe('Network reports are JSON-safe', () => {
+  it('a report with stakeThreshold set survives JSON.stringify (it threw: bigint in JSON); the threshold is a decimal string', () => {
+    const report = new Network({ ...small, hyper: { stakeThreshold: 5n, yuma3Enabled: true } }).run({ blocks: 25 });
+    const back = JSON.parse(JSON.stringify(report));
+    expect(back.config.hyper).toEqual({ stakeThreshold: '5', yuma3Enabled: true });
+    expect(back.config.issuanceStart).toBe(DEFAULT_OPTIONS.issuanceStart.toString());
+  });
+
+  it('scenarios and charts refuse what they cannot read with a YumaError', () => {
+    expect(yumaCode(() => scenarioFromJson({ days: 1n }))).toBe('E_ARG');
+    expect(yumaCode(() => scenarioFromJson({ network: { engine: {} } }))).toBe('E_ARG');
+    expect(yumaCode(() => scenarioFromJson({ network: { hyper: { stakeThreshold: '-5' } } }))).toBe('E_ARG');
+    expect(yumaCode(() => renderChartHtml({} as never))).toBe('E_ARG');
+    expect(yumaCode(() => renderChartHtml(null as never))).toBe('E_ARG');
+  });
+});
