@@ -25,7 +25,8 @@ export interface ParsedArgs {
 
 /** `--name value`, `--name=value`, boolean `--name`; `--` ends flags. Unknown or malformed flags throw UsageError. */
 export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, command: string): ParsedArgs {
-  const flags: ParsedArgs['flags'] = {};
+  // No prototype: a flag named like an Object.prototype member ('constructor', '__proto__') is just unknown.
+  const flags: ParsedArgs['flags'] = Object.create(null) as ParsedArgs['flags'];
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -39,7 +40,7 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
     }
     const eq = arg.indexOf('=');
     const name = (eq >= 0 ? arg.slice(0, eq) : arg).replace(/^--?/, '');
-    const s = spec[name];
+    const s = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!s) {
       const known = Object.keys(spec).map((k) => `--${k}`).join(' ');
       throw new UsageError(`unknown option '${arg.slice(0, eq >= 0 ? eq : undefined)}' for '${command}' (options: ${known})`);

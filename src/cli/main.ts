@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createEngineSync } from '../engine.js';
+import { readTextFile } from './files.js';
 import { runCli } from './run.js';
 
 // dist/cli.js → ../bench/benchmark.js exists in a checkout of the repository (not in the npm package).
@@ -17,7 +18,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 const code = runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  readFile: (p) => readFileSync(p, 'utf8'),
+  readFile: (p) => readTextFile(p),
   writeFile: (p, d) => writeFileSync(p, d),
   createEngine: () => createEngineSync(),
   // dist/cli.js → ../scenarios/yuma-sim, shipped with the package.
