@@ -233,7 +233,7 @@ function matrix(value: unknown, n: number, field: string, borrow: boolean): Matr
     const rows = new Array<unknown>(Math.min(len, n + 1));
     for (let i = 0; i < rows.length; i++) rows[i] = readItem(value, i, field);
     // A flat row-major array of n·n numbers (the JSON spelling of a Uint16Array).
-    if (len > 0 && typeof rows[0] === 'number') return flatRows(value, len, n, field);
+    if (len > 0 && typeof rows[0] === 'number') return flatRows(value, rows, len, n, field);
     if (len !== n) throw new YumaError('E_SHAPE', `${field} has length ${len}, expected n = ${n} rows`);
     const values = new Uint16Array(n * n);
     // Dense rows (number[] or a typed array each) or sparse rows of pairs: told apart by the first non-empty row.
@@ -316,13 +316,13 @@ function denseRows(rows: unknown[], n: number, field: string, values: Uint16Arra
   return { values, present: null, layout: 'dense' };
 }
 
-/** A flat row-major array of n·n u16 numbers. */
-function flatRows(value: unknown[], len: number, n: number, field: string): MatrixRead {
+/** A flat row-major array of n·n u16 numbers (`head`: its first entries, already read once). */
+function flatRows(value: unknown[], head: unknown[], len: number, n: number, field: string): MatrixRead {
   if (len !== n * n) {
     throw new YumaError('E_SHAPE', `${field} is a flat array of ${len} numbers; a flat dense matrix needs n·n = ${n * n} (or give n rows)`);
   }
   const values = new Uint16Array(len);
-  for (let k = 0; k < len; k++) values[k] = u16Entry(readItem(value, k, field), `${field}[${k}]`);
+  for (let k = 0; k < len; k++) values[k] = u16Entry(k < head.length ? head[k] : readItem(value, k, field), `${field}[${k}]`);
   return { values, present: null, layout: 'dense' };
 }
 
