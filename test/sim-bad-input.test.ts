@@ -67,6 +67,9 @@ describe('Network sizes are bounded before memory runs out', () => {
   it(`1024 subnets × 4096 UIDs is E_LIMIT when built (estimated past ${MAX_NETWORK_BYTES / 2 ** 20} MiB; it ran out of heap after two minutes)`, () => {
     expect(yumaCode(() => new Network({ engine, subnets: 1024, uidsPerSubnet: 4096 }))).toBe('E_LIMIT');
     expect(yumaCode(() => resolveOptions({ subnets: 1024, uidsPerSubnet: 4096, validatorsPerSubnet: 1, tempo: 1 }))).toBe('E_LIMIT');
+    // the estimate itself answers for any valid config, over the limit too (it is how a caller sizes one down)
+    expect(estimateNetworkBytes({ subnets: 1024, uidsPerSubnet: 4096 })).toBeGreaterThan(MAX_NETWORK_BYTES);
+    expect(yumaCode(() => estimateNetworkBytes({ subnets: 1024, uidsPerSubnet: 4096, mode: 'floaty' } as never))).toBe('E_ARG');
   });
 
   it('the default network is well inside the limit', () => {

@@ -2,6 +2,7 @@
 import { I96F32, U64F64, U96F32, toF64 } from '../fixed/substrate-fixed.js';
 import type { BlockReport, EpochReport } from './block.js';
 import type { ChainState } from './state.js';
+import { guard } from '../validation/read.js';
 import { compareKeys } from './state.js';
 
 type Json = Record<string, unknown>;
@@ -40,6 +41,11 @@ function epochToJSON(e: EpochReport): Json {
 
 /** The report of one block plus the state of every subnet after it, in the golden scenarios' `perBlock` form. */
 export function blockReportToJSON(r: BlockReport, s: ChainState): Json {
+  // a report and state this library made; anything else fails while it is read, as E_ARG
+  return guard('report or state (from Chain.step)', () => reportToJson(r, s));
+}
+
+function reportToJson(r: BlockReport, s: ChainState): Json {
   const subnets: Json = {};
   for (const [n, rep] of [...r.subnets].sort((a, b) => a[0] - b[0])) {
     const sn = s.subnets.get(n)!;

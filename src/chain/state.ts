@@ -9,6 +9,9 @@ import { YumaError } from '../errors.js';
 import { I96F32, U64F64, U64_MAX, U96F32, fromF64, toF64 } from '../fixed/substrate-fixed.js';
 import { SubnetNeurons } from '../subnet/neurons.js';
 import { type ChainRules, eraRules } from './eras.js';
+import { describe } from '../validation/describe.js';
+import { guard, readOptions } from '../validation/read.js';
+import { toAmount, toInt } from '../validation/values.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
 
 export interface EpochParams {
@@ -534,6 +537,10 @@ function linksIn(v: unknown, path: string): Map<string, ChildLink[]> {
 
 /** Reads a state in the JSON form above; throws `YumaError` on any missing, mistyped or inconsistent field. */
 export function chainStateFromJSON(input: unknown): ChainState {
+  return guard('state', () => stateFromJson(input));
+}
+
+function stateFromJson(input: unknown): ChainState {
   const o = obj(input, 'state');
   const subnets = new Map<number, ChainSubnet>();
   const subnetsIn = obj(o.subnets, 'state.subnets');
@@ -681,6 +688,11 @@ function registrationOut(r: SubnetRegistration): Json {
 
 /** Writes a state in the JSON form `chainStateFromJSON` reads (every value JSON-safe). */
 export function chainStateToJSON(s: ChainState): Json {
+  // a state this library made; anything else fails while it is read, as E_ARG
+  return guard('state (a ChainState from newChainState or chainStateFromJSON)', () => stateToJson(s));
+}
+
+function stateToJson(s: ChainState): Json {
   const subnets: Json = {};
   for (const netuid of [...s.subnets.keys()].sort((a, b) => a - b)) {
     const sn = s.subnets.get(netuid)!;
@@ -897,6 +909,23 @@ export function newSubnet(netuid: number, fields: SubnetFields = {}): ChainSubne
 
 /** An empty chain at `block` with the runtime defaults and only the root subnet. */
 export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {}): ChainState {
+  const given = readOptions(fields, 'newChainState fields', [...STATE_U64_KEYS, ...STATE_U16_KEYS, ...STATE_MAP_KEYS, 'rules']);
+  const checked: Record<string, unknown> = {};
+  if (given.rules !== undefined) {
+    if (typeof given.rules !== 'object' || given.rules === null) throw new YumaError('E_ARG', `rules must be an era's rules (eraRules(...)), got ${describe(given.rules)}`);
+    checked.rules = given.rules;
+  }
+  for (const k of STATE_U64_KEYS) if (given[k] !== undefined) checked[k] = toAmount(given[k], k, true);
+  for (const k of STATE_U16_KEYS) if (given[k] !== undefined) checked[k] = toInt(given[k], k, 0, U16_MAX);
+  for (const k of STATE_MAP_KEYS) {
+    if (given[k] === undefined) continue;
+    try {
+      mapSize.call(given[k]); // a genuine Map (a Proxy or look-alike is not one)
+    } catch {
+      throw new YumaError('E_ARG', `${k} must be a Map (got ${describe(given[k])})`);
+    }
+    checked[k] = given[k];
+  }
   return {
     block: 0n,
     totalIssuance: 0n,
@@ -919,6 +948,11 @@ export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {})
     rootClaimable: new Map(),
     childKeys: new Map(),
     parentKeys: new Map(),
-    ...fields,
+    ...checked,
   };
 }
+
+const STATE_U64_KEYS = ['block', 'totalIssuance', 'balancesTotalIssuance', 'totalStake', 'taoWeight', 'ckBurn', 'subnetMovingAlpha', 'stakeThreshold', 'swapMinimumReserve', 'blockEmission'] as const;
+const STATE_U16_KEYS = ['subnetOwnerCut', 'maxEpochsPerBlock', 'defaultDelegateTake'] as const;
+const STATE_MAP_KEYS = ['hotkeys', 'ownedHotkeys', 'autoStakeDestination', 'stakePools', 'rootClaimable', 'childKeys', 'parentKeys'] as const;
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;

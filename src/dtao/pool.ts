@@ -187,6 +187,9 @@ function readSwap(opts: unknown): Swap {
   };
 }
 
+/** What `Pool.genesis` hands the constructor. */
+const GENESIS = Symbol('Pool.genesis');
+
 /** Pools made by `genesis` or `clone` (what the coinbase functions accept as a pool). */
 const POOLS = new WeakSet<object>();
 
@@ -213,7 +216,9 @@ export class Pool {
   private readonly cfg: Required<Omit<PoolConfig, 'weightQuote' | 'price' | 'feeRate' | 'feeRateU16'>>;
   private readonly fee: Ratio; // proportional fee rate
 
-  private constructor(tao: bigint, alpha: bigint, wQuote: bigint, cfg: Record<string, unknown>) {
+  private constructor(token: symbol, tao: bigint, alpha: bigint, wQuote: bigint, cfg: Record<string, unknown>) {
+    // private to TypeScript only: plain JavaScript can call `new Pool(...)`, and gets a YumaError
+    if (token !== GENESIS) throw new YumaError('E_ARG', 'make a pool with Pool.genesis({ tao, alpha, ... }), not new Pool(...)');
     this.tao = tao;
     this.alpha = alpha;
     this.wQuote = wQuote;
@@ -274,7 +279,7 @@ export class Pool {
       }
     }
     if (w < MIN_WEIGHT || PERQUINTILL - w < MIN_WEIGHT) throw new YumaError('E_RANGE', 'pool weights must stay within [0.01, 0.99]');
-    return new Pool(tao, alpha, w, cfg);
+    return new Pool(GENESIS, tao, alpha, w, cfg);
   }
 
   /** Copy with the same reserves, weights and rules. */

@@ -1,4 +1,8 @@
 import type { EpochOutput, NumericMode } from './types.js';
+import { YumaError } from '../errors.js';
+import { MAX_UIDS } from './limits.js';
+import { readFields, readList } from '../validation/read.js';
+import { oneOf, toNumberIn, toU64 } from '../validation/values.js';
 import { emissions, floorShareTimes } from '../reference/float/emission.js';
 import { U64_MAX } from '../units.js';
 
@@ -22,8 +26,29 @@ const NEAR = 2 ** -19;
  * integer) and in BigInt otherwise.
  */
 export function combinedEmission(out: EpochOutput, raoEmission: bigint, mode: NumericMode): bigint[] {
+  const m = oneOf(mode, 'mode', ['fixed', 'float'] as const);
+  const rao = toU64(raoEmission, 'raoEmission');
+  return combinedEmissionOf(readEmissionFields(out), rao, m);
+}
+
+/** `combinedEmission` of an output the library made itself (not checked again). */
+export function combinedEmissionOf(out: EpochOutput, raoEmission: bigint, mode: NumericMode): bigint[] {
   const v = mode === 'float' ? combinedFloat(out, raoEmission) : combinedFixed(out, raoEmission);
   return v instanceof Float64Array ? Array.from(v, BigInt) : v;
+}
+
+/** The fields `combinedEmission` reads from a caller's epoch output, copied once and checked (E_SHAPE, E_RANGE). */
+function readEmissionFields(value: unknown): EpochOutput {
+  const o = readFields(value, 'out', ['validatorEmission', 'float']);
+  const f = readFields(o.float, 'out.float', ['incentive', 'dividends']);
+  const validatorEmission = readList(o.validatorEmission, 'out.validatorEmission', MAX_UIDS, true).map((x, i) => toU64(x, `out.validatorEmission[${i}]`));
+  const n = validatorEmission.length;
+  const unit = (k: 'incentive' | 'dividends') => {
+    const list = readList(f[k], `out.float.${k}`, MAX_UIDS, true);
+    if (list.length !== n) throw new YumaError('E_SHAPE', `out.float.${k} has ${list.length} entries, validatorEmission ${n}`);
+    return Float64Array.from(list, (x, i) => toNumberIn(x, `out.float.${k}[${i}]`, 0, 1));
+  };
+  return { validatorEmission, float: { incentive: unit('incentive'), dividends: unit('dividends') } } as unknown as EpochOutput;
 }
 
 /** `combinedEmission` as exact f64 integers, for `raoEmission` below 2^53 (where every amount is one). */

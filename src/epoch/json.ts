@@ -1,6 +1,7 @@
 import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { describe, show, typedArrayKind } from '../validation/describe.js';
+import { guard, readList, typedLength } from '../validation/read.js';
 import type { EpochFloatViews, EpochOutput, SparseRow } from './types.js';
 
 /** A JSON value: what `JSON.stringify` writes and `JSON.parse` reads back unchanged. */
@@ -43,13 +44,17 @@ export interface EpochOutputJSON {
  *
  * Works on `EpochOutput` (also with extra fields such as mechanism outputs), `EpochInput`, `MetagraphView`,
  * `NetworkReport` and anything else built from those pieces. Functions, symbols and non-finite numbers have no
- * JSON form and are refused with `YumaError('E_ARG')`, as are cycles.
+ * JSON form and are refused with `YumaError('E_ARG')`, as are cycles, holes (`E_SHAPE`) and arrays of more than
+ * MAX_JSON_ITEMS entries (`E_LIMIT`). Each property is read once; what a getter or Proxy throws is `E_ARG`.
  */
 export function toJSON(value: EpochOutput): EpochOutputJSON;
 export function toJSON(value: unknown): JsonValue;
 export function toJSON(value: unknown): JsonValue | EpochOutputJSON {
-  return encode(value, '', 'value', new Set());
+  return guard('value', () => encode(value, '', 'value', new Set()));
 }
+
+/** Most entries one array may hold in `toJSON` / `fromJSON` (a dense 4096-UID matrix has 2^24 cells). */
+export const MAX_JSON_ITEMS = 2 ** 24;
 
 function encode(v: unknown, key: string, where: string, seen: Set<object>): JsonValue {
   switch (typeof v) {
@@ -72,6 +77,7 @@ function encode(v: unknown, key: string, where: string, seen: Set<object>): Json
   const kind = typedArrayKind(v);
   if (kind !== undefined) {
     const t = v as unknown as ArrayLike<number | bigint>;
+    if (typedLength(v as ArrayBufferView) > MAX_JSON_ITEMS) throw new YumaError('E_LIMIT', `${where} has more than ${MAX_JSON_ITEMS} entries`);
     if (kind === 'BigUint64Array' || kind === 'BigInt64Array') return Array.from(t, (x) => x.toString());
     if (kind === 'Uint16Array' && (key === 'bonds' || key === 'weights')) {
       const n = Math.round(Math.sqrt(t.length));
@@ -84,7 +90,7 @@ function encode(v: unknown, key: string, where: string, seen: Set<object>): Json
   if (seen.has(v)) throw new YumaError('E_ARG', `${where} refers to itself`);
   seen.add(v);
   try {
-    if (Array.isArray(v)) return v.map((x, i) => encode(x, key, `${where}[${i}]`, seen));
+    if (Array.isArray(v)) return readList(v, where, MAX_JSON_ITEMS).map((x, i) => encode(x, key, `${where}[${i}]`, seen));
     const out: { [k: string]: JsonValue } = {};
     for (const [k, x] of Object.entries(v)) {
       if (x === undefined) continue;
@@ -108,14 +114,14 @@ const FLOAT_KEYS = ['consensus', 'incentive', 'dividends', 'rank', 'trust', 'val
  * extra fields are kept as they are. Every value is checked: a bad one is `YumaError` (`E_SHAPE`, `E_RANGE`, …).
  */
 export function fromJSON(json: unknown): EpochOutput {
-  return decodeOutput(json, 'output');
+  return guard('output', () => decodeOutput(json, 'output'));
 }
 
 function decodeOutput(json: unknown, where: string): EpochOutput {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new YumaError('E_SHAPE', `${where} must be an object (got ${describe(json)})`);
   }
-  const o = json as Record<string, unknown>;
+  const o: Record<string, unknown> = { ...json }; // each field read once
   const n = arrayOf(o.stakeWeight, `${where}.stakeWeight`).length;
   const u16 = (k: string) => {
     const a = arrayOf(o[k], `${where}.${k}`, n);
@@ -130,11 +136,12 @@ function decodeOutput(json: unknown, where: string): EpochOutput {
     });
   }
   for (const k of RAO_KEYS) out[k] = arrayOf(o[k], `${where}.${k}`, n).map((x, i) => raoOf(x, `${where}.${k}[${i}]`));
-  const f = o.float;
-  if (f === null || typeof f !== 'object' || Array.isArray(f)) throw new YumaError('E_SHAPE', `${where}.float must be an object`);
+  const given = o.float;
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new YumaError('E_SHAPE', `${where}.float must be an object`);
+  const f: Record<string, unknown> = { ...given };
   const float: Record<string, Float64Array> = {};
   for (const k of FLOAT_KEYS) {
-    float[k] = Float64Array.from(arrayOf((f as Record<string, unknown>)[k], `${where}.float.${k}`, n), (x, i) => {
+    float[k] = Float64Array.from(arrayOf(f[k], `${where}.float.${k}`, n), (x, i) => {
       if (typeof x !== 'number' || !Number.isFinite(x)) throw new YumaError('E_SHAPE', `${where}.float.${k}[${i}] must be a finite number (got ${show(x)})`);
       return x;
     });
@@ -145,10 +152,11 @@ function decodeOutput(json: unknown, where: string): EpochOutput {
   return out as unknown as EpochOutput;
 }
 
+/** An array copied once (no holes, at most MAX_JSON_ITEMS entries), of length n when n is given. */
 function arrayOf(v: unknown, where: string, n?: number): unknown[] {
-  if (!Array.isArray(v)) throw new YumaError('E_SHAPE', `${where} must be an array (got ${describe(v)})`);
-  if (n !== undefined && v.length !== n) throw new YumaError('E_SHAPE', `${where} has length ${v.length}, expected ${n}`);
-  return v;
+  const a = readList(v, where, MAX_JSON_ITEMS);
+  if (n !== undefined && a.length !== n) throw new YumaError('E_SHAPE', `${where} has length ${a.length}, expected ${n}`);
+  return a;
 }
 
 function u16Of(x: unknown, where: string): number {
@@ -166,18 +174,18 @@ function raoOf(x: unknown, where: string): bigint {
 }
 
 function bondsOf(v: unknown, n: number, where: string): Uint16Array | SparseRow[] {
-  const rows = arrayOf(v, where, n);
-  const dense = rows.some((r) => Array.isArray(r) && r.length > 0 && typeof r[0] === 'number');
+  const rows = arrayOf(v, where, n).map((r, i) => arrayOf(r, `${where}[${i}]`));
+  const dense = rows.some((r) => r.length > 0 && typeof r[0] === 'number');
   if (dense) {
     const out = new Uint16Array(n * n);
-    rows.forEach((r, i) => {
-      const row = arrayOf(r, `${where}[${i}]`, n);
+    rows.forEach((row, i) => {
+      if (row.length !== n) throw new YumaError('E_SHAPE', `${where}[${i}] has length ${row.length}, expected ${n}`);
       for (let j = 0; j < n; j++) out[i * n + j] = u16Of(row[j], `${where}[${i}][${j}]`);
     });
     return out;
   }
   return rows.map((r, i) =>
-    arrayOf(r, `${where}[${i}]`).map((pair, e): [number, number] => {
+    r.map((pair, e): [number, number] => {
       const p = arrayOf(pair, `${where}[${i}][${e}]`, 2);
       const j = p[0];
       if (typeof j !== 'number' || !Number.isInteger(j) || j < 0 || j >= n) throw new YumaError('E_RANGE', `${where}[${i}][${e}] uid must be in [0, ${n - 1}] (got ${show(j)})`);

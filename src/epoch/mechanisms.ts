@@ -7,10 +7,11 @@
  */
 import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
-import { combinedEmission, combinedEmissionNumbers } from './combined-emission.js';
+import { combinedEmissionOf, combinedEmissionNumbers } from './combined-emission.js';
 import { MAX_MECHANISMS } from './limits.js';
 import { RULE_MECHANISM_PERMITS, sparseRule } from './path-rules.js';
 import {
+  checkPrepared,
   MECHANISM_INPUT_KEYS,
   prepareMechanism,
   prepareRecord,
@@ -107,7 +108,8 @@ export function checkEmissionSplit(
   { minParts, maxParts, anySum = false }: { minParts: number; maxParts: number; anySum?: boolean },
 ): number[] {
   if (!Array.isArray(split)) throw new YumaError('E_SHAPE', `${field} must be an array of u16 parts (got ${describe(split)})`);
-  const len = split.length;
+  const list = readList(split, field, MAX_MECHANISMS); // read once: holes, Proxies and getters end here
+  const len = list.length;
   if (len < minParts || len > maxParts) {
     const want = minParts === maxParts ? `${minParts}` : `${minParts} to ${maxParts}`;
     throw new YumaError('E_SHAPE', `${field} has ${len} parts; it needs ${want} (one u16 part per mechanism)`);
@@ -115,7 +117,7 @@ export function checkEmissionSplit(
   const parts = new Array<number>(len);
   let total = 0;
   for (let m = 0; m < len; m++) {
-    parts[m] = toInt(split[m], `${field}[${m}]`, 0, 65535);
+    parts[m] = toInt(list[m], `${field}[${m}]`, 0, 65535);
     total += parts[m];
   }
   if (!anySum && total !== EMISSION_SPLIT_TOTAL) throw new YumaError('E_RANGE', `${field} adds up to ${total}; the parts must sum to ${EMISSION_SPLIT_TOTAL}`);
@@ -155,11 +157,15 @@ export function splitEmission(alpha: bigint, count: number, split?: readonly num
 
 /**
  * A mechanism's aggregation weight as U64F64 bits: `U64F64(part) / U64F64(total)` (truncated), or, when the
- * subnet's emission is 0, 1 for mechanism 0 and 0 for the others.
+ * subnet's emission is 0, 1 for mechanism 0 and 0 for the others. part ≤ total, both u64 (E_RANGE otherwise).
  */
 export function mechanismWeight(part: bigint, total: bigint, mechanism: number): bigint {
-  if (total === 0n) return mechanism === 0 ? U64F64_ONE : 0n;
-  return (part << 64n) / total;
+  const p = toU64(part, 'part');
+  const t = toU64(total, 'total');
+  const m = toInt(mechanism, 'mechanism', 0, MAX_MECHANISMS - 1);
+  if (p > t) throw new YumaError('E_RANGE', `part ${p} is more than total ${t} (a mechanism's share of the subnet's emission)`);
+  if (t === 0n) return m === 0 ? U64F64_ONE : 0n;
+  return (p << 64n) / t;
 }
 
 /**
@@ -209,7 +215,25 @@ export function prepareMechanismRecord(
       throw new YumaError('E_SHAPE', `${where} uses the ${mechanisms[m].layout} layout but mechanisms[0] the ${mechanisms[0].layout}; use one layout`);
     }
   }
-  return { n: shared.n, mode, path, layout: mechanisms[0].layout, raoEmission, split, parts, mechanisms };
+  const pm: PreparedMechanismEpoch = { n: shared.n, mode, path, layout: mechanisms[0].layout, raoEmission, split, parts, mechanisms };
+  // Frozen and recorded, like prepared epochs: what public functions taking one can trust.
+  Object.freeze(split);
+  Object.freeze(parts);
+  Object.freeze(mechanisms);
+  GENUINE_MECHANISMS.add(Object.freeze(pm));
+  return pm;
+}
+
+const GENUINE_MECHANISMS = new WeakSet<object>();
+
+/** A prepared epoch with mechanisms made by `prepareMechanismEpoch` (each mechanism re-checked), else E_ARG. */
+export function checkPreparedMechanisms(pm: unknown, where: string): PreparedMechanismEpoch {
+  if (typeof pm !== 'object' || pm === null || !GENUINE_MECHANISMS.has(pm)) {
+    throw new YumaError('E_ARG', `${where} is not a prepared epoch with mechanisms (make one with prepareMechanismEpoch)`);
+  }
+  const q = pm as PreparedMechanismEpoch;
+  q.mechanisms.forEach((p, m) => checkPrepared(p, `${where}.mechanisms[${m}]`));
+  return q;
 }
 
 /** One epoch input, with or without mechanisms, read once and prepared (options and hyper already resolved). */
@@ -400,7 +424,7 @@ export function aggregateMechanisms(pm: PreparedMechanismEpoch, raws: RawEpochRe
         emissionN[i] += mulHi64(combined[i], wHi, wLo);
       }
     } else {
-      const combined = combinedEmission(o, pm.parts[m], pm.mode);
+      const combined = combinedEmissionOf(o, pm.parts[m], pm.mode);
       for (let i = 0; i < n; i++) {
         serverEmission[i] = satAddU64(serverEmission[i], o.serverEmission[i]);
         validatorEmission[i] = satAddU64(validatorEmission[i], o.validatorEmission[i]);

@@ -1,3 +1,4 @@
+import { toInt } from '../validation/values.js';
 /** Public epoch types, in chain storage units (u16 proportions, rao, block numbers). */
 
 /** A sparse matrix row as the chain stores it: `[uid, u16 value]` pairs. */
@@ -144,7 +145,9 @@ export const DEFAULT_ACTIVITY_CUTOFF_FACTOR_MILLI = 13_889;
 
 /** The chain's activity cutoff in blocks: `max(1, floor(factorMilli · tempo / 1000))`. */
 export function activityCutoffFromFactor(tempo: number, factorMilli = DEFAULT_ACTIVITY_CUTOFF_FACTOR_MILLI): number {
-  return Math.max(1, Math.floor((factorMilli * tempo) / 1000));
+  const t = toInt(tempo, 'tempo', 0, 65535); // u16 on chain
+  const f = toInt(factorMilli, 'factorMilli', 0, 4_294_967_295); // u32 on chain
+  return Math.max(1, Math.floor((f * t) / 1000));
 }
 
 /** Arithmetic of an epoch: `fixed` reproduces the chain's fixed-point numbers bit for bit, `float` runs in f64. */

@@ -5,6 +5,7 @@ import { DEFAULT_HYPERPARAMS, type EpochInput, type Hyperparams } from '../epoch
 import { vecU16MaxUpscaleToU16 } from '../subnet/max-upscale.js';
 import { RAO, U64_MAX } from '../units.js';
 import { describe, show } from '../validation/describe.js';
+import { guard } from '../validation/read.js';
 import { toInt, toU64 } from '../validation/values.js';
 
 /**
@@ -99,9 +100,10 @@ const HYPER_NAMES: Record<string, keyof Hyperparams> = {
 /**
  * TAO (a float or decimal string, as the SDK prints `Balance`s) → rao, exactly: the number's shortest decimal
  * form is read digit by digit, so `1547863.845838995` is 1 547 863 845 838 995 rao, with no float product on the
- * way. More than 9 decimals are rounded half up to the rao (with a note).
+ * way. More than 9 decimals are rounded half up to the rao (with a note). `field` names the value in messages.
  */
-export function taoToRao(value: unknown, field: string): bigint {
+export function taoToRao(value: unknown, field = 'value'): bigint {
+  if (typeof field !== 'string') throw new YumaError('E_ARG', `field must be a string, the name messages give the value (got ${describe(field)})`);
   let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new YumaError('E_NAN', `${field} is ${show(value)}`);
@@ -191,6 +193,10 @@ function looksU16(rows: number[][]): boolean {
  * fields that imply it or defaulted, and said in `assumptions`. Throws `YumaError` on a bad field.
  */
 export function fromMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions = {}): MetagraphEpoch {
+  return guard('metagraph', () => readMetagraph(metagraph, opts ?? {}));
+}
+
+function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): MetagraphEpoch {
   if (metagraph === null || typeof metagraph !== 'object' || Array.isArray(metagraph)) {
     throw new YumaError('E_ARG', `a metagraph must be an object (got ${describe(metagraph)})`);
   }

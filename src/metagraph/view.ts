@@ -1,7 +1,7 @@
 import { prepareEpoch } from '../epoch/prepare.js';
 import type { EpochInputLike, EpochOutput, NumericMode } from '../epoch/types.js';
 import { proportionToU16 } from '../reference/float/u16.js';
-import { combinedEmission } from '../epoch/combined-emission.js';
+import { combinedEmissionOf } from '../epoch/combined-emission.js';
 
 /**
  * An epoch's result with the names and units of the Python SDK's metagraph, so code written against
@@ -62,7 +62,7 @@ export function metagraphView(input: EpochInputLike, output: EpochOutput, opts: 
   // The chain's rank was the normalised rank, i.e. the incentive; trust was stored through fixed_proportion_to_u16.
   const rank = Uint16Array.from(output.incentive);
   const trust = Uint16Array.from(output.float.trust, proportionToU16);
-  const emission = combinedEmission(output, p.raoEmission, p.mode);
+  const emission = combinedEmissionOf(output, p.raoEmission, p.mode);
   const bondsDense = new Array<number[]>(n);
   for (let i = 0; i < n; i++) bondsDense[i] = new Array<number>(n).fill(0);
   if (output.bonds instanceof Uint16Array) {

@@ -5,7 +5,7 @@
  * `and_modify` for the others), then the per-netuid vectors "persisted". Plain BigInt U64F64 arithmetic, one
  * value at a time. The engine's aggregation (src/epoch/mechanisms.ts) is the fast twin tested against this.
  */
-import { combinedEmission } from '../epoch/combined-emission.js';
+import { combinedEmissionOf } from '../epoch/combined-emission.js';
 import type { PreparedMechanismEpoch } from '../epoch/mechanisms.js';
 import { RULE_MECHANISM_PERMITS, sparseRule } from '../epoch/path-rules.js';
 import { withPreviousPermits, type PreparedEpoch } from '../epoch/prepare.js';
@@ -121,7 +121,7 @@ export function referenceEpochWithMechanisms(pm: PreparedMechanismEpoch, runEpoc
     if (!sparseRule(p.pathRules, RULE_MECHANISM_PERMITS)) storedPermits = raw.validatorPermit;
     const out = toEpochOutput(p, raw);
     outputs.push(out); // persist_mechanism_epoch_terms: Incentive and Bonds under this mechanism's index
-    const combined = combinedEmission(out, subEmission, pm.mode);
+    const combined = combinedEmissionOf(out, subEmission, pm.mode);
     const weight = subWeight(subEmission, raoEmission, subId);
 
     for (let uid = 0; uid < n; uid++) {

@@ -1,6 +1,6 @@
 import { YumaError } from '../errors.js';
-import { readList, readOptions } from '../validation/read.js';
-import { toName } from '../validation/values.js';
+import { readFields, readList, readOptions } from '../validation/read.js';
+import { toBool, toFinite, toInt, toName } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import type { YumaEpochResult, YumaOptions } from './epoch.js';
 import { resetsBonds, simulateCase, type ResetBonds } from './simulate.js';
@@ -92,9 +92,31 @@ export function runYumaSimCase(c: YumaSimCase, version: YumaVersion, options: Ca
   const config = resolveConfig(v, { ...(extra ?? {}), ...c.config });
   const epochs = simulateCase({ version: v, weights: c.weights, stakes: c.stakes, config, resetBonds: resetsBonds(v) ? c.resetBonds : null, ...numerics });
   const f32 = options.precision === 'f32';
-  const dividendsPer1000Tao = c.validators.map((_, i) => epochs.map((r, e) => dividendPer1000Tao(c.stakes[e][i], r.validatorRewardNormalized[i], config, f32)));
+  const dividendsPer1000Tao = c.validators.map((_, i) => epochs.map((r, e) => dividend(c.stakes[e][i], r.validatorRewardNormalized[i], config, f32)));
   const totalDividends = dividendsPer1000Tao.map((d) => d.reduce((a, b) => a + b, 0));
-  return { version: v, config, epochs, dividendsPer1000Tao, totalDividends };
+  const run: CaseRun = { version: v, config, epochs, dividendsPer1000Tao, totalDividends };
+  RUN_CASE.set(run, c);
+  return run;
+}
+
+/** Each run `runYumaSimCase` made, and the case it ran: what `summaryRows` and the charts accept. */
+const RUN_CASE = new WeakMap<object, object>();
+
+/**
+ * Results as `summaryRows` and `renderCasesHtml` take them, checked: a list of `{ c, runs }` where each run was
+ * made by `runYumaSimCase` on that very case object (E_ARG otherwise), so the sizes of cases and runs agree.
+ */
+export function readCaseResults(results: unknown, where: string): Array<{ c: YumaSimCase; runs: CaseRun[] }> {
+  return readList(results, where, 1 << 16).map((entry, i) => {
+    const e = readOptions(entry, `${where}[${i}]`, ['c', 'runs'], true);
+    const runs = readList(e.runs, `${where}[${i}].runs`, 64).map((r, j) => {
+      if (typeof r !== 'object' || r === null || !RUN_CASE.has(r) || RUN_CASE.get(r) !== e.c) {
+        throw new YumaError('E_ARG', `${where}[${i}].runs[${j}] is not a run of this case (make it with runYumaSimCase(c, version))`);
+      }
+      return r as CaseRun;
+    });
+    return { c: e.c as YumaSimCase, runs };
+  });
 }
 
 /**
@@ -103,6 +125,18 @@ export function runYumaSimCase(c: YumaSimCase, version: YumaVersion, options: Ca
  * The stake is the case's raw stake (the cases give stake shares that sum to 1).
  */
 export function dividendPer1000Tao(stake: number, rewardNormalized: number, cfg: YumaConfig, f32 = false): number {
+  stake = toFinite(stake, 'stake');
+  rewardNormalized = toFinite(rewardNormalized, 'rewardNormalized');
+  const given = readFields(cfg, 'cfg', ['totalSubnetStake', 'validatorEmissionRatio', 'totalEpochEmission']);
+  cfg = {
+    totalSubnetStake: toFinite(given.totalSubnetStake, 'cfg.totalSubnetStake'),
+    validatorEmissionRatio: toFinite(given.validatorEmissionRatio, 'cfg.validatorEmissionRatio'),
+    totalEpochEmission: toFinite(given.totalEpochEmission, 'cfg.totalEpochEmission'),
+  } as YumaConfig;
+  return dividend(stake, rewardNormalized, cfg, toBool(f32, 'f32'));
+}
+
+function dividend(stake: number, rewardNormalized: number, cfg: YumaConfig, f32: boolean): number {
   const q = f32 ? Math.fround : (x: number) => x;
   const units = q(q(q(stake) * q(cfg.totalSubnetStake)) / 1000);
   const emission = q(q(q(cfg.validatorEmissionRatio) * rewardNormalized) * q(cfg.totalEpochEmission));
@@ -111,6 +145,7 @@ export function dividendPer1000Tao(stake: number, rewardNormalized: number, cfg:
 
 /** The simulator's table layout: validators as "Validator A", "Validator B", … */
 export function validatorLetter(i: number): string {
+  i = toInt(i, 'i', 0, 25); // A to Z
   return `Validator ${String.fromCharCode(65 + i)}`;
 }
 
@@ -126,7 +161,7 @@ export interface SummaryRow {
 
 /** The rows of `_generate_total_dividends_table` for these runs (one row per case, one column per version × validator). */
 export function summaryRows(runs: Array<{ c: YumaSimCase; runs: CaseRun[] }>): SummaryRow[] {
-  return runs.map(({ c, runs: rs }) => ({
+  return readCaseResults(runs, 'runs').map(({ c, runs: rs }) => ({
     caseId: c.id,
     caseName: c.name,
     totals: Object.fromEntries(rs.map((r) => [r.version, r.totalDividends])),

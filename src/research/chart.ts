@@ -1,6 +1,7 @@
 import { COLOURS, esc, lineChart, type Line } from '../sim/chart.js';
 import { VERSION_INFO } from './config.js';
-import type { CaseRun, YumaSimCase } from './cases.js';
+import { readCaseResults, type CaseRun, type YumaSimCase } from './cases.js';
+import { toFinite } from '../validation/values.js';
 
 /**
  * One self-contained HTML page of the charts a researcher reads for each case, one column per version (as the
@@ -8,6 +9,8 @@ import type { CaseRun, YumaSimCase } from './cases.js';
  * validator over epochs, and incentive per server over epochs.
  */
 export function renderCasesHtml(results: Array<{ c: YumaSimCase; runs: CaseRun[] }>, bondPenalty: number): string {
+  results = readCaseResults(results, 'results');
+  bondPenalty = toFinite(bondPenalty, 'bondPenalty');
   let n = 0;
   const id = () => `chart-${++n}`;
   const sections = results.map(({ c, runs }) => {

@@ -8,7 +8,7 @@ import { MAX_MECHANISMS } from '../epoch/limits.js';
 import { checkEmissionSplit } from '../epoch/mechanisms.js';
 import { show } from '../validation/describe.js';
 import { readList, readOptions } from '../validation/read.js';
-import { oneOf as oneOfChecked, toNumberIn } from '../validation/values.js';
+import { oneOf as oneOfChecked, toInt, toNumberIn } from '../validation/values.js';
 
 /** What the simulator needs from an engine: the block model runs each subnet's epoch through `engine.epoch`. */
 export type EpochEngine = Pick<Engine, 'epoch' | 'epochs'>;
@@ -237,7 +237,7 @@ export function resolveOptions(config: Partial<NetworkOptions> & { engine?: unkn
 }
 
 /** `resolveOptions`, also handing back the `engine` the config names (read in the same single pass). */
-export function readNetworkConfig(config: unknown): { options: NetworkOptions; engine: unknown } {
+export function readNetworkConfig(config: unknown, checkLimits = true): { options: NetworkOptions; engine: unknown } {
   const given = readOptions(config, 'Network config', OPTION_KEYS, true) as Record<string, unknown>;
   const d = DEFAULT_OPTIONS;
   const pick = <K extends keyof NetworkOptions>(k: K): unknown => (k in given ? given[k] : d[k]);
@@ -301,7 +301,7 @@ export function readNetworkConfig(config: unknown): { options: NetworkOptions; e
       throw new YumaError('E_RANGE', "validators' stake shares leave every validator without stake");
     }
   }
-  checkSize(o);
+  if (checkLimits) checkSize(o);
   return { options: deepFreeze(o), engine: given.engine };
 }
 
@@ -381,7 +381,11 @@ export function validatorsOf(o: NetworkOptions, netuid: number): number {
  * Memory a Network of these options needs, in bytes (measured: about 72 bytes per stored weight or bond
  * entry, per mechanism, and 128 per UID on the V8 heap; 8 bytes per matrix cell of the epochs one block runs).
  */
-export function estimateNetworkBytes(o: NetworkOptions): number {
+export function estimateNetworkBytes(config: Partial<NetworkOptions>): number {
+  return networkBytes(readNetworkConfig(config, false).options);
+}
+
+function networkBytes(o: NetworkOptions): number {
   let bytes = 0;
   let largest = 0;
   for (let netuid = 1; netuid <= o.subnets; netuid++) {
@@ -396,7 +400,12 @@ export function estimateNetworkBytes(o: NetworkOptions): number {
  * Memory the per-validator / per-UID detail of a `blocks`-long run needs (`detailSubnets`): every epoch keeps each
  * validator's bond row (2 bytes per UID) and every UID's incentive and emission (about 48 bytes).
  */
-export function estimateDetailBytes(o: NetworkOptions, blocks: number): number {
+export function estimateDetailBytes(config: Partial<NetworkOptions>, blocks: number): number {
+  return detailBytes(readNetworkConfig(config, false).options, toInt(blocks, 'blocks', 0, Number.MAX_SAFE_INTEGER));
+}
+
+/** `estimateDetailBytes` of checked options. */
+export function detailBytes(o: NetworkOptions, blocks: number): number {
   const epochs = Math.ceil(blocks / (o.tempo + 1));
   let bytes = 0;
   for (const netuid of new Set(o.detailSubnets)) {
@@ -416,7 +425,7 @@ function checkSize(o: NetworkOptions): void {
   if (cells > MAX_BATCH_CELLS) {
     throw new YumaError('E_LIMIT', `up to ${Math.ceil(o.subnets / (o.tempo + 1))} subnets share an epoch block, more matrix cells (${cells}) than one engine call takes (${MAX_BATCH_CELLS}); use fewer subnets or UIDs, or a longer tempo`);
   }
-  const bytes = estimateNetworkBytes(o);
+  const bytes = networkBytes(o);
   if (bytes > MAX_NETWORK_BYTES) {
     throw new YumaError('E_LIMIT', `this network needs about ${Math.round(bytes / 2 ** 20)} MiB, more than the ${MAX_NETWORK_BYTES / 2 ** 20} MiB limit; use fewer subnets, UIDs or validators`);
   }

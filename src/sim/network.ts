@@ -21,7 +21,7 @@ import {
   type Strategy,
   mechanismsOf,
   readNetworkConfig,
-  estimateDetailBytes,
+  detailBytes,
   MAX_NETWORK_BYTES,
   MAX_REPORT_POINTS,
   shareModeOf,
@@ -280,7 +280,7 @@ export class Network {
     if (points > MAX_REPORT_POINTS) {
       throw new YumaError('E_LIMIT', `the report would hold ${points} points (samples × subnets), more than ${MAX_REPORT_POINTS}; sample less often (sampleEvery)`);
     }
-    const detailSize = estimateDetailBytes(o, total);
+    const detailSize = detailBytes(o, total);
     if (detailSize > MAX_NETWORK_BYTES) {
       throw new YumaError('E_LIMIT', `the per-UID detail of ${total} blocks would need about ${Math.round(detailSize / 2 ** 20)} MiB, more than ${MAX_NETWORK_BYTES / 2 ** 20} MiB; run fewer blocks or detail fewer subnets (detailSubnets)`);
     }

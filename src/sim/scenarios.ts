@@ -5,6 +5,7 @@ import yuma3First from '../../scenarios/yuma3-big-validator-moves-first.json';
 import yuma3Last from '../../scenarios/yuma3-big-validator-moves-last.json';
 import yuma3Second from '../../scenarios/yuma3-big-validator-moves-second.json';
 import { YumaError } from '../errors.js';
+import { show } from '../validation/describe.js';
 import { scenarioFromJson, type Scenario } from './scenario.js';
 
 /**
@@ -23,7 +24,7 @@ export const SCENARIOS: Readonly<Record<string, unknown>> = Object.freeze({
 /** A built-in scenario by name (see `SCENARIOS`), checked and ready for `new Network({ ...s.network, engine })`. */
 export function scenario(name: string): Scenario {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(SCENARIOS, name)) {
-    throw new YumaError('E_ARG', `no built-in scenario '${String(name)}' (built in: ${Object.keys(SCENARIOS).join(', ')})`);
+    throw new YumaError('E_ARG', `no built-in scenario ${show(name)} (built in: ${Object.keys(SCENARIOS).join(', ')})`);
   }
   return scenarioFromJson(SCENARIOS[name]);
 }

@@ -96,6 +96,22 @@ export function readOptions<K extends string>(
   });
 }
 
+/**
+ * The listed fields of an object, each read once, other keys ignored: for values the library made itself and
+ * gets back (an epoch output handed to a checker may carry more fields than the checker reads).
+ */
+export function readFields<K extends string>(value: unknown, where: string, keys: readonly K[]): { [P in K]?: unknown } {
+  const out = Object.create(null) as { [P in K]?: unknown };
+  if (typeof value !== 'object' || value === null) throw new YumaError('E_ARG', `${where} must be an object (got ${describe(value)})`);
+  return guard(where, () => {
+    for (const key of keys) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = v;
+    }
+    return out;
+  });
+}
+
 /** `length` of a caller's array, read once: a whole number in [0, max] (above max: E_LIMIT). */
 export function readLength(list: { length: unknown }, where: string, max: number): number {
   const len = list.length;
