@@ -7,17 +7,17 @@ function int(name: string, v: unknown): number {
 
 /** Chain before 2026-06-25: epoch when (block + netuid + 1) mod (tempo + 1) = 0. */
 export function blocksUntilNextEpochLegacy(netuid: number, tempo: number, block: number): number {
-  int('netuid', netuid);
-  int('tempo', tempo);
-  int('block', block);
+  netuid = int('netuid', netuid);
+  tempo = int('tempo', tempo);
+  block = int('block', block);
   if (tempo === 0) return Number.MAX_SAFE_INTEGER; // tempo 0 never runs
   return tempo - ((block + netuid + 1) % (tempo + 1));
 }
 
 /** HEAD scheduler: (LastEpochBlock + tempo) − block, saturating at 0. */
 export function blocksUntilNextAutoEpoch(lastEpochBlock: number, tempo: number, block: number): number {
-  int('lastEpochBlock', lastEpochBlock);
-  int('tempo', tempo);
-  int('block', block);
+  lastEpochBlock = int('lastEpochBlock', lastEpochBlock);
+  tempo = int('tempo', tempo);
+  block = int('block', block);
   return Math.max(0, lastEpochBlock + tempo - block);
 }

@@ -134,7 +134,7 @@ export class MovingPriceTracker {
   update(block: number, spotPrices: number[]): void {
     const p = checkPrices('spotPrices', spotPrices);
     if (p.length !== this.ema.length) throw new YumaError('E_SHAPE', `need ${this.ema.length} spot prices`);
-    toInt(block, 'block', 0, Number.MAX_SAFE_INTEGER);
+    block = toInt(block, 'block', 0, Number.MAX_SAFE_INTEGER);
     for (let i = 0; i < p.length; i++) {
       const b = block - (this.first[i]! - 1);
       if (b <= 0) continue;
@@ -186,7 +186,7 @@ export class FlowTracker {
   private prot: number[];
 
   constructor(n: number, opts?: { smoothing?: number; exponent?: number; cutoff?: number; netFlow?: boolean } | null) {
-    toInt(n, 'n', 0, MAX_SUBNETS);
+    n = toInt(n, 'n', 0, MAX_SUBNETS);
     const o = readOptions(opts, 'FlowTracker options', ['smoothing', 'exponent', 'cutoff', 'netFlow']);
     this.a = toNumberIn(o.smoothing ?? FLOW_SMOOTHING, 'smoothing', 0, 1);
     this.p = toFinite(o.exponent ?? 1, 'exponent');

@@ -211,13 +211,13 @@ interface MatrixRead {
 }
 
 /**
- * A u16 matrix in any of the accepted spellings: a `Uint16Array` of n·n (row-major), a flat `number[]` of n·n,
+ * A u16 matrix in any of the accepted spellings (read once, each entry checked): a `Uint16Array` of n·n (row-major), a flat `number[]` of n·n,
  * n dense rows (`number[][]` or typed rows), or n sparse rows of `[uid, value]` pairs. Every dense spelling has
  * the dense layout (presence = value ≠ 0, bonds come back as a `Uint16Array`); sparse rows keep explicit zeros.
  */
-function matrix(value: unknown, n: number, field: string, borrow: boolean): MatrixRead {
-  if (value instanceof PackedRows) return packedRows(value, n, field);
+export function readMatrix(value: unknown, n: number, field: string, borrow: boolean): MatrixRead {
   return guard(field, () => {
+    if (value instanceof PackedRows) return packedRows(value, n, field);
     const dense = asTyped<Uint16Array>(value, 'Uint16Array');
     if (dense) {
       const len = typedLength(dense);
@@ -235,18 +235,33 @@ function matrix(value: unknown, n: number, field: string, borrow: boolean): Matr
     // A flat row-major array of n·n numbers (the JSON spelling of a Uint16Array).
     if (len > 0 && typeof rows[0] === 'number') return flatRows(value, rows, len, n, field);
     if (len !== n) throw new YumaError('E_SHAPE', `${field} has length ${len}, expected n = ${n} rows`);
-    const values = new Uint16Array(n * n);
-    // Dense rows (number[] or a typed array each) or sparse rows of pairs: told apart by the first non-empty row.
-    if (rows.some(isDenseRow)) return denseRows(rows, n, field, values);
-    const present = new Uint8Array(n * n);
+    // Each row's length and first entry, read once: they tell dense rows from sparse ones and are not read again.
+    const lens = new Array<number>(n);
+    const firsts = new Array<unknown>(n);
+    let denseRowsGiven = false;
     for (let i = 0; i < n; i++) {
       const row = rows[i];
-      if (!Array.isArray(row)) throw new YumaError('E_SHAPE', `${field}[${i}] must be an array of [uid, value] pairs`);
-      const entries = readLength(row, `${field}[${i}]`, Number.MAX_SAFE_INTEGER);
+      if (typedArrayKind(row) !== undefined) {
+        lens[i] = typedLength(row as ArrayBufferView);
+        denseRowsGiven = true;
+      } else if (Array.isArray(row)) {
+        lens[i] = readLength(row, `${field}[${i}]`, Number.MAX_SAFE_INTEGER);
+        firsts[i] = lens[i] > 0 ? readItem(row, 0, `${field}[${i}]`) : undefined;
+        if (typeof firsts[i] === 'number') denseRowsGiven = true;
+      } else {
+        throw new YumaError('E_SHAPE', `${field}[${i}] must be a row of n = ${n} u16 values or of [uid, value] pairs`);
+      }
+    }
+    const values = new Uint16Array(n * n);
+    if (denseRowsGiven) return denseRows(rows, lens, firsts, n, field, values);
+    const present = new Uint8Array(n * n);
+    for (let i = 0; i < n; i++) {
+      const row = rows[i] as unknown[];
+      const entries = lens[i];
       // n + 1 entries must repeat or leave the subnet: refused before reading them
       if (entries > n) throw new YumaError('E_SHAPE', `${field}[${i}] lists ${entries} entries, more than n = ${n}`);
       for (let e = 0; e < entries; e++) {
-        const pair = readItem(row, e, `${field}[${i}]`);
+        const pair = e === 0 ? firsts[i] : readItem(row, e, `${field}[${i}]`);
         if (!Array.isArray(pair) || pair.length !== 2) {
           throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
         }
@@ -289,28 +304,20 @@ function packedRows(value: PackedRows, n: number, field: string): MatrixRead {
   return { values, present, layout: 'sparse' };
 }
 
-/** A dense row: a typed array, or an array whose first entry is a number (a sparse row's entries are pairs). */
-function isDenseRow(row: unknown): boolean {
-  if (typedArrayKind(row) !== undefined) return true;
-  return Array.isArray(row) && row.length > 0 && typeof row[0] === 'number';
-}
-
 /** n rows of n u16 values each (`number[][]`, as JSON and the Python SDK spell a matrix, or typed rows). */
-function denseRows(rows: unknown[], n: number, field: string, values: Uint16Array): MatrixRead {
+function denseRows(rows: unknown[], lens: number[], firsts: unknown[], n: number, field: string, values: Uint16Array): MatrixRead {
   for (let i = 0; i < n; i++) {
     const row = rows[i];
     const where = `${field}[${i}]`;
     const typed = typedArrayKind(row) !== undefined;
-    if (!typed && !Array.isArray(row)) throw new YumaError('E_SHAPE', `${where} must be a row of n = ${n} u16 values like the other rows`);
-    const len = typed ? typedLength(row as ArrayBufferView) : readLength(row as unknown[], where, Number.MAX_SAFE_INTEGER);
-    if (len !== n) {
-      throw new YumaError('E_SHAPE', `${where} has ${len} values; dense rows need n = ${n} (or give every row as sparse [uid, value] pairs)`);
+    if (lens[i] !== n) {
+      throw new YumaError('E_SHAPE', `${where} has ${lens[i]} values; dense rows need n = ${n} (or give every row as sparse [uid, value] pairs)`);
     }
     const r = row as ArrayLike<unknown>;
     const base = i * n;
     for (let j = 0; j < n; j++) {
-      const v: unknown = r[j];
-      values[base + j] = u16Entry(typed ? v : holeCheck(r, j, v, where), `${where}[${j}]`);
+      const v: unknown = typed ? r[j] : j === 0 ? firsts[i] : holeCheck(r, j, r[j], where);
+      values[base + j] = u16Entry(v, `${where}[${j}]`);
     }
   }
   return { values, present: null, layout: 'dense' };
@@ -471,8 +478,8 @@ export function prepareMechanism(
   const lastUpdate = u64Vector(r.lastUpdate, n, `${prefix}lastUpdate`);
   const commitBlocks = commits(r.commitBlocks, n, `${prefix}commitBlocks`);
   // Matrices last: a borrowed dense matrix must see no caller code run after it was checked.
-  const w = matrix(r.weights, n, `${prefix}weights`, borrowDense);
-  const b = matrix(r.bonds, n, `${prefix}bonds`, borrowDense);
+  const w = readMatrix(r.weights, n, `${prefix}weights`, borrowDense);
+  const b = readMatrix(r.bonds, n, `${prefix}bonds`, borrowDense);
   if (w.layout !== b.layout) {
     throw new YumaError('E_SHAPE', `${prefix}weights are ${w.layout} but ${prefix}bonds are ${b.layout}; use one layout for both`);
   }

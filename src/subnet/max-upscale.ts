@@ -1,14 +1,19 @@
 import { vecU16MaxUpscaleToU16 as upscaleRaw } from '../fixed/substrate-fixed.js';
+import { MAX_UIDS } from '../epoch/limits.js';
+import { readList } from '../validation/read.js';
+import { toU16 } from '../validation/values.js';
 
 /**
  * What `set_weights` stores for a row of u16 weights: max-upscaled so the largest entry becomes 65535, in the
- * chain's I32F32 arithmetic (`vec_u16_max_upscale_to_u16`, e.g. [43690, 21845] → [65535, 32768]).
+ * chain's I32F32 arithmetic (`vec_u16_max_upscale_to_u16`, e.g. [43690, 21845] → [65535, 32768]). At most
+ * MAX_UIDS values (a row has one per UID).
  */
 export function vecU16MaxUpscaleToU16(values: readonly number[]): number[] {
+  const row = readList(values, 'values', MAX_UIDS, true).map((v, i) => toU16(v, `values[${i}]`));
   let max = 0;
-  for (const v of values) if (v > max) max = v;
+  for (const v of row) if (v > max) max = v;
   // A row whose largest entry is already 65535 scales by exactly 1 (65535/65535 in I32F32), so every entry stays:
   // what a validator client that normalises its weights (the Python SDK does) always submits.
-  if (max === 65535) return values.slice();
-  return upscaleRaw(values.map((v) => BigInt(v))).map(Number);
+  if (max === 65535) return row;
+  return upscaleRaw(row.map((v) => BigInt(v))).map(Number);
 }

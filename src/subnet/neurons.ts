@@ -11,7 +11,7 @@
  * methods here, so the table can later live in Wasm memory without another redesign.
  */
 import { YumaError } from '../errors.js';
-import { combinedEmission } from '../epoch/combined-emission.js';
+import { combinedEmissionOf } from '../epoch/combined-emission.js';
 import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
 import type { EpochOutput, MechanismEpochOutput, NumericMode, SparseRow } from '../epoch/types.js';
 import { PackedRows } from '../epoch/packed-rows.js';
@@ -430,7 +430,7 @@ export class SubnetNeurons {
     if (perMechanism.length !== k || !perMechanism.every(wellShaped) || !wellShaped(out)) {
       throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
     }
-    const emission = k === 1 ? combinedEmission(out, raoEmission, mode) : (out as MechanismEpochOutput).emission;
+    const emission = k === 1 ? combinedEmissionOf(out, raoEmission, mode) : (out as MechanismEpochOutput).emission;
     if (emission.length !== n) throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
     perMechanism.forEach((o, m) => {
       const store = this.mechs[m];

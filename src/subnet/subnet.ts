@@ -501,13 +501,7 @@ export class Subnet {
   }
 
   private mechanismIndex(opts: MechanismOption | undefined): number {
-    if (opts != null && (typeof opts !== 'object' || Array.isArray(opts))) {
-      throw new YumaError('E_ARG', `options must be an object like { mechanism: 1 } (got ${describe(opts)})`);
-    }
-    for (const key of Object.keys(opts ?? {})) {
-      if (key !== 'mechanism') throw new YumaError('E_ARG', `option ${key} is not known (known: mechanism)`);
-    }
-    const m = toInt(opts?.mechanism ?? 0, 'mechanism', 0, 65535);
+    const m = toInt(readOptions(opts, 'mechanism options', ['mechanism']).mechanism ?? 0, 'mechanism', 0, 65535);
     this.table.mechanism(m); // E_RANGE for a mechanism the subnet does not have
     return m;
   }
