@@ -1,4 +1,9 @@
 import fc from 'fast-check';
+import { YumaError } from '../errors.js';
+import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
+import { EPOCH_INPUT_KEYS, readMatrix } from '../epoch/prepare.js';
+import { readList, readOptions } from '../validation/read.js';
+import { oneOf, toAmount, toBool, toInt } from '../validation/values.js';
 import { DEFAULT_HYPERPARAMS, type EpochInput, type Hyperparams, type MechanismEpochInput, type MechanismInput, type SparseRow, type U16Matrix } from '../epoch/types.js';
 
 /** Subnet shapes the generators mix in on purpose, because random draws almost never hit them. */
@@ -15,7 +20,7 @@ export type SubnetFlavour =
   | 'owner'; // an owner UID with stake and a self-weight
 
 /** Every `SubnetFlavour` (what `arbEpochInput` draws from by default). */
-export const SUBNET_FLAVOURS: readonly SubnetFlavour[] = [
+export const SUBNET_FLAVOURS: readonly SubnetFlavour[] = Object.freeze([
   'random',
   'zero-stake',
   'all-zero-weights',
@@ -26,7 +31,32 @@ export const SUBNET_FLAVOURS: readonly SubnetFlavour[] = [
   'outdated-weights',
   'fresh-registrations',
   'owner',
-];
+] as const);
+
+const INPUT_OPTION_KEYS = ['minN', 'maxN', 'layout', 'flavours', 'maxStake', 'maxEmission', 'activityCutoff'] as const;
+const MECHANISM_OPTION_KEYS = [...INPUT_OPTION_KEYS, 'minMechanisms', 'maxMechanisms', 'split'] as const;
+const HYPER_OPTION_KEYS = ['variant', 'maxValidators'] as const;
+
+/** Generator options, read once and checked (a generator built from bad options fails here, not mid-run). */
+function inputOptions(opts: unknown, where: string, keys: readonly string[] = INPUT_OPTION_KEYS): Required<ArbEpochInputOptions> {
+  const o = readOptions(opts, where, keys) as Record<string, unknown>;
+  const minN = toInt(o.minN ?? 1, 'minN', 1, MAX_UIDS);
+  const flavours = o.flavours === undefined ? SUBNET_FLAVOURS : readList(o.flavours, 'flavours', 64).map((f, i) => oneOf(f, `flavours[${i}]`, SUBNET_FLAVOURS));
+  if (flavours.length === 0) throw new YumaError('E_ARG', 'flavours must name at least one flavour');
+  const maxN = Math.max(minN, toInt(o.maxN ?? 16, 'maxN', 1, MAX_UIDS));
+  const maxStake = toAmount(o.maxStake ?? 1_000_000_000_000_000n, 'maxStake');
+  // every drawn subnet must be one the engine takes: its total stake below 2^63 (I64F64)
+  if (maxStake * BigInt(maxN) >= 1n << 63n) throw new YumaError('E_RANGE', `maxStake × maxN must stay below 2^63 (the total stake the chain's I64F64 holds)`);
+  return {
+    minN,
+    maxN,
+    layout: oneOf(o.layout ?? 'either', 'layout', ['sparse', 'dense', 'either'] as const),
+    flavours,
+    maxStake,
+    maxEmission: toAmount(o.maxEmission ?? 1_000_000_000_000n, 'maxEmission', true),
+    activityCutoff: toInt(o.activityCutoff ?? DEFAULT_HYPERPARAMS.activityCutoff, 'activityCutoff', 0, 0xffff_ffff),
+  };
+}
 
 /** Options of `arbEpochInput`. */
 export interface ArbEpochInputOptions {
@@ -46,25 +76,28 @@ export interface ArbEpochInputOptions {
   activityCutoff?: number;
 }
 
-/** Converts an input's weights and bonds to the other layout (dense loses explicit zero entries). */
+/**
+ * Converts an input's weights and bonds to the other layout (dense loses explicit zero entries). The input is
+ * read once; its matrices are checked as `engine.epoch` checks them (YumaError when they are not valid).
+ */
 export function withLayout(input: EpochInput, layout: 'sparse' | 'dense'): EpochInput {
-  const n = input.n;
-  const toDense = (m: U16Matrix): Uint16Array => {
-    if (m instanceof Uint16Array) return new Uint16Array(m);
-    const d = new Uint16Array(n * n);
-    m.forEach((row, i) => row.forEach(([j, v]) => (d[i * n + j] = v)));
-    return d;
-  };
-  const toSparse = (m: U16Matrix): SparseRow[] => {
-    if (!(m instanceof Uint16Array)) return m.map((row) => row.map(([j, v]) => [j, v] as [number, number]));
+  const to = oneOf(layout, 'layout', ['sparse', 'dense'] as const);
+  const fields = readOptions(input, 'input', EPOCH_INPUT_KEYS, true) as Record<string, unknown>;
+  const n = toInt(fields.n, 'n', 0, MAX_UIDS);
+  const convert = (value: unknown, field: string): U16Matrix => {
+    const m = readMatrix(value, n, field, false);
+    if (to === 'dense') return m.values;
+    const present = m.present;
     return Array.from({ length: n }, (_, i) => {
       const row: SparseRow = [];
-      for (let j = 0; j < n; j++) if (m[i * n + j] !== 0) row.push([j, m[i * n + j]]);
+      for (let j = 0; j < n; j++) {
+        const k = i * n + j;
+        if (present ? present[k] : m.values[k] !== 0) row.push([j, m.values[k]]);
+      }
       return row;
     });
   };
-  const conv = layout === 'dense' ? toDense : toSparse;
-  return { ...input, weights: conv(input.weights), bonds: conv(input.bonds) };
+  return { ...fields, weights: convert(fields.weights, 'weights'), bonds: convert(fields.bonds, 'bonds') } as unknown as EpochInput;
 }
 
 const u16 = () => fc.integer({ min: 0, max: 65535 });
@@ -86,13 +119,8 @@ function sparseRows(n: number, value: fc.Arbitrary<number>, density: number): fc
  * `SubnetFlavour`. Every generated input is valid for `engine.epoch` (any path, any mode).
  */
 export function arbEpochInput(opts: ArbEpochInputOptions = {}): fc.Arbitrary<EpochInput> {
-  const minN = Math.max(1, opts.minN ?? 1);
-  const maxN = Math.max(minN, opts.maxN ?? 16);
-  const flavours = opts.flavours ?? SUBNET_FLAVOURS;
-  const maxStake = opts.maxStake ?? 1_000_000_000_000_000n;
-  const maxEmission = opts.maxEmission ?? 1_000_000_000_000n;
-  const cutoff = opts.activityCutoff ?? DEFAULT_HYPERPARAMS.activityCutoff;
-  const layouts: Array<'sparse' | 'dense'> = opts.layout === 'either' || opts.layout === undefined ? ['sparse', 'dense'] : [opts.layout];
+  const { minN, maxN, flavours, maxStake, maxEmission, activityCutoff: cutoff, layout } = inputOptions(opts, 'arbEpochInput options');
+  const layouts: Array<'sparse' | 'dense'> = layout === 'either' ? ['sparse', 'dense'] : [layout];
 
   return fc
     .record({
@@ -199,6 +227,7 @@ export interface ArbMechanismEpochInputOptions extends ArbEpochInputOptions {
 
 /** u16 parts summing to 65535, one per mechanism: cut points drawn on [0, 65535], zero-width parts included. */
 export function arbEmissionSplit(count: number): fc.Arbitrary<number[]> {
+  count = toInt(count, 'count', 1, MAX_MECHANISMS);
   return fc
     .array(fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 65535)), { minLength: count - 1, maxLength: count - 1 })
     .map((cuts) => {
@@ -213,18 +242,20 @@ export function arbEmissionSplit(count: number): fc.Arbitrary<number[]> {
  * (same layout), and sometimes an emission split.
  */
 export function arbMechanismEpochInput(opts: ArbMechanismEpochInputOptions = {}): fc.Arbitrary<MechanismEpochInput> {
-  const minK = Math.max(1, opts.minMechanisms ?? 1);
-  const maxK = Math.max(minK, opts.maxMechanisms ?? 4);
-  const withSplit = opts.split ?? true;
-  return fc.record({ base: arbEpochInput(opts), k: fc.integer({ min: minK, max: maxK }) }).chain(({ base, k }) => {
+  const o = readOptions(opts, 'arbMechanismEpochInput options', MECHANISM_OPTION_KEYS);
+  const input = inputOptions(o, 'arbMechanismEpochInput options', MECHANISM_OPTION_KEYS);
+  const minK = toInt(o.minMechanisms ?? 1, 'minMechanisms', 1, MAX_MECHANISMS);
+  const maxK = Math.max(minK, toInt(o.maxMechanisms ?? 4, 'maxMechanisms', 1, MAX_MECHANISMS));
+  const withSplit = toBool(o.split ?? true, 'split');
+  return fc.record({ base: arbEpochInput(input), k: fc.integer({ min: minK, max: maxK }) }).chain(({ base, k }) => {
     const n = base.n;
     const layout = base.weights instanceof Uint16Array ? 'dense' : 'sparse';
     const others = arbEpochInput({
-      ...opts,
+      ...input,
       minN: n,
       maxN: n,
       layout,
-      flavours: (opts.flavours ?? SUBNET_FLAVOURS).filter((f) => f !== 'single-uid' || n === 1),
+      flavours: input.flavours.filter((f) => f !== 'single-uid' || n === 1),
     });
     return fc
       .record({
@@ -260,9 +291,10 @@ export interface ArbHyperparamsOptions {
 
 /** Hyper-parameters in chain units, leaning to the chain's defaults and the edges of each range. */
 export function arbHyperparams(opts: ArbHyperparamsOptions = {}): fc.Arbitrary<Hyperparams> {
-  const variant = opts.variant ?? 'any';
+  const o = readOptions(opts, 'arbHyperparams options', HYPER_OPTION_KEYS);
+  const variant = oneOf(o.variant ?? 'any', 'variant', ['original', 'yuma3', 'yuma3-liquid', 'any'] as const);
   const variants = variant === 'any' ? (['original', 'yuma3', 'yuma3-liquid'] as const) : ([variant] as const);
-  const maxValidators = opts.maxValidators ?? 64;
+  const maxValidators = toInt(o.maxValidators ?? 64, 'maxValidators', 0, 65535);
   return fc
     .record({
       v: fc.constantFrom(...variants),
@@ -295,7 +327,8 @@ export function arbHyperparams(opts: ArbHyperparamsOptions = {}): fc.Arbitrary<H
 export function arbEpochCase(
   opts: ArbEpochInputOptions & ArbHyperparamsOptions = {},
 ): fc.Arbitrary<{ input: EpochInput; hyper: Hyperparams }> {
-  return arbHyperparams(opts).chain((hyper) =>
-    arbEpochInput({ ...opts, activityCutoff: Math.max(1, hyper.activityCutoff) }).map((input) => ({ input, hyper })),
-  );
+  const o = readOptions(opts, 'arbEpochCase options', [...INPUT_OPTION_KEYS, ...HYPER_OPTION_KEYS]);
+  const input = inputOptions(o, 'arbEpochCase options', [...INPUT_OPTION_KEYS, ...HYPER_OPTION_KEYS]);
+  const hyperArb = arbHyperparams({ variant: o.variant as ArbHyperparamsOptions['variant'], maxValidators: o.maxValidators as number | undefined });
+  return hyperArb.chain((hyper) => arbEpochInput({ ...input, activityCutoff: Math.max(1, hyper.activityCutoff) }).map((input) => ({ input, hyper })));
 }

@@ -18,8 +18,5 @@ export {
 export { checkEpochInvariants, assertEpochInvariants, type InvariantOptions, type InvariantViolation } from './invariants.js';
 export { createReferenceEngine } from './reference-engine.js';
 /** The plain TypeScript references the Wasm kernels are tested against (take `prepareEpoch(...)`'s output). */
-export { referenceEpoch } from '../reference/float/epoch.js';
-export { referenceEpochFixed } from '../reference/fixed/epoch.js';
-/** The literal `epoch_with_mechanisms` reference (takes `prepareMechanismEpoch(...)`'s output and one of the two above). */
-export { referenceEpochWithMechanisms } from '../reference/mechanisms.js';
-export { toEpochOutput, type RawEpochResult } from '../epoch/result.js';
+export { referenceEpoch, referenceEpochFixed, referenceEpochWithMechanisms, toEpochOutput } from './references.js';
+export type { RawEpochResult } from '../epoch/result.js';

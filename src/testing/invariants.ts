@@ -1,4 +1,9 @@
+import { YumaError } from '../errors.js';
+import { MAX_UIDS } from '../epoch/limits.js';
 import { prepareEpoch, resolveHyper } from '../epoch/prepare.js';
+import { describe, show } from '../validation/describe.js';
+import { asTyped, readFields, readList, readOptions } from '../validation/read.js';
+import { oneOf } from '../validation/values.js';
 import type { ChainPath, EpochInputLike, EpochOutput, Hyperparams, NumericMode, SparseRow } from '../epoch/types.js';
 import { U64_MAX } from '../units.js';
 
@@ -90,13 +95,15 @@ function denseOf(m: Uint16Array | SparseRow[], n: number): { values: Float64Arra
  * activity, bond write-back, and emission totals. Returns the violations (empty when all hold).
  * Tolerances are the u16 rounding of the chain (one step per UID); they do not hide a wrong algorithm.
  */
-export function checkEpochInvariants(given: EpochInputLike, output: EpochOutput, opts: InvariantOptions = {}): InvariantViolation[] {
+export function checkEpochInvariants(given: EpochInputLike, givenOutput: EpochOutput, opts: InvariantOptions = {}): InvariantViolation[] {
   const out: InvariantViolation[] = [];
   const fail = (rule: string, message: string) => out.push({ rule, message });
-  const h = resolveHyper(opts.hyper);
-  const path = opts.path ?? 'sparse';
+  const o = readOptions(opts, 'invariant options', ['hyper', 'path', 'mode']);
+  const h = resolveHyper(o.hyper as Partial<Hyperparams> | undefined);
+  const path = oneOf(o.path ?? 'sparse', 'path', ['sparse', 'dense'] as const);
+  const mode = oneOf(o.mode ?? 'fixed', 'mode', ['fixed', 'float'] as const);
   const input = canonical(given, path);
-  const mode = opts.mode ?? 'fixed';
+  const output = readOutput(givenOutput);
   const n = input.n;
 
   // --- shapes
@@ -125,9 +132,9 @@ export function checkEpochInvariants(given: EpochInputLike, output: EpochOutput,
   const totalStake = stake.reduce((a, b) => a + b, 0n);
 
   // --- normalised u16 vectors sum to ~65535 (the chain truncates each share) or to 0
-  const sumCheck = (name: string, v: Uint16Array) => {
+  const sumCheck = (name: string, v: ArrayLike<number>) => {
     let s = 0;
-    for (const x of v) s += x;
+    for (let i = 0; i < v.length; i++) s += v[i];
     if (s !== 0 && (s > U16 || s < U16 - n - 1)) fail('normalised-sum', `Σ ${name} = ${s}, expected 0 or within [${U16 - n - 1}, ${U16}]`);
   };
   sumCheck('incentive', output.incentive);
@@ -136,7 +143,7 @@ export function checkEpochInvariants(given: EpochInputLike, output: EpochOutput,
   if (totalStake === 0n && output.stakeWeight.some((x) => x !== 0)) fail('normalised-sum', 'stake weight is non-zero while no stake passes the threshold');
 
   // --- u16 outputs agree with their unrounded views
-  const views: Array<[string, Uint16Array, Float64Array]> = [
+  const views: Array<[string, ArrayLike<number>, ArrayLike<number>]> = [
     ['consensus', output.consensus, output.float.consensus],
     ['incentive', output.incentive, output.float.incentive],
     ['dividends', output.dividends, output.float.dividends],
@@ -234,9 +241,12 @@ export function checkEpochInvariants(given: EpochInputLike, output: EpochOutput,
   } else {
     output.bonds.forEach((row, i) => {
       const seen = new Set<number>();
-      for (const [j, v] of row) {
-        if (!Number.isInteger(j) || j < 0 || j >= n || seen.has(j)) fail('bonds', `bonds[${i}] has a bad or repeated uid ${j}`);
-        if (!Number.isInteger(v) || v < 0 || v > U16) fail('bonds', `bonds[${i}][${j}] = ${v} is not a u16`);
+      for (const [uid, value] of row) {
+        // values of any type can come back here: printed with show(), compared only once known to be numbers
+        const j = typeof uid === 'number' ? uid : NaN;
+        const v = typeof value === 'number' ? value : NaN;
+        if (!Number.isInteger(j) || j < 0 || j >= n || seen.has(j)) fail('bonds', `bonds[${i}] has a bad or repeated uid ${show(uid)}`);
+        if (!Number.isInteger(v) || v < 0 || v > U16) fail('bonds', `bonds[${i}][${show(uid)}] = ${show(value)} is not a u16`);
         seen.add(j);
       }
     });
@@ -269,6 +279,67 @@ export function checkEpochInvariants(given: EpochInputLike, output: EpochOutput,
   const slack = mode === 'float' ? BigInt(n) : 0n;
   if (paid > input.raoEmission + slack) fail('emission', `emissions total ${paid} rao, more than raoEmission ${input.raoEmission}`);
   return out;
+}
+
+/** An epoch output as the checks read it: every field copied once, values only type-checked (ranges are rules). */
+interface OutputCopy {
+  stakeWeight: number[];
+  consensus: number[];
+  incentive: number[];
+  dividends: number[];
+  validatorTrust: number[];
+  active: boolean[];
+  validatorPermit: boolean[];
+  bonds: Uint16Array | Array<Array<[unknown, unknown]>>;
+  serverEmission: Array<number | bigint>;
+  validatorEmission: Array<number | bigint>;
+  float: { consensus: number[]; incentive: number[]; dividends: number[]; validatorTrust: number[] };
+}
+
+function listOf<T>(v: unknown, where: string, type: 'number' | 'boolean' | 'integer'): T[] {
+  return readList(v, where, MAX_UIDS, true).map((x, i) => {
+    if (type === 'integer') {
+      // rao amounts: bigints as they are (a negative one is a violation below), integer numbers converted
+      if (typeof x === 'bigint') return x as T;
+      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x) as T;
+      throw new YumaError('E_ARG', `output ${where}[${i}] must be a whole number of rao (got ${show(x)})`);
+    }
+    if (typeof x !== type) throw new YumaError('E_ARG', `output ${where}[${i}] must be a ${type} (got ${describe(x)})`);
+    return x as T;
+  });
+}
+
+function readOutput(value: unknown): OutputCopy {
+  const f = readFields(value, 'output', ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust', 'active', 'validatorPermit', 'bonds', 'serverEmission', 'validatorEmission', 'float']);
+  const fl = readFields(f.float, 'output.float', ['consensus', 'incentive', 'dividends', 'validatorTrust']);
+  const typed = asTyped<Uint16Array>(f.bonds, 'Uint16Array');
+  const dense = typed ? new Uint16Array(typed) : null;
+  const bonds =
+    dense ??
+    readList(f.bonds, 'bonds', MAX_UIDS).map((row, i) =>
+      readList(row, `bonds[${i}]`, MAX_UIDS).map((pair, e) => {
+        const p = readList(pair, `bonds[${i}][${e}]`, 2);
+        return [p[0], p[1]] as [unknown, unknown];
+      }),
+    );
+  return {
+    stakeWeight: listOf(f.stakeWeight, 'stakeWeight', 'number'),
+    consensus: listOf(f.consensus, 'consensus', 'number'),
+    incentive: listOf(f.incentive, 'incentive', 'number'),
+    dividends: listOf(f.dividends, 'dividends', 'number'),
+    validatorTrust: listOf(f.validatorTrust, 'validatorTrust', 'number'),
+    active: listOf(f.active, 'active', 'boolean'),
+    validatorPermit: listOf(f.validatorPermit, 'validatorPermit', 'boolean'),
+    bonds,
+    serverEmission: listOf(f.serverEmission, 'serverEmission', 'integer'),
+    validatorEmission: listOf(f.validatorEmission, 'validatorEmission', 'integer'),
+    float: {
+      consensus: listOf(fl.consensus, 'float.consensus', 'number'),
+      incentive: listOf(fl.incentive, 'float.incentive', 'number'),
+      dividends: listOf(fl.dividends, 'float.dividends', 'number'),
+      validatorTrust: listOf(fl.validatorTrust, 'float.validatorTrust', 'number'),
+    },
+  };
 }
 
 /** `checkEpochInvariants`, throwing an `Error` that lists every violation. */
