@@ -1,0 +1,322 @@
+/**
+ * Hostile variants of valid arguments, for the fuzz suite. A valid argument tree (plain objects, arrays, typed
+ * arrays, primitives; anything else is an opaque leaf such as an engine or a Pool) gets one node replaced:
+ *
+ * - by a transparent wrapper that must not change the outcome: a Proxy, an object of getters, a null-prototype
+ *   or frozen copy. Reads through these are counted: the library must read each property at most once.
+ * - by a hostile value: holes, a Proxy whose length changes between reads or is huge, throwing getters and
+ *   traps, a revoked Proxy, NaN/±Infinity/−0, out-of-range numbers and bigints, wrong types, Symbols,
+ *   null-prototype objects, unknown keys, dropped keys, typed arrays swapped for arrays and back.
+ *
+ * Replacement copies the path from the root to the node, so every untouched subtree is shared with the valid
+ * tree: snapshotting the valid tree before and after a call shows whether the library mutated its input.
+ */
+import fc from 'fast-check';
+
+export type Path = Array<string | number>;
+
+/** Seed and size of the fuzz runs: fixed in CI, `YUMA_FUZZ_SEED` / `YUMA_FUZZ_SCALE` (a run multiplier) on demand. */
+export const FUZZ_SEED = Number(process.env.YUMA_FUZZ_SEED ?? 20_261_201);
+export const FUZZ_SCALE = Math.max(1, Number(process.env.YUMA_FUZZ_SCALE ?? 1) || 1);
+/**
+ * Cases of one property: a third of the count the test names in CI (the suite shares two cores with the rest of
+ * `npm test`), the full count and more with YUMA_FUZZ_SCALE ≥ 3; never fewer than 5.
+ */
+export const fuzzRuns = (n: number): number => Math.max(5, Math.round((n * FUZZ_SCALE) / 3));
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || proto === Object.prototype;
+}
+
+/** Every node under `root` (the root too), depth first, plain containers only descended. */
+export function nodePaths(root: unknown, max = 400): Path[] {
+  const out: Path[] = [[]];
+  const walk = (v: unknown, path: Path) => {
+    if (out.length >= max) return;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length && out.length < max; i++) {
+        if (!(i in v)) continue;
+        out.push([...path, i]);
+        walk(v[i], [...path, i]);
+      }
+    } else if (isPlainObject(v)) {
+      for (const k of Object.keys(v)) {
+        if (out.length >= max) return;
+        out.push([...path, k]);
+        walk(v[k], [...path, k]);
+      }
+    }
+  };
+  walk(root, []);
+  return out;
+}
+
+export function getAt(root: unknown, path: Path): unknown {
+  let v = root;
+  for (const k of path) v = (v as Record<string | number, unknown>)[k];
+  return v;
+}
+
+/** A copy of `root` with the node at `path` replaced by `f(node)`; copies only along the path. */
+export function replaceAt(root: unknown, path: Path, f: (old: unknown) => unknown): unknown {
+  if (path.length === 0) return f(root);
+  const [k, ...rest] = path;
+  const container = root as Record<string | number, unknown>;
+  const copy: Record<string | number, unknown> = Array.isArray(root) ? (root as unknown[]).slice() as never : { ...container };
+  if (!Array.isArray(root) && Object.getPrototypeOf(root) === null) Object.setPrototypeOf(copy, null);
+  copy[k] = replaceAt(container[k], rest, f);
+  return copy;
+}
+
+/** Reads counted per wrapped object and key; `worst()` is the largest count (1 = each property read once). */
+export class ReadLog {
+  private readonly counts = new Map<string, number>();
+  private next = 0;
+  add(owner: number, key: PropertyKey): void {
+    if (typeof key === 'symbol') return; // Symbol.iterator, Symbol.toPrimitive: not data
+    const id = `${owner}:${String(key)}`;
+    this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+  }
+  newOwner(): number {
+    return this.next++;
+  }
+  worst(): { key: string; count: number } {
+    let best = { key: '', count: 0 };
+    for (const [key, count] of this.counts) if (count > best.count) best = { key, count };
+    return best;
+  }
+}
+
+export interface Mutation {
+  name: string;
+  /** The outcome must equal the unmutated call's. */
+  transparent: boolean;
+  apply(old: unknown, rng: () => number, log: ReadLog): unknown;
+  /** Whether it makes sense for this node. */
+  fits(old: unknown): boolean;
+}
+
+const boom = (): never => {
+  throw new Error('hostile getter');
+};
+
+function countingProxy<T extends object>(target: T, log: ReadLog): T {
+  const owner = log.newOwner();
+  return new Proxy(target, {
+    get(t, k, r) {
+      log.add(owner, k);
+      return Reflect.get(t, k, r);
+    },
+  });
+}
+
+const isObj = (v: unknown): v is object => typeof v === 'object' && v !== null;
+const container = (v: unknown) => Array.isArray(v) || isPlainObject(v);
+
+const HOSTILE_VALUES: Array<() => unknown> = [
+  () => undefined,
+  () => null,
+  () => NaN,
+  () => Infinity,
+  () => -Infinity,
+  () => -0,
+  () => -1,
+  () => 0.5,
+  () => 2 ** 53,
+  () => 2 ** 64,
+  () => 1e300,
+  () => -1n,
+  () => 2n ** 64n,
+  () => 2n ** 200n,
+  () => '',
+  () => '12',
+  () => 'float',
+  () => Symbol('hostile'),
+  () => true,
+  () => ({}),
+  () => [],
+  () => Object.create(null),
+  () => () => 1,
+  () => new Date(0),
+  () => new Map([['n', 1]]),
+  () => new Uint16Array(3),
+  () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  },
+  () => new Proxy({}, { get: boom, ownKeys: boom, getPrototypeOf: boom, has: boom, getOwnPropertyDescriptor: boom }),
+  () => new Proxy([], { get: boom, ownKeys: boom, getPrototypeOf: boom, has: boom, getOwnPropertyDescriptor: boom }),
+];
+
+export const MUTATIONS: Mutation[] = [
+  // transparent
+  { name: 'proxy', transparent: true, fits: container, apply: (old, _r, log) => countingProxy(Array.isArray(old) ? old.slice() : { ...(old as object) }, log) },
+  {
+    name: 'getters',
+    transparent: true,
+    fits: isPlainObject,
+    apply: (old, _r, log) => {
+      const owner = log.newOwner();
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(old as object)) {
+        Object.defineProperty(out, k, { enumerable: true, configurable: true, get: () => (log.add(owner, k), v) });
+      }
+      return out;
+    },
+  },
+  { name: 'null-prototype', transparent: true, fits: isPlainObject, apply: (old) => Object.assign(Object.create(null), old) },
+  { name: 'frozen', transparent: true, fits: container, apply: (old) => Object.freeze(Array.isArray(old) ? old.slice() : { ...(old as object) }) },
+  // hostile
+  { name: 'value', transparent: false, fits: () => true, apply: (_old, r) => HOSTILE_VALUES[Math.floor(r() * HOSTILE_VALUES.length)]() },
+  {
+    name: 'hole',
+    transparent: false,
+    fits: (v) => Array.isArray(v) && v.length > 0,
+    apply: (old, r) => {
+      const a = (old as unknown[]).slice();
+      delete a[Math.floor(r() * a.length)];
+      return a;
+    },
+  },
+  {
+    name: 'length-changes',
+    transparent: false,
+    fits: Array.isArray,
+    apply: (old, r) => {
+      const lies = [-5, 2 ** 32 - 1, (old as unknown[]).length + 1000, 0.5, NaN];
+      const lie = lies[Math.floor(r() * lies.length)];
+      let reads = 0;
+      return new Proxy((old as unknown[]).slice(), { get: (t, k, rc) => (k === 'length' ? (reads++ === 0 ? t.length : lie) : Reflect.get(t, k, rc)) });
+    },
+  },
+  {
+    name: 'huge-length',
+    transparent: false,
+    fits: Array.isArray,
+    apply: (old) => {
+      const a = (old as unknown[]).slice();
+      return new Proxy(a, { get: (t, k, rc) => (k === 'length' ? 2 ** 32 - 1 : typeof k === 'string' && /^\d+$/.test(k) ? t[Number(k) % Math.max(1, t.length)] : Reflect.get(t, k, rc)) });
+    },
+  },
+  {
+    name: 'throwing-getter',
+    transparent: false,
+    fits: (v) => container(v) && Object.keys(v as object).length > 0,
+    apply: (old, r) => {
+      const copy: Record<string, unknown> = Array.isArray(old) ? ((old as unknown[]).slice() as never) : { ...(old as object) };
+      const keys = Object.keys(copy);
+      Object.defineProperty(copy, keys[Math.floor(r() * keys.length)], { get: boom, enumerable: true, configurable: true });
+      return copy;
+    },
+  },
+  {
+    name: 'unknown-key',
+    transparent: false,
+    fits: isPlainObject,
+    apply: (old, r) => ({ ...(old as object), [['zz', 'constructor', '__proto__', 'toString', 'Mode'][Math.floor(r() * 5)]]: 1 }),
+  },
+  {
+    name: 'drop-key',
+    transparent: false,
+    fits: (v) => isPlainObject(v) && Object.keys(v).length > 0,
+    apply: (old, r) => {
+      const copy = { ...(old as Record<string, unknown>) };
+      const keys = Object.keys(copy);
+      delete copy[keys[Math.floor(r() * keys.length)]];
+      return copy;
+    },
+  },
+  {
+    name: 'numeric-edge',
+    transparent: false,
+    fits: (v) => typeof v === 'number' || typeof v === 'bigint',
+    apply: (old, r) => {
+      const x = old as number | bigint;
+      const opts =
+        typeof x === 'bigint'
+          ? [-x - 1n, x + 2n ** 64n, Number(x), 0n, x * 2n ** 40n]
+          : [-x - 1, x + 0.5, x * 2 ** 40, BigInt(Number.isFinite(x) && Number.isInteger(x) ? x : 0), 65536, 2 ** 31, -(2 ** 31)];
+      return opts[Math.floor(r() * opts.length)];
+    },
+  },
+  {
+    name: 'typed-swap',
+    transparent: false,
+    fits: (v) => ArrayBuffer.isView(v) || (Array.isArray(v) && v.every((x) => typeof x === 'number' || typeof x === 'bigint')),
+    apply: (old) => {
+      if (ArrayBuffer.isView(old)) return Array.from(old as unknown as ArrayLike<unknown>);
+      const a = old as Array<number | bigint>;
+      return a.every((x) => typeof x === 'bigint') ? BigUint64Array.from(a as bigint[], (x) => (x < 0n ? 0n : x)) : Float64Array.from(a as number[]);
+    },
+  },
+  { name: 'typed-proxy', transparent: false, fits: ArrayBuffer.isView, apply: (old) => new Proxy(old as object, {}) },
+];
+
+/** One mutation of a value tree: where, what, and a seed for its random choices. */
+export interface HostileCase {
+  path: Path;
+  mutation: Mutation;
+  seed: number;
+}
+
+/**
+ * Chooses a node of `root` and a mutation that fits it. The root itself is the test's list of arguments (never
+ * passed to the library as one value), so only nodes below it are mutated.
+ */
+export function arbHostile(root: unknown): fc.Arbitrary<HostileCase> {
+  const paths = nodePaths(root).filter((p) => p.length > 0);
+  return fc
+    .tuple(fc.nat({ max: paths.length - 1 }), fc.nat({ max: MUTATIONS.length - 1 }), fc.integer())
+    .map(([p, m, seed]) => {
+      const path = paths[p];
+      const node = getAt(root, path);
+      // the first mutation from m on that fits (value always fits)
+      for (let k = 0; k < MUTATIONS.length; k++) {
+        const mutation = MUTATIONS[(m + k) % MUTATIONS.length];
+        if (mutation.fits(node)) return { path, mutation, seed };
+      }
+      return { path, mutation: MUTATIONS.find((x) => x.name === 'value')!, seed };
+    });
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+/** Applies a hostile case to `root`; `log` counts reads through transparent wrappers. */
+export function applyHostile(root: unknown, h: HostileCase, log: ReadLog): unknown {
+  return replaceAt(root, h.path, (old) => h.mutation.apply(old, rng(h.seed), log));
+}
+
+export function describeCase(h: HostileCase): string {
+  return `${h.mutation.name} at ${h.path.length ? h.path.join('.') : '(root)'}`;
+}
+
+/** Text of a value tree for before/after comparison (bigints, typed arrays, holes, -0, NaN kept apart). */
+export function treeText(value: unknown): string {
+  const seen = new Set<unknown>();
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'number') return Object.is(v, -0) ? '-0' : Number.isFinite(v) ? v : String(v);
+    if (typeof v === 'symbol') return String(v);
+    if (typeof v === 'function') return '<function>';
+    if (!isObj(v)) return v;
+    if (seen.has(v)) return '<cycle>';
+    if (ArrayBuffer.isView(v)) return { typed: Object.prototype.toString.call(v), values: Array.from(v as unknown as ArrayLike<unknown>, walk) };
+    if (!container(v)) return `<${Object.prototype.toString.call(v)}>`;
+    seen.add(v);
+    const out = Array.isArray(v) ? Array.from({ length: v.length }, (_, i) => (i in v ? walk(v[i]) : '<hole>')) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    seen.delete(v);
+    return out;
+  };
+  return JSON.stringify(walk(value));
+}
