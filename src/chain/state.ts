@@ -11,7 +11,7 @@ import { SubnetNeurons } from '../subnet/neurons.js';
 import { type ChainRules, eraRules } from './eras.js';
 import { describe } from '../validation/describe.js';
 import { guard, readOptions } from '../validation/read.js';
-import { toAmount, toInt } from '../validation/values.js';
+import { toAmount, toBool, toInt } from '../validation/values.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
 
 export interface EpochParams {
@@ -172,6 +172,11 @@ export interface SubnetRegistration {
 
 /** `SubnetRegistration` with the runtime's defaults at 14bc6f9f (256 UIDs, immunity 4096, burn 0.1 TAO, ×1.26, half-life 360). */
 export function defaultRegistration(fields: Partial<SubnetRegistration> = {}): SubnetRegistration {
+  const defaults = registrationDefaults();
+  return { ...defaults, ...scalarFields(fields, defaults, 'registration fields') };
+}
+
+function registrationDefaults(): SubnetRegistration {
   return {
     maxAllowedUids: 256,
     immunityPeriod: 4096,
@@ -184,8 +189,38 @@ export function defaultRegistration(fields: Partial<SubnetRegistration> = {}): S
     burnIncreaseMult: fromF64(U64F64, 1.26),
     raoRecycledForRegistration: 0n,
     alphaBurnedByRegistration: 0n,
-    ...fields,
   };
+}
+
+/**
+ * A caller's fields over `defaults`, read once: only keys `defaults` (or `extra`) has; a value has its default's
+ * type (bigint ≥ 0, whole number ≥ 0, boolean; a null default takes anything but a function or Symbol), or null
+ * under a `nullable` key. Values under `extra` keys are passed through for the caller's own check.
+ */
+function scalarFields<T extends object>(
+  fields: unknown,
+  defaults: T,
+  where: string,
+  extra: readonly string[] = [],
+  nullable: readonly string[] = [],
+): Partial<T> & Record<string, unknown> {
+  const keys = [...Object.keys(defaults), ...extra];
+  const given = readOptions(fields, where, keys);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(given)) {
+    const v = (given as Record<string, unknown>)[k];
+    const d = (defaults as Record<string, unknown>)[k];
+    if (extra.includes(k) || (v === null && nullable.includes(k))) out[k] = v;
+    else if (typeof d === 'bigint') {
+      if (typeof v !== 'bigint') throw new YumaError('E_ARG', `${where}.${k} must be a bigint (got ${describe(v)})`);
+      if (v < 0n) throw new YumaError('E_RANGE', `${where}.${k} must not be negative`);
+      out[k] = v;
+    } else if (typeof d === 'number') out[k] = toInt(v, `${where}.${k}`, 0, Number.MAX_SAFE_INTEGER);
+    else if (typeof d === 'boolean') out[k] = toBool(v, `${where}.${k}`);
+    else if (typeof v === 'function' || typeof v === 'symbol') throw new YumaError('E_ARG', `${where}.${k} cannot be ${describe(v)}`);
+    else out[k] = v;
+  }
+  return out as Partial<T> & Record<string, unknown>;
 }
 
 export interface HotkeyInfo {
@@ -855,10 +890,19 @@ export type SubnetFields = Partial<Omit<ChainSubnet, 'neurons'>> & {
 
 /** A dynamic subnet with the runtime defaults, emitting, pool at weights 0.5/0.5, no neurons. */
 export function newSubnet(netuid: number, fields: SubnetFields = {}): ChainSubnet {
-  const { neurons, mechanisms, mechanismEmissionSplit, ...rest } = fields;
-  const registration = rest.registration ?? null;
+  netuid = toInt(netuid, 'netuid', 0, 65535);
+  const defaults = subnetDefaults(netuid);
+  const checked = scalarFields(fields, defaults, `subnet ${netuid} fields`, ['neurons', 'mechanisms', 'mechanismEmissionSplit', 'registration'], ['firstEmissionBlockNumber']);
+  const { neurons, mechanisms, mechanismEmissionSplit, ...rest } = checked as SubnetFields;
+  const registration = rest.registration === undefined || rest.registration === null ? null : defaultRegistration(rest.registration);
   const table =
-    neurons instanceof SubnetNeurons ? neurons : neuronTable(neurons ?? [], mechanisms ?? [], mechanismEmissionSplit ?? null, registration, `subnet ${netuid}`);
+    neurons instanceof SubnetNeurons
+      ? neurons
+      : guard(`subnet ${netuid} neurons`, () => neuronTable(neurons ?? [], mechanisms ?? [], mechanismEmissionSplit ?? null, registration, `subnet ${netuid}`));
+  return { ...defaults, ...rest, neurons: table, registration } as ChainSubnet;
+}
+
+function subnetDefaults(netuid: number): Omit<ChainSubnet, 'neurons' | 'registration'> {
   return {
     netuid,
     added: true,
@@ -901,9 +945,6 @@ export function newSubnet(netuid: number, fields: SubnetFields = {}): ChainSubne
     alphaBurned: 0n,
     alphaRecycled: 0n,
     epochParams: defaultEpochParams(),
-    ...rest,
-    neurons: table,
-    registration,
   };
 }
 

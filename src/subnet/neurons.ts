@@ -16,6 +16,7 @@ import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
 import type { EpochOutput, MechanismEpochOutput, NumericMode, SparseRow } from '../epoch/types.js';
 import { PackedRows } from '../epoch/packed-rows.js';
 import { readList } from '../validation/read.js';
+import { describe, typedArrayKind } from '../validation/describe.js';
 import { toInt } from '../validation/values.js';
 import { vecU16MaxUpscaleToU16 } from './max-upscale.js';
 
@@ -27,6 +28,19 @@ const U64_MAX = (1n << 64n) - 1n;
 
 /** Packs `[uid, value]` pairs (uids < 65536, u16 values) into a stored row. */
 export function packRow(pairs: ReadonlyArray<readonly [number, number]>): PackedRow {
+  const list = readList(pairs, 'pairs', MAX_UIDS);
+  if (list.length === 0) return EMPTY_ROW;
+  const row = new Uint32Array(list.length);
+  for (let k = 0; k < list.length; k++) {
+    const pair = readList(list[k], `pairs[${k}]`, 2);
+    if (pair.length !== 2) throw new YumaError('E_SHAPE', `pairs[${k}] must be a [uid, value] pair`);
+    row[k] = ((toInt(pair[0], `pairs[${k}][0]`, 0, 65535) << 16) | toInt(pair[1], `pairs[${k}][1]`, 0, 65535)) >>> 0;
+  }
+  return row;
+}
+
+/** `packRow` of pairs the library made or already checked (the epoch write-back, rows loaded from a checked state). */
+function packChecked(pairs: ReadonlyArray<readonly [number, number]>): PackedRow {
   if (pairs.length === 0) return EMPTY_ROW;
   const row = new Uint32Array(pairs.length);
   for (let k = 0; k < pairs.length; k++) row[k] = ((pairs[k][0] << 16) | pairs[k][1]) >>> 0;
@@ -35,6 +49,7 @@ export function packRow(pairs: ReadonlyArray<readonly [number, number]>): Packed
 
 /** The `[uid, value]` pairs of a stored row. */
 export function unpackRow(row: PackedRow): SparseRow {
+  if (typedArrayKind(row) !== 'Uint32Array') throw new YumaError('E_ARG', `row must be a Uint32Array made by packRow (got ${describe(row)})`);
   const out: SparseRow = new Array(row.length);
   for (let k = 0; k < row.length; k++) out[k] = [row[k] >>> 16, row[k] & 0xffff];
   return out;
@@ -52,6 +67,7 @@ export class MechanismNeurons {
   readonly incentive: Uint16Array;
 
   constructor(capacity: number) {
+    capacity = toInt(capacity, 'capacity', 0, MAX_UIDS);
     this.weights = new Array<PackedRow>(capacity).fill(EMPTY_ROW);
     this.bonds = new Array<PackedRow>(capacity).fill(EMPTY_ROW);
     // LastUpdate and Incentive of a mechanism the chain never wrote read as zeros (get_last_update pads with 0)
@@ -364,8 +380,8 @@ export class SubnetNeurons {
   /** Replaces a stored row as loaded from storage (no upscaling; uids must be below the subnet's size). */
   loadRows(mechanism: number, uid: number, weights: ReadonlyArray<readonly [number, number]>, bonds: ReadonlyArray<readonly [number, number]>): void {
     const m = this.mechanism(mechanism);
-    m.weights[uid] = packRow(weights);
-    m.bonds[uid] = packRow(bonds);
+    m.weights[uid] = packChecked(weights);
+    m.bonds[uid] = packChecked(bonds);
   }
 
   /** `do_reset_bonds`: deletes every stored bond on `uid` (its column) in a mechanism. */
@@ -435,7 +451,7 @@ export class SubnetNeurons {
     perMechanism.forEach((o, m) => {
       const store = this.mechs[m];
       const rows = o.bonds as SparseRow[];
-      for (let i = 0; i < n; i++) store.bonds[i] = packRow(rows[i]);
+      for (let i = 0; i < n; i++) store.bonds[i] = packChecked(rows[i]);
       store.incentive.set(o.incentive.subarray(0, n));
     });
     for (let i = 0; i < n; i++) {
