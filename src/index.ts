@@ -32,6 +32,6 @@ export { Subnet, type SubnetOptions, type SubnetEpochOptions, type MechanismOpti
 export { SubnetNeurons, MechanismNeurons, packRow, unpackRow, type PackedRow, type PruneRules, type WeightsRow, type WeightsProblem } from './subnet/neurons.js';
 export * from './dtao/index.js';
 export * from './sim/index.js';
-export { Chain, type ChainOptions, chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, defaultRegistration, ChainRefused, StakingRefused } from './chain/index.js';
+export { Chain, MAX_RUN_BLOCKS, type ChainOptions, chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, defaultRegistration, ChainRefused, StakingRefused } from './chain/index.js';
 export type { ChainState, ChainSubnet, BlockReport, EpochReport, SubnetRegistration, SubnetFields, ChainErrorName, RegisterRequest, RegisterResult, SetWeightsRequest } from './chain/index.js';
 export { blockReportToJSON } from './chain/report-json.js';

@@ -43,6 +43,7 @@ import {
   SubnetEconomy,
 } from '../src/dtao/index.js';
 import { Subnet, vecU16MaxUpscaleToU16 } from '../src/subnet/index.js';
+import { Chain, chainStateToJSON, defaultRegistration, newChainState, newSubnet } from '../src/chain/index.js';
 import { DEFAULT_OPTIONS, SHARE_MODES, STRATEGIES, resolveOptions } from '../src/sim/config.js';
 import { Network } from '../src/sim/network.js';
 import { scenarioFromJson } from '../src/sim/scenario.js';
@@ -333,6 +334,59 @@ describe('fuzz: dTAO functions', () => {
     const ecoState = (e: SubnetEconomy) => snapshotText({ e, pools: e.subnets.map((s) => poolState(s.pool)) });
     check({ name: 'SubnetEconomy.step', args: () => fc.tuple(fc.tuple(fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 0, max: 0.5, noNaN: true }))), setup: economy, call: (e, a) => (e as SubnetEconomy).step(...(a as [number[]])), state: ecoState, healthy: (e) => (e as SubnetEconomy).step([0.5, 0.5]), result: snapshotText, runs: 60 });
     check({ name: 'SubnetEconomy.addSubnet', args: () => fc.tuple(fc.record({ pool: fc.constant(pool('seed')), alphaOut: amount, tempo: fc.nat(400), netuid: fc.nat(100), ownerCut: fc.nat(65535), rootProportion: fc.double({ min: 0, max: 1, noNaN: true }) })), setup: economy, call: (e, [o]) => (e as SubnetEconomy).addSubnet(o as never), state: ecoState, runs: 40 });
+  });
+});
+
+// ------------------------------------------------------------------------------------------------ Chain
+
+/** A block model with a dynamic subnet of two mechanisms, two staked validators, two miners and registration on. */
+function chain(): Chain {
+  const s = newChainState({ block: 100n, totalIssuance: 10_000_000n * RAO, balancesTotalIssuance: 10_000_000n * RAO });
+  const neuron = (uid: number, hotkey: string, weights: Array<[number, number]>) => ({
+    uid, hotkey, blockAtRegistration: 1n, lastUpdate: 99n, validatorPermit: uid < 2, weights, bonds: [] as Array<[number, number]>,
+  });
+  s.subnets.set(
+    1,
+    newSubnet(1, {
+      subnetTao: 1000n * RAO,
+      subnetAlphaIn: 4000n * RAO,
+      tempo: 3,
+      lastEpochBlock: 100n,
+      neurons: [neuron(0, 'v1', [[2, 65535], [3, 21845]]), neuron(1, 'v2', [[2, 65535]]), neuron(2, 'm1', []), neuron(3, 'm2', [])],
+      mechanisms: [{ weights: [[[3, 65535]], [[2, 10000], [3, 65535]], [], []], bonds: [[], [], [], []], lastUpdate: [99n, 99n, 99n, 99n] }],
+      mechanismEmissionSplit: [40000, 25535],
+      registration: defaultRegistration({ maxAllowedUids: 6 }),
+    }),
+  );
+  for (const [h, o] of [['v1', 'a'], ['v2', 'b'], ['m1', 'c'], ['m2', 'd']]) s.hotkeys.set(h, { owner: o });
+  const c = new Chain(s, { engine });
+  c.addStake({ coldkey: 'a', hotkey: 'v1', netuid: 1, tao: 300n * RAO });
+  c.addStake({ coldkey: 'b', hotkey: 'v2', netuid: 1, tao: 100n * RAO });
+  return c;
+}
+const chainState = (c: Chain) => JSON.stringify(chainStateToJSON(c.state));
+const chainHealthy = (c: Chain) => {
+  c.run(4);
+  c.addStake({ coldkey: 'a', hotkey: 'v1', netuid: 1, tao: RAO });
+};
+const rao = fc.bigInt({ min: 0n, max: 50n * RAO });
+const CHAIN_METHODS: Array<[string, fc.Arbitrary<unknown[]>, (c: Chain, a: unknown[]) => unknown]> = [
+  ['addStake', fc.tuple(fc.record({ coldkey: fc.constantFrom('a', 'z'), hotkey: fc.constantFrom('v1', 'm1'), netuid: fc.constantFrom(0, 1), tao: rao, limitPrice: fc.bigInt({ min: 0n, max: RAO }), allowPartial: fc.boolean() }, { requiredKeys: ['coldkey', 'hotkey', 'netuid', 'tao'] })), (c, [r]) => c.addStake(r as never)],
+  ['removeStake', fc.tuple(fc.record({ coldkey: fc.constantFrom('a', 'b'), hotkey: fc.constantFrom('v1', 'v2'), netuid: fc.constant(1), alpha: rao, limitPrice: fc.bigInt({ min: 0n, max: RAO }), allowPartial: fc.boolean() }, { requiredKeys: ['coldkey', 'hotkey', 'netuid', 'alpha'] })), (c, [r]) => c.removeStake(r as never)],
+  ['registerNeuron', fc.tuple(fc.record({ coldkey: fc.constantFrom('a', 'e'), hotkey: fc.constantFrom('n1', 'm1'), netuid: fc.constant(1), limitPrice: fc.bigInt({ min: 0n, max: 10n * RAO }) }, { requiredKeys: ['coldkey', 'hotkey', 'netuid'] })), (c, [r]) => c.registerNeuron(r as never)],
+  ['setWeights', fc.tuple(fc.record({ hotkey: fc.constantFrom('v1', 'v2'), netuid: fc.constant(1), uids: fc.constant([2, 3]), values: fc.tuple(fc.nat(65535), fc.nat(65535)), mechanism: fc.constantFrom(0, 1) }, { requiredKeys: ['hotkey', 'netuid', 'uids', 'values'] })), (c, [r]) => c.setWeights(r as never)],
+];
+
+describe('fuzz: Chain', () => {
+  for (const [name, args, call] of CHAIN_METHODS) {
+    it(`Chain.${name}`, () => {
+      check({ name: `Chain.${name}`, args: () => args, setup: chain, call: (c, a) => call(c as Chain, a), state: chainState, healthy: chainHealthy, result: () => '', runs: 40 });
+    });
+  }
+  it('new Chain(state, options) and Chain.fromJSON', () => {
+    const json = chainStateToJSON(chain().state);
+    check({ name: 'Chain.fromJSON', args: () => fc.tuple(fc.constant(JSON.parse(JSON.stringify(json))), fc.record({ epochMode: fc.constantFrom('fixed', 'float') })), call: (_s, [j, o]) => chainStateToJSON(Chain.fromJSON(j, { ...(o as object), engine } as never).state), result: (r) => JSON.stringify(r), runs: 60 });
+    check({ name: 'new Chain', args: () => fc.tuple(fc.record({ epochMode: fc.constantFrom('fixed', 'float'), engine: fc.constant(engine) })), call: (_s, [o]) => new Chain(chain().state, o as never).epochMode, runs: 40 });
   });
 });
 

@@ -8,7 +8,9 @@ import type { ChainPath, NumericMode } from '../epoch/types.js';
 import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep } from './block.js';
 import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
-import { type ChainState, chainStateFromJSON, chainStateToJSON } from './state.js';
+import { type ChainState, chainStateFromJSON, chainStateToJSON, checkChainState } from './state.js';
+import { guard, readOptions } from '../validation/read.js';
+import { oneOf, toInt } from '../validation/values.js';
 
 /** Options of `new Chain(state, opts)`. */
 export interface ChainOptions {
@@ -23,6 +25,9 @@ export interface ChainOptions {
   epochPath?: ChainPath;
 }
 
+/** Most blocks one `Chain.run` call steps (30 days): it returns every block's report, all held in memory. */
+export const MAX_RUN_BLOCKS = 30 * 7200;
+
 /**
  * The chain's block to the rao: holds a `ChainState` and steps it one block at a time (coinbase, share pools,
  * Balancer swaps, every due epoch through the Wasm engine in fixed mode). Staking calls are all or nothing.
@@ -36,18 +41,15 @@ export class Chain {
   readonly epochMode: NumericMode;
 
   constructor(state: ChainState, opts: ChainOptions = {}) {
-    if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'Chain options must be an object');
-    for (const k of Object.keys(opts)) {
-      if (k !== 'engine' && k !== 'epochMode' && k !== 'epochPath') throw new YumaError('E_ARG', `unknown Chain option ${JSON.stringify(k)} (known: engine, epochMode, epochPath)`);
+    const o = readOptions(opts, 'Chain options', ['engine', 'epochMode', 'epochPath']);
+    const mode = oneOf(o.epochMode ?? 'fixed', 'epochMode', ['fixed', 'float'] as const);
+    const path = oneOf(o.epochPath ?? 'sparse', 'epochPath', ['sparse', 'dense'] as const);
+    this.state = checkChainState(state);
+    const e = o.engine as Partial<EpochEngineLike> | undefined;
+    if (e !== undefined && (typeof e !== 'object' || e === null || typeof guard('engine', () => e.epoch) !== 'function')) {
+      throw new YumaError('E_ARG', 'engine must have an epoch() method (createEngine(), createEngineSync() or createReferenceEngine())');
     }
-    const mode = opts.epochMode ?? 'fixed';
-    if (mode !== 'fixed' && mode !== 'float') throw new YumaError('E_ARG', `epochMode must be 'fixed' or 'float' (got ${String(mode)})`);
-    const path = opts.epochPath ?? 'sparse';
-    if (path !== 'sparse' && path !== 'dense') throw new YumaError('E_ARG', `epochPath must be 'sparse' or 'dense' (got ${String(path)})`);
-    const engine = opts.engine ?? createEngineSync();
-    if (typeof (engine as Partial<EpochEngineLike>).epoch !== 'function') throw new YumaError('E_ARG', 'engine must have an epoch() method (createEngine())');
-    this.state = state;
-    this.engine = engine;
+    this.engine = (e as EpochEngineLike | undefined) ?? createEngineSync();
     this.settings = Object.freeze({ mode, path });
     this.epochMode = mode;
   }
@@ -101,9 +103,10 @@ export class Chain {
     setWeights(this.state, req);
   }
 
-  /** Steps `blocks` blocks (a whole number ≥ 0) and returns their reports. */
+  /** Steps `blocks` blocks (a whole number in [0, MAX_RUN_BLOCKS]) and returns their reports. */
   run(blocks: number): BlockReport[] {
-    if (!Number.isSafeInteger(blocks) || blocks < 0) throw new YumaError('E_ARG', `blocks must be a whole number ≥ 0, got ${String(blocks)}`);
+    blocks = toInt(blocks, 'blocks', 0, Number.MAX_SAFE_INTEGER);
+    if (blocks > MAX_RUN_BLOCKS) throw new YumaError('E_LIMIT', `run keeps a report per block: at most ${MAX_RUN_BLOCKS} blocks a call (got ${blocks}); call it again, or step()`);
     const out: BlockReport[] = [];
     for (let i = 0; i < blocks; i++) out.push(this.step());
     return out;

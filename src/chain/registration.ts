@@ -10,6 +10,7 @@
  * commit-reveal.
  */
 import { YumaError } from '../errors.js';
+import { show } from '../validation/describe.js';
 import { U64F64, mulSat, toU64Sat, fromInt } from '../fixed/substrate-fixed.js';
 import type { PruneRules, WeightsRow } from '../subnet/neurons.js';
 import { MAX_PRICE_RAO } from './balancer.js';
@@ -210,7 +211,7 @@ export function setWeights(s: ChainState, request: SetWeightsRequest): void {
   if (row.targets.length !== row.values.length) throw new ChainRefused('WeightVecNotEqualSize', `${row.targets.length} uids, ${row.values.length} values`);
   const mechanism = req.mechanism ?? 0;
   if (typeof mechanism !== 'number' || !Number.isInteger(mechanism) || mechanism < 0 || mechanism >= t.mechanismCount) {
-    throw new ChainRefused('MechanismDoesNotExist', `mechanism ${String(mechanism)} on subnet ${sn.netuid} (it has ${t.mechanismCount})`);
+    throw new ChainRefused('MechanismDoesNotExist', `mechanism ${show(mechanism)} on subnet ${sn.netuid} (it has ${t.mechanismCount})`);
   }
   if (row.targets.length > t.size) throw new ChainRefused('UidsLengthExceedUidsInSubNet', `${row.targets.length} weights for ${t.size} UIDs`);
   const uid = t.uidOf(hotkey);

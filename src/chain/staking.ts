@@ -10,6 +10,8 @@
  * `NominatorMinRequiredStake` (0 on chain by default), RootClaimed bookkeeping on root stake changes.
  */
 import { YumaError } from '../errors.js';
+import { show } from '../validation/describe.js';
+import { readOptions } from '../validation/read.js';
 import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, feeAmount, limitPriceFromRao } from './balancer.js';
 import { stakePool, stakeToColdkey, swapAlphaForTao, swapTaoForAlpha } from './block.js';
 import { poolCanUpdateOne, poolUpdateOne, poolValueOf, type SafeFloat } from './safe-float.js';
@@ -123,14 +125,13 @@ export function checkKey(name: string, v: unknown): string {
   return v;
 }
 
+/** A request copied once (plain object, known fields only): the extrinsic checks and runs on the copy. */
 export function readRequest<T extends object>(req: unknown, allowed: readonly string[]): T {
-  if (req === null || typeof req !== 'object' || Array.isArray(req)) throw new YumaError('E_ARG', 'request must be an object');
-  for (const k of Object.keys(req)) if (!allowed.includes(k)) throw new YumaError('E_ARG', `unknown field ${JSON.stringify(k)}`);
-  return req as T;
+  return readOptions(req, 'request', allowed, true) as T;
 }
 
 export function subnetOf(s: ChainState, netuid: unknown): ChainSubnet {
-  if (typeof netuid !== 'number' || !Number.isInteger(netuid) || netuid < 0 || netuid > 65535) throw new YumaError('E_ARG', `netuid must be a u16, got ${String(netuid)}`);
+  if (typeof netuid !== 'number' || !Number.isInteger(netuid) || netuid < 0 || netuid > 65535) throw new YumaError('E_ARG', `netuid must be a u16, got ${show(netuid)}`);
   const sn = s.subnets.get(netuid);
   if (!sn || !sn.added) throw new ChainRefused('SubnetNotExists', `subnet ${netuid}`);
   return sn;

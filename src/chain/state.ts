@@ -10,7 +10,7 @@ import { I96F32, U64F64, U64_MAX, U96F32, fromF64, toF64 } from '../fixed/substr
 import { SubnetNeurons } from '../subnet/neurons.js';
 import { type ChainRules, eraRules } from './eras.js';
 import { describe } from '../validation/describe.js';
-import { guard, readOptions } from '../validation/read.js';
+import { guard, readList, readOptions } from '../validation/read.js';
 import { toAmount, toBool, toInt } from '../validation/values.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
 
@@ -194,7 +194,7 @@ function registrationDefaults(): SubnetRegistration {
 
 /**
  * A caller's fields over `defaults`, read once: only keys `defaults` (or `extra`) has; a value has its default's
- * type (bigint ≥ 0, whole number ≥ 0, boolean; a null default takes anything but a function or Symbol), or null
+ * type (bigint, whole number ≥ 0, boolean; a null default takes anything but a function or Symbol), or null
  * under a `nullable` key. Values under `extra` keys are passed through for the caller's own check.
  */
 function scalarFields<T extends object>(
@@ -212,8 +212,8 @@ function scalarFields<T extends object>(
     const d = (defaults as Record<string, unknown>)[k];
     if (extra.includes(k) || (v === null && nullable.includes(k))) out[k] = v;
     else if (typeof d === 'bigint') {
+      // any sign: flows, and the chain tests' 'last epoch' before block 0, are negative
       if (typeof v !== 'bigint') throw new YumaError('E_ARG', `${where}.${k} must be a bigint (got ${describe(v)})`);
-      if (v < 0n) throw new YumaError('E_RANGE', `${where}.${k} must not be negative`);
       out[k] = v;
     } else if (typeof d === 'number') out[k] = toInt(v, `${where}.${k}`, 0, Number.MAX_SAFE_INTEGER);
     else if (typeof d === 'boolean') out[k] = toBool(v, `${where}.${k}`);
@@ -316,14 +316,16 @@ function bad(path: string, what: string): never {
   throw new YumaError('E_SHAPE', `${path}: ${what}`);
 }
 
+/** An object of the JSON form, copied once (each field read once however often the reader looks at it). */
 function obj(v: unknown, path: string): Json {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(path, 'expected an object');
-  return v as Json;
+  return { ...(v as Json) };
 }
 
+/** An array of the JSON form, copied once (no holes, at most 2^24 entries). */
 function arr(v: unknown, path: string): unknown[] {
   if (!Array.isArray(v)) bad(path, 'expected an array');
-  return v;
+  return readList(v, path, 2 ** 24);
 }
 
 function int(v: unknown, path: string, lo: bigint, hi: bigint): bigint {
@@ -991,6 +993,33 @@ export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {})
     parentKeys: new Map(),
     ...checked,
   };
+}
+
+/**
+ * The state `new Chain` keeps (by reference: `chain.state` is the live state), checked at its top: the numbers of
+ * the right kinds and ranges, genuine Maps, and every subnet a record with its neuron table. A look-alike would
+ * otherwise fail later, in the middle of a block.
+ */
+export function checkChainState(value: unknown): ChainState {
+  if (typeof value !== 'object' || value === null) throw new YumaError('E_ARG', `state must be a ChainState from newChainState or chainStateFromJSON (got ${describe(value)})`);
+  return guard('state', () => {
+    const s = value as Record<string, unknown>;
+    for (const k of STATE_U64_KEYS) toAmount(s[k], `state.${k}`, true);
+    for (const k of STATE_U16_KEYS) toInt(s[k], `state.${k}`, 0, U16_MAX);
+    for (const k of [...STATE_MAP_KEYS, 'subnets'] as const) {
+      try {
+        mapSize.call(s[k]);
+      } catch {
+        throw new YumaError('E_ARG', `state.${k} must be a Map`);
+      }
+    }
+    for (const [netuid, sn] of s.subnets as Map<unknown, unknown>) {
+      if (typeof netuid !== 'number' || typeof sn !== 'object' || sn === null || (sn as ChainSubnet).netuid !== netuid || !((sn as ChainSubnet).neurons instanceof SubnetNeurons)) {
+        throw new YumaError('E_ARG', `state.subnets has an entry that is not a subnet from newSubnet (key ${describe(netuid)})`);
+      }
+    }
+    return value as ChainState;
+  });
 }
 
 const STATE_U64_KEYS = ['block', 'totalIssuance', 'balancesTotalIssuance', 'totalStake', 'taoWeight', 'ckBurn', 'subnetMovingAlpha', 'stakeThreshold', 'swapMinimumReserve', 'blockEmission'] as const;
