@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isYumaError, type YumaErrorCode } from '../src/errors.js';
 import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
+import { fromMetagraph } from '../src/metagraph/from-metagraph.js';
 import { DEFAULT_HYPERPARAMS, type EpochInput } from '../src/epoch/types.js';
 import {
   alphaBlockEmission,
@@ -168,6 +169,12 @@ describe('fuzz: engine', () => {
   it('engine.epochs(batch, opts)', () => {
     const batch = fc.tuple(fc.record({ input: smallInput, hyper: arbHyperparams({ maxValidators: 8 }) }), fc.record({ input: smallInput }));
     check({ name: 'engine.epochs', args: () => fc.tuple(batch, arbOpts), call: (_s, [b, o]) => engine.epochs(b as never, o as never), runs: 150 });
+  });
+
+  it('fromMetagraph(metagraph, options)', () => {
+    const mg = fc.record({ block: fc.integer({ min: 100, max: 200 }), S: fc.tuple(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(0)), W: fc.constant([[0, 0, 1], [0, 0, 1], [0, 0, 0]]), last_update: fc.constant([99, 99, 0]), block_at_registration: fc.constant([0, 0, 0]), validator_permit: fc.constant([true, true, false]), kappa: fc.integer({ min: 0, max: 65535 }) });
+    const opts = fc.record({ lastStepBlock: fc.integer({ min: 0, max: 99 }), raoEmission: fc.bigInt({ min: 0n, max: 10n ** 12n }) }, { requiredKeys: [] });
+    check({ name: 'fromMetagraph', args: () => fc.tuple(mg, opts), call: (_s, [m, o]) => fromMetagraph(m as never, o as never), runs: 90 });
   });
 
   it('engine.runPrepared(prepared) and the reference engine', () => {
@@ -465,6 +472,30 @@ describe('fuzz: CLI', () => {
       }),
       { seed: FUZZ_SEED, numRuns: fuzzRuns(200) },
     );
+  });
+
+  it('yuma-wasm diverge <file> and epoch --metagraph <file> exit 0 or 2, never 1 (internal error)', () => {
+    const epochFile = smallInput.map((input) => JSON.parse(JSON.stringify({ input, hyper: DEFAULT_HYPERPARAMS }, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v))));
+    const metagraph = fc.constant({ block: 100, S: [10, 5, 0.5], W: [[0, 0, 1], [0, 0, 1], [0, 0, 0]], B: [[0, 0, 0.5], [0, 0, 0.2], [0, 0, 0]], last_update: [99, 99, 0], block_at_registration: [0, 0, 0], validator_permit: [true, true, false], tempo: 10, kappa: 32767 });
+    for (const [argv, file] of [
+      [['diverge', 'in.json'], epochFile],
+      [['epoch', '--metagraph', 'in.json', '--compact'], metagraph],
+    ] as const) {
+      const codes = new Set<number>();
+      fc.assert(
+        fc.property((file as fc.Arbitrary<unknown>).chain((f) => fc.tuple(fc.constant(f), arbHostile(f), fc.constantFrom(...JSON_HOSTILE))), ([f, h, value]) => {
+          const text = JSON.stringify(applyHostile(f, { ...h, mutation: { ...h.mutation, apply: () => value } }, new ReadLog()));
+          const r = cli([...argv], { 'in.json': text ?? 'null' });
+          codes.add(r.code);
+          expect([0, 2], `${argv.join(' ')}: ${r.stderr}`).toContain(r.code);
+          expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+        }),
+        { seed: FUZZ_SEED, numRuns: fuzzRuns(120) },
+      );
+      // the valid file runs, so a mutation that leaves it valid exits 0: both outcomes occur
+      expect(cli([...argv], { 'in.json': JSON.stringify(fc.sample(file as fc.Arbitrary<unknown>, { seed: FUZZ_SEED, numRuns: 1 })[0]) }).code, argv.join(' ')).toBe(0);
+      expect([...codes].sort(), argv.join(' ')).toEqual([0, 2]);
+    }
   });
 
   it('yuma-wasm simulate with hostile flags and scenario files exits 0 or 2, never 1', () => {

@@ -5,7 +5,7 @@ import { DEFAULT_HYPERPARAMS, type EpochInput, type Hyperparams } from '../epoch
 import { vecU16MaxUpscaleToU16 } from '../subnet/max-upscale.js';
 import { RAO, U64_MAX } from '../units.js';
 import { describe, show } from '../validation/describe.js';
-import { guard } from '../validation/read.js';
+import { guard, readList, readOptions } from '../validation/read.js';
 import { toInt, toU64 } from '../validation/values.js';
 
 /**
@@ -128,10 +128,12 @@ export function taoToRao(value: unknown, field = 'value'): bigint {
   return rao;
 }
 
+/** A list of the metagraph, copied once (no holes): n values. */
 function list(v: unknown, field: string, n: number): unknown[] {
   if (!Array.isArray(v)) throw new YumaError('E_SHAPE', `${field} must be an array of n = ${n} values (got ${describe(v)})`);
-  if (v.length !== n) throw new YumaError('E_SHAPE', `${field} has length ${v.length}, expected n = ${n}`);
-  return v;
+  const a = readList(v, field, MAX_UIDS);
+  if (a.length !== n) throw new YumaError('E_SHAPE', `${field} has length ${a.length}, expected n = ${n}`);
+  return a;
 }
 
 function pick(mg: Record<string, unknown>, names: string[]): [string, unknown] | undefined {
@@ -144,14 +146,17 @@ type Cell = number | readonly [number, number];
 /** Rows of a matrix as dense number rows of n (sparse `[uid, value]` rows spread out). */
 function denseRows(v: unknown, field: string, n: number): number[][] {
   const rows = list(v, field, n);
-  return rows.map((r, i) => {
-    if (!Array.isArray(r)) throw new YumaError('E_SHAPE', `${field}[${i}] must be a row (got ${describe(r)})`);
+  return rows.map((given, i) => {
+    if (!Array.isArray(given)) throw new YumaError('E_SHAPE', `${field}[${i}] must be a row (got ${describe(given)})`);
+    const r = readList(given, `${field}[${i}]`, MAX_UIDS);
     const out = new Array<number>(n).fill(0);
     if (r.length > 0 && Array.isArray(r[0])) {
       for (const [e, pair] of (r as Cell[]).entries()) {
-        if (!Array.isArray(pair) || pair.length !== 2) throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
-        const j = toInt(pair[0], `${field}[${i}][${e}] uid`, 0, n - 1);
-        out[j] = finite(pair[1], `${field}[${i}][${e}] value`);
+        if (!Array.isArray(pair)) throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
+        const p = readList(pair, `${field}[${i}][${e}]`, 2);
+        if (p.length !== 2) throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
+        const j = toInt(p[0], `${field}[${i}][${e}] uid`, 0, n - 1);
+        out[j] = finite(p[1], `${field}[${i}][${e}] value`);
       }
       return out;
     }
@@ -200,19 +205,17 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
   if (metagraph === null || typeof metagraph !== 'object' || Array.isArray(metagraph)) {
     throw new YumaError('E_ARG', `a metagraph must be an object (got ${describe(metagraph)})`);
   }
-  if (opts === null || typeof opts !== 'object') throw new YumaError('E_ARG', 'fromMetagraph options must be an object');
-  for (const k of Object.keys(opts)) {
-    if (k !== 'lastStepBlock' && k !== 'raoEmission') throw new YumaError('E_ARG', `fromMetagraph option '${k}' is not known (known: lastStepBlock, raoEmission)`);
-  }
-  const mg = metagraph as Record<string, unknown>;
+  opts = readOptions(opts, 'fromMetagraph options', ['lastStepBlock', 'raoEmission']) as FromMetagraphOptions;
+  // one read of each field (an SDK dump is a plain object; its fields are looked at more than once below)
+  const mg: Record<string, unknown> = { ...(metagraph as Record<string, unknown>) };
   const notes: string[] = [];
 
   const stakeField = pick(mg, ['S', 'stake', 'total_stake']);
   if (!stakeField) throw new YumaError('E_SHAPE', 'the metagraph has no stake (S, stake or total_stake)');
   if (!Array.isArray(stakeField[1])) throw new YumaError('E_SHAPE', `${stakeField[0]} must be an array (got ${describe(stakeField[1])})`);
-  const n = mg.n === undefined ? stakeField[1].length : toInt(mg.n, 'n', 0, MAX_UIDS);
-  if (n > MAX_UIDS) throw new YumaError('E_LIMIT', `n = ${n} UIDs exceeds the limit of ${MAX_UIDS}`);
-  const stake = list(stakeField[1], stakeField[0], n).map((x, i) => taoToRao(x, `${stakeField[0]}[${i}]`));
+  const stakeList = readList(stakeField[1], stakeField[0], MAX_UIDS);
+  const n = mg.n === undefined ? stakeList.length : toInt(mg.n, 'n', 0, MAX_UIDS);
+  const stake = list(stakeList, stakeField[0], n).map((x, i) => taoToRao(x, `${stakeField[0]}[${i}]`));
 
   const block = toU64(mg.block, 'block');
   const tempo = toInt(mg.tempo ?? 360, 'tempo', 0, 65535);
