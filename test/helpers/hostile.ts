@@ -16,7 +16,8 @@ import fc from 'fast-check';
 export type Path = Array<string | number>;
 
 /** Seed and size of the fuzz runs: fixed in CI, `YUMA_FUZZ_SEED` / `YUMA_FUZZ_SCALE` (a run multiplier) on demand. */
-export const FUZZ_SEED = Number(process.env.YUMA_FUZZ_SEED ?? 20_261_201);
+const seedGiven = Number(process.env.YUMA_FUZZ_SEED);
+export const FUZZ_SEED = Number.isSafeInteger(seedGiven) && process.env.YUMA_FUZZ_SEED !== '' ? seedGiven : 20_261_201;
 export const FUZZ_SCALE = Math.max(1, Number(process.env.YUMA_FUZZ_SCALE ?? 1) || 1);
 /**
  * Cases of one property: a third of the count the test names in CI (the suite shares two cores with the rest of
