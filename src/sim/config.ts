@@ -280,7 +280,11 @@ export function readNetworkConfig(config: unknown, checkLimits = true): { option
     mechanismSubnets:
       pick('mechanismSubnets') === null
         ? null
-        : readList(pick('mechanismSubnets'), 'mechanismSubnets', 1024).map((u, j) => int(u, `mechanismSubnets[${j}]`, 1, subnets)),
+        : !Array.isArray(pick('mechanismSubnets'))
+          ? (() => {
+              throw new YumaError('E_ARG', 'mechanismSubnets must be an array of netuids or null');
+            })()
+          : readList(pick('mechanismSubnets'), 'mechanismSubnets', 1024).map((u, j) => int(u, `mechanismSubnets[${j}]`, 1, subnets)),
     emissionSplit:
       pick('emissionSplit') === null
         ? null

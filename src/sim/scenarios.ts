@@ -24,7 +24,7 @@ export const SCENARIOS: Readonly<Record<string, unknown>> = Object.freeze({
 /** A built-in scenario by name (see `SCENARIOS`), checked and ready for `new Network({ ...s.network, engine })`. */
 export function scenario(name: string): Scenario {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(SCENARIOS, name)) {
-    throw new YumaError('E_ARG', `no built-in scenario ${show(name)} (built in: ${Object.keys(SCENARIOS).join(', ')})`);
+    throw new YumaError('E_ARG', `no built-in scenario ${typeof name === 'string' && name.length <= 60 ? `'${name}'` : show(name)} (built in: ${Object.keys(SCENARIOS).join(', ')})`);
   }
   return scenarioFromJson(SCENARIOS[name]);
 }
