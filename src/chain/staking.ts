@@ -12,6 +12,7 @@
 import { YumaError } from '../errors.js';
 import { show } from '../validation/describe.js';
 import { readOptions } from '../validation/read.js';
+import { toBool } from '../validation/values.js';
 import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, feeAmount, limitPriceFromRao } from './balancer.js';
 import { stakePool, stakeToColdkey, swapAlphaForTao, swapTaoForAlpha } from './block.js';
 import { poolCanUpdateOne, poolUpdateOne, poolValueOf, type SafeFloat } from './safe-float.js';
@@ -189,9 +190,8 @@ export function addStake(s: ChainState, request: AddStakeRequest): AddStakeResul
   const tao = checkU64('tao', req.tao);
   const limited = req.limitPrice !== undefined;
   const limitRao = limited ? checkU64('limitPrice', req.limitPrice) : MAX_PRICE_RAO;
-  const allowPartial = req.allowPartial === undefined ? false : req.allowPartial;
-  if (typeof allowPartial !== 'boolean') throw new YumaError('E_ARG', 'allowPartial must be a boolean');
-  if (req.blockAuthor !== undefined && typeof req.blockAuthor !== 'boolean') throw new YumaError('E_ARG', 'blockAuthor must be a boolean');
+  const allowPartial = req.allowPartial === undefined ? false : toBool(req.allowPartial, 'allowPartial');
+  if (req.blockAuthor !== undefined) toBool(req.blockAuthor, 'blockAuthor');
   const sn = subnetOf(s, req.netuid);
 
   if (sn.netuid !== 0 && sn.mechanism === 1 && tao > sn.subnetTao * 1000n) throw new ChainRefused('InsufficientLiquidity', 'input above 1000× the TAO reserve');
@@ -246,9 +246,8 @@ export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveS
   let alpha = checkU64('alpha', req.alpha);
   const limited = req.limitPrice !== undefined;
   const limitRao = limited ? checkU64('limitPrice', req.limitPrice) : MIN_PRICE_RAO;
-  const allowPartial = req.allowPartial === undefined ? false : req.allowPartial;
-  if (typeof allowPartial !== 'boolean') throw new YumaError('E_ARG', 'allowPartial must be a boolean');
-  if (req.blockAuthor !== undefined && typeof req.blockAuthor !== 'boolean') throw new YumaError('E_ARG', 'blockAuthor must be a boolean');
+  const allowPartial = req.allowPartial === undefined ? false : toBool(req.allowPartial, 'allowPartial');
+  if (req.blockAuthor !== undefined) toBool(req.blockAuthor, 'blockAuthor');
   const sn = subnetOf(s, req.netuid);
   const pool = s.stakePools.get(poolKey(hotkey, sn.netuid));
   const held = pool && pool.shares.has(coldkey) ? poolValueOf(pool, coldkey) : 0n;
