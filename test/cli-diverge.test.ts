@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/cli/run.js';
 import { randomSubnet, surveyPathDivergence, YUMA_VARIANTS } from '../src/epoch/divergence-survey.js';
 import { toJSON } from '../src/epoch/json.js';
 import { PATH_RULES } from '../src/epoch/path-rules.js';
@@ -10,25 +9,12 @@ import { createEngineSync } from '../src/engine.js';
 import { Rng } from '../src/sim/rng.js';
 import { CRAFTED, MECHANISM_PERMITS_CAUSE, subnet, twoMechanisms } from './helpers/path-divergence-crafted.js';
 import { yumaCode } from './helpers/errors.js';
+import { runCliCaptured } from './helpers/cli.js';
 
 const engine = createEngineSync();
 const dir = mkdtempSync(join(tmpdir(), 'yuma-diverge-'));
 
-function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  let t = 0;
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false, columns: 100 },
-    readFile: (p) => readFileSync(p, 'utf8'),
-    writeFile: (p, d) => writeFileSync(p, d),
-    createEngine: () => engine,
-    now: () => (t += 50),
-  };
-  const code = runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCliCaptured(argv, engine);
 
 function file(name: string, value: unknown): string {
   const p = join(dir, name);

@@ -3,30 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/cli/run.js';
 import type { NetworkReport } from '../src/sim/report.js';
 import { createEngineSync } from '../src/engine.js';
+import { runCliCaptured } from './helpers/cli.js';
 
 const engine = createEngineSync();
 
 const dir = mkdtempSync(join(tmpdir(), 'yuma-cli-'));
 
-function cli(argv: string[], opts: { tty?: boolean } = {}) {
-  let stdout = '';
-  let stderr = '';
-  let t = 0;
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty ?? false, columns: 100 },
-    readFile: (p) => readFileSync(p, 'utf8'),
-    writeFile: (p, d) => writeFileSync(p, d),
-    createEngine: () => engine,
-    // A fake clock that advances 50 ms per reading, so progress output is exercised deterministically.
-    now: () => (t += 50),
-  };
-  const code = runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], opts: { tty?: boolean } = {}) => runCliCaptured(argv, engine, opts);
 
 const tiny = ['simulate', '--subnets', '3', '--uids', '32', '--subnet1-uids', '0', '--blocks', '120', '--tempo', '20'];
 

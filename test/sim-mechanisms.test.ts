@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/cli/run.js';
 import { createEngineSync, type Engine } from '../src/engine.js';
 import type { EpochOptions, EpochOutput } from '../src/epoch/types.js';
 import type { PackedRows } from '../src/epoch/packed-rows.js';
@@ -14,6 +13,7 @@ import { Network } from '../src/sim/network.js';
 import type { NetworkReport } from '../src/sim/report.js';
 import { scenario } from '../src/sim/scenarios.js';
 import { errorCode } from './helpers/errors.js';
+import { runCliCaptured } from './helpers/cli.js';
 
 const engine = createEngineSync();
 const small = { subnets: 4, uidsPerSubnet: 32, subnet1Uids: 0, validatorsPerSubnet: 6, tempo: 20 } as const;
@@ -34,21 +34,7 @@ function recording(): { engine: Engine; inputs: Array<{ input: unknown; opts: Ep
   };
 }
 
-function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  let t = 0;
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false, columns: 100 },
-    readFile: (p) => readFileSync(p, 'utf8'),
-    writeFile: (p, d) => writeFileSync(p, d),
-    createEngine: () => engine,
-    now: () => (t += 50),
-  };
-  const code = runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCliCaptured(argv, engine);
 
 const sumOf = (v: string[]) => v.reduce((a, b) => a + BigInt(b), 0n);
 
