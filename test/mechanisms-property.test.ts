@@ -11,7 +11,7 @@ import { combinedEmission } from '../src/epoch/combined-emission.js';
 import type { BatchItem, ChainPath, EpochInput, EpochOutput, MechanismEpochInput, MechanismEpochOutput, NumericMode } from '../src/epoch/types.js';
 import { mulHi64 } from '../src/epoch/mechanisms.js';
 import { subWeight, weightedAccAlpha, weightedAccU16 } from '../src/reference/mechanisms.js';
-import { floorShareTimes } from '../src/reference/float/emission.js';
+import { floorShareTimes } from '../src/epoch/float-rules.js';
 import { arbEmissionSplit, arbEpochInput, arbHyperparams, arbMechanismEpochInput, createReferenceEngine } from '../src/testing/index.js';
 import { U64_MAX } from '../src/units.js';
 import { errorCode } from './helpers/errors.js';

@@ -3,7 +3,7 @@ import { YumaError } from '../errors.js';
 import { MAX_UIDS } from './limits.js';
 import { readFields, readList } from '../validation/read.js';
 import { oneOf, toNumberIn, toU64 } from '../validation/values.js';
-import { emissions, floorShareTimes } from '../reference/float/emission.js';
+import { emissions, floorShareTimes } from './float-rules.js';
 import { U64_MAX } from '../units.js';
 
 const ONE = 2 ** 32;

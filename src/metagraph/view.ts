@@ -1,6 +1,6 @@
 import { prepareEpoch } from '../epoch/prepare.js';
 import type { EpochInputLike, EpochOutput, NumericMode } from '../epoch/types.js';
-import { proportionToU16 } from '../reference/float/u16.js';
+import { proportionToU16 } from '../epoch/float-rules.js';
 import { combinedEmissionOf } from '../epoch/combined-emission.js';
 
 /**

@@ -1,8 +1,7 @@
-/** `fixed_proportion_to_u16` in f64: floor(x·65535), clamped to [0, 65535]. */
-export function proportionToU16(x: number): number {
-  const y = Math.floor(x * 65535);
-  return y < 0 ? 0 : y > 65535 ? 65535 : y;
-}
+import { proportionToU16 } from '../../epoch/float-rules.js';
+
+// `fixed_proportion_to_u16` in f64 is library code (metagraphView runs it too); the reference imports it.
+export { proportionToU16 };
 
 export function vecToU16(v: Float64Array): Uint16Array {
   const out = new Uint16Array(v.length);
