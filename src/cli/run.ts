@@ -87,8 +87,12 @@ const BENCH_FLAGS: Record<string, FlagSpec> = {
   help: { kind: 'boolean', help: 'show this help' },
 };
 
-function usage(command: string, synopsis: string, flags: Record<string, FlagSpec>, more = ''): string {
-  return `Usage: ${NAME} ${command} ${synopsis}\n\nOptions:\n${describeFlags(flags)}\n${more}`;
+/** A sub-command's arguments, or null once it has printed its usage for --help. */
+function argsOrHelp(argv: string[], io: CliIo, command: string, flags: Record<string, FlagSpec>, synopsis: string, more = ''): ParsedArgs | null {
+  const args = parseArgs(argv, flags, command);
+  if (!args.flags.help) return args;
+  io.stdout.write(`Usage: ${NAME} ${command} ${synopsis}\n\nOptions:\n${describeFlags(flags)}\n${more}`);
+  return null;
 }
 
 function readJson(io: CliIo, path: string, what: string): unknown {
@@ -117,11 +121,9 @@ function writeOut(io: CliIo, path: string, data: string, what: string): void {
 }
 
 function simulate(argv: string[], io: CliIo): number {
-  const { flags, positionals } = parseArgs(argv, SIMULATE_FLAGS, 'simulate');
-  if (flags.help) {
-    io.stdout.write(usage('simulate', '[options]', SIMULATE_FLAGS, `\nExample: ${NAME} simulate --days 1 --out report.json --chart report.html\n`));
-    return 0;
-  }
+  const args = argsOrHelp(argv, io, 'simulate', SIMULATE_FLAGS, '[options]', `\nExample: ${NAME} simulate --days 1 --out report.json --chart report.html\n`);
+  if (args === null) return 0;
+  const { flags, positionals } = args;
   if (positionals.length > 0) throw new UsageError(`simulate takes no arguments (got '${positionals[0]}'); did you mean --scenario ${positionals[0]}?`);
   if (flags.blocks !== undefined && flags.days !== undefined) throw new UsageError('give either --blocks or --days, not both');
 
@@ -191,14 +193,7 @@ function simulate(argv: string[], io: CliIo): number {
 }
 
 function epoch(argv: string[], io: CliIo): number {
-  const { flags, positionals } = parseArgs(argv, EPOCH_FLAGS, 'epoch');
-  if (flags.help) {
-    io.stdout.write(
-      usage(
-        'epoch',
-        '<input.json> [options]',
-        EPOCH_FLAGS,
-        `\nThe file holds an EpochInput, or { input, hyper?, mode?, path? } (a line of the conformance files works).
+  const args = argsOrHelp(argv, io, 'epoch', EPOCH_FLAGS, '<input.json> [options]', `\nThe file holds an EpochInput, or { input, hyper?, mode?, path? } (a line of the conformance files works).
 Rao amounts may be decimal strings; weights and bonds are n rows of n u16, a flat n·n array, or sparse rows
 of [uid, value] — exactly what engine.epoch accepts.
 A subnet with mechanisms gives "mechanisms": [{ weights, bonds, lastUpdate, commitBlocks? }, …] (and optionally
@@ -209,11 +204,9 @@ Prints the EpochOutput as JSON: u16 vectors, bonds, emissions as decimal strings
   ${NAME} epoch --metagraph dump.json [--last-step B] [--emission RAO]
 reads the Python SDK's metagraph fields instead (S in TAO, W as floats or u16, B, last_update,
 block_at_registration, validator_permit, block, tempo, hyper-parameters by their SDK names), converts them as
-the chain stores them, prints what it assumed on stderr, and adds a "metagraph" view (S, R, T, C, I, D, Tv, E…).\n`,
-      ),
-    );
-    return 0;
-  }
+the chain stores them, prints what it assumed on stderr, and adds a "metagraph" view (S, R, T, C, I, D, Tv, E…).\n`);
+  if (args === null) return 0;
+  const { flags, positionals } = args;
   if (typeof flags.metagraph === 'string') return metagraphEpoch(flags, positionals, io);
   if (flags['last-step'] !== undefined || flags.emission !== undefined) throw new UsageError('--last-step and --emission go with --metagraph');
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'epoch needs an input file: yuma-wasm epoch <input.json>' : 'epoch takes exactly one input file');
@@ -258,18 +251,9 @@ function metagraphEpoch(flags: ParsedArgs['flags'], positionals: string[], io: C
 }
 
 function bench(argv: string[], io: CliIo): number | Promise<number> {
-  const { flags, positionals } = parseArgs(argv, BENCH_FLAGS, 'bench');
-  if (flags.help) {
-    io.stdout.write(
-      usage(
-        'bench',
-        '[--quick] [--builtin]',
-        BENCH_FLAGS,
-        '\nIn a checkout of the repository: the benchmark suite (bench/benchmark.js, as `npm run bench`; a full run\ntakes minutes and rewrites bench/results.json, a quick one writes build/bench/results-quick.json).\nOtherwise (an installed package): times engine.epochs on synthetic subnets of 256 and 1024 UIDs, float and\nfixed, original Yuma and Yuma3 (median wall time of one epoch).\n',
-      ),
-    );
-    return 0;
-  }
+  const args = argsOrHelp(argv, io, 'bench', BENCH_FLAGS, '[--quick] [--builtin]', '\nIn a checkout of the repository: the benchmark suite (bench/benchmark.js, as `npm run bench`; a full run\ntakes minutes and rewrites bench/results.json, a quick one writes build/bench/results-quick.json).\nOtherwise (an installed package): times engine.epochs on synthetic subnets of 256 and 1024 UIDs, float and\nfixed, original Yuma and Yuma3 (median wall time of one epoch).\n');
+  if (args === null) return 0;
+  const { flags, positionals } = args;
   if (positionals.length > 0) throw new UsageError(`bench takes no arguments (got '${positionals[0]}')`);
   if (io.benchSuite && !flags.builtin) return io.benchSuite({ quick: flags.quick === true }).then(() => 0);
   const engine = io.createEngine();
@@ -279,31 +263,20 @@ function bench(argv: string[], io: CliIo): number | Promise<number> {
 }
 
 function cases(argv: string[], io: CliIo): number {
-  const { flags, positionals } = parseArgs(argv, CASES_FLAGS, 'cases');
-  if (flags.help) {
-    io.stdout.write(
-      usage(
-        'cases',
-        '[options]',
-        CASES_FLAGS,
-        `\nRuns the 22 cases of the yuma-simulation package (scenarios/yuma-sim) under Yuma 1, 2, 2B, 2C, 3 and 3 with
+  const args = argsOrHelp(argv, io, 'cases', CASES_FLAGS, '[options]', `\nRuns the 22 cases of the yuma-simulation package (scenarios/yuma-sim) under Yuma 1, 2, 2B, 2C, 3 and 3 with
 liquid alpha, each with the simulator's parameters, and prints its summary: total dividends per 1,000 TAO of
 stake per validator and version.
-Example: ${NAME} cases --version yuma2c,yuma3 --case 5-8 --chart cases.html\n`,
-      ),
-    );
-    return 0;
-  }
+Example: ${NAME} cases --version yuma2c,yuma3 --case 5-8 --chart cases.html\n`);
+  if (args === null) return 0;
+  const { flags, positionals } = args;
   if (positionals.length > 0) throw new UsageError(`cases takes no arguments (got '${positionals[0]}'); did you mean --case ${positionals[0]}?`);
   return runCases(flags, { stdout: io.stdout, readFile: io.readFile, writeFile: io.writeFile, casesDir: io.casesDir ?? 'scenarios/yuma-sim' });
 }
 
 function diverge(argv: string[], io: CliIo): number {
-  const { flags, positionals } = parseArgs(argv, DIVERGE_FLAGS, 'diverge');
-  if (flags.help) {
-    io.stdout.write(usage('diverge', '<input.json> | --random N [options]', DIVERGE_FLAGS, DIVERGE_HELP));
-    return 0;
-  }
+  const args = argsOrHelp(argv, io, 'diverge', DIVERGE_FLAGS, '<input.json> | --random N [options]', DIVERGE_HELP);
+  if (args === null) return 0;
+  const { flags, positionals } = args;
   const quiet = flags.quiet === true || flags.random === undefined;
   const progress = new Progress(io.stderr, 'diverge', () => io.now());
   const code = runDiverge(flags, positionals, {

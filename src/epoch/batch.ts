@@ -35,7 +35,7 @@ export function prepareBatch(batch: unknown, opts?: EpochOptions | null, borrowD
       try {
         const item = readOptions(readItem(batch, i, 'batch'), where, ['input', 'hyper'], true);
         const admit = (n: number) => void (cells = countCells(cells, n));
-        out[i] = prepareItemResolved(item.input, resolveHyper(item.hyper as Partial<Hyperparams> | undefined), mode, path, borrowDense, admit);
+        out[i] = prepareItemResolved(item.input, { h: resolveHyper(item.hyper as Partial<Hyperparams> | undefined), mode, path, borrowDense, admit });
       } catch (e) {
         throw withItem(e, where);
       }

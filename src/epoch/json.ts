@@ -7,8 +7,8 @@ import type { EpochFloatViews, EpochOutput, SparseRow } from './types.js';
 /** A JSON value: what `JSON.stringify` writes and `JSON.parse` reads back unchanged. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** The JSON form of an `EpochOutput`: u16 vectors as number arrays, rao as decimal strings, bonds as rows. */
-export interface EpochOutputJSON {
+/** The u16 and boolean vectors of an epoch output as JSON arrays (the shape every epoch output's JSON shares). */
+export interface EpochVectorsJSON {
   /** `EpochOutput.stakeWeight`, u16 per UID. */
   stakeWeight: number[];
   /** `EpochOutput.consensus`, u16 per UID. */
@@ -23,6 +23,10 @@ export interface EpochOutputJSON {
   active: boolean[];
   /** `EpochOutput.validatorPermit`. */
   validatorPermit: boolean[];
+}
+
+/** The JSON form of an `EpochOutput`: u16 vectors as number arrays, rao as decimal strings, bonds as rows. */
+export interface EpochOutputJSON extends EpochVectorsJSON {
   /** n rows of n u16 values (dense layout) or n rows of `[uid, value]` pairs (sparse layout). */
   bonds: number[][] | Array<Array<[number, number]>>;
   /** Miner emission per UID: rao, decimal strings. */

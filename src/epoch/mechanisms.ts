@@ -17,10 +17,10 @@ import {
   prepareRecord,
   readEpochInput,
   readSubnetFields,
-  resolveEpochOptions,
-  resolveHyper,
+  resolveSettings,
   withPreviousPermits,
   type EpochInputRecord,
+  type PrepareSettings,
   type PreparedEpoch,
 } from './prepare.js';
 import { toEpochOutput, type RawEpochResult } from './result.js';
@@ -179,20 +179,12 @@ export function prepareMechanismEpoch(
   opts?: EpochOptions | null,
   borrowDense = false,
 ): PreparedMechanismEpoch {
-  const { mode, path } = resolveEpochOptions(opts);
-  const h = resolveHyper(hyper);
-  return prepareMechanismRecord(readEpochInput(input), h, mode, path, borrowDense);
+  return prepareMechanismRecord(readEpochInput(input), resolveSettings(hyper, opts, borrowDense));
 }
 
 /** `prepareMechanismEpoch` on an input already read by `readEpochInput`; `admit` is told `n` once per mechanism. */
-export function prepareMechanismRecord(
-  r: EpochInputRecord,
-  h: Hyperparams,
-  mode: NumericMode,
-  path: ChainPath,
-  borrowDense: boolean,
-  admit?: (n: number) => void,
-): PreparedMechanismEpoch {
+export function prepareMechanismRecord(r: EpochInputRecord, settings: PrepareSettings): PreparedMechanismEpoch {
+  const { mode, path, admit } = settings;
   for (const f of MECHANISM_INPUT_KEYS) {
     if (r[f] !== undefined) throw new YumaError('E_ARG', `give either ${f} or mechanisms, not both (with mechanisms, ${f} goes into each mechanism)`);
   }
@@ -210,7 +202,7 @@ export function prepareMechanismRecord(
   for (let m = 0; m < count; m++) {
     const where = `mechanisms[${m}]`;
     const fields = readOptions(mechs[m], where, MECHANISM_INPUT_KEYS, true);
-    mechanisms[m] = prepareMechanism(shared, fields, parts[m], h, mode, path, borrowDense, `${where}.`);
+    mechanisms[m] = prepareMechanism(shared, fields, parts[m], settings, `${where}.`);
     if (mechanisms[m].layout !== mechanisms[0].layout) {
       throw new YumaError('E_SHAPE', `${where} uses the ${mechanisms[m].layout} layout but mechanisms[0] the ${mechanisms[0].layout}; use one layout`);
     }
@@ -237,16 +229,9 @@ export function checkPreparedMechanisms(pm: unknown, where: string): PreparedMec
 }
 
 /** One epoch input, with or without mechanisms, read once and prepared (options and hyper already resolved). */
-export function prepareItemResolved(
-  input: unknown,
-  h: Hyperparams,
-  mode: NumericMode,
-  path: ChainPath,
-  borrowDense: boolean,
-  admit?: (n: number) => void,
-): PreparedItem {
+export function prepareItemResolved(input: unknown, settings: PrepareSettings): PreparedItem {
   const r = readEpochInput(input);
-  return r.mechanisms !== undefined ? prepareMechanismRecord(r, h, mode, path, borrowDense, admit) : prepareRecord(r, h, mode, path, borrowDense, admit);
+  return r.mechanisms !== undefined ? prepareMechanismRecord(r, settings) : prepareRecord(r, settings);
 }
 
 /** One epoch input, with or without mechanisms. */
@@ -256,8 +241,7 @@ export function prepareItem(
   opts?: EpochOptions | null,
   borrowDense = false,
 ): PreparedItem {
-  const { mode, path } = resolveEpochOptions(opts);
-  return prepareItemResolved(input, resolveHyper(hyper), mode, path, borrowDense);
+  return prepareItemResolved(input, resolveSettings(hyper, opts, borrowDense));
 }
 
 /** The prepared epochs an item runs (before the dense path's second round), for checks before a run. */

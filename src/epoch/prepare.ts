@@ -377,8 +377,7 @@ export function prepareEpoch(
   opts?: EpochOptions | null,
   borrowDense = false,
 ): PreparedEpoch {
-  const { mode, path } = resolveEpochOptions(opts);
-  return prepareResolved(input, resolveHyper(hyper), mode, path, borrowDense);
+  return prepareRecord(readEpochInput(input), resolveSettings(hyper, opts, borrowDense));
 }
 
 /** An epoch input (plain or with mechanisms) read once: a plain object with known keys, each read exactly once. */
@@ -386,34 +385,31 @@ export function readEpochInput(input: unknown): EpochInputRecord {
   return readOptions(input, 'input', EPOCH_INPUT_KEYS, true);
 }
 
-/** `prepareEpoch` with hyper-parameters and options already resolved (a batch resolves its options once). */
-export function prepareResolved(
-  input: unknown,
-  h: Hyperparams,
-  mode: NumericMode,
-  path: ChainPath,
-  borrowDense: boolean,
+/** What a call prepares its epochs with, resolved once before any input is read. */
+export interface PrepareSettings {
+  h: Hyperparams;
+  mode: NumericMode;
+  path: ChainPath;
+  /** Share the caller's dense matrices instead of copying them (see `prepareEpoch`). */
+  borrowDense: boolean;
   /** Told `n` before anything of that size is allocated (a batch checks its total size there). */
-  admit?: (n: number) => void,
-): PreparedEpoch {
-  return prepareRecord(readEpochInput(input), h, mode, path, borrowDense, admit);
+  admit?: (n: number) => void;
 }
 
-/** `prepareResolved` on an input already read by `readEpochInput` (an input without mechanisms). */
-export function prepareRecord(
-  r: EpochInputRecord,
-  h: Hyperparams,
-  mode: NumericMode,
-  path: ChainPath,
-  borrowDense: boolean,
-  admit?: (n: number) => void,
-): PreparedEpoch {
+/** A call's options, then its hyper-parameters, resolved (in that order: the first problem found is the one reported). */
+export function resolveSettings(hyper: Partial<Hyperparams> | null | undefined, opts: EpochOptions | null | undefined, borrowDense: boolean): PrepareSettings {
+  const { mode, path } = resolveEpochOptions(opts);
+  return { h: resolveHyper(hyper), mode, path, borrowDense };
+}
+
+/** `prepareEpoch` on an input already read by `readEpochInput` (an input without mechanisms). */
+export function prepareRecord(r: EpochInputRecord, settings: PrepareSettings): PreparedEpoch {
   if (r.mechanisms !== undefined) throw new YumaError('E_ARG', 'an input with mechanisms is prepared by prepareMechanismEpoch (engine.epoch takes both)');
   if (r.emissionSplit !== undefined) {
     throw new YumaError('E_ARG', 'emissionSplit needs mechanisms (an epoch without them has one mechanism and no split)');
   }
-  const s = readSubnetFields(r, admit);
-  return prepareMechanism(s, r, toU64(r.raoEmission, 'raoEmission'), h, mode, path, borrowDense, '');
+  const s = readSubnetFields(r, settings.admit);
+  return prepareMechanism(s, r, toU64(r.raoEmission, 'raoEmission'), settings, '');
 }
 
 /** The per-subnet part of an epoch input, checked once and shared by every mechanism of the subnet. */
@@ -468,10 +464,7 @@ export function prepareMechanism(
   s: SubnetFields,
   r: { [K in (typeof MECHANISM_INPUT_KEYS)[number]]?: unknown },
   raoEmission: bigint,
-  h: Hyperparams,
-  mode: NumericMode,
-  path: ChainPath,
-  borrowDense: boolean,
+  { h, mode, path, borrowDense }: PrepareSettings,
   prefix: string,
 ): PreparedEpoch {
   const n = s.n;

@@ -6,6 +6,7 @@ import { asTyped, readFields, readList, readOptions } from '../validation/read.j
 import { oneOf } from '../validation/values.js';
 import type { ChainPath, EpochInputLike, EpochOutput, Hyperparams, NumericMode, SparseRow } from '../epoch/types.js';
 import { U64_MAX } from '../units.js';
+import type { EpochVectorsJSON } from '../epoch/json.js';
 
 /** What the checked epoch ran with (must match the run, or the checks judge the wrong rules). */
 export interface InvariantOptions {
@@ -282,14 +283,7 @@ export function checkEpochInvariants(given: EpochInputLike, givenOutput: EpochOu
 }
 
 /** An epoch output as the checks read it: every field copied once, values only type-checked (ranges are rules). */
-interface OutputCopy {
-  stakeWeight: number[];
-  consensus: number[];
-  incentive: number[];
-  dividends: number[];
-  validatorTrust: number[];
-  active: boolean[];
-  validatorPermit: boolean[];
+interface OutputCopy extends EpochVectorsJSON {
   bonds: Uint16Array | Array<Array<[unknown, unknown]>>;
   serverEmission: Array<number | bigint>;
   validatorEmission: Array<number | bigint>;

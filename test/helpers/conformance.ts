@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { RawEpochResult } from '../../src/epoch/result.js';
 import type { EpochInput, Hyperparams } from '../../src/epoch/types.js';
+import type { EpochVectorsJSON } from '../../src/epoch/json.js';
 import { parseExactJson } from './json.js';
 
 /** `epochs`: the 120 epochs per path over the usual hyper-parameters; `wide`: 100 per path over their whole ranges. */
@@ -19,14 +20,7 @@ export interface ConformanceCase {
   set: ConformanceSet;
   hyper: Hyperparams;
   input: EpochInput;
-  expected: {
-    stakeWeight: number[];
-    consensus: number[];
-    incentive: number[];
-    dividends: number[];
-    validatorTrust: number[];
-    active: boolean[];
-    validatorPermit: boolean[];
+  expected: EpochVectorsJSON & {
     bonds: number[][];
     serverEmission: bigint[];
     validatorEmission: bigint[];
