@@ -7,6 +7,7 @@ import { Chain, chainStateToJSON, MAX_RUN_BLOCKS, newChainState, newSubnet } fro
 import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { yumaCode } from './helpers/errors.js';
+import { boom } from './helpers/hostile.js';
 
 const engine = createEngineSync();
 
@@ -19,9 +20,6 @@ function chain(): Chain {
   return new Chain(s, { engine });
 }
 const text = (c: Chain) => JSON.stringify(chainStateToJSON(c.state));
-const boom = (): never => {
-  throw new Error('hostile');
-};
 
 describe('Chain refuses bad input with a YumaError and changes nothing', () => {
   it('new Chain refuses what is not a chain state (it kept it, and the first step threw TypeError)', () => {

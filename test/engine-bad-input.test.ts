@@ -6,6 +6,7 @@ import type { EpochInput, EpochOutput } from '../src/epoch/types.js';
 import { createReferenceEngine } from '../src/testing/index.js';
 import { syntheticSubnet } from '../bench/suite.js';
 import { yumaCode } from './helpers/errors.js';
+import { boom } from './helpers/hostile.js';
 import { plain } from './helpers/json.js';
 
 const engine = createEngineSync();
@@ -117,9 +118,6 @@ describe('engine input is read once, holes and throwing getters refused', () => 
   });
 
   it('turns a throwing getter or Proxy trap anywhere in the input into E_ARG', () => {
-    const boom = () => {
-      throw new Error('boom');
-    };
     expect(yumaCode(() => engine.epoch(Object.defineProperty(input(), 'stake', { get: boom, enumerable: true })))).toBe('E_ARG');
     expect(yumaCode(() => engine.epoch({ ...input(), stake: new Proxy([1n, 2n, 3n], { get: boom }) }))).toBe('E_ARG');
     expect(yumaCode(() => engine.epoch(new Proxy(input(), { ownKeys: boom })))).toBe('E_ARG');

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { Subnet } from '../src/subnet/index.js';
 import { yumaCode } from './helpers/errors.js';
+import { boom } from './helpers/hostile.js';
 import { subnetState } from './helpers/state.js';
 
 const engine = createEngineSync();
@@ -18,9 +19,6 @@ function subnet(): Subnet {
   return s;
 }
 
-const boom = () => {
-  throw new Error('boom');
-};
 
 describe('Subnet refuses bad input without damaging its state', () => {
   it('setWeights(0, [, 1], [5, 6]) (a holey array) is E_SHAPE and the subnet keeps working', () => {

@@ -99,9 +99,31 @@ export interface Mutation {
   fits(old: unknown): boolean;
 }
 
-const boom = (): never => {
+/** A getter or Proxy trap that throws. */
+export const boom = (): never => {
   throw new Error('hostile getter');
 };
+
+/**
+ * Reads of a huge-length Proxy's entries: code that walks all 2^32 − 1 of them (a loop, a join in a message)
+ * would hang the suite, so each such Proxy throws at its RUNAWAY-th read and sets `runaway.seen` (a caller that
+ * swallows the throw is still caught: test/fuzz-exports.test.ts clears and checks the flag around each call).
+ */
+export const RUNAWAY = 100_000;
+export const runaway = { seen: false };
+function hugeLengthProxy(): unknown {
+  let reads = 0;
+  return new Proxy([1], {
+    get: (t, k, r) => {
+      if (k === 'length') return 2 ** 32 - 1;
+      if (++reads === RUNAWAY) {
+        runaway.seen = true;
+        throw new Error('runaway: read 100 000 entries of a 2^32 − 1 length Proxy');
+      }
+      return Reflect.get(t, k, r);
+    },
+  });
+}
 
 function countingProxy<T extends object>(target: T, log: ReadLog): T {
   const owner = log.newOwner();
@@ -116,40 +138,61 @@ function countingProxy<T extends object>(target: T, log: ReadLog): T {
 const isObj = (v: unknown): v is object => typeof v === 'object' && v !== null;
 const container = (v: unknown) => Array.isArray(v) || isPlainObject(v);
 
-const HOSTILE_VALUES: Array<() => unknown> = [
-  () => undefined,
-  () => null,
-  () => NaN,
-  () => Infinity,
-  () => -Infinity,
-  () => -0,
-  () => -1,
-  () => 0.5,
-  () => 2 ** 53,
-  () => 2 ** 64,
-  () => 1e300,
-  () => -1n,
-  () => 2n ** 64n,
-  () => 2n ** 200n,
-  () => '',
-  () => '12',
-  () => 'float',
-  () => Symbol('hostile'),
-  () => true,
-  () => ({}),
-  () => [],
-  () => Object.create(null),
-  () => () => 1,
-  () => new Date(0),
-  () => new Map([['n', 1]]),
-  () => new Uint16Array(3),
-  () => {
-    const { proxy, revoke } = Proxy.revocable({}, {});
-    revoke();
-    return proxy;
-  },
-  () => new Proxy({}, { get: boom, ownKeys: boom, getPrototypeOf: boom, has: boom, getOwnPropertyDescriptor: boom }),
-  () => new Proxy([], { get: boom, ownKeys: boom, getPrototypeOf: boom, has: boom, getOwnPropertyDescriptor: boom }),
+/**
+ * One of each kind of hostile value, labelled, made fresh each time (some are stateful): the fuzz suite puts them
+ * at random nodes of valid arguments, test/fuzz-exports.test.ts in every argument position of every export.
+ */
+export const HOSTILE_VALUES: ReadonlyArray<readonly [string, () => unknown]> = [
+  ['undefined', () => undefined],
+  ['null', () => null],
+  ['NaN', () => NaN],
+  ['Infinity', () => Infinity],
+  ['-Infinity', () => -Infinity],
+  ['-0', () => -0],
+  ['-1', () => -1],
+  ['0.5', () => 0.5],
+  ['2^53', () => 2 ** 53],
+  ['2^64', () => 2 ** 64],
+  ['1e300', () => 1e300],
+  ['-1n', () => -1n],
+  ['2^64n', () => 2n ** 64n],
+  ['2^70n', () => 2n ** 70n],
+  ['2^200n', () => 2n ** 200n],
+  ['empty string', () => ''],
+  ['numeric string', () => '12'],
+  ['string', () => 'x'],
+  ['word', () => 'float'],
+  ['Symbol', () => Symbol('hostile')],
+  ['true', () => true],
+  ['{}', () => ({})],
+  ['[]', () => []],
+  [
+    'holey array',
+    () => {
+      const a = [1, 2, 3];
+      delete a[1];
+      return a;
+    },
+  ],
+  ['null-prototype object', () => Object.create(null)],
+  ['function', () => () => 1],
+  ['Date', () => new Date(0)],
+  ['Map', () => new Map([['n', 1]])],
+  ['Uint16Array(3)', () => new Uint16Array(3)],
+  ['Uint16Array(4)', () => new Uint16Array(4)],
+  [
+    'revoked Proxy',
+    () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    },
+  ],
+  ['throwing Proxy', () => new Proxy({}, { get: boom, ownKeys: boom, getPrototypeOf: boom, has: boom, getOwnPropertyDescriptor: boom })],
+  ['throwing array Proxy', () => new Proxy([], { get: boom, ownKeys: boom, getPrototypeOf: boom, has: boom, getOwnPropertyDescriptor: boom })],
+  ['throwing one-entry array Proxy', () => new Proxy([1], { get: boom, has: boom })],
+  ['huge-length Proxy', hugeLengthProxy],
+  ['object with a throwing getter', () => Object.defineProperty({}, 'n', { get: boom, enumerable: true })],
 ];
 
 export const MUTATIONS: Mutation[] = [
@@ -171,7 +214,7 @@ export const MUTATIONS: Mutation[] = [
   { name: 'null-prototype', transparent: true, fits: isPlainObject, apply: (old) => Object.assign(Object.create(null), old) },
   { name: 'frozen', transparent: true, fits: container, apply: (old) => Object.freeze(Array.isArray(old) ? old.slice() : { ...(old as object) }) },
   // hostile
-  { name: 'value', transparent: false, fits: () => true, apply: (_old, r) => HOSTILE_VALUES[Math.floor(r() * HOSTILE_VALUES.length)]() },
+  { name: 'value', transparent: false, fits: () => true, apply: (_old, r) => HOSTILE_VALUES[Math.floor(r() * HOSTILE_VALUES.length)][1]() },
   {
     name: 'hole',
     transparent: false,
