@@ -13,18 +13,12 @@ const TWO52_BITS: i64 = 0x4330000000000000;
 const X_MIN: f64 = -746.0;
 const X_MAX: f64 = 710.0;
 
-const C2: f64 = 1.0 / 2.0;
-const C3: f64 = 1.0 / 6.0;
-const C4: f64 = 1.0 / 24.0;
-const C5: f64 = 1.0 / 120.0;
-const C6: f64 = 1.0 / 720.0;
-const C7: f64 = 1.0 / 5040.0;
-const C8: f64 = 1.0 / 40320.0;
-const C9: f64 = 1.0 / 362880.0;
-const C10: f64 = 1.0 / 3628800.0;
-const C11: f64 = 1.0 / 39916800.0;
-const C12: f64 = 1.0 / 479001600.0;
-const C13: f64 = 1.0 / 6227020800.0;
+/** e^r's Taylor coefficients from r¹³ down to r⁰, in Horner's order (1/13!, 1/12!, …, 1/2, 1, 1). */
+const TAYLOR: StaticArray<f64> = [
+  1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0,
+  1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 1.0 / 2.0, 1.0, 1.0,
+];
+const TERMS = 14;
 
 // @ts-ignore: decorator
 @inline function pow2(k: f64): f64 {
@@ -35,20 +29,8 @@ export function expDet(x0: f64): f64 {
   const x = x0 < X_MIN ? X_MIN : x0 > X_MAX ? X_MAX : x0;
   const k = x * INV_LN2 + ROUND - ROUND;
   const r = x - k * LN2_HI - k * LN2_LO;
-  let p = C13;
-  p = p * r + C12;
-  p = p * r + C11;
-  p = p * r + C10;
-  p = p * r + C9;
-  p = p * r + C8;
-  p = p * r + C7;
-  p = p * r + C6;
-  p = p * r + C5;
-  p = p * r + C4;
-  p = p * r + C3;
-  p = p * r + C2;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
+  let p = unchecked(TAYLOR[0]);
+  for (let i = 1; i < TERMS; i++) p = p * r + unchecked(TAYLOR[i]);
   const k1 = Math.floor(k * 0.5);
   return p * pow2(k1) * pow2(k - k1);
 }
@@ -58,11 +40,6 @@ export function expDet(x0: f64): f64 {
   return i64x2.shl(i64x2.sub(f64x2.add(k, f64x2.splat(BIAS)), i64x2.splat(TWO52_BITS)), 52);
 }
 
-// @ts-ignore: decorator
-@inline function hornerStep(p: v128, r: v128, c: f64): v128 {
-  return f64x2.add(f64x2.mul(p, r), f64x2.splat(c));
-}
-
 /** expDet on both lanes. */
 // @ts-ignore: decorator
 @inline export function expDet2(x0: v128): v128 {
@@ -70,20 +47,8 @@ export function expDet(x0: f64): f64 {
   const round = f64x2.splat(ROUND);
   const k = f64x2.sub(f64x2.add(f64x2.mul(x, f64x2.splat(INV_LN2)), round), round);
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
-  let p = f64x2.splat(C13);
-  p = hornerStep(p, r, C12);
-  p = hornerStep(p, r, C11);
-  p = hornerStep(p, r, C10);
-  p = hornerStep(p, r, C9);
-  p = hornerStep(p, r, C8);
-  p = hornerStep(p, r, C7);
-  p = hornerStep(p, r, C6);
-  p = hornerStep(p, r, C5);
-  p = hornerStep(p, r, C4);
-  p = hornerStep(p, r, C3);
-  p = hornerStep(p, r, C2);
-  p = hornerStep(p, r, 1.0);
-  p = hornerStep(p, r, 1.0);
+  let p = f64x2.splat(unchecked(TAYLOR[0]));
+  for (let i = 1; i < TERMS; i++) p = f64x2.add(f64x2.mul(p, r), f64x2.splat(unchecked(TAYLOR[i])));
   const k1 = f64x2.floor(f64x2.mul(k, f64x2.splat(0.5)));
   return f64x2.mul(f64x2.mul(p, pow2x2(k1)), pow2x2(f64x2.sub(k, k1)));
 }

@@ -3,7 +3,7 @@ import { readOptions } from '../validation/read.js';
 import { oneOf, toBool } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { readMatrix, readVector, toRows, type Matrix, type Vector } from './input.js';
-import { runKernel, type Block, type KernelOutput, type Numerics } from './kernel.js';
+import { runKernel, type Block, type FlatEpoch, type KernelOutput, type Numerics } from './kernel.js';
 import { WasmCase, releaseLargeMemory, wasmRuns } from './wasm.js';
 
 /** One epoch's arguments, as the simulator's functions take them (state from the previous epoch optional). */
@@ -109,16 +109,7 @@ export function resolveOptions(o: { [K in (typeof OPTION_KEYS)[number]]?: unknow
   return { numerics, block };
 }
 
-/** Checked, flattened arguments of one epoch. */
-export interface FlatEpoch {
-  V: number;
-  M: number;
-  W: Float64Array;
-  S: Float64Array;
-  B: Float64Array | null;
-  C: Float64Array | null;
-  Wprev: Float64Array | null;
-}
+export type { FlatEpoch };
 
 const INPUT_KEYS = ['weights', 'stakes', 'bondsOld', 'consensusOld', 'weightsPrev'] as const;
 

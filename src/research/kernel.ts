@@ -142,7 +142,8 @@ export interface Block {
   servers: number;
 }
 
-export interface KernelInput {
+/** One epoch's arguments, checked and flattened. */
+export interface FlatEpoch {
   V: number;
   M: number;
   /** Raw weights, V×M. */
@@ -155,6 +156,9 @@ export interface KernelInput {
   C: Float64Array | null;
   /** Yuma 2B: previous row-normalised weights, or null (then the current ones). */
   Wprev: Float64Array | null;
+}
+
+export interface KernelInput extends FlatEpoch {
   /** Full-matrix layout for liquid alpha, or null (compact V×M). */
   block: Block | null;
 }
