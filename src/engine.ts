@@ -38,11 +38,7 @@ export interface Engine {
    */
   explainPathDivergence(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): MechanismPathDivergence;
   explainPathDivergence(input: EpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence;
-  explainPathDivergence(
-    input: EpochInput | MechanismEpochInput | EpochInputLike,
-    hyper?: Partial<Hyperparams> | null,
-    opts?: PathDivergenceOptions | null,
-  ): PathDivergence | MechanismPathDivergence;
+  explainPathDivergence(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence | MechanismPathDivergence;
   /** Bytes of Wasm linear memory currently reserved. */
   readonly memoryBytes: number;
   /** Stops the helper thread of a threaded engine (a no-op otherwise); the engine is unusable afterwards. */
@@ -110,16 +106,8 @@ class WasmEngine implements Engine {
 
   explainPathDivergence(input: MechanismEpochInput, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): MechanismPathDivergence;
   explainPathDivergence(input: EpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence;
-  explainPathDivergence(
-    input: EpochInput | MechanismEpochInput | EpochInputLike,
-    hyper?: Partial<Hyperparams> | null,
-    opts?: PathDivergenceOptions | null,
-  ): PathDivergence | MechanismPathDivergence;
-  explainPathDivergence(
-    input: EpochInput | MechanismEpochInput | EpochInputLike,
-    hyper?: Partial<Hyperparams> | null,
-    opts?: PathDivergenceOptions | null,
-  ): PathDivergence | MechanismPathDivergence {
+  explainPathDivergence(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence | MechanismPathDivergence;
+  explainPathDivergence(input: EpochInput | MechanismEpochInput | EpochInputLike, hyper?: Partial<Hyperparams> | null, opts?: PathDivergenceOptions | null): PathDivergence | MechanismPathDivergence {
     return explainPathDivergence((prepared) => this.run(prepared, true), input, hyper, opts);
   }
 
