@@ -67,6 +67,25 @@ function legendBelow(entries: LegendEntry[], top: number): { parts: string[]; he
   return { parts, height: entries.length > 0 ? (row + 1) * LEGEND_ROW + 6 : 0 };
 }
 
+/**
+ * What every chart starts with, in drawing order: the svg element, its title, the two axes, and a gridline with
+ * its label at each y tick (`[y, label]`).
+ */
+function chartFrame(id: string, title: string, height: number, yTicks: Array<[number, string]>): string[] {
+  const pw = W - M.left - M.right;
+  const ph = H - M.top - M.bottom;
+  const parts: string[] = [];
+  parts.push(`<svg id="${id}" class="chart" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(title)}">`);
+  parts.push(`<text class="title" x="${M.left}" y="18">${esc(title)}</text>`);
+  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}"/>`);
+  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}"/>`);
+  for (const [y, label] of yTicks) {
+    parts.push(`<line class="grid" x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}"/>`);
+    parts.push(`<text class="tick y-tick" x="${M.left - 6}" y="${y + 4}" text-anchor="end">${label}</text>`);
+  }
+  return parts;
+}
+
 export interface Line {
   label: string;
   ys: number[];
@@ -102,18 +121,8 @@ export function lineChart(id: string, title: string, yTitle: string, xs: number[
   if (lines.some((l) => l.colour === '#ccc')) legendEntries.push({ label: otherLabel, colour: '#ccc', kind: 'line' });
   const legend = legendBelow(legendEntries, H);
   const height = H + legend.height;
-  const parts: string[] = [];
-  parts.push(`<svg id="${id}" class="chart" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(title)}">`);
-  parts.push(`<text class="title" x="${M.left}" y="18">${esc(title)}</text>`);
-  // Axes, ticks and gridlines.
-  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}"/>`);
-  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}"/>`);
   const yLabels = tickLabels(ticks.map((t) => (log ? Math.pow(10, t) : t)));
-  ticks.forEach((t, k) => {
-    const y = M.top + ph - ((t - tlo) / (thi - tlo)) * ph;
-    parts.push(`<line class="grid" x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}"/>`);
-    parts.push(`<text class="tick y-tick" x="${M.left - 6}" y="${y + 4}" text-anchor="end">${yLabels[k]}</text>`);
-  });
+  const parts = chartFrame(id, title, height, ticks.map((t, k) => [M.top + ph - ((t - tlo) / (thi - tlo)) * ph, yLabels[k]]));
   const xTicks = [...new Set([0, 1, 2, 3, 4].map((k) => Math.round(x0 + ((x1 - x0) * k) / 4)))];
   for (const x of xTicks) parts.push(`<text class="tick x-tick" x="${sx(x)}" y="${M.top + ph + 16}" text-anchor="middle">${x}</text>`);
   parts.push(`<text class="axis-label" x="${M.left + pw / 2}" y="${H - 8}" text-anchor="middle">${esc(xTitle)}</text>`);
@@ -142,17 +151,8 @@ function barChart(id: string, title: string, yTitle: string, bars: Array<{ label
   const sy = (v: number) => M.top + ph - (Math.max(0, v) / hi) * ph;
   const legend = legendBelow(seriesNames.map((name, k) => ({ label: name, colour: COLOURS[k % COLOURS.length], kind: 'box' as const })), H);
   const height = H + legend.height;
-  const parts: string[] = [];
-  parts.push(`<svg id="${id}" class="chart" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(title)}">`);
-  parts.push(`<text class="title" x="${M.left}" y="18">${esc(title)}</text>`);
-  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}"/>`);
-  parts.push(`<line class="axis" x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}"/>`);
   const barTicks = tickLabels([0, 1, 2, 3, 4].map((k) => (hi * k) / 4));
-  for (let k = 0; k <= 4; k++) {
-    const y = M.top + ph - (ph * k) / 4;
-    parts.push(`<line class="grid" x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}"/>`);
-    parts.push(`<text class="tick y-tick" x="${M.left - 6}" y="${y + 4}" text-anchor="end">${barTicks[k]}</text>`);
-  }
+  const parts = chartFrame(id, title, height, barTicks.map((label, k) => [M.top + ph - (ph * k) / 4, label]));
   parts.push(`<text class="axis-label" transform="translate(14 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yTitle)}</text>`);
   const group = pw / Math.max(1, bars.length);
   const bw = (group * 0.7) / Math.max(1, seriesNames.length);
