@@ -327,21 +327,22 @@ export function stakeToColdkey(s: ChainState, hotkey: string, coldkey: string, n
   poolUpdateOne(stakePool(s, hotkey, netuid), coldkey, amount);
 }
 
+/**
+ * One swap on a subnet's pool, without the subnet's bookkeeping: the swap pallet on head, the era's
+ * constant-product pool before it (no limit at the extreme price), 1:1 on a stable subnet; `buy` swaps TAO for
+ * alpha. `simulate` prices it on a copy of the pool (the pallet's `sim_swap`). A string is the pallet's error.
+ */
+export function poolSwap(s: ChainState, sn: ChainSubnet, buy: boolean, amount: bigint, limitRao: bigint, dropFees: boolean, simulate = false): ReturnType<typeof doSwap> {
+  if (sn.mechanism !== 1) return { amountPaidIn: amount, amountPaidOut: amount, feePaid: 0n, feeToBlockAuthor: 0n };
+  if (!isHead(s)) return constantProductSwap(s, sn, buy, amount, (buy ? limitRao >= MAX_PRICE_RAO : limitRao <= MIN_PRICE_RAO) ? null : limitRao, dropFees);
+  const pool = simulate ? { ...(sn as SwapPoolState) } : (sn as SwapPoolState);
+  return doSwap(pool, buy, amount, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve, simulate);
+}
+
 /** `swap_tao_for_alpha`: the swap plus the subnet's reserve bookkeeping. */
-export function swapTaoForAlpha(
-  s: ChainState,
-  sn: ChainSubnet,
-  tao: bigint,
-  limitRao: bigint,
-  dropFees: boolean,
-): ReturnType<typeof doSwap> {
-  let r: ReturnType<typeof doSwap>;
-  if (sn.mechanism === 1) {
-    r = isHead(s)
-      ? doSwap(sn as SwapPoolState, true, tao, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve)
-      : constantProductSwap(s, sn, true, tao, limitRao >= MAX_PRICE_RAO ? null : limitRao, dropFees);
-    if (typeof r === 'string') return r;
-  } else r = { amountPaidIn: tao, amountPaidOut: tao, feePaid: 0n, feeToBlockAuthor: 0n };
+export function swapTaoForAlpha(s: ChainState, sn: ChainSubnet, tao: bigint, limitRao: bigint, dropFees: boolean): ReturnType<typeof doSwap> {
+  const r = poolSwap(s, sn, true, tao, limitRao, dropFees);
+  if (typeof r === 'string') return r;
   if (r.amountPaidOut !== 0n) sn.subnetAlphaIn = u64Sub(sn.subnetAlphaIn, r.amountPaidOut);
   sn.subnetAlphaOut = u64Add(sn.subnetAlphaOut, r.amountPaidOut);
   sn.subnetTao = u64Add(sn.subnetTao, r.amountPaidIn);
@@ -351,20 +352,9 @@ export function swapTaoForAlpha(
 }
 
 /** `swap_alpha_for_tao`. */
-export function swapAlphaForTao(
-  s: ChainState,
-  sn: ChainSubnet,
-  alpha: bigint,
-  limitRao: bigint,
-  dropFees: boolean,
-): ReturnType<typeof doSwap> {
-  let r: ReturnType<typeof doSwap>;
-  if (sn.mechanism === 1) {
-    r = isHead(s)
-      ? doSwap(sn as SwapPoolState, false, alpha, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve)
-      : constantProductSwap(s, sn, false, alpha, limitRao <= MIN_PRICE_RAO ? null : limitRao, dropFees);
-    if (typeof r === 'string') return r;
-  } else r = { amountPaidIn: alpha, amountPaidOut: alpha, feePaid: 0n, feeToBlockAuthor: 0n };
+export function swapAlphaForTao(s: ChainState, sn: ChainSubnet, alpha: bigint, limitRao: bigint, dropFees: boolean): ReturnType<typeof doSwap> {
+  const r = poolSwap(s, sn, false, alpha, limitRao, dropFees);
+  if (typeof r === 'string') return r;
   sn.subnetAlphaIn = u64Add(sn.subnetAlphaIn, r.amountPaidIn);
   sn.subnetAlphaOut = u64Sub(sn.subnetAlphaOut, r.amountPaidIn);
   if (r.amountPaidOut !== 0n) sn.subnetTao = u64Sub(sn.subnetTao, r.amountPaidOut);

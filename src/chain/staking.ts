@@ -13,11 +13,11 @@ import { YumaError } from '../errors.js';
 import { show } from '../validation/describe.js';
 import { readOptions } from '../validation/read.js';
 import { toBool } from '../validation/values.js';
-import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, feeAmount, limitPriceFromRao } from './balancer.js';
-import { stakePool, stakeToColdkey, swapAlphaForTao, swapTaoForAlpha } from './block.js';
+import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, feeAmount } from './balancer.js';
+import { poolSwap, stakePool, stakeToColdkey, swapAlphaForTao, swapTaoForAlpha } from './block.js';
 import { poolCanUpdateOne, poolUpdateOne, poolValueOf, type SafeFloat } from './safe-float.js';
 import { type ChainState, type ChainSubnet, poolKey } from './state.js';
-import { constantProductSwap, isHead, minStakeOf } from './eras.js';
+import { isHead, minStakeOf } from './eras.js';
 
 /** `DefaultMinStake` at runtime: 0.002 TAO (the era's minimum is `minStakeOf`). */
 export const DEFAULT_MIN_STAKE = 2_000_000n;
@@ -161,9 +161,7 @@ export function snapshot(s: ChainState, sn: ChainSubnet, hotkeys: string[]): () 
 
 /** `sim_swap` on a copy of the pool (stable subnets: 1:1, no fee; constant-product eras through their pool). */
 function simSwap(s: ChainState, sn: ChainSubnet, buy: boolean, amount: bigint, limitRao: bigint) {
-  if (sn.mechanism !== 1) return { amountPaidIn: amount, amountPaidOut: amount, feePaid: 0n, feeToBlockAuthor: 0n };
-  if (!isHead(s)) return constantProductSwap(s, sn, buy, amount, (buy ? limitRao >= MAX_PRICE_RAO : limitRao <= MIN_PRICE_RAO) ? null : limitRao, false);
-  return doSwap({ ...(sn as SwapPoolState) }, buy, amount, limitPriceFromRao(limitRao), false, s.swapMinimumReserve, true);
+  return poolSwap(s, sn, buy, amount, limitRao, false, true);
 }
 
 /** `get_max_amount_add`: TAO (fee included) that can be staked before the price reaches `limitRao`. */
@@ -182,17 +180,27 @@ export function maxAmountRemove(s: ChainState, sn: ChainSubnet, limitRao: bigint
   return r.amountPaidIn + r.feePaid;
 }
 
-/** `add_stake` / `add_stake_limit`. */
-export function addStake(s: ChainState, request: AddStakeRequest): AddStakeResult {
-  const req = readRequest<AddStakeRequest>(request, ['coldkey', 'hotkey', 'netuid', 'tao', 'limitPrice', 'allowPartial', 'blockAuthor']);
+/**
+ * The fields of `add_stake` and `remove_stake` (and their `_limit` forms), read once and checked in this order:
+ * keys, the amount (`tao` or `alpha`), the limit price (`noLimit` when none is given), the flags, the subnet.
+ * `feeBurned`: the block has no author (`blockAuthor: false`), so the author's fee share is burned.
+ */
+function readStakeRequest(s: ChainState, request: unknown, amountKey: 'tao' | 'alpha', noLimit: bigint) {
+  const req = readRequest<Record<string, unknown>>(request, ['coldkey', 'hotkey', 'netuid', amountKey, 'limitPrice', 'allowPartial', 'blockAuthor']);
   const coldkey = checkKey('coldkey', req.coldkey);
   const hotkey = checkKey('hotkey', req.hotkey);
-  const tao = checkU64('tao', req.tao);
+  const amount = checkU64(amountKey, req[amountKey]);
   const limited = req.limitPrice !== undefined;
-  const limitRao = limited ? checkU64('limitPrice', req.limitPrice) : MAX_PRICE_RAO;
+  const limitRao = limited ? checkU64('limitPrice', req.limitPrice) : noLimit;
   const allowPartial = req.allowPartial === undefined ? false : toBool(req.allowPartial, 'allowPartial');
   if (req.blockAuthor !== undefined) toBool(req.blockAuthor, 'blockAuthor');
   const sn = subnetOf(s, req.netuid);
+  return { coldkey, hotkey, amount, limited, limitRao, allowPartial, feeBurned: req.blockAuthor === false, sn };
+}
+
+/** `add_stake` / `add_stake_limit`. */
+export function addStake(s: ChainState, request: AddStakeRequest): AddStakeResult {
+  const { coldkey, hotkey, amount: tao, limited, limitRao, allowPartial, feeBurned, sn } = readStakeRequest(s, request, 'tao', MAX_PRICE_RAO);
 
   if (sn.netuid !== 0 && sn.mechanism === 1 && tao > sn.subnetTao * 1000n) throw new ChainRefused('InsufficientLiquidity', 'input above 1000× the TAO reserve');
   const max = limited ? maxAmountAdd(s, sn, limitRao) : tao;
@@ -226,7 +234,6 @@ export function addStake(s: ChainState, request: AddStakeRequest): AddStakeResul
     if (r.amountPaidOut === 0n) throw new ChainRefused('AmountTooLow', 'the stake buys no alpha');
     if (!poolCanUpdateOne(stakePool(s, hotkey, sn.netuid), r.amountPaidOut)) throw new ChainRefused('InsufficientLiquidity', 'the stake buys no shares');
     stakeToColdkey(s, hotkey, coldkey, sn.netuid, r.amountPaidOut);
-    const feeBurned = req.blockAuthor === false;
     if (feeBurned && r.feeToBlockAuthor > 0n) {
       s.totalIssuance -= r.feeToBlockAuthor;
       s.balancesTotalIssuance -= r.feeToBlockAuthor;
@@ -240,15 +247,8 @@ export function addStake(s: ChainState, request: AddStakeRequest): AddStakeResul
 
 /** `remove_stake` / `remove_stake_limit`. */
 export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveStakeResult {
-  const req = readRequest<RemoveStakeRequest>(request, ['coldkey', 'hotkey', 'netuid', 'alpha', 'limitPrice', 'allowPartial', 'blockAuthor']);
-  const coldkey = checkKey('coldkey', req.coldkey);
-  const hotkey = checkKey('hotkey', req.hotkey);
-  let alpha = checkU64('alpha', req.alpha);
-  const limited = req.limitPrice !== undefined;
-  const limitRao = limited ? checkU64('limitPrice', req.limitPrice) : MIN_PRICE_RAO;
-  const allowPartial = req.allowPartial === undefined ? false : toBool(req.allowPartial, 'allowPartial');
-  if (req.blockAuthor !== undefined) toBool(req.blockAuthor, 'blockAuthor');
-  const sn = subnetOf(s, req.netuid);
+  const { coldkey, hotkey, amount, limited, limitRao, allowPartial, feeBurned, sn } = readStakeRequest(s, request, 'alpha', MIN_PRICE_RAO);
+  let alpha = amount;
   const pool = s.stakePools.get(poolKey(hotkey, sn.netuid));
   const held = pool && pool.shares.has(coldkey) ? poolValueOf(pool, coldkey) : 0n;
 
@@ -283,7 +283,7 @@ export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveS
     const refund = possible > used ? possible - used : 0n;
     if (refund !== 0n) stakeToColdkey(s, hotkey, coldkey, sn.netuid, refund);
     let feeTao = 0n;
-    if (req.blockAuthor === false) sn.alphaBurned += r.feeToBlockAuthor;
+    if (feeBurned) sn.alphaBurned += r.feeToBlockAuthor;
     else {
       const f = swapAlphaForTao(s, sn, r.feeToBlockAuthor, MIN_PRICE_RAO, true);
       if (typeof f === 'string') throw new ChainRefused(f, 'selling the alpha fee failed');
