@@ -1,4 +1,4 @@
-import { COLOURS, esc, lineChart, type Line } from '../sim/chart.js';
+import { COLOURS, esc, lineChart, type Line } from '../sim/svg.js';
 import { VERSION_INFO } from './config.js';
 import { readCaseResults, type CaseRun, type YumaSimCase } from './cases.js';
 import { toFinite } from '../validation/values.js';

@@ -4,7 +4,7 @@
  * stake, neurons, weights, bonds, pending emission — lives in the block model (`Chain`), not here.
  */
 import { type NetworkOptions, type Strategy, uidsOf } from './config.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../rng.js';
 import { type WeightsSubmission, copyConsensusRow, noisyQualityRow, ownMinersRow } from './weights.js';
 
 /** How a subnet starts: its pool, price history and validators' alpha stake (rao). */

@@ -1,4 +1,4 @@
-import { COLOURS, esc, lineChart, type Line } from './chart.js';
+import { COLOURS, esc, lineChart, type Line } from './svg.js';
 import type { SubnetDetail } from './detail.js';
 
 /** Validators drawn in colour (by dividends); the rest are grey lines under one legend entry. */

@@ -30,7 +30,7 @@ import { DetailRecorder } from './detail.js';
 import { guard, readOptions } from '../validation/read.js';
 import { toInt } from '../validation/values.js';
 import type { AlphaTotals, NetworkReport, NetworkTotals, StrategyYield, SubnetReport } from './report.js';
-import { Rng } from './rng.js';
+import { Rng } from '../rng.js';
 
 /** First simulated block: late enough that nobody is immune and the epoch schedule is in its steady state. */
 const START_BLOCK = 100_000;

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '../rng.js';
 
 /** What a validator submits to `set_weights`: target uids and u16 values (the chain max-upscales and stores them). */
 export interface WeightsSubmission {
