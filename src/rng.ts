@@ -1,8 +1,8 @@
 /**
- * Seeded pseudo-random numbers for the simulator. sfc32 (Chris Doty-Humphrey's small fast counter) is fast in
- * plain JS, passes PractRand to 2^40 bytes, and its state fits in four int32s; splitmix32 spreads the seed so
- * that seeds 1, 2, 3… give unrelated streams. Everything the simulator draws comes from here, so one seed
- * reproduces a run exactly.
+ * Seeded pseudo-random numbers for the simulator, the divergence survey (`diverge --random`) and the CLI's
+ * bench subnets. sfc32 (Chris Doty-Humphrey's small fast counter) is fast in plain JS, passes PractRand to 2^40
+ * bytes, and its state fits in four int32s; splitmix32 spreads the seed so that seeds 1, 2, 3… give unrelated
+ * streams. Everything the simulator draws comes from here, so one seed reproduces a run exactly.
  */
 export class Rng {
   private a: number;

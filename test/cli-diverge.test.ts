@@ -6,7 +6,7 @@ import { randomSubnet, surveyPathDivergence, YUMA_VARIANTS } from '../src/epoch/
 import { toJSON } from '../src/epoch/json.js';
 import { PATH_RULES } from '../src/epoch/path-rules.js';
 import { createEngineSync } from '../src/engine.js';
-import { Rng } from '../src/sim/rng.js';
+import { Rng } from '../src/rng.js';
 import { CRAFTED, MECHANISM_PERMITS_CAUSE, subnet, twoMechanisms } from './helpers/path-divergence-crafted.js';
 import { yumaCode } from './helpers/errors.js';
 import { runCliCaptured } from './helpers/cli.js';

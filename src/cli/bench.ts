@@ -1,6 +1,6 @@
 import type { BatchItem, EpochInput, NumericMode, SparseRow } from '../epoch/types.js';
 import type { EpochEngine } from '../sim/config.js';
-import { Rng } from '../sim/rng.js';
+import { Rng } from '../rng.js';
 
 /** A subnet epoch shaped like the chain's: `validators` rows of weights over every miner, heavy-tailed stake. */
 export function syntheticEpoch(n: number, validators: number, seed: number): EpochInput {

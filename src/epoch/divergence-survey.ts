@@ -10,7 +10,7 @@
  * commit-reveal on half (independently). One seed gives the same subnets on every machine.
  */
 import { YumaError } from '../errors.js';
-import { Rng } from '../sim/rng.js';
+import { Rng } from '../rng.js';
 import { RAO } from '../units.js';
 import type { MechanismPathDivergence, PathDivergence, PathDivergenceOptions } from './divergence.js';
 import { PATH_RULES, type PathRuleCode } from './path-rules.js';
