@@ -15,6 +15,8 @@ import { RAO, TOTAL_SUPPLY } from '../units.js';
 import type { ChainPath, EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, NumericMode } from '../epoch/types.js';
 import {
   I64F64,
+  I64_MAX,
+  I64_MIN,
   I96F32,
   U64F64,
   U64_MAX,
@@ -59,12 +61,14 @@ const U96_HALF = 1n << 31n;
 const U64F64_ONE = 1n << 64n;
 const u96 = (n: bigint): bigint => fromInt(U96F32, n);
 const tou64 = (bits: bigint): bigint => toU64Sat(U96F32, bits);
-const u64Add = (a: bigint, b: bigint): bigint => (a + b > U64_MAX ? U64_MAX : a + b);
+const u64Add = (a: bigint, b: bigint): bigint => {
+  const v = a + b;
+  return v > U64_MAX ? U64_MAX : v;
+};
 const u64Sub = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
 const i64Add = (a: bigint, b: bigint): bigint => {
   const v = a + b;
-  const max = (1n << 63n) - 1n;
-  return v > max ? max : v < -(1n << 63n) ? -(1n << 63n) : v;
+  return v > I64_MAX ? I64_MAX : v < I64_MIN ? I64_MIN : v;
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -218,10 +222,30 @@ let lastTaoWeight = { raw: -1n, u96: 0n };
 
 /** `root_proportion`: tw·rootTao / (tw·rootTao + alpha issuance), U96F32 bits. */
 export function rootProportion(s: ChainState, sn: ChainSubnet): bigint {
-  const rootTao = u96(s.subnets.get(0)?.subnetTao ?? 0n);
-  const tw = mulSat(U96F32, rootTao, taoWeightOf(s));
-  return divChecked(U96F32, tw, satAdd(U96F32, tw, u96(alphaIssuance(sn)))) ?? 0n;
+  return rootProportionOf(rootTaoWeighted(s), sn);
 }
+
+/** tw·rootTao (U96F32 bits): the same for every subnet of a block. */
+const rootTaoWeighted = (s: ChainState): bigint => mulSat(U96F32, u96(s.subnets.get(0)?.subnetTao ?? 0n), taoWeightOf(s));
+
+/**
+ * `root_proportion` from tw·rootTao. A block asks it of each subnet up to three times, twice for the same alpha
+ * issuance (the pots, then `RootProp`): the last (tw·rootTao, issuance) → proportion is kept per subnet.
+ */
+function rootProportionOf(rootTw: bigint, sn: ChainSubnet): bigint {
+  const issuance = alphaIssuance(sn);
+  const c = lastRootProp.get(sn);
+  if (c !== undefined && c.rootTw === rootTw && c.issuance === issuance) return c.value;
+  const value = divChecked(U96F32, rootTw, satAdd(U96F32, rootTw, u96(issuance))) ?? 0n;
+  if (c === undefined) lastRootProp.set(sn, { rootTw, issuance, value });
+  else {
+    c.rootTw = rootTw;
+    c.issuance = issuance;
+    c.value = value;
+  }
+  return value;
+}
+const lastRootProp = new WeakMap<ChainSubnet, { rootTw: bigint; issuance: bigint; value: bigint }>();
 
 /** `get_moving_alpha_price` (U64F64 bits): 1 for root and stable subnets. */
 export function movingAlphaPrice(sn: ChainSubnet): bigint {
@@ -231,35 +255,65 @@ export function movingAlphaPrice(sn: ChainSubnet): bigint {
 
 /** `get_shares` + the `SubnetEmissionEnabled` renormalisation: U64F64 share per emitting subnet. */
 export function subnetShares(s: ChainState, emit: number[]): Map<number, bigint> {
+  const sns = emit.map((n) => s.subnets.get(n)!);
+  const shares = sharesOf(s, emit, sns, sns.map(movingAlphaPrice));
+  return new Map(emit.map((n, i) => [n, shares[i]]));
+}
+
+/** `subnetShares` on arrays in `emit` order, from each subnet's moving price (U64F64 bits) read once. */
+function sharesOf(s: ChainState, emit: readonly number[], sns: readonly ChainSubnet[], prices: readonly bigint[]): bigint[] {
   const rules = rulesOf(s);
-  if (rules.shares !== 'moving-price') return spotPriceShares(s, emit);
-  const total = emit.reduce((a, n) => satAdd(U64F64, a, movingAlphaPrice(s.subnets.get(n)!)), 0n);
-  const price = new Map(emit.map((n) => [n, divChecked(U64F64, movingAlphaPrice(s.subnets.get(n)!), total) ?? 0n]));
+  if (rules.shares !== 'moving-price') {
+    const m = spotPriceShares(s, emit);
+    return emit.map((n) => m.get(n)!);
+  }
+  // prices are ≥ 0, so the saturating running sum is the plain sum clamped once
+  let total = 0n;
+  for (const p of prices) total += p;
+  if (total > U64F64.max) total = U64F64.max;
+  const price = prices.map((p) => divChecked(U64F64, p, total) ?? 0n);
   if (rules.era === 'launch') return price;
-  const weighted = new Map(
-    emit.map((n) => {
-      const burned = convert(U96F32, U64F64, s.subnets.get(n)!.minerBurned);
-      const factor = satSub(U64F64, U64F64_ONE, burned > U64F64_ONE ? U64F64_ONE : burned);
-      return [n, mulSat(U64F64, price.get(n)!, factor)];
-    }),
-  );
-  const totalWeight = [...weighted.values()].reduce((a, w) => satAdd(U64F64, a, w), 0n);
-  const shares = totalWeight > 0n ? new Map(emit.map((n) => [n, divChecked(U64F64, weighted.get(n)!, totalWeight) ?? 0n])) : price;
-  const disabled = emit.some((n) => !s.subnets.get(n)!.subnetEmissionEnabled);
-  if (!disabled) return shares;
-  const enabledSum = emit.reduce((a, n) => (s.subnets.get(n)!.subnetEmissionEnabled ? satAdd(U64F64, a, shares.get(n)!) : a), 0n);
-  return new Map(
-    emit.map((n) => [n, s.subnets.get(n)!.subnetEmissionEnabled && enabledSum > 0n ? (divChecked(U64F64, shares.get(n)!, enabledSum) ?? 0n) : 0n]),
-  );
+  let totalWeight = 0n;
+  const weighted = price.map((p, i) => {
+    const burned = convert(U96F32, U64F64, sns[i].minerBurned);
+    // nothing burned: the factor is exactly 1 and p ⊗ 1 = p
+    const w = burned === 0n ? p : mulSat(U64F64, p, satSub(U64F64, U64F64_ONE, burned > U64F64_ONE ? U64F64_ONE : burned));
+    totalWeight += w;
+    return w;
+  });
+  if (totalWeight > U64F64.max) totalWeight = U64F64.max;
+  const shares = totalWeight > 0n ? weighted.map((w) => divChecked(U64F64, w, totalWeight) ?? 0n) : price;
+  if (sns.every((sn) => sn.subnetEmissionEnabled)) return shares;
+  let enabledSum = 0n;
+  for (let i = 0; i < sns.length; i++) if (sns[i].subnetEmissionEnabled) enabledSum = satAdd(U64F64, enabledSum, shares[i]);
+  return shares.map((sh, i) => (sns[i].subnetEmissionEnabled && enabledSum > 0n ? (divChecked(U64F64, sh, enabledSum) ?? 0n) : 0n));
 }
 
 /** `get_block_emission_for_issuance`, which also stores `BlockEmission` whenever it computes a value. */
 function blockEmissionStoring(s: ChainState, issuance: bigint): bigint | null {
   if (issuance >= TOTAL_SUPPLY) return 0n;
-  const e = blockEmissionForIssuance(issuance, TOTAL_SUPPLY, DEFAULT_BLOCK_EMISSION);
+  const e = emissionForIssuance(issuance);
   if (e !== null) s.blockEmission = e;
   return e;
 }
+
+/**
+ * `get_block_emission_for_issuance` below the supply, asked for every subnet's alpha issuance every block. The
+ * emission is a non-increasing function of the issuance (⌊log2(1/(1 − issuance/supply))⌋ halvings, each step
+ * monotone), and below the supply it always has a value; so two issuances with the same emission bracket an
+ * interval that has it too. The intervals seen are kept, one per emission value (≤ 65 of them).
+ */
+function emissionForIssuance(issuance: bigint): bigint | null {
+  for (const sp of emissionSpans) if (issuance >= sp.lo && issuance <= sp.hi) return sp.emission;
+  const e = blockEmissionForIssuance(issuance, TOTAL_SUPPLY, DEFAULT_BLOCK_EMISSION);
+  if (e === null) return null;
+  const sp = emissionSpans.find((x) => x.emission === e);
+  if (sp === undefined) emissionSpans.push({ lo: issuance, hi: issuance, emission: e });
+  else if (issuance < sp.lo) sp.lo = issuance;
+  else sp.hi = issuance;
+  return e;
+}
+const emissionSpans: Array<{ lo: bigint; hi: bigint; emission: bigint }> = [];
 
 /**
  * `get_subnet_terms`, in netuid order: for each subnet's TAO emission (U96F32 bits), its alpha emission (from its
@@ -267,23 +321,35 @@ function blockEmissionStoring(s: ChainState, issuance: bigint): bigint | null {
  * root proportion × alpha emission (then TAO in = alpha in × price) and the excess TAO.
  */
 export function subnetTerms(s: ChainState, taoEmissions: ReadonlyMap<number, bigint>): Map<number, SubnetBlockTerms> {
-  const terms = new Map<number, SubnetBlockTerms>();
-  for (const n of [...taoEmissions.keys()].sort((a, b) => a - b)) {
-    const sn = s.subnets.get(n)!;
-    const taoEmission = taoEmissions.get(n)!;
+  const netuids = [...taoEmissions.keys()].sort((a, b) => a - b);
+  const terms = termsOf(
+    s,
+    netuids.map((n) => s.subnets.get(n)!),
+    netuids.map((n) => taoEmissions.get(n)!),
+  );
+  return new Map(netuids.map((n, i) => [n, terms[i]]));
+}
+
+/** `subnetTerms` on arrays (any order; computed in netuid order, since each computation stores `BlockEmission`). */
+function termsOf(s: ChainState, sns: readonly ChainSubnet[], taoEmissions: readonly bigint[]): SubnetBlockTerms[] {
+  const out = new Array<SubnetBlockTerms>(sns.length);
+  const era = rulesOf(s).era;
+  const rootTw = era === 'head' ? rootTaoWeighted(s) : 0n;
+  for (const i of netuidOrder(sns)) {
+    const sn = sns[i];
+    const taoEmission = taoEmissions[i];
     const alphaEmission = u96(blockEmissionStoring(s, alphaIssuance(sn)) ?? 0n);
     const price = convert(U64F64, U96F32, currentPrice(sn));
     let taoIn = taoEmission;
     let alphaIn = divChecked(U96F32, taoEmission, price) ?? 0n;
-    const era = rulesOf(s).era;
     if (era === 'head') {
-      const cap = mulSat(U96F32, rootProportion(s, sn), alphaEmission);
+      const cap = mulSat(U96F32, rootProportionOf(rootTw, sn), alphaEmission);
       if (alphaIn > cap) {
         alphaIn = cap;
         taoIn = mulSat(U96F32, alphaIn, price);
       }
     } else if (era === 'launch' && alphaIn > alphaEmission) alphaIn = alphaEmission; // all the TAO is still injected
-    terms.set(n, {
+    out[i] = {
       share: 0n,
       taoEmission,
       taoIn,
@@ -296,9 +362,16 @@ export function subnetTerms(s: ChainState, taoEmissions: ReadonlyMap<number, big
       excessTaoSpent: 0n,
       excessSwapError: null,
       alphaUnassigned: 0n,
-    });
+    };
   }
-  return terms;
+  return out;
+}
+
+/** Indices of `sns` in ascending netuid order (storage order is numeric below netuid 256: no sort then). */
+function netuidOrder(sns: readonly ChainSubnet[]): number[] {
+  const idx = sns.map((_, i) => i);
+  for (let i = 1; i < sns.length; i++) if (sns[i].netuid < sns[i - 1].netuid) return idx.sort((a, b) => sns[a].netuid - sns[b].netuid);
+  return idx;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -861,12 +934,10 @@ export function blockStep(s: ChainState, engine: EpochEngineLike, settings: Epoc
   const cb = runCoinbase(s, minted, engine, settings);
 
   // update_moving_prices, update_root_prop
-  const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0));
-  for (const n of emitAfter) updateMovingPrice(s, s.subnets.get(n)!);
-  for (const n of emitAfter) {
-    const sn = s.subnets.get(n)!;
-    sn.rootProp = rootProportion(s, sn);
-  }
+  const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0)).map((n) => s.subnets.get(n)!);
+  for (const sn of emitAfter) updateMovingPrice(s, sn);
+  const rootTw = rootTaoWeighted(s);
+  for (const sn of emitAfter) sn.rootProp = rootProportionOf(rootTw, sn);
 
   return {
     block: now,
@@ -895,21 +966,23 @@ export function blockStep(s: ChainState, engine: EpochEngineLike, settings: Epoc
 export function injectAndMaybeSwap(
   s: ChainState,
   emit: readonly number[],
-  terms: ReadonlyMap<number, SubnetBlockTerms>,
+  terms: ReadonlyMap<number, SubnetBlockTerms> | readonly SubnetBlockTerms[],
   credit: bigint,
   reports?: Map<number, SubnetBlockReport>,
 ): { credit: bigint; stranded: bigint } {
   let stranded = 0n;
-  for (const n of emit) {
+  const head = isHead(s);
+  for (let i = 0; i < emit.length; i++) {
+    const n = emit[i];
     const sn = s.subnets.get(n)!;
-    const t = terms.get(n)!;
+    const t = Array.isArray(terms) ? (terms as readonly SubnetBlockTerms[])[i] : (terms as ReadonlyMap<number, SubnetBlockTerms>).get(n)!;
     const taoIn = tou64(t.taoIn);
     const alphaIn = tou64(t.alphaIn);
     const toSwap = tou64(t.excessTao);
     let injTao = 0n;
     let injAlpha = 0n;
     // constant-product eras add liquidity without re-weighting
-    const w = isHead(s) ? weightsForAddedLiquidity(sn.swapBalancerQuoteWeightParts, sn.subnetTao, sn.subnetAlphaIn, taoIn, alphaIn) : sn.swapBalancerQuoteWeightParts;
+    const w = head ? weightsForAddedLiquidity(sn.swapBalancerQuoteWeightParts, sn.subnetTao, sn.subnetAlphaIn, taoIn, alphaIn) : sn.swapBalancerQuoteWeightParts;
     if (w === null) {
       const rep = reports?.get(n);
       if (rep) rep.injectionRefused = true;
@@ -969,24 +1042,31 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
   const now = s.block;
   const subnets = allSubnetNetuids(s).filter((n) => n !== 0);
   const emit = subnetsToEmitTo(s, subnets);
-  const reports = new Map<number, SubnetBlockReport>(
-    subnets.map((n) => [n, { inEmitSet: false, terms: null, epochRan: false, epochDeferred: false, injectionRefused: false }]),
-  );
-  const shares = subnetShares(s, emit);
-  const blockEmissionU96 = u96(credit);
-  const rootSellFlag = emit.reduce((a, n) => a + movingAlphaPrice(s.subnets.get(n)!), 0n) > U64F64_ONE;
+  const reports = new Map<number, SubnetBlockReport>();
+  for (const n of subnets) reports.set(n, { inEmitSet: false, terms: null, epochRan: false, epochDeferred: false, injectionRefused: false });
+  const sns = emit.map((n) => s.subnets.get(n)!);
+  const prices = sns.map(movingAlphaPrice);
+  const shares = sharesOf(s, emit, sns, prices);
+  let priceSum = 0n;
+  for (const p of prices) priceSum += p;
+  const rootSellFlag = priceSum > U64F64_ONE;
 
   // get_subnet_terms, in BTreeMap (numeric) order
-  const emissions = new Map(emit.map((n) => [n, convert(U64F64, U96F32, mulSat(U64F64, convert(U96F32, U64F64, blockEmissionU96), shares.get(n)!))]));
-  const terms = subnetTerms(s, emissions);
-  for (const [n, t] of terms) t.share = shares.get(n)!;
+  const credit64 = convert(U96F32, U64F64, u96(credit));
+  const terms = termsOf(
+    s,
+    sns,
+    shares.map((sh) => convert(U64F64, U96F32, mulSat(U64F64, credit64, sh))),
+  );
+  for (let i = 0; i < emit.length; i++) {
+    const t = terms[i];
+    t.share = shares[i];
+    const rep = reports.get(emit[i])!;
+    rep.inEmitSet = true;
+    rep.terms = t;
+  }
 
   // inject_and_maybe_swap, in storage order, one shared credit
-  for (const n of emit) {
-    const rep = reports.get(n)!;
-    rep.inEmitSet = true;
-    rep.terms = terms.get(n)!;
-  }
   const injected = injectAndMaybeSwap(s, emit, terms, credit, reports);
   const stranded = injected.stranded;
   credit = injected.credit;
@@ -996,15 +1076,17 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
 
   // emit_to_subnets step 3: alpha out, owner cut, root alpha, pending pots
   const cutPercent = divChecked(U96F32, u96(BigInt(s.subnetOwnerCut)), u96(65535n)) ?? 0n;
-  for (const n of emit) {
-    const sn = s.subnets.get(n)!;
-    const t = terms.get(n)!;
+  const seed = rulesOf(s).era === 'seed';
+  const rootTw = rootTaoWeighted(s);
+  for (let i = 0; i < emit.length; i++) {
+    const sn = sns[i];
+    const t = terms[i];
     let alphaOut = t.alphaOut;
     const created = tou64(alphaOut);
     sn.subnetAlphaOutEmission = created;
     sn.subnetAlphaOut = u64Add(sn.subnetAlphaOut, created);
     let assigned = 0n;
-    if (rulesOf(s).era === 'seed') {
+    if (seed) {
       const p = seedAlphaOut(created, sn.ownerCutEnabled ? s.subnetOwnerCut : 0);
       sn.pendingOwnerCut = u64Add(sn.pendingOwnerCut, p.owner);
       sn.pendingServerEmission = u64Add(sn.pendingServerEmission, p.server);
@@ -1016,18 +1098,22 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
       const cut = mulSat(U96F32, alphaOut, cutPercent);
       t.ownerCut = cut;
       alphaOut = satSub(U96F32, alphaOut, cut);
-      sn.pendingOwnerCut = u64Add(sn.pendingOwnerCut, tou64(cut));
-      assigned += tou64(cut);
+      const cut64 = tou64(cut);
+      sn.pendingOwnerCut = u64Add(sn.pendingOwnerCut, cut64);
+      assigned += cut64;
     }
-    const rootAlpha = mulSat(U96F32, mulSat(U96F32, rootProportion(s, sn), alphaOut), U96_HALF);
+    const rootAlpha = mulSat(U96F32, mulSat(U96F32, rootProportionOf(rootTw, sn), alphaOut), U96_HALF);
     t.rootAlpha = rootAlpha;
     const serverAlpha = mulSat(U96F32, alphaOut, U96_HALF);
     const validatorAlpha = satSub(U96F32, satSub(U96F32, alphaOut, serverAlpha), rootAlpha);
-    sn.pendingServerEmission = u64Add(sn.pendingServerEmission, tou64(serverAlpha));
-    sn.pendingValidatorEmission = u64Add(sn.pendingValidatorEmission, tou64(validatorAlpha));
-    if (rootSellFlag) sn.pendingRootAlphaDivs = u64Add(sn.pendingRootAlphaDivs, tou64(rootAlpha));
-    else recycleSubnetAlpha(sn, tou64(rootAlpha));
-    assigned += tou64(serverAlpha) + tou64(validatorAlpha) + tou64(rootAlpha);
+    const server64 = tou64(serverAlpha);
+    const validator64 = tou64(validatorAlpha);
+    const root64 = tou64(rootAlpha);
+    sn.pendingServerEmission = u64Add(sn.pendingServerEmission, server64);
+    sn.pendingValidatorEmission = u64Add(sn.pendingValidatorEmission, validator64);
+    if (rootSellFlag) sn.pendingRootAlphaDivs = u64Add(sn.pendingRootAlphaDivs, root64);
+    else recycleSubnetAlpha(sn, root64);
+    assigned += server64 + validator64 + root64;
     t.alphaUnassigned = created - assigned;
   }
 
@@ -1049,14 +1135,25 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
 /** `update_moving_price`: α = SubnetMovingAlpha·b/(b + halving), EMA toward min(spot, 1), stored as I96F32. */
 export function updateMovingPrice(s: ChainState, sn: ChainSubnet): void {
   const start = u64Sub(sn.firstEmissionBlockNumber ?? 0n, 1n);
-  const b = fromInt(U64F64, u64Sub(s.block, start));
-  const h = fromInt(U64F64, sn.emaPriceHalvingBlocks);
-  const ma = convert(I96F32, U64F64, s.subnetMovingAlpha);
-  const alpha = mulSat(U64F64, ma, divChecked(U64F64, b, satAdd(U64F64, b, h)) ?? 0n);
-  const oneMinus = satSub(U64F64, U64F64_ONE, alpha);
+  const w = movingWeight(s.subnetMovingAlpha, u64Sub(s.block, start), sn.emaPriceHalvingBlocks);
   const spot = currentPrice(sn);
-  const cur = mulSat(U64F64, alpha, spot < U64F64_ONE ? spot : U64F64_ONE);
-  const moving = mulSat(U64F64, oneMinus, movingAlphaPrice(sn));
+  const cur = mulSat(U64F64, w.alpha, spot < U64F64_ONE ? spot : U64F64_ONE);
+  const moving = mulSat(U64F64, w.oneMinus, movingAlphaPrice(sn));
   sn.subnetMovingPrice = convert(U64F64, I96F32, satAdd(U64F64, cur, moving));
 }
 
+/**
+ * α and 1 − α of `update_moving_price` (U64F64 bits) for b blocks since the first emission. Subnets that started
+ * emitting in the same block share them within a block: the last (moving alpha, b, halving) → α is kept.
+ */
+function movingWeight(movingAlpha: bigint, blocks: bigint, halving: bigint): { alpha: bigint; oneMinus: bigint } {
+  const c = lastMovingWeight;
+  if (c.movingAlpha === movingAlpha && c.blocks === blocks && c.halving === halving) return c;
+  const b = fromInt(U64F64, blocks);
+  const h = fromInt(U64F64, halving);
+  const ma = convert(I96F32, U64F64, movingAlpha);
+  const alpha = mulSat(U64F64, ma, divChecked(U64F64, b, satAdd(U64F64, b, h)) ?? 0n);
+  lastMovingWeight = { movingAlpha, blocks, halving, alpha, oneMinus: satSub(U64F64, U64F64_ONE, alpha) };
+  return lastMovingWeight;
+}
+let lastMovingWeight = { movingAlpha: -1n, blocks: -1n, halving: -1n, alpha: 0n, oneMinus: 0n };
