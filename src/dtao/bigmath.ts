@@ -16,12 +16,34 @@ export function ceilDiv(a: bigint, b: bigint): bigint {
 export function gcd(a: bigint, b: bigint): bigint {
   a = a < 0n ? -a : a;
   b = b < 0n ? -b : b;
-  while (b) [a, b] = [b, a % b];
-  return a;
+  // BigInt steps until both fit a double exactly, then the same Euclid on numbers (swap exponents are ~60-bit)
+  while (b !== 0n && (a > MAX_SAFE || b > MAX_SAFE)) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
+  if (b === 0n) return a;
+  let x = Number(a);
+  let y = Number(b);
+  while (y !== 0) {
+    const r = x % y;
+    x = y;
+    y = r;
+  }
+  return BigInt(x);
 }
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** Bits of |n| plus one for a negative n (the length of `n.toString(2)`). */
 export function bitLength(n: bigint): number {
-  return n === 0n ? 0 : n.toString(2).length;
+  if (n === 0n) return 0;
+  if (n < 0n) return bitLength(-n) + 1;
+  const x = Number(n); // rounds to nearest: its exponent is the bit length or one more
+  if (x === Infinity) return n.toString(2).length;
+  let b = Math.floor(Math.log2(x)) + 1;
+  if (b > 1 && n >> BigInt(b - 1) === 0n) b -= 1;
+  else if (n >> BigInt(b) !== 0n) b += 1;
+  return b;
 }
 
 /** floor(n^(1/k)) for n ≥ 0: Newton from above, started from a float estimate so high roots converge in a few steps. */
