@@ -455,8 +455,11 @@ export function shouldRunEpoch(sn: ChainSubnet, now: bigint): boolean {
   if (sn.tempo === 0) return false;
   if (sn.pendingEpochAt > 0n && now >= sn.pendingEpochAt) return true;
   if (sn.blocksSinceLastStep > MAX_TEMPO) return true;
-  return u64Sub(now, sn.lastEpochBlock) >= BigInt(sn.tempo);
+  // asked of every subnet every block (and by the simulator before it): no BigInt made unless the slot may be due
+  return now > sn.lastEpochBlock && now - sn.lastEpochBlock >= tempoBig(sn.tempo);
 }
+const tempoBig = (tempo: number): bigint => (tempo < TEMPO_BIGS.length ? TEMPO_BIGS[tempo] : BigInt(tempo));
+const TEMPO_BIGS = Array.from({ length: 1025 }, (_, t) => BigInt(t));
 
 
 /**
@@ -656,8 +659,65 @@ function hotkeyEmissions(sn: ChainSubnet, server: readonly bigint[], validator: 
 // distribute_emission
 // ---------------------------------------------------------------------------------------------------------------
 
-const takeOf = (s: ChainState, hotkey: string): bigint =>
-  divChecked(U96F32, u96(BigInt(s.hotkeys.get(hotkey)?.delegateTake ?? s.defaultDelegateTake)), u96(65535n)) ?? 0n;
+const takeOf = (s: ChainState, hotkey: string): bigint => u16Proportion(s.hotkeys.get(hotkey)?.delegateTake ?? s.defaultDelegateTake);
+
+/** U96F32(x) / U96F32(65535) for a u16 take (kept per value: every dividend hotkey asks it every epoch). */
+function u16Proportion(x: number): bigint {
+  let v = U16_PROPORTIONS.get(x);
+  if (v === undefined) U16_PROPORTIONS.set(x, (v = divChecked(U96F32, u96(BigInt(x)), u96(65535n)) ?? 0n));
+  return v;
+}
+const U16_PROPORTIONS = new Map<number, bigint>();
+
+/**
+ * The stake pools and owners one `distribute_emission` reads, each looked up once: pool keys are strings built per
+ * lookup into a map of every (hotkey, subnet), and an epoch reads each of its hotkeys' pools up to six times.
+ * Nothing else touches the state's pools while the epoch pays out; pools it creates are recorded here.
+ */
+class PayoutLookups {
+  private readonly subnet = new Map<string, StakePool | null>();
+  private readonly root: Map<string, StakePool | null>;
+  private readonly owners = new Map<string, string>();
+
+  constructor(
+    private readonly s: ChainState,
+    private readonly netuid: number,
+  ) {
+    this.root = netuid === 0 ? this.subnet : new Map();
+  }
+
+  /** The (hotkey, netuid) pool, netuid this subnet's or root's; null if there is none. */
+  pool(hotkey: string, netuid: number): StakePool | null {
+    const m = netuid === this.netuid ? this.subnet : this.root;
+    let p = m.get(hotkey);
+    if (p === undefined) m.set(hotkey, (p = this.s.stakePools.get(poolKey(hotkey, netuid)) ?? null));
+    return p;
+  }
+
+  stake(hotkey: string, netuid: number): bigint {
+    return this.pool(hotkey, netuid)?.value ?? 0n;
+  }
+
+  /** `stakeToColdkey` through the lookups. */
+  credit(hotkey: string, coldkey: string, netuid: number, amount: bigint): void {
+    poolUpdateOne(this.poolOrNew(hotkey, netuid), coldkey, amount);
+  }
+
+  poolOrNew(hotkey: string, netuid: number): StakePool {
+    let p = this.pool(hotkey, netuid);
+    if (p === null) {
+      p = stakePool(this.s, hotkey, netuid);
+      (netuid === this.netuid ? this.subnet : this.root).set(hotkey, p);
+    }
+    return p;
+  }
+
+  owner(hotkey: string): string {
+    let o = this.owners.get(hotkey);
+    if (o === undefined) this.owners.set(hotkey, (o = ownerOf(this.s, hotkey)));
+    return o;
+  }
+}
 
 /** `get_parent_child_dividends_distribution`: (hotkey, alpha) for each parent, then the hotkey itself. */
 export function parentChildDividends(s: ChainState, sn: ChainSubnet, hotkey: string, dividend: bigint): Array<[string, bigint]> {
@@ -725,11 +785,11 @@ function ownerHotkeys(s: ChainState, sn: ChainSubnet): Set<string> {
 
 /** `increase_root_claimable_for_hotkey_and_subnet`. */
 /** `increase_root_claimable_for_hotkey_and_subnet`; true when the alpha was staked instead (more than the root stake). */
-function increaseRootClaimable(s: ChainState, hotkey: string, netuid: number, amount: bigint): boolean {
-  const total = fromInt(I96F32, hotkeyStake(s, hotkey, 0));
+function increaseRootClaimable(s: ChainState, hotkey: string, netuid: number, amount: bigint, look: PayoutLookups): boolean {
+  const total = fromInt(I96F32, look.stake(hotkey, 0));
   const increment = divChecked(I96F32, fromInt(I96F32, amount), total) ?? 0n;
   if (amount > toU64Sat(I96F32, total)) {
-    stakeToColdkey(s, hotkey, ownerOf(s, hotkey), netuid, amount);
+    look.credit(hotkey, look.owner(hotkey), netuid, amount);
     return true;
   }
   const k = poolKey(hotkey, netuid);
@@ -790,6 +850,30 @@ export function calculateDividendDistribution(
   return { alphaDividends, rootAlphaDividends };
 }
 
+/**
+ * A pool's change for the report. Each coldkey's value after it is computed when first read (a share-pool division
+ * per coldkey, which simulations rarely read) from a copy of the pool as it was.
+ */
+function stakeChange(before: bigint, p: StakePool): StakeChange {
+  const value = p.value;
+  const denominator = p.denominator;
+  const shares = new Map(p.shares);
+  let values: Map<string, bigint> | undefined;
+  const change = { before, after: value } as StakeChange;
+  Object.defineProperty(change, 'coldkeyValuesAfter', {
+    enumerable: true,
+    get: () => {
+      if (values === undefined) {
+        const snapshot = { value, denominator, shares };
+        values = new Map<string, bigint>();
+        for (const ck of shares.keys()) values.set(ck, poolValueOf(snapshot, ck));
+      }
+      return values;
+    },
+  });
+  return change;
+}
+
 /** `distribute_emission`: the epoch, then incentives, dividends, takes and root claimable. */
 export function distributeEmission(
   s: ChainState,
@@ -812,7 +896,8 @@ export function distributeEmission(
   const validatorAlpha = incentiveSum !== 0n ? validator : u64Add(validator, server);
 
   const { incentives, dividends } = calculateDividendsAndIncentives(s, sn, hotkeyEmission);
-  const stakeMap = new Map<string, [bigint, bigint]>([...dividends.keys()].map((hk) => [hk, [hotkeyStake(s, hk, netuid), hotkeyStake(s, hk, 0)]]));
+  const look = new PayoutLookups(s, netuid);
+  const stakeMap = new Map<string, [bigint, bigint]>([...dividends.keys()].map((hk) => [hk, [look.stake(hk, netuid), look.stake(hk, 0)]]));
   const { alphaDividends, rootAlphaDividends } = calculateDividendDistribution(validatorAlpha, root, tw, stakeMap, dividends);
 
   // every stake this epoch can change on the subnet: the owner hotkey's, each incentive's destination, each
@@ -820,15 +905,16 @@ export function distributeEmission(
   const touched = new Set<string>(alphaDividends.keys());
   for (const hk of rootAlphaDividends.keys()) touched.add(hk);
   if (sn.subnetOwnerHotkey !== null) touched.add(sn.subnetOwnerHotkey);
-  for (const hk of incentives.keys()) touched.add(s.autoStakeDestination.get(poolKey(ownerOf(s, hk), netuid)) ?? hk);
+  const destination = (hk: string): string => (s.autoStakeDestination.size === 0 ? hk : (s.autoStakeDestination.get(poolKey(look.owner(hk), netuid)) ?? hk));
+  for (const hk of incentives.keys()) touched.add(destination(hk));
   const poolsBefore = new Map<string, bigint>();
-  for (const hk of touched) poolsBefore.set(hk, hotkeyStake(s, hk, netuid));
+  for (const hk of touched) poolsBefore.set(hk, look.stake(hk, netuid));
 
   // distribute_dividends_and_incentives
   let credited = 0n;
   let claimable = 0n;
   if (sn.subnetOwner !== null && sn.subnetOwnerHotkey !== null) {
-    stakeToColdkey(s, sn.subnetOwnerHotkey, sn.subnetOwner, netuid, ownerCut);
+    look.credit(sn.subnetOwnerHotkey, sn.subnetOwner, netuid, ownerCut);
     credited += ownerCut;
   }
   const owners = ownerHotkeys(s, sn);
@@ -844,9 +930,7 @@ export function distributeEmission(
       else burnSubnetAlpha(sn, inc);
       continue;
     }
-    const owner = ownerOf(s, hk);
-    const dest = s.autoStakeDestination.get(poolKey(owner, netuid)) ?? hk;
-    stakeToColdkey(s, dest, owner, netuid, inc);
+    look.credit(destination(hk), look.owner(hk), netuid, inc);
     credited += inc;
     incentivesPaid.set(hk, inc);
   }
@@ -857,8 +941,8 @@ export function distributeEmission(
     let divs = alphaDividends.get(hk)!;
     const take = mulSat(U96F32, takeOf(s, hk), divs);
     divs = satSub(U96F32, divs, take);
-    stakeToColdkey(s, hk, ownerOf(s, hk), netuid, tou64(take));
-    poolUpdateAll(stakePool(s, hk, netuid), tou64(divs));
+    look.credit(hk, look.owner(hk), netuid, tou64(take));
+    poolUpdateAll(look.poolOrNew(hk, netuid), tou64(divs));
     credited += tou64(take) + tou64(divs);
     alphaPerSubnet.set(hk, u64Add(alphaPerSubnet.get(hk) ?? 0n, tou64(divs)));
   }
@@ -867,21 +951,19 @@ export function distributeEmission(
     let ra = rootAlphaDividends.get(hk)!;
     const take = mulSat(U96F32, takeOf(s, hk), ra);
     ra = satSub(U96F32, ra, take);
-    stakeToColdkey(s, hk, ownerOf(s, hk), netuid, tou64(take));
+    look.credit(hk, look.owner(hk), netuid, tou64(take));
     credited += tou64(take);
-    if (increaseRootClaimable(s, hk, netuid, tou64(ra))) credited += tou64(ra);
+    if (increaseRootClaimable(s, hk, netuid, tou64(ra), look)) credited += tou64(ra);
     else claimable += tou64(ra);
     rootPerSubnet.set(hk, u64Add(rootPerSubnet.get(hk) ?? 0n, tou64(ra)));
   }
 
   const stakeChanges = new Map<string, StakeChange>();
   for (const hk of [...touched].sort(compareKeys)) {
-    const p = s.stakePools.get(poolKey(hk, netuid));
+    const p = look.pool(hk, netuid);
     const before = poolsBefore.get(hk)!;
-    if (p === undefined || p.value === before) continue;
-    const cv = new Map<string, bigint>();
-    for (const ck of p.shares.keys()) cv.set(ck, poolValueOf(p, ck));
-    stakeChanges.set(hk, { before, after: p.value, coldkeyValuesAfter: cv });
+    if (p === null || p.value === before) continue;
+    stakeChanges.set(hk, stakeChange(before, p));
   }
   return {
     netuid,

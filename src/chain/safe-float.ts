@@ -13,6 +13,11 @@ export interface SafeFloat {
 const MAX_MANTISSA = 10n ** 21n;
 const MIN_MANTISSA = MAX_MANTISSA / 10n;
 const MAX_EXP = 21;
+const E8 = 10n ** 8n;
+/** Above it ⌊m / 10^8⌋ is still above `MAX_MANTISSA` (at least 9 divisions needed). */
+const MAX_MANTISSA_E8 = (MAX_MANTISSA + 1n) * E8 - 1n;
+/** At or below it m · 10^8 is still at most `MIN_MANTISSA` (at least 9 multiplications needed). */
+const MIN_MANTISSA_E8 = MIN_MANTISSA / E8;
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MAX = 2 ** 63; // exponents stay tiny in practice; guard the crate's checked i64 arithmetic anyway
 
@@ -26,9 +31,19 @@ function capPow10(e: number): bigint {
 
 function normalize(m: bigint, e: number): SafeFloat | null {
   if (m === 0n) return SF_ZERO;
+  // the crate divides (floors) or multiplies by 10 one step at a time; floors compose, so the steps known to be
+  // needed are taken at once: 10^8 while the mantissa is that far out of range, then single steps
+  while (m > MAX_MANTISSA_E8) {
+    m /= E8;
+    e += 8;
+  }
   while (m > MAX_MANTISSA) {
     m /= 10n;
     e += 1;
+  }
+  while (m <= MIN_MANTISSA_E8) {
+    m *= E8;
+    e -= 8;
   }
   while (m <= MIN_MANTISSA) {
     m *= 10n;
