@@ -319,10 +319,7 @@ export class SubnetNeurons {
   readWeights(uids: unknown, values: unknown): WeightsRow {
     const targetList = readList(uids, 'uids', MAX_UIDS);
     const valueList = readList(values, 'values', MAX_UIDS);
-    return {
-      targets: targetList.map((j, k) => toInt(j, `uids[${k}]`, 0, 65535)),
-      values: valueList.map((v, k) => toInt(v, `values[${k}]`, 0, 65535)),
-    };
+    return { targets: u16List(targetList, 'uids'), values: u16List(valueList, 'values') };
   }
 
   /**
@@ -338,11 +335,18 @@ export class SubnetNeurons {
     if (targets.length > this._size) {
       return { chainError: 'UidsLengthExceedUidsInSubNet', code: 'E_SHAPE', message: `${targets.length} weights for a subnet of ${this._size} UIDs` };
     }
-    const seen = new Set<number>();
+    // targets are u16s: one mark per value, cleared again before returning
+    const seen = (duplicateMarks ??= new Uint8Array(65536));
+    let dup = -1;
     for (const t of targets) {
-      if (seen.has(t)) return { chainError: 'DuplicateUids', code: 'E_SHAPE', message: `uids lists ${t} twice` };
-      seen.add(t);
+      if (seen[t] === 1) {
+        dup = t;
+        break;
+      }
+      seen[t] = 1;
     }
+    for (const t of targets) seen[t] = 0;
+    if (dup >= 0) return { chainError: 'DuplicateUids', code: 'E_SHAPE', message: `uids lists ${dup} twice` };
     for (let k = 0; k < targets.length; k++) {
       if (targets[k] >= this._size) {
         return { chainError: 'UidVecContainInvalidOne', code: 'E_RANGE', message: `uids[${k}] = ${targets[k]} is not a registered UID (size ${this._size})` };
@@ -464,4 +468,16 @@ export class SubnetNeurons {
     this.validatorTrust.set(out.validatorTrust.subarray(0, n));
     this.stakeWeight.set(out.stakeWeight.subarray(0, n));
   }
+}
+
+let duplicateMarks: Uint8Array | undefined;
+
+/** A list of u16s read once; the per-entry label is built only for an entry `toInt` refuses. */
+function u16List(list: readonly unknown[], name: string): number[] {
+  const out = new Array<number>(list.length);
+  for (let k = 0; k < list.length; k++) {
+    const v = list[k];
+    out[k] = typeof v === 'number' && v >= 0 && v <= 65535 && Number.isInteger(v) ? v + 0 : toInt(v, `${name}[${k}]`, 0, 65535);
+  }
+  return out;
 }
