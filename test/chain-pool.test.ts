@@ -310,7 +310,7 @@ describe('unstaking: the fee sold back into the pool, the partial-unstake minimu
 });
 
 describe('safe-bigmath fast path', () => {
-  it("the certified 192-bit path returns the crate's own series result on 400 random swap exponents (weights 0.01–0.99, reserves 1e3–1e16, deltas up to 10× the reserve)", async () => {
+  it("the certified 128-bit path returns the crate's own series result on 400 random swap exponents (weights 0.01–0.99, reserves 1e3–1e16, deltas up to 10× the reserve)", async () => {
     const { safeSeriesPow } = await import('../src/dtao/bigmath.js');
     const fc = (await import('fast-check')).default;
     const gcd = (a: bigint, b: bigint): bigint => {

@@ -110,19 +110,24 @@ export function toNumber(num: bigint, den: bigint): number {
 const F = 192n;
 const ONE = 1n << F;
 
-function atanhSeries(z: bigint): bigint {
+/** atanh(z) in fixed point 2^f (z too). */
+function atanhSeries(z: bigint, f = F): bigint {
   // odd function: work on |z| so the shifted terms shrink to exactly 0 (a negative term would stick at −1)
-  if (z < 0n) return -atanhSeries(-z);
+  if (z < 0n) return -atanhSeries(-z, f);
   // atanh(z) = z + z^3/3 + z^5/5 …, |z| ≤ 1/3 → 3^-2 per term
-  const z2 = (z * z) >> F;
+  const z2 = (z * z) >> f;
   let term = z;
   let sum = 0n;
-  for (let i = 1n; term !== 0n; i += 2n) {
-    sum += term / i;
-    term = (term * z2) >> F;
+  for (let i = 1; term !== 0n; i += 2) {
+    sum += term / smallBig(i);
+    term = (term * z2) >> f;
   }
   return sum;
 }
+
+/** Series divisors as BigInts made once (a counter kept as a BigInt allocated two more of them per term). */
+const smallBig = (i: number): bigint => (i < SMALL_BIGS.length ? SMALL_BIGS[i] : BigInt(i));
+const SMALL_BIGS = Array.from({ length: 512 }, (_, i) => BigInt(i));
 
 const LN2 = 2n * atanhSeries(ONE / 3n);
 
@@ -135,16 +140,16 @@ function lnFixed(num: bigint, den: bigint): bigint {
   return BigInt(k) * LN2 + 2n * atanhSeries(z);
 }
 
-/** exp(-u) · 2^192 for u ≥ 0 (fixed 2^192). */
-function expNegFixed(u: bigint): bigint {
-  const k = u / LN2;
-  const s = u - k * LN2; // [0, ln2)
+/** exp(-u) · 2^f for u ≥ 0 (fixed 2^f; `ln2` is ln 2 at that precision). */
+function expNegFixed(u: bigint, f = F, ln2 = LN2): bigint {
+  const k = u / ln2;
+  const s = u - k * ln2; // [0, ln2)
   // alternating Taylor series on magnitudes (a negative shifted term would never reach 0)
-  let mag = ONE;
+  let mag = 1n << f;
   let sum = 0n;
-  for (let i = 1n; mag !== 0n; i += 1n) {
-    sum += i % 2n === 1n ? mag : -mag;
-    mag = ((mag * s) >> F) / i;
+  for (let i = 1; mag !== 0n; i++) {
+    sum += (i & 1) === 1 ? mag : -mag;
+    mag = ((mag * s) >> f) / smallBig(i);
   }
   return k > 400n ? 0n : sum >> k;
 }
@@ -333,15 +338,23 @@ export function safeSeriesPow(num: bigint, den: bigint, expNum: bigint, expDen: 
   return floorDivSigned(e * scale, targetScale);
 }
 
+/** Precision of the certified power: 2^-128 steps, 36 bits finer than its 2^-92 margin. */
+const CERT_F = 128n;
+const CERT_LN2 = 2n * atanhSeries((1n << CERT_F) / 3n, CERT_F);
+
 /**
  * ⌊(num/den)^(a/b) · scale⌋ for 0 < num ≤ den without the crate's 280-bit series, when that is provably the
  * crate's answer. At the precisions the swap pallet asks for (≥ 256 bits) the series is within ~2^-240 of the
  * true power, so the crate returns ⌊true · scale⌋ unless an integer lies that close. Here the power is computed
- * to ~2^-180 on the 192-bit ln/exp above (argument reduced to a ratio in (1/2, 1], so swaps near 1 need a few
- * atanh terms) and widened by 2^-92; if the widened interval holds no integer its floor is the crate's, else
- * null and the caller runs the crate's series.
+ * on a 128-bit ln/exp (argument reduced to a ratio in (1/2, 1], so swaps near 1 need a few atanh terms): every
+ * series term is floored to 2^-128 and ln 2 is within 2^-121, so ln(num/den) is within 2^-115 after ≤ 64 halvings,
+ * u = −ln · a/b within 2^-108 for an exponent below 2^7 (pool weights 0.01–0.99), and e^−u (derivative ≤ 1; the
+ * range reduction's error is divided by the same 2^k) within about 2^-108 of the true power. That is widened by
+ * 2^-92; if the widened interval holds no integer its floor is the crate's, else null and the caller runs the
+ * crate's series. (At 192 bits the same bound was 2^-180: the precision past the margin bought nothing.)
  */
 function powBelowOneCertified(num: bigint, den: bigint, a: bigint, b: bigint, scale: bigint): bigint | null {
+  const f = CERT_F;
   let k = bitLength(den) - bitLength(num);
   let n = num << BigInt(k);
   if (n > den) {
@@ -349,13 +362,13 @@ function powBelowOneCertified(num: bigint, den: bigint, a: bigint, b: bigint, sc
     k -= 1;
   }
   // den/2 < n ≤ den: z = (n − den)/(n + den) ∈ (−1/3, 0]
-  const z = ((n - den) << F) / (n + den);
-  const ln = 2n * atanhSeries(z) - BigInt(k) * LN2; // ln(num/den) ≤ 0
+  const z = ((n - den) << f) / (n + den);
+  const ln = 2n * atanhSeries(z, f) - BigInt(k) * CERT_LN2; // ln(num/den) ≤ 0
   const u = (-ln * a) / b;
-  const e = expNegFixed(u);
-  const margin = 1n << 100n;
+  const e = expNegFixed(u, f, CERT_LN2);
+  const margin = 1n << (f - 92n);
   if (e <= margin) return null;
-  const lo = ((e - margin) * scale) >> F;
-  const hi = ((e + margin) * scale) >> F;
+  const lo = ((e - margin) * scale) >> f;
+  const hi = ((e + margin) * scale) >> f;
   return lo === hi ? lo : null;
 }
