@@ -25,6 +25,7 @@ import {
 } from '../src/chain/block.js';
 import { type ChainState, type ChainSubnet, newChainState, newSubnet } from '../src/chain/index.js';
 import { balancerPrice, currentPrice } from '../src/chain/balancer.js';
+import { inplacePowNormalize } from '../src/chain/flow-normalize.js';
 import { createEngineSync } from '../src/engine.js';
 import { I96F32, U64F64, U96F32, fromF64, fromInt, mulSat, toF64 } from '../src/fixed/substrate-fixed.js';
 
@@ -105,7 +106,48 @@ describe('tests/emission.rs (9 of 9): blocks_until_next_auto_epoch', () => {
   });
 });
 
-describe('tests/subnet_emissions.rs (1 of 6): get_shares', () => {
+describe('tests/subnet_emissions.rs (6 of 6): inplace_pow_normalize and get_shares', () => {
+  const u = (x: number): bigint => fromF64(U64F64, x);
+  const f = (b: bigint): number => toF64(U64F64, b);
+  it('inplace_pow_normalize_all_zero_inputs_no_panic_and_unchanged: three zeros stay 0 (±1e-18) with p = 1', () => {
+    const out = inplacePowNormalize([u(0), u(0), u(0)], u(1));
+    for (const v of out) near(f(v), 0, 1e-18);
+  });
+  it('inplace_pow_normalize_tiny_values_no_panic: 1e-9, 2e-9, 3e-9 with p = 2 → 1/14, 4/14, 9/14 (±1 %)', () => {
+    const before = [1e-9, 2e-9, 3e-9];
+    const out = inplacePowNormalize(before.map(u), u(2));
+    before.forEach((b, i) => {
+      const v = f(u(b));
+      const expected = (v * 1e18 * v) / 14;
+      near(f(out[i]), expected, expected / 100);
+    });
+  });
+  it('inplace_pow_normalize_large_values_no_overflow_and_sum_to_one: 1e9, 5e9, 1e10 with p = 2 sum to 1 (±1e-9), each in [0, 1]', () => {
+    const out = inplacePowNormalize([u(1e9), u(5e9), u(1e10)], u(2)).map(f);
+    near(out.reduce((a, b) => a + b, 0), 1, 1e-9);
+    for (const v of out) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v >= 0 && v <= 1).toBe(true);
+    }
+  });
+  it('inplace_pow_normalize_regular_case_relative_proportions_preserved: 2, 3, 5 with p = 1 → 0.2, 0.3, 0.5 (±0.001), sum 1 (±1e-12)', () => {
+    const [a, b, c] = inplacePowNormalize([u(2), u(3), u(5)], u(1)).map(f);
+    near(a, 0.2, 0.001);
+    near(b, 0.3, 0.001);
+    near(c, 0.5, 0.001);
+    near(a + b + c, 1, 1e-12);
+  });
+  it('inplace_pow_normalize_fractional_exponent: 2, 3, 5 with p = 1.0 … 2.0 → x^p / Σ (±1 %), sum 1 (±1e-12)', () => {
+    for (const p of [1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0]) {
+      const [a, b, c] = inplacePowNormalize([u(2), u(3), u(5)], u(p)).map(f);
+      const sum = 2 ** p + 3 ** p + 5 ** p;
+      near(a, 2 ** p / sum, 2 ** p / sum / 100);
+      near(b, 3 ** p / sum, 3 ** p / sum / 100);
+      near(c, 5 ** p / sum, 5 ** p / sum / 100);
+      near(a + b + c, 1, 1e-12);
+    }
+  });
+
   it('get_shares_ignores_root_prop_storage_when_prices_and_burns_match: 0.5 / 0.5 (±1e-9) with RootProp 1.0 and 0.1', () => {
     const s = mock();
     const a = addNetwork(s, 1, 360, { mechanism: 1, subnetMovingPrice: i96(1), rootProp: fromF64(U96F32, 1) });

@@ -118,4 +118,5 @@ export { registerNeuron, setWeights, updateRegistrationPrices, decayFactorQ32, t
 export { ChainRefused, type ChainErrorName, StakingRefused, DEFAULT_MIN_STAKE, type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult } from './staking.js';
 export type { ChainState, ChainSubnet, Neuron, MechanismState, StakePool, HotkeyInfo, EpochParams, ChildLink, SubnetRegistration, SubnetFields } from './state.js';
 export type { BlockReport, EpochReport, SubnetBlockReport, SubnetBlockTerms, StakeChange, EpochSettings, EpochEngineLike } from './block.js';
+export { inplacePowNormalize, MAX_POW_NORMALIZE_VALUES } from './flow-normalize.js';
 export { ERAS, SHARE_RULES, eraRules, type ChainRules, type Era, type ShareRule } from './eras.js';
