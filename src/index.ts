@@ -33,6 +33,6 @@ export { SubnetNeurons, MechanismNeurons, packRow, unpackRow, type PackedRow, ty
 export * from './dtao/index.js';
 export * from './sim/index.js';
 export { Chain, MAX_RUN_BLOCKS, type ChainOptions, chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, defaultRegistration, ChainRefused, StakingRefused } from './chain/index.js';
-export type { ChainState, ChainSubnet, BlockReport, EpochReport, SubnetRegistration, SubnetFields, ChainErrorName, RegisterRequest, RegisterResult, SetWeightsRequest } from './chain/index.js';
+export type { ChainState, ChainSubnet, BlockReport, EpochReport, SubnetRegistration, SubnetFields, ChainErrorName, RegisterRequest, RegisterResult, SetWeightsRequest, RootClaimType, ClaimRootRequest, RootClaimPayout } from './chain/index.js';
 export { blockReportToJSON } from './chain/report-json.js';
 export { inplacePowNormalize, MAX_POW_NORMALIZE_VALUES } from './chain/flow-normalize.js';

@@ -8,7 +8,8 @@ import type { ChainPath, NumericMode } from '../epoch/types.js';
 import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep } from './block.js';
 import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
-import { type ChainState, chainStateFromJSON, chainStateToJSON, checkChainState } from './state.js';
+import { type ClaimRootRequest, type RootClaimPayout, claimRoot, setRootClaimThreshold, setRootClaimType } from './root-claims.js';
+import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkChainState } from './state.js';
 import { guard, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
 
@@ -103,6 +104,24 @@ export class Chain {
     setWeights(this.state, req);
   }
 
+  /**
+   * `claim_root(subnets)`: the coldkey claims its root dividends owed on up to 5 subnets, kept as alpha or swapped
+   * for root stake by its claim type (default `Swap`); all or nothing.
+   */
+  claimRoot(req: ClaimRootRequest): RootClaimPayout[] {
+    return claimRoot(this.state, req);
+  }
+
+  /** `set_root_claim_type`: `'Swap'`, `'Keep'` or `{ keepSubnets: [netuids] }` for the coldkey's future claims. */
+  setRootClaimType(req: { coldkey: string; type: RootClaimType }): void {
+    setRootClaimType(this.state, req);
+  }
+
+  /** `sudo_set_root_claim_threshold`: claims below `threshold` alpha rao (≤ 10 000 000) wait on the subnet. */
+  setRootClaimThreshold(req: { netuid: number; threshold: bigint }): void {
+    setRootClaimThreshold(this.state, req);
+  }
+
   /** Steps `blocks` blocks (a whole number in [0, MAX_RUN_BLOCKS]) and returns their reports. */
   run(blocks: number): BlockReport[] {
     blocks = toInt(blocks, 'blocks', 0, Number.MAX_SAFE_INTEGER);
@@ -119,4 +138,6 @@ export { ChainRefused, type ChainErrorName, StakingRefused, DEFAULT_MIN_STAKE, t
 export type { ChainState, ChainSubnet, Neuron, MechanismState, StakePool, HotkeyInfo, EpochParams, ChildLink, SubnetRegistration, SubnetFields } from './state.js';
 export type { BlockReport, EpochReport, SubnetBlockReport, SubnetBlockTerms, StakeChange, EpochSettings, EpochEngineLike } from './block.js';
 export { inplacePowNormalize, MAX_POW_NORMALIZE_VALUES } from './flow-normalize.js';
+export { rootOwed, blockHashToIndices, DEFAULT_ROOT_CLAIM_THRESHOLD, MAX_SUBNET_CLAIMS, MAX_ROOT_CLAIM_THRESHOLD, type ClaimRootRequest, type RootClaimPayout } from './root-claims.js';
+export type { RootClaimType } from './state.js';
 export { ERAS, SHARE_RULES, eraRules, type ChainRules, type Era, type ShareRule } from './eras.js';

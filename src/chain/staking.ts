@@ -7,7 +7,8 @@
  * An operation either completes or throws `YumaError` with the chain's error name and leaves the state untouched.
  *
  * Not modelled: coldkey free balances (the staker is assumed to hold the TAO), stake locks, rate limits,
- * `NominatorMinRequiredStake` (0 on chain by default), RootClaimed bookkeeping on root stake changes.
+ * `NominatorMinRequiredStake` (0 on chain by default). Root stake added or removed moves the `RootClaimed` watermarks
+ * (src/chain/root-claims.ts).
  */
 import { YumaError } from '../errors.js';
 import { show } from '../validation/describe.js';
@@ -18,6 +19,7 @@ import { poolSwap, stakePool, stakeToColdkey, swapAlphaForTao, swapTaoForAlpha }
 import { poolCanUpdateOne, poolUpdateOne, poolValueOf, type SafeFloat } from './safe-float.js';
 import { type ChainState, type ChainSubnet, poolKey } from './state.js';
 import { isHead, minStakeOf } from './eras.js';
+import { rootStakeAdded, rootStakeRemoved } from './root-claims.js';
 
 /** `DefaultMinStake` at runtime: 0.002 TAO (the era's minimum is `minStakeOf`). */
 export const DEFAULT_MIN_STAKE = 2_000_000n;
@@ -49,8 +51,11 @@ export type NeuronErrorName =
   | 'DuplicateUids'
   | 'UidVecContainInvalidOne';
 
+/** The pallet errors of root claims. */
+export type RootClaimErrorName = 'InvalidSubnetNumber' | 'InvalidRootClaimThreshold';
+
 /** Every pallet error a `ChainRefused` can carry. */
-export type ChainErrorName = StakingErrorName | NeuronErrorName;
+export type ChainErrorName = StakingErrorName | NeuronErrorName | RootClaimErrorName;
 
 const SLIPPAGE_ERRORS: ReadonlySet<ChainErrorName> = new Set(['SlippageTooHigh', 'PriceLimitExceeded', 'RegistrationPriceLimitExceeded']);
 
@@ -238,6 +243,7 @@ export function addStake(s: ChainState, request: AddStakeRequest): AddStakeResul
       s.totalIssuance -= r.feeToBlockAuthor;
       s.balancesTotalIssuance -= r.feeToBlockAuthor;
     }
+    if (sn.netuid === 0) rootStakeAdded(s, hotkey, coldkey, r.amountPaidOut);
     return { alpha: r.amountPaidOut, taoStaked: possible, taoToPool: r.amountPaidIn, fee: r.feeToBlockAuthor, feeBurned };
   } catch (e) {
     restore();
@@ -289,6 +295,7 @@ export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveS
       if (typeof f === 'string') throw new ChainRefused(f, 'selling the alpha fee failed');
       feeTao = f.amountPaidOut;
     }
+    if (sn.netuid === 0) rootStakeRemoved(s, hotkey, coldkey, possible);
     return { tao: r.amountPaidOut, alphaUnstaked: possible - refund, feeAlpha: r.feeToBlockAuthor, feeTao, refunded: refund };
   } catch (e) {
     restore();

@@ -282,6 +282,16 @@ export interface ChainState {
   stakePools: Map<string, StakePool>;
   /** key `${hotkey}/${netuid}` → I96F32 bits (alpha per unit of root stake). */
   rootClaimable: Map<string, bigint>;
+  /**
+   * `RootClaimed[(netuid, hotkey, coldkey)]`: alpha rao (u128) a root staker has claimed of a hotkey's root
+   * claimable on a subnet (root stake added counts as claimed at the rate of the moment). Keyed `${hotkey}/${netuid}`,
+   * then by coldkey.
+   */
+  rootClaimed: Map<string, Map<string, bigint>>;
+  /** `RootClaimType` per coldkey; absent: `Swap`, the chain's default. */
+  rootClaimType: Map<string, RootClaimType>;
+  /** `RootClaimableThreshold` per netuid, I96F32 bits; absent: 500 000 alpha rao. */
+  rootClaimableThreshold: Map<number, bigint>;
   /** `ChildKeys[parent][netuid]` and `ParentKeys[child][netuid]`, keyed `${hotkey}/${netuid}`. */
   childKeys: Map<string, ChildLink[]>;
   /** `ParentKeys`, keyed `${hotkey}/${netuid}` (see `childKeys`). */
@@ -291,6 +301,19 @@ export interface ChainState {
 }
 
 export const poolKey = (hotkey: string, netuid: number): string => `${hotkey}/${netuid}`;
+
+/** `RootClaimTypeEnum`: swap claimed alpha for root stake, keep it as alpha stake, or keep it on some subnets only. */
+export type RootClaimType = 'Swap' | 'Keep' | { keepSubnets: number[] };
+
+/** A `RootClaimType` read from the JSON form or a request (a `keepSubnets` list is non-empty, u16s, no repeats). */
+export function rootClaimTypeIn(v: unknown, path: string): RootClaimType {
+  if (v === 'Swap' || v === 'Keep') return v;
+  const o = obj(v, path);
+  for (const k of Object.keys(o)) if (k !== 'keepSubnets') bad(path, `unknown field ${JSON.stringify(k)} (a claim type is "Swap", "Keep" or { keepSubnets })`);
+  const list = arr(o.keepSubnets, `${path}.keepSubnets`).map((n, i) => small(n, `${path}.keepSubnets[${i}]`, U16_MAX));
+  if (list.length === 0) throw new YumaError('E_ARG', `${path}.keepSubnets: InvalidSubnetNumber (the list is empty)`);
+  return { keepSubnets: [...new Set(list)].sort((a, b) => a - b) };
+}
 
 /** BTreeMap order of account ids: numeric for the decimal ids the mock runtime uses, else byte order. */
 export function compareKeys(a: string, b: string): number {
@@ -635,6 +658,30 @@ function stateFromJson(input: unknown): ChainState {
     const k = poolKey(key(r.hotkey, `state.rootClaimable[${i}].hotkey`), small(r.netuid, `state.rootClaimable[${i}].netuid`, U16_MAX));
     rootClaimable.set(k, fixedBits(r.rootClaimable, `state.rootClaimable[${i}].rootClaimable`, true));
   });
+  const rootClaimed = new Map<string, Map<string, bigint>>();
+  arr(o.rootClaimed ?? [], 'state.rootClaimed').forEach((e, i) => {
+    const p = `state.rootClaimed[${i}]`;
+    const r = obj(e, p);
+    const netuid = small(r.netuid, `${p}.netuid`, U16_MAX);
+    if (!subnets.has(netuid)) throw new YumaError('E_STATE', `${p}: unknown subnet ${netuid}`);
+    const k = poolKey(key(r.hotkey, `${p}.hotkey`), netuid);
+    const coldkey = key(r.coldkey, `${p}.coldkey`);
+    const m = rootClaimed.get(k) ?? new Map<string, bigint>();
+    if (m.has(coldkey)) bad(p, `(${k}, ${coldkey}) listed twice`);
+    m.set(coldkey, u128(r.rootClaimed, `${p}.rootClaimed`));
+    rootClaimed.set(k, m);
+  });
+  const rootClaimType = new Map<string, RootClaimType>();
+  arr(o.rootClaimType ?? [], 'state.rootClaimType').forEach((e, i) => {
+    const r = obj(e, `state.rootClaimType[${i}]`);
+    rootClaimType.set(key(r.coldkey, `state.rootClaimType[${i}].coldkey`), rootClaimTypeIn(r.type, `state.rootClaimType[${i}].type`));
+  });
+  const rootClaimableThreshold = new Map<number, bigint>();
+  arr(o.rootClaimableThreshold ?? [], 'state.rootClaimableThreshold').forEach((e, i) => {
+    const r = obj(e, `state.rootClaimableThreshold[${i}]`);
+    const netuid = small(r.netuid, `state.rootClaimableThreshold[${i}].netuid`, U16_MAX);
+    rootClaimableThreshold.set(netuid, fixedBits(r.threshold, `state.rootClaimableThreshold[${i}].threshold`, true));
+  });
   const state: ChainState = {
     block: u64(o.block, 'state.block'),
     totalIssuance: u64(o.totalIssuance, 'state.totalIssuance'),
@@ -655,6 +702,9 @@ function stateFromJson(input: unknown): ChainState {
     autoStakeDestination,
     stakePools,
     rootClaimable,
+    rootClaimed,
+    rootClaimType,
+    rootClaimableThreshold,
     childKeys: linksIn(o.childKeys, 'state.childKeys'),
     parentKeys: linksIn(o.parentKeys, 'state.parentKeys'),
   };
@@ -851,6 +901,22 @@ function stateToJson(s: ChainState): Json {
     totalIssuance: s.totalIssuance.toString(),
     totalStake: s.totalStake.toString(),
   };
+  // root claims appear only once there are any (states without them keep their JSON form)
+  if (s.rootClaimed.size > 0) {
+    out.rootClaimed = sortedBy([...s.rootClaimed], (a, b) => byHotkeyNetuid(splitKey(a[0]), splitKey(b[0]))).flatMap(([k, m]) => {
+      const [hotkey, netuid] = splitKey(k);
+      return sortedBy([...m], (a, b) => compareKeys(a[0], b[0])).map(([coldkey, v]) => ({ coldkey, hotkey, netuid, rootClaimed: v.toString() }));
+    });
+  }
+  if (s.rootClaimType.size > 0) {
+    out.rootClaimType = sortedBy([...s.rootClaimType], (a, b) => compareKeys(a[0], b[0])).map(([coldkey, t]) => ({
+      coldkey,
+      type: typeof t === 'string' ? t : { keepSubnets: [...t.keepSubnets] },
+    }));
+  }
+  if (s.rootClaimableThreshold.size > 0) {
+    out.rootClaimableThreshold = sortedBy([...s.rootClaimableThreshold], (a, b) => a[0] - b[0]).map(([netuid, bits]) => ({ netuid, threshold: fixedOut(bits, true) }));
+  }
   if (s.childKeys.size > 0) out.childKeys = links(s.childKeys);
   if (s.parentKeys.size > 0) out.parentKeys = links(s.parentKeys);
   if (s.rules !== undefined) out.rules = { era: s.rules.era, shares: s.rules.shares, temperature: s.rules.temperature };
@@ -989,6 +1055,9 @@ export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {})
     autoStakeDestination: new Map(),
     stakePools: new Map(),
     rootClaimable: new Map(),
+    rootClaimed: new Map(),
+    rootClaimType: new Map(),
+    rootClaimableThreshold: new Map(),
     childKeys: new Map(),
     parentKeys: new Map(),
     ...checked,
@@ -1024,5 +1093,5 @@ export function checkChainState(value: unknown): ChainState {
 
 const STATE_U64_KEYS = ['block', 'totalIssuance', 'balancesTotalIssuance', 'totalStake', 'taoWeight', 'ckBurn', 'subnetMovingAlpha', 'stakeThreshold', 'swapMinimumReserve', 'blockEmission'] as const;
 const STATE_U16_KEYS = ['subnetOwnerCut', 'maxEpochsPerBlock', 'defaultDelegateTake'] as const;
-const STATE_MAP_KEYS = ['hotkeys', 'ownedHotkeys', 'autoStakeDestination', 'stakePools', 'rootClaimable', 'childKeys', 'parentKeys'] as const;
+const STATE_MAP_KEYS = ['hotkeys', 'ownedHotkeys', 'autoStakeDestination', 'stakePools', 'rootClaimable', 'rootClaimed', 'rootClaimType', 'rootClaimableThreshold', 'childKeys', 'parentKeys'] as const;
 const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
