@@ -2,7 +2,7 @@
  * The chain's `inplace_pow_normalize` (coinbase/subnet_emissions.rs at 14bc6f9f), bit for bit in U64F64: the
  * normaliser of the TAO-flow emission shares, s_i = z_i^p / Σ z_j^p. At 14bc6f9f only `get_shares_flow` calls it
  * and that is dead code (the block shares by EMA price), but the function and its five tests are in the pallet,
- * so it is here for anyone modelling the flow-share rule exactly (`FlowTracker` in src/dtao is the f64 model).
+ * so it is here for anyone modelling the flow-share rule exactly (`FlowTracker` is the f64 model).
  *
  * The chain pre-scales so the largest value is 1, scales again by √(i32::MAX / (n · max²)) (a bisection square
  * root to 1/1000) so the powers use as much of I32F32 as they can, raises each value to p as exp(p · ln z) in

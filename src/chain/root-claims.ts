@@ -96,8 +96,11 @@ export function rootStakeRemoved(s: ChainState, hotkey: string, coldkey: string,
   }
 }
 
+/** What one (hotkey, subnet) paid a coldkey in a `claimRoot` call. */
 export interface RootClaimPayout {
+  /** The hotkey whose root dividends were claimed. */
   hotkey: string;
+  /** The subnet the dividends accrued on. */
   netuid: number;
   /** Alpha owed and marked claimed. */
   alpha: bigint;
@@ -107,7 +110,9 @@ export interface RootClaimPayout {
   tao: bigint;
 }
 
+/** `claim_root`'s arguments. */
 export interface ClaimRootRequest {
+  /** The claiming coldkey (the signer). */
   coldkey: string;
   /** The subnets to claim on (1 to `MAX_SUBNET_CLAIMS`, a set). */
   subnets: number[];

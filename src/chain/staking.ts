@@ -8,7 +8,7 @@
  *
  * Not modelled: coldkey free balances (the staker is assumed to hold the TAO), stake locks, rate limits,
  * `NominatorMinRequiredStake` (0 on chain by default). Root stake added or removed moves the `RootClaimed` watermarks
- * (src/chain/root-claims.ts).
+ * (see the root claims).
  */
 import { YumaError } from '../errors.js';
 import { show } from '../validation/describe.js';
