@@ -2,12 +2,12 @@
  * Ports of `pallets/subtensor/src/tests/children.rs` (subtensor 14bc6f9f) that check what parent/child links do
  * to stake and dividends, with the tests' literal numbers and tolerances, run on `src/chain/`: inherited stake
  * (`get_inherited_for_hotkey_on_subnet`) and the dividend split (`get_parent_child_dividends_distribution`).
- * `mock_set_children_no_epochs` is `ChildKeys[parent][netuid]` + `ParentKeys[child][netuid]`.
+ * `mock_set_children_no_epochs` is `ChildKeys[parent][netuid]` + `ParentKeys[child][netuid]` (test/helpers/chain-mock.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { inheritedStake, parentChildDividends, stakeToColdkey } from '../src/chain/block.js';
 import { type ChainState, newChainState, newSubnet } from '../src/chain/index.js';
-import { poolKey } from '../src/chain/state.js';
+import { setChildren } from './helpers/chain-mock.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -15,14 +15,6 @@ function mock(): ChainState {
   const s = newChainState({ block: 1n, taoWeight: 0n, subnetOwnerCut: 0, maxEpochsPerBlock: 32, swapMinimumReserve: 100n });
   for (const n of [1, 2]) s.subnets.set(n, newSubnet(n, { subnetTao: 1_000_000_000_000n, subnetAlphaIn: 1_000_000_000_000n }));
   return s;
-}
-
-function setChildren(s: ChainState, netuid: number, parent: string, children: Array<[bigint, string]>): void {
-  s.childKeys.set(poolKey(parent, netuid), children.map(([proportion, key]) => ({ proportion, key })));
-  for (const [proportion, child] of children) {
-    const k = poolKey(child, netuid);
-    s.parentKeys.set(k, [...(s.parentKeys.get(k) ?? []), { proportion, key: parent }]);
-  }
 }
 
 /** The tests' `close(value, target, eps)`: |value − target| < eps. */

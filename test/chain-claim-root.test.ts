@@ -4,58 +4,22 @@
  * removed moves the `RootClaimed` watermarks. Each test keeps its literal numbers and tolerance. Which tests are
  * ported and why the others are not: README, "The chain's block".
  *
- * The mock runtime (`new_test_ext(1)`): block 1, `TaoWeight` 0, `SubnetOwnerCut` 0, `MaxEpochsPerBlock` 32, swap
- * `MinimumReserve` 100. `add_dynamic_network(hotkey, coldkey)` is the mock's `register_network` for the first
- * subnet: the lock cost (the 100 TAO minimum) minted to the owner and kept as the pool's TAO, alpha at the median
- * price (1 with no other subnet), the hotkey as UID 0, tempo 360 staggered by netuid, emission block 0, subtoken and
- * registration on, TAO emission off. `mock_increase_stake_for_hotkey_and_coldkey_on_subnet` is a bare stake credit
- * (no RootClaimed adjustment), as in the mock.
+ * The mock runtime and `add_dynamic_network` are test/helpers/chain-mock.ts;
+ * `mock_increase_stake_for_hotkey_and_coldkey_on_subnet` is a bare stake credit (no RootClaimed adjustment), as in
+ * the mock.
  */
 import { describe, expect, it } from 'vitest';
 import { distributeEmission, runCoinbase, stakeToColdkey } from '../src/chain/block.js';
-import { Chain, type ChainState, type ChainSubnet, ChainRefused, newChainState, newSubnet } from '../src/chain/index.js';
+import { Chain, type ChainState, type ChainSubnet, ChainRefused } from '../src/chain/index.js';
 import { currentPrice } from '../src/chain/balancer.js';
 import { DEFAULT_ROOT_CLAIM_THRESHOLD, blockHashToIndices, rootOwed } from '../src/chain/root-claims.js';
 import { poolValueOf } from '../src/chain/safe-float.js';
 import { I96F32, U64F64, fromInt, mulSat, toF64, toIntSat } from '../src/fixed/substrate-fixed.js';
-import { createEngineSync } from '../src/engine.js';
 import { YumaError } from '../src/errors.js';
 import { keccak256 } from './helpers/keccak.js';
+import { U64_MAX, addDynamicNetwork, engine, mockExt } from './helpers/chain-mock.js';
 
-const engine = createEngineSync();
-const U64_MAX = (1n << 64n) - 1n;
 const TAKE = 0.18;
-
-function mockExt(): ChainState {
-  return newChainState({ block: 1n, taoWeight: 0n, subnetOwnerCut: 0, maxEpochsPerBlock: 32, swapMinimumReserve: 100n });
-}
-
-/** The mock's `add_dynamic_network` for the first subnet of a fresh chain (see the module note). */
-function addDynamicNetwork(s: ChainState, hotkey: string, coldkey: string): ChainSubnet {
-  const netuid = Math.max(...s.subnets.keys()) + 1;
-  const lock = 100_000_000_000n;
-  s.totalIssuance += lock;
-  s.balancesTotalIssuance += lock;
-  const sn = newSubnet(netuid, {
-    mechanism: 1,
-    subnetTao: lock,
-    subnetAlphaIn: lock,
-    tempo: 360,
-    lastEpochBlock: s.block - BigInt(netuid % 360),
-    firstEmissionBlockNumber: 0n,
-    subtokenEnabled: true,
-    networkRegistrationAllowed: true,
-    subnetEmissionEnabled: false,
-    subnetOwner: coldkey,
-    subnetOwnerHotkey: hotkey,
-    neurons: [{ uid: 0, hotkey, blockAtRegistration: s.block, lastUpdate: s.block, validatorPermit: false, weights: [], bonds: [] }],
-  });
-  s.subnets.set(netuid, sn);
-  s.totalStake += lock;
-  s.hotkeys.set(hotkey, { owner: coldkey });
-  s.ownedHotkeys.set(coldkey, [...(s.ownedHotkeys.get(coldkey) ?? []), hotkey]);
-  return sn;
-}
 
 const stakeOf = (s: ChainState, hotkey: string, coldkey: string, netuid: number): bigint => {
   const p = s.stakePools.get(`${hotkey}/${netuid}`);

@@ -26,45 +26,11 @@ import {
 import { type ChainState, type ChainSubnet, newChainState, newSubnet } from '../src/chain/index.js';
 import { balancerPrice, currentPrice } from '../src/chain/balancer.js';
 import { inplacePowNormalize } from '../src/chain/flow-normalize.js';
-import { createEngineSync } from '../src/engine.js';
+import { U64_MAX, addNetwork, coinbase, engine, fullInjectionRootStake, mockExt as mock } from './helpers/chain-mock.js';
 import { I96F32, U64F64, U96F32, fromF64, fromInt, mulSat, toF64 } from '../src/fixed/substrate-fixed.js';
 
-const engine = createEngineSync();
-const U64_MAX = (1n << 64n) - 1n;
 const f96 = (b: bigint): number => toF64(U96F32, b);
 const i96 = (x: number): bigint => fromF64(I96F32, x);
-
-/** `new_test_ext(1)` with the mock runtime's constants. */
-function mock(block = 1n): ChainState {
-  return newChainState({ block, taoWeight: 0n, subnetOwnerCut: 0, maxEpochsPerBlock: 32, swapMinimumReserve: 100n });
-}
-
-/** mock `add_network(netuid, tempo, _)` → `init_new_network`. */
-function addNetwork(s: ChainState, netuid: number, tempo: number, fields: Partial<ChainSubnet> = {}): ChainSubnet {
-  const period = BigInt(Math.max(tempo, 1));
-  const sn = newSubnet(netuid, {
-    mechanism: 0,
-    tempo,
-    lastEpochBlock: s.block - (BigInt(netuid) % period),
-    firstEmissionBlockNumber: 1n,
-    ...fields,
-  });
-  s.subnets.set(netuid, sn);
-  return sn;
-}
-
-/** `set_full_injection_root_stake`: 1e18 rao on root and TaoWeight = u64::MAX, so the injection cap does not bind. */
-function fullInjectionRootStake(s: ChainState): void {
-  s.subnets.get(0)!.subnetTao = 1_000_000_000_000_000_000n;
-  s.taoWeight = U64_MAX;
-}
-
-/** `mint_tao` + `run_coinbase(credit)` as the tests call them. */
-function coinbase(s: ChainState, emission: bigint): void {
-  s.totalIssuance += emission;
-  s.balancesTotalIssuance += emission;
-  runCoinbase(s, emission, engine);
-}
 
 const near = (actual: bigint | number, target: bigint | number, eps: bigint | number): void => {
   const d = Number(actual) - Number(target);
