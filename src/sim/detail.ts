@@ -1,6 +1,6 @@
 import type { EpochOutput } from '../epoch/types.js';
 import type { Strategy } from './config.js';
-import type { RaoString } from './report.js';
+import type { RaoString } from '../units.js';
 
 /**
  * Who earns what: per validator and per UID series of one subnet, epoch by epoch. Fed through one narrow hook

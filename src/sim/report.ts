@@ -1,9 +1,9 @@
 import type { Hyperparams } from '../epoch/types.js';
 import type { NetworkOptions, ShareMode, Strategy } from './config.js';
 import type { SubnetDetail } from './detail.js';
+import type { RaoString } from '../units.js';
 
-/** Amounts of TAO or alpha in rao, as decimal strings so the report survives `JSON.stringify`. */
-export type RaoString = string;
+export type { RaoString };
 
 /** One subnet's values at each of the report's `sampleBlocks`. */
 export interface SubnetSeries {
