@@ -9,13 +9,12 @@
  * hence `recordStepBlock: false`.
  */
 import { describe, expect, it } from 'vitest';
-import { createEngineSync, type Engine } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
-import type { ChainPath, EpochInput, EpochOutput, Hyperparams, NumericMode, SparseRow } from '../src/epoch/types.js';
+import type { ChainPath, EpochInput, EpochOutput, Hyperparams, SparseRow } from '../src/epoch/types.js';
 import { referenceEpochTrace } from '../src/reference/float/epoch.js';
 import { vecU16MaxUpscaleToU16 } from '../src/subnet/max-upscale.js';
 import { Subnet } from '../src/subnet/index.js';
-import { createReferenceEngine } from '../src/testing/reference-engine.js';
+import { VARIANTS, wasmEngine, type Variant } from './helpers/variants.js';
 import { PORTED } from './helpers/chain-ports.js';
 import { type SubtensorVector, subtensorVectors } from './helpers/vectors.js';
 
@@ -34,20 +33,8 @@ const RAO_EMISSION = 1_000_000_000n;
 /** One u16 step of a 1e9-rao emission, the float-mode tolerance on emissions. */
 const FLOAT_RAO_TOL = RAO_EMISSION / 65535n + 1n;
 
-interface Variant {
-  label: string;
-  engine: Engine;
-  mode: NumericMode;
-}
-// No fallback: if build/release.wasm is missing or does not instantiate, this throws and the file fails.
-const wasm = createEngineSync();
-const reference = createReferenceEngine();
-const variants: Variant[] = [
-  { label: 'wasm fixed', engine: wasm, mode: 'fixed' },
-  { label: 'wasm float', engine: wasm, mode: 'float' },
-  { label: 'reference fixed', engine: reference, mode: 'fixed' },
-  { label: 'reference float', engine: reference, mode: 'float' },
-];
+const wasm = wasmEngine;
+const variants = VARIANTS;
 
 const PATHS: ChainPath[] = ['sparse', 'dense'];
 

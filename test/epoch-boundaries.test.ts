@@ -9,25 +9,11 @@
  * catches each.
  */
 import { describe, expect, it } from 'vitest';
-import { createEngineSync, type Engine } from '../src/engine.js';
-import type { ChainPath, EpochInput, EpochOutput, Hyperparams, NumericMode, SparseRow } from '../src/epoch/types.js';
-import { createReferenceEngine } from '../src/testing/reference-engine.js';
+import type { ChainPath, EpochInput, EpochOutput, Hyperparams, SparseRow } from '../src/epoch/types.js';
+import { FIXED_VARIANTS, FLOAT_VARIANTS, type Variant } from './helpers/variants.js';
 
-interface Variant {
-  label: string;
-  engine: Engine;
-  mode: NumericMode;
-}
-const wasm = createEngineSync();
-const reference = createReferenceEngine();
-const FIXED: Variant[] = [
-  { label: 'wasm fixed', engine: wasm, mode: 'fixed' },
-  { label: 'reference fixed', engine: reference, mode: 'fixed' },
-];
-const FLOAT: Variant[] = [
-  { label: 'wasm float', engine: wasm, mode: 'float' },
-  { label: 'reference float', engine: reference, mode: 'float' },
-];
+const FIXED = FIXED_VARIANTS;
+const FLOAT = FLOAT_VARIANTS;
 const ALL = [...FIXED, ...FLOAT];
 const PATHS: ChainPath[] = ['sparse', 'dense'];
 const U64_MAX = (1n << 64n) - 1n;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../src/cli/run.js';
+import { runCliCaptured } from './helpers/cli.js';
 import {
   combinedEmission,
   createEngineSync,
@@ -164,19 +164,7 @@ describe('metagraphView: the output as a metagraph reader expects it', () => {
 
 describe('yuma-wasm epoch --metagraph', () => {
   const dir = mkdtempSync(join(tmpdir(), 'yuma-mg-'));
-  function cli(argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s), isTTY: false, columns: 100 },
-      readFile: (p) => readFileSync(p, 'utf8'),
-      writeFile: (p, d) => writeFileSync(p, d),
-      createEngine: () => engine,
-      now: () => 0,
-    };
-    return { code: runCli(argv, io), stdout, stderr };
-  }
+  const cli = (argv: string[]) => runCliCaptured(argv, engine);
 
   it('reads an SDK dump, notes its assumptions on stderr and prints the output with its metagraph view', () => {
     const { input, hyper, metagraph } = sdkPair(6);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative } from 'node:path';
 import ts from 'typescript';
 import { launchChromium } from './helpers/chromium.js';
+import { README_DENSE_INPUT } from './helpers/readme-epoch.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The published bundle must work from Node ESM, Node CJS and a browser with no file-system access to the .wasm
@@ -145,14 +146,7 @@ import * as fc from 'fast-check';
 
 const engine = createEngineSync();
 // The README's 4-UID epoch in its JSON spellings: dense rows, rao as decimal strings.
-const input: EpochInputLike = {
-  n: 4, currentBlock: 1000, tempo: 360, lastStepBlock: 0,
-  stake: ['1000000000000', '500000000000', '0', '0'],
-  weights: [[0, 0, 65535, 32768], [0, 0, 65535, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
-  bonds: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
-  lastUpdate: [999, 999, 999, 999], blockAtRegistration: [1, 1, 1, 1],
-  validatorPermit: [true, true, false, false], raoEmission: '1000000000',
-};
+const input: EpochInputLike = ${JSON.stringify(README_DENSE_INPUT)};
 const out: EpochOutput = engine.epoch(input, { kappa: 32767 }, { mode: 'fixed', path: 'sparse' });
 const text: string = JSON.stringify(toJSON(out));
 const back: EpochOutput = fromJSON(JSON.parse(text));

@@ -4,6 +4,7 @@ import type { MechanismEpochOutput } from '../src/epoch/types.js';
 import { Chain, createEngineSync, fromJSON, fromMetagraph, metagraphView, Network, newChainState, newSubnet, Pool, RAO, scenario, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut, toJSON } from '../src/index.js';
 import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEngine } from '../src/testing/index.js';
 import { simulateCase, yuma3Epoch } from '../src/research/index.js';
+import { README_DENSE_INPUT } from './helpers/readme-epoch.js';
 
 // The README's code samples, run as written, so the documentation cannot drift from the API.
 describe('README examples', () => {
@@ -210,14 +211,7 @@ describe('README examples', () => {
 
   it('input spellings: dense rows and decimal strings give the sparse example\'s epoch; toJSON / fromJSON round-trip it', () => {
     const engine = createEngineSync();
-    const out = engine.epoch({
-      n: 4, currentBlock: 1000, tempo: 360, lastStepBlock: 0,
-      stake: ['1000000000000', '500000000000', '0', '0'],
-      weights: [[0, 0, 65535, 32768], [0, 0, 65535, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
-      bonds: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
-      lastUpdate: [999, 999, 999, 999], blockAtRegistration: [1, 1, 1, 1],
-      validatorPermit: [true, true, false, false], raoEmission: '1000000000',
-    });
+    const out = engine.epoch(README_DENSE_INPUT);
     expect(Array.from(out.incentive)).toEqual([0, 0, 49151, 16383]);
     const sparse = engine.epoch({
       n: 4, currentBlock: 1000, tempo: 360, lastStepBlock: 0, stake: [1000n * RAO, 500n * RAO, 0n, 0n],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../src/cli/run.js';
+import { runCliCaptured } from './helpers/cli.js';
 import { createEngineSync } from '../src/engine.js';
 import { YUMA_VERSIONS, simulateCase, type YumaVersion } from '../src/research/index.js';
 import { runYumaSimCase, yumaSimCaseFromJson, type YumaSimCase } from '../src/research/cases.js';
@@ -127,20 +127,7 @@ describe('case 21: the epochs whose consensus is all zero', () => {
 describe('yuma-wasm cases (CLI)', () => {
   const engine = createEngineSync();
   const dir = mkdtempSync(join(tmpdir(), 'yuma-cases-'));
-  function cli(argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s), isTTY: false, columns: 100 },
-      readFile: (p) => readFileSync(p, 'utf8'),
-      writeFile: (p, d) => writeFileSync(p, d),
-      createEngine: () => engine,
-      now: () => 0,
-      casesDir: CASES_DIR,
-    };
-    return { code: runCli(argv, io), stdout, stderr };
-  }
+  const cli = (argv: string[]) => runCliCaptured(argv, engine, { casesDir: CASES_DIR });
 
   it('prints the simulator’s summary table: 22 cases × (6 versions × 3 validators) totals, equal to torch’s to 4 decimals', () => {
     const r = cli(['cases']);

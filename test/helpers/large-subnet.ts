@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import type { EpochInput, Hyperparams, SparseRow } from '../../src/epoch/types.js';
+// the bench's seeded mulberry32: a large subnet is drawn from a few numbers fast-check can report
+import { prng } from '../../bench/suite.js';
 
 export interface LargeCase {
   input: EpochInput;
@@ -7,17 +9,6 @@ export interface LargeCase {
   path: 'sparse' | 'dense';
 }
 
-/** mulberry32: a small seeded PRNG, so a large subnet is drawn from a few numbers fast-check can report. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Subnets of `minN`..`maxN` UIDs (defaults 17..300: past one 16-column median tile, the two-lane SIMD row passes
