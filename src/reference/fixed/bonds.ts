@@ -1,17 +1,14 @@
-// Steps 11–13 of the BigInt reference epoch (`epoch.ts`): weights for bonds, the bond EMA (original Yuma or Yuma3, liquid alpha),
-// dividends, and the bond storage each path writes back.
+// Steps 11–13 of the BigInt reference epoch (`epoch.ts`): weights for bonds, the bond EMA (original Yuma or Yuma3,
+// liquid alpha) and dividends; `writeback.ts` stores the EMA.
 import type { PreparedEpoch } from '../../epoch/prepare.js';
-import type { RawEpochResult } from '../../epoch/result.js';
 import {
   I32F32,
   alphaFromBondsMovingAverage,
   alphaSigmoid,
-  fixedProportionToU16,
   fromInt,
   u16ProportionToFixed,
 } from '../../fixed/substrate-fixed.js';
 import {
-  RULE_BOND_WRITEBACK,
   RULE_LIQUID_ALPHA_BOND_DROP,
   RULE_STORED_ZERO_WEIGHTS,
   RULE_ZERO_CONSENSUS_BOND_DROP,
@@ -32,11 +29,10 @@ function liquidAlphaParams(p: PreparedEpoch) {
   return { lo: u16Ratio(p.hyper.alphaLow), hi: u16Ratio(p.hyper.alphaHigh), steep: fromInt(I32F32, BigInt(p.hyper.alphaSigmoidSteepness)) };
 }
 
-/** What the bond step hands back: the dividends and the bond storage writer. */
+/** What the bond step hands back: the dividends and the bond EMA the epoch stores (I32F32 entries, sparse rows). */
 export interface Bonds {
   dividends: bigint[];
-  /** Writes the bond storage (bond-writeback rule) into the result. */
-  writeBonds(out: RawEpochResult): void;
+  ema: S.SparseMatrix;
 }
 
 /** From the masked weights `W` (and their dense copy), the clipped weights `CW`, consensus and incentive. */
@@ -49,7 +45,7 @@ export function bondsAndDividends(
   consensus: readonly bigint[],
   incentive: readonly bigint[],
 ): Bonds {
-  const { n, activeStake, newPermit, oldPermit } = pro;
+  const { n, activeStake } = pro;
   const h = p.hyper;
   const rules = p.pathRules;
   const reg = Array.from(p.blockAtRegistration);
@@ -100,40 +96,7 @@ export function bondsAndDividends(
     ema = S.colMaxUpscale(ema, n);
   }
 
-  const writeBonds = sparseRule(rules, RULE_BOND_WRITEBACK)
-    ? // Sparse: every UID's row is rewritten: the EMA row under a new permit, else empty.
-      (out: RawEpochResult): void => {
-        for (let i = 0; i < n; i++) {
-          if (!newPermit[i]) continue;
-          for (const [j, v] of ema[i]) {
-            out.bonds[i * n + j] = Number(fixedProportionToU16(v));
-            out.bondsPresent[i * n + j] = 1;
-          }
-        }
-      }
-    : // Dense: only rows below the stored permit vector's length are touched (new permit: all n entries, lost
-      // previous permit: emptied); the others keep their input.
-      (out: RawEpochResult): void => {
-        const touched = Math.min(n, oldPermit.length);
-        for (let i = 0; i < n; i++) {
-          const row: bigint[] = new Array(n).fill(0n);
-          for (const [j, v] of ema[i]) row[j] = v;
-          for (let j = 0; j < n; j++) {
-            const k = i * n + j;
-            if (i < touched && newPermit[i]) {
-              out.bonds[k] = Number(fixedProportionToU16(row[j]));
-              out.bondsPresent[k] = 1;
-            } else if (i < touched && oldPermit[i]) {
-              out.bonds[k] = 0;
-              out.bondsPresent[k] = 0;
-            } else {
-              out.bonds[k] = p.bonds[k];
-              out.bondsPresent[k] = p.bonds[k] !== 0 ? 1 : 0;
-            }
-          }
-        }
-      };
-  return { dividends, writeBonds };
+  return { dividends, ema };
 }
 
 /** Stored bond rows (ascending columns; a stored zero behaves like an absent entry in every bond step). */
