@@ -173,7 +173,8 @@ export async function runBench({ quick = false, only, write = true, log = consol
 
   // Wasm: end to end through the public API, and runPrepared (kernel plus copies in and out, no validation).
   const wasmShapes = quick ? shapes : [...shapes, [4096, 64]];
-  if (!quick && (!selected || selected.test('wasm-float-epoch-4096x64') || selected.test('wasm-fixed-epoch-4096x64'))) {
+  const at4096 = ['wasm-float-epoch', 'wasm-fixed-epoch', 'subnet-resident-epoch-float', 'subnet-resident-epoch-fixed'].map((p) => `${p}-4096x64`);
+  if (!quick && (!selected || at4096.some((id) => selected.test(id)))) {
     inputs.set(key(4096, 64), suite.syntheticSubnet({ n: 4096, validators: 64, seed: 4096 * 1000 + 64 }));
   }
   for (const mode of ['float', 'fixed']) {
@@ -183,6 +184,26 @@ export async function runBench({ quick = false, only, write = true, log = consol
       run({ id: `wasm-${mode}-epoch-${key(n, k)}`, group: 'wasm', api: 'epoch', name: `wasm ${mode} engine.epoch ${n}×${k}`, n, k, mode }, () => engine.epoch(input, hyper, { mode }));
       const ps = [prepared(n, k, mode)];
       run({ id: `wasm-${mode}-prepared-${key(n, k)}`, group: 'wasm', api: 'runPrepared', name: `wasm ${mode} runPrepared ${n}×${k}`, n, k, mode }, () => engine.runPrepared(ps));
+    }
+  }
+  // The resident path: a Subnet whose weights and bonds stay in Wasm memory between epochs (the bench input's
+  // stake and weight rows set through the Subnet's own calls, two epochs run first so permits and bonds exist).
+  // Each op is one block step to the next epoch and the epoch, returning per-UID vectors only (bonds: false).
+  // Beside it the same Subnet on the same engine seen through a plain { epoch } wrapper: the stateless path.
+  for (const mode of ['float', 'fixed']) {
+    for (const [n, k] of wasmShapes) {
+      if (k !== 64 || !inputs.has(key(n, k))) continue;
+      for (const resident of [true, false]) {
+        const id = `subnet-${resident ? 'resident' : 'stateless'}-epoch-${mode}-${key(n, k)}`;
+        if (selected && !selected.test(id)) continue;
+        if (!resident && n === 4096) continue;
+        const s = subnetFromInput(pkg, resident ? engine : { epoch: (...a) => engine.epoch(...a) }, inputs.get(key(n, k)), mode);
+        const name = `wasm ${mode} Subnet.epoch ${n}×${k} (${resident ? 'resident state' : 'through engine.epoch'})`;
+        run({ id, group: 'wasm', api: resident ? 'resident' : 'subnet', name, n, k, mode }, () => {
+          s.nextBlock(361);
+          s.epoch(1_000_000_000n, { bonds: false });
+        });
+      }
     }
   }
   // Yuma3 with liquid alpha (the per-entry sigmoid path; Yuma3 is the default for new subnets).
@@ -223,6 +244,18 @@ export async function runBench({ quick = false, only, write = true, log = consol
   network.push(suite.syntheticSubnet({ n: 1024, validators: 128, seed: 9_999 }));
   for (const mode of ['float', 'fixed']) {
     run({ id: `network-${mode}`, group: 'network', api: 'epochs', name: `wasm ${mode} network epochs 64×256 + 1×1024`, mode }, () => engine.epochs(network, { mode }));
+  }
+  // The same 65 subnets as Subnets with resident state, each epoch one trip into Wasm (vectors out only).
+  for (const mode of ['float', 'fixed']) {
+    const id = `network-resident-${mode}`;
+    if (selected && !selected.test(id)) continue;
+    const subnets = network.map((x) => subnetFromInput(pkg, engine, x, mode));
+    run({ id, group: 'network', api: 'resident', name: `wasm ${mode} network epochs 64×256 + 1×1024, resident Subnets`, mode }, () => {
+      for (const s of subnets) {
+        s.nextBlock(361);
+        s.epoch(1_000_000_000n, { bonds: false });
+      }
+    });
   }
   // The same call on an engine with a helper thread (both cores of the machine; Node only).
   const threaded = ['float', 'fixed'].some((m) => !selected || selected.test(`network-${m}-threads2`)) ? helperThreadEngine(pkg) : null;
@@ -571,6 +604,30 @@ function annotate(cases, previous) {
   }
 }
 
+/**
+ * A `Subnet` holding a bench input: one UID per input UID (registered at block 0), its stake, and each row's
+ * non-zero weights set by `setWeights` (max-upscaled, as the chain stores them); two epochs run, so permits and
+ * bonds exist.
+ */
+function subnetFromInput(pkg, engine, { input, hyper }, mode) {
+  const n = input.n;
+  const s = new pkg.Subnet({ engine, n, tempo: input.tempo, mode, hyper });
+  for (let i = 0; i < n; i++) s.register(`hk${i}`);
+  for (let i = 0; i < n; i++) if (BigInt(input.stake[i]) > 0n) s.addStake(i, BigInt(input.stake[i]));
+  s.nextBlock(10);
+  s.epoch(0n);
+  const w = input.weights;
+  for (let i = 0; i < n; i++) {
+    const targets = [];
+    const values = [];
+    for (let j = 0; j < n; j++) if (w[i * n + j] !== 0 && j !== i) (targets.push(j), values.push(w[i * n + j]));
+    if (targets.length > 0) s.setWeights(i, targets, values);
+  }
+  s.nextBlock(input.tempo + 1);
+  s.epoch(1_000_000_000n);
+  return s;
+}
+
 /** `createEngineSync({ threads: 2 })` where the package (and platform) has it, else null. */
 function helperThreadEngine(pkg) {
   try {
@@ -585,7 +642,7 @@ function helperThreadEngine(pkg) {
 /** The issue's targets, applied to the rows they speak about. */
 function targetFor(c, cases) {
   const checks = [];
-  const plain = c.group === 'wasm' && c.api === 'epoch' && c.layout == null && c.variant == null && c.mechanisms == null;
+  const plain = c.group === 'wasm' && (c.api === 'epoch' || c.api === 'resident') && c.layout == null && c.variant == null && c.mechanisms == null;
   // Issue 15: engine.epoch against the native rows-only C epoch of the same run (time ÷ native time, means).
   const native = plain && c.k === 64 ? find(cases, `native-rows-${c.n}`) : null;
   if (native) {

@@ -12,7 +12,8 @@ import { show } from './validation/describe.js';
 import { readOptions } from './validation/read.js';
 import { HelperThread, workerThreads } from './wasm/helper-thread.js';
 import { compileAsync, compileSharedSync, compileSync, createSharedMemory, instantiate, instantiateShared, type KernelExports } from './wasm/loader.js';
-import { jobBytes, readJob, writeJob } from './wasm/marshal.js';
+import { jobBytes, readJob, readResidentJob, residentJobBytes, writeJob, writeResidentJob } from './wasm/marshal.js';
+import { registerResidentHost, residentReaper, ResidentMatrices, type ResidentEpoch } from './wasm/resident.js';
 
 /** One instantiated Wasm module with its own memory (with `threads: 2`, shared with one helper thread only). */
 export interface Engine {
@@ -67,6 +68,15 @@ class WasmEngine implements Engine {
     this.k = k;
     this.arena = new Arena(k.memory, k.heapBase());
     this.helper = helper;
+    registerResidentHost(this, {
+      matrices: (capacity, owner) => {
+        if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
+        const m = new ResidentMatrices(this.arena, capacity);
+        residentReaper.register(owner, m);
+        return m;
+      },
+      run: (jobs) => this.runResident(jobs),
+    });
     // One small epoch per mode through the whole path, so a process's first real epoch does not pay for
     // baseline code (see warm-up.ts).
     const { input, hyper } = warmUpSubnet();
@@ -121,8 +131,34 @@ class WasmEngine implements Engine {
     return results;
   }
 
+  /**
+   * Resident epochs, one trip into Wasm each, on this thread: the header and per-UID vectors written into the
+   * bump region, the kernels reading the resident matrices in place, the bonds written back into them.
+   */
+  private runResident(jobs: ResidentEpoch[]): RawEpochResult[] {
+    if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
+    const results: RawEpochResult[] = new Array(jobs.length);
+    for (const [mode, idx] of groupByMode(jobs, results)) {
+      const scratchBytes = this.scratchBytes(jobs, idx, mode);
+      const a = this.arena;
+      a.reset();
+      a.reserve(align(scratchBytes) + residentJobBytes(Math.max(...idx.map((i) => jobs[i].n))) + 32);
+      const scratch = a.alloc(scratchBytes);
+      const jobsPtr = a.alloc(4);
+      const base = a.mark();
+      for (const i of idx) {
+        a.rewind(base);
+        const job = writeResidentJob(a, jobs[i], jobs[i].matrices);
+        a.u32[jobsPtr / 4] = job;
+        this.k.epochBatch(jobsPtr, 1, mode, scratch);
+        results[i] = readResidentJob(a, job, jobs[i].matrices);
+      }
+    }
+    return results;
+  }
+
   /** The kernel's scratch for the largest of the jobs `idx`. */
-  private scratchBytes(prepared: PreparedEpoch[], idx: number[], mode: number): number {
+  private scratchBytes(prepared: ReadonlyArray<Pick<PreparedEpoch, 'n'>>, idx: number[], mode: number): number {
     const maxN = Math.max(...idx.map((i) => prepared[i].n));
     return mode === MODE_FIXED ? this.k.scratchBytesFixed(maxN) : this.k.scratchBytesFloat(maxN);
   }
@@ -207,7 +243,7 @@ class WasmEngine implements Engine {
  * The jobs of each kernel mode (float, then fixed), as indices into `prepared`; an epoch of n = 0 needs no kernel
  * and gets its empty result here.
  */
-function groupByMode(prepared: PreparedEpoch[], results: RawEpochResult[]): [mode: number, idx: number[]][] {
+function groupByMode(prepared: ReadonlyArray<Pick<PreparedEpoch, 'mode' | 'n'>>, results: RawEpochResult[]): [mode: number, idx: number[]][] {
   const groups: [number, number[]][] = [];
   for (const mode of [MODE_FLOAT, MODE_FIXED]) {
     const idx: number[] = [];

@@ -37,6 +37,8 @@ import {
 import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, currentPrice, doSwap, limitPriceFromRao, weightsForAddedLiquidity } from './balancer.js';
 import { constantProductSwap, isHead, legacyEpochDue, rulesOf, seedAlphaOut, spotPriceShares } from './eras.js';
 import { updateRegistrationPrices } from './registration.js';
+import { resolveHyper } from '../epoch/prepare.js';
+import { residentHostOf } from '../wasm/resident.js';
 import { SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
 import { type ChainState, type ChainSubnet, type StakePool, compareKeys, poolKey, storageOrderKey } from './state.js';
 
@@ -606,18 +608,6 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: EpochEngineLike, emiss
   const ownerUid = uidOf(sn, sn.subnetOwnerHotkey);
   const p = sn.epochParams;
   t.stake.set(exactStakeInput(s, sn, ownerUid));
-  const f = t.epochFields();
-  const shared = {
-    n,
-    currentBlock: s.block,
-    tempo: sn.tempo,
-    lastStepBlock: sn.lastMechansimStepBlock,
-    stake: f.stake,
-    blockAtRegistration: f.blockAtRegistration,
-    validatorPermit: f.validatorPermit,
-    raoEmission: emission,
-    ...(ownerUid >= 0 ? { ownerUid } : {}),
-  };
   const hyper: Partial<Hyperparams> = {
     kappa: p.kappa,
     bondsMovingAverage: Number(p.bondsMovingAverage),
@@ -631,14 +621,36 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: EpochEngineLike, emiss
     yuma3Enabled: p.yuma3On,
     stakeThreshold: 0n,
   };
-  // weights and bonds go in as the table's packed rows (a spelling the engine reads, outside the public input types)
-  const input = (
-    f.mechanisms.length === 1
-      ? { ...shared, ...f.mechanisms[0] }
-      : { ...shared, mechanisms: f.mechanisms, ...(f.emissionSplit ? { emissionSplit: f.emissionSplit } : {}) }
-  ) as unknown as EpochInput | MechanismEpochInput;
-  const output = engine.epoch(input, hyper, { mode: settings.mode, path: settings.path });
-  t.writeBack(output, emission, settings.mode);
+  const host = residentHostOf(engine);
+  let output: EpochOutput;
+  if (host !== null) {
+    // weights and bonds stay in Wasm memory between epochs (SubnetNeurons.epochResident): the same outputs
+    output = t.epochResident(host, {
+      currentBlock: s.block, tempo: sn.tempo, lastStepBlock: sn.lastMechansimStepBlock, raoEmission: emission, ownerUid,
+      hyper: resolveHyper(hyper), mode: settings.mode, path: settings.path, bonds: true,
+    });
+  } else {
+    // weights and bonds go in as the table's packed rows (a spelling the engine reads, outside the public input types)
+    const f = t.epochFields();
+    const shared = {
+      n,
+      currentBlock: s.block,
+      tempo: sn.tempo,
+      lastStepBlock: sn.lastMechansimStepBlock,
+      stake: f.stake,
+      blockAtRegistration: f.blockAtRegistration,
+      validatorPermit: f.validatorPermit,
+      raoEmission: emission,
+      ...(ownerUid >= 0 ? { ownerUid } : {}),
+    };
+    const input = (
+      f.mechanisms.length === 1
+        ? { ...shared, ...f.mechanisms[0] }
+        : { ...shared, mechanisms: f.mechanisms, ...(f.emissionSplit ? { emissionSplit: f.emissionSplit } : {}) }
+    ) as unknown as EpochInput | MechanismEpochInput;
+    output = engine.epoch(input, hyper, { mode: settings.mode, path: settings.path });
+    t.writeBack(output, emission, settings.mode);
+  }
   return { output, hotkeyEmission: hotkeyEmissions(sn, output.serverEmission, output.validatorEmission) };
 }
 

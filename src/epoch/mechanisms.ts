@@ -355,7 +355,10 @@ const SAFE_RAO = 2n ** 53n;
  * mechanisms' epochs produced (the float mode's difference is in those epochs, not in this storage arithmetic).
  * Amounts are summed as f64 integers while the subnet's emission is below 2^53 rao (BigInt above).
  */
-export function aggregateMechanisms(pm: PreparedMechanismEpoch, raws: RawEpochResult[]): MechanismEpochOutput {
+export function aggregateMechanisms(
+  pm: Pick<PreparedMechanismEpoch, 'n' | 'mode' | 'raoEmission' | 'parts'> & { mechanisms: ReadonlyArray<Pick<PreparedEpoch, 'n' | 'layout' | 'stake'>> },
+  raws: RawEpochResult[],
+): MechanismEpochOutput {
   const n = pm.n;
   const k = pm.mechanisms.length;
   const outs = pm.mechanisms.map((p, m) => toEpochOutput(p, raws[m]));

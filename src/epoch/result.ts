@@ -82,7 +82,7 @@ function toBigints(v: BigUint64Array): bigint[] {
 }
 
 /** Turns a raw result into the public shape, bonds in the caller's layout. */
-export function toEpochOutput(p: PreparedEpoch, r: RawEpochResult): EpochOutput {
+export function toEpochOutput(p: Pick<PreparedEpoch, 'n' | 'layout'>, r: RawEpochResult): EpochOutput {
   const n = p.n;
   let bonds: EpochOutput['bonds'];
   if (p.layout === 'dense') {

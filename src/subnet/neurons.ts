@@ -19,6 +19,12 @@ import { readList } from '../validation/read.js';
 import { describe, typedArrayKind } from '../validation/describe.js';
 import { toInt } from '../validation/values.js';
 import { vecU16MaxUpscaleToU16 } from './max-upscale.js';
+import { aggregateMechanisms, splitEmission } from '../epoch/mechanisms.js';
+import { checkTotalStake } from '../epoch/prepare.js';
+import { pathRulesOf, RULE_MECHANISM_PERMITS, sparseRule } from '../epoch/path-rules.js';
+import { toEpochOutput, type RawEpochResult } from '../epoch/result.js';
+import type { ChainPath, Hyperparams } from '../epoch/types.js';
+import type { ResidentEpoch, ResidentHost, ResidentMatrices } from '../wasm/resident.js';
 
 /** A stored weight or bond row: `(uid << 16) | value` per entry, in storage order. */
 export type PackedRow = Uint32Array;
@@ -57,22 +63,53 @@ export function unpackRow(row: PackedRow): SparseRow {
 
 /** What the chain keeps per mechanism (under the storage index `mechanism·4096 + netuid`). */
 export class MechanismNeurons {
-  /** `Weights` rows by UID (max-upscaled u16, as `set_weights` stored them). */
+  /** `Weights` rows by UID (max-upscaled u16, as `set_weights` stored them). Rows are replaced whole, never edited in place. */
   readonly weights: PackedRow[];
-  /** `Bonds` rows by UID (u16, column max-upscaled). */
-  readonly bonds: PackedRow[];
   /** `LastUpdate`: the block each UID last set weights on this mechanism. */
   readonly lastUpdate: BigUint64Array;
   /** `Incentive` (u16) per UID from this mechanism's last epoch. */
   readonly incentive: Uint16Array;
+  /** Bond rows; a row marked in `bondsStale` is out of date and its truth lies in `resident`. */
+  private readonly bondStore: PackedRow[];
+  /** The mechanism's matrices in Wasm memory, once an epoch ran on a Wasm engine (see `SubnetNeurons.epochResident`). */
+  resident: ResidentMatrices | null = null;
+  /** The row objects `resident` holds, by identity: a row that is not `===` its twin here is pushed before the next epoch. */
+  residentWeights: PackedRow[] = [];
+  residentBonds: PackedRow[] = [];
+  /** 1 where `bondStore[i]` predates the last resident epoch (the row is read back from Wasm on first use). */
+  bondsStale: Uint8Array;
 
   constructor(capacity: number) {
     capacity = toInt(capacity, 'capacity', 0, MAX_UIDS);
     this.weights = new Array<PackedRow>(capacity).fill(EMPTY_ROW);
-    this.bonds = new Array<PackedRow>(capacity).fill(EMPTY_ROW);
+    this.bondStore = new Array<PackedRow>(capacity).fill(EMPTY_ROW);
+    this.bondsStale = new Uint8Array(capacity);
     // LastUpdate and Incentive of a mechanism the chain never wrote read as zeros (get_last_update pads with 0)
     this.lastUpdate = new BigUint64Array(capacity);
     this.incentive = new Uint16Array(capacity);
+  }
+
+  /** `Bonds` rows by UID (u16, column max-upscaled). Rows are replaced whole, never edited in place. */
+  get bonds(): PackedRow[] {
+    for (let i = 0; i < this.bondStore.length; i++) if (this.bondsStale[i]) this.bondRow(i);
+    return this.bondStore;
+  }
+
+  /** Bond row `i`, read back from the resident matrices if the last epoch changed it there. */
+  bondRow(i: number): PackedRow {
+    if (this.bondsStale[i]) {
+      const row = this.resident!.bondRow(i);
+      this.bondStore[i] = row;
+      this.residentBonds[i] = row;
+      this.bondsStale[i] = 0;
+    }
+    return this.bondStore[i];
+  }
+
+  /** Replaces bond row `i` (pushed to the resident matrices before the next epoch). */
+  setBondRow(i: number, row: PackedRow): void {
+    this.bondStore[i] = row;
+    this.bondsStale[i] = 0;
   }
 }
 
@@ -116,6 +153,21 @@ export interface NeuronEpochFields {
   mechanisms: Array<{ weights: PackedRows; bonds: PackedRows; lastUpdate: BigUint64Array }>;
   /** One u16 part per mechanism (missing parts 0), or undefined for the even split. */
   emissionSplit: number[] | undefined;
+}
+
+/** What a resident epoch reads besides the table (`SubnetNeurons.epochResident`). */
+export interface ResidentEpochParams {
+  currentBlock: bigint;
+  tempo: number;
+  lastStepBlock: bigint;
+  raoEmission: bigint;
+  /** -1 without an owner UID. */
+  ownerUid: number;
+  hyper: Hyperparams;
+  mode: NumericMode;
+  path: ChainPath;
+  /** Whether the output carries the bonds (as sparse rows, read back from Wasm memory) or `[]` (read them on demand). */
+  bonds: boolean;
 }
 
 /**
@@ -244,7 +296,7 @@ export class SubnetNeurons {
     this.stake[uid] = 0n;
     for (const m of this.mechs) {
       m.incentive[uid] = 0;
-      m.bonds[uid] = EMPTY_ROW;
+      m.setBondRow(uid, EMPTY_ROW);
       m.weights[uid] = EMPTY_ROW;
       for (let i = 0; i < this._size; i++) {
         const row = m.weights[i];
@@ -378,22 +430,24 @@ export class SubnetNeurons {
   /** Stored bond rows of a mechanism as `[uid, value]` pairs (fresh arrays). */
   bondRows(mechanism = 0): SparseRow[] {
     const m = this.mechanism(mechanism);
-    return m.bonds.slice(0, this._size).map(unpackRow);
+    const rows: SparseRow[] = new Array(this._size);
+    for (let i = 0; i < this._size; i++) rows[i] = unpackRow(m.bondRow(i));
+    return rows;
   }
 
   /** Replaces a stored row as loaded from storage (no upscaling; uids must be below the subnet's size). */
   loadRows(mechanism: number, uid: number, weights: ReadonlyArray<readonly [number, number]>, bonds: ReadonlyArray<readonly [number, number]>): void {
     const m = this.mechanism(mechanism);
     m.weights[uid] = packChecked(weights);
-    m.bonds[uid] = packChecked(bonds);
+    m.setBondRow(uid, packChecked(bonds));
   }
 
   /** `do_reset_bonds`: deletes every stored bond on `uid` (its column) in a mechanism. */
   resetBonds(mechanism: number, uid: number): void {
     const m = this.mechanism(mechanism);
     for (let i = 0; i < this._size; i++) {
-      const row = m.bonds[i];
-      if (row.some((e) => e >>> 16 === uid)) m.bonds[i] = row.filter((e) => e >>> 16 !== uid);
+      const row = m.bondRow(i);
+      if (row.some((e) => e >>> 16 === uid)) m.setBondRow(i, row.filter((e) => e >>> 16 !== uid));
     }
   }
 
@@ -404,7 +458,10 @@ export class SubnetNeurons {
   setMechanismCount(count: number): void {
     const k = toInt(count, 'count', 1, MAX_MECHANISMS);
     if (k === this.mechs.length) return;
-    if (k < this.mechs.length) this.mechs = this.mechs.slice(0, k);
+    if (k < this.mechs.length) {
+      for (const m of this.mechs.slice(k)) m.resident?.free();
+      this.mechs = this.mechs.slice(0, k);
+    }
     else for (let m = this.mechs.length; m < k; m++) this.mechs.push(new MechanismNeurons(this.capacity));
     this.split = null;
   }
@@ -438,11 +495,108 @@ export class SubnetNeurons {
   }
 
   /**
+   * The epoch on state kept in Wasm memory (`host`: the engine's resident side), with the same outputs, bit for bit,
+   * as the engine's `epoch` on `epochFields()` and `writeBack`: weight and bond rows that changed since the last
+   * epoch (told by identity: rows are replaced whole) are checked and pushed, the kernels read the matrices where
+   * they lie and write the new bonds into them; the per-UID vectors (stake, registrations, permits, last update)
+   * are copied in (O(n)). Refuses (`YumaError`, nothing changed) what the engine would refuse from the same table:
+   * a row with a uid listed twice or not below n, a total stake outside I64F64.
+   */
+  epochResident(host: ResidentHost, e: ResidentEpochParams): EpochOutput {
+    const n = this._size;
+    const k = this.mechs.length;
+    const stake = this.stake.subarray(0, n);
+    checkTotalStake(stake);
+    for (let m = 0; m < k; m++) this.checkChangedRows(this.mechs[m], n, m);
+    for (const m of this.mechs) this.pushChanged(host, m, n);
+    const permits = new Uint8Array(n);
+    for (let i = 0; i < n; i++) permits[i] = this.validatorPermit[i] === 1 ? 1 : 0;
+    const parts = k === 1 ? [e.raoEmission] : splitEmission(e.raoEmission, k, this.split);
+    const rules = pathRulesOf(e.path);
+    const job = (m: number, validatorPermit: Uint8Array): ResidentEpoch => ({
+      n, pathRules: rules, currentBlock: e.currentBlock, tempo: e.tempo, lastStepBlock: e.lastStepBlock, raoEmission: parts[m],
+      stake, lastUpdate: this.mechs[m].lastUpdate.subarray(0, n), blockAtRegistration: this.blockAtRegistration.subarray(0, n),
+      validatorPermit, permitLength: n, ownerUid: e.ownerUid, commitBlocks: null, hyper: e.hyper, mode: e.mode,
+      matrices: this.mechs[m].resident!,
+    });
+    let raws: RawEpochResult[];
+    if (k > 1 && !sparseRule(rules, RULE_MECHANISM_PERMITS)) {
+      // the dense twin: mechanisms after the first read the permits mechanism 0 wrote (see runItemRaws)
+      const first = host.run([job(0, permits)]);
+      raws = [...first, ...host.run(this.mechs.slice(1).map((_, m) => job(m + 1, first[0].validatorPermit)))];
+    } else {
+      raws = host.run(this.mechs.map((_, m) => job(m, permits)));
+    }
+    const shape = { n, layout: 'sparse' as const, stake };
+    const out =
+      k === 1
+        ? toEpochOutput(shape, raws[0])
+        : aggregateMechanisms({ n, mode: e.mode, raoEmission: e.raoEmission, parts, mechanisms: this.mechs.map(() => shape) }, raws);
+    this.writeBack(out, e.raoEmission, e.mode, true);
+    const perMechanism = k === 1 ? [out] : (out as MechanismEpochOutput).mechanisms;
+    perMechanism.forEach((o, m) => (o.bonds = e.bonds ? this.bondRows(m) : []));
+    if (k > 1) out.bonds = perMechanism[0].bonds;
+    return out;
+  }
+
+  /** The rows of mechanism `m` that changed since they were pushed, checked as the engine checks packed rows. */
+  private checkChangedRows(m: MechanismNeurons, n: number, index: number): void {
+    const seen = new Uint8Array(n);
+    const check = (row: PackedRow, field: string, i: number) => {
+      if (!(row instanceof Uint32Array)) throw new YumaError('E_SHAPE', `mechanism ${index} ${field}[${i}] must be a Uint32Array of packed (uid << 16) | value entries`);
+      for (let e = 0; e < row.length; e++) {
+        const j = row[e] >>> 16;
+        if (j >= n) throw new YumaError('E_RANGE', `mechanism ${index} ${field}[${i}][${e}] uid ${j} is not below n = ${n}`);
+        if (seen[j]) throw new YumaError('E_SHAPE', `mechanism ${index} ${field}[${i}] lists uid ${j} twice`);
+        seen[j] = 1;
+      }
+      for (let e = 0; e < row.length; e++) seen[row[e] >>> 16] = 0;
+    };
+    const fresh = m.resident === null || m.resident.capacity < n;
+    for (let i = 0; i < n; i++) {
+      if (fresh || m.weights[i] !== m.residentWeights[i]) check(m.weights[i], 'weights', i);
+      if (!m.bondsStale[i] && (fresh || m.bondRow(i) !== m.residentBonds[i])) check(m.bondRow(i), 'bonds', i);
+    }
+  }
+
+  /** Pushes mechanism `m`'s changed rows into its resident matrices (made, or remade larger, as n needs). */
+  private pushChanged(host: ResidentHost, m: MechanismNeurons, n: number): void {
+    if (m.resident === null || m.resident.capacity < n) {
+      if (m.resident !== null) {
+        for (let i = 0; i < n; i++) m.bondRow(i); // read every stale row back before the old matrices go
+        m.resident.free();
+        m.resident = null;
+      }
+      // sized for the subnet as it is (a power of two, at least 64), not its capacity: a 4096-slot subnet of 100
+      // UIDs holds 1.5 MB, not 100 MB; it is remade (log2 times at most) as the subnet grows
+      const capacity = Math.min(this.capacity, Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, n)))));
+      m.resident = host.matrices(capacity, m);
+      m.residentWeights = new Array<PackedRow>(this.capacity).fill(EMPTY_ROW);
+      m.residentBonds = new Array<PackedRow>(this.capacity).fill(EMPTY_ROW);
+    }
+    const r = m.resident;
+    r.resize(n);
+    for (let i = 0; i < n; i++) {
+      const w = m.weights[i];
+      if (w !== m.residentWeights[i]) {
+        r.setWeightRow(i, w);
+        m.residentWeights[i] = w;
+      }
+      if (m.bondsStale[i]) continue;
+      const b = m.bondRow(i);
+      if (b !== m.residentBonds[i]) {
+        r.setBondRow(i, b);
+        m.residentBonds[i] = b;
+      }
+    }
+  }
+
+  /**
    * The epoch's write-back, as the chain persists it: each mechanism's bonds and incentive, and the aggregate's
    * permits, active flags, consensus, dividends, validator trust, stake weight and `Emission`. Checks the output's
    * shape first and throws `YumaError` (`E_STATE`) without changing anything when it does not fit.
    */
-  writeBack(out: EpochOutput, raoEmission: bigint, mode: NumericMode): void {
+  writeBack(out: EpochOutput, raoEmission: bigint, mode: NumericMode, bondsResident = false): void {
     const n = this._size;
     const k = this.mechs.length;
     const perMechanism: EpochOutput[] = k === 1 ? [out] : ((out as Partial<MechanismEpochOutput>).mechanisms ?? []);
@@ -454,8 +608,12 @@ export class SubnetNeurons {
     if (emission.length !== n) throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
     perMechanism.forEach((o, m) => {
       const store = this.mechs[m];
-      const rows = o.bonds as SparseRow[];
-      for (let i = 0; i < n; i++) store.bonds[i] = packChecked(rows[i]);
+      if (bondsResident) {
+        store.bondsStale.fill(1, 0, n); // the epoch wrote them into the resident matrices
+      } else {
+        const rows = o.bonds as SparseRow[];
+        for (let i = 0; i < n; i++) store.setBondRow(i, packChecked(rows[i]));
+      }
       store.incentive.set(o.incentive.subarray(0, n));
     });
     for (let i = 0; i < n; i++) {

@@ -11,12 +11,14 @@ import {
   type EpochOutput,
   type Hyperparams,
   type MechanismEpochInput,
+  type MechanismEpochOutput,
   type NumericMode,
   type SparseRow,
 } from '../epoch/types.js';
 import { describe, show } from '../validation/describe.js';
 import { guard, readList, readOptions } from '../validation/read.js';
-import { oneOf, toBool, toInt, toName } from '../validation/values.js';
+import { oneOf, toBool, toInt, toName, toU64 } from '../validation/values.js';
+import { residentHostOf } from '../wasm/resident.js';
 import { U64_MAX } from '../units.js';
 import { SubnetNeurons, unpackRow } from './neurons.js';
 
@@ -72,6 +74,12 @@ export interface MechanismOption {
 export interface SubnetEpochOptions {
   /** Chain code path (default `'sparse'`, what the chain runs). */
   path?: ChainPath;
+  /**
+   * Whether the output carries the stored bonds as sparse rows (default true). With false, `bonds` is `[]` (also
+   * in each mechanism's output): on a Wasm engine the epoch then moves only per-UID vectors out of Wasm memory;
+   * read bonds on demand with `bondRows()` / `bonds()`.
+   */
+  bonds?: boolean;
 }
 
 function checkMechanismCount(value: unknown, field: string): number {
@@ -87,7 +95,7 @@ export const SUBNET_OPTION_KEYS = [
   'ownerHotkey', 'recordStepBlock', 'requireValidatorPermit', 'mechanisms',
 ] as const;
 /** The keys of `SubnetEpochOptions`. */
-export const SUBNET_EPOCH_OPTION_KEYS = ['path'] as const;
+export const SUBNET_EPOCH_OPTION_KEYS = ['path', 'bonds'] as const;
 
 function checkBlock(value: unknown, field: string): number {
   return toInt(value, field, 0, MAX_BLOCK);
@@ -406,11 +414,34 @@ export class Subnet {
     if (typeof raoEmission !== 'bigint') throw new YumaError('E_ARG', `raoEmission must be a bigint (got ${describe(raoEmission)})`);
     const o = readOptions(opts, 'epoch options', SUBNET_EPOCH_OPTION_KEYS);
     const path = oneOf(o.path ?? 'sparse', 'epoch options.path', ['sparse', 'dense'] as const);
-    const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
-    const out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
+    const withBonds = toBool(o.bonds ?? true, 'epoch options.bonds');
     const permitsIn = this.table.validatorPermit.subarray(0, this.size).slice();
-    // writeBack checks the output's shape before it changes anything
-    this.table.writeBack(out, raoEmission, this.mode);
+    const host = residentHostOf(this.engine);
+    let out: EpochOutput;
+    if (host !== null) {
+      // the state stays in Wasm memory between epochs (SubnetNeurons.epochResident): same outputs, bit for bit
+      const owner = this.ownerUid;
+      out = this.table.epochResident(host, {
+        currentBlock: BigInt(this._block),
+        tempo: this._tempo,
+        lastStepBlock: BigInt(this._lastStepBlock),
+        raoEmission: toU64(raoEmission, 'raoEmission'),
+        ownerUid: owner ?? -1,
+        hyper: this.hyper,
+        mode: this.mode,
+        path,
+        bonds: withBonds,
+      });
+    } else {
+      const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
+      out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
+      // writeBack checks the output's shape before it changes anything
+      this.table.writeBack(out, raoEmission, this.mode);
+      if (!withBonds) {
+        out.bonds = [];
+        if ('mechanisms' in out) for (const m of (out as MechanismEpochOutput).mechanisms) m.bonds = [];
+      }
+    }
     this._notes = this.whyUnpaid(out, permitsIn);
     if (this.recordStepBlock) this._lastStepBlock = this._block;
     this._lastOutput = out;
@@ -438,17 +469,26 @@ export class Subnet {
     }
     const reg = this.table.blockAtRegistration;
     const m0 = this.table.mechanism(0);
-    this.table.weightRows(0).forEach((row, i) => {
-      if (row.length === 0 || permitsIn[i] !== 1) return;
+    // on the stored packed rows, stopping at a row's first positive weight that is not outdated: no per-epoch
+    // copy of the weight matrix
+    for (let i = 0; i < this.size; i++) {
+      const row = m0.weights[i];
+      if (row.length === 0 || permitsIn[i] !== 1) continue;
       const lu = m0.lastUpdate[i];
-      const outdated = row.filter(([j, v]) => v > 0 && lu <= reg[j]).map(([j]) => j);
-      if (outdated.length > 0 && outdated.length === row.filter(([, v]) => v > 0).length) {
+      let positive = 0;
+      let current = false;
+      for (let e = 0; e < row.length && !current; e++) {
+        if ((row[e] & 0xffff) === 0) continue;
+        positive++;
+        current = lu > reg[row[e] >>> 16];
+      }
+      if (positive > 0 && !current) {
         notes.push(
           `uid ${i}'s weights (set at block ${lu}) are not newer than the registration of the UIDs they point at, so the chain ` +
             `ignores them as outdated; set weights in a block after the registrations.`,
         );
       }
-    });
+    }
     return notes;
   }
 

@@ -5,14 +5,21 @@ const PAGE = 65536;
 const MAX_BYTES = 4 * 1024 * 1024 * 1024 - 16 * PAGE;
 
 /**
- * A bump region of the kernel module's memory, above `__heap_base`. The loader reserves one block per call
- * (grown, never shrunk, so steady-state runs allocate nothing), hands out 16-byte aligned offsets, and
- * re-takes views whenever growth has detached the old buffer.
+ * The kernel module's memory above `__heap_base`, in two parts. Resident blocks (state kept in Wasm between calls:
+ * a subnet's weight and bond matrices) sit at the bottom, handed out and taken back by `allocResident` /
+ * `freeResident` (a freed block is reused by the next request it fits, so a steady workload never grows memory).
+ * Above them a bump region the loader reserves once per call (grown, never shrunk), hands out 16-byte aligned
+ * offsets from, and frees as a whole with `reset`. Views are re-taken whenever growth has detached the old buffer.
  */
 export class Arena {
   private readonly memory: WebAssembly.Memory;
-  private readonly base: number;
+  /** `__heap_base`, aligned: where the first resident block starts. */
+  private readonly start: number;
+  /** Where the bump region starts: the end of the highest resident block. */
+  private base: number;
   private top: number;
+  /** Freed resident blocks (address, bytes), reused first-fit. */
+  private readonly freeBlocks: Array<{ at: number; bytes: number }> = [];
   private u8v!: Uint8Array;
   private u16v!: Uint16Array;
   private u32v!: Uint32Array;
@@ -23,9 +30,65 @@ export class Arena {
 
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
-    this.base = align(heapBase);
+    this.start = align(heapBase);
+    this.base = this.start;
     this.top = this.base;
     this.refresh();
+  }
+
+  /**
+   * A block that survives `reset` (resident state), zero-filled. Only between calls: the bump region above may be
+   * moved up, so nothing it handed out stays valid.
+   */
+  allocResident(bytes: number): number {
+    const size = align(Math.max(bytes, 16));
+    const k = this.freeBlocks.findIndex((b) => b.bytes >= size);
+    let at: number;
+    if (k >= 0) {
+      const b = this.freeBlocks[k];
+      at = b.at;
+      if (b.bytes === size) this.freeBlocks.splice(k, 1);
+      else this.freeBlocks[k] = { at: b.at + size, bytes: b.bytes - size };
+    } else {
+      this.top = this.base;
+      this.reserve(size); // E_LIMIT before anything moves
+      at = this.base;
+      this.base += size;
+    }
+    this.top = this.base;
+    this.u8.fill(0, at, at + size);
+    return at;
+  }
+
+  /**
+   * Takes back a block of `allocResident` (same `bytes`). Free neighbours merge, so blocks of slightly different
+   * sizes made and dropped in turn reuse the same memory; a free block at the top of the resident part gives its
+   * room back to the bump region.
+   */
+  freeResident(at: number, bytes: number): void {
+    const list = this.freeBlocks;
+    let k = 0;
+    while (k < list.length && list[k].at < at) k++;
+    list.splice(k, 0, { at, bytes: align(Math.max(bytes, 16)) });
+    if (k + 1 < list.length && list[k].at + list[k].bytes === list[k + 1].at) {
+      list[k].bytes += list[k + 1].bytes;
+      list.splice(k + 1, 1);
+    }
+    if (k > 0 && list[k - 1].at + list[k - 1].bytes === list[k].at) {
+      list[k - 1].bytes += list[k].bytes;
+      list.splice(k, 1);
+      k--;
+    }
+    const last = list[list.length - 1];
+    if (last.at + last.bytes === this.base) {
+      this.base = last.at;
+      list.pop();
+    }
+  }
+
+  /** Bytes held by resident blocks, freed ones included (they are reused, never returned to the host). */
+  get residentBytes(): number {
+    return this.base - this.start;
   }
 
   /** Frees everything handed out so far. */

@@ -1,6 +1,7 @@
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import type { RawEpochResult } from '../epoch/result.js';
 import { align, type Arena } from './arena.js';
+import type { ResidentMatrices } from './resident.js';
 import {
   FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_PRESENCE_FROM_VALUES, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J, JOB_BYTES,
   ROW_EMPTY, ROW_INPUT, ROW_WRITTEN, ROW_ZERO_STORED,
@@ -19,6 +20,11 @@ export function jobBytes(n: number): number {
     // outputs: 5 u16 vectors, 3 u8 vectors, bonds + presence, 2 u64 vectors, 6 f64 vectors
     5 * vec2 + 3 * vec1 + align(2 * nn) + align(nn) + 2 * vec8 + 6 * vec8
   );
+}
+
+/** Bytes a resident job needs in the arena: `jobBytes` without the input matrices, which stay resident. */
+export function residentJobBytes(n: number): number {
+  return jobBytes(n) - 2 * align(2 * n * n) - align(n * n);
 }
 
 /** The per-UID outputs in allocation order, with their element sizes. */
@@ -53,56 +59,31 @@ function keptWeightRow(p: PreparedEpoch, i: number): boolean {
   return i < p.permitLength && (p.validatorPermit[i] !== 0 || i === p.ownerUid);
 }
 
+/**
+ * What a job header and its per-UID inputs need: a prepared epoch, or a resident one (`ResidentEpoch`) whose
+ * matrices already lie in Wasm memory.
+ */
+export type JobFields = Pick<
+  PreparedEpoch,
+  | 'n' | 'pathRules' | 'currentBlock' | 'tempo' | 'lastStepBlock' | 'raoEmission' | 'stake' | 'lastUpdate'
+  | 'blockAtRegistration' | 'validatorPermit' | 'permitLength' | 'ownerUid' | 'commitBlocks' | 'hyper'
+>;
+
 /** Writes one prepared epoch into the arena and returns its header address. */
 export function writeJob(a: Arena, p: PreparedEpoch): number {
   const n = p.n;
   const nn = n * n;
+  const slots = jobSlots(p, p.presenceFromValues);
   const job = a.alloc(JOB_BYTES);
-  // Slots as numbers (written as u32 halves at the end: no BigInt per slot); the four u64 values go in as bigints.
-  const slots = new Array<number>(JOB_BYTES / 8).fill(0);
-  const h = p.hyper;
-  let flags = 0;
-  if (h.yuma3Enabled) flags |= FLAG_YUMA3;
-  if (h.liquidAlphaEnabled) flags |= FLAG_LIQUID_ALPHA;
-  if (p.commitBlocks) flags |= FLAG_COMMIT;
-  if (p.ownerUid >= 0) flags |= FLAG_HAS_OWNER;
-  if (p.presenceFromValues) flags |= FLAG_PRESENCE_FROM_VALUES;
-  slots[J.N] = n;
-  slots[J.PATH_RULES] = p.pathRules;
-  slots[J.FLAGS] = flags;
-  slots[J.OWNER] = p.ownerUid;
-  slots[J.TEMPO] = p.tempo;
-  slots[J.ACTIVITY_CUTOFF] = h.activityCutoff;
-  slots[J.KAPPA] = h.kappa;
-  slots[J.BMA] = h.bondsMovingAverage;
-  slots[J.BONDS_PENALTY] = h.bondsPenalty;
-  slots[J.MAX_VALIDATORS] = h.maxAllowedValidators;
-  slots[J.ALPHA_LOW] = h.alphaLow;
-  slots[J.ALPHA_HIGH] = h.alphaHigh;
-  slots[J.STEEPNESS] = h.alphaSigmoidSteepness;
-  slots[J.PERMIT_LEN] = p.permitLength;
-
   // Every region is allocated first and the views fetched once (an allocation may grow, and so detach, memory).
-  slots[J.STAKE] = a.alloc(8 * n);
-  slots[J.LAST_UPDATE] = a.alloc(8 * n);
-  slots[J.BLOCK_AT_REG] = a.alloc(8 * n);
-  if (p.commitBlocks) slots[J.COMMIT] = a.alloc(8 * n);
+  allocInputs(a, slots, p);
   const w = (slots[J.WEIGHTS] = a.alloc(2 * nn));
   const wp = (slots[J.WEIGHTS_PRESENT] = a.alloc(nn));
   const b = (slots[J.BONDS] = a.alloc(2 * nn));
-  const vp = (slots[J.PERMIT] = a.alloc(n));
-  // Vector outputs first and contiguous, so readJob copies them out in one piece; the n² bond regions last.
-  for (const k of VECTOR_OUTPUTS) slots[k] = a.alloc(vectorBytes(k, n));
-  slots[J.OUT_BONDS] = a.alloc(2 * nn);
-  slots[J.OUT_BONDS_PRESENT] = a.alloc(nn);
+  allocOutputs(a, slots, n);
 
   const u8 = a.u8;
   const u16 = a.u16;
-  const u64 = a.u64;
-  u64.set(p.stake, slots[J.STAKE] / 8);
-  u64.set(p.lastUpdate, slots[J.LAST_UPDATE] / 8);
-  u64.set(p.blockAtRegistration, slots[J.BLOCK_AT_REG] / 8);
-  if (p.commitBlocks) u64.set(p.commitBlocks, slots[J.COMMIT] / 8);
   // Weight rows the chain's mask_rows empties are never read by the kernels: copy only the kept ones, in runs.
   const presence = p.presenceFromValues ? null : p.weightsPresent;
   const rows = Math.min(n, p.permitLength);
@@ -118,8 +99,77 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
     i = end;
   }
   u16.set(p.bonds, b / 2);
-  u8.set(p.validatorPermit, vp);
+  fillJob(a, job, slots, p);
+  return job;
+}
 
+/**
+ * Writes a job over resident matrices (their regions stay where they are; the kernels read them in place) and
+ * returns its header address. Only the header, the per-UID vectors and the output regions are written.
+ */
+export function writeResidentJob(a: Arena, p: JobFields, m: ResidentMatrices): number {
+  const slots = jobSlots(p, false);
+  const job = a.alloc(JOB_BYTES);
+  allocInputs(a, slots, p);
+  slots[J.WEIGHTS] = m.weights;
+  slots[J.WEIGHTS_PRESENT] = m.weightsPresent;
+  slots[J.BONDS] = m.bonds;
+  allocOutputs(a, slots, p.n);
+  fillJob(a, job, slots, p);
+  return job;
+}
+
+/** A job header's slots as numbers (addresses filled in by the caller). */
+function jobSlots(p: JobFields, presenceFromValues: boolean): number[] {
+  const slots = new Array<number>(JOB_BYTES / 8).fill(0);
+  const h = p.hyper;
+  let flags = 0;
+  if (h.yuma3Enabled) flags |= FLAG_YUMA3;
+  if (h.liquidAlphaEnabled) flags |= FLAG_LIQUID_ALPHA;
+  if (p.commitBlocks) flags |= FLAG_COMMIT;
+  if (p.ownerUid >= 0) flags |= FLAG_HAS_OWNER;
+  if (presenceFromValues) flags |= FLAG_PRESENCE_FROM_VALUES;
+  slots[J.N] = p.n;
+  slots[J.PATH_RULES] = p.pathRules;
+  slots[J.FLAGS] = flags;
+  slots[J.OWNER] = p.ownerUid;
+  slots[J.TEMPO] = p.tempo;
+  slots[J.ACTIVITY_CUTOFF] = h.activityCutoff;
+  slots[J.KAPPA] = h.kappa;
+  slots[J.BMA] = h.bondsMovingAverage;
+  slots[J.BONDS_PENALTY] = h.bondsPenalty;
+  slots[J.MAX_VALIDATORS] = h.maxAllowedValidators;
+  slots[J.ALPHA_LOW] = h.alphaLow;
+  slots[J.ALPHA_HIGH] = h.alphaHigh;
+  slots[J.STEEPNESS] = h.alphaSigmoidSteepness;
+  slots[J.PERMIT_LEN] = p.permitLength;
+  return slots;
+}
+
+function allocInputs(a: Arena, slots: number[], p: JobFields): void {
+  const n = p.n;
+  slots[J.STAKE] = a.alloc(8 * n);
+  slots[J.LAST_UPDATE] = a.alloc(8 * n);
+  slots[J.BLOCK_AT_REG] = a.alloc(8 * n);
+  if (p.commitBlocks) slots[J.COMMIT] = a.alloc(8 * n);
+  slots[J.PERMIT] = a.alloc(n);
+}
+
+/** Vector outputs first and contiguous, so readJob copies them out in one piece; the n² bond regions last. */
+function allocOutputs(a: Arena, slots: number[], n: number): void {
+  for (const k of VECTOR_OUTPUTS) slots[k] = a.alloc(vectorBytes(k, n));
+  slots[J.OUT_BONDS] = a.alloc(2 * n * n);
+  slots[J.OUT_BONDS_PRESENT] = a.alloc(n * n);
+}
+
+/** The per-UID inputs and the header itself. */
+function fillJob(a: Arena, job: number, slots: number[], p: JobFields): void {
+  const u64 = a.u64;
+  u64.set(p.stake, slots[J.STAKE] / 8);
+  u64.set(p.lastUpdate, slots[J.LAST_UPDATE] / 8);
+  u64.set(p.blockAtRegistration, slots[J.BLOCK_AT_REG] / 8);
+  if (p.commitBlocks) u64.set(p.commitBlocks, slots[J.COMMIT] / 8);
+  a.u8.set(p.validatorPermit, slots[J.PERMIT]);
   const u32 = a.u32;
   for (let k = 0; k < slots.length; k++) {
     const v = slots[k];
@@ -127,11 +177,11 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
     u32[job / 4 + 2 * k] = v - hi * 2 ** 32;
     u32[job / 4 + 2 * k + 1] = hi; // two's complement high word for the few negative slots (owner −1, steepness)
   }
+  const h = p.hyper;
   u64[job / 8 + J.CURRENT_BLOCK] = p.currentBlock;
   u64[job / 8 + J.LAST_STEP] = p.lastStepBlock;
   u64[job / 8 + J.STAKE_THRESHOLD] = h.stakeThreshold;
   u64[job / 8 + J.RAO] = p.raoEmission;
-  return job;
 }
 
 /**
@@ -142,21 +192,12 @@ export function writeJob(a: Arena, p: PreparedEpoch): number {
  */
 export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = true): RawEpochResult {
   const n = p.n;
-  const words = a.u32;
-  const slot = (k: number) => words[job / 4 + 2 * k]; // addresses: the low word of the slot (Wasm32)
   const nn = n * n;
-  // One copy of the contiguous vector outputs, then views into it.
-  const first = slot(J.OUT_STAKE_WEIGHT);
-  const last = slot(J.OUT_VTRUST_F) + 8 * n;
-  const block = a.u8.slice(first, last).buffer;
-  const at = (k: number) => slot(k) - first;
-  const u16 = (k: number) => new Uint16Array(block, at(k), n);
-  const u8 = (k: number) => new Uint8Array(block, at(k), n);
-  const u64 = (k: number) => new BigUint64Array(block, at(k), n);
-  const f64 = (k: number) => new Float64Array(block, at(k), n);
+  const r = readVectors(a, job, n);
+  const slot = (k: number) => a.u32[job / 4 + 2 * k];
   const bonds = new Uint16Array(nn);
   const present = new Uint8Array(withPresence ? nn : 0);
-  const kinds = u8(J.OUT_BOND_ROWS);
+  const kinds = r.kinds;
   const outB = slot(J.OUT_BONDS) / 2;
   const outP = slot(J.OUT_BONDS_PRESENT);
   const mem16 = a.u16;
@@ -178,7 +219,38 @@ export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = 
     }
     i = end;
   }
-  return {
+  r.raw.bonds = bonds;
+  r.raw.bondsPresent = present;
+  r.raw.bondRowEmpty = kinds.map((k) => (k === ROW_EMPTY ? 1 : 0));
+  return r.raw;
+}
+
+/**
+ * A finished resident job: the bonds go back into the resident matrices (nothing n² leaves Wasm memory) and the
+ * result carries the vectors only (`bonds` empty, every row marked empty; read bonds from the matrices).
+ */
+export function readResidentJob(a: Arena, job: number, m: ResidentMatrices): RawEpochResult {
+  const n = m.stride;
+  const r = readVectors(a, job, n);
+  const slot = (k: number) => a.u32[job / 4 + 2 * k];
+  m.commitBonds(r.kinds, slot(J.OUT_BONDS), slot(J.OUT_BONDS_PRESENT));
+  r.raw.bondRowEmpty = new Uint8Array(n).fill(1);
+  return r.raw;
+}
+
+/** The per-UID outputs of a finished job (one copy out of Wasm memory, views into it) and its bond-row kinds. */
+function readVectors(a: Arena, job: number, n: number): { raw: RawEpochResult; kinds: Uint8Array } {
+  const words = a.u32;
+  const slot = (k: number) => words[job / 4 + 2 * k]; // addresses: the low word of the slot (Wasm32)
+  const first = slot(J.OUT_STAKE_WEIGHT);
+  const last = slot(J.OUT_VTRUST_F) + 8 * n;
+  const block = a.u8.slice(first, last).buffer;
+  const at = (k: number) => slot(k) - first;
+  const u16 = (k: number) => new Uint16Array(block, at(k), n);
+  const u8 = (k: number) => new Uint8Array(block, at(k), n);
+  const u64 = (k: number) => new BigUint64Array(block, at(k), n);
+  const f64 = (k: number) => new Float64Array(block, at(k), n);
+  const raw: RawEpochResult = {
     stakeWeight: u16(J.OUT_STAKE_WEIGHT),
     consensus: u16(J.OUT_CONSENSUS),
     incentive: u16(J.OUT_INCENTIVE),
@@ -186,9 +258,8 @@ export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = 
     validatorTrust: u16(J.OUT_VTRUST),
     active: u8(J.OUT_ACTIVE),
     validatorPermit: u8(J.OUT_PERMIT),
-    bonds,
-    bondsPresent: present,
-    bondRowEmpty: kinds.map((k) => (k === ROW_EMPTY ? 1 : 0)),
+    bonds: EMPTY_U16,
+    bondsPresent: EMPTY_U8,
     serverEmission: u64(J.OUT_SERVER),
     validatorEmission: u64(J.OUT_VALIDATOR),
     consensusF: f64(J.OUT_CONSENSUS_F),
@@ -198,4 +269,8 @@ export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = 
     trustF: f64(J.OUT_TRUST_F),
     validatorTrustF: f64(J.OUT_VTRUST_F),
   };
+  return { raw, kinds: u8(J.OUT_BOND_ROWS) };
 }
+
+const EMPTY_U16 = new Uint16Array(0);
+const EMPTY_U8 = new Uint8Array(0);
