@@ -43,6 +43,7 @@ export const J_OUT_RANK_F: i32 = 40;
 export const J_OUT_TRUST_F: i32 = 41;
 export const J_OUT_VTRUST_F: i32 = 42;
 export const J_OUT_BOND_ROWS: i32 = 43;
+export const J_BOND_ROWS_HINT: i32 = 44;
 export const JOB_SLOTS: i32 = 48;
 
 export const FLAG_YUMA3: i64 = 1;

@@ -4,7 +4,7 @@ import {
   FLAG_COMMIT, FLAG_HAS_OWNER, FLAG_LIQUID_ALPHA, FLAG_YUMA3, J_ALPHA_HIGH, J_ALPHA_LOW, J_ACTIVITY_CUTOFF, J_BLOCK_AT_REG,
   J_BMA, J_BONDS, J_BONDS_PENALTY, J_COMMIT, J_CURRENT_BLOCK, J_FLAGS, J_KAPPA, J_LAST_STEP, J_LAST_UPDATE,
   J_MAX_VALIDATORS, J_N, J_OWNER, J_PATH_RULES, J_PERMIT, J_PERMIT_LEN, J_RAO, J_STAKE, J_STAKE_THRESHOLD, J_STEEPNESS,
-  J_TEMPO, J_WEIGHTS, J_WEIGHTS_PRESENT, RULE_BOND_WRITEBACK, RULE_COMMIT_REVEAL, RULE_LIQUID_ALPHA_BOND_DROP,
+  J_TEMPO, J_WEIGHTS, J_WEIGHTS_PRESENT, J_BOND_ROWS_HINT, RULE_BOND_WRITEBACK, RULE_COMMIT_REVEAL, RULE_LIQUID_ALPHA_BOND_DROP,
   RULE_OWNER_PERMIT, RULE_OWNER_SELF_WEIGHT, RULE_STORED_ZERO_WEIGHTS, RULE_ZERO_CONSENSUS_BOND_DROP, ptr, slot,
 } from './abi';
 
@@ -46,6 +46,8 @@ export let lastUpdateIn: usize = 0;
 export let regIn: usize = 0;
 export let permitIn: usize = 0;
 export let commitIn: usize = 0;
+/** 0, or u8[n] with 0 where bond row i is known to be all zero (src/wasm/abi.ts BOND_ROWS_HINT). */
+export let bondHintIn: usize = 0;
 
 export function readJob(job: usize): void {
   n = <i32>slot(job, J_N);
@@ -84,6 +86,7 @@ export function readJob(job: usize): void {
   regIn = ptr(job, J_BLOCK_AT_REG);
   permitIn = ptr(job, J_PERMIT);
   commitIn = commitMask ? ptr(job, J_COMMIT) : 0;
+  bondHintIn = ptr(job, J_BOND_ROWS_HINT);
 }
 
 // @ts-ignore: decorator
@@ -105,6 +108,12 @@ export function readJob(job: usize): void {
   if (i == j && i != ownerSelf) return true;
   const r = reg(j);
   return luI <= r || commitI < r;
+}
+
+/** False where the loader knows bond row i is all zero; true where it may hold bonds (then the kernel looks). */
+// @ts-ignore: decorator
+@inline export function bondRowMayHold(i: i32): bool {
+  return bondHintIn == 0 || load<u8>(bondHintIn + <usize>i) != 0;
 }
 
 /** Commit block of row i (u64::MAX when there is no commit mask). */

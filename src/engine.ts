@@ -13,7 +13,7 @@ import { readOptions } from './validation/read.js';
 import { HelperThread, workerThreads } from './wasm/helper-thread.js';
 import { compileAsync, compileSharedSync, compileSync, createSharedMemory, instantiate, instantiateShared, type KernelExports } from './wasm/loader.js';
 import { jobBytes, readJob, readResidentJob, residentJobBytes, writeJob, writeResidentJob } from './wasm/marshal.js';
-import { registerResidentHost, residentReaper, ResidentMatrices, type ResidentEpoch } from './wasm/resident.js';
+import { registerResidentHost, residentReaper, ResidentMatrices, type ResidentEpoch, type ResidentHost } from './wasm/resident.js';
 
 /** One instantiated Wasm module with its own memory (with `threads: 2`, shared with one helper thread only). */
 export interface Engine {
@@ -68,15 +68,17 @@ class WasmEngine implements Engine {
     this.k = k;
     this.arena = new Arena(k.memory, k.heapBase());
     this.helper = helper;
-    registerResidentHost(this, {
+    const host: ResidentHost = {
       matrices: (capacity, owner) => {
         if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
         const m = new ResidentMatrices(this.arena, capacity);
+        m.host = host;
         residentReaper.register(owner, m);
         return m;
       },
       run: (jobs) => this.runResident(jobs),
-    });
+    };
+    registerResidentHost(this, host);
     // One small epoch per mode through the whole path, so a process's first real epoch does not pay for
     // baseline code (see warm-up.ts).
     const { input, hyper } = warmUpSubnet();

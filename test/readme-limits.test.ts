@@ -9,6 +9,7 @@ import { MAX_INPUT_FILE_BYTES } from '../src/cli/files.js';
 import { MAX_JSON_ITEMS } from '../src/epoch/json.js';
 import { MAX_BATCH, MAX_BATCH_CELLS, MAX_MECHANISMS, MAX_NOMINATORS, MAX_SUBNETS, MAX_UIDS } from '../src/epoch/limits.js';
 import { MAX_NETWORK_BYTES, MAX_REPORT_POINTS, resolveOptions } from '../src/sim/config.js';
+import { MAX_RESIDENT_BYTES, residentBytes, residentSlots } from '../src/wasm/resident.js';
 import { yumaCode } from './helpers/errors.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -31,6 +32,10 @@ describe('README limits', () => {
     expect(row('`Network` |')).toContain('1024 subnets, and an estimated 2 GiB of memory');
     expect(MAX_REPORT_POINTS).toBe(2 ** 21);
     expect(row("a `Network` run's report")).toContain('2^21 points');
+    expect(MAX_RESIDENT_BYTES).toBe(3 * 2 ** 30);
+    expect(residentBytes(residentSlots(100, 4096))).toBe(6 * 128 * 128 + 64);
+    expect(row('epoch state kept in Wasm memory')).toContain('6·c² bytes per mechanism, c = n rounded up to a power of two (at least 64)');
+    expect(row('epoch state kept in Wasm memory')).toContain('more than 3 GiB is refused when it is built');
     expect(MAX_RUN_BLOCKS).toBe(216_000);
     expect(row('`Chain.run`')).toContain('216 000 blocks');
     expect(MAX_INPUT_FILE_BYTES).toBe(256 * 2 ** 20);
@@ -43,5 +48,8 @@ describe('README limits', () => {
     expect(resolveOptions({ subnets: 1024, uidsPerSubnet: 2, validatorsPerSubnet: 1 }).subnets).toBe(1024);
     expect(yumaCode(() => resolveOptions({ subnets: 1025 }))).toBe('E_RANGE');
     expect(yumaCode(() => resolveOptions({ subnets: 1024, uidsPerSubnet: 4096 }))).toBe('E_LIMIT');
+    // resident state: 30 subnets of 4096 UIDs take 30 × 96 MiB of Wasm memory (fits), 33 take more than 3 GiB
+    expect(resolveOptions({ subnets: 30, uidsPerSubnet: 4096, validatorsPerSubnet: 1 }).subnets).toBe(30);
+    expect(yumaCode(() => resolveOptions({ subnets: 33, uidsPerSubnet: 4096, validatorsPerSubnet: 1 }))).toBe('E_LIMIT');
   });
 });

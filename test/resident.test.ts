@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineSync, type Engine } from '../src/engine.js';
 import type { EpochOutput, MechanismEpochOutput, SparseRow } from '../src/epoch/types.js';
 import { Subnet } from '../src/subnet/index.js';
+import { resolveHyper } from '../src/epoch/prepare.js';
 import { arbHyperparams } from '../src/testing/index.js';
 import { SubnetNeurons, unpackRow } from '../src/subnet/neurons.js';
 import { Arena } from '../src/wasm/arena.js';
@@ -344,6 +345,26 @@ describe('resident state: refusals and memory', () => {
     expect(() => r.epoch(10n ** 9n)).toThrow(expect.objectContaining({ code: 'E_RANGE' }));
     tableOf(r).stake[0] = 12n * 10n ** 12n;
     expect(state(r)).toEqual(before);
+  });
+
+  it('a table whose epochs move from one engine to another (a state handed to another Chain) reads its bonds back from the first and agrees with engine.epoch', () => {
+    const other = createEngineSync();
+    const a = tableOf(populated(engine));
+    const plain = tableOf(populated(stateless));
+    const params = (block: bigint) => ({ currentBlock: block, tempo: 10, lastStepBlock: block - 11n, raoEmission: 10n ** 9n, ownerUid: -1, hyper: resolveHyper({ maxAllowedValidators: 4, activityCutoff: 5000 }), mode: 'fixed' as const, path: 'sparse' as const, bonds: true });
+    for (const [k, e] of [engine, other, engine].entries()) {
+      const block = 100n + 11n * BigInt(k);
+      const got = a.epochResident(residentHostOf(e)!, params(block));
+      const f = plain.epochFields();
+      const want = engine.epoch(
+        { n: f.n, currentBlock: block, tempo: 10, lastStepBlock: block - 11n, stake: f.stake, blockAtRegistration: f.blockAtRegistration, validatorPermit: f.validatorPermit, raoEmission: 10n ** 9n, weights: f.mechanisms[0].weights.rows.map(unpackRow), bonds: f.mechanisms[0].bonds.rows.map(unpackRow), lastUpdate: f.mechanisms[0].lastUpdate },
+        params(block).hyper,
+        { mode: 'fixed', path: 'sparse' },
+      );
+      plain.writeBack(want, 10n ** 9n, 'fixed');
+      expect(bits(got), `epoch ${k}`).toEqual(bits(want));
+      expect((got.bonds as SparseRow[]).some((row) => row.length > 0)).toBe(true);
+    }
   });
 
   it('10 000 resident epochs (float, 32 UIDs, weights changing every epoch) leave Wasm memory and the resident bytes where the 100th left them', () => {

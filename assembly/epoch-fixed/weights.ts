@@ -9,7 +9,7 @@ export function selectRows(): i32 {
   const n = J.n;
   let r = 0;
   for (let i = 0; i < n; i++) {
-    if (ldU8(OLD_PERMIT, i) || bondRowNonEmpty(i)) {
+    if (ldU8(OLD_PERMIT, i) || (J.bondRowMayHold(i) && bondRowNonEmpty(i))) {
       stI32(ROWS, r, i);
       stI32(ROW_OF, i, r);
       r++;

@@ -27,7 +27,7 @@ function rowHasBonds(i: i32): bool {
 export function workingRows(): i32 {
   let count = 0;
   for (let i = 0; i < J.n; i++) {
-    if (load<u8>(FORBID + <usize>i) == 0 || rowHasBonds(i)) {
+    if (load<u8>(FORBID + <usize>i) == 0 || (J.bondRowMayHold(i) && rowHasBonds(i))) {
       setI32(ROWS, count, i);
       setI32(ROW_OF, i, count);
       count++;

@@ -9,6 +9,8 @@ import { checkEmissionSplit } from '../epoch/mechanisms.js';
 import { show } from '../validation/describe.js';
 import { readList, readOptions } from '../validation/read.js';
 import { oneOf as oneOfChecked, toInt, toNumberIn } from '../validation/values.js';
+import { MAX_RESIDENT_BYTES, residentBytes, residentSlots } from '../wasm/resident.js';
+
 
 /** What the simulator needs from an engine: the block model runs each subnet's epoch through `engine.epoch`. */
 export type EpochEngine = Pick<Engine, 'epoch' | 'epochs'>;
@@ -400,6 +402,16 @@ function networkBytes(o: NetworkOptions): number {
   return bytes + 8 * epochCellsPerBlock(o, largest);
 }
 
+/** Wasm memory of every subnet's resident weight and bond matrices (src/wasm/resident.ts), all mechanisms. */
+function networkResidentBytes(o: NetworkOptions): number {
+  let bytes = 0;
+  for (let netuid = 1; netuid <= o.subnets; netuid++) {
+    const n = uidsOf(o, netuid);
+    bytes += residentBytes(residentSlots(n, n)) * mechanismsOf(o, netuid);
+  }
+  return bytes;
+}
+
 /**
  * Memory the per-validator / per-UID detail of a `blocks`-long run needs (`detailSubnets`): every epoch keeps each
  * validator's bond row (2 bytes per UID) and every UID's incentive and emission (about 48 bytes).
@@ -428,6 +440,10 @@ function checkSize(o: NetworkOptions): void {
   const cells = epochCellsPerBlock(o, Math.max(o.uidsPerSubnet, o.subnet1Uids));
   if (cells > MAX_BATCH_CELLS) {
     throw new YumaError('E_LIMIT', `up to ${Math.ceil(o.subnets / (o.tempo + 1))} subnets share an epoch block, more matrix cells (${cells}) than one engine call takes (${MAX_BATCH_CELLS}); use fewer subnets or UIDs, or a longer tempo`);
+  }
+  const resident = networkResidentBytes(o);
+  if (resident > MAX_RESIDENT_BYTES) {
+    throw new YumaError('E_LIMIT', `this network's epoch state kept in Wasm memory needs about ${Math.round(resident / 2 ** 20)} MiB, more than the ${MAX_RESIDENT_BYTES / 2 ** 20} MiB limit; use fewer subnets, UIDs or mechanisms`);
   }
   const bytes = networkBytes(o);
   if (bytes > MAX_NETWORK_BYTES) {

@@ -24,7 +24,7 @@ import { checkTotalStake } from '../epoch/prepare.js';
 import { pathRulesOf, RULE_MECHANISM_PERMITS, sparseRule } from '../epoch/path-rules.js';
 import { toEpochOutput, type RawEpochResult } from '../epoch/result.js';
 import type { ChainPath, Hyperparams } from '../epoch/types.js';
-import type { ResidentEpoch, ResidentHost, ResidentMatrices } from '../wasm/resident.js';
+import { residentSlots, type ResidentEpoch, type ResidentHost, type ResidentMatrices } from '../wasm/resident.js';
 
 /** A stored weight or bond row: `(uid << 16) | value` per entry, in storage order. */
 export type PackedRow = Uint32Array;
@@ -507,7 +507,7 @@ export class SubnetNeurons {
     const k = this.mechs.length;
     const stake = this.stake.subarray(0, n);
     checkTotalStake(stake);
-    for (let m = 0; m < k; m++) this.checkChangedRows(this.mechs[m], n, m);
+    for (let m = 0; m < k; m++) this.checkChangedRows(host, this.mechs[m], n, m);
     for (const m of this.mechs) this.pushChanged(host, m, n);
     const permits = new Uint8Array(n);
     for (let i = 0; i < n; i++) permits[i] = this.validatorPermit[i] === 1 ? 1 : 0;
@@ -540,7 +540,7 @@ export class SubnetNeurons {
   }
 
   /** The rows of mechanism `m` that changed since they were pushed, checked as the engine checks packed rows. */
-  private checkChangedRows(m: MechanismNeurons, n: number, index: number): void {
+  private checkChangedRows(host: ResidentHost, m: MechanismNeurons, n: number, index: number): void {
     const seen = new Uint8Array(n);
     const check = (row: PackedRow, field: string, i: number) => {
       if (!(row instanceof Uint32Array)) throw new YumaError('E_SHAPE', `mechanism ${index} ${field}[${i}] must be a Uint32Array of packed (uid << 16) | value entries`);
@@ -552,7 +552,7 @@ export class SubnetNeurons {
       }
       for (let e = 0; e < row.length; e++) seen[row[e] >>> 16] = 0;
     };
-    const fresh = m.resident === null || m.resident.capacity < n;
+    const fresh = m.resident === null || m.resident.capacity < n || m.resident.host !== host;
     for (let i = 0; i < n; i++) {
       if (fresh || m.weights[i] !== m.residentWeights[i]) check(m.weights[i], 'weights', i);
       if (!m.bondsStale[i] && (fresh || m.bondRow(i) !== m.residentBonds[i])) check(m.bondRow(i), 'bonds', i);
@@ -561,16 +561,15 @@ export class SubnetNeurons {
 
   /** Pushes mechanism `m`'s changed rows into its resident matrices (made, or remade larger, as n needs). */
   private pushChanged(host: ResidentHost, m: MechanismNeurons, n: number): void {
-    if (m.resident === null || m.resident.capacity < n) {
+    // new matrices when there are none, when the subnet outgrew them, or when another engine runs this epoch (a
+    // table handed from one Chain or Subnet to another): the bond rows are read back from the old ones first
+    if (m.resident === null || m.resident.capacity < n || m.resident.host !== host) {
       if (m.resident !== null) {
         for (let i = 0; i < n; i++) m.bondRow(i); // read every stale row back before the old matrices go
         m.resident.free();
         m.resident = null;
       }
-      // sized for the subnet as it is (a power of two, at least 64), not its capacity: a 4096-slot subnet of 100
-      // UIDs holds 1.5 MB, not 100 MB; it is remade (log2 times at most) as the subnet grows
-      const capacity = Math.min(this.capacity, Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, n)))));
-      m.resident = host.matrices(capacity, m);
+      m.resident = host.matrices(residentSlots(n, this.capacity), m);
       m.residentWeights = new Array<PackedRow>(this.capacity).fill(EMPTY_ROW);
       m.residentBonds = new Array<PackedRow>(this.capacity).fill(EMPTY_ROW);
     }

@@ -50,6 +50,9 @@ export const J = {
   OUT_TRUST_F: 41, // f64[n]
   OUT_VTRUST_F: 42, // f64[n]
   OUT_BOND_ROWS: 43, // u8[n]: what each row of the bond storage holds (ROW_*)
+  // input, optional (0 = absent): u8[n], 0 where the loader knows bond row i is all zero (resident state), so the
+  // kernels skip scanning it for stored bonds; non-zero means "may hold bonds" (the kernels scan it)
+  BOND_ROWS_HINT: 44,
 } as const;
 
 export const JOB_SLOTS = 48;

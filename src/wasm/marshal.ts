@@ -24,7 +24,7 @@ export function jobBytes(n: number): number {
 
 /** Bytes a resident job needs in the arena: `jobBytes` without the input matrices, which stay resident. */
 export function residentJobBytes(n: number): number {
-  return jobBytes(n) - 2 * align(2 * n * n) - align(n * n);
+  return jobBytes(n) - 2 * align(2 * n * n) - align(n * n) + align(n);
 }
 
 /** The per-UID outputs in allocation order, with their element sizes. */
@@ -114,8 +114,10 @@ export function writeResidentJob(a: Arena, p: JobFields, m: ResidentMatrices): n
   slots[J.WEIGHTS] = m.weights;
   slots[J.WEIGHTS_PRESENT] = m.weightsPresent;
   slots[J.BONDS] = m.bonds;
+  slots[J.BOND_ROWS_HINT] = a.alloc(p.n);
   allocOutputs(a, slots, p.n);
   fillJob(a, job, slots, p);
+  m.bondRowHints(a.u8, slots[J.BOND_ROWS_HINT]);
   return job;
 }
 

@@ -55,6 +55,8 @@ type Packed = Uint32Array;
 
 export class ResidentMatrices {
   readonly capacity: number;
+  /** The host (engine) whose memory holds the matrices: only its kernels may run on them. */
+  host: ResidentHost | null = null;
   /** The row stride: the subnet size the matrices are laid out for. */
   stride = 0;
   readonly weights: number; // u16[capacity²]
@@ -74,7 +76,7 @@ export class ResidentMatrices {
     const cc = capacity * capacity;
     this.arena = arena;
     this.capacity = capacity;
-    this.blockBytes = 2 * 3 * cc + 64;
+    this.blockBytes = residentBytes(capacity);
     this.block = arena.allocResident(this.blockBytes); // zero-filled
     const at16 = (k: number) => this.block + k;
     this.weights = at16(0);
@@ -157,6 +159,11 @@ export class ResidentMatrices {
     return out;
   }
 
+  /** Per row, 0 where the bond values are all zero (the kernels' BOND_ROWS_HINT), into `u8` at `at`. */
+  bondRowHints(u8: Uint8Array, at: number): void {
+    u8.set(this.bondRowState.subarray(0, this.stride), at);
+  }
+
   /** Whether bond row `i` stores nothing. */
   bondRowEmpty(i: number): boolean {
     return this.bondRowState[i] === BONDS_NONE;
@@ -199,6 +206,26 @@ export class ResidentMatrices {
     }
   }
 }
+
+/**
+ * UID slots of the resident matrices for a subnet of `n` UIDs (of at most `capacity`): n rounded up to a power of
+ * two, at least 64, so a subnet that grows remakes them at most log2 times and a 4096-slot subnet of 100 UIDs
+ * holds 1.5 MB, not 100 MB.
+ */
+export function residentSlots(n: number, capacity: number): number {
+  return Math.min(capacity, Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, n)))));
+}
+
+/** Wasm memory one mechanism's resident matrices take for `slots` UID slots (u16 + u8, weights and bonds). */
+export function residentBytes(slots: number): number {
+  return 6 * slots * slots + 64;
+}
+
+/**
+ * Most Wasm memory a `Network`'s resident state may take (checked when it is built): 3 GiB of the 4 GiB a Wasm32
+ * module addresses, leaving room for the largest epoch's scratch.
+ */
+export const MAX_RESIDENT_BYTES = 3 * 2 ** 30;
 
 /** A resident epoch: the header fields and per-UID vectors of a job, over one mechanism's resident matrices. */
 export type ResidentEpoch = JobFields & { mode: NumericMode; matrices: ResidentMatrices };
