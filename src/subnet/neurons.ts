@@ -71,12 +71,25 @@ export class MechanismNeurons {
   readonly incentive: Uint16Array;
   /** Bond rows; a row marked in `bondsStale` is out of date and its truth lies in `resident`. */
   private readonly bondStore: PackedRow[];
-  /** The mechanism's matrices in Wasm memory, once an epoch ran on a Wasm engine (see `SubnetNeurons.epochResident`). */
+  /**
+   * The mechanism's matrices in Wasm memory, once an epoch ran on a Wasm engine (see `SubnetNeurons.epochResident`).
+   * @internal
+   */
   resident: ResidentMatrices | null = null;
-  /** The row objects `resident` holds, by identity: a row that is not `===` its twin here is pushed before the next epoch. */
+  /**
+   * The weight rows `resident` holds, by identity: a row that is not `===` its twin here is pushed before the next epoch.
+   * @internal
+   */
   residentWeights: PackedRow[] = [];
+  /**
+   * The bond rows `resident` holds, by identity (as `residentWeights`).
+   * @internal
+   */
   residentBonds: PackedRow[] = [];
-  /** 1 where `bondStore[i]` predates the last resident epoch (the row is read back from Wasm on first use). */
+  /**
+   * 1 where `bondStore[i]` predates the last resident epoch (the row is read back from Wasm on first use).
+   * @internal
+   */
   bondsStale: Uint8Array;
 
   constructor(capacity: number) {
@@ -501,6 +514,7 @@ export class SubnetNeurons {
    * they lie and write the new bonds into them; the per-UID vectors (stake, registrations, permits, last update)
    * are copied in (O(n)). Refuses (`YumaError`, nothing changed) what the engine would refuse from the same table:
    * a row with a uid listed twice or not below n, a total stake outside I64F64.
+   * @internal
    */
   epochResident(host: ResidentHost, e: ResidentEpochParams): EpochOutput {
     const n = this._size;
