@@ -144,7 +144,12 @@ export function feeAmount(p: SwapPoolState, amount: bigint, dropFees: boolean): 
 }
 
 /** A rao limit price (price × 1e9, as extrinsics take it) as the U64F64 the pallet compares against. */
-export const limitPriceFromRao = (rao: bigint): bigint => intRatio(rao, 1_000_000_000n);
+export function limitPriceFromRao(rao: bigint): bigint {
+  // every excess-TAO buy of every block asks it of the same maximum price: the last conversion is kept
+  if (rao !== lastLimit.rao) lastLimit = { rao, price: intRatio(rao, 1_000_000_000n) };
+  return lastLimit.price;
+}
+let lastLimit = { rao: -1n, price: 0n };
 
 /**
  * `do_swap` on a dynamic subnet's pool (`buy`: TAO in, alpha out). Returns the result or the pallet's error; the

@@ -66,6 +66,8 @@ export function updateRegistrationPrices(s: ChainState): void {
   for (const sn of s.subnets.values()) {
     const r = sn.registration;
     if (!sn.added || r === null) continue;
+    // a burn at its minimum stays there (the decay factor is at most 1 and the clamp lifts it back)
+    if (r.burn === r.minBurn && r.minBurn <= r.maxBurn) continue;
     let burn = r.burn;
     if (r.burnHalfLife > 0 && s.block > 1n) burn = mulByQ32(burn, decayFactorQ32(r.burnHalfLife));
     r.burn = clampBurn(r, burn);
