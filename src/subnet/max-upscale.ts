@@ -1,7 +1,7 @@
 import { vecU16MaxUpscaleToU16 as upscaleRaw } from '../fixed/substrate-fixed.js';
 import { MAX_UIDS } from '../epoch/limits.js';
 import { readList } from '../validation/read.js';
-import { toU16 } from '../validation/values.js';
+import { toU16List } from '../validation/values.js';
 
 /**
  * What `set_weights` stores for a row of u16 weights: max-upscaled so the largest entry becomes 65535, in the
@@ -9,7 +9,7 @@ import { toU16 } from '../validation/values.js';
  * MAX_UIDS values (a row has one per UID).
  */
 export function vecU16MaxUpscaleToU16(values: readonly number[]): number[] {
-  const row = readList(values, 'values', MAX_UIDS, true).map((v, i) => toU16(v, `values[${i}]`));
+  const row = toU16List(readList(values, 'values', MAX_UIDS, true), 'values');
   let max = 0;
   for (const v of row) if (v > max) max = v;
   // A row whose largest entry is already 65535 scales by exactly 1 (65535/65535 in I32F32), so every entry stays:

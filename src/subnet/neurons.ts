@@ -17,7 +17,7 @@ import type { EpochOutput, MechanismEpochOutput, NumericMode, SparseRow } from '
 import { PackedRows } from '../epoch/packed-rows.js';
 import { readList } from '../validation/read.js';
 import { describe, typedArrayKind } from '../validation/describe.js';
-import { toInt } from '../validation/values.js';
+import { toInt, toU16List } from '../validation/values.js';
 import { vecU16MaxUpscaleToU16 } from './max-upscale.js';
 import { aggregateMechanisms, splitEmission } from '../epoch/mechanisms.js';
 import { checkTotalStake } from '../epoch/prepare.js';
@@ -384,7 +384,7 @@ export class SubnetNeurons {
   readWeights(uids: unknown, values: unknown): WeightsRow {
     const targetList = readList(uids, 'uids', MAX_UIDS);
     const valueList = readList(values, 'values', MAX_UIDS);
-    return { targets: u16List(targetList, 'uids'), values: u16List(valueList, 'values') };
+    return { targets: toU16List(targetList, 'uids'), values: toU16List(valueList, 'values') };
   }
 
   /**
@@ -642,13 +642,3 @@ export class SubnetNeurons {
 }
 
 let duplicateMarks: Uint8Array | undefined;
-
-/** A list of u16s read once; the per-entry label is built only for an entry `toInt` refuses. */
-function u16List(list: readonly unknown[], name: string): number[] {
-  const out = new Array<number>(list.length);
-  for (let k = 0; k < list.length; k++) {
-    const v = list[k];
-    out[k] = typeof v === 'number' && v >= 0 && v <= 65535 && Number.isInteger(v) ? v + 0 : toInt(v, `${name}[${k}]`, 0, 65535);
-  }
-  return out;
-}

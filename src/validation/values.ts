@@ -64,6 +64,19 @@ export function toU16(value: unknown, field: string): number {
   return toInt(value, field, 0, 65535);
 }
 
+/**
+ * A list of u16s, read once (`toU16` on each entry); the entry's label (`name[k]`) is built only for an entry it
+ * refuses — rows of weights are read every epoch for every validator.
+ */
+export function toU16List(list: readonly unknown[], name: string): number[] {
+  const out = new Array<number>(list.length);
+  for (let k = 0; k < list.length; k++) {
+    const v = list[k];
+    out[k] = typeof v === 'number' && v >= 0 && v <= 65535 && Number.isInteger(v) ? v + 0 : toU16(v, `${name}[${k}]`);
+  }
+  return out;
+}
+
 /** A finite number (any sign). −0 reads as 0. */
 export function toFinite(value: unknown, field: string): number {
   if (typeof value !== 'number') throw new YumaError('E_ARG', `${field} must be a number (got ${describe(value)})`);
