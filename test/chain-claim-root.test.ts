@@ -9,7 +9,7 @@
  * the mock.
  */
 import { describe, expect, it } from 'vitest';
-import { distributeEmission, runCoinbase, stakeToColdkey } from '../src/chain/block.js';
+import { distributeEmission, movingAlphaPrice, runCoinbase, stakeToColdkey } from '../src/chain/block.js';
 import { Chain, type ChainState, type ChainSubnet, ChainRefused } from '../src/chain/index.js';
 import { currentPrice } from '../src/chain/balancer.js';
 import { DEFAULT_ROOT_CLAIM_THRESHOLD, blockHashToIndices, rootOwed } from '../src/chain/root-claims.js';
@@ -17,7 +17,7 @@ import { poolValueOf } from '../src/chain/safe-float.js';
 import { I96F32, U64F64, fromInt, mulSat, toF64, toIntSat } from '../src/fixed/substrate-fixed.js';
 import { YumaError } from '../src/errors.js';
 import { keccak256 } from './helpers/keccak.js';
-import { U64_MAX, addDynamicNetwork, engine, mockExt } from './helpers/chain-mock.js';
+import { U64_MAX, addDynamicNetwork, engine, mockChain, mockExt } from './helpers/chain-mock.js';
 
 const TAKE = 0.18;
 
@@ -325,6 +325,37 @@ describe('tests/claim_root.rs: root dividends, claims and the claimed watermark'
     expect(rootOwed(s, '1002', '1003', sn.netuid)).toBeGreaterThan(0n);
     c.claimRoot({ coldkey: '1003', subnets: [sn.netuid] });
     expect(stakeOf(s, '1002', '1003', sn.netuid)).toBeGreaterThan(0n);
+  });
+
+  it('test_claim_root_coinbase_distribution: one block grows the alpha issuance by 1e9 to 2e9 and pends 1e9·rootProp·0.5 root alpha (±100); the epoch next block drains it into a rate of that ×2·0.82/2e8 (±0.001)', () => {
+    const s = mockExt();
+    const c = mockChain(s);
+    const sn = addDynamicNetwork(s, '1002', '1001');
+    sn.tempo = 2;
+    sn.lastEpochBlock = s.block;
+    s.taoWeight = U64_MAX;
+    const rootStake = 200_000_000n;
+    s.subnets.get(0)!.subnetTao = 200_000_000n;
+    stakeToColdkey(s, '1002', '1003', 0, rootStake);
+    stakeToColdkey(s, '1002', '1001', sn.netuid, 10_000_000n);
+    sn.subnetMovingPrice = fromInt(I96F32, 2n);
+    sn.subnetTao = 100_000_000_000n;
+    sn.subnetAlphaIn = 100_000_000_000n;
+    c.setRootClaimThreshold({ netuid: sn.netuid, threshold: 0n });
+    const issuance0 = sn.subnetAlphaIn + sn.subnetAlphaOut;
+    const alphaEmission = 1_000_000_000n;
+    expect(movingAlphaPrice(sn)).toBeGreaterThan(fromInt(U64F64, 1n)); // get_network_root_sell_flag
+    // (SubnetTaoFlow 2222 feeds only the flow-share rule, which the block does not use)
+    c.run(1);
+    const issuance = sn.subnetAlphaIn + sn.subnetAlphaOut;
+    expect(issuance - issuance0).toBeGreaterThanOrEqual(alphaEmission);
+    expect(issuance - issuance0).toBeLessThan(2n * alphaEmission);
+    const rootProp = 200_000_000 / (Number(issuance) + 200_000_000);
+    const expectedRoot = Number(alphaEmission) * rootProp * 0.5;
+    near(sn.pendingRootAlphaDivs, expectedRoot, 100);
+    c.run(1);
+    expect(sn.pendingRootAlphaDivs).toBe(0n);
+    near(toF64(I96F32, claimableBits(s, '1002', sn.netuid)), (expectedRoot * 2 * (1 - TAKE)) / Number(rootStake), 0.001);
   });
 
   it('test_claim_root_block_hash_indices: k = 0 gives none; keccak_256("some") and ("some2") give the precomputed 15 indices in [0, 15000)', () => {
