@@ -13,7 +13,7 @@ import type { Chain, ChainState, ChainSubnet, EpochEngineLike } from '../src/cha
 import { poolValueOf } from '../src/chain/safe-float.js';
 import { I64F64, I96F32, U64F64, U96F32, blockEmissionForIssuance, convert, divChecked, fromF64, fromInt, mulSat, satAdd, satSub, stakeWeightI64F64, taoWeightU96F32, toF64, toIntSat } from '../src/fixed/substrate-fixed.js';
 import { RAO, TOTAL_SUPPLY } from '../src/units.js';
-import { U64_MAX, addDynamicNetwork, addNetwork, coinbase, engine, fullInjectionRootStake, mockChain, mockExt, registerOkNeuron, setChildren } from './helpers/chain-mock.js';
+import { U64_MAX, addDynamicNetwork, addNetwork, coinbase, engine, fullInjectionRootStake, mockChain, mockExt, registerOkNeuron, setChildren, yumaStorage } from './helpers/chain-mock.js';
 
 const close = (value: bigint, target: bigint, eps: bigint): void => {
   const d = value > target ? value - target : target - value;
@@ -546,15 +546,9 @@ describe('tests/coinbase.rs: whole blocks on the mock networks (step_block / run
     chain.run(10);
     s.subnetOwnerCut = Math.floor(65535 / 10);
     sn.ownerCutEnabled = false;
-    const t = sn.neurons;
-    const [owner, validator, miner] = ['1002', '2', '6'].map((h) => t.uidOf(h)!);
-    t.loadRows(0, validator, [[miner, 0xffff]], t.bondRows(0)[validator]);
-    for (const uid of [owner, validator, miner]) t.blockAtRegistration[uid] = 1n;
-    t.mechanism(0).lastUpdate.fill(2n);
-    sn.epochParams.kappa = Math.floor(65535 / 5);
-    sn.epochParams.activityCutoffBlocks = 65535n;
-    t.validatorPermit.fill(0);
-    t.validatorPermit[validator] = 1;
+    const [owner, validator, miner] = ['1002', '2', '6'].map((h) => sn.neurons.uidOf(h)!);
+    const permits = Array.from({ length: Math.max(owner, validator, miner) + 1 }, (_, uid) => uid === validator);
+    yumaStorage(sn, [[validator, [[miner, 0xffff]]]], permits);
     const before = [stakeOf(s, '1002', '1001', sn.netuid), stakeOf(s, '2', '1', sn.netuid), stakeOf(s, '6', '5', sn.netuid)];
     chain.run(10);
     expect(stakeOf(s, '1002', '1001', sn.netuid)).toBe(before[0]);
@@ -758,20 +752,11 @@ describe('tests/coinbase.rs: miner emission over whole tempos (step_block is Cha
     chain.addStake({ coldkey: '3', hotkey: '4', netuid: sn.netuid, tao: stake });
     // storage written by UID, as the test does: on the dynamic subnet UID 0 is the owner hotkey, so the rows then
     // belong to the owner (0 → 1) and the validator (1 → 2) and nobody weights the miner (UID 3)
-    const t = sn.neurons;
-    t.loadRows(0, 0, [[1, 0xffff]], t.bondRows(0)[0]);
-    t.loadRows(0, 1, [[2, 0xffff]], t.bondRows(0)[1]);
-    for (const uid of [0, 1, 2]) t.blockAtRegistration[uid] = 1n;
-    t.mechanism(0).lastUpdate.set([2n, 2n, 2n], 0);
-    sn.epochParams.kappa = Math.floor(65535 / 5);
-    sn.epochParams.activityCutoffBlocks = 65535n;
-    t.validatorPermit.fill(0);
-    t.validatorPermit[0] = 1;
-    t.validatorPermit[1] = 1;
+    yumaStorage(sn, [[0, [[1, 0xffff]]], [1, [[2, 0xffff]]]], [true, true, false]);
     chain.run(tempo);
     chain.addStake({ coldkey: '1', hotkey: '2', netuid: 0, tao: 200_000_000_000n });
     s.taoWeight = U64_MAX / 10n;
-    return { s, chain, sn, tempo, minerUid: t.uidOf('6')! };
+    return { s, chain, sn, tempo, minerUid: sn.neurons.uidOf('6')! };
   }
   const minerStake = (s: ChainState, sn: ChainSubnet): bigint => stakeOf(s, '6', '5', sn.netuid);
   /** U96F32(incentive) / 65535 × per-block emission × blocks × share, floored. */

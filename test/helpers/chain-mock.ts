@@ -141,3 +141,39 @@ export function coinbase(s: ChainState, emission: bigint): void {
   s.balancesTotalIssuance += emission;
   runCoinbase(s, emission, engine);
 }
+
+/** `DefaultPendingCooldown` outside the fast runtime (the pallet's tests build without `fast-runtime`). */
+export const PENDING_CHILDKEY_COOLDOWN = 7200;
+
+/**
+ * mock `mock_set_children(coldkey, parent, netuid, children)`: schedule, then `wait_and_set_pending_children` —
+ * step the cooldown's blocks and one more epoch of the subnet (each a whole block: emission and epochs run), set
+ * the children, and put the block number back (the state the steps left stays).
+ */
+export function mockSetChildren(chain: Chain, netuid: number, parent: string, children: Array<[bigint, string]>): void {
+  const s = chain.state;
+  const sn = s.subnets.get(netuid)!;
+  const block = s.block;
+  chain.run(PENDING_CHILDKEY_COOLDOWN);
+  const target = sn.subnetEpochIndex + 1n;
+  while (sn.subnetEpochIndex < target) chain.step();
+  setChildren(s, netuid, parent, children);
+  s.block = block;
+}
+
+/**
+ * The storage writes the chain's tests make so an epoch pays (`Weights` rows by UID, `BlockAtRegistration` 1 and
+ * `LastUpdate` 2 for UIDs 0 … n−1, `Kappa` u16::MAX / 5, `ActivityCutoff` u16::MAX, `ValidatorPermit` as listed).
+ */
+export function yumaStorage(sn: ChainSubnet, rows: Array<[number, Array<[number, number]>]>, permits: boolean[]): void {
+  const t = sn.neurons;
+  for (const [uid, row] of rows) t.loadRows(0, uid, row, t.bondRows(0)[uid]);
+  for (let uid = 0; uid < permits.length; uid++) {
+    t.blockAtRegistration[uid] = 1n;
+    t.mechanism(0).lastUpdate[uid] = 2n;
+  }
+  sn.epochParams.kappa = Math.floor(65535 / 5);
+  sn.epochParams.activityCutoffBlocks = 65535n;
+  t.validatorPermit.fill(0);
+  permits.forEach((p, uid) => (t.validatorPermit[uid] = p ? 1 : 0));
+}
