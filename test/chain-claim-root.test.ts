@@ -385,6 +385,32 @@ describe('root claims refuse bad input and change nothing', () => {
     expect(stakeOf(s, '1002', '1003', sn.netuid)).toBeGreaterThan(0n);
   });
 
+  it('claim state round-trips through JSON (RootClaimed, claim types, thresholds) and a bad one is refused on load: unknown subnet, negative amount, empty keepSubnets, unknown type', () => {
+    const { s, c, sn } = swapSetup();
+    drainRoot(s, sn, 10_000_000n);
+    c.setRootClaimType({ coldkey: '1003', type: 'Keep' });
+    c.setRootClaimType({ coldkey: '10010', type: { keepSubnets: [sn.netuid, 7] } });
+    c.setRootClaimThreshold({ netuid: sn.netuid, threshold: 1234n });
+    c.claimRoot({ coldkey: '1003', subnets: [sn.netuid] });
+    const json = c.toJSON();
+    const back = Chain.fromJSON(JSON.parse(JSON.stringify(json)));
+    expect(back.toJSON()).toEqual(json);
+    expect(back.state.rootClaimed.get(`1002/${sn.netuid}`)!.get('1003')).toBe(s.rootClaimed.get(`1002/${sn.netuid}`)!.get('1003'));
+    expect(back.state.rootClaimType.get('10010')).toEqual({ keepSubnets: [sn.netuid, 7] });
+    const bad: Array<(j: any) => void> = [
+      (j) => (j.rootClaimed[0].netuid = 99),
+      (j) => (j.rootClaimed[0].rootClaimed = '-1'),
+      (j) => (j.rootClaimType[0].type = { keepSubnets: [] }),
+      (j) => (j.rootClaimType[0].type = 'Burn'),
+      (j) => (j.rootClaimableThreshold[0].threshold = 5),
+    ];
+    for (const mutate of bad) {
+      const j = JSON.parse(JSON.stringify(json));
+      mutate(j);
+      expect(() => Chain.fromJSON(j)).toThrow(YumaError);
+    }
+  });
+
   it('unknown claim types, non-u16 subnets, a missing coldkey and a negative threshold are YumaErrors', () => {
     const c = new Chain(mockExt());
     const bad: Array<() => unknown> = [
