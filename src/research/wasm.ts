@@ -29,6 +29,11 @@ function module(): Module {
   return mod;
 }
 
+function ownModule(): Module {
+  const k = instantiate(compileSync());
+  return { k, arena: new Arena(k.memory, k.heapBase()) };
+}
+
 /** Above this much Wasm memory the instance is dropped after a run, so one huge case does not pin its memory for the life of the process. */
 const KEEP_BYTES = 256 * 1024 * 1024;
 
@@ -71,8 +76,12 @@ export class WasmCase {
   /** The previous epoch's row-normalised weights as returned (Yuma 2B's clipping base for the lazily built outputs). */
   private prevWeight: Float64Array | null = null;
 
-  constructor(version: YumaVersion, V: number, M: number, cfg: YumaConfig, num: Numerics, block: Block | null) {
-    const { k, arena } = module();
+  /**
+   * `own`: a Wasm instance of this case's own instead of the subpath's shared one (a `YumaRun`, whose state
+   * must outlive other research calls; those reset the shared instance's arena).
+   */
+  constructor(version: YumaVersion, V: number, M: number, cfg: YumaConfig, num: Numerics, block: Block | null, own = false) {
+    const { k, arena } = own ? ownModule() : module();
     this.k = k;
     this.a = arena;
     this.V = V;
@@ -159,43 +168,17 @@ export class WasmCase {
   run(W: Float64Array, S: Float64Array, given?: GivenState): KernelOutput {
     const { V, M, version } = this;
     const N = V * M;
-    let f = this.a.f64;
     const h = this.job / 8;
     const cur = this.cur;
     const nxt = 1 - cur;
     const wAt = this.Wbuf[nxt];
-    f.set(W, wAt / 8);
-    f.set(S, this.out.S / 8);
-    let bOld = 0;
-    let cOld = 0;
-    let wPrev = 0;
     let prevWeight = this.prevWeight;
-    if (given) {
-      if (given.B) f.set(given.B, (bOld = this.Bbuf[cur]) / 8);
-      if (given.C) f.set(given.C, (cOld = this.Cbuf[cur]) / 8);
-      if (given.Wprev && version === 'yuma2b') {
-        f.set(given.Wprev, (wPrev = this.Wbuf[cur]) / 8);
-        prevWeight = given.Wprev;
-      } else prevWeight = null;
-    } else if (this.hasState) {
-      bOld = this.Bbuf[cur];
-      cOld = version === 'yuma2c' ? 0 : this.Cbuf[cur];
-      wPrev = version === 'yuma2b' ? this.Wbuf[cur] : 0;
-    }
-    f[h + R.W] = wAt;
-    f[h + R.B_OLD] = bOld;
-    f[h + R.B_NEW] = this.Bbuf[nxt];
-    f[h + R.C_OLD] = cOld;
-    f[h + R.W_PREV] = wPrev;
-    f[h + R.OUT_C] = this.Cbuf[nxt];
-    this.k.researchEpoch(this.job);
-    f = this.a.f64;
-    if (f[h + R.STATUS] !== STATUS_OK) {
+    if (given) prevWeight = given.Wprev && version === 'yuma2b' ? given.Wprev : null;
+    if (!this.kernel(W, S, given)) {
       // The readers refuse such weights first; reaching this is a bug, and the state is untouched (B_NEW is the other buffer).
       throw new YumaError('E_STATE', 'the research kernel found a weight that is negative or not finite');
     }
-    this.cur = nxt;
-    this.hasState = true;
+    const f = this.a.f64;
     const o = this.out;
     // subarray().slice(): a copy at memcpy speed (slice on the whole-memory view takes a slow path in V8).
     const vec = (at: number, n: number) => f.subarray(at / 8, at / 8 + n).slice();
@@ -239,6 +222,90 @@ export class WasmCase {
     this.prevWeight = weight;
     return result;
   }
+
+  /**
+   * Copies one epoch's raw weights (f64 or f32, converted by the copy) and stakes into Wasm memory, runs the
+   * kernel and, when it accepts the weights, makes the new state current. Returns false (state untouched:
+   * the kernel writes the new bonds and consensus into the other buffers) when a weight is negative or not
+   * finite: the kernel's own check, so callers that copy a flat array in need not scan it first.
+   */
+  kernel(W: Float64Array | Float32Array, S: Float64Array, given?: GivenState): boolean {
+    const { version } = this;
+    const f = this.a.f64;
+    const h = this.job / 8;
+    const cur = this.cur;
+    const nxt = 1 - cur;
+    f.set(W, this.Wbuf[nxt] / 8);
+    f.set(S, this.out.S / 8);
+    let bOld = 0;
+    let cOld = 0;
+    let wPrev = 0;
+    if (given) {
+      if (given.B) f.set(given.B, (bOld = this.Bbuf[cur]) / 8);
+      if (given.C) f.set(given.C, (cOld = this.Cbuf[cur]) / 8);
+      if (given.Wprev && version === 'yuma2b') f.set(given.Wprev, (wPrev = this.Wbuf[cur]) / 8);
+    } else if (this.hasState) {
+      bOld = this.Bbuf[cur];
+      cOld = version === 'yuma2c' ? 0 : this.Cbuf[cur];
+      wPrev = version === 'yuma2b' ? this.Wbuf[cur] : 0;
+    }
+    f[h + R.W] = this.Wbuf[nxt];
+    f[h + R.B_OLD] = bOld;
+    f[h + R.B_NEW] = this.Bbuf[nxt];
+    f[h + R.C_OLD] = cOld;
+    f[h + R.W_PREV] = wPrev;
+    f[h + R.OUT_C] = this.Cbuf[nxt];
+    this.k.researchEpoch(this.job);
+    if (this.a.f64[h + R.STATUS] !== STATUS_OK) return false;
+    this.cur = nxt;
+    this.hasState = true;
+    return true;
+  }
+
+  /**
+   * The current epoch's outputs as views into Wasm memory (no copies): valid until this case's next `kernel`
+   * call; only the vectors, the normalised weights and the bond state.
+   */
+  views(): WasmViews {
+    const f = this.a.f64;
+    const h = this.job / 8;
+    const { V, M, version } = this;
+    const o = this.out;
+    const view = (at: number, n: number) => f.subarray(at / 8, at / 8 + n);
+    const r: WasmViews = {
+      weight: view(this.Wbuf[this.cur], V * M),
+      stake: view(o.S, V),
+      serverPrerank: view(o.P, M),
+      serverConsensusWeight: view(this.Cbuf[this.cur], M),
+      serverRank: view(o.R, M),
+      serverIncentive: view(o.I, M),
+      validatorBonds: view(this.Bbuf[this.cur], V * M),
+      validatorReward: view(o.D, V),
+      validatorRewardNormalized: view(o.DN, V),
+      degenerateConsensus: f[h + R.DEGENERATE] !== 0,
+    };
+    if (version !== 'yuma3' && version !== 'yuma3-liquid') {
+      r.serverTrust = view(o.T, M);
+      r.validatorTrust = view(o.TV, V);
+    }
+    return r;
+  }
+}
+
+/** One epoch's outputs as views into a case's Wasm memory (matrices flat, row-major). */
+export interface WasmViews {
+  weight: Float64Array;
+  stake: Float64Array;
+  serverPrerank: Float64Array;
+  serverConsensusWeight: Float64Array;
+  serverRank: Float64Array;
+  serverIncentive: Float64Array;
+  serverTrust?: Float64Array;
+  validatorTrust?: Float64Array;
+  validatorBonds: Float64Array;
+  validatorReward: Float64Array;
+  validatorRewardNormalized: Float64Array;
+  degenerateConsensus: boolean;
 }
 
 /** The kernels' e^x over `xs` (pairs through the vector code, an odd last entry through the scalar one); for tests. */

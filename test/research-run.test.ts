@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { YUMA_VERSIONS, YumaRun, resetsBonds, simulateCase, yumaEpoch, type YumaEpochResult, type YumaVersion } from '../src/research/index.js';
+import { Rng } from '../src/rng.js';
+import { expectYumaError } from './helpers/errors.js';
+
+// YumaRun (flat epochs in, views out, state in a Wasm instance of its own) must give simulateCase's bits.
+
+const V = 7;
+const M = 11;
+const E = 6;
+
+function makeCase(seed: number): { weights: Float64Array[][]; flat: Float64Array[]; stakes: Float64Array[] } {
+  const rng = new Rng(seed);
+  const weights: Float64Array[][] = [];
+  const flat: Float64Array[] = [];
+  const stakes: Float64Array[] = [];
+  for (let e = 0; e < E; e++) {
+    const f = new Float64Array(V * M);
+    for (let i = 0; i < f.length; i++) f[i] = rng.next() < 0.8 ? Math.round(rng.next() * 65535) : 0;
+    flat.push(f);
+    weights.push(Array.from({ length: V }, (_, v) => f.subarray(v * M, (v + 1) * M)));
+    stakes.push(Float64Array.from({ length: V }, () => 1 + Math.round(rng.next() * 1e4)));
+  }
+  return { weights, flat, stakes };
+}
+
+const row = (a: Float64Array[]) => {
+  const out = new Float64Array(a.length * M);
+  a.forEach((r, v) => out.set(r, v * M));
+  return out;
+};
+
+function expectSameBits(run: ReturnType<YumaRun['epoch']>, ref: YumaEpochResult, where: string): void {
+  expect(Array.from(run.weight), `${where} weight`).toEqual(Array.from(row(ref.weight)));
+  expect(Array.from(run.validatorBonds), `${where} bonds`).toEqual(Array.from(row(ref.validatorBonds)));
+  for (const k of ['stake', 'serverPrerank', 'serverConsensusWeight', 'serverRank', 'serverIncentive', 'serverTrust', 'validatorTrust', 'validatorReward', 'validatorRewardNormalized'] as const) {
+    const a = run[k];
+    const b = ref[k];
+    expect(a === undefined, `${where} ${k} present`).toBe(b === undefined);
+    if (a && b) expect(Array.from(a), `${where} ${k}`).toEqual(Array.from(b));
+  }
+  expect(run.degenerateConsensus).toBe(ref.degenerateConsensus);
+}
+
+describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
+  for (const version of YUMA_VERSIONS as readonly YumaVersion[]) {
+    it(`${version}: every output of 6 chained epochs (bond reset before epoch 3) is bit-identical to simulateCase`, () => {
+      const c = makeCase(16 + version.length);
+      const resetBonds = { epoch: 3, column: 4 };
+      const ref = simulateCase({ version, weights: c.weights, stakes: c.stakes, resetBonds });
+      const run = new YumaRun(version, { validators: V, servers: M });
+      for (let e = 0; e < E; e++) {
+        if (e === resetBonds.epoch && resetsBonds(version)) run.resetBondColumn(resetBonds.column);
+        expectSameBits(run.epoch(c.flat[e], c.stakes[e]), ref[e], `${version} epoch ${e}`);
+      }
+      expect(run.epochCount).toBe(E);
+    });
+  }
+
+  it('Float32Array weights give the bits of the same values as Float64Array', () => {
+    const c = makeCase(3);
+    const a = new YumaRun('yuma3', { validators: V, servers: M });
+    const b = new YumaRun('yuma3', { validators: V, servers: M });
+    for (let e = 0; e < 3; e++) {
+      const x = a.epoch(c.flat[e], c.stakes[e]);
+      const y = b.epoch(Float32Array.from(c.flat[e]), c.stakes[e]);
+      expect(Array.from(y.validatorBonds)).toEqual(Array.from(x.validatorBonds));
+      expect(Array.from(y.serverIncentive)).toEqual(Array.from(x.serverIncentive));
+    }
+  });
+
+  it('keeps its state while other research calls (yumaEpoch, simulateCase) run between its epochs', () => {
+    const c = makeCase(5);
+    const ref = simulateCase({ version: 'yuma2c', weights: c.weights, stakes: c.stakes });
+    const run = new YumaRun('yuma2c', { validators: V, servers: M });
+    for (let e = 0; e < E; e++) {
+      const out = run.epoch(c.flat[e], c.stakes[e]);
+      const bonds = out.validatorBonds.slice();
+      yumaEpoch('yuma3', { weights: c.weights[0], stakes: c.stakes[0] });
+      simulateCase({ version: 'yuma1', weights: c.weights.slice(0, 2), stakes: c.stakes.slice(0, 2) });
+      expect(Array.from(bonds), `epoch ${e}`).toEqual(Array.from(row(ref[e].validatorBonds)));
+    }
+  });
+
+  it('refuses a NaN (E_NAN), a negative weight (E_RANGE), a wrong length (E_SHAPE), a non-typed array (E_ARG) and zero stake (E_RANGE), and the next epoch still gives simulateCase bits', () => {
+    const c = makeCase(9);
+    const ref = simulateCase({ version: 'yuma3-liquid', weights: c.weights, stakes: c.stakes });
+    const run = new YumaRun('yuma3-liquid', { validators: V, servers: M });
+    run.epoch(c.flat[0], c.stakes[0]);
+    const nan = c.flat[1].slice();
+    nan[V * M - 3] = NaN;
+    expect(expectYumaError(() => run.epoch(nan, c.stakes[1]), 'E_NAN').message).toContain(`weights[${V * M - 3}]`);
+    const neg = c.flat[1].slice();
+    neg[M + 2] = -1;
+    expect(expectYumaError(() => run.epoch(neg, c.stakes[1]), 'E_RANGE').message).toContain(`weights[${M + 2}]`);
+    expectYumaError(() => run.epoch(c.flat[1].subarray(1), c.stakes[1]), 'E_SHAPE');
+    expectYumaError(() => run.epoch(Array.from(c.flat[1]) as unknown as Float64Array, c.stakes[1]), 'E_ARG');
+    expectYumaError(() => run.epoch(c.flat[1], new Float64Array(V)), 'E_RANGE');
+    expectYumaError(() => run.epoch(c.flat[1], c.stakes[1].subarray(1)), 'E_SHAPE');
+    expect(run.epochCount).toBe(1);
+    for (let e = 1; e < E; e++) expectSameBits(run.epoch(c.flat[e], c.stakes[e]), ref[e], `epoch ${e} after refusals`);
+  });
+
+  it("refuses bad construction: unknown version or option (E_ARG), precision 'f32' (E_ARG), a zero or fractional side (E_RANGE), too many cells (E_LIMIT), a bad reset column (E_RANGE)", () => {
+    expectYumaError(() => new YumaRun('yuma9' as YumaVersion, { validators: 2, servers: 2 }), 'E_ARG');
+    expectYumaError(() => new YumaRun('yuma3', { validators: 2, servers: 2 }, undefined, { speed: 1 } as never), 'E_ARG');
+    expectYumaError(() => new YumaRun('yuma3', { validators: 2, servers: 2 }, undefined, { precision: 'f32' }), 'E_ARG');
+    expectYumaError(() => new YumaRun('yuma3', { validators: 0, servers: 2 }), 'E_RANGE');
+    expectYumaError(() => new YumaRun('yuma3', { validators: 1.5, servers: 2 }), 'E_RANGE');
+    expectYumaError(() => new YumaRun('yuma3', { validators: 1 << 13, servers: 1 << 12 }), 'E_LIMIT');
+    expectYumaError(() => new YumaRun('yuma3', { validators: 2, servers: 2 }, { kappa: 0.5, speed: 1 } as never), 'E_ARG');
+    expectYumaError(() => new YumaRun('yuma3', { validators: 2, servers: 2 }).resetBondColumn(2), 'E_RANGE');
+  });
+});
