@@ -325,6 +325,43 @@ export async function runBench({ quick = false, only, write = true, log = consol
         const torchIssueMs = TORCH_FIGURES.issue.ms[shape];
         run({ id: `research-${version}-${shape}`, group: 'research', api: 'yumaEpoch', name: `research ${version} epoch ${V}×${M}`, V, M, version, torchMs, torchIssueMs }, () => research.yumaEpoch(version, input), { slow: V * M > 100_000, cpu: true });
       }
+      if (quick) continue;
+      const shape = `${V}x${M}`;
+      // What the API's contract costs before any arithmetic: yumaEpoch reads and checks the caller's weight and
+      // bond rows (2 × V×M f64) and hands back two fresh V×M matrices (weight, validatorBonds). This row does
+      // exactly those memory moves and nothing else: a floor no kernel behind this API can go below.
+      const floorRows = [second.weights, research.yumaEpoch('yuma3', first).validatorBonds];
+      run({ id: `research-floor-${shape}`, group: 'research', api: 'floor', name: `research floor (read+check 2 V×M in, 2 fresh V×M out) ${V}×${M}`, V, M }, () => {
+        const out = [];
+        for (const rows of floorRows) {
+          const dst = new Float64Array(V * M);
+          for (let v = 0; v < V; v++) {
+            const off = v * M;
+            dst.set(rows[v], off);
+            for (let i = off; i < off + M; i++) if (!(dst[i] >= 0 && dst[i] < Infinity)) throw new Error('bad entry');
+          }
+          out.push(dst);
+        }
+        return out;
+      }, { slow: V * M > 100_000, cpu: true });
+      // simulateCase keeps bonds and consensus in Wasm memory between epochs (no bonds copied in or checked):
+      // four epochs of Yuma 3 per call; the name says so, ms is per call.
+      const caseInput = { version: 'yuma3', weights: [first.weights, second.weights, first.weights, second.weights], stakes: [first.stakes, second.stakes, first.stakes, second.stakes] };
+      // YumaRun: flat epochs copied into a Wasm instance of the run's own, checked by the kernel, outputs as views.
+      if (typeof research.YumaRun === 'function') {
+        const flat = [first, second].map((x) => {
+          const f = new Float64Array(V * M);
+          x.weights.forEach((r, v) => f.set(r, v * M));
+          return { f, s: x.stakes };
+        });
+        for (const version of research.YUMA_VERSIONS) {
+          const yr = new research.YumaRun(version, { validators: V, servers: M });
+          yr.epoch(flat[0].f, flat[0].s);
+          let i = 1;
+          run({ id: `research-run-${version}-${shape}`, group: 'research', api: 'YumaRun', name: `research YumaRun ${version} epoch ${V}×${M}`, V, M, version, torchMs: TORCH_FIGURES.measured.ms[`${version} ${shape}`], torchIssueMs: TORCH_FIGURES.issue.ms[shape] }, () => yr.epoch(flat[i & 1].f, flat[i++ & 1].s), { slow: V * M > 100_000, cpu: true });
+        }
+      }
+      run({ id: `research-case4-yuma3-${shape}`, group: 'research', api: 'simulateCase', name: `research simulateCase yuma3, 4 epochs ${V}×${M}`, V, M, version: 'yuma3', epochs: 4 }, () => research.simulateCase(caseInput), { slow: V * M > 100_000, cpu: true });
     }
   }
 
