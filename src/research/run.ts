@@ -9,7 +9,9 @@ import { WasmCase, type WasmViews } from './wasm.js';
 
 /** The shape of every epoch of a `YumaRun`. */
 export interface YumaRunShape {
+  /** Rows of every epoch's weights (1 or more). */
   validators: number;
+  /** Columns of every epoch's weights (1 or more). */
   servers: number;
 }
 
@@ -29,12 +31,16 @@ export type YumaRunEpoch = WasmViews;
  * `simulateCase` (f64 only).
  */
 export class YumaRun {
+  /** The Yuma version this run computes. */
   readonly version: YumaVersion;
+  /** Rows of every epoch. */
   readonly validators: number;
+  /** Columns of every epoch. */
   readonly servers: number;
   private readonly case: WasmCase;
   private epochs = 0;
 
+  /** A run before its first epoch (no bond state yet); `config` and `opts` as `simulateCase` takes them. */
   constructor(version: YumaVersion, shape: YumaRunShape, config?: Partial<YumaConfig>, opts?: YumaOptions) {
     this.version = checkVersion(version);
     const cfg = resolveConfig(this.version, config);

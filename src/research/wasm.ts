@@ -294,17 +294,29 @@ export class WasmCase {
 
 /** One epoch's outputs as views into a case's Wasm memory (matrices flat, row-major). */
 export interface WasmViews {
+  /** `weight`: the row-normalised weights, V×M flat. */
   weight: Float64Array;
+  /** `stake`: the stakes normalised to sum 1. */
   stake: Float64Array;
+  /** `server_prerank`: stake-weighted sum of weights per server. */
   serverPrerank: Float64Array;
+  /** `server_consensus_weight`: the κ-quantile of each server's column by stake. */
   serverConsensusWeight: Float64Array;
+  /** `server_rank`: stake-weighted sum of the clipped weights per server. */
   serverRank: Float64Array;
+  /** `server_incentive`: the rank normalised (or all to the top servers with `winnerTakesAll`). */
   serverIncentive: Float64Array;
+  /** Yuma 1, 2, 2B, 2C: `server_trust`. */
   serverTrust?: Float64Array;
+  /** Yuma 1, 2, 2B, 2C: `validator_trust`. */
   validatorTrust?: Float64Array;
+  /** The bond state the next epoch reads, V×M flat. */
   validatorBonds: Float64Array;
+  /** `validator_reward`: each validator's dividend before normalisation. */
   validatorReward: Float64Array;
+  /** `validator_reward_normalized`: dividends normalised to sum 1 (+1e-6 in the denominator). */
   validatorRewardNormalized: Float64Array;
+  /** Every column's consensus was 0 (see `YumaOptions.degenerateConsensus`). */
   degenerateConsensus: boolean;
 }
 
