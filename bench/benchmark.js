@@ -257,6 +257,12 @@ export async function runBench({ quick = false, only, write = true, log = consol
       }
     });
   }
+  // Memory over a million resident epochs (issue 15: flat over 10⁶): a 16-UID Subnet whose validators change a
+  // weight row every epoch; Wasm memory, the JS heap and RSS (after GC) at 10³, 10⁵ and 10⁶ epochs.
+  if (!quick && (!selected || selected.test('resident-memory-1e6'))) {
+    log('  running 10⁶ resident epochs …');
+    cases.push(residentMemory(pkg, gc));
+  }
   // The same call on an engine with a helper thread (both cores of the machine; Node only).
   const threaded = ['float', 'fixed'].some((m) => !selected || selected.test(`network-${m}-threads2`)) ? helperThreadEngine(pkg) : null;
   if (threaded) {
@@ -635,10 +641,45 @@ function annotate(cases, previous) {
       if (c.torchMs != null) c.vsTorch = c.torchMs / c.msPerOp;
       if (c.torchIssueMs != null) c.vsTorchIssue = c.torchIssueMs / c.msPerOp;
     }
-    c.target = targetFor(c, cases);
+    c.target = targetFor(c, cases) ?? c.target;
     const before = previous?.cases?.find((p) => p.id === c.id && p.msPerOp != null);
     if (before) c.changeVsBaseline = c.msPerOp / before.msPerOp - 1;
   }
+}
+
+/** 10⁶ epochs of one resident Subnet (16 UIDs, 4 validators re-weighting every epoch, float): memory at checkpoints. */
+function residentMemory(pkg, gc) {
+  const engine = pkg.createEngineSync();
+  const n = 16;
+  const s = new pkg.Subnet({ engine, n, tempo: 10, mode: 'float', hyper: { maxAllowedValidators: 4 } });
+  for (let i = 0; i < n; i++) s.register(`hk${i}`);
+  for (let i = 0; i < n; i++) s.addStake(i, BigInt(n - i) * 1_000_000_000_000n);
+  s.nextBlock(2);
+  s.epoch(0n);
+  const points = [];
+  const total = 1_000_000;
+  const marks = new Set([1_000, 100_000, total]);
+  const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  for (let k = 1; k <= total; k++) {
+    s.setWeights(k % 4, [4 + (k % 11), 15], [k % 65536, 7]);
+    s.nextBlock(11);
+    s.epoch(1_000_000_000n, { bonds: false });
+    if (marks.has(k)) {
+      gc();
+      const m = process.memoryUsage();
+      points.push({ epochs: k, wasmBytes: engine.memoryBytes, heapMB: Number((m.heapUsed / 2 ** 20).toFixed(2)), rssMB: Math.round(m.rss / 2 ** 20) });
+    }
+  }
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu0);
+  // flat: the same Wasm memory and the JS heap (after GC) within 1 MB; RSS is shown but the allocator keeps pages
+  const flat = points.every((p) => p.wasmBytes === points[0].wasmBytes) && Math.abs(points[2].heapMB - points[1].heapMB) < 1;
+  return {
+    id: 'resident-memory-1e6', group: 'memory', name: 'memory over 10⁶ resident epochs (16 UIDs, float)', mode: 'float', points, flat,
+    msPerOp: ms / total, msBest: ms / total, opsPerSec: (1000 * total) / ms, rmePercent: 0, samples: 1, cpuMsBest: (used.user + used.system) / 1000 / total,
+    target: [{ what: 'memory flat over 10⁶ epochs', met: flat, figure: points.map((p) => `${p.epochs}: wasm ${(p.wasmBytes / 2 ** 20).toFixed(2)} MB, heap ${p.heapMB} MB, rss ${p.rssMB} MB`).join(' → ') }],
+  };
 }
 
 /**

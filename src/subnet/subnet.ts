@@ -76,8 +76,8 @@ export interface SubnetEpochOptions {
   path?: ChainPath;
   /**
    * Whether the output carries the stored bonds as sparse rows (default true). With false, `bonds` is `[]` (also
-   * in each mechanism's output): on a Wasm engine the epoch then moves only per-UID vectors out of Wasm memory;
-   * read bonds on demand with `bondRows()` / `bonds()`.
+   * in each mechanism's output and in `lastOutput`): on a Wasm engine the epoch then moves only per-UID vectors
+   * out of Wasm memory; read bonds on demand with `bondRows()` / `bonds()`.
    */
   bonds?: boolean;
 }
