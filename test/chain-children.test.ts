@@ -5,8 +5,9 @@
  * `mock_set_children_no_epochs` is `ChildKeys[parent][netuid]` + `ParentKeys[child][netuid]` (test/helpers/chain-mock.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { distributeEmission, hotkeyStake, inheritedStake, parentChildDividends, runCoinbase, stakeToColdkey, swapTaoForAlpha } from '../src/chain/block.js';
-import { MAX_PRICE_RAO, currentPrice } from '../src/chain/balancer.js';
+import { distributeEmission, inheritedStake, parentChildDividends, runCoinbase } from '../src/chain/block.js';
+import { hotkeyStake, stakeToColdkey, swapTaoForAlpha } from '../src/chain/swap.js';
+import { MAX_PRICE_RAO, currentPrice } from '../src/dtao/balancer.js';
 import { RAO, TOTAL_SUPPLY } from '../src/units.js';
 import { poolValueOf } from '../src/chain/safe-float.js';
 import { Chain, type ChainState, newChainState, newSubnet } from '../src/chain/index.js';

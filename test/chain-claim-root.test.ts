@@ -9,9 +9,10 @@
  * the mock.
  */
 import { describe, expect, it } from 'vitest';
-import { distributeEmission, movingAlphaPrice, runCoinbase, stakeToColdkey } from '../src/chain/block.js';
+import { distributeEmission, movingAlphaPrice, runCoinbase } from '../src/chain/block.js';
+import { stakeToColdkey } from '../src/chain/swap.js';
 import { Chain, type ChainState, type ChainSubnet, ChainRefused } from '../src/chain/index.js';
-import { currentPrice } from '../src/chain/balancer.js';
+import { currentPrice } from '../src/dtao/balancer.js';
 import { DEFAULT_ROOT_CLAIM_THRESHOLD, blockHashToIndices, rootOwed } from '../src/chain/root-claims.js';
 import { poolValueOf } from '../src/chain/safe-float.js';
 import { I96F32, U64F64, fromInt, mulSat, toF64, toIntSat } from '../src/fixed/substrate-fixed.js';

@@ -7,8 +7,9 @@
  * and why the others are not: README, "The chain's block".
  */
 import { describe, expect, it } from 'vitest';
-import { distributeEmission, hotkeyStake, inheritedStake, runCoinbase, stakeToColdkey, movingAlphaPrice, shouldRunEpoch, subnetShares, subnetTerms, subnetsToEmitTo, taoWeightOf } from '../src/chain/block.js';
-import { currentPrice } from '../src/chain/balancer.js';
+import { distributeEmission, inheritedStake, runCoinbase, movingAlphaPrice, shouldRunEpoch, subnetShares, subnetTerms, subnetsToEmitTo, taoWeightOf } from '../src/chain/block.js';
+import { hotkeyStake, stakeToColdkey } from '../src/chain/swap.js';
+import { currentPrice } from '../src/dtao/balancer.js';
 import type { Chain, ChainState, ChainSubnet, EpochEngineLike } from '../src/chain/index.js';
 import { poolValueOf } from '../src/chain/safe-float.js';
 import { I64F64, I96F32, U64F64, U96F32, blockEmissionForIssuance, convert, divChecked, fromF64, fromInt, mulSat, satAdd, satSub, stakeWeightI64F64, taoWeightU96F32, toF64, toIntSat } from '../src/fixed/substrate-fixed.js';

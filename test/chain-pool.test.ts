@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { safePowRatioScaled } from '../src/dtao/bigmath.js';
-import { type SwapPoolState, balancerPrice, deltaInToPrice, doSwap, limitPriceFromRao, taoOutForAlpha, alphaOutForTao, weightsForAddedLiquidity, PERQUINTILL } from '../src/chain/balancer.js';
+import { type SwapPoolState, balancerPrice, deltaInToPrice, doSwap, limitPriceFromRao, taoOutForAlpha, alphaOutForTao, weightsForAddedLiquidity, PERQUINTILL } from '../src/dtao/balancer.js';
 import { Chain, StakingRefused, newChainState, newSubnet } from '../src/chain/index.js';
 import { maxAmountAdd, maxAmountRemove } from '../src/chain/staking.js';
 import { type SharePool, SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf, sfNew } from '../src/chain/safe-float.js';

@@ -17,14 +17,14 @@ import {
   rootProportion,
   runCoinbase,
   shouldRunEpoch,
-  stakeToColdkey,
   subnetShares,
   subnetTerms,
   taoWeightOf,
   updateMovingPrice,
 } from '../src/chain/block.js';
+import { stakeToColdkey } from '../src/chain/swap.js';
 import { type ChainState, type ChainSubnet, newChainState, newSubnet } from '../src/chain/index.js';
-import { balancerPrice, currentPrice } from '../src/chain/balancer.js';
+import { balancerPrice, currentPrice } from '../src/dtao/balancer.js';
 import { inplacePowNormalize } from '../src/chain/flow-normalize.js';
 import { U64_MAX, addNetwork, coinbase, engine, fullInjectionRootStake, mockExt as mock } from './helpers/chain-mock.js';
 import { I96F32, U64F64, U96F32, fromF64, fromInt, mulSat, toF64 } from '../src/fixed/substrate-fixed.js';

@@ -32,11 +32,14 @@ import {
   stakeWeightI64F64,
   taoWeightU96F32,
   toU64Sat,
+  u64SatAdd as u64Add,
+  u64SatSub as u64Sub,
   wrapAdd,
 } from '../fixed/substrate-fixed.js';
-import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, currentPrice, doSwap, limitPriceFromRao, weightsForAddedLiquidity } from './balancer.js';
+import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, currentPrice, doSwap, limitPriceFromRao, weightsForAddedLiquidity } from '../dtao/balancer.js';
 import { constantProductSwap, isHead, legacyEpochDue, rulesOf, seedAlphaOut, spotPriceShares } from './eras.js';
 import { updateRegistrationPrices } from './registration.js';
+import { hotkeyStake, ownerOf, stakePool, swapTaoForAlpha } from './swap.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import { residentHostOf } from '../wasm/resident.js';
 import { SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
@@ -63,11 +66,6 @@ const U96_HALF = 1n << 31n;
 const U64F64_ONE = 1n << 64n;
 const u96 = (n: bigint): bigint => fromInt(U96F32, n);
 const tou64 = (bits: bigint): bigint => toU64Sat(U96F32, bits);
-const u64Add = (a: bigint, b: bigint): bigint => {
-  const v = a + b;
-  return v > U64_MAX ? U64_MAX : v;
-};
-const u64Sub = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
 const i64Add = (a: bigint, b: bigint): bigint => {
   const v = a + b;
   return v > I64_MAX ? I64_MAX : v < I64_MIN ? I64_MIN : v;
@@ -377,66 +375,8 @@ function netuidOrder(sns: readonly ChainSubnet[]): number[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Stake and swaps
+// The subnet's alpha leaving circulation
 // ---------------------------------------------------------------------------------------------------------------
-
-export function stakePool(s: ChainState, hotkey: string, netuid: number): StakePool {
-  const k = poolKey(hotkey, netuid);
-  let p = s.stakePools.get(k);
-  if (!p) {
-    p = { hotkey, netuid, value: 0n, denominator: SF_ZERO, shares: new Map() };
-    s.stakePools.set(k, p);
-  }
-  return p;
-}
-
-export const hotkeyStake = (s: ChainState, hotkey: string, netuid: number): bigint => s.stakePools.get(poolKey(hotkey, netuid))?.value ?? 0n;
-
-export function ownerOf(s: ChainState, hotkey: string): string {
-  // `Owner` is a ValueQuery: an unknown hotkey reads the default account id
-  return s.hotkeys.get(hotkey)?.owner ?? '0';
-}
-
-/** `increase_stake_for_hotkey_and_coldkey_on_subnet`. */
-export function stakeToColdkey(s: ChainState, hotkey: string, coldkey: string, netuid: number, amount: bigint): void {
-  poolUpdateOne(stakePool(s, hotkey, netuid), coldkey, amount);
-}
-
-/**
- * One swap on a subnet's pool, without the subnet's bookkeeping: the swap pallet on head, the era's
- * constant-product pool before it (no limit at the extreme price), 1:1 on a stable subnet; `buy` swaps TAO for
- * alpha. `simulate` prices it on a copy of the pool (the pallet's `sim_swap`). A string is the pallet's error.
- */
-export function poolSwap(s: ChainState, sn: ChainSubnet, buy: boolean, amount: bigint, limitRao: bigint, dropFees: boolean, simulate = false): ReturnType<typeof doSwap> {
-  if (sn.mechanism !== 1) return { amountPaidIn: amount, amountPaidOut: amount, feePaid: 0n, feeToBlockAuthor: 0n };
-  if (!isHead(s)) return constantProductSwap(s, sn, buy, amount, (buy ? limitRao >= MAX_PRICE_RAO : limitRao <= MIN_PRICE_RAO) ? null : limitRao, dropFees);
-  const pool = simulate ? { ...(sn as SwapPoolState) } : (sn as SwapPoolState);
-  return doSwap(pool, buy, amount, limitPriceFromRao(limitRao), dropFees, s.swapMinimumReserve, simulate);
-}
-
-/** `swap_tao_for_alpha`: the swap plus the subnet's reserve bookkeeping. */
-export function swapTaoForAlpha(s: ChainState, sn: ChainSubnet, tao: bigint, limitRao: bigint, dropFees: boolean): ReturnType<typeof doSwap> {
-  const r = poolSwap(s, sn, true, tao, limitRao, dropFees);
-  if (typeof r === 'string') return r;
-  if (r.amountPaidOut !== 0n) sn.subnetAlphaIn = u64Sub(sn.subnetAlphaIn, r.amountPaidOut);
-  sn.subnetAlphaOut = u64Add(sn.subnetAlphaOut, r.amountPaidOut);
-  sn.subnetTao = u64Add(sn.subnetTao, r.amountPaidIn);
-  s.totalStake = u64Add(s.totalStake, tao);
-  sn.subnetVolume += tao;
-  return r;
-}
-
-/** `swap_alpha_for_tao`. */
-export function swapAlphaForTao(s: ChainState, sn: ChainSubnet, alpha: bigint, limitRao: bigint, dropFees: boolean): ReturnType<typeof doSwap> {
-  const r = poolSwap(s, sn, false, alpha, limitRao, dropFees);
-  if (typeof r === 'string') return r;
-  sn.subnetAlphaIn = u64Add(sn.subnetAlphaIn, r.amountPaidIn);
-  sn.subnetAlphaOut = u64Sub(sn.subnetAlphaOut, r.amountPaidIn);
-  if (r.amountPaidOut !== 0n) sn.subnetTao = u64Sub(sn.subnetTao, r.amountPaidOut);
-  s.totalStake = u64Sub(s.totalStake, r.amountPaidOut);
-  sn.subnetVolume += r.amountPaidOut;
-  return r;
-}
 
 function recycleSubnetAlpha(sn: ChainSubnet, amount: bigint): void {
   if (amount === 0n) return;

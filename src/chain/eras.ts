@@ -21,7 +21,7 @@ import { emissionShares } from '../dtao/shares.js';
 import { LAUNCH_POOL, Pool, SEED_POOL } from '../dtao/pool.js';
 import { splitAlphaOut } from '../dtao/coinbase.js';
 import { U64F64, toF64 } from '../fixed/substrate-fixed.js';
-import { type SwapError, type SwapResult, currentPrice } from './balancer.js';
+import { type SwapError, type SwapResult, currentPrice } from '../dtao/balancer.js';
 import type { ChainState, ChainSubnet } from './state.js';
 
 export const ERAS = Object.freeze(['head', 'launch', 'seed'] as const);

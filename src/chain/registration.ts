@@ -11,14 +11,13 @@
  */
 import { YumaError } from '../errors.js';
 import { show } from '../validation/describe.js';
-import { U64F64, mulSat, toU64Sat, fromInt } from '../fixed/substrate-fixed.js';
+import { U64F64, U64_MAX, mulSat, toU64Sat, fromInt } from '../fixed/substrate-fixed.js';
 import type { PruneRules, WeightsRow } from '../subnet/neurons.js';
-import { MAX_PRICE_RAO } from './balancer.js';
-import { swapTaoForAlpha } from './block.js';
+import { MAX_PRICE_RAO } from '../dtao/balancer.js';
+import { swapTaoForAlpha } from './swap.js';
 import { ChainRefused, checkKey, readRequest, snapshot, subnetOf } from './staking.js';
 import type { ChainState, ChainSubnet, SubnetRegistration } from './state.js';
 
-const U64_MAX = (1n << 64n) - 1n;
 const Q32_ONE = 1n << 32n;
 
 /** `mul_by_q32`: value × factor / 2^32, clamped to u64. */

@@ -16,8 +16,8 @@
 import { YumaError } from '../errors.js';
 import { I96F32, fromInt, mulSat, satSub, toIntSat } from '../fixed/substrate-fixed.js';
 import { readList } from '../validation/read.js';
-import { MIN_PRICE_RAO } from './balancer.js';
-import { stakeToColdkey, swapAlphaForTao } from './block.js';
+import { MIN_PRICE_RAO } from '../dtao/balancer.js';
+import { stakeToColdkey, swapAlphaForTao } from './swap.js';
 import { poolValueOf } from './safe-float.js';
 import { ChainRefused, checkKey, readRequest, snapshot, subnetOf } from './staking.js';
 import { type ChainState, type RootClaimType, poolKey, rootClaimTypeIn } from './state.js';

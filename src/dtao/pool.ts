@@ -9,7 +9,7 @@ import { show } from '../validation/describe.js';
 import { readOptions } from '../validation/read.js';
 import { oneOf, toAmount, toBool, toFinite, toInt, toNumberIn } from '../validation/values.js';
 import { fromNumber, powRatioScaled, toNumber, type Ratio } from './bigmath.js';
-import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, feeAmount, limitPriceFromRao, weightsForAddedLiquidity } from '../chain/balancer.js';
+import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, feeAmount, limitPriceFromRao, weightsForAddedLiquidity } from './balancer.js';
 
 /** Perquintill: parts per 1e18, the chain's unit for Balancer weights. */
 export const PERQUINTILL = 1_000_000_000_000_000_000n;

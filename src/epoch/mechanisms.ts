@@ -7,6 +7,7 @@
  */
 import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
+import { u64SatAdd } from '../fixed/substrate-fixed.js';
 import { combinedEmissionOf, combinedEmissionNumbers } from './combined-emission.js';
 import { MAX_MECHANISMS } from './limits.js';
 import { RULE_MECHANISM_PERMITS, sparseRule } from './path-rules.js';
@@ -312,11 +313,6 @@ function accU16(acc: Uint16Array, v: Uint16Array, wHi: number, wLo: number): voi
   }
 }
 
-function satAddU64(a: bigint, b: bigint): bigint {
-  const s = a + b;
-  return s > U64_MAX ? U64_MAX : s;
-}
-
 const TWO16 = 65536;
 
 /**
@@ -413,9 +409,9 @@ export function aggregateMechanisms(
     } else {
       const combined = combinedEmissionOf(o, pm.parts[m], pm.mode);
       for (let i = 0; i < n; i++) {
-        serverEmission[i] = satAddU64(serverEmission[i], o.serverEmission[i]);
-        validatorEmission[i] = satAddU64(validatorEmission[i], o.validatorEmission[i]);
-        emission[i] = satAddU64(emission[i], (combined[i] * w) >> 64n);
+        serverEmission[i] = u64SatAdd(serverEmission[i], o.serverEmission[i]);
+        validatorEmission[i] = u64SatAdd(validatorEmission[i], o.validatorEmission[i]);
+        emission[i] = u64SatAdd(emission[i], (combined[i] * w) >> 64n);
       }
     }
   }

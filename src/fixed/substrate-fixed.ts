@@ -95,6 +95,13 @@ export const checkedAdd = (t: FixedType, a: bigint, b: bigint): bigint | null =>
   inRange(t, a + b) ? a + b : null;
 export const checkedSub = (t: FixedType, a: bigint, b: bigint): bigint | null =>
   inRange(t, a - b) ? a - b : null;
+/** Rust's `u64::saturating_add` on non-negative operands: the pallets' plain balance arithmetic beside the fixed types. */
+export const u64SatAdd = (a: bigint, b: bigint): bigint => {
+  const v = a + b;
+  return v > U64_MAX ? U64_MAX : v;
+};
+/** Rust's `u64::saturating_sub`. */
+export const u64SatSub = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
 
 // ----------------------------------------------------------------------------------------------------------------
 // Mul

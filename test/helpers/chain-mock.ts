@@ -7,7 +7,7 @@ import { runCoinbase } from '../../src/chain/block.js';
 import { Chain, type ChainState, type ChainSubnet, defaultRegistration, newChainState, newSubnet } from '../../src/chain/index.js';
 import { poolKey } from '../../src/chain/state.js';
 import { createEngineSync } from '../../src/engine.js';
-import { currentPrice } from '../../src/chain/balancer.js';
+import { currentPrice } from '../../src/dtao/balancer.js';
 import { U64F64, fromInt, safeDiv, toIntSat } from '../../src/fixed/substrate-fixed.js';
 
 export const engine = createEngineSync();

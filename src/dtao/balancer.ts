@@ -5,7 +5,7 @@
  * `do_swap` → `swap_inner` → `BasicSwapStep` check for check, including which errors roll the lazy
  * initialisation back and which keep it.
  */
-import { safePowRatioScaled } from '../dtao/bigmath.js';
+import { safePowRatioScaled } from './bigmath.js';
 import { U64F64, U64_MAX, divChecked, fromInt, mulSat, satSub, toU64Sat } from '../fixed/substrate-fixed.js';
 
 export const PERQUINTILL = 1_000_000_000_000_000_000n;
