@@ -259,20 +259,25 @@ export function readMatrix(value: unknown, n: number, field: string, borrow: boo
       const row = rows[i] as unknown[];
       const entries = lens[i];
       // n + 1 entries must repeat or leave the subnet: refused before reading them
-      if (entries > n) throw new YumaError('E_SHAPE', `${field}[${i}] lists ${entries} entries, more than n = ${n}`);
+      const where = `${field}[${i}]`;
+      if (entries > n) throw new YumaError('E_SHAPE', `${where} lists ${entries} entries, more than n = ${n}`);
       for (let e = 0; e < entries; e++) {
-        const pair = e === 0 ? firsts[i] : readItem(row, e, `${field}[${i}]`);
+        // Labels are built only on the slow path: one template string per entry was most of a sparse epoch's cost.
+        const pair = e === 0 ? firsts[i] : holeCheck(row, e, row[e], where);
         if (!Array.isArray(pair) || pair.length !== 2) {
-          throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
+          throw new YumaError('E_SHAPE', `${where}[${e}] must be a [uid, value] pair`);
         }
         let j: unknown = pair[0];
-        const v: unknown = pair[1];
+        let v: unknown = pair[1];
         if (!(typeof j === 'number' && Number.isInteger(j) && j >= 0 && j < n)) {
-          j = toInt(holeCheck(pair, 0, j, `${field}[${i}][${e}]`), `${field}[${i}][${e}] uid`, 0, n - 1);
+          j = toInt(holeCheck(pair, 0, j, `${where}[${e}]`), `${where}[${e}] uid`, 0, n - 1);
         }
-        const value16 = u16Entry(holeCheck(pair, 1, v, `${field}[${i}][${e}]`), `${field}[${i}][${e}] value`);
+        if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535)) {
+          v = u16Entry(holeCheck(pair, 1, v, `${where}[${e}]`), `${where}[${e}] value`);
+        }
+        const value16 = v as number;
         const k = i * n + (j as number);
-        if (present[k]) throw new YumaError('E_SHAPE', `${field}[${i}] lists uid ${j as number} twice`);
+        if (present[k]) throw new YumaError('E_SHAPE', `${where} lists uid ${j as number} twice`);
         present[k] = 1;
         values[k] = value16;
       }
