@@ -194,23 +194,7 @@ export class WasmCase {
     const bonds = into(given?.B ?? null, this.Bbuf[nxt], N);
     const liquidRan = f[h + R.LIQUID_RAN] !== 0;
     const base = version === 'yuma2b' && prevWeight !== null ? prevWeight : weight;
-    const result: KernelOutput = {
-      weight,
-      stake,
-      serverPrerank: vec(o.P, M),
-      serverConsensusWeight: C,
-      consensusClippedWeight: () => clipped(base, C, V, M),
-      serverRank: vec(o.R, M),
-      serverIncentive: vec(o.I, M),
-      validatorBonds: bonds,
-      validatorReward: vec(o.D, V),
-      validatorRewardNormalized: vec(o.DN, V),
-      degenerateConsensus: f[h + R.DEGENERATE] !== 0,
-    };
-    if (version !== 'yuma3' && version !== 'yuma3-liquid') {
-      result.serverTrust = vec(o.T, M);
-      result.validatorTrust = vec(o.TV, V);
-    }
+    const result: KernelOutput = { ...this.outputs(vec, weight, stake, C, bonds), consensusClippedWeight: () => clipped(base, C, V, M) };
     const liquid = liquidRan && o.LIQUID !== 0 ? vec(o.LIQUID, N) : null;
     if (version === 'yuma1' || version === 'yuma2' || version === 'yuma2b') {
       const p = bondPurchase(base, C, stake, V, M, this.cfg, false);
@@ -268,25 +252,33 @@ export class WasmCase {
    */
   views(): WasmViews {
     const f = this.a.f64;
-    const h = this.job / 8;
+    const { V, M } = this;
+    const view = (at: number, n: number) => f.subarray(at / 8, at / 8 + n);
+    return this.outputs(view, view(this.Wbuf[this.cur], V * M), view(this.out.S, V), view(this.Cbuf[this.cur], M), view(this.Bbuf[this.cur], V * M));
+  }
+
+  /**
+   * The outputs every version has, the vectors read from the kernel's output regions by `read` (a copy for
+   * `run`, a view for `views`); the weights, stakes, consensus and bonds as the caller placed them.
+   */
+  private outputs(read: (at: number, n: number) => Float64Array, weight: Float64Array, stake: Float64Array, C: Float64Array, bonds: Float64Array): WasmViews {
     const { V, M, version } = this;
     const o = this.out;
-    const view = (at: number, n: number) => f.subarray(at / 8, at / 8 + n);
     const r: WasmViews = {
-      weight: view(this.Wbuf[this.cur], V * M),
-      stake: view(o.S, V),
-      serverPrerank: view(o.P, M),
-      serverConsensusWeight: view(this.Cbuf[this.cur], M),
-      serverRank: view(o.R, M),
-      serverIncentive: view(o.I, M),
-      validatorBonds: view(this.Bbuf[this.cur], V * M),
-      validatorReward: view(o.D, V),
-      validatorRewardNormalized: view(o.DN, V),
-      degenerateConsensus: f[h + R.DEGENERATE] !== 0,
+      weight,
+      stake,
+      serverPrerank: read(o.P, M),
+      serverConsensusWeight: C,
+      serverRank: read(o.R, M),
+      serverIncentive: read(o.I, M),
+      validatorBonds: bonds,
+      validatorReward: read(o.D, V),
+      validatorRewardNormalized: read(o.DN, V),
+      degenerateConsensus: this.a.f64[this.job / 8 + R.DEGENERATE] !== 0,
     };
     if (version !== 'yuma3' && version !== 'yuma3-liquid') {
-      r.serverTrust = view(o.T, M);
-      r.validatorTrust = view(o.TV, V);
+      r.serverTrust = read(o.T, M);
+      r.validatorTrust = read(o.TV, V);
     }
     return r;
   }
