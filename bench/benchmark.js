@@ -374,21 +374,7 @@ export async function runBench({ quick = false, only, write = true, log = consol
   // The chain's block (src/chain): 128 dynamic subnets, no epoch due (tempo 0), every subnet injecting and buying
   // its excess TAO through its Balancer pool (weights off 0.5, so every swap takes safe-bigmath's fallback).
   if (typeof pkg.Chain === 'function' && typeof pkg.newChainState === 'function' && (!selected || selected.test('chain-block-128'))) {
-    const RAO = 1_000_000_000n;
-    const rnd = suite.prng(128);
-    const state = pkg.newChainState({ block: 5_000_000n, totalIssuance: 11_000_000n * RAO, balancesTotalIssuance: 11_000_000n * RAO, taoWeight: 3_320_413_933_267_719_290n });
-    state.subnets.get(0).subnetTao = 5_000_000n * RAO;
-    for (let n = 1; n <= 128; n++) {
-      state.subnets.set(n, pkg.newSubnet(n, {
-        subnetTao: BigInt(Math.floor(1e12 + rnd() * 1e14)),
-        subnetAlphaIn: BigInt(Math.floor(1e13 + rnd() * 1e15)),
-        subnetAlphaOut: BigInt(Math.floor(rnd() * 3e15)),
-        palSwapInitialized: true,
-        swapBalancerQuoteWeightParts: 500_000_000_000_000_000n + BigInt(Math.floor((rnd() - 0.5) * 1e17)),
-        subnetMovingPrice: BigInt(Math.floor(rnd() * 0.1 * 2 ** 32)),
-        tempo: 0,
-      }));
-    }
+    const state = suite.chainBlock128State(pkg);
     const chain = new pkg.Chain(state, { engine });
     run({ id: 'chain-block-128', group: 'chain', name: 'Chain.step(): one block of 128 subnets, no epoch due', subnets: 128 }, () => chain.step());
   }

@@ -10,25 +10,11 @@ import { pathToFileURL } from 'node:url';
 const builds = process.argv.slice(2);
 if (builds.length === 0) builds.push(new URL('../dist/index.js', import.meta.url).pathname);
 const pkgs = await Promise.all(builds.map((b) => import(pathToFileURL(path.resolve(b)).href)));
-const { prng } = await import(pathToFileURL(await (await import('./build.mjs')).buildSuite()).href);
+const { chainBlock128State } = await import(pathToFileURL(await (await import('./build.mjs')).buildSuite()).href);
 
-/** The state benchmark.js times (same seed and fields). */
+/** The state benchmark.js times (suite.chainBlock128State). */
 function chainBlock128(pkg) {
-  const RAO = 1_000_000_000n;
-  const rnd = prng(128);
-  const state = pkg.newChainState({ block: 5_000_000n, totalIssuance: 11_000_000n * RAO, balancesTotalIssuance: 11_000_000n * RAO, taoWeight: 3_320_413_933_267_719_290n });
-  state.subnets.get(0).subnetTao = 5_000_000n * RAO;
-  for (let n = 1; n <= 128; n++) {
-    state.subnets.set(n, pkg.newSubnet(n, {
-      subnetTao: BigInt(Math.floor(1e12 + rnd() * 1e14)),
-      subnetAlphaIn: BigInt(Math.floor(1e13 + rnd() * 1e15)),
-      subnetAlphaOut: BigInt(Math.floor(rnd() * 3e15)),
-      palSwapInitialized: true,
-      swapBalancerQuoteWeightParts: 500_000_000_000_000_000n + BigInt(Math.floor((rnd() - 0.5) * 1e17)),
-      subnetMovingPrice: BigInt(Math.floor(rnd() * 0.1 * 2 ** 32)),
-      tempo: 0,
-    }));
-  }
+  const state = chainBlock128State(pkg);
   return new pkg.Chain(state, { engine: pkg.createEngineSync() });
 }
 

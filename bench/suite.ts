@@ -6,6 +6,7 @@
 import { typedEpoch } from './typed-epoch.js';
 import { prepareEpoch, type PreparedEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, EpochOptions, Hyperparams, MechanismEpochInput } from '../src/epoch/types.js';
+import type { ChainState, newChainState, newSubnet } from '../src/chain/index.js';
 import { referenceEpoch } from '../src/reference/float/epoch.js';
 import { referenceEpochFixed } from '../src/reference/fixed/epoch.js';
 
@@ -153,4 +154,32 @@ function toRows(m: Uint16Array, n: number): Array<Array<[number, number]>> {
 export function prepared(shape: SubnetShape, opts: EpochOptions): PreparedEpoch {
   const { input, hyper } = syntheticSubnet(shape);
   return prepareEpoch(input, hyper, opts);
+}
+
+/**
+ * The `chain-block-128` state: 128 dynamic subnets with seeded reserves and no epoch due (tempo 0), every one
+ * injecting and buying its excess TAO through a Balancer pool whose weights are off 0.5 (so every swap takes
+ * safe-bigmath's fallback). Built from the package under test (`pkg`), so a comparison of builds steps each
+ * build's own state.
+ */
+export function chainBlock128State(pkg: { newChainState: typeof newChainState; newSubnet: typeof newSubnet }): ChainState {
+  const RAO = 1_000_000_000n;
+  const rnd = prng(128);
+  const state = pkg.newChainState({ block: 5_000_000n, totalIssuance: 11_000_000n * RAO, balancesTotalIssuance: 11_000_000n * RAO, taoWeight: 3_320_413_933_267_719_290n });
+  state.subnets.get(0)!.subnetTao = 5_000_000n * RAO;
+  for (let n = 1; n <= 128; n++) {
+    state.subnets.set(
+      n,
+      pkg.newSubnet(n, {
+        subnetTao: BigInt(Math.floor(1e12 + rnd() * 1e14)),
+        subnetAlphaIn: BigInt(Math.floor(1e13 + rnd() * 1e15)),
+        subnetAlphaOut: BigInt(Math.floor(rnd() * 3e15)),
+        palSwapInitialized: true,
+        swapBalancerQuoteWeightParts: 500_000_000_000_000_000n + BigInt(Math.floor((rnd() - 0.5) * 1e17)),
+        subnetMovingPrice: BigInt(Math.floor(rnd() * 0.1 * 2 ** 32)),
+        tempo: 0,
+      }),
+    );
+  }
+  return state;
 }
