@@ -104,42 +104,35 @@ describe('tests/claim_root.rs: root dividends, claims and the claimed watermark'
     expect(claimed(s, '1002', '1003', sn.netuid)).toBe(newStake2);
   });
 
-  it('test_claim_root_adding_stake_proportionally_for_two_stakers: alice = bob = 1e7·0.82·0.1 (±100)', () => {
+  /**
+   * Both tests' storage: alice (1003) and bob (1004) stake root on the validator 1002 beside a third coldkey, choose
+   * Keep, root dividends of 1e7 drain and both claim; their new alpha stakes.
+   */
+  function twoKeepStakers(aliceRoot: bigint, bobRoot: bigint, otherRoot: bigint): { alice: bigint; bob: bigint } {
     const s = mockExt();
     const c = new Chain(s);
     const sn = addDynamicNetwork(s, '1002', '1001');
     s.taoWeight = U64_MAX;
-    stakeToColdkey(s, '1002', '1003', 0, 1_000_000n);
-    stakeToColdkey(s, '1002', '1004', 0, 1_000_000n);
-    stakeToColdkey(s, '1002', '10010', 0, 8_000_000n);
+    stakeToColdkey(s, '1002', '1003', 0, aliceRoot);
+    stakeToColdkey(s, '1002', '1004', 0, bobRoot);
+    stakeToColdkey(s, '1002', '10010', 0, otherRoot);
     stakeToColdkey(s, '1002', '1001', sn.netuid, 10_000_000n);
     c.setRootClaimType({ coldkey: '1003', type: 'Keep' });
     c.setRootClaimType({ coldkey: '1004', type: 'Keep' });
     drainRoot(s, sn, 10_000_000n);
     c.claimRoot({ coldkey: '1003', subnets: [sn.netuid] });
     c.claimRoot({ coldkey: '1004', subnets: [sn.netuid] });
-    const alice = stakeOf(s, '1002', '1003', sn.netuid);
-    const bob = stakeOf(s, '1002', '1004', sn.netuid);
+    return { alice: stakeOf(s, '1002', '1003', sn.netuid), bob: stakeOf(s, '1002', '1004', sn.netuid) };
+  }
+
+  it('test_claim_root_adding_stake_proportionally_for_two_stakers: alice = bob = 1e7·0.82·0.1 (±100)', () => {
+    const { alice, bob } = twoKeepStakers(1_000_000n, 1_000_000n, 8_000_000n);
     expect(alice).toBe(bob);
     near(alice, Math.trunc(10_000_000 * (1 - TAKE) * 0.1), 100);
   });
 
   it('test_claim_root_adding_stake_disproportionally_for_two_stakers: 2·alice = bob, alice = 1e7·0.82·0.1 (±100)', () => {
-    const s = mockExt();
-    const c = new Chain(s);
-    const sn = addDynamicNetwork(s, '1002', '1001');
-    s.taoWeight = U64_MAX;
-    stakeToColdkey(s, '1002', '1003', 0, 1_000_000n);
-    stakeToColdkey(s, '1002', '1004', 0, 2_000_000n);
-    stakeToColdkey(s, '1002', '10010', 0, 7_000_000n);
-    stakeToColdkey(s, '1002', '1001', sn.netuid, 10_000_000n);
-    c.setRootClaimType({ coldkey: '1003', type: 'Keep' });
-    c.setRootClaimType({ coldkey: '1004', type: 'Keep' });
-    drainRoot(s, sn, 10_000_000n);
-    c.claimRoot({ coldkey: '1003', subnets: [sn.netuid] });
-    c.claimRoot({ coldkey: '1004', subnets: [sn.netuid] });
-    const alice = stakeOf(s, '1002', '1003', sn.netuid);
-    const bob = stakeOf(s, '1002', '1004', sn.netuid);
+    const { alice, bob } = twoKeepStakers(1_000_000n, 2_000_000n, 7_000_000n);
     expect(2n * alice).toBe(bob);
     near(alice, Math.trunc(10_000_000 * (1 - TAKE) * 0.1), 100);
   });
