@@ -19,6 +19,8 @@ export default defineConfig({
   plugins: [wasmBytes()],
   test: {
     include: ['test/**/*.test.ts'],
+    // rebuilds build/*.wasm when assembly/ is newer (a targeted run after an edit would test stale kernels)
+    globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
