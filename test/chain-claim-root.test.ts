@@ -40,6 +40,18 @@ const near = (actual: bigint | number, target: bigint | number, eps: number): vo
 };
 const drainRoot = (s: ChainState, sn: ChainSubnet, pendingRoot: bigint) => distributeEmission(s, sn, engine, 0n, 0n, pendingRoot, 0n);
 
+/** One root staker: 1003 stakes 2e6 on root through the validator 1002, whose owner 1001 holds 1e7 alpha on the subnet. */
+function oneRootStaker(): { s: ChainState; c: Chain; sn: ChainSubnet } {
+  const s = mockExt();
+  const c = new Chain(s);
+  const sn = addDynamicNetwork(s, '1002', '1001');
+  s.taoWeight = U64_MAX;
+  stakeToColdkey(s, '1002', '1003', 0, 2_000_000n);
+  stakeToColdkey(s, '1002', '1001', sn.netuid, 10_000_000n);
+  expect(stakeOf(s, '1002', '1001', sn.netuid)).toBe(10_000_000n);
+  return { s, c, sn };
+}
+
 /** The swap tests' pool: 5e10 TAO / 1e11 alpha on a dynamic subnet, price 0.5. */
 function swapSetup(): { s: ChainState; c: Chain; sn: ChainSubnet; price: number } {
   const s = mockExt();
@@ -72,14 +84,8 @@ describe('tests/claim_root.rs: root dividends, claims and the claimed watermark'
   });
 
   it('test_claim_root_with_drain_emissions: owner stake 1e7 + 18 % of 1e6 (±100); rate 1e6·0.82/2e6 (±0.001); Keep claims rate·2e6 (±10) = RootClaimed; twice', () => {
-    const s = mockExt();
-    const c = new Chain(s);
-    const sn = addDynamicNetwork(s, '1002', '1001');
-    s.taoWeight = U64_MAX;
+    const { s, c, sn } = oneRootStaker();
     const rootStake = 2_000_000n;
-    stakeToColdkey(s, '1002', '1003', 0, rootStake);
-    stakeToColdkey(s, '1002', '1001', sn.netuid, 10_000_000n);
-    expect(stakeOf(s, '1002', '1001', sn.netuid)).toBe(10_000_000n);
 
     const pending = 1_000_000n;
     drainRoot(s, sn, pending);
@@ -210,13 +216,7 @@ describe('tests/claim_root.rs: root dividends, claims and the claimed watermark'
   });
 
   it('test_claim_root_with_keep_subnets: an empty keepSubnets is InvalidSubnetNumber; keeping this subnet stakes rate·2e6 alpha (±10)', () => {
-    const s = mockExt();
-    const c = new Chain(s);
-    const sn = addDynamicNetwork(s, '1002', '1001');
-    s.taoWeight = U64_MAX;
-    stakeToColdkey(s, '1002', '1003', 0, 2_000_000n);
-    stakeToColdkey(s, '1002', '1001', sn.netuid, 10_000_000n);
-    expect(stakeOf(s, '1002', '1001', sn.netuid)).toBe(10_000_000n);
+    const { s, c, sn } = oneRootStaker();
     drainRoot(s, sn, 1_000_000n);
     const claimable = claimableBits(s, '1002', sn.netuid);
     let err: unknown;
@@ -234,13 +234,7 @@ describe('tests/claim_root.rs: root dividends, claims and the claimed watermark'
   });
 
   it('test_claim_root_with_unrelated_subnets: a claim on subnet 100 pays nothing; on the subnet it pays > 0 and RootClaimed equals the new stake', () => {
-    const s = mockExt();
-    const c = new Chain(s);
-    const sn = addDynamicNetwork(s, '1002', '1001');
-    s.taoWeight = U64_MAX;
-    stakeToColdkey(s, '1002', '1003', 0, 2_000_000n);
-    stakeToColdkey(s, '1002', '1001', sn.netuid, 10_000_000n);
-    expect(stakeOf(s, '1002', '1001', sn.netuid)).toBe(10_000_000n);
+    const { s, c, sn } = oneRootStaker();
     drainRoot(s, sn, 1_000_000n);
     c.setRootClaimType({ coldkey: '1003', type: 'Keep' });
     c.claimRoot({ coldkey: '1003', subnets: [100] });
