@@ -132,8 +132,9 @@ const NUM: Numerics = { f32: false, degenerate: 'x86', nonFinite: 'zero', legacy
 
 describe('research epochs in Wasm: the same bits as the TypeScript kernel', () => {
   // Shapes around the lane boundary (rows shorter than 16 are summed in order, longer ones in four lanes), odd
-  // widths (the pair loops' last entry), one validator, narrower than a consensus block of 8 columns, and tall
-  // enough for the full 256 consensus buckets.
+  // widths (the pair loops' last entry), one validator, narrower than a consensus block of 8 columns, tall
+  // enough for the full 256 consensus buckets, wider than a gather span of 64 columns with a partial last span
+  // (150 = 64 + 64 + 22: a partial block of 8 and a partial vector of 16 keys), and tall enough for spans of 16.
   const shapes: Array<[number, number]> = [
     [1, 1],
     [3, 5],
@@ -144,8 +145,10 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
     [40, 64],
     [300, 7],
     [2000, 3],
+    [260, 150],
+    [4100, 21],
   ];
-  it.each(YUMA_VERSIONS.map((v) => [v] as const))('%s: every output of a 4-epoch case with a bond reset, shapes 1×1 … 40×64, 300×7 and 2000×3', (version) => {
+  it.each(YUMA_VERSIONS.map((v) => [v] as const))('%s: every output of a 4-epoch case with a bond reset, shapes 1×1 … 40×64, 300×7, 2000×3, 260×150 and 4100×21', (version) => {
     let seed = 1;
     for (const [V, M] of shapes) {
       const c = makeCase(V, M, 4, seed++);
@@ -196,6 +199,22 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
       const got = simulateCase({ version, weights: c.weights, stakes: c.stakes });
       expect(got[1].degenerateConsensus).toBe(true);
       for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} e${e}`);
+    }
+  });
+
+  it('a weight of −0 files with 0 in the consensus buckets (f64 Wasm and f32 TypeScript): column 0’s consensus is 0.0625 (as with +0), not 0.125', () => {
+    // Normalised, column 0 holds validator 0 at −0 (stake 0.3), 1 at 0.125 (0.3), 2 at 0.0625 (0.4); column 1
+    // 1, 0.875, 0.9375. Descending, the running stake reaches κ = 0.5 at 0.0625 and at 0.9375: C₀ = 0.0625 / 1
+    // quantised, 4095/65535. Filed above every positive weight (its sign bit read as the top of the exponent),
+    // the −0 would count its stake first, stop column 0 at 0.125 and give C₀ = 0.1176…
+    const stakes = [Float64Array.of(3, 3, 4)];
+    for (const zero of [-0, 0]) {
+      const weights = [[Float64Array.of(zero, 1), Float64Array.of(1, 7), Float64Array.of(1, 15)]];
+      for (const precision of ['f64', 'f32'] as const) {
+        const [e] = simulateCase({ version: 'yuma3', weights, stakes, precision });
+        const c = e.serverConsensusWeight[0];
+        expect(Math.abs(c - 4095 / 65535), `${Object.is(zero, -0) ? '−0' : '+0'} ${precision}: ${c}`).toBeLessThan(1e-6);
+      }
     }
   });
 

@@ -1,9 +1,14 @@
 // The simulator's consensus weight per server column, max{ w : Σ stake of weights ≥ w ≥ κ } (its sorted
 // cumulative-stake quantile), with the bucketed selection of src/research/consensus.ts step for step — the
-// same buckets, the same order of every addition — so both give the same bits. Here the columns go in
-// blocks of BLOCK: one 64-byte line per row, and the block's bucket table (≤ 24 KB) stays in L1 while
-// the rows stream past. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
-import { BLOCK, CONSENSUS_WORK, blockWidth, C, C_RAW, M, S, V, W, bucketsFor, consensusPrecision, degenerateArm, f64At, kappa, legacyConsensus, rowAt, setF64 } from './job';
+// same buckets, the same order of every addition — so both give the same bits. The weights are read once,
+// row by row, while normalizeRows has the row in cache: rowKeys files each into its bucket (one byte). The
+// bucket sums then run over the 1-byte keys in blocks of BLOCK columns (the table stays in L1, a row's keys
+// are 8 bytes), and each span of columns gathers its crossing bucket's weights in one row-major pass that
+// compares 16 keys at a time. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
+import {
+  BLOCK, CONSENSUS_WORK, C, C_RAW, KEYS, M, S, V, W, bucketsFor, candStride, consensusPrecision, degenerateArm, f64At, gatherSpan,
+  kappa, keysBytes, legacyConsensus, rowAt, setF64,
+} from './job';
 
 const INT_MIN: f64 = -2147483648.0;
 
@@ -12,12 +17,66 @@ const INT_MIN: f64 = -2147483648.0;
   return x >= k;
 }
 
-/** Bucket of a weight: the top bits of its IEEE-754 pattern (monotone in the value), clamped to [0, K). */
+let keyShift: u32 = 0;
+let keyBase: i32 = 0;
+let keyTop: i32 = 0;
+
+/**
+ * The bucket keys of this epoch (K from V): the top bits of a weight's IEEE-754 pattern without its sign (so
+ * −0 files with 0), monotone in the value; K = 256 spends 3 mantissa bits on each of the 32 octaves below 1.
+ */
+export function prepareKeys(): void {
+  const K = bucketsFor(V);
+  keyShift = <u32>(25 - (31 - clz<i32>(K)));
+  keyBase = <i32>(<u32>0x3ff00000 >>> keyShift) - K;
+  keyTop = K - 1;
+}
+
 // @ts-ignore: decorator
-@inline function keyOf(at: usize, shift: u32, keyBase: i32, top: i32): i32 {
-  let k = <i32>(load<u32>(at, 4) >>> shift) - keyBase;
+@inline function keyOf(x: u32): i32 {
+  let k = <i32>((x & 0x7fffffff) >>> keyShift) - keyBase;
   k = k < 0 ? 0 : k;
-  return k > top ? top : k;
+  return k > keyTop ? keyTop : k;
+}
+
+/** Clamped keys of four weights from their high words. */
+// @ts-ignore: decorator
+@inline function keys4(a: v128, b: v128, base: v128, top: v128): v128 {
+  const hi = v128.and(i8x16.shuffle(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31), i32x4.splat(0x7fffffff));
+  const k = i32x4.sub(i32x4.shr_u(hi, keyShift), base);
+  return i32x4.min_s(i32x4.max_s(k, i32x4.splat(0)), top);
+}
+
+/** The bucket key of every weight of row v (normalised), one byte each, into KEYS. */
+export function rowKeys(v: i32): void {
+  const n = M;
+  const src = rowAt(W, v);
+  const dst = KEYS + <usize>v * <usize>n;
+  const base = i32x4.splat(keyBase);
+  const top = i32x4.splat(keyTop);
+  let m = 0;
+  for (; m + 16 <= n; m += 16) {
+    const at = src + (<usize>m << 3);
+    const k0 = keys4(v128.load(at), v128.load(at, 16), base, top);
+    const k1 = keys4(v128.load(at, 32), v128.load(at, 48), base, top);
+    const k2 = keys4(v128.load(at, 64), v128.load(at, 80), base, top);
+    const k3 = keys4(v128.load(at, 96), v128.load(at, 112), base, top);
+    v128.store(dst + <usize>m, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(k0, k1), i16x8.narrow_i32x4_u(k2, k3)));
+  }
+  for (; m < n; m++) store<u8>(dst + <usize>m, <u8>keyOf(load<u32>(src + (<usize>m << 3), 4)));
+}
+
+/** stake[key·BLOCK + j] += s. */
+// @ts-ignore: decorator
+@inline function addStake(stake: usize, key: i32, j: i32, s: f64): void {
+  const at = stake + ((<usize>(key * BLOCK + j)) << 3);
+  store<f64>(at, load<f64>(at) + s);
+}
+
+/** The key in byte j of x. */
+// @ts-ignore: decorator
+@inline function byteOf(x: u64, j: i32): i32 {
+  return <i32>(x >> (<u64>j << 3)) & 0xff;
 }
 
 export function consensusColumns(): void {
@@ -37,109 +96,131 @@ export function consensusColumns(): void {
     return;
   }
   const K = bucketsFor(V);
-  const shift = <u32>(20 - (31 - clz<i32>(K)) + 5);
-  const keyBase = <i32>(<u32>0x3ff00000 >>> shift) - K;
-  const top = K - 1;
-  const stake = CONSENSUS_WORK;
-  const count = stake + ((<usize>K * BLOCK) << 3);
-  const bucket = count + ((<usize>K * BLOCK) << 2);
-  const above = bucket + (BLOCK << 3);
-  const start = above + (BLOCK << 3);
-  const fill = start + (BLOCK << 3);
-  const candW = fill + (BLOCK << 3);
-  const candS = candW + ((<usize>V * <usize>blockWidth(M)) << 3);
-  for (let m0 = 0; m0 < M; m0 += BLOCK) {
-    const bw = min(BLOCK, M - m0);
-    memory.fill(stake, 0, (<usize>K * BLOCK) * 12);
-    for (let v = 0; v < V; v++) {
-      const o = rowAt(W, v) + (<usize>m0 << 3);
-      const sv = f64At(S, v);
+  const span = gatherSpan(V);
+  const stake = CONSENSUS_WORK + keysBytes(V, M);
+  const bucket = stake + ((<usize>K * BLOCK) << 3); // u8 per column of the span
+  const above = bucket + <usize>span;
+  const fill = above + (<usize>span << 3);
+  // Each column's candidates as (weight, stake) pairs, candStride(V) slots apart.
+  const cand = fill + (<usize>span << 2);
+  const stride = candStride(V);
+  const rowBytes = <usize>M;
+  for (let s0 = 0; s0 < M; s0 += span) {
+    const sw = min(span, M - s0);
+    // Per block of BLOCK columns: the stake per bucket (rows in order), then each column's walk from the top
+    // bucket down until the running stake reaches κ.
+    for (let b0 = 0; b0 < sw; b0 += BLOCK) {
+      const bw = min(BLOCK, sw - b0);
+      memory.fill(stake, 0, (<usize>K * BLOCK) << 3);
+      let kp = KEYS + <usize>(s0 + b0);
+      if (bw == BLOCK) {
+        for (let v = 0; v < V; v++, kp += rowBytes) {
+          const x = load<u64>(kp);
+          const sv = f64At(S, v);
+          addStake(stake, byteOf(x, 0), 0, sv);
+          addStake(stake, byteOf(x, 1), 1, sv);
+          addStake(stake, byteOf(x, 2), 2, sv);
+          addStake(stake, byteOf(x, 3), 3, sv);
+          addStake(stake, byteOf(x, 4), 4, sv);
+          addStake(stake, byteOf(x, 5), 5, sv);
+          addStake(stake, byteOf(x, 6), 6, sv);
+          addStake(stake, byteOf(x, 7), 7, sv);
+        }
+      } else {
+        for (let v = 0; v < V; v++, kp += rowBytes) {
+          const sv = f64At(S, v);
+          for (let j = 0; j < bw; j++) addStake(stake, <i32>load<u8>(kp + <usize>j), j, sv);
+        }
+      }
       for (let j = 0; j < bw; j++) {
-        const b = keyOf(o + (<usize>j << 3), shift, keyBase, top) * BLOCK + j;
-        const sAt = stake + (<usize>b << 3);
-        store<f64>(sAt, load<f64>(sAt) + sv);
-        const cAt = count + (<usize>b << 2);
-        store<i32>(cAt, load<i32>(cAt) + 1);
+        let up = 0.0;
+        let kb = keyTop;
+        for (; kb > 0; kb--) {
+          const next = up + load<f64>(stake + ((<usize>(kb * BLOCK + j)) << 3));
+          if (reached(next, k)) break;
+          up = next;
+        }
+        store<u8>(bucket + <usize>(b0 + j), <u8>kb);
+        store<f64>(above + (<usize>(b0 + j) << 3), up);
+        store<i32>(fill + (<usize>(b0 + j) << 2), 0);
       }
     }
-    // Walk each column's buckets from the top until the running stake reaches κ.
-    let room = 0;
-    for (let j = 0; j < bw; j++) {
-      let up = 0.0;
-      let kb = top;
-      for (; kb > 0; kb--) {
-        const next = up + load<f64>(stake + ((<usize>(kb * BLOCK + j)) << 3));
-        if (reached(next, k)) break;
-        up = next;
-      }
-      store<i32>(bucket + (<usize>j << 2), kb);
-      store<f64>(above + (<usize>j << 3), up);
-      store<i32>(start + (<usize>j << 2), room);
-      store<i32>(fill + (<usize>j << 2), room);
-      room += load<i32>(count + ((<usize>(kb * BLOCK + j)) << 2));
-    }
-    // The weights of each column's crossing bucket, in row order.
+    // The weights of each column's crossing bucket, in row order: 16 keys compared at a time.
     for (let v = 0; v < V; v++) {
-      const o = rowAt(W, v) + (<usize>m0 << 3);
+      const kp = KEYS + <usize>v * rowBytes + <usize>s0;
+      const wp = rowAt(W, v) + (<usize>s0 << 3);
       const sv = f64At(S, v);
-      for (let j = 0; j < bw; j++) {
-        const at = o + (<usize>j << 3);
-        if (keyOf(at, shift, keyBase, top) != load<i32>(bucket + (<usize>j << 2))) continue;
-        const fAt = fill + (<usize>j << 2);
-        const c = load<i32>(fAt);
-        store<i32>(fAt, c + 1);
-        store<f64>(candW + (<usize>c << 3), load<f64>(at));
-        store<f64>(candS + (<usize>c << 3), sv);
+      for (let c = 0; c < sw; c += 16) {
+        let mask = i8x16.bitmask(i8x16.eq(v128.load(kp + <usize>c), v128.load(bucket + <usize>c)));
+        if (c + 16 > sw) mask &= (1 << (sw - c)) - 1;
+        while (mask != 0) {
+          const j = c + ctz(mask);
+          const fAt = fill + (<usize>j << 2);
+          const n = load<i32>(fAt);
+          store<i32>(fAt, n + 1);
+          const at = cand + ((<usize>j * stride + <usize>n) << 4);
+          store<f64>(at, load<f64>(wp + (<usize>j << 3)));
+          store<f64>(at, sv, 8);
+          mask &= mask - 1;
+        }
       }
     }
-    for (let j = 0; j < bw; j++) {
-      const lo = load<i32>(start + (<usize>j << 2));
-      const hi = load<i32>(fill + (<usize>j << 2));
-      setF64(C_RAW, m0 + j, selectColumn(candW, candS, lo, hi, load<f64>(above + (<usize>j << 3)), k));
+    for (let j = 0; j < sw; j++) {
+      const list = cand + ((<usize>j * stride) << 4);
+      setF64(C_RAW, s0 + j, selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<f64>(above + (<usize>j << 3)), k));
     }
   }
 }
 
 // @ts-ignore: decorator
-@inline function swap(w: usize, s: usize, i: i32, j: i32): void {
-  const wi = load<f64>(w + (<usize>i << 3));
-  const si = load<f64>(s + (<usize>i << 3));
-  store<f64>(w + (<usize>i << 3), load<f64>(w + (<usize>j << 3)));
-  store<f64>(s + (<usize>i << 3), load<f64>(s + (<usize>j << 3)));
-  store<f64>(w + (<usize>j << 3), wi);
-  store<f64>(s + (<usize>j << 3), si);
+@inline function weightAt(c: usize, i: i32): f64 {
+  return load<f64>(c + (<usize>i << 4));
 }
 
-/** The exact weight in w[lo, hi) where the running stake, starting at `above`, reaches κ (values descending). */
-function selectColumn(w: usize, s: usize, lo0: i32, hi0: i32, above0: f64, k: f64): f64 {
-  let lo = lo0;
-  let hi = hi0;
+// @ts-ignore: decorator
+@inline function stakeAt(c: usize, i: i32): f64 {
+  return load<f64>(c + (<usize>i << 4), 8);
+}
+
+// @ts-ignore: decorator
+@inline function swap(c: usize, i: i32, j: i32): void {
+  const a = c + (<usize>i << 4);
+  const b = c + (<usize>j << 4);
+  const x = v128.load(a);
+  v128.store(a, v128.load(b));
+  v128.store(b, x);
+}
+
+/**
+ * The exact weight among the n (weight, stake) pairs at c where the running stake, starting at `above`, reaches
+ * κ (values descending): the quickselect of src/research/consensus.ts's selectColumn, step for step.
+ */
+function selectColumn(c: usize, n: i32, above0: f64, k: f64): f64 {
+  let lo = 0;
+  let hi = n;
   let above = above0;
-  const first = lo;
   for (;;) {
     if (hi - lo <= 16) {
       for (let i = lo + 1; i < hi; i++) {
-        const wi = load<f64>(w + (<usize>i << 3));
-        const si = load<f64>(s + (<usize>i << 3));
+        const x = v128.load(c + (<usize>i << 4));
+        const wi = f64x2.extract_lane(x, 0);
         let j = i - 1;
-        while (j >= lo && load<f64>(w + (<usize>j << 3)) < wi) {
-          store<f64>(w + (<usize>(j + 1) << 3), load<f64>(w + (<usize>j << 3)));
-          store<f64>(s + (<usize>(j + 1) << 3), load<f64>(s + (<usize>j << 3)));
+        while (j >= lo && weightAt(c, j) < wi) {
+          v128.store(c + (<usize>(j + 1) << 4), v128.load(c + (<usize>j << 4)));
           j--;
         }
-        store<f64>(w + (<usize>(j + 1) << 3), wi);
-        store<f64>(s + (<usize>(j + 1) << 3), si);
+        v128.store(c + (<usize>(j + 1) << 4), x);
       }
       for (let i = lo; i < hi; i++) {
-        above += load<f64>(s + (<usize>i << 3));
-        if (reached(above, k)) return load<f64>(w + (<usize>i << 3));
+        above += stakeAt(c, i);
+        if (reached(above, k)) return weightAt(c, i);
       }
-      return hi > first ? load<f64>(w + (<usize>(hi - 1) << 3)) : 0;
+      return hi > 0 ? weightAt(c, hi - 1) : 0;
     }
-    const a = load<f64>(w + (<usize>lo << 3));
-    const b = load<f64>(w + (<usize>((lo + hi) >>> 1) << 3));
-    const c = load<f64>(w + (<usize>(hi - 1) << 3));
-    const p = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    const a = weightAt(c, lo);
+    const b = weightAt(c, (lo + hi) >>> 1);
+    const d = weightAt(c, hi - 1);
+    const p = a < b ? (b < d ? b : a < d ? d : a) : a < d ? a : b < d ? d : b;
     // Three-way partition: [lo, gt) > p, [gt, i) == p, [lt, hi) < p.
     let gt = lo;
     let i = lo;
@@ -147,17 +228,17 @@ function selectColumn(w: usize, s: usize, lo0: i32, hi0: i32, above0: f64, k: f6
     let sGt = 0.0;
     let sEq = 0.0;
     while (i < lt) {
-      const wi = load<f64>(w + (<usize>i << 3));
+      const wi = weightAt(c, i);
       if (wi > p) {
-        sGt += load<f64>(s + (<usize>i << 3));
-        swap(w, s, i, gt);
+        sGt += stakeAt(c, i);
+        swap(c, i, gt);
         gt++;
         i++;
       } else if (wi < p) {
         lt--;
-        swap(w, s, i, lt);
+        swap(c, i, lt);
       } else {
-        sEq += load<f64>(s + (<usize>i << 3));
+        sEq += stakeAt(c, i);
         i++;
       }
     }

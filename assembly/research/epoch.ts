@@ -3,7 +3,7 @@
 import { R_DEGENERATE, R_LIQUID_RAN, R_STATUS, STATUS_BAD_WEIGHT, STATUS_OK, VERSION_YUMA1, VERSION_YUMA2C, VERSION_YUMA3, setSlot } from './abi';
 import { bondDividends, emaPass, emaRenormalize, liquidConsensus, normalizeRewards } from './bonds';
 import { consensus } from './consensus';
-import { COL_SUM, C_OLD, M, laMode, liquidAlphaOn, readResearchJob, version } from './job';
+import { COL_SUM, C_OLD, M, laMode, legacyConsensus, liquidAlphaOn, readResearchJob, version } from './job';
 import { bondsFuseWithNormalize, normalizeRows, stakeShares } from './normalize';
 import { incentive, rankPass, trusts } from './rank';
 
@@ -14,7 +14,7 @@ export function runResearchEpoch(job: usize): void {
   stakeShares();
   const fuse = bondsFuseWithNormalize(liquidRuns);
   memory.fill(COL_SUM, 0, <usize>M << 3);
-  if (!normalizeRows(fuse)) {
+  if (!normalizeRows(fuse, !legacyConsensus)) {
     setSlot(job, R_STATUS, STATUS_BAD_WEIGHT);
     return;
   }

@@ -53,9 +53,10 @@ export let C_RAW: usize = 0; // M
 export let COL_SUM: usize = 0; // M
 export let FACTOR: usize = 0; // M
 export let C_LIQUID: usize = 0; // M
-export let CONSENSUS_WORK: usize = 0; // consensusWorkBytes(V, M)
+export let CONSENSUS_WORK: usize = 0; // consensusWorkBytes(V, M); the keys first
+export let KEYS: usize = 0; // V×M bytes
 
-/** Columns the consensus handles together: one 64-byte line of f64 per row. */
+/** Columns of one bucket table: 8 f64 per bucket row (K × 64 bytes, ≤ 16 KB, stays in L1). */
 export const BLOCK: i32 = 8;
 /** At most this many buckets per column (about one per validator, at least 16). */
 export const MAX_BUCKETS: i32 = 256;
@@ -66,18 +67,40 @@ export function bucketsFor(v: i32): i32 {
   return k;
 }
 
-/** Columns of one consensus block: BLOCK, or all of them when there are fewer. */
-export function blockWidth(m: i32): i32 {
-  return min(BLOCK, m);
+/**
+ * Columns whose candidates are gathered in one row-major pass: a multiple of 16 (one vector of keys), 64 while
+ * their candidate room (V × 64 × 16 bytes) is at most 4 MiB, else 16.
+ */
+export function gatherSpan(v: i32): i32 {
+  return v <= 4096 ? 64 : 16;
+}
+
+/** Columns of one gather: the span, or all of them when there are fewer. */
+export function spanWidth(v: i32, m: i32): i32 {
+  return min(gatherSpan(v), m);
+}
+
+// @ts-ignore: decorator
+@inline export function keysBytes(v: i32, m: i32): usize {
+  return align16(<usize>v * <usize>m + 16);
 }
 
 /**
- * Bucket stake (f64) and counts (i32) for one block, per-column state, and room for one block's candidates
- * (weight and stake: at most every row of every column of the block).
+ * Candidate slots (16 bytes: weight, stake) per column of a span: room for every row, and a multiple of 256
+ * slots plus 4, so the columns' lists start one cache line apart modulo 4 KiB instead of all in one L1 set.
+ */
+export function candStride(v: i32): usize {
+  return ((<usize>v + 255) & ~(<usize>255)) + 4;
+}
+
+/**
+ * The bucket key of every weight (one byte each, V×M + 16), one bucket table, per-column state of one span
+ * (crossing bucket, stake above it, candidates found) and room for its candidates.
  */
 export function consensusWorkBytes(v: i32, m: i32): usize {
   const k = <usize>bucketsFor(v);
-  return k * BLOCK * 12 + (<usize>BLOCK << 5) + (<usize>v * <usize>blockWidth(m)) * 16;
+  const span = <usize>gatherSpan(v);
+  return keysBytes(v, m) + k * BLOCK * 8 + span * 16 + candStride(v) * <usize>spanWidth(v, m) * 16;
 }
 
 // @ts-ignore: decorator
@@ -141,6 +164,7 @@ export function readResearchJob(job: usize): void {
   C_LIQUID = at;
   at += align16(<usize>M << 3);
   CONSENSUS_WORK = at;
+  KEYS = at;
 }
 
 // @ts-ignore: decorator

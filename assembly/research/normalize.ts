@@ -3,6 +3,7 @@
 // (Yuma 2C; Yuma 3 without liquid alpha) — the bond update of the same row while it is in cache.
 import { VERSION_YUMA2C, VERSION_YUMA3 } from './abi';
 import { fusedBondRow } from './bonds';
+import { prepareKeys, rowKeys } from './consensus';
 import { M, P, ROW_SUM_W, S, V, W, f64At, rowAt, setF64, version } from './job';
 import { lanesTotal, laneSum, vectorEnd } from './lanes';
 
@@ -15,14 +16,16 @@ export function stakeShares(): void {
 
 /**
  * Returns false at the first row holding a negative, NaN or infinite weight (the caller then names it; the bond
- * state is only ever written to the other buffer, so nothing is lost). `fuse`: update that row's bonds too.
+ * state is only ever written to the other buffer, so nothing is lost). `fuse`: update that row's bonds too;
+ * `keys`: file the row's weights into the consensus buckets (rowKeys) while the row is in cache.
  */
-export function normalizeRows(fuse: bool): bool {
+export function normalizeRows(fuse: bool, keys: bool): bool {
   const n = M;
   const end = vectorEnd(n);
   const zero = f64x2.splat(0);
   const inf = f64x2.splat(Infinity);
   memory.fill(P, 0, <usize>n << 3);
+  if (keys) prepareKeys();
   for (let v = 0; v < V; v++) {
     const o = rowAt(W, v);
     // Raw row sum; every entry must satisfy 0 ≤ w < ∞ (NaN fails both comparisons).
@@ -63,6 +66,7 @@ export function normalizeRows(fuse: bool): bool {
       setF64(P, m, f64At(P, m) + s * x);
     }
     setF64(ROW_SUM_W, v, laneSum(o, n));
+    if (keys) rowKeys(v);
     if (fuse) fusedBondRow(v);
   }
   return true;

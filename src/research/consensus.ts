@@ -6,7 +6,7 @@
  * not on how torch orders ties, so no sort is needed:
  *
  * 1. one row-major pass files every weight into one of K buckets per column by the top bits of its IEEE-754
- *    pattern (monotone in the value: K = 256 spends 3 mantissa bits on each of the 32 octaves below 1,
+ *    pattern without the sign (monotone in the value: K = 256 spends 3 mantissa bits on each of the 32 octaves below 1,
  *    fewer validators get fewer buckets; everything below 2⁻³² shares bucket 0) and adds its validator's
  *    stake to that bucket;
  * 2. per column, the buckets are walked from the top until the running stake reaches κ;
@@ -45,7 +45,8 @@ export function consensusColumns(W: Float64Array, S: Float64Array, V: number, M:
     const o = v * M;
     const sv = S[v];
     for (let m = 0; m < M; m++) {
-      let k = (hiWords[2 * (o + m) + HI] >>> shift) - keyBase;
+      // Without the sign bit: −0 (which passes the weight check) files with 0, not above every positive weight.
+      let k = ((hiWords[2 * (o + m) + HI] & 0x7fffffff) >>> shift) - keyBase;
       k = k < 0 ? 0 : k > K - 1 ? K - 1 : k;
       keys[o + m] = k;
       // Bucket-major ([k][m]): a row's weights of similar size land on neighbouring addresses.
