@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { YUMA_VERSIONS, resolveConfig, simulateCase, yumaEpoch, type YumaConfig, type YumaEpochResult, type YumaVersion } from '../src/research/index.js';
+import { consensusColumns } from '../src/research/consensus.js';
 import { expDet } from '../src/research/exp.js';
 import { runKernel, type Block, type KernelOutput, type Numerics } from '../src/research/kernel.js';
 import { researchExpMap } from '../src/research/wasm.js';
@@ -215,6 +216,64 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
         const c = e.serverConsensusWeight[0];
         expect(Math.abs(c - 4095 / 65535), `${Object.is(zero, -0) ? '−0' : '+0'} ${precision}: ${c}`).toBeLessThan(1e-6);
       }
+    }
+  });
+
+  // Columns that make the select refine more than once or fall back: many octaves (bucket 0 clamps everything
+  // below 2⁻³²), weights differing only in their last mantissa bits, all equal, two alternating values, tiny
+  // weights of many exponents, zeros and −0.
+  const hardColumns = (V: number): Float64Array[] =>
+    Array.from({ length: V }, (_, v) =>
+      Float64Array.of(
+        2 ** -(v % 70) * (1 + (v % 7) / 8),
+        0.3 + v * 2 ** -50,
+        5,
+        v % 2 ? 1 / 3 : 2 / 3,
+        2 ** -(40 + (v % 23)) * (1 + v / 997),
+        v % 3 === 0 ? -0 : v % 3 === 1 ? 0 : 2 ** -60,
+      ),
+    );
+
+  it('consensusColumns is the definition (sort each column descending, first weight where the running stake reaches κ) on 600 rows of hard columns, κ 0.1 … 0.9', () => {
+    const V = 600;
+    const M = 6;
+    const rows = hardColumns(V);
+    const W = flatten(rows, M);
+    // Stakes in 1/2¹⁶ units: every partial sum is exact in any order, so the definition has one answer.
+    const rnd = prng(3);
+    const raw = Array.from({ length: V }, () => 1 + Math.floor(rnd() * 200));
+    const total = raw.reduce((a, b) => a + b, 0);
+    const S = Float64Array.from(raw, (x) => x / 65536);
+    for (const kappa of [0.1, 0.3, 0.5, 0.7, 0.9].map((k) => Math.round(k * total) / 65536)) {
+      const got = new Float64Array(M);
+      consensusColumns(W, S, V, M, kappa, false, got);
+      for (let m = 0; m < M; m++) {
+        const col = Array.from({ length: V }, (_, v) => ({ w: W[v * M + m], s: S[v] })).sort((a, b) => b.w - a.w);
+        let run = 0;
+        let want = col[0].w;
+        for (const e of col) {
+          run += e.s;
+          if (run >= kappa) {
+            want = e.w;
+            break;
+          }
+        }
+        expect(got[m], `κ ${kappa} column ${m}`).toBe(want);
+      }
+    }
+  });
+
+  it('hard columns (600 rows): the Wasm epochs give the same bits as the TypeScript kernel, every version', () => {
+    const V = 600;
+    const M = 6;
+    const rows = hardColumns(V);
+    const rnd = prng(5);
+    const c: Case = { V, M, weights: [rows, rows.map((r) => r.map((x, m) => (m === 2 ? x : x * (1 + rnd()))))], stakes: [0, 1].map(() => Float64Array.from({ length: V }, () => 1 + Math.floor(rnd() * 1000))) };
+    for (const version of YUMA_VERSIONS) {
+      const cfg = resolveConfig(version, {});
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes });
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} e${e}`);
     }
   });
 

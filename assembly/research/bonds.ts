@@ -55,7 +55,7 @@ const MAXINT: f64 = 18446744073709551616.0;
 }
 
 /**
- * Yuma 2C or Yuma 3 without liquid alpha, one row (called by normalizeRows right after the row is normalised).
+ * Yuma 2C or Yuma 3 without liquid alpha, one row (called by the rank pass).
  * COL_SUM must start at 0.
  */
 export function fusedBondRow(v: i32): void {

@@ -1,6 +1,6 @@
 // The simulator's consensus weight per server column, max{ w : Σ stake of weights ≥ w ≥ κ } (its sorted
 // cumulative-stake quantile), with the bucketed selection of src/research/consensus.ts step for step — the
-// same buckets, the same order of every addition — so both give the same bits. The weights are read once,
+// same buckets, the same order of every addition, the same radix select — so both give the same bits. The weights are read once,
 // row by row, while normalizeRows has the row in cache: rowKeys files each into its bucket (one byte). The
 // bucket sums then run over the 1-byte keys in blocks of BLOCK columns (the table stays in L1, a row's keys
 // are 8 bytes), and each span of columns gathers its crossing bucket's weights in one row-major pass that
@@ -102,7 +102,8 @@ export function consensusColumns(): void {
   const above = bucket + <usize>span;
   const fill = above + (<usize>span << 3);
   // Each column's candidates as (weight, stake) pairs, candStride(V) slots apart.
-  const cand = fill + (<usize>span << 2);
+  const sub = fill + (<usize>span << 2);
+  const cand = sub + (256 << 3);
   const stride = candStride(V);
   const rowBytes = <usize>M;
   for (let s0 = 0; s0 < M; s0 += span) {
@@ -167,7 +168,7 @@ export function consensusColumns(): void {
     }
     for (let j = 0; j < sw; j++) {
       const list = cand + ((<usize>j * stride) << 4);
-      setF64(C_RAW, s0 + j, selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<f64>(above + (<usize>j << 3)), k));
+      setF64(C_RAW, s0 + j, selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<f64>(above + (<usize>j << 3)), k, sub));
     }
   }
 }
@@ -182,74 +183,71 @@ export function consensusColumns(): void {
   return load<f64>(c + (<usize>i << 4), 8);
 }
 
+/** The IEEE-754 pattern of candidate i's weight without the sign (−0 as 0): monotone in the value. */
 // @ts-ignore: decorator
-@inline function swap(c: usize, i: i32, j: i32): void {
-  const a = c + (<usize>i << 4);
-  const b = c + (<usize>j << 4);
-  const x = v128.load(a);
-  v128.store(a, v128.load(b));
-  v128.store(b, x);
+@inline function patternAt(c: usize, i: i32): u64 {
+  return load<u64>(c + (<usize>i << 4)) & 0x7fffffffffffffff;
 }
 
 /**
- * The exact weight among the n (weight, stake) pairs at c where the running stake, starting at `above`, reaches
- * κ (values descending): the quickselect of src/research/consensus.ts's selectColumn, step for step.
+ * The exact weight among the n (weight, stake) pairs at c (row order) where the running stake, starting at
+ * `above`, reaches κ (values descending): the radix select of src/research/consensus.ts's selectColumn, step
+ * for step. `sub` holds 256 f64 (one step's sub-bucket stake).
  */
-function selectColumn(c: usize, n: i32, above0: f64, k: f64): f64 {
-  let lo = 0;
+function selectColumn(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64 {
   let hi = n;
   let above = above0;
   for (;;) {
-    if (hi - lo <= 16) {
-      for (let i = lo + 1; i < hi; i++) {
+    let all: u64 = 0xffffffffffffffff;
+    let any: u64 = 0;
+    for (let i = 0; i < hi; i++) {
+      const x = patternAt(c, i);
+      all &= x;
+      any |= x;
+    }
+    const diff = any ^ all;
+    if (hi <= 16 || diff == 0) {
+      // Insertion sort, descending and stable, then the running stake.
+      for (let i = 1; i < hi; i++) {
         const x = v128.load(c + (<usize>i << 4));
         const wi = f64x2.extract_lane(x, 0);
         let j = i - 1;
-        while (j >= lo && weightAt(c, j) < wi) {
+        while (j >= 0 && weightAt(c, j) < wi) {
           v128.store(c + (<usize>(j + 1) << 4), v128.load(c + (<usize>j << 4)));
           j--;
         }
         v128.store(c + (<usize>(j + 1) << 4), x);
       }
-      for (let i = lo; i < hi; i++) {
+      for (let i = 0; i < hi; i++) {
         above += stakeAt(c, i);
         if (reached(above, k)) return weightAt(c, i);
       }
       return hi > 0 ? weightAt(c, hi - 1) : 0;
     }
-    const a = weightAt(c, lo);
-    const b = weightAt(c, (lo + hi) >>> 1);
-    const d = weightAt(c, hi - 1);
-    const p = a < b ? (b < d ? b : a < d ? d : a) : a < d ? a : b < d ? d : b;
-    // Three-way partition: [lo, gt) > p, [gt, i) == p, [lt, hi) < p.
-    let gt = lo;
-    let i = lo;
-    let lt = hi;
-    let sGt = 0.0;
-    let sEq = 0.0;
-    while (i < lt) {
-      const wi = weightAt(c, i);
-      if (wi > p) {
-        sGt += stakeAt(c, i);
-        swap(c, i, gt);
-        gt++;
-        i++;
-      } else if (wi < p) {
-        lt--;
-        swap(c, i, lt);
-      } else {
-        sEq += stakeAt(c, i);
-        i++;
-      }
+    const top = 63 - <i32>clz<u64>(diff);
+    const sh = <u64>(top < 7 ? 0 : top - 7);
+    memory.fill(sub, 0, 256 << 3);
+    let lowest = 255;
+    for (let i = 0; i < hi; i++) {
+      const key = <i32>((patternAt(c, i) >> sh) & 0xff);
+      const at = sub + (<usize>key << 3);
+      store<f64>(at, load<f64>(at) + stakeAt(c, i));
+      lowest = min(lowest, key);
     }
-    if (gt > lo && reached(above + sGt, k)) {
-      hi = gt;
-    } else if (reached(above + sGt + sEq, k)) {
-      return p;
-    } else {
-      above += sGt + sEq;
-      lo = lt;
+    let kb = 255;
+    for (; kb > lowest; kb--) {
+      const next = above + load<f64>(sub + (<usize>kb << 3));
+      if (reached(next, k)) break;
+      above = next;
     }
+    let j = 0;
+    for (let i = 0; i < hi; i++) {
+      const x = v128.load(c + (<usize>i << 4));
+      // Branch-free compaction: every pair is written to slot j, which advances only for the crossing sub-bucket.
+      v128.store(c + (<usize>j << 4), x);
+      j += <i32>(<i32>((patternAt(c, i) >> sh) & 0xff) == kb);
+    }
+    hi = j;
   }
   return unreachable();
 }

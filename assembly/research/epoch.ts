@@ -4,7 +4,7 @@ import { R_DEGENERATE, R_LIQUID_RAN, R_STATUS, STATUS_BAD_WEIGHT, STATUS_OK, VER
 import { bondDividends, emaPass, emaRenormalize, liquidConsensus, normalizeRewards } from './bonds';
 import { consensus } from './consensus';
 import { COL_SUM, C_OLD, M, laMode, legacyConsensus, liquidAlphaOn, readResearchJob, version } from './job';
-import { bondsFuseWithNormalize, normalizeRows, stakeShares } from './normalize';
+import { normalizeRows, stakeShares } from './normalize';
 import { incentive, rankPass, trusts } from './rank';
 
 export function runResearchEpoch(job: usize): void {
@@ -12,9 +12,8 @@ export function runResearchEpoch(job: usize): void {
   const liquidRuns = liquidAlphaOn && C_OLD != 0 && version != VERSION_YUMA2C;
   setSlot(job, R_LIQUID_RAN, liquidRuns ? 1 : 0);
   stakeShares();
-  const fuse = bondsFuseWithNormalize(liquidRuns);
   memory.fill(COL_SUM, 0, <usize>M << 3);
-  if (!normalizeRows(fuse, !legacyConsensus)) {
+  if (!normalizeRows(!legacyConsensus)) {
     setSlot(job, R_STATUS, STATUS_BAD_WEIGHT);
     return;
   }

@@ -95,12 +95,13 @@ export function candStride(v: i32): usize {
 
 /**
  * The bucket key of every weight (one byte each, V×M + 16), one bucket table, per-column state of one span
- * (crossing bucket, stake above it, candidates found) and room for its candidates.
+ * (crossing bucket, stake above it, candidates found), the select's 256 sub-buckets and room for the span's
+ * candidates.
  */
 export function consensusWorkBytes(v: i32, m: i32): usize {
   const k = <usize>bucketsFor(v);
   const span = <usize>gatherSpan(v);
-  return keysBytes(v, m) + k * BLOCK * 8 + span * 16 + candStride(v) * <usize>spanWidth(v, m) * 16;
+  return keysBytes(v, m) + k * BLOCK * 8 + span * 16 + 256 * 8 + candStride(v) * <usize>spanWidth(v, m) * 16;
 }
 
 // @ts-ignore: decorator

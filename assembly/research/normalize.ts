@@ -1,10 +1,9 @@
 // Stake shares, the weight check, row normalisation W / (Σ_row W + 1e-6) in place, the prerank P = Σ_v S·W,
-// the row sums of the normalised weights, and — where a version's bonds do not depend on the consensus
-// (Yuma 2C; Yuma 3 without liquid alpha) — the bond update of the same row while it is in cache.
-import { VERSION_YUMA2C, VERSION_YUMA3 } from './abi';
-import { fusedBondRow } from './bonds';
+// the row sums of the normalised weights and the row's consensus bucket keys, while the row is in cache. (The
+// bond update of Yuma 2C and Yuma 3 without liquid alpha needs no consensus either, but runs in the rank pass:
+// here it would push the weights the consensus gathers from next out of the cache.)
 import { prepareKeys, rowKeys } from './consensus';
-import { M, P, ROW_SUM_W, S, V, W, f64At, rowAt, setF64, version } from './job';
+import { M, P, ROW_SUM_W, S, V, W, f64At, rowAt, setF64 } from './job';
 import { lanesTotal, laneSum, vectorEnd } from './lanes';
 
 /** S / ΣS in place (the sum in validator order). */
@@ -16,10 +15,10 @@ export function stakeShares(): void {
 
 /**
  * Returns false at the first row holding a negative, NaN or infinite weight (the caller then names it; the bond
- * state is only ever written to the other buffer, so nothing is lost). `fuse`: update that row's bonds too;
- * `keys`: file the row's weights into the consensus buckets (rowKeys) while the row is in cache.
+ * state is only ever written to the other buffer, so nothing is lost). `keys`: file the row's weights into the
+ * consensus buckets (rowKeys).
  */
-export function normalizeRows(fuse: bool, keys: bool): bool {
+export function normalizeRows(keys: bool): bool {
   const n = M;
   const end = vectorEnd(n);
   const zero = f64x2.splat(0);
@@ -67,13 +66,7 @@ export function normalizeRows(fuse: bool, keys: bool): bool {
     }
     setF64(ROW_SUM_W, v, laneSum(o, n));
     if (keys) rowKeys(v);
-    if (fuse) fusedBondRow(v);
   }
   return true;
-}
-
-/** Whether this epoch's bond update runs in normalizeRows (it reads nothing the consensus decides). */
-export function bondsFuseWithNormalize(liquidRuns: bool): bool {
-  return version == VERSION_YUMA2C || (version == VERSION_YUMA3 && !liquidRuns);
 }
 

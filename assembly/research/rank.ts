@@ -1,8 +1,9 @@
 // Consensus-clipped weights min(W, C) (Yuma 2B clips the previous epoch's weights), the rank R = Σ_v S·min(W, C),
-// each row's clipped sum (validator trust), in one pass that also carries the bond work needing the consensus:
-// the column sums of the bonds bought (Yuma 1/2/2B) or Yuma 3's liquid-alpha bonds. Then incentive and trusts.
-import { VERSION_YUMA1, VERSION_YUMA2, VERSION_YUMA2B, VERSION_YUMA3 } from './abi';
-import { relativeRowLiquid } from './bonds';
+// each row's clipped sum (validator trust), in one pass that also carries the bond work of the row: the column
+// sums of the bonds bought (Yuma 1/2/2B), Yuma 3's liquid-alpha bonds, or the bond update of Yuma 2C and
+// Yuma 3 without liquid alpha. Then incentive and trusts.
+import { VERSION_YUMA1, VERSION_YUMA2, VERSION_YUMA2B, VERSION_YUMA2C, VERSION_YUMA3 } from './abi';
+import { fusedBondRow, relativeRowLiquid } from './bonds';
 import {
   BSUM, C, I, M, P, R, ROW_SUM_W, ROW_SUM_WC, S, T, TV, V, W, W_PREV, bondPenalty, f64At, nonFiniteTorch, rowAt, setF64,
   version, winnerTakesAll,
@@ -15,6 +16,7 @@ export function rankPass(liquidRuns: bool): void {
   const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
   const buys = version == VERSION_YUMA1 || version == VERSION_YUMA2 || version == VERSION_YUMA2B;
   const relative = version == VERSION_YUMA3 && liquidRuns;
+  const fused = version == VERSION_YUMA2C || (version == VERSION_YUMA3 && !liquidRuns);
   const keep2 = f64x2.splat(1 - bondPenalty);
   const pen2 = f64x2.splat(bondPenalty);
   const keep = 1 - bondPenalty;
@@ -58,6 +60,7 @@ export function rankPass(liquidRuns: bool): void {
     }
     setF64(ROW_SUM_WC, v, sum);
     if (relative) relativeRowLiquid(v);
+    else if (fused) fusedBondRow(v);
   }
 }
 

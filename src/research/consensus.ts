@@ -10,8 +10,8 @@
  *    fewer validators get fewer buckets; everything below 2⁻³² shares bucket 0) and adds its validator's
  *    stake to that bucket;
  * 2. per column, the buckets are walked from the top until the running stake reaches κ;
- * 3. only the weights of that bucket are gathered, and a three-way quickselect over them (starting from the
- *    stake of the buckets above) finds the exact weight.
+ * 3. only the weights of that bucket are gathered, and a radix select over their bit patterns (starting from
+ *    the stake of the buckets above; selectColumn) finds the exact weight.
  *
  * `reached(sum)` is `sum ≥ κ` in the caller's precision (torch stores the double cumsum as float32 first).
  */
@@ -140,12 +140,40 @@ function scratch(N: number, MK: number): Scratch {
   return fresh;
 }
 
-/** The exact weight in w[lo, hi) where the running stake, starting at `above`, reaches κ (values descending). */
+/** Sub-bucket stake of one refinement step of selectColumn. */
+const subStake = new Float64Array(256);
+
+/**
+ * The exact weight in w[lo, hi) (in row order) where the running stake, starting at `above`, reaches κ (values
+ * descending). A radix select on the IEEE-754 patterns (sign cleared, so −0 is 0): the top bit where the
+ * candidates' patterns differ and the 7 below it file each candidate into one of 256 sub-buckets (monotone in
+ * the value: every higher bit is shared); their stake, each summed in row order, is walked from the top as the
+ * buckets were; the crossing sub-bucket's candidates move to the front in order, and the next step looks below
+ * the bits just used — at most 8 steps. 16 or fewer candidates (or all equal): sorted descending (stable) and
+ * walked one by one. No step branches on a comparison per candidate that could go either way, unlike the
+ * quickselect this replaced. `reached` in the caller's precision.
+ */
 function selectColumn(w: Float64Array, s: Float64Array, lo: number, hi: number, above: number, reached: (sum: number) => boolean): number {
-  const first = lo;
+  const words = new Uint32Array(w.buffer, w.byteOffset, 2 * w.length);
+  const H = LITTLE_ENDIAN ? 1 : 0;
+  const L = 1 - H;
   for (;;) {
-    if (hi - lo <= 16) {
-      // Short range: sort descending (insertion) and walk the running stake.
+    let andHi = 0xffffffff;
+    let andLo = 0xffffffff;
+    let orHi = 0;
+    let orLo = 0;
+    for (let i = lo; i < hi; i++) {
+      const h = words[2 * i + H] & 0x7fffffff;
+      const l = words[2 * i + L];
+      andHi &= h;
+      andLo &= l;
+      orHi |= h;
+      orLo |= l;
+    }
+    const diffHi = (orHi ^ andHi) >>> 0;
+    const diffLo = (orLo ^ andLo) >>> 0;
+    if (hi - lo <= 16 || (diffHi === 0 && diffLo === 0)) {
+      // Insertion sort, descending and stable, then the running stake.
       for (let i = lo + 1; i < hi; i++) {
         const wi = w[i];
         const si = s[i];
@@ -163,49 +191,38 @@ function selectColumn(w: Float64Array, s: Float64Array, lo: number, hi: number, 
         if (reached(above)) return w[i];
       }
       // Only when rounding of the bucket sums and of this walk disagree by an ulp: the smallest weight here.
-      return hi > first ? w[hi - 1] : 0;
+      return hi > lo ? w[hi - 1] : 0;
     }
-    const a = w[lo];
-    const b = w[(lo + hi) >>> 1];
-    const c = w[hi - 1];
-    const p = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-    // Three-way partition: [lo, gt) > p, [gt, i) == p, [lt, hi) < p.
-    let gt = lo;
-    let i = lo;
-    let lt = hi;
-    let sGt = 0;
-    let sEq = 0;
-    while (i < lt) {
-      const wi = w[i];
-      if (wi > p) {
-        const si = s[i];
-        sGt += si;
-        w[i] = w[gt];
-        s[i] = s[gt];
-        w[gt] = wi;
-        s[gt] = si;
-        gt++;
-        i++;
-      } else if (wi < p) {
-        lt--;
-        const si = s[i];
-        w[i] = w[lt];
-        s[i] = s[lt];
-        w[lt] = wi;
-        s[lt] = si;
-      } else {
-        sEq += s[i];
-        i++;
-      }
+    const top = diffHi !== 0 ? 63 - Math.clz32(diffHi) : 31 - Math.clz32(diffLo);
+    const sh = top < 7 ? 0 : top - 7;
+    const key = (i: number): number => {
+      const h = words[2 * i + H] & 0x7fffffff;
+      const l = words[2 * i + L];
+      if (sh >= 32) return (h >>> (sh - 32)) & 255;
+      if (sh === 0) return l & 255;
+      return ((l >>> sh) | (h << (32 - sh))) & 255;
+    };
+    subStake.fill(0);
+    let lowest = 255;
+    for (let i = lo; i < hi; i++) {
+      const k = key(i);
+      subStake[k] += s[i];
+      if (k < lowest) lowest = k;
     }
-    if (gt > lo && reached(above + sGt)) {
-      hi = gt;
-    } else if (reached(above + sGt + sEq)) {
-      return p;
-    } else {
-      above += sGt + sEq;
-      lo = lt;
+    let kb = 255;
+    for (; kb > lowest; kb--) {
+      const next = above + subStake[kb];
+      if (reached(next)) break;
+      above = next;
     }
+    let j = lo;
+    for (let i = lo; i < hi; i++) {
+      if (key(i) !== kb) continue;
+      w[j] = w[i];
+      s[j] = s[i];
+      j++;
+    }
+    hi = j;
   }
 }
 
