@@ -257,6 +257,24 @@ export async function runBench({ quick = false, only, write = true, log = consol
       }
     });
   }
+  // The same 65 resident Subnets in one Subnet.epochs call (one batch of resident jobs), on the default engine and
+  // on an engine with a helper thread (the kernels shared between both threads).
+  for (const threads of [1, 2]) {
+    for (const mode of ['float', 'fixed']) {
+      const id = `network-resident-batch-${mode}${threads === 2 ? '-threads2' : ''}`;
+      if (selected && !selected.test(id)) continue;
+      if (typeof pkg.Subnet.epochs !== 'function') continue;
+      const e = threads === 2 ? helperThreadEngine(pkg) : engine;
+      if (e === null) continue;
+      const subnets = network.map((x) => subnetFromInput(pkg, e, x, mode));
+      const name = `wasm ${mode} network epochs 64×256 + 1×1024, resident Subnets, one Subnet.epochs call${threads === 2 ? ', 2 threads' : ''}`;
+      run({ id, group: 'network', api: 'resident', name, mode, ...(threads === 2 ? { threads } : {}) }, () => {
+        for (const s of subnets) s.nextBlock(361);
+        pkg.Subnet.epochs(subnets, 1_000_000_000n, { bonds: false });
+      });
+      if (threads === 2) e.close();
+    }
+  }
   // Memory over a million resident epochs (issue 15: flat over 10⁶): a 16-UID Subnet whose validators change a
   // weight row every epoch; Wasm memory, the JS heap and RSS (after GC) at 10³, 10⁵ and 10⁶ epochs.
   if (!quick && (!selected || selected.test('resident-memory-1e6'))) {

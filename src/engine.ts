@@ -134,13 +134,18 @@ class WasmEngine implements Engine {
   }
 
   /**
-   * Resident epochs, one trip into Wasm each, on this thread: the header and per-UID vectors written into the
-   * bump region, the kernels reading the resident matrices in place, the bonds written back into them.
+   * Resident epochs, one trip into Wasm each: the header and per-UID vectors written into the bump region, the
+   * kernels reading the resident matrices in place, the bonds written back into them. With a helper thread and
+   * more than one job of a mode, the jobs are shared between both threads (`runResidentShared`).
    */
   private runResident(jobs: ResidentEpoch[]): RawEpochResult[] {
     if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
     const results: RawEpochResult[] = new Array(jobs.length);
     for (const [mode, idx] of groupByMode(jobs, results)) {
+      if (this.helper && idx.length > 1) {
+        this.runResidentShared(this.helper, jobs, idx, mode, results);
+        continue;
+      }
       const scratchBytes = this.scratchBytes(jobs, idx, mode);
       const a = this.arena;
       a.reset();
@@ -157,6 +162,65 @@ class WasmEngine implements Engine {
       }
     }
     return results;
+  }
+
+  /**
+   * Resident jobs of one mode over two threads, as `runShared` runs stateless ones: the matrices already lie in
+   * the memory both instances share, so only each job's header and per-UID vectors are written (each in its own
+   * region, published to the helper as they are written); both threads claim kernels, and the main thread commits
+   * each job's bonds into its matrices and copies its vectors out as soon as it is done. Every job has matrices
+   * of its own (one per mechanism of a subnet), so the two threads never touch the same ones.
+   */
+  private runResidentShared(helper: HelperThread, jobs: ResidentEpoch[], order: number[], mode: number, results: RawEpochResult[]): void {
+    const seen = new Set<ResidentMatrices>();
+    for (const i of order) {
+      if (seen.has(jobs[i].matrices)) throw new YumaError('E_STATE', 'two jobs of one resident run share their matrices');
+      seen.add(jobs[i].matrices);
+    }
+    const idx = [...order].sort((x, y) => jobs[y].n - jobs[x].n || x - y);
+    const count = idx.length;
+    const scratchBytes = this.scratchBytes(jobs, idx, mode);
+    let total = 2 * align(scratchBytes) + 2 * align(4 * count) + 64;
+    for (const i of idx) total += residentJobBytes(jobs[i].n);
+    const a = this.arena;
+    a.reset();
+    a.reserve(total);
+    const mine = a.alloc(scratchBytes);
+    const theirs = a.alloc(scratchBytes);
+    const jobsPtr = a.alloc(4 * count);
+    const donePtr = a.alloc(4 * count);
+    const headers = new Array<number>(count);
+    a.i32.fill(0, donePtr / 4, donePtr / 4 + count);
+    helper.start(jobsPtr, count, mode, theirs, donePtr);
+    let published = 0;
+    try {
+      for (let k = 0; k < count; k++) {
+        const job = jobs[idx[k]];
+        headers[k] = writeResidentJob(a, job, job.matrices); // within the reserved block: never grows memory
+        a.u32[jobsPtr / 4 + k] = headers[k];
+        helper.published(++published);
+      }
+      const flags = a.i32;
+      let next = 0; // next job to read out
+      for (;;) {
+        while (next < count && Atomics.load(flags, donePtr / 4 + next) !== 0) {
+          const i = idx[next];
+          results[i] = readResidentJob(a, headers[next], jobs[i].matrices);
+          next++;
+        }
+        if (next === count) break;
+        const k = helper.claim(count);
+        if (k >= 0) {
+          this.k.epochBatch(jobsPtr + 4 * k, 1, mode, mine);
+          Atomics.store(flags, donePtr / 4 + k, 1);
+        } else {
+          helper.waitDone(flags, donePtr / 4 + next);
+        }
+      }
+    } finally {
+      if (published < count) helper.abort();
+      helper.finish();
+    }
   }
 
   /** The kernel's scratch for the largest of the jobs `idx`. */

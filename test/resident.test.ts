@@ -3,7 +3,7 @@
 // behind a wrapper, so every epoch goes through engine.epoch with the whole input) must give the same outputs
 // and the same stored state, bit for bit, after any sequence of operations, refusals included.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createEngineSync, type Engine } from '../src/engine.js';
 import type { EpochOutput, MechanismEpochOutput, SparseRow } from '../src/epoch/types.js';
 import { Subnet } from '../src/subnet/index.js';
@@ -13,6 +13,7 @@ import { SubnetNeurons, unpackRow } from '../src/subnet/neurons.js';
 import { Arena } from '../src/wasm/arena.js';
 import { ResidentMatrices, residentHostOf } from '../src/wasm/resident.js';
 import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
+import { syntheticSubnet } from '../bench/suite.js';
 
 const engine = createEngineSync();
 /** The same engine without its resident side: Subnet falls back to engine.epoch on the whole input. */
@@ -149,6 +150,115 @@ describe('resident state: Subnet on a Wasm engine against the same Subnet throug
     expect(state(r)).toEqual(state(s));
     expect(r.size).toBe(140);
     expect(((r.lastOutput as MechanismEpochOutput).mechanisms[1].bonds as SparseRow[]).some((row) => row.length > 0)).toBe(true);
+  });
+});
+
+describe('Subnet.epochs: many resident subnets in one batch, on one thread and on two', () => {
+  const threaded = createEngineSync({ threads: 2 });
+  afterAll(() => threaded.close());
+  const subnetShape = fc.record({
+    hyper: arbHyperparams({ maxValidators: 6 }).map((h) => ({ ...h, activityCutoff: Math.max(h.activityCutoff, 100) })),
+    owner: fc.boolean(),
+    ops: fc.array(arbOp.filter((op) => op.kind !== 'epoch'), { minLength: 6, maxLength: 30 }),
+  });
+
+  for (const mode of ['fixed', 'float'] as const) {
+    for (const path of ['sparse', 'dense'] as const) {
+      it(`${mode} mode, ${path} path: every subnet's output (bit for bit) and stored state after each batch are those of its own epoch on a twin, on the default engine and on a two-thread engine`, () => {
+        let batches = 0;
+        let paid = 0;
+        fc.assert(
+          fc.property(fc.array(subnetShape, { minLength: 2, maxLength: 5 }), fc.integer({ min: 2, max: 4 }), (shapes, rounds) => {
+            const make = (e: Engine) =>
+              shapes.map(({ hyper, owner }) => {
+                const s = new Subnet({ engine: e, n: 8, tempo: 10, hyper, mode, immunityPeriod: 40, minNonImmuneUids: 1, ...(owner ? { ownerHotkey: 'hk0' } : {}) });
+                for (const k of [0, 1, 2, 3, 4, 5]) apply(s, { kind: 'register', key: k }, path), apply(s, { kind: 'stake', uid: k, rao: BigInt(k + 1) * 10n ** 12n }, path);
+                s.nextBlock(1);
+                return s;
+              });
+            const one = make(engine);
+            const two = make(threaded);
+            const twins = make(stateless);
+            for (let round = 0; round < rounds; round++) {
+              shapes.forEach(({ ops }, i) => {
+                for (const op of ops.slice((round * ops.length) / rounds, ((round + 1) * ops.length) / rounds)) {
+                  const want = apply(twins[i], op, path);
+                  expect(apply(one[i], op, path)).toEqual(want);
+                  expect(apply(two[i], op, path)).toEqual(want);
+                }
+              });
+              const raos = shapes.map((_, i) => BigInt(i + 1) * 10n ** 9n);
+              const want = twins.map((s, i) => bits(s.epoch(raos[i], { path })));
+              expect(bits(Subnet.epochs(one, raos, { path }))).toEqual(want);
+              expect(bits(Subnet.epochs(two, raos, { path }))).toEqual(want);
+              twins.forEach((s, i) => {
+                expect(state(one[i])).toEqual(state(s));
+                expect(state(two[i])).toEqual(state(s));
+              });
+              batches++;
+              paid += twins.filter((s) => (s.lastOutput as EpochOutput).validatorEmission.some((x) => x > 0n)).length;
+            }
+          }),
+          { numRuns: 25, seed: 16 },
+        );
+        expect(batches).toBeGreaterThan(50);
+        expect(paid).toBeGreaterThan(40);
+      });
+    }
+  }
+
+  it('a batch like the bench network (six subnets of 256 UIDs and one of 1024, float and fixed) on two threads equals each Subnet.epoch on one, two epochs running', () => {
+    for (const mode of ['float', 'fixed'] as const) {
+      const build = (e: Engine) =>
+        [...Array.from({ length: 6 }, (_, i) => syntheticSubnet({ n: 256, validators: 64, seed: 7_000 + i })), syntheticSubnet({ n: 1024, validators: 128, seed: 9_999 })].map(({ input, hyper }) => {
+          const s = new Subnet({ engine: e, n: input.n, tempo: input.tempo, mode, hyper });
+          for (let i = 0; i < input.n; i++) s.register(`hk${i}`);
+          for (let i = 0; i < input.n; i++) if (BigInt(input.stake[i]) > 0n) s.addStake(i, BigInt(input.stake[i]));
+          s.nextBlock(10);
+          s.epoch(0n);
+          const w = input.weights as Uint16Array;
+          for (let i = 0; i < input.n; i++) {
+            const targets: number[] = [];
+            const values: number[] = [];
+            for (let j = 0; j < input.n; j++) if (w[i * input.n + j] !== 0 && j !== i) (targets.push(j), values.push(w[i * input.n + j]));
+            if (targets.length > 0) s.setWeights(i, targets, values);
+          }
+          return s;
+        });
+      const single = build(engine);
+      const batch = build(threaded);
+      for (let epoch = 0; epoch < 2; epoch++) {
+        for (const s of [...single, ...batch]) s.nextBlock(361);
+        const want = single.map((s) => bits(s.epoch(10n ** 9n)));
+        expect(bits(Subnet.epochs(batch, 10n ** 9n))).toEqual(want);
+      }
+      batch.forEach((s, i) => expect(state(s)).toEqual(state(single[i])));
+    }
+  });
+
+  it('refuses bad arguments (not a Subnet, a subnet twice, amounts of the wrong count or type) and a subnet whose state the epoch refuses, before any epoch runs: no subnet changes', () => {
+    const a = new Subnet({ engine: threaded, n: 4, tempo: 1, mode: 'fixed' });
+    const b = new Subnet({ engine: threaded, n: 4, tempo: 1, mode: 'fixed' });
+    for (const s of [a, b]) for (let i = 0; i < 3; i++) s.register(`hk${i}`), s.addStake(i, 10n ** 12n);
+    const before = [state(a), state(b)];
+    const refused = (f: () => unknown, code: string, message?: RegExp) => {
+      expect(f).toThrow(expect.objectContaining({ name: 'YumaError', code }));
+      if (message) expect(f).toThrow(message);
+      expect([state(a), state(b)]).toEqual(before);
+    };
+    refused(() => Subnet.epochs([a, {} as Subnet], 1n), 'E_ARG', /subnets\[1\] must be a Subnet/);
+    refused(() => Subnet.epochs([a, b, a], 1n), 'E_ARG', /twice/);
+    refused(() => Subnet.epochs([a, b], [1n]), 'E_SHAPE', /raoEmission has length 1, subnets 2/);
+    refused(() => Subnet.epochs([a, b], [1n, 2 as unknown as bigint]), 'E_ARG', /raoEmission\[1\] must be a bigint/);
+    refused(() => Subnet.epochs('x' as unknown as Subnet[], 1n), 'E_SHAPE');
+    refused(() => Subnet.epochs([a, b], 1n, { path: 'x' as never }), 'E_ARG');
+    refused(() => Subnet.epochs([a, b], 2n ** 64n), 'E_RANGE');
+    (b as unknown as { table: SubnetNeurons }).table.stake[0] = 2n ** 63n;
+    expect(() => Subnet.epochs([a, b], 1n)).toThrow(expect.objectContaining({ code: 'E_RANGE' }));
+    (b as unknown as { table: SubnetNeurons }).table.stake[0] = 10n ** 12n;
+    expect([state(a), state(b)]).toEqual(before);
+    expect(Subnet.epochs([], 1n)).toEqual([]);
+    expect(Subnet.epochs([a, b], 1n)).toHaveLength(2);
   });
 });
 

@@ -168,6 +168,17 @@ export interface NeuronEpochFields {
   emissionSplit: number[] | undefined;
 }
 
+/**
+ * A resident epoch begun (`SubnetNeurons.beginResident`): its jobs (null when they must run one after another),
+ * a way to run them alone, and the step that turns their raw results into the output and writes it back.
+ * @internal
+ */
+export interface ResidentPending {
+  jobs: ResidentEpoch[] | null;
+  runAlone(): RawEpochResult[];
+  finish(raws: RawEpochResult[]): EpochOutput;
+}
+
 /** What a resident epoch reads besides the table (`SubnetNeurons.epochResident`). */
 export interface ResidentEpochParams {
   currentBlock: bigint;
@@ -517,6 +528,20 @@ export class SubnetNeurons {
    * @internal
    */
   epochResident(host: ResidentHost, e: ResidentEpochParams): EpochOutput {
+    const pending = this.beginResident(host, e);
+    if (pending.jobs === null) return pending.finish(pending.runAlone());
+    return pending.finish(host.run(pending.jobs));
+  }
+
+  /**
+   * `epochResident` in two steps, so many subnets' epochs can run as one batch (`ResidentHost.run` over all their
+   * jobs, shared between threads on a threaded engine): checks and pushes the changed rows, and returns the jobs
+   * and `finish`, which turns the jobs' raw results into the output and writes it back. `jobs` is null for the
+   * dense path with several mechanisms (each mechanism after the first reads the permits the first wrote): those
+   * run alone, through `runAlone`.
+   * @internal
+   */
+  beginResident(host: ResidentHost, e: ResidentEpochParams): ResidentPending {
     const n = this._size;
     const k = this.mechs.length;
     const stake = this.stake.subarray(0, n);
@@ -533,24 +558,27 @@ export class SubnetNeurons {
       validatorPermit, permitLength: n, ownerUid: e.ownerUid, commitBlocks: null, hyper: e.hyper, mode: e.mode,
       matrices: this.mechs[m].resident!,
     });
-    let raws: RawEpochResult[];
+    const finish = (raws: RawEpochResult[]): EpochOutput => {
+      const shape = { n, layout: 'sparse' as const, stake };
+      const out =
+        k === 1
+          ? toEpochOutput(shape, raws[0])
+          : aggregateMechanisms({ n, mode: e.mode, raoEmission: e.raoEmission, parts, mechanisms: this.mechs.map(() => shape) }, raws);
+      this.writeBack(out, e.raoEmission, e.mode, true);
+      const perMechanism = k === 1 ? [out] : (out as MechanismEpochOutput).mechanisms;
+      perMechanism.forEach((o, m) => (o.bonds = e.bonds ? this.bondRows(m) : []));
+      if (k > 1) out.bonds = perMechanism[0].bonds;
+      return out;
+    };
     if (k > 1 && !sparseRule(rules, RULE_MECHANISM_PERMITS)) {
       // the dense twin: mechanisms after the first read the permits mechanism 0 wrote (see runItemRaws)
-      const first = host.run([job(0, permits)]);
-      raws = [...first, ...host.run(this.mechs.slice(1).map((_, m) => job(m + 1, first[0].validatorPermit)))];
-    } else {
-      raws = host.run(this.mechs.map((_, m) => job(m, permits)));
+      const runAlone = (): RawEpochResult[] => {
+        const first = host.run([job(0, permits)]);
+        return [...first, ...host.run(this.mechs.slice(1).map((_, m) => job(m + 1, first[0].validatorPermit)))];
+      };
+      return { jobs: null, runAlone, finish };
     }
-    const shape = { n, layout: 'sparse' as const, stake };
-    const out =
-      k === 1
-        ? toEpochOutput(shape, raws[0])
-        : aggregateMechanisms({ n, mode: e.mode, raoEmission: e.raoEmission, parts, mechanisms: this.mechs.map(() => shape) }, raws);
-    this.writeBack(out, e.raoEmission, e.mode, true);
-    const perMechanism = k === 1 ? [out] : (out as MechanismEpochOutput).mechanisms;
-    perMechanism.forEach((o, m) => (o.bonds = e.bonds ? this.bondRows(m) : []));
-    if (k > 1) out.bonds = perMechanism[0].bonds;
-    return out;
+    return { jobs: this.mechs.map((_, m) => job(m, permits)), runAlone: () => host.run(this.mechs.map((_, m) => job(m, permits))), finish };
   }
 
   /** The rows of mechanism `m` that changed since they were pushed, checked as the engine checks packed rows. */

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine.js';
 import { YumaError } from '../errors.js';
-import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
+import { MAX_MECHANISMS, MAX_SUBNETS, MAX_UIDS } from '../epoch/limits.js';
 import { checkEmissionSplit } from '../epoch/mechanisms.js';
 import { HYPER_KEYS, resolveHyper } from '../epoch/prepare.js';
 import {
@@ -18,9 +18,10 @@ import {
 import { describe, show } from '../validation/describe.js';
 import { guard, readList, readOptions } from '../validation/read.js';
 import { oneOf, toBool, toInt, toName, toU64 } from '../validation/values.js';
-import { residentHostOf } from '../wasm/resident.js';
+import { residentHostOf, type ResidentHost } from '../wasm/resident.js';
+import type { RawEpochResult } from '../epoch/result.js';
 import { U64_MAX } from '../units.js';
-import { SubnetNeurons, unpackRow } from './neurons.js';
+import { SubnetNeurons, unpackRow, type ResidentPending } from './neurons.js';
 
 /** Largest block number the Subnet accepts (blocks are plain numbers; 2^53 blocks is ~10^9 years). */
 const MAX_BLOCK = Number.MAX_SAFE_INTEGER;
@@ -99,6 +100,13 @@ export const SUBNET_EPOCH_OPTION_KEYS = ['path', 'bonds'] as const;
 
 function checkBlock(value: unknown, field: string): number {
   return toInt(value, field, 0, MAX_BLOCK);
+}
+
+/** An epoch begun by `Subnet.beginEpoch`: its resident jobs (none on a non-resident engine) and its last step. */
+interface Pending {
+  host: ResidentHost | null;
+  resident: ResidentPending | null;
+  finish(raws: RawEpochResult[] | null): EpochOutput;
 }
 
 function denseOf(rows: readonly SparseRow[], n: number): number[][] {
@@ -411,17 +419,74 @@ export class Subnet {
    * `epoch_with_mechanisms` for the rest. Returns the engine's output (bonds as sparse rows).
    */
   epoch(raoEmission: bigint, opts?: SubnetEpochOptions): EpochOutput {
+    const pending = this.beginEpoch(raoEmission, opts);
+    return pending.finish(pending.resident === null ? null : pending.resident.runAlone());
+  }
+
+  /**
+   * Epochs of many subnets at once, each as its own `epoch(raoEmission[i], opts)` would run it (same outputs, same
+   * write-back, bit for bit), returned in order. On a Wasm engine shared by all of them the resident epochs run as
+   * one batch: with `createEngine({ threads: 2 })` the kernels are shared between both threads. `raoEmission` is
+   * one amount for every subnet or one per subnet. Arguments are checked before any epoch runs; a subnet may appear
+   * once.
+   */
+  static epochs(subnets: readonly Subnet[], raoEmission: bigint | readonly bigint[], opts?: SubnetEpochOptions): EpochOutput[] {
+    const list = readList(subnets, 'subnets', MAX_SUBNETS).map((s, i) => {
+      if (!(s instanceof Subnet)) throw new YumaError('E_ARG', `subnets[${i}] must be a Subnet (got ${describe(s)})`);
+      return s;
+    });
+    if (new Set(list).size !== list.length) throw new YumaError('E_ARG', 'subnets lists a subnet twice');
+    const raos =
+      typeof raoEmission === 'bigint'
+        ? list.map(() => raoEmission)
+        : readList(raoEmission, 'raoEmission', MAX_SUBNETS).map((r, i) => {
+            if (typeof r !== 'bigint') throw new YumaError('E_ARG', `raoEmission[${i}] must be a bigint (got ${describe(r)})`);
+            return r;
+          });
+    if (raos.length !== list.length) throw new YumaError('E_SHAPE', `raoEmission has length ${raos.length}, subnets ${list.length}`);
+    // begun one after another (each checks its own state first), the resident jobs then run as one batch per engine
+    const pending = list.map((s, i) => s.beginEpoch(raos[i], opts));
+    const raws = new Map<Pending, RawEpochResult[]>();
+    const batches = new Map<ResidentHost, Pending[]>();
+    for (const p of pending) {
+      if (p.resident?.jobs == null) continue;
+      const group = batches.get(p.host!) ?? [];
+      group.push(p);
+      batches.set(p.host!, group);
+    }
+    for (const [host, group] of batches) {
+      const results = host.run(group.flatMap((p) => p.resident!.jobs!));
+      let at = 0;
+      for (const p of group) {
+        const count = p.resident!.jobs!.length;
+        raws.set(p, results.slice(at, at + count));
+        at += count;
+      }
+    }
+    return pending.map((p) => p.finish(p.resident === null ? null : (raws.get(p) ?? p.resident.runAlone())));
+  }
+
+  /**
+   * Checks an epoch's arguments and the state, and begins it: on a resident engine its jobs (run by the caller),
+   * then `finish` writes the output back and records the epoch.
+   */
+  private beginEpoch(raoEmission: bigint, opts?: SubnetEpochOptions): Pending {
     if (typeof raoEmission !== 'bigint') throw new YumaError('E_ARG', `raoEmission must be a bigint (got ${describe(raoEmission)})`);
     const o = readOptions(opts, 'epoch options', SUBNET_EPOCH_OPTION_KEYS);
     const path = oneOf(o.path ?? 'sparse', 'epoch options.path', ['sparse', 'dense'] as const);
     const withBonds = toBool(o.bonds ?? true, 'epoch options.bonds');
     const permitsIn = this.table.validatorPermit.subarray(0, this.size).slice();
     const host = residentHostOf(this.engine);
-    let out: EpochOutput;
+    const done = (out: EpochOutput): EpochOutput => {
+      this._notes = this.whyUnpaid(out, permitsIn);
+      if (this.recordStepBlock) this._lastStepBlock = this._block;
+      this._lastOutput = out;
+      return out;
+    };
     if (host !== null) {
       // the state stays in Wasm memory between epochs (SubnetNeurons.epochResident): same outputs, bit for bit
       const owner = this.ownerUid;
-      out = this.table.epochResident(host, {
+      const resident = this.table.beginResident(host, {
         currentBlock: BigInt(this._block),
         tempo: this._tempo,
         lastStepBlock: BigInt(this._lastStepBlock),
@@ -432,20 +497,23 @@ export class Subnet {
         path,
         bonds: withBonds,
       });
-    } else {
-      const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
-      out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
-      // writeBack checks the output's shape before it changes anything
-      this.table.writeBack(out, raoEmission, this.mode);
-      if (!withBonds) {
-        out.bonds = [];
-        if ('mechanisms' in out) for (const m of (out as MechanismEpochOutput).mechanisms) m.bonds = [];
-      }
+      return { host, resident, finish: (raws) => done(resident.finish(raws!)) };
     }
-    this._notes = this.whyUnpaid(out, permitsIn);
-    if (this.recordStepBlock) this._lastStepBlock = this._block;
-    this._lastOutput = out;
-    return out;
+    return {
+      host: null,
+      resident: null,
+      finish: () => {
+        const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
+        const out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
+        // writeBack checks the output's shape before it changes anything
+        this.table.writeBack(out, raoEmission, this.mode);
+        if (!withBonds) {
+          out.bonds = [];
+          if ('mechanisms' in out) for (const m of (out as MechanismEpochOutput).mechanisms) m.bonds = [];
+        }
+        return done(out);
+      },
+    };
   }
 
   /**
