@@ -22,9 +22,12 @@ export function jobBytes(n: number): number {
   );
 }
 
-/** Bytes a resident job needs in the arena: `jobBytes` without the input matrices, which stay resident. */
+/**
+ * Bytes a resident job needs in the arena: `jobBytes` without the input matrices and the bond outputs (the kernels
+ * read the resident matrices and write the new bonds into them), with the bond-row hint.
+ */
 export function residentJobBytes(n: number): number {
-  return jobBytes(n) - 2 * align(2 * n * n) - align(n * n) + align(n);
+  return jobBytes(n) - 3 * align(2 * n * n) - 2 * align(n * n) + align(n);
 }
 
 /** The per-UID outputs in allocation order, with their element sizes. */
@@ -115,7 +118,11 @@ export function writeResidentJob(a: Arena, p: JobFields, m: ResidentMatrices): n
   slots[J.WEIGHTS_PRESENT] = m.weightsPresent;
   slots[J.BONDS] = m.bonds;
   slots[J.BOND_ROWS_HINT] = a.alloc(p.n);
-  allocOutputs(a, slots, p.n);
+  // Both kernels write the bonds last, after their last read of the input bonds, and only the rows they compute
+  // (ROW_WRITTEN): those rows go straight into the resident matrices; `commitBonds` settles the other kinds.
+  allocOutputs(a, slots, p.n, false);
+  slots[J.OUT_BONDS] = m.bonds;
+  slots[J.OUT_BONDS_PRESENT] = m.bondsPresent;
   fillJob(a, job, slots, p);
   m.bondRowHints(a.u8, slots[J.BOND_ROWS_HINT]);
   return job;
@@ -158,8 +165,9 @@ function allocInputs(a: Arena, slots: number[], p: JobFields): void {
 }
 
 /** Vector outputs first and contiguous, so readJob copies them out in one piece; the n² bond regions last. */
-function allocOutputs(a: Arena, slots: number[], n: number): void {
+function allocOutputs(a: Arena, slots: number[], n: number, bonds = true): void {
   for (const k of VECTOR_OUTPUTS) slots[k] = a.alloc(vectorBytes(k, n));
+  if (!bonds) return;
   slots[J.OUT_BONDS] = a.alloc(2 * n * n);
   slots[J.OUT_BONDS_PRESENT] = a.alloc(n * n);
 }
@@ -234,8 +242,7 @@ export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = 
 export function readResidentJob(a: Arena, job: number, m: ResidentMatrices): RawEpochResult {
   const n = m.stride;
   const r = readVectors(a, job, n);
-  const slot = (k: number) => a.u32[job / 4 + 2 * k];
-  m.commitBonds(r.kinds, slot(J.OUT_BONDS), slot(J.OUT_BONDS_PRESENT));
+  m.commitBonds(r.kinds);
   r.raw.bondRowEmpty = new Uint8Array(n).fill(1);
   return r.raw;
 }

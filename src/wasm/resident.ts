@@ -171,10 +171,10 @@ export class ResidentMatrices {
 
   /**
    * The epoch's bond write-back into the resident matrices, from the kernel's row kinds (abi ROW_*): computed rows
-   * from its output regions, unchanged rows keep their values and store exactly their non-zero entries (as the
+   * the kernel wrote in place, unchanged rows keep their values and store exactly their non-zero entries (as the
    * stateless path's output does), emptied rows are cleared.
    */
-  commitBonds(kinds: Uint8Array, outBonds: number, outPresent: number): void {
+  commitBonds(kinds: Uint8Array): void {
     const n = this.stride;
     const u16 = this.arena.u16;
     const u8 = this.arena.u8;
@@ -186,8 +186,6 @@ export class ResidentMatrices {
       const p = p0 + i * n;
       const state = this.bondRowState[i];
       if (kind === ROW_WRITTEN) {
-        u16.copyWithin(b, outBonds / 2 + i * n, outBonds / 2 + (i + 1) * n);
-        u8.copyWithin(p, outPresent + i * n, outPresent + (i + 1) * n);
         this.bondRowState[i] = BONDS_DATA;
       } else if (kind === ROW_INPUT) {
         if (state === BONDS_NONE) continue;
