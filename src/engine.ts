@@ -76,7 +76,7 @@ class WasmEngine implements Engine {
         residentReaper.register(owner, m);
         return m;
       },
-      run: (jobs) => this.runResident(jobs),
+      run: (jobs, onResult) => this.runResident(jobs, onResult),
     };
     registerResidentHost(this, host);
     // One small epoch per mode through the whole path, so a process's first real epoch does not pay for
@@ -138,12 +138,25 @@ class WasmEngine implements Engine {
    * kernels reading the resident matrices in place, the bonds written back into them. With a helper thread and
    * more than one job of a mode, the jobs are shared between both threads (`runResidentShared`).
    */
-  private runResident(jobs: ResidentEpoch[]): RawEpochResult[] {
+  private runResident(jobs: ResidentEpoch[], onResult?: (index: number, raw: RawEpochResult) => void): RawEpochResult[] {
     if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
     const results: RawEpochResult[] = new Array(jobs.length);
-    for (const [mode, idx] of groupByMode(jobs, results)) {
+    let failure: { error: unknown } | null = null;
+    const done = (i: number, raw: RawEpochResult) => {
+      results[i] = raw;
+      if (onResult === undefined || failure !== null) return;
+      try {
+        onResult(i, raw);
+      } catch (error) {
+        failure = { error };
+      }
+    };
+    // an epoch of n = 0 needs no kernel: groupByMode gives its empty result
+    const groups = groupByMode(jobs, results);
+    for (let i = 0; i < jobs.length; i++) if (results[i] !== undefined) done(i, results[i]);
+    for (const [mode, idx] of groups) {
       if (this.helper && idx.length > 1) {
-        this.runResidentShared(this.helper, jobs, idx, mode, results);
+        this.runResidentShared(this.helper, jobs, idx, mode, done);
         continue;
       }
       const scratchBytes = this.scratchBytes(jobs, idx, mode);
@@ -158,9 +171,10 @@ class WasmEngine implements Engine {
         const job = writeResidentJob(a, jobs[i], jobs[i].matrices);
         a.u32[jobsPtr / 4] = job;
         this.k.epochBatch(jobsPtr, 1, mode, scratch);
-        results[i] = readResidentJob(a, job, jobs[i].matrices);
+        done(i, readResidentJob(a, job, jobs[i].matrices));
       }
     }
+    if (failure !== null) throw (failure as { error: unknown }).error;
     return results;
   }
 
@@ -171,7 +185,7 @@ class WasmEngine implements Engine {
    * each job's bonds into its matrices and copies its vectors out as soon as it is done. Every job has matrices
    * of its own (one per mechanism of a subnet), so the two threads never touch the same ones.
    */
-  private runResidentShared(helper: HelperThread, jobs: ResidentEpoch[], order: number[], mode: number, results: RawEpochResult[]): void {
+  private runResidentShared(helper: HelperThread, jobs: ResidentEpoch[], order: number[], mode: number, done: (index: number, raw: RawEpochResult) => void): void {
     const seen = new Set<ResidentMatrices>();
     for (const i of order) {
       if (seen.has(jobs[i].matrices)) throw new YumaError('E_STATE', 'two jobs of one resident run share their matrices');
@@ -205,7 +219,7 @@ class WasmEngine implements Engine {
       for (;;) {
         while (next < count && Atomics.load(flags, donePtr / 4 + next) !== 0) {
           const i = idx[next];
-          results[i] = readResidentJob(a, headers[next], jobs[i].matrices);
+          done(i, readResidentJob(a, headers[next], jobs[i].matrices));
           next++;
         }
         if (next === count) break;

@@ -444,26 +444,36 @@ export class Subnet {
             return r;
           });
     if (raos.length !== list.length) throw new YumaError('E_SHAPE', `raoEmission has length ${raos.length}, subnets ${list.length}`);
-    // begun one after another (each checks its own state first), the resident jobs then run as one batch per engine
+    // begun one after another (each checks its own state first), the resident jobs then run as one batch per engine;
+    // each subnet finishes (output, write-back) as soon as its jobs are read, while the helper thread, if any, runs on
     const pending = list.map((s, i) => s.beginEpoch(raos[i], opts));
-    const raws = new Map<Pending, RawEpochResult[]>();
-    const batches = new Map<ResidentHost, Pending[]>();
-    for (const p of pending) {
-      if (p.resident?.jobs == null) continue;
+    const outputs = new Array<EpochOutput | undefined>(list.length);
+    const batches = new Map<ResidentHost, number[]>();
+    pending.forEach((p, i) => {
+      if (p.resident?.jobs == null) return;
       const group = batches.get(p.host!) ?? [];
-      group.push(p);
+      group.push(i);
       batches.set(p.host!, group);
-    }
+    });
     for (const [host, group] of batches) {
-      const results = host.run(group.flatMap((p) => p.resident!.jobs!));
-      let at = 0;
-      for (const p of group) {
-        const count = p.resident!.jobs!.length;
-        raws.set(p, results.slice(at, at + count));
-        at += count;
-      }
+      const owner: number[] = []; // job → its subnet's place in the group
+      const first: number[] = [];
+      group.forEach((i, g) => {
+        first.push(owner.length);
+        for (let k = 0; k < pending[i].resident!.jobs!.length; k++) owner.push(g);
+      });
+      const raws = group.map((i) => new Array<RawEpochResult>(pending[i].resident!.jobs!.length));
+      const left = group.map((i) => pending[i].resident!.jobs!.length);
+      host.run(
+        group.flatMap((i) => pending[i].resident!.jobs!),
+        (j, raw) => {
+          const g = owner[j];
+          raws[g][j - first[g]] = raw;
+          if (--left[g] === 0) outputs[group[g]] = pending[group[g]].finish(raws[g]);
+        },
+      );
     }
-    return pending.map((p) => p.finish(p.resident === null ? null : (raws.get(p) ?? p.resident.runAlone())));
+    return pending.map((p, i) => outputs[i] ?? p.finish(p.resident === null ? null : p.resident.runAlone()));
   }
 
   /**

@@ -235,8 +235,13 @@ export interface ResidentHost {
    * (or by `ResidentMatrices.free`).
    */
   matrices(capacity: number, owner: object): ResidentMatrices;
-  /** Runs resident epochs (one trip into Wasm each); each one's bonds are written back into its matrices. */
-  run(jobs: ResidentEpoch[]): RawEpochResult[];
+  /**
+   * Runs resident epochs (one trip into Wasm each); each one's bonds are written back into its matrices.
+   * `onResult(index, raw)`, when given, is called as each job's result is read (on a threaded engine, while the
+   * other thread still runs kernels), in no particular order; every job is committed to its matrices even when it
+   * throws, and its first error is rethrown once all are.
+   */
+  run(jobs: ResidentEpoch[], onResult?: (index: number, raw: RawEpochResult) => void): RawEpochResult[];
 }
 
 const HOSTS = new WeakMap<object, ResidentHost>();
