@@ -338,3 +338,27 @@ describe('vecU16MaxUpscaleToU16', () => {
     expect(vecU16MaxUpscaleToU16([43690, 21845])).toEqual([65535, 32768]);
   });
 });
+
+describe('Subnet.epochNotes describes the last epoch as it ran', () => {
+  it('the outdated-weights note read after later set_weights, registrations and blocks names the rows and blocks of that epoch, and a later epoch replaces it', async () => {
+    const { createEngineSync } = await import('../src/engine.js');
+    const s = new Subnet({ engine: createEngineSync(), n: 6, tempo: 1 });
+    for (let i = 0; i < 4; i++) s.register(`hk-${i}`);
+    s.addStake(0, 10n ** 12n);
+    s.addStake(1, 10n ** 12n);
+    s.epoch(10n ** 9n); // grants both their permits
+    s.setWeights(0, [2, 3], [1, 1]); // same block as the registrations: outdated
+    s.setWeights(1, [2, 3], [1, 1]);
+    s.nextBlock();
+    s.epoch(10n ** 9n);
+    const note = (uid: number, block: number) => expect.stringMatching(new RegExp(`^uid ${uid}'s weights \\(set at block ${block}\\) are not newer than the registration`));
+    expect(s.epochNotes()).toEqual([note(0, 0), note(1, 0)]);
+    // after the epoch: uid 0 sets newer weights, a new uid registers, blocks pass; the notes still say what that epoch saw
+    s.setWeights(0, [2, 3], [5, 1]);
+    s.register('hk-4');
+    s.nextBlock(3);
+    expect(s.epochNotes()).toEqual([note(0, 0), note(1, 0)]);
+    s.epoch(10n ** 9n);
+    expect(s.epochNotes()).toEqual([note(1, 0)]);
+  });
+});

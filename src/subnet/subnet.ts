@@ -117,6 +117,37 @@ function denseOf(rows: readonly SparseRow[], n: number): number[][] {
   });
 }
 
+/** `Subnet.epochNotes`' sentences from what the epoch left (see `Subnet.whyUnpaid`). */
+function notesOf(noPermits: boolean, granted: number, permitsIn: Uint8Array, rows: readonly Uint32Array[], lastUpdate: BigUint64Array, reg: BigUint64Array): string[] {
+  const notes: string[] = [];
+  if (noPermits) {
+    notes.push(
+      `no UID held a validator permit going into this epoch, so no weights counted and no dividends were paid; ` +
+        `this epoch granted ${granted} permit${granted === 1 ? '' : 's'}, so the next epoch pays (run one more).`,
+    );
+  }
+  // on the stored packed rows, stopping at a row's first positive weight that is not outdated
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (row.length === 0 || permitsIn[i] !== 1) continue;
+    const lu = lastUpdate[i];
+    let positive = 0;
+    let current = false;
+    for (let e = 0; e < row.length && !current; e++) {
+      if ((row[e] & 0xffff) === 0) continue;
+      positive++;
+      current = lu > reg[row[e] >>> 16];
+    }
+    if (positive > 0 && !current) {
+      notes.push(
+        `uid ${i}'s weights (set at block ${lu}) are not newer than the registration of the UIDs they point at, so the chain ` +
+          `ignores them as outdated; set weights in a block after the registrations.`,
+      );
+    }
+  }
+  return notes;
+}
+
 /**
  * One subnet's chain storage, driven like the chain drives it: `register` appends or replaces a UID
  * (`append_neuron` / `replace_neuron`), `setWeights` stores max-upscaled rows in caller order, `epoch` runs the
@@ -153,7 +184,8 @@ export class Subnet {
   private stakeOf = new Map<string, bigint>();
   private _lastStepBlock = 0;
   private _lastOutput: EpochOutput | null = null;
-  private _notes: string[] = [];
+  /** What `epochNotes` reads, kept from the last epoch (the notes are built on demand). */
+  private _notes: (() => string[]) | null = null;
 
   constructor(opts: SubnetOptions) {
     const o = readOptions(opts, 'Subnet options', SUBNET_OPTION_KEYS, true);
@@ -533,41 +565,28 @@ export class Subnet {
    * treats them as outdated and ignores them).
    */
   epochNotes(): string[] {
-    return this._notes.slice();
+    return this._notes === null ? [] : this._notes();
   }
 
-  private whyUnpaid(out: EpochOutput, permitsIn: Uint8Array): string[] {
-    const notes: string[] = [];
-    if (!permitsIn.includes(1) && this.ownerUid === null) {
-      const granted = out.validatorPermit.filter(Boolean).length;
-      notes.push(
-        `no UID held a validator permit going into this epoch, so no weights counted and no dividends were paid; ` +
-          `this epoch granted ${granted} permit${granted === 1 ? '' : 's'}, so the next epoch pays (run one more).`,
-      );
-    }
-    const reg = this.table.blockAtRegistration;
+  /**
+   * The epoch's notes, built when asked for from what they read as the epoch left it: the permits going in, the
+   * permits granted, and mechanism 0's weight rows (stored rows are replaced whole, never changed, so the list of
+   * them is a snapshot), last-update and registration blocks — small copies instead of visiting every row of every
+   * subnet each epoch.
+   */
+  private whyUnpaid(out: EpochOutput, permitsIn: Uint8Array): () => string[] {
+    const noPermits = !permitsIn.includes(1) && this.ownerUid === null;
+    const granted = noPermits ? out.validatorPermit.filter(Boolean).length : 0;
+    const size = this.size;
     const m0 = this.table.mechanism(0);
-    // on the stored packed rows, stopping at a row's first positive weight that is not outdated: no per-epoch
-    // copy of the weight matrix
-    for (let i = 0; i < this.size; i++) {
-      const row = m0.weights[i];
-      if (row.length === 0 || permitsIn[i] !== 1) continue;
-      const lu = m0.lastUpdate[i];
-      let positive = 0;
-      let current = false;
-      for (let e = 0; e < row.length && !current; e++) {
-        if ((row[e] & 0xffff) === 0) continue;
-        positive++;
-        current = lu > reg[row[e] >>> 16];
-      }
-      if (positive > 0 && !current) {
-        notes.push(
-          `uid ${i}'s weights (set at block ${lu}) are not newer than the registration of the UIDs they point at, so the chain ` +
-            `ignores them as outdated; set weights in a block after the registrations.`,
-        );
-      }
-    }
-    return notes;
+    const rows = m0.weights.slice(0, size);
+    const lastUpdate = m0.lastUpdate.slice(0, size);
+    const reg = this.table.blockAtRegistration.slice(0, size);
+    let notes: string[] | null = null;
+    return () => {
+      notes ??= notesOf(noPermits, granted, permitsIn, rows, lastUpdate, reg);
+      return notes.slice();
+    };
   }
 
   /**
