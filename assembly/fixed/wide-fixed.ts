@@ -2,7 +2,7 @@
 // 128-bit raws travel as (lo, hi) words; 128-bit results come back as lo with hi in `wideHi` (see wide.ts).
 
 import {
-  wideHi, wideOverflow, umul128, neg128, add128, udiv128by64, sdivFixed128,
+  wideHi, wideOverflow, umul128, umul128x128, prodW1, prodW2, prodW3, neg128, add128, udiv128by64, sdivFixed128,
 } from './wide';
 import { ONE, MAX as I64_MAX, satSub } from './i32f32';
 
@@ -41,20 +41,8 @@ export function mulSatI64F64(aLo: u64, aHi: u64, bLo: u64, bHi: u64): u64 {
   if (aNeg) { a0 = neg128(aLo, aHi); a1 = wideHi; }
   if (bNeg) { b0 = neg128(bLo, bHi); b1 = wideHi; }
   // |a|·|b| as four 64-bit words w3:w2:w1:w0 (magnitudes ≤ 2^127, product < 2^254)
-  const p00lo = umul128(a0, b0); const p00hi = wideHi;
-  const p01lo = umul128(a0, b1); const p01hi = wideHi;
-  const p10lo = umul128(a1, b0); const p10hi = wideHi;
-  const p11lo = umul128(a1, b1); const p11hi = wideHi;
-  const w0 = p00lo;
-  let w1 = p00hi + p01lo;
-  let c: u64 = <u64>(w1 < p01lo);
-  w1 += p10lo;
-  c += <u64>(w1 < p10lo);
-  let w2 = p01hi + c;
-  let c2: u64 = <u64>(w2 < c);
-  w2 += p10hi; c2 += <u64>(w2 < p10hi);
-  w2 += p11lo; c2 += <u64>(w2 < p11lo);
-  const w3 = p11hi + c2;
+  const w0 = umul128x128(a0, a1, b0, b1);
+  const w1 = prodW1, w2 = prodW2, w3 = prodW3;
   // magnitude of the product shifted right by 64 is w3:w2:w1; floor for a negative result rounds the magnitude up
   let mLo = w1, mHi = w2;
   let big = w3 != 0;

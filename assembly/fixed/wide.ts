@@ -27,6 +27,32 @@ const M32: u64 = 0xffffffff;
   return (mid << 32) | (ll & M32);
 }
 
+/** Words 1–3 of the last `umul128x128` product. */
+export let prodW1: u64 = 0;
+export let prodW2: u64 = 0;
+export let prodW3: u64 = 0;
+
+/** Unsigned 128×128 → 256: returns word 0, words 1–3 in `prodW1..prodW3`. */
+// @ts-ignore: decorator
+@inline export function umul128x128(aLo: u64, aHi: u64, bLo: u64, bHi: u64): u64 {
+  const p00lo = umul128(aLo, bLo); const p00hi = wideHi;
+  const p01lo = umul128(aLo, bHi); const p01hi = wideHi;
+  const p10lo = umul128(aHi, bLo); const p10hi = wideHi;
+  const p11lo = umul128(aHi, bHi); const p11hi = wideHi;
+  let w1 = p00hi + p01lo;
+  let c: u64 = <u64>(w1 < p01lo);
+  w1 += p10lo;
+  c += <u64>(w1 < p10lo);
+  let w2 = p01hi + c;
+  let c2: u64 = <u64>(w2 < c);
+  w2 += p10hi; c2 += <u64>(w2 < p10hi);
+  w2 += p11lo; c2 += <u64>(w2 < p11lo);
+  prodW1 = w1;
+  prodW2 = w2;
+  prodW3 = p11hi + c2;
+  return p00lo;
+}
+
 /** Signed 64×64 → 128 (two's complement). Returns lo; hi in `wideHi`. */
 // @ts-ignore: decorator
 @inline export function smul128(a: i64, b: i64): u64 {
