@@ -81,3 +81,62 @@ export const MODE_FIXED: i32 = 1;
 @inline export function ptr(job: usize, k: i32): usize {
   return <usize>load<i64>(job + (<usize>k << 3));
 }
+
+// The block's coinbase table (mirror of src/wasm/abi.ts's CBH / CBS): a header of CB_HEADER_SLOTS u64 slots, then
+// one record of CB_SUBNET_SLOTS u64 slots per emitting subnet in emission order. 128-bit raws take two slots
+// (low word first). Fields the kernels update in place (reserves, weight, flow, pots, moving price) are read and
+// written back through the same slot.
+export const CBH_COUNT: i32 = 0;
+export const CBH_FLAGS: i32 = 1;
+export const CBH_CREDIT: i32 = 2;
+export const CBH_ROOT_TW: i32 = 3;
+export const CBH_OWNER_CUT: i32 = 5;
+export const CBH_MOVING_ALPHA: i32 = 6;
+export const CBH_BLOCK: i32 = 8;
+export const CBH_ROOT_SELL: i32 = 9;
+export const CBH_INJECTED_TAO: i32 = 10;
+export const CB_HEADER_SLOTS: i32 = 16;
+
+export const CBS_FLAGS: i32 = 0;
+export const CBS_MOVING: i32 = 1;
+export const CBS_BURNED: i32 = 3;
+export const CBS_TAO: i32 = 5;
+export const CBS_ALPHA_IN: i32 = 6;
+export const CBS_ALPHA_OUT: i32 = 7;
+export const CBS_WEIGHT: i32 = 8;
+export const CBS_ALPHA_EMISSION: i32 = 9;
+export const CBS_FLOW: i32 = 10;
+export const CBS_SHARE: i32 = 11;
+export const CBS_POT_SERVER: i32 = 13;
+export const CBS_POT_VALIDATOR: i32 = 14;
+export const CBS_POT_ROOT: i32 = 15;
+export const CBS_POT_OWNER: i32 = 16;
+export const CBS_FIRST_EMISSION: i32 = 17;
+export const CBS_HALVING: i32 = 18;
+export const CBS_TAO_EMISSION: i32 = 19;
+export const CBS_TAO_IN: i32 = 21;
+export const CBS_ALPHA_IN_TERM: i32 = 23;
+export const CBS_EXCESS: i32 = 25;
+export const CBS_INJ_TAO: i32 = 27;
+export const CBS_INJ_ALPHA: i32 = 28;
+export const CBS_SPENT: i32 = 29;
+export const CBS_OWNER_CUT: i32 = 31;
+export const CBS_ROOT_ALPHA: i32 = 33;
+export const CBS_CREATED: i32 = 35;
+export const CBS_ROOT64: i32 = 36;
+export const CBS_UNASSIGNED: i32 = 37;
+export const CBS_ROOT_PROP: i32 = 38;
+export const CBS_ALPHA_OUT_TERM: i32 = 40;
+export const CB_SUBNET_SLOTS: i32 = 42;
+
+// CBH_FLAGS bits: the era's rules
+export const CB_ERA_HEAD: i64 = 1;
+export const CB_ERA_LAUNCH: i64 = 2;
+export const CB_SHARES_GIVEN: i64 = 4;
+export const CB_EMISSIONS_GIVEN: i64 = 8;
+// CBS_FLAGS bits: inputs, then what the kernels found
+export const CB_DYNAMIC: i64 = 1;
+export const CB_EMISSION_ENABLED: i64 = 2;
+export const CB_OWNER_CUT_ENABLED: i64 = 4;
+export const CB_PRICE_ONE: i64 = 8;
+export const CB_REFUSED: i64 = 16;

@@ -31,3 +31,12 @@ export function epochBatch(jobs: usize, count: i32, mode: i32, scratch: usize): 
 // loader keeps in this module's memory across epochs (src/research/wasm.ts).
 export { runResearchEpoch as researchEpoch } from './research/epoch';
 export { researchScratchBytes, researchExpMap } from './research/exports';
+
+// The block's coinbase over a table of the emitting subnets (layout: abi.ts CBH_* / CBS_*), in the chain's order:
+// shares, then terms and injection, then (after the caller's excess-TAO buys) alpha out and the pending pots, then
+// (after the epochs) moving prices and RootProp. src/wasm/coinbase.ts writes the table and reads it back.
+export { coinbaseShares } from './coinbase/shares';
+export { coinbaseTerms } from './coinbase/terms';
+export { coinbaseInject } from './coinbase/inject';
+export { coinbaseAlphaOut } from './coinbase/alpha-out';
+export { coinbaseMovingPrices } from './coinbase/moving-price';

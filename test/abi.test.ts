@@ -29,4 +29,19 @@ describe('job header ABI', () => {
       expect(asConst(name), name).toBe(abi[name]);
     }
   });
+
+  it('has the same coinbase table slots and flags (CBH_*, CBS_*, CB_*)', () => {
+    for (const [key, value] of Object.entries(abi.CBH)) expect(asConst(`CBH_${key}`), key).toBe(value);
+    for (const [key, value] of Object.entries(abi.CBS)) expect(asConst(`CBS_${key}`), key).toBe(value);
+    expect(asConst('CB_HEADER_SLOTS')).toBe(abi.CB_HEADER_SLOTS);
+    expect(asConst('CB_SUBNET_SLOTS')).toBe(abi.CB_SUBNET_SLOTS);
+    // two-slot raws: a slot and the next are both inside the record and taken by no other field
+    const wide = ['MOVING', 'BURNED', 'SHARE', 'TAO_EMISSION', 'TAO_IN', 'ALPHA_IN_TERM', 'EXCESS', 'OWNER_CUT', 'ROOT_ALPHA', 'ROOT_PROP', 'ALPHA_OUT_TERM'];
+    const taken = Object.entries(abi.CBS).flatMap(([k, v]) => (wide.includes(k) ? [v, v + 1] : [v]));
+    expect(new Set(taken).size).toBe(taken.length);
+    expect(Math.max(...taken)).toBeLessThan(abi.CB_SUBNET_SLOTS);
+    for (const name of ['CB_ERA_HEAD', 'CB_ERA_LAUNCH', 'CB_SHARES_GIVEN', 'CB_EMISSIONS_GIVEN', 'CB_DYNAMIC', 'CB_EMISSION_ENABLED', 'CB_OWNER_CUT_ENABLED', 'CB_PRICE_ONE', 'CB_REFUSED'] as const) {
+      expect(asConst(name), name).toBe(abi[name]);
+    }
+  });
 });

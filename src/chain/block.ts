@@ -5,7 +5,10 @@
  * (the epoch through the engine in fixed mode, incentives with the owner-hotkey burn/recycle, parent/child
  * redistribution, root/alpha dividend split, delegate take, nominators, root claimable), moving prices and
  * `RootProp`. Types, rounding and order are the chain's: every U96F32/U64F64/I96F32 operation is the
- * substrate-fixed rule on raw bits (the BigInt fixed-point helpers of the chain-exact reference).
+ * substrate-fixed rule on raw bits. The per-block coinbase (shares, terms, injection, alpha out, moving prices)
+ * runs in Wasm over a table of the emitting subnets (assembly/coinbase/, src/wasm/coinbase.ts), the excess-TAO
+ * buys, epochs and payouts in BigInt here (src/fixed/substrate-fixed.ts); src/reference/coinbase.ts is the
+ * coinbase's BigInt oracle.
  *
  * Not modelled: registration-burn decay, CRv3 reveals, pending children, auto root claims, voting power,
  * conviction owner changes, lease dividends (see the README's block-model section).
@@ -36,11 +39,13 @@ import {
   u64SatSub as u64Sub,
   wrapAdd,
 } from '../fixed/substrate-fixed.js';
-import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, currentPrice, doSwap, limitPriceFromRao, weightsForAddedLiquidity } from '../dtao/balancer.js';
-import { constantProductSwap, isHead, legacyEpochDue, rulesOf, seedAlphaOut, spotPriceShares } from './eras.js';
+import { type SwapError, MAX_PRICE_RAO } from '../dtao/balancer.js';
+import { isHead, legacyEpochDue, rulesOf, seedAlphaOut, spotPriceShares } from './eras.js';
 import { updateRegistrationPrices } from './registration.js';
 import { hotkeyStake, ownerOf, stakePool, swapTaoForAlpha } from './swap.js';
 import { resolveHyper } from '../epoch/prepare.js';
+import { CoinbaseTable } from '../wasm/coinbase.js';
+import { CBH, CBS, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
 import { residentHostOf } from '../wasm/resident.js';
 import { SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
 import { type ChainState, type ChainSubnet, type StakePool, compareKeys, poolKey, storageOrderKey } from './state.js';
@@ -62,7 +67,6 @@ export const CHAIN_EPOCHS: Readonly<EpochSettings> = Object.freeze({ mode: 'fixe
 export const MAX_TEMPO = 50_400n;
 
 const U96_ONE = 1n << 32n;
-const U96_HALF = 1n << 31n;
 const U64F64_ONE = 1n << 64n;
 const u96 = (n: bigint): bigint => fromInt(U96F32, n);
 const tou64 = (bits: bigint): bigint => toU64Sat(U96F32, bits);
@@ -222,30 +226,11 @@ let lastTaoWeight = { raw: -1n, u96: 0n };
 
 /** `root_proportion`: tw·rootTao / (tw·rootTao + alpha issuance), U96F32 bits. */
 export function rootProportion(s: ChainState, sn: ChainSubnet): bigint {
-  return rootProportionOf(rootTaoWeighted(s), sn);
+  return openTable(s, [sn], 0n, rootTaoWeighted(s), false).movingPrices().get128(0, CBS.ROOT_PROP);
 }
 
 /** tw·rootTao (U96F32 bits): the same for every subnet of a block. */
 const rootTaoWeighted = (s: ChainState): bigint => mulSat(U96F32, u96(s.subnets.get(0)?.subnetTao ?? 0n), taoWeightOf(s));
-
-/**
- * `root_proportion` from tw·rootTao. A block asks it of each subnet up to three times, twice for the same alpha
- * issuance (the pots, then `RootProp`): the last (tw·rootTao, issuance) → proportion is kept per subnet.
- */
-function rootProportionOf(rootTw: bigint, sn: ChainSubnet): bigint {
-  const issuance = alphaIssuance(sn);
-  const c = lastRootProp.get(sn);
-  if (c !== undefined && c.rootTw === rootTw && c.issuance === issuance) return c.value;
-  const value = divChecked(U96F32, rootTw, satAdd(U96F32, rootTw, u96(issuance))) ?? 0n;
-  if (c === undefined) lastRootProp.set(sn, { rootTw, issuance, value });
-  else {
-    c.rootTw = rootTw;
-    c.issuance = issuance;
-    c.value = value;
-  }
-  return value;
-}
-const lastRootProp = new WeakMap<ChainSubnet, { rootTw: bigint; issuance: bigint; value: bigint }>();
 
 /** `get_moving_alpha_price` (U64F64 bits): 1 for root and stable subnets. */
 export function movingAlphaPrice(sn: ChainSubnet): bigint {
@@ -255,38 +240,31 @@ export function movingAlphaPrice(sn: ChainSubnet): bigint {
 
 /** `get_shares` + the `SubnetEmissionEnabled` renormalisation: U64F64 share per emitting subnet. */
 export function subnetShares(s: ChainState, emit: number[]): Map<number, bigint> {
-  const sns = emit.map((n) => s.subnets.get(n)!);
-  const shares = sharesOf(s, emit, sns, sns.map(movingAlphaPrice));
-  return new Map(emit.map((n, i) => [n, shares[i]]));
+  const t = openTable(s, emit.map((n) => s.subnets.get(n)!), 0n, 0n, false).shares();
+  return new Map(emit.map((n, i) => [n, t.get128(i, CBS.SHARE)]));
 }
 
-/** `subnetShares` on arrays in `emit` order, from each subnet's moving price (U64F64 bits) read once. */
-function sharesOf(s: ChainState, emit: readonly number[], sns: readonly ChainSubnet[], prices: readonly bigint[]): bigint[] {
-  const rules = rulesOf(s);
-  if (rules.shares !== 'moving-price') {
-    const m = spotPriceShares(s, emit);
-    return emit.map((n) => m.get(n)!);
+/** The era's coinbase rules as the table's header flags. */
+function eraFlags(s: ChainState): number {
+  const r = rulesOf(s);
+  return (r.era === 'head' ? CB_ERA_HEAD : r.era === 'launch' ? CB_ERA_LAUNCH : 0) | (r.shares !== 'moving-price' ? CB_SHARES_GIVEN : 0);
+}
+
+/**
+ * The coinbase table (src/wasm/coinbase.ts) of the subnets `sns`, in that order: their fields, the spot-price
+ * shares when the era's rule takes them, and with `emissions` the block emission for each alpha issuance —
+ * computed in netuid order, since each computation stores `BlockEmission`.
+ */
+function openTable(s: ChainState, sns: readonly ChainSubnet[], credit: bigint, rootTw: bigint, emissions: boolean, extraFlags = 0): CoinbaseTable {
+  const flags = eraFlags(s) | extraFlags;
+  const t = CoinbaseTable.shared().open(sns.length, { flags, credit, rootTw, ownerCut: s.subnetOwnerCut, movingAlpha: s.subnetMovingAlpha, block: s.block });
+  if (emissions) for (const i of netuidOrder(sns)) t.putSubnet(i, sns[i], blockEmissionStoring(s, alphaIssuance(sns[i])) ?? 0n);
+  else for (let i = 0; i < sns.length; i++) t.putSubnet(i, sns[i], 0n);
+  if ((flags & CB_SHARES_GIVEN) !== 0 && (extraFlags & CB_EMISSIONS_GIVEN) === 0) {
+    const m = spotPriceShares(s, sns.map((sn) => sn.netuid));
+    sns.forEach((sn, i) => t.put128(i, CBS.SHARE, m.get(sn.netuid)!));
   }
-  // prices are ≥ 0, so the saturating running sum is the plain sum clamped once
-  let total = 0n;
-  for (const p of prices) total += p;
-  if (total > U64F64.max) total = U64F64.max;
-  const price = prices.map((p) => divChecked(U64F64, p, total) ?? 0n);
-  if (rules.era === 'launch') return price;
-  let totalWeight = 0n;
-  const weighted = price.map((p, i) => {
-    const burned = convert(U96F32, U64F64, sns[i].minerBurned);
-    // nothing burned: the factor is exactly 1 and p ⊗ 1 = p
-    const w = burned === 0n ? p : mulSat(U64F64, p, satSub(U64F64, U64F64_ONE, burned > U64F64_ONE ? U64F64_ONE : burned));
-    totalWeight += w;
-    return w;
-  });
-  if (totalWeight > U64F64.max) totalWeight = U64F64.max;
-  const shares = totalWeight > 0n ? weighted.map((w) => divChecked(U64F64, w, totalWeight) ?? 0n) : price;
-  if (sns.every((sn) => sn.subnetEmissionEnabled)) return shares;
-  let enabledSum = 0n;
-  for (let i = 0; i < sns.length; i++) if (sns[i].subnetEmissionEnabled) enabledSum = satAdd(U64F64, enabledSum, shares[i]);
-  return shares.map((sh, i) => (sns[i].subnetEmissionEnabled && enabledSum > 0n ? (divChecked(U64F64, sh, enabledSum) ?? 0n) : 0n));
+  return t;
 }
 
 /** `get_block_emission_for_issuance`, which also stores `BlockEmission` whenever it computes a value. */
@@ -322,49 +300,30 @@ const emissionSpans: Array<{ lo: bigint; hi: bigint; emission: bigint }> = [];
  */
 export function subnetTerms(s: ChainState, taoEmissions: ReadonlyMap<number, bigint>): Map<number, SubnetBlockTerms> {
   const netuids = [...taoEmissions.keys()].sort((a, b) => a - b);
-  const terms = termsOf(
-    s,
-    netuids.map((n) => s.subnets.get(n)!),
-    netuids.map((n) => taoEmissions.get(n)!),
-  );
-  return new Map(netuids.map((n, i) => [n, terms[i]]));
+  const sns = netuids.map((n) => s.subnets.get(n)!);
+  const rootTw = rulesOf(s).era === 'head' ? rootTaoWeighted(s) : 0n;
+  const t = openTable(s, sns, 0n, rootTw, true, CB_EMISSIONS_GIVEN);
+  netuids.forEach((n, i) => t.put128(i, CBS.TAO_EMISSION, taoEmissions.get(n)!));
+  t.terms();
+  return new Map(netuids.map((n, i) => [n, { ...termsAt(t, i), share: 0n }]));
 }
 
-/** `subnetTerms` on arrays (any order; computed in netuid order, since each computation stores `BlockEmission`). */
-function termsOf(s: ChainState, sns: readonly ChainSubnet[], taoEmissions: readonly bigint[]): SubnetBlockTerms[] {
-  const out = new Array<SubnetBlockTerms>(sns.length);
-  const era = rulesOf(s).era;
-  const rootTw = era === 'head' ? rootTaoWeighted(s) : 0n;
-  for (const i of netuidOrder(sns)) {
-    const sn = sns[i];
-    const taoEmission = taoEmissions[i];
-    const alphaEmission = u96(blockEmissionStoring(s, alphaIssuance(sn)) ?? 0n);
-    const price = convert(U64F64, U96F32, currentPrice(sn));
-    let taoIn = taoEmission;
-    let alphaIn = divChecked(U96F32, taoEmission, price) ?? 0n;
-    if (era === 'head') {
-      const cap = mulSat(U96F32, rootProportionOf(rootTw, sn), alphaEmission);
-      if (alphaIn > cap) {
-        alphaIn = cap;
-        taoIn = mulSat(U96F32, alphaIn, price);
-      }
-    } else if (era === 'launch' && alphaIn > alphaEmission) alphaIn = alphaEmission; // all the TAO is still injected
-    out[i] = {
-      share: 0n,
-      taoEmission,
-      taoIn,
-      alphaIn,
-      alphaOut: alphaEmission,
-      excessTao: satSub(U96F32, taoEmission, taoIn),
-      ownerCut: 0n,
-      rootAlpha: 0n,
-      excessBoughtAlpha: 0n,
-      excessTaoSpent: 0n,
-      excessSwapError: null,
-      alphaUnassigned: 0n,
-    };
-  }
-  return out;
+/** Record i's terms as the block report shows them (share, the U96F32 terms; the rest filled in later). */
+function termsAt(t: CoinbaseTable, i: number): SubnetBlockTerms {
+  return {
+    share: t.get128(i, CBS.SHARE),
+    taoEmission: t.get128(i, CBS.TAO_EMISSION),
+    taoIn: t.get128(i, CBS.TAO_IN),
+    alphaIn: t.get128(i, CBS.ALPHA_IN_TERM),
+    alphaOut: t.get128(i, CBS.ALPHA_OUT_TERM),
+    excessTao: t.get128(i, CBS.EXCESS),
+    ownerCut: 0n,
+    rootAlpha: 0n,
+    excessBoughtAlpha: 0n,
+    excessTaoSpent: 0n,
+    excessSwapError: null,
+    alphaUnassigned: 0n,
+  };
 }
 
 /** Indices of `sns` in ascending netuid order (storage order is numeric below netuid 256: no sort then). */
@@ -969,9 +928,11 @@ export function blockStep(s: ChainState, engine: EpochEngineLike, settings: Epoc
 
   // update_moving_prices, update_root_prop
   const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0)).map((n) => s.subnets.get(n)!);
-  for (const sn of emitAfter) updateMovingPrice(s, sn);
-  const rootTw = rootTaoWeighted(s);
-  for (const sn of emitAfter) sn.rootProp = rootProportionOf(rootTw, sn);
+  const t = openTable(s, emitAfter, 0n, rootTaoWeighted(s), false).movingPrices();
+  for (let i = 0; i < emitAfter.length; i++) {
+    emitAfter[i].subnetMovingPrice = t.get128(i, CBS.MOVING, true);
+    emitAfter[i].rootProp = t.get128(i, CBS.ROOT_PROP);
+  }
 
   return {
     block: now,
@@ -1004,56 +965,77 @@ export function injectAndMaybeSwap(
   credit: bigint,
   reports?: Map<number, SubnetBlockReport>,
 ): { credit: bigint; stranded: bigint } {
+  const sns = emit.map((n) => s.subnets.get(n)!);
+  const ts = emit.map((n, i) => (Array.isArray(terms) ? (terms as readonly SubnetBlockTerms[])[i] : (terms as ReadonlyMap<number, SubnetBlockTerms>).get(n)!));
+  const t = openTable(s, sns, credit, 0n, false);
+  ts.forEach((x, i) => {
+    t.put128(i, CBS.TAO_IN, x.taoIn);
+    t.put128(i, CBS.ALPHA_IN_TERM, x.alphaIn);
+    t.put128(i, CBS.EXCESS, x.excessTao);
+  });
+  return applyInjection(s, sns, t.inject(), ts, reports);
+}
+
+/**
+ * The state side of the table's injection pass, in emission order: weights, reserves and flows; on subnets with
+ * an excess-TAO buy the swap (fee-less, up to the max price) runs here, and the injection is booked on the
+ * reserves the swap left. `TotalStake` grows by everything that entered a pool.
+ */
+function applyInjection(
+  s: ChainState,
+  sns: readonly ChainSubnet[],
+  t: CoinbaseTable,
+  terms: readonly SubnetBlockTerms[],
+  reports?: Map<number, SubnetBlockReport>,
+): { credit: bigint; stranded: bigint } {
   let stranded = 0n;
-  const head = isHead(s);
-  for (let i = 0; i < emit.length; i++) {
-    const n = emit[i];
-    const sn = s.subnets.get(n)!;
-    const t = Array.isArray(terms) ? (terms as readonly SubnetBlockTerms[])[i] : (terms as ReadonlyMap<number, SubnetBlockTerms>).get(n)!;
-    const taoIn = tou64(t.taoIn);
-    const alphaIn = tou64(t.alphaIn);
-    const toSwap = tou64(t.excessTao);
-    let injTao = 0n;
-    let injAlpha = 0n;
-    // constant-product eras add liquidity without re-weighting
-    const w = head ? weightsForAddedLiquidity(sn.swapBalancerQuoteWeightParts, sn.subnetTao, sn.subnetAlphaIn, taoIn, alphaIn) : sn.swapBalancerQuoteWeightParts;
-    if (w === null) {
-      const rep = reports?.get(n);
+  for (let i = 0; i < sns.length; i++) {
+    const sn = sns[i];
+    if ((t.getNum(i, CBS.FLAGS) & CB_REFUSED) !== 0) {
+      const rep = reports?.get(sn.netuid);
       if (rep) rep.injectionRefused = true;
-    }
-    else {
-      sn.swapBalancerQuoteWeightParts = w;
-      injTao = taoIn;
-      injAlpha = alphaIn;
-    }
+    } else sn.swapBalancerQuoteWeightParts = t.get(i, CBS.WEIGHT);
     sn.subnetExcessTao = 0n;
-    sn.subnetTaoInEmission = 0n;
-    if (toSwap > 0n && credit >= toSwap) {
-      credit -= toSwap;
-      t.excessTaoSpent = toSwap;
-      const r = swapTaoForAlpha(s, sn, toSwap, MAX_PRICE_RAO, true);
+    const injAlpha = t.get(i, CBS.INJ_ALPHA);
+    const injTao = t.get(i, CBS.INJ_TAO);
+    const spent = t.get(i, CBS.SPENT);
+    if (spent === 0n) {
+      sn.subnetAlphaIn = t.get(i, CBS.ALPHA_IN);
+      if (injTao !== 0n) {
+        sn.subnetTao = t.get(i, CBS.TAO);
+        sn.subnetProtocolFlow = t.getI64(i, CBS.FLOW);
+      }
+    } else {
+      const x = terms[i];
+      x.excessTaoSpent = spent;
+      const r = swapTaoForAlpha(s, sn, spent, MAX_PRICE_RAO, true);
       if (typeof r === 'string') {
-        t.excessSwapError = r;
-        stranded += toSwap;
+        x.excessSwapError = r;
+        stranded += spent;
       } else {
         sn.subnetProtocolAlpha = u64Add(sn.subnetProtocolAlpha, r.amountPaidOut);
-        t.excessBoughtAlpha = r.amountPaidOut;
+        x.excessBoughtAlpha = r.amountPaidOut;
         sn.subnetExcessTao = r.amountPaidIn;
         sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, r.amountPaidIn);
-        stranded += toSwap - r.amountPaidIn;
+        stranded += spent - r.amountPaidIn;
       }
+      sn.subnetAlphaIn = u64Add(sn.subnetAlphaIn, injAlpha);
+      if (injTao !== 0n) {
+        sn.subnetTao = u64Add(sn.subnetTao, injTao);
+        sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, injTao);
+      }
+      // the alpha-out pass reads the reserves as the swap left them
+      t.put(i, CBS.TAO, sn.subnetTao);
+      t.put(i, CBS.ALPHA_IN, sn.subnetAlphaIn);
+      t.put(i, CBS.ALPHA_OUT, sn.subnetAlphaOut);
     }
     sn.subnetAlphaInEmission = injAlpha;
-    sn.subnetAlphaIn = u64Add(sn.subnetAlphaIn, injAlpha);
-    if (injTao !== 0n && credit >= injTao) {
-      credit -= injTao;
-      sn.subnetTaoInEmission = injTao;
-      sn.subnetTao = u64Add(sn.subnetTao, injTao);
-      s.totalStake = u64Add(s.totalStake, injTao);
-      sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, injTao);
-    }
+    sn.subnetTaoInEmission = injTao;
   }
-  return { credit, stranded };
+  // u64 saturating adds of amounts ≥ 0 in any order end at min(u64::MAX, the sum)
+  const injected = t.get128(-1, CBH.INJECTED_TAO);
+  if (injected !== 0n) s.totalStake = u64Add(s.totalStake, injected > U64_MAX ? U64_MAX : injected);
+  return { credit: t.get(-1, CBH.CREDIT), stranded };
 }
 
 /** What `runCoinbase` did (the block report without the mint). */
@@ -1079,29 +1061,18 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
   const reports = new Map<number, SubnetBlockReport>();
   for (const n of subnets) reports.set(n, { inEmitSet: false, terms: null, epochRan: false, epochDeferred: false, injectionRefused: false });
   const sns = emit.map((n) => s.subnets.get(n)!);
-  const prices = sns.map(movingAlphaPrice);
-  const shares = sharesOf(s, emit, sns, prices);
-  let priceSum = 0n;
-  for (const p of prices) priceSum += p;
-  const rootSellFlag = priceSum > U64F64_ONE;
 
-  // get_subnet_terms, in BTreeMap (numeric) order
-  const credit64 = convert(U96F32, U64F64, u96(credit));
-  const terms = termsOf(
-    s,
-    sns,
-    shares.map((sh) => convert(U64F64, U96F32, mulSat(U64F64, credit64, sh))),
-  );
+  // get_shares, get_subnet_terms (BTreeMap order only matters for BlockEmission, stored as the table is written),
+  // inject_and_maybe_swap in storage order from one shared credit
+  const t = openTable(s, sns, credit, rootTaoWeighted(s), true).shares().terms().inject();
+  const rootSellFlag = t.getNum(-1, CBH.ROOT_SELL) !== 0;
+  const terms = sns.map((_, i) => termsAt(t, i));
   for (let i = 0; i < emit.length; i++) {
-    const t = terms[i];
-    t.share = shares[i];
     const rep = reports.get(emit[i])!;
     rep.inEmitSet = true;
-    rep.terms = t;
+    rep.terms = terms[i];
   }
-
-  // inject_and_maybe_swap, in storage order, one shared credit
-  const injected = injectAndMaybeSwap(s, emit, terms, credit, reports);
+  const injected = applyInjection(s, sns, t, terms, reports);
   const stranded = injected.stranded;
   credit = injected.credit;
   const recycledCredit = credit;
@@ -1109,46 +1080,40 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
   s.balancesTotalIssuance = u64Sub(s.balancesTotalIssuance, recycledCredit);
 
   // emit_to_subnets step 3: alpha out, owner cut, root alpha, pending pots
-  const cutPercent = divChecked(U96F32, u96(BigInt(s.subnetOwnerCut)), u96(65535n)) ?? 0n;
-  const seed = rulesOf(s).era === 'seed';
-  const rootTw = rootTaoWeighted(s);
-  for (let i = 0; i < emit.length; i++) {
-    const sn = sns[i];
-    const t = terms[i];
-    let alphaOut = t.alphaOut;
-    const created = tou64(alphaOut);
-    sn.subnetAlphaOutEmission = created;
-    sn.subnetAlphaOut = u64Add(sn.subnetAlphaOut, created);
-    let assigned = 0n;
-    if (seed) {
+  if (rulesOf(s).era === 'seed') {
+    for (let i = 0; i < emit.length; i++) {
+      const sn = sns[i];
+      const created = tou64(terms[i].alphaOut);
+      sn.subnetAlphaOutEmission = created;
+      sn.subnetAlphaOut = u64Add(sn.subnetAlphaOut, created);
       const p = seedAlphaOut(created, sn.ownerCutEnabled ? s.subnetOwnerCut : 0);
       sn.pendingOwnerCut = u64Add(sn.pendingOwnerCut, p.owner);
       sn.pendingServerEmission = u64Add(sn.pendingServerEmission, p.server);
       sn.pendingValidatorEmission = u64Add(sn.pendingValidatorEmission, p.validator);
-      t.alphaUnassigned = created - p.owner - p.server - p.validator;
-      continue;
+      terms[i].alphaUnassigned = created - p.owner - p.server - p.validator;
     }
-    if (sn.ownerCutEnabled) {
-      const cut = mulSat(U96F32, alphaOut, cutPercent);
-      t.ownerCut = cut;
-      alphaOut = satSub(U96F32, alphaOut, cut);
-      const cut64 = tou64(cut);
-      sn.pendingOwnerCut = u64Add(sn.pendingOwnerCut, cut64);
-      assigned += cut64;
+  } else {
+    t.alphaOut();
+    for (let i = 0; i < emit.length; i++) {
+      const sn = sns[i];
+      const x = terms[i];
+      sn.subnetAlphaOutEmission = t.get(i, CBS.CREATED);
+      sn.subnetAlphaOut = t.get(i, CBS.ALPHA_OUT);
+      if (sn.ownerCutEnabled) {
+        x.ownerCut = t.get128(i, CBS.OWNER_CUT);
+        sn.pendingOwnerCut = t.get(i, CBS.POT_OWNER);
+      }
+      x.rootAlpha = t.get128(i, CBS.ROOT_ALPHA);
+      sn.pendingServerEmission = t.get(i, CBS.POT_SERVER);
+      sn.pendingValidatorEmission = t.get(i, CBS.POT_VALIDATOR);
+      if (rootSellFlag) sn.pendingRootAlphaDivs = t.get(i, CBS.POT_ROOT);
+      else {
+        // recycled: SubnetAlphaOut is already net of it
+        const root = t.get(i, CBS.ROOT64);
+        if (root !== 0n) sn.alphaRecycled += root;
+      }
+      x.alphaUnassigned = t.get(i, CBS.UNASSIGNED);
     }
-    const rootAlpha = mulSat(U96F32, mulSat(U96F32, rootProportionOf(rootTw, sn), alphaOut), U96_HALF);
-    t.rootAlpha = rootAlpha;
-    const serverAlpha = mulSat(U96F32, alphaOut, U96_HALF);
-    const validatorAlpha = satSub(U96F32, satSub(U96F32, alphaOut, serverAlpha), rootAlpha);
-    const server64 = tou64(serverAlpha);
-    const validator64 = tou64(validatorAlpha);
-    const root64 = tou64(rootAlpha);
-    sn.pendingServerEmission = u64Add(sn.pendingServerEmission, server64);
-    sn.pendingValidatorEmission = u64Add(sn.pendingValidatorEmission, validator64);
-    if (rootSellFlag) sn.pendingRootAlphaDivs = u64Add(sn.pendingRootAlphaDivs, root64);
-    else recycleSubnetAlpha(sn, root64);
-    assigned += server64 + validator64 + root64;
-    t.alphaUnassigned = created - assigned;
   }
 
   const drained = drainPending(s, subnets, now, reports);
@@ -1168,26 +1133,5 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
 
 /** `update_moving_price`: α = SubnetMovingAlpha·b/(b + halving), EMA toward min(spot, 1), stored as I96F32. */
 export function updateMovingPrice(s: ChainState, sn: ChainSubnet): void {
-  const start = u64Sub(sn.firstEmissionBlockNumber ?? 0n, 1n);
-  const w = movingWeight(s.subnetMovingAlpha, u64Sub(s.block, start), sn.emaPriceHalvingBlocks);
-  const spot = currentPrice(sn);
-  const cur = mulSat(U64F64, w.alpha, spot < U64F64_ONE ? spot : U64F64_ONE);
-  const moving = mulSat(U64F64, w.oneMinus, movingAlphaPrice(sn));
-  sn.subnetMovingPrice = convert(U64F64, I96F32, satAdd(U64F64, cur, moving));
+  sn.subnetMovingPrice = openTable(s, [sn], 0n, 0n, false).movingPrices().get128(0, CBS.MOVING, true);
 }
-
-/**
- * α and 1 − α of `update_moving_price` (U64F64 bits) for b blocks since the first emission. Subnets that started
- * emitting in the same block share them within a block: the last (moving alpha, b, halving) → α is kept.
- */
-function movingWeight(movingAlpha: bigint, blocks: bigint, halving: bigint): { alpha: bigint; oneMinus: bigint } {
-  const c = lastMovingWeight;
-  if (c.movingAlpha === movingAlpha && c.blocks === blocks && c.halving === halving) return c;
-  const b = fromInt(U64F64, blocks);
-  const h = fromInt(U64F64, halving);
-  const ma = convert(I96F32, U64F64, movingAlpha);
-  const alpha = mulSat(U64F64, ma, divChecked(U64F64, b, satAdd(U64F64, b, h)) ?? 0n);
-  lastMovingWeight = { movingAlpha, blocks, halving, alpha, oneMinus: satSub(U64F64, U64F64_ONE, alpha) };
-  return lastMovingWeight;
-}
-let lastMovingWeight = { movingAlpha: -1n, blocks: -1n, halving: -1n, alpha: 0n, oneMinus: 0n };

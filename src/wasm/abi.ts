@@ -76,3 +76,66 @@ export const ROW_ZERO_STORED = 3; // all zero, every entry stored (the dense pat
 
 export const MODE_FLOAT = 0;
 export const MODE_FIXED = 1;
+
+/**
+ * The block's coinbase table (mirror of assembly/abi.ts's CBH_* / CBS_*): a header of CB_HEADER_SLOTS u64 slots,
+ * then one record of CB_SUBNET_SLOTS per emitting subnet in emission order; a 128-bit raw takes two slots (low word
+ * first). Reserves, weight, flow, pots and the moving price are updated in place.
+ */
+export const CBH = {
+  COUNT: 0,
+  FLAGS: 1,
+  CREDIT: 2, // in: the block's TAO credit; out: what is left to recycle
+  ROOT_TW: 3, // U96F32 tw·root TAO (2 slots)
+  OWNER_CUT: 5, // u16 SubnetOwnerCut
+  MOVING_ALPHA: 6, // I96F32 SubnetMovingAlpha (2 slots)
+  BLOCK: 8,
+  ROOT_SELL: 9, // out: 1 when Σ moving prices > 1
+  INJECTED_TAO: 10, // out: Σ TAO injected into pools (2 slots)
+} as const;
+export const CB_HEADER_SLOTS = 16;
+
+export const CBS = {
+  FLAGS: 0,
+  MOVING: 1, // I96F32 SubnetMovingPrice (2 slots; updated by the moving-price pass)
+  BURNED: 3, // U96F32 MinerBurned (2 slots)
+  TAO: 5,
+  ALPHA_IN: 6,
+  ALPHA_OUT: 7,
+  WEIGHT: 8, // Perquintill quote weight
+  ALPHA_EMISSION: 9, // u64 block emission for the subnet's alpha issuance
+  FLOW: 10, // i64 SubnetProtocolFlow
+  SHARE: 11, // U64F64 share (2 slots; in when the shares are given)
+  POT_SERVER: 13,
+  POT_VALIDATOR: 14,
+  POT_ROOT: 15,
+  POT_OWNER: 16,
+  FIRST_EMISSION: 17,
+  HALVING: 18,
+  TAO_EMISSION: 19, // U96F32 terms (2 slots each)
+  TAO_IN: 21,
+  ALPHA_IN_TERM: 23,
+  EXCESS: 25,
+  INJ_TAO: 27, // u64 TAO injected
+  INJ_ALPHA: 28, // u64 alpha injected
+  SPENT: 29, // u64 excess TAO taken from the credit for a buy (the caller swaps it)
+  OWNER_CUT: 31, // U96F32 (2 slots)
+  ROOT_ALPHA: 33, // U96F32 (2 slots)
+  CREATED: 35, // u64 alpha out minted
+  ROOT64: 36, // u64 root alpha (pending or recycled)
+  UNASSIGNED: 37, // u64 alpha minted into no pot
+  ROOT_PROP: 38, // U96F32 root proportion (2 slots)
+  ALPHA_OUT_TERM: 40, // U96F32 alpha out of the terms (2 slots)
+} as const;
+export const CB_SUBNET_SLOTS = 42;
+
+export const CB_ERA_HEAD = 1;
+export const CB_ERA_LAUNCH = 2;
+export const CB_SHARES_GIVEN = 4;
+/** The TAO emission slots hold the caller's TAO emissions (the terms of `subnetTerms`): no credit × share. */
+export const CB_EMISSIONS_GIVEN = 8;
+export const CB_DYNAMIC = 1;
+export const CB_EMISSION_ENABLED = 2;
+export const CB_OWNER_CUT_ENABLED = 4;
+export const CB_PRICE_ONE = 8;
+export const CB_REFUSED = 16;

@@ -13,6 +13,12 @@ export interface KernelExports {
   researchScratchBytes(V: number, M: number): number;
   /** e^x in place over `n` f64 at `p` (the liquid-alpha exponential; for its tests). */
   researchExpMap(p: number, n: number): void;
+  /** The block's coinbase passes over the table at `table` (src/wasm/coinbase.ts). */
+  coinbaseShares(table: number): void;
+  coinbaseTerms(table: number): void;
+  coinbaseInject(table: number): void;
+  coinbaseAlphaOut(table: number): void;
+  coinbaseMovingPrices(table: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
