@@ -47,6 +47,8 @@ const subnetArb = fc.record({
   mechanism: fc.constantFrom(0, 1, 1, 1),
   subnetEmissionEnabled: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   ownerCutEnabled: fc.boolean(),
+  // an uninitialised pool is set to weights 0.5/0.5 by its first swap (an excess-TAO buy)
+  palSwapInitialized: fc.boolean(),
 });
 
 const networkArb = fc.record({
@@ -71,7 +73,7 @@ function build(n: Network): ChainState {
   s.subnetMovingAlpha = n.movingAlpha;
   s.subnets.get(0)!.subnetTao = n.rootTao;
   n.subnets.forEach((f, i) => {
-    const sn = newSubnet(i + 1, { tempo: 0, palSwapInitialized: true });
+    const sn = newSubnet(i + 1, { tempo: 0 });
     Object.assign(sn, f);
     s.subnets.set(i + 1, sn);
   });
@@ -118,5 +120,19 @@ describe('Wasm coinbase vs its BigInt oracle', () => {
       }),
       { numRuns: 60, seed: 13 },
     );
+  });
+});
+
+describe('subnet objects', () => {
+  it('newSubnet builds a subnet with the fields in chainStateFromJSON\'s order (one object shape for every subnet the block reads)', () => {
+    const s = newChainState({});
+    s.subnets.set(1, newSubnet(1));
+    s.subnets.set(2, newSubnet(2, { subnetTao: 5n, tempo: 0, palSwapInitialized: true, ownerCutEnabled: false }));
+    const loaded = chainStateFromJSON(chainStateToJSON(s));
+    const order = Object.keys(loaded.subnets.get(1)!);
+    expect(order.length).toBeGreaterThan(40);
+    expect(Object.keys(s.subnets.get(1)!)).toEqual(order);
+    expect(Object.keys(s.subnets.get(2)!)).toEqual(order);
+    expect(Object.keys(loaded.subnets.get(2)!)).toEqual(order);
   });
 });
