@@ -58,8 +58,11 @@ export function udivChecked(aLo: u64, aHi: u64, bLo: u64, bHi: u64, frac: u32): 
   if (bHi == 0) {
     // the quotient reaches 2^128 exactly when the top word is at least the divisor (also b = 0)
     if (n2 >= bLo) { divNone = true; wideHi = 0; return 0; }
-    const qHi = udiv128by64(n1, n2, bLo);
-    const qLo = udiv128by64(n0, wideRemLo, bLo);
+    // a high digit from one word (the usual case: a below 2^96) is a single hardware division
+    let qHi: u64, r: u64;
+    if (n2 == 0) { qHi = n1 / bLo; r = n1 - qHi * bLo; }
+    else { qHi = udiv128by64(n1, n2, bLo); r = wideRemLo; }
+    const qLo = udiv128by64(n0, r, bLo);
     divNone = false;
     wideHi = qHi;
     return qLo;

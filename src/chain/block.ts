@@ -6,9 +6,8 @@
  * redistribution, root/alpha dividend split, delegate take, nominators, root claimable), moving prices and
  * `RootProp`. Types, rounding and order are the chain's: every U96F32/U64F64/I96F32 operation is the
  * substrate-fixed rule on raw bits. The per-block coinbase (shares, terms, injection, alpha out, moving prices)
- * runs in Wasm over a table of the emitting subnets (assembly/coinbase/, src/wasm/coinbase.ts), the excess-TAO
- * buys, epochs and payouts in BigInt here (src/fixed/substrate-fixed.ts); src/reference/coinbase.ts is the
- * coinbase's BigInt oracle.
+ * runs in Wasm over a table of the emitting subnets; the excess-TAO buys, the epochs' inputs and the payouts run
+ * in BigInt here.
  *
  * Not modelled: registration-burn decay, CRv3 reveals, pending children, auto root claims, voting power,
  * conviction owner changes, lease dividends (see the README's block-model section).
@@ -250,8 +249,11 @@ function eraFlags(s: ChainState): number {
   return (r.era === 'head' ? CB_ERA_HEAD : r.era === 'launch' ? CB_ERA_LAUNCH : 0) | (r.shares !== 'moving-price' ? CB_SHARES_GIVEN : 0);
 }
 
+// The coinbase kernels live in assembly/coinbase/, their table in src/wasm/coinbase.ts; src/reference/coinbase.ts
+// is their BigInt oracle (test/chain-coinbase-kernel.test.ts).
+
 /**
- * The coinbase table (src/wasm/coinbase.ts) of the subnets `sns`, in that order: their fields, the spot-price
+ * The coinbase table of the subnets `sns`, in that order: their fields, the spot-price
  * shares when the era's rule takes them, and with `emissions` the block emission for each alpha issuance —
  * computed in netuid order, since each computation stores `BlockEmission`.
  */
@@ -928,7 +930,7 @@ export function blockStep(s: ChainState, engine: EpochEngineLike, settings: Epoc
 
   // update_moving_prices, update_root_prop
   const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0)).map((n) => s.subnets.get(n)!);
-  const t = openTable(s, emitAfter, 0n, rootTaoWeighted(s), false).movingPrices();
+  const t = (tableAfterCoinbase(s, emitAfter, cb.epochs.length) ?? openTable(s, emitAfter, 0n, rootTaoWeighted(s), false)).movingPrices();
   for (let i = 0; i < emitAfter.length; i++) {
     emitAfter[i].subnetMovingPrice = t.get128(i, CBS.MOVING, true);
     emitAfter[i].rootProp = t.get128(i, CBS.ROOT_PROP);
@@ -951,6 +953,21 @@ export function blockStep(s: ChainState, engine: EpochEngineLike, settings: Epoc
 }
 
 
+
+/**
+ * The coinbase's table, still holding what the moving-price pass reads (reserves, weight, moving price, first
+ * emission, halving) as the state has them, when the block ran no epoch (payouts may move a drained subnet's alpha)
+ * and emits to the same subnets in the same order; null otherwise (the caller writes a new table).
+ */
+function tableAfterCoinbase(s: ChainState, emitAfter: readonly ChainSubnet[], epochs: number): CoinbaseTable | null {
+  const last = lastCoinbase;
+  lastCoinbase = null;
+  if (last === null || last.s !== s || epochs !== 0 || last.sns.length !== emitAfter.length) return null;
+  for (let i = 0; i < emitAfter.length; i++) if (last.sns[i] !== emitAfter[i]) return null;
+  return CoinbaseTable.shared().setHeader({ flags: eraFlags(s), credit: 0n, rootTw: rootTaoWeighted(s), ownerCut: s.subnetOwnerCut, movingAlpha: s.subnetMovingAlpha, block: s.block });
+}
+/** The state and subnets of the last `runCoinbase` whose table holds the state's values (not the seed era's). */
+let lastCoinbase: { s: ChainState; sns: readonly ChainSubnet[] } | null = null;
 
 /**
  * `inject_and_maybe_swap`, in `emit` order from one TAO credit: re-weight the pool for (TAO in, alpha in) (a
@@ -1024,7 +1041,8 @@ function applyInjection(
         sn.subnetTao = u64Add(sn.subnetTao, injTao);
         sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, injTao);
       }
-      // the alpha-out pass reads the reserves as the swap left them
+      // the later passes read the pool as the swap left it (a swap may also initialise the weight)
+      t.put(i, CBS.WEIGHT, sn.swapBalancerQuoteWeightParts);
       t.put(i, CBS.TAO, sn.subnetTao);
       t.put(i, CBS.ALPHA_IN, sn.subnetAlphaIn);
       t.put(i, CBS.ALPHA_OUT, sn.subnetAlphaOut);
@@ -1061,6 +1079,7 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
   const reports = new Map<number, SubnetBlockReport>();
   for (const n of subnets) reports.set(n, { inEmitSet: false, terms: null, epochRan: false, epochDeferred: false, injectionRefused: false });
   const sns = emit.map((n) => s.subnets.get(n)!);
+  lastCoinbase = null;
 
   // get_shares, get_subnet_terms (BTreeMap order only matters for BlockEmission, stored as the table is written),
   // inject_and_maybe_swap in storage order from one shared credit
@@ -1116,6 +1135,7 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
     }
   }
 
+  lastCoinbase = rulesOf(s).era === 'seed' ? null : { s, sns };
   const drained = drainPending(s, subnets, now, reports);
 
   // distribute_emissions_to_subnets, in BTreeMap (numeric) order

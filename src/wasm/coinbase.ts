@@ -75,8 +75,13 @@ export class CoinbaseTable {
     this.i64 = this.arena.i64;
     this.u32 = this.arena.u32;
     this.at = this.base >>> 3;
+    this.u64[this.at + CBH.COUNT] = BigInt(count);
+    return this.setHeader(h);
+  }
+
+  /** Rewrites the block-wide inputs of the open table (its records stay as the last pass left them). */
+  setHeader(h: CoinbaseHeader): this {
     const u = this.u64;
-    u[this.at + CBH.COUNT] = BigInt(count);
     this.putNum(-1, CBH.FLAGS, h.flags);
     u[this.at + CBH.CREDIT] = h.credit;
     this.put128(-1, CBH.ROOT_TW, h.rootTw);
