@@ -332,13 +332,7 @@ export async function runBench({ quick = false, only, write = true, log = consol
     // A quick run keeps to the smallest shape and Yuma 3 (it has a budget of seconds).
     const shapes = quick ? [[64, 256]] : [[64, 256], [256, 256], [256, 1024], [1024, 1024]];
     for (const [V, M] of shapes) {
-      const make = (seed) => {
-        const rnd = suite.prng(seed);
-        const quality = Array.from({ length: M }, () => rnd() ** 3);
-        const weights = Array.from({ length: V }, () => Float64Array.from(quality, (q) => (rnd() < 0.85 ? Math.round(q * (0.6 + 0.8 * rnd()) * 65535) : 0)));
-        const stakes = Float64Array.from({ length: V }, () => Math.round(1000 / Math.pow(1 - rnd(), 1 / 1.2)));
-        return { weights, stakes };
-      };
+      const make = (seed) => suite.researchEpochInput(V, M, seed);
       const first = make(V * 7 + M);
       const second = make(V * 7 + M + 1);
       for (const version of quick ? ['yuma3'] : research.YUMA_VERSIONS) {

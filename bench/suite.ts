@@ -37,6 +37,19 @@ export interface SubnetShape {
 }
 
 /**
+ * One epoch of the research rows' input (V validators × M servers): every validator weights ~85 % of the servers
+ * from a shared quality signal (u16-sized raw weights), Pareto stake. `benchmark.js` and `research-ab.js` time
+ * the same data.
+ */
+export function researchEpochInput(V: number, M: number, seed: number): { weights: Float64Array[]; stakes: Float64Array } {
+  const rnd = prng(seed);
+  const quality = Array.from({ length: M }, () => rnd() ** 3);
+  const weights = Array.from({ length: V }, () => Float64Array.from(quality, (q) => (rnd() < 0.85 ? Math.round(q * (0.6 + 0.8 * rnd()) * 65535) : 0)));
+  const stakes = Float64Array.from({ length: V }, () => Math.round(1000 / Math.pow(1 - rnd(), 1 / 1.2)));
+  return { weights, stakes };
+}
+
+/**
  * A subnet with `mechanisms` mechanisms (see `syntheticSubnet`): mechanism 0 is `syntheticSubnet`'s subnet; the
  * others have the same validators weighting the same miners with their own draws (quality, noise, bonds), the
  * same last-update blocks, and an even emission split.

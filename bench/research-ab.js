@@ -1,0 +1,65 @@
+// YumaRun.epoch for one or more builds of yuma-wasm/research, interleaved in one process: every round runs one
+// epoch on each build in turn (the research rows' input, benchmark.js's data, alternating two epochs), and the
+// report gives the least and median CPU and wall time per epoch. Interleaving keeps a comparison of two builds
+// meaningful on a shared, loaded machine, where benchmark.js's mean is not. It also checks that the builds
+// return the same incentive and dividends bits.
+// Usage: node bench/research-ab.js [--shape 1024x1024] [--versions yuma3,yuma2c] [--calls 30] [path/to/research.js …]
+// (default dist/research.js; `npm run build` first)
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const value = args[i + 1];
+  args.splice(i, 2);
+  return value;
+};
+const [V, M] = option('--shape', '1024x1024').split('x').map(Number);
+const calls = Number(option('--calls', '30'));
+const versionList = option('--versions', null);
+const builds = args.length > 0 ? args : [new URL('../dist/research.js', import.meta.url).pathname];
+const pkgs = await Promise.all(builds.map((b) => import(pathToFileURL(path.resolve(b)).href)));
+const versions = versionList ? versionList.split(',') : pkgs[0].YUMA_VERSIONS;
+const suite = await import(pathToFileURL(await (await import('./build.mjs')).buildSuite()).href);
+
+const flat = [V * 7 + M, V * 7 + M + 1].map((seed) => {
+  const { weights, stakes } = suite.researchEpochInput(V, M, seed);
+  const f = new Float64Array(V * M);
+  weights.forEach((r, v) => f.set(r, v * M));
+  return { f, s: stakes };
+});
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${s[0].toFixed(2)} / ${s[s.length >> 1].toFixed(2)}`;
+};
+const load0 = os.loadavg()[0];
+console.log(`YumaRun.epoch ${V}×${M}, ${calls} interleaved calls per build; ms least / median`);
+for (const version of versions) {
+  const runs = pkgs.map((p) => new p.YumaRun(version, { validators: V, servers: M }));
+  for (const r of runs) for (let i = 0; i < 3; i++) r.epoch(flat[i & 1].f, flat[i & 1].s);
+  const cpu = runs.map(() => []);
+  const wall = runs.map(() => []);
+  for (let i = 0; i < calls; i++) {
+    const d = flat[(i + 1) & 1];
+    runs.forEach((r, k) => {
+      const c = cpuMs();
+      const w = performance.now();
+      r.epoch(d.f, d.s);
+      wall[k].push(performance.now() - w);
+      cpu[k].push(cpuMs() - c);
+    });
+  }
+  // Every build has now run the same epochs: one more, compared bit for bit.
+  const outs = runs.map((r) => r.epoch(flat[0].f, flat[0].s)).map((o) => [o.serverIncentive.slice(), o.validatorRewardNormalized.slice()]);
+  const same = outs.every(([i, d]) => i.every((x, k) => Object.is(x, outs[0][0][k])) && d.every((x, k) => Object.is(x, outs[0][1][k])));
+  const cells = builds.map((b, k) => `${path.relative(process.cwd(), b) || b}: CPU ${stats(cpu[k])}, wall ${stats(wall[k])}`);
+  console.log(`  ${version}: ${cells.join(' | ')}${builds.length > 1 ? `; same incentive and dividends bits: ${same}` : ''}`);
+}
+console.log(`load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`);
