@@ -79,6 +79,9 @@ export function rowKeys(v: i32): void {
   return <i32>(x >> (<u64>j << 3)) & 0xff;
 }
 
+/** Where the gather's touching loads go (kept, so the optimiser keeps them; never read). */
+let touched: v128 = i32x4.splat(0);
+
 export function consensusColumns(): void {
   const k = kappa;
   let total = 0.0;
@@ -151,6 +154,11 @@ export function consensusColumns(): void {
       const kp = KEYS + <usize>v * rowBytes + <usize>s0;
       const wp = rowAt(W, v) + (<usize>s0 << 3);
       const sv = f64At(S, v);
+      // Touch every cache line of the row's span first: those loads go out together, where the loads below
+      // wait behind the mispredicted loop exits one by one (the 8 MB matrix is not in the caches by now).
+      let touch = v128.load(wp);
+      for (let q = 8; q < sw; q += 8) touch = v128.or(touch, v128.load(wp + (<usize>q << 3)));
+      touched = v128.or(touched, touch);
       for (let c = 0; c < sw; c += 16) {
         let mask = i8x16.bitmask(i8x16.eq(v128.load(kp + <usize>c), v128.load(bucket + <usize>c)));
         if (c + 16 > sw) mask &= (1 << (sw - c)) - 1;
