@@ -12,7 +12,7 @@ let betaUlpsV: v128 = f64x2.splat(0);
  * as the chain's (reference: src/reference/float/bonds.ts `weightsForBonds`); β = 0 and β = 1 pass W or the clipped W through.
  */
 // @ts-ignore: decorator
-@inline function wbOf(w: v128, c: v128): v128 {
+@inline export function wbOf(w: v128, c: v128): v128 {
   if (J.bondsPenalty == 0) return w;
   const cw = f64x2.pmin(w, c);
   if (J.bondsPenalty == 65535) return cw;
@@ -20,7 +20,7 @@ let betaUlpsV: v128 = f64x2.splat(0);
 }
 
 // @ts-ignore: decorator
-@inline function wbOfScalar(w: f64, c: f64): f64 {
+@inline export function wbOfScalar(w: f64, c: f64): f64 {
   if (J.bondsPenalty == 0) return w;
   const cw = c < w ? c : w;
   if (J.bondsPenalty == 65535) return cw;
@@ -41,20 +41,20 @@ const U16_TO_ULPS: f64 = TWO32 / 65535.0;
   return c != 0 ? x / c : x;
 }
 
-/** Eight... two stored u16 bonds of row `i` at column `j` as f64x2. */
+/** Two stored u16 bonds of a row (at `bRow`) at column `j` as f64x2. */
 // @ts-ignore: decorator
-@inline function bondPair(bRow: usize, j: i32): v128 {
+@inline export function bondPair(bRow: usize, j: i32): v128 {
   const b = v128.load32_zero(bRow + (<usize>j << 1));
   return f64x2.convert_low_i32x4_u(i32x4.extend_low_i16x8_u(b));
 }
 
 // @ts-ignore: decorator
-@inline function keepPair(j: i32): v128 {
+@inline export function keepPair(j: i32): v128 {
   return v128.load(COL_C + (<usize>j << 3));
 }
 
 /** 1 where a bond column survives the recent-registration mask, 0 where it is dropped (into COL_C). */
-function recentKeepMask(): void {
+export function recentKeepMask(): void {
   for (let j = 0; j < J.n; j++) setF64(COL_C, j, load<u8>(RECENT + <usize>j) != 0 ? 0.0 : 1.0);
 }
 
@@ -63,55 +63,33 @@ function emaKeepUlps(): f64 {
   return Math.floor((<f64>J.bma * TWO32) / 1e6);
 }
 
-export function bondsAndDividends(rows: i32): void {
+/** β of the weights for bonds (`wbOf`), from the job's bonds penalty. */
+export function setBondsPenalty(): void {
   betaUlps = u16ProportionUlps(<f64>J.bondsPenalty);
   betaUlpsV = f64x2.splat(betaUlps);
+}
+
+/** The bond EMA and dividends; for original Yuma the first bond pass ran with clipping (`clipRankIncentive`). */
+export function bondsAndDividends(rows: i32): void {
+  setBondsPenalty();
   if (J.yuma3) yuma3(rows);
   else originalYuma(rows);
   normalizeVec(DIV, J.n);
 }
 
 /**
- * Original Yuma, over the working rows (every other row has zero weights and zero bonds):
- * pass 1 column sums of the masked bonds (integers: exact) and of ΔB = floor(WB·a·2^32), the chain's floored
- * product in ulps (integers: exact; a column that floors to zero stays zero, as on chain); pass 2 the EMA
- * `floor(ΔB·α/ΣΔB) + floor(B·(1−α)/ΣB)` in ulps in place of the weights, with its column sums (reference:
- * src/reference/float/bonds.ts `originalYumaBonds`); pass 3 column-normalised EMA in place, dividends `Σⱼ floor(Iⱼ·EMAᵢⱼ)`
- * (two lanes, as the reference) and column maxima for storage (into COL_C).
+ * Original Yuma, over the working rows (every other row has zero weights and zero bonds), after pass 1 ran with
+ * clipping (`clipRankIncentive` with deltas: column sums of the masked bonds into COL_A, ΔB = floor(WB·a·2^32) in
+ * place of W with its column sums into COL_B): pass 2 the EMA `floor(ΔB·α/ΣΔB) + floor(B·(1−α)/ΣB)` in ulps in
+ * place of ΔB, with its column sums (reference: src/reference/float/bonds.ts `originalYumaBonds`); pass 3
+ * column-normalised EMA in place, dividends `Σⱼ floor(Iⱼ·EMAᵢⱼ)` (two lanes, as the reference) and column maxima
+ * for storage (into COL_C).
  */
 function originalYuma(rows: i32): void {
   const n = J.n;
   const bytes = <usize>n << 3;
-  recentKeepMask();
-  memory.fill(COL_A, 0, bytes);
-  memory.fill(COL_B, 0, bytes);
   memory.fill(COL_D, 0, bytes);
   memory.fill(DIV, 0, bytes);
-  // pass 1 leaves ΔB = WB·a in place of W (clipping has used W already), so pass 2 does not recompute it
-  for (let r = 0; r < rows; r++) {
-    const i = i32At(ROWS, r);
-    const row = matRow(r, n);
-    const bRow = J.bondsIn + (<usize>i * <usize>n << 1);
-    const a = f64At(ASTAKE, i);
-    const aUlps = a * TWO32;
-    const av = f64x2.splat(aUlps);
-    let j = 0;
-    for (; j + 2 <= n; j += 2) {
-      const o = <usize>j << 3;
-      v128.store(COL_A + o, f64x2.add(v128.load(COL_A + o), f64x2.mul(bondPair(bRow, j), keepPair(j))));
-      const d = f64x2.floor(f64x2.mul(wbOf(v128.load(row + o), v128.load(CONS + o)), av));
-      v128.store(row + o, d);
-      // a = 0 adds nothing to the column sums: skipped, as the reference sums only rows with stake
-      if (a != 0) v128.store(COL_B + o, f64x2.add(v128.load(COL_B + o), d));
-    }
-    if (j < n) {
-      const o = <usize>j << 3;
-      store<f64>(COL_A + o, load<f64>(COL_A + o) + <f64>load<u16>(bRow + (<usize>j << 1)) * load<f64>(COL_C + o));
-      const d = Math.floor(wbOfScalar(load<f64>(row + o), load<f64>(CONS + o)) * aUlps);
-      store<f64>(row + o, d);
-      if (a != 0) store<f64>(COL_B + o, load<f64>(COL_B + o) + d);
-    }
-  }
   // EMA = floor(ΔB·α/ΣΔB) + floor(b·keep/Σb) in ulps (pass 3 only takes ratios of it): one factor per column
   // (0 for an empty or dropped column), in place of the column sums
   const keepUlps = emaKeepUlps();

@@ -43,7 +43,7 @@ export function runEpochFloat(job: usize, scratch: usize): void {
   const rows = workingRows();
   weightRows(rows);
   consensus();
-  clipRankIncentive(rows);
+  clipRankIncentive(rows, !J.yuma3);
   bondsAndDividends(rows);
 
   emissionShares();
