@@ -1,5 +1,5 @@
 // Column-wise stake-weighted median: the chain's partition search (not a sort), pivoting on the
-// heaviest voter of each partition.
+// heaviest voter of each partition (the first round on the middle score of the five heaviest).
 import { fracDiv, inverse } from '../fixed/proportion';
 import { TWO32 } from './grid';
 import * as J from '../job';
@@ -24,7 +24,23 @@ function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
   while (true) {
     if (len == 0) return 0.0;
     if (len == 1) return load<f64>(cur);
-    const pivot = load<f64>(cur); // the partition's heaviest voter (see heaviestFirst)
+    let pivot = load<f64>(cur); // the partition's heaviest voter (see heaviestFirst)
+    if (steps == 0 && len >= 5) {
+      // the first round pivots on the middle score of the five heaviest voters: nearer the median than one draw,
+      // so fewer elements reach the second round (any score of the column gives the same answer, see consensus)
+      let a = pivot;
+      let b = load<f64>(cur, 16);
+      let c = load<f64>(cur, 32);
+      let d = load<f64>(cur, 48);
+      let e = load<f64>(cur, 64);
+      // median of five: order the pairs (a, b) and (c, d); the smaller minimum and the larger maximum each have
+      // three scores on one side and cannot be the median, which is then the middle of the other three
+      let t = min(a, b); b = max(a, b); a = t;
+      t = min(c, d); d = max(c, d); c = t;
+      t = max(a, c);
+      const u = min(b, d);
+      pivot = max(min(t, u), min(max(t, u), e));
+    }
     let lc = 0;
     let uc = 0;
     // Stake sums in two lanes (even / odd positions of the current partition), like the reference.
@@ -95,9 +111,10 @@ function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
  * Reorders the voters by renormalised stake, heaviest first (ties in uid order), with a stable merge sort of
  * their indices. Partitions keep this order, so each one's first element is its heaviest voter and serves as
  * the pivot: with Pareto-like stakes that score is usually the median or next to it (≈ 1.7–1.9 m element
- * visits and 3 rounds per column instead of 2.4–2.8 m and 5–7 with the chain's middle element). In exact
- * arithmetic the answer does not depend on the pivot; in f64 the reference (src/reference/float/median.ts) pivots and sums in
- * this same order, so the two agree to the bit.
+ * visits and 3 rounds per column instead of 2.4–2.8 m and 5–7 with the chain's middle element; the first round
+ * pivots on the middle of the five heaviest, fewer still). The stakes are integers and every sum of them exact,
+ * so the answer does not depend on the pivots: the reference (src/reference/float/median.ts), which pivots on the
+ * heaviest voter in every round, agrees to the bit.
  */
 function heaviestFirst(m: i32): void {
   let src = SORT_A;
@@ -136,8 +153,10 @@ function heaviestFirst(m: i32): void {
 /**
  * Consensus for every column. Voters are the uids with positive active stake (in uid order). Their stakes are
  * renormalised as on chain, u = floor(a·2^32 / Σa) on the integer active stakes, and the search runs on those
- * integers (held exactly in f64, as are all their sums: < 2^34) with `minority = Σu − floor(κ·2^32 / 65535)`:
- * every partition choice is the chain's, whatever the order of the additions. Columns are gathered TILE at a
+ * integers (held exactly in f64, as are all their sums: < 2^34) with `minority = Σu − floor(κ·2^32 / 65535)`.
+ * Every sum being exact, the search returns the chain's value whatever its pivots and the order of its additions:
+ * the smallest score x of the column whose voters at or below x hold more than the minority (the largest score
+ * when none do). Columns are gathered TILE at a
  * time from the row-major working matrix into contiguous (score, stake) runs; a voter outside the working rows
  * (possible only when the permit vector is empty) reads a zero row.
  */
