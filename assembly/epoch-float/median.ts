@@ -1,5 +1,6 @@
 // Column-wise stake-weighted median: the chain's partition search (not a sort), pivoting on the
-// heaviest voter of each partition (the first round on the middle score of the five heaviest).
+// heaviest voters of each partition (the middle score of the five heaviest in the first round, of the three
+// heaviest in later rounds of 8 or more).
 import { fracDiv, inverse } from '../fixed/proportion';
 import { TWO32 } from './grid';
 import * as J from '../job';
@@ -24,7 +25,7 @@ function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
   while (true) {
     if (len == 0) return 0.0;
     if (len == 1) return load<f64>(cur);
-    let pivot = load<f64>(cur); // the partition's heaviest voter (see heaviestFirst)
+    let pivot = load<f64>(cur); // the partition's heaviest voter (see heaviestFirst) when it is short
     if (steps == 0 && len >= 5) {
       // the first round pivots on the middle score of the five heaviest voters: nearer the median than one draw,
       // so fewer elements reach the second round (any score of the column gives the same answer, see consensus)
@@ -40,6 +41,11 @@ function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
       t = max(a, c);
       const u = min(b, d);
       pivot = max(min(t, u), min(max(t, u), e));
+    } else if (len >= 8) {
+      // later rounds on the middle score of the partition's three heaviest
+      const b = load<f64>(cur, 16);
+      const c = load<f64>(cur, 32);
+      pivot = max(min(pivot, b), min(max(pivot, b), c));
     }
     let lc = 0;
     let uc = 0;
@@ -111,8 +117,8 @@ function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
  * Reorders the voters by renormalised stake, heaviest first (ties in uid order), with a stable merge sort of
  * their indices. Partitions keep this order, so each one's first element is its heaviest voter and serves as
  * the pivot: with Pareto-like stakes that score is usually the median or next to it (≈ 1.7–1.9 m element
- * visits and 3 rounds per column instead of 2.4–2.8 m and 5–7 with the chain's middle element; the first round
- * pivots on the middle of the five heaviest, fewer still). The stakes are integers and every sum of them exact,
+ * visits and 3 rounds per column instead of 2.4–2.8 m and 5–7 with the chain's middle element; the middle of
+ * the five heaviest in the first round and of the three heaviest in later long rounds, fewer still). The stakes are integers and every sum of them exact,
  * so the answer does not depend on the pivots: the reference (src/reference/float/median.ts), which pivots on the
  * heaviest voter in every round, agrees to the bit.
  */
