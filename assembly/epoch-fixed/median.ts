@@ -1,6 +1,6 @@
 // Per column, the chain's `weighted_median` over the voters (rows with positive active stake).
 // The chain's search (stable lower/upper partitions, ties with the pivot dropped, the same `<` / `<=` edges) with
-// the heaviest voter as pivot instead of the middle one: the same answer, since the I32F32 sums are exact.
+// pivots from the heaviest voters instead of the middle one: the same answer, since the I32F32 sums are exact.
 import { ONE, satSub, divChecked } from '../fixed/i32f32';
 import { sortKeys } from './stake';
 import { divU } from '../fixed/proportion';
@@ -58,9 +58,10 @@ export function consensus(): void {
 
 /**
  * Reorders the voters by stake, heaviest first (ties in uid order). The search keeps each partition in this
- * order, so every partition's first element is its heaviest voter, and that is the pivot: with Pareto-like
- * stakes the heaviest voter's score is usually the median or next to it (≈ 1.7–1.9 m element visits and 3
- * rounds per column instead of 2.4–2.8 m and 5–7 with the middle element). The chain pivots on the middle, but
+ * order, so every partition's first elements are its heaviest voters, and the pivot comes from them: with
+ * Pareto-like stakes the heaviest voter's score is usually the median or next to it (≈ 1.7–1.9 m element visits
+ * and 3 rounds per column instead of 2.4–2.8 m and 5–7 with the middle element; the middle of the heaviest five
+ * or three, fewer still). The chain pivots on the middle, but
  * its answer — the score v with stake(< v) ≤ minority < stake(≤ v) — does not depend on the pivot when the sums
  * are exact, and these I32F32 sums are (all stakes ≥ 0, Σ ≤ ONE).
  */
@@ -79,9 +80,30 @@ function heaviestFirst(m: i32): void {
   }
 }
 
+// @ts-ignore: decorator
+@inline function lesser(a: i64, b: i64): i64 {
+  return a < b ? a : b;
+}
+
+// @ts-ignore: decorator
+@inline function greater(a: i64, b: i64): i64 {
+  return a < b ? b : a;
+}
+
+// @ts-ignore: decorator
+@inline function middleOfThree(a: i64, b: i64, c: i64): i64 {
+  return greater(lesser(a, b), lesser(greater(a, b), c));
+}
+
+/** The middle of five: the smaller of the pairs' minima and the larger of their maxima cannot be it. */
+// @ts-ignore: decorator
+@inline function middleOfFive(a: i64, b: i64, c: i64, d: i64, e: i64): i64 {
+  return middleOfThree(greater(lesser(a, b), lesser(c, d)), lesser(greater(a, b), greater(c, d)), e);
+}
+
 /**
  * `weighted_median(stake, score, 0..m, minority, 0, total)` on the (score, stake) pairs at `src`, pivoting on
- * each partition's first (heaviest) element.
+ * the middle of each partition's heaviest elements (see `search`'s loop).
  * Partitions without branches, two pairs at a time: each pair is written to both output buffers and each cursor
  * advances by its comparison's mask bit. All stakes are ≥ 0 and sum to ≤ ONE, so the chain's saturating partial
  * sums never saturate and plain (masked) adds are exact in any order.
@@ -98,7 +120,11 @@ function search(src: usize, m0: i32, minority: i64, total: i64): i64 {
   while (true) {
     if (m == 0) return 0;
     if (m == 1) return load<i64>(cur);
-    const pivot = load<i64>(cur);
+    // the partition's heaviest score when it is short, else the middle score of its five (first round) or three
+    // (later rounds of 8 or more) heaviest: nearer the median, so fewer elements reach the next round
+    let pivot = load<i64>(cur);
+    if (steps == 0 && m >= 5) pivot = middleOfFive(pivot, load<i64>(cur, 16), load<i64>(cur, 32), load<i64>(cur, 48), load<i64>(cur, 64));
+    else if (m >= 8) pivot = middleOfThree(pivot, load<i64>(cur, 16), load<i64>(cur, 32));
     const pv = i64x2.splat(pivot);
     let nl = 0, nu = 0;
     let loAcc = i64x2.splat(0);
