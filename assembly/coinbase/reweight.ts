@@ -1,7 +1,7 @@
 // `update_weights_for_added_liquidity` of the swap pallet: the quote weight that keeps the spot price when
 // (Δtao, Δalpha) is added, from two Perquintill-rounded products of up to 189 bits.
-import { wideHi, umul128, udiv128by64, wideRemLo } from '../fixed/wide';
-import { uSatAdd, udiv192by128, uLess } from '../fixed/unsigned-fixed';
+import { wideHi, umul128 } from '../fixed/wide';
+import { divNone, uSatAdd, udiv192by128, udiv192ByPerquintill, uLess } from '../fixed/unsigned-fixed';
 import { PERQUINTILL } from './prices';
 
 const HALF: u64 = PERQUINTILL / 2;
@@ -29,11 +29,9 @@ function mulPerquintillRound(parts: u64, r: u64, s: u64, ds: u64): u64 {
   let y2 = m1h + parts * x2 + <u64>(y1 < m1);
   y0 += HALF;
   if (y0 < HALF) { y1 += 1; if (y1 == 0) y2 += 1; }
-  if (y2 >= PERQUINTILL) { wideHi = u64.MAX_VALUE; return u64.MAX_VALUE; }
-  const qHi = udiv128by64(y1, y2, PERQUINTILL);
-  const qLo = udiv128by64(y0, wideRemLo, PERQUINTILL);
-  wideHi = qHi;
-  return qLo;
+  const lo = udiv192ByPerquintill(y0, y1, y2);
+  if (divNone) { wideHi = u64.MAX_VALUE; return u64.MAX_VALUE; }
+  return lo;
 }
 
 /** The new quote weight (Perquintill parts), or REWEIGHT_REFUSED. */

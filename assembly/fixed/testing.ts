@@ -8,6 +8,7 @@ import * as W from './wide';
 import * as F from './i32f32';
 import * as X from './wide-fixed';
 import * as T from './transcendental';
+import * as U from './unsigned-fixed';
 
 export function hi(): u64 { return W.wideHi; }
 export function remLo(): u64 { return W.wideRemLo; }
@@ -88,3 +89,12 @@ export function sigmoidSafe(x: i64, rho: i64, kappa: i64): i64 { return T.sigmoi
 export function alphaSigmoid(c: i64, w: i64, b: i64, lo: i64, hi: i64, s: i64): i64 {
   return T.alphaSigmoid(c, w, b, lo, hi, s);
 }
+
+// unsigned 128-bit fixed point (the coinbase's)
+export function divNone(): bool { return U.divNone; }
+export function uSatAdd(aLo: u64, aHi: u64, bLo: u64, bHi: u64): u64 { return U.uSatAdd(aLo, aHi, bLo, bHi); }
+export function uSatSub(aLo: u64, aHi: u64, bLo: u64, bHi: u64): u64 { return U.uSatSub(aLo, aHi, bLo, bHi); }
+export function uMulSat(aLo: u64, aHi: u64, bLo: u64, bHi: u64, frac: u32): u64 { return U.uMulSat(aLo, aHi, bLo, bHi, frac); }
+export function udivChecked(aLo: u64, aHi: u64, bLo: u64, bHi: u64, frac: u32): u64 { return U.udivChecked(aLo, aHi, bLo, bHi, frac); }
+export function udiv192by128(n0: u64, n1: u64, n2: u64, dLo: u64, dHi: u64): u64 { return U.udiv192by128(n0, n1, n2, dLo, dHi); }
+export function udiv192ByPerquintill(y0: u64, y1: u64, y2: u64): u64 { return U.udiv192ByPerquintill(y0, y1, y2); }

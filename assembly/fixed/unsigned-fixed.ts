@@ -131,3 +131,42 @@ export function udiv192by128(n0: u64, n1: u64, n2: u64, dLo: u64, dHi: u64): u64
   }
   return q;
 }
+
+const PERQUINTILL: u64 = 1_000_000_000_000_000_000;
+// 10^18 normalised (top bit set) and its reciprocal V = ⌊(2^128 − 1) / D⌋ − 2^64 (Möller & Granlund, "Improved
+// division by invariant integers", 2011, algorithm 4): a 128 ÷ 64 step by D in two multiplications and at most two
+// corrections instead of a hardware division.
+const SHIFT: u64 = 4;
+const D: u64 = PERQUINTILL << SHIFT;
+const V: u64 = udiv128by64(MAX, MAX - D, D);
+let divRem: u64 = 0;
+
+/** ⌊(u1·2^64 + u0) / D⌋ for u1 < D; the remainder in `divRem`. */
+// @ts-ignore: decorator
+@inline function divByD(u1: u64, u0: u64): u64 {
+  let q0 = umul128(V, u1);
+  let q1 = wideHi;
+  const lo = q0 + u0;
+  q1 += u1 + <u64>(lo < q0);
+  q0 = lo;
+  q1 += 1;
+  let r = u0 - q1 * D;
+  if (r > q0) { q1 -= 1; r += D; }
+  if (r >= D) { q1 += 1; r -= D; }
+  divRem = r;
+  return q1;
+}
+
+/**
+ * ⌊y / 10^18⌋ for a 192-bit y = y2:y1:y0 (the Perquintill products of the swap pallet): lo returned, hi in
+ * `wideHi`; `divNone` set (and 0 returned) when the quotient needs more than 128 bits.
+ */
+export function udiv192ByPerquintill(y0: u64, y1: u64, y2: u64): u64 {
+  if (y2 >= PERQUINTILL) { divNone = true; wideHi = 0; return 0; }
+  divNone = false;
+  // ⌊y / 10^18⌋ = ⌊16·y / D⌋, two digits; y2 < 10^18 keeps the top digit below D
+  const qHi = divByD((y2 << SHIFT) | (y1 >> (64 - SHIFT)), (y1 << SHIFT) | (y0 >> (64 - SHIFT)));
+  const qLo = divByD(divRem, y0 << SHIFT);
+  wideHi = qHi;
+  return qLo;
+}
