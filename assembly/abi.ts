@@ -95,6 +95,8 @@ export const CBH_MOVING_ALPHA: i32 = 6;
 export const CBH_BLOCK: i32 = 8;
 export const CBH_ROOT_SELL: i32 = 9;
 export const CBH_INJECTED_TAO: i32 = 10;
+export const CBH_ROOT_PROP_TW: i32 = 12;
+export const CBH_ROOT_PROP_VALID: i32 = 14;
 export const CB_HEADER_SLOTS: i32 = 16;
 
 export const CBS_FLAGS: i32 = 0;
@@ -127,7 +129,8 @@ export const CBS_ROOT64: i32 = 36;
 export const CBS_UNASSIGNED: i32 = 37;
 export const CBS_ROOT_PROP: i32 = 38;
 export const CBS_ALPHA_OUT_TERM: i32 = 40;
-export const CB_SUBNET_SLOTS: i32 = 42;
+export const CBS_ROOT_PROP_ISSUANCE: i32 = 42;
+export const CB_SUBNET_SLOTS: i32 = 43;
 
 // CBH_FLAGS bits: the era's rules
 export const CB_ERA_HEAD: i64 = 1;

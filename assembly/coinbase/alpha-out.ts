@@ -6,7 +6,7 @@ import { uMulSat, uSatSub, u96ToU64 } from '../fixed/unsigned-fixed';
 import {
   CBH_ROOT_TW, CBH_OWNER_CUT, CBH_ROOT_SELL, CB_OWNER_CUT_ENABLED, CBS_FLAGS, CBS_ALPHA_IN, CBS_ALPHA_OUT,
   CBS_ALPHA_EMISSION, CBS_POT_SERVER, CBS_POT_VALIDATOR, CBS_POT_ROOT, CBS_POT_OWNER, CBS_OWNER_CUT, CBS_ROOT_ALPHA,
-  CBS_CREATED, CBS_ROOT64, CBS_UNASSIGNED,
+  CBS_CREATED, CBS_ROOT64, CBS_UNASSIGNED, CBS_ROOT_PROP, CBS_ROOT_PROP_ISSUANCE, CBH_ROOT_PROP_TW, CBH_ROOT_PROP_VALID,
 } from '../abi';
 import { count, get, put, put2, record, u64SatAdd, u64SatSub } from './table';
 import { rootProportion } from './prices';
@@ -19,6 +19,9 @@ export function coinbaseAlphaOut(table: usize): void {
   // SubnetOwnerCut / 65535 in U96F32: ⌊cut·2^32 / 65535⌋
   const cutPercent = (get(table, CBH_OWNER_CUT) << 32) / 65535;
   const rootSell = get(table, CBH_ROOT_SELL) != 0;
+  // the proportions below are RootProp's too while tw·rootTao and the issuance stay (moving-price.ts)
+  put2(table, CBH_ROOT_PROP_TW, twLo, twHi);
+  put(table, CBH_ROOT_PROP_VALID, 1);
   for (let i = 0; i < n; i++) {
     const r = record(table, i);
     const created = get(r, CBS_ALPHA_EMISSION);
@@ -34,7 +37,10 @@ export function coinbaseAlphaOut(table: usize): void {
       put(r, CBS_POT_OWNER, u64SatAdd(get(r, CBS_POT_OWNER), cut));
       assigned += cut;
     } else put2(r, CBS_OWNER_CUT, 0, 0);
-    const rpLo = rootProportion(twLo, twHi, u64SatAdd(get(r, CBS_ALPHA_IN), alphaOutReserve)); const rpHi = wideHi;
+    const issuance = u64SatAdd(get(r, CBS_ALPHA_IN), alphaOutReserve);
+    const rpLo = rootProportion(twLo, twHi, issuance); const rpHi = wideHi;
+    put2(r, CBS_ROOT_PROP, rpLo, rpHi);
+    put(r, CBS_ROOT_PROP_ISSUANCE, issuance);
     const xLo = uMulSat(rpLo, rpHi, aLo, aHi, 32); const xHi = wideHi;
     const rootLo = uMulSat(xLo, xHi, HALF_U96, 0, 32); const rootHi = wideHi;
     const sLo = uMulSat(aLo, aHi, HALF_U96, 0, 32); const sHi = wideHi;

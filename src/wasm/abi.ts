@@ -92,6 +92,8 @@ export const CBH = {
   BLOCK: 8,
   ROOT_SELL: 9, // out: 1 when Σ moving prices > 1
   INJECTED_TAO: 10, // out: Σ TAO injected into pools (2 slots)
+  ROOT_PROP_TW: 12, // the tw·root TAO the alpha-out pass's root proportions used (2 slots)
+  ROOT_PROP_VALID: 14, // 1 once the alpha-out pass has written them (the header's open clears it)
 } as const;
 export const CB_HEADER_SLOTS = 16;
 
@@ -126,8 +128,9 @@ export const CBS = {
   UNASSIGNED: 37, // u64 alpha minted into no pot
   ROOT_PROP: 38, // U96F32 root proportion (2 slots)
   ALPHA_OUT_TERM: 40, // U96F32 alpha out of the terms (2 slots)
+  ROOT_PROP_ISSUANCE: 42, // the alpha issuance CBS.ROOT_PROP was computed for
 } as const;
-export const CB_SUBNET_SLOTS = 42;
+export const CB_SUBNET_SLOTS = 43;
 
 export const CB_ERA_HEAD = 1;
 export const CB_ERA_LAUNCH = 2;

@@ -76,6 +76,8 @@ export class CoinbaseTable {
     this.u32 = this.arena.u32;
     this.at = this.base >>> 3;
     this.u64[this.at + CBH.COUNT] = BigInt(count);
+    // no root proportions computed in this table yet
+    this.u64[this.at + CBH.ROOT_PROP_VALID] = 0n;
     return this.setHeader(h);
   }
 
