@@ -60,6 +60,12 @@ export interface EpochSettings {
   mode: NumericMode;
   /** Epoch code path: `'sparse'` (what the chain runs) or `'dense'`. */
   path: ChainPath;
+  /**
+   * Whether each epoch's `output.bonds` carries the bond rows (default true). `false` leaves them `[]` on engines
+   * that keep the matrices in Wasm memory (reading n rows back costs more than the payouts of a 256-UID subnet);
+   * the subnet's table holds them until its next epoch (`neurons.bondRows(mechanism)`).
+   */
+  bonds?: boolean;
 }
 
 export const CHAIN_EPOCHS: Readonly<EpochSettings> = Object.freeze({ mode: 'fixed', path: 'sparse' });
@@ -528,7 +534,7 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: EpochEngineLike, emiss
     // weights and bonds stay in Wasm memory between epochs (SubnetNeurons.epochResident): the same outputs
     output = t.epochResident(host, {
       currentBlock: s.block, tempo: sn.tempo, lastStepBlock: sn.lastMechansimStepBlock, raoEmission: emission, ownerUid,
-      hyper: resolveHyper(hyper), mode: settings.mode, path: settings.path, bonds: true,
+      hyper: resolveHyper(hyper), mode: settings.mode, path: settings.path, bonds: settings.bonds !== false,
     });
   } else {
     // weights and bonds go in as the table's packed rows (a spelling the engine reads, outside the public input types)

@@ -12,6 +12,7 @@ import { type ClaimRootRequest, type RootClaimPayout, claimRoot, setRootClaimThr
 import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkChainState } from './state.js';
 import { guard, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
+import { show } from '../validation/describe.js';
 
 /** Options of `new Chain(state, opts)`. */
 export interface ChainOptions {
@@ -24,6 +25,12 @@ export interface ChainOptions {
   epochMode?: NumericMode;
   /** Which of the chain's epoch code paths runs: `'sparse'` (default, what the chain runs) or its `'dense'` twin. */
   epochPath?: ChainPath;
+  /**
+   * Whether each `EpochReport.output` carries the epoch's bond rows (default true). `false` spares reading them back
+   * from Wasm memory every epoch (`output.bonds` is then `[]`; the subnet's `neurons.bondRows(m)` holds them until
+   * its next epoch). Engines without resident matrices always return them.
+   */
+  epochBonds?: boolean;
 }
 
 /** Most blocks one `Chain.run` call steps (30 days): it returns every block's report, all held in memory. */
@@ -42,7 +49,7 @@ export class Chain {
   readonly epochMode: NumericMode;
 
   constructor(state: ChainState, opts: ChainOptions = {}) {
-    const o = readOptions(opts, 'Chain options', ['engine', 'epochMode', 'epochPath']);
+    const o = readOptions(opts, 'Chain options', ['engine', 'epochMode', 'epochPath', 'epochBonds']);
     const mode = oneOf(o.epochMode ?? 'fixed', 'epochMode', ['fixed', 'float'] as const);
     const path = oneOf(o.epochPath ?? 'sparse', 'epochPath', ['sparse', 'dense'] as const);
     this.state = checkChainState(state);
@@ -51,7 +58,8 @@ export class Chain {
       throw new YumaError('E_ARG', 'engine must have an epoch() method (createEngine(), createEngineSync() or createReferenceEngine())');
     }
     this.engine = (e as EpochEngineLike | undefined) ?? createEngineSync();
-    this.settings = Object.freeze({ mode, path });
+    if (o.epochBonds !== undefined && typeof o.epochBonds !== 'boolean') throw new YumaError('E_ARG', `epochBonds must be a boolean, got ${show(o.epochBonds)}`);
+    this.settings = Object.freeze(o.epochBonds === false ? { mode, path, bonds: false } : { mode, path });
     this.epochMode = mode;
   }
 

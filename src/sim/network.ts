@@ -1,5 +1,5 @@
 import { YumaError } from '../errors.js';
-import type { EpochOutput } from '../epoch/types.js';
+import type { EpochOutput, MechanismEpochOutput } from '../epoch/types.js';
 import { activityCutoffFromFactor } from '../epoch/types.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import { Chain } from '../chain/index.js';
@@ -52,6 +52,21 @@ const names = {
   owner: (netuid: number) => `oc${netuid}`,
   ownerHotkey: (netuid: number) => `o${netuid}`,
 };
+
+/**
+ * Fills an epoch output's bonds (each mechanism's, and the top level's = mechanism 0's) from the subnet's table,
+ * which holds this epoch's bonds until the subnet's next epoch: the network's chain does not read them back.
+ */
+function withBonds(out: EpochOutput, table: SubnetNeurons): void {
+  if (table.size === 0 || out.bonds.length === table.size) return;
+  const mechanisms = (out as Partial<MechanismEpochOutput>).mechanisms;
+  if (mechanisms === undefined) {
+    out.bonds = table.bondRows(0);
+    return;
+  }
+  mechanisms.forEach((o, m) => (o.bonds = table.bondRows(m)));
+  out.bonds = mechanisms[0].bonds;
+}
 
 /** Options of `Network.run`. */
 export interface RunOptions {
@@ -138,7 +153,8 @@ export class Network {
     this.agents = [];
     for (let netuid = 1; netuid <= o.subnets; netuid++) this.agents.push(new SubnetAgents(o, netuid, this.rng.fork(netuid), START_BLOCK));
     const state = this.genesis();
-    this.chain = new Chain(state, { engine: engine as EpochEngine, epochMode: o.mode, epochPath: o.path });
+    // the epochs leave their bonds in Wasm memory; the detail and the onEpoch hook read them from the table (withBonds)
+    this.chain = new Chain(state, { engine: engine as EpochEngine, epochMode: o.mode, epochPath: o.path, epochBonds: false });
     this.subnetLedgers = this.agents.map(() => ({ minersAlpha: 0n, validatorsAlpha: 0n, ownerAlpha: 0n, rootAlpha: 0n, taoInjected: 0n, epochs: 0, lastShare: 0 }));
     for (const a of this.agents) for (const st of a.strategy) this.ledger(st).validators++;
     this.start = {
@@ -380,7 +396,9 @@ export class Network {
       for (const x of out.serverEmission) l.minersAlpha += x;
       for (const x of out.validatorEmission) l.validatorsAlpha += x;
       this.strategyLedgers(a, out, toF64(U64F64, currentPrice(sn)));
-      if (this.detail.wants(e.netuid)) {
+      const detailed = this.detail.wants(e.netuid);
+      if (detailed || hook) withBonds(out, sn.neurons);
+      if (detailed) {
         const stake = this.stakeSnapshots.get(e.netuid) ?? [];
         this.detail.record({ netuid: e.netuid, block, validators: a.validators, strategy: a.strategy, names: a.names, stake, output: out });
       }
