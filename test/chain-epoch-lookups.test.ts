@@ -1,12 +1,93 @@
 /**
- * The block model's epoch bookkeeping that exists for speed and must not change a number: `epochBonds: false`
- * (the epoch's bonds left in Wasm memory instead of copied into each report).
+ * The block model's epoch bookkeeping that exists for speed and must not change a number: the stake-pool index
+ * (`StakePoolMap.poolOf`, what the epoch's stake input and payouts look pools up through), a zero
+ * `update_value_for_one` (credited to every UID that earned nothing), and `epochBonds: false` (the epoch's bonds
+ * left in Wasm memory instead of copied into each report).
  */
 import { describe, expect, it } from 'vitest';
-import { Chain } from '../src/chain/index.js';
+import { Chain, chainStateFromJSON, newChainState, newSubnet } from '../src/chain/index.js';
+import { SF_ZERO, poolUpdateOne, sfFromU64 } from '../src/chain/safe-float.js';
+import { type StakePool, StakePoolMap, poolKey } from '../src/chain/state.js';
+import { hotkeyStake, poolOf, stakeToColdkey } from '../src/chain/swap.js';
 import { createEngineSync } from '../src/engine.js';
 import { YumaError } from '../src/errors.js';
 import { Network } from '../src/sim/network.js';
+
+const pool = (hotkey: string, netuid: number, value: bigint): StakePool => ({ hotkey, netuid, value, denominator: SF_ZERO, shares: new Map() });
+
+describe('StakePoolMap: pools indexed by netuid and hotkey', () => {
+  it('poolOf finds exactly what get(poolKey(hotkey, netuid)) finds through set, replace, delete and clear', () => {
+    const m = new StakePoolMap();
+    const keys: Array<[string, number]> = [['a', 0], ['a', 1], ['b', 1], ['x/y', 12], ['7', 7]];
+    const agree = () => {
+      for (const [h, n] of [...keys, ['a', 2], ['b', 0], ['x', 12], ['z', 1]] as Array<[string, number]>) expect(m.poolOf(h, n)).toBe(m.get(poolKey(h, n)));
+    };
+    keys.forEach(([h, n], i) => m.set(poolKey(h, n), pool(h, n, BigInt(i + 1))));
+    agree();
+    expect(m.poolOf('x/y', 12)?.value).toBe(4n);
+    m.set(poolKey('a', 1), pool('a', 1, 99n));
+    agree();
+    expect(m.poolOf('a', 1)?.value).toBe(99n);
+    expect(m.delete(poolKey('b', 1))).toBe(true);
+    expect(m.delete(poolKey('b', 1))).toBe(false);
+    agree();
+    expect(m.poolOf('b', 1)).toBeUndefined();
+    m.clear();
+    agree();
+    expect(m.poolOf('a', 0)).toBeUndefined();
+  });
+
+  it('a key no poolKey call makes ("h/01", "h/-0", "noslash") is stored but never returned by poolOf', () => {
+    const m = new StakePoolMap();
+    for (const k of ['h/01', 'h/-0', 'noslash']) m.set(k, pool('h', 1, 5n));
+    expect(m.size).toBe(3);
+    expect(m.poolOf('h', 1)).toBeUndefined();
+    expect(m.poolOf('h', 0)).toBeUndefined();
+  });
+
+  it('states from newChainState and chainStateFromJSON index every pool; a plain Map still works through poolOf and hotkeyStake', () => {
+    const s = newChainState();
+    s.subnets.set(3, newSubnet(3));
+    stakeToColdkey(s, 'hk', 'ck', 0, 1_000n);
+    stakeToColdkey(s, 'hk', 'ck', 3, 2_000n);
+    expect(s.stakePools).toBeInstanceOf(StakePoolMap);
+    const back = chainStateFromJSON(new Chain(s).toJSON());
+    expect(back.stakePools).toBeInstanceOf(StakePoolMap);
+    for (const p of back.stakePools.values()) expect(poolOf(back, p.hotkey, p.netuid)).toBe(p);
+    expect(hotkeyStake(back, 'hk', 3)).toBe(2_000n);
+    const plain = newChainState({ stakePools: new Map([[poolKey('hk', 3), pool('hk', 3, 7n)]]) });
+    expect(hotkeyStake(plain, 'hk', 3)).toBe(7n);
+    expect(hotkeyStake(plain, 'hk', 0)).toBe(0n);
+  });
+});
+
+describe('update_value_for_one with 0', () => {
+  it('leaves a pool with a denominator as it was (value, denominator, every share), whoever asks', () => {
+    const p = pool('h', 1, 0n);
+    poolUpdateOne(p, 'a', 1_000_000n);
+    poolUpdateOne(p, 'b', 333n);
+    const before = JSON.stringify({ v: p.value, d: p.denominator, s: [...p.shares] }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    const denominator = p.denominator;
+    poolUpdateOne(p, 'a', 0n);
+    poolUpdateOne(p, 'c', 0n);
+    expect(JSON.stringify({ v: p.value, d: p.denominator, s: [...p.shares] }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).toBe(before);
+    expect(p.denominator).toBe(denominator);
+    expect(p.shares.has('c')).toBe(false);
+  });
+
+  it('drops a stored zero share, and any share of a pool without a denominator (the crate\'s arithmetic does)', () => {
+    const p = pool('h', 1, 10n);
+    p.denominator = sfFromU64(10n);
+    p.shares.set('zero', SF_ZERO);
+    poolUpdateOne(p, 'zero', 0n);
+    expect(p.shares.has('zero')).toBe(false);
+    const q = pool('h', 2, 0n);
+    q.shares.set('a', sfFromU64(5n));
+    poolUpdateOne(q, 'a', 0n);
+    expect(q.shares.has('a')).toBe(false);
+    expect(q.value).toBe(0n);
+  });
+});
 
 describe('Chain option epochBonds', () => {
   const engine = createEngineSync();

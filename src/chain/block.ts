@@ -41,7 +41,7 @@ import {
 import { type SwapError, MAX_PRICE_RAO } from '../dtao/balancer.js';
 import { isHead, legacyEpochDue, rulesOf, seedAlphaOut, spotPriceShares } from './eras.js';
 import { updateRegistrationPrices } from './registration.js';
-import { hotkeyStake, ownerOf, stakePool, swapTaoForAlpha } from './swap.js';
+import { hotkeyStake, ownerOf, poolOf, stakePool, swapTaoForAlpha } from './swap.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import { CoinbaseTable } from '../wasm/coinbase.js';
 import { CBH, CBS, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
@@ -475,23 +475,37 @@ const STAKE_SCALE = 1n << 30n;
  */
 export function exactStakeInput(s: ChainState, sn: ChainSubnet, ownerUid: number): bigint[] {
   const tw = taoWeightOf(s);
-  const filtered = sn.neurons.hotkeys().map((hotkey, uid) => {
-    const total = stakeWeightI64F64(inheritedStake(s, hotkey, sn.netuid, sn.netuid), inheritedStake(s, hotkey, sn.netuid, 0), tw);
-    return uid !== ownerUid && toU64Sat(I64F64, total) < s.stakeThreshold ? 0n : total;
-  });
-  const sum = filtered.reduce((a, b) => wrapAdd(I64F64, a, b), 0n);
-  if (sum === 0n) return filtered.map(() => 0n);
-  const q = filtered.map((f) => stakeProportion(f, sum));
-  let deficit = (1n << 32n) - q.reduce((a, b) => a + b, 0n);
-  let residual = deficit * STAKE_SCALE;
-  return q.map((qi, i) => {
+  const n = sn.neurons.size;
+  // without parents or children each UID's inherited stake is its own
+  const own = s.childKeys.size === 0 && s.parentKeys.size === 0;
+  const filtered = new Array<bigint>(n);
+  let sum = 0n;
+  for (let uid = 0; uid < n; uid++) {
+    const hotkey = sn.neurons.hotkey(uid);
+    const alpha = own ? hotkeyStake(s, hotkey, sn.netuid) : inheritedStake(s, hotkey, sn.netuid, sn.netuid);
+    const tao = own ? hotkeyStake(s, hotkey, 0) : inheritedStake(s, hotkey, sn.netuid, 0);
+    // no stake weighs nothing (most UIDs of a subnet are miners without stake)
+    const total = alpha === 0n && tao === 0n ? 0n : stakeWeightI64F64(alpha, tao, tw);
+    filtered[uid] = uid !== ownerUid && toU64Sat(I64F64, total) < s.stakeThreshold ? 0n : total;
+    sum = wrapAdd(I64F64, sum, filtered[uid]);
+  }
+  if (sum === 0n) return filtered.fill(0n);
+  const q = new Array<bigint>(n);
+  let qSum = 0n;
+  for (let uid = 0; uid < n; uid++) {
+    q[uid] = filtered[uid] === 0n ? 0n : stakeProportion(filtered[uid], sum);
+    qSum += q[uid];
+  }
+  let residual = ((1n << 32n) - qSum) * STAKE_SCALE;
+  for (let uid = 0; uid < n; uid++) {
     let r = 0n;
-    if (residual > 0n && filtered[i] > 0n) {
+    if (residual > 0n && filtered[uid] > 0n) {
       r = residual < STAKE_SCALE - 1n ? residual : STAKE_SCALE - 1n;
       residual -= r;
     }
-    return qi * STAKE_SCALE + r;
-  });
+    q[uid] = q[uid] * STAKE_SCALE + r;
+  }
+  return q;
 }
 
 function uidOf(sn: ChainSubnet, hotkey: string | null): number {
@@ -589,8 +603,8 @@ function u16Proportion(x: number): bigint {
 const U16_PROPORTIONS = new Map<number, bigint>();
 
 /**
- * The stake pools and owners one `distribute_emission` reads, each looked up once: pool keys are strings built per
- * lookup into a map of every (hotkey, subnet), and an epoch reads each of its hotkeys' pools up to six times.
+ * The stake pools and owners one `distribute_emission` reads, each looked up once (an epoch reads each of its
+ * hotkeys' pools up to six times).
  * Nothing else touches the state's pools while the epoch pays out; pools it creates are recorded here.
  */
 class PayoutLookups {
@@ -609,7 +623,7 @@ class PayoutLookups {
   pool(hotkey: string, netuid: number): StakePool | null {
     const m = netuid === this.netuid ? this.subnet : this.root;
     let p = m.get(hotkey);
-    if (p === undefined) m.set(hotkey, (p = this.s.stakePools.get(poolKey(hotkey, netuid)) ?? null));
+    if (p === undefined) m.set(hotkey, (p = poolOf(this.s, hotkey, netuid) ?? null));
     return p;
   }
 
@@ -702,16 +716,20 @@ function ownerHotkeys(s: ChainState, sn: ChainSubnet): Set<string> {
   return out;
 }
 
-/** `increase_root_claimable_for_hotkey_and_subnet`. */
 /** `increase_root_claimable_for_hotkey_and_subnet`; true when the alpha was staked instead (more than the root stake). */
 function increaseRootClaimable(s: ChainState, hotkey: string, netuid: number, amount: bigint, look: PayoutLookups): boolean {
+  const k = poolKey(hotkey, netuid);
+  if (amount === 0n) {
+    // an increment of 0 (most UIDs earn no root dividend) still creates the entry
+    if (!s.rootClaimable.has(k)) s.rootClaimable.set(k, 0n);
+    return false;
+  }
   const total = fromInt(I96F32, look.stake(hotkey, 0));
   const increment = divChecked(I96F32, fromInt(I96F32, amount), total) ?? 0n;
   if (amount > toU64Sat(I96F32, total)) {
     look.credit(hotkey, look.owner(hotkey), netuid, amount);
     return true;
   }
-  const k = poolKey(hotkey, netuid);
   s.rootClaimable.set(k, satAdd(I96F32, s.rootClaimable.get(k) ?? 0n, increment));
   return false;
 }
@@ -752,6 +770,12 @@ export function calculateDividendDistribution(
     const stakes = stakeMap.get(hk);
     if (!stakes) continue;
     const d = dividends.get(hk)!;
+    if (d === 0n) {
+      // both parts of nothing are 0 (most UIDs are miners)
+      alphaDivs.set(hk, 0n);
+      rootDivs.set(hk, 0n);
+      continue;
+    }
     const alphaStake = u96(stakes[0]);
     const rootAlpha = mulSat(U96F32, u96(stakes[1]), taoWeightBits);
     const rootProp = divChecked(U96F32, rootAlpha, satAdd(U96F32, alphaStake, rootAlpha)) ?? 0n;
@@ -763,9 +787,11 @@ export function calculateDividendDistribution(
     totalRoot = satAdd(U96F32, totalRoot, rd);
   }
   const rootAlphaDividends = new Map<string, bigint>();
-  for (const [hk, rd] of rootDivs) rootAlphaDividends.set(hk, mulSat(U96F32, u96(pendingRoot), divChecked(U96F32, rd, totalRoot) ?? 0n));
+  const root = u96(pendingRoot);
+  for (const [hk, rd] of rootDivs) rootAlphaDividends.set(hk, rd === 0n ? 0n : mulSat(U96F32, root, divChecked(U96F32, rd, totalRoot) ?? 0n));
   const alphaDividends = new Map<string, bigint>();
-  for (const [hk, ad] of alphaDivs) alphaDividends.set(hk, mulSat(U96F32, u96(pendingValidator), divChecked(U96F32, ad, totalAlpha) ?? 0n));
+  const validator = u96(pendingValidator);
+  for (const [hk, ad] of alphaDivs) alphaDividends.set(hk, ad === 0n ? 0n : mulSat(U96F32, validator, divChecked(U96F32, ad, totalAlpha) ?? 0n));
   return { alphaDividends, rootAlphaDividends };
 }
 
@@ -824,7 +850,15 @@ export function distributeEmission(
   const touched = new Set<string>(alphaDividends.keys());
   for (const hk of rootAlphaDividends.keys()) touched.add(hk);
   if (sn.subnetOwnerHotkey !== null) touched.add(sn.subnetOwnerHotkey);
-  const destination = (hk: string): string => (s.autoStakeDestination.size === 0 ? hk : (s.autoStakeDestination.get(poolKey(look.owner(hk), netuid)) ?? hk));
+  // AutoStakeDestination by the owner coldkey (a subnet's miners often share one), looked up once per coldkey
+  const destinations = new Map<string, string | null>();
+  const destination = (hk: string): string => {
+    if (s.autoStakeDestination.size === 0) return hk;
+    const owner = look.owner(hk);
+    let d = destinations.get(owner);
+    if (d === undefined) destinations.set(owner, (d = s.autoStakeDestination.get(poolKey(owner, netuid)) ?? null));
+    return d ?? hk;
+  };
   for (const hk of incentives.keys()) touched.add(destination(hk));
   const poolsBefore = new Map<string, bigint>();
   for (const hk of touched) poolsBefore.set(hk, look.stake(hk, netuid));
@@ -858,7 +892,7 @@ export function distributeEmission(
   const alphaPerSubnet = new Map<string, bigint>();
   for (const hk of [...alphaDividends.keys()].sort(compareKeys)) {
     let divs = alphaDividends.get(hk)!;
-    const take = mulSat(U96F32, takeOf(s, hk), divs);
+    const take = divs === 0n ? 0n : mulSat(U96F32, takeOf(s, hk), divs);
     divs = satSub(U96F32, divs, take);
     look.credit(hk, look.owner(hk), netuid, tou64(take));
     poolUpdateAll(look.poolOrNew(hk, netuid), tou64(divs));
@@ -868,7 +902,7 @@ export function distributeEmission(
   const rootPerSubnet = new Map<string, bigint>();
   for (const hk of [...rootAlphaDividends.keys()].sort(compareKeys)) {
     let ra = rootAlphaDividends.get(hk)!;
-    const take = mulSat(U96F32, takeOf(s, hk), ra);
+    const take = ra === 0n ? 0n : mulSat(U96F32, takeOf(s, hk), ra);
     ra = satSub(U96F32, ra, take);
     look.credit(hk, look.owner(hk), netuid, tou64(take));
     credited += tou64(take);

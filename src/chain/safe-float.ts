@@ -127,6 +127,9 @@ export function poolCanUpdateOne(p: SharePool, update: bigint): boolean {
 
 /** `update_value_for_one`: buy (update > 0) or sell shares for one coldkey at the pool's current share price. */
 export function poolUpdateOne(p: SharePool, coldkey: string, update: bigint): void {
+  // nothing moves for 0 (an epoch credits a zero take to every UID that earned nothing) but the removal of a zero
+  // share, or of any share in a pool without a denominator
+  if (update === 0n && (sfIsZero(p.denominator) ? !p.shares.has(coldkey) : p.shares.get(coldkey)?.mantissa !== 0n)) return;
   const current = p.shares.get(coldkey) ?? SF_ZERO;
   if (sfIsZero(p.denominator)) {
     const first = sfFromU64(update < 0n ? -update : update);

@@ -242,6 +242,50 @@ export interface StakePool extends SharePool {
   netuid: number;
 }
 
+/**
+ * The Map `newChainState` and `chainStateFromJSON` give `ChainState.stakePools`: beside its `${hotkey}/${netuid}`
+ * entries it indexes the pools by netuid, then hotkey, so the block's hot paths (two pools per UID each epoch, the
+ * simulator's stakers) find a pool without building and hashing a fresh key string.
+ */
+export class StakePoolMap extends Map<string, StakePool> {
+  readonly #byNetuid = new Map<number, Map<string, StakePool>>();
+
+  /** The pool of (hotkey, netuid), as `get(poolKey(hotkey, netuid))`. */
+  poolOf(hotkey: string, netuid: number): StakePool | undefined {
+    return this.#byNetuid.get(netuid)?.get(hotkey);
+  }
+
+  override set(key: string, pool: StakePool): this {
+    const at = splitPoolKey(key);
+    if (at !== null) {
+      let m = this.#byNetuid.get(at.netuid);
+      if (m === undefined) this.#byNetuid.set(at.netuid, (m = new Map()));
+      m.set(at.hotkey, pool);
+    }
+    return super.set(key, pool);
+  }
+
+  override delete(key: string): boolean {
+    const at = splitPoolKey(key);
+    if (at !== null) this.#byNetuid.get(at.netuid)?.delete(at.hotkey);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.#byNetuid.clear();
+    super.clear();
+  }
+}
+
+/** (hotkey, netuid) of a `poolKey`; null for a string no `poolKey` call makes (nothing `poolOf` could ask for). */
+function splitPoolKey(key: string): { hotkey: string; netuid: number } | null {
+  const slash = typeof key === 'string' ? key.lastIndexOf('/') : -1;
+  if (slash < 0) return null;
+  const digits = key.slice(slash + 1);
+  const netuid = Number(digits);
+  return Number.isInteger(netuid) && String(netuid) === digits ? { hotkey: key.slice(0, slash), netuid } : null;
+}
+
 /** The chain state one block reads and writes (see the module note for units); `Chain` drives it. */
 export interface ChainState {
   /** The current block. */
@@ -633,7 +677,7 @@ function stateFromJson(input: unknown): ChainState {
     const netuid = small(a.netuid, `state.autoStakeDestination[${i}].netuid`, U16_MAX);
     autoStakeDestination.set(poolKey(key(a.coldkey, `state.autoStakeDestination[${i}].coldkey`), netuid), key(a.destination, `state.autoStakeDestination[${i}].destination`));
   });
-  const stakePools = new Map<string, StakePool>();
+  const stakePools = new StakePoolMap();
   arr(o.stakePools, 'state.stakePools').forEach((e, i) => {
     const p = `state.stakePools[${i}]`;
     const so = obj(e, p);
@@ -1106,7 +1150,7 @@ export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {})
     hotkeys: new Map(),
     ownedHotkeys: new Map(),
     autoStakeDestination: new Map(),
-    stakePools: new Map(),
+    stakePools: new StakePoolMap(),
     rootClaimable: new Map(),
     rootClaimed: new Map(),
     rootClaimType: new Map(),

@@ -7,19 +7,22 @@ import { type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, limitPriceFro
 import { u64SatAdd as u64Add, u64SatSub as u64Sub } from '../fixed/substrate-fixed.js';
 import { constantProductSwap, isHead } from './eras.js';
 import { SF_ZERO, poolUpdateOne } from './safe-float.js';
-import { type ChainState, type ChainSubnet, type StakePool, poolKey } from './state.js';
+import { type ChainState, type ChainSubnet, type StakePool, StakePoolMap, poolKey } from './state.js';
 
 export function stakePool(s: ChainState, hotkey: string, netuid: number): StakePool {
-  const k = poolKey(hotkey, netuid);
-  let p = s.stakePools.get(k);
+  let p = poolOf(s, hotkey, netuid);
   if (!p) {
     p = { hotkey, netuid, value: 0n, denominator: SF_ZERO, shares: new Map() };
-    s.stakePools.set(k, p);
+    s.stakePools.set(poolKey(hotkey, netuid), p);
   }
   return p;
 }
 
-export const hotkeyStake = (s: ChainState, hotkey: string, netuid: number): bigint => s.stakePools.get(poolKey(hotkey, netuid))?.value ?? 0n;
+/** The (hotkey, netuid) pool, through the state's index when it has one (`StakePoolMap`). */
+export const poolOf = (s: ChainState, hotkey: string, netuid: number): StakePool | undefined =>
+  s.stakePools instanceof StakePoolMap ? s.stakePools.poolOf(hotkey, netuid) : s.stakePools.get(poolKey(hotkey, netuid));
+
+export const hotkeyStake = (s: ChainState, hotkey: string, netuid: number): bigint => poolOf(s, hotkey, netuid)?.value ?? 0n;
 
 export function ownerOf(s: ChainState, hotkey: string): string {
   // `Owner` is a ValueQuery: an unknown hotkey reads the default account id

@@ -486,10 +486,12 @@ export class Network {
   /** A validator chosen with probability ∝ its alpha stake (nominators follow stake), or -1 if none has any. */
   private pickByStake(a: SubnetAgents): number {
     const s = this.chain.state;
+    // a validator still there holds its genesis UID (v): the table's hotkey string, not a name built per trade
+    const t = s.subnets.get(a.netuid)!.neurons;
     const stakes = new Array<number>(a.validators);
     let total = 0;
     for (let v = 0; v < a.validators; v++) {
-      stakes[v] = a.gone[v] ? 0 : Number(hotkeyStake(s, names.validator(a.netuid, v), a.netuid));
+      stakes[v] = a.gone[v] ? 0 : Number(hotkeyStake(s, t.hotkey(v), a.netuid));
       total += stakes[v];
     }
     if (!(total > 0)) return -1;
