@@ -24,6 +24,8 @@ export interface EpochObservation {
   stake: ArrayLike<bigint>;
   /** What the epoch returned. */
   output: EpochOutput;
+  /** Each validator's bond row after the epoch, dense u16 (UIDs 0 … validators−1); read from `output.bonds` when absent. */
+  validatorBonds?: readonly Uint16Array[];
 }
 
 /** One validator over the run. */
@@ -138,7 +140,7 @@ export class DetailRecorder {
     t.blocks.push(e.block);
     let total = 0n;
     for (let i = 0; i < n; i++) total += e.stake[i];
-    const rows = bondRows(e.output, n);
+    const rows = e.validatorBonds ?? bondRows(e.output, n, t.validators);
     for (let v = 0; v < t.validators; v++) {
       t.dividends[v].push(e.output.validatorEmission[v]);
       t.dividendShare[v].push(e.output.dividends[v]);
@@ -194,14 +196,14 @@ export class DetailRecorder {
   }
 }
 
-/** Each UID's bond row after the epoch as a dense u16 row. */
-function bondRows(out: EpochOutput, n: number): Uint16Array[] {
-  const rows = Array.from({ length: n }, () => new Uint16Array(n));
+/** The first `count` UIDs' bond rows after the epoch as dense u16 rows. */
+function bondRows(out: EpochOutput, n: number, count: number): Uint16Array[] {
+  const rows = Array.from({ length: Math.min(count, n) }, () => new Uint16Array(n));
   const b = out.bonds;
   if (b instanceof Uint16Array) {
-    for (let i = 0; i < n; i++) rows[i].set(b.subarray(i * n, (i + 1) * n));
+    for (let i = 0; i < rows.length; i++) rows[i].set(b.subarray(i * n, (i + 1) * n));
   } else {
-    b.forEach((row, i) => row.forEach(([j, v]) => (rows[i][j] = v)));
+    for (let i = 0; i < rows.length; i++) for (const [j, v] of b[i]) rows[i][j] = v;
   }
   return rows;
 }

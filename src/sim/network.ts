@@ -68,6 +68,19 @@ function withBonds(out: EpochOutput, table: SubnetNeurons): void {
   out.bonds = mechanisms[0].bonds;
 }
 
+/** Mechanism 0's bond rows of UIDs 0 … count−1 as dense u16 rows, from the table (as `withBonds`). */
+function denseBondRows(table: SubnetNeurons, count: number): Uint16Array[] {
+  const n = table.size;
+  const m = table.mechanism(0);
+  const rows: Uint16Array[] = [];
+  for (let i = 0; i < count && i < n; i++) {
+    const dense = new Uint16Array(n);
+    for (const e of m.bondRow(i)) dense[e >>> 16] = e & 0xffff;
+    rows.push(dense);
+  }
+  return rows;
+}
+
 /** Options of `Network.run`. */
 export interface RunOptions {
   /** Blocks to simulate (7200 a day). */
@@ -95,7 +108,8 @@ interface SubnetLedger {
   rootAlpha: bigint;
   taoInjected: bigint;
   epochs: number;
-  lastShare: number;
+  /** The subnet's last emission share, U64F64 bits (turned into a number only when sampled). */
+  lastShare: bigint;
 }
 
 /**
@@ -155,7 +169,7 @@ export class Network {
     const state = this.genesis();
     // the epochs leave their bonds in Wasm memory; the detail and the onEpoch hook read them from the table (withBonds)
     this.chain = new Chain(state, { engine: engine as EpochEngine, epochMode: o.mode, epochPath: o.path, epochBonds: false });
-    this.subnetLedgers = this.agents.map(() => ({ minersAlpha: 0n, validatorsAlpha: 0n, ownerAlpha: 0n, rootAlpha: 0n, taoInjected: 0n, epochs: 0, lastShare: 0 }));
+    this.subnetLedgers = this.agents.map(() => ({ minersAlpha: 0n, validatorsAlpha: 0n, ownerAlpha: 0n, rootAlpha: 0n, taoInjected: 0n, epochs: 0, lastShare: 0n }));
     for (const a of this.agents) for (const st of a.strategy) this.ledger(st).validators++;
     this.start = {
       issuance: state.totalIssuance,
@@ -374,7 +388,7 @@ export class Network {
       t.alphaInjected += sn.subnetAlphaInEmission;
       t.alphaEmitted += sn.subnetAlphaOutEmission;
       t.undistributed += terms.alphaUnassigned;
-      l.lastShare = toF64(U64F64, terms.share);
+      l.lastShare = terms.share;
     }
     for (const e of rep.epochs) this.onEpoch(e, Number(rep.block), onEpoch);
   }
@@ -396,11 +410,11 @@ export class Network {
       for (const x of out.serverEmission) l.minersAlpha += x;
       for (const x of out.validatorEmission) l.validatorsAlpha += x;
       this.strategyLedgers(a, out, toF64(U64F64, currentPrice(sn)));
-      const detailed = this.detail.wants(e.netuid);
-      if (detailed || hook) withBonds(out, sn.neurons);
-      if (detailed) {
+      if (hook) withBonds(out, sn.neurons);
+      if (this.detail.wants(e.netuid)) {
         const stake = this.stakeSnapshots.get(e.netuid) ?? [];
-        this.detail.record({ netuid: e.netuid, block, validators: a.validators, strategy: a.strategy, names: a.names, stake, output: out });
+        const validatorBonds = hook ? undefined : denseBondRows(sn.neurons, a.validators);
+        this.detail.record({ netuid: e.netuid, block, validators: a.validators, strategy: a.strategy, names: a.names, stake, output: out, validatorBonds });
       }
       hook?.(e.netuid, block, out);
     }
@@ -565,7 +579,7 @@ export class Network {
       x.movingPrice.push(toF64(I96F32, sn.subnetMovingPrice));
       x.taoReserve.push(sn.subnetTao.toString());
       x.alphaReserve.push(sn.subnetAlphaIn.toString());
-      x.emissionShare.push(l.lastShare);
+      x.emissionShare.push(toF64(U64F64, l.lastShare));
       x.minersAlpha.push(l.minersAlpha.toString());
       x.validatorsAlpha.push(l.validatorsAlpha.toString());
     });
@@ -642,7 +656,7 @@ export class Network {
         price: toF64(U64F64, currentPrice(sn)),
         taoReserve: sn.subnetTao.toString(),
         alphaReserve: sn.subnetAlphaIn.toString(),
-        emissionShare: l.lastShare,
+        emissionShare: toF64(U64F64, l.lastShare),
         taoInjected: l.taoInjected.toString(),
         minersAlpha: l.minersAlpha.toString(),
         validatorsAlpha: l.validatorsAlpha.toString(),
