@@ -262,7 +262,7 @@ class WasmEngine implements Engine {
       const jobs = group.map((i) => writeJob(a, prepared[i]));
       a.u32.set(jobs, jobsPtr / 4);
       this.k.epochBatch(jobsPtr, jobs.length, mode, scratch);
-      group.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i], readsPresence(prepared[i], fullRaw))));
+      group.forEach((i, k) => (results[i] = readJob(a, jobs[k], prepared[i], fullRaw)));
     }
   }
 
@@ -300,7 +300,7 @@ class WasmEngine implements Engine {
       for (;;) {
         while (next < count && Atomics.load(flags, donePtr / 4 + next) !== 0) {
           const i = idx[next];
-          results[i] = readJob(a, jobs[next], prepared[i], readsPresence(prepared[i], fullRaw));
+          results[i] = readJob(a, jobs[next], prepared[i], fullRaw);
           next++;
         }
         if (next === count) break;
@@ -359,11 +359,6 @@ function chunkJobs(prepared: PreparedEpoch[], idx: number[]): { chunks: number[]
   }
   chunks.push(chunk);
   return { chunks, maxChunkBytes };
-}
-
-/** Whether a job's bond-presence bytes are read: sparse-layout outputs show them, raw results always carry them. */
-function readsPresence(p: PreparedEpoch, fullRaw: boolean): boolean {
-  return fullRaw || p.layout === 'sparse';
 }
 
 function checkItems(items: PreparedItem[], where: string): void {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, SparseRow } from '../src/epoch/types.js';
 import { referenceEpoch, referenceEpochTrace } from '../src/reference/float/epoch.js';
+import { toEpochOutput } from '../src/epoch/result.js';
 import { subnetArb } from './helpers/epoch-float-arbitraries.js';
 import { expectSameResult } from './helpers/epoch-fixed-compare.js';
 import { kernelVsReference } from './helpers/epoch-float-compare.js';
@@ -26,6 +27,22 @@ describe('Wasm float kernel equals the f64 reference', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('sparse-layout bond rows read straight from Wasm memory (what engine.epoch returns) equal the rows built from the whole n² storage, on both paths', () => {
+    let sparse = 0;
+    fc.assert(
+      fc.property(subnetArb(24), ({ input, hyper, path }) => {
+        const p = prepareEpoch(input, hyper, { mode: 'float', path });
+        if (p.layout !== 'sparse') return;
+        sparse++;
+        const direct = kernel.run(p, false);
+        expect(direct.bonds.length).toBe(0);
+        expect(toEpochOutput(p, direct).bonds).toEqual(toEpochOutput(p, kernel.run(p)).bonds);
+      }),
+      { numRuns: 200 },
+    );
+    expect(sparse).toBeGreaterThan(50);
   });
 
   it('larger subnets (up to 24 UIDs: working rows a subset of all rows)', () => {

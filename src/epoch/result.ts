@@ -28,6 +28,11 @@ export interface RawEpochResult {
   bondsPresent: Uint8Array;
   /** Optional (Wasm path): which bond rows store nothing at all, so the sparse output need not scan them. */
   bondRowEmpty?: Uint8Array;
+  /**
+   * Optional (Wasm path, sparse layout): the output's bond rows, read straight from Wasm memory; `bonds` and
+   * `bondsPresent` are then empty.
+   */
+  bondRows?: SparseRow[];
   /** Miner emission per UID, rao. */
   serverEmission: BigUint64Array;
   /** Validator emission per UID, rao. */
@@ -87,6 +92,8 @@ export function toEpochOutput(p: Pick<PreparedEpoch, 'n' | 'layout'>, r: RawEpoc
   let bonds: EpochOutput['bonds'];
   if (p.layout === 'dense') {
     bonds = r.bonds;
+  } else if (r.bondRows !== undefined) {
+    bonds = r.bondRows;
   } else {
     const rows: SparseRow[] = new Array(n);
     const empty = r.bondRowEmpty;

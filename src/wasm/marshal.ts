@@ -1,5 +1,6 @@
 import type { PreparedEpoch } from '../epoch/prepare.js';
 import type { RawEpochResult } from '../epoch/result.js';
+import type { SparseRow } from '../epoch/types.js';
 import { align, type Arena } from './arena.js';
 import type { ResidentMatrices } from './resident.js';
 import {
@@ -197,14 +198,21 @@ function fillJob(a: Arena, job: number, slots: number[], p: JobFields): void {
 /**
  * Copies a finished job's outputs out of Wasm memory (the arena is reused by the next call). Bond storage is
  * rebuilt row by row from the kernel's row kinds: computed rows come from Wasm, unchanged rows straight from the
- * prepared input, empty rows stay zero. With `withPresence` false the n² bond-presence bytes are not built
- * (`bondsPresent` is empty): dense-layout outputs never show it.
+ * prepared input, empty rows stay zero. `fullRaw` (the default; the divergence tools and tests) builds the whole
+ * n² storage with its presence bytes. Without it a dense-layout result skips the presence bytes (its output never
+ * shows them) and a sparse-layout one builds only its output's `[uid, value]` rows (`bondRows`), straight from
+ * Wasm memory, with no n² copy.
  */
-export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = true): RawEpochResult {
+export function readJob(a: Arena, job: number, p: PreparedEpoch, fullRaw = true): RawEpochResult {
   const n = p.n;
   const nn = n * n;
   const r = readVectors(a, job, n);
   const slot = (k: number) => a.u32[job / 4 + 2 * k];
+  if (!fullRaw && p.layout === 'sparse') {
+    r.raw.bondRows = sparseBondRows(a, r.kinds, slot(J.OUT_BONDS) / 2, slot(J.OUT_BONDS_PRESENT), p);
+    return r.raw;
+  }
+  const withPresence = fullRaw;
   const bonds = new Uint16Array(nn);
   const present = new Uint8Array(withPresence ? nn : 0);
   const kinds = r.kinds;
@@ -233,6 +241,42 @@ export function readJob(a: Arena, job: number, p: PreparedEpoch, withPresence = 
   r.raw.bondsPresent = present;
   r.raw.bondRowEmpty = kinds.map((k) => (k === ROW_EMPTY ? 1 : 0));
   return r.raw;
+}
+
+/**
+ * The sparse output's bond rows, as `toEpochOutput` makes them from the n² storage (an entry per stored bond, uids
+ * ascending), read per row kind: computed rows from the output region (value and presence), unchanged rows from
+ * the input (stored where non-zero), an all-zero stored row as n zero entries, an empty row as none.
+ */
+function sparseBondRows(a: Arena, kinds: Uint8Array, outB: number, outP: number, p: PreparedEpoch): SparseRow[] {
+  const n = p.n;
+  const mem16 = a.u16;
+  const mem8 = a.u8;
+  const rows: SparseRow[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const kind = kinds[i];
+    const base = i * n;
+    let row: SparseRow;
+    if (kind === ROW_WRITTEN) {
+      let count = 0;
+      for (let j = 0; j < n; j++) if (mem8[outP + base + j] !== 0) count++;
+      row = new Array(count);
+      for (let j = 0, k = 0; k < count; j++) if (mem8[outP + base + j] !== 0) row[k++] = [j, mem16[outB + base + j]];
+    } else if (kind === ROW_INPUT) {
+      const b = p.bonds;
+      let count = 0;
+      for (let j = 0; j < n; j++) if (b[base + j] !== 0) count++;
+      row = new Array(count);
+      for (let j = 0, k = 0; k < count; j++) if (b[base + j] !== 0) row[k++] = [j, b[base + j]];
+    } else if (kind === ROW_ZERO_STORED) {
+      row = new Array(n);
+      for (let j = 0; j < n; j++) row[j] = [j, 0];
+    } else {
+      row = [];
+    }
+    rows[i] = row;
+  }
+  return rows;
 }
 
 /**

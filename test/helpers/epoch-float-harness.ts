@@ -18,7 +18,8 @@ export class FloatKernel {
     this.k = instantiate(compileSync());
     this.arena = new Arena(this.k.memory, this.k.heapBase());
   }
-  run(p: PreparedEpoch): RawEpochResult {
+  /** `fullRaw` false: the result as `engine.epoch` reads it (sparse layouts: bond rows only, see `readJob`). */
+  run(p: PreparedEpoch, fullRaw = true): RawEpochResult {
     if (p.n === 0) return allocRawResult(0);
     const a = this.arena;
     const scratchBytes = this.k.scratchBytesFloat(p.n);
@@ -30,6 +31,6 @@ export class FloatKernel {
     const job = writeJob(a, p);
     new DataView(this.k.memory.buffer).setUint32(jobs, job, true);
     this.k.epochBatch(jobs, 1, MODE_FLOAT, scratch);
-    return readJob(a, job, p);
+    return readJob(a, job, p, fullRaw);
   }
 }
