@@ -13,11 +13,6 @@ export interface SafeFloat {
 const MAX_MANTISSA = 10n ** 21n;
 const MIN_MANTISSA = MAX_MANTISSA / 10n;
 const MAX_EXP = 21;
-const E8 = 10n ** 8n;
-/** Above it ⌊m / 10^8⌋ is still above `MAX_MANTISSA` (at least 9 divisions needed). */
-const MAX_MANTISSA_E8 = (MAX_MANTISSA + 1n) * E8 - 1n;
-/** At or below it m · 10^8 is still at most `MIN_MANTISSA` (at least 9 multiplications needed). */
-const MIN_MANTISSA_E8 = MIN_MANTISSA / E8;
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MAX = 2 ** 63; // exponents stay tiny in practice; guard the crate's checked i64 arithmetic anyway
 
@@ -26,28 +21,36 @@ export const SF_ZERO: SafeFloat = Object.freeze({ mantissa: 0n, exponent: 0 });
 /** 10^e, capped at 1e22 past e = 22 as the crate's `cappow10` does. */
 function capPow10(e: number): bigint {
   if (e > MAX_EXP + 1) return MAX_MANTISSA * 10n;
-  return e === 0 ? 1n : 10n ** BigInt(e);
+  return POW10[e];
 }
+
+/** 10^k for the steps `normalize` takes at once. */
+const POW10: readonly bigint[] = Array.from({ length: 65 }, (_, k) => 10n ** BigInt(k));
+/** ⌊m / 10^k⌋ ≤ MAX_MANTISSA exactly when m ≤ DIV_BOUND[k]. */
+const DIV_BOUND: readonly bigint[] = POW10.map((p) => (MAX_MANTISSA + 1n) * p - 1n);
+/** m · 10^k > MIN_MANTISSA exactly when m > MUL_BOUND[k] (k ≤ 21: a mantissa of 1 needs 21 steps). */
+const MUL_BOUND: readonly bigint[] = POW10.slice(0, 22).map((p) => MIN_MANTISSA / p);
 
 function normalize(m: bigint, e: number): SafeFloat | null {
   if (m === 0n) return SF_ZERO;
-  // the crate divides (floors) or multiplies by 10 one step at a time; floors compose, so the steps known to be
-  // needed are taken at once: 10^8 while the mantissa is that far out of range, then single steps
-  while (m > MAX_MANTISSA_E8) {
-    m /= E8;
-    e += 8;
+  // the crate divides (floors) or multiplies by 10 one step at a time until the mantissa is in (1e20, 1e21]; floors
+  // compose, so the number of steps is found first (the smallest that gets there) and taken as one power of ten
+  if (m > MAX_MANTISSA) {
+    let k = 1;
+    while (k < DIV_BOUND.length - 1 && m > DIV_BOUND[k]) k++;
+    m /= POW10[k];
+    e += k;
+    // past the table (a mantissa above 1e85, which no operation here makes) the rest one step at a time
+    while (m > MAX_MANTISSA) {
+      m /= 10n;
+      e += 1;
+    }
   }
-  while (m > MAX_MANTISSA) {
-    m /= 10n;
-    e += 1;
-  }
-  while (m <= MIN_MANTISSA_E8) {
-    m *= E8;
-    e -= 8;
-  }
-  while (m <= MIN_MANTISSA) {
-    m *= 10n;
-    e -= 1;
+  if (m <= MIN_MANTISSA) {
+    let k = 1;
+    while (m <= MUL_BOUND[k]) k++;
+    m *= POW10[k];
+    e -= k;
   }
   if (Math.abs(e) >= I64_MAX) return null;
   return { mantissa: m, exponent: e };
