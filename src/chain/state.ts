@@ -361,10 +361,18 @@ export function rootClaimTypeIn(v: unknown, path: string): RootClaimType {
 
 /** BTreeMap order of account ids: numeric for the decimal ids the mock runtime uses, else byte order. */
 export function compareKeys(a: string, b: string): number {
-  const na = /^\d+$/.test(a);
-  const nb = /^\d+$/.test(b);
-  if (na && nb) return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+  if (isDecimal(a) && isDecimal(b) && a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** /^\d+$/ without a regular expression (every epoch sorts its hotkeys with `compareKeys`). */
+function isDecimal(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** `get_all_subnet_netuids` order: the Identity-hashed SCALE u16 key sorts by low byte, then high byte. */
