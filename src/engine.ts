@@ -192,13 +192,25 @@ class WasmEngine implements Engine {
       seen.add(jobs[i].matrices);
     }
     const idx = [...order].sort((x, y) => jobs[y].n - jobs[x].n || x - y);
+    let jobsBytes = 0;
+    for (const i of idx) jobsBytes += residentJobBytes(jobs[i].n);
+    const a = this.arena;
+    this.shareJobs(helper, idx, mode, this.scratchBytes(jobs, idx, mode), jobsBytes,
+      (i) => writeResidentJob(a, jobs[i], jobs[i].matrices),
+      (i, header) => done(i, readResidentJob(a, header, jobs[i].matrices)));
+  }
+
+  /**
+   * Jobs of one mode over two threads (`runShared`, `runResidentShared`): every job gets its own region of one
+   * reserved arena block; the main thread writes them in `idx` order, publishing each to the helper (which starts
+   * at once), then claims kernels itself and reads out every job, in order, as soon as it is done, whichever
+   * thread ran it.
+   */
+  private shareJobs(helper: HelperThread, idx: number[], mode: number, scratchBytes: number, jobsBytes: number, write: (i: number) => number, read: (i: number, header: number) => void): void {
     const count = idx.length;
-    const scratchBytes = this.scratchBytes(jobs, idx, mode);
-    let total = 2 * align(scratchBytes) + 2 * align(4 * count) + 64;
-    for (const i of idx) total += residentJobBytes(jobs[i].n);
     const a = this.arena;
     a.reset();
-    a.reserve(total);
+    a.reserve(2 * align(scratchBytes) + 2 * align(4 * count) + 64 + jobsBytes);
     const mine = a.alloc(scratchBytes);
     const theirs = a.alloc(scratchBytes);
     const jobsPtr = a.alloc(4 * count);
@@ -209,8 +221,7 @@ class WasmEngine implements Engine {
     let published = 0;
     try {
       for (let k = 0; k < count; k++) {
-        const job = jobs[idx[k]];
-        headers[k] = writeResidentJob(a, job, job.matrices); // within the reserved block: never grows memory
+        headers[k] = write(idx[k]); // within the reserved block: never grows memory
         a.u32[jobsPtr / 4 + k] = headers[k];
         helper.published(++published);
       }
@@ -218,8 +229,7 @@ class WasmEngine implements Engine {
       let next = 0; // next job to read out
       for (;;) {
         while (next < count && Atomics.load(flags, donePtr / 4 + next) !== 0) {
-          const i = idx[next];
-          done(i, readResidentJob(a, headers[next], jobs[i].matrices));
+          read(idx[next], headers[next]);
           next++;
         }
         if (next === count) break;
@@ -232,7 +242,7 @@ class WasmEngine implements Engine {
         }
       }
     } finally {
-      if (published < count) helper.abort();
+      if (published < count) helper.abort(); // never leave the helper waiting on a job that will not come
       helper.finish();
     }
   }
@@ -267,55 +277,17 @@ class WasmEngine implements Engine {
   }
 
   /**
-   * One mode's jobs over two threads: every job gets its own arena region; the main thread writes them in order
-   * (publishing each to the helper, which starts at once), then claims kernels itself and copies out every job
-   * as soon as it is done, whichever thread ran it.
+   * Stateless jobs of one mode over two threads (`shareJobs`), their whole input and output in their regions.
    */
   private runShared(helper: HelperThread, prepared: PreparedEpoch[], order: number[], mode: number, fullRaw: boolean, results: RawEpochResult[]): void {
     // Largest subnets first: a big job claimed last would leave one thread idle while the other finishes it.
     const idx = [...order].sort((x, y) => prepared[y].n - prepared[x].n || x - y);
-    const count = idx.length;
-    const scratchBytes = this.scratchBytes(prepared, idx, mode);
-    let total = 2 * align(scratchBytes) + 2 * align(4 * count) + 64;
-    for (const i of idx) total += jobBytes(prepared[i].n);
+    let jobsBytes = 0;
+    for (const i of idx) jobsBytes += jobBytes(prepared[i].n);
     const a = this.arena;
-    a.reset();
-    a.reserve(total);
-    const mine = a.alloc(scratchBytes);
-    const theirs = a.alloc(scratchBytes);
-    const jobsPtr = a.alloc(4 * count);
-    const donePtr = a.alloc(4 * count);
-    const jobs = new Array<number>(count);
-    a.i32.fill(0, donePtr / 4, donePtr / 4 + count);
-    helper.start(jobsPtr, count, mode, theirs, donePtr);
-    let published = 0;
-    try {
-      for (let k = 0; k < count; k++) {
-        jobs[k] = writeJob(a, prepared[idx[k]]); // within the reserved block: never grows memory
-        a.u32[jobsPtr / 4 + k] = jobs[k];
-        helper.published(++published);
-      }
-      const flags = a.i32;
-      let next = 0; // next job to copy out
-      for (;;) {
-        while (next < count && Atomics.load(flags, donePtr / 4 + next) !== 0) {
-          const i = idx[next];
-          results[i] = readJob(a, jobs[next], prepared[i], fullRaw);
-          next++;
-        }
-        if (next === count) break;
-        const k = helper.claim(count);
-        if (k >= 0) {
-          this.k.epochBatch(jobsPtr + 4 * k, 1, mode, mine);
-          Atomics.store(flags, donePtr / 4 + k, 1);
-        } else {
-          helper.waitDone(flags, donePtr / 4 + next);
-        }
-      }
-    } finally {
-      if (published < count) helper.abort(); // never leave the helper waiting on a job that will not come
-      helper.finish();
-    }
+    this.shareJobs(helper, idx, mode, this.scratchBytes(prepared, idx, mode), jobsBytes,
+      (i) => writeJob(a, prepared[i]),
+      (i, header) => (results[i] = readJob(a, header, prepared[i], fullRaw)));
   }
 }
 
