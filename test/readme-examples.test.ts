@@ -26,8 +26,8 @@ describe('README examples', () => {
     }));
     const engine = createEngineSync({ threads: 2 });
     const outs = engine.epochs(subnets, { mode: 'float' });
-    const residentSubnets = [0, 1, 2].map((k) => {
-      const s = new Subnet({ engine, n: 4, tempo: 1, mode: 'float' });
+    const build = (on: typeof engine) => [0, 1, 2].map((k) => {
+      const s = new Subnet({ engine: on, n: 4, tempo: 1, mode: 'float' });
       for (let i = 0; i < 3; i++) s.register(`hk${i}`), s.addStake(i, BigInt(k + i + 1) * 1000n * RAO);
       s.nextBlock(2);
       s.epoch(0n);
@@ -35,15 +35,8 @@ describe('README examples', () => {
       s.nextBlock(2);
       return s;
     });
-    const twins = [0, 1, 2].map((k) => {
-      const s = new Subnet({ engine: createEngineSync(), n: 4, tempo: 1, mode: 'float' });
-      for (let i = 0; i < 3; i++) s.register(`hk${i}`), s.addStake(i, BigInt(k + i + 1) * 1000n * RAO);
-      s.nextBlock(2);
-      s.epoch(0n);
-      s.setWeights(0, [1, 2], [65535, 1000 * (k + 1)]);
-      s.nextBlock(2);
-      return s;
-    });
+    const residentSubnets = build(engine);
+    const twins = build(createEngineSync());
     const subnetOuts = Subnet.epochs(residentSubnets, 1_000_000_000n, { bonds: false });
     expect(subnetOuts.map((o) => o.validatorEmission)).toEqual(twins.map((s) => s.epoch(1_000_000_000n, { bonds: false }).validatorEmission));
     expect(subnetOuts[2].validatorEmission.some((x) => x > 0n)).toBe(true);
