@@ -46,7 +46,7 @@ import { resolveHyper } from '../epoch/prepare.js';
 import { CoinbaseTable } from '../wasm/coinbase.js';
 import { CBH, CBS, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
 import { residentHostOf } from '../wasm/resident.js';
-import { SF_ZERO, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
+import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
 import { type ChainState, type ChainSubnet, type StakePool, compareKeys, poolKey, storageOrderKey } from './state.js';
 
 const DEFAULT_BLOCK_EMISSION = RAO;
