@@ -1063,19 +1063,7 @@ function applyInjection(
         sn.subnetProtocolFlow = t.getI64(i, CBS.FLOW);
       }
     } else {
-      const x = terms[i];
-      x.excessTaoSpent = spent;
-      const r = swapTaoForAlpha(s, sn, spent, MAX_PRICE_RAO, true);
-      if (typeof r === 'string') {
-        x.excessSwapError = r;
-        stranded += spent;
-      } else {
-        sn.subnetProtocolAlpha = u64Add(sn.subnetProtocolAlpha, r.amountPaidOut);
-        x.excessBoughtAlpha = r.amountPaidOut;
-        sn.subnetExcessTao = r.amountPaidIn;
-        sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, r.amountPaidIn);
-        stranded += spent - r.amountPaidIn;
-      }
+      stranded += buyWithExcessTao(s, sn, spent, terms[i]);
       sn.subnetAlphaIn = u64Add(sn.subnetAlphaIn, injAlpha);
       if (injTao !== 0n) {
         sn.subnetTao = u64Add(sn.subnetTao, injTao);
@@ -1094,6 +1082,25 @@ function applyInjection(
   const injected = t.get128(-1, CBH.INJECTED_TAO);
   if (injected !== 0n) s.totalStake = u64Add(s.totalStake, injected > U64_MAX ? U64_MAX : injected);
   return { credit: t.get(-1, CBH.CREDIT), stranded };
+}
+
+/**
+ * The excess-TAO buy of `inject_and_maybe_swap`: swaps `spent` TAO for protocol alpha through the pool (no price
+ * limit, fees as the chain's) and records it in the subnet's terms; returns the TAO left stranded (all of it when
+ * the swap fails, else what the pool did not take).
+ */
+export function buyWithExcessTao(s: ChainState, sn: ChainSubnet, spent: bigint, x: SubnetBlockTerms): bigint {
+  x.excessTaoSpent = spent;
+  const r = swapTaoForAlpha(s, sn, spent, MAX_PRICE_RAO, true);
+  if (typeof r === 'string') {
+    x.excessSwapError = r;
+    return spent;
+  }
+  sn.subnetProtocolAlpha = u64Add(sn.subnetProtocolAlpha, r.amountPaidOut);
+  x.excessBoughtAlpha = r.amountPaidOut;
+  sn.subnetExcessTao = r.amountPaidIn;
+  sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, r.amountPaidIn);
+  return spent - r.amountPaidIn;
 }
 
 /** What `runCoinbase` did (the block report without the mint). */

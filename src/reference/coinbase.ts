@@ -22,11 +22,10 @@ import {
   u64SatAdd as u64Add,
   u64SatSub as u64Sub,
 } from '../fixed/substrate-fixed.js';
-import { MAX_PRICE_RAO, currentPrice, weightsForAddedLiquidity } from '../dtao/balancer.js';
+import { currentPrice, weightsForAddedLiquidity } from '../dtao/balancer.js';
 import { isHead, rulesOf, seedAlphaOut, spotPriceShares } from '../chain/eras.js';
 import { updateRegistrationPrices } from '../chain/registration.js';
-import { swapTaoForAlpha } from '../chain/swap.js';
-import { type SubnetBlockTerms, allSubnetNetuids, drainPending, subnetsToEmitTo } from '../chain/block.js';
+import { type SubnetBlockTerms, allSubnetNetuids, buyWithExcessTao, drainPending, subnetsToEmitTo } from '../chain/block.js';
 import type { ChainState, ChainSubnet } from '../chain/state.js';
 
 const U64F64_ONE = 1n << 64n;
@@ -162,18 +161,7 @@ export function referenceCoinbaseBlock(s: ChainState): ReferenceCoinbaseBlock {
     sn.subnetTaoInEmission = 0n;
     if (toSwap > 0n && credit >= toSwap) {
       credit -= toSwap;
-      t.excessTaoSpent = toSwap;
-      const r = swapTaoForAlpha(s, sn, toSwap, MAX_PRICE_RAO, true);
-      if (typeof r === 'string') {
-        t.excessSwapError = r;
-        stranded += toSwap;
-      } else {
-        sn.subnetProtocolAlpha = u64Add(sn.subnetProtocolAlpha, r.amountPaidOut);
-        t.excessBoughtAlpha = r.amountPaidOut;
-        sn.subnetExcessTao = r.amountPaidIn;
-        sn.subnetProtocolFlow = i64Add(sn.subnetProtocolFlow, r.amountPaidIn);
-        stranded += toSwap - r.amountPaidIn;
-      }
+      stranded += buyWithExcessTao(s, sn, toSwap, t);
     }
     sn.subnetAlphaInEmission = injAlpha;
     sn.subnetAlphaIn = u64Add(sn.subnetAlphaIn, injAlpha);
