@@ -140,7 +140,7 @@ export class Chain {
   }
 }
 
-export { chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, defaultEpochParams, defaultRegistration } from './state.js';
+export { chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, initialLastEpochBlock, defaultEpochParams, defaultRegistration } from './state.js';
 export { registerNeuron, setWeights, updateRegistrationPrices, decayFactorQ32, type RegisterRequest, type RegisterResult, type SetWeightsRequest } from './registration.js';
 export { ChainRefused, type ChainErrorName, StakingRefused, DEFAULT_MIN_STAKE, type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult } from './staking.js';
 export type { ChainState, ChainSubnet, Neuron, MechanismState, StakePool, HotkeyInfo, EpochParams, ChildLink, SubnetRegistration, SubnetFields } from './state.js';

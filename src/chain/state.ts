@@ -1023,6 +1023,15 @@ export function newSubnet(netuid: number, fields: SubnetFields = {}): ChainSubne
 }
 
 /**
+ * `LastEpochBlock` as `init_new_network` sets it for a subnet added at `block`: staggered by netuid modulo the tempo
+ * (tempo 0 counts as 1), saturating at block 0, so subnets added together do not all run their epochs in one block.
+ */
+export function initialLastEpochBlock(block: bigint, netuid: number, tempo: number): bigint {
+  const stagger = BigInt(netuid) % BigInt(Math.max(tempo, 1));
+  return block > stagger ? block - stagger : 0n;
+}
+
+/**
  * A subnet object in the one property order every subnet has (the order `chainStateFromJSON` builds), so all subnets
  * share one hidden class: built by spreading, each got its own, and every read of a subnet field in the block was a
  * megamorphic property load.

@@ -9,7 +9,7 @@ import { currentPrice } from '../dtao/balancer.js';
 import { eraRules, legacyEpochDue } from '../chain/eras.js';
 import { ChainRefused } from '../chain/staking.js';
 import { poolValueOf } from '../chain/safe-float.js';
-import { type ChainState, type ChainSubnet, defaultRegistration, newChainState, newSubnet, poolKey } from '../chain/state.js';
+import { type ChainState, type ChainSubnet, defaultRegistration, initialLastEpochBlock, newChainState, newSubnet, poolKey } from '../chain/state.js';
 import { I96F32, U64F64, fromF64, toF64 } from '../fixed/substrate-fixed.js';
 import { SubnetNeurons } from '../subnet/neurons.js';
 import { SubnetAgents } from './agents.js';
@@ -229,8 +229,7 @@ export class Network {
         subnetMovingPrice: fromF64(I96F32, g.movingPrice),
         palSwapInitialized: true,
         tempo: o.tempo,
-        // init_new_network staggers the schedule by netuid
-        lastEpochBlock: BigInt(START_BLOCK - 1 - (netuid % o.tempo)),
+        lastEpochBlock: initialLastEpochBlock(BigInt(START_BLOCK - 1), netuid, o.tempo),
         firstEmissionBlockNumber: BigInt(Math.max(1, START_BLOCK - g.age)),
         subnetOwner: names.owner(netuid),
         subnetOwnerHotkey: names.ownerHotkey(netuid),

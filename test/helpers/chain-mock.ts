@@ -4,7 +4,7 @@
  * `TaoWeight` 0, `SubnetOwnerCut` 0, `MaxEpochsPerBlock` 32 and the swap's `MinimumReserve` 100.
  */
 import { runCoinbase } from '../../src/chain/block.js';
-import { Chain, type ChainState, type ChainSubnet, defaultRegistration, newChainState, newSubnet } from '../../src/chain/index.js';
+import { Chain, type ChainState, type ChainSubnet, defaultRegistration, initialLastEpochBlock, newChainState, newSubnet } from '../../src/chain/index.js';
 import { poolKey } from '../../src/chain/state.js';
 import { createEngineSync } from '../../src/engine.js';
 import { currentPrice } from '../../src/dtao/balancer.js';
@@ -20,15 +20,14 @@ export function mockExt(block = 1n): ChainState {
 
 /**
  * mock `add_network(netuid, tempo, _)` → `init_new_network`: stable mechanism, `LastEpochBlock` staggered by
- * netuid, emission block 1, subtoken and registration on, UID registration with the runtime defaults and the
- * mock's burn half-life 1 and multiplier 1 (so `register_ok_neuron` can register every block).
+ * netuid (`initialLastEpochBlock`), emission block 1, subtoken and registration on, UID registration with the
+ * runtime defaults and the mock's burn half-life 1 and multiplier 1 (so `register_ok_neuron` can register every block).
  */
 export function addNetwork(s: ChainState, netuid: number, tempo: number, fields: Partial<ChainSubnet> = {}): ChainSubnet {
-  const period = BigInt(Math.max(tempo, 1));
   const sn = newSubnet(netuid, {
     mechanism: 0,
     tempo,
-    lastEpochBlock: s.block - (BigInt(netuid) % period),
+    lastEpochBlock: initialLastEpochBlock(s.block, netuid, tempo),
     firstEmissionBlockNumber: 1n,
     subtokenEnabled: true,
     networkRegistrationAllowed: true,
@@ -111,7 +110,7 @@ export function addDynamicNetwork(s: ChainState, hotkey: string, coldkey: string
     subnetTao: lock,
     subnetAlphaIn: alpha,
     tempo: 360,
-    lastEpochBlock: s.block - BigInt(netuid % 360),
+    lastEpochBlock: initialLastEpochBlock(s.block, netuid, 360),
     firstEmissionBlockNumber: 0n,
     subtokenEnabled: true,
     networkRegistrationAllowed: true,
