@@ -59,4 +59,48 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     expect(c.run(2)).toHaveLength(2);
     expect(c.block).toBe(102n);
   });
+
+  it('newSubnet refuses an integer field outside its chain type (u64 amounts, i64 flow, fixed-point raws, quote weight ≤ 1e18, u16 tempo) with E_RANGE and a number for a bigint with E_ARG; the edges are taken', () => {
+    const U64 = (1n << 64n) - 1n;
+    expect(yumaCode(() => newSubnet(1, { subnetTao: -1n }))).toBe('E_RANGE');
+    expect(yumaCode(() => newSubnet(1, { pendingOwnerCut: U64 + 1n }))).toBe('E_RANGE');
+    expect(yumaCode(() => newSubnet(1, { lastEpochBlock: -1n }))).toBe('E_RANGE');
+    expect(yumaCode(() => newSubnet(1, { subnetProtocolFlow: 1n << 63n }))).toBe('E_RANGE');
+    expect(yumaCode(() => newSubnet(1, { subnetMovingPrice: 1n << 127n }))).toBe('E_RANGE');
+    expect(yumaCode(() => newSubnet(1, { minerBurned: -1n }))).toBe('E_RANGE');
+    expect(yumaCode(() => newSubnet(1, { swapBalancerQuoteWeightParts: 10n ** 18n + 1n }))).toBe('E_RANGE');
+    expect(yumaCode(() => newSubnet(1, { tempo: 65536 }))).toBe('E_RANGE');
+    expect(yumaCode(() => newSubnet(1, { subnetTao: 5 as never }))).toBe('E_ARG');
+    const edge = newSubnet(1, { subnetTao: U64, subnetProtocolFlow: -(1n << 63n), subnetVolume: (1n << 128n) - 1n, subnetMovingPrice: -(1n << 127n) });
+    expect([edge.subnetTao, edge.subnetProtocolFlow, edge.subnetVolume, edge.subnetMovingPrice]).toEqual([U64, -(1n << 63n), (1n << 128n) - 1n, -(1n << 127n)]);
+  });
+
+  it('new Chain checks each subnet record placed in state.subnets (it checked the top level only, and the Wasm coinbase table wrapped a negative amount modulo 2^64): out of range is E_RANGE, a wrong kind E_ARG', () => {
+    const cases: Array<[string, unknown, string]> = [
+      ['subnetTao', -1n, 'E_RANGE'],
+      ['subnetAlphaIn', 1n << 64n, 'E_RANGE'],
+      ['rootProp', -1n, 'E_RANGE'],
+      ['pendingServerEmission', 1, 'E_ARG'],
+      ['firstEmissionBlockNumber', undefined, 'E_ARG'],
+      ['ownerCutEnabled', 1, 'E_ARG'],
+      ['mechanism', 2, 'E_RANGE'],
+    ];
+    for (const [field, value, code] of cases) {
+      const s = chain().state;
+      s.subnets.set(1, { ...s.subnets.get(1)!, [field]: value });
+      expect([field, yumaCode(() => new Chain(s, { engine }))]).toEqual([field, code]);
+    }
+    const s = chain().state;
+    s.subnets.set(1, { ...s.subnets.get(1)!, firstEmissionBlockNumber: null });
+    expect(new Chain(s, { engine }).state.subnets.get(1)!.firstEmissionBlockNumber).toBe(null);
+  });
+
+  it('subnetMovingAlpha is I96F32 bits everywhere: newChainState, new Chain and chainStateFromJSON take 2^100 (new Chain refused any value above u64) and refuse a value beyond I96F32', () => {
+    const big = 1n << 100n;
+    const c = new Chain(newChainState({ subnetMovingAlpha: big }), { engine });
+    expect(Chain.fromJSON(c.toJSON(), { engine }).state.subnetMovingAlpha).toBe(big);
+    expect(yumaCode(() => newChainState({ subnetMovingAlpha: 1n << 127n }))).toBe('E_RANGE');
+    expect(yumaCode(() => new Chain({ ...newChainState(), subnetMovingAlpha: -(1n << 127n) - 1n }, { engine }))).toBe('E_RANGE');
+    expect(yumaCode(() => new Chain({ ...newChainState(), subnetMovingAlpha: 3 } as never, { engine }))).toBe('E_ARG');
+  });
 });

@@ -415,8 +415,81 @@ function int(v: unknown, path: string, lo: bigint, hi: bigint): bigint {
 
 const u64 = (v: unknown, p: string): bigint => int(v, p, 0n, U64_MAX);
 const u128 = (v: unknown, p: string): bigint => int(v, p, 0n, U128_MAX);
-const i64 = (v: unknown, p: string): bigint => int(v, p, -(1n << 63n), (1n << 63n) - 1n);
 const small = (v: unknown, p: string, hi: number): number => Number(int(v, p, 0n, BigInt(hi)));
+
+/**
+ * Every integer field of a subnet with the bounds of its chain type (u64, u128, i64, the fixed-point raws' bit
+ * ranges; u16 and smaller as numbers): `chainStateFromJSON` parses by it, and `newSubnet` and `new Chain` check a
+ * subnet built in code against it, so an amount the Wasm coinbase table would wrap modulo 2^64 is refused on load.
+ */
+const SUBNET_INTS = {
+  subnetTao: [0n, U64_MAX],
+  subnetAlphaIn: [0n, U64_MAX],
+  subnetAlphaOut: [0n, U64_MAX],
+  subnetProtocolAlpha: [0n, U64_MAX],
+  subnetMovingPrice: [I96F32.min, I96F32.max],
+  swapBalancerQuoteWeightParts: [0n, 1_000_000_000_000_000_000n],
+  firstEmissionBlockNumber: [0n, U64_MAX],
+  minerBurned: [U96F32.min, U96F32.max],
+  emaPriceHalvingBlocks: [0n, U64_MAX],
+  lastEpochBlock: [0n, U64_MAX],
+  pendingEpochAt: [0n, U64_MAX],
+  blocksSinceLastStep: [0n, U64_MAX],
+  subnetEpochIndex: [0n, U64_MAX],
+  lastMechansimStepBlock: [0n, U64_MAX],
+  pendingServerEmission: [0n, U64_MAX],
+  pendingValidatorEmission: [0n, U64_MAX],
+  pendingRootAlphaDivs: [0n, U64_MAX],
+  pendingOwnerCut: [0n, U64_MAX],
+  subnetTaoInEmission: [0n, U64_MAX],
+  subnetAlphaInEmission: [0n, U64_MAX],
+  subnetAlphaOutEmission: [0n, U64_MAX],
+  subnetExcessTao: [0n, U64_MAX],
+  subnetVolume: [0n, U128_MAX],
+  subnetProtocolFlow: [-(1n << 63n), (1n << 63n) - 1n],
+  rootProp: [U96F32.min, U96F32.max],
+  alphaBurned: [0n, U128_MAX],
+  alphaRecycled: [0n, U128_MAX],
+} as const satisfies { [K in keyof ChainSubnet]?: readonly [bigint, bigint] };
+const SUBNET_SMALL = { netuid: U16_MAX, mechanism: 1, feeRate: U16_MAX, tempo: U16_MAX } as const satisfies { [K in keyof ChainSubnet]?: number };
+const SUBNET_BOOLS = ['added', 'palSwapInitialized', 'subtokenEnabled', 'networkRegistrationAllowed', 'subnetEmissionEnabled', 'ownerCutEnabled'] as const;
+const SUBNET_INT_LIST = Object.entries(SUBNET_INTS) as Array<[keyof typeof SUBNET_INTS, readonly [bigint, bigint]]>;
+const SUBNET_SMALL_LIST = Object.entries(SUBNET_SMALL) as Array<[keyof typeof SUBNET_SMALL, number]>;
+/** Fields of `SUBNET_INTS` whose JSON form is a fixed-point `{ bits, f64 }`. */
+const SUBNET_FIXED = new Set<string>(['subnetMovingPrice', 'minerBurned', 'rootProp']);
+
+/** A bigint built in code within `[lo, hi]`: E_ARG for another kind, E_RANGE outside. */
+function bigIn(v: unknown, path: string, [lo, hi]: readonly [bigint, bigint]): bigint {
+  if (typeof v !== 'bigint') throw new YumaError('E_ARG', `${path} must be a bigint (got ${describe(v)})`);
+  if (v < lo || v > hi) throw new YumaError('E_RANGE', `${path}: ${v} is outside [${lo}, ${hi}]`);
+  return v;
+}
+
+/** A subnet integer field from its JSON form, within its `SUBNET_INTS` bounds. */
+function subnetInt(o: Json, k: keyof typeof SUBNET_INTS, path: string): bigint {
+  const [lo, hi] = SUBNET_INTS[k];
+  return SUBNET_FIXED.has(k) ? int(obj(o[k], `${path}.${k}`).bits, `${path}.${k}.bits`, lo, hi) : int(o[k], `${path}.${k}`, lo, hi);
+}
+
+/**
+ * A subnet built in code (`newSubnet`, or a record placed in `state.subnets`) against the bounds its JSON form is
+ * parsed by: E_ARG for a value of the wrong kind, E_RANGE for one outside its chain type.
+ */
+function checkSubnetFields(sn: ChainSubnet, path: string): void {
+  const f = sn as unknown as Record<string, unknown>;
+  // the field's path is built only for the message: a state of many subnets is checked on every `new Chain`
+  for (const [k, bounds] of SUBNET_INT_LIST) {
+    const v = f[k];
+    if (typeof v !== 'bigint' || v < bounds[0] || v > bounds[1]) {
+      if (v !== null || k !== 'firstEmissionBlockNumber') bigIn(v, `${path}.${k}`, bounds);
+    }
+  }
+  for (const [k, hi] of SUBNET_SMALL_LIST) {
+    const v = f[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > hi) toInt(v, `${path}.${k}`, 0, hi);
+  }
+  for (const k of SUBNET_BOOLS) if (typeof f[k] !== 'boolean') throw new YumaError('E_ARG', `${path}.${k} must be a boolean (got ${describe(f[k])})`);
+}
 
 function bool(v: unknown, path: string): boolean {
   if (typeof v !== 'boolean') bad(path, 'expected a boolean');
@@ -479,7 +552,7 @@ export const MAX_NEURONS = 4096;
 
 function subnetIn(v: unknown, path: string): ChainSubnet {
   const o = obj(v, path);
-  const netuid = small(o.netuid, `${path}.netuid`, U16_MAX);
+  const netuid = small(o.netuid, `${path}.netuid`, SUBNET_SMALL.netuid);
   const neuronsRaw = arr(o.neurons ?? [], `${path}.neurons`);
   if (neuronsRaw.length > MAX_NEURONS) throw new YumaError('E_LIMIT', `${path}.neurons: more than ${MAX_NEURONS} UIDs`);
   const n = neuronsRaw.length;
@@ -501,7 +574,7 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
   const emissions = neuronsRaw.map((x, i) => ((x as Json).emission === undefined ? 0n : u64((x as Json).emission, `${path}.neurons[${i}].emission`)));
   const rob = o.recycleOrBurn;
   if (rob !== null && rob !== undefined && rob !== 'Recycle' && rob !== 'Burn') bad(`${path}.recycleOrBurn`, 'expected "Recycle", "Burn" or null');
-  const quote = u64(o.swapBalancerQuoteWeightParts, `${path}.swapBalancerQuoteWeightParts`);
+  const quote = subnetInt(o, 'swapBalancerQuoteWeightParts', path);
   const epochParams = epochParamsIn(o.epochParams, `${path}.epochParams`);
   const mechanisms = arr(o.mechanisms ?? [], `${path}.mechanisms`).map((m, k) => {
     const mp = `${path}.mechanisms[${k}]`;
@@ -524,51 +597,50 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
   if (o.mechanismEmissionSplit !== undefined && o.mechanismEmissionSplit !== null) {
     mechanismEmissionSplit = arr(o.mechanismEmissionSplit, `${path}.mechanismEmissionSplit`).map((x, i) => small(x, `${path}.mechanismEmissionSplit[${i}]`, U16_MAX));
   }
-  if (quote > 1_000_000_000_000_000_000n) throw new YumaError('E_RANGE', `${path}.swapBalancerQuoteWeightParts: above 1e18`);
   const registration = o.registration === undefined || o.registration === null ? null : registrationIn(o.registration, `${path}.registration`);
   const neurons = neuronTable(records, mechanisms, mechanismEmissionSplit, registration, `${path}`);
   emissions.forEach((e, i) => (neurons.emission[i] = e));
   return {
     netuid,
     added: bool(o.added, `${path}.added`),
-    mechanism: small(o.mechanism, `${path}.mechanism`, 1),
-    subnetTao: u64(o.subnetTao, `${path}.subnetTao`),
-    subnetAlphaIn: u64(o.subnetAlphaIn, `${path}.subnetAlphaIn`),
-    subnetAlphaOut: u64(o.subnetAlphaOut, `${path}.subnetAlphaOut`),
-    subnetProtocolAlpha: u64(o.subnetProtocolAlpha, `${path}.subnetProtocolAlpha`),
-    subnetMovingPrice: fixedBits(o.subnetMovingPrice, `${path}.subnetMovingPrice`, true),
+    mechanism: small(o.mechanism, `${path}.mechanism`, SUBNET_SMALL.mechanism),
+    subnetTao: subnetInt(o, 'subnetTao', path),
+    subnetAlphaIn: subnetInt(o, 'subnetAlphaIn', path),
+    subnetAlphaOut: subnetInt(o, 'subnetAlphaOut', path),
+    subnetProtocolAlpha: subnetInt(o, 'subnetProtocolAlpha', path),
+    subnetMovingPrice: subnetInt(o, 'subnetMovingPrice', path),
     swapBalancerQuoteWeightParts: quote,
     palSwapInitialized: bool(o.palSwapInitialized, `${path}.palSwapInitialized`),
-    feeRate: small(o.feeRate, `${path}.feeRate`, U16_MAX),
-    firstEmissionBlockNumber: o.firstEmissionBlockNumber === null ? null : u64(o.firstEmissionBlockNumber, `${path}.firstEmissionBlockNumber`),
+    feeRate: small(o.feeRate, `${path}.feeRate`, SUBNET_SMALL.feeRate),
+    firstEmissionBlockNumber: o.firstEmissionBlockNumber === null ? null : subnetInt(o, 'firstEmissionBlockNumber', path),
     subtokenEnabled: bool(o.subtokenEnabled, `${path}.subtokenEnabled`),
     networkRegistrationAllowed: bool(o.networkRegistrationAllowed, `${path}.networkRegistrationAllowed`),
     subnetEmissionEnabled: bool(o.subnetEmissionEnabled, `${path}.subnetEmissionEnabled`),
-    minerBurned: fixedBits(o.minerBurned, `${path}.minerBurned`, false),
-    emaPriceHalvingBlocks: u64(o.emaPriceHalvingBlocks, `${path}.emaPriceHalvingBlocks`),
-    tempo: small(o.tempo, `${path}.tempo`, U16_MAX),
-    lastEpochBlock: u64(o.lastEpochBlock, `${path}.lastEpochBlock`),
-    pendingEpochAt: u64(o.pendingEpochAt, `${path}.pendingEpochAt`),
-    blocksSinceLastStep: u64(o.blocksSinceLastStep, `${path}.blocksSinceLastStep`),
-    subnetEpochIndex: u64(o.subnetEpochIndex, `${path}.subnetEpochIndex`),
-    lastMechansimStepBlock: u64(o.lastMechansimStepBlock, `${path}.lastMechansimStepBlock`),
-    pendingServerEmission: u64(o.pendingServerEmission, `${path}.pendingServerEmission`),
-    pendingValidatorEmission: u64(o.pendingValidatorEmission, `${path}.pendingValidatorEmission`),
-    pendingRootAlphaDivs: u64(o.pendingRootAlphaDivs, `${path}.pendingRootAlphaDivs`),
-    pendingOwnerCut: u64(o.pendingOwnerCut, `${path}.pendingOwnerCut`),
-    subnetTaoInEmission: u64(o.subnetTaoInEmission, `${path}.subnetTaoInEmission`),
-    subnetAlphaInEmission: u64(o.subnetAlphaInEmission, `${path}.subnetAlphaInEmission`),
-    subnetAlphaOutEmission: u64(o.subnetAlphaOutEmission, `${path}.subnetAlphaOutEmission`),
-    subnetExcessTao: u64(o.subnetExcessTao, `${path}.subnetExcessTao`),
+    minerBurned: subnetInt(o, 'minerBurned', path),
+    emaPriceHalvingBlocks: subnetInt(o, 'emaPriceHalvingBlocks', path),
+    tempo: small(o.tempo, `${path}.tempo`, SUBNET_SMALL.tempo),
+    lastEpochBlock: subnetInt(o, 'lastEpochBlock', path),
+    pendingEpochAt: subnetInt(o, 'pendingEpochAt', path),
+    blocksSinceLastStep: subnetInt(o, 'blocksSinceLastStep', path),
+    subnetEpochIndex: subnetInt(o, 'subnetEpochIndex', path),
+    lastMechansimStepBlock: subnetInt(o, 'lastMechansimStepBlock', path),
+    pendingServerEmission: subnetInt(o, 'pendingServerEmission', path),
+    pendingValidatorEmission: subnetInt(o, 'pendingValidatorEmission', path),
+    pendingRootAlphaDivs: subnetInt(o, 'pendingRootAlphaDivs', path),
+    pendingOwnerCut: subnetInt(o, 'pendingOwnerCut', path),
+    subnetTaoInEmission: subnetInt(o, 'subnetTaoInEmission', path),
+    subnetAlphaInEmission: subnetInt(o, 'subnetAlphaInEmission', path),
+    subnetAlphaOutEmission: subnetInt(o, 'subnetAlphaOutEmission', path),
+    subnetExcessTao: subnetInt(o, 'subnetExcessTao', path),
     ownerCutEnabled: bool(o.ownerCutEnabled, `${path}.ownerCutEnabled`),
     subnetOwner: optKey(o.subnetOwner, `${path}.subnetOwner`),
     subnetOwnerHotkey: optKey(o.subnetOwnerHotkey, `${path}.subnetOwnerHotkey`),
     recycleOrBurn: (rob ?? null) as RecycleOrBurn,
-    subnetVolume: u128(o.subnetVolume, `${path}.subnetVolume`),
-    subnetProtocolFlow: i64(o.subnetProtocolFlow, `${path}.subnetProtocolFlow`),
-    rootProp: fixedBits(o.rootProp, `${path}.rootProp`, false),
-    alphaBurned: u128(o.alphaBurned ?? '0', `${path}.alphaBurned`),
-    alphaRecycled: u128(o.alphaRecycled ?? '0', `${path}.alphaRecycled`),
+    subnetVolume: subnetInt(o, 'subnetVolume', path),
+    subnetProtocolFlow: subnetInt(o, 'subnetProtocolFlow', path),
+    rootProp: subnetInt(o, 'rootProp', path),
+    alphaBurned: o.alphaBurned === undefined ? 0n : subnetInt(o, 'alphaBurned', path),
+    alphaRecycled: o.alphaRecycled === undefined ? 0n : subnetInt(o, 'alphaRecycled', path),
     epochParams,
     neurons,
     registration,
@@ -1019,7 +1091,9 @@ export function newSubnet(netuid: number, fields: SubnetFields = {}): ChainSubne
     neurons instanceof SubnetNeurons
       ? neurons
       : guard(`subnet ${netuid} neurons`, () => neuronTable(neurons ?? [], mechanisms ?? [], mechanismEmissionSplit ?? null, registration, `subnet ${netuid}`));
-  return subnetShape({ ...defaults, ...rest, neurons: table, registration } as ChainSubnet);
+  const sn = subnetShape({ ...defaults, ...rest, neurons: table, registration } as ChainSubnet);
+  checkSubnetFields(sn, `subnet ${netuid} fields`);
+  return sn;
 }
 
 /**
@@ -1132,13 +1206,14 @@ function subnetDefaults(netuid: number): Omit<ChainSubnet, 'neurons' | 'registra
 
 /** An empty chain at `block` with the runtime defaults and only the root subnet. */
 export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {}): ChainState {
-  const given = readOptions(fields, 'newChainState fields', [...STATE_U64_KEYS, ...STATE_U16_KEYS, ...STATE_MAP_KEYS, 'rules']);
+  const given = readOptions(fields, 'newChainState fields', [...STATE_U64_KEYS, 'subnetMovingAlpha', ...STATE_U16_KEYS, ...STATE_MAP_KEYS, 'rules']);
   const checked: Record<string, unknown> = {};
   if (given.rules !== undefined) {
     if (typeof given.rules !== 'object' || given.rules === null) throw new YumaError('E_ARG', `rules must be an era's rules (eraRules(...)), got ${describe(given.rules)}`);
     checked.rules = given.rules;
   }
   for (const k of STATE_U64_KEYS) if (given[k] !== undefined) checked[k] = toAmount(given[k], k, true);
+  if (given.subnetMovingAlpha !== undefined) checked.subnetMovingAlpha = bigIn(given.subnetMovingAlpha, 'subnetMovingAlpha', MOVING_ALPHA_BOUNDS);
   for (const k of STATE_U16_KEYS) if (given[k] !== undefined) checked[k] = toInt(given[k], k, 0, U16_MAX);
   for (const k of STATE_MAP_KEYS) {
     if (given[k] === undefined) continue;
@@ -1188,6 +1263,7 @@ export function checkChainState(value: unknown): ChainState {
   return guard('state', () => {
     const s = value as Record<string, unknown>;
     for (const k of STATE_U64_KEYS) toAmount(s[k], `state.${k}`, true);
+    bigIn(s.subnetMovingAlpha, 'state.subnetMovingAlpha', MOVING_ALPHA_BOUNDS);
     for (const k of STATE_U16_KEYS) toInt(s[k], `state.${k}`, 0, U16_MAX);
     for (const k of [...STATE_MAP_KEYS, 'subnets'] as const) {
       try {
@@ -1200,12 +1276,15 @@ export function checkChainState(value: unknown): ChainState {
       if (typeof netuid !== 'number' || typeof sn !== 'object' || sn === null || (sn as ChainSubnet).netuid !== netuid || !((sn as ChainSubnet).neurons instanceof SubnetNeurons)) {
         throw new YumaError('E_ARG', `state.subnets has an entry that is not a subnet from newSubnet (key ${describe(netuid)})`);
       }
+      checkSubnetFields(sn as ChainSubnet, `state.subnets[${netuid}]`);
     }
     return value as ChainState;
   });
 }
 
-const STATE_U64_KEYS = ['block', 'totalIssuance', 'balancesTotalIssuance', 'totalStake', 'taoWeight', 'ckBurn', 'subnetMovingAlpha', 'stakeThreshold', 'swapMinimumReserve', 'blockEmission'] as const;
+const STATE_U64_KEYS = ['block', 'totalIssuance', 'balancesTotalIssuance', 'totalStake', 'taoWeight', 'ckBurn', 'stakeThreshold', 'swapMinimumReserve', 'blockEmission'] as const;
+/** `SubnetMovingAlpha` is I96F32 bits (the JSON form's range too), not a u64. */
+const MOVING_ALPHA_BOUNDS = [I96F32.min, I96F32.max] as const;
 const STATE_U16_KEYS = ['subnetOwnerCut', 'maxEpochsPerBlock', 'defaultDelegateTake'] as const;
 const STATE_MAP_KEYS = ['hotkeys', 'ownedHotkeys', 'autoStakeDestination', 'stakePools', 'rootClaimable', 'rootClaimed', 'rootClaimType', 'rootClaimableThreshold', 'childKeys', 'parentKeys'] as const;
 const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
