@@ -270,3 +270,53 @@ describe('wide-fixed.ts == reference', () => {
     }
   });
 });
+
+// --- two-lane proportion helpers of the fixed kernels (assembly/fixed/proportion-x2.ts) ----------------------------
+describe('proportion-x2.ts == their definitions, both lanes', () => {
+  const lane1 = (): bigint => W.lane1!();
+  // divisors as the kernels' column and row sums reach them (< 2^45), every magnitude, and exact or near-integer
+  // quotients (a·2^32 / b within one part in 2^40 of an integer), where the f64 estimate must not be trusted
+  const divisor = fc.oneof(
+    fc.bigInt({ min: 1n, max: 1n << 45n }),
+    scaled(46).map((v) => (v < 0n ? -v : v) + 1n),
+    fc.constantFrom(1n, 2n, 3n, 65535n, ONE - 1n, ONE, ONE + 1n, 3n << 32n, 1n << 44n, (1n << 45n) - 1n),
+  );
+  const dividend = (b: bigint) => fc.oneof(
+    fc.bigInt({ min: 0n, max: b }),
+    fc.constantFrom(0n, 1n, b, b - 1n, b >> 1n, (b + 1n) >> 1n),
+    // a with a·2^32 = q·b + d for small |d|: quotients on or next to an integer
+    fc.tuple(fc.bigInt({ min: 0n, max: ONE }), fc.integer({ min: -3, max: 3 })).map(([q, d]) => {
+      const a = (q * b + BigInt(d)) >> 32n;
+      return a < 0n ? 0n : a > b ? b : a;
+    }),
+  );
+  const pairIn = divisor.chain((b) => dividend(b).map((a) => [a, b] as const));
+  it('fracDivX = floor(a·2^32 / b) for 0 ≤ a ≤ b < 2^45', () => {
+    fc.assert(fc.property(pairIn, pairIn, ([a0, b0], [a1, b1]) => {
+      expect(W.fracDivX!(a0, a1, b0, b1)).toBe((a0 << 32n) / b0);
+      expect(lane1()).toBe((a1 << 32n) / b1);
+    }), { numRuns: 20000 });
+    // quotients that are exact integers (b divides a·2^32), the estimate's likeliest place to be off by one
+    for (const b of [1n, 3n, 5n, 7n, 641n, 6700417n, 65535n, ONE - 1n, 3n << 20n, 5n << 40n]) {
+      for (const c of [1n, 2n, 3n, 1000n, b]) {
+        const a = c * b >> 32n === 0n ? c : (c * b) >> 32n;
+        if (a > b) continue;
+        expect(W.fracDivX!(a, b, b, b)).toBe((a << 32n) / b);
+        expect(lane1()).toBe(ONE);
+      }
+    }
+  });
+  const prop = fc.oneof(fc.bigInt({ min: 0n, max: ONE }), fc.constantFrom(0n, 1n, ONE - 1n, ONE, HALF));
+  it('mulUX = floor(x·y / 2^32) for x, y in [0, ONE] (ONE on either side included)', () => {
+    fc.assert(fc.property(prop, prop, prop, prop, (x0, x1, y0, y1) => {
+      expect(W.mulUX!(x0, x1, y0, y1)).toBe((x0 * y0) >> 32n);
+      expect(lane1()).toBe((x1 * y1) >> 32n);
+    }), { numRuns: 20000 });
+  });
+  it('mulConstX = floor(k·y / 2^32) for k in [0, ONE), y in [0, ONE]', () => {
+    fc.assert(fc.property(prop.filter((k) => k < ONE), prop, prop, (k, y0, y1) => {
+      expect(W.mulConstX!(k, y0, y1)).toBe((k * y0) >> 32n);
+      expect(lane1()).toBe((k * y1) >> 32n);
+    }), { numRuns: 20000 });
+  });
+});

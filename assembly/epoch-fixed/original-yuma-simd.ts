@@ -3,7 +3,7 @@
 // ONE; weights, stakes, consensus and incentive are normalised, so ≤ ONE), which covers the defaults; any other
 // β takes the scalar path. Divisions use the same f64-estimate-plus-remainder-fix as `fracDiv`.
 import { ONE } from '../fixed/i32f32';
-import { fracDivX, mulUX } from '../fixed/proportion-x2';
+import { fracDivX, mulConstX, mulUX } from '../fixed/proportion-x2';
 import * as J from '../job';
 import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
 import { fracDiv, inverse } from '../fixed/proportion';
@@ -56,7 +56,7 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
     const i = ldI32(ROWS, r);
     const row = rowPtr(r);
     const a = ld(ACT, i);
-    const av = i64x2.splat(a);
+    const av = i32x4.splat(<i32>a); // a < ONE where used
     for (let j = 0; j < n; j += 2) {
       v128.store(at(bondSum, j), i64x2.add(v128.load(at(bondSum, j)), bondPair(i, j)));
       let wb = v128.load(at(row, j));
@@ -64,7 +64,7 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
         const c = v128.load(at(CONS, j));
         wb = v128.bitselect(wb, c, i64x2.lt_s(wb, c));
       }
-      const d = a == ONE ? wb : i64x2.shr_u(i64x2.mul(wb, av), 32);
+      const d = a == ONE ? wb : mulConstX(av, wb);
       if (odd && j == n - 1) store<i64>(at(row, j), i64x2.extract_lane(d, 0));
       else v128.store(at(row, j), d);
       v128.store(at(deltaSum, j), i64x2.add(v128.load(at(deltaSum, j)), d));
@@ -79,8 +79,8 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
   const emaMax = COL_D;
   memory.fill(emaSum, 0, padded);
   memory.fill(emaMax, 0, padded);
-  const alphaV = i64x2.splat(alpha);
-  const keepV = i64x2.splat(keep);
+  const alphaV = i32x4.splat(<i32>alpha);
+  const keepV = i32x4.splat(<i32>keep);
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);
     const row = rowPtr(r);
@@ -90,8 +90,8 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
       const d = v128.bitselect(d0, fracDivX(d0, ds, v128.load(at(INV_A, j))), zeroMask(ds));
       const bs = v128.load(at(bondSum, j));
       const bn = v128.andnot(fracDivX(bondPair(i, j), bs, v128.load(at(INV_B, j))), zeroMask(bs));
-      // α, 1 − α < ONE and d, bn ≤ ONE: both products fit in u64
-      const e = i64x2.add(i64x2.shr_u(i64x2.mul(alphaV, d), 32), i64x2.shr_u(i64x2.mul(keepV, bn), 32));
+      // α, 1 − α < ONE (originalYumaSimdApplies) and d, bn ≤ ONE
+      const e = i64x2.add(mulConstX(alphaV, d), mulConstX(keepV, bn));
       if (odd && j == n - 1) store<i64>(at(row, j), i64x2.extract_lane(e, 0));
       else v128.store(at(row, j), e);
       v128.store(at(emaSum, j), i64x2.add(v128.load(at(emaSum, j)), e));
@@ -111,7 +111,6 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
   }
 
   const absent = i64x2.splat(J.sparseWriteback ? -1 : 0);
-  const u16Scale = i64x2.splat(65535);
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);
     const row = rowPtr(r);
@@ -123,7 +122,7 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
       let term = mulUX(v128.load(at(INC, j)), en);
       const mx = v128.load(at(colMax, j));
       const up = v128.bitselect(en, fracDivX(en, mx, v128.load(at(INV_B, j))), zeroMask(mx));
-      const stored = v128.bitselect(absent, i64x2.shr_u(i64x2.mul(up, u16Scale), 32), zeroMask(e));
+      const stored = v128.bitselect(absent, i64x2.shr_u(i64x2.sub(i64x2.shl(up, 16), up), 32), zeroMask(e)); // up·65535, up ≤ ONE
       if (odd && j == n - 1) {
         store<i64>(at(row, j), i64x2.extract_lane(stored, 0));
         term = i64x2.replace_lane(term, 1, 0);

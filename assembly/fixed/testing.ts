@@ -9,6 +9,8 @@ import * as F from './i32f32';
 import * as X from './wide-fixed';
 import * as T from './transcendental';
 import * as U from './unsigned-fixed';
+import * as P from './proportion';
+import * as PX from './proportion-x2';
 
 export function hi(): u64 { return W.wideHi; }
 export function remLo(): u64 { return W.wideRemLo; }
@@ -98,3 +100,17 @@ export function uMulSat(aLo: u64, aHi: u64, bLo: u64, bHi: u64, frac: u32): u64 
 export function udivChecked(aLo: u64, aHi: u64, bLo: u64, bHi: u64, frac: u32): u64 { return U.udivChecked(aLo, aHi, bLo, bHi, frac); }
 export function udiv192by128(n0: u64, n1: u64, n2: u64, dLo: u64, dHi: u64): u64 { return U.udiv192by128(n0, n1, n2, dLo, dHi); }
 export function udiv192ByPerquintill(y0: u64, y1: u64, y2: u64): u64 { return U.udiv192ByPerquintill(y0, y1, y2); }
+
+// proportion-x2.ts: two-lane helpers on lanes (x0, x1); lane 0 is returned, lane 1 read with lane1()
+let lastLane1: i64 = 0;
+export function lane1(): i64 { return lastLane1; }
+// @ts-ignore: decorator
+@inline function pair(x0: i64, x1: i64): v128 { return i64x2.replace_lane(i64x2.splat(x0), 1, x1); }
+// @ts-ignore: decorator
+@inline function lanes(v: v128): i64 { lastLane1 = i64x2.extract_lane(v, 1); return i64x2.extract_lane(v, 0); }
+export function fracDivX(a0: i64, a1: i64, b0: i64, b1: i64): i64 {
+  const inv = f64x2.replace_lane(f64x2.splat(P.inverse(b0)), 1, P.inverse(b1));
+  return lanes(PX.fracDivX(pair(a0, a1), pair(b0, b1), inv));
+}
+export function mulUX(x0: i64, x1: i64, y0: i64, y1: i64): i64 { return lanes(PX.mulUX(pair(x0, x1), pair(y0, y1))); }
+export function mulConstX(k: i64, y0: i64, y1: i64): i64 { return lanes(PX.mulConstX(i32x4.splat(<i32>k), pair(y0, y1))); }
