@@ -4,20 +4,32 @@ import * as J from '../job';
 import { NEW_PERMIT, OLD_PERMIT, ROW_OF, ldI32, ldU8 } from './layout';
 import { rowPtr } from './weights';
 
-/** EMA row `r` as storage: u16 values; with the sparse write-back a negative entry is absent (0, not stored). */
+/**
+ * EMA row `r` as storage: u16 values; with the sparse write-back a negative entry (−1) is absent (0, not
+ * stored). Eight entries at a time: each i64 is −1 or a u16, so its low 32 bits hold it; the unsigned narrowing
+ * takes −1 to 0 and keeps a u16.
+ */
 function writeRow(r: i32, b: usize, p: usize): void {
   const n = J.n;
   const row = rowPtr(r);
-  if (J.sparseWriteback) {
-    for (let j = 0; j < n; j++) {
-      const v = load<i64>(row + (<usize>j << 3));
-      store<u16>(b + (<usize>j << 1), v < 0 ? 0 : <u16>v);
-      store<u8>(p + <usize>j, v < 0 ? 0 : 1);
+  const zero = i32x4.splat(0);
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const at = row + (<usize>j << 3);
+    const lo = i32x4.shuffle(v128.load(at), v128.load(at, 16), 0, 2, 4, 6);
+    const hi = i32x4.shuffle(v128.load(at, 32), v128.load(at, 48), 0, 2, 4, 6);
+    v128.store(b + (<usize>j << 1), i16x8.narrow_i32x4_u(lo, hi));
+    if (J.sparseWriteback) {
+      const m = i16x8.narrow_i32x4_s(i32x4.ge_s(lo, zero), i32x4.ge_s(hi, zero)); // −1 where stored
+      v128.store64_lane(p + <usize>j, i8x16.neg(i8x16.narrow_i16x8_s(m, m)), 0);
     }
-  } else {
-    for (let j = 0; j < n; j++) store<u16>(b + (<usize>j << 1), <u16>load<i64>(row + (<usize>j << 3)));
-    memory.fill(p, 1, <usize>n);
   }
+  for (; j < n; j++) {
+    const v = load<i64>(row + (<usize>j << 3));
+    store<u16>(b + (<usize>j << 1), v < 0 ? 0 : <u16>v);
+    if (J.sparseWriteback) store<u8>(p + <usize>j, v < 0 ? 0 : 1);
+  }
+  if (!J.sparseWriteback) memory.fill(p, 1, <usize>n);
 }
 
 export function writeBonds(job: usize): void {
