@@ -3,7 +3,8 @@
 // report gives the least and median CPU and wall time per epoch. Interleaving keeps a comparison of two builds
 // meaningful on a shared, loaded machine, where benchmark.js's mean is not. It also checks that the builds
 // return the same incentive and dividends bits.
-// Usage: node bench/research-ab.js [--shape 1024x1024] [--versions yuma3,yuma2c] [--calls 30] [path/to/research.js …]
+// Usage: node bench/research-ab.js [--shape 1024x1024] [--versions yuma3,yuma2c] [--precision f64|f32] [--calls 30]
+// [path/to/research.js …]
 // (default dist/research.js; `npm run build` first)
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,7 @@ const option = (name, fallback) => {
 };
 const [V, M] = option('--shape', '1024x1024').split('x').map(Number);
 const calls = Number(option('--calls', '30'));
+const precision = option('--precision', 'f64');
 const versionList = option('--versions', null);
 const builds = args.length > 0 ? args : [new URL('../dist/research.js', import.meta.url).pathname];
 const pkgs = await Promise.all(builds.map((b) => import(pathToFileURL(path.resolve(b)).href)));
@@ -40,9 +42,9 @@ const stats = (xs) => {
   return `${s[0].toFixed(2)} / ${s[s.length >> 1].toFixed(2)}`;
 };
 const load0 = os.loadavg()[0];
-console.log(`YumaRun.epoch ${V}×${M}, ${calls} interleaved calls per build; ms least / median`);
+console.log(`YumaRun.epoch ${V}×${M} ${precision}, ${calls} interleaved calls per build; ms least / median`);
 for (const version of versions) {
-  const runs = pkgs.map((p) => new p.YumaRun(version, { validators: V, servers: M }));
+  const runs = pkgs.map((p) => new p.YumaRun(version, { validators: V, servers: M }, undefined, precision === 'f64' ? undefined : { precision }));
   for (const r of runs) for (let i = 0; i < 3; i++) r.epoch(flat[i & 1].f, flat[i & 1].s);
   const cpu = runs.map(() => []);
   const wall = runs.map(() => []);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { YUMA_VERSIONS, YumaRun, resetsBonds, simulateCase, yumaEpoch, type YumaEpochResult, type YumaVersion } from '../src/research/index.js';
+import { YUMA_VERSIONS, YumaRun, resetsBonds, simulateCase, yumaEpoch, type YumaEpochResult, type YumaPrecision, type YumaRunEpoch, type YumaVersion } from '../src/research/index.js';
 import { Rng } from '../src/rng.js';
 import { expectYumaError } from './helpers/errors.js';
 
@@ -30,7 +30,7 @@ const row = (a: Float64Array[]) => {
   return out;
 };
 
-function expectSameBits(run: ReturnType<YumaRun['epoch']>, ref: YumaEpochResult, where: string): void {
+function expectSameBits(run: YumaRunEpoch<YumaPrecision>, ref: YumaEpochResult, where: string): void {
   expect(Array.from(run.weight), `${where} weight`).toEqual(Array.from(row(ref.weight)));
   expect(Array.from(run.validatorBonds), `${where} bonds`).toEqual(Array.from(row(ref.validatorBonds)));
   for (const k of ['stake', 'serverPrerank', 'serverConsensusWeight', 'serverRank', 'serverIncentive', 'serverTrust', 'validatorTrust', 'validatorReward', 'validatorRewardNormalized'] as const) {
@@ -43,12 +43,12 @@ function expectSameBits(run: ReturnType<YumaRun['epoch']>, ref: YumaEpochResult,
 }
 
 describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
-  for (const version of YUMA_VERSIONS as readonly YumaVersion[]) {
-    it(`${version}: every output of 6 chained epochs (bond reset before epoch 3) is bit-identical to simulateCase`, () => {
+  for (const version of YUMA_VERSIONS as readonly YumaVersion[]) for (const precision of ['f64', 'f32'] as const) {
+    it(`${version}, ${precision}: every output of 6 chained epochs (bond reset before epoch 3) is bit-identical to simulateCase`, () => {
       const c = makeCase(16 + version.length);
       const resetBonds = { epoch: 3, column: 4 };
-      const ref = simulateCase({ version, weights: c.weights, stakes: c.stakes, resetBonds });
-      const run = new YumaRun(version, { validators: V, servers: M });
+      const ref = simulateCase({ version, weights: c.weights, stakes: c.stakes, resetBonds, precision });
+      const run = new YumaRun(version, { validators: V, servers: M }, undefined, { precision });
       for (let e = 0; e < E; e++) {
         if (e === resetBonds.epoch && resetsBonds(version)) run.resetBondColumn(resetBonds.column);
         expectSameBits(run.epoch(c.flat[e], c.stakes[e]), ref[e], `${version} epoch ${e}`);
@@ -101,10 +101,29 @@ describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
     for (let e = 1; e < E; e++) expectSameBits(run.epoch(c.flat[e], c.stakes[e]), ref[e], `epoch ${e} after refusals`);
   });
 
-  it("refuses bad construction: unknown version or option (E_ARG), precision 'f32' (E_ARG), a zero or fractional side (E_RANGE), too many cells (E_LIMIT), a bad reset column (E_RANGE)", () => {
+  it("precision 'f32': the matrices are Float32Array views; a weight or stake beyond float32's range is E_RANGE (named by index) and the next epoch still gives simulateCase bits", () => {
+    const c = makeCase(12);
+    const ref = simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes, precision: 'f32' });
+    const run = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision: 'f32' });
+    const first = run.epoch(c.flat[0], c.stakes[0]);
+    expect(first.weight).toBeInstanceOf(Float32Array);
+    expect(first.validatorBonds).toBeInstanceOf(Float32Array);
+    expect(first.serverIncentive).toBeInstanceOf(Float64Array);
+    const huge = c.flat[1].slice();
+    huge[5] = 1e39;
+    expect(expectYumaError(() => run.epoch(huge, c.stakes[1]), 'E_RANGE').message).toContain('weights[5]');
+    const stakes = c.stakes[1].slice();
+    stakes[2] = 1e39;
+    expect(expectYumaError(() => run.epoch(c.flat[1], stakes), 'E_RANGE').message).toContain('stakes[2]');
+    expectYumaError(() => simulateCase({ version: 'yuma3', weights: [c.weights[0].map((r, v) => (v === 1 ? r.map(() => 1e39) : r))], stakes: [c.stakes[0]], precision: 'f32' }), 'E_RANGE');
+    expect(run.epochCount).toBe(1);
+    for (let e = 1; e < E; e++) expectSameBits(run.epoch(c.flat[e], c.stakes[e]), ref[e], `epoch ${e} after refusals`);
+  });
+
+  it('refuses bad construction: unknown version or option (E_ARG), a zero or fractional side (E_RANGE), too many cells (E_LIMIT), a bad reset column (E_RANGE)', () => {
     expectYumaError(() => new YumaRun('yuma9' as YumaVersion, { validators: 2, servers: 2 }), 'E_ARG');
     expectYumaError(() => new YumaRun('yuma3', { validators: 2, servers: 2 }, undefined, { speed: 1 } as never), 'E_ARG');
-    expectYumaError(() => new YumaRun('yuma3', { validators: 2, servers: 2 }, undefined, { precision: 'f32' }), 'E_ARG');
+    expectYumaError(() => new YumaRun('yuma3', { validators: 2, servers: 2 }, undefined, { precision: 'f16' as never }), 'E_ARG');
     expectYumaError(() => new YumaRun('yuma3', { validators: 0, servers: 2 }), 'E_RANGE');
     expectYumaError(() => new YumaRun('yuma3', { validators: 1.5, servers: 2 }), 'E_RANGE');
     expectYumaError(() => new YumaRun('yuma3', { validators: 1 << 13, servers: 1 << 12 }), 'E_LIMIT');

@@ -7,8 +7,9 @@ import { runKernel, type Block, type KernelOutput, type Numerics } from '../src/
 import { researchExpMap } from '../src/research/wasm.js';
 import * as abi from '../src/research/wasm-abi.js';
 
-// The f64 research epochs run in Wasm (assembly/research); the TypeScript kernel (src/research/kernel.ts) is
-// their reference: the same operations in the same order, so every output must be the same bits.
+// The research epochs run in Wasm (assembly/research), in f64 and in float32; the TypeScript kernel
+// (src/research/kernel.ts) is their reference: the same operations in the same order (in f32 every one rounded
+// to float32 by Math.fround there, by Wasm's f32 arithmetic here), so every output must be the same bits.
 
 describe('research Wasm header ABI', () => {
   const as = readFileSync(new URL('../assembly/research/abi.ts', import.meta.url), 'utf8');
@@ -77,8 +78,12 @@ function flatten(rows: Float64Array[], M: number): Float64Array {
   return out;
 }
 
-/** simulateCase's loop over the TypeScript kernel (f64), the reference the Wasm run must match bit for bit. */
+/**
+ * simulateCase's loop over the TypeScript kernel, the reference the Wasm run must match bit for bit (f32: the
+ * raw weights and stakes rounded to float32 first, as torch.tensor stores them).
+ */
 function referenceRun(version: YumaVersion, c: Case, cfg: YumaConfig, num: Numerics, block: Block | null, reset: { epoch: number; column: number } | null): KernelOutput[] {
+  const q = (a: Float64Array) => (num.f32 ? a.map(Math.fround) : a);
   const out: KernelOutput[] = [];
   let B: Float64Array | null = null;
   let C: Float64Array | null = null;
@@ -88,7 +93,7 @@ function referenceRun(version: YumaVersion, c: Case, cfg: YumaConfig, num: Numer
       B = B.slice();
       for (let v = 0; v < c.V; v++) B[v * c.M + reset.column] = 0;
     }
-    const k = runKernel(version, { V: c.V, M: c.M, W: flatten(c.weights[e], c.M), S: c.stakes[e].slice(), B, C, Wprev, block }, cfg, num);
+    const k = runKernel(version, { V: c.V, M: c.M, W: q(flatten(c.weights[e], c.M)), S: q(c.stakes[e].slice()), B, C, Wprev, block }, cfg, num);
     out.push(k);
     B = k.validatorBonds;
     C = k.serverConsensusWeight;
@@ -129,9 +134,8 @@ function expectSameBits(got: YumaEpochResult, want: KernelOutput, label: string)
   expect(got.degenerateConsensus, `${label} degenerate`).toBe(want.degenerateConsensus);
 }
 
-const NUM: Numerics = { f32: false, degenerate: 'x86', nonFinite: 'zero', legacyConsensus: false };
-
-describe('research epochs in Wasm: the same bits as the TypeScript kernel', () => {
+describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bits as the TypeScript kernel', (precision) => {
+  const NUM: Numerics = { f32: precision === 'f32', degenerate: 'x86', nonFinite: 'zero', legacyConsensus: false };
   // Shapes around the lane boundary (rows shorter than 16 are summed in order, longer ones in four lanes), odd
   // widths (the pair loops' last entry), one validator, narrower than a consensus block of 8 columns, tall
   // enough for the full 256 consensus buckets, wider than a gather span of 64 columns with a partial last span
@@ -156,7 +160,7 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
       const cfg = resolveConfig(version, {});
       const reset = { epoch: 2, column: M - 1 };
       const want = referenceRun(version, c, cfg, NUM, null, reset);
-      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, resetBonds: reset });
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, resetBonds: reset, precision });
       for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} ${V}×${M} e${e}`);
     }
   });
@@ -186,6 +190,7 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
         nonFinite: num.nonFinite,
         degenerateConsensus: num.degenerate,
         fullMatrices: block,
+        precision,
       });
       for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} ${_name} e${e}`);
     }
@@ -197,13 +202,13 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
       c.weights[1] = c.weights[1].map((r) => new Float64Array(r.length));
       const cfg = resolveConfig(version, {});
       const want = referenceRun(version, c, cfg, NUM, null, null);
-      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes });
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, precision });
       expect(got[1].degenerateConsensus).toBe(true);
       for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} e${e}`);
     }
   });
 
-  it('a weight of −0 files with 0 in the consensus buckets (f64 Wasm and f32 TypeScript): column 0’s consensus is 0.0625 (as with +0), not 0.125', () => {
+  it('a weight of −0 files with 0 in the consensus buckets: column 0’s consensus is 0.0625 (as with +0), not 0.125', () => {
     // Normalised, column 0 holds validator 0 at −0 (stake 0.3), 1 at 0.125 (0.3), 2 at 0.0625 (0.4); column 1
     // 1, 0.875, 0.9375. Descending, the running stake reaches κ = 0.5 at 0.0625 and at 0.9375: C₀ = 0.0625 / 1
     // quantised, 4095/65535. Filed above every positive weight (its sign bit read as the top of the exponent),
@@ -211,11 +216,9 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
     const stakes = [Float64Array.of(3, 3, 4)];
     for (const zero of [-0, 0]) {
       const weights = [[Float64Array.of(zero, 1), Float64Array.of(1, 7), Float64Array.of(1, 15)]];
-      for (const precision of ['f64', 'f32'] as const) {
-        const [e] = simulateCase({ version: 'yuma3', weights, stakes, precision });
-        const c = e.serverConsensusWeight[0];
-        expect(Math.abs(c - 4095 / 65535), `${Object.is(zero, -0) ? '−0' : '+0'} ${precision}: ${c}`).toBeLessThan(1e-6);
-      }
+      const [e] = simulateCase({ version: 'yuma3', weights, stakes, precision });
+      const c = e.serverConsensusWeight[0];
+      expect(Math.abs(c - 4095 / 65535), `${Object.is(zero, -0) ? '−0' : '+0'}: ${c}`).toBeLessThan(1e-6);
     }
   });
 
@@ -272,7 +275,7 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
     for (const version of YUMA_VERSIONS) {
       const cfg = resolveConfig(version, {});
       const want = referenceRun(version, c, cfg, NUM, null, null);
-      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes });
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, precision });
       for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} e${e}`);
     }
   });
@@ -280,7 +283,7 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
   it('yumaEpoch with the caller’s state equals the same epoch inside simulateCase', () => {
     for (const version of YUMA_VERSIONS) {
       const c = makeCase(10, 21, 3, 9);
-      const run = simulateCase({ version, weights: c.weights, stakes: c.stakes });
+      const run = simulateCase({ version, weights: c.weights, stakes: c.stakes, precision });
       for (let e = 1; e < 3; e++) {
         const one = yumaEpoch(version, {
           weights: c.weights[e],
@@ -288,7 +291,7 @@ describe('research epochs in Wasm: the same bits as the TypeScript kernel', () =
           bondsOld: run[e - 1].validatorBonds,
           consensusOld: run[e - 1].serverConsensusWeight,
           ...(version === 'yuma2b' ? { weightsPrev: run[e - 1].weight } : {}),
-        });
+        }, undefined, { precision });
         const flatRun = run[e] as unknown as Record<string, unknown>;
         const flatOne = one as unknown as Record<string, unknown>;
         for (const key of Object.keys(flatRun)) expect(flatOne[key], `${version} e${e} ${key}`).toEqual(flatRun[key]);

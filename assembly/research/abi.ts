@@ -50,6 +50,8 @@ export const VERSION_YUMA2B: i32 = 2;
 export const VERSION_YUMA2C: i32 = 3;
 export const VERSION_YUMA3: i32 = 4;
 
+/** torch's float32: matrices stored as f32, every operation rounded to float32 (the *32 kernels). */
+export const RF_F32: i32 = 1;
 export const RF_DEGENERATE_ARM: i32 = 2;
 export const RF_NONFINITE_TORCH: i32 = 4;
 export const RF_LEGACY_CONSENSUS: i32 = 8;

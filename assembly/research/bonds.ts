@@ -5,10 +5,12 @@
 import { VERSION_YUMA1, VERSION_YUMA2B, VERSION_YUMA2C } from './abi';
 import { expDet2 } from './exp';
 import {
-  B_NEW, B_OLD, BSUM, C, COL_SUM, C_LIQUID, D, DN, FACTOR, I, LIQUID, M, S, V, W, W_PREV, alphaHigh, alphaLow, blockCol0, blockRows,
-  bondMovingAvg, bondPenalty, capacityAlpha, decayRate, f64At, rowAt, setF64, steepness, version,
+  B_NEW, B_OLD, BSUM, BSUM32, C, C32, CL32, COL32, COL_SUM, C_LIQUID, D, DEN32, DN, FACTOR, I, I32, LIQUID, M, S, V, W, W_PREV, alphaHigh,
+  alphaLow, blockCol0, blockRows, bondMovingAvg, bondPenalty, capacityAlpha, decayRate, f64At, fr, row32, rowAt, setF64, steepness,
+  version,
 } from './job';
 import { laneDot, nanToNum, nanToNum2 } from './lanes';
+import { F32_MAX, laneDot32, laneQuotientDot32, nanToNum32x4 } from './lanes32';
 
 const EPS: f64 = 1e-6;
 /** 2⁶⁴ as the simulator's Yuma2c `maxint` meets a float32 tensor. */
@@ -279,5 +281,267 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
     const c = f64At(C, m);
     const old = f64At(cOld, m);
     setF64(C_LIQUID, m, mode == 0 ? c : mode == 1 ? old : c > old ? c : old);
+  }
+}
+
+// ---- float32 epochs: the same steps over f32 matrices, every operation rounded to float32 in the order of
+// src/research/kernel.ts's f32 branches (Wasm f32 arithmetic is Math.fround of the double operation).
+
+/** relativeStep on four float32 lanes. */
+// @ts-ignore: decorator
+@inline function relativeStep4(old: v128, w: v128, a: v128, keep: v128): v128 {
+  const one = f32x4.splat(1);
+  const dec = f32x4.mul(old, keep);
+  const rem = f32x4.pmax(f32x4.sub(one, dec), f32x4.splat(0));
+  const b = f32x4.add(dec, f32x4.pmin(rem, f32x4.mul(a, w)));
+  return f32x4.pmin(b, one);
+}
+
+// @ts-ignore: decorator
+@inline function relativeStep32(old: f32, w: f32, a: f32, keep: f32): f32 {
+  const dec = old * keep;
+  let rem: f32 = 1 - dec;
+  if (rem < 0) rem = 0;
+  const inc = a * w;
+  const b = dec + (inc < rem ? inc : rem);
+  return b > 1 ? 1 : b;
+}
+
+/**
+ * Liquid alpha of four float32 entries, as the TypeScript kernel's f32 branch: the gap and the exponent's
+ * argument in float32, e^x by expDet in double rounded once to float32, 1/(1 + e), low + sig·span.
+ */
+// @ts-ignore: decorator
+@inline function liquidAlpha4(w: v128, b: v128, c: v128): v128 {
+  const low = f32x4.splat(<f32>alphaLow);
+  let d = v128.bitselect(f32x4.sub(w, c), f32x4.sub(b, w), f32x4.ge(w, b));
+  d = f32x4.pmin(f32x4.pmax(d, f32x4.splat(0)), f32x4.splat(1));
+  const x = f32x4.mul(f32x4.splat(<f32>-steepness), f32x4.sub(d, f32x4.splat(0.5)));
+  const e01 = expDet2(f64x2.promote_low_f32x4(x));
+  const e23 = expDet2(f64x2.promote_low_f32x4(i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+  const lo = f32x4.demote_f64x2_zero(e01);
+  const hi = f32x4.demote_f64x2_zero(e23);
+  const e = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  const sig = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  const a = f32x4.add(low, f32x4.mul(sig, f32x4.splat(<f32>(alphaHigh - alphaLow))));
+  return f32x4.pmin(f32x4.pmax(a, low), f32x4.splat(<f32>alphaHigh));
+}
+
+/** Lanes of four entries starting at column m that lie left of column `from` get alpha 0. */
+// @ts-ignore: decorator
+@inline function maskLeft(a: v128, m: i32, from: i32): v128 {
+  if (m + 4 <= from) return f32x4.splat(0);
+  if (m >= from) return a;
+  const lane = i32x4(0, 1, 2, 3);
+  return v128.and(a, i32x4.ge_s(i32x4.add(lane, i32x4.splat(m)), i32x4.splat(from)));
+}
+
+/** fusedBondRow over f32 (Yuma 2C capacity bonds or Yuma 3's relative step); COL32 must start at 0. */
+export function fusedBondRow32(v: i32): void {
+  const n = M;
+  const wRow = row32(W, v);
+  const bRow = row32(B_NEW, v);
+  const oRow = B_OLD != 0 ? row32(B_OLD, v) : 0;
+  const zero = f32x4.splat(0);
+  const vend = n & ~3;
+  if (version == VERSION_YUMA2C) {
+    const cap = <f32>f64At(S, v) * <f32>MAXINT;
+    const buy = <f32>capacityAlpha * cap;
+    const decay = <f32>(1 - decayRate);
+    const cap4 = f32x4.splat(cap);
+    const buy4 = f32x4.splat(buy);
+    const decay4 = f32x4.splat(decay);
+    let m = 0;
+    for (; m < vend; m += 4) {
+      const o = <usize>m << 2;
+      const old = oRow != 0 ? v128.load(oRow + o) : zero;
+      const rem = f32x4.pmax(f32x4.sub(cap4, old), zero);
+      const b = f32x4.add(f32x4.mul(decay4, old), f32x4.mul(f32x4.pmin(rem, buy4), v128.load(wRow + o)));
+      const x = f32x4.pmin(cap4, b);
+      v128.store(bRow + o, x);
+      v128.store(COL32 + o, f32x4.add(v128.load(COL32 + o), x));
+    }
+    for (; m < n; m++) {
+      const o = <usize>m << 2;
+      const old: f32 = oRow != 0 ? load<f32>(oRow + o) : 0;
+      let rem = cap - old;
+      if (rem < 0) rem = 0;
+      const pc = buy < rem ? buy : rem;
+      const b = decay * old + pc * load<f32>(wRow + o);
+      const x = b < cap ? b : cap;
+      store<f32>(bRow + o, x);
+      store<f32>(COL32 + o, load<f32>(COL32 + o) + x);
+    }
+    return;
+  }
+  const alpha = 1 - bondMovingAvg;
+  const a = <f32>alpha;
+  const keep = <f32>(1 - alpha);
+  const a4 = f32x4.splat(a);
+  const k4 = f32x4.splat(keep);
+  let m = 0;
+  for (; m < vend; m += 4) {
+    const o = <usize>m << 2;
+    const old = oRow != 0 ? v128.load(oRow + o) : zero;
+    const b = relativeStep4(old, v128.load(wRow + o), a4, k4);
+    v128.store(bRow + o, b);
+    v128.store(COL32 + o, f32x4.add(v128.load(COL32 + o), b));
+  }
+  for (; m < n; m++) {
+    const o = <usize>m << 2;
+    const b = relativeStep32(oRow != 0 ? load<f32>(oRow + o) : 0, load<f32>(wRow + o), a, keep);
+    store<f32>(bRow + o, b);
+    store<f32>(COL32 + o, load<f32>(COL32 + o) + b);
+  }
+}
+
+/** relativeRowLiquid over f32: alpha per entry against CL32. */
+export function relativeRowLiquid32(v: i32): void {
+  const n = M;
+  const wRow = row32(W, v);
+  const bRow = row32(B_NEW, v);
+  const oRow = B_OLD != 0 ? row32(B_OLD, v) : 0;
+  const aRow = LIQUID != 0 ? row32(LIQUID, v) : 0;
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  const c0 = inBlock(v) ? blockCol0 : n;
+  // Groups of four from column 0 (lanes left of the block take alpha 0); the last n mod 4 entries through
+  // lane 0 of the same vector code, reading up to 12 bytes past the row (inside the matrix or its padding).
+  for (let m = 0; m < n; m += 4) {
+    const o = <usize>m << 2;
+    const old = oRow != 0 ? v128.load(oRow + o) : zero;
+    const w = v128.load(wRow + o);
+    const a = maskLeft(m + 4 <= c0 ? zero : liquidAlpha4(w, old, v128.load(CL32 + o)), m, c0);
+    const b = relativeStep4(old, w, a, f32x4.sub(one, a));
+    if (m + 4 <= n) {
+      v128.store(bRow + o, b);
+      v128.store(COL32 + o, f32x4.add(v128.load(COL32 + o), b));
+      if (aRow != 0) v128.store(aRow + o, a);
+    } else {
+      for (let j = 0; j < n - m; j++) {
+        const at = o + (<usize>j << 2);
+        const bj = laneOf(b, j);
+        store<f32>(bRow + at, bj);
+        store<f32>(COL32 + at, load<f32>(COL32 + at) + bj);
+        if (aRow != 0) store<f32>(aRow + at, laneOf(a, j));
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function laneOf(x: v128, j: i32): f32 {
+  return j == 0 ? f32x4.extract_lane(x, 0) : j == 1 ? f32x4.extract_lane(x, 1) : j == 2 ? f32x4.extract_lane(x, 2) : f32x4.extract_lane(x, 3);
+}
+
+/** emaPass over f32 (Yuma 1/2/2B): the bonds bought and their EMA, every operation rounded to float32. */
+export function emaPass32(liquidRuns: bool): void {
+  const n = M;
+  const yuma1 = version == VERSION_YUMA1;
+  const keep = <f32>(1 - bondPenalty);
+  const pen = <f32>bondPenalty;
+  const alpha = yuma1 ? 1.0 : 1 - bondMovingAvg;
+  const eps: f32 = <f32>1e-6;
+  for (let m = 0; m < n; m++) {
+    const b = load<f32>(BSUM32 + (<usize>m << 2));
+    store<f32>(DEN32 + (<usize>m << 2), yuma1 ? b + eps : b);
+  }
+  if (yuma1) memory.fill(COL32, 0, <usize>n << 2);
+  const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
+  const keep4 = f32x4.splat(keep);
+  const pen4 = f32x4.splat(pen);
+  const a4 = f32x4.splat(<f32>alpha);
+  const r4 = f32x4.splat(<f32>(1 - alpha));
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  for (let v = 0; v < V; v++) {
+    const s4 = f32x4.splat(<f32>f64At(S, v));
+    const baseRow = row32(base, v);
+    const wRow = row32(W, v);
+    const eRow = row32(B_NEW, v);
+    const oRow = B_OLD != 0 ? row32(B_OLD, v) : 0;
+    const aRow = LIQUID != 0 ? row32(LIQUID, v) : 0;
+    const liquidFrom = liquidRuns ? (inBlock(v) ? blockCol0 : n) : n;
+    // Groups of four; the last n mod 4 entries through the same vector code (reading past the row, inside the
+    // matrix or its padding), stored lane by lane.
+    for (let m = 0; m < n; m += 4) {
+      const o = <usize>m << 2;
+      const w = v128.load(baseRow + o);
+      const wc = f32x4.pmin(v128.load(C32 + o), w);
+      const wb = f32x4.add(f32x4.mul(keep4, w), f32x4.mul(pen4, wc));
+      let e = nanToNum32x4(f32x4.div(f32x4.mul(s4, wb), v128.load(DEN32 + o)));
+      let a = zero;
+      if (liquidRuns) {
+        const old = oRow != 0 ? v128.load(oRow + o) : zero;
+        a = maskLeft(m + 4 <= liquidFrom ? zero : liquidAlpha4(v128.load(wRow + o), old, v128.load(C32 + o)), m, liquidFrom);
+        if (oRow != 0) e = f32x4.add(f32x4.mul(a, e), f32x4.mul(f32x4.sub(one, a), old));
+      } else if (oRow != 0) {
+        e = f32x4.add(f32x4.mul(a4, e), f32x4.mul(r4, v128.load(oRow + o)));
+      }
+      if (m + 4 <= n) {
+        v128.store(eRow + o, e);
+        if (yuma1) v128.store(COL32 + o, f32x4.add(v128.load(COL32 + o), e));
+        if (aRow != 0) v128.store(aRow + o, a);
+      } else {
+        for (let j = 0; j < n - m; j++) {
+          const at = o + (<usize>j << 2);
+          const ej = laneOf(e, j);
+          store<f32>(eRow + at, ej);
+          if (yuma1) store<f32>(COL32 + at, load<f32>(COL32 + at) + ej);
+          if (aRow != 0) store<f32>(aRow + at, laneOf(a, j));
+        }
+      }
+    }
+    if (!yuma1) setF64(D, v, <f64>laneDot32(eRow, I32, n));
+  }
+}
+
+/** Yuma 1 over f32: E / (column sum + ε) in place (NaN → 0), then each row's dividends. */
+export function emaRenormalize32(): void {
+  const n = M;
+  const eps: f32 = <f32>1e-6;
+  for (let m = 0; m < n; m++) store<f32>(DEN32 + (<usize>m << 2), load<f32>(COL32 + (<usize>m << 2)) + eps);
+  for (let v = 0; v < V; v++) {
+    const eRow = row32(B_NEW, v);
+    let m = 0;
+    for (; m + 4 <= n; m += 4) {
+      const o = <usize>m << 2;
+      v128.store(eRow + o, nanToNum32x4(f32x4.div(v128.load(eRow + o), v128.load(DEN32 + o))));
+    }
+    for (; m < n; m++) {
+      const o = <usize>m << 2;
+      const x = load<f32>(eRow + o) / load<f32>(DEN32 + o);
+      store<f32>(eRow + o, x != x ? 0 : x == Infinity ? F32_MAX : x == -Infinity ? -F32_MAX : x);
+    }
+    setF64(D, v, <f64>laneDot32(eRow, I32, n));
+  }
+}
+
+/** Yuma 2C/3 over f32: Σ_m (B / (colSum + ε))·I per row, each quotient and product rounded; Yuma 3 times stake. */
+export function bondDividends32(): void {
+  const n = M;
+  const eps: f32 = <f32>1e-6;
+  for (let m = 0; m < n; m++) store<f32>(DEN32 + (<usize>m << 2), load<f32>(COL32 + (<usize>m << 2)) + eps);
+  const yuma3 = version != VERSION_YUMA2C;
+  for (let v = 0; v < V; v++) {
+    const d = laneQuotientDot32(row32(B_NEW, v), DEN32, I32, n);
+    setF64(D, v, yuma3 ? <f64>(<f32>f64At(S, v) * d) : <f64>d);
+  }
+}
+
+/** normalizeRewards in float32. */
+export function normalizeRewards32(): void {
+  let sum = 0.0;
+  for (let v = 0; v < V; v++) sum = fr(sum + f64At(D, v));
+  const den = fr(sum + fr(1e-6));
+  for (let v = 0; v < V; v++) setF64(DN, v, fr(f64At(D, v) / den));
+}
+
+/** liquidConsensus into CL32 (this epoch's, the previous one's, or their maximum). */
+export function liquidConsensus32(mode: i32, cOld: usize): void {
+  for (let m = 0; m < M; m++) {
+    const c = f64At(C, m);
+    const old = f64At(cOld, m);
+    store<f32>(CL32 + (<usize>m << 2), <f32>(mode == 0 ? c : mode == 1 ? old : c > old ? c : old));
   }
 }

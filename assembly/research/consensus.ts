@@ -6,15 +6,17 @@
 // are 8 bytes), and each span of columns gathers its crossing bucket's weights in one row-major pass that
 // compares 16 keys at a time. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
 import {
-  BLOCK, CONSENSUS_WORK, C, C_RAW, KEYS, M, S, V, W, bucketsFor, candStride, consensusPrecision, degenerateArm, f64At, gatherSpan,
-  kappa, keysBytes, legacyConsensus, rowAt, setF64,
+  BLOCK, CONSENSUS_WORK, C, C32, C_RAW, KEYS, M, S, V, W, bucketsFor, candStride, consensusPrecision, degenerateArm, f32mode, f64At,
+  fr, gatherSpan, kappa, keysBytes, legacyConsensus, row32, rowAt, setF64,
 } from './job';
+import { toF32 } from './lanes32';
 
 const INT_MIN: f64 = -2147483648.0;
 
+/** The running stake has reached κ: in f32 epochs the double sum is rounded to float32 first (torch's cumsum). */
 // @ts-ignore: decorator
 @inline function reached(x: f64, k: f64): bool {
-  return x >= k;
+  return (f32mode ? fr(x) : x) >= k;
 }
 
 let keyShift: u32 = 0;
@@ -66,6 +68,38 @@ export function rowKeys(v: i32): void {
   for (; m < n; m++) store<u8>(dst + <usize>m, <u8>keyOf(load<u32>(src + (<usize>m << 3), 4)));
 }
 
+/**
+ * rowKeys over an f32 row: the same keys as the double pattern of each value, whose high word (sign cleared)
+ * is the float32 pattern shifted right by 3 with the exponent rebased (+896 << 20) — exact for every normal
+ * float32; zeros and subnormals land far below 2⁻³² and clamp to bucket 0 either way.
+ */
+export function rowKeys32(v: i32): void {
+  const n = M;
+  const src = row32(W, v);
+  const dst = KEYS + <usize>v * <usize>n;
+  const base = i32x4.splat(keyBase);
+  const top = i32x4.splat(keyTop);
+  const zero = i32x4.splat(0);
+  const mask = i32x4.splat(0x7fffffff);
+  const rebase = i32x4.splat(0x38000000);
+  let m = 0;
+  for (; m + 16 <= n; m += 16) {
+    const at = src + (<usize>m << 2);
+    const k0 = i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.shr_u(v128.and(v128.load(at), mask), 3), rebase), keyShift), base), zero), top);
+    const k1 = i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.shr_u(v128.and(v128.load(at, 16), mask), 3), rebase), keyShift), base), zero), top);
+    const k2 = i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.shr_u(v128.and(v128.load(at, 32), mask), 3), rebase), keyShift), base), zero), top);
+    const k3 = i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.shr_u(v128.and(v128.load(at, 48), mask), 3), rebase), keyShift), base), zero), top);
+    v128.store(dst + <usize>m, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(k0, k1), i16x8.narrow_i32x4_u(k2, k3)));
+  }
+  for (; m < n; m++) store<u8>(dst + <usize>m, <u8>keyOf((((load<u32>(src + (<usize>m << 2)) & 0x7fffffff) >>> 3) + 0x38000000)));
+}
+
+/** Weight m of row v (f64 or, in f32 epochs, f32 widened exactly). */
+// @ts-ignore: decorator
+@inline function weightOf(v: i32, m: i32): f64 {
+  return f32mode ? <f64>load<f32>(row32(W, v) + (<usize>m << 2)) : load<f64>(rowAt(W, v) + (<usize>m << 3));
+}
+
 /** stake[key·BLOCK + j] += s. */
 // @ts-ignore: decorator
 @inline function addStake(stake: usize, key: i32, j: i32, s: f64): void {
@@ -83,21 +117,23 @@ export function rowKeys(v: i32): void {
 let touched: v128 = i32x4.splat(0);
 
 export function consensusColumns(): void {
-  const k = kappa;
+  const k = f32mode ? fr(kappa) : kappa;
   let total = 0.0;
   for (let v = 0; v < V; v++) total += f64At(S, v);
   if (!reached(total, k)) {
     // No prefix of any column reaches κ: the column's largest weight.
     for (let m = 0; m < M; m++) setF64(C_RAW, m, -Infinity);
     for (let v = 0; v < V; v++) {
-      const o = rowAt(W, v);
       for (let m = 0; m < M; m++) {
-        const x = load<f64>(o + (<usize>m << 3));
+        const x = weightOf(v, m);
         if (x > f64At(C_RAW, m)) setF64(C_RAW, m, x);
       }
     }
     return;
   }
+  const wShift: usize = f32mode ? 2 : 3;
+  // One cache line of weights: 8 f64 or 16 f32.
+  const line = f32mode ? 16 : 8;
   const K = bucketsFor(V);
   const span = gatherSpan(V);
   const stake = CONSENSUS_WORK + keysBytes(V, M);
@@ -152,12 +188,12 @@ export function consensusColumns(): void {
     // The weights of each column's crossing bucket, in row order: 16 keys compared at a time.
     for (let v = 0; v < V; v++) {
       const kp = KEYS + <usize>v * rowBytes + <usize>s0;
-      const wp = rowAt(W, v) + (<usize>s0 << 3);
+      const wp = W + ((<usize>v * <usize>M + <usize>s0) << wShift);
       const sv = f64At(S, v);
       // Touch every cache line of the row's span first: those loads go out together, where the loads below
       // wait behind the mispredicted loop exits one by one (the 8 MB matrix is not in the caches by now).
       let touch = v128.load(wp);
-      for (let q = 8; q < sw; q += 8) touch = v128.or(touch, v128.load(wp + (<usize>q << 3)));
+      for (let q = line; q < sw; q += line) touch = v128.or(touch, v128.load(wp + (<usize>q << wShift)));
       touched = v128.or(touched, touch);
       for (let c = 0; c < sw; c += 16) {
         let mask = i8x16.bitmask(i8x16.eq(v128.load(kp + <usize>c), v128.load(bucket + <usize>c)));
@@ -168,7 +204,7 @@ export function consensusColumns(): void {
           const n = load<i32>(fAt);
           store<i32>(fAt, n + 1);
           const at = cand + ((<usize>j * stride + <usize>n) << 4);
-          store<f64>(at, load<f64>(wp + (<usize>j << 3)));
+          store<f64>(at, f32mode ? <f64>load<f32>(wp + (<usize>j << 2)) : load<f64>(wp + (<usize>j << 3)));
           store<f64>(at, sv, 8);
           mask &= mask - 1;
         }
@@ -284,11 +320,23 @@ export function bisectionConsensus(): void {
         setF64(mid, j, x);
         setF64(sum, j, 0.0);
       }
-      for (let v = 0; v < V; v++) {
-        const o = rowAt(W, v) + (<usize>m0 << 3);
-        const sv = f64At(S, v);
-        for (let j = 0; j < bw; j++) {
-          if (load<f64>(o + (<usize>j << 3)) > f64At(mid, j)) setF64(sum, j, f64At(sum, j) + sv);
+      if (f32mode) {
+        // The midpoint and every partial sum rounded to float32 (the weights are float32).
+        for (let j = 0; j < bw; j++) setF64(mid + (BLOCK << 3), j, fr(f64At(mid, j)));
+        for (let v = 0; v < V; v++) {
+          const o = row32(W, v) + (<usize>m0 << 2);
+          const sv = f64At(S, v);
+          for (let j = 0; j < bw; j++) {
+            if (<f64>load<f32>(o + (<usize>j << 2)) > f64At(mid + (BLOCK << 3), j)) setF64(sum, j, fr(f64At(sum, j) + sv));
+          }
+        }
+      } else {
+        for (let v = 0; v < V; v++) {
+          const o = rowAt(W, v) + (<usize>m0 << 3);
+          const sv = f64At(S, v);
+          for (let j = 0; j < bw; j++) {
+            if (load<f64>(o + (<usize>j << 3)) > f64At(mid, j)) setF64(sum, j, f64At(sum, j) + sv);
+          }
         }
       }
       for (let j = 0; j < bw; j++) {
@@ -296,21 +344,24 @@ export function bisectionConsensus(): void {
         else setF64(high, j, f64At(mid, j));
       }
     }
-    for (let j = 0; j < bw; j++) setF64(C_RAW, m0 + j, f64At(high, j));
+    for (let j = 0; j < bw; j++) setF64(C_RAW, m0 + j, f32mode ? fr(f64At(high, j)) : f64At(high, j));
   }
 }
 
 /** C = trunc(Craw / ΣCraw · 65535) / 65535; returns whether ΣCraw was 0 (see Numerics.degenerate). */
 export function quantizeConsensus(): bool {
   let sum = 0.0;
-  for (let m = 0; m < M; m++) sum += f64At(C_RAW, m);
+  if (f32mode) for (let m = 0; m < M; m++) sum = fr(sum + f64At(C_RAW, m));
+  else for (let m = 0; m < M; m++) sum += f64At(C_RAW, m);
   const degenerate = !(sum != 0);
   for (let m = 0; m < M; m++) {
     let k: f64;
     if (degenerate) k = degenerateArm ? 0 : INT_MIN;
+    else if (f32mode) k = Math.trunc(fr(fr(f64At(C_RAW, m) / sum) * 65535));
     else k = Math.trunc((f64At(C_RAW, m) / sum) * 65535);
-    setF64(C, m, k / 65535);
+    setF64(C, m, f32mode ? fr(k / 65535) : k / 65535);
   }
+  if (f32mode) toF32(C32, C, M);
   return degenerate;
 }
 

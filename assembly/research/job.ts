@@ -4,11 +4,13 @@ import {
   LA_CURRENT, R_ALPHA_HIGH, R_ALPHA_LOW, R_BLOCK_COL0, R_BLOCK_ROWS, R_BOND_MOVING_AVG, R_BOND_PENALTY, R_B_NEW, R_B_OLD,
   R_CAPACITY_ALPHA, R_CONSENSUS_PRECISION, R_C_OLD, R_DECAY_RATE, R_FLAGS, R_KAPPA, R_LA_MODE, R_M, R_OUT_BSUM, R_OUT_C,
   R_OUT_D, R_OUT_DN, R_OUT_I, R_OUT_LIQUID, R_OUT_P, R_OUT_R, R_OUT_T, R_OUT_TV, R_S, R_SCRATCH, R_STEEPNESS, R_V, R_VERSION,
-  R_W, R_W_PREV, RF_DEGENERATE_ARM, RF_LEGACY_CONSENSUS, RF_LIQUID_ALPHA, RF_NONFINITE_TORCH, RF_WINNER_TAKES_ALL,
+  R_W, R_W_PREV, RF_DEGENERATE_ARM, RF_F32, RF_LEGACY_CONSENSUS, RF_LIQUID_ALPHA, RF_NONFINITE_TORCH, RF_WINNER_TAKES_ALL,
   slotF, slotI, slotP,
 } from './abi';
 
 export let version: i32 = 0;
+/** Float32 epoch: W, B_OLD, B_NEW, W_PREV and LIQUID hold f32; vectors stay f64 (holding float32 values). */
+export let f32mode: bool = false;
 export let degenerateArm: bool = false;
 export let nonFiniteTorch: bool = false;
 export let legacyConsensus: bool = false;
@@ -55,6 +57,16 @@ export let FACTOR: usize = 0; // M
 export let C_LIQUID: usize = 0; // M
 export let CONSENSUS_WORK: usize = 0; // consensusWorkBytes(V, M); the keys first
 export let KEYS: usize = 0; // V×M bytes
+// f32 epochs: per-column vectors as f32 for the f32x4 loops (M each)
+export let P32: usize = 0;
+export let R32: usize = 0;
+export let C32: usize = 0;
+export let CL32: usize = 0;
+export let I32: usize = 0;
+export let COL32: usize = 0;
+export let DEN32: usize = 0;
+export let BSUM32: usize = 0;
+const F32_VECTORS = 8;
 
 /** Columns of one bucket table: 8 f64 per bucket row (K × 64 bytes, ≤ 16 KB, stays in L1). */
 export const BLOCK: i32 = 8;
@@ -110,12 +122,13 @@ export function consensusWorkBytes(v: i32, m: i32): usize {
 }
 
 export function scratchBytes(v: i32, m: i32): usize {
-  return align16(<usize>v << 3) * 2 + align16(<usize>m << 3) * 4 + align16(consensusWorkBytes(v, m));
+  return align16(<usize>v << 3) * 2 + align16(<usize>m << 3) * 4 + align16(<usize>m << 2) * F32_VECTORS + align16(consensusWorkBytes(v, m));
 }
 
 export function readResearchJob(job: usize): void {
   version = slotI(job, R_VERSION);
   const flags = slotI(job, R_FLAGS);
+  f32mode = (flags & RF_F32) != 0;
   degenerateArm = (flags & RF_DEGENERATE_ARM) != 0;
   nonFiniteTorch = (flags & RF_NONFINITE_TORCH) != 0;
   legacyConsensus = (flags & RF_LEGACY_CONSENSUS) != 0;
@@ -164,6 +177,16 @@ export function readResearchJob(job: usize): void {
   at += align16(<usize>M << 3);
   C_LIQUID = at;
   at += align16(<usize>M << 3);
+  const v32 = align16(<usize>M << 2);
+  P32 = at;
+  R32 = P32 + v32;
+  C32 = R32 + v32;
+  CL32 = C32 + v32;
+  I32 = CL32 + v32;
+  COL32 = I32 + v32;
+  DEN32 = COL32 + v32;
+  BSUM32 = DEN32 + v32;
+  at += v32 * F32_VECTORS;
   CONSENSUS_WORK = at;
   KEYS = at;
 }
@@ -176,6 +199,28 @@ export function readResearchJob(job: usize): void {
 // @ts-ignore: decorator
 @inline export function setF64(base: usize, i: i32, x: f64): void {
   store<f64>(base + (<usize>i << 3), x);
+}
+
+// @ts-ignore: decorator
+@inline export function f32At(base: usize, i: i32): f32 {
+  return load<f32>(base + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline export function setF32(base: usize, i: i32, x: f32): void {
+  store<f32>(base + (<usize>i << 2), x);
+}
+
+/** x rounded to float32 (what torch keeps of one double-computed operation on float32 operands). */
+// @ts-ignore: decorator
+@inline export function fr(x: f64): f64 {
+  return <f64><f32>x;
+}
+
+/** Byte offset of row v of a V×M f32 matrix. */
+// @ts-ignore: decorator
+@inline export function row32(base: usize, v: i32): usize {
+  return base + ((<usize>v * <usize>M) << 2);
 }
 
 /** Byte offset of row v of a V×M f64 matrix. */

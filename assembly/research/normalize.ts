@@ -2,9 +2,10 @@
 // the row sums of the normalised weights and the row's consensus bucket keys, while the row is in cache. (The
 // bond update of Yuma 2C and Yuma 3 without liquid alpha needs no consensus either, but runs in the rank pass:
 // here it would push the weights the consensus gathers from next out of the cache.)
-import { prepareKeys, rowKeys } from './consensus';
-import { M, P, ROW_SUM_W, S, V, W, f64At, rowAt, setF64 } from './job';
+import { prepareKeys, rowKeys, rowKeys32 } from './consensus';
+import { M, P, P32, ROW_SUM_W, S, V, W, f64At, fr, row32, rowAt, setF64 } from './job';
 import { lanesTotal, laneSum, vectorEnd } from './lanes';
+import { lanesTotal32, laneSum32, toF64 } from './lanes32';
 
 /** S / ΣS in place (the sum in validator order). */
 export function stakeShares(): void {
@@ -70,3 +71,66 @@ export function normalizeRows(keys: bool): bool {
   return true;
 }
 
+
+/** stakeShares in float32: the total and each share rounded (S holds float32 values). */
+export function stakeShares32(): void {
+  let total = 0.0;
+  for (let v = 0; v < V; v++) total = fr(total + f64At(S, v));
+  for (let v = 0; v < V; v++) setF64(S, v, fr(f64At(S, v) / total));
+}
+
+/**
+ * normalizeRows over f32 weights, every operation rounded to float32 (src/research/kernel.ts's f32 branch):
+ * den = Σ_row W + ε, W / den, P += s·x, the normalised row's sum; keys as rowKeys.
+ */
+export function normalizeRows32(keys: bool): bool {
+  const n = M;
+  const end = vectorEnd(n);
+  const zero = f32x4.splat(0);
+  const inf = f32x4.splat(Infinity);
+  const eps: f32 = <f32>1e-6;
+  memory.fill(P32, 0, <usize>n << 2);
+  if (keys) prepareKeys();
+  for (let v = 0; v < V; v++) {
+    const o = row32(W, v);
+    let a = zero;
+    let ok = v128.not(zero);
+    let m = 0;
+    for (; m < end; m += 4) {
+      const x = v128.load(o + (<usize>m << 2));
+      ok = v128.and(ok, v128.and(f32x4.ge(x, zero), f32x4.lt(x, inf)));
+      a = f32x4.add(a, x);
+    }
+    if (!i32x4.all_true(ok)) return false;
+    let raw: f32 = end > 0 ? lanesTotal32(a) : 0;
+    for (; m < n; m++) {
+      const x = load<f32>(o + (<usize>m << 2));
+      if (!(x >= 0 && x < Infinity)) return false;
+      raw += x;
+    }
+    const den = raw + eps;
+    const s = <f32>f64At(S, v);
+    const d4 = f32x4.splat(den);
+    const s4 = f32x4.splat(s);
+    m = 0;
+    const vend = n & ~3;
+    for (; m < vend; m += 4) {
+      const at = o + (<usize>m << 2);
+      const x = f32x4.div(v128.load(at), d4);
+      v128.store(at, x);
+      const pAt = P32 + (<usize>m << 2);
+      v128.store(pAt, f32x4.add(v128.load(pAt), f32x4.mul(s4, x)));
+    }
+    for (; m < n; m++) {
+      const at = o + (<usize>m << 2);
+      const x = load<f32>(at) / den;
+      store<f32>(at, x);
+      const pAt = P32 + (<usize>m << 2);
+      store<f32>(pAt, load<f32>(pAt) + s * x);
+    }
+    setF64(ROW_SUM_W, v, <f64>laneSum32(o, n));
+    if (keys) rowKeys32(v);
+  }
+  toF64(P, P32, n);
+  return true;
+}

@@ -3,8 +3,8 @@ import { readOptions } from '../validation/read.js';
 import { oneOf, toBool } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { readMatrix, readVector, toRows, type Matrix, type Vector } from './input.js';
-import { runKernel, type Block, type FlatEpoch, type KernelOutput, type Numerics } from './kernel.js';
-import { WasmCase, releaseLargeMemory, wasmRuns } from './wasm.js';
+import type { Block, FlatEpoch, KernelOutput, Numerics } from './kernel.js';
+import { WasmCase, releaseLargeMemory } from './wasm.js';
 
 /** One epoch's arguments, as the simulator's functions take them (state from the previous epoch optional). */
 export interface YumaEpochInput {
@@ -143,22 +143,14 @@ export function checkBlock(block: Block | null, V: number, M: number): void {
   }
 }
 
-function roundInputs(e: FlatEpoch): FlatEpoch {
-  const r = (a: Float64Array | null) => (a === null ? null : a.map(Math.fround));
-  return { ...e, W: r(e.W)!, S: r(e.S)!, B: r(e.B), C: r(e.C), Wprev: r(e.Wprev) };
-}
-
 /**
- * Runs one checked epoch: f64 in Wasm, f32 in the TypeScript kernel (inputs rounded to float32 first, as
+ * Runs one checked epoch in Wasm: f64, or float32 with the inputs rounded to float32 first (as
  * `torch.tensor` stores them).
  */
 export function runFlat(version: YumaVersion, e: FlatEpoch, cfg: YumaConfig, o: ResolvedOptions): KernelOutput {
-  if (wasmRuns(o.numerics)) {
-    const out = new WasmCase(version, e.V, e.M, cfg, o.numerics, o.block).run(e.W, e.S, e);
-    releaseLargeMemory();
-    return out;
-  }
-  return runKernel(version, { ...roundInputs(e), block: o.block }, cfg, o.numerics);
+  const out = new WasmCase(version, e.V, e.M, cfg, o.numerics, o.block).run(e.W, e.S, e);
+  releaseLargeMemory();
+  return out;
 }
 
 export function toResult(k: KernelOutput, V: number, M: number): YumaEpochResult {

@@ -28,7 +28,7 @@ export {
   type YumaOptions,
 } from './epoch.js';
 export { simulateCase, resetsBonds, type SimulateCaseInput, type ResetBonds } from './simulate.js';
-export { YumaRun, type YumaRunShape, type YumaRunEpoch } from './run.js';
+export { YumaRun, type YumaRunShape, type YumaRunEpoch, type YumaPrecision } from './run.js';
 export { MAX_CELLS, MAX_CASE_CELLS, MAX_EPOCHS, type Matrix, type Vector } from './input.js';
 export {
   yumaSimCaseFromJson,

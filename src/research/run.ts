@@ -5,7 +5,7 @@ import { toInt } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, type YumaOptions } from './epoch.js';
 import { MAX_CELLS, readVector, type Vector } from './input.js';
-import { WasmCase, type WasmViews } from './wasm.js';
+import { WasmCase, badWeight, type WasmViews } from './wasm.js';
 
 /** The shape of every epoch of a `YumaRun`. */
 export interface YumaRunShape {
@@ -15,22 +15,26 @@ export interface YumaRunShape {
   servers: number;
 }
 
+/** A run's precision: `'f64'` (the default) or `'f32'` (torch's float32). */
+export type YumaPrecision = 'f64' | 'f32';
+
 /**
  * One epoch's outputs of a `YumaRun`: views into the run's own Wasm memory, matrices flat and row-major
- * (entry [v][m] at v·servers + m). They are overwritten by the run's next `epoch` call (a refused one too);
- * copy what you keep (`.slice()`). The lazily built matrices of `yumaEpoch` (clipped weights, W_b, bonds bought, alpha) are not
- * produced.
+ * (entry [v][m] at v·servers + m; Float64Array, or Float32Array for a run in `precision: 'f32'`, whose
+ * vectors are Float64Arrays holding float32 values). They are overwritten by the run's next `epoch` call (a
+ * refused one too); copy what you keep (`.slice()`). The lazily built matrices of `yumaEpoch` (clipped
+ * weights, W_b, bonds bought, alpha) are not produced.
  */
-export type YumaRunEpoch = WasmViews;
+export type YumaRunEpoch<P extends YumaPrecision = 'f64'> = WasmViews<P extends 'f32' ? Float32Array : Float64Array>;
 
 /**
  * A chained run of one Yuma version for callers that feed epochs one at a time and read them at once (sweeps,
  * long random cases): the bond state, the previous consensus and (Yuma 2B) the previous weights stay in a Wasm
  * instance of the run's own, each epoch's flat weights are copied in once and checked by the kernel itself, and
  * the outputs are views (no V×M array is allocated per epoch). Same arithmetic and the same bits as
- * `simulateCase` (f64 only).
+ * `simulateCase`, in f64 or (`precision: 'f32'`, matrices stored as float32) torch's float32.
  */
-export class YumaRun {
+export class YumaRun<P extends YumaPrecision = 'f64'> {
   /** The Yuma version this run computes. */
   readonly version: YumaVersion;
   /** Rows of every epoch. */
@@ -38,14 +42,15 @@ export class YumaRun {
   /** Columns of every epoch. */
   readonly servers: number;
   private readonly case: WasmCase;
+  private readonly f32: boolean;
   private epochs = 0;
 
   /** A run before its first epoch (no bond state yet); `config` and `opts` as `simulateCase` takes them. */
-  constructor(version: YumaVersion, shape: YumaRunShape, config?: Partial<YumaConfig>, opts?: YumaOptions) {
+  constructor(version: YumaVersion, shape: YumaRunShape, config?: Partial<YumaConfig>, opts?: YumaOptions & { precision?: P }) {
     this.version = checkVersion(version);
     const cfg = resolveConfig(this.version, config);
     const o = resolveOptions(readOptions(opts, 'options', OPTION_KEYS));
-    if (o.numerics.f32) throw new YumaError('E_ARG', "YumaRun computes in f64 (in Wasm); use simulateCase for precision: 'f32'");
+    this.f32 = o.numerics.f32;
     const s = readOptions(shape, 'shape', ['validators', 'servers'] as const, true);
     const V = toInt(s.validators, 'shape.validators', 1, MAX_CELLS);
     const M = toInt(s.servers, 'shape.servers', 1, MAX_CELLS);
@@ -63,9 +68,10 @@ export class YumaRun {
 
   /**
    * One epoch: `weights` raw, flat row-major (a Float64Array or Float32Array of validators × servers entries,
-   * each finite and ≥ 0), `stakes` raw per validator. A refused epoch (`YumaError`) leaves the state as it was.
+   * each finite and ≥ 0; in `'f32'` rounded to float32, so each must also fit float32), `stakes` raw per
+   * validator. A refused epoch (`YumaError`) leaves the state as it was.
    */
-  epoch(weights: Float64Array | Float32Array, stakes: Vector): YumaRunEpoch {
+  epoch(weights: Float64Array | Float32Array, stakes: Vector): YumaRunEpoch<P> {
     const V = this.validators;
     const M = this.servers;
     const kind = typedArrayKind(weights);
@@ -76,23 +82,13 @@ export class YumaRun {
     if (n !== V * M) throw new YumaError('E_SHAPE', `weights has ${n} entries, expected ${V}×${M} = ${V * M}`);
     const S = readVector(stakes, 'stakes', V, true);
     checkStakeTotal(S, 'stakes');
-    if (!this.case.kernel(weights, S)) throw badWeight(weights);
+    if (!this.case.kernel(weights, S)) throw badWeight(weights, this.f32);
     this.epochs++;
-    return this.case.views();
+    return this.case.views() as YumaRunEpoch<P>;
   }
 
   /** Zeroes one server column of the bond state the next epoch reads (the simulator's bond reset; a no-op before the first epoch). */
   resetBondColumn(column: number): void {
     this.case.resetColumn(toInt(column, 'column', 0, this.servers - 1));
   }
-}
-
-/** The error for the first entry the kernel refused (its check: 0 ≤ w < ∞), named as the readers name it. */
-function badWeight(w: Float64Array | Float32Array): YumaError {
-  for (let i = 0; i < w.length; i++) {
-    const x = w[i];
-    if (Number.isNaN(x) || x === Infinity || x === -Infinity) return new YumaError('E_NAN', `weights[${i}] is ${x}`);
-    if (x < 0) return new YumaError('E_RANGE', `weights[${i}] is negative (${x})`);
-  }
-  return new YumaError('E_STATE', 'the research kernel refused the weights but no entry is negative or non-finite');
 }

@@ -2,8 +2,8 @@ import { YumaError } from '../errors.js';
 import { readList, readOptions } from '../validation/read.js';
 import { toInt } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
-import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, runFlat, toResult, type FlatEpoch, type YumaEpochResult, type YumaOptions } from './epoch.js';
-import { WasmCase, releaseLargeMemory, wasmRuns } from './wasm.js';
+import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, toResult, type FlatEpoch, type YumaEpochResult, type YumaOptions } from './epoch.js';
+import { WasmCase, releaseLargeMemory } from './wasm.js';
 import { MAX_CASE_CELLS, MAX_EPOCHS, readMatrix, readVector, type Matrix, type Vector } from './input.js';
 
 /** A bond reset of a case: one server's bond column zeroed before one epoch. */
@@ -55,30 +55,13 @@ export function simulateCase(input: SimulateCaseInput): YumaEpochResult[] {
   const reset = readReset(fields.resetBonds, epochs.length, M);
 
   const results: YumaEpochResult[] = new Array(epochs.length);
-  if (wasmRuns(opts.numerics)) {
-    // f64: the state stays in Wasm memory from epoch to epoch.
-    const run = new WasmCase(version, V, M, cfg, opts.numerics, opts.block);
-    for (let e = 0; e < epochs.length; e++) {
-      if (reset && e === reset.epoch && RESETTING.has(version)) run.resetColumn(reset.column);
-      results[e] = toResult(run.run(epochs[e].W, epochs[e].S), V, M);
-    }
-    releaseLargeMemory();
-    return results;
-  }
-  let B: Float64Array | null = null;
-  let C: Float64Array | null = null;
-  let Wprev: Float64Array | null = null;
+  // The state stays in Wasm memory from epoch to epoch.
+  const run = new WasmCase(version, V, M, cfg, opts.numerics, opts.block);
   for (let e = 0; e < epochs.length; e++) {
-    if (reset && B !== null && e === reset.epoch && RESETTING.has(version)) {
-      B = B.slice();
-      for (let v = 0; v < V; v++) B[v * M + reset.column] = 0;
-    }
-    const k = runFlat(version, { ...epochs[e], B, C, Wprev }, cfg, opts);
-    results[e] = toResult(k, V, M);
-    B = k.validatorBonds;
-    C = k.serverConsensusWeight;
-    if (version === 'yuma2b') Wprev = k.weight;
+    if (reset && e === reset.epoch && RESETTING.has(version)) run.resetColumn(reset.column);
+    results[e] = toResult(run.run(epochs[e].W, epochs[e].S), V, M);
   }
+  releaseLargeMemory();
   return results;
 }
 

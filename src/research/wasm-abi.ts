@@ -45,8 +45,9 @@ export const R_SLOTS = 40;
 
 export const VERSION_CODE = { yuma1: 0, yuma2: 1, yuma2b: 2, yuma2c: 3, yuma3: 4, 'yuma3-liquid': 4 } as const;
 
-/** Flag bits (bit 0 is unused: the f32 precision runs in the TypeScript kernel). */
+/** Flag bits. */
 export const RF = {
+  F32: 1,
   DEGENERATE_ARM: 2,
   NONFINITE_TORCH: 4,
   LEGACY_CONSENSUS: 8,

@@ -6,12 +6,14 @@ import { bondPurchase, clipped, purchaseDivisor, purchaseOutputs, type Block, ty
 import { LA_MODE_CODE, R, R_SLOTS, RF, STATUS_OK, VERSION_CODE } from './wasm-abi.js';
 
 /**
- * The f64 research epochs in Wasm (assembly/research): one module instance for this subpath, its memory owned
+ * The research epochs in Wasm (assembly/research): one module instance for this subpath, its memory owned
  * by the loader's Arena. A `WasmCase` lays out everything a run of epochs needs once — header, weights,
  * stakes, two bond buffers and two consensus buffers that swap roles each epoch, the outputs and the kernel's
  * scratch — so the state stays in Wasm memory from one epoch to the next and the kernels allocate nothing.
- * The kernels compute in the order of src/research/kernel.ts (the same sums in the same order), so both give
- * the same bits; the TypeScript kernel stays the path for `precision: 'f32'`.
+ * The kernels compute in the order of src/research/kernel.ts (the same sums in the same order, in f64 or with
+ * every operation rounded to float32), so both give the same bits; the TypeScript kernel is their reference.
+ * In float32 (`precision: 'f32'`) the V×M matrices (weights, bonds, liquid alpha) are stored as f32, the
+ * vectors as f64 holding float32 values.
  */
 
 interface Module {
@@ -42,13 +44,11 @@ export function releaseLargeMemory(): void {
   if (mod !== null && mod.arena.memoryBytes > KEEP_BYTES) mod = null;
 }
 
-/** Whether these numerics run in Wasm (f64 does; f32 keeps the TypeScript kernel). */
-export function wasmRuns(num: Numerics): boolean {
-  return !num.f32;
-}
-
 /** Bytes of a buffer of n f64: 16 more than needed, so a pair load at the last odd entry stays inside it. */
 const padded = (n: number) => n * 8 + 16;
+
+/** The largest float32; a weight or stake above it has no float32 value. */
+const F32_MAX = 3.4028234663852886e38;
 
 /** The state a caller hands over for one epoch (simulateCase passes null: the state in Wasm memory is used). */
 export interface GivenState {
@@ -65,6 +65,8 @@ export class WasmCase {
   private readonly version: YumaVersion;
   private readonly cfg: YumaConfig;
   private readonly liquidPossible: boolean;
+  /** Float32 epochs: matrices stored as f32. */
+  private readonly f32: boolean;
   private readonly job: number;
   /** Two weight buffers (Yuma 2B reads the previous epoch's), two bond and two consensus buffers, swapped each epoch. */
   private readonly Wbuf: [number, number];
@@ -90,16 +92,18 @@ export class WasmCase {
     this.cfg = cfg;
     const N = V * M;
     this.liquidPossible = cfg.liquidAlpha && version !== 'yuma2c';
+    this.f32 = num.f32;
     const twoW = version === 'yuma2b';
     const scratch = k.researchScratchBytes(V, M);
+    const matrix = N * (num.f32 ? 4 : 8) + 16;
     const bytes =
-      R_SLOTS * 8 + padded(N) * ((twoW ? 2 : 1) + 2 + (this.liquidPossible ? 1 : 0)) + padded(M) * 7 + padded(V) * 4 + scratch + 16 * 24;
+      R_SLOTS * 8 + matrix * ((twoW ? 2 : 1) + 2 + (this.liquidPossible ? 1 : 0)) + padded(M) * 7 + padded(V) * 4 + scratch + 16 * 24;
     arena.reset();
     arena.reserve(bytes);
     this.job = arena.alloc(R_SLOTS * 8);
-    const w0 = arena.alloc(padded(N));
-    this.Wbuf = [w0, twoW ? arena.alloc(padded(N)) : w0];
-    this.Bbuf = [arena.alloc(padded(N)), arena.alloc(padded(N))];
+    const w0 = arena.alloc(matrix);
+    this.Wbuf = [w0, twoW ? arena.alloc(matrix) : w0];
+    this.Bbuf = [arena.alloc(matrix), arena.alloc(matrix)];
     this.Cbuf = [arena.alloc(padded(M)), arena.alloc(padded(M))];
     this.out = {
       S: arena.alloc(padded(V)),
@@ -111,13 +115,14 @@ export class WasmCase {
       D: arena.alloc(padded(V)),
       DN: arena.alloc(padded(V)),
       BSUM: arena.alloc(padded(M)),
-      LIQUID: this.liquidPossible ? arena.alloc(padded(N)) : 0,
+      LIQUID: this.liquidPossible ? arena.alloc(matrix) : 0,
     };
     const scratchAt = arena.alloc(scratch);
     const f = arena.f64;
     const h = this.job / 8;
     f.fill(0, h, h + R_SLOTS);
     let flags = 0;
+    if (num.f32) flags |= RF.F32;
     if (num.degenerate === 'arm') flags |= RF.DEGENERATE_ARM;
     if (num.nonFinite === 'torch') flags |= RF.NONFINITE_TORCH;
     if (num.legacyConsensus) flags |= RF.LEGACY_CONSENSUS;
@@ -152,11 +157,21 @@ export class WasmCase {
     f[h + R.SCRATCH] = scratchAt;
   }
 
+  /** The V×M matrices' element view over this case's memory (f64, or f32 in float32 epochs). */
+  private mat(): Float64Array | Float32Array {
+    return this.f32 ? new Float32Array(this.k.memory.buffer) : this.a.f64;
+  }
+
+  /** Element index of a byte offset in `mat()`. */
+  private at(bytes: number): number {
+    return this.f32 ? bytes / 4 : bytes / 8;
+  }
+
   /** Zeroes one server column of the bond state the next epoch reads (the simulator's bond reset). */
   resetColumn(column: number): void {
     if (!this.hasState) return;
-    const f = this.a.f64;
-    const b = this.Bbuf[this.cur] / 8;
+    const f = this.mat();
+    const b = this.at(this.Bbuf[this.cur]);
     for (let v = 0; v < this.V; v++) f[b + v * this.M + column] = 0;
   }
 
@@ -174,18 +189,20 @@ export class WasmCase {
     const wAt = this.Wbuf[nxt];
     let prevWeight = this.prevWeight;
     if (given) prevWeight = given.Wprev && version === 'yuma2b' ? given.Wprev : null;
-    if (!this.kernel(W, S, given)) {
-      // The readers refuse such weights first; reaching this is a bug, and the state is untouched (B_NEW is the other buffer).
-      throw new YumaError('E_STATE', 'the research kernel found a weight that is negative or not finite');
-    }
+    // The readers refuse negative and non-finite weights first, so this is a weight beyond float32's range
+    // (precision 'f32'); the state is untouched (B_NEW is the other buffer).
+    if (!this.kernel(W, S, given)) throw badWeight(W, this.f32);
     const f = this.a.f64;
+    const mat = this.mat();
     const o = this.out;
     // subarray().slice(): a copy at memcpy speed (slice on the whole-memory view takes a slow path in V8).
     const vec = (at: number, n: number) => f.subarray(at / 8, at / 8 + n).slice();
-    // Into the readers' copies: already-touched memory, where a fresh 8 MB array would cost page faults and GC.
+    // A matrix out as f64 (float32 values widened); into the readers' copies where there are: already-touched
+    // memory, where a fresh 8 MB array would cost page faults and GC.
     const into = (dst: Float64Array | null, at: number, n: number) => {
-      if (dst === null || dst.length !== n) return vec(at, n);
-      dst.set(f.subarray(at / 8, at / 8 + n));
+      const src = mat.subarray(this.at(at), this.at(at) + n);
+      if (dst === null || dst.length !== n) return this.f32 ? Float64Array.from(src) : (src as Float64Array).slice();
+      dst.set(src);
       return dst;
     };
     const weight = into(W, wAt, N);
@@ -195,10 +212,10 @@ export class WasmCase {
     const liquidRan = f[h + R.LIQUID_RAN] !== 0;
     const base = version === 'yuma2b' && prevWeight !== null ? prevWeight : weight;
     const result: KernelOutput = { ...this.outputs(vec, weight, stake, C, bonds), consensusClippedWeight: () => clipped(base, C, V, M) };
-    const liquid = liquidRan && o.LIQUID !== 0 ? vec(o.LIQUID, N) : null;
+    const liquid = liquidRan && o.LIQUID !== 0 ? into(null, o.LIQUID, N) : null;
     if (version === 'yuma1' || version === 'yuma2' || version === 'yuma2b') {
-      const p = bondPurchase(base, C, stake, V, M, this.cfg, false);
-      Object.assign(result, purchaseOutputs(p, purchaseDivisor(version, vec(o.BSUM, M), false)));
+      const p = bondPurchase(base, C, stake, V, M, this.cfg, this.f32);
+      Object.assign(result, purchaseOutputs(p, purchaseDivisor(version, vec(o.BSUM, M), this.f32)));
       result.validatorEmaBond = bonds;
       result.alpha = liquid ?? (version === 'yuma1' ? 1 : 1 - this.cfg.bondMovingAvg);
     }
@@ -208,26 +225,41 @@ export class WasmCase {
   }
 
   /**
-   * Copies one epoch's raw weights (f64 or f32, converted by the copy) and stakes into Wasm memory, runs the
-   * kernel and, when it accepts the weights, makes the new state current. Returns false (state untouched:
-   * the kernel writes the new bonds and consensus into the other buffers) when a weight is negative or not
-   * finite: the kernel's own check, so callers that copy a flat array in need not scan it first.
+   * Copies one epoch's raw weights (f64 or f32, converted by the copy; in float32 epochs rounded to float32 as
+   * `torch.tensor` stores them) and stakes into Wasm memory, runs the kernel and, when it accepts the weights,
+   * makes the new state current. Returns false (state untouched: the kernel writes the new bonds and consensus
+   * into the other buffers) when a weight is negative or not finite (in float32 epochs: beyond float32's
+   * range): the kernel's own check, so callers that copy a flat array in need not scan it first.
    */
   kernel(W: Float64Array | Float32Array, S: Float64Array, given?: GivenState): boolean {
     const { version } = this;
     const f = this.a.f64;
+    const mat = this.mat();
     const h = this.job / 8;
     const cur = this.cur;
     const nxt = 1 - cur;
-    f.set(W, this.Wbuf[nxt] / 8);
-    f.set(S, this.out.S / 8);
+    const round = this.f32;
+    if (round) {
+      fitsF32(S, 'stakes');
+      if (given?.B) fitsF32(given.B, 'bondsOld');
+      if (given?.C) fitsF32(given.C, 'consensusOld');
+      if (given?.Wprev) fitsF32(given.Wprev, 'weightsPrev');
+    }
+    mat.set(W, this.at(this.Wbuf[nxt]));
+    const s0 = this.out.S / 8;
+    if (round) for (let v = 0; v < S.length; v++) f[s0 + v] = Math.fround(S[v]);
+    else f.set(S, s0);
     let bOld = 0;
     let cOld = 0;
     let wPrev = 0;
     if (given) {
-      if (given.B) f.set(given.B, (bOld = this.Bbuf[cur]) / 8);
-      if (given.C) f.set(given.C, (cOld = this.Cbuf[cur]) / 8);
-      if (given.Wprev && version === 'yuma2b') f.set(given.Wprev, (wPrev = this.Wbuf[cur]) / 8);
+      if (given.B) mat.set(given.B, this.at((bOld = this.Bbuf[cur])));
+      if (given.C) {
+        const c0 = (cOld = this.Cbuf[cur]) / 8;
+        if (round) for (let m = 0; m < given.C.length; m++) f[c0 + m] = Math.fround(given.C[m]);
+        else f.set(given.C, c0);
+      }
+      if (given.Wprev && version === 'yuma2b') mat.set(given.Wprev, this.at((wPrev = this.Wbuf[cur])));
     } else if (this.hasState) {
       bOld = this.Bbuf[cur];
       cOld = version === 'yuma2c' ? 0 : this.Cbuf[cur];
@@ -250,21 +282,23 @@ export class WasmCase {
    * The current epoch's outputs as views into Wasm memory (no copies): valid until this case's next `kernel`
    * call; only the vectors, the normalised weights and the bond state.
    */
-  views(): WasmViews {
+  views(): WasmViews<Float64Array | Float32Array> {
     const f = this.a.f64;
+    const mat = this.mat();
     const { V, M } = this;
     const view = (at: number, n: number) => f.subarray(at / 8, at / 8 + n);
-    return this.outputs(view, view(this.Wbuf[this.cur], V * M), view(this.out.S, V), view(this.Cbuf[this.cur], M), view(this.Bbuf[this.cur], V * M));
+    const matrix = (at: number) => mat.subarray(this.at(at), this.at(at) + V * M);
+    return this.outputs(view, matrix(this.Wbuf[this.cur]), view(this.out.S, V), view(this.Cbuf[this.cur], M), matrix(this.Bbuf[this.cur]));
   }
 
   /**
    * The outputs every version has, the vectors read from the kernel's output regions by `read` (a copy for
    * `run`, a view for `views`); the weights, stakes, consensus and bonds as the caller placed them.
    */
-  private outputs(read: (at: number, n: number) => Float64Array, weight: Float64Array, stake: Float64Array, C: Float64Array, bonds: Float64Array): WasmViews {
+  private outputs<Mat extends Float64Array | Float32Array>(read: (at: number, n: number) => Float64Array, weight: Mat, stake: Float64Array, C: Float64Array, bonds: Mat): WasmViews<Mat> {
     const { V, M, version } = this;
     const o = this.out;
-    const r: WasmViews = {
+    const r: WasmViews<Mat> = {
       weight,
       stake,
       serverPrerank: read(o.P, M),
@@ -284,10 +318,13 @@ export class WasmCase {
   }
 }
 
-/** One epoch's outputs as views into a case's Wasm memory (matrices flat, row-major). */
-export interface WasmViews {
+/**
+ * One epoch's outputs as views into a case's Wasm memory (matrices flat, row-major: Float64Array, or
+ * Float32Array in float32 epochs).
+ */
+export interface WasmViews<Mat extends Float64Array | Float32Array = Float64Array> {
   /** `weight`: the row-normalised weights, V×M flat. */
-  weight: Float64Array;
+  weight: Mat;
   /** `stake`: the stakes normalised to sum 1. */
   stake: Float64Array;
   /** `server_prerank`: stake-weighted sum of weights per server. */
@@ -303,7 +340,7 @@ export interface WasmViews {
   /** Yuma 1, 2, 2B, 2C: `validator_trust`. */
   validatorTrust?: Float64Array;
   /** The bond state the next epoch reads, V×M flat. */
-  validatorBonds: Float64Array;
+  validatorBonds: Mat;
   /** `validator_reward`: each validator's dividend before normalisation. */
   validatorReward: Float64Array;
   /** `validator_reward_normalized`: dividends normalised to sum 1 (+1e-6 in the denominator). */
@@ -320,4 +357,25 @@ export function researchExpMap(xs: Float64Array): Float64Array {
   arena.f64.set(xs, at / 8);
   k.researchExpMap(at, xs.length);
   return arena.f64.subarray(at / 8, at / 8 + xs.length).slice();
+}
+
+/**
+ * The error for the first entry the kernel refused (its check: 0 ≤ w < ∞, after rounding to float32 in
+ * float32 epochs), named as the readers name it.
+ */
+export function badWeight(w: Float64Array | Float32Array, f32: boolean): YumaError {
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i];
+    if (Number.isNaN(x) || x === Infinity || x === -Infinity) return new YumaError('E_NAN', `weights[${i}] is ${x}`);
+    if (x < 0) return new YumaError('E_RANGE', `weights[${i}] is negative (${x})`);
+    if (f32 && x > F32_MAX && Math.fround(x) === Infinity) return new YumaError('E_RANGE', `weights[${i}] (${x}) exceeds float32's range (precision 'f32')`);
+  }
+  return new YumaError('E_STATE', 'the research kernel refused the weights but no entry is negative or non-finite');
+}
+
+/** Float32 epochs: every entry must have a float32 value (E_RANGE names the first that rounds to ∞). */
+function fitsF32(x: Float64Array, name: string): void {
+  for (let i = 0; i < x.length; i++) {
+    if (Math.fround(x[i]) === Infinity) throw new YumaError('E_RANGE', `${name}[${i}] (${x[i]}) exceeds float32's range (precision 'f32')`);
+  }
 }
