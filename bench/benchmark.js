@@ -378,6 +378,16 @@ export async function runBench({ quick = false, only, write = true, log = consol
           let i = 1;
           run({ id: `research-run-${version}-${shape}`, group: 'research', api: 'YumaRun', name: `research YumaRun ${version} epoch ${V}×${M}`, V, M, version, torchMs: TORCH_FIGURES.measured.ms[`${version} ${shape}`], torchIssueMs: TORCH_FIGURES.issue.ms[shape] }, () => yr.epoch(flat[i & 1].f, flat[i++ & 1].s), { slow: V * M > 100_000, cpu: true });
         }
+        // precision 'f32': torch's own float32 arithmetic (the like-for-like comparison), matrices stored as
+        // float32 in Wasm memory; the same Float64Array weights in (rounded by the copy).
+        if (M >= 1024) {
+          for (const version of research.YUMA_VERSIONS) {
+            const yr = new research.YumaRun(version, { validators: V, servers: M }, undefined, { precision: 'f32' });
+            yr.epoch(flat[0].f, flat[0].s);
+            let i = 1;
+            run({ id: `research-run-f32-${version}-${shape}`, group: 'research', api: 'YumaRun', precision: 'f32', name: `research YumaRun ${version} epoch ${V}×${M} f32`, V, M, version, torchMs: TORCH_FIGURES.measured.ms[`${version} ${shape}`], torchIssueMs: TORCH_FIGURES.issue.ms[shape] }, () => yr.epoch(flat[i & 1].f, flat[i++ & 1].s), { slow: V * M > 100_000, cpu: true });
+          }
+        }
       }
       run({ id: `research-case4-yuma3-${shape}`, group: 'research', api: 'simulateCase', name: `research simulateCase yuma3, 4 epochs ${V}×${M}`, V, M, version: 'yuma3', epochs: 4 }, () => research.simulateCase(caseInput), { slow: V * M > 100_000, cpu: true });
     }

@@ -13,10 +13,13 @@ import { toF32 } from './lanes32';
 
 const INT_MIN: f64 = -2147483648.0;
 
-/** The running stake has reached κ: in f32 epochs the double sum is rounded to float32 first (torch's cumsum). */
+/**
+ * The running stake has reached κ. T is the weights' type: in f32 epochs the double sum is rounded to float32
+ * first (torch's cumsum). The consensus functions are generic in T so each precision compiles its own loops.
+ */
 // @ts-ignore: decorator
-@inline function reached(x: f64, k: f64): bool {
-  return (f32mode ? fr(x) : x) >= k;
+@inline function reached<T>(x: f64, k: f64): bool {
+  return (sizeof<T>() == 4 ? fr(x) : x) >= k;
 }
 
 let keyShift: u32 = 0;
@@ -94,10 +97,10 @@ export function rowKeys32(v: i32): void {
   for (; m < n; m++) store<u8>(dst + <usize>m, <u8>keyOf((((load<u32>(src + (<usize>m << 2)) & 0x7fffffff) >>> 3) + 0x38000000)));
 }
 
-/** Weight m of row v (f64 or, in f32 epochs, f32 widened exactly). */
+/** The weight at p, widened exactly to f64. */
 // @ts-ignore: decorator
-@inline function weightOf(v: i32, m: i32): f64 {
-  return f32mode ? <f64>load<f32>(row32(W, v) + (<usize>m << 2)) : load<f64>(rowAt(W, v) + (<usize>m << 3));
+@inline function weightAt<T>(p: usize): f64 {
+  return <f64>load<T>(p);
 }
 
 /** stake[key·BLOCK + j] += s. */
@@ -117,23 +120,28 @@ export function rowKeys32(v: i32): void {
 let touched: v128 = i32x4.splat(0);
 
 export function consensusColumns(): void {
-  const k = f32mode ? fr(kappa) : kappa;
+  if (f32mode) consensusOf<f32>();
+  else consensusOf<f64>();
+}
+
+function consensusOf<T>(): void {
+  const k = sizeof<T>() == 4 ? fr(kappa) : kappa;
+  const wShift: usize = sizeof<T>() == 4 ? 2 : 3;
   let total = 0.0;
   for (let v = 0; v < V; v++) total += f64At(S, v);
-  if (!reached(total, k)) {
+  if (!reached<T>(total, k)) {
     // No prefix of any column reaches κ: the column's largest weight.
     for (let m = 0; m < M; m++) setF64(C_RAW, m, -Infinity);
     for (let v = 0; v < V; v++) {
       for (let m = 0; m < M; m++) {
-        const x = weightOf(v, m);
+        const x = weightAt<T>(W + ((<usize>v * <usize>M + <usize>m) << wShift));
         if (x > f64At(C_RAW, m)) setF64(C_RAW, m, x);
       }
     }
     return;
   }
-  const wShift: usize = f32mode ? 2 : 3;
   // One cache line of weights: 8 f64 or 16 f32.
-  const line = f32mode ? 16 : 8;
+  const line = sizeof<T>() == 4 ? 16 : 8;
   const K = bucketsFor(V);
   const span = gatherSpan(V);
   const stake = CONSENSUS_WORK + keysBytes(V, M);
@@ -177,7 +185,7 @@ export function consensusColumns(): void {
         let kb = keyTop;
         for (; kb > 0; kb--) {
           const next = up + load<f64>(stake + ((<usize>(kb * BLOCK + j)) << 3));
-          if (reached(next, k)) break;
+          if (reached<T>(next, k)) break;
           up = next;
         }
         store<u8>(bucket + <usize>(b0 + j), <u8>kb);
@@ -204,7 +212,7 @@ export function consensusColumns(): void {
           const n = load<i32>(fAt);
           store<i32>(fAt, n + 1);
           const at = cand + ((<usize>j * stride + <usize>n) << 4);
-          store<f64>(at, f32mode ? <f64>load<f32>(wp + (<usize>j << 2)) : load<f64>(wp + (<usize>j << 3)));
+          store<f64>(at, weightAt<T>(wp + (<usize>j << wShift)));
           store<f64>(at, sv, 8);
           mask &= mask - 1;
         }
@@ -212,13 +220,13 @@ export function consensusColumns(): void {
     }
     for (let j = 0; j < sw; j++) {
       const list = cand + ((<usize>j * stride) << 4);
-      setF64(C_RAW, s0 + j, selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<f64>(above + (<usize>j << 3)), k, sub));
+      setF64(C_RAW, s0 + j, selectColumn<T>(list, load<i32>(fill + (<usize>j << 2)), load<f64>(above + (<usize>j << 3)), k, sub));
     }
   }
 }
 
 // @ts-ignore: decorator
-@inline function weightAt(c: usize, i: i32): f64 {
+@inline function candWeight(c: usize, i: i32): f64 {
   return load<f64>(c + (<usize>i << 4));
 }
 
@@ -238,7 +246,7 @@ export function consensusColumns(): void {
  * `above`, reaches κ (values descending): the radix select of src/research/consensus.ts's selectColumn, step
  * for step. `sub` holds 256 f64 (one step's sub-bucket stake).
  */
-function selectColumn(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64 {
+function selectColumn<T>(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64 {
   let hi = n;
   let above = above0;
   for (;;) {
@@ -256,7 +264,7 @@ function selectColumn(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64 {
         const x = v128.load(c + (<usize>i << 4));
         const wi = f64x2.extract_lane(x, 0);
         let j = i - 1;
-        while (j >= 0 && weightAt(c, j) < wi) {
+        while (j >= 0 && candWeight(c, j) < wi) {
           v128.store(c + (<usize>(j + 1) << 4), v128.load(c + (<usize>j << 4)));
           j--;
         }
@@ -264,9 +272,9 @@ function selectColumn(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64 {
       }
       for (let i = 0; i < hi; i++) {
         above += stakeAt(c, i);
-        if (reached(above, k)) return weightAt(c, i);
+        if (reached<T>(above, k)) return candWeight(c, i);
       }
-      return hi > 0 ? weightAt(c, hi - 1) : 0;
+      return hi > 0 ? candWeight(c, hi - 1) : 0;
     }
     const top = 63 - <i32>clz<u64>(diff);
     const sh = <u64>(top < 7 ? 0 : top - 7);
@@ -281,7 +289,7 @@ function selectColumn(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64 {
     let kb = 255;
     for (; kb > lowest; kb--) {
       const next = above + load<f64>(sub + (<usize>kb << 3));
-      if (reached(next, k)) break;
+      if (reached<T>(next, k)) break;
       above = next;
     }
     let j = 0;
