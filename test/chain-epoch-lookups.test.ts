@@ -1,13 +1,16 @@
 /**
- * The block model's epoch bookkeeping that exists for speed and must not change a number: the stake-pool index
- * (`StakePoolMap.poolOf`, what the epoch's stake input and payouts look pools up through), a zero
+ * The block model's epoch bookkeeping that exists for speed and must not change a number: the stake-pool and
+ * root-claimable indexes (`HotkeyNetuidMap`, what the epoch's stake input and payouts look entries up through), the
+ * payouts over rows in hotkey order (`calculateDividendsAndIncentives` and the epoch's report), a zero
  * `update_value_for_one` (credited to every UID that earned nothing), and `epochBonds: false` (the epoch's bonds
  * left in Wasm memory instead of copied into each report).
  */
 import { describe, expect, it } from 'vitest';
 import { Chain, chainStateFromJSON, newChainState, newSubnet } from '../src/chain/index.js';
+import { calculateDividendsAndIncentives } from '../src/chain/block.js';
 import { SF_ZERO, poolUpdateOne, sfFromU64 } from '../src/chain/safe-float.js';
-import { type StakePool, StakePoolMap, poolKey } from '../src/chain/state.js';
+import { HotkeyNetuidMap, type StakePool, StakePoolMap, compareKeys, poolKey } from '../src/chain/state.js';
+import { U96F32, fromInt } from '../src/fixed/substrate-fixed.js';
 import { hotkeyStake, poolOf, stakeToColdkey } from '../src/chain/swap.js';
 import { createEngineSync } from '../src/engine.js';
 import { YumaError } from '../src/errors.js';
@@ -58,6 +61,87 @@ describe('StakePoolMap: pools indexed by netuid and hotkey', () => {
     const plain = newChainState({ stakePools: new Map([[poolKey('hk', 3), pool('hk', 3, 7n)]]) });
     expect(hotkeyStake(plain, 'hk', 3)).toBe(7n);
     expect(hotkeyStake(plain, 'hk', 0)).toBe(0n);
+  });
+});
+
+describe('HotkeyNetuidMap: rootClaimable indexed by netuid and hotkey', () => {
+  it('at and onNetuid find exactly what get(poolKey(hotkey, netuid)) finds through set, replace, delete and clear; onNetuid is live', () => {
+    const m = new HotkeyNetuidMap<bigint>();
+    const view = m.onNetuid(1);
+    const keys: Array<[string, number]> = [['a', 0], ['a', 1], ['b', 1], ['x/y', 12]];
+    const agree = () => {
+      for (const [h, n] of [...keys, ['b', 0], ['z', 1]] as Array<[string, number]>) {
+        expect(m.at(h, n)).toBe(m.get(poolKey(h, n)));
+        expect(m.onNetuid(n).get(h)).toBe(m.get(poolKey(h, n)));
+      }
+    };
+    keys.forEach(([h, n], i) => m.set(poolKey(h, n), BigInt(i + 1)));
+    agree();
+    expect([...view]).toEqual([['a', 2n], ['b', 3n]]);
+    m.set(poolKey('a', 1), 99n);
+    expect(view.get('a')).toBe(99n);
+    m.delete(poolKey('b', 1));
+    agree();
+    expect(view.has('b')).toBe(false);
+    m.clear();
+    agree();
+    expect(m.onNetuid(1).size).toBe(0);
+  });
+
+  it('states from newChainState and chainStateFromJSON index rootClaimable; plain-Map pools and claimables pay out the same, block for block', () => {
+    expect(newChainState().rootClaimable).toBeInstanceOf(HotkeyNetuidMap);
+    const engine = createEngineSync();
+    const net = new Network({ engine, subnets: 3, uidsPerSubnet: 24, subnet1Uids: 0, validatorsPerSubnet: 5, tempo: 8, rootStakeTao: 5000 });
+    net.run({ blocks: 20 });
+    const json = net.chain.toJSON();
+    const a = Chain.fromJSON(json, { engine });
+    const b = Chain.fromJSON(json, { engine });
+    expect(a.state.rootClaimable).toBeInstanceOf(HotkeyNetuidMap);
+    expect(a.state.rootClaimable.size).toBeGreaterThan(0);
+    b.state.stakePools = new Map(b.state.stakePools);
+    b.state.rootClaimable = new Map(b.state.rootClaimable);
+    const strip = (o: unknown) => JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? [...v] : v));
+    let epochs = 0;
+    for (let k = 0; k < 30; k++) {
+      if (k % 7 === 3) {
+        // registrations replace UIDs, so the hotkey order changes between epochs
+        const req = { coldkey: `new${k}`, hotkey: `0new${k}`, netuid: 1 + (k % 3) };
+        expect(b.registerNeuron(req)).toEqual(a.registerNeuron(req));
+      }
+      const ra = a.step();
+      const rb = b.step();
+      expect(strip(rb)).toBe(strip(ra));
+      for (const e of ra.epochs) {
+        epochs++;
+        const table = a.state.subnets.get(e.netuid)!.neurons;
+        const sorted = table.hotkeys().sort(compareKeys);
+        expect(e.hotkeyEmission.map(([hk]) => hk)).toEqual(sorted);
+        expect([...e.alphaDividends.keys()]).toEqual(sorted);
+        const changed = [...e.stakeChanges.keys()];
+        expect(changed).toEqual([...changed].sort(compareKeys));
+        expect(changed.length).toBeGreaterThan(0);
+      }
+    }
+    expect(epochs).toBeGreaterThanOrEqual(9);
+    expect(strip(b.toJSON())).toBe(strip(a.toJSON()));
+  });
+});
+
+describe('calculateDividendsAndIncentives over rows', () => {
+  it('a hand-made list out of hotkey order, with a hotkey listed twice, sums per hotkey and returns hotkey order', () => {
+    const s = newChainState();
+    const sn = newSubnet(1);
+    s.subnets.set(1, sn);
+    const r = calculateDividendsAndIncentives(s, sn, [
+      ['b', 5n, 7n],
+      ['10', 0n, 0n],
+      ['a', 1n, 2n],
+      ['9', 4n, 0n],
+      ['b', 3n, 4n],
+    ]);
+    // decimal ids order by length first (BTreeMap order of the chain's account ids), then the rest by code unit
+    expect([...r.incentives]).toEqual([['9', 4n], ['10', 0n], ['a', 1n], ['b', 8n]]);
+    expect([...r.dividends]).toEqual([['9', 0n], ['10', 0n], ['a', fromInt(U96F32, 2n)], ['b', fromInt(U96F32, 11n)]]);
   });
 });
 

@@ -47,7 +47,8 @@ import { CoinbaseTable } from '../wasm/coinbase.js';
 import { CBH, CBS, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
 import { residentHostOf } from '../wasm/resident.js';
 import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
-import { type ChainState, type ChainSubnet, type StakePool, compareKeys, poolKey, storageOrderKey } from './state.js';
+import { type ChainState, type ChainSubnet, type HotkeyInfo, type StakePool, HotkeyNetuidMap, StakePoolMap, compareKeys, poolKey, storageOrderKey } from './state.js';
+import type { SubnetNeurons } from '../subnet/neurons.js';
 
 const DEFAULT_BLOCK_EMISSION = RAO;
 
@@ -467,6 +468,16 @@ export function inheritedStake(s: ChainState, hotkey: string, netuid: number, st
 
 const STAKE_SCALE = 1n << 30n;
 
+/** A netuid's stake pools by hotkey: the state's index (`StakePoolMap`) when it has one, else key lookups. */
+function poolsOn(s: ChainState, netuid: number): (hotkey: string) => StakePool | undefined {
+  const pools = s.stakePools;
+  if (pools instanceof StakePoolMap) {
+    const m = pools.onNetuid(netuid);
+    return (hotkey) => m.get(hotkey);
+  }
+  return (hotkey) => pools.get(poolKey(hotkey, netuid));
+}
+
 /**
  * The engine takes u64 stakes and uses only their I32F32 proportions of the total. The chain's stakes are I64F64
  * (alpha + tao·TaoWeight has 32 fraction bits), so the exact proportions q are computed here and handed over as
@@ -478,12 +489,14 @@ export function exactStakeInput(s: ChainState, sn: ChainSubnet, ownerUid: number
   const n = sn.neurons.size;
   // without parents or children each UID's inherited stake is its own
   const own = s.childKeys.size === 0 && s.parentKeys.size === 0;
+  const onSubnet = poolsOn(s, sn.netuid);
+  const onRoot = poolsOn(s, 0);
   const filtered = new Array<bigint>(n);
   let sum = 0n;
   for (let uid = 0; uid < n; uid++) {
     const hotkey = sn.neurons.hotkey(uid);
-    const alpha = own ? hotkeyStake(s, hotkey, sn.netuid) : inheritedStake(s, hotkey, sn.netuid, sn.netuid);
-    const tao = own ? hotkeyStake(s, hotkey, 0) : inheritedStake(s, hotkey, sn.netuid, 0);
+    const alpha = own ? (onSubnet(hotkey)?.value ?? 0n) : inheritedStake(s, hotkey, sn.netuid, sn.netuid);
+    const tao = own ? (onRoot(hotkey)?.value ?? 0n) : inheritedStake(s, hotkey, sn.netuid, 0);
     // no stake weighs nothing (most UIDs of a subnet are miners without stake)
     const total = alpha === 0n && tao === 0n ? 0n : stakeWeightI64F64(alpha, tao, tw);
     filtered[uid] = uid !== ownerUid && toU64Sat(I64F64, total) < s.stakeThreshold ? 0n : total;
@@ -582,17 +595,37 @@ interface EpochRun {
 
 /** Per hotkey (incentive, dividend) alpha, in hotkey (BTreeMap) order. */
 function hotkeyEmissions(sn: ChainSubnet, server: readonly bigint[], validator: readonly bigint[]): Array<[string, bigint, bigint]> {
-  return sn.neurons
-    .hotkeys()
-    .map((hk, i): [string, bigint, bigint] => [hk, server[i], validator[i]])
-    .sort((a, b) => compareKeys(a[0], b[0]));
+  const t = sn.neurons;
+  const order = uidsInHotkeyOrder(t);
+  const out = new Array<[string, bigint, bigint]>(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const uid = order[i];
+    out[i] = [t.hotkey(uid), server[uid], validator[uid]];
+  }
+  return out;
+}
+
+/** Each table's UIDs in hotkey order (a hotkey listed twice: by UID), with the hotkeys they were sorted for. */
+const hotkeyOrders = new WeakMap<SubnetNeurons, { keys: string[]; order: number[] }>();
+
+/** The table's UIDs sorted by hotkey (`compareKeys`, stable), kept until a registration changes its hotkeys. */
+function uidsInHotkeyOrder(t: SubnetNeurons): number[] {
+  const n = t.size;
+  const kept = hotkeyOrders.get(t);
+  if (kept !== undefined && kept.keys.length === n) {
+    let same = true;
+    for (let uid = 0; uid < n && same; uid++) same = kept.keys[uid] === t.hotkey(uid);
+    if (same) return kept.order;
+  }
+  const keys = t.hotkeys();
+  const order = keys.map((_, uid) => uid).sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
+  hotkeyOrders.set(t, { keys, order });
+  return order;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // distribute_emission
 // ---------------------------------------------------------------------------------------------------------------
-
-const takeOf = (s: ChainState, hotkey: string): bigint => u16Proportion(s.hotkeys.get(hotkey)?.delegateTake ?? s.defaultDelegateTake);
 
 /** U96F32(x) / U96F32(65535) for a u16 take (kept per value: every dividend hotkey asks it every epoch). */
 function u16Proportion(x: number): bigint {
@@ -603,52 +636,64 @@ function u16Proportion(x: number): bigint {
 const U16_PROPORTIONS = new Map<number, bigint>();
 
 /**
- * The stake pools and owners one `distribute_emission` reads, each looked up once (an epoch reads each of its
- * hotkeys' pools up to six times).
- * Nothing else touches the state's pools while the epoch pays out; pools it creates are recorded here.
+ * `calculate_dividends_and_incentives` as rows: one per hotkey the payouts reach, in hotkey (BTreeMap) order — the
+ * epoch's hotkeys (a hotkey on two UIDs is one row, its amounts summed) and the parents their dividends reach —
+ * with the row's incentive (u64; undefined for a parent without a UID here) and dividend after the parent/child
+ * split (U96F32). Arrays over rows instead of maps keyed by hotkey: each row's pools, owner and take are looked up
+ * once an epoch.
  */
-class PayoutLookups {
-  private readonly subnet = new Map<string, StakePool | null>();
-  private readonly root: Map<string, StakePool | null>;
-  private readonly owners = new Map<string, string>();
+class PayoutRows {
+  readonly keys: string[] = [];
+  readonly incentive: Array<bigint | undefined> = [];
+  readonly dividend: bigint[] = [];
+  /** Row of each hotkey. */
+  readonly index = new Map<string, number>();
 
-  constructor(
-    private readonly s: ChainState,
-    private readonly netuid: number,
-  ) {
-    this.root = netuid === 0 ? this.subnet : new Map();
-  }
-
-  /** The (hotkey, netuid) pool, netuid this subnet's or root's; null if there is none. */
-  pool(hotkey: string, netuid: number): StakePool | null {
-    const m = netuid === this.netuid ? this.subnet : this.root;
-    let p = m.get(hotkey);
-    if (p === undefined) m.set(hotkey, (p = poolOf(this.s, hotkey, netuid) ?? null));
-    return p;
-  }
-
-  stake(hotkey: string, netuid: number): bigint {
-    return this.pool(hotkey, netuid)?.value ?? 0n;
-  }
-
-  /** `stakeToColdkey` through the lookups. */
-  credit(hotkey: string, coldkey: string, netuid: number, amount: bigint): void {
-    poolUpdateOne(this.poolOrNew(hotkey, netuid), coldkey, amount);
-  }
-
-  poolOrNew(hotkey: string, netuid: number): StakePool {
-    let p = this.pool(hotkey, netuid);
-    if (p === null) {
-      p = stakePool(this.s, hotkey, netuid);
-      (netuid === this.netuid ? this.subnet : this.root).set(hotkey, p);
+  constructor(s: ChainState, sn: ChainSubnet, hotkeyEmission: ReadonlyArray<readonly [string, bigint, bigint]>) {
+    // without parents (the usual state) a hotkey's dividend is its own: ⌊u96(dividend)⌋ = dividend
+    const links = s.parentKeys.size > 0;
+    for (const [hk, inc, div] of hotkeyEmission) {
+      const r = this.row(hk);
+      this.incentive[r] = u64Add(this.incentive[r] ?? 0n, inc);
+      if (!links) {
+        if (div !== 0n) this.dividend[r] = satAdd(U96F32, this.dividend[r], u96(div));
+        continue;
+      }
+      for (const [parent, d] of parentChildDividends(s, sn, hk, div)) {
+        const p = this.row(parent);
+        this.dividend[p] = satAdd(U96F32, this.dividend[p], u96(d));
+      }
     }
-    return p;
+    this.sort();
   }
 
-  owner(hotkey: string): string {
-    let o = this.owners.get(hotkey);
-    if (o === undefined) this.owners.set(hotkey, (o = ownerOf(this.s, hotkey)));
-    return o;
+  /** The row of `hotkey`, made (no incentive, no dividend) if it has none. */
+  private row(hotkey: string): number {
+    let r = this.index.get(hotkey);
+    if (r === undefined) {
+      r = this.keys.length;
+      this.index.set(hotkey, r);
+      this.keys.push(hotkey);
+      this.incentive.push(undefined);
+      this.dividend.push(0n);
+    }
+    return r;
+  }
+
+  /** Rows into hotkey order (the epoch's hotkeys come sorted; parents and hand-made lists may not). */
+  private sort(): void {
+    const keys = this.keys;
+    let sorted = true;
+    for (let r = 1; r < keys.length && sorted; r++) sorted = compareKeys(keys[r - 1], keys[r]) < 0;
+    if (sorted) return;
+    const order = keys.map((_, r) => r).sort((a, b) => compareKeys(keys[a], keys[b]));
+    const [k, inc, div] = [order.map((r) => keys[r]), order.map((r) => this.incentive[r]), order.map((r) => this.dividend[r])];
+    for (let r = 0; r < order.length; r++) {
+      keys[r] = k[r];
+      this.incentive[r] = inc[r];
+      this.dividend[r] = div[r];
+      this.index.set(k[r], r);
+    }
   }
 }
 
@@ -716,44 +761,27 @@ function ownerHotkeys(s: ChainState, sn: ChainSubnet): Set<string> {
   return out;
 }
 
-/** `increase_root_claimable_for_hotkey_and_subnet`; true when the alpha was staked instead (more than the root stake). */
-function increaseRootClaimable(s: ChainState, hotkey: string, netuid: number, amount: bigint, look: PayoutLookups): boolean {
-  const k = poolKey(hotkey, netuid);
-  if (amount === 0n) {
-    // an increment of 0 (most UIDs earn no root dividend) still creates the entry
-    if (!s.rootClaimable.has(k)) s.rootClaimable.set(k, 0n);
-    return false;
-  }
-  const total = fromInt(I96F32, look.stake(hotkey, 0));
-  const increment = divChecked(I96F32, fromInt(I96F32, amount), total) ?? 0n;
-  if (amount > toU64Sat(I96F32, total)) {
-    look.credit(hotkey, look.owner(hotkey), netuid, amount);
-    return true;
-  }
-  s.rootClaimable.set(k, satAdd(I96F32, s.rootClaimable.get(k) ?? 0n, increment));
-  return false;
-}
-
-
 /** `calculate_dividends_and_incentives`: incentive per hotkey, and dividends after the parent/child split (U96F32). */
 export function calculateDividendsAndIncentives(
   s: ChainState,
   sn: ChainSubnet,
   hotkeyEmission: ReadonlyArray<readonly [string, bigint, bigint]>,
 ): { incentives: Map<string, bigint>; dividends: Map<string, bigint> } {
+  const rows = new PayoutRows(s, sn, hotkeyEmission);
   const incentives = new Map<string, bigint>();
   const dividends = new Map<string, bigint>();
-  for (const [hk, inc, div] of hotkeyEmission) {
-    incentives.set(hk, u64Add(incentives.get(hk) ?? 0n, inc));
-    for (const [parent, d] of parentChildDividends(s, sn, hk, div)) dividends.set(parent, satAdd(U96F32, dividends.get(parent) ?? 0n, u96(d)));
-  }
+  rows.keys.forEach((hk, r) => {
+    const inc = rows.incentive[r];
+    if (inc !== undefined) incentives.set(hk, inc);
+    dividends.set(hk, rows.dividend[r]);
+  });
   return { incentives, dividends };
 }
 
 /**
  * `calculate_dividend_distribution`: each hotkey's dividend split into an alpha part and a root part by
  * TaoWeight·root/(alpha + TaoWeight·root), each part renormalised to its pot (U96F32 bits in and out).
- * `stakeMap`: hotkey → [alpha stake on the subnet, root stake].
+ * `stakeMap`: hotkey → [alpha stake on the subnet, root stake]; a hotkey without one gets neither part.
  */
 export function calculateDividendDistribution(
   pendingValidator: bigint,
@@ -762,37 +790,53 @@ export function calculateDividendDistribution(
   stakeMap: ReadonlyMap<string, readonly [bigint, bigint]>,
   dividends: ReadonlyMap<string, bigint>,
 ): { alphaDividends: Map<string, bigint>; rootAlphaDividends: Map<string, bigint> } {
+  const keys = [...dividends.keys()].sort(compareKeys).filter((hk) => stakeMap.get(hk) !== undefined);
+  const split = dividendDistribution(
+    pendingValidator,
+    pendingRoot,
+    taoWeightBits,
+    keys.map((hk) => stakeMap.get(hk)![0]),
+    keys.map((hk) => stakeMap.get(hk)![1]),
+    keys.map((hk) => dividends.get(hk)!),
+  );
+  return { alphaDividends: new Map(keys.map((hk, i) => [hk, split.alpha[i]])), rootAlphaDividends: new Map(keys.map((hk, i) => [hk, split.root[i]])) };
+}
+
+/** `calculate_dividend_distribution` over rows (hotkey order): each row's alpha and root part, U96F32 bits. */
+function dividendDistribution(
+  pendingValidator: bigint,
+  pendingRoot: bigint,
+  taoWeightBits: bigint,
+  alphaStake: readonly bigint[],
+  rootStake: readonly bigint[],
+  dividends: readonly bigint[],
+): { alpha: bigint[]; root: bigint[] } {
+  const n = dividends.length;
+  const alpha = new Array<bigint>(n).fill(0n);
+  const root = new Array<bigint>(n).fill(0n);
   let totalRoot = 0n;
   let totalAlpha = 0n;
-  const rootDivs = new Map<string, bigint>();
-  const alphaDivs = new Map<string, bigint>();
-  for (const hk of [...dividends.keys()].sort(compareKeys)) {
-    const stakes = stakeMap.get(hk);
-    if (!stakes) continue;
-    const d = dividends.get(hk)!;
-    if (d === 0n) {
-      // both parts of nothing are 0 (most UIDs are miners)
-      alphaDivs.set(hk, 0n);
-      rootDivs.set(hk, 0n);
-      continue;
-    }
-    const alphaStake = u96(stakes[0]);
-    const rootAlpha = mulSat(U96F32, u96(stakes[1]), taoWeightBits);
-    const rootProp = divChecked(U96F32, rootAlpha, satAdd(U96F32, alphaStake, rootAlpha)) ?? 0n;
+  for (let i = 0; i < n; i++) {
+    const d = dividends[i];
+    // both parts of nothing are 0 (most UIDs are miners)
+    if (d === 0n) continue;
+    const alphaStakeBits = u96(alphaStake[i]);
+    const rootAlpha = mulSat(U96F32, u96(rootStake[i]), taoWeightBits);
+    const rootProp = divChecked(U96F32, rootAlpha, satAdd(U96F32, alphaStakeBits, rootAlpha)) ?? 0n;
     const rd = mulSat(U96F32, d, rootProp);
     const ad = satSub(U96F32, d, rd);
-    alphaDivs.set(hk, ad);
+    alpha[i] = ad;
     totalAlpha = satAdd(U96F32, totalAlpha, ad);
-    rootDivs.set(hk, rd);
+    root[i] = rd;
     totalRoot = satAdd(U96F32, totalRoot, rd);
   }
-  const rootAlphaDividends = new Map<string, bigint>();
-  const root = u96(pendingRoot);
-  for (const [hk, rd] of rootDivs) rootAlphaDividends.set(hk, rd === 0n ? 0n : mulSat(U96F32, root, divChecked(U96F32, rd, totalRoot) ?? 0n));
-  const alphaDividends = new Map<string, bigint>();
-  const validator = u96(pendingValidator);
-  for (const [hk, ad] of alphaDivs) alphaDividends.set(hk, ad === 0n ? 0n : mulSat(U96F32, validator, divChecked(U96F32, ad, totalAlpha) ?? 0n));
-  return { alphaDividends, rootAlphaDividends };
+  const rootPot = u96(pendingRoot);
+  const validatorPot = u96(pendingValidator);
+  for (let i = 0; i < n; i++) {
+    if (root[i] !== 0n) root[i] = mulSat(U96F32, rootPot, divChecked(U96F32, root[i], totalRoot) ?? 0n);
+    if (alpha[i] !== 0n) alpha[i] = mulSat(U96F32, validatorPot, divChecked(U96F32, alpha[i], totalAlpha) ?? 0n);
+  }
+  return { alpha, root };
 }
 
 /**
@@ -819,6 +863,133 @@ function stakeChange(before: bigint, p: StakePool): StakeChange {
   return change;
 }
 
+/**
+ * The stakes one `distribute_emission` moves on its subnet: each row's pool on the subnet and on root, owner and
+ * take, looked up once; pools of other hotkeys it credits (the owner hotkey, auto-stake destinations) by hotkey.
+ * Nothing else touches the state's pools while the epoch pays out; the pools it creates are kept here too.
+ */
+class PayoutBooks {
+  readonly pool: Array<StakePool | null>;
+  readonly rootPool: Array<StakePool | null>;
+  /** Each row's alpha stake on the subnet before the payouts. */
+  readonly before: bigint[];
+  private readonly info: Array<HotkeyInfo | null | undefined>;
+  private readonly others = new Map<string, { pool: StakePool | null; before: bigint }>();
+
+  constructor(
+    private readonly s: ChainState,
+    private readonly netuid: number,
+    private readonly rows: PayoutRows,
+  ) {
+    const onSubnet = poolsOn(s, netuid);
+    const onRoot = poolsOn(s, 0);
+    const n = rows.keys.length;
+    this.pool = new Array<StakePool | null>(n);
+    this.before = new Array<bigint>(n);
+    for (let r = 0; r < n; r++) {
+      const p = onSubnet(rows.keys[r]) ?? null;
+      this.pool[r] = p;
+      this.before[r] = p?.value ?? 0n;
+    }
+    // on root the subnet's pools are the root pools: one array, so a pool made on one is seen by the other
+    this.rootPool = netuid === 0 ? this.pool : rows.keys.map((hk) => onRoot(hk) ?? null);
+    this.info = new Array<HotkeyInfo | null | undefined>(n);
+  }
+
+  rootStake(r: number): bigint {
+    return this.rootPool[r]?.value ?? 0n;
+  }
+
+  /** The row's pool on the subnet, made if there is none. */
+  poolOrNew(r: number): StakePool {
+    let p = this.pool[r];
+    if (p === null) this.pool[r] = p = stakePool(this.s, this.rows.keys[r], this.netuid);
+    return p;
+  }
+
+  /** `Owner` of the row's hotkey (a ValueQuery: the default account id for an unknown hotkey). */
+  owner(r: number): string {
+    return this.infoOf(r)?.owner ?? '0';
+  }
+
+  /** The row's delegate take, U96F32 bits. */
+  take(r: number): bigint {
+    return u16Proportion(this.infoOf(r)?.delegateTake ?? this.s.defaultDelegateTake);
+  }
+
+  private infoOf(r: number): HotkeyInfo | null {
+    let i = this.info[r];
+    if (i === undefined) this.info[r] = i = this.s.hotkeys.get(this.rows.keys[r]) ?? null;
+    return i;
+  }
+
+  /** The subnet pool of any hotkey (a row's or another's), made if there is none. */
+  poolOfHotkey(hotkey: string): StakePool {
+    const r = this.rows.index.get(hotkey);
+    if (r !== undefined) return this.poolOrNew(r);
+    const o = this.other(hotkey);
+    if (o.pool === null) o.pool = stakePool(this.s, hotkey, this.netuid);
+    return o.pool;
+  }
+
+  /** Notes a hotkey outside the rows whose stake the payouts may change (its value before them). */
+  other(hotkey: string): { pool: StakePool | null; before: bigint } {
+    let o = this.others.get(hotkey);
+    if (o === undefined) {
+      const p = poolOf(this.s, hotkey, this.netuid) ?? null;
+      this.others.set(hotkey, (o = { pool: p, before: p?.value ?? 0n }));
+    }
+    return o;
+  }
+
+  /** Every stake the payouts changed, in hotkey order: value before and after. */
+  changes(): Map<string, StakeChange> {
+    const out = new Map<string, StakeChange>();
+    const keys = this.rows.keys;
+    const others = [...this.others.keys()].sort(compareKeys);
+    let k = 0;
+    const other = (hk: string) => {
+      const o = this.others.get(hk)!;
+      if (o.pool !== null && o.pool.value !== o.before) out.set(hk, stakeChange(o.before, o.pool));
+    };
+    for (let r = 0; r < keys.length; r++) {
+      while (k < others.length && compareKeys(others[k], keys[r]) < 0) other(others[k++]);
+      const p = this.pool[r];
+      if (p !== null && p.value !== this.before[r]) out.set(keys[r], stakeChange(this.before[r], p));
+    }
+    while (k < others.length) other(others[k++]);
+    return out;
+  }
+}
+
+/** `increase_root_claimable_for_hotkey_and_subnet` for a row; true when the alpha was staked instead (more than the root stake). */
+function increaseRootClaimable(s: ChainState, books: PayoutBooks, hotkey: string, r: number, netuid: number, amount: bigint, claimable: (hotkey: string) => boolean): boolean {
+  if (amount === 0n) {
+    // an increment of 0 (most UIDs earn no root dividend) still creates the entry
+    if (!claimable(hotkey)) s.rootClaimable.set(poolKey(hotkey, netuid), 0n);
+    return false;
+  }
+  const total = fromInt(I96F32, books.rootStake(r));
+  const increment = divChecked(I96F32, fromInt(I96F32, amount), total) ?? 0n;
+  if (amount > toU64Sat(I96F32, total)) {
+    poolUpdateOne(books.poolOrNew(r), books.owner(r), amount);
+    return true;
+  }
+  const k = poolKey(hotkey, netuid);
+  s.rootClaimable.set(k, satAdd(I96F32, s.rootClaimable.get(k) ?? 0n, increment));
+  return false;
+}
+
+/** Whether `rootClaimable` has a (hotkey, netuid) entry: through the state's index when it has one. */
+function rootClaimableOn(s: ChainState, netuid: number): (hotkey: string) => boolean {
+  const m = s.rootClaimable;
+  if (m instanceof HotkeyNetuidMap) {
+    const on = (m as HotkeyNetuidMap<bigint>).onNetuid(netuid);
+    return (hotkey) => on.has(hotkey);
+  }
+  return (hotkey) => m.has(poolKey(hotkey, netuid));
+}
+
 /** `distribute_emission`: the epoch, then incentives, dividends, takes and root claimable. */
 export function distributeEmission(
   s: ChainState,
@@ -837,45 +1008,49 @@ export function distributeEmission(
 
   const run = runEpoch(s, sn, engine, u64Add(u64Add(server, validator), root), settings);
   const hotkeyEmission = run?.hotkeyEmission ?? [];
-  const incentiveSum = hotkeyEmission.reduce((a, [, inc]) => u64Add(a, inc), 0n);
+  let incentiveSum = 0n;
+  for (const e of hotkeyEmission) if (e[1] !== 0n) incentiveSum = u64Add(incentiveSum, e[1]);
   const validatorAlpha = incentiveSum !== 0n ? validator : u64Add(validator, server);
 
-  const { incentives, dividends } = calculateDividendsAndIncentives(s, sn, hotkeyEmission);
-  const look = new PayoutLookups(s, netuid);
-  const stakeMap = new Map<string, [bigint, bigint]>([...dividends.keys()].map((hk) => [hk, [look.stake(hk, netuid), look.stake(hk, 0)]]));
-  const { alphaDividends, rootAlphaDividends } = calculateDividendDistribution(validatorAlpha, root, tw, stakeMap, dividends);
+  const rows = new PayoutRows(s, sn, hotkeyEmission);
+  const keys = rows.keys;
+  const n = keys.length;
+  const books = new PayoutBooks(s, netuid, rows);
+  const split = dividendDistribution(validatorAlpha, root, tw, books.before, books.rootPool.map((p) => p?.value ?? 0n), rows.dividend);
 
-  // every stake this epoch can change on the subnet: the owner hotkey's, each incentive's destination, each
-  // dividend hotkey's (its take, dividends and root alpha staked instead of claimable) — not all of the state's pools
-  const touched = new Set<string>(alphaDividends.keys());
-  for (const hk of rootAlphaDividends.keys()) touched.add(hk);
-  if (sn.subnetOwnerHotkey !== null) touched.add(sn.subnetOwnerHotkey);
-  // AutoStakeDestination by the owner coldkey (a subnet's miners often share one), looked up once per coldkey
-  const destinations = new Map<string, string | null>();
-  const destination = (hk: string): string => {
-    if (s.autoStakeDestination.size === 0) return hk;
-    const owner = look.owner(hk);
-    let d = destinations.get(owner);
-    if (d === undefined) destinations.set(owner, (d = s.autoStakeDestination.get(poolKey(owner, netuid)) ?? null));
-    return d ?? hk;
-  };
-  for (const hk of incentives.keys()) touched.add(destination(hk));
-  const poolsBefore = new Map<string, bigint>();
-  for (const hk of touched) poolsBefore.set(hk, look.stake(hk, netuid));
+  // every stake this epoch can change on the subnet besides the rows' own (their takes, dividends and root alpha
+  // staked instead of claimable): the owner hotkey's and each incentive's destination, noted before anything moves.
+  // AutoStakeDestination by the owner coldkey (a subnet's miners often share one), looked up once per coldkey.
+  const destinations = new Array<string>(n);
+  const byColdkey = new Map<string, string | null>();
+  for (let r = 0; r < n; r++) {
+    if (rows.incentive[r] === undefined) continue;
+    let d: string | null | undefined = null;
+    if (s.autoStakeDestination.size > 0) {
+      const owner = books.owner(r);
+      d = byColdkey.get(owner);
+      if (d === undefined) byColdkey.set(owner, (d = s.autoStakeDestination.get(poolKey(owner, netuid)) ?? null));
+    }
+    destinations[r] = d ?? keys[r];
+    if (d !== null && !rows.index.has(d)) books.other(d);
+  }
+  if (sn.subnetOwnerHotkey !== null && !rows.index.has(sn.subnetOwnerHotkey)) books.other(sn.subnetOwnerHotkey);
 
   // distribute_dividends_and_incentives
   let credited = 0n;
   let claimable = 0n;
   if (sn.subnetOwner !== null && sn.subnetOwnerHotkey !== null) {
-    look.credit(sn.subnetOwnerHotkey, sn.subnetOwner, netuid, ownerCut);
+    poolUpdateOne(books.poolOfHotkey(sn.subnetOwnerHotkey), sn.subnetOwner, ownerCut);
     credited += ownerCut;
   }
   const owners = ownerHotkeys(s, sn);
   let totalIncentive = 0n;
   let withheld = 0n;
   const incentivesPaid = new Map<string, bigint>();
-  for (const hk of [...incentives.keys()].sort(compareKeys)) {
-    const inc = incentives.get(hk)!;
+  for (let r = 0; r < n; r++) {
+    const inc = rows.incentive[r];
+    if (inc === undefined) continue;
+    const hk = keys[r];
     totalIncentive = u64Add(totalIncentive, inc);
     if (owners.has(hk)) {
       withheld = u64Add(withheld, inc);
@@ -883,41 +1058,42 @@ export function distributeEmission(
       else burnSubnetAlpha(sn, inc);
       continue;
     }
-    look.credit(destination(hk), look.owner(hk), netuid, inc);
+    poolUpdateOne(books.poolOfHotkey(destinations[r]), books.owner(r), inc);
     credited += inc;
     incentivesPaid.set(hk, inc);
   }
   sn.minerBurned = divChecked(U96F32, u96(withheld), u96(totalIncentive)) ?? 0n;
 
+  const alphaDividends = new Map<string, bigint>();
   const alphaPerSubnet = new Map<string, bigint>();
-  for (const hk of [...alphaDividends.keys()].sort(compareKeys)) {
-    let divs = alphaDividends.get(hk)!;
-    const take = divs === 0n ? 0n : mulSat(U96F32, takeOf(s, hk), divs);
+  for (let r = 0; r < n; r++) {
+    const hk = keys[r];
+    let divs = split.alpha[r];
+    alphaDividends.set(hk, divs);
+    const take = divs === 0n ? 0n : mulSat(U96F32, books.take(r), divs);
     divs = satSub(U96F32, divs, take);
-    look.credit(hk, look.owner(hk), netuid, tou64(take));
-    poolUpdateAll(look.poolOrNew(hk, netuid), tou64(divs));
+    const p = books.poolOrNew(r);
+    poolUpdateOne(p, books.owner(r), tou64(take));
+    poolUpdateAll(p, tou64(divs));
     credited += tou64(take) + tou64(divs);
-    alphaPerSubnet.set(hk, u64Add(alphaPerSubnet.get(hk) ?? 0n, tou64(divs)));
+    alphaPerSubnet.set(hk, tou64(divs));
   }
+  const rootAlphaDividends = new Map<string, bigint>();
   const rootPerSubnet = new Map<string, bigint>();
-  for (const hk of [...rootAlphaDividends.keys()].sort(compareKeys)) {
-    let ra = rootAlphaDividends.get(hk)!;
-    const take = ra === 0n ? 0n : mulSat(U96F32, takeOf(s, hk), ra);
+  const hasClaimable = rootClaimableOn(s, netuid);
+  for (let r = 0; r < n; r++) {
+    const hk = keys[r];
+    let ra = split.root[r];
+    rootAlphaDividends.set(hk, ra);
+    const take = ra === 0n ? 0n : mulSat(U96F32, books.take(r), ra);
     ra = satSub(U96F32, ra, take);
-    look.credit(hk, look.owner(hk), netuid, tou64(take));
+    poolUpdateOne(books.poolOrNew(r), books.owner(r), tou64(take));
     credited += tou64(take);
-    if (increaseRootClaimable(s, hk, netuid, tou64(ra), look)) credited += tou64(ra);
+    if (increaseRootClaimable(s, books, hk, r, netuid, tou64(ra), hasClaimable)) credited += tou64(ra);
     else claimable += tou64(ra);
-    rootPerSubnet.set(hk, u64Add(rootPerSubnet.get(hk) ?? 0n, tou64(ra)));
+    rootPerSubnet.set(hk, tou64(ra));
   }
 
-  const stakeChanges = new Map<string, StakeChange>();
-  for (const hk of [...touched].sort(compareKeys)) {
-    const p = look.pool(hk, netuid);
-    const before = poolsBefore.get(hk)!;
-    if (p === null || p.value === before) continue;
-    stakeChanges.set(hk, stakeChange(before, p));
-  }
   return {
     netuid,
     pendingServer: server,
@@ -933,7 +1109,7 @@ export function distributeEmission(
     rootAlphaDividends,
     alphaDividendsPerSubnet: alphaPerSubnet,
     rootAlphaDividendsPerSubnet: rootPerSubnet,
-    stakeChanges,
+    stakeChanges: books.changes(),
     alphaBurned: sn.alphaBurned - burnedBefore,
     alphaRecycled: sn.alphaRecycled - recycledBefore,
     alphaBurnedTotal: sn.alphaBurned,

@@ -243,26 +243,34 @@ export interface StakePool extends SharePool {
 }
 
 /**
- * The Map `newChainState` and `chainStateFromJSON` give `ChainState.stakePools`: beside its `${hotkey}/${netuid}`
- * entries it indexes the pools by netuid, then hotkey, so the block's hot paths (two pools per UID each epoch, the
- * simulator's stakers) find a pool without building and hashing a fresh key string.
+ * A Map of `${hotkey}/${netuid}` keys (`poolKey`) that also indexes its entries by netuid, then hotkey, so the block's
+ * hot paths (every UID's pools and root-claimable entry each epoch, the simulator's stakers) find an entry without
+ * building and hashing a fresh key string, and an epoch reads one subnet's small map instead of the whole state's.
+ * `newChainState` and `chainStateFromJSON` give `stakePools` and `rootClaimable` as these (a plain Map still works).
  */
-export class StakePoolMap extends Map<string, StakePool> {
-  readonly #byNetuid = new Map<number, Map<string, StakePool>>();
+export class HotkeyNetuidMap<V> extends Map<string, V> {
+  readonly #byNetuid = new Map<number, Map<string, V>>();
 
-  /** The pool of (hotkey, netuid), as `get(poolKey(hotkey, netuid))`. */
-  poolOf(hotkey: string, netuid: number): StakePool | undefined {
+  /** The entry of (hotkey, netuid), as `get(poolKey(hotkey, netuid))`. */
+  at(hotkey: string, netuid: number): V | undefined {
     return this.#byNetuid.get(netuid)?.get(hotkey);
   }
 
-  override set(key: string, pool: StakePool): this {
+  /** The entries of one netuid by hotkey: a live view (later `set`s and `delete`s show in it); never write to it. */
+  onNetuid(netuid: number): ReadonlyMap<string, V> {
+    let m = this.#byNetuid.get(netuid);
+    if (m === undefined) this.#byNetuid.set(netuid, (m = new Map()));
+    return m;
+  }
+
+  override set(key: string, value: V): this {
     const at = splitPoolKey(key);
     if (at !== null) {
       let m = this.#byNetuid.get(at.netuid);
       if (m === undefined) this.#byNetuid.set(at.netuid, (m = new Map()));
-      m.set(at.hotkey, pool);
+      m.set(at.hotkey, value);
     }
-    return super.set(key, pool);
+    return super.set(key, value);
   }
 
   override delete(key: string): boolean {
@@ -275,6 +283,25 @@ export class StakePoolMap extends Map<string, StakePool> {
     this.#byNetuid.clear();
     super.clear();
   }
+}
+
+/** `ChainState.stakePools` as `newChainState` and `chainStateFromJSON` give it. */
+export class StakePoolMap extends HotkeyNetuidMap<StakePool> {
+  /** The pool of (hotkey, netuid), as `get(poolKey(hotkey, netuid))`. */
+  poolOf(hotkey: string, netuid: number): StakePool | undefined {
+    return this.at(hotkey, netuid);
+  }
+}
+
+/** One netuid's entries of a `poolKey`-keyed map by hotkey: the index of a `HotkeyNetuidMap`, else a copy. */
+export function entriesOnNetuid<V>(m: Map<string, V>, netuid: number): ReadonlyMap<string, V> {
+  if (m instanceof HotkeyNetuidMap) return (m as HotkeyNetuidMap<V>).onNetuid(netuid);
+  const out = new Map<string, V>();
+  for (const [k, v] of m) {
+    const at = splitPoolKey(k);
+    if (at !== null && at.netuid === netuid) out.set(at.hotkey, v);
+  }
+  return out;
 }
 
 /** (hotkey, netuid) of a `poolKey`; null for a string no `poolKey` call makes (nothing `poolOf` could ask for). */
@@ -776,7 +803,7 @@ function stateFromJson(input: unknown): ChainState {
       shares,
     });
   });
-  const rootClaimable = new Map<string, bigint>();
+  const rootClaimable = new HotkeyNetuidMap<bigint>();
   arr(o.rootClaimable ?? [], 'state.rootClaimable').forEach((e, i) => {
     const r = obj(e, `state.rootClaimable[${i}]`);
     const k = poolKey(key(r.hotkey, `state.rootClaimable[${i}].hotkey`), small(r.netuid, `state.rootClaimable[${i}].netuid`, U16_MAX));
@@ -1243,7 +1270,7 @@ export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {})
     ownedHotkeys: new Map(),
     autoStakeDestination: new Map(),
     stakePools: new StakePoolMap(),
-    rootClaimable: new Map(),
+    rootClaimable: new HotkeyNetuidMap<bigint>(),
     rootClaimed: new Map(),
     rootClaimType: new Map(),
     rootClaimableThreshold: new Map(),
