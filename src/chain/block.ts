@@ -47,7 +47,7 @@ import { CoinbaseTable } from '../wasm/coinbase.js';
 import { CBH, CBS, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
 import { residentHostOf } from '../wasm/resident.js';
 import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
-import { type ChainState, type ChainSubnet, type HotkeyInfo, type StakePool, HotkeyNetuidMap, StakePoolMap, compareKeys, poolKey, storageOrderKey } from './state.js';
+import { type ChainState, type ChainSubnet, type HotkeyInfo, type StakePool, compareKeys, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
 import type { SubnetNeurons } from '../subnet/neurons.js';
 
 const DEFAULT_BLOCK_EMISSION = RAO;
@@ -468,16 +468,6 @@ export function inheritedStake(s: ChainState, hotkey: string, netuid: number, st
 
 const STAKE_SCALE = 1n << 30n;
 
-/** A netuid's stake pools by hotkey: the state's index (`StakePoolMap`) when it has one, else key lookups. */
-function poolsOn(s: ChainState, netuid: number): (hotkey: string) => StakePool | undefined {
-  const pools = s.stakePools;
-  if (pools instanceof StakePoolMap) {
-    const m = pools.onNetuid(netuid);
-    return (hotkey) => m.get(hotkey);
-  }
-  return (hotkey) => pools.get(poolKey(hotkey, netuid));
-}
-
 /**
  * The engine takes u64 stakes and uses only their I32F32 proportions of the total. The chain's stakes are I64F64
  * (alpha + tao·TaoWeight has 32 fraction bits), so the exact proportions q are computed here and handed over as
@@ -489,8 +479,8 @@ export function exactStakeInput(s: ChainState, sn: ChainSubnet, ownerUid: number
   const n = sn.neurons.size;
   // without parents or children each UID's inherited stake is its own
   const own = s.childKeys.size === 0 && s.parentKeys.size === 0;
-  const onSubnet = poolsOn(s, sn.netuid);
-  const onRoot = poolsOn(s, 0);
+  const onSubnet = lookupOnNetuid(s.stakePools, sn.netuid);
+  const onRoot = lookupOnNetuid(s.stakePools, 0);
   const filtered = new Array<bigint>(n);
   let sum = 0n;
   for (let uid = 0; uid < n; uid++) {
@@ -881,8 +871,8 @@ class PayoutBooks {
     private readonly netuid: number,
     private readonly rows: PayoutRows,
   ) {
-    const onSubnet = poolsOn(s, netuid);
-    const onRoot = poolsOn(s, 0);
+    const onSubnet = lookupOnNetuid(s.stakePools, netuid);
+    const onRoot = lookupOnNetuid(s.stakePools, 0);
     const n = rows.keys.length;
     this.pool = new Array<StakePool | null>(n);
     this.before = new Array<bigint>(n);
@@ -963,10 +953,10 @@ class PayoutBooks {
 }
 
 /** `increase_root_claimable_for_hotkey_and_subnet` for a row; true when the alpha was staked instead (more than the root stake). */
-function increaseRootClaimable(s: ChainState, books: PayoutBooks, hotkey: string, r: number, netuid: number, amount: bigint, claimable: (hotkey: string) => boolean): boolean {
+function increaseRootClaimable(s: ChainState, books: PayoutBooks, hotkey: string, r: number, netuid: number, amount: bigint, claimableOf: (hotkey: string) => bigint | undefined): boolean {
   if (amount === 0n) {
     // an increment of 0 (most UIDs earn no root dividend) still creates the entry
-    if (!claimable(hotkey)) s.rootClaimable.set(poolKey(hotkey, netuid), 0n);
+    if (claimableOf(hotkey) === undefined) s.rootClaimable.set(poolKey(hotkey, netuid), 0n);
     return false;
   }
   const total = fromInt(I96F32, books.rootStake(r));
@@ -978,16 +968,6 @@ function increaseRootClaimable(s: ChainState, books: PayoutBooks, hotkey: string
   const k = poolKey(hotkey, netuid);
   s.rootClaimable.set(k, satAdd(I96F32, s.rootClaimable.get(k) ?? 0n, increment));
   return false;
-}
-
-/** Whether `rootClaimable` has a (hotkey, netuid) entry: through the state's index when it has one. */
-function rootClaimableOn(s: ChainState, netuid: number): (hotkey: string) => boolean {
-  const m = s.rootClaimable;
-  if (m instanceof HotkeyNetuidMap) {
-    const on = (m as HotkeyNetuidMap<bigint>).onNetuid(netuid);
-    return (hotkey) => on.has(hotkey);
-  }
-  return (hotkey) => m.has(poolKey(hotkey, netuid));
 }
 
 /** `distribute_emission`: the epoch, then incentives, dividends, takes and root claimable. */
@@ -1080,7 +1060,7 @@ export function distributeEmission(
   }
   const rootAlphaDividends = new Map<string, bigint>();
   const rootPerSubnet = new Map<string, bigint>();
-  const hasClaimable = rootClaimableOn(s, netuid);
+  const claimableOf = lookupOnNetuid(s.rootClaimable, netuid);
   for (let r = 0; r < n; r++) {
     const hk = keys[r];
     let ra = split.root[r];
@@ -1089,7 +1069,7 @@ export function distributeEmission(
     ra = satSub(U96F32, ra, take);
     poolUpdateOne(books.poolOrNew(r), books.owner(r), tou64(take));
     credited += tou64(take);
-    if (increaseRootClaimable(s, books, hk, r, netuid, tou64(ra), hasClaimable)) credited += tou64(ra);
+    if (increaseRootClaimable(s, books, hk, r, netuid, tou64(ra), claimableOf)) credited += tou64(ra);
     else claimable += tou64(ra);
     rootPerSubnet.set(hk, tou64(ra));
   }

@@ -293,15 +293,16 @@ export class StakePoolMap extends HotkeyNetuidMap<StakePool> {
   }
 }
 
-/** One netuid's entries of a `poolKey`-keyed map by hotkey: the index of a `HotkeyNetuidMap`, else a copy. */
-export function entriesOnNetuid<V>(m: Map<string, V>, netuid: number): ReadonlyMap<string, V> {
-  if (m instanceof HotkeyNetuidMap) return (m as HotkeyNetuidMap<V>).onNetuid(netuid);
-  const out = new Map<string, V>();
-  for (const [k, v] of m) {
-    const at = splitPoolKey(k);
-    if (at !== null && at.netuid === netuid) out.set(at.hotkey, v);
+/**
+ * Lookups of one netuid's entries of a `poolKey`-keyed map, by hotkey: through the index of a `HotkeyNetuidMap`
+ * (one small map), else by key string. For loops that look up many hotkeys of one subnet.
+ */
+export function lookupOnNetuid<V>(m: Map<string, V>, netuid: number): (hotkey: string) => V | undefined {
+  if (m instanceof HotkeyNetuidMap) {
+    const on = (m as HotkeyNetuidMap<V>).onNetuid(netuid);
+    return (hotkey) => on.get(hotkey);
   }
-  return out;
+  return (hotkey) => m.get(poolKey(hotkey, netuid));
 }
 
 /** (hotkey, netuid) of a `poolKey`; null for a string no `poolKey` call makes (nothing `poolOf` could ask for). */

@@ -9,7 +9,7 @@ import { currentPrice } from '../dtao/balancer.js';
 import { eraRules, legacyEpochDue } from '../chain/eras.js';
 import { ChainRefused } from '../chain/staking.js';
 import { poolValueOf } from '../chain/safe-float.js';
-import { type ChainState, type ChainSubnet, defaultRegistration, initialLastEpochBlock, newChainState, newSubnet, poolKey } from '../chain/state.js';
+import { type ChainState, type ChainSubnet, defaultRegistration, initialLastEpochBlock, lookupOnNetuid, newChainState, newSubnet, poolKey } from '../chain/state.js';
 import { I96F32, U64F64, fromF64, toF64 } from '../fixed/substrate-fixed.js';
 import { SubnetNeurons } from '../subnet/neurons.js';
 import { SubnetAgents } from './agents.js';
@@ -501,10 +501,11 @@ export class Network {
     const s = this.chain.state;
     // a validator still there holds its genesis UID (v): the table's hotkey string, not a name built per trade
     const t = s.subnets.get(a.netuid)!.neurons;
+    const poolOn = lookupOnNetuid(s.stakePools, a.netuid);
     const stakes = new Array<number>(a.validators);
     let total = 0;
     for (let v = 0; v < a.validators; v++) {
-      stakes[v] = a.gone[v] ? 0 : Number(hotkeyStake(s, t.hotkey(v), a.netuid));
+      stakes[v] = a.gone[v] ? 0 : Number(poolOn(t.hotkey(v))?.value ?? 0n);
       total += stakes[v];
     }
     if (!(total > 0)) return -1;
