@@ -5,6 +5,8 @@ import { Network } from '../src/sim/network.js';
 import type { NetworkReport } from '../src/sim/report.js';
 import { scenarioFromJson } from '../src/sim/scenario.js';
 import { createEngineSync } from '../src/engine.js';
+import { clientWeights, noisyQualityRow } from '../src/sim/weights.js';
+import { Rng } from '../src/rng.js';
 
 const engine = createEngineSync();
 
@@ -194,5 +196,22 @@ describe('strategies', () => {
     // Relative yields are weighted averages around 1 (a fair share): one strategy above means the other below.
     const { honest, copier } = r.strategies;
     expect((honest!.relativeYield - 1) * (copier!.relativeYield - 1)).toBeLessThanOrEqual(0);
+  });
+});
+
+describe("honest validators' weight rows", () => {
+  it('noisyQualityRow is each miner quality × exp(noise · N(0,1)) in uid order, drawn in that order, scaled as the client scales (max → 65535, rounded)', () => {
+    const quality = Float64Array.from({ length: 40 }, (_, j) => (j < 6 ? 0 : 0.5 + ((j * 37) % 11) / 7));
+    for (const noise of [0, 0.25, 1.5]) {
+      const row = noisyQualityRow(quality, 6, noise, new Rng(11));
+      const rng = new Rng(11);
+      const drawn = Array.from({ length: 34 }, (_, k) => (noise > 0 ? quality[6 + k] * Math.exp(noise * rng.normal()) : quality[6 + k]));
+      const max = Math.max(...drawn);
+      expect(row.uids).toEqual(Array.from({ length: 34 }, (_, k) => 6 + k));
+      expect(row.values).toEqual(drawn.map((v) => Math.round((v / max) * 65535)));
+      expect(Math.max(...row.values)).toBe(65535);
+      expect(row).toEqual(clientWeights(row.uids, drawn));
+    }
+    expect(noisyQualityRow(new Float64Array(8), 2, 0.25, new Rng(1))).toEqual({ uids: [], values: [] });
   });
 });

@@ -9,9 +9,13 @@ import { toU16List } from '../validation/values.js';
  * MAX_UIDS values (a row has one per UID).
  */
 export function vecU16MaxUpscaleToU16(values: readonly number[]): number[] {
-  const row = toU16List(readList(values, 'values', MAX_UIDS, true), 'values');
+  return upscaleU16Row(toU16List(readList(values, 'values', MAX_UIDS, true), 'values')).slice();
+}
+
+/** `vecU16MaxUpscaleToU16` of a row already read as u16s (a `WeightsRow`'s values); the row itself when it is already scaled. */
+export function upscaleU16Row(row: readonly number[]): readonly number[] {
   let max = 0;
-  for (const v of row) if (v > max) max = v;
+  for (let k = 0; k < row.length; k++) if (row[k] > max) max = row[k];
   // A row whose largest entry is already 65535 scales by exactly 1 (65535/65535 in I32F32), so every entry stays:
   // what a validator client that normalises its weights (the Python SDK does) always submits.
   if (max === 65535) return row;

@@ -18,7 +18,7 @@ import { PackedRows } from '../epoch/packed-rows.js';
 import { readList } from '../validation/read.js';
 import { describe, typedArrayKind } from '../validation/describe.js';
 import { toInt, toU16List } from '../validation/values.js';
-import { vecU16MaxUpscaleToU16 } from './max-upscale.js';
+import { upscaleU16Row } from './max-upscale.js';
 import { aggregateMechanisms, splitEmission } from '../epoch/mechanisms.js';
 import { checkTotalStake } from '../epoch/prepare.js';
 import { pathRulesOf, RULE_MECHANISM_PERMITS, sparseRule } from '../epoch/path-rules.js';
@@ -142,7 +142,7 @@ export interface PruneRules {
 export interface WeightsRow {
   /** Target UIDs. */
   targets: number[];
-  /** Raw values, one per target (not yet checked against u16 or upscaled). */
+  /** u16 values, one per target, as `readWeights` reads them (not yet upscaled). */
   values: number[];
 }
 
@@ -438,7 +438,7 @@ export class SubnetNeurons {
    */
   storeWeights(mechanism: number, uid: number, row: WeightsRow, block: bigint, touchLastUpdate = true): void {
     const m = this.mechanism(mechanism);
-    const up = vecU16MaxUpscaleToU16(row.values);
+    const up = upscaleU16Row(row.values);
     const packed = new Uint32Array(up.length);
     for (let k = 0; k < up.length; k++) packed[k] = ((row.targets[k] << 16) | up[k]) >>> 0;
     m.weights[uid] = packed.length === 0 ? EMPTY_ROW : packed;
