@@ -11,6 +11,8 @@ import * as T from './transcendental';
 import * as U from './unsigned-fixed';
 import * as P from './proportion';
 import * as PX from './proportion-x2';
+import * as PR from './pow-ratio';
+import * as B from '../coinbase/buy';
 
 export function hi(): u64 { return W.wideHi; }
 export function remLo(): u64 { return W.wideRemLo; }
@@ -114,3 +116,11 @@ export function fracDivX(a0: i64, a1: i64, b0: i64, b1: i64): i64 {
 }
 export function mulUX(x0: i64, x1: i64, y0: i64, y1: i64): i64 { return lanes(PX.mulUX(pair(x0, x1), pair(y0, y1))); }
 export function mulConstX(k: i64, y0: i64, y1: i64): i64 { return lanes(PX.mulConstX(i32x4.splat(<i32>k), pair(y0, y1))); }
+
+// pow-ratio.ts and the excess-TAO buy (coinbase/buy.ts)
+export function powRatioPerquintill(num: u64, den: u64, a: u64, b: u64): u64 { return PR.powRatioPerquintill(num, den, a, b); }
+export function buyAlphaWithExcess(tao: u64, alpha: u64, weight: u64, initialised: bool, amount: u64, minReserve: u64): bool {
+  return B.buyAlphaWithExcess(tao, alpha, weight, initialised, amount, minReserve);
+}
+export function boughtAlpha(): u64 { return B.boughtAlpha; }
+export function boughtWeight(): u64 { return B.boughtWeight; }
