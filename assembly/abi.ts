@@ -97,6 +97,7 @@ export const CBH_ROOT_SELL: i32 = 9;
 export const CBH_INJECTED_TAO: i32 = 10;
 export const CBH_ROOT_PROP_TW: i32 = 12;
 export const CBH_ROOT_PROP_VALID: i32 = 14;
+export const CBH_MIN_RESERVE: i32 = 15;
 export const CB_HEADER_SLOTS: i32 = 16;
 
 export const CBS_FLAGS: i32 = 0;
@@ -130,7 +131,8 @@ export const CBS_UNASSIGNED: i32 = 37;
 export const CBS_ROOT_PROP: i32 = 38;
 export const CBS_ALPHA_OUT_TERM: i32 = 40;
 export const CBS_ROOT_PROP_ISSUANCE: i32 = 42;
-export const CB_SUBNET_SLOTS: i32 = 43;
+export const CBS_BOUGHT: i32 = 43;
+export const CB_SUBNET_SLOTS: i32 = 44;
 
 // CBH_FLAGS bits: the era's rules
 export const CB_ERA_HEAD: i64 = 1;
@@ -143,3 +145,5 @@ export const CB_EMISSION_ENABLED: i64 = 2;
 export const CB_OWNER_CUT_ENABLED: i64 = 4;
 export const CB_PRICE_ONE: i64 = 8;
 export const CB_REFUSED: i64 = 16;
+export const CB_SWAP_INIT: i64 = 32;
+export const CB_BOUGHT: i64 = 64;

@@ -40,7 +40,7 @@ describe('job header ABI', () => {
     const taken = Object.entries(abi.CBS).flatMap(([k, v]) => (wide.includes(k) ? [v, v + 1] : [v]));
     expect(new Set(taken).size).toBe(taken.length);
     expect(Math.max(...taken)).toBeLessThan(abi.CB_SUBNET_SLOTS);
-    for (const name of ['CB_ERA_HEAD', 'CB_ERA_LAUNCH', 'CB_SHARES_GIVEN', 'CB_EMISSIONS_GIVEN', 'CB_DYNAMIC', 'CB_EMISSION_ENABLED', 'CB_OWNER_CUT_ENABLED', 'CB_PRICE_ONE', 'CB_REFUSED'] as const) {
+    for (const name of ['CB_ERA_HEAD', 'CB_ERA_LAUNCH', 'CB_SHARES_GIVEN', 'CB_EMISSIONS_GIVEN', 'CB_DYNAMIC', 'CB_EMISSION_ENABLED', 'CB_OWNER_CUT_ENABLED', 'CB_PRICE_ONE', 'CB_REFUSED', 'CB_SWAP_INIT', 'CB_BOUGHT'] as const) {
       expect(asConst(name), name).toBe(abi[name]);
     }
   });

@@ -4,7 +4,10 @@
  * U64F64 / I96F32 field is drawn across its range and at its edges (0, 1, 2^32, 2^53, 2^63, 2^64 − 1, past 2^64 TAO
  * prices, negative moving prices, weights at 0 and 1, saturating pots and flows), in all three eras and share
  * rules. One block with no epoch due must leave the two states equal field for field (through toJSON) and report
- * the same terms, root sell flag, recycled credit, stranded TAO and refused injections.
+ * the same terms, root sell flag, recycled credit, stranded TAO and refused injections. The excess-TAO buys (made in
+ * Wasm where the kernel can, else by the pallet's rule in BigInt) get networks of their own: every subnet buying,
+ * reserves from empty to u64::MAX, prices at the pallet's 10^6 TAO/alpha limit, fee rates, minimum reserves and
+ * uninitialised pools.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +52,10 @@ const subnetArb = fc.record({
   ownerCutEnabled: fc.boolean(),
   // an uninitialised pool is set to weights 0.5/0.5 by its first swap (an excess-TAO buy)
   palSwapInitialized: fc.boolean(),
+  // the buys drop the fee: any rate must leave them unchanged
+  feeRate: fc.integer({ min: 0, max: 65535 }),
+  subnetProtocolAlpha: u64,
+  subnetVolume: fc.bigInt(0n, (1n << 128n) - 1n),
 });
 
 const networkArb = fc.record({
@@ -60,6 +67,7 @@ const networkArb = fc.record({
   movingAlpha: fc.oneof(fc.bigInt(0n, 1n << 32n), fc.constantFrom(0n, 1n << 32n, U64), fc.bigInt(0n, U64)),
   issuance: fc.oneof(fc.bigInt(0n, 21_000_000n * 10n ** 9n), fc.constantFrom(0n, 21_000_000n * 10n ** 9n - 1n)),
   era: fc.constantFrom('head', 'head', 'head', 'launch', 'seed', 'proportional'),
+  minReserve: fc.constantFrom(0n, 1n, 1_000_000n, 10n ** 12n, U64),
 });
 
 type Network = typeof networkArb extends fc.Arbitrary<infer T> ? T : never;
@@ -71,6 +79,7 @@ function build(n: Network): ChainState {
   if (era === 'seed') s.rules = eraRules('seed');
   if (era === 'proportional') s.rules = eraRules('head', { shares: 'proportional' });
   s.subnetMovingAlpha = n.movingAlpha;
+  s.swapMinimumReserve = n.minReserve;
   s.subnets.get(0)!.subnetTao = n.rootTao;
   n.subnets.forEach((f, i) => {
     const sn = newSubnet(i + 1, { tempo: 0 });
@@ -103,6 +112,59 @@ describe('Wasm coinbase vs its BigInt oracle', () => {
       }),
       { numRuns: 300, seed: 12 },
     );
+  });
+
+  it('networks in which every subnet buys alpha with its excess TAO (little or no root stake): same state and report, over reserves from 0 to u64::MAX, prices at the 10^6 TAO/alpha limit, fee rates, minimum reserves and uninitialised pools', () => {
+    const P = 10n ** 18n;
+    // (tao, alpha) pairs: typical, tiny, empty, u64::MAX, and priced within a few rao of the limit (weight 0.5)
+    const pool = fc.oneof(
+      { weight: 3, arbitrary: fc.tuple(fc.bigInt(10n ** 9n, 10n ** 16n), fc.bigInt(10n ** 9n, 10n ** 16n)) },
+      { weight: 1, arbitrary: fc.tuple(fc.bigInt(0n, 10n ** 7n), fc.bigInt(0n, 10n ** 7n)) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom(0n, 1n, U64 - 1n, U64), u64) },
+      { weight: 1, arbitrary: fc.tuple(u64, fc.constantFrom(0n, 1n, U64)) },
+      { weight: 1, arbitrary: fc.tuple(fc.bigInt(1n, 10n ** 7n), fc.bigInt(-3n, 3n)).map(([a, d]) => [a * 10n ** 6n + d, a] as [bigint, bigint]) },
+    );
+    const buyer = fc.record({
+      base: subnetArb,
+      pool,
+      weight: fc.oneof(fc.constant(P / 2n), fc.bigInt(P / 2n - 10n ** 8n, P / 2n + 10n ** 8n), weight),
+      mechanism: fc.constantFrom(1, 1, 1, 0),
+    }).map(({ base, pool: [tao, alpha], weight: w, mechanism }) => ({ ...base, subnetTao: tao, subnetAlphaIn: alpha, swapBalancerQuoteWeightParts: w, mechanism }));
+    const buyNetwork = fc.record({
+      subnets: fc.array(buyer, { minLength: 1, maxLength: 12 }),
+      rootTao: fc.oneof(fc.constant(0n), fc.bigInt(0n, 10n ** 9n)),
+      taoWeight: u64,
+      ownerCut: fc.integer({ min: 0, max: 65535 }),
+      movingAlpha: fc.oneof(fc.bigInt(0n, 1n << 32n), fc.constant(U64)),
+      issuance: fc.oneof(fc.bigInt(0n, 20_000_000n * 10n ** 9n), fc.constant(0n)),
+      era: fc.constantFrom('head', 'head', 'head', 'proportional', 'launch'),
+      minReserve: fc.constantFrom(0n, 1n, 1_000_000n, 10n ** 12n, U64),
+    });
+    let bought = 0;
+    let refusedBuys = 0;
+    fc.assert(
+      fc.property(buyNetwork, fc.integer({ min: 1, max: 3 }), (n, blocks) => {
+        const a = build(n);
+        const b = chainStateFromJSON(chainStateToJSON(a));
+        const chain = new Chain(a, { engine });
+        for (let k = 0; k < blocks; k++) {
+          const report = chain.step();
+          b.block += 1n;
+          const ref = referenceCoinbaseBlock(b);
+          expect(chainStateToJSON(a)).toEqual(chainStateToJSON(b));
+          expect(report.taoStranded).toBe(ref.taoStranded);
+          for (const [netuid, t] of ref.terms) {
+            expect(report.subnets.get(netuid)!.terms, `subnet ${netuid}`).toEqual(t);
+            if (t.excessBoughtAlpha > 0n) bought++;
+            if (t.excessSwapError !== null) refusedBuys++;
+          }
+        }
+      }),
+      { numRuns: 200, seed: 14 },
+    );
+    // the runs bought alpha many times and met the pallet's refusals too
+    expect(bought).toBeGreaterThan(300);
+    expect(refusedBuys).toBeGreaterThan(20);
   });
 
   it('the same over several blocks of one network (moving prices, pots and reserves carried forward)', () => {

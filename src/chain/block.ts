@@ -5,9 +5,9 @@
  * (the epoch through the engine in fixed mode, incentives with the owner-hotkey burn/recycle, parent/child
  * redistribution, root/alpha dividend split, delegate take, nominators, root claimable), moving prices and
  * `RootProp`. Types, rounding and order are the chain's: every U96F32/U64F64/I96F32 operation is the
- * substrate-fixed rule on raw bits. The per-block coinbase (shares, terms, injection, alpha out, moving prices)
- * runs in Wasm over a table of the emitting subnets; the excess-TAO buys, the epochs' inputs and the payouts run
- * in BigInt here.
+ * substrate-fixed rule on raw bits. The per-block coinbase (shares, terms, injection and the excess-TAO buys, alpha
+ * out, moving prices) runs in Wasm over a table of the emitting subnets; the buys the kernel leaves to the pallet's
+ * rule in BigInt, the epochs' inputs and the payouts run in BigInt here.
  *
  * Not modelled: registration-burn decay, CRv3 reveals, pending children, auto root claims, voting power,
  * conviction owner changes, lease dividends (see the README's block-model section).
@@ -44,7 +44,7 @@ import { updateRegistrationPrices } from './registration.js';
 import { hotkeyStake, ownerOf, poolOf, stakePool, swapTaoForAlpha } from './swap.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import { CoinbaseTable } from '../wasm/coinbase.js';
-import { CBH, CBS, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
+import { CBH, CBS, CB_BOUGHT, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
 import { residentHostOf } from '../wasm/resident.js';
 import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
 import { type ChainState, type ChainSubnet, type HotkeyInfo, type StakePool, compareKeys, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
@@ -266,7 +266,7 @@ function eraFlags(s: ChainState): number {
  */
 function openTable(s: ChainState, sns: readonly ChainSubnet[], credit: bigint, rootTw: bigint, emissions: boolean, extraFlags = 0): CoinbaseTable {
   const flags = eraFlags(s) | extraFlags;
-  const t = CoinbaseTable.shared().open(sns.length, { flags, credit, rootTw, ownerCut: s.subnetOwnerCut, movingAlpha: s.subnetMovingAlpha, block: s.block });
+  const t = CoinbaseTable.shared().open(sns.length, { flags, credit, rootTw, ownerCut: s.subnetOwnerCut, movingAlpha: s.subnetMovingAlpha, block: s.block, minReserve: s.swapMinimumReserve });
   if (emissions) for (const i of netuidOrder(sns)) t.putSubnet(i, sns[i], blockEmissionStoring(s, alphaIssuance(sns[i])) ?? 0n);
   else for (let i = 0; i < sns.length; i++) t.putSubnet(i, sns[i], 0n);
   if ((flags & CB_SHARES_GIVEN) !== 0 && (extraFlags & CB_EMISSIONS_GIVEN) === 0) {
@@ -1160,7 +1160,7 @@ function tableAfterCoinbase(s: ChainState, emitAfter: readonly ChainSubnet[], ep
   lastCoinbase = null;
   if (last === null || last.s !== s || epochs !== 0 || last.sns.length !== emitAfter.length) return null;
   for (let i = 0; i < emitAfter.length; i++) if (last.sns[i] !== emitAfter[i]) return null;
-  return CoinbaseTable.shared().setHeader({ flags: eraFlags(s), credit: 0n, rootTw: rootTaoWeighted(s), ownerCut: s.subnetOwnerCut, movingAlpha: s.subnetMovingAlpha, block: s.block });
+  return CoinbaseTable.shared().setHeader({ flags: eraFlags(s), credit: 0n, rootTw: rootTaoWeighted(s), ownerCut: s.subnetOwnerCut, movingAlpha: s.subnetMovingAlpha, block: s.block, minReserve: s.swapMinimumReserve });
 }
 /** The state and subnets of the last `runCoinbase` whose table holds the state's values (not the seed era's). */
 let lastCoinbase: { s: ChainState; sns: readonly ChainSubnet[] } | null = null;
@@ -1190,9 +1190,11 @@ export function injectAndMaybeSwap(
 }
 
 /**
- * The state side of the table's injection pass, in emission order: weights, reserves and flows; on subnets with
- * an excess-TAO buy the swap (fee-less, up to the max price) runs here, and the injection is booked on the
- * reserves the swap left. `TotalStake` grows by everything that entered a pool.
+ * The state side of the table's injection pass, in emission order: weights, reserves and flows. An excess-TAO buy
+ * the pass made (CB_BOUGHT) is booked here as `swap_tao_for_alpha` books it; any other (an era before HEAD, a
+ * stable subnet, a pallet error, a power the kernel leaves to the crate's rule) runs the swap here (fee-less, up to
+ * the max price), and the injection is booked on the reserves the swap left. `TotalStake` grows by everything that
+ * entered a pool.
  */
 function applyInjection(
   s: ChainState,
@@ -1202,9 +1204,12 @@ function applyInjection(
   reports?: Map<number, SubnetBlockReport>,
 ): { credit: bigint; stranded: bigint } {
   let stranded = 0n;
+  // u64 saturating adds of amounts ≥ 0 in any order end at min(u64::MAX, the sum)
+  let staked = 0n;
   for (let i = 0; i < sns.length; i++) {
     const sn = sns[i];
-    if ((t.getNum(i, CBS.FLAGS) & CB_REFUSED) !== 0) {
+    const flags = t.getNum(i, CBS.FLAGS);
+    if ((flags & CB_REFUSED) !== 0) {
       const rep = reports?.get(sn.netuid);
       if (rep) rep.injectionRefused = true;
     } else sn.swapBalancerQuoteWeightParts = t.get(i, CBS.WEIGHT);
@@ -1212,7 +1217,23 @@ function applyInjection(
     const injAlpha = t.get(i, CBS.INJ_ALPHA);
     const injTao = t.get(i, CBS.INJ_TAO);
     const spent = t.get(i, CBS.SPENT);
-    if (spent === 0n) {
+    if ((flags & CB_BOUGHT) !== 0) {
+      // all of `spent` went into the pool: nothing stranded
+      const bought = t.get(i, CBS.BOUGHT);
+      const x = terms[i];
+      x.excessTaoSpent = spent;
+      x.excessBoughtAlpha = bought;
+      sn.swapBalancerQuoteWeightParts = t.get(i, CBS.WEIGHT);
+      sn.palSwapInitialized = true;
+      sn.subnetTao = t.get(i, CBS.TAO);
+      sn.subnetAlphaIn = t.get(i, CBS.ALPHA_IN);
+      sn.subnetAlphaOut = t.get(i, CBS.ALPHA_OUT);
+      sn.subnetProtocolFlow = t.getI64(i, CBS.FLOW);
+      sn.subnetProtocolAlpha = u64Add(sn.subnetProtocolAlpha, bought);
+      sn.subnetExcessTao = spent;
+      sn.subnetVolume += spent;
+      staked += spent;
+    } else if (spent === 0n) {
       sn.subnetAlphaIn = t.get(i, CBS.ALPHA_IN);
       if (injTao !== 0n) {
         sn.subnetTao = t.get(i, CBS.TAO);
@@ -1234,8 +1255,7 @@ function applyInjection(
     sn.subnetAlphaInEmission = injAlpha;
     sn.subnetTaoInEmission = injTao;
   }
-  // u64 saturating adds of amounts ≥ 0 in any order end at min(u64::MAX, the sum)
-  const injected = t.get128(-1, CBH.INJECTED_TAO);
+  const injected = t.get128(-1, CBH.INJECTED_TAO) + staked;
   if (injected !== 0n) s.totalStake = u64Add(s.totalStake, injected > U64_MAX ? U64_MAX : injected);
   return { credit: t.get(-1, CBH.CREDIT), stranded };
 }

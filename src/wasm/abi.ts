@@ -94,6 +94,7 @@ export const CBH = {
   INJECTED_TAO: 10, // out: Σ TAO injected into pools (2 slots)
   ROOT_PROP_TW: 12, // the tw·root TAO the alpha-out pass's root proportions used (2 slots)
   ROOT_PROP_VALID: 14, // 1 once the alpha-out pass has written them (the header's open clears it)
+  MIN_RESERVE: 15, // the swap pallet's MinimumReserve (u64)
 } as const;
 export const CB_HEADER_SLOTS = 16;
 
@@ -129,8 +130,9 @@ export const CBS = {
   ROOT_PROP: 38, // U96F32 root proportion (2 slots)
   ALPHA_OUT_TERM: 40, // U96F32 alpha out of the terms (2 slots)
   ROOT_PROP_ISSUANCE: 42, // the alpha issuance CBS.ROOT_PROP was computed for
+  BOUGHT: 43, // u64 alpha the excess-TAO buy took from the pool (with CB_BOUGHT)
 } as const;
-export const CB_SUBNET_SLOTS = 43;
+export const CB_SUBNET_SLOTS = 44;
 
 export const CB_ERA_HEAD = 1;
 export const CB_ERA_LAUNCH = 2;
@@ -142,3 +144,7 @@ export const CB_EMISSION_ENABLED = 2;
 export const CB_OWNER_CUT_ENABLED = 4;
 export const CB_PRICE_ONE = 8;
 export const CB_REFUSED = 16;
+/** The pool's weights are initialised (PalSwapInitialized). */
+export const CB_SWAP_INIT = 32;
+/** The inject pass made the subnet's excess-TAO buy (CBS.BOUGHT); otherwise the caller swaps CBS.SPENT. */
+export const CB_BOUGHT = 64;

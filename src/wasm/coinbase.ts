@@ -6,7 +6,7 @@
  * memory is owned here through an `Arena`, the kernels never allocate.
  */
 import { Arena } from './arena.js';
-import { CBH, CBS, CB_HEADER_SLOTS, CB_SUBNET_SLOTS } from './abi.js';
+import { CBH, CBS, CB_HEADER_SLOTS, CB_SUBNET_SLOTS, CB_SWAP_INIT } from './abi.js';
 import { type KernelExports, compileSync, instantiate } from './loader.js';
 
 
@@ -25,6 +25,7 @@ export interface CoinbaseSubnet {
   subnetAlphaIn: bigint;
   subnetAlphaOut: bigint;
   swapBalancerQuoteWeightParts: bigint;
+  palSwapInitialized: boolean;
   subnetProtocolFlow: bigint;
   pendingServerEmission: bigint;
   pendingValidatorEmission: bigint;
@@ -44,6 +45,8 @@ export interface CoinbaseHeader {
   /** I96F32 SubnetMovingAlpha. */
   movingAlpha: bigint;
   block: bigint;
+  /** The swap pallet's MinimumReserve (the excess-TAO buys). */
+  minReserve: bigint;
 }
 
 export class CoinbaseTable {
@@ -90,6 +93,7 @@ export class CoinbaseTable {
     this.putNum(-1, CBH.OWNER_CUT, h.ownerCut);
     this.put128(-1, CBH.MOVING_ALPHA, h.movingAlpha);
     u[this.at + CBH.BLOCK] = h.block;
+    u[this.at + CBH.MIN_RESERVE] = h.minReserve;
     return this;
   }
 
@@ -101,7 +105,8 @@ export class CoinbaseTable {
       (sn.mechanism === 1 ? 1 : 0) |
       (sn.subnetEmissionEnabled ? 2 : 0) |
       (sn.ownerCutEnabled ? 4 : 0) |
-      (sn.netuid === 0 || sn.mechanism === 0 ? 8 : 0);
+      (sn.netuid === 0 || sn.mechanism === 0 ? 8 : 0) |
+      (sn.palSwapInitialized ? CB_SWAP_INIT : 0);
     this.putNum(i, CBS.FLAGS, flags);
     this.put128(i, CBS.MOVING, sn.subnetMovingPrice);
     this.put128(i, CBS.BURNED, sn.minerBurned);
@@ -131,7 +136,7 @@ export class CoinbaseTable {
     return this;
   }
 
-  /** `inject_and_maybe_swap` from the terms, except the excess-TAO buys themselves. */
+  /** `inject_and_maybe_swap` from the terms, with the excess-TAO buys the kernel can make (CB_BOUGHT). */
   inject(): this {
     this.k.coinbaseInject(this.base);
     return this;
