@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { Chain, chainStateFromJSON, chainStateToJSON, eraRules, newChainState, newSubnet, type ChainState } from '../src/chain/index.js';
 import { createEngineSync } from '../src/engine.js';
 import { referenceCoinbaseBlock } from '../src/reference/coinbase.js';
+import { allSubnetNetuids } from '../src/chain/block.js';
 
 const engine = createEngineSync();
 const U64 = (1n << 64n) - 1n;
@@ -196,5 +197,17 @@ describe('subnet objects', () => {
     expect(Object.keys(s.subnets.get(1)!)).toEqual(order);
     expect(Object.keys(s.subnets.get(2)!)).toEqual(order);
     expect(Object.keys(loaded.subnets.get(2)!)).toEqual(order);
+  });
+});
+
+describe('subnet order', () => {
+  it('allSubnetNetuids lists the added subnets in storage order (netuid & 0xff, then netuid >> 8) however they were inserted', () => {
+    const s = newChainState({});
+    for (const n of [5, 300, 2, 44, 513, 256, 1]) s.subnets.set(n, newSubnet(n));
+    s.subnets.get(44)!.added = false;
+    expect(allSubnetNetuids(s)).toEqual([0, 256, 1, 513, 2, 5, 300]);
+    const inOrder = newChainState({});
+    for (const n of [1, 2, 3]) inOrder.subnets.set(n, newSubnet(n));
+    expect(allSubnetNetuids(inOrder)).toEqual([0, 1, 2, 3]);
   });
 });

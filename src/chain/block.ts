@@ -207,10 +207,19 @@ export interface BlockReport {
 
 /** Non-root subnets in `get_all_subnet_netuids` order (storage order of the Identity-hashed keys). */
 export function allSubnetNetuids(s: ChainState): number[] {
-  return [...s.subnets.values()]
-    .filter((sn) => sn.added)
-    .map((sn) => sn.netuid)
-    .sort((a, b) => storageOrderKey(a) - storageOrderKey(b));
+  // asked twice a block: the subnets usually sit in storage order already (netuids below 256 are added in numeric
+  // order), so one pass checks that and the sort runs only when they do not
+  const out: number[] = [];
+  let sorted = true;
+  let last = -1;
+  for (const sn of s.subnets.values()) {
+    if (!sn.added) continue;
+    const key = storageOrderKey(sn.netuid);
+    if (key < last) sorted = false;
+    last = key;
+    out.push(sn.netuid);
+  }
+  return sorted ? out : out.sort((a, b) => storageOrderKey(a) - storageOrderKey(b));
 }
 
 export function subnetsToEmitTo(s: ChainState, netuids: number[]): number[] {
