@@ -280,6 +280,27 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  it('magnitude edges (rows whose sum overflows float32, subnormal float32 weights, values float32 rounds, stakes from 1e-30 to 1e30): the same bits, every version', () => {
+    // In f32 a row of weights near 1e38 sums to ∞, so it normalises to 0 (both kernels); weights of 1e-45
+    // are float32 subnormals; 1 + 2⁻³⁰ rounds to 1 in float32 but not in f64.
+    const V = 23;
+    const M = 19;
+    const rnd = prng(8);
+    const edge = [0, -0, 1e-45, 1.5e-40, 1e-30, 1 + 2 ** -30, 1, 65535, 1e20, 3e38];
+    const epoch = () =>
+      Array.from({ length: V }, (_, v) =>
+        Float64Array.from({ length: M }, (_, m) => (v === 0 ? 1e38 : v === 1 ? edge[m % edge.length] : v === 2 ? 1e-45 * (1 + m) : rnd() < 0.2 ? edge[Math.floor(rnd() * edge.length)] : Math.round(rnd() * 65535))),
+      );
+    const stakes = () => Float64Array.from({ length: V }, (_, v) => [1e-30, 1e30, 3, 0, 1e-5][v % 5] * (1 + rnd()));
+    const c: Case = { V, M, weights: [epoch(), epoch(), epoch()], stakes: [stakes(), stakes(), stakes()] };
+    for (const version of YUMA_VERSIONS) {
+      const cfg = resolveConfig(version, {});
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, precision });
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} e${e}`);
+    }
+  });
+
   it('yumaEpoch with the caller’s state equals the same epoch inside simulateCase', () => {
     for (const version of YUMA_VERSIONS) {
       const c = makeCase(10, 21, 3, 9);
