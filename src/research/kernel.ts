@@ -10,7 +10,8 @@ import { expDet } from './exp.js';
  * Python does). Sums: along a row in the lane order of sum64 and its kin below (rows of LANE_MIN or more
  * entries in four interleaved lanes, shorter rows in order; f32 rounds every addition; torch's vectorised
  * reduction differs only in the last bits) — the order of the Wasm kernels (assembly/research), which therefore
- * give the same bits in f64; down a column in row order with each partial sum rounded (torch's order).
+ * give the same bits in both precisions; down a column in row order with each partial sum rounded (torch's
+ * order). This kernel is the Wasm kernels' reference (test/research-wasm.test.ts); the library runs those.
  */
 
 // The loops over all V×M entries come in two forms: plain double arithmetic, and the same steps through `q`
