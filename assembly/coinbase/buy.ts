@@ -5,13 +5,15 @@
 // uncertain power (pow-ratio.ts) or a weight outside (0, 1) is declined, and the block model runs the pallet's rule
 // in BigInt instead (src/chain/swap.ts → src/dtao/balancer.ts's doSwap, which is also this kernel's oracle).
 import { wideHi, umul128 } from '../fixed/wide';
-import { uRatio64 } from '../fixed/unsigned-fixed';
+import { udiv192ByPerquintill } from '../fixed/unsigned-fixed';
 import { POW_DECLINED, powRatioPerquintill } from '../fixed/pow-ratio';
 import { PERQUINTILL, balancerPrice } from './prices';
 
 const HALF: u64 = PERQUINTILL / 2;
 // the limit price U64F64(10^15 rao / 10^9) = 10^6 exactly: raw (lo 0, hi 10^6)
 const LIMIT_HI: u64 = 1_000_000;
+// below this f64 estimate of a price the floored U64F64 one is below the limit (f64 ratios are within 2^-50)
+const NEAR_LIMIT: f64 = 900_000;
 
 /** Alpha bought by the last successful `buyAlphaWithExcess`. */
 export let boughtAlpha: u64 = 0;
@@ -30,16 +32,20 @@ export function buyAlphaWithExcess(tao: u64, alpha: u64, weight: u64, initialise
   const w = initialised ? weight : HALF;
   if (w == 0 || w >= PERQUINTILL) return false;
 
-  // PriceLimitExceeded unless current < limit
-  balancerPrice(w, alpha, tao);
-  if (wideHi >= LIMIT_HI) return false;
+  // PriceLimitExceeded unless current < limit (the U64F64 price is floored from (w1/w2)·(tao/alpha): an estimate a
+  // tenth below the limit settles it without the two 128-bit divisions)
+  const ratio = <f64>(PERQUINTILL - w) / <f64>w;
+  if (ratio * (<f64>tao / <f64>alpha) >= NEAR_LIMIT) {
+    balancerPrice(w, alpha, tao);
+    if (wideHi >= LIMIT_HI) return false;
+  }
 
   // alpha out = ⌊alpha · (1 − e)⌋, e = U64F64(⌊(tao / (tao + amount))^(w / (1 − w)) · 10^18⌋ / 10^18), at most 1
   let den = tao + amount;
   if (den < tao) den = u64.MAX_VALUE;
   const r = powRatioPerquintill(tao, den, w, PERQUINTILL - w);
   if (r == POW_DECLINED) return false;
-  const eLo = uRatio64(r, PERQUINTILL);
+  const eLo = udiv192ByPerquintill(0, r, 0); // U64F64(r) / U64F64(10^18) = ⌊r·2^64 / 10^18⌋
   const eHi = wideHi;
   let out: u64;
   if (eHi != 0) out = 0; // e ≥ 1 (r ≤ 10^18: exactly 1)
@@ -50,8 +56,10 @@ export function buyAlphaWithExcess(tao: u64, alpha: u64, weight: u64, initialise
   // the step's target price must stay at or below the limit, else the pallet solves for the limit (declined)
   let taoAfter = tao + amount;
   if (taoAfter < tao) taoAfter = u64.MAX_VALUE;
-  const tLo = balancerPrice(w, alpha - out, taoAfter);
-  if (wideHi > LIMIT_HI || (wideHi == LIMIT_HI && tLo != 0)) return false;
+  if (ratio * (<f64>taoAfter / <f64>(alpha - out)) >= NEAR_LIMIT) {
+    const tLo = balancerPrice(w, alpha - out, taoAfter);
+    if (wideHi > LIMIT_HI || (wideHi == LIMIT_HI && tLo != 0)) return false;
+  }
 
   boughtAlpha = out;
   boughtWeight = w;

@@ -36,6 +36,16 @@ let fHi: u64 = 0;
 /** ⌊a·b / 2^120⌋ (lo returned, hi in fHi) for a·b < 2^248. */
 // @ts-ignore: decorator
 @inline function mulF(aLo: u64, aHi: u64, bLo: u64, bHi: u64): u64 {
+  if (aHi == 0) {
+    // the series' small terms: a one-word factor, a 192-bit product
+    umul128(aLo, bLo);
+    const p0hi = wideHi;
+    const p1lo = umul128(aLo, bHi);
+    const w1 = p0hi + p1lo;
+    const w2 = wideHi + <u64>(w1 < p1lo);
+    fHi = w2 >> 56;
+    return (w1 >> 56) | (w2 << 8);
+  }
   umul128x128(aLo, aHi, bLo, bHi);
   const w1 = prodW1, w2 = prodW2, w3 = prodW3;
   fHi = (w2 >> 56) | (w3 << 8);
@@ -45,6 +55,8 @@ let fHi: u64 = 0;
 /** ⌊(hi:lo) / d⌋ for a small d ≠ 0 (lo returned, hi in fHi). */
 // @ts-ignore: decorator
 @inline function divSmall(lo: u64, hi: u64, d: u64): u64 {
+  fHi = 0;
+  if (hi == 0) return lo / d;
   const qHi = hi / d;
   const q = udiv128by64(lo, hi - qHi * d, d);
   fHi = qHi;
@@ -164,6 +176,7 @@ export function powRatioPerquintill(num: u64, den: u64, a: u64, b: u64): u64 {
       yLo = lo;
     }
     const pLo = mulF(mLo, mHi, sLo2, sHi2);
+    if (i == 1) { mLo = pLo; mHi = fHi; continue; }
     mLo = divSmall(pLo, fHi, i);
     mHi = fHi;
   }
