@@ -1221,7 +1221,9 @@ function applyInjection(
     if ((flags & CB_REFUSED) !== 0) {
       const rep = reports?.get(sn.netuid);
       if (rep) rep.injectionRefused = true;
-    } else sn.swapBalancerQuoteWeightParts = t.get(i, CBS.WEIGHT);
+    }
+    // the re-weighted pool, or the weights a buy initialised
+    if ((flags & (CB_REFUSED | CB_BOUGHT)) !== CB_REFUSED) sn.swapBalancerQuoteWeightParts = t.get(i, CBS.WEIGHT);
     sn.subnetExcessTao = 0n;
     const injAlpha = t.get(i, CBS.INJ_ALPHA);
     const injTao = t.get(i, CBS.INJ_TAO);
@@ -1232,7 +1234,6 @@ function applyInjection(
       const x = terms[i];
       x.excessTaoSpent = spent;
       x.excessBoughtAlpha = bought;
-      sn.swapBalancerQuoteWeightParts = t.get(i, CBS.WEIGHT);
       sn.palSwapInitialized = true;
       sn.subnetTao = t.get(i, CBS.TAO);
       sn.subnetAlphaIn = t.get(i, CBS.ALPHA_IN);
