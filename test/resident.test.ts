@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngineSync, type Engine } from '../src/engine.js';
 import type { EpochOutput, MechanismEpochOutput, SparseRow } from '../src/epoch/types.js';
-import { Subnet } from '../src/subnet/index.js';
+import { combinedEmission, Subnet } from '../src/subnet/index.js';
 import { resolveHyper } from '../src/epoch/prepare.js';
 import { arbHyperparams } from '../src/testing/index.js';
 import { SubnetNeurons, unpackRow } from '../src/subnet/neurons.js';
@@ -496,5 +496,29 @@ describe('resident state: refusals and memory', () => {
     expect(e.memoryBytes).toBe(memory);
     expect(arena.residentBytes).toBe(resident);
     expect(s.bondRows().filter((row) => row.length > 0).length).toBeGreaterThan(0);
+  });
+});
+
+describe('stored Emission: the table writes each UID\'s combined emission as u64 words below 2^53 rao', () => {
+  // writeBack takes combinedEmissionNumbers' f64 integers into the BigUint64Array as two u32 words; the public
+  // combinedEmission (BigInt) on the same output is the value the chain stores
+  it('equals combinedEmission of the epoch output, both modes, random and edge emissions (1 rao to 2^53 − 1, and 2^53, 2^64 − 1 through BigInt)', () => {
+    const edges = [0n, 1n, 2n, 255n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 32n + 1n, 10n ** 9n, 2n ** 52n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 64n - 1n];
+    const raos = fc.sample(fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }), { numRuns: 40, seed: 15 }).concat(edges);
+    for (const mode of ['fixed', 'float'] as const) {
+      const s = new Subnet({ engine, n: 24, tempo: 10, mode, hyper: { maxAllowedValidators: 6 } });
+      for (let i = 0; i < 24; i++) s.register(`hk${i}`);
+      for (let i = 0; i < 24; i++) s.addStake(i, BigInt(7 + ((i * 7919) % 97)) * 10n ** 11n);
+      s.nextBlock(2);
+      s.epoch(10n ** 9n);
+      for (let v = 0; v < 6; v++) s.setWeights(v, [8, 9, 10, 11, 12, 13 + v], [3, 1 + v, 9, 4, 65535 - v, 7]);
+      for (const rao of raos) {
+        s.nextBlock(11);
+        const out = s.epoch(rao);
+        const want = combinedEmission(out, rao, mode);
+        expect(s.emission(), `${mode}, ${rao} rao`).toEqual(want);
+        if (rao === 10n ** 9n) expect(want.filter((e) => e > 0n).length, `${mode}: several UIDs paid`).toBeGreaterThan(5);
+      }
+    }
   });
 });

@@ -9,8 +9,8 @@ import { U64_MAX } from '../units.js';
 const ONE = 2 ** 32;
 const ONE_N = 1n << 32n;
 const TWO16 = 65536;
-/** Below this, rao amounts and every product below are exact in f64. */
-const SAFE_RAO = 2n ** 53n;
+/** Below this, rao amounts (so every emission of an epoch) and every product below are exact in f64. */
+export const SAFE_RAO = 2n ** 53n;
 /** A quotient this close to an integer may floor the wrong way in f64: decided in BigInt instead. */
 const NEAR = 2 ** -19;
 
@@ -55,7 +55,11 @@ function readEmissionFields(value: unknown): EpochOutput {
 export function combinedEmissionNumbers(out: EpochOutput, raoEmission: bigint, mode: NumericMode): Float64Array {
   if (raoEmission >= SAFE_RAO) throw new RangeError('combinedEmissionNumbers needs raoEmission < 2^53');
   const v = mode === 'float' ? combinedFloat(out, raoEmission) : combinedFixed(out, raoEmission);
-  return v instanceof Float64Array ? v : Float64Array.from(v, Number);
+  if (v instanceof Float64Array) return v;
+  // a plain loop: Float64Array.from with a map function takes the generic iterator path (≈ 80 ns an entry)
+  const r = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) r[i] = Number(v[i]);
+  return r;
 }
 
 function combinedFixed(out: EpochOutput, raoEmission: bigint): bigint[] | Float64Array {

@@ -8,7 +8,8 @@
 import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { u64SatAdd } from '../fixed/substrate-fixed.js';
-import { combinedEmissionOf, combinedEmissionNumbers } from './combined-emission.js';
+import { combinedEmissionOf, combinedEmissionNumbers, SAFE_RAO } from './combined-emission.js';
+import { HIGH, LOW, u64Words } from './u64-words.js';
 import { MAX_MECHANISMS } from './limits.js';
 import { RULE_MECHANISM_PERMITS, sparseRule } from './path-rules.js';
 import {
@@ -336,14 +337,7 @@ export function mulHi64(e: number, wHi: number, wLo: number): number {
   return acc + e2 * wHi + e3 * wHi * TWO16;
 }
 
-// Word order of a u64 seen as two u32 (little-endian wherever Wasm runs; checked anyway).
-const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const LOW = LITTLE ? 0 : 1;
-const HIGH = LITTLE ? 1 : 0;
-const u32Halves = (v: BigUint64Array): Uint32Array => new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
 
-/** Below this, every emission of the epoch and every sum of them is an exact f64 integer. */
-const SAFE_RAO = 2n ** 53n;
 
 /**
  * The aggregate `epoch_with_mechanisms` forms from the per-mechanism results, as described on
@@ -398,8 +392,8 @@ export function aggregateMechanisms(
     }
     if (server && validator && emissionN) {
       const combined = combinedEmissionNumbers(o, pm.parts[m], pm.mode);
-      const se = u32Halves(r.serverEmission);
-      const ve = u32Halves(r.validatorEmission);
+      const se = u64Words(r.serverEmission);
+      const ve = u64Words(r.validatorEmission);
       for (let i = 0; i < n; i++) {
         server[i] += se[2 * i + LOW] + se[2 * i + HIGH] * 2 ** 32;
         validator[i] += ve[2 * i + LOW] + ve[2 * i + HIGH] * 2 ** 32;

@@ -15,6 +15,7 @@ import {
 import { describe, typedArrayKind } from '../validation/describe.js';
 import { asTyped, borrowable, guard, holeCheck, readItem, readLength, readOptions, typedLength } from '../validation/read.js';
 import { oneOf, toBool, toInt, toU64 } from '../validation/values.js';
+import { HIGH, LOW, u64Words } from './u64-words.js';
 
 /**
  * The one canonical form every implementation (Wasm float, Wasm fixed, references) computes from.
@@ -149,7 +150,7 @@ function u64Vector(value: unknown, n: number, field: string): BigUint64Array {
     const len = readLength(value, field, Number.MAX_SAFE_INTEGER);
     if (len !== n) throw new YumaError('E_SHAPE', `${field} has length ${len}, expected n = ${n}`);
     const out = new BigUint64Array(n);
-    const halves = new Uint32Array(out.buffer);
+    const halves = u64Words(out);
     for (let i = 0; i < n; i++) {
       const v: unknown = value[i];
       if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
@@ -167,14 +168,10 @@ function u64Vector(value: unknown, n: number, field: string): BigUint64Array {
   });
 }
 
-// Word order of a u64 in a Uint32Array view (little-endian on every platform Wasm runs on, checked anyway).
-const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const LOW = LITTLE ? 0 : 1;
-const HIGH = LITTLE ? 1 : 0;
 
 /** Σ of a u64 vector compared with 2^63 without BigInt arithmetic: halves summed exactly in f64 (n ≤ 4096). */
 function sumBelow2p63(v: BigUint64Array): boolean {
-  const halves = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
+  const halves = u64Words(v);
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < v.length; i++) {

@@ -11,7 +11,8 @@
  * methods here, so the table can later live in Wasm memory without another redesign.
  */
 import { YumaError } from '../errors.js';
-import { combinedEmissionOf } from '../epoch/combined-emission.js';
+import { combinedEmissionNumbers, combinedEmissionOf, SAFE_RAO } from '../epoch/combined-emission.js';
+import { setU64FromNumbers } from '../epoch/u64-words.js';
 import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
 import type { EpochOutput, MechanismEpochOutput, NumericMode, SparseRow } from '../epoch/types.js';
 import { PackedRows } from '../epoch/packed-rows.js';
@@ -583,8 +584,9 @@ export class SubnetNeurons {
 
   /** The rows of mechanism `m` that changed since they were pushed, checked as the engine checks packed rows. */
   private checkChangedRows(host: ResidentHost, m: MechanismNeurons, n: number, index: number): void {
-    const seen = new Uint8Array(n);
+    let seen: Uint8Array | null = null; // made when a row needs checking (none changed: most epochs)
     const check = (row: PackedRow, field: string, i: number) => {
+      seen ??= new Uint8Array(n);
       if (!(row instanceof Uint32Array)) throw new YumaError('E_SHAPE', `mechanism ${index} ${field}[${i}] must be a Uint32Array of packed (uid << 16) | value entries`);
       for (let e = 0; e < row.length; e++) {
         const j = row[e] >>> 16;
@@ -645,7 +647,9 @@ export class SubnetNeurons {
     if (perMechanism.length !== k || !perMechanism.every(wellShaped) || !wellShaped(out)) {
       throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
     }
-    const emission = k === 1 ? combinedEmissionOf(out, raoEmission, mode) : (out as MechanismEpochOutput).emission;
+    // below 2^53 rao every emission is an exact f64 integer: written as u64 words, no BigInt per UID
+    const small = k === 1 && raoEmission < SAFE_RAO;
+    const emission = small ? combinedEmissionNumbers(out, raoEmission, mode) : k === 1 ? combinedEmissionOf(out, raoEmission, mode) : (out as MechanismEpochOutput).emission;
     if (emission.length !== n) throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
     perMechanism.forEach((o, m) => {
       const store = this.mechs[m];
@@ -660,7 +664,12 @@ export class SubnetNeurons {
     for (let i = 0; i < n; i++) {
       this.validatorPermit[i] = out.validatorPermit[i] ? 1 : 0;
       this.active[i] = out.active[i] ? 1 : 0;
-      this.emission[i] = emission[i] > U64_MAX ? U64_MAX : emission[i];
+    }
+    if (small) {
+      setU64FromNumbers(this.emission, emission as Float64Array, n);
+    } else {
+      const big = emission as bigint[];
+      for (let i = 0; i < n; i++) this.emission[i] = big[i] > U64_MAX ? U64_MAX : big[i];
     }
     this.consensus.set(out.consensus.subarray(0, n));
     this.dividends.set(out.dividends.subarray(0, n));

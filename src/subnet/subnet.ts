@@ -517,7 +517,7 @@ export class Subnet {
     const o = readOptions(opts, 'epoch options', SUBNET_EPOCH_OPTION_KEYS);
     const path = oneOf(o.path ?? 'sparse', 'epoch options.path', ['sparse', 'dense'] as const);
     const withBonds = toBool(o.bonds ?? true, 'epoch options.bonds');
-    const permitsIn = this.table.validatorPermit.subarray(0, this.size).slice();
+    const permitsIn = this.table.validatorPermit.slice(0, this.size);
     const host = residentHostOf(this.engine);
     const done = (out: EpochOutput): EpochOutput => {
       this._notes = this.whyUnpaid(out, permitsIn);

@@ -281,15 +281,19 @@ function sparseBondRows(a: Arena, kinds: Uint8Array, outB: number, outP: number,
 
 /**
  * A finished resident job: the bonds go back into the resident matrices (nothing n² leaves Wasm memory) and the
- * result carries the vectors only (`bonds` empty, every row marked empty; read bonds from the matrices).
+ * result carries the vectors only (`bonds` empty, every sparse row the one frozen empty row; read bonds from the
+ * matrices).
  */
 export function readResidentJob(a: Arena, job: number, m: ResidentMatrices): RawEpochResult {
   const n = m.stride;
   const r = readVectors(a, job, n);
   m.commitBonds(r.kinds);
-  r.raw.bondRowEmpty = new Uint8Array(n).fill(1);
+  r.raw.bondRows = new Array<SparseRow>(n).fill(NO_BONDS);
   return r.raw;
 }
+
+/** The bond row of every UID in a resident result (its owner replaces the rows before anyone sees them). */
+const NO_BONDS = Object.freeze([]) as unknown as SparseRow;
 
 /** The per-UID outputs of a finished job (one copy out of Wasm memory, views into it) and its bond-row kinds. */
 function readVectors(a: Arena, job: number, n: number): { raw: RawEpochResult; kinds: Uint8Array } {
