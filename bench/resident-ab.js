@@ -1,7 +1,7 @@
 // Resident epochs of one or more builds of the package, interleaved in one process: the bench's resident rows
-// (`subnet-resident-epoch-*`: a Subnet built from the bench input, each op `nextBlock(361)` and
-// `epoch(rao, { bonds: false })`) or, with `network`, the network rows (64 × 256 + 1 × 1024 resident Subnets,
-// one `s.epoch` each, or one `Subnet.epochs` call with `batch`). Reports the least and median CPU time an op over
+// (`subnet-resident-epoch-*`: a Subnet built from the bench input by benchmark.js's `subnetFromInput`, each op
+// `nextBlock(EPOCH_STEP)` and `epoch(rao, { bonds: false })`) or, with `network`, the network rows (64 × 256 +
+// 1 × 1024 resident Subnets, one `s.epoch` each, or one `Subnet.epochs` call with `batch`). Reports the least and median CPU time an op over
 // the rounds; the builds' outputs are compared first (they must be identical). Interleaving and CPU time keep a
 // comparison meaningful on a shared, loaded machine, where benchmark.js's mean is not.
 // Usage: node bench/resident-ab.js <n|network|batch> <float|fixed> [path/to/index.js …]   (default dist/index.js)
@@ -14,27 +14,8 @@ const [shape = '256', mode = 'float', ...builds] = process.argv.slice(2);
 if (builds.length === 0) builds.push(new URL('../dist/index.js', import.meta.url).pathname);
 const pkgs = await Promise.all(builds.map((b) => import(pathToFileURL(path.resolve(b)).href)));
 const suite = await import(pathToFileURL(await (await import('./build.mjs')).buildSuite()).href);
+const { EPOCH_STEP, subnetFromInput } = await import('./benchmark.js');
 const network = shape === 'network' || shape === 'batch';
-
-/** A resident Subnet from a bench input, as benchmark.js builds it (subnetFromInput there). */
-function subnetFromInput(pkg, engine, { input, hyper }) {
-  const n = input.n;
-  const s = new pkg.Subnet({ engine, n, tempo: input.tempo, mode, hyper });
-  for (let i = 0; i < n; i++) s.register(`hk${i}`);
-  for (let i = 0; i < n; i++) if (BigInt(input.stake[i]) > 0n) s.addStake(i, BigInt(input.stake[i]));
-  s.nextBlock(10);
-  s.epoch(0n);
-  const w = input.weights;
-  for (let i = 0; i < n; i++) {
-    const targets = [];
-    const values = [];
-    for (let j = 0; j < n; j++) if (w[i * n + j] !== 0 && j !== i) (targets.push(j), values.push(w[i * n + j]));
-    if (targets.length > 0) s.setWeights(i, targets, values);
-  }
-  s.nextBlock(input.tempo + 1);
-  s.epoch(1_000_000_000n);
-  return s;
-}
 
 const inputs = [];
 if (network) {
@@ -47,14 +28,14 @@ if (network) {
 }
 const ops = pkgs.map((pkg) => {
   const engine = pkg.createEngineSync();
-  const subnets = inputs.map((x) => subnetFromInput(pkg, engine, x));
+  const subnets = inputs.map((x) => subnetFromInput(pkg, engine, x, mode));
   if (shape === 'batch') {
     return () => {
-      for (const s of subnets) s.nextBlock(361);
+      for (const s of subnets) s.nextBlock(EPOCH_STEP);
       return pkg.Subnet.epochs(subnets, 1_000_000_000n, { bonds: false });
     };
   }
-  return () => subnets.map((s) => (s.nextBlock(361), s.epoch(1_000_000_000n, { bonds: false })));
+  return () => subnets.map((s) => (s.nextBlock(EPOCH_STEP), s.epoch(1_000_000_000n, { bonds: false })));
 });
 
 const outs = ops.map((op) => JSON.stringify(op(), (_, v) => (typeof v === 'bigint' ? `${v}` : ArrayBuffer.isView(v) ? Array.from(v) : v)));
@@ -76,6 +57,10 @@ for (let r = 0; r < rounds + 2; r++) {
     for (let i = 0; i < reps; i++) op();
     if (r >= 2) samples[b].push((cpuMs() - t) / reps); // two rounds of warm-up
   });
+}
+// the epochs timed must be real ones: validators still active, incentive paid
+for (const out of [ops[0]()].flat()) {
+  if (!out.active.some(Boolean) || !out.incentive.some((x) => x > 0)) throw new Error('the timed epochs had no active validator or paid no incentive');
 }
 const median = (v) => v.slice().sort((x, y) => x - y)[v.length >> 1];
 const what = network ? `network 64 × 256 + 1 × 1024, ${shape === 'batch' ? 'one Subnet.epochs call' : 'one s.epoch each'}` : `Subnet.epoch ${shape} × ${process.env.K ?? 64}`;
