@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { Chain, chainStateFromJSON, newChainState, newSubnet } from '../src/chain/index.js';
 import { calculateDividendsAndIncentives } from '../src/chain/block.js';
-import { SF_ZERO, poolUpdateOne, sfFromU64 } from '../src/chain/safe-float.js';
+import { type SafeFloat, type SharePool, SF_ZERO, poolUpdateOne, sfAdd, sfFromU64, sfMulDiv, sfSub } from '../src/chain/safe-float.js';
 import { HotkeyNetuidMap, type StakePool, StakePoolMap, compareKeys, poolKey } from '../src/chain/state.js';
 import { U96F32, fromInt } from '../src/fixed/substrate-fixed.js';
 import { hotkeyStake, poolOf, stakeToColdkey } from '../src/chain/swap.js';
@@ -157,6 +157,42 @@ describe('update_value_for_one with 0', () => {
     expect(JSON.stringify({ v: p.value, d: p.denominator, s: [...p.shares] }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).toBe(before);
     expect(p.denominator).toBe(denominator);
     expect(p.shares.has('c')).toBe(false);
+  });
+
+  it("a sole share holder's shares move to the denominator's number (computed once): the same as the crate's two additions, over 600 random updates", () => {
+    // the crate's update_value_for_one step by step, both sums computed
+    const oracle = (p: SharePool, ck: string, u: bigint) => {
+      const current = p.shares.get(ck) ?? SF_ZERO;
+      const k = sfMulDiv(sfFromU64(u < 0n ? -u : u), p.denominator, sfFromU64(p.value)) ?? SF_ZERO;
+      const step = u > 0n ? sfAdd : sfSub;
+      p.denominator = step(p.denominator, k) ?? p.denominator;
+      const share = step(current, k) ?? current;
+      if (share.mantissa === 0n) p.shares.delete(ck);
+      else p.shares.set(ck, share);
+      const v = p.value + u;
+      p.value = v < 0n ? 0n : v;
+    };
+    const bits = (p: SharePool) => JSON.stringify({ v: p.value, d: p.denominator, s: [...p.shares] }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (const holders of [['w'], ['w', 'x']]) {
+      const fast = pool('h', 1, 0n);
+      poolUpdateOne(fast, 'w', 5_000_000_000_000n);
+      if (holders.length > 1) poolUpdateOne(fast, 'x', 70_000_000n);
+      const slow: SharePool = { value: fast.value, denominator: fast.denominator, shares: new Map(fast.shares) };
+      for (let i = 0; i < 300; i++) {
+        const ck = holders[i % holders.length];
+        const size = BigInt(rand()) * BigInt(1 + (rand() % 100_000));
+        const u = i % 7 === 3 ? -(size % (fast.value / 4n + 1n)) : size;
+        if (u === 0n) continue;
+        // now and then the share as a separate object of the same value (a state read back from JSON)
+        if (i % 5 === 0) fast.shares.set('w', { ...(fast.shares.get('w') as SafeFloat) });
+        poolUpdateOne(fast, ck, u);
+        oracle(slow, ck, u);
+        expect(bits(fast)).toBe(bits(slow));
+      }
+      if (holders.length === 1) expect(fast.shares.get('w')).toEqual(fast.denominator);
+    }
   });
 
   it('drops a stored zero share, and any share of a pool without a denominator (the crate\'s arithmetic does)', () => {

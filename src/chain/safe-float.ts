@@ -140,14 +140,14 @@ export function poolUpdateOne(p: SharePool, coldkey: string, update: bigint): vo
     setShare(p, coldkey, first);
   } else {
     const k = sharesPerUpdate(p, update);
-    // the crate keeps the old value when SafeFloat arithmetic fails (only on absurd exponents)
-    if (update > 0n) {
-      p.denominator = sfAdd(p.denominator, k) ?? p.denominator;
-      setShare(p, coldkey, sfAdd(current, k) ?? current);
-    } else {
-      p.denominator = sfSub(p.denominator, k) ?? p.denominator;
-      setShare(p, coldkey, sfSub(current, k) ?? current);
-    }
+    const step = update > 0n ? sfAdd : sfSub;
+    // the crate keeps the old value when SafeFloat arithmetic fails (only on absurd exponents); a pool's only
+    // share holder (a miners' wallet, a validator without nominators) holds the denominator, so its share moves to
+    // the same number, computed once
+    const denominator = p.denominator;
+    const sole = current.mantissa === denominator.mantissa && current.exponent === denominator.exponent;
+    p.denominator = step(denominator, k) ?? denominator;
+    setShare(p, coldkey, sole ? p.denominator : (step(current, k) ?? current));
   }
   poolUpdateAll(p, update);
 }
