@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Chain, chainStateFromJSON, newChainState, newSubnet } from '../src/chain/index.js';
 import { calculateDividendsAndIncentives } from '../src/chain/block.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolUpdateOne, sfAdd, sfFromU64, sfMulDiv, sfSub } from '../src/chain/safe-float.js';
-import { HotkeyNetuidMap, type StakePool, StakePoolMap, compareKeys, poolKey } from '../src/chain/state.js';
+import { HotkeyInfoMap, HotkeyNetuidMap, type StakePool, StakePoolMap, compareKeys, poolKey } from '../src/chain/state.js';
 import { U96F32, fromInt } from '../src/fixed/substrate-fixed.js';
 import { hotkeyStake, poolOf, stakeToColdkey } from '../src/chain/swap.js';
 import { createEngineSync } from '../src/engine.js';
@@ -124,6 +124,56 @@ describe('HotkeyNetuidMap: rootClaimable indexed by netuid and hotkey', () => {
     }
     expect(epochs).toBeGreaterThanOrEqual(9);
     expect(strip(b.toJSON())).toBe(strip(a.toJSON()));
+  });
+  it('lookups kept between epochs (UID pools, hotkey entries, root-claimable entries) see every change a plain-Map state sees: pools replaced, takes replaced, entries deleted, registrations', () => {
+    const engine = createEngineSync();
+    const net = new Network({ engine, subnets: 2, uidsPerSubnet: 20, subnet1Uids: 0, validatorsPerSubnet: 4, tempo: 6, rootStakeTao: 5000 });
+    net.run({ blocks: 14 });
+    const json = net.chain.toJSON();
+    const a = Chain.fromJSON(json, { engine });
+    const b = Chain.fromJSON(json, { engine });
+    expect(a.state.hotkeys).toBeInstanceOf(HotkeyInfoMap);
+    b.state.stakePools = new Map(b.state.stakePools);
+    b.state.rootClaimable = new Map(b.state.rootClaimable);
+    b.state.hotkeys = new Map(b.state.hotkeys);
+    const strip = (o: unknown) => JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? [...v] : v));
+    const both = (f: (c: Chain) => void) => {
+      f(a);
+      f(b);
+    };
+    const validator = (c: Chain, netuid: number) => c.state.subnets.get(netuid)!.neurons.hotkey(0);
+    let epochs = 0;
+    for (let k = 0; k < 40; k++) {
+      const netuid = 1 + (k % 2);
+      if (k % 5 === 1) {
+        // a pool replaced by a copy (what a refused stake operation's restore does)
+        both((c) => {
+          const key = poolKey(validator(c, netuid), netuid);
+          const p = c.state.stakePools.get(key)!;
+          c.state.stakePools.set(key, { ...p, shares: new Map(p.shares) });
+        });
+      }
+      if (k % 5 === 2) {
+        // a hotkey entry replaced: a new delegate take the next payout must use
+        both((c) => {
+          const hk = validator(c, netuid);
+          c.state.hotkeys.set(hk, { ...c.state.hotkeys.get(hk)!, delegateTake: 1000 + 500 * k });
+        });
+      }
+      if (k % 5 === 3) {
+        // a root-claimable entry removed: the next epoch creates it again
+        both((c) => c.state.rootClaimable.delete(poolKey(c.state.subnets.get(netuid)!.neurons.hotkey(7), netuid)));
+      }
+      if (k % 5 === 4) both((c) => c.registerNeuron({ coldkey: `late${k}`, hotkey: `late${k}`, netuid }));
+      const ra = a.step();
+      const rb = b.step();
+      expect(strip(rb)).toBe(strip(ra));
+      epochs += ra.epochs.length;
+    }
+    expect(epochs).toBeGreaterThanOrEqual(12);
+    expect(strip(b.toJSON())).toBe(strip(a.toJSON()));
+    // the replaced takes were paid: the last one stands in the state, and dividends moved stake
+    expect(a.state.hotkeys.get(validator(a, 1))?.delegateTake).toBeGreaterThan(1000);
   });
 });
 

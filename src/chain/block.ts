@@ -47,7 +47,7 @@ import { CoinbaseTable } from '../wasm/coinbase.js';
 import { CBH, CBS, CB_BOUGHT, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
 import { residentHostOf } from '../wasm/resident.js';
 import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
-import { type ChainState, type ChainSubnet, type HotkeyInfo, type StakePool, compareKeys, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
+import { type ChainState, type ChainSubnet, type HotkeyInfo, HotkeyInfoMap, type StakePool, HotkeyNetuidMap, type NetuidEntries, compareKeys, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
 import type { SubnetNeurons } from '../subnet/neurons.js';
 
 const DEFAULT_BLOCK_EMISSION = RAO;
@@ -477,25 +477,63 @@ export function inheritedStake(s: ChainState, hotkey: string, netuid: number, st
 
 const STAKE_SCALE = 1n << 30n;
 
+/** Each UID's stake pool on its subnet and on root (read-only: kept between epochs): the stake input and the payouts read both. */
+interface UidPools {
+  subnet: Array<StakePool | undefined>;
+  root: Array<StakePool | undefined>;
+}
+
+function uidPools(s: ChainState, sn: ChainSubnet): UidPools {
+  const t = sn.neurons;
+  const pools = s.stakePools;
+  const kept = lookupsOf(t);
+  const indexed = pools instanceof HotkeyNetuidMap;
+  const subnet = indexed ? (pools as HotkeyNetuidMap<StakePool>).entriesOn(sn.netuid) : null;
+  const root = indexed ? (pools as HotkeyNetuidMap<StakePool>).entriesOn(0) : null;
+  const k = kept.pools;
+  if (k !== null && k.of === pools && k.subnet === subnet && k.subnetChanges === subnet!.changes && k.root === root && k.rootChanges === root!.changes) return k.uids;
+  const onSubnet = lookupOnNetuid(pools, sn.netuid);
+  const onRoot = lookupOnNetuid(pools, 0);
+  const uids: UidPools = { subnet: new Array<StakePool | undefined>(t.size), root: new Array<StakePool | undefined>(t.size) };
+  for (let uid = 0; uid < t.size; uid++) {
+    const hotkey = t.hotkey(uid);
+    uids.subnet[uid] = onSubnet(hotkey);
+    uids.root[uid] = onRoot(hotkey);
+  }
+  // a plain Map has no change counts: looked up again every epoch
+  if (subnet !== null && root !== null) kept.pools = { of: pools, subnet, subnetChanges: subnet.changes, root, rootChanges: root.changes, uids };
+  return uids;
+}
+
+/** Each UID's hotkey entry (owner, takes; undefined for a hotkey without one), kept between epochs when it can be. */
+function uidInfos(s: ChainState, t: SubnetNeurons): Array<HotkeyInfo | undefined> {
+  const kept = lookupsOf(t);
+  const hotkeys = s.hotkeys;
+  const k = kept.infos;
+  if (k !== null && k.of === hotkeys && k.changes === (hotkeys as HotkeyInfoMap).changes) return k.uids;
+  const uids = kept.keys.map((hk) => hotkeys.get(hk));
+  // a hotkey added later could fill a hole, and a plain Map counts no changes: kept only without either
+  if (hotkeys instanceof HotkeyInfoMap && uids.every((i) => i !== undefined)) kept.infos = { of: hotkeys, changes: hotkeys.changes, uids: uids as HotkeyInfo[] };
+  return uids;
+}
+
 /**
  * The engine takes u64 stakes and uses only their I32F32 proportions of the total. The chain's stakes are I64F64
  * (alpha + tao·TaoWeight has 32 fraction bits), so the exact proportions q are computed here and handed over as
  * integers q·2^30 + r (Σ = 2^62, each r < 2^30) whose proportions are exactly q. The stake threshold is applied
  * here too, with the owner's exemption, so the engine runs with threshold 0.
  */
-export function exactStakeInput(s: ChainState, sn: ChainSubnet, ownerUid: number): bigint[] {
+export function exactStakeInput(s: ChainState, sn: ChainSubnet, ownerUid: number, pools: UidPools = uidPools(s, sn)): bigint[] {
   const tw = taoWeightOf(s);
   const n = sn.neurons.size;
   // without parents or children each UID's inherited stake is its own
   const own = s.childKeys.size === 0 && s.parentKeys.size === 0;
-  const onSubnet = lookupOnNetuid(s.stakePools, sn.netuid);
-  const onRoot = lookupOnNetuid(s.stakePools, 0);
   const filtered = new Array<bigint>(n);
   let sum = 0n;
   for (let uid = 0; uid < n; uid++) {
     const hotkey = sn.neurons.hotkey(uid);
-    const alpha = own ? (onSubnet(hotkey)?.value ?? 0n) : inheritedStake(s, hotkey, sn.netuid, sn.netuid);
-    const tao = own ? (onRoot(hotkey)?.value ?? 0n) : inheritedStake(s, hotkey, sn.netuid, 0);
+    const alpha = own ? (pools.subnet[uid]?.value ?? 0n) : inheritedStake(s, hotkey, sn.netuid, sn.netuid);
+    const tao = own ? (pools.root[uid]?.value ?? 0n) : inheritedStake(s, hotkey, sn.netuid, 0);
     // no stake weighs nothing (most UIDs of a subnet are miners without stake)
     const total = alpha === 0n && tao === 0n ? 0n : stakeWeightI64F64(alpha, tao, tw);
     filtered[uid] = uid !== ownerUid && toU64Sat(I64F64, total) < s.stakeThreshold ? 0n : total;
@@ -534,13 +572,13 @@ function uidOf(sn: ChainSubnet, hotkey: string | null): number {
  * writes back what the chain persists (every mechanism's bonds and incentive, permits, the per-UID outputs and
  * `Emission`); returns the engine's output and (hotkey, incentive, dividend) in hotkey order.
  */
-function runEpoch(s: ChainState, sn: ChainSubnet, engine: EpochEngineLike, emission: bigint, settings: EpochSettings): EpochRun | null {
+function runEpoch(s: ChainState, sn: ChainSubnet, engine: EpochEngineLike, emission: bigint, settings: EpochSettings, pools: UidPools): EpochRun | null {
   const t = sn.neurons;
   const n = t.size;
   if (n === 0) return null;
   const ownerUid = uidOf(sn, sn.subnetOwnerHotkey);
   const p = sn.epochParams;
-  t.stake.set(exactStakeInput(s, sn, ownerUid));
+  t.stake.set(exactStakeInput(s, sn, ownerUid, pools));
   const hyper: Partial<Hyperparams> = {
     kappa: p.kappa,
     bondsMovingAverage: Number(p.bondsMovingAverage),
@@ -604,23 +642,39 @@ function hotkeyEmissions(sn: ChainSubnet, server: readonly bigint[], validator: 
   return out;
 }
 
-/** Each table's UIDs in hotkey order (a hotkey listed twice: by UID), with the hotkeys they were sorted for. */
-const hotkeyOrders = new WeakMap<SubnetNeurons, { keys: string[]; order: number[] }>();
+/**
+ * What a table's epochs look up per UID, kept between its epochs while it holds: the UIDs in hotkey order (until a
+ * registration changes a hotkey), each UID's pools (until a pool of the subnet or root is added, removed or
+ * replaced), each UID's hotkey entry (owner, take: until one is replaced or removed; kept only when every hotkey
+ * has one), and whether every hotkey has a root-claimable entry on the subnet (until one is added or removed).
+ */
+interface TableLookups {
+  keys: string[];
+  order: number[];
+  pools: { of: Map<string, StakePool>; subnet: NetuidEntries<StakePool>; subnetChanges: number; root: NetuidEntries<StakePool>; rootChanges: number; uids: UidPools } | null;
+  claimables: { of: Map<string, bigint>; on: NetuidEntries<bigint>; changes: number } | null;
+  infos: { of: HotkeyInfoMap; changes: number; uids: HotkeyInfo[] } | null;
+}
+const tableLookups = new WeakMap<SubnetNeurons, TableLookups>();
 
-/** The table's UIDs sorted by hotkey (`compareKeys`, stable), kept until a registration changes its hotkeys. */
-function uidsInHotkeyOrder(t: SubnetNeurons): number[] {
+/** The table's kept lookups, new (hotkeys sorted by `compareKeys`, stable) when its hotkeys changed. */
+function lookupsOf(t: SubnetNeurons): TableLookups {
   const n = t.size;
-  const kept = hotkeyOrders.get(t);
+  const kept = tableLookups.get(t);
   if (kept !== undefined && kept.keys.length === n) {
     let same = true;
     for (let uid = 0; uid < n && same; uid++) same = kept.keys[uid] === t.hotkey(uid);
-    if (same) return kept.order;
+    if (same) return kept;
   }
   const keys = t.hotkeys();
   const order = keys.map((_, uid) => uid).sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
-  hotkeyOrders.set(t, { keys, order });
-  return order;
+  const made: TableLookups = { keys, order, pools: null, claimables: null, infos: null };
+  tableLookups.set(t, made);
+  return made;
 }
+
+/** The table's UIDs sorted by hotkey (`compareKeys`, stable for a hotkey on two UIDs). */
+const uidsInHotkeyOrder = (t: SubnetNeurons): number[] => lookupsOf(t).order;
 
 // ---------------------------------------------------------------------------------------------------------------
 // distribute_emission
@@ -875,24 +929,38 @@ class PayoutBooks {
   private readonly info: Array<HotkeyInfo | null | undefined>;
   private readonly others = new Map<string, { pool: StakePool | null; before: bigint }>();
 
+  private readonly netuid: number;
+
+  /** `pools`: the epoch's UID pools, which a row of one of the table's hotkeys takes instead of looking its own up. */
   constructor(
     private readonly s: ChainState,
-    private readonly netuid: number,
+    sn: ChainSubnet,
     private readonly rows: PayoutRows,
+    pools: UidPools,
   ) {
+    const netuid = (this.netuid = sn.netuid);
+    const t = sn.neurons;
+    const order = uidsInHotkeyOrder(t);
     const onSubnet = lookupOnNetuid(s.stakePools, netuid);
     const onRoot = lookupOnNetuid(s.stakePools, 0);
     const n = rows.keys.length;
+    // the rows are the table's hotkeys in hotkey order unless a hotkey holds two UIDs or parents joined them
+    const byUid = n === order.length;
     this.pool = new Array<StakePool | null>(n);
+    this.rootPool = netuid === 0 ? this.pool : new Array<StakePool | null>(n);
     this.before = new Array<bigint>(n);
+    this.info = new Array<HotkeyInfo | null | undefined>(n);
+    const infos = uidInfos(s, t);
     for (let r = 0; r < n; r++) {
-      const p = onSubnet(rows.keys[r]) ?? null;
+      const hk = rows.keys[r];
+      const uid = byUid && t.hotkey(order[r]) === hk ? order[r] : -1;
+      const p = (uid >= 0 ? pools.subnet[uid] : onSubnet(hk)) ?? null;
       this.pool[r] = p;
       this.before[r] = p?.value ?? 0n;
+      // on root the subnet's pools are the root pools: one array, so a pool made on one is seen by the other
+      if (netuid !== 0) this.rootPool[r] = (uid >= 0 ? pools.root[uid] : onRoot(hk)) ?? null;
+      if (uid >= 0) this.info[r] = infos[uid] ?? null;
     }
-    // on root the subnet's pools are the root pools: one array, so a pool made on one is seen by the other
-    this.rootPool = netuid === 0 ? this.pool : rows.keys.map((hk) => onRoot(hk) ?? null);
-    this.info = new Array<HotkeyInfo | null | undefined>(n);
   }
 
   rootStake(r: number): bigint {
@@ -903,6 +971,16 @@ class PayoutBooks {
   poolOrNew(r: number): StakePool {
     let p = this.pool[r];
     if (p === null) this.pool[r] = p = stakePool(this.s, this.rows.keys[r], this.netuid);
+    return p;
+  }
+
+  /**
+   * `increase_stake_for_hotkey_and_coldkey_on_subnet` for the row's hotkey and owner; returns its pool (made if
+   * need be). Nothing moves for 0 in a pool without shares (most UIDs' take on nothing), so no owner is looked up.
+   */
+  credit(r: number, amount: bigint): StakePool {
+    const p = this.poolOrNew(r);
+    if (amount !== 0n || p.shares.size !== 0) poolUpdateOne(p, this.owner(r), amount);
     return p;
   }
 
@@ -962,20 +1040,23 @@ class PayoutBooks {
 }
 
 /** `increase_root_claimable_for_hotkey_and_subnet` for a row; true when the alpha was staked instead (more than the root stake). */
-function increaseRootClaimable(s: ChainState, books: PayoutBooks, hotkey: string, r: number, netuid: number, amount: bigint, claimableOf: (hotkey: string) => bigint | undefined): boolean {
+/**
+ * `increase_root_claimable_for_hotkey_and_subnet` for a row; true when the alpha was staked instead (more than the
+ * root stake). `known`: the row's entry is known to exist (no lookup for a 0).
+ */
+function increaseRootClaimable(s: ChainState, books: PayoutBooks, hotkey: string, r: number, netuid: number, amount: bigint, claimableOf: (hotkey: string) => bigint | undefined, known: boolean): boolean {
   if (amount === 0n) {
     // an increment of 0 (most UIDs earn no root dividend) still creates the entry
-    if (claimableOf(hotkey) === undefined) s.rootClaimable.set(poolKey(hotkey, netuid), 0n);
+    if (!known && claimableOf(hotkey) === undefined) s.rootClaimable.set(poolKey(hotkey, netuid), 0n);
     return false;
   }
   const total = fromInt(I96F32, books.rootStake(r));
   const increment = divChecked(I96F32, fromInt(I96F32, amount), total) ?? 0n;
   if (amount > toU64Sat(I96F32, total)) {
-    poolUpdateOne(books.poolOrNew(r), books.owner(r), amount);
+    books.credit(r, amount);
     return true;
   }
-  const k = poolKey(hotkey, netuid);
-  s.rootClaimable.set(k, satAdd(I96F32, s.rootClaimable.get(k) ?? 0n, increment));
+  s.rootClaimable.set(poolKey(hotkey, netuid), satAdd(I96F32, claimableOf(hotkey) ?? 0n, increment));
   return false;
 }
 
@@ -995,7 +1076,8 @@ export function distributeEmission(
   const burnedBefore = sn.alphaBurned;
   const recycledBefore = sn.alphaRecycled;
 
-  const run = runEpoch(s, sn, engine, u64Add(u64Add(server, validator), root), settings);
+  const pools = uidPools(s, sn);
+  const run = runEpoch(s, sn, engine, u64Add(u64Add(server, validator), root), settings, pools);
   const hotkeyEmission = run?.hotkeyEmission ?? [];
   let incentiveSum = 0n;
   for (const e of hotkeyEmission) if (e[1] !== 0n) incentiveSum = u64Add(incentiveSum, e[1]);
@@ -1004,7 +1086,7 @@ export function distributeEmission(
   const rows = new PayoutRows(s, sn, hotkeyEmission);
   const keys = rows.keys;
   const n = keys.length;
-  const books = new PayoutBooks(s, netuid, rows);
+  const books = new PayoutBooks(s, sn, rows, pools);
   const split = dividendDistribution(validatorAlpha, root, tw, books.before, books.rootPool.map((p) => p?.value ?? 0n), rows.dividend);
 
   // every stake this epoch can change on the subnet besides the rows' own (their takes, dividends and root alpha
@@ -1061,26 +1143,36 @@ export function distributeEmission(
     alphaDividends.set(hk, divs);
     const take = divs === 0n ? 0n : mulSat(U96F32, books.take(r), divs);
     divs = satSub(U96F32, divs, take);
-    const p = books.poolOrNew(r);
-    poolUpdateOne(p, books.owner(r), tou64(take));
-    poolUpdateAll(p, tou64(divs));
+    poolUpdateAll(books.credit(r, tou64(take)), tou64(divs));
     credited += tou64(take) + tou64(divs);
     alphaPerSubnet.set(hk, tou64(divs));
   }
   const rootAlphaDividends = new Map<string, bigint>();
   const rootPerSubnet = new Map<string, bigint>();
   const claimableOf = lookupOnNetuid(s.rootClaimable, netuid);
+  // whether every hotkey of the table had its entry when the last epoch ended and none was added or removed since
+  const kept = lookupsOf(sn.neurons);
+  const claimables = s.rootClaimable instanceof HotkeyNetuidMap ? (s.rootClaimable as HotkeyNetuidMap<bigint>).entriesOn(netuid) : null;
+  const c = kept.claimables;
+  const allKnown = claimables !== null && c !== null && c.of === s.rootClaimable && c.on === claimables && c.changes === claimables.changes;
   for (let r = 0; r < n; r++) {
     const hk = keys[r];
     let ra = split.root[r];
     rootAlphaDividends.set(hk, ra);
     const take = ra === 0n ? 0n : mulSat(U96F32, books.take(r), ra);
     ra = satSub(U96F32, ra, take);
-    poolUpdateOne(books.poolOrNew(r), books.owner(r), tou64(take));
+    books.credit(r, tou64(take));
     credited += tou64(take);
-    if (increaseRootClaimable(s, books, hk, r, netuid, tou64(ra), claimableOf)) credited += tou64(ra);
+    // a row with incentive is one of the table's hotkeys
+    if (increaseRootClaimable(s, books, hk, r, netuid, tou64(ra), claimableOf, allKnown && rows.incentive[r] !== undefined)) credited += tou64(ra);
     else claimable += tou64(ra);
     rootPerSubnet.set(hk, tou64(ra));
+  }
+  if (claimables !== null && !allKnown) {
+    // a hotkey whose root alpha was staked instead may still have none
+    let all = true;
+    for (let uid = 0; uid < kept.keys.length && all; uid++) all = claimables.byHotkey.has(kept.keys[uid]);
+    kept.claimables = all ? { of: s.rootClaimable, on: claimables, changes: claimables.changes } : null;
   }
 
   return {

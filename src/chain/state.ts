@@ -249,33 +249,48 @@ export interface StakePool extends SharePool {
  * `newChainState` and `chainStateFromJSON` give `stakePools` and `rootClaimable` as these (a plain Map still works).
  */
 export class HotkeyNetuidMap<V> extends Map<string, V> {
-  readonly #byNetuid = new Map<number, Map<string, V>>();
+  readonly #byNetuid = new Map<number, { byHotkey: Map<string, V>; changes: number }>();
 
   /** The entry of (hotkey, netuid), as `get(poolKey(hotkey, netuid))`. */
   at(hotkey: string, netuid: number): V | undefined {
-    return this.#byNetuid.get(netuid)?.get(hotkey);
+    return this.#byNetuid.get(netuid)?.byHotkey.get(hotkey);
   }
 
   /** The entries of one netuid by hotkey: a live view (later `set`s and `delete`s show in it); never write to it. */
   onNetuid(netuid: number): ReadonlyMap<string, V> {
+    return this.entriesOn(netuid).byHotkey;
+  }
+
+  /**
+   * One netuid's entries and their change count, for lookups kept between blocks: while the same object has the
+   * same `changes`, no entry of the netuid was added or removed, and no object entry replaced by another.
+   */
+  entriesOn(netuid: number): NetuidEntries<V> {
+    return this.#entries(netuid);
+  }
+
+  #entries(netuid: number): { byHotkey: Map<string, V>; changes: number } {
     let m = this.#byNetuid.get(netuid);
-    if (m === undefined) this.#byNetuid.set(netuid, (m = new Map()));
+    if (m === undefined) this.#byNetuid.set(netuid, (m = { byHotkey: new Map(), changes: 0 }));
     return m;
   }
 
   override set(key: string, value: V): this {
     const at = splitPoolKey(key);
     if (at !== null) {
-      let m = this.#byNetuid.get(at.netuid);
-      if (m === undefined) this.#byNetuid.set(at.netuid, (m = new Map()));
-      m.set(at.hotkey, value);
+      const m = this.#entries(at.netuid);
+      const old = m.byHotkey.get(at.hotkey);
+      // a new entry, or an object (a pool) replaced by another; not a number's new value (claimable rates move every epoch)
+      if (old === undefined ? !m.byHotkey.has(at.hotkey) : typeof old === 'object' && old !== value) m.changes++;
+      m.byHotkey.set(at.hotkey, value);
     }
     return super.set(key, value);
   }
 
   override delete(key: string): boolean {
     const at = splitPoolKey(key);
-    if (at !== null) this.#byNetuid.get(at.netuid)?.delete(at.hotkey);
+    const m = at === null ? undefined : this.#byNetuid.get(at.netuid);
+    if (m !== undefined && m.byHotkey.delete(at!.hotkey)) m.changes++;
     return super.delete(key);
   }
 
@@ -283,6 +298,43 @@ export class HotkeyNetuidMap<V> extends Map<string, V> {
     this.#byNetuid.clear();
     super.clear();
   }
+}
+
+/**
+ * `ChainState.hotkeys` as `newChainState` and `chainStateFromJSON` give it: a Map that counts what can make an entry
+ * looked up earlier stale (replaced by another object, deleted, the map cleared), so the epochs can keep their UIDs'
+ * entries between blocks. A hotkey added (a registration) changes no entry looked up before.
+ */
+export class HotkeyInfoMap extends Map<string, HotkeyInfo> {
+  #changes = 0;
+
+  /** Grows with every replacement, deletion and clear. */
+  get changes(): number {
+    return this.#changes;
+  }
+
+  override set(key: string, info: HotkeyInfo): this {
+    const old = super.get(key);
+    if (old !== undefined && old !== info) this.#changes++;
+    return super.set(key, info);
+  }
+
+  override delete(key: string): boolean {
+    const gone = super.delete(key);
+    if (gone) this.#changes++;
+    return gone;
+  }
+
+  override clear(): void {
+    this.#changes++;
+    super.clear();
+  }
+}
+
+/** One netuid's entries of a `HotkeyNetuidMap` (see `entriesOn`). */
+export interface NetuidEntries<V> {
+  readonly byHotkey: ReadonlyMap<string, V>;
+  readonly changes: number;
 }
 
 /** `ChainState.stakePools` as `newChainState` and `chainStateFromJSON` give it. */
@@ -762,7 +814,7 @@ function stateFromJson(input: unknown): ChainState {
     subnets.set(s.netuid, s);
   }
   if (!subnets.has(0)) bad('state.subnets', 'the root subnet (netuid 0) is missing');
-  const hotkeys = new Map<string, HotkeyInfo>();
+  const hotkeys = new HotkeyInfoMap();
   arr(o.hotkeys, 'state.hotkeys').forEach((e, i) => {
     const h = obj(e, `state.hotkeys[${i}]`);
     const hk = key(h.hotkey, `state.hotkeys[${i}].hotkey`);
@@ -1267,7 +1319,7 @@ export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {})
     blockEmission: 0n,
     defaultDelegateTake: 11796,
     subnets: new Map([[0, newSubnet(0)]]),
-    hotkeys: new Map(),
+    hotkeys: new HotkeyInfoMap(),
     ownedHotkeys: new Map(),
     autoStakeDestination: new Map(),
     stakePools: new StakePoolMap(),
