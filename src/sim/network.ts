@@ -419,8 +419,9 @@ export class Network {
     }
     // miners sell part of their incentive (auto-staked to their wallet hotkey) right after the epoch
     const minersColdkey = names.minersColdkey(e.netuid);
-    let earned = 0n;
-    for (const [hk, inc] of e.incentivesPaid) if (this.chain.state.hotkeys.get(hk)?.owner === minersColdkey) earned += inc;
+    // every hotkey of the miners' coldkey auto-stakes its incentive to the wallet hotkey, which earns nothing else
+    const wallet = e.stakeChanges.get(names.minersWallet(e.netuid));
+    const earned = wallet === undefined ? 0n : wallet.after - wallet.before;
     const sell = (earned * BigInt(Math.round(o.minerSellFraction * 1e6))) / 1_000_000n;
     if (sell > 0n) {
       try {
