@@ -83,9 +83,38 @@ describe('HotkeyNetuidMap: rootClaimable indexed by netuid and hotkey', () => {
     m.delete(poolKey('b', 1));
     agree();
     expect(view.has('b')).toBe(false);
+    m.put('z', 4, 9n);
+    expect(m.get(poolKey('z', 4))).toBe(9n);
+    expect(m.at('z', 4)).toBe(9n);
     m.clear();
     agree();
     expect(m.onNetuid(1).size).toBe(0);
+  });
+
+  it("entriesOn(netuid).changes counts entries added and removed and objects replaced, not a number's new value", () => {
+    const m = new HotkeyNetuidMap<bigint>();
+    const on1 = m.entriesOn(1);
+    m.set(poolKey('a', 1), 1n);
+    m.put('b', 1, 2n);
+    m.set(poolKey('c', 2), 3n);
+    expect(on1.changes).toBe(2);
+    m.set(poolKey('a', 1), 5n);
+    m.put('b', 1, 6n);
+    expect(on1.changes).toBe(2);
+    m.delete(poolKey('a', 1));
+    m.delete(poolKey('a', 1));
+    expect(on1.changes).toBe(3);
+    expect(m.entriesOn(2).changes).toBe(1);
+    const pools = new StakePoolMap();
+    const p = pool('h', 3, 1n);
+    pools.set(poolKey('h', 3), p);
+    pools.set(poolKey('h', 3), p);
+    expect(pools.entriesOn(3).changes).toBe(1);
+    pools.set(poolKey('h', 3), { ...p });
+    expect(pools.entriesOn(3).changes).toBe(2);
+    m.clear();
+    expect(m.entriesOn(1)).not.toBe(on1);
+    expect(m.entriesOn(1).changes).toBe(0);
   });
 
   it('states from newChainState and chainStateFromJSON index rootClaimable; plain-Map pools and claimables pay out the same, block for block', () => {

@@ -1056,7 +1056,9 @@ function increaseRootClaimable(s: ChainState, books: PayoutBooks, hotkey: string
     books.credit(r, amount);
     return true;
   }
-  s.rootClaimable.set(poolKey(hotkey, netuid), satAdd(I96F32, claimableOf(hotkey) ?? 0n, increment));
+  const rate = satAdd(I96F32, claimableOf(hotkey) ?? 0n, increment);
+  if (s.rootClaimable instanceof HotkeyNetuidMap) (s.rootClaimable as HotkeyNetuidMap<bigint>).put(hotkey, netuid, rate);
+  else s.rootClaimable.set(poolKey(hotkey, netuid), rate);
   return false;
 }
 

@@ -277,14 +277,22 @@ export class HotkeyNetuidMap<V> extends Map<string, V> {
 
   override set(key: string, value: V): this {
     const at = splitPoolKey(key);
-    if (at !== null) {
-      const m = this.#entries(at.netuid);
-      const old = m.byHotkey.get(at.hotkey);
-      // a new entry, or an object (a pool) replaced by another; not a number's new value (claimable rates move every epoch)
-      if (old === undefined ? !m.byHotkey.has(at.hotkey) : typeof old === 'object' && old !== value) m.changes++;
-      m.byHotkey.set(at.hotkey, value);
-    }
+    if (at !== null) this.#index(at.hotkey, at.netuid, value);
     return super.set(key, value);
+  }
+
+  /** `set(poolKey(hotkey, netuid), value)` without parsing the key back (the payouts' claimable updates). */
+  put(hotkey: string, netuid: number, value: V): this {
+    this.#index(hotkey, netuid, value);
+    return super.set(poolKey(hotkey, netuid), value);
+  }
+
+  #index(hotkey: string, netuid: number, value: V): void {
+    const m = this.#entries(netuid);
+    const old = m.byHotkey.get(hotkey);
+    // a new entry, or an object (a pool) replaced by another; not a number's new value (claimable rates move every epoch)
+    if (old === undefined ? !m.byHotkey.has(hotkey) : typeof old === 'object' && old !== value) m.changes++;
+    m.byHotkey.set(hotkey, value);
   }
 
   override delete(key: string): boolean {
