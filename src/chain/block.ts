@@ -478,12 +478,16 @@ export function inheritedStake(s: ChainState, hotkey: string, netuid: number, st
 const STAKE_SCALE = 1n << 30n;
 
 /** Each UID's stake pool on its subnet and on root (read-only: kept between epochs): the stake input and the payouts read both. */
-interface UidPools {
+export interface UidPools {
   subnet: Array<StakePool | undefined>;
   root: Array<StakePool | undefined>;
 }
 
-function uidPools(s: ChainState, sn: ChainSubnet): UidPools {
+/**
+ * The subnet's UIDs' pools, looked up again only after a pool of the subnet or root was added, removed or replaced
+ * (or a registration changed a hotkey); the simulator's stakers read validators' stakes through it too.
+ */
+export function uidPools(s: ChainState, sn: ChainSubnet): UidPools {
   const t = sn.neurons;
   const pools = s.stakePools;
   const kept = lookupsOf(t);

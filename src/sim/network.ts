@@ -3,13 +3,13 @@ import type { EpochOutput, MechanismEpochOutput } from '../epoch/types.js';
 import { activityCutoffFromFactor } from '../epoch/types.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import { Chain } from '../chain/index.js';
-import { type BlockReport, type EpochReport, shouldRunEpoch } from '../chain/block.js';
-import { hotkeyStake, stakeToColdkey } from '../chain/swap.js';
+import { type BlockReport, type EpochReport, shouldRunEpoch, uidPools } from '../chain/block.js';
+import { stakeToColdkey } from '../chain/swap.js';
 import { currentPrice } from '../dtao/balancer.js';
 import { eraRules, legacyEpochDue } from '../chain/eras.js';
 import { ChainRefused } from '../chain/staking.js';
 import { poolValueOf } from '../chain/safe-float.js';
-import { type ChainState, type ChainSubnet, defaultRegistration, initialLastEpochBlock, lookupOnNetuid, newChainState, newSubnet, poolKey } from '../chain/state.js';
+import { type ChainState, type ChainSubnet, defaultRegistration, initialLastEpochBlock, newChainState, newSubnet, poolKey } from '../chain/state.js';
 import { I96F32, U64F64, fromF64, toF64 } from '../fixed/substrate-fixed.js';
 import { SubnetNeurons } from '../subnet/neurons.js';
 import { SubnetAgents } from './agents.js';
@@ -364,7 +364,8 @@ export class Network {
       const all = this.detail.wants(a.netuid);
       const count = all ? t.size : a.validators;
       const snap = new Array<bigint>(count);
-      for (let uid = 0; uid < count; uid++) snap[uid] = hotkeyStake(s, t.hotkey(uid), a.netuid);
+      const pools = uidPools(s, sn).subnet;
+      for (let uid = 0; uid < count; uid++) snap[uid] = pools[uid]?.value ?? 0n;
       this.stakeSnapshots.set(a.netuid, snap);
     }
   }
@@ -501,12 +502,11 @@ export class Network {
   private pickByStake(a: SubnetAgents): number {
     const s = this.chain.state;
     // a validator still there holds its genesis UID (v): the table's hotkey string, not a name built per trade
-    const t = s.subnets.get(a.netuid)!.neurons;
-    const poolOn = lookupOnNetuid(s.stakePools, a.netuid);
+    const pools = uidPools(s, s.subnets.get(a.netuid)!).subnet;
     const stakes = new Array<number>(a.validators);
     let total = 0;
     for (let v = 0; v < a.validators; v++) {
-      stakes[v] = a.gone[v] ? 0 : Number(poolOn(t.hotkey(v))?.value ?? 0n);
+      stakes[v] = a.gone[v] ? 0 : Number(pools[v]?.value ?? 0n);
       total += stakes[v];
     }
     if (!(total > 0)) return -1;
