@@ -10,14 +10,13 @@ export interface WeightsSubmission {
  * A validator client's u16 weights, as the Python SDK's `convert_weights_and_uids_for_emit` makes them: the largest
  * value becomes 65535 and the rest in proportion (rounded). Listed zeros are kept (the chain stores them; they
  * matter to Yuma3 with liquid alpha on the sparse path); uids ascend as given. Empty when no value is positive.
- * `count`: how many leading entries of `uids` and `values` form the row (all by default).
  */
-export function clientWeights(uids: ArrayLike<number>, values: ArrayLike<number>, count = values.length): WeightsSubmission {
+export function clientWeights(uids: ArrayLike<number>, values: ArrayLike<number>): WeightsSubmission {
   let max = 0;
-  for (let k = 0; k < count; k++) if (values[k] > max) max = values[k];
+  for (let k = 0; k < values.length; k++) if (values[k] > max) max = values[k];
   if (!(max > 0)) return { uids: [], values: [] };
-  const out: WeightsSubmission = { uids: new Array(count), values: new Array(count) };
-  for (let k = 0; k < count; k++) {
+  const out: WeightsSubmission = { uids: new Array(values.length), values: new Array(values.length) };
+  for (let k = 0; k < values.length; k++) {
     out.uids[k] = uids[k];
     out.values[k] = Math.round((values[k] / max) * 65535);
   }
@@ -26,21 +25,15 @@ export function clientWeights(uids: ArrayLike<number>, values: ArrayLike<number>
 
 /** An honest validator's row: each miner's quality (as seen `lag` epochs ago) times log-normal noise. */
 export function noisyQualityRow(quality: Float64Array, firstMiner: number, noise: number, rng: Rng): WeightsSubmission {
-  const count = Math.max(0, quality.length - firstMiner);
-  // drawn into scratch rows (every honest validator draws one before every epoch): no lists but the submission's
-  if (scratchValues.length < count) {
-    scratchValues = new Float64Array(count);
-    scratchUids = new Uint16Array(count);
+  const n = quality.length;
+  const uids = new Array<number>(n - firstMiner);
+  const values = new Array<number>(n - firstMiner);
+  for (let j = firstMiner; j < n; j++) {
+    uids[j - firstMiner] = j;
+    values[j - firstMiner] = noise > 0 ? quality[j] * Math.exp(noise * rng.normal()) : quality[j];
   }
-  for (let k = 0; k < count; k++) {
-    const q = quality[firstMiner + k];
-    scratchUids[k] = firstMiner + k;
-    scratchValues[k] = noise > 0 ? q * Math.exp(noise * rng.normal()) : q;
-  }
-  return clientWeights(scratchUids, scratchValues, count);
+  return clientWeights(uids, values);
 }
-let scratchValues = new Float64Array(0);
-let scratchUids = new Uint16Array(0);
 
 /** A weight copier's row: last epoch's consensus (empty before the first epoch). */
 export function copyConsensusRow(consensus: ArrayLike<number> | null): WeightsSubmission {
