@@ -3,7 +3,7 @@
  * fuzzes the same calls; these are the cases it found, pinned).
  */
 import { describe, expect, it } from 'vitest';
-import { Chain, chainStateToJSON, MAX_RUN_BLOCKS, newChainState, newSubnet } from '../src/chain/index.js';
+import { Chain, chainStateFromJSON, chainStateToJSON, MAX_RUN_BLOCKS, newChainState, newSubnet } from '../src/chain/index.js';
 import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { yumaCode } from './helpers/errors.js';
@@ -102,5 +102,14 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     expect(yumaCode(() => newChainState({ subnetMovingAlpha: 1n << 127n }))).toBe('E_RANGE');
     expect(yumaCode(() => new Chain({ ...newChainState(), subnetMovingAlpha: -(1n << 127n) - 1n }, { engine }))).toBe('E_RANGE');
     expect(yumaCode(() => new Chain({ ...newChainState(), subnetMovingAlpha: 3 } as never, { engine }))).toBe('E_ARG');
+  });
+
+  it('chainStateFromJSON reads an absent or null alphaBurned / alphaRecycled counter as 0, as before the bounds table', () => {
+    const json = chainStateToJSON(chain().state) as { subnets: Record<string, Record<string, unknown>> };
+    const sn = json.subnets['1'];
+    sn.alphaBurned = null;
+    delete sn.alphaRecycled;
+    const back = chainStateFromJSON(json).subnets.get(1)!;
+    expect([back.alphaBurned, back.alphaRecycled]).toEqual([0n, 0n]);
   });
 });
