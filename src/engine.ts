@@ -3,7 +3,7 @@ import { explainPathDivergence, type MechanismPathDivergence, type PathDivergenc
 import { jobsOf, prepareItem, runItems, type PreparedItem } from './epoch/mechanisms.js';
 import { checkPrepared, type PreparedEpoch } from './epoch/prepare.js';
 import { allocRawResult, type RawEpochResult } from './epoch/result.js';
-import { warmUpSubnet } from './epoch/warm-up.js';
+import { TIER_UP_ROUNDS, TIER_UP_WARM_UP, warmUpSubnet } from './epoch/warm-up.js';
 import type { BatchItem, EpochInput, EpochInputLike, EpochOptions, EpochOutput, Hyperparams, MechanismEpochInput, MechanismEpochInputLike, MechanismEpochOutput } from './epoch/types.js';
 import { MODE_FIXED, MODE_FLOAT } from './wasm/abi.js';
 import { Arena, align } from './wasm/arena.js';
@@ -14,6 +14,7 @@ import { HelperThread, workerThreads } from './wasm/helper-thread.js';
 import { compileAsync, compileSharedSync, compileSync, createSharedMemory, instantiate, instantiateShared, type KernelExports } from './wasm/loader.js';
 import { jobBytes, readJob, readResidentJob, residentJobBytes, writeJob, writeResidentJob } from './wasm/marshal.js';
 import { registerResidentHost, residentReaper, ResidentMatrices, type ResidentEpoch, type ResidentHost } from './wasm/resident.js';
+import { settleTierUp, settleTierUpSync } from './wasm/tier-up.js';
 
 /** One instantiated Wasm module with its own memory (with `threads: 2`, shared with one helper thread only). */
 export interface Engine {
@@ -64,7 +65,8 @@ class WasmEngine implements Engine {
   private readonly helper: HelperThread | null;
   private closed = false;
 
-  constructor(k: KernelExports, helper: HelperThread | null = null) {
+  /** `tierUp`: also run the tier-up warm-up (`TIER_UP_WARM_UP`), for the first engine of a compiled module. */
+  constructor(k: KernelExports, helper: HelperThread | null = null, tierUp = false) {
     this.k = k;
     this.arena = new Arena(k.memory, k.heapBase());
     this.helper = helper;
@@ -80,9 +82,14 @@ class WasmEngine implements Engine {
     };
     registerResidentHost(this, host);
     // One small epoch per mode through the whole path, so a process's first real epoch does not pay for
-    // baseline code (see warm-up.ts).
-    const { input, hyper } = warmUpSubnet();
-    for (const mode of ['float', 'fixed'] as const) this.epoch(input, hyper, { mode });
+    // baseline code; the first engine of a module also uses up V8's tier-up budgets (see warm-up.ts).
+    const small = warmUpSubnet();
+    for (const mode of ['float', 'fixed'] as const) this.epoch(small.input, small.hyper, { mode });
+    if (!tierUp) return;
+    const full = warmUpSubnet(TIER_UP_WARM_UP);
+    for (let r = 0; r < TIER_UP_ROUNDS; r++) {
+      for (const mode of ['float', 'fixed'] as const) this.epoch(full.input, full.hyper, { mode });
+    }
   }
 
   close(): void {
@@ -342,14 +349,54 @@ function checkItems(items: PreparedItem[], where: string): void {
  * (Node only) adds a helper thread for batches.
  */
 export async function createEngine(opts?: EngineOptions): Promise<Engine> {
-  if (threadsOf(opts) === 2) return createThreaded();
-  return new WasmEngine(instantiate(await compileAsync()));
+  if (threadsOf(opts) === 2) {
+    const { engine, tierUp } = createThreaded();
+    if (tierUp) await settleTierUp();
+    return engine;
+  }
+  const module = await compileAsync();
+  const tierUp = firstOf(module);
+  const engine = new WasmEngine(instantiate(module), null, tierUp);
+  if (tierUp) await settleTierUp();
+  return engine;
 }
 
-/** Synchronous variant; browsers refuse sync compilation only for modules over 8 MB, ours is far smaller. */
+/**
+ * Synchronous variant; browsers refuse sync compilation only for modules over 8 MB, ours is far smaller. The
+ * first engine of a process blocks until V8 has optimised the kernels it warmed up (see `settleTierUpSync`).
+ */
 export function createEngineSync(opts?: EngineOptions): Engine {
-  if (threadsOf(opts) === 2) return createThreaded();
+  if (threadsOf(opts) === 2) {
+    const { engine, tierUp } = createThreaded();
+    if (tierUp) settleTierUpSync();
+    return engine;
+  }
+  const module = compileSync();
+  const tierUp = firstOf(module);
+  const engine = new WasmEngine(instantiate(module), null, tierUp);
+  if (tierUp) settleTierUpSync();
+  return engine;
+}
+
+/**
+ * An engine for a process that runs a single epoch and exits (the CLI's `epoch`): the small warm-up only, no
+ * tier-up warm-up and no wait for V8's optimising compiles, which would cost more than the one epoch saves. Not
+ * exported from the package; a later `createEngine` in the process still tiers the module up.
+ */
+export function createOneShotEngineSync(): Engine {
   return new WasmEngine(instantiate(compileSync()));
+}
+
+/**
+ * Compiled modules whose first engine ran the tier-up warm-up: V8 keeps optimised code per module, shared by all
+ * its instances, so later engines need only the small warm-up.
+ */
+const tieredUp = new WeakSet<WebAssembly.Module>();
+
+function firstOf(module: WebAssembly.Module): boolean {
+  if (tieredUp.has(module)) return false;
+  tieredUp.add(module);
+  return true;
 }
 
 function threadsOf(opts: EngineOptions | undefined): 1 | 2 {
@@ -358,7 +405,7 @@ function threadsOf(opts: EngineOptions | undefined): 1 | 2 {
   return t;
 }
 
-function createThreaded(): Engine {
+function createThreaded(): { engine: Engine; tierUp: boolean } {
   workerThreads(); // E_ARG before touching shared memory where there are no worker threads (browsers)
   const module = compileSharedSync();
   const memory = createSharedMemory();
@@ -369,5 +416,6 @@ function createThreaded(): Engine {
     helper.close();
     throw e;
   }
-  return new WasmEngine(instantiateShared(module, memory), helper);
+  const tierUp = firstOf(module);
+  return { engine: new WasmEngine(instantiateShared(module, memory), helper, tierUp), tierUp };
 }

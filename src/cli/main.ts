@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createEngineSync } from '../engine.js';
+import { createEngineSync, createOneShotEngineSync } from '../engine.js';
 import { readTextFile } from './files.js';
 import { runCli } from './run.js';
 
@@ -20,7 +20,8 @@ const code = runCli(process.argv.slice(2), {
   stderr: process.stderr,
   readFile: (p) => readTextFile(p),
   writeFile: (p, d) => writeFileSync(p, d),
-  createEngine: () => createEngineSync(),
+  // `epoch` runs one epoch and exits: an engine without the tier-up warm-up and its wait (see createOneShotEngineSync)
+  createEngine: () => (process.argv[2] === 'epoch' ? createOneShotEngineSync() : createEngineSync()),
   // dist/cli.js → ../scenarios/yuma-sim, shipped with the package.
   casesDir: fileURLToPath(new URL('../scenarios/yuma-sim/', import.meta.url)),
   now: () => performance.now(),

@@ -196,9 +196,12 @@ function presenceOf(values: Uint16Array): Uint8Array {
   return present;
 }
 
-/** One u16 matrix entry; the checked converter (and its message) only runs when something is off. */
-function u16Entry(v: unknown, field: string): number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? v : toInt(v, field, 0, 65535);
+/**
+ * One u16 matrix entry, `field[index]`; the checked converter and its label only exist when something is off (a
+ * label string built per entry was most of a first 256-UID epoch's validation in V8's interpreter).
+ */
+function u16Entry(v: unknown, field: string, index: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? v : toInt(v, `${field}[${index}]`, 0, 65535);
 }
 
 interface MatrixRead {
@@ -270,7 +273,7 @@ export function readMatrix(value: unknown, n: number, field: string, borrow: boo
           j = toInt(holeCheck(pair, 0, j, `${where}[${e}]`), `${where}[${e}] uid`, 0, n - 1);
         }
         if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535)) {
-          v = u16Entry(holeCheck(pair, 1, v, `${where}[${e}]`), `${where}[${e}] value`);
+          v = toInt(holeCheck(pair, 1, v, `${where}[${e}]`), `${where}[${e}] value`, 0, 65535);
         }
         const value16 = v as number;
         const k = i * n + (j as number);
@@ -319,7 +322,7 @@ function denseRows(rows: unknown[], lens: number[], firsts: unknown[], n: number
     const base = i * n;
     for (let j = 0; j < n; j++) {
       const v: unknown = typed ? r[j] : j === 0 ? firsts[i] : holeCheck(r, j, r[j], where);
-      values[base + j] = u16Entry(v, `${where}[${j}]`);
+      values[base + j] = u16Entry(v, where, j);
     }
   }
   return { values, present: null, layout: 'dense' };
@@ -331,7 +334,7 @@ function flatRows(value: unknown[], head: unknown[], len: number, n: number, fie
     throw new YumaError('E_SHAPE', `${field} is a flat array of ${len} numbers; a flat dense matrix needs n·n = ${n * n} (or give n rows)`);
   }
   const values = new Uint16Array(len);
-  for (let k = 0; k < len; k++) values[k] = u16Entry(k < head.length ? head[k] : readItem(value, k, field), `${field}[${k}]`);
+  for (let k = 0; k < len; k++) values[k] = u16Entry(k < head.length ? head[k] : readItem(value, k, field), field, k);
   return { values, present: null, layout: 'dense' };
 }
 
