@@ -2,7 +2,8 @@
 import * as J from '../job';
 import { TWO32, ULP, u16ProportionUlps } from './grid';
 import { weightPresent } from './weights';
-import { ASTAKE, COL_A, COL_B, COL_C, COL_D, CONS, DIV, FORBID, INC, RECENT, ROWS, f64At, i32At, matRow, normalizeVec, setF64 } from './layout';
+import { clipRankIncentive, incentiveOfRank } from './clip';
+import { ASTAKE, COL_A, COL_C, COL_D, CONS, DIV, FORBID, INC, MAT, PRERANK, ROW_STRIDE, RANK, RECENT, ROWS, VT, f64At, i32At, matRow, normalizeVec, setF64 } from './layout';
 
 let betaUlps: f64 = 0;
 let betaUlpsV: v128 = f64x2.splat(0);
@@ -41,11 +42,20 @@ const U16_TO_ULPS: f64 = TWO32 / 65535.0;
   return c != 0 ? x / c : x;
 }
 
+/**
+ * Four stored u16 bonds from `at` as i32x4. Widened u16 values are non-negative i32s, so the signed conversion to
+ * f64 (one instruction on x64; V8 builds the unsigned one from several) gives the same values.
+ */
+// @ts-ignore: decorator
+@inline function bondQuad(at: usize): v128 {
+  return i32x4.extend_low_i16x8_u(v128.load64_zero(at));
+}
+
 /** Two stored u16 bonds of a row (at `bRow`) at column `j` as f64x2. */
 // @ts-ignore: decorator
 @inline export function bondPair(bRow: usize, j: i32): v128 {
   const b = v128.load32_zero(bRow + (<usize>j << 1));
-  return f64x2.convert_low_i32x4_u(i32x4.extend_low_i16x8_u(b));
+  return f64x2.convert_low_i32x4_s(i32x4.extend_low_i16x8_u(b));
 }
 
 // @ts-ignore: decorator
@@ -69,80 +79,176 @@ export function setBondsPenalty(): void {
   betaUlpsV = f64x2.splat(betaUlps);
 }
 
-/** The bond EMA and dividends; for original Yuma the first bond pass ran with clipping (`clipRankIncentive`). */
-export function bondsAndDividends(rows: i32): void {
+/**
+ * Clipping, rank, incentive, the bond EMA and dividends. Yuma3 clips first (`clipRankIncentive`) and runs its EMA
+ * after; original Yuma runs clipping inside its bond passes.
+ */
+export function clipBondsAndDividends(rows: i32): void {
   setBondsPenalty();
-  if (J.yuma3) yuma3(rows);
-  else originalYuma(rows);
+  if (J.yuma3) {
+    clipRankIncentive(rows);
+    yuma3(rows);
+  } else {
+    originalYuma(rows);
+  }
   normalizeVec(DIV, J.n);
 }
 
 /**
- * Original Yuma, over the working rows (every other row has zero weights and zero bonds), after pass 1 ran with
- * clipping (`clipRankIncentive` with deltas: column sums of the masked bonds into COL_A, ΔB = floor(WB·a·2^32) in
- * place of W with its column sums into COL_B): pass 2 the EMA `floor(ΔB·α/ΣΔB) + floor(B·(1−α)/ΣB)` in ulps in
- * place of ΔB, with its column sums (reference: src/reference/float/bonds.ts `originalYumaBonds`); pass 3
- * column-normalised EMA in place, dividends `Σⱼ floor(Iⱼ·EMAᵢⱼ)` (two lanes, as the reference) and column maxima
- * for storage (into COL_C).
+ * Original Yuma, from clipping to dividends, over the working rows (every other row has zero weights and zero
+ * bonds). Every step up to the column-normalised EMA is local to a column, so the matrix is walked in blocks of
+ * four columns, each block through all its steps while its rows are in L1 and its column sums and maxima stay in
+ * registers (row by row over the whole matrix, each step loaded and stored every column sum once per row, which
+ * cost more than the arithmetic). Per block, three walks down the working rows:
+ * 1. clipping `min(w, C)`: validator trust (row sums of the clipped weights: grid values, exact in any order),
+ *    rank `Σ floor(clipped·a·2^32)` in ulps (exact integers), prerank `Σ a·w` (rows in uid order, the reference's
+ *    order: rows with no active stake add +0), column sums of the masked bonds (integers) and ΔB = floor(WB·a·2^32)
+ *    in place of W with its column sums (integers);
+ * 2. the EMA `floor(ΔB·α/ΣΔB) + floor(b·keep/Σb)` in ulps in place of ΔB, with its column sums (integers);
+ * 3. the column-normalised EMA in place, and the column maxima for storage (into COL_C).
+ * Then incentive (normalised rank) and dividends `Σⱼ floor(Iⱼ·2^32·EMAᵢⱼ)` (integers, exact in any order). Every
+ * value is the one the reference computes (src/reference/float/bonds.ts `originalYumaBonds`), to the bit.
  */
 function originalYuma(rows: i32): void {
   const n = J.n;
   const bytes = <usize>n << 3;
-  memory.fill(COL_D, 0, bytes);
-  memory.fill(DIV, 0, bytes);
-  // EMA = floor(ΔB·α/ΣΔB) + floor(b·keep/Σb) in ulps (pass 3 only takes ratios of it): one factor per column
-  // (0 for an empty or dropped column), in place of the column sums
+  const rowBytes = ROW_STRIDE;
+  memory.fill(VT, 0, bytes);
+  recentKeepMask();
   const keepUlps = emaKeepUlps();
   const alphaUlps = TWO32 - keepUlps;
-  for (let j = 0; j < n; j++) {
-    const sd = f64At(COL_B, j);
-    const sb = f64At(COL_A, j);
-    setF64(COL_B, j, sd != 0 ? alphaUlps / sd : 0.0);
-    setF64(COL_A, j, sb != 0 ? keepUlps / sb : 0.0);
-  }
-  for (let r = 0; r < rows; r++) {
-    const i = i32At(ROWS, r);
-    const row = matRow(r, n);
-    const bRow = J.bondsIn + (<usize>i * <usize>n << 1);
-    let j = 0;
-    for (; j + 2 <= n; j += 2) {
-      const o = <usize>j << 3;
-      const e = f64x2.add(f64x2.floor(f64x2.mul(v128.load(row + o), v128.load(COL_B + o))), f64x2.floor(f64x2.mul(bondPair(bRow, j), v128.load(COL_A + o))));
-      v128.store(row + o, e);
-      v128.store(COL_D + o, f64x2.add(v128.load(COL_D + o), e));
+  const keepV = f64x2.splat(keepUlps);
+  const alphaV = f64x2.splat(alphaUlps);
+  const zero = f64x2.splat(0);
+  let j0 = 0;
+  for (; j0 + 4 <= n; j0 += 4) {
+    const o = <usize>j0 << 3;
+    const c0 = v128.load(CONS + o);
+    const c1 = v128.load(CONS + o, 16);
+    let rank0 = zero, rank1 = zero, pre0 = zero, pre1 = zero;
+    let sb0 = zero, sb1 = zero, sd0 = zero, sd1 = zero;
+    for (let r = 0; r < rows; r++) {
+      const i = i32At(ROWS, r);
+      const row = MAT + <usize>r * rowBytes + o;
+      const bonds = bondQuad(J.bondsIn + ((<usize>i * <usize>n + <usize>j0) << 1));
+      const a = f64At(ASTAKE, i);
+      const av = f64x2.splat(a);
+      const aUlpsV = f64x2.splat(a * TWO32);
+      const w0 = v128.load(row);
+      const w1 = v128.load(row, 16);
+      const cw0 = f64x2.pmin(w0, c0);
+      const cw1 = f64x2.pmin(w1, c1);
+      const vt = f64x2.add(cw0, cw1);
+      store<f64>(VT + (<usize>i << 3), load<f64>(VT + (<usize>i << 3)) + (f64x2.extract_lane(vt, 0) + f64x2.extract_lane(vt, 1)));
+      rank0 = f64x2.add(rank0, f64x2.floor(f64x2.mul(cw0, aUlpsV)));
+      rank1 = f64x2.add(rank1, f64x2.floor(f64x2.mul(cw1, aUlpsV)));
+      pre0 = f64x2.add(pre0, f64x2.mul(av, w0));
+      pre1 = f64x2.add(pre1, f64x2.mul(av, w1));
+      sb0 = f64x2.add(sb0, f64x2.convert_low_i32x4_s(bonds));
+      sb1 = f64x2.add(sb1, f64x2.convert_low_i32x4_s(i32x4.shuffle(bonds, bonds, 2, 3, 0, 1)));
+      const d0 = f64x2.floor(f64x2.mul(wbOf(w0, c0), aUlpsV));
+      const d1 = f64x2.floor(f64x2.mul(wbOf(w1, c1), aUlpsV));
+      v128.store(row, d0);
+      v128.store(row, d1, 16);
+      sd0 = f64x2.add(sd0, d0);
+      sd1 = f64x2.add(sd1, d1);
     }
-    if (j < n) {
-      const o = <usize>j << 3;
-      const e = Math.floor(load<f64>(row + o) * load<f64>(COL_B + o)) + Math.floor(<f64>load<u16>(bRow + (<usize>j << 1)) * load<f64>(COL_A + o));
-      store<f64>(row + o, e);
-      store<f64>(COL_D + o, load<f64>(COL_D + o) + e);
+    v128.store(RANK + o, rank0);
+    v128.store(RANK + o, rank1, 16);
+    v128.store(PRERANK + o, pre0);
+    v128.store(PRERANK + o, pre1, 16);
+    // the recent-registration mask drops a column's bonds: its sum is 0, and so its factor
+    const k0 = v128.load(COL_C + o);
+    const k1 = v128.load(COL_C + o, 16);
+    sb0 = f64x2.mul(sb0, k0);
+    sb1 = f64x2.mul(sb1, k1);
+    // one factor per column (0 for an empty or dropped column) in place of each column sum
+    const fd0 = v128.bitselect(zero, f64x2.div(alphaV, sd0), f64x2.eq(sd0, zero));
+    const fd1 = v128.bitselect(zero, f64x2.div(alphaV, sd1), f64x2.eq(sd1, zero));
+    const fb0 = v128.bitselect(zero, f64x2.div(keepV, sb0), f64x2.eq(sb0, zero));
+    const fb1 = v128.bitselect(zero, f64x2.div(keepV, sb1), f64x2.eq(sb1, zero));
+    let se0 = zero, se1 = zero;
+    for (let r = 0; r < rows; r++) {
+      const i = i32At(ROWS, r);
+      const row = MAT + <usize>r * rowBytes + o;
+      const bonds = bondQuad(J.bondsIn + ((<usize>i * <usize>n + <usize>j0) << 1));
+      const e0 = f64x2.add(f64x2.floor(f64x2.mul(v128.load(row), fd0)), f64x2.floor(f64x2.mul(f64x2.convert_low_i32x4_s(bonds), fb0)));
+      const e1 = f64x2.add(f64x2.floor(f64x2.mul(v128.load(row, 16), fd1)), f64x2.floor(f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(bonds, bonds, 2, 3, 0, 1)), fb1)));
+      v128.store(row, e0);
+      v128.store(row, e1, 16);
+      se0 = f64x2.add(se0, e0);
+      se1 = f64x2.add(se1, e1);
     }
+    let mx0 = zero, mx1 = zero;
+    for (let r = 0; r < rows; r++) {
+      const row = MAT + <usize>r * rowBytes + o;
+      const e0 = divOrKeep(v128.load(row), se0);
+      const e1 = divOrKeep(v128.load(row, 16), se1);
+      v128.store(row, e0);
+      v128.store(row, e1, 16);
+      mx0 = f64x2.pmax(mx0, e0);
+      mx1 = f64x2.pmax(mx1, e1);
+    }
+    v128.store(COL_C + o, mx0);
+    v128.store(COL_C + o, mx1, 16);
   }
-  // pass 3 adds floor(I·EMA·2^32) = floor((I·2^32)·EMA) (scaling by 2^32 is exact): I·2^32 once, into COL_A
+  // the last n mod 4 columns, one at a time, with the same operations in scalar form
+  for (; j0 < n; j0++) {
+    const o = <usize>j0 << 3;
+    const c = load<f64>(CONS + o);
+    let rank = 0.0, pre = 0.0, sb = 0.0, sd = 0.0;
+    for (let r = 0; r < rows; r++) {
+      const i = i32At(ROWS, r);
+      const row = MAT + <usize>r * rowBytes + o;
+      const a = f64At(ASTAKE, i);
+      const aUlps = a * TWO32;
+      const w = load<f64>(row);
+      const cw = c < w ? c : w;
+      store<f64>(VT + (<usize>i << 3), load<f64>(VT + (<usize>i << 3)) + cw);
+      rank += Math.floor(cw * aUlps);
+      pre += a * w;
+      sb += <f64>load<u16>(J.bondsIn + ((<usize>i * <usize>n + <usize>j0) << 1));
+      const d = Math.floor(wbOfScalar(w, c) * aUlps);
+      store<f64>(row, d);
+      sd += d;
+    }
+    store<f64>(RANK + o, rank);
+    store<f64>(PRERANK + o, pre);
+    sb *= load<f64>(COL_C + o);
+    const fd = sd != 0 ? alphaUlps / sd : 0.0;
+    const fb = sb != 0 ? keepUlps / sb : 0.0;
+    let se = 0.0;
+    for (let r = 0; r < rows; r++) {
+      const i = i32At(ROWS, r);
+      const row = MAT + <usize>r * rowBytes + o;
+      const e = Math.floor(load<f64>(row) * fd) + Math.floor(<f64>load<u16>(J.bondsIn + ((<usize>i * <usize>n + <usize>j0) << 1)) * fb);
+      store<f64>(row, e);
+      se += e;
+    }
+    let mx = 0.0;
+    for (let r = 0; r < rows; r++) {
+      const row = MAT + <usize>r * rowBytes + o;
+      const e = divOrKeepScalar(load<f64>(row), se);
+      store<f64>(row, e);
+      if (mx < e) mx = e;
+    }
+    store<f64>(COL_C + o, mx);
+  }
+  incentiveOfRank();
+  // dividends add floor(I·EMA·2^32) = floor((I·2^32)·EMA) (scaling by 2^32 is exact): I·2^32 once, into COL_A
+  memory.fill(DIV, 0, bytes);
   for (let j = 0; j < n; j++) setF64(COL_A, j, f64At(INC, j) * TWO32);
-  memory.fill(COL_C, 0, bytes);
   for (let r = 0; r < rows; r++) {
-    const i = i32At(ROWS, r);
     const row = matRow(r, n);
     let acc = f64x2.splat(0);
     let j = 0;
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;
-      const e = divOrKeep(v128.load(row + o), v128.load(COL_D + o));
-      v128.store(row + o, e);
-      acc = f64x2.add(acc, f64x2.floor(f64x2.mul(v128.load(COL_A + o), e)));
-      v128.store(COL_C + o, f64x2.pmax(v128.load(COL_C + o), e));
+      acc = f64x2.add(acc, f64x2.floor(f64x2.mul(v128.load(COL_A + o), v128.load(row + o))));
     }
     let s0 = f64x2.extract_lane(acc, 0);
-    if (j < n) {
-      const o = <usize>j << 3;
-      const e = divOrKeepScalar(load<f64>(row + o), load<f64>(COL_D + o));
-      store<f64>(row + o, e);
-      s0 += Math.floor(load<f64>(COL_A + o) * e);
-      const mx = load<f64>(COL_C + o);
-      if (mx < e) store<f64>(COL_C + o, e);
-    }
-    setF64(DIV, i, s0 + f64x2.extract_lane(acc, 1));
+    if (j < n) s0 += Math.floor(load<f64>(COL_A + (<usize>j << 3)) * load<f64>(row + (<usize>j << 3)));
+    setF64(DIV, i32At(ROWS, r), s0 + f64x2.extract_lane(acc, 1));
   }
 }
 

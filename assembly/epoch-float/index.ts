@@ -7,8 +7,7 @@ import {
   J_OUT_INCENTIVE, J_OUT_INCENTIVE_F, J_OUT_PERMIT, J_OUT_RANK_F, J_OUT_SERVER, J_OUT_STAKE_WEIGHT, J_OUT_TRUST_F,
   J_OUT_VALIDATOR, J_OUT_VTRUST, J_OUT_VTRUST_F, ptr,
 } from '../abi';
-import { bondsAndDividends } from './bonds';
-import { clipRankIncentive } from './clip';
+import { clipBondsAndDividends } from './bonds';
 import { emissionShares, emissions } from './emission';
 import * as J from '../job';
 import { CONS, DIV, INC, PRERANK, RANK, STAKE, VT, ZERO_ROW, f64At, layout, scratchBytes, setF64 } from './layout';
@@ -43,8 +42,7 @@ export function runEpochFloat(job: usize, scratch: usize): void {
   const rows = workingRows();
   weightRows(rows);
   consensus();
-  clipRankIncentive(rows, !J.yuma3);
-  bondsAndDividends(rows);
+  clipBondsAndDividends(rows);
 
   emissionShares();
   emissions(ptr(job, J_OUT_SERVER), ptr(job, J_OUT_VALIDATOR));

@@ -44,6 +44,9 @@ export let MED_C: usize = 0;
 export let TILE_BUF: usize = 0; // TILE columns × voters of (score, stake) pairs
 // f64[rows × n] working matrix: weights, then (in place) the bond EMA
 export let MAT: usize = 0;
+// bytes from one working row to the next: a cache line more than the row, so that walking down a column block
+// (bonds.ts) visits rows in different L1 sets (at n = 256 or 1024 unpadded rows fall into two sets and evict each other)
+export let ROW_STRIDE: usize = 0;
 
 export function scratchBytes(n: i32): usize {
   const un = <usize>n;
@@ -51,7 +54,7 @@ export function scratchBytes(n: i32): usize {
   const v4 = al(un << 2);
   const v1 = al(un);
   const pairs = al(un << 4);
-  return 16 * v8 + 6 * v4 + 3 * v1 + 3 * pairs + al(un * <usize>TILE * 16) + al(un * un * 8) + 16;
+  return 16 * v8 + 6 * v4 + 3 * v1 + 3 * pairs + al(un * <usize>TILE * 16) + un * rowStride(un) + 16;
 }
 
 export function layout(scratch: usize, n: i32): void {
@@ -91,6 +94,12 @@ export function layout(scratch: usize, n: i32): void {
   MED_C = p; p += pairs;
   TILE_BUF = p; p += al(un * <usize>TILE * 16);
   MAT = p;
+  ROW_STRIDE = rowStride(un);
+}
+
+// @ts-ignore: decorator
+@inline function rowStride(un: usize): usize {
+  return al(un << 3) + 64;
 }
 
 // @ts-ignore: decorator
@@ -116,7 +125,7 @@ export function layout(scratch: usize, n: i32): void {
 /** Address of working row `slot` of the matrix. */
 // @ts-ignore: decorator
 @inline export function matRow(slot: i32, n: i32): usize {
-  return MAT + <usize>slot * (<usize>n << 3);
+  return MAT + <usize>slot * ROW_STRIDE;
 }
 
 /** `x / Σx` in place (uid order) when the sum is non-zero. */

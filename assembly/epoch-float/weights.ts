@@ -117,6 +117,7 @@ export function weightRows(rows: i32): void {
     }
     const sf = <f64>sum;
     const d = f64x2.splat(sf);
+    // (u16 values widened to i32 are non-negative: the signed conversion to f64, one x64 instruction, is exact)
     if (sf < EXACT_BELOW) {
       // floor(fl(w/Σ)·2^32) is exact below 2^22 (grid.ts)
       for (j = 0; j + 8 <= n; j += 8) {
@@ -124,10 +125,10 @@ export function weightRows(rows: i32): void {
         const lo = i32x4.extend_low_i16x8_u(w);
         const hi = i32x4.extend_high_i16x8_u(w);
         const o = dst + (<usize>j << 3);
-        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(lo), d), two32)), ulp));
-        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), d), two32)), ulp), 16);
-        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(hi), d), two32)), ulp), 32);
-        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), d), two32)), ulp), 48);
+        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_s(lo), d), two32)), ulp));
+        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_s(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), d), two32)), ulp), 16);
+        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_s(hi), d), two32)), ulp), 32);
+        v128.store(o, f64x2.mul(f64x2.floor(f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_s(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), d), two32)), ulp), 48);
       }
     } else {
       // 2^32 = Q·Σ + R, so floor(w·2^32/Σ) = w·Q + floor(w·R/Σ): w·R < 2^44 is exact and w·R/Σ < 2^16 lies ≥ 1/Σ
@@ -140,10 +141,10 @@ export function weightRows(rows: i32): void {
         const lo = i32x4.extend_low_i16x8_u(w);
         const hi = i32x4.extend_high_i16x8_u(w);
         const o = dst + (<usize>j << 3);
-        const w0 = f64x2.convert_low_i32x4_u(lo);
-        const w1 = f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1));
-        const w2 = f64x2.convert_low_i32x4_u(hi);
-        const w3 = f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1));
+        const w0 = f64x2.convert_low_i32x4_s(lo);
+        const w1 = f64x2.convert_low_i32x4_s(i32x4.shuffle(lo, lo, 2, 3, 0, 1));
+        const w2 = f64x2.convert_low_i32x4_s(hi);
+        const w3 = f64x2.convert_low_i32x4_s(i32x4.shuffle(hi, hi, 2, 3, 0, 1));
         v128.store(o, f64x2.add(f64x2.mul(w0, qs), f64x2.mul(f64x2.floor(f64x2.div(f64x2.mul(w0, rv), d)), ulp)));
         v128.store(o, f64x2.add(f64x2.mul(w1, qs), f64x2.mul(f64x2.floor(f64x2.div(f64x2.mul(w1, rv), d)), ulp)), 16);
         v128.store(o, f64x2.add(f64x2.mul(w2, qs), f64x2.mul(f64x2.floor(f64x2.div(f64x2.mul(w2, rv), d)), ulp)), 32);
