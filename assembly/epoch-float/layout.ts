@@ -2,9 +2,6 @@
 // so the loader can reserve `floatScratchBytes(maxN)` once per batch and the kernel never allocates.
 
 // @ts-ignore: decorator
-@inline export const TILE: i32 = 16; // columns gathered per median tile (one 128-byte span per voter row)
-
-// @ts-ignore: decorator
 @inline function al(x: usize): usize {
   return (x + 15) & ~(<usize>15);
 }
@@ -41,7 +38,6 @@ export let PREV: usize = 0;
 export let MED_A: usize = 0;
 export let MED_B: usize = 0;
 export let MED_C: usize = 0;
-export let TILE_BUF: usize = 0; // TILE columns × voters of (score, stake) pairs
 // f64[rows × n] working matrix: weights, then (in place) the bond EMA
 export let MAT: usize = 0;
 // bytes from one working row to the next: a cache line more than the row, so that walking down a column block
@@ -54,7 +50,7 @@ export function scratchBytes(n: i32): usize {
   const v4 = al(un << 2);
   const v1 = al(un);
   const pairs = al(un << 4);
-  return 16 * v8 + 6 * v4 + 3 * v1 + 3 * pairs + al(un * <usize>TILE * 16) + un * rowStride(un) + 16;
+  return 16 * v8 + 6 * v4 + 3 * v1 + 3 * pairs + un * rowStride(un) + 16;
 }
 
 export function layout(scratch: usize, n: i32): void {
@@ -92,7 +88,6 @@ export function layout(scratch: usize, n: i32): void {
   MED_A = p; p += pairs;
   MED_B = p; p += pairs;
   MED_C = p; p += pairs;
-  TILE_BUF = p; p += al(un * <usize>TILE * 16);
   MAT = p;
   ROW_STRIDE = rowStride(un);
 }

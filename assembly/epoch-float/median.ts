@@ -1,48 +1,30 @@
 // Column-wise stake-weighted median: the chain's partition search (not a sort), pivoting on the
 // heaviest voters of each partition (the middle score of the five heaviest in the first round, of the three
-// heaviest in later rounds of 8 or more).
+// heaviest in later rounds of 8 or more). The first round runs across columns, straight from the voters' rows.
 import { fracDiv, inverse } from '../fixed/proportion';
 import { TWO32 } from './grid';
 import * as J from '../job';
-import { ASTAKE, CONS, MED_A, MED_B, MED_C, ROW_OF, SORT_A, SORT_B, TILE, TILE_BUF, VOTERS, VOTER_ROW, VOTE_STAKE, ZERO_ROW, f64At, i32At, matRow, setF64, setI32 } from './layout';
+import { ASTAKE, CONS, MED_A, MED_B, MED_C, ROW_OF, SORT_A, SORT_B, VOTERS, VOTER_ROW, VOTE_STAKE, ZERO_ROW, f64At, i32At, matRow, setF64, setI32 } from './layout';
 
 /**
- * One column's median. `src` holds `len` (score, stake) f64 pairs, heaviest voter first. Each round partitions
+ * One column's median, from round `steps` of the search with bounds `lo`, `hi` (0, 0 and the stakes' total for a
+ * whole column; `limit` the column's length). `src` holds `len` (score, stake) f64 pairs, heaviest voter first. Each round partitions
  * the current set around its first (heaviest) score into "below" and "above" (ties go nowhere), keeping order,
  * without branches: every element is written to both output buffers and each cursor advances by its
  * comparison. Stakes are the chain's integer I32F32 stakes (see `consensus`), so the sums, run in two f64x2
  * lanes (even / odd positions) adding masked values (+0 when not taken), are exact. The `<` / `<=` tests are the
  * chain's.
  */
-function weightedMedian(src: usize, len: i32, minority: f64, total: f64): f64 {
+function weightedMedian(src: usize, len: i32, minority: f64, lo: f64, hi: f64, steps: i32, limit: i32): f64 {
   let cur = src;
   let f1 = MED_A;
   let f2 = MED_B;
-  let lo = 0.0;
-  let hi = total;
-  const limit = len;
-  let steps = 0;
   while (true) {
     if (len == 0) return 0.0;
     if (len == 1) return load<f64>(cur);
     let pivot = load<f64>(cur); // the partition's heaviest voter (see heaviestFirst) when it is short
-    if (steps == 0 && len >= 5) {
-      // the first round pivots on the middle score of the five heaviest voters: nearer the median than one draw,
-      // so fewer elements reach the second round (any score of the column gives the same answer, see consensus)
-      let a = pivot;
-      let b = load<f64>(cur, 16);
-      let c = load<f64>(cur, 32);
-      let d = load<f64>(cur, 48);
-      let e = load<f64>(cur, 64);
-      // median of five: order the pairs (a, b) and (c, d); the smaller minimum and the larger maximum each have
-      // three scores on one side and cannot be the median, which is then the middle of the other three
-      let t = min(a, b); b = max(a, b); a = t;
-      t = min(c, d); d = max(c, d); c = t;
-      t = max(a, c);
-      const u = min(b, d);
-      pivot = max(min(t, u), min(max(t, u), e));
-    } else if (len >= 8) {
-      // later rounds on the middle score of the partition's three heaviest
+    if (len >= 8) {
+      // long rounds pivot on the middle score of the partition's three heaviest
       const b = load<f64>(cur, 16);
       const c = load<f64>(cur, 32);
       pivot = max(min(pivot, b), min(max(pivot, b), c));
@@ -156,15 +138,70 @@ function heaviestFirst(m: i32): void {
   }
 }
 
+// Stakes with a count packed in for the first round across columns: u·2^20 + 1 per voter. Every stake is below
+// 2^32 and so is their total, so a column's sum of them stays below 2^52 + 2^20 (exact) and splits back into the
+// stake sum and the count for up to 2^20 voters.
+// @ts-ignore: decorator
+@inline const PACK: f64 = 1048576.0;
+// @ts-ignore: decorator
+@inline const UNPACK: f64 = 1.0 / 1048576.0;
+
+/** `weightedMedian`'s first-round pivot (the middle of five scores), two columns at a time, with the same min / max steps. */
+// @ts-ignore: decorator
+@inline function middleOfFive(a: v128, b: v128, c: v128, d: v128, e: v128): v128 {
+  let t = f64x2.min(a, b); b = f64x2.max(a, b); a = t;
+  t = f64x2.min(c, d); d = f64x2.max(c, d); c = t;
+  t = f64x2.max(a, c);
+  const u = f64x2.min(b, d);
+  return f64x2.max(f64x2.min(t, u), f64x2.min(f64x2.max(t, u), e));
+}
+
+/**
+ * Column j after the search's first round (its pivot and the packed stakes below and above it), taking the
+ * decision `weightedMedian` takes there: the pivot is the median, or the side kept is gathered (heaviest voter
+ * first, as a partition keeps it) and searched on from the second round.
+ */
+function afterFirstRound(j: i32, m: i32, pivot: f64, lowPacked: f64, highPacked: f64, minority: f64, total: f64): void {
+  const lowStake = Math.floor(lowPacked * UNPACK);
+  const lc = <i32>(lowPacked - lowStake * PACK);
+  const highStake = Math.floor(highPacked * UNPACK);
+  const uc = <i32>(highPacked - highStake * PACK);
+  const o = <usize>j << 3;
+  let len = 0;
+  if (minority < 0.0 + lowStake && lc > 0) {
+    for (let k = 0; k < m; k++) {
+      const x = load<f64>(load<usize>(VOTER_ROW + (<usize>k << 2)) + o);
+      const at = MED_C + (<usize>len << 4);
+      store<f64>(at, x);
+      store<f64>(at, f64At(VOTE_STAKE, k), 8);
+      len += <i32>(x < pivot);
+    }
+    setF64(CONS, j, weightedMedian(MED_C, len, minority, 0.0, 0.0 + lowStake, 1, m));
+  } else if (total - highStake <= minority && uc > 0) {
+    for (let k = 0; k < m; k++) {
+      const x = load<f64>(load<usize>(VOTER_ROW + (<usize>k << 2)) + o);
+      const at = MED_C + (<usize>len << 4);
+      store<f64>(at, x);
+      store<f64>(at, f64At(VOTE_STAKE, k), 8);
+      len += <i32>(x > pivot);
+    }
+    setF64(CONS, j, weightedMedian(MED_C, len, minority, total - highStake, total, 1, m));
+  } else {
+    setF64(CONS, j, pivot);
+  }
+}
+
 /**
  * Consensus for every column. Voters are the uids with positive active stake (in uid order). Their stakes are
  * renormalised as on chain, u = floor(a·2^32 / Σa) on the integer active stakes, and the search runs on those
  * integers (held exactly in f64, as are all their sums: < 2^34) with `minority = Σu − floor(κ·2^32 / 65535)`.
  * Every sum being exact, the search returns the chain's value whatever its pivots and the order of its additions:
  * the smallest score x of the column whose voters at or below x hold more than the minority (the largest score
- * when none do). Columns are gathered TILE at a
- * time from the row-major working matrix into contiguous (score, stake) runs; a voter outside the working rows
- * (possible only when the permit vector is empty) reads a zero row.
+ * when none do). The first round of every column (on the bench's 256 × 64 subnet 64 of ≈ 102 element visits a
+ * column, and the last round of 122 of the 256 columns) runs four columns at a time down the voters' rows, which
+ * are contiguous there (gathering every column into (score, stake) runs first cost as much as that round); only a
+ * column that goes on has its kept side gathered. A voter outside the working rows (possible only when the
+ * permit vector is empty) reads a zero row.
  */
 export function consensus(): void {
   const n = J.n;
@@ -194,20 +231,70 @@ export function consensus(): void {
   }
   const minority = <f64>(total - <i64>((<u64>J.kappa << 32) / 65535));
   heaviestFirst(m);
-  const colBytes = <usize>m << 4;
-  for (let j0 = 0; j0 < n; j0 += TILE) {
-    const tw = min(TILE, n - j0);
-    for (let k = 0; k < m; k++) {
-      const row = load<usize>(VOTER_ROW + (<usize>k << 2)) + (<usize>j0 << 3);
-      const u = f64At(VOTE_STAKE, k);
-      let dst = TILE_BUF + (<usize>k << 4);
-      for (let t = 0; t < tw; t++) {
-        v128.store(dst, f64x2.replace_lane(f64x2.splat(u), 0, load<f64>(row + (<usize>t << 3))));
-        dst += colBytes;
+  if (m < 5) {
+    // too few voters for the first round's pivot of five: each column gathered, searched from its first round
+    for (let j = 0; j < n; j++) {
+      for (let k = 0; k < m; k++) {
+        store<f64>(MED_C + (<usize>k << 4), load<f64>(load<usize>(VOTER_ROW + (<usize>k << 2)) + (<usize>j << 3)));
+        store<f64>(MED_C + (<usize>k << 4), f64At(VOTE_STAKE, k), 8);
       }
+      setF64(CONS, j, weightedMedian(MED_C, m, minority, 0.0, <f64>total, 0, m));
     }
-    for (let t = 0; t < tw; t++) {
-      setF64(CONS, j0 + t, weightedMedian(TILE_BUF + <usize>t * colBytes, m, minority, <f64>total));
+    return;
+  }
+  const totalF = <f64>total;
+  let j0 = 0;
+  for (; j0 + 4 <= n; j0 += 4) {
+    // The search's first round for four columns at once, straight from the voters' rows: the pivots (middle of
+    // the five heaviest voters' scores) and each column's stake below and above its pivot, counts packed in
+    const o = <usize>j0 << 3;
+    const r0 = load<usize>(VOTER_ROW) + o;
+    const r1 = load<usize>(VOTER_ROW, 4) + o;
+    const r2 = load<usize>(VOTER_ROW, 8) + o;
+    const r3 = load<usize>(VOTER_ROW, 12) + o;
+    const r4 = load<usize>(VOTER_ROW, 16) + o;
+    const p0 = middleOfFive(v128.load(r0), v128.load(r1), v128.load(r2), v128.load(r3), v128.load(r4));
+    const p1 = middleOfFive(v128.load(r0, 16), v128.load(r1, 16), v128.load(r2, 16), v128.load(r3, 16), v128.load(r4, 16));
+    let low0 = f64x2.splat(0);
+    let low1 = f64x2.splat(0);
+    let high0 = f64x2.splat(0);
+    let high1 = f64x2.splat(0);
+    for (let k = 0; k < m; k++) {
+      const row = load<usize>(VOTER_ROW + (<usize>k << 2)) + o;
+      const u = f64x2.splat(f64At(VOTE_STAKE, k) * PACK + 1.0);
+      const s0 = v128.load(row);
+      const s1 = v128.load(row, 16);
+      low0 = f64x2.add(low0, v128.and(u, f64x2.lt(s0, p0)));
+      high0 = f64x2.add(high0, v128.and(u, f64x2.gt(s0, p0)));
+      low1 = f64x2.add(low1, v128.and(u, f64x2.lt(s1, p1)));
+      high1 = f64x2.add(high1, v128.and(u, f64x2.gt(s1, p1)));
     }
+    afterFirstRound(j0, m, f64x2.extract_lane(p0, 0), f64x2.extract_lane(low0, 0), f64x2.extract_lane(high0, 0), minority, totalF);
+    afterFirstRound(j0 + 1, m, f64x2.extract_lane(p0, 1), f64x2.extract_lane(low0, 1), f64x2.extract_lane(high0, 1), minority, totalF);
+    afterFirstRound(j0 + 2, m, f64x2.extract_lane(p1, 0), f64x2.extract_lane(low1, 0), f64x2.extract_lane(high1, 0), minority, totalF);
+    afterFirstRound(j0 + 3, m, f64x2.extract_lane(p1, 1), f64x2.extract_lane(low1, 1), f64x2.extract_lane(high1, 1), minority, totalF);
+  }
+  for (; j0 < n; j0++) {
+    const o = <usize>j0 << 3;
+    let pivot = load<f64>(load<usize>(VOTER_ROW) + o);
+    let a = pivot;
+    let b = load<f64>(load<usize>(VOTER_ROW, 4) + o);
+    let c = load<f64>(load<usize>(VOTER_ROW, 8) + o);
+    let d = load<f64>(load<usize>(VOTER_ROW, 12) + o);
+    const e = load<f64>(load<usize>(VOTER_ROW, 16) + o);
+    let t = min(a, b); b = max(a, b); a = t;
+    t = min(c, d); d = max(c, d); c = t;
+    t = max(a, c);
+    const v = min(b, d);
+    pivot = max(min(t, v), min(max(t, v), e));
+    let low = 0.0;
+    let high = 0.0;
+    for (let k = 0; k < m; k++) {
+      const x = load<f64>(load<usize>(VOTER_ROW + (<usize>k << 2)) + o);
+      const u = f64At(VOTE_STAKE, k) * PACK + 1.0;
+      if (x < pivot) low += u;
+      if (x > pivot) high += u;
+    }
+    afterFirstRound(j0, m, pivot, low, high, minority, totalF);
   }
 }
