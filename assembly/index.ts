@@ -30,7 +30,7 @@ export function epochBatch(jobs: usize, count: i32, mode: i32, scratch: usize): 
 // yuma-simulation's six versions (yuma-wasm/research), f64: one epoch per call over buffers the research
 // loader keeps in this module's memory across epochs (src/research/wasm.ts).
 export { runResearchEpoch as researchEpoch } from './research/epoch';
-export { researchScratchBytes, researchExpMap } from './research/exports';
+export { researchScratchBytes, researchExpMap, researchToF32 } from './research/exports';
 
 // The block's coinbase over a table of the emitting subnets (layout: abi.ts CBH_* / CBS_*), in the chain's order:
 // shares, then terms and injection, then (after the caller's excess-TAO buys) alpha out and the pending pots, then

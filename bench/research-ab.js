@@ -3,8 +3,11 @@
 // report gives the least and median CPU and wall time per epoch. Interleaving keeps a comparison of two builds
 // meaningful on a shared, loaded machine, where benchmark.js's mean is not. It also checks that the builds
 // return the same incentive and dividends bits.
+// `--input` picks what `epoch` is handed: a Float64Array (the default, as the bench rows), a Float32Array, or
+// `view`: the run's own input buffer (`weightsInput()`, where a build has it), filled before each call outside
+// the timed region (a caller writing its weights there copies nothing into Wasm memory).
 // Usage: node bench/research-ab.js [--shape 1024x1024] [--versions yuma3,yuma2c] [--precision f64|f32] [--calls 30]
-// [path/to/research.js …]
+// [--input f64|f32|view] [path/to/research.js …]
 // (default dist/research.js; `npm run build` first)
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +25,7 @@ const [V, M] = option('--shape', '1024x1024').split('x').map(Number);
 const calls = Number(option('--calls', '30'));
 const precision = option('--precision', 'f64');
 const versionList = option('--versions', null);
+const input = option('--input', 'f64');
 const builds = args.length > 0 ? args : [new URL('../dist/research.js', import.meta.url).pathname];
 const pkgs = await Promise.all(builds.map((b) => import(pathToFileURL(path.resolve(b)).href)));
 const versions = versionList ? versionList.split(',') : pkgs[0].YUMA_VERSIONS;
@@ -31,8 +35,18 @@ const flat = [V * 7 + M, V * 7 + M + 1].map((seed) => {
   const { weights, stakes } = suite.researchEpochInput(V, M, seed);
   const f = new Float64Array(V * M);
   weights.forEach((r, v) => f.set(r, v * M));
-  return { f, s: stakes };
+  return { f, f32: Float32Array.from(f), s: stakes };
 });
+// The weights one build's run is handed for data d (filling its input view first when asked).
+const weightsFor = (run, d) => {
+  if (input === 'f32') return d.f32;
+  if (input === 'view' && typeof run.weightsInput === 'function') {
+    const view = run.weightsInput();
+    view.set(view instanceof Float32Array ? d.f32 : d.f);
+    return view;
+  }
+  return d.f;
+};
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -42,24 +56,25 @@ const stats = (xs) => {
   return `${s[0].toFixed(2)} / ${s[s.length >> 1].toFixed(2)}`;
 };
 const load0 = os.loadavg()[0];
-console.log(`YumaRun.epoch ${V}×${M} ${precision}, ${calls} interleaved calls per build; ms least / median`);
+console.log(`YumaRun.epoch ${V}×${M} ${precision}, weights as ${input}, ${calls} interleaved calls per build; ms least / median`);
 for (const version of versions) {
   const runs = pkgs.map((p) => new p.YumaRun(version, { validators: V, servers: M }, undefined, precision === 'f64' ? undefined : { precision }));
-  for (const r of runs) for (let i = 0; i < 3; i++) r.epoch(flat[i & 1].f, flat[i & 1].s);
+  for (const r of runs) for (let i = 0; i < 3; i++) r.epoch(weightsFor(r, flat[i & 1]), flat[i & 1].s);
   const cpu = runs.map(() => []);
   const wall = runs.map(() => []);
   for (let i = 0; i < calls; i++) {
     const d = flat[(i + 1) & 1];
     runs.forEach((r, k) => {
+      const weights = weightsFor(r, d);
       const c = cpuMs();
       const w = performance.now();
-      r.epoch(d.f, d.s);
+      r.epoch(weights, d.s);
       wall[k].push(performance.now() - w);
       cpu[k].push(cpuMs() - c);
     });
   }
   // Every build has now run the same epochs: one more, compared bit for bit.
-  const outs = runs.map((r) => r.epoch(flat[0].f, flat[0].s)).map((o) => [o.serverIncentive.slice(), o.validatorRewardNormalized.slice()]);
+  const outs = runs.map((r) => r.epoch(weightsFor(r, flat[0]), flat[0].s)).map((o) => [o.serverIncentive.slice(), o.validatorRewardNormalized.slice()]);
   const same = outs.every(([i, d]) => i.every((x, k) => Object.is(x, outs[0][0][k])) && d.every((x, k) => Object.is(x, outs[0][1][k])));
   const cells = builds.map((b, k) => `${path.relative(process.cwd(), b) || b}: CPU ${stats(cpu[k])}, wall ${stats(wall[k])}`);
   console.log(`  ${version}: ${cells.join(' | ')}${builds.length > 1 ? `; same incentive and dividends bits: ${same}` : ''}`);

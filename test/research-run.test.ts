@@ -69,6 +69,62 @@ describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
     }
   });
 
+  for (const version of ['yuma2b', 'yuma3'] as const) for (const precision of ['f64', 'f32'] as const) {
+    it(`${version}, ${precision}: weights written into weightsInput() give simulateCase's bits for 6 chained epochs, and the view still holds them after each`, () => {
+      const c = makeCase(40 + version.length);
+      const ref = simulateCase({ version, weights: c.weights, stakes: c.stakes, precision });
+      const run = new YumaRun(version, { validators: V, servers: M }, undefined, { precision });
+      const input = run.weightsInput();
+      expect(input).toBeInstanceOf(precision === 'f32' ? Float32Array : Float64Array);
+      expect(input.length).toBe(V * M);
+      for (let e = 0; e < E; e++) {
+        const again = run.weightsInput();
+        expect(again.buffer, 'the same memory every epoch').toBe(input.buffer);
+        expect(again.byteOffset, 'the same buffer every epoch').toBe(input.byteOffset);
+        input.set(c.flat[e]);
+        expectSameBits(run.epoch(input, c.stakes[e]), ref[e], `${version} epoch ${e}`);
+        expect(Array.from(input), `epoch ${e}: the input is not normalised in place`).toEqual(Array.from(precision === 'f32' ? Float32Array.from(c.flat[e]) : c.flat[e]));
+      }
+    });
+  }
+
+  it('weightsInput(): a NaN or negative weight written there is refused (named by index) and the state is kept', () => {
+    const c = makeCase(44);
+    const ref = simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes });
+    const run = new YumaRun('yuma3', { validators: V, servers: M });
+    const input = run.weightsInput();
+    input.set(c.flat[0]);
+    run.epoch(input, c.stakes[0]);
+    input.set(c.flat[1]);
+    input[V * M - 2] = NaN;
+    expect(expectYumaError(() => run.epoch(input, c.stakes[1]), 'E_NAN').message).toContain(`weights[${V * M - 2}]`);
+    input.set(c.flat[1]);
+    input[3] = -2;
+    expect(expectYumaError(() => run.epoch(input, c.stakes[1]), 'E_RANGE').message).toContain('weights[3]');
+    expect(run.epochCount).toBe(1);
+    for (let e = 1; e < E; e++) {
+      input.set(c.flat[e]);
+      expectSameBits(run.epoch(input, c.stakes[e]), ref[e], `epoch ${e} after refusals`);
+    }
+  });
+
+  it("precision 'f32': f64 weights that float32 must round (several staging chunks, an odd tail) give the bits of Float32Array.from of them", () => {
+    // 131 × 263 = 34 453 entries: two full 16 384-entry chunks and a tail that is not a multiple of 4.
+    const shape = { validators: 131, servers: 263 };
+    const rng = new Rng(77);
+    const a = new YumaRun('yuma2c', shape, undefined, { precision: 'f32' });
+    const b = new YumaRun('yuma2c', shape, undefined, { precision: 'f32' });
+    for (let e = 0; e < 3; e++) {
+      const w = Float64Array.from({ length: shape.validators * shape.servers }, () => (rng.next() < 0.9 ? rng.next() * 1e3 + 1e-9 : 0));
+      const s = Float64Array.from({ length: shape.validators }, () => 1 + rng.next() * 100);
+      const x = a.epoch(w, s);
+      const y = b.epoch(Float32Array.from(w), s);
+      expect(Array.from(x.weight), `epoch ${e} weight`).toEqual(Array.from(y.weight));
+      expect(Array.from(x.validatorBonds), `epoch ${e} bonds`).toEqual(Array.from(y.validatorBonds));
+      expect(Array.from(x.validatorRewardNormalized), `epoch ${e} dividends`).toEqual(Array.from(y.validatorRewardNormalized));
+    }
+  });
+
   it('keeps its state while other research calls (yumaEpoch, simulateCase) run between its epochs', () => {
     const c = makeCase(5);
     const ref = simulateCase({ version: 'yuma2c', weights: c.weights, stakes: c.stakes });

@@ -17,7 +17,8 @@ export const R_DECAY_RATE: i32 = 12;
 export const R_CAPACITY_ALPHA: i32 = 13;
 export const R_CONSENSUS_PRECISION: i32 = 14;
 export const R_LA_MODE: i32 = 15;
-// inputs (W is normalised in place; B_NEW never aliases B_OLD, so a refused epoch leaves the state as it was)
+// inputs (W is normalised in place. B_NEW may be B_OLD: the bonds are updated entry by entry, each read before it
+// is written, and only after every weight has passed its check, so a refused epoch still leaves the state as it was)
 export const R_W: i32 = 16;
 export const R_S: i32 = 17;
 export const R_B_OLD: i32 = 18;
@@ -42,6 +43,11 @@ export const R_SCRATCH: i32 = 32;
 export const R_STATUS: i32 = 33;
 export const R_DEGENERATE: i32 = 34;
 export const R_LIQUID_RAN: i32 = 35;
+/**
+ * The raw weights in a buffer of their own, in the matrices' type (0: already in W): the normalisation pass
+ * copies each row into W as it reads it, so the caller's input buffer is read in place and never normalised.
+ */
+export const R_W_IN: i32 = 36;
 export const R_SLOTS: i32 = 40;
 
 export const VERSION_YUMA1: i32 = 0;

@@ -22,9 +22,9 @@ const INT_MIN: f64 = -2147483648.0;
   return (sizeof<T>() == 4 ? fr(x) : x) >= k;
 }
 
-let keyShift: u32 = 0;
-let keyBase: i32 = 0;
-let keyTop: i32 = 0;
+export let keyShift: u32 = 0;
+export let keyBase: i32 = 0;
+export let keyTop: i32 = 0;
 
 /**
  * The bucket keys of this epoch (K from V): the top bits of a weight's IEEE-754 pattern without its sign (so
@@ -46,20 +46,20 @@ export function prepareKeys(): void {
 
 /** Clamped keys of four weights from their high words. */
 // @ts-ignore: decorator
-@inline function keys4(a: v128, b: v128, base: v128, top: v128): v128 {
+@inline export function keys4(a: v128, b: v128, base: v128, top: v128): v128 {
   const hi = v128.and(i8x16.shuffle(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31), i32x4.splat(0x7fffffff));
   const k = i32x4.sub(i32x4.shr_u(hi, keyShift), base);
   return i32x4.min_s(i32x4.max_s(k, i32x4.splat(0)), top);
 }
 
-/** The bucket key of every weight of row v (normalised), one byte each, into KEYS. */
-export function rowKeys(v: i32): void {
+/** The bucket key of every weight of row v (normalised) from column `from` on, one byte each, into KEYS. */
+export function rowKeys(v: i32, from: i32): void {
   const n = M;
   const src = rowAt(W, v);
   const dst = KEYS + <usize>v * <usize>n;
   const base = i32x4.splat(keyBase);
   const top = i32x4.splat(keyTop);
-  let m = 0;
+  let m = from;
   for (; m + 16 <= n; m += 16) {
     const at = src + (<usize>m << 3);
     const k0 = keys4(v128.load(at), v128.load(at, 16), base, top);
@@ -76,25 +76,43 @@ export function rowKeys(v: i32): void {
  * is the float32 pattern shifted right by 3 with the exponent rebased (+896 << 20) — exact for every normal
  * float32; zeros and subnormals land far below 2⁻³² and clamp to bucket 0 either way.
  */
-export function rowKeys32(v: i32): void {
+export function rowKeys32(v: i32, from: i32): void {
   const n = M;
   const src = row32(W, v);
   const dst = KEYS + <usize>v * <usize>n;
   const base = i32x4.splat(keyBase);
   const top = i32x4.splat(keyTop);
-  const zero = i32x4.splat(0);
-  const mask = i32x4.splat(0x7fffffff);
-  const rebase = i32x4.splat(0x38000000);
-  let m = 0;
+  let m = from;
   for (; m + 16 <= n; m += 16) {
     const at = src + (<usize>m << 2);
-    const k0 = i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.shr_u(v128.and(v128.load(at), mask), 3), rebase), keyShift), base), zero), top);
-    const k1 = i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.shr_u(v128.and(v128.load(at, 16), mask), 3), rebase), keyShift), base), zero), top);
-    const k2 = i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.shr_u(v128.and(v128.load(at, 32), mask), 3), rebase), keyShift), base), zero), top);
-    const k3 = i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.shr_u(v128.and(v128.load(at, 48), mask), 3), rebase), keyShift), base), zero), top);
-    v128.store(dst + <usize>m, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(k0, k1), i16x8.narrow_i32x4_u(k2, k3)));
+    v128.store(dst + <usize>m, keys16of32(v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), base, top));
   }
   for (; m < n; m++) store<u8>(dst + <usize>m, <u8>keyOf((((load<u32>(src + (<usize>m << 2)) & 0x7fffffff) >>> 3) + 0x38000000)));
+}
+
+/** Clamped keys of four f32 weights. */
+// @ts-ignore: decorator
+@inline function keys4of32(x: v128, base: v128, top: v128): v128 {
+  const hi = i32x4.add(i32x4.shr_u(v128.and(x, i32x4.splat(0x7fffffff)), 3), i32x4.splat(0x38000000));
+  return i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(hi, keyShift), base), i32x4.splat(0)), top);
+}
+
+/** The 16 key bytes of 16 consecutive f32 weights (four vectors), as rowKeys32 files them. */
+// @ts-ignore: decorator
+@inline export function keys16of32(x0: v128, x1: v128, x2: v128, x3: v128, base: v128, top: v128): v128 {
+  return i8x16.narrow_i16x8_u(
+    i16x8.narrow_i32x4_u(keys4of32(x0, base, top), keys4of32(x1, base, top)),
+    i16x8.narrow_i32x4_u(keys4of32(x2, base, top), keys4of32(x3, base, top)),
+  );
+}
+
+/** The 16 key bytes of 16 consecutive f64 weights (eight pairs), as rowKeys files them. */
+// @ts-ignore: decorator
+@inline export function keys16of64(x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, base: v128, top: v128): v128 {
+  return i8x16.narrow_i16x8_u(
+    i16x8.narrow_i32x4_u(keys4(x0, x1, base, top), keys4(x2, x3, base, top)),
+    i16x8.narrow_i32x4_u(keys4(x4, x5, base, top), keys4(x6, x7, base, top)),
+  );
 }
 
 /** The weight at p, widened exactly to f64. */
@@ -153,6 +171,7 @@ function consensusOf<T>(): void {
   const cand = sub + (256 << 3);
   const stride = candStride(V);
   const rowBytes = <usize>M;
+  memory.fill(sub, 0, 256 << 3);
   for (let s0 = 0; s0 < M; s0 += span) {
     const sw = min(span, M - s0);
     // Per block of BLOCK columns: the stake per bucket (rows in order), then each column's walk from the top
@@ -278,20 +297,25 @@ function selectColumn<T>(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64
     }
     const top = 63 - <i32>clz<u64>(diff);
     const sh = <u64>(top < 7 ? 0 : top - 7);
-    memory.fill(sub, 0, 256 << 3);
+    // `sub` is all zeros here (cleared once per consensus, then after each step over the range it used).
     let lowest = 255;
+    let highest = 0;
     for (let i = 0; i < hi; i++) {
       const key = <i32>((patternAt(c, i) >> sh) & 0xff);
       const at = sub + (<usize>key << 3);
       store<f64>(at, load<f64>(at) + stakeAt(c, i));
       lowest = min(lowest, key);
+      highest = max(highest, key);
     }
-    let kb = 255;
+    // The walk starts at the highest filled sub-bucket: above it every one holds 0, and `above` + 0 has not
+    // reached κ (`above` had not), so the walk from 255 passes them without stopping.
+    let kb = highest;
     for (; kb > lowest; kb--) {
       const next = above + load<f64>(sub + (<usize>kb << 3));
       if (reached<T>(next, k)) break;
       above = next;
     }
+    memory.fill(sub + (<usize>lowest << 3), 0, <usize>(highest - lowest + 1) << 3);
     let j = 0;
     for (let i = 0; i < hi; i++) {
       const x = v128.load(c + (<usize>i << 4));

@@ -4,7 +4,7 @@ import {
   LA_CURRENT, R_ALPHA_HIGH, R_ALPHA_LOW, R_BLOCK_COL0, R_BLOCK_ROWS, R_BOND_MOVING_AVG, R_BOND_PENALTY, R_B_NEW, R_B_OLD,
   R_CAPACITY_ALPHA, R_CONSENSUS_PRECISION, R_C_OLD, R_DECAY_RATE, R_FLAGS, R_KAPPA, R_LA_MODE, R_M, R_OUT_BSUM, R_OUT_C,
   R_OUT_D, R_OUT_DN, R_OUT_I, R_OUT_LIQUID, R_OUT_P, R_OUT_R, R_OUT_T, R_OUT_TV, R_S, R_SCRATCH, R_STEEPNESS, R_V, R_VERSION,
-  R_W, R_W_PREV, RF_DEGENERATE_ARM, RF_F32, RF_LEGACY_CONSENSUS, RF_LIQUID_ALPHA, RF_NONFINITE_TORCH, RF_WINNER_TAKES_ALL,
+  R_W, R_W_IN, R_W_PREV, RF_DEGENERATE_ARM, RF_F32, RF_LEGACY_CONSENSUS, RF_LIQUID_ALPHA, RF_NONFINITE_TORCH, RF_WINNER_TAKES_ALL,
   slotF, slotI, slotP,
 } from './abi';
 
@@ -37,6 +37,8 @@ export let B_OLD: usize = 0;
 export let B_NEW: usize = 0;
 export let C_OLD: usize = 0;
 export let W_PREV: usize = 0;
+/** The raw weights' own buffer (R_W_IN), or 0. */
+export let W_IN: usize = 0;
 export let P: usize = 0;
 export let C: usize = 0;
 export let R: usize = 0;
@@ -154,6 +156,7 @@ export function readResearchJob(job: usize): void {
   B_NEW = slotP(job, R_B_NEW);
   C_OLD = slotP(job, R_C_OLD);
   W_PREV = slotP(job, R_W_PREV);
+  W_IN = slotP(job, R_W_IN);
   P = slotP(job, R_OUT_P);
   C = slotP(job, R_OUT_C);
   R = slotP(job, R_OUT_R);

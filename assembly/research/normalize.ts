@@ -2,8 +2,9 @@
 // the row sums of the normalised weights and the row's consensus bucket keys, while the row is in cache. (The
 // bond update of Yuma 2C and Yuma 3 without liquid alpha needs no consensus either, but runs in the rank pass:
 // here it would push the weights the consensus gathers from next out of the cache.)
-import { prepareKeys, rowKeys, rowKeys32 } from './consensus';
-import { M, P, P32, ROW_SUM_W, S, V, W, f64At, fr, row32, rowAt, setF64 } from './job';
+import { LANE_MIN } from './abi';
+import { keyBase, keyTop, keys16of32, keys16of64, prepareKeys, rowKeys, rowKeys32 } from './consensus';
+import { KEYS, M, P, P32, ROW_SUM_W, S, V, W, W_IN, f64At, fr, row32, rowAt, setF64 } from './job';
 import { lanesTotal, laneSum, vectorEnd } from './lanes';
 import { lanesTotal32, laneSum32, toF64 } from './lanes32';
 
@@ -28,21 +29,36 @@ export function normalizeRows(keys: bool): bool {
   if (keys) prepareKeys();
   for (let v = 0; v < V; v++) {
     const o = rowAt(W, v);
+    // The raw weights, when in a buffer of their own, are copied into W on the way.
+    const src = W_IN != 0 ? rowAt(W_IN, v) : 0;
     // Raw row sum; every entry must satisfy 0 ≤ w < ∞ (NaN fails both comparisons).
     let a = zero;
     let b = zero;
     let ok = v128.not(zero);
     let m = 0;
-    for (; m < end; m += 4) {
-      const x0 = v128.load(o + (<usize>m << 3));
-      const x1 = v128.load(o + (<usize>m << 3), 16);
-      ok = v128.and(ok, v128.and(v128.and(f64x2.ge(x0, zero), f64x2.lt(x0, inf)), v128.and(f64x2.ge(x1, zero), f64x2.lt(x1, inf))));
-      a = f64x2.add(a, x0);
-      b = f64x2.add(b, x1);
+    if (src != 0) {
+      for (; m < end; m += 4) {
+        const x0 = v128.load(src + (<usize>m << 3));
+        const x1 = v128.load(src + (<usize>m << 3), 16);
+        v128.store(o + (<usize>m << 3), x0);
+        v128.store(o + (<usize>m << 3), x1, 16);
+        ok = v128.and(ok, v128.and(v128.and(f64x2.ge(x0, zero), f64x2.lt(x0, inf)), v128.and(f64x2.ge(x1, zero), f64x2.lt(x1, inf))));
+        a = f64x2.add(a, x0);
+        b = f64x2.add(b, x1);
+      }
+    } else {
+      for (; m < end; m += 4) {
+        const x0 = v128.load(o + (<usize>m << 3));
+        const x1 = v128.load(o + (<usize>m << 3), 16);
+        ok = v128.and(ok, v128.and(v128.and(f64x2.ge(x0, zero), f64x2.lt(x0, inf)), v128.and(f64x2.ge(x1, zero), f64x2.lt(x1, inf))));
+        a = f64x2.add(a, x0);
+        b = f64x2.add(b, x1);
+      }
     }
     if (!i64x2.all_true(ok)) return false;
     let raw = lanesTotal(a, b);
     for (; m < n; m++) {
+      if (src != 0) store<f64>(o + (<usize>m << 3), load<f64>(src + (<usize>m << 3)));
       const x = load<f64>(o + (<usize>m << 3));
       if (!(x >= 0 && x < Infinity)) return false;
       raw += x;
@@ -51,6 +67,10 @@ export function normalizeRows(keys: bool): bool {
     const s = f64At(S, v);
     const d2 = f64x2.splat(den);
     const s2 = f64x2.splat(s);
+    if (keys && n >= LANE_MIN) {
+      fusedRow(o, KEYS + <usize>v * <usize>n, n, d2, s2, den, s, v);
+      continue;
+    }
     m = 0;
     const vend = n & ~1;
     for (; m < vend; m += 2) {
@@ -66,9 +86,77 @@ export function normalizeRows(keys: bool): bool {
       setF64(P, m, f64At(P, m) + s * x);
     }
     setF64(ROW_SUM_W, v, laneSum(o, n));
-    if (keys) rowKeys(v);
+    if (keys) rowKeys(v, 0);
   }
   return true;
+}
+
+/**
+ * A row of LANE_MIN or more weights: the division, the prerank, the normalised row's lane sum and the keys of
+ * 16 weights at a time in one loop (the same operations, in the same order per lane and per column, as the
+ * separate loops above and laneSum / rowKeys).
+ */
+// @ts-ignore: decorator
+@inline function fusedRow(o: usize, kRow: usize, n: i32, d2: v128, s2: v128, den: f64, s: f64, v: i32): void {
+  const base = i32x4.splat(keyBase);
+  const top = i32x4.splat(keyTop);
+  let a = f64x2.splat(0);
+  let b = f64x2.splat(0);
+  let m = 0;
+  for (; m + 16 <= n; m += 16) {
+    const at = o + (<usize>m << 3);
+    const pAt = P + (<usize>m << 3);
+    const x0 = f64x2.div(v128.load(at), d2);
+    const x1 = f64x2.div(v128.load(at, 16), d2);
+    const x2 = f64x2.div(v128.load(at, 32), d2);
+    const x3 = f64x2.div(v128.load(at, 48), d2);
+    const x4 = f64x2.div(v128.load(at, 64), d2);
+    const x5 = f64x2.div(v128.load(at, 80), d2);
+    const x6 = f64x2.div(v128.load(at, 96), d2);
+    const x7 = f64x2.div(v128.load(at, 112), d2);
+    v128.store(at, x0);
+    v128.store(at, x1, 16);
+    v128.store(at, x2, 32);
+    v128.store(at, x3, 48);
+    v128.store(at, x4, 64);
+    v128.store(at, x5, 80);
+    v128.store(at, x6, 96);
+    v128.store(at, x7, 112);
+    v128.store(pAt, f64x2.add(v128.load(pAt), f64x2.mul(s2, x0)));
+    v128.store(pAt, f64x2.add(v128.load(pAt, 16), f64x2.mul(s2, x1)), 16);
+    v128.store(pAt, f64x2.add(v128.load(pAt, 32), f64x2.mul(s2, x2)), 32);
+    v128.store(pAt, f64x2.add(v128.load(pAt, 48), f64x2.mul(s2, x3)), 48);
+    v128.store(pAt, f64x2.add(v128.load(pAt, 64), f64x2.mul(s2, x4)), 64);
+    v128.store(pAt, f64x2.add(v128.load(pAt, 80), f64x2.mul(s2, x5)), 80);
+    v128.store(pAt, f64x2.add(v128.load(pAt, 96), f64x2.mul(s2, x6)), 96);
+    v128.store(pAt, f64x2.add(v128.load(pAt, 112), f64x2.mul(s2, x7)), 112);
+    a = f64x2.add(f64x2.add(f64x2.add(f64x2.add(a, x0), x2), x4), x6);
+    b = f64x2.add(f64x2.add(f64x2.add(f64x2.add(b, x1), x3), x5), x7);
+    v128.store(kRow + <usize>m, keys16of64(x0, x1, x2, x3, x4, x5, x6, x7, base, top));
+  }
+  const keyed = m;
+  const end = n & ~3;
+  for (; m < end; m += 4) {
+    const at = o + (<usize>m << 3);
+    const pAt = P + (<usize>m << 3);
+    const x0 = f64x2.div(v128.load(at), d2);
+    const x1 = f64x2.div(v128.load(at, 16), d2);
+    v128.store(at, x0);
+    v128.store(at, x1, 16);
+    v128.store(pAt, f64x2.add(v128.load(pAt), f64x2.mul(s2, x0)));
+    v128.store(pAt, f64x2.add(v128.load(pAt, 16), f64x2.mul(s2, x1)), 16);
+    a = f64x2.add(a, x0);
+    b = f64x2.add(b, x1);
+  }
+  let sum = lanesTotal(a, b);
+  for (; m < n; m++) {
+    const x = load<f64>(o + (<usize>m << 3)) / den;
+    store<f64>(o + (<usize>m << 3), x);
+    setF64(P, m, f64At(P, m) + s * x);
+    sum += x;
+  }
+  setF64(ROW_SUM_W, v, sum);
+  rowKeys(v, keyed);
 }
 
 
@@ -93,17 +181,29 @@ export function normalizeRows32(keys: bool): bool {
   if (keys) prepareKeys();
   for (let v = 0; v < V; v++) {
     const o = row32(W, v);
+    // The raw weights, when in a buffer of their own, are copied into W on the way.
+    const src = W_IN != 0 ? row32(W_IN, v) : 0;
     let a = zero;
     let ok = v128.not(zero);
     let m = 0;
-    for (; m < end; m += 4) {
-      const x = v128.load(o + (<usize>m << 2));
-      ok = v128.and(ok, v128.and(f32x4.ge(x, zero), f32x4.lt(x, inf)));
-      a = f32x4.add(a, x);
+    if (src != 0) {
+      for (; m < end; m += 4) {
+        const x = v128.load(src + (<usize>m << 2));
+        v128.store(o + (<usize>m << 2), x);
+        ok = v128.and(ok, v128.and(f32x4.ge(x, zero), f32x4.lt(x, inf)));
+        a = f32x4.add(a, x);
+      }
+    } else {
+      for (; m < end; m += 4) {
+        const x = v128.load(o + (<usize>m << 2));
+        ok = v128.and(ok, v128.and(f32x4.ge(x, zero), f32x4.lt(x, inf)));
+        a = f32x4.add(a, x);
+      }
     }
     if (!i32x4.all_true(ok)) return false;
     let raw: f32 = end > 0 ? lanesTotal32(a) : 0;
     for (; m < n; m++) {
+      if (src != 0) store<f32>(o + (<usize>m << 2), load<f32>(src + (<usize>m << 2)));
       const x = load<f32>(o + (<usize>m << 2));
       if (!(x >= 0 && x < Infinity)) return false;
       raw += x;
@@ -112,6 +212,10 @@ export function normalizeRows32(keys: bool): bool {
     const s = <f32>f64At(S, v);
     const d4 = f32x4.splat(den);
     const s4 = f32x4.splat(s);
+    if (keys && n >= LANE_MIN) {
+      fusedRow32(o, KEYS + <usize>v * <usize>n, n, d4, s4, den, s, v);
+      continue;
+    }
     m = 0;
     const vend = n & ~3;
     for (; m < vend; m += 4) {
@@ -129,8 +233,56 @@ export function normalizeRows32(keys: bool): bool {
       store<f32>(pAt, load<f32>(pAt) + s * x);
     }
     setF64(ROW_SUM_W, v, <f64>laneSum32(o, n));
-    if (keys) rowKeys32(v);
+    if (keys) rowKeys32(v, 0);
   }
   toF64(P, P32, n);
   return true;
+}
+
+/** fusedRow over f32: the division, the prerank, the lane sum and 16 keys per step in one loop. */
+// @ts-ignore: decorator
+@inline function fusedRow32(o: usize, kRow: usize, n: i32, d4: v128, s4: v128, den: f32, s: f32, v: i32): void {
+  const base = i32x4.splat(keyBase);
+  const top = i32x4.splat(keyTop);
+  let a = f32x4.splat(0);
+  let m = 0;
+  for (; m + 16 <= n; m += 16) {
+    const at = o + (<usize>m << 2);
+    const pAt = P32 + (<usize>m << 2);
+    const x0 = f32x4.div(v128.load(at), d4);
+    const x1 = f32x4.div(v128.load(at, 16), d4);
+    const x2 = f32x4.div(v128.load(at, 32), d4);
+    const x3 = f32x4.div(v128.load(at, 48), d4);
+    v128.store(at, x0);
+    v128.store(at, x1, 16);
+    v128.store(at, x2, 32);
+    v128.store(at, x3, 48);
+    v128.store(pAt, f32x4.add(v128.load(pAt), f32x4.mul(s4, x0)));
+    v128.store(pAt, f32x4.add(v128.load(pAt, 16), f32x4.mul(s4, x1)), 16);
+    v128.store(pAt, f32x4.add(v128.load(pAt, 32), f32x4.mul(s4, x2)), 32);
+    v128.store(pAt, f32x4.add(v128.load(pAt, 48), f32x4.mul(s4, x3)), 48);
+    a = f32x4.add(f32x4.add(f32x4.add(f32x4.add(a, x0), x1), x2), x3);
+    v128.store(kRow + <usize>m, keys16of32(x0, x1, x2, x3, base, top));
+  }
+  const keyed = m;
+  const end = n & ~3;
+  for (; m < end; m += 4) {
+    const at = o + (<usize>m << 2);
+    const pAt = P32 + (<usize>m << 2);
+    const x = f32x4.div(v128.load(at), d4);
+    v128.store(at, x);
+    v128.store(pAt, f32x4.add(v128.load(pAt), f32x4.mul(s4, x)));
+    a = f32x4.add(a, x);
+  }
+  let sum: f32 = lanesTotal32(a);
+  for (; m < n; m++) {
+    const at = o + (<usize>m << 2);
+    const x = load<f32>(at) / den;
+    store<f32>(at, x);
+    const pAt = P32 + (<usize>m << 2);
+    store<f32>(pAt, load<f32>(pAt) + s * x);
+    sum += x;
+  }
+  setF64(ROW_SUM_W, v, <f64>sum);
+  rowKeys32(v, keyed);
 }

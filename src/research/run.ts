@@ -87,6 +87,17 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
     return this.case.views() as YumaRunEpoch<P>;
   }
 
+  /**
+   * The run's own input buffer: a view of validators × servers entries (row-major; Float64Array, or
+   * Float32Array for `precision: 'f32'`) in the run's Wasm memory. Weights written into it and passed back to
+   * `epoch` are read where they are, with no copy into Wasm memory (the kernel copies each row into its own
+   * weight buffer as it normalises, so the view keeps what was written: refill only what changes). Always the
+   * same buffer for the life of the run.
+   */
+  weightsInput(): P extends 'f32' ? Float32Array : Float64Array {
+    return this.case.inputView() as P extends 'f32' ? Float32Array : Float64Array;
+  }
+
   /** Zeroes one server column of the bond state the next epoch reads (the simulator's bond reset; a no-op before the first epoch). */
   resetBondColumn(column: number): void {
     this.case.resetColumn(toInt(column, 'column', 0, this.servers - 1));

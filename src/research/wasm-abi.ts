@@ -40,6 +40,7 @@ export const R = {
   STATUS: 33,
   DEGENERATE: 34,
   LIQUID_RAN: 35,
+  W_IN: 36,
 } as const;
 export const R_SLOTS = 40;
 

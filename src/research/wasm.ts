@@ -47,6 +47,9 @@ export function releaseLargeMemory(): void {
 /** Bytes of a buffer of n f64: 16 more than needed, so a pair load at the last odd entry stays inside it. */
 const padded = (n: number) => n * 8 + 16;
 
+/** Entries of f64 weights rounded to float32 per call in float32 epochs (128 KiB of staging: stays in L2). */
+const STAGE = 16384;
+
 /** The largest float32; a weight or stake above it has no float32 value. */
 const F32_MAX = 3.4028234663852886e38;
 
@@ -68,9 +71,18 @@ export class WasmCase {
   /** Float32 epochs: matrices stored as f32. */
   private readonly f32: boolean;
   private readonly job: number;
-  /** Two weight buffers (Yuma 2B reads the previous epoch's), two bond and two consensus buffers, swapped each epoch. */
+  /** Two weight buffers (Yuma 2B reads the previous epoch's) and two consensus buffers, swapped each epoch. */
   private readonly Wbuf: [number, number];
-  private readonly Bbuf: [number, number];
+  /**
+   * The bond state, updated in place: the kernel reads each entry before writing it, and writes none before
+   * every weight has passed its check, so a refused epoch still leaves it as it was. One buffer instead of
+   * two keeps the bond pass's 4–8 MB of writes on lines it has just read.
+   */
+  private readonly B: number;
+  /** Float32 epochs: f64 weights pass through here, a chunk at a time, to be rounded to float32 in Wasm. */
+  private readonly W64: number;
+  /** A run's own input buffer (`inputView`), in the matrices' type, or 0. */
+  private readonly Win: number;
   private readonly Cbuf: [number, number];
   private readonly out: { S: number; P: number; R: number; I: number; T: number; TV: number; D: number; DN: number; BSUM: number; LIQUID: number };
   private cur = 0;
@@ -96,14 +108,23 @@ export class WasmCase {
     const twoW = version === 'yuma2b';
     const scratch = k.researchScratchBytes(V, M);
     const matrix = N * (num.f32 ? 4 : 8) + 16;
+    const staging = num.f32 ? Math.min(N, STAGE) * 8 + 16 : 0;
     const bytes =
-      R_SLOTS * 8 + matrix * ((twoW ? 2 : 1) + 2 + (this.liquidPossible ? 1 : 0)) + padded(M) * 7 + padded(V) * 4 + scratch + 16 * 24;
+      R_SLOTS * 8 +
+      matrix * ((twoW ? 2 : 1) + 1 + (own ? 1 : 0) + (this.liquidPossible ? 1 : 0)) +
+      staging +
+      padded(M) * 7 +
+      padded(V) * 4 +
+      scratch +
+      16 * 24;
     arena.reset();
     arena.reserve(bytes);
     this.job = arena.alloc(R_SLOTS * 8);
     const w0 = arena.alloc(matrix);
     this.Wbuf = [w0, twoW ? arena.alloc(matrix) : w0];
-    this.Bbuf = [arena.alloc(matrix), arena.alloc(matrix)];
+    this.B = arena.alloc(matrix);
+    this.W64 = num.f32 ? arena.alloc(staging) : 0;
+    this.Win = own ? arena.alloc(matrix) : 0;
     this.Cbuf = [arena.alloc(padded(M)), arena.alloc(padded(M))];
     this.out = {
       S: arena.alloc(padded(V)),
@@ -171,7 +192,7 @@ export class WasmCase {
   resetColumn(column: number): void {
     if (!this.hasState) return;
     const f = this.mat();
-    const b = this.at(this.Bbuf[this.cur]);
+    const b = this.at(this.B);
     for (let v = 0; v < this.V; v++) f[b + v * this.M + column] = 0;
   }
 
@@ -208,7 +229,7 @@ export class WasmCase {
     const weight = into(W, wAt, N);
     const stake = vec(o.S, V);
     const C = vec(this.Cbuf[nxt], M);
-    const bonds = into(given?.B ?? null, this.Bbuf[nxt], N);
+    const bonds = into(given?.B ?? null, this.B, N);
     const liquidRan = f[h + R.LIQUID_RAN] !== 0;
     const base = version === 'yuma2b' && prevWeight !== null ? prevWeight : weight;
     const result: KernelOutput = { ...this.outputs(vec, weight, stake, C, bonds), consensusClippedWeight: () => clipped(base, C, V, M) };
@@ -245,7 +266,23 @@ export class WasmCase {
       if (given?.C) fitsF32(given.C, 'consensusOld');
       if (given?.Wprev) fitsF32(given.Wprev, 'weightsPrev');
     }
-    mat.set(W, this.at(this.Wbuf[nxt]));
+    // The raw weights: read where they are when the caller filled `inputView`; f64 for a float32 epoch rounded
+    // in Wasm, a chunk at a time through the staging buffer (the copy stays in cache); else copied as they are.
+    let wIn = 0;
+    const N = this.V * this.M;
+    if (this.Win !== 0 && W.buffer === this.k.memory.buffer && W.byteOffset === this.Win && W.length === N && (this.f32 ? W instanceof Float32Array : W instanceof Float64Array)) {
+      wIn = this.Win;
+    } else if (round && W instanceof Float64Array) {
+      const w0 = this.Wbuf[nxt];
+      for (let i = 0; i < N; i += STAGE) {
+        const n = Math.min(STAGE, N - i);
+        f.set(W.subarray(i, i + n), this.W64 / 8);
+        this.k.researchToF32(w0 + i * 4, this.W64, n);
+      }
+    } else {
+      mat.set(W, this.at(this.Wbuf[nxt]));
+    }
+    f[h + R.W_IN] = wIn;
     const s0 = this.out.S / 8;
     if (round) for (let v = 0; v < S.length; v++) f[s0 + v] = Math.fround(S[v]);
     else f.set(S, s0);
@@ -253,7 +290,7 @@ export class WasmCase {
     let cOld = 0;
     let wPrev = 0;
     if (given) {
-      if (given.B) mat.set(given.B, this.at((bOld = this.Bbuf[cur])));
+      if (given.B) mat.set(given.B, this.at((bOld = this.B)));
       if (given.C) {
         const c0 = (cOld = this.Cbuf[cur]) / 8;
         if (round) for (let m = 0; m < given.C.length; m++) f[c0 + m] = Math.fround(given.C[m]);
@@ -261,13 +298,13 @@ export class WasmCase {
       }
       if (given.Wprev && version === 'yuma2b') mat.set(given.Wprev, this.at((wPrev = this.Wbuf[cur])));
     } else if (this.hasState) {
-      bOld = this.Bbuf[cur];
+      bOld = this.B;
       cOld = version === 'yuma2c' ? 0 : this.Cbuf[cur];
       wPrev = version === 'yuma2b' ? this.Wbuf[cur] : 0;
     }
     f[h + R.W] = this.Wbuf[nxt];
     f[h + R.B_OLD] = bOld;
-    f[h + R.B_NEW] = this.Bbuf[nxt];
+    f[h + R.B_NEW] = this.B;
     f[h + R.C_OLD] = cOld;
     f[h + R.W_PREV] = wPrev;
     f[h + R.OUT_C] = this.Cbuf[nxt];
@@ -288,7 +325,18 @@ export class WasmCase {
     const { V, M } = this;
     const view = (at: number, n: number) => f.subarray(at / 8, at / 8 + n);
     const matrix = (at: number) => mat.subarray(this.at(at), this.at(at) + V * M);
-    return this.outputs(view, matrix(this.Wbuf[this.cur]), view(this.out.S, V), view(this.Cbuf[this.cur], M), matrix(this.Bbuf[this.cur]));
+    return this.outputs(view, matrix(this.Wbuf[this.cur]), view(this.out.S, V), view(this.Cbuf[this.cur], M), matrix(this.B));
+  }
+
+  /**
+   * A run's own input buffer (V×M, the matrices' type) as a view: weights written into it and passed to
+   * `kernel` are read in place, with no copy. The kernel copies them into its weight buffer as it normalises,
+   * so the view keeps what the caller wrote. Null for cases without one.
+   */
+  inputView(): Float64Array | Float32Array | null {
+    if (this.Win === 0) return null;
+    const mat = this.mat();
+    return mat.subarray(this.at(this.Win), this.at(this.Win) + this.V * this.M);
   }
 
   /**

@@ -13,6 +13,8 @@ export interface KernelExports {
   researchScratchBytes(V: number, M: number): number;
   /** e^x in place over `n` f64 at `p` (the liquid-alpha exponential; for its tests). */
   researchExpMap(p: number, n: number): void;
+  /** f64 → float32 of `n` entries from `src` to `dst` (float32 research epochs fed f64 weights). */
+  researchToF32(dst: number, src: number, n: number): void;
   /** The block's coinbase passes over the table at `table` (src/wasm/coinbase.ts). */
   coinbaseShares(table: number): void;
   coinbaseTerms(table: number): void;
