@@ -222,6 +222,26 @@ function consensusOf<T>(): void {
       let touch = v128.load(wp);
       for (let q = line; q < sw; q += line) touch = v128.or(touch, v128.load(wp + (<usize>q << wShift)));
       touched = v128.or(touched, touch);
+      if (sw == 64) {
+        // A full span: its four key masks as one 64-bit mask, so the loop below exits (mispredicted) once per
+        // row instead of four times.
+        let mask =
+          <u64>i8x16.bitmask(i8x16.eq(v128.load(kp), v128.load(bucket))) |
+          (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 16), v128.load(bucket, 16))) << 16) |
+          (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 32), v128.load(bucket, 32))) << 32) |
+          (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 48), v128.load(bucket, 48))) << 48);
+        while (mask != 0) {
+          const j = <i32>ctz(mask);
+          const fAt = fill + (<usize>j << 2);
+          const n = load<i32>(fAt);
+          store<i32>(fAt, n + 1);
+          const at = cand + ((<usize>j * stride + <usize>n) << 4);
+          store<f64>(at, weightAt<T>(wp + (<usize>j << wShift)));
+          store<f64>(at, sv, 8);
+          mask &= mask - 1;
+        }
+        continue;
+      }
       for (let c = 0; c < sw; c += 16) {
         let mask = i8x16.bitmask(i8x16.eq(v128.load(kp + <usize>c), v128.load(bucket + <usize>c)));
         if (c + 16 > sw) mask &= (1 << (sw - c)) - 1;
