@@ -9,7 +9,10 @@ export class Rng {
   private b: number;
   private c: number;
   private d: number;
-  private spare: number | null = null;
+  // the cached second value of a Box–Muller pair: a number field that never holds null stays an unboxed double
+  // (a field that alternates between null and a number allocates a heap number on every store)
+  private spare = 0;
+  private hasSpare = false;
 
   constructor(seed: number) {
     let s = seed >>> 0;
@@ -54,16 +57,16 @@ export class Rng {
 
   /** Standard normal (Box–Muller, the second value cached). */
   normal(): number {
-    if (this.spare !== null) {
-      const v = this.spare;
-      this.spare = null;
-      return v;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     let u = this.next();
     while (u === 0) u = this.next();
     const v = this.next();
     const r = Math.sqrt(-2 * Math.log(u));
     this.spare = r * Math.sin(2 * Math.PI * v);
+    this.hasSpare = true;
     return r * Math.cos(2 * Math.PI * v);
   }
 
