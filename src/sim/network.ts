@@ -9,7 +9,7 @@ import { currentPrice } from '../dtao/balancer.js';
 import { eraRules, legacyEpochDue } from '../chain/eras.js';
 import { ChainRefused } from '../chain/staking.js';
 import { poolValueOf } from '../chain/safe-float.js';
-import { type ChainState, type ChainSubnet, defaultRegistration, initialLastEpochBlock, newChainState, newSubnet, poolKey } from '../chain/state.js';
+import { type ChainState, type ChainSubnet, HotkeyNetuidMap, type NetuidEntries, type StakePool, defaultRegistration, initialLastEpochBlock, lookupOnNetuid, newChainState, newSubnet, poolKey } from '../chain/state.js';
 import { I96F32, U64F64, fromF64, toF64 } from '../fixed/substrate-fixed.js';
 import { SubnetNeurons } from '../subnet/neurons.js';
 import { SubnetAgents } from './agents.js';
@@ -150,6 +150,8 @@ export class Network {
   private readonly subnetLedgers: SubnetLedger[];
   /** Validators' (or, on detailed subnets, every UID's) alpha stake as their subnet's next epoch sees it. */
   private readonly stakeSnapshots = new Map<number, bigint[]>();
+  /** `validatorPools`' lookups per subnet (netuid − 1), with what they were read from. */
+  private readonly keptPools: Array<{ entries: NetuidEntries<StakePool>; changes: number; table: SubnetNeurons; hotkeys: string[]; pools: Array<StakePool | undefined> } | undefined> = [];
   private minerCount = 0;
   private epochCount = 0;
   private ran = false;
@@ -500,9 +502,7 @@ export class Network {
 
   /** A validator chosen with probability ∝ its alpha stake (nominators follow stake), or -1 if none has any. */
   private pickByStake(a: SubnetAgents): number {
-    const s = this.chain.state;
-    // a validator still there holds its genesis UID (v): the table's hotkey string, not a name built per trade
-    const pools = uidPools(s, s.subnets.get(a.netuid)!).subnet;
+    const pools = this.validatorPools(a);
     const stakes = new Array<number>(a.validators);
     let total = 0;
     for (let v = 0; v < a.validators; v++) {
@@ -516,6 +516,25 @@ export class Network {
       if (r < 0) return v;
     }
     return a.validators - 1;
+  }
+
+  /**
+   * The stake pools of a subnet's validators (UIDs 0 … validators−1) on it, kept between trades while no pool of the
+   * subnet was added, removed or replaced and the UIDs hold the same hotkeys (a pool's value moves in place). Two
+   * trades a block each read them; `uidPools` keeps every UID's subnet and root pools, which stake moving on root
+   * or a new pool anywhere on the subnet made it rebuild, so a trade looked up 32 hotkeys through a fresh lookup.
+   */
+  private validatorPools(a: SubnetAgents): ReadonlyArray<StakePool | undefined> {
+    const s = this.chain.state;
+    const t = s.subnets.get(a.netuid)!.neurons;
+    const entries = s.stakePools instanceof HotkeyNetuidMap ? s.stakePools.entriesOn(a.netuid) : null;
+    const k = this.keptPools[a.netuid - 1];
+    if (entries !== null && k !== undefined && k.entries === entries && k.changes === entries.changes && k.table === t && k.hotkeys.every((h, v) => t.hotkey(v) === h)) return k.pools;
+    const on = lookupOnNetuid(s.stakePools, a.netuid);
+    const hotkeys = Array.from({ length: Math.min(a.validators, t.size) }, (_, v) => t.hotkey(v));
+    const pools = hotkeys.map(on);
+    if (entries !== null) this.keptPools[a.netuid - 1] = { entries, changes: entries.changes, table: t, hotkeys, pools };
+    return pools;
   }
 
   /** Newcomers register miners (each subnet at the configured rate); a full subnet prunes by the chain's rule. */
