@@ -47,6 +47,32 @@ describe('Subnet refuses bad input without damaging its state', () => {
     expect(subnetState(s)).toBe(before);
   });
 
+  it('setWeights reads both lists whole before converting either: a hole in values outranks a bad uid, a bad uid outranks a bad value, each entry is read once', () => {
+    const s = subnet();
+    const before = subnetState(s);
+    const message = (f: () => void): string => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as { code?: string }).code}: ${(e as Error).message}`;
+      }
+      return 'no error';
+    };
+    // eslint-disable-next-line no-sparse-arrays
+    expect(message(() => s.setWeights(0, [70000, 2], [, 6] as number[]))).toMatch(/^E_SHAPE: .*values has a hole at index 0/);
+    expect(message(() => s.setWeights(0, [1, 70000], [1.5, 6]))).toMatch(/^E_RANGE: .*uids\[1\]/);
+    expect(message(() => s.setWeights(0, [1, 2], [6, -1]))).toMatch(/^E_RANGE: .*values\[1\]/);
+    const reads = new Map<string, number>();
+    const counted = (name: string, xs: unknown[]) =>
+      new Proxy(xs, { get: (t, k, r) => (reads.set(`${name}.${String(k)}`, (reads.get(`${name}.${String(k)}`) ?? 0) + 1), Reflect.get(t, k, r)) });
+    expect(message(() => s.setWeights(0, counted('uids', [1, 2.5, 2]) as number[], counted('values', [3, 4, 5]) as number[]))).toMatch(/^E_RANGE: .*uids\[1\]/);
+    for (const k of ['uids.0', 'uids.1', 'uids.2', 'values.0', 'values.1', 'values.2']) expect(reads.get(k)).toBe(1);
+    expect(subnetState(s)).toBe(before);
+    // −0 reads as 0, in either list
+    s.setWeights(0, [-0, 2], [-0, 7]);
+    expect(s.weightRows()[0]).toEqual([[0, 0], [2, 65535]]);
+  });
+
   it('the constructor refuses unknown options, non-plain objects, Symbols and throwing getters', () => {
     expect(yumaCode(() => new Subnet({ engine, n: 4, tmepo: 2 } as never))).toBe('E_ARG');
     expect(yumaCode(() => new Subnet(null as never))).toBe('E_ARG');

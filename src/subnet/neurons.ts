@@ -16,7 +16,7 @@ import { setU64FromNumbers } from '../epoch/u64-words.js';
 import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
 import type { EpochOutput, MechanismEpochOutput, NumericMode, SparseRow } from '../epoch/types.js';
 import { PackedRows } from '../epoch/packed-rows.js';
-import { readList } from '../validation/read.js';
+import { readList, readListOfU16 } from '../validation/read.js';
 import { describe, typedArrayKind } from '../validation/describe.js';
 import { toInt, toU16List } from '../validation/values.js';
 import { upscaleU16Row } from './max-upscale.js';
@@ -394,9 +394,12 @@ export class SubnetNeurons {
    * as u16. Throws `YumaError` for anything else. The chain's own checks of the row are `weightsProblem`.
    */
   readWeights(uids: unknown, values: unknown): WeightsRow {
-    const targetList = readList(uids, 'uids', MAX_UIDS);
-    const valueList = readList(values, 'values', MAX_UIDS);
-    return { targets: toU16List(targetList, 'uids'), values: toU16List(valueList, 'values') };
+    const targetList = readListOfU16(uids, 'uids', MAX_UIDS);
+    const valueList = readListOfU16(values, 'values', MAX_UIDS);
+    return {
+      targets: targetList.u16 ? (targetList.list as number[]) : toU16List(targetList.list, 'uids'),
+      values: valueList.u16 ? (valueList.list as number[]) : toU16List(valueList.list, 'values'),
+    };
   }
 
   /**

@@ -134,6 +134,30 @@ export function holeCheck(list: ArrayLike<unknown>, i: number, v: unknown, where
 }
 
 /**
+ * `readList` for a list meant to hold u16s, read the same way (each entry once, the same errors in the same order),
+ * that also says whether every entry already is one: then `list` holds them as numbers (−0 read as 0), ready to
+ * use, and a caller skips `toU16List`'s second pass and copy; else `list` is what `readList` returns. One loop with
+ * its own element reads: `readList`'s, shared by every caller, sees every kind of array and reads slowly.
+ */
+export function readListOfU16(value: unknown, where: string, max: number): { list: unknown[]; u16: boolean } {
+  return guard(where, () => {
+    if (!Array.isArray(value)) throw new YumaError('E_SHAPE', `${where} must be an array (got ${describe(value)})`);
+    const len = readLength(value, where, max);
+    const out = new Array<unknown>(len);
+    let u16 = true;
+    for (let i = 0; i < len; i++) {
+      const v: unknown = value[i];
+      if (u16 && typeof v === 'number' && v >= 0 && v <= 65535 && Number.isInteger(v)) out[i] = v + 0;
+      else {
+        u16 = false;
+        out[i] = holeCheck(value, i, v, where);
+      }
+    }
+    return { list: out, u16 };
+  });
+}
+
+/**
  * An array copied once: a real array (or, with `typed`, a genuine typed array) of at most `max` entries and no
  * holes. The copy is a plain array the caller can no longer change.
  */
