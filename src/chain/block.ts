@@ -1051,7 +1051,10 @@ class PayoutBooks {
 function increaseRootClaimable(s: ChainState, books: PayoutBooks, hotkey: string, r: number, netuid: number, amount: bigint, claimableOf: (hotkey: string) => bigint | undefined, known: boolean): boolean {
   if (amount === 0n) {
     // an increment of 0 (most UIDs earn no root dividend) still creates the entry
-    if (!known && claimableOf(hotkey) === undefined) s.rootClaimable.set(poolKey(hotkey, netuid), 0n);
+    if (!known && claimableOf(hotkey) === undefined) {
+      if (s.rootClaimable instanceof HotkeyNetuidMap) (s.rootClaimable as HotkeyNetuidMap<bigint>).put(hotkey, netuid, 0n);
+      else s.rootClaimable.set(poolKey(hotkey, netuid), 0n);
+    }
     return false;
   }
   const total = fromInt(I96F32, books.rootStake(r));

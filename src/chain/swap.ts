@@ -7,13 +7,16 @@ import { type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, limitPriceFro
 import { u64SatAdd as u64Add, u64SatSub as u64Sub } from '../fixed/substrate-fixed.js';
 import { constantProductSwap, isHead } from './eras.js';
 import { SF_ZERO, poolUpdateOne } from './safe-float.js';
-import { type ChainState, type ChainSubnet, type StakePool, StakePoolMap, poolKey } from './state.js';
+import { type ChainState, type ChainSubnet, HotkeyNetuidMap, type StakePool, StakePoolMap, poolKey } from './state.js';
 
 export function stakePool(s: ChainState, hotkey: string, netuid: number): StakePool {
   let p = poolOf(s, hotkey, netuid);
   if (!p) {
     p = { hotkey, netuid, value: 0n, denominator: SF_ZERO, shares: new Map() };
-    s.stakePools.set(poolKey(hotkey, netuid), p);
+    // the index takes the hotkey as given rather than parsing it back out of the key (an epoch's payouts make a
+    // pool for every UID of a subnet the first time)
+    if (s.stakePools instanceof HotkeyNetuidMap) s.stakePools.put(hotkey, netuid, p);
+    else s.stakePools.set(poolKey(hotkey, netuid), p);
   }
   return p;
 }
