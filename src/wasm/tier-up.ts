@@ -47,7 +47,13 @@ export function settleTierUpSync(): void {
   const cpu = processCpuClock();
   if (cpu === null || typeof SharedArrayBuffer !== 'function') return;
   const cell = new Int32Array(new SharedArrayBuffer(4));
-  for (const ms of settleSteps(cpu)) Atomics.wait(cell, 0, 0, ms);
+  for (const ms of settleSteps(cpu)) {
+    try {
+      Atomics.wait(cell, 0, 0, ms);
+    } catch {
+      return; // a thread that may not block (a browser-like main thread that still has `process`): no wait
+    }
+  }
 }
 
 /** The same without blocking: yields to the event loop between slices. */
