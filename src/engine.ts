@@ -210,8 +210,8 @@ class WasmEngine implements Engine {
   /**
    * Jobs of one mode over two threads (`runShared`, `runResidentShared`): every job gets its own region of one
    * reserved arena block; the main thread writes them in `idx` order, publishing each to the helper (which starts
-   * at once), then claims kernels itself and reads out every job as soon as it is done, whichever thread ran it
-   * (so `read` sees the jobs in the order they finish).
+   * at once), then claims kernels itself and reads out every job, in order, as soon as it is done, whichever
+   * thread ran it.
    */
   private shareJobs(helper: HelperThread, idx: number[], mode: number, scratchBytes: number, jobsBytes: number, write: (i: number) => number, read: (i: number, header: number) => void): void {
     const count = idx.length;
@@ -233,28 +233,18 @@ class WasmEngine implements Engine {
         helper.published(++published);
       }
       const flags = a.i32;
-      const isRead = new Uint8Array(count);
-      let unread = count;
-      let next = 0; // every job below `next` has been read out
+      let next = 0; // next job to read out
       for (;;) {
-        // Every finished job is read out at once, whichever thread ran it and whatever its place: read in order,
-        // the jobs finished behind the first (largest, usually the helper's) piled up, and this thread read them
-        // after the kernels had run out, while the helper idled.
-        for (let k = next; k < count; k++) {
-          if (isRead[k] === 0 && Atomics.load(flags, donePtr / 4 + k) !== 0) {
-            read(idx[k], headers[k]);
-            isRead[k] = 1;
-            unread--;
-          }
+        while (next < count && Atomics.load(flags, donePtr / 4 + next) !== 0) {
+          read(idx[next], headers[next]);
+          next++;
         }
-        while (next < count && isRead[next] !== 0) next++;
-        if (unread === 0) break;
+        if (next === count) break;
         const k = helper.claim(count);
         if (k >= 0) {
           this.k.epochBatch(jobsPtr + 4 * k, 1, mode, mine);
           Atomics.store(flags, donePtr / 4 + k, 1);
         } else {
-          // no kernel left to claim: every unread job is the helper's, which runs them in order
           helper.waitDone(flags, donePtr / 4 + next);
         }
       }
