@@ -1,12 +1,13 @@
 // The bond step of each version, in the arithmetic of src/research/kernel.ts: Yuma 1/2/2B buy bonds with stake
 // on (partly) clipped weights and take an EMA (Yuma 1 renormalises it per column); Yuma 2C buys up to each
 // validator's capacity with decay; Yuma 3 moves relative bonds toward the weights, with per-entry liquid alpha
-// when it runs. Every step writes B_NEW and leaves B_OLD alone.
+// when it runs (Yuma 2C and Yuma 3 without it run in the rank pass, rank.ts). Every step reads each B_OLD entry
+// before it writes the B_NEW entry at the same place, so the two may be one buffer (the loader updates in place).
 import { VERSION_YUMA1, VERSION_YUMA2B, VERSION_YUMA2C } from './abi';
 import { expDet2 } from './exp';
 import {
   B_NEW, B_OLD, BSUM, BSUM32, C, C32, CL32, COL32, COL_SUM, C_LIQUID, D, DEN32, DN, FACTOR, I, I32, LIQUID, M, S, V, W, W_PREV, alphaHigh,
-  alphaLow, blockCol0, blockRows, bondMovingAvg, bondPenalty, capacityAlpha, decayRate, f64At, fr, row32, rowAt, setF64, steepness,
+  alphaLow, blockCol0, blockRows, bondMovingAvg, bondPenalty, f64At, fr, row32, rowAt, setF64, steepness,
   version,
 } from './job';
 import { laneDot, nanToNum, nanToNum2 } from './lanes';
@@ -14,11 +15,11 @@ import { F32_MAX, laneDot32, laneQuotientDot32, nanToNum32x4 } from './lanes32';
 
 const EPS: f64 = 1e-6;
 /** 2⁶⁴ as the simulator's Yuma2c `maxint` meets a float32 tensor. */
-const MAXINT: f64 = 18446744073709551616.0;
+export const MAXINT: f64 = 18446744073709551616.0;
 
 /** Yuma 3's relative step: dec = old·keep, b = min(dec + min(a·w, max(1 − dec, 0)), 1). */
 // @ts-ignore: decorator
-@inline function relativeStep2(old: v128, w: v128, a: v128, keep: v128): v128 {
+@inline export function relativeStep2(old: v128, w: v128, a: v128, keep: v128): v128 {
   const one = f64x2.splat(1);
   const dec = f64x2.mul(old, keep);
   const rem = f64x2.pmax(f64x2.sub(one, dec), f64x2.splat(0));
@@ -27,7 +28,7 @@ const MAXINT: f64 = 18446744073709551616.0;
 }
 
 // @ts-ignore: decorator
-@inline function relativeStep(old: f64, w: f64, a: f64, keep: f64): f64 {
+@inline export function relativeStep(old: f64, w: f64, a: f64, keep: f64): f64 {
   const dec = old * keep;
   let rem = 1 - dec;
   if (rem < 0) rem = 0;
@@ -54,66 +55,6 @@ const MAXINT: f64 = 18446744073709551616.0;
 // @ts-ignore: decorator
 @inline function inBlock(v: i32): bool {
   return v < blockRows;
-}
-
-/**
- * Yuma 2C or Yuma 3 without liquid alpha, one row (called by the rank pass).
- * COL_SUM must start at 0.
- */
-export function fusedBondRow(v: i32): void {
-  const n = M;
-  const wRow = rowAt(W, v);
-  const bRow = rowAt(B_NEW, v);
-  const oRow = B_OLD != 0 ? rowAt(B_OLD, v) : 0;
-  const zero = f64x2.splat(0);
-  if (version == VERSION_YUMA2C) {
-    const cap = f64At(S, v) * MAXINT;
-    const buy = capacityAlpha * cap;
-    const decay = 1 - decayRate;
-    const cap2 = f64x2.splat(cap);
-    const buy2 = f64x2.splat(buy);
-    const decay2 = f64x2.splat(decay);
-    let m = 0;
-    for (; m + 2 <= n; m += 2) {
-      const o = <usize>m << 3;
-      const old = oRow != 0 ? v128.load(oRow + o) : zero;
-      const rem = f64x2.pmax(f64x2.sub(cap2, old), zero);
-      const b = f64x2.add(f64x2.mul(decay2, old), f64x2.mul(f64x2.pmin(rem, buy2), v128.load(wRow + o)));
-      const x = f64x2.pmin(cap2, b);
-      v128.store(bRow + o, x);
-      v128.store(COL_SUM + o, f64x2.add(v128.load(COL_SUM + o), x));
-    }
-    for (; m < n; m++) {
-      const o = <usize>m << 3;
-      const old = oRow != 0 ? load<f64>(oRow + o) : 0;
-      let rem = cap - old;
-      if (rem < 0) rem = 0;
-      const pc = buy < rem ? buy : rem;
-      const b = decay * old + pc * load<f64>(wRow + o);
-      const x = b < cap ? b : cap;
-      store<f64>(bRow + o, x);
-      store<f64>(COL_SUM + o, load<f64>(COL_SUM + o) + x);
-    }
-    return;
-  }
-  const alpha = 1 - bondMovingAvg;
-  const keep = 1 - alpha;
-  const a2 = f64x2.splat(alpha);
-  const k2 = f64x2.splat(keep);
-  let m = 0;
-  for (; m + 2 <= n; m += 2) {
-    const o = <usize>m << 3;
-    const old = oRow != 0 ? v128.load(oRow + o) : zero;
-    const b = relativeStep2(old, v128.load(wRow + o), a2, k2);
-    v128.store(bRow + o, b);
-    v128.store(COL_SUM + o, f64x2.add(v128.load(COL_SUM + o), b));
-  }
-  for (; m < n; m++) {
-    const o = <usize>m << 3;
-    const b = relativeStep(oRow != 0 ? load<f64>(oRow + o) : 0, load<f64>(wRow + o), alpha, keep);
-    store<f64>(bRow + o, b);
-    store<f64>(COL_SUM + o, load<f64>(COL_SUM + o) + b);
-  }
 }
 
 /** Yuma 3 with liquid alpha, one row (called by the rank pass): alpha per entry against C_LIQUID. */
@@ -289,7 +230,7 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
 
 /** relativeStep on four float32 lanes. */
 // @ts-ignore: decorator
-@inline function relativeStep4(old: v128, w: v128, a: v128, keep: v128): v128 {
+@inline export function relativeStep4(old: v128, w: v128, a: v128, keep: v128): v128 {
   const one = f32x4.splat(1);
   const dec = f32x4.mul(old, keep);
   const rem = f32x4.pmax(f32x4.sub(one, dec), f32x4.splat(0));
@@ -298,7 +239,7 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
 }
 
 // @ts-ignore: decorator
-@inline function relativeStep32(old: f32, w: f32, a: f32, keep: f32): f32 {
+@inline export function relativeStep32(old: f32, w: f32, a: f32, keep: f32): f32 {
   const dec = old * keep;
   let rem: f32 = 1 - dec;
   if (rem < 0) rem = 0;
@@ -334,65 +275,6 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
   if (m >= from) return a;
   const lane = i32x4(0, 1, 2, 3);
   return v128.and(a, i32x4.ge_s(i32x4.add(lane, i32x4.splat(m)), i32x4.splat(from)));
-}
-
-/** fusedBondRow over f32 (Yuma 2C capacity bonds or Yuma 3's relative step); COL32 must start at 0. */
-export function fusedBondRow32(v: i32): void {
-  const n = M;
-  const wRow = row32(W, v);
-  const bRow = row32(B_NEW, v);
-  const oRow = B_OLD != 0 ? row32(B_OLD, v) : 0;
-  const zero = f32x4.splat(0);
-  const vend = n & ~3;
-  if (version == VERSION_YUMA2C) {
-    const cap = <f32>f64At(S, v) * <f32>MAXINT;
-    const buy = <f32>capacityAlpha * cap;
-    const decay = <f32>(1 - decayRate);
-    const cap4 = f32x4.splat(cap);
-    const buy4 = f32x4.splat(buy);
-    const decay4 = f32x4.splat(decay);
-    let m = 0;
-    for (; m < vend; m += 4) {
-      const o = <usize>m << 2;
-      const old = oRow != 0 ? v128.load(oRow + o) : zero;
-      const rem = f32x4.pmax(f32x4.sub(cap4, old), zero);
-      const b = f32x4.add(f32x4.mul(decay4, old), f32x4.mul(f32x4.pmin(rem, buy4), v128.load(wRow + o)));
-      const x = f32x4.pmin(cap4, b);
-      v128.store(bRow + o, x);
-      v128.store(COL32 + o, f32x4.add(v128.load(COL32 + o), x));
-    }
-    for (; m < n; m++) {
-      const o = <usize>m << 2;
-      const old: f32 = oRow != 0 ? load<f32>(oRow + o) : 0;
-      let rem = cap - old;
-      if (rem < 0) rem = 0;
-      const pc = buy < rem ? buy : rem;
-      const b = decay * old + pc * load<f32>(wRow + o);
-      const x = b < cap ? b : cap;
-      store<f32>(bRow + o, x);
-      store<f32>(COL32 + o, load<f32>(COL32 + o) + x);
-    }
-    return;
-  }
-  const alpha = 1 - bondMovingAvg;
-  const a = <f32>alpha;
-  const keep = <f32>(1 - alpha);
-  const a4 = f32x4.splat(a);
-  const k4 = f32x4.splat(keep);
-  let m = 0;
-  for (; m < vend; m += 4) {
-    const o = <usize>m << 2;
-    const old = oRow != 0 ? v128.load(oRow + o) : zero;
-    const b = relativeStep4(old, v128.load(wRow + o), a4, k4);
-    v128.store(bRow + o, b);
-    v128.store(COL32 + o, f32x4.add(v128.load(COL32 + o), b));
-  }
-  for (; m < n; m++) {
-    const o = <usize>m << 2;
-    const b = relativeStep32(oRow != 0 ? load<f32>(oRow + o) : 0, load<f32>(wRow + o), a, keep);
-    store<f32>(bRow + o, b);
-    store<f32>(COL32 + o, load<f32>(COL32 + o) + b);
-  }
 }
 
 /** relativeRowLiquid over f32: alpha per entry against CL32. */
