@@ -5,7 +5,7 @@ import { ONE, satSub, divChecked } from '../fixed/i32f32';
 import { sortKeys } from './stake';
 import { divU } from '../fixed/proportion';
 import * as J from '../job';
-import { ACT, CONS, KEYS_A, KEYS_B, MED_A, MED_B, MED_C, ROW_OF, TILE, TILE_BUF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st } from './layout';
+import { ACT, CONS, KEYS_A, KEYS_B, MED_A, MED_B, MED_C, ROW_OF, USE_STAKE, VOTER_ROW, ZERO_ROW, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';
 
 /** Consensus for every column into CONS. */
@@ -39,20 +39,124 @@ export function consensus(): void {
   memory.fill(ZERO_ROW, 0, <usize>n << 3);
   heaviestFirst(m);
 
-  // columns gathered TILE at a time (one short contiguous run per voter row) into (score, stake) pairs
-  const colBytes = <usize>m << 4;
-  for (let j0 = 0; j0 < n; j0 += TILE) {
-    const tw = min(TILE, n - j0);
-    for (let k = 0; k < m; k++) {
-      const row = load<usize>(VOTER_ROW + (<usize>k << 3)) + (<usize>j0 << 3);
-      const u = ld(USE_STAKE, k);
-      let dst = TILE_BUF + (<usize>k << 4);
-      for (let t = 0; t < tw; t++) {
-        v128.store(dst, i64x2.replace_lane(i64x2.splat(u), 0, load<i64>(row + (<usize>t << 3))));
-        dst += colBytes;
+  if (m < 5) {
+    // too few voters for the first round's pivot of five: each column gathered, searched from its first round
+    for (let j = 0; j < n; j++) {
+      for (let k = 0; k < m; k++) {
+        store<i64>(MED_C + (<usize>k << 4), load<i64>(load<usize>(VOTER_ROW + (<usize>k << 3)) + (<usize>j << 3)));
+        store<i64>(MED_C + (<usize>k << 4), ld(USE_STAKE, k), 8);
       }
+      st(CONS, j, search(MED_C, m, minority, 0, total, 0, m));
     }
-    for (let t = 0; t < tw; t++) st(CONS, j0 + t, search(TILE_BUF + <usize>t * colBytes, m, minority, total));
+    return;
+  }
+  // The search's first round for four columns at once, straight from the voters' rows (contiguous there): the
+  // pivots (middle of the five heaviest voters' scores) and each column's stake below and above its pivot with a
+  // count packed in. On the bench's subnets half the columns (256 × 64) or more than a quarter (1024 × 64) end in
+  // that round; only those that go on gather their kept side.
+  const r0 = load<usize>(VOTER_ROW);
+  const r1 = load<usize>(VOTER_ROW, 8);
+  const r2 = load<usize>(VOTER_ROW, 16);
+  const r3 = load<usize>(VOTER_ROW, 24);
+  const r4 = load<usize>(VOTER_ROW, 32);
+  let j0 = 0;
+  for (; j0 + 4 <= n; j0 += 4) {
+    const o = <usize>j0 << 3;
+    const p0 = middleOfFiveV(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), v128.load(r4 + o));
+    const p1 = middleOfFiveV(v128.load(r0 + o, 16), v128.load(r1 + o, 16), v128.load(r2 + o, 16), v128.load(r3 + o, 16), v128.load(r4 + o, 16));
+    let low0 = i64x2.splat(0);
+    let low1 = i64x2.splat(0);
+    let high0 = i64x2.splat(0);
+    let high1 = i64x2.splat(0);
+    for (let k = 0; k < m; k++) {
+      const row = load<usize>(VOTER_ROW + (<usize>k << 3)) + o;
+      const u = i64x2.splat((ld(USE_STAKE, k) << COUNT_BITS) + 1);
+      const s0 = v128.load(row);
+      const s1 = v128.load(row, 16);
+      low0 = i64x2.add(low0, v128.and(u, i64x2.lt_s(s0, p0)));
+      high0 = i64x2.add(high0, v128.and(u, i64x2.gt_s(s0, p0)));
+      low1 = i64x2.add(low1, v128.and(u, i64x2.lt_s(s1, p1)));
+      high1 = i64x2.add(high1, v128.and(u, i64x2.gt_s(s1, p1)));
+    }
+    afterFirstRound(j0, m, i64x2.extract_lane(p0, 0), i64x2.extract_lane(low0, 0), i64x2.extract_lane(high0, 0), minority, total);
+    afterFirstRound(j0 + 1, m, i64x2.extract_lane(p0, 1), i64x2.extract_lane(low0, 1), i64x2.extract_lane(high0, 1), minority, total);
+    afterFirstRound(j0 + 2, m, i64x2.extract_lane(p1, 0), i64x2.extract_lane(low1, 0), i64x2.extract_lane(high1, 0), minority, total);
+    afterFirstRound(j0 + 3, m, i64x2.extract_lane(p1, 1), i64x2.extract_lane(low1, 1), i64x2.extract_lane(high1, 1), minority, total);
+  }
+  for (; j0 < n; j0++) {
+    const o = <usize>j0 << 3;
+    const pivot = middleOfFive(load<i64>(r0 + o), load<i64>(r1 + o), load<i64>(r2 + o), load<i64>(r3 + o), load<i64>(r4 + o));
+    let low: i64 = 0;
+    let high: i64 = 0;
+    for (let k = 0; k < m; k++) {
+      const x = load<i64>(load<usize>(VOTER_ROW + (<usize>k << 3)) + o);
+      const u = (ld(USE_STAKE, k) << COUNT_BITS) + 1;
+      if (x < pivot) low += u;
+      if (x > pivot) high += u;
+    }
+    afterFirstRound(j0, m, pivot, low, high, minority, total);
+  }
+}
+
+// Stakes with a count packed in for the first round across columns: u·2^24 + 1 per voter. Every stake is at most
+// ONE and so is their total, so a column's sum stays below 2^57 and splits back into stake sum and count.
+// @ts-ignore: decorator
+@inline const COUNT_BITS: i64 = 24;
+
+/** `middleOfFive` two columns at a time, with the same comparisons. */
+// @ts-ignore: decorator
+@inline function middleOfFiveV(a: v128, b: v128, c: v128, d: v128, e: v128): v128 {
+  return middleOfThreeV(greaterV(lesserV(a, b), lesserV(c, d)), lesserV(greaterV(a, b), greaterV(c, d)), e);
+}
+
+// @ts-ignore: decorator
+@inline function lesserV(a: v128, b: v128): v128 {
+  return v128.bitselect(a, b, i64x2.lt_s(a, b));
+}
+
+// @ts-ignore: decorator
+@inline function greaterV(a: v128, b: v128): v128 {
+  return v128.bitselect(b, a, i64x2.lt_s(a, b));
+}
+
+// @ts-ignore: decorator
+@inline function middleOfThreeV(a: v128, b: v128, c: v128): v128 {
+  return greaterV(lesserV(a, b), lesserV(greaterV(a, b), c));
+}
+
+/**
+ * Column j after the search's first round (its pivot and the packed stakes below and above it), taking the
+ * decision `search` takes there: the pivot is the median, or the side kept is gathered (heaviest voter first, as
+ * a partition keeps it) and searched on from the second round.
+ */
+function afterFirstRound(j: i32, m: i32, pivot: i64, lowPacked: i64, highPacked: i64, minority: i64, total: i64): void {
+  const mask: i64 = (<i64>1 << COUNT_BITS) - 1;
+  const loStake = lowPacked >> COUNT_BITS;
+  const nl = <i32>(lowPacked & mask);
+  const hiStake = highPacked >> COUNT_BITS;
+  const nu = <i32>(highPacked & mask);
+  const o = <usize>j << 3;
+  let len = 0;
+  if (minority < loStake && nl > 0) {
+    for (let k = 0; k < m; k++) {
+      const x = load<i64>(load<usize>(VOTER_ROW + (<usize>k << 3)) + o);
+      const at = MED_C + (<usize>len << 4);
+      store<i64>(at, x);
+      store<i64>(at, ld(USE_STAKE, k), 8);
+      len += <i32>(x < pivot);
+    }
+    st(CONS, j, search(MED_C, len, minority, 0, loStake, 1, m));
+  } else if (total - hiStake <= minority && nu > 0) {
+    for (let k = 0; k < m; k++) {
+      const x = load<i64>(load<usize>(VOTER_ROW + (<usize>k << 3)) + o);
+      const at = MED_C + (<usize>len << 4);
+      store<i64>(at, x);
+      store<i64>(at, ld(USE_STAKE, k), 8);
+      len += <i32>(x > pivot);
+    }
+    st(CONS, j, search(MED_C, len, minority, total - hiStake, total, 1, m));
+  } else {
+    st(CONS, j, pivot);
   }
 }
 
@@ -102,29 +206,27 @@ function heaviestFirst(m: i32): void {
 }
 
 /**
- * `weighted_median(stake, score, 0..m, minority, 0, total)` on the (score, stake) pairs at `src`, pivoting on
- * the middle of each partition's heaviest elements (see `search`'s loop).
+ * `weighted_median(stake, score, …, minority, lo, hi)` on the `m0` (score, stake) pairs at `src`, from round
+ * `steps` (0, 0 and the stakes' total for a whole column; `limit` the column's length), pivoting on the middle of
+ * each partition's heaviest elements (see the loop).
  * Partitions without branches, two pairs at a time: each pair is written to both output buffers and each cursor
  * advances by its comparison's mask bit. All stakes are ≥ 0 and sum to ≤ ONE, so the chain's saturating partial
  * sums never saturate and plain (masked) adds are exact in any order.
  */
-function search(src: usize, m0: i32, minority: i64, total: i64): i64 {
+function search(src: usize, m0: i32, minority: i64, lo: i64, hi: i64, steps: i32, limit: i32): i64 {
   let cur = src;
   let x = MED_A;
   let y = MED_B;
   let spare = MED_C;
   let m = m0;
-  let lo: i64 = 0;
-  let hi = total;
-  let steps = 0;
   while (true) {
     if (m == 0) return 0;
     if (m == 1) return load<i64>(cur);
-    // the partition's heaviest score when it is short, else the middle score of its five (first round) or three
-    // (later rounds of 8 or more) heaviest: nearer the median, so fewer elements reach the next round
+    // the partition's heaviest score when it is short, else the middle score of its three heaviest (rounds of 8
+    // or more; the first round, on five, runs across columns in `consensus`): nearer the median, so fewer
+    // elements reach the next round
     let pivot = load<i64>(cur);
-    if (steps == 0 && m >= 5) pivot = middleOfFive(pivot, load<i64>(cur, 16), load<i64>(cur, 32), load<i64>(cur, 48), load<i64>(cur, 64));
-    else if (m >= 8) pivot = middleOfThree(pivot, load<i64>(cur, 16), load<i64>(cur, 32));
+    if (m >= 8) pivot = middleOfThree(pivot, load<i64>(cur, 16), load<i64>(cur, 32));
     const pv = i64x2.splat(pivot);
     let nl = 0, nu = 0;
     let loAcc = i64x2.splat(0);
@@ -177,7 +279,7 @@ function search(src: usize, m0: i32, minority: i64, total: i64): i64 {
       return pivot;
     }
     steps++;
-    if (steps > m0) break;
+    if (steps > limit) break;
   }
   return 0;
 }

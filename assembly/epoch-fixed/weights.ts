@@ -2,7 +2,7 @@
 import * as J from '../job';
 import { fracDiv } from '../fixed/proportion';
 import { fracDivX } from '../fixed/proportion-x2';
-import { M, OLD_PERMIT, ROWS, ROW_OF, ldI32, ldU8, st, stI32 } from './layout';
+import { M, OLD_PERMIT, rowStride, ROWS, ROW_OF, ldI32, ldU8, st, stI32 } from './layout';
 
 /** Rows of M: UIDs with an old permit (their weights survive `mask_rows`) or any stored bond. Returns the count. */
 export function selectRows(): i32 {
@@ -33,7 +33,7 @@ function bondRowNonEmpty(i: i32): bool {
 
 // @ts-ignore: decorator
 @inline export function rowPtr(r: i32): usize {
-  return M + ((<usize>r * <usize>J.n) << 3);
+  return M + <usize>r * rowStride(J.n);
 }
 
 /**
