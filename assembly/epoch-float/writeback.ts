@@ -5,16 +5,22 @@ import * as J from '../job';
 import { COL_C, PREV, ROW_OF, i32At, matRow } from './layout';
 import { toU16 } from './u16';
 
-/** Eight storage values: floor(v·65535) clamped to u16 (`toU16`), from four f64x2. */
+/**
+ * Eight storage values: floor(v·65535) clamped to u16 (`toU16`), from four f64x2. Adding 2^52 to the floored
+ * product puts it, as an integer, in the low bits of the f64 (exact for |y| < 2^51; the low 32 bits read as
+ * the i32 y while |y| < 2^31, far beyond any bond); narrow_u then clamps as toU16 does. Cheaper than
+ * i32x4.trunc_sat_f64x2_s_zero, which V8 builds from several instructions on x64.
+ */
 // @ts-ignore: decorator
 @inline function packU16(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
   const s = f64x2.splat(65535.0);
-  const a = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.mul(v0, s)));
-  const b = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.mul(v1, s)));
-  const c = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.mul(v2, s)));
-  const d = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.mul(v3, s)));
+  const m = f64x2.splat(4503599627370496.0);
+  const a = f64x2.add(f64x2.floor(f64x2.mul(v0, s)), m);
+  const b = f64x2.add(f64x2.floor(f64x2.mul(v1, s)), m);
+  const c = f64x2.add(f64x2.floor(f64x2.mul(v2, s)), m);
+  const d = f64x2.add(f64x2.floor(f64x2.mul(v3, s)), m);
   // narrow_u saturates: negatives to 0, above 65535 to 65535, as toU16 clamps.
-  return i16x8.narrow_i32x4_u(i32x4.shuffle(a, b, 0, 1, 4, 5), i32x4.shuffle(c, d, 0, 1, 4, 5));
+  return i16x8.narrow_i32x4_u(i32x4.shuffle(a, b, 0, 2, 4, 6), i32x4.shuffle(c, d, 0, 2, 4, 6));
 }
 
 /** Eight presence bytes (v > 0 → 1) in the low half of the result. */
