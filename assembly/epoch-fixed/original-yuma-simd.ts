@@ -37,6 +37,8 @@ export function originalYumaSimdApplies(beta: i64, alpha: i64, keep: i64): bool 
  * (2) EMA = α⊗colnorm(ΔB) + (1−α)⊗colnorm(B), its column sums and maxima; (3) column-normalised EMA, dividends,
  * storage u16 (−1 for entries the sparse path drops). Odd n: the last column runs as a pair whose second lane
  * reads the next bytes and is never stored.
+ * Every division x / s here has 0 ≤ x ≤ s, so a zero column sum (or maximum) means zero dividends, and `fracDivX`
+ * with the zero inverse `inverse(0)` gives exactly 0 there: no per-entry test for the chain's empty columns.
  */
 export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): void {
   const n = J.n;
@@ -87,9 +89,9 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
     for (let j = 0; j < n; j += 2) {
       const ds = v128.load(at(deltaSum, j));
       const d0 = v128.load(at(row, j));
-      const d = v128.bitselect(d0, fracDivX(d0, ds, v128.load(at(INV_A, j))), zeroMask(ds));
+      const d = fracDivX(d0, ds, v128.load(at(INV_A, j)));
       const bs = v128.load(at(bondSum, j));
-      const bn = v128.andnot(fracDivX(bondPair(i, j), bs, v128.load(at(INV_B, j))), zeroMask(bs));
+      const bn = fracDivX(bondPair(i, j), bs, v128.load(at(INV_B, j)));
       // α, 1 − α < ONE (originalYumaSimdApplies) and d, bn ≤ ONE
       const e = i64x2.add(mulConstX(alphaV, d), mulConstX(keepV, bn));
       if (odd && j == n - 1) store<i64>(at(row, j), i64x2.extract_lane(e, 0));
@@ -118,10 +120,10 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
     for (let j = 0; j < n; j += 2) {
       const e = v128.load(at(row, j));
       const es = v128.load(at(emaSum, j));
-      const en = v128.bitselect(e, fracDivX(e, es, v128.load(at(INV_A, j))), zeroMask(es));
+      const en = fracDivX(e, es, v128.load(at(INV_A, j)));
       let term = mulUX(v128.load(at(INC, j)), en);
       const mx = v128.load(at(colMax, j));
-      const up = v128.bitselect(en, fracDivX(en, mx, v128.load(at(INV_B, j))), zeroMask(mx));
+      const up = fracDivX(en, mx, v128.load(at(INV_B, j)));
       const stored = v128.bitselect(absent, i64x2.shr_u(i64x2.sub(i64x2.shl(up, 16), up), 32), zeroMask(e)); // up·65535, up ≤ ONE
       if (odd && j == n - 1) {
         store<i64>(at(row, j), i64x2.extract_lane(stored, 0));
