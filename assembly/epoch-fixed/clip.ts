@@ -2,7 +2,8 @@
 // incentive. Clipped values are min(w, c) on both paths (the sparse path's dropped entries are exactly those
 // clipped to a zero consensus), so they are recomputed on the fly instead of stored.
 import { divU, mulU } from '../fixed/proportion';
-import { mulUX } from '../fixed/proportion-x2';
+import { mulConstX, mulUX } from '../fixed/proportion-x2';
+import { ONE } from '../fixed/i32f32';
 import * as J from '../job';
 import { ACT, CONS, INC, PRERANK, RANK, ROWS, VTRUST, ld, ldI32, st } from './layout';
 import { rowPtr } from './weights';
@@ -17,6 +18,10 @@ export function clipRankIncentive(rows: i32): void {
     const row = rowPtr(r);
     const a = ld(ACT, i);
     const av = i64x2.splat(a);
+    // a < ONE (every row unless one validator holds all the active stake): mulConstX is mulUX for a constant below
+    // ONE with one shuffle and one select less
+    const below = a < ONE;
+    const ak = i32x4.splat(<i32>a);
     let vtv = i64x2.splat(0);
     let j = 0;
     // Σ of ≤ 4096 terms each ≤ ONE: the chain's saturating adds never saturate, so row order is free; a row of
@@ -28,8 +33,8 @@ export function clipRankIncentive(rows: i32): void {
       const cw = v128.bitselect(w, c, i64x2.lt_s(w, c));
       vtv = i64x2.add(vtv, cw);
       if (a != 0) {
-        v128.store(RANK + o, i64x2.add(v128.load(RANK + o), mulUX(av, cw)));
-        v128.store(PRERANK + o, i64x2.add(v128.load(PRERANK + o), mulUX(av, w)));
+        v128.store(RANK + o, i64x2.add(v128.load(RANK + o), below ? mulConstX(ak, cw) : mulUX(av, cw)));
+        v128.store(PRERANK + o, i64x2.add(v128.load(PRERANK + o), below ? mulConstX(ak, w) : mulUX(av, w)));
       }
     }
     let vt = i64x2.extract_lane(vtv, 0) + i64x2.extract_lane(vtv, 1);

@@ -9,6 +9,10 @@ import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, 
 import { fracDiv, inverse } from '../fixed/proportion';
 import { rowPtr } from './weights';
 
+// fracDivX's inverses are 2^32/s: inverse(s) scaled, exactly
+// @ts-ignore: decorator
+@inline const TWO32: f64 = 4294967296.0;
+
 // @ts-ignore: decorator
 @inline function zeroMask(x: v128): v128 {
   return i64x2.eq(x, i64x2.splat(0));
@@ -73,8 +77,8 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
     }
   }
   for (let j = 0; j < n; j++) {
-    store<f64>(INV_A + (<usize>j << 3), inverse(ld(deltaSum, j)));
-    store<f64>(INV_B + (<usize>j << 3), inverse(ld(bondSum, j)));
+    store<f64>(INV_A + (<usize>j << 3), inverse(ld(deltaSum, j)) * TWO32);
+    store<f64>(INV_B + (<usize>j << 3), inverse(ld(bondSum, j)) * TWO32);
   }
 
   const emaSum = COL_C;
@@ -106,10 +110,10 @@ export function originalYumaSimd(rows: i32, beta: i64, alpha: i64, keep: i64): v
   for (let j = 0; j < n; j++) {
     const es = ld(emaSum, j);
     const invS = inverse(es);
-    store<f64>(INV_A + (<usize>j << 3), invS);
+    store<f64>(INV_A + (<usize>j << 3), invS * TWO32);
     const mx = es != 0 ? fracDiv(ld(emaMax, j), es, invS) : ld(emaMax, j);
     st(colMax, j, mx);
-    store<f64>(INV_B + (<usize>j << 3), inverse(mx));
+    store<f64>(INV_B + (<usize>j << 3), inverse(mx) * TWO32);
   }
 
   const absent = i64x2.splat(J.sparseWriteback ? -1 : 0);

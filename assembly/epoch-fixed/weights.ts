@@ -100,7 +100,7 @@ function diagonalMaskedRow(i: i32, dst: usize): void {
   }
   const inv = 1.0 / <f64>s;
   const sv = i64x2.splat(s);
-  const iv = f64x2.splat(inv);
+  const iv = f64x2.splat(inv * 4294967296.0);
   for (j = 0; j + 2 <= n; j += 2) v128.store(dst + (<usize>j << 3), fracDivX(weightPair(src, j), sv, iv));
   if (j < n) st(dst, j, fracDiv(<i64>load<u16>(src + (<usize>j << 1)), s, inv));
   if (diag != 0) st(dst, i, 0);

@@ -18,15 +18,16 @@ const TWO52: f64 = 4503599627370496.0;
 }
 
 /**
- * `fracDiv` per lane: floor(a·2^32 / b) for 0 ≤ a ≤ b, b > 0, from `inv` = 1/f64(b). The f64 estimate
+ * `fracDiv` per lane: floor(a·2^32 / b) for 0 ≤ a ≤ b, b > 0, from `inv32` = 2^32/f64(b) (`inverse(b)` · 2^32: the
+ * scaling is exact, so the estimate has the bits of (a·inverse(b))·2^32 with one multiply less). The f64 estimate
  * x = a·inv·2^32 lies within 2^-20 of the quotient t = a·2^32/b (two roundings of relative error ≤ 2^-53 on
  * t ≤ 2^32), so where x's fraction is at least FRAC_MARGIN from an integer, trunc(x) = floor(t) and the integer
  * remainder test (a 64-bit multiply, several instructions per lane pair) is skipped; x = 0 is exact (a = 0).
  * Otherwise both lanes take the remainder test, as the scalar `fracDiv` does.
  */
 // @ts-ignore: decorator
-@inline export function fracDivX(a: v128, b: v128, inv: v128): v128 {
-  const x = f64x2.mul(f64x2.mul(toF64(a), inv), f64x2.splat(4294967296.0));
+@inline export function fracDivX(a: v128, b: v128, inv32: v128): v128 {
+  const x = f64x2.mul(toF64(a), inv32);
   const t = f64x2.trunc(x);
   let q = toI64(t);
   const f = f64x2.sub(x, t);

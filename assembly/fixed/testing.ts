@@ -111,7 +111,7 @@ export function lane1(): i64 { return lastLane1; }
 // @ts-ignore: decorator
 @inline function lanes(v: v128): i64 { lastLane1 = i64x2.extract_lane(v, 1); return i64x2.extract_lane(v, 0); }
 export function fracDivX(a0: i64, a1: i64, b0: i64, b1: i64): i64 {
-  const inv = f64x2.replace_lane(f64x2.splat(P.inverse(b0)), 1, P.inverse(b1));
+  const inv = f64x2.replace_lane(f64x2.splat(P.inverse(b0) * 4294967296.0), 1, P.inverse(b1) * 4294967296.0);
   return lanes(PX.fracDivX(pair(a0, a1), pair(b0, b1), inv));
 }
 export function mulUX(x0: i64, x1: i64, y0: i64, y1: i64): i64 { return lanes(PX.mulUX(pair(x0, x1), pair(y0, y1))); }
