@@ -5,7 +5,8 @@
 //     the steps that ran epochs;
 //   - the engine itself (engine.epoch, or the resident run the block model's epochs take);
 //   - the simulator's actors (weights before epochs, stakers' trades, the books and miners' sales after each
-//     block, registrations, samples) — Network methods wrapped by name, so this follows src/sim/network.ts.
+//     block, registrations, samples) — Network methods wrapped by name, so this follows src/sim/network.ts;
+//   - and apart, the CPU an epoch of the blocks whose epochs are all their subnets' first, and of the later ones.
 // CPU time, not wall: on the shared machine other jobs stretch the wall clock. `npm run build` first;
 // YUMA_BENCH_PACKAGE=path/to/index.js measures another build. Usage: node bench/sim-day-split.js [blocks=7200]
 import os from 'node:os';
@@ -37,6 +38,12 @@ for (const name of ['epoch', 'runResident']) {
 }
 
 const steps = { quietMs: 0, quiet: 0, epochBlocksMs: 0, epochBlocks: 0 };
+// blocks with epochs, by whether every epoch in them is its subnet's first (resident blocks zero-filled, a pool
+// and a root-claimable entry made per UID, lookups built; and V8 still compiling the epoch's code), and the
+// block's CPU (engine included) per epoch
+const epochsSeen = new Set();
+const firstEpochs = { ms: 0, epochs: 0 };
+const laterEpochs = { ms: 0, epochs: 0 };
 const step = pkg.Chain.prototype.step;
 pkg.Chain.prototype.step = function () {
   const e0 = engineMs;
@@ -49,6 +56,13 @@ pkg.Chain.prototype.step = function () {
   } else {
     steps.epochBlocksMs += ms - (engineMs - e0);
     steps.epochBlocks++;
+    const first = report.epochs.every((e) => !epochsSeen.has(e.netuid));
+    if (first || report.epochs.every((e) => epochsSeen.has(e.netuid))) {
+      const b = first ? firstEpochs : laterEpochs;
+      b.ms += ms;
+      b.epochs += report.epochs.length;
+    }
+    for (const e of report.epochs) epochsSeen.add(e.netuid);
   }
   return report;
 };
@@ -88,5 +102,7 @@ console.log(`  setup ${s(c1 - c0)} CPU; run ${s(runMs)} CPU, ${s(wallMs)} wall`)
 console.log(`  blocks (coinbase, swaps, pots, scheduling, moving prices): ${s(blockMs)} (${pc(blockMs)}), ${perQuiet.toFixed(3)} ms a block`);
 console.log(`  epochs, JS around the engine (stake inputs, write-back, payouts): ${s(epochJsMs)} (${pc(epochJsMs)}), ${(epochJsMs / Math.max(1, report.epochs)).toFixed(2)} ms an epoch`);
 console.log(`  epochs, the engine (kernels and their marshalling): ${s(engineMs)} (${pc(engineMs)}), ${(engineMs / Math.max(1, report.epochs)).toFixed(2)} ms an epoch`);
+const perEpoch = (b) => (b.epochs > 0 ? (b.ms / b.epochs).toFixed(2) : '—');
+console.log(`  blocks with epochs, CPU an epoch (engine included): a subnet's first epoch ${perEpoch(firstEpochs)} ms (${firstEpochs.epochs}), later ones ${perEpoch(laterEpochs)} ms (${laterEpochs.epochs})`);
 console.log(`  actors: ${s(actorMs)} (${pc(actorMs)}) — ${Object.entries(actors).map(([k, v]) => `${k} ${s(v)}`).join(', ')}`);
 console.log(`  the rest (loop, GC not charged above): ${s(runMs - blockMs - epochJsMs - engineMs - actorMs)}`);

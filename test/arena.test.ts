@@ -46,3 +46,41 @@ describe('Wasm arena addresses at and above 2 GiB', () => {
   });
 });
 
+
+describe('resident blocks carved from slabs', () => {
+  it('every new resident block reads zero: over scratch the bump region wrote, from a slab\'s untouched rest, reused after a free, and from the next slab', () => {
+    const a = new Arena(new WebAssembly.Memory({ initial: 1 }), 64);
+    const dirty = (at: number, bytes: number): void => void a.u8.fill(0xab, at, at + bytes);
+    const zero = (at: number, bytes: number): boolean => a.u8.subarray(at, at + bytes).every((x) => x === 0);
+    const B = 100_000; // a multiple of 16: blocks lie back to back; a slab holds 16 of them
+    a.reset();
+    dirty(a.alloc(200_000), 200_000); // a call's scratch where the first block goes
+    const first = a.allocResident(B);
+    expect(first).toBe(64);
+    expect(zero(first, B)).toBe(true);
+    dirty(first, B);
+    a.reset();
+    dirty(a.alloc(300_000), 300_000); // the next call's scratch, above the slab
+    const second = a.allocResident(B);
+    expect(second).toBe(first + B);
+    expect(zero(second, B)).toBe(true);
+    dirty(second, B);
+    a.freeResident(first, B);
+    const again = a.allocResident(B);
+    expect(again).toBe(first);
+    expect(zero(again, B)).toBe(true);
+    const rest = Array.from({ length: 14 }, () => a.allocResident(B));
+    expect(rest.map((at) => zero(at, B))).toEqual(rest.map(() => true));
+    for (const at of rest) dirty(at, B);
+    expect(a.residentBytes).toBe(16 * B);
+    a.reset();
+    dirty(a.alloc(500_000), 500_000);
+    const next = a.allocResident(B);
+    expect(next).toBe(first + 16 * B);
+    expect(zero(next, B)).toBe(true);
+    expect(zero(a.allocResident(B), B)).toBe(true);
+    // everything freed: the held bytes go back to the bump region
+    for (const at of [again, second, ...rest, next, next + B]) a.freeResident(at, B);
+    expect(a.residentBytes).toBe(0);
+  });
+});
