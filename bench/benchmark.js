@@ -390,6 +390,24 @@ export async function runBench({ quick = false, only, write = true, log = consol
             run({ id: `research-run-f32-${version}-${shape}`, group: 'research', api: 'YumaRun', precision: 'f32', name: `research YumaRun ${version} epoch ${V}×${M} f32`, V, M, version, torchMs: TORCH_FIGURES.measured.ms[`${version} ${shape}`], torchIssueMs: TORCH_FIGURES.issue.ms[shape] }, () => yr.epoch(flat[i & 1].f, flat[i++ & 1].s), { slow: V * M > 100_000, cpu: true });
           }
         }
+        // weightsInput(): the caller writes each epoch's weights into the run's own Wasm buffer (here the whole
+        // matrix, inside the timed call, from the same flat epochs held in the run's precision), so the epoch
+        // makes no copy of its own.
+        if (M >= 1024 && typeof research.YumaRun.prototype.weightsInput === 'function') {
+          for (const precision of ['f64', 'f32']) {
+            const yr = new research.YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
+            const view = yr.weightsInput();
+            const src = flat.map((x) => (precision === 'f32' ? Float32Array.from(x.f) : x.f));
+            view.set(src[0]);
+            yr.epoch(view, flat[0].s);
+            let i = 1;
+            const tag = precision === 'f32' ? ' f32' : '';
+            run({ id: `research-run-view${precision === 'f32' ? '-f32' : ''}-yuma3-${shape}`, group: 'research', api: 'YumaRun.weightsInput', precision, name: `research YumaRun yuma3 epoch ${V}×${M}${tag}, weights written into weightsInput()`, V, M, version: 'yuma3', torchMs: TORCH_FIGURES.measured.ms[`yuma3 ${shape}`], torchIssueMs: TORCH_FIGURES.issue.ms[shape] }, () => {
+              view.set(src[i & 1]);
+              return yr.epoch(view, flat[i++ & 1].s);
+            }, { slow: V * M > 100_000, cpu: true });
+          }
+        }
       }
       run({ id: `research-case4-yuma3-${shape}`, group: 'research', api: 'simulateCase', name: `research simulateCase yuma3, 4 epochs ${V}×${M}`, V, M, version: 'yuma3', epochs: 4 }, () => research.simulateCase(caseInput), { slow: V * M > 100_000, cpu: true });
     }
