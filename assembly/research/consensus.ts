@@ -230,37 +230,38 @@ function consensusOf<T>(): void {
           (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 16), v128.load(bucket, 16))) << 16) |
           (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 32), v128.load(bucket, 32))) << 32) |
           (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 48), v128.load(bucket, 48))) << 48);
-        while (mask != 0) {
-          const j = <i32>ctz(mask);
-          const fAt = fill + (<usize>j << 2);
-          const n = load<i32>(fAt);
-          store<i32>(fAt, n + 1);
-          const at = cand + ((<usize>j * stride + <usize>n) << 4);
-          store<f64>(at, weightAt<T>(wp + (<usize>j << wShift)));
-          store<f64>(at, sv, 8);
-          mask &= mask - 1;
-        }
+        appendMatches<T>(mask, 0, fill, cand, stride, wp, sv);
         continue;
       }
       for (let c = 0; c < sw; c += 16) {
         let mask = i8x16.bitmask(i8x16.eq(v128.load(kp + <usize>c), v128.load(bucket + <usize>c)));
         if (c + 16 > sw) mask &= (1 << (sw - c)) - 1;
-        while (mask != 0) {
-          const j = c + ctz(mask);
-          const fAt = fill + (<usize>j << 2);
-          const n = load<i32>(fAt);
-          store<i32>(fAt, n + 1);
-          const at = cand + ((<usize>j * stride + <usize>n) << 4);
-          store<f64>(at, weightAt<T>(wp + (<usize>j << wShift)));
-          store<f64>(at, sv, 8);
-          mask &= mask - 1;
-        }
+        appendMatches<T>(<u64>mask, c, fill, cand, stride, wp, sv);
       }
     }
     for (let j = 0; j < sw; j++) {
       const list = cand + ((<usize>j * stride) << 4);
       setF64(C_RAW, s0 + j, selectColumn<T>(list, load<i32>(fill + (<usize>j << 2)), load<f64>(above + (<usize>j << 3)), k, sub));
     }
+  }
+}
+
+/**
+ * Appends one row's entries whose key matched its column's crossing bucket (bit j of `mask`: column c0 + j of the
+ * span) to their columns' candidate lists as (weight, stake) pairs, in row order.
+ */
+// @ts-ignore: decorator
+@inline function appendMatches<T>(mask: u64, c0: i32, fill: usize, cand: usize, stride: usize, wp: usize, sv: f64): void {
+  const wShift: usize = sizeof<T>() == 4 ? 2 : 3;
+  while (mask != 0) {
+    const j = c0 + <i32>ctz(mask);
+    const fAt = fill + (<usize>j << 2);
+    const n = load<i32>(fAt);
+    store<i32>(fAt, n + 1);
+    const at = cand + ((<usize>j * stride + <usize>n) << 4);
+    store<f64>(at, weightAt<T>(wp + (<usize>j << wShift)));
+    store<f64>(at, sv, 8);
+    mask &= mask - 1;
   }
 }
 
