@@ -11,9 +11,10 @@ import { readFileSync } from 'node:fs';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { Hyperparams } from '../src/epoch/types.js';
 import { MODE_FIXED, MODE_FLOAT } from '../src/wasm/abi.js';
-import { Arena, align } from '../src/wasm/arena.js';
+import { Arena } from '../src/wasm/arena.js';
 import { instantiate } from '../src/wasm/loader.js';
-import { jobBytes, readJob, writeJob } from '../src/wasm/marshal.js';
+import { readJob } from '../src/wasm/marshal.js';
+import { writeKernelJob } from './kernel-job.js';
 import { syntheticSubnet } from './suite.js';
 
 const [nArg = '256', mode = 'float', ...wasmPaths] = process.argv.slice(2);
@@ -28,13 +29,7 @@ const p = prepareEpoch(input, { ...hyper, ...extra }, { mode: mode as 'float' | 
 const runs = wasmPaths.map((file) => {
   const kx = instantiate(new WebAssembly.Module(readFileSync(file)));
   const arena = new Arena(kx.memory, kx.heapBase());
-  const scratchBytes = modeId === MODE_FIXED ? kx.scratchBytesFixed(n) : kx.scratchBytesFloat(n);
-  arena.reset();
-  arena.reserve(align(4) + align(scratchBytes) + 16 + jobBytes(n));
-  const jobsPtr = arena.alloc(4);
-  const scratch = arena.alloc(scratchBytes);
-  const job = writeJob(arena, p);
-  arena.u32[jobsPtr / 4] = job;
+  const { jobsPtr, scratch, job } = writeKernelJob(kx, arena, p, n, modeId);
   const call = () => kx.epochBatch(jobsPtr, 1, modeId, scratch);
   const out = () => JSON.stringify(readJob(arena, job, p), (_, v) => (typeof v === 'bigint' ? `${v}` : ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v));
   return { file, call, out };

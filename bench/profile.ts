@@ -9,10 +9,11 @@ import { prepareEpoch } from '../src/epoch/prepare.js';
 import { toEpochOutput } from '../src/epoch/result.js';
 import type { Hyperparams } from '../src/epoch/types.js';
 import { MODE_FIXED, MODE_FLOAT } from '../src/wasm/abi.js';
-import { Arena, align } from '../src/wasm/arena.js';
+import { Arena } from '../src/wasm/arena.js';
 import { readFileSync } from 'node:fs';
 import { compileSync, instantiate } from '../src/wasm/loader.js';
-import { jobBytes, readJob, writeJob } from '../src/wasm/marshal.js';
+import { readJob } from '../src/wasm/marshal.js';
+import { writeKernelJob } from './kernel-job.js';
 import { createEngineSync } from '../src/engine.js';
 import type { PreparedEpoch } from '../src/epoch/prepare.js';
 import { syntheticSubnet } from './suite.js';
@@ -50,16 +51,7 @@ function time(label: string, reps: number, fn: () => void): number {
 
 const reps = n >= 1024 ? 60 : 300;
 let p = prepareEpoch(input, h, { mode }, true);
-const scratchBytes = modeId === MODE_FIXED ? kx.scratchBytesFixed(n) : kx.scratchBytesFloat(n);
-const setup = () => {
-  arena.reset();
-  arena.reserve(align(4) + align(scratchBytes) + 16 + jobBytes(n));
-  const jobsPtr = arena.alloc(4);
-  const scratch = arena.alloc(scratchBytes);
-  const job = writeJob(arena, p);
-  arena.u32[jobsPtr / 4] = job;
-  return { jobsPtr, scratch, job };
-};
+const setup = () => writeKernelJob(kx, arena, p, n, modeId);
 let s = setup();
 console.log(`n = ${n}, validators = ${k}, mode = ${mode}${variant ? `, ${variant}` : ''}; median of ${reps}`);
 if (process.env.PROFILE_KERNEL_ONLY) {
