@@ -79,6 +79,9 @@ class WasmEngine implements Engine {
         return m;
       },
       run: (jobs, onResult) => this.runResident(jobs, onResult),
+      checkOpen: () => {
+        if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
+      },
     };
     registerResidentHost(this, host);
     // One small epoch per mode through the whole path, so a process's first real epoch does not pay for

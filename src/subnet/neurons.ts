@@ -546,6 +546,7 @@ export class SubnetNeurons {
    * @internal
    */
   beginResident(host: ResidentHost, e: ResidentEpochParams): ResidentPending {
+    host.checkOpen();
     const n = this._size;
     const k = this.mechs.length;
     const stake = this.stake.subarray(0, n);

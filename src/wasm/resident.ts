@@ -242,6 +242,11 @@ export interface ResidentHost {
    * throws, and its first error is rethrown once all are.
    */
   run(jobs: ResidentEpoch[], onResult?: (index: number, raw: RawEpochResult) => void): RawEpochResult[];
+  /**
+   * Throws `YumaError('E_STATE')` when the engine was closed: a batch asks every host before any of them runs, so
+   * one closed engine among several refuses the batch with no subnet changed.
+   */
+  checkOpen(): void;
 }
 
 const HOSTS = new WeakMap<object, ResidentHost>();
