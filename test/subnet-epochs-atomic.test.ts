@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineSync, type Engine } from '../src/engine.js';
 import { Subnet } from '../src/subnet/index.js';
+import { createReferenceEngine } from '../src/testing/index.js';
 
 /** Typed arrays byte for byte, bigints as text: a snapshot two subnets can be compared by. */
 function bits(v: unknown): unknown {
@@ -58,5 +59,28 @@ describe('Subnet.epochs refuses the whole batch before any write-back', () => {
     expect(state(a)).toEqual(before);
     expect(bits(Subnet.epochs([a], 10n ** 9n))).toEqual(bits([twin.epoch(10n ** 9n)]));
     expect(state(a)).toEqual(state(twin));
+  });
+
+  it('a stateless (reference) engine refusing the second subnet (total stake 2^64 + 3·10^12 rao, outside I64F64): E_RANGE, the first subnet unchanged', () => {
+    const ref = createReferenceEngine();
+    const a = subnet(ref);
+    const twin = subnet(ref);
+    const b = subnet(ref);
+    b.addStake(0, 2n ** 63n - 10n ** 12n);
+    b.addStake(1, 2n ** 63n - 2n * 10n ** 12n);
+    const before = [state(a), state(b)];
+    expect(code(() => Subnet.epochs([a, b], 10n ** 9n))).toBe('E_RANGE');
+    expect([state(a), state(b)]).toEqual(before);
+    expect(bits(Subnet.epochs([a], 10n ** 9n))).toEqual(bits([twin.epoch(10n ** 9n)]));
+  });
+
+  it('a Wasm subnet batched with a reference-engine subnet the engine refuses: E_RANGE, the Wasm subnet (whose resident batch would run first) unchanged', () => {
+    const engine = createEngineSync();
+    const a = subnet(engine);
+    const b = subnet(createReferenceEngine());
+    b.addStake(0, 2n ** 63n);
+    const before = state(a);
+    expect(code(() => Subnet.epochs([a, b], 10n ** 9n))).toBe('E_RANGE');
+    expect(state(a)).toEqual(before);
   });
 });

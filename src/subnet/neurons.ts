@@ -638,6 +638,17 @@ export class SubnetNeurons {
     }
   }
 
+  /** `E_STATE` when an engine's output does not fit the table (what `writeBack` checks before it changes anything). */
+  checkOutput(out: EpochOutput): void {
+    const n = this._size;
+    const k = this.mechs.length;
+    const perMechanism: EpochOutput[] = k === 1 ? [out] : ((out as Partial<MechanismEpochOutput>).mechanisms ?? []);
+    const wellShaped = (o: EpochOutput) => Array.isArray(o.bonds) && o.bonds.length === n && o.validatorPermit.length === n && o.incentive.length === n;
+    if (perMechanism.length !== k || !perMechanism.every(wellShaped) || !wellShaped(out) || (k > 1 && (out as MechanismEpochOutput).emission?.length !== n)) {
+      throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
+    }
+  }
+
   /**
    * The epoch's write-back, as the chain persists it: each mechanism's bonds and incentive, and the aggregate's
    * permits, active flags, consensus, dividends, validator trust, stake weight and `Emission`. Checks the output's
@@ -646,11 +657,8 @@ export class SubnetNeurons {
   writeBack(out: EpochOutput, raoEmission: bigint, mode: NumericMode, bondsResident = false): void {
     const n = this._size;
     const k = this.mechs.length;
-    const perMechanism: EpochOutput[] = k === 1 ? [out] : ((out as Partial<MechanismEpochOutput>).mechanisms ?? []);
-    const wellShaped = (o: EpochOutput) => Array.isArray(o.bonds) && o.bonds.length === n && o.validatorPermit.length === n && o.incentive.length === n;
-    if (perMechanism.length !== k || !perMechanism.every(wellShaped) || !wellShaped(out)) {
-      throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
-    }
+    this.checkOutput(out);
+    const perMechanism: EpochOutput[] = k === 1 ? [out] : (out as MechanismEpochOutput).mechanisms;
     // below 2^53 rao every emission is an exact f64 integer: written as u64 words, no BigInt per UID
     const small = k === 1 && raoEmission < SAFE_RAO;
     const emission = small ? combinedEmissionNumbers(out, raoEmission, mode) : k === 1 ? combinedEmissionOf(out, raoEmission, mode) : (out as MechanismEpochOutput).emission;

@@ -541,13 +541,15 @@ export class Subnet {
       });
       return { host, resident, finish: (raws) => done(resident.finish(raws!)) };
     }
+    // the engine runs here, not in finish: in a batch, a subnet whose epoch the engine refuses (or whose output does
+    // not fit) stops it before any subnet's write-back
+    const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
+    const out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
+    this.table.checkOutput(out);
     return {
       host: null,
       resident: null,
       finish: () => {
-        const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
-        const out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
-        // writeBack checks the output's shape before it changes anything
         this.table.writeBack(out, raoEmission, this.mode);
         if (!withBonds) {
           out.bonds = [];
