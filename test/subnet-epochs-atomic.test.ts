@@ -83,4 +83,23 @@ describe('Subnet.epochs refuses the whole batch before any write-back', () => {
     expect(code(() => Subnet.epochs([a, b], 10n ** 9n))).toBe('E_RANGE');
     expect(state(a)).toEqual(before);
   });
+
+  it('a Proxy of a listed subnet is not a second subnet (E_ARG, no epoch runs), and one whose traps throw is E_ARG too, not the trap\'s Error', () => {
+    const engine = createEngineSync();
+    const a = subnet(engine);
+    const b = subnet(engine);
+    const before = [state(a), state(b)];
+    expect(code(() => Subnet.epochs([a, new Proxy(a, {})], 10n ** 9n))).toBe('E_ARG');
+    const throwing = new Proxy(b, {
+      get() {
+        throw new Error('trap');
+      },
+      getPrototypeOf() {
+        throw new Error('trap');
+      },
+    });
+    expect(code(() => Subnet.epochs([a, throwing], 10n ** 9n))).toBe('E_ARG');
+    expect(code(() => Subnet.epochs([Object.create(Subnet.prototype) as Subnet], 10n ** 9n))).toBe('E_ARG');
+    expect([state(a), state(b)]).toEqual(before);
+  });
 });

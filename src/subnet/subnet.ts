@@ -102,6 +102,9 @@ function checkBlock(value: unknown, field: string): number {
   return toInt(value, field, 0, MAX_BLOCK);
 }
 
+/** Subnets made by the constructor (what `Subnet.epochs` accepts: no Proxy of one, no look-alike). */
+const GENUINE = new WeakSet<Subnet>();
+
 /** An epoch begun by `Subnet.beginEpoch`: its resident jobs (none on a non-resident engine) and its last step. */
 interface Pending {
   host: ResidentHost | null;
@@ -208,6 +211,7 @@ export class Subnet {
     this.recordStepBlock = toBool(o.recordStepBlock ?? true, 'recordStepBlock');
     this.requirePermit = toBool(o.requireValidatorPermit ?? false, 'requireValidatorPermit');
     this.table = new SubnetNeurons(this.capacity, checkMechanismCount(o.mechanisms ?? 1, 'mechanisms'));
+    GENUINE.add(this);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -464,8 +468,9 @@ export class Subnet {
    */
   static epochs(subnets: readonly Subnet[], raoEmission: bigint | readonly bigint[], opts?: SubnetEpochOptions): EpochOutput[] {
     const list = readList(subnets, 'subnets', MAX_SUBNETS).map((s, i) => {
-      if (!(s instanceof Subnet)) throw new YumaError('E_ARG', `subnets[${i}] must be a Subnet (got ${describe(s)})`);
-      return s;
+      // the brand, not instanceof: a Proxy of a subnet would pass instanceof (and its traps run on every field read)
+      if (!GENUINE.has(s as Subnet)) throw new YumaError('E_ARG', `subnets[${i}] must be a Subnet (got ${describe(s)})`);
+      return s as Subnet;
     });
     if (new Set(list).size !== list.length) throw new YumaError('E_ARG', 'subnets lists a subnet twice');
     const raos =
