@@ -60,6 +60,21 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     expect(c.block).toBe(102n);
   });
 
+  it('step and run with a closed engine are E_STATE before the block starts: the state (block number, coinbase, pools) is as it was (the block number had advanced and the coinbase had run when the epoch threw)', () => {
+    const own = createEngineSync();
+    const s = chain().state;
+    const c = new Chain(s, { engine: own });
+    c.run(8); // epochs ran: the subnet's matrices live in the engine's memory
+    own.close();
+    const before = text(c);
+    expect(yumaCode(() => c.step())).toBe('E_STATE');
+    expect(yumaCode(() => c.run(5))).toBe('E_STATE');
+    expect(text(c)).toBe(before);
+    expect(c.block).toBe(108n);
+    // the state itself is sound: a chain on an open engine over a copy of it steps on
+    expect(Chain.fromJSON(JSON.parse(before), { engine }).run(4)).toHaveLength(4);
+  });
+
   it('newSubnet refuses an integer field outside its chain type (u64 amounts, i64 flow, fixed-point raws, quote weight ≤ 1e18, u16 tempo) with E_RANGE and a number for a bigint with E_ARG; the edges are taken', () => {
     const U64 = (1n << 64n) - 1n;
     expect(yumaCode(() => newSubnet(1, { subnetTao: -1n }))).toBe('E_RANGE');

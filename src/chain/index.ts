@@ -13,6 +13,7 @@ import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJS
 import { guard, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
 import { show } from '../validation/describe.js';
+import { residentHostOf } from '../wasm/resident.js';
 
 /** Options of `new Chain(state, opts)`. */
 export interface ChainOptions {
@@ -85,6 +86,8 @@ export class Chain {
 
   /** Advances one block (`block += 1`, then `block_step`) and reports what moved where. */
   step(): BlockReport {
+    // a closed engine would refuse the block's first epoch after the coinbase had already moved the state
+    residentHostOf(this.engine)?.checkOpen();
     this.state.block += 1n;
     return blockStep(this.state, this.engine, this.settings);
   }
