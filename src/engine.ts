@@ -359,7 +359,7 @@ export async function createEngine(opts?: EngineOptions): Promise<Engine> {
   }
   const module = await compileAsync();
   const tierUp = firstOf(module);
-  const engine = new WasmEngine(instantiate(module), null, tierUp);
+  const engine = warmed(module, tierUp, () => new WasmEngine(instantiate(module), null, tierUp));
   if (tierUp) await settleTierUp();
   return engine;
 }
@@ -376,7 +376,7 @@ export function createEngineSync(opts?: EngineOptions): Engine {
   }
   const module = compileSync();
   const tierUp = firstOf(module);
-  const engine = new WasmEngine(instantiate(module), null, tierUp);
+  const engine = warmed(module, tierUp, () => new WasmEngine(instantiate(module), null, tierUp));
   if (tierUp) settleTierUpSync();
   return engine;
 }
@@ -402,6 +402,19 @@ function firstOf(module: WebAssembly.Module): boolean {
   return true;
 }
 
+/**
+ * The engine `make` builds (its warm-up runs in the constructor). When it throws, the module is not counted as
+ * tiered up, so the next engine runs the tier-up warm-up again instead of never.
+ */
+function warmed<T>(module: WebAssembly.Module, tierUp: boolean, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (tierUp) tieredUp.delete(module);
+    throw e;
+  }
+}
+
 function threadsOf(opts: EngineOptions | undefined): 1 | 2 {
   const t = readOptions(opts, 'engine options', ['threads']).threads ?? 1;
   if (t !== 1 && t !== 2) throw new YumaError('E_ARG', `threads must be 1 or 2 (got ${show(t)})`);
@@ -420,5 +433,10 @@ function createThreaded(): { engine: Engine; tierUp: boolean } {
     throw e;
   }
   const tierUp = firstOf(module);
-  return { engine: new WasmEngine(instantiateShared(module, memory), helper, tierUp), tierUp };
+  try {
+    return { engine: warmed(module, tierUp, () => new WasmEngine(instantiateShared(module, memory), helper, tierUp)), tierUp };
+  } catch (e) {
+    helper.close(); // an engine that was never handed out: nobody else can stop its thread
+    throw e;
+  }
 }
