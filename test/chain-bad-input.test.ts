@@ -3,7 +3,7 @@
  * fuzzes the same calls; these are the cases it found, pinned).
  */
 import { describe, expect, it } from 'vitest';
-import { Chain, chainStateFromJSON, chainStateToJSON, MAX_RUN_BLOCKS, newChainState, newSubnet } from '../src/chain/index.js';
+import { Chain, chainStateFromJSON, chainStateToJSON, defaultRegistration, MAX_RUN_BLOCKS, newChainState, newSubnet } from '../src/chain/index.js';
 import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { yumaCode } from './helpers/errors.js';
@@ -73,6 +73,16 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     expect(c.block).toBe(108n);
     // the state itself is sound: a chain on an open engine over a copy of it steps on
     expect(Chain.fromJSON(JSON.parse(before), { engine }).run(4)).toHaveLength(4);
+  });
+
+  it('registerNeuron refuses a limitPrice outside u64 (2^64, 10^40: E_RANGE, as addStake and removeStake do; it took them as no limit) and changes nothing; u64::MAX still registers', () => {
+    const c = chain();
+    const s = c.state.subnets.get(1)!;
+    s.registration = defaultRegistration({ maxAllowedUids: 6 });
+    const before = text(c);
+    for (const limitPrice of [2n ** 64n, 10n ** 40n]) expect(yumaCode(() => c.registerNeuron({ coldkey: 'a', hotkey: 'n', netuid: 1, limitPrice }))).toBe('E_RANGE');
+    expect(text(c)).toBe(before);
+    expect(c.registerNeuron({ coldkey: 'a', hotkey: 'n', netuid: 1, limitPrice: 2n ** 64n - 1n }).uid).toBe(2);
   });
 
   it('newSubnet refuses an integer field outside its chain type (u64 amounts, i64 flow, fixed-point raws, quote weight ≤ 1e18, u16 tempo) with E_RANGE and a number for a bigint with E_ARG; the edges are taken', () => {

@@ -149,6 +149,8 @@ export function registerNeuron(s: ChainState, request: RegisterRequest): Registe
   if (r === null) throw new YumaError('E_STATE', `subnet ${sn.netuid} has no registration parameters (registration is not modelled there)`);
   if (req.limitPrice !== undefined) {
     if (typeof req.limitPrice !== 'bigint' || req.limitPrice < 0n) throw new YumaError('E_ARG', 'limitPrice must be a bigint of rao ≥ 0');
+    // the extrinsic's limit is a u64, as addStake / removeStake take theirs
+    if (req.limitPrice > U64_MAX) throw new YumaError('E_RANGE', `limitPrice must be below 2^64 (got ${req.limitPrice})`);
     if (r.burn > req.limitPrice) throw new ChainRefused('RegistrationPriceLimitExceeded', `burn ${r.burn} is above the limit ${req.limitPrice}`);
   }
   if (!sn.networkRegistrationAllowed) throw new ChainRefused('SubNetRegistrationDisabled', `subnet ${sn.netuid}`);
