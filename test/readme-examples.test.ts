@@ -187,7 +187,8 @@ describe('README examples', () => {
     expect(halvingSchedule({ issuance: 0n, recycledPerBlock: RAO / 10n }).length).toBeGreaterThan(1);
     const shares = emissionShares([1.2, 0.4, 0.9], { mode: 'softmax' });
     expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    expect(splitAlphaOut(RAO)).toBeTruthy();
+    // owner ⌊1e9 · 11796 / 65535⌋ (18 %), the rest halved between miners and validators (41 % each)
+    expect(splitAlphaOut(RAO)).toEqual({ owner: 179_995_422n, server: 410_002_289n, validator: 410_002_289n, root: 0n, recycled: 0n });
   });
 
   it("Chain: loads a state, steps a tempo, reads a hotkey's payout", () => {
