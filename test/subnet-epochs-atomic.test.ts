@@ -103,3 +103,16 @@ describe('Subnet.epochs refuses the whole batch before any write-back', () => {
     expect([state(a), state(b)]).toEqual(before);
   });
 });
+
+describe('Subnet.epochs reads its arguments once for the whole batch', () => {
+  it('an options getter is read once (not once per subnet): a path getter answering sparse, then dense, runs all three subnets on the sparse path', () => {
+    const engine = createEngineSync();
+    const batch = [subnet(engine), subnet(engine), subnet(engine)];
+    const twins = [subnet(engine), subnet(engine), subnet(engine)];
+    let reads = 0;
+    const opts = Object.defineProperty({}, 'path', { get: () => (reads++ === 0 ? 'sparse' : 'dense'), enumerable: true });
+    const got = Subnet.epochs(batch, 10n ** 9n, opts as never);
+    expect(reads).toBe(1);
+    expect(bits(got)).toEqual(bits(twins.map((t) => t.epoch(10n ** 9n, { path: 'sparse' }))));
+  });
+});

@@ -483,7 +483,9 @@ export class Subnet {
     if (raos.length !== list.length) throw new YumaError('E_SHAPE', `raoEmission has length ${raos.length}, subnets ${list.length}`);
     // begun one after another (each checks its own state first), the resident jobs then run as one batch per engine;
     // each subnet finishes (output, write-back) as soon as its jobs are read, while the helper thread, if any, runs on
-    const pending = list.map((s, i) => s.beginEpoch(raos[i], opts));
+    // the options read once for the whole batch (a getter answering differently per subnet cannot split it)
+    const o = readOptions(opts, 'epoch options', SUBNET_EPOCH_OPTION_KEYS) as SubnetEpochOptions;
+    const pending = list.map((s, i) => s.beginEpoch(raos[i], o));
     const outputs = new Array<EpochOutput | undefined>(list.length);
     const batches = new Map<ResidentHost, number[]>();
     pending.forEach((p, i) => {
