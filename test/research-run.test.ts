@@ -157,6 +157,22 @@ describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
     for (let e = 1; e < E; e++) expectSameBits(run.epoch(c.flat[e], c.stakes[e]), ref[e], `epoch ${e} after refusals`);
   });
 
+  it('a stakes getter that detaches the weights\' buffer (structuredClone transfer) is E_SHAPE, not a TypeError, and the next epoch still gives simulateCase bits', () => {
+    const c = makeCase(21);
+    for (const precision of ['f64', 'f32'] as const) {
+      const ref = simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes, precision });
+      const run = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
+      run.epoch(c.flat[0], c.stakes[0]);
+      for (const w of [c.flat[1].slice(), Float32Array.from(c.flat[1])]) {
+        const stakes = Array.from(c.stakes[1]);
+        Object.defineProperty(stakes, 1, { get: () => (structuredClone(w.buffer, { transfer: [w.buffer] }), c.stakes[1][1]) });
+        expect(expectYumaError(() => run.epoch(w, stakes), 'E_SHAPE').message).toContain('weights has 0 entries');
+      }
+      expect(run.epochCount).toBe(1);
+      for (let e = 1; e < E; e++) expectSameBits(run.epoch(c.flat[e], c.stakes[e]), ref[e], `${precision} epoch ${e} after the refusals`);
+    }
+  });
+
   it("precision 'f32': the matrices are Float32Array views; a weight or stake beyond float32's range is E_RANGE (named by index) and the next epoch still gives simulateCase bits", () => {
     const c = makeCase(12);
     const ref = simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes, precision: 'f32' });

@@ -78,9 +78,10 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
     if (kind !== 'Float64Array' && kind !== 'Float32Array') {
       throw new YumaError('E_ARG', `weights must be a flat Float64Array or Float32Array (got ${describe(weights)})`);
     }
+    // stakes first: a getter of theirs may detach the weights' buffer, whose length then reads 0
+    const S = readVector(stakes, 'stakes', V, true);
     const n = typedLength(weights);
     if (n !== V * M) throw new YumaError('E_SHAPE', `weights has ${n} entries, expected ${V}×${M} = ${V * M}`);
-    const S = readVector(stakes, 'stakes', V, true);
     checkStakeTotal(S, 'stakes');
     if (!this.case.kernel(weights, S)) throw badWeight(weights, this.f32);
     this.epochs++;
