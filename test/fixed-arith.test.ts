@@ -163,6 +163,16 @@ describe('i32f32.ts == reference', () => {
     expect(W.satDiv!(I64_MIN, -ONE)).toBe(I64_MAX);
   });
 
+  it('divOneBy(y) == divChecked(ONE, y) for every y ≥ ONE: powers of two (the +1 case), their neighbours, random', () => {
+    const ys: bigint[] = [ONE, ONE + 1n, I64_MAX, I64_MAX - 1n];
+    for (let k = 32n; k <= 62n; k++) ys.push(1n << k, (1n << k) - 1n, (1n << k) + 1n, 3n << (k - 1n));
+    for (const y of ys) expect(W.divOneBy!(y)).toBe(R.divChecked(I32F32, ONE, y));
+    fc.assert(fc.property(fc.oneof(fc.bigInt({ min: ONE, max: I64_MAX }), fc.bigInt({ min: ONE, max: 1n << 40n }),
+      scaled(63).filter((v) => v >= ONE)), (y) => {
+      expect(W.divOneBy!(y)).toBe(R.divChecked(I32F32, ONE, y));
+    }), RUNS);
+  });
+
   it('integer conversions', () => {
     for (let x = 0n; x <= 65535n; x++) {
       if (W.u16ProportionToFixed!(Number(x)) !== R.u16ProportionToFixed(x)) {

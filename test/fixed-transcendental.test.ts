@@ -49,6 +49,23 @@ describe('exp / exp_safe', () => {
     }
   });
 
+  it('expSafePair over its clamp range [−20, 20]: each lane == reference exp_safe at integers ± 1 raw, near 0 and ±ONE, random', () => {
+    const xs: bigint[] = [];
+    for (let k = -21n; k <= 21n; k++) for (const d of [-1n, 0n, 1n]) xs.push((k << 32n) + d);
+    for (const c of [0n, ONE, -ONE, HALF, -HALF]) for (let d = -3n; d <= 3n; d++) xs.push(c + d);
+    for (let i = 0; i < xs.length; i++) {
+      const a = xs[i]!, b = xs[(i * 7 + 3) % xs.length]!;
+      W.expSafePair!(a, b);
+      expect([W.expA!(), W.expB!()]).toEqual([R.expSafe(a), R.expSafe(b)]);
+    }
+    const inRange = fc.oneof(fc.bigInt({ min: -(20n << 32n), max: 20n << 32n }), fc.bigInt({ min: -(2n << 32n), max: 2n << 32n }),
+      fc.bigInt({ min: -(1n << 20n), max: 1n << 20n }));
+    fc.assert(fc.property(inRange, inRange, (a, b) => {
+      W.expSafePair!(a, b);
+      expect([W.expA!(), W.expB!()]).toEqual([R.expSafe(a), R.expSafe(b)]);
+    }), { numRuns: 4000 });
+  });
+
   it('pinned values (test_math_exp_safe)', () => {
     expect(R.exp(0n)).toBe(ONE);
     expect(R.exp(ONE)).toBe(11_674_931_200n); // e as I9F23, widened

@@ -3,7 +3,7 @@
 // or -1 where the sparse write-back stores no entry; DIV holds the normalised dividends.
 import { ONE, mulSat, satAdd, satSub, u16ProportionToFixed, mulOrZero } from '../fixed/i32f32';
 import { alphaFromBondsMovingAverage } from '../fixed/wide-fixed';
-import { alphaFromExp, alphaSigmoid, expA, expB, expSafe, expSafePair, sigmoidArg, steepnessFactor } from '../fixed/transcendental';
+import { alphaFromExp, alphaSigmoid, expA, expB, expSafePair, sigmoidArg, steepnessFactor } from '../fixed/transcendental';
 import { divU, fracDiv, inverse, mulU, toU16 } from '../fixed/proportion';
 import * as J from '../job';
 import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, KEYS_B, OLD_PERMIT, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
@@ -221,7 +221,10 @@ function liquidRow(i: i32, row: usize, emaSum: usize, lo: i64, hi: i64, factor: 
     st(KEYS_A, q, expA);
     st(KEYS_A, q + 1, expB);
   }
-  if (q < queued) st(KEYS_A, q, expSafe(ld(KEYS_A, q)));
+  if (q < queued) {
+    expSafePair(ld(KEYS_A, q), 0);
+    st(KEYS_A, q, expA);
+  }
   for (q = 0; q < queued; q++) {
     const j = <i32>ld(KEYS_B, q);
     const w = ld(row, j); // still the weight: queued entries were not written yet

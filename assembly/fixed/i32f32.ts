@@ -123,6 +123,17 @@ let mulHigh: i64 = 0;
   return overflow ? 0 : <i64>m;
 }
 
+/**
+ * ONE ÷ y (= `divChecked(ONE, y)`, the sigmoid's and the negative exp's reciprocal) for y ≥ ONE, where the quotient
+ * is trunc(2^64 / y) ≤ ONE and never overflows: one u64 division of 2^64 − 1, plus one where y divides 2^64 (the
+ * remainder is then y − 1), instead of the general 128-by-64 long division.
+ */
+// @ts-ignore: decorator
+@inline export function divOneBy(y: i64): i64 {
+  const q = u64.MAX_VALUE / <u64>y;
+  return <i64>(q + <u64>(u64.MAX_VALUE - q * <u64>y == <u64>y - 1));
+}
+
 /** subtensor `safe_div`: the quotient, or 0 on division by zero or overflow. */
 // @ts-ignore: decorator
 @inline export function safeDiv(a: i64, b: i64): i64 {

@@ -56,6 +56,7 @@ export function mulOrZero(a: i64, b: i64): i64 { return F.mulOrZero(a, b); }
 export function divChecked(a: i64, b: i64): i64 { return F.divChecked(a, b); }
 export function safeDiv(a: i64, b: i64): i64 { return F.safeDiv(a, b); }
 export function satDiv(a: i64, b: i64): i64 { return F.satDiv(a, b); }
+export function divOneBy(y: i64): i64 { return F.divOneBy(y); }
 export function fromU16(x: u32): i64 { return F.fromU16(x); }
 export function fromI64Sat(x: i64): i64 { return F.fromI64Sat(x); }
 export function fromU64Sat(x: u64): i64 { return F.fromU64Sat(x); }

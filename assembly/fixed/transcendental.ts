@@ -4,7 +4,7 @@
 
 import {
   ONE, HALF, MAX, overflow, addChecked, mulChecked, mulSat, mulWrap, divChecked, satAdd, satSub, satDiv, safeDiv,
-  clampValue,
+  clampValue, divOneBy,
 } from './i32f32';
 
 /** e truncated to I9F23 (22 802 600 / 2^23), widened to I32F32. */
@@ -61,67 +61,89 @@ export function expSafe(x: i64): i64 {
 export let expA: i64 = 0;
 export let expB: i64 = 0;
 
+const M32: u64 = 0xffffffff;
+
 /**
- * `expSafe` of two arguments at once (results in `expA`, `expB`), for the liquid-alpha bonds' hot loop: the series
- * is a serial chain of multiply, divide and add, so one alone leaves the CPU waiting on latencies; two independent
- * chains in one loop overlap. Each lane follows `exp` step for step, including its early stop and its error results
- * (the unit tests check both lanes against `expSafe`).
+ * floor(t·u / 2^32) for t, u ≥ 0 with u = uH·2^32 + uL, when that floor is below 2^64: t·uH + tH·uL + ⌊tL·uL / 2^32⌋
+ * (t = tH·2^32 + tL) are the floor's three parts, each non-negative, so no partial sum wraps. Three multiplies
+ * instead of `mulChecked`'s four with sign fix-ups.
+ */
+// @ts-ignore: decorator
+@inline function mulFloorU(t: u64, uH: u64, uL: u64): u64 {
+  return t * uH + (t >> 32) * uL + (((t & M32) * uL) >> 32);
+}
+
+/**
+ * `expSafe` of two arguments at once (results in `expA`, `expB`), for the liquid-alpha bonds' hot loop. Same bits as
+ * `exp` step for step: term_k = ⌊⌊term_(k−1)·u / 2^32⌋ / k⌋ (`checked_mul` floors, `checked_div` by k·ONE of a
+ * non-negative term is ⌊· / k⌋), summed onto ONE + u, the reciprocal taken for a negative argument. What the clamp
+ * to [−20, 20] lets it drop:
+ * - every overflow check: the terms and sums stay at or below their real values, ONE·u^k/(k−1)! < 2^62 for the
+ *   product before the division (largest at u = 20, k = 20) and ONE·e^20 < 2^61 for the sum, so the crate's Err is
+ *   unreachable and plain u64 arithmetic is exact (`mulFloorU`);
+ * - the per-lane stop: once a term is 0 every later one is 0 too and adds nothing, so both lanes run until both are
+ *   0 (tested every few terms) or the crate's 30 terms are done;
+ * - the loop counter: the divisors are literals, which the engine turns into multiplications (about 12 % of the
+ *   series' time against a counted loop); two independent chains overlap their latencies.
+ * x = 0 needs no special case (u = 0 leaves ONE), x = ONE keeps the crate's e constant.
  */
 export function expSafePair(xa: i64, xb: i64): void {
   const sa = xa < EXP_LO ? EXP_LO : xa > EXP_HI ? EXP_HI : xa;
   const sb = xb < EXP_LO ? EXP_LO : xb > EXP_HI ? EXP_HI : xb;
-  const negA = sa < 0;
-  const negB = sb < 0;
-  const ua = negA ? -sa : sa;
-  const ub = negB ? -sb : sb;
-  // ua, ub ≤ 20·ONE: ua + ONE cannot overflow
-  let ra = ua + ONE;
-  let rb = ub + ONE;
-  let ta = ua;
-  let tb = ub;
-  let doneA = sa == 0 || sa == ONE;
-  let doneB = sb == 0 || sb == ONE;
-  let errA = false;
-  let errB = false;
-  for (let i: i64 = 2; i < 32; i++) {
-    if (!doneA) {
-      ta = mulChecked(ta, ua);
-      if (overflow) { errA = true; doneA = true; }
-      else {
-        ta = <i64>(<u64>ta / <u64>i);
-        if (ta == 0) doneA = true;
-        else {
-          ra = addChecked(ra, ta);
-          if (overflow) { errA = true; doneA = true; }
+  const ua = <u64>(sa < 0 ? -sa : sa);
+  const ub = <u64>(sb < 0 ? -sb : sb);
+  const aH = ua >> 32, aL = ua & M32, bH = ub >> 32, bL = ub & M32;
+  let ra = ua + <u64>ONE, rb = ub + <u64>ONE;
+  let ta = ua, tb = ub;
+  ta = mulFloorU(ta, aH, aL) / 2; tb = mulFloorU(tb, bH, bL) / 2; ra += ta; rb += tb;
+  ta = mulFloorU(ta, aH, aL) / 3; tb = mulFloorU(tb, bH, bL) / 3; ra += ta; rb += tb;
+  ta = mulFloorU(ta, aH, aL) / 4; tb = mulFloorU(tb, bH, bL) / 4; ra += ta; rb += tb;
+  ta = mulFloorU(ta, aH, aL) / 5; tb = mulFloorU(tb, bH, bL) / 5; ra += ta; rb += tb;
+  ta = mulFloorU(ta, aH, aL) / 6; tb = mulFloorU(tb, bH, bL) / 6; ra += ta; rb += tb;
+  ta = mulFloorU(ta, aH, aL) / 7; tb = mulFloorU(tb, bH, bL) / 7; ra += ta; rb += tb;
+  ta = mulFloorU(ta, aH, aL) / 8; tb = mulFloorU(tb, bH, bL) / 8; ra += ta; rb += tb;
+  ta = mulFloorU(ta, aH, aL) / 9; tb = mulFloorU(tb, bH, bL) / 9; ra += ta; rb += tb;
+  ta = mulFloorU(ta, aH, aL) / 10; tb = mulFloorU(tb, bH, bL) / 10; ra += ta; rb += tb;
+  ta = mulFloorU(ta, aH, aL) / 11; tb = mulFloorU(tb, bH, bL) / 11; ra += ta; rb += tb;
+  if ((ta | tb) != 0) {
+    ta = mulFloorU(ta, aH, aL) / 12; tb = mulFloorU(tb, bH, bL) / 12; ra += ta; rb += tb;
+    ta = mulFloorU(ta, aH, aL) / 13; tb = mulFloorU(tb, bH, bL) / 13; ra += ta; rb += tb;
+    ta = mulFloorU(ta, aH, aL) / 14; tb = mulFloorU(tb, bH, bL) / 14; ra += ta; rb += tb;
+    ta = mulFloorU(ta, aH, aL) / 15; tb = mulFloorU(tb, bH, bL) / 15; ra += ta; rb += tb;
+    if ((ta | tb) != 0) {
+      ta = mulFloorU(ta, aH, aL) / 16; tb = mulFloorU(tb, bH, bL) / 16; ra += ta; rb += tb;
+      ta = mulFloorU(ta, aH, aL) / 17; tb = mulFloorU(tb, bH, bL) / 17; ra += ta; rb += tb;
+      ta = mulFloorU(ta, aH, aL) / 18; tb = mulFloorU(tb, bH, bL) / 18; ra += ta; rb += tb;
+      ta = mulFloorU(ta, aH, aL) / 19; tb = mulFloorU(tb, bH, bL) / 19; ra += ta; rb += tb;
+      if ((ta | tb) != 0) {
+        ta = mulFloorU(ta, aH, aL) / 20; tb = mulFloorU(tb, bH, bL) / 20; ra += ta; rb += tb;
+        ta = mulFloorU(ta, aH, aL) / 21; tb = mulFloorU(tb, bH, bL) / 21; ra += ta; rb += tb;
+        ta = mulFloorU(ta, aH, aL) / 22; tb = mulFloorU(tb, bH, bL) / 22; ra += ta; rb += tb;
+        ta = mulFloorU(ta, aH, aL) / 23; tb = mulFloorU(tb, bH, bL) / 23; ra += ta; rb += tb;
+        if ((ta | tb) != 0) {
+          ta = mulFloorU(ta, aH, aL) / 24; tb = mulFloorU(tb, bH, bL) / 24; ra += ta; rb += tb;
+          ta = mulFloorU(ta, aH, aL) / 25; tb = mulFloorU(tb, bH, bL) / 25; ra += ta; rb += tb;
+          ta = mulFloorU(ta, aH, aL) / 26; tb = mulFloorU(tb, bH, bL) / 26; ra += ta; rb += tb;
+          ta = mulFloorU(ta, aH, aL) / 27; tb = mulFloorU(tb, bH, bL) / 27; ra += ta; rb += tb;
+          if ((ta | tb) != 0) {
+            ta = mulFloorU(ta, aH, aL) / 28; tb = mulFloorU(tb, bH, bL) / 28; ra += ta; rb += tb;
+            ta = mulFloorU(ta, aH, aL) / 29; tb = mulFloorU(tb, bH, bL) / 29; ra += ta; rb += tb;
+            ta = mulFloorU(ta, aH, aL) / 30; tb = mulFloorU(tb, bH, bL) / 30; ra += ta; rb += tb;
+            ta = mulFloorU(ta, aH, aL) / 31; tb = mulFloorU(tb, bH, bL) / 31; ra += ta; rb += tb;
+          }
         }
       }
     }
-    if (!doneB) {
-      tb = mulChecked(tb, ub);
-      if (overflow) { errB = true; doneB = true; }
-      else {
-        tb = <i64>(<u64>tb / <u64>i);
-        if (tb == 0) doneB = true;
-        else {
-          rb = addChecked(rb, tb);
-          if (overflow) { errB = true; doneB = true; }
-        }
-      }
-    }
-    if (doneA && doneB) break;
   }
-  expA = finishExpSafe(sa, negA, errA, ra);
-  expB = finishExpSafe(sb, negB, errB, rb);
+  expA = finishExpSafe(sa, <i64>ra);
+  expB = finishExpSafe(sb, <i64>rb);
 }
 
+// The crate's e constant for x = ONE; the reciprocal (never overflowing: r ≥ ONE) for x < 0.
 // @ts-ignore: decorator
-@inline function finishExpSafe(s: i64, neg: bool, err: bool, r: i64): i64 {
-  if (s == 0) return ONE;
+@inline function finishExpSafe(s: i64, r: i64): i64 {
   if (s == ONE) return E_RAW;
-  if (err) return neg ? 0 : MAX;
-  if (!neg) return r;
-  const q = divChecked(ONE, r);
-  return overflow ? 0 : q;
+  return s < 0 ? divOneBy(r) : r;
 }
 
 // log2 of x ≥ 1: integer part by halving with round-half-up, then one fraction bit per squaring
@@ -197,7 +219,8 @@ export function steepnessFactor(steepness: i64): i64 {
 /** The rest of `alpha_sigmoid` from `e` = exp_safe(argument). */
 // @ts-ignore: decorator
 @inline export function alphaFromExp(e: i64, alphaLow: i64, alphaHigh: i64): i64 {
-  const sigmoid = satDiv(ONE, satAdd(ONE, e));
+  const y = satAdd(ONE, e);
+  const sigmoid = y >= ONE ? divOneBy(y) : satDiv(ONE, y); // e = exp_safe(·) ≥ 0: always the one-division form
   return clampValue(satAdd(alphaLow, mulSat(sigmoid, satSub(alphaHigh, alphaLow))), alphaLow, alphaHigh);
 }
 
