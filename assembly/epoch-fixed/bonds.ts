@@ -176,9 +176,10 @@ function originalYuma(rows: i32): void {
 /** Liquid-alpha EMA of one entry from its α; −1 where the sparse write-back stores nothing. */
 // @ts-ignore: decorator
 @inline function liquidEntry(row: usize, emaSum: usize, j: i32, a: i64, wb: i64, b: i64): void {
-  let inc = mulSat(a, wb);
+  // α, WB and B are proportions in [0, ONE] here: `mulU` is one multiply there and the crate's op outside
+  let inc = mulU(wb, a);
   if (inc < 0) inc = 0;
-  let e = satAdd(mulSat(satSub(ONE, a), b), inc);
+  let e = satAdd(mulU(satSub(ONE, a), b), inc);
   if (e > ONE) e = ONE;
   if (J.sparseWriteback && e <= 0) { st(row, j, -1); return; }
   st(row, j, e);
