@@ -3,7 +3,7 @@ import * as J from '../job';
 import { TWO32, ULP, u16ProportionUlps } from './grid';
 import { weightPresent } from './weights';
 import { clipRankIncentive, incentiveOfRank } from './clip';
-import { ASTAKE, COL_A, COL_C, COL_D, CONS, DIV, FORBID, INC, MAT, PRERANK, ROW_STRIDE, RANK, RECENT, ROWS, VT, f64At, i32At, matRow, normalizeVec, setF64 } from './layout';
+import { ASTAKE, COL_A, COL_C, COL_D, CONS, DIV, FORBID, INC, MAT, MED_A, PRERANK, ROW_STRIDE, RANK, RECENT, ROWS, VT, f64At, i32At, matRow, normalizeVec, setF64 } from './layout';
 
 let betaUlps: f64 = 0;
 let betaUlpsV: v128 = f64x2.splat(0);
@@ -88,8 +88,12 @@ export function clipBondsAndDividends(rows: i32): void {
   if (J.yuma3) {
     clipRankIncentive(rows);
     yuma3(rows);
+  } else if (J.bondsPenalty == 65535) {
+    originalYuma<u8>(rows);
+  } else if (J.bondsPenalty == 0) {
+    originalYuma<u16>(rows);
   } else {
-    originalYuma(rows);
+    originalYuma<u32>(rows);
   }
   normalizeVec(DIV, J.n);
 }
@@ -108,8 +112,10 @@ export function clipBondsAndDividends(rows: i32): void {
  * 3. the column-normalised EMA in place, and the column maxima for storage (into COL_C).
  * Then incentive (normalised rank) and dividends `Σⱼ floor(Iⱼ·2^32·EMAᵢⱼ)` (integers, exact in any order). Every
  * value is the one the reference computes (src/reference/float/bonds.ts `originalYumaBonds`), to the bit.
+ * `P` picks the weights for bonds at compile time (`sizeof<P>()`): 1 the full penalty (WB is the clipped W, so ΔB is
+ * rank's own term: the chain's default), 2 none (WB = W), 4 any other penalty (`wbOf`).
  */
-function originalYuma(rows: i32): void {
+function originalYuma<P>(rows: i32): void {
   const n = J.n;
   const bytes = <usize>n << 3;
   const rowBytes = ROW_STRIDE;
@@ -120,6 +126,8 @@ function originalYuma(rows: i32): void {
   const keepV = f64x2.splat(keepUlps);
   const alphaV = f64x2.splat(alphaUlps);
   const zero = f64x2.splat(0);
+  // VT as two lanes per working row: row sums of grid values ≤ 1, exact in any order (MED_A is free after consensus)
+  memory.fill(MED_A, 0, <usize>rows << 4);
   let j0 = 0;
   for (; j0 + 4 <= n; j0 += 4) {
     const o = <usize>j0 << 3;
@@ -138,16 +146,26 @@ function originalYuma(rows: i32): void {
       const w1 = v128.load(row, 16);
       const cw0 = f64x2.pmin(w0, c0);
       const cw1 = f64x2.pmin(w1, c1);
-      const vt = f64x2.add(cw0, cw1);
-      store<f64>(VT + (<usize>i << 3), load<f64>(VT + (<usize>i << 3)) + (f64x2.extract_lane(vt, 0) + f64x2.extract_lane(vt, 1)));
-      rank0 = f64x2.add(rank0, f64x2.floor(f64x2.mul(cw0, aUlpsV)));
-      rank1 = f64x2.add(rank1, f64x2.floor(f64x2.mul(cw1, aUlpsV)));
+      // the row's trust in two lanes per working row (MED_A), added up after the blocks
+      const vtAt = MED_A + (<usize>r << 4);
+      v128.store(vtAt, f64x2.add(v128.load(vtAt), f64x2.add(cw0, cw1)));
+      const rk0 = f64x2.floor(f64x2.mul(cw0, aUlpsV));
+      const rk1 = f64x2.floor(f64x2.mul(cw1, aUlpsV));
+      rank0 = f64x2.add(rank0, rk0);
+      rank1 = f64x2.add(rank1, rk1);
       pre0 = f64x2.add(pre0, f64x2.mul(av, w0));
       pre1 = f64x2.add(pre1, f64x2.mul(av, w1));
       sb0 = f64x2.add(sb0, f64x2.convert_low_i32x4_s(bonds));
       sb1 = f64x2.add(sb1, f64x2.convert_low_i32x4_s(i32x4.shuffle(bonds, bonds, 2, 3, 0, 1)));
-      const d0 = f64x2.floor(f64x2.mul(wbOf(w0, c0), aUlpsV));
-      const d1 = f64x2.floor(f64x2.mul(wbOf(w1, c1), aUlpsV));
+      let d0 = rk0;
+      let d1 = rk1;
+      if (sizeof<P>() == 2) {
+        d0 = f64x2.floor(f64x2.mul(w0, aUlpsV));
+        d1 = f64x2.floor(f64x2.mul(w1, aUlpsV));
+      } else if (sizeof<P>() == 4) {
+        d0 = f64x2.floor(f64x2.mul(wbOf(w0, c0), aUlpsV));
+        d1 = f64x2.floor(f64x2.mul(wbOf(w1, c1), aUlpsV));
+      }
       v128.store(row, d0);
       v128.store(row, d1, 16);
       sd0 = f64x2.add(sd0, d0);
@@ -191,6 +209,10 @@ function originalYuma(rows: i32): void {
     }
     v128.store(COL_C + o, mx0);
     v128.store(COL_C + o, mx1, 16);
+  }
+  for (let r = 0; r < rows; r++) {
+    const vt = v128.load(MED_A + (<usize>r << 4));
+    setF64(VT, i32At(ROWS, r), f64x2.extract_lane(vt, 0) + f64x2.extract_lane(vt, 1));
   }
   // the last n mod 4 columns, one at a time, with the same operations in scalar form
   for (; j0 < n; j0++) {
