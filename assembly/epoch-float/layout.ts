@@ -34,7 +34,7 @@ export let VOTER_ROW: usize = 0; // usize[n]: address of each voter's weight row
 export let RECENT: usize = 0;
 export let FORBID: usize = 0;
 export let PREV: usize = 0;
-// median partitions: three buffers of (score, stake) f64 pairs
+// median partitions: three buffers of (score, stake) f64 pairs, n + 1 each
 export let MED_A: usize = 0;
 export let MED_B: usize = 0;
 export let MED_C: usize = 0;
@@ -49,7 +49,7 @@ export function scratchBytes(n: i32): usize {
   const v8 = al(un << 3);
   const v4 = al(un << 2);
   const v1 = al(un);
-  const pairs = al(un << 4);
+  const pairs = al((un + 1) << 4); // a pair more than a partition holds: median.ts pads odd ones
   return 16 * v8 + 6 * v4 + 3 * v1 + 3 * pairs + un * rowStride(un) + 16;
 }
 
@@ -58,7 +58,7 @@ export function layout(scratch: usize, n: i32): void {
   const v8 = al(un << 3);
   const v4 = al(un << 2);
   const v1 = al(un);
-  const pairs = al(un << 4);
+  const pairs = al((un + 1) << 4); // a pair more than a partition holds: median.ts pads odd ones
   let p = al(scratch);
   STAKE = p; p += v8;
   ASTAKE = p; p += v8;

@@ -4,39 +4,61 @@
 import { fracDiv, inverse } from '../fixed/proportion';
 import { TWO32 } from './grid';
 import * as J from '../job';
-import { ASTAKE, CONS, MED_A, MED_B, MED_C, ROW_OF, SORT_A, SORT_B, VOTERS, VOTER_ROW, VOTE_STAKE, ZERO_ROW, f64At, i32At, matRow, setF64, setI32 } from './layout';
+import { ASTAKE, COL_A, COL_B, CONS, MED_A, MED_B, MED_C, ROW_OF, SORT_A, SORT_B, VOTERS, VOTER_ROW, VOTE_STAKE, ZERO_ROW, f64At, i32At, matRow, setF64, setI32 } from './layout';
+
+/**
+ * `c ? a : b` for f64 without a branch: V8 turns a Wasm f64 `select` (and scalar f64 `min` / `max`, for NaN and
+ * signed zeros) into branches on x64, an integer select into a conditional move.
+ */
+// @ts-ignore: decorator
+@inline function pick(a: f64, b: f64, c: i32): f64 {
+  return reinterpret<f64>(select<i64>(reinterpret<i64>(a), reinterpret<i64>(b), c));
+}
+
+/** The middle of three scores (non-negative: their bit patterns order as the values do), without a branch. */
+// @ts-ignore: decorator
+@inline function middleOfThree(a: f64, b: f64, c: f64): f64 {
+  const x = reinterpret<i64>(a);
+  const y = reinterpret<i64>(b);
+  const z = reinterpret<i64>(c);
+  const lo = select<i64>(x, y, x < y);
+  const hi = select<i64>(y, x, x < y);
+  const t = select<i64>(hi, z, hi < z);
+  return reinterpret<f64>(select<i64>(lo, t, lo > t));
+}
 
 /**
  * One column's median, from round `steps` of the search with bounds `lo`, `hi` (0, 0 and the stakes' total for a
  * whole column; `limit` the column's length). `src` holds `len` (score, stake) f64 pairs, heaviest voter first. Each round partitions
- * the current set around its first (heaviest) score into "below" and "above" (ties go nowhere), keeping order,
- * without branches: every element is written to both output buffers and each cursor advances by its
- * comparison. Stakes are the chain's integer I32F32 stakes (see `consensus`), so the sums, run in two f64x2
- * lanes (even / odd positions) adding masked values (+0 when not taken), are exact. The `<` / `<=` tests are the
- * chain's.
+ * the current set around its pivot into "below" and "above" (ties go nowhere), keeping order, without branches:
+ * every element is written to both output buffers and each cursor advances by its comparison. Stakes are the
+ * chain's integer I32F32 stakes (see `consensus`), so the sums, run in two f64x2 lanes (even / odd positions) adding
+ * masked values (+0 when not taken), are exact. The `<` / `<=` tests are the chain's. A round's choices (its pivot,
+ * the side kept) are selects rather than branches: from one column to the next they go either way, and a
+ * mispredicted branch per choice cost more than the choice (a network's subnets each bring new columns).
  */
 function weightedMedian(src: usize, len: i32, minority: f64, lo: f64, hi: f64, steps: i32, limit: i32): f64 {
   let cur = src;
   let f1 = MED_A;
   let f2 = MED_B;
   while (true) {
-    if (len == 0) return 0.0;
-    if (len == 1) return load<f64>(cur);
-    let pivot = load<f64>(cur); // the partition's heaviest voter (see heaviestFirst) when it is short
-    if (len >= 8) {
-      // long rounds pivot on the middle score of the partition's three heaviest
-      const b = load<f64>(cur, 16);
-      const c = load<f64>(cur, 32);
-      pivot = max(min(pivot, b), min(max(pivot, b), c));
-    }
+    if (len <= 1) return len == 0 ? 0.0 : load<f64>(cur);
+    // long rounds pivot on the middle score of the partition's three heaviest, short ones on the heaviest (see
+    // heaviestFirst); buffers hold a pair more than any partition, so the loads stay inside them
+    const a = load<f64>(cur);
+    const b = load<f64>(cur, 16);
+    const c = load<f64>(cur, 32);
+    const pivot = pick(middleOfThree(a, b, c), a, <i32>(len >= 8));
+    // an odd partition is padded with (pivot, 0): neither below nor above, it moves no cursor and adds +0
+    store<f64>(cur + (<usize>len << 4), pivot);
+    store<f64>(cur + (<usize>len << 4), 0.0, 8);
     let lc = 0;
     let uc = 0;
     // Stake sums in two lanes (even / odd positions of the current partition), like the reference.
     let lowAcc = f64x2.splat(0);
     let highAcc = f64x2.splat(0);
     const pv = f64x2.splat(pivot);
-    let k = 0;
-    for (; k + 2 <= len; k += 2) {
+    for (let k = 0; k < len; k += 2) {
       const e0 = v128.load(cur + (<usize>k << 4));
       const e1 = v128.load(cur + (<usize>k << 4), 16);
       const sc = v128.shuffle<f64>(e0, e1, 0, 2);
@@ -57,35 +79,19 @@ function weightedMedian(src: usize, len: i32, minority: f64, lo: f64, hi: f64, s
       lc += lb >> 1;
       uc += gb >> 1;
     }
-    let low0 = f64x2.extract_lane(lowAcc, 0);
-    let high0 = f64x2.extract_lane(highAcc, 0);
-    if (k < len) {
-      const e = v128.load(cur + (<usize>k << 4));
-      const s = f64x2.extract_lane(e, 0);
-      const w = f64x2.extract_lane(e, 1);
-      v128.store(f1 + (<usize>lc << 4), e);
-      v128.store(f2 + (<usize>uc << 4), e);
-      if (s < pivot) { low0 += w; lc++; }
-      if (s > pivot) { high0 += w; uc++; }
-    }
-    const lowStake = low0 + f64x2.extract_lane(lowAcc, 1);
-    const highStake = high0 + f64x2.extract_lane(highAcc, 1);
-    let chosen: usize;
-    let other: usize;
-    if (minority < lo + lowStake && lc > 0) {
-      hi = lo + lowStake;
-      chosen = f1;
-      other = f2;
-      len = lc;
-    } else if (hi - highStake <= minority && uc > 0) {
-      lo = hi - highStake;
-      chosen = f2;
-      other = f1;
-      len = uc;
-    } else {
-      return pivot;
-    }
-    const freed = cur == src ? MED_C : cur;
+    const lowStake = f64x2.extract_lane(lowAcc, 0) + f64x2.extract_lane(lowAcc, 1);
+    const highStake = f64x2.extract_lane(highAcc, 0) + f64x2.extract_lane(highAcc, 1);
+    const below = lo + lowStake;
+    const above = hi - highStake;
+    const left = <i32>(minority < below) & <i32>(lc > 0);
+    const right = (left ^ 1) & <i32>(above <= minority) & <i32>(uc > 0);
+    if ((left | right) == 0) return pivot;
+    hi = pick(below, hi, left);
+    lo = pick(above, lo, right);
+    const chosen = select<usize>(f1, f2, left);
+    const other = select<usize>(f2, f1, left);
+    len = select<i32>(lc, uc, left);
+    const freed = select<usize>(MED_C, cur, cur == src);
     cur = chosen;
     f1 = other;
     f2 = freed;
@@ -146,48 +152,60 @@ function heaviestFirst(m: i32): void {
 // @ts-ignore: decorator
 @inline const UNPACK: f64 = 1.0 / 1048576.0;
 
-/** `weightedMedian`'s first-round pivot (the middle of five scores), two columns at a time, with the same min / max steps. */
+/**
+ * The first round's pivot (the middle of five scores), two columns at a time. Scores are never NaN nor −0, so the
+ * pseudo-min / max (one x64 instruction each; `f64x2.min` / `max` add fix-ups for those cases) give the same values.
+ */
 // @ts-ignore: decorator
 @inline function middleOfFive(a: v128, b: v128, c: v128, d: v128, e: v128): v128 {
-  let t = f64x2.min(a, b); b = f64x2.max(a, b); a = t;
-  t = f64x2.min(c, d); d = f64x2.max(c, d); c = t;
-  t = f64x2.max(a, c);
-  const u = f64x2.min(b, d);
-  return f64x2.max(f64x2.min(t, u), f64x2.min(f64x2.max(t, u), e));
+  let t = f64x2.pmin(a, b); b = f64x2.pmax(a, b); a = t;
+  t = f64x2.pmin(c, d); d = f64x2.pmax(c, d); c = t;
+  t = f64x2.pmax(a, c);
+  const u = f64x2.pmin(b, d);
+  return f64x2.pmax(f64x2.pmin(t, u), f64x2.pmin(f64x2.pmax(t, u), e));
 }
 
 /**
- * Column j after the search's first round (its pivot and the packed stakes below and above it), taking the
- * decision `weightedMedian` takes there: the pivot is the median, or the side kept is gathered (heaviest voter
- * first, as a partition keeps it) and searched on from the second round.
+ * Column j after the search's first round (its pivot and the packed stakes below and above it): the pivot goes into
+ * CONS, and a column the search goes on with is appended to the list `SORT_A` (its side in `SORT_B`: 1 below the
+ * pivot, 0 above; its new bounds in COL_A / COL_B). Returns the list's new length; no branch on the decision.
  */
-function afterFirstRound(j: i32, m: i32, pivot: f64, lowPacked: f64, highPacked: f64, minority: f64, total: f64): void {
+// @ts-ignore: decorator
+@inline function afterFirstRound(j: i32, count: i32, pivot: f64, lowPacked: f64, highPacked: f64, minority: f64, total: f64): i32 {
   const lowStake = Math.floor(lowPacked * UNPACK);
   const lc = <i32>(lowPacked - lowStake * PACK);
   const highStake = Math.floor(highPacked * UNPACK);
   const uc = <i32>(highPacked - highStake * PACK);
-  const o = <usize>j << 3;
-  let len = 0;
-  if (minority < 0.0 + lowStake && lc > 0) {
+  const left = <i32>(minority < 0.0 + lowStake) & <i32>(lc > 0);
+  const right = (left ^ 1) & <i32>(total - highStake <= minority) & <i32>(uc > 0);
+  setF64(CONS, j, pivot);
+  setI32(SORT_A, count, j);
+  setI32(SORT_B, count, left);
+  setF64(COL_A, count, pick(0.0, total - highStake, left));
+  setF64(COL_B, count, pick(0.0 + lowStake, total, left));
+  return count + (left | right);
+}
+
+/**
+ * The columns the first round did not settle: each one's kept side gathered (heaviest voter first, as a partition
+ * keeps it; scores and pivot negated for the side above, so one `<` serves both) and searched on from the second
+ * round.
+ */
+function laterRounds(count: i32, m: i32, minority: f64): void {
+  for (let c = 0; c < count; c++) {
+    const j = i32At(SORT_A, c);
+    const o = <usize>j << 3;
+    const sign = pick(1.0, -1.0, i32At(SORT_B, c));
+    const pivot = f64At(CONS, j) * sign;
+    let len = 0;
     for (let k = 0; k < m; k++) {
       const x = load<f64>(load<usize>(VOTER_ROW + (<usize>k << 2)) + o);
       const at = MED_C + (<usize>len << 4);
       store<f64>(at, x);
       store<f64>(at, f64At(VOTE_STAKE, k), 8);
-      len += <i32>(x < pivot);
+      len += <i32>(x * sign < pivot);
     }
-    setF64(CONS, j, weightedMedian(MED_C, len, minority, 0.0, 0.0 + lowStake, 1, m));
-  } else if (total - highStake <= minority && uc > 0) {
-    for (let k = 0; k < m; k++) {
-      const x = load<f64>(load<usize>(VOTER_ROW + (<usize>k << 2)) + o);
-      const at = MED_C + (<usize>len << 4);
-      store<f64>(at, x);
-      store<f64>(at, f64At(VOTE_STAKE, k), 8);
-      len += <i32>(x > pivot);
-    }
-    setF64(CONS, j, weightedMedian(MED_C, len, minority, total - highStake, total, 1, m));
-  } else {
-    setF64(CONS, j, pivot);
+    setF64(CONS, j, weightedMedian(MED_C, len, minority, f64At(COL_A, c), f64At(COL_B, c), 1, m));
   }
 }
 
@@ -243,6 +261,7 @@ export function consensus(): void {
     return;
   }
   const totalF = <f64>total;
+  let count = 0; // columns the first round leaves open (SORT_A), searched on after it
   let j0 = 0;
   for (; j0 + 4 <= n; j0 += 4) {
     // The search's first round for four columns at once, straight from the voters' rows: the pivots (middle of
@@ -269,10 +288,10 @@ export function consensus(): void {
       low1 = f64x2.add(low1, v128.and(u, f64x2.lt(s1, p1)));
       high1 = f64x2.add(high1, v128.and(u, f64x2.gt(s1, p1)));
     }
-    afterFirstRound(j0, m, f64x2.extract_lane(p0, 0), f64x2.extract_lane(low0, 0), f64x2.extract_lane(high0, 0), minority, totalF);
-    afterFirstRound(j0 + 1, m, f64x2.extract_lane(p0, 1), f64x2.extract_lane(low0, 1), f64x2.extract_lane(high0, 1), minority, totalF);
-    afterFirstRound(j0 + 2, m, f64x2.extract_lane(p1, 0), f64x2.extract_lane(low1, 0), f64x2.extract_lane(high1, 0), minority, totalF);
-    afterFirstRound(j0 + 3, m, f64x2.extract_lane(p1, 1), f64x2.extract_lane(low1, 1), f64x2.extract_lane(high1, 1), minority, totalF);
+    count = afterFirstRound(j0, count, f64x2.extract_lane(p0, 0), f64x2.extract_lane(low0, 0), f64x2.extract_lane(high0, 0), minority, totalF);
+    count = afterFirstRound(j0 + 1, count, f64x2.extract_lane(p0, 1), f64x2.extract_lane(low0, 1), f64x2.extract_lane(high0, 1), minority, totalF);
+    count = afterFirstRound(j0 + 2, count, f64x2.extract_lane(p1, 0), f64x2.extract_lane(low1, 0), f64x2.extract_lane(high1, 0), minority, totalF);
+    count = afterFirstRound(j0 + 3, count, f64x2.extract_lane(p1, 1), f64x2.extract_lane(low1, 1), f64x2.extract_lane(high1, 1), minority, totalF);
   }
   for (; j0 < n; j0++) {
     const o = <usize>j0 << 3;
@@ -295,6 +314,7 @@ export function consensus(): void {
       if (x < pivot) low += u;
       if (x > pivot) high += u;
     }
-    afterFirstRound(j0, m, pivot, low, high, minority, totalF);
+    count = afterFirstRound(j0, count, pivot, low, high, minority, totalF);
   }
+  laterRounds(count, m, minority);
 }
