@@ -59,8 +59,10 @@ export function runEpochFloat(job: usize, scratch: usize): void {
   memory.copy(ptr(job, J_OUT_VTRUST_F), VT, bytes);
   const trust = ptr(job, J_OUT_TRUST_F);
   for (let j = 0; j < n; j++) {
+    // the quotient always, 0 picked by an integer select where prerank is 0 (not a branch: such columns are spread)
     const pr = f64At(PRERANK, j);
-    setF64(trust, j, pr > 0 ? f64At(RANK, j) / pr : 0.0);
+    const q = f64At(RANK, j) / pr;
+    setF64(trust, j, reinterpret<f64>(select<i64>(reinterpret<i64>(q), 0, pr > 0)));
   }
 
   writeBonds(permit, ptr(job, J_OUT_BONDS), ptr(job, J_OUT_BONDS_PRESENT), ptr(job, J_OUT_BOND_ROWS));

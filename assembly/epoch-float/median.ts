@@ -124,8 +124,12 @@ function heaviestFirst(m: i32): void {
       while (a < mid && b < hi) {
         const x = i32At(src, a);
         const y = i32At(src, b);
-        // y first only if strictly heavier: equal stakes keep uid order (the sort is stable)
-        if (f64At(VOTE_STAKE, y) > f64At(VOTE_STAKE, x)) { setI32(dst, o++, y); b++; } else { setI32(dst, o++, x); a++; }
+        // y first only if strictly heavier: equal stakes keep uid order (the sort is stable); a select, not a
+        // branch, as the comparison goes either way
+        const takeY = <i32>(f64At(VOTE_STAKE, y) > f64At(VOTE_STAKE, x));
+        setI32(dst, o++, select<i32>(y, x, takeY));
+        b += takeY;
+        a += takeY ^ 1;
       }
       while (a < mid) setI32(dst, o++, i32At(src, a++));
       while (b < hi) setI32(dst, o++, i32At(src, b++));
@@ -226,12 +230,11 @@ export function consensus(): void {
   let m = 0;
   let sum: i64 = 0;
   for (let i = 0; i < n; i++) {
+    // written at the next slot whether a voter or not (the next uid overwrites it), counted only if a voter
     const a = f64At(ASTAKE, i);
-    if (a > 0) {
-      setI32(VOTERS, m, i);
-      sum += <i64>(a * TWO32);
-      m++;
-    }
+    setI32(VOTERS, m, i);
+    sum += <i64>(a * TWO32);
+    m += <i32>(a > 0);
   }
   if (m == 0) {
     memory.fill(CONS, 0, <usize>n << 3);

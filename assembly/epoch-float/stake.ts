@@ -4,7 +4,7 @@ import * as J from '../job';
 import { fracDiv, inverse } from '../fixed/proportion';
 import { udiv128by64 } from '../fixed/wide';
 import { TWO32, ULP } from './grid';
-import { ASTAKE, FORBID, PREV, RECENT, SORT_A, STAKE, f64At, i32At, setF64, setI32 } from './layout';
+import { ASTAKE, FORBID, MED_A, MED_B, PREV, RECENT, STAKE, f64At, setF64 } from './layout';
 
 /** `active_i = !(lastUpdate_i ⊕ cutoff < currentBlock)`, saturating u64 add. */
 export function activeMask(out: usize): void {
@@ -51,11 +51,10 @@ export function permitMasks(): void {
 // @ts-ignore: decorator
 @inline function stakeShare(f: u64, total: u64, inv: f64): u64 {
   if (total >= (<u64>1 << 62)) return udiv128by64(f << 32, f >> 32, total);
-  let q = <u64>(<f64>f * inv * TWO32);
+  const q = <u64>(<f64>f * inv * TWO32);
   const r = <i64>((f << 32) - q * total);
-  if (r < 0) q--;
-  else if (r >= <i64>total) q++;
-  return q;
+  // the correction as arithmetic, not branches: which way the estimate errs varies from one uid to the next
+  return q + <u64>(r >= <i64>total) - <u64>(r < 0);
 }
 
 /**
@@ -74,42 +73,56 @@ export function normalizeStake(): void {
   for (let i = 0; i < J.n; i++) setF64(STAKE, i, <f64>stakeShare(filtered(i), total, inv) * ULP);
 }
 
+/**
+ * Uid i's place in the (stake, uid) order as one integer: the stake's ulps (≤ 2^32) above the uid (< 2^20: the
+ * loader allows 4096 UIDs), below 2^53 and distinct for every uid.
+ */
 // @ts-ignore: decorator
-@inline function before(a: i32, b: i32): bool {
-  const sa = f64At(STAKE, a);
-  const sb = f64At(STAKE, b);
-  return sa < sb || (sa == sb && a < b);
+@inline function orderKey(i: i32): i64 {
+  return (<i64>(f64At(STAKE, i) * TWO32) << 20) | <i64>i;
 }
 
-/** Moves the `count` smallest uids (by `before`) of `idx[0..len)` to its front (quickselect, median-of-three). */
-function selectSmallest(idx: usize, len: i32, count: i32): void {
-  let lo = 0;
-  let hi = len - 1;
-  while (lo < hi) {
-    // median of three as the pivot, then a Hoare partition
-    const mid = lo + ((hi - lo) >> 1);
-    let a = i32At(idx, lo), b = i32At(idx, mid), c = i32At(idx, hi);
-    if (before(b, a)) { const t = a; a = b; b = t; }
-    if (before(c, b)) { b = c; if (before(b, a)) b = a; }
-    const pivot = b;
-    let x = lo;
-    let y = hi;
-    while (x <= y) {
-      while (before(i32At(idx, x), pivot)) x++;
-      while (before(pivot, i32At(idx, y))) y--;
-      if (x <= y) {
-        const t = i32At(idx, x);
-        setI32(idx, x, i32At(idx, y));
-        setI32(idx, y, t);
-        x++;
-        y--;
-      }
+/**
+ * The `count`-th smallest (1 ≤ count ≤ n) of the n uids' order keys: a quickselect whose partitions (median-of-three
+ * pivot) write every key to both ends of the other buffer and advance a cursor by its comparison, without branches
+ * (a partition's comparisons go either way; each was a mispredicted branch about half the time).
+ */
+function kthKey(count: i32): i64 {
+  const n = J.n;
+  let src = MED_A;
+  let dst = MED_B;
+  for (let i = 0; i < n; i++) store<i64>(src + (<usize>i << 3), orderKey(i));
+  let len = n;
+  let want = count;
+  while (true) {
+    const a = load<i64>(src);
+    const b = load<i64>(src + (<usize>(len >> 1) << 3));
+    const c = load<i64>(src + (<usize>(len - 1) << 3));
+    const lo = select<i64>(a, b, a < b);
+    const hi = select<i64>(b, a, a < b);
+    const t = select<i64>(hi, c, hi < c);
+    const pivot = select<i64>(lo, t, lo > t);
+    // keys below the pivot from the front of dst, keys above it from the back (keys are distinct)
+    let lc = 0;
+    let hc = 0;
+    const top = dst + (<usize>(len - 1) << 3);
+    for (let k = 0; k < len; k++) {
+      const x = load<i64>(src + (<usize>k << 3));
+      store<i64>(dst + (<usize>lc << 3), x);
+      store<i64>(top - (<usize>hc << 3), x);
+      lc += <i32>(x < pivot);
+      hc += <i32>(x > pivot);
     }
-    // [lo, y] ≤ pivot ≤ [x, hi]; keep the side holding position count − 1
-    if (count - 1 <= y) hi = y;
-    else if (count - 1 >= x) lo = x;
-    else break;
+    if (want == lc + 1) return pivot;
+    const low = <i32>(want <= lc);
+    // the side kept: below (front of dst) or above (its last hc slots), as the next source; src becomes the buffer
+    const next = select<usize>(dst, top - (<usize>(hc - 1) << 3), low);
+    want = select<i32>(want, want - lc - 1, low);
+    len = select<i32>(lc, hc, low);
+    dst = src;
+    src = next;
   }
+  return 0;
 }
 
 /**
@@ -127,10 +140,8 @@ export function newPermits(out: usize): void {
   if (J.n >= k && nonZero > k) {
     // The n − k first in the (stake, uid) order lose their permit: a selection, not a full sort. The order is
     // total (uids differ), so the set is exactly the stable sort's first n − k.
-    const drop = J.n - k;
-    for (let i = 0; i < J.n; i++) setI32(SORT_A, i, i);
-    selectSmallest(SORT_A, J.n, drop);
-    for (let r = 0; r < drop; r++) store<u8>(out + <usize>i32At(SORT_A, r), 0);
+    const last = kthKey(J.n - k);
+    for (let i = 0; i < J.n; i++) store<u8>(out + <usize>i, load<u8>(out + <usize>i) & <u8>(orderKey(i) > last));
   }
   if (J.ownerPermit >= 0) store<u8>(out + <usize>J.ownerPermit, 1);
 }
@@ -142,8 +153,9 @@ export function newPermits(out: usize): void {
 export function activeStake(active: usize): void {
   let sum: i64 = 0;
   for (let i = 0; i < J.n; i++) {
-    const masked = load<u8>(active + <usize>i) == 0 || (J.permitLen > 0 && load<u8>(FORBID + <usize>i) != 0);
-    const m: i64 = masked ? 0 : <i64>(f64At(STAKE, i) * TWO32);
+    // bitwise, not short-circuit: permits are spread over the uids
+    const masked = <i32>(load<u8>(active + <usize>i) == 0) | (<i32>(J.permitLen > 0) & <i32>(load<u8>(FORBID + <usize>i) != 0));
+    const m = select<i64>(0, <i64>(f64At(STAKE, i) * TWO32), masked);
     setF64(ASTAKE, i, <f64>m);
     sum += m;
   }

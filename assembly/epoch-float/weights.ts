@@ -25,15 +25,16 @@ function rowHasBonds(i: i32): bool {
  * (its EMA decays). Every other row has zero weights, zero bonds and so a zero EMA; stages skip it.
  */
 export function workingRows(): i32 {
+  // Selects rather than a branch per row (permits are spread over the uids); the scan only where a row without a
+  // permit may hold bonds (resident rows say whether they do: rarely).
   let count = 0;
   for (let i = 0; i < J.n; i++) {
-    if (load<u8>(FORBID + <usize>i) == 0 || (J.bondRowMayHold(i) && rowHasBonds(i))) {
-      setI32(ROWS, count, i);
-      setI32(ROW_OF, i, count);
-      count++;
-    } else {
-      setI32(ROW_OF, i, -1);
-    }
+    const forbidden = <i32>(load<u8>(FORBID + <usize>i) != 0);
+    let keep = forbidden ^ 1;
+    if ((forbidden & <i32>J.bondRowMayHold(i)) != 0) keep = <i32>rowHasBonds(i);
+    setI32(ROWS, count, i);
+    setI32(ROW_OF, i, select<i32>(count, -1, keep));
+    count += keep;
   }
   return count;
 }
