@@ -46,6 +46,7 @@ import { resolveHyper } from '../epoch/prepare.js';
 import { CoinbaseTable } from '../wasm/coinbase.js';
 import { CBH, CBS, CB_BOUGHT, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
 import { residentHostOf } from '../wasm/resident.js';
+import { LazyRecord } from './lazy.js';
 import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
 import { type ChainState, type ChainSubnet, type HotkeyInfo, HotkeyInfoMap, type StakePool, HotkeyNetuidMap, type NetuidEntries, compareKeys, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
 import type { SubnetNeurons } from '../subnet/neurons.js';
@@ -117,7 +118,10 @@ export interface StakeChange {
   coldkeyValuesAfter: Map<string, bigint>;
 }
 
-/** One subnet's epoch in a block: the pots it drained and where the alpha went (alpha rao; U96F32 where noted). */
+/**
+ * One subnet's epoch in a block: the pots it drained and where the alpha went (alpha rao; U96F32 where noted). The
+ * per-hotkey maps of incentives and dividends are made when first read.
+ */
 export interface EpochReport {
   /** The subnet. */
   netuid: number;
@@ -193,7 +197,7 @@ export interface BlockReport {
   rootSellFlag: boolean;
   /** Subnets that received emission this block. */
   subnetsToEmitTo: number[];
-  /** Per subnet: its share, injections and pending pots this block. */
+  /** Per subnet: its share, injections and pending pots this block (made when first read). */
   subnets: Map<number, SubnetBlockReport>;
   /** The epochs that ran this block. */
   epochs: EpochReport[];
@@ -384,13 +388,13 @@ const TEMPO_BIGS = Array.from({ length: 1025 }, (_, t) => BigInt(t));
 /**
  * `drain_pending`: every subnet's `BlocksSinceLastStep` += 1; due subnets (`should_run_epoch`) up to
  * `MaxEpochsPerBlock` drain their four pots (server, validator, root, owner), the rest are deferred to the next
- * block; every due slot advances the schedule. Returns netuid → drained pots.
+ * block (their netuids pushed onto `deferred`); every due slot advances the schedule. Returns netuid → drained pots.
  */
 export function drainPending(
   s: ChainState,
   subnets: readonly number[],
   now: bigint,
-  reports?: Map<number, SubnetBlockReport>,
+  deferred?: number[],
 ): Map<number, [bigint, bigint, bigint, bigint]> {
   const drained = new Map<number, [bigint, bigint, bigint, bigint]>();
   let epochsRun = 0;
@@ -401,8 +405,7 @@ export function drainPending(
     if (!(head ? shouldRunEpoch(sn, now) : legacyEpochDue(n, sn.tempo, now))) continue;
     if (head && epochsRun >= s.maxEpochsPerBlock) {
       sn.pendingEpochAt = u64Add(now, 1n);
-      const rep = reports?.get(n);
-      if (rep) rep.epochDeferred = true;
+      deferred?.push(n);
       continue;
     }
     if (epochInputConsistent(sn)) {
@@ -904,20 +907,16 @@ function stakeChange(before: bigint, p: StakePool): StakeChange {
   const value = p.value;
   const denominator = p.denominator;
   const shares = new Map(p.shares);
-  let values: Map<string, bigint> | undefined;
-  const change = { before, after: value } as StakeChange;
-  Object.defineProperty(change, 'coldkeyValuesAfter', {
-    enumerable: true,
-    get: () => {
-      if (values === undefined) {
-        const snapshot = { value, denominator, shares };
-        values = new Map<string, bigint>();
-        for (const ck of shares.keys()) values.set(ck, poolValueOf(snapshot, ck));
-      }
-      return values;
-    },
+  const change = new LazyRecord() as LazyRecord & Record<string, unknown>;
+  change.before = before;
+  change.after = value;
+  change.lazy('coldkeyValuesAfter', () => {
+    const snapshot = { value, denominator, shares };
+    const values = new Map<string, bigint>();
+    for (const ck of shares.keys()) values.set(ck, poolValueOf(snapshot, ck));
+    return values;
   });
-  return change;
+  return change as unknown as StakeChange;
 }
 
 /**
@@ -1126,7 +1125,6 @@ export function distributeEmission(
   const owners = ownerHotkeys(s, sn);
   let totalIncentive = 0n;
   let withheld = 0n;
-  const incentivesPaid = new Map<string, bigint>();
   for (let r = 0; r < n; r++) {
     const inc = rows.incentive[r];
     if (inc === undefined) continue;
@@ -1140,24 +1138,20 @@ export function distributeEmission(
     }
     poolUpdateOne(books.poolOfHotkey(destinations[r]), books.owner(r), inc);
     credited += inc;
-    incentivesPaid.set(hk, inc);
   }
   sn.minerBurned = divChecked(U96F32, u96(withheld), u96(totalIncentive)) ?? 0n;
 
-  const alphaDividends = new Map<string, bigint>();
-  const alphaPerSubnet = new Map<string, bigint>();
+  // alpha dividends after take per row (the report's maps are made from these arrays when read)
+  const alphaPaid = new Array<bigint>(n);
   for (let r = 0; r < n; r++) {
-    const hk = keys[r];
     let divs = split.alpha[r];
-    alphaDividends.set(hk, divs);
     const take = divs === 0n ? 0n : mulSat(U96F32, books.take(r), divs);
     divs = satSub(U96F32, divs, take);
     poolUpdateAll(books.credit(r, tou64(take)), tou64(divs));
     credited += tou64(take) + tou64(divs);
-    alphaPerSubnet.set(hk, tou64(divs));
+    alphaPaid[r] = tou64(divs);
   }
-  const rootAlphaDividends = new Map<string, bigint>();
-  const rootPerSubnet = new Map<string, bigint>();
+  const rootPaid = new Array<bigint>(n);
   const claimableOf = lookupOnNetuid(s.rootClaimable, netuid);
   // whether every hotkey of the table had its entry when the last epoch ended and none was added or removed since
   const kept = lookupsOf(sn.neurons);
@@ -1167,7 +1161,6 @@ export function distributeEmission(
   for (let r = 0; r < n; r++) {
     const hk = keys[r];
     let ra = split.root[r];
-    rootAlphaDividends.set(hk, ra);
     const take = ra === 0n ? 0n : mulSat(U96F32, books.take(r), ra);
     ra = satSub(U96F32, ra, take);
     books.credit(r, tou64(take));
@@ -1175,7 +1168,7 @@ export function distributeEmission(
     // a row with incentive is one of the table's hotkeys
     if (increaseRootClaimable(s, books, hk, r, netuid, tou64(ra), claimableOf, allKnown && rows.incentive[r] !== undefined)) credited += tou64(ra);
     else claimable += tou64(ra);
-    rootPerSubnet.set(hk, tou64(ra));
+    rootPaid[r] = tou64(ra);
   }
   if (claimables !== null && !allKnown) {
     // a hotkey whose root alpha was staked instead may still have none
@@ -1184,31 +1177,55 @@ export function distributeEmission(
     kept.claimables = all ? { of: s.rootClaimable, on: claimables, changes: claimables.changes } : null;
   }
 
-  return {
-    netuid,
-    pendingServer: server,
-    pendingValidator: validator,
-    pendingRoot: root,
-    pendingOwnerCut: ownerCut,
-    incentiveSum,
-    hotkeyEmission,
-    incentivesPaid,
-    incentiveWithheld: withheld,
-    minerBurned: sn.minerBurned,
-    alphaDividends,
-    rootAlphaDividends,
-    alphaDividendsPerSubnet: alphaPerSubnet,
-    rootAlphaDividendsPerSubnet: rootPerSubnet,
-    stakeChanges: books.changes(),
-    alphaBurned: sn.alphaBurned - burnedBefore,
-    alphaRecycled: sn.alphaRecycled - recycledBefore,
-    alphaBurnedTotal: sn.alphaBurned,
-    alphaRecycledTotal: sn.alphaRecycled,
-    alphaCredited: credited,
-    rootAlphaClaimable: claimable,
-    alphaUndistributed: server + validator + root + ownerCut - credited - claimable - withheld,
-    output: run?.output ?? null,
-  };
+  // the per-hotkey maps are made when read: five maps of every row cost more than the payouts they describe
+  const e = new LazyRecord() as LazyRecord & Record<string, unknown>;
+  e.netuid = netuid;
+  e.pendingServer = server;
+  e.pendingValidator = validator;
+  e.pendingRoot = root;
+  e.pendingOwnerCut = ownerCut;
+  e.incentiveSum = incentiveSum;
+  e.hotkeyEmission = hotkeyEmission;
+  e.lazy('incentivesPaid', () => {
+    const m = new Map<string, bigint>();
+    for (let r = 0; r < n; r++) {
+      const inc = rows.incentive[r];
+      if (inc !== undefined && !owners.has(keys[r])) m.set(keys[r], inc);
+    }
+    return m;
+  });
+  e.incentiveWithheld = withheld;
+  e.minerBurned = sn.minerBurned;
+  e.lazy('alphaDividends', () => rowMap(keys, split.alpha));
+  e.lazy('rootAlphaDividends', () => rowMap(keys, split.root));
+  e.lazy('alphaDividendsPerSubnet', () => rowMap(keys, alphaPaid));
+  e.lazy('rootAlphaDividendsPerSubnet', () => rowMap(keys, rootPaid));
+  e.stakeChanges = books.changes();
+  e.alphaBurned = sn.alphaBurned - burnedBefore;
+  e.alphaRecycled = sn.alphaRecycled - recycledBefore;
+  e.alphaBurnedTotal = sn.alphaBurned;
+  e.alphaRecycledTotal = sn.alphaRecycled;
+  e.alphaCredited = credited;
+  e.rootAlphaClaimable = claimable;
+  e.alphaUndistributed = server + validator + root + ownerCut - credited - claimable - withheld;
+  e.output = run?.output ?? null;
+  e.hide(rootPaid);
+  return e as unknown as EpochReport;
+}
+
+/** keys[r] → values[r] for every row, in row order. */
+function rowMap(keys: readonly string[], values: readonly bigint[]): Map<string, bigint> {
+  const m = new Map<string, bigint>();
+  for (let r = 0; r < keys.length; r++) m.set(keys[r], values[r]);
+  return m;
+}
+
+/** Σ `rootAlphaDividendsPerSubnet` of an epoch report; an epoch report made here gives it without making the map. */
+export function rootAlphaPaidTotal(e: EpochReport): bigint {
+  let sum = 0n;
+  const paid = LazyRecord.hiddenOf(e) as readonly bigint[] | undefined;
+  for (const v of paid ?? e.rootAlphaDividendsPerSubnet.values()) sum += v;
+  return sum;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1232,30 +1249,44 @@ export function blockStep(s: ChainState, engine: EpochEngineLike, settings: Epoc
     s.balancesTotalIssuance = u64Add(s.balancesTotalIssuance, minted);
   }
 
-  const cb = runCoinbase(s, minted, engine, settings);
+  const cb = coinbase(s, minted, engine, settings);
 
   // update_moving_prices, update_root_prop
-  const emitAfter = subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0)).map((n) => s.subnets.get(n)!);
+  const emitAfter = coinbaseSubnets(s, cb.epochs.length) ?? subnetsToEmitTo(s, allSubnetNetuids(s).filter((n) => n !== 0)).map((n) => s.subnets.get(n)!);
   const t = (tableAfterCoinbase(s, emitAfter, cb.epochs.length) ?? openTable(s, emitAfter, 0n, rootTaoWeighted(s), false)).movingPrices();
   for (let i = 0; i < emitAfter.length; i++) {
     emitAfter[i].subnetMovingPrice = t.get128(i, CBS.MOVING, true);
     emitAfter[i].rootProp = t.get128(i, CBS.ROOT_PROP);
   }
 
-  return {
-    block: now,
-    blockEmission: emission ?? 0n,
-    taoMinted: minted,
-    taoRecycledCredit: cb.taoRecycledCredit,
-    taoIssued: minted - cb.taoRecycledCredit,
-    totalIssuanceAfter: s.totalIssuance,
-    totalStakeAfter: s.totalStake,
-    rootSellFlag: cb.rootSellFlag,
-    subnetsToEmitTo: cb.subnetsToEmitTo,
-    subnets: cb.subnets,
-    epochs: cb.epochs,
-    taoStranded: cb.taoStranded,
-  };
+  // The per-subnet map is made when first read: one record per subnet in a Map costs more than any other part of
+  // the block's JavaScript around the kernels, and a node stepping blocks (or the simulator, which reads the terms
+  // through `blockTerms`) never looks at it. Everything it is made from is fixed when the block ends.
+  const r = new LazyRecord() as LazyRecord & Record<string, unknown>;
+  r.block = now;
+  r.blockEmission = emission ?? 0n;
+  r.taoMinted = minted;
+  r.taoRecycledCredit = cb.taoRecycledCredit;
+  r.taoIssued = minted - cb.taoRecycledCredit;
+  r.totalIssuanceAfter = s.totalIssuance;
+  r.totalStakeAfter = s.totalStake;
+  r.rootSellFlag = cb.rootSellFlag;
+  r.subnetsToEmitTo = cb.emit;
+  r.lazy('subnets', () => subnetReports(cb));
+  r.epochs = cb.epochs;
+  r.taoStranded = cb.taoStranded;
+  r.hide(cb.terms);
+  return r as unknown as BlockReport;
+}
+
+/**
+ * The subnets the coinbase just emitted to, in its order, when the block ran no epoch: nothing between it and the
+ * moving prices can change which subnets emit (the payouts are the only other state change in `run_coinbase`);
+ * null otherwise (the caller lists them again).
+ */
+function coinbaseSubnets(s: ChainState, epochs: number): readonly ChainSubnet[] | null {
+  const last = lastCoinbase;
+  return last !== null && last.s === s && epochs === 0 ? last.sns : null;
 }
 
 
@@ -1296,7 +1327,13 @@ export function injectAndMaybeSwap(
     t.put128(i, CBS.ALPHA_IN_TERM, x.alphaIn);
     t.put128(i, CBS.EXCESS, x.excessTao);
   });
-  return applyInjection(s, sns, t.inject(), ts, reports);
+  const refused: number[] = [];
+  const out = applyInjection(s, sns, t.inject(), ts, refused);
+  for (const n of refused) {
+    const rep = reports?.get(n);
+    if (rep) rep.injectionRefused = true;
+  }
+  return out;
 }
 
 /**
@@ -1304,14 +1341,14 @@ export function injectAndMaybeSwap(
  * the pass made (CB_BOUGHT) is booked here as `swap_tao_for_alpha` books it; any other (an era before HEAD, a
  * stable subnet, a pallet error, a power the kernel leaves to the crate's rule) runs the swap here (fee-less, up to
  * the max price), and the injection is booked on the reserves the swap left. `TotalStake` grows by everything that
- * entered a pool.
+ * entered a pool. Subnets whose re-weight was refused are pushed onto `refused`.
  */
 function applyInjection(
   s: ChainState,
   sns: readonly ChainSubnet[],
   t: CoinbaseTable,
   terms: readonly SubnetBlockTerms[],
-  reports?: Map<number, SubnetBlockReport>,
+  refused: number[],
 ): { credit: bigint; stranded: bigint } {
   let stranded = 0n;
   // u64 saturating adds of amounts ≥ 0 in any order end at min(u64::MAX, the sum)
@@ -1319,10 +1356,7 @@ function applyInjection(
   for (let i = 0; i < sns.length; i++) {
     const sn = sns[i];
     const flags = t.getNum(i, CBS.FLAGS);
-    if ((flags & CB_REFUSED) !== 0) {
-      const rep = reports?.get(sn.netuid);
-      if (rep) rep.injectionRefused = true;
-    }
+    if ((flags & CB_REFUSED) !== 0) refused.push(sn.netuid);
     // the re-weighted pool, or the weights a buy initialised
     if ((flags & (CB_REFUSED | CB_BOUGHT)) !== CB_REFUSED) sn.swapBalancerQuoteWeightParts = t.get(i, CBS.WEIGHT);
     sn.subnetExcessTao = 0n;
@@ -1406,12 +1440,39 @@ export interface CoinbaseReport {
  * subnet's `distribute_emission` through `engine`.
  */
 export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngineLike, settings: EpochSettings = CHAIN_EPOCHS): CoinbaseReport {
+  const cb = coinbase(s, taoCredit, engine, settings);
+  const report: CoinbaseReport = {
+    rootSellFlag: cb.rootSellFlag,
+    subnetsToEmitTo: cb.emit,
+    subnets: subnetReports(cb),
+    epochs: cb.epochs,
+    taoRecycledCredit: cb.taoRecycledCredit,
+    taoStranded: cb.taoStranded,
+  };
+  return report;
+}
+
+/** What one `run_coinbase` did, before its per-subnet reports are made (`subnetReports`). */
+interface CoinbaseRun {
+  rootSellFlag: boolean;
+  /** The non-root subnets, in storage order. */
+  subnets: readonly number[];
+  /** The subnets emitted to, in storage order, and their terms. */
+  emit: number[];
+  terms: SubnetBlockTerms[];
+  /** Subnets whose injection was refused, and whose due epoch the per-block cap deferred. */
+  refused: readonly number[];
+  deferred: readonly number[];
+  epochs: EpochReport[];
+  taoRecycledCredit: bigint;
+  taoStranded: bigint;
+}
+
+function coinbase(s: ChainState, taoCredit: bigint, engine: EpochEngineLike, settings: EpochSettings): CoinbaseRun {
   let credit = taoCredit;
   const now = s.block;
   const subnets = allSubnetNetuids(s).filter((n) => n !== 0);
   const emit = subnetsToEmitTo(s, subnets);
-  const reports = new Map<number, SubnetBlockReport>();
-  for (const n of subnets) reports.set(n, { inEmitSet: false, terms: null, epochRan: false, epochDeferred: false, injectionRefused: false });
   const sns = emit.map((n) => s.subnets.get(n)!);
   lastCoinbase = null;
 
@@ -1420,12 +1481,8 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
   const t = openTable(s, sns, credit, rootTaoWeighted(s), true).shares().terms().inject();
   const rootSellFlag = t.getNum(-1, CBH.ROOT_SELL) !== 0;
   const terms = sns.map((_, i) => termsAt(t, i));
-  for (let i = 0; i < emit.length; i++) {
-    const rep = reports.get(emit[i])!;
-    rep.inEmitSet = true;
-    rep.terms = terms[i];
-  }
-  const injected = applyInjection(s, sns, t, terms, reports);
+  const refused: number[] = [];
+  const injected = applyInjection(s, sns, t, terms, refused);
   const stranded = injected.stranded;
   credit = injected.credit;
   const recycledCredit = credit;
@@ -1470,19 +1527,44 @@ export function runCoinbase(s: ChainState, taoCredit: bigint, engine: EpochEngin
   }
 
   lastCoinbase = rulesOf(s).era === 'seed' ? null : { s, sns };
-  const drained = drainPending(s, subnets, now, reports);
+  const deferred: number[] = [];
+  const drained = drainPending(s, subnets, now, deferred);
 
   // distribute_emissions_to_subnets, in BTreeMap (numeric) order
   const epochs: EpochReport[] = [];
-  for (const n of [...drained.keys()].sort((a, b) => a - b)) {
+  for (const n of drained.size === 0 ? [] : [...drained.keys()].sort((a, b) => a - b)) {
     const sn = s.subnets.get(n)!;
     const [server, validator, root, owner] = drained.get(n)!;
     epochs.push(distributeEmission(s, sn, engine, server, validator, root, owner, settings));
     sn.lastMechansimStepBlock = now;
-    reports.get(n)!.epochRan = true;
   }
 
-  return { rootSellFlag, subnetsToEmitTo: emit, subnets: reports, epochs, taoRecycledCredit: recycledCredit, taoStranded: stranded };
+  return { rootSellFlag, subnets, emit, terms, refused, deferred, epochs, taoRecycledCredit: recycledCredit, taoStranded: stranded };
+}
+
+/** One record per non-root subnet of a coinbase: whether it emitted (and its terms), its injection and epoch. */
+function subnetReports(cb: CoinbaseRun): Map<number, SubnetBlockReport> {
+  const out = new Map<number, SubnetBlockReport>();
+  for (const n of cb.subnets) out.set(n, { inEmitSet: false, terms: null, epochRan: false, epochDeferred: false, injectionRefused: false });
+  for (let i = 0; i < cb.emit.length; i++) {
+    const rep = out.get(cb.emit[i])!;
+    rep.inEmitSet = true;
+    rep.terms = cb.terms[i];
+  }
+  for (const n of cb.refused) out.get(n)!.injectionRefused = true;
+  for (const n of cb.deferred) out.get(n)!.epochDeferred = true;
+  for (const e of cb.epochs) out.get(e.netuid)!.epochRan = true;
+  return out;
+}
+
+/**
+ * The terms of the subnets a block (or a `runCoinbase`) emitted to, in its `subnetsToEmitTo` order (the objects its
+ * `subnets` map holds); a block report made here gives them without making that map.
+ */
+export function blockTerms(report: BlockReport | CoinbaseReport): readonly SubnetBlockTerms[] {
+  const terms = LazyRecord.hiddenOf(report) as readonly SubnetBlockTerms[] | undefined;
+  if (terms !== undefined) return terms;
+  return report.subnetsToEmitTo.map((n) => report.subnets.get(n)!.terms!);
 }
 
 /** `update_moving_price`: α = SubnetMovingAlpha·b/(b + halving), EMA toward min(spot, 1), stored as I96F32. */

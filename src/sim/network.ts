@@ -3,7 +3,7 @@ import type { EpochOutput, MechanismEpochOutput } from '../epoch/types.js';
 import { activityCutoffFromFactor } from '../epoch/types.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import { Chain } from '../chain/index.js';
-import { type BlockReport, type EpochReport, shouldRunEpoch, uidPools } from '../chain/block.js';
+import { type BlockReport, type EpochReport, blockTerms, rootAlphaPaidTotal, shouldRunEpoch, uidPools } from '../chain/block.js';
 import { stakeToColdkey } from '../chain/swap.js';
 import { currentPrice } from '../dtao/balancer.js';
 import { eraRules, legacyEpochDue } from '../chain/eras.js';
@@ -379,9 +379,13 @@ export class Network {
     t.emitted += rep.taoMinted;
     t.recycled += rep.taoRecycledCredit;
     t.stranded += rep.taoStranded;
-    for (const [netuid, sr] of rep.subnets) {
-      const terms = sr.terms;
-      if (terms === null) continue;
+    // the emitting subnets' terms, without the report's per-subnet map (order does not matter: exact sums, and
+    // each subnet's own share)
+    const emitted = rep.subnetsToEmitTo;
+    const allTerms = blockTerms(rep);
+    for (let i = 0; i < emitted.length; i++) {
+      const netuid = emitted[i];
+      const terms = allTerms[i];
       const sn = s.subnets.get(netuid)!;
       const l = this.subnetLedgers[netuid - 1];
       t.injected += sn.subnetTaoInEmission;
@@ -406,7 +410,7 @@ export class Network {
     this.t.undistributed += e.alphaUndistributed;
     this.t.rootClaimable += e.rootAlphaClaimable;
     l.ownerAlpha += e.pendingOwnerCut;
-    for (const v of e.rootAlphaDividendsPerSubnet.values()) l.rootAlpha += v;
+    l.rootAlpha += rootAlphaPaidTotal(e);
     const out = e.output;
     if (out !== null) {
       for (const x of out.serverEmission) l.minersAlpha += x;
