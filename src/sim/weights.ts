@@ -23,17 +23,32 @@ export function clientWeights(uids: ArrayLike<number>, values: ArrayLike<number>
   return out;
 }
 
-/** An honest validator's row: each miner's quality (as seen `lag` epochs ago) times log-normal noise. */
+/**
+ * An honest validator's row: each miner's quality (as seen `lag` epochs ago) times log-normal noise, as
+ * `clientWeights` makes it from every miner's uid and value (the same draws, the same doubles), but with the values
+ * drawn into one scratch array instead of two lists made and copied per row (the simulator's largest allocation).
+ */
 export function noisyQualityRow(quality: Float64Array, firstMiner: number, noise: number, rng: Rng): WeightsSubmission {
   const n = quality.length;
-  const uids = new Array<number>(n - firstMiner);
-  const values = new Array<number>(n - firstMiner);
-  for (let j = firstMiner; j < n; j++) {
-    uids[j - firstMiner] = j;
-    values[j - firstMiner] = noise > 0 ? quality[j] * Math.exp(noise * rng.normal()) : quality[j];
+  const count = Math.max(0, n - firstMiner);
+  if (rowScratch.length < count) rowScratch = new Float64Array(Math.max(count, 2 * rowScratch.length));
+  const raw = rowScratch;
+  let max = 0;
+  for (let k = 0; k < count; k++) {
+    const q = quality[firstMiner + k];
+    const v = noise > 0 ? q * Math.exp(noise * rng.normal()) : q;
+    raw[k] = v;
+    if (v > max) max = v;
   }
-  return clientWeights(uids, values);
+  if (!(max > 0)) return { uids: [], values: [] };
+  const out: WeightsSubmission = { uids: new Array(count), values: new Array(count) };
+  for (let k = 0; k < count; k++) {
+    out.uids[k] = firstMiner + k;
+    out.values[k] = Math.round((raw[k] / max) * 65535);
+  }
+  return out;
 }
+let rowScratch = new Float64Array(256);
 
 /** A weight copier's row: last epoch's consensus (empty before the first epoch). */
 export function copyConsensusRow(consensus: ArrayLike<number> | null): WeightsSubmission {
