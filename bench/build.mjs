@@ -10,7 +10,7 @@ export const PROFILE_OUT = `${OUT_DIR}profile.js`;
 
 export async function buildSuite() {
   await build({
-    entryPoints: ['suite.ts', 'profile.ts', 'kernel-ab.ts'].map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url))),
+    entryPoints: ['suite.ts', 'profile.ts', 'kernel-ab.ts', 'kernel-network-ab.ts'].map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url))),
     outdir: OUT_DIR,
     bundle: true,
     platform: 'node',
