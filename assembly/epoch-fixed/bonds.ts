@@ -5,6 +5,7 @@ import { ONE, mulSat, satAdd, satSub, u16ProportionToFixed, mulOrZero } from '..
 import { alphaFromBondsMovingAverage } from '../fixed/wide-fixed';
 import { alphaFromExp, alphaSigmoid, expA, expB, expSafePair, sigmoidArg, steepnessFactor } from '../fixed/transcendental';
 import { divU, fracDiv, inverse, mulU, toU16 } from '../fixed/proportion';
+import { fracDivX, mulConstX, mulUX } from '../fixed/proportion-x2';
 import * as J from '../job';
 import { ACT, COL_A, COL_B, COL_C, COL_D, CONS, DIV, INC, INV_A, INV_B, KEYS_A, KEYS_B, OLD_PERMIT, RECENT, ROWS, ld, ldI32, ldU8, st } from './layout';
 import { rowPtr, weightPresent } from './weights';
@@ -234,6 +235,19 @@ function liquidRow(i: i32, row: usize, emaSum: usize, lo: i64, hi: i64, factor: 
   }
 }
 
+/** Yuma3 pass 2, one entry: its dividend term (0 where nothing is stored) and its storage value in place. */
+// @ts-ignore: decorator
+@inline function storageEntry(row: usize, emaSum: usize, j: i32, e: i64): i64 {
+  if (e < 0) return 0;
+  let t: i64 = 0;
+  if (e != 0) {
+    const es = ld(emaSum, j);
+    t = mulU(es != 0 ? fracDiv(e, es, getInv(INV_A, j) * 2.3283064365386963e-10) : e, ld(INC, j));
+  }
+  st(row, j, <i64>toU16(e));
+  return t;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Yuma3: bonds as u16 proportions, per-entry (liquid) or single α, dividends stake-weighted, storage unnormalised.
 // ---------------------------------------------------------------------------------------------------------------
@@ -274,22 +288,36 @@ function yuma3(rows: i32): void {
     }
   }
 
-  for (let j = 0; j < n; j++) setInv(INV_A, j, inverse(ld(emaSum, j)));
+  // 2^32 / f64(Σ): `fracDivX`'s scaled inverse (the scalar `fracDiv` gets the same bits scaling after its product)
+  for (let j = 0; j < n; j++) setInv(INV_A, j, inverse(ld(emaSum, j)) * 4294967296.0);
 
   // pass 2: Σ_j colnorm(EMA)_ij ⊗ I_j (checked: 0 on overflow) times active stake; storage = fp16(EMA)
   for (let r = 0; r < rows; r++) {
     const i = ldI32(ROWS, r);
     const row = rowPtr(r);
+    let tbv = i64x2.splat(0);
     let tb: i64 = 0;
-    for (let j = 0; j < n; j++) {
-      const e = ld(row, j);
-      if (e < 0) continue;
-      if (e != 0) {
-        const es = ld(emaSum, j);
-        tb += mulU(es != 0 ? fracDiv(e, es, getInv(INV_A, j)) : e, ld(INC, j)); // wrapping `sum()`; ≤ ONE here
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const at = <usize>j << 3;
+      const e = v128.load(row + at);
+      const inc = v128.load(INC + at);
+      const zero = i64x2.splat(0);
+      const one = i64x2.splat(ONE);
+      if (v128.any_true(v128.or(v128.or(i64x2.gt_s(e, one), i64x2.gt_s(inc, one)), i64x2.lt_s(inc, zero)))) {
+        // outside the proportions' domain (never from pass 1): the scalar ops
+        tb += storageEntry(row, emaSum, j, i64x2.extract_lane(e, 0));
+        tb += storageEntry(row, emaSum, j + 1, i64x2.extract_lane(e, 1));
+        continue;
       }
-      st(row, j, <i64>toU16(e));
+      // e > 0 lanes: Σ ≥ e > 0 (the column sum holds e); elsewhere a = 0 over b = ONE gives 0, as the scalar adds
+      const pos = i64x2.gt_s(e, zero);
+      const q = fracDivX(v128.and(e, pos), v128.bitselect(v128.load(emaSum + at), one, pos), v128.load(INV_A + at));
+      tbv = i64x2.add(tbv, mulUX(q, inc)); // wrapping like the scalar sum: lane order does not matter
+      v128.store(row + at, v128.bitselect(mulConstX(i32x4.splat(65535), e), e, i64x2.ge_s(e, zero)));
     }
+    if (j < n) tb += storageEntry(row, emaSum, j, ld(row, j));
+    tb += i64x2.extract_lane(tbv, 0) + i64x2.extract_lane(tbv, 1);
     st(DIV, i, mulOrZero(tb, ld(ACT, i)));
   }
 }
