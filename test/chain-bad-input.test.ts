@@ -85,6 +85,25 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     expect(c.registerNeuron({ coldkey: 'a', hotkey: 'n', netuid: 1, limitPrice: 2n ** 64n - 1n }).uid).toBe(2);
   });
 
+  it('a stored weight or bond row listing a uid twice (or, through newSubnet, a uid not below n) is refused when the state is loaded (E_SHAPE / E_RANGE): it loaded, and the subnet\'s first epoch threw in the middle of a block', () => {
+    const json = JSON.parse(JSON.stringify(chainStateToJSON(chain().state)));
+    const loads = (mutate: (sn: any) => void) => {
+      const j = JSON.parse(JSON.stringify(json));
+      mutate(j.subnets['1']);
+      return yumaCode(() => Chain.fromJSON(j, { engine }));
+    };
+    expect(loads(() => {})).toBeUndefined();
+    expect(loads((sn) => (sn.neurons[0].weights = [[1, 5], [1, 6]]))).toBe('E_SHAPE');
+    expect(loads((sn) => (sn.neurons[1].bonds = [[0, 5], [1, 9], [0, 6]]))).toBe('E_SHAPE');
+    const neuron = (uid: number, hotkey: string, weights: Array<[number, number]>) => ({ uid, hotkey, blockAtRegistration: 1n, lastUpdate: 99n, validatorPermit: uid === 0, weights, bonds: [] as Array<[number, number]> });
+    const subnet = (weights: Array<[number, number]>, mechanismRow: Array<[number, number]> = []) =>
+      newSubnet(1, { subnetTao: 1000n * RAO, subnetAlphaIn: 4000n * RAO, tempo: 3, neurons: [neuron(0, 'v', weights), neuron(1, 'm', [])], mechanisms: [{ weights: [mechanismRow, []], bonds: [[], []], lastUpdate: [99n, 99n] }] });
+    expect(yumaCode(() => subnet([[1, 5]]))).toBeUndefined();
+    expect(yumaCode(() => subnet([[1, 5], [1, 5]]))).toBe('E_SHAPE');
+    expect(yumaCode(() => subnet([[2, 5]]))).toBe('E_RANGE');
+    expect(yumaCode(() => subnet([], [[0, 1], [0, 2]]))).toBe('E_SHAPE');
+  });
+
   it('newSubnet refuses an integer field outside its chain type (u64 amounts, i64 flow, fixed-point raws, quote weight ≤ 1e18, u16 tempo) with E_RANGE and a number for a bigint with E_ARG; the edges are taken', () => {
     const U64 = (1n << 64n) - 1n;
     expect(yumaCode(() => newSubnet(1, { subnetTao: -1n }))).toBe('E_RANGE');

@@ -771,8 +771,24 @@ export function neuronTable(
   }
   const t = new SubnetNeurons(registration?.maxAllowedUids ?? Math.max(n, 256), mechanisms.length + 1);
   const m0 = t.mechanism(0);
+  // as the epoch reads them: every uid below n, none twice (storage never holds one twice: set_weights refuses
+  // DuplicateUids); refused here, a row like that stopped the subnet's first epoch in the middle of a block
+  const seen = new Uint8Array(n);
+  const checkRow = (row: ReadonlyArray<readonly [number, number]>, what: string) => {
+    for (const [j] of row) {
+      if (!(j < n)) throw new YumaError('E_RANGE', `${where}: ${what} points at uid ${j}, not below the ${n} neurons`);
+      if (seen[j] === 1) {
+        for (const [k] of row) if (k < n) seen[k] = 0;
+        throw new YumaError('E_SHAPE', `${where}: ${what} lists uid ${j} twice`);
+      }
+      seen[j] = 1;
+    }
+    for (const [j] of row) seen[j] = 0;
+  };
   records.forEach((r, i) => {
     if (r.uid !== i) throw new YumaError('E_SHAPE', `${where}: neurons must be listed by uid (expected ${i}, got ${r.uid})`);
+    checkRow(r.weights, `neurons[${i}].weights`);
+    checkRow(r.bonds, `neurons[${i}].bonds`);
     t.append(r.hotkey, r.blockAtRegistration);
     m0.lastUpdate[i] = r.lastUpdate;
     t.validatorPermit[i] = r.validatorPermit ? 1 : 0;
@@ -784,6 +800,8 @@ export function neuronTable(
     }
     const store = t.mechanism(k + 1);
     for (let i = 0; i < n; i++) {
+      checkRow(m.weights[i], `mechanism ${k + 1} weights[${i}]`);
+      checkRow(m.bonds[i], `mechanism ${k + 1} bonds[${i}]`);
       store.lastUpdate[i] = m.lastUpdate[i];
       t.loadRows(k + 1, i, m.weights[i], m.bonds[i]);
     }
