@@ -44,6 +44,7 @@ import {
   SubnetEconomy,
 } from '../src/dtao/index.js';
 import { Subnet, vecU16MaxUpscaleToU16 } from '../src/subnet/index.js';
+import { YumaRun } from '../src/research/index.js';
 import { Chain, chainStateToJSON, defaultRegistration, newChainState, newSubnet } from '../src/chain/index.js';
 import { DEFAULT_OPTIONS, SHARE_MODES, STRATEGIES, resolveOptions } from '../src/sim/config.js';
 import { Network } from '../src/sim/network.js';
@@ -239,6 +240,58 @@ describe('fuzz: Subnet', () => {
       check({ name: `Subnet.${name}`, args: () => args, setup: subnet, call: (s, a) => call(s as Subnet, a), state: subnetState, healthy: subnetHealthy, result: () => '', runs: 50 });
     });
   }
+
+  it('Subnet.epochs(subnets, raoEmission, opts): a refused batch leaves every subnet as it was', () => {
+    const pair = () => [subnet(), subnet()];
+    check({
+      name: 'Subnet.epochs',
+      args: () => fc.tuple(fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.tuple(fc.bigInt({ min: 0n, max: RAO }), fc.bigInt({ min: 0n, max: RAO }))), fc.record({ path: fc.constantFrom('sparse', 'dense'), bonds: fc.boolean() })),
+      setup: pair,
+      call: (subnets, [rao, opts]) => Subnet.epochs(subnets as Subnet[], rao as bigint, opts as never),
+      state: (subnets) => (subnets as Subnet[]).map(subnetState).join('\n'),
+      healthy: (subnets) => (subnets as Subnet[]).forEach(subnetHealthy),
+      result: (r) => snapshotText(r),
+      runs: 50,
+    });
+  });
+});
+
+// ------------------------------------------------------------------------------------------------ YumaRun
+
+describe('fuzz: YumaRun', () => {
+  const V = 3;
+  const M = 4;
+  /** A run one epoch in (bond state held), with the bond state as the view its epochs return. */
+  const run = (precision: 'f64' | 'f32') => {
+    const r = new YumaRun('yuma3-liquid', { validators: V, servers: M }, undefined, { precision });
+    const bonds = r.epoch(Float64Array.from({ length: V * M }, (_, i) => (i * 7) % 5), [3, 2, 1]).validatorBonds;
+    return { r, bonds };
+  };
+  type RunSubject = ReturnType<typeof run>;
+  const weights = fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: V * M, maxLength: V * M });
+  it('YumaRun.epoch(weights, stakes) and resetBondColumn(column): a refused call leaves the bond state and epoch count as they were', () => {
+    for (const precision of ['f64', 'f32'] as const) {
+      check({
+        name: `YumaRun.epoch (${precision})`,
+        args: () => fc.tuple(fc.oneof(weights.map((w) => Float64Array.from(w)), weights.map((w) => Float32Array.from(w))), fc.array(fc.double({ min: 1, max: 1e9, noNaN: true }), { minLength: V, maxLength: V })),
+        setup: () => run(precision),
+        call: (subject, [w, stakes]) => (subject as RunSubject).r.epoch(w as Float64Array, stakes as number[]).serverIncentive.slice(),
+        state: (subject) => snapshotText({ bonds: (subject as RunSubject).bonds, epochs: (subject as RunSubject).r.epochCount }),
+        healthy: (subject) => void (subject as RunSubject).r.epoch(new Float64Array(V * M).fill(1), [1, 1, 1]),
+        result: (r) => snapshotText(r),
+        runs: 40,
+      });
+      check({
+        name: `YumaRun.resetBondColumn (${precision})`,
+        args: () => fc.tuple(fc.integer({ min: 0, max: M - 1 })),
+        setup: () => run(precision),
+        call: (subject, [c]) => (subject as RunSubject).r.resetBondColumn(c as number),
+        state: (subject) => snapshotText({ bonds: (subject as RunSubject).bonds, epochs: (subject as RunSubject).r.epochCount }),
+        healthy: (subject) => void (subject as RunSubject).r.epoch(new Float64Array(V * M).fill(1), [1, 1, 1]),
+        runs: 30,
+      });
+    }
+  });
 });
 
 // ------------------------------------------------------------------------------------------------ Pool

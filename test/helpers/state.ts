@@ -13,9 +13,13 @@ export function subnetState(s: Subnet): string {
   const hotkeys = Array.from({ length: s.size }, (_, i) => s.hotkey(i));
   return snapshotText({
     block: s.currentBlock, size: s.size, tempo: s.tempo, lastStepBlock: s.lastStepBlock, hyper: s.hyper, ownerUid: s.ownerUid, hotkeys,
-    stake: s.stake(), weights: s.weightRows(), bonds: s.bondRows(), lastUpdate: s.lastUpdate(), blockAtRegistration: s.blockAtRegistration(),
-    permits: s.validatorPermit(), active: s.active(), emission: s.emission(), dividends: s.dividends(), incentive: s.incentive(),
-    consensus: s.consensus(), validatorTrust: s.validatorTrust(), stakeWeight: s.stakeWeight(), lastOutput: s.lastOutput,
+    stake: s.stake(), blockAtRegistration: s.blockAtRegistration(), permits: s.validatorPermit(), active: s.active(), emission: s.emission(),
+    dividends: s.dividends(), consensus: s.consensus(), validatorTrust: s.validatorTrust(), stakeWeight: s.stakeWeight(), lastOutput: s.lastOutput,
+    emissionSplit: s.emissionSplit(),
+    // every mechanism's rows, last-update and incentive (mechanism 0 alone missed a refused call damaging another)
+    mechanisms: Array.from({ length: s.mechanismCount }, (_, mechanism) => ({
+      weights: s.weightRows({ mechanism }), bonds: s.bondRows({ mechanism }), lastUpdate: s.lastUpdate({ mechanism }), incentive: s.incentive({ mechanism }),
+    })),
   });
 }
 
