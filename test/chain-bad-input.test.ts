@@ -104,6 +104,18 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     expect(yumaCode(() => subnet([], [[0, 1], [0, 2]]))).toBe('E_SHAPE');
   });
 
+  it('step at block u64::MAX is E_RANGE and changes nothing (it stepped to 2^64, a state chainStateFromJSON then refused); the block before it still steps to u64::MAX', () => {
+    const c = chain();
+    c.state.block = 2n ** 64n - 2n;
+    c.step();
+    expect(c.block).toBe(2n ** 64n - 1n);
+    const before = text(c);
+    expect(yumaCode(() => c.step())).toBe('E_RANGE');
+    expect(yumaCode(() => c.run(3))).toBe('E_RANGE');
+    expect(text(c)).toBe(before);
+    expect(Chain.fromJSON(JSON.parse(before), { engine }).block).toBe(2n ** 64n - 1n);
+  });
+
   it('newSubnet refuses an integer field outside its chain type (u64 amounts, i64 flow, fixed-point raws, quote weight ≤ 1e18, u16 tempo) with E_RANGE and a number for a bigint with E_ARG; the edges are taken', () => {
     const U64 = (1n << 64n) - 1n;
     expect(yumaCode(() => newSubnet(1, { subnetTao: -1n }))).toBe('E_RANGE');

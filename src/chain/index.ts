@@ -14,6 +14,7 @@ import { guard, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
 import { show } from '../validation/describe.js';
 import { residentHostOf } from '../wasm/resident.js';
+import { U64_MAX } from '../units.js';
 
 /** Options of `new Chain(state, opts)`. */
 export interface ChainOptions {
@@ -88,6 +89,8 @@ export class Chain {
   step(): BlockReport {
     // a closed engine would refuse the block's first epoch after the coinbase had already moved the state
     residentHostOf(this.engine)?.checkOpen();
+    // the state holds u64 block numbers: a block past u64::MAX could not be stored, or read back by fromJSON
+    if (this.state.block >= U64_MAX) throw new YumaError('E_RANGE', `block ${this.state.block} is u64::MAX: no later block exists`);
     this.state.block += 1n;
     return blockStep(this.state, this.engine, this.settings);
   }
