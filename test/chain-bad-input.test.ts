@@ -116,6 +116,13 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     expect(Chain.fromJSON(JSON.parse(before), { engine }).block).toBe(2n ** 64n - 1n);
   });
 
+  it('an engine object whose epoch() returns null or throws a TypeError makes the epoch\'s block E_STATE / E_ARG, not the TypeError', () => {
+    for (const [epoch, code] of [[() => null, 'E_STATE'], [() => { throw new TypeError('custom'); }, 'E_ARG']] as const) {
+      const c = new Chain(chain().state, { engine: { epoch } as never });
+      expect(yumaCode(() => c.run(8))).toBe(code);
+    }
+  });
+
   it('newSubnet refuses an integer field outside its chain type (u64 amounts, i64 flow, fixed-point raws, quote weight ≤ 1e18, u16 tempo) with E_RANGE and a number for a bigint with E_ARG; the edges are taken', () => {
     const U64 = (1n << 64n) - 1n;
     expect(yumaCode(() => newSubnet(1, { subnetTao: -1n }))).toBe('E_RANGE');

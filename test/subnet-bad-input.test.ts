@@ -112,3 +112,32 @@ describe('Subnet refuses bad input without damaging its state', () => {
     expect(subnetState(s)).toBe(before);
   });
 });
+
+describe('an engine object of the caller\'s that misbehaves', () => {
+  const outputs: Array<[string, () => unknown, string]> = [
+    ['null', () => null, 'E_STATE'],
+    ['an object with only bonds, permits and incentive of the right length', () => ({ bonds: [[], [], []], validatorPermit: [true, false, false], incentive: new Uint16Array(3) }), 'E_STATE'],
+    ['an output whose consensus getter throws', () => ({ ...engine.epoch(subnet().epochInput(1n)), get consensus() { return boom(); } }), 'E_STATE'],
+    ['a TypeError thrown by epoch()', () => { throw new TypeError('custom'); }, 'E_ARG'],
+  ];
+  for (const [what, epoch, code] of outputs) {
+    it(`Subnet.epoch and Subnet.epochs on an engine whose epoch() gives ${what}: ${code} (a TypeError escaped), the subnet unchanged`, () => {
+      const s = subnet();
+      // the same state on an engine object without a resident side that answers with the Wasm engine's own output first
+      const custom = { epoch: (...a: Parameters<typeof engine.epoch>) => engine.epoch(...a) };
+      const t = new Subnet({ engine: custom as never, n: 4, tempo: 1 });
+      for (const h of ['a', 'b', 'c']) t.register(h);
+      t.addStake(0, 1000n);
+      t.addStake(1, 500n);
+      t.setWeights(0, [1, 2], [3, 4]);
+      t.nextBlock();
+      t.epoch(1_000_000n);
+      custom.epoch = epoch as never;
+      const before = subnetState(t);
+      expect(yumaCode(() => t.epoch(1_000_000n))).toBe(code);
+      expect(yumaCode(() => Subnet.epochs([s, t], 1_000_000n))).toBe(code);
+      expect(subnetState(t)).toBe(before);
+      expect(subnetState(s)).toBe(subnetState(subnet()));
+    });
+  }
+});

@@ -47,6 +47,7 @@ import { CoinbaseTable } from '../wasm/coinbase.js';
 import { CBH, CBS, CB_BOUGHT, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
 import { residentHostOf } from '../wasm/resident.js';
 import { LazyRecord } from './lazy.js';
+import { guard } from '../validation/read.js';
 import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
 import { type ChainState, type ChainSubnet, type HotkeyInfo, HotkeyInfoMap, type StakePool, HotkeyNetuidMap, type NetuidEntries, compareKeys, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
 import type { SubnetNeurons } from '../subnet/neurons.js';
@@ -626,7 +627,8 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: EpochEngineLike, emiss
         ? { ...shared, ...f.mechanisms[0] }
         : { ...shared, mechanisms: f.mechanisms, ...(f.emissionSplit ? { emissionSplit: f.emissionSplit } : {}) }
     ) as unknown as EpochInput | MechanismEpochInput;
-    output = engine.epoch(input, hyper, { mode: settings.mode, path: settings.path });
+    // an engine object of the caller's: what it throws that is not a YumaError becomes E_ARG
+    output = guard('engine.epoch', () => engine.epoch(input, hyper, { mode: settings.mode, path: settings.path }));
     t.writeBack(output, emission, settings.mode);
   }
   return { output, hotkeyEmission: hotkeyEmissions(sn, output.serverEmission, output.validatorEmission) };

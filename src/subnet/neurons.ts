@@ -642,11 +642,23 @@ export class SubnetNeurons {
   checkOutput(out: EpochOutput): void {
     const n = this._size;
     const k = this.mechs.length;
-    const perMechanism: EpochOutput[] = k === 1 ? [out] : ((out as Partial<MechanismEpochOutput>).mechanisms ?? []);
-    const wellShaped = (o: EpochOutput) => Array.isArray(o.bonds) && o.bonds.length === n && o.validatorPermit.length === n && o.incentive.length === n;
-    if (perMechanism.length !== k || !perMechanism.every(wellShaped) || !wellShaped(out) || (k > 1 && (out as MechanismEpochOutput).emission?.length !== n)) {
-      throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
+    // every field the write-back reads (any engine object may be passed: null, a partial output, throwing getters)
+    const list = (v: unknown) => Array.isArray(v) && v.length === n;
+    const vector = (v: unknown) => ArrayBuffer.isView(v) && typeof (v as Uint16Array).subarray === 'function' && (v as Uint16Array).length === n;
+    const fits = (o: unknown): boolean => typeof o === 'object' && o !== null && list((o as EpochOutput).bonds) && vector((o as EpochOutput).incentive);
+    let ok: boolean;
+    try {
+      const perMechanism: unknown = k === 1 ? [out] : (out as Partial<MechanismEpochOutput> | null)?.mechanisms;
+      ok =
+        fits(out) && Array.isArray(perMechanism) && perMechanism.length === k && perMechanism.every(fits) &&
+        list(out.validatorPermit) && list(out.active) && [out.consensus, out.dividends, out.validatorTrust, out.stakeWeight].every(vector) &&
+        (k === 1
+          ? list(out.validatorEmission) && list(out.serverEmission) && vector(out.float?.incentive) && vector(out.float?.dividends)
+          : list((out as MechanismEpochOutput).emission));
+    } catch {
+      ok = false;
     }
+    if (!ok) throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
   }
 
   /**

@@ -551,7 +551,8 @@ export class Subnet {
     // the engine runs here, not in finish: in a batch, a subnet whose epoch the engine refuses (or whose output does
     // not fit) stops it before any subnet's write-back
     const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
-    const out = this.engine.epoch(input, this.hyper, { mode: this.mode, path });
+    // an engine object of the caller's: what it throws that is not a YumaError becomes E_ARG
+    const out = guard('engine.epoch', () => this.engine.epoch(input, this.hyper, { mode: this.mode, path }));
     this.table.checkOutput(out);
     return {
       host: null,
