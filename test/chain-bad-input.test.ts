@@ -123,6 +123,25 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     }
   });
 
+  it('epoch parameters the epoch refuses (bondsMovingAverage above 10^6, alphaLow above alphaHigh) are refused when the state is loaded or a subnet is built (E_RANGE): they loaded, and the first epoch threw in the middle of a block', () => {
+    const json = JSON.parse(JSON.stringify(chainStateToJSON(chain().state)));
+    const loads = (mutate: (p: any) => void) => {
+      const j = JSON.parse(JSON.stringify(json));
+      mutate(j.subnets['1'].epochParams);
+      return yumaCode(() => Chain.fromJSON(j, { engine }));
+    };
+    expect(loads(() => {})).toBeUndefined();
+    expect(loads((p) => (p.bondsMovingAverage = '1000001'))).toBe('E_RANGE');
+    expect(loads((p) => (p.bondsMovingAverage = '18446744073709551615'))).toBe('E_RANGE');
+    expect(loads((p) => ((p.alphaLow = 60000), (p.alphaHigh = 100)))).toBe('E_RANGE');
+    const params = chain().state.subnets.get(1)!.epochParams;
+    expect(yumaCode(() => newSubnet(1, { subnetTao: RAO, subnetAlphaIn: RAO, epochParams: { ...params, bondsMovingAverage: 2_000_000n } }))).toBe('E_RANGE');
+    // a state whose live subnet record was changed that way is refused by new Chain too
+    const s = chain().state;
+    s.subnets.get(1)!.epochParams = { ...params, alphaLow: 60000, alphaHigh: 100 };
+    expect(yumaCode(() => new Chain(s, { engine }))).toBe('E_RANGE');
+  });
+
   it('newSubnet refuses an integer field outside its chain type (u64 amounts, i64 flow, fixed-point raws, quote weight ≤ 1e18, u16 tempo) with E_RANGE and a number for a bigint with E_ARG; the edges are taken', () => {
     const U64 = (1n << 64n) - 1n;
     expect(yumaCode(() => newSubnet(1, { subnetTao: -1n }))).toBe('E_RANGE');

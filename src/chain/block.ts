@@ -49,7 +49,7 @@ import { residentHostOf } from '../wasm/resident.js';
 import { LazyRecord } from './lazy.js';
 import { guard } from '../validation/read.js';
 import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
-import { type ChainState, type ChainSubnet, type HotkeyInfo, HotkeyInfoMap, type StakePool, HotkeyNetuidMap, type NetuidEntries, compareKeys, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
+import { type ChainState, type ChainSubnet, type HotkeyInfo, HotkeyInfoMap, type StakePool, HotkeyNetuidMap, type NetuidEntries, compareKeys, epochHyperOf, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
 import type { SubnetNeurons } from '../subnet/neurons.js';
 
 const DEFAULT_BLOCK_EMISSION = RAO;
@@ -587,19 +587,7 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: EpochEngineLike, emiss
   const ownerUid = uidOf(sn, sn.subnetOwnerHotkey);
   const p = sn.epochParams;
   t.stake.set(exactStakeInput(s, sn, ownerUid, pools));
-  const hyper: Partial<Hyperparams> = {
-    kappa: p.kappa,
-    bondsMovingAverage: Number(p.bondsMovingAverage),
-    bondsPenalty: p.bondsPenalty,
-    activityCutoff: Number(p.activityCutoffBlocks > 0xffffffffn ? 0xffffffffn : p.activityCutoffBlocks),
-    maxAllowedValidators: p.maxAllowedValidators,
-    liquidAlphaEnabled: p.liquidAlphaOn,
-    alphaLow: p.alphaLow,
-    alphaHigh: p.alphaHigh,
-    alphaSigmoidSteepness: p.alphaSigmoidSteepness,
-    yuma3Enabled: p.yuma3On,
-    stakeThreshold: 0n,
-  };
+  const hyper = epochHyperOf(p);
   const host = residentHostOf(engine);
   let output: EpochOutput;
   if (host !== null) {

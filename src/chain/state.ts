@@ -8,6 +8,8 @@
 import { YumaError } from '../errors.js';
 import { I96F32, U64F64, U64_MAX, U96F32, fromF64, toF64 } from '../fixed/substrate-fixed.js';
 import { SubnetNeurons } from '../subnet/neurons.js';
+import { resolveHyper } from '../epoch/prepare.js';
+import type { Hyperparams } from '../epoch/types.js';
 import { type ChainRules, eraRules } from './eras.js';
 import { describe } from '../validation/describe.js';
 import { guard, readList, readOptions } from '../validation/read.js';
@@ -563,8 +565,28 @@ function subnetInt(o: Json, k: keyof typeof SUBNET_INTS, path: string): bigint {
  * A subnet built in code (`newSubnet`, or a record placed in `state.subnets`) against the bounds its JSON form is
  * parsed by: E_ARG for a value of the wrong kind, E_RANGE for one outside its chain type.
  */
+/** The epoch's hyper-parameters from a subnet's `EpochParams` (what `Chain` passes the engine for its epochs). */
+export function epochHyperOf(p: EpochParams): Partial<Hyperparams> {
+  return {
+    kappa: p.kappa,
+    bondsMovingAverage: Number(p.bondsMovingAverage),
+    bondsPenalty: p.bondsPenalty,
+    activityCutoff: Number(p.activityCutoffBlocks > 0xffffffffn ? 0xffffffffn : p.activityCutoffBlocks),
+    maxAllowedValidators: p.maxAllowedValidators,
+    liquidAlphaEnabled: p.liquidAlphaOn,
+    alphaLow: p.alphaLow,
+    alphaHigh: p.alphaHigh,
+    alphaSigmoidSteepness: p.alphaSigmoidSteepness,
+    yuma3Enabled: p.yuma3On,
+    stakeThreshold: 0n,
+  };
+}
+
 function checkSubnetFields(sn: ChainSubnet, path: string): void {
   const f = sn as unknown as Record<string, unknown>;
+  // checked as the epoch checks them: a value it refuses (bonds moving average above 10^6, alpha low above alpha high)
+  // stopped the subnet's first epoch in the middle of a block
+  resolveHyper(epochHyperOf(sn.epochParams), `${path}.epochParams`);
   // the field's path is built only for the message: a state of many subnets is checked on every `new Chain`
   for (const [k, bounds] of SUBNET_INT_LIST) {
     const v = f[k];
