@@ -66,7 +66,11 @@ export function newPermits(): void {
   if (J.ownerPermit >= 0) stU8(NEW_PERMIT, J.ownerPermit, true);
 }
 
-/** Bottom-up merge sort of u64 keys, ping-ponging between two buffers; returns the buffer holding the result. */
+/**
+ * Bottom-up merge sort of u64 keys, ping-ponging between two buffers; returns the buffer holding the result. Each
+ * merge step takes its key and advances its cursor by selects, not a branch: on a new subnet's stakes the branch
+ * went either way unpredictably (about n·log2 n steps a sort).
+ */
 export function sortKeys(a: usize, b: usize, n: i32): usize {
   let src = a;
   let dst = b;
@@ -78,7 +82,10 @@ export function sortKeys(a: usize, b: usize, n: i32): usize {
       while (x < mid && y < hi) {
         const kx = load<u64>(src + (<usize>x << 3));
         const ky = load<u64>(src + (<usize>y << 3));
-        if (kx <= ky) { store<u64>(dst + (<usize>o << 3), kx); x++; } else { store<u64>(dst + (<usize>o << 3), ky); y++; }
+        const takeX = <i32>(kx <= ky);
+        store<u64>(dst + (<usize>o << 3), select<u64>(kx, ky, takeX));
+        x += takeX;
+        y += takeX ^ 1;
         o++;
       }
       while (x < mid) { store<u64>(dst + (<usize>o << 3), load<u64>(src + (<usize>x << 3))); x++; o++; }
