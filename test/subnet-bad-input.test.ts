@@ -8,8 +8,8 @@ import { subnetState } from './helpers/state.js';
 const engine = createEngineSync();
 afterAll(() => engine.close());
 
-function subnet(): Subnet {
-  const s = new Subnet({ engine, n: 4, tempo: 1 });
+function subnet(on: ConstructorParameters<typeof Subnet>[0]['engine'] = engine): Subnet {
+  const s = new Subnet({ engine: on, n: 4, tempo: 1 });
   for (const h of ['a', 'b', 'c']) s.register(h);
   s.addStake(0, 1000n);
   s.addStake(1, 500n);
@@ -125,13 +125,7 @@ describe('an engine object of the caller\'s that misbehaves', () => {
       const s = subnet();
       // the same state on an engine object without a resident side that answers with the Wasm engine's own output first
       const custom = { epoch: (...a: Parameters<typeof engine.epoch>) => engine.epoch(...a) };
-      const t = new Subnet({ engine: custom as never, n: 4, tempo: 1 });
-      for (const h of ['a', 'b', 'c']) t.register(h);
-      t.addStake(0, 1000n);
-      t.addStake(1, 500n);
-      t.setWeights(0, [1, 2], [3, 4]);
-      t.nextBlock();
-      t.epoch(1_000_000n);
+      const t = subnet(custom as never);
       custom.epoch = epoch as never;
       const before = subnetState(t);
       expect(yumaCode(() => t.epoch(1_000_000n))).toBe(code);

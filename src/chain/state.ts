@@ -799,10 +799,7 @@ export function neuronTable(
   const checkRow = (row: ReadonlyArray<readonly [number, number]>, what: string) => {
     for (const [j] of row) {
       if (!(j < n)) throw new YumaError('E_RANGE', `${where}: ${what} points at uid ${j}, not below the ${n} neurons`);
-      if (seen[j] === 1) {
-        for (const [k] of row) if (k < n) seen[k] = 0;
-        throw new YumaError('E_SHAPE', `${where}: ${what} lists uid ${j} twice`);
-      }
+      if (seen[j] === 1) throw new YumaError('E_SHAPE', `${where}: ${what} lists uid ${j} twice`);
       seen[j] = 1;
     }
     for (const [j] of row) seen[j] = 0;
