@@ -1,6 +1,6 @@
 import { YumaError } from '../errors.js';
 import { describe, typedArrayKind } from '../validation/describe.js';
-import { readOptions, typedLength } from '../validation/read.js';
+import { plainFloatView, readOptions, typedLength } from '../validation/read.js';
 import { toInt } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, type YumaOptions } from './epoch.js';
@@ -83,7 +83,10 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
     const n = typedLength(weights);
     if (n !== V * M) throw new YumaError('E_SHAPE', `weights has ${n} entries, expected ${V}×${M} = ${V * M}`);
     checkStakeTotal(S, 'stakes');
-    if (!this.case.kernel(weights, S)) throw badWeight(weights, this.f32);
+    // From here on only the built-in view is touched: the kernel reads where the entries are, and a subclass or
+    // own property of the caller's array must not redirect that or run code.
+    const w = plainFloatView(weights, kind);
+    if (!this.case.kernel(w, S)) throw badWeight(w, this.f32);
     this.epochs++;
     return this.case.views() as YumaRunEpoch<P>;
   }

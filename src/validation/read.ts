@@ -14,11 +14,22 @@ import { describe, show, thrownText, typedArrayKind, TypedArrayPrototype } from 
 
 const lengthGetter = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'length')!.get!;
 const bufferGetter = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'buffer')!.get!;
+const byteOffsetGetter = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteOffset')!.get!;
 const resizableGetter = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get;
 
 /** The element count of a genuine typed array, read from its internal slot (no getter of a subclass). */
 export function typedLength(value: ArrayBufferView): number {
   return lengthGetter.call(value) as number;
+}
+
+/**
+ * A fresh Float64Array / Float32Array over the same memory as a genuine one of that kind, made from its internal
+ * slots: its `buffer`, `byteOffset`, `length` and methods are the built-ins', whatever the caller's array defines
+ * as own properties or in a subclass (those are user code, and may throw or lie about where the entries are).
+ */
+export function plainFloatView(value: Float64Array | Float32Array, kind: 'Float64Array' | 'Float32Array'): Float64Array | Float32Array {
+  const Ctor = kind === 'Float32Array' ? Float32Array : Float64Array;
+  return new Ctor(bufferGetter.call(value) as ArrayBuffer, byteOffsetGetter.call(value) as number, typedLength(value));
 }
 
 /** A genuine typed array of this kind (`'Uint16Array'`, …), or undefined for anything else (Proxies included). */

@@ -1,0 +1,95 @@
+/**
+ * Hostile inputs to `yuma-wasm/research` that the broad fuzz (test/fuzz-exports, test/fuzz-public-api) does not
+ * build: genuine typed arrays whose own properties or subclass lie about their buffer, offset, length or
+ * methods. Each call either computes on the array's real entries or
+ * throws a YumaError, and leaves the run's state as it was.
+ */
+import { describe, expect, it } from 'vitest';
+import { YumaRun, type YumaPrecision } from '../src/research/index.js';
+import { expectYumaError } from './helpers/errors.js';
+
+const V = 2;
+const M = 3;
+const STAKES = [3, 1];
+/** Raw weights of the two validators: [1, 1, 1] and [4, 0, 2]. */
+const RAW = [1, 1, 1, 4, 0, 2];
+const hostile = () => {
+  throw new Error('hostile getter');
+};
+
+/** The runs twoEpochs made, newest last (a weights builder may need the run it is built for). */
+const runs: YumaRun<YumaPrecision>[] = [];
+
+/** Every output of one epoch, copied to plain arrays. */
+function outputs(r: ReturnType<YumaRun<YumaPrecision>['epoch']>): Record<string, number[] | boolean> {
+  const out: Record<string, number[] | boolean> = {};
+  for (const [k, v] of Object.entries(r)) out[k] = typeof v === 'boolean' ? v : Array.from(v as ArrayLike<number>);
+  return out;
+}
+
+/** Two epochs on a fresh run: the first with plain weights, the second with `second` (the bond state then matters). */
+function twoEpochs(precision: YumaPrecision, second: (plain: Float64Array | Float32Array) => Float64Array | Float32Array) {
+  const run = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
+  runs.push(run);
+  run.epoch(Float64Array.from([2, 1, 0, 1, 1, 1]), STAKES);
+  const input = run.weightsInput();
+  input.fill(7); // the run's own input view holds other weights than the ones passed below
+  const plain = precision === 'f32' ? Float32Array.from(RAW) : Float64Array.from(RAW);
+  return { run, out: outputs(run.epoch(second(plain), STAKES)), input };
+}
+
+describe('YumaRun.epoch reads a typed array of weights through its internal slots only', () => {
+  for (const precision of ['f64', 'f32'] as const) {
+    const expected = twoEpochs(precision, (w) => w).out;
+
+    it(`${precision}: own 'buffer' and 'byteOffset' getters that throw are not called; the outputs are those of the plain weights`, () => {
+      const { out, run } = twoEpochs(precision, (w) => Object.defineProperties(w, { buffer: { get: hostile }, byteOffset: { get: hostile } }));
+      expect(out).toEqual(expected);
+      expect(run.epochCount).toBe(2);
+    });
+
+    it(`${precision}: own 'buffer' and 'byteOffset' values naming the run's input view do not make the epoch read that view`, () => {
+      let view: Float64Array | Float32Array | null = null;
+      const { out, run } = twoEpochs(precision, (w) => {
+        // the run's input view, filled with 7s by twoEpochs before this is called
+        view = runs[runs.length - 1].weightsInput();
+        return Object.defineProperties(w, { buffer: { value: view.buffer }, byteOffset: { value: view.byteOffset } });
+      });
+      // computing on the view's 7s would give every validator the normalised row [1/3, 1/3, 1/3]
+      expect(out).toEqual(expected);
+      expect(Array.from(run.weightsInput())).toEqual([7, 7, 7, 7, 7, 7]);
+      expect(view).not.toBeNull();
+    });
+
+    it(`${precision}: an own 'length' getter that throws, and a subclass whose 'subarray' and 'buffer' throw, are not called`, () => {
+      const own = twoEpochs(precision, (w) => Object.defineProperty(w, 'length', { get: hostile }));
+      expect(own.out).toEqual(expected);
+      class Hostile64 extends Float64Array {
+        override get buffer(): ArrayBuffer {
+          return hostile();
+        }
+        override subarray(): Float64Array<ArrayBuffer> {
+          return hostile();
+        }
+      }
+      const sub = twoEpochs(precision, () => new Hostile64(RAW));
+      // f64 weights in an f32 run are rounded to float32 as they are copied in: the same outputs as float32 weights
+      expect(sub.out).toEqual(expected);
+    });
+
+    it(`${precision}: a refused epoch (a NaN weight) behind a throwing own 'length' getter is E_NAN and keeps the bond state`, () => {
+      const run = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
+      const bonds = Array.from(run.epoch(Float64Array.from(RAW), STAKES).validatorBonds);
+      const w = Float64Array.from(RAW);
+      w[4] = NaN;
+      Object.defineProperty(w, 'length', { get: hostile });
+      expect(expectYumaError(() => run.epoch(w, STAKES), 'E_NAN').message).toContain('weights[4] is NaN');
+      expect(run.epochCount).toBe(1);
+      // the next epoch reads the bond state the first one left: the same outputs as a run that never saw the refusal
+      const clean = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
+      clean.epoch(Float64Array.from(RAW), STAKES);
+      expect(outputs(run.epoch(Float64Array.from(RAW), STAKES))).toEqual(outputs(clean.epoch(Float64Array.from(RAW), STAKES)));
+      expect(bonds.length).toBe(V * M);
+    });
+  }
+});
