@@ -1,11 +1,11 @@
 /**
  * Hostile inputs to `yuma-wasm/research` that the broad fuzz (test/fuzz-exports, test/fuzz-public-api) does not
  * build: genuine typed arrays whose own properties or subclass lie about their buffer, offset, length or
- * methods. Each call either computes on the array's real entries or
+ * methods, and version names that are not versions. Each call either computes on the array's real entries or
  * throws a YumaError, and leaves the run's state as it was.
  */
 import { describe, expect, it } from 'vitest';
-import { YumaRun, type YumaPrecision } from '../src/research/index.js';
+import { YumaRun, resetsBonds, type YumaPrecision } from '../src/research/index.js';
 import { expectYumaError } from './helpers/errors.js';
 
 const V = 2;
@@ -92,4 +92,13 @@ describe('YumaRun.epoch reads a typed array of weights through its internal slot
       expect(bonds.length).toBe(V * M);
     });
   }
+});
+
+describe('resetsBonds(version)', () => {
+  it('answers for the six versions and refuses anything else with E_ARG', () => {
+    expect(['yuma1', 'yuma2', 'yuma2b', 'yuma2c', 'yuma3', 'yuma3-liquid'].map((v) => resetsBonds(v as never))).toEqual([false, false, false, true, true, true]);
+    for (const bad of ['toString', 'Yuma3', '', null, undefined, 3, Symbol('yuma3'), new String('yuma3')]) {
+      expectYumaError(() => resetsBonds(bad as never), 'E_ARG');
+    }
+  });
 });

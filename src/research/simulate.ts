@@ -35,9 +35,9 @@ export interface SimulateCaseInput extends YumaOptions {
 const CASE_KEYS = ['version', 'weights', 'stakes', 'config', 'resetBonds', ...OPTION_KEYS] as const;
 const RESETTING: ReadonlySet<YumaVersion> = new Set(['yuma2c', 'yuma3', 'yuma3-liquid']);
 
-/** Whether the simulator resets bonds for this version when a case asks for it. */
+/** Whether the simulator resets bonds for this version when a case asks for it (anything but a version is E_ARG). */
 export function resetsBonds(version: YumaVersion): boolean {
-  return RESETTING.has(version);
+  return RESETTING.has(checkVersion(version));
 }
 
 /**
