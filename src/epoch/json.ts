@@ -80,15 +80,22 @@ function encode(v: unknown, key: string, where: string, seen: Set<object>): Json
   if (v === null) return null;
   const kind = typedArrayKind(v);
   if (kind !== undefined) {
+    // Entries by index and the length from the internal slot: a typed array's own or inherited `length`,
+    // iterator and `subarray` are user code that can throw or describe other entries than it holds.
     const t = v as unknown as ArrayLike<number | bigint>;
-    if (typedLength(v as ArrayBufferView) > MAX_JSON_ITEMS) throw new YumaError('E_LIMIT', `${where} has more than ${MAX_JSON_ITEMS} entries`);
-    if (kind === 'BigUint64Array' || kind === 'BigInt64Array') return Array.from(t, (x) => x.toString());
+    const len = typedLength(v as ArrayBufferView);
+    if (len > MAX_JSON_ITEMS) throw new YumaError('E_LIMIT', `${where} has more than ${MAX_JSON_ITEMS} entries`);
+    if (kind === 'BigUint64Array' || kind === 'BigInt64Array') return Array.from({ length: len }, (_, i) => String(t[i]));
     if (kind === 'Uint16Array' && (key === 'bonds' || key === 'weights')) {
-      const n = Math.round(Math.sqrt(t.length));
-      if (n * n === t.length) return Array.from({ length: n }, (_, i) => Array.from((v as Uint16Array).subarray(i * n, (i + 1) * n)));
+      const n = Math.round(Math.sqrt(len));
+      if (n * n === len) return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => t[i * n + j] as number));
     }
-    const out = Array.from(t as ArrayLike<number>);
-    for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i])) throw new YumaError('E_ARG', `${where}[${i}] is ${show(out[i])}, which JSON cannot hold`);
+    const out = new Array<number>(len);
+    for (let i = 0; i < len; i++) {
+      const x = t[i] as number;
+      if (!Number.isFinite(x)) throw new YumaError('E_ARG', `${where}[${i}] is ${show(x)}, which JSON cannot hold`);
+      out[i] = x;
+    }
     return out;
   }
   if (seen.has(v)) throw new YumaError('E_ARG', `${where} refers to itself`);
