@@ -1,9 +1,27 @@
 /**
- * The library's JSON codec (`toJSON` / `fromJSON`) on inputs the fuzz suite does not build: genuine typed arrays
- * whose own properties or subclass lie about their entries. The JSON form is the value's own data, key for key and entry for entry, or a YumaError.
+ * The library's JSON codec (`toJSON` / `fromJSON`) on inputs the fuzz suite does not build: objects carrying an own
+ * `__proto__` key (what `JSON.parse` makes of one) and genuine typed arrays whose own properties or subclass lie
+ * about their entries. The JSON form is the value's own data, key for key and entry for entry, or a YumaError.
  */
 import { describe, expect, it } from 'vitest';
 import { toJSON } from '../src/epoch/json.js';
+
+describe("toJSON keeps an own '__proto__' key as data", () => {
+  it("a parsed object's '__proto__' key stays an own key of the result; the result's prototype stays Object.prototype", () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": 1}, "a": 2}') as Record<string, unknown>;
+    const out = toJSON(parsed) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'a']);
+    expect(out.polluted).toBeUndefined();
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":1},"a":2}');
+  });
+
+  it("a '__proto__' key holding a bigint or a nested object is encoded like any other key", () => {
+    const parsed = JSON.parse('{"x": {"__proto__": null, "b": [1]}}') as { x: Record<string, unknown> };
+    Object.defineProperty(parsed.x, '__proto__', { value: 5n, enumerable: true, writable: true, configurable: true });
+    expect(JSON.stringify(toJSON(parsed))).toBe('{"x":{"__proto__":"5","b":[1]}}');
+  });
+});
 
 describe("toJSON reads a typed array's entries from its internal slots", () => {
   const lie = (t: Uint16Array) => {

@@ -105,7 +105,10 @@ function encode(v: unknown, key: string, where: string, seen: Set<object>): Json
     const out: { [k: string]: JsonValue } = {};
     for (const [k, x] of Object.entries(v)) {
       if (x === undefined) continue;
-      out[k] = encode(x, k, `${where}.${k}`, seen);
+      const json = encode(x, k, `${where}.${k}`, seen);
+      // An own '__proto__' key (JSON.parse makes one) is data: assigning it would set the result's prototype.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: json, enumerable: true, writable: true, configurable: true });
+      else out[k] = json;
     }
     return out;
   } finally {
