@@ -13,7 +13,7 @@ import {
   type U16Matrix,
 } from './types.js';
 import { describe, typedArrayKind } from '../validation/describe.js';
-import { asTyped, borrowable, guard, holeCheck, readItem, readLength, readOptions, typedLength } from '../validation/read.js';
+import { asTyped, borrowable, guard, holeCheck, plainView, readItem, readLength, readOptions, typedLength } from '../validation/read.js';
 import { oneOf, toBool, toInt, toU64 } from '../validation/values.js';
 import { HIGH, LOW, u64Words } from './u64-words.js';
 
@@ -223,8 +223,10 @@ export function readMatrix(value: unknown, n: number, field: string, borrow: boo
       const len = typedLength(dense);
       if (len !== n * n) throw new YumaError('E_SHAPE', `${field} (dense) has length ${len}, expected n·n = ${n * n}`);
       // A dense matrix cannot hold explicit zeros; its presence map is derived only if someone reads it.
+      // Borrowed as a fresh view of the same memory: later reads call its methods (subarray), and the caller's
+      // own properties (a `subarray`, a `constructor`) must not answer them.
       const keep = borrow && borrowable(dense, Uint16Array.prototype);
-      return { values: keep ? dense : new Uint16Array(dense), present: null, layout: 'dense' as const };
+      return { values: keep ? plainView(dense, Uint16Array) : new Uint16Array(dense), present: null, layout: 'dense' as const };
     }
     if (!Array.isArray(value)) {
       throw new YumaError('E_SHAPE', `${field} must be a Uint16Array of n·n, n rows of n u16 values or n sparse rows of [uid, value] pairs (got ${describe(value)})`);

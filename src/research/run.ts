@@ -1,6 +1,6 @@
 import { YumaError } from '../errors.js';
 import { describe, typedArrayKind } from '../validation/describe.js';
-import { plainFloatView, readOptions, typedLength } from '../validation/read.js';
+import { plainView, readOptions, typedLength } from '../validation/read.js';
 import { toInt } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, type YumaOptions } from './epoch.js';
@@ -85,7 +85,7 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
     checkStakeTotal(S, 'stakes');
     // From here on only the built-in view is touched: the kernel reads where the entries are, and a subclass or
     // own property of the caller's array must not redirect that or run code.
-    const w = plainFloatView(weights, kind);
+    const w = kind === 'Float32Array' ? plainView(weights as Float32Array, Float32Array) : plainView(weights as Float64Array, Float64Array);
     if (!this.case.kernel(w, S)) throw badWeight(w, this.f32);
     this.epochs++;
     return this.case.views() as YumaRunEpoch<P>;

@@ -23,12 +23,12 @@ export function typedLength(value: ArrayBufferView): number {
 }
 
 /**
- * A fresh Float64Array / Float32Array over the same memory as a genuine one of that kind, made from its internal
- * slots: its `buffer`, `byteOffset`, `length` and methods are the built-ins', whatever the caller's array defines
- * as own properties or in a subclass (those are user code, and may throw or lie about where the entries are).
+ * A fresh view of the same kind over the same memory as a genuine typed array, made from its internal slots: its
+ * `buffer`, `byteOffset`, `length` and methods are the built-ins', whatever the caller's array defines as own
+ * properties or in a subclass (those are user code, and may throw or lie about where the entries are). For
+ * arrays kept by reference (borrowed, or read in place by a kernel); no entry is copied.
  */
-export function plainFloatView(value: Float64Array | Float32Array, kind: 'Float64Array' | 'Float32Array'): Float64Array | Float32Array {
-  const Ctor = kind === 'Float32Array' ? Float32Array : Float64Array;
+export function plainView<T extends ArrayBufferView>(value: T, Ctor: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T): T {
   return new Ctor(bufferGetter.call(value) as ArrayBuffer, byteOffsetGetter.call(value) as number, typedLength(value));
 }
 
