@@ -1,5 +1,5 @@
 /**
- * Genuine typed arrays with hostile own properties, handed to the engine: the fuzz suite swaps
+ * Genuine typed arrays with hostile own properties, handed to the engine and to `unpackRow`: the fuzz suite swaps
  * typed arrays for Proxies (refused as not typed arrays) but never gives a real Uint16Array whose own `subarray`,
  * `constructor` or `length` is user code. The library reads such arrays through their internal slots only, so the
  * outputs are those of the plain array and nothing the caller defined runs.
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { toJSON } from '../src/epoch/json.js';
 import type { EpochInput } from '../src/epoch/types.js';
+import { packRow, unpackRow } from '../src/subnet/neurons.js';
 import { RAO } from '../src/units.js';
 
 const engine = createEngineSync();
@@ -62,4 +63,15 @@ describe('engine.epoch and engine.epochs with dense matrices that carry hostile 
       }
     }
   }
+});
+
+describe('unpackRow', () => {
+  it("reads a packed row's length from its internal slot: an own length getter that throws or says 3 changes nothing", () => {
+    const throwing = packRow([[1, 2], [4, 65535]]);
+    Object.defineProperty(throwing, 'length', { get: hostile });
+    expect(unpackRow(throwing)).toEqual([[1, 2], [4, 65535]]);
+    const longer = packRow([[7, 9]]);
+    Object.defineProperty(longer, 'length', { value: 3 });
+    expect(unpackRow(longer)).toEqual([[7, 9]]);
+  });
 });

@@ -16,7 +16,7 @@ import { setU64FromNumbers } from '../epoch/u64-words.js';
 import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
 import type { EpochOutput, MechanismEpochOutput, NumericMode, SparseRow } from '../epoch/types.js';
 import { PackedRows } from '../epoch/packed-rows.js';
-import { readList, readListOfU16 } from '../validation/read.js';
+import { readList, readListOfU16, typedLength } from '../validation/read.js';
 import { describe, typedArrayKind } from '../validation/describe.js';
 import { toInt, toU16List } from '../validation/values.js';
 import { upscaleU16Row } from './max-upscale.js';
@@ -57,8 +57,10 @@ function packChecked(pairs: ReadonlyArray<readonly [number, number]>): PackedRow
 /** The `[uid, value]` pairs of a stored row. */
 export function unpackRow(row: PackedRow): SparseRow {
   if (typedArrayKind(row) !== 'Uint32Array') throw new YumaError('E_ARG', `row must be a Uint32Array made by packRow (got ${describe(row)})`);
-  const out: SparseRow = new Array(row.length);
-  for (let k = 0; k < row.length; k++) out[k] = [row[k] >>> 16, row[k] & 0xffff];
+  // the length from the internal slot: an own `length` of the caller's array is user code
+  const n = typedLength(row);
+  const out: SparseRow = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = [row[k] >>> 16, row[k] & 0xffff];
   return out;
 }
 
