@@ -4,8 +4,9 @@
  * methods, and version names that are not versions. Each call either computes on the array's real entries or
  * throws a YumaError, and leaves the run's state as it was.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { YumaRun, resetsBonds, type YumaPrecision } from '../src/research/index.js';
+import { YumaRun, resetsBonds, runYumaSimCase, yumaSimCaseFromJson, type YumaPrecision, type YumaSimCase } from '../src/research/index.js';
 import { expectYumaError } from './helpers/errors.js';
 
 const V = 2;
@@ -100,5 +101,39 @@ describe('resetsBonds(version)', () => {
     for (const bad of ['toString', 'Yuma3', '', null, undefined, 3, Symbol('yuma3'), new String('yuma3')]) {
       expectYumaError(() => resetsBonds(bad as never), 'E_ARG');
     }
+  });
+});
+
+describe('runYumaSimCase(case, version, options) checks the case and the options it is given', () => {
+  const file = () => JSON.parse(readFileSync(new URL('../scenarios/yuma-sim/case-01.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const c = yumaSimCaseFromJson(file());
+  const totals = runYumaSimCase(c, 'yuma3').totalDividends;
+
+  it('the case as read from its file, a null-prototype copy and a copy of getters give the same totals', () => {
+    expect(totals.length).toBe(3);
+    expect(runYumaSimCase(Object.assign(Object.create(null), c), 'yuma3').totalDividends).toEqual(totals);
+    const getters = Object.defineProperties({}, Object.fromEntries(Object.entries(c).map(([k, v]) => [k, { get: () => v, enumerable: true }])));
+    expect(runYumaSimCase(getters as YumaSimCase, 'yuma3').totalDividends).toEqual(totals);
+  });
+
+  it('validator or server names of another count than the weights have are E_SHAPE (not totals cut or padded with zeros)', () => {
+    expectYumaError(() => runYumaSimCase({ ...c, validators: ['A'] }, 'yuma3'), 'E_SHAPE');
+    expectYumaError(() => runYumaSimCase({ ...c, validators: [...c.validators, 'X', 'Y'] }, 'yuma3'), 'E_SHAPE');
+    expectYumaError(() => runYumaSimCase({ ...c, servers: [...c.servers, 'S'] }, 'yuma3'), 'E_SHAPE');
+  });
+
+  it('a case that is not one is refused: names not a list (E_SHAPE), a throwing getter or Proxy and an unknown key (E_ARG)', () => {
+    expectYumaError(() => runYumaSimCase({ ...c, validators: 5 as never }, 'yuma3'), 'E_SHAPE');
+    expectYumaError(() => runYumaSimCase({ ...c, servers: 'AB' as never }, 'yuma3'), 'E_SHAPE');
+    expectYumaError(() => runYumaSimCase(Object.defineProperty({ ...c }, 'weights', { get: hostile, enumerable: true }), 'yuma3'), 'E_ARG');
+    expectYumaError(() => runYumaSimCase(new Proxy(c, { get: hostile }), 'yuma3'), 'E_ARG');
+    expectYumaError(() => runYumaSimCase({ ...c, extra: 1 } as never, 'yuma3'), 'E_ARG');
+    expectYumaError(() => runYumaSimCase(null as never, 'yuma3'), 'E_ARG');
+  });
+
+  it('options: null is none; a throwing getter and an unknown key are E_ARG', () => {
+    expect(runYumaSimCase(c, 'yuma3', null as never).totalDividends).toEqual(totals);
+    expectYumaError(() => runYumaSimCase(c, 'yuma3', Object.defineProperty({}, 'config', { get: hostile, enumerable: true })), 'E_ARG');
+    expectYumaError(() => runYumaSimCase(c, 'yuma3', { bogus: 1 } as never), 'E_ARG');
   });
 });

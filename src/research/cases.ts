@@ -1,7 +1,8 @@
 import { YumaError } from '../errors.js';
 import { readFields, readList, readOptions } from '../validation/read.js';
 import { toBool, toFinite, toInt, toName } from '../validation/values.js';
-import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
+import { PYTHON_KEYS, checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
+import { MAX_EPOCHS, readVector } from './input.js';
 import type { YumaEpochResult, YumaOptions } from './epoch.js';
 import { resetsBonds, simulateCase, type ResetBonds } from './simulate.js';
 
@@ -88,16 +89,31 @@ export interface CaseRun {
  */
 export function runYumaSimCase(c: YumaSimCase, version: YumaVersion, options: CaseRunOptions = {}): CaseRun {
   const v = checkVersion(version);
-  const { config: extra, ...numerics } = options;
-  const config = resolveConfig(v, { ...(extra ?? {}), ...c.config });
-  const epochs = simulateCase({ version: v, weights: c.weights, stakes: c.stakes, config, resetBonds: resetsBonds(v) ? c.resetBonds : null, ...numerics });
-  const f32 = options.precision === 'f32';
-  const dividendsPer1000Tao = c.validators.map((_, i) => epochs.map((r, e) => dividend(c.stakes[e][i], r.validatorRewardNormalized[i], config, f32)));
+  const o = readOptions(options, 'options', RUN_OPTION_KEYS);
+  // The case is read once and checked like any caller value (it need not come from yumaSimCaseFromJson).
+  const f = readOptions(c, 'case', CASE_KEYS, true);
+  const names = (k: 'validators' | 'servers') => readList(f[k], `case.${k}`, 4096).map((x, i) => toName(x, `case.${k}[${i}]`));
+  const validators = names('validators');
+  const servers = names('servers');
+  const config = resolveConfig(v, { ...readOptions(o.config, 'options.config', CONFIG_KEYS), ...readOptions(f.config, 'case.config', CONFIG_KEYS) });
+  // Stakes copied once: the run and the dividends read the same values.
+  const stakes = readList(f.stakes, 'case.stakes', MAX_EPOCHS).map((x, e) => readVector(x, `case.stakes[${e}]`, null, true));
+  const numerics = { precision: o.precision, degenerateConsensus: o.degenerateConsensus, nonFinite: o.nonFinite, legacyConsensus: o.legacyConsensus } as CaseRunOptions;
+  const epochs = simulateCase({ version: v, weights: f.weights as number[][][], stakes, config, resetBonds: resetsBonds(v) ? (f.resetBonds as ResetBonds | null | undefined) : null, ...numerics });
+  if (epochs[0].stake.length !== validators.length || epochs[0].serverIncentive.length !== servers.length) {
+    throw new YumaError('E_SHAPE', `case weights are ${epochs[0].stake.length}×${epochs[0].serverIncentive.length}, its names say ${validators.length} validators × ${servers.length} servers`);
+  }
+  const f32 = o.precision === 'f32';
+  const dividendsPer1000Tao = validators.map((_, i) => epochs.map((r, e) => dividend(stakes[e][i], r.validatorRewardNormalized[i], config, f32)));
   const totalDividends = dividendsPer1000Tao.map((d) => d.reduce((a, b) => a + b, 0));
   const run: CaseRun = { version: v, config, epochs, dividendsPer1000Tao, totalDividends };
   RUN_CASE.set(run, c);
   return run;
 }
+
+const CASE_KEYS = ['id', 'name', 'validators', 'servers', 'baseValidator', 'resetBonds', 'config', 'weights', 'stakes'] as const;
+const RUN_OPTION_KEYS = ['config', 'precision', 'degenerateConsensus', 'nonFinite', 'legacyConsensus'] as const;
+const CONFIG_KEYS = Object.keys(PYTHON_KEYS) as Array<keyof YumaConfig>;
 
 /** Each run `runYumaSimCase` made, and the case it ran: what `summaryRows` and the charts accept. */
 const RUN_CASE = new WeakMap<object, object>();
