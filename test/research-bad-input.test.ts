@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { YumaRun, resetsBonds, runYumaSimCase, yumaSimCaseFromJson, type YumaPrecision, type YumaSimCase } from '../src/research/index.js';
+import { YumaRun, renderCasesHtml, resetsBonds, runYumaSimCase, summaryRows, yumaSimCaseFromJson, type YumaPrecision, type YumaSimCase } from '../src/research/index.js';
 import { expectYumaError } from './helpers/errors.js';
 
 const V = 2;
@@ -135,5 +135,40 @@ describe('runYumaSimCase(case, version, options) checks the case and the options
     expect(runYumaSimCase(c, 'yuma3', null as never).totalDividends).toEqual(totals);
     expectYumaError(() => runYumaSimCase(c, 'yuma3', Object.defineProperty({}, 'config', { get: hostile, enumerable: true })), 'E_ARG');
     expectYumaError(() => runYumaSimCase(c, 'yuma3', { bogus: 1 } as never), 'E_ARG');
+  });
+});
+
+describe('renderCasesHtml and summaryRows show each case and run as they were when the run was made', () => {
+  const load = () => yumaSimCaseFromJson(JSON.parse(readFileSync(new URL('../scenarios/yuma-sim/case-05.json', import.meta.url), 'utf8')));
+
+  it('a case changed after its run (names, a reset column of markup, its weights) changes neither the page nor the rows', () => {
+    const c = load();
+    const run = runYumaSimCase(c, 'yuma2c');
+    const page = renderCasesHtml([{ c, runs: [run] }], 0.99);
+    const rows = summaryRows([{ c, runs: [run] }]);
+    expect(page).toContain('bonds of server 2 reset before epoch 20');
+    expect(rows[0].caseName).toBe(c.name);
+    Object.assign(c, { name: 'renamed', validators: 5, resetBonds: { epoch: 0, column: '<img src=x onerror=alert(1)>' }, weights: [] });
+    expect(renderCasesHtml([{ c, runs: [run] }], 0.99)).toBe(page);
+    expect(summaryRows([{ c, runs: [run] }])).toEqual(rows);
+  });
+
+  it("a run changed after it was made (its version, totals and epoch list) changes neither; a throwing getter in an epoch's outputs is E_ARG", () => {
+    const c = load();
+    const run = runYumaSimCase(c, 'yuma3');
+    const page = renderCasesHtml([{ c, runs: [run] }], 0.99);
+    const rows = summaryRows([{ c, runs: [run] }]);
+    Object.assign(run, { version: '__proto__', totalDividends: 'none', dividendsPer1000Tao: null, epochs: 5 });
+    expect(renderCasesHtml([{ c, runs: [run] }], 0.99)).toBe(page);
+    expect(summaryRows([{ c, runs: [run] }])).toEqual(rows);
+    const other = runYumaSimCase(c, 'yuma3');
+    Object.defineProperty(other.epochs[3], 'serverIncentive', { get: hostile });
+    expectYumaError(() => renderCasesHtml([{ c, runs: [other] }], 0.99), 'E_ARG');
+  });
+
+  it("a case whose reset names an epoch or column it does not have is E_RANGE at the run, whichever the version", () => {
+    const c = load();
+    expectYumaError(() => runYumaSimCase({ ...c, resetBonds: { epoch: 40, column: 1 } }, 'yuma1'), 'E_RANGE');
+    expectYumaError(() => runYumaSimCase({ ...c, resetBonds: { epoch: 2, column: '1' as never } }, 'yuma1'), 'E_ARG');
   });
 });

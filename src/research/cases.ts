@@ -99,7 +99,9 @@ export function runYumaSimCase(c: YumaSimCase, version: YumaVersion, options: Ca
   // Stakes copied once: the run and the dividends read the same values.
   const stakes = readList(f.stakes, 'case.stakes', MAX_EPOCHS).map((x, e) => readVector(x, `case.stakes[${e}]`, null, true));
   const numerics = { precision: o.precision, degenerateConsensus: o.degenerateConsensus, nonFinite: o.nonFinite, legacyConsensus: o.legacyConsensus } as CaseRunOptions;
-  const epochs = simulateCase({ version: v, weights: f.weights as number[][][], stakes, config, resetBonds: resetsBonds(v) ? (f.resetBonds as ResetBonds | null | undefined) : null, ...numerics });
+  const reset = readCaseReset(f.resetBonds, stakes.length);
+  const epochs = simulateCase({ version: v, weights: f.weights as number[][][], stakes, config, resetBonds: resetsBonds(v) ? reset : null, ...numerics });
+  if (reset !== null && reset.column >= epochs[0].serverIncentive.length) throw new YumaError('E_RANGE', `case.resetBonds.column must be in [0, ${epochs[0].serverIncentive.length - 1}] (got ${reset.column})`);
   if (epochs[0].stake.length !== validators.length || epochs[0].serverIncentive.length !== servers.length) {
     throw new YumaError('E_SHAPE', `case weights are ${epochs[0].stake.length}×${epochs[0].serverIncentive.length}, its names say ${validators.length} validators × ${servers.length} servers`);
   }
@@ -107,7 +109,21 @@ export function runYumaSimCase(c: YumaSimCase, version: YumaVersion, options: Ca
   const dividendsPer1000Tao = validators.map((_, i) => epochs.map((r, e) => dividend(stakes[e][i], r.validatorRewardNormalized[i], config, f32)));
   const totalDividends = dividendsPer1000Tao.map((d) => d.reduce((a, b) => a + b, 0));
   const run: CaseRun = { version: v, config, epochs, dividendsPer1000Tao, totalDividends };
-  RUN_CASE.set(run, c);
+  // What the charts and the summary show of this run: copies made now, so neither the caller's case nor the
+  // returned run (both theirs to change) can put other values, or markup, into them later.
+  const shown: YumaSimCase = {
+    id: toName(f.id, 'case.id'),
+    name: toName(f.name, 'case.name'),
+    validators,
+    servers,
+    baseValidator: toName(f.baseValidator, 'case.baseValidator'),
+    resetBonds: reset,
+    config,
+    weights: new Array(epochs.length).fill([]),
+    stakes: stakes as unknown as number[][],
+  };
+  const kept: CaseRun = { version: v, config, epochs: epochs.slice(), dividendsPer1000Tao: dividendsPer1000Tao.map((d) => d.slice()), totalDividends: totalDividends.slice() };
+  RUN_CASE.set(run, { caller: c, shown, run: kept });
   return run;
 }
 
@@ -115,8 +131,18 @@ const CASE_KEYS = ['id', 'name', 'validators', 'servers', 'baseValidator', 'rese
 const RUN_OPTION_KEYS = ['config', 'precision', 'degenerateConsensus', 'nonFinite', 'legacyConsensus'] as const;
 const CONFIG_KEYS = Object.keys(PYTHON_KEYS) as Array<keyof YumaConfig>;
 
-/** Each run `runYumaSimCase` made, and the case it ran: what `summaryRows` and the charts accept. */
-const RUN_CASE = new WeakMap<object, object>();
+/** A case's bond reset, checked whichever version runs (the epoch against the case's length; the column after the run). */
+function readCaseReset(value: unknown, epochs: number): ResetBonds | null {
+  if (value === undefined || value === null) return null;
+  const r = readOptions(value, 'case.resetBonds', ['epoch', 'column'] as const, true);
+  return { epoch: toInt(r.epoch, 'case.resetBonds.epoch', 0, epochs - 1), column: toInt(r.column, 'case.resetBonds.column', 0, 4095) };
+}
+
+/**
+ * Each run `runYumaSimCase` made: the case object it was given (results must pair the run with that very object),
+ * and copies of the case and run as they were then, which `summaryRows` and the charts show.
+ */
+const RUN_CASE = new WeakMap<object, { caller: unknown; shown: YumaSimCase; run: CaseRun }>();
 
 /**
  * Results as `summaryRows` and `renderCasesHtml` take them, checked: a list of `{ c, runs }` where each run was
@@ -125,13 +151,17 @@ const RUN_CASE = new WeakMap<object, object>();
 export function readCaseResults(results: unknown, where: string): Array<{ c: YumaSimCase; runs: CaseRun[] }> {
   return readList(results, where, 1 << 16).map((entry, i) => {
     const e = readOptions(entry, `${where}[${i}]`, ['c', 'runs'], true);
+    let shown: YumaSimCase | null = null;
     const runs = readList(e.runs, `${where}[${i}].runs`, 64).map((r, j) => {
-      if (typeof r !== 'object' || r === null || !RUN_CASE.has(r) || RUN_CASE.get(r) !== e.c) {
+      const made = typeof r === 'object' && r !== null ? RUN_CASE.get(r) : undefined;
+      if (made === undefined || made.caller !== e.c) {
         throw new YumaError('E_ARG', `${where}[${i}].runs[${j}] is not a run of this case (make it with runYumaSimCase(c, version))`);
       }
-      return r as CaseRun;
+      shown ??= made.shown;
+      return made.run;
     });
-    return { c: e.c as YumaSimCase, runs };
+    if (shown === null) throw new YumaError('E_SHAPE', `${where}[${i}].runs is empty`);
+    return { c: shown, runs };
   });
 }
 

@@ -2,6 +2,7 @@ import { COLOURS, esc, lineChart, type Line } from '../sim/svg.js';
 import { VERSION_INFO } from './config.js';
 import { readCaseResults, type CaseRun, type YumaSimCase } from './cases.js';
 import { toFinite } from '../validation/values.js';
+import { guard } from '../validation/read.js';
 
 /**
  * One self-contained HTML page of the charts a researcher reads for each case, one column per version (as the
@@ -11,6 +12,12 @@ import { toFinite } from '../validation/values.js';
 export function renderCasesHtml(results: Array<{ c: YumaSimCase; runs: CaseRun[] }>, bondPenalty: number): string {
   results = readCaseResults(results, 'results');
   bondPenalty = toFinite(bondPenalty, 'bondPenalty');
+  // The cases and runs are the copies made when each run was; the epochs' output arrays are still the caller's to
+  // change, and whatever reading them throws is E_ARG.
+  return guard('results', () => renderCases(results, bondPenalty));
+}
+
+function renderCases(results: Array<{ c: YumaSimCase; runs: CaseRun[] }>, bondPenalty: number): string {
   let n = 0;
   const id = () => `chart-${++n}`;
   const sections = results.map(({ c, runs }) => {
