@@ -5,7 +5,7 @@ import { YumaError } from '../errors.js';
 import { guard } from '../validation/read.js';
 import type { NetworkReport } from './report.js';
 import { renderDetailSection } from './detail-chart.js';
-import { barChart, COLOURS, esc, lineChart, W, type Line } from './svg.js';
+import { barChart, COLOURS, esc, lineChart, num, W, type Line } from './svg.js';
 
 /**
  * One self-contained HTML page of SVG charts of a simulation report (no scripts, no external files): prices and
@@ -37,7 +37,7 @@ body{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:${W + 40}px
 .axis{stroke:#333}.grid{stroke:#eee}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #eee}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<p>${c.subnets} subnets · ${c.uidsPerSubnet} UIDs (subnet 1: ${c.subnet1Uids || c.uidsPerSubnet}) · ${report.blocks.count} blocks (${report.blocks.start}–${report.blocks.end}) · seed ${c.seed} · shares ${esc(c.shareMode)} · ${esc(c.mode)} mode · ${report.epochs} epochs</p>
+<p>${num(c.subnets, 'config.subnets')} subnets · ${num(c.uidsPerSubnet, 'config.uidsPerSubnet')} UIDs (subnet 1: ${num(c.subnet1Uids, 'config.subnet1Uids') || c.uidsPerSubnet}) · ${num(report.blocks.count, 'blocks.count')} blocks (${num(report.blocks.start, 'blocks.start')}–${num(report.blocks.end, 'blocks.end')}) · seed ${num(c.seed, 'config.seed')} · shares ${esc(c.shareMode)} · ${esc(c.mode)} mode · ${num(report.epochs, 'epochs')} epochs</p>
 ${lineChart('chart-prices', 'Alpha price per subnet (TAO per alpha)', 'price (TAO/alpha)', xs, lines((s) => s.series.price), true)}
 ${lineChart('chart-shares', 'Share of TAO emission per subnet', 'emission share', xs, lines((s) => s.series.emissionShare), false)}
 ${barChart('chart-dividends', 'Validator yield by strategy (alpha per alpha staked, per day)', 'yield per day', strategies.map(([k, y]) => ({ label: k, values: [y!.yieldPerDay, y!.totalYieldPerDay] })), ['dividends', 'dividends + own miners'])}

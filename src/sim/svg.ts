@@ -3,6 +3,8 @@
  * its per-subnet detail section) and of the research cases (src/research/chart.ts): no scripts, no external
  * assets, so a page opens from disk anywhere.
  */
+import { YumaError } from '../errors.js';
+import { show } from '../validation/describe.js';
 
 export const W = 760;
 const H = 300;
@@ -10,6 +12,15 @@ const M = { left: 70, right: 24, top: 30, bottom: 44 };
 /** Legend rows below the plot: entries flow left to right and wrap, so no label is ever cut off. */
 const LEGEND_ROW = 18;
 export const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
+
+/**
+ * A number of a report written into a page as it is (a count, a block, a uid): a report read back from JSON may hold
+ * anything there, and only a finite number is written unescaped (E_ARG otherwise).
+ */
+export function num(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new YumaError('E_ARG', `${field} must be a finite number (got ${show(value)})`);
+  return value;
+}
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
