@@ -12,6 +12,7 @@
  * tree: snapshotting the valid tree before and after a call shows whether the library mutated its input.
  */
 import fc from 'fast-check';
+import { typedLength } from '../../src/validation/read.js';
 
 export type Path = Array<string | number>;
 
@@ -297,7 +298,20 @@ export const MUTATIONS: Mutation[] = [
     },
   },
   { name: 'typed-proxy', transparent: false, fits: ArrayBuffer.isView, apply: (old) => new Proxy(old as object, {}) },
+  // transparent: a genuine typed array of the same entries whose own properties are user code that throws; the
+  // library must read it through its internal slots (length, buffer, entries by index) and never call these
+  { name: 'typed-own-props', transparent: true, fits: (v) => ArrayBuffer.isView(v) && !(v instanceof DataView), apply: (old) => typedWithOwnProps(old as Uint8Array) },
 ];
+
+/** A copy of a typed array whose `length`, `buffer`, `byteOffset`, iterator, methods and `constructor` throw. */
+export function typedWithOwnProps<T extends ArrayBufferView>(old: T): T {
+  const Ctor = Object.getPrototypeOf(old).constructor as new (a: T) => T;
+  const copy = new Ctor(old);
+  for (const key of ['length', 'buffer', 'byteOffset', 'byteLength', 'constructor', 'subarray', 'slice', 'map', 'forEach', 'set', 'fill', 'values', 'entries', 'keys', 'at', 'indexOf', 'includes', 'every', 'some', 'reduce', 'join', 'toString', Symbol.iterator]) {
+    Object.defineProperty(copy, key, { get: boom, enumerable: false, configurable: true });
+  }
+  return copy;
+}
 
 /** One mutation of a value tree: where, what, and a seed for its random choices. */
 export interface HostileCase {
@@ -355,7 +369,11 @@ export function treeText(value: unknown): string {
     if (typeof v === 'function') return '<function>';
     if (!isObj(v)) return v;
     if (seen.has(v)) return '<cycle>';
-    if (ArrayBuffer.isView(v)) return { typed: Object.prototype.toString.call(v), values: Array.from(v as unknown as ArrayLike<unknown>, walk) };
+    if (ArrayBuffer.isView(v)) {
+      // entries by index up to the internal length: the array's own properties may be hostile (typed-own-props)
+      const t = v as unknown as ArrayLike<unknown>;
+      return { typed: Object.prototype.toString.call(v), values: Array.from({ length: v instanceof DataView ? 0 : typedLength(v) }, (_, i) => walk(t[i])) };
+    }
     if (!container(v)) return `<${Object.prototype.toString.call(v)}>`;
     seen.add(v);
     const out = Array.isArray(v) ? Array.from({ length: v.length }, (_, i) => (i in v ? walk(v[i]) : '<hole>')) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
