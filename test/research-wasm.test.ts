@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { YUMA_VERSIONS, resolveConfig, simulateCase, yumaEpoch, type YumaConfig, type YumaEpochResult, type YumaVersion } from '../src/research/index.js';
-import { consensusColumns } from '../src/research/consensus.js';
+import { consensusColumns, kappaUnits, stakeUnits } from '../src/research/consensus.js';
 import { expDet } from '../src/research/exp.js';
 import { runKernel, type Block, type KernelOutput, type Numerics } from '../src/research/kernel.js';
 import { researchExpMap } from '../src/research/wasm.js';
@@ -266,6 +266,35 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  it('consensusColumns in f32 is the definition with each running stake rounded to float32 before the comparison with fr(κ) (torch’s float32 cumsum), on 600 rows of hard columns, κ 0.1 … 0.9', () => {
+    const V = 600;
+    const M = 6;
+    const W = flatten(hardColumns(V), M);
+    // Stakes in 1/2¹⁶ units: every partial sum is exact in a double, so Math.fround of it is the rounding of the
+    // exact sum, independent of kappaUnits.
+    const rnd = prng(4);
+    const raw = Array.from({ length: V }, () => 1 + Math.floor(rnd() * 200));
+    const total = raw.reduce((a, b) => a + b, 0);
+    const S = Float64Array.from(raw, (x) => x / 65536);
+    for (const kappa of [0.1, 0.3, 0.5, 0.7, 0.9].map((k) => Math.fround(((k * total) / 65536) * (1 - 2 ** -25)))) {
+      const got = new Float64Array(M);
+      consensusColumns(W, S, V, M, kappa, true, got);
+      for (let m = 0; m < M; m++) {
+        const col = Array.from({ length: V }, (_, v) => ({ w: W[v * M + m], s: S[v] })).sort((a, b) => b.w - a.w);
+        let run = 0;
+        let want = col[0].w;
+        for (const e of col) {
+          run += e.s;
+          if (Math.fround(run) >= kappa) {
+            want = e.w;
+            break;
+          }
+        }
+        expect(got[m], `κ ${kappa} column ${m}`).toBe(want);
+      }
+    }
+  });
+
   it('hard columns (600 rows): the Wasm epochs give the same bits as the TypeScript kernel, every version', () => {
     const V = 600;
     const M = 6;
@@ -349,6 +378,79 @@ describe('the liquid-alpha exponential', () => {
       const ref = Math.exp(xs[i]);
       if (ref === Infinity) expect(ts, `x = ${xs[i]}`).toBe(Infinity);
       else expect(Math.abs(ts - ref), `x = ${xs[i]}`).toBeLessThanOrEqual(ulpOf(ref));
+    }
+  });
+});
+
+describe('research consensus: stake sums in exact fixed point (units of 2⁻⁶²)', () => {
+  /** A positive double as mantissa · 2^exp (53-bit mantissa, normal numbers). */
+  const parts = (x: number): { mant: bigint; exp: bigint } => {
+    const bits = new BigUint64Array(Float64Array.of(x).buffer)[0];
+    return { mant: (bits & ((1n << 52n) - 1n)) | (1n << 52n), exp: ((bits >> 52n) & 0x7ffn) - 1075n };
+  };
+
+  it('stakeUnits truncates a share to whole units of 2⁻⁶²: ½ is 2⁶¹, 2⁻⁶² is 1, 1.5 · 2⁻⁶² is 1, 2⁻⁶³ is 0, the double ⅓ exactly, 10⁻⁵ without its bits below the unit', () => {
+    expect(stakeUnits(0.5)).toBe(1n << 61n);
+    expect(stakeUnits(2 ** -62)).toBe(1n);
+    expect(stakeUnits(1.5 * 2 ** -62)).toBe(1n);
+    expect(stakeUnits(2 ** -63)).toBe(0n);
+    const third = parts(1 / 3);
+    expect(stakeUnits(1 / 3)).toBe(third.mant << (third.exp + 62n));
+    const small = parts(1e-5);
+    expect(small.exp + 62n).toBeLessThan(0n);
+    expect(stakeUnits(1e-5)).toBe(small.mant >> -(small.exp + 62n));
+  });
+
+  it('kappaUnits f64 is the least unit count whose value is ≥ κ: 2⁶¹ for ½, the double ⅓ exactly (a whole number of units), ⌈10⁻⁵ · 2⁶²⌉, 0 for κ = 0', () => {
+    expect(kappaUnits(0.5, false)).toBe(1n << 61n);
+    const third = parts(1 / 3);
+    expect(kappaUnits(1 / 3, false)).toBe(third.mant << (third.exp + 62n));
+    const small = parts(1e-5);
+    const shift = -(small.exp + 62n);
+    expect(kappaUnits(1e-5, false)).toBe((small.mant >> shift) + 1n);
+    expect(small.mant % (1n << shift)).not.toBe(0n);
+    expect(kappaUnits(0, false)).toBe(0n);
+  });
+
+  it('kappaUnits f32 is the least unit count whose value rounds (ties to even) to fr(κ) or more: ½ − 2⁻²⁶ reaches ½, ½ + 2⁻²⁵ does not reach the next float32 (odd), one unit above it does', () => {
+    // ½ − 2⁻²⁶ lies half-way between ½ − 2⁻²⁵ and ½: the tie goes to ½, whose last mantissa bit is 0.
+    expect(kappaUnits(0.5, true)).toBe((1n << 61n) - (1n << 36n));
+    // The float32 after ½ is ½ + 2⁻²⁴ (last bit 1): the tie ½ + 2⁻²⁵ rounds down to ½, so it takes one unit more.
+    const odd = Math.fround(0.5 + 2 ** -24);
+    expect(odd).toBe(0.5 + 2 ** -24);
+    expect(kappaUnits(odd, true)).toBe((1n << 61n) + (1n << 37n) + 1n);
+    expect(kappaUnits(0, true)).toBe(0n);
+  });
+
+  // Validators A, B, C: shares ¼, ¼ − 2⁻²⁶ and ½ (f32; in f64 the raw stakes give A + B just below ½ too).
+  // Column 0 ranks A > B > C, column 1 C > B > A. A + B = ½ − 2⁻²⁶ exactly: torch's float32 cumsum rounds it to
+  // ½, which reaches κ = ½, so column 0's consensus is B's weight (0.8 / 10); in f64 it is C's (0.1 / 10).
+  const tie = { weights: [Float64Array.of(9, 1), Float64Array.of(8, 2), Float64Array.of(1, 9)], stakes: Float64Array.of(2 ** 26, 2 ** 26 - 4, 2 ** 27) };
+  it.each([
+    ['f32', 0.8 / 1.7],
+    ['f64', 0.1 / 1.0],
+  ] as const)('a running stake of ½ − 2⁻²⁶ reaches κ = ½ in f32 (float32 rounds it to ½), not in f64 — %s: C₀ / ΣC = %f', (precision, share) => {
+    const e = yumaEpoch('yuma3', { weights: tie.weights, stakes: tie.stakes }, { kappa: 0.5 }, { precision });
+    expect(Math.abs(e.serverConsensusWeight[0] - share)).toBeLessThan(1e-4);
+    expect(Math.abs(e.serverConsensusWeight[1] - (1 - share))).toBeLessThan(1e-4);
+  });
+
+  it.each(['f64', 'f32'] as const)('%s: the consensus does not depend on the validators’ order (exact sums): 40 row permutations of 300 × 24 give the same bits', (precision) => {
+    const V = 300;
+    const M = 24;
+    const rnd = prng(21);
+    const rows = Array.from({ length: V }, (_, v) => Float64Array.from({ length: M }, (_, m) => (m % 4 === 0 ? 1 + (v % 3) : rnd() < 0.1 ? 0 : 1 + rnd() * (m + 1))));
+    // Shares with full mantissas (not dyadic), one large and many tiny, so partial sums round in a double.
+    const stakes = Float64Array.from({ length: V }, (_, v) => (v === 7 ? 1e6 : 1 + rnd() * 1e-3 + (v % 5) * Math.PI));
+    const base = yumaEpoch('yuma3', { weights: rows, stakes }, undefined, { precision }).serverConsensusWeight;
+    for (let t = 0; t < 40; t++) {
+      const order = Array.from({ length: V }, (_, v) => v);
+      for (let i = V - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      const got = yumaEpoch('yuma3', { weights: order.map((v) => rows[v]), stakes: Float64Array.from(order, (v) => stakes[v]) }, undefined, { precision }).serverConsensusWeight;
+      expect(firstDifference(got, base), `permutation ${t}`).toBe('');
     }
   });
 });

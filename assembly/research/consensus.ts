@@ -1,118 +1,44 @@
-// The simulator's consensus weight per server column, max{ w : Σ stake of weights ≥ w ≥ κ } (its sorted
-// cumulative-stake quantile), with the bucketed selection of src/research/consensus.ts step for step — the
-// same buckets, the same order of every addition, the same radix select — so both give the same bits. The weights are read once,
-// row by row, while normalizeRows has the row in cache: rowKeys files each into its bucket (one byte). The
-// bucket sums then run over the 1-byte keys in blocks of BLOCK columns (the table stays in L1, a row's keys
-// are 8 bytes), and each span of columns gathers its crossing bucket's weights in one row-major pass that
-// compares 16 keys at a time. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
+// The simulator's consensus weight per server column, max{ w : stake of the weights ≥ w reaches κ } (its sorted
+// cumulative-stake quantile), with the stakes in exact fixed point (units of 2⁻⁶², src/research/consensus.ts's
+// stakeUnits and kappaUnits): every stake sum is an exact integer, so the order of the additions cannot change
+// a bit, and this kernel and the sort of the TypeScript reference agree. Per column a key scale from the
+// prerank (the column's stake-weighted mean) files each normalised weight into one of K linear buckets (one
+// byte, monotone in the value: most columns spread over a hundred buckets instead of the ten octave-mantissa
+// buckets their values share); per block of BLOCK columns the bucket stakes are summed over the key bytes, each
+// column's walk finds the bucket where the stake reaches κ, the few weights of that bucket are gathered, and a
+// sort (a radix select when many) finds the exact one. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
 import {
-  BLOCK, CONSENSUS_WORK, C, C32, C_RAW, KEYS, M, S, V, W, bucketsFor, candStride, consensusPrecision, degenerateArm, f32mode, f64At,
-  fr, gatherSpan, kappa, keysBytes, legacyConsensus, row32, rowAt, setF64,
+  BLOCK, CONSENSUS_WORK, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At,
+  fr, kappa, keysBytes, legacyConsensus, row32, rowAt, setF64,
 } from './job';
 import { toF32 } from './lanes32';
 
 const INT_MIN: f64 = -2147483648.0;
+/** 2⁶²: a stake share of 1 in units. */
+const UNITS_PER_ONE: f64 = 4611686018427387904.0;
+const TWO_63: f64 = 9223372036854775808.0;
+/** A threshold no sum of shares reaches. */
+const NEVER: i64 = 9223372036854775807;
 
 /**
- * The running stake has reached κ. T is the weights' type: in f32 epochs the double sum is rounded to float32
- * first (torch's cumsum). The consensus functions are generic in T so each precision compiles its own loops.
+ * The least stake in units that reaches κ (src/research/consensus.ts's kappaUnits): f64, its value ≥ κ; f32,
+ * its value rounded to float32 (ties to even) ≥ fr(κ), as torch's float32 cumsum compares.
  */
-// @ts-ignore: decorator
-@inline function reached<T>(x: f64, k: f64): bool {
-  return (sizeof<T>() == 4 ? fr(x) : x) >= k;
-}
-
-export let keyShift: u32 = 0;
-export let keyBase: i32 = 0;
-export let keyTop: i32 = 0;
-
-/**
- * The bucket keys of this epoch (K from V): the top bits of a weight's IEEE-754 pattern without its sign (so
- * −0 files with 0), monotone in the value; K = 256 spends 3 mantissa bits on each of the 32 octaves below 1.
- */
-export function prepareKeys(): void {
-  const K = bucketsFor(V);
-  keyShift = <u32>(25 - (31 - clz<i32>(K)));
-  keyBase = <i32>(<u32>0x3ff00000 >>> keyShift) - K;
-  keyTop = K - 1;
-}
-
-// @ts-ignore: decorator
-@inline function keyOf(x: u32): i32 {
-  let k = <i32>((x & 0x7fffffff) >>> keyShift) - keyBase;
-  k = k < 0 ? 0 : k;
-  return k > keyTop ? keyTop : k;
-}
-
-/** Clamped keys of four weights from their high words. */
-// @ts-ignore: decorator
-@inline export function keys4(a: v128, b: v128, base: v128, top: v128): v128 {
-  const hi = v128.and(i8x16.shuffle(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31), i32x4.splat(0x7fffffff));
-  const k = i32x4.sub(i32x4.shr_u(hi, keyShift), base);
-  return i32x4.min_s(i32x4.max_s(k, i32x4.splat(0)), top);
-}
-
-/** The bucket key of every weight of row v (normalised) from column `from` on, one byte each, into KEYS. */
-export function rowKeys(v: i32, from: i32): void {
-  const n = M;
-  const src = rowAt(W, v);
-  const dst = KEYS + <usize>v * <usize>n;
-  const base = i32x4.splat(keyBase);
-  const top = i32x4.splat(keyTop);
-  let m = from;
-  for (; m + 16 <= n; m += 16) {
-    const at = src + (<usize>m << 3);
-    const k0 = keys4(v128.load(at), v128.load(at, 16), base, top);
-    const k1 = keys4(v128.load(at, 32), v128.load(at, 48), base, top);
-    const k2 = keys4(v128.load(at, 64), v128.load(at, 80), base, top);
-    const k3 = keys4(v128.load(at, 96), v128.load(at, 112), base, top);
-    v128.store(dst + <usize>m, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(k0, k1), i16x8.narrow_i32x4_u(k2, k3)));
+export function kappaUnits(k: f64, f32: bool): i64 {
+  if (!(k > 0)) return 0;
+  if (!f32) {
+    const x = Math.ceil(k * UNITS_PER_ONE);
+    return x >= TWO_63 ? NEVER : <i64>x;
   }
-  for (; m < n; m++) store<u8>(dst + <usize>m, <u8>keyOf(load<u32>(src + (<usize>m << 3), 4)));
-}
-
-/**
- * rowKeys over an f32 row: the same keys as the double pattern of each value, whose high word (sign cleared)
- * is the float32 pattern shifted right by 3 with the exponent rebased (+896 << 20) — exact for every normal
- * float32; zeros and subnormals land far below 2⁻³² and clamp to bucket 0 either way.
- */
-export function rowKeys32(v: i32, from: i32): void {
-  const n = M;
-  const src = row32(W, v);
-  const dst = KEYS + <usize>v * <usize>n;
-  const base = i32x4.splat(keyBase);
-  const top = i32x4.splat(keyTop);
-  let m = from;
-  for (; m + 16 <= n; m += 16) {
-    const at = src + (<usize>m << 2);
-    v128.store(dst + <usize>m, keys16of32(v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), base, top));
-  }
-  for (; m < n; m++) store<u8>(dst + <usize>m, <u8>keyOf((((load<u32>(src + (<usize>m << 2)) & 0x7fffffff) >>> 3) + 0x38000000)));
-}
-
-/** Clamped keys of four f32 weights. */
-// @ts-ignore: decorator
-@inline function keys4of32(x: v128, base: v128, top: v128): v128 {
-  const hi = i32x4.add(i32x4.shr_u(v128.and(x, i32x4.splat(0x7fffffff)), 3), i32x4.splat(0x38000000));
-  return i32x4.min_s(i32x4.max_s(i32x4.sub(i32x4.shr_u(hi, keyShift), base), i32x4.splat(0)), top);
-}
-
-/** The 16 key bytes of 16 consecutive f32 weights (four vectors), as rowKeys32 files them. */
-// @ts-ignore: decorator
-@inline export function keys16of32(x0: v128, x1: v128, x2: v128, x3: v128, base: v128, top: v128): v128 {
-  return i8x16.narrow_i16x8_u(
-    i16x8.narrow_i32x4_u(keys4of32(x0, base, top), keys4of32(x1, base, top)),
-    i16x8.narrow_i32x4_u(keys4of32(x2, base, top), keys4of32(x3, base, top)),
-  );
-}
-
-/** The 16 key bytes of 16 consecutive f64 weights (eight pairs), as rowKeys files them. */
-// @ts-ignore: decorator
-@inline export function keys16of64(x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, base: v128, top: v128): v128 {
-  return i8x16.narrow_i16x8_u(
-    i16x8.narrow_i32x4_u(keys4(x0, x1, base, top), keys4(x2, x3, base, top)),
-    i16x8.narrow_i32x4_u(keys4(x4, x5, base, top), keys4(x6, x7, base, top)),
-  );
+  const k32 = <f32>k;
+  if (k32 == 0) return 0;
+  const bits = reinterpret<u32>(k32);
+  const below = <f64>reinterpret<f32>(bits - 1);
+  // Half-way between κ and the float32 below it (exact): a sum exactly there rounds to the even one.
+  const mid = ((below + <f64>k32) / 2) * UNITS_PER_ONE;
+  if (mid >= TWO_63) return NEVER;
+  if (mid != Math.floor(mid)) return <i64>Math.ceil(mid);
+  return (bits & 1) == 0 ? <i64>mid : <i64>mid + 1;
 }
 
 /** The weight at p, widened exactly to f64. */
@@ -121,11 +47,11 @@ export function rowKeys32(v: i32, from: i32): void {
   return <f64>load<T>(p);
 }
 
-/** stake[key·BLOCK + j] += s. */
+/** table[key·BLOCK + j] += u. */
 // @ts-ignore: decorator
-@inline function addStake(stake: usize, key: i32, j: i32, s: f64): void {
-  const at = stake + ((<usize>(key * BLOCK + j)) << 3);
-  store<f64>(at, load<f64>(at) + s);
+@inline function addUnits(table: usize, key: i32, j: i32, u: i64): void {
+  const at = table + ((<usize>(key * BLOCK + j)) << 3);
+  store<i64>(at, load<i64>(at) + u);
 }
 
 /** The key in byte j of x. */
@@ -134,8 +60,69 @@ export function rowKeys32(v: i32, from: i32): void {
   return <i32>(x >> (<u64>j << 3)) & 0xff;
 }
 
-/** Where the gather's touching loads go (kept, so the optimiser keeps them; never read). */
-let touched: v128 = i32x4.splat(0);
+/** Per column, K / (2·P): weights at twice the column's stake-weighted mean or above file in the top bucket. */
+function keyScales<T>(scale: usize, K: i32): void {
+  const k = <f64>K;
+  for (let m = 0; m < M; m++) {
+    // P = 0 (no stake on the column) gives ∞: every positive weight in the top bucket, zeros in bucket 0.
+    const r = k / (2 * f64At(P, m));
+    if (sizeof<T>() == 4) store<f32>(scale + (<usize>m << 2), <f32>r);
+    else store<f64>(scale + (<usize>m << 3), r);
+  }
+}
+
+/**
+ * The key of every normalised weight, min(trunc(w · scale_m), K − 1), one byte each into KEYS. Multiplying by a
+ * positive number and truncating never reverse two weights, so the keys are monotone in the value within a
+ * column (0 and −0 share key 0; NaN products of 0 · ∞ saturate to 0).
+ */
+function fileKeys<T>(scale: usize, K: i32): void {
+  const top = i32x4.splat(K - 1);
+  const n = M;
+  for (let v = 0; v < V; v++) {
+    const dst = KEYS + <usize>v * <usize>n;
+    let m = 0;
+    if (sizeof<T>() == 4) {
+      const src = row32(W, v);
+      for (; m + 16 <= n; m += 16) {
+        const at = src + (<usize>m << 2);
+        const r = scale + (<usize>m << 2);
+        const k0 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at), v128.load(r))), top);
+        const k1 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at, 16), v128.load(r, 16))), top);
+        const k2 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at, 32), v128.load(r, 32))), top);
+        const k3 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at, 48), v128.load(r, 48))), top);
+        v128.store(dst + <usize>m, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3)));
+      }
+      for (; m < n; m++) {
+        const x = load<f32>(src + (<usize>m << 2)) * load<f32>(scale + (<usize>m << 2));
+        store<u8>(dst + <usize>m, <u8>min(i32x4.extract_lane(i32x4.trunc_sat_f32x4_s(f32x4.splat(x)), 0), K - 1));
+      }
+    } else {
+      const src = rowAt(W, v);
+      for (; m + 16 <= n; m += 16) {
+        const at = src + (<usize>m << 3);
+        const r = scale + (<usize>m << 3);
+        const k0 = keys4of64(v128.load(at), v128.load(at, 16), v128.load(r), v128.load(r, 16), top);
+        const k1 = keys4of64(v128.load(at, 32), v128.load(at, 48), v128.load(r, 32), v128.load(r, 48), top);
+        const k2 = keys4of64(v128.load(at, 64), v128.load(at, 80), v128.load(r, 64), v128.load(r, 80), top);
+        const k3 = keys4of64(v128.load(at, 96), v128.load(at, 112), v128.load(r, 96), v128.load(r, 112), top);
+        v128.store(dst + <usize>m, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3)));
+      }
+      for (; m < n; m++) {
+        const x = load<f64>(src + (<usize>m << 3)) * load<f64>(scale + (<usize>m << 3));
+        store<u8>(dst + <usize>m, <u8>min(i32x4.extract_lane(i32x4.trunc_sat_f64x2_s_zero(f64x2.splat(x)), 0), K - 1));
+      }
+    }
+  }
+}
+
+/** Keys of four f64 weights (two vectors) under their scales, clamped to top. */
+// @ts-ignore: decorator
+@inline function keys4of64(a: v128, b: v128, ra: v128, rb: v128, top: v128): v128 {
+  const ka = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(a, ra));
+  const kb = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(b, rb));
+  return i32x4.min_s(i8x16.shuffle(ka, kb, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), top);
+}
 
 export function consensusColumns(): void {
   if (f32mode) consensusOf<f32>();
@@ -143,11 +130,28 @@ export function consensusColumns(): void {
 }
 
 function consensusOf<T>(): void {
-  const k = sizeof<T>() == 4 ? fr(kappa) : kappa;
+  const T_ = kappaUnits(sizeof<T>() == 4 ? fr(kappa) : kappa, sizeof<T>() == 4);
   const wShift: usize = sizeof<T>() == 4 ? 2 : 3;
-  let total = 0.0;
-  for (let v = 0; v < V; v++) total += f64At(S, v);
-  if (!reached<T>(total, k)) {
+  const K = bucketsFor(V);
+  const table = CONSENSUS_WORK + keysBytes(V, M);
+  const units = table + ((<usize>K * BLOCK) << 3);
+  const scale = units + ((<usize>V * 8 + 15) & ~(<usize>15));
+  const span = gatherSpan(V);
+  // Per column of a span: crossing bucket (u8), stake above it (i64), candidates found (i32).
+  const bucket = scale + ((<usize>M * 8 + 15) & ~(<usize>15));
+  const above = bucket + <usize>span;
+  const fill = above + (<usize>span << 3);
+  const sub = fill + (<usize>span << 2);
+  const cand = sub + (256 << 3);
+  const stride = candStride(V);
+  let total: i64 = 0;
+  for (let v = 0; v < V; v++) {
+    // A share times 2⁶² is exact; the conversion truncates what lies below the unit.
+    const u = <i64>(f64At(S, v) * UNITS_PER_ONE);
+    store<i64>(units + (<usize>v << 3), u);
+    total += u;
+  }
+  if (total < T_) {
     // No prefix of any column reaches κ: the column's largest weight.
     for (let m = 0; m < M; m++) setF64(C_RAW, m, -Infinity);
     for (let v = 0; v < V; v++) {
@@ -158,57 +162,49 @@ function consensusOf<T>(): void {
     }
     return;
   }
+  keyScales<T>(scale, K);
+  fileKeys<T>(scale, K);
   // One cache line of weights: 8 f64 or 16 f32.
   const line = sizeof<T>() == 4 ? 16 : 8;
-  const K = bucketsFor(V);
-  const span = gatherSpan(V);
-  const stake = CONSENSUS_WORK + keysBytes(V, M);
-  const bucket = stake + ((<usize>K * BLOCK) << 3); // u8 per column of the span
-  const above = bucket + <usize>span;
-  const fill = above + (<usize>span << 3);
-  // Each column's candidates as (weight, stake) pairs, candStride(V) slots apart.
-  const sub = fill + (<usize>span << 2);
-  const cand = sub + (256 << 3);
-  const stride = candStride(V);
   const rowBytes = <usize>M;
   memory.fill(sub, 0, 256 << 3);
   for (let s0 = 0; s0 < M; s0 += span) {
     const sw = min(span, M - s0);
-    // Per block of BLOCK columns: the stake per bucket (rows in order), then each column's walk from the top
-    // bucket down until the running stake reaches κ.
+    // Per block of BLOCK columns: the stake per bucket (any order: the sums are exact), then each column's
+    // walk from the top bucket down until the running stake reaches κ.
     for (let b0 = 0; b0 < sw; b0 += BLOCK) {
       const bw = min(BLOCK, sw - b0);
-      memory.fill(stake, 0, (<usize>K * BLOCK) << 3);
+      memory.fill(table, 0, (<usize>K * BLOCK) << 3);
       let kp = KEYS + <usize>(s0 + b0);
       if (bw == BLOCK) {
         for (let v = 0; v < V; v++, kp += rowBytes) {
           const x = load<u64>(kp);
-          const sv = f64At(S, v);
-          addStake(stake, byteOf(x, 0), 0, sv);
-          addStake(stake, byteOf(x, 1), 1, sv);
-          addStake(stake, byteOf(x, 2), 2, sv);
-          addStake(stake, byteOf(x, 3), 3, sv);
-          addStake(stake, byteOf(x, 4), 4, sv);
-          addStake(stake, byteOf(x, 5), 5, sv);
-          addStake(stake, byteOf(x, 6), 6, sv);
-          addStake(stake, byteOf(x, 7), 7, sv);
+          const u = load<i64>(units + (<usize>v << 3));
+          addUnits(table, byteOf(x, 0), 0, u);
+          addUnits(table, byteOf(x, 1), 1, u);
+          addUnits(table, byteOf(x, 2), 2, u);
+          addUnits(table, byteOf(x, 3), 3, u);
+          addUnits(table, byteOf(x, 4), 4, u);
+          addUnits(table, byteOf(x, 5), 5, u);
+          addUnits(table, byteOf(x, 6), 6, u);
+          addUnits(table, byteOf(x, 7), 7, u);
         }
       } else {
         for (let v = 0; v < V; v++, kp += rowBytes) {
-          const sv = f64At(S, v);
-          for (let j = 0; j < bw; j++) addStake(stake, <i32>load<u8>(kp + <usize>j), j, sv);
+          const u = load<i64>(units + (<usize>v << 3));
+          for (let j = 0; j < bw; j++) addUnits(table, <i32>load<u8>(kp + <usize>j), j, u);
         }
       }
       for (let j = 0; j < bw; j++) {
-        let up = 0.0;
-        let kb = keyTop;
+        let up: i64 = 0;
+        let kb = K - 1;
         for (; kb > 0; kb--) {
-          const next = up + load<f64>(stake + ((<usize>(kb * BLOCK + j)) << 3));
-          if (reached<T>(next, k)) break;
+          const next = up + load<i64>(table + ((<usize>(kb * BLOCK + j)) << 3));
+          if (next >= T_) break;
           up = next;
         }
         store<u8>(bucket + <usize>(b0 + j), <u8>kb);
-        store<f64>(above + (<usize>(b0 + j) << 3), up);
+        store<i64>(above + (<usize>(b0 + j) << 3), up);
         store<i32>(fill + (<usize>(b0 + j) << 2), 0);
       }
     }
@@ -216,42 +212,45 @@ function consensusOf<T>(): void {
     for (let v = 0; v < V; v++) {
       const kp = KEYS + <usize>v * rowBytes + <usize>s0;
       const wp = W + ((<usize>v * <usize>M + <usize>s0) << wShift);
-      const sv = f64At(S, v);
+      const u = load<i64>(units + (<usize>v << 3));
       // Touch every cache line of the row's span first: those loads go out together, where the loads below
-      // wait behind the mispredicted loop exits one by one (the 8 MB matrix is not in the caches by now).
+      // wait behind the mispredicted loop exits one by one (the matrix is not in the caches by now).
       let touch = v128.load(wp);
       for (let q = line; q < sw; q += line) touch = v128.or(touch, v128.load(wp + (<usize>q << wShift)));
       touched = v128.or(touched, touch);
       if (sw == 64) {
         // A full span: its four key masks as one 64-bit mask, so the loop below exits (mispredicted) once per
         // row instead of four times.
-        let mask =
+        const mask =
           <u64>i8x16.bitmask(i8x16.eq(v128.load(kp), v128.load(bucket))) |
           (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 16), v128.load(bucket, 16))) << 16) |
           (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 32), v128.load(bucket, 32))) << 32) |
           (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 48), v128.load(bucket, 48))) << 48);
-        appendMatches<T>(mask, 0, fill, cand, stride, wp, sv);
+        appendMatches<T>(mask, 0, fill, cand, stride, wp, u);
         continue;
       }
       for (let c = 0; c < sw; c += 16) {
         let mask = i8x16.bitmask(i8x16.eq(v128.load(kp + <usize>c), v128.load(bucket + <usize>c)));
         if (c + 16 > sw) mask &= (1 << (sw - c)) - 1;
-        appendMatches<T>(<u64>mask, c, fill, cand, stride, wp, sv);
+        appendMatches<T>(<u64>mask, c, fill, cand, stride, wp, u);
       }
     }
     for (let j = 0; j < sw; j++) {
       const list = cand + ((<usize>j * stride) << 4);
-      setF64(C_RAW, s0 + j, selectColumn<T>(list, load<i32>(fill + (<usize>j << 2)), load<f64>(above + (<usize>j << 3)), k, sub));
+      setF64(C_RAW, s0 + j, selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<i64>(above + (<usize>j << 3)), T_, sub));
     }
   }
 }
 
+/** Where the gather's touching loads go (kept, so the optimiser keeps them; never read). */
+let touched: v128 = i32x4.splat(0);
+
 /**
  * Appends one row's entries whose key matched its column's crossing bucket (bit j of `mask`: column c0 + j of the
- * span) to their columns' candidate lists as (weight, stake) pairs, in row order.
+ * span) to their columns' candidate lists as (weight, units) pairs, in row order.
  */
 // @ts-ignore: decorator
-@inline function appendMatches<T>(mask: u64, c0: i32, fill: usize, cand: usize, stride: usize, wp: usize, sv: f64): void {
+@inline function appendMatches<T>(mask: u64, c0: i32, fill: usize, cand: usize, stride: usize, wp: usize, u: i64): void {
   const wShift: usize = sizeof<T>() == 4 ? 2 : 3;
   while (mask != 0) {
     const j = c0 + <i32>ctz(mask);
@@ -260,7 +259,7 @@ function consensusOf<T>(): void {
     store<i32>(fAt, n + 1);
     const at = cand + ((<usize>j * stride + <usize>n) << 4);
     store<f64>(at, weightAt<T>(wp + (<usize>j << wShift)));
-    store<f64>(at, sv, 8);
+    store<i64>(at, u, 8);
     mask &= mask - 1;
   }
 }
@@ -271,8 +270,8 @@ function consensusOf<T>(): void {
 }
 
 // @ts-ignore: decorator
-@inline function stakeAt(c: usize, i: i32): f64 {
-  return load<f64>(c + (<usize>i << 4), 8);
+@inline function unitsAt(c: usize, i: i32): i64 {
+  return load<i64>(c + (<usize>i << 4), 8);
 }
 
 /** The IEEE-754 pattern of candidate i's weight without the sign (−0 as 0): monotone in the value. */
@@ -282,11 +281,14 @@ function consensusOf<T>(): void {
 }
 
 /**
- * The exact weight among the n (weight, stake) pairs at c (row order) where the running stake, starting at
- * `above`, reaches κ (values descending): the radix select of src/research/consensus.ts's selectColumn, step
- * for step. `sub` holds 256 f64 (one step's sub-bucket stake).
+ * The exact weight among the n (weight, units) pairs at c (row order) where the running stake, starting at
+ * `above0`, reaches T (values descending; among equal values the first in row order). 16 or fewer candidates,
+ * or all equal: a stable insertion sort, then the walk. More: a radix select on the IEEE-754 patterns (sign
+ * cleared) — the top bit where the candidates differ and the 7 below it file each into one of 256 sub-buckets,
+ * whose stake is walked from the highest filled one; the crossing sub-bucket's candidates move to the front in
+ * order and the next step looks below the bits just used. `sub` holds 256 i64, all zero between calls.
  */
-function selectColumn<T>(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64 {
+function selectColumn(c: usize, n: i32, above0: i64, T_: i64, sub: usize): f64 {
   let hi = n;
   let above = above0;
   for (;;) {
@@ -299,7 +301,6 @@ function selectColumn<T>(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64
     }
     const diff = any ^ all;
     if (hi <= 16 || diff == 0) {
-      // Insertion sort, descending and stable, then the running stake.
       for (let i = 1; i < hi; i++) {
         const x = v128.load(c + (<usize>i << 4));
         const wi = f64x2.extract_lane(x, 0);
@@ -311,29 +312,27 @@ function selectColumn<T>(c: usize, n: i32, above0: f64, k: f64, sub: usize): f64
         v128.store(c + (<usize>(j + 1) << 4), x);
       }
       for (let i = 0; i < hi; i++) {
-        above += stakeAt(c, i);
-        if (reached<T>(above, k)) return candWeight(c, i);
+        above += unitsAt(c, i);
+        if (above >= T_) return candWeight(c, i);
       }
+      // Unreachable: the bucket walk stopped here because this bucket's stake reaches T.
       return hi > 0 ? candWeight(c, hi - 1) : 0;
     }
     const top = 63 - <i32>clz<u64>(diff);
     const sh = <u64>(top < 7 ? 0 : top - 7);
-    // `sub` is all zeros here (cleared once per consensus, then after each step over the range it used).
     let lowest = 255;
     let highest = 0;
     for (let i = 0; i < hi; i++) {
       const key = <i32>((patternAt(c, i) >> sh) & 0xff);
       const at = sub + (<usize>key << 3);
-      store<f64>(at, load<f64>(at) + stakeAt(c, i));
+      store<i64>(at, load<i64>(at) + unitsAt(c, i));
       lowest = min(lowest, key);
       highest = max(highest, key);
     }
-    // The walk starts at the highest filled sub-bucket: above it every one holds 0, and `above` + 0 has not
-    // reached κ (`above` had not), so the walk from 255 passes them without stopping.
     let kb = highest;
     for (; kb > lowest; kb--) {
-      const next = above + load<f64>(sub + (<usize>kb << 3));
-      if (reached<T>(next, k)) break;
+      const next = above + load<i64>(sub + (<usize>kb << 3));
+      if (next >= T_) break;
       above = next;
     }
     memory.fill(sub + (<usize>lowest << 3), 0, <usize>(highest - lowest + 1) << 3);

@@ -6,7 +6,7 @@ import {
   normalizeRewards32,
 } from './bonds';
 import { consensus } from './consensus';
-import { COL32, COL_SUM, C_OLD, M, f32mode, laMode, legacyConsensus, liquidAlphaOn, readResearchJob, version } from './job';
+import { COL32, COL_SUM, C_OLD, M, f32mode, laMode, liquidAlphaOn, readResearchJob, version } from './job';
 import { normalizeRows, normalizeRows32, stakeShares, stakeShares32 } from './normalize';
 import { incentive, incentive32, rankPass, rankPass32, trusts, trusts32 } from './rank';
 
@@ -17,14 +17,14 @@ export function runResearchEpoch(job: usize): void {
   if (f32mode) {
     stakeShares32();
     memory.fill(COL32, 0, <usize>M << 2);
-    if (!normalizeRows32(!legacyConsensus)) {
+    if (!normalizeRows32()) {
       setSlot(job, R_STATUS, STATUS_BAD_WEIGHT);
       return;
     }
   } else {
     stakeShares();
     memory.fill(COL_SUM, 0, <usize>M << 3);
-    if (!normalizeRows(!legacyConsensus)) {
+    if (!normalizeRows()) {
       setSlot(job, R_STATUS, STATUS_BAD_WEIGHT);
       return;
     }

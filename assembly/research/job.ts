@@ -70,7 +70,7 @@ export let DEN32: usize = 0;
 export let BSUM32: usize = 0;
 const F32_VECTORS = 8;
 
-/** Columns of one bucket table: 8 f64 per bucket row (K × 64 bytes, ≤ 16 KB, stays in L1). */
+/** Columns of one bucket table: 8 i64 per bucket row (K × 64 bytes, ≤ 16 KB, stays in L1). */
 export const BLOCK: i32 = 8;
 /** At most this many buckets per column (about one per validator, at least 16). */
 export const MAX_BUCKETS: i32 = 256;
@@ -100,22 +100,24 @@ export function spanWidth(v: i32, m: i32): i32 {
 }
 
 /**
- * Candidate slots (16 bytes: weight, stake) per column of a span: room for every row, and a multiple of 256
- * slots plus 4, so the columns' lists start one cache line apart modulo 4 KiB instead of all in one L1 set.
+ * Candidate slots (16 bytes: weight, stake units) per column of a span: room for every row, and a multiple of
+ * 256 slots plus 4, so the columns' lists start one cache line apart modulo 4 KiB instead of all in one L1 set.
  */
 export function candStride(v: i32): usize {
   return ((<usize>v + 255) & ~(<usize>255)) + 4;
 }
 
 /**
- * The bucket key of every weight (one byte each, V×M + 16), one bucket table, per-column state of one span
- * (crossing bucket, stake above it, candidates found), the select's 256 sub-buckets and room for the span's
- * candidates.
+ * The bucket key of every weight (one byte each, V×M + 16), one bucket table, each validator's stake in units,
+ * each column's key scale, per-column state of one span (crossing bucket, stake above it, candidates found),
+ * the select's 256 sub-buckets and room for the span's candidates.
  */
 export function consensusWorkBytes(v: i32, m: i32): usize {
   const k = <usize>bucketsFor(v);
   const span = <usize>gatherSpan(v);
-  return keysBytes(v, m) + k * BLOCK * 8 + span * 16 + 256 * 8 + candStride(v) * <usize>spanWidth(v, m) * 16;
+  return (
+    keysBytes(v, m) + k * BLOCK * 8 + align16(<usize>v << 3) + align16(<usize>m << 3) + span * 16 + 256 * 8 + candStride(v) * <usize>spanWidth(v, m) * 16
+  );
 }
 
 // @ts-ignore: decorator

@@ -1,10 +1,10 @@
-// Stake shares, the weight check, row normalisation W / (Σ_row W + 1e-6) in place, the prerank P = Σ_v S·W,
-// the row sums of the normalised weights and the row's consensus bucket keys, while the row is in cache. (The
+// Stake shares, the weight check, row normalisation W / (Σ_row W + 1e-6) in place, the prerank P = Σ_v S·W and
+// the row sums of the normalised weights, while the row is in cache. (The consensus files its bucket keys in a
+// pass of its own: their scale per column is the prerank, known only after the last row. The
 // bond update of Yuma 2C and Yuma 3 without liquid alpha needs no consensus either, but runs in the rank pass:
 // here it would push the weights the consensus gathers from next out of the cache.)
 import { LANE_MIN } from './abi';
-import { keyBase, keyTop, keys16of32, keys16of64, prepareKeys, rowKeys, rowKeys32 } from './consensus';
-import { KEYS, M, P, P32, ROW_SUM_W, S, V, W, W_IN, f64At, fr, row32, rowAt, setF64 } from './job';
+import { M, P, P32, ROW_SUM_W, S, V, W, W_IN, f64At, fr, row32, rowAt, setF64 } from './job';
 import { lanesTotal, laneSum, vectorEnd } from './lanes';
 import { lanesTotal32, laneSum32, toF64 } from './lanes32';
 
@@ -17,16 +17,14 @@ export function stakeShares(): void {
 
 /**
  * Returns false at the first row holding a negative, NaN or infinite weight (the caller then names it; the bond
- * state is only ever written to the other buffer, so nothing is lost). `keys`: file the row's weights into the
- * consensus buckets (rowKeys).
+ * state is only ever written to the other buffer, so nothing is lost).
  */
-export function normalizeRows(keys: bool): bool {
+export function normalizeRows(): bool {
   const n = M;
   const end = vectorEnd(n);
   const zero = f64x2.splat(0);
   const inf = f64x2.splat(Infinity);
   memory.fill(P, 0, <usize>n << 3);
-  if (keys) prepareKeys();
   for (let v = 0; v < V; v++) {
     const o = rowAt(W, v);
     // The raw weights, when in a buffer of their own, are copied into W on the way.
@@ -67,8 +65,8 @@ export function normalizeRows(keys: bool): bool {
     const s = f64At(S, v);
     const d2 = f64x2.splat(den);
     const s2 = f64x2.splat(s);
-    if (keys && n >= LANE_MIN) {
-      fusedRow(o, KEYS + <usize>v * <usize>n, n, d2, s2, den, s, v);
+    if (n >= LANE_MIN) {
+      fusedRow(o, n, d2, s2, den, s, v);
       continue;
     }
     m = 0;
@@ -86,20 +84,17 @@ export function normalizeRows(keys: bool): bool {
       setF64(P, m, f64At(P, m) + s * x);
     }
     setF64(ROW_SUM_W, v, laneSum(o, n));
-    if (keys) rowKeys(v, 0);
   }
   return true;
 }
 
 /**
- * A row of LANE_MIN or more weights: the division, the prerank, the normalised row's lane sum and the keys of
- * 16 weights at a time in one loop (the same operations, in the same order per lane and per column, as the
- * separate loops above and laneSum / rowKeys).
+ * A row of LANE_MIN or more weights: the division, the prerank and the normalised row's lane sum of 16 weights
+ * at a time in one loop (the same operations, in the same order per lane and per column, as the separate loops
+ * above and laneSum).
  */
 // @ts-ignore: decorator
-@inline function fusedRow(o: usize, kRow: usize, n: i32, d2: v128, s2: v128, den: f64, s: f64, v: i32): void {
-  const base = i32x4.splat(keyBase);
-  const top = i32x4.splat(keyTop);
+@inline function fusedRow(o: usize, n: i32, d2: v128, s2: v128, den: f64, s: f64, v: i32): void {
   let a = f64x2.splat(0);
   let b = f64x2.splat(0);
   let m = 0;
@@ -132,9 +127,7 @@ export function normalizeRows(keys: bool): bool {
     v128.store(pAt, f64x2.add(v128.load(pAt, 112), f64x2.mul(s2, x7)), 112);
     a = f64x2.add(f64x2.add(f64x2.add(f64x2.add(a, x0), x2), x4), x6);
     b = f64x2.add(f64x2.add(f64x2.add(f64x2.add(b, x1), x3), x5), x7);
-    v128.store(kRow + <usize>m, keys16of64(x0, x1, x2, x3, x4, x5, x6, x7, base, top));
   }
-  const keyed = m;
   const end = n & ~3;
   for (; m < end; m += 4) {
     const at = o + (<usize>m << 3);
@@ -156,7 +149,6 @@ export function normalizeRows(keys: bool): bool {
     sum += x;
   }
   setF64(ROW_SUM_W, v, sum);
-  rowKeys(v, keyed);
 }
 
 
@@ -169,16 +161,15 @@ export function stakeShares32(): void {
 
 /**
  * normalizeRows over f32 weights, every operation rounded to float32 (src/research/kernel.ts's f32 branch):
- * den = Σ_row W + ε, W / den, P += s·x, the normalised row's sum; keys as rowKeys.
+ * den = Σ_row W + ε, W / den, P += s·x, the normalised row's sum.
  */
-export function normalizeRows32(keys: bool): bool {
+export function normalizeRows32(): bool {
   const n = M;
   const end = vectorEnd(n);
   const zero = f32x4.splat(0);
   const inf = f32x4.splat(Infinity);
   const eps: f32 = <f32>1e-6;
   memory.fill(P32, 0, <usize>n << 2);
-  if (keys) prepareKeys();
   for (let v = 0; v < V; v++) {
     const o = row32(W, v);
     // The raw weights, when in a buffer of their own, are copied into W on the way.
@@ -212,8 +203,8 @@ export function normalizeRows32(keys: bool): bool {
     const s = <f32>f64At(S, v);
     const d4 = f32x4.splat(den);
     const s4 = f32x4.splat(s);
-    if (keys && n >= LANE_MIN) {
-      fusedRow32(o, KEYS + <usize>v * <usize>n, n, d4, s4, den, s, v);
+    if (n >= LANE_MIN) {
+      fusedRow32(o, n, d4, s4, den, s, v);
       continue;
     }
     m = 0;
@@ -233,17 +224,14 @@ export function normalizeRows32(keys: bool): bool {
       store<f32>(pAt, load<f32>(pAt) + s * x);
     }
     setF64(ROW_SUM_W, v, <f64>laneSum32(o, n));
-    if (keys) rowKeys32(v, 0);
   }
   toF64(P, P32, n);
   return true;
 }
 
-/** fusedRow over f32: the division, the prerank, the lane sum and 16 keys per step in one loop. */
+/** fusedRow over f32: the division, the prerank and the lane sum of 16 weights per step in one loop. */
 // @ts-ignore: decorator
-@inline function fusedRow32(o: usize, kRow: usize, n: i32, d4: v128, s4: v128, den: f32, s: f32, v: i32): void {
-  const base = i32x4.splat(keyBase);
-  const top = i32x4.splat(keyTop);
+@inline function fusedRow32(o: usize, n: i32, d4: v128, s4: v128, den: f32, s: f32, v: i32): void {
   let a = f32x4.splat(0);
   let m = 0;
   for (; m + 16 <= n; m += 16) {
@@ -262,9 +250,7 @@ export function normalizeRows32(keys: bool): bool {
     v128.store(pAt, f32x4.add(v128.load(pAt, 32), f32x4.mul(s4, x2)), 32);
     v128.store(pAt, f32x4.add(v128.load(pAt, 48), f32x4.mul(s4, x3)), 48);
     a = f32x4.add(f32x4.add(f32x4.add(f32x4.add(a, x0), x1), x2), x3);
-    v128.store(kRow + <usize>m, keys16of32(x0, x1, x2, x3, base, top));
   }
-  const keyed = m;
   const end = n & ~3;
   for (; m < end; m += 4) {
     const at = o + (<usize>m << 2);
@@ -284,5 +270,4 @@ export function normalizeRows32(keys: bool): bool {
     sum += x;
   }
   setF64(ROW_SUM_W, v, <f64>sum);
-  rowKeys32(v, keyed);
 }
