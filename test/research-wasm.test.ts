@@ -196,6 +196,22 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  it('κ = 0: every column’s consensus is its largest weight (the first running stake already reaches 0), the same bits in both', () => {
+    const c = makeCase(40, 64, 2, 31);
+    const W = flatten(c.weights[0], 64);
+    const max = new Float64Array(64).fill(-Infinity);
+    for (let i = 0; i < W.length; i++) max[i % 64] = Math.max(max[i % 64], W[i]);
+    const got = new Float64Array(64);
+    consensusColumns(W, Float64Array.from(c.stakes[0], (x) => x / c.stakes[0].reduce((a, b) => a + b, 0)), 40, 64, 0, precision === 'f32', got);
+    expect(Array.from(got)).toEqual(Array.from(max));
+    for (const version of YUMA_VERSIONS) {
+      const cfg = resolveConfig(version, { kappa: 0 });
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, config: { kappa: 0 }, precision });
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} e${e}`);
+    }
+  });
+
   it('an epoch whose weights are all zero (degenerate consensus) gives the same bits in both', () => {
     for (const version of YUMA_VERSIONS) {
       const c = makeCase(4, 6, 2, 5);

@@ -72,13 +72,15 @@ function keyScales<T>(scale: usize, K: i32): void {
 }
 
 /**
- * The key of every normalised weight, min(trunc(w · scale_m), K − 1), one byte each into KEYS. Multiplying by a
- * positive number and truncating never reverse two weights, so the keys are monotone in the value within a
- * column (0 and −0 share key 0; NaN products of 0 · ∞ saturate to 0).
+ * The key of every normalised weight, min(trunc(w · scale_m), K − 1), one byte each into KEYS, and each column's
+ * highest key into `highest` (M bytes). Multiplying by a positive number and truncating never reverse two weights,
+ * so the keys are monotone in the value within a column (0 and −0 share key 0; NaN products of 0 · ∞ saturate
+ * to 0).
  */
-function fileKeys<T>(scale: usize, K: i32): void {
+function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
   const top = i32x4.splat(K - 1);
   const n = M;
+  memory.fill(highest, 0, <usize>n);
   for (let v = 0; v < V; v++) {
     const dst = KEYS + <usize>v * <usize>n;
     let m = 0;
@@ -91,11 +93,13 @@ function fileKeys<T>(scale: usize, K: i32): void {
         const k1 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at, 16), v128.load(r, 16))), top);
         const k2 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at, 32), v128.load(r, 32))), top);
         const k3 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at, 48), v128.load(r, 48))), top);
-        v128.store(dst + <usize>m, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3)));
+        const keys = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
+        v128.store(dst + <usize>m, keys);
+        v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
         const x = load<f32>(src + (<usize>m << 2)) * load<f32>(scale + (<usize>m << 2));
-        store<u8>(dst + <usize>m, <u8>min(i32x4.extract_lane(i32x4.trunc_sat_f32x4_s(f32x4.splat(x)), 0), K - 1));
+        fileKey(dst, highest, m, min(i32x4.extract_lane(i32x4.trunc_sat_f32x4_s(f32x4.splat(x)), 0), K - 1));
       }
     } else {
       const src = rowAt(W, v);
@@ -106,14 +110,22 @@ function fileKeys<T>(scale: usize, K: i32): void {
         const k1 = keys4of64(v128.load(at, 32), v128.load(at, 48), v128.load(r, 32), v128.load(r, 48), top);
         const k2 = keys4of64(v128.load(at, 64), v128.load(at, 80), v128.load(r, 64), v128.load(r, 80), top);
         const k3 = keys4of64(v128.load(at, 96), v128.load(at, 112), v128.load(r, 96), v128.load(r, 112), top);
-        v128.store(dst + <usize>m, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3)));
+        const keys = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
+        v128.store(dst + <usize>m, keys);
+        v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
         const x = load<f64>(src + (<usize>m << 3)) * load<f64>(scale + (<usize>m << 3));
-        store<u8>(dst + <usize>m, <u8>min(i32x4.extract_lane(i32x4.trunc_sat_f64x2_s_zero(f64x2.splat(x)), 0), K - 1));
+        fileKey(dst, highest, m, min(i32x4.extract_lane(i32x4.trunc_sat_f64x2_s_zero(f64x2.splat(x)), 0), K - 1));
       }
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline function fileKey(dst: usize, highest: usize, m: i32, key: i32): void {
+  store<u8>(dst + <usize>m, <u8>key);
+  store<u8>(highest + <usize>m, <u8>max(<i32>load<u8>(highest + <usize>m), key));
 }
 
 /** Keys of four f64 weights (two vectors) under their scales, clamped to top. */
@@ -138,7 +150,8 @@ function consensusOf<T>(): void {
   const scale = units + ((<usize>V * 8 + 15) & ~(<usize>15));
   const span = gatherSpan(V);
   // Per column of a span: crossing bucket (u8), stake above it (i64), candidates found (i32).
-  const bucket = scale + ((<usize>M * 8 + 15) & ~(<usize>15));
+  const highest = scale + ((<usize>M * 8 + 15) & ~(<usize>15));
+  const bucket = highest + ((<usize>M + 15) & ~(<usize>15));
   const above = bucket + <usize>span;
   const fill = above + (<usize>span << 3);
   const sub = fill + (<usize>span << 2);
@@ -163,7 +176,7 @@ function consensusOf<T>(): void {
     return;
   }
   keyScales<T>(scale, K);
-  fileKeys<T>(scale, K);
+  fileKeys<T>(scale, K, highest);
   // One cache line of weights: 8 f64 or 16 f32.
   const line = sizeof<T>() == 4 ? 16 : 8;
   const rowBytes = <usize>M;
@@ -196,8 +209,10 @@ function consensusOf<T>(): void {
         }
       }
       for (let j = 0; j < bw; j++) {
+        // From the column's highest key down: the buckets above it are empty, and starting in one of them would
+        // stop an empty walk there when κ is 0 (T = 0), instead of at the column's largest weight.
         let up: i64 = 0;
-        let kb = K - 1;
+        let kb = <i32>load<u8>(highest + <usize>(s0 + b0 + j));
         for (; kb > 0; kb--) {
           const next = up + load<i64>(table + ((<usize>(kb * BLOCK + j)) << 3));
           if (next >= T_) break;

@@ -109,14 +109,14 @@ export function candStride(v: i32): usize {
 
 /**
  * The bucket key of every weight (one byte each, V×M + 16), one bucket table, each validator's stake in units,
- * each column's key scale, per-column state of one span (crossing bucket, stake above it, candidates found),
+ * each column's key scale and highest key, per-column state of one span (crossing bucket, stake above it, candidates found),
  * the select's 256 sub-buckets and room for the span's candidates.
  */
 export function consensusWorkBytes(v: i32, m: i32): usize {
   const k = <usize>bucketsFor(v);
   const span = <usize>gatherSpan(v);
   return (
-    keysBytes(v, m) + k * BLOCK * 8 + align16(<usize>v << 3) + align16(<usize>m << 3) + span * 16 + 256 * 8 + candStride(v) * <usize>spanWidth(v, m) * 16
+    keysBytes(v, m) + k * BLOCK * 8 + align16(<usize>v << 3) + align16(<usize>m << 3) + align16(<usize>m) + span * 16 + 256 * 8 + candStride(v) * <usize>spanWidth(v, m) * 16
   );
 }
 
