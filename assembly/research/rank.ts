@@ -11,23 +11,43 @@ import {
 import { lanesTotal, nanToNum, vectorEnd } from './lanes';
 import { lanesTotal32, toF32, toF64 } from './lanes32';
 
+// Compile-time switches for the passes' specialised loops: a function instantiated with Yes compiles the branch
+// isSigned<T>() guards, one with No drops it, so no loop tests a flag per entry (binaryen folds copies of one
+// inlined loop that differ only in boolean literals back into one loop with the flags as variables).
+type Yes = i8;
+type No = u8;
+
 export function rankPass(liquidRuns: bool): void {
   const n = M;
-  const end = vectorEnd(n);
-  const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
   const buys = version == VERSION_YUMA1 || version == VERSION_YUMA2 || version == VERSION_YUMA2B;
-  const relative = version == VERSION_YUMA3 && liquidRuns;
   const fused = version == VERSION_YUMA2C || (version == VERSION_YUMA3 && !liquidRuns);
-  const keep2 = f64x2.splat(1 - bondPenalty);
-  const pen2 = f64x2.splat(bondPenalty);
-  const keep = 1 - bondPenalty;
-  const pen = bondPenalty;
   memory.fill(R, 0, <usize>n << 3);
   if (fused) {
     rankBondPass();
     return;
   }
-  if (buys) memory.fill(BSUM, 0, <usize>n << 3);
+  if (buys) {
+    memory.fill(BSUM, 0, <usize>n << 3);
+    rankRows<Yes>();
+  } else {
+    // Yuma 3 with liquid alpha: the rank and each row's liquid bonds.
+    rankRows<No>();
+  }
+}
+
+/** rankRows32 in f64. */
+function rankRows<BUYS>(): void {
+  const buys = isSigned<BUYS>();
+  const n = M;
+  const end = vectorEnd(n);
+  const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
+  const r = R;
+  const c = C;
+  const bsum = BSUM;
+  const keep2 = f64x2.splat(1 - bondPenalty);
+  const pen2 = f64x2.splat(bondPenalty);
+  const keep = 1 - bondPenalty;
+  const pen = bondPenalty;
   for (let v = 0; v < V; v++) {
     const o = rowAt(base, v);
     const s = f64At(S, v);
@@ -39,32 +59,31 @@ export function rankPass(liquidRuns: bool): void {
       const at = <usize>m << 3;
       const w0 = v128.load(o + at);
       const w1 = v128.load(o + at, 16);
-      const c0 = v128.load(C + at);
-      const c1 = v128.load(C + at, 16);
-      const x0 = f64x2.pmin(c0, w0);
-      const x1 = f64x2.pmin(c1, w1);
-      v128.store(R + at, f64x2.add(v128.load(R + at), f64x2.mul(s2, x0)));
-      v128.store(R + at, f64x2.add(v128.load(R + at, 16), f64x2.mul(s2, x1)), 16);
-      a = f64x2.add(a, x0);
-      b = f64x2.add(b, x1);
+      const x0 = f64x2.pmin(v128.load(c + at), w0);
+      const x1 = f64x2.pmin(v128.load(c + at, 16), w1);
+      v128.store(r + at, f64x2.add(v128.load(r + at), f64x2.mul(s2, x0)));
+      v128.store(r + at, f64x2.add(v128.load(r + at, 16), f64x2.mul(s2, x1)), 16);
       if (buys) {
+        a = f64x2.add(a, x0);
+        b = f64x2.add(b, x1);
         const p0 = f64x2.mul(s2, f64x2.add(f64x2.mul(keep2, w0), f64x2.mul(pen2, x0)));
         const p1 = f64x2.mul(s2, f64x2.add(f64x2.mul(keep2, w1), f64x2.mul(pen2, x1)));
-        v128.store(BSUM + at, f64x2.add(v128.load(BSUM + at), p0));
-        v128.store(BSUM + at, f64x2.add(v128.load(BSUM + at, 16), p1), 16);
+        v128.store(bsum + at, f64x2.add(v128.load(bsum + at), p0));
+        v128.store(bsum + at, f64x2.add(v128.load(bsum + at, 16), p1), 16);
       }
     }
     let sum = lanesTotal(a, b);
     for (; m < n; m++) {
-      const w = load<f64>(o + (<usize>m << 3));
-      const c = f64At(C, m);
-      const x = w < c ? w : c;
-      setF64(R, m, f64At(R, m) + s * x);
+      const at = <usize>m << 3;
+      const w = load<f64>(o + at);
+      const cm = load<f64>(c + at);
+      const x = w < cm ? w : cm;
+      store<f64>(r + at, load<f64>(r + at) + s * x);
       sum += x;
-      if (buys) setF64(BSUM, m, f64At(BSUM, m) + s * (keep * w + pen * x));
+      if (buys) store<f64>(bsum + at, load<f64>(bsum + at) + s * (keep * w + pen * x));
     }
-    setF64(ROW_SUM_WC, v, sum);
-    if (relative) relativeRowLiquid(v);
+    if (buys) setF64(ROW_SUM_WC, v, sum);
+    else relativeRowLiquid(v);
   }
 }
 
@@ -87,11 +106,43 @@ export function rankPass(liquidRuns: bool): void {
 /**
  * rankPass with the bond step of Yuma 2C or Yuma 3 without liquid alpha in the same loop (each weight loaded
  * once for its clipping and its bond; the bond arithmetic entry by entry as before). R and COL_SUM start at 0.
+ * Specialised per version and bond state (no branch in the loop); Yuma 3 takes no row sums (it returns no
+ * validator trust).
  */
 function rankBondPass(): void {
+  const y3 = version == VERSION_YUMA3;
+  if (B_OLD != 0) {
+    if (y3) rankBondRows<Yes, Yes>();
+    else rankBondRows<No, Yes>();
+  } else {
+    if (y3) rankBondRows<Yes, No>();
+    else rankBondRows<No, No>();
+  }
+}
+
+/** Two entries at byte offset at of the f64 rank pass with the bond step; returns the clipped weights. */
+// @ts-ignore: decorator
+@inline function rankBond2(
+  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, oRow: usize, s2: v128, a2: v128, k2: v128, cap2: v128, buy2: v128, decay2: v128,
+  r: usize, c: usize, col: usize,
+): v128 {
+  const x = f64x2.pmin(v128.load(c + at), w);
+  v128.store(r + at, f64x2.add(v128.load(r + at), f64x2.mul(s2, x)));
+  const old = hasOld ? v128.load(oRow + at) : f64x2.splat(0);
+  const b = y3 ? relativeStep2(old, w, a2, k2) : capacityStep2(old, w, cap2, buy2, decay2);
+  v128.store(bRow + at, b);
+  v128.store(col + at, f64x2.add(v128.load(col + at), b));
+  return x;
+}
+
+function rankBondRows<Y3, OLD>(): void {
+  const y3 = isSigned<Y3>();
+  const hasOld = isSigned<OLD>();
   const n = M;
   const end = vectorEnd(n);
-  const y3 = version == VERSION_YUMA3;
+  const r = R;
+  const c = C;
+  const col = COL_SUM;
   const alpha = 1 - bondMovingAvg;
   const keep = 1 - alpha;
   const a2 = f64x2.splat(alpha);
@@ -102,7 +153,7 @@ function rankBondPass(): void {
   for (let v = 0; v < V; v++) {
     const o = rowAt(W, v);
     const bRow = rowAt(B_NEW, v);
-    const oRow = B_OLD != 0 ? rowAt(B_OLD, v) : 0;
+    const oRow = hasOld ? rowAt(B_OLD, v) : 0;
     const s = f64At(S, v);
     const s2 = f64x2.splat(s);
     const cap = s * MAXINT;
@@ -114,37 +165,27 @@ function rankBondPass(): void {
     let m = 0;
     for (; m < end; m += 4) {
       const at = <usize>m << 3;
-      const w0 = v128.load(o + at);
-      const w1 = v128.load(o + at, 16);
-      const x0 = f64x2.pmin(v128.load(C + at), w0);
-      const x1 = f64x2.pmin(v128.load(C + at, 16), w1);
-      v128.store(R + at, f64x2.add(v128.load(R + at), f64x2.mul(s2, x0)));
-      v128.store(R + at, f64x2.add(v128.load(R + at, 16), f64x2.mul(s2, x1)), 16);
-      a = f64x2.add(a, x0);
-      b = f64x2.add(b, x1);
-      const old0 = oRow != 0 ? v128.load(oRow + at) : zero;
-      const old1 = oRow != 0 ? v128.load(oRow + at, 16) : zero;
-      const b0 = y3 ? relativeStep2(old0, w0, a2, k2) : capacityStep2(old0, w0, cap2, buy2, decay2);
-      const b1 = y3 ? relativeStep2(old1, w1, a2, k2) : capacityStep2(old1, w1, cap2, buy2, decay2);
-      v128.store(bRow + at, b0);
-      v128.store(bRow + at, b1, 16);
-      v128.store(COL_SUM + at, f64x2.add(v128.load(COL_SUM + at), b0));
-      v128.store(COL_SUM + at, f64x2.add(v128.load(COL_SUM + at, 16), b1), 16);
+      const x0 = rankBond2(y3, hasOld, v128.load(o + at), at, bRow, oRow, s2, a2, k2, cap2, buy2, decay2, r, c, col);
+      const x1 = rankBond2(y3, hasOld, v128.load(o + at, 16), at + 16, bRow, oRow, s2, a2, k2, cap2, buy2, decay2, r, c, col);
+      if (!y3) {
+        a = f64x2.add(a, x0);
+        b = f64x2.add(b, x1);
+      }
     }
     let sum = lanesTotal(a, b);
     for (; m < n; m++) {
       const at = <usize>m << 3;
       const w = load<f64>(o + at);
-      const c = load<f64>(C + at);
-      const x = w < c ? w : c;
-      store<f64>(R + at, load<f64>(R + at) + s * x);
+      const cm = load<f64>(c + at);
+      const x = w < cm ? w : cm;
+      store<f64>(r + at, load<f64>(r + at) + s * x);
       sum += x;
-      const old = oRow != 0 ? load<f64>(oRow + at) : 0;
+      const old = hasOld ? load<f64>(oRow + at) : 0;
       const bond = y3 ? relativeStep(old, w, alpha, keep) : capacityStep(old, w, cap, buy, decay);
       store<f64>(bRow + at, bond);
-      store<f64>(COL_SUM + at, load<f64>(COL_SUM + at) + bond);
+      store<f64>(col + at, load<f64>(col + at) + bond);
     }
-    setF64(ROW_SUM_WC, v, sum);
+    if (!y3) setF64(ROW_SUM_WC, v, sum);
   }
 }
 
@@ -177,22 +218,41 @@ export function trusts(): void {
 /** rankPass over f32 matrices, every operation rounded to float32; R and BSUM written back as f64. */
 export function rankPass32(liquidRuns: bool): void {
   const n = M;
-  const end = vectorEnd(n);
-  const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
   const buys = version == VERSION_YUMA1 || version == VERSION_YUMA2 || version == VERSION_YUMA2B;
-  const relative = version == VERSION_YUMA3 && liquidRuns;
   const fused = version == VERSION_YUMA2C || (version == VERSION_YUMA3 && !liquidRuns);
-  const keep = <f32>(1 - bondPenalty);
-  const pen = <f32>bondPenalty;
-  const keep4 = f32x4.splat(keep);
-  const pen4 = f32x4.splat(pen);
   memory.fill(R32, 0, <usize>n << 2);
   if (fused) {
     rankBondPass32();
     toF64(R, R32, n);
     return;
   }
-  if (buys) memory.fill(BSUM32, 0, <usize>n << 2);
+  if (buys) {
+    memory.fill(BSUM32, 0, <usize>n << 2);
+    rankRows32<Yes>();
+    toF64(BSUM, BSUM32, n);
+  } else {
+    // Yuma 3 with liquid alpha: the rank and each row's liquid bonds.
+    rankRows32<No>();
+  }
+  toF64(R, R32, n);
+}
+
+/**
+ * The rank pass of Yuma 1/2/2B (buys: also the column sums of the bonds bought, S·(keep·W + pen·min(W, C))) or
+ * of Yuma 3 with liquid alpha (each row's bonds right after its rank; no row sums, Yuma 3 returns no trust).
+ */
+function rankRows32<BUYS>(): void {
+  const buys = isSigned<BUYS>();
+  const n = M;
+  const end = vectorEnd(n);
+  const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
+  const r32 = R32;
+  const c32 = C32;
+  const bsum = BSUM32;
+  const keep = <f32>(1 - bondPenalty);
+  const pen = <f32>bondPenalty;
+  const keep4 = f32x4.splat(keep);
+  const pen4 = f32x4.splat(pen);
   for (let v = 0; v < V; v++) {
     const o = row32(base, v);
     const s = <f32>f64At(S, v);
@@ -202,29 +262,27 @@ export function rankPass32(liquidRuns: bool): void {
     for (; m < end; m += 4) {
       const at = <usize>m << 2;
       const w = v128.load(o + at);
-      const x = f32x4.pmin(v128.load(C32 + at), w);
-      v128.store(R32 + at, f32x4.add(v128.load(R32 + at), f32x4.mul(s4, x)));
-      a = f32x4.add(a, x);
+      const x = f32x4.pmin(v128.load(c32 + at), w);
+      v128.store(r32 + at, f32x4.add(v128.load(r32 + at), f32x4.mul(s4, x)));
       if (buys) {
+        a = f32x4.add(a, x);
         const p = f32x4.mul(s4, f32x4.add(f32x4.mul(keep4, w), f32x4.mul(pen4, x)));
-        v128.store(BSUM32 + at, f32x4.add(v128.load(BSUM32 + at), p));
+        v128.store(bsum + at, f32x4.add(v128.load(bsum + at), p));
       }
     }
     let sum: f32 = end > 0 ? lanesTotal32(a) : 0;
     for (; m < n; m++) {
       const at = <usize>m << 2;
       const w = load<f32>(o + at);
-      const c = load<f32>(C32 + at);
+      const c = load<f32>(c32 + at);
       const x = w < c ? w : c;
-      store<f32>(R32 + at, load<f32>(R32 + at) + s * x);
+      store<f32>(r32 + at, load<f32>(r32 + at) + s * x);
       sum += x;
-      if (buys) store<f32>(BSUM32 + at, load<f32>(BSUM32 + at) + s * (keep * w + pen * x));
+      if (buys) store<f32>(bsum + at, load<f32>(bsum + at) + s * (keep * w + pen * x));
     }
-    setF64(ROW_SUM_WC, v, <f64>sum);
-    if (relative) relativeRowLiquid32(v);
+    if (buys) setF64(ROW_SUM_WC, v, <f64>sum);
+    else relativeRowLiquid32(v);
   }
-  toF64(R, R32, n);
-  if (buys) toF64(BSUM, BSUM32, n);
 }
 
 /** incentive in float32 (the sum and each share rounded); I also as f32 for the dividends. */
@@ -272,12 +330,51 @@ export function trusts32(): void {
 
 /**
  * rankPass32 with the bond step of Yuma 2C or Yuma 3 without liquid alpha in the same loop, as rankBondPass in
- * float32. R32 and COL32 start at 0.
+ * float32. R32 and COL32 start at 0. The loop is specialised per version and per bond state (old bonds or
+ * none), so it carries no branch, and takes eight entries a step: it is bound by the instructions it issues
+ * (a row held in L1 costs it as much as the matrices streamed), so loop overhead and address arithmetic count.
+ * Yuma 3 returns no validator trust, so its row sums of clipped weights are not taken.
  */
 function rankBondPass32(): void {
+  const y3 = version == VERSION_YUMA3;
+  if (B_OLD != 0) {
+    if (y3) rankBondRows32<Yes, Yes>();
+    else rankBondRows32<No, Yes>();
+  } else {
+    if (y3) rankBondRows32<Yes, No>();
+    else rankBondRows32<No, No>();
+  }
+}
+
+/** The bond of four entries: Yuma 3's relative step or Yuma 2C's capacity step (y3 a literal: one is compiled). */
+// @ts-ignore: decorator
+@inline function bondStep4(y3: bool, old: v128, w: v128, a: v128, keep: v128, cap: v128, buy: v128, decay: v128): v128 {
+  return y3 ? relativeStep4(old, w, a, keep) : capacityStep4(old, w, cap, buy, decay);
+}
+
+/** Four entries at byte offset at of the rank pass with the bond step; returns the clipped weights. */
+// @ts-ignore: decorator
+@inline function rankBond4(
+  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, oRow: usize, s4: v128, a4: v128, k4: v128, cap4: v128, buy4: v128, decay4: v128,
+  r32: usize, c32: usize, col: usize,
+): v128 {
+  const x = f32x4.pmin(v128.load(c32 + at), w);
+  v128.store(r32 + at, f32x4.add(v128.load(r32 + at), f32x4.mul(s4, x)));
+  const b = bondStep4(y3, hasOld ? v128.load(oRow + at) : f32x4.splat(0), w, a4, k4, cap4, buy4, decay4);
+  v128.store(bRow + at, b);
+  v128.store(col + at, f32x4.add(v128.load(col + at), b));
+  return x;
+}
+
+function rankBondRows32<Y3, OLD>(): void {
+  const y3 = isSigned<Y3>();
+  const hasOld = isSigned<OLD>();
   const n = M;
   const end = vectorEnd(n);
-  const y3 = version == VERSION_YUMA3;
+  const end8 = end & ~7;
+  const r32 = R32;
+  const c32 = C32;
+  const col = COL32;
   const alpha = 1 - bondMovingAvg;
   const a = <f32>alpha;
   const keep = <f32>(1 - alpha);
@@ -289,7 +386,7 @@ function rankBondPass32(): void {
   for (let v = 0; v < V; v++) {
     const o = row32(W, v);
     const bRow = row32(B_NEW, v);
-    const oRow = B_OLD != 0 ? row32(B_OLD, v) : 0;
+    const oRow = hasOld ? row32(B_OLD, v) : 0;
     const s = <f32>f64At(S, v);
     const s4 = f32x4.splat(s);
     const cap = s * <f32>MAXINT;
@@ -298,30 +395,31 @@ function rankBondPass32(): void {
     const buy4 = f32x4.splat(buy);
     let acc = zero;
     let m = 0;
-    for (; m < end; m += 4) {
+    for (; m < end8; m += 8) {
       const at = <usize>m << 2;
-      const w = v128.load(o + at);
-      const x = f32x4.pmin(v128.load(C32 + at), w);
-      v128.store(R32 + at, f32x4.add(v128.load(R32 + at), f32x4.mul(s4, x)));
-      acc = f32x4.add(acc, x);
-      const old = oRow != 0 ? v128.load(oRow + at) : zero;
-      const b = y3 ? relativeStep4(old, w, a4, k4) : capacityStep4(old, w, cap4, buy4, decay4);
-      v128.store(bRow + at, b);
-      v128.store(COL32 + at, f32x4.add(v128.load(COL32 + at), b));
+      const x0 = rankBond4(y3, hasOld, v128.load(o + at), at, bRow, oRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
+      const x1 = rankBond4(y3, hasOld, v128.load(o + at, 16), at + 16, bRow, oRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
+      if (!y3) acc = f32x4.add(f32x4.add(acc, x0), x1);
+    }
+    if (m < end) {
+      const at = <usize>m << 2;
+      const x = rankBond4(y3, hasOld, v128.load(o + at), at, bRow, oRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
+      if (!y3) acc = f32x4.add(acc, x);
+      m += 4;
     }
     let sum: f32 = end > 0 ? lanesTotal32(acc) : 0;
     for (; m < n; m++) {
       const at = <usize>m << 2;
       const w = load<f32>(o + at);
-      const c = load<f32>(C32 + at);
+      const c = load<f32>(c32 + at);
       const x = w < c ? w : c;
-      store<f32>(R32 + at, load<f32>(R32 + at) + s * x);
+      store<f32>(r32 + at, load<f32>(r32 + at) + s * x);
       sum += x;
-      const old: f32 = oRow != 0 ? load<f32>(oRow + at) : 0;
+      const old: f32 = hasOld ? load<f32>(oRow + at) : 0;
       const b = y3 ? relativeStep32(old, w, a, keep) : capacityStep32(old, w, cap, buy, decay);
       store<f32>(bRow + at, b);
-      store<f32>(COL32 + at, load<f32>(COL32 + at) + b);
+      store<f32>(col + at, load<f32>(col + at) + b);
     }
-    setF64(ROW_SUM_WC, v, <f64>sum);
+    if (!y3) setF64(ROW_SUM_WC, v, <f64>sum);
   }
 }
