@@ -14,7 +14,7 @@ import {
 } from './types.js';
 import { describe, typedArrayKind } from '../validation/describe.js';
 import { asTyped, borrowable, guard, holeCheck, plainView, readItem, readLength, readOptions, typedLength } from '../validation/read.js';
-import { oneOf, toBool, toInt, toU64 } from '../validation/values.js';
+import { oneOf, toBlock, toBool, toInt, toU64 } from '../validation/values.js';
 import { HIGH, LOW, u64Words } from './u64-words.js';
 
 /**
@@ -136,9 +136,9 @@ const TWO32 = 2 ** 32;
 /**
  * A u64 vector as a BigUint64Array of our own. Numbers are written as two u32 halves (no BigInt allocated per
  * element, which dominated small epochs); bigints are range-checked and stored as they are; anything else goes
- * through `toU64` for its message. Each element is read once.
+ * through `read` (`toU64`, or `toBlock` for blocks) for its message. Each element is read once.
  */
-function u64Vector(value: unknown, n: number, field: string): BigUint64Array {
+function u64Vector(value: unknown, n: number, field: string, read: (v: unknown, field: string) => bigint = toU64): BigUint64Array {
   return guard(field, () => {
     const typed = asTyped<BigUint64Array>(value, 'BigUint64Array');
     if (typed) {
@@ -161,7 +161,7 @@ function u64Vector(value: unknown, n: number, field: string): BigUint64Array {
       } else if (typeof v === 'bigint' && v >= 0n && v <= U64_MAX) {
         out[i] = v;
       } else {
-        out[i] = toU64(holeCheck(value, i, v, field), `${field}[${i}]`);
+        out[i] = read(holeCheck(value, i, v, field), `${field}[${i}]`);
       }
     }
     return out;
@@ -364,7 +364,7 @@ function commits(value: unknown, n: number, field: string): BigUint64Array | nul
     const out = new BigUint64Array(n);
     for (let i = 0; i < n; i++) {
       const c = readItem(value, i, field);
-      out[i] = c === null || c === undefined ? U64_MAX : toU64(c, `${field}[${i}]`);
+      out[i] = c === null || c === undefined ? U64_MAX : toBlock(c, `${field}[${i}]`);
     }
     return out;
   });
@@ -442,7 +442,7 @@ export function readSubnetFields(r: EpochInputRecord, admit?: (n: number) => voi
 
   const stake = u64Vector(r.stake, n, 'stake');
   checkTotalStake(stake);
-  const blockAtRegistration = u64Vector(r.blockAtRegistration, n, 'blockAtRegistration');
+  const blockAtRegistration = u64Vector(r.blockAtRegistration, n, 'blockAtRegistration', toBlock);
   const vp = permits(r.validatorPermit, n);
   const validatorPermit = new Uint8Array(n);
   validatorPermit.set(vp);
@@ -457,9 +457,9 @@ export function readSubnetFields(r: EpochInputRecord, admit?: (n: number) => voi
     validatorPermit,
     permitLength: vp.length,
     ownerUid,
-    currentBlock: toU64(r.currentBlock, 'currentBlock'),
+    currentBlock: toBlock(r.currentBlock, 'currentBlock'),
     tempo: toInt(r.tempo, 'tempo', 0, 65535),
-    lastStepBlock: toU64(r.lastStepBlock, 'lastStepBlock'),
+    lastStepBlock: toBlock(r.lastStepBlock, 'lastStepBlock'),
   };
 }
 
@@ -475,7 +475,7 @@ export function prepareMechanism(
   prefix: string,
 ): PreparedEpoch {
   const n = s.n;
-  const lastUpdate = u64Vector(r.lastUpdate, n, `${prefix}lastUpdate`);
+  const lastUpdate = u64Vector(r.lastUpdate, n, `${prefix}lastUpdate`, toBlock);
   const commitBlocks = commits(r.commitBlocks, n, `${prefix}commitBlocks`);
   // Matrices last: a borrowed dense matrix must see no caller code run after it was checked.
   const w = readMatrix(r.weights, n, `${prefix}weights`, borrowDense);

@@ -35,6 +35,21 @@ export function toU64(value: unknown, field: string): bigint {
   throw new YumaError('E_ARG', `${field} must be a bigint, an integer number or a decimal string (got ${describe(value)})`);
 }
 
+/**
+ * A block number: what `toU64` takes, and also an integer number from 2^53 up to 2^64. JSON.parse turns a u64
+ * block literal near u64::MAX (the chain's epoch fixtures hold such last-update blocks, to reach its saturating
+ * activity test) into such a number, so a caller reading JSON the plain way could otherwise not pass it. It is
+ * read as the number's exact value, 2^64 itself as u64::MAX (the nearest u64): the rounding moves it by at most
+ * 1024, and the epoch only compares such a block with real ones and adds to it saturating, which answer alike.
+ * Rao amounts stay `toU64`'s: an amount is never rounded.
+ */
+export function toBlock(value: unknown, field: string): bigint {
+  if (typeof value === 'number' && Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER && value <= 2 ** 64) {
+    return value === 2 ** 64 ? U64_MAX : BigInt(value);
+  }
+  return toU64(value, field);
+}
+
 /** An amount of rao (or alpha rao): a bigint in [0, u64], and above 0 unless `allowZero`. */
 export function toAmount(value: unknown, field: string, allowZero = false): bigint {
   if (typeof value !== 'bigint') throw new YumaError('E_ARG', `${field} must be a bigint amount of rao (got ${describe(value)})`);
