@@ -8,14 +8,15 @@ import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import { referenceEpochFixed } from '../src/reference/fixed/epoch.js';
 import { expectSameResult } from './helpers/epoch-fixed-compare.js';
-import { expectChainExact, loadConformance } from './helpers/conformance.js';
+import { conformanceLines, expectChainExact, loadConformance } from './helpers/conformance.js';
 
 describe.each(['sparse', 'dense'] as const)('wide chain epochs, fixed mode, %s path', (path) => {
   const cases = loadConformance(path, 'wide');
   const engine = createEngineSync();
 
-  it('has the 100 chain-computed wide epochs', () => {
-    expect(cases).toHaveLength(100);
+  it('reads every epoch of the file', () => {
+    expect(cases.length).toBe(conformanceLines(path, 'wide'));
+    expect(cases.length).toBeGreaterThan(0);
   });
 
   it.each(cases.map((c) => [c.id, c] as const))('case %i: BigInt reference and Wasm kernel match the chain in every field', (_id, c) => {

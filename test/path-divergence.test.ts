@@ -10,7 +10,7 @@ import type { EpochInput, EpochInputLike, EpochOutput, Hyperparams, MechanismEpo
 import { arbHyperparams, arbMechanismEpochInput } from '../src/testing/arbitraries.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { subnetArb } from './helpers/epoch-float-arbitraries.js';
-import { chainOutputs, loadConformance } from './helpers/conformance.js';
+import { chainOutputs, conformanceFiles, loadConformance } from './helpers/conformance.js';
 import { yumaCode } from './helpers/errors.js';
 import { allocRawResult } from '../src/epoch/result.js';
 import { explainPathDivergence } from '../src/epoch/divergence.js';
@@ -211,12 +211,7 @@ describe('explainPathDivergence with mechanisms', () => {
 });
 
 describe('explainPathDivergence on the chain-computed epochs', () => {
-  const sets = [
-    ['sparse', 'epochs'],
-    ['dense', 'epochs'],
-    ['sparse', 'wide'],
-    ['dense', 'wide'],
-  ] as const;
+  const sets = conformanceFiles().map(({ path, set }) => [path, set] as const);
   describe.each(sets)('test/fixtures/chain-%s-%s', (path, set) => {
     const cases = loadConformance(path, set);
     it("the chain's output is the report's own output for that path; differs: false exactly where both paths agree; where they differ, switching the causes makes them agree", () => {

@@ -12,7 +12,7 @@ import { arbHyperparams } from '../src/testing/index.js';
 import { SubnetNeurons, unpackRow } from '../src/subnet/neurons.js';
 import { Arena } from '../src/wasm/arena.js';
 import { ResidentMatrices, residentHostOf } from '../src/wasm/resident.js';
-import { loadConformance, type ConformanceCase } from './helpers/conformance.js';
+import { conformanceFiles, loadConformance, type ConformanceCase } from './helpers/conformance.js';
 import { syntheticSubnet } from '../bench/suite.js';
 
 const engine = createEngineSync();
@@ -365,43 +365,41 @@ describe('resident state on the chain-computed epochs (test/fixtures): the same 
 
   const host = residentHostOf(engine)!;
   for (const mode of ['fixed', 'float'] as const) {
-    it(`${mode} mode: every fixture epoch whose permit vector covers all UIDs and that has no commits (a neuron table holds no other), both paths, both sets; fixed mode also equal to the chain's outputs`, () => {
+    it(`${mode} mode: every fixture epoch whose permit vector covers all UIDs and that has no commits (a neuron table holds no other), every chain fixture file (both paths, both sets); fixed mode also equal to the chain's outputs`, () => {
       let ran = 0;
-      for (const path of ['sparse', 'dense'] as const) {
-        for (const set of ['epochs', 'wide'] as const) {
-          for (const c of loadConformance(path, set)) {
-            const { input } = c;
-            if (input.validatorPermit.length !== input.n || input.commitBlocks !== undefined || input.n === 0) continue;
-            const resident = tableOf(c);
-            const plain = tableOf(c);
-            let block = BigInt(input.currentBlock);
-            let last = BigInt(input.lastStepBlock);
-            for (let epoch = 0; epoch < 2; epoch++) {
-              const params = { currentBlock: block, tempo: input.tempo, lastStepBlock: last, raoEmission: input.raoEmission, ownerUid: input.ownerUid ?? -1, hyper: c.hyper, mode, path, bonds: true };
-              const f = plain.epochFields();
-              const want = engine.epoch(
-                { n: f.n, currentBlock: block, tempo: input.tempo, lastStepBlock: last, stake: f.stake, blockAtRegistration: f.blockAtRegistration, validatorPermit: f.validatorPermit, raoEmission: input.raoEmission, weights: f.mechanisms[0].weights.rows.map(unpackRow), bonds: f.mechanisms[0].bonds.rows.map(unpackRow), lastUpdate: f.mechanisms[0].lastUpdate, ...(input.ownerUid !== undefined ? { ownerUid: input.ownerUid } : {}) },
-                c.hyper,
-                { mode, path },
-              );
-              plain.writeBack(want, input.raoEmission, mode);
-              const got = resident.epochResident(host, params);
-              expect(bits(got), `${set} ${path} case ${c.id} epoch ${epoch}`).toEqual(bits(want));
-              if (mode === 'fixed' && epoch === 0) {
-                const dense = (got.bonds as SparseRow[]).map((row) => {
-                  const d = new Array<number>(input.n).fill(0);
-                  for (const [j, v] of row) d[j] = v;
-                  return d;
-                });
-                expect(dense, `${set} ${path} case ${c.id}: the chain's bonds`).toEqual(c.expected.bonds);
-                expect(Array.from(got.dividends)).toEqual(c.expected.dividends);
-                expect(got.serverEmission).toEqual(c.expected.serverEmission);
-              }
-              last = block;
-              block += BigInt(input.tempo) + 1n;
+      for (const { path, set } of conformanceFiles()) {
+        for (const c of loadConformance(path, set)) {
+          const { input } = c;
+          if (input.validatorPermit.length !== input.n || input.commitBlocks !== undefined || input.n === 0) continue;
+          const resident = tableOf(c);
+          const plain = tableOf(c);
+          let block = BigInt(input.currentBlock);
+          let last = BigInt(input.lastStepBlock);
+          for (let epoch = 0; epoch < 2; epoch++) {
+            const params = { currentBlock: block, tempo: input.tempo, lastStepBlock: last, raoEmission: input.raoEmission, ownerUid: input.ownerUid ?? -1, hyper: c.hyper, mode, path, bonds: true };
+            const f = plain.epochFields();
+            const want = engine.epoch(
+              { n: f.n, currentBlock: block, tempo: input.tempo, lastStepBlock: last, stake: f.stake, blockAtRegistration: f.blockAtRegistration, validatorPermit: f.validatorPermit, raoEmission: input.raoEmission, weights: f.mechanisms[0].weights.rows.map(unpackRow), bonds: f.mechanisms[0].bonds.rows.map(unpackRow), lastUpdate: f.mechanisms[0].lastUpdate, ...(input.ownerUid !== undefined ? { ownerUid: input.ownerUid } : {}) },
+              c.hyper,
+              { mode, path },
+            );
+            plain.writeBack(want, input.raoEmission, mode);
+            const got = resident.epochResident(host, params);
+            expect(bits(got), `${set} ${path} case ${c.id} epoch ${epoch}`).toEqual(bits(want));
+            if (mode === 'fixed' && epoch === 0) {
+              const dense = (got.bonds as SparseRow[]).map((row) => {
+                const d = new Array<number>(input.n).fill(0);
+                for (const [j, v] of row) d[j] = v;
+                return d;
+              });
+              expect(dense, `${set} ${path} case ${c.id}: the chain's bonds`).toEqual(c.expected.bonds);
+              expect(Array.from(got.dividends)).toEqual(c.expected.dividends);
+              expect(got.serverEmission).toEqual(c.expected.serverEmission);
             }
-            ran++;
+            last = block;
+            block += BigInt(input.tempo) + 1n;
           }
+          ran++;
         }
       }
       expect(ran).toBeGreaterThan(300);

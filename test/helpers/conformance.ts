@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -7,8 +7,32 @@ import type { EpochInput, Hyperparams } from '../../src/epoch/types.js';
 import type { EpochVectorsJSON } from '../../src/epoch/json.js';
 import { parseExactJson } from './json.js';
 
-/** `epochs`: the 120 epochs per path over the usual hyper-parameters; `wide`: 100 per path over their whole ranges. */
-export type ConformanceSet = 'epochs' | 'wide';
+/**
+ * `epochs`: the 120 epochs per path over the usual hyper-parameters; `wide`: 100 per path over their whole ranges;
+ * any other `chain-<path>-<set>.jsonl.gz` put in test/fixtures is a set of the same format.
+ */
+export type ConformanceSet = 'epochs' | 'wide' | (string & {});
+
+const FIXTURE = /^chain-(sparse|dense)-([\w-]+)\.jsonl\.gz$/;
+
+/**
+ * Every chain epoch fixture file in test/fixtures, found by listing the folder (so a file of the same format added
+ * there is run by every suite that iterates these), in name order.
+ */
+export function conformanceFiles(): Array<{ path: 'sparse' | 'dense'; set: ConformanceSet }> {
+  return readdirSync(fileURLToPath(new URL('../fixtures/', import.meta.url)))
+    .sort()
+    .flatMap((f) => {
+      const m = FIXTURE.exec(f);
+      return m ? [{ path: m[1] as 'sparse' | 'dense', set: m[2] }] : [];
+    });
+}
+
+/** The number of JSON lines in a fixture file: what its loader must return. */
+export function conformanceLines(path: 'sparse' | 'dense', set: ConformanceSet): number {
+  const file = fileURLToPath(new URL(`../fixtures/chain-${path}-${set}.jsonl.gz`, import.meta.url));
+  return gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter((l) => l.trim() !== '').length;
+}
 
 /**
  * One chain-computed epoch from test/fixtures/chain-{sparse,dense}-{epochs,wide}.jsonl.gz (provenance and format:
