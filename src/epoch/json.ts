@@ -124,8 +124,9 @@ const FLOAT_KEYS = ['consensus', 'incentive', 'dividends', 'rank', 'trust', 'val
 /**
  * An `EpochOutput` back from its JSON form (`toJSON`'s output, or `yuma-wasm epoch`'s stdout after
  * `JSON.parse`): u16 vectors as `Uint16Array`, rao as `bigint`, float views as `Float64Array`, bonds as a
- * `Uint16Array` (from dense rows) or sparse rows. Nested `mechanisms` outputs are decoded the same way; other
- * extra fields are kept as they are. Every value is checked: a bad one is `YumaError` (`E_SHAPE`, `E_RANGE`, …).
+ * `Uint16Array` (from dense rows) or sparse rows. Nested `mechanisms` outputs are decoded the same way, and an
+ * aggregate's `mechanismEmission`, `emission` and `votingStake` as `bigint`s; other extra fields are kept as
+ * they are. Every value is checked: a bad one is `YumaError` (`E_SHAPE`, `E_RANGE`, …).
  */
 export function fromJSON(json: unknown): EpochOutput {
   return guard('output', () => decodeOutput(json, 'output'));
@@ -162,7 +163,17 @@ function decodeOutput(json: unknown, where: string): EpochOutput {
   }
   out.float = float;
   out.bonds = bondsOf(o.bonds, n, `${where}.bonds`);
-  if (o.mechanisms !== undefined) out.mechanisms = arrayOf(o.mechanisms, `${where}.mechanisms`).map((m, i) => decodeOutput(m, `${where}.mechanisms[${i}]`));
+  if (o.mechanisms !== undefined) {
+    const mechanisms = arrayOf(o.mechanisms, `${where}.mechanisms`).map((m, i) => decodeOutput(m, `${where}.mechanisms[${i}]`));
+    out.mechanisms = mechanisms;
+    // an aggregate's own rao vectors (MechanismEpochOutput): per mechanism, and per UID
+    const rao = (k: string, len: number) => {
+      if (o[k] !== undefined) out[k] = arrayOf(o[k], `${where}.${k}`, len).map((x, i) => raoOf(x, `${where}.${k}[${i}]`));
+    };
+    rao('mechanismEmission', mechanisms.length);
+    rao('emission', n);
+    rao('votingStake', n);
+  }
   return out as unknown as EpochOutput;
 }
 
