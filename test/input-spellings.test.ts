@@ -142,6 +142,24 @@ describe('toJSON / fromJSON', () => {
     });
   }
 
+  it('round-trips an epoch with two mechanisms: each mechanism, mechanismEmission, emission and votingStake back as they were, bigints and typed arrays', () => {
+    const { weights: _w, bonds: _b, lastUpdate: _l, ...shared } = sparse;
+    const out = engine.epoch({
+      ...shared,
+      emissionSplit: [16384, 49151],
+      mechanisms: [
+        { weights: [[[2, 65535]], [[2, 65535]], [], []], bonds: [[], [], [], []], lastUpdate: [999, 999, 999, 999] },
+        { weights: [[[3, 65535]], [[2, 65535]], [], []], bonds: [[], [], [], []], lastUpdate: [999, 999, 999, 999] },
+      ],
+    } as never) as EpochOutput & { mechanismEmission: bigint[]; emission: bigint[]; votingStake: bigint[] };
+    expect(out.mechanismEmission).toEqual([250_003_815n, 749_996_185n]);
+    const back = fromJSON(JSON.parse(JSON.stringify(toJSON(out)))) as typeof out;
+    expect(back.mechanismEmission).toEqual([250_003_815n, 749_996_185n]);
+    expect(back.emission.every((x) => typeof x === 'bigint')).toBe(true);
+    expect(back).toEqual(out);
+    expect(() => fromJSON({ ...JSON.parse(JSON.stringify(toJSON(out))), mechanismEmission: ['1'] })).toThrow(YumaError);
+  });
+
   it('refuses what JSON cannot hold, and bad JSON outputs, with YumaError', () => {
     expectYumaError(() => toJSON({ x: Number.NaN }), 'E_ARG');
     expectYumaError(() => toJSON({ f: () => 1 }), 'E_ARG');
