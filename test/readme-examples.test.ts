@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { MechanismEpochOutput } from '../src/epoch/types.js';
 import { Chain, createEngineSync, fromJSON, fromMetagraph, metagraphView, Network, newChainState, newSubnet, Pool, RAO, scenario, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut, toJSON } from '../src/index.js';
 import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEngine } from '../src/testing/index.js';
-import { simulateCase, yuma3Epoch } from '../src/research/index.js';
+import { simulateCase, yuma3Epoch, YumaRun } from '../src/research/index.js';
 import { README_DENSE_INPUT } from './helpers/readme-epoch.js';
 
 // The README's code samples, run as written, so the documentation cannot drift from the API.
@@ -67,6 +67,25 @@ describe('README examples', () => {
     const chained = simulateCase({ version: 'yuma3', weights: weights.slice(0, 2), stakes: stakes.slice(0, 2) })[1];
     expect(e1.validatorBonds.map((r) => Array.from(r))).toEqual(chained.validatorBonds.map((r) => Array.from(r)));
     expect(Array.from(e1.validatorRewardNormalized)).toEqual(Array.from(chained.validatorRewardNormalized));
+  });
+
+  it('research: YumaRun fed the same case one epoch at a time prints simulateCase\'s epoch 3 (Yuma 3)', () => {
+    const weights = [
+      [[1, 0], [1, 0], [1, 0]],
+      [[0, 1], [1, 0], [1, 0]],
+      [[0, 1], [0, 1], [1, 0]],
+      [[0, 1], [0, 1], [0, 1]],
+    ];
+    const stakes = weights.map(() => [0.8, 0.1, 0.1]);
+    const run = new YumaRun('yuma3', { validators: 3, servers: 2 });
+    let printed: string[] = [];
+    for (let e = 0; e < weights.length; e++) {
+      const out = run.epoch(Float64Array.from(weights[e].flat()), stakes[e]);
+      if (e === 3) printed = Array.from(out.validatorRewardNormalized, (d) => d.toFixed(3));
+    }
+    expect(printed).toEqual(['0.887', '0.075', '0.038']);
+    const last = simulateCase({ version: 'yuma3', weights, stakes })[3];
+    expect(printed).toEqual(Array.from(last.validatorRewardNormalized, (d) => d.toFixed(3)));
   });
 
   it('engine.epoch', () => {
