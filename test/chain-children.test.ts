@@ -13,6 +13,7 @@ import { poolValueOf } from '../src/chain/safe-float.js';
 import { Chain, type ChainState, newChainState, newSubnet } from '../src/chain/index.js';
 import { I96F32, U64F64, blockEmissionForIssuance, fromF64, fromInt, mulSat, toF64, toIntSat } from '../src/fixed/substrate-fixed.js';
 import { addDynamicNetwork, addNetwork, engine, mockChain, mockExt, mockSetChildren, registerOkNeuron, setChildren, yumaStorage } from './helpers/chain-mock.js';
+import { titlesUnder, unportedIn } from './helpers/chain-test-ports.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -326,4 +327,8 @@ describe('tests/children.rs: childkey take over a tempo', () => {
       absDiff(nominator, (total * 11n) / 20n, 10n);
     });
   }
+});
+
+it('every chain test test/helpers/chain-test-ports.ts lists for this file titles one of its tests, under its tests/<file>.rs describe', ({ task }) => {
+  expect(unportedIn(titlesUnder(task.file), 'chain-children.test.ts')).toEqual([]);
 });

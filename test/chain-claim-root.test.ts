@@ -19,6 +19,7 @@ import { I96F32, U64F64, fromInt, mulSat, toF64, toIntSat } from '../src/fixed/s
 import { YumaError } from '../src/errors.js';
 import { keccak256 } from './helpers/keccak.js';
 import { U64_MAX, addDynamicNetwork, engine, mockChain, mockExt } from './helpers/chain-mock.js';
+import { titlesUnder, unportedIn } from './helpers/chain-test-ports.js';
 
 const TAKE = 0.18;
 
@@ -415,3 +416,7 @@ describe('root claims refuse bad input and change nothing', () => {
   });
 });
 
+
+it('every chain test test/helpers/chain-test-ports.ts lists for this file titles one of its tests, under its tests/<file>.rs describe', ({ task }) => {
+  expect(unportedIn(titlesUnder(task.file), 'chain-claim-root.test.ts')).toEqual([]);
+});

@@ -15,6 +15,7 @@ import { poolValueOf } from '../src/chain/safe-float.js';
 import { I64F64, I96F32, U64F64, U96F32, blockEmissionForIssuance, convert, divChecked, fromF64, fromInt, mulSat, satAdd, satSub, stakeWeightI64F64, taoWeightU96F32, toF64, toIntSat } from '../src/fixed/substrate-fixed.js';
 import { RAO, TOTAL_SUPPLY } from '../src/units.js';
 import { U64_MAX, addDynamicNetwork, addNetwork, coinbase, engine, fullInjectionRootStake, mockChain, mockExt, registerOkNeuron, setChildren, yumaStorage } from './helpers/chain-mock.js';
+import { titlesUnder, unportedIn } from './helpers/chain-test-ports.js';
 
 const close = (value: bigint, target: bigint, eps: bigint): void => {
   const d = value > target ? value - target : target - value;
@@ -808,4 +809,8 @@ describe('tests/coinbase.rs: miner emission over whole tempos (step_block is Cha
     const perBlock = blockEmissionOf(sn);
     absDiffEq(minerStake(s, sn) - before, expectedMinerEmission(incentive, perBlock, BigInt(tempo), 0.45), 1_000_000n);
   });
+});
+
+it('every chain test test/helpers/chain-test-ports.ts lists for this file titles one of its tests, under its tests/<file>.rs describe', ({ task }) => {
+  expect(unportedIn(titlesUnder(task.file), 'chain-coinbase-networks.test.ts')).toEqual([]);
 });

@@ -28,6 +28,7 @@ import { balancerPrice, currentPrice } from '../src/dtao/balancer.js';
 import { inplacePowNormalize } from '../src/chain/flow-normalize.js';
 import { U64_MAX, addNetwork, coinbase, engine, fullInjectionRootStake, mockExt as mock } from './helpers/chain-mock.js';
 import { I96F32, U64F64, U96F32, fromF64, fromInt, mulSat, toF64 } from '../src/fixed/substrate-fixed.js';
+import { titlesUnder, unportedIn } from './helpers/chain-test-ports.js';
 
 const f96 = (b: bigint): number => toF64(U96F32, b);
 const i96 = (x: number): bigint => fromF64(I96F32, x);
@@ -400,3 +401,7 @@ describe('tests/coinbase.rs: injection keeps the pool price', () => {
   });
 });
 
+
+it('every chain test test/helpers/chain-test-ports.ts lists for this file titles one of its tests, under its tests/<file>.rs describe', ({ task }) => {
+  expect(unportedIn(titlesUnder(task.file), 'chain-ports.test.ts')).toEqual([]);
+});

@@ -10,6 +10,7 @@ import { createEngineSync, type Engine } from '../src/engine.js';
 import type { EpochInput, NumericMode, SparseRow } from '../src/epoch/types.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { PORTED } from './helpers/chain-ports.js';
+import { CHAIN_TEST_PORTS } from './helpers/chain-test-ports.js';
 import { dtaoVectors, subtensorVectors } from './helpers/vectors.js';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
@@ -43,6 +44,17 @@ describe('README claims', () => {
     const total = narrow[0] + narrow[1] + wide[0] + wide[1];
     expect(README).toContain(`all ${total} random epochs in \`test/fixtures/\` (per chain path ${narrow[0]} around the default hyper-parameters and ${wide[0]} with every hyper-parameter drawn over its whole range and edges`);
     expect(README).toContain(`On all ${total} epochs, for the Wasm kernel and the f64 reference`);
+  });
+
+  it('the chain block tests ported per tests/<file>.rs ("N of M") are the ported lists, each checked by the test file that runs it', () => {
+    for (const [rs, { live, ported }] of Object.entries(CHAIN_TEST_PORTS)) {
+      const names = Object.values(ported).flat();
+      expect(new Set(names).size, rs).toBe(names.length);
+      expect(names.length, rs).toBeLessThanOrEqual(live);
+      expect(README).toContain(`\`tests/${rs}\` ${names.length} of ${live}`);
+      for (const file of Object.keys(ported)) expect(read(`test/${file}`), file).toContain(`unportedIn(titlesUnder(task.file), '${file}')`);
+    }
+    expect(Object.keys(CHAIN_TEST_PORTS)).toEqual(['emission.rs', 'subnet_emissions.rs', 'coinbase.rs', 'children.rs', 'claim_root.rs']);
   });
 
   it('the number of dTAO chain-test numbers the dTAO tests read, out of the fixture', () => {
