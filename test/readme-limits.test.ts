@@ -3,6 +3,10 @@
  * enforced at its stated value (one over it is E_LIMIT) where that is cheap to show.
  */
 import { readFileSync } from 'node:fs';
+import { createEngineSync } from '../src/engine.js';
+import type { EpochInput, SparseRow } from '../src/epoch/types.js';
+import { Subnet } from '../src/subnet/index.js';
+import { conformanceFiles, loadConformance, type ConformanceCase } from './helpers/conformance.js';
 import { describe, expect, it } from 'vitest';
 import { MAX_RUN_BLOCKS } from '../src/chain/index.js';
 import { MAX_INPUT_FILE_BYTES } from '../src/cli/files.js';
@@ -51,5 +55,80 @@ describe('README limits', () => {
     // resident state: 30 subnets of 4096 UIDs take 30 × 96 MiB of Wasm memory (fits), 33 take more than 3 GiB
     expect(resolveOptions({ subnets: 30, uidsPerSubnet: 4096, validatorsPerSubnet: 1 }).subnets).toBe(30);
     expect(yumaCode(() => resolveOptions({ subnets: 33, uidsPerSubnet: 4096, validatorsPerSubnet: 1 }))).toBe('E_LIMIT');
+  });
+});
+
+describe('README limits: a subnet of 4096 UIDs', () => {
+  /** The case's subnet with UIDs up to 4096 added that hold no stake, weights, bonds or permit. */
+  function padded(c: ConformanceCase, size: number): EpochInput {
+    const { n } = c.input;
+    const w = c.input.weights as Uint16Array;
+    const b = c.input.bonds as Uint16Array;
+    const rows = (m: Uint16Array): SparseRow[] =>
+      Array.from({ length: size }, (_, i) => (i < n ? Array.from(m.subarray(i * n, (i + 1) * n)).flatMap((v, j) => (v === 0 ? [] : [[j, v] as [number, number]])) : []));
+    const pad = <T>(v: readonly T[], fill: T): T[] => [...v, ...new Array<T>(size - n).fill(fill)];
+    return {
+      ...c.input,
+      n: size,
+      stake: pad(c.input.stake as bigint[], 0n),
+      weights: rows(w),
+      bonds: rows(b),
+      lastUpdate: pad(c.input.lastUpdate as bigint[], 0n),
+      blockAtRegistration: pad(c.input.blockAtRegistration as bigint[], 0n),
+      validatorPermit: pad(c.input.validatorPermit, false),
+      ...(c.input.commitBlocks ? { commitBlocks: pad(c.input.commitBlocks, null) } : {}),
+    };
+  }
+
+  // Per chain path, the largest fixture epoch that pays incentive and dividends and has at least as many staked
+  // UIDs as validator permits (so no unstaked UID added here can take one).
+  const cases = (['sparse', 'dense'] as const).map((path) => {
+    const pick = conformanceFiles()
+      .filter((f) => f.path === path)
+      .flatMap(({ set }) => loadConformance(path, set))
+      .filter((c) => (c.input.stake as bigint[]).filter((x) => x > 0n).length >= c.hyper.maxAllowedValidators)
+      .filter((c) => c.expected.incentive.some((x) => x > 0) && c.expected.dividends.some((x) => x > 0))
+      .sort((a, b) => b.input.n - a.input.n)[0];
+    return [`${path} ${pick.set} case ${pick.id} (n = ${pick.input.n})`, pick] as const;
+  });
+  const engine = createEngineSync();
+
+  it.each(cases)("%s padded to 4096 UIDs: fixed mode gives the chain's outputs on its own UIDs and nothing to the rest; float keeps the fixtures' contract; 4097 is E_LIMIT", (_label, c) => {
+    const { n } = c.input;
+    const input = padded(c, 4096);
+    const bad: string[] = [];
+    for (const mode of ['fixed', 'float'] as const) {
+      const out = engine.epoch(input, c.hyper, { mode, path: c.path });
+      const steps = mode === 'fixed' ? 0 : 2;
+      const rao = mode === 'fixed' ? 0n : c.input.raoEmission / 20000n;
+      for (const f of ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust'] as const) {
+        out[f].forEach((v, i) => {
+          if (i < n ? Math.abs(v - c.expected[f][i]) > steps : v !== 0) bad.push(`${mode} ${f}[${i}] ${v}`);
+        });
+      }
+      for (const f of ['validatorPermit', 'active'] as const) out[f].slice(0, n).forEach((v, i) => v !== c.expected[f][i] && bad.push(`${mode} ${f}[${i}]`));
+      if (out.validatorPermit.slice(n).some(Boolean)) bad.push(`${mode} a permit for an added UID`);
+      (out.bonds as SparseRow[]).forEach((row, i) => {
+        const want = i < n ? c.expected.bonds[i] : [];
+        const got = new Map(row.filter(([, v]) => v !== 0));
+        for (const [j, v] of got) if (j >= n || i >= n) bad.push(`${mode} bond ${i}→${j} ${v}`);
+        want.forEach((v, j) => Math.abs((got.get(j) ?? 0) - v) > steps && bad.push(`${mode} bonds[${i}][${j}] ${got.get(j) ?? 0} vs ${v}`));
+      });
+      for (const f of ['serverEmission', 'validatorEmission'] as const) {
+        out[f].forEach((v, i) => {
+          const d = i < n ? v - c.expected[f][i] : v;
+          if ((d < 0n ? -d : d) > (i < n ? rao : 0n)) bad.push(`${mode} ${f}[${i}] ${v}`);
+        });
+      }
+    }
+    expect(bad.slice(0, 10)).toEqual([]);
+    expect(yumaCode(() => engine.epoch(padded(c, 4097), c.hyper, { path: c.path }))).toBe('E_LIMIT');
+  });
+
+  it('a Subnet holds 4096 UIDs; 4097 is refused (E_RANGE, as an option out of its range)', () => {
+    const s = new Subnet({ engine, n: 4096, tempo: 1 });
+    for (let i = 0; i < 4096; i++) s.register(`hk${i}`);
+    expect(s.incentive()).toHaveLength(4096);
+    expect(yumaCode(() => new Subnet({ engine, n: 4097, tempo: 1 }))).toBe('E_RANGE');
   });
 });
