@@ -146,6 +146,15 @@ describe('yuma-wasm cases (CLI)', () => {
     }
   });
 
+  it("the README's table is `yuma-wasm cases --markdown` as it prints, row for row", () => {
+    const r = cli(['cases', '--markdown']);
+    expect(r.code).toBe(0);
+    const printed = r.stdout.split('\n').filter((l) => l.startsWith('|'));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').filter((l) => l.startsWith('| Case ') || l.startsWith('| --- |'));
+    expect(printed).toHaveLength(24);
+    expect(readme).toEqual(printed);
+  });
+
   it('--version, --case, --markdown, --json and --chart select and write what was asked', () => {
     const json = join(dir, 'out.json');
     const chart = join(dir, 'out.html');
