@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulateCase, yumaEpoch, type YumaEpochResult, type YumaOptions } from '../src/research/index.js';
+import { dividendPer1000Tao, resolveConfig, simulateCase, yumaEpoch, type YumaEpochResult, type YumaOptions } from '../src/research/index.js';
 import { camel, configOf, flat, goldenFiles, num, tolerance, type GoldenFile, type GoldenRun } from './helpers/yuma-sim.js';
 
 // Every output of every epoch of every golden yuma-simulation run (6 shipped cases and 5 random cases per
@@ -110,6 +110,30 @@ describe.each(['f64', 'f32'] as const)('yuma-sim golden runs, %s', (precision) =
       for (let e = 0; e < run.num_epochs; e++) compareEpoch(out[e], run, e, true, worst, run.run_id);
     }
     expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
+  });
+});
+
+describe('yuma-sim golden runs: the simulator\'s chart value', () => {
+  it.each(['f64', 'f32'] as const)('%s: dividendPer1000Tao of each run\'s stake and simulateCase\'s normalised rewards is the simulator\'s dividends_per_1000tao (every file\'s run that carries it) within 2e-6 + 1e-5·|g|', (precision) => {
+    let worst: Worst = { excess: 0, where: '' };
+    let checked = 0;
+    for (const f of files)
+      for (const run of f.runs) {
+        if (!run.simulator) continue;
+        const cfg = resolveConfig(f.version, configOf(run));
+        const out = simulateCase({ version: f.version, weights: run.inputs.W as number[][][], stakes: run.inputs.S as number[][], config: configOf(run), resetBonds: run.bonds_reset, precision, ...optsOf(run) });
+        run.simulator.dividends_per_1000tao.forEach((row, e) =>
+          row.forEach((g, i) => {
+            // the simulator's stake unit is the case's raw stake (the shipped cases' stakes sum to 1)
+            const x = dividendPer1000Tao((run.inputs.S[e] as number[])[i], out[e].validatorRewardNormalized[i], cfg, precision === 'f32');
+            const excess = Math.abs(x - g) - tolerance(g);
+            checked++;
+            if (!(excess <= worst.excess)) worst = { excess: Number.isNaN(excess) ? Infinity : excess, where: `${f.file} ${run.run_id} e${e} validator ${i}: ${x} vs ${g}` };
+          }),
+        );
+      }
+    expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
+    expect(checked).toBeGreaterThan(0);
   });
 });
 
