@@ -213,6 +213,21 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  it('a column weighted only by a validator without stake (prerank 0, so its key scale is ∞): consensus 0 there, the same bits in both', () => {
+    const c = makeCase(30, 40, 2, 41);
+    for (let e = 0; e < 2; e++) {
+      c.stakes[e][3] = 0;
+      for (let v = 0; v < 30; v++) c.weights[e][v][5] = v === 3 ? 1000 + e : 0;
+    }
+    for (const version of YUMA_VERSIONS) {
+      const cfg = resolveConfig(version, {});
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, precision });
+      expect(got[0].serverConsensusWeight[5]).toBe(0);
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} e${e}`);
+    }
+  });
+
   it('an epoch whose weights are all zero (degenerate consensus) gives the same bits in both', () => {
     for (const version of YUMA_VERSIONS) {
       const c = makeCase(4, 6, 2, 5);
