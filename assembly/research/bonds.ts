@@ -10,8 +10,8 @@ import {
   alphaLow, blockCol0, blockRows, bondMovingAvg, bondPenalty, f64At, fr, row32, rowAt, setF64, steepness,
   version,
 } from './job';
-import { laneDot, nanToNum, nanToNum2 } from './lanes';
-import { F32_MAX, laneDot32, laneQuotientDot32, nanToNum32x4 } from './lanes32';
+import { laneDot, nanToNum, nanToNum2, vectorEnd } from './lanes';
+import { F32_MAX, lanesTotal32, laneDot32, laneQuotientDot32, nanToNum32x4 } from './lanes32';
 
 const EPS: f64 = 1e-6;
 /** 2⁶⁴ as the simulator's Yuma2c `maxint` meets a float32 tensor. */
@@ -320,20 +320,101 @@ export function relativeRowLiquid32(v: i32): void {
 export function emaPass32(liquidRuns: bool): void {
   const n = M;
   const yuma1 = version == VERSION_YUMA1;
-  const keep = <f32>(1 - bondPenalty);
-  const pen = <f32>bondPenalty;
-  const alpha = yuma1 ? 1.0 : 1 - bondMovingAvg;
   const eps: f32 = <f32>1e-6;
   for (let m = 0; m < n; m++) {
     const b = load<f32>(BSUM32 + (<usize>m << 2));
     store<f32>(DEN32 + (<usize>m << 2), yuma1 ? b + eps : b);
   }
   if (yuma1) memory.fill(COL32, 0, <usize>n << 2);
+  if (liquidRuns) {
+    emaRowsLiquid32();
+  } else if (B_OLD != 0) {
+    if (yuma1) emaRows32<Yes, Yes>();
+    else emaRows32<No, Yes>();
+  } else {
+    if (yuma1) emaRows32<Yes, No>();
+    else emaRows32<No, No>();
+  }
+}
+
+// Compile-time switches (as in rank.ts): an instantiation with Yes compiles the branch isSigned<T>() guards.
+type Yes = i8;
+type No = u8;
+
+/** The bonds bought of four entries at byte offset o, S·W_b / den (NaN → 0). */
+// @ts-ignore: decorator
+@inline function bought4(baseRow: usize, o: usize, s4: v128, keep4: v128, pen4: v128, c32: usize, den: usize): v128 {
+  const w = v128.load(baseRow + o);
+  const wc = f32x4.pmin(v128.load(c32 + o), w);
+  const wb = f32x4.add(f32x4.mul(keep4, w), f32x4.mul(pen4, wc));
+  return nanToNum32x4(f32x4.div(f32x4.mul(s4, wb), v128.load(den + o)));
+}
+
+/**
+ * emaPass32 without liquid alpha, one loop per version group and bond state (no flag tested per entry); Yuma 2/2B
+ * take each row's dividends Σ E·I in the same loop (laneDot32's lanes and order; rows shorter than LANE_MIN
+ * through laneDot32 itself).
+ */
+function emaRows32<Y1, OLD>(): void {
+  const yuma1 = isSigned<Y1>();
+  const hasOld = isSigned<OLD>();
+  const n = M;
+  const n4 = n & ~3;
+  const end = vectorEnd(n);
+  const alpha = yuma1 ? 1.0 : 1 - bondMovingAvg;
+  const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
+  const keep4 = f32x4.splat(<f32>(1 - bondPenalty));
+  const pen4 = f32x4.splat(<f32>bondPenalty);
+  const a4 = f32x4.splat(<f32>alpha);
+  const r4 = f32x4.splat(<f32>(1 - alpha));
+  const c32 = C32;
+  const den = DEN32;
+  const col = COL32;
+  const i32 = I32;
+  for (let v = 0; v < V; v++) {
+    const s4 = f32x4.splat(<f32>f64At(S, v));
+    const baseRow = row32(base, v);
+    const eRow = row32(B_NEW, v);
+    const oRow = hasOld ? row32(B_OLD, v) : 0;
+    let acc = f32x4.splat(0);
+    let m = 0;
+    for (; m < n4; m += 4) {
+      const o = <usize>m << 2;
+      let e = bought4(baseRow, o, s4, keep4, pen4, c32, den);
+      if (hasOld) e = f32x4.add(f32x4.mul(a4, e), f32x4.mul(r4, v128.load(oRow + o)));
+      v128.store(eRow + o, e);
+      if (yuma1) v128.store(col + o, f32x4.add(v128.load(col + o), e));
+      else acc = f32x4.add(acc, f32x4.mul(e, v128.load(i32 + o)));
+    }
+    let d: f32 = end > 0 ? lanesTotal32(acc) : 0;
+    if (m < n) {
+      // The last n mod 4 entries through the same vector code (reading past the row, inside the matrix or its
+      // padding), stored lane by lane.
+      const o = <usize>m << 2;
+      let e = bought4(baseRow, o, s4, keep4, pen4, c32, den);
+      if (hasOld) e = f32x4.add(f32x4.mul(a4, e), f32x4.mul(r4, v128.load(oRow + o)));
+      for (let j = 0; j < n - m; j++) {
+        const at = o + (<usize>j << 2);
+        const ej = laneOf(e, j);
+        store<f32>(eRow + at, ej);
+        if (yuma1) store<f32>(col + at, load<f32>(col + at) + ej);
+        else if (end > 0) d += ej * load<f32>(i32 + at);
+      }
+    }
+    if (LIQUID != 0) memory.fill(row32(LIQUID, v), 0, <usize>n << 2);
+    if (!yuma1) setF64(D, v, <f64>(end > 0 ? d : laneDot32(eRow, i32, n)));
+  }
+}
+
+/** emaPass32 with liquid alpha (per-entry alpha against this epoch's consensus). */
+function emaRowsLiquid32(): void {
+  const n = M;
+  const yuma1 = version == VERSION_YUMA1;
+  const keep = <f32>(1 - bondPenalty);
+  const pen = <f32>bondPenalty;
   const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
   const keep4 = f32x4.splat(keep);
   const pen4 = f32x4.splat(pen);
-  const a4 = f32x4.splat(<f32>alpha);
-  const r4 = f32x4.splat(<f32>(1 - alpha));
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   for (let v = 0; v < V; v++) {
@@ -343,23 +424,15 @@ export function emaPass32(liquidRuns: bool): void {
     const eRow = row32(B_NEW, v);
     const oRow = B_OLD != 0 ? row32(B_OLD, v) : 0;
     const aRow = LIQUID != 0 ? row32(LIQUID, v) : 0;
-    const liquidFrom = liquidRuns ? (inBlock(v) ? blockCol0 : n) : n;
+    const liquidFrom = inBlock(v) ? blockCol0 : n;
     // Groups of four; the last n mod 4 entries through the same vector code (reading past the row, inside the
     // matrix or its padding), stored lane by lane.
     for (let m = 0; m < n; m += 4) {
       const o = <usize>m << 2;
-      const w = v128.load(baseRow + o);
-      const wc = f32x4.pmin(v128.load(C32 + o), w);
-      const wb = f32x4.add(f32x4.mul(keep4, w), f32x4.mul(pen4, wc));
-      let e = nanToNum32x4(f32x4.div(f32x4.mul(s4, wb), v128.load(DEN32 + o)));
-      let a = zero;
-      if (liquidRuns) {
-        const old = oRow != 0 ? v128.load(oRow + o) : zero;
-        a = maskLeft(m + 4 <= liquidFrom ? zero : liquidAlpha4(v128.load(wRow + o), old, v128.load(C32 + o)), m, liquidFrom);
-        if (oRow != 0) e = f32x4.add(f32x4.mul(a, e), f32x4.mul(f32x4.sub(one, a), old));
-      } else if (oRow != 0) {
-        e = f32x4.add(f32x4.mul(a4, e), f32x4.mul(r4, v128.load(oRow + o)));
-      }
+      let e = bought4(baseRow, o, s4, keep4, pen4, C32, DEN32);
+      const old = oRow != 0 ? v128.load(oRow + o) : zero;
+      const a = maskLeft(m + 4 <= liquidFrom ? zero : liquidAlpha4(v128.load(wRow + o), old, v128.load(C32 + o)), m, liquidFrom);
+      if (oRow != 0) e = f32x4.add(f32x4.mul(a, e), f32x4.mul(f32x4.sub(one, a), old));
       if (m + 4 <= n) {
         v128.store(eRow + o, e);
         if (yuma1) v128.store(COL32 + o, f32x4.add(v128.load(COL32 + o), e));
@@ -378,24 +451,36 @@ export function emaPass32(liquidRuns: bool): void {
   }
 }
 
-/** Yuma 1 over f32: E / (column sum + ε) in place (NaN → 0), then each row's dividends. */
+/**
+ * Yuma 1 over f32: E / (column sum + ε) in place (NaN → 0), then each row's dividends (rows of LANE_MIN or more
+ * in the same loop, laneDot32's lanes and order).
+ */
 export function emaRenormalize32(): void {
   const n = M;
+  const end = vectorEnd(n);
   const eps: f32 = <f32>1e-6;
-  for (let m = 0; m < n; m++) store<f32>(DEN32 + (<usize>m << 2), load<f32>(COL32 + (<usize>m << 2)) + eps);
+  const den = DEN32;
+  const i32 = I32;
+  for (let m = 0; m < n; m++) store<f32>(den + (<usize>m << 2), load<f32>(COL32 + (<usize>m << 2)) + eps);
   for (let v = 0; v < V; v++) {
     const eRow = row32(B_NEW, v);
+    let acc = f32x4.splat(0);
     let m = 0;
     for (; m + 4 <= n; m += 4) {
       const o = <usize>m << 2;
-      v128.store(eRow + o, nanToNum32x4(f32x4.div(v128.load(eRow + o), v128.load(DEN32 + o))));
+      const x = nanToNum32x4(f32x4.div(v128.load(eRow + o), v128.load(den + o)));
+      v128.store(eRow + o, x);
+      if (end > 0) acc = f32x4.add(acc, f32x4.mul(x, v128.load(i32 + o)));
     }
+    let d: f32 = end > 0 ? lanesTotal32(acc) : 0;
     for (; m < n; m++) {
       const o = <usize>m << 2;
-      const x = load<f32>(eRow + o) / load<f32>(DEN32 + o);
-      store<f32>(eRow + o, x != x ? 0 : x == Infinity ? F32_MAX : x == -Infinity ? -F32_MAX : x);
+      let x = load<f32>(eRow + o) / load<f32>(den + o);
+      x = x != x ? 0 : x == Infinity ? F32_MAX : x == -Infinity ? -F32_MAX : x;
+      store<f32>(eRow + o, x);
+      if (end > 0) d += x * load<f32>(i32 + o);
     }
-    setF64(D, v, <f64>laneDot32(eRow, I32, n));
+    setF64(D, v, <f64>(end > 0 ? d : laneDot32(eRow, i32, n)));
   }
 }
 

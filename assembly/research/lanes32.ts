@@ -61,13 +61,14 @@ export function laneQuotientDot32(x: usize, d: usize, y: usize, n: i32): f32 {
   return x;
 }
 
-/** Lane-wise nanToNum32. */
+/**
+ * Lane-wise nanToNum32: NaN lanes zeroed (they compare unequal to themselves), then clamped to ±F32_MAX, which
+ * moves only ±∞ (pmax / pmin return their first operand unless the second is strictly beyond it).
+ */
 // @ts-ignore: decorator
 @inline export function nanToNum32x4(x: v128): v128 {
-  const inf = f32x4.splat(Infinity);
-  let y = v128.and(x, f32x4.eq(x, x));
-  y = v128.bitselect(f32x4.splat(F32_MAX), y, f32x4.eq(y, inf));
-  return v128.bitselect(f32x4.splat(-F32_MAX), y, f32x4.eq(y, f32x4.neg(inf)));
+  const y = v128.and(x, f32x4.eq(x, x));
+  return f32x4.pmin(f32x4.pmax(y, f32x4.splat(-F32_MAX)), f32x4.splat(F32_MAX));
 }
 
 /** f64 vector → f32 (each value already a float32, or rounded to one). */
