@@ -10,7 +10,7 @@ import {
   alphaLow, blockCol0, blockRows, bondMovingAvg, bondPenalty, f64At, fr, row32, rowAt, setF64, steepness,
   version,
 } from './job';
-import { laneDot, nanToNum, nanToNum2, vectorEnd } from './lanes';
+import { laneDot, lanesTotal, nanToNum, nanToNum2, vectorEnd } from './lanes';
 import { F32_MAX, lanesTotal32, laneDot32, laneQuotientDot32, nanToNum32x4 } from './lanes32';
 
 const EPS: f64 = 1e-6;
@@ -107,13 +107,106 @@ export function relativeRowLiquid(v: i32): void {
 export function emaPass(liquidRuns: bool): void {
   const n = M;
   const yuma1 = version == VERSION_YUMA1;
+  // The divisor per column (Yuma 1 adds the epsilon; Yuma 2/2B divide 0 by 0 and take 0 for NaN).
+  for (let m = 0; m < n; m++) setF64(FACTOR, m, yuma1 ? f64At(BSUM, m) + EPS : f64At(BSUM, m));
+  if (liquidRuns) {
+    emaRowsLiquid(true);
+  } else if (B_OLD != 0) {
+    if (yuma1) emaRows<Yes, Yes>();
+    else emaRows<No, Yes>();
+  } else {
+    if (yuma1) emaRows<Yes, No>();
+    else emaRows<No, No>();
+  }
+}
+
+/** The bonds bought of two entries at byte offset o, S·W_b / den (NaN → 0). */
+// @ts-ignore: decorator
+@inline function bought2(baseRow: usize, o: usize, s2: v128, keep2: v128, pen2: v128, c: usize, den: usize): v128 {
+  const w = v128.load(baseRow + o);
+  const wc = f64x2.pmin(v128.load(c + o), w);
+  const wb = f64x2.add(f64x2.mul(keep2, w), f64x2.mul(pen2, wc));
+  return nanToNum2(f64x2.div(f64x2.mul(s2, wb), v128.load(den + o)));
+}
+
+/**
+ * emaPass without liquid alpha, specialised as emaRows32; Yuma 2/2B take each row's dividends in the same loop
+ * (laneDot's lanes: entries ≡ 0, 1 (mod 4) into one accumulator, ≡ 2, 3 into the other; rows under LANE_MIN
+ * through laneDot itself).
+ */
+function emaRows<Y1, OLD>(): void {
+  const yuma1 = isSigned<Y1>();
+  const hasOld = isSigned<OLD>();
+  const n = M;
+  const end = vectorEnd(n);
+  const alpha = yuma1 ? 1.0 : 1 - bondMovingAvg;
+  const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
+  const keep2 = f64x2.splat(1 - bondPenalty);
+  const pen2 = f64x2.splat(bondPenalty);
+  const a2 = f64x2.splat(alpha);
+  const r2 = f64x2.splat(1 - alpha);
+  const c = C;
+  const den = FACTOR;
+  const col = COL_SUM;
+  const inc = I;
+  for (let v = 0; v < V; v++) {
+    const s2 = f64x2.splat(f64At(S, v));
+    const baseRow = rowAt(base, v);
+    const eRow = rowAt(B_NEW, v);
+    const oRow = hasOld ? rowAt(B_OLD, v) : 0;
+    let da = f64x2.splat(0);
+    let db = f64x2.splat(0);
+    let m = 0;
+    for (; m < end; m += 4) {
+      const o = <usize>m << 3;
+      let e0 = bought2(baseRow, o, s2, keep2, pen2, c, den);
+      let e1 = bought2(baseRow, o + 16, s2, keep2, pen2, c, den);
+      if (hasOld) {
+        e0 = f64x2.add(f64x2.mul(a2, e0), f64x2.mul(r2, v128.load(oRow + o)));
+        e1 = f64x2.add(f64x2.mul(a2, e1), f64x2.mul(r2, v128.load(oRow + o, 16)));
+      }
+      v128.store(eRow + o, e0);
+      v128.store(eRow + o, e1, 16);
+      if (yuma1) {
+        v128.store(col + o, f64x2.add(v128.load(col + o), e0));
+        v128.store(col + o, f64x2.add(v128.load(col + o, 16), e1), 16);
+      } else {
+        da = f64x2.add(da, f64x2.mul(e0, v128.load(inc + o)));
+        db = f64x2.add(db, f64x2.mul(e1, v128.load(inc + o, 16)));
+      }
+    }
+    let d = lanesTotal(da, db);
+    // The rest in pairs; an odd last entry takes lane 0 of a vector that reads 8 bytes past the row (inside the
+    // matrix or its 16-byte padding), never stored.
+    for (; m < n; m += 2) {
+      const o = <usize>m << 3;
+      let e = bought2(baseRow, o, s2, keep2, pen2, c, den);
+      if (hasOld) e = f64x2.add(f64x2.mul(a2, e), f64x2.mul(r2, v128.load(oRow + o)));
+      const e0 = f64x2.extract_lane(e, 0);
+      store<f64>(eRow + o, e0);
+      if (yuma1) store<f64>(col + o, load<f64>(col + o) + e0);
+      else if (end > 0) d += e0 * load<f64>(inc + o);
+      if (m + 1 < n) {
+        const e1 = f64x2.extract_lane(e, 1);
+        store<f64>(eRow + o + 8, e1);
+        if (yuma1) store<f64>(col + o + 8, load<f64>(col + o + 8) + e1);
+        else if (end > 0) d += e1 * load<f64>(inc + o + 8);
+      }
+    }
+    if (LIQUID != 0) memory.fill(rowAt(LIQUID, v), 0, <usize>n << 3);
+    if (!yuma1) setF64(D, v, end > 0 ? d : laneDot(eRow, inc, n));
+  }
+}
+
+/** emaPass with liquid alpha (per-entry alpha against this epoch's consensus). */
+function emaRowsLiquid(liquidRuns: bool): void {
+  const n = M;
+  const yuma1 = version == VERSION_YUMA1;
   const keep = 1 - bondPenalty;
   const pen = bondPenalty;
   const alpha = yuma1 ? 1.0 : 1 - bondMovingAvg;
   const rest = 1 - alpha;
   const eps = EPS;
-  // The divisor per column (Yuma 1 adds the epsilon; Yuma 2/2B divide 0 by 0 and take 0 for NaN).
-  for (let m = 0; m < n; m++) setF64(FACTOR, m, yuma1 ? f64At(BSUM, m) + eps : f64At(BSUM, m));
   const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
   const keep2 = f64x2.splat(keep);
   const pen2 = f64x2.splat(pen);
@@ -172,22 +265,45 @@ export function emaPass(liquidRuns: bool): void {
   }
 }
 
-/** Yuma 1: E / (column sum + 1e-6) in place (NaN → 0), and the dividends Σ_m E·I of each row. */
+/**
+ * Yuma 1: E / (column sum + 1e-6) in place (NaN → 0), and the dividends Σ_m E·I of each row (rows of LANE_MIN
+ * or more in the same loop, laneDot's lanes and order).
+ */
 export function emaRenormalize(): void {
   const n = M;
-  for (let m = 0; m < n; m++) setF64(FACTOR, m, f64At(COL_SUM, m) + EPS);
+  const end = vectorEnd(n);
+  const den = FACTOR;
+  const inc = I;
+  for (let m = 0; m < n; m++) setF64(den, m, f64At(COL_SUM, m) + EPS);
   for (let v = 0; v < V; v++) {
     const eRow = rowAt(B_NEW, v);
+    let da = f64x2.splat(0);
+    let db = f64x2.splat(0);
     let m = 0;
+    for (; m < end; m += 4) {
+      const o = <usize>m << 3;
+      const x0 = nanToNum2(f64x2.div(v128.load(eRow + o), v128.load(den + o)));
+      const x1 = nanToNum2(f64x2.div(v128.load(eRow + o, 16), v128.load(den + o, 16)));
+      v128.store(eRow + o, x0);
+      v128.store(eRow + o, x1, 16);
+      da = f64x2.add(da, f64x2.mul(x0, v128.load(inc + o)));
+      db = f64x2.add(db, f64x2.mul(x1, v128.load(inc + o, 16)));
+    }
+    let d = lanesTotal(da, db);
     for (; m + 2 <= n; m += 2) {
       const o = <usize>m << 3;
-      v128.store(eRow + o, nanToNum2(f64x2.div(v128.load(eRow + o), v128.load(FACTOR + o))));
+      const x = nanToNum2(f64x2.div(v128.load(eRow + o), v128.load(den + o)));
+      v128.store(eRow + o, x);
+      if (end > 0) d += f64x2.extract_lane(x, 0) * load<f64>(inc + o);
+      if (end > 0) d += f64x2.extract_lane(x, 1) * load<f64>(inc + o + 8);
     }
     for (; m < n; m++) {
       const o = <usize>m << 3;
-      store<f64>(eRow + o, nanToNum(load<f64>(eRow + o) / load<f64>(FACTOR + o)));
+      const x = nanToNum(load<f64>(eRow + o) / load<f64>(den + o));
+      store<f64>(eRow + o, x);
+      if (end > 0) d += x * load<f64>(inc + o);
     }
-    setF64(D, v, laneDot(eRow, I, n));
+    setF64(D, v, end > 0 ? d : laneDot(eRow, inc, n));
   }
 }
 
