@@ -1,0 +1,114 @@
+// Where a research epoch's time goes, stage by stage: normalisation, consensus, rank (with the bond step where
+// the version fuses it), incentive + bonds + dividends, reward normalisation. Each checkout given (default: this
+// one) has its kernels rebuilt from its own assembly/ with a call to an imported clock between the stages of
+// runResearchEpoch (a copy under build/bench/stages/, the sources untouched), and its dist/research.js runs
+// YumaRun on that module; the builds run interleaved, one epoch each in turn, weights through weightsInput()
+// (filled outside the timed region). Wall µs least / median per stage: a stage is short enough that the least
+// and the median are read as its cost on a quiet and on the loaded machine.
+// Usage: node bench/research-stages.js [--version yuma3] [--precision f32|f64] [--epochs 150] [--shape 1024x1024]
+// [checkout …] (each checkout needs `npm run build` first: the JS of its dist/ and its assembly/)
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const value = args[i + 1];
+  args.splice(i, 2);
+  return value;
+};
+const version = option('--version', 'yuma3');
+const precision = option('--precision', 'f32');
+const epochs = Number(option('--epochs', '150'));
+const [V, M] = option('--shape', '1024x1024').split('x').map(Number);
+const here = fileURLToPath(new URL('..', import.meta.url));
+const roots = (args.length > 0 ? args : [here]).map((r) => path.resolve(r));
+const asc = path.join(here, 'node_modules/.bin/asc');
+
+// The stamps: stamp(0) on entry, then one after each stage. Each edit must apply, or the epoch changed shape.
+const EDITS = [
+  [/export function runResearchEpoch\(job: usize\): void \{\n/, (m) => `// @ts-ignore: decorator\n@external("env", "stamp")\ndeclare function stamp(i: i32): void;\n\n${m}  stamp(0);\n`],
+  [/\n(\s*)setSlot\(job, R_DEGENERATE, consensus\(\) \? 1 : 0\);\n/, (m, s) => `\n${s}stamp(1);${m}${s}stamp(2);\n`],
+  [/\n(\s*)rankPass32\(liquidRuns\);\n/, (m, s) => `${m}${s}stamp(3);\n`],
+  [/\n(\s*)rankPass\(liquidRuns\);\n/, (m, s) => `${m}${s}stamp(3);\n`],
+  [/\n(\s*)normalizeRewards32\(\);\n/, (m, s) => `\n${s}stamp(4);${m}`],
+  [/\n(\s*)normalizeRewards\(\);\n/, (m, s) => `\n${s}stamp(4);${m}`],
+  [/\n(\s*)setSlot\(job, R_STATUS, STATUS_OK\);\n\}/, (m, s) => `\n${s}setSlot(job, R_STATUS, STATUS_OK);\n${s}stamp(5);\n}`],
+];
+
+function stampedModule(root, k) {
+  const dir = path.join(here, `build/bench/stages/${k}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(root, 'assembly'), path.join(dir, 'assembly'), { recursive: true });
+  const file = path.join(dir, 'assembly/research/epoch.ts');
+  let src = fs.readFileSync(file, 'utf8');
+  for (const [re, to] of EDITS) {
+    if (!re.test(src)) throw new Error(`${root}: assembly/research/epoch.ts no longer matches ${re}`);
+    src = src.replace(re, to);
+  }
+  fs.writeFileSync(file, src);
+  const out = path.join(dir, 'stages.wasm');
+  // The options of asconfig.json's release target.
+  execFileSync(asc, [path.join(dir, 'assembly/index.ts'), '-O3', '--converge', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--initialMemory', '16', '--use', 'abort=', '-o', out], { stdio: 'inherit' });
+  return new WebAssembly.Module(fs.readFileSync(out));
+}
+
+const marks = new Float64Array(6);
+const stamp = (i) => {
+  marks[i] = performance.now();
+};
+// Each build's loader compiles its embedded kernels with `new WebAssembly.Module` and instantiates them with no
+// imports; while its run is made, it gets the stamped module and the clock instead.
+const RealModule = WebAssembly.Module;
+const RealInstance = WebAssembly.Instance;
+let stamped = null;
+WebAssembly.Module = function (bytes) {
+  return stamped ?? new RealModule(bytes);
+};
+WebAssembly.Instance = function (module, imports) {
+  return new RealInstance(module, { ...imports, env: { stamp } });
+};
+
+const suite = await import(pathToFileURL(await (await import('./build.mjs')).buildSuite()).href);
+const data = [V * 7 + M, V * 7 + M + 1].map((seed) => {
+  const { weights, stakes } = suite.researchEpochInput(V, M, seed);
+  const f = new Float64Array(V * M);
+  weights.forEach((r, v) => f.set(r, v * M));
+  return { f, f32: Float32Array.from(f), s: stakes };
+});
+const runs = [];
+for (const [k, root] of roots.entries()) {
+  stamped = stampedModule(root, k);
+  const pkg = await import(pathToFileURL(path.join(root, 'dist/research.js')).href);
+  runs.push(new pkg.YumaRun(version, { validators: V, servers: M }, undefined, precision === 'f64' ? undefined : { precision }));
+  stamped = null;
+}
+WebAssembly.Module = RealModule;
+
+const names = ['normalisation', 'consensus', 'rank (+ bond step)', 'incentive, bonds, dividends', 'reward normalisation', 'epoch'];
+const samples = runs.map(() => names.map(() => []));
+const load0 = os.loadavg()[0];
+for (let i = 0; i < epochs + 5; i++) {
+  const d = data[i & 1];
+  runs.forEach((run, k) => {
+    const view = run.weightsInput();
+    view.set(view instanceof Float32Array ? d.f32 : d.f);
+    marks.fill(0);
+    run.epoch(view, d.s);
+    if (i < 5) return;
+    for (let j = 0; j < 5; j++) samples[k][j].push((marks[j + 1] - marks[j]) * 1000);
+    samples[k][5].push((marks[5] - marks[0]) * 1000);
+  });
+}
+const cell = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${s[0].toFixed(0).padStart(6)} / ${s[s.length >> 1].toFixed(0).padStart(6)}`;
+};
+console.log(`${version} ${precision} ${V}×${M}, ${epochs} epochs per build interleaved; wall µs least / median per stage`);
+console.log(`  ${''.padEnd(28)} ${roots.map((r) => path.relative(process.cwd(), r) || '.').map((r) => r.padStart(15)).join('   ')}`);
+names.forEach((name, j) => console.log(`  ${name.padEnd(28)} ${samples.map((s) => cell(s[j])).join('   ')}`));
+console.log(`load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`);
