@@ -15,7 +15,7 @@
  */
 import { YumaError } from '../errors.js';
 import { I96F32, fromInt, mulSat, satSub, toIntSat } from '../fixed/substrate-fixed.js';
-import { readList } from '../validation/read.js';
+import { guard, readList } from '../validation/read.js';
 import { MIN_PRICE_RAO } from '../dtao/balancer.js';
 import { stakeToColdkey, swapAlphaForTao } from './swap.js';
 import { poolValueOf } from './safe-float.js';
@@ -202,7 +202,8 @@ export function setRootClaimType(s: ChainState, request: { coldkey: string; type
   const coldkey = checkKey('coldkey', req.coldkey);
   let type: RootClaimType;
   try {
-    type = rootClaimTypeIn(req.type, 'type');
+    // a claim type object is the caller's: what its getters or traps throw is E_ARG
+    type = guard('type', () => rootClaimTypeIn(req.type, 'type'));
   } catch (e) {
     if (e instanceof YumaError && /InvalidSubnetNumber/.test(e.message)) throw new ChainRefused('InvalidSubnetNumber', 'keepSubnets is empty');
     throw e;
