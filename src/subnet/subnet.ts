@@ -421,7 +421,11 @@ export class Subnet {
       this.table.setEmissionSplit(null);
       return;
     }
-    this.table.setEmissionSplit(checkEmissionSplit(split, 'split', { minParts: 1, maxParts: this.table.mechanismCount }));
+    const parts = checkEmissionSplit(split, 'split', { minParts: 1, maxParts: MAX_MECHANISMS });
+    // the count as it is after the parts were read: a getter of theirs may have changed it
+    const count = this.table.mechanismCount;
+    if (parts.length > count) throw new YumaError('E_SHAPE', `split has ${parts.length} parts; it needs 1 to ${count} (one u16 part per mechanism)`);
+    this.table.setEmissionSplit(parts);
   }
 
   /** Advances the current block. Epochs are not run automatically; call `epoch` when one is due. */
