@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toJSON } from '../src/epoch/json.js';
+import { projectHalvings } from '../src/dtao/index.js';
+import { expectYumaError } from './helpers/errors.js';
 
 describe("toJSON keeps an own '__proto__' key as data", () => {
   it("a parsed object's '__proto__' key stays an own key of the result; the result's prototype stays Object.prototype", () => {
@@ -51,5 +53,21 @@ describe("toJSON reads a typed array's entries from its internal slots", () => {
     const big = BigUint64Array.from([5n, 2n ** 64n - 1n]);
     Object.defineProperty(big, Symbol.iterator, { value: function* () { yield 0n; } });
     expect(toJSON({ stake: big, float: new Hostile([0.5, 1.25]) })).toEqual({ stake: ['5', '18446744073709551615'], float: [0.5, 1.25] });
+  });
+});
+
+describe('toJSON of values JSON has no object for', () => {
+  it("a Date (projectHalvings' dates) encodes as its ISO string, read from its internal slot", () => {
+    const [first] = projectHalvings({ issuance: 0n, blocks: 100, startDate: new Date(Date.UTC(2026, 0, 2)) });
+    expect(toJSON(first)).toEqual({ block: 0, emission: '1000000000', issuance: '0', halving: 0, date: '2026-01-02T00:00:00.000Z' });
+    const lying = new Date(0);
+    Object.defineProperty(lying, 'toISOString', { value: () => '<script>' });
+    expect(toJSON({ at: lying })).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('an invalid Date, a Map and a Set are E_ARG (not {})', () => {
+    expectYumaError(() => toJSON({ at: new Date(NaN) }), 'E_ARG');
+    expectYumaError(() => toJSON({ subnets: new Map([[1, 2n]]) }), 'E_ARG');
+    expectYumaError(() => toJSON([new Set([1])]), 'E_ARG');
   });
 });

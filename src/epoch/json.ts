@@ -47,9 +47,9 @@ export interface EpochOutputJSON extends EpochVectorsJSON {
  * - arrays and plain objects recursively; `undefined` properties dropped.
  *
  * Works on `EpochOutput` (also with extra fields such as mechanism outputs), `EpochInput`, `MetagraphView`,
- * `NetworkReport` and anything else built from those pieces. Functions, symbols and non-finite numbers have no
- * JSON form and are refused with `YumaError('E_ARG')`, as are cycles, holes (`E_SHAPE`) and arrays of more than
- * MAX_JSON_ITEMS entries (`E_LIMIT`). Each property is read once; what a getter or Proxy throws is `E_ARG`.
+ * `NetworkReport` and anything else built from those pieces; a `Date` becomes its ISO string. Functions, symbols,
+ * non-finite numbers, invalid Dates, Maps and Sets have no JSON form and are refused with `YumaError('E_ARG')`,
+ * as are cycles, holes (`E_SHAPE`) and arrays of more than MAX_JSON_ITEMS entries (`E_LIMIT`). Each property is read once; what a getter or Proxy throws is `E_ARG`.
  */
 export function toJSON(value: EpochOutput): EpochOutputJSON;
 export function toJSON(value: unknown): JsonValue;
@@ -98,6 +98,18 @@ function encode(v: unknown, key: string, where: string, seen: Set<object>): Json
     }
     return out;
   }
+  if (!Array.isArray(v)) {
+    const proto = Object.getPrototypeOf(v) as object | null;
+    if (proto !== Object.prototype && proto !== null) {
+      const kind = builtInKind(v);
+      if (kind === 'Date') {
+        const time = dateTime.call(v) as number;
+        if (!Number.isFinite(time)) throw new YumaError('E_ARG', `${where} is an invalid Date, which JSON cannot hold`);
+        return dateIso.call(v) as string;
+      }
+      if (kind !== undefined) throw new YumaError('E_ARG', `${where} is a ${kind}, which has no JSON form (chain states and block reports: chainStateToJSON, blockReportToJSON)`);
+    }
+  }
   if (seen.has(v)) throw new YumaError('E_ARG', `${where} refers to itself`);
   seen.add(v);
   try {
@@ -114,6 +126,25 @@ function encode(v: unknown, key: string, where: string, seen: Set<object>): Json
   } finally {
     seen.delete(v);
   }
+}
+
+// Built-ins by their internal slots (a method of the built-in that throws on anything else), never by a property
+// of the value: a Date's own toISOString, a Map's own toStringTag are user code.
+const dateTime = Date.prototype.getTime;
+const dateIso = Date.prototype.toISOString;
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
+
+function builtInKind(v: object): 'Date' | 'Map' | 'Set' | undefined {
+  for (const [kind, probe] of [['Date', dateTime], ['Map', mapSize], ['Set', setSize]] as const) {
+    try {
+      probe.call(v);
+      return kind;
+    } catch {
+      // not this kind
+    }
+  }
+  return undefined;
 }
 
 const U16_KEYS = ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust'] as const;
