@@ -4,7 +4,7 @@
  * `chainStateToJSON` writes it, is unchanged.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Chain, chainStateToJSON, newChainState } from '../src/chain/index.js';
+import { Chain, chainStateToJSON, defaultRegistration, newChainState, newSubnet } from '../src/chain/index.js';
 import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { expectYumaError } from './helpers/errors.js';
@@ -44,5 +44,30 @@ describe('Chain.setRootClaimType reads a claim type object once, its errors as E
       expect(JSON.stringify(chainStateToJSON(c.state))).toBe(before);
       expect(c.state.rootClaimType.get('a')).toEqual({ keepSubnets: [1, 3] });
     }
+  });
+});
+
+describe('Chain.fromJSON reads each field once', () => {
+  /** A chain with one dynamic subnet of two neurons and two mechanisms, as JSON. */
+  function stateJson(): Record<string, unknown> {
+    const s = newChainState({ block: 100n, totalIssuance: 10_000_000n * RAO, balancesTotalIssuance: 10_000_000n * RAO });
+    const neuron = (uid: number, hotkey: string) => ({ uid, hotkey, blockAtRegistration: 1n, lastUpdate: 99n, validatorPermit: uid === 0, weights: uid === 0 ? ([[1, 65535]] as Array<[number, number]>) : [], bonds: [] as Array<[number, number]> });
+    s.subnets.set(1, newSubnet(1, { subnetTao: 1000n * RAO, subnetAlphaIn: 4000n * RAO, tempo: 3, neurons: [neuron(0, 'v'), neuron(1, 'm')], mechanisms: [{ weights: [[[1, 65535]], []], bonds: [[], []], lastUpdate: [99n, 99n] }], mechanismEmissionSplit: [30000, 35535], registration: defaultRegistration() }));
+    for (const [h, o] of [['v', 'a'], ['m', 'b']]) s.hotkeys.set(h, { owner: o });
+    return JSON.parse(JSON.stringify(new Chain(s, { engine }).toJSON())) as Record<string, unknown>;
+  }
+
+  it("a subnet's epochParams and a neuron behind counting Proxies: every property read at most once, the same state", () => {
+    const json = stateJson();
+    const plain = JSON.stringify(Chain.fromJSON(stateJson(), { engine }).toJSON());
+    const reads = new Map<string, number>();
+    const counting = (o: object, name: string) => new Proxy(o, { get: (t, k, r) => (typeof k === 'string' && reads.set(`${name}.${k}`, (reads.get(`${name}.${k}`) ?? 0) + 1), Reflect.get(t, k, r)) });
+    const subnet = (json.subnets as Record<string, Record<string, unknown>>)['1'];
+    subnet.epochParams = counting(subnet.epochParams as object, 'epochParams');
+    (subnet.neurons as object[])[0] = counting((subnet.neurons as object[])[0], 'neurons[0]');
+    expect(JSON.stringify(Chain.fromJSON(json, { engine }).toJSON())).toBe(plain);
+    expect(reads.get('epochParams.mechanismCount')).toBe(1);
+    expect(reads.get('neurons[0].emission')).toBe(1);
+    expect([...reads].filter(([, n]) => n > 1)).toEqual([]);
   });
 });

@@ -666,9 +666,10 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
   const neuronsRaw = arr(o.neurons ?? [], `${path}.neurons`);
   if (neuronsRaw.length > MAX_NEURONS) throw new YumaError('E_LIMIT', `${path}.neurons: more than ${MAX_NEURONS} UIDs`);
   const n = neuronsRaw.length;
-  const records = neuronsRaw.map((x, i): Neuron => {
+  // each neuron's fields copied once: the record below and its emission read the copy
+  const neuronCopies = neuronsRaw.map((x, i) => obj(x, `${path}.neurons[${i}]`));
+  const records = neuronCopies.map((no, i): Neuron => {
     const p = `${path}.neurons[${i}]`;
-    const no = obj(x, p);
     const uid = small(no.uid, `${p}.uid`, U16_MAX);
     if (uid !== i) bad(`${p}.uid`, `neurons must be listed by uid (expected ${i})`);
     return {
@@ -681,11 +682,13 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
       bonds: rowIn(no.bonds ?? [], `${p}.bonds`, n),
     };
   });
-  const emissions = neuronsRaw.map((x, i) => ((x as Json).emission === undefined ? 0n : u64((x as Json).emission, `${path}.neurons[${i}].emission`)));
+  const emissions = neuronCopies.map((no, i) => (no.emission === undefined ? 0n : u64(no.emission, `${path}.neurons[${i}].emission`)));
   const rob = o.recycleOrBurn;
   if (rob !== null && rob !== undefined && rob !== 'Recycle' && rob !== 'Burn') bad(`${path}.recycleOrBurn`, 'expected "Recycle", "Burn" or null');
   const quote = subnetInt(o, 'swapBalancerQuoteWeightParts', path);
-  const epochParams = epochParamsIn(o.epochParams, `${path}.epochParams`);
+  // copied once: the parameters and the mechanism count below read the copy
+  const po = obj(o.epochParams, `${path}.epochParams`);
+  const epochParams = epochParamsIn(po, `${path}.epochParams`);
   const mechanisms = arr(o.mechanisms ?? [], `${path}.mechanisms`).map((m, k) => {
     const mp = `${path}.mechanisms[${k}]`;
     const mo = obj(m, mp);
@@ -698,7 +701,6 @@ function subnetIn(v: unknown, path: string): ChainSubnet {
     if (lu.length !== n) bad(`${mp}.lastUpdate`, `expected ${n} entries`);
     return { weights: rows(mo.weights, 'weights'), bonds: rows(mo.bonds, 'bonds'), lastUpdate: lu.map((x, i) => u64(x, `${mp}.lastUpdate[${i}]`)) };
   });
-  const po = obj(o.epochParams, `${path}.epochParams`);
   const mechanismCount = po.mechanismCount === undefined ? 1 : Math.max(1, small(po.mechanismCount, `${path}.epochParams.mechanismCount`, 16));
   if (mechanisms.length !== mechanismCount - 1) {
     throw new YumaError('E_STATE', `${path}: mechanismCount ${mechanismCount} needs ${mechanismCount - 1} entries in mechanisms`);
