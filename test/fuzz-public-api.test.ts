@@ -445,7 +445,8 @@ describe('fuzz: Chain', () => {
   }
   it('new Chain(state, options) and Chain.fromJSON', () => {
     const json = chainStateToJSON(chain().state);
-    check({ name: 'Chain.fromJSON', args: () => fc.tuple(fc.constant(JSON.parse(JSON.stringify(json))), fc.record({ epochMode: fc.constantFrom('fixed', 'float') })), call: (_s, [j, o]) => chainStateToJSON(Chain.fromJSON(j, { ...(o as object), engine } as never).state), result: (r) => JSON.stringify(r), runs: 60 });
+    // the engine is one of the options the library reads (a spread here would run a hostile getter in the test)
+    check({ name: 'Chain.fromJSON', args: () => fc.tuple(fc.constant(JSON.parse(JSON.stringify(json))), fc.record({ epochMode: fc.constantFrom('fixed', 'float'), engine: fc.constant(engine) })), call: (_s, [j, o]) => chainStateToJSON(Chain.fromJSON(j, o as never).state), result: (r) => JSON.stringify(r), runs: 60 });
     check({ name: 'new Chain', args: () => fc.tuple(fc.record({ epochMode: fc.constantFrom('fixed', 'float'), engine: fc.constant(engine) })), call: (_s, [o]) => new Chain(chain().state, o as never).epochMode, runs: 40 });
   });
 });
