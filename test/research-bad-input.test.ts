@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { YumaRun, renderCasesHtml, resetsBonds, runYumaSimCase, summaryRows, yumaSimCaseFromJson, type YumaPrecision, type YumaSimCase } from '../src/research/index.js';
+import { YumaRun, renderCasesHtml, resetsBonds, runYumaSimCase, simulateCase, summaryRows, yumaEpoch, yumaSimCaseFromJson, type YumaPrecision, type YumaSimCase } from '../src/research/index.js';
 import { expectYumaError } from './helpers/errors.js';
 
 const V = 2;
@@ -170,5 +170,31 @@ describe('renderCasesHtml and summaryRows show each case and run as they were wh
     const c = load();
     expectYumaError(() => runYumaSimCase({ ...c, resetBonds: { epoch: 40, column: 1 } }, 'yuma1'), 'E_RANGE');
     expectYumaError(() => runYumaSimCase({ ...c, resetBonds: { epoch: 2, column: '1' as never } }, 'yuma1'), 'E_ARG');
+  });
+});
+
+describe("precision 'f32': stakes are checked as float32 holds them", () => {
+  const W = [[1, 2], [3, 4]];
+  const tiny = [1e-300, 1e-46];
+
+  it('stakes that all round to float32 0 are E_RANGE in yumaEpoch, simulateCase and YumaRun.epoch (the simulator gives NaN everywhere)', () => {
+    expectYumaError(() => yumaEpoch('yuma3', { weights: W, stakes: tiny }, undefined, { precision: 'f32' }), 'E_RANGE');
+    expectYumaError(() => simulateCase({ version: 'yuma2', weights: [W, W], stakes: [[1, 1], tiny], precision: 'f32' }), 'E_RANGE');
+    const run = new YumaRun('yuma3', { validators: 2, servers: 2 }, undefined, { precision: 'f32' });
+    run.epoch(Float64Array.from([1, 2, 3, 4]), [1, 1]);
+    const bonds = Array.from(run.epoch(Float64Array.from([1, 2, 3, 4]), [1, 1]).validatorBonds);
+    expectYumaError(() => run.epoch(Float64Array.from([1, 2, 3, 4]), tiny), 'E_RANGE');
+    expect(run.epochCount).toBe(2);
+    const next = new YumaRun('yuma3', { validators: 2, servers: 2 }, undefined, { precision: 'f32' });
+    next.epoch(Float64Array.from([1, 2, 3, 4]), [1, 1]);
+    next.epoch(Float64Array.from([1, 2, 3, 4]), [1, 1]);
+    expect(Array.from(run.epoch(Float64Array.from([1, 2, 3, 4]), [1, 1]).validatorBonds)).toEqual(Array.from(next.epoch(Float64Array.from([1, 2, 3, 4]), [1, 1]).validatorBonds));
+    expect(bonds.every(Number.isFinite)).toBe(true);
+  });
+
+  it('in f64 the same stakes are positive: the outputs are finite, stake shares [1e-254, 1]', () => {
+    const r = yumaEpoch('yuma3', { weights: W, stakes: tiny });
+    expect(Array.from(r.stake)).toEqual([1e-300 / (1e-300 + 1e-46), 1e-46 / (1e-300 + 1e-46)]);
+    expect(Array.from(r.serverIncentive).every(Number.isFinite)).toBe(true);
   });
 });

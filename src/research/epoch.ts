@@ -131,9 +131,11 @@ export function readEpochInput(input: unknown, version: YumaVersion): FlatEpoch 
   };
 }
 
-export function checkStakeTotal(S: Float64Array, field: string): void {
+/** Stakes must sum above 0 as the epoch computes them: in float32 (`f32`), each rounded to float32 first. */
+export function checkStakeTotal(S: Float64Array, field: string, f32: boolean): void {
   let total = 0;
-  for (let i = 0; i < S.length; i++) total += S[i];
+  if (f32) for (let i = 0; i < S.length; i++) total += Math.fround(S[i]);
+  else for (let i = 0; i < S.length; i++) total += S[i];
   if (!(total > 0)) throw new YumaError('E_RANGE', `${field} sum to 0: stake shares are undefined (the simulator gives NaN everywhere)`);
 }
 
@@ -209,7 +211,7 @@ export function yumaEpoch(version: YumaVersion, input: YumaEpochInput, config?: 
   const cfg = resolveConfig(v, config);
   const o = resolveOptions(readOptions(opts, 'options', OPTION_KEYS));
   const e = readEpochInput(input, v);
-  checkStakeTotal(e.S, 'stakes');
+  checkStakeTotal(e.S, 'stakes', o.numerics.f32);
   checkBlock(o.block, e.V, e.M);
   return toResult(runFlat(v, e, cfg, o), e.V, e.M);
 }

@@ -82,7 +82,7 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
     const S = readVector(stakes, 'stakes', V, true);
     const n = typedLength(weights);
     if (n !== V * M) throw new YumaError('E_SHAPE', `weights has ${n} entries, expected ${V}×${M} = ${V * M}`);
-    checkStakeTotal(S, 'stakes');
+    checkStakeTotal(S, 'stakes', this.f32);
     // From here on only the built-in view is touched: the kernel reads where the entries are, and a subclass or
     // own property of the caller's array must not redirect that or run code.
     const w = kind === 'Float32Array' ? plainView(weights as Float32Array, Float32Array) : plainView(weights as Float64Array, Float64Array);

@@ -50,7 +50,7 @@ export function simulateCase(input: SimulateCaseInput): YumaEpochResult[] {
   const version = checkVersion(fields.version);
   const cfg = resolveConfig(version, fields.config);
   const opts = resolveOptions(fields);
-  const { epochs, V, M } = readCase(fields.weights, fields.stakes);
+  const { epochs, V, M } = readCase(fields.weights, fields.stakes, opts.numerics.f32);
   checkBlock(opts.block, V, M);
   const reset = readReset(fields.resetBonds, epochs.length, M);
 
@@ -65,7 +65,7 @@ export function simulateCase(input: SimulateCaseInput): YumaEpochResult[] {
   return results;
 }
 
-function readCase(weightsIn: unknown, stakesIn: unknown): { epochs: FlatEpoch[]; V: number; M: number } {
+function readCase(weightsIn: unknown, stakesIn: unknown, f32: boolean): { epochs: FlatEpoch[]; V: number; M: number } {
   const weights = readList(weightsIn, 'weights', MAX_EPOCHS);
   const stakes = readList(stakesIn, 'stakes', MAX_EPOCHS);
   const E = weights.length;
@@ -79,7 +79,7 @@ function readCase(weightsIn: unknown, stakesIn: unknown): { epochs: FlatEpoch[];
   for (let e = 0; e < E; e++) {
     const W = e === 0 ? first.data : readMatrix(weights[e], `weights[${e}]`, V, M, true).data;
     const S = readVector(stakes[e], `stakes[${e}]`, V, true);
-    checkStakeTotal(S, `stakes[${e}]`);
+    checkStakeTotal(S, `stakes[${e}]`, f32);
     epochs[e] = { V, M, W, S, B: null, C: null, Wprev: null };
   }
   return { epochs, V, M };
