@@ -1,10 +1,12 @@
 /**
  * The library's JSON codec (`toJSON` / `fromJSON`) on inputs the fuzz suite does not build: objects carrying an own
- * `__proto__` key (what `JSON.parse` makes of one) and genuine typed arrays whose own properties or subclass lie
- * about their entries. The JSON form is the value's own data, key for key and entry for entry, or a YumaError.
+ * `__proto__` key (what `JSON.parse` makes of one), genuine typed arrays whose own properties or subclass lie
+ * about their entries, built-ins JSON has no object for, and sparse bond rows no epoch makes. The JSON form is the value's own data, key for key and entry for entry, or a YumaError.
  */
-import { describe, expect, it } from 'vitest';
-import { toJSON } from '../src/epoch/json.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEngineSync } from '../src/engine.js';
+import { fromJSON, toJSON } from '../src/epoch/json.js';
+import { RAO } from '../src/units.js';
 import { projectHalvings } from '../src/dtao/index.js';
 import { expectYumaError } from './helpers/errors.js';
 
@@ -69,5 +71,32 @@ describe('toJSON of values JSON has no object for', () => {
     expectYumaError(() => toJSON({ at: new Date(NaN) }), 'E_ARG');
     expectYumaError(() => toJSON({ subnets: new Map([[1, 2n]]) }), 'E_ARG');
     expectYumaError(() => toJSON([new Set([1])]), 'E_ARG');
+  });
+});
+
+describe('fromJSON of sparse bond rows', () => {
+  const engine = createEngineSync();
+  afterAll(() => engine.close());
+  const output = engine.epoch({
+    n: 3,
+    currentBlock: 10,
+    tempo: 1,
+    lastStepBlock: 0,
+    stake: [5000n * RAO, 3000n * RAO, 0n],
+    weights: [[[2, 65535]], [[2, 65535]], []],
+    bonds: [[[2, 100]], [], []],
+    lastUpdate: [9, 9, 9],
+    blockAtRegistration: [0, 0, 0],
+    validatorPermit: [true, true, false],
+    raoEmission: RAO,
+  });
+  const json = JSON.parse(JSON.stringify(toJSON(output))) as Record<string, unknown>;
+
+  it("decode an output's rows as they were: [[2, 65535]], [[2, 2553]], []", () => {
+    expect(fromJSON(json).bonds).toEqual([[[2, 65535]], [[2, 2553]], []]);
+  });
+
+  it('a row that lists a uid twice is E_SHAPE, as the same row is in an epoch input', () => {
+    expectYumaError(() => fromJSON({ ...json, bonds: [[[2, 5], [2, 6]], [], []] }), 'E_SHAPE');
   });
 });

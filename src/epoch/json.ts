@@ -240,12 +240,16 @@ function bondsOf(v: unknown, n: number, where: string): Uint16Array | SparseRow[
     });
     return out;
   }
-  return rows.map((r, i) =>
-    r.map((pair, e): [number, number] => {
+  return rows.map((r, i) => {
+    const seen = new Set<number>();
+    return r.map((pair, e): [number, number] => {
       const p = arrayOf(pair, `${where}[${i}][${e}]`, 2);
       const j = p[0];
       if (typeof j !== 'number' || !Number.isInteger(j) || j < 0 || j >= n) throw new YumaError('E_RANGE', `${where}[${i}][${e}] uid must be in [0, ${n - 1}] (got ${show(j)})`);
+      // an epoch stores one bond per uid (an input row listing one twice is refused the same way)
+      if (seen.has(j)) throw new YumaError('E_SHAPE', `${where}[${i}] lists uid ${j} twice`);
+      seen.add(j);
       return [j, u16Of(p[1], `${where}[${i}][${e}] value`)];
-    }),
-  );
+    });
+  });
 }
