@@ -94,23 +94,28 @@ describe.each(['f64', 'f32'] as const)('yuma-sim golden runs, %s', (precision) =
     }
   });
 
-  it.each(files.map((f) => [f.file, f] as const))('%s: simulateCase with its default options, chaining its own state (bond resets included), stays within 2e-6 + 1e-5·|g| with the simulator\'s NaN/±∞ pattern exactly', (_name, f) => {
-    const worst: Worst = { excess: 0, where: '' };
-    for (const run of f.runs) {
-      const out = simulateCase({
-        version: f.version,
-        weights: run.inputs.W as number[][][],
-        stakes: run.inputs.S as number[][],
-        config: configOf(run),
-        resetBonds: run.bonds_reset,
-        precision,
-        ...optsOf(run),
-      });
-      expect(out.length).toBe(run.num_epochs);
-      for (let e = 0; e < run.num_epochs; e++) compareEpoch(out[e], run, e, true, worst, run.run_id);
-    }
-    expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
-  });
+  it.each(files.flatMap((f) => [[f.file, 'default', f], [f.file, "'torch'", f]] as const))(
+    "%s: simulateCase chaining its own state (bond resets included) stays within 2e-6 + 1e-5·|g|; nonFinite %s: the default gives 0 where the simulator gives NaN/±∞, 'torch' its NaN/±∞ pattern exactly",
+    (_name, rule, f) => {
+      const quirks = rule !== 'default';
+      const worst: Worst = { excess: 0, where: '' };
+      for (const run of f.runs) {
+        const out = simulateCase({
+          version: f.version,
+          weights: run.inputs.W as number[][][],
+          stakes: run.inputs.S as number[][],
+          config: configOf(run),
+          resetBonds: run.bonds_reset,
+          precision,
+          ...optsOf(run),
+          ...(quirks ? { nonFinite: 'torch' as const } : {}),
+        });
+        expect(out.length).toBe(run.num_epochs);
+        for (let e = 0; e < run.num_epochs; e++) compareEpoch(out[e], run, e, quirks, worst, `${run.run_id}${quirks ? ' quirks' : ''}`);
+      }
+      expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
+    },
+  );
 });
 
 describe('yuma-sim golden runs: the simulator\'s chart value', () => {

@@ -135,8 +135,7 @@ function expectSameBits(got: YumaEpochResult, want: KernelOutput, label: string)
 }
 
 describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bits as the TypeScript kernel', (precision) => {
-  // the library's default numerics (nonFinite 'torch': the simulator's NaN/±∞ validator trust)
-  const NUM: Numerics = { f32: precision === 'f32', degenerate: 'x86', nonFinite: 'torch', legacyConsensus: false };
+  const NUM: Numerics = { f32: precision === 'f32', degenerate: 'x86', nonFinite: 'zero', legacyConsensus: false };
   // Shapes around the lane boundary (rows shorter than 16 are summed in order, longer ones in four lanes), odd
   // widths (the pair loops' last entry), one validator, narrower than a consensus block of 8 columns, tall
   // enough for the full 256 consensus buckets, wider than a gather span of 64 columns with a partial last span
@@ -171,7 +170,7 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     ['liquid alpha on full matrices (block of 6 validators × 20 servers)', { liquidAlpha: true, liquidAlphaConsensusMode: 'CURRENT' }, {}, { validators: 6, servers: 20 }],
     ['winner takes all, κ = 0.3', { winnerTakesAll: true, kappa: 0.3 }, {}, null],
     ['legacy bisection consensus, precision 1000', { consensusPrecision: 1000 }, { legacyConsensus: true }, null],
-    ["nonFinite 'zero', degenerate 'arm'", { kappa: 0.99 }, { nonFinite: 'zero', degenerate: 'arm' }, null],
+    ["nonFinite 'torch', degenerate 'arm'", { kappa: 0.99 }, { nonFinite: 'torch', degenerate: 'arm' }, null],
     ['κ above the total stake share (no prefix reaches it)', { kappa: 1 }, {}, null],
   ];
   it.each(variants)('%s: every version, every output the same bits', (_name, over, numOver, block) => {

@@ -30,7 +30,7 @@ export interface YumaOptions {
    * (consensus 0: no incentive). Results flag such epochs with `degenerateConsensus`.
    */
   degenerateConsensus?: 'x86' | 'arm';
-  /** `'torch'` (default): validator trust of a validator without weights is the simulator's NaN/±∞. `'zero'`: 0 instead, every output finite. */
+  /** `'zero'` (default): validator trust of a validator without weights is 0 instead of the simulator's NaN/±∞. `'torch'`: keep them. */
   nonFinite?: 'zero' | 'torch';
   /** The simulator's `LEGACY_CONSENSUS=1` bisection (steps of 1/consensusPrecision) instead of its sort-based quantile. */
   legacyConsensus?: boolean;
@@ -91,7 +91,7 @@ export interface ResolvedOptions {
 
 /** Options from a record already read once (`readOptions`); absent keys take their defaults. */
 export function resolveOptions(o: { [K in (typeof OPTION_KEYS)[number]]?: unknown }): ResolvedOptions {
-  const numerics: Numerics = { f32: false, degenerate: 'x86', nonFinite: 'torch', legacyConsensus: false };
+  const numerics: Numerics = { f32: false, degenerate: 'x86', nonFinite: 'zero', legacyConsensus: false };
   if (o.precision !== undefined) numerics.f32 = oneOf(o.precision, 'precision', ['f64', 'f32'] as const) === 'f32';
   if (o.degenerateConsensus !== undefined) numerics.degenerate = oneOf(o.degenerateConsensus, 'degenerateConsensus', ['x86', 'arm'] as const);
   if (o.nonFinite !== undefined) numerics.nonFinite = oneOf(o.nonFinite, 'nonFinite', ['zero', 'torch'] as const);
