@@ -29,7 +29,9 @@ export {
 } from './epoch/divergence.js';
 export { createEngine, createEngineSync, type Engine, type EngineOptions } from './engine.js';
 export { Subnet, type SubnetOptions, type SubnetEpochOptions, type MechanismOption, vecU16MaxUpscaleToU16, combinedEmission } from './subnet/index.js';
-export { SubnetNeurons, MechanismNeurons, packRow, unpackRow, type PackedRow, type PruneRules, type WeightsRow, type WeightsProblem } from './subnet/neurons.js';
+// The neuron tables are the state Subnet, Chain and the simulator share; their methods trust those callers, so
+// the package exports their types only, never a way to build or call one outside the checked API.
+export { packRow, unpackRow, type SubnetNeurons, type MechanismNeurons, type PackedRow, type PruneRules, type WeightsRow, type WeightsProblem } from './subnet/neurons.js';
 export * from './dtao/index.js';
 export * from './sim/index.js';
 export { Chain, MAX_RUN_BLOCKS, type ChainOptions, chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, defaultRegistration, ChainRefused, StakingRefused } from './chain/index.js';

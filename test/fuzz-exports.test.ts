@@ -56,3 +56,11 @@ for (const [where, mod] of [
     }
   });
 }
+
+describe('the package root exports no unchecked internal class', () => {
+  it('SubnetNeurons and MechanismNeurons (the shared neuron tables, whose methods trust their callers) are not runtime exports', () => {
+    expect(Object.keys(root)).not.toContain('SubnetNeurons');
+    expect(Object.keys(root)).not.toContain('MechanismNeurons');
+    expect(typeof root.Subnet).toBe('function');
+  });
+});
