@@ -196,6 +196,25 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  it('Yuma 3 liquid alpha on rows of 37, 62 and 100 entries (the exponentials twelve a step and their remainders; full-matrix blocks from columns 7 and 1), steepness 10 and 1000 (exponents up to ±500): every output the same bits', () => {
+    const runs: Array<[number, number, Block | null]> = [
+      [7, 37, { validators: 5, servers: 30 }],
+      [6, 62, { validators: 6, servers: 61 }],
+      [9, 100, null],
+    ];
+    for (const [V, M, block] of runs) {
+      for (const steepness of [10, 1000]) {
+        const over = { liquidAlpha: true, alphaSigmoidSteepness: steepness };
+        const c = makeCase(V, M, 3, V * M);
+        const cfg = resolveConfig('yuma3-liquid', over);
+        const want = referenceRun('yuma3-liquid', c, cfg, NUM, block, null);
+        const got = simulateCase({ version: 'yuma3-liquid', weights: c.weights, stakes: c.stakes, config: over, fullMatrices: block, precision });
+        expect(got[2].liquidAlpha, `${V}×${M} liquid alpha ran`).toBeDefined();
+        for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${V}×${M} steepness ${steepness} e${e}`);
+      }
+    }
+  });
+
   it('κ = 0: every column’s consensus is its largest weight (the first running stake already reaches 0), the same bits in both', () => {
     const c = makeCase(40, 64, 2, 31);
     const W = flatten(c.weights[0], 64);

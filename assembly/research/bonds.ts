@@ -4,7 +4,7 @@
 // when it runs (Yuma 2C and Yuma 3 without it run in the rank pass, rank.ts). Every step reads each B_OLD entry
 // before it writes the B_NEW entry at the same place, so the two may be one buffer (the loader updates in place).
 import { VERSION_YUMA1, VERSION_YUMA2B, VERSION_YUMA2C } from './abi';
-import { expDet2 } from './exp';
+import { expDet2, expRow } from './exp';
 import {
   B_NEW, B_OLD, BSUM, BSUM32, C, C32, CL32, COL32, COL_SUM, C_LIQUID, D, DEN32, DN, FACTOR, I, I32, LIQUID, M, S, V, W, W_PREV, alphaHigh,
   alphaLow, blockCol0, blockRows, bondMovingAvg, bondPenalty, f64At, fr, row32, rowAt, setF64, steepness,
@@ -43,10 +43,21 @@ export const MAXINT: f64 = 18446744073709551616.0;
  */
 // @ts-ignore: decorator
 @inline function liquidAlpha2(w: v128, b: v128, c: v128): v128 {
-  const low = f64x2.splat(alphaLow);
+  return liquidSigmoid2(expDet2(liquidExponent2(w, b, c)));
+}
+
+/** The exponent of liquidAlpha2: −steepness·(gap − 0.5), the gap clamped to [0, 1]. */
+// @ts-ignore: decorator
+@inline function liquidExponent2(w: v128, b: v128, c: v128): v128 {
   let d = v128.bitselect(f64x2.sub(w, c), f64x2.sub(b, w), f64x2.ge(w, b));
   d = f64x2.pmin(f64x2.pmax(d, f64x2.splat(0)), f64x2.splat(1));
-  const e = expDet2(f64x2.mul(f64x2.splat(-steepness), f64x2.sub(d, f64x2.splat(0.5))));
+  return f64x2.mul(f64x2.splat(-steepness), f64x2.sub(d, f64x2.splat(0.5)));
+}
+
+/** liquidAlpha2 from e^x: low + span/(1 + e), clamped to [low, high]. */
+// @ts-ignore: decorator
+@inline function liquidSigmoid2(e: v128): v128 {
+  const low = f64x2.splat(alphaLow);
   const a = f64x2.add(low, f64x2.div(f64x2.splat(alphaHigh - alphaLow), f64x2.add(f64x2.splat(1), e)));
   return f64x2.pmin(f64x2.pmax(a, low), f64x2.splat(alphaHigh));
 }
@@ -76,11 +87,21 @@ export function relativeRowLiquid(v: i32): void {
     store<f64>(COL_SUM + o, load<f64>(COL_SUM + o) + b);
     if (aRow != 0) store<f64>(aRow + o, 0);
   }
+  // The pairs from c0 in three loops over the row (it stays in L1): the exponents into FACTOR (free until the
+  // dividends), their exponentials (expRow: its chains side by side), then alpha and the bonds.
+  const x = FACTOR;
+  const pairsEnd = m + ((n - m) & ~1);
+  for (let j = m; j < pairsEnd; j += 2) {
+    const o = <usize>j << 3;
+    const old = oRow != 0 ? v128.load(oRow + o) : zero;
+    v128.store(x + o, liquidExponent2(v128.load(wRow + o), old, v128.load(C_LIQUID + o)));
+  }
+  expRow(x + (<usize>m << 3), x + (<usize>m << 3), pairsEnd - m);
   for (; m + 2 <= n; m += 2) {
     const o = <usize>m << 3;
     const old = oRow != 0 ? v128.load(oRow + o) : zero;
     const w = v128.load(wRow + o);
-    const a = liquidAlpha2(w, old, v128.load(C_LIQUID + o));
+    const a = liquidSigmoid2(v128.load(x + o));
     const b = relativeStep2(old, w, a, f64x2.sub(one, a));
     v128.store(bRow + o, b);
     v128.store(COL_SUM + o, f64x2.add(v128.load(COL_SUM + o), b));
@@ -370,15 +391,26 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
  */
 // @ts-ignore: decorator
 @inline function liquidAlpha4(w: v128, b: v128, c: v128): v128 {
-  const low = f32x4.splat(<f32>alphaLow);
-  let d = v128.bitselect(f32x4.sub(w, c), f32x4.sub(b, w), f32x4.ge(w, b));
-  d = f32x4.pmin(f32x4.pmax(d, f32x4.splat(0)), f32x4.splat(1));
-  const x = f32x4.mul(f32x4.splat(<f32>-steepness), f32x4.sub(d, f32x4.splat(0.5)));
+  const x = liquidExponent4(w, b, c);
   const e01 = expDet2(f64x2.promote_low_f32x4(x));
   const e23 = expDet2(f64x2.promote_low_f32x4(i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
   const lo = f32x4.demote_f64x2_zero(e01);
   const hi = f32x4.demote_f64x2_zero(e23);
-  const e = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  return liquidSigmoid4(i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+}
+
+/** The exponent of liquidAlpha4: −steepness·(gap − 0.5), the gap clamped to [0, 1], in float32. */
+// @ts-ignore: decorator
+@inline function liquidExponent4(w: v128, b: v128, c: v128): v128 {
+  let d = v128.bitselect(f32x4.sub(w, c), f32x4.sub(b, w), f32x4.ge(w, b));
+  d = f32x4.pmin(f32x4.pmax(d, f32x4.splat(0)), f32x4.splat(1));
+  return f32x4.mul(f32x4.splat(<f32>-steepness), f32x4.sub(d, f32x4.splat(0.5)));
+}
+
+/** liquidAlpha4 from e^x (float32): low + span/(1 + e), clamped to [low, high]. */
+// @ts-ignore: decorator
+@inline function liquidSigmoid4(e: v128): v128 {
+  const low = f32x4.splat(<f32>alphaLow);
   const sig = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
   const a = f32x4.add(low, f32x4.mul(sig, f32x4.splat(<f32>(alphaHigh - alphaLow))));
   return f32x4.pmin(f32x4.pmax(a, low), f32x4.splat(<f32>alphaHigh));
@@ -393,7 +425,11 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
   return v128.and(a, i32x4.ge_s(i32x4.add(lane, i32x4.splat(m)), i32x4.splat(from)));
 }
 
-/** relativeRowLiquid over f32: alpha per entry against CL32. */
+/**
+ * relativeRowLiquid over f32: alpha per entry against CL32. Three loops over the row (it stays in L1): the
+ * exponents widened to f64 into FACTOR (free until the dividends), their exponentials (expRow: its chains side
+ * by side), then alpha and the bonds.
+ */
 export function relativeRowLiquid32(v: i32): void {
   const n = M;
   const wRow = row32(W, v);
@@ -403,13 +439,30 @@ export function relativeRowLiquid32(v: i32): void {
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
   const c0 = inBlock(v) ? blockCol0 : n;
-  // Groups of four from column 0 (lanes left of the block take alpha 0); the last n mod 4 entries through
-  // lane 0 of the same vector code, reading up to 12 bytes past the row (inside the matrix or its padding).
+  const x = FACTOR;
+  // Groups of four from the one holding column c0 (lanes left of it are masked below); the last n mod 4
+  // entries through the same vector code, reading up to 12 bytes past the row (inside the matrix or its
+  // padding) and writing up to 24 bytes past FACTOR's n values (into its padding or C_LIQUID, which float32
+  // epochs do not use).
+  const g0 = c0 & ~3;
+  for (let m = g0; m < n; m += 4) {
+    const o = <usize>m << 2;
+    const old = oRow != 0 ? v128.load(oRow + o) : zero;
+    const e = liquidExponent4(v128.load(wRow + o), old, v128.load(CL32 + o));
+    v128.store(x + (o << 1), f64x2.promote_low_f32x4(e));
+    v128.store(x + (o << 1), f64x2.promote_low_f32x4(i8x16.shuffle(e, e, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), 16);
+  }
+  if (g0 < n) expRow(x + (<usize>g0 << 3), x + (<usize>g0 << 3), ((n + 3) & ~3) - g0);
   for (let m = 0; m < n; m += 4) {
     const o = <usize>m << 2;
     const old = oRow != 0 ? v128.load(oRow + o) : zero;
     const w = v128.load(wRow + o);
-    const a = maskLeft(m + 4 <= c0 ? zero : liquidAlpha4(w, old, v128.load(CL32 + o)), m, c0);
+    let a = zero;
+    if (m + 4 > c0) {
+      const lo = f32x4.demote_f64x2_zero(v128.load(x + (o << 1)));
+      const hi = f32x4.demote_f64x2_zero(v128.load(x + (o << 1), 16));
+      a = maskLeft(liquidSigmoid4(i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)), m, c0);
+    }
     const b = relativeStep4(old, w, a, f32x4.sub(one, a));
     if (m + 4 <= n) {
       v128.store(bRow + o, b);
