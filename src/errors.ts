@@ -7,6 +7,7 @@ export type YumaErrorCode =
   | 'E_SLIPPAGE' // a swap would cross its limit price
   | 'E_RESERVE' // a swap would drain or over-fill a pool reserve
   | 'E_STATE' // operation not valid in the object's current state
+  | 'E_CALLBACK' // a function the caller passed (a progress or epoch hook) threw; its error is the `cause`
   | 'E_ARG'; // any other invalid argument (unknown option, wrong type, a getter or Proxy that threw)
 
 /** The one error type the library throws for bad input. State is never changed when it is thrown. */
@@ -18,10 +19,10 @@ export class YumaError extends Error {
   // A private brand: `isYumaError` recognises genuine instances without running user code (a thrown Proxy's
   // traps, a forged prototype).
   readonly #brand = true;
-  constructor(code: YumaErrorCode, message: string) {
+  constructor(code: YumaErrorCode, message: string, options?: { cause?: unknown }) {
     // The message states the code once: a detail that already starts with one (a wrapped message) loses it.
     const detail = String(message).replace(/^(E_[A-Z]+: )+/, '');
-    super(`${code}: ${detail}`);
+    super(`${code}: ${detail}`, options);
     this.name = 'YumaError';
     this.code = code;
     this.detail = detail;

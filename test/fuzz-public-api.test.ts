@@ -63,7 +63,7 @@ import { RAO, U64_MAX } from '../src/units.js';
 import { applyHostile, arbHostile, describeCase, FUZZ_SEED, fuzzRuns, ReadLog, treeText, type HostileCase } from './helpers/hostile.js';
 import { poolState, snapshotText, subnetState } from './helpers/state.js';
 
-const CODES: readonly YumaErrorCode[] = ['E_SHAPE', 'E_RANGE', 'E_NAN', 'E_LIMIT', 'E_SLIPPAGE', 'E_RESERVE', 'E_STATE', 'E_ARG'];
+const CODES: readonly YumaErrorCode[] = ['E_SHAPE', 'E_RANGE', 'E_NAN', 'E_LIMIT', 'E_SLIPPAGE', 'E_RESERVE', 'E_STATE', 'E_ARG', 'E_CALLBACK'];
 
 const engine = createEngineSync();
 const reference = createReferenceEngine();

@@ -108,3 +108,65 @@ describe('Network reports are JSON-safe', () => {
     expect(yumaCode(() => renderChartHtml(null as never))).toBe('E_ARG');
   });
 });
+
+describe('Network.run with a callback that throws', () => {
+  const fresh = () => new Network({ ...small, tempo: 3, detailSubnets: [1] });
+  const reportOf = (n: Network) => JSON.stringify(n.run({ blocks: 20 }));
+  const expected = reportOf(fresh());
+
+  it.each(['onEpoch', 'onProgress'] as const)('a throwing %s ends the run with E_CALLBACK whose cause is the callback\'s error; the network is as built (same state, runs again to the report of a new network); it escaped as-is and the network refused to run again', (name) => {
+    const n = fresh();
+    const stateBefore = JSON.stringify(n.chain.toJSON());
+    const chain = n.chain;
+    const state = n.chain.state;
+    const mine = new RangeError('mine');
+    let calls = 0;
+    const throwing = () => {
+      if (++calls === 3) throw mine;
+    };
+    let caught: unknown;
+    try {
+      n.run({ blocks: 20, [name]: throwing });
+    } catch (e) {
+      caught = e;
+    }
+    expect(yumaCode(() => {
+      throw caught;
+    })).toBe('E_CALLBACK');
+    expect((caught as Error).cause).toBe(mine);
+    expect(calls).toBe(3);
+    // the same objects, holding the state as built
+    expect(n.chain).toBe(chain);
+    expect(n.chain.state).toBe(state);
+    expect(n.chain.block).toBe(state.block);
+    expect(JSON.stringify(n.chain.toJSON())).toBe(stateBefore);
+    expect(reportOf(n)).toBe(expected);
+  });
+
+  it('a callback that throws a YumaError of its own (running the network again from inside) is E_CALLBACK with that error as cause', () => {
+    const n = fresh();
+    let inner: unknown;
+    let caught: unknown;
+    try {
+      n.run({
+        blocks: 20,
+        onEpoch: () => {
+          try {
+            n.run({ blocks: 1 });
+          } catch (e) {
+            inner = e;
+            throw e;
+          }
+        },
+      });
+    } catch (e) {
+      caught = e;
+    }
+    expect(yumaCode(() => {
+      throw inner;
+    })).toBe('E_STATE');
+    expect((caught as { code?: string }).code).toBe('E_CALLBACK');
+    expect((caught as Error).cause).toBe(inner);
+    expect(reportOf(n)).toBe(expected);
+  });
+});

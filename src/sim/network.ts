@@ -81,6 +81,15 @@ function denseBondRows(table: SubnetNeurons, count: number): Uint16Array[] {
   return rows;
 }
 
+/** Runs a caller's hook; what it throws becomes `E_CALLBACK` with that error as its `cause`. */
+function callHook(name: string, f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    throw new YumaError('E_CALLBACK', `the run's ${name} callback threw (its error is this error's cause); the run was undone`, { cause: e });
+  }
+}
+
 /** Options of `Network.run`. */
 export interface RunOptions {
   /** Blocks to simulate (7200 a day). */
@@ -156,6 +165,8 @@ export class Network {
   private epochCount = 0;
   private ran = false;
   private readonly detail: DetailRecorder;
+  /** The engine it was built with (`rebuild` builds the network again on it). */
+  private readonly engine: EpochEngine;
 
   constructor(config: NetworkConfig) {
     const { options, engine } = readNetworkConfig(config);
@@ -163,6 +174,7 @@ export class Network {
       throw new YumaError('E_ARG', 'Network needs an engine with an epoch() method (createEngine())');
     }
     this.options = options;
+    this.engine = engine as EpochEngine;
     const o = this.options;
     this.rng = new Rng(o.seed);
     this.detail = new DetailRecorder(new Set(o.detailSubnets));
@@ -320,21 +332,42 @@ export class Network {
     const report = this.emptyReport(total);
     const progressStep = Math.max(1, Math.floor(total / 100));
     const swaps = [...o.qualitySwaps];
-
-    for (let k = 0; k < total; k++) {
-      for (const q of swaps) {
-        if (q.block === k) for (const a of this.agents) if (!q.subnets || q.subnets.includes(a.netuid)) a.swapQuality();
+    // the caller's hooks run inside a block's books: what they throw ends the run (E_CALLBACK, their error as its
+    // cause), and any refusal undoes the whole run, so the network is as built and can run again
+    const hook = onEpoch && ((netuid: number, block: number, out: EpochOutput) => callHook('onEpoch', () => onEpoch(netuid, block, out)));
+    try {
+      for (let k = 0; k < total; k++) {
+        for (const q of swaps) {
+          if (q.block === k) for (const a of this.agents) if (!q.subnets || q.subnets.includes(a.netuid)) a.swapQuality();
+        }
+        this.setWeightsBeforeEpochs(this.chain.state.block + 1n);
+        const rep = this.chain.step();
+        const block = Number(rep.block);
+        this.account(rep, hook);
+        this.trade();
+        this.registrations();
+        if (k % every === 0 || k === total - 1) this.sample(report, block);
+        if (onProgress && ((k + 1) % progressStep === 0 || k === total - 1)) callHook('onProgress', () => onProgress(k + 1, total));
       }
-      this.setWeightsBeforeEpochs(this.chain.state.block + 1n);
-      const rep = this.chain.step();
-      const block = Number(rep.block);
-      this.account(rep, onEpoch);
-      this.trade();
-      this.registrations();
-      if (k % every === 0 || k === total - 1) this.sample(report, block);
-      if (onProgress && ((k + 1) % progressStep === 0 || k === total - 1)) onProgress(k + 1, total);
+    } catch (e) {
+      this.rebuild();
+      throw e;
     }
     return this.finish(report);
+  }
+
+  /**
+   * Back to the network as its constructor left it, after a run that threw: the same options and engine build it
+   * again (deterministic for the seed); `chain` and `chain.state` stay the same objects, with the new state's fields.
+   */
+  private rebuild(): void {
+    const fresh = new Network({ ...this.options, engine: this.engine } as NetworkConfig);
+    const state = this.chain.state as unknown as Record<string, unknown>;
+    for (const k of Object.keys(state)) delete state[k];
+    Object.assign(state, fresh.chain.state);
+    const self = this as unknown as Record<string, unknown>;
+    const from = fresh as unknown as Record<string, unknown>;
+    for (const k of Object.keys(from)) if (k !== 'chain' && k !== 'options') self[k] = from[k];
   }
 
   /** Validators of the subnets whose epoch runs in block `next` set their weights now (once per epoch). */
