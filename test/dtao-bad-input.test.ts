@@ -205,6 +205,34 @@ describe('dTAO functions: null options, holes, negative weights, overflowing sum
     expect(eco.step([0.5, 0.5]).block).toBe(0);
   });
 
+  it('SubnetEconomy refuses one Pool for two subnets (one swap moved both subnets\' reserves): addSubnet is E_ARG, the same pool placed through the live subnets list refuses the next step with E_STATE, and a damaged record there (alphaOut a string, a pot negative) refuses it with a YumaError; nothing moves', () => {
+    const eco = new SubnetEconomy({ issuance: 1000n * RAO });
+    const shared = balancer();
+    eco.addSubnet({ pool: shared });
+    expect(yumaCode(() => eco.addSubnet({ pool: shared }))).toBe('E_ARG');
+    expect(eco.subnets).toHaveLength(1);
+    eco.addSubnet({ pool: shared.clone() });
+    const state = () => snapshotText({ eco, pools: eco.subnets.map((s) => poolState(s.pool)) });
+    const before = state();
+    const own = eco.subnets[1].pool;
+    eco.subnets[1].pool = shared;
+    expect(yumaCode(() => eco.step([0.5, 0.5]))).toBe('E_STATE');
+    eco.subnets[1].pool = own;
+    expect(state()).toBe(before);
+    (eco.subnets[1] as { alphaOut: unknown }).alphaOut = '5';
+    expect(yumaCode(() => eco.step([0.5, 0.5]))).toBe('E_ARG');
+    eco.subnets[1].alphaOut = 0n;
+    eco.subnets[0].pending.root = -1n;
+    expect(yumaCode(() => eco.step([0.5, 0.5]))).toBe('E_RANGE');
+    eco.subnets[0].pending.root = 0n;
+    expect(state()).toBe(before);
+    const r = eco.step([0.5, 0.5]);
+    expect(r.split.map((x) => x.taoIn > 0n)).toEqual([true, true]);
+    // each pool took its own injection once: the two equal pools are still equal, each above genesis
+    expect(shared.reserves()).toEqual(own.reserves());
+    expect(shared.reserves().tao).toBeGreaterThan(1000n * RAO);
+  });
+
   it('distributePending refuses holey stakes and null-prototype values without a TypeError', () => {
     const base = { server: 100n, validator: 100n, incentive: [1, 0], dividends: [0, 1] };
     // eslint-disable-next-line no-sparse-arrays

@@ -7,7 +7,7 @@ import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { alphaBlockEmission, blockEmission } from './emission.js';
 import { MAX_SUBNETS } from '../epoch/limits.js';
-import { readList, readOptions } from '../validation/read.js';
+import { guard, readList, readOptions } from '../validation/read.js';
 import { toAmount, toBool, toFinite, toInt, toNumberIn, toU16 } from '../validation/values.js';
 import { isPool, type Pool } from './pool.js';
 
@@ -205,8 +205,12 @@ export class SubnetEconomy {
   addSubnet(opts: { pool: Pool; alphaOut?: bigint; tempo?: number; netuid?: number; ownerCut?: number; rootProportion?: number }): number {
     const o = readOptions(opts, 'addSubnet options', ['pool', 'alphaOut', 'tempo', 'netuid', 'ownerCut', 'rootProportion'], true);
     if (this.subnets.length >= MAX_SUBNETS) throw new YumaError('E_LIMIT', `an economy holds at most ${MAX_SUBNETS} subnets`);
+    const pool = toPool(o.pool, 'pool');
+    // one pool for two subnets: a swap or injection on one would move the other's reserves too
+    const owner = this.subnets.findIndex((s) => s.pool === pool);
+    if (owner >= 0) throw new YumaError('E_ARG', `pool is already subnet ${owner}'s; each subnet needs its own (pool.clone())`);
     const subnet: EconomySubnet = {
-      pool: toPool(o.pool, 'pool'),
+      pool,
       alphaOut: toAmount(o.alphaOut ?? 0n, 'alphaOut', true),
       tempo: toInt(o.tempo ?? 360, 'tempo', 0, 65535),
       netuid: toInt(o.netuid ?? this.subnets.length + 1, 'netuid', 0, 65535),
@@ -226,9 +230,38 @@ export class SubnetEconomy {
     return s.pool.reserves().alpha + s.alphaOut;
   }
 
+  /**
+   * `subnets` and its records are the caller's to read and change: before a block, what `addSubnet` checks is
+   * checked again (a pool shared by two subnets is E_STATE), so a damaged record refuses the block before any
+   * pool or pot moves instead of failing half way through it.
+   */
+  private checkSubnets(): void {
+    const list = this.subnets;
+    if (!Array.isArray(list) || list.length > MAX_SUBNETS) throw new YumaError('E_STATE', `subnets must stay a list of at most ${MAX_SUBNETS} subnets`);
+    const pools = new Set<Pool>();
+    guard('subnets', () => {
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i];
+        if (typeof s !== 'object' || s === null) throw new YumaError('E_STATE', `subnets[${i}] is not a subnet record`);
+        const pool = toPool(s.pool, `subnets[${i}].pool`);
+        if (pools.has(pool)) throw new YumaError('E_STATE', `subnets[${i}].pool is another subnet's pool too; each subnet needs its own`);
+        pools.add(pool);
+        toAmount(s.alphaOut, `subnets[${i}].alphaOut`, true);
+        toInt(s.tempo, `subnets[${i}].tempo`, 0, 65535);
+        toInt(s.netuid, `subnets[${i}].netuid`, 0, 65535);
+        toU16(s.ownerCut, `subnets[${i}].ownerCut`);
+        if (s.rootProportion !== undefined) toNumberIn(s.rootProportion, `subnets[${i}].rootProportion`, 0, 1);
+        const p = s.pending;
+        if (typeof p !== 'object' || p === null) throw new YumaError('E_STATE', `subnets[${i}].pending is not a set of pots`);
+        for (const k of ['server', 'validator', 'owner', 'root'] as const) toAmount(p[k], `subnets[${i}].pending.${k}`, true);
+      }
+    });
+  }
+
   /** Advance one block with the given shares (one per subnet, Σ ≤ 1). */
   step(shares: number[]): BlockReport {
     const given = readList(shares, 'shares', MAX_SUBNETS, true) as number[];
+    this.checkSubnets();
     const emission = blockEmission(this.issuance);
     const inputs = this.subnets.map((s, i) => ({ pool: s.pool, alphaIssuance: this.alphaIssuance(i), rootProportion: s.rootProportion }));
     const { subnets: split, recycled: dust } = splitBlockEmission(emission, given, inputs);
