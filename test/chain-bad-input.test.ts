@@ -37,7 +37,7 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     const getter = Object.defineProperty({ coldkey: 'a', hotkey: 'v', netuid: 1 }, 'tao', { get: boom, enumerable: true });
     expect(yumaCode(() => c.addStake(getter as never))).toBe('E_ARG');
     expect(yumaCode(() => c.addStake({ coldkey: 'a', hotkey: 'v', netuid: Object.create(null), tao: RAO } as never))).toBe('E_ARG');
-    expect(yumaCode(() => c.setWeights({ hotkey: 'v', netuid: 1, uids: [1], values: [1], mechanism: Object.create(null) } as never))).toBe('E_STATE');
+    expect(yumaCode(() => c.setWeights({ hotkey: 'v', netuid: 1, uids: [1], values: [1], mechanism: Object.create(null) } as never))).toBe('E_ARG');
     expect(yumaCode(() => c.removeStake({ coldkey: 'a', hotkey: 'v', netuid: Symbol('1'), alpha: RAO } as never))).toBe('E_ARG');
     expect(text(c)).toBe(before);
     // a request whose field answers differently on a second read is read once: the stake is what the first read said
@@ -193,5 +193,34 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     delete sn.alphaRecycled;
     const back = chainStateFromJSON(json).subnets.get(1)!;
     expect([back.alphaBurned, back.alphaRecycled]).toEqual([0n, 0n]);
+  });
+});
+
+describe('Chain refusals carry the library\'s codes for argument errors', () => {
+  it('setWeights with a mechanism that is no u8 index (\'1\', 1.5, -1, 256, NaN) is E_ARG, as a netuid that is no u16 (it was E_STATE, the code of a chain refusal); a u8 mechanism the subnet lacks stays MechanismDoesNotExist (E_STATE); nothing changes', () => {
+    const c = chain();
+    const before = text(c);
+    for (const mechanism of ['1', 1.5, -1, 256, NaN, 1n]) {
+      expect(yumaCode(() => c.setWeights({ hotkey: 'v', netuid: 1, uids: [1], values: [5], mechanism: mechanism as never }))).toBe('E_ARG');
+    }
+    expect(yumaCode(() => c.setWeights({ hotkey: 'v', netuid: 1, uids: [1], values: [5], mechanism: 1 }))).toBe('E_STATE');
+    expect(text(c)).toBe(before);
+  });
+
+  it('setRootClaimThreshold above MAX_ROOT_CLAIM_THRESHOLD is E_RANGE (a fixed interval, it was E_STATE) and still names the pallet error InvalidRootClaimThreshold; nothing changes', () => {
+    const c = chain();
+    const before = text(c);
+    let err: unknown;
+    try {
+      c.setRootClaimThreshold({ netuid: 1, threshold: 10_000_001n });
+    } catch (e) {
+      err = e;
+    }
+    expect(yumaCode(() => {
+      throw err;
+    })).toBe('E_RANGE');
+    expect((err as { chainError?: string }).chainError).toBe('InvalidRootClaimThreshold');
+    expect(text(c)).toBe(before);
+    c.setRootClaimThreshold({ netuid: 1, threshold: 10_000_000n });
   });
 });

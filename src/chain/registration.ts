@@ -207,13 +207,15 @@ export interface SetWeightsRequest {
 export function setWeights(s: ChainState, request: SetWeightsRequest): void {
   const req = readRequest<SetWeightsRequest>(request, ['hotkey', 'netuid', 'uids', 'values', 'mechanism']);
   const hotkey = checkKey('hotkey', req.hotkey);
+  const mechanism = req.mechanism ?? 0;
+  // an index that is no u8 (MechId) is a malformed call, as a netuid that is no u16; a u8 the subnet lacks is the pallet's refusal
+  if (typeof mechanism !== 'number' || !Number.isInteger(mechanism) || mechanism < 0 || mechanism > 255) throw new YumaError('E_ARG', `mechanism must be a u8 index, got ${show(mechanism)}`);
   if (req.netuid === 0) throw new ChainRefused('CanNotSetRootNetworkWeights', 'the root subnet takes no weights');
   const sn = subnetOf(s, req.netuid);
   const t = sn.neurons;
   const row: WeightsRow = t.readWeights(req.uids, req.values);
   if (row.targets.length !== row.values.length) throw new ChainRefused('WeightVecNotEqualSize', `${row.targets.length} uids, ${row.values.length} values`);
-  const mechanism = req.mechanism ?? 0;
-  if (typeof mechanism !== 'number' || !Number.isInteger(mechanism) || mechanism < 0 || mechanism >= t.mechanismCount) {
+  if (mechanism >= t.mechanismCount) {
     throw new ChainRefused('MechanismDoesNotExist', `mechanism ${show(mechanism)} on subnet ${sn.netuid} (it has ${t.mechanismCount})`);
   }
   if (row.targets.length > t.size) throw new ChainRefused('UidsLengthExceedUidsInSubNet', `${row.targets.length} weights for ${t.size} UIDs`);

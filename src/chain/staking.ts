@@ -58,13 +58,15 @@ export type RootClaimErrorName = 'InvalidSubnetNumber' | 'InvalidRootClaimThresh
 export type ChainErrorName = StakingErrorName | NeuronErrorName | RootClaimErrorName;
 
 const SLIPPAGE_ERRORS: ReadonlySet<ChainErrorName> = new Set(['SlippageTooHigh', 'PriceLimitExceeded', 'RegistrationPriceLimitExceeded']);
+/** Refusals of an argument outside a fixed interval, whatever the state: `E_RANGE`, as the library's own range checks. */
+const RANGE_ERRORS: ReadonlySet<ChainErrorName> = new Set(['InvalidRootClaimThreshold']);
 
 /** The chain refused an extrinsic; `chainError` is the pallet's error name. Nothing was changed. */
 export class ChainRefused extends YumaError {
   /** The pallet's error name (`AmountTooLow`, `SlippageTooHigh`, `NoNeuronIdAvailable`, …). */
   readonly chainError: ChainErrorName;
   constructor(chainError: ChainErrorName, detail: string) {
-    super(SLIPPAGE_ERRORS.has(chainError) ? 'E_SLIPPAGE' : 'E_STATE', `${chainError}: ${detail}`);
+    super(SLIPPAGE_ERRORS.has(chainError) ? 'E_SLIPPAGE' : RANGE_ERRORS.has(chainError) ? 'E_RANGE' : 'E_STATE', `${chainError}: ${detail}`);
     this.chainError = chainError;
   }
 }
