@@ -188,7 +188,7 @@ describe('yuma-wasm diverge: bad usage and bad input exit 2 with one line', () =
     [['diverge', '--random', '5', '--max-uids', '1'], /--max-uids must be at least 2/],
     [['diverge', '--path', 'dense', bad], /unknown option '--path'/],
     [['diverge', join(dir, 'missing.json')], /cannot read epoch input .*no such file/],
-    [['diverge', bad], /epoch input .*: E_SHAPE: stake/],
+    [['diverge', bad], /epoch input '.*': stake/],
   ];
   for (const [argv, msg] of cases) {
     it(argv.map((a) => a.replace(dir, '…')).join(' '), () => {
@@ -216,5 +216,19 @@ describe('surveyPathDivergence: bad options are a YumaError with a code', () => 
     expect(yumaCode(() => surveyPathDivergence(engine, { count: 1, mechanisms: 17 }))).toBe('E_RANGE');
     expect(yumaCode(() => surveyPathDivergence(engine, { count: 1, mode: 'double' as never }))).toBe('E_ARG');
     expect(yumaCode(() => surveyPathDivergence(engine, { count: '5' as never }))).toBe('E_ARG');
+  });
+});
+
+describe('epoch and diverge report a refused input alike', () => {
+  it("both give the file and the refusal's detail without its code, as every CLI message (diverge put the YumaError code in, epoch and the others not)", () => {
+    const bad = file('bad-both.json', { ...(toJSON(subnet()) as object), stake: ['1', '2'] });
+    const lines = ['epoch', 'diverge'].map((cmd) => {
+      const r = cli([cmd, bad]);
+      expect(r.code).toBe(2);
+      return r.stderr.split('\n')[0].replace(/^yuma-wasm: /, '');
+    });
+    expect(lines[0]).toMatch(/^epoch input '.*bad-both\.json': stake has length 2/);
+    expect(lines[0]).not.toMatch(/E_[A-Z]+/);
+    expect(lines[1]).toBe(lines[0]);
   });
 });

@@ -131,7 +131,7 @@ export function runDiverge(flags: ParsedArgs['flags'], positionals: string[], io
     try {
       r = io.createEngine().explainPathDivergence(file.input as never, file.hyper, { mode: mode ?? file.mode ?? 'fixed' });
     } catch (e) {
-      if (e instanceof YumaError) throw new UsageError(`epoch input '${positionals[0]}': ${e.message}`);
+      if (e instanceof YumaError) throw new UsageError(`epoch input '${positionals[0]}': ${e.detail}`);
       throw e;
     }
     const json = JSON.stringify(toJSON(r), null, 1) + '\n';
