@@ -13,7 +13,7 @@
  * Seeded; YUMA_FUZZ_SCALE=N runs N times as many cases, YUMA_FUZZ_SEED picks another seed (README, Testing).
  */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isYumaError, type YumaErrorCode } from '../src/errors.js';
 import { createEngineSync } from '../src/engine.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
@@ -60,8 +60,10 @@ import {
   withLayout,
 } from '../src/testing/index.js';
 import { RAO, U64_MAX } from '../src/units.js';
-import { applyHostile, arbHostile, describeCase, FUZZ_SEED, fuzzRuns, ReadLog, treeText, type HostileCase } from './helpers/hostile.js';
+import { applyHostile, arbHostile, describeCase, FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, ReadLog, treeText, type HostileCase } from './helpers/hostile.js';
 import { poolState, snapshotText, subnetState } from './helpers/state.js';
+
+vi.setConfig({ testTimeout: FUZZ_TIMEOUT_MS });
 
 const CODES: readonly YumaErrorCode[] = ['E_SHAPE', 'E_RANGE', 'E_NAN', 'E_LIMIT', 'E_SLIPPAGE', 'E_RESERVE', 'E_STATE', 'E_ARG', 'E_CALLBACK'];
 

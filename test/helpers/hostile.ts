@@ -25,6 +25,11 @@ export const FUZZ_SCALE = Math.max(1, Number(process.env.YUMA_FUZZ_SCALE ?? 1) |
  * `npm test`), the full count and more with YUMA_FUZZ_SCALE ≥ 3; never fewer than 5.
  */
 export const fuzzRuns = (n: number): number => Math.max(5, Math.round((n * FUZZ_SCALE) / 3));
+/**
+ * Per-test timeout of the fuzz files: the suite's 120 s for each unit of YUMA_FUZZ_SCALE, since the work grows with
+ * it (scale 4 passed 120 s on a loaded machine). A hang still fails; how long a case takes is never asserted.
+ */
+export const FUZZ_TIMEOUT_MS = 120_000 * FUZZ_SCALE;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) return false;
