@@ -100,3 +100,49 @@ describe('fromJSON of sparse bond rows', () => {
     expectYumaError(() => fromJSON({ ...json, bonds: [[[2, 5], [2, 6]], [], []] }), 'E_SHAPE');
   });
 });
+
+describe('fromJSON of float views and of an epoch of zero UIDs, against what toJSON of an epoch gives', () => {
+  const engine = createEngineSync();
+  afterAll(() => engine.close());
+  const input = (n: number) => ({
+    n,
+    currentBlock: 10,
+    tempo: 1,
+    lastStepBlock: 0,
+    stake: [5000n * RAO, 3000n * RAO, 0n].slice(0, n),
+    weights: [[[2, 65535]], [[2, 65535]], []].slice(0, n) as Array<Array<[number, number]>>,
+    bonds: [[], [], []].slice(0, n) as Array<Array<[number, number]>>,
+    lastUpdate: [9, 9, 9].slice(0, n),
+    blockAtRegistration: [0, 0, 0].slice(0, n),
+    validatorPermit: [true, true, false].slice(0, n),
+    raoEmission: RAO,
+  });
+
+  it('a float view entry below 0 or above 1 (-0.5, 1.5, 1 + 2^-52) is E_RANGE (it decoded: no epoch, in either mode, gives one); 0 and 1 decode', () => {
+    for (const mode of ['fixed', 'float'] as const) {
+      const json = JSON.parse(JSON.stringify(toJSON(engine.epoch(input(3), {}, { mode })))) as { float: Record<string, number[]> };
+      expect(toJSON(fromJSON(json))).toEqual(json);
+      for (const k of ['consensus', 'incentive', 'dividends', 'rank', 'trust', 'validatorTrust']) {
+        for (const bad of [-0.5, 1.5, 1 + 2 ** -52]) {
+          const view = [...json.float[k]];
+          view[1] = bad;
+          expectYumaError(() => fromJSON({ ...json, float: { ...json.float, [k]: view } }), 'E_RANGE');
+        }
+        for (const edge of [0, 1]) {
+          const view = [...json.float[k]];
+          view[1] = edge;
+          expect(fromJSON({ ...json, float: { ...json.float, [k]: view } }).float[k as 'rank'][1]).toBe(edge);
+        }
+      }
+    }
+  });
+
+  it('an epoch of zero UIDs decodes: the engine returns one for n = 0, and its JSON form round-trips', () => {
+    const out = engine.epoch(input(0));
+    expect(out.incentive).toHaveLength(0);
+    const json = JSON.parse(JSON.stringify(toJSON(out)));
+    const back = fromJSON(json);
+    expect(back.stakeWeight).toHaveLength(0);
+    expect(toJSON(back)).toEqual(json);
+  });
+});

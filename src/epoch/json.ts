@@ -189,6 +189,8 @@ function decodeOutput(json: unknown, where: string): EpochOutput {
   for (const k of FLOAT_KEYS) {
     float[k] = Float64Array.from(arrayOf(f[k], `${where}.float.${k}`, n), (x, i) => {
       if (typeof x !== 'number' || !Number.isFinite(x)) throw new YumaError('E_SHAPE', `${where}.float.${k}[${i}] must be a finite number (got ${show(x)})`);
+      // every float view is a share of a normalised whole: no epoch (either mode, path or mechanism) gives one outside [0, 1]
+      if (x < 0 || x > 1) throw new YumaError('E_RANGE', `${where}.float.${k}[${i}] must be in [0, 1] (got ${show(x)})`);
       return x;
     });
   }
