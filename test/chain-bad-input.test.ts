@@ -224,3 +224,108 @@ describe('Chain refusals carry the library\'s codes for argument errors', () => 
     c.setRootClaimThreshold({ netuid: 1, threshold: 10_000_000n });
   });
 });
+
+describe('Chain.step is all or nothing', () => {
+  /** A chain that has run a few blocks with stake on it (its first epochs paid). */
+  const running = (opts: { engine?: unknown } = {}) => {
+    const c = chain();
+    const c2 = new Chain(chainStateFromJSON(JSON.parse(text(c))), { engine: (opts.engine ?? engine) as never });
+    c2.addStake({ coldkey: 'a', hotkey: 'v', netuid: 1, tao: 10n * RAO });
+    c2.run(5);
+    return c2;
+  };
+  const damages: Array<[string, (c: Chain) => void, string]> = [
+    ['a subnet amount set to a string', (c) => ((c.state.subnets.get(1) as unknown as Record<string, unknown>).subnetTao = 'x'), 'E_ARG'],
+    ['a subnet amount set to a number', (c) => ((c.state.subnets.get(1) as unknown as Record<string, unknown>).pendingServerEmission = 5), 'E_ARG'],
+    ['a subnet amount set negative (it wrapped modulo 2^64 in the coinbase table)', (c) => (c.state.subnets.get(1)!.subnetTao = -5n), 'E_RANGE'],
+    ['the issuance set to a string', (c) => ((c.state as unknown as Record<string, unknown>).totalIssuance = 'x'), 'E_ARG'],
+    ['the total stake set negative', (c) => (c.state.totalStake = -1n), 'E_RANGE'],
+    ['epoch parameters set to null', (c) => ((c.state.subnets.get(1) as unknown as Record<string, unknown>).epochParams = null), 'E_ARG'],
+    ['the neuron table set to null', (c) => ((c.state.subnets.get(1) as unknown as Record<string, unknown>).neurons = null), 'E_ARG'],
+    ['the stake pools map set to null', (c) => ((c.state as unknown as Record<string, unknown>).stakePools = null), 'E_ARG'],
+    ['a record that is no subnet placed in the subnets map', (c) => (c.state.subnets as Map<number, unknown>).set(3, { netuid: 3 }), 'E_ARG'],
+  ];
+  for (const [what, damage, code] of damages) {
+    it(`garbage written through chain.state (${what}) refuses the next step with ${code} before the block: block, issuance and pools as they were (it threw a TypeError or wrapped after the coinbase had run)`, () => {
+      const c = running();
+      const before = text(c);
+      const issuance = c.state.totalIssuance;
+      const block = c.block;
+      const s = c.state;
+      const saved = new Map(Object.entries(s).map(([k, v]) => [k, v]));
+      const sn = s.subnets.get(1)!;
+      const savedSubnet = { ...sn };
+      damage(c);
+      expect(yumaCode(() => c.step())).toBe(code);
+      expect(yumaCode(() => c.run(3))).toBe(code);
+      expect(c.block).toBe(block);
+      if (typeof c.state.totalIssuance === 'bigint') expect(c.state.totalIssuance).toBe(issuance);
+      // repaired, the chain steps on from exactly where it was
+      for (const [k, v] of saved) (s as unknown as Record<string, unknown>)[k] = v;
+      s.subnets.delete(3);
+      Object.assign(s.subnets.get(1)!, savedSubnet);
+      expect(text(c)).toBe(before);
+      const twin = Chain.fromJSON(JSON.parse(before), { engine });
+      expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
+      expect(text(c)).toBe(text(twin));
+    });
+  }
+
+  it('an engine of the caller\'s that throws in the middle of a block (after the coinbase, in an epoch) leaves the state as before the block: the error is a YumaError (E_ARG, its error as cause), the block number and every pool as they were, and the chain steps on with a sound engine to the same state as a twin', () => {
+    let calls = 0;
+    let broken = true;
+    const flaky = {
+      epoch: (...a: Parameters<typeof engine.epoch>) => {
+        calls++;
+        if (broken) throw new TypeError('engine bug');
+        return engine.epoch(...a);
+      },
+    };
+    broken = false;
+    const c = running({ engine: flaky });
+    const twin = Chain.fromJSON(c.toJSON(), { engine });
+    const before = text(c);
+    broken = true;
+    const at = calls;
+    let err: unknown;
+    for (let i = 0; i < 8 && err === undefined; i++) {
+      try {
+        c.step();
+      } catch (e) {
+        err = e;
+      }
+      if (err === undefined) twin.step();
+    }
+    expect(calls).toBeGreaterThan(at); // the epoch ran, after the coinbase of its block
+    expect(yumaCode(() => {
+      throw err;
+    })).toBe('E_ARG');
+    expect(text(c)).toBe(text(twin));
+    expect(text(c)).not.toBe(before); // the blocks before the epoch's block stood
+    broken = false;
+    c.run(6);
+    twin.run(6);
+    expect(text(c)).toBe(text(twin));
+  });
+
+  it('an engine of the caller\'s whose epoch returns garbage ({}) is a YumaError and the block is undone', () => {
+    let broken = false;
+    const bad = { epoch: (...a: Parameters<typeof engine.epoch>) => (broken ? ({} as never) : engine.epoch(...a)) };
+    const c = running({ engine: bad });
+    broken = true;
+    const twin = Chain.fromJSON(c.toJSON(), { engine });
+    let err: unknown;
+    for (let i = 0; i < 8 && err === undefined; i++) {
+      try {
+        c.step();
+      } catch (e) {
+        err = e;
+      }
+      if (err === undefined) twin.step();
+    }
+    expect(yumaCode(() => {
+      throw err;
+    })).toMatch(/^E_/);
+    expect(text(c)).toBe(text(twin));
+  });
+});

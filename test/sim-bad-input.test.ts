@@ -170,3 +170,24 @@ describe('Network.run with a callback that throws', () => {
     expect(reportOf(n)).toBe(expected);
   });
 });
+
+describe('Network.run over a chain state written into from outside', () => {
+  it('garbage put into net.chain.state (a subnet amount set to a string) is a YumaError (E_STATE, the TypeError as cause; it escaped as a TypeError half way through a block) and the network is as built: it runs again to a new network\'s report', () => {
+    const make = () => new Network({ ...small, tempo: 3 });
+    const expected = JSON.stringify(make().run({ blocks: 12 }));
+    const n = make();
+    (n.chain.state.subnets.get(2) as unknown as Record<string, unknown>).subnetTao = 'x';
+    let caught: unknown;
+    try {
+      n.run({ blocks: 12 });
+    } catch (e) {
+      caught = e;
+    }
+    expect(yumaCode(() => {
+      throw caught;
+    })).toBe('E_STATE');
+    expect((caught as Error).cause).toBeInstanceOf(Error);
+    expect(typeof n.chain.state.subnets.get(2)!.subnetTao).toBe('bigint');
+    expect(JSON.stringify(n.run({ blocks: 12 }))).toBe(expected);
+  });
+});

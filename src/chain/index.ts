@@ -3,7 +3,7 @@
  * time in `block_step` order, running every due epoch through the Wasm engine in fixed (bit-exact) mode.
  */
 import { createEngineSync, type Engine } from '../engine.js';
-import { YumaError } from '../errors.js';
+import { YumaError, isYumaError } from '../errors.js';
 import type { ChainPath, NumericMode } from '../epoch/types.js';
 import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep } from './block.js';
 import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
@@ -12,9 +12,15 @@ import { type ClaimRootRequest, type RootClaimPayout, claimRoot, setRootClaimThr
 import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkChainState } from './state.js';
 import { guard, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
-import { show } from '../validation/describe.js';
+import { describe, show } from '../validation/describe.js';
 import { residentHostOf } from '../wasm/resident.js';
 import { U64_MAX } from '../units.js';
+
+/**
+ * Marks a chain as the simulator's own: it reads the state freely and undoes a whole run itself when anything in one
+ * throws, so its blocks are neither checked first nor copied.
+ */
+export let ownChain: (chain: Chain) => void;
 
 /** Options of `new Chain(state, opts)`. */
 export interface ChainOptions {
@@ -43,8 +49,16 @@ export const MAX_RUN_BLOCKS = 30 * 7200;
  * Balancer swaps, every due epoch through the Wasm engine in fixed mode). Staking calls are all or nothing.
  */
 export class Chain {
-  /** The state it steps (mutated in place by `step`, `addStake`, `removeStake`). */
-  readonly state: ChainState;
+  readonly #state: ChainState;
+  /**
+   * Whether the caller has been handed the live state (`chain.state`): from then on it may write anything into it, so
+   * every block checks it first. The object given to `new Chain` is checked there and is the chain's afterwards.
+   */
+  #exposed = false;
+  /** The simulator's chain (`ownChain`). */
+  #owned = false;
+  /** Whether a block must be undoable: an engine of the caller's may throw in the middle of one. */
+  readonly #undoable: boolean;
   private readonly engine: EpochEngineLike;
   private readonly settings: EpochSettings;
   /** Arithmetic of the epochs (`ChainOptions.epochMode`). */
@@ -54,12 +68,13 @@ export class Chain {
     const o = readOptions(opts, 'Chain options', ['engine', 'epochMode', 'epochPath', 'epochBonds']);
     const mode = oneOf(o.epochMode ?? 'fixed', 'epochMode', ['fixed', 'float'] as const);
     const path = oneOf(o.epochPath ?? 'sparse', 'epochPath', ['sparse', 'dense'] as const);
-    this.state = checkChainState(state);
+    this.#state = checkChainState(state);
     const e = o.engine as Partial<EpochEngineLike> | undefined;
     if (e !== undefined && (typeof e !== 'object' || e === null || typeof guard('engine', () => e.epoch) !== 'function')) {
       throw new YumaError('E_ARG', 'engine must have an epoch() method (createEngine(), createEngineSync() or createReferenceEngine())');
     }
     this.engine = (e as EpochEngineLike | undefined) ?? createEngineSync();
+    this.#undoable = residentHostOf(this.engine) === null;
     if (o.epochBonds !== undefined && typeof o.epochBonds !== 'boolean') throw new YumaError('E_ARG', `epochBonds must be a boolean, got ${show(o.epochBonds)}`);
     this.settings = Object.freeze(o.epochBonds === false ? { mode, path, bonds: false } : { mode, path });
     this.epochMode = mode;
@@ -75,34 +90,71 @@ export class Chain {
     return new Chain(chainStateFromJSON(json), opts);
   }
 
+  /**
+   * The state it steps (mutated in place by `step`, `addStake`, `removeStake`, …). Once read here it is checked
+   * before every block (as `new Chain` checks it), so a value written into it that the block cannot take refuses
+   * the block with a YumaError before anything moves.
+   */
+  get state(): ChainState {
+    this.#exposed = true;
+    return this.#state;
+  }
+
   /** The state's JSON form (`chainStateToJSON`): u64/u128 as decimal strings, fixed point as `{ bits, f64 }`. */
   toJSON(): Record<string, unknown> {
-    return chainStateToJSON(this.state);
+    return chainStateToJSON(this.#state);
   }
 
   /** The current block. */
   get block(): bigint {
-    return this.state.block;
+    return this.#state.block;
   }
 
-  /** Advances one block (`block += 1`, then `block_step`) and reports what moved where. */
+  /**
+   * Advances one block (`block += 1`, then `block_step`) and reports what moved where. All or nothing: a state the
+   * caller damaged through `chain.state` is refused before the block; on an engine of the caller's (not a Wasm
+   * engine of this library) the block is undone if anything in it throws, the engine's error as a YumaError
+   * (`E_STATE`, or `E_ARG` for what its epoch threw, the original as `cause`).
+   */
   step(): BlockReport {
+    if (this.#owned) return this.#step(false);
+    if (this.#exposed) checkChainState(this.#state);
+    return this.#step(this.#undoable);
+  }
+
+  #step(undoable: boolean): BlockReport {
+    const state = this.#state;
     // a closed engine would refuse the block's first epoch after the coinbase had already moved the state
     residentHostOf(this.engine)?.checkOpen();
     // the state holds u64 block numbers: a block past u64::MAX could not be stored, or read back by fromJSON
-    if (this.state.block >= U64_MAX) throw new YumaError('E_RANGE', `block ${this.state.block} is u64::MAX: no later block exists`);
-    this.state.block += 1n;
-    return blockStep(this.state, this.engine, this.settings);
+    if (state.block >= U64_MAX) throw new YumaError('E_RANGE', `block ${state.block} is u64::MAX: no later block exists`);
+    // a JSON copy costs about as much as the block on a small state and far more on a large one: only blocks that
+    // run an engine of the caller's keep one
+    const before = undoable ? chainStateToJSON(state) : null;
+    state.block += 1n;
+    try {
+      return blockStep(state, this.engine, this.settings);
+    } catch (e) {
+      if (before === null) throw e;
+      replaceState(state, chainStateFromJSON(before));
+      throw isYumaError(e) ? e : new YumaError('E_STATE', `the block stopped on ${describe(e)} and was undone`, { cause: e });
+    }
+  }
+
+  static {
+    ownChain = (chain) => {
+      chain.#owned = true;
+    };
   }
 
   /** `add_stake` (or `add_stake_limit` with `limitPrice`): buys alpha for a coldkey on a hotkey; all or nothing. */
   addStake(req: AddStakeRequest): AddStakeResult {
-    return addStake(this.state, req);
+    return addStake(this.#state, req);
   }
 
   /** `remove_stake` (or `remove_stake_limit`): sells a coldkey's alpha for TAO; all or nothing. */
   removeStake(req: RemoveStakeRequest): RemoveStakeResult {
-    return removeStake(this.state, req);
+    return removeStake(this.#state, req);
   }
 
   /**
@@ -110,12 +162,12 @@ export class Chain {
    * destroyed, the hotkey gets the next UID or replaces the prune candidate. The subnet must model registration.
    */
   registerNeuron(req: RegisterRequest): RegisterResult {
-    return registerNeuron(this.state, req);
+    return registerNeuron(this.#state, req);
   }
 
   /** `set_weights` / `set_mechanism_weights` from a registered hotkey (a permit needed beyond a self-weight). */
   setWeights(req: SetWeightsRequest): void {
-    setWeights(this.state, req);
+    setWeights(this.#state, req);
   }
 
   /**
@@ -123,17 +175,17 @@ export class Chain {
    * for root stake by its claim type (default `Swap`); all or nothing.
    */
   claimRoot(req: ClaimRootRequest): RootClaimPayout[] {
-    return claimRoot(this.state, req);
+    return claimRoot(this.#state, req);
   }
 
   /** `set_root_claim_type`: `'Swap'`, `'Keep'` or `{ keepSubnets: [netuids] }` for the coldkey's future claims. */
   setRootClaimType(req: { coldkey: string; type: RootClaimType }): void {
-    setRootClaimType(this.state, req);
+    setRootClaimType(this.#state, req);
   }
 
   /** `sudo_set_root_claim_threshold`: claims below `threshold` alpha rao (≤ 10 000 000) wait on the subnet. */
   setRootClaimThreshold(req: { netuid: number; threshold: bigint }): void {
-    setRootClaimThreshold(this.state, req);
+    setRootClaimThreshold(this.#state, req);
   }
 
   /** Steps `blocks` blocks (a whole number in [0, MAX_RUN_BLOCKS]) and returns their reports. */
@@ -144,6 +196,13 @@ export class Chain {
     for (let i = 0; i < blocks; i++) out.push(this.step());
     return out;
   }
+}
+
+/** Puts `fresh`'s fields into `state` (the same object stays the chain's, its members are fresh's). */
+function replaceState(state: ChainState, fresh: ChainState): void {
+  const target = state as unknown as Record<string, unknown>;
+  for (const k of Object.keys(target)) delete target[k];
+  Object.assign(target, fresh);
 }
 
 export { chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, initialLastEpochBlock, defaultEpochParams, defaultRegistration } from './state.js';

@@ -1,8 +1,9 @@
-import { YumaError } from '../errors.js';
+import { YumaError, isYumaError } from '../errors.js';
+import { describe } from '../validation/describe.js';
 import type { EpochOutput, MechanismEpochOutput } from '../epoch/types.js';
 import { activityCutoffFromFactor } from '../epoch/types.js';
 import { resolveHyper } from '../epoch/prepare.js';
-import { Chain } from '../chain/index.js';
+import { Chain, ownChain } from '../chain/index.js';
 import { type BlockReport, type EpochReport, blockTerms, rootAlphaPaidTotal, shouldRunEpoch, uidPools } from '../chain/block.js';
 import { stakeToColdkey } from '../chain/swap.js';
 import { currentPrice } from '../dtao/balancer.js';
@@ -183,6 +184,7 @@ export class Network {
     const state = this.genesis();
     // the epochs leave their bonds in Wasm memory; the detail and the onEpoch hook read them from the table (withBonds)
     this.chain = new Chain(state, { engine: engine as EpochEngine, epochMode: o.mode, epochPath: o.path, epochBonds: false });
+    ownChain(this.chain);
     this.subnetLedgers = this.agents.map(() => ({ minersAlpha: 0n, validatorsAlpha: 0n, ownerAlpha: 0n, rootAlpha: 0n, taoInjected: 0n, epochs: 0, lastShare: 0n }));
     for (const a of this.agents) for (const st of a.strategy) this.ledger(st).validators++;
     this.start = {
@@ -351,7 +353,8 @@ export class Network {
       }
     } catch (e) {
       this.rebuild();
-      throw e;
+      // a TypeError here is the state written into from outside (net.chain.state) or an engine of the caller's
+      throw isYumaError(e) ? e : new YumaError('E_STATE', `the run stopped on ${describe(e)} and was undone`, { cause: e });
     }
     return this.finish(report);
   }
