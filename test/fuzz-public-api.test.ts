@@ -554,6 +554,14 @@ describe('fuzz: CLI', () => {
     }
   });
 
+  it("the simulate cases run simulate with the fuzzer's flags after the command, and stay tiny: a size flag given too big is skipped and the base's tiny value kept (YUMA_FUZZ_SEED=23 YUMA_FUZZ_SCALE=4 dropped both, and one case simulated a default day of 1024 UIDs for 97 s)", () => {
+    const base = ['simulate', '--subnets', '2', '--uids', '8', '--subnet1-uids', '0', '--blocks', '6', '--tempo', '2', '--quiet'];
+    expect(mergeFlags(base, ['--blocks', '1e9', '--subnet1-uids', '1024'])).toEqual(base);
+    expect(mergeFlags(base, ['--uids', '4096', '--subnets', '1024', '--days', '0.5'])).toEqual(base);
+    // the fuzzer's flags follow the command (before it, every case with one was an unknown command)
+    expect(mergeFlags(base, ['--blocks', '2', '--mode', 'float'])).toEqual(['simulate', '--subnets', '2', '--uids', '8', '--subnet1-uids', '0', '--tempo', '2', '--quiet', '--blocks', '2', '--mode', 'float']);
+  });
+
   it('yuma-wasm simulate with hostile flags and scenario files exits 0 or 2, never 1', () => {
     const flag = fc.constantFrom('--subnets', '--uids', '--subnet1-uids', '--blocks', '--days', '--seed', '--share-mode', '--mode', '--tempo', '--top', '--constructor', '--__proto__', '--quiet', '--scenario');
     const value = fc.constantFrom('0', '1', '2', '-1', '1e9', 'NaN', 'Infinity', '0x10', '', ' ', 'float', 'softmax', 's.json', '4096', '1024', '0.5');
@@ -573,19 +581,25 @@ describe('fuzz: CLI', () => {
   });
 });
 
-/** argv with the fuzzer's flags added; size flags keep the run tiny (at most 8 subnets, 64 UIDs, 50 blocks). */
+/**
+ * argv with the fuzzer's flags after the command's (it put them before the command, so every case with one was an
+ * unknown command); size flags keep the run tiny (at most 8 subnets, 64 UIDs, 50 blocks): a value above that is
+ * skipped and the base's tiny one kept.
+ */
 function mergeFlags(base: string[], extra: string[]): string[] {
-  const out: string[] = [];
+  const kept: string[] = [];
   const given = new Set<string>();
   for (let i = 0; i < extra.length; i += 2) {
     const [f, v] = [extra[i], extra[i + 1]];
     if (given.has(f)) continue;
-    given.add(f);
     const n = Number(v);
     const tooBig = (f === '--subnets' && n > 8) || ((f === '--uids' || f === '--subnet1-uids') && n > 64) || (f === '--blocks' && n > 50) || (f === '--days' && n * 7200 > 50);
+    // a skipped value keeps the base's tiny one (it dropped both, and the case ran a default day of 1024 UIDs)
     if (tooBig) continue;
-    out.push(f, v);
+    given.add(f);
+    kept.push(f, v);
   }
+  const out: string[] = [];
   for (let i = 0; i < base.length; i++) {
     if (base[i].startsWith('--') && given.has(base[i])) {
       if (base[i] !== '--quiet') i++;
@@ -593,6 +607,7 @@ function mergeFlags(base: string[], extra: string[]): string[] {
     }
     out.push(base[i]);
   }
+  out.push(...kept);
   if (given.has('--days')) return out.filter((x, i, a) => !(x === '--blocks' || a[i - 1] === '--blocks'));
   return out;
 }
