@@ -104,3 +104,59 @@ describe('yuma-wasm simulate: limits and reports', () => {
     }
   });
 });
+
+describe('money written as a JSON number the file cannot carry exactly is refused, not rounded', () => {
+  const write = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const epochText = (stake0: string, emission: string) =>
+    `{"n":2,"currentBlock":100,"tempo":10,"lastStepBlock":0,"stake":[${stake0},1000],"weights":[0,65535,0,0],"bonds":[0,0,0,0],"lastUpdate":[99,99],"blockAtRegistration":[1,1],"validatorPermit":[true,true],"raoEmission":${emission}}`;
+
+  for (const [what, stake0, emission, where, reads] of [
+    ['a stake of 2^53 + 1 rao', '9007199254740993', '1000', 'stake[0]', '9007199254740992'],
+    ['a stake of 4.9999999999999999 rao', '4.9999999999999999', '1000', 'stake[0]', '5'],
+    ['an emission of 1000.00000000000001 rao', '1000', '1000.00000000000001', 'raoEmission', '1000'],
+  ] as const) {
+    it(`epoch and diverge: ${what} exits 2 naming ${where} and what JSON.parse reads it as (it ran on the rounded amount, or said "above 2^53; pass it as a bigint")`, () => {
+      const file = write(`money-${where.replace(/\W/g, '')}-${stake0.length}.json`, epochText(stake0, emission));
+      for (const cmd of ['epoch', 'diverge']) {
+        const r = cli([cmd, file]);
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toContain(`${where} is written ${where === 'raoEmission' ? emission : stake0}, which reads as ${reads}`);
+        expect(r.stdout).toBe('');
+      }
+      // wrapped in { input } the same literal is refused at input.stake[0] / input.raoEmission
+      const wrapped = write(`money-wrapped-${where.replace(/\W/g, '')}-${stake0.length}.json`, `{"input":${epochText(stake0, emission)}}`);
+      expect(cli(['epoch', wrapped]).stderr).toContain(`input.${where} is written`);
+    });
+  }
+
+  it('epoch: the same amounts as decimal strings, numbers that read as written (1e3, 9007199254740991) and a last-update block near u64::MAX written as a number (read as its float, as documented) still run', () => {
+    for (const [stake0, emission] of [['"9007199254740993"', '"1000"'], ['1e3', '1000'], ['9007199254740991', '1000']]) {
+      const r = cli(['epoch', write(`money-ok-${stake0.length}.json`, epochText(stake0, emission))]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const nearMax = epochText('1000', '1000').replace('"lastUpdate":[99,99]', '"lastUpdate":[18446744073709551615,99]');
+    expect(cli(['epoch', write('money-ok-block.json', nearMax)]).code).toBe(0);
+  });
+
+  it('epoch --metagraph: a TAO amount with more digits than a float64 keeps (123456789.123456789 TAO, read as 123456789.12345679) exits 2 naming it; its shortest form, or the string, runs', () => {
+    const mg = (s0: string) => `{"block":100,"S":[${s0},5],"W":[[0,1],[0,0]],"last_update":[99,99],"block_at_registration":[0,0],"validator_permit":[true,true]}`;
+    const bad = cli(['epoch', '--metagraph', write('mg-long.json', mg('123456789.123456789'))]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('S[0] is written 123456789.123456789, which reads as 123456789.12345679');
+    expect(cli(['epoch', '--metagraph', write('mg-short.json', mg('123456789.12345679'))]).code).toBe(0);
+    expect(cli(['epoch', '--metagraph', write('mg-string.json', mg('"123456789.123456789"'))]).code).toBe(0);
+    const pending = cli(['epoch', '--metagraph', write('mg-pending.json', mg('10').replace('"block":100', '"block":100,"pending_alpha_emission":9007199.2547409931'))]);
+    expect(pending.code).toBe(2);
+    expect(pending.stderr).toContain('pending_alpha_emission is written 9007199.2547409931');
+  });
+
+  it('simulate --scenario: an issuanceStart of 2^53 + 1 rao written as a number exits 2 naming network.issuanceStart', () => {
+    const r = cli(['simulate', '--scenario', write('sc-issuance.json', '{"network":{"subnets":1,"uidsPerSubnet":4,"issuanceStart":9007199254740993}}'), '--blocks', '1', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('network.issuanceStart is written 9007199254740993, which reads as 9007199254740992');
+  });
+});

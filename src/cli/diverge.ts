@@ -1,3 +1,4 @@
+import { type JsonPath, epochFileMoney } from './json-money.js';
 import { YumaError } from '../errors.js';
 import type { MechanismPathDivergence, PathDivergence } from '../epoch/divergence.js';
 import { surveyPathDivergence, type DivergenceExplainer, type SurveyReport } from '../epoch/divergence-survey.js';
@@ -38,7 +39,7 @@ ${PATH_RULES.map((r) => `  ${r.code}`).join('\n')}
 
 export interface DivergeIo {
   stdout: { write(s: string): unknown };
-  readJson(path: string, what: string): unknown;
+  readJson(path: string, what: string, money?: (path: JsonPath) => boolean): unknown;
   writeOut(path: string, data: string, what: string): void;
   createEngine(): DivergenceExplainer;
   onProgress?: (done: number, total: number) => void;
@@ -126,7 +127,7 @@ export function runDiverge(flags: ParsedArgs['flags'], positionals: string[], io
   if (flags.random === undefined) {
     for (const f of ['seed', 'max-uids', 'mechanisms', 'examples']) if (flags[f] !== undefined) throw new UsageError(`--${f} goes with --random`);
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'diverge needs an input file or --random N' : 'diverge takes exactly one input file');
-    const file = decodeEpochFile(io.readJson(positionals[0], 'epoch input'));
+    const file = decodeEpochFile(io.readJson(positionals[0], 'epoch input', epochFileMoney));
     let r: PathDivergence | MechanismPathDivergence;
     try {
       r = io.createEngine().explainPathDivergence(file.input as never, file.hyper, { mode: mode ?? file.mode ?? 'fixed' });

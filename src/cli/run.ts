@@ -1,4 +1,5 @@
 import { YumaError } from '../errors.js';
+import { type JsonPath, epochFileMoney, inexactMoney, metagraphMoney, pathText, scenarioMoney } from './json-money.js';
 import { BLOCKS_PER_DAY, MODELS, SHARE_MODES, type EpochEngine, type NetworkOptions } from '../sim/config.js';
 import { renderChartHtml } from '../sim/chart.js';
 import { Network } from '../sim/network.js';
@@ -95,7 +96,11 @@ function argsOrHelp(argv: string[], io: CliIo, command: string, flags: Record<st
   return null;
 }
 
-function readJson(io: CliIo, path: string, what: string): unknown {
+/**
+ * A JSON file, parsed; with `money`, a number literal at one of its money paths that does not read as written
+ * (`inexactMoney`) refuses the file, naming it, instead of reaching the library rounded.
+ */
+function readJson(io: CliIo, path: string, what: string, money?: (path: JsonPath) => boolean): unknown {
   let text: string;
   try {
     text = io.readFile(path);
@@ -104,11 +109,19 @@ function readJson(io: CliIo, path: string, what: string): unknown {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new UsageError(`cannot read ${what} '${path}': ${why}`);
   }
+  let json: unknown;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${what} '${path}' is not valid JSON: ${(e as Error).message}`);
   }
+  const bad = money === undefined ? null : inexactMoney(text, money);
+  if (bad !== null) {
+    throw new UsageError(
+      `${what} '${path}': ${pathText(bad.path)} is written ${bad.literal}, which reads as ${String(Number(bad.literal))} (a JSON number is a float64); money is read to the rao: write it as a decimal string`,
+    );
+  }
+  return json;
 }
 
 function writeOut(io: CliIo, path: string, data: string, what: string): void {
@@ -137,7 +150,7 @@ function simulate(argv: string[], io: CliIo): number {
       if (!builtIn && !/[./\\]/.test(flags.scenario)) {
         throw new UsageError(`no built-in scenario '${flags.scenario}' (built in: ${Object.keys(SCENARIOS).join(', ')}); a file path needs a '/' or '.json'`);
       }
-      const sc = builtIn ? scenario(flags.scenario) : scenarioFromJson(readJson(io, flags.scenario, 'scenario file'));
+      const sc = builtIn ? scenario(flags.scenario) : scenarioFromJson(readJson(io, flags.scenario, 'scenario file', scenarioMoney));
       options = sc.network;
       if (sc.blocks !== undefined) blocks = sc.blocks;
       name = `scenario '${sc.name}'`;
@@ -210,7 +223,7 @@ the chain stores them, prints what it assumed on stderr, and adds a "metagraph" 
   if (typeof flags.metagraph === 'string') return metagraphEpoch(flags, positionals, io);
   if (flags['last-step'] !== undefined || flags.emission !== undefined) throw new UsageError('--last-step and --emission go with --metagraph');
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'epoch needs an input file: yuma-wasm epoch <input.json>' : 'epoch takes exactly one input file');
-  const file = decodeEpochFile(readJson(io, positionals[0], 'epoch input'));
+  const file = decodeEpochFile(readJson(io, positionals[0], 'epoch input', epochFileMoney));
   const mode = (flags.mode as 'fixed' | 'float' | undefined) ?? file.mode ?? 'fixed';
   const path = (flags.path as 'sparse' | 'dense' | undefined) ?? file.path ?? 'sparse';
   const engine = io.createEngine();
@@ -232,7 +245,7 @@ function metagraphEpoch(flags: ParsedArgs['flags'], positionals: string[], io: C
   const file = flags.metagraph as string;
   const mode = (flags.mode as 'fixed' | 'float' | undefined) ?? 'fixed';
   const path = (flags.path as 'sparse' | 'dense' | undefined) ?? 'sparse';
-  const json = readJson(io, file, 'metagraph');
+  const json = readJson(io, file, 'metagraph', metagraphMoney);
   let result;
   try {
     const mg = fromMetagraph(json as MetagraphLike, {
@@ -281,7 +294,7 @@ function diverge(argv: string[], io: CliIo): number {
   const progress = new Progress(io.stderr, 'diverge', () => io.now());
   const code = runDiverge(flags, positionals, {
     stdout: io.stdout,
-    readJson: (p, what) => readJson(io, p, what),
+    readJson: (p, what, money) => readJson(io, p, what, money),
     writeOut: (p, d, what) => writeOut(io, p, d, what),
     createEngine: () => io.createEngine(),
     onProgress: quiet ? undefined : (d, t) => progress.update(d, t),
