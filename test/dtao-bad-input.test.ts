@@ -205,7 +205,7 @@ describe('dTAO functions: null options, holes, negative weights, overflowing sum
     expect(eco.step([0.5, 0.5]).block).toBe(0);
   });
 
-  it('SubnetEconomy refuses one Pool for two subnets (one swap moved both subnets\' reserves): addSubnet is E_ARG, the same pool placed through the live subnets list refuses the next step with E_STATE, and a damaged record there (alphaOut a string, a pot negative) refuses it with a YumaError; nothing moves', () => {
+  it('SubnetEconomy refuses one Pool for two subnets (one swap moved both subnets\' reserves): addSubnet is E_ARG, the same pool placed through the live subnets list refuses the next step with E_STATE, and a damaged record there (alphaOut a string, a pot negative) or a damaged block number or issuance refuses it with a YumaError; nothing moves', () => {
     const eco = new SubnetEconomy({ issuance: 1000n * RAO });
     const shared = balancer();
     eco.addSubnet({ pool: shared });
@@ -225,6 +225,12 @@ describe('dTAO functions: null options, holes, negative weights, overflowing sum
     eco.subnets[0].pending.root = -1n;
     expect(yumaCode(() => eco.step([0.5, 0.5]))).toBe('E_RANGE');
     eco.subnets[0].pending.root = 0n;
+    (eco as { block: unknown }).block = '7';
+    expect(yumaCode(() => eco.step([0.5, 0.5]))).toBe('E_ARG');
+    eco.block = 0;
+    (eco as { issuance: unknown }).issuance = -1n;
+    expect(yumaCode(() => eco.step([0.5, 0.5]))).toBe('E_RANGE');
+    eco.issuance = 1000n * RAO;
     expect(state()).toBe(before);
     const r = eco.step([0.5, 0.5]);
     expect(r.split.map((x) => x.taoIn > 0n)).toEqual([true, true]);

@@ -231,11 +231,14 @@ export class SubnetEconomy {
   }
 
   /**
-   * `subnets` and its records are the caller's to read and change: before a block, what `addSubnet` checks is
-   * checked again (a pool shared by two subnets is E_STATE), so a damaged record refuses the block before any
-   * pool or pot moves instead of failing half way through it.
+   * `subnets` and its records (and `block`, `issuance`) are the caller's to read and change: before a block, what
+   * `addSubnet` and the constructor check is checked again (a pool shared by two subnets is E_STATE), so a damaged
+   * record refuses the block before any pool or pot moves instead of failing half way through it.
    */
   private checkSubnets(): void {
+    // the block number and issuance are public too: a string block made `block + netuid` a string concatenation
+    toInt(this.block, 'block', 0, Number.MAX_SAFE_INTEGER - 1);
+    toAmount(this.issuance, 'issuance', true);
     const list = this.subnets;
     if (!Array.isArray(list) || list.length > MAX_SUBNETS) throw new YumaError('E_STATE', `subnets must stay a list of at most ${MAX_SUBNETS} subnets`);
     const pools = new Set<Pool>();
