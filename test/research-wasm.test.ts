@@ -359,6 +359,70 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  // Columns for the keys normalisation files before the prerank is known (f64: scales estimated from the 64
+  // heaviest validators' rows) and for the select of a few candidates without sorting: the heaviest rows
+  // weighting a column 0 (estimate 0, scale ∞), far above the others (most keys 0) or far below (most keys at
+  // the top), three values in many rows (ties in the crossing bucket, decided by row order), −0 beside 0 where
+  // the running stake crosses κ inside the zeros, values one ulp apart, and validators without stake holding the
+  // column's middle values. 300 rows (more than the 64 sampled), 40 columns (two blocks of 16 and a tail of 8).
+  const estimateColumns = (V: number, M: number, seed: number): Case => {
+    const rnd = prng(seed);
+    // The stakes fall with the index, so the heaviest validators are the first rows; every fifth has none.
+    const stakes = [0, 1].map(() => Float64Array.from({ length: V }, (_, v) => (v % 5 === 4 ? 0 : Math.round(1e6 / (v + 1) ** 1.3) + Math.floor(rnd() * 50))));
+    const weights = [0, 1].map((e) =>
+      Array.from({ length: V }, (_, v) =>
+        Float64Array.from({ length: M }, (_, m) => {
+          const heavy = v < 64;
+          switch (m) {
+            case 0:
+              return heavy ? 0 : 1 + Math.floor(rnd() * 1000);
+            case 1:
+              return heavy ? 1e6 + v : 1 + Math.floor(rnd() * 10);
+            case 2:
+              return heavy ? 1 : 1e6 + Math.floor(rnd() * 1000);
+            case 3:
+              return [100, 200, 300][(v * 7 + e) % 3];
+            case 4:
+              return v % 4 === 0 ? 5 : v % 4 === 1 ? -0 : 0;
+            case 5:
+              return 1 + (v % 2) * 2 ** -52;
+            case 6:
+              return v % 5 === 4 ? 400 + v : 300 + Math.floor(rnd() * 200);
+            case 7:
+              // The six heaviest rows at −0 (rows 0, 1) and +0 and the next four barely above 0: one bucket of
+              // ten, mixed values.
+              return v < 6 ? (v < 2 ? -0 : 0) : v < 10 ? 2 ** -40 * v : 1000 + v;
+            default:
+              return rnd() < 0.15 ? 0 : Math.round((m / M) * (0.5 + rnd()) * 65535);
+          }
+        }),
+      ),
+    );
+    return { V, M, weights, stakes };
+  };
+
+  it.each([0.1, 0.5, 0.9])('keys filed by estimated scales and the select of a few candidates (300×40, κ %s: heaviest rows at 0, far above or below the rest, ties, −0 beside 0, one ulp apart, unstaked middle values): the same bits, every version', (kappa) => {
+    const c = estimateColumns(300, 40, 17);
+    for (const version of YUMA_VERSIONS) {
+      const cfg = resolveConfig(version, { kappa });
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, config: { kappa }, precision });
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} κ ${kappa} e${e}`);
+    }
+  });
+
+  it('the crossing among ±0 in a bucket that also holds positive weights (column 7, κ 0.5): the consensus weight is the −0 of row 0, where the stake in sorted order (ties in row order) reaches κ, not the +0 of row 2 where it would with the ties reversed', () => {
+    const c = estimateColumns(300, 40, 17);
+    const cfg = resolveConfig('yuma3', { kappa: 0.5 });
+    const want = referenceRun('yuma3', c, cfg, NUM, null, null);
+    const got = simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes, config: { kappa: 0.5 }, precision });
+    // Rows 10… (1000 + v) hold about 32 % of the stake, rows 6–9 (2⁻⁴⁰·v) 7 %, row 0 (−0) 33 %: the walk
+    // reaches ½ there. Rows 5, 3 and 2 first (ties reversed) would reach it at row 2 (+0). The raw consensus −0
+    // survives the quantisation.
+    for (const out of [want[0].serverConsensusWeight, got[0].serverConsensusWeight]) expect(Object.is(out[7], -0), `${out[7]}`).toBe(true);
+    expect(firstDifference(got[0].serverConsensusWeight, want[0].serverConsensusWeight)).toBe('');
+  });
+
   it('magnitude edges (rows whose sum overflows float32, subnormal float32 weights, values float32 rounds, stakes from 1e-30 to 1e30): the same bits, every version', () => {
     // In f32 a row of weights near 1e38 sums to ∞, so it normalises to 0 (both kernels); weights of 1e-45
     // are float32 subnormals; 1 + 2⁻³⁰ rounds to 1 in float32 but not in f64.

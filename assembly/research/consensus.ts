@@ -72,13 +72,13 @@ function keyScales<T>(scale: usize, K: i32): void {
 }
 
 /**
- * The key of every normalised weight, min(trunc(w · scale_m), K − 1), one byte each into KEYS, and each column's
- * highest key into `highest` (M bytes). Multiplying by a positive number and truncating never reverse two weights,
- * so the keys are monotone in the value within a column (0 and −0 share key 0; NaN products of 0 · ∞ saturate
- * to 0).
+ * The key of every normalised weight (keys4of32), one byte each into KEYS, and each column's highest key into
+ * `highest` (M bytes). Multiplying by a positive number, clamping and rounding never reverse two weights, so the
+ * keys are monotone in the value within a column (0 and −0 share key 0; NaN products of 0 · ∞ go to 0).
  */
 function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
-  const top = i32x4.splat(K - 1);
+  const topF = f32x4.splat(<f32>(K - 1));
+  const topD = f64x2.splat(<f64>(K - 1));
   const n = M;
   memory.fill(highest, 0, <usize>n);
   for (let v = 0; v < V; v++) {
@@ -88,35 +88,28 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
       const src = row32(W, v);
       for (; m + 16 <= n; m += 16) {
         const at = src + (<usize>m << 2);
-        const r = scale + (<usize>m << 2);
-        const k0 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at), v128.load(r))), top);
-        const k1 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at, 16), v128.load(r, 16))), top);
-        const k2 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at, 32), v128.load(r, 32))), top);
-        const k3 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(at, 48), v128.load(r, 48))), top);
-        const keys = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
+        const keys = keys16of32(v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), scale + (<usize>m << 2), topF);
         v128.store(dst + <usize>m, keys);
         v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
-        const x = load<f32>(src + (<usize>m << 2)) * load<f32>(scale + (<usize>m << 2));
-        fileKey(dst, highest, m, min(i32x4.extract_lane(i32x4.trunc_sat_f32x4_s(f32x4.splat(x)), 0), K - 1));
+        const x = f32x4.splat(load<f32>(src + (<usize>m << 2)));
+        fileKey(dst, highest, m, i32x4.extract_lane(keys4of32(x, f32x4.splat(load<f32>(scale + (<usize>m << 2))), topF), 0));
       }
     } else {
       const src = rowAt(W, v);
       for (; m + 16 <= n; m += 16) {
         const at = src + (<usize>m << 3);
-        const r = scale + (<usize>m << 3);
-        const k0 = keys4of64(v128.load(at), v128.load(at, 16), v128.load(r), v128.load(r, 16), top);
-        const k1 = keys4of64(v128.load(at, 32), v128.load(at, 48), v128.load(r, 32), v128.load(r, 48), top);
-        const k2 = keys4of64(v128.load(at, 64), v128.load(at, 80), v128.load(r, 64), v128.load(r, 80), top);
-        const k3 = keys4of64(v128.load(at, 96), v128.load(at, 112), v128.load(r, 96), v128.load(r, 112), top);
-        const keys = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
+        const keys = keys16of64(
+          v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), v128.load(at, 64), v128.load(at, 80), v128.load(at, 96), v128.load(at, 112),
+          scale + (<usize>m << 3), topD,
+        );
         v128.store(dst + <usize>m, keys);
         v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
-        const x = load<f64>(src + (<usize>m << 3)) * load<f64>(scale + (<usize>m << 3));
-        fileKey(dst, highest, m, min(i32x4.extract_lane(i32x4.trunc_sat_f64x2_s_zero(f64x2.splat(x)), 0), K - 1));
+        const x = f64x2.splat(load<f64>(src + (<usize>m << 3)));
+        fileKey(dst, highest, m, i32x4.extract_lane(keys2of64(x, f64x2.splat(load<f64>(scale + (<usize>m << 3))), topD), 0));
       }
     }
   }
@@ -128,12 +121,44 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
   store<u8>(highest + <usize>m, <u8>max(<i32>load<u8>(highest + <usize>m), key));
 }
 
-/** Keys of four f64 weights (two vectors) under their scales, clamped to top. */
+/**
+ * Four keys: x·r clamped to [0, top] (NaN, from 0·∞, to 0; pmin and pmax are one instruction each, where min_s
+ * and a saturating conversion take eight), rounded to the nearest integer by adding 2²³ (f32) or 2⁵² (f64),
+ * whose low bits then hold it. Monotone in x, which is all the consensus needs of its keys.
+ */
 // @ts-ignore: decorator
-@inline function keys4of64(a: v128, b: v128, ra: v128, rb: v128, top: v128): v128 {
-  const ka = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(a, ra));
-  const kb = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(b, rb));
-  return i32x4.min_s(i8x16.shuffle(ka, kb, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), top);
+@inline function keys4of32(x: v128, r: v128, top: v128): v128 {
+  const y = f32x4.pmin(top, f32x4.pmax(f32x4.splat(0), f32x4.mul(x, r)));
+  return v128.and(f32x4.add(y, f32x4.splat(8388608.0)), i32x4.splat(0xff));
+}
+
+/** Keys of 16 f32 weights under the 16 scales at r (keys4of32), as bytes. */
+// @ts-ignore: decorator
+@inline function keys16of32(x0: v128, x1: v128, x2: v128, x3: v128, r: usize, top: v128): v128 {
+  const k0 = keys4of32(x0, v128.load(r), top);
+  const k1 = keys4of32(x1, v128.load(r, 16), top);
+  const k2 = keys4of32(x2, v128.load(r, 32), top);
+  const k3 = keys4of32(x3, v128.load(r, 48), top);
+  return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
+}
+
+/** The low 32 bits of each of two rounded f64 keys (keys4of32's rule with 2^52). */
+// @ts-ignore: decorator
+@inline function keys2of64(x: v128, r: v128, top: v128): v128 {
+  const y = f64x2.pmin(top, f64x2.pmax(f64x2.splat(0), f64x2.mul(x, r)));
+  return f64x2.add(y, f64x2.splat(4503599627370496.0));
+}
+
+/** Keys of 16 f64 weights under the 16 scales at r, as bytes. */
+// @ts-ignore: decorator
+@inline function keys16of64(
+  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, r: usize, top: v128,
+): v128 {
+  const k0 = i8x16.shuffle(keys2of64(x0, v128.load(r), top), keys2of64(x1, v128.load(r, 16), top), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k1 = i8x16.shuffle(keys2of64(x2, v128.load(r, 32), top), keys2of64(x3, v128.load(r, 48), top), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k2 = i8x16.shuffle(keys2of64(x4, v128.load(r, 64), top), keys2of64(x5, v128.load(r, 80), top), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k3 = i8x16.shuffle(keys2of64(x6, v128.load(r, 96), top), keys2of64(x7, v128.load(r, 112), top), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
 }
 
 export function consensusColumns(): void {
@@ -297,11 +322,13 @@ let touched: v128 = i32x4.splat(0);
 
 /**
  * The exact weight among the n (weight, units) pairs at c (row order) where the running stake, starting at
- * `above0`, reaches T (values descending; among equal values the first in row order). 16 or fewer candidates,
- * or all equal: a stable insertion sort, then the walk. More: a radix select on the IEEE-754 patterns (sign
- * cleared) — the top bit where the candidates differ and the 7 below it file each into one of 256 sub-buckets,
- * whose stake is walked from the highest filled one; the crossing sub-bucket's candidates move to the front in
- * order and the next step looks below the bits just used. `sub` holds 256 i64, all zero between calls.
+ * `above0`, reaches T (values descending; among equal values the first in row order). 16 or fewer candidates
+ * of different values: the one whose stake before it in that order, counted pair by pair, stops there; all equal
+ * (or the stake above already reaching T, κ = 0): a stable insertion sort, then the walk. More: a radix select
+ * on the IEEE-754 patterns (sign cleared) — the top bit where the candidates differ and the 7 below it file each
+ * into one of 256 sub-buckets, whose stake is walked from the highest filled one; the crossing sub-bucket's
+ * candidates move to the front in order and the next step looks below the bits just used. `sub` holds 256 i64,
+ * all zero between calls.
  */
 function selectColumn(c: usize, n: i32, above0: i64, T_: i64, sub: usize): f64 {
   let hi = n;
@@ -315,6 +342,24 @@ function selectColumn(c: usize, n: i32, above0: i64, T_: i64, sub: usize): f64 {
       any |= x;
     }
     const diff = any ^ all;
+    if (diff != 0 && hi <= 16 && above < T_) {
+      // The candidate where the walk of the sorted list would stop, found without sorting: i is it when the
+      // stake of the candidates before it (greater values, then equal values earlier in row order) keeps the
+      // running stake below T and its own reaches T. Every comparison is a select, not a branch: an insertion
+      // sort of a few random values mispredicts about once per element.
+      for (let i = 0; i < hi; i++) {
+        const wi = candWeight(c, i);
+        let before: i64 = 0;
+        for (let j = 0; j < hi; j++) {
+          const wj = candWeight(c, j);
+          before += select<i64>(unitsAt(c, j), 0, wj > wi || (wj == wi && j < i));
+        }
+        const run = above + before;
+        if (run < T_ && run + unitsAt(c, i) >= T_) return wi;
+      }
+      // Unreachable: the bucket walk stopped here because this bucket's stake reaches T.
+      return candWeight(c, hi - 1);
+    }
     if (hi <= 16 || diff == 0) {
       for (let i = 1; i < hi; i++) {
         const x = v128.load(c + (<usize>i << 4));
