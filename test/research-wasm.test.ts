@@ -444,6 +444,29 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  it('Yuma 1 with old bonds and weights of −0 (the EMA keeps the old bond’s zero sign: −0 after an old −0, +0 after an old positive bond), rows of 37 and 64: the same bits', () => {
+    for (const M of [37, 64]) {
+      const V = 7;
+      const c = makeCase(V, M, 3, M);
+      for (let v = 0; v < V; v++) {
+        for (let k = 0; k < 4; k++) {
+          const m = (v * 5 + k * 9) % M;
+          // Epoch 1: −0 where epoch 0 had −0 too (its bond, the old one, is −0) or a positive weight.
+          c.weights[0][v][m] = k % 2 === 0 ? -0 : 1000 + k;
+          c.weights[1][v][m] = -0;
+        }
+      }
+      const cfg = resolveConfig('yuma1', {});
+      const want = referenceRun('yuma1', c, cfg, NUM, null, null);
+      const got = simulateCase({ version: 'yuma1', weights: c.weights, stakes: c.stakes, precision });
+      const bonds = (e: number) => flatten(got[e].validatorEmaBond as Float64Array[], M);
+      const zeroWeight = (i: number) => Object.is(c.weights[1][Math.floor(i / M)][i % M], -0);
+      expect(bonds(1).some((x, i) => Object.is(x, 0) && zeroWeight(i)), `${M}: a +0 bond after an old positive one`).toBe(true);
+      expect(bonds(1).some((x, i) => Object.is(x, -0) && zeroWeight(i)), `${M}: a −0 bond after an old −0`).toBe(true);
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${M} e${e}`);
+    }
+  });
+
   it('yumaEpoch with the caller’s state equals the same epoch inside simulateCase', () => {
     for (const version of YUMA_VERSIONS) {
       const c = makeCase(10, 21, 3, 9);

@@ -130,6 +130,8 @@ export function emaPass(liquidRuns: bool): void {
   const yuma1 = version == VERSION_YUMA1;
   // The divisor per column (Yuma 1 adds the epsilon; Yuma 2/2B divide 0 by 0 and take 0 for NaN).
   for (let m = 0; m < n; m++) setF64(FACTOR, m, yuma1 ? f64At(BSUM, m) + EPS : f64At(BSUM, m));
+  // Yuma 1 without liquid alpha clears no NaN/±∞ (none can arise) and reads old bonds only next to a −0: as
+  // emaPass32.
   if (liquidRuns) {
     emaRowsLiquid(true);
   } else if (B_OLD != 0) {
@@ -143,11 +145,12 @@ export function emaPass(liquidRuns: bool): void {
 
 /** The bonds bought of two entries at byte offset o, S·W_b / den (NaN → 0). */
 // @ts-ignore: decorator
-@inline function bought2(baseRow: usize, o: usize, s2: v128, keep2: v128, pen2: v128, c: usize, den: usize): v128 {
+@inline function bought2(baseRow: usize, o: usize, s2: v128, keep2: v128, pen2: v128, c: usize, den: usize, finite: bool): v128 {
   const w = v128.load(baseRow + o);
   const wc = f64x2.pmin(v128.load(c + o), w);
   const wb = f64x2.add(f64x2.mul(keep2, w), f64x2.mul(pen2, wc));
-  return nanToNum2(f64x2.div(f64x2.mul(s2, wb), v128.load(den + o)));
+  const q = f64x2.div(f64x2.mul(s2, wb), v128.load(den + o));
+  return finite ? q : nanToNum2(q);
 }
 
 /**
@@ -170,6 +173,7 @@ function emaRows<Y1, OLD>(): void {
   const den = FACTOR;
   const col = COL_SUM;
   const inc = I;
+  const negZero = i64x2.splat(0x8000000000000000);
   for (let v = 0; v < V; v++) {
     const s2 = f64x2.splat(f64At(S, v));
     const baseRow = rowAt(base, v);
@@ -180,9 +184,9 @@ function emaRows<Y1, OLD>(): void {
     let m = 0;
     for (; m < end; m += 4) {
       const o = <usize>m << 3;
-      let e0 = bought2(baseRow, o, s2, keep2, pen2, c, den);
-      let e1 = bought2(baseRow, o + 16, s2, keep2, pen2, c, den);
-      if (hasOld) {
+      let e0 = bought2(baseRow, o, s2, keep2, pen2, c, den, yuma1);
+      let e1 = bought2(baseRow, o + 16, s2, keep2, pen2, c, den, yuma1);
+      if (hasOld && (!yuma1 || v128.any_true(v128.or(i64x2.eq(e0, negZero), i64x2.eq(e1, negZero))))) {
         e0 = f64x2.add(f64x2.mul(a2, e0), f64x2.mul(r2, v128.load(oRow + o)));
         e1 = f64x2.add(f64x2.mul(a2, e1), f64x2.mul(r2, v128.load(oRow + o, 16)));
       }
@@ -201,8 +205,8 @@ function emaRows<Y1, OLD>(): void {
     // matrix or its 16-byte padding), never stored.
     for (; m < n; m += 2) {
       const o = <usize>m << 3;
-      let e = bought2(baseRow, o, s2, keep2, pen2, c, den);
-      if (hasOld) e = f64x2.add(f64x2.mul(a2, e), f64x2.mul(r2, v128.load(oRow + o)));
+      let e = bought2(baseRow, o, s2, keep2, pen2, c, den, yuma1);
+      if (hasOld && (!yuma1 || v128.any_true(i64x2.eq(e, negZero)))) e = f64x2.add(f64x2.mul(a2, e), f64x2.mul(r2, v128.load(oRow + o)));
       const e0 = f64x2.extract_lane(e, 0);
       store<f64>(eRow + o, e0);
       if (yuma1) store<f64>(col + o, load<f64>(col + o) + e0);
@@ -290,7 +294,14 @@ function emaRowsLiquid(liquidRuns: bool): void {
  * Yuma 1: E / (column sum + 1e-6) in place (NaN → 0), and the dividends Σ_m E·I of each row (rows of LANE_MIN
  * or more in the same loop, laneDot's lanes and order).
  */
-export function emaRenormalize(): void {
+export function emaRenormalize(finite: bool): void {
+  if (finite) renormalize<Yes>();
+  else renormalize<No>();
+}
+
+/** emaRenormalize (FINITE: as renormalize32). */
+function renormalize<FINITE>(): void {
+  const finite = isSigned<FINITE>();
   const n = M;
   const end = vectorEnd(n);
   const den = FACTOR;
@@ -303,8 +314,10 @@ export function emaRenormalize(): void {
     let m = 0;
     for (; m < end; m += 4) {
       const o = <usize>m << 3;
-      const x0 = nanToNum2(f64x2.div(v128.load(eRow + o), v128.load(den + o)));
-      const x1 = nanToNum2(f64x2.div(v128.load(eRow + o, 16), v128.load(den + o, 16)));
+      const q0 = f64x2.div(v128.load(eRow + o), v128.load(den + o));
+      const q1 = f64x2.div(v128.load(eRow + o, 16), v128.load(den + o, 16));
+      const x0 = finite ? q0 : nanToNum2(q0);
+      const x1 = finite ? q1 : nanToNum2(q1);
       v128.store(eRow + o, x0);
       v128.store(eRow + o, x1, 16);
       da = f64x2.add(da, f64x2.mul(x0, v128.load(inc + o)));
@@ -495,6 +508,13 @@ export function emaPass32(liquidRuns: bool): void {
     store<f32>(DEN32 + (<usize>m << 2), yuma1 ? b + eps : b);
   }
   if (yuma1) memory.fill(COL32, 0, <usize>n << 2);
+  // Yuma 1 without liquid alpha: its quotients cannot be NaN or ±∞, so nanToNum is skipped. Stakes and
+  // normalised weights lie in [−0, 1] (each a part over a sum of nonnegative parts), bondPenalty in [0, 1]
+  // (the config's check), so S·W_b ∈ [−0, 1] over a divisor ≥ ε; the EMA sums those, and its renormalisation
+  // divides a value ≥ −0 by its column sum + ε. (Yuma 2/2B divide 0 by 0; liquid alpha mixes in old bonds,
+  // which may be negative.) Its EMA takes alpha 1: fr(1·E) + fr(0·old) is E itself (old bonds are finite: the
+  // readers refuse others and every epoch returns finite ones) unless E is −0, where old's sign decides; so
+  // the old bonds are read only for a group of entries holding a −0 (a weight of −0).
   if (liquidRuns) {
     emaRowsLiquid32();
   } else if (B_OLD != 0) {
@@ -512,11 +532,12 @@ type No = u8;
 
 /** The bonds bought of four entries at byte offset o, S·W_b / den (NaN → 0). */
 // @ts-ignore: decorator
-@inline function bought4(baseRow: usize, o: usize, s4: v128, keep4: v128, pen4: v128, c32: usize, den: usize): v128 {
+@inline function bought4(baseRow: usize, o: usize, s4: v128, keep4: v128, pen4: v128, c32: usize, den: usize, finite: bool = false): v128 {
   const w = v128.load(baseRow + o);
   const wc = f32x4.pmin(v128.load(c32 + o), w);
   const wb = f32x4.add(f32x4.mul(keep4, w), f32x4.mul(pen4, wc));
-  return nanToNum32x4(f32x4.div(f32x4.mul(s4, wb), v128.load(den + o)));
+  const q = f32x4.div(f32x4.mul(s4, wb), v128.load(den + o));
+  return finite ? q : nanToNum32x4(q);
 }
 
 /**
@@ -540,6 +561,7 @@ function emaRows32<Y1, OLD>(): void {
   const den = DEN32;
   const col = COL32;
   const i32 = I32;
+  const negZero = i32x4.splat(0x80000000);
   for (let v = 0; v < V; v++) {
     const s4 = f32x4.splat(<f32>f64At(S, v));
     const baseRow = row32(base, v);
@@ -549,8 +571,8 @@ function emaRows32<Y1, OLD>(): void {
     let m = 0;
     for (; m < n4; m += 4) {
       const o = <usize>m << 2;
-      let e = bought4(baseRow, o, s4, keep4, pen4, c32, den);
-      if (hasOld) e = f32x4.add(f32x4.mul(a4, e), f32x4.mul(r4, v128.load(oRow + o)));
+      let e = bought4(baseRow, o, s4, keep4, pen4, c32, den, yuma1);
+      if (hasOld && (!yuma1 || v128.any_true(i32x4.eq(e, negZero)))) e = f32x4.add(f32x4.mul(a4, e), f32x4.mul(r4, v128.load(oRow + o)));
       v128.store(eRow + o, e);
       if (yuma1) v128.store(col + o, f32x4.add(v128.load(col + o), e));
       else acc = f32x4.add(acc, f32x4.mul(e, v128.load(i32 + o)));
@@ -560,8 +582,8 @@ function emaRows32<Y1, OLD>(): void {
       // The last n mod 4 entries through the same vector code (reading past the row, inside the matrix or its
       // padding), stored lane by lane.
       const o = <usize>m << 2;
-      let e = bought4(baseRow, o, s4, keep4, pen4, c32, den);
-      if (hasOld) e = f32x4.add(f32x4.mul(a4, e), f32x4.mul(r4, v128.load(oRow + o)));
+      let e = bought4(baseRow, o, s4, keep4, pen4, c32, den, yuma1);
+      if (hasOld && (!yuma1 || v128.any_true(i32x4.eq(e, negZero)))) e = f32x4.add(f32x4.mul(a4, e), f32x4.mul(r4, v128.load(oRow + o)));
       for (let j = 0; j < n - m; j++) {
         const at = o + (<usize>j << 2);
         const ej = laneOf(e, j);
@@ -624,7 +646,14 @@ function emaRowsLiquid32(): void {
  * Yuma 1 over f32: E / (column sum + ε) in place (NaN → 0), then each row's dividends (rows of LANE_MIN or more
  * in the same loop, laneDot32's lanes and order).
  */
-export function emaRenormalize32(): void {
+export function emaRenormalize32(finite: bool): void {
+  if (finite) renormalize32<Yes>();
+  else renormalize32<No>();
+}
+
+/** emaRenormalize32 (FINITE: the quotients are known finite, emaPass32's argument; nanToNum skipped). */
+function renormalize32<FINITE>(): void {
+  const finite = isSigned<FINITE>();
   const n = M;
   const end = vectorEnd(n);
   const eps: f32 = <f32>1e-6;
@@ -637,7 +666,8 @@ export function emaRenormalize32(): void {
     let m = 0;
     for (; m + 4 <= n; m += 4) {
       const o = <usize>m << 2;
-      const x = nanToNum32x4(f32x4.div(v128.load(eRow + o), v128.load(den + o)));
+      const q = f32x4.div(v128.load(eRow + o), v128.load(den + o));
+      const x = finite ? q : nanToNum32x4(q);
       v128.store(eRow + o, x);
       if (end > 0) acc = f32x4.add(acc, f32x4.mul(x, v128.load(i32 + o)));
     }

@@ -39,7 +39,7 @@ export function runResearchEpoch(job: usize): void {
       bondDividends32();
     } else {
       emaPass32(liquidRuns);
-      if (version == VERSION_YUMA1) emaRenormalize32();
+      if (version == VERSION_YUMA1) emaRenormalize32(!liquidRuns);
     }
     normalizeRewards32();
   } else {
@@ -51,7 +51,7 @@ export function runResearchEpoch(job: usize): void {
       bondDividends();
     } else {
       emaPass(liquidRuns);
-      if (version == VERSION_YUMA1) emaRenormalize();
+      if (version == VERSION_YUMA1) emaRenormalize(!liquidRuns);
     }
     normalizeRewards();
   }
