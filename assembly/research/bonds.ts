@@ -143,14 +143,20 @@ export function emaPass(liquidRuns: bool): void {
   }
 }
 
-/** The bonds bought of two entries at byte offset o, S·W_b / den (NaN → 0). */
+/**
+ * The bonds bought of two entries at byte offset o, S·W_b / den (NaN → 0). Each S·W_b is one of the terms its
+ * column's den sums (the rank pass, the same operations), all ≥ −0 and ≤ 1, so the quotient lies in [−0, 1]
+ * unless den is ±0, where it is 0/0: NaN → 0 is clearing the lanes whose den is 0 (one compare and one and-not
+ * instead of nanToNum's three selects), and none where the quotients are known finite (finite: emaPass32).
+ */
 // @ts-ignore: decorator
 @inline function bought2(baseRow: usize, o: usize, s2: v128, keep2: v128, pen2: v128, c: usize, den: usize, finite: bool): v128 {
   const w = v128.load(baseRow + o);
   const wc = f64x2.pmin(v128.load(c + o), w);
   const wb = f64x2.add(f64x2.mul(keep2, w), f64x2.mul(pen2, wc));
-  const q = f64x2.div(f64x2.mul(s2, wb), v128.load(den + o));
-  return finite ? q : nanToNum2(q);
+  const d = v128.load(den + o);
+  const q = f64x2.div(f64x2.mul(s2, wb), d);
+  return finite ? q : v128.andnot(q, f64x2.eq(d, f64x2.splat(0)));
 }
 
 /**
@@ -254,7 +260,9 @@ function emaRowsLiquid(liquidRuns: bool): void {
       const w = v128.load(baseRow + o);
       const wc = f64x2.pmin(v128.load(C + o), w);
       const wb = f64x2.add(f64x2.mul(keep2, w), f64x2.mul(pen2, wc));
-      let e = nanToNum2(f64x2.div(f64x2.mul(s2, wb), v128.load(FACTOR + o)));
+      const den = v128.load(FACTOR + o);
+      // NaN → 0 as bought2.
+      let e = v128.andnot(f64x2.div(f64x2.mul(s2, wb), den), f64x2.eq(den, f64x2.splat(0)));
       let a = zero;
       if (oRow != 0) {
         const old = v128.load(oRow + o);
@@ -530,14 +538,15 @@ export function emaPass32(liquidRuns: bool): void {
 type Yes = i8;
 type No = u8;
 
-/** The bonds bought of four entries at byte offset o, S·W_b / den (NaN → 0). */
+/** The bonds bought of four entries at byte offset o, S·W_b / den (NaN → 0, as bought2). */
 // @ts-ignore: decorator
 @inline function bought4(baseRow: usize, o: usize, s4: v128, keep4: v128, pen4: v128, c32: usize, den: usize, finite: bool = false): v128 {
   const w = v128.load(baseRow + o);
   const wc = f32x4.pmin(v128.load(c32 + o), w);
   const wb = f32x4.add(f32x4.mul(keep4, w), f32x4.mul(pen4, wc));
-  const q = f32x4.div(f32x4.mul(s4, wb), v128.load(den + o));
-  return finite ? q : nanToNum32x4(q);
+  const d = v128.load(den + o);
+  const q = f32x4.div(f32x4.mul(s4, wb), d);
+  return finite ? q : v128.andnot(q, f32x4.eq(d, f32x4.splat(0)));
 }
 
 /**
