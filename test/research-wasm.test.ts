@@ -196,7 +196,7 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
-  it('Yuma 3 liquid alpha on rows of 37, 62 and 100 entries (the exponentials twelve a step and their remainders; full-matrix blocks from columns 7 and 1), steepness 10 and 1000 (exponents up to ±500): every output the same bits', () => {
+  it('liquid alpha (Yuma 1, 2, 2B, 3) on rows of 37, 62 and 100 entries (the exponentials twelve a step and their remainders; full-matrix blocks from columns 7 and 1), steepness 10 and 1000 (exponents up to ±500): every output the same bits', () => {
     const runs: Array<[number, number, Block | null]> = [
       [7, 37, { validators: 5, servers: 30 }],
       [6, 62, { validators: 6, servers: 61 }],
@@ -204,13 +204,15 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     ];
     for (const [V, M, block] of runs) {
       for (const steepness of [10, 1000]) {
-        const over = { liquidAlpha: true, alphaSigmoidSteepness: steepness };
-        const c = makeCase(V, M, 3, V * M);
-        const cfg = resolveConfig('yuma3-liquid', over);
-        const want = referenceRun('yuma3-liquid', c, cfg, NUM, block, null);
-        const got = simulateCase({ version: 'yuma3-liquid', weights: c.weights, stakes: c.stakes, config: over, fullMatrices: block, precision });
-        expect(got[2].liquidAlpha, `${V}×${M} liquid alpha ran`).toBeDefined();
-        for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${V}×${M} steepness ${steepness} e${e}`);
+        for (const version of ['yuma1', 'yuma2', 'yuma2b', 'yuma3-liquid'] as const) {
+          const over = { liquidAlpha: true, alphaSigmoidSteepness: steepness };
+          const c = makeCase(V, M, 3, V * M);
+          const cfg = resolveConfig(version, over);
+          const want = referenceRun(version, c, cfg, NUM, block, null);
+          const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, config: over, fullMatrices: block, precision });
+          expect(got[2].liquidAlpha, `${version} ${V}×${M} liquid alpha ran`).toBeDefined();
+          for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} ${V}×${M} steepness ${steepness} e${e}`);
+        }
       }
     }
   });

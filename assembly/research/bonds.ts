@@ -253,8 +253,17 @@ function emaRowsLiquid(liquidRuns: bool): void {
     const oRow = B_OLD != 0 ? rowAt(B_OLD, v) : 0;
     const aRow = LIQUID != 0 ? rowAt(LIQUID, v) : 0;
     const liquidFrom = liquidRuns ? (inBlock(v) ? blockCol0 : n) : n;
+    // The exponents of the pairs from the one holding liquidFrom into C_LIQUID (only Yuma 3 uses it), then their
+    // exponentials (expRow: its chains side by side, as relativeRowLiquid).
+    const x = C_LIQUID;
+    const p0 = liquidFrom & ~1;
+    for (let m = p0; m < n; m += 2) {
+      const o = <usize>m << 3;
+      v128.store(x + o, liquidExponent2(v128.load(wRow + o), oRow != 0 ? v128.load(oRow + o) : zero, v128.load(C + o)));
+    }
+    if (p0 < n) expRow(x + (<usize>p0 << 3), x + (<usize>p0 << 3), ((n + 1) & ~1) - p0);
     // Pairs run to the last even index; an odd last entry takes lane 0 of a vector that reads 8 bytes past the
-    // row (inside the matrix or its 16-byte padding), never stored.
+    // row (inside the matrix or its 16-byte padding), never stored (its exponent lands in C_LIQUID's room).
     for (let m = 0; m < n; m += 2) {
       const o = <usize>m << 3;
       const w = v128.load(baseRow + o);
@@ -267,7 +276,7 @@ function emaRowsLiquid(liquidRuns: bool): void {
       if (oRow != 0) {
         const old = v128.load(oRow + o);
         if (liquidRuns) {
-          a = liquidAlpha2(v128.load(wRow + o), old, v128.load(C + o));
+          a = m < p0 ? zero : liquidSigmoid2(v128.load(x + o));
           // Entries left of the block (full matrices): alpha 0.
           if (m < liquidFrom) {
             if (m + 1 < liquidFrom) a = zero;
@@ -278,7 +287,7 @@ function emaRowsLiquid(liquidRuns: bool): void {
           e = f64x2.add(f64x2.mul(a2, e), f64x2.mul(r2, old));
         }
       } else if (liquidRuns) {
-        a = liquidAlpha2(v128.load(wRow + o), zero, v128.load(C + o));
+        a = m < p0 ? zero : liquidSigmoid2(v128.load(x + o));
         if (m < liquidFrom) {
           if (m + 1 < liquidFrom) a = zero;
           else a = f64x2.replace_lane(a, 0, 0);
@@ -407,20 +416,10 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
 }
 
 /**
- * Liquid alpha of four float32 entries, as the TypeScript kernel's f32 branch: the gap and the exponent's
- * argument in float32, e^x by expDet in double rounded once to float32, 1/(1 + e), low + sig·span.
+ * Liquid alpha of float32 entries follows the TypeScript kernel's f32 branch: the gap and the exponent in
+ * float32 (this: −steepness·(gap − 0.5), the gap clamped to [0, 1]), e^x by expDet in double rounded once to
+ * float32, then liquidSigmoid4.
  */
-// @ts-ignore: decorator
-@inline function liquidAlpha4(w: v128, b: v128, c: v128): v128 {
-  const x = liquidExponent4(w, b, c);
-  const e01 = expDet2(f64x2.promote_low_f32x4(x));
-  const e23 = expDet2(f64x2.promote_low_f32x4(i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
-  const lo = f32x4.demote_f64x2_zero(e01);
-  const hi = f32x4.demote_f64x2_zero(e23);
-  return liquidSigmoid4(i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
-}
-
-/** The exponent of liquidAlpha4: −steepness·(gap − 0.5), the gap clamped to [0, 1], in float32. */
 // @ts-ignore: decorator
 @inline function liquidExponent4(w: v128, b: v128, c: v128): v128 {
   let d = v128.bitselect(f32x4.sub(w, c), f32x4.sub(b, w), f32x4.ge(w, b));
@@ -428,13 +427,39 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
   return f32x4.mul(f32x4.splat(<f32>-steepness), f32x4.sub(d, f32x4.splat(0.5)));
 }
 
-/** liquidAlpha4 from e^x (float32): low + span/(1 + e), clamped to [low, high]. */
+/** Liquid alpha from e^x (float32): low + span/(1 + e) (1/(1 + e) rounded first), clamped to [low, high]. */
 // @ts-ignore: decorator
 @inline function liquidSigmoid4(e: v128): v128 {
   const low = f32x4.splat(<f32>alphaLow);
   const sig = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
   const a = f32x4.add(low, f32x4.mul(sig, f32x4.splat(<f32>(alphaHigh - alphaLow))));
   return f32x4.pmin(f32x4.pmax(a, low), f32x4.splat(<f32>alphaHigh));
+}
+
+/**
+ * e^x of the liquid-alpha exponents of row entries [g0, n) (g0 a multiple of 4) into FACTOR as f64 (float32
+ * epochs do not use it): the exponents in one loop, then expRow (its chains side by side; a loop of one chain
+ * pair with the alpha around it left the FP units idle). Groups of four read up to 12 bytes past the row (inside
+ * the matrix or its padding) and write up to 24 bytes past FACTOR's n values (into its padding or C_LIQUID,
+ * which float32 epochs do not use either).
+ */
+function liquidExps32(wRow: usize, oRow: usize, c: usize, g0: i32, n: i32): void {
+  const x = FACTOR;
+  for (let m = g0; m < n; m += 4) {
+    const o = <usize>m << 2;
+    const e = liquidExponent4(v128.load(wRow + o), oRow != 0 ? v128.load(oRow + o) : f32x4.splat(0), v128.load(c + o));
+    v128.store(x + (o << 1), f64x2.promote_low_f32x4(e));
+    v128.store(x + (o << 1), f64x2.promote_low_f32x4(i8x16.shuffle(e, e, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), 16);
+  }
+  if (g0 < n) expRow(x + (<usize>g0 << 3), x + (<usize>g0 << 3), ((n + 3) & ~3) - g0);
+}
+
+/** Liquid alpha of the four entries at byte offset o (f32) from their exponentials in FACTOR (liquidExps32). */
+// @ts-ignore: decorator
+@inline function liquidAlphaAt4(o: usize): v128 {
+  const lo = f32x4.demote_f64x2_zero(v128.load(FACTOR + (o << 1)));
+  const hi = f32x4.demote_f64x2_zero(v128.load(FACTOR + (o << 1), 16));
+  return liquidSigmoid4(i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
 }
 
 /** Lanes of four entries starting at column m that lie left of column `from` get alpha 0. */
@@ -446,11 +471,7 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
   return v128.and(a, i32x4.ge_s(i32x4.add(lane, i32x4.splat(m)), i32x4.splat(from)));
 }
 
-/**
- * relativeRowLiquid over f32: alpha per entry against CL32. Three loops over the row (it stays in L1): the
- * exponents widened to f64 into FACTOR (free until the dividends), their exponentials (expRow: its chains side
- * by side), then alpha and the bonds.
- */
+/** relativeRowLiquid over f32: alpha per entry against CL32, the exponentials first (liquidExps32). */
 export function relativeRowLiquid32(v: i32): void {
   const n = M;
   const wRow = row32(W, v);
@@ -460,30 +481,12 @@ export function relativeRowLiquid32(v: i32): void {
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
   const c0 = inBlock(v) ? blockCol0 : n;
-  const x = FACTOR;
-  // Groups of four from the one holding column c0 (lanes left of it are masked below); the last n mod 4
-  // entries through the same vector code, reading up to 12 bytes past the row (inside the matrix or its
-  // padding) and writing up to 24 bytes past FACTOR's n values (into its padding or C_LIQUID, which float32
-  // epochs do not use).
-  const g0 = c0 & ~3;
-  for (let m = g0; m < n; m += 4) {
-    const o = <usize>m << 2;
-    const old = oRow != 0 ? v128.load(oRow + o) : zero;
-    const e = liquidExponent4(v128.load(wRow + o), old, v128.load(CL32 + o));
-    v128.store(x + (o << 1), f64x2.promote_low_f32x4(e));
-    v128.store(x + (o << 1), f64x2.promote_low_f32x4(i8x16.shuffle(e, e, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), 16);
-  }
-  if (g0 < n) expRow(x + (<usize>g0 << 3), x + (<usize>g0 << 3), ((n + 3) & ~3) - g0);
+  liquidExps32(wRow, oRow, CL32, c0 & ~3, n);
   for (let m = 0; m < n; m += 4) {
     const o = <usize>m << 2;
     const old = oRow != 0 ? v128.load(oRow + o) : zero;
     const w = v128.load(wRow + o);
-    let a = zero;
-    if (m + 4 > c0) {
-      const lo = f32x4.demote_f64x2_zero(v128.load(x + (o << 1)));
-      const hi = f32x4.demote_f64x2_zero(v128.load(x + (o << 1), 16));
-      a = maskLeft(liquidSigmoid4(i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)), m, c0);
-    }
+    const a = m + 4 <= c0 ? zero : maskLeft(liquidAlphaAt4(o), m, c0);
     const b = relativeStep4(old, w, a, f32x4.sub(one, a));
     if (m + 4 <= n) {
       v128.store(bRow + o, b);
@@ -625,13 +628,14 @@ function emaRowsLiquid32(): void {
     const oRow = B_OLD != 0 ? row32(B_OLD, v) : 0;
     const aRow = LIQUID != 0 ? row32(LIQUID, v) : 0;
     const liquidFrom = inBlock(v) ? blockCol0 : n;
+    liquidExps32(wRow, oRow, C32, liquidFrom & ~3, n);
     // Groups of four; the last n mod 4 entries through the same vector code (reading past the row, inside the
     // matrix or its padding), stored lane by lane.
     for (let m = 0; m < n; m += 4) {
       const o = <usize>m << 2;
       let e = bought4(baseRow, o, s4, keep4, pen4, C32, DEN32);
       const old = oRow != 0 ? v128.load(oRow + o) : zero;
-      const a = maskLeft(m + 4 <= liquidFrom ? zero : liquidAlpha4(v128.load(wRow + o), old, v128.load(C32 + o)), m, liquidFrom);
+      const a = m + 4 <= liquidFrom ? zero : maskLeft(liquidAlphaAt4(o), m, liquidFrom);
       if (oRow != 0) e = f32x4.add(f32x4.mul(a, e), f32x4.mul(f32x4.sub(one, a), old));
       if (m + 4 <= n) {
         v128.store(eRow + o, e);
