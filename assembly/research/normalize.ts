@@ -27,14 +27,25 @@ export function normalizeRows(): bool {
   memory.fill(P, 0, <usize>n << 3);
   for (let v = 0; v < V; v++) {
     const o = rowAt(W, v);
-    // The raw weights, when in a buffer of their own, are copied into W on the way.
+    // The raw weights, when in a buffer of their own, are read from there by the division of a row of
+    // LANE_MIN or more (no copy: in f64 the copy's stores cost more than a tenth of this pass) and copied into W
+    // on the way in a shorter one.
     const src = W_IN != 0 ? rowAt(W_IN, v) : 0;
     // Raw row sum; every entry must satisfy 0 ≤ w < ∞ (NaN fails both comparisons).
     let a = zero;
     let b = zero;
     let ok = v128.not(zero);
     let m = 0;
-    if (src != 0) {
+    if (src != 0 && n >= LANE_MIN) {
+      // The division below reads the raw row from src and writes W: no copy.
+      for (; m < end; m += 4) {
+        const x0 = v128.load(src + (<usize>m << 3));
+        const x1 = v128.load(src + (<usize>m << 3), 16);
+        ok = v128.and(ok, v128.and(v128.and(f64x2.ge(x0, zero), f64x2.lt(x0, inf)), v128.and(f64x2.ge(x1, zero), f64x2.lt(x1, inf))));
+        a = f64x2.add(a, x0);
+        b = f64x2.add(b, x1);
+      }
+    } else if (src != 0) {
       for (; m < end; m += 4) {
         const x0 = v128.load(src + (<usize>m << 3));
         const x1 = v128.load(src + (<usize>m << 3), 16);
@@ -66,7 +77,7 @@ export function normalizeRows(): bool {
     const d2 = f64x2.splat(den);
     const s2 = f64x2.splat(s);
     if (n >= LANE_MIN) {
-      fusedRow(o, n, d2, s2, den, s, v);
+      fusedRow(src != 0 ? src : o, o, n, d2, s2, den, s, v);
       continue;
     }
     m = 0;
@@ -89,26 +100,27 @@ export function normalizeRows(): bool {
 }
 
 /**
- * A row of LANE_MIN or more weights: the division, the prerank and the normalised row's lane sum of 16 weights
- * at a time in one loop (the same operations, in the same order per lane and per column, as the separate loops
+ * A row of LANE_MIN or more weights, raw at i (W_IN's row or o), normalised into o: the division, the prerank
+ * and the normalised row's lane sum of 16 weights at a time in one loop (the same operations, in the same order per lane and per column, as the separate loops
  * above and laneSum).
  */
 // @ts-ignore: decorator
-@inline function fusedRow(o: usize, n: i32, d2: v128, s2: v128, den: f64, s: f64, v: i32): void {
+@inline function fusedRow(i: usize, o: usize, n: i32, d2: v128, s2: v128, den: f64, s: f64, v: i32): void {
   let a = f64x2.splat(0);
   let b = f64x2.splat(0);
   let m = 0;
   for (; m + 16 <= n; m += 16) {
     const at = o + (<usize>m << 3);
     const pAt = P + (<usize>m << 3);
-    const x0 = f64x2.div(v128.load(at), d2);
-    const x1 = f64x2.div(v128.load(at, 16), d2);
-    const x2 = f64x2.div(v128.load(at, 32), d2);
-    const x3 = f64x2.div(v128.load(at, 48), d2);
-    const x4 = f64x2.div(v128.load(at, 64), d2);
-    const x5 = f64x2.div(v128.load(at, 80), d2);
-    const x6 = f64x2.div(v128.load(at, 96), d2);
-    const x7 = f64x2.div(v128.load(at, 112), d2);
+    const ia = i + (<usize>m << 3);
+    const x0 = f64x2.div(v128.load(ia), d2);
+    const x1 = f64x2.div(v128.load(ia, 16), d2);
+    const x2 = f64x2.div(v128.load(ia, 32), d2);
+    const x3 = f64x2.div(v128.load(ia, 48), d2);
+    const x4 = f64x2.div(v128.load(ia, 64), d2);
+    const x5 = f64x2.div(v128.load(ia, 80), d2);
+    const x6 = f64x2.div(v128.load(ia, 96), d2);
+    const x7 = f64x2.div(v128.load(ia, 112), d2);
     v128.store(at, x0);
     v128.store(at, x1, 16);
     v128.store(at, x2, 32);
@@ -132,8 +144,8 @@ export function normalizeRows(): bool {
   for (; m < end; m += 4) {
     const at = o + (<usize>m << 3);
     const pAt = P + (<usize>m << 3);
-    const x0 = f64x2.div(v128.load(at), d2);
-    const x1 = f64x2.div(v128.load(at, 16), d2);
+    const x0 = f64x2.div(v128.load(i + (<usize>m << 3)), d2);
+    const x1 = f64x2.div(v128.load(i + (<usize>m << 3), 16), d2);
     v128.store(at, x0);
     v128.store(at, x1, 16);
     v128.store(pAt, f64x2.add(v128.load(pAt), f64x2.mul(s2, x0)));
@@ -172,12 +184,21 @@ export function normalizeRows32(): bool {
   memory.fill(P32, 0, <usize>n << 2);
   for (let v = 0; v < V; v++) {
     const o = row32(W, v);
-    // The raw weights, when in a buffer of their own, are copied into W on the way.
+    // The raw weights, when in a buffer of their own, are read from there by the division of a row of
+    // LANE_MIN or more (no copy: in f64 the copy's stores cost more than a tenth of this pass) and copied into W
+    // on the way in a shorter one.
     const src = W_IN != 0 ? row32(W_IN, v) : 0;
     let a = zero;
     let ok = v128.not(zero);
     let m = 0;
-    if (src != 0) {
+    if (src != 0 && n >= LANE_MIN) {
+      // The division below reads the raw row from src and writes W: no copy.
+      for (; m < end; m += 4) {
+        const x = v128.load(src + (<usize>m << 2));
+        ok = v128.and(ok, v128.and(f32x4.ge(x, zero), f32x4.lt(x, inf)));
+        a = f32x4.add(a, x);
+      }
+    } else if (src != 0) {
       for (; m < end; m += 4) {
         const x = v128.load(src + (<usize>m << 2));
         v128.store(o + (<usize>m << 2), x);
@@ -204,7 +225,7 @@ export function normalizeRows32(): bool {
     const d4 = f32x4.splat(den);
     const s4 = f32x4.splat(s);
     if (n >= LANE_MIN) {
-      fusedRow32(o, n, d4, s4, den, s, v);
+      fusedRow32(src != 0 ? src : o, o, n, d4, s4, den, s, v);
       continue;
     }
     m = 0;
@@ -231,16 +252,17 @@ export function normalizeRows32(): bool {
 
 /** fusedRow over f32: the division, the prerank and the lane sum of 16 weights per step in one loop. */
 // @ts-ignore: decorator
-@inline function fusedRow32(o: usize, n: i32, d4: v128, s4: v128, den: f32, s: f32, v: i32): void {
+@inline function fusedRow32(i: usize, o: usize, n: i32, d4: v128, s4: v128, den: f32, s: f32, v: i32): void {
   let a = f32x4.splat(0);
   let m = 0;
   for (; m + 16 <= n; m += 16) {
     const at = o + (<usize>m << 2);
     const pAt = P32 + (<usize>m << 2);
-    const x0 = f32x4.div(v128.load(at), d4);
-    const x1 = f32x4.div(v128.load(at, 16), d4);
-    const x2 = f32x4.div(v128.load(at, 32), d4);
-    const x3 = f32x4.div(v128.load(at, 48), d4);
+    const ia = i + (<usize>m << 2);
+    const x0 = f32x4.div(v128.load(ia), d4);
+    const x1 = f32x4.div(v128.load(ia, 16), d4);
+    const x2 = f32x4.div(v128.load(ia, 32), d4);
+    const x3 = f32x4.div(v128.load(ia, 48), d4);
     v128.store(at, x0);
     v128.store(at, x1, 16);
     v128.store(at, x2, 32);
@@ -255,7 +277,7 @@ export function normalizeRows32(): bool {
   for (; m < end; m += 4) {
     const at = o + (<usize>m << 2);
     const pAt = P32 + (<usize>m << 2);
-    const x = f32x4.div(v128.load(at), d4);
+    const x = f32x4.div(v128.load(i + (<usize>m << 2)), d4);
     v128.store(at, x);
     v128.store(pAt, f32x4.add(v128.load(pAt), f32x4.mul(s4, x)));
     a = f32x4.add(a, x);
