@@ -9,7 +9,7 @@ import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep }
 import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
 import { type ClaimRootRequest, type RootClaimPayout, claimRoot, setRootClaimThreshold, setRootClaimType } from './root-claims.js';
-import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkChainState } from './state.js';
+import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkChainState, replaceState } from './state.js';
 import { guard, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
 import { describe, show } from '../validation/describe.js';
@@ -199,12 +199,6 @@ export class Chain {
 }
 
 /** Puts `fresh`'s fields into `state` (the same object stays the chain's, its members are fresh's). */
-function replaceState(state: ChainState, fresh: ChainState): void {
-  const target = state as unknown as Record<string, unknown>;
-  for (const k of Object.keys(target)) delete target[k];
-  Object.assign(target, fresh);
-}
-
 export { chainStateFromJSON, chainStateToJSON, newChainState, newSubnet, initialLastEpochBlock, defaultEpochParams, defaultRegistration } from './state.js';
 export { registerNeuron, setWeights, updateRegistrationPrices, decayFactorQ32, type RegisterRequest, type RegisterResult, type SetWeightsRequest } from './registration.js';
 export { ChainRefused, type ChainErrorName, StakingRefused, DEFAULT_MIN_STAKE, type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult } from './staking.js';

@@ -846,6 +846,16 @@ function linksIn(v: unknown, path: string): Map<string, ChildLink[]> {
   return m;
 }
 
+/**
+ * Gives `state` the fields of `fresh` in place (the object stays the same, so whoever holds it — a `Chain`, the
+ * caller through `chain.state` — sees the new state): how a block or a run that threw is undone.
+ */
+export function replaceState(state: ChainState, fresh: ChainState): void {
+  const target = state as unknown as Record<string, unknown>;
+  for (const k of Object.keys(target)) delete target[k];
+  Object.assign(target, fresh);
+}
+
 /** Reads a state in the JSON form above; throws `YumaError` on any missing, mistyped or inconsistent field. */
 export function chainStateFromJSON(input: unknown): ChainState {
   return guard('state', () => stateFromJson(input));

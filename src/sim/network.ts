@@ -4,6 +4,7 @@ import type { EpochOutput, MechanismEpochOutput } from '../epoch/types.js';
 import { activityCutoffFromFactor } from '../epoch/types.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import { Chain, ownChain } from '../chain/index.js';
+import { replaceState } from '../chain/state.js';
 import { type BlockReport, type EpochReport, blockTerms, rootAlphaPaidTotal, shouldRunEpoch, uidPools } from '../chain/block.js';
 import { stakeToColdkey } from '../chain/swap.js';
 import { currentPrice } from '../dtao/balancer.js';
@@ -365,9 +366,7 @@ export class Network {
    */
   private rebuild(): void {
     const fresh = new Network({ ...this.options, engine: this.engine } as NetworkConfig);
-    const state = this.chain.state as unknown as Record<string, unknown>;
-    for (const k of Object.keys(state)) delete state[k];
-    Object.assign(state, fresh.chain.state);
+    replaceState(this.chain.state, fresh.chain.state);
     const self = this as unknown as Record<string, unknown>;
     const from = fresh as unknown as Record<string, unknown>;
     for (const k of Object.keys(from)) if (k !== 'chain' && k !== 'options') self[k] = from[k];
