@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Chain, chainStateFromJSON, chainStateToJSON, defaultRegistration, MAX_RUN_BLOCKS, newChainState, newSubnet } from '../src/chain/index.js';
 import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
-import { yumaCode } from './helpers/errors.js';
+import { expectYumaError, yumaCode } from './helpers/errors.js';
 import { boom } from './helpers/hostile.js';
 
 const engine = createEngineSync();
@@ -210,15 +210,7 @@ describe('Chain refusals carry the library\'s codes for argument errors', () => 
   it('setRootClaimThreshold above MAX_ROOT_CLAIM_THRESHOLD is E_RANGE (a fixed interval, it was E_STATE) and still names the pallet error InvalidRootClaimThreshold; nothing changes', () => {
     const c = chain();
     const before = text(c);
-    let err: unknown;
-    try {
-      c.setRootClaimThreshold({ netuid: 1, threshold: 10_000_001n });
-    } catch (e) {
-      err = e;
-    }
-    expect(yumaCode(() => {
-      throw err;
-    })).toBe('E_RANGE');
+    const err = expectYumaError(() => c.setRootClaimThreshold({ netuid: 1, threshold: 10_000_001n }), 'E_RANGE');
     expect((err as { chainError?: string }).chainError).toBe('InvalidRootClaimThreshold');
     expect(text(c)).toBe(before);
     c.setRootClaimThreshold({ netuid: 1, threshold: 10_000_000n });
@@ -233,6 +225,18 @@ describe('Chain.step is all or nothing', () => {
     c2.addStake({ coldkey: 'a', hotkey: 'v', netuid: 1, tao: 10n * RAO });
     c2.run(5);
     return c2;
+  };
+  /** Steps `c` and `twin` together until `c` refuses a block (at most 8), and returns what `c` threw. */
+  const stepBesideTwinUntilRefused = (c: Chain, twin: Chain): unknown => {
+    for (let i = 0; i < 8; i++) {
+      try {
+        c.step();
+      } catch (e) {
+        return e;
+      }
+      twin.step();
+    }
+    return undefined;
   };
   const damages: Array<[string, (c: Chain) => void, string]> = [
     ['a subnet amount set to a string', (c) => ((c.state.subnets.get(1) as unknown as Record<string, unknown>).subnetTao = 'x'), 'E_ARG'],
@@ -287,19 +291,11 @@ describe('Chain.step is all or nothing', () => {
     const before = text(c);
     broken = true;
     const at = calls;
-    let err: unknown;
-    for (let i = 0; i < 8 && err === undefined; i++) {
-      try {
-        c.step();
-      } catch (e) {
-        err = e;
-      }
-      if (err === undefined) twin.step();
-    }
+    const err = stepBesideTwinUntilRefused(c, twin);
     expect(calls).toBeGreaterThan(at); // the epoch ran, after the coinbase of its block
-    expect(yumaCode(() => {
+    expectYumaError(() => {
       throw err;
-    })).toBe('E_ARG');
+    }, 'E_ARG');
     expect(text(c)).toBe(text(twin));
     expect(text(c)).not.toBe(before); // the blocks before the epoch's block stood
     broken = false;
@@ -314,15 +310,7 @@ describe('Chain.step is all or nothing', () => {
     const c = running({ engine: bad });
     broken = true;
     const twin = Chain.fromJSON(c.toJSON(), { engine });
-    let err: unknown;
-    for (let i = 0; i < 8 && err === undefined; i++) {
-      try {
-        c.step();
-      } catch (e) {
-        err = e;
-      }
-      if (err === undefined) twin.step();
-    }
+    const err = stepBesideTwinUntilRefused(c, twin);
     expect(yumaCode(() => {
       throw err;
     })).toMatch(/^E_/);

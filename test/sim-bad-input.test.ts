@@ -4,7 +4,7 @@ import { DEFAULT_OPTIONS, estimateNetworkBytes, MAX_NETWORK_BYTES, MAX_REPORT_PO
 import { Network } from '../src/sim/network.js';
 import { renderChartHtml } from '../src/sim/chart.js';
 import { scenarioFromJson } from '../src/sim/scenario.js';
-import { yumaCode } from './helpers/errors.js';
+import { expectYumaError, yumaCode } from './helpers/errors.js';
 
 const engine = createEngineSync();
 afterAll(() => engine.close());
@@ -124,16 +124,8 @@ describe('Network.run with a callback that throws', () => {
     const throwing = () => {
       if (++calls === 3) throw mine;
     };
-    let caught: unknown;
-    try {
-      n.run({ blocks: 20, [name]: throwing });
-    } catch (e) {
-      caught = e;
-    }
-    expect(yumaCode(() => {
-      throw caught;
-    })).toBe('E_CALLBACK');
-    expect((caught as Error).cause).toBe(mine);
+    const caught = expectYumaError(() => n.run({ blocks: 20, [name]: throwing }), 'E_CALLBACK');
+    expect(caught.cause).toBe(mine);
     expect(calls).toBe(3);
     // the same objects, holding the state as built
     expect(n.chain).toBe(chain);
@@ -177,16 +169,8 @@ describe('Network.run over a chain state written into from outside', () => {
     const expected = JSON.stringify(make().run({ blocks: 12 }));
     const n = make();
     (n.chain.state.subnets.get(2) as unknown as Record<string, unknown>).subnetTao = 'x';
-    let caught: unknown;
-    try {
-      n.run({ blocks: 12 });
-    } catch (e) {
-      caught = e;
-    }
-    expect(yumaCode(() => {
-      throw caught;
-    })).toBe('E_STATE');
-    expect((caught as Error).cause).toBeInstanceOf(Error);
+    const caught = expectYumaError(() => n.run({ blocks: 12 }), 'E_STATE');
+    expect(caught.cause).toBeInstanceOf(Error);
     expect(typeof n.chain.state.subnets.get(2)!.subnetTao).toBe('bigint');
     expect(JSON.stringify(n.run({ blocks: 12 }))).toBe(expected);
   });
