@@ -425,6 +425,37 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     expect(firstDifference(got[0].serverConsensusWeight, want[0].serverConsensusWeight)).toBe('');
   });
 
+  // Crossing buckets of 1 … 17 candidates (column m holds m + 1 of them: odd and even counts on both sides of the
+  // select's limit of 16 for comparing pairs without sorting, so its padded last pair and the radix select both
+  // run) whose values tie in some rows, or, where κ lies beyond their stake, only zeros of both signs (every
+  // candidate equal: the walk in row order decides between −0 and +0). Each row sums to the same raw total
+  // (the last column balances it), so normalisation keeps the values' order and their ties exactly.
+  const fewCandidates = (V: number, seed: number): Case => {
+    const rnd = prng(seed);
+    const M = 18;
+    const weights = [0, 1].map((e) =>
+      Array.from({ length: V }, (_, v) => {
+        const row = Float64Array.from({ length: M - 1 }, (_, m) => {
+          const n = m + 1;
+          return (v * 7 + m + e) % V < n ? 1000 + ((v * 3) % (1 + (n >> 1))) : v % 2 ? -0 : 0;
+        });
+        return Float64Array.of(...row, 100000 - row.reduce((a, b) => a + b, 0));
+      }),
+    );
+    const stakes = [0, 1].map(() => Float64Array.from({ length: V }, () => 1 + Math.floor(rnd() * 1000)));
+    return { V, M, weights, stakes };
+  };
+
+  it.each([0.2, 0.5, 0.8])('crossing buckets of 1 … 17 candidates with ties, or of ±0 only (40×18, κ %s): the same bits, every version', (kappa) => {
+    const c = fewCandidates(40, 23);
+    for (const version of YUMA_VERSIONS) {
+      const cfg = resolveConfig(version, { kappa });
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, config: { kappa }, precision });
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} κ ${kappa} e${e}`);
+    }
+  });
+
   it('magnitude edges (rows whose sum overflows float32, subnormal float32 weights, values float32 rounds, stakes from 1e-30 to 1e30): the same bits, every version', () => {
     // In f32 a row of weights near 1e38 sums to ∞, so it normalises to 0 (both kernels); weights of 1e-45
     // are float32 subnormals; 1 + 2⁻³⁰ rounds to 1 in float32 but not in f64.

@@ -8,7 +8,7 @@
 // column's walk finds the bucket where the stake reaches κ, the few weights of that bucket are gathered, and a
 // sort (a radix select when many) finds the exact one. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
 import {
-  BLOCK, CONSENSUS_WORK, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At,
+  BLOCK, CONSENSUS_WORK, SPLIT_BYTES, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At,
   fr, kappa, keysBytes, legacyConsensus, row32, rowAt, setF64,
 } from './job';
 import { toF32 } from './lanes32';
@@ -180,7 +180,9 @@ function consensusOf<T>(): void {
   const above = bucket + <usize>span;
   const fill = above + (<usize>span << 3);
   const sub = fill + (<usize>span << 2);
-  const cand = sub + (256 << 3);
+  // The select's split copy of up to 16 candidates: 17 weights, then (16-aligned) 17 units.
+  const split = sub + (256 << 3);
+  const cand = split + SPLIT_BYTES;
   const stride = candStride(V);
   let total: i64 = 0;
   for (let v = 0; v < V; v++) {
@@ -277,7 +279,7 @@ function consensusOf<T>(): void {
     }
     for (let j = 0; j < sw; j++) {
       const list = cand + ((<usize>j * stride) << 4);
-      setF64(C_RAW, s0 + j, selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<i64>(above + (<usize>j << 3)), T_, sub));
+      setF64(C_RAW, s0 + j, selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<i64>(above + (<usize>j << 3)), T_, sub, split));
     }
   }
 }
@@ -322,15 +324,15 @@ let touched: v128 = i32x4.splat(0);
 
 /**
  * The exact weight among the n (weight, units) pairs at c (row order) where the running stake, starting at
- * `above0`, reaches T (values descending; among equal values the first in row order). 16 or fewer candidates
- * of different values: the one whose stake before it in that order, counted pair by pair, stops there; all equal
- * (or the stake above already reaching T, κ = 0): a stable insertion sort, then the walk. More: a radix select
- * on the IEEE-754 patterns (sign cleared) — the top bit where the candidates differ and the 7 below it file each
- * into one of 256 sub-buckets, whose stake is walked from the highest filled one; the crossing sub-bucket's
- * candidates move to the front in order and the next step looks below the bits just used. `sub` holds 256 i64,
- * all zero between calls.
+ * `above0`, reaches T (values descending; among equal values the first in row order). All of one value: the walk
+ * in row order (the stable sort's order). 16 or fewer candidates of different values: the one whose stake before
+ * it in that order, counted pair by pair, stops there; the stake above already reaching T (κ = 0): a stable
+ * insertion sort, then the walk. More: a radix select on the IEEE-754 patterns (sign cleared) — the top bit where
+ * the candidates differ and the 7 below it file each into one of 256 sub-buckets, whose stake is walked from the
+ * highest filled one; the crossing sub-bucket's candidates move to the front in order and the next step looks
+ * below the bits just used. `sub` holds 256 i64, all zero between calls; `split` has room for SPLIT_BYTES.
  */
-function selectColumn(c: usize, n: i32, above0: i64, T_: i64, sub: usize): f64 {
+function selectColumn(c: usize, n: i32, above0: i64, T_: i64, sub: usize, split: usize): f64 {
   let hi = n;
   let above = above0;
   for (;;) {
@@ -342,25 +344,47 @@ function selectColumn(c: usize, n: i32, above0: i64, T_: i64, sub: usize): f64 {
       any |= x;
     }
     const diff = any ^ all;
-    if (diff != 0 && hi <= 16 && above < T_) {
+    if (diff == 0) {
+      // Every candidate compares equal (the same magnitude; 0 and −0 alike): sorted, they stay in row order.
+      for (let i = 0; i < hi; i++) {
+        above += unitsAt(c, i);
+        if (above >= T_) return candWeight(c, i);
+      }
+      // Unreachable: the bucket walk stopped here because this bucket's stake reaches T.
+      return hi > 0 ? candWeight(c, hi - 1) : 0;
+    }
+    if (hi <= 16 && above < T_) {
       // The candidate where the walk of the sorted list would stop, found without sorting: i is it when the
       // stake of the candidates before it (greater values, then equal values earlier in row order) keeps the
-      // running stake below T and its own reaches T. Every comparison is a select, not a branch: an insertion
-      // sort of a few random values mispredicts about once per element.
+      // running stake below T and its own reaches T. Every comparison is a lane mask, not a branch (an insertion
+      // sort of a few random values mispredicts about once per element), two candidates a step over a split
+      // copy: weights, then units, padded to an even count with a candidate of no stake.
+      const us = split + (18 << 3);
+      for (let j = 0; j < hi; j++) {
+        store<f64>(split + (<usize>j << 3), candWeight(c, j));
+        store<i64>(us + (<usize>j << 3), unitsAt(c, j));
+      }
+      store<f64>(split + (<usize>hi << 3), 0);
+      store<i64>(us + (<usize>hi << 3), 0);
       for (let i = 0; i < hi; i++) {
         const wi = candWeight(c, i);
-        let before: i64 = 0;
-        for (let j = 0; j < hi; j++) {
-          const wj = candWeight(c, j);
-          before += select<i64>(unitsAt(c, j), 0, wj > wi || (wj == wi && j < i));
+        const wi2 = f64x2.splat(wi);
+        const i2 = i64x2.splat(i);
+        let jj = i64x2(0, 1);
+        let acc = i64x2.splat(0);
+        for (let j = 0; j < hi; j += 2) {
+          const wj = v128.load(split + (<usize>j << 3));
+          const first = v128.or(f64x2.gt(wj, wi2), v128.and(f64x2.eq(wj, wi2), i64x2.lt_s(jj, i2)));
+          acc = i64x2.add(acc, v128.and(first, v128.load(us + (<usize>j << 3))));
+          jj = i64x2.add(jj, i64x2.splat(2));
         }
-        const run = above + before;
+        const run = above + i64x2.extract_lane(acc, 0) + i64x2.extract_lane(acc, 1);
         if (run < T_ && run + unitsAt(c, i) >= T_) return wi;
       }
       // Unreachable: the bucket walk stopped here because this bucket's stake reaches T.
       return candWeight(c, hi - 1);
     }
-    if (hi <= 16 || diff == 0) {
+    if (hi <= 16) {
       for (let i = 1; i < hi; i++) {
         const x = v128.load(c + (<usize>i << 4));
         const wi = f64x2.extract_lane(x, 0);

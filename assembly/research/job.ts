@@ -75,6 +75,9 @@ export const BLOCK: i32 = 8;
 /** At most this many buckets per column (about one per validator, at least 16). */
 export const MAX_BUCKETS: i32 = 256;
 
+/** The select's split copy of up to 16 candidates: 17 weights and, 16-aligned after them, 17 units (one pad each). */
+export const SPLIT_BYTES: usize = 288;
+
 export function bucketsFor(v: i32): i32 {
   let k = 16;
   while (k < MAX_BUCKETS && k < v) k <<= 1;
@@ -110,13 +113,13 @@ export function candStride(v: i32): usize {
 /**
  * The bucket key of every weight (one byte each, V×M + 16), one bucket table, each validator's stake in units,
  * each column's key scale and highest key, per-column state of one span (crossing bucket, stake above it, candidates found),
- * the select's 256 sub-buckets and room for the span's candidates.
+ * the select's 256 sub-buckets and split copy, and room for the span's candidates.
  */
 export function consensusWorkBytes(v: i32, m: i32): usize {
   const k = <usize>bucketsFor(v);
   const span = <usize>gatherSpan(v);
   return (
-    keysBytes(v, m) + k * BLOCK * 8 + align16(<usize>v << 3) + align16(<usize>m << 3) + align16(<usize>m) + span * 16 + 256 * 8 + candStride(v) * <usize>spanWidth(v, m) * 16
+    keysBytes(v, m) + k * BLOCK * 8 + align16(<usize>v << 3) + align16(<usize>m << 3) + align16(<usize>m) + span * 16 + 256 * 8 + SPLIT_BYTES + candStride(v) * <usize>spanWidth(v, m) * 16
   );
 }
 
