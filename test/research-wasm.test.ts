@@ -500,6 +500,35 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  it('Yuma 3 (with and without liquid alpha) from the caller’s old bonds below 0, above 1 and at the edges of [0, 1], moving averages 0.975, 0.5, 0.3 and 0: every output the same bits as the TypeScript kernel, and the relative step’s bound max(1 − dec, 0) is reached', () => {
+    // The Wasm step adds dec + a·w and clamps to 1; the reference adds min(a·w, max(1 − dec, 0)) first. Rows
+    // 0–2 put a weight of 1e20 on one column (normalised to exactly 1), so with an old bond of 1 the bound is
+    // reached; the other rows mix the edges into random bonds.
+    const V = 9;
+    const M = 23;
+    const rnd = prng(41);
+    const q = (x: number) => (precision === 'f32' ? Math.fround(x) : x);
+    const edges = [-1e30, -3, -0.5, -1e-40, -0, 0, 1e-45, 2 ** -30, 0.5, 1 - 2 ** -24, 1, 1 + 2 ** -23, 1.5, 3, 1e30];
+    const weights = Array.from({ length: V }, (_, v) =>
+      Float64Array.from({ length: M }, (_, m) => (v < 3 ? (m === 2 * v + 1 ? 1e20 : 0) : rnd() < 0.2 ? 0 : Math.round(rnd() * 65535))),
+    );
+    const stakes = Float64Array.from({ length: V }, () => 1 + Math.round(rnd() * 1000));
+    const bondsOld = Array.from({ length: V }, (_, v) => Float64Array.from({ length: M }, (_, m) => (v < 3 ? 1 : (v + m) % 3 === 0 ? edges[(v * M + m) % edges.length] : rnd())));
+    const consensusOld = Float64Array.from({ length: M }, () => rnd());
+    const flat = (rows: Float64Array[]) => flatten(rows, M).map(q);
+    let bound = 0;
+    for (const version of ['yuma3', 'yuma3-liquid'] as const) {
+      for (const bondMovingAvg of [0.975, 0.5, 0.3, 0]) {
+        const cfg = resolveConfig(version, { bondMovingAvg });
+        const want = runKernel(version, { V, M, W: flat(weights), S: stakes.map(q), B: flat(bondsOld), C: consensusOld.map(q), Wprev: null, block: null }, cfg, NUM);
+        const got = yumaEpoch(version, { weights, stakes, bondsOld, consensusOld }, { bondMovingAvg }, { precision });
+        expectSameBits(got, want, `${version} bondMovingAvg ${bondMovingAvg}`);
+        for (let v = 0; v < 3; v++) if (want.validatorBonds[v * M + 2 * v + 1] === 1 && want.weight[v * M + 2 * v + 1] === 1) bound++;
+      }
+    }
+    expect(bound, 'entries with old bond 1 and weight 1 whose new bond is 1').toBeGreaterThan(0);
+  });
+
   it('yumaEpoch with the caller’s state equals the same epoch inside simulateCase', () => {
     for (const version of YUMA_VERSIONS) {
       const c = makeCase(10, 21, 3, 9);

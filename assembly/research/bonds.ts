@@ -17,23 +17,24 @@ const EPS: f64 = 1e-6;
 /** 2⁶⁴ as the simulator's Yuma2c `maxint` meets a float32 tensor. */
 export const MAXINT: f64 = 18446744073709551616.0;
 
-/** Yuma 3's relative step: dec = old·keep, b = min(dec + min(a·w, max(1 − dec, 0)), 1). */
+/**
+ * Yuma 3's relative step, dec = old·keep, b = min(dec + min(a·w, max(1 − dec, 0)), 1), computed as
+ * min(dec + a·w, 1): the same bits whenever a·w ≤ 1, which holds here (a ∈ [0, 1]: the config's range, liquid
+ * alpha clamped into [alphaLow, alphaHigh]; w a normalised weight in [−0, 1]). Where a·w < rem = max(1 − dec, 0)
+ * both add the same two terms. Otherwise: dec > 1 gives rem = 0 and both sums are ≥ dec > 1, clamped to 1; dec
+ * < 0 gives rem ≥ 1 ≥ a·w, so a·w ≥ rem means a·w = rem, the same sum; for dec ∈ [−0, 1] the rule adds 1 − dec,
+ * whose rounding error is at most half an ulp of a number below 1 (2⁻⁵⁴, in float32 2⁻²⁵), so dec + (1 − dec)
+ * rounds to exactly 1 (a tie goes to the even 1), and dec + a·w ≥ it (rounding is monotone) clamps to 1 too.
+ * Signed zeros agree (an added 0 or −0 term is the same in both). NaN stays NaN in both.
+ */
 // @ts-ignore: decorator
 @inline export function relativeStep2(old: v128, w: v128, a: v128, keep: v128): v128 {
-  const one = f64x2.splat(1);
-  const dec = f64x2.mul(old, keep);
-  const rem = f64x2.pmax(f64x2.sub(one, dec), f64x2.splat(0));
-  const b = f64x2.add(dec, f64x2.pmin(rem, f64x2.mul(a, w)));
-  return f64x2.pmin(b, one);
+  return f64x2.pmin(f64x2.add(f64x2.mul(old, keep), f64x2.mul(a, w)), f64x2.splat(1));
 }
 
 // @ts-ignore: decorator
 @inline export function relativeStep(old: f64, w: f64, a: f64, keep: f64): f64 {
-  const dec = old * keep;
-  let rem = 1 - dec;
-  if (rem < 0) rem = 0;
-  const inc = a * w;
-  const b = dec + (inc < rem ? inc : rem);
+  const b = old * keep + a * w;
   return b > 1 ? 1 : b;
 }
 
@@ -395,23 +396,15 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
 // ---- float32 epochs: the same steps over f32 matrices, every operation rounded to float32 in the order of
 // src/research/kernel.ts's f32 branches (Wasm f32 arithmetic is Math.fround of the double operation).
 
-/** relativeStep on four float32 lanes. */
+/** relativeStep on four float32 lanes (every operation rounded to float32; the same argument, the same bits). */
 // @ts-ignore: decorator
 @inline export function relativeStep4(old: v128, w: v128, a: v128, keep: v128): v128 {
-  const one = f32x4.splat(1);
-  const dec = f32x4.mul(old, keep);
-  const rem = f32x4.pmax(f32x4.sub(one, dec), f32x4.splat(0));
-  const b = f32x4.add(dec, f32x4.pmin(rem, f32x4.mul(a, w)));
-  return f32x4.pmin(b, one);
+  return f32x4.pmin(f32x4.add(f32x4.mul(old, keep), f32x4.mul(a, w)), f32x4.splat(1));
 }
 
 // @ts-ignore: decorator
 @inline export function relativeStep32(old: f32, w: f32, a: f32, keep: f32): f32 {
-  const dec = old * keep;
-  let rem: f32 = 1 - dec;
-  if (rem < 0) rem = 0;
-  const inc = a * w;
-  const b = dec + (inc < rem ? inc : rem);
+  const b = old * keep + a * w;
   return b > 1 ? 1 : b;
 }
 

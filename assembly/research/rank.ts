@@ -112,6 +112,7 @@ function rankRows<BUYS>(): void {
 function rankBondPass(): void {
   const y3 = version == VERSION_YUMA3;
   if (B_OLD != 0) {
+    inPlace(8);
     if (y3) rankBondRows<Yes, Yes>();
     else rankBondRows<No, Yes>();
   } else {
@@ -120,15 +121,23 @@ function rankBondPass(): void {
   }
 }
 
+/**
+ * The fused passes read each old bond where they write its new one (one address per row instead of two): old
+ * bonds in a buffer of their own (the loader passes one buffer for both) are first copied into B_NEW.
+ */
+function inPlace(bytes: i32): void {
+  if (B_OLD != B_NEW) memory.copy(B_NEW, B_OLD, <usize>V * <usize>M * <usize>bytes);
+}
+
 /** Two entries at byte offset at of the f64 rank pass with the bond step; returns the clipped weights. */
 // @ts-ignore: decorator
 @inline function rankBond2(
-  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, oRow: usize, s2: v128, a2: v128, k2: v128, cap2: v128, buy2: v128, decay2: v128,
+  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, s2: v128, a2: v128, k2: v128, cap2: v128, buy2: v128, decay2: v128,
   r: usize, c: usize, col: usize,
 ): v128 {
   const x = f64x2.pmin(v128.load(c + at), w);
   v128.store(r + at, f64x2.add(v128.load(r + at), f64x2.mul(s2, x)));
-  const old = hasOld ? v128.load(oRow + at) : f64x2.splat(0);
+  const old = hasOld ? v128.load(bRow + at) : f64x2.splat(0);
   const b = y3 ? relativeStep2(old, w, a2, k2) : capacityStep2(old, w, cap2, buy2, decay2);
   v128.store(bRow + at, b);
   v128.store(col + at, f64x2.add(v128.load(col + at), b));
@@ -153,7 +162,6 @@ function rankBondRows<Y3, OLD>(): void {
   for (let v = 0; v < V; v++) {
     const o = rowAt(W, v);
     const bRow = rowAt(B_NEW, v);
-    const oRow = hasOld ? rowAt(B_OLD, v) : 0;
     const s = f64At(S, v);
     const s2 = f64x2.splat(s);
     const cap = s * MAXINT;
@@ -165,8 +173,8 @@ function rankBondRows<Y3, OLD>(): void {
     let m = 0;
     for (; m < end; m += 4) {
       const at = <usize>m << 3;
-      const x0 = rankBond2(y3, hasOld, v128.load(o + at), at, bRow, oRow, s2, a2, k2, cap2, buy2, decay2, r, c, col);
-      const x1 = rankBond2(y3, hasOld, v128.load(o + at, 16), at + 16, bRow, oRow, s2, a2, k2, cap2, buy2, decay2, r, c, col);
+      const x0 = rankBond2(y3, hasOld, v128.load(o + at), at, bRow, s2, a2, k2, cap2, buy2, decay2, r, c, col);
+      const x1 = rankBond2(y3, hasOld, v128.load(o + at, 16), at + 16, bRow, s2, a2, k2, cap2, buy2, decay2, r, c, col);
       if (!y3) {
         a = f64x2.add(a, x0);
         b = f64x2.add(b, x1);
@@ -180,7 +188,7 @@ function rankBondRows<Y3, OLD>(): void {
       const x = w < cm ? w : cm;
       store<f64>(r + at, load<f64>(r + at) + s * x);
       sum += x;
-      const old = hasOld ? load<f64>(oRow + at) : 0;
+      const old = hasOld ? load<f64>(bRow + at) : 0;
       const bond = y3 ? relativeStep(old, w, alpha, keep) : capacityStep(old, w, cap, buy, decay);
       store<f64>(bRow + at, bond);
       store<f64>(col + at, load<f64>(col + at) + bond);
@@ -338,6 +346,7 @@ export function trusts32(): void {
 function rankBondPass32(): void {
   const y3 = version == VERSION_YUMA3;
   if (B_OLD != 0) {
+    inPlace(4);
     if (y3) rankBondRows32<Yes, Yes>();
     else rankBondRows32<No, Yes>();
   } else {
@@ -355,12 +364,12 @@ function rankBondPass32(): void {
 /** Four entries at byte offset at of the rank pass with the bond step; returns the clipped weights. */
 // @ts-ignore: decorator
 @inline function rankBond4(
-  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, oRow: usize, s4: v128, a4: v128, k4: v128, cap4: v128, buy4: v128, decay4: v128,
+  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, s4: v128, a4: v128, k4: v128, cap4: v128, buy4: v128, decay4: v128,
   r32: usize, c32: usize, col: usize,
 ): v128 {
   const x = f32x4.pmin(v128.load(c32 + at), w);
   v128.store(r32 + at, f32x4.add(v128.load(r32 + at), f32x4.mul(s4, x)));
-  const b = bondStep4(y3, hasOld ? v128.load(oRow + at) : f32x4.splat(0), w, a4, k4, cap4, buy4, decay4);
+  const b = bondStep4(y3, hasOld ? v128.load(bRow + at) : f32x4.splat(0), w, a4, k4, cap4, buy4, decay4);
   v128.store(bRow + at, b);
   v128.store(col + at, f32x4.add(v128.load(col + at), b));
   return x;
@@ -386,7 +395,6 @@ function rankBondRows32<Y3, OLD>(): void {
   for (let v = 0; v < V; v++) {
     const o = row32(W, v);
     const bRow = row32(B_NEW, v);
-    const oRow = hasOld ? row32(B_OLD, v) : 0;
     const s = <f32>f64At(S, v);
     const s4 = f32x4.splat(s);
     const cap = s * <f32>MAXINT;
@@ -397,13 +405,13 @@ function rankBondRows32<Y3, OLD>(): void {
     let m = 0;
     for (; m < end8; m += 8) {
       const at = <usize>m << 2;
-      const x0 = rankBond4(y3, hasOld, v128.load(o + at), at, bRow, oRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
-      const x1 = rankBond4(y3, hasOld, v128.load(o + at, 16), at + 16, bRow, oRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
+      const x0 = rankBond4(y3, hasOld, v128.load(o + at), at, bRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
+      const x1 = rankBond4(y3, hasOld, v128.load(o + at, 16), at + 16, bRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
       if (!y3) acc = f32x4.add(f32x4.add(acc, x0), x1);
     }
     if (m < end) {
       const at = <usize>m << 2;
-      const x = rankBond4(y3, hasOld, v128.load(o + at), at, bRow, oRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
+      const x = rankBond4(y3, hasOld, v128.load(o + at), at, bRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
       if (!y3) acc = f32x4.add(acc, x);
       m += 4;
     }
@@ -415,7 +423,7 @@ function rankBondRows32<Y3, OLD>(): void {
       const x = w < c ? w : c;
       store<f32>(r32 + at, load<f32>(r32 + at) + s * x);
       sum += x;
-      const old: f32 = hasOld ? load<f32>(oRow + at) : 0;
+      const old: f32 = hasOld ? load<f32>(bRow + at) : 0;
       const b = y3 ? relativeStep32(old, w, a, keep) : capacityStep32(old, w, cap, buy, decay);
       store<f32>(bRow + at, b);
       store<f32>(col + at, load<f32>(col + at) + b);
