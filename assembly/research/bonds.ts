@@ -28,8 +28,8 @@ export const MAXINT: f64 = 18446744073709551616.0;
  * Signed zeros agree (an added 0 or −0 term is the same in both). NaN stays NaN in both.
  */
 // @ts-ignore: decorator
-@inline export function relativeStep2(old: v128, w: v128, a: v128, keep: v128): v128 {
-  return f64x2.pmin(f64x2.add(f64x2.mul(old, keep), f64x2.mul(a, w)), f64x2.splat(1));
+@inline export function relativeStep2(old: v128, w: v128, a: v128, keep: v128, one: v128 = f64x2.splat(1)): v128 {
+  return f64x2.pmin(f64x2.add(f64x2.mul(old, keep), f64x2.mul(a, w)), one);
 }
 
 // @ts-ignore: decorator
@@ -398,8 +398,8 @@ export function liquidConsensus(mode: i32, cOld: usize): void {
 
 /** relativeStep on four float32 lanes (every operation rounded to float32; the same argument, the same bits). */
 // @ts-ignore: decorator
-@inline export function relativeStep4(old: v128, w: v128, a: v128, keep: v128): v128 {
-  return f32x4.pmin(f32x4.add(f32x4.mul(old, keep), f32x4.mul(a, w)), f32x4.splat(1));
+@inline export function relativeStep4(old: v128, w: v128, a: v128, keep: v128, one: v128 = f32x4.splat(1)): v128 {
+  return f32x4.pmin(f32x4.add(f32x4.mul(old, keep), f32x4.mul(a, w)), one);
 }
 
 // @ts-ignore: decorator

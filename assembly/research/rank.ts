@@ -17,6 +17,19 @@ import { lanesTotal32, toF32, toF64 } from './lanes32';
 type Yes = i8;
 type No = u8;
 
+/** Slots for the fused passes' loop constants (held). */
+const HELD = memory.data(16 * 8, 16);
+
+/**
+ * x passed through memory: V8 rematerialises a v128 constant or splat at each use inside a loop (four
+ * instructions for a constant 1.0, a shuffle per splat), while a value loaded before the loop stays in a register.
+ */
+// @ts-ignore: decorator
+@inline function held(k: i32, x: v128): v128 {
+  v128.store(HELD + (<usize>k << 4), x);
+  return v128.load(HELD + (<usize>k << 4));
+}
+
 export function rankPass(liquidRuns: bool): void {
   const n = M;
   const buys = version == VERSION_YUMA1 || version == VERSION_YUMA2 || version == VERSION_YUMA2B;
@@ -129,18 +142,22 @@ function inPlace(bytes: i32): void {
   if (B_OLD != B_NEW) memory.copy(B_NEW, B_OLD, <usize>V * <usize>M * <usize>bytes);
 }
 
-/** Two entries at byte offset at of the f64 rank pass with the bond step; returns the clipped weights. */
+/**
+ * Two entries of the f64 rank pass with the bond step, at byte offset at of the step's four (HI: the upper two,
+ * a load offset of 16, so the step computes each buffer's address once); returns the clipped weights.
+ */
 // @ts-ignore: decorator
-@inline function rankBond2(
-  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, s2: v128, a2: v128, k2: v128, cap2: v128, buy2: v128, decay2: v128,
+@inline function rankBond2<HI>(
+  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, s2: v128, a2: v128, k2: v128, one: v128, cap2: v128, buy2: v128, decay2: v128,
   r: usize, c: usize, col: usize,
 ): v128 {
-  const x = f64x2.pmin(v128.load(c + at), w);
-  v128.store(r + at, f64x2.add(v128.load(r + at), f64x2.mul(s2, x)));
-  const old = hasOld ? v128.load(bRow + at) : f64x2.splat(0);
-  const b = y3 ? relativeStep2(old, w, a2, k2) : capacityStep2(old, w, cap2, buy2, decay2);
-  v128.store(bRow + at, b);
-  v128.store(col + at, f64x2.add(v128.load(col + at), b));
+  const off = isSigned<HI>() ? 16 : 0;
+  const x = f64x2.pmin(v128.load(c + at, off), w);
+  v128.store(r + at, f64x2.add(v128.load(r + at, off), f64x2.mul(s2, x)), off);
+  const old = hasOld ? v128.load(bRow + at, off) : f64x2.splat(0);
+  const b = y3 ? relativeStep2(old, w, a2, k2, one) : capacityStep2(old, w, cap2, buy2, decay2);
+  v128.store(bRow + at, b, off);
+  v128.store(col + at, f64x2.add(v128.load(col + at, off), b), off);
   return x;
 }
 
@@ -154,27 +171,28 @@ function rankBondRows<Y3, OLD>(): void {
   const col = COL_SUM;
   const alpha = 1 - bondMovingAvg;
   const keep = 1 - alpha;
-  const a2 = f64x2.splat(alpha);
-  const k2 = f64x2.splat(keep);
+  const a2 = held(0, f64x2.splat(alpha));
+  const k2 = held(1, f64x2.splat(keep));
+  const one = held(2, f64x2.splat(1));
   const decay = 1 - decayRate;
-  const decay2 = f64x2.splat(decay);
+  const decay2 = held(3, f64x2.splat(decay));
   const zero = f64x2.splat(0);
   for (let v = 0; v < V; v++) {
     const o = rowAt(W, v);
     const bRow = rowAt(B_NEW, v);
     const s = f64At(S, v);
-    const s2 = f64x2.splat(s);
+    const s2 = held(4, f64x2.splat(s));
     const cap = s * MAXINT;
     const buy = capacityAlpha * cap;
-    const cap2 = f64x2.splat(cap);
-    const buy2 = f64x2.splat(buy);
+    const cap2 = held(5, f64x2.splat(cap));
+    const buy2 = held(6, f64x2.splat(buy));
     let a = zero;
     let b = zero;
     let m = 0;
     for (; m < end; m += 4) {
       const at = <usize>m << 3;
-      const x0 = rankBond2(y3, hasOld, v128.load(o + at), at, bRow, s2, a2, k2, cap2, buy2, decay2, r, c, col);
-      const x1 = rankBond2(y3, hasOld, v128.load(o + at, 16), at + 16, bRow, s2, a2, k2, cap2, buy2, decay2, r, c, col);
+      const x0 = rankBond2<No>(y3, hasOld, v128.load(o + at), at, bRow, s2, a2, k2, one, cap2, buy2, decay2, r, c, col);
+      const x1 = rankBond2<Yes>(y3, hasOld, v128.load(o + at, 16), at, bRow, s2, a2, k2, one, cap2, buy2, decay2, r, c, col);
       if (!y3) {
         a = f64x2.add(a, x0);
         b = f64x2.add(b, x1);
@@ -357,21 +375,22 @@ function rankBondPass32(): void {
 
 /** The bond of four entries: Yuma 3's relative step or Yuma 2C's capacity step (y3 a literal: one is compiled). */
 // @ts-ignore: decorator
-@inline function bondStep4(y3: bool, old: v128, w: v128, a: v128, keep: v128, cap: v128, buy: v128, decay: v128): v128 {
-  return y3 ? relativeStep4(old, w, a, keep) : capacityStep4(old, w, cap, buy, decay);
+@inline function bondStep4(y3: bool, old: v128, w: v128, a: v128, keep: v128, one: v128, cap: v128, buy: v128, decay: v128): v128 {
+  return y3 ? relativeStep4(old, w, a, keep, one) : capacityStep4(old, w, cap, buy, decay);
 }
 
-/** Four entries at byte offset at of the rank pass with the bond step; returns the clipped weights. */
+/** Four entries of the rank pass with the bond step at byte offset at (HI: the next four, as rankBond2). */
 // @ts-ignore: decorator
-@inline function rankBond4(
-  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, s4: v128, a4: v128, k4: v128, cap4: v128, buy4: v128, decay4: v128,
+@inline function rankBond4<HI>(
+  y3: bool, hasOld: bool, w: v128, at: usize, bRow: usize, s4: v128, a4: v128, k4: v128, one: v128, cap4: v128, buy4: v128, decay4: v128,
   r32: usize, c32: usize, col: usize,
 ): v128 {
-  const x = f32x4.pmin(v128.load(c32 + at), w);
-  v128.store(r32 + at, f32x4.add(v128.load(r32 + at), f32x4.mul(s4, x)));
-  const b = bondStep4(y3, hasOld ? v128.load(bRow + at) : f32x4.splat(0), w, a4, k4, cap4, buy4, decay4);
-  v128.store(bRow + at, b);
-  v128.store(col + at, f32x4.add(v128.load(col + at), b));
+  const off = isSigned<HI>() ? 16 : 0;
+  const x = f32x4.pmin(v128.load(c32 + at, off), w);
+  v128.store(r32 + at, f32x4.add(v128.load(r32 + at, off), f32x4.mul(s4, x)), off);
+  const b = bondStep4(y3, hasOld ? v128.load(bRow + at, off) : f32x4.splat(0), w, a4, k4, one, cap4, buy4, decay4);
+  v128.store(bRow + at, b, off);
+  v128.store(col + at, f32x4.add(v128.load(col + at, off), b), off);
   return x;
 }
 
@@ -387,31 +406,32 @@ function rankBondRows32<Y3, OLD>(): void {
   const alpha = 1 - bondMovingAvg;
   const a = <f32>alpha;
   const keep = <f32>(1 - alpha);
-  const a4 = f32x4.splat(a);
-  const k4 = f32x4.splat(keep);
+  const a4 = held(0, f32x4.splat(a));
+  const k4 = held(1, f32x4.splat(keep));
+  const one = held(2, f32x4.splat(1));
   const decay = <f32>(1 - decayRate);
-  const decay4 = f32x4.splat(decay);
+  const decay4 = held(3, f32x4.splat(decay));
   const zero = f32x4.splat(0);
   for (let v = 0; v < V; v++) {
     const o = row32(W, v);
     const bRow = row32(B_NEW, v);
     const s = <f32>f64At(S, v);
-    const s4 = f32x4.splat(s);
+    const s4 = held(4, f32x4.splat(s));
     const cap = s * <f32>MAXINT;
     const buy = <f32>capacityAlpha * cap;
-    const cap4 = f32x4.splat(cap);
-    const buy4 = f32x4.splat(buy);
+    const cap4 = held(5, f32x4.splat(cap));
+    const buy4 = held(6, f32x4.splat(buy));
     let acc = zero;
     let m = 0;
     for (; m < end8; m += 8) {
       const at = <usize>m << 2;
-      const x0 = rankBond4(y3, hasOld, v128.load(o + at), at, bRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
-      const x1 = rankBond4(y3, hasOld, v128.load(o + at, 16), at + 16, bRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
+      const x0 = rankBond4<No>(y3, hasOld, v128.load(o + at), at, bRow, s4, a4, k4, one, cap4, buy4, decay4, r32, c32, col);
+      const x1 = rankBond4<Yes>(y3, hasOld, v128.load(o + at, 16), at, bRow, s4, a4, k4, one, cap4, buy4, decay4, r32, c32, col);
       if (!y3) acc = f32x4.add(f32x4.add(acc, x0), x1);
     }
     if (m < end) {
       const at = <usize>m << 2;
-      const x = rankBond4(y3, hasOld, v128.load(o + at), at, bRow, s4, a4, k4, cap4, buy4, decay4, r32, c32, col);
+      const x = rankBond4<No>(y3, hasOld, v128.load(o + at), at, bRow, s4, a4, k4, one, cap4, buy4, decay4, r32, c32, col);
       if (!y3) acc = f32x4.add(acc, x);
       m += 4;
     }
