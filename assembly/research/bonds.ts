@@ -10,7 +10,7 @@ import {
   alphaLow, blockCol0, blockRows, bondMovingAvg, bondPenalty, f64At, fr, row32, rowAt, setF64, steepness,
   version,
 } from './job';
-import { laneDot, lanesTotal, nanToNum, nanToNum2, vectorEnd } from './lanes';
+import { held, laneDot, lanesTotal, nanToNum, nanToNum2, vectorEnd } from './lanes';
 import { F32_MAX, lanesTotal32, laneDot32, laneQuotientDot32, nanToNum32x4 } from './lanes32';
 
 const EPS: f64 = 1e-6;
@@ -172,17 +172,17 @@ function emaRows<Y1, OLD>(): void {
   const end = vectorEnd(n);
   const alpha = yuma1 ? 1.0 : 1 - bondMovingAvg;
   const base = version == VERSION_YUMA2B && W_PREV != 0 ? W_PREV : W;
-  const keep2 = f64x2.splat(1 - bondPenalty);
-  const pen2 = f64x2.splat(bondPenalty);
-  const a2 = f64x2.splat(alpha);
-  const r2 = f64x2.splat(1 - alpha);
+  const keep2 = held(0, f64x2.splat(1 - bondPenalty));
+  const pen2 = held(1, f64x2.splat(bondPenalty));
+  const a2 = held(2, f64x2.splat(alpha));
+  const r2 = held(3, f64x2.splat(1 - alpha));
   const c = C;
   const den = FACTOR;
   const col = COL_SUM;
   const inc = I;
-  const negZero = i64x2.splat(0x8000000000000000);
+  const negZero = held(4, i64x2.splat(0x8000000000000000));
   for (let v = 0; v < V; v++) {
-    const s2 = f64x2.splat(f64At(S, v));
+    const s2 = held(5, f64x2.splat(f64At(S, v)));
     const baseRow = rowAt(base, v);
     const eRow = rowAt(B_NEW, v);
     const oRow = hasOld ? rowAt(B_OLD, v) : 0;

@@ -68,3 +68,17 @@ export function laneDot(x: usize, y: usize, n: i32): f64 {
   y = v128.bitselect(f64x2.splat(F32_MAX), y, f64x2.eq(y, inf));
   return v128.bitselect(f64x2.splat(-F32_MAX), y, f64x2.eq(y, f64x2.neg(inf)));
 }
+
+/** Slots for loop constants passed through memory (held). */
+const HELD = memory.data(16 * 8, 16);
+
+/**
+ * x passed through memory (slot k of 8): V8 rematerialises a v128 constant or splat at each use inside a loop
+ * (four instructions for a constant 1.0, a shuffle per f64 splat), while a value loaded before the loop stays in
+ * a register. For values set up before a loop; a slot is reused by the next pass that sets it.
+ */
+// @ts-ignore: decorator
+@inline export function held(k: i32, x: v128): v128 {
+  v128.store(HELD + (<usize>k << 4), x);
+  return v128.load(HELD + (<usize>k << 4));
+}

@@ -8,7 +8,7 @@ import {
   B_NEW, B_OLD, BSUM, BSUM32, C, C32, COL32, COL_SUM, I, I32, M, P, R, R32, ROW_SUM_W, ROW_SUM_WC, S, T, TV, V, W, W_PREV, bondMovingAvg, bondPenalty,
   capacityAlpha, decayRate, f64At, fr, nonFiniteTorch, row32, rowAt, setF64, version, winnerTakesAll,
 } from './job';
-import { lanesTotal, nanToNum, vectorEnd } from './lanes';
+import { held, lanesTotal, nanToNum, vectorEnd } from './lanes';
 import { lanesTotal32, toF32, toF64 } from './lanes32';
 
 // Compile-time switches for the passes' specialised loops: a function instantiated with Yes compiles the branch
@@ -16,19 +16,6 @@ import { lanesTotal32, toF32, toF64 } from './lanes32';
 // inlined loop that differ only in boolean literals back into one loop with the flags as variables).
 type Yes = i8;
 type No = u8;
-
-/** Slots for the fused passes' loop constants (held). */
-const HELD = memory.data(16 * 8, 16);
-
-/**
- * x passed through memory: V8 rematerialises a v128 constant or splat at each use inside a loop (four
- * instructions for a constant 1.0, a shuffle per splat), while a value loaded before the loop stays in a register.
- */
-// @ts-ignore: decorator
-@inline function held(k: i32, x: v128): v128 {
-  v128.store(HELD + (<usize>k << 4), x);
-  return v128.load(HELD + (<usize>k << 4));
-}
 
 export function rankPass(liquidRuns: bool): void {
   const n = M;
@@ -57,14 +44,14 @@ function rankRows<BUYS>(): void {
   const r = R;
   const c = C;
   const bsum = BSUM;
-  const keep2 = f64x2.splat(1 - bondPenalty);
-  const pen2 = f64x2.splat(bondPenalty);
+  const keep2 = held(0, f64x2.splat(1 - bondPenalty));
+  const pen2 = held(1, f64x2.splat(bondPenalty));
   const keep = 1 - bondPenalty;
   const pen = bondPenalty;
   for (let v = 0; v < V; v++) {
     const o = rowAt(base, v);
     const s = f64At(S, v);
-    const s2 = f64x2.splat(s);
+    const s2 = held(2, f64x2.splat(s));
     let a = f64x2.splat(0);
     let b = f64x2.splat(0);
     let m = 0;
