@@ -8,7 +8,7 @@ import { PATH_RULES } from '../src/epoch/path-rules.js';
 import { createEngineSync } from '../src/engine.js';
 import { Rng } from '../src/rng.js';
 import { CRAFTED, MECHANISM_PERMITS_CAUSE, subnet, twoMechanisms } from './helpers/path-divergence-crafted.js';
-import { yumaCode } from './helpers/errors.js';
+import { expectYumaError, yumaCode } from './helpers/errors.js';
 import { runCliCaptured } from './helpers/cli.js';
 
 const engine = createEngineSync();
@@ -216,6 +216,30 @@ describe('surveyPathDivergence: bad options are a YumaError with a code', () => 
     expect(yumaCode(() => surveyPathDivergence(engine, { count: 1, mechanisms: 17 }))).toBe('E_RANGE');
     expect(yumaCode(() => surveyPathDivergence(engine, { count: 1, mode: 'double' as never }))).toBe('E_ARG');
     expect(yumaCode(() => surveyPathDivergence(engine, { count: '5' as never }))).toBe('E_ARG');
+  });
+
+  it('options that are no plain object of known keys (null, unknown key, a throwing getter, a Proxy, onProgress no function) are E_ARG, not a TypeError or the getter\'s error', () => {
+    expect(yumaCode(() => surveyPathDivergence(engine, null as never))).toBe('E_ARG');
+    expect(yumaCode(() => surveyPathDivergence(engine, { count: 1, cout: 2 } as never))).toBe('E_ARG');
+    const getter = Object.defineProperty({ count: 1 }, 'seed', { get: () => { throw new RangeError('getter'); }, enumerable: true });
+    expect(yumaCode(() => surveyPathDivergence(engine, getter))).toBe('E_ARG');
+    const proxy = new Proxy({ count: 1 }, { ownKeys: () => { throw new TypeError('trap'); } });
+    expect(yumaCode(() => surveyPathDivergence(engine, proxy))).toBe('E_ARG');
+    expect(yumaCode(() => surveyPathDivergence(engine, { count: 1, onProgress: 'yes' as never }))).toBe('E_ARG');
+  });
+
+  it('an engine that is no DivergenceExplainer ({}, or one whose explainPathDivergence throws a TypeError) is E_ARG', () => {
+    expect(yumaCode(() => surveyPathDivergence({} as never, { count: 1 }))).toBe('E_ARG');
+    const broken = { explainPathDivergence: () => { throw new TypeError('engine bug'); } };
+    expect(yumaCode(() => surveyPathDivergence(broken as never, { count: 1 }))).toBe('E_ARG');
+  });
+
+  it('an onProgress that throws ends the survey with E_CALLBACK, the callback\'s own error as cause (it escaped as-is), after the first subnet', () => {
+    const mine = new RangeError('stop here');
+    let calls = 0;
+    const err = expectYumaError(() => surveyPathDivergence(engine, { count: 3, onProgress: () => { calls++; throw mine; } }), 'E_CALLBACK');
+    expect(err.cause).toBe(mine);
+    expect(calls).toBe(1);
   });
 });
 

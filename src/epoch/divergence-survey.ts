@@ -10,6 +10,8 @@
  * commit-reveal on half (independently). One seed gives the same subnets on every machine.
  */
 import { YumaError } from '../errors.js';
+import { describe } from '../validation/describe.js';
+import { guard, readOptions } from '../validation/read.js';
 import { Rng } from '../rng.js';
 import { RAO } from '../units.js';
 import type { MechanismPathDivergence, PathDivergence, PathDivergenceOptions } from './divergence.js';
@@ -212,12 +214,17 @@ function intOption(v: unknown, name: string, lo: number, hi: number, def: number
 
 /** Draws `count` random subnets and explains the path divergence of each (see the module comment). */
 export function surveyPathDivergence(engine: DivergenceExplainer, opts: SurveyOptions): SurveyReport {
-  const count = intOption(opts.count, 'count', 1, 100_000, 0);
-  const seed = intOption(opts.seed, 'seed', 0, 0xffff_ffff, 1);
-  const maxUids = intOption(opts.maxUids, 'maxUids', 2, 256, 64);
-  const mechanisms = intOption(opts.mechanisms, 'mechanisms', 1, 16, 1);
-  const mode = opts.mode ?? 'fixed';
+  const o = readOptions(opts, 'survey options', ['count', 'seed', 'mode', 'maxUids', 'mechanisms', 'onProgress'], true);
+  const count = intOption(o.count, 'count', 1, 100_000, 0);
+  const seed = intOption(o.seed, 'seed', 0, 0xffff_ffff, 1);
+  const maxUids = intOption(o.maxUids, 'maxUids', 2, 256, 64);
+  const mechanisms = intOption(o.mechanisms, 'mechanisms', 1, 16, 1);
+  const mode = o.mode ?? 'fixed';
   if (mode !== 'fixed' && mode !== 'float') throw new YumaError('E_ARG', "mode must be 'fixed' or 'float'");
+  const onProgress = o.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new YumaError('E_ARG', `onProgress must be a function (got ${describe(onProgress)})`);
+  const explain = guard('engine', () => (engine as Partial<DivergenceExplainer>).explainPathDivergence);
+  if (typeof explain !== 'function') throw new YumaError('E_ARG', 'engine must have an explainPathDivergence() method (createEngineSync())');
 
   const groupNames = ['all', ...YUMA_VARIANTS, 'owner', 'commit-reveal', 'owner+commit-reveal'];
   const groups = new Map(groupNames.map((g) => [g, { group: g, subnets: 0, differ: 0, dividendsDiffer: 0, payoutsDiffer: 0, meanDividendsMoved: 0 }]));
@@ -226,28 +233,37 @@ export function surveyPathDivergence(engine: DivergenceExplainer, opts: SurveyOp
   const rng = new Rng(seed);
   for (let k = 0; k < count; k++) {
     const s = randomSubnet(rng.fork(k), { maxUids, mechanisms });
-    const r = engine.explainPathDivergence(s.input, s.hyper, { mode });
-    const member = ['all', s.variant];
-    if (s.owner) member.push('owner');
-    if (s.commitReveal) member.push('commit-reveal');
-    if (s.owner && s.commitReveal) member.push('owner+commit-reveal');
-    for (const g of member) {
-      const e = groups.get(g)!;
-      e.subnets++;
-      if (r.differs) e.differ++;
-      if (r.fields.includes('dividends')) e.dividendsDiffer++;
-      if (r.fields.includes('serverEmission') || r.fields.includes('validatorEmission')) e.payoutsDiffer++;
-      e.meanDividendsMoved += r.dividendsMoved; // a sum until the end
+    // an engine object of the caller's: what it throws, or a TypeError from reading what it returned, is E_ARG
+    guard('engine.explainPathDivergence', () => {
+      const r = explain.call(engine, s.input, s.hyper, { mode });
+      const member = ['all', s.variant];
+      if (s.owner) member.push('owner');
+      if (s.commitReveal) member.push('commit-reveal');
+      if (s.owner && s.commitReveal) member.push('owner+commit-reveal');
+      for (const g of member) {
+        const e = groups.get(g)!;
+        e.subnets++;
+        if (r.differs) e.differ++;
+        if (r.fields.includes('dividends')) e.dividendsDiffer++;
+        if (r.fields.includes('serverEmission') || r.fields.includes('validatorEmission')) e.payoutsDiffer++;
+        e.meanDividendsMoved += r.dividendsMoved; // a sum until the end
+      }
+      for (const eff of r.effects) {
+        const c = causes.get(eff.code)!;
+        c.fires++;
+        if (r.causes.length === 1) c.alone++;
+        c.meanDividendsMoved += eff.dividendsMoved;
+        c.maxDividendsMoved = Math.max(c.maxDividendsMoved, eff.dividendsMoved);
+        if (examples[eff.code] === undefined) examples[eff.code] = { index: k, input: s.input, hyper: s.hyper };
+      }
+    });
+    if (onProgress !== undefined) {
+      try {
+        (onProgress as (done: number, total: number) => void)(k + 1, count);
+      } catch (e) {
+        throw new YumaError('E_CALLBACK', `the survey's onProgress callback threw (its error is this error's cause)`, { cause: e });
+      }
     }
-    for (const eff of r.effects) {
-      const c = causes.get(eff.code)!;
-      c.fires++;
-      if (r.causes.length === 1) c.alone++;
-      c.meanDividendsMoved += eff.dividendsMoved;
-      c.maxDividendsMoved = Math.max(c.maxDividendsMoved, eff.dividendsMoved);
-      if (examples[eff.code] === undefined) examples[eff.code] = { index: k, input: s.input, hyper: s.hyper };
-    }
-    opts.onProgress?.(k + 1, count);
   }
   for (const g of groups.values()) g.meanDividendsMoved = g.subnets > 0 ? g.meanDividendsMoved / g.subnets : 0;
   for (const c of causes.values()) c.meanDividendsMoved = c.fires > 0 ? c.meanDividendsMoved / c.fires : 0;
