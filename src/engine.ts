@@ -82,6 +82,15 @@ class WasmEngine implements Engine {
       checkOpen: () => {
         if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
       },
+      reserveRun: (n, jobs, mode) => {
+        if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
+        const scratch = mode === 'fixed' ? this.k.scratchBytesFixed(n) : this.k.scratchBytesFloat(n);
+        // the larger of what runResident reserves on this thread and what shareJobs reserves for both
+        const alone = align(scratch) + residentJobBytes(n) + 32;
+        const shared = this.helper && jobs > 1 ? 2 * align(scratch) + 2 * align(4 * jobs) + 64 + jobs * residentJobBytes(n) : 0;
+        this.arena.reset();
+        this.arena.reserve(Math.max(alone, shared));
+      },
     };
     registerResidentHost(this, host);
     // One small epoch per mode through the whole path, so a process's first real epoch does not pay for

@@ -2,7 +2,7 @@
  * The block model refuses bad input with a YumaError and leaves its state as it was (test/fuzz-public-api.test.ts
  * fuzzes the same calls; these are the cases it found, pinned).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Chain, chainStateFromJSON, chainStateToJSON, defaultRegistration, MAX_RUN_BLOCKS, newChainState, newSubnet } from '../src/chain/index.js';
 import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
@@ -301,6 +301,58 @@ describe('Chain.step is all or nothing', () => {
     broken = false;
     c.run(6);
     twin.run(6);
+    expect(text(c)).toBe(text(twin));
+  });
+
+  it('a library engine whose memory the host refuses to grow in the middle of a block (the first epoch of a 1200-UID subnet) is E_LIMIT before the block starts (its coinbase had run and stood): the state equals a twin\'s that did not step it, and the chain steps on once memory is granted', () => {
+    const s = newChainState({ block: 100n, totalIssuance: 10_000_000n * RAO, balancesTotalIssuance: 10_000_000n * RAO });
+    const n = 1200;
+    const neurons = Array.from({ length: n }, (_, uid) => ({
+      uid, hotkey: `h${uid}`, blockAtRegistration: 1n, lastUpdate: 99n, validatorPermit: uid < 8,
+      weights: uid < 8 ? ([[(uid * 37) % n, 100], [(uid * 91 + 5) % n, 50]] as Array<[number, number]>) : [], bonds: [] as Array<[number, number]>,
+    }));
+    s.subnets.set(1, newSubnet(1, { subnetTao: 1000n * RAO, subnetAlphaIn: 4000n * RAO, tempo: 3, neurons, registration: defaultRegistration({ maxAllowedUids: n }) }));
+    for (let uid = 0; uid < 8; uid++) s.hotkeys.set(`h${uid}`, { owner: `c${uid}` });
+    const own = createEngineSync();
+    const c = new Chain(s, { engine: own });
+    for (let uid = 0; uid < 8; uid++) c.addStake({ coldkey: `c${uid}`, hotkey: `h${uid}`, netuid: 1, tao: 10n * RAO });
+    const twin = Chain.fromJSON(c.toJSON(), { engine });
+    const grow = vi.spyOn(WebAssembly.Memory.prototype, 'grow').mockImplementation(() => {
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    });
+    let err: unknown;
+    let refusedGrowths = 0;
+    try {
+      err = stepBesideTwinUntilRefused(c, twin);
+      refusedGrowths = grow.mock.calls.length;
+    } finally {
+      grow.mockRestore();
+    }
+    expect(refusedGrowths).toBeGreaterThan(0);
+    expectYumaError(() => {
+      throw err;
+    }, 'E_LIMIT');
+    expect(text(c)).toBe(text(twin));
+    expect(c.block).toBe(twin.block);
+    expect(c.run(6).map((r) => r.epochs.length)).toEqual(twin.run(6).map((r) => r.epochs.length));
+    expect(text(c)).toBe(text(twin));
+  });
+
+  it('a weight row written into the neuron table through chain.state that lists a uid twice is E_SHAPE before the block that would run its epoch on a library engine (the epoch threw it after the coinbase): the state equals a twin\'s that did not step it', () => {
+    const c = running();
+    const twin = Chain.fromJSON(c.toJSON(), { engine });
+    const m = c.state.subnets.get(1)!.neurons.mechanism(0);
+    const good = m.weights[0];
+    m.weights[0] = new Uint32Array([(1 << 16) | 5, (1 << 16) | 6]);
+    const err = stepBesideTwinUntilRefused(c, twin);
+    expectYumaError(() => {
+      throw err;
+    }, 'E_SHAPE');
+    expect(c.block).toBe(twin.block);
+    // the damaged row is the only difference (the JSON form writes it as it is)
+    m.weights[0] = good;
+    expect(text(c)).toBe(text(twin));
+    expect(c.run(6).map((r) => r.taoMinted)).toEqual(twin.run(6).map((r) => r.taoMinted));
     expect(text(c)).toBe(text(twin));
   });
 

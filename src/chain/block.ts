@@ -45,7 +45,7 @@ import { hotkeyStake, ownerOf, poolOf, stakePool, swapTaoForAlpha } from './swap
 import { resolveHyper } from '../epoch/prepare.js';
 import { CoinbaseTable } from '../wasm/coinbase.js';
 import { CBH, CBS, CB_BOUGHT, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
-import { residentHostOf } from '../wasm/resident.js';
+import { residentHostOf, type ResidentHost } from '../wasm/resident.js';
 import { LazyRecord } from './lazy.js';
 import { guard } from '../validation/read.js';
 import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
@@ -423,6 +423,46 @@ export function drainPending(
     sn.subnetEpochIndex = u64Add(sn.subnetEpochIndex, 1n);
   }
   return drained;
+}
+
+/**
+ * Whether the block at `now` may call the engine: some subnet with neurons has its epoch slot due. A superset of
+ * the epochs `drainPending` runs (the per-block cap, the input's consistency and whether the subnet emits are left
+ * out), asked before the block so that only blocks that may run an epoch keep a copy to undo.
+ */
+export function epochMayRun(s: ChainState, now: bigint): boolean {
+  const head = isHead(s);
+  for (const [n, sn] of s.subnets) {
+    if (sn.neurons.size !== 0 && (head ? shouldRunEpoch(sn, now) : legacyEpochDue(n, sn.tempo, now))) return true;
+  }
+  return false;
+}
+
+/**
+ * Before the block at `now` on a Wasm engine of this library (`host`): every epoch the block may run (a subnet with
+ * neurons whose slot may be due; the per-block cap, the input's consistency and whether the subnet emits are left
+ * out, so a superset) gets its resident matrices and the memory its run reserves now. What an epoch can throw on
+ * such an engine (a damaged row, E_LIMIT for memory the host refuses) then throws here, before anything moves;
+ * the memory stays (the arena never shrinks), so the epochs in the block do not grow it again.
+ */
+export function prepareEpochs(s: ChainState, host: ResidentHost, settings: EpochSettings, now: bigint): void {
+  const head = isHead(s);
+  let n = 0;
+  let jobs = 0;
+  for (const [netuid, sn] of s.subnets) {
+    const t = sn.neurons;
+    if (t.size === 0 || !(head ? epochMayBeDue(sn, now) : legacyEpochDue(netuid, sn.tempo, now))) continue;
+    t.prepareResident(host);
+    n = Math.max(n, t.size);
+    jobs = Math.max(jobs, t.mechanismCount);
+  }
+  // after every table's matrices: the run's scratch lies above them
+  if (n > 0) host.reserveRun(n, jobs, settings.mode);
+}
+
+/** `shouldRunEpoch` as `drainPending` asks it at `now`, after adding this block to `blocksSinceLastStep`. */
+function epochMayBeDue(sn: ChainSubnet, now: bigint): boolean {
+  return sn.tempo !== 0 && (sn.blocksSinceLastStep >= MAX_TEMPO || shouldRunEpoch(sn, now));
 }
 
 /** `epochs_deferred_this_block`: the due subnets the per-block cap defers at `now` (nothing is changed). */

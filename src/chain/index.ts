@@ -5,7 +5,7 @@
 import { createEngineSync, type Engine } from '../engine.js';
 import { YumaError, isYumaError } from '../errors.js';
 import type { ChainPath, NumericMode } from '../epoch/types.js';
-import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep } from './block.js';
+import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep, prepareEpochs } from './block.js';
 import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
 import { type ClaimRootRequest, type RootClaimPayout, claimRoot, setRootClaimThreshold, setRootClaimType } from './root-claims.js';
@@ -124,10 +124,15 @@ export class Chain {
 
   #step(undoable: boolean): BlockReport {
     const state = this.#state;
-    // a closed engine would refuse the block's first epoch after the coinbase had already moved the state
-    residentHostOf(this.engine)?.checkOpen();
     // the state holds u64 block numbers: a block past u64::MAX could not be stored, or read back by fromJSON
     if (state.block >= U64_MAX) throw new YumaError('E_RANGE', `block ${state.block} is u64::MAX: no later block exists`);
+    // on the library's engine an epoch fails only where the block has not begun: a closed engine, a damaged row,
+    // memory the host refuses (E_LIMIT); those are asked of every epoch the block may run before it starts
+    const host = residentHostOf(this.engine);
+    if (host !== null) {
+      host.checkOpen();
+      if (!this.#owned) prepareEpochs(state, host, this.settings, state.block + 1n);
+    }
     // a JSON copy costs about as much as the block on a small state and far more on a large one: only blocks that
     // run an engine of the caller's keep one
     const before = undoable ? chainStateToJSON(state) : null;

@@ -588,6 +588,20 @@ export class SubnetNeurons {
     return { jobs: this.mechs.map((_, m) => job(m, permits)), runAlone: () => host.run(this.mechs.map((_, m) => job(m, permits))), finish };
   }
 
+  /**
+   * Before a block that may run this table's epoch on `host` (the chain's, not yet changed): checks and pushes its
+   * changed rows and makes its resident matrices, as the epoch's `beginResident` would, so everything there that can
+   * fail (a damaged row, the host refusing memory) fails before the block changes anything. Pushing rows the table
+   * holds changes no outcome: the epoch pushes the same rows, and finds none left to push.
+   * @internal
+   */
+  prepareResident(host: ResidentHost): void {
+    host.checkOpen();
+    const n = this._size;
+    for (let m = 0; m < this.mechs.length; m++) this.checkChangedRows(host, this.mechs[m], n, m);
+    for (const m of this.mechs) this.pushChanged(host, m, n);
+  }
+
   /** The rows of mechanism `m` that changed since they were pushed, checked as the engine checks packed rows. */
   private checkChangedRows(host: ResidentHost, m: MechanismNeurons, n: number, index: number): void {
     let seen: Uint8Array | null = null; // made when a row needs checking (none changed: most epochs)

@@ -247,6 +247,12 @@ export interface ResidentHost {
    * one closed engine among several refuses the batch with no subnet changed.
    */
   checkOpen(): void;
+  /**
+   * Grows the memory a `run` of up to `jobs` epochs of up to `n` UIDs in `mode` reserves (its scratch and job
+   * regions above the resident blocks allocated so far), so that run cannot fail for memory: `E_LIMIT` here, before
+   * the caller has changed anything, instead of in the middle of its work.
+   */
+  reserveRun(n: number, jobs: number, mode: NumericMode): void;
 }
 
 const HOSTS = new WeakMap<object, ResidentHost>();
