@@ -31,6 +31,18 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     expect(yumaCode(() => new Chain(newChainState(), { epochMode: Object.create(null) } as never))).toBe('E_ARG');
   });
 
+  it('SubnetVolume saturates at u128::MAX as the chain\'s saturating_add (it went past it, to a state new Chain and chainStateFromJSON refuse): a stake of 10 TAO and an unstake on a volume of u128::MAX − 1 leave u128::MAX, and the chain steps on', () => {
+    const c = chain();
+    const U128 = (1n << 128n) - 1n;
+    c.state.subnets.get(1)!.subnetVolume = U128 - 1n;
+    c.addStake({ coldkey: 'a', hotkey: 'v', netuid: 1, tao: 10n * RAO });
+    expect(c.state.subnets.get(1)!.subnetVolume).toBe(U128);
+    c.removeStake({ coldkey: 'a', hotkey: 'v', netuid: 1, alpha: RAO });
+    expect(c.state.subnets.get(1)!.subnetVolume).toBe(U128);
+    expect(c.run(3)).toHaveLength(3);
+    expect(Chain.fromJSON(c.toJSON(), { engine }).state.subnets.get(1)!.subnetVolume).toBe(U128);
+  });
+
   it('requests are read once: a throwing getter is E_ARG, a null-prototype or Symbol value is E_ARG with its message built safely', () => {
     const c = chain();
     const before = text(c);

@@ -41,7 +41,7 @@ import {
 import { type SwapError, MAX_PRICE_RAO } from '../dtao/balancer.js';
 import { isHead, legacyEpochDue, rulesOf, seedAlphaOut, spotPriceShares } from './eras.js';
 import { updateRegistrationPrices } from './registration.js';
-import { hotkeyStake, ownerOf, poolOf, stakePool, swapTaoForAlpha } from './swap.js';
+import { hotkeyStake, ownerOf, poolOf, stakePool, swapTaoForAlpha, volumeAdd } from './swap.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import { CoinbaseTable } from '../wasm/coinbase.js';
 import { CBH, CBS, CB_BOUGHT, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB_REFUSED, CB_SHARES_GIVEN } from '../wasm/abi.js';
@@ -1406,7 +1406,7 @@ function applyInjection(
       sn.subnetProtocolFlow = t.getI64(i, CBS.FLOW);
       sn.subnetProtocolAlpha = u64Add(sn.subnetProtocolAlpha, bought);
       sn.subnetExcessTao = spent;
-      sn.subnetVolume += spent;
+      sn.subnetVolume = volumeAdd(sn.subnetVolume, spent);
       staked += spent;
     } else if (spent === 0n) {
       sn.subnetAlphaIn = t.get(i, CBS.ALPHA_IN);

@@ -57,7 +57,7 @@ export function swapTaoForAlpha(s: ChainState, sn: ChainSubnet, tao: bigint, lim
   sn.subnetAlphaOut = u64Add(sn.subnetAlphaOut, r.amountPaidOut);
   sn.subnetTao = u64Add(sn.subnetTao, r.amountPaidIn);
   s.totalStake = u64Add(s.totalStake, tao);
-  sn.subnetVolume += tao;
+  sn.subnetVolume = volumeAdd(sn.subnetVolume, tao);
   return r;
 }
 
@@ -69,6 +69,11 @@ export function swapAlphaForTao(s: ChainState, sn: ChainSubnet, alpha: bigint, l
   sn.subnetAlphaOut = u64Sub(sn.subnetAlphaOut, r.amountPaidIn);
   if (r.amountPaidOut !== 0n) sn.subnetTao = u64Sub(sn.subnetTao, r.amountPaidOut);
   s.totalStake = u64Sub(s.totalStake, r.amountPaidOut);
-  sn.subnetVolume += r.amountPaidOut;
+  sn.subnetVolume = volumeAdd(sn.subnetVolume, r.amountPaidOut);
   return r;
 }
+
+const U128_MAX = (1n << 128n) - 1n;
+
+/** `SubnetVolume` (u128) `saturating_add`: a volume near u128::MAX stops there (`+=` went past it, to a state no loader takes). */
+export const volumeAdd = (volume: bigint, amount: bigint): bigint => (volume + amount > U128_MAX ? U128_MAX : volume + amount);
