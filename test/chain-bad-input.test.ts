@@ -31,6 +31,49 @@ describe('Chain refuses bad input with a YumaError and changes nothing', () => {
     expect(yumaCode(() => new Chain(newChainState(), { epochMode: Object.create(null) } as never))).toBe('E_ARG');
   });
 
+  it('the state object given to new Chain stays the chain\'s and is checked before every block: edited afterwards by its caller (a subnet amount set negative: E_RANGE; a stake pool\'s value set to a string, the issuance set to a string: E_ARG) the next step is refused before anything moves (it was stepped unchecked); repaired, the chain steps as a twin loaded from its JSON', () => {
+    const staked = chain();
+    staked.addStake({ coldkey: 'a', hotkey: 'v', netuid: 1, tao: 10n * RAO });
+    const s = chainStateFromJSON(chainStateToJSON(staked.state));
+    const c = new Chain(s, { engine });
+    c.run(2);
+    const before = JSON.stringify(chainStateToJSON(s));
+    const block = s.block;
+    const edits: Array<[() => () => void, string]> = [
+      [() => { const sn = s.subnets.get(1)!; const old = sn.subnetTao; sn.subnetTao = -5n; return () => (sn.subnetTao = old); }, 'E_RANGE'],
+      [() => { const p = s.stakePools.get('v/1') as unknown as Record<string, unknown>; const old = p.value; p.value = 'x'; return () => (p.value = old); }, 'E_ARG'],
+      [() => { const o = s as unknown as Record<string, unknown>; const old = o.totalIssuance; o.totalIssuance = 'x'; return () => (o.totalIssuance = old); }, 'E_ARG'],
+    ];
+    for (const [edit, code] of edits) {
+      const undo = edit();
+      expect(yumaCode(() => c.step())).toBe(code);
+      expect(s.block).toBe(block);
+      undo();
+    }
+    expect(c.state).toBe(s);
+    expect(JSON.stringify(chainStateToJSON(s))).toBe(before);
+    const twin = Chain.fromJSON(JSON.parse(before), { engine });
+    expect(c.run(6).map((r) => r.taoMinted)).toEqual(twin.run(6).map((r) => r.taoMinted));
+    expect(text(c)).toBe(text(twin));
+  });
+
+  it('new Chain checks inside the maps and neuron tables of the state it is given (a stake pool\'s value negative: E_RANGE; a hotkey\'s owner a number: E_ARG; a table\'s stake vector a plain array: E_ARG), not only the top level', () => {
+    const withPool = () => {
+      const c = chain();
+      c.addStake({ coldkey: 'a', hotkey: 'v', netuid: 1, tao: 10n * RAO });
+      return chainStateFromJSON(chainStateToJSON(c.state));
+    };
+    const s1 = withPool();
+    s1.stakePools.get('v/1')!.value = -5n;
+    expect(yumaCode(() => new Chain(s1, { engine }))).toBe('E_RANGE');
+    const s2 = withPool();
+    (s2.hotkeys.get('v') as unknown as Record<string, unknown>).owner = 5;
+    expect(yumaCode(() => new Chain(s2, { engine }))).toBe('E_ARG');
+    const s3 = withPool();
+    (s3.subnets.get(1)!.neurons as unknown as Record<string, unknown>).stake = [0n, 0n];
+    expect(yumaCode(() => new Chain(s3, { engine }))).toBe('E_ARG');
+  });
+
   it('SubnetVolume saturates at u128::MAX as the chain\'s saturating_add (it went past it, to a state new Chain and chainStateFromJSON refuse): a stake of 10 TAO and an unstake on a volume of u128::MAX − 1 leave u128::MAX, and the chain steps on', () => {
     const c = chain();
     const U128 = (1n << 128n) - 1n;
@@ -280,6 +323,49 @@ describe('Chain.step is all or nothing', () => {
       for (const [k, v] of saved) (s as unknown as Record<string, unknown>)[k] = v;
       s.subnets.delete(3);
       Object.assign(s.subnets.get(1)!, savedSubnet);
+      expect(text(c)).toBe(before);
+      const twin = Chain.fromJSON(JSON.parse(before), { engine });
+      expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
+      expect(text(c)).toBe(text(twin));
+    });
+  }
+
+  /** Sets `obj[key]` to `value` and returns what puts the old value back. */
+  const swap = (obj: object, key: string, value: unknown) => {
+    const o = obj as Record<string, unknown>;
+    const old = o[key];
+    o[key] = value;
+    return () => {
+      o[key] = old;
+    };
+  };
+  const pool = (c: Chain) => c.state.stakePools.get('v/1')!;
+  const entryDamages: Array<[string, (c: Chain) => () => void, string]> = [
+    ['a stake pool\'s value set negative', (c) => swap(pool(c), 'value', -5n), 'E_RANGE'],
+    ['a stake pool\'s value set to a number', (c) => swap(pool(c), 'value', 5), 'E_ARG'],
+    ['a stake pool\'s value set to a string', (c) => swap(pool(c), 'value', '5'), 'E_ARG'],
+    ['a coldkey\'s share set to NaN', (c) => { const m = pool(c).shares; const old = m.get('a')!; m.set('a', NaN as never); return () => m.set('a', old); }, 'E_ARG'],
+    ['a coldkey\'s share given a negative mantissa', (c) => { const m = pool(c).shares; const old = m.get('a')!; m.set('a', { mantissa: -1n, exponent: 0 }); return () => m.set('a', old); }, 'E_RANGE'],
+    ['a stake pool\'s share denominator given a fractional exponent', (c) => swap(pool(c), 'denominator', { mantissa: 10n ** 20n, exponent: 0.5 }), 'E_RANGE'],
+    ['a hotkey\'s delegate take set to NaN', (c) => swap(c.state.hotkeys.get('v')!, 'delegateTake', NaN), 'E_NAN'],
+    ['a hotkey\'s delegate take set to -1', (c) => swap(c.state.hotkeys.get('v')!, 'delegateTake', -1), 'E_RANGE'],
+    ['a hotkey\'s owner set to a number', (c) => swap(c.state.hotkeys.get('v')!, 'owner', 5), 'E_ARG'],
+    ['a hotkey entry set to null', (c) => { const m = c.state.hotkeys; const old = m.get('v')!; m.set('v', null as never); return () => m.set('v', old); }, 'E_ARG'],
+    ['a root-claimable entry set to a string', (c) => { const m = c.state.rootClaimable; const old = m.get('v/1'); m.set('v/1', '7' as never); return () => (old === undefined ? m.delete('v/1') : m.set('v/1', old)); }, 'E_ARG'],
+    ['a child link with a negative proportion', (c) => { c.state.childKeys.set('v/1', [{ proportion: -1n, key: 'm' }]); return () => c.state.childKeys.delete('v/1'); }, 'E_RANGE'],
+    ['a neuron table\'s stake vector replaced by a plain array', (c) => swap(c.state.subnets.get(1)!.neurons, 'stake', [0n, 0n]), 'E_ARG'],
+    ['the subnet owner set to a number', (c) => swap(c.state.subnets.get(1)!, 'subnetOwner', 7), 'E_ARG'],
+  ];
+  for (const [what, damage, code] of entryDamages) {
+    it(`garbage written inside a map entry or neuron table through chain.state (${what}) refuses the next step with ${code} before the block (the re-check did not look inside, and the block ran on it); repaired, the chain steps on as a twin`, () => {
+      const c = running();
+      const before = text(c);
+      const block = c.block;
+      const undo = damage(c);
+      expect(yumaCode(() => c.step())).toBe(code);
+      expect(yumaCode(() => c.run(3))).toBe(code);
+      expect(c.block).toBe(block);
+      undo();
       expect(text(c)).toBe(before);
       const twin = Chain.fromJSON(JSON.parse(before), { engine });
       expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));

@@ -9,7 +9,7 @@ import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep, 
 import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
 import { type ClaimRootRequest, type RootClaimPayout, claimRoot, setRootClaimThreshold, setRootClaimType } from './root-claims.js';
-import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkChainState, replaceState } from './state.js';
+import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkChainState, checkChainStateEntries, replaceState } from './state.js';
 import { guard, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
 import { describe, show } from '../validation/describe.js';
@@ -41,6 +41,9 @@ export interface ChainOptions {
   epochBonds?: boolean;
 }
 
+/** `new Chain` over a state no one else holds (`fromJSON`'s): not checked before each block until `chain.state` is read. */
+let ownStateChain: (state: ChainState, opts: ChainOptions | undefined) => Chain;
+
 /** Most blocks one `Chain.run` call steps (30 days): it returns every block's report, all held in memory. */
 export const MAX_RUN_BLOCKS = 30 * 7200;
 
@@ -51,8 +54,8 @@ export const MAX_RUN_BLOCKS = 30 * 7200;
 export class Chain {
   readonly #state: ChainState;
   /**
-   * Whether the caller has been handed the live state (`chain.state`): from then on it may write anything into it, so
-   * every block checks it first. The object given to `new Chain` is checked there and is the chain's afterwards.
+   * Whether the caller holds the live state (it passed it to `new Chain`, or read `chain.state`): it may write anything
+   * into it, so every block checks it first. A chain from `fromJSON` is the only holder of its state until then.
    */
   #exposed = false;
   /** The simulator's chain (`ownChain`). */
@@ -64,11 +67,20 @@ export class Chain {
   /** Arithmetic of the epochs (`ChainOptions.epochMode`). */
   readonly epochMode: NumericMode;
 
+  /** Set around the `new Chain` of `fromJSON`, whose state no one else holds. */
+  static #ownState = false;
+
   constructor(state: ChainState, opts: ChainOptions = {}) {
+    const own = Chain.#ownState;
+    Chain.#ownState = false;
     const o = readOptions(opts, 'Chain options', ['engine', 'epochMode', 'epochPath', 'epochBonds']);
     const mode = oneOf(o.epochMode ?? 'fixed', 'epochMode', ['fixed', 'float'] as const);
     const path = oneOf(o.epochPath ?? 'sparse', 'epochPath', ['sparse', 'dense'] as const);
     this.#state = checkChainState(state);
+    checkChainStateEntries(this.#state);
+    // the caller still holds the object it passed and may write anything into it: checked before every block, as a
+    // state read through chain.state (a copy would ignore the caller's later edits without a word)
+    this.#exposed = !own;
     const e = o.engine as Partial<EpochEngineLike> | undefined;
     if (e !== undefined && (typeof e !== 'object' || e === null || typeof guard('engine', () => e.epoch) !== 'function')) {
       throw new YumaError('E_ARG', 'engine must have an epoch() method (createEngine(), createEngineSync() or createReferenceEngine())');
@@ -87,7 +99,7 @@ export class Chain {
 
   /** Loads a state from its JSON form (the golden scenarios' `initialState` format). */
   static fromJSON(json: unknown, opts?: ChainOptions): Chain {
-    return new Chain(chainStateFromJSON(json), opts);
+    return ownStateChain(chainStateFromJSON(json), opts);
   }
 
   /**
@@ -118,7 +130,10 @@ export class Chain {
    */
   step(): BlockReport {
     if (this.#owned) return this.#step(false);
-    if (this.#exposed) checkChainState(this.#state);
+    if (this.#exposed) {
+      checkChainState(this.#state);
+      checkChainStateEntries(this.#state);
+    }
     return this.#step(this.#undoable);
   }
 
@@ -131,7 +146,8 @@ export class Chain {
     const host = residentHostOf(this.engine);
     if (host !== null) {
       host.checkOpen();
-      if (!this.#owned) prepareEpochs(state, host, this.settings, state.block + 1n);
+      // a table the caller damaged through chain.state may throw a TypeError there: E_ARG, as the checks above
+      if (!this.#owned) guard('state', () => prepareEpochs(state, host, this.settings, state.block + 1n));
     }
     // a JSON copy costs about as much as the block on a small state and far more on a large one: only blocks that
     // run an engine of the caller's keep one
@@ -149,6 +165,14 @@ export class Chain {
   static {
     ownChain = (chain) => {
       chain.#owned = true;
+    };
+    ownStateChain = (state, opts) => {
+      Chain.#ownState = true;
+      try {
+        return new Chain(state, opts);
+      } finally {
+        Chain.#ownState = false;
+      }
     };
   }
 

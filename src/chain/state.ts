@@ -7,7 +7,7 @@
  */
 import { YumaError } from '../errors.js';
 import { I96F32, U64F64, U64_MAX, U96F32, fromF64, toF64 } from '../fixed/substrate-fixed.js';
-import { SubnetNeurons } from '../subnet/neurons.js';
+import { type MechanismNeurons, SubnetNeurons } from '../subnet/neurons.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import type { Hyperparams } from '../epoch/types.js';
 import { type ChainRules, eraRules } from './eras.js';
@@ -582,11 +582,62 @@ export function epochHyperOf(p: EpochParams): Partial<Hyperparams> {
   };
 }
 
+const isU16 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= U16_MAX;
+
+/** Epoch parameters `resolveHyper` takes as they are: each of its kind and within the epoch's range. */
+function epochParamsSound(p: EpochParams): boolean {
+  if (typeof p !== 'object' || p === null) return false;
+  const st = p.alphaSigmoidSteepness;
+  return isU16(p.kappa) && typeof p.bondsMovingAverage === 'bigint' && p.bondsMovingAverage >= 0n && p.bondsMovingAverage <= 1_000_000n &&
+    isU16(p.bondsPenalty) && typeof p.activityCutoffBlocks === 'bigint' && p.activityCutoffBlocks >= 0n && isU16(p.maxAllowedValidators) &&
+    typeof p.liquidAlphaOn === 'boolean' && isU16(p.alphaLow) && isU16(p.alphaHigh) && p.alphaLow <= p.alphaHigh &&
+    typeof st === 'number' && Number.isInteger(st) && st >= -32768 && st <= 32767 && typeof p.yuma3On === 'boolean';
+}
+
+/** `checkSubnetFields`' numbers and booleans all sound, read field by field (a loop over the field names made every read a keyed load). */
+function subnetFieldsSound(sn: ChainSubnet): boolean {
+  const fe = sn.firstEmissionBlockNumber;
+  return (fe === null || inRange(fe, SUBNET_INTS.firstEmissionBlockNumber)) &&
+    inRange(sn.subnetTao, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetAlphaIn, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetAlphaOut, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetProtocolAlpha, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetMovingPrice, SUBNET_INTS.subnetMovingPrice) &&
+    inRange(sn.swapBalancerQuoteWeightParts, SUBNET_INTS.swapBalancerQuoteWeightParts) &&
+    inRange(sn.minerBurned, SUBNET_INTS.minerBurned) &&
+    inRange(sn.emaPriceHalvingBlocks, SUBNET_INTS.subnetTao) &&
+    inRange(sn.lastEpochBlock, SUBNET_INTS.subnetTao) &&
+    inRange(sn.pendingEpochAt, SUBNET_INTS.subnetTao) &&
+    inRange(sn.blocksSinceLastStep, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetEpochIndex, SUBNET_INTS.subnetTao) &&
+    inRange(sn.lastMechansimStepBlock, SUBNET_INTS.subnetTao) &&
+    inRange(sn.pendingServerEmission, SUBNET_INTS.subnetTao) &&
+    inRange(sn.pendingValidatorEmission, SUBNET_INTS.subnetTao) &&
+    inRange(sn.pendingRootAlphaDivs, SUBNET_INTS.subnetTao) &&
+    inRange(sn.pendingOwnerCut, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetTaoInEmission, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetAlphaInEmission, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetAlphaOutEmission, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetExcessTao, SUBNET_INTS.subnetTao) &&
+    inRange(sn.subnetVolume, SUBNET_INTS.subnetVolume) &&
+    inRange(sn.subnetProtocolFlow, SUBNET_INTS.subnetProtocolFlow) &&
+    inRange(sn.rootProp, SUBNET_INTS.minerBurned) &&
+    inRange(sn.alphaBurned, SUBNET_INTS.subnetVolume) &&
+    inRange(sn.alphaRecycled, SUBNET_INTS.subnetVolume) &&
+    isU16(sn.netuid) && (sn.mechanism === 0 || sn.mechanism === 1) && isU16(sn.feeRate) && isU16(sn.tempo) &&
+    typeof sn.added === 'boolean' && typeof sn.palSwapInitialized === 'boolean' && typeof sn.subtokenEnabled === 'boolean' &&
+    typeof sn.networkRegistrationAllowed === 'boolean' && typeof sn.subnetEmissionEnabled === 'boolean' && typeof sn.ownerCutEnabled === 'boolean';
+}
+const inRange = (v: unknown, [lo, hi]: readonly [bigint, bigint]): boolean => typeof v === 'bigint' && v >= lo && v <= hi;
+
 function checkSubnetFields(sn: ChainSubnet, path: string): void {
   const f = sn as unknown as Record<string, unknown>;
   // checked as the epoch checks them: a value it refuses (bonds moving average above 10^6, alpha low above alpha high)
-  // stopped the subnet's first epoch in the middle of a block
-  resolveHyper(epochHyperOf(sn.epochParams), `${path}.epochParams`);
+  // stopped the subnet's first epoch in the middle of a block. Parameters of the right kinds in range (what every
+  // block of a chain whose state its caller holds asks of every subnet) pass without the epoch's generic reader,
+  // which builds a message path and an object per field; anything else goes through it for its error
+  if (!epochParamsSound(sn.epochParams)) resolveHyper(epochHyperOf(sn.epochParams), `${path}.epochParams`);
+  if (subnetFieldsSound(sn)) return;
   // the field's path is built only for the message: a state of many subnets is checked on every `new Chain`
   for (const [k, bounds] of SUBNET_INT_LIST) {
     const v = f[k];
@@ -1425,3 +1476,202 @@ const MOVING_ALPHA_BOUNDS = [I96F32.min, I96F32.max] as const;
 const STATE_U16_KEYS = ['subnetOwnerCut', 'maxEpochsPerBlock', 'defaultDelegateTake'] as const;
 const STATE_MAP_KEYS = ['hotkeys', 'ownedHotkeys', 'autoStakeDestination', 'stakePools', 'rootClaimable', 'rootClaimed', 'rootClaimType', 'rootClaimableThreshold', 'childKeys', 'parentKeys'] as const;
 const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+
+/** An account id held in the state: a non-empty string (the JSON form's `key`). */
+const isAccount = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+const isUint = (v: unknown, hi: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= hi;
+const isSafeFloat = (v: unknown): boolean => {
+  const sf = v as SafeFloat;
+  return typeof v === 'object' && v !== null && typeof sf.mantissa === 'bigint' && sf.mantissa >= 0n && sf.mantissa <= SF_MANTISSA_MAX &&
+    Number.isInteger(sf.exponent) && sf.exponent >= -1_000_000 && sf.exponent <= 1_000_000;
+};
+const SF_MANTISSA_MAX = 10n ** 21n;
+
+function accountIn(v: unknown, path: () => string): void {
+  if (!isAccount(v)) throw new YumaError('E_ARG', `${path()} must be an account id (a non-empty string), got ${describe(v)}`);
+}
+
+function uintIn(v: unknown, path: () => string, hi: number): void {
+  if (!isUint(v, hi)) toInt(v, path(), 0, hi);
+}
+
+function bigHeld(v: unknown, path: () => string, [lo, hi]: readonly [bigint, bigint]): void {
+  if (typeof v !== 'bigint' || v < lo || v > hi) bigIn(v, path(), [lo, hi]);
+}
+
+function mapIn(v: unknown, path: () => string): Map<unknown, unknown> {
+  try {
+    mapSize.call(v);
+  } catch {
+    throw new YumaError('E_ARG', `${path()} must be a Map (got ${describe(v)})`);
+  }
+  return v as Map<unknown, unknown>;
+}
+
+function safeFloatHeld(v: unknown, path: () => string): void {
+  if (isSafeFloat(v)) return;
+  const sf = v as SafeFloat;
+  if (typeof v !== 'object' || v === null || typeof sf.mantissa !== 'bigint' || typeof sf.exponent !== 'number') {
+    throw new YumaError('E_ARG', `${path()} must be a SafeFloat ({ mantissa: bigint, exponent }), got ${describe(v)}`);
+  }
+  if (sf.mantissa < 0n || sf.mantissa > SF_MANTISSA_MAX) throw new YumaError('E_RANGE', `${path()}.mantissa: ${sf.mantissa} is outside [0, 10^21]`);
+  throw new YumaError('E_RANGE', `${path()}.exponent: ${describe(sf.exponent)} is not a whole number in [-10^6, 10^6]`);
+}
+
+const REGISTRATION_SMALL = [['maxAllowedUids', MAX_NEURONS], ['immunityPeriod', U16_MAX], ['minNonImmuneUids', U16_MAX], ['immuneOwnerUidsLimit', U16_MAX], ['burnHalfLife', U16_MAX]] as const;
+const REGISTRATION_INTS = [['burn', [0n, U64_MAX]], ['minBurn', [0n, U64_MAX]], ['maxBurn', [0n, U64_MAX]], ['burnIncreaseMult', [0n, U128_MAX]], ['raoRecycledForRegistration', [0n, U128_MAX]], ['alphaBurnedByRegistration', [0n, U128_MAX]]] as const;
+const TABLE_VECTORS = [['blockAtRegistration', BigUint64Array], ['validatorPermit', Uint8Array], ['active', Uint8Array], ['stake', BigUint64Array], ['emission', BigUint64Array], ['consensus', Uint16Array], ['dividends', Uint16Array], ['validatorTrust', Uint16Array], ['stakeWeight', Uint16Array]] as const;
+const U64_RANGE = [0n, U64_MAX] as const;
+const U128_RANGE = [0n, U128_MAX] as const;
+const I96F32_RANGE = [I96F32.min, I96F32.max] as const;
+
+/**
+ * What `checkChainState` leaves out, for a state its caller holds (`chain.state` read): every entry of every map
+ * (hotkeys, owned hotkeys, auto-stake destinations, stake pools with their share pools, root claimable / claimed /
+ * claim types / thresholds, child and parent links), each subnet's owner fields, recycle-or-burn and registration
+ * record, and each neuron table's per-UID vectors (still typed arrays of its capacity, one per mechanism too).
+ * The weight and bond rows are checked where an epoch reads them (by the library's engine before the block, by any
+ * other engine inside a block that is undone). Kinds as `E_ARG`, ranges as `E_RANGE`, as `checkChainState`; an
+ * entry's path is built only for the message (a large state has tens of thousands of entries).
+ */
+export function checkChainStateEntries(s: ChainState): void {
+  guard('state', () => {
+    s.subnets.forEach((sn, netuid) => {
+      const r = sn.registration as unknown as Record<string, unknown> | null;
+      const t = sn.neurons;
+      const cap = t.capacity;
+      const sound = (sn.subnetOwner === null || isAccount(sn.subnetOwner)) && (sn.subnetOwnerHotkey === null || isAccount(sn.subnetOwnerHotkey)) &&
+        (sn.recycleOrBurn === null || sn.recycleOrBurn === 'Recycle' || sn.recycleOrBurn === 'Burn') && r === null &&
+        t.blockAtRegistration instanceof BigUint64Array && t.blockAtRegistration.length === cap && t.validatorPermit instanceof Uint8Array && t.validatorPermit.length === cap &&
+        t.active instanceof Uint8Array && t.active.length === cap && t.stake instanceof BigUint64Array && t.stake.length === cap &&
+        t.emission instanceof BigUint64Array && t.emission.length === cap && t.consensus instanceof Uint16Array && t.consensus.length === cap &&
+        t.dividends instanceof Uint16Array && t.dividends.length === cap && t.validatorTrust instanceof Uint16Array && t.validatorTrust.length === cap &&
+        t.stakeWeight instanceof Uint16Array && t.stakeWeight.length === cap && t.mechanismCount === 1 && mechanismSound(t.mechanism(0), cap);
+      if (!sound) subnetEntriesFault(sn, netuid);
+    });
+    // forEach, not for-of: no [key, value] pair made per entry (a large state has tens of thousands)
+    mapIn(s.hotkeys, () => 'state.hotkeys').forEach((info, hk) => {
+      const h = info as HotkeyInfo;
+      if (isAccount(hk) && typeof h === 'object' && h !== null && isAccount(h.owner) && (h.delegateTake === undefined || isUint(h.delegateTake, U16_MAX)) && h.childkeyTake === undefined) return;
+      const p = () => `state.hotkeys[${describe(hk)}]`;
+      accountIn(hk, () => `${p()} (key)`);
+      if (typeof h !== 'object' || h === null) throw new YumaError('E_ARG', `${p()} must be { owner, delegateTake?, childkeyTake? } (got ${describe(h)})`);
+      accountIn(h.owner, () => `${p()}.owner`);
+      if (h.delegateTake !== undefined) uintIn(h.delegateTake, () => `${p()}.delegateTake`, U16_MAX);
+      if (h.childkeyTake !== undefined) {
+        for (const [n, take] of mapIn(h.childkeyTake, () => `${p()}.childkeyTake`)) {
+          uintIn(n, () => `${p()}.childkeyTake (netuid)`, U16_MAX);
+          uintIn(take, () => `${p()}.childkeyTake[${describe(n)}]`, U16_MAX);
+        }
+      }
+    });
+    for (const [ck, list] of mapIn(s.ownedHotkeys, () => 'state.ownedHotkeys')) {
+      accountIn(ck, () => 'state.ownedHotkeys (key)');
+      if (!Array.isArray(list)) throw new YumaError('E_ARG', `state.ownedHotkeys[${describe(ck)}] must be an array of hotkeys`);
+      for (let i = 0; i < list.length; i++) accountIn(list[i], () => `state.ownedHotkeys[${describe(ck)}][${i}]`);
+    }
+    for (const [k, dest] of mapIn(s.autoStakeDestination, () => 'state.autoStakeDestination')) {
+      accountIn(k, () => 'state.autoStakeDestination (key)');
+      accountIn(dest, () => `state.autoStakeDestination[${describe(k)}]`);
+    }
+    mapIn(s.stakePools, () => 'state.stakePools').forEach((pool, k) => {
+      const o = pool as StakePool;
+      const sound = typeof o === 'object' && o !== null && isAccount(o.hotkey) && isUint(o.netuid, U16_MAX) && s.subnets.has(o.netuid) &&
+        typeof o.value === 'bigint' && o.value >= 0n && o.value <= U64_MAX && isSafeFloat(o.denominator);
+      if (!sound) stakePoolFault(s, k, o);
+      let shares: Map<unknown, unknown>;
+      try {
+        shares = mapSize.call(o.shares) >= 0 ? (o.shares as Map<unknown, unknown>) : new Map();
+      } catch {
+        throw new YumaError('E_ARG', `state.stakePools[${describe(k)}].shares must be a Map (got ${describe(o.shares)})`);
+      }
+      shares.forEach((share, ck) => {
+        if (isAccount(ck) && isSafeFloat(share)) return;
+        accountIn(ck, () => `state.stakePools[${describe(k)}].shares (key)`);
+        safeFloatHeld(share, () => `state.stakePools[${describe(k)}].shares[${describe(ck)}]`);
+      });
+    });
+    for (const [k, v] of mapIn(s.rootClaimable, () => 'state.rootClaimable')) {
+      accountIn(k, () => 'state.rootClaimable (key)');
+      bigHeld(v, () => `state.rootClaimable[${describe(k)}]`, I96F32_RANGE);
+    }
+    for (const [k, m] of mapIn(s.rootClaimed, () => 'state.rootClaimed')) {
+      accountIn(k, () => 'state.rootClaimed (key)');
+      for (const [ck, v] of mapIn(m, () => `state.rootClaimed[${describe(k)}]`)) {
+        accountIn(ck, () => `state.rootClaimed[${describe(k)}] (key)`);
+        bigHeld(v, () => `state.rootClaimed[${describe(k)}][${describe(ck)}]`, U128_RANGE);
+      }
+    }
+    for (const [ck, type] of mapIn(s.rootClaimType, () => 'state.rootClaimType')) {
+      accountIn(ck, () => 'state.rootClaimType (key)');
+      if (type === 'Swap' || type === 'Keep') continue;
+      const list = typeof type === 'object' && type !== null ? (type as { keepSubnets?: unknown }).keepSubnets : undefined;
+      if (!Array.isArray(list) || list.length === 0) throw new YumaError('E_ARG', `state.rootClaimType[${describe(ck)}] must be 'Swap', 'Keep' or { keepSubnets: [netuids] }`);
+      for (let i = 0; i < list.length; i++) uintIn(list[i], () => `state.rootClaimType[${describe(ck)}].keepSubnets[${i}]`, U16_MAX);
+    }
+    for (const [n, v] of mapIn(s.rootClaimableThreshold, () => 'state.rootClaimableThreshold')) {
+      uintIn(n, () => 'state.rootClaimableThreshold (netuid)', U16_MAX);
+      bigHeld(v, () => `state.rootClaimableThreshold[${describe(n)}]`, I96F32_RANGE);
+    }
+    for (const which of ['childKeys', 'parentKeys'] as const) {
+      for (const [k, links] of mapIn(s[which], () => `state.${which}`)) {
+        const p = () => `state.${which}[${describe(k)}]`;
+        accountIn(k, () => `${p()} (key)`);
+        if (!Array.isArray(links)) throw new YumaError('E_ARG', `${p()} must be an array of { proportion, key }`);
+        if (links.length > 5) throw new YumaError('E_LIMIT', `${p()}: at most 5 parents or children`);
+        for (let i = 0; i < links.length; i++) {
+          const l = links[i] as ChildLink;
+          if (typeof l !== 'object' || l === null) throw new YumaError('E_ARG', `${p()}[${i}] must be { proportion, key }`);
+          bigHeld(l.proportion, () => `${p()}[${i}].proportion`, U64_RANGE);
+          accountIn(l.key, () => `${p()}[${i}].key`);
+        }
+      }
+    }
+  });
+}
+
+/** Throws the YumaError for a stake pool `checkChainStateEntries` found unsound. */
+function stakePoolFault(s: ChainState, k: unknown, o: StakePool): never {
+  const p = () => `state.stakePools[${describe(k)}]`;
+  if (typeof o !== 'object' || o === null) throw new YumaError('E_ARG', `${p()} must be a stake pool (got ${describe(o)})`);
+  accountIn(o.hotkey, () => `${p()}.hotkey`);
+  uintIn(o.netuid, () => `${p()}.netuid`, U16_MAX);
+  if (!s.subnets.has(o.netuid)) throw new YumaError('E_STATE', `${p()}: stake on unknown subnet ${o.netuid}`);
+  bigHeld(o.value, () => `${p()}.value`, U64_RANGE);
+  safeFloatHeld(o.denominator, () => `${p()}.denominator`);
+  throw new YumaError('E_STATE', `${p()} is not a stake pool`);
+}
+
+const mechanismSound = (m: MechanismNeurons, cap: number): boolean =>
+  Array.isArray(m.weights) && m.weights.length === cap && m.lastUpdate instanceof BigUint64Array && m.lastUpdate.length === cap && m.incentive instanceof Uint16Array && m.incentive.length === cap;
+
+/**
+ * `checkChainStateEntries` on one subnet, field by field: throws the YumaError of the first unsound one (the fast
+ * check above takes a subnet with registration or several mechanisms here too, which passes when sound).
+ */
+function subnetEntriesFault(sn: ChainSubnet, netuid: number): void {
+  const p = () => `state.subnets[${netuid}]`;
+  if (sn.subnetOwner !== null) accountIn(sn.subnetOwner, () => `${p()}.subnetOwner`);
+  if (sn.subnetOwnerHotkey !== null) accountIn(sn.subnetOwnerHotkey, () => `${p()}.subnetOwnerHotkey`);
+  if (sn.recycleOrBurn !== null && sn.recycleOrBurn !== 'Recycle' && sn.recycleOrBurn !== 'Burn') {
+    throw new YumaError('E_ARG', `${p()}.recycleOrBurn must be 'Recycle', 'Burn' or null (got ${describe(sn.recycleOrBurn)})`);
+  }
+  const r = sn.registration as unknown as Record<string, unknown> | null;
+  if (r !== null) {
+    if (typeof r !== 'object') throw new YumaError('E_ARG', `${p()}.registration must be a registration record or null (got ${describe(r)})`);
+    for (const [k, hi] of REGISTRATION_SMALL) uintIn(r[k], () => `${p()}.registration.${k}`, hi);
+    for (const [k, bounds] of REGISTRATION_INTS) bigHeld(r[k], () => `${p()}.registration.${k}`, bounds);
+    if ((r.minBurn as bigint) > (r.maxBurn as bigint)) throw new YumaError('E_STATE', `${p()}.registration: minBurn above maxBurn`);
+  }
+  const t = sn.neurons as unknown as Record<string, unknown>;
+  const cap = sn.neurons.capacity;
+  for (const [k, Kind] of TABLE_VECTORS) {
+    const v = t[k];
+    if (!(v instanceof Kind) || v.length !== cap) throw new YumaError('E_ARG', `${p()}.neurons.${k} must stay the table's ${Kind.name} of ${cap} entries`);
+  }
+  for (let m = 0; m < sn.neurons.mechanismCount; m++) {
+    if (!mechanismSound(sn.neurons.mechanism(m), cap)) {
+      throw new YumaError('E_ARG', `${p()}.neurons mechanism ${m}: its weights, lastUpdate and incentive must stay the table's arrays of ${cap} entries`);
+    }
+  }
+}
