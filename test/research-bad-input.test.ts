@@ -198,3 +198,23 @@ describe("precision 'f32': stakes are checked as float32 holds them", () => {
     expect(Array.from(r.serverIncentive).every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('a matrix is read once', () => {
+  it("the first row's length (which sets the column count) is read once by yumaEpoch and simulateCase, as every other property (it was read twice: for the shape, then to copy the row); the outputs are the plain rows'", () => {
+    let reads = 0;
+    const counted = () =>
+      new Proxy([1, 0.5], {
+        get(t, k, r) {
+          if (k === 'length') reads++;
+          return Reflect.get(t, k, r) as unknown;
+        },
+      });
+    const plain = yumaEpoch('yuma3', { weights: [[1, 0.5], [0.2, 0.8]], stakes: [1, 2] });
+    expect(yumaEpoch('yuma3', { weights: [counted(), [0.2, 0.8]], stakes: [1, 2] }).serverIncentive).toEqual(plain.serverIncentive);
+    expect(reads).toBe(1);
+    reads = 0;
+    const run = simulateCase({ version: 'yuma3', weights: [[counted(), [0.2, 0.8]]], stakes: [[1, 2]] });
+    expect(run[0].serverIncentive).toEqual(plain.serverIncentive);
+    expect(reads).toBe(1);
+  });
+});

@@ -22,14 +22,15 @@ const MAX_SIDE = MAX_CELLS;
  * Float32Array is copied directly, an array element by element (holes E_SHAPE, non-numbers E_ARG, NaN/∞
  * E_NAN, negative E_RANGE when `nonNegative`).
  */
-function readNumbers(x: unknown, field: string, expected: number | null, out: Float64Array | null, offset: number, nonNegative: boolean): Float64Array {
+function readNumbers(x: unknown, field: string, expected: number | null, out: Float64Array | null, offset: number, nonNegative: boolean, lengthRead = false): Float64Array {
   const kind = typedArrayKind(x);
   let n: number;
   if (kind === 'Float64Array' || kind === 'Float32Array') {
     n = typedLength(x as Float64Array);
   } else {
     if (!Array.isArray(x)) throw new YumaError('E_SHAPE', `${field} must be an array of numbers (got ${describe(x)})`);
-    n = readLength(x, field, MAX_SIDE);
+    // a length the caller already read is `expected`: a second read could answer differently (a Proxy or getter)
+    n = lengthRead && expected !== null ? expected : readLength(x, field, MAX_SIDE);
   }
   if (expected !== null && n !== expected) throw new YumaError('E_SHAPE', `${field} has ${n} entries, expected ${expected}`);
   const dst = out ?? new Float64Array(n);
@@ -70,18 +71,21 @@ export function readMatrix(x: unknown, field: string, rows: number | null, cols:
     if (V === 0) throw new YumaError('E_SHAPE', `${field} has no rows`);
     const first = holeCheck(x, 0, x[0], field);
     let M = cols;
+    let firstLengthRead = false;
     if (M === null) {
       const kind = typedArrayKind(first);
       if (kind !== undefined) M = typedLength(first as Float64Array);
-      else if (Array.isArray(first)) M = readLength(first, `${field}[0]`, MAX_SIDE);
-      else throw new YumaError('E_SHAPE', `${field}[0] must be an array of numbers (got ${describe(first)})`);
+      else if (Array.isArray(first)) {
+        M = readLength(first, `${field}[0]`, MAX_SIDE);
+        firstLengthRead = true;
+      } else throw new YumaError('E_SHAPE', `${field}[0] must be an array of numbers (got ${describe(first)})`);
     }
     if (M === 0) throw new YumaError('E_SHAPE', `${field} has no columns`);
     if (V * M > MAX_CELLS) throw new YumaError('E_LIMIT', `${field} is ${V}×${M}; at most ${MAX_CELLS} entries per epoch are supported`);
     const data = new Float64Array(V * M);
     for (let v = 0; v < V; v++) {
       const row = v === 0 ? first : holeCheck(x, v, x[v], field);
-      readNumbers(row, `${field}[${v}]`, M, data, v * M, nonNegative);
+      readNumbers(row, `${field}[${v}]`, M, data, v * M, nonNegative, v === 0 && firstLengthRead);
     }
     return { data, rows: V, cols: M };
   });
