@@ -44,7 +44,7 @@ import {
   SubnetEconomy,
 } from '../src/dtao/index.js';
 import { Subnet, vecU16MaxUpscaleToU16 } from '../src/subnet/index.js';
-import { YumaRun } from '../src/research/index.js';
+import { simulateCase, YUMA_VERSIONS, YumaRun, yumaEpoch, type YumaVersion } from '../src/research/index.js';
 import { Chain, chainStateToJSON, defaultRegistration, newChainState, newSubnet } from '../src/chain/index.js';
 import { DEFAULT_OPTIONS, SHARE_MODES, STRATEGIES, resolveOptions } from '../src/sim/config.js';
 import { Network } from '../src/sim/network.js';
@@ -108,6 +108,8 @@ interface Scenario<E, S> {
   state?: (subject: S) => string;
   /** A valid operation that must still succeed on the subject after any call. */
   healthy?: (subject: S) => void;
+  /** After a refused call, before `healthy`: checks the subject against a twin that never saw the call. */
+  afterRefusal?: (subject: S, env: E) => void;
   /** Comparable text of a result (default: the value tree). */
   result?: (r: unknown) => string;
   runs: number;
@@ -137,6 +139,13 @@ function check<E, S>(sc: Scenario<E, S>): void {
       }
       expect(treeText(args), `${where}: arguments mutated`).toBe(before);
       if (!got.ok && sc.state) expect(sc.state(subject), `${where}: a refused call changed the state`).toBe(stateBefore);
+      if (!got.ok && sc.afterRefusal) {
+        try {
+          sc.afterRefusal(subject, env);
+        } catch (e) {
+          throw new Error(`${where}: after the refusal the subject differs from a twin that never saw the call: ${safeText(e)}`);
+        }
+      }
       if (sc.healthy) {
         try {
           sc.healthy(subject);
@@ -270,8 +279,10 @@ describe('fuzz: YumaRun', () => {
     return { r, bonds };
   };
   type RunSubject = ReturnType<typeof run>;
+  /** The epoch a refused run and its twin both take next: their outputs and bond state must agree bit for bit. */
+  const nextWeights = Float64Array.from({ length: V * M }, (_, i) => ((i * 3) % 4) + 0.5);
   const weights = fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: V * M, maxLength: V * M });
-  it('YumaRun.epoch(weights, stakes) and resetBondColumn(column): a refused call leaves the bond state and epoch count as they were', () => {
+  it('YumaRun.epoch(weights, stakes) and resetBondColumn(column): a refused call leaves the bond state and epoch count as they were, and its next epoch equals a twin run\'s that never saw the call', () => {
     for (const precision of ['f64', 'f32'] as const) {
       check({
         name: `YumaRun.epoch (${precision})`,
@@ -279,6 +290,7 @@ describe('fuzz: YumaRun', () => {
         setup: () => run(precision),
         call: (subject, [w, stakes]) => (subject as RunSubject).r.epoch(w as Float64Array, stakes as number[]).serverIncentive.slice(),
         state: (subject) => snapshotText({ bonds: (subject as RunSubject).bonds, epochs: (subject as RunSubject).r.epochCount }),
+        afterRefusal: (subject) => expect(snapshotText((subject as RunSubject).r.epoch(nextWeights, [2, 5, 1]))).toBe(snapshotText(run(precision).r.epoch(nextWeights, [2, 5, 1]))),
         healthy: (subject) => void (subject as RunSubject).r.epoch(new Float64Array(V * M).fill(1), [1, 1, 1]),
         result: (r) => snapshotText(r),
         runs: 40,
@@ -289,10 +301,82 @@ describe('fuzz: YumaRun', () => {
         setup: () => run(precision),
         call: (subject, [c]) => (subject as RunSubject).r.resetBondColumn(c as number),
         state: (subject) => snapshotText({ bonds: (subject as RunSubject).bonds, epochs: (subject as RunSubject).r.epochCount }),
+        afterRefusal: (subject) => expect(snapshotText((subject as RunSubject).r.epoch(nextWeights, [2, 5, 1]))).toBe(snapshotText(run(precision).r.epoch(nextWeights, [2, 5, 1]))),
         healthy: (subject) => void (subject as RunSubject).r.epoch(new Float64Array(V * M).fill(1), [1, 1, 1]),
         runs: 30,
       });
     }
+  });
+});
+
+// ------------------------------------------------------------------------------------------------ research functions
+
+describe('fuzz: research epochs, cases and runs', () => {
+  const V = 3;
+  const M = 4;
+  const unit = fc.double({ min: 0, max: 1, noNaN: true });
+  const matrix = fc.array(fc.array(fc.double({ min: 0, max: 1e3, noNaN: true }), { minLength: M, maxLength: M }), { minLength: V, maxLength: V });
+  const stakes = fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), { minLength: V, maxLength: V });
+  const config = fc.record(
+    {
+      kappa: unit,
+      bondPenalty: unit,
+      bondMovingAvg: unit,
+      alphaLow: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      alphaHigh: fc.double({ min: 0.5, max: 1, noNaN: true }),
+      liquidAlpha: fc.boolean(),
+      decayRate: unit,
+    },
+    { requiredKeys: [] },
+  );
+  const options = fc.record({ precision: fc.constantFrom('f64', 'f32'), nonFinite: fc.constantFrom('zero', 'torch'), legacyConsensus: fc.boolean() }, { requiredKeys: [] });
+  const versions = fc.constantFrom(...YUMA_VERSIONS);
+
+  it('yumaEpoch(version, input, config, options) for every version: a result or a YumaError with a code, the arguments untouched, a transparent copy read once to the same result', () => {
+    check({
+      name: 'yumaEpoch',
+      env: versions,
+      args: () => fc.tuple(fc.record({ weights: matrix, stakes, bondsOld: matrix, consensusOld: fc.array(unit, { minLength: M, maxLength: M }) }, { requiredKeys: ['weights', 'stakes'] }), config, options),
+      call: (_s, [input, cfg, opts], version) => yumaEpoch(version as YumaVersion, input as never, cfg as never, opts as never),
+      result: (r) => snapshotText(r),
+      runs: 80,
+    });
+  });
+
+  it('simulateCase(input) for every version, with a bond reset: a result or a YumaError with a code, the arguments untouched', () => {
+    check({
+      name: 'simulateCase',
+      env: versions,
+      args: (version) =>
+        fc.tuple(
+          fc.record(
+            {
+              version: fc.constant(version),
+              weights: fc.tuple(matrix, matrix),
+              stakes: fc.tuple(stakes, stakes),
+              config,
+              resetBonds: fc.record({ epoch: fc.integer({ min: 1, max: 1 }), column: fc.integer({ min: 0, max: M - 1 }) }),
+              precision: fc.constantFrom('f64', 'f32'),
+            },
+            { requiredKeys: ['version', 'weights', 'stakes'] },
+          ),
+        ),
+      call: (_s, [input]) => simulateCase(input as never),
+      result: (r) => snapshotText(r),
+      runs: 60,
+    });
+  });
+
+  it('new YumaRun(version, shape, config, options) and its first epoch: a result or a YumaError with a code, the arguments untouched', () => {
+    const w = Float64Array.from({ length: V * M }, (_, i) => (i * 5) % 7);
+    check({
+      name: 'new YumaRun',
+      env: versions,
+      args: () => fc.tuple(fc.record({ validators: fc.constant(V), servers: fc.constant(M) }), config, fc.record({ precision: fc.constantFrom('f64', 'f32') }, { requiredKeys: [] })),
+      call: (_s, [shape, cfg, opts], version) => new YumaRun(version as YumaVersion, shape as never, cfg as never, opts as never).epoch(w, [3, 2, 1]).serverIncentive.slice(),
+      result: (r) => snapshotText(r),
+      runs: 60,
+    });
   });
 });
 
