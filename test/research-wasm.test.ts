@@ -425,14 +425,15 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     expect(firstDifference(got[0].serverConsensusWeight, want[0].serverConsensusWeight)).toBe('');
   });
 
-  // Crossing buckets of 1 … 17 candidates (column m holds m + 1 of them: odd and even counts on both sides of the
-  // select's limit of 16 for comparing pairs without sorting, so its padded last pair and the radix select both
-  // run) whose values tie in some rows, or, where κ lies beyond their stake, only zeros of both signs (every
-  // candidate equal: the walk in row order decides between −0 and +0). Each row sums to the same raw total
-  // (the last column balances it), so normalisation keeps the values' order and their ties exactly.
+  // Crossing buckets of 1 … 33 candidates (column m holds m + 1 of them: odd and even counts up to the select's
+  // limit of 16 for comparing pairs without sorting and up to twice it, so its padded last pair, the radix select
+  // and the pairs after a radix step all run) whose values tie in some rows, or, where κ lies beyond their stake,
+  // only zeros of both signs (every candidate equal: the walk in row order decides between −0 and +0). Each row
+  // sums to the same raw total (the last column balances it), so normalisation keeps the values' order and their
+  // ties exactly.
   const fewCandidates = (V: number, seed: number): Case => {
     const rnd = prng(seed);
-    const M = 18;
+    const M = 34;
     const weights = [0, 1].map((e) =>
       Array.from({ length: V }, (_, v) => {
         const row = Float64Array.from({ length: M - 1 }, (_, m) => {
@@ -446,8 +447,8 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     return { V, M, weights, stakes };
   };
 
-  it.each([0.2, 0.5, 0.8])('crossing buckets of 1 … 17 candidates with ties, or of ±0 only (40×18, κ %s): the same bits, every version', (kappa) => {
-    const c = fewCandidates(40, 23);
+  it.each([0.2, 0.5, 0.8])('crossing buckets of 1 … 33 candidates with ties, or of ±0 only (48×34, κ %s): the same bits, every version', (kappa) => {
+    const c = fewCandidates(48, 23);
     for (const version of YUMA_VERSIONS) {
       const cfg = resolveConfig(version, { kappa });
       const want = referenceRun(version, c, cfg, NUM, null, null);
