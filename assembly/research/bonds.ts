@@ -49,18 +49,22 @@ export const MAXINT: f64 = 18446744073709551616.0;
 
 /** The exponent of liquidAlpha2: −steepness·(gap − 0.5), the gap clamped to [0, 1]. */
 // @ts-ignore: decorator
-@inline function liquidExponent2(w: v128, b: v128, c: v128): v128 {
+@inline function liquidExponent2(
+  w: v128, b: v128, c: v128, one: v128 = f64x2.splat(1), half: v128 = f64x2.splat(0.5), negSteep: v128 = f64x2.splat(-steepness),
+): v128 {
   let d = v128.bitselect(f64x2.sub(w, c), f64x2.sub(b, w), f64x2.ge(w, b));
-  d = f64x2.pmin(f64x2.pmax(d, f64x2.splat(0)), f64x2.splat(1));
-  return f64x2.mul(f64x2.splat(-steepness), f64x2.sub(d, f64x2.splat(0.5)));
+  d = f64x2.pmin(f64x2.pmax(d, f64x2.splat(0)), one);
+  return f64x2.mul(negSteep, f64x2.sub(d, half));
 }
 
 /** liquidAlpha2 from e^x: low + span/(1 + e), clamped to [low, high]. */
 // @ts-ignore: decorator
-@inline function liquidSigmoid2(e: v128): v128 {
-  const low = f64x2.splat(alphaLow);
-  const a = f64x2.add(low, f64x2.div(f64x2.splat(alphaHigh - alphaLow), f64x2.add(f64x2.splat(1), e)));
-  return f64x2.pmin(f64x2.pmax(a, low), f64x2.splat(alphaHigh));
+@inline function liquidSigmoid2(
+  e: v128, low: v128 = f64x2.splat(alphaLow), span: v128 = f64x2.splat(alphaHigh - alphaLow), one: v128 = f64x2.splat(1),
+  high: v128 = f64x2.splat(alphaHigh),
+): v128 {
+  const a = f64x2.add(low, f64x2.div(span, f64x2.add(one, e)));
+  return f64x2.pmin(f64x2.pmax(a, low), high);
 }
 
 /** Liquid alpha of entry (v, m): 0 outside the validator × server block of full matrices. */
@@ -77,7 +81,13 @@ export function relativeRowLiquid(v: i32): void {
   const oRow = B_OLD != 0 ? rowAt(B_OLD, v) : 0;
   const aRow = LIQUID != 0 ? rowAt(LIQUID, v) : 0;
   const zero = f64x2.splat(0);
-  const one = f64x2.splat(1);
+  // The loops' constants through memory (held: V8 would rebuild each at every use).
+  const one = held(0, f64x2.splat(1));
+  const half = held(1, f64x2.splat(0.5));
+  const negSteep = held(2, f64x2.splat(-steepness));
+  const low = held(3, f64x2.splat(alphaLow));
+  const span = held(4, f64x2.splat(alphaHigh - alphaLow));
+  const high = held(5, f64x2.splat(alphaHigh));
   const c0 = inBlock(v) ? blockCol0 : n;
   let m = 0;
   // Outside the block: alpha 0, keep 1.
@@ -95,15 +105,15 @@ export function relativeRowLiquid(v: i32): void {
   for (let j = m; j < pairsEnd; j += 2) {
     const o = <usize>j << 3;
     const old = oRow != 0 ? v128.load(oRow + o) : zero;
-    v128.store(x + o, liquidExponent2(v128.load(wRow + o), old, v128.load(C_LIQUID + o)));
+    v128.store(x + o, liquidExponent2(v128.load(wRow + o), old, v128.load(C_LIQUID + o), one, half, negSteep));
   }
   expRow(x + (<usize>m << 3), x + (<usize>m << 3), pairsEnd - m);
   for (; m + 2 <= n; m += 2) {
     const o = <usize>m << 3;
     const old = oRow != 0 ? v128.load(oRow + o) : zero;
     const w = v128.load(wRow + o);
-    const a = liquidSigmoid2(v128.load(x + o));
-    const b = relativeStep2(old, w, a, f64x2.sub(one, a));
+    const a = liquidSigmoid2(v128.load(x + o), low, span, one, high);
+    const b = relativeStep2(old, w, a, f64x2.sub(one, a), one);
     v128.store(bRow + o, b);
     v128.store(COL_SUM + o, f64x2.add(v128.load(COL_SUM + o), b));
     if (aRow != 0) v128.store(aRow + o, a);
