@@ -130,7 +130,14 @@ function expectSameBits(got: YumaEpochResult, want: KernelOutput, label: string)
     const gv = flatten(g[key] as Float64Array[], wv.length / (g[key] as Float64Array[]).length);
     expect(firstDifference(gv, wv), `${label} ${key}`).toBe('');
   }
+  expect('alpha' in g && g.alpha !== undefined, `${label} alpha present`).toBe(w.alpha !== undefined);
   if (typeof w.alpha === 'number') expect(got.alpha, `${label} alpha`).toBe(w.alpha);
+  else if (w.alpha !== undefined) {
+    const wa = w.alpha as Float64Array;
+    const ga = got.alpha as Float64Array[];
+    expect(Array.isArray(ga), `${label} alpha is a matrix`).toBe(true);
+    expect(firstDifference(flatten(ga, wa.length / ga.length), wa), `${label} alpha`).toBe('');
+  }
   expect(got.degenerateConsensus, `${label} degenerate`).toBe(want.degenerateConsensus);
 }
 
