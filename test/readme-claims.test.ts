@@ -32,6 +32,7 @@ describe('README claims', () => {
     const vectors = subtensorVectors;
     const epoch = vectors.filter((v) => v.kind === 'epoch').length;
     const math = vectors.filter((v) => v.kind === 'math-fn').length;
+    expect([epoch, math]).toEqual([29, 37]);
     expect(README).toContain(`all ${epoch} epoch vectors`);
     expect(README).toContain(`its ${math} math-helper vectors`);
   });
