@@ -52,7 +52,7 @@ describe('research properties (fast-check)', () => {
         for (const r of out) {
           for (const [k, v] of Object.entries(r)) for (const x of allNumbers(v)) if (!Number.isFinite(x)) throw new Error(`${version} ${k} has ${x}`);
           const si = sum(r.serverIncentive);
-          if (!r.degenerateConsensus || winnerTakesAll) expect(si === 0 || Math.abs(si - 1) < 1e-6, `${version} Σ incentive = ${si}`).toBe(true);
+          expect(si === 0 || Math.abs(si - 1) < 1e-6, `${version} Σ incentive = ${si}`).toBe(true);
           const sd = sum(r.validatorReward);
           const sdn = sum(r.validatorRewardNormalized);
           expect(Math.abs(sdn - sd / (sd + 1e-6)), `${version} Σ D_norm = ${sdn}, ΣD = ${sd}`).toBeLessThan(1e-5);
