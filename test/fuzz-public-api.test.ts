@@ -609,6 +609,7 @@ describe('fuzz: CLI', () => {
         expect([0, 2], r.stderr).toContain(r.code);
         expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
         if (r.code === 0) expect(JSON.parse(r.stdout).incentive).toBeInstanceOf(Array);
+        else expect(r.stderr.trim(), 'exit 2 without a message').not.toBe('');
       }),
       { seed: FUZZ_SEED, numRuns: fuzzRuns(200) },
     );
