@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { YumaRun, renderCasesHtml, resetsBonds, runYumaSimCase, simulateCase, summaryRows, yumaEpoch, yumaSimCaseFromJson, type YumaPrecision, type YumaSimCase } from '../src/research/index.js';
+import { YUMA_VERSIONS, YumaRun, renderCasesHtml, resetsBonds, runYumaSimCase, simulateCase, summaryRows, yumaEpoch, yumaSimCaseFromJson, type YumaPrecision, type YumaSimCase } from '../src/research/index.js';
 import { expectYumaError } from './helpers/errors.js';
 
 const V = 2;
@@ -166,9 +166,13 @@ describe('renderCasesHtml and summaryRows show each case and run as they were wh
     expectYumaError(() => renderCasesHtml([{ c, runs: [other] }], 0.99), 'E_ARG');
   });
 
-  it("a case whose reset names an epoch or column it does not have is E_RANGE at the run, whichever the version", () => {
+  it("a case whose reset names an epoch or column it does not have is E_RANGE at the run, whichever the version; a column that is no number is E_ARG", () => {
     const c = load();
-    expectYumaError(() => runYumaSimCase({ ...c, resetBonds: { epoch: 40, column: 1 } }, 'yuma1'), 'E_RANGE');
+    expect([c.weights.length, c.servers.length]).toEqual([40, 2]);
+    for (const version of YUMA_VERSIONS) {
+      expectYumaError(() => runYumaSimCase({ ...c, resetBonds: { epoch: 40, column: 1 } }, version), 'E_RANGE');
+      expectYumaError(() => runYumaSimCase({ ...c, resetBonds: { epoch: 2, column: 2 } }, version), 'E_RANGE');
+    }
     expectYumaError(() => runYumaSimCase({ ...c, resetBonds: { epoch: 2, column: '1' as never } }, 'yuma1'), 'E_ARG');
   });
 });
