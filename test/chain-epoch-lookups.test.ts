@@ -254,6 +254,7 @@ describe('update_value_for_one with 0', () => {
     const bits = (p: SharePool) => JSON.stringify({ v: p.value, d: p.denominator, s: [...p.shares] }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    let updates = 0;
     for (const holders of [['w'], ['w', 'x']]) {
       const fast = pool('h', 1, 0n);
       poolUpdateOne(fast, 'w', 5_000_000_000_000n);
@@ -269,9 +270,11 @@ describe('update_value_for_one with 0', () => {
         poolUpdateOne(fast, ck, u);
         oracle(slow, ck, u);
         expect(bits(fast)).toBe(bits(slow));
+        updates++;
       }
       if (holders.length === 1) expect(fast.shares.get('w')).toEqual(fast.denominator);
     }
+    expect(updates).toBe(600);
   });
 
   it('drops a stored zero share, and any share of a pool without a denominator (the crate\'s arithmetic does)', () => {
