@@ -9,7 +9,9 @@ function deviations(path: 'sparse' | 'dense') {
   const worst: Record<string, number> = { bonds: 0, emission: 0 };
   for (const f of U16_FIELDS) worst[f] = 0;
   const failures: string[] = [];
+  let cases = 0;
   for (const c of loadConformance(path)) {
+    cases++;
     const p = prepareEpoch(c.input, c.hyper, { mode: 'float', path });
     const r = referenceEpoch(p);
     const n = p.n;
@@ -38,13 +40,14 @@ function deviations(path: 'sparse' | 'dense') {
       }
     }
   }
-  return { worst, failures };
+  return { worst, failures, cases };
 }
 
 describe('float reference epoch vs chain-computed epochs', () => {
   for (const path of ['sparse', 'dense'] as const) {
     it(`${path}: 120 cases within float tolerance`, () => {
-      const { worst, failures } = deviations(path);
+      const { worst, failures, cases } = deviations(path);
+      expect(cases).toBe(120);
       console.log(`[reference ${path}] max deviation: ${JSON.stringify(worst)}`);
       expect(failures.slice(0, 20)).toEqual([]);
     });
