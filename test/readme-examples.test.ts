@@ -44,6 +44,8 @@ describe('README examples', () => {
     const one = createEngineSync().epochs(subnets, { mode: 'float' });
     expect(outs.map((o) => Array.from(o.incentive))).toEqual(one.map((o) => Array.from(o.incentive)));
     expect(outs.map((o) => o.serverEmission)).toEqual(one.map((o) => o.serverEmission));
+    // every field of every output, not only the two the sample prints
+    expect(outs.map((o) => toJSON(o))).toEqual(one.map((o) => toJSON(o)));
     expect(() => engine.epochs(subnets)).toThrow(/closed/);
   });
 
