@@ -579,7 +579,7 @@ function ulpOf(x: number): number {
 }
 
 describe('the liquid-alpha exponential', () => {
-  it('Wasm (pairs and scalar) and TypeScript give the same bits, within 1 ulp of Math.exp, on 20 000 arguments in [−746, 710]', () => {
+  it('Wasm (pairs and scalar) and TypeScript give the same bits, within 1 ulp of Math.exp, on 20 001 arguments in [−746, 710] (8 edge values, 19 993 random)', () => {
     const rnd = prng(3);
     const xs = new Float64Array(20001);
     for (let i = 0; i < xs.length; i++) xs[i] = i < 8 ? [-746, -745.1, -700, -1e-300, 0, 1e-300, 709.7, 710][i] : rnd() < 0.7 ? (rnd() - 0.5) * 40 : -746 + rnd() * 1456;
