@@ -332,7 +332,7 @@ describe('fuzz: research epochs, cases and runs', () => {
   const options = fc.record({ precision: fc.constantFrom('f64', 'f32'), nonFinite: fc.constantFrom('zero', 'torch'), legacyConsensus: fc.boolean() }, { requiredKeys: [] });
   const versions = fc.constantFrom(...YUMA_VERSIONS);
 
-  it('yumaEpoch(version, input, config, options) for every version: a result or a YumaError with a code, the arguments untouched, a transparent copy read once to the same result', () => {
+  it('yumaEpoch(version, input, config, options), 80 runs each drawing one of the six versions: a result or a YumaError with a code, the arguments untouched, a transparent copy read once to the same result', () => {
     check({
       name: 'yumaEpoch',
       env: versions,
@@ -343,7 +343,7 @@ describe('fuzz: research epochs, cases and runs', () => {
     });
   });
 
-  it('simulateCase(input) for every version, with a bond reset: a result or a YumaError with a code, the arguments untouched', () => {
+  it('simulateCase(input) with a bond reset, 60 runs each drawing one of the six versions: a result or a YumaError with a code, the arguments untouched', () => {
     check({
       name: 'simulateCase',
       env: versions,
