@@ -80,17 +80,21 @@ describe('YumaRun.epoch reads a typed array of weights through its internal slot
 
     it(`${precision}: a refused epoch (a NaN weight) behind a throwing own 'length' getter is E_NAN and keeps the bond state`, () => {
       const run = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
-      const bonds = Array.from(run.epoch(Float64Array.from(RAW), STAKES).validatorBonds);
+      const view = run.epoch(Float64Array.from(RAW), STAKES).validatorBonds;
+      const bonds = Array.from(view);
       const w = Float64Array.from(RAW);
       w[4] = NaN;
       Object.defineProperty(w, 'length', { get: hostile });
       expect(expectYumaError(() => run.epoch(w, STAKES), 'E_NAN').message).toContain('weights[4] is NaN');
       expect(run.epochCount).toBe(1);
+      // the run's bond state (its own output view) holds the first epoch's bonds, not a half-run refused epoch's
+      expect(Array.from(view)).toEqual(bonds);
       // the next epoch reads the bond state the first one left: the same outputs as a run that never saw the refusal
       const clean = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
       clean.epoch(Float64Array.from(RAW), STAKES);
       expect(outputs(run.epoch(Float64Array.from(RAW), STAKES))).toEqual(outputs(clean.epoch(Float64Array.from(RAW), STAKES)));
       expect(bonds.length).toBe(V * M);
+      expect(bonds.some((b) => b > 0)).toBe(true);
     });
   }
 });
