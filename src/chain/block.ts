@@ -426,19 +426,6 @@ export function drainPending(
 }
 
 /**
- * Whether the block at `now` may call the engine: some subnet with neurons has its epoch slot due. A superset of
- * the epochs `drainPending` runs (the per-block cap, the input's consistency and whether the subnet emits are left
- * out), asked before the block so that only blocks that may run an epoch keep a copy to undo.
- */
-export function epochMayRun(s: ChainState, now: bigint): boolean {
-  const head = isHead(s);
-  for (const [n, sn] of s.subnets) {
-    if (sn.neurons.size !== 0 && (head ? shouldRunEpoch(sn, now) : legacyEpochDue(n, sn.tempo, now))) return true;
-  }
-  return false;
-}
-
-/**
  * Before the block at `now` on a Wasm engine of this library (`host`): every epoch the block may run (a subnet with
  * neurons whose slot may be due; the per-block cap, the input's consistency and whether the subnet emits are left
  * out, so a superset) gets its resident matrices and the memory its run reserves now. What an epoch can throw on
