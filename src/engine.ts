@@ -59,6 +59,12 @@ export interface EngineOptions {
 /** Target size of one group of jobs in Wasm memory (about what stays in L2/L3 between write and read). */
 const CHUNK_BYTES = 1 << 20;
 
+/** What a resident run on one thread reserves: its scratch, one job of up to `maxN` UIDs, its job pointer. */
+const aloneRunBytes = (scratchBytes: number, maxN: number): number => align(scratchBytes) + residentJobBytes(maxN) + 32;
+
+/** What `shareJobs` reserves for `count` jobs over two threads: a scratch each, the job and done lists, the jobs. */
+const sharedRunBytes = (scratchBytes: number, count: number, jobsBytes: number): number => 2 * align(scratchBytes) + 2 * align(4 * count) + 64 + jobsBytes;
+
 class WasmEngine implements Engine {
   private readonly k: KernelExports;
   private readonly arena: Arena;
@@ -86,8 +92,8 @@ class WasmEngine implements Engine {
         if (this.closed) throw new YumaError('E_STATE', 'this engine was closed');
         const scratch = mode === 'fixed' ? this.k.scratchBytesFixed(n) : this.k.scratchBytesFloat(n);
         // the larger of what runResident reserves on this thread and what shareJobs reserves for both
-        const alone = align(scratch) + residentJobBytes(n) + 32;
-        const shared = this.helper && jobs > 1 ? 2 * align(scratch) + 2 * align(4 * jobs) + 64 + jobs * residentJobBytes(n) : 0;
+        const alone = aloneRunBytes(scratch, n);
+        const shared = this.helper && jobs > 1 ? sharedRunBytes(scratch, jobs, jobs * residentJobBytes(n)) : 0;
         this.arena.reset();
         this.arena.reserve(Math.max(alone, shared));
       },
@@ -181,7 +187,7 @@ class WasmEngine implements Engine {
       const scratchBytes = this.scratchBytes(jobs, idx, mode);
       const a = this.arena;
       a.reset();
-      a.reserve(align(scratchBytes) + residentJobBytes(Math.max(...idx.map((i) => jobs[i].n))) + 32);
+      a.reserve(aloneRunBytes(scratchBytes, Math.max(...idx.map((i) => jobs[i].n))));
       const scratch = a.alloc(scratchBytes);
       const jobsPtr = a.alloc(4);
       const base = a.mark();
@@ -229,7 +235,7 @@ class WasmEngine implements Engine {
     const count = idx.length;
     const a = this.arena;
     a.reset();
-    a.reserve(2 * align(scratchBytes) + 2 * align(4 * count) + 64 + jobsBytes);
+    a.reserve(sharedRunBytes(scratchBytes, count, jobsBytes));
     const mine = a.alloc(scratchBytes);
     const theirs = a.alloc(scratchBytes);
     const jobsPtr = a.alloc(4 * count);
