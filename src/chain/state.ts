@@ -12,6 +12,7 @@ import { resolveHyper } from '../epoch/prepare.js';
 import type { Hyperparams } from '../epoch/types.js';
 import { type ChainRules, eraRules } from './eras.js';
 import { describe } from '../validation/describe.js';
+import { U128_MAX } from '../units.js';
 import { guard, readList, readOptions } from '../validation/read.js';
 import { toAmount, toBool, toInt } from '../validation/values.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
@@ -475,7 +476,6 @@ export const storageOrderKey = (netuid: number): number => (netuid & 0xff) * 256
 type Json = Record<string, unknown>;
 
 const U16_MAX = 65535;
-const U128_MAX = (1n << 128n) - 1n;
 
 function bad(path: string, what: string): never {
   throw new YumaError('E_SHAPE', `${path}: ${what}`);

@@ -5,6 +5,7 @@
  */
 import { type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, limitPriceFromRao } from '../dtao/balancer.js';
 import { u64SatAdd as u64Add, u64SatSub as u64Sub } from '../fixed/substrate-fixed.js';
+import { U128_MAX } from '../units.js';
 import { constantProductSwap, isHead } from './eras.js';
 import { SF_ZERO, poolUpdateOne } from './safe-float.js';
 import { type ChainState, type ChainSubnet, HotkeyNetuidMap, type StakePool, StakePoolMap, poolKey } from './state.js';
@@ -72,8 +73,6 @@ export function swapAlphaForTao(s: ChainState, sn: ChainSubnet, alpha: bigint, l
   sn.subnetVolume = volumeAdd(sn.subnetVolume, r.amountPaidOut);
   return r;
 }
-
-const U128_MAX = (1n << 128n) - 1n;
 
 /** `SubnetVolume` (u128) `saturating_add`: a volume near u128::MAX stops there (`+=` went past it, to a state no loader takes). */
 export const volumeAdd = (volume: bigint, amount: bigint): bigint => (volume + amount > U128_MAX ? U128_MAX : volume + amount);

@@ -7,6 +7,7 @@
  */
 import { safePowRatioScaled } from './bigmath.js';
 import { U64F64, U64_MAX, divChecked, fromInt, mulSat, satSub, toU64Sat } from '../fixed/substrate-fixed.js';
+import { U128_MAX } from '../units.js';
 
 export const PERQUINTILL = 1_000_000_000_000_000_000n;
 export const MIN_WEIGHT_PARTS = PERQUINTILL / 100n;
@@ -18,7 +19,6 @@ export const MIN_PRICE_RAO = 1_000n;
 export const MAX_PRICE_RAO = 1_000_000_000_000_000n;
 
 const ONE_U64F64 = 1n << 64n;
-const U128_MAX = (1n << 128n) - 1n;
 
 /** What the swap reads and writes of a subnet. */
 export interface SwapPoolState {

@@ -11,10 +11,9 @@ import { RULE_MECHANISM_PERMITS, sparseRule } from '../epoch/path-rules.js';
 import { withPreviousPermits, type PreparedEpoch } from '../epoch/prepare.js';
 import { toEpochOutput, type RawEpochResult } from '../epoch/result.js';
 import type { EpochOutput, MechanismEpochOutput } from '../epoch/types.js';
-import { U64_MAX } from '../units.js';
+import { U128_MAX, U64_MAX } from '../units.js';
 
 const FRAC = 64n;
-const U128_MAX = (1n << 128n) - 1n;
 
 // U64F64 as its raw u128 bits.
 const u64f64FromInt = (x: bigint): bigint => x << FRAC; // saturating_from_num of a u16/u64: always fits
