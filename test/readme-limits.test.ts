@@ -10,7 +10,12 @@ import { conformanceFiles, loadConformance, type ConformanceCase } from './helpe
 import { describe, expect, it } from 'vitest';
 import { MAX_RUN_BLOCKS } from '../src/chain/index.js';
 import { MAX_INPUT_FILE_BYTES } from '../src/cli/files.js';
-import { MAX_JSON_ITEMS } from '../src/epoch/json.js';
+import { MAX_JSON_ITEMS, fromJSON, toJSON } from '../src/epoch/json.js';
+import { SubnetEconomy, splitBlockEmission } from '../src/dtao/coinbase.js';
+import { splitProRata } from '../src/dtao/payout.js';
+import { emissionShares } from '../src/dtao/shares.js';
+import { Pool } from '../src/dtao/pool.js';
+import { RAO } from '../src/units.js';
 import { MAX_BATCH, MAX_BATCH_CELLS, MAX_MECHANISMS, MAX_NOMINATORS, MAX_SUBNETS, MAX_UIDS } from '../src/epoch/limits.js';
 import { MAX_NETWORK_BYTES, MAX_REPORT_POINTS, resolveOptions } from '../src/sim/config.js';
 import { MAX_RESIDENT_BYTES, residentBytes, residentSlots } from '../src/wasm/resident.js';
@@ -130,5 +135,44 @@ describe('README limits: a subnet of 4096 UIDs', () => {
     for (let i = 0; i < 4096; i++) s.register(`hk${i}`);
     expect(s.incentive()).toHaveLength(4096);
     expect(yumaCode(() => new Subnet({ engine, n: 4097, tempo: 1 }))).toBe('E_RANGE');
+  });
+});
+
+describe('README limits: each list limit is enforced at its stated value', () => {
+  const engine = createEngineSync();
+  const one: EpochInput = {
+    n: 1, currentBlock: 100, tempo: 10, lastStepBlock: 0, stake: [1000n], weights: [[[0, 65535]]], bonds: [[]],
+    lastUpdate: [90], blockAtRegistration: [1], validatorPermit: [true], raoEmission: 1_000_000_000n,
+  };
+
+  it('epochs in one engine.epochs call: 4096 run, 4097 are E_LIMIT', () => {
+    expect(engine.epochs(new Array(MAX_BATCH).fill({ input: one }))).toHaveLength(4096);
+    expect(yumaCode(() => engine.epochs(new Array(MAX_BATCH + 1).fill({ input: one })))).toBe('E_LIMIT');
+  });
+
+  it('subnets in a per-subnet dTAO list: 4096 prices or shares are taken, 4097 are E_LIMIT (emissionShares, splitBlockEmission); a SubnetEconomy holds 4096 subnets and refuses the 4097th (E_LIMIT, still 4096)', () => {
+    expect(emissionShares(new Array(MAX_SUBNETS).fill(1), { mode: 'proportional' })).toHaveLength(4096);
+    expect(yumaCode(() => emissionShares(new Array(MAX_SUBNETS + 1).fill(1), { mode: 'proportional' }))).toBe('E_LIMIT');
+    const subnet = { pool: Pool.genesis({ tao: 1000n * RAO, alpha: 1000n * RAO }), alphaIssuance: 0n };
+    const split = (k: number) => splitBlockEmission(RAO, new Array(k).fill(1 / k), new Array(k).fill(subnet));
+    expect(split(MAX_SUBNETS).subnets).toHaveLength(4096);
+    expect(yumaCode(() => split(MAX_SUBNETS + 1))).toBe('E_LIMIT');
+    const eco = new SubnetEconomy();
+    for (let i = 0; i < MAX_SUBNETS; i++) eco.addSubnet({ pool: subnet.pool.clone() });
+    expect(yumaCode(() => eco.addSubnet({ pool: subnet.pool.clone() }))).toBe('E_LIMIT');
+    expect(eco.subnets).toHaveLength(4096);
+  });
+
+  it('nominator stakes in one payout split: 2^20 are split, 2^20 + 1 are E_LIMIT (splitProRata)', () => {
+    const parts = splitProRata(2n ** 21n, new Array(MAX_NOMINATORS).fill(1n));
+    expect([parts.length, parts[0], parts[MAX_NOMINATORS - 1]]).toEqual([2 ** 20, 2n, 2n]);
+    expect(yumaCode(() => splitProRata(1n, new Array(MAX_NOMINATORS + 1).fill(1n)))).toBe('E_LIMIT');
+  });
+
+  it('toJSON / fromJSON arrays: 2^24 entries are written, 2^24 + 1 are E_LIMIT', () => {
+    expect(toJSON(new Uint8Array(MAX_JSON_ITEMS))).toHaveLength(2 ** 24);
+    expect(yumaCode(() => toJSON(new Uint8Array(MAX_JSON_ITEMS + 1)))).toBe('E_LIMIT');
+    const out = toJSON(engine.epoch(one));
+    expect(yumaCode(() => fromJSON({ ...out, incentive: new Array(MAX_JSON_ITEMS + 1).fill(0) }))).toBe('E_LIMIT');
   });
 });
