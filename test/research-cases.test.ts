@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCliCaptured } from './helpers/cli.js';
 import { createEngineSync } from '../src/engine.js';
-import { YUMA_VERSIONS, simulateCase, type YumaVersion } from '../src/research/index.js';
+import { YUMA_VERSIONS, simulateCase, yumaEpoch, type YumaVersion } from '../src/research/index.js';
 import { runYumaSimCase, yumaSimCaseFromJson, type YumaSimCase } from '../src/research/cases.js';
 import { camel, flat, tolerance } from './helpers/yuma-sim.js';
 
@@ -94,6 +94,54 @@ describe.each(['f64', 'f32'] as const)('the 22 cases under every version vs the 
         for (let e = 0; e < 40; e++) expect(Math.abs(run.dividendsPer1000Tao[v][e] - golden.dividends_per_1000tao[v][e])).toBeLessThanOrEqual(1e-5 * Math.abs(golden.dividends_per_1000tao[v][e]) + 1e-9);
       }
     }
+  });
+});
+
+describe.each(['f64', 'f32'] as const)('the 22 cases under every version, each epoch fed the simulator\'s state, vs torch (%s)', (precision) => {
+  // _call_yuma's state: the previous epoch's bonds (Yuma 2C/3 validator_bonds, else validator_ema_bond, with the
+  // case's bond column zeroed at its reset epoch for Yuma 2C/3), consensus (not Yuma 2C) and, for Yuma 2B, weights.
+  it.each(cases.map((c, i) => [c.id, i] as const))('%s: every output of every epoch within 2e-6 + 1e-5·|g|', (_id, i) => {
+    const c = cases[i];
+    let compared = 0;
+    for (const version of YUMA_VERSIONS) {
+      const golden = torch.cases[i].versions[version].epochs;
+      const bondsKey = version === 'yuma2c' || version.startsWith('yuma3') ? 'validator_bonds' : 'validator_ema_bond';
+      const resets = c.resetBonds && (version === 'yuma2c' || version.startsWith('yuma3')) ? c.resetBonds : null;
+      let worst = { excess: 0, where: '' };
+      for (let e = 0; e < c.weights.length; e++) {
+        let bondsOld: number[][] | null = null;
+        if (e > 0) {
+          bondsOld = (golden[e - 1][bondsKey] as number[][]).map((row) => row.slice());
+          if (resets && resets.epoch === e) for (const row of bondsOld) row[resets.column] = 0;
+        }
+        const input = {
+          weights: c.weights[e],
+          stakes: c.stakes[e],
+          bondsOld,
+          consensusOld: e === 0 || version === 'yuma2c' ? null : (golden[e - 1].server_consensus_weight as number[]),
+          weightsPrev: e === 0 || version !== 'yuma2b' ? null : (golden[e - 1].weight as number[][]),
+        };
+        const ours = yumaEpoch(version, input as never, { bondPenalty: torch.bond_penalty, ...c.config }, { precision }) as unknown as Record<string, unknown>;
+        for (const [key, g] of Object.entries(golden[e])) {
+          const gs = flat(g).map((x) => (x === null ? NaN : Math.fround(x)));
+          const xs = flat(ours[camel(key)]);
+          expect(xs.length, `${version} e${e} ${key}`).toBe(gs.length);
+          for (let k = 0; k < gs.length; k++) {
+            // The finite rule: the simulator's NaN/∞ validator trust (no weights set) is 0 here.
+            if (!Number.isFinite(gs[k])) {
+              expect(xs[k], `${version} e${e} ${key}[${k}]`).toBe(0);
+              continue;
+            }
+            compared++;
+            const excess = Math.abs(xs[k] - gs[k]) - tolerance(gs[k]);
+            // written so a NaN output (excess NaN) counts as the worst, not as within the bound
+            if (!(excess <= worst.excess)) worst = { excess: Number.isNaN(excess) ? Infinity : excess, where: `${version} e${e} ${key}[${k}]: ${xs[k]} vs ${gs[k]}` };
+          }
+        }
+      }
+      expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
+    }
+    expect(compared).toBeGreaterThan(6 * 40 * 20);
   });
 });
 
