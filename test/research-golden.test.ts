@@ -169,6 +169,43 @@ describe('yuma-sim golden data', () => {
   });
 });
 
+describe('yuma-sim golden runs, f64: the worst relative error the README states', () => {
+  // Below float32's normal range (2^-126) torch's values are subnormals with fewer significant bits (a golden
+  // 1.0000086e-40 is 1e-40 here, 8.6e-6 relative, 8.6e-46 absolute): the relative figure is over normal values.
+  it('worst |x − g| / |g| over every output with |g| ≥ 2^-126, fed the golden state and chaining its own, is ≤ 1.2e-6, on Yuma 3 bonds at epoch 39', () => {
+    const NORMAL = 2 ** -126;
+    let worst = { rel: 0, key: '', epoch: -1, version: '', where: '' };
+    let compared = 0;
+    const note = (xs: number[], gs: number[], key: string, e: number, f: GoldenFile, label: string) => {
+      expect(xs.length, `${label} e${e} ${key} length`).toBe(gs.length);
+      for (let i = 0; i < gs.length; i++) {
+        if (!(Math.abs(gs[i]) >= NORMAL)) continue;
+        compared++;
+        const rel = Math.abs(xs[i] - gs[i]) / Math.abs(gs[i]);
+        // written so a NaN output counts as the worst
+        if (!(rel <= worst.rel)) worst = { rel: Number.isNaN(rel) ? Infinity : rel, key, epoch: e, version: f.version, where: `${label} e${e} ${key}[${i}]: ${xs[i]} vs ${gs[i]}` };
+      }
+    };
+    for (const f of files)
+      for (const run of f.runs) {
+        const opts = optsOf(run);
+        const chained = simulateCase({ version: f.version, weights: run.inputs.W as number[][][], stakes: run.inputs.S as number[][], config: configOf(run), resetBonds: run.bonds_reset, ...opts });
+        for (let e = 0; e < run.num_epochs; e++) {
+          const fed = yumaEpoch(f.version, { weights: run.inputs.W[e] as number[][], stakes: run.inputs.S[e] as number[], ...stateOf(f, run, e) } as never, configOf(run), opts);
+          for (const [k, vals] of Object.entries(run.outputs)) {
+            if (SKIP.has(k)) continue;
+            const gs = flat(vals[e]);
+            note(flat((chained[e] as unknown as Record<string, unknown>)[camel(k)]), gs, k, e, f, `${f.file} ${run.run_id} chained`);
+            note(flat((fed as unknown as Record<string, unknown>)[camel(k)]), gs, k, e, f, `${f.file} ${run.run_id} fed`);
+          }
+        }
+      }
+    expect(compared).toBeGreaterThan(250_000);
+    expect(worst.rel, worst.where).toBeLessThanOrEqual(1.2e-6);
+    expect([worst.version, worst.key, worst.epoch], worst.where).toEqual(['yuma3', 'validator_bonds', 39]);
+  });
+});
+
 describe('yuma-sim golden runs, f32 precision is torch float32 up to summation order', () => {
   it('simulateCase in f32: ≥ 99.8 % of all outputs bit-identical to torch, every one within 2.5e-7·|g| (the bound the README states, no absolute slack)', () => {
     let total = 0;
