@@ -45,6 +45,19 @@ function departures(c: ConformanceCase, r: RawEpochResult): string[] {
   return out;
 }
 
+describe('float mode on the chain epochs: coverage', () => {
+  it("runs the four chain fixture files the README counts (120 + 120 around the defaults, 100 + 100 wide: 440 epochs), and any other file of their format", () => {
+    const files = conformanceFiles();
+    const named = ['sparse epochs', 'dense epochs', 'sparse wide', 'dense wide'];
+    expect(files.map((f) => `${f.path} ${f.set}`)).toEqual(expect.arrayContaining(named));
+    const counts = named.map((k) => {
+      const [path, set] = k.split(' ') as ['sparse' | 'dense', string];
+      return loadConformance(path, set).length;
+    });
+    expect(counts).toEqual([120, 120, 100, 100]);
+  });
+});
+
 describe.each(conformanceFiles().map(({ path, set }) => [set, path] as const))('float mode on the %s chain epochs, %s path', (set, path) => {
   const cases = loadConformance(path, set);
   const engine = createEngineSync();
