@@ -145,7 +145,7 @@ describe('epochs with mechanisms: properties', () => {
     );
   });
 
-  it('k identical mechanisms pay each UID what one does, less at most k − 1 rao of split rounding (sparse path)', () => {
+  it('k identical mechanisms (sparse path): each mechanism\'s bonds and consensus are one mechanism\'s; the aggregate consensus, dividends, validator trust and stake weight at most k steps below; emissions at most k − 1 rao below in fixed mode, within k rao either way in float', () => {
     // The dense test twin would let mechanisms 2…k read the permits mechanism 1 wrote, so they are not identical
     // epochs there; the chain's path is sparse.
     fc.assert(
