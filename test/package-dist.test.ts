@@ -100,6 +100,10 @@ describe('dist bundle', () => {
         `<!doctype html><script type="module">
           import { createEngine, createEngineSync, Pool, RAO } from './index.js';
           try { await createEngine(); ${SCRIPT_BODY} window.__result = result; } catch (e) { window.__result = 'error: ' + e; }
+          for (const make of [() => createEngine({ threads: 2 }), async () => createEngineSync({ threads: 2 })]) {
+            try { await make(); window.__threads = [...(window.__threads ?? []), 'an engine']; }
+            catch (e) { window.__threads = [...(window.__threads ?? []), e.name + ' ' + e.code]; }
+          }
         </script>`,
       );
       const types: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
@@ -116,7 +120,7 @@ describe('dist bundle', () => {
     });
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    it('loads the ESM bundle in headless Chromium and runs an epoch', async () => {
+    it('loads the ESM bundle in headless Chromium and runs an epoch; threads: 2 is refused there with E_ARG (createEngine and createEngineSync)', async () => {
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
@@ -127,6 +131,8 @@ describe('dist bundle', () => {
         const result = await page.evaluate(() => (window as unknown as { __result: string }).__result);
         expect(errors).toEqual([]);
         expect(JSON.parse(result)).toEqual(EXPECTED);
+        await page.waitForFunction(() => (window as unknown as { __threads?: string[] }).__threads?.length === 2, undefined, { timeout: 20_000 });
+        expect(await page.evaluate(() => (window as unknown as { __threads: string[] }).__threads)).toEqual(['YumaError E_ARG', 'YumaError E_ARG']);
       } finally {
         await browser.close();
       }
