@@ -18,6 +18,7 @@ import { Pool } from '../src/dtao/pool.js';
 import { RAO } from '../src/units.js';
 import { MAX_BATCH, MAX_BATCH_CELLS, MAX_MECHANISMS, MAX_NOMINATORS, MAX_SUBNETS, MAX_UIDS } from '../src/epoch/limits.js';
 import { MAX_NETWORK_BYTES, MAX_REPORT_POINTS, resolveOptions } from '../src/sim/config.js';
+import { Network } from '../src/sim/network.js';
 import { MAX_RESIDENT_BYTES, residentBytes, residentSlots } from '../src/wasm/resident.js';
 import { yumaCode } from './helpers/errors.js';
 
@@ -53,9 +54,13 @@ describe('README limits', () => {
     expect(row('`toJSON` / `fromJSON` arrays')).toContain('2^24 entries');
   });
 
-  it('the Network subnet count stops at 1024 (1025 is refused) and sizes past the memory estimate are E_LIMIT', () => {
+  it('the Network subnet count stops at 1024 and its UIDs per subnet at 4096 (new Network with subnets: 1025 or uidsPerSubnet: 4097 is E_RANGE), and sizes past the memory estimate are E_LIMIT', () => {
     expect(resolveOptions({ subnets: 1024, uidsPerSubnet: 2, validatorsPerSubnet: 1 }).subnets).toBe(1024);
     expect(yumaCode(() => resolveOptions({ subnets: 1025 }))).toBe('E_RANGE');
+    expect(resolveOptions({ subnets: 1, uidsPerSubnet: 4096, validatorsPerSubnet: 1 }).uidsPerSubnet).toBe(4096);
+    const engine = createEngineSync();
+    expect(yumaCode(() => new Network({ engine, subnets: 1025 }))).toBe('E_RANGE');
+    expect(yumaCode(() => new Network({ engine, subnets: 1, uidsPerSubnet: 4097 }))).toBe('E_RANGE');
     expect(yumaCode(() => resolveOptions({ subnets: 1024, uidsPerSubnet: 4096 }))).toBe('E_LIMIT');
     // resident state: 30 subnets of 4096 UIDs take 30 × 96 MiB of Wasm memory (fits), 33 take more than 3 GiB
     expect(resolveOptions({ subnets: 30, uidsPerSubnet: 4096, validatorsPerSubnet: 1 }).subnets).toBe(30);
