@@ -142,16 +142,18 @@ describe('fromMetagraph: the SDK metagraph converted as the chain stores it', ()
 });
 
 describe('metagraphView: the output as a metagraph reader expects it', () => {
-  it('combined emission E, u16 rank and trust, proportions as u16/65535, JSON-safe', () => {
-    const { input, hyper } = sdkPair(17);
+  it('combined emission E, u16 rank and trust, R, T, C, I, D and Tv as u16/65535 (non-zero incentive, trust and dividends), S in TAO, JSON-safe', () => {
+    const { input, hyper } = sdkPair(3); // an epoch with non-zero incentive and trust
     const out = engine.epoch(input, hyper);
     const view = metagraphView(input, out);
     expect(view.emission).toEqual(combinedEmission(out, input.raoEmission as bigint, 'fixed'));
     expect(view.E).toEqual(view.emission.map((e) => Number(e) / 1e9));
     expect(Array.from(view.rank)).toEqual(Array.from(out.incentive));
-    expect(view.trust.every((t, i) => t === Math.floor(out.float.trust[i] * 65535))).toBe(true);
-    expect(view.I).toEqual(Array.from(out.incentive, (x) => x / 65535));
-    expect(view.D[1]).toBe(out.dividends[1] / 65535);
+    expect(Array.from(view.trust)).toEqual(Array.from(out.float.trust, (t) => Math.floor(t * 65535)));
+    expect([view.rank.some((r) => r > 0), view.trust.some((t) => t > 0)]).toEqual([true, true]);
+    const u16 = (v: ArrayLike<number>) => Array.from(v, (x) => x / 65535);
+    expect([view.R, view.T, view.C, view.I, view.D, view.Tv]).toEqual([u16(view.rank), u16(view.trust), u16(out.consensus), u16(out.incentive), u16(out.dividends), u16(out.validatorTrust)]);
+    expect(view.D.some((d) => d > 0)).toBe(true);
     expect(view.S).toEqual((input.stake as bigint[]).map((s) => Number(s) / 1e9));
     const paid = view.emission.reduce((a, b) => a + b, 0n);
     expect(paid).toBeLessThanOrEqual(input.raoEmission as bigint);
