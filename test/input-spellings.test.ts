@@ -160,7 +160,7 @@ describe('toJSON / fromJSON', () => {
     expect(() => fromJSON({ ...JSON.parse(JSON.stringify(toJSON(out))), mechanismEmission: ['1'] })).toThrow(YumaError);
   });
 
-  it('refuses what JSON cannot hold, and bad JSON outputs, with YumaError', () => {
+  it('refuses what JSON cannot hold (NaN, a function, a cycle: E_ARG), and bad JSON outputs with YumaError (a u16 above 65535 or a rao amount outside u64 is E_RANGE)', () => {
     expectYumaError(() => toJSON({ x: Number.NaN }), 'E_ARG');
     expectYumaError(() => toJSON({ f: () => 1 }), 'E_ARG');
     const cyclic: Record<string, unknown> = {};
@@ -170,6 +170,10 @@ describe('toJSON / fromJSON', () => {
     expectYumaError(() => fromJSON({ ...good, incentive: [0, 0, 70000, 0] }), 'E_RANGE');
     expectYumaError(() => fromJSON({ ...good, serverEmission: ['1', '2', '3'] }), 'E_SHAPE');
     expectYumaError(() => fromJSON({ ...good, validatorEmission: ['1', '2', 'x', '4'] }), 'E_RANGE');
+    // a rao amount outside u64, as the README's fromJSON paragraph states: E_RANGE (u64::MAX itself decodes)
+    expectYumaError(() => fromJSON({ ...good, serverEmission: ['0', '0', '18446744073709551616', '0'] }), 'E_RANGE');
+    expectYumaError(() => fromJSON({ ...good, validatorEmission: ['-1', '0', '0', '0'] }), 'E_RANGE');
+    expect(fromJSON({ ...good, serverEmission: ['0', '0', '18446744073709551615', '0'] }).serverEmission[2]).toBe(2n ** 64n - 1n);
     expect(() => fromJSON(null)).toThrow(YumaError);
   });
 });
