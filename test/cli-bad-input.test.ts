@@ -159,4 +159,10 @@ describe('money written as a JSON number the file cannot carry exactly is refuse
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('network.issuanceStart is written 9007199254740993, which reads as 9007199254740992');
   });
+
+  it("simulate --scenario: a stake threshold of 2^53 + 1 rao written as a number exits 2 naming network.hyper.stakeThreshold (the README's fourth kind of money in a file)", () => {
+    const r = cli(['simulate', '--scenario', write('sc-threshold.json', '{"network":{"subnets":1,"uidsPerSubnet":4,"hyper":{"stakeThreshold":9007199254740993}}}'), '--blocks', '1', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('network.hyper.stakeThreshold is written 9007199254740993, which reads as 9007199254740992');
+  });
 });
