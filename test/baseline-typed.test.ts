@@ -50,6 +50,18 @@ describe('typed-array baseline vs the chain (sparse path conformance cases)', ()
     check(c);
   });
 
+  it("over all 120 cases the worst u16 departure from the chain (stake weight, consensus, incentive, dividends, validator trust, bonds) is 1 step, as bench/README states", () => {
+    expect(cases).toHaveLength(120);
+    let worst = 0;
+    for (const c of cases) {
+      const r = typedEpoch(prepareEpoch(c.input, c.hyper, { mode: 'float', path: 'sparse' }));
+      const n = c.input.n;
+      for (const field of ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust'] as const) worst = Math.max(worst, worstU16(r[field], c.expected[field]));
+      for (let i = 0; i < n; i++) worst = Math.max(worst, worstU16(r.bonds.subarray(i * n, (i + 1) * n), c.expected.bonds[i]));
+    }
+    expect(worst).toBe(1);
+  });
+
   it('is deterministic and does not leak state between calls of different sizes', () => {
     const a = cases.find((c) => c.input.n > 16)!;
     const b = cases.find((c) => c.input.n !== a.input.n && c.input.n > 1)!;
