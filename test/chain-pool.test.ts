@@ -268,13 +268,21 @@ describe('unstaking: the fee sold back into the pool, the partial-unstake minimu
     expect(r.alphaUnstaked).toBe(alpha);
   });
 
-  it('remove_stake_limit 1 % under the price refuses with SlippageTooHigh; with allowPartial it sells down to the limit and keeps the rest staked', () => {
+  it('remove_stake_limit 1 % under the price refuses (StakingRefused E_SLIPPAGE, SlippageTooHigh) and changes nothing; with allowPartial it sells down to the limit and keeps the rest staked', () => {
     const { c, alpha } = staked();
     const sn = c.state.subnets.get(1)!;
     const spot = balancerPrice(sn.swapBalancerQuoteWeightParts, sn.subnetAlphaIn, sn.subnetTao);
     const limit = BigInt(Math.floor(toF64(U64F64, spot) * 0.99e9));
     const before = JSON.stringify(c.toJSON());
-    expect(() => c.removeStake({ coldkey: '2', hotkey: '100', netuid: 1, alpha, limitPrice: limit })).toThrow(/SlippageTooHigh/);
+    let err: unknown;
+    try {
+      c.removeStake({ coldkey: '2', hotkey: '100', netuid: 1, alpha, limitPrice: limit });
+    } catch (e) {
+      err = e;
+    }
+    // README: a refusal is a StakingRefused carrying the pallet's error name, E_SLIPPAGE for a price limit
+    expect(err).toBeInstanceOf(StakingRefused);
+    expect([(err as StakingRefused).code, (err as StakingRefused).chainError]).toEqual(['E_SLIPPAGE', 'SlippageTooHigh']);
     expect(JSON.stringify(c.toJSON())).toBe(before);
     // without an author the fee alpha is burned rather than sold after the limited swap, so the price stops at the limit
     const r = c.removeStake({ coldkey: '2', hotkey: '100', netuid: 1, alpha, limitPrice: limit, allowPartial: true, blockAuthor: false });
