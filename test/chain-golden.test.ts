@@ -43,13 +43,16 @@ function bitsOnly(x: unknown): unknown {
 const engine = createEngineSync();
 
 describe('golden coinbase scenarios (subtensor 14bc6f9f block_step)', () => {
-  it('coinbase-scenarios.jsonl.gz holds the 26 scenarios of 1–400 blocks the README describes', () => {
+  it('coinbase-scenarios.jsonl.gz holds the 26 scenarios of 4–32 subnets and 1–400 blocks the README describes', () => {
     const shipped = readScenarios('coinbase-scenarios.jsonl.gz');
     expect(FILES).toContain('coinbase-scenarios.jsonl.gz');
     expect(shipped).toHaveLength(26);
     expect(Math.min(...shipped.map((s) => s.blocks))).toBeGreaterThanOrEqual(1);
     expect(Math.max(...shipped.map((s) => s.blocks))).toBeLessThanOrEqual(400);
     for (const s of shipped) expect(s.perBlock, `case ${s.case}`).toHaveLength(s.blocks);
+    // 4–32 subnets besides root (netuid 0)
+    const subnets = shipped.map((s) => Object.keys((s.initialState as { subnets: Record<string, unknown> }).subnets).filter((k) => k !== '0').length);
+    expect([Math.min(...subnets) >= 4, Math.max(...subnets) <= 32]).toEqual([true, true]);
   });
 
   for (const sc of scenarios) {
