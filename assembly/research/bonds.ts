@@ -11,7 +11,7 @@ import {
   version,
 } from './job';
 import { held, laneDot, lanesTotal, nanToNum, nanToNum2, vectorEnd } from './lanes';
-import { F32_MAX, lanesTotal32, laneDot32, laneQuotientDot32, nanToNum32x4 } from './lanes32';
+import { F32_MAX, lanesTotal32, laneDot32, laneProductDot32, laneQuotientDot32, nanToNum32x4, quotientsByReciprocal } from './lanes32';
 
 const EPS: f64 = 1e-6;
 /** 2⁶⁴ as the simulator's Yuma2c `maxint` meets a float32 tensor. */
@@ -704,9 +704,12 @@ export function bondDividends32(): void {
   const n = M;
   const eps: f32 = <f32>1e-6;
   for (let m = 0; m < n; m++) store<f32>(DEN32 + (<usize>m << 2), load<f32>(COL32 + (<usize>m << 2)) + eps);
+  // The reciprocals in FACTOR (free in float32 epochs after the rank pass).
+  const byReciprocal = quotientsByReciprocal(DEN32, FACTOR, n);
   const yuma3 = version != VERSION_YUMA2C;
   for (let v = 0; v < V; v++) {
-    const d = laneQuotientDot32(row32(B_NEW, v), DEN32, I32, n);
+    const b = row32(B_NEW, v);
+    const d = byReciprocal ? laneProductDot32(b, DEN32, FACTOR, I32, n) : laneQuotientDot32(b, DEN32, I32, n);
     setF64(D, v, yuma3 ? <f64>(<f32>f64At(S, v) * d) : <f64>d);
   }
 }
