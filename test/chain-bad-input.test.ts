@@ -355,6 +355,43 @@ describe('Chain.step is all or nothing', () => {
     ['a child link with a negative proportion', (c) => { c.state.childKeys.set('v/1', [{ proportion: -1n, key: 'm' }]); return () => c.state.childKeys.delete('v/1'); }, 'E_RANGE'],
     ['a neuron table\'s stake vector replaced by a plain array', (c) => swap(c.state.subnets.get(1)!.neurons, 'stake', [0n, 0n]), 'E_ARG'],
     ['the subnet owner set to a number', (c) => swap(c.state.subnets.get(1)!, 'subnetOwner', 7), 'E_ARG'],
+    // a bigint where the state holds a number: toInt takes one in range, so the re-check passed it and the block threw
+    // a TypeError mixing it with numbers after the coinbase (tempo, the owner cut) or carried a bigint on (the others)
+    ['a subnet\'s tempo set to a bigint', (c) => swap(c.state.subnets.get(1)!, 'tempo', 3n), 'E_ARG'],
+    ['a subnet\'s fee rate set to a bigint', (c) => swap(c.state.subnets.get(1)!, 'feeRate', 33n), 'E_ARG'],
+    ['the subnet owner cut set to a bigint', (c) => swap(c.state, 'subnetOwnerCut', 11796n), 'E_ARG'],
+    ['the epochs a block may run set to a bigint', (c) => swap(c.state, 'maxEpochsPerBlock', 2n), 'E_ARG'],
+    ['the default delegate take set to a bigint', (c) => swap(c.state, 'defaultDelegateTake', 11796n), 'E_ARG'],
+    ['a hotkey\'s delegate take set to a bigint', (c) => swap(c.state.hotkeys.get('v')!, 'delegateTake', 100n), 'E_ARG'],
+    ['a stake pool\'s netuid set to a bigint', (c) => swap(pool(c), 'netuid', 1n), 'E_ARG'],
+    // the pools' check skips the share map of a pool that had none: a share added to one is still read
+    ['a share with a negative mantissa added to a pool that had no shares', (c) => { const m = c.state.stakePools.get('m/1')!.shares; expect(m.size).toBe(0); m.set('a', { mantissa: -1n, exponent: 0 }); return () => m.delete('a'); }, 'E_RANGE'],
+    ['a share keyed by a number added to a pool that had no shares', (c) => { const m = c.state.stakePools.get('m/1')!.shares as Map<unknown, unknown>; m.set(7, { mantissa: 1n, exponent: 0 }); return () => m.delete(7); }, 'E_ARG'],
+    ['a stake pool keyed by a number', (c) => { const m = c.state.stakePools as Map<unknown, unknown>; m.set(7, { ...pool(c), shares: new Map() }); return () => m.delete(7); }, 'E_ARG'],
+    ['a stake pool on a netuid with no subnet', (c) => swap(pool(c), 'netuid', 2), 'E_STATE'],
+    ['a root-claimable entry set beyond I96F32', (c) => { const m = c.state.rootClaimable; const old = m.get('v/1'); m.set('v/1', 1n << 127n); return () => (old === undefined ? m.delete('v/1') : m.set('v/1', old)); }, 'E_RANGE'],
+    ['a registration record with a negative burn placed on the subnet', (c) => swap(c.state.subnets.get(1)!, 'registration', { ...defaultRegistration(), burn: -1n }), 'E_RANGE'],
+    ['a registration record with minBurn above maxBurn placed on the subnet', (c) => swap(c.state.subnets.get(1)!, 'registration', { ...defaultRegistration(), minBurn: 10n, maxBurn: 9n }), 'E_STATE'],
+    ['a registration record whose UID slots are a bigint placed on the subnet', (c) => swap(c.state.subnets.get(1)!, 'registration', { ...defaultRegistration(), maxAllowedUids: 256n }), 'E_ARG'],
+    ['the stake pools map replaced by a Map subclass whose forEach and iterators skip every entry, one pool\'s value set negative behind it', (c) => {
+      class Hiding<K, V> extends Map<K, V> {
+        override forEach(): void {}
+        override *[Symbol.iterator](): MapIterator<[K, V]> {}
+        override *entries(): MapIterator<[K, V]> {}
+        override *keys(): MapIterator<K> {}
+        override *values(): MapIterator<V> {}
+      }
+      const old = c.state.stakePools;
+      const p = pool(c);
+      const value = p.value;
+      c.state.stakePools = new Hiding(old) as never;
+      p.value = -5n;
+      return () => {
+        p.value = value;
+        c.state.stakePools = old;
+      };
+    }, 'E_RANGE'],
+    ['a neuron table\'s mechanism incentive vector cut short', (c) => swap(c.state.subnets.get(1)!.neurons.mechanism(0), 'incentive', new Uint16Array(1)), 'E_ARG'],
   ];
   for (const [what, damage, code] of entryDamages) {
     it(`garbage written inside a map entry or neuron table through chain.state (${what}) refuses the next step with ${code} before the block (the re-check did not look inside, and the block ran on it); repaired, the chain steps on as a twin`, () => {
@@ -372,6 +409,20 @@ describe('Chain.step is all or nothing', () => {
       expect(text(c)).toBe(text(twin));
     });
   }
+
+  it('a stake pool whose subnet is removed from state.subnets after blocks that checked it there is E_STATE on the next step (the pools\' table of live netuids is rebuilt for each check, not kept), and the block number stays', () => {
+    const c = running();
+    c.state.subnets.set(2, newSubnet(2, { subnetTao: RAO, subnetAlphaIn: RAO }));
+    c.state.stakePools.set('v/2', { hotkey: 'v', netuid: 2, value: 0n, denominator: { mantissa: 0n, exponent: 0 }, shares: new Map() });
+    c.run(2);
+    c.state.subnets.delete(2);
+    const block = c.block;
+    expect(yumaCode(() => c.step())).toBe('E_STATE');
+    expect(c.block).toBe(block);
+    c.state.stakePools.delete('v/2');
+    c.step();
+    expect(c.block).toBe(block + 1n);
+  });
 
   it('an engine of the caller\'s that throws in the middle of a block (after the coinbase, in an epoch) leaves the state as before the block: the error is a YumaError (E_ARG, its error as cause), the block number and every pool as they were, and the chain steps on with a sound engine to the same state as a twin', () => {
     let calls = 0;

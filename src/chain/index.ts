@@ -9,7 +9,7 @@ import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep, 
 import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
 import { type ClaimRootRequest, type RootClaimPayout, claimRoot, setRootClaimThreshold, setRootClaimType } from './root-claims.js';
-import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkChainState, checkChainStateEntries, replaceState } from './state.js';
+import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkHeldChainState, replaceState } from './state.js';
 import { guard, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
 import { describe, show } from '../validation/describe.js';
@@ -76,8 +76,7 @@ export class Chain {
     const o = readOptions(opts, 'Chain options', ['engine', 'epochMode', 'epochPath', 'epochBonds']);
     const mode = oneOf(o.epochMode ?? 'fixed', 'epochMode', ['fixed', 'float'] as const);
     const path = oneOf(o.epochPath ?? 'sparse', 'epochPath', ['sparse', 'dense'] as const);
-    this.#state = checkChainState(state);
-    checkChainStateEntries(this.#state);
+    this.#state = checkHeldChainState(state);
     // the caller still holds the object it passed and may write anything into it: checked before every block, as a
     // state read through chain.state (a copy would ignore the caller's later edits without a word)
     this.#exposed = !own;
@@ -130,10 +129,7 @@ export class Chain {
    */
   step(): BlockReport {
     if (this.#owned) return this.#step(false);
-    if (this.#exposed) {
-      checkChainState(this.#state);
-      checkChainStateEntries(this.#state);
-    }
+    if (this.#exposed) checkHeldChainState(this.#state);
     return this.#step(this.#undoable);
   }
 

@@ -594,41 +594,37 @@ function epochParamsSound(p: EpochParams): boolean {
     typeof st === 'number' && Number.isInteger(st) && st >= -32768 && st <= 32767 && typeof p.yuma3On === 'boolean';
 }
 
-/** `checkSubnetFields`' numbers and booleans all sound, read field by field (a loop over the field names made every read a keyed load). */
+/**
+ * `checkSubnetFields`' numbers and booleans all sound, read field by field (a loop over the field names made every read
+ * a keyed load) against the bounds as constants (a `[lo, hi]` pair destructured per field cost a third of the check,
+ * which a chain whose state its caller holds runs on every subnet before every block). The bounds are SUBNET_INTS'.
+ */
 function subnetFieldsSound(sn: ChainSubnet): boolean {
   const fe = sn.firstEmissionBlockNumber;
-  return (fe === null || inRange(fe, SUBNET_INTS.firstEmissionBlockNumber)) &&
-    inRange(sn.subnetTao, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetAlphaIn, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetAlphaOut, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetProtocolAlpha, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetMovingPrice, SUBNET_INTS.subnetMovingPrice) &&
-    inRange(sn.swapBalancerQuoteWeightParts, SUBNET_INTS.swapBalancerQuoteWeightParts) &&
-    inRange(sn.minerBurned, SUBNET_INTS.minerBurned) &&
-    inRange(sn.emaPriceHalvingBlocks, SUBNET_INTS.subnetTao) &&
-    inRange(sn.lastEpochBlock, SUBNET_INTS.subnetTao) &&
-    inRange(sn.pendingEpochAt, SUBNET_INTS.subnetTao) &&
-    inRange(sn.blocksSinceLastStep, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetEpochIndex, SUBNET_INTS.subnetTao) &&
-    inRange(sn.lastMechansimStepBlock, SUBNET_INTS.subnetTao) &&
-    inRange(sn.pendingServerEmission, SUBNET_INTS.subnetTao) &&
-    inRange(sn.pendingValidatorEmission, SUBNET_INTS.subnetTao) &&
-    inRange(sn.pendingRootAlphaDivs, SUBNET_INTS.subnetTao) &&
-    inRange(sn.pendingOwnerCut, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetTaoInEmission, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetAlphaInEmission, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetAlphaOutEmission, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetExcessTao, SUBNET_INTS.subnetTao) &&
-    inRange(sn.subnetVolume, SUBNET_INTS.subnetVolume) &&
-    inRange(sn.subnetProtocolFlow, SUBNET_INTS.subnetProtocolFlow) &&
-    inRange(sn.rootProp, SUBNET_INTS.minerBurned) &&
-    inRange(sn.alphaBurned, SUBNET_INTS.subnetVolume) &&
-    inRange(sn.alphaRecycled, SUBNET_INTS.subnetVolume) &&
+  return (fe === null || isU64(fe)) &&
+    isU64(sn.subnetTao) && isU64(sn.subnetAlphaIn) && isU64(sn.subnetAlphaOut) && isU64(sn.subnetProtocolAlpha) &&
+    isI128(sn.subnetMovingPrice) && isBig(sn.swapBalancerQuoteWeightParts, 0n, QUOTE_WEIGHT_MAX) && isU128(sn.minerBurned) &&
+    isU64(sn.emaPriceHalvingBlocks) && isU64(sn.lastEpochBlock) && isU64(sn.pendingEpochAt) && isU64(sn.blocksSinceLastStep) &&
+    isU64(sn.subnetEpochIndex) && isU64(sn.lastMechansimStepBlock) && isU64(sn.pendingServerEmission) &&
+    isU64(sn.pendingValidatorEmission) && isU64(sn.pendingRootAlphaDivs) && isU64(sn.pendingOwnerCut) &&
+    isU64(sn.subnetTaoInEmission) && isU64(sn.subnetAlphaInEmission) && isU64(sn.subnetAlphaOutEmission) &&
+    isU64(sn.subnetExcessTao) && isU128(sn.subnetVolume) && isBig(sn.subnetProtocolFlow, I64_MIN, I64_MAX) && isU128(sn.rootProp) &&
+    isU128(sn.alphaBurned) && isU128(sn.alphaRecycled) &&
     isU16(sn.netuid) && (sn.mechanism === 0 || sn.mechanism === 1) && isU16(sn.feeRate) && isU16(sn.tempo) &&
     typeof sn.added === 'boolean' && typeof sn.palSwapInitialized === 'boolean' && typeof sn.subtokenEnabled === 'boolean' &&
     typeof sn.networkRegistrationAllowed === 'boolean' && typeof sn.subnetEmissionEnabled === 'boolean' && typeof sn.ownerCutEnabled === 'boolean';
 }
-const inRange = (v: unknown, [lo, hi]: readonly [bigint, bigint]): boolean => typeof v === 'bigint' && v >= lo && v <= hi;
+const QUOTE_WEIGHT_MAX = 1_000_000_000_000_000_000n;
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+const isBig = (v: unknown, lo: bigint, hi: bigint): boolean => typeof v === 'bigint' && v >= lo && v <= hi;
+const isU64 = (v: unknown): boolean => typeof v === 'bigint' && v >= 0n && v <= U64_MAX;
+/** U96F32 bits span u128 (`U96F32.min` is 0, `.max` u128::MAX). */
+const isU128 = (v: unknown): boolean => typeof v === 'bigint' && v >= 0n && v <= U128_MAX;
+/** I96F32 bits span i128. */
+const isI128 = (v: unknown): boolean => typeof v === 'bigint' && v >= I128_MIN && v <= I128_MAX;
+const I128_MIN = I96F32.min;
+const I128_MAX = I96F32.max;
 
 function checkSubnetFields(sn: ChainSubnet, path: string): void {
   const f = sn as unknown as Record<string, unknown>;
@@ -647,7 +643,9 @@ function checkSubnetFields(sn: ChainSubnet, path: string): void {
   }
   for (const [k, hi] of SUBNET_SMALL_LIST) {
     const v = f[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > hi) toInt(v, `${path}.${k}`, 0, hi);
+    // toInt would take a bigint in range, which the block's number arithmetic throws a TypeError on
+    if (typeof v !== 'number') throw new YumaError('E_ARG', `${path}.${k} must be a number (got ${describe(v)})`);
+    if (!Number.isInteger(v) || v < 0 || v > hi) toInt(v, `${path}.${k}`, 0, hi);
   }
   for (const k of SUBNET_BOOLS) if (typeof f[k] !== 'boolean') throw new YumaError('E_ARG', `${path}.${k} must be a boolean (got ${describe(f[k])})`);
 }
@@ -1447,27 +1445,74 @@ export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {})
  * otherwise fail later, in the middle of a block.
  */
 export function checkChainState(value: unknown): ChainState {
+  return checkStateAndSubnets(value, false);
+}
+
+/**
+ * `checkChainState` and the map entries' check (`checkMapEntries`) in one, each subnet read in one pass: what a chain whose state its
+ * caller holds runs before every block.
+ */
+export function checkHeldChainState(value: unknown): ChainState {
+  const s = checkStateAndSubnets(value, true);
+  checkMapEntries(s);
+  return s;
+}
+
+function checkStateAndSubnets(value: unknown, entries: boolean): ChainState {
   if (typeof value !== 'object' || value === null) throw new YumaError('E_ARG', `state must be a ChainState from newChainState or chainStateFromJSON (got ${describe(value)})`);
   return guard('state', () => {
-    const s = value as Record<string, unknown>;
-    for (const k of STATE_U64_KEYS) toAmount(s[k], `state.${k}`, true);
-    bigIn(s.subnetMovingAlpha, 'state.subnetMovingAlpha', MOVING_ALPHA_BOUNDS);
-    for (const k of STATE_U16_KEYS) toInt(s[k], `state.${k}`, 0, U16_MAX);
-    for (const k of [...STATE_MAP_KEYS, 'subnets'] as const) {
-      try {
-        mapSize.call(s[k]);
-      } catch {
-        throw new YumaError('E_ARG', `state.${k} must be a Map`);
-      }
-    }
-    for (const [netuid, sn] of s.subnets as Map<unknown, unknown>) {
-      if (typeof netuid !== 'number' || typeof sn !== 'object' || sn === null || (sn as ChainSubnet).netuid !== netuid || !((sn as ChainSubnet).neurons instanceof SubnetNeurons)) {
-        throw new YumaError('E_ARG', `state.subnets has an entry that is not a subnet from newSubnet (key ${describe(netuid)})`);
-      }
-      checkSubnetFields(sn as ChainSubnet, `state.subnets[${netuid}]`);
-    }
-    return value as ChainState;
+    const s = value as ChainState;
+    // a sound state passes through its fields read one by one, with no path strings, key lists or [key, value] pairs
+    // made; anything else is read again for its error
+    if (!stateTopSound(s)) stateTopFault(s);
+    subnetEntriesToo = entries;
+    mapForEach.call(s.subnets, subnetEntry);
+    return s;
   });
+}
+
+/** Whether `subnetEntry` checks each subnet's entries (`subnetEntriesSound`) too. */
+let subnetEntriesToo = false;
+
+function subnetEntry(sn: unknown, netuid: unknown): void {
+  if (typeof netuid !== 'number' || typeof sn !== 'object' || sn === null || (sn as ChainSubnet).netuid !== netuid || !((sn as ChainSubnet).neurons instanceof SubnetNeurons)) {
+    throw new YumaError('E_ARG', `state.subnets has an entry that is not a subnet from newSubnet (key ${describe(netuid)})`);
+  }
+  const sub = sn as ChainSubnet;
+  if (!epochParamsSound(sub.epochParams) || !subnetFieldsSound(sub)) checkSubnetFields(sub, `state.subnets[${netuid}]`);
+  if (subnetEntriesToo && !subnetEntriesSound(sub)) subnetEntriesFault(sub, netuid);
+}
+
+/** `checkChainState`'s top-level fields (not the subnets' records) all of their kinds and in range. */
+function stateTopSound(s: ChainState): boolean {
+  return isU64(s.block) && isU64(s.totalIssuance) && isU64(s.balancesTotalIssuance) && isU64(s.totalStake) && isU64(s.taoWeight) &&
+    isU64(s.ckBurn) && isU64(s.stakeThreshold) && isU64(s.swapMinimumReserve) && isU64(s.blockEmission) && isI128(s.subnetMovingAlpha) &&
+    isU16(s.subnetOwnerCut) && isU16(s.maxEpochsPerBlock) && isU16(s.defaultDelegateTake) &&
+    isMap(s.hotkeys) && isMap(s.ownedHotkeys) && isMap(s.autoStakeDestination) && isMap(s.stakePools) && isMap(s.rootClaimable) &&
+    isMap(s.rootClaimed) && isMap(s.rootClaimType) && isMap(s.rootClaimableThreshold) && isMap(s.childKeys) && isMap(s.parentKeys) && isMap(s.subnets);
+}
+
+/** Throws the YumaError for the first of `checkChainState`'s top-level fields that `stateTopSound` found unsound. */
+function stateTopFault(value: ChainState): never {
+  const s = value as unknown as Record<string, unknown>;
+  for (const k of STATE_U64_KEYS) toAmount(s[k], `state.${k}`, true);
+  bigIn(s.subnetMovingAlpha, 'state.subnetMovingAlpha', MOVING_ALPHA_BOUNDS);
+  for (const k of STATE_U16_KEYS) {
+    if (typeof s[k] !== 'number') throw new YumaError('E_ARG', `state.${k} must be a number (got ${describe(s[k])})`);
+    toInt(s[k], `state.${k}`, 0, U16_MAX);
+  }
+  for (const k of [...STATE_MAP_KEYS, 'subnets'] as const) if (!isMap(s[k])) throw new YumaError('E_ARG', `state.${k} must be a Map`);
+  throw new YumaError('E_ARG', 'state: a field read differently on a second read (a getter or Proxy in the state)');
+}
+
+/** A genuine Map: `Map.prototype.size`'s getter throws on anything else (a Proxy of a Map, a look-alike). */
+function isMap(v: unknown): boolean {
+  try {
+    mapSize.call(v);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const STATE_U64_KEYS = ['block', 'totalIssuance', 'balancesTotalIssuance', 'totalStake', 'taoWeight', 'ckBurn', 'stakeThreshold', 'swapMinimumReserve', 'blockEmission'] as const;
@@ -1481,9 +1526,10 @@ const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
 const isAccount = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
 const isUint = (v: unknown, hi: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= hi;
 const isSafeFloat = (v: unknown): boolean => {
-  const sf = v as SafeFloat;
-  return typeof v === 'object' && v !== null && typeof sf.mantissa === 'bigint' && sf.mantissa >= 0n && sf.mantissa <= SF_MANTISSA_MAX &&
-    Number.isInteger(sf.exponent) && sf.exponent >= -1_000_000 && sf.exponent <= 1_000_000;
+  if (typeof v !== 'object' || v === null) return false;
+  const m = (v as SafeFloat).mantissa;
+  const e = (v as SafeFloat).exponent;
+  return typeof m === 'bigint' && m >= 0n && m <= SF_MANTISSA_MAX && typeof e === 'number' && Number.isInteger(e) && e >= -1_000_000 && e <= 1_000_000;
 };
 const SF_MANTISSA_MAX = 10n ** 21n;
 
@@ -1492,19 +1538,18 @@ function accountIn(v: unknown, path: () => string): void {
 }
 
 function uintIn(v: unknown, path: () => string, hi: number): void {
-  if (!isUint(v, hi)) toInt(v, path(), 0, hi);
+  if (isUint(v, hi)) return;
+  // toInt takes a bigint in range, which the block's number arithmetic cannot
+  if (typeof v !== 'number') throw new YumaError('E_ARG', `${path()} must be a number (got ${describe(v)})`);
+  toInt(v, path(), 0, hi);
 }
 
 function bigHeld(v: unknown, path: () => string, [lo, hi]: readonly [bigint, bigint]): void {
   if (typeof v !== 'bigint' || v < lo || v > hi) bigIn(v, path(), [lo, hi]);
 }
 
-function mapIn(v: unknown, path: () => string): Map<unknown, unknown> {
-  try {
-    mapSize.call(v);
-  } catch {
-    throw new YumaError('E_ARG', `${path()} must be a Map (got ${describe(v)})`);
-  }
+function mapIn(v: unknown, path: string): Map<unknown, unknown> {
+  if (!isMap(v)) throw new YumaError('E_ARG', `${path} must be a Map (got ${describe(v)})`);
   return v as Map<unknown, unknown>;
 }
 
@@ -1526,113 +1571,181 @@ const U128_RANGE = [0n, U128_MAX] as const;
 const I96F32_RANGE = [I96F32.min, I96F32.max] as const;
 
 /**
- * What `checkChainState` leaves out, for a state its caller holds (`chain.state` read): every entry of every map
+ * What `checkChainState` leaves out, for a state its caller holds (`checkHeldChainState`): every entry of every map
  * (hotkeys, owned hotkeys, auto-stake destinations, stake pools with their share pools, root claimable / claimed /
- * claim types / thresholds, child and parent links), each subnet's owner fields, recycle-or-burn and registration
- * record, and each neuron table's per-UID vectors (still typed arrays of its capacity, one per mechanism too).
- * The weight and bond rows are checked where an epoch reads them (by the library's engine before the block, by any
- * other engine inside a block that is undone). Kinds as `E_ARG`, ranges as `E_RANGE`, as `checkChainState`; an
- * entry's path is built only for the message (a large state has tens of thousands of entries).
+ * claim types / thresholds, child and parent links) here, and (`subnetEntriesSound`, in the subnets' pass) each
+ * subnet's owner fields, recycle-or-burn and registration record, and each neuron table's per-UID vectors (still
+ * typed arrays of its capacity, one per mechanism too). The weight and bond rows are checked where an epoch reads them (by the library's engine before the block, by any
+ * other engine inside a block that is undone). Kinds as `E_ARG`, ranges as `E_RANGE`, as `checkChainState`.
+ *
+ * It runs before every block of such a chain over tens of thousands of entries, so each map is one loop whose body
+ * reads an entry's fields once into locals and tests them inline (no closure, path string or pair made per entry);
+ * only an entry found unsound is read again, by a `…Fault` function, for its error.
  */
-export function checkChainStateEntries(s: ChainState): void {
+function checkMapEntries(s: ChainState): void {
   guard('state', () => {
-    s.subnets.forEach((sn, netuid) => {
-      const r = sn.registration as unknown as Record<string, unknown> | null;
-      const t = sn.neurons;
-      const cap = t.capacity;
-      const sound = (sn.subnetOwner === null || isAccount(sn.subnetOwner)) && (sn.subnetOwnerHotkey === null || isAccount(sn.subnetOwnerHotkey)) &&
-        (sn.recycleOrBurn === null || sn.recycleOrBurn === 'Recycle' || sn.recycleOrBurn === 'Burn') && r === null &&
-        t.blockAtRegistration instanceof BigUint64Array && t.blockAtRegistration.length === cap && t.validatorPermit instanceof Uint8Array && t.validatorPermit.length === cap &&
-        t.active instanceof Uint8Array && t.active.length === cap && t.stake instanceof BigUint64Array && t.stake.length === cap &&
-        t.emission instanceof BigUint64Array && t.emission.length === cap && t.consensus instanceof Uint16Array && t.consensus.length === cap &&
-        t.dividends instanceof Uint16Array && t.dividends.length === cap && t.validatorTrust instanceof Uint16Array && t.validatorTrust.length === cap &&
-        t.stakeWeight instanceof Uint16Array && t.stakeWeight.length === cap && t.mechanismCount === 1 && mechanismSound(t.mechanism(0), cap);
-      if (!sound) subnetEntriesFault(sn, netuid);
-    });
-    // forEach, not for-of: no [key, value] pair made per entry (a large state has tens of thousands)
-    mapIn(s.hotkeys, () => 'state.hotkeys').forEach((info, hk) => {
-      const h = info as HotkeyInfo;
-      if (isAccount(hk) && typeof h === 'object' && h !== null && isAccount(h.owner) && (h.delegateTake === undefined || isUint(h.delegateTake, U16_MAX)) && h.childkeyTake === undefined) return;
-      const p = () => `state.hotkeys[${describe(hk)}]`;
-      accountIn(hk, () => `${p()} (key)`);
-      if (typeof h !== 'object' || h === null) throw new YumaError('E_ARG', `${p()} must be { owner, delegateTake?, childkeyTake? } (got ${describe(h)})`);
-      accountIn(h.owner, () => `${p()}.owner`);
-      if (h.delegateTake !== undefined) uintIn(h.delegateTake, () => `${p()}.delegateTake`, U16_MAX);
-      if (h.childkeyTake !== undefined) {
-        for (const [n, take] of mapIn(h.childkeyTake, () => `${p()}.childkeyTake`)) {
-          uintIn(n, () => `${p()}.childkeyTake (netuid)`, U16_MAX);
-          uintIn(take, () => `${p()}.childkeyTake[${describe(n)}]`, U16_MAX);
-        }
-      }
-    });
-    for (const [ck, list] of mapIn(s.ownedHotkeys, () => 'state.ownedHotkeys')) {
-      accountIn(ck, () => 'state.ownedHotkeys (key)');
-      if (!Array.isArray(list)) throw new YumaError('E_ARG', `state.ownedHotkeys[${describe(ck)}] must be an array of hotkeys`);
-      for (let i = 0; i < list.length; i++) accountIn(list[i], () => `state.ownedHotkeys[${describe(ck)}][${i}]`);
-    }
-    for (const [k, dest] of mapIn(s.autoStakeDestination, () => 'state.autoStakeDestination')) {
-      accountIn(k, () => 'state.autoStakeDestination (key)');
-      accountIn(dest, () => `state.autoStakeDestination[${describe(k)}]`);
-    }
-    mapIn(s.stakePools, () => 'state.stakePools').forEach((pool, k) => {
-      const o = pool as StakePool;
-      const sound = typeof o === 'object' && o !== null && isAccount(o.hotkey) && isUint(o.netuid, U16_MAX) && s.subnets.has(o.netuid) &&
-        typeof o.value === 'bigint' && o.value >= 0n && o.value <= U64_MAX && isSafeFloat(o.denominator);
-      if (!sound) stakePoolFault(s, k, o);
-      let shares: Map<unknown, unknown>;
-      try {
-        shares = mapSize.call(o.shares) >= 0 ? (o.shares as Map<unknown, unknown>) : new Map();
-      } catch {
-        throw new YumaError('E_ARG', `state.stakePools[${describe(k)}].shares must be a Map (got ${describe(o.shares)})`);
-      }
-      shares.forEach((share, ck) => {
-        if (isAccount(ck) && isSafeFloat(share)) return;
-        accountIn(ck, () => `state.stakePools[${describe(k)}].shares (key)`);
-        safeFloatHeld(share, () => `state.stakePools[${describe(k)}].shares[${describe(ck)}]`);
-      });
-    });
-    for (const [k, v] of mapIn(s.rootClaimable, () => 'state.rootClaimable')) {
-      accountIn(k, () => 'state.rootClaimable (key)');
-      bigHeld(v, () => `state.rootClaimable[${describe(k)}]`, I96F32_RANGE);
-    }
-    for (const [k, m] of mapIn(s.rootClaimed, () => 'state.rootClaimed')) {
-      accountIn(k, () => 'state.rootClaimed (key)');
-      for (const [ck, v] of mapIn(m, () => `state.rootClaimed[${describe(k)}]`)) {
-        accountIn(ck, () => `state.rootClaimed[${describe(k)}] (key)`);
-        bigHeld(v, () => `state.rootClaimed[${describe(k)}][${describe(ck)}]`, U128_RANGE);
-      }
-    }
-    for (const [ck, type] of mapIn(s.rootClaimType, () => 'state.rootClaimType')) {
+    mapForEach.call(mapIn(s.hotkeys, 'state.hotkeys'), hotkeyEntry);
+    mapForEach.call(mapIn(s.ownedHotkeys, 'state.ownedHotkeys'), ownedHotkeysEntry);
+    mapForEach.call(mapIn(s.autoStakeDestination, 'state.autoStakeDestination'), autoStakeEntry);
+    checkStakePools(s, mapIn(s.stakePools, 'state.stakePools'));
+    mapForEach.call(mapIn(s.rootClaimable, 'state.rootClaimable'), rootClaimableEntry);
+    mapForEach.call(mapIn(s.rootClaimed, 'state.rootClaimed'), rootClaimedEntry);
+    for (const [ck, type] of mapIn(s.rootClaimType, 'state.rootClaimType')) {
       accountIn(ck, () => 'state.rootClaimType (key)');
       if (type === 'Swap' || type === 'Keep') continue;
       const list = typeof type === 'object' && type !== null ? (type as { keepSubnets?: unknown }).keepSubnets : undefined;
       if (!Array.isArray(list) || list.length === 0) throw new YumaError('E_ARG', `state.rootClaimType[${describe(ck)}] must be 'Swap', 'Keep' or { keepSubnets: [netuids] }`);
       for (let i = 0; i < list.length; i++) uintIn(list[i], () => `state.rootClaimType[${describe(ck)}].keepSubnets[${i}]`, U16_MAX);
     }
-    for (const [n, v] of mapIn(s.rootClaimableThreshold, () => 'state.rootClaimableThreshold')) {
+    for (const [n, v] of mapIn(s.rootClaimableThreshold, 'state.rootClaimableThreshold')) {
       uintIn(n, () => 'state.rootClaimableThreshold (netuid)', U16_MAX);
       bigHeld(v, () => `state.rootClaimableThreshold[${describe(n)}]`, I96F32_RANGE);
     }
-    for (const which of ['childKeys', 'parentKeys'] as const) {
-      for (const [k, links] of mapIn(s[which], () => `state.${which}`)) {
-        const p = () => `state.${which}[${describe(k)}]`;
-        accountIn(k, () => `${p()} (key)`);
-        if (!Array.isArray(links)) throw new YumaError('E_ARG', `${p()} must be an array of { proportion, key }`);
-        if (links.length > 5) throw new YumaError('E_LIMIT', `${p()}: at most 5 parents or children`);
-        for (let i = 0; i < links.length; i++) {
-          const l = links[i] as ChildLink;
-          if (typeof l !== 'object' || l === null) throw new YumaError('E_ARG', `${p()}[${i}] must be { proportion, key }`);
-          bigHeld(l.proportion, () => `${p()}[${i}].proportion`, U64_RANGE);
-          accountIn(l.key, () => `${p()}[${i}].key`);
-        }
-      }
-    }
+    checkLinks(mapIn(s.childKeys, 'state.childKeys'), 'childKeys');
+    checkLinks(mapIn(s.parentKeys, 'state.parentKeys'), 'parentKeys');
   });
 }
 
-/** Throws the YumaError for a stake pool `checkChainStateEntries` found unsound. */
+// The entry loops below run Map.prototype.forEach with module-level callbacks: a for-of over a Map's entries made a
+// [key, value] pair per entry (a fifth of a large state's check went to collecting them), and a closure per map or
+// per pool is an allocation too. What a callback needs besides the entry is in these module variables. It is this
+// realm's forEach, called on the map: a Map subclass of the caller's could override its own to hide entries.
+const mapForEach = Map.prototype.forEach as (this: Map<unknown, unknown>, cb: (v: any, k: any) => void) => void;
+let poolsState: ChainState;
+let sharesPoolKey: unknown;
+/** Netuids of `poolsState`'s subnets, for the pools' netuid test (a Map lookup per pool cost an eighth of the check). */
+const liveNetuids = new Uint8Array(U16_MAX + 1);
+
+function hotkeyEntry(info: unknown, hk: unknown): void {
+  if (isAccount(hk) && typeof info === 'object' && info !== null) {
+    const h = info as HotkeyInfo;
+    const take = h.delegateTake;
+    if (isAccount(h.owner) && (take === undefined || isU16(take)) && h.childkeyTake === undefined) return;
+  }
+  hotkeyFault(hk, info);
+}
+
+/** Throws the YumaError for a hotkey entry `hotkeyEntry` found unsound (or passes one whose childkeyTake is sound). */
+function hotkeyFault(hk: unknown, info: unknown): void {
+  const h = info as HotkeyInfo;
+  const p = () => `state.hotkeys[${describe(hk)}]`;
+  accountIn(hk, () => `${p()} (key)`);
+  if (typeof h !== 'object' || h === null) throw new YumaError('E_ARG', `${p()} must be { owner, delegateTake?, childkeyTake? } (got ${describe(h)})`);
+  accountIn(h.owner, () => `${p()}.owner`);
+  if (h.delegateTake !== undefined) uintIn(h.delegateTake, () => `${p()}.delegateTake`, U16_MAX);
+  if (h.childkeyTake === undefined) throw new YumaError('E_ARG', `${p()}: a field read differently on a second read (a getter or Proxy in the state)`);
+  {
+    for (const [n, take] of mapIn(h.childkeyTake, `${p()}.childkeyTake`)) {
+      uintIn(n, () => `${p()}.childkeyTake (netuid)`, U16_MAX);
+      uintIn(take, () => `${p()}.childkeyTake[${describe(n)}]`, U16_MAX);
+    }
+  }
+}
+
+function rootClaimableEntry(v: unknown, k: unknown): void {
+  if (isAccount(k) && isI128(v)) return;
+  accountIn(k, () => 'state.rootClaimable (key)');
+  bigHeld(v, () => `state.rootClaimable[${describe(k)}]`, I96F32_RANGE);
+}
+
+function rootClaimedEntry(m: unknown, k: unknown): void {
+  accountIn(k, () => 'state.rootClaimed (key)');
+  if (!isMap(m)) throw new YumaError('E_ARG', `state.rootClaimed[${describe(k)}] must be a Map (got ${describe(m)})`);
+  rootClaimedKey = k;
+  mapForEach.call(m as Map<unknown, unknown>, rootClaimedInner);
+}
+
+let rootClaimedKey: unknown;
+
+function rootClaimedInner(v: unknown, ck: unknown): void {
+  if (isAccount(ck) && isU128(v)) return;
+  accountIn(ck, () => `state.rootClaimed[${describe(rootClaimedKey)}] (key)`);
+  bigHeld(v, () => `state.rootClaimed[${describe(rootClaimedKey)}][${describe(ck)}]`, U128_RANGE);
+}
+
+function autoStakeEntry(dest: unknown, k: unknown): void {
+  if (isAccount(k) && isAccount(dest)) return;
+  accountIn(k, () => 'state.autoStakeDestination (key)');
+  accountIn(dest, () => `state.autoStakeDestination[${describe(k)}]`);
+}
+
+function ownedHotkeysEntry(list: unknown, ck: unknown): void {
+  if (!isAccount(ck) || !Array.isArray(list) || !accountsSound(list)) ownedHotkeysFault(ck, list);
+}
+
+function accountsSound(list: unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) if (!isAccount(list[i])) return false;
+  return true;
+}
+
+function ownedHotkeysFault(ck: unknown, list: unknown): never {
+  accountIn(ck, () => 'state.ownedHotkeys (key)');
+  if (!Array.isArray(list)) throw new YumaError('E_ARG', `state.ownedHotkeys[${describe(ck)}] must be an array of hotkeys`);
+  for (let i = 0; i < list.length; i++) accountIn(list[i], () => `state.ownedHotkeys[${describe(ck)}][${i}]`);
+  throw new YumaError('E_ARG', `state.ownedHotkeys[${describe(ck)}] must be an array of hotkeys`);
+}
+
+function checkStakePools(s: ChainState, pools: Map<unknown, unknown>): void {
+  // the subnets' keys as the subnets' pass found them (u16 netuids), not as a keys() of the map's own reports them
+  mapForEach.call(s.subnets, markNetuid);
+  poolsState = s;
+  try {
+    mapForEach.call(pools, poolEntry);
+  } finally {
+    mapForEach.call(s.subnets, unmarkNetuid);
+  }
+}
+
+function markNetuid(_: unknown, netuid: number): void {
+  liveNetuids[netuid] = 1;
+}
+
+function unmarkNetuid(_: unknown, netuid: number): void {
+  liveNetuids[netuid] = 0;
+}
+
+function poolEntry(pool: unknown, k: unknown): void {
+  if (typeof pool !== 'object' || pool === null) stakePoolFault(poolsState, k, pool as StakePool);
+  const o = pool as StakePool;
+  const netuid = o.netuid;
+  if (!(isAccount(k) && isAccount(o.hotkey) && isU16(netuid) && liveNetuids[netuid] === 1 && isU64(o.value) && isSafeFloat(o.denominator))) {
+    stakePoolFault(poolsState, k, o);
+  }
+  const shares = o.shares;
+  sharesPoolKey = k;
+  try {
+    mapForEach.call(shares, shareEntry);
+  } catch (e) {
+    if (!isMap(shares)) throw new YumaError('E_ARG', `state.stakePools[${describe(k)}].shares must be a Map (got ${describe(shares)})`);
+    throw e;
+  }
+}
+
+function shareEntry(share: unknown, ck: unknown): void {
+  if (isAccount(ck) && isSafeFloat(share)) return;
+  accountIn(ck, () => `state.stakePools[${describe(sharesPoolKey)}].shares (key)`);
+  safeFloatHeld(share, () => `state.stakePools[${describe(sharesPoolKey)}].shares[${describe(ck)}]`);
+}
+
+function checkLinks(map: Map<unknown, unknown>, which: 'childKeys' | 'parentKeys'): void {
+  for (const [k, links] of map) {
+    const p = () => `state.${which}[${describe(k)}]`;
+    accountIn(k, () => `${p()} (key)`);
+    if (!Array.isArray(links)) throw new YumaError('E_ARG', `${p()} must be an array of { proportion, key }`);
+    if (links.length > 5) throw new YumaError('E_LIMIT', `${p()}: at most 5 parents or children`);
+    for (let i = 0; i < links.length; i++) {
+      const l = links[i] as ChildLink;
+      if (typeof l !== 'object' || l === null) throw new YumaError('E_ARG', `${p()}[${i}] must be { proportion, key }`);
+      bigHeld(l.proportion, () => `${p()}[${i}].proportion`, U64_RANGE);
+      accountIn(l.key, () => `${p()}[${i}].key`);
+    }
+  }
+}
+
+/** Throws the YumaError for a stake pool `checkHeldChainState` found unsound. */
 function stakePoolFault(s: ChainState, k: unknown, o: StakePool): never {
   const p = () => `state.stakePools[${describe(k)}]`;
+  accountIn(k, () => 'state.stakePools (key)');
   if (typeof o !== 'object' || o === null) throw new YumaError('E_ARG', `${p()} must be a stake pool (got ${describe(o)})`);
   accountIn(o.hotkey, () => `${p()}.hotkey`);
   uintIn(o.netuid, () => `${p()}.netuid`, U16_MAX);
@@ -1642,14 +1755,44 @@ function stakePoolFault(s: ChainState, k: unknown, o: StakePool): never {
   throw new YumaError('E_STATE', `${p()} is not a stake pool`);
 }
 
+/** `checkHeldChainState`' part of one subnet (owner fields, recycle-or-burn, registration, neuron vectors) sound. */
+function subnetEntriesSound(sn: ChainSubnet): boolean {
+  const owner = sn.subnetOwner;
+  const ownerHotkey = sn.subnetOwnerHotkey;
+  const rb = sn.recycleOrBurn;
+  const r = sn.registration;
+  const t = sn.neurons;
+  const cap = t.capacity;
+  if (!((owner === null || isAccount(owner)) && (ownerHotkey === null || isAccount(ownerHotkey)) && (rb === null || rb === 'Recycle' || rb === 'Burn') &&
+    (r === null || registrationSound(r)) &&
+    t.blockAtRegistration instanceof BigUint64Array && t.blockAtRegistration.length === cap && t.validatorPermit instanceof Uint8Array && t.validatorPermit.length === cap &&
+    t.active instanceof Uint8Array && t.active.length === cap && t.stake instanceof BigUint64Array && t.stake.length === cap &&
+    t.emission instanceof BigUint64Array && t.emission.length === cap && t.consensus instanceof Uint16Array && t.consensus.length === cap &&
+    t.dividends instanceof Uint16Array && t.dividends.length === cap && t.validatorTrust instanceof Uint16Array && t.validatorTrust.length === cap &&
+    t.stakeWeight instanceof Uint16Array && t.stakeWeight.length === cap)) return false;
+  const mechanisms = t.mechanismCount;
+  for (let m = 0; m < mechanisms; m++) if (!mechanismSound(t.mechanism(m), cap)) return false;
+  return true;
+}
+
+/** A registration record's fields as REGISTRATION_SMALL and REGISTRATION_INTS bound them, minBurn ≤ maxBurn. */
+function registrationSound(r: SubnetRegistration): boolean {
+  if (typeof r !== 'object') return false;
+  const minBurn = r.minBurn;
+  const maxBurn = r.maxBurn;
+  return isUint(r.maxAllowedUids, MAX_NEURONS) && isU16(r.immunityPeriod) && isU16(r.minNonImmuneUids) && isU16(r.immuneOwnerUidsLimit) &&
+    isU16(r.burnHalfLife) && isU64(r.burn) && isU64(minBurn) && isU64(maxBurn) && isU128(r.burnIncreaseMult) &&
+    isU128(r.raoRecycledForRegistration) && isU128(r.alphaBurnedByRegistration) && minBurn <= maxBurn;
+}
+
 const mechanismSound = (m: MechanismNeurons, cap: number): boolean =>
   Array.isArray(m.weights) && m.weights.length === cap && m.lastUpdate instanceof BigUint64Array && m.lastUpdate.length === cap && m.incentive instanceof Uint16Array && m.incentive.length === cap;
 
 /**
- * `checkChainStateEntries` on one subnet, field by field: throws the YumaError of the first unsound one (the fast
- * check above takes a subnet with registration or several mechanisms here too, which passes when sound).
+ * `checkHeldChainState` on one subnet that `subnetEntriesSound` found unsound, field by field: throws the YumaError
+ * of the first unsound one.
  */
-function subnetEntriesFault(sn: ChainSubnet, netuid: number): void {
+function subnetEntriesFault(sn: ChainSubnet, netuid: number): never {
   const p = () => `state.subnets[${netuid}]`;
   if (sn.subnetOwner !== null) accountIn(sn.subnetOwner, () => `${p()}.subnetOwner`);
   if (sn.subnetOwnerHotkey !== null) accountIn(sn.subnetOwnerHotkey, () => `${p()}.subnetOwnerHotkey`);
@@ -1674,4 +1817,6 @@ function subnetEntriesFault(sn: ChainSubnet, netuid: number): void {
       throw new YumaError('E_ARG', `${p()}.neurons mechanism ${m}: its weights, lastUpdate and incentive must stay the table's arrays of ${cap} entries`);
     }
   }
+  // subnetEntriesSound found something these reads did not: a field that reads differently each time
+  throw new YumaError('E_ARG', `${p()}: a field read differently on a second read (a getter or Proxy in the state)`);
 }
