@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as R from '../src/fixed/substrate-fixed.js';
-import { I32F32, I64F64, U96F32, ONE, HALF, I64_MAX, I64_MIN, U64_MAX } from '../src/fixed/substrate-fixed.js';
+import { I32F32, I64F64, U96F32, ONE, HALF, I64_MAX, I64_MIN } from '../src/fixed/substrate-fixed.js';
+import { U64_MAX } from '../src/units.js';
 import { type Fn, i64, joinS, joinU, loadFixedWasm, u64, words } from './helpers/fixed-wasm.js';
 
 const RUNS = { numRuns: 1000 };

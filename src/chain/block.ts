@@ -13,7 +13,7 @@
  * conviction owner changes, lease dividends (see the README's block-model section).
  */
 import type { Engine } from '../engine.js';
-import { RAO, TOTAL_SUPPLY } from '../units.js';
+import { RAO, TOTAL_SUPPLY, U64_MAX } from '../units.js';
 import type { ChainPath, EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, NumericMode } from '../epoch/types.js';
 import {
   I64F64,
@@ -21,7 +21,6 @@ import {
   I64_MIN,
   I96F32,
   U64F64,
-  U64_MAX,
   U96F32,
   blockEmissionForIssuance,
   convert,

@@ -23,6 +23,7 @@ import { splitAlphaOut } from '../dtao/coinbase.js';
 import { U64F64, toF64 } from '../fixed/substrate-fixed.js';
 import { type SwapError, type SwapResult, currentPrice } from '../dtao/balancer.js';
 import type { ChainState, ChainSubnet } from './state.js';
+import { U64_MAX } from '../units.js';
 
 export const ERAS = Object.freeze(['head', 'launch', 'seed'] as const);
 export type Era = (typeof ERAS)[number];
@@ -75,7 +76,7 @@ export function legacyEpochDue(netuid: number, tempo: number, block: bigint): bo
 
 /** `blocks_until_next_epoch` of the pre-2026-06-25 schedule (u64::MAX for tempo 0). */
 export function blocksUntilNextEpochLegacy(netuid: number, tempo: number, block: bigint): bigint {
-  if (tempo === 0) return (1n << 64n) - 1n;
+  if (tempo === 0) return U64_MAX;
   return BigInt(tempo) - ((block + BigInt(netuid) + 1n) % BigInt(tempo + 1));
 }
 

@@ -12,6 +12,7 @@
 import { YumaError } from '../errors.js';
 import { I32F32, U64F64, convert, exp, fromInt, ln, mulSat, safeDiv } from '../fixed/substrate-fixed.js';
 import { readList } from '../validation/read.js';
+import { U64_MAX } from '../units.js';
 
 const U128_LIMIT = 1n << 128n;
 const I32_MAX = 2_147_483_647n;
@@ -56,7 +57,7 @@ function inplacePowNormalizeRaw(flows: bigint[], p: bigint): void {
   for (const f of flows) if (f > max) max = f;
   const maxTimesCount = mulSat(U64F64, fromInt(U64F64, BigInt(flows.length)), mulSat(U64F64, max, max));
   const i32Max = fromInt(U64F64, I32_MAX);
-  const precisionMin = safeDiv(U64F64, i32Max, fromInt(U64F64, (1n << 64n) - 1n));
+  const precisionMin = safeDiv(U64F64, i32Max, fromInt(U64F64, U64_MAX));
   if (maxTimesCount < precisionMin) return;
   const epsilon = safeDiv(U64F64, fromInt(U64F64, 1n), fromInt(U64F64, 1000n));
   const factor = checkedSqrtU64F64(safeDiv(U64F64, i32Max, maxTimesCount), epsilon);

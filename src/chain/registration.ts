@@ -11,7 +11,8 @@
  */
 import { YumaError } from '../errors.js';
 import { show } from '../validation/describe.js';
-import { U64F64, U64_MAX, mulSat, toU64Sat, fromInt } from '../fixed/substrate-fixed.js';
+import { U64F64, mulSat, toU64Sat, fromInt } from '../fixed/substrate-fixed.js';
+import { U64_MAX } from '../units.js';
 import type { PruneRules, WeightsRow } from '../subnet/neurons.js';
 import { MAX_PRICE_RAO } from '../dtao/balancer.js';
 import { swapTaoForAlpha } from './swap.js';

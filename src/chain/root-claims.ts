@@ -17,13 +17,12 @@ import { YumaError } from '../errors.js';
 import { I96F32, fromInt, mulSat, satSub, toIntSat } from '../fixed/substrate-fixed.js';
 import { guard, readList } from '../validation/read.js';
 import { MIN_PRICE_RAO } from '../dtao/balancer.js';
-import { U128_MAX } from '../units.js';
+import { U128_MAX, U64_MAX } from '../units.js';
 import { stakeToColdkey, swapAlphaForTao } from './swap.js';
 import { poolValueOf } from './safe-float.js';
 import { ChainRefused, checkKey, readRequest, snapshot, subnetOf } from './staking.js';
 import { type ChainState, type RootClaimType, poolKey, rootClaimTypeIn } from './state.js';
 
-const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
 
 /** `DefaultMinRootClaimAmount`: a claim below 500 000 alpha rao waits (I96F32 bits). */

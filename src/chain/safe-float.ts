@@ -4,6 +4,7 @@
  * coldkey (`update_value_for_one`) or to every nominator of a hotkey at once (`update_value_for_all`).
  * Every division floors exactly as the crate's U256 arithmetic does, so one rao in moves the same shares.
  */
+import { U64_MAX } from '../units.js';
 
 export interface SafeFloat {
   readonly mantissa: bigint;
@@ -13,7 +14,6 @@ export interface SafeFloat {
 const MAX_MANTISSA = 10n ** 21n;
 const MIN_MANTISSA = MAX_MANTISSA / 10n;
 const MAX_EXP = 21;
-const U64_MAX = (1n << 64n) - 1n;
 const I64_MAX = 2 ** 63; // exponents stay tiny in practice; guard the crate's checked i64 arithmetic anyway
 
 export const SF_ZERO: SafeFloat = Object.freeze({ mantissa: 0n, exponent: 0 });

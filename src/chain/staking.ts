@@ -20,10 +20,10 @@ import { poolCanUpdateOne, poolUpdateOne, poolValueOf, type SafeFloat } from './
 import { type ChainState, type ChainSubnet, poolKey } from './state.js';
 import { isHead, minStakeOf } from './eras.js';
 import { rootStakeAdded, rootStakeRemoved } from './root-claims.js';
+import { U64_MAX } from '../units.js';
 
 /** `DefaultMinStake` at runtime: 0.002 TAO (the era's minimum is `minStakeOf`). */
 export const DEFAULT_MIN_STAKE = 2_000_000n;
-const U64_MAX = (1n << 64n) - 1n;
 
 export type StakingErrorName =
   | SwapError

@@ -6,13 +6,13 @@
  * storage can be loaded field by field and a state survives a round trip bit for bit.
  */
 import { YumaError } from '../errors.js';
-import { I96F32, U64F64, U64_MAX, U96F32, fromF64, toF64 } from '../fixed/substrate-fixed.js';
+import { I96F32, U64F64, U96F32, fromF64, toF64 } from '../fixed/substrate-fixed.js';
 import { type MechanismNeurons, SubnetNeurons } from '../subnet/neurons.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import type { Hyperparams } from '../epoch/types.js';
 import { type ChainRules, eraRules } from './eras.js';
 import { describe } from '../validation/describe.js';
-import { U128_MAX } from '../units.js';
+import { U128_MAX, U64_MAX } from '../units.js';
 import { guard, readList, readOptions } from '../validation/read.js';
 import { toAmount, toBool, toInt } from '../validation/values.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';

@@ -6,8 +6,8 @@
  * initialisation back and which keep it.
  */
 import { safePowRatioScaled } from './bigmath.js';
-import { U64F64, U64_MAX, divChecked, fromInt, mulSat, satSub, toU64Sat } from '../fixed/substrate-fixed.js';
-import { U128_MAX } from '../units.js';
+import { U64F64, divChecked, fromInt, mulSat, satSub, toU64Sat } from '../fixed/substrate-fixed.js';
+import { U128_MAX, U64_MAX } from '../units.js';
 
 export const PERQUINTILL = 1_000_000_000_000_000_000n;
 export const MIN_WEIGHT_PARTS = PERQUINTILL / 100n;

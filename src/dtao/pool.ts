@@ -561,7 +561,7 @@ export class Pool {
 
   private maxStakeAt(limit: Ratio, limitPrice: number | bigint): bigint {
     if (this.cfg.chainSwap) {
-      const cap = (this.tao * 1000n) > (1n << 64n) - 1n ? (1n << 64n) - 1n : this.tao * 1000n;
+      const cap = this.tao * 1000n > U64_MAX ? U64_MAX : this.tao * 1000n;
       const r = this.chainSwapOrThrow(true, cap, Pool.limitRao(limitPrice), false);
       return r.amountPaidIn + r.feePaid;
     }
@@ -585,7 +585,7 @@ export class Pool {
 
   private maxUnstakeAt(limit: Ratio, limitPrice: number | bigint): bigint {
     if (this.cfg.chainSwap) {
-      const cap = (this.alpha * 1000n) > (1n << 64n) - 1n ? (1n << 64n) - 1n : this.alpha * 1000n;
+      const cap = this.alpha * 1000n > U64_MAX ? U64_MAX : this.alpha * 1000n;
       const r = this.chainSwapOrThrow(false, cap, Pool.limitRao(limitPrice), false);
       return r.amountPaidIn + r.feePaid;
     }

@@ -4,8 +4,8 @@
  * and `u16.ts` import these), so the rule has one implementation. The kernel's versions are
  * assembly/epoch-float/emission.ts and u16.ts, tested bit for bit against the reference.
  */
+import { U64_MAX } from '../units.js';
 
-const U64_MAX = (1n << 64n) - 1n;
 const f64 = new Float64Array(1);
 const bits = new BigUint64Array(f64.buffer);
 

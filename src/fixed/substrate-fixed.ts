@@ -20,6 +20,7 @@
  * - to integer: floor, then clamp (saturating_to_num).
  * - fixed → fixed: exact rescale with floor when fraction bits are dropped, then clamp (saturating_from_num).
  */
+import { U64_MAX } from '../units.js';
 
 export interface FixedType {
   readonly name: string;
@@ -54,7 +55,6 @@ export const ONE = 1n << 32n; // I32F32 1.0
 export const HALF = 1n << 31n; // I32F32 0.5
 export const I64_MIN = -(1n << 63n);
 export const I64_MAX = (1n << 63n) - 1n;
-export const U64_MAX = (1n << 64n) - 1n;
 export const U16_MAX = 65535n;
 
 // ----------------------------------------------------------------------------------------------------------------

@@ -26,12 +26,12 @@ import { pathRulesOf, RULE_MECHANISM_PERMITS, sparseRule } from '../epoch/path-r
 import { toEpochOutput, type RawEpochResult } from '../epoch/result.js';
 import type { ChainPath, Hyperparams } from '../epoch/types.js';
 import { residentSlots, type ResidentEpoch, type ResidentHost, type ResidentMatrices } from '../wasm/resident.js';
+import { U64_MAX } from '../units.js';
 
 /** A stored weight or bond row: `(uid << 16) | value` per entry, in storage order. */
 export type PackedRow = Uint32Array;
 
 const EMPTY_ROW: PackedRow = new Uint32Array(0);
-const U64_MAX = (1n << 64n) - 1n;
 
 /** Packs `[uid, value]` pairs (uids < 65536, u16 values) into a stored row. */
 export function packRow(pairs: ReadonlyArray<readonly [number, number]>): PackedRow {

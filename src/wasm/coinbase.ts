@@ -8,9 +8,9 @@
 import { Arena } from './arena.js';
 import { CBH, CBS, CB_HEADER_SLOTS, CB_SUBNET_SLOTS, CB_SWAP_INIT } from './abi.js';
 import { type KernelExports, compileSync, instantiate } from './loader.js';
+import { U64_MAX } from '../units.js';
 
 
-const U64_MAX = (1n << 64n) - 1n;
 const ASUINT = (v: bigint): bigint => BigInt.asUintN(64, v);
 
 /** What the table reads of a subnet (a `ChainSubnet` has all of it). */

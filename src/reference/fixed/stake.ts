@@ -1,7 +1,8 @@
 // Steps 1–6 of the BigInt reference epoch (`epoch.ts`): activity, stake, permits and active stake, with the
 // owner-permit rule; and the block from which a registration counts as recent.
 import type { PreparedEpoch } from '../../epoch/prepare.js';
-import { I64F64, U64_MAX, fromInt, stakeProportion, toU64Sat, wrapAdd } from '../../fixed/substrate-fixed.js';
+import { I64F64, fromInt, stakeProportion, toU64Sat, wrapAdd } from '../../fixed/substrate-fixed.js';
+import { U64_MAX } from '../../units.js';
 import { RULE_OWNER_PERMIT, sparseRule } from '../../epoch/path-rules.js';
 import { isTopkNonzero, maskVector, normalize } from './vector.js';
 

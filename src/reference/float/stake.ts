@@ -1,6 +1,7 @@
 import type { PreparedEpoch } from '../../epoch/prepare.js';
 import { RULE_OWNER_PERMIT, sparseRule } from '../../epoch/path-rules.js';
 import { TWO32, fixedShare } from './grid.js';
+import { U64_MAX } from '../../units.js';
 
 // Activity, recent registrations, previous permits, stake, new permits, active stake (the kernels' stake.ts).
 
@@ -8,10 +9,9 @@ import { TWO32, fixedShare } from './grid.js';
 export function activeMask(p: PreparedEpoch): Uint8Array {
   const out = new Uint8Array(p.n);
   const cutoff = BigInt(p.hyper.activityCutoff);
-  const U64 = (1n << 64n) - 1n;
   for (let i = 0; i < p.n; i++) {
     let upTo = p.lastUpdate[i] + cutoff;
-    if (upTo > U64) upTo = U64;
+    if (upTo > U64_MAX) upTo = U64_MAX;
     out[i] = upTo < p.currentBlock ? 0 : 1;
   }
   return out;
@@ -23,8 +23,7 @@ export function lastTempoBlock(p: PreparedEpoch): bigint {
     const t = BigInt(p.tempo);
     return p.currentBlock > t ? p.currentBlock - t : 0n;
   }
-  const U64 = (1n << 64n) - 1n;
-  return p.lastStepBlock >= U64 ? U64 : p.lastStepBlock + 1n;
+  return p.lastStepBlock >= U64_MAX ? U64_MAX : p.lastStepBlock + 1n;
 }
 
 /** `recent_j = lastTempo <= blockAtRegistration_j`: bond columns of miners registered since the last epoch. */
