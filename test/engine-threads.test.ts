@@ -40,7 +40,7 @@ describe('engine with a helper thread (threads: 2)', () => {
     );
   });
 
-  it('single epochs go through it too', () => {
+  it('a single epoch on the two-thread engine equals the one-thread engine\'s (fixed mode)', () => {
     const { input, hyper } = syntheticSubnet({ n: 200, validators: 40, seed: 5 });
     expect(plain([threaded.epoch(input, hyper, { mode: 'fixed' })])).toEqual(plain([single.epoch(input, hyper, { mode: 'fixed' })]));
   });
