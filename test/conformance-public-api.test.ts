@@ -101,6 +101,7 @@ describe('chain epoch fixtures through the public API, read as an outside harnes
     for (const mode of ['fixed', 'float'] as const) {
       it(`every epoch, ${mode} mode, as the file spells it and in the API's typed spellings: ${mode === 'fixed' ? 'every field exact' : 'discrete outputs identical, u16 within 2 steps, emissions within raoEmission / 20000'}`, () => {
         const bad: string[] = [];
+        expect(cases.length, `${file} holds epochs`).toBeGreaterThan(0);
         for (const c of cases) {
           const t = typed(c);
           for (const [label, input, hyper] of [['as in the file', c.input, c.hyper], ['typed', t.input, t.hyper]] as const) {
