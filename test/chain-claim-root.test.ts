@@ -374,6 +374,24 @@ describe('root claims refuse bad input and change nothing', () => {
     expect(stakeOf(s, '1002', '1003', sn.netuid)).toBeGreaterThan(0n);
   });
 
+  it('claim_root takes up to 5 subnets (MAX_SUBNET_CLAIMS): five are claimed, six are InvalidSubnetNumber and change nothing', () => {
+    const { s, c, sn } = oneRootStaker();
+    drainRoot(s, sn, 1_000_000n);
+    c.setRootClaimType({ coldkey: '1003', type: 'Keep' });
+    const before = JSON.stringify(c.toJSON());
+    let err: unknown;
+    try {
+      c.claimRoot({ coldkey: '1003', subnets: [sn.netuid, 100, 101, 102, 103, 104] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ChainRefused);
+    expect((err as ChainRefused).chainError).toBe('InvalidSubnetNumber');
+    expect(JSON.stringify(c.toJSON())).toBe(before);
+    c.claimRoot({ coldkey: '1003', subnets: [sn.netuid, 100, 101, 102, 103] });
+    expect(stakeOf(s, '1002', '1003', sn.netuid)).toBeGreaterThan(0n);
+  });
+
   it('claim state round-trips through JSON (RootClaimed, claim types, thresholds) and a bad one is refused on load: unknown subnet, negative amount, empty keepSubnets, unknown type', () => {
     const { s, c, sn } = swapSetup();
     drainRoot(s, sn, 10_000_000n);
