@@ -374,6 +374,20 @@ describe('root claims refuse bad input and change nothing', () => {
     expect(stakeOf(s, '1002', '1003', sn.netuid)).toBeGreaterThan(0n);
   });
 
+  it('an amount owed below the subnet\'s claim threshold waits: the claim pays nothing and keeps it owed; under a lower threshold the same claim pays it all', () => {
+    const { s, c, sn } = oneRootStaker();
+    drainRoot(s, sn, 1_000_000n);
+    c.setRootClaimType({ coldkey: '1003', type: 'Keep' });
+    const owed = rootOwed(s, '1002', '1003', sn.netuid);
+    expect(owed).toBeGreaterThan(DEFAULT_ROOT_CLAIM_THRESHOLD >> 32n); // ≈ 820 000: the default threshold (500 000, I96F32) would let it pay
+    c.setRootClaimThreshold({ netuid: sn.netuid, threshold: owed + 1n });
+    c.claimRoot({ coldkey: '1003', subnets: [sn.netuid] });
+    expect([stakeOf(s, '1002', '1003', sn.netuid), claimed(s, '1002', '1003', sn.netuid), rootOwed(s, '1002', '1003', sn.netuid)]).toEqual([0n, 0n, owed]);
+    c.setRootClaimThreshold({ netuid: sn.netuid, threshold: owed });
+    c.claimRoot({ coldkey: '1003', subnets: [sn.netuid] });
+    expect([stakeOf(s, '1002', '1003', sn.netuid), claimed(s, '1002', '1003', sn.netuid), rootOwed(s, '1002', '1003', sn.netuid)]).toEqual([owed, owed, 0n]);
+  });
+
   it('claim_root takes up to 5 subnets (MAX_SUBNET_CLAIMS): five are claimed, six are InvalidSubnetNumber and change nothing', () => {
     const { s, c, sn } = oneRootStaker();
     drainRoot(s, sn, 1_000_000n);
