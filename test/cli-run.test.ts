@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { Progress } from '../src/cli/progress.js';
 import type { NetworkReport } from '../src/sim/report.js';
 import { createEngineSync } from '../src/engine.js';
 import { toJSON } from '../src/epoch/json.js';
@@ -96,6 +97,23 @@ describe('simulate', () => {
     const t = report.totals;
     expect(BigInt(t.issuanceEnd) - BigInt(t.issuanceStart)).toBe(BigInt(t.taoEmitted) - BigInt(t.recycled));
     expect(readFileSync(chart, 'utf8')).toMatch(/<svg id="chart-prices"/);
+  });
+
+  it('without a TTY, progress is one line per 10 % (10 %, 20 %, … 100 %) once the run has taken a second; a run under a second prints none', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const p = new Progress({ write: (x) => lines.push(x) }, 'simulate', () => now);
+    for (let done = 1; done <= 1000; done++) {
+      now = 1500 + done; // past the first second
+      p.update(done, 1000);
+    }
+    p.finish();
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(Array.from({ length: 10 }, (_, i) => `${10 * (i + 1)}%`));
+    expect(lines.every((l) => l.endsWith(' s)\n'))).toBe(true);
+    const quick: string[] = [];
+    const q = new Progress({ write: (x) => quick.push(x) }, 'simulate', () => 0);
+    for (let done = 1; done <= 100; done++) q.update(done, 100);
+    expect(quick).toEqual([]);
   });
 
   it('draws a redrawn bar on a TTY', () => {
