@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { YumaError, defaultConfig, simulateCase, yuma2bEpoch, yuma3Epoch, yumaEpoch, MAX_CELLS } from '../src/research/index.js';
+import { YUMA_VERSIONS, YumaError, defaultConfig, simulateCase, yuma2bEpoch, yuma3Epoch, yumaEpoch, MAX_CELLS } from '../src/research/index.js';
 import { errorCode } from './helpers/errors.js';
 
 const W = [
@@ -8,6 +8,8 @@ const W = [
 ];
 const ok = { version: 'yuma3' as const, weights: [W, W], stakes: [[3, 1], [3, 1]] };
 const run = (patch: Record<string, unknown>) => () => simulateCase({ ...ok, ...patch } as never);
+/** Every output of an epoch as its float bits (NaN and -0 kept apart), enumerable matrices included. */
+const bits = (r: object): string => JSON.stringify(r, (_k, v) => (typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v)) : ArrayBuffer.isView(v) ? Array.from(v as Float64Array, (x) => (Object.is(x, -0) ? '-0' : String(x))) : v));
 
 describe('research input checks: bad input throws YumaError with a code', () => {
   it('the valid base input runs', () => {
@@ -117,6 +119,20 @@ describe('research input checks: bad input throws YumaError with a code', () => 
     expect(JSON.stringify(weights)).toBe(snapshot);
     // The first epoch's returned bonds keep their column 0 although the state was zeroed before epoch 1.
     expect(out[0].validatorBonds[0][0]).toBeGreaterThan(0.02);
+  });
+
+  it('overrideConsensusHigh / Low and alphaTaoRatio are accepted and read by no version: every output equals the run without them (all six versions, with and without liquid alpha)', () => {
+    const weights = [[[0.7, 0.3], [0.2, 0.8], [1, 0]], [[0, 1], [0.5, 0.5], [0.9, 0.1]], [[0.3, 0.7], [1, 0], [0, 1]]];
+    const stakes = weights.map(() => [0.5, 0.3, 0.2]);
+    const unread = { overrideConsensusHigh: 0.9, overrideConsensusLow: 0.1, alphaTaoRatio: 0.25 };
+    let compared = 0;
+    for (const version of YUMA_VERSIONS) for (const liquidAlpha of [false, true]) {
+      const plain = simulateCase({ version, weights, stakes, config: { liquidAlpha } });
+      const withUnread = simulateCase({ version, weights, stakes, config: { liquidAlpha, ...unread } });
+      expect(withUnread.map(bits), `${version} liquidAlpha ${liquidAlpha}`).toEqual(plain.map(bits));
+      compared++;
+    }
+    expect(compared).toBe(12);
   });
 
   it('defaults per version are the simulator’s chart-generator parameter sets', () => {
