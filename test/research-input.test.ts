@@ -135,6 +135,26 @@ describe('research input checks: bad input throws YumaError with a code', () => 
     expect(compared).toBe(12);
   });
 
+  it('resetBonds zeroes the column before its epoch for Yuma 2C, 3 and 3 liquid (that epoch equals one fed the zeroed bonds) and changes nothing for Yuma 1, 2 and 2B', () => {
+    const weights = [[[0.7, 0.3], [0.2, 0.8], [1, 0]], [[0, 1], [0.5, 0.5], [0.9, 0.1]], [[0.3, 0.7], [1, 0], [0, 1]]];
+    const stakes = weights.map(() => [0.5, 0.3, 0.2]);
+    const resetBonds = { epoch: 2, column: 1 };
+    for (const version of YUMA_VERSIONS) {
+      const plain = simulateCase({ version, weights, stakes });
+      const reset = simulateCase({ version, weights, stakes, resetBonds });
+      if (version === 'yuma1' || version === 'yuma2' || version === 'yuma2b') {
+        expect(reset.map(bits), version).toEqual(plain.map(bits));
+        continue;
+      }
+      expect(reset.slice(0, 2).map(bits), version).toEqual(plain.slice(0, 2).map(bits));
+      const zeroed = plain[1].validatorBonds.map((row) => Float64Array.from(row, (x, j) => (j === 1 ? 0 : x)));
+      expect(zeroed.some((row, i) => row[1] !== plain[1].validatorBonds[i][1]), `${version}: the reset column held bonds`).toBe(true);
+      const fed = yumaEpoch(version, { weights: weights[2], stakes: stakes[2], bondsOld: zeroed, consensusOld: version === 'yuma2c' ? null : plain[1].serverConsensusWeight } as never);
+      expect(bits(reset[2]), version).toEqual(bits(fed));
+      expect(bits(reset[2]), version).not.toEqual(bits(plain[2]));
+    }
+  });
+
   it('defaults per version are the simulator’s chart-generator parameter sets', () => {
     expect(defaultConfig('yuma1').bondMovingAvg).toBe(0);
     expect(defaultConfig('yuma2').bondMovingAvg).toBe(0.1);
