@@ -116,6 +116,16 @@ describe('resolveHyper', () => {
     expect(code(() => resolveHyper({ liquidAlphaEnabled: 1 as never }))).toBe('E_ARG');
     expect(code(() => resolveHyper({ stakeThreshold: -1n }))).toBe('E_RANGE');
   });
+
+  it('takes the fields hyper leaves out from a given base; a label that is no string, and a base that is null, a throwing Proxy or out of range, are YumaErrors (a TypeError or the Proxy\'s own Error escaped)', () => {
+    const base = resolveHyper({ kappa: 40000 });
+    expect(resolveHyper({ yuma3Enabled: true }, 'hyper', base)).toEqual({ ...DEFAULT_HYPERPARAMS, kappa: 40000, yuma3Enabled: true });
+    expect(code(() => resolveHyper({}, Symbol('x') as never))).toBe('E_ARG');
+    expect(code(() => resolveHyper({}, 'hyper', null as never))).toBe('E_ARG');
+    const throwing = new Proxy({}, { get() { throw new Error('hostile getter'); }, ownKeys() { throw new Error('hostile keys'); } });
+    expect(code(() => resolveHyper({}, 'hyper', throwing as never))).toBe('E_ARG');
+    expect(code(() => resolveHyper({}, 'hyper', { ...base, kappa: 70000 }))).toBe('E_RANGE');
+  });
 });
 
 describe('u64 vectors and the total-stake limit', () => {

@@ -101,8 +101,11 @@ const PATHS: readonly ChainPath[] = ['sparse', 'dense'];
  * `base` (the chain defaults unless given). The result is frozen.
  */
 export function resolveHyper(hyper: Partial<Record<keyof Hyperparams, unknown>> | undefined | null, where = 'hyper', base: Hyperparams = DEFAULT_HYPERPARAMS): Hyperparams {
+  // where and base are public parameters too: a Symbol label or a Proxy base must be a YumaError, not a TypeError
+  if (typeof where !== 'string') throw new YumaError('E_ARG', `resolveHyper's label must be a string (got ${typeof where})`);
+  const b = base === DEFAULT_HYPERPARAMS ? base : (readOptions(base, `${where} base`, HYPER_KEYS, true) as Record<string, unknown>);
   const given = readOptions(hyper, where, HYPER_KEYS) as Record<string, unknown>;
-  const h = (key: keyof Hyperparams): unknown => (key in given ? given[key] : base[key]);
+  const h = (key: keyof Hyperparams): unknown => (key in given ? given[key] : b[key]);
   const out: Hyperparams = {
     kappa: toInt(h('kappa'), `${where}.kappa`, 0, 65535),
     bondsMovingAverage: toInt(h('bondsMovingAverage'), `${where}.bondsMovingAverage`, 0, 1_000_000),
