@@ -18,6 +18,38 @@ function isClass(f: Function): boolean {
   return /^class\b/.test(Function.prototype.toString.call(f));
 }
 
+/**
+ * The parameters a function or class constructor declares, optional and defaulted ones included (`fn.length` stops
+ * at the first default): top-level commas of its first parameter list, or of `constructor(…)` for a class.
+ */
+function declaredParams(f: Function): number {
+  const src = Function.prototype.toString.call(f);
+  let start: number;
+  if (isClass(f)) {
+    const m = /\bconstructor\s*\(/.exec(src);
+    if (!m) return 0;
+    start = m.index + m[0].length;
+  } else {
+    const open = src.indexOf('(');
+    const arrow = src.indexOf('=>');
+    if (open < 0 || (arrow >= 0 && arrow < open)) return f.length; // x => …
+    start = open + 1;
+  }
+  let depth = 0;
+  let commas = 0;
+  let any = false;
+  for (let i = start; i < src.length; i++) {
+    const c = src[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) break;
+      depth--;
+    } else if (c === ',' && depth === 0) commas++;
+    else if (!/\s/.test(c)) any = true;
+  }
+  return any ? commas + 1 : 0;
+}
+
 function callOutcome(f: () => unknown): string | null {
   runaway.seen = false;
   try {
@@ -37,13 +69,20 @@ for (const [where, mod] of [
   ['yuma-wasm/research', research],
 ] as const) {
   describe(`every export of ${where} refuses hostile arguments with a YumaError`, () => {
+    it('reads the declared parameters of its exports (checked on ones with optional and defaulted parameters)', () => {
+      if (where === 'yuma-wasm') expect([declaredParams(root.Pool), declaredParams(root.prepareEpoch), declaredParams(root.metagraphView)]).toEqual([5, 4, 3]);
+      if (where === 'yuma-wasm/research') expect([declaredParams(research.yumaEpoch), declaredParams(research.YumaRun), declaredParams(research.runYumaSimCase)]).toEqual([4, 4, 3]);
+      if (where === 'yuma-wasm/testing') expect(declaredParams(testing.assertEpochInvariants)).toBe(3);
+    });
+
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value !== 'function' || SKIP.has(name)) continue;
       const fn = value as (...a: unknown[]) => unknown;
       const cls = isClass(fn);
       it(`${name}`, () => {
         const failures: string[] = [];
-        const arity = Math.max(1, Math.min(3, fn.length));
+        // every position the export declares, its optional ones included (it stopped at three and at fn.length)
+        const arity = Math.max(1, fn.length, declaredParams(fn));
         for (let pos = 0; pos < arity; pos++) {
           for (const [label, make] of HOSTILE_VALUES) {
             const args = Array.from({ length: arity }, (_, k) => (k === pos ? make() : undefined));
