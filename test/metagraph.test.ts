@@ -104,7 +104,7 @@ describe('fromMetagraph: the SDK metagraph converted as the chain stores it', ()
     expect(Array.from(fromMetagraph(tiny).input.weights as Uint16Array)).toEqual([0, 65535, 0, 0]);
   });
 
-  it('says what it assumed: lastStepBlock, raoEmission (with guidance), tempo, bonds, default hyper-parameters', () => {
+  it('says what it assumed: lastStepBlock (else block − blocks_since_last_step), raoEmission (else the sum of E, with guidance), tempo, bonds, default hyper-parameters; S read as stake or total_stake too', () => {
     const mg: MetagraphLike = { block: 100, S: [10, 5, 0], W: [[0, 0, 1], [0, 0, 1], [0, 0, 0]], last_update: [99, 99, 0], block_at_registration: [0, 0, 0], validator_permit: [true, true, false] };
     const got = fromMetagraph(mg);
     const text = got.assumptions.join('\n');
@@ -114,9 +114,13 @@ describe('fromMetagraph: the SDK metagraph converted as the chain stores it', ()
     expect(text).toMatch(/no bonds \(B\) given/);
     expect(text).toMatch(/chain defaults used: kappa, bondsMovingAverage/);
     expect(got.input.raoEmission).toBe(1_000_000_000n);
-    expect(fromMetagraph({ ...mg, E: [0.5, 0.25, 0.25] }).input.raoEmission).toBe(1_000_000_000n);
+    // without pending_alpha_emission, the sum of E (1.25 alpha here: the default would be 1)
+    expect(fromMetagraph({ ...mg, E: [0.5, 0.25, 0.5] }).input.raoEmission).toBe(1_250_000_000n);
     expect(fromMetagraph(mg, { lastStepBlock: 90, raoEmission: '7' }).input).toMatchObject({ lastStepBlock: 90n, raoEmission: 7n });
     expect(fromMetagraph({ ...mg, blocks_since_last_step: 12 }).input.lastStepBlock).toBe(88n);
+    // the stake under its other SDK names
+    const { S, ...rest } = mg;
+    for (const name of ['stake', 'total_stake']) expect(fromMetagraph({ ...rest, [name]: S }).input.stake, name).toEqual(got.input.stake);
   });
 
   it('TAO to rao exactly, from floats and decimal strings', () => {
