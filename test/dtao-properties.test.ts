@@ -100,6 +100,38 @@ describe('pool properties (fast-check)', () => {
     );
   });
 
+  it('pools round in their own favour: a swap on a fee-less 0.5/0.5 (constant-product) pool never lowers tao·alpha, and selling back what a stake bought never returns more TAO than was staked (every preset)', () => {
+    let roundTrips = 0;
+    fc.assert(
+      fc.property(preset, reserve, reserve, weight, amount, (pr, tao, alpha, w, a) => {
+        const p = Pool.genesis({ tao, alpha, preset: pr, weightQuote: w });
+        const k = (q: Pool) => q.reserves().tao * q.reserves().alpha;
+        let bought: bigint;
+        const k0 = k(p);
+        try {
+          bought = p.stake(a).alphaOut;
+        } catch (e) {
+          expect(e).toBeInstanceOf(YumaError);
+          return;
+        }
+        if (pr === 'seed' && w === 0.5) expect(k(p) >= k0, `${pr} w ${w}: k ${k0} → ${k(p)} staking ${a}`).toBe(true);
+        const k1 = k(p);
+        let back: bigint;
+        try {
+          back = p.unstake(bought).taoOut;
+        } catch (e) {
+          expect(e).toBeInstanceOf(YumaError);
+          return;
+        }
+        expect(back <= a, `${pr}: staked ${a}, got back ${back}`).toBe(true);
+        if (pr === 'seed' && w === 0.5) expect(k(p) >= k1, `${pr} w ${w}: k ${k1} → ${k(p)} unstaking ${bought}`).toBe(true);
+        roundTrips++;
+      }),
+      { numRuns: 400 },
+    );
+    expect(roundTrips).toBeGreaterThan(200);
+  });
+
   it('injection never lowers k (constant product); Balancer injection keeps the price', () => {
     fc.assert(
       fc.property(reserve, reserve, fc.bigInt({ min: 0n, max: 1000n * RAO }), fc.bigInt({ min: 0n, max: 1000n * RAO }), (tao, alpha, dt, da) => {
