@@ -33,11 +33,14 @@ describe('CLI errors: exit code 2, one clear line, no stack trace', () => {
     [['launch'], /unknown command 'launch'/],
   ];
   for (const [argv, msg] of cases) {
-    it(argv.join(' '), () => {
+    it(`${argv.join(' ')}: exit 2, stderr the one 'yuma-wasm: ' line and the --help pointer, nothing on stdout`, () => {
       const r = cli(argv);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(msg);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines, r.stderr).toHaveLength(2);
+      expect(lines[0].startsWith('yuma-wasm: ')).toBe(true);
+      expect(lines[1]).toMatch(/^Run 'yuma-wasm( \w+)? --help' for usage\.$/);
       expect(r.stdout).toBe('');
     });
   }

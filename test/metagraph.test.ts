@@ -198,5 +198,10 @@ describe('yuma-wasm epoch --metagraph', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/metagraph '.*bad\.json': S\[0\] must be a non-negative amount of TAO/);
     expect(r.stderr).not.toMatch(/E_[A-Z]+/);
+    // the one line naming the field, then the --help pointer
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^yuma-wasm: metagraph /);
+    expect(lines[1]).toBe("Run 'yuma-wasm epoch --help' for usage.");
   });
 });
