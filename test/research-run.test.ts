@@ -142,7 +142,7 @@ describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
     }
   });
 
-  it('refuses a NaN (E_NAN), a negative weight (E_RANGE), a wrong length (E_SHAPE), a non-typed array (E_ARG) and zero stake (E_RANGE), and the next epoch still gives simulateCase bits', () => {
+  it('refuses a NaN or ±∞ (E_NAN, named by index), a negative weight (E_RANGE), a wrong length (E_SHAPE), a non-typed array (E_ARG) and zero stake (E_RANGE), and the next epoch still gives simulateCase bits', () => {
     const c = makeCase(9);
     const ref = simulateCase({ version: 'yuma3-liquid', weights: c.weights, stakes: c.stakes });
     const run = new YumaRun('yuma3-liquid', { validators: V, servers: M });
@@ -150,6 +150,11 @@ describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
     const nan = c.flat[1].slice();
     nan[V * M - 3] = NaN;
     expect(expectYumaError(() => run.epoch(nan, c.stakes[1]), 'E_NAN').message).toContain(`weights[${V * M - 3}]`);
+    for (const inf of [Infinity, -Infinity]) {
+      const w = c.flat[1].slice();
+      w[M + 1] = inf;
+      expect(expectYumaError(() => run.epoch(w, c.stakes[1]), 'E_NAN').message).toContain(`weights[${M + 1}]`);
+    }
     const neg = c.flat[1].slice();
     neg[M + 2] = -1;
     expect(expectYumaError(() => run.epoch(neg, c.stakes[1]), 'E_RANGE').message).toContain(`weights[${M + 2}]`);
