@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig, yumaEpoch } from '../src/research/index.js';
 import { runKernel, type Numerics } from '../src/research/kernel.js';
 
-// Float32 epochs of Yuma 2C / 3 take part of their dividends' quotients B / den as RN32(B ×₆₄ RN64(1/den))
-// (assembly/research/lanes32.ts, laneProductDot32) instead of a float32 division. In JavaScript that is exactly
+// Float32 epochs of Yuma 2C / 3 take part of their dividends' quotients B / den, and Yuma 1 part of its bond
+// renormalisation's, as RN32(B ×₆₄ RN64(1/den)) (assembly/research/lanes32.ts, laneProductDot32 and
+// reciprocalQuotient4) instead of a float32 division. In JavaScript that is exactly
 // Math.fround(b * (1 / den)) for float32 b and den: 1 / den is the double reciprocal, the product is rounded
 // to double, fround rounds to float32 as Wasm's demotion does. The plain rule is Math.fround(b / den).
 

@@ -11,7 +11,7 @@ import {
   version,
 } from './job';
 import { held, laneDot, lanesTotal, nanToNum, nanToNum2, vectorEnd } from './lanes';
-import { F32_MAX, lanesTotal32, laneDot32, laneProductDot32, laneQuotientDot32, nanToNum32x4, quotientsByReciprocal } from './lanes32';
+import { F32_MAX, lanesTotal32, laneDot32, laneProductDot32, laneQuotientDot32, nanToNum32x4, quotientsByReciprocal, reciprocalQuotient4 } from './lanes32';
 
 const EPS: f64 = 1e-6;
 /** 2⁶⁴ as the simulator's Yuma2c `maxint` meets a float32 tensor. */
@@ -676,10 +676,34 @@ function renormalize32<FINITE>(): void {
   const den = DEN32;
   const i32 = I32;
   for (let m = 0; m < n; m++) store<f32>(den + (<usize>m << 2), load<f32>(COL32 + (<usize>m << 2)) + eps);
+  // One group in four through the reciprocals, as laneProductDot32 (FACTOR is free in float32 epochs here).
+  const r = FACTOR;
+  const steps = quotientsByReciprocal(den, r, n) ? n & ~15 : 0;
   for (let v = 0; v < V; v++) {
     const eRow = row32(B_NEW, v);
     let acc = f32x4.splat(0);
     let m = 0;
+    for (; m < steps; m += 16) {
+      const o = <usize>m << 2;
+      const q0 = f32x4.div(v128.load(eRow + o), v128.load(den + o));
+      const q1 = f32x4.div(v128.load(eRow + o, 16), v128.load(den + o, 16));
+      const q2 = f32x4.div(v128.load(eRow + o, 32), v128.load(den + o, 32));
+      const q3 = reciprocalQuotient4(v128.load(eRow + o, 48), r + (o << 1) + 96);
+      const x0 = finite ? q0 : nanToNum32x4(q0);
+      const x1 = finite ? q1 : nanToNum32x4(q1);
+      const x2 = finite ? q2 : nanToNum32x4(q2);
+      const x3 = finite ? q3 : nanToNum32x4(q3);
+      v128.store(eRow + o, x0);
+      v128.store(eRow + o, x1, 16);
+      v128.store(eRow + o, x2, 32);
+      v128.store(eRow + o, x3, 48);
+      if (end > 0) {
+        acc = f32x4.add(acc, f32x4.mul(x0, v128.load(i32 + o)));
+        acc = f32x4.add(acc, f32x4.mul(x1, v128.load(i32 + o, 16)));
+        acc = f32x4.add(acc, f32x4.mul(x2, v128.load(i32 + o, 32)));
+        acc = f32x4.add(acc, f32x4.mul(x3, v128.load(i32 + o, 48)));
+      }
+    }
     for (; m + 4 <= n; m += 4) {
       const o = <usize>m << 2;
       const q = f32x4.div(v128.load(eRow + o), v128.load(den + o));

@@ -83,11 +83,7 @@ export function laneProductDot32(x: usize, d: usize, r: usize, y: usize, n: i32)
     a = f32x4.add(a, f32x4.mul(f32x4.div(v128.load(x + o), v128.load(d + o)), v128.load(y + o)));
     a = f32x4.add(a, f32x4.mul(f32x4.div(v128.load(x + o, 16), v128.load(d + o, 16)), v128.load(y + o, 16)));
     a = f32x4.add(a, f32x4.mul(f32x4.div(v128.load(x + o, 32), v128.load(d + o, 32)), v128.load(y + o, 32)));
-    const b = v128.load(x + o, 48);
-    const lo = f64x2.mul(f64x2.promote_low_f32x4(b), v128.load(r + (o << 1), 96));
-    const hi = f64x2.mul(f64x2.promote_low_f32x4(i8x16.shuffle(b, b, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), v128.load(r + (o << 1), 112));
-    const q = i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-    a = f32x4.add(a, f32x4.mul(q, v128.load(y + o, 48)));
+    a = f32x4.add(a, f32x4.mul(reciprocalQuotient4(v128.load(x + o, 48), r + (o << 1) + 96), v128.load(y + o, 48)));
   }
   for (; m < end; m += 4) {
     const o = <usize>m << 2;
@@ -99,6 +95,14 @@ export function laneProductDot32(x: usize, d: usize, r: usize, y: usize, n: i32)
     s += (load<f32>(x + o) / load<f32>(d + o)) * load<f32>(y + o);
   }
   return s;
+}
+
+/** RN32(x ×₆₄ r) of four float32 x and the four f64 reciprocals at r (laneProductDot32's quotients). */
+// @ts-ignore: decorator
+@inline export function reciprocalQuotient4(x: v128, r: usize): v128 {
+  const lo = f64x2.mul(f64x2.promote_low_f32x4(x), v128.load(r));
+  const hi = f64x2.mul(f64x2.promote_low_f32x4(i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), v128.load(r, 16));
+  return i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
 }
 
 /**
