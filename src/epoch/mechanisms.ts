@@ -39,7 +39,7 @@ import type {
   NumericMode,
 } from './types.js';
 import { describe } from '../validation/describe.js';
-import { readList, readOptions } from '../validation/read.js';
+import { guard, readList, readOptions } from '../validation/read.js';
 import { toInt, toU64 } from '../validation/values.js';
 
 /** What a `MechanismEmissionSplit` adds up to. */
@@ -109,7 +109,8 @@ export function checkEmissionSplit(
   field: string,
   { minParts, maxParts, anySum = false }: { minParts: number; maxParts: number; anySum?: boolean },
 ): number[] {
-  if (!Array.isArray(split)) throw new YumaError('E_SHAPE', `${field} must be an array of u16 parts (got ${describe(split)})`);
+  // Array.isArray throws a TypeError on a revoked Proxy: E_ARG through guard
+  if (!guard(field, () => Array.isArray(split))) throw new YumaError('E_SHAPE', `${field} must be an array of u16 parts (got ${describe(split)})`);
   const list = readList(split, field, MAX_MECHANISMS); // read once: holes, Proxies and getters end here
   const len = list.length;
   if (len < minParts || len > maxParts) {
