@@ -340,6 +340,23 @@ describe('Chain.step is all or nothing', () => {
     };
   };
   const pool = (c: Chain) => c.state.stakePools.get('v/1')!;
+  /** A Map whose own forEach and iterators skip every entry: what the check must not rely on. */
+  class Hiding<K, V> extends Map<K, V> {
+    override forEach(): void {}
+    override *[Symbol.iterator](): MapIterator<[K, V]> {}
+    override *entries(): MapIterator<[K, V]> {}
+    override *keys(): MapIterator<K> {}
+    override *values(): MapIterator<V> {}
+  }
+  /** Replaces `state[key]` by a Hiding map holding `entry`, and returns what puts the old map back. */
+  const hide = (c: Chain, key: 'childKeys' | 'rootClaimType' | 'rootClaimableThreshold' | 'hotkeys', entry: [unknown, unknown]) => {
+    const st = c.state as unknown as Record<string, Map<unknown, unknown>>;
+    const old = st[key];
+    st[key] = new Hiding([...old, entry]);
+    return () => {
+      st[key] = old;
+    };
+  };
   const entryDamages: Array<[string, (c: Chain) => () => void, string]> = [
     ['a stake pool\'s value set negative', (c) => swap(pool(c), 'value', -5n), 'E_RANGE'],
     ['a stake pool\'s value set to a number', (c) => swap(pool(c), 'value', 5), 'E_ARG'],
@@ -374,13 +391,6 @@ describe('Chain.step is all or nothing', () => {
     ['a registration record with minBurn above maxBurn placed on the subnet', (c) => swap(c.state.subnets.get(1)!, 'registration', { ...defaultRegistration(), minBurn: 10n, maxBurn: 9n }), 'E_STATE'],
     ['a registration record whose UID slots are a bigint placed on the subnet', (c) => swap(c.state.subnets.get(1)!, 'registration', { ...defaultRegistration(), maxAllowedUids: 256n }), 'E_ARG'],
     ['the stake pools map replaced by a Map subclass whose forEach and iterators skip every entry, one pool\'s value set negative behind it', (c) => {
-      class Hiding<K, V> extends Map<K, V> {
-        override forEach(): void {}
-        override *[Symbol.iterator](): MapIterator<[K, V]> {}
-        override *entries(): MapIterator<[K, V]> {}
-        override *keys(): MapIterator<K> {}
-        override *values(): MapIterator<V> {}
-      }
       const old = c.state.stakePools;
       const p = pool(c);
       const value = p.value;
@@ -391,6 +401,11 @@ describe('Chain.step is all or nothing', () => {
         c.state.stakePools = old;
       };
     }, 'E_RANGE'],
+    ['a child link with a negative proportion behind a Map subclass whose forEach and iterators skip it', (c) => hide(c, 'childKeys', ['v/1', [{ proportion: -1n, key: 'm' }]]), 'E_RANGE'],
+    ['a root claim type that is a number behind a Map subclass whose forEach and iterators skip it', (c) => hide(c, 'rootClaimType', ['a', 7]), 'E_ARG'],
+    ['a root-claimable threshold that is a string behind a Map subclass whose forEach and iterators skip it', (c) => hide(c, 'rootClaimableThreshold', [1, '7']), 'E_ARG'],
+    ['a hotkey whose owner is a number behind a Map subclass whose forEach and iterators skip it', (c) => hide(c, 'hotkeys', ['z', { owner: 5 }]), 'E_ARG'],
+    ['a hotkey\'s childkey take map holding a bigint take behind a Map subclass whose forEach and iterators skip it', (c) => swap(c.state.hotkeys.get('v')!, 'childkeyTake', new Hiding([[1, 5n]])), 'E_ARG'],
     ['a neuron table\'s mechanism incentive vector cut short', (c) => swap(c.state.subnets.get(1)!.neurons.mechanism(0), 'incentive', new Uint16Array(1)), 'E_ARG'],
   ];
   for (const [what, damage, code] of entryDamages) {

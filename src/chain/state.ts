@@ -1590,14 +1590,14 @@ function checkMapEntries(s: ChainState): void {
     checkStakePools(s, mapIn(s.stakePools, 'state.stakePools'));
     mapForEach.call(mapIn(s.rootClaimable, 'state.rootClaimable'), rootClaimableEntry);
     mapForEach.call(mapIn(s.rootClaimed, 'state.rootClaimed'), rootClaimedEntry);
-    for (const [ck, type] of mapIn(s.rootClaimType, 'state.rootClaimType')) {
+    for (const [ck, type] of pairsOf(mapIn(s.rootClaimType, 'state.rootClaimType'))) {
       accountIn(ck, () => 'state.rootClaimType (key)');
       if (type === 'Swap' || type === 'Keep') continue;
       const list = typeof type === 'object' && type !== null ? (type as { keepSubnets?: unknown }).keepSubnets : undefined;
       if (!Array.isArray(list) || list.length === 0) throw new YumaError('E_ARG', `state.rootClaimType[${describe(ck)}] must be 'Swap', 'Keep' or { keepSubnets: [netuids] }`);
       for (let i = 0; i < list.length; i++) uintIn(list[i], () => `state.rootClaimType[${describe(ck)}].keepSubnets[${i}]`, U16_MAX);
     }
-    for (const [n, v] of mapIn(s.rootClaimableThreshold, 'state.rootClaimableThreshold')) {
+    for (const [n, v] of pairsOf(mapIn(s.rootClaimableThreshold, 'state.rootClaimableThreshold'))) {
       uintIn(n, () => 'state.rootClaimableThreshold (netuid)', U16_MAX);
       bigHeld(v, () => `state.rootClaimableThreshold[${describe(n)}]`, I96F32_RANGE);
     }
@@ -1635,7 +1635,7 @@ function hotkeyFault(hk: unknown, info: unknown): void {
   if (h.delegateTake !== undefined) uintIn(h.delegateTake, () => `${p()}.delegateTake`, U16_MAX);
   if (h.childkeyTake === undefined) throw new YumaError('E_ARG', `${p()}: a field read differently on a second read (a getter or Proxy in the state)`);
   {
-    for (const [n, take] of mapIn(h.childkeyTake, `${p()}.childkeyTake`)) {
+    for (const [n, take] of pairsOf(mapIn(h.childkeyTake, `${p()}.childkeyTake`))) {
       uintIn(n, () => `${p()}.childkeyTake (netuid)`, U16_MAX);
       uintIn(take, () => `${p()}.childkeyTake[${describe(n)}]`, U16_MAX);
     }
@@ -1727,8 +1727,17 @@ function shareEntry(share: unknown, ck: unknown): void {
   safeFloatHeld(share, () => `state.stakePools[${describe(sharesPoolKey)}].shares[${describe(ck)}]`);
 }
 
+/** A map's entries as this realm's `Map.prototype.forEach` finds them (a subclass's iterator could hide some). */
+function pairsOf(map: Map<unknown, unknown>): Array<[unknown, unknown]> {
+  const out: Array<[unknown, unknown]> = [];
+  mapForEach.call(map, (v, k) => {
+    out.push([k, v]);
+  });
+  return out;
+}
+
 function checkLinks(map: Map<unknown, unknown>, which: 'childKeys' | 'parentKeys'): void {
-  for (const [k, links] of map) {
+  for (const [k, links] of pairsOf(map)) {
     const p = () => `state.${which}[${describe(k)}]`;
     accountIn(k, () => `${p()} (key)`);
     if (!Array.isArray(links)) throw new YumaError('E_ARG', `${p()} must be an array of { proportion, key }`);
