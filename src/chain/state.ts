@@ -1488,8 +1488,21 @@ function stateTopSound(s: ChainState): boolean {
   return isU64(s.block) && isU64(s.totalIssuance) && isU64(s.balancesTotalIssuance) && isU64(s.totalStake) && isU64(s.taoWeight) &&
     isU64(s.ckBurn) && isU64(s.stakeThreshold) && isU64(s.swapMinimumReserve) && isU64(s.blockEmission) && isI128(s.subnetMovingAlpha) &&
     isU16(s.subnetOwnerCut) && isU16(s.maxEpochsPerBlock) && isU16(s.defaultDelegateTake) &&
-    isMap(s.hotkeys) && isMap(s.ownedHotkeys) && isMap(s.autoStakeDestination) && isMap(s.stakePools) && isMap(s.rootClaimable) &&
-    isMap(s.rootClaimed) && isMap(s.rootClaimType) && isMap(s.rootClaimableThreshold) && isMap(s.childKeys) && isMap(s.parentKeys) && isMap(s.subnets);
+    stateMap(s.hotkeys) && stateMap(s.ownedHotkeys) && stateMap(s.autoStakeDestination) && stateMap(s.stakePools) && stateMap(s.rootClaimable) &&
+    stateMap(s.rootClaimed) && stateMap(s.rootClaimType) && stateMap(s.rootClaimableThreshold) && stateMap(s.childKeys) && stateMap(s.parentKeys) && stateMap(s.subnets);
+}
+
+/**
+ * One of the state's own maps as the block may use it: a genuine Map of this realm's Map class or of the library's
+ * (HotkeyNetuidMap, StakePoolMap, HotkeyInfoMap), with no property of its own. A subclass of the caller's, or a
+ * `get` or `forEach` set on the map itself, could answer the block differently from what the check read (a
+ * subnet's `get` answering a record the check never saw threw a TypeError after the coinbase had run).
+ */
+function stateMap(v: unknown): boolean {
+  if (!isMap(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return (proto === Map.prototype || proto === HotkeyNetuidMap.prototype || proto === StakePoolMap.prototype || proto === HotkeyInfoMap.prototype) &&
+    Reflect.ownKeys(v as object).length === 0;
 }
 
 /** Throws the YumaError for the first of `checkChainState`'s top-level fields that `stateTopSound` found unsound. */
@@ -1501,7 +1514,10 @@ function stateTopFault(value: ChainState): never {
     if (typeof s[k] !== 'number') throw new YumaError('E_ARG', `state.${k} must be a number (got ${describe(s[k])})`);
     toInt(s[k], `state.${k}`, 0, U16_MAX);
   }
-  for (const k of [...STATE_MAP_KEYS, 'subnets'] as const) if (!isMap(s[k])) throw new YumaError('E_ARG', `state.${k} must be a Map`);
+  for (const k of [...STATE_MAP_KEYS, 'subnets'] as const) {
+    if (!isMap(s[k])) throw new YumaError('E_ARG', `state.${k} must be a Map`);
+    if (!stateMap(s[k])) throw new YumaError('E_ARG', `state.${k} must be a Map of this library's or a plain one, with no subclass and no property of its own (got ${describe(s[k])})`);
+  }
   throw new YumaError('E_ARG', 'state: a field read differently on a second read (a getter or Proxy in the state)');
 }
 
