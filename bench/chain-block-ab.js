@@ -5,9 +5,9 @@
 // network's chain after 400 simulated blocks (128 subnets × 256 UIDs, pools, stakes and registration burns as the
 // simulator leaves them, each subnet buying alpha with excess TAO every block) with every tempo set to 0 so that no
 // epoch runs: the blocks `bench/sim-day-split.js` charges to "blocks", without its actors; --sim=N builds N subnets
-// instead of 128 (a mechanism pair on every fourth subnet as before). --read steps, beside each build's chain, a twin
-// whose `chain.state` was read, so that its every block checks the whole state first (what a chain whose state its
-// caller holds pays): the two lines' difference is the check.
+// instead of 128 (a mechanism pair on every fourth subnet as before). --read steps each build's chain with its
+// `chain.state` read, so that its every block checks the whole state first (what a chain whose state its caller
+// holds pays), beside an unchecked twin from its JSON: the two lines' difference is the check.
 // Usage: node bench/chain-block-ab.js [--sim[=N]] [--read] [path/to/index.js …] (default dist/index.js; `npm run build` first)
 import os from 'node:os';
 import path from 'node:path';
@@ -39,7 +39,8 @@ const chains = pkgs.flatMap((pkg) => {
   if (!read) return [chainOf(pkg)];
   const held = chainOf(pkg);
   void held.state;
-  return [chainOf(pkg), held];
+  // fromJSON's chain is the only holder of its state: never checked
+  return [pkg.Chain.fromJSON(held.toJSON(), { engine: pkg.createEngineSync() }), held];
 });
 const labels = builds.flatMap((b) => (read ? [`${b} (state not read)`, `${b} (state read)`] : [b]));
 
