@@ -8,17 +8,11 @@ import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { expectYumaError, yumaCode } from './helpers/errors.js';
 import { boom } from './helpers/hostile.js';
+import { twoNeuronChain } from './helpers/state.js';
 
 const engine = createEngineSync();
 
-function chain(): Chain {
-  const s = newChainState({ block: 100n, totalIssuance: 10_000_000n * RAO, balancesTotalIssuance: 10_000_000n * RAO });
-  const neuron = (uid: number, hotkey: string) => ({ uid, hotkey, blockAtRegistration: 1n, lastUpdate: 99n, validatorPermit: uid === 0, weights: [] as Array<[number, number]>, bonds: [] as Array<[number, number]> });
-  s.subnets.set(1, newSubnet(1, { subnetTao: 1000n * RAO, subnetAlphaIn: 4000n * RAO, tempo: 3, neurons: [neuron(0, 'v'), neuron(1, 'm')] }));
-  s.hotkeys.set('v', { owner: 'a' });
-  s.hotkeys.set('m', { owner: 'b' });
-  return new Chain(s, { engine });
-}
+const chain = (): Chain => twoNeuronChain(engine);
 const text = (c: Chain) => JSON.stringify(chainStateToJSON(c.state));
 
 describe('Chain refuses bad input with a YumaError and changes nothing', () => {

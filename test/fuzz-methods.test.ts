@@ -5,16 +5,16 @@
  * throws leaves the instance as it was (its serialised state compared before and after).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Chain, chainStateToJSON, newChainState, newSubnet } from '../src/chain/index.js';
+import { type Chain, chainStateToJSON } from '../src/chain/index.js';
 import { createEngineSync } from '../src/engine.js';
 import { Pool } from '../src/dtao/pool.js';
 import { FlowTracker, MovingPriceTracker } from '../src/dtao/shares.js';
 import { SubnetEconomy } from '../src/dtao/coinbase.js';
 import { Network } from '../src/sim/network.js';
-import { Subnet } from '../src/subnet/index.js';
 import { RAO } from '../src/units.js';
 import { isYumaError } from '../src/errors.js';
 import { HOSTILE_VALUES, runaway } from './helpers/hostile.js';
+import { poolState, smallSubnet, subnetState, twoNeuronChain } from './helpers/state.js';
 
 const engine = createEngineSync();
 afterAll(() => engine.close());
@@ -37,31 +37,53 @@ function snapshot(x: unknown): string {
 }
 
 function smallChain(): Chain {
-  const s = newChainState({ block: 100n, totalIssuance: 10_000_000n * RAO, balancesTotalIssuance: 10_000_000n * RAO });
-  const neuron = (uid: number, hotkey: string) => ({ uid, hotkey, blockAtRegistration: 1n, lastUpdate: 99n, validatorPermit: uid === 0, weights: [] as Array<[number, number]>, bonds: [] as Array<[number, number]> });
-  s.subnets.set(1, newSubnet(1, { subnetTao: 1000n * RAO, subnetAlphaIn: 4000n * RAO, tempo: 3, neurons: [neuron(0, 'v'), neuron(1, 'm')] }));
-  s.hotkeys.set('v', { owner: 'a' });
-  s.hotkeys.set('m', { owner: 'b' });
-  const c = new Chain(s, { engine });
+  const c = twoNeuronChain(engine);
   c.addStake({ coldkey: 'a', hotkey: 'v', netuid: 1, tao: 10n * RAO });
   c.run(2);
   return c;
 }
 
-function smallSubnet(): Subnet {
-  const s = new Subnet({ engine, n: 4, tempo: 1 });
-  for (const h of ['a', 'b', 'c']) s.register(h);
-  s.addStake(0, 1000n);
-  s.addStake(1, 500n);
-  s.setWeights(0, [1, 2], [3, 4]);
-  s.nextBlock();
-  s.epoch(1_000_000n);
-  return s;
+const smallPool = () => Pool.genesis({ tao: 1000n * RAO, alpha: 2000n * RAO, preset: 'balancer' });
+
+/**
+ * Calls `act` on a fresh instance from `make`; records in `failures` an error that is no YumaError, a walk of the
+ * huge-length Proxy, a refusal that changed the instance's `state`, or (`mustRefuse`) a call that was taken.
+ */
+function tryCall<T>(failures: string[], label: string, make: () => T, state: (o: T) => string, act: (o: T) => unknown, mustRefuse = false): void {
+  const o = make();
+  const before = state(o);
+  runaway.seen = false;
+  try {
+    const r = act(o);
+    if (r instanceof Promise) r.catch(() => {});
+    if (runaway.seen) failures.push(`${label}: walked a 2^32 − 1 length Proxy`);
+    else if (mustRefuse) failures.push(`${label}: taken`);
+  } catch (e) {
+    if (runaway.seen) failures.push(`${label}: walked a 2^32 − 1 length Proxy`);
+    else if (!isYumaError(e)) failures.push(`${label}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    else if (state(o) !== before) failures.push(`${label}: ${(e as Error).message}, and the state changed`);
+  }
+}
+
+/** Each argument of a valid call replaced by each hostile value, and each field of an options object; an unknown option key must be refused. */
+function fuzzArguments<T>(failures: string[], make: () => T, state: (o: T) => string, method: string, call: () => unknown[], elements: boolean): void {
+  const act = (args: unknown[]) => (o: T) => (o as Record<string, (...a: unknown[]) => unknown>)[method](...args);
+  call().forEach((arg, pos) => {
+    const replaced = (f: (a: unknown) => unknown) => call().map((a, k) => (k === pos ? f(a) : a));
+    for (const [label, value] of HOSTILE_VALUES) {
+      tryCall(failures, `argument ${pos} = ${label}`, make, state, act(replaced(() => value())));
+      if (elements && Array.isArray(arg)) arg.forEach((_, i) => tryCall(failures, `argument ${pos}[${i}] = ${label}`, make, state, act(replaced((a) => (a as unknown[]).map((e, j) => (j === i ? value() : e))))));
+      else if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
+        for (const key of Object.keys(arg)) tryCall(failures, `argument ${pos}.${key} = ${label}`, make, state, act(replaced((a) => ({ ...(a as object), [key]: value() }))));
+      }
+    }
+    if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) tryCall(failures, `argument ${pos} with an unknown key`, make, state, act(replaced((a) => ({ ...(a as object), extra: 1 }))), true);
+  });
 }
 
 function economy(): SubnetEconomy {
   const e = new SubnetEconomy({ issuance: 1000n * RAO });
-  e.addSubnet({ pool: Pool.genesis({ tao: 1000n * RAO, alpha: 2000n * RAO, preset: 'balancer' }) });
+  e.addSubnet({ pool: smallPool() });
   return e;
 }
 
@@ -83,41 +105,29 @@ function prices(): MovingPriceTracker {
  * Each class's public methods (its declaration's, not the TypeScript-private helpers a prototype also carries), a
  * fresh instance for each call, and what serialises its state.
  */
-const CLASSES: Array<[string, () => object, readonly string[], (o: never) => unknown]> = [
-  ['Chain', smallChain, ['toJSON', 'step', 'addStake', 'removeStake', 'registerNeuron', 'setWeights', 'claimRoot', 'setRootClaimType', 'setRootClaimThreshold', 'run'], (c: Chain) => chainStateToJSON(c.state)],
-  ['Subnet', smallSubnet, ['emissionSplit', 'hotkey', 'uidOf', 'stake', 'bonds', 'bondRows', 'weights', 'weightRows', 'dividends', 'incentive', 'consensus', 'validatorTrust', 'stakeWeight', 'validatorPermit', 'active', 'emission', 'lastUpdate', 'blockAtRegistration', 'register', 'addStake', 'removeStake', 'setWeights', 'setMechanismCount', 'setEmissionSplit', 'nextBlock', 'setTempo', 'setHyper', 'resetBonds', 'epoch', 'epochNotes', 'epochInput', 'mechanismEpochInput'], (s: Subnet) => [s.stake(), s.bondRows(), s.weightRows(), s.emission(), s.lastUpdate(), s.dividends()]],
-  ['Pool', () => Pool.genesis({ tao: 1000n * RAO, alpha: 2000n * RAO, preset: 'balancer' }), ['clone', 'reserves', 'weights', 'price', 'priceRatio', 'config', 'quoteStake', 'quoteUnstake', 'stake', 'unstake', 'maxStake', 'maxUnstake', 'inject'], (p: Pool) => p],
-  ['FlowTracker', flows, ['recordFlow', 'recordProtocolFlow', 'endBlock', 'protocolNorm', 'netFlows', 'shares'], (f: FlowTracker) => f],
-  ['MovingPriceTracker', prices, ['add', 'update', 'prices', 'shares'], (m: MovingPriceTracker) => m],
-  ['SubnetEconomy', economy, ['addSubnet', 'alphaIssuance', 'step'], (e: SubnetEconomy) => e],
-  ['Network', () => new Network({ engine, subnets: 2, uidsPerSubnet: 8, subnet1Uids: 0, tempo: 9 }), ['run'], (n: Network) => n.chain.toJSON()],
-  ['Engine', () => engine, ['epoch', 'epochs', 'runPrepared', 'explainPathDivergence'], () => null],
+const CLASSES: Array<[string, () => object, readonly string[], (o: never) => string]> = [
+  ['Chain', smallChain, ['toJSON', 'step', 'addStake', 'removeStake', 'registerNeuron', 'setWeights', 'claimRoot', 'setRootClaimType', 'setRootClaimThreshold', 'run'], (c: Chain) => snapshot(chainStateToJSON(c.state))],
+  ['Subnet', () => smallSubnet(engine), ['emissionSplit', 'hotkey', 'uidOf', 'stake', 'bonds', 'bondRows', 'weights', 'weightRows', 'dividends', 'incentive', 'consensus', 'validatorTrust', 'stakeWeight', 'validatorPermit', 'active', 'emission', 'lastUpdate', 'blockAtRegistration', 'register', 'addStake', 'removeStake', 'setWeights', 'setMechanismCount', 'setEmissionSplit', 'nextBlock', 'setTempo', 'setHyper', 'resetBonds', 'epoch', 'epochNotes', 'epochInput', 'mechanismEpochInput'], subnetState],
+  ['Pool', smallPool, ['clone', 'reserves', 'weights', 'price', 'priceRatio', 'config', 'quoteStake', 'quoteUnstake', 'stake', 'unstake', 'maxStake', 'maxUnstake', 'inject'], poolState],
+  ['FlowTracker', flows, ['recordFlow', 'recordProtocolFlow', 'endBlock', 'protocolNorm', 'netFlows', 'shares'], snapshot],
+  ['MovingPriceTracker', prices, ['add', 'update', 'prices', 'shares'], snapshot],
+  ['SubnetEconomy', economy, ['addSubnet', 'alphaIssuance', 'step'], snapshot],
+  ['Network', () => new Network({ engine, subnets: 2, uidsPerSubnet: 8, subnet1Uids: 0, tempo: 9 }), ['run'], (n: Network) => snapshot(n.chain.toJSON())],
+  ['Engine', () => engine, ['epoch', 'epochs', 'runPrepared', 'explainPathDivergence'], () => ''],
 ];
 
 describe('every public method of the exported classes refuses hostile arguments with a YumaError and changes nothing', () => {
   for (const [cls, make, methods, state] of CLASSES) {
     for (const method of methods) {
       it(`${cls}.${method}`, () => {
-        const probe = make() as Record<string, unknown>;
-        const fn = probe[method] as (...a: unknown[]) => unknown;
+        const fn = (make() as Record<string, unknown>)[method] as (...a: unknown[]) => unknown;
         expect(typeof fn).toBe('function');
         const arity = Math.max(1, Math.min(3, fn.length));
         const failures: string[] = [];
         for (let pos = 0; pos < arity; pos++) {
           for (const [label, value] of HOSTILE_VALUES) {
-            const o = make() as Record<string, unknown>;
-            const before = snapshot(state(o as never));
             const args = Array.from({ length: arity }, (_, k) => (k === pos ? value() : undefined));
-            runaway.seen = false;
-            try {
-              const r = (o[method] as (...a: unknown[]) => unknown)(...args);
-              if (r instanceof Promise) r.catch(() => {});
-              if (runaway.seen) failures.push(`argument ${pos} = ${label}: walked a 2^32 − 1 length Proxy`);
-            } catch (e) {
-              if (runaway.seen) failures.push(`argument ${pos} = ${label}: walked a 2^32 − 1 length Proxy`);
-              else if (!isYumaError(e)) failures.push(`argument ${pos} = ${label}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-              else if (snapshot(state(o as never)) !== before) failures.push(`argument ${pos} = ${label}: ${(e as Error).message}, and the state changed`);
-            }
+            tryCall(failures, `argument ${pos} = ${label}`, make, state as (o: object) => string, (o) => (o as Record<string, (...a: unknown[]) => unknown>)[method](...args));
           }
         }
         expect(failures).toEqual([]);
@@ -154,27 +164,15 @@ const REQUEST_SHAPES: Array<[string, (r: Record<string, unknown>) => unknown]> =
 ];
 
 describe('the chain\'s request methods refuse a hostile value in any field of a valid request, and an unknown key, with a YumaError and change nothing', () => {
+  const state = (c: Chain) => snapshot(chainStateToJSON(c.state));
   for (const [method, request] of REQUESTS) {
     it(`Chain.${method}: each field replaced by each hostile value, and the request itself reshaped`, () => {
       const failures: string[] = [];
-      const attempt = (label: string, arg: unknown, mustRefuse = false) => {
-        const c = smallChain();
-        const before = snapshot(chainStateToJSON(c.state));
-        runaway.seen = false;
-        try {
-          (c as unknown as Record<string, (a: unknown) => unknown>)[method](arg);
-          if (runaway.seen) failures.push(`${label}: walked a 2^32 − 1 length Proxy`);
-          if (mustRefuse) failures.push(`${label}: taken`);
-        } catch (e) {
-          if (runaway.seen) failures.push(`${label}: walked a 2^32 − 1 length Proxy`);
-          else if (!isYumaError(e)) failures.push(`${label}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-          else if (snapshot(chainStateToJSON(c.state)) !== before) failures.push(`${label}: ${(e as Error).message}, and the state changed`);
-        }
-      };
+      const act = (arg: unknown) => (c: Chain) => (c as unknown as Record<string, (a: unknown) => unknown>)[method](arg);
       for (const key of Object.keys(request())) {
-        for (const [label, value] of HOSTILE_VALUES) attempt(`${key} = ${label}`, { ...request(), [key]: value() });
+        for (const [label, value] of HOSTILE_VALUES) tryCall(failures, `${key} = ${label}`, smallChain, state, act({ ...request(), [key]: value() }));
       }
-      for (const [label, reshape] of REQUEST_SHAPES) attempt(label, reshape(request()), label.startsWith('an unknown key'));
+      for (const [label, reshape] of REQUEST_SHAPES) tryCall(failures, label, smallChain, state, act(reshape(request())), label.startsWith('an unknown key'));
       expect(failures).toEqual([]);
     });
   }
@@ -196,35 +194,10 @@ const SUBNET_CALLS: Array<[string, () => unknown[]]> = [
 ];
 
 describe('the subnet\'s mutators refuse a hostile value in any argument, array element or option of a valid call, and an unknown option key, with a YumaError and change nothing', () => {
-  const state = (s: Subnet) => snapshot([s.stake(), s.bondRows(), s.weightRows(), s.emission(), s.lastUpdate(), s.dividends()]);
   for (const [method, call] of SUBNET_CALLS) {
     it(`Subnet.${method}`, () => {
       const failures: string[] = [];
-      const attempt = (label: string, args: unknown[], mustRefuse = false) => {
-        const s = smallSubnet();
-        const before = state(s);
-        runaway.seen = false;
-        try {
-          (s as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...args);
-          if (runaway.seen) failures.push(`${label}: walked a 2^32 − 1 length Proxy`);
-          if (mustRefuse) failures.push(`${label}: taken`);
-        } catch (e) {
-          if (runaway.seen) failures.push(`${label}: walked a 2^32 − 1 length Proxy`);
-          else if (!isYumaError(e)) failures.push(`${label}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-          else if (state(s) !== before) failures.push(`${label}: ${(e as Error).message}, and the state changed`);
-        }
-      };
-      const valid = call();
-      valid.forEach((arg, pos) => {
-        for (const [label, value] of HOSTILE_VALUES) {
-          attempt(`argument ${pos} = ${label}`, valid.map((a, k) => (k === pos ? value() : a)));
-          if (Array.isArray(arg)) arg.forEach((_, i) => attempt(`argument ${pos}[${i}] = ${label}`, call().map((a, k) => (k === pos ? (a as unknown[]).map((e, j) => (j === i ? value() : e)) : a))));
-          else if (typeof arg === 'object' && arg !== null) {
-            for (const key of Object.keys(arg)) attempt(`argument ${pos}.${key} = ${label}`, call().map((a, k) => (k === pos ? { ...(a as object), [key]: value() } : a)));
-          }
-        }
-        if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) attempt(`argument ${pos} with an unknown key`, call().map((a, k) => (k === pos ? { ...(a as object), extra: 1 } : a)), true);
-      });
+      fuzzArguments(failures, () => smallSubnet(engine), subnetState, method, call, true);
       expect(failures).toEqual([]);
     });
   }
@@ -242,34 +215,10 @@ const POOL_CALLS: Array<[string, () => unknown[]]> = [
 ];
 
 describe('a pool\'s trades and quotes refuse a hostile value in any argument or option of a valid call, and an unknown option key, with a YumaError and change nothing', () => {
-  const pool = () => Pool.genesis({ tao: 1000n * RAO, alpha: 2000n * RAO, preset: 'balancer' });
   for (const [method, call] of POOL_CALLS) {
     it(`Pool.${method}`, () => {
       const failures: string[] = [];
-      const attempt = (label: string, args: unknown[], mustRefuse = false) => {
-        const p = pool();
-        const before = snapshot(p);
-        runaway.seen = false;
-        try {
-          (p as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...args);
-          if (runaway.seen) failures.push(`${label}: walked a 2^32 − 1 length Proxy`);
-          if (mustRefuse) failures.push(`${label}: taken`);
-        } catch (e) {
-          if (runaway.seen) failures.push(`${label}: walked a 2^32 − 1 length Proxy`);
-          else if (!isYumaError(e)) failures.push(`${label}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-          else if (snapshot(p) !== before) failures.push(`${label}: ${(e as Error).message}, and the state changed`);
-        }
-      };
-      const valid = call();
-      valid.forEach((arg, pos) => {
-        for (const [label, value] of HOSTILE_VALUES) {
-          attempt(`argument ${pos} = ${label}`, call().map((a, k) => (k === pos ? value() : a)));
-          if (typeof arg === 'object' && arg !== null) {
-            for (const key of Object.keys(arg)) attempt(`argument ${pos}.${key} = ${label}`, call().map((a, k) => (k === pos ? { ...(a as object), [key]: value() } : a)));
-          }
-        }
-        if (typeof arg === 'object' && arg !== null) attempt(`argument ${pos} with an unknown key`, call().map((a, k) => (k === pos ? { ...(a as object), extra: 1 } : a)), true);
-      });
+      fuzzArguments(failures, smallPool, poolState, method, call, false);
       expect(failures).toEqual([]);
     });
   }

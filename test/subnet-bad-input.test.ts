@@ -3,21 +3,12 @@ import { createEngineSync } from '../src/engine.js';
 import { Subnet } from '../src/subnet/index.js';
 import { yumaCode } from './helpers/errors.js';
 import { boom } from './helpers/hostile.js';
-import { subnetState } from './helpers/state.js';
+import { smallSubnet, subnetState } from './helpers/state.js';
 
 const engine = createEngineSync();
 afterAll(() => engine.close());
 
-function subnet(on: ConstructorParameters<typeof Subnet>[0]['engine'] = engine): Subnet {
-  const s = new Subnet({ engine: on, n: 4, tempo: 1 });
-  for (const h of ['a', 'b', 'c']) s.register(h);
-  s.addStake(0, 1000n);
-  s.addStake(1, 500n);
-  s.setWeights(0, [1, 2], [3, 4]);
-  s.nextBlock();
-  s.epoch(1_000_000n);
-  return s;
-}
+const subnet = (on: ConstructorParameters<typeof Subnet>[0]['engine'] = engine): Subnet => smallSubnet(on);
 
 
 describe('Subnet refuses bad input without damaging its state', () => {

@@ -1,5 +1,29 @@
-import type { Subnet } from '../../src/subnet/index.js';
+import { Subnet, type SubnetOptions } from '../../src/subnet/index.js';
 import type { Pool } from '../../src/dtao/index.js';
+import { Chain, newChainState, newSubnet, type ChainOptions } from '../../src/chain/index.js';
+import { RAO } from '../../src/units.js';
+
+/** The bad-input tests' subnet: 4 slots, hotkeys a, b, c, two stakes, one weight row, one epoch run. */
+export function smallSubnet(engine: SubnetOptions['engine']): Subnet {
+  const s = new Subnet({ engine, n: 4, tempo: 1 });
+  for (const h of ['a', 'b', 'c']) s.register(h);
+  s.addStake(0, 1000n);
+  s.addStake(1, 500n);
+  s.setWeights(0, [1, 2], [3, 4]);
+  s.nextBlock();
+  s.epoch(1_000_000n);
+  return s;
+}
+
+/** The bad-input tests' chain at block 100: subnet 1 (tempo 3) with validator 'v' (owner 'a') and miner 'm' (owner 'b'). */
+export function twoNeuronChain(engine: ChainOptions['engine']): Chain {
+  const s = newChainState({ block: 100n, totalIssuance: 10_000_000n * RAO, balancesTotalIssuance: 10_000_000n * RAO });
+  const neuron = (uid: number, hotkey: string) => ({ uid, hotkey, blockAtRegistration: 1n, lastUpdate: 99n, validatorPermit: uid === 0, weights: [] as Array<[number, number]>, bonds: [] as Array<[number, number]> });
+  s.subnets.set(1, newSubnet(1, { subnetTao: 1000n * RAO, subnetAlphaIn: 4000n * RAO, tempo: 3, neurons: [neuron(0, 'v'), neuron(1, 'm')] }));
+  s.hotkeys.set('v', { owner: 'a' });
+  s.hotkeys.set('m', { owner: 'b' });
+  return new Chain(s, { engine });
+}
 
 /** JSON text of anything, bigints and typed arrays included (for before/after comparisons of state). */
 export function snapshotText(value: unknown): string {
