@@ -255,6 +255,27 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  it.each([30, 300])('a prerank-0 column (its f32 key scale capped at the largest float32) holding subnormal, tiny, huge, zero and −0 weights of validators without stake, %s rows (32 and 256 buckets): consensus 0 there, the same bits in both', (V) => {
+    const c = makeCase(V, 40, 2, 43);
+    const unstaked = [3, 7, 11, 12];
+    for (let e = 0; e < 2; e++) {
+      for (let v = 0; v < V; v++) {
+        const i = unstaked.indexOf(v);
+        if (i >= 0) c.stakes[e][v] = 0;
+        c.weights[e][v][5] = i < 0 ? 0 : [1e-7, 1e30, -0, 2 ** -140][i];
+        // Row 3's other weight makes its 1e-7 a float32 subnormal once normalised.
+        c.weights[e][v][6] = v === 3 ? 1e38 : c.weights[e][v][6];
+      }
+    }
+    for (const version of YUMA_VERSIONS) {
+      const cfg = resolveConfig(version, {});
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, precision });
+      expect(got[0].serverConsensusWeight[5]).toBe(0);
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} ${V} rows e${e}`);
+    }
+  });
+
   it('an epoch whose weights are all zero (degenerate consensus) gives the same bits in both', () => {
     for (const version of YUMA_VERSIONS) {
       const c = makeCase(4, 6, 2, 5);

@@ -11,7 +11,10 @@ import {
   BLOCK, CONSENSUS_WORK, SPLIT_BYTES, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At,
   fr, kappa, keysBytes, legacyConsensus, row32, rowAt, setF64,
 } from './job';
+import { held } from './lanes';
 import { toF32 } from './lanes32';
+
+const F32_MAX_F64: f64 = 3.4028234663852886e38;
 
 const INT_MIN: f64 = -2147483648.0;
 /** 2⁶²: a stake share of 1 in units. */
@@ -66,18 +69,21 @@ function keyScales<T>(scale: usize, K: i32): void {
   for (let m = 0; m < M; m++) {
     // P = 0 (no stake on the column) gives ∞: every positive weight in the top bucket, zeros in bucket 0.
     const r = k / (2 * f64At(P, m));
-    if (sizeof<T>() == 4) store<f32>(scale + (<usize>m << 2), <f32>r);
+    // In f32 at most the largest float32: 0 · ∞ would be NaN, which keys4of32 does not order.
+    if (sizeof<T>() == 4) store<f32>(scale + (<usize>m << 2), <f32>min(r, F32_MAX_F64));
     else store<f64>(scale + (<usize>m << 3), r);
   }
 }
 
 /**
- * The key of every normalised weight (keys4of32), one byte each into KEYS, and each column's highest key into
- * `highest` (M bytes). Multiplying by a positive number, clamping and rounding never reverse two weights, so the
- * keys are monotone in the value within a column (0 and −0 share key 0; NaN products of 0 · ∞ go to 0).
+ * The key of every normalised weight (keys4of32, keys2of64), one byte each into KEYS, and each column's highest
+ * key into `highest` (M bytes). Multiplying by a positive number, rounding and clamping never reverse two
+ * weights, so the keys are monotone in the value within a column (0 and −0 share key 0).
  */
 function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
-  const topF = f32x4.splat(<f32>(K - 1));
+  // Through memory (held): V8 would rebuild a splat or constant at each use inside the loops.
+  const topB = held(0, i8x16.splat(<i8>(K - 1)));
+  const round = held(1, f32x4.splat(8388608.0));
   const topD = f64x2.splat(<f64>(K - 1));
   const n = M;
   memory.fill(highest, 0, <usize>n);
@@ -88,13 +94,13 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
       const src = row32(W, v);
       for (; m + 16 <= n; m += 16) {
         const at = src + (<usize>m << 2);
-        const keys = keys16of32(v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), scale + (<usize>m << 2), topF);
+        const keys = keys16of32(v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), scale + (<usize>m << 2), topB, round);
         v128.store(dst + <usize>m, keys);
         v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
         const x = f32x4.splat(load<f32>(src + (<usize>m << 2)));
-        fileKey(dst, highest, m, i32x4.extract_lane(keys4of32(x, f32x4.splat(load<f32>(scale + (<usize>m << 2))), topF), 0));
+        fileKey(dst, highest, m, min(i32x4.extract_lane(keys4of32(x, f32x4.splat(load<f32>(scale + (<usize>m << 2))), round), 0), K - 1));
       }
     } else {
       const src = rowAt(W, v);
@@ -122,27 +128,31 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
 }
 
 /**
- * Four keys: x·r clamped to [0, top] (NaN, from 0·∞, to 0; pmin and pmax are one instruction each, where min_s
- * and a saturating conversion take eight), rounded to the nearest integer by adding 2²³ (f32) or 2⁵² (f64),
- * whose low bits then hold it. Monotone in x, which is all the consensus needs of its keys.
+ * Four keys: x·r + 2²³ rounds x·r to an integer k in its low bits while below 2²³; less 2²³'s bit pattern, the
+ * lane holds k, or more for anything larger (∞ included), which the narrowing to bytes saturates to 255 (and
+ * keys16of32 to `top`). −0 gives key 0; no NaN arises (keyScales keeps the scales finite). Monotone in x, which
+ * is all the consensus needs of its keys: three operations per four weights, where a clamp to [0, top] in floats
+ * took five.
  */
 // @ts-ignore: decorator
-@inline function keys4of32(x: v128, r: v128, top: v128): v128 {
-  const y = f32x4.pmin(top, f32x4.pmax(f32x4.splat(0), f32x4.mul(x, r)));
-  return v128.and(f32x4.add(y, f32x4.splat(8388608.0)), i32x4.splat(0xff));
+@inline function keys4of32(x: v128, r: v128, round: v128): v128 {
+  return i32x4.sub(f32x4.add(f32x4.mul(x, r), round), round);
 }
 
-/** Keys of 16 f32 weights under the 16 scales at r (keys4of32), as bytes. */
+/** Keys of 16 f32 weights under the 16 scales at r (keys4of32), as bytes, at most `top` (K − 1, bytes). */
 // @ts-ignore: decorator
-@inline function keys16of32(x0: v128, x1: v128, x2: v128, x3: v128, r: usize, top: v128): v128 {
-  const k0 = keys4of32(x0, v128.load(r), top);
-  const k1 = keys4of32(x1, v128.load(r, 16), top);
-  const k2 = keys4of32(x2, v128.load(r, 32), top);
-  const k3 = keys4of32(x3, v128.load(r, 48), top);
-  return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
+@inline function keys16of32(x0: v128, x1: v128, x2: v128, x3: v128, r: usize, top: v128, round: v128): v128 {
+  const k0 = keys4of32(x0, v128.load(r), round);
+  const k1 = keys4of32(x1, v128.load(r, 16), round);
+  const k2 = keys4of32(x2, v128.load(r, 32), round);
+  const k3 = keys4of32(x3, v128.load(r, 48), round);
+  return i8x16.min_u(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3)), top);
 }
 
-/** The low 32 bits of each of two rounded f64 keys (keys4of32's rule with 2^52). */
+/**
+ * The low 32 bits of each of two f64 keys: x·r clamped to [0, top] (NaN, from 0·∞, to 0; pmin and pmax are one
+ * instruction each), then rounded to an integer by adding 2⁵², whose low bits then hold it.
+ */
 // @ts-ignore: decorator
 @inline function keys2of64(x: v128, r: v128, top: v128): v128 {
   const y = f64x2.pmin(top, f64x2.pmax(f64x2.splat(0), f64x2.mul(x, r)));
