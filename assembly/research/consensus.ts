@@ -69,9 +69,9 @@ function keyScales<T>(scale: usize, K: i32): void {
   for (let m = 0; m < M; m++) {
     // P = 0 (no stake on the column) gives ∞: every positive weight in the top bucket, zeros in bucket 0.
     const r = k / (2 * f64At(P, m));
-    // In f32 at most the largest float32: 0 · ∞ would be NaN, which keys4of32 does not order.
+    // At most the largest finite value: 0 · ∞ would be NaN, which the keys do not order.
     if (sizeof<T>() == 4) store<f32>(scale + (<usize>m << 2), <f32>min(r, F32_MAX_F64));
-    else store<f64>(scale + (<usize>m << 3), r);
+    else store<f64>(scale + (<usize>m << 3), min(r, F64.MAX_VALUE));
   }
 }
 
@@ -84,7 +84,8 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
   // Through memory (held): V8 would rebuild a splat or constant at each use inside the loops.
   const topB = held(0, i8x16.splat(<i8>(K - 1)));
   const round = held(1, f32x4.splat(8388608.0));
-  const topD = f64x2.splat(<f64>(K - 1));
+  const topD = held(2, f64x2.splat(<f64>(K - 1)));
+  const round64 = held(3, f64x2.splat(4503599627370496.0));
   const n = M;
   memory.fill(highest, 0, <usize>n);
   for (let v = 0; v < V; v++) {
@@ -108,14 +109,14 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
         const at = src + (<usize>m << 3);
         const keys = keys16of64(
           v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), v128.load(at, 64), v128.load(at, 80), v128.load(at, 96), v128.load(at, 112),
-          scale + (<usize>m << 3), topD,
+          scale + (<usize>m << 3), topD, round64,
         );
         v128.store(dst + <usize>m, keys);
         v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
         const x = f64x2.splat(load<f64>(src + (<usize>m << 3)));
-        fileKey(dst, highest, m, i32x4.extract_lane(keys2of64(x, f64x2.splat(load<f64>(scale + (<usize>m << 3))), topD), 0));
+        fileKey(dst, highest, m, i32x4.extract_lane(keys2of64(x, f64x2.splat(load<f64>(scale + (<usize>m << 3))), topD, round64), 0));
       }
     }
   }
@@ -150,24 +151,24 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
 }
 
 /**
- * The low 32 bits of each of two f64 keys: x·r clamped to [0, top] (NaN, from 0·∞, to 0; pmin and pmax are one
- * instruction each), then rounded to an integer by adding 2⁵², whose low bits then hold it.
+ * The low 32 bits of each of two f64 keys: x·r capped at top (pmin, one instruction; no NaN arises, keyScales
+ * keeping the scales finite, and −0 stays −0), then rounded to an integer by adding 2⁵², whose low bits then
+ * hold it.
  */
 // @ts-ignore: decorator
-@inline function keys2of64(x: v128, r: v128, top: v128): v128 {
-  const y = f64x2.pmin(top, f64x2.pmax(f64x2.splat(0), f64x2.mul(x, r)));
-  return f64x2.add(y, f64x2.splat(4503599627370496.0));
+@inline function keys2of64(x: v128, r: v128, top: v128, round: v128): v128 {
+  return f64x2.add(f64x2.pmin(top, f64x2.mul(x, r)), round);
 }
 
 /** Keys of 16 f64 weights under the 16 scales at r, as bytes. */
 // @ts-ignore: decorator
 @inline function keys16of64(
-  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, r: usize, top: v128,
+  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, r: usize, top: v128, round64: v128,
 ): v128 {
-  const k0 = i8x16.shuffle(keys2of64(x0, v128.load(r), top), keys2of64(x1, v128.load(r, 16), top), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-  const k1 = i8x16.shuffle(keys2of64(x2, v128.load(r, 32), top), keys2of64(x3, v128.load(r, 48), top), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-  const k2 = i8x16.shuffle(keys2of64(x4, v128.load(r, 64), top), keys2of64(x5, v128.load(r, 80), top), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-  const k3 = i8x16.shuffle(keys2of64(x6, v128.load(r, 96), top), keys2of64(x7, v128.load(r, 112), top), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k0 = i8x16.shuffle(keys2of64(x0, v128.load(r), top, round64), keys2of64(x1, v128.load(r, 16), top, round64), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k1 = i8x16.shuffle(keys2of64(x2, v128.load(r, 32), top, round64), keys2of64(x3, v128.load(r, 48), top, round64), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k2 = i8x16.shuffle(keys2of64(x4, v128.load(r, 64), top, round64), keys2of64(x5, v128.load(r, 80), top, round64), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k3 = i8x16.shuffle(keys2of64(x6, v128.load(r, 96), top, round64), keys2of64(x7, v128.load(r, 112), top, round64), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
   return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
 }
 
