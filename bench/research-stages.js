@@ -5,8 +5,11 @@
 // YumaRun on that module; the builds run interleaved, one epoch each in turn, weights through weightsInput()
 // (filled outside the timed region). Wall µs least / median per stage: a stage is short enough that the least
 // and the median are read as its cost on a quiet and on the loaded machine.
+// `--consensus` also splits the consensus (consensusOf in assembly/research/consensus.ts): the keys (stake units,
+// scales and the key pass), the bucket sums with each column's walk, the gather, the select, each summed over
+// the spans.
 // Usage: node bench/research-stages.js [--version yuma3] [--precision f32|f64] [--epochs 150] [--shape 1024x1024]
-// [checkout …] (each checkout needs `npm run build` first: the JS of its dist/ and its assembly/)
+// [--consensus] [checkout …] (each checkout needs `npm run build` first: the JS of its dist/ and its assembly/)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +28,8 @@ const version = option('--version', 'yuma3');
 const precision = option('--precision', 'f32');
 const epochs = Number(option('--epochs', '150'));
 const [V, M] = option('--shape', '1024x1024').split('x').map(Number);
+const splitConsensus = args.includes('--consensus');
+if (splitConsensus) args.splice(args.indexOf('--consensus'), 1);
 const here = fileURLToPath(new URL('..', import.meta.url));
 const roots = (args.length > 0 ? args : [here]).map((r) => path.resolve(r));
 const asc = path.join(here, 'node_modules/.bin/asc');
@@ -40,6 +45,15 @@ const EDITS = [
   [/\n(\s*)setSlot\(job, R_STATUS, STATUS_OK\);\n\}/, (m, s) => `\n${s}setSlot(job, R_STATUS, STATUS_OK);\n${s}stamp(5);\n}`],
 ];
 
+// --consensus: tick(i) adds the time since the previous tick to part i (tick(0) only starts the clock).
+const CONSENSUS_EDITS = [
+  [/function consensusOf<T>\(\): void \{\n/, (m) => `// @ts-ignore: decorator\n@external("env", "tick")\ndeclare function tick(i: i32): void;\n\n${m}  tick(0);\n`],
+  [/\n  const rowBytes = <usize>M;/, (m) => `\n  tick(1);${m}`],
+  [/\n    \/\/ The weights of each column's crossing bucket/, (m) => `\n    tick(2);${m}`],
+  [/\n    for \(let j = 0; j < sw; j\+\+\) \{\n      const list = cand \+ \(\(<usize>j \* stride\) << 4\);\n      setF64/, (m) => `\n    tick(3);${m}`],
+  [/(selectColumn\([^\n]*\n    \}\n)/, (m) => `${m}    tick(4);\n`],
+];
+
 function stampedModule(root, k) {
   const dir = path.join(here, `build/bench/stages/${k}`);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -51,6 +65,15 @@ function stampedModule(root, k) {
     src = src.replace(re, to);
   }
   fs.writeFileSync(file, src);
+  if (splitConsensus) {
+    const cfile = path.join(dir, 'assembly/research/consensus.ts');
+    let c = fs.readFileSync(cfile, 'utf8');
+    for (const [re, to] of CONSENSUS_EDITS) {
+      if (!re.test(c)) throw new Error(`${root}: assembly/research/consensus.ts no longer matches ${re}`);
+      c = c.replace(re, to);
+    }
+    fs.writeFileSync(cfile, c);
+  }
   const out = path.join(dir, 'stages.wasm');
   // The options of asconfig.json's release target.
   execFileSync(asc, [path.join(dir, 'assembly/index.ts'), '-O3', '--converge', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--initialMemory', '16', '--use', 'abort=', '-o', out], { stdio: 'inherit' });
@@ -61,6 +84,13 @@ const marks = new Float64Array(6);
 const stamp = (i) => {
   marks[i] = performance.now();
 };
+const parts = new Float64Array(5);
+let lastTick = 0;
+const tick = (i) => {
+  const t = performance.now();
+  if (i > 0) parts[i] += t - lastTick;
+  lastTick = t;
+};
 // Each build's loader compiles its embedded kernels with `new WebAssembly.Module` and instantiates them with no
 // imports; while its run is made, it gets the stamped module and the clock instead.
 const RealModule = WebAssembly.Module;
@@ -70,7 +100,7 @@ WebAssembly.Module = function (bytes) {
   return stamped ?? new RealModule(bytes);
 };
 WebAssembly.Instance = function (module, imports) {
-  return new RealInstance(module, { ...imports, env: { stamp } });
+  return new RealInstance(module, { ...imports, env: { stamp, tick } });
 };
 
 const suite = await import(pathToFileURL(await (await import('./build.mjs')).buildSuite()).href);
@@ -91,6 +121,8 @@ WebAssembly.Module = RealModule;
 
 const names = ['normalisation', 'consensus', 'rank (+ bond step)', 'incentive, bonds, dividends', 'reward normalisation', 'epoch'];
 const samples = runs.map(() => names.map(() => []));
+const partNames = ['  keys', '  bucket sums and walk', '  gather', '  select'];
+const partSamples = runs.map(() => partNames.map(() => []));
 const load0 = os.loadavg()[0];
 for (let i = 0; i < epochs + 5; i++) {
   const d = data[i & 1];
@@ -98,8 +130,10 @@ for (let i = 0; i < epochs + 5; i++) {
     const view = run.weightsInput();
     view.set(view instanceof Float32Array ? d.f32 : d.f);
     marks.fill(0);
+    parts.fill(0);
     run.epoch(view, d.s);
     if (i < 5) return;
+    for (let j = 1; j < 5; j++) partSamples[k][j - 1].push(parts[j] * 1000);
     for (let j = 0; j < 5; j++) samples[k][j].push((marks[j + 1] - marks[j]) * 1000);
     samples[k][5].push((marks[5] - marks[0]) * 1000);
   });
@@ -111,4 +145,5 @@ const cell = (xs) => {
 console.log(`${version} ${precision} ${V}×${M}, ${epochs} epochs per build interleaved; wall µs least / median per stage`);
 console.log(`  ${''.padEnd(28)} ${roots.map((r) => path.relative(process.cwd(), r) || '.').map((r) => r.padStart(15)).join('   ')}`);
 names.forEach((name, j) => console.log(`  ${name.padEnd(28)} ${samples.map((s) => cell(s[j])).join('   ')}`));
+if (splitConsensus) partNames.forEach((name, j) => console.log(`  ${name.padEnd(28)} ${partSamples.map((s) => cell(s[j])).join('   ')}`));
 console.log(`load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`);
