@@ -5,8 +5,8 @@
 // prerank (the column's stake-weighted mean) files each normalised weight into one of K linear buckets (one
 // byte, monotone in the value: most columns spread over a hundred buckets instead of the ten octave-mantissa
 // buckets their values share); per block of BLOCK columns the bucket stakes are summed over the key bytes, each
-// column's walk finds the bucket where the stake reaches κ, the few weights of that bucket are gathered, and a
-// sort (a radix select when many) finds the exact one. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
+// column's walk (eight buckets a step, then one) finds the bucket where the stake reaches κ, the few weights of
+// that bucket are gathered, and a sort (a radix select when many) finds the exact one. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
 import {
   BLOCK, CONSENSUS_WORK, SPLIT_BYTES, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At,
   fr, kappa, keysBytes, legacyConsensus, row32, rowAt, setF64,
@@ -20,6 +20,8 @@ const INT_MIN: f64 = -2147483648.0;
 /** 2⁶²: a stake share of 1 in units. */
 const UNITS_PER_ONE: f64 = 4611686018427387904.0;
 const TWO_63: f64 = 9223372036854775808.0;
+/** Bytes of one bucket's row of a block's table (BLOCK i64). */
+const BUCKET_ROW: usize = <usize>BLOCK << 3;
 /** A threshold no sum of shares reaches. */
 const NEVER: i64 = 9223372036854775807;
 
@@ -251,6 +253,18 @@ function consensusOf<T>(): void {
         // stop an empty walk there when κ is 0 (T = 0), instead of at the column's largest weight.
         let up: i64 = 0;
         let kb = <i32>load<u8>(highest + <usize>(s0 + b0 + j));
+        // Eight buckets a step while their stake keeps the running stake below T (independent loads and one
+        // branch for eight), then one at a time inside the group where it does not.
+        const col = table + (<usize>j << 3);
+        while (kb >= 8) {
+          const at = col + <usize>kb * BUCKET_ROW;
+          const g =
+            load<i64>(at) + load<i64>(at - BUCKET_ROW) + (load<i64>(at - 2 * BUCKET_ROW) + load<i64>(at - 3 * BUCKET_ROW)) +
+            (load<i64>(at - 4 * BUCKET_ROW) + load<i64>(at - 5 * BUCKET_ROW) + (load<i64>(at - 6 * BUCKET_ROW) + load<i64>(at - 7 * BUCKET_ROW)));
+          if (up + g >= T_) break;
+          up += g;
+          kb -= 8;
+        }
         for (; kb > 0; kb--) {
           const next = up + load<i64>(table + ((<usize>(kb * BLOCK + j)) << 3));
           if (next >= T_) break;
