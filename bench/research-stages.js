@@ -7,7 +7,8 @@
 // and the median are read as its cost on a quiet and on the loaded machine.
 // `--consensus` also splits the consensus (consensusOf in assembly/research/consensus.ts): the keys (stake units,
 // scales and the key pass), the bucket sums with each column's walk, the gather, the select, each summed over
-// the spans.
+// the spans. Those clock calls inside consensusOf change how V8 compiles it (its walk runs slower), so the parts
+// add up to more than the consensus without them: compare parts between builds measured the same way.
 // Usage: node bench/research-stages.js [--version yuma3] [--precision f32|f64] [--epochs 150] [--shape 1024x1024]
 // [--consensus] [checkout …] (each checkout needs `npm run build` first: the JS of its dist/ and its assembly/)
 import { execFileSync } from 'node:child_process';
