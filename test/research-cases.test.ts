@@ -69,24 +69,9 @@ describe.each(['f64', 'f32'] as const)('the 22 cases under every version vs the 
     for (const version of YUMA_VERSIONS) {
       const run = runYumaSimCase(c, version, { precision, config: { bondPenalty: torch.bond_penalty } });
       const golden = torch.cases[i].versions[version];
-      let worst = { excess: 0, where: '' };
+      const worst = { excess: 0, where: '' };
       for (let e = 0; e < c.weights.length; e++) {
-        const ours = run.epochs[e] as unknown as Record<string, unknown>;
-        for (const [key, g] of Object.entries(golden.epochs[e])) {
-          const gs = flat(g).map((x) => (x === null ? NaN : Math.fround(x)));
-          const xs = flat(ours[camel(key)]);
-          expect(xs.length, `${version} e${e} ${key}`).toBe(gs.length);
-          for (let k = 0; k < gs.length; k++) {
-            // The finite rule: the simulator's NaN/∞ validator trust (no weights set) is 0 here.
-            if (!Number.isFinite(gs[k])) {
-              expect(xs[k], `${version} e${e} ${key}[${k}]`).toBe(0);
-              continue;
-            }
-            const excess = Math.abs(xs[k] - gs[k]) - tolerance(gs[k]);
-            // written so a NaN output (excess NaN) counts as the worst, not as within the bound
-            if (!(excess <= worst.excess)) worst = { excess: Number.isNaN(excess) ? Infinity : excess, where: `${version} e${e} ${key}[${k}]: ${xs[k]} vs ${gs[k]}` };
-          }
-        }
+        compareWithTorch(run.epochs[e] as unknown as Record<string, unknown>, golden.epochs[e], `${version} e${e}`, worst);
       }
       expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
       for (let v = 0; v < 3; v++) {
@@ -96,6 +81,34 @@ describe.each(['f64', 'f32'] as const)('the 22 cases under every version vs the 
     }
   });
 });
+
+/**
+ * Every output of one epoch against torch's (float32) golden values: lengths equal, the simulator's NaN/∞
+ * validator trust (no weights set) 0 here (the finite rule), and `worst` raised to the largest excess over
+ * 2e-6 + 1e-5·|g| with where it sits (a NaN output counts as the worst, never as within the bound). Returns how
+ * many finite golden values were compared.
+ */
+function compareWithTorch(ours: Record<string, unknown>, golden: Record<string, unknown>, label: string, worst: { excess: number; where: string }): number {
+  let compared = 0;
+  for (const [key, g] of Object.entries(golden)) {
+    const gs = flat(g).map((x) => (x === null ? NaN : Math.fround(x)));
+    const xs = flat(ours[camel(key)]);
+    expect(xs.length, `${label} ${key}`).toBe(gs.length);
+    for (let k = 0; k < gs.length; k++) {
+      if (!Number.isFinite(gs[k])) {
+        expect(xs[k], `${label} ${key}[${k}]`).toBe(0);
+        continue;
+      }
+      compared++;
+      const excess = Math.abs(xs[k] - gs[k]) - tolerance(gs[k]);
+      if (!(excess <= worst.excess)) {
+        worst.excess = Number.isNaN(excess) ? Infinity : excess;
+        worst.where = `${label} ${key}[${k}]: ${xs[k]} vs ${gs[k]}`;
+      }
+    }
+  }
+  return compared;
+}
 
 /**
  * Epoch e of case i run alone, fed _call_yuma's state from torch's previous epoch: its bonds (Yuma 2C/3
@@ -165,25 +178,9 @@ describe.each(['f64', 'f32'] as const)('the 22 cases under every version, each e
     let compared = 0;
     for (const version of YUMA_VERSIONS) {
       const golden = torch.cases[i].versions[version].epochs;
-      let worst = { excess: 0, where: '' };
+      const worst = { excess: 0, where: '' };
       for (let e = 0; e < c.weights.length; e++) {
-        const ours = fedEpoch(i, version, e, precision);
-        for (const [key, g] of Object.entries(golden[e])) {
-          const gs = flat(g).map((x) => (x === null ? NaN : Math.fround(x)));
-          const xs = flat(ours[camel(key)]);
-          expect(xs.length, `${version} e${e} ${key}`).toBe(gs.length);
-          for (let k = 0; k < gs.length; k++) {
-            // The finite rule: the simulator's NaN/∞ validator trust (no weights set) is 0 here.
-            if (!Number.isFinite(gs[k])) {
-              expect(xs[k], `${version} e${e} ${key}[${k}]`).toBe(0);
-              continue;
-            }
-            compared++;
-            const excess = Math.abs(xs[k] - gs[k]) - tolerance(gs[k]);
-            // written so a NaN output (excess NaN) counts as the worst, not as within the bound
-            if (!(excess <= worst.excess)) worst = { excess: Number.isNaN(excess) ? Infinity : excess, where: `${version} e${e} ${key}[${k}]: ${xs[k]} vs ${gs[k]}` };
-          }
-        }
+        compared += compareWithTorch(fedEpoch(i, version, e, precision), golden[e], `${version} e${e}`, worst);
       }
       expect(worst.excess, worst.where).toBeLessThanOrEqual(0);
     }
