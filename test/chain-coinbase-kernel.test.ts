@@ -64,7 +64,7 @@ const networkArb = fc.record({
   rootTao: u64,
   taoWeight: u64,
   ownerCut: fc.integer({ min: 0, max: 65535 }),
-  // checkChainState holds SubnetMovingAlpha to u64 bits (fromJSON reads any I96F32)
+  // the chain's state check holds SubnetMovingAlpha to u64 bits (fromJSON reads any I96F32)
   movingAlpha: fc.oneof(fc.bigInt(0n, 1n << 32n), fc.constantFrom(0n, 1n << 32n, U64), fc.bigInt(0n, U64)),
   issuance: fc.oneof(fc.bigInt(0n, 21_000_000n * 10n ** 9n), fc.constantFrom(0n, 21_000_000n * 10n ** 9n - 1n)),
   era: fc.constantFrom('head', 'head', 'head', 'launch', 'seed', 'proportional'),

@@ -1440,39 +1440,28 @@ export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {})
 }
 
 /**
- * The state `new Chain` keeps (by reference: `chain.state` is the live state), checked at its top: the numbers of
- * the right kinds and ranges, genuine Maps, and every subnet a record with its neuron table. A look-alike would
- * otherwise fail later, in the middle of a block.
- */
-export function checkChainState(value: unknown): ChainState {
-  return checkStateAndSubnets(value, false);
-}
-
-/**
- * `checkChainState` and the map entries' check (`checkMapEntries`) in one, each subnet read in one pass: what a chain whose state its
- * caller holds runs before every block.
+ * The state `new Chain` keeps (by reference: `chain.state` is the live state), checked before it is kept and before
+ * every block while its caller holds it: at its top the numbers of the right kinds and ranges, genuine Maps, every
+ * subnet a record with its neuron table and sound entries (`checkStateAndSubnets`), then every map's entries
+ * (`checkMapEntries`). A look-alike would otherwise fail later, in the middle of a block.
  */
 export function checkHeldChainState(value: unknown): ChainState {
-  const s = checkStateAndSubnets(value, true);
+  const s = checkStateAndSubnets(value);
   checkMapEntries(s);
   return s;
 }
 
-function checkStateAndSubnets(value: unknown, entries: boolean): ChainState {
+function checkStateAndSubnets(value: unknown): ChainState {
   if (typeof value !== 'object' || value === null) throw new YumaError('E_ARG', `state must be a ChainState from newChainState or chainStateFromJSON (got ${describe(value)})`);
   return guard('state', () => {
     const s = value as ChainState;
     // a sound state passes through its fields read one by one, with no path strings, key lists or [key, value] pairs
     // made; anything else is read again for its error
     if (!stateTopSound(s)) stateTopFault(s);
-    subnetEntriesToo = entries;
     mapForEach.call(s.subnets, subnetEntry);
     return s;
   });
 }
-
-/** Whether `subnetEntry` checks each subnet's entries (`subnetEntriesSound`) too. */
-let subnetEntriesToo = false;
 
 function subnetEntry(sn: unknown, netuid: unknown): void {
   if (typeof netuid !== 'number' || typeof sn !== 'object' || sn === null || (sn as ChainSubnet).netuid !== netuid || !((sn as ChainSubnet).neurons instanceof SubnetNeurons)) {
@@ -1480,10 +1469,10 @@ function subnetEntry(sn: unknown, netuid: unknown): void {
   }
   const sub = sn as ChainSubnet;
   if (!epochParamsSound(sub.epochParams) || !subnetFieldsSound(sub)) checkSubnetFields(sub, `state.subnets[${netuid}]`);
-  if (subnetEntriesToo && !subnetEntriesSound(sub)) subnetEntriesFault(sub, netuid);
+  if (!subnetEntriesSound(sub)) subnetEntriesFault(sub, netuid);
 }
 
-/** `checkChainState`'s top-level fields (not the subnets' records) all of their kinds and in range. */
+/** The state's top-level fields (not the subnets' records) all of their kinds and in range. */
 function stateTopSound(s: ChainState): boolean {
   return isU64(s.block) && isU64(s.totalIssuance) && isU64(s.balancesTotalIssuance) && isU64(s.totalStake) && isU64(s.taoWeight) &&
     isU64(s.ckBurn) && isU64(s.stakeThreshold) && isU64(s.swapMinimumReserve) && isU64(s.blockEmission) && isI128(s.subnetMovingAlpha) &&
@@ -1505,7 +1494,7 @@ function stateMap(v: unknown): boolean {
     Reflect.ownKeys(v as object).length === 0;
 }
 
-/** Throws the YumaError for the first of `checkChainState`'s top-level fields that `stateTopSound` found unsound. */
+/** Throws the YumaError for the first of the state's top-level fields that `stateTopSound` found unsound. */
 function stateTopFault(value: ChainState): never {
   const s = value as unknown as Record<string, unknown>;
   for (const k of STATE_U64_KEYS) toAmount(s[k], `state.${k}`, true);
@@ -1587,12 +1576,12 @@ const U128_RANGE = [0n, U128_MAX] as const;
 const I96F32_RANGE = [I96F32.min, I96F32.max] as const;
 
 /**
- * What `checkChainState` leaves out, for a state its caller holds (`checkHeldChainState`): every entry of every map
+ * What `checkStateAndSubnets` leaves to the maps' pass of `checkHeldChainState`: every entry of every map
  * (hotkeys, owned hotkeys, auto-stake destinations, stake pools with their share pools, root claimable / claimed /
  * claim types / thresholds, child and parent links) here, and (`subnetEntriesSound`, in the subnets' pass) each
  * subnet's owner fields, recycle-or-burn and registration record, and each neuron table's per-UID vectors (still
  * typed arrays of its capacity, one per mechanism too). The weight and bond rows are checked where an epoch reads them (by the library's engine before the block, by any
- * other engine inside a block that is undone). Kinds as `E_ARG`, ranges as `E_RANGE`, as `checkChainState`.
+ * other engine inside a block that is undone). Kinds as `E_ARG`, ranges as `E_RANGE`, as at the state's top.
  *
  * It runs before every block of such a chain over tens of thousands of entries, so each map is one loop whose body
  * reads an entry's fields once into locals and tests them inline (no closure, path string or pair made per entry);
