@@ -37,9 +37,16 @@ export function laneDot32(x: usize, y: usize, n: i32): f32 {
 
 /** Σ (x[m] / d[m])·y[m]: each quotient and product rounded (torch's B / den, then the dot with I). */
 export function laneQuotientDot32(x: usize, d: usize, y: usize, n: i32): f32 {
+  return quotientDotFrom(x, d, y, n, 0, f32x4.splat(0));
+}
+
+/**
+ * laneQuotientDot32 from entry m on (m a multiple of 4), its lanes already holding a: the groups of four left in
+ * the lanes, then their total, then the last n mod 4 entries in order.
+ */
+// @ts-ignore: decorator
+@inline function quotientDotFrom(x: usize, d: usize, y: usize, n: i32, m: i32, a: v128): f32 {
   const end = vectorEnd(n);
-  let a = f32x4.splat(0);
-  let m = 0;
   for (; m < end; m += 4) {
     const o = <usize>m << 2;
     a = f32x4.add(a, f32x4.mul(f32x4.div(v128.load(x + o), v128.load(d + o)), v128.load(y + o)));
@@ -85,16 +92,7 @@ export function laneProductDot32(x: usize, d: usize, r: usize, y: usize, n: i32)
     a = f32x4.add(a, f32x4.mul(f32x4.div(v128.load(x + o, 32), v128.load(d + o, 32)), v128.load(y + o, 32)));
     a = f32x4.add(a, f32x4.mul(reciprocalQuotient4(v128.load(x + o, 48), r + (o << 1) + 96), v128.load(y + o, 48)));
   }
-  for (; m < end; m += 4) {
-    const o = <usize>m << 2;
-    a = f32x4.add(a, f32x4.mul(f32x4.div(v128.load(x + o), v128.load(d + o)), v128.load(y + o)));
-  }
-  let s: f32 = end > 0 ? lanesTotal32(a) : 0;
-  for (; m < n; m++) {
-    const o = <usize>m << 2;
-    s += (load<f32>(x + o) / load<f32>(d + o)) * load<f32>(y + o);
-  }
-  return s;
+  return quotientDotFrom(x, d, y, n, m, a);
 }
 
 /** RN32(x ×₆₄ r) of four float32 x and the four f64 reciprocals at r (laneProductDot32's quotients). */
