@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { xorshift32 } from './helpers/xorshift.js';
 import { resolveConfig, yumaEpoch } from '../src/research/index.js';
 import { runKernel, type Numerics } from '../src/research/kernel.js';
 
@@ -11,17 +12,7 @@ import { runKernel, type Numerics } from '../src/research/kernel.js';
 const f32 = (bits: number): number => new Float32Array(new Uint32Array([bits >>> 0]).buffer)[0];
 
 /** xorshift32 in [0, 2³²). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
+const prng = xorshift32;
 
 /** The divisors where the product may miss a tie: even integers that are not powers of two (the kernel's guard). */
 const tieable = (d: number): boolean => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { xorshift32 } from './helpers/xorshift.js';
 import { YUMA_VERSIONS, resolveConfig, simulateCase, yumaEpoch, type YumaConfig, type YumaEpochResult, type YumaVersion } from '../src/research/index.js';
 import { consensusColumns, kappaUnits, stakeUnits } from '../src/research/consensus.js';
 import { expDet } from '../src/research/exp.js';
@@ -32,16 +33,10 @@ describe('research Wasm header ABI', () => {
   });
 });
 
+/** xorshift32 scaled to [0, 1). */
 function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
+  const next = xorshift32(seed);
+  return () => next() / 4294967296;
 }
 
 interface Case {
