@@ -150,12 +150,18 @@ function denseRows(v: unknown, field: string, n: number): number[][] {
     if (!Array.isArray(given)) throw new YumaError('E_SHAPE', `${field}[${i}] must be a row (got ${describe(given)})`);
     const r = readList(given, `${field}[${i}]`, MAX_UIDS);
     const out = new Array<number>(n).fill(0);
-    if (r.length > 0 && Array.isArray(r[0])) {
+    // an empty row can only be a sparse row without entries (a miner's in a sparse dump), as the engine reads it
+    if (r.length === 0) return out;
+    if (Array.isArray(r[0])) {
+      const seen = new Set<number>();
       for (const [e, pair] of (r as Cell[]).entries()) {
         if (!Array.isArray(pair)) throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
         const p = readList(pair, `${field}[${i}][${e}]`, 2);
         if (p.length !== 2) throw new YumaError('E_SHAPE', `${field}[${i}][${e}] must be a [uid, value] pair`);
         const j = toInt(p[0], `${field}[${i}][${e}] uid`, 0, n - 1);
+        // one value per uid, as the engine refuses a row listing one twice (keeping either would be a guess)
+        if (seen.has(j)) throw new YumaError('E_SHAPE', `${field}[${i}] lists uid ${j} twice`);
+        seen.add(j);
         out[j] = finite(p[1], `${field}[${i}][${e}] value`);
       }
       return out;
@@ -313,8 +319,10 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
 
   let ownerUid: number | undefined;
   if (typeof mg.owner_hotkey === 'string' && Array.isArray(mg.hotkeys)) {
-    const u = (mg.hotkeys as unknown[]).indexOf(mg.owner_hotkey);
-    if (u >= 0 && u < n) ownerUid = u;
+    // only the n UIDs' hotkeys: indexOf would walk whatever length the list claims (2^32 − 1 for a Proxy)
+    const hotkeys = mg.hotkeys as unknown[];
+    const len = Math.min(n, hotkeys.length);
+    for (let u = 0; u < len && ownerUid === undefined; u++) if (hotkeys[u] === mg.owner_hotkey) ownerUid = u;
   }
 
   const input: EpochInput = {

@@ -1,0 +1,74 @@
+/**
+ * `fromMetagraph` on dumps the fuzz suite does not build: sparse `[uid, value]` rows as a dump of a sparse
+ * metagraph writes them (miners' rows empty, a uid listed twice) and a `hotkeys` list far longer than n. Each is read
+ * as the engine reads the same rows, or refused with a YumaError, in time independent of the list's claimed length.
+ */
+import { describe, expect, it } from 'vitest';
+import { fromMetagraph, type MetagraphLike } from '../src/metagraph/from-metagraph.js';
+import { expectYumaError } from './helpers/errors.js';
+
+const dump = (more: Partial<MetagraphLike> = {}): MetagraphLike => ({
+  block: 1000,
+  S: [1, 2, 3],
+  W: [[0, 1, 1], [0, 0, 1], [0, 0, 0]],
+  last_update: [900, 900, 900],
+  block_at_registration: [1, 1, 1],
+  validator_permit: [1, 1, 0],
+  last_step: 990,
+  ...more,
+});
+
+describe('fromMetagraph: sparse [uid, value] rows', () => {
+  it('an empty row is a UID without entries (a miner), as the engine reads it: W and B of sparse rows with empty rows convert (they were E_SHAPE "has 0 values, expected n = 3")', () => {
+    const mg = fromMetagraph(dump({ W: [[[1, 0.25], [2, 1]], [[2, 1]], []], B: [[[2, 300]], [], []] }));
+    expect([...mg.input.weights as Uint16Array]).toEqual([0, 16384, 65535, 0, 0, 65535, 0, 0, 0]);
+    expect([...mg.input.bonds as Uint16Array]).toEqual([0, 0, 300, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('the same weights as dense rows and as sparse rows give the same input', () => {
+    const dense = fromMetagraph(dump({ W: [[0, 0.25, 1], [0, 0, 1], [0, 0, 0]] }));
+    const sparse = fromMetagraph(dump({ W: [[[1, 0.25], [2, 1]], [[2, 1]], []] }));
+    expect(sparse.input).toEqual(dense.input);
+  });
+
+  it('a row listing a uid twice is E_SHAPE naming the row and uid, in W and in B (the last value was kept without a word; the engine refuses the same row)', () => {
+    const w = expectYumaError(() => fromMetagraph(dump({ W: [[[1, 0.5], [1, 1]], [[2, 1]], [[0, 0]]] })), 'E_SHAPE');
+    expect(w.message).toContain('W[0] lists uid 1 twice');
+    const b = expectYumaError(() => fromMetagraph(dump({ B: [[[1, 100], [1, 200]], [], []] })), 'E_SHAPE');
+    expect(b.message).toContain('B[0] lists uid 1 twice');
+  });
+
+  it('an empty row still refuses a dense matrix of the wrong width: a row of 2 values in a 3-UID W is E_SHAPE', () => {
+    expect(expectYumaError(() => fromMetagraph(dump({ W: [[0, 1], [0, 0, 1], [0, 0, 0]] })), 'E_SHAPE').message).toContain('W[0] has 2 values, expected n = 3');
+  });
+});
+
+describe('fromMetagraph: hotkeys are read only as far as the n UIDs', () => {
+  it('a Proxy hotkeys list claiming 2^20 entries is read at its first n = 3 entries only (it read all 2^20; 2^32 − 1 took minutes)', () => {
+    let reads = 0;
+    const hotkeys = new Proxy(['a', 'b', 'c'], {
+      get(t, k) {
+        if (k === 'length') return 2 ** 20;
+        if (typeof k === 'string' && /^\d+$/.test(k)) reads++;
+        return Reflect.get(t, k) as unknown;
+      },
+      has(t, k) {
+        if (typeof k === 'string' && /^\d+$/.test(k)) reads++;
+        return Reflect.has(t, k);
+      },
+    });
+    const mg = fromMetagraph(dump({ owner_hotkey: 'owner', hotkeys: hotkeys as unknown as string[] }));
+    expect(mg.input.ownerUid).toBeUndefined();
+    expect(reads).toBe(3);
+  });
+
+  it('the owner is found at its UID, and not past n (a hotkey at index n is no UID of the subnet)', () => {
+    expect(fromMetagraph(dump({ owner_hotkey: 'b', hotkeys: ['a', 'b', 'c'] })).input.ownerUid).toBe(1);
+    expect(fromMetagraph(dump({ owner_hotkey: 'd', hotkeys: ['a', 'b', 'c', 'd'] })).input.ownerUid).toBeUndefined();
+  });
+
+  it('a hotkeys getter or entry that throws is E_ARG', () => {
+    const throwing = new Proxy(['a'], { get: (t, k) => { if (k === '0') throw new Error('no'); return Reflect.get(t, k) as unknown; } });
+    expectYumaError(() => fromMetagraph(dump({ owner_hotkey: 'a', hotkeys: throwing as unknown as string[] })), 'E_ARG');
+  });
+});
