@@ -166,3 +166,59 @@ describe('money written as a JSON number the file cannot carry exactly is refuse
     expect(r.stderr).toContain('network.hyper.stakeThreshold is written 9007199254740993, which reads as 9007199254740992');
   });
 });
+
+describe('a refused file or flag is one line on stderr, then the pointer to --help', () => {
+  const lines = (stderr: string) => stderr.trimEnd().split('\n');
+  const file = (name: string, text: string | Buffer) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it.each([
+    ['epoch', ['epoch']],
+    ['epoch --metagraph', ['epoch', '--metagraph']],
+    ['diverge', ['diverge']],
+    ['simulate --scenario', ['simulate', '--quiet', '--scenario']],
+  ])("%s: a file that is not JSON over several lines ('nope\\n\\n\\n') is one line naming the file, its newlines escaped (JSON.parse's excerpt printed them raw)", (_, argv) => {
+    const p = file('multi-line.json', 'nope\n\n\n');
+    const r = cli([...argv, p]);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(2);
+    expect(lines(r.stderr)[0]).toContain(`'${p}' is not valid JSON`);
+    expect(lines(r.stderr)[0]).toContain('\\n');
+    expect(lines(r.stderr)[1]).toMatch(/^Run 'yuma-wasm \w+ --help' for usage\.$/);
+  });
+
+  it('cases --dir: a case file that is not JSON over several lines is one line too', () => {
+    const d = mkdtempSync(join(dir, 'cases-'));
+    writeFileSync(join(d, 'case-01.json'), 'nope\n\n');
+    const r = cli(['cases', '--case', '1', '--dir', d]);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(2);
+    expect(lines(r.stderr)[0]).toContain(`case file '${d}/case-01.json'`);
+  });
+
+  it('a file path holding a newline or a terminal escape is printed escaped, on one line', () => {
+    const r = cli(['epoch', join(dir, 'no\nsuch\u001b[2Jfile.json')]);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(2);
+    expect(lines(r.stderr)[0]).toContain("no\\nsuch\\u001b[2Jfile.json': no such file");
+    expect(r.stderr).not.toContain('\u001b');
+  });
+
+  it('a file starting with a byte-order mark is refused naming the mark (the message quoted an invisible character)', () => {
+    const r = cli(['epoch', file('bom.json', '\ufeff{"n": 0}')]);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(2);
+    expect(lines(r.stderr)[0]).toMatch(/bom\.json' starts with a byte-order mark \(U\+FEFF\), which JSON does not allow: save it as UTF-8 without one$/);
+  });
+
+  it('a file that is not UTF-8 (a Latin-1 byte in a string) is refused naming the byte offset, not read with U+FFFD in its place', () => {
+    const bytes = Buffer.concat([Buffer.from('{"name": "caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const r = cli(['simulate', '--quiet', '--scenario', file('latin1.json', bytes)]);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(2);
+    expect(lines(r.stderr)[0]).toMatch(/latin1\.json': it is not UTF-8 \(byte 13\)$/);
+  });
+});

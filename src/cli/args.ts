@@ -6,6 +6,29 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A JSON file's text parsed, or a UsageError naming the file: a leading byte-order mark is named as such (JSON.parse
+ * would quote it as an invisible character).
+ */
+export function parseJsonText(text: string, label: string): unknown {
+  if (text.charCodeAt(0) === 0xfeff) throw new UsageError(`${label} starts with a byte-order mark (U+FEFF), which JSON does not allow: save it as UTF-8 without one`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${label} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A message on one line whatever it quotes (a file's text in JSON.parse's excerpt, a path or flag given with a
+ * newline or a terminal escape): control and line-separator characters escaped as in a JSON string.
+ */
+export function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 export type FlagKind = 'int' | 'number' | 'string' | 'boolean';
 
 export interface FlagSpec {

@@ -2,7 +2,7 @@ import { YumaError } from '../errors.js';
 import { runYumaSimCase, summaryRows, yumaSimCaseFromJson, type CaseRun, type SummaryRow, type YumaSimCase } from '../research/cases.js';
 import { renderCasesHtml } from '../research/chart.js';
 import { VERSION_INFO, YUMA_VERSIONS, type YumaVersion } from '../research/config.js';
-import { type FlagSpec, UsageError } from './args.js';
+import { type FlagSpec, UsageError, parseJsonText } from './args.js';
 import { table } from './summary.js';
 
 /** The simulator's 22 cases, shipped as `scenarios/yuma-sim/case-01.json` … `case-22.json`. */
@@ -84,15 +84,18 @@ export function runCases(flags: Record<string, string | number | boolean>, io: C
     let text: string;
     try {
       text = io.readFile(path);
-    } catch {
-      throw new UsageError(`cannot read case file '${path}' (use --dir to point at the case files)`);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // a file that is there but too big or not UTF-8 is named for that, not as missing
+      const why = code === 'EFBIG' || code === 'EILSEQ' ? `: ${(e as Error).message}` : ' (use --dir to point at the case files)';
+      throw new UsageError(`cannot read case file '${path}'${why}`);
     }
+    const json = parseJsonText(text, `case file '${path}'`);
     let c: YumaSimCase;
     try {
-      c = yumaSimCaseFromJson(JSON.parse(text));
+      c = yumaSimCaseFromJson(json);
     } catch (e) {
       if (e instanceof YumaError) throw new UsageError(`case file '${path}': ${e.detail}`);
-      if (e instanceof SyntaxError) throw new UsageError(`case file '${path}': ${e.message}`);
       throw e;
     }
     results.push({ c, runs: versions.map((v) => runYumaSimCase(c, v, { precision, config: { bondPenalty } })) });

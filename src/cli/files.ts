@@ -9,7 +9,10 @@ export const MAX_INPUT_FILE_BYTES = 256 * 2 ** 20;
 
 const CHUNK = 1 << 20;
 
-/** A UTF-8 text file of at most `maxBytes`; a larger one throws an Error with code 'EFBIG' (fs errors pass through). */
+/**
+ * A UTF-8 text file of at most `maxBytes`; a larger one throws an Error with code 'EFBIG', one that is not UTF-8
+ * code 'EILSEQ' (fs errors pass through).
+ */
 export function readTextFile(path: string, maxBytes = MAX_INPUT_FILE_BYTES): string {
   const fd = openSync(path, 'r');
   try {
@@ -25,7 +28,7 @@ export function readTextFile(path: string, maxBytes = MAX_INPUT_FILE_BYTES): str
       total += got;
       if (total > maxBytes) throw tooBig(maxBytes);
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return utf8(Buffer.concat(chunks, total));
   } finally {
     closeSync(fd);
   }
@@ -35,4 +38,28 @@ function tooBig(maxBytes: number): Error {
   const e = new Error(`it is larger than the ${maxBytes / 2 ** 20} MiB limit of input files`) as NodeJS.ErrnoException;
   e.code = 'EFBIG';
   return e;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The bytes as text, refused when they are not UTF-8: a lossy decode would put U+FFFD in place of a byte and read
+ * on (a name or a key changed without a word).
+ */
+function utf8(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    // Everything before the first U+FFFD that the file does not spell as EF BF BD is valid, so its byte length is
+    // the offset of the first bad byte.
+    const lossy = bytes.toString('utf8');
+    let at = 0;
+    for (let i = lossy.indexOf('\ufffd'); i >= 0; i = lossy.indexOf('\ufffd', i + 1)) {
+      at = Buffer.byteLength(lossy.slice(0, i));
+      if (!(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) break;
+    }
+    const e = new Error(`it is not UTF-8 (byte ${at})`) as NodeJS.ErrnoException;
+    e.code = 'EILSEQ';
+    throw e;
+  }
 }

@@ -5,7 +5,7 @@ import { renderChartHtml } from '../sim/chart.js';
 import { Network } from '../sim/network.js';
 import { scenarioFromJson } from '../sim/scenario.js';
 import { SCENARIOS, scenario } from '../sim/scenarios.js';
-import { type FlagSpec, type ParsedArgs, UsageError, describeFlags, parseArgs } from './args.js';
+import { type FlagSpec, type ParsedArgs, UsageError, describeFlags, oneLine, parseArgs, parseJsonText } from './args.js';
 import { fromMetagraph, type MetagraphLike } from '../metagraph/from-metagraph.js';
 import { metagraphView } from '../metagraph/view.js';
 import { BENCH_HEADER, formatBenchRow, runBench } from './bench.js';
@@ -109,12 +109,7 @@ function readJson(io: CliIo, path: string, what: string, money?: (path: JsonPath
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new UsageError(`cannot read ${what} '${path}': ${why}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${what} '${path}' is not valid JSON: ${(e as Error).message}`);
-  }
+  const json = parseJsonText(text, `${what} '${path}'`);
   const bad = money === undefined ? null : inexactMoney(text, money);
   if (bad !== null) {
     throw new UsageError(
@@ -326,11 +321,11 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
     throw new UsageError(`unknown command '${command}' (commands: simulate, epoch, bench, cases, diverge)`);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`${NAME}: ${e.message}\nRun '${NAME} ${command && ['simulate', 'epoch', 'bench', 'cases', 'diverge'].includes(command) ? command + ' ' : ''}--help' for usage.\n`);
+      io.stderr.write(`${NAME}: ${oneLine(e.message)}\nRun '${NAME} ${command && ['simulate', 'epoch', 'bench', 'cases', 'diverge'].includes(command) ? command + ' ' : ''}--help' for usage.\n`);
       return 2;
     }
     if (e instanceof YumaError) {
-      io.stderr.write(`${NAME}: ${e.message}\n`);
+      io.stderr.write(`${NAME}: ${oneLine(e.message)}\n`);
       return 2;
     }
     io.stderr.write(`${NAME}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
