@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { MAX_INPUT_FILE_BYTES, readTextFile } from '../src/cli/files.js';
+import { UsageError, parseArgs, type FlagSpec } from '../src/cli/args.js';
 import { type CliIo, runCli } from '../src/cli/run.js';
 
 const engine = createEngineSync();
@@ -220,5 +221,48 @@ describe('a refused file or flag is one line on stderr, then the pointer to --he
     expect(r.code).toBe(2);
     expect(lines(r.stderr)).toHaveLength(2);
     expect(lines(r.stderr)[0]).toMatch(/latin1\.json': it is not UTF-8 \(byte 13\)$/);
+  });
+});
+
+describe('numeric flags are read as written, or refused', () => {
+  const spec: Record<string, FlagSpec> = { seed: { kind: 'int', min: 0, max: 0xffff_ffff, help: '' }, days: { kind: 'number', min: 0, max: 1000, help: '' } };
+  const read = (argv: string[]) => parseArgs(argv, spec, 'test').flags;
+  const refusal = (argv: string[]) => {
+    try {
+      read(argv);
+    } catch (e) {
+      if (e instanceof UsageError) return e.message;
+      throw e;
+    }
+    return null;
+  };
+
+  it.each(['0x10', '0b101', '0o17', ' 5', '5 ', '1_000', '10.0000000000000001', '4294967294.9999999', '1e-400'])(
+    "--seed '%s' is refused as not a whole number written in decimal (Number() read it as hex, binary, octal, trimmed or rounded to an integer)",
+    (raw) => {
+      expect(refusal(['--seed', raw])).toMatch(/^--seed must be a (whole )?number \(got '/);
+    },
+  );
+
+  it.each(['0x10', ' 0.5', '1_0', 'Infinity', '.'])("--days '%s' is refused as not a decimal number", (raw) => {
+    expect(refusal(['--days', raw])).toBe(`--days must be a number (got '${raw}')`);
+  });
+
+  it('decimal spellings read as their value: --seed 42, 007, 1e3, +5, -0 and --days .5, 2., 1.5e2', () => {
+    expect(read(['--seed', '42'])).toEqual({ seed: 42 });
+    expect(read(['--seed', '007'])).toEqual({ seed: 7 });
+    expect(read(['--seed', '1e3'])).toEqual({ seed: 1000 });
+    expect(read(['--seed', '+5'])).toEqual({ seed: 5 });
+    expect(read(['--seed', '-0']).seed).toBe(0);
+    expect(read(['--days', '.5'])).toEqual({ days: 0.5 });
+    expect(read(['--days', '2.'])).toEqual({ days: 2 });
+    expect(read(['--days', '1.5e2'])).toEqual({ days: 150 });
+  });
+
+  it('diverge --random 0x2 exits 2 before surveying (it surveyed 2 subnets)', () => {
+    const r = cli(['diverge', '--random', '0x2', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("--random must be a number (got '0x2')");
   });
 });

@@ -1,3 +1,5 @@
+import { readsAsWritten } from './json-money.js';
+
 /** A mistake in how the command was called (bad flag, bad file): printed without a stack, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -88,15 +90,21 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
   return { flags, positionals };
 }
 
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function convert(name: string, raw: string, s: FlagSpec): string | number {
   if (s.kind === 'string') {
     if (raw === '') throw new UsageError(`option --${name} needs a non-empty value`);
     if (s.choices && !s.choices.includes(raw)) throw new UsageError(`--${name} must be one of ${s.choices.join(', ')} (got '${raw}')`);
     return raw;
   }
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} must be a number (got '${raw}')`);
-  if (s.kind === 'int' && !Number.isInteger(v)) throw new UsageError(`--${name} must be a whole number (got '${raw}')`);
+  // Number() also reads hex, binary and octal, trims spaces and rounds: a flag value is a decimal number as written
+  if (!DECIMAL.test(raw)) throw new UsageError(`--${name} must be a number (got '${raw}')`);
+  const v = Number(raw) + 0; // -0 is 0
+  if (!Number.isFinite(v)) throw new UsageError(`--${name} must be a number (got '${raw}')`);
+  if (s.kind === 'int' && !(Number.isInteger(v) && readsAsWritten(raw.replace(/^\+/, '').replace(/\.$/, '')))) {
+    throw new UsageError(`--${name} must be a whole number (got '${raw}')`);
+  }
   if (s.min !== undefined && v < s.min) throw new UsageError(`--${name} must be at least ${s.min} (got ${raw})`);
   if (s.max !== undefined && v > s.max) throw new UsageError(`--${name} must be at most ${s.max} (got ${raw})`);
   return v;
