@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, closeSync, ftruncateSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -264,5 +264,63 @@ describe('numeric flags are read as written, or refused', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain("--random must be a number (got '0x2')");
+  });
+});
+
+describe('output paths are checked before a command runs, and nothing is written unless all can be', () => {
+  const tiny = ['--blocks', '2', '--subnets', '1', '--uids', '2', '--subnet1-uids', '0'];
+  const fresh = () => mkdtempSync(join(dir, 'out-'));
+
+  it('simulate --out <a directory> exits 2 before simulating: one error line and the --help pointer, nothing on stdout (it ran the whole simulation, then failed to write)', () => {
+    const d = fresh();
+    const r = cli(['simulate', ...tiny, '--out', d]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`yuma-wasm: cannot write report '${d}': it is a directory\nRun 'yuma-wasm simulate --help' for usage.\n`);
+  });
+
+  it('simulate --out ok.json --chart <missing dir>/c.html exits 2 before simulating, and ok.json is not written (the report was left behind)', () => {
+    const d = fresh();
+    const r = cli(['simulate', ...tiny, '--quiet', '--out', join(d, 'ok.json'), '--chart', join(d, 'missing', 'c.html')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write chart '${join(d, 'missing', 'c.html')}': no such directory`);
+    expect(existsSync(join(d, 'ok.json'))).toBe(false);
+  });
+
+  it('simulate --out and --chart naming one file exits 2 (the chart overwrote the report)', () => {
+    const d = fresh();
+    const r = cli(['simulate', ...tiny, '--quiet', '--out', join(d, 'x'), '--chart', `${d}/./x`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out and --chart name the same file');
+    expect(existsSync(join(d, 'x'))).toBe(false);
+  });
+
+  it('cases --chart ok.html --json <a directory> exits 2 before running: no summary, no chart (the chart was written, then the JSON failed)', () => {
+    const d = fresh();
+    const r = cli(['cases', '--case', '1', '--version', 'yuma1', '--chart', join(d, 'ok.html'), '--json', d]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`cannot write JSON '${d}': it is a directory`);
+    expect(existsSync(join(d, 'ok.html'))).toBe(false);
+  });
+
+  it('diverge --random 1 --out <missing dir>/s.json and --examples <missing dir>/ex- exit 2 before surveying', () => {
+    const d = fresh();
+    const out = cli(['diverge', '--random', '1', '--quiet', '--out', join(d, 'missing', 's.json')]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(`cannot write survey '${join(d, 'missing', 's.json')}': no such directory`);
+    const ex = cli(['diverge', '--random', '1', '--quiet', '--examples', join(d, 'missing', 'ex-')]);
+    expect(ex.code).toBe(2);
+    expect(ex.stdout).toBe('');
+    expect(ex.stderr).toContain(`cannot write example '${join(d, 'missing', 'ex-')}…': no such directory`);
+  });
+
+  it('writable paths still get their files: simulate --out and --chart in an existing directory', () => {
+    const d = fresh();
+    const r = cli(['simulate', ...tiny, '--quiet', '--out', join(d, 'r.json'), '--chart', join(d, 'c.html')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(d, 'r.json'), 'utf8')).config.subnets).toBe(1);
+    expect(readFileSync(join(d, 'c.html'), 'utf8')).toMatch(/^<!doctype html>/i);
   });
 });

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /**
  * Largest input file the CLI reads: 256 MiB, room for the largest epoch (4096 UIDs with dense weights and bonds
@@ -62,4 +63,27 @@ function utf8(bytes: Buffer): string {
     e.code = 'EILSEQ';
     throw e;
   }
+}
+
+/**
+ * Why an output file cannot be written at `path` (a directory there, no such directory, no permission), or null
+ * when it can. Checked before a command runs, so a long run does not end on a path it could never write.
+ */
+export function outputProblem(path: string): string | null {
+  try {
+    if (statSync(path).isDirectory()) return 'it is a directory';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return 'no such directory';
+    if (code !== 'ENOENT') return (e as Error).message;
+  }
+  const dir = dirname(resolve(path));
+  try {
+    if (!statSync(dir).isDirectory()) return 'no such directory';
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+  }
+  return null;
 }

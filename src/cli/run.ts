@@ -14,6 +14,8 @@ import { DIVERGE_FLAGS, DIVERGE_HELP, runDiverge } from './diverge.js';
 import type { Engine } from '../engine.js';
 import { toJSON } from '../epoch/json.js';
 import { decodeEpochFile } from './epoch-json.js';
+import { outputProblem } from './files.js';
+import { resolve as resolvePath } from 'node:path';
 import { Progress, type ProgressSink } from './progress.js';
 import { MODEL_LABEL, formatSummary } from './summary.js';
 
@@ -32,6 +34,8 @@ export interface CliIo {
   benchSuite?: (opts: { quick: boolean }) => Promise<void>;
   /** Directory of the yuma-simulation case files (`scenarios/yuma-sim` of the package); default relative to the working directory. */
   casesDir?: string;
+  /** Why an output file cannot be written at a path, or null (default: `outputProblem`, from the file system). */
+  outputProblem?(path: string): string | null;
 }
 
 const NAME = 'yuma-wasm';
@@ -119,6 +123,24 @@ function readJson(io: CliIo, path: string, what: string, money?: (path: JsonPath
   return json;
 }
 
+/**
+ * Refuses output paths that cannot be written before anything runs or is written: each `[flag, path, what]`
+ * (`path` undefined when the flag is not given), and two flags naming one file.
+ */
+function checkOutputs(io: CliIo, outputs: Array<[flag: string, path: string | number | boolean | undefined, what: string]>): void {
+  const given = outputs.filter((o): o is [string, string, string] => typeof o[1] === 'string');
+  for (const [flag, path, what] of given) {
+    const probe = flag === 'examples' ? `${path}x.json` : path;
+    const why = (io.outputProblem ?? outputProblem)(probe);
+    if (why !== null) throw new UsageError(`cannot write ${what} '${path}${flag === 'examples' ? '…' : ''}': ${why}`);
+  }
+  for (let i = 0; i < given.length; i++) {
+    for (let j = i + 1; j < given.length; j++) {
+      if (resolvePath(given[i][1]) === resolvePath(given[j][1])) throw new UsageError(`--${given[i][0]} and --${given[j][0]} name the same file ('${given[j][1]}')`);
+    }
+  }
+}
+
 function writeOut(io: CliIo, path: string, data: string, what: string): void {
   try {
     io.writeFile(path, data);
@@ -134,6 +156,7 @@ function simulate(argv: string[], io: CliIo): number {
   const { flags, positionals } = args;
   if (positionals.length > 0) throw new UsageError(`simulate takes no arguments (got '${positionals[0]}'); did you mean --scenario ${positionals[0]}?`);
   if (flags.blocks !== undefined && flags.days !== undefined) throw new UsageError('give either --blocks or --days, not both');
+  checkOutputs(io, [['out', flags.out, 'report'], ['chart', flags.chart, 'chart']]);
 
   let options: Partial<NetworkOptions> = {};
   let blocks = BLOCKS_PER_DAY;
@@ -192,8 +215,11 @@ function simulate(argv: string[], io: CliIo): number {
   const report = net.run({ blocks, onProgress: quiet ? undefined : (d, t) => progress.update(d, t) });
   const seconds = (io.now() - t0) / 1000;
   if (!quiet) progress.finish();
-  if (typeof flags.out === 'string') writeOut(io, flags.out, JSON.stringify(report), 'report');
-  if (typeof flags.chart === 'string') writeOut(io, flags.chart, renderChartHtml(report), 'chart');
+  // both rendered before either is written: a chart that cannot be drawn leaves no report behind
+  const reportText = typeof flags.out === 'string' ? JSON.stringify(report) : '';
+  const chartText = typeof flags.chart === 'string' ? renderChartHtml(report) : '';
+  if (typeof flags.out === 'string') writeOut(io, flags.out, reportText, 'report');
+  if (typeof flags.chart === 'string') writeOut(io, flags.chart, chartText, 'chart');
   io.stdout.write(formatSummary(report, seconds, (flags.top as number | undefined) ?? 10));
   if (typeof flags.out === 'string') io.stdout.write(`Report written to ${flags.out}\n`);
   if (typeof flags.chart === 'string') io.stdout.write(`Charts written to ${flags.chart}\n`);
@@ -278,6 +304,7 @@ Example: ${NAME} cases --version yuma2c,yuma3 --case 5-8 --chart cases.html\n`);
   if (args === null) return 0;
   const { flags, positionals } = args;
   if (positionals.length > 0) throw new UsageError(`cases takes no arguments (got '${positionals[0]}'); did you mean --case ${positionals[0]}?`);
+  checkOutputs(io, [['chart', flags.chart, 'chart'], ['json', flags.json, 'JSON']]);
   return runCases(flags, { stdout: io.stdout, readFile: io.readFile, writeFile: io.writeFile, casesDir: io.casesDir ?? 'scenarios/yuma-sim' });
 }
 
@@ -285,6 +312,7 @@ function diverge(argv: string[], io: CliIo): number {
   const args = argsOrHelp(argv, io, 'diverge', DIVERGE_FLAGS, '<input.json> | --random N [options]', DIVERGE_HELP);
   if (args === null) return 0;
   const { flags, positionals } = args;
+  checkOutputs(io, [['out', flags.out, flags.random === undefined ? 'report' : 'survey'], ['examples', flags.examples, 'example']]);
   const quiet = flags.quiet === true || flags.random === undefined;
   const progress = new Progress(io.stderr, 'diverge', () => io.now());
   const code = runDiverge(flags, positionals, {
