@@ -44,6 +44,22 @@ export interface ChainOptions {
 /** `new Chain` over a state no one else holds (`fromJSON`'s): not checked before each block until `chain.state` is read. */
 let ownStateChain: (state: ChainState, opts: ChainOptions | undefined) => Chain;
 
+/**
+ * What a Chain method lets out: a YumaError as it is, anything else (a TypeError from a value the checks let through)
+ * as E_STATE with the original as its cause, so that callers catch one kind of error.
+ */
+function onlyYuma(e: unknown): YumaError {
+  return isYumaError(e) ? e : new YumaError('E_STATE', `the chain stopped on ${describe(e)}: its state holds something its checks did not refuse`, { cause: e });
+}
+
+function yumaOnly<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw onlyYuma(e);
+  }
+}
+
 /** Most blocks one `Chain.run` call steps (30 days): it returns every block's report, all held in memory. */
 export const MAX_RUN_BLOCKS = 30 * 7200;
 
@@ -113,7 +129,7 @@ export class Chain {
 
   /** The state's JSON form (`chainStateToJSON`): u64/u128 as decimal strings, fixed point as `{ bits, f64 }`. */
   toJSON(): Record<string, unknown> {
-    return chainStateToJSON(this.#state);
+    return yumaOnly(() => chainStateToJSON(this.#state));
   }
 
   /** The current block. */
@@ -129,8 +145,12 @@ export class Chain {
    */
   step(): BlockReport {
     if (this.#owned) return this.#step(false);
-    if (this.#exposed) checkHeldChainState(this.#state);
-    return this.#step(this.#undoable);
+    try {
+      if (this.#exposed) checkHeldChainState(this.#state);
+      return this.#step(this.#undoable);
+    } catch (e) {
+      throw onlyYuma(e);
+    }
   }
 
   #step(undoable: boolean): BlockReport {
@@ -174,12 +194,12 @@ export class Chain {
 
   /** `add_stake` (or `add_stake_limit` with `limitPrice`): buys alpha for a coldkey on a hotkey; all or nothing. */
   addStake(req: AddStakeRequest): AddStakeResult {
-    return addStake(this.#state, req);
+    return yumaOnly(() => addStake(this.#state, req));
   }
 
   /** `remove_stake` (or `remove_stake_limit`): sells a coldkey's alpha for TAO; all or nothing. */
   removeStake(req: RemoveStakeRequest): RemoveStakeResult {
-    return removeStake(this.#state, req);
+    return yumaOnly(() => removeStake(this.#state, req));
   }
 
   /**
@@ -187,12 +207,12 @@ export class Chain {
    * destroyed, the hotkey gets the next UID or replaces the prune candidate. The subnet must model registration.
    */
   registerNeuron(req: RegisterRequest): RegisterResult {
-    return registerNeuron(this.#state, req);
+    return yumaOnly(() => registerNeuron(this.#state, req));
   }
 
   /** `set_weights` / `set_mechanism_weights` from a registered hotkey (a permit needed beyond a self-weight). */
   setWeights(req: SetWeightsRequest): void {
-    setWeights(this.#state, req);
+    yumaOnly(() => setWeights(this.#state, req));
   }
 
   /**
@@ -200,17 +220,17 @@ export class Chain {
    * for root stake by its claim type (default `Swap`); all or nothing.
    */
   claimRoot(req: ClaimRootRequest): RootClaimPayout[] {
-    return claimRoot(this.#state, req);
+    return yumaOnly(() => claimRoot(this.#state, req));
   }
 
   /** `set_root_claim_type`: `'Swap'`, `'Keep'` or `{ keepSubnets: [netuids] }` for the coldkey's future claims. */
   setRootClaimType(req: { coldkey: string; type: RootClaimType }): void {
-    setRootClaimType(this.#state, req);
+    yumaOnly(() => setRootClaimType(this.#state, req));
   }
 
   /** `sudo_set_root_claim_threshold`: claims below `threshold` alpha rao (≤ 10 000 000) wait on the subnet. */
   setRootClaimThreshold(req: { netuid: number; threshold: bigint }): void {
-    setRootClaimThreshold(this.#state, req);
+    yumaOnly(() => setRootClaimThreshold(this.#state, req));
   }
 
   /** Steps `blocks` blocks (a whole number in [0, MAX_RUN_BLOCKS]) and returns their reports. */

@@ -7,7 +7,7 @@
  */
 import { YumaError } from '../errors.js';
 import { I96F32, U64F64, U96F32, fromF64, toF64 } from '../fixed/substrate-fixed.js';
-import { type MechanismNeurons, SubnetNeurons } from '../subnet/neurons.js';
+import { MechanismNeurons, SubnetNeurons } from '../subnet/neurons.js';
 import { resolveHyper } from '../epoch/prepare.js';
 import type { Hyperparams } from '../epoch/types.js';
 import { type ChainRules, eraRules } from './eras.js';
@@ -16,6 +16,7 @@ import { U128_MAX, U64_MAX } from '../units.js';
 import { guard, readList, readOptions } from '../validation/read.js';
 import { toAmount, toBool, toInt } from '../validation/values.js';
 import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
+import { isPinned, isPinnedHotkey, isPinnedPool, isPinnedSafeFloat, pinPlain, pinTyped, plainArray, proxied } from './plain.js';
 
 export interface EpochParams {
   kappa: number;
@@ -1455,6 +1456,7 @@ function checkStateAndSubnets(value: unknown): ChainState {
   if (typeof value !== 'object' || value === null) throw new YumaError('E_ARG', `state must be a ChainState from newChainState or chainStateFromJSON (got ${describe(value)})`);
   return guard('state', () => {
     const s = value as ChainState;
+    stateTopPlain(s);
     // a sound state passes through its fields read one by one, with no path strings, key lists or [key, value] pairs
     // made; anything else is read again for its error
     if (!stateTopSound(s)) stateTopFault(s);
@@ -1464,12 +1466,89 @@ function checkStateAndSubnets(value: unknown): ChainState {
 }
 
 function subnetEntry(sn: unknown, netuid: unknown): void {
-  if (typeof netuid !== 'number' || typeof sn !== 'object' || sn === null || (sn as ChainSubnet).netuid !== netuid || !((sn as ChainSubnet).neurons instanceof SubnetNeurons)) {
-    throw new YumaError('E_ARG', `state.subnets has an entry that is not a subnet from newSubnet (key ${describe(netuid)})`);
-  }
+  if (typeof netuid !== 'number' || typeof sn !== 'object' || sn === null) notSubnet(netuid);
+  if (!subnetPinned(sn as ChainSubnet)) pinSubnet(sn as ChainSubnet, netuid);
+  if ((sn as ChainSubnet).netuid !== netuid || !((sn as ChainSubnet).neurons instanceof SubnetNeurons)) notSubnet(netuid);
   const sub = sn as ChainSubnet;
   if (!epochParamsSound(sub.epochParams) || !subnetFieldsSound(sub)) checkSubnetFields(sub, `state.subnets[${netuid}]`);
   if (!subnetEntriesSound(sub)) subnetEntriesFault(sub, netuid);
+}
+
+function notSubnet(netuid: unknown): never {
+  throw new YumaError('E_ARG', `state.subnets has an entry that is not a subnet from newSubnet (key ${describe(netuid)})`);
+}
+
+/**
+ * The state object itself as plain data: looked at whole before every block (it is one object, and `replaceState`
+ * deletes its keys, so it is not pinned), its era's rules pinned.
+ */
+function stateTopPlain(s: ChainState): void {
+  const p = Object.getPrototypeOf(s) as object | null;
+  if (proxied(s) || (p !== Object.prototype && p !== null)) throw new YumaError('E_ARG', 'state must be a plain object (no Proxy, no prototype of its own): a chain state is plain data');
+  const keys = Reflect.ownKeys(s);
+  for (let i = 0; i < keys.length; i++) {
+    if (!('value' in Object.getOwnPropertyDescriptor(s, keys[i])!)) {
+      throw new YumaError('E_ARG', `state.${String(keys[i])} is a getter or setter: a chain state is plain data (a getter could answer the block differently from the check before it)`);
+    }
+  }
+  const rules = s.rules;
+  if (typeof rules === 'object' && rules !== null && !isPinned(rules)) pinPlain(rules, Object.prototype, () => 'state.rules');
+}
+
+/**
+ * Each pinned subnet record's parts as they were when pinned: epoch parameters, registration, neuron table, its nine
+ * vectors, then each mechanism with its last-update and incentive vectors. Every block of a held state compares a
+ * subnet's parts with these (one lookup per subnet): a WeakSet lookup per part cost a sixth of a 128-subnet block.
+ */
+const subnetParts = new WeakMap<ChainSubnet, unknown[]>();
+
+function subnetPinned(sub: ChainSubnet): boolean {
+  const seen = subnetParts.get(sub);
+  if (seen === undefined) return false;
+  const t = sub.neurons;
+  if (seen[0] !== sub.epochParams || seen[1] !== sub.registration || seen[2] !== t || seen[3] !== t.blockAtRegistration || seen[4] !== t.validatorPermit ||
+    seen[5] !== t.active || seen[6] !== t.stake || seen[7] !== t.emission || seen[8] !== t.consensus || seen[9] !== t.dividends ||
+    seen[10] !== t.validatorTrust || seen[11] !== t.stakeWeight) return false;
+  const mechanisms = t.mechanismCount;
+  if (seen.length !== 12 + 3 * mechanisms) return false;
+  for (let m = 0, i = 12; m < mechanisms; m++, i += 3) {
+    const mech = t.mechanism(m);
+    if (seen[i] !== mech || seen[i + 1] !== mech.lastUpdate || seen[i + 2] !== mech.incentive) return false;
+  }
+  return true;
+}
+
+/**
+ * A subnet record, its epoch parameters, registration record, neuron table with its vectors and mechanisms pinned as
+ * plain data (what is not a record or table is left to the checks after, for their errors), and its parts noted.
+ */
+function pinSubnet(sub: ChainSubnet, netuid: number): void {
+  pinPlain(sub, Object.prototype, () => `state.subnets[${netuid}]`);
+  const t = sub.neurons;
+  if (!(t instanceof SubnetNeurons)) return;
+  const ep = sub.epochParams;
+  if (typeof ep === 'object' && ep !== null) pinPlain(ep, Object.prototype, () => `state.subnets[${netuid}].epochParams`);
+  const r = sub.registration;
+  if (typeof r === 'object' && r !== null) pinPlain(r, Object.prototype, () => `state.subnets[${netuid}].registration`);
+  pinPlain(t, SubnetNeurons.prototype, () => `state.subnets[${netuid}].neurons`);
+  const parts: unknown[] = [ep, r, t];
+  for (let i = 0; i < TABLE_VECTORS.length; i++) {
+    const kv = TABLE_VECTORS[i]!;
+    const v = (t as unknown as Record<string, unknown>)[kv[0]];
+    if (v instanceof kv[1]) pinTyped(v, kv[1].prototype, () => `state.subnets[${netuid}].neurons.${kv[0]}`);
+    parts.push(v);
+  }
+  const mechanisms = t.mechanismCount;
+  for (let m = 0; m < mechanisms; m++) {
+    const mech = t.mechanism(m);
+    pinPlain(mech, MechanismNeurons.prototype, () => `state.subnets[${netuid}].neurons mechanism ${m}`);
+    const lu = mech.lastUpdate;
+    const inc = mech.incentive;
+    if (lu instanceof BigUint64Array) pinTyped(lu, BigUint64Array.prototype, () => `state.subnets[${netuid}].neurons mechanism ${m} lastUpdate`);
+    if (inc instanceof Uint16Array) pinTyped(inc, Uint16Array.prototype, () => `state.subnets[${netuid}].neurons mechanism ${m} incentive`);
+    parts.push(mech, lu, inc);
+  }
+  subnetParts.set(sub, parts);
 }
 
 /** The state's top-level fields (not the subnets' records) all of their kinds and in range. */
@@ -1598,7 +1677,9 @@ function checkMapEntries(s: ChainState): void {
     for (const [ck, type] of pairsOf(mapIn(s.rootClaimType, 'state.rootClaimType'))) {
       accountIn(ck, () => 'state.rootClaimType (key)');
       if (type === 'Swap' || type === 'Keep') continue;
+      if (typeof type === 'object' && type !== null && !isPinned(type)) pinPlain(type, Object.prototype, () => `state.rootClaimType[${describe(ck)}]`);
       const list = typeof type === 'object' && type !== null ? (type as { keepSubnets?: unknown }).keepSubnets : undefined;
+      if (Array.isArray(list)) plainArray(list, () => `state.rootClaimType[${describe(ck)}].keepSubnets`);
       if (!Array.isArray(list) || list.length === 0) throw new YumaError('E_ARG', `state.rootClaimType[${describe(ck)}] must be 'Swap', 'Keep' or { keepSubnets: [netuids] }`);
       for (let i = 0; i < list.length; i++) uintIn(list[i], () => `state.rootClaimType[${describe(ck)}].keepSubnets[${i}]`, U16_MAX);
     }
@@ -1621,8 +1702,11 @@ let sharesPoolKey: unknown;
 /** Netuids of `poolsState`'s subnets, for the pools' netuid test (a Map lookup per pool cost an eighth of the check). */
 const liveNetuids = new Uint8Array(U16_MAX + 1);
 
+const HOTKEY_OPTIONAL = ['delegateTake', 'childkeyTake'] as const;
+
 function hotkeyEntry(info: unknown, hk: unknown): void {
   if (isAccount(hk) && typeof info === 'object' && info !== null) {
+    if (!isPinnedHotkey(info)) pinPlain(info, Object.prototype, () => `state.hotkeys[${describe(hk)}]`, HOTKEY_OPTIONAL);
     const h = info as HotkeyInfo;
     const take = h.delegateTake;
     if (isAccount(h.owner) && (take === undefined || isU16(take)) && h.childkeyTake === undefined) return;
@@ -1636,6 +1720,7 @@ function hotkeyFault(hk: unknown, info: unknown): void {
   const p = () => `state.hotkeys[${describe(hk)}]`;
   accountIn(hk, () => `${p()} (key)`);
   if (typeof h !== 'object' || h === null) throw new YumaError('E_ARG', `${p()} must be { owner, delegateTake?, childkeyTake? } (got ${describe(h)})`);
+  if (!isPinned(h)) pinPlain(h, Object.prototype, p, HOTKEY_OPTIONAL);
   accountIn(h.owner, () => `${p()}.owner`);
   if (h.delegateTake !== undefined) uintIn(h.delegateTake, () => `${p()}.delegateTake`, U16_MAX);
   if (h.childkeyTake === undefined) throw new YumaError('E_ARG', `${p()}: a field read differently on a second read (a getter or Proxy in the state)`);
@@ -1675,7 +1760,9 @@ function autoStakeEntry(dest: unknown, k: unknown): void {
 }
 
 function ownedHotkeysEntry(list: unknown, ck: unknown): void {
-  if (!isAccount(ck) || !Array.isArray(list) || !accountsSound(list)) ownedHotkeysFault(ck, list);
+  if (!isAccount(ck) || !Array.isArray(list)) ownedHotkeysFault(ck, list);
+  plainArray(list as unknown[], () => `state.ownedHotkeys[${describe(ck)}]`);
+  if (!accountsSound(list as unknown[])) ownedHotkeysFault(ck, list);
 }
 
 function accountsSound(list: unknown[]): boolean {
@@ -1711,7 +1798,10 @@ function unmarkNetuid(_: unknown, netuid: number): void {
 
 function poolEntry(pool: unknown, k: unknown): void {
   if (typeof pool !== 'object' || pool === null) stakePoolFault(poolsState, k, pool as StakePool);
+  if (!isPinnedPool(pool)) pinPlain(pool, Object.prototype, () => `state.stakePools[${describe(k)}]`);
   const o = pool as StakePool;
+  const den = o.denominator;
+  if (typeof den === 'object' && den !== null && !isPinnedSafeFloat(den)) pinPlain(den, Object.prototype, () => `state.stakePools[${describe(k)}].denominator`);
   const netuid = o.netuid;
   if (!(isAccount(k) && isAccount(o.hotkey) && isU16(netuid) && liveNetuids[netuid] === 1 && isU64(o.value) && isSafeFloat(o.denominator))) {
     stakePoolFault(poolsState, k, o);
@@ -1727,6 +1817,7 @@ function poolEntry(pool: unknown, k: unknown): void {
 }
 
 function shareEntry(share: unknown, ck: unknown): void {
+  if (typeof share === 'object' && share !== null && !isPinnedSafeFloat(share)) pinPlain(share, Object.prototype, () => `state.stakePools[${describe(sharesPoolKey)}].shares[${describe(ck)}]`);
   if (isAccount(ck) && isSafeFloat(share)) return;
   accountIn(ck, () => `state.stakePools[${describe(sharesPoolKey)}].shares (key)`);
   safeFloatHeld(share, () => `state.stakePools[${describe(sharesPoolKey)}].shares[${describe(ck)}]`);
@@ -1747,9 +1838,11 @@ function checkLinks(map: Map<unknown, unknown>, which: 'childKeys' | 'parentKeys
     accountIn(k, () => `${p()} (key)`);
     if (!Array.isArray(links)) throw new YumaError('E_ARG', `${p()} must be an array of { proportion, key }`);
     if (links.length > 5) throw new YumaError('E_LIMIT', `${p()}: at most 5 parents or children`);
+    plainArray(links, p);
     for (let i = 0; i < links.length; i++) {
       const l = links[i] as ChildLink;
       if (typeof l !== 'object' || l === null) throw new YumaError('E_ARG', `${p()}[${i}] must be { proportion, key }`);
+      if (!isPinned(l)) pinPlain(l, Object.prototype, () => `${p()}[${i}]`);
       bigHeld(l.proportion, () => `${p()}[${i}].proportion`, U64_RANGE);
       accountIn(l.key, () => `${p()}[${i}].key`);
     }

@@ -1,0 +1,188 @@
+/**
+ * A chain whose state its caller holds checks that state before every block, and the block reads it again. Getters
+ * and Proxies placed in the state could answer the check one thing and the block another (a valid amount, then a
+ * string, a throw, a bigint where a number belongs): these are refused before the block, and values the check never
+ * looked at (an own `get` on a map inside an entry) are never read by the block.
+ */
+import { describe, expect, it } from 'vitest';
+import { Chain, chainStateFromJSON, chainStateToJSON } from '../src/chain/index.js';
+import { createEngineSync } from '../src/engine.js';
+import { RAO } from '../src/units.js';
+import { yumaCode } from './helpers/errors.js';
+import { twoNeuronChain } from './helpers/state.js';
+
+const engine = createEngineSync();
+const text = (c: Chain) => JSON.stringify(chainStateToJSON(c.state));
+
+/** A chain stepped past its first epochs with stake on it, its state held by the test (checked before every block). */
+function running(): Chain {
+  const c0 = twoNeuronChain(engine);
+  const c = new Chain(chainStateFromJSON(chainStateToJSON(c0.state)), { engine });
+  c.addStake({ coldkey: 'a', hotkey: 'v', netuid: 1, tao: 10n * RAO });
+  c.run(5);
+  return c;
+}
+
+/** A getter answering `first` to its first read and `later` (or throwing, for 'throw') to every read after it. */
+const fickle = (first: unknown, later: unknown): PropertyDescriptor => {
+  let reads = 0;
+  return {
+    get: () => {
+      if (reads++ === 0) return first;
+      if (later === 'throw') throw new TypeError('fickle getter');
+      return later;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+};
+
+/** A copy of `o` (own enumerable fields, same prototype) with `key` answered by a fickle getter. */
+const fickleCopy = <T extends object>(o: T, key: string, later: unknown): T => {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(o) as object) as T, o);
+  Object.defineProperty(copy, key, fickle((o as Record<string, unknown>)[key], later));
+  return copy;
+};
+
+/** A Proxy of a copy of `o` whose `key` reads as the copy's once, then `later`. */
+const ficklyProxied = <T extends object>(o: T, key: string, later: unknown): T => {
+  let reads = 0;
+  return new Proxy({ ...o }, {
+    get: (t, k, r) => (k === key && reads++ > 0 ? later : Reflect.get(t, k, r)),
+  });
+};
+
+/** Sets `obj[key]` to `value`, returns what puts the old value back. */
+const swap = (obj: object, key: string, value: unknown) => {
+  const o = obj as Record<string, unknown>;
+  const old = o[key];
+  o[key] = value;
+  return () => {
+    o[key] = old;
+  };
+};
+
+/** Sets `map.get(key)` to `value`, returns what puts the old entry back. */
+const swapEntry = <K, V>(map: Map<K, V>, key: K, value: unknown) => {
+  const old = map.get(key)!;
+  map.set(key, value as V);
+  return () => void map.set(key, old);
+};
+
+const sub = (c: Chain) => c.state.subnets.get(1)!;
+const pool = (c: Chain) => c.state.stakePools.get('v/1')!;
+
+describe('a held chain state with getters or Proxies is refused before the block, as it was', () => {
+  const placements: Array<[string, (c: Chain) => () => void]> = [
+    ['the issuance a getter answering a u64 to the check and \'x\' after', (c) => {
+      const s = c.state;
+      const old = s.totalIssuance;
+      Object.defineProperty(s, 'totalIssuance', fickle(old, 'x'));
+      return () => Object.defineProperty(s, 'totalIssuance', { value: old, writable: true, enumerable: true, configurable: true });
+    }],
+    ['the issuance a getter answering a u64 to the check and throwing after', (c) => {
+      const s = c.state;
+      const old = s.totalIssuance;
+      Object.defineProperty(s, 'totalIssuance', fickle(old, 'throw'));
+      return () => Object.defineProperty(s, 'totalIssuance', { value: old, writable: true, enumerable: true, configurable: true });
+    }],
+    ['the epochs a block may run a getter answering 2 to the check and 2n after', (c) => {
+      const s = c.state;
+      Object.defineProperty(s, 'maxEpochsPerBlock', fickle(2, 2n));
+      return () => Object.defineProperty(s, 'maxEpochsPerBlock', { value: 2, writable: true, enumerable: true, configurable: true });
+    }],
+    ['the state given a prototype whose rules getter throws', (c) => {
+      const s = c.state;
+      const proto = Object.getPrototypeOf(s) as object;
+      Object.setPrototypeOf(s, Object.create(Object.prototype, { rules: { get: () => { throw new TypeError('rules'); } } }));
+      return () => Object.setPrototypeOf(s, proto);
+    }],
+    ['a subnet record replaced by a copy whose subnetTao is a getter answering \'x\' after the check', (c) => swapEntry(c.state.subnets, 1, fickleCopy(sub(c), 'subnetTao', 'x'))],
+    ['a subnet record replaced by a copy whose subnetAlphaIn getter throws after the check', (c) => swapEntry(c.state.subnets, 1, fickleCopy(sub(c), 'subnetAlphaIn', 'throw'))],
+    ['a subnet record replaced by a Proxy whose subnetTao reads \'x\' after the check', (c) => swapEntry(c.state.subnets, 1, ficklyProxied(sub(c), 'subnetTao', 'x'))],
+    ['a subnet\'s tempo a getter answering 3 to the check and 3n after', (c) => swapEntry(c.state.subnets, 1, fickleCopy(sub(c), 'tempo', 3n))],
+    ['a subnet\'s epoch parameters replaced by a copy whose kappa getter answers a bigint after the check', (c) => swap(sub(c), 'epochParams', fickleCopy(sub(c).epochParams, 'kappa', 5n))],
+    ['a subnet\'s neuron stake vector replaced by a Proxy of a copy (instanceof passes) whose length reads 0 after the check', (c) => {
+      const t = sub(c).neurons as unknown as Record<string, unknown>;
+      const old = t.stake as BigUint64Array;
+      let reads = 0;
+      const proxy = new Proxy(old.slice(), { get: (target, k) => (k === 'length' && reads++ > 0 ? 0 : (Reflect.get(target, k) as unknown)) });
+      Object.defineProperty(t, 'stake', { value: proxy });
+      return () => Object.defineProperty(t, 'stake', { value: old });
+    }],
+    ['a stake pool replaced by a copy whose value getter answers \'x\' after the check', (c) => swapEntry(c.state.stakePools, 'v/1', fickleCopy(pool(c), 'value', 'x'))],
+    ['a stake pool replaced by a Proxy whose value reads -1n after the check', (c) => swapEntry(c.state.stakePools, 'v/1', ficklyProxied(pool(c), 'value', -1n))],
+    ['a stake pool\'s denominator replaced by one whose mantissa getter throws after the check', (c) => swap(pool(c), 'denominator', fickleCopy(pool(c).denominator, 'mantissa', 'throw'))],
+    ['a coldkey\'s share replaced by one whose mantissa getter answers \'x\' after the check', (c) => swapEntry(pool(c).shares, 'a', fickleCopy(pool(c).shares.get('a')!, 'mantissa', 'x'))],
+    ['a hotkey entry replaced by one whose delegateTake getter answers 70000 after the check', (c) => swapEntry(c.state.hotkeys, 'v', Object.defineProperty({ owner: 'a' }, 'delegateTake', fickle(100, 70_000)))],
+    ['a child link whose proportion getter answers a string after the check', (c) => {
+      const link = Object.defineProperty({ key: 'm' }, 'proportion', fickle(1n, 'x'));
+      c.state.childKeys.set('v/1', [link as never]);
+      c.state.parentKeys.set('m/1', [{ proportion: 1n, key: 'v' }]);
+      return () => {
+        c.state.childKeys.delete('v/1');
+        c.state.parentKeys.delete('m/1');
+      };
+    }],
+    ['a child links array with an element that is a getter', (c) => {
+      const links = [{ proportion: 1n, key: 'm' }];
+      Object.defineProperty(links, 0, fickle(links[0], null));
+      c.state.childKeys.set('v/1', links);
+      return () => c.state.childKeys.delete('v/1');
+    }],
+    ['an owner\'s hotkey list that is a Proxy', (c) => {
+      c.state.ownedHotkeys.set('a', new Proxy(['v'], {}));
+      return () => c.state.ownedHotkeys.delete('a');
+    }],
+  ];
+  for (const [what, place] of placements) {
+    it(`${what}: step is E_ARG before the block, the state JSON and block number as before; removed, the chain steps on as a twin`, () => {
+      const c = running();
+      const before = text(c);
+      const block = c.block;
+      const undo = place(c);
+      expect(yumaCode(() => c.step())).toBe('E_ARG');
+      expect(yumaCode(() => c.run(2))).toBe('E_ARG');
+      undo();
+      expect(c.block).toBe(block);
+      expect(text(c)).toBe(before);
+      const twin = Chain.fromJSON(JSON.parse(before), { engine });
+      expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
+      expect(text(c)).toBe(text(twin));
+    });
+  }
+
+  it('a new Chain refuses a state whose subnet record has a getter (E_ARG), and one whose stake pool is a Proxy (E_ARG)', () => {
+    const s1 = chainStateFromJSON(chainStateToJSON(running().state));
+    const sn = s1.subnets.get(1)!;
+    s1.subnets.set(1, fickleCopy(sn, 'subnetTao', 'x'));
+    expect(yumaCode(() => new Chain(s1, { engine }))).toBe('E_ARG');
+    const s2 = chainStateFromJSON(chainStateToJSON(running().state));
+    s2.stakePools.set('v/1', new Proxy(s2.stakePools.get('v/1')!, {}));
+    expect(yumaCode(() => new Chain(s2, { engine }))).toBe('E_ARG');
+  });
+
+  it('fields of objects a held state was checked with cannot become getters afterwards (defineProperty throws a TypeError in the caller\'s code): a subnet amount, a pool value, a hotkey\'s absent delegate take, a neuron vector\'s length; the values stay writable and the chain steps on as a twin', () => {
+    const c = running();
+    const before = text(c);
+    const getter = { get: () => 'x', configurable: true };
+    expect(() => Object.defineProperty(sub(c), 'subnetTao', getter)).toThrow(TypeError);
+    expect(() => Object.defineProperty(pool(c), 'value', getter)).toThrow(TypeError);
+    expect(() => Object.defineProperty(c.state.hotkeys.get('m')!, 'delegateTake', getter)).toThrow(TypeError);
+    expect(() => Object.defineProperty(sub(c).neurons.stake, 'length', getter)).toThrow(TypeError);
+    expect(() => delete (sub(c) as unknown as Record<string, unknown>).subnetTao).toThrow(TypeError);
+    expect(text(c)).toBe(before);
+    // still writable: a value written is read by the next block's check
+    const tao = sub(c).subnetTao;
+    sub(c).subnetTao = -1n;
+    expect(yumaCode(() => c.step())).toBe('E_RANGE');
+    sub(c).subnetTao = tao;
+    c.state.hotkeys.get('m')!.delegateTake = 70_000;
+    expect(yumaCode(() => c.step())).toBe('E_RANGE');
+    c.state.hotkeys.get('m')!.delegateTake = undefined;
+    expect(text(c)).toBe(before);
+    const twin = Chain.fromJSON(JSON.parse(before), { engine });
+    expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
+    expect(text(c)).toBe(text(twin));
+  });
+});
