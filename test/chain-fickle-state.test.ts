@@ -186,3 +186,31 @@ describe('a held chain state with getters or Proxies is refused before the block
     expect(text(c)).toBe(text(twin));
   });
 });
+
+describe('maps inside a held state\'s entries are read as the check reads them, never through their own methods', () => {
+  it('a get, has and size of its own set on a pool\'s share map (answering a share whose mantissa is \'x\', nothing, 0): the blocks and the state JSON are a twin\'s without them (the epochs\' preparation read the own get and refused a state the check had passed, E_ARG)', () => {
+    const c = running();
+    const before = text(c);
+    const twin = Chain.fromJSON(JSON.parse(before), { engine });
+    const m = pool(c).shares as unknown as Record<string, unknown>;
+    m.get = () => ({ mantissa: 'x', exponent: 0 });
+    m.has = () => false;
+    Object.defineProperty(m, 'size', { value: 0 });
+    expect(c.run(6).map((r) => r.taoMinted)).toEqual(twin.run(6).map((r) => r.taoMinted));
+    expect(text(c)).toBe(text(twin));
+  });
+
+  it('a get and iterator of its own set on a hotkey\'s childkey take map (answering \'x\', no entries) while the hotkey has a parent: the blocks and the state JSON are a twin\'s without them (the block read the own get and threw a SyntaxError)', () => {
+    const c = running();
+    c.state.childKeys.set('v/1', [{ proportion: 1n << 62n, key: 'm' }]);
+    c.state.parentKeys.set('m/1', [{ proportion: 1n << 62n, key: 'v' }]);
+    c.state.hotkeys.set('m', { owner: 'b', childkeyTake: new Map([[1, 6553]]) });
+    const before = text(c);
+    const twin = Chain.fromJSON(JSON.parse(before), { engine });
+    const m = c.state.hotkeys.get('m')!.childkeyTake as unknown as Record<string | symbol, unknown>;
+    m.get = () => 'x';
+    m[Symbol.iterator] = function* () {};
+    expect(c.run(6).map((r) => r.taoMinted)).toEqual(twin.run(6).map((r) => r.taoMinted));
+    expect(text(c)).toBe(text(twin));
+  });
+});

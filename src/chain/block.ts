@@ -47,11 +47,14 @@ import { CBH, CBS, CB_BOUGHT, CB_EMISSIONS_GIVEN, CB_ERA_HEAD, CB_ERA_LAUNCH, CB
 import { residentHostOf, type ResidentHost } from '../wasm/resident.js';
 import { LazyRecord } from './lazy.js';
 import { guard } from '../validation/read.js';
-import { poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
+import { copyEntries, entryCount, entryOf, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
 import { type ChainState, type ChainSubnet, type HotkeyInfo, HotkeyInfoMap, type StakePool, HotkeyNetuidMap, type NetuidEntries, compareKeys, epochHyperOf, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
 import type { SubnetNeurons } from '../subnet/neurons.js';
 
 const DEFAULT_BLOCK_EMISSION = RAO;
+
+/** A hotkey's childkey take on a subnet (0 without one), read as the state's check reads the map. */
+const childkeyTakeOf = (m: Map<number, number> | undefined, netuid: number): number => (m === undefined ? 0 : (entryOf(m, netuid) ?? 0));
 
 /** What runs the epochs: an engine's `epoch`. */
 export type EpochEngineLike = Pick<Engine, 'epoch'>;
@@ -783,7 +786,7 @@ export function parentChildDividends(s: ChainState, sn: ChainSubnet, hotkey: str
   const validating = u96(dividend);
   let remaining = validating;
   const ckBurn = divChecked(U96F32, u96(s.ckBurn), umax) ?? 0n;
-  const childTake = divChecked(U96F32, u96(BigInt(s.hotkeys.get(hotkey)?.childkeyTake?.get(netuid) ?? 0)), u96(65535n)) ?? 0n;
+  const childTake = divChecked(U96F32, u96(BigInt(childkeyTakeOf(s.hotkeys.get(hotkey)?.childkeyTake, netuid))), u96(65535n)) ?? 0n;
   const childOwner = ownerOf(s, hotkey);
   // self contribution (only its total matters)
   let remainingProportion = U96_ONE;
@@ -922,7 +925,7 @@ function dividendDistribution(
 function stakeChange(before: bigint, p: StakePool): StakeChange {
   const value = p.value;
   const denominator = p.denominator;
-  const shares = new Map(p.shares);
+  const shares = copyEntries(p.shares);
   const change = new LazyRecord() as LazyRecord & Record<string, unknown>;
   change.before = before;
   change.after = value;
@@ -999,7 +1002,7 @@ class PayoutBooks {
    */
   credit(r: number, amount: bigint): StakePool {
     const p = this.poolOrNew(r);
-    if (amount !== 0n || p.shares.size !== 0) poolUpdateOne(p, this.owner(r), amount);
+    if (amount !== 0n || entryCount(p.shares) !== 0) poolUpdateOne(p, this.owner(r), amount);
     return p;
   }
 

@@ -19,7 +19,7 @@ import { guard, readList } from '../validation/read.js';
 import { MIN_PRICE_RAO } from '../dtao/balancer.js';
 import { U128_MAX, U64_MAX } from '../units.js';
 import { stakeToColdkey, swapAlphaForTao } from './swap.js';
-import { poolValueOf } from './safe-float.js';
+import { entryOf, hasEntry, poolValueOf, setEntry } from './safe-float.js';
 import { ChainRefused, checkKey, readRequest, snapshot, subnetOf } from './staking.js';
 import { type ChainState, type RootClaimType, poolKey, rootClaimTypeIn } from './state.js';
 
@@ -35,7 +35,7 @@ export const MAX_ROOT_CLAIM_THRESHOLD = 10_000_000n;
 /** Alpha rao of (hotkey, coldkey)'s stake on a subnet. */
 const stakeOf = (s: ChainState, hotkey: string, coldkey: string, netuid: number): bigint => {
   const p = s.stakePools.get(poolKey(hotkey, netuid));
-  return p && p.shares.has(coldkey) ? poolValueOf(p, coldkey) : 0n;
+  return p && hasEntry(p.shares, coldkey) ? poolValueOf(p, coldkey) : 0n;
 };
 
 /** `RootClaimable[hotkey]`: the claimable rate per netuid (I96F32 bits), in netuid order as the chain's BTreeMap. */
@@ -51,7 +51,9 @@ export function rootClaimableRates(s: ChainState, hotkey: string): Array<[number
 }
 
 const claimedOf = (s: ChainState, hotkey: string, coldkey: string, netuid: number): bigint =>
-  s.rootClaimed.get(poolKey(hotkey, netuid))?.get(coldkey) ?? 0n;
+  claimedIn(s.rootClaimed.get(poolKey(hotkey, netuid)), coldkey);
+
+const claimedIn = (m: Map<string, bigint> | undefined, coldkey: string): bigint => (m === undefined ? 0n : (entryOf(m, coldkey) ?? 0n));
 
 function setClaimed(s: ChainState, hotkey: string, coldkey: string, netuid: number, v: bigint): void {
   const k = poolKey(hotkey, netuid);
@@ -60,7 +62,7 @@ function setClaimed(s: ChainState, hotkey: string, coldkey: string, netuid: numb
     m = new Map();
     s.rootClaimed.set(k, m);
   }
-  m.set(coldkey, v);
+  setEntry(m, coldkey, v);
 }
 
 /** `get_root_owed_for_hotkey_coldkey_float`: rate × root stake − claimed, I96F32 bits (negative when over-claimed). */
@@ -151,7 +153,7 @@ function claimOnSubnet(s: ChainState, hotkey: string, coldkey: string, netuid: n
 /** Hotkeys a coldkey holds root stake on, in pool order (see the module note on `StakingHotkeys`). */
 function rootHotkeysOf(s: ChainState, coldkey: string): string[] {
   const out: string[] = [];
-  for (const p of s.stakePools.values()) if (p.netuid === 0 && p.shares.has(coldkey)) out.push(p.hotkey);
+  for (const p of s.stakePools.values()) if (p.netuid === 0 && hasEntry(p.shares, coldkey)) out.push(p.hotkey);
   return out;
 }
 

@@ -18,6 +18,30 @@ const I64_MAX = 2 ** 63; // exponents stay tiny in practice; guard the crate's c
 
 export const SF_ZERO: SafeFloat = Object.freeze({ mantissa: 0n, exponent: 0 });
 
+// Maps inside a state's entries (a pool's shares, a hotkey's childkey takes) are read through this realm's Map
+// methods, never their own: a `get` set on the map itself, or a subclass's, would answer the block what the state's
+// check (which walks the entries with this realm's forEach) never saw.
+const mapGet = Map.prototype.get;
+const mapHas = Map.prototype.has;
+const mapSet = Map.prototype.set;
+const mapDelete = Map.prototype.delete;
+const mapForEach = Map.prototype.forEach;
+const mapSizeOf = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+/** `m.get(k)` by this realm's Map method. */
+export const entryOf = <K, V>(m: ReadonlyMap<K, V>, k: K): V | undefined => mapGet.call(m, k) as V | undefined;
+/** `m.has(k)` by this realm's Map method. */
+export const hasEntry = <K>(m: ReadonlyMap<K, unknown>, k: K): boolean => mapHas.call(m, k);
+/** `m.set(k, v)` by this realm's Map method. */
+export const setEntry = <K, V>(m: Map<K, V>, k: K, v: V): void => void mapSet.call(m, k, v);
+/** `m.size` by this realm's Map getter. */
+export const entryCount = (m: ReadonlyMap<unknown, unknown>): number => mapSizeOf.call(m) as number;
+/** `new Map(m)` by this realm's forEach. */
+export function copyEntries<K, V>(m: ReadonlyMap<K, V>): Map<K, V> {
+  const out = new Map<K, V>();
+  mapForEach.call(m, (v: V, k: K) => void out.set(k, v));
+  return out;
+}
+
 /** 10^e, capped at 1e22 past e = 22 as the crate's `cappow10` does. */
 function capPow10(e: number): bigint {
   if (e > MAX_EXP + 1) return MAX_MANTISSA * 10n;
@@ -107,7 +131,7 @@ export interface SharePool {
 }
 
 export function poolValueOf(p: SharePool, coldkey: string): bigint {
-  const share = p.shares.get(coldkey) ?? SF_ZERO;
+  const share = entryOf(p.shares, coldkey) ?? SF_ZERO;
   const v = sfMulDiv(sfFromU64(p.value), share, p.denominator);
   return v === null ? 0n : sfToU64(v);
 }
@@ -132,8 +156,8 @@ export function poolCanUpdateOne(p: SharePool, update: bigint): boolean {
 export function poolUpdateOne(p: SharePool, coldkey: string, update: bigint): void {
   // nothing moves for 0 (an epoch credits a zero take to every UID that earned nothing) but the removal of a zero
   // share, or of any share in a pool without a denominator
-  if (update === 0n && (sfIsZero(p.denominator) ? !p.shares.has(coldkey) : p.shares.get(coldkey)?.mantissa !== 0n)) return;
-  const current = p.shares.get(coldkey) ?? SF_ZERO;
+  if (update === 0n && (sfIsZero(p.denominator) ? !hasEntry(p.shares, coldkey) : entryOf(p.shares, coldkey)?.mantissa !== 0n)) return;
+  const current = entryOf(p.shares, coldkey) ?? SF_ZERO;
   if (sfIsZero(p.denominator)) {
     const first = sfFromU64(update < 0n ? -update : update);
     p.denominator = first;
@@ -153,6 +177,6 @@ export function poolUpdateOne(p: SharePool, coldkey: string, update: bigint): vo
 }
 
 function setShare(p: SharePool, coldkey: string, share: SafeFloat): void {
-  if (sfIsZero(share)) p.shares.delete(coldkey);
-  else p.shares.set(coldkey, share);
+  if (sfIsZero(share)) mapDelete.call(p.shares, coldkey);
+  else mapSet.call(p.shares, coldkey, share);
 }

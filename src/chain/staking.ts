@@ -16,7 +16,7 @@ import { readOptions } from '../validation/read.js';
 import { toBool } from '../validation/values.js';
 import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, feeAmount } from '../dtao/balancer.js';
 import { poolSwap, stakePool, stakeToColdkey, swapAlphaForTao, swapTaoForAlpha } from './swap.js';
-import { poolCanUpdateOne, poolUpdateOne, poolValueOf, type SafeFloat } from './safe-float.js';
+import { copyEntries, hasEntry, poolCanUpdateOne, poolUpdateOne, poolValueOf, type SafeFloat } from './safe-float.js';
 import { type ChainState, type ChainSubnet, poolKey } from './state.js';
 import { isHead, minStakeOf } from './eras.js';
 import { rootStakeAdded, rootStakeRemoved } from './root-claims.js';
@@ -152,7 +152,7 @@ export function snapshot(s: ChainState, sn: ChainSubnet, hotkeys: string[]): () 
   const pools = hotkeys.map((h) => {
     const k = poolKey(h, sn.netuid);
     const p = s.stakePools.get(k);
-    return { k, p: p ? { ...p, shares: new Map<string, SafeFloat>(p.shares) } : undefined };
+    return { k, p: p ? { ...p, shares: copyEntries<string, SafeFloat>(p.shares) } : undefined };
   });
   return () => {
     s.totalStake = totals.totalStake;
@@ -258,7 +258,7 @@ export function removeStake(s: ChainState, request: RemoveStakeRequest): RemoveS
   const { coldkey, hotkey, amount, limited, limitRao, allowPartial, feeBurned, sn } = readStakeRequest(s, request, 'alpha', MIN_PRICE_RAO);
   let alpha = amount;
   const pool = s.stakePools.get(poolKey(hotkey, sn.netuid));
-  const held = pool && pool.shares.has(coldkey) ? poolValueOf(pool, coldkey) : 0n;
+  const held = pool && hasEntry(pool.shares, coldkey) ? poolValueOf(pool, coldkey) : 0n;
 
   if (!limited) {
     if (!sn.subtokenEnabled) throw new ChainRefused('SubtokenDisabled', `subnet ${sn.netuid}`);

@@ -15,7 +15,7 @@ import { describe } from '../validation/describe.js';
 import { U128_MAX, U64_MAX } from '../units.js';
 import { guard, readList, readOptions } from '../validation/read.js';
 import { toAmount, toBool, toInt } from '../validation/values.js';
-import { type SafeFloat, type SharePool, SF_ZERO, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
+import { type SafeFloat, type SharePool, SF_ZERO, copyEntries, entryCount, poolValueOf, sfNew, sfToNumber } from './safe-float.js';
 import { isPinned, isPinnedHotkey, isPinnedPool, isPinnedSafeFloat, pinPlain, pinTyped, plainArray, proxied } from './plain.js';
 
 export interface EpochParams {
@@ -1165,7 +1165,7 @@ function stateToJson(s: ChainState): Json {
   }
   const hotkeys = sortedBy([...s.hotkeys], (a, b) => compareKeys(a[0], b[0])).map(([hotkey, h]) => {
     const out: Json = { delegateTake: h.delegateTake ?? s.defaultDelegateTake, hotkey, owner: h.owner };
-    if (h.childkeyTake && h.childkeyTake.size > 0) out.childkeyTake = Object.fromEntries([...h.childkeyTake].map(([n, t]) => [String(n), t]));
+    if (h.childkeyTake && entryCount(h.childkeyTake) > 0) out.childkeyTake = Object.fromEntries([...copyEntries(h.childkeyTake)].map(([n, t]) => [String(n), t]));
     return out;
   });
   const ownedHotkeys: Json = {};
@@ -1177,7 +1177,8 @@ function stateToJson(s: ChainState): Json {
   const byHotkeyNetuid = (a: [string, number], b: [string, number]): number => compareKeys(a[0], b[0]) || a[1] - b[1];
   const pools = sortedBy([...s.stakePools.values()], (a, b) => byHotkeyNetuid([a.hotkey, a.netuid], [b.hotkey, b.netuid])).map((p) => {
     const alphaV2: Json = {};
-    for (const ck of sortedBy([...p.shares.keys()], compareKeys)) alphaV2[ck] = { ...sfOut(p.shares.get(ck)!), value: poolValueOf(p, ck).toString() };
+    const shares = copyEntries(p.shares);
+    for (const ck of sortedBy([...shares.keys()], compareKeys)) alphaV2[ck] = { ...sfOut(shares.get(ck)!), value: poolValueOf(p, ck).toString() };
     return { alphaV2, hotkey: p.hotkey, netuid: p.netuid, totalHotkeyAlpha: p.value.toString(), totalHotkeySharesV2: sfOut(p.denominator) };
   });
   const links = (m: Map<string, ChildLink[]>): Json[] =>
@@ -1216,7 +1217,7 @@ function stateToJson(s: ChainState): Json {
   if (s.rootClaimed.size > 0) {
     out.rootClaimed = sortedBy([...s.rootClaimed], (a, b) => byHotkeyNetuid(splitKey(a[0]), splitKey(b[0]))).flatMap(([k, m]) => {
       const [hotkey, netuid] = splitKey(k);
-      return sortedBy([...m], (a, b) => compareKeys(a[0], b[0])).map(([coldkey, v]) => ({ coldkey, hotkey, netuid, rootClaimed: v.toString() }));
+      return sortedBy([...copyEntries(m)], (a, b) => compareKeys(a[0], b[0])).map(([coldkey, v]) => ({ coldkey, hotkey, netuid, rootClaimed: v.toString() }));
     });
   }
   if (s.rootClaimType.size > 0) {
