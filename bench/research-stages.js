@@ -49,7 +49,7 @@ const EDITS = [
 // --consensus: tick(i) adds the time since the previous tick to part i (tick(0) only starts the clock).
 const CONSENSUS_EDITS = [
   [/function consensusOf<T>\(\): void \{\n/, (m) => `// @ts-ignore: decorator\n@external("env", "tick")\ndeclare function tick(i: i32): void;\n\n${m}  tick(0);\n`],
-  [/\n  const rowBytes = <usize>M;/, (m) => `\n  tick(1);${m}`],
+  [/\n  const (rowBytes = <usize>M|blockBytes = keyBlockBytes\(V\));/, (m) => `\n  tick(1);${m}`],
   [/\n    \/\/ The weights of each column's crossing bucket/, (m) => `\n    tick(2);${m}`],
   [/\n    for \(let j = 0; j < sw; j\+\+\) \{\n      const list = cand \+ \(\(<usize>j \* stride\) << 4\);\n      setF64/, (m) => `\n    tick(3);${m}`],
   [/(selectColumn\([^\n]*\n    \}\n)/, (m) => `${m}    tick(4);\n`],

@@ -8,7 +8,7 @@
 // column's walk (eight buckets a step, then one) finds the bucket where the stake reaches κ, the few weights of
 // that bucket are gathered, and a sort (a radix select when many) finds the exact one. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
 import {
-  BLOCK, CONSENSUS_WORK, SPLIT_BYTES, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At,
+  BLOCK, CONSENSUS_WORK, SPLIT_BYTES, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At, keyBlockBytes,
   fr, kappa, keysBytes, legacyConsensus, row32, rowAt, setF64,
 } from './job';
 import { held } from './lanes';
@@ -80,7 +80,10 @@ function keyScales<T>(scale: usize, K: i32): void {
 /**
  * The key of every normalised weight (keys4of32, keys2of64), one byte each into KEYS, and each column's highest
  * key into `highest` (M bytes). Multiplying by a positive number, rounding and clamping never reverse two
- * weights, so the keys are monotone in the value within a column (0 and −0 share key 0).
+ * weights, so the keys are monotone in the value within a column (0 and −0 share key 0). The keys are filed by
+ * block of BLOCK columns, each block's rows one after the other (keyBlockBytes apart): the bucket sums then read
+ * a block's keys as one sequential stream, where rows M bytes apart made every row's key word a load from
+ * another line, outside L1 for the block's whole pass.
  */
 function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
   // Through memory (held): V8 would rebuild a splat or constant at each use inside the loops.
@@ -89,16 +92,17 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
   const topD = held(2, f64x2.splat(<f64>(K - 1)));
   const round64 = held(3, f64x2.splat(4503599627370496.0));
   const n = M;
+  const stride = keyBlockBytes(V);
   memory.fill(highest, 0, <usize>n);
   for (let v = 0; v < V; v++) {
-    const dst = KEYS + <usize>v * <usize>n;
+    const dst = KEYS + <usize>v * BLOCK;
     let m = 0;
     if (sizeof<T>() == 4) {
       const src = row32(W, v);
       for (; m + 16 <= n; m += 16) {
         const at = src + (<usize>m << 2);
         const keys = keys16of32(v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), scale + (<usize>m << 2), topB, round);
-        v128.store(dst + <usize>m, keys);
+        storeKeys(dst, m, stride, keys);
         v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
@@ -113,7 +117,7 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
           v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), v128.load(at, 64), v128.load(at, 80), v128.load(at, 96), v128.load(at, 112),
           scale + (<usize>m << 3), topD, round64,
         );
-        v128.store(dst + <usize>m, keys);
+        storeKeys(dst, m, stride, keys);
         v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
@@ -124,9 +128,23 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
   }
 }
 
+/** Keys of columns m … m + 15 (m a multiple of 16) of the row whose first block's keys are at dst: two blocks. */
+// @ts-ignore: decorator
+@inline function storeKeys(dst: usize, m: i32, blockBytes: usize, keys: v128): void {
+  const at = dst + <usize>(m >> 3) * blockBytes;
+  v128.store64_lane(at, keys, 0);
+  v128.store64_lane(at + blockBytes, keys, 1);
+}
+
+/** Where column m's key of the row whose first block's keys are at dst lies. */
+// @ts-ignore: decorator
+@inline function keyAt(dst: usize, m: i32): usize {
+  return dst + <usize>(m >> 3) * keyBlockBytes(V) + <usize>(m & (BLOCK - 1));
+}
+
 // @ts-ignore: decorator
 @inline function fileKey(dst: usize, highest: usize, m: i32, key: i32): void {
-  store<u8>(dst + <usize>m, <u8>key);
+  store<u8>(keyAt(dst, m), <u8>key);
   store<u8>(highest + <usize>m, <u8>max(<i32>load<u8>(highest + <usize>m), key));
 }
 
@@ -174,6 +192,29 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
   return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
 }
 
+/** One full block's bucket stakes: table[key·BLOCK + j] += the row's units, row by row. */
+function blockSums(table: usize, kp: usize, units: usize): void {
+  for (let v = 0; v < V; v++, kp += BLOCK) {
+    const u = load<i64>(units + (<usize>v << 3));
+    let at = table + (<usize>load<u8>(kp, 0) << 6);
+    store<i64>(at, load<i64>(at, 0) + u, 0);
+    at = table + (<usize>load<u8>(kp, 1) << 6);
+    store<i64>(at, load<i64>(at, 8) + u, 8);
+    at = table + (<usize>load<u8>(kp, 2) << 6);
+    store<i64>(at, load<i64>(at, 16) + u, 16);
+    at = table + (<usize>load<u8>(kp, 3) << 6);
+    store<i64>(at, load<i64>(at, 24) + u, 24);
+    at = table + (<usize>load<u8>(kp, 4) << 6);
+    store<i64>(at, load<i64>(at, 32) + u, 32);
+    at = table + (<usize>load<u8>(kp, 5) << 6);
+    store<i64>(at, load<i64>(at, 40) + u, 40);
+    at = table + (<usize>load<u8>(kp, 6) << 6);
+    store<i64>(at, load<i64>(at, 48) + u, 48);
+    at = table + (<usize>load<u8>(kp, 7) << 6);
+    store<i64>(at, load<i64>(at, 56) + u, 56);
+  }
+}
+
 export function consensusColumns(): void {
   if (f32mode) consensusOf<f32>();
   else consensusOf<f64>();
@@ -219,7 +260,7 @@ function consensusOf<T>(): void {
   fileKeys<T>(scale, K, highest);
   // One cache line of weights: 8 f64 or 16 f32.
   const line = sizeof<T>() == 4 ? 16 : 8;
-  const rowBytes = <usize>M;
+  const blockBytes = keyBlockBytes(V);
   memory.fill(sub, 0, 256 << 3);
   for (let s0 = 0; s0 < M; s0 += span) {
     const sw = min(span, M - s0);
@@ -228,22 +269,12 @@ function consensusOf<T>(): void {
     for (let b0 = 0; b0 < sw; b0 += BLOCK) {
       const bw = min(BLOCK, sw - b0);
       memory.fill(table, 0, (<usize>K * BLOCK) << 3);
-      let kp = KEYS + <usize>(s0 + b0);
+      // The block's keys, BLOCK bytes a row, row after row.
+      let kp = KEYS + <usize>((s0 + b0) >> 3) * keyBlockBytes(V);
       if (bw == BLOCK) {
-        for (let v = 0; v < V; v++, kp += rowBytes) {
-          const x = load<u64>(kp);
-          const u = load<i64>(units + (<usize>v << 3));
-          addUnits(table, byteOf(x, 0), 0, u);
-          addUnits(table, byteOf(x, 1), 1, u);
-          addUnits(table, byteOf(x, 2), 2, u);
-          addUnits(table, byteOf(x, 3), 3, u);
-          addUnits(table, byteOf(x, 4), 4, u);
-          addUnits(table, byteOf(x, 5), 5, u);
-          addUnits(table, byteOf(x, 6), 6, u);
-          addUnits(table, byteOf(x, 7), 7, u);
-        }
+        blockSums(table, kp, units);
       } else {
-        for (let v = 0; v < V; v++, kp += rowBytes) {
+        for (let v = 0; v < V; v++, kp += BLOCK) {
           const u = load<i64>(units + (<usize>v << 3));
           for (let j = 0; j < bw; j++) addUnits(table, <i32>load<u8>(kp + <usize>j), j, u);
         }
@@ -277,7 +308,7 @@ function consensusOf<T>(): void {
     }
     // The weights of each column's crossing bucket, in row order: 16 keys compared at a time.
     for (let v = 0; v < V; v++) {
-      const kp = KEYS + <usize>v * rowBytes + <usize>s0;
+      const kp = KEYS + <usize>(s0 >> 3) * blockBytes + <usize>v * BLOCK;
       const wp = W + ((<usize>v * <usize>M + <usize>s0) << wShift);
       const u = load<i64>(units + (<usize>v << 3));
       // Touch every cache line of the row's span first: those loads go out together, where the loads below
@@ -289,15 +320,18 @@ function consensusOf<T>(): void {
         // A full span: its four key masks as one 64-bit mask, so the loop below exits (mispredicted) once per
         // row instead of four times.
         const mask =
-          <u64>i8x16.bitmask(i8x16.eq(v128.load(kp), v128.load(bucket))) |
-          (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 16), v128.load(bucket, 16))) << 16) |
-          (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 32), v128.load(bucket, 32))) << 32) |
-          (<u64>i8x16.bitmask(i8x16.eq(v128.load(kp, 48), v128.load(bucket, 48))) << 48);
+          <u64>i8x16.bitmask(i8x16.eq(keyPair(kp, blockBytes), v128.load(bucket))) |
+          (<u64>i8x16.bitmask(i8x16.eq(keyPair(kp + 2 * blockBytes, blockBytes), v128.load(bucket, 16))) << 16) |
+          (<u64>i8x16.bitmask(i8x16.eq(keyPair(kp + 4 * blockBytes, blockBytes), v128.load(bucket, 32))) << 32) |
+          (<u64>i8x16.bitmask(i8x16.eq(keyPair(kp + 6 * blockBytes, blockBytes), v128.load(bucket, 48))) << 48);
         appendMatches<T>(mask, 0, fill, cand, stride, wp, u);
         continue;
       }
       for (let c = 0; c < sw; c += 16) {
-        let mask = i8x16.bitmask(i8x16.eq(v128.load(kp + <usize>c), v128.load(bucket + <usize>c)));
+        const at = kp + <usize>(c >> 3) * blockBytes;
+        // The second block only where the span has one: past the last, the keys' room ends.
+        const keys = c + BLOCK < sw ? keyPair(at, blockBytes) : v128.load64_zero(at);
+        let mask = i8x16.bitmask(i8x16.eq(keys, v128.load(bucket + <usize>c)));
         if (c + 16 > sw) mask &= (1 << (sw - c)) - 1;
         appendMatches<T>(<u64>mask, c, fill, cand, stride, wp, u);
       }
@@ -307,6 +341,12 @@ function consensusOf<T>(): void {
       setF64(C_RAW, s0 + j, selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<i64>(above + (<usize>j << 3)), T_, sub, split));
     }
   }
+}
+
+/** The keys of two consecutive blocks of one row, the first at `at`, as 16 bytes. */
+// @ts-ignore: decorator
+@inline function keyPair(at: usize, blockBytes: usize): v128 {
+  return v128.load64_lane(at + blockBytes, v128.load64_zero(at), 1);
 }
 
 /** Where the gather's touching loads go (kept, so the optimiser keeps them; never read). */

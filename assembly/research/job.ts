@@ -58,7 +58,7 @@ export let COL_SUM: usize = 0; // M
 export let FACTOR: usize = 0; // M
 export let C_LIQUID: usize = 0; // M
 export let CONSENSUS_WORK: usize = 0; // consensusWorkBytes(V, M); the keys first
-export let KEYS: usize = 0; // V×M bytes
+export let KEYS: usize = 0; // keysBytes(V, M): the keys by block of BLOCK columns
 // f32 epochs: per-column vectors as f32 for the f32x4 loops (M each)
 export let P32: usize = 0;
 export let R32: usize = 0;
@@ -97,9 +97,18 @@ export function spanWidth(v: i32, m: i32): i32 {
   return min(gatherSpan(v), m);
 }
 
+/**
+ * Bytes from one block's keys to the next's (block b of BLOCK columns holds each row's BLOCK keys in row order):
+ * one cache line more than the block's rows, so that a row's blocks do not all fall in one L1 set.
+ */
+// @ts-ignore: decorator
+@inline export function keyBlockBytes(v: i32): usize {
+  return ((<usize>v * BLOCK + 63) & ~(<usize>63)) + 64;
+}
+
 // @ts-ignore: decorator
 @inline export function keysBytes(v: i32, m: i32): usize {
-  return align16(<usize>v * <usize>m + 16);
+  return keyBlockBytes(v) * <usize>((m + BLOCK - 1) / BLOCK) + 16;
 }
 
 /**
@@ -111,7 +120,7 @@ export function candStride(v: i32): usize {
 }
 
 /**
- * The bucket key of every weight (one byte each, V×M + 16), one bucket table, each validator's stake in units,
+ * The bucket key of every weight (one byte each, by block of BLOCK columns: keysBytes), one bucket table, each validator's stake in units,
  * each column's key scale and highest key, per-column state of one span (crossing bucket, stake above it, candidates found),
  * the select's 256 sub-buckets and split copy, and room for the span's candidates.
  */
