@@ -7,7 +7,7 @@
 // and the median are read as its cost on a quiet and on the loaded machine.
 // `--consensus` also splits the consensus (consensusOf in assembly/research/consensus.ts): the keys (stake units,
 // scales and the key pass), the bucket sums with each column's walk, the gather, the select, each summed over
-// the spans. Those clock calls inside consensusOf change how V8 compiles it (its walk runs slower), so the parts
+// the spans (and over the blocks, where the gather follows each block's walk). Those clock calls inside consensusOf change how V8 compiles it (its walk runs slower), so the parts
 // add up to more than the consensus without them: compare parts between builds measured the same way.
 // Usage: node bench/research-stages.js [--version yuma3] [--precision f32|f64] [--epochs 150] [--shape 1024x1024]
 // [--consensus] [checkout …] (each checkout needs `npm run build` first: the JS of its dist/ and its assembly/)
@@ -50,10 +50,12 @@ const EDITS = [
 const CONSENSUS_EDITS = [
   [/function consensusOf<T>\(\): void \{\n/, (m) => `// @ts-ignore: decorator\n@external("env", "tick")\ndeclare function tick(i: i32): void;\n\n${m}  tick(0);\n`],
   [/\n  const (rowBytes = <usize>M|blockBytes = keyBlockBytes\(V\));/, (m) => `\n  tick(1);${m}`],
-  [/\n    \/\/ The weights of each column's crossing bucket/, (m) => `\n    tick(2);${m}`],
+  [/\n {4,6}\/\/ The weights of each column's crossing bucket/, (m) => `\n    tick(2);${m}`],
   [/\n    for \(let j = 0; j < sw; j\+\+\) \{\n      const list = cand \+ \(\(<usize>j \* stride\) << 4\);\n      setF64/, (m) => `\n    tick(3);${m}`],
   [/(selectColumn\([^\n]*\n    \}\n)/, (m) => `${m}    tick(4);\n`],
 ];
+// Where the gather runs block by block (after each block's walk), its end too; not an error where it is absent.
+const GATHER_END = [/(\n      if \(keep != 0\) gatherBlock<T>\([^\n]*\n)/, (m) => `${m}      tick(3);\n`];
 
 function stampedModule(root, k) {
   const dir = path.join(here, `build/bench/stages/${k}`);
@@ -73,6 +75,7 @@ function stampedModule(root, k) {
       if (!re.test(c)) throw new Error(`${root}: assembly/research/consensus.ts no longer matches ${re}`);
       c = c.replace(re, to);
     }
+    c = c.replace(GATHER_END[0], GATHER_END[1]);
     fs.writeFileSync(cfile, c);
   }
   const out = path.join(dir, 'stages.wasm');

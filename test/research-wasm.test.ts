@@ -480,6 +480,47 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  // Columns that cross at a zero, filed without gathering a candidate when no weight has its sign bit set: in
+  // columns 0, 3, … only every fourth validator (≈ a quarter of the stake) weights the server, so the stake of
+  // the positive weights stays below κ = ½; in columns 1, 4, … the other validators hold tiny positive weights
+  // (x · scale rounds to 0: they must not file with the zeros), on which the crossing falls; columns 2, 5, … are
+  // all zeros; 131 rows (an odd count: the last row's keys compared alone), 20 columns (two blocks of 8 and a
+  // tail of 4). With one −0 added (row 130, column 2: its stake is not where any column crosses), every column
+  // is gathered as before.
+  const zeroColumns = (negativeZero: boolean): Case => {
+    const V = 131;
+    const M = 20;
+    const weights = [0, 1].map((e) =>
+      Array.from({ length: V }, (_, v) =>
+        Float64Array.from({ length: M }, (_, m) => {
+          if (negativeZero && v === V - 1 && m === 2) return -0;
+          if (m % 3 === 2) return 0;
+          if (v % 4 === e) return 1000 + ((v * 7 + m) % 13);
+          return m % 3 === 1 ? 1e-30 * (1 + ((v + m) % 5)) : 0;
+        }),
+      ),
+    );
+    const stakes = [0, 1].map(() => Float64Array.from({ length: V }, (_, v) => 1 + (v % 7)));
+    return { V, M, weights, stakes };
+  };
+
+  it.each([false, true])('columns crossing at a zero (no −0: consensus +0 without a gather; −0 in one row: %s), beside columns crossing among tiny positive weights, 131×20, κ ½: the same bits, every version', (negativeZero) => {
+    const c = zeroColumns(negativeZero);
+    for (const version of YUMA_VERSIONS) {
+      const cfg = resolveConfig(version, { kappa: 0.5 });
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, config: { kappa: 0.5 }, precision });
+      for (let e = 0; e < want.length; e++) {
+        expectSameBits(got[e], want[e], `${version} e${e}`);
+        const C = got[e].serverConsensusWeight;
+        for (let m = 0; m < c.M; m++) {
+          if (m % 3 === 1) expect(C[m], `${version} e${e} column ${m}`).toBeGreaterThan(0);
+          else expect(Object.is(C[m], 0), `${version} e${e} column ${m}: ${C[m]}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('magnitude edges (rows whose sum overflows float32, subnormal float32 weights, values float32 rounds, stakes from 1e-30 to 1e30): the same bits, every version', () => {
     // In f32 a row of weights near 1e38 sums to ∞, so it normalises to 0 (both kernels); weights of 1e-45
     // are float32 subnormals; 1 + 2⁻³⁰ rounds to 1 in float32 but not in f64.

@@ -80,17 +80,25 @@ function keyScales<T>(scale: usize, K: i32): void {
 /**
  * The key of every normalised weight (keys4of32, keys2of64), one byte each into KEYS, and each column's highest
  * key into `highest` (M bytes). Multiplying by a positive number, rounding and clamping never reverse two
- * weights, so the keys are monotone in the value within a column (0 and −0 share key 0). The keys are filed by
+ * weights, so the keys are monotone in the value within a column (0 and −0 share key 0, every positive weight
+ * has a key of 1 or more: a column whose crossing bucket is 0 crosses at a zero, with no candidate to gather).
+ * Returns whether any weight has its sign bit set (−0: which zero a column crosses at then depends on the row
+ * order, and the gather finds it). The keys are filed by
  * block of BLOCK columns, each block's rows one after the other (keyBlockBytes apart): the bucket sums then read
  * a block's keys as one sequential stream, where rows M bytes apart made every row's key word a load from
  * another line, outside L1 for the block's whole pass.
  */
-function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
+function fileKeys<T>(scale: usize, K: i32, highest: usize): bool {
   // Through memory (held): V8 would rebuild a splat or constant at each use inside the loops.
   const topB = held(0, i8x16.splat(<i8>(K - 1)));
   const round = held(1, f32x4.splat(8388608.0));
-  const topD = held(2, f64x2.splat(<f64>(K - 1)));
+  // K − 2: a positive weight's key is one more than its rounded product.
+  const topD = held(2, f64x2.splat(<f64>(K - 2)));
   const round64 = held(3, f64x2.splat(4503599627370496.0));
+  const zero = held(4, i32x4.splat(0));
+  // The OR of every weight's bits (their sign bits are what is read).
+  let signs = i32x4.splat(0);
+  let signBits: u64 = 0;
   const n = M;
   const stride = keyBlockBytes(V);
   memory.fill(highest, 0, <usize>n);
@@ -101,31 +109,46 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
       const src = row32(W, v);
       for (; m + 16 <= n; m += 16) {
         const at = src + (<usize>m << 2);
-        const keys = keys16of32(v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), scale + (<usize>m << 2), topB, round);
+        const x0 = v128.load(at);
+        const x1 = v128.load(at, 16);
+        const x2 = v128.load(at, 32);
+        const x3 = v128.load(at, 48);
+        signs = v128.or(signs, v128.or(v128.or(x0, x1), v128.or(x2, x3)));
+        const keys = keys16of32(x0, x1, x2, x3, scale + (<usize>m << 2), topB, round, zero);
         storeKeys(dst, m, stride, keys);
         v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
         const x = f32x4.splat(load<f32>(src + (<usize>m << 2)));
-        fileKey(dst, highest, m, min(i32x4.extract_lane(keys4of32(x, f32x4.splat(load<f32>(scale + (<usize>m << 2))), round), 0), K - 1));
+        signBits |= <u64>load<u32>(src + (<usize>m << 2));
+        fileKey(dst, highest, m, min(i32x4.extract_lane(keys4of32(x, f32x4.splat(load<f32>(scale + (<usize>m << 2))), round, zero), 0), K - 1));
       }
     } else {
       const src = rowAt(W, v);
       for (; m + 16 <= n; m += 16) {
         const at = src + (<usize>m << 3);
-        const keys = keys16of64(
-          v128.load(at), v128.load(at, 16), v128.load(at, 32), v128.load(at, 48), v128.load(at, 64), v128.load(at, 80), v128.load(at, 96), v128.load(at, 112),
-          scale + (<usize>m << 3), topD, round64,
-        );
+        const x0 = v128.load(at);
+        const x1 = v128.load(at, 16);
+        const x2 = v128.load(at, 32);
+        const x3 = v128.load(at, 48);
+        const x4 = v128.load(at, 64);
+        const x5 = v128.load(at, 80);
+        const x6 = v128.load(at, 96);
+        const x7 = v128.load(at, 112);
+        signs = v128.or(signs, v128.or(v128.or(v128.or(x0, x1), v128.or(x2, x3)), v128.or(v128.or(x4, x5), v128.or(x6, x7))));
+        const keys = keys16of64(x0, x1, x2, x3, x4, x5, x6, x7, scale + (<usize>m << 3), topD, round64, zero);
         storeKeys(dst, m, stride, keys);
         v128.store(highest + <usize>m, i8x16.max_u(v128.load(highest + <usize>m), keys));
       }
       for (; m < n; m++) {
         const x = f64x2.splat(load<f64>(src + (<usize>m << 3)));
-        fileKey(dst, highest, m, i32x4.extract_lane(keys2of64(x, f64x2.splat(load<f64>(scale + (<usize>m << 3))), topD, round64), 0));
+        signBits |= load<u64>(src + (<usize>m << 3)) >> 32;
+        fileKey(dst, highest, m, i32x4.extract_lane(keys2of64(x, f64x2.splat(load<f64>(scale + (<usize>m << 3))), topD, round64, zero), 0));
       }
     }
   }
+  // The sign bits: bit 31 of each f32 lane, bit 63 of each f64 lane, bit 31 of the tails' (high) words.
+  return ((sizeof<T>() == 4 ? i32x4.bitmask(signs) : i64x2.bitmask(signs)) | <i32>(signBits >> 31)) != 0;
 }
 
 /** Keys of columns m … m + 15 (m a multiple of 16) of the row whose first block's keys are at dst: two blocks. */
@@ -151,44 +174,44 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): void {
 /**
  * Four keys: x·r + 2²³ rounds x·r to an integer k in its low bits while below 2²³; less 2²³'s bit pattern, the
  * lane holds k, or more for anything larger (∞ included), which the narrowing to bytes saturates to 255 (and
- * keys16of32 to `top`). −0 gives key 0; no NaN arises (keyScales keeps the scales finite). Monotone in x, which
- * is all the consensus needs of its keys: three operations per four weights, where a clamp to [0, top] in floats
- * took five.
+ * keys16of32 to `top`). A positive x's key is one more (its bits, as an integer, are above `zero`'s), so that
+ * key 0 holds 0 and −0 only; no NaN arises (keyScales keeps the scales finite). Monotone in x, which is all the
+ * consensus needs of its keys: five operations per four weights, where a clamp to [0, top] in floats took seven.
  */
 // @ts-ignore: decorator
-@inline function keys4of32(x: v128, r: v128, round: v128): v128 {
-  return i32x4.sub(f32x4.add(f32x4.mul(x, r), round), round);
+@inline function keys4of32(x: v128, r: v128, round: v128, zero: v128): v128 {
+  return i32x4.sub(i32x4.sub(f32x4.add(f32x4.mul(x, r), round), round), i32x4.gt_s(x, zero));
 }
 
 /** Keys of 16 f32 weights under the 16 scales at r (keys4of32), as bytes, at most `top` (K − 1, bytes). */
 // @ts-ignore: decorator
-@inline function keys16of32(x0: v128, x1: v128, x2: v128, x3: v128, r: usize, top: v128, round: v128): v128 {
-  const k0 = keys4of32(x0, v128.load(r), round);
-  const k1 = keys4of32(x1, v128.load(r, 16), round);
-  const k2 = keys4of32(x2, v128.load(r, 32), round);
-  const k3 = keys4of32(x3, v128.load(r, 48), round);
+@inline function keys16of32(x0: v128, x1: v128, x2: v128, x3: v128, r: usize, top: v128, round: v128, zero: v128): v128 {
+  const k0 = keys4of32(x0, v128.load(r), round, zero);
+  const k1 = keys4of32(x1, v128.load(r, 16), round, zero);
+  const k2 = keys4of32(x2, v128.load(r, 32), round, zero);
+  const k3 = keys4of32(x3, v128.load(r, 48), round, zero);
   return i8x16.min_u(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3)), top);
 }
 
 /**
  * The low 32 bits of each of two f64 keys: x·r capped at top (pmin, one instruction; no NaN arises, keyScales
  * keeping the scales finite, and −0 stays −0), then rounded to an integer by adding 2⁵², whose low bits then
- * hold it.
+ * hold it; one more for a positive x (bits above `zero`'s), as keys4of32.
  */
 // @ts-ignore: decorator
-@inline function keys2of64(x: v128, r: v128, top: v128, round: v128): v128 {
-  return f64x2.add(f64x2.pmin(top, f64x2.mul(x, r)), round);
+@inline function keys2of64(x: v128, r: v128, top: v128, round: v128, zero: v128): v128 {
+  return i64x2.sub(f64x2.add(f64x2.pmin(top, f64x2.mul(x, r)), round), i64x2.gt_s(x, zero));
 }
 
 /** Keys of 16 f64 weights under the 16 scales at r, as bytes. */
 // @ts-ignore: decorator
 @inline function keys16of64(
-  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, r: usize, top: v128, round64: v128,
+  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, r: usize, top: v128, round64: v128, zero: v128,
 ): v128 {
-  const k0 = i8x16.shuffle(keys2of64(x0, v128.load(r), top, round64), keys2of64(x1, v128.load(r, 16), top, round64), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-  const k1 = i8x16.shuffle(keys2of64(x2, v128.load(r, 32), top, round64), keys2of64(x3, v128.load(r, 48), top, round64), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-  const k2 = i8x16.shuffle(keys2of64(x4, v128.load(r, 64), top, round64), keys2of64(x5, v128.load(r, 80), top, round64), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-  const k3 = i8x16.shuffle(keys2of64(x6, v128.load(r, 96), top, round64), keys2of64(x7, v128.load(r, 112), top, round64), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k0 = i8x16.shuffle(keys2of64(x0, v128.load(r), top, round64, zero), keys2of64(x1, v128.load(r, 16), top, round64, zero), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k1 = i8x16.shuffle(keys2of64(x2, v128.load(r, 32), top, round64, zero), keys2of64(x3, v128.load(r, 48), top, round64, zero), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k2 = i8x16.shuffle(keys2of64(x4, v128.load(r, 64), top, round64, zero), keys2of64(x5, v128.load(r, 80), top, round64, zero), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const k3 = i8x16.shuffle(keys2of64(x6, v128.load(r, 96), top, round64, zero), keys2of64(x7, v128.load(r, 112), top, round64, zero), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
   return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
 }
 
@@ -257,9 +280,7 @@ function consensusOf<T>(): void {
     return;
   }
   keyScales<T>(scale, K);
-  fileKeys<T>(scale, K, highest);
-  // One cache line of weights: 8 f64 or 16 f32.
-  const line = sizeof<T>() == 4 ? 16 : 8;
+  const signed = fileKeys<T>(scale, K, highest);
   const blockBytes = keyBlockBytes(V);
   memory.fill(sub, 0, 256 << 3);
   for (let s0 = 0; s0 < M; s0 += span) {
@@ -305,68 +326,59 @@ function consensusOf<T>(): void {
         store<i64>(above + (<usize>(b0 + j) << 3), up);
         store<i32>(fill + (<usize>(b0 + j) << 2), 0);
       }
-    }
-    // The weights of each column's crossing bucket, in row order: 16 keys compared at a time.
-    for (let v = 0; v < V; v++) {
-      const kp = KEYS + <usize>(s0 >> 3) * blockBytes + <usize>v * BLOCK;
-      const wp = W + ((<usize>v * <usize>M + <usize>s0) << wShift);
-      const u = load<i64>(units + (<usize>v << 3));
-      // Touch every cache line of the row's span first: those loads go out together, where the loads below
-      // wait behind the mispredicted loop exits one by one (the matrix is not in the caches by now).
-      let touch = v128.load(wp);
-      for (let q = line; q < sw; q += line) touch = v128.or(touch, v128.load(wp + (<usize>q << wShift)));
-      touched = v128.or(touched, touch);
-      if (sw == 64) {
-        // A full span: its four key masks as one 64-bit mask, so the loop below exits (mispredicted) once per
-        // row instead of four times.
-        const mask =
-          <u64>i8x16.bitmask(i8x16.eq(keyPair(kp, blockBytes), v128.load(bucket))) |
-          (<u64>i8x16.bitmask(i8x16.eq(keyPair(kp + 2 * blockBytes, blockBytes), v128.load(bucket, 16))) << 16) |
-          (<u64>i8x16.bitmask(i8x16.eq(keyPair(kp + 4 * blockBytes, blockBytes), v128.load(bucket, 32))) << 32) |
-          (<u64>i8x16.bitmask(i8x16.eq(keyPair(kp + 6 * blockBytes, blockBytes), v128.load(bucket, 48))) << 48);
-        appendMatches<T>(mask, 0, fill, cand, stride, wp, u);
-        continue;
+      // The weights of each column's crossing bucket, in row order, while the block's keys are in the cache: two
+      // rows' keys compared at a time. A column crossing in bucket 0 crosses at a zero, +0 when no weight has its
+      // sign bit set: nothing to gather (on sparse weights, the columns most validators leave at 0 held most of
+      // the candidates).
+      let target: u64 = 0;
+      let keep = 0;
+      for (let j = 0; j < bw; j++) {
+        const kb = <u64>load<u8>(bucket + <usize>(b0 + j));
+        target |= kb << (<u64>j << 3);
+        if (signed || kb != 0) keep |= 1 << j;
       }
-      for (let c = 0; c < sw; c += 16) {
-        const at = kp + <usize>(c >> 3) * blockBytes;
-        // The second block only where the span has one: past the last, the keys' room ends.
-        const keys = c + BLOCK < sw ? keyPair(at, blockBytes) : v128.load64_zero(at);
-        let mask = i8x16.bitmask(i8x16.eq(keys, v128.load(bucket + <usize>c)));
-        if (c + 16 > sw) mask &= (1 << (sw - c)) - 1;
-        appendMatches<T>(<u64>mask, c, fill, cand, stride, wp, u);
-      }
+      if (keep != 0) gatherBlock<T>(KEYS + <usize>((s0 + b0) >> 3) * blockBytes, target, keep, b0, W + (<usize>(s0 + b0) << wShift), units, fill, cand, stride);
     }
     for (let j = 0; j < sw; j++) {
       const list = cand + ((<usize>j * stride) << 4);
-      setF64(C_RAW, s0 + j, selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<i64>(above + (<usize>j << 3)), T_, sub, split));
+      setF64(C_RAW, s0 + j, !signed && load<u8>(bucket + <usize>j) == 0 ? 0 : selectColumn(list, load<i32>(fill + (<usize>j << 2)), load<i64>(above + (<usize>j << 3)), T_, sub, split));
     }
   }
 }
 
-/** The keys of two consecutive blocks of one row, the first at `at`, as 16 bytes. */
-// @ts-ignore: decorator
-@inline function keyPair(at: usize, blockBytes: usize): v128 {
-  return v128.load64_lane(at + blockBytes, v128.load64_zero(at), 1);
+/**
+ * Appends the weights of one block whose key is their column's crossing bucket (byte j of `target`, for the
+ * columns of bit j of `keep`) to their columns' candidate lists as (weight, units) pairs, in row order. The
+ * block's keys are at kp, BLOCK bytes a row; column j's weight of row v at w0 + (v·M + j) weights.
+ */
+function gatherBlock<T>(kp: usize, target: u64, keep: i32, b0: i32, w0: usize, units: usize, fill: usize, cand: usize, stride: usize): void {
+  const t = i64x2.splat(target);
+  const keep2 = keep | (keep << 8);
+  const pairs = V & ~1;
+  for (let v = 0; v < pairs; v += 2, kp += 2 * BLOCK) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(kp), t)) & keep2;
+    if (mask != 0) appendMatches<T>(mask, v, b0, w0, units, fill, cand, stride);
+  }
+  if (pairs < V) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load64_zero(kp), t)) & keep;
+    if (mask != 0) appendMatches<T>(mask, pairs, b0, w0, units, fill, cand, stride);
+  }
 }
 
-/** Where the gather's touching loads go (kept, so the optimiser keeps them; never read). */
-let touched: v128 = i32x4.splat(0);
-
-/**
- * Appends one row's entries whose key matched its column's crossing bucket (bit j of `mask`: column c0 + j of the
- * span) to their columns' candidate lists as (weight, units) pairs, in row order.
- */
+/** Bit b of mask: column b mod 8 of the block (b0 + b mod 8 of the span) in row v + b / 8 matched. */
 // @ts-ignore: decorator
-@inline function appendMatches<T>(mask: u64, c0: i32, fill: usize, cand: usize, stride: usize, wp: usize, u: i64): void {
+@inline function appendMatches<T>(mask: i32, v: i32, b0: i32, w0: usize, units: usize, fill: usize, cand: usize, stride: usize): void {
   const wShift: usize = sizeof<T>() == 4 ? 2 : 3;
   while (mask != 0) {
-    const j = c0 + <i32>ctz(mask);
+    const b = ctz(mask);
+    const j = b0 + (b & 7);
+    const row = v + (b >> 3);
     const fAt = fill + (<usize>j << 2);
     const n = load<i32>(fAt);
     store<i32>(fAt, n + 1);
     const at = cand + ((<usize>j * stride + <usize>n) << 4);
-    store<f64>(at, weightAt<T>(wp + (<usize>j << wShift)));
-    store<i64>(at, u, 8);
+    store<f64>(at, weightAt<T>(w0 + ((<usize>row * <usize>M + <usize>(b & 7)) << wShift)));
+    store<i64>(at, load<i64>(units + (<usize>row << 3)), 8);
     mask &= mask - 1;
   }
 }
