@@ -4,9 +4,11 @@
 // a bit, and this kernel and the sort of the TypeScript reference agree. Per column a key scale from the
 // prerank (the column's stake-weighted mean) files each normalised weight into one of K linear buckets (one
 // byte, monotone in the value: most columns spread over a hundred buckets instead of the ten octave-mantissa
-// buckets their values share); per block of BLOCK columns the bucket stakes are summed over the key bytes, each
-// column's walk (eight buckets a step, then one) finds the bucket where the stake reaches κ, the few weights of
-// that bucket are gathered, and a sort (a radix select when many) finds the exact one. Then C = trunc(Craw / ΣCraw · 65535) / 65535.
+// buckets their values share; key 0 only for 0 and −0); per block of BLOCK columns (its keys filed together) the
+// bucket stakes are summed over the key bytes, each column's walk (eight buckets a step, then one) finds the
+// bucket where the stake reaches κ, the few weights of that bucket are gathered (none where it is bucket 0: the
+// column crosses at a zero), and a sort (a radix select when many) finds the exact one. Then
+// C = trunc(Craw / ΣCraw · 65535) / 65535.
 import {
   BLOCK, CONSENSUS_WORK, SPLIT_BYTES, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At, keyBlockBytes,
   fr, kappa, keysBytes, legacyConsensus, row32, rowAt, setF64,
