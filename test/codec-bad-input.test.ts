@@ -146,3 +146,46 @@ describe('fromJSON of float views and of an epoch of zero UIDs, against what toJ
     expect(toJSON(back)).toEqual(json);
   });
 });
+
+describe('toJSON of built-ins that keep their data in internal slots (an own-key walk saw none and wrote {})', () => {
+  it('boxed primitives encode as their value, as JSON.stringify writes them: Object(5n) → "5", new Number(1.5) → 1.5, new String("a") → "a", new Boolean(false) → false (each was {})', () => {
+    expect(toJSON({ stake: Object(5n), x: new Number(1.5), s: new String('a'), b: new Boolean(false) })).toEqual({ stake: '5', x: 1.5, s: 'a', b: false });
+  });
+
+  it('a boxed NaN or Infinity is E_ARG like the primitive', () => {
+    expect(expectYumaError(() => toJSON({ x: new Number(NaN) }), 'E_ARG').message).toContain('value.x is NaN');
+    expectYumaError(() => toJSON([new Number(-Infinity)]), 'E_ARG');
+  });
+
+  it('the value is read from the internal slot, not from an own valueOf', () => {
+    const n = new Number(7);
+    Object.defineProperty(n, 'valueOf', { value: () => { throw new Error('hostile valueOf'); } });
+    expect(toJSON(n)).toBe(7);
+  });
+
+  it.each([
+    ['an ArrayBuffer', () => new ArrayBuffer(8), 'ArrayBuffer'],
+    ['a SharedArrayBuffer', () => new SharedArrayBuffer(8), 'SharedArrayBuffer'],
+    ['a DataView', () => new DataView(new ArrayBuffer(8)), 'DataView'],
+    ['a RegExp', () => /x/g, 'RegExp'],
+    ['a WeakMap', () => new WeakMap(), 'WeakMap'],
+    ['a WeakSet', () => new WeakSet(), 'WeakSet'],
+    ['a WeakRef', () => new WeakRef({}), 'WeakRef'],
+    ['a boxed Symbol', () => Object(Symbol('s')) as object, 'Symbol'],
+  ])('%s is E_ARG naming its kind (its bytes or entries were dropped as {})', (_, make, kind) => {
+    expect(expectYumaError(() => toJSON({ v: make() }), 'E_ARG').message).toContain(`value.v is a ${kind}, which has no JSON form`);
+  });
+
+  it('a DataView over a detached buffer is E_ARG too', () => {
+    const buffer = new ArrayBuffer(8);
+    const view = new DataView(buffer);
+    structuredClone(buffer, { transfer: [buffer] });
+    expectYumaError(() => toJSON(view), 'E_ARG');
+  });
+
+  it('class instances and null-prototype objects still encode by their own enumerable keys', () => {
+    class Point { constructor(public x: bigint, public y: number) {} }
+    expect(toJSON(new Point(1n, 2))).toEqual({ x: '1', y: 2 });
+    expect(toJSON(Object.assign(Object.create(null) as object, { a: 1n }))).toEqual({ a: '1' });
+  });
+});

@@ -47,8 +47,9 @@ export interface EpochOutputJSON extends EpochVectorsJSON {
  * - arrays and plain objects recursively; `undefined` properties dropped.
  *
  * Works on `EpochOutput` (also with extra fields such as mechanism outputs), `EpochInput`, `MetagraphView`,
- * `NetworkReport` and anything else built from those pieces; a `Date` becomes its ISO string. Functions, symbols,
- * non-finite numbers, invalid Dates, Maps and Sets have no JSON form and are refused with `YumaError('E_ARG')`,
+ * `NetworkReport` and anything else built from those pieces; a `Date` becomes its ISO string, a boxed primitive its
+ * value. Functions, symbols, non-finite numbers, invalid Dates, Maps, Sets, ArrayBuffers, DataViews, RegExps and
+ * weak collections have no JSON form and are refused with `YumaError('E_ARG')`,
  * as are cycles, holes (`E_SHAPE`) and arrays of more than MAX_JSON_ITEMS entries (`E_LIMIT`). Each property is read once; what a getter or Proxy throws is `E_ARG`.
  */
 export function toJSON(value: EpochOutput): EpochOutputJSON;
@@ -107,7 +108,11 @@ function encode(v: unknown, key: string, where: string, seen: Set<object>): Json
         if (!Number.isFinite(time)) throw new YumaError('E_ARG', `${where} is an invalid Date, which JSON cannot hold`);
         return dateIso.call(v) as string;
       }
-      if (kind !== undefined) throw new YumaError('E_ARG', `${where} is a ${kind}, which has no JSON form (chain states and block reports: chainStateToJSON, blockReportToJSON)`);
+      // a boxed primitive is its value (as JSON.stringify writes it); its own keys are none of its data
+      const boxed = BOXED.get(kind as string);
+      if (boxed !== undefined) return encode(boxed.call(v), key, where, seen);
+      if (kind === 'Map' || kind === 'Set') throw new YumaError('E_ARG', `${where} is a ${kind}, which has no JSON form (chain states and block reports: chainStateToJSON, blockReportToJSON)`);
+      if (kind !== undefined) throw new YumaError('E_ARG', `${where} is a ${kind}, which has no JSON form`);
     }
   }
   if (seen.has(v)) throw new YumaError('E_ARG', `${where} refers to itself`);
@@ -135,8 +140,36 @@ const dateIso = Date.prototype.toISOString;
 const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
 const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
 
-function builtInKind(v: object): 'Date' | 'Map' | 'Set' | undefined {
-  for (const [kind, probe] of [['Date', dateTime], ['Map', mapSize], ['Set', setSize]] as const) {
+const getter = (proto: object, name: string) => Object.getOwnPropertyDescriptor(proto, name)!.get!;
+
+/** Boxed primitives by their `valueOf`, which reads the internal slot (and throws on anything else). */
+const BOXED = new Map<string, (this: unknown) => unknown>([
+  ['Number', Number.prototype.valueOf],
+  ['String', String.prototype.valueOf],
+  ['Boolean', Boolean.prototype.valueOf],
+  ['BigInt', BigInt.prototype.valueOf],
+]);
+
+// Each probe throws unless its receiver has the kind's internal slots: data an own-key walk would never see.
+// (A DataView by its buffer: its byteLength throws once the buffer is detached.)
+const PROBES: ReadonlyArray<readonly [string, (this: unknown, ...args: never[]) => unknown]> = [
+  ['Date', dateTime],
+  ['Map', mapSize],
+  ['Set', setSize],
+  ...BOXED,
+  ['Symbol', Symbol.prototype.valueOf],
+  ['ArrayBuffer', getter(ArrayBuffer.prototype, 'byteLength')],
+  // a browser page that is not cross-origin isolated has no SharedArrayBuffer (and no value can be one there)
+  ...(typeof SharedArrayBuffer === 'function' ? [['SharedArrayBuffer', getter(SharedArrayBuffer.prototype, 'byteLength')] as const] : []),
+  ['DataView', getter(DataView.prototype, 'buffer')],
+  ['RegExp', getter(RegExp.prototype, 'global')],
+  ['WeakMap', WeakMap.prototype.has],
+  ['WeakSet', WeakSet.prototype.has],
+  ...(typeof WeakRef === 'function' ? [['WeakRef', WeakRef.prototype.deref] as const] : []),
+];
+
+function builtInKind(v: object): string | undefined {
+  for (const [kind, probe] of PROBES) {
     try {
       probe.call(v);
       return kind;
