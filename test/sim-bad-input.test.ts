@@ -163,6 +163,38 @@ describe('Network.run with a callback that throws', () => {
   });
 });
 
+describe("Network.run with a callback that changes the network's chain", () => {
+  const fresh = () => new Network({ ...small, tempo: 3, detailSubnets: [1] });
+  const reportOf = (n: Network) => JSON.stringify(n.run({ blocks: 20 }));
+  const expected = reportOf(fresh());
+
+  it.each([
+    ['onEpoch', 'steps it (chain.step())', (n: Network): void => void n.chain.step()],
+    ['onProgress', 'steps it (chain.step())', (n: Network): void => void n.chain.step()],
+    ['onEpoch', 'runs it (chain.run(2))', (n: Network): void => void n.chain.run(2)],
+    ['onEpoch', 'stakes on it (chain.addStake)', (n: Network): void => {
+      const hotkey = n.chain.state.subnets.get(1)!.neurons.hotkey(0);
+      n.chain.addStake({ coldkey: 'outsider', hotkey, netuid: 1, tao: 10n ** 9n });
+    }],
+    ['onProgress', 'moves its block (state.block += 5n)', (n: Network): void => void (n.chain.state.block += 5n)],
+  ] as const)("a %s that %s ends the run with E_CALLBACK and the network is as built (the run went on and its report no longer matched its chain)", (name, _, change) => {
+    const n = fresh();
+    const stateBefore = JSON.stringify(n.chain.toJSON());
+    const err = expectYumaError(() => n.run({ blocks: 20, [name]: () => change(n) }), 'E_CALLBACK');
+    expect(err.message).toContain(`the run's ${name} callback changed the network's chain`);
+    expect(JSON.stringify(n.chain.toJSON())).toBe(stateBefore);
+    expect(reportOf(n)).toBe(expected);
+  });
+
+  it('callbacks that only read the chain and the output leave the report as a run without them', () => {
+    const n = fresh();
+    let reads = 0;
+    const report = JSON.stringify(n.run({ blocks: 20, onEpoch: (_u, _b, out) => void (reads += out.incentive.length + Number(n.chain.block > 0n)), onProgress: () => void n.chain.toJSON() }));
+    expect(reads).toBeGreaterThan(0);
+    expect(report).toBe(expected);
+  });
+});
+
 describe('Network.run over a chain state written into from outside', () => {
   it('garbage put into net.chain.state (a subnet amount set to a string) is a YumaError (E_STATE, the TypeError as cause; it escaped as a TypeError half way through a block) and the network is as built: it runs again to a new network\'s report', () => {
     const make = () => new Network({ ...small, tempo: 3 });

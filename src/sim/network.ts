@@ -83,12 +83,28 @@ function denseBondRows(table: SubnetNeurons, count: number): Uint16Array[] {
   return rows;
 }
 
-/** Runs a caller's hook; what it throws becomes `E_CALLBACK` with that error as its `cause`. */
-function callHook(name: string, f: () => void): void {
+/**
+ * What a hook must leave as it found it: the block and the chain's money totals. A hook runs inside a block's books,
+ * so a block it steps or a stake it moves would be missing from the report (read in O(1), whatever the network's size).
+ */
+function chainMark(s: ChainState): unknown[] {
+  return [s.block, s.totalIssuance, s.balancesTotalIssuance, s.totalStake, s.subnets.size, s.stakePools.size, s.hotkeys.size];
+}
+
+/**
+ * Runs a caller's hook; what it throws becomes `E_CALLBACK` with that error as its `cause`, and so does a change it
+ * made to the network's chain (`state`).
+ */
+function callHook(name: string, f: () => void, state: ChainState): void {
+  const before = chainMark(state);
   try {
     f();
   } catch (e) {
     throw new YumaError('E_CALLBACK', `the run's ${name} callback threw (its error is this error's cause); the run was undone`, { cause: e });
+  }
+  const after = chainMark(state);
+  if (after.some((x, i) => x !== before[i])) {
+    throw new YumaError('E_CALLBACK', `the run's ${name} callback changed the network's chain (a block, a stake or a registration the report would miss); the run was undone`);
   }
 }
 
@@ -337,7 +353,8 @@ export class Network {
     const swaps = [...o.qualitySwaps];
     // the caller's hooks run inside a block's books: what they throw ends the run (E_CALLBACK, their error as its
     // cause), and any refusal undoes the whole run, so the network is as built and can run again
-    const hook = onEpoch && ((netuid: number, block: number, out: EpochOutput) => callHook('onEpoch', () => onEpoch(netuid, block, out)));
+    const state = this.chain.state;
+    const hook = onEpoch && ((netuid: number, block: number, out: EpochOutput) => callHook('onEpoch', () => onEpoch(netuid, block, out), state));
     try {
       for (let k = 0; k < total; k++) {
         for (const q of swaps) {
@@ -350,7 +367,7 @@ export class Network {
         this.trade();
         this.registrations();
         if (k % every === 0 || k === total - 1) this.sample(report, block);
-        if (onProgress && ((k + 1) % progressStep === 0 || k === total - 1)) callHook('onProgress', () => onProgress(k + 1, total));
+        if (onProgress && ((k + 1) % progressStep === 0 || k === total - 1)) callHook('onProgress', () => onProgress(k + 1, total), state);
       }
     } catch (e) {
       this.rebuild();
