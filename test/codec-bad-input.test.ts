@@ -189,3 +189,41 @@ describe('toJSON of built-ins that keep their data in internal slots (an own-key
     expect(toJSON(Object.assign(Object.create(null) as object, { a: 1n }))).toEqual({ a: '1' });
   });
 });
+
+describe('fromJSON sizes: the UID limit, and no matrix allocated for rows that do not fit it', () => {
+  /** The JSON form of an output of n UIDs, all zero, with `bonds` as given. */
+  const zeros = (n: number, bonds: unknown) => {
+    const z = new Array<number>(n).fill(0);
+    return {
+      stakeWeight: z, consensus: z, incentive: z, dividends: z, validatorTrust: z,
+      active: new Array<boolean>(n).fill(false), validatorPermit: new Array<boolean>(n).fill(false),
+      serverEmission: new Array<string>(n).fill('0'), validatorEmission: new Array<string>(n).fill('0'),
+      float: { consensus: z, incentive: z, dividends: z, rank: z, trust: z, validatorTrust: z },
+      bonds,
+    };
+  };
+
+  it('an output of 4097 UIDs is E_LIMIT naming the 4096-UID limit (it decoded: no epoch has more)', () => {
+    expect(expectYumaError(() => fromJSON(zeros(4097, new Array(4097).fill([]))), 'E_LIMIT').message).toContain('output.stakeWeight has 4097 UIDs, more than the 4096 an epoch has');
+  });
+
+  it('4096 UIDs decode (sparse empty rows)', () => {
+    expect(fromJSON(zeros(4096, new Array(4096).fill([]))).stakeWeight).toHaveLength(4096);
+  });
+
+  it('70 000 UIDs with dense bond rows of [0] are E_LIMIT (they were E_ARG "reading it threw (RangeError: Invalid typed array length)"), and a short dense row is E_SHAPE naming it', () => {
+    expectYumaError(() => fromJSON(zeros(70_000, new Array(70_000).fill([0]))), 'E_LIMIT');
+    expect(expectYumaError(() => fromJSON(zeros(3, [[0, 0, 0], [0], [0, 0, 0]])), 'E_SHAPE').message).toContain('output.bonds[1] has length 1, expected 3');
+  });
+
+  it("a mechanism's output holding mechanisms of its own is E_SHAPE (it decoded recursively: no epoch nests them)", () => {
+    const inner = zeros(1, [[]]);
+    const json = { ...zeros(1, [[]]), mechanisms: [{ ...inner, mechanisms: [inner] }], mechanismEmission: ['0'] };
+    expect(expectYumaError(() => fromJSON(json), 'E_SHAPE').message).toContain('output.mechanisms[0].mechanisms: a mechanism\'s output has no mechanisms');
+  });
+
+  it('more than 16 mechanisms is E_LIMIT', () => {
+    const json = { ...zeros(1, [[]]), mechanisms: new Array(17).fill(zeros(1, [[]])), mechanismEmission: new Array(17).fill('0') };
+    expect(expectYumaError(() => fromJSON(json), 'E_LIMIT').message).toContain('output.mechanisms has 17 entries, more than the 16 supported');
+  });
+});

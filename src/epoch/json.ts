@@ -1,5 +1,6 @@
 import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
+import { MAX_MECHANISMS, MAX_UIDS } from './limits.js';
 import { describe, show, typedArrayKind } from '../validation/describe.js';
 import { guard, readList, typedLength } from '../validation/read.js';
 import type { EpochFloatViews, EpochOutput, SparseRow } from './types.js';
@@ -196,12 +197,14 @@ export function fromJSON(json: unknown): EpochOutput {
   return guard('output', () => decodeOutput(json, 'output'));
 }
 
-function decodeOutput(json: unknown, where: string): EpochOutput {
+function decodeOutput(json: unknown, where: string, nested = false): EpochOutput {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new YumaError('E_SHAPE', `${where} must be an object (got ${describe(json)})`);
   }
   const o: Record<string, unknown> = { ...json }; // each field read once
   const n = arrayOf(o.stakeWeight, `${where}.stakeWeight`).length;
+  // no epoch has more UIDs; checked before the n·n bond matrix is allocated
+  if (n > MAX_UIDS) throw new YumaError('E_LIMIT', `${where}.stakeWeight has ${n} UIDs, more than the ${MAX_UIDS} an epoch has`);
   const u16 = (k: string) => {
     const a = arrayOf(o[k], `${where}.${k}`, n);
     return Uint16Array.from(a, (x, i) => u16Of(x, `${where}.${k}[${i}]`));
@@ -230,7 +233,8 @@ function decodeOutput(json: unknown, where: string): EpochOutput {
   out.float = float;
   out.bonds = bondsOf(o.bonds, n, `${where}.bonds`);
   if (o.mechanisms !== undefined) {
-    const mechanisms = arrayOf(o.mechanisms, `${where}.mechanisms`).map((m, i) => decodeOutput(m, `${where}.mechanisms[${i}]`));
+    if (nested) throw new YumaError('E_SHAPE', `${where}.mechanisms: a mechanism's output has no mechanisms of its own`);
+    const mechanisms = readList(o.mechanisms, `${where}.mechanisms`, MAX_MECHANISMS).map((m, i) => decodeOutput(m, `${where}.mechanisms[${i}]`, true));
     out.mechanisms = mechanisms;
     // an aggregate's own rao vectors (MechanismEpochOutput): per mechanism, and per UID
     const rao = (k: string, len: number) => {
@@ -268,9 +272,11 @@ function bondsOf(v: unknown, n: number, where: string): Uint16Array | SparseRow[
   const rows = arrayOf(v, where, n).map((r, i) => arrayOf(r, `${where}[${i}]`));
   const dense = rows.some((r) => r.length > 0 && typeof r[0] === 'number');
   if (dense) {
-    const out = new Uint16Array(n * n);
     rows.forEach((row, i) => {
       if (row.length !== n) throw new YumaError('E_SHAPE', `${where}[${i}] has length ${row.length}, expected ${n}`);
+    });
+    const out = new Uint16Array(n * n);
+    rows.forEach((row, i) => {
       for (let j = 0; j < n; j++) out[i * n + j] = u16Of(row[j], `${where}[${i}][${j}]`);
     });
     return out;
