@@ -227,3 +227,22 @@ describe('fromJSON sizes: the UID limit, and no matrix allocated for rows that d
     expect(expectYumaError(() => fromJSON(json), 'E_LIMIT').message).toContain('output.mechanisms has 17 entries, more than the 16 supported');
   });
 });
+
+describe('toJSON nesting depth', () => {
+  const nest = (depth: number, wrap: (inner: unknown) => unknown) => {
+    let v: unknown = 1n;
+    for (let i = 0; i < depth; i++) v = wrap(v);
+    return v;
+  };
+
+  it('values nested 512 deep encode (arrays and objects)', () => {
+    expect(JSON.stringify(toJSON(nest(512, (x) => [x])))).toBe(`${'['.repeat(512)}"1"${']'.repeat(512)}`);
+    expect(JSON.stringify(toJSON(nest(512, (x) => ({ k: x }))))).toBe(`${'{"k":'.repeat(512)}"1"${'}'.repeat(512)}`);
+  });
+
+  it.each([513, 100_000])('nested %i deep is E_LIMIT naming the 512 limit (deep ones were E_ARG "reading it threw (RangeError: Maximum call stack size exceeded)")', (depth) => {
+    for (const wrap of [(x: unknown) => [x], (x: unknown) => ({ k: x })]) {
+      expect(expectYumaError(() => toJSON(nest(depth, wrap)), 'E_LIMIT').message).toContain('nested more than 512 deep');
+    }
+  });
+});

@@ -62,6 +62,12 @@ export function toJSON(value: unknown): JsonValue | EpochOutputJSON {
 /** Most entries one array may hold in `toJSON` / `fromJSON` (a dense 4096-UID matrix has 2^24 cells). */
 export const MAX_JSON_ITEMS = 2 ** 24;
 
+/**
+ * Deepest nesting `toJSON` encodes (library values nest a few levels): past it `E_LIMIT`, where the call stack would
+ * otherwise end the walk somewhere near 2000 levels, at a depth that depends on the caller's own stack.
+ */
+export const MAX_JSON_DEPTH = 512;
+
 function encode(v: unknown, key: string, where: string, seen: Set<object>): JsonValue {
   switch (typeof v) {
     case 'bigint':
@@ -117,6 +123,8 @@ function encode(v: unknown, key: string, where: string, seen: Set<object>): Json
     }
   }
   if (seen.has(v)) throw new YumaError('E_ARG', `${where} refers to itself`);
+  // `seen` holds exactly the objects on the path from the top: its size is this object's depth
+  if (seen.size >= MAX_JSON_DEPTH) throw new YumaError('E_LIMIT', `${where} is nested more than ${MAX_JSON_DEPTH} deep`);
   seen.add(v);
   try {
     if (Array.isArray(v)) return readList(v, where, MAX_JSON_ITEMS).map((x, i) => encode(x, key, `${where}[${i}]`, seen));
