@@ -142,6 +142,27 @@ describe('runYumaSimCase(case, version, options) checks the case and the options
   });
 });
 
+describe('yumaSimCaseFromJson reads the file format it declares', () => {
+  const file = () => JSON.parse(readFileSync(new URL('../scenarios/yuma-sim/case-01.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+  it.each([['a later format', 'yuma-wasm/yuma-sim-case/2'], ['another file kind', 'yuma-wasm/scenario/1'], ['a number', 1], ['NaN', NaN], ['an object', {}]])(
+    'format as %s is E_ARG naming the format it reads (it was ignored and the case read as format 1)',
+    (_, format) => {
+      expect(expectYumaError(() => yumaSimCaseFromJson({ ...file(), format }), 'E_ARG').message).toContain("case.format must be 'yuma-wasm/yuma-sim-case/1'");
+    },
+  );
+
+  it('source, the provenance note, must be an object when given (a string or number was ignored)', () => {
+    expectYumaError(() => yumaSimCaseFromJson({ ...file(), source: 'x' }), 'E_ARG');
+    expectYumaError(() => yumaSimCaseFromJson({ ...file(), source: 5 }), 'E_ARG');
+  });
+
+  it('without format and source, and with format 1, the case reads as the shipped file', () => {
+    const { format: _f, source: _s, ...bare } = file();
+    expect(yumaSimCaseFromJson(bare)).toEqual(yumaSimCaseFromJson(file()));
+  });
+});
+
 describe('renderCasesHtml and summaryRows show each case and run as they were when the run was made', () => {
   const load = () => yumaSimCaseFromJson(JSON.parse(readFileSync(new URL('../scenarios/yuma-sim/case-05.json', import.meta.url), 'utf8')));
 

@@ -1,4 +1,5 @@
 import { YumaError } from '../errors.js';
+import { describe, show } from '../validation/describe.js';
 import { readFields, readList, readOptions } from '../validation/read.js';
 import { toBool, toFinite, toInt, toName } from '../validation/values.js';
 import { PYTHON_KEYS, checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
@@ -31,12 +32,19 @@ export interface YumaSimCase {
   stakes: number[][];
 }
 
-/** Checks a parsed scenario file and returns the case (throws YumaError naming the bad field). */
+/** The format the case files declare (`format`), the only one `yumaSimCaseFromJson` reads. */
+const CASE_FORMAT = 'yuma-wasm/yuma-sim-case/1';
+
 const CASE_FILE_KEYS = ['format', 'id', 'name', 'source', 'validators', 'servers', 'baseValidator', 'resetBonds', 'config', 'weights', 'stakes'] as const;
 
 /** Checks a parsed scenario file and returns the case (throws YumaError naming the bad field). */
 export function yumaSimCaseFromJson(json: unknown): YumaSimCase {
   const f = readOptions(json, 'case', CASE_FILE_KEYS, true);
+  // a file of another format (or a later one) would be read as this one without a word
+  if (f.format !== undefined && f.format !== CASE_FORMAT) throw new YumaError('E_ARG', `case.format must be '${CASE_FORMAT}' (got ${show(f.format)})`);
+  if (f.source !== undefined && (f.source === null || typeof f.source !== 'object' || Array.isArray(f.source))) {
+    throw new YumaError('E_ARG', `case.source must be an object (where the case comes from; got ${describe(f.source)})`);
+  }
   const names = (k: 'validators' | 'servers') => {
     const list = readList(f[k], `case.${k}`, 4096);
     if (list.length === 0) throw new YumaError('E_SHAPE', `case.${k} is empty`);
