@@ -72,3 +72,24 @@ describe('fromMetagraph: hotkeys are read only as far as the n UIDs', () => {
     expectYumaError(() => fromMetagraph(dump({ owner_hotkey: 'a', hotkeys: throwing as unknown as string[] })), 'E_ARG');
   });
 });
+
+describe('fromMetagraph: TAO amounts finer than a rao', () => {
+  it('a stake with more than 9 decimals is rounded half up to the rao and said in assumptions, naming the first such amount and how many there were (it was rounded without the note taoToRao documents)', () => {
+    const mg = fromMetagraph(dump({ S: ['1.0000000005', 2, '3.00000000049'] }));
+    expect(mg.input.stake).toEqual([1_000_000_001n, 2_000_000_000n, 3_000_000_000n]);
+    expect(mg.assumptions).toContain('2 TAO amounts have more than 9 decimals and were rounded half up to whole rao (the first: S[0] = 1.0000000005 → 1000000001 rao).');
+  });
+
+  it('the pending emission and the stake threshold are noted the same way; 1e-10 TAO, rounded to 0 rao, is noted too', () => {
+    const mg = fromMetagraph(dump({ pending_alpha_emission: 1e-10, stake_threshold: '0.0000000015' }));
+    expect(mg.input.raoEmission).toBe(0n);
+    expect(mg.hyper.stakeThreshold).toBe(2n);
+    expect(mg.assumptions).toContain('2 TAO amounts have more than 9 decimals and were rounded half up to whole rao (the first: pending_alpha_emission = 1e-10 → 0 rao).');
+  });
+
+  it('amounts of at most 9 decimals (floats as the SDK prints them, or strings) add no note', () => {
+    const mg = fromMetagraph(dump({ S: [1547863.845838995, '0.000000001', 3] }));
+    expect(mg.input.stake).toEqual([1_547_863_845_838_995n, 1n, 3_000_000_000n]);
+    expect(mg.assumptions.some((a) => a.includes('decimals'))).toBe(false);
+  });
+});

@@ -100,10 +100,16 @@ const HYPER_NAMES: Record<string, keyof Hyperparams> = {
 /**
  * TAO (a float or decimal string, as the SDK prints `Balance`s) → rao, exactly: the number's shortest decimal
  * form is read digit by digit, so `1547863.845838995` is 1 547 863 845 838 995 rao, with no float product on the
- * way. More than 9 decimals are rounded half up to the rao (with a note). `field` names the value in messages.
+ * way. More than 9 decimals are rounded half up to the rao (`fromMetagraph` says so in its assumptions). `field`
+ * names the value in messages.
  */
 export function taoToRao(value: unknown, field = 'value'): bigint {
   if (typeof field !== 'string') throw new YumaError('E_ARG', `field must be a string, the name messages give the value (got ${describe(field)})`);
+  return taoAmount(value, field).rao;
+}
+
+/** `taoToRao`, and whether the amount had digits past the rao that were rounded away. */
+function taoAmount(value: unknown, field: string): { rao: bigint; rounded: boolean } {
   let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new YumaError('E_NAN', `${field} is ${show(value)}`);
@@ -125,7 +131,7 @@ export function taoToRao(value: unknown, field = 'value'): bigint {
   let rao = BigInt(m[1]) * RAO + BigInt(frac.slice(0, 9));
   if (Number(frac[9]) >= 5) rao += 1n;
   if (rao > U64_MAX) throw new YumaError('E_RANGE', `${field} = ${show(value)} TAO exceeds u64 rao`);
-  return rao;
+  return { rao, rounded: /[1-9]/.test(frac.slice(9)) };
 }
 
 /** A list of the metagraph, copied once (no holes): n values. */
@@ -215,13 +221,21 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
   // one read of each field (an SDK dump is a plain object; its fields are looked at more than once below)
   const mg: Record<string, unknown> = { ...(metagraph as Record<string, unknown>) };
   const notes: string[] = [];
+  // amounts finer than a rao are rounded (as documented) and said, once, in the notes
+  let rounded = 0;
+  let firstRounded = '';
+  const tao = (value: unknown, field: string): bigint => {
+    const a = taoAmount(value, field);
+    if (a.rounded && rounded++ === 0) firstRounded = `${field} = ${typeof value === 'string' ? value.trim() : String(value)} → ${a.rao} rao`;
+    return a.rao;
+  };
 
   const stakeField = pick(mg, ['S', 'stake', 'total_stake']);
   if (!stakeField) throw new YumaError('E_SHAPE', 'the metagraph has no stake (S, stake or total_stake)');
   if (!Array.isArray(stakeField[1])) throw new YumaError('E_SHAPE', `${stakeField[0]} must be an array (got ${describe(stakeField[1])})`);
   const stakeList = readList(stakeField[1], stakeField[0], MAX_UIDS);
   const n = mg.n === undefined ? stakeList.length : toInt(mg.n, 'n', 0, MAX_UIDS);
-  const stake = list(stakeList, stakeField[0], n).map((x, i) => taoToRao(x, `${stakeField[0]}[${i}]`));
+  const stake = list(stakeList, stakeField[0], n).map((x, i) => tao(x, `${stakeField[0]}[${i}]`));
 
   const block = toU64(mg.block, 'block');
   const tempo = toInt(mg.tempo ?? 360, 'tempo', 0, 65535);
@@ -289,9 +303,9 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
   let raoEmission: bigint;
   const eField = pick(mg, ['E', 'emission']);
   if (opts.raoEmission !== undefined) raoEmission = toU64(opts.raoEmission, 'raoEmission');
-  else if (mg.pending_alpha_emission !== undefined) raoEmission = taoToRao(mg.pending_alpha_emission, 'pending_alpha_emission');
+  else if (mg.pending_alpha_emission !== undefined) raoEmission = tao(mg.pending_alpha_emission, 'pending_alpha_emission');
   else if (eField) {
-    raoEmission = list(eField[1], eField[0], n).reduce<bigint>((acc, x, i) => acc + taoToRao(x, `${eField[0]}[${i}]`), 0n);
+    raoEmission = list(eField[1], eField[0], n).reduce<bigint>((acc, x, i) => acc + tao(x, `${eField[0]}[${i}]`), 0n);
     notes.push(`raoEmission not given: used Σ ${eField[0]} = ${raoEmission} rao, what the last epoch paid. The chain pays the subnet's pending alpha (MetagraphInfo.pending_alpha_emission).`);
   } else {
     raoEmission = RAO;
@@ -304,7 +318,7 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
     for (const [sdk, ours] of Object.entries(HYPER_NAMES)) {
       const v = src[sdk];
       if (v === undefined || v === null) continue;
-      if (ours === 'stakeThreshold') (hyper as Record<string, unknown>)[ours] = taoToRao(v, sdk);
+      if (ours === 'stakeThreshold') (hyper as Record<string, unknown>)[ours] = tao(v, sdk);
       else (hyper as Record<string, unknown>)[ours] = v;
     }
     const yv = src.yuma_version;
@@ -312,6 +326,9 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
       const version = toInt(yv, 'yuma_version', 1, 3);
       hyper.yuma3Enabled = version === 3;
     }
+  }
+  if (rounded > 0) {
+    notes.push(`${rounded} TAO amount${rounded === 1 ? ' has' : 's have'} more than 9 decimals and ${rounded === 1 ? 'was' : 'were'} rounded half up to whole rao (the first: ${firstRounded}).`);
   }
   resolveHyper(hyper, 'metagraph hyper-parameters'); // refuse bad values here, naming where they came from
   const defaulted = (Object.keys(DEFAULT_HYPERPARAMS) as Array<keyof Hyperparams>).filter((k) => hyper[k] === undefined);
