@@ -214,3 +214,55 @@ describe('maps inside a held state\'s entries are read as the check reads them, 
     expect(text(c)).toBe(text(twin));
   });
 });
+
+describe('entries written into the state\'s indexed maps past their own set and delete', () => {
+  const mapSet = Map.prototype.set;
+  const mapDelete = Map.prototype.delete;
+
+  it('a stake pool replaced by an equal copy through Map.prototype.set (its index kept the old pool, then given the value \'x\'): step is E_STATE before the block, block and state JSON as before (the block read the old pool and threw a TypeError after the coinbase); put back, the chain steps on as a twin', () => {
+    const c = running();
+    const before = text(c);
+    const block = c.block;
+    const old = pool(c);
+    mapSet.call(c.state.stakePools, 'v/1', { ...old, shares: new Map(old.shares) });
+    const value = old.value;
+    (old as unknown as Record<string, unknown>).value = 'x';
+    expect(yumaCode(() => c.step())).toBe('E_STATE');
+    expect(c.block).toBe(block);
+    expect(text(c)).toBe(before);
+    old.value = value;
+    mapSet.call(c.state.stakePools, 'v/1', old);
+    const twin = Chain.fromJSON(JSON.parse(before), { engine });
+    expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
+    expect(text(c)).toBe(text(twin));
+  });
+
+  it('a stake pool deleted through Map.prototype.delete (its index kept it, then given the value \'x\'): step is E_STATE before the block, the block number as before; put back, the chain steps on as a twin', () => {
+    const c = running();
+    const before = text(c);
+    const block = c.block;
+    const old = pool(c);
+    mapDelete.call(c.state.stakePools, 'v/1');
+    const value = old.value;
+    (old as unknown as Record<string, unknown>).value = 'x';
+    expect(yumaCode(() => c.step())).toBe('E_STATE');
+    expect(c.block).toBe(block);
+    old.value = value;
+    mapSet.call(c.state.stakePools, 'v/1', old);
+    expect(text(c)).toBe(before);
+    const twin = Chain.fromJSON(JSON.parse(before), { engine });
+    expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
+    expect(text(c)).toBe(text(twin));
+  });
+
+  it('a hotkey record replaced by an equal one through Map.prototype.set (the epochs\' kept lookups held the old one, then given the delegate take \'x\'): the blocks read the new record and step as a twin\'s (they read the old one and threw a SyntaxError)', () => {
+    const c = running();
+    const before = text(c);
+    const twin = Chain.fromJSON(JSON.parse(before), { engine });
+    const old = c.state.hotkeys.get('v')!;
+    mapSet.call(c.state.hotkeys, 'v', { owner: old.owner });
+    (old as unknown as Record<string, unknown>).delegateTake = 'x';
+    expect(c.run(6).map((r) => r.taoMinted)).toEqual(twin.run(6).map((r) => r.taoMinted));
+    expect(text(c)).toBe(text(twin));
+  });
+});

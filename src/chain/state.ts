@@ -246,6 +246,18 @@ export interface StakePool extends SharePool {
   netuid: number;
 }
 
+/** How many entries a `HotkeyNetuidMap`'s index holds. */
+let indexedCount: (m: HotkeyNetuidMap<unknown>) => number;
+/**
+ * Counts a change of a `HotkeyInfoMap`, so that entries looked up before it are looked up again (the state's check,
+ * for an entry it has not seen before or a count its own set and delete did not make: `Map.prototype.set` called on
+ * the map replaces an entry without telling the epochs' kept lookups).
+ */
+let touchHotkeys: (m: HotkeyInfoMap) => void;
+/** Entries of a `HotkeyInfoMap` as its own set and delete counted them. */
+let hotkeysCounted: (m: HotkeyInfoMap) => number;
+const mapSizeOf = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get! as (this: Map<unknown, unknown>) => number;
+
 /**
  * A Map of `${hotkey}/${netuid}` keys (`poolKey`) that also indexes its entries by netuid, then hotkey, so the block's
  * hot paths (every UID's pools and root-claimable entry each epoch, the simulator's stakers) find an entry without
@@ -254,6 +266,8 @@ export interface StakePool extends SharePool {
  */
 export class HotkeyNetuidMap<V> extends Map<string, V> {
   readonly #byNetuid = new Map<number, { byHotkey: Map<string, V>; changes: number }>();
+  /** Entries in the index: the state's check compares it with the map's size (see `indexAgrees`). */
+  #indexed = 0;
 
   /** The entry of (hotkey, netuid), as `get(poolKey(hotkey, netuid))`. */
   at(hotkey: string, netuid: number): V | undefined {
@@ -295,20 +309,30 @@ export class HotkeyNetuidMap<V> extends Map<string, V> {
     const m = this.#entries(netuid);
     const old = m.byHotkey.get(hotkey);
     // a new entry, or an object (a pool) replaced by another; not a number's new value (claimable rates move every epoch)
-    if (old === undefined ? !m.byHotkey.has(hotkey) : typeof old === 'object' && old !== value) m.changes++;
+    const added = old === undefined && !m.byHotkey.has(hotkey);
+    if (added) this.#indexed++;
+    if (added || (typeof old === 'object' && old !== value)) m.changes++;
     m.byHotkey.set(hotkey, value);
   }
 
   override delete(key: string): boolean {
     const at = splitPoolKey(key);
     const m = at === null ? undefined : this.#byNetuid.get(at.netuid);
-    if (m !== undefined && m.byHotkey.delete(at!.hotkey)) m.changes++;
+    if (m !== undefined && m.byHotkey.delete(at!.hotkey)) {
+      m.changes++;
+      this.#indexed--;
+    }
     return super.delete(key);
   }
 
   override clear(): void {
     this.#byNetuid.clear();
+    this.#indexed = 0;
     super.clear();
+  }
+
+  static {
+    indexedCount = (m) => m.#indexed;
   }
 }
 
@@ -320,6 +344,17 @@ export class HotkeyNetuidMap<V> extends Map<string, V> {
 export class HotkeyInfoMap extends Map<string, HotkeyInfo> {
   #changes = 0;
 
+  /** Entries as its own set and delete counted them (the state's check compares it with the map's size). */
+  #count = 0;
+
+  static {
+    touchHotkeys = (m) => {
+      m.#changes++;
+      m.#count = mapSizeOf.call(m);
+    };
+    hotkeysCounted = (m) => m.#count;
+  }
+
   /** Grows with every replacement, deletion and clear. */
   get changes(): number {
     return this.#changes;
@@ -328,17 +363,23 @@ export class HotkeyInfoMap extends Map<string, HotkeyInfo> {
   override set(key: string, info: HotkeyInfo): this {
     const old = super.get(key);
     if (old !== undefined && old !== info) this.#changes++;
+    // Map's constructor calls set before this class's fields exist: entries given to it are counted by the check
+    if (old === undefined && #count in this && !super.has(key)) this.#count++;
     return super.set(key, info);
   }
 
   override delete(key: string): boolean {
     const gone = super.delete(key);
-    if (gone) this.#changes++;
+    if (gone) {
+      this.#changes++;
+      this.#count--;
+    }
     return gone;
   }
 
   override clear(): void {
     this.#changes++;
+    this.#count = 0;
     super.clear();
   }
 }
@@ -1669,11 +1710,14 @@ const I96F32_RANGE = [I96F32.min, I96F32.max] as const;
  */
 function checkMapEntries(s: ChainState): void {
   guard('state', () => {
+    hotkeysSeen = false;
     mapForEach.call(mapIn(s.hotkeys, 'state.hotkeys'), hotkeyEntry);
+    if (s.hotkeys instanceof HotkeyInfoMap && (hotkeysSeen || hotkeysCounted(s.hotkeys) !== mapSize.call(s.hotkeys))) touchHotkeys(s.hotkeys);
     mapForEach.call(mapIn(s.ownedHotkeys, 'state.ownedHotkeys'), ownedHotkeysEntry);
     mapForEach.call(mapIn(s.autoStakeDestination, 'state.autoStakeDestination'), autoStakeEntry);
     checkStakePools(s, mapIn(s.stakePools, 'state.stakePools'));
     mapForEach.call(mapIn(s.rootClaimable, 'state.rootClaimable'), rootClaimableEntry);
+    if (s.rootClaimable instanceof HotkeyNetuidMap) indexAgrees(s.rootClaimable, 'rootClaimable');
     mapForEach.call(mapIn(s.rootClaimed, 'state.rootClaimed'), rootClaimedEntry);
     for (const [ck, type] of pairsOf(mapIn(s.rootClaimType, 'state.rootClaimType'))) {
       accountIn(ck, () => 'state.rootClaimType (key)');
@@ -1704,10 +1748,15 @@ let sharesPoolKey: unknown;
 const liveNetuids = new Uint8Array(U16_MAX + 1);
 
 const HOTKEY_OPTIONAL = ['delegateTake', 'childkeyTake'] as const;
+/** Whether this check met a hotkey entry it had not seen before (the epochs' kept lookups may hold its predecessor). */
+let hotkeysSeen = false;
 
 function hotkeyEntry(info: unknown, hk: unknown): void {
   if (isAccount(hk) && typeof info === 'object' && info !== null) {
-    if (!isPinnedHotkey(info)) pinPlain(info, Object.prototype, () => `state.hotkeys[${describe(hk)}]`, HOTKEY_OPTIONAL);
+    if (!isPinnedHotkey(info)) {
+      pinPlain(info, Object.prototype, () => `state.hotkeys[${describe(hk)}]`, HOTKEY_OPTIONAL);
+      hotkeysSeen = true;
+    }
     const h = info as HotkeyInfo;
     const take = h.delegateTake;
     if (isAccount(h.owner) && (take === undefined || isU16(take)) && h.childkeyTake === undefined) return;
@@ -1782,10 +1831,25 @@ function checkStakePools(s: ChainState, pools: Map<unknown, unknown>): void {
   // the subnets' keys as the subnets' pass found them (u16 netuids), not as a keys() of the map's own reports them
   mapForEach.call(s.subnets, markNetuid);
   poolsState = s;
+  poolsIndex = pools instanceof HotkeyNetuidMap ? (pools as StakePoolMap) : null;
   try {
     mapForEach.call(pools, poolEntry);
   } finally {
     mapForEach.call(s.subnets, unmarkNetuid);
+  }
+  if (poolsIndex !== null) indexAgrees(poolsIndex, 'stakePools');
+}
+
+/** The stake pools map when it is indexed (the block finds pools through the index, not the map's entries). */
+let poolsIndex: StakePoolMap | null = null;
+
+/**
+ * A `HotkeyNetuidMap` whose index holds as many entries as the map: `Map.prototype.set` or `delete` called on it
+ * (past its own) would leave the index, which the block reads, holding an entry the check never saw.
+ */
+function indexAgrees(m: HotkeyNetuidMap<unknown>, which: string): void {
+  if (indexedCount(m) !== mapSize.call(m)) {
+    throw new YumaError('E_STATE', `state.${which}: entries were set or deleted past the map's own set and delete (Map.prototype methods called on it), so its index no longer matches them`);
   }
 }
 
@@ -1799,13 +1863,18 @@ function unmarkNetuid(_: unknown, netuid: number): void {
 
 function poolEntry(pool: unknown, k: unknown): void {
   if (typeof pool !== 'object' || pool === null) stakePoolFault(poolsState, k, pool as StakePool);
-  if (!isPinnedPool(pool)) pinPlain(pool, Object.prototype, () => `state.stakePools[${describe(k)}]`);
+  const fresh = !isPinnedPool(pool);
+  if (fresh) pinPlain(pool as object, Object.prototype, () => `state.stakePools[${describe(k)}]`);
   const o = pool as StakePool;
   const den = o.denominator;
   if (typeof den === 'object' && den !== null && !isPinnedSafeFloat(den)) pinPlain(den, Object.prototype, () => `state.stakePools[${describe(k)}].denominator`);
   const netuid = o.netuid;
   if (!(isAccount(k) && isAccount(o.hotkey) && isU16(netuid) && liveNetuids[netuid] === 1 && isU64(o.value) && isSafeFloat(o.denominator))) {
     stakePoolFault(poolsState, k, o);
+  }
+  // a pool not seen before is the one the index holds for its hotkey and netuid (else it was put in past the map's set)
+  if (fresh && poolsIndex !== null && poolsIndex.poolOf(o.hotkey, netuid) !== o) {
+    throw new YumaError('E_STATE', `state.stakePools[${describe(k)}] is not the pool the map's index holds for its hotkey and netuid (set past the map's own set, or under another key)`);
   }
   const shares = o.shares;
   sharesPoolKey = k;
