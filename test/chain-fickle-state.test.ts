@@ -266,3 +266,35 @@ describe('entries written into the state\'s indexed maps past their own set and 
     expect(text(c)).toBe(text(twin));
   });
 });
+
+describe('a neuron table\'s own bookkeeping, reachable from JavaScript, written through chain.state', () => {
+  type Own = { _size: unknown; keys: unknown[]; uids: unknown; mechs: unknown; split: unknown };
+  const own = (c: Chain) => sub(c).neurons as unknown as Own;
+  const writes: Array<[string, (c: Chain) => () => void]> = [
+    ['a UID\'s hotkey set to a number (the block made a pool keyed by it)', (c) => { const k = own(c).keys; const old = k[0]; k[0] = 5; return () => (k[0] = old); }],
+    ['the hotkeys set to null (a TypeError in the middle of the block)', (c) => swap(own(c), 'keys', null)],
+    ['the UIDs by hotkey set to null (a TypeError in the middle of the block)', (c) => swap(own(c), 'uids', null)],
+    ['the UIDs by hotkey set to a Proxy of them', (c) => swap(own(c), 'uids', new Proxy(own(c).uids as object, {}))],
+    ['the mechanisms set to an empty array', (c) => swap(own(c), 'mechs', [])],
+    ['the emission split set to a string', (c) => swap(own(c), 'split', 'x')],
+    ['the UID count set beyond the capacity', (c) => swap(own(c), '_size', 1e9)],
+  ];
+  for (const [what, write] of writes) {
+    it(`${what}: a step is E_ARG before its block (by the block that may run the subnet's epoch at the latest), the state JSON a twin's that stepped as far; put back, the chain steps on as the twin`, () => {
+      const c = running();
+      const twin = Chain.fromJSON(JSON.parse(text(c)), { engine });
+      const undo = write(c);
+      let code: string | undefined;
+      for (let i = 0; i < 8 && code === undefined; i++) {
+        code = yumaCode(() => c.step());
+        if (code === undefined) twin.step();
+      }
+      expect(code).toBe('E_ARG');
+      undo();
+      expect(c.block).toBe(twin.block);
+      expect(text(c)).toBe(text(twin));
+      expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
+      expect(text(c)).toBe(text(twin));
+    });
+  }
+});

@@ -48,7 +48,7 @@ import { residentHostOf, type ResidentHost } from '../wasm/resident.js';
 import { LazyRecord } from './lazy.js';
 import { guard } from '../validation/read.js';
 import { copyEntries, entryCount, entryOf, poolUpdateAll, poolUpdateOne, poolValueOf } from './safe-float.js';
-import { type ChainState, type ChainSubnet, type HotkeyInfo, HotkeyInfoMap, type StakePool, HotkeyNetuidMap, type NetuidEntries, compareKeys, epochHyperOf, lookupOnNetuid, poolKey, storageOrderKey } from './state.js';
+import { type ChainState, type ChainSubnet, type HotkeyInfo, HotkeyInfoMap, type StakePool, HotkeyNetuidMap, type NetuidEntries, compareKeys, epochHyperOf, lookupOnNetuid, poolKey, storageOrderKey, tableKeysSound } from './state.js';
 import type { SubnetNeurons } from '../subnet/neurons.js';
 
 const DEFAULT_BLOCK_EMISSION = RAO;
@@ -441,6 +441,7 @@ export function prepareEpochs(s: ChainState, host: ResidentHost, settings: Epoch
   for (const [netuid, sn] of s.subnets) {
     const t = sn.neurons;
     if (t.size === 0 || !(head ? epochMayBeDue(sn, now) : legacyEpochDue(netuid, sn.tempo, now))) continue;
+    tableKeysSound(t, netuid);
     t.prepareResident(host);
     n = Math.max(n, t.size);
     jobs = Math.max(jobs, t.mechanismCount);

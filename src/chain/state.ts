@@ -1544,16 +1544,78 @@ function stateTopPlain(s: ChainState): void {
  */
 const subnetParts = new WeakMap<ChainSubnet, unknown[]>();
 
+/** `subnetParts`' entries before the mechanisms': epoch params, registration, table, 9 vectors, 4 of its own fields. */
+const PARTS = 16;
+
+/** A neuron table's own bookkeeping (private to TypeScript, reachable from JavaScript). */
+interface TableInternals {
+  _size: unknown;
+  keys: unknown[];
+  uids: unknown;
+  mechs: unknown[];
+  split: unknown;
+}
+
+/**
+ * A neuron table's bookkeeping as its methods leave it: the size a whole number within capacity, the keys a plain
+ * array of that many, the UIDs a plain Map, 1 to 16 mechanisms in a plain array, the emission split null or a plain
+ * array of u16 parts. E_ARG otherwise (it was read in the middle of a block).
+ */
+function tableInternalsSound(t: SubnetNeurons, netuid: number): void {
+  const own = t as unknown as TableInternals;
+  const p = () => `state.subnets[${netuid}].neurons`;
+  const size = own._size;
+  const keys = own.keys;
+  if (!isUint(size, t.capacity)) throw new YumaError('E_ARG', `${p()}: its UID count must stay a whole number within its capacity`);
+  if (!Array.isArray(keys)) throw new YumaError('E_ARG', `${p()}: its hotkeys must stay an array`);
+  plainArray(keys, () => `${p()} hotkeys`);
+  if (keys.length !== size) throw new YumaError('E_ARG', `${p()}: its hotkeys must stay one per UID`);
+  const uids = own.uids;
+  if (!isMap(uids) || Object.getPrototypeOf(uids) !== Map.prototype || Reflect.ownKeys(uids as object).length !== 0) throw new YumaError('E_ARG', `${p()}: its UIDs by hotkey must stay a plain Map`);
+  const mechs = own.mechs;
+  if (!Array.isArray(mechs)) throw new YumaError('E_ARG', `${p()}: its mechanisms must stay an array`);
+  plainArray(mechs, () => `${p()} mechanisms`);
+  if (mechs.length < 1 || mechs.length > 16 || !mechs.every((m) => m instanceof MechanismNeurons)) throw new YumaError('E_ARG', `${p()}: 1 to 16 mechanisms, each the table's`);
+  const split = own.split;
+  if (split !== null) {
+    if (!Array.isArray(split)) throw new YumaError('E_ARG', `${p()}: its emission split must stay null or an array`);
+    plainArray(split, () => `${p()} emission split`);
+    for (let i = 0; i < split.length; i++) if (!isU16(split[i])) throw new YumaError('E_ARG', `${p()}: its emission split must hold u16 parts`);
+  }
+}
+
+/**
+ * A neuron table's hotkeys as the epoch reads them (checked before a block that may run its epoch): each a non-empty
+ * string whose UID by hotkey is a UID holding that hotkey (a loaded state may list a hotkey twice; the first UID wins).
+ */
+export function tableKeysSound(t: SubnetNeurons, netuid: number): void {
+  const own = t as unknown as TableInternals;
+  const keys = own.keys;
+  const uids = own.uids as Map<string, number>;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const u = typeof k === 'string' && k.length > 0 ? mapGetOf.call(uids, k) : undefined;
+    if (typeof u !== 'number' || keys[u] !== k) throw new YumaError('E_ARG', `state.subnets[${netuid}].neurons: the hotkey of UID ${i} must stay the account its UID is registered under`);
+  }
+}
+const mapGetOf = Map.prototype.get as (this: Map<string, number>, k: string) => number | undefined;
+
 function subnetPinned(sub: ChainSubnet): boolean {
   const seen = subnetParts.get(sub);
   if (seen === undefined) return false;
   const t = sub.neurons;
+  const own = t as unknown as TableInternals;
+  const keys = own.keys;
+  const size = own._size;
+  // the table's own bookkeeping, which its caller can reach from JavaScript and the block reads: the same arrays and
+  // map as when pinned, and a size that is theirs (the keys' contents are checked before an epoch reads them)
+  if (seen[12] !== keys || seen[13] !== own.uids || seen[14] !== own.mechs || seen[15] !== own.split || !(size === keys.length && size <= t.capacity)) return false;
   if (seen[0] !== sub.epochParams || seen[1] !== sub.registration || seen[2] !== t || seen[3] !== t.blockAtRegistration || seen[4] !== t.validatorPermit ||
     seen[5] !== t.active || seen[6] !== t.stake || seen[7] !== t.emission || seen[8] !== t.consensus || seen[9] !== t.dividends ||
     seen[10] !== t.validatorTrust || seen[11] !== t.stakeWeight) return false;
   const mechanisms = t.mechanismCount;
-  if (seen.length !== 12 + 3 * mechanisms) return false;
-  for (let m = 0, i = 12; m < mechanisms; m++, i += 3) {
+  if (seen.length !== PARTS + 3 * mechanisms) return false;
+  for (let m = 0, i = PARTS; m < mechanisms; m++, i += 3) {
     const mech = t.mechanism(m);
     if (seen[i] !== mech || seen[i + 1] !== mech.lastUpdate || seen[i + 2] !== mech.incentive) return false;
   }
@@ -1573,6 +1635,7 @@ function pinSubnet(sub: ChainSubnet, netuid: number): void {
   const r = sub.registration;
   if (typeof r === 'object' && r !== null) pinPlain(r, Object.prototype, () => `state.subnets[${netuid}].registration`);
   pinPlain(t, SubnetNeurons.prototype, () => `state.subnets[${netuid}].neurons`);
+  tableInternalsSound(t, netuid);
   const parts: unknown[] = [ep, r, t];
   for (let i = 0; i < TABLE_VECTORS.length; i++) {
     const kv = TABLE_VECTORS[i]!;
@@ -1580,6 +1643,8 @@ function pinSubnet(sub: ChainSubnet, netuid: number): void {
     if (v instanceof kv[1]) pinTyped(v, kv[1].prototype, () => `state.subnets[${netuid}].neurons.${kv[0]}`);
     parts.push(v);
   }
+  const own = t as unknown as TableInternals;
+  parts.push(own.keys, own.uids, own.mechs, own.split);
   const mechanisms = t.mechanismCount;
   for (let m = 0; m < mechanisms; m++) {
     const mech = t.mechanism(m);
