@@ -298,3 +298,41 @@ describe('a neuron table\'s own bookkeeping, reachable from JavaScript, written 
     });
   }
 });
+
+describe('requests on a held state are checked first', () => {
+  const damages: Array<[string, (c: Chain) => () => void]> = [
+    ['totalStake set to a string', (c) => {
+      const s = c.state as unknown as Record<string, unknown>;
+      const v = s.totalStake;
+      s.totalStake = 'x';
+      return () => { s.totalStake = v; };
+    }],
+    ['a subnet\'s subnetAlphaOut set to a string', (c) => {
+      const s = c.state.subnets.get(1) as unknown as Record<string, unknown>;
+      const v = s.subnetAlphaOut;
+      s.subnetAlphaOut = 'x';
+      return () => { s.subnetAlphaOut = v; };
+    }],
+    ['the staked pool\'s value set to a string', (c) => {
+      const p = c.state.stakePools.get('v/1') as unknown as Record<string, unknown>;
+      const v = p.value;
+      p.value = 'x';
+      return () => { p.value = v; };
+    }],
+  ];
+  for (const [what, damage] of damages) {
+    it(`${what}: addStake and setRootClaimThreshold are E_ARG before they write (addStake had gone through or stopped midway as E_STATE), and once the value is put back the state is as before and stakes as a twin's`, () => {
+      const c = running();
+      const before = text(c);
+      const undo = damage(c);
+      expect(yumaCode(() => c.addStake({ coldkey: 'b', hotkey: 'v', netuid: 1, tao: 3n * RAO }))).toBe('E_ARG');
+      expect(yumaCode(() => c.setRootClaimThreshold({ netuid: 1, threshold: 5n }))).toBe('E_ARG');
+      undo();
+      expect(text(c)).toBe(before);
+      const twin = Chain.fromJSON(JSON.parse(before), { engine });
+      const req = { coldkey: 'b', hotkey: 'v', netuid: 1, tao: 3n * RAO };
+      expect(c.addStake(req)).toEqual(twin.addStake(req));
+      expect(text(c)).toBe(text(twin));
+    });
+  }
+});

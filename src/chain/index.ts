@@ -192,14 +192,26 @@ export class Chain {
     };
   }
 
+  /**
+   * A request on a state the caller holds is checked first, as a block is: a value damaged through `chain.state` is
+   * refused before the request writes anything, where it could otherwise stop the request midway (E_STATE after
+   * some of its writes) or be carried into the state the next block's check then refuses.
+   */
+  #request<T>(f: () => T): T {
+    return yumaOnly(() => {
+      if (!this.#owned && this.#exposed) checkHeldChainState(this.#state);
+      return f();
+    });
+  }
+
   /** `add_stake` (or `add_stake_limit` with `limitPrice`): buys alpha for a coldkey on a hotkey; all or nothing. */
   addStake(req: AddStakeRequest): AddStakeResult {
-    return yumaOnly(() => addStake(this.#state, req));
+    return this.#request(() => addStake(this.#state, req));
   }
 
   /** `remove_stake` (or `remove_stake_limit`): sells a coldkey's alpha for TAO; all or nothing. */
   removeStake(req: RemoveStakeRequest): RemoveStakeResult {
-    return yumaOnly(() => removeStake(this.#state, req));
+    return this.#request(() => removeStake(this.#state, req));
   }
 
   /**
@@ -207,12 +219,12 @@ export class Chain {
    * destroyed, the hotkey gets the next UID or replaces the prune candidate. The subnet must model registration.
    */
   registerNeuron(req: RegisterRequest): RegisterResult {
-    return yumaOnly(() => registerNeuron(this.#state, req));
+    return this.#request(() => registerNeuron(this.#state, req));
   }
 
   /** `set_weights` / `set_mechanism_weights` from a registered hotkey (a permit needed beyond a self-weight). */
   setWeights(req: SetWeightsRequest): void {
-    yumaOnly(() => setWeights(this.#state, req));
+    this.#request(() => setWeights(this.#state, req));
   }
 
   /**
@@ -220,17 +232,17 @@ export class Chain {
    * for root stake by its claim type (default `Swap`); all or nothing.
    */
   claimRoot(req: ClaimRootRequest): RootClaimPayout[] {
-    return yumaOnly(() => claimRoot(this.#state, req));
+    return this.#request(() => claimRoot(this.#state, req));
   }
 
   /** `set_root_claim_type`: `'Swap'`, `'Keep'` or `{ keepSubnets: [netuids] }` for the coldkey's future claims. */
   setRootClaimType(req: { coldkey: string; type: RootClaimType }): void {
-    yumaOnly(() => setRootClaimType(this.#state, req));
+    this.#request(() => setRootClaimType(this.#state, req));
   }
 
   /** `sudo_set_root_claim_threshold`: claims below `threshold` alpha rao (≤ 10 000 000) wait on the subnet. */
   setRootClaimThreshold(req: { netuid: number; threshold: bigint }): void {
-    yumaOnly(() => setRootClaimThreshold(this.#state, req));
+    this.#request(() => setRootClaimThreshold(this.#state, req));
   }
 
   /** Steps `blocks` blocks (a whole number in [0, MAX_RUN_BLOCKS]) and returns their reports. */
