@@ -8,12 +8,12 @@ import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { expectYumaError, yumaCode } from './helpers/errors.js';
 import { boom } from './helpers/hostile.js';
-import { twoNeuronChain } from './helpers/state.js';
+import { chainText, expectStepsAsTwin, twoNeuronChain } from './helpers/state.js';
 
 const engine = createEngineSync();
 
 const chain = (): Chain => twoNeuronChain(engine);
-const text = (c: Chain) => JSON.stringify(chainStateToJSON(c.state));
+const text = chainText;
 
 describe('Chain refuses bad input with a YumaError and changes nothing', () => {
   it('new Chain refuses what is not a chain state (it kept it, and the first step threw TypeError)', () => {
@@ -318,9 +318,7 @@ describe('Chain.step is all or nothing', () => {
       s.subnets.delete(3);
       Object.assign(s.subnets.get(1)!, savedSubnet);
       expect(text(c)).toBe(before);
-      const twin = Chain.fromJSON(JSON.parse(before), { engine });
-      expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
-      expect(text(c)).toBe(text(twin));
+      expectStepsAsTwin(c, before, engine);
     });
   }
 
@@ -432,9 +430,7 @@ describe('Chain.step is all or nothing', () => {
       expect(c.block).toBe(block);
       undo();
       expect(text(c)).toBe(before);
-      const twin = Chain.fromJSON(JSON.parse(before), { engine });
-      expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
-      expect(text(c)).toBe(text(twin));
+      expectStepsAsTwin(c, before, engine);
     });
   }
 

@@ -9,10 +9,10 @@ import { Chain, chainStateFromJSON, chainStateToJSON } from '../src/chain/index.
 import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { yumaCode } from './helpers/errors.js';
-import { twoNeuronChain } from './helpers/state.js';
+import { chainText, expectStepsAsTwin, twoNeuronChain } from './helpers/state.js';
 
 const engine = createEngineSync();
-const text = (c: Chain) => JSON.stringify(chainStateToJSON(c.state));
+const text = chainText;
 
 /** A chain stepped past its first epochs with stake on it, its state held by the test (checked before every block). */
 function running(): Chain {
@@ -146,9 +146,7 @@ describe('a held chain state with getters or Proxies is refused before the block
       undo();
       expect(c.block).toBe(block);
       expect(text(c)).toBe(before);
-      const twin = Chain.fromJSON(JSON.parse(before), { engine });
-      expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
-      expect(text(c)).toBe(text(twin));
+      expectStepsAsTwin(c, before, engine);
     });
   }
 
@@ -181,9 +179,7 @@ describe('a held chain state with getters or Proxies is refused before the block
     expect(yumaCode(() => c.step())).toBe('E_RANGE');
     c.state.hotkeys.get('m')!.delegateTake = undefined;
     expect(text(c)).toBe(before);
-    const twin = Chain.fromJSON(JSON.parse(before), { engine });
-    expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
-    expect(text(c)).toBe(text(twin));
+    expectStepsAsTwin(c, before, engine);
   });
 });
 
@@ -232,9 +228,7 @@ describe('entries written into the state\'s indexed maps past their own set and 
     expect(text(c)).toBe(before);
     old.value = value;
     mapSet.call(c.state.stakePools, 'v/1', old);
-    const twin = Chain.fromJSON(JSON.parse(before), { engine });
-    expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
-    expect(text(c)).toBe(text(twin));
+    expectStepsAsTwin(c, before, engine);
   });
 
   it('a stake pool deleted through Map.prototype.delete (its index kept it, then given the value \'x\'): step is E_STATE before the block, the block number as before; put back, the chain steps on as a twin', () => {
@@ -250,9 +244,7 @@ describe('entries written into the state\'s indexed maps past their own set and 
     old.value = value;
     mapSet.call(c.state.stakePools, 'v/1', old);
     expect(text(c)).toBe(before);
-    const twin = Chain.fromJSON(JSON.parse(before), { engine });
-    expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
-    expect(text(c)).toBe(text(twin));
+    expectStepsAsTwin(c, before, engine);
   });
 
   it('a hotkey record replaced by an equal one through Map.prototype.set (the epochs\' kept lookups held the old one, then given the delegate take \'x\'): the blocks read the new record and step as a twin\'s (they read the old one and threw a SyntaxError)', () => {

@@ -1,6 +1,7 @@
 import { Subnet, type SubnetOptions } from '../../src/subnet/index.js';
 import type { Pool } from '../../src/dtao/index.js';
-import { Chain, newChainState, newSubnet, type ChainOptions } from '../../src/chain/index.js';
+import { expect } from 'vitest';
+import { Chain, chainStateToJSON, newChainState, newSubnet, type ChainOptions } from '../../src/chain/index.js';
 import { RAO } from '../../src/units.js';
 
 /** The bad-input tests' subnet: 4 slots, hotkeys a, b, c, two stakes, one weight row, one epoch run. */
@@ -50,4 +51,14 @@ export function subnetState(s: Subnet): string {
 /** Everything a Pool shows about itself. */
 export function poolState(p: Pool): string {
   return snapshotText({ reserves: p.reserves(), weights: p.weights(), config: p.config(), price: p.price() });
+}
+
+/** A chain's state as JSON text: what the chain tests compare before and after. */
+export const chainText = (c: Chain): string => JSON.stringify(chainStateToJSON(c.state));
+
+/** `c` steps on exactly as a twin loaded from `before` (a state's text) does: four blocks' minted TAO, then the states. */
+export function expectStepsAsTwin(c: Chain, before: string, engine: ChainOptions['engine']): void {
+  const twin = Chain.fromJSON(JSON.parse(before), { engine });
+  expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
+  expect(chainText(c)).toBe(chainText(twin));
 }
