@@ -8,7 +8,7 @@ import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { expectYumaError, yumaCode } from './helpers/errors.js';
 import { boom } from './helpers/hostile.js';
-import { chainText, expectStepsAsTwin, twoNeuronChain } from './helpers/state.js';
+import { chainText, expectStepsAsTwin, swap, twoNeuronChain } from './helpers/state.js';
 
 const engine = createEngineSync();
 
@@ -322,15 +322,6 @@ describe('Chain.step is all or nothing', () => {
     });
   }
 
-  /** Sets `obj[key]` to `value` and returns what puts the old value back. */
-  const swap = (obj: object, key: string, value: unknown) => {
-    const o = obj as Record<string, unknown>;
-    const old = o[key];
-    o[key] = value;
-    return () => {
-      o[key] = old;
-    };
-  };
   const pool = (c: Chain) => c.state.stakePools.get('v/1')!;
   /** A Map whose own forEach and iterators skip every entry: what the check must not rely on. */
   class Hiding<K, V> extends Map<K, V> {

@@ -9,7 +9,7 @@ import { Chain, chainStateFromJSON, chainStateToJSON } from '../src/chain/index.
 import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { yumaCode } from './helpers/errors.js';
-import { chainText, expectStepsAsTwin, twoNeuronChain } from './helpers/state.js';
+import { chainText, expectStepsAsTwin, swap, twoNeuronChain } from './helpers/state.js';
 
 const engine = createEngineSync();
 const text = chainText;
@@ -50,16 +50,6 @@ const ficklyProxied = <T extends object>(o: T, key: string, later: unknown): T =
   return new Proxy({ ...o }, {
     get: (t, k, r) => (k === key && reads++ > 0 ? later : Reflect.get(t, k, r)),
   });
-};
-
-/** Sets `obj[key]` to `value`, returns what puts the old value back. */
-const swap = (obj: object, key: string, value: unknown) => {
-  const o = obj as Record<string, unknown>;
-  const old = o[key];
-  o[key] = value;
-  return () => {
-    o[key] = old;
-  };
 };
 
 /** Sets `map.get(key)` to `value`, returns what puts the old entry back. */

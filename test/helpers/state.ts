@@ -62,3 +62,13 @@ export function expectStepsAsTwin(c: Chain, before: string, engine: ChainOptions
   expect(c.run(4).map((r) => r.taoMinted)).toEqual(twin.run(4).map((r) => r.taoMinted));
   expect(chainText(c)).toBe(chainText(twin));
 }
+
+/** Sets `obj[key]` to `value`; returns what puts the old value back. */
+export function swap(obj: object, key: string, value: unknown): () => void {
+  const o = obj as Record<string, unknown>;
+  const old = o[key];
+  o[key] = value;
+  return () => {
+    o[key] = old;
+  };
+}
