@@ -1,4 +1,4 @@
-import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -322,5 +322,103 @@ describe('output paths are checked before a command runs, and nothing is written
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(join(d, 'r.json'), 'utf8')).config.subnets).toBe(1);
     expect(readFileSync(join(d, 'c.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+});
+
+describe('-h and --help on every command print that command\'s usage and exit 0', () => {
+  for (const cmd of ['simulate', 'epoch', 'bench', 'cases', 'diverge']) {
+    for (const flag of ['-h', '--help']) {
+      it(`${cmd} ${flag}: its usage on stdout, nothing on stderr, exit 0 (-h was an unknown option, exit 2)`, () => {
+        const r = cli([cmd, flag]);
+        expect(r.code).toBe(0);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toMatch(new RegExp(`^Usage: yuma-wasm ${cmd} `));
+        expect(r.stdout).toContain('--help');
+      });
+    }
+    it(`${cmd} with a bad option and -h after it prints the usage (exit 0), not the bad option's error`, () => {
+      const r = cli([cmd, '--no-such-flag', 'x', '-h']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(new RegExp(`^Usage: yuma-wasm ${cmd} `));
+    });
+  }
+
+  it("epoch -- -h reads '-h' as the input file's name (after --, nothing is an option)", () => {
+    const r = cli(['epoch', '--', '-h']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("cannot read epoch input '-h': no such file");
+  });
+});
+
+describe('yuma-wasm epoch: a file of the wrong shape is named in the error', () => {
+  const write = (text: string) => {
+    const f = join(dir, `shape-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(f, text);
+    return f;
+  };
+  for (const [what, text, why] of [
+    ['a JSON array', '[1, 2]', 'the epoch file must hold a JSON object'],
+    ['a number', '7', 'the epoch file must hold a JSON object'],
+    ['an unknown field beside input', '{"input": {}, "extra": 1}', "unknown field 'extra' beside 'input'"],
+    ['input that is an array', '{"input": []}', 'input must be an object'],
+  ] as const) {
+    it(`${what}: one line naming the file and what is wrong, exit 2 (the file was not named)`, () => {
+      const f = write(text);
+      const r = cli(['epoch', f]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n')[0].startsWith(`yuma-wasm: epoch input '${f}': ${why}`)).toBe(true);
+      expect(r.stderr.split('\n')[1]).toBe("Run 'yuma-wasm epoch --help' for usage.");
+    });
+  }
+});
+
+describe('yuma-wasm epoch: "mode" and "path" beside input are one of their choices, null refused', () => {
+  const write = (wrapper: Record<string, unknown>) => {
+    const f = join(dir, `mode-${Math.random().toString(36).slice(2)}.json`);
+    const input = JSON.parse(readFileSync(epochFile([0, 65535, 65535, 0]), 'utf8')) as unknown;
+    writeFileSync(f, JSON.stringify({ input, ...wrapper }));
+    return f;
+  };
+  for (const [field, value, shown] of [
+    ['mode', null, 'null'],
+    ['mode', 'banana', '"banana"'],
+    ['mode', 1, '1'],
+    ['path', null, 'null'],
+    ['path', 'dense ', '"dense "'],
+  ] as const) {
+    it(`"${field}": ${JSON.stringify(value)} exits 2 naming the file, the field and its choices${value === null ? ' (null ran the default without a word)' : ''}`, () => {
+      const f = write({ [field]: value });
+      const r = cli(['epoch', f]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      const choices = field === 'mode' ? '"fixed" or "float"' : '"sparse" or "dense"';
+      expect(r.stderr.split('\n')[0]).toBe(`yuma-wasm: epoch input '${f}': ${field} must be ${choices} (got ${shown}); leave it out for the default`);
+    });
+  }
+  it('"mode": "float" and "path": "dense" are accepted: the same output as the flags --mode float --path dense', () => {
+    const f = write({ mode: 'float', path: 'dense' });
+    const plain = write({});
+    const a = cli(['epoch', f]);
+    const b = cli(['epoch', plain, '--mode', 'float', '--path', 'dense']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+  });
+});
+
+describe('an output file that exists but cannot be written is refused before the run', () => {
+  // root may write any file whatever its mode, so this can only be seen as another user
+  it.skipIf(process.getuid?.() === 0)('simulate --out <a read-only file> exits 2 at once, the file unchanged (the whole run went first, then the write failed)', () => {
+    const d = mkdtempSync(join(dir, 'ro-'));
+    const f = join(d, 'ro.json');
+    writeFileSync(f, 'old');
+    chmodSync(f, 0o444);
+    const r = cli(['simulate', '--blocks', '2', '--subnets', '1', '--uids', '2', '--subnet1-uids', '0', '--out', f]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`yuma-wasm: cannot write report '${f}': permission denied\nRun 'yuma-wasm simulate --help' for usage.\n`);
+    expect(readFileSync(f, 'utf8')).toBe('old');
   });
 });

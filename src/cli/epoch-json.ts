@@ -26,7 +26,14 @@ export function decodeEpochFile(json: unknown): EpochFile {
   if (obj.input === null || typeof obj.input !== 'object' || Array.isArray(obj.input)) throw new UsageError('input must be an object');
   const out: EpochFile = { input: obj.input as EpochInputLike };
   if (obj.hyper !== undefined) out.hyper = obj.hyper as Partial<Hyperparams>;
-  if (obj.mode !== undefined) out.mode = obj.mode as EpochFile['mode'];
-  if (obj.path !== undefined) out.path = obj.path as EpochFile['path'];
+  // null is refused as any other value outside the choices: read as "absent", a file saying "mode": null would
+  // run fixed without a word, where its writer may have meant anything
+  if (obj.mode !== undefined) out.mode = choice(obj.mode, 'mode', ['fixed', 'float'] as const);
+  if (obj.path !== undefined) out.path = choice(obj.path, 'path', ['sparse', 'dense'] as const);
   return out;
+}
+
+function choice<T extends string>(v: unknown, field: string, choices: readonly T[]): T {
+  if (typeof v === 'string' && (choices as readonly string[]).includes(v)) return v as T;
+  throw new UsageError(`${field} must be ${choices.map((c) => `"${c}"`).join(' or ')} (got ${v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? typeof v}); leave it out for the default`);
 }

@@ -72,6 +72,14 @@ function utf8(bytes: Buffer): string {
 export function outputProblem(path: string): string | null {
   try {
     if (statSync(path).isDirectory()) return 'it is a directory';
+    // a file already there is replaced: it must be writable itself (the directory's permission does not say so)
+    try {
+      accessSync(path, constants.W_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (e as Error).message;
+    }
+    return null;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') return 'no such directory';

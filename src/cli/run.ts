@@ -94,8 +94,12 @@ const BENCH_FLAGS: Record<string, FlagSpec> = {
 
 /** A sub-command's arguments, or null once it has printed its usage for --help. */
 function argsOrHelp(argv: string[], io: CliIo, command: string, flags: Record<string, FlagSpec>, synopsis: string, more = ''): ParsedArgs | null {
-  const args = parseArgs(argv, flags, command);
-  if (!args.flags.help) return args;
+  // `-h` or `--help` anywhere before `--` asks for the usage, whatever else the line holds: it is what someone tries
+  // when the rest of the line is what they could not get right
+  const end = argv.indexOf('--');
+  const asked = (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '-h' || a === '--help');
+  const args = asked ? null : parseArgs(argv, flags, command);
+  if (args !== null && !args.flags.help) return args;
   io.stdout.write(`Usage: ${NAME} ${command} ${synopsis}\n\nOptions:\n${describeFlags(flags)}\n${more}`);
   return null;
 }
@@ -244,7 +248,14 @@ the chain stores them, prints what it assumed on stderr, and adds a "metagraph" 
   if (typeof flags.metagraph === 'string') return metagraphEpoch(flags, positionals, io);
   if (flags['last-step'] !== undefined || flags.emission !== undefined) throw new UsageError('--last-step and --emission go with --metagraph');
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'epoch needs an input file: yuma-wasm epoch <input.json>' : 'epoch takes exactly one input file');
-  const file = decodeEpochFile(readJson(io, positionals[0], 'epoch input', epochFileMoney));
+  let file;
+  try {
+    file = decodeEpochFile(readJson(io, positionals[0], 'epoch input', epochFileMoney));
+  } catch (e) {
+    // readJson's own messages name the file already; the shape's do not
+    if (e instanceof UsageError && !e.message.startsWith('epoch input ')) throw new UsageError(`epoch input '${positionals[0]}': ${e.message}`);
+    throw e;
+  }
   const mode = (flags.mode as 'fixed' | 'float' | undefined) ?? file.mode ?? 'fixed';
   const path = (flags.path as 'sparse' | 'dense' | undefined) ?? file.path ?? 'sparse';
   const engine = io.createEngine();
