@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromMetagraph, type MetagraphLike } from '../src/metagraph/from-metagraph.js';
 import { expectYumaError } from './helpers/errors.js';
+import { YumaError } from '../src/errors.js';
 
 const dump = (more: Partial<MetagraphLike> = {}): MetagraphLike => ({
   block: 1000,
@@ -92,4 +93,46 @@ describe('fromMetagraph: TAO amounts finer than a rao', () => {
     expect(mg.input.stake).toEqual([1_547_863_845_838_995n, 1n, 3_000_000_000n]);
     expect(mg.assumptions.some((a) => a.includes('decimals'))).toBe(false);
   });
+});
+
+describe('fromMetagraph: a dump refused for a per-UID list or a matrix row builds no n² matrix first', () => {
+  /** The Uint16Arrays of at least `min` entries `f` allocates (the global constructor counted while it runs). */
+  function bigU16Allocations(f: () => void, min: number): number[] {
+    const Real = globalThis.Uint16Array;
+    const sizes: number[] = [];
+    class Counting extends Real {
+      constructor(...args: unknown[]) {
+        super(...(args as [number]));
+        if (typeof args[0] === 'number' && args[0] >= min) sizes.push(args[0]);
+      }
+    }
+    globalThis.Uint16Array = Counting as unknown as Uint16ArrayConstructor;
+    try {
+      f();
+    } finally {
+      globalThis.Uint16Array = Real;
+    }
+    return sizes;
+  }
+  const n = 4096;
+  const S = new Array<number>(n).fill(1);
+  const ones = new Array<number>(n).fill(1);
+  const full = { block: 1000, S, last_update: ones, block_at_registration: ones, validator_permit: ones, last_step: 990 };
+
+  it('the counting constructor sees the two 4096² matrices of a sound 4096-UID dump (so the cases below can fail)', () => {
+    expect(bigU16Allocations(() => fromMetagraph(full), n * n)).toEqual([n * n, n * n]);
+  });
+
+  for (const [what, more] of [
+    ['last_update missing', { last_update: undefined }],
+    ['block_at_registration of 4095 entries', { block_at_registration: ones.slice(1) }],
+    ['validator_permit holding a 2', { validator_permit: [...ones.slice(1), 2] }],
+    ['W of 4095 rows', { W: new Array(n - 1).fill([]) }],
+    ['B with a row listing a uid past n', { B: [[[n, 1]], ...new Array(n - 1).fill([])] }],
+  ] as const) {
+    it(`4096 UIDs, ${what}: a YumaError, and no 4096² Uint16Array was allocated (one or two of 32 MiB each were)`, () => {
+      const sizes = bigU16Allocations(() => expect(() => fromMetagraph({ ...full, ...more } as MetagraphLike)).toThrow(YumaError), n * n);
+      expect(sizes).toEqual([]);
+    });
+  }
 });

@@ -241,12 +241,24 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
   const tempo = toInt(mg.tempo ?? 360, 'tempo', 0, 65535);
   if (mg.tempo === undefined) notes.push('tempo not given: used 360 (the chain default).');
 
+  // the per-UID lists first: a metagraph missing one is refused before the n² matrices below are built
+  const lastUpdate = list(mg.last_update, 'last_update', n).map((x, i) => toU64(x, `last_update[${i}]`));
+  const blockAtRegistration = list(mg.block_at_registration, 'block_at_registration', n).map((x, i) => toU64(x, `block_at_registration[${i}]`));
+  const validatorPermit = list(mg.validator_permit, 'validator_permit', n).map((x, i) => {
+    if (typeof x === 'boolean') return x;
+    if (x === 0 || x === 1) return x === 1;
+    throw new YumaError('E_ARG', `validator_permit[${i}] must be true/false or 0/1 (got ${show(x)})`);
+  });
+
   const wField = pick(mg, ['W', 'weights']);
+  const wRows = wField ? denseRows(wField[1], wField[0], n) : null;
+  const bField = pick(mg, ['B', 'bonds']);
+  const bRows = bField ? denseRows(bField[1], bField[0], n) : null;
   const weights = new Uint16Array(n * n);
-  if (!wField) {
+  if (!wField || wRows === null) {
     notes.push('no weights (W) given: every row is empty, so nobody is paid for serving. Sync the metagraph with lite=False.');
   } else {
-    const rows = denseRows(wField[1], wField[0], n);
+    const rows = wRows;
     const u16 = looksU16(rows);
     rows.forEach((r, i) => {
       if (u16) r.forEach((x, j) => void toInt(x, `${wField[0]}[${i}][${j}]`, 0, 65535));
@@ -263,12 +275,11 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
     );
   }
 
-  const bField = pick(mg, ['B', 'bonds']);
   const bonds = new Uint16Array(n * n);
-  if (!bField) {
+  if (!bField || bRows === null) {
     notes.push('no bonds (B) given: the epoch starts from empty bonds, so dividends follow this epoch alone.');
   } else {
-    const rows = denseRows(bField[1], bField[0], n);
+    const rows = bRows;
     const u16 = looksU16(rows) || rows.every((r) => r.every((x) => x === 0));
     rows.forEach((r, i) =>
       r.forEach((x, j) => {
@@ -277,14 +288,6 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
     );
     if (!u16) notes.push(`${bField[0]} read as fractions of 65535 and rounded to u16.`);
   }
-
-  const lastUpdate = list(mg.last_update, 'last_update', n).map((x, i) => toU64(x, `last_update[${i}]`));
-  const blockAtRegistration = list(mg.block_at_registration, 'block_at_registration', n).map((x, i) => toU64(x, `block_at_registration[${i}]`));
-  const validatorPermit = list(mg.validator_permit, 'validator_permit', n).map((x, i) => {
-    if (typeof x === 'boolean') return x;
-    if (x === 0 || x === 1) return x === 1;
-    throw new YumaError('E_ARG', `validator_permit[${i}] must be true/false or 0/1 (got ${show(x)})`);
-  });
 
   let lastStepBlock: bigint;
   if (opts.lastStepBlock !== undefined) lastStepBlock = toU64(opts.lastStepBlock, 'lastStepBlock');
