@@ -177,6 +177,16 @@ describe("Network.run with a callback that changes the network's chain", () => {
       n.chain.addStake({ coldkey: 'outsider', hotkey, netuid: 1, tao: 10n ** 9n });
     }],
     ['onProgress', 'moves its block (state.block += 5n)', (n: Network): void => void (n.chain.state.block += 5n)],
+    // requests that move no money and no block: the O(1) check of the totals did not see them
+    ['onEpoch', 'sets weights on it (chain.setWeights from a validator with a permit)', (n: Network): void => {
+      const t = n.chain.state.subnets.get(1)!.neurons;
+      const v = [...t.validatorPermit.subarray(0, t.size)].indexOf(1);
+      // the first epoch grants the permits: weights from the epochs after it
+      if (v < 0) return;
+      n.chain.setWeights({ hotkey: t.hotkey(v), netuid: 1, uids: [t.size - 1], values: [65535] });
+    }],
+    ['onProgress', "sets a coldkey's root claim type (chain.setRootClaimType)", (n: Network): void => n.chain.setRootClaimType({ coldkey: 'outsider', type: 'Keep' })],
+    ['onEpoch', "sets a subnet's root claim threshold (chain.setRootClaimThreshold)", (n: Network): void => n.chain.setRootClaimThreshold({ netuid: 1, threshold: 5n })],
   ] as const)("a %s that %s ends the run with E_CALLBACK and the network is as built (the run went on and its report no longer matched its chain)", (name, _, change) => {
     const n = fresh();
     const stateBefore = JSON.stringify(n.chain.toJSON());

@@ -21,6 +21,12 @@ import { U64_MAX } from '../units.js';
  * throws, so its blocks are neither checked first nor copied.
  */
 export let ownChain: (chain: Chain) => void;
+/**
+ * How many requests (`addStake`, `setWeights`, `registerNeuron`, `claimRoot`, `setRootClaimType`, …) the chain has
+ * carried out: the simulator's callbacks must not make any, and one that leaves the money and the block as they were
+ * (a weight row, a claim type) is seen here in O(1).
+ */
+export let chainRequests: (chain: Chain) => number;
 
 /** Options of `new Chain(state, opts)`. */
 export interface ChainOptions {
@@ -76,6 +82,8 @@ export class Chain {
   #exposed = false;
   /** The simulator's chain (`ownChain`). */
   #owned = false;
+  /** Requests carried out (`chainRequests`). */
+  #requests = 0;
   /** Whether a block must be undoable: an engine of the caller's may throw in the middle of one. */
   readonly #undoable: boolean;
   private readonly engine: EpochEngineLike;
@@ -182,6 +190,7 @@ export class Chain {
     ownChain = (chain) => {
       chain.#owned = true;
     };
+    chainRequests = (chain) => chain.#requests;
     ownStateChain = (state, opts) => {
       Chain.#ownState = true;
       try {
@@ -200,7 +209,9 @@ export class Chain {
   #request<T>(f: () => T): T {
     return yumaOnly(() => {
       if (!this.#owned && this.#exposed) checkHeldChainState(this.#state);
-      return f();
+      const out = f();
+      this.#requests++;
+      return out;
     });
   }
 

@@ -3,7 +3,7 @@ import { describe } from '../validation/describe.js';
 import type { EpochOutput, MechanismEpochOutput } from '../epoch/types.js';
 import { activityCutoffFromFactor } from '../epoch/types.js';
 import { resolveHyper } from '../epoch/prepare.js';
-import { Chain, ownChain } from '../chain/index.js';
+import { Chain, chainRequests, ownChain } from '../chain/index.js';
 import { replaceState } from '../chain/state.js';
 import { type BlockReport, type EpochReport, blockTerms, rootAlphaPaidTotal, shouldRunEpoch, uidPools } from '../chain/block.js';
 import { stakeToColdkey } from '../chain/swap.js';
@@ -87,24 +87,24 @@ function denseBondRows(table: SubnetNeurons, count: number): Uint16Array[] {
  * What a hook must leave as it found it: the block and the chain's money totals. A hook runs inside a block's books,
  * so a block it steps or a stake it moves would be missing from the report (read in O(1), whatever the network's size).
  */
-function chainMark(s: ChainState): unknown[] {
-  return [s.block, s.totalIssuance, s.balancesTotalIssuance, s.totalStake, s.subnets.size, s.stakePools.size, s.hotkeys.size];
+function chainMark(chain: Chain, s: ChainState): unknown[] {
+  return [s.block, s.totalIssuance, s.balancesTotalIssuance, s.totalStake, s.subnets.size, s.stakePools.size, s.hotkeys.size, chainRequests(chain)];
 }
 
 /**
  * Runs a caller's hook; what it throws becomes `E_CALLBACK` with that error as its `cause`, and so does a change it
  * made to the network's chain (`state`).
  */
-function callHook(name: string, f: () => void, state: ChainState): void {
-  const before = chainMark(state);
+function callHook(name: string, f: () => void, chain: Chain, state: ChainState): void {
+  const before = chainMark(chain, state);
   try {
     f();
   } catch (e) {
     throw new YumaError('E_CALLBACK', `the run's ${name} callback threw (its error is this error's cause); the run was undone`, { cause: e });
   }
-  const after = chainMark(state);
+  const after = chainMark(chain, state);
   if (after.some((x, i) => x !== before[i])) {
-    throw new YumaError('E_CALLBACK', `the run's ${name} callback changed the network's chain (a block, a stake or a registration the report would miss); the run was undone`);
+    throw new YumaError('E_CALLBACK', `the run's ${name} callback changed the network's chain (a block, a stake, a registration or another request such as setWeights the report would miss); the run was undone`);
   }
 }
 
@@ -354,7 +354,7 @@ export class Network {
     // the caller's hooks run inside a block's books: what they throw ends the run (E_CALLBACK, their error as its
     // cause), and any refusal undoes the whole run, so the network is as built and can run again
     const state = this.chain.state;
-    const hook = onEpoch && ((netuid: number, block: number, out: EpochOutput) => callHook('onEpoch', () => onEpoch(netuid, block, out), state));
+    const hook = onEpoch && ((netuid: number, block: number, out: EpochOutput) => callHook('onEpoch', () => onEpoch(netuid, block, out), this.chain, state));
     try {
       for (let k = 0; k < total; k++) {
         for (const q of swaps) {
@@ -367,7 +367,7 @@ export class Network {
         this.trade();
         this.registrations();
         if (k % every === 0 || k === total - 1) this.sample(report, block);
-        if (onProgress && ((k + 1) % progressStep === 0 || k === total - 1)) callHook('onProgress', () => onProgress(k + 1, total), state);
+        if (onProgress && ((k + 1) % progressStep === 0 || k === total - 1)) callHook('onProgress', () => onProgress(k + 1, total), this.chain, state);
       }
     } catch (e) {
       this.rebuild();
