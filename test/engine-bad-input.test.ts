@@ -67,6 +67,18 @@ describe('engine options are checked, not ignored', () => {
     expect(yumaCode(() => engine.epoch(new (class { n = 0 })() as never))).toBe('E_ARG');
   });
 
+  it('refuses a Symbol key or a non-enumerable unknown key in options, hyper, input and createEngineSync options (they were ignored, as Object.keys skips them)', () => {
+    const hidden = (o: object, key: string) => Object.defineProperty({ ...o }, key, { value: 1, enumerable: false });
+    expect(yumaCode(() => engine.epoch(input(), {}, { [Symbol('mode')]: 'float' } as never))).toBe('E_ARG');
+    expect(yumaCode(() => engine.epoch(input(), { [Symbol('kappa')]: 3 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => engine.epoch({ ...input(), [Symbol('ownerUid')]: 1 } as never))).toBe('E_ARG');
+    expect(yumaCode(() => engine.epoch(input(), hidden({}, 'kapa') as never))).toBe('E_ARG');
+    expect(yumaCode(() => engine.epoch(input(), {}, hidden({}, 'mod') as never))).toBe('E_ARG');
+    expect(yumaCode(() => createEngineSync({ [Symbol('threads')]: 2 } as never))).toBe('E_ARG');
+    // a non-enumerable key the options know is read like any other
+    expect(plain(engine.epoch(input(), Object.defineProperty({}, 'kappa', { value: 40000, enumerable: false }) as never))).toEqual(plain(engine.epoch(input(), { kappa: 40000 })));
+  });
+
   it('reads null and undefined options as "none given"', () => {
     expect(plain(engine.epoch(input(), null, null))).toEqual(plain(engine.epoch(input())));
   });

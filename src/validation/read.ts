@@ -94,7 +94,9 @@ export function readOptions<K extends string>(
     if (!isPlainObject(value) || Array.isArray(value)) {
       throw new YumaError('E_ARG', `${where} must be a plain object (got ${describe(value)})`);
     }
-    for (const key of Object.keys(value)) {
+    // every own key, not only the enumerable string ones: a Symbol or non-enumerable key is a setting no one reads
+    for (const key of Reflect.ownKeys(value)) {
+      if (typeof key === 'symbol') throw new YumaError('E_ARG', `${where} has a Symbol key (${String(key)}); options are named by strings (known: ${keys.join(', ')})`);
       if (!(keys as readonly string[]).includes(key)) {
         throw new YumaError('E_ARG', `${where}.${keyText(key)} is not known (known: ${keys.join(', ')})`);
       }
