@@ -116,6 +116,8 @@ export function runYumaSimCase(c: YumaSimCase, version: YumaVersion, options: Ca
   const f32 = o.precision === 'f32';
   const dividendsPer1000Tao = validators.map((_, i) => epochs.map((r, e) => dividend(stakes[e][i], r.validatorRewardNormalized[i], config, f32)));
   const totalDividends = dividendsPer1000Tao.map((d) => d.reduce((a, b) => a + b, 0));
+  const over = totalDividends.findIndex((t) => !Number.isFinite(t));
+  if (over >= 0) throw new YumaError('E_RANGE', `validator ${over}'s total dividend over ${epochs.length} epochs overflows float64 (config.totalEpochEmission ${show(config.totalEpochEmission)})`);
   const run: CaseRun = { version: v, config, epochs, dividendsPer1000Tao, totalDividends };
   // What the charts and the summary show of this run: copies made now, so neither the caller's case nor the
   // returned run (both theirs to change) can put other values, or markup, into them later.
@@ -192,9 +194,20 @@ export function dividendPer1000Tao(stake: number, rewardNormalized: number, cfg:
 
 function dividend(stake: number, rewardNormalized: number, cfg: YumaConfig, f32: boolean): number {
   const q = f32 ? Math.fround : (x: number) => x;
+  for (const k of ['totalSubnetStake', 'totalEpochEmission'] as const) {
+    if (!Number.isFinite(q(cfg[k]))) throw new YumaError('E_RANGE', `config.${k} (${show(cfg[k])}) is beyond float32's range: precision 'f32' reads it as Infinity`);
+  }
   const units = q(q(q(stake) * q(cfg.totalSubnetStake)) / 1000);
   const emission = q(q(q(cfg.validatorEmissionRatio) * rewardNormalized) * q(cfg.totalEpochEmission));
-  return units > 1e-6 ? emission / units : 0;
+  const d = units > 1e-6 ? emission / units : 0;
+  // the simulator's floats would carry inf or nan into its totals; a dividend is a finite number here, or refused
+  if (!Number.isFinite(d)) {
+    throw new YumaError(
+      'E_RANGE',
+      `the dividend per 1,000 TAO overflows ${f32 ? 'float32' : 'float64'} (totalEpochEmission ${show(cfg.totalEpochEmission)}, totalSubnetStake ${show(cfg.totalSubnetStake)}, stake ${show(stake)})`,
+    );
+  }
+  return d;
 }
 
 /** The simulator's table layout: validators as "Validator A", "Validator B", … */
