@@ -28,13 +28,16 @@ describe('blockEmission (chain get_block_emission_for_issuance)', () => {
     expect(alphaBlockEmission(1_000_000_000_000n)).toBe(RAO);
   });
 
-  it('log2 (I96F32, the one blockEmission runs) matches the crate on exact powers and known values', () => {
+  it('log2 (I96F32, the one blockEmission runs): exact on powers of two, other values truncated to 32 fractional bits, null at 0', () => {
     const one = 1n << 32n;
     expect(log2(I96F32, one)).toBe(0n);
     expect(log2(I96F32, 8n * one)).toBe(3n * one);
     expect(log2(I96F32, one / 2n)).toBe(-one);
-    // log2(3) = 1.5849625007; the bitwise algorithm truncates to 32 fractional bits
-    expect(Number(log2(I96F32, 3n * one)!) / 2 ** 32).toBeCloseTo(Math.log2(3), 8);
+    // ⌊log2(x)·2^32⌋ from 60-digit decimal logarithms: the bitwise algorithm truncates, so these are its bits exactly
+    // (log2(3) = 1.58496250072115618145…; the test had only compared it with Math.log2 to 8 digits)
+    for (const [x, bits] of [[3n, 6807362105n], [5n, 9972605231n], [7n, 12057497578n], [10n, 14267572527n], [1000n, 42802717581n]] as const) {
+      expect(log2(I96F32, x * one), `log2(${x})`).toBe(bits);
+    }
     expect(log2(I96F32, 0n)).toBeNull();
   });
 
