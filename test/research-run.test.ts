@@ -201,6 +201,54 @@ describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
     for (let e = 1; e < E; e++) expectSameBits(run.epoch(c.flat[e], c.stakes[e]), ref[e], `epoch ${e} after refusals`);
   });
 
+  it('rows of 16 or more (normalisation reads the next row while it divides this one): a NaN, ±∞ or negative weight in the first, a middle or the last row, in each group of four of its 16-entry step, its 4-entry step or its single entries, is refused (named by index) through weightsInput() and a copied array, and the next epoch still gives simulateCase bits', () => {
+    // 22 servers: one 16-entry step, one group of four, two single entries.
+    const V2 = 5;
+    const M2 = 22;
+    const rng = new Rng(31);
+    const flat = Array.from({ length: 3 }, () => Float64Array.from({ length: V2 * M2 }, () => (rng.next() < 0.8 ? Math.round(rng.next() * 65535) : 0)));
+    const stakes = Array.from({ length: 3 }, () => Float64Array.from({ length: V2 }, () => 1 + Math.round(rng.next() * 1e4)));
+    const rows = (f: Float64Array) => Array.from({ length: V2 }, (_, v) => f.subarray(v * M2, (v + 1) * M2));
+    for (const precision of ['f32', 'f64'] as const) {
+      const ref = simulateCase({ version: 'yuma3', weights: flat.map(rows), stakes, precision });
+      const run = new YumaRun('yuma3', { validators: V2, servers: M2 }, undefined, { precision });
+      const input = run.weightsInput();
+      input.set(flat[0]);
+      run.epoch(input, stakes[0]);
+      let refused = 0;
+      for (const v of [0, 2, V2 - 1]) {
+        for (const m of [1, 6, 11, 14, 17, 21]) {
+          for (const [bad, code] of [[NaN, 'E_NAN'], [Infinity, 'E_NAN'], [-Infinity, 'E_NAN'], [-1, 'E_RANGE']] as const) {
+            const i = v * M2 + m;
+            const copy = flat[1].slice();
+            copy[i] = bad;
+            expect(expectYumaError(() => run.epoch(copy, stakes[1]), code).message, `${precision} copy ${bad} at ${i}`).toContain(`weights[${i}]`);
+            input.set(flat[1]);
+            input[i] = bad;
+            expect(expectYumaError(() => run.epoch(input, stakes[1]), code).message, `${precision} view ${bad} at ${i}`).toContain(`weights[${i}]`);
+            refused += 2;
+          }
+        }
+      }
+      expect(refused).toBe(144);
+      expect(run.epochCount).toBe(1);
+      for (let e = 1; e < 3; e++) {
+        input.set(flat[e]);
+        const out = run.epoch(input, stakes[e]);
+        const want = ref[e];
+        const flatRef = (a: Float64Array[]) => {
+          const o = new Float64Array(V2 * M2);
+          a.forEach((r, v) => o.set(r, v * M2));
+          return Array.from(o);
+        };
+        expect(Array.from(out.weight), `${precision} epoch ${e} weight`).toEqual(flatRef(want.weight));
+        expect(Array.from(out.validatorBonds), `${precision} epoch ${e} bonds`).toEqual(flatRef(want.validatorBonds));
+        expect(Array.from(out.serverPrerank), `${precision} epoch ${e} prerank`).toEqual(Array.from(want.serverPrerank));
+        expect(Array.from(out.validatorRewardNormalized), `${precision} epoch ${e} dividends`).toEqual(Array.from(want.validatorRewardNormalized));
+      }
+    }
+  });
+
   it('refuses bad construction: unknown version or option (E_ARG), a zero or fractional side (E_RANGE), too many cells (E_LIMIT), a bad reset column (E_RANGE)', () => {
     expectYumaError(() => new YumaRun('yuma9' as YumaVersion, { validators: 2, servers: 2 }), 'E_ARG');
     expectYumaError(() => new YumaRun('yuma3', { validators: 2, servers: 2 }, undefined, { speed: 1 } as never), 'E_ARG');

@@ -182,23 +182,19 @@ export function normalizeRows32(): bool {
   const inf = f32x4.splat(Infinity);
   const eps: f32 = <f32>1e-6;
   memory.fill(P32, 0, <usize>n << 2);
+  if (n >= LANE_MIN) {
+    if (!rowsAhead32(n)) return false;
+    toF64(P, P32, n);
+    return true;
+  }
   for (let v = 0; v < V; v++) {
     const o = row32(W, v);
-    // The raw weights, when in a buffer of their own, are read from there by the division of a row of
-    // LANE_MIN or more (no copy: in f64 the copy's stores cost more than a tenth of this pass) and copied into W
-    // on the way in a shorter one.
+    // Rows shorter than LANE_MIN: the raw weights, when in a buffer of their own, are copied into W first.
     const src = W_IN != 0 ? row32(W_IN, v) : 0;
     let a = zero;
     let ok = v128.not(zero);
     let m = 0;
-    if (src != 0 && n >= LANE_MIN) {
-      // The division below reads the raw row from src and writes W: no copy.
-      for (; m < end; m += 4) {
-        const x = v128.load(src + (<usize>m << 2));
-        ok = v128.and(ok, v128.and(f32x4.ge(x, zero), f32x4.lt(x, inf)));
-        a = f32x4.add(a, x);
-      }
-    } else if (src != 0) {
+    if (src != 0) {
       for (; m < end; m += 4) {
         const x = v128.load(src + (<usize>m << 2));
         v128.store(o + (<usize>m << 2), x);
@@ -224,10 +220,6 @@ export function normalizeRows32(): bool {
     const s = <f32>f64At(S, v);
     const d4 = f32x4.splat(den);
     const s4 = f32x4.splat(s);
-    if (n >= LANE_MIN) {
-      fusedRow32(src != 0 ? src : o, o, n, d4, s4, den, s, v);
-      continue;
-    }
     m = 0;
     const vend = n & ~3;
     for (; m < vend; m += 4) {
@@ -250,15 +242,86 @@ export function normalizeRows32(): bool {
   return true;
 }
 
-/** fusedRow over f32: the division, the prerank and the lane sum of 16 weights per step in one loop. */
+type Yes = i8;
+type No = u8;
+
+/**
+ * The raw sum of a row's LANE_MIN or more weights at i in the lane order, or NaN if one of them is negative, NaN
+ * or infinite (a sum of weights that pass is never NaN).
+ */
+function rawRow32(i: usize, n: i32): f32 {
+  const end = n & ~3;
+  const zero = f32x4.splat(0);
+  const inf = f32x4.splat(Infinity);
+  let a = zero;
+  let ok = v128.not(zero);
+  let m = 0;
+  for (; m < end; m += 4) {
+    const x = v128.load(i + (<usize>m << 2));
+    ok = v128.and(ok, v128.and(f32x4.ge(x, zero), f32x4.lt(x, inf)));
+    a = f32x4.add(a, x);
+  }
+  let raw = lanesTotal32(a);
+  let fine = i32x4.all_true(ok);
+  for (; m < n; m++) {
+    const x = load<f32>(i + (<usize>m << 2));
+    if (!(x >= 0 && x < Infinity)) fine = false;
+    raw += x;
+  }
+  return fine ? raw : NaN;
+}
+
+/**
+ * Rows of LANE_MIN or more: each row's division, prerank and normalised sum in one loop that also reads the
+ * next row's raw weights for its sum and check, so the next row's lines stream in from memory while the divider
+ * works on this row (a separate sum loop before each division waited on memory, then the division on the
+ * divider: the two costs added). The raw weights are read from W_IN when the run has one (no copy), else
+ * divided in place in W. Each lane and the tails add in the order of rawRow32 and laneSum32.
+ */
+function rowsAhead32(n: i32): bool {
+  const eps: f32 = <f32>1e-6;
+  let raw = rawRow32(W_IN != 0 ? row32(W_IN, 0) : row32(W, 0), n);
+  for (let v = 0; v < V; v++) {
+    if (isNaN(raw)) return false;
+    const o = row32(W, v);
+    const i = W_IN != 0 ? row32(W_IN, v) : o;
+    const den = raw + eps;
+    const s = <f32>f64At(S, v);
+    if (v + 1 < V) raw = divideRow32<Yes>(i, o, n, den, s, v, W_IN != 0 ? row32(W_IN, v + 1) : row32(W, v + 1));
+    else divideRow32<No>(i, o, n, den, s, v, 0);
+  }
+  return true;
+}
+
+/** Row v from i into o, W / den, P32 += s·x, its sum into ROW_SUM_W; with NEXT, returns rawRow32(j, n). */
 // @ts-ignore: decorator
-@inline function fusedRow32(i: usize, o: usize, n: i32, d4: v128, s4: v128, den: f32, s: f32, v: i32): void {
-  let a = f32x4.splat(0);
+@inline function divideRow32<NEXT>(i: usize, o: usize, n: i32, den: f32, s: f32, v: i32, j: usize): f32 {
+  const next = isSigned<NEXT>();
+  const zero = f32x4.splat(0);
+  const inf = f32x4.splat(Infinity);
+  const d4 = f32x4.splat(den);
+  const s4 = f32x4.splat(s);
+  let a = zero;
+  let na = zero;
+  let ok = v128.not(zero);
   let m = 0;
   for (; m + 16 <= n; m += 16) {
     const at = o + (<usize>m << 2);
     const pAt = P32 + (<usize>m << 2);
     const ia = i + (<usize>m << 2);
+    if (next) {
+      const ja = j + (<usize>m << 2);
+      const y0 = v128.load(ja);
+      const y1 = v128.load(ja, 16);
+      const y2 = v128.load(ja, 32);
+      const y3 = v128.load(ja, 48);
+      const g0 = v128.and(f32x4.ge(y0, zero), f32x4.lt(y0, inf));
+      const g1 = v128.and(f32x4.ge(y1, zero), f32x4.lt(y1, inf));
+      const g2 = v128.and(f32x4.ge(y2, zero), f32x4.lt(y2, inf));
+      const g3 = v128.and(f32x4.ge(y3, zero), f32x4.lt(y3, inf));
+      ok = v128.and(ok, v128.and(v128.and(g0, g1), v128.and(g2, g3)));
+      na = f32x4.add(f32x4.add(f32x4.add(f32x4.add(na, y0), y1), y2), y3);
+    }
     const x0 = f32x4.div(v128.load(ia), d4);
     const x1 = f32x4.div(v128.load(ia, 16), d4);
     const x2 = f32x4.div(v128.load(ia, 32), d4);
@@ -277,19 +340,31 @@ export function normalizeRows32(): bool {
   for (; m < end; m += 4) {
     const at = o + (<usize>m << 2);
     const pAt = P32 + (<usize>m << 2);
+    if (next) {
+      const y = v128.load(j + (<usize>m << 2));
+      ok = v128.and(ok, v128.and(f32x4.ge(y, zero), f32x4.lt(y, inf)));
+      na = f32x4.add(na, y);
+    }
     const x = f32x4.div(v128.load(i + (<usize>m << 2)), d4);
     v128.store(at, x);
     v128.store(pAt, f32x4.add(v128.load(pAt), f32x4.mul(s4, x)));
     a = f32x4.add(a, x);
   }
   let sum: f32 = lanesTotal32(a);
+  let raw: f32 = next ? lanesTotal32(na) : 0;
+  let fine = next ? i32x4.all_true(ok) : true;
   for (; m < n; m++) {
-    const at = o + (<usize>m << 2);
-    const x = load<f32>(at) / den;
-    store<f32>(at, x);
+    const x = load<f32>(i + (<usize>m << 2)) / den;
+    store<f32>(o + (<usize>m << 2), x);
     const pAt = P32 + (<usize>m << 2);
     store<f32>(pAt, load<f32>(pAt) + s * x);
     sum += x;
+    if (next) {
+      const y = load<f32>(j + (<usize>m << 2));
+      if (!(y >= 0 && y < Infinity)) fine = false;
+      raw += y;
+    }
   }
   setF64(ROW_SUM_W, v, <f64>sum);
+  return fine ? raw : NaN;
 }
