@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { yumaCode } from './helpers/errors.js';
 import { prepareEpoch } from '../src/epoch/prepare.js';
 import type { EpochInput, EpochOutput, Hyperparams, SparseRow } from '../src/epoch/types.js';
 import {
   arbEpochCase,
   arbEpochInput,
   arbHyperparams,
+  arbMechanismEpochInput,
   assertEpochInvariants,
   checkEpochInvariants,
   createReferenceEngine,
@@ -109,6 +111,29 @@ describe('yuma-wasm/testing arbitraries', () => {
       }),
       { numRuns: 30, seed: 5 },
     );
+  });
+});
+
+describe('arbitraries refuse a largest size given below the smallest', () => {
+  it('arbEpochInput({ minN: 5, maxN: 2 }) is E_RANGE (it drew n = 5, above the maxN asked for); minN alone lifts the default maxN', () => {
+    expect(yumaCode(() => arbEpochInput({ minN: 5, maxN: 2 }))).toBe('E_RANGE');
+    expect(yumaCode(() => arbEpochCase({ minN: 3, maxN: 1 }))).toBe('E_RANGE');
+    const ns = fc.sample(arbEpochInput({ minN: 20 }), { numRuns: 20, seed: 7 }).map((i) => i.n);
+    expect(Math.max(...ns)).toBeGreaterThan(16);
+  });
+
+  it("minN above 1 is honoured by every draw: the 'single-uid' flavour (n = 1) is left out (it drew n = 1 under minN: 20), and asked for alone it is E_RANGE", () => {
+    const ns = fc.sample(arbEpochInput({ minN: 20, maxN: 24 }), { numRuns: 200, seed: 7 }).map((i) => i.n);
+    expect(Math.min(...ns)).toBeGreaterThanOrEqual(20);
+    expect(Math.max(...ns)).toBeLessThanOrEqual(24);
+    expect(yumaCode(() => arbEpochInput({ minN: 2, flavours: ['single-uid'] }))).toBe('E_RANGE');
+    expect(fc.sample(arbEpochInput({ flavours: ['single-uid'] }), { numRuns: 5, seed: 7 }).every((i) => i.n === 1)).toBe(true);
+    expect(fc.sample(arbEpochInput({ minN: 4, maxN: 4 }), { numRuns: 10, seed: 7 }).every((i) => i.n === 4)).toBe(true);
+  });
+
+  it('arbMechanismEpochInput({ minMechanisms: 3, maxMechanisms: 2 }) is E_RANGE (it drew 3); equal bounds draw exactly that count', () => {
+    expect(yumaCode(() => arbMechanismEpochInput({ minMechanisms: 3, maxMechanisms: 2 }))).toBe('E_RANGE');
+    expect(fc.sample(arbMechanismEpochInput({ minMechanisms: 2, maxMechanisms: 2, maxN: 4 }), { numRuns: 10, seed: 7 }).every((i) => i.mechanisms.length === 2)).toBe(true);
   });
 });
 

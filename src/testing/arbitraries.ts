@@ -43,6 +43,8 @@ function inputOptions(opts: unknown, where: string, keys: readonly string[] = IN
   const minN = toInt(o.minN ?? 1, 'minN', 1, MAX_UIDS);
   const flavours = o.flavours === undefined ? SUBNET_FLAVOURS : readList(o.flavours, 'flavours', 64).map((f, i) => oneOf(f, `flavours[${i}]`, SUBNET_FLAVOURS));
   if (flavours.length === 0) throw new YumaError('E_ARG', 'flavours must name at least one flavour');
+  // the default largest n follows a larger smallest one; a largest n given below the smallest is a mistake, not a range
+  if (o.maxN !== undefined && toInt(o.maxN, 'maxN', 1, MAX_UIDS) < minN) throw new YumaError('E_RANGE', `maxN (${String(o.maxN)}) is below minN (${minN})`);
   const maxN = Math.max(minN, toInt(o.maxN ?? 16, 'maxN', 1, MAX_UIDS));
   const maxStake = toAmount(o.maxStake ?? 1_000_000_000_000_000n, 'maxStake');
   // every drawn subnet must be one the engine takes: its total stake below 2^63 (I64F64)
@@ -60,9 +62,9 @@ function inputOptions(opts: unknown, where: string, keys: readonly string[] = IN
 
 /** Options of `arbEpochInput`. */
 export interface ArbEpochInputOptions {
-  /** Smallest n (default 1). */
+  /** Smallest n (default 1; above 1 the `'single-uid'` flavour, n = 1, is not drawn). */
   minN?: number;
-  /** Largest n (default 16). */
+  /** Largest n (default 16, or minN when that is larger; given below minN it is E_RANGE). */
   maxN?: number;
   /** Layout of weights/bonds: `'sparse'` rows, `'dense'` Uint16Array, or `'either'` (default). */
   layout?: 'sparse' | 'dense' | 'either';
@@ -121,10 +123,13 @@ function sparseRows(n: number, value: fc.Arbitrary<number>, density: number): fc
 export function arbEpochInput(opts: ArbEpochInputOptions = {}): fc.Arbitrary<EpochInput> {
   const { minN, maxN, flavours, maxStake, maxEmission, activityCutoff: cutoff, layout } = inputOptions(opts, 'arbEpochInput options');
   const layouts: Array<'sparse' | 'dense'> = layout === 'either' ? ['sparse', 'dense'] : [layout];
+  // 'single-uid' is n = 1 whatever n was drawn: below a minN above 1 it is left out (it drew n = 1 under minN: 20)
+  const drawn = minN > 1 ? flavours.filter((f) => f !== 'single-uid') : flavours;
+  if (drawn.length === 0) throw new YumaError('E_RANGE', `flavour 'single-uid' draws n = 1, below minN (${minN})`);
 
   return fc
     .record({
-      flavour: fc.constantFrom(...flavours),
+      flavour: fc.constantFrom(...drawn),
       n: fc.integer({ min: minN, max: maxN }),
       layout: fc.constantFrom(...layouts),
     })
@@ -219,7 +224,7 @@ export function arbEpochInput(opts: ArbEpochInputOptions = {}): fc.Arbitrary<Epo
 export interface ArbMechanismEpochInputOptions extends ArbEpochInputOptions {
   /** Smallest mechanism count (default 1). */
   minMechanisms?: number;
-  /** Largest mechanism count (default 4; the chain allows 1 to 16). */
+  /** Largest mechanism count (default 4, or minMechanisms when larger; the chain allows 1 to 16; below minMechanisms E_RANGE). */
   maxMechanisms?: number;
   /** Draw an `emissionSplit` (u16 parts summing to 65535) about half of the time (default true). */
   split?: boolean;
@@ -245,6 +250,9 @@ export function arbMechanismEpochInput(opts: ArbMechanismEpochInputOptions = {})
   const o = readOptions(opts, 'arbMechanismEpochInput options', MECHANISM_OPTION_KEYS);
   const input = inputOptions(o, 'arbMechanismEpochInput options', MECHANISM_OPTION_KEYS);
   const minK = toInt(o.minMechanisms ?? 1, 'minMechanisms', 1, MAX_MECHANISMS);
+  if (o.maxMechanisms !== undefined && toInt(o.maxMechanisms, 'maxMechanisms', 1, MAX_MECHANISMS) < minK) {
+    throw new YumaError('E_RANGE', `maxMechanisms (${String(o.maxMechanisms)}) is below minMechanisms (${minK})`);
+  }
   const maxK = Math.max(minK, toInt(o.maxMechanisms ?? 4, 'maxMechanisms', 1, MAX_MECHANISMS));
   const withSplit = toBool(o.split ?? true, 'split');
   return fc.record({ base: arbEpochInput(input), k: fc.integer({ min: minK, max: maxK }) }).chain(({ base, k }) => {
