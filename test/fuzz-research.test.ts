@@ -275,3 +275,30 @@ describe('YumaRun and yumaEpoch configs and options of the wrong shape', () => {
     expect(r.epoch(good, [1, 2, 3]).serverIncentive.length).toBe(4);
   });
 });
+
+describe('yumaEpoch checks the weights\' row count against the stakes before copying a row', () => {
+  it('weights claiming 2^24 rows against 1 stake: E_SHAPE with no row read (it copied 2^24 rows, 128 MiB and seconds, first)', () => {
+    let rowReads = 0;
+    const weights = new Proxy([[1]], {
+      get: (t, k, r) => {
+        if (k === 'length') return 2 ** 24;
+        if (typeof k === 'string' && /^\d+$/.test(k)) {
+          rowReads++;
+          return t[0];
+        }
+        return Reflect.get(t, k, r) as unknown;
+      },
+    });
+    expect(yumaCode(() => yumaEpoch('yuma3', { weights, stakes: [1] }))).toBe('E_SHAPE');
+    expect(rowReads).toBe(0);
+  });
+
+  it('weights and stakes that agree: yumaEpoch gives simulateCase\'s one-epoch result bit for bit, every version (3×4)', () => {
+    const weights = [[1, 0, 0, 1], [1, 1, 0, 0], [0, 0, 1, 1]];
+    for (const version of YUMA_VERSIONS) {
+      const a = yumaEpoch(version, { weights, stakes: [1, 2, 3] });
+      const b = simulateCase({ version, weights: [weights], stakes: [[1, 2, 3]] })[0];
+      expect(JSON.stringify(numbersOf(a))).toBe(JSON.stringify(numbersOf(b)));
+    }
+  });
+});

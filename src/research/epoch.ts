@@ -115,10 +115,12 @@ const INPUT_KEYS = ['weights', 'stakes', 'bondsOld', 'consensusOld', 'weightsPre
 
 export function readEpochInput(input: unknown, version: YumaVersion): FlatEpoch {
   const f = readOptions(input, 'epoch input', INPUT_KEYS, true);
-  const w = readMatrix(f.weights, 'weights', null, null, true);
+  // the stakes first: their count is the weights' row count, so a matrix claiming other rows is refused before its
+  // V×M cells are copied (2^24 claimed rows against 1 stake took 12 s and 128 MiB to reach the E_SHAPE)
+  const S = readVector(f.stakes, 'stakes', null, true);
+  const w = readMatrix(f.weights, 'weights', S.length, null, true);
   const V = w.rows;
   const M = w.cols;
-  const S = readVector(f.stakes, 'stakes', V, true);
   if (f.weightsPrev != null && version !== 'yuma2b') throw new YumaError('E_ARG', `weightsPrev is read by yuma2b only (version is ${version})`);
   return {
     V,
