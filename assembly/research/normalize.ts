@@ -8,6 +8,10 @@ import { M, P, P32, ROW_SUM_W, S, V, W, W_IN, f64At, fr, row32, rowAt, setF64 } 
 import { lanesTotal, laneSum, vectorEnd } from './lanes';
 import { lanesTotal32, laneSum32, toF64 } from './lanes32';
 
+// Compile-time switches (as in rank.ts): a function instantiated with Yes compiles the branch isSigned<T>() guards.
+type Yes = i8;
+type No = u8;
+
 /** S / ΣS in place (the sum in validator order). */
 export function stakeShares(): void {
   let total = 0.0;
@@ -25,27 +29,17 @@ export function normalizeRows(): bool {
   const zero = f64x2.splat(0);
   const inf = f64x2.splat(Infinity);
   memory.fill(P, 0, <usize>n << 3);
+  if (n >= LANE_MIN) return rowsAhead(n);
   for (let v = 0; v < V; v++) {
     const o = rowAt(W, v);
-    // The raw weights, when in a buffer of their own, are read from there by the division of a row of
-    // LANE_MIN or more (no copy: in f64 the copy's stores cost more than a tenth of this pass) and copied into W
-    // on the way in a shorter one.
+    // Rows shorter than LANE_MIN: the raw weights, when in a buffer of their own, are copied into W first.
     const src = W_IN != 0 ? rowAt(W_IN, v) : 0;
     // Raw row sum; every entry must satisfy 0 ≤ w < ∞ (NaN fails both comparisons).
     let a = zero;
     let b = zero;
     let ok = v128.not(zero);
     let m = 0;
-    if (src != 0 && n >= LANE_MIN) {
-      // The division below reads the raw row from src and writes W: no copy.
-      for (; m < end; m += 4) {
-        const x0 = v128.load(src + (<usize>m << 3));
-        const x1 = v128.load(src + (<usize>m << 3), 16);
-        ok = v128.and(ok, v128.and(v128.and(f64x2.ge(x0, zero), f64x2.lt(x0, inf)), v128.and(f64x2.ge(x1, zero), f64x2.lt(x1, inf))));
-        a = f64x2.add(a, x0);
-        b = f64x2.add(b, x1);
-      }
-    } else if (src != 0) {
+    if (src != 0) {
       for (; m < end; m += 4) {
         const x0 = v128.load(src + (<usize>m << 3));
         const x1 = v128.load(src + (<usize>m << 3), 16);
@@ -76,10 +70,6 @@ export function normalizeRows(): bool {
     const s = f64At(S, v);
     const d2 = f64x2.splat(den);
     const s2 = f64x2.splat(s);
-    if (n >= LANE_MIN) {
-      fusedRow(src != 0 ? src : o, o, n, d2, s2, den, s, v);
-      continue;
-    }
     m = 0;
     const vend = n & ~1;
     for (; m < vend; m += 2) {
@@ -100,19 +90,98 @@ export function normalizeRows(): bool {
 }
 
 /**
- * A row of LANE_MIN or more weights, raw at i (W_IN's row or o), normalised into o: the division, the prerank
- * and the normalised row's lane sum of 16 weights at a time in one loop (the same operations, in the same order per lane and per column, as the separate loops
- * above and laneSum).
+ * The raw sum of a row's LANE_MIN or more weights at i in the lane order, or NaN if one of them is negative, NaN
+ * or infinite (a sum of weights that pass is never NaN).
  */
+function rawRow(i: usize, n: i32): f64 {
+  const end = n & ~3;
+  const zero = f64x2.splat(0);
+  let a = zero;
+  let b = zero;
+  let lo = zero;
+  let hi = zero;
+  let m = 0;
+  for (; m < end; m += 4) {
+    const x0 = v128.load(i + (<usize>m << 3));
+    const x1 = v128.load(i + (<usize>m << 3), 16);
+    lo = f64x2.pmin(f64x2.pmin(lo, x0), x1);
+    hi = f64x2.pmax(f64x2.pmax(hi, x0), x1);
+    a = f64x2.add(a, x0);
+    b = f64x2.add(b, x1);
+  }
+  return rowTotal(a, b, lo, hi, i, m, n);
+}
+
+/** rowTotal32 in f64: the raw sum from its lanes and the tail [m, n) at i, or NaN for a bad row. */
 // @ts-ignore: decorator
-@inline function fusedRow(i: usize, o: usize, n: i32, d2: v128, s2: v128, den: f64, s: f64, v: i32): void {
-  let a = f64x2.splat(0);
-  let b = f64x2.splat(0);
+@inline function rowTotal(a: v128, b: v128, lo: v128, hi: v128, i: usize, m: i32, n: i32): f64 {
+  let raw = lanesTotal(a, b);
+  let fine = i64x2.all_true(v128.and(f64x2.ge(lo, f64x2.splat(0)), f64x2.lt(hi, f64x2.splat(Infinity))));
+  for (; m < n; m++) {
+    const x = load<f64>(i + (<usize>m << 3));
+    if (!(x >= 0 && x < Infinity)) fine = false;
+    raw += x;
+  }
+  return fine ? raw : NaN;
+}
+
+/**
+ * Rows of LANE_MIN or more: each row's division, prerank and normalised sum in one loop that also reads the
+ * next row's raw weights for its sum and check, so the next row's lines stream in from memory while the divider
+ * works on this row (a separate sum loop before each division waited on memory, then the division on the
+ * divider: the two costs added). The raw weights are read from W_IN when the run has one (no copy: in f64 the
+ * copy's stores cost more than a tenth of this pass), else divided in place in W. Each lane and the tails add
+ * in the order of rawRow and laneSum.
+ */
+function rowsAhead(n: i32): bool {
+  let raw = rawRow(W_IN != 0 ? rowAt(W_IN, 0) : rowAt(W, 0), n);
+  for (let v = 0; v < V; v++) {
+    if (isNaN(raw)) return false;
+    const o = rowAt(W, v);
+    const i = W_IN != 0 ? rowAt(W_IN, v) : o;
+    const den = raw + 1e-6;
+    const s = f64At(S, v);
+    if (v + 1 < V) raw = divideRow<Yes>(i, o, n, den, s, v, W_IN != 0 ? rowAt(W_IN, v + 1) : rowAt(W, v + 1));
+    else divideRow<No>(i, o, n, den, s, v, 0);
+  }
+  return true;
+}
+
+/** Row v from i into o, W / den, P += s·x, its sum into ROW_SUM_W; with NEXT, returns rawRow(j, n). */
+// @ts-ignore: decorator
+@inline function divideRow<NEXT>(i: usize, o: usize, n: i32, den: f64, s: f64, v: i32, j: usize): f64 {
+  const next = isSigned<NEXT>();
+  const zero = f64x2.splat(0);
+  const d2 = f64x2.splat(den);
+  const s2 = f64x2.splat(s);
+  let a = zero;
+  let b = zero;
+  let na = zero;
+  let nb = zero;
+  let lo = zero;
+  let hi = zero;
   let m = 0;
   for (; m + 16 <= n; m += 16) {
     const at = o + (<usize>m << 3);
     const pAt = P + (<usize>m << 3);
     const ia = i + (<usize>m << 3);
+    if (next) {
+      const ja = j + (<usize>m << 3);
+      const y0 = v128.load(ja);
+      const y1 = v128.load(ja, 16);
+      const y2 = v128.load(ja, 32);
+      const y3 = v128.load(ja, 48);
+      const y4 = v128.load(ja, 64);
+      const y5 = v128.load(ja, 80);
+      const y6 = v128.load(ja, 96);
+      const y7 = v128.load(ja, 112);
+      lo = f64x2.pmin(f64x2.pmin(f64x2.pmin(lo, y0), f64x2.pmin(y1, y2)), f64x2.pmin(f64x2.pmin(y3, y4), f64x2.pmin(y5, y6)));
+      hi = f64x2.pmax(f64x2.pmax(f64x2.pmax(hi, y0), f64x2.pmax(y1, y2)), f64x2.pmax(f64x2.pmax(y3, y4), f64x2.pmax(y5, y6)));
+      lo = f64x2.pmin(lo, y7);
+      hi = f64x2.pmax(hi, y7);
+      na = f64x2.add(f64x2.add(f64x2.add(f64x2.add(na, y0), y2), y4), y6);
+      nb = f64x2.add(f64x2.add(f64x2.add(f64x2.add(nb, y1), y3), y5), y7);
+    }
     const x0 = f64x2.div(v128.load(ia), d2);
     const x1 = f64x2.div(v128.load(ia, 16), d2);
     const x2 = f64x2.div(v128.load(ia, 32), d2);
@@ -144,6 +213,14 @@ export function normalizeRows(): bool {
   for (; m < end; m += 4) {
     const at = o + (<usize>m << 3);
     const pAt = P + (<usize>m << 3);
+    if (next) {
+      const y0 = v128.load(j + (<usize>m << 3));
+      const y1 = v128.load(j + (<usize>m << 3), 16);
+      lo = f64x2.pmin(f64x2.pmin(lo, y0), y1);
+      hi = f64x2.pmax(f64x2.pmax(hi, y0), y1);
+      na = f64x2.add(na, y0);
+      nb = f64x2.add(nb, y1);
+    }
     const x0 = f64x2.div(v128.load(i + (<usize>m << 3)), d2);
     const x1 = f64x2.div(v128.load(i + (<usize>m << 3), 16), d2);
     v128.store(at, x0);
@@ -153,16 +230,17 @@ export function normalizeRows(): bool {
     a = f64x2.add(a, x0);
     b = f64x2.add(b, x1);
   }
+  const tail = m;
   let sum = lanesTotal(a, b);
   for (; m < n; m++) {
-    const x = load<f64>(o + (<usize>m << 3)) / den;
+    const x = load<f64>(i + (<usize>m << 3)) / den;
     store<f64>(o + (<usize>m << 3), x);
     setF64(P, m, f64At(P, m) + s * x);
     sum += x;
   }
   setF64(ROW_SUM_W, v, sum);
+  return next ? rowTotal(na, nb, lo, hi, j, tail, n) : 0;
 }
-
 
 /** stakeShares in float32: the total and each share rounded (S holds float32 values). */
 export function stakeShares32(): void {
@@ -242,9 +320,6 @@ export function normalizeRows32(): bool {
   return true;
 }
 
-type Yes = i8;
-type No = u8;
-
 /**
  * The raw sum of a row's LANE_MIN or more weights at i in the lane order, or NaN if one of them is negative, NaN
  * or infinite (a sum of weights that pass is never NaN).
@@ -252,17 +327,29 @@ type No = u8;
 function rawRow32(i: usize, n: i32): f32 {
   const end = n & ~3;
   const zero = f32x4.splat(0);
-  const inf = f32x4.splat(Infinity);
   let a = zero;
-  let ok = v128.not(zero);
+  let lo = zero;
+  let hi = zero;
   let m = 0;
   for (; m < end; m += 4) {
     const x = v128.load(i + (<usize>m << 2));
-    ok = v128.and(ok, v128.and(f32x4.ge(x, zero), f32x4.lt(x, inf)));
+    lo = f32x4.pmin(lo, x);
+    hi = f32x4.pmax(hi, x);
     a = f32x4.add(a, x);
   }
+  return rowTotal32(a, lo, hi, i, m, n);
+}
+
+/**
+ * The raw sum's total from its lanes a and the tail [m, n) at i, or NaN for a bad row: a negative weight (−0
+ * is not) leaves a lane of lo below 0, +∞ a lane of hi at ∞, and a NaN makes the sum NaN (every weight is one of
+ * its terms; so does −∞ with +∞, and −∞ alone leaves lo at −∞). pmin / pmax are single instructions where
+ * the checks they replace (two compares and an and per vector) were three.
+ */
+// @ts-ignore: decorator
+@inline function rowTotal32(a: v128, lo: v128, hi: v128, i: usize, m: i32, n: i32): f32 {
   let raw = lanesTotal32(a);
-  let fine = i32x4.all_true(ok);
+  let fine = i32x4.all_true(v128.and(f32x4.ge(lo, f32x4.splat(0)), f32x4.lt(hi, f32x4.splat(Infinity))));
   for (; m < n; m++) {
     const x = load<f32>(i + (<usize>m << 2));
     if (!(x >= 0 && x < Infinity)) fine = false;
@@ -303,7 +390,8 @@ function rowsAhead32(n: i32): bool {
   const s4 = f32x4.splat(s);
   let a = zero;
   let na = zero;
-  let ok = v128.not(zero);
+  let lo = zero;
+  let hi = zero;
   let m = 0;
   for (; m + 16 <= n; m += 16) {
     const at = o + (<usize>m << 2);
@@ -315,11 +403,10 @@ function rowsAhead32(n: i32): bool {
       const y1 = v128.load(ja, 16);
       const y2 = v128.load(ja, 32);
       const y3 = v128.load(ja, 48);
-      const g0 = v128.and(f32x4.ge(y0, zero), f32x4.lt(y0, inf));
-      const g1 = v128.and(f32x4.ge(y1, zero), f32x4.lt(y1, inf));
-      const g2 = v128.and(f32x4.ge(y2, zero), f32x4.lt(y2, inf));
-      const g3 = v128.and(f32x4.ge(y3, zero), f32x4.lt(y3, inf));
-      ok = v128.and(ok, v128.and(v128.and(g0, g1), v128.and(g2, g3)));
+      lo = f32x4.pmin(f32x4.pmin(lo, y0), f32x4.pmin(y1, y2));
+      hi = f32x4.pmax(f32x4.pmax(hi, y0), f32x4.pmax(y1, y2));
+      lo = f32x4.pmin(lo, y3);
+      hi = f32x4.pmax(hi, y3);
       na = f32x4.add(f32x4.add(f32x4.add(f32x4.add(na, y0), y1), y2), y3);
     }
     const x0 = f32x4.div(v128.load(ia), d4);
@@ -342,7 +429,8 @@ function rowsAhead32(n: i32): bool {
     const pAt = P32 + (<usize>m << 2);
     if (next) {
       const y = v128.load(j + (<usize>m << 2));
-      ok = v128.and(ok, v128.and(f32x4.ge(y, zero), f32x4.lt(y, inf)));
+      lo = f32x4.pmin(lo, y);
+      hi = f32x4.pmax(hi, y);
       na = f32x4.add(na, y);
     }
     const x = f32x4.div(v128.load(i + (<usize>m << 2)), d4);
@@ -350,21 +438,15 @@ function rowsAhead32(n: i32): bool {
     v128.store(pAt, f32x4.add(v128.load(pAt), f32x4.mul(s4, x)));
     a = f32x4.add(a, x);
   }
+  const tail = m;
   let sum: f32 = lanesTotal32(a);
-  let raw: f32 = next ? lanesTotal32(na) : 0;
-  let fine = next ? i32x4.all_true(ok) : true;
   for (; m < n; m++) {
     const x = load<f32>(i + (<usize>m << 2)) / den;
     store<f32>(o + (<usize>m << 2), x);
     const pAt = P32 + (<usize>m << 2);
     store<f32>(pAt, load<f32>(pAt) + s * x);
     sum += x;
-    if (next) {
-      const y = load<f32>(j + (<usize>m << 2));
-      if (!(y >= 0 && y < Infinity)) fine = false;
-      raw += y;
-    }
   }
   setF64(ROW_SUM_W, v, <f64>sum);
-  return fine ? raw : NaN;
+  return next ? rowTotal32(na, lo, hi, j, tail, n) : 0;
 }
