@@ -422,3 +422,19 @@ describe('an output file that exists but cannot be written is refused before the
     expect(readFileSync(f, 'utf8')).toBe('old');
   });
 });
+
+describe('yuma-wasm cases: an empty entry in --version is refused as in --case', () => {
+  for (const v of [',yuma3', 'yuma3,', 'yuma2,,yuma3']) {
+    it(`--version '${v}' exits 2 naming the empty entry, before any case runs (it ran the versions named and ignored the gap)`, () => {
+      const r = cli(['cases', '--case', '1', '--version', v]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n')[0]).toBe('yuma-wasm: --version: an empty entry (versions: yuma1, yuma2, yuma2b, yuma2c, yuma3, yuma3-liquid)');
+    });
+  }
+  it("--case ',1' is refused the same way (as before)", () => {
+    const r = cli(['cases', '--case', ',1', '--version', 'yuma3']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+  });
+});
