@@ -480,6 +480,18 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
     }
   });
 
+  // The gather compares four rows' keys at a time and the last one to three rows one by one: the same columns
+  // with 49, 50 and 51 rows, where the last rows hold candidates of the crossing buckets.
+  it.each([49, 50, 51])('crossing buckets of 1 … 33 candidates, %s rows (the last rows compared one by one), κ ½: the same bits, every version', (V) => {
+    const c = fewCandidates(V, 29);
+    for (const version of YUMA_VERSIONS) {
+      const cfg = resolveConfig(version, { kappa: 0.5 });
+      const want = referenceRun(version, c, cfg, NUM, null, null);
+      const got = simulateCase({ version, weights: c.weights, stakes: c.stakes, config: { kappa: 0.5 }, precision });
+      for (let e = 0; e < want.length; e++) expectSameBits(got[e], want[e], `${version} ${V} rows e${e}`);
+    }
+  });
+
   // Columns that cross at a zero, filed without gathering a candidate when no weight has its sign bit set: in
   // columns 0, 3, … only every fourth validator (≈ a quarter of the stake) weights the server, so the stake of
   // the positive weights stays below κ = ½; in columns 1, 4, … the other validators hold tiny positive weights
