@@ -10,7 +10,7 @@
 // column crosses at a zero), and a sort (a radix select when many) finds the exact one. Then
 // C = trunc(Craw / ΣCraw · 65535) / 65535.
 import {
-  BLOCK, CONSENSUS_WORK, SPLIT_BYTES, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At, keyBlockBytes,
+  BLOCK, CONSENSUS_WORK, TABLE_COLUMN, SPLIT_BYTES, C, C32, C_RAW, KEYS, M, P, S, V, W, bucketsFor, candStride, gatherSpan, consensusPrecision, degenerateArm, f32mode, f64At, keyBlockBytes,
   fr, kappa, keysBytes, legacyConsensus, row32, rowAt, setF64,
 } from './job';
 import { held } from './lanes';
@@ -22,8 +22,8 @@ const INT_MIN: f64 = -2147483648.0;
 /** 2⁶²: a stake share of 1 in units. */
 const UNITS_PER_ONE: f64 = 4611686018427387904.0;
 const TWO_63: f64 = 9223372036854775808.0;
-/** Bytes of one bucket's row of a block's table (BLOCK i64). */
-const BUCKET_ROW: usize = <usize>BLOCK << 3;
+/** Bytes from one column's buckets to the next's in a block's table. */
+const COLUMN: usize = TABLE_COLUMN;
 /** A threshold no sum of shares reaches. */
 const NEVER: i64 = 9223372036854775807;
 
@@ -54,10 +54,10 @@ export function kappaUnits(k: f64, f32: bool): i64 {
   return <f64>load<T>(p);
 }
 
-/** table[key·BLOCK + j] += u. */
+/** Column j's bucket `key` += u. */
 // @ts-ignore: decorator
 @inline function addUnits(table: usize, key: i32, j: i32, u: i64): void {
-  const at = table + ((<usize>(key * BLOCK + j)) << 3);
+  const at = table + <usize>j * COLUMN + (<usize>key << 3);
   store<i64>(at, load<i64>(at) + u);
 }
 
@@ -217,26 +217,32 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): bool {
   return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(k0, k1), i16x8.narrow_i32x4_s(k2, k3));
 }
 
-/** One full block's bucket stakes: table[key·BLOCK + j] += the row's units, row by row. */
+/**
+ * One full block's bucket stakes: column j's bucket `key` += the row's units, row by row. Each column's buckets lie
+ * together, COLUMN bytes from the next column's, so the column is each access's constant offset and the walk reads
+ * eight buckets from one cache line; with the buckets' rows interleaved (8 i64 a bucket, the key times 64 plus the
+ * column) the sums and walk took 636 against 558 µs, the same instructions per weight.
+ */
 function blockSums(table: usize, kp: usize, units: usize): void {
   for (let v = 0; v < V; v++, kp += BLOCK) {
     const u = load<i64>(units + (<usize>v << 3));
-    let at = table + (<usize>load<u8>(kp, 0) << 6);
-    store<i64>(at, load<i64>(at, 0) + u, 0);
-    at = table + (<usize>load<u8>(kp, 1) << 6);
-    store<i64>(at, load<i64>(at, 8) + u, 8);
-    at = table + (<usize>load<u8>(kp, 2) << 6);
-    store<i64>(at, load<i64>(at, 16) + u, 16);
-    at = table + (<usize>load<u8>(kp, 3) << 6);
-    store<i64>(at, load<i64>(at, 24) + u, 24);
-    at = table + (<usize>load<u8>(kp, 4) << 6);
-    store<i64>(at, load<i64>(at, 32) + u, 32);
-    at = table + (<usize>load<u8>(kp, 5) << 6);
-    store<i64>(at, load<i64>(at, 40) + u, 40);
-    at = table + (<usize>load<u8>(kp, 6) << 6);
-    store<i64>(at, load<i64>(at, 48) + u, 48);
-    at = table + (<usize>load<u8>(kp, 7) << 6);
-    store<i64>(at, load<i64>(at, 56) + u, 56);
+    let at: usize;
+    at = table + (<usize>load<u8>(kp, 0) << 3);
+    store<i64>(at, load<i64>(at, 0 * COLUMN) + u, 0 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 1) << 3);
+    store<i64>(at, load<i64>(at, 1 * COLUMN) + u, 1 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 2) << 3);
+    store<i64>(at, load<i64>(at, 2 * COLUMN) + u, 2 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 3) << 3);
+    store<i64>(at, load<i64>(at, 3 * COLUMN) + u, 3 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 4) << 3);
+    store<i64>(at, load<i64>(at, 4 * COLUMN) + u, 4 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 5) << 3);
+    store<i64>(at, load<i64>(at, 5 * COLUMN) + u, 5 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 6) << 3);
+    store<i64>(at, load<i64>(at, 6 * COLUMN) + u, 6 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 7) << 3);
+    store<i64>(at, load<i64>(at, 7 * COLUMN) + u, 7 * COLUMN);
   }
 }
 
@@ -250,7 +256,7 @@ function consensusOf<T>(): void {
   const wShift: usize = sizeof<T>() == 4 ? 2 : 3;
   const K = bucketsFor(V);
   const table = CONSENSUS_WORK + keysBytes(V, M);
-  const units = table + ((<usize>K * BLOCK) << 3);
+  const units = table + <usize>BLOCK * COLUMN;
   const scale = units + ((<usize>V * 8 + 15) & ~(<usize>15));
   const span = gatherSpan(V);
   // Per column of a span: crossing bucket (u8), stake above it (i64), candidates found (i32).
@@ -291,7 +297,7 @@ function consensusOf<T>(): void {
     // walk from the top bucket down until the running stake reaches κ.
     for (let b0 = 0; b0 < sw; b0 += BLOCK) {
       const bw = min(BLOCK, sw - b0);
-      memory.fill(table, 0, (<usize>K * BLOCK) << 3);
+      for (let j = 0; j < BLOCK; j++) memory.fill(table + <usize>j * COLUMN, 0, <usize>K << 3);
       // The block's keys, BLOCK bytes a row, row after row.
       let kp = KEYS + <usize>((s0 + b0) >> 3) * keyBlockBytes(V);
       if (bw == BLOCK) {
@@ -309,18 +315,16 @@ function consensusOf<T>(): void {
         let kb = <i32>load<u8>(highest + <usize>(s0 + b0 + j));
         // Eight buckets a step while their stake keeps the running stake below T (independent loads and one
         // branch for eight), then one at a time inside the group where it does not.
-        const col = table + (<usize>j << 3);
+        const col = table + <usize>j * COLUMN;
         while (kb >= 8) {
-          const at = col + <usize>kb * BUCKET_ROW;
-          const g =
-            load<i64>(at) + load<i64>(at - BUCKET_ROW) + (load<i64>(at - 2 * BUCKET_ROW) + load<i64>(at - 3 * BUCKET_ROW)) +
-            (load<i64>(at - 4 * BUCKET_ROW) + load<i64>(at - 5 * BUCKET_ROW) + (load<i64>(at - 6 * BUCKET_ROW) + load<i64>(at - 7 * BUCKET_ROW)));
+          const at = col + (<usize>kb << 3);
+          const g = load<i64>(at) + load<i64>(at - 8) + (load<i64>(at - 16) + load<i64>(at - 24)) + (load<i64>(at - 32) + load<i64>(at - 40) + (load<i64>(at - 48) + load<i64>(at - 56)));
           if (up + g >= T_) break;
           up += g;
           kb -= 8;
         }
         for (; kb > 0; kb--) {
-          const next = up + load<i64>(table + ((<usize>(kb * BLOCK + j)) << 3));
+          const next = up + load<i64>(col + (<usize>kb << 3));
           if (next >= T_) break;
           up = next;
         }

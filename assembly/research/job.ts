@@ -70,10 +70,15 @@ export let DEN32: usize = 0;
 export let BSUM32: usize = 0;
 const F32_VECTORS = 8;
 
-/** Columns of one bucket table: 8 i64 per bucket row (K × 64 bytes, ≤ 16 KB, stays in L1). */
+/** Columns of one bucket table: BLOCK × TABLE_COLUMN bytes (under 17 KB, stays in L1). */
 export const BLOCK: i32 = 8;
 /** At most this many buckets per column (about one per validator, at least 16). */
 export const MAX_BUCKETS: i32 = 256;
+/**
+ * Bytes from one column's buckets to the next's in the consensus's bucket table (MAX_BUCKETS i64, and a cache line
+ * so that columns two apart do not start at one address modulo 4 KiB).
+ */
+export const TABLE_COLUMN: usize = (<usize>MAX_BUCKETS << 3) + 64;
 
 /** The select's split copy of up to 16 candidates: 17 weights and, 16-aligned after them, 17 units (one pad each). */
 export const SPLIT_BYTES: usize = 288;
@@ -125,10 +130,9 @@ export function candStride(v: i32): usize {
  * the select's 256 sub-buckets and split copy, and room for the span's candidates.
  */
 export function consensusWorkBytes(v: i32, m: i32): usize {
-  const k = <usize>bucketsFor(v);
   const span = <usize>gatherSpan(v);
   return (
-    keysBytes(v, m) + k * BLOCK * 8 + align16(<usize>v << 3) + align16(<usize>m << 3) + align16(<usize>m) + span * 16 + 256 * 8 + SPLIT_BYTES + candStride(v) * <usize>spanWidth(v, m) * 16
+    keysBytes(v, m) + <usize>BLOCK * TABLE_COLUMN + align16(<usize>v << 3) + align16(<usize>m << 3) + align16(<usize>m) + span * 16 + 256 * 8 + SPLIT_BYTES + candStride(v) * <usize>spanWidth(v, m) * 16
   );
 }
 
