@@ -47,6 +47,19 @@ describe('Chain.setRootClaimType reads a claim type object once, its errors as E
   });
 });
 
+describe('Chain.setRootClaimType refuses a claim type with a key it does not read', () => {
+  it("{ keepSubnets: [2], [Symbol('keep')]: [9] } is E_SHAPE naming the Symbol, as an unknown string field is, every claim type as it was (the Symbol key was ignored and [2] stored)", () => {
+    const c = chain();
+    const before = JSON.stringify(chainStateToJSON(c.state));
+    const e = expectYumaError(() => c.setRootClaimType({ coldkey: 'a', type: { keepSubnets: [2], [Symbol('keep')]: [9] } as never }), 'E_SHAPE');
+    expect(e.message).toContain('Symbol(keep)');
+    expect(JSON.stringify(chainStateToJSON(c.state))).toBe(before);
+    expect(c.state.rootClaimType.get('a')).toEqual({ keepSubnets: [1, 3] });
+    c.setRootClaimType({ coldkey: 'a', type: { keepSubnets: [2] } });
+    expect(c.state.rootClaimType.get('a')).toEqual({ keepSubnets: [2] });
+  });
+});
+
 describe('Chain.fromJSON reads each field once', () => {
   /** A chain with one dynamic subnet of two neurons and two mechanisms, as JSON. */
   function stateJson(): Record<string, unknown> {

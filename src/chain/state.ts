@@ -486,7 +486,8 @@ export type RootClaimType = 'Swap' | 'Keep' | { keepSubnets: number[] };
 export function rootClaimTypeIn(v: unknown, path: string): RootClaimType {
   if (v === 'Swap' || v === 'Keep') return v;
   const o = obj(v, path);
-  for (const k of Object.keys(o)) if (k !== 'keepSubnets') bad(path, `unknown field ${JSON.stringify(k)} (a claim type is "Swap", "Keep" or { keepSubnets })`);
+  // every own key: a Symbol key was copied by obj() and passed unread
+  for (const k of Reflect.ownKeys(o)) if (k !== 'keepSubnets') bad(path, `unknown field ${typeof k === 'symbol' ? String(k) : JSON.stringify(k)} (a claim type is "Swap", "Keep" or { keepSubnets })`);
   const list = arr(o.keepSubnets, `${path}.keepSubnets`).map((n, i) => small(n, `${path}.keepSubnets[${i}]`, U16_MAX));
   if (list.length === 0) throw new YumaError('E_ARG', `${path}.keepSubnets: InvalidSubnetNumber (the list is empty)`);
   return { keepSubnets: [...new Set(list)].sort((a, b) => a - b) };
