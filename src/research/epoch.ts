@@ -152,9 +152,12 @@ export function checkBlock(block: Block | null, V: number, M: number): void {
  * `torch.tensor` stores them).
  */
 export function runFlat(version: YumaVersion, e: FlatEpoch, cfg: YumaConfig, o: ResolvedOptions): KernelOutput {
-  const out = new WasmCase(version, e.V, e.M, cfg, o.numerics, o.block).run(e.W, e.S, e);
-  releaseLargeMemory();
-  return out;
+  try {
+    return new WasmCase(version, e.V, e.M, cfg, o.numerics, o.block).run(e.W, e.S, e);
+  } finally {
+    // a refused epoch too: its instance may have grown as much
+    releaseLargeMemory();
+  }
 }
 
 export function toResult(k: KernelOutput, V: number, M: number): YumaEpochResult {

@@ -22,7 +22,7 @@ export type YumaPrecision = 'f64' | 'f32';
  * One epoch's outputs of a `YumaRun`: views into the run's own Wasm memory, matrices flat and row-major
  * (entry [v][m] at v·servers + m; Float64Array, or Float32Array for a run in `precision: 'f32'`, whose
  * vectors are Float64Arrays holding float32 values). They are overwritten by the run's next `epoch` call (a
- * refused one too); copy what you keep (`.slice()`). The lazily built matrices of `yumaEpoch` (clipped
+ * refused one too) and detached by its `dispose` (length 0); copy what you keep (`.slice()`). The lazily built matrices of `yumaEpoch` (clipped
  * weights, W_b, bonds bought, alpha) are not produced.
  */
 export type YumaRunEpoch<P extends YumaPrecision = 'f64'> = WasmViews<P extends 'f32' ? Float32Array : Float64Array>;
@@ -41,7 +41,8 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
   readonly validators: number;
   /** Columns of every epoch. */
   readonly servers: number;
-  private readonly case: WasmCase;
+  /** Null once disposed: the instance, and with it the run's Wasm memory, is no longer referenced. */
+  private case: WasmCase | null;
   private readonly f32: boolean;
   private epochs = 0;
 
@@ -61,9 +62,41 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
     this.case = new WasmCase(this.version, V, M, cfg, o.numerics, o.block, true);
   }
 
-  /** Epochs run so far. */
+  /** Epochs run so far (E_STATE once disposed). */
   get epochCount(): number {
+    this.live();
     return this.epochs;
+  }
+
+  /** Bytes of Wasm memory the run's instance holds (it grows with validators × servers); 0 once disposed. */
+  get memoryBytes(): number {
+    return this.case === null ? 0 : this.case.memoryBytes;
+  }
+
+  /** Whether `dispose` was called. */
+  get disposed(): boolean {
+    return this.case === null;
+  }
+
+  /**
+   * Lets the run's Wasm memory go now instead of when the run itself is collected: the run drops its instance
+   * (the memory is returned at the next garbage collection) and every view it handed out — `epoch` outputs,
+   * `weightsInput` — is detached at once (length 0; it reads nothing, never another run's memory). A view the
+   * caller still holds keeps the memory alive until it is dropped too (in V8, a detached view of a Wasm memory
+   * still references it): copy what you keep (`.slice()`) before disposing. Every later call on the run
+   * (`epoch`, `weightsInput`, `resetBondColumn`, `epochCount`) throws `E_STATE`; `version`, `validators` and
+   * `servers` stay readable; a second `dispose` does nothing.
+   */
+  dispose(): void {
+    const c = this.case;
+    if (c === null) return;
+    this.case = null;
+    c.detachViews();
+  }
+
+  private live(): WasmCase {
+    if (this.case === null) throw new YumaError('E_STATE', `this YumaRun (${this.version}, ${this.validators}×${this.servers}) was disposed`);
+    return this.case;
   }
 
   /**
@@ -72,6 +105,7 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
    * validator. A refused epoch (`YumaError`) leaves the state as it was.
    */
   epoch(weights: Float64Array | Float32Array, stakes: Vector): YumaRunEpoch<P> {
+    this.live();
     const V = this.validators;
     const M = this.servers;
     const kind = typedArrayKind(weights);
@@ -83,12 +117,14 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
     const n = typedLength(weights);
     if (n !== V * M) throw new YumaError('E_SHAPE', `weights has ${n} entries, expected ${V}×${M} = ${V * M}`);
     checkStakeTotal(S, 'stakes', this.f32);
+    // again: a getter of the stakes may have disposed the run
+    const c = this.live();
     // From here on only the built-in view is touched: the kernel reads where the entries are, and a subclass or
     // own property of the caller's array must not redirect that or run code.
     const w = kind === 'Float32Array' ? plainView(weights as Float32Array, Float32Array) : plainView(weights as Float64Array, Float64Array);
-    if (!this.case.kernel(w, S)) throw badWeight(w, this.f32);
+    if (!c.kernel(w, S)) throw badWeight(w, this.f32);
     this.epochs++;
-    return this.case.views() as YumaRunEpoch<P>;
+    return c.views() as YumaRunEpoch<P>;
   }
 
   /**
@@ -96,14 +132,14 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
    * Float32Array for `precision: 'f32'`) in the run's Wasm memory. Weights written into it and passed back to
    * `epoch` are read where they are, with no copy into Wasm memory (the kernel copies each row into its own
    * weight buffer as it normalises, so the view keeps what was written: refill only what changes). Always the
-   * same buffer for the life of the run.
+   * same buffer for the life of the run (detached by `dispose`).
    */
   weightsInput(): P extends 'f32' ? Float32Array : Float64Array {
-    return this.case.inputView() as P extends 'f32' ? Float32Array : Float64Array;
+    return this.live().inputView() as P extends 'f32' ? Float32Array : Float64Array;
   }
 
   /** Zeroes one server column of the bond state the next epoch reads (the simulator's bond reset; a no-op before the first epoch). */
   resetBondColumn(column: number): void {
-    this.case.resetColumn(toInt(column, 'column', 0, this.servers - 1));
+    this.live().resetColumn(toInt(column, 'column', 0, this.servers - 1));
   }
 }

@@ -55,13 +55,17 @@ export function simulateCase(input: SimulateCaseInput): YumaEpochResult[] {
   const reset = readReset(fields.resetBonds, epochs.length, M);
 
   const results: YumaEpochResult[] = new Array(epochs.length);
-  // The state stays in Wasm memory from epoch to epoch.
-  const run = new WasmCase(version, V, M, cfg, opts.numerics, opts.block);
-  for (let e = 0; e < epochs.length; e++) {
-    if (reset && e === reset.epoch && RESETTING.has(version)) run.resetColumn(reset.column);
-    results[e] = toResult(run.run(epochs[e].W, epochs[e].S), V, M);
+  // The state stays in Wasm memory from epoch to epoch; a refused epoch (a weight beyond float32) ends the
+  // case too, and the memory a large case grew goes then as well.
+  try {
+    const run = new WasmCase(version, V, M, cfg, opts.numerics, opts.block);
+    for (let e = 0; e < epochs.length; e++) {
+      if (reset && e === reset.epoch && RESETTING.has(version)) run.resetColumn(reset.column);
+      results[e] = toResult(run.run(epochs[e].W, epochs[e].S), V, M);
+    }
+  } finally {
+    releaseLargeMemory();
   }
-  releaseLargeMemory();
   return results;
 }
 

@@ -178,6 +178,20 @@ export class WasmCase {
     f[h + R.SCRATCH] = scratchAt;
   }
 
+  /** Bytes of Wasm memory this case's instance holds (a `YumaRun`'s own instance: all of it is the run's). */
+  get memoryBytes(): number {
+    return this.a.memoryBytes;
+  }
+
+  /**
+   * For a case with an instance of its own, about to be dropped: detaches every view of its memory handed out
+   * so far (a Wasm memory's grow, even by 0 pages, detaches its buffer; the views then have length 0), so none
+   * reads memory the case no longer owns. The memory itself goes with the instance at the next collection.
+   */
+  detachViews(): void {
+    this.k.memory.grow(0);
+  }
+
   /** The V×M matrices' element view over this case's memory (f64, or f32 in float32 epochs). */
   private mat(): Float64Array | Float32Array {
     return this.f32 ? new Float32Array(this.k.memory.buffer) : this.a.f64;
