@@ -153,18 +153,20 @@ function fileKeys<T>(scale: usize, K: i32, highest: usize): bool {
   return ((sizeof<T>() == 4 ? i32x4.bitmask(signs) : i64x2.bitmask(signs)) | <i32>(signBits >> 31)) != 0;
 }
 
-/** Keys of columns m … m + 15 (m a multiple of 16) of the row whose first block's keys are at dst: two blocks. */
+/**
+ * Keys of columns m … m + 15 (m a multiple of 16) of the row whose first block's keys are at dst: one block of
+ * BLOCK = 16 columns, one 16-byte store (with blocks of 8 the row's keys took two 8-byte lane stores into two
+ * blocks, and the key pass 374 against 326 µs under research-stages' clock).
+ */
 // @ts-ignore: decorator
 @inline function storeKeys(dst: usize, m: i32, blockBytes: usize, keys: v128): void {
-  const at = dst + <usize>(m >> 3) * blockBytes;
-  v128.store64_lane(at, keys, 0);
-  v128.store64_lane(at + blockBytes, keys, 1);
+  v128.store(dst + <usize>(m >> 4) * blockBytes, keys);
 }
 
 /** Where column m's key of the row whose first block's keys are at dst lies. */
 // @ts-ignore: decorator
 @inline function keyAt(dst: usize, m: i32): usize {
-  return dst + <usize>(m >> 3) * keyBlockBytes(V) + <usize>(m & (BLOCK - 1));
+  return dst + <usize>(m >> 4) * keyBlockBytes(V) + <usize>(m & (BLOCK - 1));
 }
 
 // @ts-ignore: decorator
@@ -245,6 +247,22 @@ function blockSums(table: usize, kp: usize, units: usize): void {
     store<i64>(at, load<i64>(at, 6 * COLUMN) + u, 6 * COLUMN);
     at = table + (<usize>load<u8>(kp, 7) << 3);
     store<i64>(at, load<i64>(at, 7 * COLUMN) + u, 7 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 8) << 3);
+    store<i64>(at, load<i64>(at, 8 * COLUMN) + u, 8 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 9) << 3);
+    store<i64>(at, load<i64>(at, 9 * COLUMN) + u, 9 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 10) << 3);
+    store<i64>(at, load<i64>(at, 10 * COLUMN) + u, 10 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 11) << 3);
+    store<i64>(at, load<i64>(at, 11 * COLUMN) + u, 11 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 12) << 3);
+    store<i64>(at, load<i64>(at, 12 * COLUMN) + u, 12 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 13) << 3);
+    store<i64>(at, load<i64>(at, 13 * COLUMN) + u, 13 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 14) << 3);
+    store<i64>(at, load<i64>(at, 14 * COLUMN) + u, 14 * COLUMN);
+    at = table + (<usize>load<u8>(kp, 15) << 3);
+    store<i64>(at, load<i64>(at, 15 * COLUMN) + u, 15 * COLUMN);
   }
 }
 
@@ -301,7 +319,7 @@ function consensusOf<T>(): void {
       const bw = min(BLOCK, sw - b0);
       for (let j = 0; j < BLOCK; j++) memory.fill(table + <usize>j * COLUMN, 0, <usize>K << 3);
       // The block's keys, BLOCK bytes a row, row after row.
-      let kp = KEYS + <usize>((s0 + b0) >> 3) * keyBlockBytes(V);
+      let kp = KEYS + <usize>((s0 + b0) >> 4) * keyBlockBytes(V);
       if (bw == BLOCK) {
         blockSums(table, kp, units);
       } else {
@@ -334,18 +352,16 @@ function consensusOf<T>(): void {
         store<i64>(above + (<usize>(b0 + j) << 3), up);
         store<i32>(fill + (<usize>(b0 + j) << 2), 0);
       }
-      // The weights of each column's crossing bucket, in row order, while the block's keys are in the cache: four
+      // The weights of each column's crossing bucket, in row order, while the block's keys are in the cache: two
       // rows' keys compared at a time. A column crossing in bucket 0 crosses at a zero, +0 when no weight has its
       // sign bit set: nothing to gather (on sparse weights, the columns most validators leave at 0 held most of
       // the candidates).
-      let target: u64 = 0;
       let keep = 0;
       for (let j = 0; j < bw; j++) {
-        const kb = <u64>load<u8>(bucket + <usize>(b0 + j));
-        target |= kb << (<u64>j << 3);
-        if (signed || kb != 0) keep |= 1 << j;
+        if (signed || load<u8>(bucket + <usize>(b0 + j)) != 0) keep |= 1 << j;
       }
-      if (keep != 0) gatherBlock<T>(KEYS + <usize>((s0 + b0) >> 3) * blockBytes, target, keep, b0, W + (<usize>(s0 + b0) << wShift), units, fill, cand, stride);
+      // The block's crossing buckets, one byte a column (those past bw are never kept).
+      if (keep != 0) gatherBlock<T>(KEYS + <usize>((s0 + b0) >> 4) * blockBytes, v128.load(bucket + <usize>b0), keep, b0, W + (<usize>(s0 + b0) << wShift), units, fill, cand, stride);
     }
     for (let j = 0; j < sw; j++) {
       const list = cand + ((<usize>j * stride) << 4);
@@ -355,22 +371,21 @@ function consensusOf<T>(): void {
 }
 
 /**
- * Appends the weights of one block whose key is their column's crossing bucket (byte j of `target`, for the
+ * Appends the weights of one block whose key is their column's crossing bucket (byte j of `t`, for the
  * columns of bit j of `keep`) to their columns' candidate lists as (weight, units) pairs, in row order. The
  * block's keys are at kp, BLOCK bytes a row; column j's weight of row v at w0 + (v·M + j) weights. The keys are
  * overwritten: nothing reads them after the gather.
  */
-function gatherBlock<T>(kp: usize, target: u64, keep: i32, b0: i32, w0: usize, units: usize, fill: usize, cand: usize, stride: usize): void {
-  const t = i64x2.splat(target);
-  const keep4 = keep | (keep << 8) | (keep << 16) | (keep << 24);
-  const quads = V & ~3;
-  // First the groups of four rows with a match, listed without a branch over the keys already compared (an entry
-  // of 8 bytes per 32 bytes of keys), then their weights: a branch per compare, taken at about one row in 16,
-  // mispredicted at most matches, and the compares went two rows at a time.
+function gatherBlock<T>(kp: usize, t: v128, keep: i32, b0: i32, w0: usize, units: usize, fill: usize, cand: usize, stride: usize): void {
+  const keep2 = keep | (keep << 16);
+  const pairs = V & ~1;
+  // First the pairs of rows with a match, listed without a branch over the keys already compared (an entry of 8
+  // bytes per 32 bytes of keys), then their weights: a branch per compare, taken at about one row in 16,
+  // mispredicted at most matches.
   const list = kp;
   let n: usize = 0;
-  for (let v = 0; v < quads; v += 4, kp += 4 * BLOCK) {
-    const mask = (i8x16.bitmask(i8x16.eq(v128.load(kp), t)) | (i8x16.bitmask(i8x16.eq(v128.load(kp, 16), t)) << 16)) & keep4;
+  for (let v = 0; v < pairs; v += 2, kp += 2 * BLOCK) {
+    const mask = (i8x16.bitmask(i8x16.eq(v128.load(kp), t)) | (i8x16.bitmask(i8x16.eq(v128.load(kp, BLOCK), t)) << 16)) & keep2;
     store<i32>(list + (n << 3), v);
     store<i32>(list + (n << 3), mask, 4);
     n += <usize>(mask != 0);
@@ -378,25 +393,25 @@ function gatherBlock<T>(kp: usize, target: u64, keep: i32, b0: i32, w0: usize, u
   for (let e: usize = 0; e < n; e++) {
     appendMatches<T>(load<i32>(list + (e << 3), 4), load<i32>(list + (e << 3)), b0, w0, units, fill, cand, stride);
   }
-  for (let v = quads; v < V; v++, kp += BLOCK) {
-    const mask = i8x16.bitmask(i8x16.eq(v128.load64_zero(kp), t)) & keep;
-    if (mask != 0) appendMatches<T>(mask, v, b0, w0, units, fill, cand, stride);
+  if (pairs < V) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(kp), t)) & keep;
+    if (mask != 0) appendMatches<T>(mask, pairs, b0, w0, units, fill, cand, stride);
   }
 }
 
-/** Bit b of mask: column b mod 8 of the block (b0 + b mod 8 of the span) in row v + b / 8 matched. */
+/** Bit b of mask: column b mod 16 of the block (b0 + b mod 16 of the span) in row v + b / 16 matched. */
 // @ts-ignore: decorator
 @inline function appendMatches<T>(mask: i32, v: i32, b0: i32, w0: usize, units: usize, fill: usize, cand: usize, stride: usize): void {
   const wShift: usize = sizeof<T>() == 4 ? 2 : 3;
   while (mask != 0) {
     const b = ctz(mask);
-    const j = b0 + (b & 7);
-    const row = v + (b >> 3);
+    const j = b0 + (b & 15);
+    const row = v + (b >> 4);
     const fAt = fill + (<usize>j << 2);
     const n = load<i32>(fAt);
     store<i32>(fAt, n + 1);
     const at = cand + ((<usize>j * stride + <usize>n) << 4);
-    store<f64>(at, weightAt<T>(w0 + ((<usize>row * <usize>M + <usize>(b & 7)) << wShift)));
+    store<f64>(at, weightAt<T>(w0 + ((<usize>row * <usize>M + <usize>(b & 15)) << wShift)));
     store<i64>(at, load<i64>(units + (<usize>row << 3)), 8);
     mask &= mask - 1;
   }

@@ -70,8 +70,11 @@ export let DEN32: usize = 0;
 export let BSUM32: usize = 0;
 const F32_VECTORS = 8;
 
-/** Columns of one bucket table: BLOCK × TABLE_COLUMN bytes (under 17 KB, stays in L1). */
-export const BLOCK: i32 = 8;
+/**
+ * Columns of one block of keys (a row's keys of a block are one 16-byte store) and of one bucket table: BLOCK ×
+ * TABLE_COLUMN bytes, 33 KB, of which the sums touch each column's filled buckets only.
+ */
+export const BLOCK: i32 = 16;
 /** At most this many buckets per column (about one per validator, at least 16). */
 export const MAX_BUCKETS: i32 = 256;
 /**
