@@ -247,3 +247,40 @@ describe('a matrix is read once', () => {
     expect(reads).toBe(1);
   });
 });
+
+describe('simulateCase checks the whole case against its cell limit before reading any entry', () => {
+  /** A row of `n` ones whose entry reads are counted (its length is not an entry). */
+  const countingRow = (n: number, count: { entries: number }) =>
+    new Proxy(new Array<number>(n).fill(1), {
+      get(t, k, r) {
+        if (typeof k === 'string' && /^\d+$/.test(k)) count.entries++;
+        return Reflect.get(t, k, r) as unknown;
+      },
+    });
+
+  it('3 epochs of 4096×4096 (3·2²⁴ cells, past the 2²⁵ a case holds) are E_LIMIT with no entry of the first matrix read (all 2²⁴ were read and copied into 128 MiB first)', () => {
+    const count = { entries: 0 };
+    const row = countingRow(4096, count);
+    const matrix = new Array(4096).fill(row);
+    const e = expectYumaError(() => simulateCase({ version: 'yuma3', weights: [matrix, matrix, matrix], stakes: [[1], [1], [1]] }), 'E_LIMIT');
+    expect(e.message).toContain('3 epochs of 4096×4096');
+    expect(count.entries).toBe(0);
+  });
+
+  it('100 000 epochs of 32×32 (past 2²⁵ cells) are E_LIMIT with no entry read, the stakes not read either', () => {
+    const count = { entries: 0 };
+    const matrix = new Array(32).fill(countingRow(32, count));
+    const stakes = new Array(100_000).fill(countingRow(32, count));
+    expectYumaError(() => simulateCase({ version: 'yuma2', weights: new Array(100_000).fill(matrix), stakes }), 'E_LIMIT');
+    expect(count.entries).toBe(0);
+  });
+
+  it('a case within the limit (2 epochs of 4×8 through counting rows) reads each entry once and gives the plain rows\' outputs', () => {
+    const count = { entries: 0 };
+    const rows = Array.from({ length: 4 }, () => countingRow(8, count));
+    const plain = simulateCase({ version: 'yuma3', weights: [Array.from({ length: 4 }, () => new Array(8).fill(1)), Array.from({ length: 4 }, () => new Array(8).fill(1))], stakes: [[1, 2, 3, 4], [1, 2, 3, 4]] });
+    const got = simulateCase({ version: 'yuma3', weights: [rows, rows], stakes: [[1, 2, 3, 4], [1, 2, 3, 4]] });
+    expect(count.entries).toBe(2 * 4 * 8);
+    expect(Array.from(got[1].serverIncentive)).toEqual(Array.from(plain[1].serverIncentive));
+  });
+});

@@ -62,8 +62,18 @@ function checkNumber(v: unknown, field: string, i: number, nonNegative: boolean)
   if (nonNegative && v < 0) throw new YumaError('E_RANGE', `${field}[${i}] is negative (${v})`);
 }
 
-/** A V×M matrix, flattened row-major, every entry finite (and ≥ 0 when asked). Rows must all have `cols` entries (or set it). */
-export function readMatrix(x: unknown, field: string, rows: number | null, cols: number | null, nonNegative: boolean): { data: Float64Array; rows: number; cols: number } {
+/**
+ * A V×M matrix, flattened row-major, every entry finite (and ≥ 0 when asked). Rows must all have `cols` entries
+ * (or set it). `checkShape` sees V and M before any entry is read or any memory is taken (a caller's limit).
+ */
+export function readMatrix(
+  x: unknown,
+  field: string,
+  rows: number | null,
+  cols: number | null,
+  nonNegative: boolean,
+  checkShape?: (rows: number, cols: number) => void,
+): { data: Float64Array; rows: number; cols: number } {
   return guard(field, () => {
     if (!Array.isArray(x)) throw new YumaError('E_SHAPE', `${field} must be an array of rows (got ${describe(x)})`);
     const V = readLength(x, field, MAX_SIDE);
@@ -82,6 +92,7 @@ export function readMatrix(x: unknown, field: string, rows: number | null, cols:
     }
     if (M === 0) throw new YumaError('E_SHAPE', `${field} has no columns`);
     if (V * M > MAX_CELLS) throw new YumaError('E_LIMIT', `${field} is ${V}×${M}; at most ${MAX_CELLS} entries per epoch are supported`);
+    checkShape?.(V, M);
     const data = new Float64Array(V * M);
     for (let v = 0; v < V; v++) {
       const row = v === 0 ? first : holeCheck(x, v, x[v], field);

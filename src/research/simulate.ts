@@ -75,10 +75,12 @@ function readCase(weightsIn: unknown, stakesIn: unknown, f32: boolean): { epochs
   const E = weights.length;
   if (E === 0) throw new YumaError('E_SHAPE', 'weights has no epochs');
   if (stakes.length !== E) throw new YumaError('E_SHAPE', `stakes has ${stakes.length} epochs, weights has ${E}`);
-  const first = readMatrix(weights[0], 'weights[0]', null, null, true);
+  // the whole case's size from the first matrix's shape, before any entry is read (up to 2²⁴ of them)
+  const first = readMatrix(weights[0], 'weights[0]', null, null, true, (V, M) => {
+    if (E * V * M > MAX_CASE_CELLS) throw new YumaError('E_LIMIT', `${E} epochs of ${V}×${M} exceed the ${MAX_CASE_CELLS} cells a case may hold`);
+  });
   const V = first.rows;
   const M = first.cols;
-  if (E * V * M > MAX_CASE_CELLS) throw new YumaError('E_LIMIT', `${E} epochs of ${V}×${M} exceed the ${MAX_CASE_CELLS} cells a case may hold`);
   const epochs: FlatEpoch[] = new Array(E);
   for (let e = 0; e < E; e++) {
     const W = e === 0 ? first.data : readMatrix(weights[e], `weights[${e}]`, V, M, true).data;
