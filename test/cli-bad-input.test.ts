@@ -438,3 +438,26 @@ describe('yuma-wasm cases: an empty entry in --version is refused as in --case',
     expect(r.stdout).toBe('');
   });
 });
+
+describe('yuma-wasm cases: a case or version named twice is refused, naming it (the duplicate was dropped silently)', () => {
+  for (const [flag, value, message] of [
+    ['--case', '1,1', "--case: case 1 is named twice ('1' and '1')"],
+    ['--case', '1-3,2', "--case: case 2 is named twice ('1-3' and '2')"],
+    ['--case', '4-6,case 5-7', "--case: case 5 is named twice ('4-6' and 'case 5-7')"],
+    ['--version', 'yuma3,yuma3', "--version: 'yuma3' is named twice"],
+    ['--version', 'yuma1, yuma2,yuma1', "--version: 'yuma1' is named twice"],
+  ] as const) {
+    it(`${flag} '${value}' exits 2 with "${message}", before any case runs`, () => {
+      const r = cli(['cases', ...(flag === '--case' ? ['--version', 'yuma3'] : ['--case', '1']), flag, value]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n')[0]).toBe(`yuma-wasm: ${message}`);
+    });
+  }
+  it("'--case 3,1,2' (no duplicate, any order) still runs cases 1, 2, 3 in order", () => {
+    const r = cli(['cases', '--case', '3,1,2', '--version', 'yuma3']);
+    expect(r.code).toBe(0);
+    const ids = r.stdout.split('\n').map((l) => /^(Case \d+)/.exec(l.trim())?.[1]).filter((x) => x !== undefined);
+    expect(ids).toEqual(['Case 1', 'Case 2', 'Case 3']);
+  });
+});

@@ -25,20 +25,29 @@ export function parseVersions(flag: unknown): YumaVersion[] {
   const list = String(flag).split(',').map((s) => s.trim());
   // an empty entry (',yuma3', 'yuma3,,yuma2') is refused as --case refuses one: a version meant there is missing
   for (const v of list) if (!(YUMA_VERSIONS as readonly string[]).includes(v)) throw new UsageError(`--version: ${v === '' ? 'an empty entry' : `unknown version '${v}'`} (versions: ${YUMA_VERSIONS.join(', ')})`);
+  // a version named twice is a slip (another was meant): refused, as --case refuses a case named twice
+  const twice = list.find((v, i) => list.indexOf(v) !== i);
+  if (twice !== undefined) throw new UsageError(`--version: '${twice}' is named twice`);
   return YUMA_VERSIONS.filter((v) => list.includes(v));
 }
 
 export function parseCases(flag: unknown): number[] {
   if (flag === undefined) return Array.from({ length: CASE_COUNT }, (_, i) => i + 1);
-  const out = new Set<number>();
-  for (const part of String(flag).split(',').map((s) => s.trim().replace(/^case\s*/i, ''))) {
+  // case → the entry that named it: a case named twice (1,1 or 1-3,2) is refused naming both entries
+  const out = new Map<number, string>();
+  for (const given of String(flag).split(',').map((s) => s.trim())) {
+    const part = given.replace(/^case\s*/i, '');
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     const a = m ? Number(m[1]) : NaN;
     const b = m && m[2] !== undefined ? Number(m[2]) : a;
     if (!m || a < 1 || b > CASE_COUNT || b < a) throw new UsageError(`--case: '${part}' is not a case number 1–${CASE_COUNT} or a range like 5-8`);
-    for (let i = a; i <= b; i++) out.add(i);
+    for (let i = a; i <= b; i++) {
+      const before = out.get(i);
+      if (before !== undefined) throw new UsageError(`--case: case ${i} is named twice ('${before}' and '${given}')`);
+      out.set(i, given);
+    }
   }
-  return [...out].sort((x, y) => x - y);
+  return [...out.keys()].sort((x, y) => x - y);
 }
 
 /** Column label of the summary: validator letter and short version name (as the simulator's "Validator A - Yuma 1"). */
