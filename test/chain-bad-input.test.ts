@@ -533,3 +533,11 @@ describe('Chain.step is all or nothing', () => {
     expect(text(c)).toBe(text(twin));
   });
 });
+
+describe('a Chain option given as null is E_ARG naming it (it was read as "not given")', () => {
+  for (const field of ['epochMode', 'epochPath'] as const) {
+    it(`new Chain(state, { engine, ${field}: null }) is E_ARG naming ${field}`, () => {
+      expect(expectYumaError(() => new Chain(newChainState(), { engine, [field]: null } as never), 'E_ARG').message).toContain(field);
+    });
+  }
+});

@@ -19,7 +19,7 @@ import {
 } from '../src/dtao/index.js';
 import { powRatioScaled } from '../src/dtao/bigmath.js';
 import { RAO, U64_MAX } from '../src/units.js';
-import { yumaCode } from './helpers/errors.js';
+import { expectYumaError, yumaCode } from './helpers/errors.js';
 import { poolState, snapshotText } from './helpers/state.js';
 
 const balancer = () => Pool.genesis({ tao: 1000n * RAO, alpha: 2000n * RAO, preset: 'balancer' });
@@ -246,5 +246,58 @@ describe('dTAO functions: null options, holes, negative weights, overflowing sum
     expect(yumaCode(() => distributePending({ ...base, stakes: [{ nominators: [1n], take: Object.create(null) }] }))).toBe('E_ARG');
     expect(yumaCode(() => distributePending({ ...base, incentive: [Symbol('x')] as never }))).toBe('E_ARG');
     expect(distributePending({ ...base, stakes: [undefined, { nominators: [1n, 3n], take: 0 }] }).nominators[1]).toEqual([25n, 75n]);
+  });
+});
+
+describe('a dTAO option given as null is E_ARG naming it, as everywhere else ("mode": null is), not read as "not given"', () => {
+  const TAO = 1_000_000_000n;
+  const pool = () => Pool.genesis({ tao: 1000n * TAO, alpha: 1000n * TAO });
+  const cases: Array<[string, string, () => unknown]> = [
+    ['halvingSchedule', 'recycledPerBlock', () => halvingSchedule({ issuance: 0n, recycledPerBlock: null as never, blocks: 10 })],
+    ['halvingSchedule', 'startBlock', () => halvingSchedule({ issuance: 0n, startBlock: null as never, blocks: 10 })],
+    ['compareRecycling', 'recycledPerBlock', () => compareRecycling({ issuance: 0n, recycledPerBlock: null as never, blocks: 10 })],
+    ['projectHalvings', 'startDate', () => projectHalvings({ issuance: 0n, blocks: 10, startDate: null as never })],
+    ['projectHalvings', 'blockSeconds', () => projectHalvings({ issuance: 0n, blocks: 10, startDate: new Date(0), blockSeconds: null as never })],
+    ['splitAlphaOut', 'ownerCut', () => splitAlphaOut(1000n, { ownerCut: null as never })],
+    ['splitAlphaOut', 'rootProportion', () => splitAlphaOut(1000n, { rootProportion: null as never })],
+    ['splitAlphaOut', 'rootSell', () => splitAlphaOut(1000n, { rootSell: null as never })],
+    ['SubnetEconomy', 'issuance', () => new SubnetEconomy({ issuance: null as never })],
+    ['SubnetEconomy', 'block', () => new SubnetEconomy({ block: null as never })],
+    ['distributePending', 'owner', () => distributePending({ server: 10n, validator: 10n, owner: null as never, incentive: [1], dividends: [1] })],
+    ['distributePending', 'take', () => distributePending({ server: 10n, validator: 10n, incentive: [1], dividends: [1], stakes: [{ nominators: [5n], take: null as never }] })],
+    ['emissionShares', 'mode', () => emissionShares([1, 2], { mode: null as never })],
+    ['emissionShares', 'temperature', () => emissionShares([1, 2], { temperature: null as never })],
+    ['MovingPriceTracker', 'alpha', () => new MovingPriceTracker({ alpha: null as never })],
+    ['MovingPriceTracker', 'halvingBlocks', () => new MovingPriceTracker({ halvingBlocks: null as never })],
+    ['FlowTracker', 'smoothing', () => new FlowTracker(2, { smoothing: null as never })],
+    ['FlowTracker', 'exponent', () => new FlowTracker(2, { exponent: null as never })],
+    ['FlowTracker', 'cutoff', () => new FlowTracker(2, { cutoff: null as never })],
+    ['FlowTracker', 'netFlow', () => new FlowTracker(2, { netFlow: null as never })],
+    ...(['preset', 'flatFee', 'feeTo', 'minReserveBefore', 'minReserveAfter', 'maxInputMultiple', 'minStake', 'rebalanceOnInject', 'limitMode', 'chainSwap', 'weightQuote'] as const).map(
+      (k): [string, string, () => unknown] => ['Pool.genesis', k, () => Pool.genesis({ tao: 1000n * TAO, alpha: 1000n * TAO, [k]: null } as never)],
+    ),
+  ];
+  for (const [fn, field, call] of cases) {
+    it(`${fn}: ${field}: null is E_ARG naming ${field}`, () => {
+      expect(expectYumaError(call, 'E_ARG').message).toContain(field);
+    });
+  }
+
+  it('distributePending: stakes: null is E_SHAPE "stakes must be an array (got null)", as any list given as a non-array', () => {
+    const call = () => distributePending({ server: 10n, validator: 10n, incentive: [1], dividends: [1], stakes: null as never });
+    expect(expectYumaError(call, 'E_SHAPE').message).toBe('E_SHAPE: stakes must be an array (got null)');
+  });
+
+  for (const field of ['alphaOut', 'tempo', 'netuid', 'ownerCut', 'rootProportion'] as const) {
+    it(`SubnetEconomy.addSubnet: ${field}: null is E_ARG naming it, and no subnet is added`, () => {
+      const economy = new SubnetEconomy();
+      economy.addSubnet({ pool: pool() });
+      expect(expectYumaError(() => economy.addSubnet({ pool: pool(), [field]: null } as never), 'E_ARG').message).toContain(field);
+      expect(economy.subnets.length).toBe(1);
+    });
+  }
+
+  it('halvingSchedule without recycledPerBlock and with 0n agree (absent is still the default)', () => {
+    expect(halvingSchedule({ issuance: 0n, blocks: 20_000_000 })).toEqual(halvingSchedule({ issuance: 0n, recycledPerBlock: 0n, blocks: 20_000_000 }));
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { Subnet } from '../src/subnet/index.js';
-import { yumaCode } from './helpers/errors.js';
+import { expectYumaError, yumaCode } from './helpers/errors.js';
 import { boom } from './helpers/hostile.js';
 import { smallSubnet, subnetState } from './helpers/state.js';
 
@@ -123,6 +123,22 @@ describe('an engine object of the caller\'s that misbehaves', () => {
       expect(yumaCode(() => Subnet.epochs([s, t], 1_000_000n))).toBe(code);
       expect(subnetState(t)).toBe(before);
       expect(subnetState(s)).toBe(subnetState(subnet()));
+    });
+  }
+});
+
+describe('a Subnet option given as null is E_ARG naming it (it was read as "not given", unlike the engine\'s mode: null)', () => {
+  for (const field of ['tempo', 'mode', 'block', 'activityCutoffFactorMilli', 'immunityPeriod', 'minNonImmuneUids', 'recordStepBlock', 'requireValidatorPermit', 'mechanisms'] as const) {
+    it(`new Subnet({ …, ${field}: null }) is E_ARG naming ${field}`, () => {
+      expect(expectYumaError(() => new Subnet({ engine, n: 4, [field]: null } as never), 'E_ARG').message).toContain(field);
+    });
+  }
+  for (const field of ['path', 'bonds'] as const) {
+    it(`subnet.epoch(e, { ${field}: null }) is E_ARG naming ${field}, and the subnet does not step`, () => {
+      const s = smallSubnet(engine);
+      const before = JSON.stringify(subnetState(s));
+      expect(yumaCode(() => s.epoch(1_000_000n, { [field]: null } as never))).toBe('E_ARG');
+      expect(JSON.stringify(subnetState(s))).toBe(before);
     });
   }
 });

@@ -10,7 +10,7 @@ import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, regi
 import { type AddStakeRequest, type AddStakeResult, type RemoveStakeRequest, type RemoveStakeResult, addStake, removeStake } from './staking.js';
 import { type ClaimRootRequest, type RootClaimPayout, claimRoot, setRootClaimThreshold, setRootClaimType } from './root-claims.js';
 import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkHeldChainState, replaceState } from './state.js';
-import { guard, readOptions } from '../validation/read.js';
+import { guard, orDefault, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
 import { describe, show } from '../validation/describe.js';
 import { residentHostOf } from '../wasm/resident.js';
@@ -98,8 +98,8 @@ export class Chain {
     const own = Chain.#ownState;
     Chain.#ownState = false;
     const o = readOptions(opts, 'Chain options', ['engine', 'epochMode', 'epochPath', 'epochBonds']);
-    const mode = oneOf(o.epochMode ?? 'fixed', 'epochMode', ['fixed', 'float'] as const);
-    const path = oneOf(o.epochPath ?? 'sparse', 'epochPath', ['sparse', 'dense'] as const);
+    const mode = oneOf(orDefault(o.epochMode, 'fixed'), 'epochMode', ['fixed', 'float'] as const);
+    const path = oneOf(orDefault(o.epochPath, 'sparse'), 'epochPath', ['sparse', 'dense'] as const);
     this.#state = checkHeldChainState(state);
     // the caller still holds the object it passed and may write anything into it: checked before every block, as a
     // state read through chain.state (a copy would ignore the caller's later edits without a word)

@@ -7,7 +7,7 @@ import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { alphaBlockEmission, blockEmission } from './emission.js';
 import { MAX_SUBNETS } from '../epoch/limits.js';
-import { guard, readList, readOptions } from '../validation/read.js';
+import { guard, orDefault, readList, readOptions } from '../validation/read.js';
 import { toAmount, toBool, toFinite, toInt, toNumberIn, toU16 } from '../validation/values.js';
 import { isPool, type Pool } from './pool.js';
 
@@ -57,9 +57,9 @@ export function splitAlphaOut(
 ): AlphaOutSplit {
   toAmount(alphaOut, 'alphaOut', true);
   const o = readOptions(opts, 'splitAlphaOut options', ['ownerCut', 'rootProportion', 'rootSell']);
-  const cut = BigInt(toU16(o.ownerCut ?? DEFAULT_OWNER_CUT, 'ownerCut'));
-  const rp = toNumberIn(o.rootProportion ?? 0, 'rootProportion', 0, 1);
-  const rootSell = toBool(o.rootSell ?? true, 'rootSell');
+  const cut = BigInt(toU16(orDefault(o.ownerCut, DEFAULT_OWNER_CUT), 'ownerCut'));
+  const rp = toNumberIn(orDefault(o.rootProportion, 0), 'rootProportion', 0, 1);
+  const rootSell = toBool(orDefault(o.rootSell, true), 'rootSell');
   const owner = (alphaOut * cut) / 65535n;
   const rest = alphaOut - owner;
   const server = rest / 2n;
@@ -194,8 +194,8 @@ export class SubnetEconomy {
 
   constructor(opts?: { issuance?: bigint; block?: number } | null) {
     const o = readOptions(opts, 'SubnetEconomy options', ['issuance', 'block']);
-    this.issuance = toAmount(o.issuance ?? 0n, 'issuance', true);
-    this.block = toInt(o.block ?? 0, 'block', 0, Number.MAX_SAFE_INTEGER);
+    this.issuance = toAmount(orDefault(o.issuance, 0n), 'issuance', true);
+    this.block = toInt(orDefault(o.block, 0), 'block', 0, Number.MAX_SAFE_INTEGER);
   }
 
   /**
@@ -211,11 +211,11 @@ export class SubnetEconomy {
     if (owner >= 0) throw new YumaError('E_ARG', `pool is already subnet ${owner}'s; each subnet needs its own (pool.clone())`);
     const subnet: EconomySubnet = {
       pool,
-      alphaOut: toAmount(o.alphaOut ?? 0n, 'alphaOut', true),
-      tempo: toInt(o.tempo ?? 360, 'tempo', 0, 65535),
-      netuid: toInt(o.netuid ?? this.subnets.length + 1, 'netuid', 0, 65535),
+      alphaOut: toAmount(orDefault(o.alphaOut, 0n), 'alphaOut', true),
+      tempo: toInt(orDefault(o.tempo, 360), 'tempo', 0, 65535),
+      netuid: toInt(orDefault(o.netuid, this.subnets.length + 1), 'netuid', 0, 65535),
       pending: { server: 0n, validator: 0n, owner: 0n, root: 0n },
-      ownerCut: toU16(o.ownerCut ?? DEFAULT_OWNER_CUT, 'ownerCut'),
+      ownerCut: toU16(orDefault(o.ownerCut, DEFAULT_OWNER_CUT), 'ownerCut'),
       rootProportion: o.rootProportion === undefined ? undefined : toNumberIn(o.rootProportion, 'rootProportion', 0, 1),
     };
     this.subnets.push(subnet);

@@ -5,7 +5,7 @@
 import { YumaError } from '../errors.js';
 import { RAO, TOTAL_SUPPLY } from '../units.js';
 import { blockEmissionForIssuance } from '../fixed/substrate-fixed.js';
-import { guard, readOptions } from '../validation/read.js';
+import { guard, orDefault, readOptions } from '../validation/read.js';
 import { toAmount, toFinite, toInt } from '../validation/values.js';
 
 const SCHEDULE_KEYS = ['issuance', 'recycledPerBlock', 'blocks', 'startBlock'] as const;
@@ -19,8 +19,8 @@ function readSchedule(opts: unknown, where: string, keys: readonly string[] = SC
   if (issuance > TOTAL_SUPPLY) throw new YumaError('E_RANGE', 'issuance above the 21M TAO cap');
   return {
     issuance,
-    recycledPerBlock: toAmount(o.recycledPerBlock ?? 0n, 'recycledPerBlock', true),
-    startBlock: toInt(o.startBlock ?? 0, 'startBlock', 0, Number.MAX_SAFE_INTEGER),
+    recycledPerBlock: toAmount(orDefault(o.recycledPerBlock, 0n), 'recycledPerBlock', true),
+    startBlock: toInt(orDefault(o.startBlock, 0), 'startBlock', 0, Number.MAX_SAFE_INTEGER),
     blocks: o.blocks === undefined ? Infinity : toInt(o.blocks, 'blocks', 0, Number.MAX_SAFE_INTEGER),
     rest: o,
   };
@@ -168,11 +168,11 @@ export function projectHalvings(
   opts: HalvingScheduleOptions & { startDate?: Date; blockSeconds?: number },
 ): HalvingProjection[] {
   const o = readSchedule(opts, 'projectHalvings options', PROJECTION_KEYS);
-  const startDate = o.rest.startDate ?? new Date();
+  const startDate = orDefault(o.rest.startDate, new Date());
   // Date's own getTime (a subclass or a look-alike cannot answer for it; a non-Date throws, read as E_ARG)
   const t0 = guard('startDate', () => getTime.call(startDate) as number);
   if (Number.isNaN(t0)) throw new YumaError('E_ARG', 'startDate must be a valid Date');
-  const secs = toFinite(o.rest.blockSeconds ?? BLOCK_SECONDS, 'blockSeconds');
+  const secs = toFinite(orDefault(o.rest.blockSeconds, BLOCK_SECONDS), 'blockSeconds');
   if (secs <= 0) throw new YumaError('E_RANGE', 'blockSeconds must be positive');
   const start = o.startBlock;
   return schedule(o).map((e) => ({

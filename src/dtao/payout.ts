@@ -5,7 +5,7 @@
 import { YumaError } from '../errors.js';
 import { DEFAULT_TAKE } from './coinbase.js';
 import { MAX_NOMINATORS, MAX_UIDS } from '../epoch/limits.js';
-import { readList, readOptions } from '../validation/read.js';
+import { orDefault, readList, readOptions } from '../validation/read.js';
 import { toAmount, toU16 } from '../validation/values.js';
 
 /**
@@ -80,17 +80,17 @@ export function distributePending(input: PayoutInput): PayoutResult {
   const o = readOptions(input, 'distributePending input', ['server', 'validator', 'owner', 'incentive', 'dividends', 'stakes'], true);
   const server = toAmount(o.server, 'server', true);
   const validator = toAmount(o.validator, 'validator', true);
-  const owner = toAmount(o.owner ?? 0n, 'owner', true);
+  const owner = toAmount(orDefault(o.owner, 0n), 'owner', true);
   const inc = readList(o.incentive, 'incentive', MAX_UIDS, true).map((v, i) => BigInt(toU16(v, `incentive[${i}]`)));
   const div = readList(o.dividends, 'dividends', MAX_UIDS, true).map((v, i) => BigInt(toU16(v, `dividends[${i}]`)));
   if (inc.length !== div.length) throw new YumaError('E_SHAPE', 'incentive and dividends must have the same length');
-  const stakes = readList(o.stakes ?? [], 'stakes', MAX_UIDS).map((st, uid) => {
+  const stakes = readList(orDefault(o.stakes, []), 'stakes', MAX_UIDS).map((st, uid) => {
     if (st === undefined || st === null) return undefined;
     const v = readOptions(st, `stakes[${uid}]`, ['nominators', 'take'], true);
     const nominators = readList(v.nominators, `stakes[${uid}].nominators`, MAX_NOMINATORS, true);
     return {
       nominators: nominators.map((x, k) => toAmount(x, `stakes[${uid}].nominators[${k}]`, true)),
-      take: BigInt(toU16(v.take ?? DEFAULT_TAKE, `stakes[${uid}].take`)),
+      take: BigInt(toU16(orDefault(v.take, DEFAULT_TAKE), `stakes[${uid}].take`)),
     };
   });
   if (stakes.length > div.length) throw new YumaError('E_SHAPE', 'more stake entries than UIDs');

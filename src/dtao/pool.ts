@@ -6,7 +6,7 @@
 import { YumaError } from '../errors.js';
 import { U64_MAX } from '../units.js';
 import { show } from '../validation/describe.js';
-import { readOptions } from '../validation/read.js';
+import { orDefault, readOptions } from '../validation/read.js';
 import { oneOf, toAmount, toBool, toFinite, toInt, toNumberIn } from '../validation/values.js';
 import { fromNumber, powRatioScaled, toNumber, type Ratio } from './bigmath.js';
 import { type SwapError, type SwapPoolState, MAX_PRICE_RAO, MIN_PRICE_RAO, doSwap, feeAmount, limitPriceFromRao, weightsForAddedLiquidity } from './balancer.js';
@@ -222,7 +222,7 @@ export class Pool {
     this.tao = tao;
     this.alpha = alpha;
     this.wQuote = wQuote;
-    const flat = toAmount(cfg.flatFee ?? 0n, 'flatFee', true);
+    const flat = toAmount(orDefault(cfg.flatFee, 0n), 'flatFee', true);
     let fee: Ratio = { num: 0n, den: 1n };
     if (cfg.feeRateU16 !== undefined) {
       fee = { num: BigInt(toInt(cfg.feeRateU16, 'feeRateU16', 0, 65534)), den: 65535n };
@@ -233,17 +233,17 @@ export class Pool {
     }
     if (fee.num > 0n && flat > 0n) throw new YumaError('E_ARG', 'choose either a proportional fee or a flat fee');
     this.fee = fee;
-    const feeTo = oneOf(cfg.feeTo ?? 'author', 'feeTo', FEE_DESTINATIONS);
+    const feeTo = oneOf(orDefault(cfg.feeTo, 'author'), 'feeTo', FEE_DESTINATIONS);
     this.cfg = {
       flatFee: flat,
       feeTo: fee.num === 0n ? (flat > 0n ? 'pool' : 'none') : feeTo,
-      minReserveBefore: toAmount(cfg.minReserveBefore ?? 0n, 'minReserveBefore', true),
-      minReserveAfter: toAmount(cfg.minReserveAfter ?? 1n, 'minReserveAfter', true),
-      maxInputMultiple: toAmount(cfg.maxInputMultiple ?? 0n, 'maxInputMultiple', true),
-      minStake: toAmount(cfg.minStake ?? 0n, 'minStake', true),
-      rebalanceOnInject: toBool(cfg.rebalanceOnInject ?? false, 'rebalanceOnInject'),
-      limitMode: oneOf(cfg.limitMode ?? 'exact', 'limitMode', ['exact', 'approx-cp'] as const),
-      chainSwap: toBool(cfg.chainSwap ?? false, 'chainSwap'),
+      minReserveBefore: toAmount(orDefault(cfg.minReserveBefore, 0n), 'minReserveBefore', true),
+      minReserveAfter: toAmount(orDefault(cfg.minReserveAfter, 1n), 'minReserveAfter', true),
+      maxInputMultiple: toAmount(orDefault(cfg.maxInputMultiple, 0n), 'maxInputMultiple', true),
+      minStake: toAmount(orDefault(cfg.minStake, 0n), 'minStake', true),
+      rebalanceOnInject: toBool(orDefault(cfg.rebalanceOnInject, false), 'rebalanceOnInject'),
+      limitMode: oneOf(orDefault(cfg.limitMode, 'exact'), 'limitMode', ['exact', 'approx-cp'] as const),
+      chainSwap: toBool(orDefault(cfg.chainSwap, false), 'chainSwap'),
     };
     if (this.cfg.chainSwap && (cfg.feeRateU16 === undefined ? fee.num !== 0n : false)) {
       throw new YumaError('E_ARG', 'chainSwap takes its fee as feeRateU16 (parts of 65535), as the pallet stores it');
@@ -258,7 +258,7 @@ export class Pool {
    */
   static genesis(opts: PoolConfig & { tao: bigint; alpha: bigint; preset?: PoolPreset }): Pool {
     const given = readOptions(opts, 'Pool.genesis options', GENESIS_KEYS, true);
-    const preset = oneOf(given.preset ?? 'seed', 'preset', PRESETS);
+    const preset = oneOf(orDefault(given.preset, 'seed'), 'preset', PRESETS);
     const cfg: Record<string, unknown> = { ...POOL_PRESETS[preset], ...given };
     const tao = toAmount(given.tao, 'tao');
     const alpha = toAmount(given.alpha, 'alpha');
@@ -270,7 +270,7 @@ export class Pool {
       // w2 = y / (p·x + y), Perquintill rounded down (from_rational)
       w = (PERQUINTILL * tao * r.den) / (r.num * alpha + tao * r.den);
     } else {
-      const wq = cfg.weightQuote ?? 0.5;
+      const wq = orDefault(cfg.weightQuote, 0.5);
       if (typeof wq === 'bigint') w = wq;
       else {
         // a decimal like 0.773 means 773/1000, not its binary double: round to 12 decimals so the

@@ -6,7 +6,7 @@
 import { YumaError } from '../errors.js';
 import { MAX_SUBNETS } from '../epoch/limits.js';
 import { show } from '../validation/describe.js';
-import { readList, readOptions } from '../validation/read.js';
+import { orDefault, readList, readOptions } from '../validation/read.js';
 import { oneOf, toBool, toFinite, toInt, toNumberIn, toU64 } from '../validation/values.js';
 
 /** Non-negative finite numbers, one per subnet (an array or a typed array, read once). */
@@ -47,8 +47,8 @@ export interface EmissionShareOptions {
 export function emissionShares(prices: number[], opts?: EmissionShareOptions | null): number[] {
   const p = checkPrices('prices', prices);
   const o = readOptions(opts, 'emissionShares options', ['mode', 'temperature']);
-  const mode = oneOf(o.mode ?? 'softmax', 'mode', ['softmax', 'proportional'] as const);
-  const t = toFinite(o.temperature ?? 1, 'temperature');
+  const mode = oneOf(orDefault(o.mode, 'softmax'), 'mode', ['softmax', 'proportional'] as const);
+  const t = toFinite(orDefault(o.temperature, 1), 'temperature');
   if (mode === 'proportional') return normalise(p);
   if (t <= 0) throw new YumaError('E_RANGE', 'temperature must be positive');
   if (p.length === 0) return [];
@@ -116,8 +116,8 @@ export class MovingPriceTracker {
 
   constructor(opts?: { alpha?: number; halvingBlocks?: number } | null) {
     const o = readOptions(opts, 'MovingPriceTracker options', ['alpha', 'halvingBlocks']);
-    this.alpha = toNumberIn(o.alpha ?? MOVING_ALPHA, 'alpha', 0, 1);
-    this.halving = toNumberIn(o.halvingBlocks ?? EMA_PRICE_HALVING_BLOCKS, 'halvingBlocks', 0, Number.MAX_VALUE);
+    this.alpha = toNumberIn(orDefault(o.alpha, MOVING_ALPHA), 'alpha', 0, 1);
+    this.halving = toNumberIn(orDefault(o.halvingBlocks, EMA_PRICE_HALVING_BLOCKS), 'halvingBlocks', 0, Number.MAX_VALUE);
   }
 
   /** Register a subnet whose first emission block (start_call + 1) is given; returns its index. */
@@ -188,11 +188,11 @@ export class FlowTracker {
   constructor(n: number, opts?: { smoothing?: number; exponent?: number; cutoff?: number; netFlow?: boolean } | null) {
     n = toInt(n, 'n', 0, MAX_SUBNETS);
     const o = readOptions(opts, 'FlowTracker options', ['smoothing', 'exponent', 'cutoff', 'netFlow']);
-    this.a = toNumberIn(o.smoothing ?? FLOW_SMOOTHING, 'smoothing', 0, 1);
-    this.p = toFinite(o.exponent ?? 1, 'exponent');
+    this.a = toNumberIn(orDefault(o.smoothing, FLOW_SMOOTHING), 'smoothing', 0, 1);
+    this.p = toFinite(orDefault(o.exponent, 1), 'exponent');
     if (this.p <= 0) throw new YumaError('E_RANGE', `exponent must be positive (got ${show(this.p)})`);
-    this.cutoff = toFinite(o.cutoff ?? 0, 'cutoff');
-    this.net = toBool(o.netFlow ?? true, 'netFlow');
+    this.cutoff = toFinite(orDefault(o.cutoff, 0), 'cutoff');
+    this.net = toBool(orDefault(o.netFlow, true), 'netFlow');
     this.userEma = Array(n).fill(0);
     this.protEma = Array(n).fill(0);
     this.user = Array(n).fill(0);

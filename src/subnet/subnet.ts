@@ -16,7 +16,7 @@ import {
   type SparseRow,
 } from '../epoch/types.js';
 import { describe, show } from '../validation/describe.js';
-import { guard, readList, readOptions } from '../validation/read.js';
+import { guard, orDefault, readList, readOptions } from '../validation/read.js';
 import { oneOf, toBool, toInt, toName, toU64 } from '../validation/values.js';
 import { residentHostOf, type ResidentHost } from '../wasm/resident.js';
 import type { RawEpochResult } from '../epoch/result.js';
@@ -198,19 +198,19 @@ export class Subnet {
     }
     this.engine = e as Engine;
     this.capacity = toInt(o.n, 'n', 1, MAX_UIDS);
-    this._tempo = toInt(o.tempo ?? 360, 'tempo', 0, 65535);
-    this.mode = oneOf(o.mode ?? 'fixed', 'mode', ['fixed', 'float'] as const);
-    this._block = checkBlock(o.block ?? 0, 'block');
-    this.cutoffFactorMilli = toInt(o.activityCutoffFactorMilli ?? DEFAULT_ACTIVITY_CUTOFF_FACTOR_MILLI, 'activityCutoffFactorMilli', 0, 0xffff_ffff);
+    this._tempo = toInt(orDefault(o.tempo, 360), 'tempo', 0, 65535);
+    this.mode = oneOf(orDefault(o.mode, 'fixed'), 'mode', ['fixed', 'float'] as const);
+    this._block = checkBlock(orDefault(o.block, 0), 'block');
+    this.cutoffFactorMilli = toInt(orDefault(o.activityCutoffFactorMilli, DEFAULT_ACTIVITY_CUTOFF_FACTOR_MILLI), 'activityCutoffFactorMilli', 0, 0xffff_ffff);
     const hyper = readOptions(o.hyper, 'hyper', HYPER_KEYS);
     this.cutoffExplicit = hyper.activityCutoff !== undefined;
     this._hyper = resolveHyper(hyper, 'hyper');
-    this.immunityPeriod = toInt(o.immunityPeriod ?? 5000, 'immunityPeriod', 0, 65535);
-    this.minNonImmuneUids = toInt(o.minNonImmuneUids ?? 10, 'minNonImmuneUids', 0, 65535);
+    this.immunityPeriod = toInt(orDefault(o.immunityPeriod, 5000), 'immunityPeriod', 0, 65535);
+    this.minNonImmuneUids = toInt(orDefault(o.minNonImmuneUids, 10), 'minNonImmuneUids', 0, 65535);
     this.ownerHotkey = o.ownerHotkey === undefined ? null : toName(o.ownerHotkey, 'ownerHotkey');
-    this.recordStepBlock = toBool(o.recordStepBlock ?? true, 'recordStepBlock');
-    this.requirePermit = toBool(o.requireValidatorPermit ?? false, 'requireValidatorPermit');
-    this.table = new SubnetNeurons(this.capacity, checkMechanismCount(o.mechanisms ?? 1, 'mechanisms'));
+    this.recordStepBlock = toBool(orDefault(o.recordStepBlock, true), 'recordStepBlock');
+    this.requirePermit = toBool(orDefault(o.requireValidatorPermit, false), 'requireValidatorPermit');
+    this.table = new SubnetNeurons(this.capacity, checkMechanismCount(orDefault(o.mechanisms, 1), 'mechanisms'));
     GENUINE.add(this);
   }
 
@@ -526,8 +526,8 @@ export class Subnet {
   private beginEpoch(raoEmission: bigint, opts?: SubnetEpochOptions): Pending {
     if (typeof raoEmission !== 'bigint') throw new YumaError('E_ARG', `raoEmission must be a bigint (got ${describe(raoEmission)})`);
     const o = readOptions(opts, 'epoch options', SUBNET_EPOCH_OPTION_KEYS);
-    const path = oneOf(o.path ?? 'sparse', 'epoch options.path', ['sparse', 'dense'] as const);
-    const withBonds = toBool(o.bonds ?? true, 'epoch options.bonds');
+    const path = oneOf(orDefault(o.path, 'sparse'), 'epoch options.path', ['sparse', 'dense'] as const);
+    const withBonds = toBool(orDefault(o.bonds, true), 'epoch options.bonds');
     const permitsIn = this.table.validatorPermit.slice(0, this.size);
     const host = residentHostOf(this.engine);
     const done = (out: EpochOutput): EpochOutput => {

@@ -110,6 +110,15 @@ export function readOptions<K extends string>(
 }
 
 /**
+ * An option's value, or `fallback` when it was not given. Only `undefined` (an absent key) is "not given": `null`
+ * is a value, which the field's reader refuses (E_ARG) as it refuses any other wrong type — `x ?? fallback` would
+ * read it as "not given" (and over a preset's value, as the hard default).
+ */
+export function orDefault(value: unknown, fallback: unknown): unknown {
+  return value === undefined ? fallback : value;
+}
+
+/**
  * The listed fields of an object, each read once, other keys ignored: for values the library made itself and
  * gets back (an epoch output handed to a checker may carry more fields than the checker reads).
  */
