@@ -3,12 +3,14 @@
  * `__proto__` key (what `JSON.parse` makes of one), genuine typed arrays whose own properties or subclass lie
  * about their entries, built-ins JSON has no object for, and sparse bond rows no epoch makes. The JSON form is the value's own data, key for key and entry for entry, or a YumaError.
  */
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { fromJSON, toJSON } from '../src/epoch/json.js';
 import { RAO } from '../src/units.js';
 import { projectHalvings } from '../src/dtao/index.js';
 import { expectYumaError } from './helpers/errors.js';
+import { boom } from './helpers/hostile.js';
 
 describe("toJSON keeps an own '__proto__' key as data", () => {
   it("a parsed object's '__proto__' key stays an own key of the result; the result's prototype stays Object.prototype", () => {
@@ -183,10 +185,36 @@ describe('toJSON of built-ins that keep their data in internal slots (an own-key
     expectYumaError(() => toJSON(view), 'E_ARG');
   });
 
-  it('class instances and null-prototype objects still encode by their own enumerable keys', () => {
-    class Point { constructor(public x: bigint, public y: number) {} }
-    expect(toJSON(new Point(1n, 2))).toEqual({ x: '1', y: 2 });
+  it('a class instance is E_ARG naming its path and class (it was written as a plain object of its own keys: the prototype, methods and getters lost, and fromJSON cannot give it back)', () => {
+    class Point {
+      constructor(public x: bigint, public y: number) {}
+      get norm(): number {
+        return Math.hypot(Number(this.x), this.y);
+      }
+    }
+    expect(expectYumaError(() => toJSON(new Point(1n, 2)), 'E_ARG').message).toBe('E_ARG: value is a Point instance, which toJSON does not encode (its class, methods and getters have no JSON form; pass a plain object of its data)');
+    expect(expectYumaError(() => toJSON({ at: [1, { p: new Point(1n, 2) }] }), 'E_ARG').message).toContain('value.at[1].p is a Point instance');
+    expect(expectYumaError(() => toJSON({ e: new Error('x') }), 'E_ARG').message).toContain('value.e is a Error instance');
+    expect(expectYumaError(() => toJSON({ p: Promise.resolve(1) }), 'E_ARG').message).toContain('value.p is a Promise instance');
+    // a prototype without a readable class name is still refused, its message built without running its code
+    const odd = Object.create(Object.create({}, { constructor: { get: boom } })) as object;
+    expect(expectYumaError(() => toJSON(odd), 'E_ARG').message).toContain('value is a class instance');
+  });
+
+  it('null-prototype objects and plain objects of another realm still encode by their own keys', () => {
     expect(toJSON(Object.assign(Object.create(null) as object, { a: 1n }))).toEqual({ a: '1' });
+    expect(toJSON(runInNewContext('({ a: 1, b: [2] })'))).toEqual({ a: 1, b: [2] });
+  });
+
+  it('Symbol-keyed data is E_ARG naming the path and the Symbol (it was skipped silently), on an object or an array', () => {
+    expect(expectYumaError(() => toJSON({ x: { a: 1, [Symbol('tag')]: 2 } }), 'E_ARG').message).toBe('E_ARG: value.x has a Symbol key (Symbol(tag)), which JSON cannot hold');
+    const list = Object.assign([1, 2], { [Symbol.for('k')]: 3 });
+    expect(expectYumaError(() => toJSON({ list }), 'E_ARG').message).toContain('value.list has a Symbol key (Symbol(k))');
+  });
+
+  it('non-enumerable own keys stay left out, as JSON.stringify leaves them (hidden by their author, not data)', () => {
+    const o = Object.defineProperty({ a: 1 }, 'cache', { value: 5, enumerable: false });
+    expect(toJSON(o)).toEqual({ a: 1 });
   });
 });
 

@@ -48,9 +48,11 @@ export interface EpochOutputJSON extends EpochVectorsJSON {
  * - arrays and plain objects recursively; `undefined` properties dropped.
  *
  * Works on `EpochOutput` (also with extra fields such as mechanism outputs), `EpochInput`, `MetagraphView`,
- * `NetworkReport` and anything else built from those pieces; a `Date` becomes its ISO string, a boxed primitive its
- * value. Functions, symbols, non-finite numbers, invalid Dates, Maps, Sets, ArrayBuffers, DataViews, RegExps and
- * weak collections have no JSON form and are refused with `YumaError('E_ARG')`,
+ * `NetworkReport` and anything else built from those pieces; a `Date` becomes its ISO string (`new Date(iso)` gives
+ * it back to the millisecond), a boxed primitive its value. Functions, symbols, non-finite numbers, invalid Dates,
+ * Maps, Sets, ArrayBuffers, DataViews, RegExps, weak collections, class instances (their methods and prototype
+ * would be lost) and Symbol-keyed data have no JSON form and are refused with `YumaError('E_ARG')` naming the path;
+ * non-enumerable keys are left out, as `JSON.stringify` leaves them,
  * as are cycles, holes (`E_SHAPE`) and arrays of more than MAX_JSON_ITEMS entries (`E_LIMIT`). Each property is read once; what a getter or Proxy throws is `E_ARG`.
  */
 export function toJSON(value: EpochOutput): EpochOutputJSON;
@@ -120,8 +122,14 @@ function encode(v: unknown, key: string, where: string, seen: Set<object>): Json
       if (boxed !== undefined) return encode(boxed.call(v), key, where, seen);
       if (kind === 'Map' || kind === 'Set') throw new YumaError('E_ARG', `${where} is a ${kind}, which has no JSON form (chain states and block reports: chainStateToJSON, blockReportToJSON)`);
       if (kind !== undefined) throw new YumaError('E_ARG', `${where} is a ${kind}, which has no JSON form`);
+      // a plain object of another realm has that realm's Object.prototype, whose own prototype is null
+      if (Object.getPrototypeOf(proto) !== null) {
+        throw new YumaError('E_ARG', `${where} is ${className(proto)}, which toJSON does not encode (its class, methods and getters have no JSON form; pass a plain object of its data)`);
+      }
     }
   }
+  // JSON.stringify would skip a Symbol key and its data without a word
+  for (const k of Object.getOwnPropertySymbols(v)) throw new YumaError('E_ARG', `${where} has a Symbol key (${show(k)}), which JSON cannot hold`);
   if (seen.has(v)) throw new YumaError('E_ARG', `${where} refers to itself`);
   // `seen` holds exactly the objects on the path from the top: its size is this object's depth
   if (seen.size >= MAX_JSON_DEPTH) throw new YumaError('E_LIMIT', `${where} is nested more than ${MAX_JSON_DEPTH} deep`);
@@ -176,6 +184,15 @@ const PROBES: ReadonlyArray<readonly [string, (this: unknown, ...args: never[]) 
   ['WeakSet', WeakSet.prototype.has],
   ...(typeof WeakRef === 'function' ? [['WeakRef', WeakRef.prototype.deref] as const] : []),
 ];
+
+/** 'a Point instance' from the prototype's own `constructor` and its own `name`, data properties only (no getter runs). */
+function className(proto: object): string {
+  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor');
+  const fn: unknown = ctor && 'value' in ctor ? ctor.value : undefined;
+  const name = typeof fn === 'function' ? Object.getOwnPropertyDescriptor(fn, 'name') : undefined;
+  const text: unknown = name && 'value' in name ? name.value : undefined;
+  return typeof text === 'string' && /^[A-Za-z_$][\w$]{0,39}$/.test(text) ? `a ${text} instance` : 'a class instance';
+}
 
 function builtInKind(v: object): string | undefined {
   for (const [kind, probe] of PROBES) {
