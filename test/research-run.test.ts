@@ -201,6 +201,34 @@ describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
     for (let e = 1; e < E; e++) expectSameBits(run.epoch(c.flat[e], c.stakes[e]), ref[e], `epoch ${e} after refusals`);
   });
 
+  it("stakes summing to 0, or (f32) one beyond float32's range, are named before a bad weight, through weightsInput() and a copy; the previous epoch's own stake view passed as stakes gives simulateCase's bits", () => {
+    const c = makeCase(27);
+    for (const precision of ['f64', 'f32'] as const) {
+      const run = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
+      run.epoch(c.flat[0], c.stakes[0]);
+      const bad = c.flat[1].slice();
+      bad[M + 4] = NaN;
+      const input = run.weightsInput();
+      for (const w of [bad, (input.set(bad), input)]) {
+        expect(expectYumaError(() => run.epoch(w, new Float64Array(V)), 'E_RANGE').message).toContain('sum to 0');
+        if (precision === 'f32') {
+          const huge = c.stakes[1].slice();
+          huge[3] = 1e39;
+          expect(expectYumaError(() => run.epoch(w, huge), 'E_RANGE').message).toContain('stakes[3]');
+        }
+        expect(expectYumaError(() => run.epoch(w, c.stakes[1]), 'E_NAN').message).toContain(`weights[${M + 4}]`);
+      }
+      expect(run.epochCount).toBe(1);
+      // The stake output region is where the stakes are copied to: this epoch's stakes are read before it is written.
+      const again = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
+      const shares = again.epoch(c.flat[0], c.stakes[0]).stake;
+      const sharesCopy = shares.slice();
+      const ref = simulateCase({ version: 'yuma3', weights: c.weights.slice(0, 2), stakes: [c.stakes[0], sharesCopy], precision });
+      expectSameBits(again.epoch(c.flat[1], shares), ref[1], `${precision} stakes from the stake view`);
+      expectSameBits(run.epoch(c.flat[1], c.stakes[1]), simulateCase({ version: 'yuma3', weights: c.weights.slice(0, 2), stakes: c.stakes.slice(0, 2), precision })[1], `${precision} epoch 1 after the refusals`);
+    }
+  });
+
   it('rows of 16 or more (normalisation reads the next row while it divides this one): a NaN, ±∞ or negative weight in the first, a middle or the last row, in each group of four of its 16-entry step, its 4-entry step or its single entries, is refused (named by index) through weightsInput() and a copied array, and the next epoch still gives simulateCase bits', () => {
     // 22 servers: one 16-entry step, one group of four, two single entries.
     const V2 = 5;

@@ -265,8 +265,13 @@ export class WasmCase {
    * makes the new state current. Returns false (state untouched: the kernel writes the new bonds and consensus
    * into the other buffers) when a weight is negative or not finite (in float32 epochs: beyond float32's
    * range): the kernel's own check, so callers that copy a flat array in need not scan it first.
+   * `checkTotal` (YumaRun.epoch, whose stakes are checked finite and ≥ 0 but not yet for float32's range or a
+   * positive total): those checks ride on the copy of the stakes into Wasm memory, one pass over them instead of
+   * three — the float32 range here, then `checkTotal(S, total)` with the total of the values copied (in float32
+   * epochs the float32 values), which throws to refuse the epoch — before anything is written but this epoch's
+   * own weight buffer and the stake output region (the views a refused epoch overwrites).
    */
-  kernel(W: Float64Array | Float32Array, S: Float64Array, given?: GivenState): boolean {
+  kernel(W: Float64Array | Float32Array, S: Float64Array, given?: GivenState, checkTotal?: (S: Float64Array, total: number) => void): boolean {
     const { version } = this;
     const f = this.a.f64;
     const mat = this.mat();
@@ -275,7 +280,7 @@ export class WasmCase {
     const nxt = 1 - cur;
     const round = this.f32;
     if (round) {
-      fitsF32(S, 'stakes');
+      if (!checkTotal) fitsF32(S, 'stakes');
       if (given?.B) fitsF32(given.B, 'bondsOld');
       if (given?.C) fitsF32(given.C, 'consensusOld');
       if (given?.Wprev) fitsF32(given.Wprev, 'weightsPrev');
@@ -298,7 +303,25 @@ export class WasmCase {
     }
     f[h + R.W_IN] = wIn;
     const s0 = this.out.S / 8;
-    if (round) for (let v = 0; v < S.length; v++) f[s0 + v] = Math.fround(S[v]);
+    if (checkTotal) {
+      let total = 0;
+      if (round) {
+        for (let v = 0; v < S.length; v++) {
+          const x = Math.fround(S[v]);
+          f[s0 + v] = x;
+          total += x;
+        }
+        // The stakes are finite, so a total of at most 2²⁴ float32 values reaches ∞ only through one that rounded to ∞.
+        if (total === Infinity) fitsF32(S, 'stakes');
+      } else {
+        for (let v = 0; v < S.length; v++) {
+          const x = S[v];
+          f[s0 + v] = x;
+          total += x;
+        }
+      }
+      checkTotal(S, total);
+    } else if (round) for (let v = 0; v < S.length; v++) f[s0 + v] = Math.fround(S[v]);
     else f.set(S, s0);
     let bOld = 0;
     let cOld = 0;
