@@ -182,6 +182,31 @@ describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
     }
   });
 
+  it('a stakes getter that runs an epoch of the same run re-entrantly: both epochs read their own stakes and give simulateCase bits for the three epochs in the order they ran', () => {
+    const c = makeCase(33);
+    for (const precision of ['f64', 'f32'] as const) {
+      const ref = simulateCase({ version: 'yuma3', weights: c.weights.slice(0, 3), stakes: c.stakes.slice(0, 3), precision });
+      const run = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
+      run.epoch(c.flat[0], c.stakes[0]);
+      const stakes = Array.from(c.stakes[2]);
+      let inner: { incentive: number[]; dividends: number[] } | null = null;
+      Object.defineProperty(stakes, 3, {
+        get: () => {
+          if (inner === null) {
+            const r = run.epoch(c.flat[1], c.stakes[1]);
+            inner = { incentive: Array.from(r.serverIncentive), dividends: Array.from(r.validatorRewardNormalized) };
+          }
+          return c.stakes[2][3];
+        },
+      });
+      const outer = run.epoch(c.flat[2], stakes);
+      expect(inner, `${precision} inner epoch`).toEqual({ incentive: Array.from(ref[1].serverIncentive), dividends: Array.from(ref[1].validatorRewardNormalized) });
+      expectSameBits(outer, ref[2], `${precision} outer epoch`);
+      expect(run.epochCount).toBe(3);
+      expectSameBits(run.epoch(c.flat[3], c.stakes[3]), simulateCase({ version: 'yuma3', weights: c.weights.slice(0, 4), stakes: c.stakes.slice(0, 4), precision })[3], `${precision} the next epoch`);
+    }
+  });
+
   it("precision 'f32': the matrices are Float32Array views; a weight or stake beyond float32's range is E_RANGE (named by index) and the next epoch still gives simulateCase bits", () => {
     const c = makeCase(12);
     const ref = simulateCase({ version: 'yuma3', weights: c.weights, stakes: c.stakes, precision: 'f32' });

@@ -102,8 +102,9 @@ export function readMatrix(
   });
 }
 
-export function readVector(x: unknown, field: string, n: number | null, nonNegative: boolean): Float64Array {
-  return guard(field, () => readNumbers(x, field, n, null, 0, nonNegative));
+/** `out`: an array of exactly n entries to read into instead of a new one (n given). */
+export function readVector(x: unknown, field: string, n: number | null, nonNegative: boolean, out: Float64Array | null = null): Float64Array {
+  return guard(field, () => readNumbers(x, field, n, out, 0, nonNegative));
 }
 
 /** Arrays of rows over one flat buffer (views, no copies). */
