@@ -182,6 +182,17 @@ describe('YumaRun (flat epochs, state in its own Wasm instance)', () => {
     }
   });
 
+  it('stakes summing to 0 whose getter disposes the run are named E_RANGE before the disposal (E_STATE), in both precisions', () => {
+    const c = makeCase(35);
+    for (const precision of ['f64', 'f32'] as const) {
+      const run = new YumaRun('yuma3', { validators: V, servers: M }, undefined, { precision });
+      const stakes = new Array<number>(V).fill(0);
+      Object.defineProperty(stakes, 1, { get: () => (run.dispose(), 0) });
+      expect(expectYumaError(() => run.epoch(c.flat[0], stakes), 'E_RANGE').message).toContain('sum to 0');
+      expect(run.disposed).toBe(true);
+    }
+  });
+
   it('a stakes getter that runs an epoch of the same run re-entrantly: both epochs read their own stakes and give simulateCase bits for the three epochs in the order they ran', () => {
     const c = makeCase(33);
     for (const precision of ['f64', 'f32'] as const) {
