@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,8 @@ import { type CliIo, runCli } from '../src/cli/run.js';
 
 const engine = createEngineSync();
 const dir = mkdtempSync(join(tmpdir(), 'yuma-cli-bad-'));
+/** Engines the CLI asked for: 0 after a command refused before it ran anything. */
+let enginesCreated = 0;
 
 function cli(argv: string[], maxFileBytes = MAX_INPUT_FILE_BYTES) {
   let stdout = '';
@@ -18,7 +20,7 @@ function cli(argv: string[], maxFileBytes = MAX_INPUT_FILE_BYTES) {
     stderr: { write: (s: string) => (stderr += s), isTTY: false, columns: 100 },
     readFile: (p) => readTextFile(p, maxFileBytes),
     writeFile: (p, d) => writeFileSync(p, d),
-    createEngine: () => engine,
+    createEngine: () => (enginesCreated++, engine),
     now: () => 0,
   };
   const code = runCli(argv, io);
@@ -405,6 +407,48 @@ describe('yuma-wasm epoch: "mode" and "path" beside input are one of their choic
     const b = cli(['epoch', plain, '--mode', 'float', '--path', 'dense']);
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
+  });
+});
+
+describe('an output path no user can write (root included) is refused before the run: exit 2, no engine made, nothing written', () => {
+  const tiny = ['--blocks', '2', '--subnets', '1', '--uids', '2', '--subnet1-uids', '0'];
+  /** A regular file holding 'old', in a fresh directory. */
+  const regularFile = () => {
+    const f = join(mkdtempSync(join(dir, 'notdir-')), 'plain.txt');
+    writeFileSync(f, 'old');
+    return f;
+  };
+
+  it("simulate --out <a regular file>/r.json exits 2 naming the file that is not a directory (it said 'no such directory'), before any engine is made; the file unchanged", () => {
+    const f = regularFile();
+    const out = join(f, 'r.json');
+    enginesCreated = 0;
+    const r = cli(['simulate', ...tiny, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`yuma-wasm: cannot write report '${out}': '${f}' is a file, not a directory\nRun 'yuma-wasm simulate --help' for usage.\n`);
+    expect(enginesCreated).toBe(0);
+    expect(readFileSync(f, 'utf8')).toBe('old');
+  });
+
+  it('cases --json <a regular file>/sub/x.json (the file two levels up) exits 2 naming that file, before any case runs', () => {
+    const f = regularFile();
+    const out = join(f, 'sub', 'x.json');
+    const r = cli(['cases', '--case', '1', '--version', 'yuma3', '--json', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(`yuma-wasm: cannot write JSON '${out}': '${f}' is a file, not a directory`);
+    expect(readFileSync(f, 'utf8')).toBe('old');
+  });
+
+  it('simulate --out <an existing directory> exits 2 before any engine is made, the directory left empty', () => {
+    const d = mkdtempSync(join(dir, 'isdir-'));
+    enginesCreated = 0;
+    const r = cli(['simulate', ...tiny, '--out', d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`yuma-wasm: cannot write report '${d}': it is a directory`);
+    expect(enginesCreated).toBe(0);
+    expect(readdirSync(d)).toEqual([]);
   });
 });
 

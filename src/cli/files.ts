@@ -82,16 +82,31 @@ export function outputProblem(path: string): string | null {
     return null;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR') return 'no such directory';
+    if (code === 'ENOTDIR') return fileInTheWay(path);
     if (code !== 'ENOENT') return (e as Error).message;
   }
   const dir = dirname(resolve(path));
   try {
-    if (!statSync(dir).isDirectory()) return 'no such directory';
+    if (!statSync(dir).isDirectory()) return fileInTheWay(path);
     accessSync(dir, constants.W_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    return code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? fileInTheWay(path) : code === 'EACCES' ? 'permission denied' : (e as Error).message;
   }
   return null;
+}
+
+/**
+ * A part of `path` that should be a directory is a file (ENOTDIR): names the nearest such part as the caller wrote
+ * it ("no such directory" would send them looking for a missing one).
+ */
+function fileInTheWay(path: string): string {
+  for (let p = dirname(path); dirname(p) !== p; p = dirname(p)) {
+    try {
+      if (!statSync(p).isDirectory()) return `'${p}' is a file, not a directory`;
+    } catch {
+      // not there, or under the file: one level up
+    }
+  }
+  return 'a part of the path is a file, not a directory';
 }
