@@ -133,6 +133,13 @@ describe('a Subnet option given as null is E_ARG naming it (it was read as "not 
       expect(expectYumaError(() => new Subnet({ engine, n: 4, [field]: null } as never), 'E_ARG').message).toContain(field);
     });
   }
+  it('a mechanism option { mechanism: null } is E_ARG naming mechanism (it read mechanism 0), for reads and writes alike, and nothing changes', () => {
+    const s = smallSubnet(engine);
+    const before = subnetState(s);
+    expect(expectYumaError(() => s.weights({ mechanism: null } as never), 'E_ARG').message).toContain('mechanism');
+    expect(expectYumaError(() => s.setWeights(0, [1], [1], { mechanism: null } as never), 'E_ARG').message).toContain('mechanism');
+    expect(subnetState(s)).toBe(before);
+  });
   for (const field of ['path', 'bonds'] as const) {
     it(`subnet.epoch(e, { ${field}: null }) is E_ARG naming ${field}, and the subnet does not step`, () => {
       const s = smallSubnet(engine);

@@ -652,7 +652,7 @@ export class Subnet {
   }
 
   private mechanismIndex(opts: MechanismOption | undefined): number {
-    const m = toInt(readOptions(opts, 'mechanism options', ['mechanism']).mechanism ?? 0, 'mechanism', 0, 65535);
+    const m = toInt(orDefault(readOptions(opts, 'mechanism options', ['mechanism']).mechanism, 0), 'mechanism', 0, 65535);
     this.table.mechanism(m); // E_RANGE for a mechanism the subnet does not have
     return m;
   }
