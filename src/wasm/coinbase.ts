@@ -100,7 +100,7 @@ export class CoinbaseTable {
   /** Writes record i from a subnet, its flags and the block emission for its alpha issuance. */
   putSubnet(i: number, sn: CoinbaseSubnet, alphaEmission: bigint): void {
     const u = this.u64;
-    const r = this.at + CB_HEADER_SLOTS + i * CB_SUBNET_SLOTS;
+    const r = this.slot(i, 0);
     const flags =
       (sn.mechanism === 1 ? 1 : 0) |
       (sn.subnetEmissionEnabled ? 2 : 0) |
