@@ -284,3 +284,12 @@ describe('simulateCase checks the whole case against its cell limit before readi
     expect(Array.from(got[1].serverIncentive)).toEqual(Array.from(plain[1].serverIncentive));
   });
 });
+
+describe('runYumaSimCase bounds the stakes it reads by the cells a case may hold', () => {
+  it('100 epochs of 2¹⁹ stakes each (past the 2²⁵ cells a case holds, whatever its servers) are E_LIMIT at the epoch that crosses it, case.stakes[64] (all 100, 400 MiB of copies, were read, then refused as E_SHAPE against the weights)', () => {
+    const c = yumaSimCaseFromJson(JSON.parse(readFileSync(new URL('../scenarios/yuma-sim/case-01.json', import.meta.url), 'utf8')));
+    const stakes = new Array(100).fill(new Float64Array(2 ** 19).fill(1));
+    const e = expectYumaError(() => runYumaSimCase({ ...c, stakes } as YumaSimCase, 'yuma3'), 'E_LIMIT');
+    expect(e.message).toBe(`E_LIMIT: case.stakes[64] brings the stakes to ${65 * 2 ** 19} entries, more than the ${2 ** 25} cells a case may hold`);
+  });
+});

@@ -3,7 +3,7 @@ import { describe, show } from '../validation/describe.js';
 import { readFields, readList, readOptions } from '../validation/read.js';
 import { toBool, toFinite, toInt, toName } from '../validation/values.js';
 import { PYTHON_KEYS, checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
-import { MAX_EPOCHS, readVector } from './input.js';
+import { MAX_CASE_CELLS, MAX_EPOCHS, readVector } from './input.js';
 import type { YumaEpochResult, YumaOptions } from './epoch.js';
 import { resetsBonds, simulateCase, type ResetBonds } from './simulate.js';
 
@@ -104,8 +104,16 @@ export function runYumaSimCase(c: YumaSimCase, version: YumaVersion, options: Ca
   const validators = names('validators');
   const servers = names('servers');
   const config = resolveConfig(v, { ...readOptions(o.config, 'options.config', CONFIG_KEYS), ...readOptions(f.config, 'case.config', CONFIG_KEYS) });
-  // Stakes copied once: the run and the dividends read the same values.
-  const stakes = readList(f.stakes, 'case.stakes', MAX_EPOCHS).map((x, e) => readVector(x, `case.stakes[${e}]`, null, true));
+  // Stakes copied once: the run and the dividends read the same values. Their total is bounded as it grows (each
+  // epoch's stakes are one per validator, so a case within its cell limit holds no more): the reading stops there
+  // instead of copying every epoch before simulateCase sees the case's size.
+  let entries = 0;
+  const stakes = readList(f.stakes, 'case.stakes', MAX_EPOCHS).map((x, e) => {
+    const s = readVector(x, `case.stakes[${e}]`, null, true);
+    entries += s.length;
+    if (entries > MAX_CASE_CELLS) throw new YumaError('E_LIMIT', `case.stakes[${e}] brings the stakes to ${entries} entries, more than the ${MAX_CASE_CELLS} cells a case may hold`);
+    return s;
+  });
   const numerics = { precision: o.precision, degenerateConsensus: o.degenerateConsensus, nonFinite: o.nonFinite, legacyConsensus: o.legacyConsensus } as CaseRunOptions;
   const reset = readCaseReset(f.resetBonds, stakes.length);
   const epochs = simulateCase({ version: v, weights: f.weights as number[][][], stakes, config, resetBonds: resetsBonds(v) ? reset : null, ...numerics });
