@@ -139,9 +139,9 @@ function expectSameBits(got: YumaEpochResult, want: KernelOutput, label: string)
 describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bits as the TypeScript kernel', (precision) => {
   const NUM: Numerics = { f32: precision === 'f32', degenerate: 'x86', nonFinite: 'zero', legacyConsensus: false };
   // Shapes around the lane boundary (rows shorter than 16 are summed in order, longer ones in four lanes), odd
-  // widths (the pair loops' last entry), one validator, narrower than a consensus block of 8 columns, tall
+  // widths (the pair loops' last entry), one validator, narrower than a consensus block of 16 columns, tall
   // enough for the full 256 consensus buckets, wider than a gather span of 64 columns with a partial last span
-  // (150 = 64 + 64 + 22: a partial block of 8 and a partial vector of 16 keys), and tall enough for spans of 16.
+  // (150 = 64 + 64 + 22: a partial block of 16 and a partial vector of 16 keys), and tall enough for spans of 16.
   const shapes: Array<[number, number]> = [
     [1, 1],
     [3, 5],
@@ -496,7 +496,7 @@ describe.each(['f64', 'f32'] as const)('research epochs in Wasm, %s: the same bi
   // columns 0, 3, … only every fourth validator (≈ a quarter of the stake) weights the server, so the stake of
   // the positive weights stays below κ = ½; in columns 1, 4, … the other validators hold tiny positive weights
   // (x · scale rounds to 0: they must not file with the zeros), on which the crossing falls; columns 2, 5, … are
-  // all zeros; 131 rows (an odd count: the last row's keys compared alone), 20 columns (two blocks of 8 and a
+  // all zeros; 131 rows (an odd count: the last row's keys compared alone), 20 columns (a block of 16 and a
   // tail of 4). With one −0 added (row 130, column 2: its stake is not where any column crosses), every column
   // is gathered as before.
   const zeroColumns = (negativeZero: boolean): Case => {
