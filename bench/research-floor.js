@@ -3,7 +3,10 @@
 // so each pass meets data that the others have pushed out of the nearer caches, as an epoch's passes do. Also
 // the two JavaScript copies an epoch's input can take. CPU ms, least / median. The kernels are compiled from
 // the AssemblyScript below with the project's own asc into build/bench/.
-// Usage: node bench/research-floor.js [--rounds 40]
+// Then the floor of a whole Yuma 3 float32 1024×1024 epoch through weightsInput() (the bench row
+// research-run-view-f32-yuma3-1024x1024): the least memory traffic its passes must move, as plain Wasm passes in
+// the epoch's order, timed as one sequence (see EPOCH_PASSES below).
+// Usage: node bench/research-floor.js [--rounds 40] [--epochs 200]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +36,12 @@ export function copyPass(d: usize, s: usize, bytes: usize): void {
     v128.store(d + o, v128.load(s + o, 16), 16);
   }
 }
+export function bondPass(w: usize, b: usize, bytes: usize): void {
+  for (let o: usize = 0; o < bytes; o += 32) {
+    v128.store(b + o, f32x4.add(v128.load(b + o), v128.load(w + o)));
+    v128.store(b + o, f32x4.add(v128.load(b + o, 16), v128.load(w + o, 16)), 16);
+  }
+}
 export function dividePass(p: usize, bytes: usize): void {
   const k = f32x4.splat(1.7);
   for (let o: usize = 0; o < bytes; o += 32) {
@@ -45,6 +54,8 @@ export function dividePass(p: usize, bytes: usize): void {
 const args = process.argv.slice(2);
 const ri = args.indexOf('--rounds');
 const rounds = ri >= 0 ? Number(args[ri + 1]) : 40;
+const ei = args.indexOf('--epochs');
+const epochs = ei >= 0 ? Number(args[ei + 1]) : 200;
 const dir = fileURLToPath(new URL('../build/bench/', import.meta.url));
 fs.mkdirSync(dir, { recursive: true });
 fs.writeFileSync(`${dir}research-floor.ts`, SOURCE);
@@ -86,4 +97,56 @@ for (const [name, run] of cases) {
   xs.sort((a, b) => a - b);
   console.log(`  ${name}: ${xs[0].toFixed(3)} / ${xs[xs.length >> 1].toFixed(3)}`);
 }
+
+// The epoch's floor. Each pass below is one that the kernels (assembly/research/epoch.ts's order for Yuma 3
+// without liquid alpha, float32) cannot do without, reduced to its memory traffic; the consensus's keys, bucket
+// tables and gather and every vector (≈ 1 MB more) are left out, so the real epoch moves more than this.
+// - view.set: the timed call writes the epoch's 2^20 float32 weights from a JavaScript array (two alternating,
+//   as the bench's two epochs) into the run's input buffer in Wasm memory.
+// - normalisation: reads the raw row (every weight is a term of its row's sum, and is checked) and writes W,
+//   a buffer of its own: weightsInput()'s contract is that the view keeps what the caller wrote, so W cannot be
+//   divided in place; each quotient must be stored, as every later pass reads the normalised weights and
+//   recomputing them means a division per weight per pass.
+// - consensus: at least one read of W after normalisation, since a column's key scale (its prerank) is known
+//   only after the last row has been divided.
+// - rank with the bond step: the rank min(W, C) needs every column's consensus, so W is read again; the bond
+//   matrix is read and rewritten in place (Yuma 3's step needs no consensus, but riding on normalisation or the
+//   consensus's read moves the read-modify-write without removing it).
+// - dividends: B / (column sum + ε) · I per row needs every column's bond sum and incentive (the rank of all rows),
+//   so the new bonds are read once more after the rank pass.
+const EPOCH_PASSES = ['view.set 4 MB', 'normalisation: copy 4 MB', 'consensus: read W', 'rank + bonds: read W, read-modify-write B', 'dividends: read B'];
+const SEQ = 26 * MB;
+const wIn = SEQ;
+const wAt = SEQ + 4 * MB + 64;
+const bAt = SEQ + 8 * MB + 128;
+const input = new Float32Array(k.memory.buffer, wIn, N);
+const sources = [0.25, 0.5].map((x) => new Float32Array(N).fill(x));
+const wallMs = () => Number(process.hrtime.bigint()) / 1e6;
+const seq = [];
+const parts = EPOCH_PASSES.map(() => []);
+for (let i = 0; i < epochs + 10; i++) {
+  const c = cpuMs();
+  const t0 = wallMs();
+  input.set(sources[i & 1]);
+  const t1 = wallMs();
+  k.copyPass(wAt, wIn, 4 * MB);
+  const t2 = wallMs();
+  k.readPass(wAt, 4 * MB);
+  const t3 = wallMs();
+  k.bondPass(wAt, bAt, 4 * MB);
+  const t4 = wallMs();
+  k.readPass(bAt, 4 * MB);
+  const t5 = wallMs();
+  const cpu = cpuMs() - c;
+  if (i < 10) continue;
+  seq.push(cpu);
+  [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4].forEach((x, j) => parts[j].push(x));
+}
+const lm = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${s[0].toFixed(3)} / ${s[s.length >> 1].toFixed(3)}`;
+};
+console.log(`Yuma 3 f32 1024×1024 epoch through weightsInput(), its passes' least traffic in order, ${epochs} sequences back to back:`);
+console.log(`  the sequence, CPU ms least / median: ${lm(seq)}`);
+EPOCH_PASSES.forEach((name, j) => console.log(`    ${name}, wall ms least / median: ${lm(parts[j])}`));
 console.log(`load average ${os.loadavg()[0].toFixed(1)}`);
