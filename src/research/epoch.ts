@@ -3,7 +3,7 @@ import { readOptions } from '../validation/read.js';
 import { oneOf, toBool } from '../validation/values.js';
 import { checkVersion, resolveConfig, type YumaConfig, type YumaVersion } from './config.js';
 import { readMatrix, readVector, toRows, type Matrix, type Vector } from './input.js';
-import type { Block, FlatEpoch, KernelOutput, Numerics } from './kernel.js';
+import { checkStakeTotal, type Block, type FlatEpoch, type KernelOutput, type Numerics } from './kernel.js';
 import { WasmCase, releaseLargeMemory } from './wasm.js';
 
 /** One epoch's arguments, as the simulator's functions take them (state from the previous epoch optional). */
@@ -133,13 +133,7 @@ export function readEpochInput(input: unknown, version: YumaVersion): FlatEpoch 
   };
 }
 
-/** Stakes must sum above 0 as the epoch computes them: in float32 (`f32`), each rounded to float32 first. */
-export function checkStakeTotal(S: Float64Array, field: string, f32: boolean): void {
-  let total = 0;
-  if (f32) for (let i = 0; i < S.length; i++) total += Math.fround(S[i]);
-  else for (let i = 0; i < S.length; i++) total += S[i];
-  if (!(total > 0)) throw new YumaError('E_RANGE', `${field} sum to 0: stake shares are undefined (the simulator gives NaN everywhere)`);
-}
+export { checkStakeTotal };
 
 export function checkBlock(block: Block | null, V: number, M: number): void {
   if (block && (block.validators > V || block.servers > M)) {

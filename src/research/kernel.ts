@@ -1,6 +1,15 @@
+import { YumaError } from '../errors.js';
 import type { LiquidAlphaConsensusMode, YumaConfig, YumaVersion } from './config.js';
 import { bisectionConsensus, consensusColumns } from './consensus.js';
 import { expDet } from './exp.js';
+
+/** Stakes must sum above 0 as the epoch computes them: in float32 (`f32`), each rounded to float32 first. */
+export function checkStakeTotal(S: Float64Array, field: string, f32: boolean): void {
+  let total = 0;
+  if (f32) for (let i = 0; i < S.length; i++) total += Math.fround(S[i]);
+  else for (let i = 0; i < S.length; i++) total += S[i];
+  if (!(total > 0)) throw new YumaError('E_RANGE', `${field} sum to 0: stake shares are undefined (the simulator gives NaN everywhere)`);
+}
 
 /**
  * The arithmetic of the six simulator functions (`yumas.py`) on flat row-major Float64Arrays. Every

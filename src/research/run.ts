@@ -7,14 +7,6 @@ import { OPTION_KEYS, checkBlock, checkStakeTotal, resolveOptions, type YumaOpti
 import { MAX_CELLS, readVector, type Vector } from './input.js';
 import { WasmCase, badWeight, type WasmViews } from './wasm.js';
 
-/** A stake total that is not positive is refused as checkStakeTotal names it (it sums the same values in the same order). */
-const positiveTotal = (S: Float64Array, total: number) => {
-  if (!(total > 0)) checkStakeTotal(S, 'stakes', false);
-};
-const positiveTotal32 = (S: Float64Array, total: number) => {
-  if (!(total > 0)) checkStakeTotal(S, 'stakes', true);
-};
-
 /** The shape of every epoch of a `YumaRun`. */
 export interface YumaRunShape {
   /** Rows of every epoch's weights (1 or more). */
@@ -141,7 +133,7 @@ export class YumaRun<P extends YumaPrecision = 'f64'> {
       // own property of the caller's array must not redirect that or run code.
       const w = kind === 'Float32Array' ? plainView(weights as Float32Array, Float32Array) : plainView(weights as Float64Array, Float64Array);
       // The stakes' total (and in 'f32' their float32 range) is checked as the kernel copies them, before it runs.
-      if (!c.kernel(w, S, undefined, this.f32 ? positiveTotal32 : positiveTotal)) throw badWeight(w, this.f32);
+      if (!c.kernel(w, S, undefined, true)) throw badWeight(w, this.f32);
       this.epochs++;
       return c.views() as YumaRunEpoch<P>;
     } finally {

@@ -2,7 +2,7 @@ import { YumaError } from '../errors.js';
 import { Arena } from '../wasm/arena.js';
 import { compileSync, instantiate, type KernelExports } from '../wasm/loader.js';
 import type { YumaConfig, YumaVersion } from './config.js';
-import { bondPurchase, clipped, purchaseDivisor, purchaseOutputs, type Block, type KernelOutput, type Numerics } from './kernel.js';
+import { bondPurchase, checkStakeTotal, clipped, purchaseDivisor, purchaseOutputs, type Block, type KernelOutput, type Numerics } from './kernel.js';
 import { LA_MODE_CODE, R, R_SLOTS, RF, STATUS_OK, VERSION_CODE } from './wasm-abi.js';
 
 /**
@@ -267,11 +267,11 @@ export class WasmCase {
    * range): the kernel's own check, so callers that copy a flat array in need not scan it first.
    * `checkTotal` (YumaRun.epoch, whose stakes are checked finite and ≥ 0 but not yet for float32's range or a
    * positive total): those checks ride on the copy of the stakes into Wasm memory, one pass over them instead of
-   * three — the float32 range here, then `checkTotal(S, total)` with the total of the values copied (in float32
-   * epochs the float32 values), which throws to refuse the epoch — before anything is written but this epoch's
-   * own weight buffer and the stake output region (the views a refused epoch overwrites).
+   * three — the float32 range here, then the total of the values copied (in float32 epochs the float32 values),
+   * named by `checkStakeTotal` when it is not positive — before anything is written but this epoch's own weight
+   * buffer and the stake output region (the views a refused epoch overwrites).
    */
-  kernel(W: Float64Array | Float32Array, S: Float64Array, given?: GivenState, checkTotal?: (S: Float64Array, total: number) => void): boolean {
+  kernel(W: Float64Array | Float32Array, S: Float64Array, given?: GivenState, checkTotal = false): boolean {
     const { version } = this;
     const f = this.a.f64;
     const mat = this.mat();
@@ -320,7 +320,8 @@ export class WasmCase {
           total += x;
         }
       }
-      checkTotal(S, total);
+      // The same sum in the same order as checkStakeTotal's, which names the error.
+      if (!(total > 0)) checkStakeTotal(S, 'stakes', round);
     } else if (round) for (let v = 0; v < S.length; v++) f[s0 + v] = Math.fround(S[v]);
     else f.set(S, s0);
     let bOld = 0;
