@@ -1,3 +1,5 @@
+import { thrownText } from './validation/describe.js';
+
 /** Error codes shared by every module; outside checks match on `code`, not on the message. */
 export type YumaErrorCode =
   | 'E_SHAPE' // wrong length, missing field, duplicate uid, bad layout, a hole in an array
@@ -37,4 +39,14 @@ export class YumaError extends Error {
 /** True for a `YumaError` this library threw (never runs code of the value tested, unlike `instanceof` on a Proxy). */
 export function isYumaError(e: unknown): e is YumaError {
   return YumaError.isGenuine(e);
+}
+
+/**
+ * What a call lets out when something its checks let through threw midway (a TypeError from a value written into a
+ * state from outside, from an engine's odd output): a YumaError as it is, anything else as `E_STATE` saying what
+ * stopped, on what, and what became of it (`the block stopped on TypeError: … and was undone`), the error as `cause`,
+ * so that callers catch one kind of error and still see the original.
+ */
+export function stoppedOn(e: unknown, what: string, outcome: string): YumaError {
+  return isYumaError(e) ? e : new YumaError('E_STATE', `the ${what} stopped on ${thrownText(e)}${outcome}`, { cause: e });
 }

@@ -3,7 +3,7 @@
  * time in `block_step` order, running every due epoch through the Wasm engine in fixed (bit-exact) mode.
  */
 import { createEngineSync, type Engine } from '../engine.js';
-import { YumaError, isYumaError } from '../errors.js';
+import { YumaError, stoppedOn } from '../errors.js';
 import type { ChainPath, NumericMode } from '../epoch/types.js';
 import { type BlockReport, type EpochEngineLike, type EpochSettings, blockStep, prepareEpochs } from './block.js';
 import { type RegisterRequest, type RegisterResult, type SetWeightsRequest, registerNeuron, setWeights } from './registration.js';
@@ -12,7 +12,7 @@ import { type ClaimRootRequest, type RootClaimPayout, claimRoot, setRootClaimThr
 import { type ChainState, type RootClaimType, chainStateFromJSON, chainStateToJSON, checkHeldChainState, replaceState } from './state.js';
 import { guard, orDefault, readOptions } from '../validation/read.js';
 import { oneOf, toInt } from '../validation/values.js';
-import { describe, show } from '../validation/describe.js';
+import { show } from '../validation/describe.js';
 import { residentHostOf } from '../wasm/resident.js';
 import { U64_MAX } from '../units.js';
 
@@ -50,12 +50,9 @@ export interface ChainOptions {
 /** `new Chain` over a state no one else holds (`fromJSON`'s): not checked before each block until `chain.state` is read. */
 let ownStateChain: (state: ChainState, opts: ChainOptions | undefined) => Chain;
 
-/**
- * What a Chain method lets out: a YumaError as it is, anything else (a TypeError from a value the checks let through)
- * as E_STATE with the original as its cause, so that callers catch one kind of error.
- */
+/** What a Chain method lets out (`stoppedOn`): one kind of error for callers. */
 function onlyYuma(e: unknown): YumaError {
-  return isYumaError(e) ? e : new YumaError('E_STATE', `the chain stopped on ${describe(e)}: its state holds something its checks did not refuse`, { cause: e });
+  return stoppedOn(e, 'chain', ': its state holds something its checks did not refuse');
 }
 
 function yumaOnly<T>(f: () => T): T {
@@ -182,7 +179,7 @@ export class Chain {
     } catch (e) {
       if (before === null) throw e;
       replaceState(state, chainStateFromJSON(before));
-      throw isYumaError(e) ? e : new YumaError('E_STATE', `the block stopped on ${describe(e)} and was undone`, { cause: e });
+      throw stoppedOn(e, 'block', ' and was undone');
     }
   }
 

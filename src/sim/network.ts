@@ -1,5 +1,4 @@
-import { YumaError, isYumaError } from '../errors.js';
-import { describe } from '../validation/describe.js';
+import { YumaError, stoppedOn } from '../errors.js';
 import type { EpochOutput, MechanismEpochOutput } from '../epoch/types.js';
 import { activityCutoffFromFactor } from '../epoch/types.js';
 import { resolveHyper } from '../epoch/prepare.js';
@@ -372,7 +371,7 @@ export class Network {
     } catch (e) {
       this.rebuild();
       // a TypeError here is the state written into from outside (net.chain.state) or an engine of the caller's
-      throw isYumaError(e) ? e : new YumaError('E_STATE', `the run stopped on ${describe(e)} and was undone`, { cause: e });
+      throw stoppedOn(e, 'run', ' and was undone');
     }
     return this.finish(report);
   }
