@@ -532,6 +532,94 @@ describe('Chain.step is all or nothing', () => {
     })).toMatch(/^E_/);
     expect(text(c)).toBe(text(twin));
   });
+
+  // what a caller's engine returns is input too: each field the block reads is checked before anything is written
+  const outputDamages: Array<[string, string, (o: Record<string, any>) => void]> = [
+    ['server emissions as numbers (a TypeError mixing them with bigints midway through the block)', 'output.serverEmission[0]', (o) => (o.serverEmission = o.serverEmission.map(Number))],
+    ['validator emissions as strings', 'output.validatorEmission[0]', (o) => (o.validatorEmission = o.validatorEmission.map(String))],
+    ['a negative validator emission (the block ran on it)', 'output.validatorEmission[1]', (o) => (o.validatorEmission = o.validatorEmission.map((x: bigint, i: number) => (i === 1 ? -5n : x)))],
+    ['a server emission past u64 (the block ran on it)', 'output.serverEmission[0]', (o) => (o.serverEmission = o.serverEmission.map(() => 2n ** 70n))],
+    ['a bond row of null (a TypeError midway through the block)', 'output.bonds[0]', (o) => (o.bonds = o.bonds.map(() => null))],
+    ['a bond pair naming a uid past the subnet', 'output.bonds[0][0]', (o) => (o.bonds = o.bonds.map(() => [[9, 1]]))],
+    ['a bond value past u16', 'output.bonds[0][0]', (o) => (o.bonds = o.bonds.map(() => [[0, 70000]]))],
+    ['a float incentive of 5', 'output.float.incentive[0]', (o) => (o.float = { ...o.float, incentive: o.float.incentive.map(() => 5) })],
+    ['an active flag of 1 instead of true', 'output.active[0]', (o) => (o.active = o.active.map(() => 1))],
+    ['consensus as a plain array', 'output.consensus', (o) => (o.consensus = Array.from(o.consensus))],
+  ];
+  for (const [what, field, damage] of outputDamages) {
+    it(`an engine of the caller's whose output holds ${what} is E_STATE naming ${field} before the block writes anything: the state equals a twin's that did not step, and with the engine mended the chain steps on as the twin`, () => {
+      let broken = false;
+      const bad = {
+        epoch: (...a: Parameters<typeof engine.epoch>) => {
+          const o = engine.epoch(...a) as unknown as Record<string, any>;
+          if (broken) damage(o);
+          return o;
+        },
+      };
+      const c = running({ engine: bad });
+      broken = true;
+      const twin = Chain.fromJSON(c.toJSON(), { engine });
+      const err = expectYumaError(() => {
+        throw stepBesideTwinUntilRefused(c, twin);
+      }, 'E_STATE');
+      expect(err.message).toContain(`engine returned an output of the wrong shape: ${field}`);
+      expect(c.block).toBe(twin.block);
+      expect(text(c)).toBe(text(twin));
+      broken = false;
+      expect(c.run(6).map((r) => r.taoMinted)).toEqual(twin.run(6).map((r) => r.taoMinted));
+      expect(text(c)).toBe(text(twin));
+    });
+  }
+
+  it('an engine output whose fields are getters is read once a field, and the blocks equal a twin\'s given the plain outputs (a getter answering garbage on its second read stopped the block midway)', () => {
+    const reads: number[] = [];
+    let fickle = false;
+    const getters = {
+      epoch: (...a: Parameters<typeof engine.epoch>) => {
+        const o = engine.epoch(...a) as unknown as Record<string, unknown>;
+        if (!fickle) return o;
+        const wrapped: Record<string, unknown> = {};
+        for (const k of Object.keys(o)) {
+          const at = reads.push(0) - 1;
+          Object.defineProperty(wrapped, k, { enumerable: true, get: () => (++reads[at] === 1 ? o[k] : 'garbage') });
+        }
+        return wrapped;
+      },
+    };
+    const c = running({ engine: getters });
+    const twin = Chain.fromJSON(c.toJSON(), { engine });
+    fickle = true;
+    const json = (r: ReturnType<Chain['run']>) => r.map((b) => b.epochs.map((e) => JSON.stringify(e.output, (_k, v) => (typeof v === 'bigint' ? String(v) : v))));
+    const mine = c.run(8);
+    const theirs = twin.run(8);
+    expect(mine.reduce((k, r) => k + r.epochs.length, 0)).toBeGreaterThan(1);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((n) => n === 1)).toBe(true);
+    expect(json(mine)).toEqual(json(theirs));
+    expect(text(c)).toBe(text(twin));
+  });
+
+  it('an engine of the caller\'s that writes garbage into the chain\'s state from inside its epoch (a subnet amount set to a string) stops the block with E_STATE "the block stopped on SyntaxError: Cannot convert x to a BigInt and was undone", that error as cause: the state, garbage included, is as before the block', () => {
+    let sabotage = false;
+    let c: Chain | undefined;
+    const writer = {
+      epoch: (...a: Parameters<typeof engine.epoch>) => {
+        if (sabotage) (c!.state.subnets.get(1) as unknown as Record<string, unknown>).subnetTao = 'x';
+        return engine.epoch(...a);
+      },
+    };
+    c = running({ engine: writer });
+    const twin = Chain.fromJSON(c.toJSON(), { engine });
+    sabotage = true;
+    const err = expectYumaError(() => {
+      throw stepBesideTwinUntilRefused(c!, twin);
+    }, 'E_STATE');
+    expect(err.message).toBe('E_STATE: the block stopped on SyntaxError: Cannot convert x to a BigInt and was undone');
+    expect(err.cause).toBeInstanceOf(SyntaxError);
+    expect(typeof c.state.subnets.get(1)!.subnetTao).toBe('bigint');
+    expect(c.block).toBe(twin.block);
+    expect(text(c)).toBe(text(twin));
+  });
 });
 
 describe('a Chain option given as null is E_ARG naming it (it was read as "not given")', () => {

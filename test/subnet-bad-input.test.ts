@@ -125,6 +125,36 @@ describe('an engine object of the caller\'s that misbehaves', () => {
       expect(subnetState(s)).toBe(subnetState(subnet()));
     });
   }
+
+  const values: Array<[string, string, (o: Record<string, any>) => void]> = [
+    ['a bond value past u16', 'output.bonds[0][0]', (o) => (o.bonds = o.bonds.map(() => [[0, 70000]]))],
+    ['a float incentive of 5', 'output.float.incentive[0]', (o) => (o.float = { ...o.float, incentive: o.float.incentive.map(() => 5) })],
+    ['a negative validator emission', 'output.validatorEmission[0]', (o) => (o.validatorEmission = o.validatorEmission.map(() => -1n))],
+  ];
+  for (const [what, field, damage] of values) {
+    it(`Subnet.epoch on an engine whose output holds ${what} is E_STATE naming ${field}, the subnet unchanged and the caller's output object as the engine left it`, () => {
+      const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x));
+      let given: Record<string, any> | undefined;
+      let givenJson = '';
+      let broken = false;
+      const custom = {
+        epoch: (...a: Parameters<typeof engine.epoch>) => {
+          const o = engine.epoch(...a) as unknown as Record<string, any>;
+          if (!broken) return o;
+          damage((given = o));
+          givenJson = json(o);
+          return o;
+        },
+      };
+      const t = subnet(custom as never);
+      broken = true;
+      const before = subnetState(t);
+      expect(expectYumaError(() => t.epoch(1_000_000n), 'E_STATE').message).toContain(`engine returned an output of the wrong shape: ${field}`);
+      expect(subnetState(t)).toBe(before);
+      expect(givenJson.length).toBeGreaterThan(100);
+      expect(json(given)).toBe(givenJson);
+    });
+  }
 });
 
 describe('a Subnet option given as null is E_ARG naming it (it was read as "not given", unlike the engine\'s mode: null)', () => {

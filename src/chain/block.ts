@@ -646,7 +646,7 @@ function runEpoch(s: ChainState, sn: ChainSubnet, engine: EpochEngineLike, emiss
         : { ...shared, mechanisms: f.mechanisms, ...(f.emissionSplit ? { emissionSplit: f.emissionSplit } : {}) }
     ) as unknown as EpochInput | MechanismEpochInput;
     // an engine object of the caller's: what it throws that is not a YumaError becomes E_ARG
-    output = guard('engine.epoch', () => engine.epoch(input, hyper, { mode: settings.mode, path: settings.path }));
+    output = t.checkedOutput(guard('engine.epoch', () => engine.epoch(input, hyper, { mode: settings.mode, path: settings.path })));
     t.writeBack(output, emission, settings.mode);
   }
   return { output, hotkeyEmission: hotkeyEmissions(sn, output.serverEmission, output.validatorEmission) };

@@ -10,14 +10,14 @@
  * `Uint32Array` of `(uid << 16) | value` entries, replaced whole when it changes. All changes go through the
  * methods here, so the table can later live in Wasm memory without another redesign.
  */
-import { YumaError } from '../errors.js';
+import { YumaError, isYumaError } from '../errors.js';
 import { combinedEmissionNumbers, combinedEmissionOf, SAFE_RAO } from '../epoch/combined-emission.js';
 import { setU64FromNumbers } from '../epoch/u64-words.js';
 import { MAX_MECHANISMS, MAX_UIDS } from '../epoch/limits.js';
 import type { EpochOutput, MechanismEpochOutput, NumericMode, SparseRow } from '../epoch/types.js';
 import { PackedRows } from '../epoch/packed-rows.js';
-import { readList, readListOfU16, typedLength } from '../validation/read.js';
-import { describe, typedArrayKind } from '../validation/describe.js';
+import { readFields, readList, readListOfU16, typedLength } from '../validation/read.js';
+import { describe, show, thrownText, typedArrayKind } from '../validation/describe.js';
 import { toInt, toU16List } from '../validation/values.js';
 import { upscaleU16Row } from './max-upscale.js';
 import { aggregateMechanisms, splitEmission } from '../epoch/mechanisms.js';
@@ -32,6 +32,9 @@ import { U64_MAX } from '../units.js';
 export type PackedRow = Uint32Array;
 
 const EMPTY_ROW: PackedRow = new Uint32Array(0);
+/** Every field of an `EpochOutput` / `MechanismEpochOutput`, and of its float views: what `checkedOutput` reads. */
+const OUTPUT_FIELDS = ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust', 'active', 'validatorPermit', 'bonds', 'serverEmission', 'validatorEmission', 'float', 'mechanisms', 'mechanismEmission', 'emission', 'votingStake'] as const;
+const FLOAT_FIELDS = ['consensus', 'incentive', 'dividends', 'rank', 'trust', 'validatorTrust'] as const;
 
 /** Packs `[uid, value]` pairs (uids < 65536, u16 values) into a stored row. */
 export function packRow(pairs: ReadonlyArray<readonly [number, number]>): PackedRow {
@@ -675,6 +678,77 @@ export class SubnetNeurons {
       ok = false;
     }
     if (!ok) throw new YumaError('E_STATE', 'engine returned an output of the wrong shape');
+  }
+
+  /**
+   * An output from an engine object of the caller's, read once into a plain object the write-back, the payouts and
+   * the report can trust: each field it reads of the right kind and length, u16 vectors as genuine Uint16Arrays,
+   * emissions u64 rao, bond rows `[uid < n, u16]` pairs, the float incentive and dividends in [0, 1]. Anything else
+   * is `E_STATE` naming the field (it was a TypeError midway through a block, or negative or past-u64 emissions
+   * carried into the stakes), a getter or Proxy of it that throws too (the error as `cause`). The caller's object is
+   * not changed.
+   */
+  checkedOutput(raw: unknown): EpochOutput {
+    try {
+      return this.#checkedOutput(raw);
+    } catch (e) {
+      if (isYumaError(e) && e.code === 'E_STATE') throw e;
+      throw new YumaError('E_STATE', `engine returned an output of the wrong shape: ${isYumaError(e) ? e.detail : thrownText(e)}`, { cause: e });
+    }
+  }
+
+  #checkedOutput(raw: unknown): EpochOutput {
+    const n = this._size;
+    const k = this.mechs.length;
+    const bad = (where: string, what: string): never => {
+      throw new YumaError('E_STATE', `engine returned an output of the wrong shape: ${where} must be ${what}`);
+    };
+    const u16 = (v: unknown, where: string): Uint16Array =>
+      typedArrayKind(v) === 'Uint16Array' && typedLength(v as Uint16Array) === n ? (v as Uint16Array) : bad(where, `a Uint16Array of ${n} entries (got ${describe(v)})`);
+    const list = (v: unknown, where: string): unknown[] => {
+      const l = readList(v, where, MAX_UIDS);
+      return l.length === n ? l : bad(where, `an array of ${n} entries (got ${l.length})`);
+    };
+    const flags = (v: unknown, where: string): boolean[] =>
+      list(v, where).map((x, i) => (typeof x === 'boolean' ? x : bad(`${where}[${i}]`, `a boolean (got ${show(x)})`)));
+    const rao = (v: unknown, where: string): bigint[] =>
+      list(v, where).map((x, i) => (typeof x === 'bigint' && x >= 0n && x <= U64_MAX ? x : bad(`${where}[${i}]`, `a u64 amount of rao as a bigint (got ${show(x)})`)));
+    const bonds = (v: unknown, where: string): SparseRow[] =>
+      list(v, where).map((row, i) =>
+        readList(row, `${where}[${i}]`, n).map((pair, j) => {
+          const at = `${where}[${i}][${j}]`;
+          const [uid, value] = readList(pair, at, 2);
+          const ok = typeof uid === 'number' && Number.isInteger(uid) && uid >= 0 && uid < n && typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535;
+          return ok ? ([uid, value] as [number, number]) : bad(at, `a [uid below ${n}, u16] pair`);
+        }),
+      );
+    const unit = (v: unknown, where: string): Float64Array => {
+      if (typedArrayKind(v) !== 'Float64Array' || typedLength(v as Float64Array) !== n) return bad(where, `a Float64Array of ${n} entries (got ${describe(v)})`);
+      const f = v as Float64Array;
+      for (let i = 0; i < n; i++) if (!(f[i] >= 0 && f[i] <= 1)) bad(`${where}[${i}]`, `in [0, 1] (got ${show(f[i])})`);
+      return f;
+    };
+    const mechanism = (o: { bonds?: unknown; incentive?: unknown }, where: string) => ({ ...o, bonds: bonds(o.bonds, `${where}.bonds`), incentive: u16(o.incentive, `${where}.incentive`) });
+    const o = readFields(raw, 'output', OUTPUT_FIELDS);
+    const out: Record<string, unknown> = { ...o };
+    for (const key of ['stakeWeight', 'consensus', 'dividends', 'validatorTrust'] as const) out[key] = u16(o[key], `output.${key}`);
+    out.active = flags(o.active, 'output.active');
+    out.validatorPermit = flags(o.validatorPermit, 'output.validatorPermit');
+    out.serverEmission = rao(o.serverEmission, 'output.serverEmission');
+    out.validatorEmission = rao(o.validatorEmission, 'output.validatorEmission');
+    if (k === 1) {
+      Object.assign(out, mechanism(o, 'output'));
+      const f = readFields(o.float, 'output.float', FLOAT_FIELDS);
+      out.float = { ...f, incentive: unit(f.incentive, 'output.float.incentive'), dividends: unit(f.dividends, 'output.float.dividends') };
+    } else {
+      const per = readList(o.mechanisms, 'output.mechanisms', MAX_MECHANISMS);
+      if (per.length !== k) bad('output.mechanisms', `an array of ${k} outputs (got ${per.length})`);
+      out.mechanisms = per.map((m, i) => mechanism(readFields(m, `output.mechanisms[${i}]`, OUTPUT_FIELDS), `output.mechanisms[${i}]`));
+      out.emission = rao(o.emission, 'output.emission');
+      out.incentive = u16(o.incentive, 'output.incentive');
+      if (o.bonds !== undefined) out.bonds = o.bonds;
+    }
+    return out as unknown as EpochOutput;
   }
 
   /**

@@ -556,8 +556,7 @@ export class Subnet {
     // not fit) stops it before any subnet's write-back
     const input = this.table.mechanismCount === 1 ? this.epochInput(raoEmission) : this.mechanismEpochInput(raoEmission);
     // an engine object of the caller's: what it throws that is not a YumaError becomes E_ARG
-    const out = guard('engine.epoch', () => this.engine.epoch(input, this.hyper, { mode: this.mode, path }));
-    this.table.checkOutput(out);
+    const out = this.table.checkedOutput(guard('engine.epoch', () => this.engine.epoch(input, this.hyper, { mode: this.mode, path })));
     return {
       host: null,
       resident: null,
