@@ -164,7 +164,7 @@ describe('Balancer swaps ported from pallets/swap tests (test_swap_basic)', () =
     expect(r.quoteUnstake(dx + 2n).taoOut >= B(c.inputs.tao_delta)).toBe(true);
   });
 
-  it('exact root path (balancer_perquintill_power) and exp_scaled values', () => {
+  it('root path (balancer_perquintill_power) exact; exp_scaled values within each vector\'s tolerance, their floor and ceiling at most 1 apart', () => {
     const v = vector('balancer_perquintill_power');
     const x = B(v.inputs.x);
     const got = powRatioScaled(x, x + B(v.inputs.dx), B(v.inputs.w1), B(v.inputs.w2), B(v.inputs.scale), 'floor');

@@ -713,9 +713,16 @@ describe('fuzz: yuma-wasm/testing', () => {
 // ------------------------------------------------------------------------------------------------ constants
 
 describe('fuzz: exported constants', () => {
-  it('are deeply frozen and unchanged after the fuzzing', () => {
+  const constants = () => ({ DEFAULT_HYPERPARAMS, POOL_PRESETS, DEFAULT_OPTIONS, STRATEGIES, SHARE_MODES, SUBNET_FLAVOURS });
+  // read when the file loads, before any fuzz case ran
+  const asLoaded = snapshotText(constants());
+  const resolvedAsLoaded = snapshotText(resolveOptions({}));
+
+  it('are deeply frozen and unchanged after the fuzzing: every value of each, and the options resolveOptions({}) gives, as when the file loaded', () => {
     const deepFrozen = (v: unknown): boolean => typeof v !== 'object' || v === null || (Object.isFrozen(v) && Object.values(v).every(deepFrozen));
-    for (const c of [DEFAULT_HYPERPARAMS, POOL_PRESETS, DEFAULT_OPTIONS, STRATEGIES, SHARE_MODES, SUBNET_FLAVOURS]) expect(deepFrozen(c)).toBe(true);
+    for (const c of Object.values(constants())) expect(deepFrozen(c)).toBe(true);
+    expect(snapshotText(constants())).toBe(asLoaded);
+    expect(snapshotText(resolveOptions({}))).toBe(resolvedAsLoaded);
     expect(resolveOptions({}).subnets).toBe(64);
     expect(DEFAULT_HYPERPARAMS.kappa).toBe(32767);
   });

@@ -14,6 +14,7 @@ import { Subnet } from '../src/subnet/index.js';
 import { createReferenceEngine } from '../src/testing/reference-engine.js';
 import { errorCode } from './helpers/errors.js';
 import { plain } from './helpers/json.js';
+import { subnetState } from './helpers/state.js';
 
 const engine = createEngineSync();
 const RAO_1E9 = 1_000_000_000n;
@@ -73,7 +74,9 @@ describe('mechanism count (tests/mechanism.rs)', () => {
   it('update_mechanism_counts_increases: 1 → 2 resets the split; setting the same count changes nothing', () => {
     const s = subnet(2, 1);
     s.setEmissionSplit([65535]);
+    const before = subnetState(s);
     s.setMechanismCount(1);
+    expect(subnetState(s)).toBe(before);
     expect(s.emissionSplit()).toEqual([65535]);
     s.setMechanismCount(2);
     expect(s.mechanismCount).toBe(2);
