@@ -1,4 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import * as root from '../src/index.js';
 import fc from 'fast-check';
 import type { MechanismEpochOutput } from '../src/epoch/types.js';
 import { Chain, createEngineSync, fromJSON, fromMetagraph, metagraphView, Network, newChainState, newSubnet, Pool, RAO, scenario, Subnet, blockEmission, emissionShares, halvingSchedule, splitAlphaOut, toJSON } from '../src/index.js';
@@ -307,4 +313,71 @@ describe('README examples', () => {
     );
     expect(typeof createReferenceEngine().epoch).toBe('function');
   });
+});
+
+// The samples above are copies with their printed values asserted; these run each ```ts block of the README itself,
+// as written, bundled against the source, so that a sample edited in the README alone cannot drift into code that
+// no longer runs. A block without imports (a fragment under a heading that names its entry) gets them from the root
+// entry; a block that uses names defined only in the prose around it is listed and stays covered by its copy above.
+describe('every ```ts block of the README runs as written', () => {
+  const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n');
+  const blocks: Array<{ line: number; code: string }> = [];
+  for (let i = 0; i < README.length; i++) {
+    if (README[i] !== '```ts') continue;
+    const end = README.indexOf('```', i + 1);
+    blocks.push({ line: i + 1, code: README.slice(i + 1, end).join('\n') });
+    i = end;
+  }
+  // uses `subnets` and `residentSubnets`, which the prose describes (its copy: 'threads: 2' above)
+  const FRAGMENTS = new Set(['const engine = createEngineSync({ threads: 2 }); // or await createEngine({ threads: 2 })']);
+  // a block whose comment says it goes on from an earlier one (its names come from there): that block's first line
+  const CONTINUES = new Map([
+    ['// `out`: the epoch of the API example at the top of this section', "import { createEngine, RAO } from 'yuma-wasm';"],
+    ['// `weights`, `stakes`: the case of the first example in this section', "import { simulateCase, yuma3Epoch } from 'yuma-wasm/research';"],
+  ]);
+  const earlier = (code: string): string => {
+    const mark = code.split('\n').find((l) => CONTINUES.has(l));
+    if (mark === undefined) return '';
+    const from = blocks.find((b) => b.code.startsWith(CONTINUES.get(mark)!));
+    expect(from, mark).toBeDefined();
+    return `${from!.code}\n`;
+  };
+  const ROOT = fileURLToPath(new URL('..', import.meta.url));
+  const dir = mkdtempSync(path.join(tmpdir(), 'readme-blocks-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds the README\'s 15 ts blocks: one a fragment, two going on from the blocks they name', () => {
+    expect(blocks.length).toBe(15);
+    expect(blocks.filter((b) => FRAGMENTS.has(b.code.split('\n')[0])).length).toBe(1);
+    expect(blocks.filter((b) => earlier(b.code) !== '').length).toBe(2);
+  });
+
+  for (const { line, code } of blocks) {
+    if (FRAGMENTS.has(code.split('\n')[0])) continue;
+    it(`README line ${line}: the block bundles against src/ and runs to its end without throwing`, async () => {
+      const imports = /^import /m.test(code) ? '' : `import { ${Object.keys(root).filter((k) => new RegExp(`\\b${k}\\b`).test(code)).join(', ')} } from 'yuma-wasm';\n`;
+      const marker = `__readme_block_${line}_done`;
+      const built = await build({
+        stdin: { contents: `${imports}${earlier(code)}${code}\n(globalThis as Record<string, unknown>)[${JSON.stringify(marker)}] = true;\n`, loader: 'ts', resolveDir: ROOT },
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        write: false,
+        loader: { '.wasm': 'binary' },
+        alias: { 'yuma-wasm/research': './src/research/index.ts', 'yuma-wasm/testing': './src/testing/index.ts', 'yuma-wasm': './src/index.ts' },
+        logLevel: 'silent',
+      });
+      const file = path.join(dir, `block-${line}.mjs`);
+      writeFileSync(file, built.outputFiles[0].text);
+      // the blocks print what they show; the copies above check those values
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        await import(/* @vite-ignore */ pathToFileURL(file).href);
+      } finally {
+        log.mockRestore();
+      }
+      expect((globalThis as Record<string, unknown>)[marker]).toBe(true);
+    });
+  }
 });
