@@ -44,6 +44,18 @@ describe('who earns what: per-validator and per-UID detail', () => {
     }
   });
 
+  it('the CLI summary lists the miners that earned most largest first (it listed them by uid under that title): rows in descending incentive α, ties by uid', () => {
+    const r = new Network({ engine, subnets: 2, uidsPerSubnet: 32, subnet1Uids: 0, validatorsPerSubnet: 4, tempo: 9 }).run({ blocks: 60 });
+    const d = r.detail[0];
+    expect(d.miners.length).toBeGreaterThan(2);
+    const text = formatSummary(r, 0);
+    const section = text.slice(text.indexOf(`Subnet ${d.netuid}: the ${d.miners.length} miners that earned most, largest first`));
+    const rows = section.split('\n').slice(3, 3 + d.miners.length).map((l) => Number(l.trim().split(/\s+/)[0]));
+    const want = [...d.miners].sort((a, b) => Number(BigInt(b.totals.emission) - BigInt(a.totals.emission)) || a.uid - b.uid).map((m) => m.uid);
+    expect(rows).toEqual(want);
+    expect(want).not.toEqual([...want].sort((a, b) => a - b));
+  });
+
   it('the default network details subnet 1 only, and detailSubnets picks others', () => {
     const r = new Network({ engine, subnets: 3, uidsPerSubnet: 16, subnet1Uids: 0, validatorsPerSubnet: 4, tempo: 9, detailSubnets: [2, 3] }).run({ blocks: 40 });
     expect(r.detail.map((d) => d.netuid)).toEqual([2, 3]);

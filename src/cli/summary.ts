@@ -136,11 +136,16 @@ export function validatorTable(d: SubnetDetail, max = 12): string[] {
     ),
   );
   if (d.miners.length > 0) {
-    lines.push('', `Subnet ${d.netuid}: miners that earned most`);
+    // the report keeps them by uid (the bond series' column order); a reader of this table looks for the largest
+    const ms = [...d.miners].sort((a, b) => {
+      const x = BigInt(b.totals.emission) - BigInt(a.totals.emission);
+      return x > 0n ? 1 : x < 0n ? -1 : a.uid - b.uid;
+    });
+    lines.push('', `Subnet ${d.netuid}: the ${ms.length} miner${ms.length === 1 ? '' : 's'} that earned most, largest first`);
     lines.push(
       table(
         ['uid', 'incentive α', 'share', 'last incentive (u16)'],
-        d.miners.map((m) => [String(m.uid), tao(m.totals.emission, 3), `${(m.totals.incentiveShare * 100).toFixed(2)}%`, String(m.series.incentive[m.series.incentive.length - 1] ?? 0)]),
+        ms.map((m) => [String(m.uid), tao(m.totals.emission, 3), `${(m.totals.incentiveShare * 100).toFixed(2)}%`, String(m.series.incentive[m.series.incentive.length - 1] ?? 0)]),
       ),
     );
   }
