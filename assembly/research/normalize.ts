@@ -29,7 +29,7 @@ export function normalizeRows(): bool {
   const zero = f64x2.splat(0);
   const inf = f64x2.splat(Infinity);
   memory.fill(P, 0, <usize>n << 3);
-  if (n >= LANE_MIN) return rowsAhead(n);
+  if (n >= LANE_MIN) return rowsAhead<f64>(n);
   for (let v = 0; v < V; v++) {
     const o = rowAt(W, v);
     // Rows shorter than LANE_MIN: the raw weights, when in a buffer of their own, are copied into W first.
@@ -126,25 +126,41 @@ function rawRow(i: usize, n: i32): f64 {
 }
 
 /**
- * Rows of LANE_MIN or more: each row's division, prerank and normalised sum in one loop that also reads the
+ * Rows of LANE_MIN or more, in f64 (T = f64: divideRow, rawRow) or float32 (T = f32: divideRow32, rawRow32, every
+ * operation rounded to float32): each row's division, prerank and normalised sum in one loop that also reads the
  * next row's raw weights for its sum and check, so the next row's lines stream in from memory while the divider
  * works on this row (a separate sum loop before each division waited on memory, then the division on the
  * divider: the two costs added). The raw weights are read from W_IN when the run has one (no copy: in f64 the
  * copy's stores cost more than a tenth of this pass), else divided in place in W. Each lane and the tails add
- * in the order of rawRow and laneSum.
+ * in the order of rawRow and laneSum (rawRow32 and laneSum32). The precision is a compile-time branch: no
+ * instance tests it per row. (The division loops stay two: their lanes, widths and roundings differ.)
  */
-function rowsAhead(n: i32): bool {
-  let raw = rawRow(W_IN != 0 ? rowAt(W_IN, 0) : rowAt(W, 0), n);
+function rowsAhead<T>(n: i32): bool {
+  const wide = sizeof<T>() == 8;
+  const src = W_IN != 0 ? W_IN : W;
+  let raw: T = wide ? <T>rawRow(rowOf<T>(src, 0), n) : <T>rawRow32(rowOf<T>(src, 0), n);
   for (let v = 0; v < V; v++) {
-    if (isNaN(raw)) return false;
-    const o = rowAt(W, v);
-    const i = W_IN != 0 ? rowAt(W_IN, v) : o;
-    const den = raw + 1e-6;
-    const s = f64At(S, v);
-    if (v + 1 < V) raw = divideRow<Yes>(i, o, n, den, s, v, W_IN != 0 ? rowAt(W_IN, v + 1) : rowAt(W, v + 1));
-    else divideRow<No>(i, o, n, den, s, v, 0);
+    if (isNaN<T>(raw)) return false;
+    const o = rowOf<T>(W, v);
+    const i = rowOf<T>(src, v);
+    const den: T = raw + <T>1e-6;
+    const s = <T>f64At(S, v);
+    const last = v + 1 == V;
+    if (wide) {
+      if (!last) raw = <T>divideRow<Yes>(i, o, n, <f64>den, <f64>s, v, rowOf<T>(src, v + 1));
+      else divideRow<No>(i, o, n, <f64>den, <f64>s, v, 0);
+    } else {
+      if (!last) raw = <T>divideRow32<Yes>(i, o, n, <f32>den, <f32>s, v, rowOf<T>(src, v + 1));
+      else divideRow32<No>(i, o, n, <f32>den, <f32>s, v, 0);
+    }
   }
   return true;
+}
+
+/** Byte offset of row v of a V×M matrix of T. */
+// @ts-ignore: decorator
+@inline function rowOf<T>(base: usize, v: i32): usize {
+  return base + <usize>v * <usize>M * sizeof<T>();
 }
 
 /** Row v from i into o, W / den, P += s·x, its sum into ROW_SUM_W; with NEXT, returns rawRow(j, n). */
@@ -261,7 +277,7 @@ export function normalizeRows32(): bool {
   const eps: f32 = <f32>1e-6;
   memory.fill(P32, 0, <usize>n << 2);
   if (n >= LANE_MIN) {
-    if (!rowsAhead32(n)) return false;
+    if (!rowsAhead<f32>(n)) return false;
     toF64(P, P32, n);
     return true;
   }
@@ -356,28 +372,6 @@ function rawRow32(i: usize, n: i32): f32 {
     raw += x;
   }
   return fine ? raw : NaN;
-}
-
-/**
- * Rows of LANE_MIN or more: each row's division, prerank and normalised sum in one loop that also reads the
- * next row's raw weights for its sum and check, so the next row's lines stream in from memory while the divider
- * works on this row (a separate sum loop before each division waited on memory, then the division on the
- * divider: the two costs added). The raw weights are read from W_IN when the run has one (no copy), else
- * divided in place in W. Each lane and the tails add in the order of rawRow32 and laneSum32.
- */
-function rowsAhead32(n: i32): bool {
-  const eps: f32 = <f32>1e-6;
-  let raw = rawRow32(W_IN != 0 ? row32(W_IN, 0) : row32(W, 0), n);
-  for (let v = 0; v < V; v++) {
-    if (isNaN(raw)) return false;
-    const o = row32(W, v);
-    const i = W_IN != 0 ? row32(W_IN, v) : o;
-    const den = raw + eps;
-    const s = <f32>f64At(S, v);
-    if (v + 1 < V) raw = divideRow32<Yes>(i, o, n, den, s, v, W_IN != 0 ? row32(W_IN, v + 1) : row32(W, v + 1));
-    else divideRow32<No>(i, o, n, den, s, v, 0);
-  }
-  return true;
 }
 
 /** Row v from i into o, W / den, P32 += s·x, its sum into ROW_SUM_W; with NEXT, returns rawRow32(j, n). */
