@@ -28,7 +28,10 @@ describe('CLI errors: exit code 2, one clear line, no stack trace', () => {
     [['simulate', '--scenario', join(dir, 'missing.json')], /cannot read scenario file .*no such file/],
     [['simulate', 'extra'], /takes no arguments/],
     [['epoch'], /needs an input file/],
-    [['epoch', join(dir, 'nope.json')], /cannot read epoch input .*no such file/],
+    [['epoch', join(dir, 'nope.json')], /^yuma-wasm: cannot read epoch input '[^']*nope\.json': no such file\n/],
+    [['diverge', join(dir, 'nope.json')], /^yuma-wasm: cannot read epoch input '[^']*nope\.json': no such file\n/],
+    [['simulate', '--days', '-1'], /^yuma-wasm: --days must be at least 1\/7200 \(one block\) \(got -1\)\n/],
+    [['simulate', '--days', '0.0001'], /^yuma-wasm: --days must be at least 1\/7200 \(one block\) \(got 0\.0001\)\n/],
     [['bench', '--fast'], /unknown option '--fast'/],
     [['launch'], /unknown command 'launch'/],
   ];

@@ -40,6 +40,8 @@ export interface FlagSpec {
   /** Allowed values of a string flag. */
   choices?: readonly string[];
   min?: number;
+  /** How the error names `min` when its decimal is no help (1/7200 of a day is 0.000138…). */
+  minText?: string;
   max?: number;
 }
 
@@ -105,7 +107,7 @@ function convert(name: string, raw: string, s: FlagSpec): string | number {
   if (s.kind === 'int' && !(Number.isInteger(v) && readsAsWritten(raw.replace(/^\+/, '').replace(/\.$/, '')))) {
     throw new UsageError(`--${name} must be a whole number (got '${raw}')`);
   }
-  if (s.min !== undefined && v < s.min) throw new UsageError(`--${name} must be at least ${s.min} (got ${raw})`);
+  if (s.min !== undefined && v < s.min) throw new UsageError(`--${name} must be at least ${s.minText ?? s.min} (got ${raw})`);
   if (s.max !== undefined && v > s.max) throw new UsageError(`--${name} must be at most ${s.max} (got ${raw})`);
   return v;
 }

@@ -62,7 +62,7 @@ const SIMULATE_FLAGS: Record<string, FlagSpec> = {
   uids: { kind: 'int', min: 2, max: 4096, help: 'UID slots per subnet (default 256)' },
   'subnet1-uids': { kind: 'int', min: 0, max: 4096, help: 'UID slots of subnet 1 (default 1024; 0 = same as --uids)' },
   blocks: { kind: 'int', min: 1, max: 10_000_000, help: 'blocks to simulate' },
-  days: { kind: 'number', min: 1 / BLOCKS_PER_DAY, max: 1000, help: 'days to simulate, 7200 blocks a day (default 1)' },
+  days: { kind: 'number', min: 1 / BLOCKS_PER_DAY, minText: `1/${BLOCKS_PER_DAY} (one block)`, max: 1000, help: 'days to simulate, 7200 blocks a day (default 1)' },
   seed: { kind: 'int', min: 0, max: 0xffff_ffff, help: 'random seed; the same seed gives the same report (default 1)' },
   'share-mode': { kind: 'string', choices: SHARE_MODES, help: "how block emission is shared across subnets (default: the model's, moving-price or softmax for seed)" },
   mode: { kind: 'string', choices: ['float', 'fixed'], help: "epoch arithmetic: 'fixed' (bit-exact with the chain, default) or 'float'" },
@@ -248,12 +248,13 @@ the chain stores them, prints what it assumed on stderr, and adds a "metagraph" 
   if (typeof flags.metagraph === 'string') return metagraphEpoch(flags, positionals, io);
   if (flags['last-step'] !== undefined || flags.emission !== undefined) throw new UsageError('--last-step and --emission go with --metagraph');
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'epoch needs an input file: yuma-wasm epoch <input.json>' : 'epoch takes exactly one input file');
+  const given = readJson(io, positionals[0], 'epoch input', epochFileMoney);
   let file;
   try {
-    file = decodeEpochFile(readJson(io, positionals[0], 'epoch input', epochFileMoney));
+    file = decodeEpochFile(given);
   } catch (e) {
-    // readJson's own messages name the file already; the shape's do not
-    if (e instanceof UsageError && !e.message.startsWith('epoch input ')) throw new UsageError(`epoch input '${positionals[0]}': ${e.message}`);
+    // readJson's own messages name the file already (it said "epoch input 'x': cannot read epoch input 'x': …"); the shape's do not
+    if (e instanceof UsageError) throw new UsageError(`epoch input '${positionals[0]}': ${e.message}`);
     throw e;
   }
   const mode = (flags.mode as 'fixed' | 'float' | undefined) ?? file.mode ?? 'fixed';
