@@ -622,6 +622,23 @@ describe('Chain.step is all or nothing', () => {
   });
 });
 
+describe('a chain state\'s u64 that is not rao is named for what it is (the messages called every one an amount of rao)', () => {
+  it('newChainState({ block: 5 }) and a held state\'s block set to \'x\' say "must be a bigint block number"; taoWeight and ckBurn "a bigint u64 (parts of 2^64 - 1)"; totalStake still "a bigint amount of rao"; nothing changes', () => {
+    expect(expectYumaError(() => newChainState({ block: 5 } as never), 'E_ARG').message).toBe('E_ARG: block must be a bigint block number (got a number)');
+    expect(expectYumaError(() => newChainState({ taoWeight: 1 } as never), 'E_ARG').message).toBe('E_ARG: taoWeight must be a bigint u64 (parts of 2^64 - 1) (got a number)');
+    const c = chain();
+    const before = text(c);
+    const s = c.state as unknown as Record<string, unknown>;
+    for (const [k, what] of [['block', 'block number'], ['ckBurn', 'u64 (parts of 2^64 - 1)'], ['totalStake', 'amount of rao']] as const) {
+      const old = s[k];
+      s[k] = 'x';
+      expect(expectYumaError(() => c.step(), 'E_ARG').message).toBe(`E_ARG: state.${k} must be a bigint ${what} (got a string)`);
+      s[k] = old;
+    }
+    expect(text(c)).toBe(before);
+  });
+});
+
 describe('a Chain option given as null is E_ARG naming it (it was read as "not given")', () => {
   for (const field of ['epochMode', 'epochPath'] as const) {
     it(`new Chain(state, { engine, ${field}: null }) is E_ARG naming ${field}`, () => {

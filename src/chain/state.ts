@@ -1442,7 +1442,7 @@ export function newChainState(fields: Partial<Omit<ChainState, 'subnets'>> = {})
     if (typeof given.rules !== 'object' || given.rules === null) throw new YumaError('E_ARG', `rules must be an era's rules (eraRules(...)), got ${describe(given.rules)}`);
     checked.rules = given.rules;
   }
-  for (const k of STATE_U64_KEYS) if (given[k] !== undefined) checked[k] = toAmount(given[k], k, true);
+  for (const k of STATE_U64_KEYS) if (given[k] !== undefined) checked[k] = toAmount(given[k], k, true, STATE_U64_NOUNS[k]);
   if (given.subnetMovingAlpha !== undefined) checked.subnetMovingAlpha = bigIn(given.subnetMovingAlpha, 'subnetMovingAlpha', MOVING_ALPHA_BOUNDS);
   for (const k of STATE_U16_KEYS) if (given[k] !== undefined) checked[k] = toInt(given[k], k, 0, U16_MAX);
   for (const k of STATE_MAP_KEYS) {
@@ -1684,7 +1684,7 @@ function stateMap(v: unknown): boolean {
 /** Throws the YumaError for the first of the state's top-level fields that `stateTopSound` found unsound. */
 function stateTopFault(value: ChainState): never {
   const s = value as unknown as Record<string, unknown>;
-  for (const k of STATE_U64_KEYS) toAmount(s[k], `state.${k}`, true);
+  for (const k of STATE_U64_KEYS) toAmount(s[k], `state.${k}`, true, STATE_U64_NOUNS[k]);
   bigIn(s.subnetMovingAlpha, 'state.subnetMovingAlpha', MOVING_ALPHA_BOUNDS);
   for (const k of STATE_U16_KEYS) {
     if (typeof s[k] !== 'number') throw new YumaError('E_ARG', `state.${k} must be a number (got ${describe(s[k])})`);
@@ -1708,6 +1708,11 @@ function isMap(v: unknown): boolean {
 }
 
 const STATE_U64_KEYS = ['block', 'totalIssuance', 'balancesTotalIssuance', 'totalStake', 'taoWeight', 'ckBurn', 'stakeThreshold', 'swapMinimumReserve', 'blockEmission'] as const;
+/** What each of those is, for a message (not every u64 of the state is rao). */
+const STATE_U64_NOUNS: Record<(typeof STATE_U64_KEYS)[number], string> = {
+  block: 'block number', totalIssuance: 'amount of rao', balancesTotalIssuance: 'amount of rao', totalStake: 'amount of rao',
+  taoWeight: 'u64 (parts of 2^64 - 1)', ckBurn: 'u64 (parts of 2^64 - 1)', stakeThreshold: 'amount of rao', swapMinimumReserve: 'amount of rao', blockEmission: 'amount of rao',
+};
 /** `SubnetMovingAlpha` is I96F32 bits (the JSON form's range too), not a u64. */
 const MOVING_ALPHA_BOUNDS = [I96F32.min, I96F32.max] as const;
 const STATE_U16_KEYS = ['subnetOwnerCut', 'maxEpochsPerBlock', 'defaultDelegateTake'] as const;

@@ -50,9 +50,12 @@ export function toBlock(value: unknown, field: string): bigint {
   return toU64(value, field);
 }
 
-/** An amount of rao (or alpha rao): a bigint in [0, u64], and above 0 unless `allowZero`. */
-export function toAmount(value: unknown, field: string, allowZero = false): bigint {
-  if (typeof value !== 'bigint') throw new YumaError('E_ARG', `${field} must be a bigint amount of rao (got ${describe(value)})`);
+/**
+ * An amount of rao (or alpha rao): a bigint in [0, u64], and above 0 unless `allowZero`. `what` names another u64
+ * read by the same rule (a block number, a proportion) in the message.
+ */
+export function toAmount(value: unknown, field: string, allowZero = false, what = 'amount of rao'): bigint {
+  if (typeof value !== 'bigint') throw new YumaError('E_ARG', `${field} must be a bigint ${what} (got ${describe(value)})`);
   if (value < 0n) throw new YumaError('E_RANGE', `${field} must not be negative (got ${show(value)})`);
   if (value === 0n && !allowZero) throw new YumaError('E_RANGE', `${field} must be positive`);
   if (value > U64_MAX) throw new YumaError('E_RANGE', `${field} exceeds u64 (got ${show(value)})`);
