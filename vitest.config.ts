@@ -21,6 +21,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // rebuilds build/*.wasm when assembly/ is newer (a targeted run after an edit would test stale kernels)
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/assertions-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

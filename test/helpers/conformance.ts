@@ -141,5 +141,7 @@ export function expectChainExact(c: ConformanceCase, r: RawEpochResult): void {
   };
   // JSON of both is a cheap exact comparison; only a mismatch pays for vitest's readable deep diff
   const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-  if (json(got) !== json(want)) expect(got, `${c.set} case ${c.id} (${c.path})`).toEqual(want);
+  const [g, w] = [json(got), json(want)];
+  if (g !== w) expect(got, `${c.set} case ${c.id} (${c.path})`).toEqual(want);
+  expect(g, `${c.set} case ${c.id} (${c.path})`).toBe(w);
 }

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { isYumaError } from '../../src/errors.js';
 
 /** The `code` of whatever `f` throws (YumaError codes), or undefined when it does not throw. */
@@ -24,13 +25,13 @@ export function yumaCode(f: () => unknown): string | undefined {
   return undefined;
 }
 
-/** Runs `f`, expects a YumaError with `code`, and returns it (for checks on the message). */
+/** Runs `f`, expects a YumaError with `code`, and returns it (for checks on the message). An assertion of the test. */
 export function expectYumaError(f: () => unknown, code: string): Error & { code: string } {
   try {
     f();
   } catch (e) {
     if (!isYumaError(e)) throw new Error(`expected a YumaError ${code}, got ${String(e)}`, { cause: e });
-    if (e.code !== code) throw new Error(`expected ${code}, got ${e.message}`);
+    expect(e.code, `expected ${code}, got ${e.message}`).toBe(code);
     return e;
   }
   throw new Error(`expected a YumaError ${code}, but nothing was thrown`);
