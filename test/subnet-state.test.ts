@@ -134,6 +134,17 @@ describe('Subnet registration', () => {
     // young has the lower emission but is immune; old is the only non-immune candidate.
     expect(s.emission()).toEqual([0n, 900n, 100n]);
     expect(s.register('new')).toBe(1);
+    // minNonImmuneUids 1: pruning old would leave no non-immune UID, so the immune young goes instead
+    const keepOne = new ScriptedEngine();
+    const k = new Subnet({ engine: keepOne, n: 3, block: 0, immunityPeriod: 10, minNonImmuneUids: 1, ownerHotkey: 'own' });
+    k.register('own');
+    k.register('old');
+    k.nextBlock(20);
+    k.register('young');
+    keepOne.next = () => ({ validatorEmission: [0n, 900n, 100n], serverEmission: [0n, 0n, 0n] });
+    k.epoch(1000n);
+    expect(k.register('new')).toBe(2);
+    expect([k.hotkey(0), k.hotkey(1), k.hotkey(2)]).toEqual(['own', 'old', 'new']);
     const t = new Subnet({ engine: new ScriptedEngine(), n: 1, ownerHotkey: 'own' });
     t.register('own');
     expect(() => t.register('x')).toThrow(ERR('E_STATE'));
