@@ -213,6 +213,9 @@ describe('Network.run over a chain state written into from outside', () => {
     (n.chain.state.subnets.get(2) as unknown as Record<string, unknown>).subnetTao = 'x';
     const caught = expectYumaError(() => n.run({ blocks: 12 }), 'E_STATE');
     expect(caught.cause).toBeInstanceOf(Error);
+    // the error named by its own name and message (it said 'stopped on an object' for any error)
+    const cause = caught.cause as Error;
+    expect(caught.message).toBe(`E_STATE: the run stopped on ${cause.name}: ${cause.message} and was undone`);
     expect(typeof n.chain.state.subnets.get(2)!.subnetTao).toBe('bigint');
     expect(JSON.stringify(n.run({ blocks: 12 }))).toBe(expected);
   });
