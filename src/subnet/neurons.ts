@@ -713,15 +713,28 @@ export class SubnetNeurons {
       list(v, where).map((x, i) => (typeof x === 'boolean' ? x : bad(`${where}[${i}]`, `a boolean (got ${show(x)})`)));
     const rao = (v: unknown, where: string): bigint[] =>
       list(v, where).map((x, i) => (typeof x === 'bigint' && x >= 0n && x <= U64_MAX ? x : bad(`${where}[${i}]`, `a u64 amount of rao as a bigint (got ${show(x)})`)));
+    // one loop a row with plain reads (each entry read once, copied): readList per pair doubled a 1024-UID epoch
     const bonds = (v: unknown, where: string): SparseRow[] =>
-      list(v, where).map((row, i) =>
-        readList(row, `${where}[${i}]`, n).map((pair, j) => {
-          const at = `${where}[${i}][${j}]`;
-          const [uid, value] = readList(pair, at, 2);
-          const ok = typeof uid === 'number' && Number.isInteger(uid) && uid >= 0 && uid < n && typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535;
-          return ok ? ([uid, value] as [number, number]) : bad(at, `a [uid below ${n}, u16] pair`);
-        }),
-      );
+      list(v, where).map((row, i) => {
+        if (!Array.isArray(row)) return bad(`${where}[${i}]`, `an array of [uid, u16] pairs (got ${describe(row)})`);
+        const len: unknown = row.length;
+        if (typeof len !== 'number' || !(len >= 0 && len <= n)) return bad(`${where}[${i}]`, `at most ${n} pairs`);
+        const out: SparseRow = new Array(len);
+        for (let j = 0; j < len; j++) {
+          const pair: unknown = row[j];
+          let uid: unknown;
+          let value: unknown;
+          if (Array.isArray(pair) && pair.length === 2) {
+            uid = pair[0];
+            value = pair[1];
+          }
+          if (!(typeof uid === 'number' && Number.isInteger(uid) && uid >= 0 && uid < n && typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535)) {
+            return bad(`${where}[${i}][${j}]`, `a [uid below ${n}, u16] pair`);
+          }
+          out[j] = [uid, value];
+        }
+        return out;
+      });
     const unit = (v: unknown, where: string): Float64Array => {
       if (typedArrayKind(v) !== 'Float64Array' || typedLength(v as Float64Array) !== n) return bad(where, `a Float64Array of ${n} entries (got ${describe(v)})`);
       const f = v as Float64Array;
