@@ -475,12 +475,16 @@ function selectColumn(c: usize, n: i32, above0: i64, T_: i64, sub: usize, split:
       // random values mispredicts about once per element), two candidates a step over a split copy: weights,
       // then units, padded to an even count with a candidate of no stake (a weight of 0, below every candidate).
       const us = split + (18 << 3);
-      for (let j = 0; j < hi; j++) {
-        store<f64>(split + (<usize>j << 3), candWeight(c, j));
-        store<i64>(us + (<usize>j << 3), unitsAt(c, j));
+      // The pad goes into the list's next slot (free: the list has room for every row) and the copy is made a
+      // pair at a time with 16-byte stores, which the pair loads below take forwarded; a 16-byte load of what two
+      // 8-byte stores just wrote waits until both reach the cache (select 75 → 72 µs under research-stages' clock).
+      v128.store(c + (<usize>hi << 4), i64x2.splat(0));
+      for (let j = 0; j < hi; j += 2) {
+        const a = v128.load(c + (<usize>j << 4));
+        const b = v128.load(c + (<usize>j << 4), 16);
+        v128.store(split + (<usize>j << 3), i8x16.shuffle(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+        v128.store(us + (<usize>j << 3), i8x16.shuffle(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31));
       }
-      store<f64>(split + (<usize>hi << 3), 0);
-      store<i64>(us + (<usize>hi << 3), 0);
       for (let i = 0; i < hi; i++) {
         const wi = candWeight(c, i);
         const wi2 = f64x2.splat(wi);
