@@ -6,8 +6,13 @@
 // `--input` picks what `epoch` is handed: a Float64Array (the default, as the bench rows), a Float32Array, or
 // `view`: the run's own input buffer (`weightsInput()`, where a build has it), filled before each call outside
 // the timed region (a caller writing its weights there copies nothing into Wasm memory).
+// `--block N` (default 1) runs N calls of one build in a row per turn instead of one, and times only the last
+// N − 1 of each block: with one call a turn every call starts on caches the other builds' epochs have filled
+// (≈ 22 MB an f32 1024×1024 epoch), which the bench row's back-to-back calls on one run never meet, so the first
+// call of a block is left out rather than mixed into the same least / median. `--calls` stays the number of timed
+// calls per build (rounded up to whole blocks).
 // Usage: node bench/research-ab.js [--shape 1024x1024] [--versions yuma3,yuma2c] [--precision f64|f32] [--calls 30]
-// [--input f64|f32|view] [path/to/research.js …]
+// [--input f64|f32|view] [--block 1] [path/to/research.js …]
 // (default dist/research.js; `npm run build` first)
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +31,9 @@ const calls = Number(option('--calls', '30'));
 const precision = option('--precision', 'f64');
 const versionList = option('--versions', null);
 const input = option('--input', 'f64');
+const block = Number(option('--block', '1'));
+if (!Number.isInteger(block) || block < 1) throw new Error(`--block takes a whole number of calls ≥ 1, not ${block}`);
+const timedPerBlock = block === 1 ? 1 : block - 1;
 const builds = args.length > 0 ? args : [new URL('../dist/research.js', import.meta.url).pathname];
 const pkgs = await Promise.all(builds.map((b) => import(pathToFileURL(path.resolve(b)).href)));
 const versions = versionList ? versionList.split(',') : pkgs[0].YUMA_VERSIONS;
@@ -56,21 +64,29 @@ const stats = (xs) => {
   return `${s[0].toFixed(2)} / ${s[s.length >> 1].toFixed(2)}`;
 };
 const load0 = os.loadavg()[0];
-console.log(`YumaRun.epoch ${V}×${M} ${precision}, weights as ${input}, ${calls} interleaved calls per build; ms least / median`);
+const how = block === 1 ? 'one call a turn' : `blocks of ${block} calls a turn, the last ${block - 1} of each timed`;
+const rounds = Math.ceil(calls / timedPerBlock);
+console.log(`YumaRun.epoch ${V}×${M} ${precision}, weights as ${input}, ${rounds * timedPerBlock} interleaved calls per build (${how}); ms least / median`);
 for (const version of versions) {
   const runs = pkgs.map((p) => new p.YumaRun(version, { validators: V, servers: M }, undefined, precision === 'f64' ? undefined : { precision }));
   for (const r of runs) for (let i = 0; i < 3; i++) r.epoch(weightsFor(r, flat[i & 1]), flat[i & 1].s);
   const cpu = runs.map(() => []);
   const wall = runs.map(() => []);
-  for (let i = 0; i < calls; i++) {
-    const d = flat[(i + 1) & 1];
+  for (let i = 0; i < rounds; i++) {
     runs.forEach((r, k) => {
-      const weights = weightsFor(r, d);
-      const c = cpuMs();
-      const w = performance.now();
-      r.epoch(weights, d.s);
-      wall[k].push(performance.now() - w);
-      cpu[k].push(cpuMs() - c);
+      for (let b = 0; b < block; b++) {
+        // Each build alternates the two epochs call by call, as the bench's calls do.
+        const d = flat[(i * block + b + 1) & 1];
+        const weights = weightsFor(r, d);
+        const c = cpuMs();
+        const w = performance.now();
+        r.epoch(weights, d.s);
+        const tw = performance.now() - w;
+        const tc = cpuMs() - c;
+        if (block > 1 && b === 0) continue;
+        wall[k].push(tw);
+        cpu[k].push(tc);
+      }
     });
   }
   // Every build has now run the same epochs: one more, compared bit for bit.

@@ -5,12 +5,18 @@
 // YumaRun on that module; the builds run interleaved, one epoch each in turn, weights through weightsInput()
 // (filled outside the timed region). Wall µs least / median per stage: a stage is short enough that the least
 // and the median are read as its cost on a quiet and on the loaded machine.
+// `--block N` (default 1) runs N epochs of one build in a row per turn instead of one. With one epoch a turn each
+// build's matrices (≈ 22 MB an epoch) are pushed out of the caches by the other builds' epoch before its next
+// one, while the bench row's calls run back to back on the same run, so its passes start on data the previous
+// epoch left in L2/L3. With N > 1 only the last N − 1 epochs of a block are timed: the first meets the other
+// build's leftovers, which the bench never does, and timing it would mix the two regimes in one least / median.
+// `--epochs` stays the number of timed epochs per build (rounded up to whole blocks).
 // `--consensus` also splits the consensus (consensusOf in assembly/research/consensus.ts): the keys (stake units,
 // scales and the key pass), the bucket sums with each column's walk, the gather, the select, each summed over
 // the spans (and over the blocks, where the gather follows each block's walk). Those clock calls inside consensusOf change how V8 compiles it (its walk runs slower), so the parts
 // add up to more than the consensus without them: compare parts between builds measured the same way.
 // Usage: node bench/research-stages.js [--version yuma3] [--precision f32|f64] [--epochs 150] [--shape 1024x1024]
-// [--consensus] [checkout …] (each checkout needs `npm run build` first: the JS of its dist/ and its assembly/)
+// [--block 1] [--consensus] [checkout …] (each checkout needs `npm run build` first: the JS of its dist/ and its assembly/)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +35,8 @@ const version = option('--version', 'yuma3');
 const precision = option('--precision', 'f32');
 const epochs = Number(option('--epochs', '150'));
 const [V, M] = option('--shape', '1024x1024').split('x').map(Number);
+const block = Number(option('--block', '1'));
+if (!Number.isInteger(block) || block < 1) throw new Error(`--block takes a whole number of epochs ≥ 1, not ${block}`);
 const splitConsensus = args.includes('--consensus');
 if (splitConsensus) args.splice(args.indexOf('--consensus'), 1);
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -128,25 +136,34 @@ const samples = runs.map(() => names.map(() => []));
 const partNames = ['  keys', '  bucket sums and walk', '  gather', '  select'];
 const partSamples = runs.map(() => partNames.map(() => []));
 const load0 = os.loadavg()[0];
-for (let i = 0; i < epochs + 5; i++) {
-  const d = data[i & 1];
+// The first rounds (at least 5 epochs per build) warm the builds up untimed.
+const timedPerBlock = block === 1 ? 1 : block - 1;
+const warmRounds = Math.ceil(5 / block);
+const rounds = warmRounds + Math.ceil(epochs / timedPerBlock);
+const counts = runs.map(() => 0);
+for (let i = 0; i < rounds; i++) {
   runs.forEach((run, k) => {
-    const view = run.weightsInput();
-    view.set(view instanceof Float32Array ? d.f32 : d.f);
-    marks.fill(0);
-    parts.fill(0);
-    run.epoch(view, d.s);
-    if (i < 5) return;
-    for (let j = 1; j < 5; j++) partSamples[k][j - 1].push(parts[j] * 1000);
-    for (let j = 0; j < 5; j++) samples[k][j].push((marks[j + 1] - marks[j]) * 1000);
-    samples[k][5].push((marks[5] - marks[0]) * 1000);
+    for (let b = 0; b < block; b++) {
+      // Each build alternates the two data sets epoch by epoch, as the bench's calls do.
+      const d = data[counts[k]++ & 1];
+      const view = run.weightsInput();
+      view.set(view instanceof Float32Array ? d.f32 : d.f);
+      marks.fill(0);
+      parts.fill(0);
+      run.epoch(view, d.s);
+      if (i < warmRounds || (block > 1 && b === 0)) continue;
+      for (let j = 1; j < 5; j++) partSamples[k][j - 1].push(parts[j] * 1000);
+      for (let j = 0; j < 5; j++) samples[k][j].push((marks[j + 1] - marks[j]) * 1000);
+      samples[k][5].push((marks[5] - marks[0]) * 1000);
+    }
   });
 }
 const cell = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return `${s[0].toFixed(0).padStart(6)} / ${s[s.length >> 1].toFixed(0).padStart(6)}`;
 };
-console.log(`${version} ${precision} ${V}×${M}, ${epochs} epochs per build interleaved; wall µs least / median per stage`);
+const how = block === 1 ? 'one epoch a turn' : `blocks of ${block} epochs a turn, the last ${block - 1} of each timed`;
+console.log(`${version} ${precision} ${V}×${M}, ${samples[0][5].length} timed epochs per build interleaved (${how}); wall µs least / median per stage`);
 console.log(`  ${''.padEnd(28)} ${roots.map((r) => path.relative(process.cwd(), r) || '.').map((r) => r.padStart(15)).join('   ')}`);
 names.forEach((name, j) => console.log(`  ${name.padEnd(28)} ${samples.map((s) => cell(s[j])).join('   ')}`));
 if (splitConsensus) partNames.forEach((name, j) => console.log(`  ${name.padEnd(28)} ${partSamples.map((s) => cell(s[j])).join('   ')}`));
