@@ -7,7 +7,7 @@ import { Chain, chainStateFromJSON, chainStateToJSON, defaultRegistration, MAX_R
 import { createEngineSync } from '../src/engine.js';
 import { RAO } from '../src/units.js';
 import { expectYumaError, yumaCode } from './helpers/errors.js';
-import { boom } from './helpers/hostile.js';
+import { boom, firstReadThen, typedWithOwnProps } from './helpers/hostile.js';
 import { chainText, expectStepsAsTwin, swap, twoNeuronChain } from './helpers/state.js';
 
 const engine = createEngineSync();
@@ -596,6 +596,29 @@ describe('Chain.step is all or nothing', () => {
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.every((n) => n === 1)).toBe(true);
     expect(json(mine)).toEqual(json(theirs));
+    expect(text(c)).toBe(text(twin));
+  });
+
+  it('an engine output whose typed arrays have own subarray, length and the rest that throw, and whose emission lists answer each entry\'s own value on its first read and garbage (-5n, 2^70) after, is read by its entries once each: the blocks equal a twin\'s given the plain outputs (the first was a refused block, the second paid from the second reads)', () => {
+    let hostile = false;
+    const wrapped = {
+      epoch: (...a: Parameters<typeof engine.epoch>) => {
+        const o = engine.epoch(...a) as unknown as Record<string, any>;
+        if (!hostile) return o;
+        for (const k of ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust']) o[k] = typedWithOwnProps(o[k]);
+        o.float = { ...o.float, incentive: typedWithOwnProps(o.float.incentive), dividends: typedWithOwnProps(o.float.dividends) };
+        o.serverEmission = firstReadThen(o.serverEmission, 2n ** 70n);
+        o.validatorEmission = firstReadThen(o.validatorEmission, -5n);
+        return o;
+      },
+    };
+    const c = running({ engine: wrapped });
+    const twin = Chain.fromJSON(c.toJSON(), { engine });
+    hostile = true;
+    const mine = c.run(8);
+    const theirs = twin.run(8);
+    expect(mine.reduce((k, r) => k + r.epochs.length, 0)).toBeGreaterThan(1);
+    expect(mine.map((r) => r.epochs.map((e) => e.hotkeyEmission))).toEqual(theirs.map((r) => r.epochs.map((e) => e.hotkeyEmission)));
     expect(text(c)).toBe(text(twin));
   });
 

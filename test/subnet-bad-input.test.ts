@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { Subnet } from '../src/subnet/index.js';
 import { expectYumaError, yumaCode } from './helpers/errors.js';
-import { boom } from './helpers/hostile.js';
+import { boom, firstReadThen, typedWithOwnProps } from './helpers/hostile.js';
 import { smallSubnet, subnetState } from './helpers/state.js';
 
 const engine = createEngineSync();
@@ -176,6 +176,87 @@ describe('a Subnet option given as null is E_ARG naming it (it was read as "not 
       const before = JSON.stringify(subnetState(s));
       expect(yumaCode(() => s.epoch(1_000_000n, { [field]: null } as never))).toBe('E_ARG');
       expect(JSON.stringify(subnetState(s))).toBe(before);
+    });
+  }
+});
+
+describe('an engine object\'s output is read once, by its entries, before the write-back', () => {
+  /** The bad-input subnet with `mechanisms`, whose next epoch moves the bonds (uid 0's weights changed after the first). */
+  const moving = (on: ConstructorParameters<typeof Subnet>[0]['engine'], mechanisms: number): Subnet => {
+    const s = new Subnet({ engine: on, n: 4, tempo: 1, ...(mechanisms > 1 ? { mechanisms } : {}) });
+    for (const h of ['a', 'b', 'c']) s.register(h);
+    s.addStake(0, 1000n);
+    s.addStake(1, 500n);
+    for (let m = 0; m < mechanisms; m++) s.setWeights(0, [1, 2], [3 + m, 4], { mechanism: m });
+    s.nextBlock();
+    s.epoch(1_000_000n);
+    for (let m = 0; m < mechanisms; m++) s.setWeights(0, [1, 2], [9, 1 + m], { mechanism: m });
+    s.nextBlock();
+    s.nextBlock();
+    return s;
+  };
+  /** An engine object answering with the library engine's output, passed through `change` while `on.value`. */
+  const relay = (change: (o: Record<string, any>) => unknown) => {
+    const on = { value: false };
+    const custom = {
+      epoch: (...a: Parameters<typeof engine.epoch>) => {
+        const o = engine.epoch(...a) as unknown as Record<string, any>;
+        return on.value ? change(o) : o;
+      },
+    };
+    return { on, custom: custom as never };
+  };
+  /** Each output object of `o`: the output itself and, with mechanisms, each mechanism's. */
+  const parts = (o: Record<string, any>): Array<Record<string, any>> => [o, ...(o.mechanisms ?? [])];
+
+  for (const mechanisms of [1, 2]) {
+    const wrappers: Array<[string, string, (a: any) => unknown]> = [
+      ['own length, subarray, set and the rest that throw', 'refused as E_STATE, wrong shape', typedWithOwnProps],
+      ['an own subarray that throws', "a plain Error escaped from the write-back with mechanism 0's bonds already written", (a) => Object.defineProperty(a, 'subarray', { value: boom })],
+    ];
+    for (const [what, before, wrap] of wrappers) {
+      it(`Subnet.epoch and Subnet.epochs (${mechanisms} mechanism${mechanisms > 1 ? 's' : ''}) on an engine whose output's typed arrays the write-back reads have ${what} take their entries alone: each subnet equals a twin's on the library engine after the epoch and after one more (${before})`, () => {
+        // the vectors the write-back reads: the aggregate's, each mechanism's incentive, one mechanism's float
+        // incentive and dividends (the fields only the report carries stay the engine's own objects)
+        const { on, custom } = relay((o) => {
+          for (const k of ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust']) o[k] = wrap(o[k]);
+          for (const m of o.mechanisms ?? []) m.incentive = wrap(m.incentive);
+          if (mechanisms === 1) o.float = { ...o.float, incentive: wrap(o.float.incentive), dividends: wrap(o.float.dividends) };
+          return o;
+        });
+        const t = moving(custom, mechanisms);
+        const u = moving(custom, mechanisms);
+        const twin = moving(engine, mechanisms);
+        const twins = [moving(engine, mechanisms), moving(engine, mechanisms)];
+        const bondsBefore = JSON.stringify(twin.bondRows());
+        on.value = true;
+        t.epoch(1_000_000n);
+        twin.epoch(1_000_000n);
+        expect(JSON.stringify(twin.bondRows())).not.toBe(bondsBefore);
+        expect(subnetState(t)).toBe(subnetState(twin));
+        Subnet.epochs([u, t], 1_000_000n);
+        Subnet.epochs(twins, 1_000_000n);
+        expect([subnetState(u), subnetState(t)]).toEqual(twins.map(subnetState));
+      });
+    }
+
+    it(`Subnet.epoch and Subnet.epochs (${mechanisms} mechanism${mechanisms > 1 ? 's' : ''}) on an engine whose output's lists (permits, active flags, emissions, bond rows) answer each entry's own value on its first read and garbage after read each entry once: each subnet equals a twin's on the library engine (one mechanism's permits, flags, emissions and bond rows were read again from the caller's lists in the write-back)`, () => {
+      const garbage: Record<string, unknown> = { validatorPermit: true, active: false, serverEmission: 2n ** 70n, validatorEmission: -5n, emission: 2n ** 70n, bonds: [[0, 65535]] };
+      const { on, custom } = relay((o) => {
+        for (const p of parts(o)) for (const k of Object.keys(garbage)) if (Array.isArray(p[k])) p[k] = firstReadThen(p[k], garbage[k]);
+        return o;
+      });
+      const t = moving(custom, mechanisms);
+      const u = moving(custom, mechanisms);
+      const twin = moving(engine, mechanisms);
+      const twins = [moving(engine, mechanisms), moving(engine, mechanisms)];
+      on.value = true;
+      t.epoch(1_000_000n);
+      twin.epoch(1_000_000n);
+      expect(subnetState(t)).toBe(subnetState(twin));
+      Subnet.epochs([u, t], 1_000_000n);
+      Subnet.epochs(twins, 1_000_000n);
+      expect([subnetState(u), subnetState(t)]).toEqual(twins.map(subnetState));
     });
   }
 });

@@ -703,8 +703,10 @@ export class SubnetNeurons {
     const bad = (where: string, what: string): never => {
       throw new YumaError('E_STATE', `engine returned an output of the wrong shape: ${where} must be ${what}`);
     };
+    // vectors are copied (the entries alone, through the internal slots): the write-back calls subarray on them, and
+    // a caller's array may carry its own subarray or length, which would run after the checks, midway through it
     const u16 = (v: unknown, where: string): Uint16Array =>
-      typedArrayKind(v) === 'Uint16Array' && typedLength(v as Uint16Array) === n ? (v as Uint16Array) : bad(where, `a Uint16Array of ${n} entries (got ${describe(v)})`);
+      typedArrayKind(v) === 'Uint16Array' && typedLength(v as Uint16Array) === n ? new Uint16Array(v as Uint16Array) : bad(where, `a Uint16Array of ${n} entries (got ${describe(v)})`);
     const list = (v: unknown, where: string): unknown[] => {
       const l = readList(v, where, MAX_UIDS);
       return l.length === n ? l : bad(where, `an array of ${n} entries (got ${l.length})`);
@@ -737,7 +739,7 @@ export class SubnetNeurons {
       });
     const unit = (v: unknown, where: string): Float64Array => {
       if (typedArrayKind(v) !== 'Float64Array' || typedLength(v as Float64Array) !== n) return bad(where, `a Float64Array of ${n} entries (got ${describe(v)})`);
-      const f = v as Float64Array;
+      const f = new Float64Array(v as Float64Array);
       for (let i = 0; i < n; i++) if (!(f[i] >= 0 && f[i] <= 1)) bad(`${where}[${i}]`, `in [0, 1] (got ${show(f[i])})`);
       return f;
     };
@@ -750,7 +752,9 @@ export class SubnetNeurons {
     out.serverEmission = rao(o.serverEmission, 'output.serverEmission');
     out.validatorEmission = rao(o.validatorEmission, 'output.validatorEmission');
     if (k === 1) {
-      Object.assign(out, mechanism(o, 'output'));
+      // the two fields a mechanism adds (its spread of o would put back the raw vectors and lists checked above)
+      out.bonds = bonds(o.bonds, 'output.bonds');
+      out.incentive = u16(o.incentive, 'output.incentive');
       const f = readFields(o.float, 'output.float', FLOAT_FIELDS);
       out.float = { ...f, incentive: unit(f.incentive, 'output.float.incentive'), dividends: unit(f.dividends, 'output.float.dividends') };
     } else {

@@ -318,6 +318,23 @@ export function typedWithOwnProps<T extends ArrayBufferView>(old: T): T {
   return copy;
 }
 
+/**
+ * A Proxy of `list` whose entries answer their own value on their first read and `bad` on every read after: a caller's
+ * list the library must read once an entry (a second read would see garbage the checks never saw).
+ */
+export function firstReadThen<T>(list: T[], bad: unknown): T[] {
+  const seen = new Set<string>();
+  return new Proxy(list, {
+    get: (t, k, r) => {
+      if (typeof k !== 'string' || !/^\d+$/.test(k) || !seen.has(k)) {
+        if (typeof k === 'string') seen.add(k);
+        return Reflect.get(t, k, r);
+      }
+      return bad;
+    },
+  });
+}
+
 /** One mutation of a value tree: where, what, and a seed for its random choices. */
 export interface HostileCase {
   path: Path;
