@@ -505,3 +505,23 @@ describe('yuma-wasm cases: a case or version named twice is refused, naming it (
     expect(ids).toEqual(['Case 1', 'Case 2', 'Case 3']);
   });
 });
+
+describe('epoch --metagraph: the --last-step and --emission flags', () => {
+  it("epoch --metagraph --last-step later than the dump's block (101 > 100) exits 2 naming --last-step and both numbers, before any engine is made; values the library refuses ('abc', '-5') are named by their flags; --last-step 100 runs without the unknown-step note", () => {
+    const file = join(dir, 'mg-step.json');
+    writeFileSync(file, `{"block":100,"S":[10,5],"W":[[0,1],[0,0]],"last_update":[99,99],"block_at_registration":[0,0],"validator_permit":[true,true]}`);
+    const before = enginesCreated;
+    const bad = cli(['epoch', '--metagraph', file, '--last-step', '101']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toBe("yuma-wasm: --last-step 101 is later than the metagraph's block 100: the last epoch cannot come after the block it was read at");
+    expect(bad.stdout).toBe('');
+    expect(enginesCreated).toBe(before);
+    // a value the library refuses is named by its flag too (it said 'lastStepBlock must be …', 'raoEmission must be …')
+    expect(cli(['epoch', '--metagraph', file, '--last-step', 'abc']).stderr.split('\n')[0]).toBe('yuma-wasm: --last-step must be a whole number of digits when given as a string (got "abc")');
+    expect(cli(['epoch', '--metagraph', file, '--emission', '-5']).stderr.split('\n')[0]).toBe('yuma-wasm: --emission must be a whole number of digits when given as a string (got "-5")');
+    const ok = cli(['epoch', '--metagraph', file, '--last-step', '100']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as { metagraph: unknown }).metagraph).toBeDefined();
+    expect(ok.stderr).not.toContain('lastStepBlock unknown');
+  });
+});

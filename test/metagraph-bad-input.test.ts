@@ -136,3 +136,29 @@ describe('fromMetagraph: a dump refused for a per-UID list or a matrix row build
     });
   }
 });
+
+describe('fromMetagraph: the last epoch cannot come after the block the metagraph was read at', () => {
+  it('lastStepBlock 1001 with block 1000 is E_ARG naming both numbers (it was taken, and the epoch ran on a step that cannot have happened yet)', () => {
+    const e = expectYumaError(() => fromMetagraph(dump(), { lastStepBlock: 1001 }), 'E_ARG');
+    expect(e.message).toContain('lastStepBlock 1001');
+    expect(e.message).toContain('block 1000');
+  });
+
+  it("the dump's own last_step 5000 with block 1000 is E_ARG naming both numbers", () => {
+    const e = expectYumaError(() => fromMetagraph(dump({ last_step: 5000 })), 'E_ARG');
+    expect(e.message).toContain('last_step 5000');
+    expect(e.message).toContain('block 1000');
+  });
+
+  it('blocks_since_last_step 1001 with block 1000 is E_ARG naming both numbers (it was read as a last step at block 0, without a note)', () => {
+    const e = expectYumaError(() => fromMetagraph(dump({ last_step: undefined, blocks_since_last_step: 1001 })), 'E_ARG');
+    expect(e.message).toContain('blocks_since_last_step 1001');
+    expect(e.message).toContain('block 1000');
+  });
+
+  it('a last step at the block itself is kept (the epoch ran in this block): lastStepBlock 1000, last_step 1000 and blocks_since_last_step 1000 give 1000, 1000 and 0', () => {
+    expect(fromMetagraph(dump(), { lastStepBlock: 1000 }).input.lastStepBlock).toBe(1000n);
+    expect(fromMetagraph(dump({ last_step: 1000 })).input.lastStepBlock).toBe(1000n);
+    expect(fromMetagraph(dump({ last_step: undefined, blocks_since_last_step: 1000 })).input.lastStepBlock).toBe(0n);
+  });
+});

@@ -81,7 +81,7 @@ const EPOCH_FLAGS: Record<string, FlagSpec> = {
   path: { kind: 'string', choices: ['sparse', 'dense'], help: "chain code path (default: the file's path, else sparse)" },
   compact: { kind: 'boolean', help: 'one-line JSON' },
   metagraph: { kind: 'string', help: "read a metagraph dump (the Python SDK's fields: S, W, B, last_update, …) instead of an epoch file" },
-  'last-step': { kind: 'string', help: 'with --metagraph: block of the last epoch (default: the dump\'s last_step, else 0)' },
+  'last-step': { kind: 'string', help: "with --metagraph: block of the last epoch, at most the dump's block (default: its last_step, else block − blocks_since_last_step, else 0)" },
   emission: { kind: 'string', help: 'with --metagraph: rao to distribute (default: pending_alpha_emission, else the sum of E, else 10^9)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
@@ -288,7 +288,12 @@ function metagraphEpoch(flags: ParsedArgs['flags'], positionals: string[], io: C
     const out = io.createEngine().epochs([{ input: mg.input, hyper: mg.hyper }], { mode, path })[0];
     result = { ...out, metagraph: metagraphView(mg.input, out, { mode }), hyper: mg.hyper, assumptions: mg.assumptions };
   } catch (e) {
-    if (e instanceof YumaError) throw new UsageError(`metagraph '${file}': ${e.detail}`);
+    if (e instanceof YumaError) {
+      // a refused flag value is named as the flag the user typed, not as the library option it fills
+      const flag = /^(lastStepBlock|raoEmission)\b/.exec(e.detail);
+      if (flag) throw new UsageError(`${flag[1] === 'lastStepBlock' ? '--last-step' : '--emission'}${e.detail.slice(flag[1].length)}`);
+      throw new UsageError(`metagraph '${file}': ${e.detail}`);
+    }
     throw e;
   }
   for (const a of result.assumptions) io.stderr.write(`note: ${a}\n`);

@@ -64,7 +64,7 @@ export interface MetagraphLike {
 
 /** Overrides for what a metagraph does not carry. */
 export interface FromMetagraphOptions {
-  /** Block of the last epoch (`LastMechansimStepBlock`); default `last_step`, else `block − blocks_since_last_step`, else 0. */
+  /** Block of the last epoch (`LastMechansimStepBlock`), at most `block`; default `last_step`, else `block − blocks_since_last_step`, else 0. */
   lastStepBlock?: number | bigint | string;
   /** Alpha (rao) this epoch distributes; default `pending_alpha_emission`, else Σ `E`, else 10⁹ (one alpha). */
   raoEmission?: bigint | number | string;
@@ -289,12 +289,19 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
     if (!u16) notes.push(`${bField[0]} read as fractions of 65535 and rounded to u16.`);
   }
 
+  // The last epoch ran at or before the block the metagraph was read at: a later one (a block number mistyped, a
+  // dump of another subnet's step) cannot have happened, and the engine would mask registrations against it.
+  const noLaterThanBlock = (step: bigint, name: string): bigint => {
+    if (step > block) throw new YumaError('E_ARG', `${name} ${step} is later than the metagraph's block ${block}: the last epoch cannot come after the block it was read at`);
+    return step;
+  };
   let lastStepBlock: bigint;
-  if (opts.lastStepBlock !== undefined) lastStepBlock = toU64(opts.lastStepBlock, 'lastStepBlock');
-  else if (mg.last_step !== undefined) lastStepBlock = toU64(mg.last_step, 'last_step');
+  if (opts.lastStepBlock !== undefined) lastStepBlock = noLaterThanBlock(toU64(opts.lastStepBlock, 'lastStepBlock'), 'lastStepBlock');
+  else if (mg.last_step !== undefined) lastStepBlock = noLaterThanBlock(toU64(mg.last_step, 'last_step'), 'last_step');
   else if (mg.blocks_since_last_step !== undefined) {
     const since = toU64(mg.blocks_since_last_step, 'blocks_since_last_step');
-    lastStepBlock = since > block ? 0n : block - since;
+    if (since > block) throw new YumaError('E_ARG', `blocks_since_last_step ${since} is more than the metagraph's block ${block}: the last epoch would come before block 0`);
+    lastStepBlock = block - since;
   } else {
     lastStepBlock = 0n;
     notes.push(
