@@ -669,3 +669,19 @@ describe('a Chain option given as null is E_ARG naming it (it was read as "not g
     });
   }
 });
+
+describe('chainStateToJSON of a state it cannot read: E_ARG carrying what was thrown as cause', () => {
+  it("a state whose subnets getter throws an Error of the caller's is E_ARG 'state (…): reading it threw (Error: mine)', that very error as cause (it had no cause)", () => {
+    const mine = new Error('mine');
+    const state = { ...chain().state, get subnets(): never { throw mine; } };
+    const err = expectYumaError(() => chainStateToJSON(state), 'E_ARG');
+    expect(err.message).toBe('E_ARG: state (a ChainState from newChainState or chainStateFromJSON): reading it threw (Error: mine)');
+    expect(err.cause).toBe(mine);
+  });
+
+  it('an object that is no chain state ({}) is E_ARG whose cause is the TypeError reading it raised', () => {
+    const err = expectYumaError(() => chainStateToJSON({} as never), 'E_ARG');
+    expect(err.cause).toBeInstanceOf(TypeError);
+    expect(err.message).toContain(`reading it threw (TypeError: ${(err.cause as TypeError).message})`);
+  });
+});

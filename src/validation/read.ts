@@ -47,10 +47,10 @@ export function borrowable(value: ArrayBufferView, proto: object): boolean {
   return !(resizableGetter && buffer instanceof ArrayBuffer && resizableGetter.call(buffer));
 }
 
-/** What a caller's getter or Proxy threw, as a YumaError (YumaErrors pass through). */
+/** What a caller's getter or Proxy threw, as a YumaError (YumaErrors pass through), the original as `cause` as `stoppedOn` keeps it. */
 export function foreign(e: unknown, where: string): YumaError {
   if (YumaError.isGenuine(e)) return e;
-  return new YumaError('E_ARG', `${where}: reading it threw (${thrownText(e)})`);
+  return new YumaError('E_ARG', `${where}: reading it threw (${thrownText(e)})`, { cause: e });
 }
 
 /** Runs `read`, which touches caller values; anything it throws that is not a YumaError becomes E_ARG. */
