@@ -357,7 +357,7 @@ describe('installed from the packed tarball into another project', () => {
     expect(sim).toMatch(/\ncabal +32 /);
     expect(sim).toMatch(/\nself-dealing +16 /);
     // The README's table row for Case 1 under Yuma 3.
-    expect(bin('cases', '--case', '1', '--version', 'yuma3')).toMatch(/\nCase 1 +1\.6879 +1\.5121 +1\.3843\n/);
+    expect(bin('cases', '--case', '1', '--version', 'yuma3')).toMatch(/\nCase 1 +A Big vali\. \(0\.8\) +1\.6879\n +B Small lazy vali\. \(0\.1\) +1\.5121\n +C Small lazier vali\. \(0\.1\) +1\.3843\n/);
     // No bench/ in the package: the built-in timing (rows of 256 and 1024 UIDs × float/fixed × Yuma/Yuma3), read
     // through `| head -3`: the closed pipe ends the run quietly (exit 0, nothing on stderr), not with an EPIPE trace.
     const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${join(project, 'node_modules', '.bin', 'yuma-wasm')}" bench --quick | head -3`], { cwd: project, encoding: 'utf8' });

@@ -221,8 +221,41 @@ describe('yuma-wasm cases (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'yuma-cases-'));
   const cli = (argv: string[]) => runCliCaptured(argv, engine, { casesDir: CASES_DIR });
 
-  it('prints the simulator’s summary table: 22 cases × (6 versions × 3 validators) totals, equal to torch’s to 4 decimals', () => {
+  it('prints the summary a row per case and validator (its letter and name), a column per version: 66 rows of 6 totals, equal to torch’s to 4 decimals, every line at most 100 columns (the one-row-per-case table was 214)', () => {
     const r = cli(['cases']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(100);
+    const header = lines.find((l) => l.startsWith('Case '))!;
+    expect(header.split(/\s{2,}/)).toEqual(['Case', 'Validator', 'Yuma 1', 'Yuma 2', 'Yuma 2B', 'Yuma 2C', 'Yuma 3', 'Yuma 3 liquid']);
+    const rows = lines.slice(lines.indexOf(header) + 2);
+    expect(rows).toHaveLength(66);
+    for (let i = 0; i < 22; i++) {
+      const names = cases[i].validators;
+      for (let j = 0; j < 3; j++) {
+        const cells = rows[3 * i + j].trim().split(/\s{2,}/);
+        const want = [`${'ABC'[j]} ${names[j]}`, ...YUMA_VERSIONS.map((v) => torch.cases[i].versions[v].total_dividends[j].toFixed(4))];
+        // the case is named on its first validator's row only
+        expect(cells).toEqual(j === 0 ? [`Case ${i + 1}`, ...want] : want);
+      }
+    }
+    expect(rows[3]).toMatch(/^Case 2 +A Big vali\. \(0\.8\) +1\.6491 +1\.6446 +1\.5995 +1\.6435 +1\.6426 +1\.6249$/);
+    expect(rows[4]).toMatch(/^ +B Small eager vali\. \(0\.1\) +1\.6036 +1\.6449 +2\.0508 +1\.7284 +1\.7741 +1\.8892$/);
+  });
+
+  it("the README's excerpt of the terminal table is the first five lines of `yuma-wasm cases` as it prints them", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+    const at = readme.findIndex((l, k) => l === '```text' && readme[k + 1].startsWith('Case     Validator'));
+    expect(at).toBeGreaterThan(0);
+    const excerpt = readme.slice(at + 1, readme.indexOf('```', at + 1));
+    expect(excerpt).toHaveLength(5);
+    const printed = cli(['cases']).stdout.split('\n');
+    const head = printed.findIndex((l) => l.startsWith('Case '));
+    expect(excerpt).toEqual(printed.slice(head, head + 5));
+  });
+
+  it('--wide prints the simulator’s own table: 22 cases × (6 versions × 3 validators) totals, equal to torch’s to 4 decimals', () => {
+    const r = cli(['cases', '--wide']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const header = lines.find((l) => l.startsWith('Case '))!;
@@ -236,6 +269,13 @@ describe('yuma-wasm cases (CLI)', () => {
       const want = YUMA_VERSIONS.flatMap((v) => torch.cases[i].versions[v].total_dividends.map((t) => t.toFixed(4)));
       expect(cells.slice(1)).toEqual(want);
     }
+  });
+
+  it('--wide with --markdown exits 2 naming both, before any case runs', () => {
+    const r = cli(['cases', '--wide', '--markdown']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe('yuma-wasm: give either --markdown or --wide, not both (--markdown prints the wide table)');
   });
 
   it("the README's table is `yuma-wasm cases --markdown` as it prints, row for row", () => {

@@ -2,7 +2,7 @@ import { YumaError } from '../errors.js';
 import { runYumaSimCase, summaryRows, yumaSimCaseFromJson, type CaseRun, type SummaryRow, type YumaSimCase } from '../research/cases.js';
 import { renderCasesHtml } from '../research/chart.js';
 import { VERSION_INFO, YUMA_VERSIONS, type YumaVersion } from '../research/config.js';
-import { type FlagSpec, UsageError, parseJsonText } from './args.js';
+import { type FlagSpec, UsageError, oneLine, parseJsonText } from './args.js';
 import { table } from './summary.js';
 
 /** The simulator's 22 cases, shipped as `scenarios/yuma-sim/case-01.json` … `case-22.json`. */
@@ -15,7 +15,8 @@ export const CASES_FLAGS: Record<string, FlagSpec> = {
   precision: { kind: 'string', choices: ['f64', 'f32'], help: 'arithmetic: f64, or f32 as torch float32 (default f64)' },
   chart: { kind: 'string', help: 'write an HTML page of SVG charts (dividends, bonds, incentive per case and version)' },
   json: { kind: 'string', help: 'write every epoch\'s outputs and the totals as JSON' },
-  markdown: { kind: 'boolean', help: 'print the summary table as Markdown (full case names)' },
+  wide: { kind: 'boolean', help: 'print the summary as the simulator\'s table: a row per case, a column per version and validator (214 columns for all six versions)' },
+  markdown: { kind: 'boolean', help: 'print the wide table as Markdown (full case names)' },
   dir: { kind: 'string', help: 'directory of the case files (default: the package\'s scenarios/yuma-sim)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
@@ -50,21 +51,51 @@ export function parseCases(flag: unknown): number[] {
   return [...out.keys()].sort((x, y) => x - y);
 }
 
-/** Column label of the summary: validator letter and short version name (as the simulator's "Validator A - Yuma 1"). */
-function columnLabel(v: YumaVersion, i: number): string {
-  const short: Record<YumaVersion, string> = { yuma1: 'Yuma 1', yuma2: 'Yuma 2', yuma2b: 'Yuma 2B', yuma2c: 'Yuma 2C', yuma3: 'Yuma 3', 'yuma3-liquid': 'Yuma 3 liquid' };
-  return `${String.fromCharCode(65 + i)} ${short[v]}`;
+const SHORT_NAME: Record<YumaVersion, string> = { yuma1: 'Yuma 1', yuma2: 'Yuma 2', yuma2b: 'Yuma 2B', yuma2c: 'Yuma 2C', yuma3: 'Yuma 3', 'yuma3-liquid': 'Yuma 3 liquid' };
+
+/** A validator's letter in the case's order (A, B, C, …; past Z its number, as a case file may name more). */
+function validatorLetter(i: number): string {
+  return i < 26 ? String.fromCharCode(65 + i) : `#${i + 1}`;
 }
 
-/** The simulator's total-dividends table: one row per case, per version one column per validator (A, B, C). */
-export function formatCasesSummary(rows: SummaryRow[], versions: readonly YumaVersion[], markdown: boolean): string {
-  const width = Math.max(1, ...rows.flatMap((r) => versions.map((v) => r.totals[v]?.length ?? 0)));
+/** Column label of the wide summary: validator letter and short version name (as the simulator's "Validator A - Yuma 1"). */
+function columnLabel(v: YumaVersion, i: number): string {
+  return `${validatorLetter(i)} ${SHORT_NAME[v]}`;
+}
+
+/** A name from a case file, as one table cell: on one line, and cut to `max` characters. */
+function cell(name: string, max: number): string {
+  const line = oneLine(name);
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+
+/**
+ * How `yuma-wasm cases` prints its summary: `rows` (the default) a row per case and validator, a column per
+ * version, so all six versions fit a terminal of 100 columns; `wide` the simulator's own table, a row per case and a
+ * column per version × validator (18 of them: 214 columns); `markdown` that table in Markdown, with full case names.
+ */
+export type CasesLayout = 'rows' | 'wide' | 'markdown';
+
+/** The simulator's total-dividends table in one of the layouts; `validators` names a case's validators (rows layout). */
+export function formatCasesSummary(rows: Array<SummaryRow & { validators?: readonly string[] }>, versions: readonly YumaVersion[], layout: CasesLayout): string {
+  const count = (r: SummaryRow) => Math.max(0, ...versions.map((v) => r.totals[v]?.length ?? 0));
+  const total = (r: SummaryRow, v: YumaVersion, i: number) => (r.totals[v]?.[i] === undefined ? '' : r.totals[v]![i].toFixed(4));
+  if (layout === 'rows') {
+    const head = ['Case', 'Validator', ...versions.map((v) => SHORT_NAME[v])];
+    const body = rows.flatMap((r) =>
+      Array.from({ length: count(r) }, (_, i) => [
+        // the case named on its first row only: the rows below it read as its validators
+        i === 0 ? cell(r.caseId, 16) : '',
+        `${validatorLetter(i)} ${r.validators?.[i] === undefined ? '' : cell(r.validators[i], 32)}`.trimEnd(),
+        ...versions.map((v) => total(r, v, i)),
+      ]),
+    );
+    return table(head, body, 2) + '\n';
+  }
+  const width = Math.max(1, ...rows.map(count));
   const head = ['Case', ...versions.flatMap((v) => Array.from({ length: width }, (_, i) => columnLabel(v, i)))];
-  const body = rows.map((r) => [
-    markdown ? r.caseName : r.caseId,
-    ...versions.flatMap((v) => Array.from({ length: width }, (_, i) => (r.totals[v]?.[i] === undefined ? '' : r.totals[v]![i].toFixed(4)))),
-  ]);
-  if (!markdown) return table(head, body) + '\n';
+  const body = rows.map((r) => [layout === 'markdown' ? r.caseName : oneLine(r.caseId), ...versions.flatMap((v) => Array.from({ length: width }, (_, i) => total(r, v, i)))]);
+  if (layout === 'wide') return table(head, body) + '\n';
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...body.map(line)].join('\n') + '\n';
 }
@@ -82,6 +113,7 @@ export interface CasesIo {
 }
 
 export function runCases(flags: Record<string, string | number | boolean>, io: CasesIo): number {
+  if (flags.markdown && flags.wide) throw new UsageError('give either --markdown or --wide, not both (--markdown prints the wide table)');
   const versions = parseVersions(flags.version);
   const ids = parseCases(flags.case);
   const dir = (typeof flags.dir === 'string' ? flags.dir : io.casesDir).replace(/\/?$/, '/');
@@ -109,11 +141,12 @@ export function runCases(flags: Record<string, string | number | boolean>, io: C
     }
     results.push({ c, runs: versions.map((v) => runYumaSimCase(c, v, { precision, config: { bondPenalty } })) });
   }
-  const rows = summaryRows(results);
+  const rows = summaryRows(results).map((r, k) => ({ ...r, validators: results[k].c.validators }));
+  const layout: CasesLayout = flags.markdown ? 'markdown' : flags.wide ? 'wide' : 'rows';
   io.stdout.write(
-    flags.markdown
-      ? formatCasesSummary(rows, versions, true)
-      : `Total dividends per 1,000 TAO of stake over each case, per validator (A, B, C) and version (bond penalty ${bondPenalty}, ${precision}):\n\n${formatCasesSummary(rows, versions, false)}`,
+    layout === 'markdown'
+      ? formatCasesSummary(rows, versions, layout)
+      : `Total dividends per 1,000 TAO of stake over each case, per validator and version\n(bond penalty ${bondPenalty}, ${precision}${layout === 'wide' ? '; validators A, B, C in the case\'s order' : ''}):\n\n${formatCasesSummary(rows, versions, layout)}`,
   );
   if (typeof flags.chart === 'string') {
     write(io, flags.chart, renderCasesHtml(results, bondPenalty), 'chart');
