@@ -193,3 +193,26 @@ describe('epoch', () => {
     }
   });
 });
+
+describe("the README's metagraph command-line block runs as written", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n');
+  const at = readme.indexOf("cat > metagraph.json <<'EOF'");
+  const end = readme.indexOf('EOF', at + 1);
+  const file = join(dir, 'metagraph.json');
+
+  it("its heredoc writes a 4-UID dump, and each 'npx yuma-wasm' line exits 0: E is the ts example's view.E, as the comment says, then twice that with --emission 2000000000", () => {
+    expect(at).toBeGreaterThan(0);
+    writeFileSync(file, readme.slice(at + 1, end).join('\n'));
+    const commands = readme.slice(end + 1, readme.indexOf('```', end)).filter((l) => l.startsWith('npx yuma-wasm '));
+    expect(commands).toHaveLength(2);
+    const E = commands.map((line) => {
+      const argv = line.replace(/#.*$/, '').trim().split(/\s+/).slice(2).map((a) => (a === 'metagraph.json' ? file : a));
+      const r = cli(argv);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { metagraph: { E: number[] } }).metagraph.E;
+    });
+    expect(E[0]).toEqual([0.375000477, 0.124999522, 0.374998569, 0.12500143]);
+    expect(commands[0]).toContain(`# its E: [${E[0].slice(0, 2).join(', ')}, …]`);
+    expect(E[1]).toEqual([0.750000954, 0.249999045, 0.749997138, 0.250002861]);
+  });
+});
