@@ -216,3 +216,24 @@ describe("the README's metagraph command-line block runs as written", () => {
     expect(E[1]).toEqual([0.750000954, 0.249999045, 0.749997138, 0.250002861]);
   });
 });
+
+describe("the README's command-line overview: the input.json it writes runs through its epoch and diverge lines", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n');
+  const at = readme.indexOf("cat > input.json <<'EOF'");
+  const end = readme.indexOf('EOF', at + 1);
+  const file = join(dir, 'input.json');
+
+  it("epoch prints incentive [0, 0, 49151, 16383] as its comment says; diverge says the two paths store the same outputs", () => {
+    expect(at).toBeGreaterThan(0);
+    writeFileSync(file, readme.slice(at + 1, end).join('\n'));
+    const line = (cmd: string) => readme.slice(end + 1).find((l) => l.startsWith(`npx yuma-wasm ${cmd} input.json `))!;
+    expect(line('epoch')).toContain('("incentive": [0, 0, 49151, 16383])');
+    const epoch = cli(['epoch', file]);
+    expect(epoch.code, epoch.stderr).toBe(0);
+    expect((JSON.parse(epoch.stdout) as { incentive: number[] }).incentive).toEqual([0, 0, 49151, 16383]);
+    expect(line('diverge')).toBeDefined();
+    const diverge = cli(['diverge', file]);
+    expect(diverge.code, diverge.stderr).toBe(0);
+    expect(diverge.stdout).toBe('The two paths store the same outputs: no divergence.\n');
+  });
+});
