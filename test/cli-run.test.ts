@@ -80,6 +80,23 @@ describe('--help', () => {
       expect(r.stdout).toMatch(/Usage:\s+yuma-wasm/);
     });
   }
+  it("'help <command>' prints exactly what '<command> --help' prints, exit 0, for each of the five commands (it printed the main help); 'help nope' still prints the main help", () => {
+    for (const c of ['simulate', 'epoch', 'bench', 'cases', 'diverge']) {
+      const viaHelp = cli(['help', c]);
+      expect(viaHelp.code).toBe(0);
+      expect(viaHelp.stdout).toBe(cli([c, '--help']).stdout);
+      expect(viaHelp.stdout.startsWith(`Usage: yuma-wasm ${c} `)).toBe(true);
+    }
+    expect(cli(['help', 'nope']).stdout).toBe(cli(['--help']).stdout);
+  });
+
+  it("simulate --scenario cabal.json, no such file: the message names the built-in scenario 'cabal' and how to run it; other missing files keep the plain message", () => {
+    const r = cli(['simulate', '--scenario', 'cabal.json', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe("yuma-wasm: cannot read scenario file 'cabal.json': no such file; the built-in scenario of that name runs with --scenario cabal");
+    expect(cli(['simulate', '--scenario', './nope.json', '--quiet']).stderr.split('\n')[0]).toBe("yuma-wasm: cannot read scenario file './nope.json': no such file");
+  });
+
   it('simulate --help lists every flag of the issue', () => {
     const { stdout } = cli(['simulate', '--help']);
     for (const f of ['--subnets', '--uids', '--blocks', '--days', '--seed', '--share-mode', '--scenario', '--out', '--chart', '--mode']) expect(stdout).toContain(f);

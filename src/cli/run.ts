@@ -49,7 +49,7 @@ Usage:
   ${NAME} cases [options]        the yuma-simulation cases under every Yuma version: summary table, charts
   ${NAME} diverge <input.json>   where the chain's two epoch paths pay differently, and which rules cause it
   ${NAME} diverge --random N     how often each of those rules fires over N random subnets
-  ${NAME} <command> --help       options of a command
+  ${NAME} <command> --help       options of a command (or: ${NAME} help <command>)
 `;
 
 const SIMULATE_FLAGS: Record<string, FlagSpec> = {
@@ -172,7 +172,20 @@ function simulate(argv: string[], io: CliIo): number {
       if (!builtIn && !/[./\\]/.test(flags.scenario)) {
         throw new UsageError(`no built-in scenario '${flags.scenario}' (built in: ${Object.keys(SCENARIOS).join(', ')}); a file path needs a '/' or '.json'`);
       }
-      const sc = builtIn ? scenario(flags.scenario) : scenarioFromJson(readJson(io, flags.scenario, 'scenario file', scenarioMoney));
+      let file: unknown;
+      if (!builtIn) {
+        try {
+          file = readJson(io, flags.scenario, 'scenario file', scenarioMoney);
+        } catch (e) {
+          // 'cabal.json' for the built-in 'cabal': say which name runs it
+          const stem = /^(?:\.\/)?([\w-]+)\.json$/.exec(flags.scenario)?.[1];
+          if (e instanceof UsageError && e.message.endsWith(': no such file') && stem !== undefined && Object.prototype.hasOwnProperty.call(SCENARIOS, stem)) {
+            throw new UsageError(`${e.message}; the built-in scenario of that name runs with --scenario ${stem}`);
+          }
+          throw e;
+        }
+      }
+      const sc = builtIn ? scenario(flags.scenario) : scenarioFromJson(file);
       options = sc.network;
       if (sc.blocks !== undefined) blocks = sc.blocks;
       name = `scenario '${sc.name}'`;
@@ -343,6 +356,8 @@ function diverge(argv: string[], io: CliIo): number {
   return code;
 }
 
+const COMMANDS = ['simulate', 'epoch', 'bench', 'cases', 'diverge'];
+
 /**
  * Runs the CLI; returns the exit code (0 ok, 1 internal error, 2 bad usage or bad input). Only the full
  * benchmark suite is asynchronous; everything else returns a number.
@@ -350,6 +365,8 @@ function diverge(argv: string[], io: CliIo): number {
 export function runCli(argv: string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // `help simulate` is `simulate --help`, as in git and npm
+    if (command === 'help' && rest.length === 1 && COMMANDS.includes(rest[0])) return runCli([rest[0], '--help'], io);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.stdout.write(MAIN_HELP);
       return command === undefined ? 2 : 0;
@@ -363,10 +380,10 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
     if (command === 'bench') return bench(rest, io);
     if (command === 'cases') return cases(rest, io);
     if (command === 'diverge') return diverge(rest, io);
-    throw new UsageError(`unknown command '${command}' (commands: simulate, epoch, bench, cases, diverge)`);
+    throw new UsageError(`unknown command '${command}' (commands: ${COMMANDS.join(', ')})`);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`${NAME}: ${oneLine(e.message)}\nRun '${NAME} ${command && ['simulate', 'epoch', 'bench', 'cases', 'diverge'].includes(command) ? command + ' ' : ''}--help' for usage.\n`);
+      io.stderr.write(`${NAME}: ${oneLine(e.message)}\nRun '${NAME} ${command && COMMANDS.includes(command) ? command + ' ' : ''}--help' for usage.\n`);
       return 2;
     }
     if (e instanceof YumaError) {
