@@ -162,3 +162,42 @@ describe('fromMetagraph: the last epoch cannot come after the block the metagrap
     expect(fromMetagraph(dump({ last_step: undefined, blocks_since_last_step: 1000 })).input.lastStepBlock).toBe(0n);
   });
 });
+
+describe('fromMetagraph: null in an optional field of a dump is absent (Python writes None as null)', () => {
+  const notes = (r: ReturnType<typeof fromMetagraph>) => r.assumptions.join(' ');
+
+  it('tempo: null is 360 with the "tempo not given" note, as an absent tempo (it took 360 without the note)', () => {
+    const r = fromMetagraph(dump({ tempo: null } as never));
+    expect(r.input.tempo).toBe(360);
+    expect(r.assumptions).toContain('tempo not given: used 360 (the chain default).');
+  });
+
+  it('n, last_step, blocks_since_last_step and pending_alpha_emission: null read as absent, each giving what leaving it out gives (they were E_ARG "(got null)")', () => {
+    for (const k of ['n', 'last_step', 'blocks_since_last_step', 'pending_alpha_emission'] as const) {
+      const absent = dump();
+      delete (absent as Record<string, unknown>)[k];
+      const given = fromMetagraph(dump({ [k]: null } as never));
+      const want = fromMetagraph(absent);
+      expect(given.input, k).toEqual(want.input);
+      expect(given.assumptions, k).toEqual(want.assumptions);
+    }
+    const r = fromMetagraph(dump({ last_step: null, pending_alpha_emission: null } as never));
+    expect(r.input.lastStepBlock).toBe(0n);
+    expect(r.input.raoEmission).toBe(1_000_000_000n);
+    expect(notes(r)).toContain('lastStepBlock unknown: used 0');
+    expect(notes(r)).toContain('raoEmission not given: used 10^9 rao');
+  });
+
+  it('a required field that is null (block, last_update, validator_permit) is still refused, naming it', () => {
+    expect(expectYumaError(() => fromMetagraph(dump({ block: null } as never)), 'E_ARG').message).toContain('block');
+    expect(expectYumaError(() => fromMetagraph(dump({ last_update: null } as never)), 'E_SHAPE').message).toContain('last_update');
+    expect(expectYumaError(() => fromMetagraph(dump({ validator_permit: null } as never)), 'E_SHAPE').message).toContain('validator_permit');
+  });
+
+  it('the caller\'s dump is not changed: its null fields stay null', () => {
+    const d = dump({ tempo: null, last_step: null } as never) as Record<string, unknown>;
+    fromMetagraph(d as MetagraphLike);
+    expect(d.tempo).toBeNull();
+    expect(d.last_step).toBeNull();
+  });
+});

@@ -80,6 +80,9 @@ export interface MetagraphEpoch {
   assumptions: string[];
 }
 
+/** The optional scalar fields of a dump (the optional lists and matrices are read through `pick`, which skips null). */
+const OPTIONAL_SCALARS = ['n', 'tempo', 'last_step', 'blocks_since_last_step', 'pending_alpha_emission'] as const;
+
 /** SDK hyper-parameter names → ours. */
 const HYPER_NAMES: Record<string, keyof Hyperparams> = {
   kappa: 'kappa',
@@ -220,6 +223,10 @@ function readMetagraph(metagraph: MetagraphLike, opts: FromMetagraphOptions): Me
   opts = readOptions(opts, 'fromMetagraph options', ['lastStepBlock', 'raoEmission']) as FromMetagraphOptions;
   // one read of each field (an SDK dump is a plain object; its fields are looked at more than once below)
   const mg: Record<string, unknown> = { ...(metagraph as Record<string, unknown>) };
+  // A dump written from Python holds None as null: an optional field that is null is absent, with the same default
+  // and note, as the matrices, E, hotkeys and hyper-parameters already were (tempo: null took 360 without the note;
+  // n, last_step, blocks_since_last_step and pending_alpha_emission were refused). A required field stays refused.
+  for (const k of OPTIONAL_SCALARS) if (mg[k] === null) delete mg[k];
   const notes: string[] = [];
   // amounts finer than a rao are rounded (as documented) and said, once, in the notes
   let rounded = 0;
