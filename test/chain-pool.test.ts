@@ -244,12 +244,17 @@ describe('unstaking: the fee sold back into the pool, the partial-unstake minimu
     expect(sn.subnetAlphaIn - alphaInBefore).toBe(alpha / 2n);
   });
 
-  it('without a block author the alpha fee is burned instead (alpha out unchanged by it, counted as burned)', () => {
+  it('without a block author the alpha fee is burned instead (alpha out unchanged by it, counted as burned): alpha in rises and alpha out falls by the unstaked alpha less the fee, the pool pays out only the unstake\'s TAO', () => {
     const { c, alpha } = staked();
     const sn = c.state.subnets.get(1)!;
+    const before = { alphaIn: sn.subnetAlphaIn, alphaOut: sn.subnetAlphaOut, tao: sn.subnetTao, burned: sn.alphaBurned };
     const r = c.removeStake({ coldkey: '2', hotkey: '100', netuid: 1, alpha: alpha / 2n, blockAuthor: false });
+    expect(r.feeAlpha).toBe(((alpha / 2n) * 33n) / 65535n);
     expect(r.feeTao).toBe(0n);
-    expect(sn.alphaBurned).toBe(r.feeAlpha);
+    expect(sn.alphaBurned - before.burned).toBe(r.feeAlpha);
+    expect(sn.subnetAlphaIn - before.alphaIn).toBe(alpha / 2n - r.feeAlpha);
+    expect(before.alphaOut - sn.subnetAlphaOut).toBe(alpha / 2n - r.feeAlpha);
+    expect(before.tao - sn.subnetTao).toBe(r.tao);
   });
 
   it('a partial unstake worth less than 0.002 TAO is AmountTooLow; unstaking everything is exempt', () => {

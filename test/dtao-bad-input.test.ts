@@ -176,15 +176,26 @@ describe('dTAO functions: null options, holes, negative weights, overflowing sum
     expect(projectHalvings({ issuance: 0n, blocks: 10, startDate: new Date(0) })[0].date.getTime()).toBe(0);
   });
 
-  it('FlowTracker refuses NaN and out-of-range flows and a non-positive exponent up front, its EMAs untouched', () => {
+  it('FlowTracker refuses NaN and out-of-range flows and a non-positive exponent up front, its EMAs untouched: every field as before the refused calls, and after the block the net flows and shares of a twin given only the good flow', () => {
     const t = new FlowTracker(2);
+    const twin = new FlowTracker(2);
     t.recordFlow(0, 5n * RAO);
+    twin.recordFlow(0, 5n * RAO);
+    // the EMAs and the block's flows are its own fields: the snapshot shows every one (it checked only that the net
+    // flows were finite)
+    const before = snapshotText(t);
+    expect(before).toContain('userEma');
     expect(yumaCode(() => t.recordFlow(1, NaN))).toBe('E_NAN');
     expect(yumaCode(() => t.recordFlow(1, 10n ** 30n))).toBe('E_RANGE');
     expect(yumaCode(() => t.recordFlow(2, 1))).toBe('E_RANGE');
     expect(yumaCode(() => t.recordFlow(Symbol('i') as never, 1))).toBe('E_ARG');
+    expect(snapshotText(t)).toBe(before);
     t.endBlock();
-    expect(t.netFlows().every(Number.isFinite)).toBe(true);
+    twin.endBlock();
+    expect(t.netFlows()).toEqual(twin.netFlows());
+    expect(t.netFlows()[0]).toBeGreaterThan(0);
+    expect(t.shares()).toEqual(twin.shares());
+    expect(snapshotText(t)).toBe(snapshotText(twin));
     expect(yumaCode(() => new FlowTracker(2, { exponent: -1 }))).toBe('E_RANGE');
   });
 
