@@ -331,3 +331,16 @@ describe('proportion-x2.ts == their definitions, both lanes', () => {
     }), { numRuns: 20000 });
   });
 });
+
+describe('integer saturating adds (BigInt, as the pallet adds u64 and i64 counters)', () => {
+  it("i64SatAdd is i64::saturating_add: exact inside the range, I64_MAX above it and I64_MIN below it (the coinbase oracle's copy saturated only upward)", () => {
+    expect(R.i64SatAdd(5n, -7n)).toBe(-2n);
+    expect(R.i64SatAdd(I64_MAX - 1n, 1n)).toBe(I64_MAX);
+    expect(R.i64SatAdd(I64_MAX, 1n)).toBe(I64_MAX);
+    expect(R.i64SatAdd(I64_MAX, I64_MAX)).toBe(I64_MAX);
+    expect(R.i64SatAdd(I64_MIN + 1n, -1n)).toBe(I64_MIN);
+    expect(R.i64SatAdd(I64_MIN, -1n)).toBe(I64_MIN);
+    expect(R.i64SatAdd(I64_MIN, I64_MIN)).toBe(I64_MIN);
+    expect(R.i64SatAdd(I64_MIN, I64_MAX)).toBe(-1n);
+  });
+});

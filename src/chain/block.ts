@@ -17,8 +17,6 @@ import { RAO, TOTAL_SUPPLY, U64_MAX } from '../units.js';
 import type { ChainPath, EpochInput, EpochOutput, Hyperparams, MechanismEpochInput, NumericMode } from '../epoch/types.js';
 import {
   I64F64,
-  I64_MAX,
-  I64_MIN,
   I96F32,
   U64F64,
   U96F32,
@@ -26,6 +24,7 @@ import {
   convert,
   divChecked,
   fromInt,
+  i64SatAdd as i64Add,
   mulSat,
   satAdd,
   satSub,
@@ -80,10 +79,6 @@ const U96_ONE = 1n << 32n;
 const U64F64_ONE = 1n << 64n;
 const u96 = (n: bigint): bigint => fromInt(U96F32, n);
 const tou64 = (bits: bigint): bigint => toU64Sat(U96F32, bits);
-const i64Add = (a: bigint, b: bigint): bigint => {
-  const v = a + b;
-  return v > I64_MAX ? I64_MAX : v < I64_MIN ? I64_MIN : v;
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Per-block report (the events of a block: what moved where)

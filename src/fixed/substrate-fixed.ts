@@ -102,6 +102,11 @@ export const u64SatAdd = (a: bigint, b: bigint): bigint => {
 };
 /** Rust's `u64::saturating_sub`. */
 export const u64SatSub = (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n);
+/** Rust's `i64::saturating_add`. */
+export const i64SatAdd = (a: bigint, b: bigint): bigint => {
+  const v = a + b;
+  return v > I64_MAX ? I64_MAX : v < I64_MIN ? I64_MIN : v;
+};
 
 // ----------------------------------------------------------------------------------------------------------------
 // Mul

@@ -14,6 +14,7 @@ import {
   convert,
   divChecked,
   fromInt,
+  i64SatAdd as i64Add,
   mulSat,
   satAdd,
   satSub,
@@ -30,10 +31,8 @@ import type { ChainState, ChainSubnet } from '../chain/state.js';
 
 const U64F64_ONE = 1n << 64n;
 const U96_HALF = 1n << 31n;
-const I64_MAX = (1n << 63n) - 1n;
 const u96 = (n: bigint): bigint => fromInt(U96F32, n);
 const tou64 = (bits: bigint): bigint => toU64Sat(U96F32, bits);
-const i64Add = (a: bigint, b: bigint): bigint => (a + b > I64_MAX ? I64_MAX : a + b);
 
 /** What the oracle's block did (the coinbase side of a `BlockReport`). */
 export interface ReferenceCoinbaseBlock {

@@ -13,6 +13,7 @@
  */
 import fc from 'fast-check';
 import { typedLength } from '../../src/validation/read.js';
+import { xorshift32 } from './xorshift.js';
 
 export type Path = Array<string | number>;
 
@@ -362,14 +363,10 @@ export function arbHostile(root: unknown): fc.Arbitrary<HostileCase> {
     });
 }
 
+/** xorshift32 in [0, 1): the stream the seeds have always drawn (the same bits as the int32 steps it replaced). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
+  const next = xorshift32(seed);
+  return () => next() / 2 ** 32;
 }
 
 /** Applies a hostile case to `root`; `log` counts reads through transparent wrappers. */
