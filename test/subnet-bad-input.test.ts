@@ -210,6 +210,48 @@ describe('an engine object\'s output is read once, by its entries, before the wr
   const parts = (o: Record<string, any>): Array<Record<string, any>> => [o, ...(o.mechanisms ?? [])];
 
   for (const mechanisms of [1, 2]) {
+    // each refused output: its field named, the subnet as before, and with the engine mended the next epoch is a
+    // fresh twin's
+    const refused: Array<[string, string, (o: Record<string, any>) => unknown]> = [
+      ['a hole in the bond list', 'bonds has a hole at index 1', (o) => { const b = parts(o).at(-1)!; b.bonds = b.bonds.slice(); delete b.bonds[1]; return o; }],
+      ['a hole in a bond row', 'bonds[0][0] must be a [uid below 3, u16] pair', (o) => { const b = parts(o).at(-1)!; b.bonds = b.bonds.map(() => [, [0, 1]]); return o; }],
+      ['a bond pair of bigints', 'bonds[0][0] must be a [uid below 3, u16] pair', (o) => { const b = parts(o).at(-1)!; b.bonds = b.bonds.map(() => [[0n, 1n]]); return o; }],
+      ['a bond row longer than the subnet (a Proxy claiming 2^32 − 1 pairs)', 'bonds[0] must be at most 3 pairs', (o) => { const b = parts(o).at(-1)!; b.bonds = b.bonds.map((r: unknown[]) => new Proxy(r, { get: (t, k, rc) => (k === 'length' ? 2 ** 32 - 1 : Reflect.get(t, k, rc)) })); return o; }],
+      ['permits one short', 'output.validatorPermit must be an array of 3 entries (got 2)', (o) => { o.validatorPermit = o.validatorPermit.slice(1); return o; }],
+      ['a Uint16Array consensus of 5 entries', 'output.consensus must be a Uint16Array of 3 entries', (o) => { o.consensus = new Uint16Array(5); return o; }],
+      ['a Proxy of the stake-weight Uint16Array', 'output.stakeWeight must be a Uint16Array of 3 entries', (o) => { o.stakeWeight = new Proxy(o.stakeWeight, {}); return o; }],
+      ['server emissions as numbers', 'output.serverEmission[0] must be a u64 amount of rao as a bigint', (o) => { o.serverEmission = o.serverEmission.map(Number); return o; }],
+      ['a revoked Proxy for the validator emissions', 'output.validatorEmission: reading it threw', (o) => { const r = Proxy.revocable(o.validatorEmission, {}); r.revoke(); o.validatorEmission = r.proxy; return o; }],
+      ['an incentive getter that throws', 'output.incentive: reading it threw', (o) => Object.defineProperty({ ...o }, 'incentive', { get: boom, enumerable: true })],
+      ...(mechanisms === 1
+        ? ([
+            ['a NaN float dividend', 'output.float.dividends[0] must be in [0, 1] (got NaN)', (o) => { o.float = { ...o.float, dividends: o.float.dividends.map(() => NaN) }; return o; }],
+            ['float incentive as a plain array', 'output.float.incentive must be a Float64Array of 3 entries', (o) => { o.float = { ...o.float, incentive: Array.from(o.float.incentive) }; return o; }],
+          ] as Array<[string, string, (o: Record<string, any>) => unknown]>)
+        : ([
+            ['a hole in the mechanism list', 'output.mechanisms has a hole at index 0', (o) => { o.mechanisms = [, o.mechanisms[1]]; return o; }],
+            ['one mechanism output too few', 'output.mechanisms must be an array of 2 outputs (got 1)', (o) => { o.mechanisms = o.mechanisms.slice(1); return o; }],
+            ['an emission past u64', 'output.emission[0] must be a u64 amount of rao as a bigint', (o) => { o.emission = o.emission.map(() => 2n ** 64n); return o; }],
+          ] as Array<[string, string, (o: Record<string, any>) => unknown]>)),
+    ];
+    it(`Subnet.epoch and Subnet.epochs (${mechanisms} mechanism${mechanisms > 1 ? 's' : ''}) on an engine whose output holds each of ${refused.length} kinds of garbage (holes, bigints, wrong lengths, Proxies, a revoked Proxy, a throwing getter${mechanisms === 1 ? ', NaN' : ', a past-u64 emission'}): E_STATE naming the field, every subnet as before, and with the engine mended the next epoch equals a fresh twin's`, () => {
+      for (const [what, message, damage] of refused) {
+        const { on, custom } = relay(damage);
+        const t = moving(custom, mechanisms);
+        const u = moving(engine, mechanisms);
+        const before = [subnetState(t), subnetState(u)];
+        on.value = true;
+        expect(expectYumaError(() => t.epoch(1_000_000n), 'E_STATE').message, what).toContain(message);
+        expect(expectYumaError(() => Subnet.epochs([u, t], 1_000_000n), 'E_STATE').message, what).toContain(message);
+        expect([subnetState(t), subnetState(u)], what).toEqual(before);
+        on.value = false;
+        const twin = moving(engine, mechanisms);
+        t.epoch(1_000_000n);
+        twin.epoch(1_000_000n);
+        expect(subnetState(t), what).toBe(subnetState(twin));
+      }
+    });
+
     const wrappers: Array<[string, string, (a: any) => unknown]> = [
       ['own length, subarray, set and the rest that throw', 'refused as E_STATE, wrong shape', typedWithOwnProps],
       ['an own subarray that throws', "a plain Error escaped from the write-back with mechanism 0's bonds already written", (a) => Object.defineProperty(a, 'subarray', { value: boom })],

@@ -125,13 +125,18 @@ export function orDefault(value: unknown, fallback: unknown): unknown {
 export function readFields<K extends string>(value: unknown, where: string, keys: readonly K[]): { [P in K]?: unknown } {
   const out = Object.create(null) as { [P in K]?: unknown };
   if (typeof value !== 'object' || value === null) throw new YumaError('E_ARG', `${where} must be an object (got ${describe(value)})`);
-  return guard(where, () => {
+  // a getter or trap that throws is named by the field it was reading
+  let at = '';
+  try {
     for (const key of keys) {
+      at = key;
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = v;
     }
-    return out;
-  });
+  } catch (e) {
+    throw foreign(e, `${where}.${keyText(at)}`);
+  }
+  return out;
 }
 
 /** `length` of a caller's array, read once: a whole number in [0, max] (above max: E_LIMIT). */
