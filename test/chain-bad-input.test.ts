@@ -545,6 +545,11 @@ describe('Chain.step is all or nothing', () => {
     ['a float incentive of 5', 'output.float.incentive[0]', (o) => (o.float = { ...o.float, incentive: o.float.incentive.map(() => 5) })],
     ['an active flag of 1 instead of true', 'output.active[0]', (o) => (o.active = o.active.map(() => 1))],
     ['consensus as a plain array', 'output.consensus', (o) => (o.consensus = Array.from(o.consensus))],
+    ['a hole in the bond list', 'output.bonds has a hole at index 0', (o) => (o.bonds = o.bonds.slice(), delete o.bonds[0])],
+    ['a bond pair of bigints', 'output.bonds[0][0]', (o) => (o.bonds = o.bonds.map(() => [[0n, 1n]]))],
+    ['a revoked Proxy for the server emissions', 'output.serverEmission: reading it threw', (o) => { const r = Proxy.revocable(o.serverEmission, {}); r.revoke(); o.serverEmission = r.proxy; }],
+    ['a NaN float dividend', 'output.float.dividends[0]', (o) => (o.float = { ...o.float, dividends: o.float.dividends.map(() => NaN) })],
+    ['an incentive getter that throws', 'output.incentive: reading it threw', (o) => Object.defineProperty(o, 'incentive', { get: boom, enumerable: true })],
   ];
   for (const [what, field, damage] of outputDamages) {
     it(`an engine of the caller's whose output holds ${what} is E_STATE naming ${field} before the block writes anything: the state equals a twin's that did not step, and with the engine mended the chain steps on as the twin`, () => {
