@@ -61,7 +61,7 @@ import {
 } from '../src/testing/index.js';
 import { RAO, U64_MAX } from '../src/units.js';
 import { applyHostile, arbHostile, describeCase, FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, ReadLog, treeText, type HostileCase } from './helpers/hostile.js';
-import { poolState, snapshotText, subnetState } from './helpers/state.js';
+import { movingSubnet, poolState, snapshotText, subnetState } from './helpers/state.js';
 
 vi.setConfig({ testTimeout: FUZZ_TIMEOUT_MS });
 
@@ -263,6 +263,57 @@ describe('fuzz: Subnet', () => {
       healthy: (subnets) => (subnets as Subnet[]).forEach(subnetHealthy),
       result: (r) => snapshotText(r),
       runs: 50,
+    });
+  });
+});
+
+describe('fuzz: an engine object\'s output (SubnetNeurons.checkedOutput)', () => {
+  const build = (on: unknown, mechanisms: number, mode: 'fixed' | 'float'): Subnet => movingSubnet(on as never, mechanisms, mode);
+  /** The engine each subject runs on: the library engine's answer, or the one a call hands it. */
+  const answers = new WeakMap<Subnet, { next: unknown }>();
+  const subject = ([mechanisms, mode]: [number, 'fixed' | 'float']): Subnet => {
+    const slot: { next: unknown } = { next: undefined };
+    const relay = { epoch: (...a: Parameters<typeof engine.epoch>) => (slot.next === undefined ? engine.epoch(...a) : slot.next) };
+    const s = build(relay, mechanisms, mode);
+    answers.set(s, slot);
+    return s;
+  };
+  /** The library engine's output for the subject's next epoch: the tree that gets one hostile node. */
+  const validOutput = (env: [number, 'fixed' | 'float']): unknown => {
+    let seen: unknown;
+    const s = build({ epoch: (...a: Parameters<typeof engine.epoch>) => (seen = engine.epoch(...a)) }, ...env);
+    s.epoch(1_000_000n);
+    return seen;
+  };
+  const outputs = new Map<string, unknown>();
+  it('Subnet.epoch on an engine object answering the library\'s output with one node replaced: the subnet\'s state after it (a transparent wrapper: as with the plain output, each property read once) or a YumaError leaving the subnet as it was, whose next epoch with the engine mended is a fresh twin\'s', () => {
+    check<[number, 'fixed' | 'float'], Subnet>({
+      name: 'engine output',
+      env: fc.tuple(fc.constantFrom(1, 2), fc.constantFrom('fixed' as const, 'float' as const)),
+      args: (env) => {
+        const key = env.join();
+        if (!outputs.has(key)) outputs.set(key, validOutput(env));
+        return fc.constant([outputs.get(key)]);
+      },
+      setup: subject,
+      call: (s, [out]) => {
+        answers.get(s)!.next = out;
+        try {
+          s.epoch(1_000_000n);
+        } finally {
+          answers.get(s)!.next = undefined;
+        }
+        return subnetState(s);
+      },
+      state: subnetState,
+      afterRefusal: (s, env) => {
+        const twin = build(engine, ...env);
+        s.epoch(1_000_000n);
+        twin.epoch(1_000_000n);
+        expect(subnetState(s)).toBe(subnetState(twin));
+      },
+      result: (r) => r as string,
+      runs: 150,
     });
   });
 });

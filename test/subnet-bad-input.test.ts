@@ -3,7 +3,7 @@ import { createEngineSync } from '../src/engine.js';
 import { Subnet } from '../src/subnet/index.js';
 import { expectYumaError, yumaCode } from './helpers/errors.js';
 import { boom, firstReadThen, typedWithOwnProps } from './helpers/hostile.js';
-import { smallSubnet, subnetState } from './helpers/state.js';
+import { movingSubnet, smallSubnet, subnetState } from './helpers/state.js';
 
 const engine = createEngineSync();
 afterAll(() => engine.close());
@@ -181,20 +181,7 @@ describe('a Subnet option given as null is E_ARG naming it (it was read as "not 
 });
 
 describe('an engine object\'s output is read once, by its entries, before the write-back', () => {
-  /** The bad-input subnet with `mechanisms`, whose next epoch moves the bonds (uid 0's weights changed after the first). */
-  const moving = (on: ConstructorParameters<typeof Subnet>[0]['engine'], mechanisms: number): Subnet => {
-    const s = new Subnet({ engine: on, n: 4, tempo: 1, ...(mechanisms > 1 ? { mechanisms } : {}) });
-    for (const h of ['a', 'b', 'c']) s.register(h);
-    s.addStake(0, 1000n);
-    s.addStake(1, 500n);
-    for (let m = 0; m < mechanisms; m++) s.setWeights(0, [1, 2], [3 + m, 4], { mechanism: m });
-    s.nextBlock();
-    s.epoch(1_000_000n);
-    for (let m = 0; m < mechanisms; m++) s.setWeights(0, [1, 2], [9, 1 + m], { mechanism: m });
-    s.nextBlock();
-    s.nextBlock();
-    return s;
-  };
+  const moving = (on: ConstructorParameters<typeof Subnet>[0]['engine'], mechanisms: number): Subnet => movingSubnet(on, mechanisms);
   /** An engine object answering with the library engine's output, passed through `change` while `on.value`. */
   const relay = (change: (o: Record<string, any>) => unknown) => {
     const on = { value: false };
@@ -227,14 +214,20 @@ describe('an engine object\'s output is read once, by its entries, before the wr
         ? ([
             ['a NaN float dividend', 'output.float.dividends[0] must be in [0, 1] (got NaN)', (o) => { o.float = { ...o.float, dividends: o.float.dividends.map(() => NaN) }; return o; }],
             ['float incentive as a plain array', 'output.float.incentive must be a Float64Array of 3 entries', (o) => { o.float = { ...o.float, incentive: Array.from(o.float.incentive) }; return o; }],
+            // fields only the report carries (they were kept as given, and threw the caller's error when read)
+            ['a float rank view as a plain array', 'output.float.rank must be a Float64Array of 3 entries', (o) => { o.float = { ...o.float, rank: Array.from(o.float.rank) }; return o; }],
           ] as Array<[string, string, (o: Record<string, any>) => unknown]>)
         : ([
             ['a hole in the mechanism list', 'output.mechanisms has a hole at index 0', (o) => { o.mechanisms = [, o.mechanisms[1]]; return o; }],
             ['one mechanism output too few', 'output.mechanisms must be an array of 2 outputs (got 1)', (o) => { o.mechanisms = o.mechanisms.slice(1); return o; }],
             ['an emission past u64', 'output.emission[0] must be a u64 amount of rao as a bigint', (o) => { o.emission = o.emission.map(() => 2n ** 64n); return o; }],
+            // fields only the report carries (they were kept as given, and threw the caller's error when read)
+            ["a mechanism's server emissions behind a Proxy whose reads throw", 'output.mechanisms[0].serverEmission: reading it threw', (o) => { o.mechanisms[0].serverEmission = new Proxy([], { get: boom }); return o; }],
+            ['voting stakes as numbers', 'output.votingStake[0] must be a u64 amount of rao as a bigint', (o) => { o.votingStake = o.votingStake.map(Number); return o; }],
+            ['one mechanism emission too many', 'output.mechanismEmission must be an array of 2 entries (got 3)', (o) => { o.mechanismEmission = [...o.mechanismEmission, 0n]; return o; }],
           ] as Array<[string, string, (o: Record<string, any>) => unknown]>)),
     ];
-    it(`Subnet.epoch and Subnet.epochs (${mechanisms} mechanism${mechanisms > 1 ? 's' : ''}) on an engine whose output holds each of ${refused.length} kinds of garbage (holes, bigints, wrong lengths, Proxies, a revoked Proxy, a throwing getter${mechanisms === 1 ? ', NaN' : ', a past-u64 emission'}): E_STATE naming the field, every subnet as before, and with the engine mended the next epoch equals a fresh twin's`, () => {
+    it(`Subnet.epoch and Subnet.epochs (${mechanisms} mechanism${mechanisms > 1 ? 's' : ''}) on an engine whose output holds each of ${refused.length} kinds of garbage (holes, bigints, wrong lengths, Proxies, a revoked Proxy, a throwing getter${mechanisms === 1 ? ', NaN' : ', a past-u64 emission'}; fields the write-back reads and fields only the report carries): E_STATE naming the field, every subnet as before, and with the engine mended the next epoch equals a fresh twin's`, () => {
       for (const [what, message, damage] of refused) {
         const { on, custom } = relay(damage);
         const t = moving(custom, mechanisms);

@@ -713,8 +713,11 @@ export class SubnetNeurons {
     };
     const flags = (v: unknown, where: string): boolean[] =>
       list(v, where).map((x, i) => (typeof x === 'boolean' ? x : bad(`${where}[${i}]`, `a boolean (got ${show(x)})`)));
-    const rao = (v: unknown, where: string): bigint[] =>
-      list(v, where).map((x, i) => (typeof x === 'bigint' && x >= 0n && x <= U64_MAX ? x : bad(`${where}[${i}]`, `a u64 amount of rao as a bigint (got ${show(x)})`)));
+    const rao = (v: unknown, where: string, count = n): bigint[] => {
+      const l = readList(v, where, MAX_UIDS);
+      if (l.length !== count) bad(where, `an array of ${count} entries (got ${l.length})`);
+      return l.map((x, i) => (typeof x === 'bigint' && x >= 0n && x <= U64_MAX ? x : bad(`${where}[${i}]`, `a u64 amount of rao as a bigint (got ${show(x)})`)));
+    };
     // one loop a row with plain reads (each entry read once, copied): readList per pair doubled a 1024-UID epoch
     const bonds = (v: unknown, where: string): SparseRow[] =>
       list(v, where).map((row, i) => {
@@ -743,28 +746,71 @@ export class SubnetNeurons {
       for (let i = 0; i < n; i++) if (!(f[i] >= 0 && f[i] <= 1)) bad(`${where}[${i}]`, `in [0, 1] (got ${show(f[i])})`);
       return f;
     };
-    const mechanism = (o: { bonds?: unknown; incentive?: unknown }, where: string) => ({ ...o, bonds: bonds(o.bonds, `${where}.bonds`), incentive: u16(o.incentive, `${where}.incentive`) });
-    const o = readFields(raw, 'output', OUTPUT_FIELDS);
-    const out: Record<string, unknown> = { ...o };
-    for (const key of ['stakeWeight', 'consensus', 'dividends', 'validatorTrust'] as const) out[key] = u16(o[key], `output.${key}`);
-    out.active = flags(o.active, 'output.active');
-    out.validatorPermit = flags(o.validatorPermit, 'output.validatorPermit');
-    out.serverEmission = rao(o.serverEmission, 'output.serverEmission');
-    out.validatorEmission = rao(o.validatorEmission, 'output.validatorEmission');
-    if (k === 1) {
-      // the two fields a mechanism adds (its spread of o would put back the raw vectors and lists checked above)
-      out.bonds = bonds(o.bonds, 'output.bonds');
-      out.incentive = u16(o.incentive, 'output.incentive');
-      const f = readFields(o.float, 'output.float', FLOAT_FIELDS);
-      out.float = { ...f, incentive: unit(f.incentive, 'output.float.incentive'), dividends: unit(f.dividends, 'output.float.dividends') };
-    } else {
-      const per = readList(o.mechanisms, 'output.mechanisms', MAX_MECHANISMS);
+    const floats = (v: unknown, where: string): Float64Array =>
+      typedArrayKind(v) === 'Float64Array' && typedLength(v as Float64Array) === n ? new Float64Array(v as Float64Array) : bad(where, `a Float64Array of ${n} entries (got ${describe(v)})`);
+    /**
+     * One output record, copied: the `required` fields checked whether given or not, the others when given. The
+     * fields only the report carries are copied by kind too: a caller's getter, Proxy or array kept there would run
+     * whenever the report is read (its errors no YumaError), and a caller's object would stay shared with it.
+     */
+    type Fields = { [K in (typeof OUTPUT_FIELDS)[number]]?: unknown };
+    const record = (o: Fields, where: string, required: ReadonlyArray<keyof Fields>, unitFloat: boolean, mechanisms?: (v: unknown) => unknown): Record<string, unknown> => {
+      const copy: Record<string, unknown> = {};
+      for (const key of OUTPUT_FIELDS) {
+        const v = o[key];
+        if (v === undefined && !required.includes(key)) continue;
+        const at = `${where}.${key}`;
+        switch (key) {
+          case 'stakeWeight':
+          case 'consensus':
+          case 'incentive':
+          case 'dividends':
+          case 'validatorTrust':
+            copy[key] = u16(v, at);
+            break;
+          case 'active':
+          case 'validatorPermit':
+            copy[key] = flags(v, at);
+            break;
+          case 'serverEmission':
+          case 'validatorEmission':
+          case 'emission':
+          case 'votingStake':
+            copy[key] = rao(v, at);
+            break;
+          case 'mechanismEmission':
+            copy[key] = rao(v, at, k);
+            break;
+          case 'bonds':
+            copy[key] = bonds(v, at);
+            break;
+          case 'float': {
+            // the float incentive and dividends go into the emission of one mechanism: in [0, 1]
+            const f = readFields(v, at, FLOAT_FIELDS);
+            const views: Record<string, Float64Array> = {};
+            for (const view of FLOAT_FIELDS) {
+              const ranged = unitFloat && (view === 'incentive' || view === 'dividends');
+              if (ranged) views[view] = unit(f[view], `${at}.${view}`);
+              else if (f[view] !== undefined) views[view] = floats(f[view], `${at}.${view}`);
+            }
+            copy[key] = views;
+            break;
+          }
+          case 'mechanisms': // the aggregate's (in its place among the fields); nothing in a mechanism's own output
+            if (mechanisms) copy[key] = mechanisms(v);
+            break;
+        }
+      }
+      return copy;
+    };
+    const shared = ['stakeWeight', 'consensus', 'dividends', 'validatorTrust', 'active', 'validatorPermit', 'serverEmission', 'validatorEmission', 'incentive'] as const;
+    const perMechanism = (v: unknown) => {
+      const per = readList(v, 'output.mechanisms', MAX_MECHANISMS);
       if (per.length !== k) bad('output.mechanisms', `an array of ${k} outputs (got ${per.length})`);
-      out.mechanisms = per.map((m, i) => mechanism(readFields(m, `output.mechanisms[${i}]`, OUTPUT_FIELDS), `output.mechanisms[${i}]`));
-      out.emission = rao(o.emission, 'output.emission');
-      out.incentive = u16(o.incentive, 'output.incentive');
-      if (o.bonds !== undefined) out.bonds = o.bonds;
-    }
+      return per.map((m, i) => record(readFields(m, `output.mechanisms[${i}]`, OUTPUT_FIELDS), `output.mechanisms[${i}]`, ['bonds', 'incentive'], false));
+    };
+    const o = readFields(raw, 'output', OUTPUT_FIELDS);
+    const out = k === 1 ? record(o, 'output', [...shared, 'bonds', 'float'], true) : record(o, 'output', [...shared, 'mechanisms', 'emission'], false, perMechanism);
     return out as unknown as EpochOutput;
   }
 

@@ -16,6 +16,23 @@ export function smallSubnet(engine: SubnetOptions['engine']): Subnet {
   return s;
 }
 
+/**
+ * Three neurons on `mechanisms` mechanisms, one epoch run, then uid 0's weights changed and two blocks on: the next
+ * epoch moves the bonds (an engine output's write-back is seen in them).
+ */
+export function movingSubnet(engine: SubnetOptions['engine'], mechanisms: number, mode: 'fixed' | 'float' = 'fixed'): Subnet {
+  const s = new Subnet({ engine, n: 4, tempo: 1, mode, ...(mechanisms > 1 ? { mechanisms } : {}) });
+  for (const h of ['a', 'b', 'c']) s.register(h);
+  s.addStake(0, 1000n);
+  s.addStake(1, 500n);
+  for (let m = 0; m < mechanisms; m++) s.setWeights(0, [1, 2], [3 + m, 4], { mechanism: m });
+  s.nextBlock();
+  s.epoch(1_000_000n);
+  for (let m = 0; m < mechanisms; m++) s.setWeights(0, [1, 2], [9, 1 + m], { mechanism: m });
+  s.nextBlock(2);
+  return s;
+}
+
 /** The bad-input tests' chain at block 100: subnet 1 (tempo 3) with validator 'v' (owner 'a') and miner 'm' (owner 'b'). */
 export function twoNeuronChain(engine: ChainOptions['engine']): Chain {
   const s = newChainState({ block: 100n, totalIssuance: 10_000_000n * RAO, balancesTotalIssuance: 10_000_000n * RAO });
