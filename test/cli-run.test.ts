@@ -211,15 +211,25 @@ describe('epoch', () => {
   });
 });
 
-describe("the README's metagraph command-line block runs as written", () => {
+/**
+ * The README's heredoc that writes `name` (`cat > name <<'EOF'` … `EOF`): the README's lines, the opener's and
+ * the closing EOF's indexes, and where `write` puts the heredoc's body in the temp dir, so a test can run the
+ * command lines that follow it on the file the reader would have.
+ */
+function readmeHeredoc(name: string) {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n');
-  const at = readme.indexOf("cat > metagraph.json <<'EOF'");
+  const at = readme.indexOf(`cat > ${name} <<'EOF'`);
   const end = readme.indexOf('EOF', at + 1);
-  const file = join(dir, 'metagraph.json');
+  const file = join(dir, name);
+  return { readme, at, end, file, write: () => writeFileSync(file, readme.slice(at + 1, end).join('\n')) };
+}
+
+describe("the README's metagraph command-line block runs as written", () => {
+  const { readme, at, end, file, write } = readmeHeredoc('metagraph.json');
 
   it("its heredoc writes a 4-UID dump, and each 'npx yuma-wasm' line exits 0: E is the ts example's view.E, as the comment says, then twice that with --emission 2000000000", () => {
     expect(at).toBeGreaterThan(0);
-    writeFileSync(file, readme.slice(at + 1, end).join('\n'));
+    write();
     const commands = readme.slice(end + 1, readme.indexOf('```', end)).filter((l) => l.startsWith('npx yuma-wasm '));
     expect(commands).toHaveLength(2);
     const E = commands.map((line) => {
@@ -235,14 +245,11 @@ describe("the README's metagraph command-line block runs as written", () => {
 });
 
 describe("the README's command-line overview: the input.json it writes runs through its epoch and diverge lines", () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n');
-  const at = readme.indexOf("cat > input.json <<'EOF'");
-  const end = readme.indexOf('EOF', at + 1);
-  const file = join(dir, 'input.json');
+  const { readme, at, end, file, write } = readmeHeredoc('input.json');
 
   it("epoch prints incentive [0, 0, 49151, 16383] as its comment says; diverge says the two paths store the same outputs", () => {
     expect(at).toBeGreaterThan(0);
-    writeFileSync(file, readme.slice(at + 1, end).join('\n'));
+    write();
     const line = (cmd: string) => readme.slice(end + 1).find((l) => l.startsWith(`npx yuma-wasm ${cmd} input.json `))!;
     expect(line('epoch')).toContain('("incentive": [0, 0, 49151, 16383])');
     const epoch = cli(['epoch', file]);
