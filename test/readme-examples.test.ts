@@ -14,7 +14,7 @@ import { README_DENSE_INPUT } from './helpers/readme-epoch.js';
 
 // The README's code samples, run as written, so the documentation cannot drift from the API.
 describe('README examples', () => {
-  it('threads: 2 (same results as one thread, resident Subnets as their twins on one thread, then close)', () => {
+  it('threads: 2 (same results as one thread; the resident Subnets\' second epoch pays both miners and validators the printed rao, as their twins on one thread; then close)', () => {
     const subnets = [1n, 2n, 3n].map((k) => ({
       input: {
         n: 4, currentBlock: 1000, tempo: 360, lastStepBlock: 0,
@@ -29,17 +29,38 @@ describe('README examples', () => {
     const outs = engine.epochs(subnets, { mode: 'float' });
     const build = (on: typeof engine) => [1n, 2n, 3n].map((k) => {
       const s = new Subnet({ engine: on, n: 4, tempo: 1, mode: 'float' });
-      for (let i = 0; i < 3; i++) s.register(`hk${i}`), s.addStake(i, (k + BigInt(i)) * 1000n * RAO);
+      for (let i = 0; i < 4; i++) s.register(`hk${i}`);
+      s.addStake(0, 1000n * k * RAO);
+      s.addStake(1, 500n * RAO);
       s.nextBlock(2);
-      s.setWeights(0, [1, 2], [65535, 1000]);
+      s.setWeights(0, [2, 3], [65535, 1000]);
+      s.setWeights(1, [2, 3], [1000, 65535]);
       s.nextBlock(2);
       return s;
     });
     const residentSubnets = build(engine);
     const twins = build(createEngineSync());
+    const first = Subnet.epochs(residentSubnets, 1_000_000_000n);
+    // the first epoch has no permit going in: nothing to miners, the whole emission to the two staked validators
+    expect(first.map((o) => o.serverEmission)).toEqual([[0n, 0n, 0n, 0n], [0n, 0n, 0n, 0n], [0n, 0n, 0n, 0n]]);
+    expect(first.map((o) => o.validatorEmission)).toEqual([[666666666n, 333333333n, 0n, 0n], [799999999n, 199999999n, 0n, 0n], [857142857n, 142857142n, 0n, 0n]]);
+    expect(residentSubnets.map((s) => s.epochNotes()[0])).toEqual(new Array(3).fill(expect.stringMatching(/^no UID held a validator permit going into this epoch/)));
+    for (const s of twins) s.epoch(1_000_000_000n);
     const subnetOuts = Subnet.epochs(residentSubnets, 1_000_000_000n, { bonds: false });
-    expect(subnetOuts.map((o) => o.validatorEmission)).toEqual(twins.map((s) => s.epoch(1_000_000_000n, { bonds: false }).validatorEmission));
-    expect(subnetOuts[2].validatorEmission.some((x) => x > 0n)).toBe(true);
+    const printed = subnetOuts.map((o) => [o.validatorEmission.slice(0, 2), o.serverEmission.slice(2)]);
+    expect(printed).toEqual([
+      [[492596432n, 7403567n], [488894647n, 11105352n]],
+      [[496270605n, 3729394n], [490676512n, 9323487n]],
+      [[497507540n, 2492459n], [491276389n, 8723610n]],
+    ]);
+    // validators earn no incentive and miners no dividends; each side is half the emission less its per-UID truncation
+    const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
+    for (const o of subnetOuts) {
+      expect([o.serverEmission.slice(0, 2), o.validatorEmission.slice(2)]).toEqual([[0n, 0n], [0n, 0n]]);
+      expect([sum(o.serverEmission), sum(o.validatorEmission)]).toEqual([499_999_999n, 499_999_999n]);
+    }
+    expect(residentSubnets.map((s) => s.epochNotes())).toEqual([[], [], []]);
+    expect(subnetOuts.map((o) => toJSON(o))).toEqual(twins.map((s) => toJSON(s.epoch(1_000_000_000n, { bonds: false }))));
     engine.close();
     const one = createEngineSync().epochs(subnets, { mode: 'float' });
     expect(outs.map((o) => Array.from(o.incentive))).toEqual(one.map((o) => Array.from(o.incentive)));
@@ -336,19 +357,32 @@ describe('every ```ts block of the README runs as written', () => {
     expect(from, mark).toBeDefined();
     return `${from!.code}\n`;
   };
+  // what a block prints, asserted on the README's own code (a block not listed here has its values checked by its copy)
+  const PRINTS = new Map<string, unknown[][]>([
+    ["const engine = createEngineSync({ threads: 2 }); // or await createEngine({ threads: 2 })", [[[
+      [[492596432n, 7403567n], [488894647n, 11105352n]],
+      [[496270605n, 3729394n], [490676512n, 9323487n]],
+      [[497507540n, 2492459n], [491276389n, 8723610n]],
+    ]]]],
+  ]);
+  const printsOf = (code: string): unknown[][] | undefined => {
+    const key = code.split('\n').find((l) => PRINTS.has(l));
+    return key === undefined ? undefined : PRINTS.get(key);
+  };
   const ROOT = fileURLToPath(new URL('..', import.meta.url));
   const dir = mkdtempSync(path.join(tmpdir(), 'readme-blocks-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds the README\'s 15 ts blocks: none a fragment (each runs), two going on from the blocks they name', () => {
+  it('finds the README\'s 15 ts blocks: none a fragment (each runs), two going on from the blocks they name, one whose printed values are listed', () => {
     expect(blocks.length).toBe(15);
+    expect(blocks.filter((b) => printsOf(b.code) !== undefined).length).toBe(PRINTS.size);
     expect(blocks.filter((b) => FRAGMENTS.has(b.code.split('\n')[0])).length).toBe(0);
     expect(blocks.filter((b) => earlier(b.code) !== '').length).toBe(2);
   });
 
   for (const { line, code } of blocks) {
     if (FRAGMENTS.has(code.split('\n')[0])) continue;
-    it(`README line ${line}: the block bundles against src/ and runs to its end without throwing`, async () => {
+    it(`README line ${line}: the block bundles against src/ and runs to its end without throwing${printsOf(code) === undefined ? '' : ', printing the values listed for it'}`, async () => {
       const imports = /^import /m.test(code) ? '' : `import { ${Object.keys(root).filter((k) => new RegExp(`\\b${k}\\b`).test(code)).join(', ')} } from 'yuma-wasm';\n`;
       const marker = `__readme_block_${line}_done`;
       const built = await build({
@@ -366,12 +400,16 @@ describe('every ```ts block of the README runs as written', () => {
       writeFileSync(file, built.outputFiles[0].text);
       // the blocks print what they show; the copies above check those values
       const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      let calls: unknown[][];
       try {
         await import(/* @vite-ignore */ pathToFileURL(file).href);
       } finally {
+        calls = log.mock.calls.slice();
         log.mockRestore();
       }
       expect((globalThis as Record<string, unknown>)[marker]).toBe(true);
+      const prints = printsOf(code);
+      if (prints !== undefined) expect(calls).toEqual(prints);
     });
   }
 });
