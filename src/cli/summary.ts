@@ -1,15 +1,7 @@
 import type { Model } from '../sim/config.js';
 import type { SubnetDetail } from '../sim/detail.js';
 import type { NetworkReport } from '../sim/report.js';
-
-function tao(rao: string | bigint, digits = 3): string {
-  const v = typeof rao === 'bigint' ? rao : BigInt(rao);
-  const neg = v < 0n;
-  const a = neg ? -v : v;
-  const whole = (a / 1_000_000_000n).toLocaleString('en-US');
-  const frac = (a % 1_000_000_000n).toString().padStart(9, '0').slice(0, digits);
-  return `${neg ? '-' : ''}${whole}${digits > 0 ? '.' + frac : ''}`;
-}
+import { taoText as tao, taoTextOfFloat } from '../sim/tao-text.js';
 
 /** A fixed-width text table: the first `leftCols` columns left-aligned, the rest right-aligned. */
 export function table(head: string[], rows: string[][], leftCols = 1): string {
@@ -104,7 +96,7 @@ export function formatSummary(r: NetworkReport, seconds: number, top = 10): stri
         k,
         String(y!.validators),
         tao(y!.dividendsAlpha, 1),
-        y!.dividendsTao.toFixed(1),
+        taoTextOfFloat(y!.dividendsTao, 1),
         `${(y!.yieldPerDay * 100).toFixed(3)}%`,
         `${(y!.totalYieldPerDay * 100).toFixed(3)}%`,
         `${y!.relativeYield.toFixed(3)}×`,

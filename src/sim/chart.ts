@@ -6,6 +6,7 @@ import { guard } from '../validation/read.js';
 import type { NetworkReport } from './report.js';
 import { renderDetailSection } from './detail-chart.js';
 import { barChart, COLOURS, esc, lineChart, num, W, type Line } from './svg.js';
+import { taoText as tao } from './tao-text.js';
 
 /**
  * One self-contained HTML page of SVG charts of a simulation report (no scripts, no external files): prices and
@@ -26,7 +27,6 @@ function renderReport(report: NetworkReport, title: string): string {
     report.subnets.map((s) => ({ label: `subnet ${s.netuid}`, ys: pick(s), colour: colourOf(s.netuid), width: top.includes(s.netuid) ? 2 : 1 }));
   const strategies = Object.entries(report.strategies);
   const t = report.totals;
-  const tao = (r: string) => (Number(BigInt(r)) / 1e9).toLocaleString('en-US', { maximumFractionDigits: 3 });
   const c = report.config;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
@@ -49,7 +49,7 @@ ${(report.detail ?? []).slice(0, 4).map(renderDetailSection).join('\n')}
 <tr><th>TAO emitted</th><td>${tao(t.taoEmitted)}</td></tr>
 <tr><th>injected into pools</th><td>${tao(t.taoInjected)}</td></tr>
 <tr><th>chain buys</th><td>${tao(t.taoChainBuys)}</td></tr>
-<tr><th>recycled</th><td>${tao(t.recycled)}</td></tr>
+<tr><th>recycled</th><td>${tao(t.recycled, 9)}</td></tr>
 </table>
 </body></html>
 `;
