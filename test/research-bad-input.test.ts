@@ -111,13 +111,15 @@ describe('resetsBonds(version)', () => {
 describe('runYumaSimCase(case, version, options) checks the case and the options it is given', () => {
   const file = () => JSON.parse(readFileSync(new URL('../scenarios/yuma-sim/case-01.json', import.meta.url), 'utf8')) as Record<string, unknown>;
   const c = yumaSimCaseFromJson(file());
-  const totals = runYumaSimCase(c, 'yuma3').totalDividends;
+  const run = runYumaSimCase(c, 'yuma3');
 
-  it('the case as read from its file, a null-prototype copy and a copy of getters give the same totals', () => {
-    expect(totals.length).toBe(3);
-    expect(runYumaSimCase(Object.assign(Object.create(null), c), 'yuma3').totalDividends).toEqual(totals);
+  it('the case as read from its file, a null-prototype copy and a copy of getters give the same run: version, config, every epoch, dividends per 1000 TAO and totals', () => {
+    expect(run.totalDividends.length).toBe(3);
+    expect(run.epochs.length).toBe(c.weights.length);
+    expect(run.dividendsPer1000Tao.map((d) => d.length)).toEqual([c.weights.length, c.weights.length, c.weights.length]);
+    expect(runYumaSimCase(Object.assign(Object.create(null), c), 'yuma3')).toEqual(run);
     const getters = Object.defineProperties({}, Object.fromEntries(Object.entries(c).map(([k, v]) => [k, { get: () => v, enumerable: true }])));
-    expect(runYumaSimCase(getters as YumaSimCase, 'yuma3').totalDividends).toEqual(totals);
+    expect(runYumaSimCase(getters as YumaSimCase, 'yuma3')).toEqual(run);
   });
 
   it('validator or server names of another count than the weights have are E_SHAPE (not totals cut or padded with zeros)', () => {
@@ -135,8 +137,8 @@ describe('runYumaSimCase(case, version, options) checks the case and the options
     expectYumaError(() => runYumaSimCase(null as never, 'yuma3'), 'E_ARG');
   });
 
-  it('options: null is none; a throwing getter and an unknown key are E_ARG', () => {
-    expect(runYumaSimCase(c, 'yuma3', null as never).totalDividends).toEqual(totals);
+  it('options: null is none (the same run: version, config, every epoch, dividends and totals); a throwing getter and an unknown key are E_ARG', () => {
+    expect(runYumaSimCase(c, 'yuma3', null as never)).toEqual(run);
     expectYumaError(() => runYumaSimCase(c, 'yuma3', Object.defineProperty({}, 'config', { get: hostile, enumerable: true })), 'E_ARG');
     expectYumaError(() => runYumaSimCase(c, 'yuma3', { bogus: 1 } as never), 'E_ARG');
   });
