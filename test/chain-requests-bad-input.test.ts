@@ -27,8 +27,10 @@ describe('Chain.setRootClaimType reads a claim type object once, its errors as E
     const c = chain();
     c.setRootClaimType({ coldkey: 'b', type: new Proxy({ keepSubnets: [2, 2, 1] }, {}) });
     c.setRootClaimType({ coldkey: 'd', type: Object.defineProperty({}, 'keepSubnets', { get: () => [1, 2], enumerable: true }) as never });
-    expect(c.state.rootClaimType.get('b')).toEqual({ keepSubnets: [1, 2] });
-    expect(c.state.rootClaimType.get('d')).toEqual({ keepSubnets: [1, 2] });
+    c.setRootClaimType({ coldkey: 'e', type: { keepSubnets: [2, 2, 1] } });
+    expect(c.state.rootClaimType.get('e')).toEqual({ keepSubnets: [1, 2] });
+    expect(c.state.rootClaimType.get('b')).toEqual(c.state.rootClaimType.get('e'));
+    expect(c.state.rootClaimType.get('d')).toEqual(c.state.rootClaimType.get('e'));
   });
 
   it('a claim type whose getter, Proxy traps or keepSubnets list throws is E_ARG and leaves every claim type as it was', () => {

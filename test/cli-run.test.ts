@@ -145,12 +145,18 @@ describe('simulate', () => {
     expect(r.stderr).toMatch(/\rsimulate \[#+\] 100% 120\/120/);
   });
 
-  it('--quiet prints no progress; the same seed gives the same report', () => {
+  it('--quiet prints no progress in either run; the same seed gives the same summary and the same report file', () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
     const r = cli([...tiny, '--quiet', '--out', a]);
-    expect(r.stderr).toBe('');
-    cli([...tiny, '--quiet', '--out', b]);
+    const again = cli([...tiny, '--quiet', '--out', b]);
+    for (const run of [r, again]) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+    }
+    // the summary names its own report file; all else is the same
+    expect(again.stdout).toContain(`Report written to ${b}`);
+    expect(again.stdout.replace(b, a)).toBe(r.stdout);
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
   });
 

@@ -11,10 +11,11 @@ import { Chain, createEngineSync, fromJSON, fromMetagraph, metagraphView, Networ
 import { arbEpochInput, arbHyperparams, assertEpochInvariants, createReferenceEngine } from '../src/testing/index.js';
 import { simulateCase, yuma3Epoch, YumaRun } from '../src/research/index.js';
 import { README_DENSE_INPUT } from './helpers/readme-epoch.js';
+import { subnetState } from './helpers/state.js';
 
 // The README's code samples, run as written, so the documentation cannot drift from the API.
 describe('README examples', () => {
-  it('threads: 2 (same results as one thread; the resident Subnets\' second epoch pays both miners and validators the printed rao, as their twins on one thread; then close)', () => {
+  it('threads: 2 (same results as one thread; the resident Subnets\' second epoch pays both miners and validators the printed rao, as their twins on one thread, outputs and state; then close)', () => {
     const subnets = [1n, 2n, 3n].map((k) => ({
       input: {
         n: 4, currentBlock: 1000, tempo: 360, lastStepBlock: 0,
@@ -61,6 +62,8 @@ describe('README examples', () => {
     }
     expect(residentSubnets.map((s) => s.epochNotes())).toEqual([[], [], []]);
     expect(subnetOuts.map((o) => toJSON(o))).toEqual(twins.map((s) => toJSON(s.epoch(1_000_000_000n, { bonds: false }))));
+    // and the subnets after it, every field (their state, not only the epoch's output), as their twins on one thread
+    expect(residentSubnets.map(subnetState)).toEqual(twins.map(subnetState));
     engine.close();
     const one = createEngineSync().epochs(subnets, { mode: 'float' });
     expect(outs.map((o) => Array.from(o.incentive))).toEqual(one.map((o) => Array.from(o.incentive)));
