@@ -97,18 +97,28 @@ describe('engine.epochs', () => {
     expect(() => engine.epochs([null as never])).toThrow(/batch\[0\]/);
   });
 
-  it('leaves the caller input untouched', () => {
+  it('leaves the caller input untouched: epoch and epochs, both modes and paths', () => {
     const { input, hyper } = syntheticSubnet({ n: 32, validators: 6, seed: 4 });
     const before = plain(input as never);
-    engine.epoch(input, hyper, { mode: 'fixed' });
-    engine.epoch(input, hyper, { mode: 'float', path: 'dense' });
-    expect(plain(input as never)).toEqual(before);
+    for (const mode of ['fixed', 'float'] as const) {
+      for (const path of ['sparse', 'dense'] as const) {
+        engine.epoch(input, hyper, { mode, path });
+        engine.epochs([{ input, hyper }], { mode, path });
+        expect(plain(input as never), `${mode} ${path}`).toEqual(before);
+      }
+    }
   });
 
-  it('async and sync engines give the same results', async () => {
+  it('async and sync engines give the same results: every output field, both modes and paths, epoch and epochs', async () => {
     const other = await createEngine();
     const { input, hyper } = syntheticSubnet({ n: 40, validators: 8, seed: 5 });
-    expect(plain(other.epoch(input, hyper))).toEqual(plain(engine.epoch(input, hyper)));
+    for (const mode of ['fixed', 'float'] as const) {
+      for (const path of ['sparse', 'dense'] as const) {
+        const want = plain(engine.epoch(input, hyper, { mode, path }));
+        expect(plain(other.epoch(input, hyper, { mode, path })), `${mode} ${path}`).toEqual(want);
+        expect(plain(other.epochs([{ input, hyper }], { mode, path })), `${mode} ${path} epochs`).toEqual([want]);
+      }
+    }
   });
 
   it('refuses more than 4096 UIDs with E_LIMIT', () => {
