@@ -221,6 +221,35 @@ describe('launch-era constant product (staking tests of 2025)', () => {
   });
 });
 
+describe('dropFees: a chain-internal swap takes no fee, a sell as a buy', () => {
+  // Each pool beside the same pool without a fee (nor minimum stake): a swap with dropFees must equal the fee-less
+  // pool's, fee 0. The sells charged the launch flat fee or the proportional fee all the same, and a launch sell
+  // returning at most 50 000 rao was refused.
+  const pools: Array<[string, (fee: boolean) => Pool]> = [
+    ['launch (flat 50 000 rao)', (fee) => Pool.genesis({ tao: 1000n * RAO, alpha: 500n * RAO, preset: 'launch', ...(fee ? {} : { flatFee: 0n, minStake: 0n }) })],
+    ['seed with a 1 % proportional fee to the author', (fee) => Pool.genesis({ tao: 1000n * RAO, alpha: 500n * RAO, feeTo: 'author', feeRate: fee ? 0.01 : 0 })],
+  ];
+  for (const [name, make] of pools) {
+    it(`${name}: quoteUnstake, unstake, quoteStake and stake with dropFees equal the fee-less pool's, fee 0, and leave both pools equal`, () => {
+      for (const amount of [RAO, 40_000n, 7n * RAO]) {
+        const [a, b] = [make(true), make(false)];
+        const sell = a.quoteUnstake(amount, { dropFees: true });
+        // the fee's unit and destination are the pool's settings, whether or not a fee was charged
+        const settings = { feeUnit: sell.feeUnit, feeTo: sell.feeTo };
+        expect(sell, `${amount}`).toEqual({ ...b.quoteUnstake(amount), ...settings });
+        expect(sell.fee).toBe(0n);
+        expect(a.unstake(amount, { dropFees: true })).toEqual({ ...b.unstake(amount), ...settings });
+        expect(a.reserves()).toEqual(b.reserves());
+        const buy = a.quoteStake(amount, { dropFees: true });
+        expect(buy).toEqual({ ...b.quoteStake(amount), feeTo: buy.feeTo });
+        expect(buy.fee).toBe(0n);
+        expect(a.stake(amount, { dropFees: true })).toEqual({ ...b.stake(amount), feeTo: buy.feeTo });
+        expect(a.reserves()).toEqual(b.reserves());
+      }
+    });
+  }
+});
+
 describe('refusals leave the pool bit-for-bit unchanged', () => {
   const cases: Array<[string, (p: Pool) => unknown, string]> = [
     ['zero stake', (p) => p.stake(0n), 'E_RANGE'],

@@ -99,7 +99,7 @@ export interface SwapOptions {
   limitPrice?: number | bigint;
   /** Execute up to the limit instead of refusing (the unfilled input is returned in `refund`). */
   allowPartial?: boolean;
-  /** Chain-internal buys (emission excess, fee sells) skip the fee and the minimum stake. */
+  /** A chain-internal swap (an emission buy, a root claim's or a fee's sell) pays no fee; a buy skips the minimum stake too. */
   dropFees?: boolean;
 }
 
@@ -363,13 +363,20 @@ export class Pool {
     return v < 0n ? 0n : v;
   }
 
+  /**
+   * The fees one swap pays: none for a chain-internal swap (dropFees: emission buys, a root claim's or a fee's
+   * sell), a sell as a buy; otherwise the pool's flat fee, or its proportional fee and that fee grossed up.
+   */
+  private feesOf(opts: Swap): { flatFee: bigint; feeOn: (v: bigint) => bigint; grossUp: (v: bigint) => bigint } {
+    if (opts.dropFees) return { flatFee: 0n, feeOn: () => 0n, grossUp: () => 0n };
+    return { flatFee: this.cfg.flatFee, feeOn: (v) => this.feeOn(v), grossUp: (v) => this.grossUpFee(v) };
+  }
+
   private planStake(taoIn: bigint, opts: Swap): Plan {
     toAmount(taoIn, 'taoIn');
     if (this.cfg.chainSwap) return this.planChain(true, taoIn, opts);
     const { minStake, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
-    const flatFee = opts.dropFees ? 0n : this.cfg.flatFee;
-    const feeOn = (v: bigint) => (opts.dropFees ? 0n : this.feeOn(v));
-    const grossUp = (v: bigint) => (opts.dropFees ? 0n : this.grossUpFee(v));
+    const { flatFee, feeOn, grossUp } = this.feesOf(opts);
     if (!opts.dropFees && minStake > 0n && taoIn < minStake + this.feeOn(minStake))
       throw new YumaError('E_RANGE', `stake below the minimum of ${minStake + this.feeOn(minStake)} rao`);
     let gross = taoIn;
@@ -409,7 +416,8 @@ export class Pool {
   private planUnstake(alphaIn: bigint, opts: Swap): Plan {
     toAmount(alphaIn, 'alphaIn');
     if (this.cfg.chainSwap) return this.planChain(false, alphaIn, opts);
-    const { flatFee, maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
+    const { maxInputMultiple, minReserveBefore, minReserveAfter } = this.cfg;
+    const { flatFee, feeOn, grossUp } = this.feesOf(opts);
     let gross = alphaIn;
     if (opts.limit !== undefined && this.cfg.limitMode === 'approx-cp') {
       const max = this.maxUnstakeAt(opts.limit, opts.limitPrice!);
@@ -418,7 +426,7 @@ export class Pool {
         gross = max;
       }
     }
-    let fee = flatFee > 0n ? 0n : this.feeOn(gross); // alpha fee; the flat fee is taken in TAO below
+    let fee = flatFee > 0n ? 0n : feeOn(gross); // alpha fee; the flat fee is taken in TAO below
     let net = gross - fee;
     if (maxInputMultiple > 0n && net > maxInputMultiple * this.alpha)
       throw new YumaError('E_RANGE', `input ${net} exceeds ${maxInputMultiple}× the alpha reserve`);
@@ -430,7 +438,7 @@ export class Pool {
       if (this.cmpPrice(this.tao - o, this.alpha + net, limit) < 0) {
         if (!opts.allowPartial) throw new YumaError('E_SLIPPAGE', 'unstake would push the price below the limit');
         net = this.alphaToLimit(limit);
-        fee = flatFee > 0n ? 0n : this.grossUpFee(net);
+        fee = flatFee > 0n ? 0n : grossUp(net);
         gross = net + fee;
       }
     }
