@@ -109,7 +109,7 @@ describe('Pool refuses bad options with a YumaError and changes nothing', () => 
     expect(pool.stake(10n * RAO, null).alphaOut).toBe(balancer().stake(10n * RAO).alphaOut);
   });
 
-  it('reserves never pass u64: inject and stake that would over-fill a reserve are E_RESERVE and leave the pool as it was', () => {
+  it('reserves never pass u64: inject, stake and unstake that would over-fill a reserve are E_RESERVE and leave the pool as it was', () => {
     const full = Pool.genesis({ tao: U64_MAX - 10n, alpha: 1n << 62n });
     const before = poolState(full);
     expect(yumaCode(() => full.inject(11n, 0n))).toBe('E_RESERVE');
@@ -118,7 +118,10 @@ describe('Pool refuses bad options with a YumaError and changes nothing', () => 
     full.inject(10n, 0n);
     expect(full.reserves().tao).toBe(U64_MAX);
     const alphaFull = Pool.genesis({ tao: 1n << 62n, alpha: U64_MAX - 5n });
+    const alphaBefore = poolState(alphaFull);
     expect(yumaCode(() => alphaFull.unstake(100n))).toBe('E_RESERVE');
+    expect(yumaCode(() => alphaFull.quoteUnstake(100n))).toBe('E_RESERVE');
+    expect(poolState(alphaFull)).toBe(alphaBefore);
   });
 
   it('mulPerquintillRoundHalf refuses numbers and out-of-range parts', () => {
