@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { MAX_INPUT_FILE_BYTES, readTextFile } from '../src/cli/files.js';
-import { UsageError, parseArgs, type FlagSpec } from '../src/cli/args.js';
+import { UsageError, nearest, parseArgs, type FlagSpec } from '../src/cli/args.js';
 import { type CliIo, runCli } from '../src/cli/run.js';
 
 const engine = createEngineSync();
@@ -523,5 +523,73 @@ describe('epoch --metagraph: the --last-step and --emission flags', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect((JSON.parse(ok.stdout) as { metagraph: unknown }).metagraph).toBeDefined();
     expect(ok.stderr).not.toContain('lastStepBlock unknown');
+  });
+});
+
+// A newcomer's first wrong invocations: each is one line that says what to do, then the pointer to --help, exit 2
+describe("a newcomer's mistakes say what to do", () => {
+  const newcomerDir = mkdtempSync(join(tmpdir(), 'yuma-cli-newcomer-'));
+  const twoLines = (r: { code: number | Promise<number>; stdout: string; stderr: string }) => {
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const ls = r.stderr.split('\n');
+    expect(ls).toHaveLength(3);
+    expect(ls[2]).toBe('');
+    return ls[0];
+  };
+
+  it("a misspelt command names the one it was likely meant to be ('simualte': did you mean 'simulate'?), and none when nothing is near ('launch')", () => {
+    expect(twoLines(cli(['simualte']))).toBe("yuma-wasm: unknown command 'simualte': did you mean 'simulate'? (commands: simulate, epoch, bench, cases, diverge)");
+    expect(twoLines(cli(['eopch']))).toMatch(/^yuma-wasm: unknown command 'eopch': did you mean 'epoch'\?/);
+    expect(twoLines(cli(['launch']))).toBe("yuma-wasm: unknown command 'launch' (commands: simulate, epoch, bench, cases, diverge)");
+  });
+
+  it("a misspelt option names the likely one ('--dyas': did you mean --days?), none for '--frobnicate'", () => {
+    expect(twoLines(cli(['simulate', '--dyas', '2']))).toMatch(/^yuma-wasm: unknown option '--dyas' for 'simulate': did you mean --days\? \(options: --model /);
+    expect(twoLines(cli(['cases', '--markdwon']))).toMatch(/: did you mean --markdown\?/);
+    expect(twoLines(cli(['simulate', '--frobnicate']))).toMatch(/^yuma-wasm: unknown option '--frobnicate' for 'simulate' \(options: /);
+    expect(twoLines(cli(['simulate', '--mod']))).toMatch(/: did you mean --mode\? /);
+    // two choices as near as each other, or a word too short to guess from: no guess
+    expect([nearest('simulat', ['simulate', 'simulata']), nearest('ab', ['ac']), nearest('x', ['top'])]).toEqual([null, null, null]);
+  });
+
+  it("JSON with a trailing comma names its line and column and says to delete the comma (it gave JSON.parse's offset only: 'at position 35')", () => {
+    const p = join(newcomerDir, 'trailing.json');
+    writeFileSync(p, '{\n  "n": 2,\n  "stake": ["1", "2"],\n}\n');
+    const line = twoLines(cli(['epoch', p]));
+    expect(line).toContain(`epoch input '${p}' is not valid JSON: `);
+    expect(line).toMatch(/ \(line 3, column 22: a comma before '\}' — JSON allows no trailing comma; delete it\)$/);
+    // a short file, whose JSON.parse message gives no offset; a comma inside a string is not one
+    writeFileSync(p, '[1, ",]", 2,]');
+    expect(twoLines(cli(['diverge', p]))).toMatch(/ \(line 1, column 12: a comma before '\]' — JSON allows no trailing comma; delete it\)$/);
+    // a different mistake before any trailing comma gets its own place, not the comma advice
+    writeFileSync(p, '{\n  "n": 2\n  "stake": ["1", "2"],\n  "tempo": 10, "lastUpdate": [1, 2], "blockAtRegistration": [0, 0]\n}');
+    expect(twoLines(cli(['epoch', p]))).toMatch(/ \(line 3, column 3\)$/);
+  });
+
+  it("an output in a directory that does not exist names the directory and how to make it ('out/ex-': mkdir -p out)", () => {
+    const cwd = process.cwd();
+    process.chdir(newcomerDir);
+    try {
+      expect(twoLines(cli(['diverge', '--random', '1', '--quiet', '--examples', 'out/ex-']))).toBe("yuma-wasm: cannot write example 'out/ex-…': no such directory 'out' (create it first: mkdir -p out)");
+      expect(twoLines(cli(['simulate', '--quiet', '--out', 'my runs/r.json']))).toBe("yuma-wasm: cannot write report 'my runs/r.json': no such directory 'my runs' (create it first)");
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('a missing input file, a wrong flag value and a flag without its value: one line naming it, exit 2; --help after a command prints its usage, exit 0', () => {
+    expect(twoLines(cli(['epoch', join(newcomerDir, 'nofile.json')]))).toBe(`yuma-wasm: cannot read epoch input '${join(newcomerDir, 'nofile.json')}': no such file`);
+    expect(twoLines(cli(['simulate', '--days', 'abc']))).toBe("yuma-wasm: --days must be a number (got 'abc')");
+    expect(twoLines(cli(['simulate', '--mode', 'flaot']))).toBe("yuma-wasm: --mode must be one of float, fixed (got 'flaot')");
+    expect(twoLines(cli(['diverge', '--random']))).toBe('yuma-wasm: option --random needs a value');
+    const help = cli(['simulate', '--days', '1', '--help']);
+    expect([help.code, help.stderr, help.stdout.split('\n')[0]]).toEqual([0, '', 'Usage: yuma-wasm simulate [options]']);
+  });
+
+  it('the main help lists the exit codes (0 done, 2 bad usage or input, 1 internal error)', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Exit codes: 0 done; 2 bad usage or bad input (one line on stderr says what to fix); 1 an internal error');
   });
 });

@@ -17,8 +17,76 @@ export function parseJsonText(text: string, label: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${label} is not valid JSON: ${(e as Error).message}`);
+    throw new UsageError(`${label} is not valid JSON: ${(e as Error).message}${whereInJson(text, (e as Error).message)}`);
   }
+}
+
+/**
+ * Where a file's JSON went wrong, as a person finds it in an editor (line and column), and the mistake a
+ * hand-edited file makes most said plainly: a comma before a closing bracket. JSON.parse gives an offset only for
+ * some texts ("at position N"); a trailing comma is found by a scan that skips strings.
+ */
+function whereInJson(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  const at = m === null ? null : Math.min(Number(m[1]), text.length);
+  const comma = trailingComma(text);
+  if (comma !== null && (at === null || comma.close >= at)) {
+    return ` (${lineColumn(text, comma.at)}: a comma before '${text[comma.close]}' — JSON allows no trailing comma; delete it)`;
+  }
+  return at === null ? '' : ` (${lineColumn(text, at)})`;
+}
+
+function lineColumn(text: string, at: number): string {
+  const before = text.slice(0, at);
+  return `line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')}`;
+}
+
+/** The first comma outside a string followed (after white space) by '}' or ']': its offset and the bracket's. */
+function trailingComma(text: string): { at: number; close: number } | null {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === ',') {
+      let k = i + 1;
+      while (k < text.length && ' \t\r\n'.includes(text[k])) k++;
+      if (text[k] === '}' || text[k] === ']') return { at: i, close: k };
+    }
+  }
+  return null;
+}
+
+/**
+ * The choice a mistyped word most likely meant: the one nearest by edits (insert, delete, change, swap two
+ * neighbours), at most 2 edits and fewer than half the word's letters, and only when no other choice is as near.
+ */
+export function nearest(word: string, choices: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Math.min(2, Math.ceil(word.length / 2) - 1) + 1;
+  let tie = false;
+  for (const c of choices) {
+    const d = editDistance(word, c);
+    if (d < bestD) (best = c), (bestD = d), (tie = false);
+    else if (d === bestD) tie = true;
+  }
+  return tie ? null : best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 /**
@@ -70,7 +138,8 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
     const s = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!s) {
       const known = Object.keys(spec).map((k) => `--${k}`).join(' ');
-      throw new UsageError(`unknown option '${arg.slice(0, eq >= 0 ? eq : undefined)}' for '${command}' (options: ${known})`);
+      const guess = nearest(name, Object.keys(spec));
+      throw new UsageError(`unknown option '${arg.slice(0, eq >= 0 ? eq : undefined)}' for '${command}'${guess === null ? '' : `: did you mean --${guess}?`} (options: ${known})`);
     }
     if (name in flags) throw new UsageError(`option --${name} given twice`);
     if (s.kind === 'boolean') {

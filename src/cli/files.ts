@@ -91,9 +91,16 @@ export function outputProblem(path: string): string | null {
     accessSync(dir, constants.W_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? fileInTheWay(path) : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    return code === 'ENOENT' ? noDirectory(path) : code === 'ENOTDIR' ? fileInTheWay(path) : code === 'EACCES' ? 'permission denied' : (e as Error).message;
   }
   return null;
+}
+
+/** The directory an output file needs, named as the caller wrote it, and what to do: nothing is created unasked. */
+export function noDirectory(path: string): string {
+  const dir = dirname(path);
+  // a command to copy only when the name needs no quoting in a shell
+  return `no such directory '${dir}' (create it first${/^[\w./-]+$/.test(dir) ? `: mkdir -p ${dir}` : ''})`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { renderChartHtml } from '../sim/chart.js';
 import { Network } from '../sim/network.js';
 import { scenarioFromJson } from '../sim/scenario.js';
 import { SCENARIOS, scenario } from '../sim/scenarios.js';
-import { type FlagSpec, type ParsedArgs, UsageError, describeFlags, oneLine, parseArgs, parseJsonText } from './args.js';
+import { type FlagSpec, type ParsedArgs, UsageError, describeFlags, nearest, oneLine, parseArgs, parseJsonText } from './args.js';
 import { fromMetagraph, type MetagraphLike } from '../metagraph/from-metagraph.js';
 import { metagraphView } from '../metagraph/view.js';
 import { BENCH_HEADER, formatBenchRow, runBench } from './bench.js';
@@ -14,7 +14,7 @@ import { DIVERGE_FLAGS, DIVERGE_HELP, runDiverge } from './diverge.js';
 import type { Engine } from '../engine.js';
 import { toJSON } from '../epoch/json.js';
 import { decodeEpochFile } from './epoch-json.js';
-import { outputProblem } from './files.js';
+import { noDirectory, outputProblem } from './files.js';
 import { resolve as resolvePath } from 'node:path';
 import { Progress, type ProgressSink } from './progress.js';
 import { MODEL_LABEL, formatSummary } from './summary.js';
@@ -50,6 +50,9 @@ Usage:
   ${NAME} diverge <input.json>   where the chain's two epoch paths pay differently, and which rules cause it
   ${NAME} diverge --random N     how often each of those rules fires over N random subnets
   ${NAME} <command> --help       options of a command (or: ${NAME} help <command>)
+
+Exit codes: 0 done; 2 bad usage or bad input (one line on stderr says what to fix); 1 an internal error (a
+defect of ${NAME}: the message carries its stack trace).
 `;
 
 const SIMULATE_FLAGS: Record<string, FlagSpec> = {
@@ -150,7 +153,7 @@ function writeOut(io: CliIo, path: string, data: string, what: string): void {
     io.writeFile(path, data);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot write ${what} '${path}': ${code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+    throw new UsageError(`cannot write ${what} '${path}': ${code === 'ENOENT' ? noDirectory(path) : (e as Error).message}`);
   }
 }
 
@@ -380,7 +383,8 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
     if (command === 'bench') return bench(rest, io);
     if (command === 'cases') return cases(rest, io);
     if (command === 'diverge') return diverge(rest, io);
-    throw new UsageError(`unknown command '${command}' (commands: ${COMMANDS.join(', ')})`);
+    const guess = nearest(command, [...COMMANDS, 'help']);
+    throw new UsageError(`unknown command '${command}'${guess === null ? '' : `: did you mean '${guess}'?`} (commands: ${COMMANDS.join(', ')})`);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`${NAME}: ${oneLine(e.message)}\nRun '${NAME} ${command && COMMANDS.includes(command) ? command + ' ' : ''}--help' for usage.\n`);
