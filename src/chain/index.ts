@@ -50,9 +50,17 @@ export interface ChainOptions {
 /** `new Chain` over a state no one else holds (`fromJSON`'s): not checked before each block until `chain.state` is read. */
 let ownStateChain: (state: ChainState, opts: ChainOptions | undefined) => Chain;
 
-/** What a Chain method lets out (`stoppedOn`): one kind of error for callers. */
+/**
+ * What a Chain method lets out (`stoppedOn`): one kind of error for callers. No input reaches this with an error of
+ * another kind (requests and held states are read guarded and checked first); the host failing under a call does
+ * (a step begun with the stack nearly exhausted), and the library's engine does not undo a block it stopped in.
+ */
 function onlyYuma(e: unknown): YumaError {
-  return stoppedOn(e, 'chain', ': its state holds something its checks did not refuse');
+  return stoppedOn(
+    e,
+    'chain',
+    ': not an input it refused but a failure under it (the host out of stack or memory, or a defect of this library); a block or request it stopped in may be partly applied: rebuild the chain from a state saved with toJSON()',
+  );
 }
 
 function yumaOnly<T>(f: () => T): T {
