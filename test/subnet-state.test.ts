@@ -351,6 +351,40 @@ describe('vecU16MaxUpscaleToU16', () => {
 });
 
 describe('Subnet.epochNotes describes the last epoch as it ran', () => {
+  it("an epoch that paid no miner although permitted validators weighted miners says why: 16.7 % of the stake under kappa 50 %, or 3 validators' stake split between 3 miners (no note before; the README's threads example paid no miner this way)", async () => {
+    const { createEngineSync } = await import('../src/engine.js');
+    const engine = createEngineSync();
+    const under = new Subnet({ engine, n: 4, tempo: 1, mode: 'float' });
+    for (let i = 0; i < 3; i++) under.register(`hk${i}`), under.addStake(i, BigInt(i + 1) * 10n ** 12n);
+    under.nextBlock(2);
+    under.setWeights(0, [1, 2], [65535, 1000]);
+    under.nextBlock(2);
+    under.epoch(10n ** 9n); // grants the permits
+    const out = under.epoch(10n ** 9n);
+    expect(Array.from(out.incentive)).toEqual([0, 0, 0]);
+    expect(out.validatorEmission).toEqual([166666666n, 333333333n, 500000000n]);
+    expect(under.epochNotes()).toEqual([
+      "no miner was paid: the validators whose weights counted (uid 0) hold 16.7 % of the permitted validators' stake, less than the kappa (50.0 %) a miner's consensus needs, so every incentive was 0 and the emission went to the validators by stake; weights from validators holding more of the stake pay the miners.",
+    ]);
+
+    const split = new Subnet({ engine, n: 6, tempo: 1, mode: 'float' });
+    for (let i = 0; i < 6; i++) split.register(`hk${i}`);
+    for (let v = 0; v < 3; v++) split.addStake(v, 10n ** 12n);
+    split.nextBlock(2);
+    for (let v = 0; v < 3; v++) split.setWeights(v, [3 + v], [65535]);
+    split.nextBlock(2);
+    split.epoch(10n ** 9n);
+    expect(Array.from(split.epoch(10n ** 9n).incentive)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(split.epochNotes()).toEqual([
+      "no miner was paid: no miner was weighted by validators holding kappa (50.0 %) of the permitted validators' stake (those whose weights counted, uids 0, 1, 2, hold 100.0 % together, split between miners), so every incentive was 0 and the emission went to the validators by stake.",
+    ]);
+    // one validator moving to another's miner makes a majority: miners paid, no note
+    split.setWeights(2, [3], [65535]);
+    split.nextBlock();
+    expect(Array.from(split.epoch(10n ** 9n).incentive).some((v) => v > 0)).toBe(true);
+    expect(split.epochNotes()).toEqual([]);
+  });
+
   it('the outdated-weights note read after later set_weights, registrations and blocks names the rows and blocks of that epoch, and a later epoch replaces it', async () => {
     const { createEngineSync } = await import('../src/engine.js');
     const s = new Subnet({ engine: createEngineSync(), n: 6, tempo: 1 });

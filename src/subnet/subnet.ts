@@ -120,8 +120,15 @@ function denseOf(rows: readonly SparseRow[], n: number): number[][] {
   });
 }
 
+/** What the unpaid-miners note reads, kept only from an epoch whose every incentive was 0 with permits held. */
+interface UnpaidMiners {
+  stakeWeight: Uint16Array;
+  active: boolean[];
+  kappa: number;
+}
+
 /** `Subnet.epochNotes`' sentences from what the epoch left (see `Subnet.whyUnpaid`). */
-function notesOf(noPermits: boolean, granted: number, permitsIn: Uint8Array, rows: readonly Uint32Array[], lastUpdate: BigUint64Array, reg: BigUint64Array): string[] {
+function notesOf(noPermits: boolean, granted: number, permitsIn: Uint8Array, rows: readonly Uint32Array[], lastUpdate: BigUint64Array, reg: BigUint64Array, unpaid: UnpaidMiners | null): string[] {
   const notes: string[] = [];
   if (noPermits) {
     notes.push(
@@ -145,6 +152,34 @@ function notesOf(noPermits: boolean, granted: number, permitsIn: Uint8Array, row
       notes.push(
         `uid ${i}'s weights (set at block ${lu}) are not newer than the registration of the UIDs they point at, so the chain ` +
           `ignores them as outdated; set weights in a block after the registrations.`,
+      );
+    }
+  }
+  if (unpaid !== null) {
+    // the validators whose weights the consensus read: permitted going in, active, a current positive weight on another UID
+    const voters: number[] = [];
+    let voting = 0;
+    let total = 0;
+    for (let i = 0; i < rows.length; i++) {
+      if (permitsIn[i] !== 1 || !unpaid.active[i]) continue;
+      total += unpaid.stakeWeight[i];
+      const row = rows[i];
+      let votes = false;
+      for (let e = 0; e < row.length && !votes; e++) votes = (row[e] & 0xffff) !== 0 && row[e] >>> 16 !== i && lastUpdate[i] > reg[row[e] >>> 16];
+      if (votes) voters.push(i), (voting += unpaid.stakeWeight[i]);
+    }
+    if (voters.length > 0 && total > 0) {
+      const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+      const share = voting / total;
+      const kappa = unpaid.kappa / 65535;
+      const who = `${voters.length === 1 ? 'uid' : 'uids'} ${voters.join(', ')}`;
+      notes.push(
+        share < kappa
+          ? `no miner was paid: the validators whose weights counted (${who}) hold ${pct(share)} of the permitted validators' stake, ` +
+              `less than the kappa (${pct(kappa)}) a miner's consensus needs, so every incentive was 0 and the emission went to the validators by stake; ` +
+              `weights from validators holding more of the stake pay the miners.`
+          : `no miner was paid: no miner was weighted by validators holding kappa (${pct(kappa)}) of the permitted validators' stake ` +
+              `(those whose weights counted, ${who}, hold ${pct(share)} together, split between miners), so every incentive was 0 and the emission went to the validators by stake.`,
       );
     }
   }
@@ -574,8 +609,9 @@ export class Subnet {
   /**
    * Why the last epoch paid less than a newcomer expects, in plain sentences (empty when nothing stood out): the
    * chain's rules that silently zero an epoch — no validator permit held going in (permits are granted by an epoch,
-   * so the first one pays no dividends), and weight rows not newer than their targets' registration (the chain
-   * treats them as outdated and ignores them).
+   * so the first one pays no dividends), weight rows not newer than their targets' registration (the chain
+   * treats them as outdated and ignores them), and an epoch whose every incentive was 0 although permitted
+   * validators weighted miners (they held less than kappa of the stake, or split it between miners).
    */
   epochNotes(): string[] {
     return this._notes === null ? [] : this._notes();
@@ -590,6 +626,8 @@ export class Subnet {
   private whyUnpaid(out: EpochOutput, permitsIn: Uint8Array): () => string[] {
     const noPermits = !permitsIn.includes(1) && this.ownerUid === null;
     const granted = noPermits ? out.validatorPermit.filter(Boolean).length : 0;
+    const unpaid: UnpaidMiners | null =
+      !noPermits && out.incentive.every((v) => v === 0) ? { stakeWeight: out.stakeWeight.slice(), active: out.active.slice(), kappa: this._hyper.kappa } : null;
     const size = this.size;
     const m0 = this.table.mechanism(0);
     const rows = m0.weights.slice(0, size);
@@ -597,7 +635,7 @@ export class Subnet {
     const reg = this.table.blockAtRegistration.slice(0, size);
     let notes: string[] | null = null;
     return () => {
-      notes ??= notesOf(noPermits, granted, permitsIn, rows, lastUpdate, reg);
+      notes ??= notesOf(noPermits, granted, permitsIn, rows, lastUpdate, reg, unpaid);
       return notes.slice();
     };
   }
