@@ -52,6 +52,40 @@ describe('pool properties (fast-check)', () => {
     expect(swaps).toBeGreaterThan(500);
   });
 
+  it('dropFees: a swap of either direction, quoted or executed, equals the same swap in the pool without fee or minimum stake (fee 0), or both refuse with one code', () => {
+    // the fee-less twin of each preset: no flat fee, no proportional fee, no minimum stake
+    const feeless: Record<PoolPreset, object> = { seed: {}, launch: { flatFee: 0n, minStake: 0n }, balancer: { feeRateU16: 0, minStake: 0n } };
+    const outcome = (f: () => object) => {
+      try {
+        const r = f() as Record<string, unknown>;
+        // the fee's unit and destination are the pool's settings, whether or not a fee was charged
+        return { ...r, feeTo: undefined, feeUnit: undefined };
+      } catch (e) {
+        expect(e).toBeInstanceOf(YumaError);
+        return (e as YumaError).code;
+      }
+    };
+    let executed = 0;
+    fc.assert(
+      fc.property(preset, reserve, reserve, weight, amount, fc.boolean(), (pr, tao, alpha, w, a, buy) => {
+        const p = Pool.genesis({ tao, alpha, preset: pr, weightQuote: w });
+        const twin = Pool.genesis({ tao, alpha, preset: pr, weightQuote: w, ...feeless[pr] });
+        const got = outcome(() => (buy ? p.quoteStake(a, { dropFees: true }) : p.quoteUnstake(a, { dropFees: true })));
+        expect(got).toEqual(outcome(() => (buy ? twin.quoteStake(a) : twin.quoteUnstake(a))));
+        expect(outcome(() => (buy ? p.stake(a, { dropFees: true }) : p.unstake(a, { dropFees: true })))).toEqual(got);
+        expect(outcome(() => (buy ? twin.stake(a) : twin.unstake(a)))).toEqual(got);
+        expect(p.reserves()).toEqual(twin.reserves());
+        if (typeof got === 'object') {
+          expect(got.fee).toBe(0n);
+          executed++;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // most drawn swaps execute; a pool refusing nearly all would compare little
+    expect(executed).toBeGreaterThan(150);
+  });
+
   it('quote == execute; a refused quote refuses the trade and leaves the pool as it was', () => {
     let executed = 0;
     fc.assert(
