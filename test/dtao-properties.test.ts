@@ -55,7 +55,7 @@ describe('pool properties (fast-check)', () => {
   it('dropFees: a swap of either direction, quoted or executed, equals the same swap in the pool without fee or minimum stake (fee 0), or both refuse with one code', () => {
     // the fee-less twin of each preset: no flat fee, no proportional fee, no minimum stake
     const feeless: Record<PoolPreset, object> = { seed: {}, launch: { flatFee: 0n, minStake: 0n }, balancer: { feeRateU16: 0, minStake: 0n } };
-    const outcome = (f: () => object) => {
+    const outcome = (f: () => object): Record<string, unknown> | string => {
       try {
         const r = f() as Record<string, unknown>;
         // the fee's unit and destination are the pool's settings, whether or not a fee was charged

@@ -559,6 +559,17 @@ export class Pool {
   }
 
   /**
+   * The pallet's largest limit-order input, either direction: a swap of 1000 × the input reserve (at most u64::MAX)
+   * capped at the limit, what it paid in with its fee.
+   */
+  private maxChainSwap(buy: boolean, limitPrice: number | bigint): bigint {
+    const reserve = buy ? this.tao : this.alpha;
+    const cap = reserve * 1000n > U64_MAX ? U64_MAX : reserve * 1000n;
+    const r = this.chainSwapOrThrow(buy, cap, Pool.limitRao(limitPrice), false);
+    return r.amountPaidIn + r.feePaid;
+  }
+
+  /**
    * Largest gross TAO a limit-`limitPrice` stake may spend (the chain's `get_max_amount_add`): exact mode
    * simulates a buy of 1000 × the TAO reserve capped at the limit and returns paid + fee; 'approx-cp' is
    * the launch formula ⌊limit_rao · alpha / 1e9⌋ − tao. Throws E_SLIPPAGE if the price is already at/above.
@@ -568,11 +579,7 @@ export class Pool {
   }
 
   private maxStakeAt(limit: Ratio, limitPrice: number | bigint): bigint {
-    if (this.cfg.chainSwap) {
-      const cap = this.tao * 1000n > U64_MAX ? U64_MAX : this.tao * 1000n;
-      const r = this.chainSwapOrThrow(true, cap, Pool.limitRao(limitPrice), false);
-      return r.amountPaidIn + r.feePaid;
-    }
+    if (this.cfg.chainSwap) return this.maxChainSwap(true, limitPrice);
     if (this.cfg.limitMode === 'approx-cp') {
       const v = (limit.num * 1_000_000_000n * this.alpha) / (limit.den * 1_000_000_000n) - this.tao;
       return v > 0n ? v : 0n;
@@ -592,11 +599,7 @@ export class Pool {
   }
 
   private maxUnstakeAt(limit: Ratio, limitPrice: number | bigint): bigint {
-    if (this.cfg.chainSwap) {
-      const cap = this.alpha * 1000n > U64_MAX ? U64_MAX : this.alpha * 1000n;
-      const r = this.chainSwapOrThrow(false, cap, Pool.limitRao(limitPrice), false);
-      return r.amountPaidIn + r.feePaid;
-    }
+    if (this.cfg.chainSwap) return this.maxChainSwap(false, limitPrice);
     if (this.cfg.limitMode === 'approx-cp') {
       if (limit.num === 0n) return 1000n * this.alpha;
       // mirror of the launch estimate: alpha at which tao/alpha would equal the limit, minus the reserve
