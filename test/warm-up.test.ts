@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineSync } from '../src/engine.js';
 import { SMALL_WARM_UP, TIER_UP_WARM_UP, warmUpSubnet, type WarmUpShape } from '../src/epoch/warm-up.js';
-import type { EpochOutput } from '../src/epoch/types.js';
 import { createReferenceEngine } from '../src/testing/index.js';
+import { plain } from './helpers/json.js';
 
-function plain(o: EpochOutput): unknown {
-  return JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v)));
-}
 
 const engine = createEngineSync();
 const reference = createReferenceEngine();
@@ -21,8 +18,9 @@ for (const [title, shape] of shapes) {
     const { input, hyper } = warmUpSubnet(shape);
     const { n, validators: v } = shape;
 
-    it('is the same input in every call (deterministic)', () => {
-      expect(plain(warmUpSubnet(shape).input as unknown as EpochOutput)).toEqual(plain(input as unknown as EpochOutput));
+    it('is the same subnet in every call, input and hyper-parameters (deterministic)', () => {
+      expect(Object.keys(hyper).length).toBeGreaterThan(0);
+      expect(plain(warmUpSubnet(shape))).toEqual(plain({ input, hyper }));
     });
 
     for (const mode of ['float', 'fixed'] as const) {
