@@ -140,9 +140,16 @@ export class Chain {
     return this.#state;
   }
 
-  /** The state's JSON form (`chainStateToJSON`): u64/u128 as decimal strings, fixed point as `{ bits, f64 }`. */
+  /**
+   * The state's JSON form (`chainStateToJSON`): u64/u128 as decimal strings, fixed point as `{ bits, f64 }`. A state
+   * its caller holds is checked first, as before a block, with the error the block would give.
+   */
   toJSON(): Record<string, unknown> {
-    return yumaOnly(() => chainStateToJSON(this.#state));
+    return yumaOnly(() => {
+      // a value the caller wrote into the state would otherwise be saved as given, and refused only by fromJSON
+      if (!this.#owned && this.#exposed) checkHeldChainState(this.#state);
+      return chainStateToJSON(this.#state);
+    });
   }
 
   /** The current block. */
